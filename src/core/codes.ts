@@ -1,0 +1,140 @@
+/**
+ * Every finding code, with the meaning and fix the README documents. Codes are a public contract:
+ * pipelines match on them, so never rename one; add new ones instead.
+ */
+export interface CodeDoc {
+  /** What the code means. */
+  meaning: string;
+  /** What to do about it. */
+  fix: string;
+}
+
+export const CODES = {
+  // --- token hygiene ---------------------------------------------------------------------------
+  'token.missing': {
+    meaning: 'No token was given, or it is empty.',
+    fix: 'Pass the token through a secret (`token: ${{ secrets.X }}`, a secret pipeline variable, or the environment variable the CLI names).',
+  },
+  'token.whitespace': {
+    meaning: 'The token has leading/trailing spaces, a line break, or surrounding quotes; tools that send it verbatim get 401.',
+    fix: 'Save the secret again without the extra characters (for example `printf %s "$PAT"`, not `echo`).',
+  },
+  'token.unexpanded': {
+    meaning: 'The token is a literal variable reference such as `$(PAT)`, `${{ secrets.PAT }}`, `${PAT}` or `%PAT%`: the variable was not defined, so the platform passed its name.',
+    fix: 'Define the secret variable (and, in Azure Pipelines, map it into the step with `env:` or the task input), or fix the variable name.',
+  },
+  'token.placeholder': {
+    meaning: 'The token is a placeholder (`your-pat-token`, `***`, `xxxx`, `<token>`, `changeme`...), not a credential.',
+    fix: 'Replace the placeholder with the real token, stored as a secret.',
+  },
+  'token.wrapper': {
+    meaning: 'The token was pasted with a wrapper such as `Bearer `, `token `, `Basic ` or `user:`; the value must be the bare token.',
+    fix: 'Store only the token itself; the tool and your later steps add the header scheme.',
+  },
+  'token.format': {
+    meaning: "The token's prefix, length or characters do not match any format the provider issues.",
+    fix: 'Copy the token again from the provider (the whole value), or check that the right secret is wired to this step.',
+  },
+  'token.checksum': {
+    meaning: "The token's embedded checksum does not match: it was mistyped, truncated or altered.",
+    fix: 'Copy the token again from where it was created, or create a new one; a token with a bad checksum is never accepted.',
+  },
+  'token.provider-mismatch': {
+    meaning: 'The token belongs to a different provider than the one configured.',
+    fix: 'Set `provider` to the token\'s provider (or `auto`), or wire the right secret to this step.',
+  },
+  'token.expired': {
+    meaning: 'The token has expired (known from the token itself or the provider).',
+    fix: 'Create a new token (or regenerate this one) and update the secret.',
+  },
+  'token.expiring': {
+    meaning: 'The token expires within the configured `min-days-remaining`.',
+    fix: 'Regenerate or extend the token before it expires and update the secret.',
+  },
+  'token.not-yet-valid': {
+    meaning: 'The token\'s `nbf` (not before) time is in the future, or its creation date is after today.',
+    fix: 'Check the clock of the machine that issued or checks the token; wait until the token becomes valid.',
+  },
+  'token.audience': {
+    meaning: 'The JWT was issued for another audience (resource) than the provider\'s API.',
+    fix: 'Request the token for the right resource, e.g. Azure DevOps `499b84ac-1321-427f-aa17-267ca6975798/.default`.',
+  },
+  'token.retired': {
+    meaning: 'This credential type has been retired by the provider (Bitbucket app passwords).',
+    fix: 'Replace it with an API token (Basic auth with your Atlassian e-mail) or an access token, and update the secret.',
+  },
+  'token.unverifiable': {
+    meaning: 'The token has no checksum or documented structure that can be checked offline.',
+    fix: 'Nothing to do offline; run without `offline` to check it against the provider.',
+  },
+  'token.info': {
+    meaning: 'A fact read from the token (kind, creation month, issuer, tenant) for the record.',
+    fix: 'None needed.',
+  },
+  // --- URL shape -------------------------------------------------------------------------------
+  'url.missing': {
+    meaning: 'No organisation / host URL was given and the provider has no default.',
+    fix: 'Pass `url` (e.g. `https://dev.azure.com/your-org`), or set `AZURE_DEVOPS_ORG_URL` / `AZURE_DEVOPS_ORG`.',
+  },
+  'url.invalid': {
+    meaning: 'The URL cannot be parsed, or is not a shape this provider serves.',
+    fix: 'Use the canonical form shown in the message.',
+  },
+  'url.insecure': {
+    meaning: 'The URL uses `http:`; the token would travel in clear text. It is never sent there.',
+    fix: 'Use `https://` (plain http is only accepted for loopback test servers).',
+  },
+  'url.legacy-host': {
+    meaning: 'The organisation uses the legacy `{org}.visualstudio.com` host; it still works but new tools expect `dev.azure.com`.',
+    fix: 'Use the `https://dev.azure.com/{org}` form shown in the message.',
+  },
+  'url.trailing-slash': {
+    meaning: 'The URL ends with a slash; some tools then build `//_apis` paths that fail.',
+    fix: 'Remove the trailing slash.',
+  },
+  'url.extra-path': {
+    meaning: 'The URL carries more than the organisation / collection / host (a project, `_git/{repo}`, a UI path); it was split off.',
+    fix: 'Pass the organisation URL as `url` and the project separately as `project`.',
+  },
+  'url.credentials': {
+    meaning: 'The URL embeds a user name or password (`https://user:pat@host`); that leaks into logs and is never sent.',
+    fix: 'Remove the credentials from the URL and pass the token as a secret.',
+  },
+  'url.whitespace': {
+    meaning: 'The URL had surrounding whitespace or line breaks; they were removed.',
+    fix: 'Remove the whitespace from the variable or input.',
+  },
+  'url.api-path': {
+    meaning: 'The URL points at an API path (`/_apis`, `/api/v4`, `/api/v3`, `/2.0`); the base was taken from it.',
+    fix: 'Pass the base URL shown in the message (both forms work; this is a note).',
+  },
+  'url.port': {
+    meaning: 'Azure DevOps Services URLs do not take a port.',
+    fix: 'Remove the port from the URL.',
+  },
+  // --- configuration ---------------------------------------------------------------------------
+  'config.invalid': {
+    meaning: 'An input has a value the tool does not accept (unknown provider, non-numeric threshold...).',
+    fix: 'Correct the input as the message says.',
+  },
+  'project.info': {
+    meaning: 'A note about how the project / repository name was read.',
+    fix: 'None needed, or pass `project` explicitly.',
+  },
+  'scope.unknown': {
+    meaning: 'A required scope is not one this provider knows.',
+    fix: 'Use a scope id from the README\'s scope table (e.g. `vso.code`, "Code: Read", `repo`, `read_api`).',
+  },
+  'online.skipped': {
+    meaning: 'Online checks were not run (offline mode, or the offline stage already found a fatal problem).',
+    fix: 'Run without `offline` to check identity, project, scopes and expiry against the provider.',
+  },
+  'online.unavailable': {
+    meaning: 'This version has no online checks for this provider yet; only offline checks ran.',
+    fix: 'Nothing to do; the result covers the token and URL shape only.',
+  },
+} as const satisfies Record<string, CodeDoc>;
+
+export type FindingCode = keyof typeof CODES;
+
+export const ALL_CODES = Object.keys(CODES) as FindingCode[];

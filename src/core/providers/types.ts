@@ -1,0 +1,65 @@
+/**
+ * What a provider module offers the preflight. A provider is one folder plus one registry line.
+ * Offline functions are pure: no I/O, the clock comes in through the context.
+ */
+import type { Finding, ProviderId } from '../report.js';
+
+export interface TokenContext {
+  /** The current time (injected so tests control it). */
+  now: Date;
+  /** The caller said this is the pipeline's own opaque token (Azure `System.AccessToken`). */
+  tokenType?: TokenTypeHint;
+}
+
+export type TokenTypeHint = 'auto' | 'system-access-token';
+
+export interface TokenAnalysis {
+  provider: ProviderId;
+  /** Stable family id, `<provider>.<family>`, e.g. `azure-devops.pat`, `github.fine-grained-pat`. */
+  kind: string;
+  /** Human name, e.g. "Azure DevOps personal access token (84-character format)". */
+  label: string;
+  /** Findings about the token itself: format, checksum, expiry read from it, audience... */
+  findings: Finding[];
+  /** Exact expiry read from the token (JWT `exp`). */
+  expiresAt?: Date;
+  /** The token cannot be valid after this instant (ADO 84-char: creation month + 1 year). */
+  latestExpiry?: Date;
+  /** Identity-like facts from claims (never secrets): e.g. upn, oid, tid, iss, app id, seed kind. */
+  facts: Record<string, string>;
+}
+
+export interface UrlContext {
+  /** Skip findings that only matter when the network is used (e.g. a missing URL in offline mode). */
+  offline: boolean;
+}
+
+export interface UrlAnalysis {
+  /** The input, trimmed (never with credentials: userinfo is stripped before it is stored). */
+  input: string | null;
+  /** Canonical base URL for this provider (ADO: collection/org URL; GitHub/GitLab/Bitbucket: API base). */
+  normalized: string | null;
+  /** Deployment kind: `services`, `server`, `github.com`, `ghe.com`, `ghes`, `gitlab.com`, `self-managed`, `bitbucket-cloud`. */
+  deployment?: string;
+  /** Azure DevOps organisation or collection name. */
+  organization?: string;
+  /** A project (or `owner/repo`, GitLab full path) found in the URL's path and split off. */
+  project?: string;
+  /** A repository found in the URL's path (`_git/{repo}`). */
+  repository?: string;
+  findings: Finding[];
+}
+
+export interface ProviderModule {
+  id: ProviderId;
+  displayName: string;
+  /**
+   * Analyse a token already cleaned by hygiene. Return undefined when the token is not recognisably
+   * one of this provider's families (auto-detection then tries the next provider).
+   * With `claim: true` the user named this provider: return an analysis with a `token.format`
+   * finding instead of undefined, explaining which formats were expected.
+   */
+  analyzeToken(token: string, ctx: TokenContext, claim: boolean): TokenAnalysis | undefined;
+  /** Analyse the org / host URL (undefined = not given: apply the provider's default or `url.missing`). */
+  analyzeUrl(input: string | undefined, ctx: UrlContext): UrlAnalysis;
+}
