@@ -8,5 +8,6 @@ export default {
   testMatch: ['**/__tests__/**/*.test.ts'],
   // Bundle tests spawn `node dist/...`; keep the worker count to the machine's two cores.
   maxWorkers: 2,
+  reporters: ['default', '<rootDir>/scripts/jest-summary-reporter.cjs'],
   testTimeout: 30000,
 };

@@ -31,6 +31,8 @@ export interface Report {
   provider: ProviderId | null;
   /** Stable id of the token family, e.g. `azure-devops.pat`, `github.classic-pat`. */
   tokenKind: string | null;
+  /** Human name of the token family, e.g. "Azure DevOps personal access token (84-character format)". */
+  tokenLabel: string | null;
   url: { input: string | null; normalized: string | null };
   identity: Identity | null;
   project: { requested: string | null; canonical: string | null };

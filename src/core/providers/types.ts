@@ -62,4 +62,6 @@ export interface ProviderModule {
   analyzeToken(token: string, ctx: TokenContext, claim: boolean): TokenAnalysis | undefined;
   /** Analyse the org / host URL (undefined = not given: apply the provider's default or `url.missing`). */
   analyzeUrl(input: string | undefined, ctx: UrlContext): UrlAnalysis;
+  /** Checks that need more than the token alone (e.g. Bitbucket: which user name goes with it). */
+  crossCheck?(token: TokenAnalysis, input: { username: string | undefined }): Finding[];
 }

@@ -1,0 +1,39 @@
+import { describe, expect, it } from '@jest/globals';
+import { ALL_CODES, CODES } from '../../src/core/codes.js';
+import { decideOutcome, finding, sortFindings } from '../../src/core/report.js';
+
+const f = (code: Parameters<typeof finding>[0], severity: 'error' | 'warning' | 'info') => finding(code, severity, 'm', 'h');
+
+describe('outcome rule', () => {
+  it('passes with notes only', () => expect(decideOutcome([f('token.info', 'info')], false)).toBe('passed'));
+  it('warns on warnings, fails with fail-on-warning', () => {
+    expect(decideOutcome([f('token.expiring', 'warning')], false)).toBe('warned');
+    expect(decideOutcome([f('token.expiring', 'warning')], true)).toBe('failed');
+  });
+  it('fails on a token error even when the network also failed', () => {
+    expect(decideOutcome([f('token.checksum', 'error')], false)).toBe('failed');
+  });
+  it('calls network-only trouble unverified, never failed', () => {
+    const net = { code: 'network.timeout', severity: 'error', message: 'm', hint: 'h' } as never;
+    expect(decideOutcome([net, f('token.expiring', 'warning')], true)).toBe('unverified');
+  });
+  it('orders errors, then warnings, then notes, stable within each', () => {
+    const sorted = sortFindings([f('token.info', 'info'), f('url.trailing-slash', 'warning'), f('token.format', 'error'), f('token.checksum', 'error')]);
+    expect(sorted.map((x) => x.code)).toEqual(['token.format', 'token.checksum', 'url.trailing-slash', 'token.info']);
+  });
+});
+
+describe('code catalogue', () => {
+  it('documents every code with a meaning and a fix', () => {
+    for (const code of ALL_CODES) {
+      expect(CODES[code].meaning.length).toBeGreaterThan(10);
+      expect(CODES[code].fix.length).toBeGreaterThan(3);
+      expect(code).toMatch(/^[a-z]+\.[a-z-]+$/);
+    }
+  });
+  it('contains the codes the contract promises', () => {
+    for (const code of ['token.missing', 'token.whitespace', 'token.unexpanded', 'token.placeholder', 'token.format', 'token.checksum', 'token.expired', 'token.expiring', 'token.audience', 'token.retired', 'url.invalid', 'url.insecure', 'url.legacy-host', 'url.trailing-slash', 'url.extra-path', 'url.credentials']) {
+      expect(ALL_CODES).toContain(code);
+    }
+  });
+});

@@ -1,0 +1,44 @@
+import { describe, expect, it } from '@jest/globals';
+import { parseList, parseProvider, resolveRequest, tokenFromEnv } from '../../src/core/request.js';
+
+describe('request resolution', () => {
+  it('defaults: auto provider, 7 days, online, warnings do not fail', () => {
+    const { request, findings } = resolveRequest({}, {});
+    expect(findings).toEqual([]);
+    expect(request).toMatchObject({ provider: 'auto', tokenType: 'auto', minDaysRemaining: 7, offline: false, failOnWarning: false, requiredScopes: [] });
+  });
+  it('accepts provider spellings users type', () => {
+    expect(parseProvider('Azure DevOps')).toBe('azure-devops');
+    expect(parseProvider('ADO')).toBe('azure-devops');
+    expect(parseProvider('GitHub')).toBe('github');
+    expect(parseProvider('')).toBe('auto');
+    expect(parseProvider('svn')).toBeUndefined();
+  });
+  it('reports bad values as config.invalid errors', () => {
+    const { findings } = resolveRequest({ provider: 'svn', minDaysRemaining: 'soon', offline: 'maybe', tokenType: 'jwt' }, {});
+    expect(findings.map((f) => f.code)).toEqual(['config.invalid', 'config.invalid', 'config.invalid', 'config.invalid']);
+    expect(findings.every((f) => f.severity === 'error')).toBe(true);
+  });
+  it('parses scope lists keeping portal names whole', () => {
+    expect(parseList('vso.code, Work Items: Read & Write\nBuild: Read & Execute;vso.code')).toEqual(['vso.code', 'Work Items: Read & Write', 'Build: Read & Execute']);
+  });
+  it('takes Azure DevOps conventions from the environment', () => {
+    const env = { AZURE_DEVOPS_ORG_URL: 'https://dev.azure.com/fabrikam', AZURE_DEVOPS_PROJECT: 'Fabrikam-Fiber' };
+    expect(resolveRequest({ provider: 'azure-devops' }, env).request).toMatchObject({ url: env.AZURE_DEVOPS_ORG_URL, project: 'Fabrikam-Fiber' });
+    expect(resolveRequest({}, { AZURE_DEVOPS_ORG: 'fabrikam' }).request.url).toBe('https://dev.azure.com/fabrikam');
+    expect(resolveRequest({ url: 'https://dev.azure.com/other' }, env).request.url).toBe('https://dev.azure.com/other');
+    expect(resolveRequest({ provider: 'github' }, env).request.url).toBeUndefined();
+  });
+  it('takes the GitHub API base from GITHUB_API_URL', () => {
+    expect(resolveRequest({ provider: 'github' }, { GITHUB_API_URL: 'https://ghes.example.com/api/v3' }).request.url).toBe('https://ghes.example.com/api/v3');
+  });
+  it('system-access-token implies Azure DevOps', () => {
+    expect(resolveRequest({ tokenType: 'system-access-token' }, {}).request.provider).toBe('azure-devops');
+  });
+  it('finds the token in the named or conventional environment variable', () => {
+    expect(tokenFromEnv('azure-devops', { AZURE_DEVOPS_PAT: 'v' })).toEqual({ value: 'v', source: 'environment variable AZURE_DEVOPS_PAT' });
+    expect(tokenFromEnv('github', { GH_TOKEN: 'g' }).value).toBe('g');
+    expect(tokenFromEnv('github', {}, 'MY_TOKEN')).toEqual({ value: undefined, source: 'environment variable MY_TOKEN' });
+    expect(tokenFromEnv('gitlab', {}).source).toContain('GITLAB_TOKEN');
+  });
+});

@@ -1,0 +1,154 @@
+/**
+ * CLI adapter. The token comes from an environment variable or stdin, never argv (argv is visible to
+ * every process on the machine and lands in shell history). Exit codes:
+ * 0 passed or warned · 1 failed · 2 usage or configuration error · 3 unverified (provider not reachable).
+ */
+import { parseArgs } from 'node:util';
+import { runPreflight, systemDeps, type PreflightDeps } from '../core/preflight.js';
+import { renderText } from '../core/render/text.js';
+import type { Report } from '../core/report.js';
+import { resolveRequest, tokenFromEnv, type Env } from '../core/request.js';
+import { redact, secretForms } from '../core/secrets.js';
+import { runDemo } from './demo.js';
+
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  readStdin: () => Promise<string>;
+  env: Env;
+  /** Colour only when stdout is a terminal (and NO_COLOR is unset). */
+  isTTY: boolean;
+}
+
+export const VERSION = '1.0.0';
+
+export const EXIT = { ok: 0, failed: 1, usage: 2, unverified: 3 } as const;
+
+const HELP = `credential-preflight ${VERSION} — will this credential work for what the next steps need?
+
+Usage:
+  credential-preflight [options]          check the token in $AZURE_DEVOPS_PAT / $GITHUB_TOKEN / ...
+  credential-preflight demo               show a passing, a warning and a failing sample credential
+
+Options:
+  --provider NAME          auto (default), azure-devops, github, gitlab, bitbucket
+  --token-env NAME         read the token from this environment variable
+                           (default by provider: AZURE_DEVOPS_PAT, GITHUB_TOKEN, GITLAB_TOKEN, BITBUCKET_TOKEN)
+  --token-stdin            read the token from standard input (one trailing newline is ignored)
+  --token-type TYPE        auto (default) or system-access-token (Azure Pipelines job token)
+  --url URL                organisation / collection / host URL (env AZURE_DEVOPS_ORG_URL or AZURE_DEVOPS_ORG)
+  --project NAME           project or owner/repo the later steps use (env AZURE_DEVOPS_PROJECT)
+  --username NAME          user name that goes with the token (Bitbucket API tokens: your Atlassian e-mail)
+  --required-scopes LIST   comma-separated scopes the later steps need (e.g. "vso.code, Build: Read")
+  --min-days-remaining N   warn when the token expires within N days (default 7; 0 turns it off)
+  --offline                check token format, checksum, expiry and URL shape only; no network
+  --fail-on-warning        treat warnings as failures (exit 1)
+  --format text|json       output format (default text; json is the report, schemaVersion 1)
+  -h, --help               this help
+  -v, --version            print the version
+
+Exit codes: 0 passed or warned, 1 failed, 2 usage or configuration error, 3 unverified (provider not reachable).
+The token is never accepted as a command-line argument.
+`;
+
+export function exitCodeFor(report: Report): number {
+  if (report.findings.some((f) => f.severity === 'error' && f.code.startsWith('config.'))) return EXIT.usage;
+  if (report.outcome === 'failed') return EXIT.failed;
+  if (report.outcome === 'unverified') return EXIT.unverified;
+  return EXIT.ok;
+}
+
+export async function main(argv: string[], io: CliIo, deps: PreflightDeps = systemDeps): Promise<number> {
+  if (argv.some((a) => a === '--token' || a.startsWith('--token='))) {
+    io.stderr('credential-preflight: --token is not accepted: a token on the command line is visible to every process and kept in shell history.\nPut it in an environment variable (--token-env NAME) or pipe it in (--token-stdin).\n');
+    return EXIT.usage;
+  }
+  let values: ReturnType<typeof parse>['values'];
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parse(argv));
+  } catch (e) {
+    io.stderr(`credential-preflight: ${e instanceof Error ? e.message : String(e)}\nRun with --help for the options.\n`);
+    return EXIT.usage;
+  }
+  if (values.help) {
+    io.stdout(HELP);
+    return EXIT.ok;
+  }
+  if (values.version) {
+    io.stdout(`${VERSION}\n`);
+    return EXIT.ok;
+  }
+  const format = values.format ?? 'text';
+  if (format !== 'text' && format !== 'json') {
+    io.stderr(`credential-preflight: --format must be text or json, not ${JSON.stringify(format)}.\n`);
+    return EXIT.usage;
+  }
+  const color = io.isTTY && !io.env.NO_COLOR;
+  if (positionals[0] === 'demo') return runDemo(io, deps, { color, format });
+  if (positionals.length > 0) {
+    io.stderr(`credential-preflight: unexpected argument ${JSON.stringify(positionals[0])}. Tokens are never taken from arguments; run with --help.\n`);
+    return EXIT.usage;
+  }
+  if (values['token-stdin'] && values['token-env']) {
+    io.stderr('credential-preflight: use either --token-stdin or --token-env, not both.\n');
+    return EXIT.usage;
+  }
+
+  let token: string | undefined;
+  let tokenSource: string;
+  if (values['token-stdin']) {
+    // Like `docker login --password-stdin`: the newline `echo` adds is not part of the token.
+    token = (await io.readStdin()).replace(/\r?\n$/, '');
+    tokenSource = 'standard input';
+  } else {
+    ({ value: token, source: tokenSource } = tokenFromEnv(values.provider, io.env, values['token-env']));
+  }
+  const forms = secretForms(token, values.username);
+
+  const { request, findings } = resolveRequest(
+    {
+      provider: values.provider,
+      token,
+      tokenType: values['token-type'],
+      url: values.url,
+      project: values.project,
+      username: values.username,
+      requiredScopes: values['required-scopes'],
+      minDaysRemaining: values['min-days-remaining'],
+      offline: values.offline ? 'true' : 'false',
+      failOnWarning: values['fail-on-warning'] ? 'true' : 'false',
+    },
+    io.env,
+  );
+  request.tokenSource = tokenSource;
+  const report = await runPreflight(request, deps, findings);
+  // Belt and braces: nothing the core produces holds the token, but output is redacted regardless.
+  const text = format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderText(report, { color });
+  io.stdout(redact(text, forms));
+  return exitCodeFor(report);
+}
+
+function parse(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      provider: { type: 'string' },
+      'token-env': { type: 'string' },
+      'token-stdin': { type: 'boolean' },
+      'token-type': { type: 'string' },
+      url: { type: 'string' },
+      project: { type: 'string' },
+      username: { type: 'string' },
+      'required-scopes': { type: 'string' },
+      'min-days-remaining': { type: 'string' },
+      offline: { type: 'boolean' },
+      'fail-on-warning': { type: 'boolean' },
+      format: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean', short: 'v' },
+    },
+  });
+}

@@ -1,0 +1,178 @@
+/**
+ * The one HTTP client. Only this module sees the credential in a header. It:
+ * - sends the credential only to the origins it was created for, only over HTTPS (loopback excepted),
+ *   and never follows redirects (undici does not follow by default; 3xx come back to the caller);
+ * - applies a per-request timeout and an overall deadline;
+ * - retries network errors, 429 and 5xx a bounded number of times with backoff, honouring
+ *   Retry-After / X-RateLimit-Delay (undici RetryAgent, with our retry policy);
+ * - keeps connections alive, so probes to one host share a connection;
+ * - logs method, host, path, status and timing through an injected logger, never headers or bodies.
+ */
+import { RetryAgent, type Dispatcher } from 'undici';
+import { classifyNetworkError, type NetworkFailure } from './errors.js';
+
+export interface HttpLogEntry {
+  method: string;
+  host: string;
+  path: string;
+  status?: number;
+  ms: number;
+  attempt?: number;
+  note?: string;
+}
+
+export interface HttpClientOptions {
+  /** Transport (proxy, CA, keep-alive). Tests inject one that routes to the local emulators. */
+  dispatcher: Dispatcher;
+  /** `Authorization` header value, e.g. `Basic …` or `Bearer …`. */
+  authorization?: string;
+  /** Origins (`https://host[:port]`) that may receive the credential. */
+  credentialOrigins: readonly string[];
+  requestTimeoutMs?: number;
+  /** Overall budget for all requests of one preflight, from the client's creation. */
+  deadlineMs?: number;
+  maxRetries?: number;
+  minBackoffMs?: number;
+  /** Cap for one wait (Retry-After beyond it is not honoured: the check reports rate limiting instead). */
+  maxBackoffMs?: number;
+  monotonic?: () => number;
+  log?: (entry: HttpLogEntry) => void;
+}
+
+export interface HttpResponse {
+  kind: 'response';
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+  /** Parsed body when the response is JSON (by content type) and parses; otherwise undefined. */
+  json: unknown;
+  isJson: boolean;
+  url: string;
+}
+
+export interface HttpFailure extends NetworkFailure {
+  kind: 'network';
+  url: string;
+}
+
+export type HttpOutcome = HttpResponse | HttpFailure;
+
+const RETRY_STATUS = [429, 500, 502, 503, 504];
+const RETRY_ERRORS = ['ECONNRESET', 'ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETDOWN', 'ENETUNREACH', 'EHOSTDOWN', 'EHOSTUNREACH', 'EPIPE', 'UND_ERR_SOCKET'];
+
+export function isLoopback(hostname: string): boolean {
+  const h = hostname.replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
+}
+
+/** Delay requested by the server, in ms: Retry-After (seconds or date) or Azure DevOps' X-RateLimit-Delay. */
+export function serverDelayMs(headers: Record<string, string | string[] | undefined> | undefined, nowMs: number): number | undefined {
+  const first = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v);
+  const retryAfter = first(headers?.['retry-after']);
+  if (retryAfter !== undefined) {
+    const secs = Number(retryAfter);
+    if (Number.isFinite(secs)) return Math.max(0, secs * 1000);
+    const date = Date.parse(retryAfter);
+    if (Number.isFinite(date)) return Math.max(0, date - nowMs);
+  }
+  const delay = Number(first(headers?.['x-ratelimit-delay']));
+  return Number.isFinite(delay) && delay > 0 ? delay * 1000 : undefined;
+}
+
+export class HttpClient {
+  readonly #retrying: Dispatcher;
+  readonly #options: Required<Omit<HttpClientOptions, 'authorization' | 'log'>> & Pick<HttpClientOptions, 'authorization' | 'log'>;
+  readonly #deadlineAt: number;
+  readonly #origins: Set<string>;
+
+  constructor(options: HttpClientOptions) {
+    this.#options = {
+      requestTimeoutMs: 10_000,
+      deadlineMs: 30_000,
+      maxRetries: 2,
+      minBackoffMs: 500,
+      maxBackoffMs: 10_000,
+      monotonic: () => performance.now(),
+      ...options,
+    };
+    const o = this.#options;
+    this.#origins = new Set(o.credentialOrigins.map((x) => new URL(x).origin));
+    this.#deadlineAt = o.monotonic() + o.deadlineMs;
+    this.#retrying = new RetryAgent(o.dispatcher, {
+      maxRetries: o.maxRetries,
+      methods: ['GET', 'HEAD'],
+      statusCodes: RETRY_STATUS,
+      errorCodes: RETRY_ERRORS,
+      throwOnError: false,
+      retry: (err, { state, opts }, cb) => {
+        const e = err as Error & { statusCode?: number; code?: string; headers?: Record<string, string> };
+        const retryable = e.statusCode !== undefined ? RETRY_STATUS.includes(e.statusCode) : !e.code || e.code === 'UND_ERR_REQ_RETRY' || RETRY_ERRORS.includes(e.code);
+        if (!retryable || state.counter > o.maxRetries) return cb(err);
+        const requested = serverDelayMs(e.headers, Date.now());
+        const wait = requested ?? o.minBackoffMs * 2 ** (state.counter - 1);
+        // A wait we cannot afford (beyond the cap or the deadline) ends the retries: the caller
+        // then reports rate limiting or the server error instead of hanging the pipeline.
+        if (wait > o.maxBackoffMs || o.monotonic() + wait + 50 > this.#deadlineAt) return cb(err);
+        const at = new URL(String(opts.path ?? '/'), String(opts.origin ?? 'https://unknown'));
+        o.log?.({ method: 'GET', host: at.host, path: at.pathname, status: e.statusCode, ms: 0, attempt: state.counter + 1, note: `retrying in ${Math.round(wait)} ms (${e.statusCode ?? e.code ?? 'network error'})` });
+        setTimeout(() => cb(null), wait).unref?.();
+      },
+    });
+  }
+
+  /** May the credential go to this URL? Same configured origin, and HTTPS unless loopback. */
+  mayCarryCredential(url: URL): boolean {
+    return this.#origins.has(url.origin) && (url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url.hostname)));
+  }
+
+  remainingMs(): number {
+    return this.#deadlineAt - this.#options.monotonic();
+  }
+
+  async get(target: string, headers: Record<string, string> = {}, withCredential = true): Promise<HttpOutcome> {
+    const o = this.#options;
+    const url = new URL(target);
+    const started = o.monotonic();
+    const sendHeaders: Record<string, string> = { 'user-agent': 'credential-preflight', accept: 'application/json', ...headers };
+    if (withCredential && o.authorization) {
+      if (!this.mayCarryCredential(url)) {
+        // Defence in depth: provider code only builds URLs on the configured origins.
+        return { kind: 'network', code: 'network.unexpected-response', detail: `refused to send the credential to ${url.origin}`, url: target };
+      }
+      sendHeaders.authorization = o.authorization;
+    }
+    const budget = Math.min(o.requestTimeoutMs * (o.maxRetries + 1), this.remainingMs());
+    if (budget <= 0) return { kind: 'network', code: 'network.timeout', detail: 'overall deadline reached', url: target };
+    try {
+      const res = await this.#retrying.request({
+        origin: url.origin,
+        path: url.pathname + url.search,
+        method: 'GET',
+        headers: sendHeaders,
+        headersTimeout: o.requestTimeoutMs,
+        bodyTimeout: o.requestTimeoutMs,
+        signal: AbortSignal.timeout(budget),
+      });
+      const body = await res.body.text();
+      const headersOut: Record<string, string> = {};
+      for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headersOut[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+      const isJsonType = /[/+]json\b/i.test(headersOut['content-type'] ?? '');
+      let json: unknown;
+      let isJson = false;
+      if (isJsonType && body.length > 0) {
+        try {
+          json = JSON.parse(body);
+          isJson = true;
+        } catch {
+          /* truncated or not JSON after all: leave isJson false */
+        }
+      }
+      o.log?.({ method: 'GET', host: url.host, path: url.pathname, status: res.statusCode, ms: Math.round(o.monotonic() - started) });
+      return { kind: 'response', status: res.statusCode, headers: headersOut, body, json, isJson, url: target };
+    } catch (e) {
+      const failure = classifyNetworkError(e);
+      o.log?.({ method: 'GET', host: url.host, path: url.pathname, ms: Math.round(o.monotonic() - started), note: `${failure.code} (${failure.detail})` });
+      return { kind: 'network', ...failure, url: target };
+    }
+  }
+}

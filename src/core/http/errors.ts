@@ -1,0 +1,57 @@
+/**
+ * Maps low-level failures (no HTTP response, or a proxy refusing the tunnel) to network.* codes.
+ * Network trouble is never a verdict on the token.
+ */
+export type NetworkCode =
+  | 'network.unreachable'
+  | 'network.timeout'
+  | 'network.tls'
+  | 'network.proxy'
+  | 'network.rate-limited'
+  | 'network.unexpected-response';
+
+const TLS_CODES = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT', 'CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'ERR_TLS_CERT_ALTNAME_INVALID', 'CERT_UNTRUSTED',
+  'CERT_REJECTED', 'CERT_SIGNATURE_FAILURE', 'ERR_SSL_WRONG_VERSION_NUMBER', 'EPROTO', 'ERR_TLS_HANDSHAKE_TIMEOUT',
+]);
+const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT', 'ESOCKETTIMEDOUT']);
+
+interface ErrorLike {
+  name?: string;
+  code?: string;
+  message?: string;
+  cause?: unknown;
+}
+
+function chain(e: unknown): ErrorLike[] {
+  const out: ErrorLike[] = [];
+  let cur: unknown = e;
+  for (let i = 0; i < 5 && cur && typeof cur === 'object'; i++) {
+    out.push(cur as ErrorLike);
+    cur = (cur as ErrorLike).cause;
+  }
+  return out;
+}
+
+export interface NetworkFailure {
+  code: NetworkCode;
+  /** Low-level detail for the message: the error code (never the token, never headers). */
+  detail: string;
+}
+
+export function classifyNetworkError(e: unknown): NetworkFailure {
+  const errors = chain(e);
+  const codes = errors.map((x) => x.code).filter((c): c is string => typeof c === 'string');
+  const detail = codes[codes.length - 1] ?? errors.map((x) => x.name).find(Boolean) ?? 'unknown error';
+  const messages = errors.map((x) => String(x.message ?? '')).join(' | ');
+  if (/proxy response \((\d+)\)|proxy.*(407|refused|authentication)/i.test(messages)) {
+    const status = /proxy response \((\d+)\)/i.exec(messages)?.[1];
+    return { code: 'network.proxy', detail: status ? `proxy answered ${status}` : detail };
+  }
+  if (codes.some((c) => TLS_CODES.has(c)) || codes.some((c) => c.startsWith('ERR_TLS') || c.startsWith('ERR_SSL'))) return { code: 'network.tls', detail };
+  if (codes.some((c) => TIMEOUT_CODES.has(c)) || errors.some((x) => x.name === 'TimeoutError' || x.name === 'AbortError')) {
+    return { code: 'network.timeout', detail: codes.find((c) => TIMEOUT_CODES.has(c)) ?? 'timed out' };
+  }
+  return { code: 'network.unreachable', detail };
+}

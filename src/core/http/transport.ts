@@ -1,0 +1,86 @@
+/**
+ * The transport under the HTTP client: keep-alive connections, proxies and extra CAs.
+ * - CLI and action: HTTPS_PROXY / HTTP_PROXY / NO_PROXY from the (injected) environment; undici's
+ *   EnvHttpProxyAgent implements the NO_PROXY matching. Node 20's own fetch ignores these variables.
+ * - Azure task: the agent's proxy (tl.getHttpProxyConfiguration, not exported as env) is passed in
+ *   explicitly, with its bypass list.
+ * - CAs: NODE_EXTRA_CA_CERTS is applied by Node to the default store at start-up. Extra PEMs (the
+ *   agent's CA file) are added on top of the system roots; a given `ca` replaces the default store,
+ *   so the roots and NODE_EXTRA_CA_CERTS contents are included explicitly then.
+ */
+import * as tls from 'node:tls';
+import { Agent, EnvHttpProxyAgent, ProxyAgent, type Dispatcher } from 'undici';
+import type { Env } from '../request.js';
+
+export interface ProxyConfig {
+  url: string;
+  username?: string;
+  password?: string;
+  /** Host patterns that bypass the proxy (regular expressions, as the Azure agent stores them). */
+  bypass?: string[];
+}
+
+export interface TransportOptions {
+  env: Env;
+  proxy?: ProxyConfig;
+  /** Extra trusted CA certificates (PEM), added to the system roots. */
+  extraCaPems?: string[];
+}
+
+const KEEP_ALIVE = { keepAliveTimeout: 10_000, keepAliveMaxTimeout: 30_000, connections: 8 };
+
+export function createTransport(options: TransportOptions): Dispatcher {
+  const { env } = options;
+  const tlsOptions = options.extraCaPems?.length ? { ca: [...tls.rootCertificates, ...options.extraCaPems] } : {};
+  if (options.proxy) {
+    const p = options.proxy;
+    const token = p.username ? `Basic ${Buffer.from(`${p.username}:${p.password ?? ''}`).toString('base64')}` : undefined;
+    const viaProxy = new ProxyAgent({ uri: p.url, token, requestTls: tlsOptions, ...KEEP_ALIVE });
+    const direct = new Agent({ connect: tlsOptions, ...KEEP_ALIVE });
+    const bypass = (p.bypass ?? []).flatMap((pattern) => {
+      try {
+        return [new RegExp(pattern, 'i')];
+      } catch {
+        return [];
+      }
+    });
+    return new RoutingDispatcher((origin) => (bypass.some((re) => re.test(new URL(origin).hostname)) ? direct : viaProxy), [viaProxy, direct]);
+  }
+  return new EnvHttpProxyAgent({
+    httpProxy: env.http_proxy ?? env.HTTP_PROXY ?? '',
+    httpsProxy: env.https_proxy ?? env.HTTPS_PROXY ?? '',
+    noProxy: env.no_proxy ?? env.NO_PROXY ?? '',
+    connect: tlsOptions,
+    requestTls: tlsOptions,
+    ...KEEP_ALIVE,
+  } as ConstructorParameters<typeof EnvHttpProxyAgent>[0]);
+}
+
+/** Picks a dispatcher per origin (proxy or direct). */
+class RoutingDispatcher extends Agent {
+  readonly #pick: (origin: string) => Dispatcher;
+  readonly #all: Dispatcher[];
+  constructor(pick: (origin: string) => Dispatcher, all: Dispatcher[]) {
+    super();
+    this.#pick = pick;
+    this.#all = all;
+  }
+  override dispatch(opts: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
+    return this.#pick(String(opts.origin)).dispatch(opts, handler);
+  }
+  override async close(): Promise<void> {
+    await Promise.all([...this.#all.map((d) => d.close()), super.close()]);
+  }
+}
+
+/** The proxy in use, for the debug log, without credentials. */
+export function describeProxy(options: TransportOptions): string {
+  const raw = options.proxy?.url ?? options.env.https_proxy ?? options.env.HTTPS_PROXY ?? options.env.http_proxy ?? options.env.HTTP_PROXY;
+  if (!raw) return 'none';
+  try {
+    const u = new URL(raw);
+    return `${u.protocol}//${u.host}`;
+  } catch {
+    return 'unparseable proxy URL';
+  }
+}

@@ -1,0 +1,155 @@
+/**
+ * Token hygiene: the mistakes people make when wiring a secret, caught before any format check.
+ * Fatal findings (missing, unexpanded, placeholder) stop the preflight: there is nothing to check.
+ */
+import { finding, type Finding } from './report.js';
+
+export interface HygieneResult {
+  /** The token with whitespace, quotes and wrappers removed; undefined when there is nothing to check. */
+  token: string | undefined;
+  findings: Finding[];
+}
+
+const UNEXPANDED: Array<[RegExp, string]> = [
+  [/\$\(\s*[\w.-]+\s*\)/, 'Azure Pipelines macro'],
+  [/\$\{\{[^}]*\}\}/, 'GitHub Actions / Azure template expression'],
+  [/\$\{[A-Za-z_][\w]*\}/, 'shell-style variable'],
+  [/^\$[A-Za-z_][\w]*$/, 'shell-style variable'],
+  [/^%[A-Za-z_][\w]*%$/, 'Windows cmd variable'],
+  [/^\$env:[A-Za-z_][\w]*$/i, 'PowerShell variable'],
+];
+
+const PLACEHOLDER_WORDS = new Set([
+  'token', 'pat', 'secret', 'password', 'passwd', 'changeme', 'change-me', 'change_me', 'replaceme',
+  'replace-me', 'replace_me', 'todo', 'tbd', 'fixme', 'dummy', 'example', 'sample', 'placeholder',
+  'test', 'null', 'undefined', 'none', 'nil', 'empty', 'redacted', 'masked', 'secret-value', 'default',
+]);
+
+function isPlaceholder(token: string): boolean {
+  const t = token.toLowerCase();
+  if (PLACEHOLDER_WORDS.has(t)) return true;
+  if (/^([x*._#-])\1*$/i.test(t) && t.length >= 3) return true; // xxxx, ***, ----, ....
+  if (/^0+$/.test(t) && t.length >= 3) return true;
+  if (/^<[^<>]*>$/.test(t) || /^\[[^[\]]*\]$/.test(t) || /^\{[^{}]*\}$/.test(t)) return true; // <token>, [PAT], {token}
+  if (/^(your|my|insert|enter|paste|put|add|replace)[-_ .]?.*(token|pat|key|secret|password|here)$/i.test(t)) return true;
+  if (/^(token|pat|secret|key)[-_ .]?(here|goes[-_ .]?here|value)$/i.test(t)) return true;
+  return false;
+}
+
+function describeSurroundings(raw: string, trimmed: string): string {
+  const lead = raw.slice(0, raw.length - raw.trimStart().length);
+  const trail = raw.slice(raw.trimEnd().length);
+  const parts: string[] = [];
+  const name = (s: string): string => (/[\r\n]/.test(s) ? 'a line break' : /\t/.test(s) ? 'a tab' : 'spaces');
+  if (lead) parts.push(`leading ${name(lead)}`);
+  if (trail) parts.push(`trailing ${name(trail)}`);
+  if (trimmed.length >= 2 && /^(["'`]).*\1$/s.test(trimmed)) parts.push('surrounding quotes');
+  return parts.join(' and ');
+}
+
+/** Strip `Bearer `, `token `, `Basic <base64 of user:secret>`, and `user:secret` wrappers. */
+function unwrap(token: string): { inner: string; wrapper: string } | undefined {
+  const scheme = /^(bearer|token|basic|pat)\s+(\S+)$/i.exec(token);
+  if (scheme) {
+    const kind = scheme[1]!.toLowerCase();
+    let inner = scheme[2]!;
+    if (kind === 'basic') {
+      const decoded = Buffer.from(inner, 'base64').toString('utf8');
+      if (/^[^\s:]*:\S+$/.test(decoded) && Buffer.from(decoded, 'utf8').toString('base64').replace(/=+$/, '') === inner.replace(/=+$/, '')) {
+        inner = decoded.slice(decoded.indexOf(':') + 1);
+      }
+    }
+    return { inner, wrapper: `a "${scheme[1]} " header scheme` };
+  }
+  const pair = /^([^\s:/]{1,128}):(\S{8,})$/.exec(token);
+  if (pair && !pair[2]!.includes(':')) return { inner: pair[2]!, wrapper: 'a "user:" prefix' };
+  return undefined;
+}
+
+export function checkHygiene(raw: string | undefined, source?: string): HygieneResult {
+  const findings: Finding[] = [];
+  if (raw === undefined || raw.trim() === '') {
+    findings.push(
+      finding(
+        'token.missing',
+        'error',
+        (raw === undefined || raw === '' ? 'No token was provided' : 'The token is only whitespace') + (source ? ` (looked in ${source}).` : '.'),
+        'Pass the token from a secret: `token: ${{ secrets.NAME }}` (GitHub), a secret variable such as `$(PAT)` (Azure Pipelines), or the environment variable named by `--token-env` (CLI).',
+      ),
+    );
+    return { token: undefined, findings };
+  }
+
+  let token = raw.trim();
+  const quoted = /^(["'`])(.*)\1$/s.exec(token);
+  if (quoted) token = quoted[2]!.trim();
+  if (token !== raw) {
+    findings.push(
+      finding(
+        'token.whitespace',
+        'error',
+        `The token has ${describeSurroundings(raw, raw.trim())}; tools that send it verbatim will be rejected.`,
+        'Save the secret again without them (for example `printf %s "$TOKEN"` rather than `echo`, and no quotes around the value).',
+      ),
+    );
+  }
+  if (token === '') {
+    findings.push(finding('token.missing', 'error', 'The token is empty once quotes and whitespace are removed.', 'Store the token itself in the secret.'));
+    return { token: undefined, findings };
+  }
+
+  for (const [pattern, kind] of UNEXPANDED) {
+    const m = pattern.exec(token);
+    if (m) {
+      findings.push(
+        finding(
+          'token.unexpanded',
+          'error',
+          `The token is the literal text ${JSON.stringify(m[0])} (${kind}): the variable was not defined, so its name was passed instead of a value.`,
+          'Define the secret (check its exact name and that it is available to this pipeline/branch), and in Azure Pipelines map secret variables explicitly, e.g. `env: { AZURE_DEVOPS_PAT: $(MyPat) }`.',
+        ),
+      );
+      return { token: undefined, findings };
+    }
+  }
+
+  if (isPlaceholder(token)) {
+    findings.push(
+      finding(
+        'token.placeholder',
+        'error',
+        'The token is a placeholder, not a credential.',
+        'Replace the placeholder with a real token stored as a secret.',
+      ),
+    );
+    return { token: undefined, findings };
+  }
+
+  if (/\s/.test(token)) {
+    const wrapped = unwrap(token);
+    if (!wrapped) {
+      findings.push(
+        finding(
+          'token.whitespace',
+          'error',
+          /[\r\n]/.test(token) ? 'The token contains a line break inside it.' : 'The token contains spaces inside it.',
+          'A token is a single word: copy it again from the provider and store exactly that value.',
+        ),
+      );
+      return { token: undefined, findings };
+    }
+  }
+  const wrapped = unwrap(token);
+  if (wrapped) {
+    findings.push(
+      finding(
+        'token.wrapper',
+        'error',
+        `The secret holds the token with ${wrapped.wrapper}; the value must be the bare token.`,
+        'Store only the token in the secret; the tool and your later steps add the authentication scheme themselves.',
+      ),
+    );
+    token = wrapped.inner;
+  }
+  return { token, findings };
+}

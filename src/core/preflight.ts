@@ -1,0 +1,170 @@
+/**
+ * The preflight: offline stage (hygiene → provider → token format and checksum → URL shape →
+ * expiry), then the online stage. Knows providers only through the registry; never prints.
+ */
+import { decideOutcome, finding, sortFindings, type Finding, type Report } from './report.js';
+import { checkHygiene } from './hygiene.js';
+import { detectProvider, PROVIDER_MODULES } from './providers/registry.js';
+import type { TokenAnalysis, UrlAnalysis } from './providers/types.js';
+import type { CheckRequest } from './request.js';
+
+export interface PreflightDeps {
+  /** Wall clock, for expiry. */
+  now: () => Date;
+  /** Monotonic milliseconds, for timings. */
+  monotonic: () => number;
+}
+
+export const systemDeps: PreflightDeps = { now: () => new Date(), monotonic: () => performance.now() };
+
+const DAY_MS = 86_400_000;
+
+function emptyReport(request: CheckRequest): Report {
+  return {
+    schemaVersion: 1,
+    outcome: 'passed',
+    provider: request.provider === 'auto' ? null : request.provider,
+    tokenKind: null,
+    tokenLabel: null,
+    url: { input: null, normalized: null },
+    identity: null,
+    project: { requested: request.project ?? null, canonical: null },
+    scopes: { required: [...request.requiredScopes], verified: [], missing: [], unverifiable: [] },
+    expiresAt: null,
+    expirySource: null,
+    daysRemaining: null,
+    findings: [],
+    timings: { totalMs: 0 },
+  };
+}
+
+function analyzeToken(request: CheckRequest, token: string, now: Date): TokenAnalysis | Finding {
+  const ctx = { now, tokenType: request.tokenType };
+  if (request.provider === 'auto') {
+    return (
+      detectProvider(token, ctx) ??
+      finding(
+        'token.format',
+        'error',
+        'The token matches no format issued by Azure DevOps, GitHub, GitLab or Bitbucket, so its provider cannot be detected.',
+        'Copy the token again from the provider, or set `provider` explicitly to get a precise diagnosis of what is wrong with it.',
+      )
+    );
+  }
+  const module = PROVIDER_MODULES[request.provider];
+  const own = module.analyzeToken(token, ctx, false);
+  if (own) return own;
+  const other = request.tokenType === 'system-access-token' ? undefined : detectProvider(token, ctx, request.provider);
+  if (other) {
+    const otherName = PROVIDER_MODULES[other.provider].displayName;
+    return {
+      ...other,
+      findings: [
+        finding(
+          'token.provider-mismatch',
+          'error',
+          `The token is a ${otherName} ${other.label}, but the provider is set to ${module.displayName}.`,
+          `Wire the ${module.displayName} token to this step, or set \`provider\` to ${other.provider} (or auto).`,
+        ),
+      ],
+    };
+  }
+  return module.analyzeToken(token, ctx, true)!;
+}
+
+/** Expiry from the token (exact or upper bound) against the min-days-remaining threshold. */
+function expiryFindings(report: Report, analysis: TokenAnalysis, request: CheckRequest, now: Date): Finding[] {
+  const exact = analysis.expiresAt;
+  const bound = analysis.latestExpiry;
+  const at = exact ?? bound;
+  if (!at) return [];
+  report.expiresAt = at.toISOString();
+  report.expirySource = exact ? 'token' : 'upper-bound';
+  const days = Math.floor((at.getTime() - now.getTime()) / DAY_MS);
+  report.daysRemaining = days;
+  if (at.getTime() <= now.getTime()) return []; // the token analysis already reported token.expired
+  if (days >= request.minDaysRemaining) return [];
+  const when = at.toISOString().slice(0, 10);
+  return [
+    finding(
+      'token.expiring',
+      'warning',
+      exact
+        ? `The token expires on ${when}, in ${days} day(s), under the required ${request.minDaysRemaining}.`
+        : `The token cannot be valid after ${when} (${days} day(s) from now, under the required ${request.minDaysRemaining}); it may expire sooner.`,
+      'Regenerate the token (or extend it) now and update the secret, before pipelines start failing.',
+    ),
+  ];
+}
+
+function applyUrl(report: Report, url: UrlAnalysis, request: CheckRequest): Finding[] {
+  report.url = { input: url.input, normalized: url.normalized };
+  const findings = [...url.findings];
+  if (url.project) {
+    if (!request.project) {
+      report.project.requested = url.project;
+      findings.push(finding('project.info', 'info', `Using the project "${url.project}" found in the URL.`, 'Pass `project` explicitly to make this intent clear.'));
+    } else if (url.project.toLowerCase() !== request.project.toLowerCase()) {
+      findings.push(
+        finding(
+          'project.info',
+          'warning',
+          `The URL names the project "${url.project}" but \`project\` is "${request.project}"; checking "${request.project}".`,
+          'Remove the project from the URL, or make the two agree.',
+        ),
+      );
+    }
+  }
+  return findings;
+}
+
+export async function runPreflight(request: CheckRequest, deps: PreflightDeps = systemDeps, inputFindings: Finding[] = []): Promise<Report> {
+  const started = deps.monotonic();
+  const now = deps.now();
+  const report = emptyReport(request);
+  const findings: Finding[] = [...inputFindings];
+
+  const hygiene = checkHygiene(request.token, request.tokenSource);
+  findings.push(...hygiene.findings);
+
+  let analysis: TokenAnalysis | undefined;
+  if (hygiene.token !== undefined) {
+    const result = analyzeToken(request, hygiene.token, now);
+    if ('code' in result) findings.push(result);
+    else {
+      analysis = result;
+      report.provider = request.provider === 'auto' ? result.provider : request.provider;
+      report.tokenKind = result.kind;
+      report.tokenLabel = result.label;
+      findings.push(...result.findings);
+    }
+  }
+
+  const providerId = report.provider;
+  if (providerId) {
+    const module = PROVIDER_MODULES[providerId];
+    findings.push(...applyUrl(report, module.analyzeUrl(request.url, { offline: request.offline }), request));
+    if (analysis && analysis.provider === providerId) {
+      findings.push(...expiryFindings(report, analysis, request, now));
+      if (module.crossCheck) findings.push(...module.crossCheck(analysis, { username: request.username }));
+    }
+  } else if (request.url) {
+    report.url = { input: request.url.trim(), normalized: null };
+  }
+
+  const blocking = findings.some((f) => f.severity === 'error');
+  if (request.offline) {
+    findings.push(finding('online.skipped', 'info', 'Offline mode: identity, project, scopes and revocation were not checked.', 'Run without `offline` to check them against the provider.'));
+  } else if (blocking) {
+    findings.push(finding('online.skipped', 'info', 'Online checks were skipped because of the errors above.', 'Fix the errors above; the online checks then run automatically.'));
+  } else if (providerId) {
+    findings.push(
+      finding('online.unavailable', 'info', `This version checks ${PROVIDER_MODULES[providerId].displayName} credentials offline only.`, 'Nothing to do: the result covers the token and URL shape.'),
+    );
+  }
+
+  report.findings = sortFindings(findings);
+  report.outcome = decideOutcome(report.findings, request.failOnWarning);
+  report.timings.totalMs = Math.round((deps.monotonic() - started) * 100) / 100;
+  return report;
+}

@@ -1,0 +1,10 @@
+import type { ProviderModule } from '../types.js';
+import { analyzeAzureDevOpsToken } from './tokens.js';
+import { analyzeAzureDevOpsUrl } from './url.js';
+
+export const azureDevOps: ProviderModule = {
+  id: 'azure-devops',
+  displayName: 'Azure DevOps',
+  analyzeToken: analyzeAzureDevOpsToken,
+  analyzeUrl: analyzeAzureDevOpsUrl,
+};

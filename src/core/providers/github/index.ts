@@ -1,0 +1,10 @@
+import type { ProviderModule } from '../types.js';
+import { analyzeGitHubToken } from './tokens.js';
+import { analyzeGitHubUrl } from './url.js';
+
+export const github: ProviderModule = {
+  id: 'github',
+  displayName: 'GitHub',
+  analyzeToken: analyzeGitHubToken,
+  analyzeUrl: analyzeGitHubUrl,
+};

@@ -1,0 +1,10 @@
+import type { ProviderModule } from '../types.js';
+import { analyzeGitLabToken } from './tokens.js';
+import { analyzeGitLabUrl } from './url.js';
+
+export const gitlab: ProviderModule = {
+  id: 'gitlab',
+  displayName: 'GitLab',
+  analyzeToken: analyzeGitLabToken,
+  analyzeUrl: analyzeGitLabUrl,
+};

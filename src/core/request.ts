@@ -1,0 +1,146 @@
+/**
+ * From raw front-end inputs (strings, as every platform hands them over) and the environment to one
+ * validated CheckRequest. Shared by the action, the task and the CLI so they accept exactly the same
+ * values and the same environment conventions.
+ */
+import { finding, PROVIDERS, type Finding, type ProviderId } from './report.js';
+import type { TokenTypeHint } from './providers/types.js';
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export interface RawInputs {
+  provider?: string;
+  token?: string;
+  tokenType?: string;
+  url?: string;
+  project?: string;
+  username?: string;
+  requiredScopes?: string;
+  minDaysRemaining?: string;
+  offline?: string;
+  failOnWarning?: string;
+}
+
+export interface CheckRequest {
+  provider: ProviderId | 'auto';
+  token: string | undefined;
+  /** Where the token was read from, for the `token.missing` message (e.g. "environment variable X"). */
+  tokenSource?: string;
+  tokenType: TokenTypeHint;
+  url: string | undefined;
+  project: string | undefined;
+  username: string | undefined;
+  requiredScopes: string[];
+  minDaysRemaining: number;
+  offline: boolean;
+  failOnWarning: boolean;
+}
+
+export const DEFAULT_MIN_DAYS_REMAINING = 7;
+
+/** Environment variables each provider's users already keep their token in, most specific first. */
+export const TOKEN_ENV_NAMES: Record<ProviderId | 'auto', string[]> = {
+  'azure-devops': ['AZURE_DEVOPS_PAT', 'AZURE_DEVOPS_EXT_PAT', 'SYSTEM_ACCESSTOKEN'],
+  github: ['GITHUB_TOKEN', 'GH_TOKEN'],
+  gitlab: ['GITLAB_TOKEN', 'GL_TOKEN', 'CI_JOB_TOKEN'],
+  bitbucket: ['BITBUCKET_TOKEN', 'BITBUCKET_API_TOKEN', 'BITBUCKET_ACCESS_TOKEN'],
+  auto: ['AZURE_DEVOPS_PAT', 'AZURE_DEVOPS_EXT_PAT', 'GITHUB_TOKEN', 'GH_TOKEN', 'GITLAB_TOKEN', 'BITBUCKET_TOKEN', 'SYSTEM_ACCESSTOKEN'],
+};
+
+const blank = (v: string | undefined): string | undefined => (v === undefined || v.trim() === '' ? undefined : v);
+
+function parseBool(name: string, value: string | undefined, findings: Finding[]): boolean {
+  const v = value?.trim().toLowerCase();
+  if (v === undefined || v === '') return false;
+  if (['true', '1', 'yes', 'on'].includes(v)) return true;
+  if (['false', '0', 'no', 'off'].includes(v)) return false;
+  findings.push(finding('config.invalid', 'error', `\`${name}\` must be true or false, not ${JSON.stringify(value)}.`, `Set \`${name}\` to true or false.`));
+  return false;
+}
+
+/** Comma, semicolon or newline separated; portal names like "Work Items: Read & Write" keep their spaces. */
+export function parseList(value: string | undefined): string[] {
+  if (!value) return [];
+  return [...new Set(value.split(/[,;\n]/).map((s) => s.trim()).filter(Boolean))];
+}
+
+const PROVIDER_ALIASES: Record<string, ProviderId | 'auto'> = {
+  ado: 'azure-devops', azdo: 'azure-devops', azuredevops: 'azure-devops', 'azure-devops-server': 'azure-devops', tfs: 'azure-devops',
+  gh: 'github', ghes: 'github', 'github-enterprise': 'github', gl: 'gitlab', bb: 'bitbucket', 'bitbucket-cloud': 'bitbucket',
+};
+
+/** A provider name as users type it (`Azure DevOps`, `ado`, `GitHub`); undefined when unknown. Empty means auto. */
+export function parseProvider(text: string | undefined): ProviderId | 'auto' | undefined {
+  const t = (blank(text) ?? 'auto').trim().toLowerCase().replace(/[\s_]+/g, '-');
+  if (t === 'auto' || (PROVIDERS as readonly string[]).includes(t)) return t as ProviderId | 'auto';
+  return PROVIDER_ALIASES[t];
+}
+
+/**
+ * The token from the environment: the variable the user named, or the first conventional one that is
+ * set for the provider. `source` says where it was looked for, for the `token.missing` message.
+ */
+export function tokenFromEnv(providerText: string | undefined, env: Env, explicitName?: string): { value: string | undefined; source: string } {
+  if (explicitName) return { value: env[explicitName], source: `environment variable ${explicitName}` };
+  const names = TOKEN_ENV_NAMES[parseProvider(providerText) ?? 'auto'];
+  const found = names.find((n) => blank(env[n]) !== undefined);
+  return found ? { value: env[found], source: `environment variable ${found}` } : { value: undefined, source: `environment variables ${names.join(', ')}` };
+}
+
+export function resolveRequest(raw: RawInputs, env: Env): { request: CheckRequest; findings: Finding[] } {
+  const findings: Finding[] = [];
+
+  let provider = parseProvider(raw.provider) ?? 'auto';
+  if (parseProvider(raw.provider) === undefined) {
+    findings.push(
+      finding('config.invalid', 'error', `Unknown provider ${JSON.stringify(raw.provider)}.`, `Use one of: auto, ${PROVIDERS.join(', ')}.`),
+    );
+  }
+
+  const tokenTypeText = (blank(raw.tokenType) ?? 'auto').trim().toLowerCase();
+  let tokenType: TokenTypeHint = 'auto';
+  if (['system-access-token', 'system.accesstoken', 'systemaccesstoken'].includes(tokenTypeText)) tokenType = 'system-access-token';
+  else if (tokenTypeText !== 'auto') {
+    findings.push(finding('config.invalid', 'error', `Unknown token type ${JSON.stringify(raw.tokenType)}.`, 'Use `auto`, or `system-access-token` for the Azure Pipelines job token.'));
+  }
+  if (tokenType === 'system-access-token' && provider === 'auto') provider = 'azure-devops';
+
+  // GitHub runners export the API base (GHES: https://host/api/v3); never assume api.github.com.
+  if (provider === 'github' && !blank(raw.url) && blank(env.GITHUB_API_URL)) raw = { ...raw, url: env.GITHUB_API_URL };
+
+  // Azure DevOps conventions: AZURE_DEVOPS_ORG_URL, or a bare AZURE_DEVOPS_ORG name; AZURE_DEVOPS_PROJECT.
+  let url = blank(raw.url);
+  let project = blank(raw.project);
+  if (provider === 'azure-devops' || provider === 'auto') {
+    const orgName = blank(env.AZURE_DEVOPS_ORG)?.trim();
+    url ??= blank(env.AZURE_DEVOPS_ORG_URL) ?? (orgName ? `https://dev.azure.com/${encodeURIComponent(orgName)}` : undefined);
+    project ??= blank(env.AZURE_DEVOPS_PROJECT);
+  }
+
+  let minDaysRemaining = DEFAULT_MIN_DAYS_REMAINING;
+  const minText = blank(raw.minDaysRemaining)?.trim();
+  if (minText !== undefined) {
+    const n = Number(minText);
+    if (!Number.isFinite(n) || n < 0 || !/^\d+(\.\d+)?$/.test(minText)) {
+      findings.push(
+        finding('config.invalid', 'error', `\`min-days-remaining\` must be a number of days (0 or more), not ${JSON.stringify(raw.minDaysRemaining)}.`, 'Set it to e.g. 7, or 0 to turn the expiry warning off.'),
+      );
+    } else minDaysRemaining = n;
+  }
+
+  return {
+    request: {
+      provider,
+      token: raw.token,
+      tokenType,
+      url,
+      project: project?.trim(),
+      username: blank(raw.username)?.trim(),
+      requiredScopes: parseList(raw.requiredScopes),
+      minDaysRemaining,
+      offline: parseBool('offline', raw.offline, findings),
+      failOnWarning: parseBool('fail-on-warning', raw.failOnWarning, findings),
+    },
+    findings,
+  };
+}

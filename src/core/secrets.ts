@@ -1,0 +1,39 @@
+/**
+ * Every form in which a token could show up in output: the raw value, its cleaned form, each line of
+ * a multi-line value, and what HTTP clients derive from it (Basic header base64, URL encoding).
+ * Adapters register all of these with the platform's masker before doing anything else.
+ */
+import { checkHygiene } from './hygiene.js';
+
+/** Conventional user names put in front of a token in Basic auth. */
+const BASIC_USERS = ['', 'x-access-token', 'x-bitbucket-api-token-auth', 'oauth2', 'pat', 'user', 'git'];
+const MIN_MASK_LENGTH = 4;
+
+export function secretForms(raw: string | undefined, username?: string): string[] {
+  if (!raw) return [];
+  const forms = new Set<string>();
+  const add = (v: string | undefined): void => {
+    if (v && v.trim().length >= MIN_MASK_LENGTH) forms.add(v);
+  };
+  add(raw);
+  add(raw.trim());
+  for (const line of raw.split(/\r?\n|\r/)) add(line.trim());
+  const cleaned = checkHygiene(raw).token;
+  const bases = new Set([raw.trim(), cleaned].filter((v): v is string => !!v && v.length >= MIN_MASK_LENGTH));
+  for (const t of bases) {
+    add(t);
+    add(encodeURIComponent(t));
+    add(Buffer.from(t).toString('base64'));
+    for (const user of new Set([...BASIC_USERS, ...(username ? [username] : [])])) {
+      add(Buffer.from(`${user}:${t}`).toString('base64'));
+    }
+  }
+  return [...forms];
+}
+
+/** Replace every secret form in a text (longest first, so a form never survives inside another). */
+export function redact(text: string, forms: readonly string[]): string {
+  let out = text;
+  for (const form of [...forms].sort((a, b) => b.length - a.length)) out = out.split(form).join('***');
+  return out;
+}
