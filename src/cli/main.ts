@@ -6,10 +6,10 @@
 import { parseArgs } from 'node:util';
 import { runPreflight, systemDeps, type PreflightDeps } from '../core/preflight.js';
 import { renderText } from '../core/render/text.js';
-import type { Report } from '../core/report.js';
 import { resolveRequest, tokenFromEnv, type Env } from '../core/request.js';
 import { redact, secretForms } from '../core/secrets.js';
 import { runDemo } from './demo.js';
+import { EXIT, exitCodeFor } from './exit-codes.js';
 
 export interface CliIo {
   stdout: (text: string) => void;
@@ -21,8 +21,6 @@ export interface CliIo {
 }
 
 export const VERSION = '1.0.0';
-
-export const EXIT = { ok: 0, failed: 1, usage: 2, unverified: 3 } as const;
 
 const HELP = `credential-preflight ${VERSION} — will this credential work for what the next steps need?
 
@@ -50,13 +48,6 @@ Options:
 Exit codes: 0 passed or warned, 1 failed, 2 usage or configuration error, 3 unverified (provider not reachable).
 The token is never accepted as a command-line argument.
 `;
-
-export function exitCodeFor(report: Report): number {
-  if (report.findings.some((f) => f.severity === 'error' && f.code.startsWith('config.'))) return EXIT.usage;
-  if (report.outcome === 'failed') return EXIT.failed;
-  if (report.outcome === 'unverified') return EXIT.unverified;
-  return EXIT.ok;
-}
 
 export async function main(argv: string[], io: CliIo, deps: PreflightDeps = systemDeps): Promise<number> {
   if (argv.some((a) => a === '--token' || a.startsWith('--token='))) {

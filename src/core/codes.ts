@@ -71,6 +71,10 @@ export const CODES = {
     meaning: 'A fact read from the token (kind, creation month, issuer, tenant) for the record.',
     fix: 'None needed.',
   },
+  'token.wrong-kind': {
+    meaning: 'The token is a genuine credential of the provider, but of a kind that cannot authenticate API calls (for example a GitHub App refresh token).',
+    fix: 'Use the access token that goes with it (exchange the refresh token for one) and store that in the secret.',
+  },
   // --- URL shape -------------------------------------------------------------------------------
   'url.missing': {
     meaning: 'No organisation / host URL was given and the provider has no default.',
@@ -111,6 +115,86 @@ export const CODES = {
   'url.port': {
     meaning: 'Azure DevOps Services URLs do not take a port.',
     fix: 'Remove the port from the URL.',
+  },
+  // --- online: identity ----------------------------------------------------------------------
+  'token.rejected': {
+    meaning: 'The provider rejected the credential (401, or a sign-in page instead of data).',
+    fix: 'Follow the likely causes in the message, in order; usually: create a new token for this organisation/host and update the secret.',
+  },
+  'token.revoked': {
+    meaning: 'The provider says the token was revoked.',
+    fix: 'Create a new token and update the secret; find out why it was revoked (leak detection revokes exposed tokens).',
+  },
+  'token.anonymous': {
+    meaning: 'The organisation allows public access and answered as the anonymous user: the token was not accepted at all.',
+    fix: 'The token is invalid, expired or for another organisation: create a new one for this organisation and update the secret.',
+  },
+  'token.identity': {
+    meaning: 'Who the token authenticates as, per the provider.',
+    fix: 'None needed; check it is the account you expect.',
+  },
+  'url.org-not-found': {
+    meaning: 'The organisation / collection / host does not exist (404 on the identity endpoint).',
+    fix: 'Check the organisation or collection name in the URL (open it in a browser).',
+  },
+  'url.server-version': {
+    meaning: 'The server\'s highest REST API version, read from the server; requests use it.',
+    fix: 'None needed.',
+  },
+  // --- online: project ---------------------------------------------------------------------------
+  'project.not-found': {
+    meaning: 'The project / repository does not exist, or the token cannot see it.',
+    fix: 'Check the name (the message lists the closest names the token can see) and that the token\'s user has access.',
+  },
+  'project.case-mismatch': {
+    meaning: 'The project exists but with different casing; later steps that compare names exactly will fail.',
+    fix: 'Use the exact casing shown in the message.',
+  },
+  'project.renamed': {
+    meaning: 'The project / repository was renamed or moved; the old name still resolves here but not everywhere.',
+    fix: 'Use the new name shown in the message.',
+  },
+  'project.unavailable': {
+    meaning: 'The project exists but is being deleted, created, or is otherwise not usable.',
+    fix: 'Use another project, or wait for / undo the operation (Project settings → Overview; deleted projects can be restored for 28 days).',
+  },
+  // --- online: scopes ----------------------------------------------------------------------------
+  'scope.missing': {
+    meaning: 'The token lacks a scope / permission the later steps need (the probe for it was denied).',
+    fix: 'Edit the token and tick the scope named in the message (or create a new token with it), then update the secret.',
+  },
+  'scope.verified': {
+    meaning: 'A required scope was proven with a read-only request.',
+    fix: 'None needed.',
+  },
+  'scope.unverifiable': {
+    meaning: 'A required scope cannot be proven without writing; its read half was confirmed where possible.',
+    fix: 'Nothing to fix; if in doubt, check the token\'s scopes in the provider\'s UI.',
+  },
+  // --- network -------------------------------------------------------------------------------------
+  'network.unreachable': {
+    meaning: 'The provider could not be reached (DNS, connection refused or reset). Nothing is known about the token.',
+    fix: 'Check the URL\'s host, the runner\'s network and proxy settings (HTTPS_PROXY / NO_PROXY, or the agent proxy).',
+  },
+  'network.timeout': {
+    meaning: 'The provider did not answer in time. Nothing is known about the token.',
+    fix: 'Retry; if it persists, check proxies and firewalls between the runner and the host.',
+  },
+  'network.tls': {
+    meaning: 'The TLS connection failed (unknown CA, wrong host name, expired certificate). Nothing is known about the token.',
+    fix: 'Trust the server\'s CA: NODE_EXTRA_CA_CERTS=/path/ca.pem (GitHub/CLI) or the agent\'s --sslcacert (Azure); check the host name.',
+  },
+  'network.proxy': {
+    meaning: 'The proxy refused the connection or demanded authentication (407).',
+    fix: 'Check the proxy URL and its credentials (HTTPS_PROXY=http://user:pass@proxy:port, or the agent\'s proxy settings) and NO_PROXY.',
+  },
+  'network.rate-limited': {
+    meaning: 'The provider kept answering 429 (rate limited) beyond the retries and waiting this check allows.',
+    fix: 'Retry later; reduce parallel jobs using the same identity.',
+  },
+  'network.unexpected-response': {
+    meaning: 'The provider (or something in between) answered with an error or a response that is not the API\'s (5xx, HTML portal page, truncated JSON).',
+    fix: 'Retry; if it persists, check the URL points at the API and no proxy rewrites responses.',
   },
   // --- configuration ---------------------------------------------------------------------------
   'config.invalid': {

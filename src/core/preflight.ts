@@ -5,14 +5,27 @@
 import { decideOutcome, finding, sortFindings, type Finding, type Report } from './report.js';
 import { checkHygiene } from './hygiene.js';
 import { detectProvider, PROVIDER_MODULES } from './providers/registry.js';
-import type { TokenAnalysis, UrlAnalysis } from './providers/types.js';
-import type { CheckRequest } from './request.js';
+import type { OnlineChecks, TokenAnalysis, UrlAnalysis } from './providers/types.js';
+import type { CheckRequest, Env } from './request.js';
+import { HttpClient, type HttpClientOptions, type HttpLogEntry } from './http/client.js';
+import { createTransport, type TransportOptions } from './http/transport.js';
+import type { Dispatcher } from 'undici';
 
 export interface PreflightDeps {
   /** Wall clock, for expiry. */
   now: () => Date;
   /** Monotonic milliseconds, for timings. */
   monotonic: () => number;
+  /** Environment (proxies). */
+  env?: Env;
+  /** Transport for online checks; built from `transport` (or env) when absent. Tests inject the emulators' routes. */
+  dispatcher?: Dispatcher;
+  /** Proxy / CA settings from the platform (the Azure agent's), used when no dispatcher is injected. */
+  transport?: Omit<TransportOptions, 'env'>;
+  /** Timeouts, retries, backoff. */
+  http?: Pick<HttpClientOptions, 'requestTimeoutMs' | 'deadlineMs' | 'maxRetries' | 'minBackoffMs' | 'maxBackoffMs'>;
+  /** Debug log of each request (method, host, path, status, timing); never headers or bodies. */
+  log?: (entry: HttpLogEntry) => void;
 }
 
 export const systemDeps: PreflightDeps = { now: () => new Date(), monotonic: () => performance.now() };
@@ -118,6 +131,49 @@ function applyUrl(report: Report, url: UrlAnalysis, request: CheckRequest): Find
   return findings;
 }
 
+interface OnlineArgs {
+  request: CheckRequest;
+  analysis: TokenAnalysis;
+  url: UrlAnalysis;
+  token: string;
+  now: Date;
+}
+
+async function runOnline(report: Report, online: OnlineChecks, args: OnlineArgs, deps: PreflightDeps): Promise<Finding[]> {
+  const { request, analysis, url, token, now } = args;
+  const dispatcher = deps.dispatcher ?? createTransport({ env: deps.env ?? {}, ...deps.transport });
+  const http = new HttpClient({
+    dispatcher,
+    authorization: online.authorization(token, analysis, request.username),
+    credentialOrigins: online.credentialOrigins(url),
+    monotonic: deps.monotonic,
+    log: deps.log,
+    ...deps.http,
+  });
+  try {
+    const result = await online.check(http, {
+      url,
+      token: analysis,
+      project: report.project.requested ?? undefined,
+      requiredScopes: request.requiredScopes,
+      username: request.username,
+      now,
+    });
+    if (result.identity) report.identity = result.identity;
+    if (result.projectCanonical) report.project.canonical = result.projectCanonical;
+    if (result.scopes) report.scopes = result.scopes;
+    const extra: Finding[] = [];
+    if (result.expiresAt && !analysis.expiresAt) {
+      extra.push(...expiryFindings(report, { ...analysis, expiresAt: result.expiresAt }, request, now));
+      report.expirySource = 'provider';
+    }
+    return [...result.findings, ...extra];
+  } finally {
+    // An injected dispatcher belongs to the caller; one we built is ours to close.
+    if (!deps.dispatcher) await dispatcher.close();
+  }
+}
+
 export async function runPreflight(request: CheckRequest, deps: PreflightDeps = systemDeps, inputFindings: Finding[] = []): Promise<Report> {
   const started = deps.monotonic();
   const now = deps.now();
@@ -141,9 +197,11 @@ export async function runPreflight(request: CheckRequest, deps: PreflightDeps = 
   }
 
   const providerId = report.provider;
+  let url: UrlAnalysis | undefined;
   if (providerId) {
     const module = PROVIDER_MODULES[providerId];
-    findings.push(...applyUrl(report, module.analyzeUrl(request.url, { offline: request.offline }), request));
+    url = module.analyzeUrl(request.url, { offline: request.offline });
+    findings.push(...applyUrl(report, url, request));
     if (analysis && analysis.provider === providerId) {
       findings.push(...expiryFindings(report, analysis, request, now));
       if (module.crossCheck) findings.push(...module.crossCheck(analysis, { username: request.username }));
@@ -153,10 +211,13 @@ export async function runPreflight(request: CheckRequest, deps: PreflightDeps = 
   }
 
   const blocking = findings.some((f) => f.severity === 'error');
+  const online = providerId ? PROVIDER_MODULES[providerId].online : undefined;
   if (request.offline) {
     findings.push(finding('online.skipped', 'info', 'Offline mode: identity, project, scopes and revocation were not checked.', 'Run without `offline` to check them against the provider.'));
   } else if (blocking) {
     findings.push(finding('online.skipped', 'info', 'Online checks were skipped because of the errors above.', 'Fix the errors above; the online checks then run automatically.'));
+  } else if (providerId && online && analysis && url && hygiene.token !== undefined) {
+    findings.push(...(await runOnline(report, online, { request, analysis, url, token: hygiene.token, now }, deps)));
   } else if (providerId) {
     findings.push(
       finding('online.unavailable', 'info', `This version checks ${PROVIDER_MODULES[providerId].displayName} credentials offline only.`, 'Nothing to do: the result covers the token and URL shape.'),

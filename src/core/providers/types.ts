@@ -2,7 +2,8 @@
  * What a provider module offers the preflight. A provider is one folder plus one registry line.
  * Offline functions are pure: no I/O, the clock comes in through the context.
  */
-import type { Finding, ProviderId } from '../report.js';
+import type { HttpClient } from '../http/client.js';
+import type { Finding, Identity, ProviderId } from '../report.js';
 
 export interface TokenContext {
   /** The current time (injected so tests control it). */
@@ -62,6 +63,35 @@ export interface ProviderModule {
   analyzeToken(token: string, ctx: TokenContext, claim: boolean): TokenAnalysis | undefined;
   /** Analyse the org / host URL (undefined = not given: apply the provider's default or `url.missing`). */
   analyzeUrl(input: string | undefined, ctx: UrlContext): UrlAnalysis;
+  /** Online checks; absent for providers that are checked offline only. */
+  online?: OnlineChecks;
   /** Checks that need more than the token alone (e.g. Bitbucket: which user name goes with it). */
   crossCheck?(token: TokenAnalysis, input: { username: string | undefined }): Finding[];
+}
+
+export interface OnlineInput {
+  url: UrlAnalysis;
+  token: TokenAnalysis;
+  project: string | undefined;
+  requiredScopes: readonly string[];
+  username: string | undefined;
+  now: Date;
+}
+
+export interface OnlineResult {
+  findings: Finding[];
+  identity?: Identity;
+  /** The project's stored name, when it was found. */
+  projectCanonical?: string;
+  scopes?: { required: string[]; verified: string[]; missing: string[]; unverifiable: string[] };
+  /** Expiry reported by the provider (GitHub header, GitLab `expires_at`). */
+  expiresAt?: Date;
+}
+
+export interface OnlineChecks {
+  /** The Authorization header value for this token (the client is the only place that sends it). */
+  authorization(token: string, analysis: TokenAnalysis, username: string | undefined): string;
+  /** Origins that may receive the credential for this URL (the configured host and its own siblings). */
+  credentialOrigins(url: UrlAnalysis): string[];
+  check(http: HttpClient, input: OnlineInput): Promise<OnlineResult>;
 }

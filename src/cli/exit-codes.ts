@@ -1,0 +1,12 @@
+/** The CLI's exit-code contract. */
+import type { Report } from '../core/report.js';
+
+export const EXIT = { ok: 0, failed: 1, usage: 2, unverified: 3 } as const;
+
+/** 0 passed or warned · 1 failed · 2 usage or configuration error · 3 unverified. */
+export function exitCodeFor(report: Report): number {
+  if (report.findings.some((f) => f.severity === 'error' && f.code.startsWith('config.'))) return EXIT.usage;
+  if (report.outcome === 'failed') return EXIT.failed;
+  if (report.outcome === 'unverified') return EXIT.unverified;
+  return EXIT.ok;
+}
