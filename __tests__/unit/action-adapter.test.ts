@@ -40,6 +40,7 @@ function fakeCore(inputs: Record<string, string>, opts: { throwOn?: string } = {
     warning: record('warning'),
     info: record('info'),
     debug: record('debug'),
+    isDebug: () => false,
     summary,
   } as unknown as ActionsCore;
   const outputs = () => Object.fromEntries(calls.filter((c) => c.fn === 'setOutput').map((c) => c.args as [string, string]));

@@ -10,7 +10,13 @@ const deps = { now: () => NOW, monotonic: () => 0 };
 const TaskResult = { Succeeded: 0, SucceededWithIssues: 1, Failed: 2 };
 const IssueType = { Error: 0, Warning: 1 };
 
-function fakeTl(inputs: Record<string, string>) {
+interface Endpoint {
+  url: string;
+  scheme: string;
+  parameters: Record<string, string>;
+}
+
+function fakeTl(inputs: Record<string, string>, variables: Record<string, string> = {}, endpoints: Record<string, Endpoint> = {}) {
   const calls: Array<{ fn: string; args: unknown[] }> = [];
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cp-task-'));
   const record =
@@ -32,7 +38,11 @@ function fakeTl(inputs: Record<string, string>) {
     logIssue: record('logIssue'),
     uploadSummary: record('uploadSummary'),
     debug: record('debug'),
-    getVariable: (name: string) => (name === 'Agent.TempDirectory' ? tmp : undefined),
+    getVariable: (name: string) => (name === 'Agent.TempDirectory' ? tmp : variables[name]),
+    getEndpointUrl: (id: string) => endpoints[id]?.url,
+    getEndpointAuthorization: (id: string) => (endpoints[id] ? { scheme: endpoints[id]!.scheme, parameters: endpoints[id]!.parameters } : undefined),
+    getHttpProxyConfiguration: () => null,
+    getHttpCertConfiguration: () => null,
     TaskResult,
     IssueType,
   } as unknown as TaskLib;
@@ -85,5 +95,29 @@ describe('Azure Pipelines task adapter', () => {
     const report = await run(f.tl, { INPUT_TOKEN: `${token}\n` }, f.io, deps);
     expect(report?.findings.map((x) => x.code)).toContain('token.whitespace');
     expect(f.calls.filter((c) => c.fn === 'setSecret').map((c) => c.args[0])).toContain(token);
+  });
+
+  it('takes URL and token from an Azure DevOps service connection', async () => {
+    const token = adoPat(NOW);
+    const f = fakeTl({ serviceConnection: 'conn-1', offline: 'true' }, {}, { 'conn-1': { url: 'https://dev.azure.com/fabrikam/', scheme: 'Token', parameters: { apitoken: token } } });
+    const report = await run(f.tl, {}, f.io, deps);
+    expect(report).toMatchObject({ tokenKind: 'azure-devops.pat', url: { normalized: 'https://dev.azure.com/fabrikam' } });
+    expect(f.calls.filter((c) => c.fn === 'setSecret').map((c) => c.args[0])).toContain(token);
+  });
+
+  it("takes the job's System.AccessToken (opaque) with the collection and project of the run", async () => {
+    const f = fakeTl({ useSystemAccessToken: 'true', offline: 'true' }, { 'System.CollectionUri': 'https://dev.azure.com/fabrikam/', 'System.TeamProject': 'Fabrikam-Fiber' }, {
+      SYSTEMVSSCONNECTION: { url: 'https://dev.azure.com/fabrikam/', scheme: 'OAuth', parameters: { AccessToken: 'opaque-job-token-value-1234' } },
+    });
+    const report = await run(f.tl, {}, f.io, deps);
+    expect(report).toMatchObject({ provider: 'azure-devops', tokenKind: 'azure-devops.system-access-token', project: { requested: 'Fabrikam-Fiber' } });
+    expect(f.calls.filter((c) => c.fn === 'setSecret').map((c) => c.args[0])).toContain('opaque-job-token-value-1234');
+  });
+
+  it('says where it looked when the service connection has no token', async () => {
+    const f = fakeTl({ serviceConnection: 'conn-2' }, {}, { 'conn-2': { url: 'https://dev.azure.com/fabrikam', scheme: 'None', parameters: {} } });
+    const report = await run(f.tl, {}, f.io, deps);
+    expect(report?.findings[0]).toMatchObject({ code: 'token.missing' });
+    expect(report?.findings[0]!.message).toContain('conn-2');
   });
 });

@@ -4,6 +4,7 @@
  */
 import type * as actionsCore from '@actions/core';
 import { runPreflight, systemDeps, type PreflightDeps } from '../core/preflight.js';
+import { formatLogEntry } from '../core/http/client.js';
 import { renderMarkdown } from '../core/render/markdown.js';
 import type { Report } from '../core/report.js';
 import { resolveRequest, tokenFromEnv, type Env, type RawInputs } from '../core/request.js';
@@ -11,7 +12,7 @@ import { redact, secretForms } from '../core/secrets.js';
 
 export type ActionsCore = Pick<
   typeof actionsCore,
-  'getInput' | 'setSecret' | 'setOutput' | 'setFailed' | 'error' | 'warning' | 'info' | 'debug' | 'summary'
+  'getInput' | 'setSecret' | 'setOutput' | 'setFailed' | 'error' | 'warning' | 'info' | 'debug' | 'isDebug' | 'summary'
 >;
 
 export async function run(core: ActionsCore, env: Env, deps: PreflightDeps = systemDeps): Promise<Report | undefined> {
@@ -44,7 +45,8 @@ export async function run(core: ActionsCore, env: Env, deps: PreflightDeps = sys
     };
     const { request, findings } = resolveRequest(raw, env);
     request.tokenSource = tokenSource;
-    const report = await runPreflight(request, deps, findings);
+    // Request logs follow the runner's debug switch (RUNNER_DEBUG=1, "Enable debug logging").
+    const report = await runPreflight(request, { env, ...deps, log: core.isDebug() ? (e) => core.debug(formatLogEntry(e)) : undefined }, findings);
 
     for (const f of report.findings) {
       const text = `${f.message} Fix: ${f.hint}`;

@@ -4,6 +4,7 @@
  * 0 passed or warned · 1 failed · 2 usage or configuration error · 3 unverified (provider not reachable).
  */
 import { parseArgs } from 'node:util';
+import { formatLogEntry, type HttpLogEntry } from '../core/http/client.js';
 import { runPreflight, systemDeps, type PreflightDeps } from '../core/preflight.js';
 import { renderText } from '../core/render/text.js';
 import { resolveRequest, tokenFromEnv, type Env } from '../core/request.js';
@@ -42,6 +43,7 @@ Options:
   --offline                check token format, checksum, expiry and URL shape only; no network
   --fail-on-warning        treat warnings as failures (exit 1)
   --format text|json       output format (default text; json is the report, schemaVersion 1)
+  --debug                  log each request (method, host, path, status, time) to stderr
   -h, --help               this help
   -v, --version            print the version
 
@@ -113,7 +115,8 @@ export async function main(argv: string[], io: CliIo, deps: PreflightDeps = syst
     io.env,
   );
   request.tokenSource = tokenSource;
-  const report = await runPreflight(request, deps, findings);
+  const log = values.debug ? (e: HttpLogEntry) => io.stderr(`${redact(formatLogEntry(e), forms)}\n`) : undefined;
+  const report = await runPreflight(request, { env: io.env, ...deps, log }, findings);
   // Belt and braces: nothing the core produces holds the token, but output is redacted regardless.
   const text = format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderText(report, { color });
   io.stdout(redact(text, forms));
@@ -138,6 +141,7 @@ function parse(argv: string[]) {
       offline: { type: 'boolean' },
       'fail-on-warning': { type: 'boolean' },
       format: { type: 'string' },
+      debug: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
     },

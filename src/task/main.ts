@@ -10,17 +10,94 @@ import type * as taskLib from 'azure-pipelines-task-lib/task.js';
 import { runPreflight, systemDeps, type PreflightDeps } from '../core/preflight.js';
 import { renderMarkdown } from '../core/render/markdown.js';
 import type { Report } from '../core/report.js';
+import { formatLogEntry } from '../core/http/client.js';
 import { resolveRequest, tokenFromEnv, type Env, type RawInputs } from '../core/request.js';
 import { redact, secretForms } from '../core/secrets.js';
 
 export type TaskLib = Pick<
   typeof taskLib,
-  'getInput' | 'setSecret' | 'setVariable' | 'setResult' | 'logIssue' | 'uploadSummary' | 'debug' | 'getVariable' | 'TaskResult' | 'IssueType'
+  | 'getInput'
+  | 'setSecret'
+  | 'setVariable'
+  | 'setResult'
+  | 'logIssue'
+  | 'uploadSummary'
+  | 'debug'
+  | 'getVariable'
+  | 'getEndpointUrl'
+  | 'getEndpointAuthorization'
+  | 'getHttpProxyConfiguration'
+  | 'getHttpCertConfiguration'
+  | 'TaskResult'
+  | 'IssueType'
 >;
+
+/** Auth parameters that hold the secret in the service-connection schemes we accept (Token, OAuth, UsernamePassword). */
+const ENDPOINT_SECRET_KEYS = ['apitoken', 'AccessToken', 'accessToken', 'password', 'token'];
+
+interface Credential {
+  token: string | undefined;
+  source: string;
+  url?: string;
+  project?: string;
+  tokenType?: string;
+}
+
+/**
+ * Where the credential comes from, first match wins: the job's own System.AccessToken, an Azure DevOps
+ * service connection, the `token` input (a secret variable), or the conventional environment variable.
+ * Endpoint secrets are read with getEndpointAuthorization, which logs only whether they exist
+ * (getEndpointAuthorizationParameter writes the value to the debug log).
+ */
+function readCredential(tl: TaskLib, env: Env, provider: string): Credential {
+  const useSystem = /^true$/i.test(tl.getInput('useSystemAccessToken') ?? '');
+  if (useSystem) {
+    const auth = tl.getEndpointAuthorization('SYSTEMVSSCONNECTION', true);
+    return {
+      token: auth?.parameters.AccessToken,
+      source: "the job's System.AccessToken (SYSTEMVSSCONNECTION)",
+      url: tl.getVariable('System.CollectionUri'),
+      project: tl.getVariable('System.TeamProject'),
+      tokenType: 'system-access-token',
+    };
+  }
+  const connection = tl.getInput('serviceConnection');
+  if (connection) {
+    const auth = tl.getEndpointAuthorization(connection, true);
+    const key = ENDPOINT_SECRET_KEYS.find((k) => auth?.parameters[k]);
+    return { token: key ? auth!.parameters[key] : undefined, source: `the service connection "${connection}"`, url: tl.getEndpointUrl(connection, true) };
+  }
+  const token = env.INPUT_TOKEN;
+  if (token !== undefined && token !== '') return { token, source: 'the `token` input' };
+  const fromEnv = tokenFromEnv(provider, env);
+  return { token: fromEnv.value, source: `the \`token\` input or the ${fromEnv.source}` };
+}
 
 export interface TaskIo {
   /** Plain log lines (notes); the agent shows them in the step log. */
   log: (line: string) => void;
+}
+
+/** The agent's proxy and CA settings (the agent does not export them as environment variables). */
+function agentNetwork(tl: TaskLib, env: Env): Pick<PreflightDeps, 'transport' | 'env'> {
+  const proxy = tl.getHttpProxyConfiguration();
+  const cert = tl.getHttpCertConfiguration();
+  const extraCaPems: string[] = [];
+  if (cert?.caFile) extraCaPems.push(fs.readFileSync(cert.caFile, 'utf8'));
+  if (cert?.caFile && env.NODE_EXTRA_CA_CERTS) extraCaPems.push(fs.readFileSync(env.NODE_EXTRA_CA_CERTS, 'utf8'));
+  return {
+    env,
+    transport: {
+      proxy: proxy ? { url: proxy.proxyUrl, username: proxy.proxyUsername, password: proxy.proxyPassword, bypass: proxy.proxyBypassHosts } : undefined,
+      extraCaPems,
+    },
+  };
+}
+
+/** Each request's method, host, path, status and time, when the pipeline runs with system.debug. */
+function debugLog(tl: TaskLib, env: Env): PreflightDeps['log'] {
+  const on = /^true$/i.test(tl.getVariable('System.Debug') ?? env.SYSTEM_DEBUG ?? '');
+  return on ? (e) => tl.debug(formatLogEntry(e)) : undefined;
 }
 
 export async function run(tl: TaskLib, env: Env, io: TaskIo = { log: console.log }, deps: PreflightDeps = systemDeps): Promise<Report | undefined> {
@@ -30,13 +107,8 @@ export async function run(tl: TaskLib, env: Env, io: TaskIo = { log: console.log
     // debug log before we could register the secret. It must reach the input from a secret variable.
     const provider = tl.getInput('provider') ?? 'auto';
     const username = tl.getInput('username');
-    let token = env.INPUT_TOKEN;
-    let tokenSource = 'the `token` input';
-    if (token === undefined || token === '') {
-      const fromEnv = tokenFromEnv(provider, env);
-      token = fromEnv.value;
-      tokenSource = `the \`token\` input or the ${fromEnv.source}`;
-    }
+    const credential = readCredential(tl, env, provider);
+    const { token } = credential;
     forms = secretForms(token, username);
     // tl.setSecret refuses values with line breaks; secretForms also lists each line on its own.
     for (const form of forms) if (!/[\r\n]/.test(form)) tl.setSecret(form);
@@ -44,9 +116,9 @@ export async function run(tl: TaskLib, env: Env, io: TaskIo = { log: console.log
     const raw: RawInputs = {
       provider,
       token,
-      tokenType: tl.getInput('tokenType'),
-      url: tl.getInput('url'),
-      project: tl.getInput('project'),
+      tokenType: credential.tokenType ?? tl.getInput('tokenType'),
+      url: tl.getInput('url') || credential.url,
+      project: tl.getInput('project') || credential.project,
       username,
       requiredScopes: tl.getInput('requiredScopes'),
       minDaysRemaining: tl.getInput('minDaysRemaining'),
@@ -54,8 +126,8 @@ export async function run(tl: TaskLib, env: Env, io: TaskIo = { log: console.log
       failOnWarning: tl.getInput('failOnWarning'),
     };
     const { request, findings } = resolveRequest(raw, env);
-    request.tokenSource = tokenSource;
-    const report = await runPreflight(request, deps, findings);
+    request.tokenSource = credential.source;
+    const report = await runPreflight(request, { ...deps, ...agentNetwork(tl, env), log: debugLog(tl, env) }, findings);
 
     for (const f of report.findings) {
       if (f.severity === 'info') io.log(`${f.code}: ${f.message}`);

@@ -21,6 +21,12 @@ export interface HttpLogEntry {
   note?: string;
 }
 
+/** One debug line: `GET dev.azure.com/fabrikam/_apis/connectionData → 200 (41 ms)`. No headers, no query. */
+export function formatLogEntry(e: HttpLogEntry): string {
+  const result = e.status !== undefined ? String(e.status) : 'no response';
+  return `credential-preflight: ${e.method} ${e.host}${e.path} → ${result} (${e.ms} ms)${e.attempt ? ` attempt ${e.attempt}` : ''}${e.note ? ` — ${e.note}` : ''}`;
+}
+
 export interface HttpClientOptions {
   /** Transport (proxy, CA, keep-alive). Tests inject one that routes to the local emulators. */
   dispatcher: Dispatcher;
@@ -141,7 +147,8 @@ export class HttpClient {
       }
       sendHeaders.authorization = o.authorization;
     }
-    const budget = Math.min(o.requestTimeoutMs * (o.maxRetries + 1), this.remainingMs());
+    // AbortSignal.timeout takes whole milliseconds only (a fraction throws ERR_OUT_OF_RANGE).
+    const budget = Math.floor(Math.min(o.requestTimeoutMs * (o.maxRetries + 1), this.remainingMs()));
     if (budget <= 0) return { kind: 'network', code: 'network.timeout', detail: 'overall deadline reached', url: target };
     try {
       const res = await this.#retrying.request({
