@@ -1,0 +1,86 @@
+/**
+ * What every provider's URL analysis shares: trimming, scheme defaulting, credential stripping,
+ * the http/https rule, trailing slashes, and path segments. Never throws.
+ */
+import { isLoopback } from './http/client.js';
+import { finding, type Finding } from './report.js';
+
+export interface ParsedUrl {
+  url: URL;
+  /** The input trimmed, with any user name / password removed. */
+  display: string;
+  /** Decoded path segments, empty ones dropped. */
+  segments: string[];
+  trailingSlash: boolean;
+  findings: Finding[];
+}
+
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+/** Parse a user-supplied URL; on failure the findings explain, with an example of a correct URL. */
+export function parseUserUrl(input: string, example: string): ParsedUrl | { findings: Finding[]; display: string } {
+  const findings: Finding[] = [];
+  const trimmed = input.trim();
+  if (trimmed !== input) {
+    findings.push(finding('url.whitespace', 'warning', 'The URL has surrounding whitespace or a line break; it was removed.', 'Remove the whitespace from the variable or input.'));
+  }
+  const invalid = (why: string, display = '(not shown)'): { findings: Finding[]; display: string } => ({
+    findings: [...findings, finding('url.invalid', 'error', `The URL ${why}.`, `Use a URL like ${example}.`)],
+    display,
+  });
+  if (trimmed === '') return invalid('is empty', '');
+  if (CONTROL.test(trimmed) || /\s/.test(trimmed)) return invalid('contains spaces or control characters');
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed) ? trimmed : `https://${trimmed}`;
+  let url: URL;
+  try {
+    url = new URL(withScheme);
+  } catch {
+    return invalid('cannot be parsed');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return invalid(`uses the scheme ${url.protocol.replace(':', '')}, not https`);
+  if (!url.hostname || /%/.test(url.hostname) || /%/.test(withScheme.split('/')[2] ?? '')) return invalid('has no valid host name');
+  if (url.username || url.password) {
+    findings.push(
+      finding('url.credentials', 'error', 'The URL contains a user name or password; it was removed and is never sent or shown.', 'Remove the credentials from the URL and pass the token as a secret input.'),
+    );
+    url.username = '';
+    url.password = '';
+  }
+  if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
+    findings.push(
+      finding('url.insecure', 'error', `The URL uses http:, which would send the token in clear text; it is never sent there.`, `Use ${url.href.replace(/^http:/, 'https:').replace(/\/$/, '')}.`),
+    );
+  }
+  url.hash = '';
+  const path = url.pathname;
+  const segments = path
+    .split('/')
+    .filter(Boolean)
+    .map((s) => {
+      try {
+        return decodeURIComponent(s);
+      } catch {
+        return s;
+      }
+    });
+  const display = `${url.protocol}//${url.host}${url.pathname}${url.search}`;
+  // WHATWG URL turns a bare host into path "/"; the user's own text tells whether they typed the slash.
+  return { url, display, segments, trailingSlash: /\/$/.test(trimmed.split(/[?#]/)[0]!), findings };
+}
+
+export function trailingSlashFinding(display: string): Finding {
+  return finding('url.trailing-slash', 'warning', 'The URL ends with a slash; some tools then build "//" paths that fail.', `Use ${display.replace(/\/+$/, '')}.`);
+}
+
+export function extraPathFinding(base: string, what: string): Finding {
+  return finding('url.extra-path', 'warning', `The URL carries ${what} after the base; using ${base} and taking the rest separately.`, `Pass ${base} as the URL and the project separately.`);
+}
+
+export function isParsed(p: ParsedUrl | { findings: Finding[]; display: string }): p is ParsedUrl {
+  return 'url' in p;
+}
+
+/** Origin without a default port, as a string. */
+export function originOf(url: URL): string {
+  return `${url.protocol}//${url.host}`;
+}
