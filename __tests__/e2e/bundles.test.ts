@@ -50,7 +50,7 @@ describe('action bundle (dist/action/index.js)', () => {
   });
 
   it('warns on an ageing token with exit 0', async () => {
-    const r = await action({ token: adoPat(NOW, 11), url: 'https://dev.azure.com/fabrikam', 'min-days-remaining': '40', offline: 'true' });
+    const r = await action({ token: adoPat(NOW, 12), url: 'https://dev.azure.com/fabrikam', 'min-days-remaining': '40', offline: 'true' });
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/::warning title=credential-preflight token\.expiring::/);
     expect(r.outputs).toMatch(/outcome<<ghadelimiter_[\w-]+\nwarned\n/);
@@ -89,7 +89,7 @@ describe('task bundle (dist/task/index.js)', () => {
   });
 
   it('reports SucceededWithIssues on warnings', async () => {
-    const r = await task({ token: adoPat(NOW, 11), url: 'https://fabrikam.visualstudio.com', minDaysRemaining: '40', offline: 'true' });
+    const r = await task({ token: adoPat(NOW, 12), url: 'https://fabrikam.visualstudio.com', minDaysRemaining: '40', offline: 'true' });
     expect(r.stdout).toMatch(/##vso\[task\.logissue type=warning;code=token\.expiring;\]/);
     expect(r.stdout).toMatch(/##vso\[task\.complete result=SucceededWithIssues;\]/);
   });

@@ -77,7 +77,7 @@ describe('GitHub Action adapter', () => {
   });
 
   it('warns without failing, and fails on warnings when asked', async () => {
-    const token = adoPat(NOW, 11);
+    const token = adoPat(NOW, 12);
     const warned = fakeCore({ token, url: 'https://dev.azure.com/fabrikam', 'min-days-remaining': '30', offline: 'true' });
     expect((await run(warned.core, {}, deps))?.outcome).toBe('warned');
     expect(warned.calls.some((c) => c.fn === 'warning' && String(c.args[0]).includes('expire'))).toBe(true);

@@ -26,10 +26,10 @@ describe('CLI', () => {
   it('exits 1 on a failing token and 0 on warnings', async () => {
     const bad = githubPat().slice(0, -1) + 'x';
     expect((await cli(['--offline', '--provider', 'github'], { GITHUB_TOKEN: bad })).code).toBe(1);
-    const r = await cli(['--offline', '--url', 'https://dev.azure.com/fabrikam', '--min-days-remaining', '30'], { AZURE_DEVOPS_PAT: adoPat(NOW, 11) });
+    const r = await cli(['--offline', '--url', 'https://dev.azure.com/fabrikam', '--min-days-remaining', '30'], { AZURE_DEVOPS_PAT: adoPat(NOW, 12) });
     expect(r.code).toBe(0);
     expect(r.out).toContain('token.expiring');
-    expect((await cli(['--offline', '--url', 'https://dev.azure.com/fabrikam', '--min-days-remaining', '30', '--fail-on-warning'], { AZURE_DEVOPS_PAT: adoPat(NOW, 11) })).code).toBe(1);
+    expect((await cli(['--offline', '--url', 'https://dev.azure.com/fabrikam', '--min-days-remaining', '30', '--fail-on-warning'], { AZURE_DEVOPS_PAT: adoPat(NOW, 12) })).code).toBe(1);
   });
 
   it('exits 2 on usage and configuration errors', async () => {
@@ -42,7 +42,7 @@ describe('CLI', () => {
 
   it('refuses a token on the command line without echoing it', async () => {
     const token = githubPat();
-    for (const args of [['--token', token], [`--token=${token}`], [token]]) {
+    for (const args of [['--token', token], [`--token=${token}`], [token], [`--${token}`], ['-x', token]]) {
       const r = await cli(args);
       expect(r.code).toBe(2);
       expect(leaks(r.out + r.err, token)).toEqual([]);

@@ -84,7 +84,7 @@ describe('Azure Pipelines task adapter', () => {
 
   it('reports SucceededWithIssues on warnings', async () => {
     const f = fakeTl({ url: 'https://dev.azure.com/fabrikam', minDaysRemaining: '30', offline: 'true' });
-    const report = await run(f.tl, { INPUT_TOKEN: adoPat(NOW, 11) }, f.io, deps);
+    const report = await run(f.tl, { INPUT_TOKEN: adoPat(NOW, 12) }, f.io, deps);
     expect(report?.outcome).toBe('warned');
     expect(f.calls.find((c) => c.fn === 'setResult')!.args[0]).toBe(TaskResult.SucceededWithIssues);
   });

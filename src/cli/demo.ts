@@ -23,9 +23,9 @@ interface Sample {
 export function demoSamples(now: Date): Sample[] {
   const year = now.getUTCFullYear();
   const month = now.getUTCMonth() + 1;
-  const elevenMonthsAgo = new Date(Date.UTC(year, month - 1 - 11, 1));
+  const aYearAgo = new Date(Date.UTC(year, month - 1 - 12, 1));
   const fresh = mintAdoPat84({ random52: fill('FAKEx0DEMOx0PATx0NOTxREAL', 52), year, month });
-  const ageing = mintAdoPat84({ random52: fill('FAKEx0DEMOx0OLDx0PATx0NOTxREAL', 52), year: elevenMonthsAgo.getUTCFullYear(), month: elevenMonthsAgo.getUTCMonth() + 1 });
+  const ageing = mintAdoPat84({ random52: fill('FAKEx0DEMOx0OLDx0PATx0NOTxREAL', 52), year: aYearAgo.getUTCFullYear(), month: aYearAgo.getUTCMonth() + 1 });
   const good = mintGitHubClassic('ghp', fill('FAKEx0DEMOx0TOKENx0NOTxREAL', 30));
   // One character mistyped at the end, as when a token is copied by hand.
   const typo = good.slice(0, -1) + (good.endsWith('x') ? 'y' : 'x');
@@ -36,7 +36,7 @@ export function demoSamples(now: Date): Sample[] {
       inputs: { provider: 'auto', token: fresh, url: 'https://dev.azure.com/fabrikam', project: 'Fabrikam-Fiber', offline: 'true' },
     },
     {
-      title: 'An Azure DevOps PAT created 11 months ago, on the legacy host, when the pipeline wants 30 days of validity',
+      title: 'An Azure DevOps PAT created this month last year, on the legacy host, when the pipeline wants 30 days of validity',
       command: 'AZURE_DEVOPS_PAT=*** credential-preflight --offline --url https://fabrikam.visualstudio.com/ --min-days-remaining 30',
       inputs: { provider: 'azure-devops', token: ageing, url: 'https://fabrikam.visualstudio.com/', minDaysRemaining: '30', offline: 'true' },
     },

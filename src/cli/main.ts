@@ -61,7 +61,9 @@ export async function main(argv: string[], io: CliIo, deps: PreflightDeps = syst
   try {
     ({ values, positionals } = parse(argv));
   } catch (e) {
-    io.stderr(`credential-preflight: ${e instanceof Error ? e.message : String(e)}\nRun with --help for the options.\n`);
+    // parseArgs quotes the offending argument; long ones may be a pasted token, so they are hidden.
+    const message = redact(e instanceof Error ? e.message : String(e), argv.filter((a) => a.length >= 12));
+    io.stderr(`credential-preflight: ${message}\nRun with --help for the options.\n`);
     return EXIT.usage;
   }
   if (values.help) {
@@ -80,7 +82,8 @@ export async function main(argv: string[], io: CliIo, deps: PreflightDeps = syst
   const color = io.isTTY && !io.env.NO_COLOR;
   if (positionals[0] === 'demo') return runDemo(io, deps, { color, format });
   if (positionals.length > 0) {
-    io.stderr(`credential-preflight: unexpected argument ${JSON.stringify(positionals[0])}. Tokens are never taken from arguments; run with --help.\n`);
+    // Not echoed: a stray argument is often a pasted token.
+    io.stderr('credential-preflight: unexpected argument (not shown). Tokens are never taken from arguments: use --token-env NAME or --token-stdin; run with --help.\n');
     return EXIT.usage;
   }
   if (values['token-stdin'] && values['token-env']) {

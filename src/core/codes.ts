@@ -201,6 +201,10 @@ export const CODES = {
     meaning: 'An input has a value the tool does not accept (unknown provider, non-numeric threshold...).',
     fix: 'Correct the input as the message says.',
   },
+  'config.username': {
+    meaning: 'The user name does not fit the token (Bitbucket: API tokens need the Atlassian e-mail, app passwords the user name).',
+    fix: 'Set `username` as the message says.',
+  },
   'project.info': {
     meaning: 'A note about how the project / repository name was read.',
     fix: 'None needed, or pass `project` explicitly.',

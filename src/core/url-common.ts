@@ -15,7 +15,8 @@ export interface ParsedUrl {
   findings: Finding[];
 }
 
-const CONTROL = /[\u0000-\u001f\u007f]/;
+// Control characters (as the Azure DevOps CLI rejects them); matched by code point to keep the regex readable.
+const hasControl = (s: string): boolean => [...s].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f);
 
 /** Parse a user-supplied URL; on failure the findings explain, with an example of a correct URL. */
 export function parseUserUrl(input: string, example: string): ParsedUrl | { findings: Finding[]; display: string } {
@@ -29,7 +30,7 @@ export function parseUserUrl(input: string, example: string): ParsedUrl | { find
     display,
   });
   if (trimmed === '') return invalid('is empty', '');
-  if (CONTROL.test(trimmed) || /\s/.test(trimmed)) return invalid('contains spaces or control characters');
+  if (hasControl(trimmed) || /\s/.test(trimmed)) return invalid('contains spaces or control characters');
   const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed) ? trimmed : `https://${trimmed}`;
   let url: URL;
   try {

@@ -1,7 +1,9 @@
 /** Entry point of the Azure Pipelines task bundle. No top-level await: the mock runner require()s it. */
+// Keep this import first: it must run before task-lib empties the INPUT_* variables.
+import { capturedToken } from './capture-token.js';
 import * as tl from 'azure-pipelines-task-lib/task.js';
 import { run } from './main.js';
 
-run(tl, process.env).catch((e: unknown) => {
+run(tl, { ...process.env, INPUT_TOKEN: capturedToken }).catch((e: unknown) => {
   tl.setResult(tl.TaskResult.Failed, `credential-preflight crashed: ${e instanceof Error ? e.message : String(e)}`);
 });

@@ -73,7 +73,7 @@ export function analyzeAzureDevOpsUrl(input: string | undefined, ctx: UrlContext
     } else if (split.ui && !split.api) {
       findings.push(extraPathFinding(normalized, 'a web page path'));
     } else if (parsed.trailingSlash && rest.length === 0) {
-      findings.push(trailingSlashFinding(parsed.display));
+      findings.push(trailingSlashFinding(normalized));
     }
     return { input: parsed.display, normalized, deployment, organization, project: split.project, repository: split.repository, findings };
   };
