@@ -37,3 +37,17 @@ describe('code catalogue', () => {
     }
   });
 });
+
+describe('README', () => {
+  it('documents every finding code, exactly as the catalogue says (run `node scripts/codes-table.mjs` after changing codes)', async () => {
+    const { readFileSync } = await import('node:fs');
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const section = /<!-- codes:start -->([\s\S]*)<!-- codes:end -->/.exec(readme)?.[1] ?? '';
+    for (const code of ALL_CODES) {
+      const row = section.split('\n').find((l) => l.startsWith(`| \`${code}\` |`));
+      expect(row).toBeDefined();
+      expect(row).toContain(CODES[code].meaning.replace(/\|/g, '\\|').slice(0, 40));
+    }
+    expect(section.split('\n').filter((l) => l.startsWith('| `')).length).toBe(ALL_CODES.length);
+  });
+});
