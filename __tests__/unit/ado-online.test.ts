@@ -1,0 +1,225 @@
+/**
+ * Azure DevOps online checks end to end against the local HTTPS emulator: the real HTTP client, TLS
+ * with a test CA, keep-alive and retries; Services host names routed by an injected dispatcher.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Agent } from 'undici';
+import { runPreflight, type PreflightDeps } from '../../src/core/preflight.js';
+import type { Report } from '../../src/core/report.js';
+import { resolveRequest, type RawInputs } from '../../src/core/request.js';
+import { main } from '../../src/cli/main.js';
+import { ANONYMOUS, startAdoEmulator, type AdoEmulator, type AdoEmulatorOptions } from '../support/ado-emulator.js';
+import { testPki } from '../support/test-ca.js';
+import { adoPat, leaks } from '../support/tokens.js';
+
+const NOW = new Date();
+const GOOD = adoPat(NOW, 0, 'FAKEx0GOODx0PATx0NOTxREAL');
+const NARROW = adoPat(NOW, 0, 'FAKEx0NARROWx0PATx0NOTxREAL');
+const EXPIRED = adoPat(NOW, 1, 'FAKEx0EXPIREDx0PATx0NOTxREAL');
+const OTHER_ORG = adoPat(NOW, 0, 'FAKEx0OTHERx0ORGx0NOTxREAL');
+const UNKNOWN = adoPat(NOW, 0, 'FAKEx0UNKNOWNx0PATx0NOTxREAL');
+const user = { id: '00000000-fa4e-7e57-0000-0000000000aa', displayName: 'Fake Test User' };
+
+const orgs: AdoEmulatorOptions['orgs'] = {
+  fabrikam: {
+    projects: [
+      { id: '00000000-fa4e-7e57-0000-000000000101', name: 'Fabrikam-Fiber', previousNames: ['Fabrikam-Old'] },
+      { id: '00000000-fa4e-7e57-0000-000000000102', name: 'Going-Away', state: 'deleting' },
+      { id: '00000000-fa4e-7e57-0000-000000000103', name: 'Contoso Web' },
+    ],
+  },
+  publicorg: { public: true, projects: [] },
+};
+const tokens: AdoEmulatorOptions['tokens'] = {
+  [GOOD]: { user, organizations: ['fabrikam'], scopes: ['vso.project', 'vso.code_write', 'vso.build_execute', 'vso.work', 'vso.release', 'vso.graph'] },
+  [NARROW]: { user, organizations: ['fabrikam'], scopes: ['vso.project'] },
+  [EXPIRED]: { user, organizations: ['fabrikam'], scopes: 'full', expired: true },
+  [OTHER_ORG]: { user, organizations: ['contoso'], scopes: 'full' },
+};
+
+let services: AdoEmulator;
+let dispatcher: Agent;
+
+beforeAll(async () => {
+  services = await startAdoEmulator({ mode: 'services', orgs, tokens });
+  dispatcher = services.dispatcher();
+});
+afterAll(async () => {
+  await services.close();
+});
+
+const deps = (d: Agent = dispatcher, extra: Partial<PreflightDeps> = {}): PreflightDeps => ({
+  now: () => NOW,
+  monotonic: () => performance.now(),
+  dispatcher: d,
+  http: { minBackoffMs: 1, maxBackoffMs: 20, requestTimeoutMs: 2000, deadlineMs: 10_000 },
+  ...extra,
+});
+
+async function check(inputs: RawInputs, d?: Agent, extra?: Partial<PreflightDeps>): Promise<Report> {
+  const { request, findings } = resolveRequest({ provider: 'azure-devops', url: 'https://dev.azure.com/fabrikam', ...inputs }, {});
+  return runPreflight(request, deps(d, extra), findings);
+}
+const codes = (r: Report) => r.findings.filter((f) => f.severity !== 'info').map((f) => `${f.code}:${f.severity}`);
+
+describe('Azure DevOps Services online', () => {
+  it('passes a good PAT: identity, exact project, read scopes proven, write scopes unverifiable', async () => {
+    const r = await check({ token: GOOD, project: 'Fabrikam-Fiber', requiredScopes: 'Code: Read, vso.work, Build: Read & Execute, vso.release, vso.graph' });
+    expect(r.identity).toEqual({ name: 'Fake Test User', id: user.id });
+    expect(r.project).toEqual({ requested: 'Fabrikam-Fiber', canonical: 'Fabrikam-Fiber' });
+    expect(r.scopes).toEqual({ required: ['vso.code', 'vso.work', 'vso.build_execute', 'vso.release', 'vso.graph'], verified: ['vso.code', 'vso.work', 'vso.release', 'vso.graph'], missing: [], unverifiable: ['vso.build_execute'] });
+    expect(codes(r)).toEqual(['scope.unverifiable:warning']);
+    expect(r.outcome).toBe('warned');
+  });
+
+  it('passes outright when only read scopes are required', async () => {
+    const r = await check({ token: GOOD, project: 'Fabrikam-Fiber', requiredScopes: 'vso.code' });
+    expect(r.outcome).toBe('passed');
+  });
+
+  it('fails on different casing and names the exact one', async () => {
+    const r = await check({ token: GOOD, project: 'fabrikam-fiber' });
+    expect(codes(r)).toEqual(['project.case-mismatch:error']);
+    expect(r.project.canonical).toBe('Fabrikam-Fiber');
+    expect(r.findings[0]!.hint).toContain('"Fabrikam-Fiber"');
+  });
+
+  it('reports a renamed project with its new name', async () => {
+    const r = await check({ token: GOOD, project: 'Fabrikam-Old' });
+    expect(codes(r)).toEqual(['project.renamed:error']);
+    expect(r.findings[0]!.message).toContain('Fabrikam-Fiber');
+  });
+
+  it('lists the closest names for a missing project', async () => {
+    const r = await check({ token: GOOD, project: 'Fabrikam-Fibre' });
+    expect(codes(r)).toEqual(['project.not-found:error']);
+    expect(r.findings[0]!.message).toContain('"Fabrikam-Fiber"');
+  });
+
+  it('fails a project that is being deleted', async () => {
+    expect(codes(await check({ token: GOOD, project: 'Going-Away' }))).toEqual(['project.unavailable:error']);
+  });
+
+  it('percent-encodes project names with spaces', async () => {
+    const r = await check({ token: GOOD, project: 'Contoso Web', requiredScopes: 'vso.code' });
+    expect(r.outcome).toBe('passed');
+  });
+
+  it('finds a missing scope differentially and names the checkbox', async () => {
+    const r = await check({ token: NARROW, project: 'Fabrikam-Fiber', requiredScopes: 'vso.code, vso.code_write' });
+    expect(r.scopes.missing).toEqual(['vso.code', 'vso.code_write']);
+    expect(codes(r)).toEqual(['scope.missing:error', 'scope.missing:error']);
+    expect(r.findings.map((f) => f.hint).join(' ')).toContain('Code: Read');
+  });
+
+  it('rejects unknown scopes as configuration errors', async () => {
+    expect(codes(await check({ token: GOOD, requiredScopes: 'Code: Teleport' }))).toContain('scope.unknown:error');
+  });
+
+  it('tells expired from rejected from anonymous from unknown organisation', async () => {
+    expect(codes(await check({ token: EXPIRED }))).toEqual(['token.expired:error']);
+    const rejected = await check({ token: UNKNOWN });
+    expect(codes(rejected)).toEqual(['token.rejected:error']);
+    expect(rejected.findings[0]!.message).toMatch(/\(1\).*\(2\) it was created for another organisation/);
+    expect(codes(await check({ token: OTHER_ORG }))).toEqual(['token.rejected:error']);
+    expect(codes(await check({ token: UNKNOWN, url: 'https://dev.azure.com/publicorg' }))).toEqual(['token.anonymous:error']);
+    expect(codes(await check({ token: GOOD, url: 'https://dev.azure.com/nosuchorg' }))).toEqual(['url.org-not-found:error']);
+  });
+
+  it('sends the credential only to Azure DevOps hosts, over TLS, and never leaks it', async () => {
+    const before = services.requests.length;
+    const r = await check({ token: GOOD, project: 'Fabrikam-Fiber', requiredScopes: 'vso.code, vso.release, vso.graph, vso.profile' });
+    const hosts = new Set(services.requests.slice(before).map((q) => q.host));
+    expect([...hosts].every((h) => ['dev.azure.com', 'vsrm.dev.azure.com', 'vssps.dev.azure.com', 'app.vssps.visualstudio.com'].includes(h))).toBe(true);
+    expect(hosts.has('vsrm.dev.azure.com') && hosts.has('vssps.dev.azure.com')).toBe(true);
+    expect(leaks(JSON.stringify(r), GOOD)).toEqual([]);
+  });
+
+  it('costs two round trips: identity, then project and every probe at once', async () => {
+    const slow = await startAdoEmulator({ mode: 'services', orgs, tokens, latencyMs: 40 });
+    try {
+      const r = await check({ token: GOOD, project: 'Fabrikam-Fiber', requiredScopes: 'vso.code, vso.work, vso.build, vso.release, vso.graph' }, slow.dispatcher());
+      expect(r.outcome).toBe('passed');
+      const [identity, ...second] = slow.requests;
+      expect(identity!.path).toBe('/fabrikam/_apis/connectionData');
+      expect(second).toHaveLength(6); // project + five probes
+      // Every second-wave request arrived before the first of them was answered: one round trip.
+      expect(Math.max(...second.map((q) => q.arrived))).toBeLessThan(Math.min(...second.map((q) => q.answered!)));
+      expect(Math.min(...second.map((q) => q.arrived))).toBeGreaterThanOrEqual(identity!.answered!);
+    } finally {
+      await slow.close();
+    }
+  });
+
+  it('retries a 429 with Retry-After and then succeeds', async () => {
+    const flaky = await startAdoEmulator({ mode: 'services', orgs, tokens, faults: [{ match: /connectionData/, times: 1, status: 429, headers: { 'retry-after': '0' }, body: 'TF400733: The request has been canceled' }] });
+    try {
+      const r = await check({ token: GOOD }, flaky.dispatcher());
+      expect(r.outcome).toBe('passed');
+      expect(flaky.requests.filter((q) => q.path.endsWith('connectionData'))).toHaveLength(2);
+    } finally {
+      await flaky.close();
+    }
+  });
+
+  it('calls a 429 storm and 5xx bursts unverified, never a bad token', async () => {
+    const storm = await startAdoEmulator({ mode: 'services', orgs, tokens, faults: [{ match: /connectionData/, times: 99, status: 429, headers: { 'retry-after': '0' } }] });
+    const broken = await startAdoEmulator({ mode: 'services', orgs, tokens, faults: [{ match: /connectionData/, times: 99, status: 503 }] });
+    try {
+      const r1 = await check({ token: GOOD }, storm.dispatcher());
+      expect([r1.outcome, codes(r1)]).toEqual(['unverified', ['network.rate-limited:error']]);
+      const r2 = await check({ token: GOOD }, broken.dispatcher());
+      expect([r2.outcome, codes(r2)]).toEqual(['unverified', ['network.unexpected-response:error']]);
+    } finally {
+      await storm.close();
+      await broken.close();
+    }
+  });
+
+  it('reports an untrusted certificate as network.tls', async () => {
+    const plain = new Agent();
+    try {
+      const { request, findings } = resolveRequest({ provider: 'azure-devops', url: services.url('fabrikam'), token: GOOD }, {});
+      const r = await runPreflight(request, deps(plain), findings);
+      expect([r.outcome, codes(r)]).toEqual(['unverified', ['network.tls:error']]);
+    } finally {
+      await plain.destroy();
+    }
+  });
+});
+
+describe('Azure DevOps Server online', () => {
+  it('reads the api-version ceiling and uses it for every probe', async () => {
+    const server = await startAdoEmulator({ mode: 'server', orgs: { DefaultCollection: orgs.fabrikam! }, tokens: { [GOOD]: { ...tokens[GOOD]!, organizations: ['defaultcollection'] } }, apiVersionCeiling: '7.0' });
+    const agent = new Agent({ connect: { ca: testPki().caPem } });
+    try {
+      const { request, findings } = resolveRequest({ provider: 'azure-devops', url: server.url('DefaultCollection'), token: GOOD, project: 'Fabrikam-Fiber', requiredScopes: 'vso.code, vso.profile' }, {});
+      const r = await runPreflight(request, deps(agent), findings);
+      expect(r.findings.map((f) => f.code)).toContain('url.server-version');
+      expect(r.scopes.verified).toEqual(['vso.code']);
+      expect(r.scopes.unverifiable).toEqual(['vso.profile']); // its probe host exists only on Services
+      const versions = server.requests.map((q) => q.query.get('api-version')).filter((v) => v && v !== '99.0');
+      expect(new Set(versions)).toEqual(new Set(['7.0']));
+      expect(server.requests.every((q) => q.host === '127.0.0.1')).toBe(true);
+    } finally {
+      await agent.destroy();
+      await server.close();
+    }
+  });
+});
+
+describe('CLI exit code 3', () => {
+  it('exits 3 when the provider cannot be reached', async () => {
+    let out = '';
+    const refused = new Agent({ connect: { timeout: 500 } });
+    try {
+      const code = await main(['--provider', 'azure-devops', '--url', 'https://127.0.0.1:1/fabrikam'], { stdout: (t) => (out += t), stderr: () => undefined, readStdin: async () => '', env: { AZURE_DEVOPS_PAT: GOOD }, isTTY: false }, deps(refused));
+      expect(code).toBe(3);
+      expect(out).toContain('network.unreachable');
+    } finally {
+      await refused.destroy();
+    }
+  });
+});
+
+it('the anonymous id is the documented one', () => expect(ANONYMOUS).toBe('aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaa'));
