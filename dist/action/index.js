@@ -71545,7 +71545,8 @@ class client_HttpClient {
                     return cb(err);
                 const at = new URL(String(opts.path ?? '/'), String(opts.origin ?? 'https://unknown'));
                 o.log?.({ method: 'GET', host: at.host, path: at.pathname, status: e.statusCode, ms: 0, attempt: state.counter + 1, note: `retrying in ${Math.round(wait)} ms (${e.statusCode ?? e.code ?? 'network error'})` });
-                setTimeout(() => cb(null), wait).unref?.();
+                // Not unref'd: during the wait this timer is what keeps a CLI process alive.
+                setTimeout(() => cb(null), wait);
             },
         });
     }
@@ -73575,5 +73576,13 @@ async function run(core, env, deps = systemDeps) {
 /** Entry point of the GitHub Action bundle (dist/action/index.js). */
 
 
-void run(core_namespaceObject, process.env);
+let finished = false;
+// If the event loop ever empties before the check settles, fail rather than pass silently.
+process.on('exit', () => {
+    if (!finished)
+        setFailed('credential-preflight stopped before the check finished (internal error).');
+});
+void run(core_namespaceObject, process.env).finally(() => {
+    finished = true;
+});
 

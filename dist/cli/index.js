@@ -39353,7 +39353,8 @@ class HttpClient {
                     return cb(err);
                 const at = new URL(String(opts.path ?? '/'), String(opts.origin ?? 'https://unknown'));
                 o.log?.({ method: 'GET', host: at.host, path: at.pathname, status: e.statusCode, ms: 0, attempt: state.counter + 1, note: `retrying in ${Math.round(wait)} ms (${e.statusCode ?? e.code ?? 'network error'})` });
-                setTimeout(() => cb(null), wait).unref?.();
+                // Not unref'd: during the wait this timer is what keeps a CLI process alive.
+                setTimeout(() => cb(null), wait);
             },
         });
     }
@@ -42365,6 +42366,14 @@ async function readStdin() {
         chunks.push(chunk);
     return Buffer.concat(chunks).toString('utf8');
 }
+let finished = false;
+// If the event loop ever empties before the check settles, never let that look like success.
+process.on('exit', () => {
+    if (!finished) {
+        process.stderr.write('credential-preflight stopped before the check finished (internal error); treat the credential as unverified.\n');
+        process.exitCode = 3;
+    }
+});
 main(process.argv.slice(2), {
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
@@ -42372,8 +42381,10 @@ main(process.argv.slice(2), {
     env: process.env,
     isTTY: Boolean(process.stdout.isTTY),
 }).then((code) => {
+    finished = true;
     process.exitCode = code;
 }, (e) => {
+    finished = true;
     process.stderr.write(`credential-preflight crashed: ${e instanceof Error ? e.message : String(e)}\n`);
     process.exitCode = 2;
 });

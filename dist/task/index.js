@@ -51558,7 +51558,8 @@ class HttpClient {
                     return cb(err);
                 const at = new URL(String(opts.path ?? '/'), String(opts.origin ?? 'https://unknown'));
                 o.log?.({ method: 'GET', host: at.host, path: at.pathname, status: e.statusCode, ms: 0, attempt: state.counter + 1, note: `retrying in ${Math.round(wait)} ms (${e.statusCode ?? e.code ?? 'network error'})` });
-                setTimeout(() => cb(null), wait).unref?.();
+                // Not unref'd: during the wait this timer is what keeps a CLI process alive.
+                setTimeout(() => cb(null), wait);
             },
         });
     }
@@ -53653,7 +53654,17 @@ async function run(tl, env, io = { log: console.log }, deps = systemDeps) {
 
 
 
-run(task, { ...process.env, INPUT_TOKEN: capturedToken }).catch((e) => {
+let finished = false;
+// If the event loop ever empties before the check settles, fail rather than pass silently.
+process.on('exit', () => {
+    if (!finished)
+        task.setResult(task.TaskResult.Failed, 'credential-preflight stopped before the check finished (internal error).');
+});
+run(task, { ...process.env, INPUT_TOKEN: capturedToken })
+    .catch((e) => {
     task.setResult(task.TaskResult.Failed, `credential-preflight crashed: ${e instanceof Error ? e.message : String(e)}`);
+})
+    .finally(() => {
+    finished = true;
 });
 

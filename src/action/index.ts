@@ -2,4 +2,11 @@
 import * as core from '@actions/core';
 import { run } from './main.js';
 
-void run(core, process.env);
+let finished = false;
+// If the event loop ever empties before the check settles, fail rather than pass silently.
+process.on('exit', () => {
+  if (!finished) core.setFailed('credential-preflight stopped before the check finished (internal error).');
+});
+void run(core, process.env).finally(() => {
+  finished = true;
+});

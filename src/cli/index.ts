@@ -8,6 +8,15 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+let finished = false;
+// If the event loop ever empties before the check settles, never let that look like success.
+process.on('exit', () => {
+  if (!finished) {
+    process.stderr.write('credential-preflight stopped before the check finished (internal error); treat the credential as unverified.\n');
+    process.exitCode = 3;
+  }
+});
+
 main(process.argv.slice(2), {
   stdout: (t) => process.stdout.write(t),
   stderr: (t) => process.stderr.write(t),
@@ -16,9 +25,11 @@ main(process.argv.slice(2), {
   isTTY: Boolean(process.stdout.isTTY),
 }).then(
   (code) => {
+    finished = true;
     process.exitCode = code;
   },
   (e: unknown) => {
+    finished = true;
     process.stderr.write(`credential-preflight crashed: ${e instanceof Error ? e.message : String(e)}\n`);
     process.exitCode = 2;
   },

@@ -4,6 +4,15 @@ import { capturedToken } from './capture-token.js';
 import * as tl from 'azure-pipelines-task-lib/task.js';
 import { run } from './main.js';
 
-run(tl, { ...process.env, INPUT_TOKEN: capturedToken }).catch((e: unknown) => {
-  tl.setResult(tl.TaskResult.Failed, `credential-preflight crashed: ${e instanceof Error ? e.message : String(e)}`);
+let finished = false;
+// If the event loop ever empties before the check settles, fail rather than pass silently.
+process.on('exit', () => {
+  if (!finished) tl.setResult(tl.TaskResult.Failed, 'credential-preflight stopped before the check finished (internal error).');
 });
+run(tl, { ...process.env, INPUT_TOKEN: capturedToken })
+  .catch((e: unknown) => {
+    tl.setResult(tl.TaskResult.Failed, `credential-preflight crashed: ${e instanceof Error ? e.message : String(e)}`);
+  })
+  .finally(() => {
+    finished = true;
+  });

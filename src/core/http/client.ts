@@ -121,7 +121,8 @@ export class HttpClient {
         if (wait > o.maxBackoffMs || o.monotonic() + wait + 50 > this.#deadlineAt) return cb(err);
         const at = new URL(String(opts.path ?? '/'), String(opts.origin ?? 'https://unknown'));
         o.log?.({ method: 'GET', host: at.host, path: at.pathname, status: e.statusCode, ms: 0, attempt: state.counter + 1, note: `retrying in ${Math.round(wait)} ms (${e.statusCode ?? e.code ?? 'network error'})` });
-        setTimeout(() => cb(null), wait).unref?.();
+        // Not unref'd: during the wait this timer is what keeps a CLI process alive.
+        setTimeout(() => cb(null), wait);
       },
     });
   }
