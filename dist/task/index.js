@@ -11452,7 +11452,7 @@ const RedirectHandler = __nccwpck_require__(8754)
 
 Object.assign(Dispatcher.prototype, api)
 
-__webpack_unused_export__ = Dispatcher
+module.exports.mk = Dispatcher
 __webpack_unused_export__ = Client
 __webpack_unused_export__ = Pool
 __webpack_unused_export__ = BalancedPool
@@ -53081,8 +53081,8 @@ function createTransport(options) {
         ...KEEP_ALIVE,
     });
 }
-/** Picks a dispatcher per origin (proxy or direct). */
-class RoutingDispatcher extends undici/* Agent */.g6 {
+/** Picks a dispatcher per origin (proxy or direct); shaped like undici's own RetryAgent. */
+class RoutingDispatcher extends undici/* Dispatcher */.mk {
     #pick;
     #all;
     constructor(pick, all) {
@@ -53093,8 +53093,21 @@ class RoutingDispatcher extends undici/* Agent */.g6 {
     dispatch(opts, handler) {
         return this.#pick(String(opts.origin)).dispatch(opts, handler);
     }
-    async close() {
-        await Promise.all([...this.#all.map((d) => d.close()), super.close()]);
+    close(callback) {
+        const done = Promise.all(this.#all.map((d) => d.close())).then(() => undefined);
+        if (callback)
+            void done.then(callback);
+        else
+            return done;
+    }
+    destroy(a, b) {
+        const err = typeof a === 'function' ? null : (a ?? null);
+        const callback = typeof a === 'function' ? a : b;
+        const done = Promise.all(this.#all.map((d) => d.destroy(err))).then(() => undefined);
+        if (callback)
+            void done.then(callback);
+        else
+            return done;
     }
 }
 /** The proxy in use, for the debug log, without credentials. */

@@ -9,7 +9,7 @@
  *   so the roots and NODE_EXTRA_CA_CERTS contents are included explicitly then.
  */
 import * as tls from 'node:tls';
-import { Agent, EnvHttpProxyAgent, ProxyAgent, type Dispatcher } from 'undici';
+import { Agent, Dispatcher, EnvHttpProxyAgent, ProxyAgent } from 'undici';
 import type { Env } from '../request.js';
 
 export interface ProxyConfig {
@@ -56,8 +56,8 @@ export function createTransport(options: TransportOptions): Dispatcher {
   } as ConstructorParameters<typeof EnvHttpProxyAgent>[0]);
 }
 
-/** Picks a dispatcher per origin (proxy or direct). */
-class RoutingDispatcher extends Agent {
+/** Picks a dispatcher per origin (proxy or direct); shaped like undici's own RetryAgent. */
+class RoutingDispatcher extends Dispatcher {
   readonly #pick: (origin: string) => Dispatcher;
   readonly #all: Dispatcher[];
   constructor(pick: (origin: string) => Dispatcher, all: Dispatcher[]) {
@@ -68,8 +68,23 @@ class RoutingDispatcher extends Agent {
   override dispatch(opts: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
     return this.#pick(String(opts.origin)).dispatch(opts, handler);
   }
-  override async close(): Promise<void> {
-    await Promise.all([...this.#all.map((d) => d.close()), super.close()]);
+  override close(): Promise<void>;
+  override close(callback: () => void): void;
+  override close(callback?: () => void): Promise<void> | void {
+    const done = Promise.all(this.#all.map((d) => d.close())).then(() => undefined);
+    if (callback) void done.then(callback);
+    else return done;
+  }
+  override destroy(): Promise<void>;
+  override destroy(err: Error | null): Promise<void>;
+  override destroy(callback: () => void): void;
+  override destroy(err: Error | null, callback: () => void): void;
+  override destroy(a?: Error | null | (() => void), b?: () => void): Promise<void> | void {
+    const err = typeof a === 'function' ? null : (a ?? null);
+    const callback = typeof a === 'function' ? a : b;
+    const done = Promise.all(this.#all.map((d) => d.destroy(err))).then(() => undefined);
+    if (callback) void done.then(callback);
+    else return done;
   }
 }
 

@@ -1,0 +1,89 @@
+/** Online checks through a real local forward proxy: env proxies (CLI/action) and the agent's proxy (task). */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { runPreflight, type PreflightDeps } from '../../src/core/preflight.js';
+import { resolveRequest } from '../../src/core/request.js';
+import { startAdoEmulator, type AdoEmulator } from '../support/ado-emulator.js';
+import { startForwardProxy } from '../support/forward-proxy.js';
+import { testPki } from '../support/test-ca.js';
+import { adoPat } from '../support/tokens.js';
+
+const NOW = new Date();
+const GOOD = adoPat(NOW, 0, 'FAKEx0PROXYx0PATx0NOTxREAL');
+let emu: AdoEmulator;
+
+beforeAll(async () => {
+  emu = await startAdoEmulator({
+    mode: 'services',
+    orgs: { fabrikam: { projects: [{ id: '00000000-fa4e-7e57-0000-000000000301', name: 'Fabrikam-Fiber' }] } },
+    tokens: { [GOOD]: { user: { id: '00000000-fa4e-7e57-0000-0000000000dd', displayName: 'Proxy Tester' }, organizations: ['fabrikam'], scopes: 'full' } },
+  });
+});
+afterAll(async () => emu.close());
+
+// Every tunnel leads to the emulator, whatever host the client asked for (dev.azure.com here).
+const route = () => ({ host: '127.0.0.1', port: emu.port });
+
+// Tests that bypass the proxy use the emulator's loopback address: nothing here may reach a real host.
+async function check(deps: Partial<PreflightDeps>, url = 'https://dev.azure.com/fabrikam') {
+  const { request, findings } = resolveRequest({ provider: 'azure-devops', url, project: 'Fabrikam-Fiber', token: GOOD }, {});
+  return runPreflight(request, { now: () => NOW, monotonic: () => performance.now(), http: { minBackoffMs: 1, maxRetries: 0 }, ...deps }, findings);
+}
+
+describe('proxies', () => {
+  it('goes through HTTPS_PROXY from the environment', async () => {
+    const proxy = await startForwardProxy({ route });
+    try {
+      const r = await check({ env: { HTTPS_PROXY: proxy.url }, transport: { extraCaPems: [testPki().caPem] } });
+      expect(r.outcome).toBe('passed');
+      expect(r.identity?.name).toBe('Proxy Tester');
+      expect(proxy.connects).toContain('dev.azure.com:443');
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('honours NO_PROXY', async () => {
+    const proxy = await startForwardProxy({ route });
+    try {
+      const r = await check({ env: { HTTPS_PROXY: proxy.url, NO_PROXY: '127.0.0.1' }, transport: { extraCaPems: [testPki().caPem] } }, emu.url('fabrikam'));
+      expect(proxy.connects).toEqual([]);
+      expect(r.outcome).toBe('passed');
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('reports a proxy demanding authentication as network.proxy, and passes with credentials', async () => {
+    const proxy = await startForwardProxy({ route, auth: { user: 'proxyuser', pass: 'proxy-pass' } });
+    try {
+      const denied = await check({ env: { HTTPS_PROXY: proxy.url }, transport: { extraCaPems: [testPki().caPem] } });
+      expect([denied.outcome, denied.findings[0]!.code]).toEqual(['unverified', 'network.proxy']);
+      expect(denied.findings[0]!.message).toContain('407');
+      const agentProxy = await check({ env: {}, transport: { proxy: { url: proxy.url, username: 'proxyuser', password: 'proxy-pass' }, extraCaPems: [testPki().caPem] } });
+      expect(agentProxy.outcome).toBe('passed');
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('reports a refusing proxy as network.proxy, never as a token problem', async () => {
+    const proxy = await startForwardProxy({ route, refuse: true });
+    try {
+      const r = await check({ env: { HTTPS_PROXY: proxy.url }, transport: { extraCaPems: [testPki().caPem] } });
+      expect([r.outcome, r.findings[0]!.code]).toEqual(['unverified', 'network.proxy']);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it("applies the agent proxy's bypass list", async () => {
+    const proxy = await startForwardProxy({ route });
+    try {
+      const r = await check({ env: {}, transport: { proxy: { url: proxy.url, bypass: ['^127\\.0\\.0\\.1$'] }, extraCaPems: [testPki().caPem] } }, emu.url('fabrikam'));
+      expect(proxy.connects).toEqual([]);
+      expect(r.outcome).toBe('passed');
+    } finally {
+      await proxy.close();
+    }
+  });
+});
