@@ -42,3 +42,10 @@ describe('request resolution', () => {
     expect(tokenFromEnv('gitlab', {}).source).toContain('GITLAB_TOKEN');
   });
 });
+
+describe('expires-on', () => {
+  it('parses a bare date as the end of that day (UTC), rejects garbage', () => {
+    expect(resolveRequest({ expiresOn: '2027-03-31' }, {}).request.expiresOn?.toISOString()).toBe('2027-03-31T23:59:59.000Z');
+    expect(resolveRequest({ expiresOn: 'next week' }, {}).findings.map((f) => f.code)).toEqual(['config.invalid']);
+  });
+});

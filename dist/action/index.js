@@ -73167,20 +73167,30 @@ function analyzeToken(request, token, now) {
 function expiryFindings(report, analysis, request, now) {
     const exact = analysis.expiresAt;
     const bound = analysis.latestExpiry;
-    const at = exact ?? bound;
+    const given = request.expiresOn;
+    const extra = [];
+    if (given && bound && given.getTime() > bound.getTime()) {
+        extra.push(finding('config.invalid', 'warning', `\`expires-on\` says ${given.toISOString().slice(0, 10)}, but this token cannot be valid after ${bound.toISOString().slice(0, 10)} (PATs live at most one year from creation).`, 'Correct `expires-on` to the date shown when the token was created.'));
+    }
+    // The most precise knowledge wins: the token's own claim, then the user's date, then the bound.
+    const at = exact ?? (given && (!bound || given.getTime() <= bound.getTime()) ? given : bound);
     if (!at)
-        return [];
+        return extra;
     report.expiresAt = at.toISOString();
-    report.expirySource = exact ? 'token' : 'upper-bound';
+    report.expirySource = exact ? 'token' : at === given ? 'input' : 'upper-bound';
+    if (at === given && at.getTime() <= now.getTime()) {
+        return [...extra, finding('token.expired', 'error', `The token expired on ${at.toISOString().slice(0, 10)} (per \`expires-on\`).`, 'Regenerate the token (or create a new one), update the secret and `expires-on`.')];
+    }
     const days = Math.floor((at.getTime() - now.getTime()) / DAY_MS);
     report.daysRemaining = days;
     if (at.getTime() <= now.getTime())
-        return []; // the token analysis already reported token.expired
+        return extra; // the token analysis already reported token.expired
     if (days >= request.minDaysRemaining)
-        return [];
+        return extra;
     const when = at.toISOString().slice(0, 10);
     return [
-        finding('token.expiring', 'warning', exact
+        ...extra,
+        finding('token.expiring', 'warning', report.expirySource !== 'upper-bound'
             ? `The token expires on ${when}, in ${days} day(s), under the required ${request.minDaysRemaining}.`
             : `The token cannot be valid after ${when} (${days} day(s) from now, under the required ${request.minDaysRemaining}); it may expire sooner.`, 'Regenerate the token (or extend it) now and update the secret, before pipelines start failing.'),
     ];
@@ -73450,6 +73460,17 @@ function resolveRequest(raw, env) {
         else
             minDaysRemaining = n;
     }
+    let expiresOn;
+    const expiresText = blank(raw.expiresOn)?.trim();
+    if (expiresText !== undefined) {
+        // A bare date means the end of that day in UTC (the portal shows dates, not times).
+        const parsed = /^\d{4}-\d{2}-\d{2}$/.test(expiresText) ? new Date(`${expiresText}T23:59:59Z`) : new Date(expiresText);
+        if (Number.isNaN(parsed.getTime())) {
+            findings.push(finding('config.invalid', 'error', `\`expires-on\` must be a date such as 2027-03-31, not ${JSON.stringify(raw.expiresOn)}.`, 'Use the expiry date shown when the token was created, as YYYY-MM-DD.'));
+        }
+        else
+            expiresOn = parsed;
+    }
     return {
         request: {
             provider,
@@ -73460,6 +73481,7 @@ function resolveRequest(raw, env) {
             username: blank(raw.username)?.trim(),
             requiredScopes: parseList(raw.requiredScopes),
             minDaysRemaining,
+            expiresOn,
             offline: parseBool('offline', raw.offline, findings),
             failOnWarning: parseBool('fail-on-warning', raw.failOnWarning, findings),
         },
@@ -73540,6 +73562,7 @@ async function run(core, env, deps = systemDeps) {
             username,
             requiredScopes: core.getInput('required-scopes'),
             minDaysRemaining: core.getInput('min-days-remaining'),
+            expiresOn: core.getInput('expires-on'),
             offline: core.getInput('offline'),
             failOnWarning: core.getInput('fail-on-warning'),
         };

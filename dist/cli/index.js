@@ -41694,20 +41694,30 @@ function analyzeToken(request, token, now) {
 function expiryFindings(report, analysis, request, now) {
     const exact = analysis.expiresAt;
     const bound = analysis.latestExpiry;
-    const at = exact ?? bound;
+    const given = request.expiresOn;
+    const extra = [];
+    if (given && bound && given.getTime() > bound.getTime()) {
+        extra.push(finding('config.invalid', 'warning', `\`expires-on\` says ${given.toISOString().slice(0, 10)}, but this token cannot be valid after ${bound.toISOString().slice(0, 10)} (PATs live at most one year from creation).`, 'Correct `expires-on` to the date shown when the token was created.'));
+    }
+    // The most precise knowledge wins: the token's own claim, then the user's date, then the bound.
+    const at = exact ?? (given && (!bound || given.getTime() <= bound.getTime()) ? given : bound);
     if (!at)
-        return [];
+        return extra;
     report.expiresAt = at.toISOString();
-    report.expirySource = exact ? 'token' : 'upper-bound';
+    report.expirySource = exact ? 'token' : at === given ? 'input' : 'upper-bound';
+    if (at === given && at.getTime() <= now.getTime()) {
+        return [...extra, finding('token.expired', 'error', `The token expired on ${at.toISOString().slice(0, 10)} (per \`expires-on\`).`, 'Regenerate the token (or create a new one), update the secret and `expires-on`.')];
+    }
     const days = Math.floor((at.getTime() - now.getTime()) / DAY_MS);
     report.daysRemaining = days;
     if (at.getTime() <= now.getTime())
-        return []; // the token analysis already reported token.expired
+        return extra; // the token analysis already reported token.expired
     if (days >= request.minDaysRemaining)
-        return [];
+        return extra;
     const when = at.toISOString().slice(0, 10);
     return [
-        finding('token.expiring', 'warning', exact
+        ...extra,
+        finding('token.expiring', 'warning', report.expirySource !== 'upper-bound'
             ? `The token expires on ${when}, in ${days} day(s), under the required ${request.minDaysRemaining}.`
             : `The token cannot be valid after ${when} (${days} day(s) from now, under the required ${request.minDaysRemaining}); it may expire sooner.`, 'Regenerate the token (or extend it) now and update the secret, before pipelines start failing.'),
     ];
@@ -41972,6 +41982,17 @@ function resolveRequest(raw, env) {
         else
             minDaysRemaining = n;
     }
+    let expiresOn;
+    const expiresText = blank(raw.expiresOn)?.trim();
+    if (expiresText !== undefined) {
+        // A bare date means the end of that day in UTC (the portal shows dates, not times).
+        const parsed = /^\d{4}-\d{2}-\d{2}$/.test(expiresText) ? new Date(`${expiresText}T23:59:59Z`) : new Date(expiresText);
+        if (Number.isNaN(parsed.getTime())) {
+            findings.push(finding('config.invalid', 'error', `\`expires-on\` must be a date such as 2027-03-31, not ${JSON.stringify(raw.expiresOn)}.`, 'Use the expiry date shown when the token was created, as YYYY-MM-DD.'));
+        }
+        else
+            expiresOn = parsed;
+    }
     return {
         request: {
             provider,
@@ -41982,6 +42003,7 @@ function resolveRequest(raw, env) {
             username: blank(raw.username)?.trim(),
             requiredScopes: parseList(raw.requiredScopes),
             minDaysRemaining,
+            expiresOn,
             offline: parseBool('offline', raw.offline, findings),
             failOnWarning: parseBool('fail-on-warning', raw.failOnWarning, findings),
         },
@@ -42263,6 +42285,7 @@ Options:
   --username NAME          user name that goes with the token (Bitbucket API tokens: your Atlassian e-mail)
   --required-scopes LIST   comma-separated scopes the later steps need (e.g. "vso.code, Build: Read")
   --min-days-remaining N   warn when the token expires within N days (default 7; 0 turns it off)
+  --expires-on DATE        the token's expiry date if you know it (PATs cannot read their own), YYYY-MM-DD
   --offline                check token format, checksum, expiry and URL shape only; no network
   --fail-on-warning        treat warnings as failures (exit 1)
   --format text|json       output format (default text; json is the report, schemaVersion 1)
@@ -42334,6 +42357,7 @@ async function main(argv, io, deps = systemDeps) {
         username: values.username,
         requiredScopes: values['required-scopes'],
         minDaysRemaining: values['min-days-remaining'],
+        expiresOn: values['expires-on'],
         offline: values.offline ? 'true' : 'false',
         failOnWarning: values['fail-on-warning'] ? 'true' : 'false',
     }, io.env);
@@ -42360,6 +42384,7 @@ function parse(argv) {
             username: { type: 'string' },
             'required-scopes': { type: 'string' },
             'min-days-remaining': { type: 'string' },
+            'expires-on': { type: 'string' },
             offline: { type: 'boolean' },
             'fail-on-warning': { type: 'boolean' },
             format: { type: 'string' },

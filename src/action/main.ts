@@ -40,6 +40,7 @@ export async function run(core: ActionsCore, env: Env, deps: PreflightDeps = sys
       username,
       requiredScopes: core.getInput('required-scopes'),
       minDaysRemaining: core.getInput('min-days-remaining'),
+      expiresOn: core.getInput('expires-on'),
       offline: core.getInput('offline'),
       failOnWarning: core.getInput('fail-on-warning'),
     };

@@ -40,6 +40,7 @@ Options:
   --username NAME          user name that goes with the token (Bitbucket API tokens: your Atlassian e-mail)
   --required-scopes LIST   comma-separated scopes the later steps need (e.g. "vso.code, Build: Read")
   --min-days-remaining N   warn when the token expires within N days (default 7; 0 turns it off)
+  --expires-on DATE        the token's expiry date if you know it (PATs cannot read their own), YYYY-MM-DD
   --offline                check token format, checksum, expiry and URL shape only; no network
   --fail-on-warning        treat warnings as failures (exit 1)
   --format text|json       output format (default text; json is the report, schemaVersion 1)
@@ -112,6 +113,7 @@ export async function main(argv: string[], io: CliIo, deps: PreflightDeps = syst
       username: values.username,
       requiredScopes: values['required-scopes'],
       minDaysRemaining: values['min-days-remaining'],
+      expiresOn: values['expires-on'],
       offline: values.offline ? 'true' : 'false',
       failOnWarning: values['fail-on-warning'] ? 'true' : 'false',
     },
@@ -141,6 +143,7 @@ function parse(argv: string[]) {
       username: { type: 'string' },
       'required-scopes': { type: 'string' },
       'min-days-remaining': { type: 'string' },
+      'expires-on': { type: 'string' },
       offline: { type: 'boolean' },
       'fail-on-warning': { type: 'boolean' },
       format: { type: 'string' },

@@ -89,20 +89,37 @@ function analyzeToken(request: CheckRequest, token: string, now: Date): TokenAna
 function expiryFindings(report: Report, analysis: TokenAnalysis, request: CheckRequest, now: Date): Finding[] {
   const exact = analysis.expiresAt;
   const bound = analysis.latestExpiry;
-  const at = exact ?? bound;
-  if (!at) return [];
+  const given = request.expiresOn;
+  const extra: Finding[] = [];
+  if (given && bound && given.getTime() > bound.getTime()) {
+    extra.push(
+      finding(
+        'config.invalid',
+        'warning',
+        `\`expires-on\` says ${given.toISOString().slice(0, 10)}, but this token cannot be valid after ${bound.toISOString().slice(0, 10)} (PATs live at most one year from creation).`,
+        'Correct `expires-on` to the date shown when the token was created.',
+      ),
+    );
+  }
+  // The most precise knowledge wins: the token's own claim, then the user's date, then the bound.
+  const at = exact ?? (given && (!bound || given.getTime() <= bound.getTime()) ? given : bound);
+  if (!at) return extra;
   report.expiresAt = at.toISOString();
-  report.expirySource = exact ? 'token' : 'upper-bound';
+  report.expirySource = exact ? 'token' : at === given ? 'input' : 'upper-bound';
+  if (at === given && at.getTime() <= now.getTime()) {
+    return [...extra, finding('token.expired', 'error', `The token expired on ${at.toISOString().slice(0, 10)} (per \`expires-on\`).`, 'Regenerate the token (or create a new one), update the secret and `expires-on`.')];
+  }
   const days = Math.floor((at.getTime() - now.getTime()) / DAY_MS);
   report.daysRemaining = days;
-  if (at.getTime() <= now.getTime()) return []; // the token analysis already reported token.expired
-  if (days >= request.minDaysRemaining) return [];
+  if (at.getTime() <= now.getTime()) return extra; // the token analysis already reported token.expired
+  if (days >= request.minDaysRemaining) return extra;
   const when = at.toISOString().slice(0, 10);
   return [
+    ...extra,
     finding(
       'token.expiring',
       'warning',
-      exact
+      report.expirySource !== 'upper-bound'
         ? `The token expires on ${when}, in ${days} day(s), under the required ${request.minDaysRemaining}.`
         : `The token cannot be valid after ${when} (${days} day(s) from now, under the required ${request.minDaysRemaining}); it may expire sooner.`,
       'Regenerate the token (or extend it) now and update the secret, before pipelines start failing.',

@@ -17,6 +17,7 @@ export interface RawInputs {
   username?: string;
   requiredScopes?: string;
   minDaysRemaining?: string;
+  expiresOn?: string;
   offline?: string;
   failOnWarning?: string;
 }
@@ -32,6 +33,8 @@ export interface CheckRequest {
   username: string | undefined;
   requiredScopes: string[];
   minDaysRemaining: number;
+  /** Expiry the user knows (a PAT cannot read its own): the date shown when it was created. */
+  expiresOn: Date | undefined;
   offline: boolean;
   failOnWarning: boolean;
 }
@@ -128,6 +131,16 @@ export function resolveRequest(raw: RawInputs, env: Env): { request: CheckReques
     } else minDaysRemaining = n;
   }
 
+  let expiresOn: Date | undefined;
+  const expiresText = blank(raw.expiresOn)?.trim();
+  if (expiresText !== undefined) {
+    // A bare date means the end of that day in UTC (the portal shows dates, not times).
+    const parsed = /^\d{4}-\d{2}-\d{2}$/.test(expiresText) ? new Date(`${expiresText}T23:59:59Z`) : new Date(expiresText);
+    if (Number.isNaN(parsed.getTime())) {
+      findings.push(finding('config.invalid', 'error', `\`expires-on\` must be a date such as 2027-03-31, not ${JSON.stringify(raw.expiresOn)}.`, 'Use the expiry date shown when the token was created, as YYYY-MM-DD.'));
+    } else expiresOn = parsed;
+  }
+
   return {
     request: {
       provider,
@@ -138,6 +151,7 @@ export function resolveRequest(raw: RawInputs, env: Env): { request: CheckReques
       username: blank(raw.username)?.trim(),
       requiredScopes: parseList(raw.requiredScopes),
       minDaysRemaining,
+      expiresOn,
       offline: parseBool('offline', raw.offline, findings),
       failOnWarning: parseBool('fail-on-warning', raw.failOnWarning, findings),
     },

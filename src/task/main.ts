@@ -122,6 +122,7 @@ export async function run(tl: TaskLib, env: Env, io: TaskIo = { log: console.log
       username,
       requiredScopes: tl.getInput('requiredScopes'),
       minDaysRemaining: tl.getInput('minDaysRemaining'),
+      expiresOn: tl.getInput('expiresOn'),
       offline: tl.getInput('offline'),
       failOnWarning: tl.getInput('failOnWarning'),
     };
