@@ -7,8 +7,8 @@ const task = JSON.parse(fs.readFileSync(path.join(ROOT, 'task.json'), 'utf8'));
 const actionYml = fs.readFileSync(path.join(ROOT, 'action.yml'), 'utf8');
 /** Input and output ids of action.yml (two-space-indented keys under `inputs:` / `outputs:`). */
 function ids(section: string): string[] {
-  const block = new RegExp(`^${section}:\\n((?:  .*\\n|\\n)*)`, 'm').exec(actionYml)?.[1] ?? '';
-  return [...block.matchAll(/^  ([a-z][a-z0-9-]*):\s*$/gm)].map((m) => m[1]!);
+  const block = new RegExp(`^${section}:\\n((?: {2}.*\\n|\\n)*)`, 'm').exec(actionYml)?.[1] ?? '';
+  return [...block.matchAll(/^ {2}([a-z][a-z0-9-]*):\s*$/gm)].map((m) => m[1]!);
 }
 const camel = (s: string) => s.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 
