@@ -4,6 +4,9 @@ import { resolve } from 'node:path';
 import { analyzeAzureDevOpsToken, adoPat84Checksums, AZURE_DEVOPS_RESOURCE_ID } from '../../src/core/providers/azure-devops/tokens.js';
 import { fakeEntraClaims, mintAdoLegacyPat, mintAdoPat84, mintEntraJwt } from '../../src/core/providers/azure-devops/synthetic.js';
 import type { TokenAnalysis, TokenContext } from '../../src/core/providers/types.js';
+import { ALNUM, expectNoLeak, otherChar, pick, prng, replaceAt } from '../support/tokens.js';
+
+const B32 = 'abcdefghijklmnopqrstuvwxyz234567';
 
 // Vectors from shared/fixtures/token-vectors.json, assembled at test time so no source line holds a
 // whole token with a valid checksum.
@@ -41,37 +44,6 @@ const analyze = (token: string, claim = false, c: TokenContext = ctx()): TokenAn
   return a;
 };
 
-/** No 8-character slice of the token may appear in any output text. */
-function expectNoLeak(token: string, a: TokenAnalysis | undefined): void {
-  if (!a) return;
-  const texts = [a.kind, a.label, ...a.findings.flatMap((f) => [f.message, f.hint]), ...Object.entries(a.facts).flat()];
-  for (let i = 0; i + 8 <= token.length; i++) {
-    const slice = token.slice(i, i + 8);
-    for (const t of texts) if (t.includes(slice)) throw new Error(`output leaks a token slice at offset ${i}: ${t}`);
-  }
-}
-
-/** Deterministic PRNG (mulberry32) so the generated tokens are the same on every run. */
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-const B32 = 'abcdefghijklmnopqrstuvwxyz234567';
-const pick = (rand: () => number, alphabet: string, n: number): string => Array.from({ length: n }, () => alphabet[Math.floor(rand() * alphabet.length)]!).join('');
-const replaceAt = (s: string, i: number, ch: string): string => s.slice(0, i) + ch + s.slice(i + 1);
-const otherChar = (rand: () => number, alphabet: string, current: string): string => {
-  for (;;) {
-    const c = alphabet[Math.floor(rand() * alphabet.length)]!;
-    if (c !== current) return c;
-  }
-};
 
 describe('leak check helper', () => {
   it('catches an 8-character slice in a message, a hint or a fact', () => {

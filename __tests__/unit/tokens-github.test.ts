@@ -5,6 +5,7 @@ import { analyzeGitHubToken, githubClassicChecksum, githubFineGrainedChecksum } 
 import { mintGitHubClassic, mintGitHubFineGrained, mintGitHubStatelessInstallation } from '../../src/core/providers/github/synthetic.js';
 import { mintAdoPat84 } from '../../src/core/providers/azure-devops/synthetic.js';
 import type { TokenAnalysis, TokenContext } from '../../src/core/providers/types.js';
+import { ALNUM, expectNoLeak, otherChar, pick, prng, replaceAt } from '../support/tokens.js';
 
 // Vectors from shared/fixtures/token-vectors.json, assembled at test time so no source line holds a
 // whole token with a valid checksum.
@@ -40,34 +41,6 @@ const analyze = (token: string, claim = false): TokenAnalysis => {
   return a;
 };
 
-function expectNoLeak(token: string, a: TokenAnalysis | undefined): void {
-  if (!a) return;
-  const texts = [a.kind, a.label, ...a.findings.flatMap((f) => [f.message, f.hint]), ...Object.entries(a.facts).flat()];
-  for (let i = 0; i + 8 <= token.length; i++) {
-    const slice = token.slice(i, i + 8);
-    for (const t of texts) if (t.includes(slice)) throw new Error(`output leaks a token slice at offset ${i}: ${t}`);
-  }
-}
-
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-const pick = (rand: () => number, alphabet: string, n: number): string => Array.from({ length: n }, () => alphabet[Math.floor(rand() * alphabet.length)]!).join('');
-const replaceAt = (s: string, i: number, ch: string): string => s.slice(0, i) + ch + s.slice(i + 1);
-const otherChar = (rand: () => number, alphabet: string, current: string): string => {
-  for (;;) {
-    const c = alphabet[Math.floor(rand() * alphabet.length)]!;
-    if (c !== current) return c;
-  }
-};
 
 describe('shared vectors (token-vectors.json)', () => {
   const file = resolve(process.cwd(), '../shared/fixtures/token-vectors.json');
