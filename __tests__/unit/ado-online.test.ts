@@ -11,6 +11,7 @@ import { main } from '../../src/cli/main.js';
 import { ANONYMOUS, startAdoEmulator, type AdoEmulator, type AdoEmulatorOptions } from '../support/ado-emulator.js';
 import { testPki } from '../support/test-ca.js';
 import { adoPat, leaks } from '../support/tokens.js';
+import { fakeEntraClaims, mintEntraJwt } from '../../src/core/providers/azure-devops/synthetic.js';
 
 const NOW = new Date();
 const GOOD = adoPat(NOW, 0, 'FAKEx0GOODx0PATx0NOTxREAL');
@@ -19,6 +20,8 @@ const EXPIRED = adoPat(NOW, 1, 'FAKEx0EXPIREDx0PATx0NOTxREAL');
 const OTHER_ORG = adoPat(NOW, 0, 'FAKEx0OTHERx0ORGx0NOTxREAL');
 const UNKNOWN = adoPat(NOW, 0, 'FAKEx0UNKNOWNx0PATx0NOTxREAL');
 const user = { id: '00000000-fa4e-7e57-0000-0000000000aa', displayName: 'Fake Test User' };
+const ENTRA = mintEntraJwt(fakeEntraClaims(NOW));
+const JOB_TOKEN = 'opaque-FAKE-job-token-NOT-REAL-0123456789';
 
 const orgs: AdoEmulatorOptions['orgs'] = {
   fabrikam: {
@@ -35,6 +38,8 @@ const tokens: AdoEmulatorOptions['tokens'] = {
   [NARROW]: { user, organizations: ['fabrikam'], scopes: ['vso.project'] },
   [EXPIRED]: { user, organizations: ['fabrikam'], scopes: 'full', expired: true },
   [OTHER_ORG]: { user, organizations: ['contoso'], scopes: 'full' },
+  [ENTRA]: { user: { id: '00000000-fa4e-7e57-0000-0000000000ee', displayName: 'Agent Principal' }, organizations: ['fabrikam'], scopes: 'full' },
+  [JOB_TOKEN]: { user: { id: '00000000-fa4e-7e57-0000-0000000000ff', displayName: 'Project Collection Build Service (fabrikam)' }, organizations: ['fabrikam'], scopes: 'full' },
 };
 
 let services: AdoEmulator;
@@ -70,6 +75,16 @@ describe('Azure DevOps Services online', () => {
     expect(r.scopes).toEqual({ required: ['vso.code', 'vso.work', 'vso.build_execute', 'vso.release', 'vso.graph'], verified: ['vso.code', 'vso.work', 'vso.release', 'vso.graph'], missing: [], unverifiable: ['vso.build_execute'] });
     expect(codes(r)).toEqual(['scope.unverifiable:warning']);
     expect(r.outcome).toBe('warned');
+  });
+
+  it('sends Entra tokens and System.AccessToken as Bearer and reads their identity', async () => {
+    const entra = await check({ token: ENTRA, project: 'Fabrikam-Fiber', requiredScopes: 'vso.code' });
+    expect([entra.outcome, entra.tokenKind, entra.identity?.name, entra.expirySource]).toEqual(['passed', 'azure-devops.entra', 'Agent Principal', 'token']);
+    const job = await check({ token: JOB_TOKEN, tokenType: 'system-access-token', project: 'Fabrikam-Fiber' });
+    expect([job.outcome, job.tokenKind, job.identity?.name]).toEqual(['passed', 'azure-devops.system-access-token', 'Project Collection Build Service (fabrikam)']);
+    const rejected = await check({ token: 'opaque-FAKE-other-job-token-NOT-REAL', tokenType: 'system-access-token' });
+    expect(codes(rejected)).toEqual(['token.rejected:error']);
+    expect(rejected.findings[0]!.message).toContain('job token');
   });
 
   it('passes outright when only read scopes are required', async () => {

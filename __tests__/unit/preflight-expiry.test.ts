@@ -35,3 +35,14 @@ describe('expiry from expires-on, the token and the one-year bound', () => {
     expect(codes(r)).toEqual(['token.expiring:warning']);
   });
 });
+
+describe('short-lived tokens', () => {
+  it('an hour-long Entra token does not trip a threshold in days, but its last minutes do', async () => {
+    const { fakeEntraClaims, mintEntraJwt } = await import('../../src/core/providers/azure-devops/synthetic.js');
+    const iat = Math.floor(NOW.getTime() / 1000);
+    expect(codes(await run({ token: mintEntraJwt(fakeEntraClaims(NOW)) }))).toEqual([]);
+    const late = await run({ token: mintEntraJwt(fakeEntraClaims(NOW, {}, { exp: iat + 300 })) });
+    expect(codes(late)).toEqual(['token.expiring:warning']);
+    expect(late.findings.find((f) => f.code === 'token.expiring')!.message).toContain('5 minute(s)');
+  });
+});

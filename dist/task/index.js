@@ -53136,6 +53136,7 @@ function describeProxy(options) {
 
 const systemDeps = { now: () => new Date(), monotonic: () => performance.now() };
 const DAY_MS = 86_400_000;
+const SHORT_LIVED_MARGIN_MS = 10 * 60_000;
 function emptyReport(request) {
     return {
         schemaVersion: 1,
@@ -53198,6 +53199,17 @@ function expiryFindings(report, analysis, request, now) {
     report.daysRemaining = days;
     if (at.getTime() <= now.getTime())
         return extra; // the token analysis already reported token.expired
+    // Short-lived tokens (Entra, job tokens: about an hour) would trip a threshold in days on every
+    // run; for them only the last minutes matter (later steps may outlive the token).
+    const leftMs = at.getTime() - now.getTime();
+    if (report.expirySource === 'token' && leftMs < DAY_MS) {
+        if (leftMs >= SHORT_LIVED_MARGIN_MS)
+            return extra;
+        return [
+            ...extra,
+            finding('token.expiring', 'warning', `The token expires in ${Math.max(1, Math.round(leftMs / 60_000))} minute(s); later steps may outlive it.`, 'Acquire the token right before the steps that use it, or refresh it between steps.'),
+        ];
+    }
     if (days >= request.minDaysRemaining)
         return extra;
     const when = at.toISOString().slice(0, 10);
