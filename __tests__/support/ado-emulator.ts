@@ -39,6 +39,8 @@ export interface Fault {
   status: number;
   headers?: Record<string, string>;
   body?: string;
+  /** Drop the connection instead of answering. */
+  drop?: boolean;
 }
 
 export interface AdoEmulatorOptions {
@@ -130,6 +132,7 @@ export async function startAdoEmulator(options: AdoEmulatorOptions): Promise<Ado
     const fault = faults.find((f) => f.times > 0 && f.match.test(host + url.pathname));
     if (fault) {
       fault.times--;
+      if (fault.drop) return void req.socket.destroy();
       return send(fault.status, fault.body ?? '', { 'content-type': 'text/plain', ...fault.headers });
     }
 
