@@ -46,3 +46,15 @@ describe('short-lived tokens', () => {
     expect(late.findings.find((f) => f.code === 'token.expiring')!.message).toContain('5 minute(s)');
   });
 });
+
+describe('URL of another provider', () => {
+  it('flags a GitHub token pointed at an Azure DevOps URL, and the reverse', async () => {
+    const { githubPat } = await import('../support/tokens.js');
+    const gh = await run({ provider: 'auto', token: githubPat(), url: 'https://dev.azure.com/fabrikam' });
+    expect(codes(gh)).toEqual(['url.provider-mismatch:error']);
+    expect(gh.findings[0]!.message).toContain('Azure DevOps address');
+    const ado = await run({ provider: 'auto', token: adoPat(NOW), url: 'https://github.com/octo/repo' });
+    expect(codes(ado)).toEqual(['url.provider-mismatch:error']);
+    expect(codes(await run({ provider: 'auto', token: adoPat(NOW), url: 'https://tfs.example.com/tfs/DefaultCollection' }))).toEqual([]);
+  });
+});

@@ -51994,6 +51994,10 @@ const CODES = {
         meaning: 'The URL embeds a user name or password (`https://user:pat@host`); that leaks into logs and is never sent.',
         fix: 'Remove the credentials from the URL and pass the token as a secret.',
     },
+    'url.provider-mismatch': {
+        meaning: "The URL is a well-known host of another provider than the token's (e.g. a GitHub token with a dev.azure.com URL).",
+        fix: 'Wire the secret that belongs to this URL, or pass the URL of the token\'s provider.',
+    },
     'url.whitespace': {
         meaning: 'The URL had surrounding whitespace or line breaks; they were removed.',
         fix: 'Remove the whitespace from the variable or input.',
@@ -53220,8 +53224,27 @@ function expiryFindings(report, analysis, request, now) {
             : `The token cannot be valid after ${when} (${days} day(s) from now, under the required ${request.minDaysRemaining}); it may expire sooner.`, 'Regenerate the token (or extend it) now and update the secret, before pipelines start failing.'),
     ];
 }
-function applyUrl(report, url, request) {
+/** Hosts that belong to exactly one provider (self-hosted servers can be anything, so only these). */
+function providerOfHost(input) {
+    const host = /^(?:[a-z][a-z0-9+.-]*:\/\/)?(?:[^@/]*@)?([^/:?#\s]+)/i.exec(input?.trim() ?? '')?.[1]?.toLowerCase() ?? '';
+    if (host === 'dev.azure.com' || host.endsWith('.dev.azure.com') || host.endsWith('.visualstudio.com'))
+        return 'azure-devops';
+    if (host === 'github.com' || host === 'api.github.com' || host.endsWith('.ghe.com'))
+        return 'github';
+    if (host === 'gitlab.com')
+        return 'gitlab';
+    if (host === 'bitbucket.org' || host === 'api.bitbucket.org')
+        return 'bitbucket';
+    return undefined;
+}
+function applyUrl(report, url, request, provider) {
     report.url = { input: url.input, normalized: url.normalized };
+    const owner = providerOfHost(request.url);
+    if (owner && owner !== provider) {
+        return [
+            finding('url.provider-mismatch', 'error', `The URL is a ${PROVIDER_MODULES[owner].displayName} address, but the token is for ${PROVIDER_MODULES[provider].displayName}.`, `Wire the ${PROVIDER_MODULES[owner].displayName} secret to this step, or pass a ${PROVIDER_MODULES[provider].displayName} URL.`),
+        ];
+    }
     const findings = [...url.findings];
     if (url.project) {
         if (!request.project) {
@@ -53298,7 +53321,7 @@ async function runPreflight(request, deps = systemDeps, inputFindings = []) {
     if (providerId) {
         const module = PROVIDER_MODULES[providerId];
         url = module.analyzeUrl(request.url, { offline: request.offline });
-        findings.push(...applyUrl(report, url, request));
+        findings.push(...applyUrl(report, url, request, providerId));
         if (analysis && analysis.provider === providerId) {
             findings.push(...expiryFindings(report, analysis, request, now));
             if (module.crossCheck)

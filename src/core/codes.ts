@@ -104,6 +104,10 @@ export const CODES = {
     meaning: 'The URL embeds a user name or password (`https://user:pat@host`); that leaks into logs and is never sent.',
     fix: 'Remove the credentials from the URL and pass the token as a secret.',
   },
+  'url.provider-mismatch': {
+    meaning: "The URL is a well-known host of another provider than the token's (e.g. a GitHub token with a dev.azure.com URL).",
+    fix: 'Wire the secret that belongs to this URL, or pass the URL of the token\'s provider.',
+  },
   'url.whitespace': {
     meaning: 'The URL had surrounding whitespace or line breaks; they were removed.',
     fix: 'Remove the whitespace from the variable or input.',

@@ -2,7 +2,7 @@
  * The preflight: offline stage (hygiene → provider → token format and checksum → URL shape →
  * expiry), then the online stage. Knows providers only through the registry; never prints.
  */
-import { decideOutcome, finding, sortFindings, type Finding, type Report } from './report.js';
+import { decideOutcome, finding, sortFindings, type Finding, type ProviderId, type Report } from './report.js';
 import { checkHygiene } from './hygiene.js';
 import { detectProvider, PROVIDER_MODULES } from './providers/registry.js';
 import type { OnlineChecks, TokenAnalysis, UrlAnalysis } from './providers/types.js';
@@ -143,8 +143,29 @@ function expiryFindings(report: Report, analysis: TokenAnalysis, request: CheckR
   ];
 }
 
-function applyUrl(report: Report, url: UrlAnalysis, request: CheckRequest): Finding[] {
+/** Hosts that belong to exactly one provider (self-hosted servers can be anything, so only these). */
+function providerOfHost(input: string | undefined): ProviderId | undefined {
+  const host = /^(?:[a-z][a-z0-9+.-]*:\/\/)?(?:[^@/]*@)?([^/:?#\s]+)/i.exec(input?.trim() ?? '')?.[1]?.toLowerCase() ?? '';
+  if (host === 'dev.azure.com' || host.endsWith('.dev.azure.com') || host.endsWith('.visualstudio.com')) return 'azure-devops';
+  if (host === 'github.com' || host === 'api.github.com' || host.endsWith('.ghe.com')) return 'github';
+  if (host === 'gitlab.com') return 'gitlab';
+  if (host === 'bitbucket.org' || host === 'api.bitbucket.org') return 'bitbucket';
+  return undefined;
+}
+
+function applyUrl(report: Report, url: UrlAnalysis, request: CheckRequest, provider: ProviderId): Finding[] {
   report.url = { input: url.input, normalized: url.normalized };
+  const owner = providerOfHost(request.url);
+  if (owner && owner !== provider) {
+    return [
+      finding(
+        'url.provider-mismatch',
+        'error',
+        `The URL is a ${PROVIDER_MODULES[owner].displayName} address, but the token is for ${PROVIDER_MODULES[provider].displayName}.`,
+        `Wire the ${PROVIDER_MODULES[owner].displayName} secret to this step, or pass a ${PROVIDER_MODULES[provider].displayName} URL.`,
+      ),
+    ];
+  }
   const findings = [...url.findings];
   if (url.project) {
     if (!request.project) {
@@ -234,7 +255,7 @@ export async function runPreflight(request: CheckRequest, deps: PreflightDeps = 
   if (providerId) {
     const module = PROVIDER_MODULES[providerId];
     url = module.analyzeUrl(request.url, { offline: request.offline });
-    findings.push(...applyUrl(report, url, request));
+    findings.push(...applyUrl(report, url, request, providerId));
     if (analysis && analysis.provider === providerId) {
       findings.push(...expiryFindings(report, analysis, request, now));
       if (module.crossCheck) findings.push(...module.crossCheck(analysis, { username: request.username }));
