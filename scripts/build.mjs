@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const ncc = join(root, 'node_modules', '.bin', 'ncc');
-const scratch = join(root, 'build', 'dist-next');
+const scratch = join(root, 'build', `dist-next-${process.pid}`);
 rmSync(scratch, { recursive: true, force: true });
 for (const entry of ['action', 'task', 'cli']) {
   execFileSync(ncc, ['build', `src/${entry}/index.ts`, '-o', join(scratch, entry), '--license', 'licenses.txt', '--quiet'], { cwd: root, stdio: 'inherit' });

@@ -19,7 +19,7 @@ async function serve(handler: Handler): Promise<string> {
 function client(origin: string, extra: Partial<ConstructorParameters<typeof HttpClient>[0]> = {}) {
   const dispatcher = new Agent();
   agents.push(dispatcher);
-  return new HttpClient({ dispatcher, authorization: 'Bearer SECRET-VALUE', credentialOrigins: [origin], minBackoffMs: 1, maxBackoffMs: 50, ...extra });
+  return new HttpClient({ dispatcher, credential: { name: 'authorization', value: 'Bearer SECRET-VALUE' }, credentialOrigins: [origin], minBackoffMs: 1, maxBackoffMs: 50, ...extra });
 }
 
 afterEach(async () => {

@@ -51575,12 +51575,12 @@ class HttpClient {
         const url = new URL(target);
         const started = o.monotonic();
         const sendHeaders = { 'user-agent': 'credential-preflight', accept: 'application/json', ...headers };
-        if (withCredential && o.authorization) {
+        if (withCredential && o.credential) {
             if (!this.mayCarryCredential(url)) {
                 // Defence in depth: provider code only builds URLs on the configured origins.
                 return { kind: 'network', code: 'network.unexpected-response', detail: `refused to send the credential to ${url.origin}`, url: target };
             }
-            sendHeaders.authorization = o.authorization;
+            sendHeaders[o.credential.name.toLowerCase()] = o.credential.value;
         }
         // AbortSignal.timeout takes whole milliseconds only (a fraction throws ERR_OUT_OF_RANGE).
         const budget = Math.floor(Math.min(o.requestTimeoutMs * (o.maxRetries + 1), this.remainingMs()));
@@ -52019,6 +52019,14 @@ const CODES = {
         meaning: 'The provider says the token was revoked.',
         fix: 'Create a new token and update the secret; find out why it was revoked (leak detection revokes exposed tokens).',
     },
+    'token.sso-required': {
+        meaning: "The token is valid, but the organisation enforces SAML single sign-on and the token was not authorised for it (GitHub answers 403 with X-GitHub-SSO).",
+        fix: 'Open the authorisation URL in the message (valid for one hour), or GitHub → Settings → Tokens → Configure SSO → Authorize for the organisation; then re-run.',
+    },
+    'token.no-expiry': {
+        meaning: 'The provider says the token has no expiry date.',
+        fix: 'None needed for the pipeline; consider a token with an expiry date, since one that never expires stays usable if it leaks.',
+    },
     'token.anonymous': {
         meaning: 'The organisation allows public access and answered as the anonymous user: the token was not accepted at all.',
         fix: 'The token is invalid, expired or for another organisation: create a new one for this organisation and update the secret.',
@@ -52034,6 +52042,10 @@ const CODES = {
     'url.server-version': {
         meaning: 'The server\'s highest REST API version, read from the server; requests use it.',
         fix: 'None needed.',
+    },
+    'url.encoded-slash': {
+        meaning: 'A reverse proxy in front of the self-managed GitLab decodes %2F in project paths, so lookups by full path answer 404 although the project exists.',
+        fix: 'Make the proxy pass encoded slashes unchanged (nginx: proxy_pass without a URI part; Apache: AllowEncodedSlashes NoDecode), or pass the numeric project id as `project`.',
     },
     // --- online: project ---------------------------------------------------------------------------
     'project.not-found': {
@@ -52052,6 +52064,10 @@ const CODES = {
         meaning: 'The project exists but is being deleted, created, or is otherwise not usable.',
         fix: 'Use another project, or wait for / undo the operation (Project settings → Overview; deleted projects can be restored for 28 days).',
     },
+    'project.archived': {
+        meaning: 'The repository or project is archived: it is read-only, so pushes, issues and other writes will fail.',
+        fix: 'Unarchive it (repository / project settings) if later steps write to it, or point them at the active repository.',
+    },
     // --- online: scopes ----------------------------------------------------------------------------
     'scope.missing': {
         meaning: 'The token lacks a scope / permission the later steps need (the probe for it was denied).',
@@ -52064,6 +52080,10 @@ const CODES = {
     'scope.unverifiable': {
         meaning: 'A required scope cannot be proven without writing; its read half was confirmed where possible.',
         fix: 'Nothing to fix; if in doubt, check the token\'s scopes in the provider\'s UI.',
+    },
+    'scope.granted': {
+        meaning: 'The scopes the provider says the token carries, for the record.',
+        fix: 'None needed.',
     },
     // --- network -------------------------------------------------------------------------------------
     'network.unreachable': {
@@ -52098,6 +52118,10 @@ const CODES = {
     'config.username': {
         meaning: 'The user name does not fit the token (Bitbucket: API tokens need the Atlassian e-mail, app passwords the user name).',
         fix: 'Set `username` as the message says.',
+    },
+    'config.file': {
+        meaning: 'The credentials file (`config`) cannot be read, is not valid YAML, or does not have the documented shape.',
+        fix: 'Correct the file as the message says (the path, the line, the field); see the README section "Several credentials in one step".',
     },
     'project.info': {
         meaning: 'A note about how the project / repository name was read.',
@@ -52466,7 +52490,7 @@ async function check(http, input) {
     return { findings, identity: id.identity, projectCanonical: canonical, scopes: scopeResult };
 }
 const azureDevOpsOnline = {
-    authorization: (token, analysis) => adoAuthorization(token, analysis),
+    credential: (token, analysis) => ({ name: 'authorization', value: adoAuthorization(token, analysis) }),
     credentialOrigins: origins,
     check,
 };
@@ -53262,7 +53286,7 @@ async function runOnline(report, online, args, deps) {
     const dispatcher = deps.dispatcher ?? createTransport({ env: deps.env ?? {}, ...deps.transport });
     const http = new HttpClient({
         dispatcher,
-        authorization: online.authorization(token, analysis, request.username),
+        credential: online.credential(token, analysis, request.username),
         credentialOrigins: online.credentialOrigins(url),
         monotonic: deps.monotonic,
         log: deps.log,

@@ -198,7 +198,7 @@ async function runOnline(report: Report, online: OnlineChecks, args: OnlineArgs,
   const dispatcher = deps.dispatcher ?? createTransport({ env: deps.env ?? {}, ...deps.transport });
   const http = new HttpClient({
     dispatcher,
-    authorization: online.authorization(token, analysis, request.username),
+    credential: online.credential(token, analysis, request.username),
     credentialOrigins: online.credentialOrigins(url),
     monotonic: deps.monotonic,
     log: deps.log,

@@ -30,8 +30,8 @@ export function formatLogEntry(e: HttpLogEntry): string {
 export interface HttpClientOptions {
   /** Transport (proxy, CA, keep-alive). Tests inject one that routes to the local emulators. */
   dispatcher: Dispatcher;
-  /** `Authorization` header value, e.g. `Basic …` or `Bearer …`. */
-  authorization?: string;
+  /** The header carrying the credential, e.g. `authorization: Basic …` or GitLab's `job-token: …`. */
+  credential?: { name: string; value: string };
   /** Origins (`https://host[:port]`) that may receive the credential. */
   credentialOrigins: readonly string[];
   requestTimeoutMs?: number;
@@ -87,7 +87,7 @@ export function serverDelayMs(headers: Record<string, string | string[] | undefi
 
 export class HttpClient {
   readonly #retrying: Dispatcher;
-  readonly #options: Required<Omit<HttpClientOptions, 'authorization' | 'log'>> & Pick<HttpClientOptions, 'authorization' | 'log'>;
+  readonly #options: Required<Omit<HttpClientOptions, 'credential' | 'log'>> & Pick<HttpClientOptions, 'credential' | 'log'>;
   readonly #deadlineAt: number;
   readonly #origins: Set<string>;
 
@@ -141,12 +141,12 @@ export class HttpClient {
     const url = new URL(target);
     const started = o.monotonic();
     const sendHeaders: Record<string, string> = { 'user-agent': 'credential-preflight', accept: 'application/json', ...headers };
-    if (withCredential && o.authorization) {
+    if (withCredential && o.credential) {
       if (!this.mayCarryCredential(url)) {
         // Defence in depth: provider code only builds URLs on the configured origins.
         return { kind: 'network', code: 'network.unexpected-response', detail: `refused to send the credential to ${url.origin}`, url: target };
       }
-      sendHeaders.authorization = o.authorization;
+      sendHeaders[o.credential.name.toLowerCase()] = o.credential.value;
     }
     // AbortSignal.timeout takes whole milliseconds only (a fraction throws ERR_OUT_OF_RANGE).
     const budget = Math.floor(Math.min(o.requestTimeoutMs * (o.maxRetries + 1), this.remainingMs()));

@@ -88,9 +88,15 @@ export interface OnlineResult {
   expiresAt?: Date;
 }
 
+/** The header that carries the credential (`Authorization: Basic …`, GitLab's `JOB-TOKEN: …`). */
+export interface CredentialHeader {
+  name: string;
+  value: string;
+}
+
 export interface OnlineChecks {
-  /** The Authorization header value for this token (the client is the only place that sends it). */
-  authorization(token: string, analysis: TokenAnalysis, username: string | undefined): string;
+  /** The header that carries this token (the HTTP client is the only place that sends it). */
+  credential(token: string, analysis: TokenAnalysis, username: string | undefined): CredentialHeader;
   /** Origins that may receive the credential for this URL (the configured host and its own siblings). */
   credentialOrigins(url: UrlAnalysis): string[];
   check(http: HttpClient, input: OnlineInput): Promise<OnlineResult>;

@@ -356,7 +356,7 @@ async function check(http: HttpClient, input: OnlineInput): Promise<OnlineResult
 }
 
 export const azureDevOpsOnline: OnlineChecks = {
-  authorization: (token, analysis) => adoAuthorization(token, analysis),
+  credential: (token, analysis) => ({ name: 'authorization', value: adoAuthorization(token, analysis) }),
   credentialOrigins: origins,
   check,
 };
