@@ -1,5 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { parseList, parseProvider, resolveRequest, tokenFromEnv } from '../../src/core/request.js';
+import { runPreflight } from '../../src/core/preflight.js';
+import { environmentDefaults, parseList, parseProvider, resolveRequest, tokenFromEnv } from '../../src/core/request.js';
+import { githubPat } from '../support/tokens.js';
 
 describe('request resolution', () => {
   it('defaults: auto provider, 7 days, online, warnings do not fail', () => {
@@ -25,12 +27,34 @@ describe('request resolution', () => {
   it('takes Azure DevOps conventions from the environment', () => {
     const env = { AZURE_DEVOPS_ORG_URL: 'https://dev.azure.com/fabrikam', AZURE_DEVOPS_PROJECT: 'Fabrikam-Fiber' };
     expect(resolveRequest({ provider: 'azure-devops' }, env).request).toMatchObject({ url: env.AZURE_DEVOPS_ORG_URL, project: 'Fabrikam-Fiber' });
-    expect(resolveRequest({}, { AZURE_DEVOPS_ORG: 'fabrikam' }).request.url).toBe('https://dev.azure.com/fabrikam');
+    expect(resolveRequest({ provider: 'ado' }, { AZURE_DEVOPS_ORG: 'fabrikam' }).request.url).toBe('https://dev.azure.com/fabrikam');
+    expect(resolveRequest({}, { AZURE_DEVOPS_ORG: 'fabrikam' }).request.defaults?.url['azure-devops']).toBe('https://dev.azure.com/fabrikam');
     expect(resolveRequest({ url: 'https://dev.azure.com/other' }, env).request.url).toBe('https://dev.azure.com/other');
     expect(resolveRequest({ provider: 'github' }, env).request.url).toBeUndefined();
   });
   it('takes the GitHub API base from GITHUB_API_URL', () => {
     expect(resolveRequest({ provider: 'github' }, { GITHUB_API_URL: 'https://ghes.example.com/api/v3' }).request.url).toBe('https://ghes.example.com/api/v3');
+  });
+  it('takes GitLab CI\'s API URL, preferring CI_API_V4_URL over CI_SERVER_URL', () => {
+    expect(resolveRequest({ provider: 'gitlab' }, { CI_SERVER_URL: 'https://gl.example.com' }).request.url).toBe('https://gl.example.com');
+    expect(environmentDefaults({ CI_SERVER_URL: 'https://gl.example.com', CI_API_V4_URL: 'https://gl.example.com/api/v4' }).url.gitlab).toBe('https://gl.example.com/api/v4');
+  });
+  it('with provider auto, keeps every provider\'s environment default until the token says which applies', () => {
+    const env = { AZURE_DEVOPS_ORG_URL: 'https://dev.azure.com/fabrikam', AZURE_DEVOPS_PROJECT: 'Fabrikam-Fiber', GITHUB_API_URL: 'https://ghes.example.com/api/v3' };
+    const { request } = resolveRequest({}, env);
+    expect(request.url).toBeUndefined();
+    expect(request.project).toBeUndefined();
+    expect(request.defaults?.url).toEqual({ 'azure-devops': 'https://dev.azure.com/fabrikam', github: 'https://ghes.example.com/api/v3' });
+    expect(request.defaults?.project).toEqual({ 'azure-devops': 'Fabrikam-Fiber' });
+  });
+  it('a GitHub token on a runner that also exports an Azure DevOps org URL is checked against GitHub, not reported as a URL mismatch', async () => {
+    const env = { AZURE_DEVOPS_ORG_URL: 'https://dev.azure.com/fabrikam', AZURE_DEVOPS_PROJECT: 'Fabrikam-Fiber', GITHUB_API_URL: 'https://ghes.example.com/api/v3' };
+    const { request } = resolveRequest({ token: githubPat(), offline: 'true' }, env);
+    const report = await runPreflight(request, { now: () => new Date(), monotonic: () => 0 });
+    expect(report.provider).toBe('github');
+    expect(report.findings.map((f) => f.code)).not.toContain('url.provider-mismatch');
+    expect(report.url.normalized).toBe('https://ghes.example.com/api/v3');
+    expect(report.project.requested).toBeNull();
   });
   it('system-access-token implies Azure DevOps', () => {
     expect(resolveRequest({ tokenType: 'system-access-token' }, {}).request.provider).toBe('azure-devops');

@@ -155,7 +155,7 @@ function providerOfHost(input: string | undefined): ProviderId | undefined {
 
 function applyUrl(report: Report, url: UrlAnalysis, request: CheckRequest, provider: ProviderId): Finding[] {
   report.url = { input: url.input, normalized: url.normalized };
-  const owner = providerOfHost(request.url);
+  const owner = providerOfHost(url.input ?? undefined);
   if (owner && owner !== provider) {
     return [
       finding(
@@ -254,7 +254,10 @@ export async function runPreflight(request: CheckRequest, deps: PreflightDeps = 
   let url: UrlAnalysis | undefined;
   if (providerId) {
     const module = PROVIDER_MODULES[providerId];
-    url = module.analyzeUrl(request.url, { offline: request.offline });
+    // With provider auto, the environment's URL and project for the detected provider apply now.
+    const urlInput = request.url ?? request.defaults?.url[providerId];
+    report.project.requested ??= request.defaults?.project[providerId] ?? null;
+    url = module.analyzeUrl(urlInput, { offline: request.offline });
     findings.push(...applyUrl(report, url, request, providerId));
     if (analysis && analysis.provider === providerId) {
       findings.push(...expiryFindings(report, analysis, request, now));

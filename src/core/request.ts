@@ -35,6 +35,12 @@ export interface CheckRequest {
   minDaysRemaining: number;
   /** Expiry the user knows (a PAT cannot read its own): the date shown when it was created. */
   expiresOn: Date | undefined;
+  /**
+   * URL and project each provider would take from the environment, for when the provider is only
+   * known after the token is read (provider `auto`). An explicit provider's default is already in
+   * `url` / `project`.
+   */
+  defaults?: { url: Partial<Record<ProviderId, string>>; project: Partial<Record<ProviderId, string>> };
   offline: boolean;
   failOnWarning: boolean;
 }
@@ -90,6 +96,27 @@ export function tokenFromEnv(providerText: string | undefined, env: Env, explici
   return found ? { value: env[found], source: `environment variable ${found}` } : { value: undefined, source: `environment variables ${names.join(', ')}` };
 }
 
+/**
+ * Where each provider's users already keep the URL and project: Azure DevOps' AZURE_DEVOPS_ORG_URL
+ * (or a bare AZURE_DEVOPS_ORG) and AZURE_DEVOPS_PROJECT; the API base GitHub runners export
+ * (GHES: https://host/api/v3 — never assume api.github.com); GitLab CI's CI_API_V4_URL / CI_SERVER_URL.
+ */
+export function environmentDefaults(env: Env): NonNullable<CheckRequest['defaults']> {
+  const orgName = blank(env.AZURE_DEVOPS_ORG)?.trim();
+  const entries: Array<[ProviderId, string | undefined, string | undefined]> = [
+    ['azure-devops', blank(env.AZURE_DEVOPS_ORG_URL) ?? (orgName ? `https://dev.azure.com/${encodeURIComponent(orgName)}` : undefined), blank(env.AZURE_DEVOPS_PROJECT)],
+    ['github', blank(env.GITHUB_API_URL), undefined],
+    ['gitlab', blank(env.CI_API_V4_URL) ?? blank(env.CI_SERVER_URL), undefined],
+  ];
+  const url: Partial<Record<ProviderId, string>> = {};
+  const project: Partial<Record<ProviderId, string>> = {};
+  for (const [id, u, p] of entries) {
+    if (u) url[id] = u.trim();
+    if (p) project[id] = p.trim();
+  }
+  return { url, project };
+}
+
 export function resolveRequest(raw: RawInputs, env: Env): { request: CheckRequest; findings: Finding[] } {
   const findings: Finding[] = [];
 
@@ -108,16 +135,12 @@ export function resolveRequest(raw: RawInputs, env: Env): { request: CheckReques
   }
   if (tokenType === 'system-access-token' && provider === 'auto') provider = 'azure-devops';
 
-  // GitHub runners export the API base (GHES: https://host/api/v3); never assume api.github.com.
-  if (provider === 'github' && !blank(raw.url) && blank(env.GITHUB_API_URL)) raw = { ...raw, url: env.GITHUB_API_URL };
-
-  // Azure DevOps conventions: AZURE_DEVOPS_ORG_URL, or a bare AZURE_DEVOPS_ORG name; AZURE_DEVOPS_PROJECT.
+  const defaults = environmentDefaults(env);
   let url = blank(raw.url);
   let project = blank(raw.project);
-  if (provider === 'azure-devops' || provider === 'auto') {
-    const orgName = blank(env.AZURE_DEVOPS_ORG)?.trim();
-    url ??= blank(env.AZURE_DEVOPS_ORG_URL) ?? (orgName ? `https://dev.azure.com/${encodeURIComponent(orgName)}` : undefined);
-    project ??= blank(env.AZURE_DEVOPS_PROJECT);
+  if (provider !== 'auto') {
+    url ??= defaults.url[provider];
+    project ??= defaults.project[provider];
   }
 
   let minDaysRemaining = DEFAULT_MIN_DAYS_REMAINING;
@@ -152,6 +175,7 @@ export function resolveRequest(raw: RawInputs, env: Env): { request: CheckReques
       requiredScopes: parseList(raw.requiredScopes),
       minDaysRemaining,
       expiresOn,
+      ...(provider === 'auto' ? { defaults } : {}),
       offline: parseBool('offline', raw.offline, findings),
       failOnWarning: parseBool('fail-on-warning', raw.failOnWarning, findings),
     },
