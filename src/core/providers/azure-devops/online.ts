@@ -89,11 +89,14 @@ interface IdentityResult {
 function readIdentity(r: HttpOutcome, t: Target, token: TokenAnalysis): IdentityResult {
   if (r.kind === 'network') return { ok: false, findings: [networkFinding(r, 'Azure DevOps')] };
   if (r.status >= 200 && r.status < 300) {
+    // 203 + a page is Azure DevOps' sign-in answer; any other 2xx that is not API JSON (a portal,
+    // a truncated body) came from something in between and says nothing about the token.
     if (!r.isJson) {
-      return { ok: false, findings: [rejectedFinding(t, token, r.status === 203 ? 'it answered 203 with a sign-in page instead of data' : 'it answered with a page that is not API data')] };
+      if (r.status === 203) return { ok: false, findings: [rejectedFinding(t, token, 'it answered 203 with a sign-in page instead of data')] };
+      return { ok: false, findings: [unexpectedResponse(r, 'Azure DevOps', 'identity')] };
     }
-    const data = r.json as { authenticatedUser?: { id?: string; providerDisplayName?: string; customDisplayName?: string } };
-    const user = data.authenticatedUser;
+    const data = r.json as { authenticatedUser?: { id?: string; providerDisplayName?: string; customDisplayName?: string } } | null;
+    const user = data?.authenticatedUser;
     if (!user?.id) return { ok: false, findings: [unexpectedResponse(r, 'Azure DevOps', 'the identity response has no authenticated user')] };
     if (user.id.toLowerCase() === ANONYMOUS_ID) {
       return {
@@ -230,8 +233,9 @@ async function checkProject(http: HttpClient, t: Target, requested: string, firs
 
 function scopeVerdict(r: HttpOutcome): ScopeVerdict | Finding {
   if (r.kind === 'network') return networkFinding(r, 'Azure DevOps');
-  if (r.status >= 200 && r.status < 300) return r.isJson ? 'verified' : 'missing';
   if (r.status === 401 || r.status === 403 || (r.status === 203 && isHtml(r))) return 'missing';
+  // A 200 that is not API JSON (portal page, truncated body) proves nothing either way.
+  if (r.status >= 200 && r.status < 300) return r.isJson ? 'verified' : unexpectedResponse(r, 'Azure DevOps', 'scope probe');
   if (r.status === 429 || r.status >= 500) return unexpectedResponse(r, 'Azure DevOps', 'scope probe');
   return 'unverifiable';
 }
