@@ -6,9 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { startAdoEmulator, type AdoEmulator } from '../support/ado-emulator.js';
+import { startAzureDevOpsEmulator, type AdoEmulator } from '../emulators/azure-devops.js';
+import { caFile } from '../emulators/tls.js';
 import { baseEnv, runBundle } from '../support/run-bundle.js';
-import { testPki } from '../support/test-ca.js';
 import { adoPat, leaks } from '../support/tokens.js';
 
 const NOW = new Date();
@@ -18,19 +18,20 @@ let emu: AdoEmulator;
 let url: string;
 
 beforeAll(async () => {
-  emu = await startAdoEmulator({
+  emu = await startAzureDevOpsEmulator({
     mode: 'server',
-    orgs: { fabrikam: { projects: [{ id: '00000000-fa4e-7e57-0000-000000000201', name: 'Fabrikam-Fiber' }] } },
+    apiVersionCeiling: '7.1', // Azure DevOps Server 2022.x
+    organizations: [{ name: 'fabrikam', projects: [{ id: '00000000-fa4e-7e57-0000-000000000201', name: 'Fabrikam-Fiber' }] }],
     tokens: {
-      [GOOD]: { user: { id: '00000000-fa4e-7e57-0000-0000000000bb', displayName: 'Bundle Tester' }, organizations: ['fabrikam'], scopes: ['vso.project', 'vso.code'] },
-      [EXPIRED]: { user: { id: '00000000-fa4e-7e57-0000-0000000000cc', displayName: 'Old' }, organizations: ['fabrikam'], scopes: 'full', expired: true },
+      [GOOD]: { user: { id: '00000000-fa4e-7e57-0000-0000000000bb', displayName: 'Bundle Tester', uniqueName: 'FABRIKAM\\bundle' }, organizations: ['fabrikam'], scopes: ['vso.project', 'vso.code'] },
+      [EXPIRED]: { user: { id: '00000000-fa4e-7e57-0000-0000000000cc', displayName: 'Old', uniqueName: 'FABRIKAM\\old' }, organizations: ['fabrikam'], scopes: 'full', expired: true },
     },
   });
-  url = emu.url('fabrikam');
+  url = emu.collectionUrl('fabrikam');
 });
 afterAll(async () => emu.close());
 
-const env = (extra: Record<string, string>) => baseEnv({ NODE_EXTRA_CA_CERTS: testPki().caFile, ...extra });
+const env = (extra: Record<string, string>) => baseEnv({ NODE_EXTRA_CA_CERTS: caFile, ...extra });
 const hidden = (s: string) => s.split('\n').filter((l) => !l.startsWith('::add-mask::') && !l.startsWith('##vso[task.setsecret]')).join('\n');
 
 describe('CLI bundle online', () => {

@@ -6,34 +6,33 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { startAdoEmulator, type AdoEmulator } from '../support/ado-emulator.js';
+import { startAzureDevOpsEmulator, type AdoEmulator, type AdoProjectSpec } from '../emulators/azure-devops.js';
+import { caFile } from '../emulators/tls.js';
 import { baseEnv, runBundle } from '../support/run-bundle.js';
-import { testPki } from '../support/test-ca.js';
 import { adoPat, leaks } from '../support/tokens.js';
 
 const NOW = new Date();
 const GOOD = adoPat(NOW, 0, 'FAKEx0VERDICTx0PATx0NOTxREAL');
 const EXPIRED = adoPat(NOW, 3, 'FAKEx0EXPx0VERDICTx0NOTxREAL');
 const UNKNOWN = adoPat(NOW, 0, 'FAKEx0UNKNOWNx0VERDICTx0REAL');
-const user = { id: '00000000-fa4e-7e57-0000-0000000000a1', displayName: 'Verdict Tester' };
-const project = (id: number, name: string, extra: object = {}) => ({ id: `00000000-fa4e-7e57-0000-000000000${400 + id}`, name, ...extra });
+const user = { id: '00000000-fa4e-7e57-0000-0000000000a1', displayName: 'Verdict Tester', uniqueName: 'FABRIKAM\\verdict' };
+const project = (id: number, name: string, extra: Partial<AdoProjectSpec> = {}): AdoProjectSpec => ({ id: `00000000-fa4e-7e57-0000-000000000${400 + id}`, name, ...extra });
 let emu: AdoEmulator;
 
 beforeAll(async () => {
   const projects = [project(1, 'Fabrikam-Fiber', { previousNames: ['Fabrikam-Old'] }), project(2, 'Going-Away', { state: 'deleting' })];
-  emu = await startAdoEmulator({
+  emu = await startAzureDevOpsEmulator({
     mode: 'server',
-    orgs: { fabrikam: { projects }, publicorg: { projects: [], public: true }, stormorg: { projects }, brokenorg: { projects }, droporg: { projects } },
+    apiVersionCeiling: '7.1', // Azure DevOps Server 2022.x
+    organizations: [...['fabrikam', 'stormorg', 'brokenorg', 'droporg'].map((name) => ({ name, projects })), { name: 'publicorg', projects: [], public: true }],
     tokens: {
       [GOOD]: { user, organizations: 'all', scopes: ['vso.project', 'vso.code_write'] },
       [EXPIRED]: { user, organizations: 'all', scopes: 'full', expired: true },
     },
-    faults: [
-      { match: /\/stormorg\//, times: 1e6, status: 429, headers: { 'retry-after': '0' } },
-      { match: /\/brokenorg\//, times: 1e6, status: 503, headers: { 'retry-after': '0' } },
-      { match: /\/droporg\//, times: 1e6, status: 0, drop: true },
-    ],
   });
+  emu.fault({ type: 'rateLimit', retryAfterSeconds: 0 }, { path: '/stormorg/', times: Infinity });
+  emu.fault({ type: 'status', status: 503, headers: { 'retry-after': '0' } }, { path: '/brokenorg/', times: Infinity });
+  emu.fault({ type: 'drop', at: 'start' }, { path: '/droporg/', times: Infinity });
 });
 afterAll(async () => emu.close());
 
@@ -73,8 +72,8 @@ const TASK_RESULT = { passed: 'Succeeded', warned: 'SucceededWithIssues', failed
 
 describe.each(scenarios)('$name', (s) => {
   it(`→ ${s.outcome}${s.code ? ` with ${s.code}` : ''} from the CLI, the action and the task`, async () => {
-    const url = s.url ?? emu.url(s.org ?? 'fabrikam');
-    const ca = s.trustCa === false ? {} : { NODE_EXTRA_CA_CERTS: testPki().caFile };
+    const url = s.url ?? emu.collectionUrl(s.org ?? 'fabrikam');
+    const ca = s.trustCa === false ? {} : { NODE_EXTRA_CA_CERTS: caFile };
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cp-verdict-'));
     const outputFile = path.join(dir, 'out');
     fs.writeFileSync(outputFile, '');

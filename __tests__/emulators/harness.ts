@@ -1,8 +1,9 @@
 /**
  * Provider-neutral plumbing for the local HTTPS emulators: one `node:https` server on 127.0.0.1 with a
  * random port, a request log, connection counters, scripted faults (status, rate limit, HTML portal,
- * truncated JSON, dropped connection, hang, latency, redirect, extra headers) and a close() that
- * leaves nothing running (hung sockets and latency timers included).
+ * truncated JSON, dropped connection, hang, latency, redirect, extra headers, a barrier that holds
+ * answers until a batch of requests is in) and a close() that leaves nothing running (hung sockets,
+ * held answers and latency timers included).
  *
  * Provider emulators (azure-devops.ts) supply the application: a function from request to response
  * description, plus the provider-specific shapes of a few faults (the 429 body, common headers).
@@ -40,6 +41,13 @@ export interface RequestLogEntry {
   fault: FaultSpec['type'] | null;
   /** Status sent (set once the response was written; undefined for hang/drop). */
   status?: number;
+  /** Date.now() when the answer was written (undefined for hang/drop). */
+  answeredAt?: number;
+  /**
+   * How many requests this server had received when the answer was written: request B arrived
+   * before A was answered iff `B.seq <= A.requestsSeenAtAnswer`. Orders events without a clock.
+   */
+  requestsSeenAtAnswer?: number;
 }
 
 /** Which requests a fault applies to. All given criteria must match. */
@@ -74,7 +82,14 @@ export type FaultSpec =
   /** Redirect (default 302) to `location`, e.g. another origin. */
   | { type: 'redirect'; location: string; status?: 301 | 302 | 303 | 307 | 308 }
   /** Answer normally, with these headers added (e.g. X-RateLimit-Delay warnings). */
-  | { type: 'headers'; headers: Record<string, string> };
+  | { type: 'headers'; headers: Record<string, string> }
+  /**
+   * Hold each matching request unanswered until `count` of them are waiting, then answer them all
+   * normally; after `timeoutMs` (default 1000) the ones waiting are answered anyway, so a client that
+   * does not send the batch concurrently fails the test's ordering assertion instead of hanging it.
+   * `times` defaults to `count`.
+   */
+  | { type: 'barrier'; count: number; timeoutMs?: number };
 
 export interface FaultHandle {
   readonly spec: FaultSpec;
@@ -138,6 +153,9 @@ interface ActiveFault {
   spec: FaultSpec;
   remaining: number;
   hits: number;
+  /** barrier: answers waiting for the batch, and the timer that answers them anyway. */
+  held?: (() => void)[];
+  heldTimer?: NodeJS.Timeout;
 }
 
 interface SocketMeta {
@@ -156,6 +174,7 @@ export class EmulatorHarness {
   readonly #sockets = new Set<Socket>();
   readonly #meta = new WeakMap<Socket, SocketMeta>();
   readonly #timers = new Set<NodeJS.Timeout>();
+  readonly #entries = new WeakMap<ServerResponse, RequestLogEntry>();
   #closed = false;
 
   constructor(
@@ -209,7 +228,7 @@ export class EmulatorHarness {
 
   /** Script a fault. Faults are checked in the order added; the first live match applies. */
   fault(spec: FaultSpec, match: FaultMatch = {}): FaultHandle {
-    const active: ActiveFault = { match, spec, remaining: match.times ?? 1, hits: 0 };
+    const active: ActiveFault = { match, spec, remaining: match.times ?? (spec.type === 'barrier' ? spec.count : 1), hits: 0 };
     this.#faults.push(active);
     const faults = (): ActiveFault[] => this.#faults;
     return {
@@ -263,7 +282,7 @@ export class EmulatorHarness {
     await closed;
   }
 
-  #takeFault(entry: RequestLogEntry): FaultSpec | undefined {
+  #takeFault(entry: RequestLogEntry): ActiveFault | undefined {
     for (const f of this.#faults) {
       if (f.remaining <= 0) continue;
       const m = f.match;
@@ -273,7 +292,7 @@ export class EmulatorHarness {
       f.remaining--;
       f.hits++;
       if (f.remaining <= 0) this.#faults = this.#faults.filter((x) => x !== f);
-      return f.spec;
+      return f;
     }
     return undefined;
   }
@@ -306,9 +325,11 @@ export class EmulatorHarness {
       servername: meta.servername,
       fault: null,
     };
-    const fault = this.#takeFault(entry);
+    const active = this.#takeFault(entry);
+    const fault = active?.spec;
     entry.fault = fault?.type ?? null;
     this.requests.push(entry);
+    this.#entries.set(res, entry);
     this.events.emit('request', entry);
     res.once('finish', () => {
       entry.status = res.statusCode;
@@ -326,20 +347,44 @@ export class EmulatorHarness {
         this.#write(res, { status: 500, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: `emulator error: ${(error as Error).stack ?? String(error)}` });
       }
     };
-    if (delay > 0) {
-      const timer = setTimeout(() => {
-        this.#timers.delete(timer);
-        run();
-      }, delay);
-      timer.unref();
-      this.#timers.add(timer);
+    if (active && fault?.type === 'barrier') {
+      this.#hold(active, fault, run);
+    } else if (delay > 0) {
+      this.#later(delay, run);
     } else {
       run();
     }
   }
 
+  /** Runs `fn` after `ms` on an unref'd timer that close() clears. */
+  #later(ms: number, fn: () => void): NodeJS.Timeout {
+    const timer = setTimeout(() => {
+      this.#timers.delete(timer);
+      fn();
+    }, ms);
+    timer.unref();
+    this.#timers.add(timer);
+    return timer;
+  }
+
+  #hold(active: ActiveFault, spec: Extract<FaultSpec, { type: 'barrier' }>, run: () => void): void {
+    const held = (active.held ??= []);
+    const latency = this.options.latencyMs ?? 0;
+    held.push(() => (latency > 0 ? this.#later(latency, run) : run()));
+    const release = (): void => {
+      if (active.heldTimer) {
+        clearTimeout(active.heldTimer);
+        this.#timers.delete(active.heldTimer);
+        active.heldTimer = undefined;
+      }
+      for (const answer of held.splice(0)) answer();
+    };
+    if (held.length >= spec.count) release();
+    else if (held.length === 1) active.heldTimer = this.#later(spec.timeoutMs ?? 1000, release);
+  }
+
   #respond(req: IncomingMessage, res: ServerResponse, ctx: AppContext, fault: FaultSpec | undefined): void {
-    if (!fault || fault.type === 'latency') return this.#write(res, this.hooks.handle(req, ctx));
+    if (!fault || fault.type === 'latency' || fault.type === 'barrier') return this.#write(res, this.hooks.handle(req, ctx));
     switch (fault.type) {
       case 'hang':
         return; // never answer; close() destroys the socket
@@ -415,6 +460,11 @@ export class EmulatorHarness {
     for (const [k, v] of Object.entries(r.headers ?? {})) headers[k.toLowerCase()] = v;
     if (body.length && !headers['content-type']) headers['content-type'] = 'text/plain; charset=utf-8';
     headers['content-length'] = String(body.length);
+    const entry = this.#entries.get(res);
+    if (entry) {
+      entry.answeredAt = Date.now();
+      entry.requestsSeenAtAnswer = this.stats.requests;
+    }
     res.writeHead(r.status, headers);
     res.end(body);
   }

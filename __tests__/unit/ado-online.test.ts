@@ -8,8 +8,9 @@ import { runPreflight, type PreflightDeps } from '../../src/core/preflight.js';
 import type { Report } from '../../src/core/report.js';
 import { resolveRequest, type RawInputs } from '../../src/core/request.js';
 import { main } from '../../src/cli/main.js';
-import { ANONYMOUS, startAdoEmulator, type AdoEmulator, type AdoEmulatorOptions } from '../support/ado-emulator.js';
-import { testPki } from '../support/test-ca.js';
+import { ANONYMOUS_ID } from '../../src/core/providers/azure-devops/online.js';
+import { ANONYMOUS_USER_ID, startAzureDevOpsEmulator, type AdoEmulator, type AdoEmulatorOptions } from '../emulators/azure-devops.js';
+import { caPem } from '../emulators/tls.js';
 import { adoPat, leaks } from '../support/tokens.js';
 import { fakeEntraClaims, mintEntraJwt } from '../../src/core/providers/azure-devops/synthetic.js';
 
@@ -19,37 +20,37 @@ const NARROW = adoPat(NOW, 0, 'FAKEx0NARROWx0PATx0NOTxREAL');
 const EXPIRED = adoPat(NOW, 1, 'FAKEx0EXPIREDx0PATx0NOTxREAL');
 const OTHER_ORG = adoPat(NOW, 0, 'FAKEx0OTHERx0ORGx0NOTxREAL');
 const UNKNOWN = adoPat(NOW, 0, 'FAKEx0UNKNOWNx0PATx0NOTxREAL');
-const user = { id: '00000000-fa4e-7e57-0000-0000000000aa', displayName: 'Fake Test User' };
+const user = { id: '00000000-fa4e-7e57-0000-0000000000aa', displayName: 'Fake Test User', uniqueName: 'fake.test.user@fabrikam.example' };
 const ENTRA = mintEntraJwt(fakeEntraClaims(NOW));
 const JOB_TOKEN = 'opaque-FAKE-job-token-NOT-REAL-0123456789';
 
-const orgs: AdoEmulatorOptions['orgs'] = {
-  fabrikam: {
-    projects: [
-      { id: '00000000-fa4e-7e57-0000-000000000101', name: 'Fabrikam-Fiber', previousNames: ['Fabrikam-Old'] },
-      { id: '00000000-fa4e-7e57-0000-000000000102', name: 'Going-Away', state: 'deleting' },
-      { id: '00000000-fa4e-7e57-0000-000000000103', name: 'Contoso Web' },
-    ],
-  },
-  publicorg: { public: true, projects: [] },
-};
-const tokens: AdoEmulatorOptions['tokens'] = {
+const projects = [
+  { id: '00000000-fa4e-7e57-0000-000000000101', name: 'Fabrikam-Fiber', previousNames: ['Fabrikam-Old'] },
+  { id: '00000000-fa4e-7e57-0000-000000000102', name: 'Going-Away', state: 'deleting' as const },
+  { id: '00000000-fa4e-7e57-0000-000000000103', name: 'Contoso Web' },
+];
+const organizations: AdoEmulatorOptions['organizations'] = [
+  { name: 'fabrikam', projects },
+  { name: 'publicorg', public: true, projects: [] },
+];
+const tokens: NonNullable<AdoEmulatorOptions['tokens']> = {
   [GOOD]: { user, organizations: ['fabrikam'], scopes: ['vso.project', 'vso.code_write', 'vso.build_execute', 'vso.work', 'vso.release', 'vso.graph'] },
   [NARROW]: { user, organizations: ['fabrikam'], scopes: ['vso.project'] },
   [EXPIRED]: { user, organizations: ['fabrikam'], scopes: 'full', expired: true },
   [OTHER_ORG]: { user, organizations: ['contoso'], scopes: 'full' },
-  [ENTRA]: { user: { id: '00000000-fa4e-7e57-0000-0000000000ee', displayName: 'Agent Principal' }, organizations: ['fabrikam'], scopes: 'full' },
-  [JOB_TOKEN]: { user: { id: '00000000-fa4e-7e57-0000-0000000000ff', displayName: 'Project Collection Build Service (fabrikam)' }, organizations: ['fabrikam'], scopes: 'full' },
+  [ENTRA]: { user: { id: '00000000-fa4e-7e57-0000-0000000000ee', displayName: 'Agent Principal', uniqueName: 'agent@fabrikam.example' }, organizations: ['fabrikam'], scopes: 'full', scheme: 'bearer' },
+  [JOB_TOKEN]: { user: { id: '00000000-fa4e-7e57-0000-0000000000ff', displayName: 'Project Collection Build Service (fabrikam)', uniqueName: 'build@fabrikam.example' }, organizations: ['fabrikam'], scopes: 'full', scheme: 'bearer' },
 };
 
 let services: AdoEmulator;
 let dispatcher: Agent;
 
 beforeAll(async () => {
-  services = await startAdoEmulator({ mode: 'services', orgs, tokens });
+  services = await startAzureDevOpsEmulator({ mode: 'services', organizations, tokens });
   dispatcher = services.dispatcher();
 });
 afterAll(async () => {
+  await dispatcher.close();
   await services.close();
 });
 
@@ -151,50 +152,54 @@ describe('Azure DevOps Services online', () => {
   });
 
   it('costs two round trips: identity, then project and every probe at once', async () => {
-    const slow = await startAdoEmulator({ mode: 'services', orgs, tokens, latencyMs: 40 });
+    services.clearLog();
+    // Hold every answer after the identity's until the six are in (or 1 s passed): a client that
+    // waited for one answer before the next request cannot pass the ordering checks below.
+    const barrier = services.fault({ type: 'barrier', count: 6 }, { path: /^(?!.*\/_apis\/connectionData$)/ });
     try {
-      const r = await check({ token: GOOD, project: 'Fabrikam-Fiber', requiredScopes: 'vso.code, vso.work, vso.build, vso.release, vso.graph' }, slow.dispatcher());
+      const r = await check({ token: GOOD, project: 'Fabrikam-Fiber', requiredScopes: 'vso.code, vso.work, vso.build, vso.release, vso.graph' });
       expect(r.outcome).toBe('passed');
-      const [identity, ...second] = slow.requests;
+      const [identity, ...second] = services.requests;
       expect(identity!.path).toBe('/fabrikam/_apis/connectionData');
       expect(second).toHaveLength(6); // project + five probes
       // Every second-wave request arrived before the first of them was answered: one round trip.
-      expect(Math.max(...second.map((q) => q.arrived))).toBeLessThan(Math.min(...second.map((q) => q.answered!)));
-      expect(Math.min(...second.map((q) => q.arrived))).toBeGreaterThanOrEqual(identity!.answered!);
+      expect(Math.max(...second.map((q) => q.seq))).toBeLessThanOrEqual(Math.min(...second.map((q) => q.requestsSeenAtAnswer!)));
+      // None of them was sent before the identity was answered.
+      expect(Math.min(...second.map((q) => q.seq))).toBeGreaterThan(identity!.requestsSeenAtAnswer!);
     } finally {
-      await slow.close();
+      barrier.cancel();
     }
   });
 
   it('retries a 429 with Retry-After and then succeeds', async () => {
-    const flaky = await startAdoEmulator({ mode: 'services', orgs, tokens, faults: [{ match: /connectionData/, times: 1, status: 429, headers: { 'retry-after': '0' }, body: 'TF400733: The request has been canceled' }] });
-    try {
-      const r = await check({ token: GOOD }, flaky.dispatcher());
-      expect(r.outcome).toBe('passed');
-      expect(flaky.requests.filter((q) => q.path.endsWith('connectionData'))).toHaveLength(2);
-    } finally {
-      await flaky.close();
-    }
+    services.clearLog();
+    services.fault({ type: 'rateLimit', retryAfterSeconds: 0 }, { path: /\/connectionData$/, times: 1 });
+    const r = await check({ token: GOOD });
+    expect(r.outcome).toBe('passed');
+    expect(services.requests.filter((q) => q.path.endsWith('connectionData')).map((q) => q.status)).toEqual([429, 200]);
   });
 
   it('calls a 429 storm and 5xx bursts unverified, never a bad token', async () => {
-    const storm = await startAdoEmulator({ mode: 'services', orgs, tokens, faults: [{ match: /connectionData/, times: 99, status: 429, headers: { 'retry-after': '0' } }] });
-    const broken = await startAdoEmulator({ mode: 'services', orgs, tokens, faults: [{ match: /connectionData/, times: 99, status: 503 }] });
+    const storm = services.fault({ type: 'rateLimit', retryAfterSeconds: 0 }, { path: /\/connectionData$/, times: Infinity });
     try {
-      const r1 = await check({ token: GOOD }, storm.dispatcher());
+      const r1 = await check({ token: GOOD });
       expect([r1.outcome, codes(r1)]).toEqual(['unverified', ['network.rate-limited:error']]);
-      const r2 = await check({ token: GOOD }, broken.dispatcher());
+    } finally {
+      storm.cancel();
+    }
+    const broken = services.fault({ type: 'status', status: 503 }, { path: /\/connectionData$/, times: Infinity });
+    try {
+      const r2 = await check({ token: GOOD });
       expect([r2.outcome, codes(r2)]).toEqual(['unverified', ['network.unexpected-response:error']]);
     } finally {
-      await storm.close();
-      await broken.close();
+      broken.cancel();
     }
   });
 
   it('reports an untrusted certificate as network.tls', async () => {
     const plain = new Agent();
     try {
-      const { request, findings } = resolveRequest({ provider: 'azure-devops', url: services.url('fabrikam'), token: GOOD }, {});
+      const { request, findings } = resolveRequest({ provider: 'azure-devops', url: services.collectionUrl('fabrikam'), token: GOOD }, {});
       const r = await runPreflight(request, deps(plain), findings);
       expect([r.outcome, codes(r)]).toEqual(['unverified', ['network.tls:error']]);
     } finally {
@@ -205,15 +210,15 @@ describe('Azure DevOps Services online', () => {
 
 describe('Azure DevOps Server online', () => {
   it('reads the api-version ceiling and uses it for every probe', async () => {
-    const server = await startAdoEmulator({ mode: 'server', orgs: { DefaultCollection: orgs.fabrikam! }, tokens: { [GOOD]: { ...tokens[GOOD]!, organizations: ['defaultcollection'] } }, apiVersionCeiling: '7.0' });
-    const agent = new Agent({ connect: { ca: testPki().caPem } });
+    const server = await startAzureDevOpsEmulator({ mode: 'server', organizations: [{ name: 'DefaultCollection', projects }], tokens: { [GOOD]: { ...tokens[GOOD]!, organizations: ['defaultcollection'] } }, apiVersionCeiling: '7.0' });
+    const agent = new Agent({ connect: { ca: caPem } });
     try {
-      const { request, findings } = resolveRequest({ provider: 'azure-devops', url: server.url('DefaultCollection'), token: GOOD, project: 'Fabrikam-Fiber', requiredScopes: 'vso.code, vso.profile' }, {});
+      const { request, findings } = resolveRequest({ provider: 'azure-devops', url: server.collectionUrl('DefaultCollection'), token: GOOD, project: 'Fabrikam-Fiber', requiredScopes: 'vso.code, vso.profile' }, {});
       const r = await runPreflight(request, deps(agent), findings);
       expect(r.findings.map((f) => f.code)).toContain('url.server-version');
       expect(r.scopes.verified).toEqual(['vso.code']);
       expect(r.scopes.unverifiable).toEqual(['vso.profile']); // its probe host exists only on Services
-      const versions = server.requests.map((q) => q.query.get('api-version')).filter((v) => v && v !== '99.0');
+      const versions = server.requests.map((q) => q.query['api-version']).filter((v) => v && v !== '99.0');
       expect(new Set(versions)).toEqual(new Set(['7.0']));
       expect(server.requests.every((q) => q.host === '127.0.0.1')).toBe(true);
     } finally {
@@ -237,4 +242,7 @@ describe('CLI exit code 3', () => {
   });
 });
 
-it('the anonymous id is the documented one', () => expect(ANONYMOUS).toBe('aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaa'));
+it('the anonymous id is the documented one, in the emulator and in the check', () => {
+  expect(ANONYMOUS_USER_ID).toBe('aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaa');
+  expect(ANONYMOUS_ID).toBe(ANONYMOUS_USER_ID);
+});

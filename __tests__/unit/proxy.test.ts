@@ -2,9 +2,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { runPreflight, type PreflightDeps } from '../../src/core/preflight.js';
 import { resolveRequest } from '../../src/core/request.js';
-import { startAdoEmulator, type AdoEmulator } from '../support/ado-emulator.js';
-import { startForwardProxy } from '../support/forward-proxy.js';
-import { testPki } from '../support/test-ca.js';
+import { startAzureDevOpsEmulator, type AdoEmulator } from '../emulators/azure-devops.js';
+import { startForwardProxy } from '../emulators/proxy.js';
+import { caPem } from '../emulators/tls.js';
 import { adoPat } from '../support/tokens.js';
 
 const NOW = new Date();
@@ -12,10 +12,10 @@ const GOOD = adoPat(NOW, 0, 'FAKEx0PROXYx0PATx0NOTxREAL');
 let emu: AdoEmulator;
 
 beforeAll(async () => {
-  emu = await startAdoEmulator({
+  emu = await startAzureDevOpsEmulator({
     mode: 'services',
-    orgs: { fabrikam: { projects: [{ id: '00000000-fa4e-7e57-0000-000000000301', name: 'Fabrikam-Fiber' }] } },
-    tokens: { [GOOD]: { user: { id: '00000000-fa4e-7e57-0000-0000000000dd', displayName: 'Proxy Tester' }, organizations: ['fabrikam'], scopes: 'full' } },
+    organizations: [{ name: 'fabrikam', projects: [{ id: '00000000-fa4e-7e57-0000-000000000301', name: 'Fabrikam-Fiber' }] }],
+    tokens: { [GOOD]: { user: { id: '00000000-fa4e-7e57-0000-0000000000dd', displayName: 'Proxy Tester', uniqueName: 'proxy.tester@fabrikam.example' }, organizations: ['fabrikam'], scopes: 'full' } },
   });
 });
 afterAll(async () => emu.close());
@@ -33,10 +33,10 @@ describe('proxies', () => {
   it('goes through HTTPS_PROXY from the environment', async () => {
     const proxy = await startForwardProxy({ route });
     try {
-      const r = await check({ env: { HTTPS_PROXY: proxy.url }, transport: { extraCaPems: [testPki().caPem] } });
+      const r = await check({ env: { HTTPS_PROXY: proxy.url }, transport: { extraCaPems: [caPem] } });
       expect(r.outcome).toBe('passed');
       expect(r.identity?.name).toBe('Proxy Tester');
-      expect(proxy.connects).toContain('dev.azure.com:443');
+      expect(proxy.connectTargets).toContain('dev.azure.com:443');
     } finally {
       await proxy.close();
     }
@@ -45,8 +45,8 @@ describe('proxies', () => {
   it('honours NO_PROXY', async () => {
     const proxy = await startForwardProxy({ route });
     try {
-      const r = await check({ env: { HTTPS_PROXY: proxy.url, NO_PROXY: '127.0.0.1' }, transport: { extraCaPems: [testPki().caPem] } }, emu.url('fabrikam'));
-      expect(proxy.connects).toEqual([]);
+      const r = await check({ env: { HTTPS_PROXY: proxy.url, NO_PROXY: '127.0.0.1' }, transport: { extraCaPems: [caPem] } }, emu.collectionUrl('fabrikam'));
+      expect(proxy.connectTargets).toEqual([]);
       expect(r.outcome).toBe('passed');
     } finally {
       await proxy.close();
@@ -56,11 +56,12 @@ describe('proxies', () => {
   it('reports a proxy demanding authentication as network.proxy, and passes with credentials', async () => {
     const proxy = await startForwardProxy({ route, auth: { user: 'proxyuser', pass: 'proxy-pass' } });
     try {
-      const denied = await check({ env: { HTTPS_PROXY: proxy.url }, transport: { extraCaPems: [testPki().caPem] } });
+      const denied = await check({ env: { HTTPS_PROXY: proxy.url }, transport: { extraCaPems: [caPem] } });
       expect([denied.outcome, denied.findings[0]!.code]).toEqual(['unverified', 'network.proxy']);
       expect(denied.findings[0]!.message).toContain('407');
-      const agentProxy = await check({ env: {}, transport: { proxy: { url: proxy.url, username: 'proxyuser', password: 'proxy-pass' }, extraCaPems: [testPki().caPem] } });
+      const agentProxy = await check({ env: {}, transport: { proxy: { url: proxy.url, username: 'proxyuser', password: 'proxy-pass' }, extraCaPems: [caPem] } });
       expect(agentProxy.outcome).toBe('passed');
+      expect(proxy.log.at(-1)).toMatchObject({ method: 'CONNECT', target: 'dev.azure.com:443', hadCredentials: true, authorized: true, status: 200 });
     } finally {
       await proxy.close();
     }
@@ -69,7 +70,7 @@ describe('proxies', () => {
   it('reports a refusing proxy as network.proxy, never as a token problem', async () => {
     const proxy = await startForwardProxy({ route, refuse: true });
     try {
-      const r = await check({ env: { HTTPS_PROXY: proxy.url }, transport: { extraCaPems: [testPki().caPem] } });
+      const r = await check({ env: { HTTPS_PROXY: proxy.url }, transport: { extraCaPems: [caPem] } });
       expect([r.outcome, r.findings[0]!.code]).toEqual(['unverified', 'network.proxy']);
     } finally {
       await proxy.close();
@@ -79,8 +80,8 @@ describe('proxies', () => {
   it("applies the agent proxy's bypass list", async () => {
     const proxy = await startForwardProxy({ route });
     try {
-      const r = await check({ env: {}, transport: { proxy: { url: proxy.url, bypass: ['^127\\.0\\.0\\.1$'] }, extraCaPems: [testPki().caPem] } }, emu.url('fabrikam'));
-      expect(proxy.connects).toEqual([]);
+      const r = await check({ env: {}, transport: { proxy: { url: proxy.url, bypass: ['^127\\.0\\.0\\.1$'] }, extraCaPems: [caPem] } }, emu.collectionUrl('fabrikam'));
+      expect(proxy.connectTargets).toEqual([]);
       expect(r.outcome).toBe('passed');
     } finally {
       await proxy.close();
