@@ -1,4 +1,5 @@
 import type { ProviderModule } from '../types.js';
+import { gitlabOnline } from './online.js';
 import { analyzeGitLabToken } from './tokens.js';
 import { analyzeGitLabUrl } from './url.js';
 
@@ -7,4 +8,5 @@ export const gitlab: ProviderModule = {
   displayName: 'GitLab',
   analyzeToken: analyzeGitLabToken,
   analyzeUrl: analyzeGitLabUrl,
+  online: gitlabOnline,
 };
