@@ -1,6 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { Ajv, type ValidateFunction } from 'ajv';
+import ajvFormats from 'ajv-formats';
+import YAML from 'yaml';
 import { ROOT } from '../support/run-bundle.js';
 
 const task = JSON.parse(fs.readFileSync(path.join(ROOT, 'task.json'), 'utf8'));
@@ -34,5 +37,76 @@ describe('action.yml and task.json agree', () => {
     expect(fs.existsSync(path.join(ROOT, task.execution.Node24.target))).toBe(true);
     expect(task.minimumAgentVersion).toBe('4.265.1');
     expect(task.$schema).toContain('tasks.schema.json');
+  });
+});
+
+// ───────────── published schemas (vendored beside the checkout in ../shared/schemas) ─────────────
+
+const SCHEMAS = path.join(ROOT, '..', 'shared', 'schemas');
+const haveSchemas = fs.existsSync(path.join(SCHEMAS, 'github-action.json')) && fs.existsSync(path.join(SCHEMAS, 'tasks.schema.json'));
+if (!haveSchemas) console.warn(`manifests.test: schema validation skipped: ${SCHEMAS} not found (CI keeps ../shared/ beside the checkout).`);
+const describeSchemas = haveSchemas ? describe : describe.skip;
+
+/** A validator for one vendored schema; returns the error list (empty when valid). */
+// ajv-formats is CommonJS: under NodeNext the default import is module.exports, the plugin is its .default.
+const addFormats = ajvFormats.default;
+
+function validator(file: string): (data: unknown) => string[] {
+  const schema = JSON.parse(fs.readFileSync(path.join(SCHEMAS, file), 'utf8'));
+  let ajv: Ajv;
+  if (file === 'tasks.schema.json') {
+    // tasks.schema.json is draft-04 and ajv-draft-04 is not installed. Its only draft-04-specific part
+    // is the root `id` (→ `$id`); keywords whose meaning changed after draft-04 must be absent for this
+    // to be the same validation, so that is asserted rather than assumed.
+    expect(JSON.stringify(schema)).not.toMatch(/"(exclusiveMinimum|exclusiveMaximum|dependencies)"/);
+    const { $schema: _draft, id, ...rest } = schema;
+    ajv = new Ajv({ strict: false, allErrors: true, unicodeRegExp: false }); // its patterns escape ':' (invalid with the u flag)
+    addFormats(ajv);
+    return wrap(ajv.compile({ $id: id, ...rest }));
+  }
+  ajv = new Ajv({ strict: false, allErrors: true });
+  addFormats(ajv);
+  return wrap(ajv.compile(schema));
+}
+function wrap(validate: ValidateFunction): (data: unknown) => string[] {
+  return (data) => (validate(data) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message} ${JSON.stringify(e.params)}`));
+}
+
+describeSchemas('action.yml and task.json against their published schemas', () => {
+  const action = YAML.parse(actionYml);
+  it('action.yml is valid against SchemaStore github-action.json; the validator is live (node22 and a missing description fail)', () => {
+    const validate = validator('github-action.json');
+    expect(validate(action)).toEqual([]);
+    expect(validate({ ...action, runs: { ...action.runs, using: 'node22' } })).not.toEqual([]);
+    expect(validate({ ...action, inputs: { ...action.inputs, provider: { default: 'auto' } } })).not.toEqual([]);
+  });
+  it('task.json is valid against task-lib tasks.schema.json; the validator is live (a hyphenated input name, a bad handler fail)', () => {
+    const validate = validator('tasks.schema.json');
+    expect(validate(task)).toEqual([]);
+    expect(validate({ ...task, inputs: [...task.inputs, { name: 'api-url', type: 'string', label: 'API URL' }] })).not.toEqual([]);
+    expect(validate({ ...task, execution: { Node22: task.execution.Node24 } })).not.toEqual([]);
+    expect(validate({ ...task, version: { Major: '1', Minor: 0, Patch: 0 } })).not.toEqual([]);
+  });
+});
+
+describe('twins agree on defaults, and one version everywhere', () => {
+  const action = YAML.parse(actionYml) as { inputs: Record<string, { default?: string }> };
+  it('each action input and its task twin have the same default (absent = empty)', () => {
+    const byName = new Map<string, { defaultValue?: string }>(task.inputs.map((i: { name: string }) => [i.name, i]));
+    const pairs = Object.entries(action.inputs).map(([id, spec]) => [id, String(spec.default ?? ''), String(byName.get(camel(id))?.defaultValue ?? '')]);
+    expect(pairs.length).toBeGreaterThan(8);
+    for (const [id, actionDefault, taskDefault] of pairs) expect([id, taskDefault]).toEqual([id, actionDefault]);
+  });
+  it('package.json, task.json {Major, Minor, Patch} and vss-extension.json carry the same version', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+    const extension = JSON.parse(fs.readFileSync(path.join(ROOT, 'vss-extension.json'), 'utf8'));
+    const { Major, Minor, Patch } = task.version;
+    expect([`${Major}.${Minor}.${Patch}`, extension.version]).toEqual([pkg.version, pkg.version]);
+  });
+  it('the extension manifest ships exactly the task folder it contributes, and the task advertises its major version in the folder name', () => {
+    const extension = JSON.parse(fs.readFileSync(path.join(ROOT, 'vss-extension.json'), 'utf8'));
+    const contribution = extension.contributions.find((c: { type: string }) => c.type === 'ms.vss-distributed-task.task');
+    expect(extension.files).toEqual([{ path: contribution.properties.name }]);
+    expect(contribution.properties.name).toBe(`${task.name}V${task.version.Major}`);
   });
 });
