@@ -1,0 +1,385 @@
+/**
+ * The credentials file (`config` input, `--config` flag): a YAML list of credentials to check in one
+ * step. Parsed with `yaml` for line/column positions; every problem is a `config.file` finding that
+ * names the file, the line and column and the field path, and says what to write instead.
+ *
+ * The file names environment variables and never holds a token: a token-looking value anywhere is an
+ * error, and no message ever quotes it. Values are checked by `resolveRequest` (one field at a time,
+ * so the error points at the right line), so the file accepts exactly what the inputs accept.
+ */
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Node, type Pair, type YAMLMap } from 'yaml';
+import { finding, type Finding } from './report.js';
+import { detectProvider } from './providers/registry.js';
+import { resolveRequest, type RawInputs } from './request.js';
+
+/** Per-credential keys → the input they stand for (same spelling as the action's inputs). */
+const FIELD_INPUT = {
+  provider: 'provider',
+  url: 'url',
+  project: 'project',
+  username: 'username',
+  'required-scopes': 'requiredScopes',
+  'min-days-remaining': 'minDaysRemaining',
+  'expires-on': 'expiresOn',
+  'token-type': 'tokenType',
+  offline: 'offline',
+} as const satisfies Record<string, keyof RawInputs>;
+type FieldKey = keyof typeof FIELD_INPUT;
+
+export const ENTRY_KEYS: readonly string[] = ['name', 'token-env', ...Object.keys(FIELD_INPUT)];
+export const DEFAULTS_KEYS: readonly string[] = Object.keys(FIELD_INPUT);
+export const TOP_KEYS: readonly string[] = ['credentials', 'defaults', 'fail-on-warning'];
+
+/** The agent vaults and deletes these from the environment before the task runs; GitHub uses INPUT_ for inputs. */
+const RESERVED_ENV_PREFIXES = ['INPUT_', 'SECRET_', 'ENDPOINT_AUTH_', 'SECUREFILE_TICKET_', 'VSTS_TASKVARIABLE_'];
+const MAX_FILE_CHARS = 256 * 1024;
+export const MAX_CREDENTIALS = 50;
+
+export type EntryInputs = Omit<RawInputs, 'token' | 'failOnWarning'>;
+
+export interface ConfigEntry {
+  /** Row label (defaults to the variable name). */
+  name: string;
+  /** The environment variable holding the token. */
+  tokenEnv: string;
+  /** The entry's values (defaults applied) as the inputs would carry them. */
+  inputs: EntryInputs;
+  line: number;
+}
+
+export interface CredentialsConfig {
+  file: string;
+  failOnWarning: boolean;
+  entries: ConfigEntry[];
+}
+
+export interface ConfigResult {
+  /** Undefined when the file has errors: then nothing is checked. */
+  config: CredentialsConfig | undefined;
+  findings: Finding[];
+  /** Token literals found in the file: never echoed, and the adapters mask them too. */
+  secrets: string[];
+}
+
+/** Read and parse; `read` is the adapter's file reader (the core does no I/O itself). */
+export function readCredentialsConfig(file: string, read: (file: string) => string, now: Date): ConfigResult {
+  let text: string;
+  try {
+    text = read(file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory, not a file' : code === 'EACCES' || code === 'EPERM' ? 'cannot be read (permission denied)' : `cannot be read (${code ?? 'error'})`;
+    return {
+      config: undefined,
+      secrets: [],
+      findings: [
+        finding(
+          'config.file',
+          'error',
+          `The credentials file ${JSON.stringify(file)} ${why}.`,
+          code === 'ENOENT' ? 'Check the path (relative paths start at the working directory), or commit the file.' : 'Point `config` at the YAML file that lists the credentials.',
+        ),
+      ],
+    };
+  }
+  return parseCredentialsConfig(text, file, now);
+}
+
+/** Edit distance, for "did you mean". */
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cur = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = cur;
+    }
+  }
+  return row[b.length]!;
+}
+
+export function suggest(key: string, known: readonly string[]): string | undefined {
+  const squash = (s: string) => s.toLowerCase().replace(/[-_\s]/g, '');
+  const exact = known.find((k) => squash(k) === squash(key));
+  if (exact) return exact;
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const k of known) {
+    const d = distance(key.toLowerCase(), k);
+    if (d < bestD) [best, bestD] = [k, d];
+  }
+  return best !== undefined && bestD <= Math.max(2, Math.floor(key.length / 3)) ? best : undefined;
+}
+
+class Checker {
+  readonly findings: Finding[] = [];
+  readonly secrets = new Set<string>();
+  /** Scalars that are pasted tokens: reported once, then skipped by every other check. */
+  readonly tokenNodes = new Set<unknown>();
+  readonly #lines = new LineCounter();
+  constructor(
+    readonly file: string,
+    readonly now: Date,
+  ) {}
+
+  get lineCounter(): LineCounter {
+    return this.#lines;
+  }
+
+  where(node: Node | null | undefined, offset?: number): { line: number; col: number } {
+    const at = offset ?? node?.range?.[0] ?? 0;
+    const { line, col } = this.#lines.linePos(at);
+    return { line, col };
+  }
+
+  error(node: Node | null | undefined, path: string, problem: string, hint: string, offset?: number): void {
+    const { line, col } = this.where(node, offset);
+    const subject = path ? `${path} ` : '';
+    this.findings.push(finding('config.file', 'error', `${this.file}:${line}:${col}: ${subject}${problem}`, hint));
+  }
+
+  /** A token pasted into the file: remembered (to be masked), never quoted. */
+  isToken(value: string): boolean {
+    const v = value.trim();
+    if (v.length < 20 || /\s/.test(v)) return false;
+    if (!detectProvider(v, { now: this.now })) return false;
+    this.secrets.add(value);
+    if (v !== value) this.secrets.add(v);
+    return true;
+  }
+
+  /** A value safe to quote in a message (never a token, never a screenful). */
+  show(value: unknown): string {
+    const text = typeof value === 'string' ? value : String(value);
+    if (this.isToken(text)) return '(a token — not shown)';
+    return text.length > 60 ? `${JSON.stringify(text.slice(0, 40))}…` : JSON.stringify(text);
+  }
+}
+
+const kindOf = (node: unknown): string => (isMap(node) ? 'a mapping' : isSeq(node) ? 'a list' : node === null || node === undefined ? 'empty' : 'a single value');
+
+/** A scalar as the text an input would carry (YAML numbers and booleans keep their source spelling). */
+function scalarText(node: unknown): string | undefined {
+  if (!isScalar(node)) return undefined;
+  if (node.value === null) return '';
+  if (typeof node.source === 'string') return node.source;
+  return String(node.value);
+}
+
+const NO_TOKENS_HINT = 'Keep tokens in secrets: map the secret to an environment variable in the step (`env:`) and name that variable with `token-env`.';
+
+function checkKeys(c: Checker, map: YAMLMap, path: string, known: readonly string[], where: string): Pair[] {
+  const kept: Pair[] = [];
+  for (const pair of map.items) {
+    const keyNode = pair.key as Node | null;
+    const key = scalarText(keyNode);
+    const at = (p: string) => (path ? `${path}.${p}` : p);
+    if (c.tokenNodes.has(keyNode)) continue;
+    if (key === undefined || key === '') {
+      c.error(keyNode ?? (pair.value as Node), path, 'has a key that is not a plain name.', `Use one of: ${known.join(', ')}.`);
+      continue;
+    }
+    if (key === 'token' || key === 'pat' || key === 'password' || key === 'secret') {
+      if (isScalar(pair.value) && typeof pair.value.value === 'string') c.secrets.add(pair.value.value);
+      if (c.tokenNodes.has(pair.value)) continue;
+      c.error(keyNode, at(key), 'is not allowed: the credentials file must never hold a token.', NO_TOKENS_HINT);
+      continue;
+    }
+    if (!known.includes(key)) {
+      const guess = suggest(key, known);
+      const notHere = where === 'defaults' && (key === 'name' || key === 'token-env');
+      c.error(
+        keyNode,
+        at(c.show(key).replace(/^"|"$/g, '')),
+        notHere ? `cannot be a default: each credential has its own.` : `is not a known key${where ? ` in ${where}` : ''}.`,
+        notHere ? `Move \`${key}\` into each entry under \`credentials\`.` : guess ? `Did you mean \`${guess}\`?` : `Use one of: ${known.join(', ')}.`,
+      );
+      continue;
+    }
+    kept.push(pair);
+  }
+  return kept;
+}
+
+/** The value of one field, checked for type and (through resolveRequest) for content. */
+function fieldValue(c: Checker, key: FieldKey, node: unknown, path: string): string | undefined {
+  const n = node as Node;
+  if (key === 'required-scopes') {
+    if (isSeq(node)) {
+      const items: string[] = [];
+      node.items.forEach((item, i) => {
+        const t = scalarText(item);
+        if (c.tokenNodes.has(item)) return;
+        if (t === undefined || isMap(item) || isSeq(item)) c.error(item as Node, `${path}[${i}]`, `must be a scope name, not ${kindOf(item)}.`, 'Write one scope per list item, e.g. `- vso.code`.');
+        else items.push(t);
+      });
+      return items.join('\n');
+    }
+  }
+  if (c.tokenNodes.has(node)) return undefined;
+  const text = scalarText(node);
+  if (text === undefined) {
+    c.error(n, path, `must be ${key === 'required-scopes' ? 'a list or a comma-separated text' : 'a single value'}, not ${kindOf(node)}.`, key === 'required-scopes' ? 'e.g. `required-scopes: [vso.code, vso.build]`.' : `Write \`${key}: <value>\` on one line.`);
+    return undefined;
+  }
+  const scalar = node as { value: unknown };
+  if ((key === 'offline') && typeof scalar.value !== 'boolean' && !/^(true|false|yes|no|on|off|1|0)$/i.test(text)) {
+    c.error(n, path, `must be true or false, not ${c.show(text)}.`, `Write \`${key}: true\` or \`${key}: false\`.`);
+    return undefined;
+  }
+  // The same rules as the inputs: one field at a time, so the finding points at its own line.
+  const problems = resolveRequest({ [FIELD_INPUT[key]]: text }, {}).findings.filter((f) => f.severity === 'error');
+  for (const p of problems) c.error(n, path, `is not valid: ${p.message}`, p.hint);
+  return problems.length ? undefined : text;
+}
+
+function readFields(c: Checker, pairs: Pair[], path: string): { inputs: EntryInputs; ok: boolean } {
+  const inputs: Record<string, string> = {};
+  let ok = true;
+  for (const pair of pairs) {
+    const key = scalarText(pair.key)!;
+    if (!(key in FIELD_INPUT)) continue;
+    const value = fieldValue(c, key as FieldKey, pair.value, `${path}.${key}`);
+    if (value === undefined) ok = false;
+    else inputs[FIELD_INPUT[key as FieldKey]] = value;
+  }
+  return { inputs: inputs as EntryInputs, ok };
+}
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+function readTokenEnv(c: Checker, pair: Pair | undefined, entry: Node, path: string): string | undefined {
+  if (!pair) {
+    c.error(entry, path, 'has no `token-env`: the name of the environment variable that holds its token.', 'Add e.g. `token-env: FABRIKAM_PAT`, and map that secret into the step’s environment.');
+    return undefined;
+  }
+  const node = pair.value as Node;
+  if (c.tokenNodes.has(node)) return undefined;
+  const text = scalarText(node);
+  const p = `${path}.token-env`;
+  if (text === undefined || text.trim() === '') {
+    c.error(node ?? (pair.key as Node), p, `must name an environment variable, not ${kindOf(node)}.`, 'Write e.g. `token-env: FABRIKAM_PAT`.');
+    return undefined;
+  }
+  const name = text.trim();
+  const ref = /^(?:\$\(([^)]+)\)|\$\{\{\s*(?:env|secrets)\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}|\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?|%([^%]+)%)$/.exec(name);
+  if (ref) {
+    const bare = (ref[1] ?? ref[2] ?? ref[3] ?? ref[4] ?? '').replace(/\./g, '_').toUpperCase();
+    c.error(node, p, 'must be the bare variable name, not a reference to it.', `Write \`token-env: ${ENV_NAME.test(bare) ? bare : 'NAME'}\`; the tool reads the variable itself.`);
+    return undefined;
+  }
+  // A long mixed-case alphanumeric run is a pasted secret of some shape, not a variable name.
+  const secretLike = name.length >= 20 && !name.includes('_') && /[a-z]/.test(name) && /[A-Z]/.test(name) && /\d/.test(name);
+  if (secretLike) c.secrets.add(text);
+  if (!ENV_NAME.test(name) || secretLike) {
+    // Long odd values are usually a pasted secret of an unknown shape: do not quote them.
+    const shown = name.length <= 40 && !secretLike ? ` ${JSON.stringify(name)} is not one` : ' the value looks like a secret, not a name (not shown)';
+    c.error(node, p, `must be an environment variable name (letters, digits, underscores);${shown}.`, 'Write e.g. `token-env: FABRIKAM_PAT`.');
+    return undefined;
+  }
+  const reserved = RESERVED_ENV_PREFIXES.find((prefix) => name.toUpperCase().startsWith(prefix));
+  if (reserved) {
+    c.error(node, p, `names a variable starting with ${reserved}, which the CI platform reserves (Azure Pipelines removes them from the environment).`, 'Map the secret to a variable of your own, e.g. `env: { FABRIKAM_PAT: $(FabrikamPat) }`, and name that.');
+    return undefined;
+  }
+  return name;
+}
+
+export function parseCredentialsConfig(text: string, file: string, now: Date): ConfigResult {
+  const c = new Checker(file, now);
+  const done = (config?: CredentialsConfig): ConfigResult => ({ config: c.findings.length ? undefined : config, findings: c.findings, secrets: [...c.secrets] });
+  if (text.length > MAX_FILE_CHARS) {
+    c.findings.push(finding('config.file', 'error', `The credentials file ${JSON.stringify(file)} is larger than ${MAX_FILE_CHARS / 1024} KiB; it should list a few credentials.`, 'Point `config` at the credentials file, not another file.'));
+    return done();
+  }
+  const doc = parseDocument(text, { lineCounter: c.lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
+  for (const e of [...doc.errors, ...doc.warnings]) {
+    // The library's own message, never the source text around it (it could hold a pasted token).
+    const what = e.message.split('\n')[0]!.replace(/ at line \d+, column \d+.*$/, '');
+    c.error(null, '', `is not valid YAML: ${what}.`, 'Fix the YAML at that position (indentation, a missing colon or quote, a duplicated key).', e.pos[0]);
+  }
+  if (c.findings.length) return done();
+  visit(doc, {
+    Scalar(_, node) {
+      if (typeof node.value === 'string' && c.isToken(node.value)) {
+        c.tokenNodes.add(node);
+        c.error(node, '', 'A value here looks like a token: the credentials file must never hold one (it is not shown).', NO_TOKENS_HINT);
+      }
+    },
+  });
+  const root = doc.contents;
+  if (root === null || (isScalar(root) && (root.value === null || root.value === ''))) {
+    c.findings.push(finding('config.file', 'error', `The credentials file ${JSON.stringify(file)} is empty.`, 'List the credentials under `credentials:` (see the README section "Several credentials in one step").'));
+    return done();
+  }
+  if (!isMap(root)) {
+    c.error(root, '', `The file must be a mapping with a \`credentials\` list, not ${kindOf(root)}.`, 'Start the file with `credentials:` followed by one `- name: …` entry per credential.');
+    return done();
+  }
+
+  const top = checkKeys(c, root, '', TOP_KEYS, 'the file');
+  const get = (pairs: Pair[], key: string) => pairs.find((p) => scalarText(p.key) === key);
+
+  let failOnWarning = false;
+  const fow = get(top, 'fail-on-warning');
+  if (fow) {
+    const t = scalarText(fow.value);
+    const v = t?.trim().toLowerCase();
+    if (v !== undefined && ['true', 'yes', 'on', '1'].includes(v)) failOnWarning = true;
+    else if (v === undefined || !['false', 'no', 'off', '0', ''].includes(v)) c.error(fow.value as Node, 'fail-on-warning', `must be true or false, not ${t === undefined ? kindOf(fow.value) : c.show(t)}.`, 'Write `fail-on-warning: true` or `false`.');
+  }
+
+  let defaults: EntryInputs = {};
+  const defaultsPair = get(top, 'defaults');
+  if (defaultsPair && !(isScalar(defaultsPair.value) && defaultsPair.value.value === null)) {
+    if (!isMap(defaultsPair.value)) c.error(defaultsPair.value as Node, 'defaults', `must be a mapping of field: value, not ${kindOf(defaultsPair.value)}.`, 'e.g. `defaults: { provider: azure-devops, min-days-remaining: 14 }`.');
+    else defaults = readFields(c, checkKeys(c, defaultsPair.value, 'defaults', DEFAULTS_KEYS, 'defaults'), 'defaults').inputs;
+  }
+
+  const list = get(top, 'credentials');
+  if (!list) {
+    c.error(root, '', 'The file has no `credentials` list.', 'Add `credentials:` with one `- name: …` / `token-env: …` entry per credential.');
+    return done();
+  }
+  if (!isSeq(list.value) || list.value.items.length === 0) {
+    c.error((list.value as Node) ?? (list.key as Node), 'credentials', `must be a list with at least one entry, not ${isSeq(list.value) ? 'an empty list' : kindOf(list.value)}.`, 'Write one `- name: …` entry (starting with a dash) per credential.');
+    return done();
+  }
+  if (list.value.items.length > MAX_CREDENTIALS) {
+    c.error(list.value, 'credentials', `lists ${list.value.items.length} entries; at most ${MAX_CREDENTIALS} are checked in one step.`, 'Split the file across several steps.');
+    return done();
+  }
+
+  const entries: ConfigEntry[] = [];
+  const names = new Map<string, number>();
+  list.value.items.forEach((item, i) => {
+    const path = `credentials[${i}]`;
+    const node = item as Node;
+    if (!isMap(item)) {
+      c.error(node, path, `must be a mapping (name, token-env, url…), not ${kindOf(item)}.`, 'Write each entry as `- name: …` with its fields indented below it.');
+      return;
+    }
+    const pairs = checkKeys(c, item, path, ENTRY_KEYS, 'a credential');
+    const tokenEnv = readTokenEnv(c, get(pairs, 'token-env'), node, path);
+    const { inputs, ok } = readFields(c, pairs, path);
+    const namePair = get(pairs, 'name');
+    let name = tokenEnv;
+    if (namePair) {
+      const t = scalarText(namePair.value)?.trim();
+      if (c.tokenNodes.has(namePair.value)) name = undefined;
+      else if (!t) c.error((namePair.value as Node) ?? (namePair.key as Node), `${path}.name`, `must be a short label, not ${kindOf(namePair.value)}.`, 'Write e.g. `name: fabrikam`.');
+      else name = t;
+    }
+    if (name !== undefined) {
+      const first = names.get(name.toLowerCase());
+      if (first !== undefined) c.error((namePair?.value as Node) ?? node, `${path}.name`, `repeats the name ${c.show(name)} of credentials[${first}]; each row needs its own label.`, 'Give each credential a distinct `name`.');
+      else names.set(name.toLowerCase(), i);
+    }
+    if (tokenEnv === undefined || name === undefined || !ok) return;
+    entries.push({ name, tokenEnv, inputs: { ...defaults, ...inputs }, line: c.where(node).line });
+  });
+  return done({ file, failOnWarning, entries });
+}
