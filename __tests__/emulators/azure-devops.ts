@@ -125,6 +125,8 @@ export interface AdoEmulatorOptions {
 export interface AdoEmulator {
   readonly options: AdoEmulatorOptions;
   readonly port: number;
+  /** The IP address the server is bound to (always 127.0.0.1). */
+  readonly address: string;
   /** https://127.0.0.1:{port} */
   readonly origin: string;
   /** Collection URL as a client would be configured with it on 127.0.0.1 (mode-dependent). */
@@ -395,6 +397,9 @@ class Emulator implements AdoEmulator {
 
   get port(): number {
     return this.harness.port;
+  }
+  get address(): string {
+    return this.harness.address;
   }
   get origin(): string {
     return this.harness.origin;

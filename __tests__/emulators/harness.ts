@@ -170,6 +170,7 @@ export class EmulatorHarness {
   /** Emits 'request' (RequestLogEntry) as each request arrives. */
   readonly events = new EventEmitter();
   #port = 0;
+  #address = '';
   #faults: ActiveFault[] = [];
   readonly #sockets = new Set<Socket>();
   readonly #meta = new WeakMap<Socket, SocketMeta>();
@@ -214,11 +215,17 @@ export class EmulatorHarness {
     const address = this.server.address();
     if (!address || typeof address === 'string') throw new Error('emulator: no TCP address');
     this.#port = address.port;
+    this.#address = address.address;
     this.server.unref();
   }
 
   get port(): number {
     return this.#port;
+  }
+
+  /** The IP address the server is bound to (always 127.0.0.1). */
+  get address(): string {
+    return this.#address;
   }
 
   /** `https://127.0.0.1:{port}`. */
@@ -268,7 +275,7 @@ export class EmulatorHarness {
     });
   }
 
-  /** Stop listening, destroy every socket (hung ones too) and clear pending latency timers. */
+  /** Stop listening, destroy every socket (hung ones too), drop held answers and clear pending timers. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
@@ -462,6 +469,7 @@ export class EmulatorHarness {
     headers['content-length'] = String(body.length);
     const entry = this.#entries.get(res);
     if (entry) {
+      entry.status = r.status;
       entry.answeredAt = Date.now();
       entry.requestsSeenAtAnswer = this.stats.requests;
     }

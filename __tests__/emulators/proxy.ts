@@ -44,6 +44,8 @@ export interface ProxyLogEntry {
 
 export interface ForwardProxy {
   readonly port: number;
+  /** The IP address the proxy is bound to (always 127.0.0.1). */
+  readonly address: string;
   /** `http://127.0.0.1:{port}` — give this to ProxyAgent / HTTPS_PROXY. */
   readonly url: string;
   readonly log: ProxyLogEntry[];
@@ -164,6 +166,7 @@ export async function startForwardProxy(options: ForwardProxyOptions = {}): Prom
 
   return {
     port,
+    address: address.address,
     url: `http://127.0.0.1:${port}`,
     log,
     get connectTargets() {

@@ -2,7 +2,7 @@
  * Azure DevOps online checks end to end against the local HTTPS emulator: the real HTTP client, TLS
  * with a test CA, keep-alive and retries; Services host names routed by an injected dispatcher.
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { Agent } from 'undici';
 import { runPreflight, type PreflightDeps } from '../../src/core/preflight.js';
 import type { Report } from '../../src/core/report.js';
@@ -49,6 +49,7 @@ beforeAll(async () => {
   services = await startAzureDevOpsEmulator({ mode: 'services', organizations, tokens });
   dispatcher = services.dispatcher();
 });
+afterEach(() => services.clearFaults());
 afterAll(async () => {
   await dispatcher.close();
   await services.close();
@@ -145,7 +146,9 @@ describe('Azure DevOps Services online', () => {
   it('sends the credential only to Azure DevOps hosts, over TLS, and never leaks it', async () => {
     const before = services.requests.length;
     const r = await check({ token: GOOD, project: 'Fabrikam-Fiber', requiredScopes: 'vso.code, vso.release, vso.graph, vso.profile' });
-    const hosts = new Set(services.requests.slice(before).map((q) => q.host));
+    const sent = services.requests.slice(before);
+    const hosts = new Set(sent.map((q) => q.host));
+    expect(sent.every((q) => q.hasAuth && q.servername === q.host)).toBe(true); // TLS to the very host named
     expect([...hosts].every((h) => ['dev.azure.com', 'vsrm.dev.azure.com', 'vssps.dev.azure.com', 'app.vssps.visualstudio.com'].includes(h))).toBe(true);
     expect(hosts.has('vsrm.dev.azure.com') && hosts.has('vssps.dev.azure.com')).toBe(true);
     expect(leaks(JSON.stringify(r), GOOD)).toEqual([]);
@@ -155,20 +158,16 @@ describe('Azure DevOps Services online', () => {
     services.clearLog();
     // Hold every answer after the identity's until the six are in (or 1 s passed): a client that
     // waited for one answer before the next request cannot pass the ordering checks below.
-    const barrier = services.fault({ type: 'barrier', count: 6 }, { path: /^(?!.*\/_apis\/connectionData$)/ });
-    try {
-      const r = await check({ token: GOOD, project: 'Fabrikam-Fiber', requiredScopes: 'vso.code, vso.work, vso.build, vso.release, vso.graph' });
-      expect(r.outcome).toBe('passed');
-      const [identity, ...second] = services.requests;
-      expect(identity!.path).toBe('/fabrikam/_apis/connectionData');
-      expect(second).toHaveLength(6); // project + five probes
-      // Every second-wave request arrived before the first of them was answered: one round trip.
-      expect(Math.max(...second.map((q) => q.seq))).toBeLessThanOrEqual(Math.min(...second.map((q) => q.requestsSeenAtAnswer!)));
-      // None of them was sent before the identity was answered.
-      expect(Math.min(...second.map((q) => q.seq))).toBeGreaterThan(identity!.requestsSeenAtAnswer!);
-    } finally {
-      barrier.cancel();
-    }
+    services.fault({ type: 'barrier', count: 6 }, { path: /^(?!.*\/_apis\/connectionData$)/ });
+    const r = await check({ token: GOOD, project: 'Fabrikam-Fiber', requiredScopes: 'vso.code, vso.work, vso.build, vso.release, vso.graph' });
+    expect(r.outcome).toBe('passed');
+    const [identity, ...second] = services.requests;
+    expect(identity!.path).toBe('/fabrikam/_apis/connectionData');
+    expect(second).toHaveLength(6); // project + five probes
+    // Every second-wave request arrived before the first of them was answered: one round trip.
+    expect(Math.max(...second.map((q) => q.seq))).toBeLessThanOrEqual(Math.min(...second.map((q) => q.requestsSeenAtAnswer!)));
+    // None of them was sent before the identity was answered.
+    expect(Math.min(...second.map((q) => q.seq))).toBeGreaterThan(identity!.requestsSeenAtAnswer!);
   });
 
   it('retries a 429 with Retry-After and then succeeds', async () => {
@@ -181,19 +180,12 @@ describe('Azure DevOps Services online', () => {
 
   it('calls a 429 storm and 5xx bursts unverified, never a bad token', async () => {
     const storm = services.fault({ type: 'rateLimit', retryAfterSeconds: 0 }, { path: /\/connectionData$/, times: Infinity });
-    try {
-      const r1 = await check({ token: GOOD });
-      expect([r1.outcome, codes(r1)]).toEqual(['unverified', ['network.rate-limited:error']]);
-    } finally {
-      storm.cancel();
-    }
-    const broken = services.fault({ type: 'status', status: 503 }, { path: /\/connectionData$/, times: Infinity });
-    try {
-      const r2 = await check({ token: GOOD });
-      expect([r2.outcome, codes(r2)]).toEqual(['unverified', ['network.unexpected-response:error']]);
-    } finally {
-      broken.cancel();
-    }
+    const r1 = await check({ token: GOOD });
+    expect([r1.outcome, codes(r1)]).toEqual(['unverified', ['network.rate-limited:error']]);
+    storm.cancel();
+    services.fault({ type: 'status', status: 503 }, { path: /\/connectionData$/, times: Infinity });
+    const r2 = await check({ token: GOOD });
+    expect([r2.outcome, codes(r2)]).toEqual(['unverified', ['network.unexpected-response:error']]);
   });
 
   it('reports an untrusted certificate as network.tls', async () => {

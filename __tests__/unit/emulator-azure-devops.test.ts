@@ -241,6 +241,7 @@ describe('Services host routing', () => {
   });
 
   it('serves Services at https://127.0.0.1:{port}/{org} in services mode', async () => {
+    expect([services.address, server.address]).toEqual(['127.0.0.1', '127.0.0.1']);
     const res = await get(`${services.collectionUrl('fabrikam')}/_apis/connectionData`, { token: 'full-pat' });
     expect(res.json()).toMatchObject({ deploymentType: 'hosted' });
   });
