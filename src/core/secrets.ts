@@ -24,7 +24,8 @@ export function secretForms(raw: string | undefined, username?: string): string[
     add(t);
     add(encodeURIComponent(t));
     add(Buffer.from(t).toString('base64'));
-    for (const user of new Set([...BASIC_USERS, ...(username ? [username] : [])])) {
+    // The request trims the user name, so the header carries the trimmed form: mask both.
+    for (const user of new Set([...BASIC_USERS, ...(username ? [username, username.trim()] : [])])) {
       add(Buffer.from(`${user}:${t}`).toString('base64'));
     }
   }
