@@ -1,0 +1,150 @@
+/**
+ * Several credentials in one step: one CheckRequest per config entry (through resolveRequest, so the
+ * file accepts exactly what the inputs accept), all checked concurrently with the unchanged
+ * runPreflight, combined into one report with a row per credential.
+ */
+import type { CredentialsConfig } from './config.js';
+import type { HttpLogEntry } from './http/client.js';
+import { runPreflight, type PreflightDeps } from './preflight.js';
+import { decideOutcome, finding, sortFindings, type Finding, type Outcome, type Report } from './report.js';
+import { resolveRequest, type CheckRequest, type Env } from './request.js';
+import { secretForms } from './secrets.js';
+
+export interface CredentialResult {
+  /** The row label (`name` in the file). */
+  name: string;
+  /** The environment variable the token was read from. */
+  tokenEnv: string;
+  /** The single-credential report, exactly as single mode produces it. */
+  report: Report;
+}
+
+/** The multi-credential report (`--format json` and the `report` output with `config`). */
+export interface MultiReport {
+  schemaVersion: 1;
+  /** The worst outcome of the rows (and of the file's own findings). */
+  outcome: Outcome;
+  /** The credentials file, as given. */
+  config: string | null;
+  /** Findings about the file or the step's inputs (`config.file`, `config.invalid`); the rows hold the rest. */
+  findings: Finding[];
+  /** One entry per credential, in file order. */
+  credentials: CredentialResult[];
+  timings: { totalMs: number };
+}
+
+const OUTCOME_RANK: Record<Outcome, number> = { failed: 0, unverified: 1, warned: 2, passed: 3 };
+
+export interface PlannedCheck {
+  name: string;
+  tokenEnv: string;
+  request: CheckRequest;
+  findings: Finding[];
+}
+
+export interface Plan {
+  checks: PlannedCheck[];
+  /** Every form of every token: the adapters mask all of them before anything runs. */
+  secrets: string[];
+  failOnWarning: boolean;
+}
+
+/** Step-level switches that apply to every credential when set (they can only make a check stricter). */
+export interface PlanOverrides {
+  offline?: boolean;
+  failOnWarning?: boolean;
+}
+
+export function planChecks(config: CredentialsConfig, env: Env, overrides: PlanOverrides = {}): Plan {
+  const failOnWarning = config.failOnWarning || !!overrides.failOnWarning;
+  const secrets = new Set<string>();
+  const checks = config.entries.map((entry) => {
+    const token = env[entry.tokenEnv];
+    for (const form of secretForms(token, entry.inputs.username)) secrets.add(form);
+    const { request, findings } = resolveRequest(
+      { ...entry.inputs, token, offline: overrides.offline ? 'true' : entry.inputs.offline, failOnWarning: String(failOnWarning) },
+      env,
+    );
+    request.tokenSource = `environment variable ${entry.tokenEnv}`;
+    return { name: entry.name, tokenEnv: entry.tokenEnv, request, findings };
+  });
+  return { checks, secrets: [...secrets], failOnWarning };
+}
+
+/** Single-credential inputs set next to `config`: an error, since which one wins would be a guess. */
+export function inputsBesideConfig(names: readonly string[]): Finding[] {
+  if (names.length === 0) return [];
+  const list = names.map((n) => `\`${n}\``).join(', ');
+  return [
+    finding(
+      'config.invalid',
+      'error',
+      `${list} cannot be combined with \`config\`: the credentials file lists every credential and its settings.`,
+      'Remove them from the step and put the values into the file (per credential, or under `defaults:`).',
+    ),
+  ];
+}
+
+/**
+ * The combined outcome is the worst row (failed > unverified > warned > passed — the precedence of
+ * decideOutcome); the file's own findings count as one more row. Not decideOutcome over the union of
+ * findings: with fail-on-warning a warned row is failed, and must not be hidden by another row's
+ * network trouble.
+ */
+export function combinedOutcome(fileFindings: readonly Finding[], reports: readonly Pick<Report, 'outcome'>[], failOnWarning: boolean): Outcome {
+  const outcomes = [decideOutcome(fileFindings, failOnWarning), ...reports.map((r) => r.outcome)];
+  return outcomes.reduce((worst, o) => (OUTCOME_RANK[o] < OUTCOME_RANK[worst] ? o : worst), 'passed' as Outcome);
+}
+
+export interface ManyDeps extends Omit<PreflightDeps, 'log'> {
+  /** Debug log of each request, with the credential it belongs to. */
+  log?: (name: string, entry: HttpLogEntry) => void;
+}
+
+export async function runPreflightMany(
+  plan: Plan | undefined,
+  deps: ManyDeps,
+  options: { config: string | null; findings?: Finding[] },
+): Promise<MultiReport> {
+  const started = deps.monotonic();
+  const fileFindings = sortFindings(options.findings ?? []);
+  const blocked = fileFindings.some((f) => f.severity === 'error');
+  const checks = plan && !blocked ? plan.checks : [];
+  const { log, ...rest } = deps;
+  // Concurrently: every check waits on its own provider, so the step takes as long as the slowest one.
+  const reports = await Promise.all(
+    checks.map((c) => runPreflight(c.request, { ...rest, log: log ? (e) => log(c.name, e) : undefined }, c.findings)),
+  );
+  return {
+    schemaVersion: 1,
+    outcome: combinedOutcome(fileFindings, reports, plan?.failOnWarning ?? false),
+    config: options.config,
+    findings: fileFindings,
+    credentials: checks.map((c, i) => ({ name: c.name, tokenEnv: c.tokenEnv, report: reports[i]! })),
+    timings: { totalMs: Math.round((deps.monotonic() - started) * 100) / 100 },
+  };
+}
+
+/** Rows for display: failing first, file order within an outcome. */
+export function rowsWorstFirst(report: MultiReport): CredentialResult[] {
+  return report.credentials
+    .map((row, i) => ({ row, i }))
+    .sort((a, b) => OUTCOME_RANK[a.row.report.outcome] - OUTCOME_RANK[b.row.report.outcome] || a.i - b.i)
+    .map(({ row }) => row);
+}
+
+/** Every finding of the combined report with the credential it belongs to (null: the file / the step). */
+export function allFindings(report: MultiReport): Array<{ name: string | null; finding: Finding }> {
+  return [
+    ...report.findings.map((f) => ({ name: null, finding: f })),
+    ...report.credentials.flatMap((row) => row.report.findings.map((f) => ({ name: row.name, finding: f }))),
+  ];
+}
+
+/** The soonest expiry across the rows, for the step's `expires-at` / `days-remaining` outputs. */
+export function soonestExpiry(report: MultiReport): { expiresAt: string; daysRemaining: number | null } | undefined {
+  const dated = report.credentials.map((r) => r.report).filter((r) => r.expiresAt);
+  if (dated.length === 0) return undefined;
+  const first = dated.reduce((a, b) => (Date.parse(b.expiresAt!) < Date.parse(a.expiresAt!) ? b : a));
+  return { expiresAt: first.expiresAt!, daysRemaining: first.daysRemaining };
+}
