@@ -325,7 +325,7 @@ class Emulator implements GitLabEmulator {
       const perPage = Math.min(100, Number(q.get('per_page') ?? 20) || 20);
       const list = this.options.projects
         .filter((p) => this.#visible(token, p))
-        .filter((p) => q.get('membership') !== 'true' || !!token.projects)
+        .filter(() => q.get('membership') !== 'true' || !!token.projects)
         .filter((p) => {
           if (!term) return true;
           const name = (p.name ?? p.path.split('/').pop()!).toLowerCase();

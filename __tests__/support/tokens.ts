@@ -4,6 +4,7 @@
  */
 import { mintAdoPat84 } from '../../src/core/providers/azure-devops/synthetic.js';
 import { mintGitHubClassic } from '../../src/core/providers/github/synthetic.js';
+import { mintGitLabRoutable } from '../../src/core/providers/gitlab/synthetic.js';
 import type { TokenAnalysis } from '../../src/core/providers/types.js';
 
 export const fill = (word: string, length: number): string => word.repeat(Math.ceil(length / word.length)).slice(0, length);
@@ -16,6 +17,11 @@ export function adoPat(now: Date, monthsAgo = 0, word = 'FAKEx0TESTx0PATx0NOTxRE
 
 export function githubPat(word = 'FAKEx0TESTx0TOKENx0NOTxREAL'): string {
   return mintGitHubClassic('ghp', fill(word, 30));
+}
+
+/** A routable (v1) GitLab token around 16 bytes spelled from `word` (e.g. FAKE-GITLAB-TEST). */
+export function gitlabPat(word = 'FAKE-GITLAB-TEST', userId = 1): string {
+  return mintGitLabRoutable({ version: 1, random16: Buffer.from(fill(word, 16)), payload: { o: 1, u: userId } });
 }
 
 /** Every 8-character slice of the token: none may appear in any output. */

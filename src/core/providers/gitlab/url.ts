@@ -14,9 +14,12 @@ export function analyzeGitLabUrl(input: string | undefined, _ctx: UrlContext): U
   const deployment = url.hostname.toLowerCase() === 'gitlab.com' ? 'gitlab.com' : 'self-managed';
   const apiAt = segments.findIndex((s, i) => s === 'api' && segments[i + 1] === 'v4');
   const rawSegments = url.pathname.split('/').filter(Boolean);
-  const rootPath = apiAt >= 0 ? rawSegments.slice(0, apiAt) : [];
+  // A project path has at least two segments (namespace/project), so one segment on a self-managed
+  // host is its relative URL root (https://host/gitlab), not a project.
+  const relativeRoot = apiAt < 0 && deployment === 'self-managed' && segments.length === 1 && segments[0] !== 'api';
+  const rootPath = rawSegments.slice(0, relativeRoot ? 1 : Math.max(apiAt, 0));
   const normalized = `${originOf(url)}${rootPath.length ? `/${rootPath.join('/')}` : ''}/api/v4`;
-  let rest = apiAt >= 0 ? segments.slice(apiAt + 2) : segments;
+  let rest = relativeRoot ? [] : apiAt >= 0 ? segments.slice(apiAt + 2) : segments;
   if (rest[0] === 'projects' && rest[1]) rest = rest[1].split('/');
   const ui = rest.indexOf('-');
   const projectPath = (ui >= 0 ? rest.slice(0, ui) : rest).join('/').replace(/\.git$/, '');

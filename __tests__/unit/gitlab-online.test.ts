@@ -1,0 +1,348 @@
+/**
+ * GitLab online checks through runPreflight against the local GitLab emulator: the real HTTP client,
+ * TLS with the test CA, retries. Self-managed on https://127.0.0.1:PORT (also under a relative root);
+ * gitlab.com routed to the emulator by an injected dispatcher.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { Agent } from 'undici';
+import { runPreflight, type PreflightDeps } from '../../src/core/preflight.js';
+import type { Report } from '../../src/core/report.js';
+import { resolveRequest, type RawInputs } from '../../src/core/request.js';
+import { gitlabOnline } from '../../src/core/providers/gitlab/online.js';
+import { coverage, findGitLabScope } from '../../src/core/providers/gitlab/scopes.js';
+import { mintGitLabJobJwt } from '../../src/core/providers/gitlab/synthetic.js';
+import { startGitLabEmulator, type GitLabEmulator, type GitLabEmulatorOptions, type GitLabTokenSpec } from '../emulators/gitlab.js';
+import { caPem } from '../emulators/tls.js';
+import { gitlabPat, leaks } from '../support/tokens.js';
+
+const NOW = new Date();
+const day = (offset: number): string => new Date(Date.UTC(NOW.getUTCFullYear(), NOW.getUTCMonth(), NOW.getUTCDate() + offset)).toISOString().slice(0, 10);
+const user = { id: 7, username: 'fake.tester', name: 'Fake Tester' };
+
+const T = {
+  good: gitlabPat('FAKE-GL-TEST-GOOD'),
+  readOnly: gitlabPat('FAKE-GL-TEST-READ'),
+  repoOnly: gitlabPat('FAKE-GL-TEST-REPO'),
+  userOnly: gitlabPat('FAKE-GL-TEST-USER'),
+  expiring: gitlabPat('FAKE-GL-TEST-SOON'),
+  forever: gitlabPat('FAKE-GL-TEST-EVER'),
+  expired: gitlabPat('FAKE-GL-TEST-EXPD'),
+  revoked: gitlabPat('FAKE-GL-TEST-REVK'),
+  inactive: gitlabPat('FAKE-GL-TEST-INAC'),
+  impersonation: gitlabPat('FAKE-GL-TEST-IMPR'),
+  unknown: gitlabPat('FAKE-GL-TEST-UNKN'),
+  bot: gitlabPat('FAKE-GL-TEST-BOTT'),
+  hidden: gitlabPat('FAKE-GL-TEST-HIDE'),
+  job: mintGitLabJobJwt({ iss: 'https://gitlab.example.invalid', aud: 'gitlab-authz-token', sub: 'gid://gitlab/Ci::Build/901', version: '0.1.0', exp: Math.floor(NOW.getTime() / 1000) + 3600 }),
+  finishedJob: mintGitLabJobJwt({ iss: 'https://gitlab.example.invalid', aud: 'gitlab-authz-token', sub: 'gid://gitlab/Ci::Build/902', version: '0.1.0', exp: Math.floor(NOW.getTime() / 1000) + 3600 }),
+};
+
+const tokens: Record<string, GitLabTokenSpec> = {
+  [T.good]: { user, name: 'ci-preflight', scopes: ['api', 'read_user'], expiresAt: day(200) },
+  [T.readOnly]: { user, scopes: ['read_api'], expiresAt: day(200) },
+  [T.repoOnly]: { user, scopes: ['read_repository'], expiresAt: day(200) },
+  [T.userOnly]: { user, scopes: ['read_user'], expiresAt: day(200) },
+  [T.expiring]: { user, scopes: ['api'], expiresAt: day(3) },
+  [T.forever]: { user, scopes: ['api'], expiresAt: null },
+  [T.expired]: { user, scopes: ['api'], state: 'expired' },
+  [T.revoked]: { user, scopes: ['api'], state: 'revoked' },
+  [T.inactive]: { user, scopes: ['api'], state: 'inactive', expiresAt: day(-2) },
+  [T.impersonation]: { user, kind: 'impersonation', scopes: ['api'], impersonationDisabled: true },
+  [T.bot]: { user: { id: 99, username: 'project_12_bot_0123456789abcdef', name: 'ci bot' }, kind: 'project', scopes: ['read_api', 'read_repository'] },
+  [T.hidden]: { user, scopes: ['api'], projects: ['Fabrikam/Platform/Fiber', 'Fabrikam/Platform/Fibre-Tools'] },
+  [T.job]: { user, kind: 'job', job: { id: 901, project: 'Fabrikam/Platform/Fiber' } },
+  [T.finishedJob]: { user, kind: 'job', job: { id: 902, project: 'Fabrikam/Platform/Fiber', finished: true } },
+};
+
+const projects: GitLabEmulatorOptions['projects'] = [
+  { id: 12, path: 'Fabrikam/Platform/Fiber', previousPaths: ['fabrikam/old-fiber'] },
+  { id: 13, path: 'Fabrikam/Platform/Fibre-Tools' },
+  { id: 14, path: 'Fabrikam/Legacy/Attic', archived: true },
+  { id: 15, path: 'Fabrikam/Legacy/Going-Away', markedForDeletionOn: day(-1) },
+  { id: 16, path: 'Fabrikam/Platform/Contoso Web' },
+];
+
+let emu: GitLabEmulator;
+let agent: Agent;
+
+beforeAll(async () => {
+  emu = await startGitLabEmulator({ projects, tokens });
+  agent = new Agent({ connect: { ca: caPem } });
+});
+afterAll(async () => {
+  await agent.close();
+  await emu.close();
+});
+beforeEach(() => {
+  emu.clearFaults();
+  emu.clearLog();
+});
+
+const deps = (d: Agent = agent, extra: Partial<PreflightDeps> = {}): PreflightDeps => ({
+  now: () => NOW,
+  monotonic: () => performance.now(),
+  dispatcher: d,
+  http: { minBackoffMs: 1, maxBackoffMs: 20, requestTimeoutMs: 2000, deadlineMs: 10_000 },
+  ...extra,
+});
+
+async function check(inputs: RawInputs, d?: Agent, e: GitLabEmulator = emu): Promise<Report> {
+  const { request, findings } = resolveRequest({ provider: 'gitlab', url: e.url, ...inputs }, {});
+  return runPreflight(request, deps(d), findings);
+}
+const codes = (r: Report): string[] => r.findings.filter((f) => f.severity !== 'info').map((f) => `${f.code}:${f.severity}`);
+const all = (r: Report): string[] => r.findings.map((f) => f.code);
+const text = (r: Report, code: string): string => r.findings.filter((f) => f.code === code).map((f) => `${f.message} ${f.hint}`).join(' | ');
+
+describe('GitLab personal, project and group access tokens', () => {
+  it('passes a good token: identity, scopes from GitLab, expiry from GitLab, exact project', async () => {
+    const r = await check({ token: T.good, project: 'Fabrikam/Platform/Fiber', requiredScopes: 'read_api, read_repository, write_repository, read_user' });
+    expect([r.outcome, codes(r)]).toEqual(['passed', []]);
+    expect(r.identity).toEqual({ name: 'fake.tester', id: '7' });
+    expect(r.project).toEqual({ requested: 'Fabrikam/Platform/Fiber', canonical: 'Fabrikam/Platform/Fiber' });
+    expect(r.scopes).toEqual({ required: ['read_api', 'read_repository', 'write_repository', 'read_user'], verified: ['read_api', 'read_repository', 'write_repository', 'read_user'], missing: [], unverifiable: [] });
+    expect(text(r, 'scope.granted')).toContain('"ci-preflight" carries: api, read_user');
+    // GitLab tokens expire at 00:00 UTC of their expires_at date.
+    expect([r.expiresAt, r.expirySource, r.daysRemaining]).toEqual([`${day(200)}T00:00:00.000Z`, 'provider', Math.floor((Date.parse(`${day(200)}T00:00:00Z`) - NOW.getTime()) / 86_400_000)]);
+    // Bearer, to the configured host only, never leaked.
+    expect(emu.requests.every((q) => q.authScheme === 'Bearer' && q.host === '127.0.0.1' && q.method === 'GET')).toBe(true);
+    expect(emu.requests.map((q) => q.path).sort()).toEqual(['/api/v4/personal_access_tokens/self', '/api/v4/projects/Fabrikam%2FPlatform%2FFiber', '/api/v4/user']);
+    expect(leaks(JSON.stringify(r), T.good)).toEqual([]);
+  });
+
+  it('costs two round trips: the token record and the user at once, then the project', async () => {
+    emu.fault({ type: 'barrier', count: 2 }, { path: /\/(user|personal_access_tokens\/self)$/, times: 2 });
+    const r = await check({ token: T.good, project: 'Fabrikam/Platform/Fiber', requiredScopes: 'api' });
+    expect(r.outcome).toBe('passed');
+    const [a, b, third, ...rest] = emu.requests;
+    expect(rest).toEqual([]);
+    expect(new Set([a!.path, b!.path])).toEqual(new Set(['/api/v4/personal_access_tokens/self', '/api/v4/user']));
+    // Both first-wave requests arrived before either was answered; the project only after both.
+    expect(b!.seq).toBeLessThanOrEqual(Math.min(a!.requestsSeenAtAnswer!, b!.requestsSeenAtAnswer!));
+    expect(third!.seq).toBeGreaterThan(Math.max(a!.requestsSeenAtAnswer!, b!.requestsSeenAtAnswer!));
+  });
+
+  it('looks up numeric ids and percent-encodes spaces', async () => {
+    expect((await check({ token: T.good, project: '12' })).project.canonical).toBe('Fabrikam/Platform/Fiber');
+    const spaced = await check({ token: T.good, project: 'Fabrikam/Platform/Contoso Web' });
+    expect([spaced.outcome, emu.requests.some((q) => q.path === '/api/v4/projects/Fabrikam%2FPlatform%2FContoso%20Web')]).toEqual(['passed', true]);
+  });
+
+  it('fails on different casing and names the stored path', async () => {
+    const r = await check({ token: T.good, project: 'fabrikam/platform/fiber' });
+    expect(codes(r)).toEqual(['project.case-mismatch:error']);
+    expect(r.project.canonical).toBe('Fabrikam/Platform/Fiber');
+    expect(text(r, 'project.case-mismatch')).toContain('"Fabrikam/Platform/Fiber"');
+  });
+
+  it('reports a moved project with its new path', async () => {
+    const r = await check({ token: T.good, project: 'fabrikam/old-fiber' });
+    expect(codes(r)).toEqual(['project.renamed:error']);
+    expect(text(r, 'project.renamed')).toContain('"Fabrikam/Platform/Fiber"');
+  });
+
+  it('says "missing or no access" for a 404 and lists the closest paths the token can see', async () => {
+    const r = await check({ token: T.hidden, project: 'Fabrikam/Platform/Fibre' });
+    expect(codes(r)).toEqual(['project.not-found:error']);
+    expect(text(r, 'project.not-found')).toMatch(/does not exist .*or the token's user cannot see it/);
+    expect(text(r, 'project.not-found')).toContain('"Fabrikam/Platform/Fiber"');
+    // The searches are read-only lists, never a mutation.
+    expect(emu.requests.every((q) => q.method === 'GET')).toBe(true);
+    const hiddenOnly = await check({ token: T.hidden, project: 'Fabrikam/Legacy/Attic' });
+    expect(codes(hiddenOnly)).toEqual(['project.not-found:error']);
+  });
+
+  it('warns on an archived project and fails one scheduled for deletion', async () => {
+    const archived = await check({ token: T.good, project: 'Fabrikam/Legacy/Attic' });
+    expect([archived.outcome, codes(archived)]).toEqual(['warned', ['project.archived:warning']]);
+    const going = await check({ token: T.good, project: 'Fabrikam/Legacy/Going-Away' });
+    expect(codes(going)).toEqual(['project.unavailable:error']);
+  });
+
+  it('tells expired, revoked, impersonation-disabled and unknown tokens apart (401 texts)', async () => {
+    expect(codes(await check({ token: T.expired }))).toEqual(['token.expired:error']);
+    expect(codes(await check({ token: T.revoked }))).toEqual(['token.revoked:error']);
+    const imp = await check({ token: T.impersonation });
+    expect([codes(imp), text(imp, 'token.rejected')]).toEqual([['token.rejected:error'], expect.stringContaining('impersonation')]);
+    const unknown = await check({ token: T.unknown });
+    expect(codes(unknown)).toEqual(['token.rejected:error']);
+    expect(text(unknown, 'token.rejected')).toMatch(/Bad Access Token.*\(1\) the token was mistyped.*\(2\) it was created on another GitLab instance/);
+  });
+
+  it('reads expiry and state from personal_access_tokens/self', async () => {
+    const soon = await check({ token: T.expiring, minDaysRemaining: '7' });
+    expect([soon.outcome, codes(soon), soon.expirySource, soon.daysRemaining]).toEqual(['warned', ['token.expiring:warning'], 'provider', 2]);
+    const forever = await check({ token: T.forever });
+    expect([forever.outcome, all(forever)]).toEqual(['passed', expect.arrayContaining(['token.no-expiry'])]);
+    expect(forever.expiresAt).toBeNull();
+    const inactive = await check({ token: T.inactive });
+    expect(codes(inactive)).toEqual(['token.expired:error']);
+    expect(text(inactive, 'token.expired')).toContain(day(-2));
+  });
+
+  it('proves scopes from GitLab\'s own list, with the documented implications', async () => {
+    const ro = await check({ token: T.readOnly, project: 'Fabrikam/Platform/Fiber', requiredScopes: 'read_api, read_repository, read_user, write_repository, api' });
+    expect(ro.scopes).toEqual({ required: ['read_api', 'read_repository', 'read_user', 'write_repository', 'api'], verified: ['read_api', 'read_repository', 'read_user'], missing: ['write_repository', 'api'], unverifiable: [] });
+    expect(codes(ro)).toEqual(['scope.missing:error', 'scope.missing:error']);
+    expect(text(ro, 'scope.missing')).toContain('GitLab cannot add scopes to an existing token: create a new one with write_repository');
+    const maybe = await check({ token: T.good, requiredScopes: 'create_runner, Read API' });
+    expect([maybe.outcome, maybe.scopes.unverifiable, maybe.scopes.verified]).toEqual(['warned', ['create_runner'], ['read_api']]);
+    const unknown = await check({ token: T.good, requiredScopes: 'read_everything' });
+    expect(codes(unknown)).toEqual(['scope.unknown:error']);
+  });
+
+  it('names the scope to add when the project lookup is denied (403 insufficient_scope), and still knows the user id', async () => {
+    const r = await check({ token: T.repoOnly, project: 'Fabrikam/Platform/Fiber' });
+    expect(codes(r)).toEqual(['scope.missing:error']);
+    expect(text(r, 'scope.missing')).toContain('create a new one with read_api');
+    expect(r.identity).toEqual({ name: 'user 7', id: '7' });
+  });
+
+  it('recognises the bot user of a project access token', async () => {
+    const r = await check({ token: T.bot, project: 'Fabrikam/Platform/Fiber', requiredScopes: 'read_repository' });
+    expect(r.outcome).toBe('passed');
+    expect(text(r, 'token.identity')).toContain('bot user of a project access token');
+  });
+});
+
+describe('self-managed specifics', () => {
+  it('works under a relative URL root and reports a wrong root as "no GitLab API here"', async () => {
+    const rooted = await startGitLabEmulator({ projects, tokens, relativeRoot: '/gitlab' });
+    try {
+      const r = await check({ token: T.good, project: 'Fabrikam/Platform/Fiber' }, agent, rooted);
+      expect([r.outcome, codes(r)]).toEqual(['passed', []]);
+      expect((await check({ token: T.good, url: `${rooted.url}/api/v4` }, agent, rooted)).outcome).toBe('passed');
+      expect(rooted.requests.every((q) => q.path.startsWith('/gitlab/api/v4/'))).toBe(true);
+      const wrong = await check({ token: T.good, url: rooted.origin }, agent, rooted);
+      expect(codes(wrong)).toEqual(['url.org-not-found:error']);
+      expect(text(wrong, 'url.org-not-found')).toContain('relative URL root');
+    } finally {
+      await rooted.close();
+    }
+  });
+
+  it('falls back to /user on servers without personal_access_tokens/self and says what it cannot know', async () => {
+    for (const oldServer of ['pre-15.1', '15.1'] as const) {
+      const old = await startGitLabEmulator({ projects, tokens, oldServer });
+      try {
+        const r = await check({ token: T.good, project: 'Fabrikam/Platform/Fiber', requiredScopes: 'read_user, read_api, write_repository, api' }, agent, old);
+        expect(r.identity?.name).toBe('fake.tester');
+        expect(r.scopes).toEqual({ required: ['read_user', 'read_api', 'write_repository', 'api'], verified: ['read_user', 'read_api'], missing: [], unverifiable: ['write_repository', 'api'] });
+        expect(text(r, 'scope.unverifiable')).toContain('GitLab 15.5 or later');
+        expect(text(r, 'scope.unverifiable')).toContain('its read half (read_api) is confirmed');
+        expect(r.expiresAt).toBeNull();
+        // Without a project, read_api is proven by a read-only list.
+        const noProject = await check({ token: T.userOnly, requiredScopes: 'read_api, read_user' }, agent, old);
+        expect([noProject.scopes.verified, noProject.scopes.missing]).toEqual([['read_user'], ['read_api']]);
+      } finally {
+        await old.close();
+      }
+    }
+  });
+
+  it('detects a proxy that decodes %2F and offers the numeric id', async () => {
+    const proxied = await startGitLabEmulator({ projects, tokens, proxyDecodesSlashes: true });
+    try {
+      const r = await check({ token: T.good, project: 'Fabrikam/Platform/Fiber' }, agent, proxied);
+      expect(codes(r)).toEqual(['url.encoded-slash:error']);
+      expect(text(r, 'url.encoded-slash')).toContain('`project` (12)');
+      expect(r.project.canonical).toBe('Fabrikam/Platform/Fiber');
+      expect(proxied.requests.map((q) => q.path)).toContain('/api/v4/projects/12');
+      // The numeric id then works outright.
+      expect((await check({ token: T.good, project: '12' }, agent, proxied)).outcome).toBe('passed');
+    } finally {
+      await proxied.close();
+    }
+  });
+});
+
+describe('CI job tokens', () => {
+  it('checks a job token with GET /job over JOB-TOKEN: identity, its project, scopes unverifiable', async () => {
+    const r = await check({ token: T.job, project: 'Fabrikam/Platform/Fiber', requiredScopes: 'read_api' });
+    expect([r.outcome, r.tokenKind, r.identity?.name, r.project.canonical]).toEqual(['warned', 'gitlab.job-token', 'fake.tester', 'Fabrikam/Platform/Fiber']);
+    expect(codes(r)).toEqual(['scope.unverifiable:warning']);
+    expect(text(r, 'scope.unverifiable')).toContain('job tokens have no scopes');
+    expect(emu.requests.map((q) => [q.path, q.authScheme, q.headers['job-token']])).toEqual([['/api/v4/job', null, '[redacted]']]);
+    expect(r.expirySource).toBe('token');
+  });
+
+  it('flags casing against the job project and another project as unknowable', async () => {
+    expect(codes(await check({ token: T.job, project: 'fabrikam/platform/fiber' }))).toEqual(['project.case-mismatch:error']);
+    const other = await check({ token: T.job, project: 'Fabrikam/Platform/Fibre-Tools' });
+    expect(codes(other)).toEqual(['project.info:warning']);
+    expect(text(other, 'project.info')).toContain('allowlist');
+  });
+
+  it('rejects the token of a finished job with job-specific causes', async () => {
+    const r = await check({ token: T.finishedJob });
+    expect(codes(r)).toEqual(['token.rejected:error']);
+    expect(text(r, 'token.rejected')).toContain('(1) the job has finished');
+  });
+});
+
+describe('network trouble is never a verdict on the token', () => {
+  it('retries a 429 with Retry-After and RateLimit headers, then succeeds', async () => {
+    emu.fault({ type: 'rateLimit', retryAfterSeconds: 0 }, { path: /\/user$/, times: 1 });
+    const r = await check({ token: T.good });
+    expect(r.outcome).toBe('passed');
+    expect(emu.requests.filter((q) => q.path.endsWith('/user')).map((q) => q.status)).toEqual([429, 200]);
+  });
+
+  it.each([
+    ['a 429 storm', { type: 'rateLimit', retryAfterSeconds: 0 } as const, 'network.rate-limited'],
+    ['5xx bursts', { type: 'status', status: 502 } as const, 'network.unexpected-response'],
+    ['an HTML portal page', { type: 'htmlPortal' } as const, 'network.unexpected-response'],
+    ['truncated JSON', { type: 'truncatedJson' } as const, 'network.unexpected-response'],
+    ['dropped connections', { type: 'drop', at: 'start' } as const, 'network.unreachable'],
+  ])('%s → unverified', async (_name, spec, code) => {
+    emu.fault(spec, { path: /\/user$/, times: Infinity });
+    const r = await check({ token: T.good, project: 'Fabrikam/Platform/Fiber' });
+    expect([r.outcome, codes(r)]).toEqual(['unverified', [`${code}:error`]]);
+  });
+
+  it('a failing project lookup is unverified, not "not found"', async () => {
+    emu.fault({ type: 'status', status: 503 }, { path: /\/projects\//, times: Infinity });
+    const r = await check({ token: T.good, project: 'Fabrikam/Platform/Fiber' });
+    expect([r.outcome, codes(r)]).toEqual(['unverified', ['network.unexpected-response:error']]);
+  });
+
+  it('reports an untrusted certificate as network.tls', async () => {
+    const plain = new Agent();
+    try {
+      const r = await check({ token: T.good }, plain);
+      expect([r.outcome, codes(r)]).toEqual(['unverified', ['network.tls:error']]);
+    } finally {
+      await plain.close();
+    }
+  });
+});
+
+describe('gitlab.com', () => {
+  it('uses https://gitlab.com/api/v4 by default and sends the credential only there', async () => {
+    const d = emu.dispatcher();
+    try {
+      const { request, findings } = resolveRequest({ provider: 'gitlab', token: T.good, project: 'Fabrikam/Platform/Fiber' }, {});
+      const r = await runPreflight(request, deps(d), findings);
+      expect([r.outcome, r.url.normalized]).toEqual(['passed', 'https://gitlab.com/api/v4']);
+      expect(new Set(emu.requests.map((q) => q.host))).toEqual(new Set(['gitlab.com']));
+      expect(gitlabOnline.credentialOrigins({ normalized: 'https://gitlab.example.com/gitlab/api/v4', input: null, findings: [] })).toEqual(['https://gitlab.example.com']);
+    } finally {
+      await d.close();
+    }
+  });
+});
+
+describe('scope catalogue', () => {
+  it('knows which scope covers which', () => {
+    const s = (id: string) => findGitLabScope(id)!;
+    expect(coverage(s('read_repository'), ['write_repository'])).toBe('yes');
+    expect(coverage(s('read_repository'), ['read_api'])).toBe('yes');
+    expect(coverage(s('write_repository'), ['read_api', 'read_repository'])).toBe('no');
+    expect(coverage(s('read_user'), ['api'])).toBe('yes');
+    expect(coverage(s('sudo'), ['api'])).toBe('no');
+    expect(coverage(s('admin_mode'), ['api', 'sudo'])).toBe('no');
+    expect(coverage(s('k8s_proxy'), ['api'])).toBe('no');
+    expect(coverage(s('create_runner'), ['api'])).toBe('maybe');
+    expect(findGitLabScope('Write-Repository')?.id).toBe('write_repository');
+  });
+});
