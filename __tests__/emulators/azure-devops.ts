@@ -22,19 +22,8 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import type { Agent } from 'undici';
 import * as shapes from './azure-devops-shapes.js';
-import { emulatorDispatcher, type EmulatorDispatcherOptions } from './dispatcher.js';
-import {
-  EmulatorHarness,
-  type AppContext,
-  type AppResponse,
-  type FaultHandle,
-  type FaultMatch,
-  type FaultSpec,
-  type HarnessStats,
-  type RequestLogEntry,
-} from './harness.js';
+import { EmulatorHarness, HarnessEmulator, type AppContext, type AppResponse, type EmulatorHandle } from './harness.js';
 import type { CertificateKind } from './tls.js';
 
 export { emulatorDispatcher } from './dispatcher.js';
@@ -122,27 +111,10 @@ export interface AdoEmulatorOptions {
   unknownOrganizationBody?: 'html' | 'json';
 }
 
-export interface AdoEmulator {
+export interface AdoEmulator extends EmulatorHandle {
   readonly options: AdoEmulatorOptions;
-  readonly port: number;
-  /** The IP address the server is bound to (always 127.0.0.1). */
-  readonly address: string;
-  /** https://127.0.0.1:{port} */
-  readonly origin: string;
   /** Collection URL as a client would be configured with it on 127.0.0.1 (mode-dependent). */
   collectionUrl(name: string): string;
-  /** Every request seen, in order (credentials stripped). */
-  readonly requests: RequestLogEntry[];
-  /** Connection and request counters (tlsConnections = TLS handshakes, for keep-alive assertions). */
-  readonly stats: HarnessStats;
-  /** Script a fault for matching requests (N times, then normal). */
-  fault(spec: FaultSpec, match?: FaultMatch): FaultHandle;
-  clearFaults(): void;
-  clearLog(): void;
-  waitForRequest(predicate?: (entry: RequestLogEntry) => boolean): Promise<RequestLogEntry>;
-  /** emulatorDispatcher(this, options): an undici Agent routing every host to this emulator. */
-  dispatcher(options?: EmulatorDispatcherOptions): Agent;
-  close(): Promise<void>;
 }
 
 // ───────────────────────────── constants ─────────────────────────────
@@ -349,10 +321,11 @@ function controllerNotFound(path: string): AppResponse {
 
 // ───────────────────────────── the emulator ─────────────────────────────
 
-class Emulator implements AdoEmulator {
+class Emulator extends HarnessEmulator implements AdoEmulator {
   readonly harness: EmulatorHarness;
 
   constructor(readonly options: AdoEmulatorOptions) {
+    super();
     this.harness = new EmulatorHarness(
       {
         handle: (req, ctx) => this.#handle(req, ctx),
@@ -395,42 +368,9 @@ class Emulator implements AdoEmulator {
     );
   }
 
-  get port(): number {
-    return this.harness.port;
-  }
-  get address(): string {
-    return this.harness.address;
-  }
-  get origin(): string {
-    return this.harness.origin;
-  }
-  get requests(): RequestLogEntry[] {
-    return this.harness.requests;
-  }
-  get stats(): HarnessStats {
-    return this.harness.stats;
-  }
   collectionUrl(name: string): string {
     const prefix = this.options.mode === 'server' && this.options.tfsPrefix ? '/tfs' : '';
     return `${this.origin}${prefix}/${encodeURIComponent(name)}`;
-  }
-  fault(spec: FaultSpec, match?: FaultMatch): FaultHandle {
-    return this.harness.fault(spec, match);
-  }
-  clearFaults(): void {
-    this.harness.clearFaults();
-  }
-  clearLog(): void {
-    this.harness.clearLog();
-  }
-  waitForRequest(predicate?: (entry: RequestLogEntry) => boolean): Promise<RequestLogEntry> {
-    return this.harness.waitForRequest(predicate);
-  }
-  dispatcher(options?: EmulatorDispatcherOptions): Agent {
-    return emulatorDispatcher(this, options);
-  }
-  close(): Promise<void> {
-    return this.harness.close();
   }
 
   findOrg(name: string): AdoOrgSpec | undefined {

@@ -13,6 +13,8 @@ import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
+import type { Agent } from 'undici';
+import { emulatorDispatcher, type EmulatorDispatcherOptions } from './dispatcher.js';
 import { certificateFor, type CertificateKind } from './tls.js';
 
 /** One logged request. Credentials are never logged: only whether and how they were sent. */
@@ -475,5 +477,68 @@ export class EmulatorHarness {
     }
     res.writeHead(r.status, headers);
     res.end(body);
+  }
+}
+
+/** What every provider emulator exposes; `HarnessEmulator` implements it by delegating to its harness. */
+export interface EmulatorHandle {
+  readonly port: number;
+  /** The IP address the server is bound to (always 127.0.0.1). */
+  readonly address: string;
+  /** https://127.0.0.1:{port} */
+  readonly origin: string;
+  /** Every request seen, in order (credentials stripped). */
+  readonly requests: RequestLogEntry[];
+  /** Connection and request counters (tlsConnections = TLS handshakes, for keep-alive assertions). */
+  readonly stats: HarnessStats;
+  /** Script a fault for matching requests (N times, then normal). */
+  fault(spec: FaultSpec, match?: FaultMatch): FaultHandle;
+  clearFaults(): void;
+  clearLog(): void;
+  waitForRequest(predicate?: (entry: RequestLogEntry) => boolean): Promise<RequestLogEntry>;
+  /** emulatorDispatcher(this, options): an undici Agent routing every host to this emulator. */
+  dispatcher(options?: EmulatorDispatcherOptions): Agent;
+  close(): Promise<void>;
+}
+
+/**
+ * Base class for provider emulators: the common surface, delegated to `harness` (which the subclass
+ * creates with its hooks), so each provider file holds only its application.
+ */
+export abstract class HarnessEmulator implements EmulatorHandle {
+  abstract readonly harness: EmulatorHarness;
+
+  get port(): number {
+    return this.harness.port;
+  }
+  get address(): string {
+    return this.harness.address;
+  }
+  get origin(): string {
+    return this.harness.origin;
+  }
+  get requests(): RequestLogEntry[] {
+    return this.harness.requests;
+  }
+  get stats(): HarnessStats {
+    return this.harness.stats;
+  }
+  fault(spec: FaultSpec, match?: FaultMatch): FaultHandle {
+    return this.harness.fault(spec, match);
+  }
+  clearFaults(): void {
+    this.harness.clearFaults();
+  }
+  clearLog(): void {
+    this.harness.clearLog();
+  }
+  waitForRequest(predicate?: (entry: RequestLogEntry) => boolean): Promise<RequestLogEntry> {
+    return this.harness.waitForRequest(predicate);
+  }
+  dispatcher(options?: EmulatorDispatcherOptions): Agent {
+    return emulatorDispatcher(this, options);
+  }
+  close(): Promise<void> {
+    return this.harness.close();
   }
 }
