@@ -1,4 +1,5 @@
 import type { ProviderModule } from '../types.js';
+import { githubOnline } from './online.js';
 import { analyzeGitHubToken } from './tokens.js';
 import { analyzeGitHubUrl } from './url.js';
 
@@ -7,4 +8,5 @@ export const github: ProviderModule = {
   displayName: 'GitHub',
   analyzeToken: analyzeGitHubToken,
   analyzeUrl: analyzeGitHubUrl,
+  online: githubOnline,
 };

@@ -1,0 +1,408 @@
+/**
+ * GitHub online checks through runPreflight against the local GitHub emulator: the real HTTP client,
+ * TLS with the test CA, api.github.com routed by an injected dispatcher, GHES on 127.0.0.1.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { Agent } from 'undici';
+import { runPreflight, type PreflightDeps } from '../../src/core/preflight.js';
+import type { Report } from '../../src/core/report.js';
+import { resolveRequest, type RawInputs } from '../../src/core/request.js';
+import { parseExpirationHeader } from '../../src/core/providers/github/online.js';
+import { classicParents, describeAccepted, expandClassic, hasRight, parseRequired } from '../../src/core/providers/github/scopes.js';
+import { mintGitHubClassic, mintGitHubFineGrained, mintGitHubStatelessInstallation } from '../../src/core/providers/github/synthetic.js';
+import { emulatorDispatcher } from '../emulators/dispatcher.js';
+import { startGitHubEmulator, type GitHubEmulator, type GitHubRepoSpec, type GitHubTokenSpec } from '../emulators/github.js';
+import { getTestTls } from '../emulators/tls.js';
+import { fill, leaks } from '../support/tokens.js';
+
+const NOW = new Date();
+const day = (n: number): Date => new Date(NOW.getTime() + n * 86_400_000);
+/** `YYYY-MM-DD HH:MM:SS UTC`, the classic PAT form. */
+const utcHeader = (d: Date): string => `${d.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+/** `YYYY-MM-DD HH:MM:SS +0100`, the other form (same instant, written in UTC+1). */
+const offsetHeader = (d: Date): string => `${new Date(d.getTime() + 3_600_000).toISOString().slice(0, 19).replace('T', ' ')} +0100`;
+
+const classic = (word: string): string => mintGitHubClassic('ghp', fill(word, 30));
+const CLASSIC = classic('FAKEx0CLASSICx0GOODx0NOTxREAL');
+const NARROW = classic('FAKEx0CLASSICx0NARROWx0NOTREAL');
+const EXPIRING = classic('FAKEx0CLASSICx0SOONx0NOTxREAL');
+const FOREVER = classic('FAKEx0CLASSICx0FOREVERx0NOTREAL');
+const READER = classic('FAKEx0CLASSICx0READERx0NOTREAL');
+const UNKNOWN = classic('FAKEx0UNKNOWNx0TOKENx0NOTxREAL');
+const LOCKED = classic('FAKEx0LOCKEDx0OUTx0TOKENxNOTREAL');
+const SSO = classic('FAKEx0SSOx0UNAUTHORISEDx0NOTREAL');
+const OAUTH = mintGitHubClassic('gho', fill('FAKEx0OAUTHx0TOKENx0NOTxREAL', 30));
+const USER_TO_SERVER = mintGitHubClassic('ghu', fill('FAKEx0APPx0USERx0TOKENx0NOTREAL', 30));
+const FINE = mintGitHubFineGrained(fill('11FAKE0TEST0FINE0GOOD0', 22), fill('FAKEx0FINEx0GRAINEDx0TESTx0TOKENx0NOTxREAL', 43), 'FAKETAIL');
+const INSTALL = mintGitHubClassic('ghs', fill('FAKEx0INSTALLATIONx0NOTxREAL', 30));
+const STATELESS = mintGitHubStatelessInstallation(424242);
+
+const ALICE = 'fake-alice';
+const tokens: Record<string, GitHubTokenSpec> = {
+  [CLASSIC]: { kind: 'classic', login: ALICE, scopes: ['repo', 'admin:org', 'workflow'], expiration: utcHeader(day(90)) },
+  [NARROW]: { kind: 'classic', login: ALICE, scopes: ['public_repo', 'read:user'], expiration: utcHeader(day(90)) },
+  [EXPIRING]: { kind: 'classic', login: ALICE, scopes: ['repo'], expiration: offsetHeader(day(3)) },
+  [FOREVER]: { kind: 'classic', login: ALICE, scopes: ['repo'] },
+  [READER]: { kind: 'classic', login: 'fake-reader', scopes: ['repo'], expiration: utcHeader(day(90)) },
+  [LOCKED]: { kind: 'classic', login: ALICE, scopes: ['repo'], lockedOut: true },
+  [SSO]: { kind: 'classic', login: ALICE, scopes: ['repo'], ssoUnauthorized: ['fake-octo-org'], expiration: utcHeader(day(90)) },
+  [OAUTH]: { kind: 'oauth', login: ALICE, scopes: ['repo', 'read:org'] },
+  [USER_TO_SERVER]: { kind: 'user-to-server', login: ALICE, permissions: { contents: 'read', metadata: 'read' }, expiration: offsetHeader(new Date(NOW.getTime() + 8 * 3_600_000)) },
+  [FINE]: { kind: 'fine-grained', login: ALICE, repositories: ['fake-octo-org/hello-world', 'fake-octo-org/private-stuff'], permissions: { contents: 'read', metadata: 'read', issues: 'write' }, expiration: offsetHeader(day(60)) },
+  [INSTALL]: { kind: 'installation', repositories: ['fake-octo-org/hello-world', 'fake-octo-org/hello-world-docs'], permissions: { contents: 'write', metadata: 'read', actions: 'read' }, expiration: offsetHeader(new Date(NOW.getTime() + 3_600_000)) },
+  [STATELESS]: { kind: 'installation', repositories: ['fake-octo-org/hello-world'], permissions: { metadata: 'read' } },
+};
+const repos: GitHubRepoSpec[] = [
+  { id: 1001, fullName: 'fake-octo-org/hello-world', collaborators: { [ALICE]: 'admin', 'fake-reader': 'pull' }, previousNames: ['fake-octo-org/hello-old'] },
+  { id: 1002, fullName: 'fake-octo-org/hello-world-docs', archived: true },
+  { id: 1003, fullName: 'fake-octo-org/private-stuff', private: true, collaborators: { [ALICE]: 'push' } },
+  { id: 1004, fullName: 'fake-octo-org/secret-sauce', private: true },
+  { id: 1005, fullName: 'fake-octo-org/empty-one', empty: true, collaborators: { [ALICE]: 'admin' } },
+];
+
+let emu: GitHubEmulator;
+let dispatcher: Agent;
+
+beforeAll(async () => {
+  emu = await startGitHubEmulator({ tokens, repos, users: { [ALICE]: 4242, 'fake-reader': 4343 }, ghesVersion: '3.19.2' });
+  dispatcher = emu.dispatcher();
+});
+afterAll(async () => {
+  await dispatcher.close();
+  await emu.close();
+});
+
+const deps = (d: Agent = dispatcher, log?: PreflightDeps['log']): PreflightDeps => ({
+  now: () => NOW,
+  monotonic: () => performance.now(),
+  dispatcher: d,
+  log,
+  http: { minBackoffMs: 1, maxBackoffMs: 20, requestTimeoutMs: 2000, deadlineMs: 10_000 },
+});
+
+async function check(inputs: RawInputs, d?: Agent, log?: PreflightDeps['log']): Promise<Report> {
+  const { request, findings } = resolveRequest({ provider: 'github', ...inputs }, {});
+  return runPreflight(request, deps(d, log), findings);
+}
+const codes = (r: Report): string[] => r.findings.filter((f) => f.severity !== 'info').map((f) => `${f.code}:${f.severity}`);
+const all = (r: Report): string[] => r.findings.map((f) => f.code);
+const text = (r: Report, code: string): string => r.findings.filter((f) => f.code === code).map((f) => `${f.message} ${f.hint}`).join('\n');
+const since = (n: number) => emu.requests.slice(n);
+
+describe('identity', () => {
+  it('classic PAT: login, granted scopes, provider expiry, exact repository, Bearer only to api.github.com', async () => {
+    const before = emu.requests.length;
+    const r = await check({ token: CLASSIC, project: 'fake-octo-org/hello-world', requiredScopes: 'repo, read:org, public_repo' });
+    expect(r.outcome).toBe('passed');
+    expect(r.identity).toEqual({ name: ALICE, id: '4242' });
+    expect(r.project).toEqual({ requested: 'fake-octo-org/hello-world', canonical: 'fake-octo-org/hello-world' });
+    expect(r.scopes).toEqual({ required: ['repo', 'read:org', 'public_repo'], verified: ['repo', 'read:org', 'public_repo'], missing: [], unverifiable: [] });
+    expect(text(r, 'scope.granted')).toContain('repo, admin:org, workflow');
+    expect(text(r, 'scope.verified')).toContain('admin:org');
+    expect([r.expirySource, r.daysRemaining]).toEqual(['provider', 89]);
+    expect(Math.abs(Date.parse(r.expiresAt!) - day(90).getTime())).toBeLessThan(1000);
+    const sent = since(before);
+    expect(sent.map((q) => q.path)).toEqual(['/user', '/repos/fake-octo-org/hello-world']);
+    expect(sent.every((q) => q.method === 'GET' && q.host === 'api.github.com' && q.authScheme === 'Bearer')).toBe(true);
+    expect(leaks(JSON.stringify(r), CLASSIC)).toEqual([]);
+  });
+
+  it('installation tokens (40-character and stateless) identify through /installation/repositories, never /user', async () => {
+    const before = emu.requests.length;
+    const r = await check({ token: INSTALL, project: 'fake-octo-org/hello-world', requiredScopes: 'contents:read, actions:read, metadata:read' });
+    expect(r.outcome).toBe('passed');
+    expect(r.identity?.name).toBe('GitHub App installation (2 repositories)');
+    expect(r.scopes.verified).toEqual(['contents:read', 'actions:read', 'metadata:read']);
+    const s = await check({ token: STATELESS, project: 'fake-octo-org/hello-world' });
+    expect([s.outcome, s.tokenKind, s.identity?.name]).toEqual(['passed', 'github.installation-stateless', 'GitHub App installation (1 repository)']);
+    expect(since(before).some((q) => q.path === '/user')).toBe(false);
+    expect(since(before).filter((q) => q.path === '/installation/repositories')).toHaveLength(2);
+    // A one-hour installation token is not "expiring" against a threshold in days.
+    expect(all(r)).not.toContain('token.expiring');
+    expect(r.expirySource).toBe('provider');
+  });
+
+  it('401 Bad credentials → token.rejected with the causes in order; never a guess at which', async () => {
+    const r = await check({ token: UNKNOWN });
+    expect(codes(r)).toEqual(['token.rejected:error']);
+    expect(r.findings[0]!.message).toMatch(/\(1\) it was revoked.*\(2\) it expired.*\(3\) it was mistyped.*\(4\) it was created on another GitHub host/);
+    const i = await check({ token: mintGitHubClassic('ghs', fill('FAKEx0GONEx0INSTALLx0NOTxREAL', 30)) });
+    expect(codes(i)).toEqual(['token.rejected:error']);
+    expect(i.findings[0]!.message).toMatch(/\(1\) it expired: installation tokens live one hour/);
+  });
+
+  it('403 failed-login lockout → token.rejected explaining the lockout', async () => {
+    const r = await check({ token: LOCKED });
+    expect(codes(r)).toEqual(['token.rejected:error']);
+    expect(r.findings[0]!.message).toContain('Maximum number of login attempts exceeded');
+  });
+
+  it('no expiry header on a PAT → token.no-expiry; the ±HHMM form turns into token.expiring', async () => {
+    const forever = await check({ token: FOREVER });
+    expect([forever.outcome, forever.expiresAt]).toEqual(['passed', null]);
+    expect(all(forever)).toContain('token.no-expiry');
+    const soon = await check({ token: EXPIRING });
+    expect(codes(soon)).toEqual(['token.expiring:warning']);
+    expect([soon.expirySource, soon.daysRemaining]).toEqual(['provider', 2]);
+    expect(Math.abs(Date.parse(soon.expiresAt!) - day(3).getTime())).toBeLessThan(1000);
+  });
+});
+
+describe('classic scopes', () => {
+  it('scope.missing names exactly what to add (and the scopes that include it)', async () => {
+    const r = await check({ token: NARROW, requiredScopes: 'repo, read:org, public_repo, read:user' });
+    expect(r.scopes).toEqual({ required: ['repo', 'read:org', 'public_repo', 'read:user'], verified: ['public_repo', 'read:user'], missing: ['repo', 'read:org'], unverifiable: [] });
+    expect(codes(r)).toEqual(['scope.missing:error', 'scope.missing:error']);
+    const missing = text(r, 'scope.missing');
+    expect(missing).toContain('tick `repo`');
+    expect(missing).toContain('tick `read:org` (or a scope that includes it: write:org, admin:org)');
+    expect(missing).toContain('it carries public_repo, read:user');
+  });
+
+  it('OAuth tokens read scopes too; App user tokens have none to compare (classic scope → unverifiable)', async () => {
+    const o = await check({ token: OAUTH, requiredScopes: 'read:org, workflow' });
+    expect([o.scopes.verified, o.scopes.missing]).toEqual([['read:org'], ['workflow']]);
+    expect(text(o, 'scope.missing')).toContain('Authorise the OAuth app again');
+    const u = await check({ token: USER_TO_SERVER, requiredScopes: 'repo' });
+    expect(codes(u)).toEqual(['scope.unverifiable:warning']);
+    expect(all(u)).not.toContain('scope.granted');
+  });
+
+  it('contents:write on a classic token: proven by the scope and the user\'s push right, refused without it', async () => {
+    const ok = await check({ token: CLASSIC, project: 'fake-octo-org/hello-world', requiredScopes: 'contents:write' });
+    expect([ok.outcome, ok.scopes.verified]).toEqual(['passed', ['contents:write']]);
+    expect(text(ok, 'scope.verified')).toMatch(/carries `repo`.*push access/);
+    const reader = await check({ token: READER, project: 'fake-octo-org/hello-world', requiredScopes: 'contents:write, contents:read' });
+    expect(reader.scopes).toMatchObject({ verified: ['contents:read'], missing: ['contents:write'] });
+    expect(text(reader, 'scope.missing')).toContain('has no push access');
+    const narrow = await check({ token: NARROW, project: 'fake-octo-org/hello-world', requiredScopes: 'workflows:write' });
+    expect(text(narrow, 'scope.missing')).toContain('tick `workflow`');
+  });
+});
+
+describe('fine-grained and App permissions', () => {
+  it('proves each read with a GET, explains a 403 with X-Accepted-GitHub-Permissions, never proves a write', async () => {
+    const before = emu.requests.length;
+    const r = await check({ token: FINE, project: 'fake-octo-org/hello-world', requiredScopes: 'contents:read, metadata:read, pull-requests: read, Issues: Read and write, contents:write' });
+    expect(r.scopes).toEqual({
+      required: ['contents:read', 'metadata:read', 'pull_requests:read', 'issues:write', 'contents:write'],
+      verified: ['contents:read', 'metadata:read'],
+      missing: ['pull_requests:read'],
+      unverifiable: ['issues:write', 'contents:write'],
+    });
+    expect(text(r, 'scope.missing')).toContain('GitHub says it needs pull_requests: read');
+    expect(text(r, 'scope.missing')).toContain('Pull requests to Read-only');
+    expect(text(r, 'scope.unverifiable')).toContain('cannot be proven without writing; its read half is confirmed');
+    expect(since(before).every((q) => q.method === 'GET')).toBe(true);
+    expect(r.outcome).toBe('failed');
+  });
+
+  it('installation token lacking a permission gets the App / GITHUB_TOKEN hint', async () => {
+    const r = await check({ token: STATELESS, project: 'fake-octo-org/hello-world', requiredScopes: 'issues:read' });
+    expect(codes(r)).toEqual(['scope.missing:error']);
+    expect(text(r, 'scope.missing')).toContain('permissions: issues: read');
+  });
+
+  it('an empty repository still proves contents:read (409 comes after the permission check)', async () => {
+    const r = await check({ token: CLASSIC, project: 'fake-octo-org/empty-one', requiredScopes: 'contents:read' });
+    expect([r.outcome, r.scopes.verified]).toEqual(['passed', ['contents:read']]);
+  });
+
+  it('unknown scopes and levels → scope.unknown; a permission needing a repository without one → unverifiable', async () => {
+    const r = await check({ token: FINE, requiredScopes: 'frobnicate, contents:teleport, workflows:read, contents:read' });
+    expect(codes(r)).toEqual(['scope.unknown:error', 'scope.unknown:error', 'scope.unknown:error', 'scope.unverifiable:warning']);
+    expect(text(r, 'scope.unverifiable')).toContain('pass `project`');
+  });
+});
+
+describe('repository', () => {
+  it('different casing → project.case-mismatch with the canonical full_name', async () => {
+    const r = await check({ token: CLASSIC, project: 'Fake-Octo-Org/Hello-World' });
+    expect(codes(r)).toEqual(['project.case-mismatch:error']);
+    expect(r.project.canonical).toBe('fake-octo-org/hello-world');
+  });
+
+  it('renamed → 301 followed once on the same origin → project.renamed with the new name; probes follow too', async () => {
+    const before = emu.requests.length;
+    const r = await check({ token: CLASSIC, project: 'fake-octo-org/hello-old', requiredScopes: 'contents:read' });
+    expect(codes(r)).toEqual(['project.renamed:error']);
+    expect(r.findings[0]!.message).toContain('"fake-octo-org/hello-world"');
+    expect(r.scopes.verified).toEqual(['contents:read']);
+    const paths = since(before).map((q) => q.path);
+    expect(paths).toEqual(expect.arrayContaining(['/repos/fake-octo-org/hello-old', '/repositories/1001', '/repositories/1001/commits']));
+  });
+
+  it('a redirect to another origin is never followed with the token', async () => {
+    emu.fault({ type: 'redirect', status: 301, location: 'https://evil.example/repositories/1' }, { path: '/repos/fake-octo-org/hello-world', times: 1 });
+    const before = emu.requests.length;
+    const r = await check({ token: CLASSIC, project: 'fake-octo-org/hello-world' });
+    expect(codes(r)).toEqual(['project.renamed:error']);
+    expect(r.findings[0]!.message).toContain('not followed');
+    expect(since(before).every((q) => q.host === 'api.github.com')).toBe(true);
+  });
+
+  it('archived → project.archived warning', async () => {
+    const r = await check({ token: CLASSIC, project: 'fake-octo-org/hello-world-docs' });
+    expect([r.outcome, ...codes(r)]).toEqual(['warned', 'project.archived:warning']);
+  });
+
+  it('404 → project.not-found with both readings and the closest names; a missing owner is said so', async () => {
+    const typo = await check({ token: CLASSIC, project: 'fake-octo-org/hello-wrld' });
+    expect(codes(typo)).toEqual(['project.not-found:error']);
+    expect(typo.findings[0]!.message).toContain('does not exist, or the token cannot see it');
+    expect(typo.findings[0]!.message).toContain('"fake-octo-org/hello-world"');
+    const hidden = await check({ token: CLASSIC, project: 'fake-octo-org/secret-sauce' });
+    expect(hidden.findings[0]!.message).toContain('or the token cannot see it');
+    const owner = await check({ token: CLASSIC, project: 'fake-nobody/thing' });
+    expect(owner.findings[0]!.message).toContain('The owner "fake-nobody" does not exist');
+    const install = await check({ token: INSTALL, project: 'fake-octo-org/private-stuff' });
+    expect(install.findings[0]!.message).toContain('not among the 2 repositories this app installation can access');
+  });
+
+  it('a private repository is invisible to a classic token without `repo`', async () => {
+    const r = await check({ token: NARROW, project: 'fake-octo-org/private-stuff' });
+    expect(codes(r)).toEqual(['project.not-found:error']);
+  });
+
+  it('SAML SSO not authorised → token.sso-required with the authorisation URL', async () => {
+    const r = await check({ token: SSO, project: 'fake-octo-org/hello-world', requiredScopes: 'contents:read' });
+    expect(codes(r)[0]).toBe('token.sso-required:error');
+    expect(r.findings.filter((f) => f.code === 'token.sso-required')).toHaveLength(1);
+    expect(r.findings[0]!.message).toContain('https://github.com/orgs/fake-octo-org/sso?authorization_request=');
+  });
+
+  it('project must be owner/repo', async () => {
+    expect(codes(await check({ token: CLASSIC, project: 'hello-world' }))).toEqual(['config.invalid:error']);
+  });
+});
+
+describe('hosts', () => {
+  it('GHES at /api/v3: identity, version from /meta, credential only to that origin', async () => {
+    const before = emu.requests.length;
+    const r = await check({ token: CLASSIC, url: emu.ghesUrl, project: 'fake-octo-org/hello-world', requiredScopes: 'contents:read' });
+    expect(r.outcome).toBe('passed');
+    expect(text(r, 'url.server-version')).toContain('GitHub Enterprise Server 3.19.2');
+    const sent = since(before);
+    expect(sent.every((q) => q.host === '127.0.0.1' && q.path.startsWith('/api/v3/'))).toBe(true);
+    expect(sent.map((q) => q.path)).toEqual(expect.arrayContaining(['/api/v3/user', '/api/v3/meta', '/api/v3/repos/fake-octo-org/hello-world', '/api/v3/repos/fake-octo-org/hello-world/commits']));
+  });
+
+  it('GHES rename: Location stays on the GHES origin and is followed there', async () => {
+    const r = await check({ token: CLASSIC, url: emu.ghesUrl, project: 'fake-octo-org/hello-old' });
+    expect(codes(r)).toEqual(['project.renamed:error']);
+  });
+
+  it('*.ghe.com goes to api.{sub}.ghe.com', async () => {
+    const hosts: string[] = [];
+    // The test certificate does not cover *.ghe.com: the TLS failure is reported as such, never as a token verdict.
+    const r = await check({ token: CLASSIC, url: 'https://fakeco.ghe.com' }, dispatcher, (e) => hosts.push(`${e.host}${e.path}`));
+    expect(codes(r)).toEqual(['network.tls:error']);
+    expect(r.outcome).toBe('unverified');
+    expect(hosts[0]).toBe('api.fakeco.ghe.com/user');
+  });
+
+  it('costs two round trips: identity, then the repository and every probe at once', async () => {
+    const slow = await startGitHubEmulator({ tokens, repos, users: { [ALICE]: 4242 }, latencyMs: 40 });
+    const d = slow.dispatcher();
+    try {
+      const r = await check({ token: INSTALL, project: 'fake-octo-org/hello-world', requiredScopes: 'contents:read, actions:read, contents:write' }, d);
+      expect(r.outcome).toBe('warned');
+      const [identity, ...second] = slow.requests;
+      expect(identity!.path).toBe('/installation/repositories');
+      expect(second.map((q) => q.path).sort()).toEqual(['/repos/fake-octo-org/hello-world', '/repos/fake-octo-org/hello-world/actions/runs', '/repos/fake-octo-org/hello-world/commits']);
+      expect(Math.max(...second.map((q) => q.at))).toBeLessThan(Math.min(...second.map((q) => slow.answeredAt(q.seq)!)));
+      expect(Math.min(...second.map((q) => q.at))).toBeGreaterThanOrEqual(slow.answeredAt(identity!.seq)!);
+    } finally {
+      await d.close();
+      await slow.close();
+    }
+  });
+});
+
+describe('rate limits and network trouble: never a token verdict', () => {
+  it('403 primary limit with a reset far away → network.rate-limited (unverified)', async () => {
+    emu.fault({ type: 'rateLimit', retryAfterSeconds: 3600 }, { path: '/user', times: 1 });
+    const r = await check({ token: CLASSIC });
+    expect([r.outcome, ...codes(r)]).toEqual(['unverified', 'network.rate-limited:error']);
+    expect(r.findings[0]!.message).toMatch(/rate limit of this token is used up \(the limit for "core" resets at \d\d:\d\d UTC\)/);
+  });
+
+  it('403 primary limit that has already reset → waited out and retried once', async () => {
+    const f = emu.fault({ type: 'rateLimit', retryAfterSeconds: 0 }, { path: '/user', times: 1 });
+    const r = await check({ token: CLASSIC });
+    expect([r.outcome, f.hits]).toEqual(['passed', 1]);
+  });
+
+  it('429 with Retry-After is retried by the client; 429 forever → network.rate-limited', async () => {
+    emu.fault({ type: 'status', status: 429, headers: { 'retry-after': '0', 'x-ratelimit-remaining': '0' } }, { path: '/user', times: 1 });
+    expect((await check({ token: CLASSIC })).outcome).toBe('passed');
+    const f = emu.fault({ type: 'status', status: 429, headers: { 'retry-after': '0' } }, { path: '/user', times: Infinity });
+    const r = await check({ token: CLASSIC });
+    f.cancel();
+    expect([r.outcome, ...codes(r)]).toEqual(['unverified', 'network.rate-limited:error']);
+  });
+
+  it('secondary limit on a probe → network.rate-limited, the permission unverifiable', async () => {
+    const f = emu.fault({ type: 'status', status: 403, body: { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.' }, headers: { 'retry-after': '120' } }, { path: '/repos/fake-octo-org/hello-world/commits', times: Infinity });
+    const r = await check({ token: FINE, project: 'fake-octo-org/hello-world', requiredScopes: 'contents:read' });
+    f.cancel();
+    expect(codes(r)).toEqual(['network.rate-limited:error', 'scope.unverifiable:warning']);
+    expect(r.outcome).toBe('unverified');
+  });
+
+  it('5xx, an HTML portal, a dropped connection, nothing listening, an untrusted CA', async () => {
+    let f = emu.fault({ type: 'status', status: 502 }, { path: '/user', times: Infinity });
+    expect(codes(await check({ token: CLASSIC }))).toEqual(['network.unexpected-response:error']);
+    f.cancel();
+    f = emu.fault({ type: 'htmlPortal' }, { path: '/user', times: 1 });
+    expect(codes(await check({ token: CLASSIC }))).toEqual(['network.unexpected-response:error']);
+    f = emu.fault({ type: 'drop', at: 'start' }, { path: '/user', times: Infinity });
+    expect(codes(await check({ token: CLASSIC }))).toEqual(['network.unreachable:error']);
+    f.cancel();
+    expect(codes(await check({ token: CLASSIC, url: 'https://127.0.0.1:1/api/v3' }))).toEqual(['network.unreachable:error']);
+    const untrusting = emulatorDispatcher(emu, { ca: getTestTls().otherCaPem });
+    try {
+      const r = await check({ token: CLASSIC }, untrusting);
+      expect([r.outcome, ...codes(r)]).toEqual(['unverified', 'network.tls:error']);
+    } finally {
+      await untrusting.close();
+    }
+  });
+});
+
+describe('scope catalogue (pure)', () => {
+  it('classic hierarchy: parents cover children, transitively', () => {
+    const g = expandClassic(['repo', 'admin:org', 'user', 'write:packages', 'admin:repo_hook']);
+    for (const s of ['repo:status', 'repo_deployment', 'public_repo', 'repo:invite', 'security_events', 'write:org', 'read:org', 'read:user', 'user:email', 'user:follow', 'read:packages', 'write:repo_hook', 'read:repo_hook']) expect(g.has(s)).toBe(true);
+    expect(g.has('workflow')).toBe(false);
+    expect(expandClassic(['public_repo']).has('repo')).toBe(false);
+    expect(expandClassic(['write:org']).has('admin:org')).toBe(false);
+    expect(classicParents('read:org')).toEqual(['write:org', 'admin:org']);
+  });
+
+  it('parses scopes and permissions as users write them', () => {
+    expect(parseRequired('repo:status')).toEqual({ kind: 'classic', id: 'repo:status' });
+    expect(parseRequired('pull-requests: write')).toMatchObject({ kind: 'permission', id: 'pull_requests:write' });
+    expect(parseRequired('Pull requests: Read and write')).toMatchObject({ id: 'pull_requests:write' });
+    expect(parseRequired('contents=read')).toMatchObject({ id: 'contents:read' });
+    expect(parseRequired('metadata')).toMatchObject({ id: 'metadata:read' });
+    expect(parseRequired('Dependabot alerts: read')).toMatchObject({ id: 'vulnerability_alerts:read' });
+    expect(parseRequired('metadata:write')).toMatchObject({ kind: 'unknown' });
+    expect(parseRequired('contents:maybe')).toMatchObject({ kind: 'unknown' });
+  });
+
+  it('reads X-Accepted-GitHub-Permissions alternatives and repository roles', () => {
+    expect(describeAccepted('pull_requests=read,contents=read; issues=read,contents=read')).toBe('pull_requests: read and contents: read, or issues: read and contents: read');
+    expect(describeAccepted('')).toBeUndefined();
+    expect(hasRight({ admin: false, maintain: false, push: true, triage: true, pull: true }, 'push')).toBe(true);
+    expect(hasRight({ admin: false, maintain: false, push: false, triage: true, pull: true }, 'push')).toBe(false);
+    expect(hasRight(undefined, 'push')).toBeUndefined();
+  });
+
+  it('parses both expiry header formats to the same instant', () => {
+    expect(parseExpirationHeader('2026-12-31 23:59:59 UTC')?.toISOString()).toBe('2026-12-31T23:59:59.000Z');
+    expect(parseExpirationHeader('2027-01-01 00:59:59 +0100')?.toISOString()).toBe('2026-12-31T23:59:59.000Z');
+    expect(parseExpirationHeader('2026-12-31 15:59:59 -0800')?.toISOString()).toBe('2026-12-31T23:59:59.000Z');
+    expect(parseExpirationHeader('next tuesday')).toBeUndefined();
+  });
+});

@@ -1,0 +1,194 @@
+/**
+ * GitHub scopes and permissions (spec: provider-apis.md §3.3, §3.5).
+ *
+ * Classic PATs and OAuth tokens carry *scopes*, which GitHub reports in `X-OAuth-Scopes`; a parent
+ * scope satisfies its children. Fine-grained PATs and GitHub App tokens carry *permissions*
+ * (`contents: read`, `pull_requests: write`) that no endpoint lists, so each read level is proven
+ * with one read-only GET against the repository; write levels gate only mutating requests.
+ */
+
+/** Classic scope → the scopes it includes (GitHub "Scopes for OAuth apps"). Transitive. */
+const CLASSIC_CHILDREN: Readonly<Record<string, readonly string[]>> = {
+  repo: ['repo:status', 'repo_deployment', 'public_repo', 'repo:invite', 'security_events'],
+  'admin:repo_hook': ['write:repo_hook'],
+  'write:repo_hook': ['read:repo_hook'],
+  'admin:org': ['write:org'],
+  'write:org': ['read:org'],
+  'admin:public_key': ['write:public_key'],
+  'write:public_key': ['read:public_key'],
+  'admin:org_hook': [],
+  gist: [],
+  notifications: [],
+  user: ['read:user', 'user:email', 'user:follow'],
+  project: ['read:project'],
+  delete_repo: [],
+  'write:packages': ['read:packages'],
+  'delete:packages': [],
+  'admin:gpg_key': ['write:gpg_key'],
+  'write:gpg_key': ['read:gpg_key'],
+  'admin:ssh_signing_key': ['write:ssh_signing_key'],
+  'write:ssh_signing_key': ['read:ssh_signing_key'],
+  codespace: ['codespace:secrets'],
+  workflow: [],
+  'admin:enterprise': ['manage_runners:enterprise', 'manage_billing:enterprise', 'read:enterprise'],
+  'manage_billing:enterprise': ['read:enterprise'],
+  'manage_runners:org': [],
+  audit_log: ['read:audit_log'],
+  copilot: ['manage_billing:copilot'],
+  'write:discussion': ['read:discussion'],
+  site_admin: [],
+};
+
+const ALL_CLASSIC = new Set([...Object.keys(CLASSIC_CHILDREN), ...Object.values(CLASSIC_CHILDREN).flat()]);
+
+export function isClassicScope(name: string): boolean {
+  return ALL_CLASSIC.has(name);
+}
+
+/** Every scope the granted ones include (themselves too). */
+export function expandClassic(granted: readonly string[]): Set<string> {
+  const out = new Set<string>();
+  const add = (s: string): void => {
+    if (out.has(s)) return;
+    out.add(s);
+    for (const c of CLASSIC_CHILDREN[s] ?? []) add(c);
+  };
+  granted.forEach(add);
+  return out;
+}
+
+/** Scopes that include `scope` (itself excluded), nearest first: what else would satisfy it. */
+export function classicParents(scope: string): string[] {
+  const out: string[] = [];
+  let frontier = [scope];
+  while (frontier.length) {
+    const next = Object.keys(CLASSIC_CHILDREN).filter((p) => frontier.some((f) => CLASSIC_CHILDREN[p]!.includes(f)) && !out.includes(p));
+    out.push(...next);
+    frontier = next;
+  }
+  return out;
+}
+
+/** `X-OAuth-Scopes`: comma (and space) separated; empty for a classic token without scopes. */
+export function parseScopesHeader(value: string): string[] {
+  return value.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+export type PermissionLevel = 'read' | 'write' | 'admin';
+
+/** The user's role on the repository that a write level needs (the `permissions` object of the repo). */
+export type RepoRight = 'pull' | 'triage' | 'push' | 'maintain' | 'admin';
+
+export interface GitHubPermission {
+  /** API name, as in `X-Accepted-GitHub-Permissions` (`pull_requests`). */
+  name: string;
+  /** As the token settings page names it. */
+  label: string;
+  aliases?: readonly string[];
+  /** Levels GitHub offers (workflows has write only). */
+  levels: readonly PermissionLevel[];
+  on: 'repository' | 'organization';
+  /**
+   * Read-only GET that needs this permission at read level, below the API base: `{repo}` =
+   * `repos/{owner}/{repo}`, `{owner}` = the owner. `repository` = the repository lookup itself.
+   * Absent: no read-only REST request proves it.
+   */
+  probe?: string;
+  /** Classic scopes that grant the write level (any one; for public repositories `public_repo` too where noted). */
+  classicWrite?: readonly string[];
+  /** Classic scopes that grant the read level where reading needs more than repository access. */
+  classicRead?: readonly string[];
+  /** The user's repository role the write level needs (classic tokens act with the user's rights). */
+  right?: RepoRight;
+  /** Why it cannot be probed (shown in scope.unverifiable). */
+  note?: string;
+}
+
+const P = (p: GitHubPermission): GitHubPermission => p;
+const REPO_WRITE = ['repo', 'public_repo'];
+
+export const GITHUB_PERMISSIONS: readonly GitHubPermission[] = [
+  P({ name: 'metadata', label: 'Metadata', levels: ['read'], on: 'repository', probe: 'repository' }),
+  P({ name: 'contents', label: 'Contents', levels: ['read', 'write'], on: 'repository', probe: '{repo}/commits?per_page=1', classicWrite: REPO_WRITE, right: 'push' }),
+  P({ name: 'pull_requests', label: 'Pull requests', aliases: ['pulls', 'pull_request'], levels: ['read', 'write'], on: 'repository', probe: '{repo}/pulls?per_page=1&state=all', classicWrite: REPO_WRITE, right: 'triage' }),
+  P({ name: 'issues', label: 'Issues', levels: ['read', 'write'], on: 'repository', probe: '{repo}/issues?per_page=1&state=all', classicWrite: REPO_WRITE, right: 'triage' }),
+  P({ name: 'actions', label: 'Actions', levels: ['read', 'write'], on: 'repository', probe: '{repo}/actions/runs?per_page=1', classicWrite: ['repo'], right: 'push' }),
+  P({ name: 'deployments', label: 'Deployments', levels: ['read', 'write'], on: 'repository', probe: '{repo}/deployments?per_page=1', classicWrite: ['repo_deployment'], right: 'push' }),
+  P({ name: 'environments', label: 'Environments', levels: ['read', 'write'], on: 'repository', probe: '{repo}/environments?per_page=1', classicWrite: ['repo'], right: 'admin' }),
+  P({ name: 'secrets', label: 'Secrets', levels: ['read', 'write'], on: 'repository', probe: '{repo}/actions/secrets?per_page=1', classicRead: ['repo'], classicWrite: ['repo'], right: 'admin' }),
+  P({ name: 'actions_variables', label: 'Variables', aliases: ['variables'], levels: ['read', 'write'], on: 'repository', probe: '{repo}/actions/variables?per_page=1', classicRead: ['repo'], classicWrite: ['repo'], right: 'admin' }),
+  P({ name: 'administration', label: 'Administration', levels: ['read', 'write'], on: 'repository', probe: '{repo}/actions/permissions', classicRead: ['repo'], classicWrite: ['repo'], right: 'admin' }),
+  P({ name: 'repository_hooks', label: 'Webhooks', aliases: ['webhooks', 'hooks'], levels: ['read', 'write'], on: 'repository', probe: '{repo}/hooks?per_page=1', classicRead: ['read:repo_hook'], classicWrite: ['write:repo_hook'], right: 'admin' }),
+  P({ name: 'pages', label: 'Pages', levels: ['read', 'write'], on: 'repository', probe: '{repo}/pages', classicWrite: ['repo'], right: 'admin' }),
+  P({ name: 'security_events', label: 'Code scanning alerts', aliases: ['code_scanning_alerts', 'code_scanning'], levels: ['read', 'write'], on: 'repository', probe: '{repo}/code-scanning/alerts?per_page=1', classicRead: ['security_events'], classicWrite: ['security_events'], right: 'push' }),
+  P({ name: 'vulnerability_alerts', label: 'Dependabot alerts', aliases: ['dependabot_alerts'], levels: ['read', 'write'], on: 'repository', probe: '{repo}/dependabot/alerts?per_page=1', classicRead: ['security_events'], classicWrite: ['security_events'], right: 'push' }),
+  P({ name: 'secret_scanning_alerts', label: 'Secret scanning alerts', aliases: ['secret_scanning'], levels: ['read', 'write'], on: 'repository', probe: '{repo}/secret-scanning/alerts?per_page=1', classicRead: ['security_events'], classicWrite: ['security_events'], right: 'push' }),
+  P({ name: 'checks', label: 'Checks', levels: ['read', 'write'], on: 'repository', note: 'every read-only checks request needs a commit', classicWrite: ['repo'], right: 'push' }),
+  P({ name: 'statuses', label: 'Commit statuses', aliases: ['commit_statuses'], levels: ['read', 'write'], on: 'repository', note: 'every read-only status request needs a commit', classicWrite: ['repo:status'], right: 'push' }),
+  P({ name: 'workflows', label: 'Workflows', levels: ['write'], on: 'repository', note: 'it exists only as write access to workflow files', classicWrite: ['workflow'], right: 'push' }),
+  P({ name: 'discussions', label: 'Discussions', levels: ['read', 'write'], on: 'repository', note: 'discussions have no read-only REST endpoint (GraphQL only)', classicWrite: ['repo'], right: 'triage' }),
+  P({ name: 'packages', label: 'Packages', levels: ['read', 'write'], on: 'organization', note: 'listing packages needs a package type and name', classicRead: ['read:packages'], classicWrite: ['write:packages'] }),
+  P({ name: 'members', label: 'Members', levels: ['read', 'write'], on: 'organization', probe: 'orgs/{owner}/members?per_page=1', classicRead: ['read:org'], classicWrite: ['write:org'] }),
+  P({ name: 'id_token', label: 'OIDC ID token (Actions)', levels: ['write'], on: 'repository', note: 'only the workflow\'s `permissions:` block grants it; no API request can check it' }),
+];
+
+const LEVEL_WORDS: Readonly<Record<string, PermissionLevel>> = {
+  read: 'read', 'read-only': 'read', 'read only': 'read', readonly: 'read',
+  write: 'write', 'read and write': 'write', 'read & write': 'write', 'read-write': 'write', 'read/write': 'write',
+  admin: 'admin',
+};
+
+const key = (s: string): string => s.trim().toLowerCase().replace(/[\s-]+/g, '_');
+
+export function findPermission(name: string): GitHubPermission | undefined {
+  const k = key(name);
+  return GITHUB_PERMISSIONS.find((p) => p.name === k || key(p.label) === k || p.aliases?.includes(k));
+}
+
+export type RequiredItem =
+  | { kind: 'classic'; id: string }
+  | { kind: 'permission'; id: string; permission: GitHubPermission; level: PermissionLevel }
+  | { kind: 'unknown'; text: string; why: string };
+
+/**
+ * One `required-scopes` entry: a classic scope (`repo`, `read:org`) or a permission with a level
+ * (`contents:read`, `pull-requests: write`, `Pull requests: Read and write`, `issues=read`).
+ * A permission without a level means read.
+ */
+export function parseRequired(text: string): RequiredItem {
+  const t = text.trim();
+  const lower = t.toLowerCase();
+  if (isClassicScope(lower)) return { kind: 'classic', id: lower };
+  const m = /^(.*?)\s*[:=]\s*([^:=]+)$/.exec(t);
+  const name = m ? m[1]! : t;
+  const levelText = m ? m[2]!.trim().toLowerCase() : 'read';
+  const permission = findPermission(name);
+  if (!permission) return { kind: 'unknown', text: t, why: 'not a GitHub classic scope or fine-grained permission' };
+  const level = LEVEL_WORDS[levelText];
+  if (!level) return { kind: 'unknown', text: t, why: `"${m![2]!.trim()}" is not a permission level (read, write or admin)` };
+  // GitHub offers admin only on a few permissions; treat an admin request like write (not provable either).
+  if (!permission.levels.includes(level) && !(level === 'admin' && permission.levels.includes('write'))) {
+    return { kind: 'unknown', text: t, why: `${permission.label} exists only at ${permission.levels.join(' / ')} level` };
+  }
+  return { kind: 'permission', id: `${permission.name}:${level}`, permission, level };
+}
+
+/** `X-Accepted-GitHub-Permissions`: `contents=read,pull_requests=read; issues=read` → readable alternatives. */
+export function describeAccepted(header: string | undefined): string | undefined {
+  if (!header?.trim()) return undefined;
+  const alternatives = header
+    .split(';')
+    .map((alt) => alt.split(',').map((p) => p.trim().replace('=', ': ')).filter(Boolean).join(' and '))
+    .filter(Boolean);
+  return alternatives.length ? alternatives.join(', or ') : undefined;
+}
+
+/** Roles in increasing strength: a role includes every weaker one. */
+const RIGHTS: readonly RepoRight[] = ['pull', 'triage', 'push', 'maintain', 'admin'];
+
+/** Does the repository's `permissions` object (the user's role) include `right`? undefined if absent. */
+export function hasRight(permissions: Record<string, unknown> | undefined, right: RepoRight): boolean | undefined {
+  if (!permissions) return undefined;
+  const from = RIGHTS.indexOf(right);
+  return RIGHTS.slice(from).some((r) => permissions[r] === true);
+}
