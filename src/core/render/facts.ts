@@ -1,4 +1,4 @@
-/** The at-a-glance rows every renderer shows, computed once so all front ends agree. */
+/** The at-a-glance facts every renderer shows, computed once so all front ends agree. */
 import { PROVIDER_MODULES } from '../providers/registry.js';
 import type { Report } from '../report.js';
 
@@ -11,8 +11,34 @@ export function expiryText(report: Report): string {
   if (!report.expiresAt) return report.tokenKind ? 'unknown (not readable offline)' : '—';
   const date = report.expiresAt.slice(0, 10);
   const days = report.daysRemaining ?? 0;
-  const rel = days < 0 ? 'expired' : `${days} day(s) left`;
+  const rel = days < 0 || report.daysRemaining === null ? 'expired' : `${days} day(s) left`;
   return report.expirySource === 'upper-bound' ? `by ${date} at the latest (${rel})` : `${date} (${rel})`;
+}
+
+/** Days to expiry in a few characters: "364 days", "by 2027-11-30: ≤364 days", "expired", "unknown". */
+export function daysText(report: Report): string {
+  if (!report.expiresAt) return report.tokenKind ? 'unknown' : '—';
+  if (report.daysRemaining === null || report.daysRemaining < 0) return `expired ${report.expiresAt.slice(0, 10)}`;
+  const d = report.daysRemaining;
+  return `${report.expirySource === 'upper-bound' ? '≤ ' : ''}${d} day${d === 1 ? '' : 's'}`;
+}
+
+export function identityText(report: Report): string {
+  return report.identity ? report.identity.name : 'not checked';
+}
+
+export function projectText(report: Report): string {
+  const p = report.project;
+  if (!p.requested) return '—';
+  return p.canonical && p.canonical !== p.requested ? `${p.requested} → exists as ${p.canonical}` : p.requested;
+}
+
+/** Each required scope with its verdict: ✓ proven, ✗ missing, ? cannot be proven read-only. */
+export function scopesText(report: Report, marks: { ok: string; missing: string; unknown: string } = { ok: '✓', missing: '✗', unknown: '?' }): string {
+  const s = report.scopes;
+  if (s.required.length === 0) return '—';
+  const mark = (scope: string): string => (s.missing.includes(scope) ? marks.missing : s.verified.includes(scope) ? marks.ok : marks.unknown);
+  return s.required.map((scope) => `${scope} ${mark(scope)}`).join(', ');
 }
 
 export function factRows(report: Report): FactRow[] {
@@ -20,9 +46,8 @@ export function factRows(report: Report): FactRow[] {
   rows.push({ label: 'Provider', value: report.provider ? PROVIDER_MODULES[report.provider].displayName : 'not detected' });
   rows.push({ label: 'Token', value: report.tokenLabel ?? '—' });
   rows.push({ label: 'URL', value: report.url.normalized ?? report.url.input ?? '—' });
-  rows.push({ label: 'Identity', value: report.identity ? report.identity.name : 'not checked' });
-  const p = report.project;
-  rows.push({ label: 'Project', value: p.requested ? (p.canonical && p.canonical !== p.requested ? `${p.requested} → exists as ${p.canonical}` : p.requested) : '—' });
+  rows.push({ label: 'Identity', value: identityText(report) });
+  rows.push({ label: 'Project', value: projectText(report) });
   const s = report.scopes;
   if (s.required.length > 0) {
     const parts = [`required: ${s.required.join(', ')}`];

@@ -1,13 +1,20 @@
-/** The report as Markdown: the GitHub job summary and the Azure Pipelines run summary share it. */
+/**
+ * The report as Markdown: the GitHub job summary and the Azure Pipelines run summary share it.
+ * One table per credential — check, result, detail, fix — failing rows first (findings are already
+ * sorted errors → warnings → notes), under one line with identity, project, scopes and expiry.
+ */
+import { rowsWorstFirst, type MultiReport } from '../preflight-many.js';
 import type { Finding, Outcome, Report } from '../report.js';
-import { factRows } from './facts.js';
+import { daysText, identityText, projectText, scopesText } from './facts.js';
+import { PROVIDER_MODULES } from '../providers/registry.js';
 
-const OUTCOME_BADGE: Record<Outcome, string> = {
+export const OUTCOME_BADGE: Record<Outcome, string> = {
   passed: '✅ passed',
   warned: '⚠️ passed with warnings',
   failed: '❌ failed',
   unverified: '❔ unverified (provider not reachable)',
 };
+const ROW_BADGE: Record<Outcome, string> = { passed: '✅ passed', warned: '⚠️ warned', failed: '❌ failed', unverified: '❔ unverified' };
 const SEVERITY_BADGE: Record<Finding['severity'], string> = { error: '❌ error', warning: '⚠️ warning', info: 'ℹ️ note' };
 
 /** Table cells: no pipes or line breaks may escape, and no HTML is interpreted. */
@@ -15,19 +22,67 @@ export function cell(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }
 
+/** Identity · project · scopes · days to expiry, on one line. */
+function glance(report: Report): string {
+  const parts = [`**Identity** ${cell(identityText(report))}`, `**Project** ${cell(projectText(report))}`];
+  if (report.scopes.required.length) parts.push(`**Scopes** ${cell(scopesText(report))}`);
+  parts.push(`**Expires** ${cell(daysText(report))}`);
+  return parts.join(' · ');
+}
+
+function context(report: Report): string {
+  const parts = [report.provider ? PROVIDER_MODULES[report.provider].displayName : 'provider not detected'];
+  if (report.tokenLabel) parts.push(report.tokenLabel);
+  const url = report.url.normalized ?? report.url.input;
+  if (url) parts.push(url);
+  if (report.expiresAt) parts.push(`expires ${report.expirySource === 'upper-bound' ? 'by ' : ''}${report.expiresAt.slice(0, 10)}`);
+  parts.push(`${Math.round(report.timings.totalMs)} ms`);
+  return `<sub>${cell(parts.join(' · '))}</sub>`;
+}
+
+function findingTable(findings: readonly Finding[]): string[] {
+  if (findings.length === 0) return [];
+  const lines = ['| Check | Result | Detail | Fix |', '| --- | --- | --- | --- |'];
+  for (const f of findings) lines.push(`| \`${f.code}\` | ${SEVERITY_BADGE[f.severity]} | ${cell(f.message)} | ${f.severity === 'info' ? '—' : cell(f.hint)} |`);
+  return lines;
+}
+
+function reportBody(report: Report): string[] {
+  return [glance(report), context(report), '', ...findingTable(report.findings), ''];
+}
+
 export function renderMarkdown(report: Report, title = 'credential-preflight'): string {
-  const lines: string[] = [];
-  lines.push(`### ${cell(title)}: ${OUTCOME_BADGE[report.outcome]}`, '');
-  lines.push('| Check | Result |', '| --- | --- |');
-  for (const row of factRows(report)) lines.push(`| ${row.label} | ${cell(row.value)} |`);
-  lines.push('');
-  if (report.findings.length > 0) {
-    lines.push('| Result | Code | Detail | Fix |', '| --- | --- | --- | --- |');
-    for (const f of report.findings) {
-      lines.push(`| ${SEVERITY_BADGE[f.severity]} | \`${f.code}\` | ${cell(f.message)} | ${cell(f.hint)} |`);
+  return [`### ${cell(title)}: ${OUTCOME_BADGE[report.outcome]}`, '', ...reportBody(report)].join('\n');
+}
+
+function firstProblem(report: Report): Finding | undefined {
+  return report.findings.find((f) => f.severity !== 'info');
+}
+
+/** Several credentials: one row each (failing first), then each credential's table. */
+export function renderMarkdownMany(multi: MultiReport, title = 'credential-preflight'): string {
+  const rows = rowsWorstFirst(multi);
+  const counts = (['failed', 'unverified', 'warned', 'passed'] as const)
+    .map((o) => [o, rows.filter((r) => r.report.outcome === o).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([o, n]) => `${n} ${o}`);
+  const lines = [`### ${cell(title)}: ${OUTCOME_BADGE[multi.outcome]}${rows.length ? ` — ${rows.length} credential${rows.length === 1 ? '' : 's'}: ${counts.join(', ')}` : ''}`, ''];
+  if (multi.findings.length) lines.push(...findingTable(multi.findings), '');
+  if (rows.length) {
+    lines.push('| Credential | Result | Identity | Project | Scopes | Expires | First problem |', '| --- | --- | --- | --- | --- | --- | --- |');
+    for (const { name, report } of rows) {
+      const first = firstProblem(report);
+      const more = report.findings.filter((f) => f.severity !== 'info').length - 1;
+      const problem = first ? `\`${first.code}\`${more > 0 ? ` (+${more} more)` : ''}` : '—';
+      lines.push(`| **${cell(name)}** | ${ROW_BADGE[report.outcome]} | ${cell(identityText(report))} | ${cell(projectText(report))} | ${cell(scopesText(report))} | ${cell(daysText(report))} | ${problem} |`);
     }
     lines.push('');
+    for (const { name, report } of rows) {
+      // Failing credentials open, the others folded: the summary stays short when all is well.
+      const open = report.outcome === 'failed' || report.outcome === 'unverified' ? ' open' : '';
+      lines.push(`<details${open}><summary>${ROW_BADGE[report.outcome]} — ${cell(name)}</summary>`, '', ...reportBody(report), '</details>', '');
+    }
   }
-  lines.push(`<sub>Checked in ${Math.round(report.timings.totalMs)} ms.</sub>`, '');
+  lines.push(`<sub>${rows.length} checked concurrently in ${Math.round(multi.timings.totalMs)} ms.</sub>`, '');
   return lines.join('\n');
 }

@@ -1,9 +1,26 @@
-/** The report as terminal text. Colour is the caller's choice (only on a TTY). */
+/**
+ * The report as terminal / CI-log text: aligned, plain ASCII labels, colour only when asked for
+ * (`shouldColor`: a TTY, unless NO_COLOR; FORCE_COLOR wins either way).
+ */
+import { rowsWorstFirst, type MultiReport } from '../preflight-many.js';
 import type { Finding, Outcome, Report } from '../report.js';
-import { factRows } from './facts.js';
+import type { Env } from '../request.js';
+import { daysText, factRows } from './facts.js';
 
 export interface TextOptions {
   color: boolean;
+}
+
+/**
+ * The colour convention: FORCE_COLOR (any value but 0/false) turns colour on, FORCE_COLOR=0 off;
+ * otherwise NO_COLOR (any non-empty value) or TERM=dumb turns it off; otherwise only on a TTY.
+ */
+export function shouldColor(isTTY: boolean, env: Env): boolean {
+  const force = env.FORCE_COLOR;
+  if (force !== undefined) return !['0', 'false'].includes(force.trim().toLowerCase());
+  if (env.NO_COLOR) return false;
+  if (env.TERM === 'dumb') return false;
+  return isTTY;
 }
 
 const ANSI = { red: '\x1b[31m', yellow: '\x1b[33m', green: '\x1b[32m', cyan: '\x1b[36m', dim: '\x1b[2m', bold: '\x1b[1m', reset: '\x1b[0m' };
@@ -15,18 +32,67 @@ const OUTCOME: Record<Outcome, [string, Tint]> = {
   failed: ['FAILED', 'red'],
   unverified: ['UNVERIFIED (provider not reachable)', 'yellow'],
 };
+const ROW: Record<Outcome, [string, Tint]> = { passed: ['passed', 'green'], warned: ['warned', 'yellow'], failed: ['FAILED', 'red'], unverified: ['UNVERIFIED', 'yellow'] };
 const SEVERITY: Record<Finding['severity'], [string, Tint]> = { error: ['error  ', 'red'], warning: ['warning', 'yellow'], info: ['note   ', 'cyan'] };
 
-export function renderText(report: Report, options: TextOptions, title = 'credential-preflight'): string {
-  const paint = (tint: Tint, s: string): string => (options.color ? `${ANSI[tint]}${s}${ANSI.reset}` : s);
-  const [word, tint] = OUTCOME[report.outcome];
-  const out: string[] = [`${title}: ${paint(tint, paint('bold', word))}`];
-  for (const row of factRows(report)) out.push(`  ${row.label.padEnd(9)} ${row.value}`);
-  if (report.findings.length) out.push('');
-  for (const f of report.findings) {
+type Paint = (tint: Tint, s: string) => string;
+const painter = (options: TextOptions): Paint => (tint, s) => (options.color ? `${ANSI[tint]}${s}${ANSI.reset}` : s);
+
+function findingLines(findings: readonly Finding[], paint: Paint, indent: string): string[] {
+  const out: string[] = [];
+  for (const f of findings) {
     const [label, t] = SEVERITY[f.severity];
-    out.push(`  ${paint(t, label)} ${f.code}: ${f.message}`);
-    out.push(`          ${paint('dim', `fix: ${f.hint}`)}`);
+    out.push(`${indent}${paint(t, label)} ${f.code}: ${f.message}`);
+    if (f.severity !== 'info') out.push(`${indent}${' '.repeat(8)}${paint('dim', `fix: ${f.hint}`)}`);
+  }
+  return out;
+}
+
+function body(report: Report, paint: Paint, indent: string): string[] {
+  const out = factRows(report).map((row) => `${indent}${row.label.padEnd(9)} ${row.value}`);
+  if (report.findings.length) out.push('');
+  out.push(...findingLines(report.findings, paint, indent));
+  return out;
+}
+
+export function renderText(report: Report, options: TextOptions, title = 'credential-preflight'): string {
+  const paint = painter(options);
+  const [word, tint] = OUTCOME[report.outcome];
+  return [`${title}: ${paint(tint, paint('bold', word))}`, ...body(report, paint, '  ')].join('\n') + '\n';
+}
+
+/** Several credentials: an aligned overview (failing first), then each credential in full. */
+export function renderTextMany(multi: MultiReport, options: TextOptions, title = 'credential-preflight'): string {
+  const paint = painter(options);
+  const [word, tint] = OUTCOME[multi.outcome];
+  const rows = rowsWorstFirst(multi);
+  const out = [`${title}: ${paint(tint, paint('bold', word))}${rows.length ? ` (${rows.length} credential${rows.length === 1 ? '' : 's'})` : ''}`];
+  if (multi.findings.length) out.push(...findingLines(multi.findings, paint, '  '));
+  const nameWidth = Math.min(32, Math.max(...rows.map((r) => r.name.length), 4));
+  const resultWidth = Math.max(...rows.map((r) => ROW[r.report.outcome][0].length), 6);
+  for (const { name, report } of rows) {
+    const [label, t] = ROW[report.outcome];
+    const first = report.findings.find((f) => f.severity !== 'info');
+    const what = first ? `${first.code}: ${first.message}` : report.identity ? `as ${report.identity.name}` : '';
+    out.push(`  ${paint(t, label.padEnd(resultWidth))}  ${name.padEnd(nameWidth)}  ${daysText(report).padEnd(12)}  ${what}`.trimEnd());
+  }
+  for (const { name, report } of rows) {
+    const [label, t] = ROW[report.outcome];
+    out.push('', `── ${name}: ${paint(t, label)}`, ...body(report, paint, '  '));
   }
   return out.join('\n') + '\n';
+}
+
+/** The one-line reason a multi-credential step failed: each failing credential with its first error. */
+export function failureLine(multi: MultiReport): string {
+  const reasons = [
+    ...multi.findings.filter((f) => f.severity === 'error').map((f) => `${f.code}: ${f.message}`),
+    ...multi.credentials
+      .filter((c) => c.report.outcome === 'failed' || c.report.outcome === 'unverified')
+      .map((c) => {
+        const first = c.report.findings.find((f) => f.severity !== 'info');
+        return `${c.name}: ${first ? first.code : c.report.outcome}`;
+      }),
+  ];
+  return `credential-preflight ${multi.outcome}: ${reasons.join('; ') || 'see the findings above'}`;
 }
