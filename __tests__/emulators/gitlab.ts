@@ -18,9 +18,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import type { Agent } from 'undici';
-import { emulatorDispatcher, type EmulatorDispatcherOptions } from './dispatcher.js';
-import { EmulatorHarness, type AppContext, type AppResponse, type FaultHandle, type FaultMatch, type FaultSpec, type HarnessStats, type RequestLogEntry } from './harness.js';
+import { EmulatorHarness, HarnessEmulator, type AppContext, type AppResponse, type EmulatorHandle } from './harness.js';
 import type { CertificateKind } from './tls.js';
 
 export interface GitLabUser {
@@ -40,6 +38,8 @@ export interface GitLabTokenSpec {
   expiresAt?: string | null;
   /** expired / revoked → 401 invalid_token with GitLab's texts [D]; 'inactive' → 200 with active:false [U]. */
   state?: 'active' | 'expired' | 'revoked' | 'inactive';
+  /** The token's user cannot use the API: every request answers 403 with GitLab's reason [D: UserAccessDeniedReason; exact texts U]. */
+  userState?: 'blocked' | 'deactivated';
   /** Impersonation token on an instance with impersonation disabled → 401 [D]. */
   impersonationDisabled?: boolean;
   /** Project paths the user can see (case-insensitive); default all. Also the `membership=true` list. */
@@ -76,20 +76,11 @@ export interface GitLabEmulatorOptions {
   certificate?: CertificateKind;
 }
 
-export interface GitLabEmulator {
+export interface GitLabEmulator extends EmulatorHandle {
   readonly options: GitLabEmulatorOptions;
-  readonly port: number;
-  readonly origin: string;
   /** The instance URL a user would configure: `https://127.0.0.1:{port}{relativeRoot}`. */
   readonly url: string;
-  readonly requests: RequestLogEntry[];
-  readonly stats: HarnessStats;
   readonly harness: EmulatorHarness;
-  fault(spec: FaultSpec, match?: FaultMatch): FaultHandle;
-  clearFaults(): void;
-  clearLog(): void;
-  dispatcher(options?: EmulatorDispatcherOptions): Agent;
-  close(): Promise<void>;
 }
 
 export const EXPIRED_TEXT = 'Token is expired. You can either do re-authorization or token refresh.';
@@ -114,10 +105,11 @@ function isoDaysAhead(days: number): string {
   return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 }
 
-class Emulator implements GitLabEmulator {
+class Emulator extends HarnessEmulator implements GitLabEmulator {
   readonly harness: EmulatorHarness;
 
   constructor(readonly options: GitLabEmulatorOptions) {
+    super();
     this.harness = new EmulatorHarness(
       {
         handle: (req, ctx) => this.#handle(req, ctx),
@@ -156,35 +148,8 @@ class Emulator implements GitLabEmulator {
     );
   }
 
-  get port(): number {
-    return this.harness.port;
-  }
-  get origin(): string {
-    return this.harness.origin;
-  }
   get url(): string {
     return `${this.origin}${this.options.relativeRoot ?? ''}`;
-  }
-  get requests(): RequestLogEntry[] {
-    return this.harness.requests;
-  }
-  get stats(): HarnessStats {
-    return this.harness.stats;
-  }
-  fault(spec: FaultSpec, match?: FaultMatch): FaultHandle {
-    return this.harness.fault(spec, match);
-  }
-  clearFaults(): void {
-    this.harness.clearFaults();
-  }
-  clearLog(): void {
-    this.harness.clearLog();
-  }
-  dispatcher(options?: EmulatorDispatcherOptions): Agent {
-    return emulatorDispatcher(this, options);
-  }
-  close(): Promise<void> {
-    return this.harness.close();
   }
 
   #web(ctx: AppContext): string {
@@ -286,6 +251,8 @@ class Emulator implements GitLabEmulator {
     if (token.state === 'revoked') return oauthError(401, 'invalid_token', REVOKED_TEXT);
     if (token.kind === 'impersonation' && token.impersonationDisabled) return oauthError(401, 'invalid_token', IMPERSONATION_TEXT);
     if (token.kind === 'oauth' && cred.via !== 'bearer') return oauthError(401, 'invalid_token', BAD_TOKEN_TEXT);
+    if (token.userState === 'blocked') return json(403, { message: '403 Forbidden - Your account has been blocked.' });
+    if (token.userState === 'deactivated') return json(403, { message: '403 Forbidden - Your account has been deactivated. You must reactivate your account by signing in.' });
     if (isJobRoute) return unauthorized();
 
     const scopes = new Set(token.scopes ?? []);

@@ -33,6 +33,7 @@ const T = {
   unknown: gitlabPat('FAKE-GL-TEST-UNKN'),
   bot: gitlabPat('FAKE-GL-TEST-BOTT'),
   hidden: gitlabPat('FAKE-GL-TEST-HIDE'),
+  blocked: gitlabPat('FAKE-GL-TEST-BLCK'),
   job: mintGitLabJobJwt({ iss: 'https://gitlab.example.invalid', aud: 'gitlab-authz-token', sub: 'gid://gitlab/Ci::Build/901', version: '0.1.0', exp: Math.floor(NOW.getTime() / 1000) + 3600 }),
   finishedJob: mintGitLabJobJwt({ iss: 'https://gitlab.example.invalid', aud: 'gitlab-authz-token', sub: 'gid://gitlab/Ci::Build/902', version: '0.1.0', exp: Math.floor(NOW.getTime() / 1000) + 3600 }),
 };
@@ -49,6 +50,7 @@ const tokens: Record<string, GitLabTokenSpec> = {
   [T.inactive]: { user, scopes: ['api'], state: 'inactive', expiresAt: day(-2) },
   [T.impersonation]: { user, kind: 'impersonation', scopes: ['api'], impersonationDisabled: true },
   [T.bot]: { user: { id: 99, username: 'project_12_bot_0123456789abcdef', name: 'ci bot' }, kind: 'project', scopes: ['read_api', 'read_repository'] },
+  [T.blocked]: { user, scopes: ['api'], userState: 'blocked' },
   [T.hidden]: { user, scopes: ['api'], projects: ['Fabrikam/Platform/Fiber', 'Fabrikam/Platform/Fibre-Tools'] },
   [T.job]: { user, kind: 'job', job: { id: 901, project: 'Fabrikam/Platform/Fiber' } },
   [T.finishedJob]: { user, kind: 'job', job: { id: 902, project: 'Fabrikam/Platform/Fiber', finished: true } },
@@ -169,6 +171,19 @@ describe('GitLab personal, project and group access tokens', () => {
     expect(text(unknown, 'token.rejected')).toMatch(/Bad Access Token.*\(1\) the token was mistyped.*\(2\) it was created on another GitLab instance/);
   });
 
+  it('rejects a genuine token whose user is blocked, quoting GitLab\'s reason', async () => {
+    const r = await check({ token: T.blocked });
+    expect([r.outcome, codes(r)]).toEqual(['failed', ['token.rejected:error']]);
+    expect(text(r, 'token.rejected')).toContain('Your account has been blocked.');
+  });
+
+  it('takes the full path out of a pasted project URL or clone URL', async () => {
+    const fromUrl = await check({ token: T.good, project: `${emu.url}/Fabrikam/Platform/Fiber/-/tree/main` });
+    expect([fromUrl.outcome, fromUrl.project.canonical]).toEqual(['passed', 'Fabrikam/Platform/Fiber']);
+    expect(text(fromUrl, 'project.info')).toContain('"Fabrikam/Platform/Fiber"');
+    expect((await check({ token: T.good, project: 'Fabrikam/Platform/Fiber.git' })).outcome).toBe('passed');
+  });
+
   it('reads expiry and state from personal_access_tokens/self', async () => {
     const soon = await check({ token: T.expiring, minDaysRemaining: '7' });
     expect([soon.outcome, codes(soon), soon.expirySource, soon.daysRemaining]).toEqual(['warned', ['token.expiring:warning'], 'provider', 2]);
@@ -184,6 +199,7 @@ describe('GitLab personal, project and group access tokens', () => {
     const ro = await check({ token: T.readOnly, project: 'Fabrikam/Platform/Fiber', requiredScopes: 'read_api, read_repository, read_user, write_repository, api' });
     expect(ro.scopes).toEqual({ required: ['read_api', 'read_repository', 'read_user', 'write_repository', 'api'], verified: ['read_api', 'read_repository', 'read_user'], missing: ['write_repository', 'api'], unverifiable: [] });
     expect(codes(ro)).toEqual(['scope.missing:error', 'scope.missing:error']);
+    expect(text(ro, 'scope.verified')).toContain('read_repository (through read_api)');
     expect(text(ro, 'scope.missing')).toContain('GitLab cannot add scopes to an existing token: create a new one with write_repository');
     const maybe = await check({ token: T.good, requiredScopes: 'create_runner, Read API' });
     expect([maybe.outcome, maybe.scopes.unverifiable, maybe.scopes.verified]).toEqual(['warned', ['create_runner'], ['read_api']]);

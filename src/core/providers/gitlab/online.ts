@@ -178,6 +178,20 @@ function readAuth(t: Target, token: TokenAnalysis, self: HttpOutcome, user: Http
         ],
       };
     }
+    if (u.status === 403 && !insufficientScope(u) && glError(u).message) {
+      // The token is genuine but its user may not use the API (blocked, deactivated, terms not accepted).
+      return {
+        ok: false,
+        findings: [
+          finding(
+            'token.rejected',
+            'error',
+            `GitLab accepted the token but refuses its user: "${glError(u).message}".`,
+            'Have an administrator unblock or reactivate the user (or, for a deactivated account, sign in once), or use a token of another user.',
+          ),
+        ],
+      };
+    }
     if (!insufficientScope(u)) return { ok: false, findings: [unexpectedResponse(u, GL, 'identity')] };
   }
 
@@ -239,6 +253,21 @@ interface ProjectOutcome {
 }
 
 const numeric = (p: string): boolean => /^\d+$/.test(p);
+
+/** The full path from what users paste: a project URL, `.git`, surrounding slashes. */
+function projectPath(input: string, t: Target): string {
+  let p = input.trim();
+  if (/^https?:\/\//i.test(p)) {
+    try {
+      const root = new URL(t.web).pathname.replace(/\/+$/, '');
+      const path = decodeURIComponent(new URL(p).pathname);
+      p = (path.toLowerCase().startsWith(root.toLowerCase()) ? path.slice(root.length) : path).split('/-/')[0]!;
+    } catch {
+      /* not a URL after all: keep it */
+    }
+  }
+  return p.replace(/^\/+|\/+$/g, '').replace(/\.git$/i, '');
+}
 
 function projectFacts(p: GlProject, requested: string, byId: boolean): Finding[] {
   const path = p.path_with_namespace ?? requested;
@@ -373,7 +402,7 @@ async function checkJob(http: HttpClient, t: Target, input: OnlineInput, scopes:
   findings.push(finding('token.identity', 'info', `CI job token of job ${job.id ?? '?'}${jobProject ? ` in ${jobProject}` : ''}, running as @${job.user?.username ?? 'unknown'}.`, 'None needed.'));
 
   let canonical: string | undefined;
-  const requested = input.project;
+  const requested = input.project === undefined ? undefined : projectPath(input.project, t) || undefined;
   if (requested) {
     const sameId = numeric(requested) && job.pipeline?.project_id === Number(requested);
     if (sameId || (jobProject && requested.toLowerCase() === jobProject.toLowerCase())) {
@@ -421,7 +450,10 @@ async function check(http: HttpClient, input: OnlineInput): Promise<OnlineResult
   if (!auth.ok) return { findings, identity: auth.identity, scopes: scopeResult };
 
   // Round trip 2: the project, and — when GitLab cannot list the scopes — a read_api probe.
-  const project = input.project;
+  const project = input.project === undefined ? undefined : projectPath(input.project, t) || undefined;
+  if (project !== undefined && project !== input.project) {
+    findings.push(finding('project.info', 'info', `Checking the project path "${project}" (from "${input.project}").`, 'Pass the full path (group/subgroup/project) as `project`.'));
+  }
   const needsApiProbe = !auth.scopes && !project && scopes.some((s) => s.id === 'read_api' || s.id === 'api');
   const [projectResponse, apiProbe] = await Promise.all([
     project ? http.get(`${t.api}/projects/${numeric(project) ? project : encodeURIComponent(project)}`) : Promise.resolve(undefined),
@@ -442,11 +474,15 @@ async function check(http: HttpClient, input: OnlineInput): Promise<OnlineResult
     else if (unexpected(apiProbe)) findings.push(unexpectedResponse(apiProbe, GL, 'scope probe'));
   } else if (apiProbe) findings.push(networkFinding(apiProbe, GL));
 
+  const through: string[] = [];
   for (const s of scopes) {
     if (auth.scopes) {
       const c = coverage(s, auth.scopes);
-      if (c === 'yes') scopeResult.verified.push(s.id);
-      else if (c === 'maybe') {
+      if (c === 'yes') {
+        scopeResult.verified.push(s.id);
+        if (!auth.scopes.includes(s.id)) through.push(`${s.id} (through ${s.coveredBy.find((x) => auth.scopes!.includes(x))})`);
+        else through.push(s.id);
+      } else if (c === 'maybe') {
         scopeResult.unverifiable.push(s.id);
         findings.push(finding('scope.unverifiable', 'warning', `The token carries ${s.maybeCoveredBy!.filter((x) => auth.scopes!.includes(x)).join(', ')} but not ${s.id}; GitLab does not document whether that covers ${s.grants}.`, `If later steps fail with 403 insufficient_scope, create a token that also has ${s.id}.`));
       } else {
@@ -457,7 +493,10 @@ async function check(http: HttpClient, input: OnlineInput): Promise<OnlineResult
     }
     // No list: prove what read-only requests can prove.
     const proven = s.id === 'read_user' ? auth.readsUser : s.id === 'read_api' ? readsApi : undefined;
-    if (proven === true) scopeResult.verified.push(s.id);
+    if (proven === true) {
+      scopeResult.verified.push(s.id);
+      through.push(s.id);
+    }
     else if (proven === false || (s.id === 'api' && readsApi === false)) {
       scopeResult.missing.push(s.id);
       findings.push(missingFinding(t, s, undefined, s.id === 'read_user' ? ': GET /user was denied' : ': the read-only API request was denied (403 insufficient_scope)'));
@@ -468,7 +507,7 @@ async function check(http: HttpClient, input: OnlineInput): Promise<OnlineResult
     }
   }
   if (scopeResult.verified.length) {
-    findings.push(finding('scope.verified', 'info', `${auth.scopes ? 'Listed by GitLab for the token' : 'Verified with read-only requests'}: ${scopeResult.verified.join(', ')}.`, 'None needed.'));
+    findings.push(finding('scope.verified', 'info', `${auth.scopes ? 'Listed by GitLab for the token' : 'Verified with read-only requests'}: ${through.join(', ')}.`, 'None needed.'));
   }
   return { findings, identity: auth.identity, projectCanonical: p?.canonical, scopes: scopeResult, ...(auth.expiresAt ? { expiresAt: auth.expiresAt } : {}) };
 }
