@@ -9,6 +9,7 @@ import type { OnlineChecks, TokenAnalysis, UrlAnalysis } from './providers/types
 import type { CheckRequest, Env } from './request.js';
 import { HttpClient, type HttpClientOptions, type HttpLogEntry } from './http/client.js';
 import { createTransport, type TransportOptions } from './http/transport.js';
+import { secretForms, secretScrubber } from './secrets.js';
 import type { Dispatcher } from 'undici';
 
 export interface PreflightDeps {
@@ -196,12 +197,15 @@ interface OnlineArgs {
 async function runOnline(report: Report, online: OnlineChecks, args: OnlineArgs, deps: PreflightDeps): Promise<Finding[]> {
   const { request, analysis, url, token, now } = args;
   const dispatcher = deps.dispatcher ?? createTransport({ env: deps.env ?? {}, ...deps.transport });
+  // Servers may echo the credential (error texts, names, redirects): nothing they said leaves unscrubbed.
+  const scrub = secretScrubber(secretForms(request.token, request.username));
+  const log = deps.log;
   const http = new HttpClient({
     dispatcher,
     credential: online.credential(token, analysis, request.username),
     credentialOrigins: online.credentialOrigins(url),
     monotonic: deps.monotonic,
-    log: deps.log,
+    log: log && ((e) => log({ ...e, path: scrub(e.path), ...(e.note !== undefined ? { note: scrub(e.note) } : {}) })),
     ...deps.http,
   });
   try {
@@ -213,15 +217,18 @@ async function runOnline(report: Report, online: OnlineChecks, args: OnlineArgs,
       username: request.username,
       now,
     });
-    if (result.identity) report.identity = result.identity;
-    if (result.projectCanonical) report.project.canonical = result.projectCanonical;
-    if (result.scopes) report.scopes = result.scopes;
+    if (result.identity) report.identity = { ...result.identity, name: scrub(result.identity.name), ...(result.identity.id !== undefined ? { id: scrub(result.identity.id) } : {}) };
+    if (result.projectCanonical) report.project.canonical = scrub(result.projectCanonical);
+    if (result.scopes) {
+      const s = result.scopes;
+      report.scopes = { ...s, required: s.required.map(scrub), verified: s.verified.map(scrub), missing: s.missing.map(scrub), unverifiable: s.unverifiable.map(scrub) };
+    }
     const extra: Finding[] = [];
     if (result.expiresAt && !analysis.expiresAt) {
       extra.push(...expiryFindings(report, { ...analysis, expiresAt: result.expiresAt }, request, now));
       report.expirySource = 'provider';
     }
-    return [...result.findings, ...extra];
+    return [...result.findings, ...extra].map((f) => ({ ...f, message: scrub(f.message), hint: scrub(f.hint) }));
   } finally {
     // An injected dispatcher belongs to the caller; one we built is ours to close.
     if (!deps.dispatcher) await dispatcher.close();
@@ -264,7 +271,8 @@ export async function runPreflight(request: CheckRequest, deps: PreflightDeps = 
       if (module.crossCheck) findings.push(...module.crossCheck(analysis, { username: request.username }));
     }
   } else if (request.url) {
-    report.url = { input: request.url.trim(), normalized: null };
+    // No provider to parse it: still never show a user name or password pasted into it.
+    report.url = { input: request.url.trim().replace(/^([a-z][a-z0-9+.-]*:\/\/)?.*@/is, '$1'), normalized: null };
   }
 
   const blocking = findings.some((f) => f.severity === 'error');

@@ -38,3 +38,32 @@ export function redact(text: string, forms: readonly string[]): string {
   for (const form of [...forms].sort((a, b) => b.length - a.length)) out = out.split(form).join('***');
   return out;
 }
+
+/** Shortest stretch of a secret that counts as leaking it (the tests' leak check uses the same). */
+export const LEAK_WINDOW = 8;
+
+/**
+ * A scrubber for text that came from a server: every stretch sharing LEAK_WINDOW or more consecutive
+ * characters with a secret form becomes `***`. A hostile or misconfigured server can echo the
+ * credential (Authorization in an error message, a redirect, a display name); `redact` only catches
+ * whole forms, this catches fragments too.
+ */
+export function secretScrubber(forms: readonly string[]): (text: string) => string {
+  const grams = new Set<string>();
+  const short: string[] = [];
+  for (const f of forms) {
+    if (f.length < LEAK_WINDOW) short.push(f);
+    for (let i = 0; i + LEAK_WINDOW <= f.length; i++) grams.add(f.slice(i, i + LEAK_WINDOW));
+  }
+  return (text) => {
+    let hiddenUntil = -1;
+    let out = '';
+    for (let i = 0; i < text.length; i++) {
+      if (i + LEAK_WINDOW <= text.length && grams.has(text.slice(i, i + LEAK_WINDOW))) {
+        if (hiddenUntil < i) out += '***';
+        hiddenUntil = i + LEAK_WINDOW - 1;
+      } else if (i > hiddenUntil) out += text[i];
+    }
+    return short.length ? redact(out, short) : out;
+  };
+}

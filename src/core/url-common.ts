@@ -31,6 +31,8 @@ export function parseUserUrl(input: string, example: string): ParsedUrl | { find
   });
   if (trimmed === '') return invalid('is empty', '');
   if (hasControl(trimmed) || /\s/.test(trimmed)) return invalid('contains spaces or control characters');
+  // `https:/host` or `https:\\host` would otherwise get a second scheme, and its user:password@ land in the path.
+  if (/^[a-z][a-z0-9+.-]*:(\/(?!\/)|\\)/i.test(trimmed)) return invalid('has a malformed scheme (expected https://)');
   const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed) ? trimmed : `https://${trimmed}`;
   let url: URL;
   try {
