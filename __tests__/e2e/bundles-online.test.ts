@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { startAzureDevOpsEmulator, type AdoEmulator } from '../emulators/azure-devops.js';
 import { caFile } from '../emulators/tls.js';
-import { baseEnv, runBundle } from '../support/run-bundle.js';
+import { baseEnv, runBundle, withoutMaskCommands as hidden } from '../support/run-bundle.js';
 import { adoPat, leaks } from '../support/tokens.js';
 
 const NOW = new Date();
@@ -32,7 +32,6 @@ beforeAll(async () => {
 afterAll(async () => emu.close());
 
 const env = (extra: Record<string, string>) => baseEnv({ NODE_EXTRA_CA_CERTS: caFile, ...extra });
-const hidden = (s: string) => s.split('\n').filter((l) => !l.startsWith('::add-mask::') && !l.startsWith('##vso[task.setsecret]')).join('\n');
 
 describe('CLI bundle online', () => {
   it('0 passed, 1 wrong casing / missing scope / expired, 3 unreachable — and no token in the output', async () => {

@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { startAzureDevOpsEmulator, type AdoEmulator, type AdoProjectSpec } from '../emulators/azure-devops.js';
 import { caFile } from '../emulators/tls.js';
-import { baseEnv, runBundle } from '../support/run-bundle.js';
+import { baseEnv, runBundle, withoutMaskCommands } from '../support/run-bundle.js';
 import { adoPat, leaks } from '../support/tokens.js';
 
 const NOW = new Date();
@@ -100,11 +100,7 @@ describe.each(scenarios)('$name', (s) => {
       expect(act.stdout).toContain(`::${level} title=credential-preflight ${s.code}::`);
       expect(tsk.stdout).toContain(`##vso[task.logissue type=${level};code=${s.code};]`);
     }
-    const visible = [cli.stdout, cli.stderr, act.stdout, act.stderr, tsk.stdout, tsk.stderr, fs.readFileSync(outputFile, 'utf8')]
-      .join('\n')
-      .split('\n')
-      .filter((l) => !l.startsWith('::add-mask::') && !l.startsWith('##vso[task.setsecret]'))
-      .join('\n');
+    const visible = withoutMaskCommands([cli.stdout, cli.stderr, act.stdout, act.stderr, tsk.stdout, tsk.stderr, fs.readFileSync(outputFile, 'utf8')].join('\n'));
     expect(leaks(visible, s.token)).toEqual([]);
   });
 });

@@ -29,3 +29,14 @@ export function runBundle(entry: 'action' | 'task' | 'cli', args: string[], env:
     child.stdin.end(stdin);
   });
 }
+
+/**
+ * Output without the lines that register the token as a secret (`::add-mask::…`,
+ * `##vso[task.setsecret]…`): those must carry it; everything else is checked for leaks.
+ */
+export function withoutMaskCommands(output: string): string {
+  return output
+    .split('\n')
+    .filter((l) => !l.startsWith('::add-mask::') && !l.startsWith('##vso[task.setsecret]'))
+    .join('\n');
+}

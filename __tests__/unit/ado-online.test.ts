@@ -4,13 +4,14 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { Agent } from 'undici';
-import { runPreflight, type PreflightDeps } from '../../src/core/preflight.js';
+import type { PreflightDeps } from '../../src/core/preflight.js';
 import type { Report } from '../../src/core/report.js';
-import { resolveRequest, type RawInputs } from '../../src/core/request.js';
+import type { RawInputs } from '../../src/core/request.js';
 import { main } from '../../src/cli/main.js';
 import { ANONYMOUS_ID } from '../../src/core/providers/azure-devops/online.js';
 import { ANONYMOUS_USER_ID, startAzureDevOpsEmulator, type AdoEmulator, type AdoEmulatorOptions } from '../emulators/azure-devops.js';
 import { caPem } from '../emulators/tls.js';
+import { onlineDeps, preflight, verdictCodes as codes } from '../support/online.js';
 import { adoPat, leaks } from '../support/tokens.js';
 import { fakeEntraClaims, mintEntraJwt } from '../../src/core/providers/azure-devops/synthetic.js';
 
@@ -55,19 +56,9 @@ afterAll(async () => {
   await services.close();
 });
 
-const deps = (d: Agent = dispatcher, extra: Partial<PreflightDeps> = {}): PreflightDeps => ({
-  now: () => NOW,
-  monotonic: () => performance.now(),
-  dispatcher: d,
-  http: { minBackoffMs: 1, maxBackoffMs: 20, requestTimeoutMs: 2000, deadlineMs: 10_000 },
-  ...extra,
-});
-
-async function check(inputs: RawInputs, d?: Agent, extra?: Partial<PreflightDeps>): Promise<Report> {
-  const { request, findings } = resolveRequest({ provider: 'azure-devops', url: 'https://dev.azure.com/fabrikam', ...inputs }, {});
-  return runPreflight(request, deps(d, extra), findings);
-}
-const codes = (r: Report) => r.findings.filter((f) => f.severity !== 'info').map((f) => `${f.code}:${f.severity}`);
+const deps = (d: Agent = dispatcher, extra: Partial<PreflightDeps> = {}): PreflightDeps => onlineDeps(NOW, d, extra);
+const check = (inputs: RawInputs, d?: Agent, extra?: Partial<PreflightDeps>): Promise<Report> =>
+  preflight({ provider: 'azure-devops', url: 'https://dev.azure.com/fabrikam', ...inputs }, deps(d, extra));
 
 describe('Azure DevOps Services online', () => {
   it('passes a good PAT: identity, exact project, read scopes proven, write scopes unverifiable', async () => {
@@ -191,8 +182,7 @@ describe('Azure DevOps Services online', () => {
   it('reports an untrusted certificate as network.tls', async () => {
     const plain = new Agent();
     try {
-      const { request, findings } = resolveRequest({ provider: 'azure-devops', url: services.collectionUrl('fabrikam'), token: GOOD }, {});
-      const r = await runPreflight(request, deps(plain), findings);
+      const r = await check({ url: services.collectionUrl('fabrikam'), token: GOOD }, plain);
       expect([r.outcome, codes(r)]).toEqual(['unverified', ['network.tls:error']]);
     } finally {
       await plain.destroy();
@@ -205,8 +195,7 @@ describe('Azure DevOps Server online', () => {
     const server = await startAzureDevOpsEmulator({ mode: 'server', organizations: [{ name: 'DefaultCollection', projects }], tokens: { [GOOD]: { ...tokens[GOOD]!, organizations: ['defaultcollection'] } }, apiVersionCeiling: '7.0' });
     const agent = new Agent({ connect: { ca: caPem } });
     try {
-      const { request, findings } = resolveRequest({ provider: 'azure-devops', url: server.collectionUrl('DefaultCollection'), token: GOOD, project: 'Fabrikam-Fiber', requiredScopes: 'vso.code, vso.profile' }, {});
-      const r = await runPreflight(request, deps(agent), findings);
+      const r = await check({ url: server.collectionUrl('DefaultCollection'), token: GOOD, project: 'Fabrikam-Fiber', requiredScopes: 'vso.code, vso.profile' }, agent);
       expect(r.findings.map((f) => f.code)).toContain('url.server-version');
       expect(r.scopes.verified).toEqual(['vso.code']);
       expect(r.scopes.unverifiable).toEqual(['vso.profile']); // its probe host exists only on Services

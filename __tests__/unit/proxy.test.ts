@@ -1,10 +1,10 @@
 /** Online checks through a real local forward proxy: env proxies (CLI/action) and the agent's proxy (task). */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { runPreflight, type PreflightDeps } from '../../src/core/preflight.js';
-import { resolveRequest } from '../../src/core/request.js';
+import type { PreflightDeps } from '../../src/core/preflight.js';
 import { startAzureDevOpsEmulator, type AdoEmulator } from '../emulators/azure-devops.js';
 import { startForwardProxy } from '../emulators/proxy.js';
 import { caPem } from '../emulators/tls.js';
+import { onlineDeps, preflight, TEST_HTTP } from '../support/online.js';
 import { adoPat } from '../support/tokens.js';
 
 const NOW = new Date();
@@ -24,10 +24,9 @@ afterAll(async () => emu.close());
 const route = () => ({ host: '127.0.0.1', port: emu.port });
 
 // Tests that bypass the proxy use the emulator's loopback address: nothing here may reach a real host.
-async function check(deps: Partial<PreflightDeps>, url = 'https://dev.azure.com/fabrikam') {
-  const { request, findings } = resolveRequest({ provider: 'azure-devops', url, project: 'Fabrikam-Fiber', token: GOOD }, {});
-  return runPreflight(request, { now: () => NOW, monotonic: () => performance.now(), http: { minBackoffMs: 1, maxRetries: 0 }, ...deps }, findings);
-}
+// No injected dispatcher: the product builds its own transport from env / the agent proxy. No retries.
+const check = (deps: Partial<PreflightDeps>, url = 'https://dev.azure.com/fabrikam') =>
+  preflight({ provider: 'azure-devops', url, project: 'Fabrikam-Fiber', token: GOOD }, onlineDeps(NOW, undefined, { http: { ...TEST_HTTP, maxRetries: 0 }, ...deps }));
 
 describe('proxies', () => {
   it('goes through HTTPS_PROXY from the environment', async () => {
