@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
 import ajvFormats from 'ajv-formats';
 import YAML from 'yaml';
+import { findAdoScope } from '../../src/core/providers/azure-devops/scopes.js';
 import { ROOT } from '../support/run-bundle.js';
 
 const task = JSON.parse(fs.readFileSync(path.join(ROOT, 'task.json'), 'utf8'));
@@ -108,5 +109,80 @@ describe('twins agree on defaults, and one version everywhere', () => {
     const contribution = extension.contributions.find((c: { type: string }) => c.type === 'ms.vss-distributed-task.task');
     expect(extension.files).toEqual([{ path: contribution.properties.name }]);
     expect(contribution.properties.name).toBe(`${task.name}V${task.version.Major}`);
+  });
+});
+
+// ───────────── examples/ and the README's YAML: only declared inputs, scopes that resolve ─────────────
+
+interface StepUse {
+  where: string;
+  kind: 'action' | 'task';
+  major?: number;
+  inputs: Record<string, unknown>;
+}
+/** Every use of this action / task anywhere in a parsed YAML document. */
+function stepUses(doc: unknown, where: string, found: StepUse[] = []): StepUse[] {
+  if (Array.isArray(doc)) for (const item of doc) stepUses(item, where, found);
+  else if (doc && typeof doc === 'object') {
+    const step = doc as Record<string, unknown>;
+    if (typeof step.uses === 'string' && step.uses.startsWith('credential-preflight/credential-preflight@')) found.push({ where, kind: 'action', inputs: (step.with as Record<string, unknown>) ?? {} });
+    const task = typeof step.task === 'string' ? /^CredentialPreflight@(\d+)$/.exec(step.task) : null;
+    if (task) found.push({ where, kind: 'task', major: Number(task[1]), inputs: (step.inputs as Record<string, unknown>) ?? {} });
+    for (const value of Object.values(step)) stepUses(value, where, found);
+  }
+  return found;
+}
+function exampleDocuments(): { where: string; text: string }[] {
+  const docs: { where: string; text: string }[] = [];
+  const walk = (dir: string): void => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (/\.ya?ml$/.test(entry.name)) docs.push({ where: path.relative(ROOT, full), text: fs.readFileSync(full, 'utf8') });
+    }
+  };
+  walk(path.join(ROOT, 'examples'));
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  for (const [i, m] of [...readme.matchAll(/^```ya?ml\n([\s\S]*?)^```$/gm)].entries()) docs.push({ where: `README.md yaml block ${i + 1}`, text: m[1]! });
+  return docs;
+}
+
+describe('examples and README snippets', () => {
+  const docs = exampleDocuments();
+  const parsed = docs.map((d) => {
+    try {
+      return { where: d.where, doc: YAML.parse(d.text) as unknown };
+    } catch (e) {
+      return { where: d.where, error: String(e).split('\n')[0] };
+    }
+  });
+  const uses = parsed.flatMap((p) => ('doc' in p ? stepUses(p.doc, p.where) : []));
+  const actionInputs = new Set(ids('inputs'));
+  const taskInputs = new Set(task.inputs.map((i: { name: string }) => i.name));
+
+  it('parse as YAML (a "Code: Read" scope unquoted would not) and use the action and the task', () => {
+    expect(parsed.filter((p) => 'error' in p)).toEqual([]);
+    expect(uses.filter((u) => u.kind === 'action').length).toBeGreaterThanOrEqual(3);
+    expect(uses.filter((u) => u.kind === 'task').length).toBeGreaterThanOrEqual(4);
+  });
+  it('pass only inputs the manifests declare, to the task’s current major version', () => {
+    for (const u of uses) {
+      const declared = u.kind === 'action' ? actionInputs : taskInputs;
+      expect([u.where, Object.keys(u.inputs).filter((k) => !declared.has(k))]).toEqual([u.where, []]);
+      if (u.kind === 'task') expect([u.where, u.major]).toEqual([u.where, task.version.Major]);
+    }
+  });
+  it('name Azure DevOps scopes the tool knows (ids or portal names)', () => {
+    let checked = 0;
+    for (const u of uses) {
+      const scopes = u.inputs['required-scopes'] ?? u.inputs.requiredScopes;
+      const provider = String(u.inputs.provider ?? 'azure-devops');
+      if (typeof scopes !== 'string' || !['azure-devops', 'auto'].includes(provider) || /^(repo|read:|write:|api\b)/.test(scopes)) continue;
+      for (const scope of scopes.split(/[,\n]/).map((s) => s.trim()).filter(Boolean)) {
+        expect([u.where, scope, findAdoScope(scope)?.id ?? 'unknown']).not.toEqual([u.where, scope, 'unknown']);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThanOrEqual(6);
   });
 });
