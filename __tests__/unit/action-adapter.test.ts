@@ -1,6 +1,13 @@
-import { describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { run, type ActionsCore } from '../../src/action/main.js';
-import { adoPat, leaks } from '../support/tokens.js';
+import type { MultiReport } from '../../src/core/preflight-many.js';
+import type { Report } from '../../src/core/report.js';
+import { secretForms } from '../../src/core/secrets.js';
+import { startAzureDevOpsEmulator, type AdoEmulator } from '../emulators/azure-devops.js';
+import { adoPat, githubPat, leaks } from '../support/tokens.js';
 
 const NOW = new Date('2026-11-22T12:00:00Z');
 const deps = { now: () => NOW, monotonic: () => 0 };
@@ -10,7 +17,7 @@ interface Call {
   args: unknown[];
 }
 
-function fakeCore(inputs: Record<string, string>, opts: { throwOn?: string } = {}) {
+function fakeCore(inputs: Record<string, string>, opts: { throwOn?: string; debug?: boolean } = {}) {
   const calls: Call[] = [];
   const summary = {
     text: '',
@@ -40,7 +47,7 @@ function fakeCore(inputs: Record<string, string>, opts: { throwOn?: string } = {
     warning: record('warning'),
     info: record('info'),
     debug: record('debug'),
-    isDebug: () => false,
+    isDebug: () => opts.debug ?? false,
     summary,
   } as unknown as ActionsCore;
   const outputs = () => Object.fromEntries(calls.filter((c) => c.fn === 'setOutput').map((c) => c.args as [string, string]));
@@ -108,5 +115,122 @@ describe('GitHub Action adapter', () => {
     expect(await run(f.core, {}, deps)).toBeUndefined();
     expect(String(f.calls.find((c) => c.fn === 'setFailed')!.args[0])).toContain('crashed');
     expect(leaks(f.visible(), token)).toEqual([]);
+  });
+});
+
+const writeConfig = (text: string): string => {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cp-action-config-')), 'credentials.yml');
+  fs.writeFileSync(file, text);
+  return file;
+};
+
+describe('GitHub Action adapter: several credentials (config)', () => {
+  const A = adoPat(NOW, 0, 'FAKEx0ACTx0ONEx0NOTxREAL');
+  const B = adoPat(NOW, 12, 'FAKEx0ACTx0TWOx0NOTxREAL');
+  const G = githubPat('FAKEx0ACTx0GHx0NOTxREAL');
+  const offlineFile = () =>
+    writeConfig(`defaults:\n  offline: true\ncredentials:\n  - name: fabrikam\n    token-env: FABRIKAM_PAT\n    url: https://dev.azure.com/fabrikam\n  - name: contoso\n    token-env: CONTOSO_PAT\n    url: https://dev.azure.com/contoso\n    min-days-remaining: 30\n  - name: github\n    token-env: GH_TOKEN\n    provider: github\n`);
+
+  it('masks every form of every token before anything else, then one annotation per finding, titled with the credential', async () => {
+    const f = fakeCore({ config: offlineFile(), provider: 'auto', 'min-days-remaining': '7', offline: 'false', 'token-type': 'auto' });
+    const multi = (await run(f.core, { FABRIKAM_PAT: A, CONTOSO_PAT: B, GH_TOKEN: G, GITHUB_STEP_SUMMARY: '/tmp/x' }, deps)) as MultiReport;
+    const firstOther = f.calls.findIndex((c) => c.fn !== 'setSecret');
+    const masked = f.calls.slice(0, firstOther).map((c) => c.args[0]);
+    for (const form of [...secretForms(A), ...secretForms(B), ...secretForms(G)]) expect(masked).toContain(form);
+    expect(f.calls.slice(firstOther).some((c) => c.fn === 'setSecret')).toBe(false);
+
+    expect(multi.credentials.map((c) => [c.name, c.report.outcome])).toEqual([
+      ['fabrikam', 'passed'],
+      ['contoso', 'warned'],
+      ['github', 'passed'],
+    ]);
+    expect(f.outputs()).toMatchObject({ outcome: 'warned', identity: '', 'expires-at': multi.credentials[1]!.report.expiresAt });
+    const out = JSON.parse(f.outputs().report!);
+    expect(out).toMatchObject({ schemaVersion: 1, outcome: 'warned', credentials: [{ name: 'fabrikam' }, { name: 'contoso' }, { name: 'github' }] });
+    const warnings = f.calls.filter((c) => c.fn === 'warning');
+    expect(warnings.map((c) => (c.args[1] as { title: string }).title)).toEqual(['credential-preflight contoso: token.expiring']);
+    expect(f.calls.some((c) => c.fn === 'setFailed')).toBe(false);
+    const summary = String(f.calls.find((c) => c.fn === 'summary.write')!.args[0]);
+    expect(summary).toContain('3 credentials: 1 warned, 2 passed');
+    for (const t of [A, B, G]) expect(leaks(f.visible(), t)).toEqual([]);
+  });
+
+  it('fails with config.file on a bad file, checking nothing', async () => {
+    const f = fakeCore({ config: writeConfig('credentials:\n  - token-env: A\n    projet: X\n') });
+    const multi = (await run(f.core, {}, deps)) as MultiReport;
+    expect(multi).toMatchObject({ outcome: 'failed', credentials: [] });
+    const err = f.calls.find((c) => c.fn === 'error')!;
+    expect(err.args[1]).toEqual({ title: 'credential-preflight config.file' });
+    expect(String(err.args[0])).toMatch(/credentials\.yml:3:5: credentials\[0\]\.projet is not a known key in a credential\. Fix: Did you mean `project`\?/);
+    expect(String(f.calls.find((c) => c.fn === 'setFailed')!.args[0])).toContain('config.file');
+  });
+
+  it('refuses single-credential inputs next to config, masking the stray token', async () => {
+    const f = fakeCore({ config: offlineFile(), token: A, url: 'https://dev.azure.com/x' });
+    const multi = (await run(f.core, { FABRIKAM_PAT: A, CONTOSO_PAT: B, GH_TOKEN: G }, deps)) as MultiReport;
+    expect(multi.outcome).toBe('failed');
+    expect(multi.findings[0]!.message).toContain('`token`, `url` cannot be combined with `config`');
+    expect(f.calls.filter((c) => c.fn === 'setSecret').map((c) => c.args[0])).toContain(A);
+    expect(leaks(f.visible(), A)).toEqual([]);
+  });
+});
+
+describe('GitHub Action adapter: online, debug log and masking order (emulator)', () => {
+  let emu: AdoEmulator;
+  const A = adoPat(NOW, 0, 'FAKEx0DBGx0ONEx0NOTxREAL');
+  const B = adoPat(NOW, 0, 'FAKEx0DBGx0TWOx0NOTxREAL');
+  const user = { id: '00000000-fa4e-7e57-0000-0000000000d1', displayName: 'Debug Tester', uniqueName: 'd@example.test' };
+  beforeAll(async () => {
+    emu = await startAzureDevOpsEmulator({
+      mode: 'server',
+      organizations: [
+        { name: 'fabrikam', projects: [{ id: '00000000-fa4e-7e57-0000-000000000501', name: 'Fabrikam-Fiber' }] },
+        { name: 'contoso', projects: [{ id: '00000000-fa4e-7e57-0000-000000000502', name: 'Contoso-Web' }] },
+      ],
+      tokens: { [A]: { user, organizations: ['fabrikam'], scopes: ['vso.project'] }, [B]: { user, organizations: ['contoso'], scopes: ['vso.project'] } },
+    });
+  });
+  afterAll(async () => emu.close());
+
+  it('single credential: with RUNNER_DEBUG each request is one debug line (method, host, path, status, time), never the credential', async () => {
+    const dispatcher = emu.dispatcher();
+    const on = fakeCore({ token: A, url: emu.collectionUrl('fabrikam'), project: 'Fabrikam-Fiber' }, { debug: true });
+    const report = (await run(on.core, {}, { ...deps, dispatcher })) as Report;
+    expect(report.outcome).toBe('passed');
+    const lines = on.calls.filter((c) => c.fn === 'debug').map((c) => String(c.args[0]));
+    expect(lines.length).toBeGreaterThanOrEqual(2);
+    expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^credential-preflight: GET 127\\.0\\.0\\.1:${emu.port}/fabrikam/_apis/connectionData → 200 \\(\\d+ ms\\)`)));
+    for (const form of secretForms(A)) expect(lines.join('\n')).not.toContain(form);
+    expect(leaks(lines.join('\n'), A)).toEqual([]);
+    const off = fakeCore({ token: A, url: emu.collectionUrl('fabrikam'), project: 'Fabrikam-Fiber' });
+    await run(off.core, {}, { ...deps, dispatcher });
+    expect(off.calls.some((c) => c.fn === 'debug')).toBe(false);
+    await dispatcher.close();
+  });
+
+  it('several credentials: every token is masked before the first request reaches the server; debug lines name the credential', async () => {
+    const dispatcher = emu.dispatcher();
+    const file = writeConfig(`credentials:\n  - name: fabrikam\n    token-env: A_PAT\n    url: ${emu.collectionUrl('fabrikam')}\n    project: Fabrikam-Fiber\n  - name: contoso\n    token-env: B_PAT\n    url: ${emu.collectionUrl('contoso')}\n    project: contoso-web\n`);
+    const f = fakeCore({ config: file }, { debug: true });
+    emu.clearLog();
+    let maskedAtFirstRequest: unknown[] = [];
+    let othersAtFirstRequest = -1;
+    void emu.waitForRequest().then(() => {
+      maskedAtFirstRequest = f.calls.filter((c) => c.fn === 'setSecret').map((c) => c.args[0]);
+      othersAtFirstRequest = f.calls.filter((c) => c.fn !== 'setSecret').length;
+    });
+    const multi = (await run(f.core, { A_PAT: A, B_PAT: B }, { ...deps, dispatcher })) as MultiReport;
+    await dispatcher.close();
+    for (const form of [...secretForms(A), ...secretForms(B)]) expect(maskedAtFirstRequest).toContain(form);
+    expect(othersAtFirstRequest).toBe(0);
+    expect(multi.credentials.map((c) => [c.name, c.report.outcome, c.report.findings[0]!.code])).toEqual([
+      ['fabrikam', 'passed', 'token.info'],
+      ['contoso', 'failed', 'project.case-mismatch'],
+    ]);
+    const lines = f.calls.filter((c) => c.fn === 'debug').map((c) => String(c.args[0]));
+    expect(lines.some((l) => l.startsWith('[fabrikam] credential-preflight: GET ') && l.includes('/fabrikam/_apis/'))).toBe(true);
+    expect(lines.some((l) => l.startsWith('[contoso] credential-preflight: GET ') && l.includes('/contoso/_apis/'))).toBe(true);
+    expect(String(f.calls.find((c) => c.fn === 'setFailed')!.args[0])).toBe('credential-preflight failed: contoso: project.case-mismatch');
+    for (const t of [A, B]) expect(leaks(f.visible(), t)).toEqual([]);
   });
 });

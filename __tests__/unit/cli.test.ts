@@ -1,14 +1,17 @@
 import { describe, expect, it } from '@jest/globals';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { main, type CliIo } from '../../src/cli/main.js';
 import { adoPat, githubPat, leaks } from '../support/tokens.js';
 
 const NOW = new Date('2026-11-22T12:00:00Z');
 const deps = { now: () => NOW, monotonic: () => 0 };
 
-async function cli(args: string[], env: Record<string, string> = {}, stdin = '') {
+async function cli(args: string[], env: Record<string, string> = {}, stdin = '', isTTY = false) {
   let out = '';
   let err = '';
-  const io: CliIo = { stdout: (t) => (out += t), stderr: (t) => (err += t), readStdin: async () => stdin, env, isTTY: false };
+  const io: CliIo = { stdout: (t) => (out += t), stderr: (t) => (err += t), readStdin: async () => stdin, env, isTTY };
   const code = await main(args, io, deps);
   return { code, out, err };
 }
@@ -76,5 +79,66 @@ describe('CLI', () => {
     expect(r.out.match(/\(exit code \d\)/g)).toEqual(['(exit code 0)', '(exit code 0)', '(exit code 1)']);
     expect(r.out).toContain('PASSED WITH WARNINGS');
     expect(r.out).toContain('token.checksum');
+  });
+});
+
+describe('CLI: colour', () => {
+  it('colours only a TTY, unless NO_COLOR; FORCE_COLOR colours a CI log', async () => {
+    const env = { AZURE_DEVOPS_PAT: adoPat(NOW) };
+    const args = ['--offline', '--url', 'https://dev.azure.com/fabrikam'];
+    const esc = String.fromCharCode(27) + '[';
+    expect((await cli(args, env, '', true)).out).toContain(esc);
+    expect((await cli(args, { ...env, NO_COLOR: '1' }, '', true)).out).not.toContain(esc);
+    expect((await cli(args, { ...env, FORCE_COLOR: '1' }, '', false)).out).toContain(esc);
+    expect((await cli(args, env, '', false)).out).not.toContain(esc);
+  });
+});
+
+describe('CLI: --config', () => {
+  const A = adoPat(NOW, 0, 'FAKEx0CLIx0ONEx0NOTxREAL');
+  const G = githubPat('FAKEx0CLIx0GHx0NOTxREAL');
+  const file = (text: string) => {
+    const f = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cp-cli-config-')), 'creds.yml');
+    fs.writeFileSync(f, text);
+    return f;
+  };
+  const good = () => file('credentials:\n  - name: fabrikam\n    token-env: FABRIKAM_PAT\n    url: https://dev.azure.com/fabrikam\n  - name: github\n    token-env: GH_TOKEN\n    provider: github\n    min-days-remaining: 0\n');
+
+  it('checks every credential of the file: text with a row each, JSON with schemaVersion and one report per credential', async () => {
+    const env = { FABRIKAM_PAT: A, GH_TOKEN: G };
+    const text = await cli(['--config', good(), '--offline'], env);
+    expect(text.code).toBe(0);
+    expect(text.out.split('\n')[0]).toBe('credential-preflight: PASSED (2 credentials)');
+    expect(text.out).toMatch(/^ {2}passed {2}fabrikam {2}/m);
+    expect(text.out).toMatch(/^ {2}passed {2}github {4}/m);
+    const json = await cli(['--config', good(), '--offline', '--format', 'json'], env);
+    const multi = JSON.parse(json.out);
+    expect(Object.keys(multi)).toEqual(['schemaVersion', 'outcome', 'config', 'findings', 'credentials', 'timings']);
+    expect(multi.credentials.map((c: { name: string; tokenEnv: string; report: { schemaVersion: number; tokenKind: string } }) => [c.name, c.tokenEnv, c.report.schemaVersion, c.report.tokenKind])).toEqual([
+      ['fabrikam', 'FABRIKAM_PAT', 1, 'azure-devops.pat'],
+      ['github', 'GH_TOKEN', 1, 'github.classic-pat'],
+    ]);
+    for (const t of [A, G]) expect(leaks(text.out + text.err + json.out + json.err, t)).toEqual([]);
+  });
+
+  it('exit codes: 1 when a credential fails, 2 for a bad file or flags beside --config', async () => {
+    const failing = await cli(['--config', good(), '--offline', '--format', 'json'], { FABRIKAM_PAT: A });
+    expect(failing.code).toBe(1);
+    expect(JSON.parse(failing.out).credentials[1].report.findings[0]).toMatchObject({ code: 'token.missing' });
+    const bad = await cli(['--config', file('credentials:\n  - token-env: A\n    offline: maybe\n')], {});
+    expect(bad.code).toBe(2);
+    expect(bad.out).toContain('config.file: ');
+    expect(bad.out).toContain('creds.yml:3:14: credentials[0].offline must be true or false, not "maybe".');
+    expect((await cli(['--config', path.join(os.tmpdir(), 'no-such-dir-cp', 'x.yml')], {})).code).toBe(2);
+    const mixed = await cli(['--config', good(), '--url', 'https://dev.azure.com/x', '--token-env', 'X'], {});
+    expect(mixed.code).toBe(2);
+    expect(mixed.err).toContain('--token-env, --url cannot be combined with --config');
+  });
+
+  it('--fail-on-warning applies to every credential', async () => {
+    const f = file('credentials:\n  - name: old\n    token-env: OLD\n    url: https://dev.azure.com/fabrikam\n    min-days-remaining: 30\n');
+    const env = { OLD: adoPat(NOW, 12) };
+    expect((await cli(['--config', f, '--offline'], env)).code).toBe(0);
+    expect((await cli(['--config', f, '--offline', '--fail-on-warning'], env)).code).toBe(1);
   });
 });

@@ -1,9 +1,13 @@
-import { describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { run, type TaskLib } from '../../src/task/main.js';
-import { adoPat, leaks } from '../support/tokens.js';
+import type { MultiReport } from '../../src/core/preflight-many.js';
+import type { Report } from '../../src/core/report.js';
+import { secretForms } from '../../src/core/secrets.js';
+import { startAzureDevOpsEmulator, type AdoEmulator } from '../emulators/azure-devops.js';
+import { adoPat, githubPat, leaks } from '../support/tokens.js';
 
 const NOW = new Date('2026-11-22T12:00:00Z');
 const deps = { now: () => NOW, monotonic: () => 0 };
@@ -119,5 +123,92 @@ describe('Azure Pipelines task adapter', () => {
     const report = await run(f.tl, {}, f.io, deps);
     expect(report?.findings[0]).toMatchObject({ code: 'token.missing' });
     expect(report?.findings[0]!.message).toContain('conn-2');
+  });
+});
+
+const writeConfig = (text: string): string => {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cp-task-config-')), 'credentials.yml');
+  fs.writeFileSync(file, text);
+  return file;
+};
+
+describe('Azure Pipelines task adapter: several credentials (config)', () => {
+  const A = adoPat(NOW, 0, 'FAKEx0TSKx0ONEx0NOTxREAL');
+  const B = adoPat(NOW, 0, 'FAKEx0TSKx0TWOx0NOTxREAL');
+  const G = githubPat('FAKEx0TSKx0GHx0NOTxREAL').slice(0, -1) + 'x';
+  const file = () =>
+    writeConfig(`defaults:\n  offline: true\ncredentials:\n  - name: fabrikam\n    token-env: FABRIKAM_PAT\n    url: https://dev.azure.com/fabrikam\n  - name: contoso\n    token-env: CONTOSO_PAT\n    url: https://dev.azure.com/contoso\n  - name: github\n    token-env: GH_TOKEN\n    provider: github\n`);
+
+  it('reads each token from the step environment, masks them all first, one issue per finding with the credential named', async () => {
+    const f = fakeTl({ config: file(), provider: 'auto', tokenType: 'auto', minDaysRemaining: '7', offline: 'false', failOnWarning: 'false', useSystemAccessToken: 'false' });
+    const multi = (await run(f.tl, { FABRIKAM_PAT: A, CONTOSO_PAT: B, GH_TOKEN: G }, f.io, deps)) as MultiReport;
+    const firstSecret = f.calls.findIndex((c) => c.fn === 'setSecret');
+    const firstOutput = f.calls.findIndex((c) => ['setVariable', 'logIssue', 'setResult', 'uploadSummary', 'debug'].includes(c.fn));
+    expect(firstSecret).toBeLessThan(firstOutput);
+    const masked = f.calls.slice(0, firstOutput).filter((c) => c.fn === 'setSecret').map((c) => c.args[0]);
+    for (const form of [...secretForms(A), ...secretForms(B), ...secretForms(G)]) expect(masked).toContain(form);
+
+    expect(multi.credentials.map((c) => [c.name, c.report.outcome])).toEqual([
+      ['fabrikam', 'passed'],
+      ['contoso', 'passed'],
+      ['github', 'failed'],
+    ]);
+    const issues = f.calls.filter((c) => c.fn === 'logIssue');
+    expect(issues).toHaveLength(1);
+    expect(issues[0]!.args[0]).toBe(IssueType.Error);
+    expect(String(issues[0]!.args[1])).toMatch(/^github: /);
+    expect(issues[0]!.args[5]).toBe('token.checksum');
+    expect(f.lines.some((l) => l.startsWith('fabrikam: online.skipped: '))).toBe(true);
+    expect(f.vars()).toMatchObject({ outcome: 'failed' });
+    expect(JSON.parse(String(f.vars().report)).credentials).toHaveLength(3);
+    expect(f.calls.find((c) => c.fn === 'setResult')!.args).toEqual([TaskResult.Failed, 'credential-preflight failed: github: token.checksum']);
+    const summary = fs.readFileSync(String(f.calls.find((c) => c.fn === 'uploadSummary')!.args[0]), 'utf8');
+    expect(summary).toContain('| **github** | ❌ failed |');
+    const visible = JSON.stringify(f.calls.filter((c) => c.fn !== 'setSecret')) + f.lines.join('\n') + summary;
+    for (const t of [A, B, G]) expect(leaks(visible, t)).toEqual([]);
+  });
+
+  it('an empty filePath input (the agent passes the sources directory) means single-credential mode', async () => {
+    const sources = fs.mkdtempSync(path.join(os.tmpdir(), 'cp-task-src-'));
+    const f = fakeTl({ config: sources, url: 'https://dev.azure.com/fabrikam', offline: 'true' }, { 'Build.SourcesDirectory': sources });
+    const report = (await run(f.tl, { INPUT_TOKEN: A }, f.io, deps)) as Report;
+    expect(report).toMatchObject({ outcome: 'passed', tokenKind: 'azure-devops.pat' });
+  });
+
+  it('resolves a relative path against System.DefaultWorkingDirectory, and refuses single-credential inputs beside it', async () => {
+    const abs = file();
+    const f = fakeTl({ config: path.basename(abs), serviceConnection: 'conn', useSystemAccessToken: 'true' }, { 'System.DefaultWorkingDirectory': path.dirname(abs) });
+    const multi = (await run(f.tl, { INPUT_TOKEN: A, FABRIKAM_PAT: A, CONTOSO_PAT: B, GH_TOKEN: G }, f.io, deps)) as MultiReport;
+    expect(multi.config).toBe(abs);
+    expect(multi.findings[0]!.message).toContain('`token`, `serviceConnection`, `useSystemAccessToken` cannot be combined with `config`');
+    expect(multi.outcome).toBe('failed');
+    expect(f.calls.filter((c) => c.fn === 'logIssue').map((c) => c.args[5])).toContain('config.invalid');
+  });
+});
+
+describe('Azure Pipelines task adapter: debug log follows system.debug (emulator)', () => {
+  let emu: AdoEmulator;
+  const A = adoPat(NOW, 0, 'FAKEx0TDBGx0ONEx0NOTxREAL');
+  beforeAll(async () => {
+    emu = await startAzureDevOpsEmulator({
+      mode: 'server',
+      organizations: [{ name: 'fabrikam', projects: [{ id: '00000000-fa4e-7e57-0000-000000000601', name: 'Fabrikam-Fiber' }] }],
+      tokens: { [A]: { user: { id: '00000000-fa4e-7e57-0000-0000000000e1', displayName: 'T', uniqueName: 't@example.test' }, organizations: ['fabrikam'], scopes: ['vso.project'] } },
+    });
+  });
+  afterAll(async () => emu.close());
+
+  it('with System.Debug each request is one debug line without the credential; without it, none', async () => {
+    const dispatcher = emu.dispatcher();
+    const inputs = { url: emu.collectionUrl('fabrikam'), project: 'Fabrikam-Fiber' };
+    const on = fakeTl(inputs, { 'System.Debug': 'true' });
+    expect(((await run(on.tl, { INPUT_TOKEN: A }, on.io, { ...deps, dispatcher })) as Report).outcome).toBe('passed');
+    const lines = on.calls.filter((c) => c.fn === 'debug').map((c) => String(c.args[0]));
+    expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^credential-preflight: GET 127\\.0\\.0\\.1:${emu.port}/fabrikam/_apis/projects/Fabrikam-Fiber → 200 \\(\\d+ ms\\)`)));
+    expect(leaks(lines.join('\n'), A)).toEqual([]);
+    const off = fakeTl(inputs);
+    await run(off.tl, { INPUT_TOKEN: A }, off.io, { ...deps, dispatcher });
+    expect(off.calls.some((c) => c.fn === 'debug')).toBe(false);
+    await dispatcher.close();
   });
 });

@@ -1,12 +1,17 @@
 /**
- * GitHub Action adapter: read inputs, mask every form of the token first, run the core, render the
- * report as annotations, outputs and a job summary. No checks live here.
+ * GitHub Action adapter: read inputs, mask every form of every token first, run the core, render the
+ * report as annotations (one per finding), outputs and a job summary. No checks live here.
+ * With `config`, the credentials file lists several credentials; they are checked together.
  */
+import * as fs from 'node:fs';
 import type * as actionsCore from '@actions/core';
-import { runPreflight, systemDeps, type PreflightDeps } from '../core/preflight.js';
+import { readCredentialsConfig } from '../core/config.js';
 import { formatLogEntry } from '../core/http/client.js';
-import { renderMarkdown } from '../core/render/markdown.js';
-import type { Report } from '../core/report.js';
+import { runPreflight, systemDeps, type PreflightDeps } from '../core/preflight.js';
+import { allFindings, inputsBesideConfig, planChecks, runPreflightMany, soonestExpiry, type MultiReport } from '../core/preflight-many.js';
+import { renderMarkdown, renderMarkdownMany } from '../core/render/markdown.js';
+import { failureLine } from '../core/render/text.js';
+import type { Finding, Report } from '../core/report.js';
 import { resolveRequest, tokenFromEnv, type Env, type RawInputs } from '../core/request.js';
 import { redact, secretForms } from '../core/secrets.js';
 
@@ -15,9 +20,34 @@ export type ActionsCore = Pick<
   'getInput' | 'setSecret' | 'setOutput' | 'setFailed' | 'error' | 'warning' | 'info' | 'debug' | 'isDebug' | 'summary'
 >;
 
-export async function run(core: ActionsCore, env: Env, deps: PreflightDeps = systemDeps): Promise<Report | undefined> {
+/** Inputs that describe one credential; with `config` the file describes them instead. */
+const SINGLE_INPUTS = ['token', 'token-type', 'url', 'project', 'username', 'required-scopes', 'expires-on'];
+
+/** One annotation per error or warning, titled with its code (and the credential, with several). */
+function annotate(core: ActionsCore, f: Finding, name: string | null): void {
+  const title = `credential-preflight ${name ? `${name}: ` : ''}${f.code}`;
+  const text = `${f.message} Fix: ${f.hint}`;
+  if (f.severity === 'error') core.error(text, { title });
+  else if (f.severity === 'warning') core.warning(text, { title });
+  else core.info(`${name ? `${name}: ` : ''}${f.code}: ${f.message}`);
+}
+
+async function writeSummary(core: ActionsCore, env: Env, markdown: string, forms: string[]): Promise<void> {
+  if (!env.GITHUB_STEP_SUMMARY) return;
+  try {
+    await core.summary.addRaw(markdown).write();
+  } catch (e) {
+    core.warning(`Could not write the job summary: ${redact(String(e), forms)}`);
+  }
+}
+
+export async function run(core: ActionsCore, env: Env, deps: PreflightDeps = systemDeps): Promise<Report | MultiReport | undefined> {
   let forms: string[] = [];
   try {
+    const config = core.getInput('config');
+    if (config) {
+      return await runMany(core, env, deps, config, (f) => (forms = f));
+    }
     // Mask before anything else can print: the token as given, each line, and every derived form.
     const provider = core.getInput('provider') || 'auto';
     const username = core.getInput('username');
@@ -47,14 +77,9 @@ export async function run(core: ActionsCore, env: Env, deps: PreflightDeps = sys
     const { request, findings } = resolveRequest(raw, env);
     request.tokenSource = tokenSource;
     // Request logs follow the runner's debug switch (RUNNER_DEBUG=1, "Enable debug logging").
-    const report = await runPreflight(request, { env, ...deps, log: core.isDebug() ? (e) => core.debug(formatLogEntry(e)) : undefined }, findings);
+    const report = await runPreflight(request, { env, ...deps, log: core.isDebug() ? (e) => core.debug(redact(formatLogEntry(e), forms)) : undefined }, findings);
 
-    for (const f of report.findings) {
-      const text = `${f.message} Fix: ${f.hint}`;
-      if (f.severity === 'error') core.error(text, { title: `credential-preflight ${f.code}` });
-      else if (f.severity === 'warning') core.warning(text, { title: `credential-preflight ${f.code}` });
-      else core.info(`${f.code}: ${f.message}`);
-    }
+    for (const f of report.findings) annotate(core, f, null);
 
     core.setOutput('outcome', report.outcome);
     core.setOutput('identity', report.identity?.name ?? '');
@@ -64,13 +89,7 @@ export async function run(core: ActionsCore, env: Env, deps: PreflightDeps = sys
     core.setOutput('token-kind', report.tokenKind ?? '');
     core.setOutput('report', JSON.stringify(report));
 
-    if (env.GITHUB_STEP_SUMMARY) {
-      try {
-        await core.summary.addRaw(renderMarkdown(report)).write();
-      } catch (e) {
-        core.warning(`Could not write the job summary: ${redact(String(e), forms)}`);
-      }
-    }
+    await writeSummary(core, env, renderMarkdown(report), forms);
 
     if (report.outcome === 'failed' || report.outcome === 'unverified') {
       const first = report.findings.find((f) => f.severity === 'error');
@@ -83,4 +102,34 @@ export async function run(core: ActionsCore, env: Env, deps: PreflightDeps = sys
     core.setFailed(`credential-preflight crashed: ${redact(e instanceof Error ? e.message : String(e), forms)}. Please report this with the debug log.`);
     return undefined;
   }
+}
+
+async function runMany(core: ActionsCore, env: Env, deps: PreflightDeps, file: string, keepForms: (forms: string[]) => void): Promise<MultiReport> {
+  const parsed = readCredentialsConfig(file, (f) => fs.readFileSync(f, 'utf8'), deps.now());
+  const step = resolveRequest({ offline: core.getInput('offline'), failOnWarning: core.getInput('fail-on-warning') }, env);
+  const plan = parsed.config ? planChecks(parsed.config, env, { offline: step.request.offline, failOnWarning: step.request.failOnWarning }) : undefined;
+  const beside = SINGLE_INPUTS.filter((n) => !['', 'auto'].includes(core.getInput(n).trim().toLowerCase()));
+  // Every token of every entry is masked before any check runs or anything is printed; so are a
+  // stray `token` input and any token pasted into the file.
+  const forms = [...new Set([...(plan?.secrets ?? []), ...parsed.secrets.flatMap((s) => secretForms(s)), ...secretForms(core.getInput('token') || undefined)])];
+  keepForms(forms);
+  for (const form of forms) core.setSecret(form);
+
+  const log = core.isDebug() ? (name: string, e: Parameters<typeof formatLogEntry>[0]) => core.debug(redact(`[${name}] ${formatLogEntry(e)}`, forms)) : undefined;
+  const multi = await runPreflightMany(plan, { env, ...deps, log }, { config: file, findings: [...parsed.findings, ...step.findings, ...inputsBesideConfig(beside)] });
+
+  for (const { name, finding } of allFindings(multi)) annotate(core, finding, name);
+
+  const soonest = soonestExpiry(multi);
+  core.setOutput('outcome', multi.outcome);
+  core.setOutput('identity', '');
+  core.setOutput('expires-at', soonest?.expiresAt ?? '');
+  core.setOutput('days-remaining', soonest?.daysRemaining == null ? '' : String(soonest.daysRemaining));
+  core.setOutput('project', '');
+  core.setOutput('token-kind', '');
+  core.setOutput('report', JSON.stringify(multi));
+
+  await writeSummary(core, env, renderMarkdownMany(multi), forms);
+  if (multi.outcome === 'failed' || multi.outcome === 'unverified') core.setFailed(failureLine(multi));
+  return multi;
 }

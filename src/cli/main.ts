@@ -3,21 +3,24 @@
  * every process on the machine and lands in shell history). Exit codes:
  * 0 passed or warned · 1 failed · 2 usage or configuration error · 3 unverified (provider not reachable).
  */
+import * as fs from 'node:fs';
 import { parseArgs } from 'node:util';
+import { readCredentialsConfig } from '../core/config.js';
 import { formatLogEntry, type HttpLogEntry } from '../core/http/client.js';
 import { runPreflight, systemDeps, type PreflightDeps } from '../core/preflight.js';
-import { renderText } from '../core/render/text.js';
+import { planChecks, runPreflightMany } from '../core/preflight-many.js';
+import { renderText, renderTextMany, shouldColor } from '../core/render/text.js';
 import { resolveRequest, tokenFromEnv, type Env } from '../core/request.js';
 import { redact, secretForms } from '../core/secrets.js';
 import { runDemo } from './demo.js';
-import { EXIT, exitCodeFor } from './exit-codes.js';
+import { EXIT, exitCodeFor, exitCodeForMany } from './exit-codes.js';
 
 export interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   readStdin: () => Promise<string>;
   env: Env;
-  /** Colour only when stdout is a terminal (and NO_COLOR is unset). */
+  /** Colour only when stdout is a terminal (NO_COLOR turns it off, FORCE_COLOR on). */
   isTTY: boolean;
 }
 
@@ -27,6 +30,7 @@ const HELP = `credential-preflight ${VERSION} — will this credential work for 
 
 Usage:
   credential-preflight [options]          check the token in $AZURE_DEVOPS_PAT / $GITHUB_TOKEN / ...
+  credential-preflight --config FILE      check every credential listed in a YAML file, together
   credential-preflight demo               show a passing, a warning and a failing sample credential
 
 Options:
@@ -43,8 +47,11 @@ Options:
   --expires-on DATE        the token's expiry date if you know it (PATs cannot read their own), YYYY-MM-DD
   --offline                check token format, checksum, expiry and URL shape only; no network
   --fail-on-warning        treat warnings as failures (exit 1)
+  --config FILE            YAML file listing several credentials (each names the variable holding its
+                           token); --offline and --fail-on-warning then apply to all of them
   --format text|json       output format (default text; json is the report, schemaVersion 1)
   --debug                  log each request (method, host, path, status, time) to stderr
+Colour only on a terminal; NO_COLOR=1 turns it off, FORCE_COLOR=1 on.
   -h, --help               this help
   -v, --version            print the version
 
@@ -80,13 +87,14 @@ export async function main(argv: string[], io: CliIo, deps: PreflightDeps = syst
     io.stderr(`credential-preflight: --format must be text or json, not ${JSON.stringify(format)}.\n`);
     return EXIT.usage;
   }
-  const color = io.isTTY && !io.env.NO_COLOR;
+  const color = shouldColor(io.isTTY, io.env);
   if (positionals[0] === 'demo') return runDemo(io, deps, { color, format });
   if (positionals.length > 0) {
     // Not echoed: a stray argument is often a pasted token.
     io.stderr('credential-preflight: unexpected argument (not shown). Tokens are never taken from arguments: use --token-env NAME or --token-stdin; run with --help.\n');
     return EXIT.usage;
   }
+  if (values.config !== undefined) return runConfig(values, io, deps, { color, format });
   if (values['token-stdin'] && values['token-env']) {
     io.stderr('credential-preflight: use either --token-stdin or --token-env, not both.\n');
     return EXIT.usage;
@@ -128,6 +136,26 @@ export async function main(argv: string[], io: CliIo, deps: PreflightDeps = syst
   return exitCodeFor(report);
 }
 
+/** Flags that describe one credential; with --config the file describes them. */
+const SINGLE_FLAGS = ['provider', 'token-env', 'token-stdin', 'token-type', 'url', 'project', 'username', 'required-scopes', 'min-days-remaining', 'expires-on'] as const;
+
+async function runConfig(values: ReturnType<typeof parse>['values'], io: CliIo, deps: PreflightDeps, options: { color: boolean; format: 'text' | 'json' }): Promise<number> {
+  const beside = SINGLE_FLAGS.filter((f) => values[f] !== undefined);
+  if (beside.length) {
+    io.stderr(`credential-preflight: ${beside.map((f) => `--${f}`).join(', ')} cannot be combined with --config: the file lists every credential and its settings.\n`);
+    return EXIT.usage;
+  }
+  const file = values.config!;
+  const parsed = readCredentialsConfig(file, (f) => fs.readFileSync(f, 'utf8'), deps.now());
+  const plan = parsed.config ? planChecks(parsed.config, io.env, { offline: values.offline, failOnWarning: values['fail-on-warning'] }) : undefined;
+  const forms = [...(plan?.secrets ?? []), ...parsed.secrets.flatMap((s) => secretForms(s))];
+  const log = values.debug ? (name: string, e: HttpLogEntry) => io.stderr(`${redact(`[${name}] ${formatLogEntry(e)}`, forms)}\n`) : undefined;
+  const multi = await runPreflightMany(plan, { env: io.env, ...deps, log }, { config: file, findings: parsed.findings });
+  const text = options.format === 'json' ? `${JSON.stringify(multi, null, 2)}\n` : renderTextMany(multi, { color: options.color });
+  io.stdout(redact(text, forms));
+  return exitCodeForMany(multi);
+}
+
 function parse(argv: string[]) {
   return parseArgs({
     args: argv,
@@ -148,6 +176,7 @@ function parse(argv: string[]) {
       'fail-on-warning': { type: 'boolean' },
       format: { type: 'string' },
       debug: { type: 'boolean' },
+      config: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
     },

@@ -7,9 +7,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type * as taskLib from 'azure-pipelines-task-lib/task.js';
+import { readCredentialsConfig } from '../core/config.js';
 import { runPreflight, systemDeps, type PreflightDeps } from '../core/preflight.js';
-import { renderMarkdown } from '../core/render/markdown.js';
-import type { Report } from '../core/report.js';
+import { allFindings, inputsBesideConfig, planChecks, runPreflightMany, soonestExpiry, type MultiReport } from '../core/preflight-many.js';
+import { renderMarkdown, renderMarkdownMany } from '../core/render/markdown.js';
+import { failureLine } from '../core/render/text.js';
+import type { Finding, Report } from '../core/report.js';
 import { formatLogEntry } from '../core/http/client.js';
 import { resolveRequest, tokenFromEnv, type Env, type RawInputs } from '../core/request.js';
 import { redact, secretForms } from '../core/secrets.js';
@@ -95,14 +98,49 @@ function agentNetwork(tl: TaskLib, env: Env): Pick<PreflightDeps, 'transport' | 
 }
 
 /** Each request's method, host, path, status and time, when the pipeline runs with system.debug. */
-function debugLog(tl: TaskLib, env: Env): PreflightDeps['log'] {
-  const on = /^true$/i.test(tl.getVariable('System.Debug') ?? env.SYSTEM_DEBUG ?? '');
-  return on ? (e) => tl.debug(formatLogEntry(e)) : undefined;
+function debugOn(tl: TaskLib, env: Env): boolean {
+  return /^true$/i.test(tl.getVariable('System.Debug') ?? env.SYSTEM_DEBUG ?? '');
 }
 
-export async function run(tl: TaskLib, env: Env, io: TaskIo = { log: console.log }, deps: PreflightDeps = systemDeps): Promise<Report | undefined> {
+/** One ##vso[task.logissue] per error or warning, with its code; notes go to the plain log. */
+function logFinding(tl: TaskLib, io: TaskIo, f: Finding, name: string | null): void {
+  const who = name ? `${name}: ` : '';
+  if (f.severity === 'info') io.log(`${who}${f.code}: ${f.message}`);
+  else tl.logIssue(f.severity === 'error' ? tl.IssueType.Error : tl.IssueType.Warning, `${who}${f.message} Fix: ${f.hint}`, undefined, undefined, undefined, f.code);
+}
+
+function uploadMarkdown(tl: TaskLib, markdown: string, forms: string[]): void {
+  try {
+    const dir = tl.getVariable('Agent.TempDirectory') || os.tmpdir();
+    const file = path.join(dir, `credential-preflight-${process.pid}.md`);
+    fs.writeFileSync(file, markdown);
+    tl.uploadSummary(file);
+  } catch (e) {
+    tl.logIssue(tl.IssueType.Warning, `Could not attach the summary: ${redact(String(e), forms)}`);
+  }
+}
+
+/**
+ * The `config` input (type filePath). The agent fills an empty filePath input with the sources
+ * directory, so a directory that is one of the job's root folders means "not set".
+ */
+function configPath(tl: TaskLib): string | undefined {
+  const value = tl.getInput('config')?.trim();
+  if (!value) return undefined;
+  const base = tl.getVariable('System.DefaultWorkingDirectory') || process.cwd();
+  const full = path.resolve(base, value);
+  const roots = ['Build.SourcesDirectory', 'System.DefaultWorkingDirectory', 'Build.Repository.LocalPath', 'Pipeline.Workspace']
+    .map((v) => tl.getVariable(v))
+    .filter((v): v is string => !!v)
+    .map((v) => path.resolve(v));
+  return roots.includes(full) ? undefined : full;
+}
+
+export async function run(tl: TaskLib, env: Env, io: TaskIo = { log: console.log }, deps: PreflightDeps = systemDeps): Promise<Report | MultiReport | undefined> {
   let forms: string[] = [];
   try {
+    const config = configPath(tl);
+    if (config) return await runMany(tl, env, io, deps, config, (f) => (forms = f));
     // The token is read from the environment, not tl.getInput: getInput writes `name=value` to the
     // debug log before we could register the secret. It must reach the input from a secret variable.
     const provider = tl.getInput('provider') ?? 'auto';
@@ -128,12 +166,10 @@ export async function run(tl: TaskLib, env: Env, io: TaskIo = { log: console.log
     };
     const { request, findings } = resolveRequest(raw, env);
     request.tokenSource = credential.source;
-    const report = await runPreflight(request, { ...deps, ...agentNetwork(tl, env), log: debugLog(tl, env) }, findings);
+    const log: PreflightDeps['log'] = debugOn(tl, env) ? (e) => tl.debug(redact(formatLogEntry(e), forms)) : undefined;
+    const report = await runPreflight(request, { ...deps, ...agentNetwork(tl, env), log }, findings);
 
-    for (const f of report.findings) {
-      if (f.severity === 'info') io.log(`${f.code}: ${f.message}`);
-      else tl.logIssue(f.severity === 'error' ? tl.IssueType.Error : tl.IssueType.Warning, `${f.message} Fix: ${f.hint}`, undefined, undefined, undefined, f.code);
-    }
+    for (const f of report.findings) logFinding(tl, io, f, null);
 
     const output = (name: string, value: string): void => tl.setVariable(name, value, false, true);
     output('outcome', report.outcome);
@@ -144,14 +180,7 @@ export async function run(tl: TaskLib, env: Env, io: TaskIo = { log: console.log
     output('tokenKind', report.tokenKind ?? '');
     output('report', JSON.stringify(report));
 
-    try {
-      const dir = tl.getVariable('Agent.TempDirectory') || os.tmpdir();
-      const file = path.join(dir, `credential-preflight-${process.pid}.md`);
-      fs.writeFileSync(file, renderMarkdown(report));
-      tl.uploadSummary(file);
-    } catch (e) {
-      tl.logIssue(tl.IssueType.Warning, `Could not attach the summary: ${redact(String(e), forms)}`);
-    }
+    uploadMarkdown(tl, renderMarkdown(report), forms);
 
     if (report.outcome === 'failed' || report.outcome === 'unverified') {
       const first = report.findings.find((f) => f.severity === 'error');
@@ -167,4 +196,49 @@ export async function run(tl: TaskLib, env: Env, io: TaskIo = { log: console.log
     tl.setResult(tl.TaskResult.Failed, `credential-preflight crashed: ${redact(e instanceof Error ? e.message : String(e), forms)}. Please report this with the debug log.`);
     return undefined;
   }
+}
+
+/** Inputs that describe one credential; with `config` the file describes them instead. */
+const SINGLE_INPUTS = ['tokenType', 'url', 'project', 'username', 'requiredScopes', 'expiresOn', 'serviceConnection'];
+
+/**
+ * Several credentials from the file. Their tokens come from the step environment (`env:` mapping of
+ * secret variables): task-lib vaults only INPUT_*, SECRET_*, ENDPOINT_AUTH_* and the like, which
+ * the file may not name.
+ */
+async function runMany(tl: TaskLib, env: Env, io: TaskIo, deps: PreflightDeps, file: string, keepForms: (forms: string[]) => void): Promise<MultiReport> {
+  const parsed = readCredentialsConfig(file, (f) => fs.readFileSync(f, 'utf8'), deps.now());
+  const step = resolveRequest({ offline: tl.getInput('offline'), failOnWarning: tl.getInput('failOnWarning') }, env);
+  const plan = parsed.config ? planChecks(parsed.config, env, { offline: step.request.offline, failOnWarning: step.request.failOnWarning }) : undefined;
+  const forms = [...new Set([...(plan?.secrets ?? []), ...parsed.secrets.flatMap((s) => secretForms(s)), ...secretForms(env.INPUT_TOKEN || undefined)])];
+  keepForms(forms);
+  // Every token of every entry is masked before any check runs or anything is printed.
+  for (const form of forms) if (!/[\r\n]/.test(form)) tl.setSecret(form);
+
+  const beside = [
+    ...(env.INPUT_TOKEN ? ['token'] : []),
+    ...SINGLE_INPUTS.filter((n) => !['', 'auto'].includes((tl.getInput(n) ?? '').trim().toLowerCase())),
+    ...(/^true$/i.test(tl.getInput('useSystemAccessToken') ?? '') ? ['useSystemAccessToken'] : []),
+  ];
+  const log = debugOn(tl, env) ? (name: string, e: Parameters<typeof formatLogEntry>[0]) => tl.debug(redact(`[${name}] ${formatLogEntry(e)}`, forms)) : undefined;
+  const multi = await runPreflightMany(plan, { ...deps, ...agentNetwork(tl, env), log }, { config: file, findings: [...parsed.findings, ...step.findings, ...inputsBesideConfig(beside)] });
+
+  for (const { name, finding } of allFindings(multi)) logFinding(tl, io, finding, name);
+
+  const soonest = soonestExpiry(multi);
+  const output = (name: string, value: string): void => tl.setVariable(name, value, false, true);
+  output('outcome', multi.outcome);
+  output('identity', '');
+  output('expiresAt', soonest?.expiresAt ?? '');
+  output('daysRemaining', soonest?.daysRemaining == null ? '' : String(soonest.daysRemaining));
+  output('project', '');
+  output('tokenKind', '');
+  output('report', JSON.stringify(multi));
+
+  uploadMarkdown(tl, renderMarkdownMany(multi), forms);
+
+  if (multi.outcome === 'failed' || multi.outcome === 'unverified') tl.setResult(tl.TaskResult.Failed, failureLine(multi));
+  else if (multi.outcome === 'warned') tl.setResult(tl.TaskResult.SucceededWithIssues, 'credential-preflight passed with warnings.');
+  else tl.setResult(tl.TaskResult.Succeeded, `credential-preflight passed (${multi.credentials.length} credentials).`);
+  return multi;
 }
