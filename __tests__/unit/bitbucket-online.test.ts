@@ -376,6 +376,7 @@ describe('scope catalogue', () => {
   it('reads the header and the portal names', () => {
     expect(parseScopeHeader('repository:write, pullrequest')).toEqual(['repository:write', 'pullrequest']);
     expect(parseScopeHeader(undefined)).toBeUndefined();
+    expect(parseScopeHeader(' ')).toBeUndefined();
     expect(findBitbucketPermission('pull requests : read')?.apiToken).toBe('read:pullrequest:bitbucket');
     expect(findBitbucketPermission('REPOSITORY:WRITE')?.portal).toBe('Repositories: Write');
   });

@@ -226,7 +226,7 @@ async function check(http: HttpClient, input: OnlineInput): Promise<OnlineResult
     const list = [...new Set(urls.filter((u): u is string => !!u))];
     answers.push(...(await Promise.all(list.map(get))));
   };
-  const header = (name: string): string | undefined => answers.find((r): r is HttpResponse => r.kind === 'response' && r.headers[name] !== undefined)?.headers[name];
+  const header = (name: string): string | undefined => answers.find((r): r is HttpResponse => r.kind === 'response' && !!r.headers[name]?.trim())?.headers[name];
 
   // Round 1 (user credentials): who is it?
   let identity: Identity | undefined;
@@ -236,10 +236,12 @@ async function check(http: HttpClient, input: OnlineInput): Promise<OnlineResult
     answers.push(r);
     if (r.kind === 'network' || isTrouble(r)) return { findings: [...findings, troubleFinding(r, 'identity')], scopes };
     if (r.status === 401) return { findings: [...findings, rejected(kind, r, input.username)], scopes };
-    const u = jsonOf<{ display_name?: string; account_id?: string; uuid?: string; nickname?: string }>(r);
+    const u = jsonOf<{ display_name?: unknown; account_id?: unknown; uuid?: unknown; nickname?: unknown }>(r);
+    const str = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : undefined);
+    if (u && !str(u.account_id) && !str(u.uuid)) return { findings: [...findings, unexpectedResponse(r as HttpResponse, NAME, 'the identity response names no account')], scopes };
     if (u) {
-      const id = u.account_id ?? u.uuid;
-      identity = { name: u.display_name || u.nickname || id || 'unknown', ...(id ? { id } : {}) };
+      const id = str(u.account_id) ?? str(u.uuid);
+      identity = { name: str(u.display_name) ?? str(u.nickname) ?? id!, ...(id ? { id } : {}) };
       findings.push(finding('token.identity', 'info', `Authenticated as ${identity.name}${id ? ` (${id})` : ''}${credentialTypeNote(r)}.`, 'None needed; check it is the account you expect.'));
     } else if (r.status === 403) {
       // Accepted, but without the scope that reveals the account (read:user:bitbucket / account).
@@ -260,8 +262,9 @@ async function check(http: HttpClient, input: OnlineInput): Promise<OnlineResult
   else if (kind === 'access-token') lookups.push(probeUrl('repository', t));
   const probeTargets = wanted.map((w) => w.perm.probe).filter((p): p is ProbeTarget => !!p && !(p === 'user' && kind === 'access-token'));
   const probes = probeTargets.map((p) => probeUrl(p, t));
-  await fetchAll([...lookups, ...(header('x-oauth-scopes') === undefined && kind !== 'access-token' ? probes : [])]);
-  if (header('x-oauth-scopes') === undefined && probes.length) await fetchAll(probes); // access tokens without the header
+  const scopesUnknown = (): boolean => parseScopeHeader(header('x-oauth-scopes')) === undefined;
+  await fetchAll([...lookups, ...(scopesUnknown() && kind !== 'access-token' ? probes : [])]);
+  if (scopesUnknown() && probes.length) await fetchAll(probes); // access tokens without the header
 
   // Access tokens: the first authenticated answer tells whether the token works at all.
   if (kind === 'access-token') {
@@ -286,7 +289,7 @@ async function check(http: HttpClient, input: OnlineInput): Promise<OnlineResult
   // Scopes: the header when there is one, else the probes.
   const granted = parseScopeHeader(header('x-oauth-scopes'));
   if (granted) {
-    findings.push(finding('scope.granted', 'info', `Bitbucket says the token carries: ${granted.length ? granted.join(', ') : '(no scopes)'}.`, 'None needed.'));
+    findings.push(finding('scope.granted', 'info', `Bitbucket says the token carries: ${granted.join(', ')} (x-oauth-scopes).`, 'None needed.'));
     const eff = effectiveScopes(granted, family);
     for (const w of wanted) {
       const other = scopeId(w.perm, family === 'oauth' ? 'api-token' : 'oauth');
@@ -368,9 +371,10 @@ async function readProject(t: Target, kind: Kind, get: (url: string) => Promise<
     const requested = `${ws}/${t.repo}`;
     const r = await get(probeUrl('repository', t)!);
     if (r.kind === 'network' || isTrouble(r)) return { findings: [troubleFinding(r, 'repository lookup')] };
-    const repo = jsonOf<{ full_name?: string; slug?: string }>(r);
+    const repo = jsonOf<{ full_name?: unknown; slug?: unknown }>(r);
+    if (repo && typeof repo.full_name !== 'string' && typeof repo.slug !== 'string') return { findings: [unexpectedResponse(r as HttpResponse, NAME, 'the repository response names no repository')] };
     if (repo) {
-      const name = repo.full_name ?? `${ws}/${repo.slug ?? t.repo}`;
+      const name = typeof repo.full_name === 'string' ? repo.full_name : `${ws}/${String(repo.slug)}`;
       if (name !== requested && !/^\{.*\}$/.test(t.repo)) {
         return {
           canonical: name,
@@ -397,8 +401,8 @@ async function readProject(t: Target, kind: Kind, get: (url: string) => Promise<
 
   // Workspace only.
   if (wsFound) {
-    const w = jsonOf<{ slug?: string }>(wsLookup);
-    const slug = w?.slug;
+    const w = jsonOf<{ slug?: unknown }>(wsLookup);
+    const slug = typeof w?.slug === 'string' ? w.slug : undefined;
     if (slug && slug !== ws) {
       return { canonical: slug, findings: [finding('project.case-mismatch', 'error', `The workspace exists as "${slug}", not "${ws}"; later steps that compare names exactly will not match it.`, `Use "${slug}" exactly.`)] };
     }

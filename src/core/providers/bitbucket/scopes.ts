@@ -104,10 +104,13 @@ export function permissionById(id: string): BitbucketPermission | undefined {
   return BITBUCKET_PERMISSIONS.find((p) => p.oauth === id || p.apiToken === id);
 }
 
-/** `x-oauth-scopes`: comma (+ space) separated. */
+/**
+ * `x-oauth-scopes`: comma (+ space) separated. An empty header says nothing (every Bitbucket
+ * credential that authenticates carries at least one scope), so it counts as absent.
+ */
 export function parseScopeHeader(value: string | undefined): string[] | undefined {
-  if (value === undefined) return undefined;
-  return [...new Set(value.split(/[,\s]+/).map((s) => s.trim()).filter(Boolean))];
+  const scopes = [...new Set((value ?? '').split(/[,\s]+/).map((s) => s.trim()).filter(Boolean))];
+  return scopes.length ? scopes : undefined;
 }
 
 /** Every scope the granted ones amount to (OAuth implications applied; API-token scopes imply nothing). */
