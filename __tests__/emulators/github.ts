@@ -15,9 +15,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { IncomingMessage } from 'node:http';
-import type { Agent } from 'undici';
-import { emulatorDispatcher, type EmulatorDispatcherOptions } from './dispatcher.js';
-import { EmulatorHarness, type AppContext, type AppResponse, type FaultHandle, type FaultMatch, type FaultSpec, type HarnessStats, type RequestLogEntry } from './harness.js';
+import { EmulatorHarness, HarnessEmulator, type AppContext, type AppResponse, type EmulatorHandle } from './harness.js';
 import type { CertificateKind } from './tls.js';
 
 export type GitHubTokenKind = 'classic' | 'oauth' | 'fine-grained' | 'user-to-server' | 'installation';
@@ -68,21 +66,10 @@ export interface GitHubEmulatorOptions {
   latencyMs?: number;
 }
 
-export interface GitHubEmulator {
+export interface GitHubEmulator extends EmulatorHandle {
   readonly options: GitHubEmulatorOptions;
-  readonly port: number;
-  readonly origin: string;
   /** GHES API base on this emulator: https://127.0.0.1:{port}/api/v3 */
   readonly ghesUrl: string;
-  readonly requests: RequestLogEntry[];
-  readonly stats: HarnessStats;
-  /** Date.now() when request `seq` was answered by the application (after latency). */
-  answeredAt(seq: number): number | undefined;
-  fault(spec: FaultSpec, match?: FaultMatch): FaultHandle;
-  clearFaults(): void;
-  clearLog(): void;
-  dispatcher(options?: EmulatorDispatcherOptions): Agent;
-  close(): Promise<void>;
 }
 
 // ───────────────────────────── fixtures ─────────────────────────────
@@ -176,19 +163,15 @@ interface Caller {
 const json = (status: number, body: unknown, headers: Record<string, string> = {}): AppResponse => ({ status, body: body as object, headers });
 const error = (status: number, message: string, headers: Record<string, string> = {}): AppResponse => json(status, { message, documentation_url: DOCS, status: String(status) }, headers);
 
-class Emulator implements GitHubEmulator {
+class Emulator extends HarnessEmulator implements GitHubEmulator {
   readonly harness: EmulatorHarness;
-  readonly #answered = new Map<number, number>();
   #remaining = 5000;
 
   constructor(readonly options: GitHubEmulatorOptions) {
+    super();
     this.harness = new EmulatorHarness(
       {
-        handle: (req, ctx) => {
-          const r = this.#handle(req, ctx);
-          this.#answered.set(ctx.entry.seq, Date.now());
-          return r;
-        },
+        handle: (req, ctx) => this.#handle(req, ctx),
         commonHeaders: () => ({ ...FIXTURE_HEADERS, 'x-github-request-id': `${randomBytes(2).toString('hex').toUpperCase()}:${randomBytes(3).toString('hex').toUpperCase()}:FAKE:TEST`, 'x-github-api-version-selected': '2022-11-28' }),
         // Primary rate limit: 403 with x-ratelimit-remaining 0 and the reset epoch, no Retry-After [D].
         rateLimited: (fault) =>
@@ -205,38 +188,8 @@ class Emulator implements GitHubEmulator {
     );
   }
 
-  get port(): number {
-    return this.harness.port;
-  }
-  get origin(): string {
-    return this.harness.origin;
-  }
   get ghesUrl(): string {
     return `${this.origin}/api/v3`;
-  }
-  get requests(): RequestLogEntry[] {
-    return this.harness.requests;
-  }
-  get stats(): HarnessStats {
-    return this.harness.stats;
-  }
-  answeredAt(seq: number): number | undefined {
-    return this.#answered.get(seq);
-  }
-  fault(spec: FaultSpec, match?: FaultMatch): FaultHandle {
-    return this.harness.fault(spec, match);
-  }
-  clearFaults(): void {
-    this.harness.clearFaults();
-  }
-  clearLog(): void {
-    this.harness.clearLog();
-  }
-  dispatcher(options?: EmulatorDispatcherOptions): Agent {
-    return emulatorDispatcher(this, options);
-  }
-  close(): Promise<void> {
-    return this.harness.close();
   }
 
   #users(): Map<string, number> {

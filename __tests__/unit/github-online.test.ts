@@ -2,7 +2,7 @@
  * GitHub online checks through runPreflight against the local GitHub emulator: the real HTTP client,
  * TLS with the test CA, api.github.com routed by an injected dispatcher, GHES on 127.0.0.1.
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Agent } from 'undici';
 import { runPreflight, type PreflightDeps } from '../../src/core/preflight.js';
 import type { Report } from '../../src/core/report.js';
@@ -67,6 +67,7 @@ beforeAll(async () => {
   emu = await startGitHubEmulator({ tokens, repos, users: { [ALICE]: 4242, 'fake-reader': 4343 }, ghesVersion: '3.19.2' });
   dispatcher = emu.dispatcher();
 });
+afterEach(() => emu.clearFaults());
 afterAll(async () => {
   await dispatcher.close();
   await emu.close();
@@ -302,20 +303,17 @@ describe('hosts', () => {
   });
 
   it('costs two round trips: identity, then the repository and every probe at once', async () => {
-    const slow = await startGitHubEmulator({ tokens, repos, users: { [ALICE]: 4242 }, latencyMs: 40 });
-    const d = slow.dispatcher();
-    try {
-      const r = await check({ token: INSTALL, project: 'fake-octo-org/hello-world', requiredScopes: 'contents:read, actions:read, contents:write' }, d);
-      expect(r.outcome).toBe('warned');
-      const [identity, ...second] = slow.requests;
-      expect(identity!.path).toBe('/installation/repositories');
-      expect(second.map((q) => q.path).sort()).toEqual(['/repos/fake-octo-org/hello-world', '/repos/fake-octo-org/hello-world/actions/runs', '/repos/fake-octo-org/hello-world/commits']);
-      expect(Math.max(...second.map((q) => q.at))).toBeLessThan(Math.min(...second.map((q) => slow.answeredAt(q.seq)!)));
-      expect(Math.min(...second.map((q) => q.at))).toBeGreaterThanOrEqual(slow.answeredAt(identity!.seq)!);
-    } finally {
-      await d.close();
-      await slow.close();
-    }
+    emu.clearLog();
+    // Hold the second wave's answers until all three are in (or 1 s passed): a client that waited for
+    // one answer before sending the next request cannot pass the ordering checks below.
+    emu.fault({ type: 'barrier', count: 3 }, { path: /^\/repos\// });
+    const r = await check({ token: INSTALL, project: 'fake-octo-org/hello-world', requiredScopes: 'contents:read, actions:read, contents:write' });
+    expect(r.outcome).toBe('warned');
+    const [identity, ...second] = emu.requests;
+    expect(identity!.path).toBe('/installation/repositories');
+    expect(second.map((q) => q.path).sort()).toEqual(['/repos/fake-octo-org/hello-world', '/repos/fake-octo-org/hello-world/actions/runs', '/repos/fake-octo-org/hello-world/commits']);
+    expect(Math.max(...second.map((q) => q.seq))).toBeLessThanOrEqual(Math.min(...second.map((q) => q.requestsSeenAtAnswer!)));
+    expect(Math.min(...second.map((q) => q.seq))).toBeGreaterThan(identity!.requestsSeenAtAnswer!);
   });
 });
 

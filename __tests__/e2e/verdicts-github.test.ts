@@ -1,0 +1,137 @@
+/**
+ * Same verdict everywhere, GitHub: each online finding code through the CLI, the action and the task
+ * bundles, against the local GitHub emulator as a GitHub Enterprise Server on 127.0.0.1 (`/api/v3`,
+ * CA via NODE_EXTRA_CA_CERTS; no proxy needed).
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { mintGitHubClassic, mintGitHubFineGrained } from '../../src/core/providers/github/synthetic.js';
+import type { FaultSpec } from '../emulators/harness.js';
+import { startGitHubEmulator, type GitHubEmulator } from '../emulators/github.js';
+import { getTestTls } from '../emulators/tls.js';
+import { baseEnv, runBundle } from '../support/run-bundle.js';
+import { fill, leaks } from '../support/tokens.js';
+
+const NOW = new Date();
+const header = (days: number): string => `${new Date(NOW.getTime() + days * 86_400_000).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+const classic = (word: string): string => mintGitHubClassic('ghp', fill(word, 30));
+const GOOD = classic('FAKEx0VERDICTx0GITHUBx0NOTREAL');
+const NARROW = classic('FAKEx0VERDICTx0NARROWx0NOTREAL');
+const SOON = classic('FAKEx0VERDICTx0SOONx0NOTxREAL');
+const UNKNOWN = classic('FAKEx0VERDICTx0UNKNOWNx0NOTREAL');
+const LOCKED = classic('FAKEx0VERDICTx0LOCKEDx0NOTREAL');
+const SSO = classic('FAKEx0VERDICTx0SSOx0NOTxREALx0');
+const FINE = mintGitHubFineGrained(fill('11FAKE0VERDICT0FINE000', 22), fill('FAKEx0VERDICTx0FINEx0GRAINEDx0NOTxREAL', 43), 'FAKETAIL');
+const INSTALL = mintGitHubClassic('ghs', fill('FAKEx0VERDICTx0INSTALLx0NOTREAL', 30));
+const ME = 'fake-verdict-user';
+const REPO = 'fake-verdict-org/hello-world';
+
+let emu: GitHubEmulator;
+
+beforeAll(async () => {
+  emu = await startGitHubEmulator({
+    users: { [ME]: 7001 },
+    tokens: {
+      [GOOD]: { kind: 'classic', login: ME, scopes: ['repo', 'read:org'], expiration: header(120) },
+      [NARROW]: { kind: 'classic', login: ME, scopes: ['public_repo'], expiration: header(120) },
+      [SOON]: { kind: 'classic', login: ME, scopes: ['repo'], expiration: header(3) },
+      [LOCKED]: { kind: 'classic', login: ME, scopes: ['repo'], lockedOut: true },
+      [SSO]: { kind: 'classic', login: ME, scopes: ['repo'], ssoUnauthorized: ['fake-verdict-org'], expiration: header(120) },
+      [FINE]: { kind: 'fine-grained', login: ME, repositories: [REPO], permissions: { metadata: 'read', contents: 'read' }, expiration: header(120) },
+      [INSTALL]: { kind: 'installation', repositories: [REPO], permissions: { metadata: 'read', contents: 'write' } },
+    },
+    repos: [
+      { id: 3001, fullName: REPO, collaborators: { [ME]: 'admin' }, previousNames: ['fake-verdict-org/hello-old'] },
+      { id: 3002, fullName: 'fake-verdict-org/attic', archived: true },
+    ],
+  });
+});
+afterAll(async () => emu.close());
+
+interface Scenario {
+  name: string;
+  token: string;
+  url?: string;
+  project?: string;
+  scopes?: string;
+  trustCa?: boolean;
+  fault?: FaultSpec;
+  outcome: 'passed' | 'warned' | 'failed' | 'unverified';
+  code?: string;
+}
+
+const scenarios: Scenario[] = [
+  { name: 'classic PAT, exact repository, read permission', token: GOOD, project: REPO, scopes: 'repo, contents:read', outcome: 'passed' },
+  { name: 'installation token', token: INSTALL, project: REPO, scopes: 'contents:read', outcome: 'passed' },
+  { name: 'fine-grained write cannot be proven', token: FINE, project: REPO, scopes: 'contents:write', outcome: 'warned', code: 'scope.unverifiable' },
+  { name: 'classic scope missing', token: NARROW, scopes: 'repo', outcome: 'failed', code: 'scope.missing' },
+  { name: 'fine-grained permission missing', token: FINE, project: REPO, scopes: 'issues:read', outcome: 'failed', code: 'scope.missing' },
+  { name: 'unknown scope', token: GOOD, scopes: 'contents:teleport', outcome: 'failed', code: 'scope.unknown' },
+  { name: 'repository casing', token: GOOD, project: 'Fake-Verdict-Org/Hello-World', outcome: 'failed', code: 'project.case-mismatch' },
+  { name: 'repository renamed', token: GOOD, project: 'fake-verdict-org/hello-old', outcome: 'failed', code: 'project.renamed' },
+  { name: 'repository missing', token: GOOD, project: 'fake-verdict-org/hello-wrld', outcome: 'failed', code: 'project.not-found' },
+  { name: 'repository archived', token: GOOD, project: 'fake-verdict-org/attic', outcome: 'warned', code: 'project.archived' },
+  { name: 'expiring soon (provider header)', token: SOON, outcome: 'warned', code: 'token.expiring' },
+  { name: 'bad credentials', token: UNKNOWN, outcome: 'failed', code: 'token.rejected' },
+  { name: 'failed-login lockout', token: LOCKED, outcome: 'failed', code: 'token.rejected' },
+  { name: 'SAML SSO not authorised', token: SSO, project: REPO, outcome: 'failed', code: 'token.sso-required' },
+  { name: 'primary rate limit', token: GOOD, fault: { type: 'rateLimit', retryAfterSeconds: 3600 }, outcome: 'unverified', code: 'network.rate-limited' },
+  { name: '5xx burst', token: GOOD, fault: { type: 'status', status: 503, headers: { 'retry-after': '0' } }, outcome: 'unverified', code: 'network.unexpected-response' },
+  { name: 'nothing listening', token: GOOD, url: 'https://127.0.0.1:1/api/v3', outcome: 'unverified', code: 'network.unreachable' },
+  { name: 'untrusted certificate', token: GOOD, trustCa: false, outcome: 'unverified', code: 'network.tls' },
+];
+
+const EXIT = { passed: 0, warned: 0, failed: 1, unverified: 3 };
+const TASK_RESULT = { passed: 'Succeeded', warned: 'SucceededWithIssues', failed: 'Failed', unverified: 'Failed' };
+
+describe.each(scenarios)('$name', (s) => {
+  it(`→ ${s.outcome}${s.code ? ` with ${s.code}` : ''} from the CLI, the action and the task`, async () => {
+    const url = s.url ?? emu.origin + '/api/v3';
+    const handle = s.fault ? emu.fault(s.fault, { path: '/api/v3/user', times: Infinity }) : undefined;
+    const ca = s.trustCa === false ? {} : { NODE_EXTRA_CA_CERTS: getTestTls().caFile };
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cp-verdict-gh-'));
+    const outputFile = path.join(dir, 'out');
+    fs.writeFileSync(outputFile, '');
+    const inputs = { PROVIDER: 'github', URL: url, TOKEN: s.token, PROJECT: s.project ?? '' };
+    const action = Object.fromEntries(Object.entries({ ...inputs, 'REQUIRED-SCOPES': s.scopes ?? '' }).map(([k, v]) => [`INPUT_${k}`, v]));
+    const task = Object.fromEntries(Object.entries({ ...inputs, REQUIREDSCOPES: s.scopes ?? '' }).map(([k, v]) => [`INPUT_${k}`, v]));
+    const cliArgs = ['--provider', 'github', '--url', url, '--format', 'json', ...(s.project ? ['--project', s.project] : []), ...(s.scopes ? ['--required-scopes', s.scopes] : [])];
+    let runs;
+    try {
+      runs = await Promise.all([
+        runBundle('cli', cliArgs, baseEnv({ ...ca, GITHUB_TOKEN: s.token })),
+        runBundle('action', [], baseEnv({ ...ca, ...action, GITHUB_OUTPUT: outputFile })),
+        runBundle('task', [], baseEnv({ ...ca, ...task, AGENT_TEMPDIRECTORY: dir })),
+      ]);
+    } finally {
+      handle?.cancel();
+    }
+    const [cli, act, tsk] = runs;
+
+    const report = JSON.parse(cli.stdout);
+    expect([report.outcome, cli.code]).toEqual([s.outcome, EXIT[s.outcome]]);
+    expect(report.provider).toBe('github');
+    const first = report.findings.find((f: { severity: string }) => f.severity !== 'info');
+    expect(first?.code).toBe(s.code);
+
+    expect(fs.readFileSync(outputFile, 'utf8')).toMatch(new RegExp(`outcome<<ghadelimiter_[\\w-]+\\n${s.outcome}\\n`));
+    expect(act.code).toBe(s.outcome === 'failed' || s.outcome === 'unverified' ? 1 : 0);
+    expect(tsk.stdout).toContain(`##vso[task.complete result=${TASK_RESULT[s.outcome]};]`);
+    if (s.code) {
+      const level = s.outcome === 'warned' ? 'warning' : 'error';
+      expect(act.stdout).toContain(`::${level} title=credential-preflight ${s.code}::`);
+      expect(tsk.stdout).toContain(`##vso[task.logissue type=${level};code=${s.code};]`);
+    }
+    if (s.outcome === 'passed') {
+      expect(fs.readFileSync(outputFile, 'utf8')).toMatch(new RegExp(`identity<<ghadelimiter_[\\w-]+\\n${s.token === INSTALL ? 'GitHub App installation \\(1 repository\\)' : ME}\\n`));
+    }
+    const visible = [cli.stdout, cli.stderr, act.stdout, act.stderr, tsk.stdout, tsk.stderr, fs.readFileSync(outputFile, 'utf8')]
+      .join('\n')
+      .split('\n')
+      .filter((l) => !l.startsWith('::add-mask::') && !l.startsWith('##vso[task.setsecret]'))
+      .join('\n');
+    expect(leaks(visible, s.token)).toEqual([]);
+  });
+});
