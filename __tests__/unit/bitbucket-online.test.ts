@@ -46,6 +46,7 @@ const tokens: Record<string, BitbucketTokenSpec> = {
   [T.unscoped]: { type: 'api-token', email: EMAIL, user, scopes: [], unscoped: true },
   [T.outsider]: { type: 'api-token', email: 'outsider@example.test', user: { ...user, account_id: '557058:fake-outsider' }, scopes: READ },
   [T.repoToken]: { type: 'access-token', scopes: ['pullrequest:write', 'pipeline'], resource: { workspace: 'fabrikam', repo: 'web-app' } },
+  [T.appPassword]: { type: 'app-password', username: 'faketester', user, scopes: ['account', 'repository'] },
   [T.repoTokenNoHeader]: { type: 'access-token', scopes: ['pullrequest'], resource: { workspace: 'fabrikam', repo: 'web-app' }, scopesHeader: false },
 };
 const workspaces = [
@@ -76,16 +77,16 @@ beforeEach(() => {
   emu.clearLog();
 });
 
-const deps = (d: Agent = dispatcher): PreflightDeps => ({
-  now: () => NOW,
+const deps = (d: Agent = dispatcher, now = NOW): PreflightDeps => ({
+  now: () => now,
   monotonic: () => performance.now(),
   dispatcher: d,
   http: { minBackoffMs: 1, maxBackoffMs: 20, requestTimeoutMs: 2000, deadlineMs: 10_000 },
 });
 
-async function check(inputs: RawInputs, d?: Agent): Promise<Report> {
+async function check(inputs: RawInputs, d?: Agent, now?: Date): Promise<Report> {
   const { request, findings } = resolveRequest({ provider: 'bitbucket', username: EMAIL, ...inputs }, {});
-  const report = await runPreflight(request, deps(d), findings);
+  const report = await runPreflight(request, deps(d, now), findings);
   // No finding, identity or fact ever carries a slice of the token or of its Basic header.
   const basic = Buffer.from(`${EMAIL}:${inputs.token}`).toString('base64');
   expect(leaks(JSON.stringify(report), inputs.token ?? '')).toEqual([]);
@@ -308,6 +309,23 @@ describe('access tokens (Bearer, pseudo-user)', () => {
 });
 
 describe('app passwords (retired)', () => {
+  const BEFORE_BROWNOUT = new Date(Date.UTC(2026, 4, 1));
+  it('before the brownouts: a warning, Basic with the Bitbucket user name, checked online', async () => {
+    const r = await check({ token: T.appPassword, username: 'faketester', project: 'fabrikam/web-app', requiredScopes: 'repository' }, undefined, BEFORE_BROWNOUT);
+    expect([r.outcome, codes(r)]).toEqual(['warned', ['token.retired:warning']]);
+    expect([r.identity?.name, r.scopes.verified]).toEqual(['Fake Test User', ['repository']]);
+    expect(emu.requests.every((q) => q.authScheme === 'Basic')).toBe(true);
+    // The e-mail does not work with app passwords: said offline, nothing sent.
+    emu.clearLog();
+    const e = await check({ token: T.appPassword, username: EMAIL }, undefined, BEFORE_BROWNOUT);
+    expect(codes(e)).toEqual(['config.username:error', 'token.retired:warning']);
+    expect(emu.requests).toHaveLength(0);
+    // Without a user name Bitbucket refuses it; the causes start with the retirement.
+    const none = await check({ token: T.appPassword, username: '' }, undefined, BEFORE_BROWNOUT);
+    expect(codes(none)).toEqual(['token.rejected:error', 'token.retired:warning']);
+    expect(none.findings[0]!.message).toMatch(/\(1\) the app password may already have been disabled \(app passwords are being retired/);
+  });
+
   it('fail offline as token.retired with the migration steps; nothing is sent', async () => {
     const r = await check({ token: T.appPassword, username: 'faketester' });
     expect(codes(r)).toEqual(['token.retired:error']);

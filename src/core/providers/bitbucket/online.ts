@@ -81,7 +81,7 @@ const isTrouble = (r: HttpOutcome): boolean => r.kind === 'network' || r.status 
 
 // ───────────────────────────── findings ─────────────────────────────
 
-function rejected(kind: Kind, r: HttpResponse, username: string | undefined): Finding {
+function rejected(kind: Kind, r: HttpResponse, username: string | undefined, now: Date): Finding {
   const realm = /realm="?Bitbucket\.org HTTP/i.test(r.headers['www-authenticate'] ?? '') ? ' with WWW-Authenticate: Basic realm="Bitbucket.org HTTP"' : '';
   const said = bbError(r).message;
   const emailLike = !!username && /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(username);
@@ -97,7 +97,7 @@ function rejected(kind: Kind, r: HttpResponse, username: string | undefined): Fi
         ]
       : kind === 'app-password'
         ? [
-            'Bitbucket app passwords were removed on 2026-07-28 (after brownouts from 2026-06-09)',
+            appPasswordStatus(now),
             'the user name is not the Bitbucket user name (app passwords do not work with the e-mail address)',
             'the app password was revoked or mistyped',
           ]
@@ -117,6 +117,14 @@ function rejected(kind: Kind, r: HttpResponse, username: string | undefined): Fi
     `Bitbucket Cloud rejected the credential (401${realm}${said ? `: "${said}"` : ''}). Likely causes, most likely first: ${causes.map((c, i) => `(${i + 1}) ${c}`).join('; ')}.`,
     hint,
   );
+}
+
+/** Where app passwords stand on `now` (token-formats.md §6.3). */
+function appPasswordStatus(now: Date): string {
+  const t = now.getTime();
+  if (t >= Date.UTC(2026, 6, 28)) return 'Bitbucket app passwords were removed on 2026-07-28';
+  if (t >= Date.UTC(2026, 5, 9)) return 'Bitbucket app passwords are in their brownout period (until 2026-07-27) and fail at times';
+  return 'the app password may already have been disabled (app passwords are being retired: brownouts from 2026-06-09, removal on 2026-07-28)';
 }
 
 function addScopeHint(kind: Kind, p: BitbucketPermission, id: string): string {
@@ -235,7 +243,7 @@ async function check(http: HttpClient, input: OnlineInput): Promise<OnlineResult
     const r = await get(`${BASE}/user`);
     answers.push(r);
     if (r.kind === 'network' || isTrouble(r)) return { findings: [...findings, troubleFinding(r, 'identity')], scopes };
-    if (r.status === 401) return { findings: [...findings, rejected(kind, r, input.username)], scopes };
+    if (r.status === 401) return { findings: [...findings, rejected(kind, r, input.username, input.now)], scopes };
     const u = jsonOf<{ display_name?: unknown; account_id?: unknown; uuid?: unknown; nickname?: unknown }>(r);
     const str = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : undefined);
     if (u && !str(u.account_id) && !str(u.uuid)) return { findings: [...findings, unexpectedResponse(r as HttpResponse, NAME, 'the identity response names no account')], scopes };
@@ -269,7 +277,7 @@ async function check(http: HttpClient, input: OnlineInput): Promise<OnlineResult
   // Access tokens: the first authenticated answer tells whether the token works at all.
   if (kind === 'access-token') {
     const refused = answers.find((r): r is HttpResponse => r.kind === 'response' && r.status === 401);
-    if (refused) return { findings: [...findings, rejected(kind, refused, input.username)], scopes };
+    if (refused) return { findings: [...findings, rejected(kind, refused, input.username, input.now)], scopes };
     if (answers.length && answers.every(isTrouble)) return { findings: [...findings, troubleFinding(answers[0]!, 'access token check')], scopes };
     const type = header('x-credential-type');
     identity = { name: CREDENTIAL_TYPES[type ?? ''] ?? 'Bitbucket access token', ...(type ? { id: type } : {}) };
@@ -281,7 +289,7 @@ async function check(http: HttpClient, input: OnlineInput): Promise<OnlineResult
   // Project lookups.
   let canonical: string | undefined;
   if (t.ws) {
-    const p = await readProject(t, kind, get);
+    const p = await readProject(t, kind, get, input.now);
     findings.push(...p.findings);
     canonical = p.canonical;
   }
@@ -357,7 +365,7 @@ interface ProjectResult {
   canonical?: string;
 }
 
-async function readProject(t: Target, kind: Kind, get: (url: string) => Promise<HttpOutcome>): Promise<ProjectResult> {
+async function readProject(t: Target, kind: Kind, get: (url: string) => Promise<HttpOutcome>, now: Date): Promise<ProjectResult> {
   const ws = t.ws!;
   // Which answers tell whether the workspace exists (all fetched already, in the same round).
   const evidenceUrls = kind === 'access-token' ? [probeUrl('repositories', t)!] : t.repo ? [probeUrl('workspace', t)!] : [probeUrl('repositories', t)!, probeUrl('workspace', t)!];
@@ -396,7 +404,7 @@ async function readProject(t: Target, kind: Kind, get: (url: string) => Promise<
         ],
       };
     }
-    return { findings: [deniedLookup(r, kind, `the repository "${requested}"`, 'read:repository:bitbucket', 'repository')] };
+    return { findings: [deniedLookup(r, kind, `the repository "${requested}"`, 'read:repository:bitbucket', 'repository', now)] };
   }
 
   // Workspace only.
@@ -412,17 +420,17 @@ async function readProject(t: Target, kind: Kind, get: (url: string) => Promise<
   const trouble = wsAnswers.find(isTrouble);
   if (trouble) return { findings: [troubleFinding(trouble, 'workspace lookup')] };
   const denial = wsAnswers.find((r): r is HttpResponse => r.kind === 'response');
-  return denial ? { findings: [deniedLookup(denial, kind, `the workspace "${ws}"`, 'read:workspace:bitbucket', 'team')] } : { findings: [] };
+  return denial ? { findings: [deniedLookup(denial, kind, `the workspace "${ws}"`, 'read:workspace:bitbucket', 'team', now)] } : { findings: [] };
 }
 
-function deniedLookup(r: HttpResponse, kind: Kind, what: string, apiScope: string, oauthScope: string): Finding {
+function deniedLookup(r: HttpResponse, kind: Kind, what: string, apiScope: string, oauthScope: string, now: Date): Finding {
   const fam: ScopeFamily = kind === 'api-token' ? 'api-token' : 'oauth';
   if (isScopeDenial(r)) {
     const need = bbError(r).required.join(', ') || (fam === 'api-token' ? apiScope : oauthScope);
     const perm = permissionById(bbError(r).required[0] ?? (fam === 'api-token' ? apiScope : oauthScope));
     return finding('scope.missing', 'error', `The token cannot look up ${what}: it lacks ${need} (403).`, perm ? addScopeHint(kind, perm, scopeId(perm, fam) ?? need) : `Create a token with ${need} and update the secret.`);
   }
-  if (r.status === 401) return rejected(kind, r, undefined);
+  if (r.status === 401) return rejected(kind, r, undefined, now);
   if (r.status === 403) {
     return finding(
       'scope.missing',
