@@ -170,7 +170,9 @@ export class HttpClient {
       if (isJsonType && body.length > 0) {
         try {
           json = JSON.parse(body);
-          isJson = true;
+          // Every API answers objects or arrays; a bare `null`, number or string is not its answer.
+          isJson = json !== null && typeof json === 'object';
+          if (!isJson) json = undefined;
         } catch {
           /* truncated or not JSON after all: leave isJson false */
         }
