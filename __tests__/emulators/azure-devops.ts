@@ -453,7 +453,8 @@ class Emulator extends HarnessEmulator implements AdoEmulator {
       api = r.rest.slice(2);
     }
     const match = api ? this.#match(r, api, projectSeg) : undefined;
-    const isNegotiation = method === 'OPTIONS' && api !== undefined && api.length === 0 && projectSeg === undefined;
+    // OPTIONS _apis lists every location; OPTIONS _apis/{area} that area's (how azure-devops-node-api negotiates) [O].
+    const isNegotiation = method === 'OPTIONS' && api !== undefined && api.length <= 1 && projectSeg === undefined;
 
     // Credentials.
     let token: AdoTokenSpec | null = null;
@@ -464,7 +465,7 @@ class Emulator extends HarnessEmulator implements AdoEmulator {
       else if (!(org.public && match?.route.publicAnonymous)) return this.#challenge(req, r, org);
     }
 
-    if (isNegotiation) return this.#negotiation(r);
+    if (isNegotiation) return this.#negotiation(r, api?.[0]);
 
     // api-version.
     const versionError = this.#checkVersion(req, ctx, r, match?.route);
@@ -615,10 +616,10 @@ class Emulator extends HarnessEmulator implements AdoEmulator {
     return undefined;
   }
 
-  #negotiation(r: Resolved): AppResponse {
+  #negotiation(r: Resolved, area?: string): AppResponse {
     const max = r.kind === 'server' ? (this.options.apiVersionCeiling ?? '7.0') : (this.options.servicesApiVersionCeiling ?? '7.2');
     const released = r.kind === 'server' ? max : (this.options.servicesReleasedApiVersion ?? '7.1');
-    const value = ROUTES.filter((route) => r.service === 'any' || route.hosts.includes(r.service)).map((route) => ({
+    const value = ROUTES.filter((route) => (r.service === 'any' || route.hosts.includes(r.service)) && (area === undefined || same(route.location.area, area))).map((route) => ({
       id: route.location.id,
       area: route.location.area,
       resourceName: route.location.resourceName,
