@@ -370,6 +370,8 @@ class Emulator extends HarnessEmulator implements GitHubEmulator {
       if (acceptedScopes.length && !acceptedScopes.some((s) => held.has(s))) return error(403, 'Resource not accessible by personal access token', { 'x-accepted-oauth-scopes': acceptedScopes.join(', ') }); // text [U]
       const role = this.#role(repo, spec.login);
       if (sub.role && (!role || ROLES.indexOf(role) < ROLES.indexOf(sub.role))) return error(403, 'Must have admin rights to Repository.', { 'x-accepted-oauth-scopes': acceptedScopes.join(', ') });
+    } else if (spec.kind === 'fine-grained' && !repo.private && !sub.role && !sub.classic && !this.#inSelection(repo, spec)) {
+      // Fine-grained tokens can always read the public data of public repositories, selected or not [D].
     } else if (!this.#allows(spec, sub.permission, 'read')) {
       return this.#denied(spec, `${sub.permission}=read`);
     }

@@ -34,6 +34,7 @@ const SSO = classic('FAKEx0SSOx0UNAUTHORISEDx0NOTREAL');
 const OAUTH = mintGitHubClassic('gho', fill('FAKEx0OAUTHx0TOKENx0NOTxREAL', 30));
 const USER_TO_SERVER = mintGitHubClassic('ghu', fill('FAKEx0APPx0USERx0TOKENx0NOTREAL', 30));
 const FINE = mintGitHubFineGrained(fill('11FAKE0TEST0FINE0GOOD0', 22), fill('FAKEx0FINEx0GRAINEDx0TESTx0TOKENx0NOTxREAL', 43), 'FAKETAIL');
+const FINE_READER = mintGitHubFineGrained(fill('11FAKE0TEST0FINE0READ0', 22), fill('FAKEx0FINEx0READERx0TESTx0TOKENx0NOTxREAL', 43), 'FAKETAIL');
 const INSTALL = mintGitHubClassic('ghs', fill('FAKEx0INSTALLATIONx0NOTxREAL', 30));
 const STATELESS = mintGitHubStatelessInstallation(424242);
 
@@ -49,6 +50,7 @@ const tokens: Record<string, GitHubTokenSpec> = {
   [OAUTH]: { kind: 'oauth', login: ALICE, scopes: ['repo', 'read:org'] },
   [USER_TO_SERVER]: { kind: 'user-to-server', login: ALICE, permissions: { contents: 'read', metadata: 'read' }, expiration: offsetHeader(new Date(NOW.getTime() + 8 * 3_600_000)) },
   [FINE]: { kind: 'fine-grained', login: ALICE, repositories: ['fake-octo-org/hello-world', 'fake-octo-org/private-stuff'], permissions: { contents: 'read', metadata: 'read', issues: 'write' }, expiration: offsetHeader(day(60)) },
+  [FINE_READER]: { kind: 'fine-grained', login: 'fake-reader', repositories: 'all', permissions: { contents: 'write', metadata: 'read' }, expiration: offsetHeader(day(60)) },
   [INSTALL]: { kind: 'installation', repositories: ['fake-octo-org/hello-world', 'fake-octo-org/hello-world-docs'], permissions: { contents: 'write', metadata: 'read', actions: 'read' }, expiration: offsetHeader(new Date(NOW.getTime() + 3_600_000)) },
   [STATELESS]: { kind: 'installation', repositories: ['fake-octo-org/hello-world'], permissions: { metadata: 'read' } },
 };
@@ -127,6 +129,12 @@ describe('identity', () => {
     const r = await check({ token: UNKNOWN });
     expect(codes(r)).toEqual(['token.rejected:error']);
     expect(r.findings[0]!.message).toMatch(/\(1\) it was revoked.*\(2\) it expired.*\(3\) it was mistyped.*\(4\) it was created on another GitHub host/);
+    expect(r.findings[0]!.message).toMatch(/request id [0-9A-F]+:[0-9A-F]+:FAKE:TEST/);
+    const refresh = await check({ token: mintGitHubClassic('ghr', fill('FAKEx0REFRESHx0TOKENx0NOTxREAL', 70)) });
+    expect(codes(refresh)).toEqual(['token.rejected:error', 'token.wrong-kind:warning']);
+    expect(refresh.findings[0]!.message).toContain('(1) it is a GitHub App refresh token');
+    const statelessOnGhes = await check({ token: mintGitHubStatelessInstallation(777, { iss: 'FAKE-OTHER', note: 'NOT REAL' }), url: emu.ghesUrl });
+    expect(statelessOnGhes.findings[0]!.message).toContain('(1) GitHub Enterprise Server does not issue stateless installation tokens');
     const i = await check({ token: mintGitHubClassic('ghs', fill('FAKEx0GONEx0INSTALLx0NOTxREAL', 30)) });
     expect(codes(i)).toEqual(['token.rejected:error']);
     expect(i.findings[0]!.message).toMatch(/\(1\) it expired: installation tokens live one hour/);
@@ -196,6 +204,15 @@ describe('fine-grained and App permissions', () => {
     expect(text(r, 'scope.unverifiable')).toContain('cannot be proven without writing; its read half is confirmed');
     expect(since(before).every((q) => q.method === 'GET')).toBe(true);
     expect(r.outcome).toBe('failed');
+  });
+
+  it('a write level is refused when the token\'s user lacks the role; the user\'s role alone proves nothing', async () => {
+    const reader = await check({ token: FINE_READER, project: 'fake-octo-org/hello-world', requiredScopes: 'contents:write' });
+    expect(codes(reader)).toEqual(['scope.missing:error']);
+    expect(text(reader, 'scope.missing')).toContain('never has more rights than its user');
+    const admin = await check({ token: FINE, project: 'fake-octo-org/hello-world', requiredScopes: 'contents:write' });
+    expect(codes(admin)).toEqual(['scope.unverifiable:warning']);
+    expect(text(admin, 'scope.unverifiable')).toContain("that is the user's right, not proof of the token's permission");
   });
 
   it('installation token lacking a permission gets the App / GITHUB_TOKEN hint', async () => {

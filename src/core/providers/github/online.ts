@@ -44,6 +44,11 @@ interface Ctx {
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+const unexpected = (r: HttpResponse, context: string): Finding => unexpectedResponse(r, 'GitHub', `${context}${requestId(r)}`);
+
+/** GitHub's correlation id, for support requests (never a secret). */
+const requestId = (r: HttpResponse): string => (r.headers['x-github-request-id'] ? `, request id ${r.headers['x-github-request-id']}` : '');
+
 const message = (r: HttpResponse): string => {
   const m = r.isJson ? (r.json as { message?: unknown } | undefined)?.message : undefined;
   return typeof m === 'string' ? m : '';
@@ -112,7 +117,7 @@ function rateLimitFinding(r: HttpResponse): Finding {
   return finding(
     'network.rate-limited',
     'error',
-    `${host} answered ${r.status}: ${kind}${when}; nothing is known about the token from it.`,
+    `${host} answered ${r.status}: ${kind}${when}${requestId(r)}; nothing is known about the token from it.`,
     `${CODES['network.rate-limited'].fix} Another job using the same token or app may be consuming its limit.`,
   );
 }
@@ -142,11 +147,14 @@ function push(c: Ctx, f: Finding): void {
   c.findings.push(f);
 }
 
-function rejected(c: Ctx, token: TokenAnalysis, detail: string): Finding {
+function rejected(c: Ctx, token: TokenAnalysis, r: HttpResponse): Finding {
+  const detail = `${r.status} ${message(r) || 'Bad credentials'}`;
   const host = new URL(c.base).host;
   const installation = INSTALLATION_KINDS.has(token.kind);
   const otherHost = 'it was created on another GitHub host (github.com, a GHE.com subdomain and each GitHub Enterprise Server issue their own tokens)';
-  const causes = installation
+  const causes = token.kind === 'github.refresh-token'
+    ? ['it is a GitHub App refresh token (ghr_): refresh tokens only buy a new user access token and never authenticate API calls']
+    : installation
     ? [
         'it expired: installation tokens live one hour, and Actions\' GITHUB_TOKEN stops working when its job ends (use it in the job that received it)',
         'the app was uninstalled or suspended, or the token was revoked',
@@ -159,11 +167,17 @@ function rejected(c: Ctx, token: TokenAnalysis, detail: string): Finding {
         'it was mistyped or truncated when the secret was saved',
         otherHost,
       ];
+  if (token.kind === 'github.installation-stateless' && c.input.url.deployment === 'ghes') {
+    // GitHub Enterprise Server never issues the stateless format: the token is from github.com / GHE.com.
+    causes.unshift('GitHub Enterprise Server does not issue stateless installation tokens, so this one comes from github.com or a GHE.com subdomain');
+  }
   return finding(
     'token.rejected',
     'error',
-    `GitHub at ${host} rejected the ${token.label} (${detail}). Likely causes, most likely first: ${causes.map((x, i) => `(${i + 1}) ${x}`).join('; ')}.`,
-    installation
+    `GitHub at ${host} rejected the ${token.label} (${detail}${requestId(r)}). Likely causes, most likely first: ${causes.map((x, i) => `(${i + 1}) ${x}`).join('; ')}.`,
+    token.kind === 'github.refresh-token'
+      ? 'Exchange the refresh token for a user access token (POST /login/oauth/access_token with grant_type=refresh_token) and pass that token instead.'
+      : installation
       ? 'Mint a fresh installation token right before the steps that use it (or pass the current job\'s GITHUB_TOKEN), for this host.'
       : `Create a new token at https://${c.web}/settings/tokens (on the host the API belongs to) and update the secret.`,
   );
@@ -207,12 +221,12 @@ function readUser(c: Ctx, r: HttpOutcome, token: TokenAnalysis): IdentityResult 
   if (r.kind === 'response' && isRateLimited(r)) return fail(rateLimitFinding(r));
   if (r.status === 200 && r.isJson) {
     const u = r.json as { login?: unknown; id?: unknown; type?: unknown };
-    if (typeof u.login !== 'string') return fail(unexpectedResponse(r, 'GitHub', 'the /user answer has no login'));
+    if (typeof u.login !== 'string') return fail(unexpected(r, 'the /user answer has no login'));
     const id = u.id === undefined ? undefined : String(u.id);
     push(c, finding('token.identity', 'info', `Authenticated as ${u.login}${id ? ` (id ${id}${typeof u.type === 'string' ? `, ${u.type}` : ''})` : ''}.`, 'None needed.'));
     return { ok: true, installation: false, identity: { name: u.login, ...(id ? { id } : {}) }, response: r, login: u.login };
   }
-  if (r.status === 401) return fail(rejected(c, token, `401 ${message(r) || 'Bad credentials'}`));
+  if (r.status === 401) return fail(rejected(c, token, r));
   if (r.status === 403 && /login attempts/i.test(message(r))) return fail(lockedOut(c));
   if (r.status === 403 && /not accessible by integration/i.test(message(r))) return 'integration';
   if (r.status === 404) {
@@ -225,7 +239,7 @@ function readUser(c: Ctx, r: HttpOutcome, token: TokenAnalysis): IdentityResult 
       ),
     );
   }
-  return fail(unexpectedResponse(r, 'GitHub', 'identity'));
+  return fail(unexpected(r, 'identity'));
 }
 
 function readInstallation(c: Ctx, r: HttpOutcome, token: TokenAnalysis): IdentityResult {
@@ -244,9 +258,9 @@ function readInstallation(c: Ctx, r: HttpOutcome, token: TokenAnalysis): Identit
     push(c, finding('token.identity', 'info', `Authenticated as a ${name}${names.length ? `: ${shown}` : ''}.`, 'None needed.'));
     return { ok: true, installation: true, identity: { name }, response: r, repositories: names };
   }
-  if (r.status === 401) return fail(rejected(c, token, `401 ${message(r) || 'Bad credentials'}`));
+  if (r.status === 401) return fail(rejected(c, token, r));
   if (r.status === 403 && /login attempts/i.test(message(r))) return fail(lockedOut(c));
-  return fail(unexpectedResponse(r, 'GitHub', 'installation identity'));
+  return fail(unexpected(r, 'installation identity'));
 }
 
 async function identify(c: Ctx, token: TokenAnalysis, first: HttpOutcome): Promise<IdentityResult> {
@@ -286,7 +300,7 @@ function probeVerdict(c: Ctx, f: Followed, path: string): Verdict {
     };
   }
   if (r.status === 429 || r.status >= 500) {
-    push(c, unexpectedResponse(r, 'GitHub', 'permission probe'));
+    push(c, unexpected(r, 'permission probe'));
     return { v: 'unverifiable', why: 'its probe failed on the server side' };
   }
   return { v: 'unverifiable', why: `its probe GET ${path} answered ${r.status}${message(r) ? ` "${message(r)}"` : ''} (the feature may be turned off for the repository)` };
@@ -374,7 +388,7 @@ async function checkRepo(c: Ctx, requested: string, f: Followed, id: IdentityRes
     );
     return { blocked: 'the repository could not be read' };
   }
-  push(c, unexpectedResponse(r, 'GitHub', 'repository lookup'));
+  push(c, unexpected(r, 'repository lookup'));
   return { blocked: 'the repository lookup failed' };
 }
 
@@ -524,7 +538,19 @@ function evaluate(c: Ctx, items: RequiredItem[], classic: string[] | undefined, 
       }
       continue;
     }
-    unverifiable(item.id, `${label} cannot be proven without writing; ${readHalf}.`);
+    // Fine-grained PATs and App user tokens act with at most their user's rights: a missing role is a
+    // proof of failure, a present one is only the user's right, not the token's.
+    const userRight = p.right && repo && !INSTALLATION_KINDS.has(token.kind) ? hasRight(repo.permissions, p.right) : undefined;
+    if (userRight === false) {
+      missing(
+        item.id,
+        `${label} will be refused: the token's user ${id.login ?? ''} has no ${p.right} access to ${repo!.fullName} (the repository's permissions), and a ${token.label} never has more rights than its user.`,
+        `Ask a repository admin to give ${id.login ?? 'the user'} ${p.right} access, or use a token of a user who has it.`,
+      );
+      continue;
+    }
+    const userNote = userRight === true ? `; its user has ${p.right} access, but that is the user's right, not proof of the token's permission` : '';
+    unverifiable(item.id, `${label} cannot be proven without writing; ${readHalf}${userNote}.`);
   }
   return out;
 }
