@@ -10,12 +10,12 @@
  * provider, so a property over "whatever provider has online checks" reaches all of them.
  *
  * `sink` is the *other origin*: a second harness that records whether a credential ever arrived there
- * (redirect-away targets it). Nothing here logs a credential: the harness logs only `hasAuth`.
+ * (redirect-away targets it); ask with `carriesCredential(entry)`. Nothing here logs a credential.
  *
  *   const h = await startHostileServer();
  *   h.behave({ kind: 'echo-error', status: 401 });
  *   h.fault({ type: 'rateLimit' });                  // harness faults still apply; their bodies echo too
- *   expect(h.sink.requests.filter((r) => r.hasAuth)).toEqual([]);
+ *   expect(h.sink.requests.filter(carriesCredential)).toEqual([]);
  */
 import type { IncomingMessage } from 'node:http';
 import type { Agent } from 'undici';
@@ -77,6 +77,14 @@ export interface Echo {
 }
 
 const CREDENTIAL_HEADERS = ['authorization', 'job-token', 'private-token'];
+
+/**
+ * Did this logged request carry a credential? The harness logs `hasAuth` for Authorization only and
+ * strips that header; GitLab's JOB-TOKEN / PRIVATE-TOKEN stay in `headers`, so look there too.
+ */
+export function carriesCredential(entry: RequestLogEntry): boolean {
+  return entry.hasAuth || 'job-token' in entry.headers || 'private-token' in entry.headers;
+}
 
 export function echoOf(req: IncomingMessage): Echo {
   const name = CREDENTIAL_HEADERS.find((h) => typeof req.headers[h] === 'string') ?? '';

@@ -23,13 +23,13 @@ import { renderText } from '../../src/core/render/text.js';
 import type { Report } from '../../src/core/report.js';
 import { resolveRequest } from '../../src/core/request.js';
 import { emulatorDispatcher } from '../emulators/dispatcher.js';
-import { startHostileServer, type HostileServer } from '../emulators/hostile.js';
+import { carriesCredential, startHostileServer, type HostileServer } from '../emulators/hostile.js';
 import { assertNoLeak, fcParams, mutation, MUTATIONS, tokenSample, type Mutated, type MutationKind, type TokenSample } from './arbitraries.js';
 import { ONLINE_PROVIDERS, requestShape, serverBehaviour, type RequestShape, type ServerBehaviour } from './scenarios.js';
 
 const NOW = new Date('2026-06-15T12:00:00Z');
 /** Small timeouts so hangs and retries stay cheap; no assertion depends on them. */
-const HTTP: PreflightDeps['http'] = { requestTimeoutMs: 400, deadlineMs: 3_000, maxRetries: 1, minBackoffMs: 1, maxBackoffMs: 20 };
+const HTTP: PreflightDeps['http'] = { requestTimeoutMs: 250, deadlineMs: 3_000, maxRetries: 1, minBackoffMs: 1, maxBackoffMs: 20 };
 
 let main: HostileServer;
 const tlsServers: Partial<Record<string, HostileServer>> = {};
@@ -132,7 +132,7 @@ async function check(s: Scenario): Promise<Report> {
   const all = [main, ...Object.values(tlsServers)].flatMap((h) => h?.requests ?? []);
   for (const r of all) expect(['GET', 'HEAD']).toContain(r.method);
   const online = report.provider ? PROVIDER_MODULES[report.provider].online : undefined;
-  const authed = all.filter((r) => r.hasAuth);
+  const authed = all.filter(carriesCredential);
   if (authed.length) {
     expect(online).toBeDefined();
     const urlAnalysis = PROVIDER_MODULES[report.provider!].analyzeUrl(url ?? request.defaults?.url[report.provider!], { offline: false });
@@ -140,7 +140,7 @@ async function check(s: Scenario): Promise<Report> {
     for (const r of authed) expect(allowed).toContain(r.host);
     onlineRuns.set(`${report.provider} ${describeServer(server)}`, (onlineRuns.get(`${report.provider} ${describeServer(server)}`) ?? 0) + 1);
   }
-  for (const h of [main, ...Object.values(tlsServers)]) expect(h!.sink.requests.filter((r) => r.hasAuth)).toEqual([]);
+  for (const h of [main, ...Object.values(tlsServers)]) expect(h!.sink.requests.filter(carriesCredential)).toEqual([]);
   return report;
 }
 
@@ -218,7 +218,7 @@ describe('no output of the core ever contains the token', () => {
         for (const sample of samples.filter((t) => t.provider === provider)) {
           const url = provider === 'azure-devops' ? 'https://dev.azure.com/fabrikam' : undefined;
           const report = await check({ sample, mutated: { kind: 'valid', input: sample.token }, shape: { provider: 'own', url, project: undefined, scopes: [] }, server: { kind: 'hostile', behaviour } });
-          if (!main.requests.some((r) => r.hasAuth)) continue;
+          if (!main.requests.some(carriesCredential)) continue;
           // The server got the credential, so it really echoed it back; the report holds none of it.
           expect(JSON.stringify(report)).not.toContain(sample.token.slice(0, 12));
           reached = true;
