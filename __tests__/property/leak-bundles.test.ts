@@ -20,7 +20,7 @@ import type { ProviderId } from '../../src/core/report.js';
 import { carriesCredential, startHostileServer, type HostileBehaviour, type HostileServer } from '../emulators/hostile.js';
 import { startForwardProxy, type ForwardProxy } from '../emulators/proxy.js';
 import { getTestTls } from '../emulators/tls.js';
-import { baseEnv, runBundle, type BundleRun } from '../support/run-bundle.js';
+import { baseEnv, runBundle } from '../support/run-bundle.js';
 import { assertNoLeak, mutation, tokenSample, type MutationKind, type TokenSample } from './arbitraries.js';
 
 const NOW = new Date(); // the bundles read the real clock
@@ -145,7 +145,7 @@ describeBuilt('no bundle output ever contains the token', () => {
       ...(sample.username ? ['--username', sample.username] : []),
       ...(sample.tokenType ? ['--token-type', sample.tokenType] : []),
     ];
-    const [cli, act, tsk]: BundleRun[] = await Promise.all([
+    const [cli, act, tsk] = await Promise.all([
       runBundle('cli', cliArgs, baseEnv({ ...common, CP_FUZZ_TOKEN: input })),
       runBundle('action', [], baseEnv({ ...common, ...action, GITHUB_OUTPUT: outputFile, GITHUB_STEP_SUMMARY: summaryFile, RUNNER_DEBUG: '1' })),
       runBundle('task', [], baseEnv({ ...common, ...task, AGENT_TEMPDIRECTORY: taskTemp, SYSTEM_DEBUG: 'true', ...(viaProxy ? { AGENT_PROXYURL: proxy.url } : {}) })),
