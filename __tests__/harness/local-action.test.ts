@@ -45,7 +45,8 @@ function localAction(name: string, inputs: Record<string, string>): Promise<Loca
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [LOCAL_ACTION, 'run', ROOT, '__tests__/harness/local-action-entry.ts', envFile], {
       cwd: ROOT,
-      env: baseEnv({ NODE_EXTRA_CA_CERTS: caFile }),
+      // local-action starts tsx through `npm exec`; keep npm's update notice out of stderr.
+      env: baseEnv({ NODE_EXTRA_CA_CERTS: caFile, npm_config_update_notifier: 'false' }),
     });
     let stdout = '';
     let stderr = '';
@@ -77,7 +78,7 @@ describe('GitHub Action under @github/local-action, against the emulator', () =>
     // It really went online, through the test CA given as NODE_EXTRA_CA_CERTS.
     expect(fx.emu.requests.map((q) => q.path)).toContain('/fabrikam/_apis/connectionData');
     expect(leaks(withoutMaskCommands(r.stdout) + r.summary, fx.good)).toEqual([]);
-  }, 90_000);
+  }, 120_000);
 
   it('warning: "Code: Read & Write" cannot be proven by a read → scope.unverifiable warning, outcome warned, step not failed', async () => {
     const r = await localAction('warn', { ...common(), token: fx.good, 'required-scopes': 'Code: Read & Write' });
@@ -87,7 +88,7 @@ describe('GitHub Action under @github/local-action, against the emulator', () =>
     expect(annotations(r, 'error')).toEqual([]);
     expect(r.stdout).not.toMatch(/^::error::/m);
     expect(leaks(withoutMaskCommands(r.stdout) + r.summary, fx.good)).toEqual([]);
-  }, 90_000);
+  }, 120_000);
 
   it('failing credential: the server says the PAT expired → token.expired annotation, setFailed, outcome failed', async () => {
     const r = await localAction('fail', { ...common(), token: fx.expired, 'required-scopes': 'vso.code' });
@@ -98,5 +99,5 @@ describe('GitHub Action under @github/local-action, against the emulator', () =>
     expect(r.stdout).toMatch(/^::error::credential-preflight failed: token\.expired: /m);
     expect(r.summary).toContain('failed');
     expect(leaks(withoutMaskCommands(r.stdout) + r.summary, fx.expired)).toEqual([]);
-  }, 90_000);
+  }, 120_000);
 });
