@@ -3,7 +3,7 @@
  * TLS with the test CA, api.github.com routed by an injected dispatcher, GHES on 127.0.0.1.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Agent } from 'undici';
+import { request, type Agent } from 'undici';
 import { runPreflight, type PreflightDeps } from '../../src/core/preflight.js';
 import type { Report } from '../../src/core/report.js';
 import { resolveRequest, type RawInputs } from '../../src/core/request.js';
@@ -419,5 +419,36 @@ describe('scope catalogue (pure)', () => {
     expect(parseExpirationHeader('2027-01-01 00:59:59 +0100')?.toISOString()).toBe('2026-12-31T23:59:59.000Z');
     expect(parseExpirationHeader('2026-12-31 15:59:59 -0800')?.toISOString()).toBe('2026-12-31T23:59:59.000Z');
     expect(parseExpirationHeader('next tuesday')).toBeUndefined();
+  });
+});
+
+describe('emulator fidelity (replays @octokit/fixtures)', () => {
+  const raw = async (path: string, token?: string) => {
+    const res = await request(`https://api.github.com${path}`, { dispatcher, headers: token ? { authorization: `Bearer ${token}` } : {} });
+    return { status: res.statusCode, headers: res.headers, body: (await res.body.json()) as Record<string, unknown> };
+  };
+
+  it('rename: 301 with the fixture body, Location and url on /repositories/{id}, which answers the repository', async () => {
+    const moved = await raw('/repos/fake-octo-org/hello-old', CLASSIC);
+    expect(moved.status).toBe(301);
+    expect(moved.body).toEqual({ message: 'Moved Permanently', url: 'https://api.github.com/repositories/1001', documentation_url: 'https://docs.github.com/v3/#http-redirects' });
+    expect(moved.headers.location).toBe('https://api.github.com/repositories/1001');
+    const repo = await raw('/repositories/1001', CLASSIC);
+    expect([repo.status, repo.body.full_name, repo.body.permissions]).toEqual([200, 'fake-octo-org/hello-world', { pull: true, triage: true, push: true, maintain: true, admin: true }]);
+  });
+
+  it('headers: request id, rate limit, X-OAuth-Scopes for classic (empty for fine-grained), expiry; 401 Bad credentials', async () => {
+    const c = await raw('/user', CLASSIC);
+    expect(c.headers['x-github-request-id']).toBeDefined();
+    expect(c.headers['x-oauth-scopes']).toBe('repo, admin:org, workflow');
+    expect(Number(c.headers['x-ratelimit-remaining'])).toBeGreaterThan(0);
+    expect(c.headers['github-authentication-token-expiration']).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/);
+    expect((await raw('/user', FINE)).headers['x-oauth-scopes']).toBe('');
+    const bad = await raw('/user', UNKNOWN);
+    expect([bad.status, bad.body.message]).toEqual([401, 'Bad credentials']);
+    const integration = await raw('/user', INSTALL);
+    expect([integration.status, integration.body.message]).toEqual([403, 'Resource not accessible by integration']);
+    const root = await raw('/');
+    expect(root.body.repository_url).toBe('https://api.github.com/repos/{owner}/{repo}');
   });
 });
