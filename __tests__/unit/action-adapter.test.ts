@@ -148,7 +148,7 @@ describe('GitHub Action adapter: several credentials (config)', () => {
     const out = JSON.parse(f.outputs().report!);
     expect(out).toMatchObject({ schemaVersion: 1, outcome: 'warned', credentials: [{ name: 'fabrikam' }, { name: 'contoso' }, { name: 'github' }] });
     const warnings = f.calls.filter((c) => c.fn === 'warning');
-    expect(warnings.map((c) => (c.args[1] as { title: string }).title)).toEqual(['credential-preflight contoso: token.expiring']);
+    expect(warnings.map((c) => (c.args[1] as { title: string }).title)).toEqual(['credential-preflight [contoso] token.expiring']);
     expect(f.calls.some((c) => c.fn === 'setFailed')).toBe(false);
     const summary = String(f.calls.find((c) => c.fn === 'summary.write')!.args[0]);
     expect(summary).toContain('3 credentials: 1 warned, 2 passed');

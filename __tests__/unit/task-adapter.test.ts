@@ -156,9 +156,9 @@ describe('Azure Pipelines task adapter: several credentials (config)', () => {
     const issues = f.calls.filter((c) => c.fn === 'logIssue');
     expect(issues).toHaveLength(1);
     expect(issues[0]!.args[0]).toBe(IssueType.Error);
-    expect(String(issues[0]!.args[1])).toMatch(/^github: /);
+    expect(String(issues[0]!.args[1])).toMatch(/^\[github\] /);
     expect(issues[0]!.args[5]).toBe('token.checksum');
-    expect(f.lines.some((l) => l.startsWith('fabrikam: online.skipped: '))).toBe(true);
+    expect(f.lines.some((l) => l.startsWith('[fabrikam] online.skipped: '))).toBe(true);
     expect(f.vars()).toMatchObject({ outcome: 'failed' });
     expect(JSON.parse(String(f.vars().report)).credentials).toHaveLength(3);
     expect(f.calls.find((c) => c.fn === 'setResult')!.args).toEqual([TaskResult.Failed, 'credential-preflight failed: github: token.checksum']);

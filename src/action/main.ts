@@ -25,11 +25,11 @@ const SINGLE_INPUTS = ['token', 'token-type', 'url', 'project', 'username', 'req
 
 /** One annotation per error or warning, titled with its code (and the credential, with several). */
 function annotate(core: ActionsCore, f: Finding, name: string | null): void {
-  const title = `credential-preflight ${name ? `${name}: ` : ''}${f.code}`;
+  const title = `credential-preflight ${name ? `[${name}] ` : ''}${f.code}`;
   const text = `${f.message} Fix: ${f.hint}`;
   if (f.severity === 'error') core.error(text, { title });
   else if (f.severity === 'warning') core.warning(text, { title });
-  else core.info(`${name ? `${name}: ` : ''}${f.code}: ${f.message}`);
+  else core.info(`${name ? `[${name}] ` : ''}${f.code}: ${f.message}`);
 }
 
 async function writeSummary(core: ActionsCore, env: Env, markdown: string, forms: string[]): Promise<void> {

@@ -104,7 +104,7 @@ function debugOn(tl: TaskLib, env: Env): boolean {
 
 /** One ##vso[task.logissue] per error or warning, with its code; notes go to the plain log. */
 function logFinding(tl: TaskLib, io: TaskIo, f: Finding, name: string | null): void {
-  const who = name ? `${name}: ` : '';
+  const who = name ? `[${name}] ` : '';
   if (f.severity === 'info') io.log(`${who}${f.code}: ${f.message}`);
   else tl.logIssue(f.severity === 'error' ? tl.IssueType.Error : tl.IssueType.Warning, `${who}${f.message} Fix: ${f.hint}`, undefined, undefined, undefined, f.code);
 }
