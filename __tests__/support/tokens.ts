@@ -19,7 +19,7 @@ export function githubPat(word = 'FAKEx0TESTx0TOKENx0NOTxREAL'): string {
   return mintGitHubClassic('ghp', fill(word, 30));
 }
 
-/** A routable (v1) GitLab token around 16 bytes spelled from `word` (e.g. FAKE-GITLAB-TEST). */
+/** A routable (v1) GitLab token around 16 bytes spelled from `word` (repeated or cut to 16, e.g. FAKE-GITLAB-TEST). */
 export function gitlabPat(word = 'FAKE-GITLAB-TEST', userId = 1): string {
   return mintGitLabRoutable({ version: 1, random16: Buffer.from(fill(word, 16)), payload: { o: 1, u: userId } });
 }

@@ -20,24 +20,26 @@ const day = (offset: number): string => new Date(Date.UTC(NOW.getUTCFullYear(), 
 const user = { id: 7, username: 'fake.tester', name: 'Fake Tester' };
 
 const T = {
-  good: gitlabPat('FAKE-GL-TEST-GOOD'),
-  readOnly: gitlabPat('FAKE-GL-TEST-READ'),
-  repoOnly: gitlabPat('FAKE-GL-TEST-REPO'),
-  userOnly: gitlabPat('FAKE-GL-TEST-USER'),
-  expiring: gitlabPat('FAKE-GL-TEST-SOON'),
-  forever: gitlabPat('FAKE-GL-TEST-EVER'),
-  expired: gitlabPat('FAKE-GL-TEST-EXPD'),
-  revoked: gitlabPat('FAKE-GL-TEST-REVK'),
-  inactive: gitlabPat('FAKE-GL-TEST-INAC'),
-  impersonation: gitlabPat('FAKE-GL-TEST-IMPR'),
-  unknown: gitlabPat('FAKE-GL-TEST-UNKN'),
-  bot: gitlabPat('FAKE-GL-TEST-BOTT'),
-  hidden: gitlabPat('FAKE-GL-TEST-HIDE'),
-  blocked: gitlabPat('FAKE-GL-TEST-BLCK'),
+  good: gitlabPat('FAKE-GLTEST-GOOD'),
+  readOnly: gitlabPat('FAKE-GLTEST-READ'),
+  repoOnly: gitlabPat('FAKE-GLTEST-REPO'),
+  userOnly: gitlabPat('FAKE-GLTEST-USER'),
+  expiring: gitlabPat('FAKE-GLTEST-SOON'),
+  forever: gitlabPat('FAKE-GLTEST-EVER'),
+  expired: gitlabPat('FAKE-GLTEST-EXPD'),
+  revoked: gitlabPat('FAKE-GLTEST-REVK'),
+  inactive: gitlabPat('FAKE-GLTEST-INAC'),
+  impersonation: gitlabPat('FAKE-GLTEST-IMPR'),
+  unknown: gitlabPat('FAKE-GLTEST-UNKN'),
+  bot: gitlabPat('FAKE-GLTEST-BOTT'),
+  hidden: gitlabPat('FAKE-GLTEST-HIDE'),
+  blocked: gitlabPat('FAKE-GLTEST-BLCK'),
   job: mintGitLabJobJwt({ iss: 'https://gitlab.example.invalid', aud: 'gitlab-authz-token', sub: 'gid://gitlab/Ci::Build/901', version: '0.1.0', exp: Math.floor(NOW.getTime() / 1000) + 3600 }),
   finishedJob: mintGitLabJobJwt({ iss: 'https://gitlab.example.invalid', aud: 'gitlab-authz-token', sub: 'gid://gitlab/Ci::Build/902', version: '0.1.0', exp: Math.floor(NOW.getTime() / 1000) + 3600 }),
 };
 
+// Each token distinct (the helper keeps 16 bytes of its word).
+if (new Set(Object.values(T)).size !== Object.keys(T).length) throw new Error('test tokens collide');
 const tokens: Record<string, GitLabTokenSpec> = {
   [T.good]: { user, name: 'ci-preflight', scopes: ['api', 'read_user'], expiresAt: day(200) },
   [T.readOnly]: { user, scopes: ['read_api'], expiresAt: day(200) },
