@@ -186,6 +186,12 @@ describe('classic scopes', () => {
     expect(text(reader, 'scope.missing')).toContain('has no push access');
     const narrow = await check({ token: NARROW, project: 'fake-octo-org/hello-world', requiredScopes: 'workflows:write' });
     expect(text(narrow, 'scope.missing')).toContain('tick `workflow`');
+    // public_repo writes to public repositories: proven for a known public one, not without a repository.
+    const publicRepo = await check({ token: NARROW, project: 'fake-octo-org/hello-world', requiredScopes: 'contents:write' });
+    expect(publicRepo.scopes.verified).toEqual(['contents:write']);
+    const noRepo = await check({ token: NARROW, requiredScopes: 'contents:write' });
+    expect(noRepo.scopes.unverifiable).toEqual(['contents:write']);
+    expect(text(noRepo, 'scope.unverifiable')).toContain('covers public repositories only');
   });
 });
 

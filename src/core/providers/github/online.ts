@@ -472,7 +472,9 @@ function evaluate(c: Ctx, items: RequiredItem[], classic: string[] | undefined, 
     if (out.required.includes(item.id)) continue;
     out.required.push(item.id);
     if (item.kind === 'classic') {
-      if (!granted) {
+      if (!granted && CLASSIC_KINDS.has(token.kind)) {
+        unverifiable(item.id, `\`${item.id}\` could not be checked: GitHub did not report the token's scopes (no X-OAuth-Scopes header).`);
+      } else if (!granted) {
         unverifiable(item.id, `\`${item.id}\` is a classic-token scope, but a ${token.label} has fine-grained permissions instead, so it cannot be checked as a scope.`, 'Name the permissions the later steps need instead, e.g. contents:read or pull_requests:write.');
       } else if (granted.has(item.id)) {
         verified(item.id, `the token carries ${classic!.includes(item.id) ? `\`${item.id}\`` : `a scope that includes it (${classic!.filter((s) => expandClassic([s]).has(item.id)).join(', ')})`} (X-OAuth-Scopes)`);
@@ -518,8 +520,13 @@ function evaluate(c: Ctx, items: RequiredItem[], classic: string[] | undefined, 
     // user's role, both of which GitHub reports: that pair is a proof; for other tokens it is not.
     const readHalf = read.v === 'verified' ? 'its read half is confirmed' : `its read half could not be checked either (${read.why})`;
     if (granted && p.classicWrite) {
-      const usable = p.classicWrite.filter((s) => s !== 'public_repo' || (repo && !repo.private));
+      // public_repo writes to public repositories only: it counts once the repository is known to be public.
+      const usable = p.classicWrite.filter((s) => s !== 'public_repo' || !repo || !repo.private);
       const carried = usable.find((s) => granted.has(s));
+      if (carried === 'public_repo' && !repo) {
+        unverifiable(item.id, `${label}: the token carries \`public_repo\`, which covers public repositories only, and no repository was checked (pass \`project\`).`);
+        continue;
+      }
       if (!carried) {
         missing(item.id, `The token lacks ${label}: writing needs the classic scope \`${usable[0] ?? p.classicWrite[0]}\`; it carries ${classic!.join(', ') || 'no scopes'}.`, classicHint(c, token, usable[0] ?? p.classicWrite[0]!));
         continue;
