@@ -11,13 +11,20 @@ import { ROOT } from '../support/run-bundle.js';
 import { readZip, type ZipEntry } from './zip.js';
 
 const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
-const task = JSON.parse(fs.readFileSync(path.join(ROOT, 'task.json'), 'utf8'));
+// What the package is built from, read right before packaging (others may rebuild dist/ or edit the
+// manifests meanwhile; comparing against a later read could mix two versions).
+let task: Record<string, unknown> & { version: unknown; execution: Record<string, { target: string }> };
+let readme: string;
+let bundle: Buffer;
 let dir: string;
 let vsix: string;
 let entries: Map<string, ZipEntry>;
 
 beforeAll(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cp-vsix-'));
+  task = JSON.parse(fs.readFileSync(path.join(ROOT, 'task.json'), 'utf8'));
+  readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  bundle = fs.readFileSync(path.join(ROOT, 'dist', 'task', 'index.js'));
   const out = execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'package.mjs'), '--stage-dir', path.join(dir, 'stage'), '--output-path', path.join(dir, 'out')], { cwd: ROOT, encoding: 'utf8' });
   vsix = /^Wrote (.+\.vsix)$/m.exec(out)![1]!;
   entries = new Map(readZip(fs.readFileSync(vsix)).map((e) => [e.name, e]));
@@ -41,10 +48,10 @@ describe('the .vsix from npm run package', () => {
   it('holds the task folder: task.json (same version), icon.png, and the bundle at task.json’s execution target', () => {
     const shipped = JSON.parse(text('CredentialPreflightV1/task.json'));
     expect(shipped).toEqual(task);
-    for (const handler of Object.values(shipped.execution) as { target: string }[]) expect(entries.has(`CredentialPreflightV1/${handler.target}`)).toBe(true);
+    for (const handler of Object.values(shipped.execution as Record<string, { target: string }>)) expect(entries.has(`CredentialPreflightV1/${handler.target}`)).toBe(true);
     expect(JSON.parse(text('CredentialPreflightV1/dist/task/package.json'))).toEqual({ type: 'module' });
     // The shipped bundle is byte-for-byte the built one, not a second copy that could drift.
-    expect(entries.get('CredentialPreflightV1/dist/task/index.js')!.data().equals(fs.readFileSync(path.join(ROOT, 'dist', 'task', 'index.js')))).toBe(true);
+    expect(entries.get('CredentialPreflightV1/dist/task/index.js')!.data().equals(bundle)).toBe(true);
     expect(pngSize(entries.get('CredentialPreflightV1/icon.png')!.data())).toEqual([32, 32]);
   });
 
@@ -52,7 +59,7 @@ describe('the .vsix from npm run package', () => {
     const contributions = JSON.parse(text('extension.vsomanifest')).contributions;
     expect(contributions).toEqual([expect.objectContaining({ type: 'ms.vss-distributed-task.task', targets: ['ms.vss-distributed-task.tasks'], properties: { name: 'CredentialPreflightV1' } })]);
     expect(pngSize(entries.get('images/icon.png')!.data())).toEqual([128, 128]);
-    expect(text('README.md')).toBe(fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8'));
+    expect(text('README.md')).toBe(readme);
   });
 
   it('contains nothing else: no sources, tests, node_modules or dotfiles', () => {
@@ -80,14 +87,15 @@ describe('the version has one source', () => {
     fs.mkdirSync(path.join(scratch, 'scripts'), { recursive: true });
     for (const f of ['package.json', 'task.json', 'vss-extension.json']) fs.copyFileSync(path.join(ROOT, f), path.join(scratch, f));
     fs.copyFileSync(path.join(ROOT, 'scripts', 'version.mjs'), path.join(scratch, 'scripts', 'version.mjs'));
+    const before = fs.readFileSync(path.join(scratch, 'task.json'), 'utf8');
     execFileSync('npm', ['version', '7.8.9', '--no-git-tag-version'], { cwd: scratch, stdio: 'pipe', env: { ...process.env, NODE_OPTIONS: '' } });
     const read = (f: string) => fs.readFileSync(path.join(scratch, f), 'utf8');
     expect(JSON.parse(read('package.json')).version).toBe('7.8.9');
     expect(JSON.parse(read('task.json')).version).toEqual({ Major: 7, Minor: 8, Patch: 9 });
     expect(JSON.parse(read('vss-extension.json')).version).toBe('7.8.9');
     // Targeted edits: apart from the version, task.json is untouched.
-    expect({ ...JSON.parse(read('task.json')), version: task.version }).toEqual(task);
-    expect(read('task.json').split('\n').length).toBe(fs.readFileSync(path.join(ROOT, 'task.json'), 'utf8').split('\n').length);
+    expect({ ...JSON.parse(read('task.json')), version: JSON.parse(before).version }).toEqual(JSON.parse(before));
+    expect(read('task.json').split('\n').length).toBe(before.split('\n').length);
     expect(execFileSync(process.execPath, ['scripts/version.mjs', '--check'], { cwd: scratch, encoding: 'utf8' })).toContain('All manifests at 7.8.9.');
   });
 
