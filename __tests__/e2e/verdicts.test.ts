@@ -3,13 +3,10 @@
  * against the local Azure DevOps emulator (Server shape on 127.0.0.1, CA via NODE_EXTRA_CA_CERTS).
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { startAzureDevOpsEmulator, type AdoEmulator, type AdoProjectSpec } from '../emulators/azure-devops.js';
 import { caFile } from '../emulators/tls.js';
-import { baseEnv, runBundle, withoutMaskCommands } from '../support/run-bundle.js';
 import { adoPat, leaks } from '../support/tokens.js';
+import { expectVerdict, runEverywhere, type Outcome } from '../support/verdicts.js';
 
 const NOW = new Date();
 const GOOD = adoPat(NOW, 0, 'FAKEx0VERDICTx0PATx0NOTxREAL');
@@ -44,7 +41,7 @@ interface Scenario {
   project?: string;
   scopes?: string;
   trustCa?: boolean;
-  outcome: 'passed' | 'warned' | 'failed' | 'unverified';
+  outcome: Outcome;
   code?: string;
 }
 
@@ -67,40 +64,18 @@ const scenarios: Scenario[] = [
   { name: 'untrusted certificate', token: GOOD, trustCa: false, outcome: 'unverified', code: 'network.tls' },
 ];
 
-const EXIT = { passed: 0, warned: 0, failed: 1, unverified: 3 };
-const TASK_RESULT = { passed: 'Succeeded', warned: 'SucceededWithIssues', failed: 'Failed', unverified: 'Failed' };
-
 describe.each(scenarios)('$name', (s) => {
   it(`→ ${s.outcome}${s.code ? ` with ${s.code}` : ''} from the CLI, the action and the task`, async () => {
-    const url = s.url ?? emu.collectionUrl(s.org ?? 'fabrikam');
-    const ca = s.trustCa === false ? {} : { NODE_EXTRA_CA_CERTS: caFile };
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cp-verdict-'));
-    const outputFile = path.join(dir, 'out');
-    fs.writeFileSync(outputFile, '');
-    const inputs = { PROVIDER: 'azure-devops', URL: url, TOKEN: s.token, PROJECT: s.project ?? '' };
-    const action = Object.fromEntries(Object.entries({ ...inputs, 'REQUIRED-SCOPES': s.scopes ?? '' }).map(([k, v]) => [`INPUT_${k}`, v]));
-    const task = Object.fromEntries(Object.entries({ ...inputs, REQUIREDSCOPES: s.scopes ?? '' }).map(([k, v]) => [`INPUT_${k}`, v]));
-    const cliArgs = ['--provider', 'azure-devops', '--url', url, '--format', 'json', ...(s.project ? ['--project', s.project] : []), ...(s.scopes ? ['--required-scopes', s.scopes] : [])];
-    const [cli, act, tsk] = await Promise.all([
-      runBundle('cli', cliArgs, baseEnv({ ...ca, AZURE_DEVOPS_PAT: s.token })),
-      runBundle('action', [], baseEnv({ ...ca, ...action, GITHUB_OUTPUT: outputFile })),
-      runBundle('task', [], baseEnv({ ...ca, ...task, AGENT_TEMPDIRECTORY: dir })),
-    ]);
-
-    const report = JSON.parse(cli.stdout);
-    expect([report.outcome, cli.code]).toEqual([s.outcome, EXIT[s.outcome]]);
-    const first = report.findings.find((f: { severity: string }) => f.severity !== 'info');
-    expect(first?.code).toBe(s.code);
-
-    expect(fs.readFileSync(outputFile, 'utf8')).toMatch(new RegExp(`outcome<<ghadelimiter_[\\w-]+\\n${s.outcome}\\n`));
-    expect(act.code).toBe(s.outcome === 'failed' || s.outcome === 'unverified' ? 1 : 0);
-    expect(tsk.stdout).toContain(`##vso[task.complete result=${TASK_RESULT[s.outcome]};]`);
-    if (s.code) {
-      const level = s.outcome === 'warned' ? 'warning' : 'error';
-      expect(act.stdout).toContain(`::${level} title=credential-preflight ${s.code}::`);
-      expect(tsk.stdout).toContain(`##vso[task.logissue type=${level};code=${s.code};]`);
-    }
-    const visible = withoutMaskCommands([cli.stdout, cli.stderr, act.stdout, act.stderr, tsk.stdout, tsk.stderr, fs.readFileSync(outputFile, 'utf8')].join('\n'));
-    expect(leaks(visible, s.token)).toEqual([]);
+    const run = await runEverywhere({
+      provider: 'azure-devops',
+      tokenEnv: 'AZURE_DEVOPS_PAT',
+      token: s.token,
+      url: s.url ?? emu.collectionUrl(s.org ?? 'fabrikam'),
+      project: s.project,
+      scopes: s.scopes,
+      env: s.trustCa === false ? {} : { NODE_EXTRA_CA_CERTS: caFile },
+    });
+    expectVerdict(run, s.outcome, s.code);
+    expect(leaks(run.visible, s.token)).toEqual([]);
   });
 });
