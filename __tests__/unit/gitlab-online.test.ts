@@ -252,6 +252,10 @@ describe('self-managed specifics', () => {
         // Without a project, read_api is proven by a read-only list.
         const noProject = await check({ token: T.userOnly, requiredScopes: 'read_api, read_user' }, agent, old);
         expect([noProject.scopes.verified, noProject.scopes.missing]).toEqual([['read_user'], ['read_api']]);
+        // A token that cannot read its user (403 on /user) is still a valid token, whatever self says.
+        const repo = await check({ token: T.repoOnly, requiredScopes: 'read_user' }, agent, old);
+        expect([repo.outcome, codes(repo), repo.scopes.missing]).toEqual(['failed', ['scope.missing:error'], ['read_user']]);
+        expect(text(repo, 'token.identity')).toContain('cannot read its user');
       } finally {
         await old.close();
       }

@@ -163,7 +163,9 @@ function readAuth(t: Target, token: TokenAnalysis, self: HttpOutcome, user: Http
   const selfInfo = ok(s) ? readSelf(s) : undefined;
   const userOk = ok(u) && typeof (u.json as { username?: unknown }).username === 'string';
   if (!selfInfo && !userOk) {
-    const r401 = [u, s].find((r) => r.status === 401);
+    // A 403 on /user means the token authenticated; a 401 from personal_access_tokens/self then only
+    // means GitLab 15.1–15.4, which looks `self` up as a token id.
+    const r401 = u.status === 401 ? u : s.status === 401 && u.status !== 403 ? s : undefined;
     if (r401) return { ok: false, findings: [unauthorized(t, token, r401)] };
     if (u.status === 404 && s.status === 404) {
       return {
@@ -496,8 +498,7 @@ async function check(http: HttpClient, input: OnlineInput): Promise<OnlineResult
     if (proven === true) {
       scopeResult.verified.push(s.id);
       through.push(s.id);
-    }
-    else if (proven === false || (s.id === 'api' && readsApi === false)) {
+    } else if (proven === false || (s.id === 'api' && readsApi === false)) {
       scopeResult.missing.push(s.id);
       findings.push(missingFinding(t, s, undefined, s.id === 'read_user' ? ': GET /user was denied' : ': the read-only API request was denied (403 insufficient_scope)'));
     } else {
