@@ -4,14 +4,14 @@
  * gitlab.com routed to the emulator by an injected dispatcher.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { Agent } from 'undici';
+import { Agent, request } from 'undici';
 import { runPreflight, type PreflightDeps } from '../../src/core/preflight.js';
 import type { Report } from '../../src/core/report.js';
 import { resolveRequest, type RawInputs } from '../../src/core/request.js';
 import { gitlabOnline } from '../../src/core/providers/gitlab/online.js';
 import { coverage, findGitLabScope } from '../../src/core/providers/gitlab/scopes.js';
 import { mintGitLabJobJwt } from '../../src/core/providers/gitlab/synthetic.js';
-import { startGitLabEmulator, type GitLabEmulator, type GitLabEmulatorOptions, type GitLabTokenSpec } from '../emulators/gitlab.js';
+import { BAD_TOKEN_TEXT, EXPIRED_TEXT, INSUFFICIENT_SCOPE_TEXT, REVOKED_TEXT, startGitLabEmulator, type GitLabEmulator, type GitLabEmulatorOptions, type GitLabTokenSpec } from '../emulators/gitlab.js';
 import { caPem } from '../emulators/tls.js';
 import { gitlabPat, leaks } from '../support/tokens.js';
 
@@ -366,5 +366,41 @@ describe('scope catalogue', () => {
     expect(coverage(s('k8s_proxy'), ['api'])).toBe('no');
     expect(coverage(s('create_runner'), ['api'])).toBe('maybe');
     expect(findGitLabScope('Write-Repository')?.id).toBe('write_repository');
+  });
+});
+
+describe('the emulator answers like GitLab (provider-apis.md §4)', () => {
+  const get = async (path: string, headers: Record<string, string> = {}) => {
+    const r = await request(`${emu.url}/api/v4${path}`, { dispatcher: agent, headers });
+    return { status: r.statusCode, headers: r.headers, body: (await r.body.json()) as Record<string, unknown> };
+  };
+  const bearer = (t: string) => ({ authorization: `Bearer ${t}` });
+
+  it('401s carry the OAuth error body and a WWW-Authenticate challenge', async () => {
+    for (const [token, text] of [[T.unknown, BAD_TOKEN_TEXT], [T.expired, EXPIRED_TEXT], [T.revoked, REVOKED_TEXT]] as const) {
+      const r = await get('/user', bearer(token));
+      expect([r.status, r.body]).toEqual([401, { error: 'invalid_token', error_description: text }]);
+      expect(r.headers['www-authenticate']).toBe(`Bearer realm="The API", error="invalid_token", error_description="${text}"`);
+    }
+    expect(await get('/user')).toMatchObject({ status: 401, body: { message: '401 Unauthorized' } });
+  });
+
+  it('403 insufficient_scope names the accepted scopes; 404s use GitLab\'s texts', async () => {
+    const denied = await get('/projects/12', bearer(T.userOnly));
+    expect([denied.status, denied.body]).toEqual([403, { error: 'insufficient_scope', error_description: INSUFFICIENT_SCOPE_TEXT, scope: 'api read_api' }]);
+    expect((await get('/projects/999', bearer(T.good))).body).toEqual({ message: '404 Project Not Found' });
+    expect((await get('/no/such/route', bearer(T.good))).body).toEqual({ error: '404 Not Found' });
+  });
+
+  it('accepts PRIVATE-TOKEN too, serves the documented token record, and sends RateLimit headers', async () => {
+    const r = await get('/personal_access_tokens/self', { 'private-token': T.good });
+    expect(Object.keys(r.body).sort()).toEqual(['active', 'created_at', 'description', 'expires_at', 'id', 'last_used_at', 'last_used_ips', 'name', 'revoked', 'scopes', 'user_id']);
+    expect(r.headers['ratelimit-limit']).toBeDefined();
+    expect(emu.requests.at(-1)!.headers['private-token']).toBe('[redacted]');
+  });
+
+  it('matches project paths case-insensitively, exact case first, and follows redirect routes', async () => {
+    expect((await get('/projects/fabrikam%2Fplatform%2Ffiber', bearer(T.good))).body.path_with_namespace).toBe('Fabrikam/Platform/Fiber');
+    expect((await get('/projects/fabrikam%2Fold-fiber', bearer(T.good))).body.id).toBe(12);
   });
 });
