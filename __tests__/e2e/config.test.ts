@@ -103,7 +103,7 @@ describe.each(scenarios)('$name', (s) => {
     const tokens = { FABRIKAM_PAT: FABRIKAM, CONTOSO_PAT: CONTOSO, GH_TOKEN: GITHUB, NODE_EXTRA_CA_CERTS: caFile };
     emu.clearLog();
     const [cli, act, tsk] = await Promise.all([
-      runBundle('cli', ['--config', file, '--format', 'json'], baseEnv(tokens)),
+      runBundle('cli', ['--config', file, '--format', 'json', '--debug'], baseEnv(tokens)),
       runBundle('action', [], baseEnv({ ...tokens, INPUT_CONFIG: file, GITHUB_OUTPUT: outputFile, GITHUB_STEP_SUMMARY: summaryFile, RUNNER_DEBUG: '1' })),
       runBundle('task', [], baseEnv({ ...tokens, INPUT_CONFIG: file, AGENT_TEMPDIRECTORY: dir })),
     ]);
@@ -115,6 +115,7 @@ describe.each(scenarios)('$name', (s) => {
     expect(multi.credentials.map((c: { name: string; report: { outcome: string } }) => [c.name, c.report.outcome])).toEqual(s.rows);
     expect(multi.credentials[0].report.identity.name).toBe('Config Tester');
     expect(multi.credentials[2].report.tokenKind).toBe('github.classic-pat');
+    expect(cli.stderr).toMatch(/^\[contoso\] credential-preflight: GET 127\.0\.0\.1:\d+\/contoso\/_apis\/connectionData → 200 \(\d+ ms\)$/m);
 
     // Action: every form of every token masked before any other line (so before any request).
     const action = maskedFirst(act.stdout, '::add-mask::');

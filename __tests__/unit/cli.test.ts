@@ -82,6 +82,16 @@ describe('CLI', () => {
   });
 });
 
+describe('CLI: JSON', () => {
+  it('single mode prints the Report with the documented fields in a stable order (schemaVersion 1)', async () => {
+    const r = await cli(['--offline', '--url', 'https://dev.azure.com/fabrikam', '--format', 'json'], { AZURE_DEVOPS_PAT: adoPat(NOW) });
+    const report = JSON.parse(r.out);
+    expect(Object.keys(report)).toEqual(['schemaVersion', 'outcome', 'provider', 'tokenKind', 'tokenLabel', 'url', 'identity', 'project', 'scopes', 'expiresAt', 'expirySource', 'daysRemaining', 'findings', 'timings']);
+    expect(report.schemaVersion).toBe(1);
+    expect(Object.keys(report.findings[0])).toEqual(['code', 'severity', 'message', 'hint']);
+  });
+});
+
 describe('CLI: colour', () => {
   it('colours only a TTY, unless NO_COLOR; FORCE_COLOR colours a CI log', async () => {
     const env = { AZURE_DEVOPS_PAT: adoPat(NOW) };

@@ -21,7 +21,7 @@ export type ActionsCore = Pick<
 >;
 
 /** Inputs that describe one credential; with `config` the file describes them instead. */
-const SINGLE_INPUTS = ['token', 'token-type', 'url', 'project', 'username', 'required-scopes', 'expires-on'];
+const SINGLE_INPUTS = ['token', 'provider', 'token-type', 'url', 'project', 'username', 'required-scopes', 'expires-on'];
 
 /** One annotation per error or warning, titled with its code (and the credential, with several). */
 function annotate(core: ActionsCore, f: Finding, name: string | null): void {

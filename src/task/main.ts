@@ -199,7 +199,7 @@ export async function run(tl: TaskLib, env: Env, io: TaskIo = { log: console.log
 }
 
 /** Inputs that describe one credential; with `config` the file describes them instead. */
-const SINGLE_INPUTS = ['tokenType', 'url', 'project', 'username', 'requiredScopes', 'expiresOn', 'serviceConnection'];
+const SINGLE_INPUTS = ['provider', 'tokenType', 'url', 'project', 'username', 'requiredScopes', 'expiresOn', 'serviceConnection'];
 
 /**
  * Several credentials from the file. Their tokens come from the step environment (`env:` mapping of
