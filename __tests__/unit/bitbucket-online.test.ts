@@ -126,7 +126,7 @@ describe('API tokens (Basic e-mail:token)', () => {
     const r = await check({ token: T.good, requiredScopes: 'repo:everything, email' });
     expect(codes(r)).toEqual(['scope.unknown:error', 'scope.unknown:error']);
     expect(r.findings[0]!.message).toContain('"repo:everything" is not a Bitbucket Cloud scope');
-    expect(r.findings[1]!.message).toContain('does not exist for a Atlassian API token');
+    expect(r.findings[1]!.message).toContain('has no equivalent for this token type (Atlassian API token)');
   });
 
   it('403 on /2.0/user: the credential is valid, the identity unknown, not rejected', async () => {

@@ -199,7 +199,7 @@ function wantedScopes(requiredScopes: readonly string[], family: ScopeFamily, la
         finding(
           'scope.unknown',
           'error',
-          perm ? `"${text}" (${perm.portal}) does not exist for a ${label}.` : `"${text}" is not a Bitbucket Cloud scope.`,
+          perm ? `"${text}" (${perm.portal}) has no equivalent for this token type (${label}).` : `"${text}" is not a Bitbucket Cloud scope.`,
           family === 'api-token'
             ? 'Use an API-token scope such as read:repository:bitbucket, or a permission name such as "Pull requests: Read".'
             : 'Use a scope such as repository, repository:write, pullrequest, pipeline, or a permission name such as "Repositories: Read".',
