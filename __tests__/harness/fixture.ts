@@ -34,10 +34,3 @@ export async function startFixture(): Promise<HarnessFixture> {
   });
   return { emu, url: emu.collectionUrl('fabrikam'), good, expired };
 }
-
-/** Lines that only register masks (they carry the secret by design: the runner/agent consumes them). */
-export const withoutMaskCommands = (s: string): string =>
-  s
-    .split('\n')
-    .filter((l) => !l.startsWith('::add-mask::') && !l.includes('##vso[task.setsecret]'))
-    .join('\n');

@@ -11,9 +11,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { caFile } from '../emulators/tls.js';
-import { ROOT, baseEnv } from '../support/run-bundle.js';
+import { ROOT, baseEnv, withoutMaskCommands } from '../support/run-bundle.js';
 import { leaks } from '../support/tokens.js';
-import { IDENTITY, PROJECT, startFixture, withoutMaskCommands, type HarnessFixture } from './fixture.js';
+import { IDENTITY, PROJECT, startFixture, type HarnessFixture } from './fixture.js';
 
 const LOCAL_ACTION = path.join(ROOT, 'node_modules', '@github', 'local-action', 'bin', 'local-action.js');
 let fx: HarnessFixture;
@@ -37,7 +37,7 @@ interface LocalRun {
 }
 
 /** One local-action run with these inputs (action.yml ids: hyphens stay, as the runner passes them). */
-function localAction(name: string, inputs: Record<string, string>): Promise<LocalRun> {
+function localAction(name: string, inputs: Record<string, string>, trustTestCa = true): Promise<LocalRun> {
   const envFile = path.join(dir, `${name}.env`);
   const summaryFile = path.join(dir, `${name}-summary.md`);
   const lines = Object.entries(inputs).map(([k, v]) => `INPUT_${k.toUpperCase()}=${JSON.stringify(v)}`);
@@ -46,7 +46,7 @@ function localAction(name: string, inputs: Record<string, string>): Promise<Loca
     const child = spawn(process.execPath, [LOCAL_ACTION, 'run', ROOT, '__tests__/harness/local-action-entry.ts', envFile], {
       cwd: ROOT,
       // local-action starts tsx through `npm exec`; keep npm's update notice out of stderr.
-      env: baseEnv({ NODE_EXTRA_CA_CERTS: caFile, npm_config_update_notifier: 'false' }),
+      env: baseEnv({ NODE_EXTRA_CA_CERTS: trustTestCa ? caFile : undefined, npm_config_update_notifier: 'false' }),
     });
     let stdout = '';
     let stderr = '';
@@ -99,5 +99,13 @@ describe('GitHub Action under @github/local-action, against the emulator', () =>
     expect(r.stdout).toMatch(/^::error::credential-preflight failed: token\.expired: /m);
     expect(r.summary).toContain('failed');
     expect(leaks(withoutMaskCommands(r.stdout) + r.summary, fx.expired)).toEqual([]);
+  }, 120_000);
+
+  it('the CA is what makes it trust the emulator: without NODE_EXTRA_CA_CERTS → network.tls, outcome unverified, no verdict on the token', async () => {
+    const r = await localAction('untrusted', { ...common(), token: fx.good, 'required-scopes': 'vso.code' }, false);
+    expect(r.stderr).toBe('');
+    expect(r.outputs.outcome).toBe('unverified');
+    expect(annotations(r, 'error')).toEqual(['network.tls']);
+    expect(leaks(withoutMaskCommands(r.stdout) + r.summary, fx.good)).toEqual([]);
   }, 120_000);
 });

@@ -12,9 +12,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { caFile } from '../emulators/tls.js';
-import { ROOT, baseEnv } from '../support/run-bundle.js';
+import { ROOT, baseEnv, withoutMaskCommands } from '../support/run-bundle.js';
 import { leaks } from '../support/tokens.js';
-import { IDENTITY, PROJECT, startFixture, withoutMaskCommands, type HarnessFixture } from './fixture.js';
+import { IDENTITY, PROJECT, startFixture, type HarnessFixture } from './fixture.js';
 
 const HERE = path.join(ROOT, '__tests__', 'harness');
 let fx: HarnessFixture;
@@ -38,8 +38,8 @@ interface MockRun {
 }
 
 /** Runs one case script through MockTestRunner (in mock-test-driver.mjs: see why there). */
-function mockTest(caseScript: string, token: string, entry = path.join(taskDir, 'dist', 'task', 'index.js')): Promise<MockRun> {
-  const env = baseEnv({ HARNESS_TASK_ENTRY: entry, HARNESS_URL: fx.url, HARNESS_TOKEN: token, AGENT_CAINFO: caFile, AGENT_TEMPDIRECTORY: dir });
+function mockTest(caseScript: string, token: string, entry = path.join(taskDir, 'dist', 'task', 'index.js'), agentCa: string | null = caFile): Promise<MockRun> {
+  const env = baseEnv({ HARNESS_TASK_ENTRY: entry, HARNESS_URL: fx.url, HARNESS_TOKEN: token, AGENT_CAINFO: agentCa ?? undefined, AGENT_TEMPDIRECTORY: dir });
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [path.join(HERE, 'mock-test-driver.mjs'), path.join(HERE, caseScript), path.join(taskDir, 'task.json')], { cwd: ROOT, env });
     let out = '';
@@ -97,6 +97,14 @@ describe('Azure Pipelines task bundle under MockTestRunner, against the emulator
     expect(issues(r, 'error')).toEqual(['token.expired']);
     expect(variable(r, 'outcome')).toBe('failed');
     expect(leaks(withoutMaskCommands(r.stdout), fx.expired)).toEqual([]);
+  }, 60_000);
+
+  it('the agent CA is what makes it trust the emulator: without Agent.CAInfo → Failed with network.tls, outcome unverified', async () => {
+    const r = await mockTest('task-pass.mjs', fx.good, undefined, null);
+    expect(r.stderr).toBe('');
+    expect(results(r)).toEqual(['Failed']);
+    expect(issues(r, 'error')).toEqual(['network.tls']);
+    expect(variable(r, 'outcome')).toBe('unverified');
   }, 60_000);
 
   it('why stderr is asserted: a task that cannot even load still counts as "succeeded" for MockTestRunner', async () => {
