@@ -260,34 +260,38 @@ class Emulator implements BitbucketEmulator {
       project: ['read:project:bitbucket', 'project'] as [string, string],
       snippet: ['read:snippet:bitbucket', 'snippet'] as [string, string],
     };
-    const page = (values: object[]): object => ({ pagelen: 1, size: values.length, page: 1, values: values.slice(0, 1) });
+    const page = (values: object[], q: URLSearchParams): object => {
+      // Paged lists [D]: pagelen 10 by default, at most 100.
+      const pagelen = Math.min(100, Math.max(1, Number(q.get('pagelen') ?? 10) || 10));
+      return { pagelen, size: values.length, page: 1, values: values.slice(0, pagelen) };
+    };
     if (p.length === 1 && p[0] === 'user') {
       return { scope: API.user, noAccessTokens: true, handle: ({ token }) => json(200, { type: 'user', ...token.user, links: {} }) };
     }
-    if (p[0] === 'snippets' && p.length === 1) return { scope: API.snippet, handle: () => json(200, page([])) };
+    if (p[0] === 'snippets' && p.length === 1) return { scope: API.snippet, handle: ({ query }) => json(200, page([], query)) };
     if (p[0] === 'workspaces' && p.length >= 2 && p.length <= 3) {
       const tail = p[2];
       if (tail !== undefined && tail !== 'projects') return undefined;
       return {
         scope: tail ? API.project : API.workspace,
-        handle: ({ token }) => {
+        handle: ({ token, query }) => {
           const ws = this.#workspace(p[1]!);
           if (!ws) return json(404, errorBody(`No workspace with identifier '${p[1]}'.`));
           if (!this.#canSee(token, ws)) return json(403, errorBody('Forbidden'));
-          if (tail) return json(200, page((ws.projects ?? []).map((key) => ({ type: 'project', key, name: key }))));
+          if (tail) return json(200, page((ws.projects ?? []).map((key) => ({ type: 'project', key, name: key })), query));
           return json(200, { type: 'workspace', slug: ws.slug, name: ws.name ?? ws.slug, uuid: `{${ws.slug}-uuid}`, is_private: true, links: {} });
         },
       };
     }
     if (p[0] === 'repositories') {
-      if (p.length === 1) return { scope: API.repo, handle: ({ token }) => json(200, page(this.#visibleRepos(token))) };
+      if (p.length === 1) return { scope: API.repo, handle: ({ token, query }) => json(200, page(this.#visibleRepos(token), query)) };
       const ws = this.#workspace(p[1]!);
       if (p.length === 2) {
         return {
           scope: API.repo,
-          handle: ({ token }) => {
+          handle: ({ token, query }) => {
             if (!ws) return json(404, errorBody(`No workspace with identifier '${p[1]}'.`)); // [U]
-            return json(200, page((ws.repos ?? []).filter((r) => this.#canSee(token, ws, r)).map((r) => this.#repoBody(ws, r))));
+            return json(200, page((ws.repos ?? []).filter((r) => this.#canSee(token, ws, r)).map((r) => this.#repoBody(ws, r)), query));
           },
         };
       }
@@ -296,12 +300,12 @@ class Emulator implements BitbucketEmulator {
       const scope = sub === 'pullrequests' ? API.pr : sub === 'pipelines' ? API.pipeline : sub === 'issues' ? API.issue : API.repo;
       return {
         scope,
-        handle: ({ token }) => {
+        handle: ({ token, query }) => {
           const repo = ws?.repos?.find((r) => r.slug.toLowerCase() === p[2]!.toLowerCase());
           if (!ws || !repo) return json(404, errorBody(`Repository ${p[1]}/${p[2]} not found`));
           if (!this.#canSee(token, ws, repo)) return json(403, errorBody('Forbidden'));
           if (sub === 'issues' && !repo.issues) return json(404, errorBody('Repository has no issue tracker.'));
-          if (sub) return json(200, page([]));
+          if (sub) return json(200, page([], query));
           return json(200, this.#repoBody(ws, repo));
         },
       };

@@ -220,6 +220,12 @@ describe('projects: workspace and repository lookups', () => {
     const r = await check({ token: T.good, project: 'fabrikam/web-ap' });
     expect(codes(r)).toEqual(['project.not-found:error']);
     expect(r.findings[0]!.message).toMatch(/does not exist, or the account has no access/);
+    // A third request only to explain the miss: the names the token can see.
+    expect(r.findings[0]!.message).toContain('Closest names the token can see: "fabrikam/web-app"');
+    expect(r.findings[0]!.hint).toBe('Use the exact repository slug, e.g. "fabrikam/web-app".');
+    expect(paths()).toEqual(['/2.0/user', '/2.0/repositories/fabrikam/web-ap', '/2.0/workspaces/fabrikam', '/2.0/repositories/fabrikam?pagelen=100']);
+    const far = await check({ token: T.good, project: 'fabrikam/completely-different' });
+    expect(far.findings[0]!.message).not.toContain('Closest');
   });
 
   it('different casing is project.case-mismatch with the exact name', async () => {

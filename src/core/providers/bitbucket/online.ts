@@ -10,7 +10,7 @@
 import type { HttpClient, HttpOutcome, HttpResponse } from '../../http/client.js';
 import { finding, type Finding, type Identity } from '../../report.js';
 import type { CredentialHeader, OnlineChecks, OnlineInput, OnlineResult, TokenAnalysis } from '../types.js';
-import { networkFinding, unexpectedResponse } from '../online-common.js';
+import { closestNames, networkFinding, unexpectedResponse } from '../online-common.js';
 import {
   effectiveScopes,
   findBitbucketPermission,
@@ -393,13 +393,21 @@ async function readProject(t: Target, kind: Kind, get: (url: string) => Promise<
     }
     if (r.status === 404) {
       if (wsMissing) return { findings: [orgNotFound] };
+      // Only to explain the miss: which repositories of the workspace can the token see?
+      const list = jsonOf<{ values?: Array<{ slug?: unknown }> }>(await get(`${BASE}/repositories/${enc(ws)}?pagelen=100`));
+      const slugs = (Array.isArray(list?.values) ? list.values : []).map((v) => v?.slug).filter((x): x is string => typeof x === 'string');
+      const near = closestNames(t.repo, slugs, 3).map((n) => `${ws}/${n}`);
       return {
         findings: [
           finding(
             'project.not-found',
             'error',
-            `The repository "${requested}" was not found (404): it does not exist, or the ${kind === 'access-token' ? 'access token' : 'account'} has no access to it${wsFound ? ` (the workspace "${ws}" exists)` : ''}.`,
-            kind === 'access-token' ? 'Check the repository slug, and that the access token belongs to this repository, its project or its workspace.' : "Check the repository slug (as in https://bitbucket.org/{workspace}/{repo_slug}) and that the token's account can see it.",
+            `The repository "${requested}" was not found (404): it does not exist, or the ${kind === 'access-token' ? 'access token' : 'account'} has no access to it${wsFound ? ` (the workspace "${ws}" exists)` : ''}.${near.length ? ` Closest names the token can see: ${near.map((n) => `"${n}"`).join(', ')}.` : ''}`,
+            near.length
+              ? `Use the exact repository slug, e.g. "${near[0]}".`
+              : kind === 'access-token'
+                ? 'Check the repository slug, and that the access token belongs to this repository, its project or its workspace.'
+                : "Check the repository slug (as in https://bitbucket.org/{workspace}/{repo_slug}) and that the token's account can see it.",
           ),
         ],
       };
