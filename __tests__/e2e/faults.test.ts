@@ -140,7 +140,13 @@ describe.each(scenarios)('$name', (s) => {
     const runs = Object.fromEntries(await Promise.all(fronts.map(async (f) => [f, await run(s, f, dir)] as const))) as Partial<Record<FrontEnd, BundleRun & { outputs: string }>>;
 
     const cli = runs.cli!;
-    const report = JSON.parse(cli.stdout) as { outcome: string; identity: unknown; findings: { code: string; severity: string }[]; scopes: { verified: string[]; missing: string[] } };
+    const report = JSON.parse(cli.stdout) as {
+      outcome: string;
+      identity: unknown;
+      findings: { code: string; severity: string; message: string }[];
+      scopes: { verified: string[]; missing: string[] };
+      timings: { totalMs: number };
+    };
     const errors = report.findings.filter((f) => f.severity === 'error').map((f) => f.code);
     expect({ exit: cli.code, outcome: report.outcome, first: errors[0] }).toEqual({ exit: 3, outcome: 'unverified', first: s.code });
     expect(errors.every((c) => c.startsWith('network.'))).toBe(true);
@@ -167,6 +173,11 @@ describe.each(scenarios)('$name', (s) => {
       for (const e of healthy.requests.filter((x) => x.path.startsWith(`/${slug(s)}-`))) perPath.set(e.path, (perPath.get(e.path) ?? 0) + 1);
       expect(perPath.size).toBeGreaterThan(0);
       for (const n of perPath.values()) expect(n).toBeLessThanOrEqual(s.maxAttempts);
+    }
+    if (s.fault?.type === 'hang') {
+      // Ended by the client's own per-request timeout (10 s, not retried), well inside the 30 s overall deadline.
+      expect(report.findings.find((f) => f.code === 'network.timeout')?.message).toContain('UND_ERR_HEADERS_TIMEOUT');
+      expect(report.timings.totalMs).toBeLessThan(30_000);
     }
     if (s.certificate) expect(tlsEmulators.get(s.certificate)!.requests).toEqual([]);
     if (s.proxy) expect(proxies.get(slug(s))!.connectTargets.length).toBeGreaterThanOrEqual(fronts.length);
