@@ -61,9 +61,11 @@ interface Scenario {
   scopes?: string;
   fault?: [FaultSpec, FaultMatch];
   trustCa?: boolean;
+  /** Every front end's proxy refuses the tunnel. */
+  refusingProxy?: boolean;
   outcome: 'passed' | 'warned' | 'failed' | 'unverified';
   code?: string;
-  /** No request may reach Bitbucket (offline verdicts). */
+  /** No request may reach Bitbucket (offline verdicts, refused tunnels). */
   silent?: boolean;
 }
 
@@ -84,6 +86,7 @@ const scenarios: Scenario[] = [
   { name: '429 storm', token: GOOD, fault: [{ type: 'rateLimit', retryAfterSeconds: 0 }, { path: '/2.0/', times: Infinity }], outcome: 'unverified', code: 'network.rate-limited' },
   { name: '5xx burst', token: GOOD, fault: [{ type: 'status', status: 503 }, { path: '/2.0/', times: Infinity }], outcome: 'unverified', code: 'network.unexpected-response' },
   { name: 'untrusted certificate', token: GOOD, trustCa: false, outcome: 'unverified', code: 'network.tls' },
+  { name: 'proxy refuses the tunnel', token: GOOD, refusingProxy: true, outcome: 'unverified', code: 'network.proxy', silent: true },
 ];
 
 const EXIT = { passed: 0, warned: 0, failed: 1, unverified: 3 };
@@ -103,10 +106,11 @@ describe.each(scenarios)('$name', (s) => {
       const inputs = { PROVIDER: 'bitbucket', TOKEN: s.token, PROJECT: s.project ?? '', USERNAME: username };
       const prefixed = (o: Record<string, string>): Record<string, string> => Object.fromEntries(Object.entries(o).map(([k, v]) => [`INPUT_${k}`, v]));
       const cliArgs = ['--provider', 'bitbucket', '--format', 'json', ...(username ? ['--username', username] : []), ...(s.project ? ['--project', s.project] : []), ...(s.scopes ? ['--required-scopes', s.scopes] : [])];
+      const proxy = s.refusingProxy ? trap.url : envProxy.url;
       const [cli, act, tsk] = await Promise.all([
-        runBundle('cli', cliArgs, baseEnv({ ...ca, HTTPS_PROXY: envProxy.url, BITBUCKET_TOKEN: s.token })),
-        runBundle('action', [], baseEnv({ ...ca, HTTPS_PROXY: envProxy.url, ...prefixed({ ...inputs, 'REQUIRED-SCOPES': s.scopes ?? '' }), GITHUB_OUTPUT: outputFile })),
-        runBundle('task', [], baseEnv({ ...ca, HTTPS_PROXY: trap.url, AGENT_PROXYURL: agentProxy.url, ...prefixed({ ...inputs, REQUIREDSCOPES: s.scopes ?? '' }), AGENT_TEMPDIRECTORY: dir })),
+        runBundle('cli', cliArgs, baseEnv({ ...ca, HTTPS_PROXY: proxy, BITBUCKET_TOKEN: s.token })),
+        runBundle('action', [], baseEnv({ ...ca, HTTPS_PROXY: proxy, ...prefixed({ ...inputs, 'REQUIRED-SCOPES': s.scopes ?? '' }), GITHUB_OUTPUT: outputFile })),
+        runBundle('task', [], baseEnv({ ...ca, HTTPS_PROXY: trap.url, AGENT_PROXYURL: s.refusingProxy ? trap.url : agentProxy.url, ...prefixed({ ...inputs, REQUIREDSCOPES: s.scopes ?? '' }), AGENT_TEMPDIRECTORY: dir })),
       ]);
 
       const report = JSON.parse(cli.stdout);
@@ -128,6 +132,7 @@ describe.each(scenarios)('$name', (s) => {
       if (s.silent) {
         expect(emu.requests).toHaveLength(0);
       } else {
+        // Each front end tunnelled through its own proxy, and the refusing one was never used.
         expect(envProxy.stats.tunnels).toBeGreaterThan(tunnels.env);
         expect(agentProxy.stats.tunnels).toBeGreaterThan(tunnels.agent);
         expect(trap.log.filter((e) => e.status === 200)).toHaveLength(0);
