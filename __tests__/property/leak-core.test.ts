@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { createServer } from 'node:net';
 import type { Agent } from 'undici';
+import { main as cliMain } from '../../src/cli/main.js';
 import { CODES } from '../../src/core/codes.js';
 import { formatLogEntry } from '../../src/core/http/client.js';
 import { runPreflight, type PreflightDeps } from '../../src/core/preflight.js';
@@ -227,6 +228,41 @@ describe('no output of the core ever contains the token', () => {
         expect([provider, behaviour.kind, reached]).toEqual([provider, behaviour.kind, true]);
       }
     }
+  });
+
+  it('the CLI adapter in process (injected dispatcher): stdout and stderr, text and JSON, debug on, token from env or stdin', async () => {
+    await fc.assert(
+      fc.asyncProperty(scenario(() => true, serverBehaviour), fc.constantFrom('text', 'json'), fc.boolean(), fc.boolean(), async (s, format, debug, viaStdin) => {
+        const target = targetFor(s.server);
+        for (const h of [main, ...Object.values(tlsServers)]) h?.reset();
+        if (s.server.kind === 'hostile') main.behave(s.server.behaviour);
+        if (s.server.kind === 'fault') main.fault(s.server.fault, { times: s.server.times });
+        const url = s.shape.url?.replace('{origin}', `https://127.0.0.1:${target.port}`).replace('{token}', s.sample.token);
+        const argv = [
+          '--provider', s.shape.provider === 'own' ? s.sample.provider : 'auto',
+          '--format', format,
+          ...(debug ? ['--debug'] : []),
+          ...(viaStdin ? ['--token-stdin'] : ['--token-env', 'CP_PROPERTY_TOKEN']),
+          ...(url ? ['--url', url] : []),
+          ...(s.shape.project ? ['--project', s.shape.project] : []),
+          ...(s.shape.scopes.length ? ['--required-scopes', s.shape.scopes.join(', ')] : []),
+          ...(s.sample.username ? ['--username', s.sample.username] : []),
+          ...(s.sample.tokenType ? ['--token-type', s.sample.tokenType] : []),
+        ];
+        let stdout = '';
+        let stderr = '';
+        const code = await cliMain(
+          argv,
+          { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), readStdin: async () => `${s.mutated.input}\n`, env: viaStdin ? {} : { CP_PROPERTY_TOKEN: s.mutated.input }, isTTY: false },
+          { now: () => NOW, monotonic: () => performance.now(), dispatcher: target.dispatcher, http: HTTP },
+        );
+        expect([0, 1, 2, 3]).toContain(code);
+        if (format === 'json' && code !== 2) expect(() => JSON.parse(stdout)).not.toThrow();
+        assertNoLeak({ 'CLI stdout': stdout, 'CLI stderr': stderr }, s.sample.token, s.sample.username);
+        for (const h of [main, ...Object.values(tlsServers)]) expect(h!.sink.requests.filter(carriesCredential)).toEqual([]);
+      }),
+      fcParams('leak core: CLI in process', 100),
+    );
   });
 
   it('reached the codes a leak would most likely hide in', () => {
