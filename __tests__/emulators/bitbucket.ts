@@ -13,9 +13,7 @@
  * Route every host to it with `emu.dispatcher()` (unit tests) or a forward proxy (bundles).
  */
 import type { IncomingMessage } from 'node:http';
-import type { Agent } from 'undici';
-import { emulatorDispatcher, type EmulatorDispatcherOptions } from './dispatcher.js';
-import { EmulatorHarness, type AppContext, type AppResponse, type FaultHandle, type FaultMatch, type FaultSpec, type HarnessStats, type RequestLogEntry } from './harness.js';
+import { EmulatorHarness, HarnessEmulator, type AppContext, type AppResponse, type EmulatorHandle } from './harness.js';
 import type { CertificateKind } from './tls.js';
 
 export interface BitbucketUser {
@@ -76,18 +74,8 @@ export interface BitbucketEmulatorOptions {
   certificate?: CertificateKind;
 }
 
-export interface BitbucketEmulator {
+export interface BitbucketEmulator extends EmulatorHandle {
   readonly options: BitbucketEmulatorOptions;
-  readonly port: number;
-  readonly origin: string;
-  readonly requests: RequestLogEntry[];
-  readonly stats: HarnessStats;
-  fault(spec: FaultSpec, match?: FaultMatch): FaultHandle;
-  clearFaults(): void;
-  clearLog(): void;
-  waitForRequest(predicate?: (entry: RequestLogEntry) => boolean): Promise<RequestLogEntry>;
-  dispatcher(options?: EmulatorDispatcherOptions): Agent;
-  close(): Promise<void>;
 }
 
 export const BITBUCKET_REALM = 'Basic realm="Bitbucket.org HTTP"';
@@ -120,15 +108,14 @@ interface Route {
 
 interface Call {
   token: BitbucketTokenSpec;
-  parts: string[];
   query: URLSearchParams;
-  authority: string;
 }
 
-class Emulator implements BitbucketEmulator {
+class Emulator extends HarnessEmulator implements BitbucketEmulator {
   readonly harness: EmulatorHarness;
 
   constructor(readonly options: BitbucketEmulatorOptions) {
+    super();
     this.harness = new EmulatorHarness(
       {
         handle: (req, ctx) => this.#handle(req, ctx),
@@ -139,37 +126,6 @@ class Emulator implements BitbucketEmulator {
       },
       { certificate: options.certificate, latencyMs: options.latencyMs },
     );
-  }
-
-  get port(): number {
-    return this.harness.port;
-  }
-  get origin(): string {
-    return this.harness.origin;
-  }
-  get requests(): RequestLogEntry[] {
-    return this.harness.requests;
-  }
-  get stats(): HarnessStats {
-    return this.harness.stats;
-  }
-  fault(spec: FaultSpec, match?: FaultMatch): FaultHandle {
-    return this.harness.fault(spec, match);
-  }
-  clearFaults(): void {
-    this.harness.clearFaults();
-  }
-  clearLog(): void {
-    this.harness.clearLog();
-  }
-  waitForRequest(predicate?: (entry: RequestLogEntry) => boolean): Promise<RequestLogEntry> {
-    return this.harness.waitForRequest(predicate);
-  }
-  dispatcher(options?: EmulatorDispatcherOptions): Agent {
-    return emulatorDispatcher(this, options);
-  }
-  close(): Promise<void> {
-    return this.harness.close();
   }
 
   /** The token the Authorization header carries, if it is valid in the way it was sent. */
@@ -224,7 +180,7 @@ class Emulator implements BitbucketEmulator {
       const required = token.type === 'api-token' ? route.scope[0] : route.scope[1];
       return json(403, errorBody(SCOPE_DENIED_MESSAGE, { required: [required], granted: [...token.scopes] }), { ...common, 'x-accepted-oauth-scopes': required });
     }
-    const r = route.handle({ token, parts: parts.slice(1), query: ctx.query, authority: ctx.authority });
+    const r = route.handle({ token, query: ctx.query });
     return { ...r, headers: { ...common, ...r.headers } };
   }
 
