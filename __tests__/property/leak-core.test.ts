@@ -19,14 +19,16 @@ import { CODES } from '../../src/core/codes.js';
 import { formatLogEntry } from '../../src/core/http/client.js';
 import { runPreflight, type PreflightDeps } from '../../src/core/preflight.js';
 import { PROVIDER_MODULES } from '../../src/core/providers/registry.js';
-import { renderMarkdown } from '../../src/core/render/markdown.js';
-import { renderText } from '../../src/core/render/text.js';
+import { parseCredentialsConfig } from '../../src/core/config.js';
+import { planChecks, runPreflightMany } from '../../src/core/preflight-many.js';
+import { renderMarkdown, renderMarkdownMany } from '../../src/core/render/markdown.js';
+import { renderText, renderTextMany } from '../../src/core/render/text.js';
 import type { Report } from '../../src/core/report.js';
 import { resolveRequest } from '../../src/core/request.js';
 import { emulatorDispatcher } from '../emulators/dispatcher.js';
 import { carriesCredential, startHostileServer, type HostileServer } from '../emulators/hostile.js';
 import { assertNoLeak, fcParams, mutation, MUTATIONS, tokenSample, type Mutated, type MutationKind, type TokenSample } from './arbitraries.js';
-import { ONLINE_PROVIDERS, requestShape, serverBehaviour, type RequestShape, type ServerBehaviour } from './scenarios.js';
+import { hostileBehaviour, ONLINE_PROVIDERS, requestShape, serverBehaviour, type RequestShape, type ServerBehaviour } from './scenarios.js';
 
 const NOW = new Date('2026-06-15T12:00:00Z');
 /** Small timeouts so hangs and retries stay cheap; no assertion depends on them. */
@@ -263,6 +265,41 @@ describe('no output of the core ever contains the token', () => {
       }),
       fcParams('leak core: CLI in process', 100),
     );
+  });
+
+  it('several credentials in one step (credentials file): no row, overview or summary holds any of the tokens', async () => {
+    let checkedOnline = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(scenario(() => true, () => hostileBehaviour.map((behaviour): ServerBehaviour => ({ kind: 'hostile', behaviour }))), { minLength: 1, maxLength: 3 }), hostileBehaviour, async (rows, behaviour) => {
+        main.reset();
+        main.behave(behaviour);
+        const env: Record<string, string> = {};
+        const entries = rows.map((r, i) => {
+          env[`CP_PROPERTY_TOKEN_${i}`] = r.mutated.input;
+          const url = r.shape.url?.replace('{origin}', main.origin).replace('{token}', r.sample.token);
+          return [
+            `  - name: row-${i}`,
+            `    token-env: CP_PROPERTY_TOKEN_${i}`,
+            `    provider: ${r.shape.provider === 'own' ? r.sample.provider : 'auto'}`,
+            ...(url ? [`    url: ${JSON.stringify(url)}`] : []),
+            ...(r.shape.project ? [`    project: ${JSON.stringify(r.shape.project)}`] : []),
+            ...(r.sample.username ? [`    username: ${JSON.stringify(r.sample.username)}`] : []),
+            ...(r.sample.tokenType ? [`    token-type: ${r.sample.tokenType}`] : []),
+          ].join('\n');
+        });
+        const parsed = parseCredentialsConfig(`credentials:\n${entries.join('\n')}\n`, 'credentials.yml', NOW);
+        const plan = parsed.config ? planChecks(parsed.config, env) : undefined;
+        const log: string[] = [];
+        const multi = await runPreflightMany(plan, { now: () => NOW, monotonic: () => performance.now(), dispatcher: targetFor({ kind: 'hostile', behaviour }).dispatcher, http: HTTP, log: (name, e) => log.push(`${name} ${formatLogEntry(e)}`) }, { config: 'credentials.yml', findings: parsed.findings });
+        const outputs = { 'multi report JSON': JSON.stringify(multi), 'multi text': renderTextMany(multi, { color: false }), 'multi Markdown': renderMarkdownMany(multi), 'debug log': log.join('\n') };
+        for (const r of rows) assertNoLeak(outputs, r.sample.token, r.sample.username);
+        expect(main.sink.requests.filter(carriesCredential)).toEqual([]);
+        if (multi.credentials.length && main.requests.some(carriesCredential)) checkedOnline++;
+      }),
+      fcParams('leak core: several credentials', 40),
+    );
+    // Not vacuous: most files parsed and their credentials reached the (echoing) server.
+    expect(checkedOnline).toBeGreaterThan(10);
   });
 
   it('reached the codes a leak would most likely hide in', () => {
