@@ -51,12 +51,12 @@ Options:
                            token); --offline and --fail-on-warning then apply to all of them
   --format text|json       output format (default text; json is the report, schemaVersion 1)
   --debug                  log each request (method, host, path, status, time) to stderr
-Colour only on a terminal; NO_COLOR=1 turns it off, FORCE_COLOR=1 on.
   -h, --help               this help
   -v, --version            print the version
 
 Exit codes: 0 passed or warned, 1 failed, 2 usage or configuration error, 3 unverified (provider not reachable).
 The token is never accepted as a command-line argument.
+Colour only on a terminal; NO_COLOR=1 turns it off, FORCE_COLOR=1 turns it on.
 `;
 
 export async function main(argv: string[], io: CliIo, deps: PreflightDeps = systemDeps): Promise<number> {
