@@ -31,8 +31,13 @@ import { assertNoLeak, fcParams, mutation, MUTATIONS, tokenSample, type Mutated,
 import { hostileBehaviour, ONLINE_PROVIDERS, requestShape, serverBehaviour, type RequestShape, type ServerBehaviour } from './scenarios.js';
 
 const NOW = new Date('2026-06-15T12:00:00Z');
-/** Small timeouts so hangs and retries stay cheap; no assertion depends on them. */
-const HTTP: PreflightDeps['http'] = { requestTimeoutMs: 250, deadlineMs: 3_000, maxRetries: 1, minBackoffMs: 1, maxBackoffMs: 20 };
+/**
+ * Short backoffs so retries stay cheap; a short request timeout only where the server hangs (generous
+ * elsewhere, so a loaded machine does not turn answers into timeouts). No assertion depends on them.
+ */
+const HTTP: PreflightDeps['http'] = { requestTimeoutMs: 5_000, deadlineMs: 10_000, maxRetries: 1, minBackoffMs: 1, maxBackoffMs: 20 };
+const HANG_HTTP: PreflightDeps['http'] = { ...HTTP, requestTimeoutMs: 150, deadlineMs: 1_000 };
+const httpFor = (b: ServerBehaviour): PreflightDeps['http'] => (b.kind === 'fault' && b.fault.type === 'hang' ? HANG_HTTP : HTTP);
 
 let main: HostileServer;
 const tlsServers: Partial<Record<string, HostileServer>> = {};
@@ -69,7 +74,7 @@ function targetFor(b: ServerBehaviour): Target {
   if (!t) {
     const server = b.kind === 'unreachable' ? undefined : b.kind === 'tls' ? tlsServers[b.certificate]! : main;
     const port = server?.port ?? closedPort;
-    const dispatcher = emulatorDispatcher(port, { connectTimeout: 1_000 });
+    const dispatcher = emulatorDispatcher(port, { connectTimeout: 5_000 });
     dispatchers.push(dispatcher);
     t = { port, dispatcher, server };
     targets.set(key, t);
@@ -110,7 +115,7 @@ async function check(s: Scenario): Promise<Report> {
   );
   const log: string[] = [];
   let clock = 0;
-  const report = await runPreflight(request, { now: () => NOW, monotonic: () => (clock += 0.5), dispatcher: target.dispatcher, http: HTTP, log: (e) => log.push(formatLogEntry(e)) }, findings);
+  const report = await runPreflight(request, { now: () => NOW, monotonic: () => (clock += 0.5), dispatcher: target.dispatcher, http: httpFor(server), log: (e) => log.push(formatLogEntry(e)) }, findings);
 
   assertNoLeak(
     {
@@ -256,7 +261,7 @@ describe('no output of the core ever contains the token', () => {
         const code = await cliMain(
           argv,
           { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), readStdin: async () => `${s.mutated.input}\n`, env: viaStdin ? {} : { CP_PROPERTY_TOKEN: s.mutated.input }, isTTY: false },
-          { now: () => NOW, monotonic: () => performance.now(), dispatcher: target.dispatcher, http: HTTP },
+          { now: () => NOW, monotonic: () => performance.now(), dispatcher: target.dispatcher, http: httpFor(s.server) },
         );
         expect([0, 1, 2, 3]).toContain(code);
         if (format === 'json' && code !== 2) expect(() => JSON.parse(stdout)).not.toThrow();
