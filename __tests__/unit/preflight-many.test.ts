@@ -7,6 +7,7 @@ import { decideOutcome, finding, type Finding, type Report, type Outcome } from 
 import { resolveRequest } from '../../src/core/request.js';
 import { secretForms } from '../../src/core/secrets.js';
 import { startAzureDevOpsEmulator, type AdoEmulator } from '../emulators/azure-devops.js';
+import { caPem } from '../emulators/tls.js';
 import { adoPat, githubPat, leaks } from '../support/tokens.js';
 
 const NOW = new Date('2026-11-22T12:00:00Z');
@@ -141,5 +142,14 @@ describe('online rows against the emulator', () => {
     // Debug lines carry the row they belong to.
     expect(lines.some((l) => l.startsWith('fabrikam GET /fabrikam/'))).toBe(true);
     expect(lines.some((l) => l.startsWith('contoso GET /contoso/'))).toBe(true);
+  });
+
+  it('shares one connection pool across the checks when none is injected: fewer connections than credentials', async () => {
+    const n = 12;
+    const entries = Array.from({ length: n }, (_, i) => `  - name: row${i}\n    token-env: A\n    url: ${emu.collectionUrl('fabrikam')}\n    project: Fabrikam-Fiber\n`).join('');
+    const before = emu.stats.tlsConnections;
+    const multi = await runPreflightMany(planChecks(config(`credentials:\n${entries}`), { A }), { ...deps, env: {}, transport: { extraCaPems: [caPem] } }, { config: 'c.yml' });
+    expect(multi.credentials.map((r) => r.report.outcome)).toEqual(Array(n).fill('passed'));
+    expect(emu.stats.tlsConnections - before).toBeLessThan(n);
   });
 });
