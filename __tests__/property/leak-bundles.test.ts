@@ -12,7 +12,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import * as fs from 'node:fs';
-import { createServer } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { detectProvider, PROVIDER_MODULES } from '../../src/core/providers/registry.js';
@@ -20,8 +19,9 @@ import type { ProviderId } from '../../src/core/report.js';
 import { carriesCredential, startHostileServer, type HostileBehaviour, type HostileServer } from '../emulators/hostile.js';
 import { startForwardProxy, type ForwardProxy } from '../emulators/proxy.js';
 import { getTestTls } from '../emulators/tls.js';
-import { baseEnv, runBundle } from '../support/run-bundle.js';
+import { baseEnv, runBundle, withoutMaskCommands } from '../support/run-bundle.js';
 import { assertNoLeak, mutation, tokenSample, type MutationKind, type TokenSample } from './arbitraries.js';
+import { unusedPort } from './scenarios.js';
 
 const NOW = new Date(); // the bundles read the real clock
 const BUILT = ['cli', 'action', 'task'].every((b) => fs.existsSync(path.join(import.meta.dirname, '..', '..', 'dist', b, 'index.js')));
@@ -75,10 +75,7 @@ beforeAll(async () => {
   hostile = await startHostileServer();
   untrusted = await startHostileServer({ certificate: 'unknownCa' });
   proxy = await startForwardProxy({ route: () => ({ host: '127.0.0.1', port: hostile.port }) });
-  const s = createServer();
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  closedPort = (s.address() as { port: number }).port;
-  await new Promise<void>((resolve) => s.close(() => resolve()));
+  closedPort = await unusedPort();
 });
 afterAll(async () => {
   await Promise.all([hostile?.close(), untrusted?.close(), proxy?.close()]);
@@ -90,11 +87,7 @@ function urlFor(provider: ProviderId, port: number): string | undefined {
 }
 
 /** Everything but the masking commands, which exist to carry the secret to the platform's masker. */
-const visible = (text: string): string =>
-  text
-    .split('\n')
-    .filter((l) => !l.startsWith('::add-mask::') && !l.startsWith('##vso[task.setsecret]'))
-    .join('\n');
+const visible = withoutMaskCommands;
 
 const readAll = (dir: string): string =>
   fs

@@ -12,7 +12,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { createServer } from 'node:net';
 import type { Agent } from 'undici';
 import { main as cliMain } from '../../src/cli/main.js';
 import { CODES } from '../../src/core/codes.js';
@@ -28,7 +27,7 @@ import { resolveRequest } from '../../src/core/request.js';
 import { emulatorDispatcher } from '../emulators/dispatcher.js';
 import { carriesCredential, startHostileServer, type HostileServer } from '../emulators/hostile.js';
 import { assertNoLeak, fcParams, mutation, MUTATIONS, tokenSample, type Mutated, type MutationKind, type TokenSample } from './arbitraries.js';
-import { hostileBehaviour, ONLINE_PROVIDERS, requestShape, serverBehaviour, type RequestShape, type ServerBehaviour } from './scenarios.js';
+import { hostileBehaviour, ONLINE_PROVIDERS, requestShape, serverBehaviour, unusedPort, type RequestShape, type ServerBehaviour } from './scenarios.js';
 
 const NOW = new Date('2026-06-15T12:00:00Z');
 /**
@@ -44,18 +43,10 @@ const tlsServers: Partial<Record<string, HostileServer>> = {};
 let closedPort = 0;
 const dispatchers: Agent[] = [];
 
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((resolve) => s.close(() => resolve()));
-  return port;
-}
-
 beforeAll(async () => {
   main = await startHostileServer();
   for (const certificate of ['unknownCa', 'expired', 'wrongHost'] as const) tlsServers[certificate] = await startHostileServer({ certificate });
-  closedPort = await freePort();
+  closedPort = await unusedPort();
 });
 afterAll(async () => {
   await Promise.all(dispatchers.map((d) => d.close()));

@@ -4,6 +4,7 @@
  * as given or auto, URL shape, project, scopes) goes with a token.
  */
 import fc from 'fast-check';
+import { createServer } from 'node:net';
 import { PROVIDER_MODULES } from '../../src/core/providers/registry.js';
 import { PROVIDERS, type ProviderId } from '../../src/core/report.js';
 import type { HostileBehaviour } from '../emulators/hostile.js';
@@ -90,4 +91,13 @@ export function requestShape(provider: ProviderId): fc.Arbitrary<RequestShape> {
     project: fc.constantFrom(...PROJECTS[provider]),
     scopes: fc.subarray([...SCOPES[provider]], { maxLength: 3 }),
   });
+}
+
+/** A loopback port nothing listens on (bound, then released): the "unreachable" server. */
+export async function unusedPort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
+  const port = (s.address() as { port: number }).port;
+  await new Promise<void>((resolve) => s.close(() => resolve()));
+  return port;
 }
