@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { readCredentialsConfig } from '../core/config.js';
 import { formatLogEntry, type HttpLogEntry } from '../core/http/client.js';
 import { runPreflight, systemDeps, type PreflightDeps } from '../core/preflight.js';
-import { planChecks, runPreflightMany } from '../core/preflight-many.js';
+import { planFromConfig, runPreflightMany } from '../core/preflight-many.js';
 import { renderText, renderTextMany, shouldColor } from '../core/render/text.js';
 import { resolveRequest, tokenFromEnv, type Env } from '../core/request.js';
 import { redact, secretForms } from '../core/secrets.js';
@@ -147,8 +147,7 @@ async function runConfig(values: ReturnType<typeof parse>['values'], io: CliIo, 
   }
   const file = values.config!;
   const parsed = readCredentialsConfig(file, (f) => fs.readFileSync(f, 'utf8'), deps.now());
-  const plan = parsed.config ? planChecks(parsed.config, io.env, { offline: values.offline, failOnWarning: values['fail-on-warning'] }) : undefined;
-  const forms = [...(plan?.secrets ?? []), ...parsed.secrets.flatMap((s) => secretForms(s))];
+  const { plan, secrets: forms } = planFromConfig(parsed, io.env, { offline: values.offline, failOnWarning: values['fail-on-warning'] });
   const log = values.debug ? (name: string, e: HttpLogEntry) => io.stderr(`${redact(`[${name}] ${formatLogEntry(e)}`, forms)}\n`) : undefined;
   const multi = await runPreflightMany(plan, { env: io.env, ...deps, log }, { config: file, findings: parsed.findings });
   const text = options.format === 'json' ? `${JSON.stringify(multi, null, 2)}\n` : renderTextMany(multi, { color: options.color });

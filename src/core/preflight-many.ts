@@ -3,7 +3,7 @@
  * file accepts exactly what the inputs accept), all checked concurrently with the unchanged
  * runPreflight, combined into one report with a row per credential.
  */
-import type { CredentialsConfig } from './config.js';
+import type { ConfigResult, CredentialsConfig } from './config.js';
 import type { HttpLogEntry } from './http/client.js';
 import { createTransport } from './http/transport.js';
 import { runPreflight, type PreflightDeps } from './preflight.js';
@@ -70,6 +70,16 @@ export function planChecks(config: CredentialsConfig, env: Env, overrides: PlanO
     return { name: entry.name, tokenEnv: entry.tokenEnv, request, findings };
   });
   return { checks, secrets: [...secrets], failOnWarning };
+}
+
+/**
+ * The plan for a parsed file, and everything to mask before it runs: every form of every entry's
+ * token, any token pasted into the file, and a stray single-credential token the step also got.
+ */
+export function planFromConfig(parsed: ConfigResult, env: Env, overrides: PlanOverrides = {}, stray: ReadonlyArray<string | undefined> = []): { plan: Plan | undefined; secrets: string[] } {
+  const plan = parsed.config ? planChecks(parsed.config, env, overrides) : undefined;
+  const secrets = new Set([...(plan?.secrets ?? []), ...parsed.secrets.flatMap((s) => secretForms(s)), ...stray.flatMap((s) => secretForms(s || undefined))]);
+  return { plan, secrets: [...secrets] };
 }
 
 /** Single-credential inputs set next to `config`: an error, since which one wins would be a guess. */
