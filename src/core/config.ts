@@ -226,7 +226,7 @@ function fieldValue(c: Checker, key: FieldKey, node: unknown, path: string): str
     return undefined;
   }
   const scalar = node as { value: unknown };
-  if ((key === 'offline') && typeof scalar.value !== 'boolean' && !/^(true|false|yes|no|on|off|1|0)$/i.test(text)) {
+  if (key === 'offline' && typeof scalar.value !== 'boolean' && !/^(true|false|yes|no|on|off|1|0)$/i.test(text)) {
     c.error(n, path, `must be true or false, not ${c.show(text)}.`, `Write \`${key}: true\` or \`${key}: false\`.`);
     return undefined;
   }
