@@ -2,8 +2,8 @@
  * Never hangs, never lies — through the built bundles: each network fault injected at the local Azure
  * DevOps emulator (Server shape on 127.0.0.1, test CA via NODE_EXTRA_CA_CERTS, proxies on 127.0.0.1)
  * ends with exit code 3, outcome `unverified` and the right `network.*` code from the CLI; the action
- * and the task agree on a representative subset. Never a token, scope or project verdict, never the
- * token in the output. DNS failure is covered in-process (faults-core.test.ts): a bundle cannot be
+ * and the task agree on a representative subset; every other provider with online checks through the
+ * CLI on a common subset. Never a token, scope or project verdict, never the token in the output. DNS failure is covered in-process (faults-core.test.ts): a bundle cannot be
  * given a failing resolver without sending a query somewhere.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -11,9 +11,13 @@ import * as fs from 'node:fs';
 import { createServer } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { PROVIDER_MODULES } from '../../src/core/providers/registry.js';
+import type { ProviderId } from '../../src/core/report.js';
 import { startAzureDevOpsEmulator, type AdoEmulator, type FaultSpec } from '../emulators/azure-devops.js';
+import { EmulatorHarness } from '../emulators/harness.js';
 import { startForwardProxy, type ForwardProxy } from '../emulators/proxy.js';
 import { caFile, type CertificateKind } from '../emulators/tls.js';
+import { faultFixtures } from '../support/fault-fixtures.js';
 import { baseEnv, runBundle, type BundleRun } from '../support/run-bundle.js';
 import { adoPat, leaks } from '../support/tokens.js';
 
@@ -181,5 +185,71 @@ describe.each(scenarios)('$name', (s) => {
     }
     if (s.certificate) expect(tlsEmulators.get(s.certificate)!.requests).toEqual([]);
     if (s.proxy) expect(proxies.get(slug(s))!.connectTargets.length).toBeGreaterThanOrEqual(fronts.length);
+  });
+});
+
+/**
+ * Every other provider with online checks: the CLI bundle against a neutral HTTPS server whose every
+ * answer is the fault (faults apply before any application, so no provider emulator is needed).
+ * GitHub as GHES (https://127.0.0.1:PORT/api/v3) and GitLab self-managed need no proxy; Bitbucket's
+ * fixed host is tunnelled by a local proxy to the server, so nothing leaves 127.0.0.1.
+ */
+const OTHERS = (Object.keys(PROVIDER_MODULES) as ProviderId[]).filter((id) => id !== 'azure-devops' && PROVIDER_MODULES[id].online);
+const FIXTURES = faultFixtures(NOW, project.name);
+const GENERIC: { name: string; code: string; fault?: FaultSpec; certificate?: CertificateKind; refused?: boolean }[] = [
+  { name: 'connection refused', refused: true, code: 'network.unreachable' },
+  { name: 'reset mid-body', fault: { type: 'drop', at: 'body' }, code: 'network.unreachable' },
+  { name: 'a server that never answers', fault: { type: 'hang' }, code: 'network.timeout' },
+  { name: 'expired certificate', certificate: 'expired', code: 'network.tls' },
+  { name: '429 storm', fault: { type: 'rateLimit', retryAfterSeconds: 0 }, code: 'network.rate-limited' },
+  { name: '503 storm', fault: { type: 'status', status: 503 }, code: 'network.unexpected-response' },
+  { name: 'truncated JSON', fault: { type: 'truncatedJson' }, code: 'network.unexpected-response' },
+];
+
+describe.each(OTHERS)('%s through the CLI bundle: every fault → exit 3, unverified, network.*', (provider) => {
+  it('refused, reset mid-body, no answer, expired certificate, 429 storm, 503 storm, truncated JSON → exit 3 with the right network.* code', async () => {
+    const fixture = FIXTURES[provider];
+    const results = await Promise.all(
+      GENERIC.map(async (g) => {
+        const server = new EmulatorHarness({ handle: () => ({ status: 404, body: { message: 'Not Found' } }) }, { certificate: g.certificate ?? 'valid' });
+        await server.listen();
+        started.push(server);
+        if (g.fault) server.fault(g.fault, { times: Infinity });
+        const port = g.refused ? refusedPort : server.port;
+        const env: Record<string, string> = { NODE_EXTRA_CA_CERTS: caFile, [fixture.tokenEnv]: fixture.token };
+        let url = provider === 'github' ? `https://127.0.0.1:${port}/api/v3` : `https://127.0.0.1:${port}`;
+        if (provider === 'bitbucket') {
+          const proxy = await startForwardProxy({ route: () => ({ host: '127.0.0.1', port }) });
+          started.push(proxy);
+          env.HTTPS_PROXY = proxy.url;
+          url = fixture.inputs.url!;
+        }
+        const args = ['--provider', provider, '--url', url, '--format', 'json', ...(fixture.inputs.project ? ['--project', fixture.inputs.project] : []), ...(fixture.inputs.username ? ['--username', fixture.inputs.username] : [])];
+        return { g, server, run: await runBundle('cli', args, baseEnv(env)) };
+      }),
+    );
+    // A refused tunnel through Bitbucket's proxy is the proxy's 502: network.proxy there.
+    const expected = (g: (typeof GENERIC)[number]): string => (provider === 'bitbucket' && g.refused ? 'network.proxy' : g.code);
+    const summary = results.map(({ g, run }) => {
+      const report = JSON.parse(run.stdout) as { outcome: string; findings: { code: string; severity: string }[] };
+      const errors = report.findings.filter((f) => f.severity === 'error').map((f) => f.code);
+      return {
+        fault: g.name,
+        exit: run.code,
+        outcome: report.outcome,
+        first: errors[0],
+        onlyNetwork: errors.every((c) => c.startsWith('network.')),
+        verdicts: report.findings.filter((f) => /^(token|scope|project|url)\./.test(f.code) && f.severity !== 'info').map((f) => f.code),
+        leaks: leaks(run.stdout + run.stderr, fixture.token),
+      };
+    });
+    expect(summary).toEqual(GENERIC.map((g) => ({ fault: g.name, exit: 3, outcome: 'unverified', first: expected(g), onlyNetwork: true, verdicts: [], leaks: [] })));
+    for (const { g, server } of results) {
+      if (g.certificate) expect(server.requests).toEqual([]);
+      // Bounded: the first attempt plus at most the two retries, per path.
+      const perPath = new Map<string, number>();
+      for (const e of server.requests) perPath.set(e.path, (perPath.get(e.path) ?? 0) + 1);
+      for (const n of perPath.values()) expect(n).toBeLessThanOrEqual(3);
+    }
   });
 });

@@ -15,8 +15,6 @@ import { Agent, buildConnector, type Dispatcher } from 'undici';
 import { main } from '../../src/cli/main.js';
 import type { HttpLogEntry } from '../../src/core/http/client.js';
 import { runPreflight, type PreflightDeps } from '../../src/core/preflight.js';
-import { mintAtlassianToken } from '../../src/core/providers/bitbucket/synthetic.js';
-import { mintGitLabRoutable } from '../../src/core/providers/gitlab/synthetic.js';
 import { PROVIDER_MODULES } from '../../src/core/providers/registry.js';
 import type { Finding, ProviderId, Report } from '../../src/core/report.js';
 import { resolveRequest, type RawInputs } from '../../src/core/request.js';
@@ -25,31 +23,15 @@ import { emulatorDispatcher } from '../emulators/dispatcher.js';
 import { EmulatorHarness, type FaultMatch, type FaultSpec, type RequestLogEntry } from '../emulators/harness.js';
 import { startForwardProxy } from '../emulators/proxy.js';
 import { caPem, type CertificateKind } from '../emulators/tls.js';
-import { adoPat, fill, githubPat, leaks } from '../support/tokens.js';
+import { faultFixtures } from '../support/fault-fixtures.js';
+import { leaks } from '../support/tokens.js';
 
 const NOW = new Date();
 const HTTP = { requestTimeoutMs: 1500, deadlineMs: 8000, maxRetries: 2, minBackoffMs: 1, maxBackoffMs: 50 };
 const user = { id: '00000000-fa4e-7e57-0000-0000000000f1', displayName: 'Fault Tester', uniqueName: 'fault.tester@example.invalid' };
 const ADO_PROJECT = fabrikamProjects()[1]!.name; // Fabrikam-Fiber-Git
 
-interface Fixture {
-  inputs: RawInputs;
-  token: string;
-}
-
-/** One credential per provider, minted now, that passes the offline stage so the online stage runs. */
-const FIXTURES: Record<ProviderId, Fixture> = (() => {
-  const ado = adoPat(NOW, 0, 'FAKEx0FAULTx0PATx0NOTxREAL');
-  const gh = githubPat('FAKEx0FAULTx0GHx0NOTxREAL');
-  const gl = mintGitLabRoutable({ version: 1, random16: Buffer.from(fill('FAKETEST', 16)), payload: { o: 1, u: 1 } });
-  const bb = mintAtlassianToken('api', fill('FAKEx0TESTx0FAULT', 171));
-  return {
-    'azure-devops': { token: ado, inputs: { provider: 'azure-devops', token: ado, url: 'https://dev.azure.com/fabrikam', project: ADO_PROJECT, requiredScopes: 'vso.code, vso.build' } },
-    github: { token: gh, inputs: { provider: 'github', token: gh, url: 'https://api.github.com', project: 'fake-owner/fake-repo' } },
-    gitlab: { token: gl, inputs: { provider: 'gitlab', token: gl, url: 'https://gitlab.com', project: 'fake-group/fake-project' } },
-    bitbucket: { token: bb, inputs: { provider: 'bitbucket', token: bb, url: 'https://api.bitbucket.org/2.0', username: 'fake.tester@example.invalid', project: 'fake-ws/fake-repo' } },
-  };
-})();
+const FIXTURES = faultFixtures(NOW, ADO_PROJECT);
 
 const ONLINE = (Object.keys(PROVIDER_MODULES) as ProviderId[]).filter((id) => PROVIDER_MODULES[id].online);
 
