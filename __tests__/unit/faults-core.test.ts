@@ -235,6 +235,19 @@ describe.each(ONLINE)('%s: every fault on every request → network.*, unverifie
     expect(target.requests.filter((e) => e.host === first.host && e.path === first.path)).toHaveLength(1);
   });
 
+  it('429 storm whose Retry-After fits the deadline at most once → at most one wait, then network.rate-limited', async () => {
+    const target = await startTarget(provider);
+    target.fault({ type: 'rateLimit', retryAfterSeconds: 1 }, { times: Infinity });
+    const http = { ...HTTP, maxBackoffMs: 10_000, requestTimeoutMs: 1500, deadlineMs: 1800 };
+    const run = await check(provider, { dispatcher: track(emulatorDispatcher(target)), http });
+    expectUnverified(run, 'network.rate-limited', provider);
+    const first = target.requests[0]!;
+    const waits = run.log.filter((e) => e.path === first.path && /retrying in 1000 ms/.test(e.note ?? ''));
+    // Two 1 s waits cannot fit into 1.8 s, so at most one is taken (none if the first answer came late).
+    expect(waits.length).toBeLessThanOrEqual(1);
+    expect(target.requests.filter((e) => e.host === first.host && e.path === first.path).length).toBeLessThanOrEqual(waits.length + 1);
+  });
+
   it.each([[500], [502], [503], [504]])('%s on every attempt → retried, then network.unexpected-response', async (status) => {
     const target = await startTarget(provider);
     target.fault({ type: 'status', status }, { times: Infinity });
