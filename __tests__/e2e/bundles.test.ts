@@ -6,13 +6,11 @@ import { describe, expect, it } from '@jest/globals';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { baseEnv, runBundle } from '../support/run-bundle.js';
+import { baseEnv, runBundle, withoutMaskCommands } from '../support/run-bundle.js';
 import { adoPat, githubPat, leaks } from '../support/tokens.js';
 
 const NOW = new Date();
 const tmpdir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'cp-e2e-'));
-/** Output the platform consumes to learn the secret is not output a person sees. */
-const withoutMaskCommands = (s: string) => s.split('\n').filter((l) => !l.startsWith('::add-mask::') && !l.startsWith('##vso[task.setsecret]')).join('\n');
 
 describe('action bundle (dist/action/index.js)', () => {
   async function action(inputs: Record<string, string>) {

@@ -18,7 +18,7 @@ import { EmulatorHarness } from '../emulators/harness.js';
 import { startForwardProxy, type ForwardProxy } from '../emulators/proxy.js';
 import { caFile, type CertificateKind } from '../emulators/tls.js';
 import { faultFixtures } from '../support/fault-fixtures.js';
-import { baseEnv, runBundle, type BundleRun } from '../support/run-bundle.js';
+import { baseEnv, runBundle, withoutMaskCommands as visible, type BundleRun } from '../support/run-bundle.js';
 import { adoPat, leaks } from '../support/tokens.js';
 
 const NOW = new Date();
@@ -130,12 +130,6 @@ async function run(s: Scenario, f: FrontEnd, dir: string): Promise<BundleRun & {
   }
   return { ...r, outputs: fs.readFileSync(outputFile, 'utf8') };
 }
-
-const visible = (text: string): string =>
-  text
-    .split('\n')
-    .filter((l) => !l.startsWith('::add-mask::') && !l.startsWith('##vso[task.setsecret]'))
-    .join('\n');
 
 describe.each(scenarios)('$name', (s) => {
   const fronts: FrontEnd[] = s.all ? [...FRONT_ENDS] : ['cli'];
