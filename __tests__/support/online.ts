@@ -22,3 +22,13 @@ export function preflight(inputs: RawInputs, deps: PreflightDeps): Promise<Repor
 
 /** `code:severity` of every finding above info, in report order. */
 export const verdictCodes = (r: Report): string[] => r.findings.filter((f) => f.severity !== 'info').map((f) => `${f.code}:${f.severity}`);
+
+/** The code of every finding, info included, in report order. */
+export const allCodes = (r: Report): string[] => r.findings.map((f) => f.code);
+
+/** Message and hint of every finding with `code`, one finding per line (so a pattern cannot span two). */
+export const findingText = (r: Report, code: string, separator = '\n'): string =>
+  r.findings
+    .filter((f) => f.code === code)
+    .map((f) => `${f.message} ${f.hint}`)
+    .join(separator);

@@ -5,15 +5,15 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import type { Agent } from 'undici';
-import { runPreflight, type PreflightDeps } from '../../src/core/preflight.js';
 import type { Report } from '../../src/core/report.js';
-import { resolveRequest, type RawInputs } from '../../src/core/request.js';
+import type { RawInputs } from '../../src/core/request.js';
 import { secretForms } from '../../src/core/secrets.js';
 import { mintAtbb, mintAtlassianToken } from '../../src/core/providers/bitbucket/synthetic.js';
 import { effectiveScopes, findBitbucketPermission, parseScopeHeader } from '../../src/core/providers/bitbucket/scopes.js';
 import { startBitbucketEmulator, type BitbucketEmulator, type BitbucketTokenSpec } from '../emulators/bitbucket.js';
 import { emulatorDispatcher } from '../emulators/dispatcher.js';
 import { getTestTls } from '../emulators/tls.js';
+import { allCodes as all, onlineDeps, preflight, verdictCodes as codes } from '../support/online.js';
 import { fill, leaks } from '../support/tokens.js';
 
 const NOW = new Date();
@@ -77,24 +77,14 @@ beforeEach(() => {
   emu.clearLog();
 });
 
-const deps = (d: Agent = dispatcher, now = NOW): PreflightDeps => ({
-  now: () => now,
-  monotonic: () => performance.now(),
-  dispatcher: d,
-  http: { minBackoffMs: 1, maxBackoffMs: 20, requestTimeoutMs: 2000, deadlineMs: 10_000 },
-});
-
-async function check(inputs: RawInputs, d?: Agent, now?: Date): Promise<Report> {
-  const { request, findings } = resolveRequest({ provider: 'bitbucket', username: EMAIL, ...inputs }, {});
-  const report = await runPreflight(request, deps(d, now), findings);
+async function check(inputs: RawInputs, d: Agent = dispatcher, now: Date = NOW): Promise<Report> {
+  const report = await preflight({ provider: 'bitbucket', username: EMAIL, ...inputs }, onlineDeps(now, d));
   // No finding, identity or fact ever carries a slice of the token or of its Basic header.
   const basic = Buffer.from(`${EMAIL}:${inputs.token}`).toString('base64');
   expect(leaks(JSON.stringify(report), inputs.token ?? '')).toEqual([]);
   expect(leaks(JSON.stringify(report), basic)).toEqual([]);
   return report;
 }
-const codes = (r: Report): string[] => r.findings.filter((f) => f.severity !== 'info').map((f) => `${f.code}:${f.severity}`);
-const all = (r: Report): string[] => r.findings.map((f) => f.code);
 const paths = (): string[] => emu.requests.map((q) => q.path + (Object.keys(q.query).length ? `?${new URLSearchParams(q.query)}` : ''));
 
 describe('API tokens (Basic e-mail:token)', () => {

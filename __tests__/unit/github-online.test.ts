@@ -4,15 +4,16 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { request, type Agent } from 'undici';
-import { runPreflight, type PreflightDeps } from '../../src/core/preflight.js';
+import type { PreflightDeps } from '../../src/core/preflight.js';
 import type { Report } from '../../src/core/report.js';
-import { resolveRequest, type RawInputs } from '../../src/core/request.js';
+import type { RawInputs } from '../../src/core/request.js';
 import { parseExpirationHeader } from '../../src/core/providers/github/online.js';
 import { classicParents, describeAccepted, expandClassic, hasRight, parseRequired } from '../../src/core/providers/github/scopes.js';
 import { mintGitHubClassic, mintGitHubFineGrained, mintGitHubStatelessInstallation } from '../../src/core/providers/github/synthetic.js';
 import { emulatorDispatcher } from '../emulators/dispatcher.js';
 import { startGitHubEmulator, type GitHubEmulator, type GitHubRepoSpec, type GitHubTokenSpec } from '../emulators/github.js';
 import { getTestTls } from '../emulators/tls.js';
+import { allCodes as all, findingText as text, onlineDeps, preflight, verdictCodes as codes } from '../support/online.js';
 import { fill, leaks } from '../support/tokens.js';
 
 const NOW = new Date();
@@ -75,21 +76,7 @@ afterAll(async () => {
   await emu.close();
 });
 
-const deps = (d: Agent = dispatcher, log?: PreflightDeps['log']): PreflightDeps => ({
-  now: () => NOW,
-  monotonic: () => performance.now(),
-  dispatcher: d,
-  log,
-  http: { minBackoffMs: 1, maxBackoffMs: 20, requestTimeoutMs: 2000, deadlineMs: 10_000 },
-});
-
-async function check(inputs: RawInputs, d?: Agent, log?: PreflightDeps['log']): Promise<Report> {
-  const { request, findings } = resolveRequest({ provider: 'github', ...inputs }, {});
-  return runPreflight(request, deps(d, log), findings);
-}
-const codes = (r: Report): string[] => r.findings.filter((f) => f.severity !== 'info').map((f) => `${f.code}:${f.severity}`);
-const all = (r: Report): string[] => r.findings.map((f) => f.code);
-const text = (r: Report, code: string): string => r.findings.filter((f) => f.code === code).map((f) => `${f.message} ${f.hint}`).join('\n');
+const check = (inputs: RawInputs, d: Agent = dispatcher, log?: PreflightDeps['log']): Promise<Report> => preflight({ provider: 'github', ...inputs }, onlineDeps(NOW, d, { log }));
 const since = (n: number) => emu.requests.slice(n);
 
 describe('identity', () => {

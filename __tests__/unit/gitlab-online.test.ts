@@ -5,14 +5,14 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { Agent, request } from 'undici';
-import { runPreflight, type PreflightDeps } from '../../src/core/preflight.js';
 import type { Report } from '../../src/core/report.js';
-import { resolveRequest, type RawInputs } from '../../src/core/request.js';
+import type { RawInputs } from '../../src/core/request.js';
 import { gitlabOnline } from '../../src/core/providers/gitlab/online.js';
 import { coverage, findGitLabScope } from '../../src/core/providers/gitlab/scopes.js';
 import { mintGitLabJobJwt } from '../../src/core/providers/gitlab/synthetic.js';
 import { BAD_TOKEN_TEXT, EXPIRED_TEXT, INSUFFICIENT_SCOPE_TEXT, REVOKED_TEXT, startGitLabEmulator, type GitLabEmulator, type GitLabEmulatorOptions, type GitLabTokenSpec } from '../emulators/gitlab.js';
 import { caPem } from '../emulators/tls.js';
+import { allCodes as all, findingText, onlineDeps, preflight, verdictCodes as codes } from '../support/online.js';
 import { gitlabPat, leaks } from '../support/tokens.js';
 
 const NOW = new Date();
@@ -82,21 +82,8 @@ beforeEach(() => {
   emu.clearLog();
 });
 
-const deps = (d: Agent = agent, extra: Partial<PreflightDeps> = {}): PreflightDeps => ({
-  now: () => NOW,
-  monotonic: () => performance.now(),
-  dispatcher: d,
-  http: { minBackoffMs: 1, maxBackoffMs: 20, requestTimeoutMs: 2000, deadlineMs: 10_000 },
-  ...extra,
-});
-
-async function check(inputs: RawInputs, d?: Agent, e: GitLabEmulator = emu): Promise<Report> {
-  const { request, findings } = resolveRequest({ provider: 'gitlab', url: e.url, ...inputs }, {});
-  return runPreflight(request, deps(d), findings);
-}
-const codes = (r: Report): string[] => r.findings.filter((f) => f.severity !== 'info').map((f) => `${f.code}:${f.severity}`);
-const all = (r: Report): string[] => r.findings.map((f) => f.code);
-const text = (r: Report, code: string): string => r.findings.filter((f) => f.code === code).map((f) => `${f.message} ${f.hint}`).join(' | ');
+const check = (inputs: RawInputs, d: Agent = agent, e: GitLabEmulator = emu): Promise<Report> => preflight({ provider: 'gitlab', url: e.url, ...inputs }, onlineDeps(NOW, d));
+const text = (r: Report, code: string): string => findingText(r, code, ' | ');
 
 describe('GitLab personal, project and group access tokens', () => {
   it('passes a good token: identity, scopes from GitLab, expiry from GitLab, exact project', async () => {
@@ -343,8 +330,7 @@ describe('gitlab.com', () => {
   it('uses https://gitlab.com/api/v4 by default and sends the credential only there', async () => {
     const d = emu.dispatcher();
     try {
-      const { request, findings } = resolveRequest({ provider: 'gitlab', token: T.good, project: 'Fabrikam/Platform/Fiber' }, {});
-      const r = await runPreflight(request, deps(d), findings);
+      const r = await preflight({ provider: 'gitlab', token: T.good, project: 'Fabrikam/Platform/Fiber' }, onlineDeps(NOW, d));
       expect([r.outcome, r.url.normalized]).toEqual(['passed', 'https://gitlab.com/api/v4']);
       expect(new Set(emu.requests.map((q) => q.host))).toEqual(new Set(['gitlab.com']));
       expect(gitlabOnline.credentialOrigins({ normalized: 'https://gitlab.example.com/gitlab/api/v4', input: null, findings: [] })).toEqual(['https://gitlab.example.com']);
