@@ -110,8 +110,8 @@ describe('credentials file: precise errors (config.file, with line, column and f
     expect(messages('defaults: {}\n')[0]).toBe('creds.yml:1:1: The file has no `credentials` list.');
     expect(messages('credentials: []\n')[0]).toBe('creds.yml:1:14: credentials must be a list with at least one entry, not an empty list.');
     expect(messages('credentials: FABRIKAM_PAT\n')[0]).toContain('not a single value');
-    const tooMany = `credentials:\n${Array.from({ length: 51 }, (_, i) => `  - token-env: T${i}\n`).join('')}`;
-    expect(messages(tooMany)[0]).toContain('lists 51 entries; at most 50');
+    const tooMany = `credentials:\n${Array.from({ length: 201 }, (_, i) => `  - token-env: T${i}\n`).join('')}`;
+    expect(messages(tooMany)[0]).toContain('lists 201 entries; at most 200');
   });
 
   it('reports YAML syntax errors and duplicate keys at their position, without quoting the source', () => {

@@ -33,7 +33,7 @@ export const TOP_KEYS: readonly string[] = ['credentials', 'defaults', 'fail-on-
 /** The agent vaults and deletes these from the environment before the task runs; GitHub uses INPUT_ for inputs. */
 const RESERVED_ENV_PREFIXES = ['INPUT_', 'SECRET_', 'ENDPOINT_AUTH_', 'SECUREFILE_TICKET_', 'VSTS_TASKVARIABLE_'];
 const MAX_FILE_CHARS = 256 * 1024;
-export const MAX_CREDENTIALS = 50;
+export const MAX_CREDENTIALS = 200;
 
 export type EntryInputs = Omit<RawInputs, 'token' | 'failOnWarning'>;
 
