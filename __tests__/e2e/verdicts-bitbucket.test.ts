@@ -6,16 +6,13 @@
  * the agent proxy would fail, never reach out. The test CA comes in through NODE_EXTRA_CA_CERTS.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { mintAtbb, mintAtlassianToken } from '../../src/core/providers/bitbucket/synthetic.js';
 import { startBitbucketEmulator, type BitbucketEmulator } from '../emulators/bitbucket.js';
 import type { FaultMatch, FaultSpec } from '../emulators/harness.js';
 import { startForwardProxy, type ForwardProxy } from '../emulators/proxy.js';
 import { caFile } from '../emulators/tls.js';
-import { baseEnv, runBundle } from '../support/run-bundle.js';
 import { fill, leaks } from '../support/tokens.js';
+import { EXIT, expectVerdict, runEverywhere, type Outcome } from '../support/verdicts.js';
 
 const api = (word: string): string => mintAtlassianToken('api', fill(word, 171));
 const EMAIL = 'verdict.tester@example.test';
@@ -63,7 +60,7 @@ interface Scenario {
   trustCa?: boolean;
   /** Every front end's proxy refuses the tunnel. */
   refusingProxy?: boolean;
-  outcome: 'passed' | 'warned' | 'failed' | 'unverified';
+  outcome: Outcome;
   code?: string;
   /** No request may reach Bitbucket (offline verdicts, refused tunnels). */
   silent?: boolean;
@@ -89,9 +86,6 @@ const scenarios: Scenario[] = [
   { name: 'proxy refuses the tunnel', token: GOOD, refusingProxy: true, outcome: 'unverified', code: 'network.proxy', silent: true },
 ];
 
-const EXIT = { passed: 0, warned: 0, failed: 1, unverified: 3 };
-const TASK_RESULT = { passed: 'Succeeded', warned: 'SucceededWithIssues', failed: 'Failed', unverified: 'Failed' };
-
 describe.each(scenarios)('$name', (s) => {
   it(`→ ${s.outcome}${s.code ? ` with ${s.code}` : ''} from the CLI, the action and the task`, async () => {
     const username = s.username ?? EMAIL;
@@ -99,34 +93,20 @@ describe.each(scenarios)('$name', (s) => {
     emu.clearLog();
     const tunnels = { env: envProxy.stats.tunnels, agent: agentProxy.stats.tunnels };
     try {
-      const ca = s.trustCa === false ? {} : { NODE_EXTRA_CA_CERTS: caFile };
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cp-verdict-bb-'));
-      const outputFile = path.join(dir, 'out');
-      fs.writeFileSync(outputFile, '');
-      const inputs = { PROVIDER: 'bitbucket', TOKEN: s.token, PROJECT: s.project ?? '', USERNAME: username };
-      const prefixed = (o: Record<string, string>): Record<string, string> => Object.fromEntries(Object.entries(o).map(([k, v]) => [`INPUT_${k}`, v]));
-      const cliArgs = ['--provider', 'bitbucket', '--format', 'json', ...(username ? ['--username', username] : []), ...(s.project ? ['--project', s.project] : []), ...(s.scopes ? ['--required-scopes', s.scopes] : [])];
       const proxy = s.refusingProxy ? trap.url : envProxy.url;
-      const [cli, act, tsk] = await Promise.all([
-        runBundle('cli', cliArgs, baseEnv({ ...ca, HTTPS_PROXY: proxy, BITBUCKET_TOKEN: s.token })),
-        runBundle('action', [], baseEnv({ ...ca, HTTPS_PROXY: proxy, ...prefixed({ ...inputs, 'REQUIRED-SCOPES': s.scopes ?? '' }), GITHUB_OUTPUT: outputFile })),
-        runBundle('task', [], baseEnv({ ...ca, HTTPS_PROXY: trap.url, AGENT_PROXYURL: s.refusingProxy ? trap.url : agentProxy.url, ...prefixed({ ...inputs, REQUIREDSCOPES: s.scopes ?? '' }), AGENT_TEMPDIRECTORY: dir })),
-      ]);
-
-      const report = JSON.parse(cli.stdout);
-      const configError = s.code?.startsWith('config.');
-      expect([report.outcome, cli.code]).toEqual([s.outcome, configError ? 2 : EXIT[s.outcome]]);
-      const first = report.findings.find((f: { severity: string }) => f.severity !== 'info');
-      expect(first?.code).toBe(s.code);
-
-      expect(fs.readFileSync(outputFile, 'utf8')).toMatch(new RegExp(`outcome<<ghadelimiter_[\\w-]+\\n${s.outcome}\\n`));
-      expect(act.code).toBe(s.outcome === 'failed' || s.outcome === 'unverified' ? 1 : 0);
-      expect(tsk.stdout).toContain(`##vso[task.complete result=${TASK_RESULT[s.outcome]};]`);
-      if (s.code) {
-        const level = s.outcome === 'warned' ? 'warning' : 'error';
-        expect(act.stdout).toContain(`::${level} title=credential-preflight ${s.code}::`);
-        expect(tsk.stdout).toContain(`##vso[task.logissue type=${level};code=${s.code};]`);
-      }
+      const run = await runEverywhere({
+        provider: 'bitbucket',
+        tokenEnv: 'BITBUCKET_TOKEN',
+        token: s.token,
+        username,
+        project: s.project,
+        scopes: s.scopes,
+        env: { ...(s.trustCa === false ? {} : { NODE_EXTRA_CA_CERTS: caFile }), HTTPS_PROXY: proxy },
+        // The task must use the agent proxy: its HTTPS_PROXY is the refusing one.
+        taskEnv: { HTTPS_PROXY: trap.url, AGENT_PROXYURL: s.refusingProxy ? trap.url : agentProxy.url },
+      });
+      // A configuration error is the CLI's exit 2.
+      expectVerdict(run, s.outcome, s.code, s.code?.startsWith('config.') ? 2 : EXIT[s.outcome]);
 
       // Where the requests went: only api.bitbucket.org, through the proxy each front end must use.
       if (s.silent) {
@@ -143,15 +123,10 @@ describe.each(scenarios)('$name', (s) => {
       // Neither the token nor its Basic header (base64 of e-mail:token) shows anywhere but in the
       // platform's mask commands — and the Basic form is among those.
       const basic = Buffer.from(`${username}:${s.token}`).toString('base64');
-      const everything = [cli.stdout, cli.stderr, act.stdout, act.stderr, tsk.stdout, tsk.stderr, fs.readFileSync(outputFile, 'utf8')].join('\n');
-      const visible = everything
-        .split('\n')
-        .filter((l) => !l.startsWith('::add-mask::') && !l.startsWith('##vso[task.setsecret]'))
-        .join('\n');
-      expect(leaks(visible, s.token)).toEqual([]);
-      expect(leaks(visible, basic)).toEqual([]);
-      expect(act.stdout).toContain(`::add-mask::${basic}\n`);
-      expect(tsk.stdout).toContain(`##vso[task.setsecret]${basic}\n`);
+      expect(leaks(run.visible, s.token)).toEqual([]);
+      expect(leaks(run.visible, basic)).toEqual([]);
+      expect(run.act.stdout).toContain(`::add-mask::${basic}\n`);
+      expect(run.tsk.stdout).toContain(`##vso[task.setsecret]${basic}\n`);
     } finally {
       fault?.cancel();
     }

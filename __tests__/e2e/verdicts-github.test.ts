@@ -4,15 +4,12 @@
  * CA via NODE_EXTRA_CA_CERTS; no proxy needed).
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { mintGitHubClassic, mintGitHubFineGrained } from '../../src/core/providers/github/synthetic.js';
 import type { FaultSpec } from '../emulators/harness.js';
 import { startGitHubEmulator, type GitHubEmulator } from '../emulators/github.js';
 import { getTestTls } from '../emulators/tls.js';
-import { baseEnv, runBundle } from '../support/run-bundle.js';
 import { fill, leaks } from '../support/tokens.js';
+import { expectVerdict, runEverywhere, type Outcome } from '../support/verdicts.js';
 
 const NOW = new Date();
 const header = (days: number): string => `${new Date(NOW.getTime() + days * 86_400_000).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
@@ -58,7 +55,7 @@ interface Scenario {
   scopes?: string;
   trustCa?: boolean;
   fault?: FaultSpec;
-  outcome: 'passed' | 'warned' | 'failed' | 'unverified';
+  outcome: Outcome;
   code?: string;
 }
 
@@ -83,55 +80,28 @@ const scenarios: Scenario[] = [
   { name: 'untrusted certificate', token: GOOD, trustCa: false, outcome: 'unverified', code: 'network.tls' },
 ];
 
-const EXIT = { passed: 0, warned: 0, failed: 1, unverified: 3 };
-const TASK_RESULT = { passed: 'Succeeded', warned: 'SucceededWithIssues', failed: 'Failed', unverified: 'Failed' };
-
 describe.each(scenarios)('$name', (s) => {
   it(`→ ${s.outcome}${s.code ? ` with ${s.code}` : ''} from the CLI, the action and the task`, async () => {
-    const url = s.url ?? emu.origin + '/api/v3';
     const handle = s.fault ? emu.fault(s.fault, { path: '/api/v3/user', times: Infinity }) : undefined;
-    const ca = s.trustCa === false ? {} : { NODE_EXTRA_CA_CERTS: getTestTls().caFile };
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cp-verdict-gh-'));
-    const outputFile = path.join(dir, 'out');
-    fs.writeFileSync(outputFile, '');
-    const inputs = { PROVIDER: 'github', URL: url, TOKEN: s.token, PROJECT: s.project ?? '' };
-    const action = Object.fromEntries(Object.entries({ ...inputs, 'REQUIRED-SCOPES': s.scopes ?? '' }).map(([k, v]) => [`INPUT_${k}`, v]));
-    const task = Object.fromEntries(Object.entries({ ...inputs, REQUIREDSCOPES: s.scopes ?? '' }).map(([k, v]) => [`INPUT_${k}`, v]));
-    const cliArgs = ['--provider', 'github', '--url', url, '--format', 'json', ...(s.project ? ['--project', s.project] : []), ...(s.scopes ? ['--required-scopes', s.scopes] : [])];
-    let runs;
+    let run;
     try {
-      runs = await Promise.all([
-        runBundle('cli', cliArgs, baseEnv({ ...ca, GITHUB_TOKEN: s.token })),
-        runBundle('action', [], baseEnv({ ...ca, ...action, GITHUB_OUTPUT: outputFile })),
-        runBundle('task', [], baseEnv({ ...ca, ...task, AGENT_TEMPDIRECTORY: dir })),
-      ]);
+      run = await runEverywhere({
+        provider: 'github',
+        tokenEnv: 'GITHUB_TOKEN',
+        token: s.token,
+        url: s.url ?? emu.origin + '/api/v3',
+        project: s.project,
+        scopes: s.scopes,
+        env: s.trustCa === false ? {} : { NODE_EXTRA_CA_CERTS: getTestTls().caFile },
+      });
     } finally {
       handle?.cancel();
     }
-    const [cli, act, tsk] = runs;
-
-    const report = JSON.parse(cli.stdout);
-    expect([report.outcome, cli.code]).toEqual([s.outcome, EXIT[s.outcome]]);
-    expect(report.provider).toBe('github');
-    const first = report.findings.find((f: { severity: string }) => f.severity !== 'info');
-    expect(first?.code).toBe(s.code);
-
-    expect(fs.readFileSync(outputFile, 'utf8')).toMatch(new RegExp(`outcome<<ghadelimiter_[\\w-]+\\n${s.outcome}\\n`));
-    expect(act.code).toBe(s.outcome === 'failed' || s.outcome === 'unverified' ? 1 : 0);
-    expect(tsk.stdout).toContain(`##vso[task.complete result=${TASK_RESULT[s.outcome]};]`);
-    if (s.code) {
-      const level = s.outcome === 'warned' ? 'warning' : 'error';
-      expect(act.stdout).toContain(`::${level} title=credential-preflight ${s.code}::`);
-      expect(tsk.stdout).toContain(`##vso[task.logissue type=${level};code=${s.code};]`);
-    }
+    expectVerdict(run, s.outcome, s.code);
+    expect(run.report.provider).toBe('github');
     if (s.outcome === 'passed') {
-      expect(fs.readFileSync(outputFile, 'utf8')).toMatch(new RegExp(`identity<<ghadelimiter_[\\w-]+\\n${s.token === INSTALL ? 'GitHub App installation \\(1 repository\\)' : ME}\\n`));
+      expect(run.outputs).toMatch(new RegExp(`identity<<ghadelimiter_[\\w-]+\\n${s.token === INSTALL ? 'GitHub App installation \\(1 repository\\)' : ME}\\n`));
     }
-    const visible = [cli.stdout, cli.stderr, act.stdout, act.stderr, tsk.stdout, tsk.stderr, fs.readFileSync(outputFile, 'utf8')]
-      .join('\n')
-      .split('\n')
-      .filter((l) => !l.startsWith('::add-mask::') && !l.startsWith('##vso[task.setsecret]'))
-      .join('\n');
-    expect(leaks(visible, s.token)).toEqual([]);
+    expect(leaks(run.visible, s.token)).toEqual([]);
   });
 });

@@ -4,14 +4,11 @@
  * through NODE_EXTRA_CA_CERTS; no proxy needed).
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { mintGitLabJobJwt } from '../../src/core/providers/gitlab/synthetic.js';
 import { startGitLabEmulator, type GitLabEmulator, type GitLabEmulatorOptions, type GitLabTokenSpec } from '../emulators/gitlab.js';
 import { caFile } from '../emulators/tls.js';
-import { baseEnv, runBundle } from '../support/run-bundle.js';
 import { gitlabPat, leaks } from '../support/tokens.js';
+import { expectVerdict, runEverywhere, type Outcome } from '../support/verdicts.js';
 
 const NOW = new Date();
 const day = (offset: number): string => new Date(Date.UTC(NOW.getUTCFullYear(), NOW.getUTCMonth(), NOW.getUTCDate() + offset)).toISOString().slice(0, 10);
@@ -78,7 +75,7 @@ interface Scenario {
   project?: string;
   scopes?: string;
   trustCa?: boolean;
-  outcome: 'passed' | 'warned' | 'failed' | 'unverified';
+  outcome: Outcome;
   /** The first non-info finding's code. */
   code?: string;
   /** An info finding that must be in the report. */
@@ -113,44 +110,19 @@ const scenarios: Scenario[] = [
   { name: 'untrusted certificate', token: T.good, trustCa: false, outcome: 'unverified', code: 'network.tls' },
 ];
 
-const EXIT = { passed: 0, warned: 0, failed: 1, unverified: 3 };
-const TASK_RESULT = { passed: 'Succeeded', warned: 'SucceededWithIssues', failed: 'Failed', unverified: 'Failed' };
-
 describe.each(scenarios)('$name', (s) => {
   it(`→ ${s.outcome}${s.code ? ` with ${s.code}` : ''} from the CLI, the action and the task`, async () => {
-    const url = s.url ?? `${servers[s.server ?? 'main'].url}${s.urlPath ?? ''}`;
-    const ca = s.trustCa === false ? {} : { NODE_EXTRA_CA_CERTS: caFile };
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cp-verdict-gl-'));
-    const outputFile = path.join(dir, 'out');
-    fs.writeFileSync(outputFile, '');
-    const inputs = { PROVIDER: 'gitlab', URL: url, TOKEN: s.token, PROJECT: s.project ?? '' };
-    const action = Object.fromEntries(Object.entries({ ...inputs, 'REQUIRED-SCOPES': s.scopes ?? '' }).map(([k, v]) => [`INPUT_${k}`, v]));
-    const task = Object.fromEntries(Object.entries({ ...inputs, REQUIREDSCOPES: s.scopes ?? '' }).map(([k, v]) => [`INPUT_${k}`, v]));
-    const cliArgs = ['--provider', 'gitlab', '--url', url, '--format', 'json', ...(s.project ? ['--project', s.project] : []), ...(s.scopes ? ['--required-scopes', s.scopes] : [])];
-    const [cli, act, tsk] = await Promise.all([
-      runBundle('cli', cliArgs, baseEnv({ ...ca, GITLAB_TOKEN: s.token })),
-      runBundle('action', [], baseEnv({ ...ca, ...action, GITHUB_OUTPUT: outputFile })),
-      runBundle('task', [], baseEnv({ ...ca, ...task, AGENT_TEMPDIRECTORY: dir })),
-    ]);
-
-    const report = JSON.parse(cli.stdout) as { outcome: string; findings: { code: string; severity: string }[] };
-    expect([report.outcome, cli.code]).toEqual([s.outcome, EXIT[s.outcome]]);
-    expect(report.findings.find((f) => f.severity !== 'info')?.code).toBe(s.code);
-    if (s.info) expect(report.findings.map((f) => f.code)).toContain(s.info);
-
-    expect(fs.readFileSync(outputFile, 'utf8')).toMatch(new RegExp(`outcome<<ghadelimiter_[\\w-]+\\n${s.outcome}\\n`));
-    expect(act.code).toBe(s.outcome === 'failed' || s.outcome === 'unverified' ? 1 : 0);
-    expect(tsk.stdout).toContain(`##vso[task.complete result=${TASK_RESULT[s.outcome]};]`);
-    if (s.code) {
-      const level = s.outcome === 'warned' ? 'warning' : 'error';
-      expect(act.stdout).toContain(`::${level} title=credential-preflight ${s.code}::`);
-      expect(tsk.stdout).toContain(`##vso[task.logissue type=${level};code=${s.code};]`);
-    }
-    const visible = [cli.stdout, cli.stderr, act.stdout, act.stderr, tsk.stdout, tsk.stderr, fs.readFileSync(outputFile, 'utf8')]
-      .join('\n')
-      .split('\n')
-      .filter((l) => !l.startsWith('::add-mask::') && !l.startsWith('##vso[task.setsecret]'))
-      .join('\n');
-    expect(leaks(visible, s.token)).toEqual([]);
+    const run = await runEverywhere({
+      provider: 'gitlab',
+      tokenEnv: 'GITLAB_TOKEN',
+      token: s.token,
+      url: s.url ?? `${servers[s.server ?? 'main'].url}${s.urlPath ?? ''}`,
+      project: s.project,
+      scopes: s.scopes,
+      env: s.trustCa === false ? {} : { NODE_EXTRA_CA_CERTS: caFile },
+    });
+    expectVerdict(run, s.outcome, s.code);
+    if (s.info) expect(run.report.findings.map((f) => f.code)).toContain(s.info);
+    expect(leaks(run.visible, s.token)).toEqual([]);
   });
 });
