@@ -186,3 +186,17 @@ describe('examples and README snippets', () => {
     expect(checked).toBeGreaterThanOrEqual(6);
   });
 });
+
+describe('package.json scripts', () => {
+  // The README's first command is `npm ci && npm run demo`: a script naming a file that is not in the
+  // repository fails only on a fresh clone, so every file a script runs must exist.
+  it('every file a script runs with node or bash is in the repository', () => {
+    const scripts: Record<string, string> = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts;
+    const files = Object.values(scripts).flatMap((cmd) => [...cmd.matchAll(/\b(?:node|bash)\s+((?:\.\/)?[\w./-]+\.(?:m?js|cjs|sh))/g)].map((m) => m[1]!));
+    expect(files).toEqual(expect.arrayContaining(['dist/cli/index.js', 'scripts/build.mjs']));
+    for (const file of files) expect({ file, exists: fs.existsSync(path.join(ROOT, file)) }).toEqual({ file, exists: true });
+  });
+  it('`npm run demo` is the CLI bundle\'s demo', () => {
+    expect(JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts.demo).toBe('node dist/cli/index.js demo');
+  });
+});
