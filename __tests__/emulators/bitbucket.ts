@@ -82,25 +82,42 @@ export const BITBUCKET_REALM = 'Basic realm="Bitbucket.org HTTP"';
 export const SCOPE_DENIED_MESSAGE = 'Your credentials lack one or more required privilege scopes.';
 export const INVALID_TOKEN_MESSAGE = 'Token is invalid, expired, or not supported for this endpoint.';
 
-/** OAuth-style implications [D] (plus pipeline/runner writes [C]); API-token scopes imply nothing [D]. */
-const OAUTH_IMPLIES: Record<string, string[]> = {
-  project: ['repository'],
-  'repository:write': ['repository'],
-  pullrequest: ['repository'],
-  'pullrequest:write': ['pullrequest', 'repository:write', 'repository'],
-  'issue:write': ['issue'],
-  'snippet:write': ['snippet'],
-  'pipeline:write': ['pipeline'],
-  'pipeline:variable': ['pipeline:write', 'pipeline'],
-  'runner:write': ['runner'],
-};
+/** A read an endpoint checks: the scopes of each family that open it. */
+interface Needs {
+  apiToken: readonly [string, ...string[]];
+  oauth: readonly [string, ...string[]];
+}
+
+/**
+ * The emulator's own model of what Bitbucket grants, as the server sees it: for each read an endpoint
+ * checks, every granted scope that opens it (the first is the one a 403 names as required). Written
+ * from Atlassian's scope pages, independently of the product's scope catalogue, so a mistake there
+ * shows up as a disagreement here:
+ * - API-token scopes open only their own read: "This scope does not imply the read:repository:bitbucket
+ *   scope" (write), admin/delete likewise imply no read [D].
+ * - OAuth-style scopes (access tokens, app passwords): `repository:write`, `pullrequest` and `project`
+ *   each "imply the repository scope"; `pullrequest:write` implies `pullrequest` and
+ *   `repository:write`; `issue:write` → `issue`, `snippet:write` → `snippet` [D]; `repository:admin`,
+ *   `repository:delete` and `project:admin` imply no read [D]; `pipeline:write`/`pipeline:variable`
+ *   open pipeline reads [C].
+ */
+const OPENED_BY = {
+  user: { apiToken: ['read:user:bitbucket'], oauth: ['account'] },
+  workspace: { apiToken: ['read:workspace:bitbucket'], oauth: ['account'] }, // OAuth scope [U]
+  repository: { apiToken: ['read:repository:bitbucket'], oauth: ['repository', 'repository:write', 'pullrequest', 'pullrequest:write', 'project'] },
+  pullrequests: { apiToken: ['read:pullrequest:bitbucket'], oauth: ['pullrequest', 'pullrequest:write'] },
+  pipelines: { apiToken: ['read:pipeline:bitbucket'], oauth: ['pipeline', 'pipeline:write', 'pipeline:variable'] },
+  issues: { apiToken: ['read:issue:bitbucket'], oauth: ['issue', 'issue:write'] },
+  projects: { apiToken: ['read:project:bitbucket'], oauth: ['project'] },
+  snippets: { apiToken: ['read:snippet:bitbucket'], oauth: ['snippet', 'snippet:write'] },
+} as const satisfies Record<string, Needs>;
 
 const errorBody = (message: string, detail?: unknown): object => ({ type: 'error', error: { message, ...(detail === undefined ? {} : { detail }) } });
 const json = (status: number, body: object, headers: Record<string, string> = {}): AppResponse => ({ status, body, headers });
 
 interface Route {
-  /** Scope needed: [API-token scope, OAuth scope]. */
-  scope: [string, string];
+  /** The read this endpoint checks (one of OPENED_BY). */
+  scope: Needs;
   /** Access tokens get 403 here whatever their scopes [C/U]. */
   noAccessTokens?: boolean;
   handle(c: Call): AppResponse;
@@ -156,11 +173,9 @@ class Emulator extends HarnessEmulator implements BitbucketEmulator {
     return { ...(type ? { 'x-credential-type': type } : {}), ...(t.scopesHeader === false ? {} : { 'x-oauth-scopes': t.scopes.join(', ') }) };
   }
 
-  #hasScope(t: BitbucketTokenSpec, [apiScope, oauthScope]: [string, string]): boolean {
-    if (t.type === 'api-token') return t.scopes.includes(apiScope);
-    const eff = new Set(t.scopes);
-    for (const s of t.scopes) for (const i of OAUTH_IMPLIES[s] ?? []) eff.add(i);
-    return eff.has(oauthScope);
+  /** The scopes that open `needs` for this kind of token. */
+  #opening(t: BitbucketTokenSpec, needs: Needs): readonly [string, ...string[]] {
+    return t.type === 'api-token' ? needs.apiToken : needs.oauth;
   }
 
   #handle(req: IncomingMessage, ctx: AppContext): AppResponse {
@@ -176,8 +191,9 @@ class Emulator extends HarnessEmulator implements BitbucketEmulator {
     const common = this.#headers(token);
     if (!route) return json(404, errorBody('Resource not found'), common);
     if (route.noAccessTokens && token.type === 'access-token') return json(403, errorBody('Access tokens cannot use this API'), common);
-    if (!this.#hasScope(token, route.scope)) {
-      const required = token.type === 'api-token' ? route.scope[0] : route.scope[1];
+    const opening = this.#opening(token, route.scope);
+    if (!opening.some((s) => token.scopes.includes(s))) {
+      const required = opening[0];
       return json(403, errorBody(SCOPE_DENIED_MESSAGE, { required: [required], granted: [...token.scopes] }), { ...common, 'x-accepted-oauth-scopes': required });
     }
     const r = route.handle({ token, query: ctx.query });
@@ -206,30 +222,20 @@ class Emulator extends HarnessEmulator implements BitbucketEmulator {
   }
 
   #route(p: string[]): Route | undefined {
-    const API = {
-      user: ['read:user:bitbucket', 'account'] as [string, string],
-      workspace: ['read:workspace:bitbucket', 'account'] as [string, string], // OAuth scope [U]
-      repo: ['read:repository:bitbucket', 'repository'] as [string, string],
-      pr: ['read:pullrequest:bitbucket', 'pullrequest'] as [string, string],
-      pipeline: ['read:pipeline:bitbucket', 'pipeline'] as [string, string],
-      issue: ['read:issue:bitbucket', 'issue'] as [string, string],
-      project: ['read:project:bitbucket', 'project'] as [string, string],
-      snippet: ['read:snippet:bitbucket', 'snippet'] as [string, string],
-    };
     const page = (values: object[], q: URLSearchParams): object => {
       // Paged lists [D]: pagelen 10 by default, at most 100.
       const pagelen = Math.min(100, Math.max(1, Number(q.get('pagelen') ?? 10) || 10));
       return { pagelen, size: values.length, page: 1, values: values.slice(0, pagelen) };
     };
     if (p.length === 1 && p[0] === 'user') {
-      return { scope: API.user, noAccessTokens: true, handle: ({ token }) => json(200, { type: 'user', ...token.user, links: {} }) };
+      return { scope: OPENED_BY.user, noAccessTokens: true, handle: ({ token }) => json(200, { type: 'user', ...token.user, links: {} }) };
     }
-    if (p[0] === 'snippets' && p.length === 1) return { scope: API.snippet, handle: ({ query }) => json(200, page([], query)) };
+    if (p[0] === 'snippets' && p.length === 1) return { scope: OPENED_BY.snippets, handle: ({ query }) => json(200, page([], query)) };
     if (p[0] === 'workspaces' && p.length >= 2 && p.length <= 3) {
       const tail = p[2];
       if (tail !== undefined && tail !== 'projects') return undefined;
       return {
-        scope: tail ? API.project : API.workspace,
+        scope: tail ? OPENED_BY.projects : OPENED_BY.workspace,
         handle: ({ token, query }) => {
           const ws = this.#workspace(p[1]!);
           if (!ws) return json(404, errorBody(`No workspace with identifier '${p[1]}'.`));
@@ -240,11 +246,11 @@ class Emulator extends HarnessEmulator implements BitbucketEmulator {
       };
     }
     if (p[0] === 'repositories') {
-      if (p.length === 1) return { scope: API.repo, handle: ({ token, query }) => json(200, page(this.#visibleRepos(token), query)) };
+      if (p.length === 1) return { scope: OPENED_BY.repository, handle: ({ token, query }) => json(200, page(this.#visibleRepos(token), query)) };
       const ws = this.#workspace(p[1]!);
       if (p.length === 2) {
         return {
-          scope: API.repo,
+          scope: OPENED_BY.repository,
           handle: ({ token, query }) => {
             if (!ws) return json(404, errorBody(`No workspace with identifier '${p[1]}'.`)); // [U]
             return json(200, page((ws.repos ?? []).filter((r) => this.#canSee(token, ws, r)).map((r) => this.#repoBody(ws, r)), query));
@@ -253,7 +259,7 @@ class Emulator extends HarnessEmulator implements BitbucketEmulator {
       }
       const sub = p[3];
       if (p.length > 4 || (sub !== undefined && !['pullrequests', 'pipelines', 'issues'].includes(sub))) return undefined;
-      const scope = sub === 'pullrequests' ? API.pr : sub === 'pipelines' ? API.pipeline : sub === 'issues' ? API.issue : API.repo;
+      const scope = sub === 'pullrequests' ? OPENED_BY.pullrequests : sub === 'pipelines' ? OPENED_BY.pipelines : sub === 'issues' ? OPENED_BY.issues : OPENED_BY.repository;
       return {
         scope,
         handle: ({ token, query }) => {
