@@ -12,7 +12,7 @@ import type { FaultMatch, FaultSpec } from '../emulators/harness.js';
 import { startForwardProxy, type ForwardProxy } from '../emulators/proxy.js';
 import { caFile } from '../emulators/tls.js';
 import { fill, leaks } from '../support/tokens.js';
-import { EXIT, expectVerdict, runEverywhere, type Outcome } from '../support/verdicts.js';
+import { EXIT, expectVerdict, runEverywhere, verdictTitle, type VerdictScenario } from '../support/verdicts.js';
 
 const api = (word: string): string => mintAtlassianToken('api', fill(word, 171));
 const EMAIL = 'verdict.tester@example.test';
@@ -50,18 +50,11 @@ afterAll(async () => {
   await Promise.all([emu.close(), envProxy.close(), agentProxy.close(), trap.close()]);
 });
 
-interface Scenario {
-  name: string;
-  token: string;
+interface Scenario extends VerdictScenario {
   username?: string;
-  project?: string;
-  scopes?: string;
   fault?: [FaultSpec, FaultMatch];
-  trustCa?: boolean;
   /** Every front end's proxy refuses the tunnel. */
   refusingProxy?: boolean;
-  outcome: Outcome;
-  code?: string;
   /** No request may reach Bitbucket (offline verdicts, refused tunnels). */
   silent?: boolean;
 }
@@ -87,7 +80,7 @@ const scenarios: Scenario[] = [
 ];
 
 describe.each(scenarios)('$name', (s) => {
-  it(`→ ${s.outcome}${s.code ? ` with ${s.code}` : ''} from the CLI, the action and the task`, async () => {
+  it(verdictTitle(s), async () => {
     const username = s.username ?? EMAIL;
     const fault = s.fault ? emu.fault(...s.fault) : undefined;
     emu.clearLog();

@@ -9,7 +9,7 @@ import type { FaultSpec } from '../emulators/harness.js';
 import { startGitHubEmulator, type GitHubEmulator } from '../emulators/github.js';
 import { getTestTls } from '../emulators/tls.js';
 import { fill, leaks } from '../support/tokens.js';
-import { expectVerdict, runEverywhere, type Outcome } from '../support/verdicts.js';
+import { expectVerdict, runEverywhere, verdictTitle, type VerdictScenario } from '../support/verdicts.js';
 
 const NOW = new Date();
 const header = (days: number): string => `${new Date(NOW.getTime() + days * 86_400_000).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
@@ -47,16 +47,10 @@ beforeAll(async () => {
 });
 afterAll(async () => emu.close());
 
-interface Scenario {
-  name: string;
-  token: string;
+interface Scenario extends VerdictScenario {
   url?: string;
-  project?: string;
-  scopes?: string;
-  trustCa?: boolean;
+  /** On every request to /api/v3/user while the scenario runs. */
   fault?: FaultSpec;
-  outcome: Outcome;
-  code?: string;
 }
 
 const scenarios: Scenario[] = [
@@ -81,7 +75,7 @@ const scenarios: Scenario[] = [
 ];
 
 describe.each(scenarios)('$name', (s) => {
-  it(`→ ${s.outcome}${s.code ? ` with ${s.code}` : ''} from the CLI, the action and the task`, async () => {
+  it(verdictTitle(s), async () => {
     const handle = s.fault ? emu.fault(s.fault, { path: '/api/v3/user', times: Infinity }) : undefined;
     let run;
     try {

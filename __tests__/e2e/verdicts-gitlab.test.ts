@@ -8,7 +8,7 @@ import { mintGitLabJobJwt } from '../../src/core/providers/gitlab/synthetic.js';
 import { startGitLabEmulator, type GitLabEmulator, type GitLabEmulatorOptions, type GitLabTokenSpec } from '../emulators/gitlab.js';
 import { caFile } from '../emulators/tls.js';
 import { gitlabPat, leaks } from '../support/tokens.js';
-import { expectVerdict, runEverywhere, type Outcome } from '../support/verdicts.js';
+import { expectVerdict, runEverywhere, verdictTitle, type VerdictScenario } from '../support/verdicts.js';
 
 const NOW = new Date();
 const day = (offset: number): string => new Date(Date.UTC(NOW.getUTCFullYear(), NOW.getUTCMonth(), NOW.getUTCDate() + offset)).toISOString().slice(0, 10);
@@ -65,19 +65,11 @@ afterAll(async () => {
   await Promise.all(Object.values(servers).map((s) => s.close()));
 });
 
-interface Scenario {
-  name: string;
-  token: string;
+interface Scenario extends VerdictScenario {
   server?: Server;
   /** Appended to the server's URL (a wrong relative root), or a whole URL. */
   urlPath?: string;
   url?: string;
-  project?: string;
-  scopes?: string;
-  trustCa?: boolean;
-  outcome: Outcome;
-  /** The first non-info finding's code. */
-  code?: string;
   /** An info finding that must be in the report. */
   info?: string;
 }
@@ -111,7 +103,7 @@ const scenarios: Scenario[] = [
 ];
 
 describe.each(scenarios)('$name', (s) => {
-  it(`→ ${s.outcome}${s.code ? ` with ${s.code}` : ''} from the CLI, the action and the task`, async () => {
+  it(verdictTitle(s), async () => {
     const run = await runEverywhere({
       provider: 'gitlab',
       tokenEnv: 'GITLAB_TOKEN',

@@ -89,3 +89,19 @@ export function expectVerdict(run: EverywhereRun, outcome: Outcome, code: string
     expect(run.tsk.stdout).toContain(`##vso[task.logissue type=${level};code=${code};]`);
   }
 }
+
+/** What every provider's verdict scenario states; suites extend it with their own knobs. */
+export interface VerdictScenario {
+  name: string;
+  token: string;
+  project?: string;
+  scopes?: string;
+  /** false: no NODE_EXTRA_CA_CERTS, so the emulator's certificate is untrusted. */
+  trustCa?: boolean;
+  outcome: Outcome;
+  /** The first finding above info (none when absent). */
+  code?: string;
+}
+
+/** The test title: the verdict the three front ends must agree on. */
+export const verdictTitle = (s: Pick<VerdictScenario, 'outcome' | 'code'>): string => `→ ${s.outcome}${s.code ? ` with ${s.code}` : ''} from the CLI, the action and the task`;
