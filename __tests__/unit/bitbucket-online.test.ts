@@ -34,6 +34,9 @@ const T = {
   repoToken: access('FAKE-x0-TEST-REPO-ACCESS-NOT-REAL-'),
   repoTokenNoHeader: access('FAKE-x0-TEST-REPO-NOHDR-NOT-REAL-'),
   unknownAccess: access('FAKE-x0-TEST-UNKNOWN-ACCESS-NOT-REAL-'),
+  prOnly: access('FAKE-x0-TEST-PR-ONLY-ACCESS-NOT-REAL-'),
+  projectToken: access('FAKE-x0-TEST-PROJECT-ACCESS-NOT-REAL-'),
+  projectNoHeader: access('FAKE-x0-TEST-PROJECT-NOHDR-NOT-REAL-'),
   appPassword: mintAtbb(fill('FAKEx0TESTx0APPx0PASS', 24)),
 };
 const READ = ['read:user:bitbucket', 'read:workspace:bitbucket', 'read:repository:bitbucket', 'read:pullrequest:bitbucket', 'read:pipeline:bitbucket'];
@@ -48,6 +51,9 @@ const tokens: Record<string, BitbucketTokenSpec> = {
   [T.repoToken]: { type: 'access-token', scopes: ['pullrequest:write', 'pipeline'], resource: { workspace: 'fabrikam', repo: 'web-app' } },
   [T.appPassword]: { type: 'app-password', username: 'faketester', user, scopes: ['account', 'repository'] },
   [T.repoTokenNoHeader]: { type: 'access-token', scopes: ['pullrequest'], resource: { workspace: 'fabrikam', repo: 'web-app' }, scopesHeader: false },
+  [T.prOnly]: { type: 'access-token', scopes: ['pullrequest'], resource: { workspace: 'fabrikam', repo: 'web-app' } },
+  [T.projectToken]: { type: 'access-token', scopes: ['project'], resource: { workspace: 'fabrikam', project: 'WEB' } },
+  [T.projectNoHeader]: { type: 'access-token', scopes: ['project'], resource: { workspace: 'fabrikam', project: 'WEB' }, scopesHeader: false },
 };
 const workspaces = [
   {
@@ -283,6 +289,16 @@ describe('access tokens (Bearer, pseudo-user)', () => {
     const r = await check({ token: T.repoTokenNoHeader, username: '', project: 'fabrikam/web-app', requiredScopes: 'pullrequest, pipeline, repository:write' });
     expect(r.scopes).toEqual({ required: ['pullrequest', 'pipeline', 'repository:write'], verified: ['pullrequest'], missing: ['pipeline'], unverifiable: ['repository:write'] });
     expect(codes(r)).toEqual(['scope.missing:error', 'scope.unverifiable:warning']);
+  });
+
+  it('pullrequest and project each imply repository (Atlassian\'s scope pages), from the header or by a read', async () => {
+    const pr = await check({ token: T.prOnly, username: '', project: 'fabrikam/web-app', requiredScopes: 'repository, pullrequest' });
+    expect([pr.outcome, pr.scopes.verified, pr.scopes.missing]).toEqual(['passed', ['repository', 'pullrequest'], []]);
+    const project = await check({ token: T.projectToken, username: '', project: 'fabrikam/web-app', requiredScopes: 'repository' });
+    expect([project.outcome, project.scopes.verified, project.scopes.missing]).toEqual(['passed', ['repository'], []]);
+    // Without the header the repository read itself is the proof (the emulator's own table lets `project` read).
+    const probed = await check({ token: T.projectNoHeader, username: '', project: 'fabrikam/web-app', requiredScopes: 'repository' });
+    expect([probed.outcome, probed.scopes.verified, probed.scopes.missing]).toEqual(['passed', ['repository'], []]);
   });
 
   it('another repository is out of the token\'s reach', async () => {
