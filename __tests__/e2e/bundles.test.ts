@@ -117,6 +117,10 @@ describe('CLI bundle (dist/cli/index.js)', () => {
   it('runs the demo', async () => {
     const r = await runBundle('cli', ['demo'], baseEnv());
     expect(r.code).toBe(0);
-    expect(r.stdout.match(/\(exit code \d\)/g)).toEqual(['(exit code 0)', '(exit code 0)', '(exit code 1)']);
+    expect(r.stdout.match(/\(exit code \d\)/g)).toEqual(['(exit code 0)', '(exit code 0)', '(exit code 1)', '(exit code 1)', '(exit code 1)', '(exit code 3)']);
+    // The bundled replay (undici MockAgent) answers the online samples; none is left unrequested.
+    expect(r.stdout).toContain('Identity  Demo User (fake)');
+    expect(r.stdout).toContain('token.expired: Azure DevOps says the token has expired.');
+    expect(r.stderr).toBe('');
   });
 });

@@ -2,7 +2,11 @@ import { describe, expect, it } from '@jest/globals';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { demoSamples } from '../../src/cli/demo.js';
+import { replayAgent } from '../../src/cli/demo-replay.js';
 import { main, type CliIo } from '../../src/cli/main.js';
+import { runPreflight } from '../../src/core/preflight.js';
+import { resolveRequest } from '../../src/core/request.js';
 import { adoPat, githubPat, leaks } from '../support/tokens.js';
 
 const NOW = new Date('2026-11-22T12:00:00Z');
@@ -73,12 +77,51 @@ describe('CLI', () => {
     expect((await cli(['--version'])).out).toMatch(/^\d+\.\d+\.\d+\n$/);
   });
 
-  it('runs the demo: one passing, one warning, one failing sample', async () => {
+  it('runs the demo: passing, warning and failing samples offline, then three online against the replay', async () => {
     const r = await cli(['demo']);
     expect(r.code).toBe(0);
-    expect(r.out.match(/\(exit code \d\)/g)).toEqual(['(exit code 0)', '(exit code 0)', '(exit code 1)']);
+    expect(r.err).toBe(''); // no replayed answer left unrequested
+    expect(r.out.match(/\(exit code \d\)/g)).toEqual(['(exit code 0)', '(exit code 0)', '(exit code 1)', '(exit code 1)', '(exit code 1)', '(exit code 3)']);
     expect(r.out).toContain('PASSED WITH WARNINGS');
     expect(r.out).toContain('token.checksum');
+    expect(r.out).toContain('no request leaves the machine');
+    const [, s4, s5, s6] = r.out.split(/^── \d\. /m).slice(3);
+    expect(s4).toContain('Authenticated as Demo User (fake)');
+    expect(s4).toContain('error   project.case-mismatch: The project exists as "Fabrikam-Fiber", not "fabrikam-fiber"');
+    expect(s4).toContain('error   scope.missing: The token lacks vso.build');
+    expect(s4).toContain('scope.verified: Verified with read-only requests: vso.code.');
+    expect(s5).toContain('FAILED');
+    expect(s5).toContain('error   token.expired: Azure DevOps says the token has expired.');
+    expect(s6).toContain('UNVERIFIED');
+    expect(s6).toContain('network.unreachable: dev.azure.com could not be reached (ENOTFOUND)');
+    // Only the replay answered: an unmatched request would show as a mock error.
+    expect(r.out).not.toMatch(/UND_MOCK|MockNotMatched/);
+    for (const { inputs } of demoSamples(NOW)) expect(leaks(r.out + r.err, inputs.token!)).toEqual([]);
+    const json = await cli(['demo', '--format', 'json']);
+    const reports = json.out.split(/^── .*\n\$ .*\n/m).slice(1).map((part) => JSON.parse(part.replace(/\(exit code \d\)[\s\S]*$/, '')));
+    expect(reports.map((x: { outcome: string }) => x.outcome)).toEqual(['passed', 'warned', 'failed', 'failed', 'failed', 'unverified']);
+    expect(reports[3]).toMatchObject({ identity: { name: 'Demo User (fake)' }, project: { requested: 'fabrikam-fiber', canonical: 'Fabrikam-Fiber' }, scopes: { verified: ['vso.code'], missing: ['vso.build'] } });
+  });
+
+  it("demo replay: answers only the online checks' exact requests, each once, and lets nothing reach the network", async () => {
+    for (const sample of demoSamples(NOW).filter((s) => s.replay)) {
+      const agent = replayAgent(sample.replay!, sample.inputs.token!, sample.inputs.project);
+      const { request, findings } = resolveRequest(sample.inputs, {});
+      const report = await runPreflight(request, { ...deps, dispatcher: agent, http: { maxRetries: 0 } }, findings);
+      expect(report.findings.map((f) => f.code)).not.toContain('network.unexpected-response');
+      expect(agent.pendingInterceptors()).toEqual([]);
+      // Net connect is disabled: a request nothing replays is refused, not sent (probed on loopback, so
+      // even a broken replay could not send this test's request off the machine).
+      await expect(agent.request({ origin: 'https://127.0.0.1:9', path: '/', method: 'GET' })).rejects.toThrow(/net\.connect disabled/);
+      await agent.close();
+    }
+    // Another token is not answered as the demo user: the replay matches the PAT's Basic credentials.
+    const agent = replayAgent('case-and-scopes', adoPat(NOW));
+    const other = resolveRequest({ token: adoPat(NOW, 0, 'FAKEx0TESTx0OTHERx0NOTxREAL'), url: 'https://dev.azure.com/fabrikam' }, {});
+    const report = await runPreflight(other.request, { ...deps, dispatcher: agent, http: { maxRetries: 0 } }, other.findings);
+    expect(report.outcome).toBe('unverified');
+    expect(report.identity).toBeNull();
+    await agent.close();
   });
 });
 

@@ -1,34 +1,46 @@
 /**
- * `credential-preflight demo`: three built-in sample credentials, checked offline exactly as a user's
- * would be — one passing, one with warnings, one failing. The samples are minted at run time from
- * words that spell FAKE / DEMO, relative to today's date, so they never look like live secrets and
- * never go stale.
+ * `credential-preflight demo`: built-in sample credentials checked exactly as a user's would be —
+ * three offline (passing, warning, failing), then three online against replayed Azure DevOps Services
+ * answers (`demo-replay.ts`: an undici MockAgent with net connect disabled, so no request leaves the
+ * machine). The samples are minted at run time from words that spell FAKE / DEMO, relative to today's
+ * date, so they never look like live secrets and never go stale.
  */
 import { runPreflight, type PreflightDeps } from '../core/preflight.js';
 import { mintAdoPat84 } from '../core/providers/azure-devops/synthetic.js';
 import { mintGitHubClassic } from '../core/providers/github/synthetic.js';
 import { renderText } from '../core/render/text.js';
 import { resolveRequest, type RawInputs } from '../core/request.js';
+import { redact, secretForms } from '../core/secrets.js';
+import { DEMO_PROJECT, replayAgent, type ReplayScenario } from './demo-replay.js';
 import { exitCodeFor } from './exit-codes.js';
 import type { CliIo } from './main.js';
 
 const fill = (word: string, length: number): string => word.repeat(Math.ceil(length / word.length)).slice(0, length);
 
-interface Sample {
+export interface Sample {
   title: string;
   command: string;
   inputs: RawInputs;
+  /** Online samples: the replayed answers they are checked against. */
+  replay?: ReplayScenario;
 }
 
 export function demoSamples(now: Date): Sample[] {
   const year = now.getUTCFullYear();
   const month = now.getUTCMonth() + 1;
-  const aYearAgo = new Date(Date.UTC(year, month - 1 - 12, 1));
+  const monthsAgo = (n: number): Date => new Date(Date.UTC(year, month - 1 - n, 1));
+  const aYearAgo = monthsAgo(12);
+  const twoMonthsAgo = monthsAgo(2);
   const fresh = mintAdoPat84({ random52: fill('FAKEx0DEMOx0PATx0NOTxREAL', 52), year, month });
   const ageing = mintAdoPat84({ random52: fill('FAKEx0DEMOx0OLDx0PATx0NOTxREAL', 52), year: aYearAgo.getUTCFullYear(), month: aYearAgo.getUTCMonth() + 1 });
   const good = mintGitHubClassic('ghp', fill('FAKEx0DEMOx0TOKENx0NOTxREAL', 30));
   // One character mistyped at the end, as when a token is copied by hand.
   const typo = good.slice(0, -1) + (good.endsWith('x') ? 'y' : 'x');
+  const online = mintAdoPat84({ random52: fill('FAKEx0DEMOx0ONLINEx0PATx0NOTxREAL', 52), year, month });
+  // Created two months ago: offline it may still be valid; only Azure DevOps knows it has expired.
+  const expired = mintAdoPat84({ random52: fill('FAKEx0DEMOx0EXPIREDx0PATx0NOTxREAL', 52), year: twoMonthsAgo.getUTCFullYear(), month: twoMonthsAgo.getUTCMonth() + 1 });
+  const unreachable = mintAdoPat84({ random52: fill('FAKEx0DEMOx0NOxDNSx0PATx0NOTxREAL', 52), year, month });
+  const asked = DEMO_PROJECT.toLowerCase();
   return [
     {
       title: 'A fresh Azure DevOps PAT for the right organisation',
@@ -45,17 +57,48 @@ export function demoSamples(now: Date): Sample[] {
       command: 'GITHUB_TOKEN=*** credential-preflight --offline --provider github --url https://github.com/octo-org/octo-repo',
       inputs: { provider: 'github', token: typo, url: 'https://github.com/octo-org/octo-repo', offline: 'true' },
     },
+    {
+      title: `Online: a working PAT, but the project is asked for as "${asked}" and the PAT lacks Build: Read`,
+      command: `AZURE_DEVOPS_PAT=*** credential-preflight --url https://dev.azure.com/fabrikam --project ${asked} --required-scopes vso.code,vso.build`,
+      inputs: { provider: 'auto', token: online, url: 'https://dev.azure.com/fabrikam', project: asked, requiredScopes: 'vso.code,vso.build' },
+      replay: 'case-and-scopes',
+    },
+    {
+      title: 'Online: a PAT that looks fine offline, but Azure DevOps says it has expired',
+      command: 'AZURE_DEVOPS_PAT=*** credential-preflight --url https://dev.azure.com/fabrikam',
+      inputs: { provider: 'auto', token: expired, url: 'https://dev.azure.com/fabrikam' },
+      replay: 'expired',
+    },
+    {
+      title: 'Online: a build agent that cannot resolve dev.azure.com (network trouble, not a token verdict)',
+      command: 'AZURE_DEVOPS_PAT=*** credential-preflight --url https://dev.azure.com/fabrikam',
+      inputs: { provider: 'auto', token: unreachable, url: 'https://dev.azure.com/fabrikam' },
+      replay: 'unreachable',
+    },
   ];
 }
 
-export async function runDemo(io: Pick<CliIo, 'stdout'>, deps: PreflightDeps, options: { color: boolean; format: 'text' | 'json' }): Promise<number> {
+export async function runDemo(io: Pick<CliIo, 'stdout' | 'stderr'>, deps: PreflightDeps, options: { color: boolean; format: 'text' | 'json' }): Promise<number> {
   const samples = demoSamples(deps.now());
-  io.stdout('credential-preflight demo: three sample credentials (fake, minted for today), checked offline.\n\n');
+  io.stdout(
+    'credential-preflight demo: sample credentials (fake, minted for today). 1-3 are checked offline;\n' +
+      '4-6 online against replayed Azure DevOps Services answers built into the demo: no request leaves the machine.\n\n',
+  );
   for (const [i, sample] of samples.entries()) {
     const { request, findings } = resolveRequest(sample.inputs, {});
-    const report = await runPreflight(request, deps, findings);
+    // A replay has no transient failures, so no retries (and no backoff waits).
+    const agent = sample.replay && replayAgent(sample.replay, sample.inputs.token!, sample.inputs.project);
+    const report = await runPreflight(request, agent ? { ...deps, dispatcher: agent, http: { ...deps.http, maxRetries: 0 } } : deps, findings);
+    if (agent) {
+      const unused = agent.pendingInterceptors().length;
+      await agent.close();
+      // The replay must match what the online checks request; a stale one is a bug, not a demo result.
+      if (unused) io.stderr(`credential-preflight demo: sample ${i + 1} left ${unused} replayed answer(s) unrequested: the replay is out of date.\n`);
+    }
     io.stdout(`── ${i + 1}. ${sample.title}\n$ ${sample.command}\n`);
-    io.stdout(options.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderText(report, { color: options.color }));
+    const text = options.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderText(report, { color: options.color });
+    // As for a user's token: nothing holds it, but the output is redacted regardless.
+    io.stdout(redact(text, secretForms(sample.inputs.token)));
     io.stdout(`(exit code ${exitCodeFor(report)})\n\n`);
   }
   io.stdout('Run `credential-preflight --help` for the options; `--format json` prints the report a pipeline can parse.\n');

@@ -31,7 +31,7 @@ const HELP = `credential-preflight ${VERSION} — will this credential work for 
 Usage:
   credential-preflight [options]          check the token in $AZURE_DEVOPS_PAT / $GITHUB_TOKEN / ...
   credential-preflight --config FILE      check every credential listed in a YAML file, together
-  credential-preflight demo               show a passing, a warning and a failing sample credential
+  credential-preflight demo               sample credentials: three checked offline, three online (replayed, no network)
 
 Options:
   --provider NAME          auto (default), azure-devops, github, gitlab, bitbucket
