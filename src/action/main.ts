@@ -70,6 +70,7 @@ export async function run(core: ActionsCore, env: Env, deps: PreflightDeps = sys
       username,
       requiredScopes: core.getInput('required-scopes'),
       minDaysRemaining: core.getInput('min-days-remaining'),
+      timeoutSeconds: core.getInput('timeout-seconds'),
       expiresOn: core.getInput('expires-on'),
       offline: core.getInput('offline'),
       failOnWarning: core.getInput('fail-on-warning'),
@@ -107,7 +108,7 @@ export async function run(core: ActionsCore, env: Env, deps: PreflightDeps = sys
 async function runMany(core: ActionsCore, env: Env, deps: PreflightDeps, file: string, keepForms: (forms: string[]) => void): Promise<MultiReport> {
   const parsed = readCredentialsConfig(file, (f) => fs.readFileSync(f, 'utf8'), deps.now());
   const step = resolveRequest({ offline: core.getInput('offline'), failOnWarning: core.getInput('fail-on-warning') }, env);
-  const overrides = { offline: step.request.offline, failOnWarning: step.request.failOnWarning };
+  const overrides = { offline: step.request.offline, failOnWarning: step.request.failOnWarning, timeoutSeconds: core.getInput('timeout-seconds') };
   const { plan, secrets: forms } = planFromConfig(parsed, env, overrides, [core.getInput('token')]);
   const beside = SINGLE_INPUTS.filter((n) => !['', 'auto'].includes(core.getInput(n).trim().toLowerCase()));
   // Every token of every entry is masked before any check runs or anything is printed; so are a

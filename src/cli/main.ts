@@ -39,12 +39,14 @@ Options:
                            (default by provider: AZURE_DEVOPS_PAT, GITHUB_TOKEN, GITLAB_TOKEN, BITBUCKET_TOKEN)
   --token-stdin            read the token from standard input (one trailing newline is ignored)
   --token-type TYPE        auto (default) or system-access-token (Azure Pipelines job token)
-  --url URL                organisation / collection / host URL (env AZURE_DEVOPS_ORG_URL or AZURE_DEVOPS_ORG)
+  --url URL                organisation / collection / host URL (env AZURE_DEVOPS_ORG_URL or AZURE_DEVOPS_ORG;
+                           GitHub GITHUB_API_URL; GitLab CI_API_V4_URL or CI_SERVER_URL)
   --project NAME           project or owner/repo the later steps use (env AZURE_DEVOPS_PROJECT)
   --username NAME          user name that goes with the token (Bitbucket API tokens: your Atlassian e-mail)
   --required-scopes LIST   comma-separated scopes the later steps need (e.g. "vso.code, Build: Read")
   --min-days-remaining N   warn when the token expires within N days (default 7; 0 turns it off)
   --expires-on DATE        the token's expiry date if you know it (PATs cannot read their own), YYYY-MM-DD
+  --timeout-seconds N      overall time for the online checks, retries included (default 30, 1-600)
   --offline                check token format, checksum, expiry and URL shape only; no network
   --fail-on-warning        treat warnings as failures (exit 1)
   --config FILE            YAML file listing several credentials (each names the variable holding its
@@ -121,6 +123,7 @@ export async function main(argv: string[], io: CliIo, deps: PreflightDeps = syst
       username: values.username,
       requiredScopes: values['required-scopes'],
       minDaysRemaining: values['min-days-remaining'],
+      timeoutSeconds: values['timeout-seconds'],
       expiresOn: values['expires-on'],
       offline: values.offline ? 'true' : 'false',
       failOnWarning: values['fail-on-warning'] ? 'true' : 'false',
@@ -147,7 +150,7 @@ async function runConfig(values: ReturnType<typeof parse>['values'], io: CliIo, 
   }
   const file = values.config!;
   const parsed = readCredentialsConfig(file, (f) => fs.readFileSync(f, 'utf8'), deps.now());
-  const { plan, secrets: forms } = planFromConfig(parsed, io.env, { offline: values.offline, failOnWarning: values['fail-on-warning'] });
+  const { plan, secrets: forms } = planFromConfig(parsed, io.env, { offline: values.offline, failOnWarning: values['fail-on-warning'], timeoutSeconds: values['timeout-seconds'] });
   const log = values.debug ? (name: string, e: HttpLogEntry) => io.stderr(`${redact(`[${name}] ${formatLogEntry(e)}`, forms)}\n`) : undefined;
   const multi = await runPreflightMany(plan, { env: io.env, ...deps, log }, { config: file, findings: parsed.findings });
   const text = options.format === 'json' ? `${JSON.stringify(multi, null, 2)}\n` : renderTextMany(multi, { color: options.color });
@@ -170,6 +173,7 @@ function parse(argv: string[]) {
       username: { type: 'string' },
       'required-scopes': { type: 'string' },
       'min-days-remaining': { type: 'string' },
+      'timeout-seconds': { type: 'string' },
       'expires-on': { type: 'string' },
       offline: { type: 'boolean' },
       'fail-on-warning': { type: 'boolean' },

@@ -21,6 +21,7 @@ const FIELD_INPUT = {
   'required-scopes': 'requiredScopes',
   'min-days-remaining': 'minDaysRemaining',
   'expires-on': 'expiresOn',
+  'timeout-seconds': 'timeoutSeconds',
   'token-type': 'tokenType',
   offline: 'offline',
 } as const satisfies Record<string, keyof RawInputs>;

@@ -54,6 +54,8 @@ export interface Plan {
 export interface PlanOverrides {
   offline?: boolean;
   failOnWarning?: boolean;
+  /** The step's `timeout-seconds`, for entries that set none. */
+  timeoutSeconds?: string;
 }
 
 export function planChecks(config: CredentialsConfig, env: Env, overrides: PlanOverrides = {}): Plan {
@@ -63,7 +65,13 @@ export function planChecks(config: CredentialsConfig, env: Env, overrides: PlanO
     const token = env[entry.tokenEnv];
     for (const form of secretForms(token, entry.inputs.username)) secrets.add(form);
     const { request, findings } = resolveRequest(
-      { ...entry.inputs, token, offline: overrides.offline ? 'true' : entry.inputs.offline, failOnWarning: String(failOnWarning) },
+      {
+        ...entry.inputs,
+        token,
+        offline: overrides.offline ? 'true' : entry.inputs.offline,
+        failOnWarning: String(failOnWarning),
+        timeoutSeconds: entry.inputs.timeoutSeconds ?? (overrides.timeoutSeconds || undefined),
+      },
       env,
     );
     request.tokenSource = `environment variable ${entry.tokenEnv}`;

@@ -32,6 +32,7 @@ export interface PreflightDeps {
 export const systemDeps: PreflightDeps = { now: () => new Date(), monotonic: () => performance.now() };
 
 const DAY_MS = 86_400_000;
+const REQUEST_TIMEOUT_MS = 10_000;
 const SHORT_LIVED_MARGIN_MS = 10 * 60_000;
 
 function emptyReport(request: CheckRequest): Report {
@@ -206,6 +207,9 @@ async function runOnline(report: Report, online: OnlineChecks, args: OnlineArgs,
     credentialOrigins: online.credentialOrigins(url),
     monotonic: deps.monotonic,
     log: log && ((e) => log({ ...e, path: scrub(e.path), ...(e.note !== undefined ? { note: scrub(e.note) } : {}) })),
+    // The user's `timeout-seconds` bounds everything; one request never takes more than 10 s of it.
+    deadlineMs: request.timeoutMs,
+    requestTimeoutMs: Math.min(REQUEST_TIMEOUT_MS, request.timeoutMs),
     ...deps.http,
   });
   try {

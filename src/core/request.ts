@@ -17,6 +17,7 @@ export interface RawInputs {
   username?: string;
   requiredScopes?: string;
   minDaysRemaining?: string;
+  timeoutSeconds?: string;
   expiresOn?: string;
   offline?: string;
   failOnWarning?: string;
@@ -33,6 +34,8 @@ export interface CheckRequest {
   username: string | undefined;
   requiredScopes: string[];
   minDaysRemaining: number;
+  /** Overall budget for the online checks, retries and waits included. */
+  timeoutMs: number;
   /** Expiry the user knows (a PAT cannot read its own): the date shown when it was created. */
   expiresOn: Date | undefined;
   /**
@@ -46,6 +49,9 @@ export interface CheckRequest {
 }
 
 export const DEFAULT_MIN_DAYS_REMAINING = 7;
+export const DEFAULT_TIMEOUT_SECONDS = 30;
+/** A preflight that waits longer than this costs more than the failure it prevents. */
+const MAX_TIMEOUT_SECONDS = 600;
 
 /** Environment variables each provider's users already keep their token in, most specific first. */
 export const TOKEN_ENV_NAMES: Record<ProviderId | 'auto', string[]> = {
@@ -154,6 +160,17 @@ export function resolveRequest(raw: RawInputs, env: Env): { request: CheckReques
     } else minDaysRemaining = n;
   }
 
+  let timeoutMs = DEFAULT_TIMEOUT_SECONDS * 1000;
+  const timeoutText = blank(raw.timeoutSeconds)?.trim();
+  if (timeoutText !== undefined) {
+    const n = Number(timeoutText);
+    if (!/^\d+(\.\d+)?$/.test(timeoutText) || n < 1 || n > MAX_TIMEOUT_SECONDS) {
+      findings.push(
+        finding('config.invalid', 'error', `\`timeout-seconds\` must be a number of seconds from 1 to ${MAX_TIMEOUT_SECONDS}, not ${JSON.stringify(raw.timeoutSeconds)}.`, `Set it to e.g. ${DEFAULT_TIMEOUT_SECONDS} (the default), or more behind a slow proxy.`),
+      );
+    } else timeoutMs = Math.round(n * 1000);
+  }
+
   let expiresOn: Date | undefined;
   const expiresText = blank(raw.expiresOn)?.trim();
   if (expiresText !== undefined) {
@@ -174,6 +191,7 @@ export function resolveRequest(raw: RawInputs, env: Env): { request: CheckReques
       username: blank(raw.username)?.trim(),
       requiredScopes: parseList(raw.requiredScopes),
       minDaysRemaining,
+      timeoutMs,
       expiresOn,
       ...(provider === 'auto' ? { defaults } : {}),
       offline: parseBool('offline', raw.offline, findings),

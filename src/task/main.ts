@@ -160,6 +160,7 @@ export async function run(tl: TaskLib, env: Env, io: TaskIo = { log: console.log
       username,
       requiredScopes: tl.getInput('requiredScopes'),
       minDaysRemaining: tl.getInput('minDaysRemaining'),
+      timeoutSeconds: tl.getInput('timeoutSeconds'),
       expiresOn: tl.getInput('expiresOn'),
       offline: tl.getInput('offline'),
       failOnWarning: tl.getInput('failOnWarning'),
@@ -209,7 +210,7 @@ const SINGLE_INPUTS = ['provider', 'tokenType', 'url', 'project', 'username', 'r
 async function runMany(tl: TaskLib, env: Env, io: TaskIo, deps: PreflightDeps, file: string, keepForms: (forms: string[]) => void): Promise<MultiReport> {
   const parsed = readCredentialsConfig(file, (f) => fs.readFileSync(f, 'utf8'), deps.now());
   const step = resolveRequest({ offline: tl.getInput('offline'), failOnWarning: tl.getInput('failOnWarning') }, env);
-  const overrides = { offline: step.request.offline, failOnWarning: step.request.failOnWarning };
+  const overrides = { offline: step.request.offline, failOnWarning: step.request.failOnWarning, timeoutSeconds: tl.getInput('timeoutSeconds') };
   const { plan, secrets: forms } = planFromConfig(parsed, env, overrides, [env.INPUT_TOKEN]);
   keepForms(forms);
   // Every token of every entry is masked before any check runs or anything is printed.
