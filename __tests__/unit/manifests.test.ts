@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
 import ajvFormats from 'ajv-formats';
 import YAML from 'yaml';
+import { parseCredentialsConfig } from '../../src/core/config.js';
 import { findAdoScope } from '../../src/core/providers/azure-devops/scopes.js';
 import { ROOT } from '../support/run-bundle.js';
 
@@ -198,5 +199,18 @@ describe('package.json scripts', () => {
   });
   it('`npm run demo` is the CLI bundle\'s demo', () => {
     expect(JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts.demo).toBe('node dist/cli/index.js demo');
+  });
+});
+
+describe('examples/credentials.yml', () => {
+  it('is a valid credentials file (no finding) with three entries', () => {
+    const text = fs.readFileSync(path.join(ROOT, 'examples', 'credentials.yml'), 'utf8');
+    const parsed = parseCredentialsConfig(text, 'examples/credentials.yml', new Date('2026-12-01T00:00:00Z'));
+    expect(parsed.findings).toEqual([]);
+    expect(parsed.config?.entries.map((e) => [e.name, e.tokenEnv])).toEqual([
+      ['fabrikam', 'FABRIKAM_PAT'],
+      ['contoso', 'CONTOSO_PAT'],
+      ['github-release', 'RELEASE_TOKEN'],
+    ]);
   });
 });
