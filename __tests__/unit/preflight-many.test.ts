@@ -144,12 +144,21 @@ describe('online rows against the emulator', () => {
     expect(lines.some((l) => l.startsWith('contoso GET /contoso/'))).toBe(true);
   });
 
-  it('shares one connection pool across the checks when none is injected: fewer connections than credentials', async () => {
+  it('shares one capped connection pool across the checks when none is injected', async () => {
+    // 12 checks × (project + 5 probes) want 72 requests to one host at once in their second round
+    // trip: separate pools would open about that many connections; the shared one stays at its cap.
     const n = 12;
-    const entries = Array.from({ length: n }, (_, i) => `  - name: row${i}\n    token-env: A\n    url: ${emu.collectionUrl('fabrikam')}\n    project: Fabrikam-Fiber\n`).join('');
-    const before = emu.stats.tlsConnections;
+    const scopes = 'vso.code, vso.build, vso.work, vso.project, vso.serviceendpoint';
+    const entries = Array.from({ length: n }, (_, i) => `  - name: row${i}\n    token-env: A\n    url: ${emu.collectionUrl('fabrikam')}\n    project: Fabrikam-Fiber\n    required-scopes: ${scopes}\n`).join('');
+    const before = { tls: emu.stats.tlsConnections, requests: emu.requests.length };
     const multi = await runPreflightMany(planChecks(config(`credentials:\n${entries}`), { A }), { ...deps, env: {}, transport: { extraCaPems: [caPem] } }, { config: 'c.yml' });
-    expect(multi.credentials.map((r) => r.report.outcome)).toEqual(Array(n).fill('passed'));
-    expect(emu.stats.tlsConnections - before).toBeLessThan(n);
+    // Token A holds vso.project and vso.code only: every row probed all five scopes.
+    expect(multi.credentials.map((r) => [r.report.scopes.verified.sort(), r.report.scopes.missing.sort()])).toEqual(
+      Array(n).fill([['vso.code', 'vso.project'], ['vso.build', 'vso.serviceendpoint', 'vso.work']]),
+    );
+    const requests = emu.requests.length - before.requests;
+    const connections = emu.stats.tlsConnections - before.tls;
+    expect(requests).toBeGreaterThanOrEqual(n * 7);
+    expect(connections).toBeLessThanOrEqual(32);
   });
 });
