@@ -65,6 +65,21 @@ describe('job / run summary (several credentials)', () => {
     expect(lines.filter((l) => l === '| Check | Result | Detail | Fix |')).toHaveLength(3);
   });
 
+  it('shows names that come from a server or the file literally: no broken table, no link, image, code or emphasis', () => {
+    const hostile = 'a\\|b `x` [click](https://evil.example) ![i](https://evil.example/p.png) *y* <b>z</b>';
+    const md = renderMarkdownMany(
+      multi({ credentials: [{ name: hostile, tokenEnv: 'A', report: report({ identity: { name: hostile, id: 'x' }, project: { requested: 'p', canonical: hostile } }) }] }),
+    );
+    const row = md.split('\n').find((l) => l.startsWith('| **'))!;
+    // GFM splits a row on every pipe not escaped by a backslash (a backslash escapes itself first).
+    const cells = row.replace(/\\./g, 'E').split('|').length - 2;
+    expect(cells).toBe(7);
+    const shown = 'a\\\\\\|b \\`x\\` \\[click\\](https://evil.example) \\!\\[i\\](https://evil.example/p.png) \\*y\\* &lt;b&gt;z&lt;/b&gt;';
+    expect(row.startsWith(`| **${shown}** | ✅ passed | ${shown} | p → exists as ${shown} |`)).toBe(true);
+    expect(md).toContain(`**Identity** ${shown} · **Project** p → exists as ${shown}`);
+    expect(md).toContain(`<summary>✅ passed — ${shown}</summary>`);
+  });
+
   it('shows what is wrong with the file when nothing could be checked', () => {
     const md = renderMarkdownMany(multi({ credentials: [], findings: [finding('config.file', 'error', 'creds.yml:3:5: credentials[0].tokn is not a known key.', 'Did you mean `token-env`?')] }));
     expect(md.split('\n')[0]).toBe('### credential-preflight: ❌ failed');

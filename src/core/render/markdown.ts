@@ -17,14 +17,25 @@ export const OUTCOME_BADGE: Record<Outcome, string> = {
 const ROW_BADGE: Record<Outcome, string> = { passed: '✅ passed', warned: '⚠️ warned', failed: '❌ failed', unverified: '❔ unverified' };
 const SEVERITY_BADGE: Record<Finding['severity'], string> = { error: '❌ error', warning: '⚠️ warning', info: 'ℹ️ note' };
 
-/** Table cells: no pipes or line breaks may escape, and no HTML is interpreted. */
+/**
+ * Table cells: no pipes or line breaks may escape, and no HTML is interpreted. A backslash is escaped
+ * first: GFM reads `\\|` as an escaped backslash followed by a cell border.
+ */
 export function cell(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+  return text.replace(/\\/g, '\\\\').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+
+/**
+ * A name that came from a server or the file (identity, project, credential label): shown as typed,
+ * never as Markdown — a display name must not become a link, an image, code or emphasis.
+ */
+export function literal(text: string): string {
+  return cell(text).replace(/[`*_[\]!~]/g, '\\$&');
 }
 
 /** Identity · project · scopes · days to expiry, on one line. */
 function glance(report: Report): string {
-  const parts = [`**Identity** ${cell(identityText(report))}`, `**Project** ${cell(projectText(report))}`];
+  const parts = [`**Identity** ${literal(identityText(report))}`, `**Project** ${literal(projectText(report))}`];
   if (report.scopes.required.length) parts.push(`**Scopes** ${cell(scopesText(report))}`);
   parts.push(`**Expires** ${cell(daysText(report))}`);
   return parts.join(' · ');
@@ -74,13 +85,13 @@ export function renderMarkdownMany(multi: MultiReport, title = 'credential-prefl
       const first = firstProblem(report);
       const more = report.findings.filter((f) => f.severity !== 'info').length - 1;
       const problem = first ? `\`${first.code}\`${more > 0 ? ` (+${more} more)` : ''}` : '—';
-      lines.push(`| **${cell(name)}** | ${ROW_BADGE[report.outcome]} | ${cell(identityText(report))} | ${cell(projectText(report))} | ${cell(scopesText(report))} | ${cell(daysText(report))} | ${problem} |`);
+      lines.push(`| **${literal(name)}** | ${ROW_BADGE[report.outcome]} | ${literal(identityText(report))} | ${literal(projectText(report))} | ${cell(scopesText(report))} | ${cell(daysText(report))} | ${problem} |`);
     }
     lines.push('');
     for (const { name, report } of rows) {
       // Failing credentials open, the others folded: the summary stays short when all is well.
       const open = report.outcome === 'failed' || report.outcome === 'unverified' ? ' open' : '';
-      lines.push(`<details${open}><summary>${ROW_BADGE[report.outcome]} — ${cell(name)}</summary>`, '', ...reportBody(report), '</details>', '');
+      lines.push(`<details${open}><summary>${ROW_BADGE[report.outcome]} — ${literal(name)}</summary>`, '', ...reportBody(report), '</details>', '');
     }
   }
   lines.push(`<sub>${rows.length} checked concurrently in ${Math.round(multi.timings.totalMs)} ms.</sub>`, '');
