@@ -351,6 +351,9 @@ describe('scope catalogue', () => {
     expect(coverage(s('admin_mode'), ['api', 'sudo'])).toBe('no');
     expect(coverage(s('k8s_proxy'), ['api'])).toBe('no');
     expect(coverage(s('create_runner'), ['api'])).toBe('maybe');
+    // GitLab: pushing images needs read_registry and write_registry; write alone cannot even pull (MR !143657).
+    expect(coverage(s('read_registry'), ['write_registry'])).toBe('no');
+    expect(coverage(s('read_registry'), ['read_api'])).toBe('yes');
     expect(findGitLabScope('Write-Repository')?.id).toBe('write_repository');
   });
 });

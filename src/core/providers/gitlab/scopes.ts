@@ -3,8 +3,8 @@
  * (doc/user/profile/personal_access_tokens.md, "Personal access token scopes") and the abilities
  * each scope grants for Git over HTTP and the registries (lib/gitlab/auth.rb `abilities_for_scopes`:
  * `api` → full abilities, `read_api` → read_project + download_code + read_container_image,
- * `write_repository` → download_code + push_code). The API itself accepts `read_api` for every GET
- * and `api` for everything.
+ * `write_repository` → download_code + push_code, `write_registry` → create_container_image only).
+ * The API itself accepts `read_api` for every GET and `api` for everything.
  */
 
 export interface GitLabScope {
@@ -28,7 +28,8 @@ const SCOPES: readonly GitLabScope[] = [
   { id: 'read_user', grants: 'read-only access to the /user and /users endpoints', coveredBy: ['api', 'read_api'] },
   { id: 'read_repository', grants: 'read (pull) access to repositories with Git over HTTP or the repository files API', coveredBy: ['api', 'read_api', 'write_repository'] },
   { id: 'write_repository', grants: 'read-write (pull and push) access to repositories with Git over HTTP', coveredBy: ['api'] },
-  { id: 'read_registry', grants: 'pull access to container registry images of private projects', coveredBy: ['api', 'read_api', 'write_registry'] },
+  // Not covered by write_registry: GitLab documents that pushing needs both, and write alone cannot pull.
+  { id: 'read_registry', grants: 'pull access to container registry images of private projects', coveredBy: ['api', 'read_api'] },
   { id: 'write_registry', grants: 'push access to container registry images of private projects', coveredBy: ['api'] },
   { id: 'read_virtual_registry', grants: 'pull access to container images through the dependency proxy', coveredBy: ['api', 'write_virtual_registry'] },
   { id: 'write_virtual_registry', grants: 'pull, push and delete access to container images through the dependency proxy', coveredBy: ['api'] },
