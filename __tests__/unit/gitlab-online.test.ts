@@ -315,6 +315,14 @@ describe('network trouble is never a verdict on the token', () => {
     expect([r.outcome, codes(r)]).toEqual(['unverified', ['network.unexpected-response:error']]);
   });
 
+  it('a failing project lookup still reports what round 1 learnt: the expiry and the listed scopes', async () => {
+    emu.fault({ type: 'status', status: 503 }, { path: /\/projects\//, times: Infinity });
+    const r = await check({ token: T.expiring, project: 'Fabrikam/Platform/Fiber', minDaysRemaining: '7', requiredScopes: 'read_api\nsudo' });
+    // GitLab listed the scopes: the missing one is proven, so the run fails rather than stays unverified.
+    expect([r.outcome, codes(r)]).toEqual(['failed', ['network.unexpected-response:error', 'scope.missing:error', 'token.expiring:warning']]);
+    expect([r.expirySource, r.scopes?.verified, r.scopes?.missing]).toEqual(['provider', ['read_api'], ['sudo']]);
+  });
+
   it('reports an untrusted certificate as network.tls', async () => {
     const plain = new Agent();
     try {

@@ -466,7 +466,10 @@ async function check(http: HttpClient, input: OnlineInput): Promise<OnlineResult
     p = await checkProject(http, t, input.token, project, projectResponse);
     findings.push(...p.findings);
   }
-  if (findings.some((f) => f.code.startsWith('network.'))) return { findings, identity: auth.identity, projectCanonical: p?.canonical, scopes: scopeResult };
+  const result: OnlineResult = { findings, identity: auth.identity, projectCanonical: p?.canonical, scopes: scopeResult, ...(auth.expiresAt ? { expiresAt: auth.expiresAt } : {}) };
+  // Without GitLab's own list the probes decide, and trouble left them unanswered; the expiry and a
+  // listed scope set are known from round 1 regardless.
+  if (!auth.scopes && findings.some((f) => f.code.startsWith('network.'))) return result;
 
   // What the token is proven to read when GitLab could not list its scopes.
   let readsApi: boolean | undefined = p?.readsApi ?? (p?.deniedScopes ? false : undefined);
@@ -510,7 +513,7 @@ async function check(http: HttpClient, input: OnlineInput): Promise<OnlineResult
   if (scopeResult.verified.length) {
     findings.push(finding('scope.verified', 'info', `${auth.scopes ? 'Listed by GitLab for the token' : 'Verified with read-only requests'}: ${through.join(', ')}.`, 'None needed.'));
   }
-  return { findings, identity: auth.identity, projectCanonical: p?.canonical, scopes: scopeResult, ...(auth.expiresAt ? { expiresAt: auth.expiresAt } : {}) };
+  return result;
 }
 
 function origins(url: UrlAnalysis): string[] {
