@@ -165,6 +165,21 @@ describe('GitHub Action adapter: several credentials (config)', () => {
     expect(String(f.calls.find((c) => c.fn === 'setFailed')!.args[0])).toContain('config.file');
   });
 
+  it('applies the step’s min-days-remaining and timeout-seconds to entries that set none; an invalid one is one finding for the step', async () => {
+    const env = { FABRIKAM_PAT: A, CONTOSO_PAT: B, GH_TOKEN: G };
+    const f = fakeCore({ config: offlineFile(), 'min-days-remaining': '400', 'timeout-seconds': '45' });
+    const multi = (await run(f.core, env, deps)) as MultiReport;
+    expect(multi.credentials.map((c) => [c.name, c.report.outcome, c.report.findings.some((x) => x.code === 'token.expiring')])).toEqual([
+      ['fabrikam', 'warned', true],
+      ['contoso', 'warned', true],
+      ['github', 'passed', false],
+    ]);
+    const bad = fakeCore({ config: offlineFile(), 'timeout-seconds': 'soon' });
+    const failed = (await run(bad.core, env, deps)) as MultiReport;
+    expect(failed).toMatchObject({ outcome: 'failed', credentials: [] });
+    expect(failed.findings.map((x) => [x.code, x.message.split(' ')[0]])).toEqual([['config.invalid', '`timeout-seconds`']]);
+  });
+
   it('refuses single-credential inputs next to config, masking the stray token', async () => {
     const f = fakeCore({ config: offlineFile(), token: A, url: 'https://dev.azure.com/x' });
     const multi = (await run(f.core, { FABRIKAM_PAT: A, CONTOSO_PAT: B, GH_TOKEN: G }, deps)) as MultiReport;

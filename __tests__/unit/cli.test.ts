@@ -185,7 +185,21 @@ describe('CLI: --config', () => {
     expect((await cli(['--config', path.join(os.tmpdir(), 'no-such-dir-cp', 'x.yml')], {})).code).toBe(2);
     const mixed = await cli(['--config', good(), '--url', 'https://dev.azure.com/x', '--token-env', 'X'], {});
     expect(mixed.code).toBe(2);
-    expect(mixed.err).toContain('--token-env, --url cannot be combined with --config');
+    expect(mixed.out).toContain('config.invalid: `--token-env`, `--url` cannot be combined with `--config`');
+    const mixedJson = await cli(['--config', good(), '--url', 'https://dev.azure.com/x', '--format', 'json'], {});
+    expect(mixedJson.code).toBe(2);
+    expect(JSON.parse(mixedJson.out).findings.map((x: { code: string }) => x.code)).toEqual(['config.invalid']);
+  });
+
+  it('--min-days-remaining and --timeout-seconds apply to every credential that sets none; an invalid one is reported once', async () => {
+    const f = file('credentials:\n  - name: old\n    token-env: OLD\n    url: https://dev.azure.com/fabrikam\n');
+    const env = { OLD: adoPat(NOW, 12) };
+    expect((await cli(['--config', f, '--offline'], env)).code).toBe(0);
+    const strict = await cli(['--config', f, '--offline', '--min-days-remaining', '400', '--format', 'json'], env);
+    expect(JSON.parse(strict.out).credentials[0].report.findings.map((x: { code: string }) => x.code)).toContain('token.expiring');
+    const bad = await cli(['--config', f, '--timeout-seconds', '0', '--format', 'json'], env);
+    expect(bad.code).toBe(2);
+    expect(JSON.parse(bad.out)).toMatchObject({ credentials: [], findings: [{ code: 'config.invalid' }] });
   });
 
   it('--fail-on-warning applies to every credential', async () => {

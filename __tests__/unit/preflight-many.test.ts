@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { parseCredentialsConfig } from '../../src/core/config.js';
 import { runPreflight } from '../../src/core/preflight.js';
-import { combinedOutcome, inputsBesideConfig, planChecks, rowsWorstFirst, runPreflightMany, soonestExpiry } from '../../src/core/preflight-many.js';
+import { combinedOutcome, inputsBesideConfig, planChecks, rowsWorstFirst, runPreflightMany, soonestExpiry, stepOverrides } from '../../src/core/preflight-many.js';
 import { decideOutcome, finding, type Finding, type Report, type Outcome } from '../../src/core/report.js';
 import { resolveRequest } from '../../src/core/request.js';
 import { secretForms } from '../../src/core/secrets.js';
@@ -47,11 +47,29 @@ describe('planning the checks', () => {
     expect(planChecks(config('fail-on-warning: true\ncredentials:\n  - token-env: A\n'), {}).checks[0]!.request.failOnWarning).toBe(true);
   });
 
+  it('checks the step-level settings once, and applies min-days-remaining and timeout-seconds to every entry that sets none', () => {
+    const step = stepOverrides({ offline: 'true', failOnWarning: 'yes', timeoutSeconds: '45', minDaysRemaining: '20' });
+    expect(step.findings).toEqual([]);
+    const plan = planChecks(config('credentials:\n  - token-env: A\n  - token-env: B\n    min-days-remaining: 3\n    timeout-seconds: 5\n'), {}, step.overrides);
+    expect(plan.checks.map((x) => [x.request.offline, x.request.failOnWarning, x.request.minDaysRemaining, x.request.timeoutMs])).toEqual([
+      [true, true, 20, 45_000],
+      [true, true, 3, 5_000],
+    ]);
+    const bad = stepOverrides({ offline: 'maybe', failOnWarning: '', timeoutSeconds: '0', minDaysRemaining: 'soon' });
+    expect(bad.findings.map((f) => [f.code, f.severity])).toEqual([
+      ['config.invalid', 'error'],
+      ['config.invalid', 'error'],
+      ['config.invalid', 'error'],
+    ]);
+    expect(bad.findings.map((f) => f.message.split(' ')[0])).toEqual(['`min-days-remaining`', '`timeout-seconds`', '`offline`']);
+  });
+
   it('refuses single-credential inputs next to config', () => {
     expect(inputsBesideConfig([])).toEqual([]);
     const [f] = inputsBesideConfig(['token', 'url']);
     expect(f).toMatchObject({ code: 'config.invalid', severity: 'error' });
     expect(f!.message).toContain('`token`, `url` cannot be combined with `config`');
+    expect(inputsBesideConfig(['--url'], '--config')[0]!.message).toContain('`--url` cannot be combined with `--config`');
   });
 });
 

@@ -168,6 +168,21 @@ describe('Azure Pipelines task adapter: several credentials (config)', () => {
     for (const t of [A, B, G]) expect(leaks(visible, t)).toEqual([]);
   });
 
+  it('applies the step’s minDaysRemaining and timeoutSeconds to entries that set none; an invalid one is one finding for the step', async () => {
+    const env = { FABRIKAM_PAT: A, CONTOSO_PAT: B, GH_TOKEN: G };
+    const f = fakeTl({ config: file(), minDaysRemaining: '400', timeoutSeconds: '45' });
+    const multi = (await run(f.tl, env, f.io, deps)) as MultiReport;
+    expect(multi.credentials.map((c) => [c.name, c.report.outcome])).toEqual([
+      ['fabrikam', 'warned'],
+      ['contoso', 'warned'],
+      ['github', 'failed'],
+    ]);
+    const bad = fakeTl({ config: file(), timeoutSeconds: 'soon' });
+    const failed = (await run(bad.tl, env, bad.io, deps)) as MultiReport;
+    expect(failed).toMatchObject({ outcome: 'failed', credentials: [] });
+    expect(failed.findings.map((x) => [x.code, x.message.split(' ')[0]])).toEqual([['config.invalid', '`timeout-seconds`']]);
+  });
+
   it('an empty filePath input (the agent passes the sources directory) means single-credential mode', async () => {
     const sources = fs.mkdtempSync(path.join(os.tmpdir(), 'cp-task-src-'));
     const f = fakeTl({ config: sources, url: 'https://dev.azure.com/fabrikam', offline: 'true' }, { 'Build.SourcesDirectory': sources });

@@ -8,7 +8,7 @@ import type * as actionsCore from '@actions/core';
 import { readCredentialsConfig } from '../core/config.js';
 import { formatLogEntry } from '../core/http/client.js';
 import { runPreflight, systemDeps, type PreflightDeps } from '../core/preflight.js';
-import { allFindings, inputsBesideConfig, planFromConfig, runPreflightMany, soonestExpiry, type MultiReport } from '../core/preflight-many.js';
+import { allFindings, inputsBesideConfig, planFromConfig, runPreflightMany, soonestExpiry, stepOverrides, type MultiReport } from '../core/preflight-many.js';
 import { renderMarkdown, renderMarkdownMany } from '../core/render/markdown.js';
 import { failureLine } from '../core/render/text.js';
 import type { Finding, Report } from '../core/report.js';
@@ -107,9 +107,13 @@ export async function run(core: ActionsCore, env: Env, deps: PreflightDeps = sys
 
 async function runMany(core: ActionsCore, env: Env, deps: PreflightDeps, file: string, keepForms: (forms: string[]) => void): Promise<MultiReport> {
   const parsed = readCredentialsConfig(file, (f) => fs.readFileSync(f, 'utf8'), deps.now());
-  const step = resolveRequest({ offline: core.getInput('offline'), failOnWarning: core.getInput('fail-on-warning') }, env);
-  const overrides = { offline: step.request.offline, failOnWarning: step.request.failOnWarning, timeoutSeconds: core.getInput('timeout-seconds') };
-  const { plan, secrets: forms } = planFromConfig(parsed, env, overrides, [core.getInput('token')]);
+  const step = stepOverrides({
+    offline: core.getInput('offline'),
+    failOnWarning: core.getInput('fail-on-warning'),
+    timeoutSeconds: core.getInput('timeout-seconds'),
+    minDaysRemaining: core.getInput('min-days-remaining'),
+  });
+  const { plan, secrets: forms } = planFromConfig(parsed, env, step.overrides, [core.getInput('token')]);
   const beside = SINGLE_INPUTS.filter((n) => !['', 'auto'].includes(core.getInput(n).trim().toLowerCase()));
   // Every token of every entry is masked before any check runs or anything is printed; so are a
   // stray `token` input and any token pasted into the file.

@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { readCredentialsConfig } from '../core/config.js';
 import { formatLogEntry, type HttpLogEntry } from '../core/http/client.js';
 import { runPreflight, systemDeps, type PreflightDeps } from '../core/preflight.js';
-import { planFromConfig, runPreflightMany } from '../core/preflight-many.js';
+import { inputsBesideConfig, planFromConfig, runPreflightMany, stepOverrides } from '../core/preflight-many.js';
 import { renderText, renderTextMany, shouldColor } from '../core/render/text.js';
 import { resolveRequest, tokenFromEnv, type Env } from '../core/request.js';
 import { redact, secretForms } from '../core/secrets.js';
@@ -50,7 +50,9 @@ Options:
   --offline                check token format, checksum, expiry and URL shape only; no network
   --fail-on-warning        treat warnings as failures (exit 1)
   --config FILE            YAML file listing several credentials (each names the variable holding its
-                           token); --offline and --fail-on-warning then apply to all of them
+                           token); --offline, --fail-on-warning, --timeout-seconds and
+                           --min-days-remaining then apply to all of them (the file's own values win
+                           for the last two)
   --format text|json       output format (default text; json is the report, schemaVersion 1)
   --debug                  log each request (method, host, path, status, time) to stderr
   -h, --help               this help
@@ -140,19 +142,22 @@ export async function main(argv: string[], io: CliIo, deps: PreflightDeps = syst
 }
 
 /** Flags that describe one credential; with --config the file describes them. */
-const SINGLE_FLAGS = ['provider', 'token-env', 'token-stdin', 'token-type', 'url', 'project', 'username', 'required-scopes', 'min-days-remaining', 'expires-on'] as const;
+const SINGLE_FLAGS = ['provider', 'token-env', 'token-stdin', 'token-type', 'url', 'project', 'username', 'required-scopes', 'expires-on'] as const;
 
 async function runConfig(values: ReturnType<typeof parse>['values'], io: CliIo, deps: PreflightDeps, options: { color: boolean; format: 'text' | 'json' }): Promise<number> {
-  const beside = SINGLE_FLAGS.filter((f) => values[f] !== undefined);
-  if (beside.length) {
-    io.stderr(`credential-preflight: ${beside.map((f) => `--${f}`).join(', ')} cannot be combined with --config: the file lists every credential and its settings.\n`);
-    return EXIT.usage;
-  }
+  const beside = SINGLE_FLAGS.filter((f) => values[f] !== undefined).map((f) => `--${f}`);
   const file = values.config!;
   const parsed = readCredentialsConfig(file, (f) => fs.readFileSync(f, 'utf8'), deps.now());
-  const { plan, secrets: forms } = planFromConfig(parsed, io.env, { offline: values.offline, failOnWarning: values['fail-on-warning'], timeoutSeconds: values['timeout-seconds'] });
+  const step = stepOverrides({
+    offline: values.offline ? 'true' : 'false',
+    failOnWarning: values['fail-on-warning'] ? 'true' : 'false',
+    timeoutSeconds: values['timeout-seconds'],
+    minDaysRemaining: values['min-days-remaining'],
+  });
+  const { plan, secrets: forms } = planFromConfig(parsed, io.env, step.overrides);
   const log = values.debug ? (name: string, e: HttpLogEntry) => io.stderr(`${redact(`[${name}] ${formatLogEntry(e)}`, forms)}\n`) : undefined;
-  const multi = await runPreflightMany(plan, { env: io.env, ...deps, log }, { config: file, findings: parsed.findings });
+  const findings = [...parsed.findings, ...step.findings, ...inputsBesideConfig(beside, '--config')];
+  const multi = await runPreflightMany(plan, { env: io.env, ...deps, log }, { config: file, findings });
   const text = options.format === 'json' ? `${JSON.stringify(multi, null, 2)}\n` : renderTextMany(multi, { color: options.color });
   io.stdout(redact(text, forms));
   return exitCodeForMany(multi);

@@ -8,7 +8,7 @@ import type { HttpLogEntry } from './http/client.js';
 import { CONNECTIONS_PER_CHECK, createTransport } from './http/transport.js';
 import { runPreflight, type PreflightDeps } from './preflight.js';
 import { decideOutcome, finding, sortFindings, type Finding, type Outcome, type Report } from './report.js';
-import { resolveRequest, type CheckRequest, type Env } from './request.js';
+import { resolveRequest, type CheckRequest, type Env, type RawInputs } from './request.js';
 import { secretForms } from './secrets.js';
 
 export interface CredentialResult {
@@ -59,6 +59,24 @@ export interface PlanOverrides {
   failOnWarning?: boolean;
   /** The step's `timeout-seconds`, for entries that set none. */
   timeoutSeconds?: string;
+  /** The step's `min-days-remaining`, for entries that set none. */
+  minDaysRemaining?: string;
+}
+
+/** The step's own inputs next to `config`, as text (as every front end hands them over). */
+export type StepInputs = Pick<RawInputs, 'offline' | 'failOnWarning' | 'timeoutSeconds' | 'minDaysRemaining'>;
+
+/**
+ * The step-level settings, checked once by the rules of the inputs: an invalid value is one
+ * `config.invalid` finding for the step (which stops the run), not a copy in every row, and never
+ * silently ignored. Shared by the three front ends so they accept the same values.
+ */
+export function stepOverrides(raw: StepInputs): { overrides: PlanOverrides; findings: Finding[] } {
+  const { request, findings } = resolveRequest(raw, {});
+  return {
+    overrides: { offline: request.offline, failOnWarning: request.failOnWarning, timeoutSeconds: raw.timeoutSeconds, minDaysRemaining: raw.minDaysRemaining },
+    findings,
+  };
 }
 
 export function planChecks(config: CredentialsConfig, env: Env, overrides: PlanOverrides = {}): Plan {
@@ -74,6 +92,7 @@ export function planChecks(config: CredentialsConfig, env: Env, overrides: PlanO
         offline: overrides.offline ? 'true' : entry.inputs.offline,
         failOnWarning: String(failOnWarning),
         timeoutSeconds: entry.inputs.timeoutSeconds ?? (overrides.timeoutSeconds || undefined),
+        minDaysRemaining: entry.inputs.minDaysRemaining ?? (overrides.minDaysRemaining || undefined),
       },
       env,
     );
@@ -94,15 +113,15 @@ export function planFromConfig(parsed: ConfigResult, env: Env, overrides: PlanOv
 }
 
 /** Single-credential inputs set next to `config`: an error, since which one wins would be a guess. */
-export function inputsBesideConfig(names: readonly string[]): Finding[] {
+export function inputsBesideConfig(names: readonly string[], option = 'config'): Finding[] {
   if (names.length === 0) return [];
   const list = names.map((n) => `\`${n}\``).join(', ');
   return [
     finding(
       'config.invalid',
       'error',
-      `${list} cannot be combined with \`config\`: the credentials file lists every credential and its settings.`,
-      'Remove them from the step and put the values into the file (per credential, or under `defaults:`).',
+      `${list} cannot be combined with \`${option}\`: the credentials file lists every credential and its settings.`,
+      'Remove them and put the values into the file (per credential, or under `defaults:`).',
     ),
   ];
 }

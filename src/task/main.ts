@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import type * as taskLib from 'azure-pipelines-task-lib/task.js';
 import { readCredentialsConfig } from '../core/config.js';
 import { runPreflight, systemDeps, type PreflightDeps } from '../core/preflight.js';
-import { allFindings, inputsBesideConfig, planFromConfig, runPreflightMany, soonestExpiry, type MultiReport } from '../core/preflight-many.js';
+import { allFindings, inputsBesideConfig, planFromConfig, runPreflightMany, soonestExpiry, stepOverrides, type MultiReport } from '../core/preflight-many.js';
 import { renderMarkdown, renderMarkdownMany } from '../core/render/markdown.js';
 import { failureLine } from '../core/render/text.js';
 import type { Finding, Report } from '../core/report.js';
@@ -209,9 +209,13 @@ const SINGLE_INPUTS = ['provider', 'tokenType', 'url', 'project', 'username', 'r
  */
 async function runMany(tl: TaskLib, env: Env, io: TaskIo, deps: PreflightDeps, file: string, keepForms: (forms: string[]) => void): Promise<MultiReport> {
   const parsed = readCredentialsConfig(file, (f) => fs.readFileSync(f, 'utf8'), deps.now());
-  const step = resolveRequest({ offline: tl.getInput('offline'), failOnWarning: tl.getInput('failOnWarning') }, env);
-  const overrides = { offline: step.request.offline, failOnWarning: step.request.failOnWarning, timeoutSeconds: tl.getInput('timeoutSeconds') };
-  const { plan, secrets: forms } = planFromConfig(parsed, env, overrides, [env.INPUT_TOKEN]);
+  const step = stepOverrides({
+    offline: tl.getInput('offline'),
+    failOnWarning: tl.getInput('failOnWarning'),
+    timeoutSeconds: tl.getInput('timeoutSeconds'),
+    minDaysRemaining: tl.getInput('minDaysRemaining'),
+  });
+  const { plan, secrets: forms } = planFromConfig(parsed, env, step.overrides, [env.INPUT_TOKEN]);
   keepForms(forms);
   // Every token of every entry is masked before any check runs or anything is printed.
   for (const form of forms) if (!/[\r\n]/.test(form)) tl.setSecret(form);
