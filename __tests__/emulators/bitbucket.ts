@@ -200,8 +200,9 @@ class Emulator extends HarnessEmulator implements BitbucketEmulator {
     return { ...r, headers: { ...common, ...r.headers } };
   }
 
+  /** By slug, or by the `{uuid}` the bodies show (Atlassian: "the workspace ID (slug) or the workspace UUID surrounded by curly-braces") [D]. */
   #workspace(slug: string): BitbucketWorkspaceSpec | undefined {
-    return this.options.workspaces.find((w) => w.slug.toLowerCase() === slug.toLowerCase());
+    return this.options.workspaces.find((w) => w.slug.toLowerCase() === slug.toLowerCase() || slug === `{${w.slug}-uuid}`);
   }
 
   /** May this token see the workspace / repository? Access tokens see only their resource. */
@@ -263,7 +264,8 @@ class Emulator extends HarnessEmulator implements BitbucketEmulator {
       return {
         scope,
         handle: ({ token, query }) => {
-          const repo = ws?.repos?.find((r) => r.slug.toLowerCase() === p[2]!.toLowerCase());
+          // repo_slug may also be the repository's `{uuid}` [D] (provider-apis.md §5.2).
+          const repo = ws?.repos?.find((r) => r.slug.toLowerCase() === p[2]!.toLowerCase() || p[2] === `{${ws.slug}-${r.slug}-uuid}`);
           if (!ws || !repo) return json(404, errorBody(`Repository ${p[1]}/${p[2]} not found`));
           if (!this.#canSee(token, ws, repo)) return json(403, errorBody('Forbidden'));
           if (sub === 'issues' && !repo.issues) return json(404, errorBody('Repository has no issue tracker.'));

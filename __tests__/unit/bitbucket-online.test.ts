@@ -234,6 +234,16 @@ describe('projects: workspace and repository lookups', () => {
     expect(w.project.canonical).toBe('fabrikam');
   });
 
+  it('a {uuid} in place of a slug is no casing problem; the slug beside it is still compared exactly', async () => {
+    const byUuid = await check({ token: T.good, project: '{fabrikam-uuid}/web-app' });
+    expect([byUuid.outcome, codes(byUuid), byUuid.project.canonical]).toEqual(['passed', [], 'fabrikam/web-app']);
+    const ws = await check({ token: T.good, project: '{fabrikam-uuid}' });
+    expect([ws.outcome, codes(ws), ws.project.canonical]).toEqual(['passed', [], 'fabrikam']);
+    const repoUuid = await check({ token: T.good, project: 'Fabrikam/{fabrikam-web-app-uuid}' });
+    expect(codes(repoUuid)).toEqual(['project.case-mismatch:error']);
+    expect(repoUuid.findings.find((f) => f.code === 'project.case-mismatch')!.message).toContain('exists as "fabrikam/web-app"');
+  });
+
   it('a private repository the account cannot read (403) is a missing permission', async () => {
     const r = await check({ token: T.good, project: 'fabrikam/secret-repo' });
     expect(codes(r)).toEqual(['scope.missing:error']);

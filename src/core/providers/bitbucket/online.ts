@@ -150,6 +150,8 @@ function parseTarget(project: string | undefined): Target | Finding {
 }
 
 const enc = encodeURIComponent;
+/** Bitbucket takes a workspace or repository `{uuid}` wherever it takes a slug. */
+const isUuid = (part: string): boolean => /^\{.*\}$/.test(part);
 
 function probeUrl(target: ProbeTarget, t: Target): string | undefined {
   const ws = t.ws ? enc(t.ws) : undefined;
@@ -383,7 +385,9 @@ async function readProject(t: Target, kind: Kind, get: (url: string) => Promise<
     if (repo && typeof repo.full_name !== 'string' && typeof repo.slug !== 'string') return { findings: [unexpectedResponse(r as HttpResponse, NAME, 'the repository response names no repository')] };
     if (repo) {
       const name = typeof repo.full_name === 'string' ? repo.full_name : `${ws}/${String(repo.slug)}`;
-      if (name !== requested && !/^\{.*\}$/.test(t.repo)) {
+      // Compare each part the user spelled as a slug; a `{uuid}` part names the resource by id.
+      const [nameWs, nameRepo] = name.split('/');
+      if ((!isUuid(ws) && nameWs !== ws) || (!isUuid(t.repo) && nameRepo !== t.repo)) {
         return {
           canonical: name,
           findings: [finding('project.case-mismatch', 'error', `The repository exists as "${name}", not "${requested}"; Bitbucket matched it ignoring case, but later steps that compare names exactly will not.`, `Use "${name}" exactly.`)],
@@ -419,7 +423,7 @@ async function readProject(t: Target, kind: Kind, get: (url: string) => Promise<
   if (wsFound) {
     const w = jsonOf<{ slug?: unknown }>(wsLookup);
     const slug = typeof w?.slug === 'string' ? w.slug : undefined;
-    if (slug && slug !== ws) {
+    if (slug && slug !== ws && !isUuid(ws)) {
       return { canonical: slug, findings: [finding('project.case-mismatch', 'error', `The workspace exists as "${slug}", not "${ws}"; later steps that compare names exactly will not match it.`, `Use "${slug}" exactly.`)] };
     }
     return { canonical: slug ?? ws, findings: [] };
