@@ -124,6 +124,27 @@ describe('credentials file: precise errors (config.file, with line, column and f
     expect(leaks(JSON.stringify(broken.findings), token)).toEqual([]);
     expect(messages('credentials:\n  - token-env: A\n---\ncredentials: []\n')[0]).toContain('is not valid YAML');
   });
+
+  it('never lets the YAML library quote a token pasted as a tag, directive or block header, and hands it over for masking', () => {
+    const token = githubPat();
+    const odd = 'q7Zr2Lx9Vb4Nm8Kp3Wt6Yh1Jd5Fs0Ga';
+    for (const [text, secret] of [
+      [`credentials:\n  - token-env: !${token} A\n`, token],
+      [`%${token}\n---\ncredentials: []\n`, token],
+      [`credentials:\n  - token-env: A\n    project: |${token}\n      a\n`, token],
+      [`credentials:\n  - token-env: A\n    url: !!${token} x\n`, token],
+      // A secret of no known shape, in a position the library quotes: not shown either.
+      [`credentials:\n  - token-env: !${odd} A\n`, odd],
+      // A token elsewhere in a file with a syntax error is still masked.
+      [`credentials:\n  - token-env: A\n    url: "x\n    note: ${token}\n`, token],
+    ] as const) {
+      const r = parse(text);
+      expect(r.findings[0]!.message).toMatch(/^creds\.yml:\d+:\d+: is not valid YAML: /);
+      expect(leaks(JSON.stringify(r.findings), secret)).toEqual([]);
+      if (secret === token) expect(r.secrets).toContain(token);
+    }
+    expect(messages(`credentials:\n  - token-env: !${token} A\n`)[0]).toBe('creds.yml:2:16: is not valid YAML: Unresolved tag: (not shown).');
+  });
 });
 
 describe('credentials file: never holds a token', () => {

@@ -297,9 +297,14 @@ export function parseCredentialsConfig(text: string, file: string, now: Date): C
     return done();
   }
   const doc = parseDocument(text, { lineCounter: c.lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
-  for (const e of [...doc.errors, ...doc.warnings]) {
-    // The library's own message, never the source text around it (it could hold a pasted token).
-    const what = e.message.split('\n')[0]!.replace(/ at line \d+, column \d+.*$/, '');
+  const problems = [...doc.errors, ...doc.warnings];
+  // A broken file is not read further, so a token pasted anywhere in it is found here, word by word,
+  // to be masked like one in a valid file.
+  if (problems.length) for (const word of text.split(/[\s"'`,[\]{}#&*!|>%@:]+/)) c.isToken(word);
+  for (const e of problems) {
+    // The library's own message without the source around it; it still quotes a tag, a directive or
+    // a block header as written, which can be a pasted token: a long run of that is not shown.
+    const what = e.message.split('\n')[0]!.replace(/ at line \d+, column \d+.*$/, '').replace(/\S{20,}/g, '(not shown)');
     c.error(null, '', `is not valid YAML: ${what}.`, 'Fix the YAML at that position (indentation, a missing colon or quote, a duplicated key).', e.pos[0]);
   }
   if (c.findings.length) return done();
