@@ -52,10 +52,6 @@ export function findGitLabScope(text: string): GitLabScope | undefined {
   return BY_ID.get(text.trim().toLowerCase().replace(/[\s-]+/g, '_'));
 }
 
-export function gitlabScopeById(id: string): GitLabScope | undefined {
-  return BY_ID.get(id);
-}
-
 export type Coverage = 'yes' | 'maybe' | 'no';
 
 /** Does a token carrying `held` have what `scope` grants? */
