@@ -252,6 +252,16 @@ describe('repository', () => {
     expect(since(before).every((q) => q.host === 'api.github.com')).toBe(true);
   });
 
+  it('a redirect on the same origin but off the API base (GHES /login) is not followed, and is not called another origin', async () => {
+    const origin = new URL(emu.ghesUrl).origin;
+    emu.fault({ type: 'redirect', status: 301, location: `${origin}/login?return_to=%2Frepos` }, { path: '/api/v3/repos/fake-octo-org/hello-world', times: 1 });
+    const before = emu.requests.length;
+    const r = await check({ token: CLASSIC, url: emu.ghesUrl, project: 'fake-octo-org/hello-world' });
+    expect(codes(r)).toEqual(['project.renamed:error']);
+    expect(r.findings.find((f) => f.code === 'project.renamed')!.message).toContain(`to ${origin}/login, which is outside the configured API (${emu.ghesUrl})`);
+    expect(since(before).every((q) => q.path.startsWith('/api/v3/'))).toBe(true);
+  });
+
   it('archived → project.archived warning', async () => {
     const r = await check({ token: CLASSIC, project: 'fake-octo-org/hello-world-docs' });
     expect([r.outcome, ...codes(r)]).toEqual(['warned', 'project.archived:warning']);

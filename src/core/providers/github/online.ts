@@ -86,8 +86,8 @@ interface Followed {
   r: HttpOutcome;
   /** A 301/307 was followed (renamed or transferred repository). */
   moved: boolean;
-  /** The redirect pointed off the configured API: not followed. */
-  offOrigin?: string;
+  /** Where the redirect pointed (origin and path, no query) when that is off the configured API: not followed. */
+  offApi?: string;
 }
 
 /** GET that follows one 301/307/308 manually, only to the same origin and API base. */
@@ -103,7 +103,7 @@ async function getFollow(c: Ctx, url: string): Promise<Followed> {
     return { r, moved: false };
   }
   if (!location || target.origin !== c.origin || !(target.pathname === c.basePath || target.pathname.startsWith(`${c.basePath}/`))) {
-    return { r, moved: false, offOrigin: location ? target.origin : undefined };
+    return { r, moved: false, offApi: location ? `${target.origin}${target.pathname}` : undefined };
   }
   return { r: await ghGet(c, target.href), moved: true };
 }
@@ -365,7 +365,7 @@ async function checkRepo(c: Ctx, requested: string, f: Followed, id: IdentityRes
       finding(
         'project.renamed',
         'error',
-        `The repository "${requested}" was moved (${r.status}) to ${f.offOrigin ?? 'another location'}, which is not the configured API; the redirect was not followed with the token.`,
+        `The repository "${requested}" was moved (${r.status}) to ${f.offApi ?? 'another location'}, which is outside the configured API (${c.base}); the redirect was not followed with the token.`,
         'Use the repository\'s new name (open it in the browser to see it).',
       ),
     );
