@@ -47,6 +47,22 @@ describe('CLI', () => {
     expect((await cli(['--token-stdin', '--token-env', 'X'])).code).toBe(2);
   });
 
+  it('turns a crash into one clean line (exit 3, unverified) that never quotes the token, with or without --config', async () => {
+    const token = githubPat();
+    const boom = { ...deps, monotonic: () => { throw new Error(`bug while holding ${token}`); } };
+    const f = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cp-cli-crash-')), 'c.yml');
+    fs.writeFileSync(f, 'credentials:\n  - token-env: GITHUB_TOKEN\n    provider: github\n    offline: true\n');
+    for (const args of [['--offline', '--provider', 'github'], ['--offline', '--provider', 'github', '--debug'], ['--config', f]]) {
+      let out = '';
+      let err = '';
+      const io: CliIo = { stdout: (t) => (out += t), stderr: (t) => (err += t), readStdin: async () => '', env: { GITHUB_TOKEN: token }, isTTY: false };
+      expect(await main(args, io, boom)).toBe(3);
+      expect(err).toMatch(/^credential-preflight crashed: bug while holding \*\*\*\. /);
+      expect(leaks(out + err, token)).toEqual([]);
+      expect(err).not.toMatch(/\n\s+at /);
+    }
+  });
+
   it('refuses a token on the command line without echoing it', async () => {
     const token = githubPat();
     for (const args of [['--token', token], [`--token=${token}`], [token], [`--${token}`], ['-x', token]]) {

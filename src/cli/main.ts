@@ -64,6 +64,19 @@ Colour only on a terminal; NO_COLOR=1 turns it off, FORCE_COLOR=1 turns it on.
 `;
 
 export async function main(argv: string[], io: CliIo, deps: PreflightDeps = systemDeps): Promise<number> {
+  const forms: string[] = [];
+  try {
+    return await check(argv, io, deps, forms);
+  } catch (e) {
+    // A bug must still end in one clear, token-free line rather than a stack trace. Nothing was
+    // verified, so it is the unverified exit code.
+    io.stderr(`credential-preflight crashed: ${redact(e instanceof Error ? e.message : String(e), forms)}. Treat the credential as unverified, and please report this bug.\n`);
+    return EXIT.unverified;
+  }
+}
+
+/** The CLI proper; `seen` collects every secret form as soon as it is known, for the crash message. */
+async function check(argv: string[], io: CliIo, deps: PreflightDeps, seen: string[]): Promise<number> {
   if (argv.some((a) => a === '--token' || a.startsWith('--token='))) {
     io.stderr('credential-preflight: --token is not accepted: a token on the command line is visible to every process and kept in shell history.\nPut it in an environment variable (--token-env NAME) or pipe it in (--token-stdin).\n');
     return EXIT.usage;
@@ -98,7 +111,7 @@ export async function main(argv: string[], io: CliIo, deps: PreflightDeps = syst
     io.stderr('credential-preflight: unexpected argument (not shown). Tokens are never taken from arguments: use --token-env NAME or --token-stdin; run with --help.\n');
     return EXIT.usage;
   }
-  if (values.config !== undefined) return runConfig(values, io, deps, { color, format });
+  if (values.config !== undefined) return runConfig(values, io, deps, { color, format }, seen);
   if (values['token-stdin'] && values['token-env']) {
     io.stderr('credential-preflight: use either --token-stdin or --token-env, not both.\n');
     return EXIT.usage;
@@ -114,6 +127,7 @@ export async function main(argv: string[], io: CliIo, deps: PreflightDeps = syst
     ({ value: token, source: tokenSource } = tokenFromEnv(values.provider, io.env, values['token-env']));
   }
   const forms = secretForms(token, values.username);
+  seen.push(...forms);
 
   const { request, findings } = resolveRequest(
     {
@@ -144,7 +158,7 @@ export async function main(argv: string[], io: CliIo, deps: PreflightDeps = syst
 /** Flags that describe one credential; with --config the file describes them. */
 const SINGLE_FLAGS = ['provider', 'token-env', 'token-stdin', 'token-type', 'url', 'project', 'username', 'required-scopes', 'expires-on'] as const;
 
-async function runConfig(values: ReturnType<typeof parse>['values'], io: CliIo, deps: PreflightDeps, options: { color: boolean; format: 'text' | 'json' }): Promise<number> {
+async function runConfig(values: ReturnType<typeof parse>['values'], io: CliIo, deps: PreflightDeps, options: { color: boolean; format: 'text' | 'json' }, seen: string[]): Promise<number> {
   const beside = SINGLE_FLAGS.filter((f) => values[f] !== undefined).map((f) => `--${f}`);
   const file = values.config!;
   const parsed = readCredentialsConfig(file, (f) => fs.readFileSync(f, 'utf8'), deps.now());
@@ -155,6 +169,7 @@ async function runConfig(values: ReturnType<typeof parse>['values'], io: CliIo, 
     minDaysRemaining: values['min-days-remaining'],
   });
   const { plan, secrets: forms } = planFromConfig(parsed, io.env, step.overrides);
+  seen.push(...forms);
   const log = values.debug ? (name: string, e: HttpLogEntry) => io.stderr(`${redact(`[${name}] ${formatLogEntry(e)}`, forms)}\n`) : undefined;
   const findings = [...parsed.findings, ...step.findings, ...inputsBesideConfig(beside, '--config')];
   const multi = await runPreflightMany(plan, { env: io.env, ...deps, log }, { config: file, findings });
