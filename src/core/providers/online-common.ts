@@ -1,7 +1,14 @@
 /** Helpers every provider's online checks share: network findings, unexpected responses, near names. */
-import type { HttpFailure, HttpResponse } from '../http/client.js';
+import type { HttpFailure, HttpOutcome, HttpResponse } from '../http/client.js';
 import { CODES } from '../codes.js';
 import { finding, type Finding } from '../report.js';
+import type { UrlAnalysis } from './types.js';
+
+/** A 2xx with an API JSON body: the only success that counts (provider-apis.md §1). */
+export const isApiSuccess = (r: HttpOutcome | undefined): r is HttpResponse & { isJson: true } => r?.kind === 'response' && r.status >= 200 && r.status < 300 && r.isJson;
+
+/** The origin of the configured API alone: where providers without extra hosts send the credential. */
+export const configuredOrigin = (url: UrlAnalysis): string[] => (url.normalized ? [new URL(url.normalized).origin] : []);
 
 export function networkFinding(failure: HttpFailure, provider: string): Finding {
   const host = (() => {

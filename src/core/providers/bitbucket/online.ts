@@ -10,7 +10,7 @@
 import type { HttpClient, HttpOutcome, HttpResponse } from '../../http/client.js';
 import { finding, type Finding, type Identity } from '../../report.js';
 import type { CredentialHeader, OnlineChecks, OnlineInput, OnlineResult, TokenAnalysis } from '../types.js';
-import { closestNames, networkFinding, unexpectedResponse } from '../online-common.js';
+import { closestNames, isApiSuccess as ok, networkFinding, unexpectedResponse } from '../online-common.js';
 import {
   effectiveScopes,
   findBitbucketPermission,
@@ -67,9 +67,7 @@ function bbError(r: HttpResponse): BbError {
   return { message, required };
 }
 
-/** A 2xx with API JSON (not a type guard: a false answer says nothing about the kind). */
-const ok = (r: HttpOutcome | undefined): boolean => !!r && r.kind === 'response' && r.status >= 200 && r.status < 300 && r.isJson;
-const jsonOf = <T>(r: HttpOutcome | undefined): T | undefined => (r && r.kind === 'response' && ok(r) ? (r.json as T) : undefined);
+const jsonOf = <T>(r: HttpOutcome | undefined): T | undefined => (ok(r) ? (r.json as T) : undefined);
 const isScopeDenial = (r: HttpResponse): boolean => r.status === 403 && (/privilege scope/i.test(bbError(r).message) || bbError(r).required.length > 0);
 
 /** 429 / 5xx / HTML / network: never a verdict on the token. */

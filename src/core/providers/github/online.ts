@@ -9,7 +9,7 @@
 import type { HttpClient, HttpOutcome, HttpResponse } from '../../http/client.js';
 import { CODES } from '../../codes.js';
 import { finding, type Finding, type Identity } from '../../report.js';
-import { closestNames, networkFinding, unexpectedResponse } from '../online-common.js';
+import { closestNames, configuredOrigin, networkFinding, unexpectedResponse } from '../online-common.js';
 import type { OnlineChecks, OnlineInput, OnlineResult, TokenAnalysis, UrlAnalysis } from '../types.js';
 import {
   classicParents,
@@ -643,6 +643,6 @@ async function check(http: HttpClient, input: OnlineInput): Promise<OnlineResult
 export const githubOnline: OnlineChecks = {
   // GitHub accepts Bearer for every token kind (PATs, OAuth, App user and installation tokens).
   credential: (token) => ({ name: 'authorization', value: `Bearer ${token}` }),
-  credentialOrigins: (url) => (url.normalized ? [new URL(url.normalized).origin] : []),
+  credentialOrigins: configuredOrigin,
   check,
 };

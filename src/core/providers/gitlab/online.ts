@@ -7,7 +7,7 @@
  */
 import type { HttpClient, HttpOutcome, HttpResponse } from '../../http/client.js';
 import { finding, type Finding, type Identity } from '../../report.js';
-import { closestNames, networkFinding, unexpectedResponse } from '../online-common.js';
+import { closestNames, configuredOrigin, isApiSuccess as ok, networkFinding, unexpectedResponse } from '../online-common.js';
 import type { OnlineChecks, OnlineInput, OnlineResult, TokenAnalysis, UrlAnalysis } from '../types.js';
 import { coverage, findGitLabScope, type GitLabScope } from './scopes.js';
 
@@ -41,9 +41,6 @@ function glError(r: HttpResponse): { error: string; description: string; scope: 
     message: s(b.message) || (typeof b.error === 'string' && !b.error_description ? b.error : ''),
   };
 }
-
-/** 2xx with a JSON body (the only success that counts, provider-apis.md §1). */
-const ok = (r: HttpOutcome | undefined): r is HttpResponse & { isJson: true } => r?.kind === 'response' && r.status >= 200 && r.status < 300 && r.isJson;
 
 /** A response that says nothing about the token: 429, 5xx, a non-JSON page, an odd status. */
 function unexpected(r: HttpResponse): boolean {
@@ -516,14 +513,10 @@ async function check(http: HttpClient, input: OnlineInput): Promise<OnlineResult
   return result;
 }
 
-function origins(url: UrlAnalysis): string[] {
-  return url.normalized ? [new URL(url.normalized).origin] : [];
-}
-
 export const gitlabOnline: OnlineChecks = {
   // Job tokens go in JOB-TOKEN; every other token as a bearer token (GitLab accepts PATs, project
   // and group tokens there as well as in PRIVATE-TOKEN, and OAuth tokens only there).
   credential: (token, analysis) => (isJob(analysis) ? { name: 'job-token', value: token } : { name: 'authorization', value: `Bearer ${token}` }),
-  credentialOrigins: origins,
+  credentialOrigins: configuredOrigin,
   check,
 };
