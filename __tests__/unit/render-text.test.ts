@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { MultiReport } from '../../src/core/preflight-many.js';
-import { failureLine, renderText, renderTextMany, shouldColor } from '../../src/core/render/text.js';
+import { failureLine, stepOutputs } from '../../src/core/render/outputs.js';
+import { renderText, renderTextMany, shouldColor } from '../../src/core/render/text.js';
 import { finding } from '../../src/core/report.js';
 import { report } from '../support/reports.js';
 
@@ -84,5 +85,8 @@ describe('text report', () => {
       timings: { totalMs: 1 },
     };
     expect(failureLine(m)).toBe('credential-preflight failed: x: token.expired; y: network.timeout');
+    expect(failureLine(report({ outcome: 'failed', findings: [note, err] }))).toBe(`credential-preflight failed: token.expired: ${err.message}`);
+    expect(stepOutputs(m)).toMatchObject({ outcome: 'failed', identity: '', project: '', tokenKind: '', expiresAt: report().expiresAt, report: JSON.stringify(m) });
+    expect(stepOutputs(report())).toMatchObject({ identity: 'Chuck Reinhart', project: 'Fabrikam-Fiber', daysRemaining: '129' });
   });
 });

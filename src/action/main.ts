@@ -8,9 +8,9 @@ import type * as actionsCore from '@actions/core';
 import { readCredentialsConfig } from '../core/config.js';
 import { formatLogEntry } from '../core/http/client.js';
 import { runPreflight, systemDeps, type PreflightDeps } from '../core/preflight.js';
-import { allFindings, inputsBesideConfig, planFromConfig, runPreflightMany, soonestExpiry, stepOverrides, type MultiReport } from '../core/preflight-many.js';
+import { allFindings, inputsBesideConfig, planFromConfig, runPreflightMany, stepOverrides, type MultiReport } from '../core/preflight-many.js';
 import { renderMarkdown, renderMarkdownMany } from '../core/render/markdown.js';
-import { failureLine } from '../core/render/text.js';
+import { failureLine, isMulti, stepOutputs } from '../core/render/outputs.js';
 import type { Finding, Report } from '../core/report.js';
 import { resolveRequest, tokenFromEnv, type Env, type RawInputs } from '../core/request.js';
 import { redact, secretForms } from '../core/secrets.js';
@@ -39,6 +39,15 @@ async function writeSummary(core: ActionsCore, env: Env, markdown: string, forms
   } catch (e) {
     core.warning(`Could not write the job summary: ${redact(String(e), forms)}`);
   }
+}
+
+/** Annotations, outputs (kebab-case), job summary and the step result, for one credential or several. */
+async function publish(core: ActionsCore, env: Env, result: Report | MultiReport, forms: string[]): Promise<void> {
+  const findings = isMulti(result) ? allFindings(result) : result.findings.map((finding) => ({ name: null, finding }));
+  for (const { name, finding } of findings) annotate(core, finding, name);
+  for (const [name, value] of Object.entries(stepOutputs(result))) core.setOutput(name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`), value);
+  await writeSummary(core, env, isMulti(result) ? renderMarkdownMany(result) : renderMarkdown(result), forms);
+  if (result.outcome === 'failed' || result.outcome === 'unverified') core.setFailed(failureLine(result));
 }
 
 export async function run(core: ActionsCore, env: Env, deps: PreflightDeps = systemDeps): Promise<Report | MultiReport | undefined> {
@@ -79,23 +88,7 @@ export async function run(core: ActionsCore, env: Env, deps: PreflightDeps = sys
     request.tokenSource = tokenSource;
     // Request logs follow the runner's debug switch (RUNNER_DEBUG=1, "Enable debug logging").
     const report = await runPreflight(request, { env, ...deps, log: core.isDebug() ? (e) => core.debug(redact(formatLogEntry(e), forms)) : undefined }, findings);
-
-    for (const f of report.findings) annotate(core, f, null);
-
-    core.setOutput('outcome', report.outcome);
-    core.setOutput('identity', report.identity?.name ?? '');
-    core.setOutput('expires-at', report.expiresAt ?? '');
-    core.setOutput('days-remaining', report.daysRemaining === null ? '' : String(report.daysRemaining));
-    core.setOutput('project', report.project.canonical ?? report.project.requested ?? '');
-    core.setOutput('token-kind', report.tokenKind ?? '');
-    core.setOutput('report', JSON.stringify(report));
-
-    await writeSummary(core, env, renderMarkdown(report), forms);
-
-    if (report.outcome === 'failed' || report.outcome === 'unverified') {
-      const first = report.findings.find((f) => f.severity === 'error');
-      core.setFailed(`credential-preflight ${report.outcome}: ${first ? `${first.code}: ${first.message}` : 'see the findings above'}`);
-    }
+    await publish(core, env, report, forms);
     return report;
   } catch (e) {
     // A bug must still end in a clear, token-free failure rather than a stack trace.
@@ -122,19 +115,6 @@ async function runMany(core: ActionsCore, env: Env, deps: PreflightDeps, file: s
 
   const log = core.isDebug() ? (name: string, e: Parameters<typeof formatLogEntry>[0]) => core.debug(redact(`[${name}] ${formatLogEntry(e)}`, forms)) : undefined;
   const multi = await runPreflightMany(plan, { env, ...deps, log }, { config: file, findings: [...parsed.findings, ...step.findings, ...inputsBesideConfig(beside)] });
-
-  for (const { name, finding } of allFindings(multi)) annotate(core, finding, name);
-
-  const soonest = soonestExpiry(multi);
-  core.setOutput('outcome', multi.outcome);
-  core.setOutput('identity', '');
-  core.setOutput('expires-at', soonest?.expiresAt ?? '');
-  core.setOutput('days-remaining', soonest?.daysRemaining == null ? '' : String(soonest.daysRemaining));
-  core.setOutput('project', '');
-  core.setOutput('token-kind', '');
-  core.setOutput('report', JSON.stringify(multi));
-
-  await writeSummary(core, env, renderMarkdownMany(multi), forms);
-  if (multi.outcome === 'failed' || multi.outcome === 'unverified') core.setFailed(failureLine(multi));
+  await publish(core, env, multi, forms);
   return multi;
 }

@@ -9,9 +9,9 @@ import * as path from 'node:path';
 import type * as taskLib from 'azure-pipelines-task-lib/task.js';
 import { readCredentialsConfig } from '../core/config.js';
 import { runPreflight, systemDeps, type PreflightDeps } from '../core/preflight.js';
-import { allFindings, inputsBesideConfig, planFromConfig, runPreflightMany, soonestExpiry, stepOverrides, type MultiReport } from '../core/preflight-many.js';
+import { allFindings, inputsBesideConfig, planFromConfig, runPreflightMany, stepOverrides, type MultiReport } from '../core/preflight-many.js';
 import { renderMarkdown, renderMarkdownMany } from '../core/render/markdown.js';
-import { failureLine } from '../core/render/text.js';
+import { failureLine, isMulti, stepOutputs } from '../core/render/outputs.js';
 import type { Finding, Report } from '../core/report.js';
 import { formatLogEntry } from '../core/http/client.js';
 import { resolveRequest, tokenFromEnv, type Env, type RawInputs } from '../core/request.js';
@@ -120,6 +120,17 @@ function uploadMarkdown(tl: TaskLib, markdown: string, forms: string[]): void {
   }
 }
 
+/** Issues, output variables, run summary and the task result, for one credential or several. */
+function publish(tl: TaskLib, io: TaskIo, result: Report | MultiReport, forms: string[]): void {
+  const findings = isMulti(result) ? allFindings(result) : result.findings.map((finding) => ({ name: null, finding }));
+  for (const { name, finding } of findings) logFinding(tl, io, finding, name);
+  for (const [name, value] of Object.entries(stepOutputs(result))) tl.setVariable(name, value, false, true);
+  uploadMarkdown(tl, isMulti(result) ? renderMarkdownMany(result) : renderMarkdown(result), forms);
+  if (result.outcome === 'failed' || result.outcome === 'unverified') tl.setResult(tl.TaskResult.Failed, failureLine(result));
+  else if (result.outcome === 'warned') tl.setResult(tl.TaskResult.SucceededWithIssues, 'credential-preflight passed with warnings.');
+  else tl.setResult(tl.TaskResult.Succeeded, `credential-preflight passed${isMulti(result) ? ` (${result.credentials.length} credentials)` : ''}.`);
+}
+
 /**
  * The `config` input (type filePath). The agent fills an empty filePath input with the sources
  * directory, so a directory that is one of the job's root folders means "not set".
@@ -169,28 +180,7 @@ export async function run(tl: TaskLib, env: Env, io: TaskIo = { log: console.log
     request.tokenSource = credential.source;
     const log: PreflightDeps['log'] = debugOn(tl, env) ? (e) => tl.debug(redact(formatLogEntry(e), forms)) : undefined;
     const report = await runPreflight(request, { ...deps, ...agentNetwork(tl, env), log }, findings);
-
-    for (const f of report.findings) logFinding(tl, io, f, null);
-
-    const output = (name: string, value: string): void => tl.setVariable(name, value, false, true);
-    output('outcome', report.outcome);
-    output('identity', report.identity?.name ?? '');
-    output('expiresAt', report.expiresAt ?? '');
-    output('daysRemaining', report.daysRemaining === null ? '' : String(report.daysRemaining));
-    output('project', report.project.canonical ?? report.project.requested ?? '');
-    output('tokenKind', report.tokenKind ?? '');
-    output('report', JSON.stringify(report));
-
-    uploadMarkdown(tl, renderMarkdown(report), forms);
-
-    if (report.outcome === 'failed' || report.outcome === 'unverified') {
-      const first = report.findings.find((f) => f.severity === 'error');
-      tl.setResult(tl.TaskResult.Failed, `credential-preflight ${report.outcome}: ${first ? `${first.code}: ${first.message}` : 'see the issues above'}`);
-    } else if (report.outcome === 'warned') {
-      tl.setResult(tl.TaskResult.SucceededWithIssues, 'credential-preflight passed with warnings.');
-    } else {
-      tl.setResult(tl.TaskResult.Succeeded, 'credential-preflight passed.');
-    }
+    publish(tl, io, report, forms);
     return report;
   } catch (e) {
     tl.debug(redact(e instanceof Error ? (e.stack ?? e.message) : String(e), forms));
@@ -228,22 +218,6 @@ async function runMany(tl: TaskLib, env: Env, io: TaskIo, deps: PreflightDeps, f
   const log = debugOn(tl, env) ? (name: string, e: Parameters<typeof formatLogEntry>[0]) => tl.debug(redact(`[${name}] ${formatLogEntry(e)}`, forms)) : undefined;
   const multi = await runPreflightMany(plan, { ...deps, ...agentNetwork(tl, env), log }, { config: file, findings: [...parsed.findings, ...step.findings, ...inputsBesideConfig(beside)] });
 
-  for (const { name, finding } of allFindings(multi)) logFinding(tl, io, finding, name);
-
-  const soonest = soonestExpiry(multi);
-  const output = (name: string, value: string): void => tl.setVariable(name, value, false, true);
-  output('outcome', multi.outcome);
-  output('identity', '');
-  output('expiresAt', soonest?.expiresAt ?? '');
-  output('daysRemaining', soonest?.daysRemaining == null ? '' : String(soonest.daysRemaining));
-  output('project', '');
-  output('tokenKind', '');
-  output('report', JSON.stringify(multi));
-
-  uploadMarkdown(tl, renderMarkdownMany(multi), forms);
-
-  if (multi.outcome === 'failed' || multi.outcome === 'unverified') tl.setResult(tl.TaskResult.Failed, failureLine(multi));
-  else if (multi.outcome === 'warned') tl.setResult(tl.TaskResult.SucceededWithIssues, 'credential-preflight passed with warnings.');
-  else tl.setResult(tl.TaskResult.Succeeded, `credential-preflight passed (${multi.credentials.length} credentials).`);
+  publish(tl, io, multi, forms);
   return multi;
 }

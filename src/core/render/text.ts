@@ -82,17 +82,3 @@ export function renderTextMany(multi: MultiReport, options: TextOptions, title =
   }
   return out.join('\n') + '\n';
 }
-
-/** The one-line reason a multi-credential step failed: each failing credential with its first error. */
-export function failureLine(multi: MultiReport): string {
-  const reasons = [
-    ...multi.findings.filter((f) => f.severity === 'error').map((f) => `${f.code}: ${f.message}`),
-    ...multi.credentials
-      .filter((c) => c.report.outcome === 'failed' || c.report.outcome === 'unverified')
-      .map((c) => {
-        const first = c.report.findings.find((f) => f.severity !== 'info');
-        return `${c.name}: ${first ? first.code : c.report.outcome}`;
-      }),
-  ];
-  return `credential-preflight ${multi.outcome}: ${reasons.join('; ') || 'see the findings above'}`;
-}
