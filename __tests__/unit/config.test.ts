@@ -96,6 +96,12 @@ describe('credentials file: precise errors (config.file, with line, column and f
     expect(messages('credentials:\n  - token-env: INPUT_TOKEN\n')[0]).toContain('starting with INPUT_');
     expect(messages('credentials:\n  - token-env: SECRET_PAT\n')[0]).toContain('starting with SECRET_');
     expect(messages('defaults:\n  token-env: A\ncredentials:\n  - token-env: A\n')[0]).toBe('creds.yml:2:3: defaults.token-env cannot be a default: each credential has its own.');
+    // fail-on-warning is the file's (or the step's) switch: put in an entry or defaults it says where it goes.
+    for (const text of ['credentials:\n  - token-env: A\n    fail-on-warning: true\n', 'defaults:\n  fail-on-warning: true\ncredentials:\n  - token-env: A\n']) {
+      const [f] = parse(text).findings;
+      expect(f!.message).toMatch(/fail-on-warning applies to the whole file, not to one credential\.$/);
+      expect(f!.hint).toBe('Move `fail-on-warning: true` to the top level of the file (no indentation), or set the step’s fail-on-warning input.');
+    }
   });
 
   it('wants distinct row names', () => {

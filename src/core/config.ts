@@ -192,11 +192,18 @@ function checkKeys(c: Checker, map: YAMLMap, path: string, known: readonly strin
     if (!known.includes(key)) {
       const guess = suggest(key, known);
       const notHere = where === 'defaults' && (key === 'name' || key === 'token-env');
+      const fileWide = where !== 'the file' && key === 'fail-on-warning';
       c.error(
         keyNode,
         at(c.show(key).replace(/^"|"$/g, '')),
-        notHere ? `cannot be a default: each credential has its own.` : `is not a known key${where ? ` in ${where}` : ''}.`,
-        notHere ? `Move \`${key}\` into each entry under \`credentials\`.` : guess ? `Did you mean \`${guess}\`?` : `Use one of: ${known.join(', ')}.`,
+        notHere ? `cannot be a default: each credential has its own.` : fileWide ? 'applies to the whole file, not to one credential.' : `is not a known key${where ? ` in ${where}` : ''}.`,
+        notHere
+          ? `Move \`${key}\` into each entry under \`credentials\`.`
+          : fileWide
+            ? 'Move `fail-on-warning: true` to the top level of the file (no indentation), or set the step’s fail-on-warning input.'
+            : guess
+              ? `Did you mean \`${guess}\`?`
+              : `Use one of: ${known.join(', ')}.`,
       );
       continue;
     }
