@@ -208,6 +208,13 @@ describe('fine-grained and App permissions', () => {
     expect(text(admin, 'scope.unverifiable')).toContain("that is the user's right, not proof of the token's permission");
   });
 
+  it('an organisation permission on a user-owned repository says the owner is no organisation, not that a feature is off', async () => {
+    const r = await check({ token: FINE, project: `${ALICE}/dotfiles`, requiredScopes: 'members:read' });
+    expect(r.scopes.unverifiable).toEqual(['members:read']);
+    expect(text(r, 'scope.unverifiable')).toContain(`answered 404: "${ALICE}" is not an organisation the token can see`);
+    expect(text(r, 'scope.unverifiable')).not.toContain('turned off');
+  });
+
   it('installation token lacking a permission gets the App / GITHUB_TOKEN hint', async () => {
     const r = await check({ token: STATELESS, project: 'fake-octo-org/hello-world', requiredScopes: 'issues:read' });
     expect(codes(r)).toEqual(['scope.missing:error']);

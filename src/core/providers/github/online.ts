@@ -303,6 +303,10 @@ function probeVerdict(c: Ctx, f: Followed, path: string): Verdict {
     push(c, unexpected(r, 'permission probe'));
     return { v: 'unverifiable', why: 'its probe failed on the server side' };
   }
+  const org = /^\/orgs\/([^/]+)\//.exec(path)?.[1];
+  if (r.status === 404 && org) {
+    return { v: 'unverifiable', why: `its probe GET ${path} answered 404: "${decodeURIComponent(org)}" is not an organisation the token can see, and this is an organisation permission` };
+  }
   return { v: 'unverifiable', why: `its probe GET ${path} answered ${r.status}${message(r) ? ` "${message(r)}"` : ''} (the feature may be turned off for the repository)` };
 }
 
