@@ -181,6 +181,26 @@ describe('credentials file: never holds a token', () => {
     expect(keyed.secrets).toContain('not-a-real-shape');
   });
 
+  it('does not quote a pasted secret of unknown shape in any field or key it makes invalid, and hands it over for masking', () => {
+    const secret = 'q7Zr2Lx9Vb4Nm8Kp3Wt6Yh1Jd5Fs0Ga';
+    for (const text of [
+      `credentials:\n  - token-env: A\n    expires-on: ${secret}\n`,
+      `credentials:\n  - token-env: A\n    provider: ${secret}\n`,
+      `credentials:\n  - token-env: A\n    timeout-seconds: ${secret}\n`,
+      `credentials:\n  - token-env: A\n    offline: ${secret}\n`,
+      `credentials:\n  - token-env: A\n    ${secret}: x\n`,
+      `fail-on-warning: ${secret}\ncredentials:\n  - token-env: A\n`,
+    ]) {
+      const r = parse(text);
+      expect(r.findings).toHaveLength(1);
+      expect(r.findings[0]!.message).toMatch(/^creds\.yml:\d+:\d+: /);
+      expect(leaks(JSON.stringify(r.findings), secret)).toEqual([]);
+      expect(r.secrets).toContain(secret);
+    }
+    expect(messages(`credentials:\n  - token-env: A\n    expires-on: ${secret}\n`)[0]).toBe('creds.yml:3:17: credentials[0].expires-on is not valid: `expires-on` must be a date such as 2027-03-31, not (a secret? — not shown).');
+    expect(messages('credentials:\n  - token-env: A\n    expires-on: next-tuesday\n')[0]).toContain('not "next-tuesday".');
+  });
+
   it('does not quote a long odd token-env value (a pasted secret of unknown shape)', () => {
     const secret = 'q7Zr2Lx9Vb4Nm8Kp3Wt6Yh1Jd5Fs0Ga' + 'Q7zR2lX9vB4nM8kP';
     const r = parse(`credentials:\n  - token-env: ${secret}\n`);

@@ -152,10 +152,19 @@ class Checker {
     return true;
   }
 
-  /** A value safe to quote in a message (never a token, never a screenful). */
+  /** A long mixed-case alphanumeric run is a pasted secret of some shape, not a name or a value: remembered, never quoted. */
+  isSecretLike(value: string): boolean {
+    const v = value.trim();
+    const like = /^[A-Za-z0-9+/=.~-]{20,}$/.test(v) && /[a-z]/.test(v) && /[A-Z]/.test(v) && /\d/.test(v);
+    if (like) this.secrets.add(value);
+    return like;
+  }
+
+  /** A value safe to quote in a message (never a token or anything like one, never a screenful). */
   show(value: unknown): string {
     const text = typeof value === 'string' ? value : String(value);
     if (this.isToken(text)) return '(a token — not shown)';
+    if (this.isSecretLike(text)) return '(a secret? — not shown)';
     return text.length > 60 ? `${JSON.stringify(text.slice(0, 40))}…` : JSON.stringify(text);
   }
 }
@@ -240,7 +249,8 @@ function fieldValue(c: Checker, key: FieldKey, node: unknown, path: string): str
   }
   // The same rules as the inputs: one field at a time, so the finding points at its own line.
   const problems = resolveRequest({ [FIELD_INPUT[key]]: text }, {}).findings.filter((f) => f.severity === 'error');
-  for (const p of problems) c.error(n, path, `is not valid: ${p.message}`, p.hint);
+  // resolveRequest quotes the value as JSON; here it is shown only if it cannot be a secret.
+  for (const p of problems) c.error(n, path, `is not valid: ${p.message.split(JSON.stringify(text)).join(c.show(text))}`, p.hint);
   return problems.length ? undefined : text;
 }
 
@@ -279,9 +289,7 @@ function readTokenEnv(c: Checker, pair: Pair | undefined, entry: Node, path: str
     c.error(node, p, 'must be the bare variable name, not a reference to it.', `Write \`token-env: ${ENV_NAME.test(bare) ? bare : 'NAME'}\`; the tool reads the variable itself.`);
     return undefined;
   }
-  // A long mixed-case alphanumeric run is a pasted secret of some shape, not a variable name.
-  const secretLike = name.length >= 20 && !name.includes('_') && /[a-z]/.test(name) && /[A-Z]/.test(name) && /\d/.test(name);
-  if (secretLike) c.secrets.add(text);
+  const secretLike = c.isSecretLike(text);
   if (!ENV_NAME.test(name) || secretLike) {
     // Long odd values are usually a pasted secret of an unknown shape: do not quote them.
     const shown = name.length <= 40 && !secretLike ? ` ${JSON.stringify(name)} is not one` : ' the value looks like a secret, not a name (not shown)';
