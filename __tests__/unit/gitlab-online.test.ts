@@ -171,6 +171,11 @@ describe('GitLab personal, project and group access tokens', () => {
     expect([fromUrl.outcome, fromUrl.project.canonical]).toEqual(['passed', 'Fabrikam/Platform/Fiber']);
     expect(text(fromUrl, 'project.info')).toContain('"Fabrikam/Platform/Fiber"');
     expect((await check({ token: T.good, project: 'Fabrikam/Platform/Fiber.git' })).outcome).toBe('passed');
+    // A clone URL with a credential in it (another secret than the token: the scrubber would not know it).
+    const clone = await check({ token: T.good, project: `${emu.url.replace('https://', 'https://deploy-user:FAKE-OTHER-PASSWORD@')}/Fabrikam/Platform/Fiber.git` });
+    expect(clone.project.canonical).toBe('Fabrikam/Platform/Fiber');
+    expect(clone.findings.map((f) => `${f.message} ${f.hint}`).join('\n')).not.toMatch(/FAKE-OTHER-PASSWORD|deploy-user/);
+    expect(text(clone, 'project.info')).toContain(`(from "${emu.url}/Fabrikam/Platform/Fiber.git")`);
   });
 
   it('reads expiry and state from personal_access_tokens/self', async () => {
