@@ -274,6 +274,9 @@ describe('projects: workspace and repository lookups', () => {
     const r = await check({ token: T.good, project: 'a/b/c' });
     expect(codes(r)).toEqual(['config.invalid:error']);
     expect(emu.requests).toHaveLength(0);
+    const clone = await check({ token: T.good, project: 'https://deploy-user:FAKE-OTHER-PASSWORD@bitbucket.org/fabrikam/web-app.git' });
+    expect(codes(clone)).toEqual(['config.invalid:error']);
+    expect(clone.findings.map((f) => `${f.message} ${f.hint}`).join('\n')).not.toMatch(/FAKE-OTHER-PASSWORD|deploy-user/);
   });
 });
 

@@ -301,6 +301,11 @@ describe('repository', () => {
 
   it('project must be owner/repo', async () => {
     expect(codes(await check({ token: CLASSIC, project: 'hello-world' }))).toEqual(['config.invalid:error']);
+    // A clone URL with another secret in it: the message shows it without the user name and password.
+    const clone = await check({ token: CLASSIC, project: 'https://deploy-user:FAKE-OTHER-PASSWORD@github.com/fake-octo-org/hello-world.git' });
+    expect(codes(clone)).toEqual(['config.invalid:error']);
+    expect(clone.findings.map((f) => `${f.message} ${f.hint}`).join('\n')).not.toMatch(/FAKE-OTHER-PASSWORD|deploy-user/);
+    expect(clone.findings.find((f) => f.code === 'config.invalid')!.message).toContain('"https://github.com/fake-octo-org/hello-world.git"');
   });
 });
 

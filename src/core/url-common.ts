@@ -83,6 +83,11 @@ export function isParsed(p: ParsedUrl | { findings: Finding[]; display: string }
   return 'url' in p;
 }
 
+/** Text as the user typed it, minus a `user:password@` after a scheme (a pasted clone URL), to quote safely. */
+export function withoutUserinfo(text: string): string {
+  return text.trim().replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1');
+}
+
 /** Origin without a default port, as a string. */
 export function originOf(url: URL): string {
   return `${url.protocol}//${url.host}`;

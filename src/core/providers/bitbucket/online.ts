@@ -11,6 +11,7 @@ import type { HttpClient, HttpOutcome, HttpResponse } from '../../http/client.js
 import { finding, type Finding, type Identity } from '../../report.js';
 import type { CredentialHeader, OnlineChecks, OnlineInput, OnlineResult, TokenAnalysis } from '../types.js';
 import { closestNames, isApiSuccess as ok, networkFinding, unexpectedResponse } from '../online-common.js';
+import { withoutUserinfo } from '../../url-common.js';
 import {
   effectiveScopes,
   findBitbucketPermission,
@@ -142,7 +143,7 @@ function parseTarget(project: string | undefined): Target | Finding {
   if (!project) return {};
   const parts = project.trim().replace(/^\/+|\/+$/g, '').replace(/\.git$/, '').split('/');
   if (parts.length > 2 || parts.some((p) => p === '')) {
-    return finding('config.invalid', 'error', `\`project\` "${project}" is not a Bitbucket workspace or workspace/repository.`, 'Pass `project` as `workspace` or `workspace/repo_slug`, e.g. `fabrikam/web-app`.');
+    return finding('config.invalid', 'error', `\`project\` "${withoutUserinfo(project)}" is not a Bitbucket workspace or workspace/repository.`, 'Pass `project` as `workspace` or `workspace/repo_slug`, e.g. `fabrikam/web-app`.');
   }
   return { ws: parts[0], repo: parts[1] };
 }

@@ -10,6 +10,7 @@ import type { HttpClient, HttpOutcome, HttpResponse } from '../../http/client.js
 import { CODES } from '../../codes.js';
 import { finding, type Finding, type Identity } from '../../report.js';
 import { closestNames, configuredOrigin, networkFinding, unexpectedResponse } from '../online-common.js';
+import { withoutUserinfo } from '../../url-common.js';
 import type { OnlineChecks, OnlineInput, OnlineResult, TokenAnalysis, UrlAnalysis } from '../types.js';
 import {
   classicParents,
@@ -585,7 +586,7 @@ async function check(http: HttpClient, input: OnlineInput): Promise<OnlineResult
   }
   const project = input.project?.trim();
   if (project !== undefined && !/^[^/\s]+\/[^/\s]+$/.test(project)) {
-    push(c, finding('config.invalid', 'error', `\`project\` must name a GitHub repository as owner/repo, not "${project}".`, 'Pass `project` as owner/repo, e.g. octo-org/hello-world.'));
+    push(c, finding('config.invalid', 'error', `\`project\` must name a GitHub repository as owner/repo, not "${withoutUserinfo(project)}".`, 'Pass `project` as owner/repo, e.g. octo-org/hello-world.'));
   }
   const repoName = project && /^[^/\s]+\/[^/\s]+$/.test(project) ? project.replace(/\.git$/, '') : undefined;
 

@@ -8,6 +8,7 @@
 import type { HttpClient, HttpOutcome, HttpResponse } from '../../http/client.js';
 import { finding, type Finding, type Identity } from '../../report.js';
 import { closestNames, configuredOrigin, isApiSuccess as ok, networkFinding, unexpectedResponse } from '../online-common.js';
+import { withoutUserinfo } from '../../url-common.js';
 import type { OnlineChecks, OnlineInput, OnlineResult, TokenAnalysis, UrlAnalysis } from '../types.js';
 import { coverage, findGitLabScope, type GitLabScope } from './scopes.js';
 
@@ -450,10 +451,8 @@ async function check(http: HttpClient, input: OnlineInput): Promise<OnlineResult
 
   // Round trip 2: the project, and — when GitLab cannot list the scopes — a read_api probe.
   const project = input.project === undefined ? undefined : projectPath(input.project, t) || undefined;
-  if (project !== undefined && project !== input.project) {
-    // A pasted clone URL may carry a user name and password: never repeat them.
-    const shown = input.project.trim().replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1');
-    findings.push(finding('project.info', 'info', `Checking the project path "${project}" (from "${shown}").`, 'Pass the full path (group/subgroup/project) as `project`.'));
+  if (project !== undefined && input.project !== undefined && project !== input.project) {
+    findings.push(finding('project.info', 'info', `Checking the project path "${project}" (from "${withoutUserinfo(input.project)}").`, 'Pass the full path (group/subgroup/project) as `project`.'));
   }
   const needsApiProbe = !auth.scopes && !project && scopes.some((s) => s.id === 'read_api' || s.id === 'api');
   const [projectResponse, apiProbe] = await Promise.all([
