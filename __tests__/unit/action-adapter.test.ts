@@ -195,6 +195,8 @@ describe('GitHub Action adapter: online, debug log and masking order (emulator)'
   const A = adoPat(NOW, 0, 'FAKEx0DBGx0ONEx0NOTxREAL');
   const B = adoPat(NOW, 0, 'FAKEx0DBGx0TWOx0NOTxREAL');
   const user = { id: '00000000-fa4e-7e57-0000-0000000000d1', displayName: 'Debug Tester', uniqueName: 'd@example.test' };
+  const E = adoPat(NOW, 0, 'FAKEx0AEVEx0ONEx0NOTxREAL');
+  const EVIL = 'Eve\n::add-mask::x\n##vso[task.setvariable variable=PATH]/tmp\x1b[2J';
   beforeAll(async () => {
     emu = await startAzureDevOpsEmulator({
       mode: 'server',
@@ -202,7 +204,11 @@ describe('GitHub Action adapter: online, debug log and masking order (emulator)'
         { name: 'fabrikam', projects: [{ id: '00000000-fa4e-7e57-0000-000000000501', name: 'Fabrikam-Fiber' }] },
         { name: 'contoso', projects: [{ id: '00000000-fa4e-7e57-0000-000000000502', name: 'Contoso-Web' }] },
       ],
-      tokens: { [A]: { user, organizations: ['fabrikam'], scopes: ['vso.project'] }, [B]: { user, organizations: ['contoso'], scopes: ['vso.project'] } },
+      tokens: {
+        [A]: { user, organizations: ['fabrikam'], scopes: ['vso.project'] },
+        [B]: { user, organizations: ['contoso'], scopes: ['vso.project'] },
+        [E]: { user: { ...user, id: '00000000-fa4e-7e57-0000-0000000000d2', displayName: EVIL }, organizations: ['fabrikam'], scopes: ['vso.project'] },
+      },
     });
   });
   afterAll(async () => emu.close());
@@ -221,6 +227,18 @@ describe('GitHub Action adapter: online, debug log and masking order (emulator)'
     await run(off.core, {}, { ...deps, dispatcher });
     expect(off.calls.some((c) => c.fn === 'debug')).toBe(false);
     await dispatcher.close();
+  });
+
+  it('a display name from the server cannot break a log line into a ::command:: line', async () => {
+    const dispatcher = emu.dispatcher();
+    const f = fakeCore({ token: E, url: emu.collectionUrl('fabrikam'), project: 'Fabrikam-Fiber' });
+    const report = (await run(f.core, {}, { ...deps, dispatcher })) as Report;
+    await dispatcher.close();
+    expect(report.identity!.name).toBe(EVIL);
+    const lines = f.calls.filter((c) => ['info', 'warning', 'error'].includes(c.fn)).map((c) => String(c.args[0]));
+    expect(lines.some((l) => l.includes('token.identity'))).toBe(true);
+    // eslint-disable-next-line no-control-regex
+    expect(lines.join('\n')).not.toMatch(/[\x00-\x09\x0b-\x1f]|\n::|##vso\[/);
   });
 
   it('several credentials: every token is masked before the first request reaches the server; debug lines name the credential', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { MultiReport } from '../../src/core/preflight-many.js';
 import { failureLine, stepOutputs } from '../../src/core/render/outputs.js';
-import { renderText, renderTextMany, shouldColor } from '../../src/core/render/text.js';
+import { logSafe, renderText, renderTextMany, shouldColor } from '../../src/core/render/text.js';
 import { finding } from '../../src/core/report.js';
 import { report } from '../support/reports.js';
 
@@ -44,6 +44,19 @@ describe('text report', () => {
     expect(lines[lines.indexOf('  error   token.expired: The token expired on 2026-11-01.') + 1]).toBe('          fix: Regenerate the token.');
     expect(lines).toContain('  note    token.identity: Authenticated as Chuck.');
     expect(text).not.toContain('fix: None needed.');
+  });
+
+  it('text that came from a server cannot move the terminal, split a line or start a CI log command', () => {
+    const evil = `Eve\x1b[2J\x1b]0;owned\x07\r\n::add-mask::x\n##vso[task.setvariable variable=PATH]/tmp \u009b31m`;
+    expect(logSafe(evil)).toBe('Eve [2J ]0;owned   ::add-mask::x #\u200B#vso[task.setvariable variable=PATH]/tmp  31m');
+    const r = report({ identity: { name: evil, id: 'x' }, project: { requested: 'p', canonical: evil }, findings: [finding('token.identity', 'info', `Authenticated as ${evil}.`, 'None needed.'), { ...err, hint: evil }] });
+    const m: MultiReport = { schemaVersion: 1, outcome: 'failed', config: 'c.yml', findings: [], credentials: [{ name: evil, tokenEnv: 'A', report: r }], timings: { totalMs: 1 } };
+    for (const text of [renderText(r, { color: false }), renderTextMany(m, { color: false }), renderTextMany(m, { color: true })]) {
+      // eslint-disable-next-line no-control-regex
+      expect(text).not.toMatch(/[\x07\x9b\r]|\x1b(?!\[(?:\d+)m)/);
+      expect(text).not.toMatch(/##vso\[/);
+      expect(text.split('\n').some((l) => l.startsWith('::'))).toBe(false);
+    }
   });
 
   it('several credentials: an aligned overview, failing first, then each in full', () => {

@@ -204,11 +204,16 @@ describe('Azure Pipelines task adapter: several credentials (config)', () => {
 describe('Azure Pipelines task adapter: debug log follows system.debug (emulator)', () => {
   let emu: AdoEmulator;
   const A = adoPat(NOW, 0, 'FAKEx0TDBGx0ONEx0NOTxREAL');
+  const E = adoPat(NOW, 0, 'FAKEx0TEVEx0ONEx0NOTxREAL');
+  const EVIL = 'Eve\n::add-mask::x\n##vso[task.setvariable variable=PATH]/tmp\x1b[2J';
   beforeAll(async () => {
     emu = await startAzureDevOpsEmulator({
       mode: 'server',
       organizations: [{ name: 'fabrikam', projects: [{ id: '00000000-fa4e-7e57-0000-000000000601', name: 'Fabrikam-Fiber' }] }],
-      tokens: { [A]: { user: { id: '00000000-fa4e-7e57-0000-0000000000e1', displayName: 'T', uniqueName: 't@example.test' }, organizations: ['fabrikam'], scopes: ['vso.project'] } },
+      tokens: {
+        [A]: { user: { id: '00000000-fa4e-7e57-0000-0000000000e1', displayName: 'T', uniqueName: 't@example.test' }, organizations: ['fabrikam'], scopes: ['vso.project'] },
+        [E]: { user: { id: '00000000-fa4e-7e57-0000-0000000000e2', displayName: EVIL, uniqueName: 'e@example.test' }, organizations: ['fabrikam'], scopes: ['vso.project'] },
+      },
     });
   });
   afterAll(async () => emu.close());
@@ -225,5 +230,17 @@ describe('Azure Pipelines task adapter: debug log follows system.debug (emulator
     await run(off.tl, { INPUT_TOKEN: A }, off.io, { ...deps, dispatcher });
     expect(off.calls.some((c) => c.fn === 'debug')).toBe(false);
     await dispatcher.close();
+  });
+
+  it('a display name from the server cannot break a log line or issue a ##vso command', async () => {
+    const dispatcher = emu.dispatcher();
+    const f = fakeTl({ url: emu.collectionUrl('fabrikam'), project: 'Fabrikam-Fiber' });
+    const report = (await run(f.tl, { INPUT_TOKEN: E }, f.io, { ...deps, dispatcher })) as Report;
+    await dispatcher.close();
+    expect(report.identity!.name).toBe(EVIL);
+    const identity = f.lines.filter((l) => l.includes('token.identity'));
+    expect(identity).toHaveLength(1);
+    // eslint-disable-next-line no-control-regex
+    expect(f.lines.join('\n')).not.toMatch(/##vso\[|[\x00-\x09\x0b-\x1f]|\n::/);
   });
 });

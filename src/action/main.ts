@@ -11,6 +11,7 @@ import { runPreflight, systemDeps, type PreflightDeps } from '../core/preflight.
 import { allFindings, inputsBesideConfig, planFromConfig, runPreflightMany, stepOverrides, type MultiReport } from '../core/preflight-many.js';
 import { renderMarkdown, renderMarkdownMany } from '../core/render/markdown.js';
 import { failureLine, isMulti, stepOutputs } from '../core/render/outputs.js';
+import { logSafe } from '../core/render/text.js';
 import type { Finding, Report } from '../core/report.js';
 import { resolveRequest, tokenFromEnv, type Env, type RawInputs } from '../core/request.js';
 import { redact, secretForms } from '../core/secrets.js';
@@ -23,13 +24,17 @@ export type ActionsCore = Pick<
 /** Inputs that describe one credential; with `config` the file describes them instead. */
 const SINGLE_INPUTS = ['token', 'provider', 'token-type', 'url', 'project', 'username', 'required-scopes', 'expires-on'];
 
-/** One annotation per error or warning, titled with its code (and the credential, with several). */
+/**
+ * One annotation per error or warning, titled with its code (and the credential, with several).
+ * Messages can hold what a server said; core.info writes them raw, so each is made one safe line.
+ */
 function annotate(core: ActionsCore, f: Finding, name: string | null): void {
-  const title = `credential-preflight ${name ? `[${name}] ` : ''}${f.code}`;
-  const text = `${f.message} Fix: ${f.hint}`;
+  const who = name ? `[${logSafe(name)}] ` : '';
+  const title = `credential-preflight ${who}${f.code}`;
+  const text = logSafe(`${f.message} Fix: ${f.hint}`);
   if (f.severity === 'error') core.error(text, { title });
   else if (f.severity === 'warning') core.warning(text, { title });
-  else core.info(`${name ? `[${name}] ` : ''}${f.code}: ${f.message}`);
+  else core.info(`${who}${f.code}: ${logSafe(f.message)}`);
 }
 
 async function writeSummary(core: ActionsCore, env: Env, markdown: string, forms: string[]): Promise<void> {

@@ -12,6 +12,7 @@ import { runPreflight, systemDeps, type PreflightDeps } from '../core/preflight.
 import { allFindings, inputsBesideConfig, planFromConfig, runPreflightMany, stepOverrides, type MultiReport } from '../core/preflight-many.js';
 import { renderMarkdown, renderMarkdownMany } from '../core/render/markdown.js';
 import { failureLine, isMulti, stepOutputs } from '../core/render/outputs.js';
+import { logSafe } from '../core/render/text.js';
 import type { Finding, Report } from '../core/report.js';
 import { formatLogEntry } from '../core/http/client.js';
 import { resolveRequest, tokenFromEnv, type Env, type RawInputs } from '../core/request.js';
@@ -102,11 +103,15 @@ function debugOn(tl: TaskLib, env: Env): boolean {
   return /^true$/i.test(tl.getVariable('System.Debug') ?? env.SYSTEM_DEBUG ?? '');
 }
 
-/** One ##vso[task.logissue] per error or warning, with its code; notes go to the plain log. */
+/**
+ * One ##vso[task.logissue] per error or warning, with its code; notes go to the plain log. Messages
+ * can hold what a server said, and the agent obeys a ##vso[ anywhere in a plain line: each is made
+ * one safe line.
+ */
 function logFinding(tl: TaskLib, io: TaskIo, f: Finding, name: string | null): void {
   const who = name ? `[${name}] ` : '';
-  if (f.severity === 'info') io.log(`${who}${f.code}: ${f.message}`);
-  else tl.logIssue(f.severity === 'error' ? tl.IssueType.Error : tl.IssueType.Warning, `${who}${f.message} Fix: ${f.hint}`, undefined, undefined, undefined, f.code);
+  if (f.severity === 'info') io.log(logSafe(`${who}${f.code}: ${f.message}`));
+  else tl.logIssue(f.severity === 'error' ? tl.IssueType.Error : tl.IssueType.Warning, logSafe(`${who}${f.message} Fix: ${f.hint}`), undefined, undefined, undefined, f.code);
 }
 
 function uploadMarkdown(tl: TaskLib, markdown: string, forms: string[]): void {

@@ -23,6 +23,17 @@ export function shouldColor(isTTY: boolean, env: Env): boolean {
   return isTTY;
 }
 
+/**
+ * Text that may hold what a server said (a display name, a project, an error), made safe for a
+ * terminal or CI log: control characters become spaces (no escape sequence can move the terminal,
+ * no line break can start a `::command::` line), and an Azure Pipelines `##vso[` / `##[` — which the
+ * agent obeys anywhere in a line — gets a zero-width space.
+ */
+export function logSafe(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\x00-\x1f\x7f-\x9f]/g, ' ').replace(/##(?=vso\[|\[)/gi, '#\u200B#');
+}
+
 const ANSI = { red: '\x1b[31m', yellow: '\x1b[33m', green: '\x1b[32m', cyan: '\x1b[36m', dim: '\x1b[2m', bold: '\x1b[1m', reset: '\x1b[0m' };
 type Tint = keyof typeof ANSI;
 
@@ -42,14 +53,14 @@ function findingLines(findings: readonly Finding[], paint: Paint, indent: string
   const out: string[] = [];
   for (const f of findings) {
     const [label, t] = SEVERITY[f.severity];
-    out.push(`${indent}${paint(t, label)} ${f.code}: ${f.message}`);
-    if (f.severity !== 'info') out.push(`${indent}${' '.repeat(8)}${paint('dim', `fix: ${f.hint}`)}`);
+    out.push(`${indent}${paint(t, label)} ${f.code}: ${logSafe(f.message)}`);
+    if (f.severity !== 'info') out.push(`${indent}${' '.repeat(8)}${paint('dim', `fix: ${logSafe(f.hint)}`)}`);
   }
   return out;
 }
 
 function body(report: Report, paint: Paint, indent: string): string[] {
-  const out = factRows(report).map((row) => `${indent}${row.label.padEnd(9)} ${row.value}`);
+  const out = factRows(report).map((row) => `${indent}${row.label.padEnd(9)} ${logSafe(row.value)}`);
   if (report.findings.length) out.push('');
   out.push(...findingLines(report.findings, paint, indent));
   return out;
@@ -73,12 +84,12 @@ export function renderTextMany(multi: MultiReport, options: TextOptions, title =
   for (const { name, report } of rows) {
     const [label, t] = ROW[report.outcome];
     const first = report.findings.find((f) => f.severity !== 'info');
-    const what = first ? `${first.code}: ${first.message}` : report.identity ? `as ${report.identity.name}` : '';
-    out.push(`  ${paint(t, label.padEnd(resultWidth))}  ${name.padEnd(nameWidth)}  ${daysText(report).padEnd(12)}  ${what}`.trimEnd());
+    const what = logSafe(first ? `${first.code}: ${first.message}` : report.identity ? `as ${report.identity.name}` : '');
+    out.push(`  ${paint(t, label.padEnd(resultWidth))}  ${logSafe(name).padEnd(nameWidth)}  ${daysText(report).padEnd(12)}  ${what}`.trimEnd());
   }
   for (const { name, report } of rows) {
     const [label, t] = ROW[report.outcome];
-    out.push('', `── ${name}: ${paint(t, label)}`, ...body(report, paint, '  '));
+    out.push('', `── ${logSafe(name)}: ${paint(t, label)}`, ...body(report, paint, '  '));
   }
   return out.join('\n') + '\n';
 }
