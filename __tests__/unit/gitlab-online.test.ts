@@ -160,6 +160,19 @@ describe('GitLab personal, project and group access tokens', () => {
     expect(text(unknown, 'token.rejected')).toMatch(/Bad Access Token.*\(1\) the token was mistyped.*\(2\) it was created on another GitLab instance/);
   });
 
+  it('reads expired / revoked from WWW-Authenticate when a proxy replaced the 401 body with its own page', async () => {
+    const challenge = (d: string) => `Bearer realm="The API", error="invalid_token", error_description="${d}"`;
+    const proxied = (d: string) => ({ type: 'status', status: 401, body: '<html><body><h1>401 Authorization Required</h1></body></html>', headers: { 'content-type': 'text/html', 'www-authenticate': challenge(d) } }) as const;
+    emu.fault(proxied(EXPIRED_TEXT), { path: /\/(user|personal_access_tokens\/self)$/, times: 2 });
+    expect(codes(await check({ token: T.good }))).toEqual(['token.expired:error']);
+    emu.fault(proxied(REVOKED_TEXT), { path: /\/(user|personal_access_tokens\/self)$/, times: 2 });
+    expect(codes(await check({ token: T.good }))).toEqual(['token.revoked:error']);
+    emu.fault({ ...proxied(INSUFFICIENT_SCOPE_TEXT), status: 403, headers: { 'content-type': 'text/html', 'www-authenticate': 'Bearer realm="The API", error="insufficient_scope", scope="read_api"' } }, { path: /\/projects\//, times: 1 });
+    const denied = await check({ token: T.good, project: 'Fabrikam/Platform/Fiber' });
+    expect(codes(denied)).toEqual(['scope.missing:error']);
+    expect(text(denied, 'scope.missing')).toContain('GitLab needs one of read_api');
+  });
+
   it('rejects a genuine token whose user is blocked, quoting GitLab\'s reason', async () => {
     const r = await check({ token: T.blocked });
     expect([r.outcome, codes(r)]).toEqual(['failed', ['token.rejected:error']]);

@@ -33,12 +33,13 @@ const isJob = (token: TokenAnalysis): boolean => token.kind === 'gitlab.job-toke
 function glError(r: HttpResponse): { error: string; description: string; scope: string; message: string } {
   const b = (r.isJson && r.json && typeof r.json === 'object' ? r.json : {}) as Record<string, unknown>;
   const s = (v: unknown): string => (typeof v === 'string' ? v : '');
-  // WWW-Authenticate carries the same error when the body was lost on the way.
+  // WWW-Authenticate carries the same error, description and scope when the body was lost on the way
+  // (a proxy's own error page).
   const header = r.headers['www-authenticate'] ?? '';
   return {
-    error: s(b.error) || /error="?([a-z_]+)/i.exec(header)?.[1] || '',
-    description: s(b.error_description),
-    scope: s(b.scope),
+    error: s(b.error) || /\berror="?([a-z_]+)/i.exec(header)?.[1] || '',
+    description: s(b.error_description) || /\berror_description="([^"]*)"/i.exec(header)?.[1] || '',
+    scope: s(b.scope) || /\bscope="([^"]*)"/i.exec(header)?.[1] || '',
     message: s(b.message) || (typeof b.error === 'string' && !b.error_description ? b.error : ''),
   };
 }
@@ -301,7 +302,7 @@ async function checkProject(http: HttpClient, t: Target, token: TokenAnalysis, r
     const add = narrowest(denied);
     return {
       deniedScopes: denied,
-      findings: [finding('scope.missing', 'error', `The token cannot read the project: GitLab needs one of ${denied.join(', ')} for it (403 insufficient_scope).`, `GitLab cannot add scopes to an existing token: create a new one with ${add} (or api) in ${tokenSettingsUrl(t)} and update the secret.`)],
+      findings: [finding('scope.missing', 'error', `The token cannot read the project: GitLab needs ${denied.length ? `one of ${denied.join(', ')}` : 'a scope the token lacks'} for it (403 insufficient_scope).`, `GitLab cannot add scopes to an existing token: create a new one with ${add} (or api) in ${tokenSettingsUrl(t)} and update the secret.`)],
     };
   }
   if (first.status === 401) return { findings: [unauthorized(t, token, first)] };
