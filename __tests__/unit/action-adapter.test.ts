@@ -36,9 +36,11 @@ function fakeCore(inputs: Record<string, string>, opts: { throwOn?: string; debu
       calls.push({ fn, args });
     };
   const core = {
-    getInput: (name: string) => {
+    // As @actions/core: trimmed unless asked not to.
+    getInput: (name: string, options?: { trimWhitespace?: boolean }) => {
       if (name === opts.throwOn) throw new Error(`boom while reading ${name}`);
-      return inputs[name] ?? '';
+      const value = inputs[name] ?? '';
+      return options?.trimWhitespace === false ? value : value.trim();
     },
     setSecret: record('setSecret'),
     setOutput: record('setOutput'),
@@ -101,6 +103,16 @@ describe('GitHub Action adapter', () => {
     const report = await run(f.core, { AZURE_DEVOPS_PAT: token }, deps);
     expect(report?.outcome).toBe('passed');
     expect(f.calls[0]).toEqual({ fn: 'setSecret', args: [token] });
+  });
+
+  it('sees the token input as stored: a trailing line break is token.whitespace, as on the task and the CLI', async () => {
+    const token = adoPat(NOW);
+    const f = fakeCore({ token: `${token}\n`, url: 'https://dev.azure.com/fabrikam', offline: 'true' });
+    const report = (await run(f.core, {}, deps)) as Report;
+    expect(report.findings.map((x) => x.code)).toContain('token.whitespace');
+    expect(report.outcome).toBe('failed');
+    expect(f.calls.filter((c) => c.fn === 'setSecret').map((c) => c.args[0])).toEqual(expect.arrayContaining([`${token}\n`, token]));
+    expect(leaks(f.visible(), token)).toEqual([]);
   });
 
   it('names where it looked when there is no token', async () => {

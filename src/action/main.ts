@@ -65,7 +65,9 @@ export async function run(core: ActionsCore, env: Env, deps: PreflightDeps = sys
     // Mask before anything else can print: the token as given, each line, and every derived form.
     const provider = core.getInput('provider') || 'auto';
     const username = core.getInput('username');
-    let token: string | undefined = core.getInput('token');
+    // As stored, like the task and the CLI: getInput trims by default, which would hide the stray
+    // line break (token.whitespace) that breaks every tool sending the secret verbatim.
+    let token: string | undefined = core.getInput('token', { trimWhitespace: false });
     let tokenSource = 'the `token` input';
     if (token === '') {
       const fromEnv = tokenFromEnv(provider, env);
@@ -111,7 +113,7 @@ async function runMany(core: ActionsCore, env: Env, deps: PreflightDeps, file: s
     timeoutSeconds: core.getInput('timeout-seconds'),
     minDaysRemaining: core.getInput('min-days-remaining'),
   });
-  const { plan, secrets: forms } = planFromConfig(parsed, env, step.overrides, [core.getInput('token')]);
+  const { plan, secrets: forms } = planFromConfig(parsed, env, step.overrides, [core.getInput('token', { trimWhitespace: false })]);
   const beside = SINGLE_INPUTS.filter((n) => !['', 'auto'].includes(core.getInput(n).trim().toLowerCase()));
   // Every token of every entry is masked before any check runs or anything is printed; so are a
   // stray `token` input and any token pasted into the file.
