@@ -19,7 +19,7 @@ describe('job / run summary (one credential)', () => {
     expect(lines.filter((l) => l.startsWith('| Check |'))).toHaveLength(1); // one table
     expect(lines.slice(header + 2, header + 5)).toEqual([
       '| `scope.missing` | ❌ error | The token lacks "Build: Read". | Edit the PAT and tick Build → Read. |',
-      '| `scope.unverifiable` | ⚠️ warning | vso.code_write cannot be proven read-only. | Check the token in the portal. |',
+      '| `scope.unverifiable` | ⚠️ warning | vso.code\\_write cannot be proven read-only. | Check the token in the portal. |',
       '| `token.identity` | ℹ️ note | Authenticated as Chuck Reinhart. | — |',
     ]);
   });
@@ -80,10 +80,18 @@ describe('job / run summary (several credentials)', () => {
     expect(md).toContain(`<summary>✅ passed — ${shown}</summary>`);
   });
 
+  it('a message that quotes a server (a display name) cannot become a link, image or emphasis; its code spans stay code', () => {
+    const said = finding('token.identity', 'info', 'Authenticated as [Renew here](https://evil.example) ![x](https://evil.example/p.png) *now*.', 'None needed.');
+    const hinted = finding('config.file', 'error', 'c.yml:3:5: credentials[0].url must be a single value.', 'e.g. `required-scopes: [vso.code, vso.build]`.');
+    const md = renderMarkdownMany(multi({ findings: [hinted], credentials: [{ name: 'a', tokenEnv: 'A', report: report({ findings: [said] }) }] }));
+    expect(md).toContain('| Authenticated as \\[Renew here\\](https://evil.example) \\!\\[x\\](https://evil.example/p.png) \\*now\\*. |');
+    expect(md).toContain('| c.yml:3:5: credentials\\[0\\].url must be a single value. | e.g. `required-scopes: [vso.code, vso.build]`. |');
+  });
+
   it('shows what is wrong with the file when nothing could be checked', () => {
     const md = renderMarkdownMany(multi({ credentials: [], findings: [finding('config.file', 'error', 'creds.yml:3:5: credentials[0].tokn is not a known key.', 'Did you mean `token-env`?')] }));
     expect(md.split('\n')[0]).toBe('### credential-preflight: ❌ failed');
-    expect(md).toContain('| `config.file` | ❌ error | creds.yml:3:5: credentials[0].tokn is not a known key. | Did you mean `token-env`? |');
+    expect(md).toContain('| `config.file` | ❌ error | creds.yml:3:5: credentials\\[0\\].tokn is not a known key. | Did you mean `token-env`? |');
     expect(md).not.toContain('| Credential |');
   });
 });

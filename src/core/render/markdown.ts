@@ -33,6 +33,17 @@ export function literal(text: string): string {
   return cell(text).replace(/[`*_[\]!~]/g, '\\$&');
 }
 
+/**
+ * A message or hint: its `code spans` are the core's own and stay code; outside them it may quote a
+ * server (a display name), so links, images and emphasis are escaped there.
+ */
+export function prose(text: string): string {
+  return cell(text)
+    .split(/(`[^`]*`)/)
+    .map((part, i) => (i % 2 ? part : part.replace(/[*_[\]!~]/g, '\\$&')))
+    .join('');
+}
+
 /** Identity · project · scopes · days to expiry, on one line. */
 function glance(report: Report): string {
   const parts = [`**Identity** ${literal(identityText(report))}`, `**Project** ${literal(projectText(report))}`];
@@ -54,7 +65,7 @@ function context(report: Report): string {
 function findingTable(findings: readonly Finding[]): string[] {
   if (findings.length === 0) return [];
   const lines = ['| Check | Result | Detail | Fix |', '| --- | --- | --- | --- |'];
-  for (const f of findings) lines.push(`| \`${f.code}\` | ${SEVERITY_BADGE[f.severity]} | ${cell(f.message)} | ${f.severity === 'info' ? '—' : cell(f.hint)} |`);
+  for (const f of findings) lines.push(`| \`${f.code}\` | ${SEVERITY_BADGE[f.severity]} | ${prose(f.message)} | ${f.severity === 'info' ? '—' : prose(f.hint)} |`);
   return lines;
 }
 
