@@ -113,9 +113,14 @@ describe('CLI', () => {
     // Only the replay answered: an unmatched request would show as a mock error.
     expect(r.out).not.toMatch(/UND_MOCK|MockNotMatched/);
     for (const { inputs } of demoSamples(NOW)) expect(leaks(r.out + r.err, inputs.token!)).toEqual([]);
+    // --format json is one document a script can parse, as everywhere else.
     const json = await cli(['demo', '--format', 'json']);
-    const reports = json.out.split(/^── .*\n\$ .*\n/m).slice(1).map((part) => JSON.parse(part.replace(/\(exit code \d\)[\s\S]*$/, '')));
+    const doc = JSON.parse(json.out) as { samples: Array<{ title: string; command: string; exitCode: number; report: { outcome: string } }> };
+    expect(doc.samples.map((x) => x.exitCode)).toEqual([0, 0, 1, 1, 1, 3]);
+    expect(doc.samples[0]!.command).toMatch(/^AZURE_DEVOPS_PAT=\*\*\* credential-preflight /);
+    const reports = doc.samples.map((x) => x.report);
     expect(reports.map((x: { outcome: string }) => x.outcome)).toEqual(['passed', 'warned', 'failed', 'failed', 'failed', 'unverified']);
+    for (const { inputs } of demoSamples(NOW)) expect(leaks(json.out + json.err, inputs.token!)).toEqual([]);
     expect(reports[3]).toMatchObject({ identity: { name: 'Demo User (fake)' }, project: { requested: 'fabrikam-fiber', canonical: 'Fabrikam-Fiber' }, scopes: { verified: ['vso.code'], missing: ['vso.build'] } });
   });
 

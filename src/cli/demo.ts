@@ -80,10 +80,15 @@ export function demoSamples(now: Date): Sample[] {
 
 export async function runDemo(io: Pick<CliIo, 'stdout' | 'stderr'>, deps: PreflightDeps, options: { color: boolean; format: 'text' | 'json' }): Promise<number> {
   const samples = demoSamples(deps.now());
-  io.stdout(
-    'credential-preflight demo: sample credentials (fake, minted for today). 1-3 are checked offline;\n' +
-      '4-6 online against replayed Azure DevOps Services answers built into the demo: no request leaves the machine.\n\n',
-  );
+  const json = options.format === 'json';
+  // With --format json the output is one document ({ samples: [...] }), as every JSON output is.
+  const results: Array<{ title: string; command: string; exitCode: number; report: unknown }> = [];
+  if (!json) {
+    io.stdout(
+      'credential-preflight demo: sample credentials (fake, minted for today). 1-3 are checked offline;\n' +
+        '4-6 online against replayed Azure DevOps Services answers built into the demo: no request leaves the machine.\n\n',
+    );
+  }
   for (const [i, sample] of samples.entries()) {
     const { request, findings } = resolveRequest(sample.inputs, {});
     // A replay has no transient failures, so no retries (and no backoff waits).
@@ -95,12 +100,17 @@ export async function runDemo(io: Pick<CliIo, 'stdout' | 'stderr'>, deps: Prefli
       // The replay must match what the online checks request; a stale one is a bug, not a demo result.
       if (unused) io.stderr(`credential-preflight demo: sample ${i + 1} left ${unused} replayed answer(s) unrequested: the replay is out of date.\n`);
     }
-    io.stdout(`── ${i + 1}. ${sample.title}\n$ ${sample.command}\n`);
-    const text = options.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderText(report, { color: options.color });
     // As for a user's token: nothing holds it, but the output is redacted regardless.
-    io.stdout(redact(text, secretForms(sample.inputs.token)));
+    const forms = secretForms(sample.inputs.token);
+    if (json) {
+      results.push({ title: sample.title, command: sample.command, exitCode: exitCodeFor(report), report: JSON.parse(redact(JSON.stringify(report), forms)) });
+      continue;
+    }
+    io.stdout(`── ${i + 1}. ${sample.title}\n$ ${sample.command}\n`);
+    io.stdout(redact(renderText(report, { color: options.color }), forms));
     io.stdout(`(exit code ${exitCodeFor(report)})\n\n`);
   }
-  io.stdout('Run `credential-preflight --help` for the options; `--format json` prints the report a pipeline can parse.\n');
+  if (json) io.stdout(`${JSON.stringify({ samples: results }, null, 2)}\n`);
+  else io.stdout('Run `credential-preflight --help` for the options; `--format json` prints the report a pipeline can parse.\n');
   return 0;
 }
