@@ -93,6 +93,24 @@ describe('Azure Pipelines task adapter', () => {
     expect(f.calls.find((c) => c.fn === 'setResult')!.args[0]).toBe(TaskResult.SucceededWithIssues);
   });
 
+  it('names an invalid input as the task spells it (minDaysRemaining, not min-days-remaining), with one credential or several', async () => {
+    const inputs = { minDaysRemaining: 'soon', timeoutSeconds: '0', expiresOn: 'someday', failOnWarning: 'maybe' };
+    const f = fakeTl({ url: 'https://dev.azure.com/fabrikam', offline: 'true', ...inputs });
+    const report = (await run(f.tl, { INPUT_TOKEN: adoPat(NOW) }, f.io, deps)) as Report;
+    const named = (fs: Report['findings']) => fs.filter((x) => x.code === 'config.invalid').map((x) => `${x.message.split(' ')[0]} / ${x.hint}`);
+    const expected = [
+      '`minDaysRemaining` / Set it to e.g. 7, or 0 to turn the expiry warning off.',
+      '`timeoutSeconds` / Set it to e.g. 30 (the default), or more behind a slow proxy.',
+      '`expiresOn` / Use the expiry date shown when the token was created, as YYYY-MM-DD.',
+      '`failOnWarning` / Set `failOnWarning` to true or false.',
+    ];
+    expect(named(report.findings).sort()).toEqual([...expected].sort());
+    const file = writeConfig('credentials:\n  - token-env: A\n    offline: true\n');
+    const many = fakeTl({ config: file, minDaysRemaining: 'soon', timeoutSeconds: '0', failOnWarning: 'maybe' });
+    const multi = (await run(many.tl, { A: adoPat(NOW) }, many.io, deps)) as MultiReport;
+    expect(named(multi.findings).sort()).toEqual(expected.filter((e) => !e.startsWith('`expiresOn`')).sort());
+  });
+
   it('never hands task-lib a multi-line secret (it would throw), yet masks each line', async () => {
     const token = adoPat(NOW);
     const f = fakeTl({ url: 'https://dev.azure.com/fabrikam', offline: 'true' });
@@ -180,7 +198,7 @@ describe('Azure Pipelines task adapter: several credentials (config)', () => {
     const bad = fakeTl({ config: file(), timeoutSeconds: 'soon' });
     const failed = (await run(bad.tl, env, bad.io, deps)) as MultiReport;
     expect(failed).toMatchObject({ outcome: 'failed', credentials: [] });
-    expect(failed.findings.map((x) => [x.code, x.message.split(' ')[0]])).toEqual([['config.invalid', '`timeout-seconds`']]);
+    expect(failed.findings.map((x) => [x.code, x.message.split(' ')[0]])).toEqual([['config.invalid', '`timeoutSeconds`']]);
   });
 
   it('an empty filePath input (the agent passes the sources directory) means single-credential mode', async () => {

@@ -8,7 +8,7 @@ import type { HttpLogEntry } from './http/client.js';
 import { CONNECTIONS_PER_CHECK, createTransport } from './http/transport.js';
 import { runPreflight, type PreflightDeps } from './preflight.js';
 import { decideOutcome, finding, sortFindings, type Finding, type Outcome, type Report } from './report.js';
-import { resolveRequest, type CheckRequest, type Env, type RawInputs } from './request.js';
+import { resolveRequest, type CheckRequest, type Env, type InputNaming, type RawInputs } from './request.js';
 import { secretForms } from './secrets.js';
 
 export interface CredentialResult {
@@ -71,8 +71,8 @@ export type StepInputs = Pick<RawInputs, 'offline' | 'failOnWarning' | 'timeoutS
  * `config.invalid` finding for the step (which stops the run), not a copy in every row, and never
  * silently ignored. Shared by the three front ends so they accept the same values.
  */
-export function stepOverrides(raw: StepInputs): { overrides: PlanOverrides; findings: Finding[] } {
-  const { request, findings } = resolveRequest(raw, {});
+export function stepOverrides(raw: StepInputs, naming: InputNaming = 'kebab'): { overrides: PlanOverrides; findings: Finding[] } {
+  const { request, findings } = resolveRequest(raw, {}, naming);
   return {
     overrides: { offline: request.offline, failOnWarning: request.failOnWarning, timeoutSeconds: raw.timeoutSeconds, minDaysRemaining: raw.minDaysRemaining },
     findings,

@@ -64,6 +64,13 @@ export const TOKEN_ENV_NAMES: Record<ProviderId | 'auto', string[]> = {
 
 const blank = (v: string | undefined): string | undefined => (v === undefined || v.trim() === '' ? undefined : v);
 
+/**
+ * How the front end spells its inputs, so a message names the one the user set: `kebab` for the
+ * action, the CLI and the credentials file (`min-days-remaining`), `camel` for the task (`minDaysRemaining`).
+ */
+export type InputNaming = 'kebab' | 'camel';
+const inputName = (key: keyof RawInputs, naming: InputNaming): string => (naming === 'camel' ? key : key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`));
+
 function parseBool(name: string, value: string | undefined, findings: Finding[]): boolean {
   const v = value?.trim().toLowerCase();
   if (v === undefined || v === '') return false;
@@ -123,8 +130,9 @@ export function environmentDefaults(env: Env): NonNullable<CheckRequest['default
   return { url, project };
 }
 
-export function resolveRequest(raw: RawInputs, env: Env): { request: CheckRequest; findings: Finding[] } {
+export function resolveRequest(raw: RawInputs, env: Env, naming: InputNaming = 'kebab'): { request: CheckRequest; findings: Finding[] } {
   const findings: Finding[] = [];
+  const name = (key: keyof RawInputs): string => inputName(key, naming);
 
   let provider = parseProvider(raw.provider) ?? 'auto';
   if (parseProvider(raw.provider) === undefined) {
@@ -155,7 +163,7 @@ export function resolveRequest(raw: RawInputs, env: Env): { request: CheckReques
     const n = Number(minText);
     if (!Number.isFinite(n) || n < 0 || !/^\d+(\.\d+)?$/.test(minText)) {
       findings.push(
-        finding('config.invalid', 'error', `\`min-days-remaining\` must be a number of days (0 or more), not ${JSON.stringify(raw.minDaysRemaining)}.`, 'Set it to e.g. 7, or 0 to turn the expiry warning off.'),
+        finding('config.invalid', 'error', `\`${name('minDaysRemaining')}\` must be a number of days (0 or more), not ${JSON.stringify(raw.minDaysRemaining)}.`, 'Set it to e.g. 7, or 0 to turn the expiry warning off.'),
       );
     } else minDaysRemaining = n;
   }
@@ -166,7 +174,7 @@ export function resolveRequest(raw: RawInputs, env: Env): { request: CheckReques
     const n = Number(timeoutText);
     if (!/^\d+(\.\d+)?$/.test(timeoutText) || n < 1 || n > MAX_TIMEOUT_SECONDS) {
       findings.push(
-        finding('config.invalid', 'error', `\`timeout-seconds\` must be a number of seconds from 1 to ${MAX_TIMEOUT_SECONDS}, not ${JSON.stringify(raw.timeoutSeconds)}.`, `Set it to e.g. ${DEFAULT_TIMEOUT_SECONDS} (the default), or more behind a slow proxy.`),
+        finding('config.invalid', 'error', `\`${name('timeoutSeconds')}\` must be a number of seconds from 1 to ${MAX_TIMEOUT_SECONDS}, not ${JSON.stringify(raw.timeoutSeconds)}.`, `Set it to e.g. ${DEFAULT_TIMEOUT_SECONDS} (the default), or more behind a slow proxy.`),
       );
     } else timeoutMs = Math.round(n * 1000);
   }
@@ -177,7 +185,7 @@ export function resolveRequest(raw: RawInputs, env: Env): { request: CheckReques
     // A bare date means the end of that day in UTC (the portal shows dates, not times).
     const parsed = /^\d{4}-\d{2}-\d{2}$/.test(expiresText) ? new Date(`${expiresText}T23:59:59Z`) : new Date(expiresText);
     if (Number.isNaN(parsed.getTime())) {
-      findings.push(finding('config.invalid', 'error', `\`expires-on\` must be a date such as 2027-03-31, not ${JSON.stringify(raw.expiresOn)}.`, 'Use the expiry date shown when the token was created, as YYYY-MM-DD.'));
+      findings.push(finding('config.invalid', 'error', `\`${name('expiresOn')}\` must be a date such as 2027-03-31, not ${JSON.stringify(raw.expiresOn)}.`, 'Use the expiry date shown when the token was created, as YYYY-MM-DD.'));
     } else expiresOn = parsed;
   }
 
@@ -194,8 +202,8 @@ export function resolveRequest(raw: RawInputs, env: Env): { request: CheckReques
       timeoutMs,
       expiresOn,
       ...(provider === 'auto' ? { defaults } : {}),
-      offline: parseBool('offline', raw.offline, findings),
-      failOnWarning: parseBool('fail-on-warning', raw.failOnWarning, findings),
+      offline: parseBool(name('offline'), raw.offline, findings),
+      failOnWarning: parseBool(name('failOnWarning'), raw.failOnWarning, findings),
     },
     findings,
   };

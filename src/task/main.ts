@@ -181,7 +181,7 @@ export async function run(tl: TaskLib, env: Env, io: TaskIo = { log: console.log
       offline: tl.getInput('offline'),
       failOnWarning: tl.getInput('failOnWarning'),
     };
-    const { request, findings } = resolveRequest(raw, env);
+    const { request, findings } = resolveRequest(raw, env, 'camel');
     request.tokenSource = credential.source;
     const log: PreflightDeps['log'] = debugOn(tl, env) ? (e) => tl.debug(redact(formatLogEntry(e), forms)) : undefined;
     const report = await runPreflight(request, { ...deps, ...agentNetwork(tl, env), log }, findings);
@@ -209,7 +209,7 @@ async function runMany(tl: TaskLib, env: Env, io: TaskIo, deps: PreflightDeps, f
     failOnWarning: tl.getInput('failOnWarning'),
     timeoutSeconds: tl.getInput('timeoutSeconds'),
     minDaysRemaining: tl.getInput('minDaysRemaining'),
-  });
+  }, 'camel');
   const { plan, secrets: forms } = planFromConfig(parsed, env, step.overrides, [env.INPUT_TOKEN]);
   keepForms(forms);
   // Every token of every entry is masked before any check runs or anything is printed.
