@@ -116,6 +116,9 @@ describe('credentials file: precise errors (config.file, with line, column and f
     expect(messages('defaults: {}\n')[0]).toBe('creds.yml:1:1: The file has no `credentials` list.');
     expect(messages('credentials: []\n')[0]).toBe('creds.yml:1:14: credentials must be a list with at least one entry, not an empty list.');
     expect(messages('credentials: FABRIKAM_PAT\n')[0]).toContain('not a single value');
+    // A YAML alias is named as one (it used to read "must be a single value, not a single value").
+    expect(messages('credentials:\n  - token-env: A\n    url: *u\n')[0]).toBe('creds.yml:3:10: credentials[0].url must be a single value, not an alias (*name); write the value itself.');
+    expect(messages('credentials:\n  - token-env: *pat\n')[0]).toBe('creds.yml:2:16: credentials[0].token-env must name an environment variable, not an alias (*name); write the value itself.');
     const tooMany = `credentials:\n${Array.from({ length: 201 }, (_, i) => `  - token-env: T${i}\n`).join('')}`;
     expect(messages(tooMany)[0]).toContain('lists 201 entries; at most 200');
   });

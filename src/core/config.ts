@@ -7,7 +7,7 @@
  * error, and no message ever quotes it. Values are checked by `resolveRequest` (one field at a time,
  * so the error points at the right line), so the file accepts exactly what the inputs accept.
  */
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Node, type Pair, type YAMLMap } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Node, type Pair, type YAMLMap } from 'yaml';
 import { finding, type Finding } from './report.js';
 import { detectProvider } from './providers/registry.js';
 import { resolveRequest, type RawInputs } from './request.js';
@@ -169,7 +169,8 @@ class Checker {
   }
 }
 
-const kindOf = (node: unknown): string => (isMap(node) ? 'a mapping' : isSeq(node) ? 'a list' : node === null || node === undefined ? 'empty' : 'a single value');
+const kindOf = (node: unknown): string =>
+  isMap(node) ? 'a mapping' : isSeq(node) ? 'a list' : isAlias(node) ? 'an alias (*name); write the value itself' : node === null || node === undefined ? 'empty' : 'a single value';
 
 /** A scalar as the text an input would carry (YAML numbers and booleans keep their source spelling). */
 function scalarText(node: unknown): string | undefined {
