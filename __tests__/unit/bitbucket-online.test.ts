@@ -277,6 +277,10 @@ describe('projects: workspace and repository lookups', () => {
     const clone = await check({ token: T.good, project: 'https://deploy-user:FAKE-OTHER-PASSWORD@bitbucket.org/fabrikam/web-app.git' });
     expect(codes(clone)).toEqual(['config.invalid:error']);
     expect(clone.findings.map((f) => `${f.message} ${f.hint}`).join('\n')).not.toMatch(/FAKE-OTHER-PASSWORD|deploy-user/);
+    // Beside a URL that names another project too, and anywhere in the report.
+    const both = await check({ token: T.good, url: 'https://bitbucket.org/fabrikam/web-app', project: 'https://deploy-user:FAKE-OTHER-PASSWORD@bitbucket.org/fabrikam/web-app.git' });
+    expect(all(both)).toContain('project.info');
+    expect(JSON.stringify(both)).not.toMatch(/FAKE-OTHER-PASSWORD|deploy-user/);
   });
 });
 

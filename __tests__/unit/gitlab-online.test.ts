@@ -189,6 +189,7 @@ describe('GitLab personal, project and group access tokens', () => {
     expect(clone.project.canonical).toBe('Fabrikam/Platform/Fiber');
     expect(clone.findings.map((f) => `${f.message} ${f.hint}`).join('\n')).not.toMatch(/FAKE-OTHER-PASSWORD|deploy-user/);
     expect(text(clone, 'project.info')).toContain(`(from "${emu.url}/Fabrikam/Platform/Fiber.git")`);
+    expect(JSON.stringify(clone)).not.toMatch(/FAKE-OTHER-PASSWORD|deploy-user/);
   });
 
   it('reads expiry and state from personal_access_tokens/self', async () => {

@@ -10,6 +10,7 @@ import type { CheckRequest, Env } from './request.js';
 import { HttpClient, type HttpClientOptions, type HttpLogEntry } from './http/client.js';
 import { createTransport, type TransportOptions } from './http/transport.js';
 import { secretForms, secretScrubber } from './secrets.js';
+import { withoutUserinfo } from './url-common.js';
 import type { Dispatcher } from 'undici';
 
 export interface PreflightDeps {
@@ -44,7 +45,8 @@ function emptyReport(request: CheckRequest): Report {
     tokenLabel: null,
     url: { input: null, normalized: null },
     identity: null,
-    project: { requested: request.project ?? null, canonical: null },
+    // A pasted clone URL may carry a user name and password: the report never repeats them.
+    project: { requested: request.project === undefined ? null : withoutUserinfo(request.project), canonical: null },
     scopes: { required: [...request.requiredScopes], verified: [], missing: [], unverifiable: [] },
     expiresAt: null,
     expirySource: null,
@@ -178,7 +180,7 @@ function applyUrl(report: Report, url: UrlAnalysis, request: CheckRequest, provi
         finding(
           'project.info',
           'warning',
-          `The URL names the project "${url.project}" but \`project\` is "${request.project}"; checking "${request.project}".`,
+          `The URL names the project "${url.project}" but \`project\` is "${report.project.requested}"; checking "${report.project.requested}".`,
           'Remove the project from the URL, or make the two agree.',
         ),
       );
