@@ -109,7 +109,7 @@ describe('CLI', () => {
     expect(s5).toContain('FAILED');
     expect(s5).toContain('error   token.expired: Azure DevOps says the token has expired.');
     expect(s6).toContain('UNVERIFIED');
-    expect(s6).toContain('network.unreachable: dev.azure.com could not be reached (ENOTFOUND)');
+    expect(s6).toContain('network.unreachable: Azure DevOps at dev.azure.com could not be reached (ENOTFOUND)');
     // Only the replay answered: an unmatched request would show as a mock error.
     expect(r.out).not.toMatch(/UND_MOCK|MockNotMatched/);
     for (const { inputs } of demoSamples(NOW)) expect(leaks(r.out + r.err, inputs.token!)).toEqual([]);

@@ -13,9 +13,9 @@ export const configuredOrigin = (url: UrlAnalysis): string[] => (url.normalized 
 export function networkFinding(failure: HttpFailure, provider: string): Finding {
   const host = (() => {
     try {
-      return new URL(failure.url).host;
+      return `${provider} at ${new URL(failure.url).host}`;
     } catch {
-      return 'the provider';
+      return provider;
     }
   })();
   const what: Record<HttpFailure['code'], string> = {
@@ -26,7 +26,7 @@ export function networkFinding(failure: HttpFailure, provider: string): Finding 
     'network.rate-limited': `${host} rate-limited the requests`,
     'network.unexpected-response': `${host} gave an unexpected response`,
   };
-  return finding(failure.code, 'error', `${what[failure.code]} (${failure.detail}); nothing is known about the token yet.`, CODES[failure.code].fix + ` (${provider})`);
+  return finding(failure.code, 'error', `${what[failure.code]} (${failure.detail}); nothing is known about the token yet.`, CODES[failure.code].fix);
 }
 
 export function unexpectedResponse(r: HttpResponse, provider: string, context?: string): Finding {
