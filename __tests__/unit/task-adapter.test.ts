@@ -20,7 +20,7 @@ interface Endpoint {
   parameters: Record<string, string>;
 }
 
-function fakeTl(inputs: Record<string, string>, variables: Record<string, string> = {}, endpoints: Record<string, Endpoint> = {}) {
+function fakeTl(inputs: Record<string, string>, variables: Record<string, string> = {}, endpoints: Record<string, Endpoint> = {}, caFile?: string) {
   const calls: Array<{ fn: string; args: unknown[] }> = [];
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cp-task-'));
   const record =
@@ -46,7 +46,7 @@ function fakeTl(inputs: Record<string, string>, variables: Record<string, string
     getEndpointUrl: (id: string) => endpoints[id]?.url,
     getEndpointAuthorization: (id: string) => (endpoints[id] ? { scheme: endpoints[id]!.scheme, parameters: endpoints[id]!.parameters } : undefined),
     getHttpProxyConfiguration: () => null,
-    getHttpCertConfiguration: () => null,
+    getHttpCertConfiguration: () => (caFile ? { caFile } : null),
     TaskResult,
     IssueType,
   } as unknown as TaskLib;
@@ -84,6 +84,19 @@ describe('Azure Pipelines task adapter', () => {
     expect(issues.map((c) => c.args[5])).toContain('token.unexpanded');
     expect(issues.length).toBe(report!.findings.filter((x) => x.severity !== 'info').length);
     expect(f.calls.find((c) => c.fn === 'setResult')!.args[0]).toBe(TaskResult.Failed);
+  });
+
+  it('an agent CA file that cannot be read is a config.invalid finding naming it, not a crash', async () => {
+    const missing = path.join(os.tmpdir(), `cp-no-such-ca-${process.pid}.pem`);
+    const f = fakeTl({ url: 'https://dev.azure.com/fabrikam' }, {}, {}, missing);
+    const report = (await run(f.tl, { INPUT_TOKEN: adoPat(NOW) }, f.io, deps)) as Report;
+    expect(report.outcome).toBe('failed');
+    const found = report.findings.filter((x) => x.code === 'config.invalid');
+    expect(found.map((x) => x.message)).toEqual([`The agent CA file ${JSON.stringify(missing)} cannot be read (ENOENT), so the server's certificate could not be checked against it.`]);
+    expect(found[0]!.hint).toContain('--sslcacert');
+    // The error stops the check before any request: online.skipped, and no crash line.
+    expect(report.findings.map((x) => x.code)).toContain('online.skipped');
+    expect(f.calls.find((c) => c.fn === 'setResult')!.args[1]).not.toMatch(/crashed/);
   });
 
   it('reports SucceededWithIssues on warnings', async () => {

@@ -13,7 +13,7 @@ import { allFindings, inputsBesideConfig, planFromConfig, runPreflightMany, step
 import { renderMarkdown, renderMarkdownMany } from '../core/render/markdown.js';
 import { failureLine, isMulti, stepOutputs } from '../core/render/outputs.js';
 import { logSafe } from '../core/render/text.js';
-import type { Finding, Report } from '../core/report.js';
+import { finding, type Finding, type Report } from '../core/report.js';
 import { formatLogEntry } from '../core/http/client.js';
 import { resolveRequest, tokenFromEnv, type Env, type RawInputs } from '../core/request.js';
 import { redact, secretForms } from '../core/secrets.js';
@@ -82,19 +82,34 @@ export interface TaskIo {
   log: (line: string) => void;
 }
 
-/** The agent's proxy and CA settings (the agent does not export them as environment variables). */
-function agentNetwork(tl: TaskLib, env: Env): Pick<PreflightDeps, 'transport' | 'env'> {
+/**
+ * The agent's proxy and CA settings (the agent does not export them as environment variables). A CA
+ * file that cannot be read is a finding about the agent's configuration, not a crash.
+ */
+function agentNetwork(tl: TaskLib, env: Env): { deps: Pick<PreflightDeps, 'transport' | 'env'>; findings: Finding[] } {
   const proxy = tl.getHttpProxyConfiguration();
   const cert = tl.getHttpCertConfiguration();
   const extraCaPems: string[] = [];
-  if (cert?.caFile) extraCaPems.push(fs.readFileSync(cert.caFile, 'utf8'));
-  if (cert?.caFile && env.NODE_EXTRA_CA_CERTS) extraCaPems.push(fs.readFileSync(env.NODE_EXTRA_CA_CERTS, 'utf8'));
+  const findings: Finding[] = [];
+  const read = (file: string, what: string): void => {
+    try {
+      extraCaPems.push(fs.readFileSync(file, 'utf8'));
+    } catch (e) {
+      const why = (e as NodeJS.ErrnoException).code ?? 'unreadable';
+      findings.push(finding('config.invalid', 'error', `The ${what} ${JSON.stringify(file)} cannot be read (${why}), so the server's certificate could not be checked against it.`, `Fix the path or the file's permissions (${what === 'agent CA file' ? "the agent's --sslcacert setting" : 'NODE_EXTRA_CA_CERTS'}), then re-run.`));
+    }
+  };
+  if (cert?.caFile) read(cert.caFile, 'agent CA file');
+  if (cert?.caFile && env.NODE_EXTRA_CA_CERTS) read(env.NODE_EXTRA_CA_CERTS, 'NODE_EXTRA_CA_CERTS file');
   return {
-    env,
-    transport: {
-      proxy: proxy ? { url: proxy.proxyUrl, username: proxy.proxyUsername, password: proxy.proxyPassword, bypass: proxy.proxyBypassHosts } : undefined,
-      extraCaPems,
+    deps: {
+      env,
+      transport: {
+        proxy: proxy ? { url: proxy.proxyUrl, username: proxy.proxyUsername, password: proxy.proxyPassword, bypass: proxy.proxyBypassHosts } : undefined,
+        extraCaPems,
+      },
     },
+    findings,
   };
 }
 
@@ -184,7 +199,8 @@ export async function run(tl: TaskLib, env: Env, io: TaskIo = { log: console.log
     const { request, findings } = resolveRequest(raw, env, 'camel');
     request.tokenSource = credential.source;
     const log: PreflightDeps['log'] = debugOn(tl, env) ? (e) => tl.debug(redact(formatLogEntry(e), forms)) : undefined;
-    const report = await runPreflight(request, { ...deps, ...agentNetwork(tl, env), log }, findings);
+    const network = agentNetwork(tl, env);
+    const report = await runPreflight(request, { ...deps, ...network.deps, log }, [...findings, ...network.findings]);
     publish(tl, io, report, forms);
     return report;
   } catch (e) {
@@ -221,7 +237,8 @@ async function runMany(tl: TaskLib, env: Env, io: TaskIo, deps: PreflightDeps, f
     ...(/^true$/i.test(tl.getInput('useSystemAccessToken') ?? '') ? ['useSystemAccessToken'] : []),
   ];
   const log = debugOn(tl, env) ? (name: string, e: Parameters<typeof formatLogEntry>[0]) => tl.debug(redact(`[${name}] ${formatLogEntry(e)}`, forms)) : undefined;
-  const multi = await runPreflightMany(plan, { ...deps, ...agentNetwork(tl, env), log }, { config: file, findings: [...parsed.findings, ...step.findings, ...inputsBesideConfig(beside)] });
+  const network = agentNetwork(tl, env);
+  const multi = await runPreflightMany(plan, { ...deps, ...network.deps, log }, { config: file, findings: [...parsed.findings, ...step.findings, ...inputsBesideConfig(beside), ...network.findings] });
 
   publish(tl, io, multi, forms);
   return multi;
