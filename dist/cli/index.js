@@ -41836,7 +41836,7 @@ __webpack_unused_export__ = errors.YAMLError;
 __webpack_unused_export__ = errors.YAMLParseError;
 __webpack_unused_export__ = errors.YAMLWarning;
 __webpack_unused_export__ = Alias.Alias;
-__webpack_unused_export__ = identity.isAlias;
+exports.Vj = identity.isAlias;
 __webpack_unused_export__ = identity.isCollection;
 __webpack_unused_export__ = identity.isDocument;
 exports.jh = identity.isMap;
@@ -47829,7 +47829,7 @@ var external_node_util_ = __nccwpck_require__(7975);
 var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./src/core/report.ts
 const PROVIDERS = ['azure-devops', 'github', 'gitlab', 'bitbucket'];
-function report_finding(code, severity, message, hint) {
+function finding(code, severity, message, hint) {
     return { code, severity, message, hint };
 }
 /** Network trouble means we could not ask; it is never a verdict on the token. */
@@ -48155,7 +48155,7 @@ function analyzePat84(token, ctx) {
     const problems = pat84LayoutProblems(token);
     if (problems.length > 0) {
         return result('azure-devops.pat', LABEL_PAT, [
-            report_finding('token.format', 'error', `The 84-character personal access token does not have Azure DevOps' layout: ${problems.join('; ')}.`, HINT_RECOPY_PAT),
+            finding('token.format', 'error', `The 84-character personal access token does not have Azure DevOps' layout: ${problems.join('; ')}.`, HINT_RECOPY_PAT),
         ]);
     }
     const expected = adoPat84Checksums(token.slice(0, 80));
@@ -48163,7 +48163,7 @@ function analyzePat84(token, ctx) {
     const rendering = actual === expected.base62 ? 'base62' : actual === expected.base64 ? 'base64' : undefined;
     if (!rendering) {
         return result('azure-devops.pat', LABEL_PAT, [
-            report_finding('token.checksum', 'error', "The 84-character personal access token's embedded checksum does not match its content: it was mistyped, truncated or altered, and Azure DevOps will reject it.", HINT_RECOPY_PAT),
+            finding('token.checksum', 'error', "The 84-character personal access token's embedded checksum does not match its content: it was mistyped, truncated or altered, and Azure DevOps will reject it.", HINT_RECOPY_PAT),
         ]);
     }
     // Only an intact token's date characters are trusted.
@@ -48177,12 +48177,12 @@ function analyzePat84(token, ctx) {
     const nowIndex = ctx.now.getUTCFullYear() * 12 + ctx.now.getUTCMonth();
     const createdIndex = year * 12 + (month - 1);
     if (ctx.now.getTime() >= latestExpiry.getTime()) {
-        findings.push(report_finding('token.expired', 'error', `The personal access token was created in ${monthName}; Azure DevOps PATs live at most one year, so it expired by ${latestDay} at the latest.`, HINT_NEW_PAT));
+        findings.push(finding('token.expired', 'error', `The personal access token was created in ${monthName}; Azure DevOps PATs live at most one year, so it expired by ${latestDay} at the latest.`, HINT_NEW_PAT));
     }
     else if (createdIndex > nowIndex) {
-        findings.push(report_finding('token.not-yet-valid', 'warning', `The personal access token claims to have been created in ${monthName}, which is after the current month: the token is probably corrupted (or this machine's clock is wrong).`, `Check the clock of this machine; otherwise ${HINT_RECOPY_PAT.charAt(0).toLowerCase()}${HINT_RECOPY_PAT.slice(1)}`));
+        findings.push(finding('token.not-yet-valid', 'warning', `The personal access token claims to have been created in ${monthName}, which is after the current month: the token is probably corrupted (or this machine's clock is wrong).`, `Check the clock of this machine; otherwise ${HINT_RECOPY_PAT.charAt(0).toLowerCase()}${HINT_RECOPY_PAT.slice(1)}`));
     }
-    findings.push(report_finding('token.info', 'info', `Azure DevOps personal access token (84-character format) created in ${monthName}; it cannot be valid on or after ${latestDay} (checksum in the ${rendering} rendering).`, HINT_NONE));
+    findings.push(finding('token.info', 'info', `Azure DevOps personal access token (84-character format) created in ${monthName}; it cannot be valid on or after ${latestDay} (checksum in the ${rendering} rendering).`, HINT_NONE));
     return result('azure-devops.pat', LABEL_PAT, findings, { created, checksumRendering: rendering }, { latestExpiry });
 }
 // ------------------------------------------------------------------------------------------------
@@ -48195,13 +48195,13 @@ function analyzeLegacy(token) {
     const seed = Object.keys(tokens_ADO_LEGACY_SEEDS).find((s) => tokens_adoLegacyChecksum(data, s) === embedded);
     const findings = [];
     if (token !== token.toLowerCase()) {
-        findings.push(report_finding('token.info', 'info', 'The 52-character personal access token contains upper-case letters; Azure DevOps issues these tokens in lower case, so it was checked case-insensitively.', 'If Azure DevOps rejects it, store the token exactly as it was shown when it was created.'));
+        findings.push(finding('token.info', 'info', 'The 52-character personal access token contains upper-case letters; Azure DevOps issues these tokens in lower case, so it was checked case-insensitively.', 'If Azure DevOps rejects it, store the token exactly as it was shown when it was created.'));
     }
     if (!seed) {
-        findings.unshift(report_finding('token.checksum', 'error', "The 52-character personal access token's embedded checksum matches neither the user-token nor the application-token seed: it was mistyped, truncated or altered, and Azure DevOps will reject it.", HINT_RECOPY_PAT));
+        findings.unshift(finding('token.checksum', 'error', "The 52-character personal access token's embedded checksum matches neither the user-token nor the application-token seed: it was mistyped, truncated or altered, and Azure DevOps will reject it.", HINT_RECOPY_PAT));
         return result('azure-devops.pat-legacy', LABEL_LEGACY, findings);
     }
-    findings.push(report_finding('token.info', 'info', `Azure DevOps personal access token in the older 52-character format (${seed === 'user' ? 'user' : 'application'} token); this format carries no creation date, so its expiry cannot be read offline.`, 'Run the online checks to learn the expiry, or look the token up under User settings → Personal access tokens.'));
+    findings.push(finding('token.info', 'info', `Azure DevOps personal access token in the older 52-character format (${seed === 'user' ? 'user' : 'application'} token); this format carries no creation date, so its expiry cannot be read offline.`, 'Run the online checks to learn the expiry, or look the token up under User settings → Personal access tokens.'));
     return result('azure-devops.pat-legacy', LABEL_LEGACY, findings, { seed });
 }
 // ------------------------------------------------------------------------------------------------
@@ -48276,13 +48276,13 @@ function timeFindings(payload, ctx, what) {
     const nbf = claimDate(payload, 'nbf');
     const now = ctx.now.getTime();
     if (!exp) {
-        findings.push(report_finding('token.format', 'warning', `The ${what} has no usable expiry (exp) claim; Microsoft-issued tokens always carry one.`, 'Request a new token from Microsoft Entra ID and use it unchanged.'));
+        findings.push(finding('token.format', 'warning', `The ${what} has no usable expiry (exp) claim; Microsoft-issued tokens always carry one.`, 'Request a new token from Microsoft Entra ID and use it unchanged.'));
     }
     else if (exp.getTime() <= now - SKEW_MS) {
-        findings.push(report_finding('token.expired', 'error', `The ${what} expired at ${exp.toISOString()} (more than 5 minutes before now); Entra tokens live about an hour.`, 'Acquire a fresh token right before the step that uses it (for example `az account get-access-token --resource 499b84ac-1321-427f-aa17-267ca6975798`), instead of storing one in a secret.'));
+        findings.push(finding('token.expired', 'error', `The ${what} expired at ${exp.toISOString()} (more than 5 minutes before now); Entra tokens live about an hour.`, 'Acquire a fresh token right before the step that uses it (for example `az account get-access-token --resource 499b84ac-1321-427f-aa17-267ca6975798`), instead of storing one in a secret.'));
     }
     if (nbf && nbf.getTime() > now + SKEW_MS) {
-        findings.push(report_finding('token.not-yet-valid', 'warning', `The ${what} is not valid before ${nbf.toISOString()}, more than 5 minutes from now; it will be rejected until then.`, "Check the clock of this machine and of the one that issued the token; otherwise wait, or request the token again."));
+        findings.push(finding('token.not-yet-valid', 'warning', `The ${what} is not valid before ${nbf.toISOString()}, more than 5 minutes from now; it will be rejected until then.`, "Check the clock of this machine and of the one that issued the token; otherwise wait, or request the token again."));
     }
     return { findings, ...(exp ? { expiresAt: exp } : {}) };
 }
@@ -48293,24 +48293,24 @@ function issuerFinding(payload) {
     const tid = claimString(payload, 'tid');
     const hint = 'Use the token exactly as Microsoft Entra ID issued it; if it was built or edited by hand, request a real one.';
     if (!iss)
-        return report_finding('token.format', 'warning', 'The Entra token has no issuer (iss) claim, which Entra always sets.', hint);
+        return finding('token.format', 'warning', 'The Entra token has no issuer (iss) claim, which Entra always sets.', hint);
     let url;
     try {
         url = new URL(iss);
     }
     catch {
-        return report_finding('token.format', 'warning', 'The Entra token\'s issuer (iss) claim is not a URL.', hint);
+        return finding('token.format', 'warning', 'The Entra token\'s issuer (iss) claim is not a URL.', hint);
     }
     if (!ENTRA_HOSTS.has(url.hostname.toLowerCase())) {
-        return report_finding('token.format', 'warning', `The token's issuer ${url.hostname} is not a Microsoft Entra ID authority, so Azure DevOps will not accept it.`, 'Request the token from Microsoft Entra ID (login.microsoftonline.com) for the Azure DevOps resource.');
+        return finding('token.format', 'warning', `The token's issuer ${url.hostname} is not a Microsoft Entra ID authority, so Azure DevOps will not accept it.`, 'Request the token from Microsoft Entra ID (login.microsoftonline.com) for the Azure DevOps resource.');
     }
     if (tid && !url.pathname.split('/').includes(tid)) {
-        return report_finding('token.format', 'warning', "The Entra token's issuer names a different tenant than its tid claim; Entra never issues such a token.", hint);
+        return finding('token.format', 'warning', "The Entra token's issuer names a different tenant than its tid claim; Entra never issues such a token.", hint);
     }
     if (ver === '1.0' || ver === '2.0') {
         const v2Path = /\/v2\.0\/?$/.test(url.pathname);
         if ((ver === '2.0') !== v2Path) {
-            return report_finding('token.format', 'warning', `The Entra token says it is version ${ver} but its issuer has the form of version ${v2Path ? '2.0' : '1.0'} tokens; Entra never issues such a token.`, hint);
+            return finding('token.format', 'warning', `The Entra token says it is version ${ver} but its issuer has the form of version ${v2Path ? '2.0' : '1.0'} tokens; Entra never issues such a token.`, hint);
         }
     }
     return undefined;
@@ -48320,7 +48320,7 @@ function analyzeJwt(token, ctx, claim) {
     if (!jwt) {
         return claim
             ? result('azure-devops.unknown', LABEL_UNKNOWN, [
-                report_finding('token.format', 'error', 'The token has the three dot-separated parts of a JWT, but its header or payload is not readable JSON: it was truncated or altered.', `Copy the token again in full. ${ACCEPTED_FORMATS}; ${SYSTEM_TOKEN_NOTE}.`),
+                finding('token.format', 'error', 'The token has the three dot-separated parts of a JWT, but its header or payload is not readable JSON: it was truncated or altered.', `Copy the token again in full. ${ACCEPTED_FORMATS}; ${SYSTEM_TOKEN_NOTE}.`),
             ])
             : undefined;
     }
@@ -48330,7 +48330,7 @@ function analyzeJwt(token, ctx, claim) {
     if (auds.includes(FEDERATION_AUDIENCE)) {
         const times = timeFindings(payload, ctx, 'OIDC token');
         return result('azure-devops.entra', LABEL_OIDC, [
-            report_finding('token.audience', 'warning', 'This is a workload identity federation (OIDC) token meant for Microsoft Entra ID (audience AzureADTokenExchange), not an Azure DevOps API token; Azure DevOps rejects it.', `Exchange it with Microsoft Entra ID for an access token with the scope ${AZURE_DEVOPS_SCOPE} (for example through an Azure Resource Manager service connection and \`az account get-access-token\`), and check that token instead.`),
+            finding('token.audience', 'warning', 'This is a workload identity federation (OIDC) token meant for Microsoft Entra ID (audience AzureADTokenExchange), not an Azure DevOps API token; Azure DevOps rejects it.', `Exchange it with Microsoft Entra ID for an access token with the scope ${AZURE_DEVOPS_SCOPE} (for example through an Azure Resource Manager service connection and \`az account get-access-token\`), and check that token instead.`),
             ...times.findings,
         ], jwtFacts(payload, true), times.expiresAt ? { expiresAt: times.expiresAt } : {});
     }
@@ -48338,26 +48338,26 @@ function analyzeJwt(token, ctx, claim) {
         // Issued by Azure DevOps itself: in practice the pipeline's own token. Its payload is not a
         // contract, so nothing beyond the issuer is read from it.
         return result('azure-devops.system-access-token', LABEL_SYSTEM, [
-            report_finding('token.format', 'warning', "The token was issued by Azure DevOps itself (it looks like the pipeline's System.AccessToken); its contents are not a documented format, so they are not checked.", 'Declare the token type `system-access-token` when passing $(System.AccessToken); the online checks then tell whether it works.'),
+            finding('token.format', 'warning', "The token was issued by Azure DevOps itself (it looks like the pipeline's System.AccessToken); its contents are not a documented format, so they are not checked.", 'Declare the token type `system-access-token` when passing $(System.AccessToken); the online checks then tell whether it works.'),
         ]);
     }
     if (!claim && !isMicrosoftJwt(payload))
         return undefined;
     if (!isMicrosoftJwt(payload)) {
         return result('azure-devops.unknown', LABEL_UNKNOWN, [
-            report_finding('token.format', 'error', `The token is a JWT${issHost ? ` issued by ${issHost}` : ''}, not by Microsoft Entra ID, and not for Azure DevOps; Azure DevOps does not accept it.`, `${ACCEPTED_FORMATS}; request the token from Microsoft Entra ID with the scope ${AZURE_DEVOPS_SCOPE}. Note that ${SYSTEM_TOKEN_NOTE}.`),
+            finding('token.format', 'error', `The token is a JWT${issHost ? ` issued by ${issHost}` : ''}, not by Microsoft Entra ID, and not for Azure DevOps; Azure DevOps does not accept it.`, `${ACCEPTED_FORMATS}; request the token from Microsoft Entra ID with the scope ${AZURE_DEVOPS_SCOPE}. Note that ${SYSTEM_TOKEN_NOTE}.`),
         ]);
     }
     const findings = [];
     const audList = audiences(payload);
     if (audList.length === 0) {
-        findings.push(report_finding('token.audience', 'warning', 'The Entra token has no audience (aud) claim, so it was not issued for Azure DevOps.', `Request the token with the scope ${AZURE_DEVOPS_SCOPE}.`));
+        findings.push(finding('token.audience', 'warning', 'The Entra token has no audience (aud) claim, so it was not issued for Azure DevOps.', `Request the token with the scope ${AZURE_DEVOPS_SCOPE}.`));
     }
     else if (!auds.some((a) => ADO_AUDIENCES.has(a))) {
         const arm = auds.some((a) => ARM_AUDIENCES.has(a));
         findings.push(arm
-            ? report_finding('token.audience', 'warning', 'The Entra token was issued for Azure Resource Manager (management.azure.com), not for Azure DevOps; Azure DevOps no longer accepts that audience.', `Request the token for Azure DevOps instead: scope ${AZURE_DEVOPS_SCOPE} (for example \`az account get-access-token --resource ${tokens_AZURE_DEVOPS_RESOURCE_ID}\`).`)
-            : report_finding('token.audience', 'warning', `The Entra token was issued for another resource (audience ${audList.join(', ')}), not for Azure DevOps, which will reject it.`, `Request the token with the scope ${AZURE_DEVOPS_SCOPE}.`));
+            ? finding('token.audience', 'warning', 'The Entra token was issued for Azure Resource Manager (management.azure.com), not for Azure DevOps; Azure DevOps no longer accepts that audience.', `Request the token for Azure DevOps instead: scope ${AZURE_DEVOPS_SCOPE} (for example \`az account get-access-token --resource ${tokens_AZURE_DEVOPS_RESOURCE_ID}\`).`)
+            : finding('token.audience', 'warning', `The Entra token was issued for another resource (audience ${audList.join(', ')}), not for Azure DevOps, which will reject it.`, `Request the token with the scope ${AZURE_DEVOPS_SCOPE}.`));
     }
     const times = timeFindings(payload, ctx, 'Entra token');
     findings.push(...times.findings);
@@ -48365,7 +48365,7 @@ function analyzeJwt(token, ctx, claim) {
     if (issuer)
         findings.push(issuer);
     const facts = jwtFacts(payload, false);
-    findings.push(report_finding('token.info', 'info', `Microsoft Entra ${facts['idtyp'] === 'app' || (!facts['identity'] && (facts['appid'] || facts['azp'])) ? 'application' : 'user'} token${facts['ver'] ? ` (version ${facts['ver']})` : ''}${facts['tid'] ? ` from tenant ${facts['tid']}` : ''}; its signature can only be checked online.`, HINT_NONE));
+    findings.push(finding('token.info', 'info', `Microsoft Entra ${facts['idtyp'] === 'app' || (!facts['identity'] && (facts['appid'] || facts['azp'])) ? 'application' : 'user'} token${facts['ver'] ? ` (version ${facts['ver']})` : ''}${facts['tid'] ? ` from tenant ${facts['tid']}` : ''}; its signature can only be checked online.`, HINT_NONE));
     return result('azure-devops.entra', LABEL_ENTRA, findings, facts, times.expiresAt ? { expiresAt: times.expiresAt } : {});
 }
 // ------------------------------------------------------------------------------------------------
@@ -48403,7 +48403,7 @@ function unknown(token) {
         message = `The token matches no Azure DevOps credential format (${n} characters, not a personal access token and not a JWT).`;
     }
     return result('azure-devops.unknown', LABEL_UNKNOWN, [
-        report_finding('token.format', 'error', message, `Copy the token again in full from where it was created, or check that the right secret is wired to this step. ${ACCEPTED_FORMATS}; ${SYSTEM_TOKEN_NOTE}.`),
+        finding('token.format', 'error', message, `Copy the token again in full from where it was created, or check that the right secret is wired to this step. ${ACCEPTED_FORMATS}; ${SYSTEM_TOKEN_NOTE}.`),
     ]);
 }
 // ------------------------------------------------------------------------------------------------
@@ -48418,7 +48418,7 @@ function analyzeAzureDevOpsToken(token, ctx, claim) {
     if (ctx.tokenType === 'system-access-token') {
         // Never decoded: Azure DevOps says its contents are not a contract (and they are being encrypted).
         return result('azure-devops.system-access-token', LABEL_SYSTEM, [
-            report_finding('token.unverifiable', 'info', "The pipeline's System.AccessToken has no documented format, so offline it is only checked for presence.", 'Nothing to do offline; run without `offline` to check it against Azure DevOps (and grant the build service the permissions the later steps need).'),
+            finding('token.unverifiable', 'info', "The pipeline's System.AccessToken has no documented format, so offline it is only checked for presence.", 'Nothing to do offline; run without `offline` to check it against Azure DevOps (and grant the build service the permissions the later steps need).'),
         ]);
     }
     if (isPat84Shape(token))
@@ -48630,10 +48630,10 @@ function parseUserUrl(input, example) {
     const findings = [];
     const trimmed = input.trim();
     if (trimmed !== input) {
-        findings.push(report_finding('url.whitespace', 'warning', 'The URL has surrounding whitespace or a line break; it was removed.', 'Remove the whitespace from the variable or input.'));
+        findings.push(finding('url.whitespace', 'warning', 'The URL has surrounding whitespace or a line break; it was removed.', 'Remove the whitespace from the variable or input.'));
     }
     const invalid = (why, display = '(not shown)') => ({
-        findings: [...findings, report_finding('url.invalid', 'error', `The URL ${why}.`, `Use a URL like ${example}.`)],
+        findings: [...findings, finding('url.invalid', 'error', `The URL ${why}.`, `Use a URL like ${example}.`)],
         display,
     });
     if (trimmed === '')
@@ -48656,12 +48656,12 @@ function parseUserUrl(input, example) {
     if (!url.hostname || /%/.test(url.hostname) || /%/.test(withScheme.split('/')[2] ?? ''))
         return invalid('has no valid host name');
     if (url.username || url.password) {
-        findings.push(report_finding('url.credentials', 'error', 'The URL contains a user name or password; it was removed and is never sent or shown.', 'Remove the credentials from the URL and pass the token as a secret input.'));
+        findings.push(finding('url.credentials', 'error', 'The URL contains a user name or password; it was removed and is never sent or shown.', 'Remove the credentials from the URL and pass the token as a secret input.'));
         url.username = '';
         url.password = '';
     }
     if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
-        findings.push(report_finding('url.insecure', 'error', `The URL uses http:, which would send the token in clear text; it is never sent there.`, `Use ${url.href.replace(/^http:/, 'https:').replace(/\/$/, '')}.`));
+        findings.push(finding('url.insecure', 'error', `The URL uses http:, which would send the token in clear text; it is never sent there.`, `Use ${url.href.replace(/^http:/, 'https:').replace(/\/$/, '')}.`));
     }
     url.hash = '';
     const path = url.pathname;
@@ -48681,13 +48681,17 @@ function parseUserUrl(input, example) {
     return { url, display, segments, trailingSlash: /\/$/.test(trimmed.split(/[?#]/)[0]), findings };
 }
 function trailingSlashFinding(display) {
-    return report_finding('url.trailing-slash', 'warning', 'The URL ends with a slash; some tools then build "//" paths that fail.', `Use ${display.replace(/\/+$/, '')}.`);
+    return finding('url.trailing-slash', 'warning', 'The URL ends with a slash; some tools then build "//" paths that fail.', `Use ${display.replace(/\/+$/, '')}.`);
 }
 function extraPathFinding(base, what) {
-    return report_finding('url.extra-path', 'warning', `The URL carries ${what} after the base; using ${base} and taking the rest separately.`, `Pass ${base} as the URL and the project separately.`);
+    return finding('url.extra-path', 'warning', `The URL carries ${what} after the base; using ${base} and taking the rest separately.`, `Pass ${base} as the URL and the project separately.`);
 }
 function isParsed(p) {
     return 'url' in p;
+}
+/** Text as the user typed it, minus a `user:password@` after a scheme (a pasted clone URL), to quote safely. */
+function withoutUserinfo(text) {
+    return text.trim().replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1');
 }
 /** Origin without a default port, as a string. */
 function originOf(url) {
@@ -48733,7 +48737,7 @@ function sshRemote(input) {
         project: decodeURIComponent(project),
         repository: decodeURIComponent(repo),
         findings: [
-            report_finding('url.extra-path', 'warning', `This is a git SSH remote, not an organisation URL; using ${normalized} with project "${decodeURIComponent(project)}".`, `Pass ${normalized} as the URL and the project separately.`),
+            finding('url.extra-path', 'warning', `This is a git SSH remote, not an organisation URL; using ${normalized} with project "${decodeURIComponent(project)}".`, `Pass ${normalized} as the URL and the project separately.`),
         ],
     };
 }
@@ -48743,7 +48747,7 @@ function analyzeAzureDevOpsUrl(input, ctx) {
             input: null,
             normalized: null,
             findings: [
-                report_finding('url.missing', ctx.offline ? 'warning' : 'error', 'No Azure DevOps organisation URL was given.', 'Pass `url` (https://dev.azure.com/your-org or your collection URL), or set AZURE_DEVOPS_ORG_URL / AZURE_DEVOPS_ORG.'),
+                finding('url.missing', ctx.offline ? 'warning' : 'error', 'No Azure DevOps organisation URL was given.', 'Pass `url` (https://dev.azure.com/your-org or your collection URL), or set AZURE_DEVOPS_ORG_URL / AZURE_DEVOPS_ORG.'),
             ],
         };
     }
@@ -48759,7 +48763,7 @@ function analyzeAzureDevOpsUrl(input, ctx) {
     const result = (normalized, deployment, organization, rest) => {
         const split = splitRest(rest);
         if (split.api)
-            findings.push(report_finding('url.api-path', 'info', `The URL points into the REST API; using the base ${normalized}.`, `Pass ${normalized}.`));
+            findings.push(finding('url.api-path', 'info', `The URL points into the REST API; using the base ${normalized}.`, `Pass ${normalized}.`));
         if (split.project) {
             findings.push(extraPathFinding(normalized, split.repository ? `the project "${split.project}" and repository "${split.repository}"` : `the project "${split.project}"`));
         }
@@ -48774,24 +48778,24 @@ function analyzeAzureDevOpsUrl(input, ctx) {
     const services = host === 'dev.azure.com' || host.endsWith('.dev.azure.com') || host.endsWith('.visualstudio.com');
     if (services) {
         if (url.port && url.port !== '443') {
-            findings.push(report_finding('url.port', 'error', `Azure DevOps Services URLs take no port (${url.port}).`, 'Remove the port from the URL.'));
+            findings.push(finding('url.port', 'error', `Azure DevOps Services URLs take no port (${url.port}).`, 'Remove the port from the URL.'));
         }
         if (host.endsWith('.visualstudio.com')) {
             const org = host.slice(0, -'.visualstudio.com'.length);
             if (org.includes('.') || ['app', 'vs-ssh', 'vssps', 'app.vssps'].includes(org)) {
-                return { input: parsed.display, normalized: null, findings: [...findings, report_finding('url.invalid', 'error', `${host} is a service host, not an organisation.`, `Use ${EXAMPLE}.`)] };
+                return { input: parsed.display, normalized: null, findings: [...findings, finding('url.invalid', 'error', `${host} is a service host, not an organisation.`, `Use ${EXAMPLE}.`)] };
             }
             const normalized = `https://dev.azure.com/${org}`;
-            findings.push(report_finding('url.legacy-host', 'warning', `${org}.visualstudio.com is the legacy host of the organisation; the current form is ${normalized}.`, `Use ${normalized}.`));
+            findings.push(finding('url.legacy-host', 'warning', `${org}.visualstudio.com is the legacy host of the organisation; the current form is ${normalized}.`, `Use ${normalized}.`));
             return result(normalized, 'services', org, segments);
         }
         const org = segments[0];
         if (!org || org.startsWith('_')) {
-            return { input: parsed.display, normalized: null, findings: [...findings, report_finding('url.invalid', 'error', 'The URL has no organisation name after the host.', 'Use https://dev.azure.com/your-org.')] };
+            return { input: parsed.display, normalized: null, findings: [...findings, finding('url.invalid', 'error', 'The URL has no organisation name after the host.', 'Use https://dev.azure.com/your-org.')] };
         }
         const normalized = `https://dev.azure.com/${encodeURIComponent(org)}`;
         if (host !== 'dev.azure.com') {
-            findings.push(report_finding('url.extra-path', 'warning', `${host} is a service host of the organisation; using ${normalized}.`, `Pass ${normalized}; the tool reaches the service hosts itself.`));
+            findings.push(finding('url.extra-path', 'warning', `${host} is a service host of the organisation; using ${normalized}.`, `Pass ${normalized}; the tool reaches the service hosts itself.`));
         }
         return result(normalized, 'services', org, segments.slice(1));
     }
@@ -48800,7 +48804,7 @@ function analyzeAzureDevOpsUrl(input, ctx) {
     const collection = segments[tfs];
     const prefix = `${originOf(url)}${tfs ? `/${url.pathname.split('/').filter(Boolean)[0]}` : ''}`;
     if (!collection || collection.startsWith('_')) {
-        findings.push(report_finding('url.invalid', ctx.offline ? 'warning' : 'error', 'The Azure DevOps Server URL names no collection.', `Add the collection name, e.g. ${prefix}/DefaultCollection (the default collection's name).`));
+        findings.push(finding('url.invalid', ctx.offline ? 'warning' : 'error', 'The Azure DevOps Server URL names no collection.', `Add the collection name, e.g. ${prefix}/DefaultCollection (the default collection's name).`));
         return { input: parsed.display, normalized: null, deployment: 'server', findings };
     }
     const normalized = `${prefix}/${encodeURIComponent(collection)}`;
@@ -49140,13 +49144,17 @@ const ALL_CODES = Object.keys(CODES);
 ;// CONCATENATED MODULE: ./src/core/providers/online-common.ts
 
 
+/** A 2xx with an API JSON body: the only success that counts (provider-apis.md §1). */
+const isApiSuccess = (r) => r?.kind === 'response' && r.status >= 200 && r.status < 300 && r.isJson;
+/** The origin of the configured API alone: where providers without extra hosts send the credential. */
+const configuredOrigin = (url) => (url.normalized ? [new URL(url.normalized).origin] : []);
 function networkFinding(failure, provider) {
     const host = (() => {
         try {
-            return new URL(failure.url).host;
+            return `${provider} at ${new URL(failure.url).host}`;
         }
         catch {
-            return 'the provider';
+            return provider;
         }
     })();
     const what = {
@@ -49157,15 +49165,15 @@ function networkFinding(failure, provider) {
         'network.rate-limited': `${host} rate-limited the requests`,
         'network.unexpected-response': `${host} gave an unexpected response`,
     };
-    return report_finding(failure.code, 'error', `${what[failure.code]} (${failure.detail}); nothing is known about the token yet.`, CODES[failure.code].fix + ` (${provider})`);
+    return finding(failure.code, 'error', `${what[failure.code]} (${failure.detail}); nothing is known about the token yet.`, CODES[failure.code].fix);
 }
 function unexpectedResponse(r, provider, context) {
     const host = new URL(r.url).host;
     if (r.status === 429) {
-        return report_finding('network.rate-limited', 'error', `${host} answered 429 (rate limited) beyond the retries this check allows${context ? ` (${context})` : ''}.`, CODES['network.rate-limited'].fix);
+        return finding('network.rate-limited', 'error', `${host} answered 429 (rate limited) beyond the retries this check allows${context ? ` (${context})` : ''}.`, CODES['network.rate-limited'].fix);
     }
     const kind = r.status >= 500 ? `a server error (${r.status})` : r.isJson ? `HTTP ${r.status}` : `HTTP ${r.status} with a body that is not API JSON`;
-    return report_finding('network.unexpected-response', 'error', `${provider} at ${host} answered ${kind}${context ? ` (${context})` : ''}; nothing is known about the token from it.`, CODES['network.unexpected-response'].fix);
+    return finding('network.unexpected-response', 'error', `${provider} at ${host} answered ${kind}${context ? ` (${context})` : ''}; nothing is known about the token from it.`, CODES['network.unexpected-response'].fix);
 }
 /** Levenshtein distance, case-insensitive. */
 function distance(a, b) {
@@ -49246,7 +49254,7 @@ function rejectedFinding(t, token, detail) {
         : token.kind === 'azure-devops.system-access-token'
             ? ['the job token expired (it lives as long as the job)', 'the pipeline\'s job authorization scope does not include this organisation/project']
             : ['the Entra token expired or was issued for another resource or tenant', 'the identity is not a member of this organisation'];
-    return report_finding('token.rejected', 'error', `Azure DevOps rejected the credential (${detail}). Likely causes, most likely first: ${causes.map((c, i) => `(${i + 1}) ${c}`).join('; ')}.`, pat ? `Create a new PAT in ${t.services ? `https://dev.azure.com/${t.org}/_usersSettings/tokens` : 'User settings → Personal access tokens'} with this organisation selected, and update the secret.` : 'Acquire a fresh token for resource 499b84ac-1321-427f-aa17-267ca6975798 and check the identity is a member of the organisation.');
+    return finding('token.rejected', 'error', `Azure DevOps rejected the credential (${detail}). Likely causes, most likely first: ${causes.map((c, i) => `(${i + 1}) ${c}`).join('; ')}.`, pat ? `Create a new PAT in ${t.services ? `https://dev.azure.com/${t.org}/_usersSettings/tokens` : 'User settings → Personal access tokens'} with this organisation selected, and update the secret.` : 'Acquire a fresh token for resource 499b84ac-1321-427f-aa17-267ca6975798 and check the identity is a member of the organisation.');
 }
 function readIdentity(r, t, token) {
     if (r.kind === 'network')
@@ -49267,19 +49275,19 @@ function readIdentity(r, t, token) {
             return {
                 ok: false,
                 findings: [
-                    report_finding('token.anonymous', 'error', 'The organisation allows public access and answered as the anonymous user: the token was not accepted (invalid, expired, revoked or for another organisation).', 'Create a new PAT for this organisation and update the secret.'),
+                    finding('token.anonymous', 'error', 'The organisation allows public access and answered as the anonymous user: the token was not accepted (invalid, expired, revoked or for another organisation).', 'Create a new PAT for this organisation and update the secret.'),
                 ],
             };
         }
         const name = user.customDisplayName || user.providerDisplayName || user.id;
-        return { ok: true, identity: { name, id: user.id }, findings: [report_finding('token.identity', 'info', `Authenticated as ${name} (${user.id}).`, 'None needed.')] };
+        return { ok: true, identity: { name, id: user.id }, findings: [finding('token.identity', 'info', `Authenticated as ${name} (${user.id}).`, 'None needed.')] };
     }
     if (r.status === 401) {
         const err = serviceError(r);
         if (/has expired/i.test(err.message)) {
             return {
                 ok: false,
-                findings: [report_finding('token.expired', 'error', 'Azure DevOps says the token has expired.', 'Regenerate the PAT (User settings → Personal access tokens → Regenerate) or create a new one, and update the secret.')],
+                findings: [finding('token.expired', 'error', 'Azure DevOps says the token has expired.', 'Regenerate the PAT (User settings → Personal access tokens → Regenerate) or create a new one, and update the secret.')],
             };
         }
         return { ok: false, findings: [rejectedFinding(t, token, `401${err.typeKey ? ` ${err.typeKey}` : ''}`)] };
@@ -49288,7 +49296,7 @@ function readIdentity(r, t, token) {
         return {
             ok: false,
             findings: [
-                report_finding('url.org-not-found', 'error', t.services ? `The organisation "${t.org}" does not exist on Azure DevOps Services (404).` : `The collection at ${t.base} was not found (404).`, t.services ? 'Check the organisation name in the URL (https://dev.azure.com/{organisation}).' : 'Check the collection name (the default is DefaultCollection) and whether the server uses a /tfs prefix.'),
+                finding('url.org-not-found', 'error', t.services ? `The organisation "${t.org}" does not exist on Azure DevOps Services (404).` : `The collection at ${t.base} was not found (404).`, t.services ? 'Check the organisation name in the URL (https://dev.azure.com/{organisation}).' : 'Check the collection name (the default is DefaultCollection) and whether the server uses a /tfs prefix.'),
             ],
         };
     }
@@ -49315,10 +49323,10 @@ async function checkProject(http, t, requested, first, version) {
         const name = p.name ?? requested;
         const findings = [];
         if (p.state && p.state !== 'wellFormed') {
-            findings.push(report_finding('project.unavailable', 'error', `The project "${name}" is in state "${p.state}"${p.state === 'deleting' || p.state === 'deleted' ? ': it is being deleted' : ''}, so later steps cannot use it.`, p.state === 'deleting' || p.state === 'deleted' ? 'Restore it (Organization settings → Projects → Recently deleted) or use another project.' : 'Wait until the project is ready, or use another project.'));
+            findings.push(finding('project.unavailable', 'error', `The project "${name}" is in state "${p.state}"${p.state === 'deleting' || p.state === 'deleted' ? ': it is being deleted' : ''}, so later steps cannot use it.`, p.state === 'deleting' || p.state === 'deleted' ? 'Restore it (Organization settings → Projects → Recently deleted) or use another project.' : 'Wait until the project is ready, or use another project.'));
         }
         if (name !== requested) {
-            findings.push(report_finding('project.case-mismatch', 'error', `The project exists as "${name}", not "${requested}"; Azure DevOps matched it ignoring case, but later steps that compare names exactly will not.`, `Use "${name}" exactly.`));
+            findings.push(finding('project.case-mismatch', 'error', `The project exists as "${name}", not "${requested}"; Azure DevOps matched it ignoring case, but later steps that compare names exactly will not.`, `Use "${name}" exactly.`));
         }
         return { found: true, canonical: name, findings };
     }
@@ -49326,7 +49334,7 @@ async function checkProject(http, t, requested, first, version) {
     const notFound = first.status === 404 || (first.status === 400 && /ProjectDoesNotExist/i.test(err.typeKey));
     if (!notFound) {
         if (first.status === 401 || (first.status === 203 && isHtml(first))) {
-            return { found: false, findings: [report_finding('scope.missing', 'error', 'The token cannot read projects (401 on the project lookup): it lacks "Project and Team: Read".', 'Edit the PAT and tick Project and Team → Read, then update the secret.')] };
+            return { found: false, findings: [finding('scope.missing', 'error', 'The token cannot read projects (401 on the project lookup): it lacks "Project and Team: Read".', 'Edit the PAT and tick Project and Team → Read, then update the secret.')] };
         }
         return { found: false, findings: [unexpectedResponse(first, 'Azure DevOps', 'project lookup')] };
     }
@@ -49343,7 +49351,7 @@ async function checkProject(http, t, requested, first, version) {
             return {
                 found: true,
                 canonical: now,
-                findings: [report_finding('project.renamed', 'error', `The project "${requested}" was renamed to "${now}"; later steps that use the old name will fail.`, `Use "${now}".`)],
+                findings: [finding('project.renamed', 'error', `The project "${requested}" was renamed to "${now}"; later steps that use the old name will fail.`, `Use "${now}".`)],
             };
         }
     }
@@ -49353,7 +49361,7 @@ async function checkProject(http, t, requested, first, version) {
     return {
         found: false,
         findings: [
-            report_finding('project.not-found', 'error', `The project "${requested}" does not exist${ambiguous ? ', or the token has no permission to see it' : ''}.${near.length ? ` Closest names the token can see: ${near.map((n) => `"${n}"`).join(', ')}.` : names.length ? '' : ' The token can see no projects.'}`, near.length ? `Use the exact project name, e.g. "${near[0]}".` : "Check the project name, and that the token's user is a member of the project."),
+            finding('project.not-found', 'error', `The project "${requested}" does not exist${ambiguous ? ', or the token has no permission to see it' : ''}.${near.length ? ` Closest names the token can see: ${near.map((n) => `"${n}"`).join(', ')}.` : names.length ? '' : ' The token can see no projects.'}`, near.length ? `Use the exact project name, e.g. "${near[0]}".` : "Check the project name, and that the token's user is a member of the project."),
         ],
     };
 }
@@ -49390,7 +49398,7 @@ async function check(http, input) {
     for (const text of input.requiredScopes) {
         const s = findAdoScope(text);
         if (!s) {
-            findings.push(report_finding('scope.unknown', 'error', `"${text}" is not an Azure DevOps PAT scope.`, 'Use a scope id such as vso.code or a portal name such as "Code: Read" (see the README\'s scope table).'));
+            findings.push(finding('scope.unknown', 'error', `"${text}" is not an Azure DevOps PAT scope.`, 'Use a scope id such as vso.code or a portal name such as "Code: Read" (see the README\'s scope table).'));
             continue;
         }
         if (!required.includes(s.id)) {
@@ -49413,7 +49421,7 @@ async function check(http, input) {
         const ceiling = readCeiling(ceilingResponse);
         if (ceiling) {
             version = minVersion(SERVICES_API_VERSION, ceiling);
-            findings.push(report_finding('url.server-version', 'info', `The server supports REST API versions up to ${ceiling}; using ${version}.`, 'None needed.'));
+            findings.push(finding('url.server-version', 'info', `The server supports REST API versions up to ${ceiling}; using ${version}.`, 'None needed.'));
         }
     }
     // Round trip 2: project lookup and every read probe, all at once.
@@ -49461,14 +49469,14 @@ async function check(http, input) {
         if (read === 'missing') {
             scopeResult.missing.push(s.id);
             const tick = s.probe ? s.portal : `${s.portal} (it includes ${adoScopeById(readId).portal})`;
-            findings.push(report_finding('scope.missing', 'error', `The token lacks ${s.id}: the read-only probe for ${adoScopeById(readId).portal} was denied.`, `Edit the PAT and tick "${tick}", then update the secret.`));
+            findings.push(finding('scope.missing', 'error', `The token lacks ${s.id}: the read-only probe for ${adoScopeById(readId).portal} was denied.`, `Edit the PAT and tick "${tick}", then update the secret.`));
         }
         else if (read === 'verified' && s.probe) {
             scopeResult.verified.push(s.id);
         }
         else if (read === 'verified') {
             scopeResult.unverifiable.push(s.id);
-            findings.push(report_finding('scope.unverifiable', 'warning', `${s.id} (${s.portal}) cannot be proven without writing; its read half (${readId}) is confirmed.`, 'Nothing to fix; if in doubt, check the PAT\'s scopes in User settings → Personal access tokens.'));
+            findings.push(finding('scope.unverifiable', 'warning', `${s.id} (${s.portal}) cannot be proven without writing; its read half (${readId}) is confirmed.`, 'Nothing to fix; if in doubt, check the PAT\'s scopes in User settings → Personal access tokens.'));
         }
         else {
             scopeResult.unverifiable.push(s.id);
@@ -49481,11 +49489,11 @@ async function check(http, input) {
                         : !t.services && adoScopeById(readId)?.probe?.host === 'app.vssps'
                             ? 'its probe exists only on Azure DevOps Services'
                             : 'its probe gave no clear answer';
-            findings.push(report_finding('scope.unverifiable', 'warning', `${s.id} (${s.portal}) could not be verified: ${why}.`, 'Nothing to fix here; verify the scope in the PAT settings if later steps fail.'));
+            findings.push(finding('scope.unverifiable', 'warning', `${s.id} (${s.portal}) could not be verified: ${why}.`, 'Nothing to fix here; verify the scope in the PAT settings if later steps fail.'));
         }
     }
     if (scopeResult.verified.length) {
-        findings.push(report_finding('scope.verified', 'info', `Verified with read-only requests: ${scopeResult.verified.join(', ')}.`, 'None needed.'));
+        findings.push(finding('scope.verified', 'info', `Verified with read-only requests: ${scopeResult.verified.join(', ')}.`, 'None needed.'));
     }
     return { findings, identity: id.identity, projectCanonical: canonical, scopes: scopeResult };
 }
@@ -49526,22 +49534,22 @@ const tokens_result = (kind, label, findings) => ({ provider: 'bitbucket', kind,
 function retirement(now) {
     const t = now.getTime();
     if (t < BROWNOUT_START) {
-        return report_finding('token.retired', 'warning', 'Bitbucket app passwords are being retired: brownouts from 2026-06-09 and removal on 2026-07-28.', MIGRATE);
+        return finding('token.retired', 'warning', 'Bitbucket app passwords are being retired: brownouts from 2026-06-09 and removal on 2026-07-28.', MIGRATE);
     }
     if (t < REMOVAL) {
-        return report_finding('token.retired', 'error', 'Bitbucket app passwords are in their brownout period (until 2026-07-27) and are removed on 2026-07-28; this one may fail at any time.', MIGRATE);
+        return finding('token.retired', 'error', 'Bitbucket app passwords are in their brownout period (until 2026-07-27) and are removed on 2026-07-28; this one may fail at any time.', MIGRATE);
     }
-    return report_finding('token.retired', 'error', 'Bitbucket removed app passwords on 2026-07-28; this credential no longer works.', MIGRATE);
+    return finding('token.retired', 'error', 'Bitbucket removed app passwords on 2026-07-28; this credential no longer works.', MIGRATE);
 }
 function analyzeBitbucketToken(token, ctx, claim) {
     if (token.startsWith('ATBB')) {
         const label = 'Bitbucket app password';
         const findings = [retirement(ctx.now)];
         if (!/^ATBB[A-Za-z0-9]{24}[0-9A-Fa-f]{8}$/.test(token)) {
-            findings.push(report_finding('token.format', 'error', `A Bitbucket app password has 36 letters and digits ending in 8 hex digits; this one has ${token.length} characters.`, RECOPY));
+            findings.push(finding('token.format', 'error', `A Bitbucket app password has 36 letters and digits ending in 8 hex digits; this one has ${token.length} characters.`, RECOPY));
         }
         else if (atlassianCrc(token.slice(0, 28)) !== token.slice(28).toUpperCase()) {
-            findings.push(report_finding('token.checksum', 'warning', 'The app password\'s embedded CRC-32 does not match (community-derived check); it was probably mistyped.', RECOPY));
+            findings.push(finding('token.checksum', 'warning', 'The app password\'s embedded CRC-32 does not match (community-derived check); it was probably mistyped.', RECOPY));
         }
         return tokens_result('bitbucket.app-password', label, findings);
     }
@@ -49552,31 +49560,31 @@ function analyzeBitbucketToken(token, ctx, claim) {
         let value = token;
         if (/%3D/i.test(value) || /\\=/.test(value)) {
             value = value.replace(/%3D/gi, '=').replace(/\\=/g, '=');
-            findings.push(report_finding('token.wrapper', 'error', 'The secret holds the token URL-encoded or escaped ("=" written as %3D or \\=); tools send it verbatim and are rejected.', 'Store the token exactly as Atlassian showed it, with a plain "=".'));
+            findings.push(finding('token.wrapper', 'error', 'The secret holds the token URL-encoded or escaped ("=" written as %3D or \\=); tools send it verbatim and are rejected.', 'Store the token exactly as Atlassian showed it, with a plain "=".'));
         }
         if (!/^[A-Za-z0-9_-]+=[0-9A-Fa-f]{8}$/.test(value)) {
-            findings.push(report_finding('token.format', 'error', `The ${family.label} does not have the expected shape (letters, digits, - and _, then "=" and 8 hex digits).`, RECOPY));
+            findings.push(finding('token.format', 'error', `The ${family.label} does not have the expected shape (letters, digits, - and _, then "=" and 8 hex digits).`, RECOPY));
             return tokens_result(family.kind, family.label, findings);
         }
         if (atlassianCrc(value.slice(0, -8)) !== value.slice(-8).toUpperCase()) {
-            findings.push(report_finding('token.checksum', 'warning', `The ${family.label}'s embedded CRC-32 does not match (community-derived check); it was probably mistyped or truncated.`, RECOPY));
+            findings.push(finding('token.checksum', 'warning', `The ${family.label}'s embedded CRC-32 does not match (community-derived check); it was probably mistyped or truncated.`, RECOPY));
         }
         if (value.length !== 192)
-            findings.push(report_finding('token.info', 'info', `The ${family.label} has ${value.length} characters; the ones seen so far have 192.`, 'None needed if it was copied whole.'));
+            findings.push(finding('token.info', 'info', `The ${family.label} has ${value.length} characters; the ones seen so far have 192.`, 'None needed if it was copied whole.'));
         return tokens_result(family.kind, family.label, findings);
     }
     if (token.startsWith('BBDC-')) {
         return tokens_result('bitbucket.data-center', 'Bitbucket Data Center token', [
-            report_finding('token.format', 'error', 'This is a Bitbucket Data Center token; only Bitbucket Cloud is supported.', 'Use a Bitbucket Cloud API or access token, or check the token with your Data Center instance directly.'),
+            finding('token.format', 'error', 'This is a Bitbucket Data Center token; only Bitbucket Cloud is supported.', 'Use a Bitbucket Cloud API or access token, or check the token with your Data Center instance directly.'),
         ]);
     }
     if (!claim)
         return undefined;
     if (/^[A-Za-z0-9]{24}$/.test(token)) {
-        return tokens_result('bitbucket.api-token', 'Atlassian API token (older format)', [report_finding('token.unverifiable', 'info', 'Older Atlassian API tokens carry no checksum; it is checked online.', 'Nothing to do offline.')]);
+        return tokens_result('bitbucket.api-token', 'Atlassian API token (older format)', [finding('token.unverifiable', 'info', 'Older Atlassian API tokens carry no checksum; it is checked online.', 'Nothing to do offline.')]);
     }
     return tokens_result('bitbucket.unknown', 'unrecognised Bitbucket token', [
-        report_finding('token.format', 'error', 'The token matches no Bitbucket Cloud format (API tokens, access tokens, app passwords).', `${RECOPY} Check that the right secret is wired to this step.`),
+        finding('token.format', 'error', 'The token matches no Bitbucket Cloud format (API tokens, access tokens, app passwords).', `${RECOPY} Check that the right secret is wired to this step.`),
     ]);
 }
 /** Which user name goes with which token in Basic auth. */
@@ -49584,15 +49592,15 @@ function checkBitbucketUsername(kind, username) {
     const email = !!username && /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(username);
     if (kind === 'bitbucket.api-token') {
         if (!username)
-            return [report_finding('config.username', 'error', 'An Atlassian API token is used with your Atlassian account e-mail as the user name, and none was given.', 'Set `username` to the e-mail of the Atlassian account that created the token.')];
+            return [finding('config.username', 'error', 'An Atlassian API token is used with your Atlassian account e-mail as the user name, and none was given.', 'Set `username` to the e-mail of the Atlassian account that created the token.')];
         if (!email)
-            return [report_finding('config.username', 'warning', 'The user name is not an e-mail address; Atlassian API tokens work with the account e-mail for REST calls.', 'Set `username` to the Atlassian account e-mail.')];
+            return [finding('config.username', 'warning', 'The user name is not an e-mail address; Atlassian API tokens work with the account e-mail for REST calls.', 'Set `username` to the Atlassian account e-mail.')];
     }
     if (kind === 'bitbucket.app-password' && email) {
-        return [report_finding('config.username', 'error', 'App passwords work with the Bitbucket user name, not the e-mail address.', 'Set `username` to your Bitbucket user name (Personal settings → Account settings).')];
+        return [finding('config.username', 'error', 'App passwords work with the Bitbucket user name, not the e-mail address.', 'Set `username` to your Bitbucket user name (Personal settings → Account settings).')];
     }
     if (kind === 'bitbucket.access-token' && username) {
-        return [report_finding('config.username', 'info', 'Access tokens are sent as Bearer tokens; the user name is not used.', 'None needed.')];
+        return [finding('config.username', 'info', 'Access tokens are sent as Bearer tokens; the user name is not used.', 'None needed.')];
     }
     return [];
 }
@@ -49612,7 +49620,7 @@ function analyzeBitbucketUrl(input, _ctx) {
     const findings = [...parsed.findings];
     const host = url.hostname.toLowerCase();
     if (host !== 'bitbucket.org' && host !== 'api.bitbucket.org' && host !== 'www.bitbucket.org') {
-        findings.push(report_finding('url.invalid', 'error', `${url.host} is not Bitbucket Cloud; only Bitbucket Cloud is supported (not Bitbucket Data Center).`, `Use ${API} or https://bitbucket.org/your-workspace.`));
+        findings.push(finding('url.invalid', 'error', `${url.host} is not Bitbucket Cloud; only Bitbucket Cloud is supported (not Bitbucket Data Center).`, `Use ${API} or https://bitbucket.org/your-workspace.`));
         return { input: parsed.display, normalized: null, findings };
     }
     let rest = segments;
@@ -49734,6 +49742,7 @@ function effectiveScopes(granted, family) {
 
 
 
+
 const ORIGIN = 'https://api.bitbucket.org';
 const BASE = `${ORIGIN}/2.0`;
 const NAME = 'Bitbucket Cloud';
@@ -49764,9 +49773,7 @@ function bbError(r) {
     const required = Array.isArray(detail?.required) ? detail.required.filter((x) => typeof x === 'string') : [];
     return { message, required };
 }
-/** A 2xx with API JSON (not a type guard: a false answer says nothing about the kind). */
-const ok = (r) => !!r && r.kind === 'response' && r.status >= 200 && r.status < 300 && r.isJson;
-const jsonOf = (r) => (r && r.kind === 'response' && ok(r) ? r.json : undefined);
+const jsonOf = (r) => (isApiSuccess(r) ? r.json : undefined);
 const isScopeDenial = (r) => r.status === 403 && (/privilege scope/i.test(bbError(r).message) || bbError(r).required.length > 0);
 /** 429 / 5xx / HTML / network: never a verdict on the token. */
 function troubleFinding(r, context) {
@@ -49802,7 +49809,7 @@ function rejected(kind, r, username, now) {
         : kind === 'app-password'
             ? `Replace the app password with an API token (${API_TOKEN_PAGE}), use it with your Atlassian e-mail as \`username\`, and update the secret.`
             : `Check that \`username\` is the Atlassian account e-mail; otherwise create a new API token (${API_TOKEN_PAGE}) and update the secret.`;
-    return report_finding('token.rejected', 'error', `Bitbucket Cloud rejected the credential (401${realm}${said ? `: "${said}"` : ''}). Likely causes, most likely first: ${causes.map((c, i) => `(${i + 1}) ${c}`).join('; ')}.`, hint);
+    return finding('token.rejected', 'error', `Bitbucket Cloud rejected the credential (401${realm}${said ? `: "${said}"` : ''}). Likely causes, most likely first: ${causes.map((c, i) => `(${i + 1}) ${c}`).join('; ')}.`, hint);
 }
 /** Where app passwords stand on `now` (token-formats.md §6.3). */
 function appPasswordStatus(now) {
@@ -49825,11 +49832,13 @@ function parseTarget(project) {
         return {};
     const parts = project.trim().replace(/^\/+|\/+$/g, '').replace(/\.git$/, '').split('/');
     if (parts.length > 2 || parts.some((p) => p === '')) {
-        return report_finding('config.invalid', 'error', `\`project\` "${project}" is not a Bitbucket workspace or workspace/repository.`, 'Pass `project` as `workspace` or `workspace/repo_slug`, e.g. `fabrikam/web-app`.');
+        return finding('config.invalid', 'error', `\`project\` "${withoutUserinfo(project)}" is not a Bitbucket workspace or workspace/repository.`, 'Pass `project` as `workspace` or `workspace/repo_slug`, e.g. `fabrikam/web-app`.');
     }
     return { ws: parts[0], repo: parts[1] };
 }
 const enc = encodeURIComponent;
+/** Bitbucket takes a workspace or repository `{uuid}` wherever it takes a slug. */
+const isUuid = (part) => /^\{.*\}$/.test(part);
 function probeUrl(target, t) {
     const ws = t.ws ? enc(t.ws) : undefined;
     const repo = ws && t.repo ? `${ws}/${enc(t.repo)}` : undefined;
@@ -49865,7 +49874,7 @@ function wantedScopes(requiredScopes, family, label, findings) {
         const perm = findBitbucketPermission(text);
         const id = perm && scopeId(perm, family);
         if (!perm || !id) {
-            findings.push(report_finding('scope.unknown', 'error', perm ? `"${text}" (${perm.portal}) has no equivalent for this token type (${label}).` : `"${text}" is not a Bitbucket Cloud scope.`, family === 'api-token'
+            findings.push(finding('scope.unknown', 'error', perm ? `"${text}" (${perm.portal}) has no equivalent for this token type (${label}).` : `"${text}" is not a Bitbucket Cloud scope.`, family === 'api-token'
                 ? 'Use an API-token scope such as read:repository:bitbucket, or a permission name such as "Pull requests: Read".'
                 : 'Use a scope such as repository, repository:write, pullrequest, pipeline, or a permission name such as "Repositories: Read".'));
             continue;
@@ -49916,13 +49925,13 @@ async function online_check(http, input) {
         if (u) {
             const id = str(u.account_id) ?? str(u.uuid);
             identity = { name: str(u.display_name) ?? str(u.nickname) ?? id, ...(id ? { id } : {}) };
-            findings.push(report_finding('token.identity', 'info', `Authenticated as ${identity.name}${id ? ` (${id})` : ''}${credentialTypeNote(r)}.`, 'None needed; check it is the account you expect.'));
+            findings.push(finding('token.identity', 'info', `Authenticated as ${identity.name}${id ? ` (${id})` : ''}${credentialTypeNote(r)}.`, 'None needed; check it is the account you expect.'));
         }
         else if (r.status === 403) {
             // Accepted, but without the scope that reveals the account (read:user:bitbucket / account).
             userDenied = r;
             const need = bbError(r).required[0] ?? (family === 'api-token' ? 'read:user:bitbucket' : 'account');
-            findings.push(report_finding('token.identity', 'info', `The credential was accepted, but it cannot read its own account (403: it lacks ${need}), so the identity is unknown.${credentialTypeNote(r)}`, `Nothing to fix unless later steps need the account; to see it here, use a token with ${need}.`));
+            findings.push(finding('token.identity', 'info', `The credential was accepted, but it cannot read its own account (403: it lacks ${need}), so the identity is unknown.${credentialTypeNote(r)}`, `Nothing to fix unless later steps need the account; to see it here, use a token with ${need}.`));
         }
         else {
             return { findings: [...findings, unexpectedResponse(r, NAME, 'identity')], scopes };
@@ -49952,7 +49961,7 @@ async function online_check(http, input) {
         const type = header('x-credential-type');
         identity = { name: CREDENTIAL_TYPES[type ?? ''] ?? 'Bitbucket access token', ...(type ? { id: type } : {}) };
         if (answers.some((r) => r.kind === 'response' && r.status !== 401 && !isTrouble(r))) {
-            findings.push(report_finding('token.identity', 'info', `Authenticated as a ${identity.name}${type ? ` (x-credential-type: ${type})` : ''}; access tokens act as their own pseudo-user.`, 'None needed.'));
+            findings.push(finding('token.identity', 'info', `Authenticated as a ${identity.name}${type ? ` (x-credential-type: ${type})` : ''}; access tokens act as their own pseudo-user.`, 'None needed.'));
         }
     }
     // Project lookups.
@@ -49965,7 +49974,7 @@ async function online_check(http, input) {
     // Scopes: the header when there is one, else the probes.
     const granted = parseScopeHeader(header('x-oauth-scopes'));
     if (granted) {
-        findings.push(report_finding('scope.granted', 'info', `Bitbucket says the token carries: ${granted.join(', ')} (x-oauth-scopes).`, 'None needed.'));
+        findings.push(finding('scope.granted', 'info', `Bitbucket says the token carries: ${granted.join(', ')} (x-oauth-scopes).`, 'None needed.'));
         const eff = effectiveScopes(granted, family);
         for (const w of wanted) {
             const other = scopeId(w.perm, family === 'oauth' ? 'api-token' : 'oauth');
@@ -49973,7 +49982,7 @@ async function online_check(http, input) {
                 scopes.verified.push(w.id);
             else {
                 scopes.missing.push(w.id);
-                findings.push(report_finding('scope.missing', 'error', `The token lacks ${w.id} ("${w.perm.portal}")${noImplicationNote(w, granted, family)}.`, addScopeHint(kind, w.perm, w.id)));
+                findings.push(finding('scope.missing', 'error', `The token lacks ${w.id} ("${w.perm.portal}")${noImplicationNote(w, granted, family)}.`, addScopeHint(kind, w.perm, w.id)));
             }
         }
     }
@@ -49984,7 +49993,7 @@ async function online_check(http, input) {
                 scopes.verified.push(w.id);
             else if (verdict.kind === 'missing') {
                 scopes.missing.push(w.id);
-                findings.push(report_finding('scope.missing', 'error', `The token lacks ${w.id} ("${w.perm.portal}"): ${verdict.why}.`, addScopeHint(kind, w.perm, w.id)));
+                findings.push(finding('scope.missing', 'error', `The token lacks ${w.id} ("${w.perm.portal}"): ${verdict.why}.`, addScopeHint(kind, w.perm, w.id)));
             }
             else {
                 scopes.unverifiable.push(w.id);
@@ -49993,13 +50002,13 @@ async function online_check(http, input) {
                         findings.push(verdict.trouble);
                 }
                 else {
-                    findings.push(report_finding('scope.unverifiable', 'warning', `${w.id} ("${w.perm.portal}") could not be verified: ${verdict.why}.`, 'Nothing to fix here; check the token\'s scopes where it was created if later steps fail.'));
+                    findings.push(finding('scope.unverifiable', 'warning', `${w.id} ("${w.perm.portal}") could not be verified: ${verdict.why}.`, 'Nothing to fix here; check the token\'s scopes where it was created if later steps fail.'));
                 }
             }
         }
     }
     if (scopes.verified.length)
-        findings.push(report_finding('scope.verified', 'info', `Verified: ${scopes.verified.join(', ')}${granted ? ' (from the x-oauth-scopes header)' : ' (with read-only requests)'}.`, 'None needed.'));
+        findings.push(finding('scope.verified', 'info', `Verified: ${scopes.verified.join(', ')}${granted ? ' (from the x-oauth-scopes header)' : ' (with read-only requests)'}.`, 'None needed.'));
     return { findings, identity, projectCanonical: canonical, scopes };
 }
 function credentialTypeNote(r) {
@@ -50029,7 +50038,7 @@ async function probeVerdict(w, t, kind, get, userDenied) {
     const path = new URL(url).pathname;
     if (r.kind === 'network' || isTrouble(r))
         return { kind: 'unverifiable', why: 'the provider could not be asked', trouble: troubleFinding(r, 'scope probe') };
-    if (ok(r))
+    if (isApiSuccess(r))
         return { kind: 'verified' };
     if (isScopeDenial(r))
         return { kind: 'missing', why: `GET ${path} was denied for lack of scope (403)` };
@@ -50045,9 +50054,9 @@ async function readProject(t, kind, get, now) {
     const evidenceUrls = kind === 'access-token' ? [probeUrl('repositories', t)] : t.repo ? [probeUrl('workspace', t)] : [probeUrl('repositories', t), probeUrl('workspace', t)];
     const wsAnswers = await Promise.all(evidenceUrls.map(get));
     const wsLookup = kind === 'access-token' ? undefined : await get(probeUrl('workspace', t));
-    const wsFound = wsAnswers.some(ok);
+    const wsFound = wsAnswers.some(isApiSuccess);
     const wsMissing = !wsFound && wsAnswers.some((r) => r.kind === 'response' && r.status === 404);
-    const orgNotFound = report_finding('url.org-not-found', 'error', `The Bitbucket workspace "${ws}" does not exist (404).`, 'Check the workspace id in `project` (it is the first part of https://bitbucket.org/{workspace}/{repo}).');
+    const orgNotFound = finding('url.org-not-found', 'error', `The Bitbucket workspace "${ws}" does not exist (404).`, 'Check the workspace id in `project` (it is the first part of https://bitbucket.org/{workspace}/{repo}).');
     if (t.repo) {
         const requested = `${ws}/${t.repo}`;
         const r = await get(probeUrl('repository', t));
@@ -50058,10 +50067,12 @@ async function readProject(t, kind, get, now) {
             return { findings: [unexpectedResponse(r, NAME, 'the repository response names no repository')] };
         if (repo) {
             const name = typeof repo.full_name === 'string' ? repo.full_name : `${ws}/${String(repo.slug)}`;
-            if (name !== requested && !/^\{.*\}$/.test(t.repo)) {
+            // Compare each part the user spelled as a slug; a `{uuid}` part names the resource by id.
+            const [nameWs, nameRepo] = name.split('/');
+            if ((!isUuid(ws) && nameWs !== ws) || (!isUuid(t.repo) && nameRepo !== t.repo)) {
                 return {
                     canonical: name,
-                    findings: [report_finding('project.case-mismatch', 'error', `The repository exists as "${name}", not "${requested}"; Bitbucket matched it ignoring case, but later steps that compare names exactly will not.`, `Use "${name}" exactly.`)],
+                    findings: [finding('project.case-mismatch', 'error', `The repository exists as "${name}", not "${requested}"; Bitbucket matched it ignoring case, but later steps that compare names exactly will not.`, `Use "${name}" exactly.`)],
                 };
             }
             return { canonical: name, findings: [] };
@@ -50075,7 +50086,7 @@ async function readProject(t, kind, get, now) {
             const near = closestNames(t.repo, slugs, 3).map((n) => `${ws}/${n}`);
             return {
                 findings: [
-                    report_finding('project.not-found', 'error', `The repository "${requested}" was not found (404): it does not exist, or the ${kind === 'access-token' ? 'access token' : 'account'} has no access to it${wsFound ? ` (the workspace "${ws}" exists)` : ''}.${near.length ? ` Closest names the token can see: ${near.map((n) => `"${n}"`).join(', ')}.` : ''}`, near.length
+                    finding('project.not-found', 'error', `The repository "${requested}" was not found (404): it does not exist, or the ${kind === 'access-token' ? 'access token' : 'account'} has no access to it${wsFound ? ` (the workspace "${ws}" exists)` : ''}.${near.length ? ` Closest names the token can see: ${near.map((n) => `"${n}"`).join(', ')}.` : ''}`, near.length
                         ? `Use the exact repository slug, e.g. "${near[0]}".`
                         : kind === 'access-token'
                             ? 'Check the repository slug, and that the access token belongs to this repository, its project or its workspace.'
@@ -50089,8 +50100,8 @@ async function readProject(t, kind, get, now) {
     if (wsFound) {
         const w = jsonOf(wsLookup);
         const slug = typeof w?.slug === 'string' ? w.slug : undefined;
-        if (slug && slug !== ws) {
-            return { canonical: slug, findings: [report_finding('project.case-mismatch', 'error', `The workspace exists as "${slug}", not "${ws}"; later steps that compare names exactly will not match it.`, `Use "${slug}" exactly.`)] };
+        if (slug && slug !== ws && !isUuid(ws)) {
+            return { canonical: slug, findings: [finding('project.case-mismatch', 'error', `The workspace exists as "${slug}", not "${ws}"; later steps that compare names exactly will not match it.`, `Use "${slug}" exactly.`)] };
         }
         return { canonical: slug ?? ws, findings: [] };
     }
@@ -50107,12 +50118,12 @@ function deniedLookup(r, kind, what, apiScope, oauthScope, now) {
     if (isScopeDenial(r)) {
         const need = bbError(r).required.join(', ') || (fam === 'api-token' ? apiScope : oauthScope);
         const perm = permissionById(bbError(r).required[0] ?? (fam === 'api-token' ? apiScope : oauthScope));
-        return report_finding('scope.missing', 'error', `The token cannot look up ${what}: it lacks ${need} (403).`, perm ? addScopeHint(kind, perm, scopeId(perm, fam) ?? need) : `Create a token with ${need} and update the secret.`);
+        return finding('scope.missing', 'error', `The token cannot look up ${what}: it lacks ${need} (403).`, perm ? addScopeHint(kind, perm, scopeId(perm, fam) ?? need) : `Create a token with ${need} and update the secret.`);
     }
     if (r.status === 401)
         return rejected(kind, r, undefined, now);
     if (r.status === 403) {
-        return report_finding('scope.missing', 'error', `The ${kind === 'access-token' ? 'access token' : 'account'} has no permission to read ${what} (403${bbError(r).message ? `: "${bbError(r).message}"` : ''}).`, kind === 'access-token' ? 'Use an access token created for this repository, its project or its workspace.' : "Ask a workspace admin to give the token's account read access, or use a token of an account that has it.");
+        return finding('scope.missing', 'error', `The ${kind === 'access-token' ? 'access token' : 'account'} has no permission to read ${what} (403${bbError(r).message ? `: "${bbError(r).message}"` : ''}).`, kind === 'access-token' ? 'Use an access token created for this repository, its project or its workspace.' : "Ask a workspace admin to give the token's account read access, or use a token of an account that has it.");
     }
     return unexpectedResponse(r, NAME, `lookup of ${what}`);
 }
@@ -50293,6 +50304,7 @@ function hasRight(permissions, right) {
 
 
 
+
 const online_HEADERS = { accept: 'application/vnd.github+json' };
 /** Longest wait for a primary/secondary rate limit to reset before reporting it instead. */
 const MAX_RATE_WAIT_MS = 10_000;
@@ -50355,7 +50367,7 @@ async function getFollow(c, url) {
         return { r, moved: false };
     }
     if (!location || target.origin !== c.origin || !(target.pathname === c.basePath || target.pathname.startsWith(`${c.basePath}/`))) {
-        return { r, moved: false, offOrigin: location ? target.origin : undefined };
+        return { r, moved: false, offApi: location ? `${target.origin}${target.pathname}` : undefined };
     }
     return { r: await ghGet(c, target.href), moved: true };
 }
@@ -50365,7 +50377,7 @@ function rateLimitFinding(r) {
     const resource = r.headers['x-ratelimit-resource'];
     const when = Number.isFinite(reset) && reset > 0 ? ` (the limit${resource ? ` for "${resource}"` : ''} resets at ${new Date(reset * 1000).toISOString().slice(11, 16)} UTC)` : '';
     const kind = r.headers['x-ratelimit-remaining'] === '0' ? 'the API rate limit of this token is used up' : /secondary/i.test(message(r)) ? 'a secondary rate limit was hit' : 'it is rate limiting the requests';
-    return report_finding('network.rate-limited', 'error', `${host} answered ${r.status}: ${kind}${when}${requestId(r)}; nothing is known about the token from it.`, `${CODES['network.rate-limited'].fix} Another job using the same token or app may be consuming its limit.`);
+    return finding('network.rate-limited', 'error', `${host} answered ${r.status}: ${kind}${when}${requestId(r)}; nothing is known about the token from it.`, `${CODES['network.rate-limited'].fix} Another job using the same token or app may be consuming its limit.`);
 }
 /** `X-GitHub-SSO: required; url=https://github.com/orgs/…/sso?authorization_request=…` */
 function ssoUrl(r) {
@@ -50377,7 +50389,7 @@ function ssoUrl(r) {
     return /url=(\S+)/i.exec(h)?.[1]?.replace(/[;,]$/, '') ?? '';
 }
 function ssoFinding(url, what) {
-    return report_finding('token.sso-required', 'error', `The token is valid, but ${what} belongs to an organisation that enforces SAML single sign-on and the token is not authorised for it${url ? `; authorise it at ${url} (valid for one hour)` : ''}.`, url
+    return finding('token.sso-required', 'error', `The token is valid, but ${what} belongs to an organisation that enforces SAML single sign-on and the token is not authorised for it${url ? `; authorise it at ${url} (valid for one hour)` : ''}.`, url
         ? `Open ${url} while signed in to GitHub and authorise the token, then re-run.`
         : 'GitHub → Settings → Developer settings → Personal access tokens → Configure SSO → Authorize for the organisation; then re-run.');
 }
@@ -50411,14 +50423,14 @@ function online_rejected(c, token, r) {
         // GitHub Enterprise Server never issues the stateless format: the token is from github.com / GHE.com.
         causes.unshift('GitHub Enterprise Server does not issue stateless installation tokens, so this one comes from github.com or a GHE.com subdomain');
     }
-    return report_finding('token.rejected', 'error', `GitHub at ${host} rejected the ${token.label} (${detail}${requestId(r)}). Likely causes, most likely first: ${causes.map((x, i) => `(${i + 1}) ${x}`).join('; ')}.`, token.kind === 'github.refresh-token'
+    return finding('token.rejected', 'error', `GitHub at ${host} rejected the ${token.label} (${detail}${requestId(r)}). Likely causes, most likely first: ${causes.map((x, i) => `(${i + 1}) ${x}`).join('; ')}.`, token.kind === 'github.refresh-token'
         ? 'Exchange the refresh token for a user access token (POST /login/oauth/access_token with grant_type=refresh_token) and pass that token instead.'
         : installation
             ? 'Mint a fresh installation token right before the steps that use it (or pass the current job\'s GITHUB_TOKEN), for this host.'
             : `Create a new token at https://${c.web}/settings/tokens (on the host the API belongs to) and update the secret.`);
 }
 function lockedOut(c) {
-    return report_finding('token.rejected', 'error', `GitHub at ${new URL(c.base).host} is temporarily refusing every sign-in for this user after repeated failed attempts (403 "Maximum number of login attempts exceeded"); while it lasts even a valid token is refused, so this run cannot tell whether the token works.`, 'Stop the jobs that keep sending a wrong token for this user, wait a few minutes, and re-run; then replace any secret that is rejected.');
+    return finding('token.rejected', 'error', `GitHub at ${new URL(c.base).host} is temporarily refusing every sign-in for this user after repeated failed attempts (403 "Maximum number of login attempts exceeded"); while it lasts even a valid token is refused, so this run cannot tell whether the token works.`, 'Stop the jobs that keep sending a wrong token for this user, wait a few minutes, and re-run; then replace any secret that is rejected.');
 }
 /** `YYYY-MM-DD HH:MM:SS UTC` (classic) or `YYYY-MM-DD HH:MM:SS ±HHMM`. */
 function parseExpirationHeader(value) {
@@ -50444,7 +50456,7 @@ function readUser(c, r, token) {
         if (typeof u.login !== 'string')
             return fail(unexpected(r, 'the /user answer has no login'));
         const id = u.id === undefined ? undefined : String(u.id);
-        push(c, report_finding('token.identity', 'info', `Authenticated as ${u.login}${id ? ` (id ${id}${typeof u.type === 'string' ? `, ${u.type}` : ''})` : ''}.`, 'None needed.'));
+        push(c, finding('token.identity', 'info', `Authenticated as ${u.login}${id ? ` (id ${id}${typeof u.type === 'string' ? `, ${u.type}` : ''})` : ''}.`, 'None needed.'));
         return { ok: true, installation: false, identity: { name: u.login, ...(id ? { id } : {}) }, response: r, login: u.login };
     }
     if (r.status === 401)
@@ -50454,7 +50466,7 @@ function readUser(c, r, token) {
     if (r.status === 403 && /not accessible by integration/i.test(message(r)))
         return 'integration';
     if (r.status === 404) {
-        return fail(report_finding('url.org-not-found', 'error', `There is no GitHub API at ${c.base} (404 on /user)${c.input.url.deployment === 'ghes' ? '; a GitHub Enterprise Server serves it at https://{host}/api/v3' : ''}.`, 'Check the URL: github.com, https://{sub}.ghe.com, or https://{host}/api/v3 for GitHub Enterprise Server (GITHUB_API_URL on a runner).'));
+        return fail(finding('url.org-not-found', 'error', `There is no GitHub API at ${c.base} (404 on /user)${c.input.url.deployment === 'ghes' ? '; a GitHub Enterprise Server serves it at https://{host}/api/v3' : ''}.`, 'Check the URL: github.com, https://{sub}.ghe.com, or https://{host}/api/v3 for GitHub Enterprise Server (GITHUB_API_URL on a runner).'));
     }
     return fail(unexpected(r, 'identity'));
 }
@@ -50473,7 +50485,7 @@ function readInstallation(c, r, token) {
         const n = typeof body.total_count === 'number' ? body.total_count : names.length;
         const name = `GitHub App installation (${n} ${n === 1 ? 'repository' : 'repositories'})`;
         const shown = names.slice(0, 5).join(', ') + (n > 5 ? ', …' : '');
-        push(c, report_finding('token.identity', 'info', `Authenticated as a ${name}${names.length ? `: ${shown}` : ''}.`, 'None needed.'));
+        push(c, finding('token.identity', 'info', `Authenticated as a ${name}${names.length ? `: ${shown}` : ''}.`, 'None needed.'));
         return { ok: true, installation: true, identity: { name }, response: r, repositories: names };
     }
     if (r.status === 401)
@@ -50523,6 +50535,10 @@ function online_probeVerdict(c, f, path) {
         push(c, unexpected(r, 'permission probe'));
         return { v: 'unverifiable', why: 'its probe failed on the server side' };
     }
+    const org = /^\/orgs\/([^/]+)\//.exec(path)?.[1];
+    if (r.status === 404 && org) {
+        return { v: 'unverifiable', why: `its probe GET ${path} answered 404: "${decodeURIComponent(org)}" is not an organisation the token can see, and this is an organisation permission` };
+    }
     return { v: 'unverifiable', why: `its probe GET ${path} answered ${r.status}${message(r) ? ` "${message(r)}"` : ''} (the feature may be turned off for the repository)` };
 }
 async function checkRepo(c, requested, f, id) {
@@ -50544,21 +50560,21 @@ async function checkRepo(c, requested, f, id) {
         const body = r.json;
         const fullName = typeof body.full_name === 'string' ? body.full_name : requested;
         if (f.moved || fullName.toLowerCase() !== requested.toLowerCase()) {
-            push(c, report_finding('project.renamed', 'error', `The repository "${requested}" was renamed or transferred: it is now "${fullName}". GitHub redirects API reads of the old name, but pushes, Actions references and other tools may not follow.`, `Use "${fullName}".`));
+            push(c, finding('project.renamed', 'error', `The repository "${requested}" was renamed or transferred: it is now "${fullName}". GitHub redirects API reads of the old name, but pushes, Actions references and other tools may not follow.`, `Use "${fullName}".`));
         }
         else if (fullName !== requested) {
-            push(c, report_finding('project.case-mismatch', 'error', `The repository exists as "${fullName}", not "${requested}"; GitHub matched it ignoring case, but later steps that compare names exactly will not.`, `Use "${fullName}" exactly.`));
+            push(c, finding('project.case-mismatch', 'error', `The repository exists as "${fullName}", not "${requested}"; GitHub matched it ignoring case, but later steps that compare names exactly will not.`, `Use "${fullName}" exactly.`));
         }
         if (body.archived === true) {
-            push(c, report_finding('project.archived', 'warning', `The repository "${fullName}" is archived: it is read-only, so pushes, issues, pull requests and releases will fail.`, CODES['project.archived'].fix));
+            push(c, finding('project.archived', 'warning', `The repository "${fullName}" is archived: it is read-only, so pushes, issues, pull requests and releases will fail.`, CODES['project.archived'].fix));
         }
         if (body.disabled === true) {
-            push(c, report_finding('project.unavailable', 'error', `The repository "${fullName}" is disabled by GitHub (for example for billing or a policy violation), so later steps cannot use it.`, 'Ask the repository or organisation owner to resolve what disabled it (repository settings, billing).'));
+            push(c, finding('project.unavailable', 'error', `The repository "${fullName}" is disabled by GitHub (for example for billing or a policy violation), so later steps cannot use it.`, 'Ask the repository or organisation owner to resolve what disabled it (repository settings, billing).'));
         }
         return { repo: { fullName, private: body.private === true, permissions: body.permissions }, canonical: fullName };
     }
     if ([301, 307, 308].includes(r.status)) {
-        push(c, report_finding('project.renamed', 'error', `The repository "${requested}" was moved (${r.status}) to ${f.offOrigin ?? 'another location'}, which is not the configured API; the redirect was not followed with the token.`, 'Use the repository\'s new name (open it in the browser to see it).'));
+        push(c, finding('project.renamed', 'error', `The repository "${requested}" was moved (${r.status}) to ${f.offApi ?? 'another location'}, which is outside the configured API (${c.base}); the redirect was not followed with the token.`, 'Use the repository\'s new name (open it in the browser to see it).'));
         return { blocked: 'the repository moved' };
     }
     if (r.status === 404) {
@@ -50567,7 +50583,7 @@ async function checkRepo(c, requested, f, id) {
     }
     if (r.status === 403) {
         const accepted = describeAccepted(r.headers['x-accepted-github-permissions']);
-        push(c, report_finding('scope.missing', 'error', `GitHub refused to read the repository "${requested}" (403${message(r) ? ` "${message(r)}"` : ''})${accepted ? `; it needs ${accepted}` : ''}.`, 'Do what GitHub\'s message says (an organisation may forbid classic tokens, limit token lifetimes or require approval of fine-grained tokens); then update the secret.'));
+        push(c, finding('scope.missing', 'error', `GitHub refused to read the repository "${requested}" (403${message(r) ? ` "${message(r)}"` : ''})${accepted ? `; it needs ${accepted}` : ''}.`, 'Do what GitHub\'s message says (an organisation may forbid classic tokens, limit token lifetimes or require approval of fine-grained tokens); then update the secret.'));
         return { blocked: 'the repository could not be read' };
     }
     push(c, unexpected(r, 'repository lookup'));
@@ -50593,7 +50609,7 @@ async function notFound(c, requested, id) {
         : id.installation
             ? `The repository "${requested}" does not exist, or the token cannot see it: it is not among the ${names.length} repositories this app installation can access (GitHub answers 404 for both).`
             : `The repository "${requested}" does not exist, or the token cannot see it (GitHub answers 404 for both: a private repository without access looks missing).`;
-    return report_finding('project.not-found', 'error', why + seen, near.length
+    return finding('project.not-found', 'error', why + seen, near.length
         ? `Use the exact name, e.g. "${near[0]}"; if it is private, check the token can access it.`
         : id.installation
             ? 'Check the name, and install the app on the repository (or, for GITHUB_TOKEN, use a token that can reach it).'
@@ -50622,15 +50638,15 @@ function evaluate(c, items, classic, verdicts, repo, blocked, id) {
     const granted = classic ? expandClassic(classic) : undefined;
     const verified = (itemId, how) => {
         out.verified.push(itemId);
-        push(c, report_finding('scope.verified', 'info', `${itemId}: ${how}.`, 'None needed.'));
+        push(c, finding('scope.verified', 'info', `${itemId}: ${how}.`, 'None needed.'));
     };
     const missing = (itemId, msg, hint) => {
         out.missing.push(itemId);
-        push(c, report_finding('scope.missing', 'error', msg, hint));
+        push(c, finding('scope.missing', 'error', msg, hint));
     };
     const unverifiable = (itemId, msg, hint = 'Nothing to fix; if in doubt, check the token\'s permissions in GitHub\'s settings.') => {
         out.unverifiable.push(itemId);
-        push(c, report_finding('scope.unverifiable', 'warning', msg, hint));
+        push(c, finding('scope.unverifiable', 'warning', msg, hint));
     };
     for (const item of items) {
         if (item.kind === 'unknown')
@@ -50738,12 +50754,12 @@ async function github_online_check(http, input) {
     const items = input.requiredScopes.map(parseRequired);
     for (const item of items) {
         if (item.kind === 'unknown') {
-            push(c, report_finding('scope.unknown', 'error', `"${item.text}" is ${item.why}.`, 'Use a classic scope (repo, read:org, workflow…) or a permission with a level (contents:read, pull_requests:write, issues:read…); see the README\'s GitHub table.'));
+            push(c, finding('scope.unknown', 'error', `"${item.text}" is ${item.why}.`, 'Use a classic scope (repo, read:org, workflow…) or a permission with a level (contents:read, pull_requests:write, issues:read…); see the README\'s GitHub table.'));
         }
     }
     const project = input.project?.trim();
     if (project !== undefined && !/^[^/\s]+\/[^/\s]+$/.test(project)) {
-        push(c, report_finding('config.invalid', 'error', `\`project\` must name a GitHub repository as owner/repo, not "${project}".`, 'Pass `project` as owner/repo, e.g. octo-org/hello-world.'));
+        push(c, finding('config.invalid', 'error', `\`project\` must name a GitHub repository as owner/repo, not "${withoutUserinfo(project)}".`, 'Pass `project` as owner/repo, e.g. octo-org/hello-world.'));
     }
     const repoName = project && /^[^/\s]+\/[^/\s]+$/.test(project) ? project.replace(/\.git$/, '') : undefined;
     // Round trip 1: identity (and on GHES its version).
@@ -50759,21 +50775,21 @@ async function github_online_check(http, input) {
     if (meta?.kind === 'response' && meta.status === 200 && meta.isJson) {
         const v = meta.json.installed_version;
         if (typeof v === 'string')
-            push(c, report_finding('url.server-version', 'info', `GitHub Enterprise Server ${v}.`, 'None needed.'));
+            push(c, finding('url.server-version', 'info', `GitHub Enterprise Server ${v}.`, 'None needed.'));
     }
     // Scopes the token carries (classic tokens only), and its expiry.
     const scopesHeader = id.response.headers['x-oauth-scopes'];
     const classic = CLASSIC_KINDS.has(token.kind) && scopesHeader !== undefined ? parseScopesHeader(scopesHeader) : undefined;
     if (classic) {
-        push(c, report_finding('scope.granted', 'info', classic.length ? `The token carries the classic scopes: ${classic.join(', ')} (X-OAuth-Scopes).` : 'The token carries no scopes (X-OAuth-Scopes is empty): it can read public data only.', 'None needed.'));
+        push(c, finding('scope.granted', 'info', classic.length ? `The token carries the classic scopes: ${classic.join(', ')} (X-OAuth-Scopes).` : 'The token carries no scopes (X-OAuth-Scopes is empty): it can read public data only.', 'None needed.'));
     }
     const expiryHeader = id.response.headers['github-authentication-token-expiration'];
     const expiresAt = expiryHeader ? parseExpirationHeader(expiryHeader) : undefined;
     if (expiryHeader && !expiresAt) {
-        push(c, report_finding('token.info', 'info', `GitHub sent an expiry date in an unknown format ("${expiryHeader.slice(0, 40)}"); it was not used.`, 'None needed.'));
+        push(c, finding('token.info', 'info', `GitHub sent an expiry date in an unknown format ("${expiryHeader.slice(0, 40)}"); it was not used.`, 'None needed.'));
     }
     if (!expiryHeader && PAT_KINDS.has(token.kind)) {
-        push(c, report_finding('token.no-expiry', 'info', 'GitHub reports no expiry date for this token (no github-authentication-token-expiration header): it never expires.', CODES['token.no-expiry'].fix));
+        push(c, finding('token.no-expiry', 'info', 'GitHub reports no expiry date for this token (no github-authentication-token-expiration header): it never expires.', CODES['token.no-expiry'].fix));
     }
     // Round trip 2: the repository and every probe at once.
     const owner = repoName?.split('/')[0];
@@ -50803,7 +50819,7 @@ async function github_online_check(http, input) {
 const githubOnline = {
     // GitHub accepts Bearer for every token kind (PATs, OAuth, App user and installation tokens).
     credential: (token) => ({ name: 'authorization', value: `Bearer ${token}` }),
-    credentialOrigins: (url) => (url.normalized ? [new URL(url.normalized).origin] : []),
+    credentialOrigins: configuredOrigin,
     check: github_online_check,
 };
 
@@ -50858,7 +50874,7 @@ function github_tokens_result(kind, label, findings, facts = {}) {
 }
 const count = (d) => (d < 0 ? `${-d} missing` : `${d} too many`);
 function unverifiable(what) {
-    return report_finding('token.unverifiable', 'info', `The ${what} carries no checksum that can be checked offline; GitHub says its contents must not be decoded or validated by clients.`, HINT_ONLINE);
+    return finding('token.unverifiable', 'info', `The ${what} carries no checksum that can be checked offline; GitHub says its contents must not be decoded or validated by clients.`, HINT_ONLINE);
 }
 function analyzeClassic(token, prefix, family) {
     const isInstallation = prefix === 'ghs_';
@@ -50867,7 +50883,7 @@ function analyzeClassic(token, prefix, family) {
         if (STATELESS_GHS_RE.test(token))
             return github_tokens_result('github.installation-stateless', LABEL_STATELESS, [unverifiable('stateless installation token')]);
         return github_tokens_result(family.kind, family.label, [
-            report_finding('token.format', 'warning', 'The installation token has an unrecognised shape: neither the 40-character format nor the stateless format (app id, then a JWT with exactly two dots).', HINT_RECOPY),
+            finding('token.format', 'warning', 'The installation token has an unrecognised shape: neither the 40-character format nor the stateless format (app id, then a JWT with exactly two dots).', HINT_RECOPY),
         ]);
     }
     if (prefix === 'ghu_' && token.includes('.')) {
@@ -50875,7 +50891,7 @@ function analyzeClassic(token, prefix, family) {
         if (DOTTED_JWT_RE.test(token.slice(4)))
             return github_tokens_result(family.kind, family.label, [unverifiable('GitHub App user access token (stateless format)')]);
         return github_tokens_result(family.kind, family.label, [
-            report_finding('token.format', 'warning', 'The GitHub App user access token contains dots but is not a well-formed stateless token (three segments separated by exactly two dots).', HINT_RECOPY),
+            finding('token.format', 'warning', 'The GitHub App user access token contains dots but is not a well-formed stateless token (three segments separated by exactly two dots).', HINT_RECOPY),
         ]);
     }
     const rest = token.slice(4);
@@ -50883,7 +50899,7 @@ function analyzeClassic(token, prefix, family) {
     const lengthOk = token.length === family.length;
     if (isInstallation && charsetOk && !lengthOk) {
         return github_tokens_result(family.kind, family.label, [
-            report_finding('token.format', 'warning', `The installation token has an unrecognised shape: ${token.length} characters without dots, neither the 40-character format nor the stateless format.`, HINT_RECOPY),
+            finding('token.format', 'warning', `The installation token has an unrecognised shape: ${token.length} characters without dots, neither the 40-character format nor the stateless format.`, HINT_RECOPY),
         ]);
     }
     if (!charsetOk || !lengthOk) {
@@ -50892,18 +50908,18 @@ function analyzeClassic(token, prefix, family) {
             problems.push(`it is ${token.length} characters long instead of exactly ${family.length} (${count(token.length - family.length)})`);
         if (!charsetOk)
             problems.push('after the prefix it contains characters other than letters and digits');
-        findings.push(report_finding('token.format', 'error', `The ${family.label} is malformed: ${problems.join(', and ')}.`, HINT_RECOPY));
+        findings.push(finding('token.format', 'error', `The ${family.label} is malformed: ${problems.join(', and ')}.`, HINT_RECOPY));
         return github_tokens_result(family.kind, family.label, findings);
     }
     const body = rest.slice(0, -6);
     const ok = decodeInt(token.slice(-6), BASE62) === crc32Ascii(body);
     if (!ok) {
         findings.push(isInstallation
-            ? report_finding('token.checksum', 'warning', "The installation token's last 6 characters do not match the classic GitHub checksum; GitHub has not documented whether installation tokens carry one, so this may be harmless.", 'If GitHub rejects the token, copy it again in full or mint a new installation token.')
-            : report_finding('token.checksum', 'error', `The ${family.label}'s embedded checksum (its last 6 characters) does not match: it was mistyped, truncated or altered, and GitHub will reject it.`, HINT_RECOPY));
+            ? finding('token.checksum', 'warning', "The installation token's last 6 characters do not match the classic GitHub checksum; GitHub has not documented whether installation tokens carry one, so this may be harmless.", 'If GitHub rejects the token, copy it again in full or mint a new installation token.')
+            : finding('token.checksum', 'error', `The ${family.label}'s embedded checksum (its last 6 characters) does not match: it was mistyped, truncated or altered, and GitHub will reject it.`, HINT_RECOPY));
     }
     if (prefix === 'ghr_') {
-        findings.push(report_finding('token.wrong-kind', 'warning', 'This is a GitHub App refresh token; it cannot authenticate API calls, it only buys a new user access token.', 'Exchange it for a user access token (POST https://github.com/login/oauth/access_token with grant_type=refresh_token) and pass that token instead.'));
+        findings.push(finding('token.wrong-kind', 'warning', 'This is a GitHub App refresh token; it cannot authenticate API calls, it only buys a new user access token.', 'Exchange it for a user access token (POST https://github.com/login/oauth/access_token with grant_type=refresh_token) and pass that token instead.'));
     }
     return github_tokens_result(family.kind, family.label, findings);
 }
@@ -50912,7 +50928,7 @@ function analyzeFineGrained(token) {
     const rest = token.slice(FINE_GRAINED_PREFIX.length);
     if (!/^[A-Za-z0-9_]*$/.test(rest) || rest.length === 0) {
         return github_tokens_result(kind, LABEL_FINE_GRAINED, [
-            report_finding('token.format', 'error', 'The fine-grained personal access token contains characters other than letters, digits and underscores, which GitHub never issues.', HINT_RECOPY_FG),
+            finding('token.format', 'error', 'The fine-grained personal access token contains characters other than letters, digits and underscores, which GitHub never issues.', HINT_RECOPY_FG),
         ]);
     }
     const layoutProblems = [];
@@ -50922,12 +50938,12 @@ function analyzeFineGrained(token) {
         layoutProblems.push('its segments are not where they usually are (22 characters starting with a digit, an underscore, 43 characters, 8 checksum characters, 8 more)');
     if (layoutProblems.length > 0) {
         return github_tokens_result(kind, LABEL_FINE_GRAINED, [
-            report_finding('token.format', 'warning', `Unexpected fine-grained token layout: ${layoutProblems.join('; ')}. GitHub documents only the prefix and the characters, so the token may still work.`, `If GitHub rejects it: ${HINT_RECOPY_FG.charAt(0).toLowerCase()}${HINT_RECOPY_FG.slice(1)}`),
+            finding('token.format', 'warning', `Unexpected fine-grained token layout: ${layoutProblems.join('; ')}. GitHub documents only the prefix and the characters, so the token may still work.`, `If GitHub rejects it: ${HINT_RECOPY_FG.charAt(0).toLowerCase()}${HINT_RECOPY_FG.slice(1)}`),
         ]);
     }
     if (tokens_githubFineGrainedChecksum(token.slice(0, 77)) !== token.slice(77, 85)) {
         return github_tokens_result(kind, LABEL_FINE_GRAINED, [
-            report_finding('token.checksum', 'warning', "The fine-grained token's checksum characters do not match its content under the community-derived (undocumented) scheme: it was probably mistyped or altered.", `If GitHub rejects it: ${HINT_RECOPY_FG.charAt(0).toLowerCase()}${HINT_RECOPY_FG.slice(1)}`),
+            finding('token.checksum', 'warning', "The fine-grained token's checksum characters do not match its content under the community-derived (undocumented) scheme: it was probably mistyped or altered.", `If GitHub rejects it: ${HINT_RECOPY_FG.charAt(0).toLowerCase()}${HINT_RECOPY_FG.slice(1)}`),
         ]);
     }
     return github_tokens_result(kind, LABEL_FINE_GRAINED, []);
@@ -50948,7 +50964,7 @@ function tokens_unknown(token) {
     else {
         message = `The token matches no GitHub token format (${token.length} characters). ${ACCEPTED}.`;
     }
-    return github_tokens_result('github.unknown', tokens_LABEL_UNKNOWN, [report_finding('token.format', 'error', message, `${HINT_RECOPY} Check that the right secret is wired to this step.`)]);
+    return github_tokens_result('github.unknown', tokens_LABEL_UNKNOWN, [finding('token.format', 'error', message, `${HINT_RECOPY} Check that the right secret is wired to this step.`)]);
 }
 /**
  * Analyse a (hygiene-cleaned) token as a GitHub token. Prefixed families are recognised with
@@ -50966,7 +50982,7 @@ function analyzeGitHubToken(token, _ctx, claim) {
         return undefined;
     if (LEGACY_HEX_RE.test(token)) {
         return github_tokens_result('github.legacy', tokens_LABEL_LEGACY, [
-            report_finding('token.unverifiable', 'info', 'Legacy GitHub token format (40 hex digits, issued before 2021): it has no checksum and cannot be checked offline.', 'Consider replacing it with a fine-grained personal access token; run without `offline` to check it against GitHub.'),
+            finding('token.unverifiable', 'info', 'Legacy GitHub token format (40 hex digits, issued before 2021): it has no checksum and cannot be checked offline.', 'Consider replacing it with a fine-grained personal access token; run without `offline` to check it against GitHub.'),
         ]);
     }
     return tokens_unknown(token);
@@ -51015,7 +51031,7 @@ function analyzeGitHubUrl(input, _ctx) {
     const base = `${originOf(url)}/api/v3`;
     const api = segments[0] === 'api' && segments[1] === 'v3';
     if (!api)
-        findings.push(report_finding('url.api-path', 'info', `Treating ${url.host} as GitHub Enterprise Server; its API base is ${base}.`, `Pass ${base} to make this explicit.`));
+        findings.push(finding('url.api-path', 'info', `Treating ${url.host} as GitHub Enterprise Server; its API base is ${base}.`, `Pass ${base} to make this explicit.`));
     return finish(base, 'ghes', api ? segments.slice(2) : segments);
 }
 
@@ -51037,8 +51053,8 @@ const github = {
  * (doc/user/profile/personal_access_tokens.md, "Personal access token scopes") and the abilities
  * each scope grants for Git over HTTP and the registries (lib/gitlab/auth.rb `abilities_for_scopes`:
  * `api` → full abilities, `read_api` → read_project + download_code + read_container_image,
- * `write_repository` → download_code + push_code). The API itself accepts `read_api` for every GET
- * and `api` for everything.
+ * `write_repository` → download_code + push_code, `write_registry` → create_container_image only).
+ * The API itself accepts `read_api` for every GET and `api` for everything.
  */
 const SCOPES = [
     { id: 'api', grants: 'complete read/write access to the API, the registries and the repositories (Git over HTTP)', coveredBy: [] },
@@ -51046,7 +51062,8 @@ const SCOPES = [
     { id: 'read_user', grants: 'read-only access to the /user and /users endpoints', coveredBy: ['api', 'read_api'] },
     { id: 'read_repository', grants: 'read (pull) access to repositories with Git over HTTP or the repository files API', coveredBy: ['api', 'read_api', 'write_repository'] },
     { id: 'write_repository', grants: 'read-write (pull and push) access to repositories with Git over HTTP', coveredBy: ['api'] },
-    { id: 'read_registry', grants: 'pull access to container registry images of private projects', coveredBy: ['api', 'read_api', 'write_registry'] },
+    // Not covered by write_registry: GitLab documents that pushing needs both, and write alone cannot pull.
+    { id: 'read_registry', grants: 'pull access to container registry images of private projects', coveredBy: ['api', 'read_api'] },
     { id: 'write_registry', grants: 'push access to container registry images of private projects', coveredBy: ['api'] },
     { id: 'read_virtual_registry', grants: 'pull access to container images through the dependency proxy', coveredBy: ['api', 'write_virtual_registry'] },
     { id: 'write_virtual_registry', grants: 'pull, push and delete access to container images through the dependency proxy', coveredBy: ['api'] },
@@ -51066,9 +51083,6 @@ const scopes_BY_ID = new Map(SCOPES.map((s) => [s.id, s]));
 function findGitLabScope(text) {
     return scopes_BY_ID.get(text.trim().toLowerCase().replace(/[\s-]+/g, '_'));
 }
-function gitlabScopeById(id) {
-    return scopes_BY_ID.get(id);
-}
 /** Does a token carrying `held` have what `scope` grants? */
 function coverage(scope, held) {
     const have = new Set(held.map((s) => s.toLowerCase()));
@@ -51083,6 +51097,7 @@ function coverage(scope, held) {
 
 
 
+
 const GL = 'GitLab';
 function gitlab_online_target(url) {
     const api = url.normalized.replace(/\/+$/, '');
@@ -51093,17 +51108,16 @@ const isJob = (token) => token.kind === 'gitlab.job-token';
 function glError(r) {
     const b = (r.isJson && r.json && typeof r.json === 'object' ? r.json : {});
     const s = (v) => (typeof v === 'string' ? v : '');
-    // WWW-Authenticate carries the same error when the body was lost on the way.
+    // WWW-Authenticate carries the same error, description and scope when the body was lost on the way
+    // (a proxy's own error page).
     const header = r.headers['www-authenticate'] ?? '';
     return {
-        error: s(b.error) || /error="?([a-z_]+)/i.exec(header)?.[1] || '',
-        description: s(b.error_description),
-        scope: s(b.scope),
+        error: s(b.error) || /\berror="?([a-z_]+)/i.exec(header)?.[1] || '',
+        description: s(b.error_description) || /\berror_description="([^"]*)"/i.exec(header)?.[1] || '',
+        scope: s(b.scope) || /\bscope="([^"]*)"/i.exec(header)?.[1] || '',
         message: s(b.message) || (typeof b.error === 'string' && !b.error_description ? b.error : ''),
     };
 }
-/** 2xx with a JSON body (the only success that counts, provider-apis.md §1). */
-const online_ok = (r) => r?.kind === 'response' && r.status >= 200 && r.status < 300 && r.isJson;
 /** A response that says nothing about the token: 429, 5xx, a non-JSON page, an odd status. */
 function online_unexpected(r) {
     if (r.status >= 200 && r.status < 300)
@@ -51127,13 +51141,13 @@ function gitlab_online_rejected(t, token, detail) {
             'its user is blocked or deactivated, or — for a project or group access token — the project or group was deleted',
             'it is an OAuth access token that expired (they live two hours): refresh it',
         ];
-    return report_finding('token.rejected', 'error', `GitLab rejected the credential (${detail}). Likely causes, most likely first: ${causes.map((c, i) => `(${i + 1}) ${c}`).join('; ')}.`, isJob(token) ? 'Pass the $CI_JOB_TOKEN of the running job, on the instance that runs the job (CI_SERVER_URL).' : `Create a new token in ${tokenSettingsUrl(t)} (or the project's / group's Settings → Access tokens) and update the secret.`);
+    return finding('token.rejected', 'error', `GitLab rejected the credential (${detail}). Likely causes, most likely first: ${causes.map((c, i) => `(${i + 1}) ${c}`).join('; ')}.`, isJob(token) ? 'Pass the $CI_JOB_TOKEN of the running job, on the instance that runs the job (CI_SERVER_URL).' : `Create a new token in ${tokenSettingsUrl(t)} (or the project's / group's Settings → Access tokens) and update the secret.`);
 }
 function expired(t, token, message) {
-    return report_finding('token.expired', 'error', message, isJob(token) ? 'Use the $CI_JOB_TOKEN of the running job.' : `Create a new token (or rotate this one) in ${tokenSettingsUrl(t)} and update the secret.`);
+    return finding('token.expired', 'error', message, isJob(token) ? 'Use the $CI_JOB_TOKEN of the running job.' : `Create a new token (or rotate this one) in ${tokenSettingsUrl(t)} and update the secret.`);
 }
 function revoked(t) {
-    return report_finding('token.revoked', 'error', 'GitLab says the token was revoked.', `Create a new token in ${tokenSettingsUrl(t)} and update the secret; find out why it was revoked (GitLab revokes tokens found in public repositories).`);
+    return finding('token.revoked', 'error', 'GitLab says the token was revoked.', `Create a new token in ${tokenSettingsUrl(t)} and update the secret; find out why it was revoked (GitLab revokes tokens found in public repositories).`);
 }
 /** A 401: expired, revoked, or rejected (§4.2: match on `error` + the description's prefix). */
 function unauthorized(t, token, r) {
@@ -51143,7 +51157,7 @@ function unauthorized(t, token, r) {
     if (/^Token was revoked/i.test(e.description))
         return revoked(t);
     if (/impersonation/i.test(e.description)) {
-        return report_finding('token.rejected', 'error', 'GitLab rejected the token: it is an impersonation token and impersonation is disabled on this instance.', 'Use a personal, project or group access token, or ask an administrator to enable impersonation.');
+        return finding('token.rejected', 'error', 'GitLab rejected the token: it is an impersonation token and impersonation is disabled on this instance.', 'Use a personal, project or group access token, or ask an administrator to enable impersonation.');
     }
     return gitlab_online_rejected(t, token, `401${e.error ? ` ${e.error}` : ''}${e.description ? `: "${e.description}"` : e.message ? `: "${e.message}"` : ''}`);
 }
@@ -51191,8 +51205,8 @@ function readAuth(t, token, self, user, now) {
     for (const r of [u, s])
         if (online_unexpected(r))
             return { ok: false, findings: [unexpectedResponse(r, GL)] };
-    const selfInfo = online_ok(s) ? readSelf(s) : undefined;
-    const userOk = online_ok(u) && typeof u.json.username === 'string';
+    const selfInfo = isApiSuccess(s) ? readSelf(s) : undefined;
+    const userOk = isApiSuccess(u) && typeof u.json.username === 'string';
     if (!selfInfo && !userOk) {
         // A 403 on /user means the token authenticated; a 401 from personal_access_tokens/self then only
         // means GitLab 15.1–15.4, which looks `self` up as a token id.
@@ -51203,7 +51217,7 @@ function readAuth(t, token, self, user, now) {
             return {
                 ok: false,
                 findings: [
-                    report_finding('url.org-not-found', 'error', `There is no GitLab API at ${t.api} (404 on /user).`, t.gitlabCom ? 'Use https://gitlab.com.' : 'Check the host and, if GitLab is served under a path (relative URL root, e.g. https://host/gitlab), include that path in `url`.'),
+                    finding('url.org-not-found', 'error', `There is no GitLab API at ${t.api} (404 on /user).`, t.gitlabCom ? 'Use https://gitlab.com.' : 'Check the host and, if GitLab is served under a path (relative URL root, e.g. https://host/gitlab), include that path in `url`.'),
                 ],
             };
         }
@@ -51212,7 +51226,7 @@ function readAuth(t, token, self, user, now) {
             return {
                 ok: false,
                 findings: [
-                    report_finding('token.rejected', 'error', `GitLab accepted the token but refuses its user: "${glError(u).message}".`, 'Have an administrator unblock or reactivate the user (or, for a deactivated account, sign in once), or use a token of another user.'),
+                    finding('token.rejected', 'error', `GitLab accepted the token but refuses its user: "${glError(u).message}".`, 'Have an administrator unblock or reactivate the user (or, for a deactivated account, sign in once), or use a token of another user.'),
                 ],
             };
         }
@@ -51236,9 +51250,9 @@ function readAuth(t, token, self, user, now) {
         if (at)
             state.expiresAt = at;
         else if (selfInfo.expiresAt === null) {
-            findings.push(report_finding('token.no-expiry', 'info', `GitLab says the token${selfInfo.name ? ` "${selfInfo.name}"` : ''} has no expiry date.`, 'None needed for the pipeline; consider a token with an expiry date (one that never expires stays usable if it leaks).'));
+            findings.push(finding('token.no-expiry', 'info', `GitLab says the token${selfInfo.name ? ` "${selfInfo.name}"` : ''} has no expiry date.`, 'None needed for the pipeline; consider a token with an expiry date (one that never expires stays usable if it leaks).'));
         }
-        findings.push(report_finding('scope.granted', 'info', `GitLab says the token${selfInfo.name ? ` "${selfInfo.name}"` : ''} carries: ${selfInfo.scopes.length ? selfInfo.scopes.join(', ') : 'no scopes'}.`, 'None needed.'));
+        findings.push(finding('scope.granted', 'info', `GitLab says the token${selfInfo.name ? ` "${selfInfo.name}"` : ''} carries: ${selfInfo.scopes.length ? selfInfo.scopes.join(', ') : 'no scopes'}.`, 'None needed.'));
     }
     else {
         state.scopesUnknownWhy =
@@ -51248,14 +51262,14 @@ function readAuth(t, token, self, user, now) {
     }
     if (userJson) {
         state.identity = { name: userJson.username, ...(userJson.id !== undefined ? { id: String(userJson.id) } : {}) };
-        findings.push(report_finding('token.identity', 'info', `Authenticated as @${userJson.username}${userJson.id !== undefined ? ` (user id ${userJson.id})` : ''}${botKind(userJson.username)}.`, 'None needed; check it is the account you expect.'));
+        findings.push(finding('token.identity', 'info', `Authenticated as @${userJson.username}${userJson.id !== undefined ? ` (user id ${userJson.id})` : ''}${botKind(userJson.username)}.`, 'None needed; check it is the account you expect.'));
     }
     else if (selfInfo?.userId !== undefined) {
         state.identity = { name: `user ${selfInfo.userId}`, id: String(selfInfo.userId) };
-        findings.push(report_finding('token.identity', 'info', `Authenticated as user id ${selfInfo.userId}; the token cannot read its user's profile (it has none of read_user, read_api, api).`, 'None needed.'));
+        findings.push(finding('token.identity', 'info', `Authenticated as user id ${selfInfo.userId}; the token cannot read its user's profile (it has none of read_user, read_api, api).`, 'None needed.'));
     }
     else {
-        findings.push(report_finding('token.identity', 'info', 'The token was accepted, but it cannot read its user\'s profile (it has none of read_user, read_api, api).', 'None needed.'));
+        findings.push(finding('token.identity', 'info', 'The token was accepted, but it cannot read its user\'s profile (it has none of read_user, read_api, api).', 'None needed.'));
     }
     return state;
 }
@@ -51280,18 +51294,18 @@ function projectFacts(p, requested, byId) {
     const findings = [];
     if (!byId && path !== requested) {
         if (path.toLowerCase() === requested.toLowerCase()) {
-            findings.push(report_finding('project.case-mismatch', 'error', `The project exists as "${path}", not "${requested}"; GitLab matched it ignoring case, but later steps that compare paths exactly will not.`, `Use "${path}" exactly.`));
+            findings.push(finding('project.case-mismatch', 'error', `The project exists as "${path}", not "${requested}"; GitLab matched it ignoring case, but later steps that compare paths exactly will not.`, `Use "${path}" exactly.`));
         }
         else {
-            findings.push(report_finding('project.renamed', 'error', `The project "${requested}" was renamed or moved to "${path}"; GitLab still redirects the old path, but not everywhere and not for ever (a new project may take the old path).`, `Use "${path}".`));
+            findings.push(finding('project.renamed', 'error', `The project "${requested}" was renamed or moved to "${path}"; GitLab still redirects the old path, but not everywhere and not for ever (a new project may take the old path).`, `Use "${path}".`));
         }
     }
     const deletion = p.marked_for_deletion_on ?? p.marked_for_deletion_at;
     if (deletion) {
-        findings.push(report_finding('project.unavailable', 'error', `The project "${path}" is scheduled for deletion (marked on ${String(deletion).slice(0, 10)}), so later steps cannot rely on it.`, 'Restore it (Settings → General → Advanced → Restore project) or use another project.'));
+        findings.push(finding('project.unavailable', 'error', `The project "${path}" is scheduled for deletion (marked on ${String(deletion).slice(0, 10)}), so later steps cannot rely on it.`, 'Restore it (Settings → General → Advanced → Restore project) or use another project.'));
     }
     if (p.archived) {
-        findings.push(report_finding('project.archived', 'warning', `The project "${path}" is archived: it is read-only, so pushes, merge requests, issues and other writes will fail.`, 'Unarchive it (Settings → General → Advanced → Unarchive project) if later steps write to it.'));
+        findings.push(finding('project.archived', 'warning', `The project "${path}" is archived: it is read-only, so pushes, merge requests, issues and other writes will fail.`, 'Unarchive it (Settings → General → Advanced → Unarchive project) if later steps write to it.'));
     }
     return findings;
 }
@@ -51299,7 +51313,7 @@ async function online_checkProject(http, t, token, requested, first) {
     if (first.kind === 'network')
         return { findings: [networkFinding(first, GL)] };
     const byId = numeric(requested);
-    if (online_ok(first)) {
+    if (isApiSuccess(first)) {
         const p = first.json;
         return { readsApi: true, canonical: p.path_with_namespace ?? requested, findings: projectFacts(p, requested, byId) };
     }
@@ -51308,7 +51322,7 @@ async function online_checkProject(http, t, token, requested, first) {
         const add = narrowest(denied);
         return {
             deniedScopes: denied,
-            findings: [report_finding('scope.missing', 'error', `The token cannot read the project: GitLab needs one of ${denied.join(', ')} for it (403 insufficient_scope).`, `GitLab cannot add scopes to an existing token: create a new one with ${add} (or api) in ${tokenSettingsUrl(t)} and update the secret.`)],
+            findings: [finding('scope.missing', 'error', `The token cannot read the project: GitLab needs ${denied.length ? `one of ${denied.join(', ')}` : 'a scope the token lacks'} for it (403 insufficient_scope).`, `GitLab cannot add scopes to an existing token: create a new one with ${add} (or api) in ${tokenSettingsUrl(t)} and update the secret.`)],
         };
     }
     if (first.status === 401)
@@ -51322,17 +51336,17 @@ async function online_checkProject(http, t, token, requested, first) {
         byId ? Promise.resolve(undefined) : http.get(`${t.api}/projects?search=${encodeURIComponent(last)}&search_namespaces=true&simple=true&per_page=100`),
         http.get(`${t.api}/projects?membership=true&simple=true&per_page=100&order_by=last_activity_at`),
     ]);
-    const list = (r) => (online_ok(r) && Array.isArray(r.json) ? r.json : []);
+    const list = (r) => (isApiSuccess(r) && Array.isArray(r.json) ? r.json : []);
     const found = list(search).find((p) => p.path_with_namespace?.toLowerCase() === requested.toLowerCase());
     if (found?.id !== undefined) {
         const byNumber = await http.get(`${t.api}/projects/${found.id}`);
-        if (online_ok(byNumber)) {
+        if (isApiSuccess(byNumber)) {
             const p = byNumber.json;
             return {
                 readsApi: true,
                 canonical: p.path_with_namespace ?? requested,
                 findings: [
-                    report_finding('url.encoded-slash', 'error', `The lookup of "${requested}" by path answered 404, but the project exists (id ${found.id}) and its lookup by id works: a reverse proxy in front of GitLab decodes %2F in project paths.`, `Make the proxy pass encoded slashes unchanged (nginx: proxy_pass without a URI part; Apache: AllowEncodedSlashes NoDecode), or pass the numeric id as \`project\` (${found.id}).`),
+                    finding('url.encoded-slash', 'error', `The lookup of "${requested}" by path answered 404, but the project exists (id ${found.id}) and its lookup by id works: a reverse proxy in front of GitLab decodes %2F in project paths.`, `Make the proxy pass encoded slashes unchanged (nginx: proxy_pass without a URI part; Apache: AllowEncodedSlashes NoDecode), or pass the numeric id as \`project\` (${found.id}).`),
                     ...projectFacts(p, requested, false),
                 ],
             };
@@ -51342,7 +51356,7 @@ async function online_checkProject(http, t, token, requested, first) {
     const near = closestNames(requested, names, 3);
     return {
         findings: [
-            report_finding('project.not-found', 'error', `The project "${requested}" does not exist on ${t.gitlabCom ? 'gitlab.com' : t.web}, or the token's user cannot see it (GitLab answers 404 for both).${near.length ? ` Closest paths the token can see: ${near.map((n) => `"${n}"`).join(', ')}.` : ''}`, near.length ? `Use the full path exactly, e.g. "${near[0]}".` : 'Check the full path (group/subgroup/project, as in the project URL), and that the token\'s user is a member of the project.'),
+            finding('project.not-found', 'error', `The project "${requested}" does not exist on ${t.gitlabCom ? 'gitlab.com' : t.web}, or the token's user cannot see it (GitLab answers 404 for both).${near.length ? ` Closest paths the token can see: ${near.map((n) => `"${n}"`).join(', ')}.` : ''}`, near.length ? `Use the full path exactly, e.g. "${near[0]}".` : 'Check the full path (group/subgroup/project, as in the project URL), and that the token\'s user is a member of the project.'),
         ],
     };
 }
@@ -51353,7 +51367,7 @@ function parseScopes(texts) {
     for (const text of texts) {
         const s = findGitLabScope(text);
         if (!s) {
-            findings.push(report_finding('scope.unknown', 'error', `"${text}" is not a GitLab access-token scope.`, 'Use a scope id such as api, read_api, read_user, read_repository, write_repository, read_registry or write_registry.'));
+            findings.push(finding('scope.unknown', 'error', `"${text}" is not a GitLab access-token scope.`, 'Use a scope id such as api, read_api, read_user, read_repository, write_repository, read_registry or write_registry.'));
         }
         else if (!scopes.includes(s))
             scopes.push(s);
@@ -51361,7 +51375,7 @@ function parseScopes(texts) {
     return { scopes, findings };
 }
 function missingFinding(t, s, held, how) {
-    return report_finding('scope.missing', 'error', `The token lacks ${s.id} (${s.grants})${how}${held ? `; it carries ${held.length ? held.join(', ') : 'no scopes'}` : ''}.`, `GitLab cannot add scopes to an existing token: create a new one with ${s.id} in ${tokenSettingsUrl(t)} (or the project's / group's Settings → Access tokens) and update the secret.${s.adminOnly ? ' Only administrators can hold this scope.' : ''}`);
+    return finding('scope.missing', 'error', `The token lacks ${s.id} (${s.grants})${how}${held ? `; it carries ${held.length ? held.join(', ') : 'no scopes'}` : ''}.`, `GitLab cannot add scopes to an existing token: create a new one with ${s.id} in ${tokenSettingsUrl(t)} (or the project's / group's Settings → Access tokens) and update the secret.${s.adminOnly ? ' Only administrators can hold this scope.' : ''}`);
 }
 // ───────────────────────────── job tokens ─────────────────────────────
 async function checkJob(http, t, input, scopes, findings) {
@@ -51369,11 +51383,11 @@ async function checkJob(http, t, input, scopes, findings) {
     const r = await http.get(`${t.api}/job`);
     if (r.kind === 'network')
         return { findings: [...findings, networkFinding(r, GL)], scopes: scopeResult };
-    if (!online_ok(r)) {
+    if (!isApiSuccess(r)) {
         if (r.status === 401)
             return { findings: [...findings, unauthorized(t, input.token, r)], scopes: scopeResult };
         if (r.status === 404 && !online_unexpected(r)) {
-            findings.push(report_finding('url.org-not-found', 'error', `There is no GitLab API at ${t.api} (404 on /job).`, 'Use the instance that runs the job (CI_SERVER_URL / CI_API_V4_URL).'));
+            findings.push(finding('url.org-not-found', 'error', `There is no GitLab API at ${t.api} (404 on /job).`, 'Use the instance that runs the job (CI_SERVER_URL / CI_API_V4_URL).'));
         }
         else
             findings.push(unexpectedResponse(r, GL, 'job lookup'));
@@ -51394,7 +51408,7 @@ async function checkJob(http, t, input, scopes, findings) {
     catch {
         jobProject = undefined;
     }
-    findings.push(report_finding('token.identity', 'info', `CI job token of job ${job.id ?? '?'}${jobProject ? ` in ${jobProject}` : ''}, running as @${job.user?.username ?? 'unknown'}.`, 'None needed.'));
+    findings.push(finding('token.identity', 'info', `CI job token of job ${job.id ?? '?'}${jobProject ? ` in ${jobProject}` : ''}, running as @${job.user?.username ?? 'unknown'}.`, 'None needed.'));
     let canonical;
     const requested = input.project === undefined ? undefined : projectPath(input.project, t) || undefined;
     if (requested) {
@@ -51402,16 +51416,16 @@ async function checkJob(http, t, input, scopes, findings) {
         if (sameId || (jobProject && requested.toLowerCase() === jobProject.toLowerCase())) {
             canonical = jobProject ?? requested;
             if (!sameId && jobProject && jobProject !== requested) {
-                findings.push(report_finding('project.case-mismatch', 'error', `The job's project is "${jobProject}", not "${requested}"; later steps that compare paths exactly will fail.`, `Use "${jobProject}" exactly (or $CI_PROJECT_PATH).`));
+                findings.push(finding('project.case-mismatch', 'error', `The job's project is "${jobProject}", not "${requested}"; later steps that compare paths exactly will fail.`, `Use "${jobProject}" exactly (or $CI_PROJECT_PATH).`));
             }
         }
         else {
-            findings.push(report_finding('project.info', 'warning', `The job token belongs to ${jobProject ? `"${jobProject}"` : 'another project'}; it reaches "${requested}" only if that project's job token allowlist admits it, which a job token cannot check.`, `Add ${jobProject ?? 'this project'} to "${requested}"'s Settings → CI/CD → Job token permissions, or use a project access token of "${requested}".`));
+            findings.push(finding('project.info', 'warning', `The job token belongs to ${jobProject ? `"${jobProject}"` : 'another project'}; it reaches "${requested}" only if that project's job token allowlist admits it, which a job token cannot check.`, `Add ${jobProject ?? 'this project'} to "${requested}"'s Settings → CI/CD → Job token permissions, or use a project access token of "${requested}".`));
         }
     }
     for (const s of scopes) {
         scopeResult.unverifiable.push(s.id);
-        findings.push(report_finding('scope.unverifiable', 'warning', `${s.id} cannot be verified for a CI job token: job tokens have no scopes; they act with the job user's role on the job's project and on projects whose allowlist admits it, on a fixed set of endpoints.`, 'Nothing to fix if the later steps use only what job tokens may do; otherwise use a project access token with the scope.'));
+        findings.push(finding('scope.unverifiable', 'warning', `${s.id} cannot be verified for a CI job token: job tokens have no scopes; they act with the job user's role on the job's project and on projects whose allowlist admits it, on a fixed set of endpoints.`, 'Nothing to fix if the later steps use only what job tokens may do; otherwise use a project access token with the scope.'));
     }
     return { findings, identity, projectCanonical: canonical, scopes: scopeResult };
 }
@@ -51430,8 +51444,8 @@ async function gitlab_online_check(http, input) {
         return { findings, identity: auth.identity, scopes: scopeResult };
     // Round trip 2: the project, and — when GitLab cannot list the scopes — a read_api probe.
     const project = input.project === undefined ? undefined : projectPath(input.project, t) || undefined;
-    if (project !== undefined && project !== input.project) {
-        findings.push(report_finding('project.info', 'info', `Checking the project path "${project}" (from "${input.project}").`, 'Pass the full path (group/subgroup/project) as `project`.'));
+    if (project !== undefined && input.project !== undefined && project !== input.project) {
+        findings.push(finding('project.info', 'info', `Checking the project path "${project}" (from "${withoutUserinfo(input.project)}").`, 'Pass the full path (group/subgroup/project) as `project`.'));
     }
     const needsApiProbe = !auth.scopes && !project && scopes.some((s) => s.id === 'read_api' || s.id === 'api');
     const [projectResponse, apiProbe] = await Promise.all([
@@ -51443,12 +51457,15 @@ async function gitlab_online_check(http, input) {
         p = await online_checkProject(http, t, input.token, project, projectResponse);
         findings.push(...p.findings);
     }
-    if (findings.some((f) => f.code.startsWith('network.')))
-        return { findings, identity: auth.identity, projectCanonical: p?.canonical, scopes: scopeResult };
+    const result = { findings, identity: auth.identity, projectCanonical: p?.canonical, scopes: scopeResult, ...(auth.expiresAt ? { expiresAt: auth.expiresAt } : {}) };
+    // Without GitLab's own list the probes decide, and trouble left them unanswered; the expiry and a
+    // listed scope set are known from round 1 regardless.
+    if (!auth.scopes && findings.some((f) => f.code.startsWith('network.')))
+        return result;
     // What the token is proven to read when GitLab could not list its scopes.
     let readsApi = p?.readsApi ?? (p?.deniedScopes ? false : undefined);
     if (apiProbe && apiProbe.kind === 'response') {
-        if (online_ok(apiProbe))
+        if (isApiSuccess(apiProbe))
             readsApi = true;
         else if (insufficientScope(apiProbe))
             readsApi = false;
@@ -51470,7 +51487,7 @@ async function gitlab_online_check(http, input) {
             }
             else if (c === 'maybe') {
                 scopeResult.unverifiable.push(s.id);
-                findings.push(report_finding('scope.unverifiable', 'warning', `The token carries ${s.maybeCoveredBy.filter((x) => auth.scopes.includes(x)).join(', ')} but not ${s.id}; GitLab does not document whether that covers ${s.grants}.`, `If later steps fail with 403 insufficient_scope, create a token that also has ${s.id}.`));
+                findings.push(finding('scope.unverifiable', 'warning', `The token carries ${s.maybeCoveredBy.filter((x) => auth.scopes.includes(x)).join(', ')} but not ${s.id}; GitLab does not document whether that covers ${s.grants}.`, `If later steps fail with 403 insufficient_scope, create a token that also has ${s.id}.`));
             }
             else {
                 scopeResult.missing.push(s.id);
@@ -51491,22 +51508,19 @@ async function gitlab_online_check(http, input) {
         else {
             scopeResult.unverifiable.push(s.id);
             const why = s.id === 'api' && readsApi ? 'its read half (read_api) is confirmed; its write half cannot be proven without writing' : 'no read-only API request proves it';
-            findings.push(report_finding('scope.unverifiable', 'warning', `${s.id} could not be verified: ${auth.scopesUnknownWhy}, and ${why}.`, `Nothing to fix here; check the token's scopes in ${tokenSettingsUrl(t)} if later steps fail.`));
+            findings.push(finding('scope.unverifiable', 'warning', `${s.id} could not be verified: ${auth.scopesUnknownWhy}, and ${why}.`, `Nothing to fix here; check the token's scopes in ${tokenSettingsUrl(t)} if later steps fail.`));
         }
     }
     if (scopeResult.verified.length) {
-        findings.push(report_finding('scope.verified', 'info', `${auth.scopes ? 'Listed by GitLab for the token' : 'Verified with read-only requests'}: ${through.join(', ')}.`, 'None needed.'));
+        findings.push(finding('scope.verified', 'info', `${auth.scopes ? 'Listed by GitLab for the token' : 'Verified with read-only requests'}: ${through.join(', ')}.`, 'None needed.'));
     }
-    return { findings, identity: auth.identity, projectCanonical: p?.canonical, scopes: scopeResult, ...(auth.expiresAt ? { expiresAt: auth.expiresAt } : {}) };
-}
-function online_origins(url) {
-    return url.normalized ? [new URL(url.normalized).origin] : [];
+    return result;
 }
 const gitlabOnline = {
     // Job tokens go in JOB-TOKEN; every other token as a bearer token (GitLab accepts PATs, project
     // and group tokens there as well as in PRIVATE-TOKEN, and OAuth tokens only there).
     credential: (token, analysis) => (isJob(analysis) ? { name: 'job-token', value: token } : { name: 'authorization', value: `Bearer ${token}` }),
-    credentialOrigins: online_origins,
+    credentialOrigins: configuredOrigin,
     check: gitlab_online_check,
 };
 
@@ -51580,26 +51594,26 @@ function routableFacts(b64, v1) {
 }
 function analyzeJobToken(body, ctx) {
     const label = 'GitLab CI job token';
-    const note = report_finding('token.info', 'info', 'A CI job token reaches only a subset of the API (its own project and projects that allow it) and lives as long as the job.', 'Use a project or personal access token for anything else.');
+    const note = finding('token.info', 'info', 'A CI job token reaches only a subset of the API (its own project and projects that allow it) and lives as long as the job.', 'Use a project or personal access token for anything else.');
     const jwt = decodeJwt(body);
     if (jwt) {
         const findings = [note];
         const aud = jwt.payload.aud;
         const auds = Array.isArray(aud) ? aud : [aud];
         if (!auds.includes('gitlab-authz-token'))
-            findings.push(report_finding('token.audience', 'warning', 'The job token\'s audience is not GitLab\'s ("gitlab-authz-token").', 'Use the CI_JOB_TOKEN of the running job.'));
+            findings.push(finding('token.audience', 'warning', 'The job token\'s audience is not GitLab\'s ("gitlab-authz-token").', 'Use the CI_JOB_TOKEN of the running job.'));
         const exp = claimDate(jwt.payload, 'exp');
         const nbf = claimDate(jwt.payload, 'nbf');
         if (exp && exp.getTime() <= ctx.now.getTime() - tokens_SKEW_MS)
-            findings.push(report_finding('token.expired', 'error', `The job token expired at ${exp.toISOString()}: its job has ended.`, 'Use the CI_JOB_TOKEN of the running job; job tokens cannot be reused later.'));
+            findings.push(finding('token.expired', 'error', `The job token expired at ${exp.toISOString()}: its job has ended.`, 'Use the CI_JOB_TOKEN of the running job; job tokens cannot be reused later.'));
         if (nbf && nbf.getTime() > ctx.now.getTime() + tokens_SKEW_MS)
-            findings.push(report_finding('token.not-yet-valid', 'warning', 'The job token is not valid yet (nbf in the future).', 'Check the clocks of the runner and the GitLab server.'));
+            findings.push(finding('token.not-yet-valid', 'warning', 'The job token is not valid yet (nbf in the future).', 'Check the clocks of the runner and the GitLab server.'));
         const iss = claimString(jwt.payload, 'iss');
         return gitlab_tokens_result('gitlab.job-token', label, findings, iss ? { issuer: iss } : {}, exp);
     }
     if (/^[0-9A-Za-z]{1,5}_[0-9A-Za-z_-]{20}$/.test(body))
         return gitlab_tokens_result('gitlab.job-token', label, [note]);
-    return gitlab_tokens_result('gitlab.job-token', label, [report_finding('token.format', 'error', 'The CI job token is neither a JWT nor the legacy job-token shape.', 'Pass $CI_JOB_TOKEN unchanged.')]);
+    return gitlab_tokens_result('gitlab.job-token', label, [finding('token.format', 'error', 'The CI job token is neither a JWT nor the legacy job-token shape.', 'Pass $CI_JOB_TOKEN unchanged.')]);
 }
 function analyzeGitLabToken(token, ctx, claim) {
     if (token.startsWith('glcbt-'))
@@ -51613,25 +51627,25 @@ function analyzeGitLabToken(token, ctx, claim) {
         const label = other?.label ?? 'GitLab personal, project or group access token (routable format)';
         const findings = [];
         if (gitlabRoutableCrc(token.slice(0, -7)) !== crc) {
-            findings.push(report_finding('token.checksum', 'error', 'The routable GitLab token\'s embedded CRC-32 does not match: the token was mistyped, truncated or altered.', tokens_RECOPY));
+            findings.push(finding('token.checksum', 'error', 'The routable GitLab token\'s embedded CRC-32 does not match: the token was mistyped, truncated or altered.', tokens_RECOPY));
             return gitlab_tokens_result(kind, label, findings);
         }
         if (!other && !prefix.startsWith('glpat-') && !prefix.startsWith('gl')) {
-            findings.push(report_finding('token.info', 'info', 'The token has a custom prefix (a self-managed instance setting); its routable checksum matches.', 'None needed.'));
+            findings.push(finding('token.info', 'info', 'The token has a custom prefix (a self-managed instance setting); its routable checksum matches.', 'None needed.'));
         }
         if (other?.notForApi)
-            findings.push(report_finding('token.wrong-kind', 'warning', `This is a ${other.label}: ${other.notForApi}.`, 'Use a personal, project or group access token with the scopes the later steps need.'));
+            findings.push(finding('token.wrong-kind', 'warning', `This is a ${other.label}: ${other.notForApi}.`, 'Use a personal, project or group access token with the scopes the later steps need.'));
         return gitlab_tokens_result(kind, label, findings, routableFacts(b64, v1));
     }
     if (token.startsWith('glpat-')) {
         const body = token.slice(6);
         const label = 'GitLab personal, project or group access token';
         if (!/^[A-Za-z0-9_-]{20}$/.test(body)) {
-            return gitlab_tokens_result('gitlab.pat', label, [report_finding('token.format', 'error', `A legacy GitLab access token has 20 characters after its prefix (letters, digits, - and _); this one has ${body.length}${/[^A-Za-z0-9_-]/.test(body) ? ' and other characters' : ''}.`, tokens_RECOPY)]);
+            return gitlab_tokens_result('gitlab.pat', label, [finding('token.format', 'error', `A legacy GitLab access token has 20 characters after its prefix (letters, digits, - and _); this one has ${body.length}${/[^A-Za-z0-9_-]/.test(body) ? ' and other characters' : ''}.`, tokens_RECOPY)]);
         }
-        const findings = [report_finding('token.unverifiable', 'info', 'Legacy GitLab access tokens carry no checksum; it is checked online.', 'Nothing to do offline.')];
+        const findings = [finding('token.unverifiable', 'info', 'Legacy GitLab access tokens carry no checksum; it is checked online.', 'Nothing to do offline.')];
         if (/[lIO0]/.test(body))
-            findings.push(report_finding('token.format', 'warning', 'GitLab never puts the characters l, I, O or 0 in legacy tokens; this one has some, so it was probably mistyped.', tokens_RECOPY));
+            findings.push(finding('token.format', 'warning', 'GitLab never puts the characters l, I, O or 0 in legacy tokens; this one has some, so it was probably mistyped.', tokens_RECOPY));
         return gitlab_tokens_result('gitlab.pat', label, findings);
     }
     const other = OTHERS.find((o) => token.startsWith(o.prefix));
@@ -51640,15 +51654,15 @@ function analyzeGitLabToken(token, ctx, claim) {
         const findings = [];
         const body = token.slice(o.prefix.length);
         if (o.body !== undefined && body.length !== o.body)
-            findings.push(report_finding('token.format', 'error', `A ${o.label} has ${o.body} characters after its prefix; this one has ${body.length}.`, tokens_RECOPY));
+            findings.push(finding('token.format', 'error', `A ${o.label} has ${o.body} characters after its prefix; this one has ${body.length}.`, tokens_RECOPY));
         if (o.notForApi)
-            findings.push(report_finding('token.wrong-kind', 'warning', `This is a ${o.label}: ${o.notForApi}.`, 'Use a personal, project or group access token with the scopes the later steps need.'));
+            findings.push(finding('token.wrong-kind', 'warning', `This is a ${o.label}: ${o.notForApi}.`, 'Use a personal, project or group access token with the scopes the later steps need.'));
         return gitlab_tokens_result(o.kind, o.label, findings);
     }
     if (!claim)
         return undefined;
     return gitlab_tokens_result('gitlab.unknown', 'unrecognised GitLab token', [
-        report_finding('token.format', 'error', 'The token matches no GitLab format: access tokens start with glpat- (or an instance prefix) and carry 20 characters or a routable body; job tokens start with glcbt-.', `${tokens_RECOPY} Check that the right secret is wired to this step.`),
+        finding('token.format', 'error', 'The token matches no GitLab format: access tokens start with glpat- (or an instance prefix) and carry 20 characters or a routable body; job tokens start with glcbt-.', `${tokens_RECOPY} Check that the right secret is wired to this step.`),
     ]);
 }
 
@@ -51740,6 +51754,7 @@ const TOKEN_ENV_NAMES = {
     auto: ['AZURE_DEVOPS_PAT', 'AZURE_DEVOPS_EXT_PAT', 'GITHUB_TOKEN', 'GH_TOKEN', 'GITLAB_TOKEN', 'BITBUCKET_TOKEN', 'SYSTEM_ACCESSTOKEN'],
 };
 const blank = (v) => (v === undefined || v.trim() === '' ? undefined : v);
+const inputName = (key, naming) => (naming === 'camel' ? key : key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`));
 function parseBool(name, value, findings) {
     const v = value?.trim().toLowerCase();
     if (v === undefined || v === '')
@@ -51748,7 +51763,7 @@ function parseBool(name, value, findings) {
         return true;
     if (['false', '0', 'no', 'off'].includes(v))
         return false;
-    findings.push(report_finding('config.invalid', 'error', `\`${name}\` must be true or false, not ${JSON.stringify(value)}.`, `Set \`${name}\` to true or false.`));
+    findings.push(finding('config.invalid', 'error', `\`${name}\` must be true or false, not ${JSON.stringify(value)}.`, `Set \`${name}\` to true or false.`));
     return false;
 }
 /** Comma, semicolon or newline separated; portal names like "Work Items: Read & Write" keep their spaces. */
@@ -51801,18 +51816,19 @@ function environmentDefaults(env) {
     }
     return { url, project };
 }
-function resolveRequest(raw, env) {
+function resolveRequest(raw, env, naming = 'kebab') {
     const findings = [];
+    const name = (key) => inputName(key, naming);
     let provider = parseProvider(raw.provider) ?? 'auto';
     if (parseProvider(raw.provider) === undefined) {
-        findings.push(report_finding('config.invalid', 'error', `Unknown provider ${JSON.stringify(raw.provider)}.`, `Use one of: auto, ${PROVIDERS.join(', ')}.`));
+        findings.push(finding('config.invalid', 'error', `Unknown provider ${JSON.stringify(raw.provider)}.`, `Use one of: auto, ${PROVIDERS.join(', ')}.`));
     }
     const tokenTypeText = (blank(raw.tokenType) ?? 'auto').trim().toLowerCase();
     let tokenType = 'auto';
     if (['system-access-token', 'system.accesstoken', 'systemaccesstoken'].includes(tokenTypeText))
         tokenType = 'system-access-token';
     else if (tokenTypeText !== 'auto') {
-        findings.push(report_finding('config.invalid', 'error', `Unknown token type ${JSON.stringify(raw.tokenType)}.`, 'Use `auto`, or `system-access-token` for the Azure Pipelines job token.'));
+        findings.push(finding('config.invalid', 'error', `Unknown token type ${JSON.stringify(raw.tokenType)}.`, 'Use `auto`, or `system-access-token` for the Azure Pipelines job token.'));
     }
     if (tokenType === 'system-access-token' && provider === 'auto')
         provider = 'azure-devops';
@@ -51828,7 +51844,7 @@ function resolveRequest(raw, env) {
     if (minText !== undefined) {
         const n = Number(minText);
         if (!Number.isFinite(n) || n < 0 || !/^\d+(\.\d+)?$/.test(minText)) {
-            findings.push(report_finding('config.invalid', 'error', `\`min-days-remaining\` must be a number of days (0 or more), not ${JSON.stringify(raw.minDaysRemaining)}.`, 'Set it to e.g. 7, or 0 to turn the expiry warning off.'));
+            findings.push(finding('config.invalid', 'error', `\`${name('minDaysRemaining')}\` must be a number of days (0 or more), not ${JSON.stringify(raw.minDaysRemaining)}.`, 'Set it to e.g. 7, or 0 to turn the expiry warning off.'));
         }
         else
             minDaysRemaining = n;
@@ -51838,7 +51854,7 @@ function resolveRequest(raw, env) {
     if (timeoutText !== undefined) {
         const n = Number(timeoutText);
         if (!/^\d+(\.\d+)?$/.test(timeoutText) || n < 1 || n > MAX_TIMEOUT_SECONDS) {
-            findings.push(report_finding('config.invalid', 'error', `\`timeout-seconds\` must be a number of seconds from 1 to ${MAX_TIMEOUT_SECONDS}, not ${JSON.stringify(raw.timeoutSeconds)}.`, `Set it to e.g. ${DEFAULT_TIMEOUT_SECONDS} (the default), or more behind a slow proxy.`));
+            findings.push(finding('config.invalid', 'error', `\`${name('timeoutSeconds')}\` must be a number of seconds from 1 to ${MAX_TIMEOUT_SECONDS}, not ${JSON.stringify(raw.timeoutSeconds)}.`, `Set it to e.g. ${DEFAULT_TIMEOUT_SECONDS} (the default), or more behind a slow proxy.`));
         }
         else
             timeoutMs = Math.round(n * 1000);
@@ -51849,7 +51865,7 @@ function resolveRequest(raw, env) {
         // A bare date means the end of that day in UTC (the portal shows dates, not times).
         const parsed = /^\d{4}-\d{2}-\d{2}$/.test(expiresText) ? new Date(`${expiresText}T23:59:59Z`) : new Date(expiresText);
         if (Number.isNaN(parsed.getTime())) {
-            findings.push(report_finding('config.invalid', 'error', `\`expires-on\` must be a date such as 2027-03-31, not ${JSON.stringify(raw.expiresOn)}.`, 'Use the expiry date shown when the token was created, as YYYY-MM-DD.'));
+            findings.push(finding('config.invalid', 'error', `\`${name('expiresOn')}\` must be a date such as 2027-03-31, not ${JSON.stringify(raw.expiresOn)}.`, 'Use the expiry date shown when the token was created, as YYYY-MM-DD.'));
         }
         else
             expiresOn = parsed;
@@ -51867,8 +51883,8 @@ function resolveRequest(raw, env) {
             timeoutMs,
             expiresOn,
             ...(provider === 'auto' ? { defaults } : {}),
-            offline: parseBool('offline', raw.offline, findings),
-            failOnWarning: parseBool('fail-on-warning', raw.failOnWarning, findings),
+            offline: parseBool(name('offline'), raw.offline, findings),
+            failOnWarning: parseBool(name('failOnWarning'), raw.failOnWarning, findings),
         },
         findings,
     };
@@ -51921,7 +51937,7 @@ function readCredentialsConfig(file, read, now) {
             config: undefined,
             secrets: [],
             findings: [
-                report_finding('config.file', 'error', `The credentials file ${JSON.stringify(file)} ${why}.`, code === 'ENOENT' ? 'Check the path (relative paths start at the working directory), or commit the file.' : 'Point `config` at the YAML file that lists the credentials.'),
+                finding('config.file', 'error', `The credentials file ${JSON.stringify(file)} ${why}.`, code === 'ENOENT' ? 'Check the path (relative paths start at the working directory), or commit the file.' : 'Point `config` at the YAML file that lists the credentials.'),
             ],
         };
     }
@@ -51978,7 +51994,7 @@ class Checker {
     error(node, path, problem, hint, offset) {
         const { line, col } = this.where(node, offset);
         const subject = path ? `${path} ` : '';
-        this.findings.push(report_finding('config.file', 'error', `${this.file}:${line}:${col}: ${subject}${problem}`, hint));
+        this.findings.push(finding('config.file', 'error', `${this.file}:${line}:${col}: ${subject}${problem}`, hint));
     }
     /** A token pasted into the file: remembered (to be masked), never quoted. */
     isToken(value) {
@@ -51992,15 +52008,25 @@ class Checker {
             this.secrets.add(v);
         return true;
     }
-    /** A value safe to quote in a message (never a token, never a screenful). */
+    /** A long mixed-case alphanumeric run is a pasted secret of some shape, not a name or a value: remembered, never quoted. */
+    isSecretLike(value) {
+        const v = value.trim();
+        const like = /^[A-Za-z0-9+/=.~-]{20,}$/.test(v) && /[a-z]/.test(v) && /[A-Z]/.test(v) && /\d/.test(v);
+        if (like)
+            this.secrets.add(value);
+        return like;
+    }
+    /** A value safe to quote in a message (never a token or anything like one, never a screenful). */
     show(value) {
         const text = typeof value === 'string' ? value : String(value);
         if (this.isToken(text))
             return '(a token — not shown)';
+        if (this.isSecretLike(text))
+            return '(a secret? — not shown)';
         return text.length > 60 ? `${JSON.stringify(text.slice(0, 40))}…` : JSON.stringify(text);
     }
 }
-const config_kindOf = (node) => ((0,dist/* isMap */.jh)(node) ? 'a mapping' : (0,dist/* isSeq */.oP)(node) ? 'a list' : node === null || node === undefined ? 'empty' : 'a single value');
+const config_kindOf = (node) => (0,dist/* isMap */.jh)(node) ? 'a mapping' : (0,dist/* isSeq */.oP)(node) ? 'a list' : (0,dist/* isAlias */.Vj)(node) ? 'an alias (*name); write the value itself' : node === null || node === undefined ? 'empty' : 'a single value';
 /** A scalar as the text an input would carry (YAML numbers and booleans keep their source spelling). */
 function scalarText(node) {
     if (!(0,dist/* isScalar */.jn)(node))
@@ -52035,7 +52061,14 @@ function checkKeys(c, map, path, known, where) {
         if (!known.includes(key)) {
             const guess = suggest(key, known);
             const notHere = where === 'defaults' && (key === 'name' || key === 'token-env');
-            c.error(keyNode, at(c.show(key).replace(/^"|"$/g, '')), notHere ? `cannot be a default: each credential has its own.` : `is not a known key${where ? ` in ${where}` : ''}.`, notHere ? `Move \`${key}\` into each entry under \`credentials\`.` : guess ? `Did you mean \`${guess}\`?` : `Use one of: ${known.join(', ')}.`);
+            const fileWide = where !== 'the file' && key === 'fail-on-warning';
+            c.error(keyNode, at(c.show(key).replace(/^"|"$/g, '')), notHere ? `cannot be a default: each credential has its own.` : fileWide ? 'applies to the whole file, not to one credential.' : `is not a known key${where ? ` in ${where}` : ''}.`, notHere
+                ? `Move \`${key}\` into each entry under \`credentials\`.`
+                : fileWide
+                    ? 'Move `fail-on-warning: true` to the top level of the file (no indentation), or set the step’s fail-on-warning input.'
+                    : guess
+                        ? `Did you mean \`${guess}\`?`
+                        : `Use one of: ${known.join(', ')}.`);
             continue;
         }
         kept.push(pair);
@@ -52074,8 +52107,9 @@ function fieldValue(c, key, node, path) {
     }
     // The same rules as the inputs: one field at a time, so the finding points at its own line.
     const problems = resolveRequest({ [FIELD_INPUT[key]]: text }, {}).findings.filter((f) => f.severity === 'error');
+    // resolveRequest quotes the value as JSON; here it is shown only if it cannot be a secret.
     for (const p of problems)
-        c.error(n, path, `is not valid: ${p.message}`, p.hint);
+        c.error(n, path, `is not valid: ${p.message.split(JSON.stringify(text)).join(c.show(text))}`, p.hint);
     return problems.length ? undefined : text;
 }
 function readFields(c, pairs, path) {
@@ -52115,10 +52149,7 @@ function readTokenEnv(c, pair, entry, path) {
         c.error(node, p, 'must be the bare variable name, not a reference to it.', `Write \`token-env: ${ENV_NAME.test(bare) ? bare : 'NAME'}\`; the tool reads the variable itself.`);
         return undefined;
     }
-    // A long mixed-case alphanumeric run is a pasted secret of some shape, not a variable name.
-    const secretLike = name.length >= 20 && !name.includes('_') && /[a-z]/.test(name) && /[A-Z]/.test(name) && /\d/.test(name);
-    if (secretLike)
-        c.secrets.add(text);
+    const secretLike = c.isSecretLike(text);
     if (!ENV_NAME.test(name) || secretLike) {
         // Long odd values are usually a pasted secret of an unknown shape: do not quote them.
         const shown = name.length <= 40 && !secretLike ? ` ${JSON.stringify(name)} is not one` : ' the value looks like a secret, not a name (not shown)';
@@ -52136,13 +52167,20 @@ function parseCredentialsConfig(text, file, now) {
     const c = new Checker(file, now);
     const done = (config) => ({ config: c.findings.length ? undefined : config, findings: c.findings, secrets: [...c.secrets] });
     if (text.length > MAX_FILE_CHARS) {
-        c.findings.push(report_finding('config.file', 'error', `The credentials file ${JSON.stringify(file)} is larger than ${MAX_FILE_CHARS / 1024} KiB; it should list a few credentials.`, 'Point `config` at the credentials file, not another file.'));
+        c.findings.push(finding('config.file', 'error', `The credentials file ${JSON.stringify(file)} is larger than ${MAX_FILE_CHARS / 1024} KiB; it should list a few credentials.`, 'Point `config` at the credentials file, not another file.'));
         return done();
     }
     const doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter: c.lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
-    for (const e of [...doc.errors, ...doc.warnings]) {
-        // The library's own message, never the source text around it (it could hold a pasted token).
-        const what = e.message.split('\n')[0].replace(/ at line \d+, column \d+.*$/, '');
+    const problems = [...doc.errors, ...doc.warnings];
+    // A broken file is not read further, so a token pasted anywhere in it is found here, word by word,
+    // to be masked like one in a valid file.
+    if (problems.length)
+        for (const word of text.split(/[\s"'`,[\]{}#&*!|>%@:]+/))
+            c.isToken(word);
+    for (const e of problems) {
+        // The library's own message without the source around it; it still quotes a tag, a directive or
+        // a block header as written, which can be a pasted token: a long run of that is not shown.
+        const what = e.message.split('\n')[0].replace(/ at line \d+, column \d+.*$/, '').replace(/\S{20,}/g, '(not shown)');
         c.error(null, '', `is not valid YAML: ${what}.`, 'Fix the YAML at that position (indentation, a missing colon or quote, a duplicated key).', e.pos[0]);
     }
     if (c.findings.length)
@@ -52157,7 +52195,7 @@ function parseCredentialsConfig(text, file, now) {
     });
     const root = doc.contents;
     if (root === null || ((0,dist/* isScalar */.jn)(root) && (root.value === null || root.value === ''))) {
-        c.findings.push(report_finding('config.file', 'error', `The credentials file ${JSON.stringify(file)} is empty.`, 'List the credentials under `credentials:` (see the README section "Several credentials in one step").'));
+        c.findings.push(finding('config.file', 'error', `The credentials file ${JSON.stringify(file)} is empty.`, 'List the credentials under `credentials:` (see the README section "Several credentials in one step").'));
         return done();
     }
     if (!(0,dist/* isMap */.jh)(root)) {
@@ -52304,7 +52342,7 @@ function unwrap(token) {
 function checkHygiene(raw, source) {
     const findings = [];
     if (raw === undefined || raw.trim() === '') {
-        findings.push(report_finding('token.missing', 'error', (raw === undefined || raw === '' ? 'No token was provided' : 'The token is only whitespace') + (source ? ` (looked in ${source}).` : '.'), 'Pass the token from a secret: `token: ${{ secrets.NAME }}` (GitHub), a secret variable such as `$(PAT)` (Azure Pipelines), or the environment variable named by `--token-env` (CLI).'));
+        findings.push(finding('token.missing', 'error', (raw === undefined || raw === '' ? 'No token was provided' : 'The token is only whitespace') + (source ? ` (looked in ${source}).` : '.'), 'Pass the token from a secret: `token: ${{ secrets.NAME }}` (GitHub), a secret variable such as `$(PAT)` (Azure Pipelines), or the environment variable named by `--token-env` (CLI).'));
         return { token: undefined, findings };
     }
     let token = raw.trim();
@@ -52312,33 +52350,33 @@ function checkHygiene(raw, source) {
     if (quoted)
         token = quoted[2].trim();
     if (token !== raw) {
-        findings.push(report_finding('token.whitespace', 'error', `The token has ${describeSurroundings(raw, raw.trim())}; tools that send it verbatim will be rejected.`, 'Save the secret again without them (for example `printf %s "$TOKEN"` rather than `echo`, and no quotes around the value).'));
+        findings.push(finding('token.whitespace', 'error', `The token has ${describeSurroundings(raw, raw.trim())}; tools that send it verbatim will be rejected.`, 'Save the secret again without them (for example `printf %s "$TOKEN"` rather than `echo`, and no quotes around the value).'));
     }
     if (token === '') {
-        findings.push(report_finding('token.missing', 'error', 'The token is empty once quotes and whitespace are removed.', 'Store the token itself in the secret.'));
+        findings.push(finding('token.missing', 'error', 'The token is empty once quotes and whitespace are removed.', 'Store the token itself in the secret.'));
         return { token: undefined, findings };
     }
     for (const [pattern, kind] of UNEXPANDED) {
         const m = pattern.exec(token);
         if (m) {
-            findings.push(report_finding('token.unexpanded', 'error', `The token is the literal text ${JSON.stringify(m[0])} (${kind}): the variable was not defined, so its name was passed instead of a value.`, 'Define the secret (check its exact name and that it is available to this pipeline/branch), and in Azure Pipelines map secret variables explicitly, e.g. `env: { AZURE_DEVOPS_PAT: $(MyPat) }`.'));
+            findings.push(finding('token.unexpanded', 'error', `The token is the literal text ${JSON.stringify(m[0])} (${kind}): the variable was not defined, so its name was passed instead of a value.`, 'Define the secret (check its exact name and that it is available to this pipeline/branch), and in Azure Pipelines map secret variables explicitly, e.g. `env: { AZURE_DEVOPS_PAT: $(MyPat) }`.'));
             return { token: undefined, findings };
         }
     }
     if (isPlaceholder(token)) {
-        findings.push(report_finding('token.placeholder', 'error', 'The token is a placeholder, not a credential.', 'Replace the placeholder with a real token stored as a secret.'));
+        findings.push(finding('token.placeholder', 'error', 'The token is a placeholder, not a credential.', 'Replace the placeholder with a real token stored as a secret.'));
         return { token: undefined, findings };
     }
     if (/\s/.test(token)) {
         const wrapped = unwrap(token);
         if (!wrapped) {
-            findings.push(report_finding('token.whitespace', 'error', /[\r\n]/.test(token) ? 'The token contains a line break inside it.' : 'The token contains spaces inside it.', 'A token is a single word: copy it again from the provider and store exactly that value.'));
+            findings.push(finding('token.whitespace', 'error', /[\r\n]/.test(token) ? 'The token contains a line break inside it.' : 'The token contains spaces inside it.', 'A token is a single word: copy it again from the provider and store exactly that value.'));
             return { token: undefined, findings };
         }
     }
     const wrapped = unwrap(token);
     if (wrapped) {
-        findings.push(report_finding('token.wrapper', 'error', `The secret holds the token with ${wrapped.wrapper}; the value must be the bare token.`, 'Store only the token in the secret; the tool and your later steps add the authentication scheme themselves.'));
+        findings.push(finding('token.wrapper', 'error', `The secret holds the token with ${wrapped.wrapper}; the value must be the bare token.`, 'Store only the token in the secret; the tool and your later steps add the authentication scheme themselves.'));
         token = wrapped.inner;
     }
     return { token, findings };
@@ -52520,6 +52558,7 @@ function secretScrubber(forms) {
 
 
 
+
 const systemDeps = { now: () => new Date(), monotonic: () => performance.now() };
 const DAY_MS = 86_400_000;
 const REQUEST_TIMEOUT_MS = 10_000;
@@ -52533,7 +52572,8 @@ function emptyReport(request) {
         tokenLabel: null,
         url: { input: null, normalized: null },
         identity: null,
-        project: { requested: request.project ?? null, canonical: null },
+        // A pasted clone URL may carry a user name and password: the report never repeats them.
+        project: { requested: request.project === undefined ? null : withoutUserinfo(request.project), canonical: null },
         scopes: { required: [...request.requiredScopes], verified: [], missing: [], unverifiable: [] },
         expiresAt: null,
         expirySource: null,
@@ -52546,7 +52586,7 @@ function analyzeToken(request, token, now) {
     const ctx = { now, tokenType: request.tokenType };
     if (request.provider === 'auto') {
         return (detectProvider(token, ctx) ??
-            report_finding('token.format', 'error', 'The token matches no format issued by Azure DevOps, GitHub, GitLab or Bitbucket, so its provider cannot be detected.', 'Copy the token again from the provider, or set `provider` explicitly to get a precise diagnosis of what is wrong with it.'));
+            finding('token.format', 'error', 'The token matches no format issued by Azure DevOps, GitHub, GitLab or Bitbucket, so its provider cannot be detected.', 'Copy the token again from the provider, or set `provider` explicitly to get a precise diagnosis of what is wrong with it.'));
     }
     const module = PROVIDER_MODULES[request.provider];
     const own = module.analyzeToken(token, ctx, false);
@@ -52558,7 +52598,7 @@ function analyzeToken(request, token, now) {
         return {
             ...other,
             findings: [
-                report_finding('token.provider-mismatch', 'error', `The token is a ${otherName} ${other.label}, but the provider is set to ${module.displayName}.`, `Wire the ${module.displayName} token to this step, or set \`provider\` to ${other.provider} (or auto).`),
+                finding('token.provider-mismatch', 'error', `The token is a ${otherName} ${other.label}, but the provider is set to ${module.displayName}.`, `Wire the ${module.displayName} token to this step, or set \`provider\` to ${other.provider} (or auto).`),
             ],
         };
     }
@@ -52571,7 +52611,7 @@ function expiryFindings(report, analysis, request, now) {
     const given = request.expiresOn;
     const extra = [];
     if (given && bound && given.getTime() > bound.getTime()) {
-        extra.push(report_finding('config.invalid', 'warning', `\`expires-on\` says ${given.toISOString().slice(0, 10)}, but this token cannot be valid after ${bound.toISOString().slice(0, 10)} (PATs live at most one year from creation).`, 'Correct `expires-on` to the date shown when the token was created.'));
+        extra.push(finding('config.invalid', 'warning', `\`expires-on\` says ${given.toISOString().slice(0, 10)}, but this token cannot be valid after ${bound.toISOString().slice(0, 10)} (PATs live at most one year from creation).`, 'Correct `expires-on` to the date shown when the token was created.'));
     }
     // The most precise knowledge wins: the token's own claim, then the user's date, then the bound.
     const at = exact ?? (given && (!bound || given.getTime() <= bound.getTime()) ? given : bound);
@@ -52580,7 +52620,7 @@ function expiryFindings(report, analysis, request, now) {
     report.expiresAt = at.toISOString();
     report.expirySource = exact ? 'token' : at === given ? 'input' : 'upper-bound';
     if (at === given && at.getTime() <= now.getTime()) {
-        return [...extra, report_finding('token.expired', 'error', `The token expired on ${at.toISOString().slice(0, 10)} (per \`expires-on\`).`, 'Regenerate the token (or create a new one), update the secret and `expires-on`.')];
+        return [...extra, finding('token.expired', 'error', `The token expired on ${at.toISOString().slice(0, 10)} (per \`expires-on\`).`, 'Regenerate the token (or create a new one), update the secret and `expires-on`.')];
     }
     const days = Math.floor((at.getTime() - now.getTime()) / DAY_MS);
     report.daysRemaining = days;
@@ -52594,7 +52634,7 @@ function expiryFindings(report, analysis, request, now) {
             return extra;
         return [
             ...extra,
-            report_finding('token.expiring', 'warning', `The token expires in ${Math.max(1, Math.round(leftMs / 60_000))} minute(s); later steps may outlive it.`, 'Acquire the token right before the steps that use it, or refresh it between steps.'),
+            finding('token.expiring', 'warning', `The token expires in ${Math.max(1, Math.round(leftMs / 60_000))} minute(s); later steps may outlive it.`, 'Acquire the token right before the steps that use it, or refresh it between steps.'),
         ];
     }
     if (days >= request.minDaysRemaining)
@@ -52602,7 +52642,7 @@ function expiryFindings(report, analysis, request, now) {
     const when = at.toISOString().slice(0, 10);
     return [
         ...extra,
-        report_finding('token.expiring', 'warning', report.expirySource !== 'upper-bound'
+        finding('token.expiring', 'warning', report.expirySource !== 'upper-bound'
             ? `The token expires on ${when}, in ${days} day(s), under the required ${request.minDaysRemaining}.`
             : `The token cannot be valid after ${when} (${days} day(s) from now, under the required ${request.minDaysRemaining}); it may expire sooner.`, 'Regenerate the token (or extend it) now and update the secret, before pipelines start failing.'),
     ];
@@ -52625,17 +52665,17 @@ function applyUrl(report, url, request, provider) {
     const owner = providerOfHost(url.input ?? undefined);
     if (owner && owner !== provider) {
         return [
-            report_finding('url.provider-mismatch', 'error', `The URL is a ${PROVIDER_MODULES[owner].displayName} address, but the token is for ${PROVIDER_MODULES[provider].displayName}.`, `Wire the ${PROVIDER_MODULES[owner].displayName} secret to this step, or pass a ${PROVIDER_MODULES[provider].displayName} URL.`),
+            finding('url.provider-mismatch', 'error', `The URL is a ${PROVIDER_MODULES[owner].displayName} address, but the token is for ${PROVIDER_MODULES[provider].displayName}.`, `Wire the ${PROVIDER_MODULES[owner].displayName} secret to this step, or pass a ${PROVIDER_MODULES[provider].displayName} URL.`),
         ];
     }
     const findings = [...url.findings];
     if (url.project) {
         if (!request.project) {
             report.project.requested = url.project;
-            findings.push(report_finding('project.info', 'info', `Using the project "${url.project}" found in the URL.`, 'Pass `project` explicitly to make this intent clear.'));
+            findings.push(finding('project.info', 'info', `Using the project "${url.project}" found in the URL.`, 'Pass `project` explicitly to make this intent clear.'));
         }
         else if (url.project.toLowerCase() !== request.project.toLowerCase()) {
-            findings.push(report_finding('project.info', 'warning', `The URL names the project "${url.project}" but \`project\` is "${request.project}"; checking "${request.project}".`, 'Remove the project from the URL, or make the two agree.'));
+            findings.push(finding('project.info', 'warning', `The URL names the project "${url.project}" but \`project\` is "${report.project.requested}"; checking "${report.project.requested}".`, 'Remove the project from the URL, or make the two agree.'));
         }
     }
     return findings;
@@ -52729,16 +52769,16 @@ async function runPreflight(request, deps = systemDeps, inputFindings = []) {
     const blocking = findings.some((f) => f.severity === 'error');
     const online = providerId ? PROVIDER_MODULES[providerId].online : undefined;
     if (request.offline) {
-        findings.push(report_finding('online.skipped', 'info', 'Offline mode: identity, project, scopes and revocation were not checked.', 'Run without `offline` to check them against the provider.'));
+        findings.push(finding('online.skipped', 'info', 'Offline mode: identity, project, scopes and revocation were not checked.', 'Run without `offline` to check them against the provider.'));
     }
     else if (blocking) {
-        findings.push(report_finding('online.skipped', 'info', 'Online checks were skipped because of the errors above.', 'Fix the errors above; the online checks then run automatically.'));
+        findings.push(finding('online.skipped', 'info', 'Online checks were skipped because of the errors above.', 'Fix the errors above; the online checks then run automatically.'));
     }
     else if (providerId && online && analysis && url && hygiene.token !== undefined) {
         findings.push(...(await runOnline(report, online, { request, analysis, url, token: hygiene.token, now }, deps)));
     }
     else if (providerId) {
-        findings.push(report_finding('online.unavailable', 'info', `This version checks ${PROVIDER_MODULES[providerId].displayName} credentials offline only.`, 'Nothing to do: the result covers the token and URL shape.'));
+        findings.push(finding('online.unavailable', 'info', `This version checks ${PROVIDER_MODULES[providerId].displayName} credentials offline only.`, 'Nothing to do: the result covers the token and URL shape.'));
     }
     report.findings = sortFindings(findings);
     report.outcome = decideOutcome(report.findings, request.failOnWarning);
@@ -52755,6 +52795,18 @@ async function runPreflight(request, deps = systemDeps, inputFindings = []) {
 /** Connections per host shared by all credentials of one step: enough to overlap, few enough not to storm a server. */
 const MAX_SHARED_CONNECTIONS = 32;
 const OUTCOME_RANK = { failed: 0, unverified: 1, warned: 2, passed: 3 };
+/**
+ * The step-level settings, checked once by the rules of the inputs: an invalid value is one
+ * `config.invalid` finding for the step (which stops the run), not a copy in every row, and never
+ * silently ignored. Shared by the three front ends so they accept the same values.
+ */
+function stepOverrides(raw, naming = 'kebab') {
+    const { request, findings } = resolveRequest(raw, {}, naming);
+    return {
+        overrides: { offline: request.offline, failOnWarning: request.failOnWarning, timeoutSeconds: raw.timeoutSeconds, minDaysRemaining: raw.minDaysRemaining },
+        findings,
+    };
+}
 function planChecks(config, env, overrides = {}) {
     const failOnWarning = config.failOnWarning || !!overrides.failOnWarning;
     const secrets = new Set();
@@ -52768,6 +52820,7 @@ function planChecks(config, env, overrides = {}) {
             offline: overrides.offline ? 'true' : entry.inputs.offline,
             failOnWarning: String(failOnWarning),
             timeoutSeconds: entry.inputs.timeoutSeconds ?? (overrides.timeoutSeconds || undefined),
+            minDaysRemaining: entry.inputs.minDaysRemaining ?? (overrides.minDaysRemaining || undefined),
         }, env);
         request.tokenSource = `environment variable ${entry.tokenEnv}`;
         return { name: entry.name, tokenEnv: entry.tokenEnv, request, findings };
@@ -52784,12 +52837,12 @@ function planFromConfig(parsed, env, overrides = {}, stray = []) {
     return { plan, secrets: [...secrets] };
 }
 /** Single-credential inputs set next to `config`: an error, since which one wins would be a guess. */
-function inputsBesideConfig(names) {
+function inputsBesideConfig(names, option = 'config') {
     if (names.length === 0)
         return [];
     const list = names.map((n) => `\`${n}\``).join(', ');
     return [
-        finding('config.invalid', 'error', `${list} cannot be combined with \`config\`: the credentials file lists every credential and its settings.`, 'Remove them from the step and put the values into the file (per credential, or under `defaults:`).'),
+        finding('config.invalid', 'error', `${list} cannot be combined with \`${option}\`: the credentials file lists every credential and its settings.`, 'Remove them and put the values into the file (per credential, or under `defaults:`).'),
     ];
 }
 /**
@@ -52937,6 +52990,16 @@ function shouldColor(isTTY, env) {
         return false;
     return isTTY;
 }
+/**
+ * Text that may hold what a server said (a display name, a project, an error), made safe for a
+ * terminal or CI log: control characters become spaces (no escape sequence can move the terminal,
+ * no line break can start a `::command::` line), and an Azure Pipelines `##vso[` / `##[` — which the
+ * agent obeys anywhere in a line — gets a zero-width space.
+ */
+function logSafe(text) {
+    // eslint-disable-next-line no-control-regex
+    return text.replace(/[\x00-\x1f\x7f-\x9f]/g, ' ').replace(/##(?=vso\[|\[)/gi, '#\u200B#');
+}
 const ANSI = { red: '\x1b[31m', yellow: '\x1b[33m', green: '\x1b[32m', cyan: '\x1b[36m', dim: '\x1b[2m', bold: '\x1b[1m', reset: '\x1b[0m' };
 const OUTCOME = {
     passed: ['PASSED', 'green'],
@@ -52951,14 +53014,14 @@ function findingLines(findings, paint, indent) {
     const out = [];
     for (const f of findings) {
         const [label, t] = SEVERITY[f.severity];
-        out.push(`${indent}${paint(t, label)} ${f.code}: ${f.message}`);
+        out.push(`${indent}${paint(t, label)} ${f.code}: ${logSafe(f.message)}`);
         if (f.severity !== 'info')
-            out.push(`${indent}${' '.repeat(8)}${paint('dim', `fix: ${f.hint}`)}`);
+            out.push(`${indent}${' '.repeat(8)}${paint('dim', `fix: ${logSafe(f.hint)}`)}`);
     }
     return out;
 }
 function body(report, paint, indent) {
-    const out = factRows(report).map((row) => `${indent}${row.label.padEnd(9)} ${row.value}`);
+    const out = factRows(report).map((row) => `${indent}${row.label.padEnd(9)} ${logSafe(row.value)}`);
     if (report.findings.length)
         out.push('');
     out.push(...findingLines(report.findings, paint, indent));
@@ -52982,27 +53045,14 @@ function renderTextMany(multi, options, title = 'credential-preflight') {
     for (const { name, report } of rows) {
         const [label, t] = ROW[report.outcome];
         const first = report.findings.find((f) => f.severity !== 'info');
-        const what = first ? `${first.code}: ${first.message}` : report.identity ? `as ${report.identity.name}` : '';
-        out.push(`  ${paint(t, label.padEnd(resultWidth))}  ${name.padEnd(nameWidth)}  ${daysText(report).padEnd(12)}  ${what}`.trimEnd());
+        const what = logSafe(first ? `${first.code}: ${first.message}` : report.identity ? `as ${report.identity.name}` : '');
+        out.push(`  ${paint(t, label.padEnd(resultWidth))}  ${logSafe(name).padEnd(nameWidth)}  ${daysText(report).padEnd(12)}  ${what}`.trimEnd());
     }
     for (const { name, report } of rows) {
         const [label, t] = ROW[report.outcome];
-        out.push('', `── ${name}: ${paint(t, label)}`, ...body(report, paint, '  '));
+        out.push('', `── ${logSafe(name)}: ${paint(t, label)}`, ...body(report, paint, '  '));
     }
     return out.join('\n') + '\n';
-}
-/** The one-line reason a multi-credential step failed: each failing credential with its first error. */
-function failureLine(multi) {
-    const reasons = [
-        ...multi.findings.filter((f) => f.severity === 'error').map((f) => `${f.code}: ${f.message}`),
-        ...multi.credentials
-            .filter((c) => c.report.outcome === 'failed' || c.report.outcome === 'unverified')
-            .map((c) => {
-            const first = c.report.findings.find((f) => f.severity !== 'info');
-            return `${c.name}: ${first ? first.code : c.report.outcome}`;
-        }),
-    ];
-    return `credential-preflight ${multi.outcome}: ${reasons.join('; ') || 'see the findings above'}`;
 }
 
 ;// CONCATENATED MODULE: ./src/core/providers/azure-devops/synthetic.ts
@@ -53336,8 +53386,13 @@ function demoSamples(now) {
 }
 async function runDemo(io, deps, options) {
     const samples = demoSamples(deps.now());
-    io.stdout('credential-preflight demo: sample credentials (fake, minted for today). 1-3 are checked offline;\n' +
-        '4-6 online against replayed Azure DevOps Services answers built into the demo: no request leaves the machine.\n\n');
+    const json = options.format === 'json';
+    // With --format json the output is one document ({ samples: [...] }), as every JSON output is.
+    const results = [];
+    if (!json) {
+        io.stdout('credential-preflight demo: sample credentials (fake, minted for today). 1-3 are checked offline;\n' +
+            '4-6 online against replayed Azure DevOps Services answers built into the demo: no request leaves the machine.\n\n');
+    }
     for (const [i, sample] of samples.entries()) {
         const { request, findings } = resolveRequest(sample.inputs, {});
         // A replay has no transient failures, so no retries (and no backoff waits).
@@ -53350,13 +53405,20 @@ async function runDemo(io, deps, options) {
             if (unused)
                 io.stderr(`credential-preflight demo: sample ${i + 1} left ${unused} replayed answer(s) unrequested: the replay is out of date.\n`);
         }
-        io.stdout(`── ${i + 1}. ${sample.title}\n$ ${sample.command}\n`);
-        const text = options.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderText(report, { color: options.color });
         // As for a user's token: nothing holds it, but the output is redacted regardless.
-        io.stdout(redact(text, secretForms(sample.inputs.token)));
+        const forms = secretForms(sample.inputs.token);
+        if (json) {
+            results.push({ title: sample.title, command: sample.command, exitCode: exitCodeFor(report), report: JSON.parse(redact(JSON.stringify(report), forms)) });
+            continue;
+        }
+        io.stdout(`── ${i + 1}. ${sample.title}\n$ ${sample.command}\n`);
+        io.stdout(redact(renderText(report, { color: options.color }), forms));
         io.stdout(`(exit code ${exitCodeFor(report)})\n\n`);
     }
-    io.stdout('Run `credential-preflight --help` for the options; `--format json` prints the report a pipeline can parse.\n');
+    if (json)
+        io.stdout(`${JSON.stringify({ samples: results }, null, 2)}\n`);
+    else
+        io.stdout('Run `credential-preflight --help` for the options; `--format json` prints the report a pipeline can parse.\n');
     return 0;
 }
 
@@ -53402,7 +53464,9 @@ Options:
   --offline                check token format, checksum, expiry and URL shape only; no network
   --fail-on-warning        treat warnings as failures (exit 1)
   --config FILE            YAML file listing several credentials (each names the variable holding its
-                           token); --offline and --fail-on-warning then apply to all of them
+                           token); --offline, --fail-on-warning, --timeout-seconds and
+                           --min-days-remaining then apply to all of them (the file's own values win
+                           for the last two)
   --format text|json       output format (default text; json is the report, schemaVersion 1)
   --debug                  log each request (method, host, path, status, time) to stderr
   -h, --help               this help
@@ -53413,6 +53477,19 @@ The token is never accepted as a command-line argument.
 Colour only on a terminal; NO_COLOR=1 turns it off, FORCE_COLOR=1 turns it on.
 `;
 async function main(argv, io, deps = systemDeps) {
+    const forms = [];
+    try {
+        return await main_check(argv, io, deps, forms);
+    }
+    catch (e) {
+        // A bug must still end in one clear, token-free line rather than a stack trace. Nothing was
+        // verified, so it is the unverified exit code.
+        io.stderr(`credential-preflight crashed: ${redact(e instanceof Error ? e.message : String(e), forms)}. Treat the credential as unverified, and please report this bug.\n`);
+        return EXIT.unverified;
+    }
+}
+/** The CLI proper; `seen` collects every secret form as soon as it is known, for the crash message. */
+async function main_check(argv, io, deps, seen) {
     if (argv.some((a) => a === '--token' || a.startsWith('--token='))) {
         io.stderr('credential-preflight: --token is not accepted: a token on the command line is visible to every process and kept in shell history.\nPut it in an environment variable (--token-env NAME) or pipe it in (--token-stdin).\n');
         return EXIT.usage;
@@ -53450,7 +53527,7 @@ async function main(argv, io, deps = systemDeps) {
         return EXIT.usage;
     }
     if (values.config !== undefined)
-        return runConfig(values, io, deps, { color, format });
+        return runConfig(values, io, deps, { color, format }, seen);
     if (values['token-stdin'] && values['token-env']) {
         io.stderr('credential-preflight: use either --token-stdin or --token-env, not both.\n');
         return EXIT.usage;
@@ -53466,6 +53543,7 @@ async function main(argv, io, deps = systemDeps) {
         ({ value: token, source: tokenSource } = tokenFromEnv(values.provider, io.env, values['token-env']));
     }
     const forms = secretForms(token, values.username);
+    seen.push(...forms);
     const { request, findings } = resolveRequest({
         provider: values.provider,
         token,
@@ -53489,18 +53567,22 @@ async function main(argv, io, deps = systemDeps) {
     return exitCodeFor(report);
 }
 /** Flags that describe one credential; with --config the file describes them. */
-const SINGLE_FLAGS = ['provider', 'token-env', 'token-stdin', 'token-type', 'url', 'project', 'username', 'required-scopes', 'min-days-remaining', 'expires-on'];
-async function runConfig(values, io, deps, options) {
-    const beside = SINGLE_FLAGS.filter((f) => values[f] !== undefined);
-    if (beside.length) {
-        io.stderr(`credential-preflight: ${beside.map((f) => `--${f}`).join(', ')} cannot be combined with --config: the file lists every credential and its settings.\n`);
-        return EXIT.usage;
-    }
+const SINGLE_FLAGS = ['provider', 'token-env', 'token-stdin', 'token-type', 'url', 'project', 'username', 'required-scopes', 'expires-on'];
+async function runConfig(values, io, deps, options, seen) {
+    const beside = SINGLE_FLAGS.filter((f) => values[f] !== undefined).map((f) => `--${f}`);
     const file = values.config;
     const parsed = readCredentialsConfig(file, (f) => external_node_fs_namespaceObject.readFileSync(f, 'utf8'), deps.now());
-    const { plan, secrets: forms } = planFromConfig(parsed, io.env, { offline: values.offline, failOnWarning: values['fail-on-warning'], timeoutSeconds: values['timeout-seconds'] });
+    const step = stepOverrides({
+        offline: values.offline ? 'true' : 'false',
+        failOnWarning: values['fail-on-warning'] ? 'true' : 'false',
+        timeoutSeconds: values['timeout-seconds'],
+        minDaysRemaining: values['min-days-remaining'],
+    });
+    const { plan, secrets: forms } = planFromConfig(parsed, io.env, step.overrides);
+    seen.push(...forms);
     const log = values.debug ? (name, e) => io.stderr(`${redact(`[${name}] ${formatLogEntry(e)}`, forms)}\n`) : undefined;
-    const multi = await runPreflightMany(plan, { env: io.env, ...deps, log }, { config: file, findings: parsed.findings });
+    const findings = [...parsed.findings, ...step.findings, ...inputsBesideConfig(beside, '--config')];
+    const multi = await runPreflightMany(plan, { env: io.env, ...deps, log }, { config: file, findings });
     const text = options.format === 'json' ? `${JSON.stringify(multi, null, 2)}\n` : renderTextMany(multi, { color: options.color });
     io.stdout(redact(text, forms));
     return exitCodeForMany(multi);

@@ -53307,7 +53307,7 @@ __webpack_unused_export__ = errors.YAMLError;
 __webpack_unused_export__ = errors.YAMLParseError;
 __webpack_unused_export__ = errors.YAMLWarning;
 __webpack_unused_export__ = Alias.Alias;
-__webpack_unused_export__ = identity.isAlias;
+exports.Vj = identity.isAlias;
 __webpack_unused_export__ = identity.isCollection;
 __webpack_unused_export__ = identity.isDocument;
 exports.jh = identity.isMap;
@@ -60173,6 +60173,10 @@ function extraPathFinding(base, what) {
 function isParsed(p) {
     return 'url' in p;
 }
+/** Text as the user typed it, minus a `user:password@` after a scheme (a pasted clone URL), to quote safely. */
+function withoutUserinfo(text) {
+    return text.trim().replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1');
+}
 /** Origin without a default port, as a string. */
 function originOf(url) {
     return `${url.protocol}//${url.host}`;
@@ -60624,13 +60628,17 @@ const ALL_CODES = Object.keys(CODES);
 ;// CONCATENATED MODULE: ./src/core/providers/online-common.ts
 
 
+/** A 2xx with an API JSON body: the only success that counts (provider-apis.md §1). */
+const isApiSuccess = (r) => r?.kind === 'response' && r.status >= 200 && r.status < 300 && r.isJson;
+/** The origin of the configured API alone: where providers without extra hosts send the credential. */
+const configuredOrigin = (url) => (url.normalized ? [new URL(url.normalized).origin] : []);
 function networkFinding(failure, provider) {
     const host = (() => {
         try {
-            return new URL(failure.url).host;
+            return `${provider} at ${new URL(failure.url).host}`;
         }
         catch {
-            return 'the provider';
+            return provider;
         }
     })();
     const what = {
@@ -60641,7 +60649,7 @@ function networkFinding(failure, provider) {
         'network.rate-limited': `${host} rate-limited the requests`,
         'network.unexpected-response': `${host} gave an unexpected response`,
     };
-    return finding(failure.code, 'error', `${what[failure.code]} (${failure.detail}); nothing is known about the token yet.`, CODES[failure.code].fix + ` (${provider})`);
+    return finding(failure.code, 'error', `${what[failure.code]} (${failure.detail}); nothing is known about the token yet.`, CODES[failure.code].fix);
 }
 function unexpectedResponse(r, provider, context) {
     const host = new URL(r.url).host;
@@ -61218,6 +61226,7 @@ function effectiveScopes(granted, family) {
 
 
 
+
 const ORIGIN = 'https://api.bitbucket.org';
 const BASE = `${ORIGIN}/2.0`;
 const NAME = 'Bitbucket Cloud';
@@ -61248,9 +61257,7 @@ function bbError(r) {
     const required = Array.isArray(detail?.required) ? detail.required.filter((x) => typeof x === 'string') : [];
     return { message, required };
 }
-/** A 2xx with API JSON (not a type guard: a false answer says nothing about the kind). */
-const ok = (r) => !!r && r.kind === 'response' && r.status >= 200 && r.status < 300 && r.isJson;
-const jsonOf = (r) => (r && r.kind === 'response' && ok(r) ? r.json : undefined);
+const jsonOf = (r) => (isApiSuccess(r) ? r.json : undefined);
 const isScopeDenial = (r) => r.status === 403 && (/privilege scope/i.test(bbError(r).message) || bbError(r).required.length > 0);
 /** 429 / 5xx / HTML / network: never a verdict on the token. */
 function troubleFinding(r, context) {
@@ -61309,11 +61316,13 @@ function parseTarget(project) {
         return {};
     const parts = project.trim().replace(/^\/+|\/+$/g, '').replace(/\.git$/, '').split('/');
     if (parts.length > 2 || parts.some((p) => p === '')) {
-        return finding('config.invalid', 'error', `\`project\` "${project}" is not a Bitbucket workspace or workspace/repository.`, 'Pass `project` as `workspace` or `workspace/repo_slug`, e.g. `fabrikam/web-app`.');
+        return finding('config.invalid', 'error', `\`project\` "${withoutUserinfo(project)}" is not a Bitbucket workspace or workspace/repository.`, 'Pass `project` as `workspace` or `workspace/repo_slug`, e.g. `fabrikam/web-app`.');
     }
     return { ws: parts[0], repo: parts[1] };
 }
 const enc = encodeURIComponent;
+/** Bitbucket takes a workspace or repository `{uuid}` wherever it takes a slug. */
+const isUuid = (part) => /^\{.*\}$/.test(part);
 function probeUrl(target, t) {
     const ws = t.ws ? enc(t.ws) : undefined;
     const repo = ws && t.repo ? `${ws}/${enc(t.repo)}` : undefined;
@@ -61513,7 +61522,7 @@ async function probeVerdict(w, t, kind, get, userDenied) {
     const path = new URL(url).pathname;
     if (r.kind === 'network' || isTrouble(r))
         return { kind: 'unverifiable', why: 'the provider could not be asked', trouble: troubleFinding(r, 'scope probe') };
-    if (ok(r))
+    if (isApiSuccess(r))
         return { kind: 'verified' };
     if (isScopeDenial(r))
         return { kind: 'missing', why: `GET ${path} was denied for lack of scope (403)` };
@@ -61529,7 +61538,7 @@ async function readProject(t, kind, get, now) {
     const evidenceUrls = kind === 'access-token' ? [probeUrl('repositories', t)] : t.repo ? [probeUrl('workspace', t)] : [probeUrl('repositories', t), probeUrl('workspace', t)];
     const wsAnswers = await Promise.all(evidenceUrls.map(get));
     const wsLookup = kind === 'access-token' ? undefined : await get(probeUrl('workspace', t));
-    const wsFound = wsAnswers.some(ok);
+    const wsFound = wsAnswers.some(isApiSuccess);
     const wsMissing = !wsFound && wsAnswers.some((r) => r.kind === 'response' && r.status === 404);
     const orgNotFound = finding('url.org-not-found', 'error', `The Bitbucket workspace "${ws}" does not exist (404).`, 'Check the workspace id in `project` (it is the first part of https://bitbucket.org/{workspace}/{repo}).');
     if (t.repo) {
@@ -61542,7 +61551,9 @@ async function readProject(t, kind, get, now) {
             return { findings: [unexpectedResponse(r, NAME, 'the repository response names no repository')] };
         if (repo) {
             const name = typeof repo.full_name === 'string' ? repo.full_name : `${ws}/${String(repo.slug)}`;
-            if (name !== requested && !/^\{.*\}$/.test(t.repo)) {
+            // Compare each part the user spelled as a slug; a `{uuid}` part names the resource by id.
+            const [nameWs, nameRepo] = name.split('/');
+            if ((!isUuid(ws) && nameWs !== ws) || (!isUuid(t.repo) && nameRepo !== t.repo)) {
                 return {
                     canonical: name,
                     findings: [finding('project.case-mismatch', 'error', `The repository exists as "${name}", not "${requested}"; Bitbucket matched it ignoring case, but later steps that compare names exactly will not.`, `Use "${name}" exactly.`)],
@@ -61573,7 +61584,7 @@ async function readProject(t, kind, get, now) {
     if (wsFound) {
         const w = jsonOf(wsLookup);
         const slug = typeof w?.slug === 'string' ? w.slug : undefined;
-        if (slug && slug !== ws) {
+        if (slug && slug !== ws && !isUuid(ws)) {
             return { canonical: slug, findings: [finding('project.case-mismatch', 'error', `The workspace exists as "${slug}", not "${ws}"; later steps that compare names exactly will not match it.`, `Use "${slug}" exactly.`)] };
         }
         return { canonical: slug ?? ws, findings: [] };
@@ -61777,6 +61788,7 @@ function hasRight(permissions, right) {
 
 
 
+
 const online_HEADERS = { accept: 'application/vnd.github+json' };
 /** Longest wait for a primary/secondary rate limit to reset before reporting it instead. */
 const MAX_RATE_WAIT_MS = 10_000;
@@ -61839,7 +61851,7 @@ async function getFollow(c, url) {
         return { r, moved: false };
     }
     if (!location || target.origin !== c.origin || !(target.pathname === c.basePath || target.pathname.startsWith(`${c.basePath}/`))) {
-        return { r, moved: false, offOrigin: location ? target.origin : undefined };
+        return { r, moved: false, offApi: location ? `${target.origin}${target.pathname}` : undefined };
     }
     return { r: await ghGet(c, target.href), moved: true };
 }
@@ -62007,6 +62019,10 @@ function online_probeVerdict(c, f, path) {
         push(c, unexpected(r, 'permission probe'));
         return { v: 'unverifiable', why: 'its probe failed on the server side' };
     }
+    const org = /^\/orgs\/([^/]+)\//.exec(path)?.[1];
+    if (r.status === 404 && org) {
+        return { v: 'unverifiable', why: `its probe GET ${path} answered 404: "${decodeURIComponent(org)}" is not an organisation the token can see, and this is an organisation permission` };
+    }
     return { v: 'unverifiable', why: `its probe GET ${path} answered ${r.status}${message(r) ? ` "${message(r)}"` : ''} (the feature may be turned off for the repository)` };
 }
 async function checkRepo(c, requested, f, id) {
@@ -62042,7 +62058,7 @@ async function checkRepo(c, requested, f, id) {
         return { repo: { fullName, private: body.private === true, permissions: body.permissions }, canonical: fullName };
     }
     if ([301, 307, 308].includes(r.status)) {
-        push(c, finding('project.renamed', 'error', `The repository "${requested}" was moved (${r.status}) to ${f.offOrigin ?? 'another location'}, which is not the configured API; the redirect was not followed with the token.`, 'Use the repository\'s new name (open it in the browser to see it).'));
+        push(c, finding('project.renamed', 'error', `The repository "${requested}" was moved (${r.status}) to ${f.offApi ?? 'another location'}, which is outside the configured API (${c.base}); the redirect was not followed with the token.`, 'Use the repository\'s new name (open it in the browser to see it).'));
         return { blocked: 'the repository moved' };
     }
     if (r.status === 404) {
@@ -62227,7 +62243,7 @@ async function github_online_check(http, input) {
     }
     const project = input.project?.trim();
     if (project !== undefined && !/^[^/\s]+\/[^/\s]+$/.test(project)) {
-        push(c, finding('config.invalid', 'error', `\`project\` must name a GitHub repository as owner/repo, not "${project}".`, 'Pass `project` as owner/repo, e.g. octo-org/hello-world.'));
+        push(c, finding('config.invalid', 'error', `\`project\` must name a GitHub repository as owner/repo, not "${withoutUserinfo(project)}".`, 'Pass `project` as owner/repo, e.g. octo-org/hello-world.'));
     }
     const repoName = project && /^[^/\s]+\/[^/\s]+$/.test(project) ? project.replace(/\.git$/, '') : undefined;
     // Round trip 1: identity (and on GHES its version).
@@ -62287,7 +62303,7 @@ async function github_online_check(http, input) {
 const githubOnline = {
     // GitHub accepts Bearer for every token kind (PATs, OAuth, App user and installation tokens).
     credential: (token) => ({ name: 'authorization', value: `Bearer ${token}` }),
-    credentialOrigins: (url) => (url.normalized ? [new URL(url.normalized).origin] : []),
+    credentialOrigins: configuredOrigin,
     check: github_online_check,
 };
 
@@ -62521,8 +62537,8 @@ const github = {
  * (doc/user/profile/personal_access_tokens.md, "Personal access token scopes") and the abilities
  * each scope grants for Git over HTTP and the registries (lib/gitlab/auth.rb `abilities_for_scopes`:
  * `api` → full abilities, `read_api` → read_project + download_code + read_container_image,
- * `write_repository` → download_code + push_code). The API itself accepts `read_api` for every GET
- * and `api` for everything.
+ * `write_repository` → download_code + push_code, `write_registry` → create_container_image only).
+ * The API itself accepts `read_api` for every GET and `api` for everything.
  */
 const SCOPES = [
     { id: 'api', grants: 'complete read/write access to the API, the registries and the repositories (Git over HTTP)', coveredBy: [] },
@@ -62530,7 +62546,8 @@ const SCOPES = [
     { id: 'read_user', grants: 'read-only access to the /user and /users endpoints', coveredBy: ['api', 'read_api'] },
     { id: 'read_repository', grants: 'read (pull) access to repositories with Git over HTTP or the repository files API', coveredBy: ['api', 'read_api', 'write_repository'] },
     { id: 'write_repository', grants: 'read-write (pull and push) access to repositories with Git over HTTP', coveredBy: ['api'] },
-    { id: 'read_registry', grants: 'pull access to container registry images of private projects', coveredBy: ['api', 'read_api', 'write_registry'] },
+    // Not covered by write_registry: GitLab documents that pushing needs both, and write alone cannot pull.
+    { id: 'read_registry', grants: 'pull access to container registry images of private projects', coveredBy: ['api', 'read_api'] },
     { id: 'write_registry', grants: 'push access to container registry images of private projects', coveredBy: ['api'] },
     { id: 'read_virtual_registry', grants: 'pull access to container images through the dependency proxy', coveredBy: ['api', 'write_virtual_registry'] },
     { id: 'write_virtual_registry', grants: 'pull, push and delete access to container images through the dependency proxy', coveredBy: ['api'] },
@@ -62550,9 +62567,6 @@ const scopes_BY_ID = new Map(SCOPES.map((s) => [s.id, s]));
 function findGitLabScope(text) {
     return scopes_BY_ID.get(text.trim().toLowerCase().replace(/[\s-]+/g, '_'));
 }
-function gitlabScopeById(id) {
-    return scopes_BY_ID.get(id);
-}
 /** Does a token carrying `held` have what `scope` grants? */
 function coverage(scope, held) {
     const have = new Set(held.map((s) => s.toLowerCase()));
@@ -62567,6 +62581,7 @@ function coverage(scope, held) {
 
 
 
+
 const GL = 'GitLab';
 function gitlab_online_target(url) {
     const api = url.normalized.replace(/\/+$/, '');
@@ -62577,17 +62592,16 @@ const isJob = (token) => token.kind === 'gitlab.job-token';
 function glError(r) {
     const b = (r.isJson && r.json && typeof r.json === 'object' ? r.json : {});
     const s = (v) => (typeof v === 'string' ? v : '');
-    // WWW-Authenticate carries the same error when the body was lost on the way.
+    // WWW-Authenticate carries the same error, description and scope when the body was lost on the way
+    // (a proxy's own error page).
     const header = r.headers['www-authenticate'] ?? '';
     return {
-        error: s(b.error) || /error="?([a-z_]+)/i.exec(header)?.[1] || '',
-        description: s(b.error_description),
-        scope: s(b.scope),
+        error: s(b.error) || /\berror="?([a-z_]+)/i.exec(header)?.[1] || '',
+        description: s(b.error_description) || /\berror_description="([^"]*)"/i.exec(header)?.[1] || '',
+        scope: s(b.scope) || /\bscope="([^"]*)"/i.exec(header)?.[1] || '',
         message: s(b.message) || (typeof b.error === 'string' && !b.error_description ? b.error : ''),
     };
 }
-/** 2xx with a JSON body (the only success that counts, provider-apis.md §1). */
-const online_ok = (r) => r?.kind === 'response' && r.status >= 200 && r.status < 300 && r.isJson;
 /** A response that says nothing about the token: 429, 5xx, a non-JSON page, an odd status. */
 function online_unexpected(r) {
     if (r.status >= 200 && r.status < 300)
@@ -62675,8 +62689,8 @@ function readAuth(t, token, self, user, now) {
     for (const r of [u, s])
         if (online_unexpected(r))
             return { ok: false, findings: [unexpectedResponse(r, GL)] };
-    const selfInfo = online_ok(s) ? readSelf(s) : undefined;
-    const userOk = online_ok(u) && typeof u.json.username === 'string';
+    const selfInfo = isApiSuccess(s) ? readSelf(s) : undefined;
+    const userOk = isApiSuccess(u) && typeof u.json.username === 'string';
     if (!selfInfo && !userOk) {
         // A 403 on /user means the token authenticated; a 401 from personal_access_tokens/self then only
         // means GitLab 15.1–15.4, which looks `self` up as a token id.
@@ -62783,7 +62797,7 @@ async function online_checkProject(http, t, token, requested, first) {
     if (first.kind === 'network')
         return { findings: [networkFinding(first, GL)] };
     const byId = numeric(requested);
-    if (online_ok(first)) {
+    if (isApiSuccess(first)) {
         const p = first.json;
         return { readsApi: true, canonical: p.path_with_namespace ?? requested, findings: projectFacts(p, requested, byId) };
     }
@@ -62792,7 +62806,7 @@ async function online_checkProject(http, t, token, requested, first) {
         const add = narrowest(denied);
         return {
             deniedScopes: denied,
-            findings: [finding('scope.missing', 'error', `The token cannot read the project: GitLab needs one of ${denied.join(', ')} for it (403 insufficient_scope).`, `GitLab cannot add scopes to an existing token: create a new one with ${add} (or api) in ${tokenSettingsUrl(t)} and update the secret.`)],
+            findings: [finding('scope.missing', 'error', `The token cannot read the project: GitLab needs ${denied.length ? `one of ${denied.join(', ')}` : 'a scope the token lacks'} for it (403 insufficient_scope).`, `GitLab cannot add scopes to an existing token: create a new one with ${add} (or api) in ${tokenSettingsUrl(t)} and update the secret.`)],
         };
     }
     if (first.status === 401)
@@ -62806,11 +62820,11 @@ async function online_checkProject(http, t, token, requested, first) {
         byId ? Promise.resolve(undefined) : http.get(`${t.api}/projects?search=${encodeURIComponent(last)}&search_namespaces=true&simple=true&per_page=100`),
         http.get(`${t.api}/projects?membership=true&simple=true&per_page=100&order_by=last_activity_at`),
     ]);
-    const list = (r) => (online_ok(r) && Array.isArray(r.json) ? r.json : []);
+    const list = (r) => (isApiSuccess(r) && Array.isArray(r.json) ? r.json : []);
     const found = list(search).find((p) => p.path_with_namespace?.toLowerCase() === requested.toLowerCase());
     if (found?.id !== undefined) {
         const byNumber = await http.get(`${t.api}/projects/${found.id}`);
-        if (online_ok(byNumber)) {
+        if (isApiSuccess(byNumber)) {
             const p = byNumber.json;
             return {
                 readsApi: true,
@@ -62853,7 +62867,7 @@ async function checkJob(http, t, input, scopes, findings) {
     const r = await http.get(`${t.api}/job`);
     if (r.kind === 'network')
         return { findings: [...findings, networkFinding(r, GL)], scopes: scopeResult };
-    if (!online_ok(r)) {
+    if (!isApiSuccess(r)) {
         if (r.status === 401)
             return { findings: [...findings, unauthorized(t, input.token, r)], scopes: scopeResult };
         if (r.status === 404 && !online_unexpected(r)) {
@@ -62914,8 +62928,8 @@ async function gitlab_online_check(http, input) {
         return { findings, identity: auth.identity, scopes: scopeResult };
     // Round trip 2: the project, and — when GitLab cannot list the scopes — a read_api probe.
     const project = input.project === undefined ? undefined : projectPath(input.project, t) || undefined;
-    if (project !== undefined && project !== input.project) {
-        findings.push(finding('project.info', 'info', `Checking the project path "${project}" (from "${input.project}").`, 'Pass the full path (group/subgroup/project) as `project`.'));
+    if (project !== undefined && input.project !== undefined && project !== input.project) {
+        findings.push(finding('project.info', 'info', `Checking the project path "${project}" (from "${withoutUserinfo(input.project)}").`, 'Pass the full path (group/subgroup/project) as `project`.'));
     }
     const needsApiProbe = !auth.scopes && !project && scopes.some((s) => s.id === 'read_api' || s.id === 'api');
     const [projectResponse, apiProbe] = await Promise.all([
@@ -62927,12 +62941,15 @@ async function gitlab_online_check(http, input) {
         p = await online_checkProject(http, t, input.token, project, projectResponse);
         findings.push(...p.findings);
     }
-    if (findings.some((f) => f.code.startsWith('network.')))
-        return { findings, identity: auth.identity, projectCanonical: p?.canonical, scopes: scopeResult };
+    const result = { findings, identity: auth.identity, projectCanonical: p?.canonical, scopes: scopeResult, ...(auth.expiresAt ? { expiresAt: auth.expiresAt } : {}) };
+    // Without GitLab's own list the probes decide, and trouble left them unanswered; the expiry and a
+    // listed scope set are known from round 1 regardless.
+    if (!auth.scopes && findings.some((f) => f.code.startsWith('network.')))
+        return result;
     // What the token is proven to read when GitLab could not list its scopes.
     let readsApi = p?.readsApi ?? (p?.deniedScopes ? false : undefined);
     if (apiProbe && apiProbe.kind === 'response') {
-        if (online_ok(apiProbe))
+        if (isApiSuccess(apiProbe))
             readsApi = true;
         else if (insufficientScope(apiProbe))
             readsApi = false;
@@ -62981,16 +62998,13 @@ async function gitlab_online_check(http, input) {
     if (scopeResult.verified.length) {
         findings.push(finding('scope.verified', 'info', `${auth.scopes ? 'Listed by GitLab for the token' : 'Verified with read-only requests'}: ${through.join(', ')}.`, 'None needed.'));
     }
-    return { findings, identity: auth.identity, projectCanonical: p?.canonical, scopes: scopeResult, ...(auth.expiresAt ? { expiresAt: auth.expiresAt } : {}) };
-}
-function online_origins(url) {
-    return url.normalized ? [new URL(url.normalized).origin] : [];
+    return result;
 }
 const gitlabOnline = {
     // Job tokens go in JOB-TOKEN; every other token as a bearer token (GitLab accepts PATs, project
     // and group tokens there as well as in PRIVATE-TOKEN, and OAuth tokens only there).
     credential: (token, analysis) => (isJob(analysis) ? { name: 'job-token', value: token } : { name: 'authorization', value: `Bearer ${token}` }),
-    credentialOrigins: online_origins,
+    credentialOrigins: configuredOrigin,
     check: gitlab_online_check,
 };
 
@@ -63224,6 +63238,7 @@ const TOKEN_ENV_NAMES = {
     auto: ['AZURE_DEVOPS_PAT', 'AZURE_DEVOPS_EXT_PAT', 'GITHUB_TOKEN', 'GH_TOKEN', 'GITLAB_TOKEN', 'BITBUCKET_TOKEN', 'SYSTEM_ACCESSTOKEN'],
 };
 const blank = (v) => (v === undefined || v.trim() === '' ? undefined : v);
+const inputName = (key, naming) => (naming === 'camel' ? key : key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`));
 function parseBool(name, value, findings) {
     const v = value?.trim().toLowerCase();
     if (v === undefined || v === '')
@@ -63285,8 +63300,9 @@ function environmentDefaults(env) {
     }
     return { url, project };
 }
-function resolveRequest(raw, env) {
+function resolveRequest(raw, env, naming = 'kebab') {
     const findings = [];
+    const name = (key) => inputName(key, naming);
     let provider = parseProvider(raw.provider) ?? 'auto';
     if (parseProvider(raw.provider) === undefined) {
         findings.push(finding('config.invalid', 'error', `Unknown provider ${JSON.stringify(raw.provider)}.`, `Use one of: auto, ${PROVIDERS.join(', ')}.`));
@@ -63312,7 +63328,7 @@ function resolveRequest(raw, env) {
     if (minText !== undefined) {
         const n = Number(minText);
         if (!Number.isFinite(n) || n < 0 || !/^\d+(\.\d+)?$/.test(minText)) {
-            findings.push(finding('config.invalid', 'error', `\`min-days-remaining\` must be a number of days (0 or more), not ${JSON.stringify(raw.minDaysRemaining)}.`, 'Set it to e.g. 7, or 0 to turn the expiry warning off.'));
+            findings.push(finding('config.invalid', 'error', `\`${name('minDaysRemaining')}\` must be a number of days (0 or more), not ${JSON.stringify(raw.minDaysRemaining)}.`, 'Set it to e.g. 7, or 0 to turn the expiry warning off.'));
         }
         else
             minDaysRemaining = n;
@@ -63322,7 +63338,7 @@ function resolveRequest(raw, env) {
     if (timeoutText !== undefined) {
         const n = Number(timeoutText);
         if (!/^\d+(\.\d+)?$/.test(timeoutText) || n < 1 || n > MAX_TIMEOUT_SECONDS) {
-            findings.push(finding('config.invalid', 'error', `\`timeout-seconds\` must be a number of seconds from 1 to ${MAX_TIMEOUT_SECONDS}, not ${JSON.stringify(raw.timeoutSeconds)}.`, `Set it to e.g. ${DEFAULT_TIMEOUT_SECONDS} (the default), or more behind a slow proxy.`));
+            findings.push(finding('config.invalid', 'error', `\`${name('timeoutSeconds')}\` must be a number of seconds from 1 to ${MAX_TIMEOUT_SECONDS}, not ${JSON.stringify(raw.timeoutSeconds)}.`, `Set it to e.g. ${DEFAULT_TIMEOUT_SECONDS} (the default), or more behind a slow proxy.`));
         }
         else
             timeoutMs = Math.round(n * 1000);
@@ -63333,7 +63349,7 @@ function resolveRequest(raw, env) {
         // A bare date means the end of that day in UTC (the portal shows dates, not times).
         const parsed = /^\d{4}-\d{2}-\d{2}$/.test(expiresText) ? new Date(`${expiresText}T23:59:59Z`) : new Date(expiresText);
         if (Number.isNaN(parsed.getTime())) {
-            findings.push(finding('config.invalid', 'error', `\`expires-on\` must be a date such as 2027-03-31, not ${JSON.stringify(raw.expiresOn)}.`, 'Use the expiry date shown when the token was created, as YYYY-MM-DD.'));
+            findings.push(finding('config.invalid', 'error', `\`${name('expiresOn')}\` must be a date such as 2027-03-31, not ${JSON.stringify(raw.expiresOn)}.`, 'Use the expiry date shown when the token was created, as YYYY-MM-DD.'));
         }
         else
             expiresOn = parsed;
@@ -63351,8 +63367,8 @@ function resolveRequest(raw, env) {
             timeoutMs,
             expiresOn,
             ...(provider === 'auto' ? { defaults } : {}),
-            offline: parseBool('offline', raw.offline, findings),
-            failOnWarning: parseBool('fail-on-warning', raw.failOnWarning, findings),
+            offline: parseBool(name('offline'), raw.offline, findings),
+            failOnWarning: parseBool(name('failOnWarning'), raw.failOnWarning, findings),
         },
         findings,
     };
@@ -63476,15 +63492,25 @@ class Checker {
             this.secrets.add(v);
         return true;
     }
-    /** A value safe to quote in a message (never a token, never a screenful). */
+    /** A long mixed-case alphanumeric run is a pasted secret of some shape, not a name or a value: remembered, never quoted. */
+    isSecretLike(value) {
+        const v = value.trim();
+        const like = /^[A-Za-z0-9+/=.~-]{20,}$/.test(v) && /[a-z]/.test(v) && /[A-Z]/.test(v) && /\d/.test(v);
+        if (like)
+            this.secrets.add(value);
+        return like;
+    }
+    /** A value safe to quote in a message (never a token or anything like one, never a screenful). */
     show(value) {
         const text = typeof value === 'string' ? value : String(value);
         if (this.isToken(text))
             return '(a token — not shown)';
+        if (this.isSecretLike(text))
+            return '(a secret? — not shown)';
         return text.length > 60 ? `${JSON.stringify(text.slice(0, 40))}…` : JSON.stringify(text);
     }
 }
-const config_kindOf = (node) => ((0,dist/* isMap */.jh)(node) ? 'a mapping' : (0,dist/* isSeq */.oP)(node) ? 'a list' : node === null || node === undefined ? 'empty' : 'a single value');
+const config_kindOf = (node) => (0,dist/* isMap */.jh)(node) ? 'a mapping' : (0,dist/* isSeq */.oP)(node) ? 'a list' : (0,dist/* isAlias */.Vj)(node) ? 'an alias (*name); write the value itself' : node === null || node === undefined ? 'empty' : 'a single value';
 /** A scalar as the text an input would carry (YAML numbers and booleans keep their source spelling). */
 function scalarText(node) {
     if (!(0,dist/* isScalar */.jn)(node))
@@ -63519,7 +63545,14 @@ function checkKeys(c, map, path, known, where) {
         if (!known.includes(key)) {
             const guess = suggest(key, known);
             const notHere = where === 'defaults' && (key === 'name' || key === 'token-env');
-            c.error(keyNode, at(c.show(key).replace(/^"|"$/g, '')), notHere ? `cannot be a default: each credential has its own.` : `is not a known key${where ? ` in ${where}` : ''}.`, notHere ? `Move \`${key}\` into each entry under \`credentials\`.` : guess ? `Did you mean \`${guess}\`?` : `Use one of: ${known.join(', ')}.`);
+            const fileWide = where !== 'the file' && key === 'fail-on-warning';
+            c.error(keyNode, at(c.show(key).replace(/^"|"$/g, '')), notHere ? `cannot be a default: each credential has its own.` : fileWide ? 'applies to the whole file, not to one credential.' : `is not a known key${where ? ` in ${where}` : ''}.`, notHere
+                ? `Move \`${key}\` into each entry under \`credentials\`.`
+                : fileWide
+                    ? 'Move `fail-on-warning: true` to the top level of the file (no indentation), or set the step’s fail-on-warning input.'
+                    : guess
+                        ? `Did you mean \`${guess}\`?`
+                        : `Use one of: ${known.join(', ')}.`);
             continue;
         }
         kept.push(pair);
@@ -63558,8 +63591,9 @@ function fieldValue(c, key, node, path) {
     }
     // The same rules as the inputs: one field at a time, so the finding points at its own line.
     const problems = resolveRequest({ [FIELD_INPUT[key]]: text }, {}).findings.filter((f) => f.severity === 'error');
+    // resolveRequest quotes the value as JSON; here it is shown only if it cannot be a secret.
     for (const p of problems)
-        c.error(n, path, `is not valid: ${p.message}`, p.hint);
+        c.error(n, path, `is not valid: ${p.message.split(JSON.stringify(text)).join(c.show(text))}`, p.hint);
     return problems.length ? undefined : text;
 }
 function readFields(c, pairs, path) {
@@ -63599,10 +63633,7 @@ function readTokenEnv(c, pair, entry, path) {
         c.error(node, p, 'must be the bare variable name, not a reference to it.', `Write \`token-env: ${ENV_NAME.test(bare) ? bare : 'NAME'}\`; the tool reads the variable itself.`);
         return undefined;
     }
-    // A long mixed-case alphanumeric run is a pasted secret of some shape, not a variable name.
-    const secretLike = name.length >= 20 && !name.includes('_') && /[a-z]/.test(name) && /[A-Z]/.test(name) && /\d/.test(name);
-    if (secretLike)
-        c.secrets.add(text);
+    const secretLike = c.isSecretLike(text);
     if (!ENV_NAME.test(name) || secretLike) {
         // Long odd values are usually a pasted secret of an unknown shape: do not quote them.
         const shown = name.length <= 40 && !secretLike ? ` ${JSON.stringify(name)} is not one` : ' the value looks like a secret, not a name (not shown)';
@@ -63624,9 +63655,16 @@ function parseCredentialsConfig(text, file, now) {
         return done();
     }
     const doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter: c.lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
-    for (const e of [...doc.errors, ...doc.warnings]) {
-        // The library's own message, never the source text around it (it could hold a pasted token).
-        const what = e.message.split('\n')[0].replace(/ at line \d+, column \d+.*$/, '');
+    const problems = [...doc.errors, ...doc.warnings];
+    // A broken file is not read further, so a token pasted anywhere in it is found here, word by word,
+    // to be masked like one in a valid file.
+    if (problems.length)
+        for (const word of text.split(/[\s"'`,[\]{}#&*!|>%@:]+/))
+            c.isToken(word);
+    for (const e of problems) {
+        // The library's own message without the source around it; it still quotes a tag, a directive or
+        // a block header as written, which can be a pasted token: a long run of that is not shown.
+        const what = e.message.split('\n')[0].replace(/ at line \d+, column \d+.*$/, '').replace(/\S{20,}/g, '(not shown)');
         c.error(null, '', `is not valid YAML: ${what}.`, 'Fix the YAML at that position (indentation, a missing colon or quote, a duplicated key).', e.pos[0]);
     }
     if (c.findings.length)
@@ -64004,6 +64042,7 @@ function secretScrubber(forms) {
 
 
 
+
 const systemDeps = { now: () => new Date(), monotonic: () => performance.now() };
 const DAY_MS = 86_400_000;
 const REQUEST_TIMEOUT_MS = 10_000;
@@ -64017,7 +64056,8 @@ function emptyReport(request) {
         tokenLabel: null,
         url: { input: null, normalized: null },
         identity: null,
-        project: { requested: request.project ?? null, canonical: null },
+        // A pasted clone URL may carry a user name and password: the report never repeats them.
+        project: { requested: request.project === undefined ? null : withoutUserinfo(request.project), canonical: null },
         scopes: { required: [...request.requiredScopes], verified: [], missing: [], unverifiable: [] },
         expiresAt: null,
         expirySource: null,
@@ -64119,7 +64159,7 @@ function applyUrl(report, url, request, provider) {
             findings.push(finding('project.info', 'info', `Using the project "${url.project}" found in the URL.`, 'Pass `project` explicitly to make this intent clear.'));
         }
         else if (url.project.toLowerCase() !== request.project.toLowerCase()) {
-            findings.push(finding('project.info', 'warning', `The URL names the project "${url.project}" but \`project\` is "${request.project}"; checking "${request.project}".`, 'Remove the project from the URL, or make the two agree.'));
+            findings.push(finding('project.info', 'warning', `The URL names the project "${url.project}" but \`project\` is "${report.project.requested}"; checking "${report.project.requested}".`, 'Remove the project from the URL, or make the two agree.'));
         }
     }
     return findings;
@@ -64239,6 +64279,18 @@ async function runPreflight(request, deps = systemDeps, inputFindings = []) {
 /** Connections per host shared by all credentials of one step: enough to overlap, few enough not to storm a server. */
 const MAX_SHARED_CONNECTIONS = 32;
 const OUTCOME_RANK = { failed: 0, unverified: 1, warned: 2, passed: 3 };
+/**
+ * The step-level settings, checked once by the rules of the inputs: an invalid value is one
+ * `config.invalid` finding for the step (which stops the run), not a copy in every row, and never
+ * silently ignored. Shared by the three front ends so they accept the same values.
+ */
+function stepOverrides(raw, naming = 'kebab') {
+    const { request, findings } = resolveRequest(raw, {}, naming);
+    return {
+        overrides: { offline: request.offline, failOnWarning: request.failOnWarning, timeoutSeconds: raw.timeoutSeconds, minDaysRemaining: raw.minDaysRemaining },
+        findings,
+    };
+}
 function planChecks(config, env, overrides = {}) {
     const failOnWarning = config.failOnWarning || !!overrides.failOnWarning;
     const secrets = new Set();
@@ -64252,6 +64304,7 @@ function planChecks(config, env, overrides = {}) {
             offline: overrides.offline ? 'true' : entry.inputs.offline,
             failOnWarning: String(failOnWarning),
             timeoutSeconds: entry.inputs.timeoutSeconds ?? (overrides.timeoutSeconds || undefined),
+            minDaysRemaining: entry.inputs.minDaysRemaining ?? (overrides.minDaysRemaining || undefined),
         }, env);
         request.tokenSource = `environment variable ${entry.tokenEnv}`;
         return { name: entry.name, tokenEnv: entry.tokenEnv, request, findings };
@@ -64268,12 +64321,12 @@ function planFromConfig(parsed, env, overrides = {}, stray = []) {
     return { plan, secrets: [...secrets] };
 }
 /** Single-credential inputs set next to `config`: an error, since which one wins would be a guess. */
-function inputsBesideConfig(names) {
+function inputsBesideConfig(names, option = 'config') {
     if (names.length === 0)
         return [];
     const list = names.map((n) => `\`${n}\``).join(', ');
     return [
-        finding('config.invalid', 'error', `${list} cannot be combined with \`config\`: the credentials file lists every credential and its settings.`, 'Remove them from the step and put the values into the file (per credential, or under `defaults:`).'),
+        finding('config.invalid', 'error', `${list} cannot be combined with \`${option}\`: the credentials file lists every credential and its settings.`, 'Remove them and put the values into the file (per credential, or under `defaults:`).'),
     ];
 }
 /**
@@ -64417,13 +64470,33 @@ const OUTCOME_BADGE = {
 };
 const ROW_BADGE = { passed: '✅ passed', warned: '⚠️ warned', failed: '❌ failed', unverified: '❔ unverified' };
 const SEVERITY_BADGE = { error: '❌ error', warning: '⚠️ warning', info: 'ℹ️ note' };
-/** Table cells: no pipes or line breaks may escape, and no HTML is interpreted. */
+/**
+ * Table cells: no pipes or line breaks may escape, and no HTML is interpreted. A backslash is escaped
+ * first: GFM reads `\\|` as an escaped backslash followed by a cell border.
+ */
 function cell(text) {
-    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+    return text.replace(/\\/g, '\\\\').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+/**
+ * A name that came from a server or the file (identity, project, credential label): shown as typed,
+ * never as Markdown — a display name must not become a link, an image, code or emphasis.
+ */
+function literal(text) {
+    return cell(text).replace(/[`*_[\]!~]/g, '\\$&');
+}
+/**
+ * A message or hint: its `code spans` are the core's own and stay code; outside them it may quote a
+ * server (a display name), so links, images and emphasis are escaped there.
+ */
+function prose(text) {
+    return cell(text)
+        .split(/(`[^`]*`)/)
+        .map((part, i) => (i % 2 ? part : part.replace(/[*_[\]!~]/g, '\\$&')))
+        .join('');
 }
 /** Identity · project · scopes · days to expiry, on one line. */
 function glance(report) {
-    const parts = [`**Identity** ${cell(identityText(report))}`, `**Project** ${cell(projectText(report))}`];
+    const parts = [`**Identity** ${literal(identityText(report))}`, `**Project** ${literal(projectText(report))}`];
     if (report.scopes.required.length)
         parts.push(`**Scopes** ${cell(scopesText(report))}`);
     parts.push(`**Expires** ${cell(facts_daysText(report))}`);
@@ -64446,7 +64519,7 @@ function findingTable(findings) {
         return [];
     const lines = ['| Check | Result | Detail | Fix |', '| --- | --- | --- | --- |'];
     for (const f of findings)
-        lines.push(`| \`${f.code}\` | ${SEVERITY_BADGE[f.severity]} | ${cell(f.message)} | ${f.severity === 'info' ? '—' : cell(f.hint)} |`);
+        lines.push(`| \`${f.code}\` | ${SEVERITY_BADGE[f.severity]} | ${prose(f.message)} | ${f.severity === 'info' ? '—' : prose(f.hint)} |`);
     return lines;
 }
 function reportBody(report) {
@@ -64474,17 +64547,66 @@ function renderMarkdownMany(multi, title = 'credential-preflight') {
             const first = firstProblem(report);
             const more = report.findings.filter((f) => f.severity !== 'info').length - 1;
             const problem = first ? `\`${first.code}\`${more > 0 ? ` (+${more} more)` : ''}` : '—';
-            lines.push(`| **${cell(name)}** | ${ROW_BADGE[report.outcome]} | ${cell(identityText(report))} | ${cell(projectText(report))} | ${cell(scopesText(report))} | ${cell(facts_daysText(report))} | ${problem} |`);
+            lines.push(`| **${literal(name)}** | ${ROW_BADGE[report.outcome]} | ${literal(identityText(report))} | ${literal(projectText(report))} | ${cell(scopesText(report))} | ${cell(facts_daysText(report))} | ${problem} |`);
         }
         lines.push('');
         for (const { name, report } of rows) {
             // Failing credentials open, the others folded: the summary stays short when all is well.
             const open = report.outcome === 'failed' || report.outcome === 'unverified' ? ' open' : '';
-            lines.push(`<details${open}><summary>${ROW_BADGE[report.outcome]} — ${cell(name)}</summary>`, '', ...reportBody(report), '</details>', '');
+            lines.push(`<details${open}><summary>${ROW_BADGE[report.outcome]} — ${literal(name)}</summary>`, '', ...reportBody(report), '</details>', '');
         }
     }
     lines.push(`<sub>${rows.length} checked concurrently in ${Math.round(multi.timings.totalMs)} ms.</sub>`, '');
     return lines.join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/core/render/outputs.ts
+/**
+ * The step's outputs (action outputs, task output variables) and its one-line failure reason, for one
+ * credential or several: computed once so the action and the task give the same values. Names are
+ * camelCase (the task's spelling); the action spells them kebab-case.
+ */
+
+const isMulti = (r) => 'credentials' in r;
+function stepOutputs(r) {
+    if (isMulti(r)) {
+        const soonest = soonestExpiry(r);
+        return {
+            outcome: r.outcome,
+            identity: '',
+            expiresAt: soonest?.expiresAt ?? '',
+            daysRemaining: soonest?.daysRemaining == null ? '' : String(soonest.daysRemaining),
+            project: '',
+            tokenKind: '',
+            report: JSON.stringify(r),
+        };
+    }
+    return {
+        outcome: r.outcome,
+        identity: r.identity?.name ?? '',
+        expiresAt: r.expiresAt ?? '',
+        daysRemaining: r.daysRemaining === null ? '' : String(r.daysRemaining),
+        project: r.project.canonical ?? r.project.requested ?? '',
+        tokenKind: r.tokenKind ?? '',
+        report: JSON.stringify(r),
+    };
+}
+/** The outcome's one-line reason for the step result: the first error, or each failing credential's. */
+function failureLine(r) {
+    if (!isMulti(r)) {
+        const first = r.findings.find((f) => f.severity === 'error');
+        return `credential-preflight ${r.outcome}: ${first ? `${first.code}: ${first.message}` : 'see the findings above'}`;
+    }
+    const reasons = [
+        ...r.findings.filter((f) => f.severity === 'error').map((f) => `${f.code}: ${f.message}`),
+        ...r.credentials
+            .filter((c) => c.report.outcome === 'failed' || c.report.outcome === 'unverified')
+            .map((c) => {
+            const first = c.report.findings.find((f) => f.severity !== 'info');
+            return `${c.name}: ${first ? first.code : c.report.outcome}`;
+        }),
+    ];
+    return `credential-preflight ${r.outcome}: ${reasons.join('; ') || 'see the findings above'}`;
 }
 
 ;// CONCATENATED MODULE: ./src/core/render/text.ts
@@ -64508,6 +64630,16 @@ function shouldColor(isTTY, env) {
         return false;
     return isTTY;
 }
+/**
+ * Text that may hold what a server said (a display name, a project, an error), made safe for a
+ * terminal or CI log: control characters become spaces (no escape sequence can move the terminal,
+ * no line break can start a `::command::` line), and an Azure Pipelines `##vso[` / `##[` — which the
+ * agent obeys anywhere in a line — gets a zero-width space.
+ */
+function logSafe(text) {
+    // eslint-disable-next-line no-control-regex
+    return text.replace(/[\x00-\x1f\x7f-\x9f]/g, ' ').replace(/##(?=vso\[|\[)/gi, '#\u200B#');
+}
 const ANSI = { red: '\x1b[31m', yellow: '\x1b[33m', green: '\x1b[32m', cyan: '\x1b[36m', dim: '\x1b[2m', bold: '\x1b[1m', reset: '\x1b[0m' };
 const OUTCOME = {
     passed: ['PASSED', 'green'],
@@ -64522,14 +64654,14 @@ function findingLines(findings, paint, indent) {
     const out = [];
     for (const f of findings) {
         const [label, t] = SEVERITY[f.severity];
-        out.push(`${indent}${paint(t, label)} ${f.code}: ${f.message}`);
+        out.push(`${indent}${paint(t, label)} ${f.code}: ${logSafe(f.message)}`);
         if (f.severity !== 'info')
-            out.push(`${indent}${' '.repeat(8)}${paint('dim', `fix: ${f.hint}`)}`);
+            out.push(`${indent}${' '.repeat(8)}${paint('dim', `fix: ${logSafe(f.hint)}`)}`);
     }
     return out;
 }
 function body(report, paint, indent) {
-    const out = factRows(report).map((row) => `${indent}${row.label.padEnd(9)} ${row.value}`);
+    const out = factRows(report).map((row) => `${indent}${row.label.padEnd(9)} ${logSafe(row.value)}`);
     if (report.findings.length)
         out.push('');
     out.push(...findingLines(report.findings, paint, indent));
@@ -64553,27 +64685,14 @@ function renderTextMany(multi, options, title = 'credential-preflight') {
     for (const { name, report } of rows) {
         const [label, t] = ROW[report.outcome];
         const first = report.findings.find((f) => f.severity !== 'info');
-        const what = first ? `${first.code}: ${first.message}` : report.identity ? `as ${report.identity.name}` : '';
-        out.push(`  ${paint(t, label.padEnd(resultWidth))}  ${name.padEnd(nameWidth)}  ${daysText(report).padEnd(12)}  ${what}`.trimEnd());
+        const what = logSafe(first ? `${first.code}: ${first.message}` : report.identity ? `as ${report.identity.name}` : '');
+        out.push(`  ${paint(t, label.padEnd(resultWidth))}  ${logSafe(name).padEnd(nameWidth)}  ${daysText(report).padEnd(12)}  ${what}`.trimEnd());
     }
     for (const { name, report } of rows) {
         const [label, t] = ROW[report.outcome];
-        out.push('', `── ${name}: ${paint(t, label)}`, ...body(report, paint, '  '));
+        out.push('', `── ${logSafe(name)}: ${paint(t, label)}`, ...body(report, paint, '  '));
     }
     return out.join('\n') + '\n';
-}
-/** The one-line reason a multi-credential step failed: each failing credential with its first error. */
-function failureLine(multi) {
-    const reasons = [
-        ...multi.findings.filter((f) => f.severity === 'error').map((f) => `${f.code}: ${f.message}`),
-        ...multi.credentials
-            .filter((c) => c.report.outcome === 'failed' || c.report.outcome === 'unverified')
-            .map((c) => {
-            const first = c.report.findings.find((f) => f.severity !== 'info');
-            return `${c.name}: ${first ? first.code : c.report.outcome}`;
-        }),
-    ];
-    return `credential-preflight ${multi.outcome}: ${reasons.join('; ') || 'see the findings above'}`;
 }
 
 ;// CONCATENATED MODULE: ./src/task/main.ts
@@ -64582,6 +64701,8 @@ function failureLine(multi) {
  * render the report as ##vso issues, output variables, a run summary and the task result.
  * No checks live here.
  */
+
+
 
 
 
@@ -64625,34 +64746,54 @@ function readCredential(tl, env, provider) {
     const fromEnv = tokenFromEnv(provider, env);
     return { token: fromEnv.value, source: `the \`token\` input or the ${fromEnv.source}` };
 }
-/** The agent's proxy and CA settings (the agent does not export them as environment variables). */
+/**
+ * The agent's proxy and CA settings (the agent does not export them as environment variables). A CA
+ * file that cannot be read is a finding about the agent's configuration, not a crash.
+ */
 function agentNetwork(tl, env) {
     const proxy = tl.getHttpProxyConfiguration();
     const cert = tl.getHttpCertConfiguration();
     const extraCaPems = [];
+    const findings = [];
+    const read = (file, what) => {
+        try {
+            extraCaPems.push(external_node_fs_namespaceObject.readFileSync(file, 'utf8'));
+        }
+        catch (e) {
+            const why = e.code ?? 'unreadable';
+            findings.push(finding('config.invalid', 'error', `The ${what} ${JSON.stringify(file)} cannot be read (${why}), so the server's certificate could not be checked against it.`, `Fix the path or the file's permissions (${what === 'agent CA file' ? "the agent's --sslcacert setting" : 'NODE_EXTRA_CA_CERTS'}), then re-run.`));
+        }
+    };
     if (cert?.caFile)
-        extraCaPems.push(external_node_fs_namespaceObject.readFileSync(cert.caFile, 'utf8'));
+        read(cert.caFile, 'agent CA file');
     if (cert?.caFile && env.NODE_EXTRA_CA_CERTS)
-        extraCaPems.push(external_node_fs_namespaceObject.readFileSync(env.NODE_EXTRA_CA_CERTS, 'utf8'));
+        read(env.NODE_EXTRA_CA_CERTS, 'NODE_EXTRA_CA_CERTS file');
     return {
-        env,
-        transport: {
-            proxy: proxy ? { url: proxy.proxyUrl, username: proxy.proxyUsername, password: proxy.proxyPassword, bypass: proxy.proxyBypassHosts } : undefined,
-            extraCaPems,
+        deps: {
+            env,
+            transport: {
+                proxy: proxy ? { url: proxy.proxyUrl, username: proxy.proxyUsername, password: proxy.proxyPassword, bypass: proxy.proxyBypassHosts } : undefined,
+                extraCaPems,
+            },
         },
+        findings,
     };
 }
 /** Each request's method, host, path, status and time, when the pipeline runs with system.debug. */
 function debugOn(tl, env) {
     return /^true$/i.test(tl.getVariable('System.Debug') ?? env.SYSTEM_DEBUG ?? '');
 }
-/** One ##vso[task.logissue] per error or warning, with its code; notes go to the plain log. */
+/**
+ * One ##vso[task.logissue] per error or warning, with its code; notes go to the plain log. Messages
+ * can hold what a server said, and the agent obeys a ##vso[ anywhere in a plain line: each is made
+ * one safe line.
+ */
 function logFinding(tl, io, f, name) {
     const who = name ? `[${name}] ` : '';
     if (f.severity === 'info')
-        io.log(`${who}${f.code}: ${f.message}`);
+        io.log(logSafe(`${who}${f.code}: ${f.message}`));
     else
-        tl.logIssue(f.severity === 'error' ? tl.IssueType.Error : tl.IssueType.Warning, `${who}${f.message} Fix: ${f.hint}`, undefined, undefined, undefined, f.code);
+        tl.logIssue(f.severity === 'error' ? tl.IssueType.Error : tl.IssueType.Warning, logSafe(`${who}${f.message} Fix: ${f.hint}`), undefined, undefined, undefined, f.code);
 }
 function uploadMarkdown(tl, markdown, forms) {
     try {
@@ -64664,6 +64805,21 @@ function uploadMarkdown(tl, markdown, forms) {
     catch (e) {
         tl.logIssue(tl.IssueType.Warning, `Could not attach the summary: ${redact(String(e), forms)}`);
     }
+}
+/** Issues, output variables, run summary and the task result, for one credential or several. */
+function publish(tl, io, result, forms) {
+    const findings = isMulti(result) ? allFindings(result) : result.findings.map((finding) => ({ name: null, finding }));
+    for (const { name, finding } of findings)
+        logFinding(tl, io, finding, name);
+    for (const [name, value] of Object.entries(stepOutputs(result)))
+        tl.setVariable(name, value, false, true);
+    uploadMarkdown(tl, isMulti(result) ? renderMarkdownMany(result) : renderMarkdown(result), forms);
+    if (result.outcome === 'failed' || result.outcome === 'unverified')
+        tl.setResult(tl.TaskResult.Failed, failureLine(result));
+    else if (result.outcome === 'warned')
+        tl.setResult(tl.TaskResult.SucceededWithIssues, 'credential-preflight passed with warnings.');
+    else
+        tl.setResult(tl.TaskResult.Succeeded, `credential-preflight passed${isMulti(result) ? ` (${result.credentials.length} credentials)` : ''}.`);
 }
 /**
  * The `config` input (type filePath). The agent fills an empty filePath input with the sources
@@ -64712,31 +64868,12 @@ async function run(tl, env, io = { log: console.log }, deps = systemDeps) {
             offline: tl.getInput('offline'),
             failOnWarning: tl.getInput('failOnWarning'),
         };
-        const { request, findings } = resolveRequest(raw, env);
+        const { request, findings } = resolveRequest(raw, env, 'camel');
         request.tokenSource = credential.source;
         const log = debugOn(tl, env) ? (e) => tl.debug(redact(formatLogEntry(e), forms)) : undefined;
-        const report = await runPreflight(request, { ...deps, ...agentNetwork(tl, env), log }, findings);
-        for (const f of report.findings)
-            logFinding(tl, io, f, null);
-        const output = (name, value) => tl.setVariable(name, value, false, true);
-        output('outcome', report.outcome);
-        output('identity', report.identity?.name ?? '');
-        output('expiresAt', report.expiresAt ?? '');
-        output('daysRemaining', report.daysRemaining === null ? '' : String(report.daysRemaining));
-        output('project', report.project.canonical ?? report.project.requested ?? '');
-        output('tokenKind', report.tokenKind ?? '');
-        output('report', JSON.stringify(report));
-        uploadMarkdown(tl, renderMarkdown(report), forms);
-        if (report.outcome === 'failed' || report.outcome === 'unverified') {
-            const first = report.findings.find((f) => f.severity === 'error');
-            tl.setResult(tl.TaskResult.Failed, `credential-preflight ${report.outcome}: ${first ? `${first.code}: ${first.message}` : 'see the issues above'}`);
-        }
-        else if (report.outcome === 'warned') {
-            tl.setResult(tl.TaskResult.SucceededWithIssues, 'credential-preflight passed with warnings.');
-        }
-        else {
-            tl.setResult(tl.TaskResult.Succeeded, 'credential-preflight passed.');
-        }
+        const network = agentNetwork(tl, env);
+        const report = await runPreflight(request, { ...deps, ...network.deps, log }, [...findings, ...network.findings]);
+        publish(tl, io, report, forms);
         return report;
     }
     catch (e) {
@@ -64754,9 +64891,13 @@ const SINGLE_INPUTS = ['provider', 'tokenType', 'url', 'project', 'username', 'r
  */
 async function runMany(tl, env, io, deps, file, keepForms) {
     const parsed = readCredentialsConfig(file, (f) => external_node_fs_namespaceObject.readFileSync(f, 'utf8'), deps.now());
-    const step = resolveRequest({ offline: tl.getInput('offline'), failOnWarning: tl.getInput('failOnWarning') }, env);
-    const overrides = { offline: step.request.offline, failOnWarning: step.request.failOnWarning, timeoutSeconds: tl.getInput('timeoutSeconds') };
-    const { plan, secrets: forms } = planFromConfig(parsed, env, overrides, [env.INPUT_TOKEN]);
+    const step = stepOverrides({
+        offline: tl.getInput('offline'),
+        failOnWarning: tl.getInput('failOnWarning'),
+        timeoutSeconds: tl.getInput('timeoutSeconds'),
+        minDaysRemaining: tl.getInput('minDaysRemaining'),
+    }, 'camel');
+    const { plan, secrets: forms } = planFromConfig(parsed, env, step.overrides, [env.INPUT_TOKEN]);
     keepForms(forms);
     // Every token of every entry is masked before any check runs or anything is printed.
     for (const form of forms)
@@ -64768,25 +64909,9 @@ async function runMany(tl, env, io, deps, file, keepForms) {
         ...(/^true$/i.test(tl.getInput('useSystemAccessToken') ?? '') ? ['useSystemAccessToken'] : []),
     ];
     const log = debugOn(tl, env) ? (name, e) => tl.debug(redact(`[${name}] ${formatLogEntry(e)}`, forms)) : undefined;
-    const multi = await runPreflightMany(plan, { ...deps, ...agentNetwork(tl, env), log }, { config: file, findings: [...parsed.findings, ...step.findings, ...inputsBesideConfig(beside)] });
-    for (const { name, finding } of allFindings(multi))
-        logFinding(tl, io, finding, name);
-    const soonest = soonestExpiry(multi);
-    const output = (name, value) => tl.setVariable(name, value, false, true);
-    output('outcome', multi.outcome);
-    output('identity', '');
-    output('expiresAt', soonest?.expiresAt ?? '');
-    output('daysRemaining', soonest?.daysRemaining == null ? '' : String(soonest.daysRemaining));
-    output('project', '');
-    output('tokenKind', '');
-    output('report', JSON.stringify(multi));
-    uploadMarkdown(tl, renderMarkdownMany(multi), forms);
-    if (multi.outcome === 'failed' || multi.outcome === 'unverified')
-        tl.setResult(tl.TaskResult.Failed, failureLine(multi));
-    else if (multi.outcome === 'warned')
-        tl.setResult(tl.TaskResult.SucceededWithIssues, 'credential-preflight passed with warnings.');
-    else
-        tl.setResult(tl.TaskResult.Succeeded, `credential-preflight passed (${multi.credentials.length} credentials).`);
+    const network = agentNetwork(tl, env);
+    const multi = await runPreflightMany(plan, { ...deps, ...network.deps, log }, { config: file, findings: [...parsed.findings, ...step.findings, ...inputsBesideConfig(beside), ...network.findings] });
+    publish(tl, io, multi, forms);
     return multi;
 }
 
