@@ -150,6 +150,14 @@ describe('helpers', () => {
     expect(serverDelayMs({ 'retry-after': new Date(10_000).toUTCString() }, 4000)).toBe(6000);
     expect(serverDelayMs({ 'x-ratelimit-delay': '0.5' }, 0)).toBe(500);
     expect(serverDelayMs({}, 0)).toBeUndefined();
+    // A used-up window: GitHub's and GitLab's reset time (epoch seconds), or seconds from now.
+    expect(serverDelayMs({ 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '1700000003' }, 1_700_000_000_000)).toBe(3000);
+    expect(serverDelayMs({ 'ratelimit-remaining': '0', 'ratelimit-reset': '1700000002' }, 1_700_000_000_000)).toBe(2000);
+    expect(serverDelayMs({ 'ratelimit-remaining': '0', 'ratelimit-reset': '4' }, 1_700_000_000_000)).toBe(4000);
+    // GitHub sends a reset time on every answer: with requests left it is no reason to wait.
+    expect(serverDelayMs({ 'x-ratelimit-remaining': '4999', 'x-ratelimit-reset': '1700003600' }, 1_700_000_000_000)).toBeUndefined();
+    // Retry-After wins over the reset time.
+    expect(serverDelayMs({ 'retry-after': '1', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '1700000009' }, 1_700_000_000_000)).toBe(1000);
   });
   it('knows loopback hosts', () => {
     for (const h of ['127.0.0.1', '127.1.2.3', 'localhost', '[::1]']) expect(isLoopback(h)).toBe(true);
