@@ -79968,7 +79968,12 @@ function isLoopback(hostname) {
     const h = hostname.replace(/^\[|\]$/g, '');
     return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
 }
-/** Delay requested by the server, in ms: Retry-After (seconds or date) or Azure DevOps' X-RateLimit-Delay. */
+/**
+ * Delay requested by the server, in ms: Retry-After (seconds or date), Azure DevOps' X-RateLimit-Delay,
+ * or — once the window is used up (remaining 0) — when GitHub's X-RateLimit-Reset / GitLab's
+ * RateLimit-Reset says it resets (epoch seconds; small values are read as seconds from now). GitHub
+ * sends a reset time on every answer, so without remaining 0 it means nothing for a retry.
+ */
 function serverDelayMs(headers, nowMs) {
     const first = (v) => (Array.isArray(v) ? v[0] : v);
     const retryAfter = first(headers?.['retry-after']);
@@ -79981,7 +79986,16 @@ function serverDelayMs(headers, nowMs) {
             return Math.max(0, date - nowMs);
     }
     const delay = Number(first(headers?.['x-ratelimit-delay']));
-    return Number.isFinite(delay) && delay > 0 ? delay * 1000 : undefined;
+    if (Number.isFinite(delay) && delay > 0)
+        return delay * 1000;
+    for (const prefix of ['x-ratelimit-', 'ratelimit-']) {
+        if (first(headers?.[`${prefix}remaining`])?.trim() !== '0')
+            continue;
+        const reset = Number(first(headers?.[`${prefix}reset`]));
+        if (Number.isFinite(reset) && reset > 0)
+            return Math.max(0, reset > 1e9 ? reset * 1000 - nowMs : reset * 1000);
+    }
+    return undefined;
 }
 class client_HttpClient {
     #retrying;
