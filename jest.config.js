@@ -1,11 +1,24 @@
-/** @type {import('jest').Config} */
-export default {
+/** @type {import('jest').Config['projects'][number]} */
+const shared = {
   preset: 'ts-jest/presets/default-esm',
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.test.json' }] },
-  testMatch: ['**/__tests__/**/*.test.ts'],
+};
+
+/** @type {import('jest').Config} */
+export default {
+  projects: [
+    // Unit tests are pure: the setup file makes a socket, server or child process fail the test.
+    {
+      ...shared,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/__tests__/unit/**/*.test.ts'],
+      setupFiles: ['<rootDir>/__tests__/support/no-sockets.cjs'],
+    },
+    { ...shared, displayName: 'integration', testMatch: ['<rootDir>/__tests__/!(unit)/**/*.test.ts'] },
+  ],
   // Bundle tests spawn `node dist/...`; keep the worker count to the machine's two cores.
   maxWorkers: 2,
   reporters: ['default', '<rootDir>/scripts/jest-summary-reporter.cjs'],

@@ -5,7 +5,7 @@
  *
  * 1. A full check (identity, project, five read scopes) as a multiple of L: in-process through
  *    runPreflight, through the CLI bundle, the same requests one after another, and a script doing it
- *    with azure-devops-node-api (bench/ado-node-api.mjs).
+ *    with azure-devops-node-api (bench/azure-devops-node-api.mjs).
  * 2. Cold start of each bundle (an offline run), bundle sizes, peak RSS.
  * 3. Many credentials in one run (10, 100): how the cost grows.
  * Medians over several runs; the machine is noted.
@@ -21,9 +21,9 @@ import { runPreflight } from '../src/core/preflight.js';
 import { planChecks, runPreflightMany } from '../src/core/preflight-many.js';
 import type { Report } from '../src/core/report.js';
 import { resolveRequest } from '../src/core/request.js';
-import { startAzureDevOpsEmulator, type AdoEmulator, type RequestLogEntry } from '../__tests__/emulators/azure-devops.js';
+import { startAzureDevOpsEmulator, type AzureDevOpsEmulator, type RequestLogEntry } from '../__tests__/emulators/azure-devops.js';
 import { caFile, caPem } from '../__tests__/emulators/tls.js';
-import { adoPat } from '../__tests__/support/tokens.js';
+import { azureDevOpsPat } from '../__tests__/support/tokens.js';
 
 const ROOT = process.env.BENCH_ROOT ?? process.cwd();
 const QUICK = process.argv.includes('--quick');
@@ -54,7 +54,10 @@ interface ChildRun {
 function runNode(args: string[], env: Record<string, string>): Promise<ChildRun> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, args, { env: { PATH: process.env.PATH ?? '', HOME: tmpdir(), NODE_OPTIONS: '', ...env }, cwd: ROOT });
+    const child = spawn(process.execPath, args, {
+      env: { PATH: process.env.PATH ?? '', HOME: tmpdir(), NODE_OPTIONS: '', ...env },
+      cwd: ROOT,
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -78,11 +81,18 @@ async function peakRssMiB(args: string[], env: Record<string, string>): Promise<
   if (GNU_TIME) command = [GNU_TIME, '-f', '%M', '-o', out, process.execPath, ...args];
   else {
     const preload = join(dir, 'rss.mjs');
-    writeFileSync(preload, `import { writeFileSync } from 'node:fs';\nprocess.on('exit', () => writeFileSync(${JSON.stringify(out)}, String(process.resourceUsage().maxRSS)));\n`);
+    writeFileSync(
+      preload,
+      `import { writeFileSync } from 'node:fs';\nprocess.on('exit', () => writeFileSync(${JSON.stringify(out)}, String(process.resourceUsage().maxRSS)));\n`,
+    );
     command = [process.execPath, '--import', preload, ...args];
   }
   await new Promise<void>((resolve, reject) => {
-    const child = spawn(command[0]!, command.slice(1), { env: { PATH: process.env.PATH ?? '', HOME: tmpdir(), NODE_OPTIONS: '', ...env }, cwd: ROOT, stdio: 'ignore' });
+    const child = spawn(command[0]!, command.slice(1), {
+      env: { PATH: process.env.PATH ?? '', HOME: tmpdir(), NODE_OPTIONS: '', ...env },
+      cwd: ROOT,
+      stdio: 'ignore',
+    });
     child.on('error', reject);
     child.on('close', () => resolve());
   });
@@ -92,10 +102,10 @@ async function peakRssMiB(args: string[], env: Record<string, string>): Promise<
 }
 
 function tokenFor(i: number): string {
-  return adoPat(NOW, 0, `FAKEx0BENCHx${i}x0NOTxREAL`);
+  return azureDevOpsPat(NOW, 0, `FAKEx0BENCHx${i}x0NOTxREAL`);
 }
 
-async function startEmulator(latencyMs: number, tokens: string[]): Promise<AdoEmulator> {
+async function startEmulator(latencyMs: number, tokens: string[]): Promise<AzureDevOpsEmulator> {
   return startAzureDevOpsEmulator({
     mode: 'server',
     latencyMs,
@@ -111,20 +121,34 @@ async function startEmulator(latencyMs: number, tokens: string[]): Promise<AdoEm
  */
 async function checkInProcess(url: string, token: string, extraCaPems?: string[]): Promise<Report> {
   const { request, findings } = resolveRequest({ provider: 'azure-devops', token, url, project: PROJECT, requiredScopes: SCOPES }, {});
-  return runPreflight(request, { now: () => NOW, monotonic: () => performance.now(), env: {}, ...(extraCaPems ? { transport: { extraCaPems } } : {}) }, findings);
+  return runPreflight(
+    request,
+    { now: () => NOW, monotonic: () => performance.now(), env: {}, ...(extraCaPems ? { transport: { extraCaPems } } : {}) },
+    findings,
+  );
 }
 
 function expectPassed(r: Report, what: string): void {
-  if (r.outcome !== 'passed') throw new Error(`bench: ${what} did not pass (${r.outcome}: ${r.findings.map((f) => f.code).join(', ')}); numbers would be meaningless`);
+  if (r.outcome !== 'passed')
+    throw new Error(
+      `bench: ${what} did not pass (${r.outcome}: ${r.findings.map((f) => f.code).join(', ')}); numbers would be meaningless`,
+    );
 }
 
 /** The requests one check made (from the emulator log), replayed one after another through the same client. */
 async function sequential(url: string, token: string, log: RequestLogEntry[]): Promise<number> {
   const origin = new URL(url).origin;
-  const calls = log.map((e) => ({ url: `${origin}${e.path}${Object.keys(e.query).length ? `?${new URLSearchParams(e.query).toString()}` : ''}`, status: e.status }));
+  const calls = log.map((e) => ({
+    url: `${origin}${e.path}${Object.keys(e.query).length ? `?${new URLSearchParams(e.query).toString()}` : ''}`,
+    status: e.status,
+  }));
   const dispatcher = createTransport({ env: {} });
   const started = performance.now();
-  const http = new HttpClient({ dispatcher, credential: { name: 'authorization', value: `Basic ${Buffer.from(`:${token}`).toString('base64')}` }, credentialOrigins: [origin] });
+  const http = new HttpClient({
+    dispatcher,
+    credential: { name: 'authorization', value: `Basic ${Buffer.from(`:${token}`).toString('base64')}` },
+    credentialOrigins: [origin],
+  });
   for (const c of calls) {
     // Same answer as in the check (the api-version ceiling probe is a 400 by design).
     const r = await http.get(c.url, { 'x-tfs-fedauthredirect': 'Suppress' });
@@ -155,7 +179,11 @@ function offlineRun(bundle: (typeof BUNDLES)[number], dir: string): { args: stri
   const token = tokenFor(0);
   const file = join(ROOT, 'dist', bundle, 'index.js');
   const inputs = { INPUT_PROVIDER: 'azure-devops', INPUT_URL: 'https://dev.azure.com/fabrikam', INPUT_TOKEN: token, INPUT_OFFLINE: 'true' };
-  if (bundle === 'cli') return { args: [file, '--offline', '--provider', 'azure-devops', '--url', 'https://dev.azure.com/fabrikam'], env: { AZURE_DEVOPS_PAT: token } };
+  if (bundle === 'cli')
+    return {
+      args: [file, '--offline', '--provider', 'azure-devops', '--url', 'https://dev.azure.com/fabrikam'],
+      env: { AZURE_DEVOPS_PAT: token },
+    };
   if (bundle === 'action') {
     const out = join(dir, 'github-output');
     writeFileSync(out, '');
@@ -165,12 +193,16 @@ function offlineRun(bundle: (typeof BUNDLES)[number], dir: string): { args: stri
 }
 
 function dirBytes(dir: string): number {
-  return readdirSync(dir, { withFileTypes: true }).reduce((n, e) => n + (e.isDirectory() ? dirBytes(join(dir, e.name)) : statSync(join(dir, e.name)).size), 0);
+  return readdirSync(dir, { withFileTypes: true }).reduce(
+    (n, e) => n + (e.isDirectory() ? dirBytes(join(dir, e.name)) : statSync(join(dir, e.name)).size),
+    0,
+  );
 }
 
 async function main(): Promise<void> {
   const benchStarted = performance.now();
-  for (const b of BUNDLES) if (!existsSync(join(ROOT, 'dist', b, 'index.js'))) throw new Error(`bench: dist/${b}/index.js is missing; run npm run build first`);
+  for (const b of BUNDLES)
+    if (!existsSync(join(ROOT, 'dist', b, 'index.js'))) throw new Error(`bench: dist/${b}/index.js is missing; run npm run build first`);
   const machine = {
     date: new Date().toISOString(),
     node: process.version,
@@ -221,7 +253,19 @@ async function main(): Promise<void> {
       expectPassed(await checkInProcess(url, token, [caPem]), 'the in-process check with an extra CA');
       return performance.now() - t;
     });
-    const cliArgs = [join(ROOT, 'dist', 'cli', 'index.js'), '--provider', 'azure-devops', '--url', url, '--project', PROJECT, '--required-scopes', SCOPES, '--format', 'json'];
+    const cliArgs = [
+      join(ROOT, 'dist', 'cli', 'index.js'),
+      '--provider',
+      'azure-devops',
+      '--url',
+      url,
+      '--project',
+      PROJECT,
+      '--required-scopes',
+      SCOPES,
+      '--format',
+      'json',
+    ];
     const cliEnv = { AZURE_DEVOPS_PAT: token, NODE_EXTRA_CA_CERTS: caFile };
     const cli = await seq(RUNS, async () => {
       const r = await runNode(cliArgs, cliEnv);
@@ -233,7 +277,7 @@ async function main(): Promise<void> {
     let nodeApiRequests = 0;
     const nodeApi = await seq(HEAVY_RUNS, async () => {
       emu.clearLog();
-      const r = await runNode([join(ROOT, 'bench', 'ado-node-api.mjs'), url, PROJECT], cliEnv);
+      const r = await runNode([join(ROOT, 'bench', 'azure-devops-node-api.mjs'), url, PROJECT], cliEnv);
       const out = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as { inScriptMs?: number; ok?: boolean };
       if (r.code !== 0 || !out.ok) throw new Error(`bench: azure-devops-node-api script failed (${r.code}): ${r.stderr.slice(0, 400)}`);
       nodeApiRequests = emu.requests.length;
@@ -285,7 +329,11 @@ async function main(): Promise<void> {
     const config = { ...parsed.config, entries };
     const times = await seq(HEAVY_RUNS, async () => {
       const t = performance.now();
-      const report = await runPreflightMany(planChecks(config, tokenEnv), { now: () => NOW, monotonic: () => performance.now(), env: {} }, { config: 'bench.yml' });
+      const report = await runPreflightMany(
+        planChecks(config, tokenEnv),
+        { now: () => NOW, monotonic: () => performance.now(), env: {} },
+        { config: 'bench.yml' },
+      );
       if (report.outcome !== 'passed' || report.credentials.length !== n) throw new Error(`bench: ${n} credentials: ${report.outcome}`);
       return performance.now() - t;
     });
@@ -294,19 +342,39 @@ async function main(): Promise<void> {
       const file = join(work, `credentials-${n}.yml`);
       writeFileSync(file, text);
       const cli = await seq(HEAVY_RUNS, async () => {
-        const r = await runNode([join(ROOT, 'dist', 'cli', 'index.js'), '--config', file, '--format', 'json'], { ...tokenEnv, NODE_EXTRA_CA_CERTS: caFile });
-        if (r.code !== 0) throw new Error(`bench: CLI --config with ${n} credentials exited ${r.code}: ${r.stdout.slice(0, 300)}${r.stderr.slice(0, 300)}`);
+        const r = await runNode([join(ROOT, 'dist', 'cli', 'index.js'), '--config', file, '--format', 'json'], {
+          ...tokenEnv,
+          NODE_EXTRA_CA_CERTS: caFile,
+        });
+        if (r.code !== 0)
+          throw new Error(`bench: CLI --config with ${n} credentials exited ${r.code}: ${r.stdout.slice(0, 300)}${r.stderr.slice(0, 300)}`);
         return r.ms;
       });
       cliMs = round(median(cli));
     }
     const rss = process.memoryUsage().rss;
-    many.push({ credentials: n, latencyMs: L, wallMs: round(median(times)), perCredentialMs: round(median(times) / n, 1), multipleOfL: round(median(times) / L, 1), cliMs, benchRssMiB: round(rss / 1048576, 1) });
+    many.push({
+      credentials: n,
+      latencyMs: L,
+      wallMs: round(median(times)),
+      perCredentialMs: round(median(times) / n, 1),
+      multipleOfL: round(median(times) / L, 1),
+      cliMs,
+      benchRssMiB: round(rss / 1048576, 1),
+    });
   }
   await emu.close();
   rmSync(work, { recursive: true, force: true });
 
-  const results = { machine, method: 'medians; wall time from spawn to exit for bundles and the node-api script, from call to settled promise in-process', bundles, nodeBaselineMs: round(nodeBaseline), latency, many, benchSeconds: round((performance.now() - benchStarted) / 1000, 1) };
+  const results = {
+    machine,
+    method: 'medians; wall time from spawn to exit for bundles and the node-api script, from call to settled promise in-process',
+    bundles,
+    nodeBaselineMs: round(nodeBaseline),
+    latency,
+    many,
+    benchSeconds: round((performance.now() - benchStarted) / 1000, 1),
+  };
   writeFileSync(join(ROOT, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
   process.stdout.write(markdown(results));
 }
@@ -322,7 +390,15 @@ function markdown(r: {
   bundles: { bundle: string; coldStartMs: number; indexJsKiB: number; folderKiB: number; peakRssMiB: number }[];
   nodeBaselineMs: number;
   latency: LatencyResult[];
-  many: { credentials: number; latencyMs: number; wallMs: number; perCredentialMs: number; multipleOfL: number; cliMs: number | null; benchRssMiB: number }[];
+  many: {
+    credentials: number;
+    latencyMs: number;
+    wallMs: number;
+    perCredentialMs: number;
+    multipleOfL: number;
+    cliMs: number | null;
+    benchRssMiB: number;
+  }[];
   benchSeconds: number;
 }): string {
   const m = r.machine;
@@ -352,7 +428,10 @@ function markdown(r: {
     '',
     '| credentials | in-process | per credential | as a multiple of L | CLI --config | bench process RSS after |',
     '| --- | --- | --- | --- | --- | --- |',
-    ...r.many.map((x) => `| ${x.credentials} | ${x.wallMs} ms | ${x.perCredentialMs} ms | ${x.multipleOfL}×L | ${x.cliMs === null ? '—' : `${x.cliMs} ms`} | ${x.benchRssMiB} MiB |`),
+    ...r.many.map(
+      (x) =>
+        `| ${x.credentials} | ${x.wallMs} ms | ${x.perCredentialMs} ms | ${x.multipleOfL}×L | ${x.cliMs === null ? '—' : `${x.cliMs} ms`} | ${x.benchRssMiB} MiB |`,
+    ),
     '',
     `(bench took ${r.benchSeconds} s; raw numbers in bench/results.json)`,
     '',

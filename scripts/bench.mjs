@@ -9,8 +9,15 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'build', `bench-${process.pid}`);
 try {
-  execFileSync(join(root, 'node_modules', '.bin', 'tsc'), ['-p', join(root, 'bench', 'tsconfig.json'), '--outDir', out], { cwd: root, stdio: 'inherit' });
-  execFileSync(process.execPath, [join(out, 'bench', 'bench.js'), ...process.argv.slice(2)], { cwd: root, stdio: 'inherit', env: { ...process.env, BENCH_ROOT: root } });
+  execFileSync(join(root, 'node_modules', '.bin', 'tsc'), ['-p', join(root, 'bench', 'tsconfig.json'), '--outDir', out], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  execFileSync(process.execPath, [join(out, 'bench', 'bench.js'), ...process.argv.slice(2)], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, BENCH_ROOT: root },
+  });
 } catch (e) {
   process.exitCode = typeof e?.status === 'number' ? e.status : 1;
 } finally {

@@ -12,7 +12,10 @@ const ncc = join(root, 'node_modules', '.bin', 'ncc');
 const scratch = join(root, 'build', `dist-next-${process.pid}`);
 rmSync(scratch, { recursive: true, force: true });
 for (const entry of ['action', 'task', 'cli']) {
-  execFileSync(ncc, ['build', `src/${entry}/index.ts`, '-o', join(scratch, entry), '--license', 'licenses.txt', '--quiet'], { cwd: root, stdio: 'inherit' });
+  execFileSync(ncc, ['build', `src/${entry}/index.ts`, '-o', join(scratch, entry), '--license', 'licenses.txt', '--quiet'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
 }
 // The CLI is run as `credential-preflight` through package.json "bin": keep its shebang first.
 const cli = join(scratch, 'cli', 'index.js');

@@ -22,7 +22,9 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export function stageExtension(stage) {
   const found = versions();
   if (new Set(Object.values(found)).size !== 1) {
-    throw new Error(`versions disagree ${JSON.stringify(found)}: run \`npm version <x.y.z>\` so package.json, task.json and vss-extension.json match`);
+    throw new Error(
+      `versions disagree ${JSON.stringify(found)}: run \`npm version <x.y.z>\` so package.json, task.json and vss-extension.json match`,
+    );
   }
   const manifest = JSON.parse(readFileSync(join(root, 'vss-extension.json'), 'utf8'));
   const taskJson = JSON.parse(readFileSync(join(root, 'task.json'), 'utf8'));
@@ -55,7 +57,23 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     mkdirSync(out, { recursive: true });
     const tfx = join(root, 'node_modules', '.bin', 'tfx');
     const result = JSON.parse(
-      execFileSync(tfx, ['extension', 'create', '--root', stage, '--manifest-globs', 'vss-extension.json', '--output-path', out, '--no-prompt', '--json', '--no-color'], { cwd: root, encoding: 'utf8' }),
+      execFileSync(
+        tfx,
+        [
+          'extension',
+          'create',
+          '--root',
+          stage,
+          '--manifest-globs',
+          'vss-extension.json',
+          '--output-path',
+          out,
+          '--no-prompt',
+          '--json',
+          '--no-color',
+        ],
+        { cwd: root, encoding: 'utf8' },
+      ),
     );
     console.log(`Wrote ${result.path}`);
   }

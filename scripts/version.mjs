@@ -32,7 +32,12 @@ function sync() {
   if (!TASK_VERSION.test(task)) throw new Error('task.json has no {Major, Minor, Patch} version block');
   writeFileSync(
     new URL('task.json', root),
-    task.replace(TASK_VERSION, (block) => block.replace(/("Major":\s*)\d+/, `$1${m[1]}`).replace(/("Minor":\s*)\d+/, `$1${m[2]}`).replace(/("Patch":\s*)\d+/, `$1${m[3]}`)),
+    task.replace(TASK_VERSION, (block) =>
+      block
+        .replace(/("Major":\s*)\d+/, `$1${m[1]}`)
+        .replace(/("Minor":\s*)\d+/, `$1${m[2]}`)
+        .replace(/("Patch":\s*)\d+/, `$1${m[3]}`),
+    ),
   );
   const extension = read('vss-extension.json');
   if (!EXTENSION_VERSION.test(extension)) throw new Error('vss-extension.json has no top-level "version"');
@@ -44,7 +49,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   if (process.argv.includes('--check')) {
     const found = versions();
     if (new Set(Object.values(found)).size !== 1) {
-      console.error(`Versions disagree: ${JSON.stringify(found)}. Run \`npm version <x.y.z>\` (or \`npm run version\` after editing package.json).`);
+      console.error(
+        `Versions disagree: ${JSON.stringify(found)}. Run \`npm version <x.y.z>\` (or \`npm run version\` after editing package.json).`,
+      );
       process.exit(1);
     }
     console.log(`All manifests at ${found['package.json']}.`);
@@ -54,7 +61,13 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       const cwd = fileURLToPath(root);
       const inGit = (() => {
         try {
-          return execFileSync('git', ['rev-parse', '--is-inside-work-tree'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() === 'true';
+          return (
+            execFileSync('git', ['rev-parse', '--is-inside-work-tree'], {
+              cwd,
+              encoding: 'utf8',
+              stdio: ['ignore', 'pipe', 'ignore'],
+            }).trim() === 'true'
+          );
         } catch {
           return false; // not a git checkout (e.g. an unpacked source archive): nothing to stage
         }

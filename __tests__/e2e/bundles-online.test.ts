@@ -6,15 +6,15 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { startAzureDevOpsEmulator, type AdoEmulator } from '../emulators/azure-devops.js';
+import { startAzureDevOpsEmulator, type AzureDevOpsEmulator } from '../emulators/azure-devops.js';
 import { caFile } from '../emulators/tls.js';
 import { baseEnv, runBundle, withoutMaskCommands as hidden } from '../support/run-bundle.js';
-import { adoPat, leaks } from '../support/tokens.js';
+import { azureDevOpsPat, leaks } from '../support/tokens.js';
 
 const NOW = new Date();
-const GOOD = adoPat(NOW, 0, 'FAKEx0BUNDLEx0PATx0NOTxREAL');
-const EXPIRED = adoPat(NOW, 2, 'FAKEx0OLDx0BUNDLEx0NOTxREAL');
-let emu: AdoEmulator;
+const GOOD = azureDevOpsPat(NOW, 0, 'FAKEx0BUNDLEx0PATx0NOTxREAL');
+const EXPIRED = azureDevOpsPat(NOW, 2, 'FAKEx0OLDx0BUNDLEx0NOTxREAL');
+let emu: AzureDevOpsEmulator;
 let url: string;
 
 beforeAll(async () => {
@@ -23,8 +23,17 @@ beforeAll(async () => {
     apiVersionCeiling: '7.1', // Azure DevOps Server 2022.x
     organizations: [{ name: 'fabrikam', projects: [{ id: '00000000-fa4e-7e57-0000-000000000201', name: 'Fabrikam-Fiber' }] }],
     tokens: {
-      [GOOD]: { user: { id: '00000000-fa4e-7e57-0000-0000000000bb', displayName: 'Bundle Tester', uniqueName: 'FABRIKAM\\bundle' }, organizations: ['fabrikam'], scopes: ['vso.project', 'vso.code'] },
-      [EXPIRED]: { user: { id: '00000000-fa4e-7e57-0000-0000000000cc', displayName: 'Old', uniqueName: 'FABRIKAM\\old' }, organizations: ['fabrikam'], scopes: 'full', expired: true },
+      [GOOD]: {
+        user: { id: '00000000-fa4e-7e57-0000-0000000000bb', displayName: 'Bundle Tester', uniqueName: 'FABRIKAM\\bundle' },
+        organizations: ['fabrikam'],
+        scopes: ['vso.project', 'vso.code'],
+      },
+      [EXPIRED]: {
+        user: { id: '00000000-fa4e-7e57-0000-0000000000cc', displayName: 'Old', uniqueName: 'FABRIKAM\\old' },
+        organizations: ['fabrikam'],
+        scopes: 'full',
+        expired: true,
+      },
     },
   });
   url = emu.collectionUrl('fabrikam');
@@ -36,16 +45,33 @@ const env = (extra: Record<string, string>) => baseEnv({ NODE_EXTRA_CA_CERTS: ca
 describe('CLI bundle online', () => {
   it('0 passed, 1 wrong casing / missing scope / expired, 3 unreachable — and no token in the output', async () => {
     const args = ['--provider', 'azure-devops', '--url', url, '--format', 'json'];
-    const ok = await runBundle('cli', [...args, '--project', 'Fabrikam-Fiber', '--required-scopes', 'vso.code'], env({ AZURE_DEVOPS_PAT: GOOD }));
+    const ok = await runBundle(
+      'cli',
+      [...args, '--project', 'Fabrikam-Fiber', '--required-scopes', 'vso.code'],
+      env({ AZURE_DEVOPS_PAT: GOOD }),
+    );
     expect(ok.code).toBe(0);
-    expect(JSON.parse(ok.stdout)).toMatchObject({ outcome: 'passed', identity: { name: 'Bundle Tester' }, project: { canonical: 'Fabrikam-Fiber' }, scopes: { verified: ['vso.code'] } });
+    expect(JSON.parse(ok.stdout)).toMatchObject({
+      outcome: 'passed',
+      identity: { name: 'Bundle Tester' },
+      project: { canonical: 'Fabrikam-Fiber' },
+      scopes: { verified: ['vso.code'] },
+    });
     const casing = await runBundle('cli', [...args, '--project', 'FABRIKAM-fiber'], env({ AZURE_DEVOPS_PAT: GOOD }));
     expect([casing.code, JSON.parse(casing.stdout).findings[0].code]).toEqual([1, 'project.case-mismatch']);
-    const scope = await runBundle('cli', [...args, '--project', 'Fabrikam-Fiber', '--required-scopes', 'Build: Read'], env({ AZURE_DEVOPS_PAT: GOOD }));
+    const scope = await runBundle(
+      'cli',
+      [...args, '--project', 'Fabrikam-Fiber', '--required-scopes', 'Build: Read'],
+      env({ AZURE_DEVOPS_PAT: GOOD }),
+    );
     expect([scope.code, JSON.parse(scope.stdout).findings[0].code]).toEqual([1, 'scope.missing']);
     const expired = await runBundle('cli', args, env({ AZURE_DEVOPS_PAT: EXPIRED }));
     expect([expired.code, JSON.parse(expired.stdout).findings[0].code]).toEqual([1, 'token.expired']);
-    const down = await runBundle('cli', ['--provider', 'azure-devops', '--url', 'https://127.0.0.1:1/fabrikam'], env({ AZURE_DEVOPS_PAT: GOOD }));
+    const down = await runBundle(
+      'cli',
+      ['--provider', 'azure-devops', '--url', 'https://127.0.0.1:1/fabrikam'],
+      env({ AZURE_DEVOPS_PAT: GOOD }),
+    );
     expect(down.code).toBe(3);
     const untrusted = await runBundle('cli', [...args], baseEnv({ AZURE_DEVOPS_PAT: GOOD }));
     expect([untrusted.code, JSON.parse(untrusted.stdout).findings[0].code]).toEqual([3, 'network.tls']);
@@ -76,7 +102,12 @@ describe('action and task bundles online: same verdicts', () => {
   });
 
   it('task: identity variable, Failed on wrong casing', async () => {
-    const base = { INPUT_PROVIDER: 'azure-devops', INPUT_URL: url, INPUT_TOKEN: GOOD, AGENT_TEMPDIRECTORY: fs.mkdtempSync(path.join(os.tmpdir(), 'cp-task-')) };
+    const base = {
+      INPUT_PROVIDER: 'azure-devops',
+      INPUT_URL: url,
+      INPUT_TOKEN: GOOD,
+      AGENT_TEMPDIRECTORY: fs.mkdtempSync(path.join(os.tmpdir(), 'cp-task-')),
+    };
     const ok = await runBundle('task', [], env({ ...base, INPUT_PROJECT: 'Fabrikam-Fiber' }));
     expect(ok.stdout).toMatch(/##vso\[task\.setvariable variable=identity;isOutput=true;issecret=false;\]Bundle Tester/);
     expect(ok.stdout).toMatch(/##vso\[task\.complete result=Succeeded;\]/);

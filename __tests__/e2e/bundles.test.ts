@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { baseEnv, runBundle, withoutMaskCommands } from '../support/run-bundle.js';
-import { adoPat, githubPat, leaks } from '../support/tokens.js';
+import { azureDevOpsPat, githubPat, leaks } from '../support/tokens.js';
 
 const NOW = new Date();
 const tmpdir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'cp-e2e-'));
@@ -26,7 +26,7 @@ describe('action bundle (dist/action/index.js)', () => {
   }
 
   it('passes a good token: masks it, sets outputs, writes the summary, exit 0', async () => {
-    const token = adoPat(NOW);
+    const token = azureDevOpsPat(NOW);
     const r = await action({ token, url: 'https://dev.azure.com/fabrikam', project: 'Fabrikam-Fiber', offline: 'true' });
     expect(r.code).toBe(0);
     expect(r.stdout.split('\n')[0]).toBe(`::add-mask::${token}`);
@@ -48,7 +48,12 @@ describe('action bundle (dist/action/index.js)', () => {
   });
 
   it('warns on an ageing token with exit 0', async () => {
-    const r = await action({ token: adoPat(NOW, 12), url: 'https://dev.azure.com/fabrikam', 'min-days-remaining': '40', offline: 'true' });
+    const r = await action({
+      token: azureDevOpsPat(NOW, 12),
+      url: 'https://dev.azure.com/fabrikam',
+      'min-days-remaining': '40',
+      offline: 'true',
+    });
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/::warning title=credential-preflight token\.expiring::/);
     expect(r.outputs).toMatch(/outcome<<ghadelimiter_[\w-]+\nwarned\n/);
@@ -64,12 +69,14 @@ describe('task bundle (dist/task/index.js)', () => {
   }
 
   it('passes a good token: setsecret first, output variables, summary, result=Succeeded, exit 0', async () => {
-    const token = adoPat(NOW);
+    const token = azureDevOpsPat(NOW);
     const r = await task({ token, url: 'https://dev.azure.com/fabrikam', project: 'Fabrikam-Fiber', offline: 'true' });
     expect(r.code).toBe(0);
     const lines = r.stdout.split('\n');
     const firstSecret = lines.findIndex((l) => l.startsWith('##vso[task.setsecret]'));
-    const firstOther = lines.findIndex((l) => l.startsWith('##vso[') && !l.startsWith('##vso[task.setsecret]') && !l.startsWith('##vso[task.debug]'));
+    const firstOther = lines.findIndex(
+      (l) => l.startsWith('##vso[') && !l.startsWith('##vso[task.setsecret]') && !l.startsWith('##vso[task.debug]'),
+    );
     expect(firstSecret).toBeGreaterThanOrEqual(0);
     expect(firstSecret).toBeLessThan(firstOther);
     expect(r.stdout).toMatch(/##vso\[task\.setvariable variable=outcome;isOutput=true;issecret=false;\]passed/);
@@ -87,7 +94,12 @@ describe('task bundle (dist/task/index.js)', () => {
   });
 
   it('reports SucceededWithIssues on warnings', async () => {
-    const r = await task({ token: adoPat(NOW, 12), url: 'https://fabrikam.visualstudio.com', minDaysRemaining: '40', offline: 'true' });
+    const r = await task({
+      token: azureDevOpsPat(NOW, 12),
+      url: 'https://fabrikam.visualstudio.com',
+      minDaysRemaining: '40',
+      offline: 'true',
+    });
     expect(r.stdout).toMatch(/##vso\[task\.logissue type=warning;code=token\.expiring;\]/);
     expect(r.stdout).toMatch(/##vso\[task\.complete result=SucceededWithIssues;\]/);
   });
@@ -95,11 +107,15 @@ describe('task bundle (dist/task/index.js)', () => {
 
 describe('CLI bundle (dist/cli/index.js)', () => {
   it('exit codes 0 / 1 / 2 and no token in the output', async () => {
-    const token = adoPat(NOW);
+    const token = azureDevOpsPat(NOW);
     const ok = await runBundle('cli', ['--offline', '--url', 'https://dev.azure.com/fabrikam'], baseEnv({ AZURE_DEVOPS_PAT: token }));
     expect(ok.code).toBe(0);
     expect(ok.stdout).toContain('PASSED');
-    const bad = await runBundle('cli', ['--offline', '--format', 'json'], baseEnv({ AZURE_DEVOPS_PAT: token.slice(0, -1) + (token.endsWith('A') ? 'B' : 'A') }));
+    const bad = await runBundle(
+      'cli',
+      ['--offline', '--format', 'json'],
+      baseEnv({ AZURE_DEVOPS_PAT: token.slice(0, -1) + (token.endsWith('A') ? 'B' : 'A') }),
+    );
     expect(bad.code).toBe(1);
     expect(JSON.parse(bad.stdout).findings.map((f: { code: string }) => f.code)).toContain('token.checksum');
     const usage = await runBundle('cli', ['--token', token], baseEnv());
@@ -117,7 +133,14 @@ describe('CLI bundle (dist/cli/index.js)', () => {
   it('runs the demo', async () => {
     const r = await runBundle('cli', ['demo'], baseEnv());
     expect(r.code).toBe(0);
-    expect(r.stdout.match(/\(exit code \d\)/g)).toEqual(['(exit code 0)', '(exit code 0)', '(exit code 1)', '(exit code 1)', '(exit code 1)', '(exit code 3)']);
+    expect(r.stdout.match(/\(exit code \d\)/g)).toEqual([
+      '(exit code 0)',
+      '(exit code 0)',
+      '(exit code 1)',
+      '(exit code 1)',
+      '(exit code 1)',
+      '(exit code 3)',
+    ]);
     // The bundled replay (undici MockAgent) answers the online samples; none is left unrequested.
     expect(r.stdout).toContain('Identity  Demo User (fake)');
     expect(r.stdout).toContain('token.expired: Azure DevOps says the token has expired.');

@@ -9,18 +9,18 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { secretForms } from '../../src/core/secrets.js';
-import { startAzureDevOpsEmulator, type AdoEmulator } from '../emulators/azure-devops.js';
+import { startAzureDevOpsEmulator, type AzureDevOpsEmulator } from '../emulators/azure-devops.js';
 import { caFile } from '../emulators/tls.js';
 import { baseEnv, runBundle } from '../support/run-bundle.js';
-import { adoPat, githubPat, leaks } from '../support/tokens.js';
+import { azureDevOpsPat, githubPat, leaks } from '../support/tokens.js';
 
 const NOW = new Date();
-const FABRIKAM = adoPat(NOW, 0, 'FAKEx0CFGx0FABx0NOTxREAL');
-const CONTOSO = adoPat(NOW, 0, 'FAKEx0CFGx0CONx0NOTxREAL');
+const FABRIKAM = azureDevOpsPat(NOW, 0, 'FAKEx0CFGx0FABx0NOTxREAL');
+const CONTOSO = azureDevOpsPat(NOW, 0, 'FAKEx0CFGx0CONx0NOTxREAL');
 const GITHUB = githubPat('FAKEx0CFGx0GHx0NOTxREAL');
 const TOKENS = [FABRIKAM, CONTOSO, GITHUB];
 const user = { id: '00000000-fa4e-7e57-0000-0000000000c1', displayName: 'Config Tester', uniqueName: 'config@example.test' };
-let emu: AdoEmulator;
+let emu: AzureDevOpsEmulator;
 
 beforeAll(async () => {
   emu = await startAzureDevOpsEmulator({
@@ -49,13 +49,21 @@ const scenarios: Scenario[] = [
     name: 'one credential warns (write scope cannot be proven)',
     contosoProject: 'Contoso-Web',
     outcome: 'warned',
-    rows: [['fabrikam', 'passed'], ['contoso', 'warned'], ['github', 'passed']],
+    rows: [
+      ['fabrikam', 'passed'],
+      ['contoso', 'warned'],
+      ['github', 'passed'],
+    ],
   },
   {
     name: 'one credential fails (project casing)',
     contosoProject: 'contoso-web',
     outcome: 'failed',
-    rows: [['fabrikam', 'passed'], ['contoso', 'failed'], ['github', 'passed']],
+    rows: [
+      ['fabrikam', 'passed'],
+      ['contoso', 'failed'],
+      ['github', 'passed'],
+    ],
   },
 ];
 
@@ -104,7 +112,11 @@ describe.each(scenarios)('$name', (s) => {
     emu.clearLog();
     const [cli, act, tsk] = await Promise.all([
       runBundle('cli', ['--config', file, '--format', 'json', '--debug'], baseEnv(tokens)),
-      runBundle('action', [], baseEnv({ ...tokens, INPUT_CONFIG: file, GITHUB_OUTPUT: outputFile, GITHUB_STEP_SUMMARY: summaryFile, RUNNER_DEBUG: '1' })),
+      runBundle(
+        'action',
+        [],
+        baseEnv({ ...tokens, INPUT_CONFIG: file, GITHUB_OUTPUT: outputFile, GITHUB_STEP_SUMMARY: summaryFile, RUNNER_DEBUG: '1' }),
+      ),
       runBundle('task', [], baseEnv({ ...tokens, INPUT_CONFIG: file, AGENT_TEMPDIRECTORY: dir })),
     ]);
 
@@ -115,13 +127,19 @@ describe.each(scenarios)('$name', (s) => {
     expect(multi.credentials.map((c: { name: string; report: { outcome: string } }) => [c.name, c.report.outcome])).toEqual(s.rows);
     expect(multi.credentials[0].report.identity.name).toBe('Config Tester');
     expect(multi.credentials[2].report.tokenKind).toBe('github.classic-pat');
-    expect(cli.stderr).toMatch(/^\[contoso\] credential-preflight: GET 127\.0\.0\.1:\d+\/contoso\/_apis\/connectionData → 200 \(\d+ ms\)$/m);
+    expect(cli.stderr).toMatch(
+      /^\[contoso\] credential-preflight: GET 127\.0\.0\.1:\d+\/contoso\/_apis\/connectionData → 200 \(\d+ ms\)$/m,
+    );
 
     // Action: every form of every token masked before any other line (so before any request).
     const action = maskedFirst(act.stdout, '::add-mask::');
     for (const form of TOKENS.flatMap((t) => secretForms(t))) expect(action.masked).toContain(form);
     expect(action.rest.some((l) => l.startsWith('::add-mask::'))).toBe(false);
-    expect(action.rest.some((l) => /^::debug::\[fabrikam\] credential-preflight: GET 127\.0\.0\.1:\d+\/fabrikam\/_apis\/connectionData → 200/.test(l))).toBe(true);
+    expect(
+      action.rest.some((l) =>
+        /^::debug::\[fabrikam\] credential-preflight: GET 127\.0\.0\.1:\d+\/fabrikam\/_apis\/connectionData → 200/.test(l),
+      ),
+    ).toBe(true);
     expect(action.rest.some((l) => l.startsWith('::debug::[contoso] credential-preflight: GET '))).toBe(true);
     expect(act.code).toBe(s.outcome === 'failed' ? 1 : 0);
     const outputs = fs.readFileSync(outputFile, 'utf8');
@@ -132,16 +150,26 @@ describe.each(scenarios)('$name', (s) => {
     for (const [name] of s.rows) expect(summary).toContain(`| **${name}** |`);
 
     // Task: the same, with ##vso commands.
-    const task = maskedFirst(tsk.stdout.split('\n').filter((l) => !l.startsWith('##vso[task.debug]')).join('\n'), '##vso[task.setsecret]');
+    const task = maskedFirst(
+      tsk.stdout
+        .split('\n')
+        .filter((l) => !l.startsWith('##vso[task.debug]'))
+        .join('\n'),
+      '##vso[task.setsecret]',
+    );
     for (const form of TOKENS.flatMap((t) => secretForms(t))) expect(task.masked).toContain(form);
-    expect(tsk.stdout).toContain(`##vso[task.logissue type=${s.outcome === 'failed' ? 'error' : 'warning'};code=${contosoCode};][contoso] `);
+    expect(tsk.stdout).toContain(
+      `##vso[task.logissue type=${s.outcome === 'failed' ? 'error' : 'warning'};code=${contosoCode};][contoso] `,
+    );
     expect(tsk.stdout).toContain(`##vso[task.complete result=${TASK_RESULT[s.outcome]};]`);
 
     // Both collections were asked, each with its own token (the emulator would answer 401 otherwise).
     expect(emu.requests.some((r) => r.path.startsWith('/fabrikam/'))).toBe(true);
     expect(emu.requests.some((r) => r.path.startsWith('/contoso/'))).toBe(true);
 
-    const visible = [cli.stdout, cli.stderr, action.rest.join('\n'), act.stderr, task.rest.join('\n'), tsk.stderr, outputs, summary].join('\n');
+    const visible = [cli.stdout, cli.stderr, action.rest.join('\n'), act.stderr, task.rest.join('\n'), tsk.stderr, outputs, summary].join(
+      '\n',
+    );
     for (const t of TOKENS) expect(leaks(visible, t)).toEqual([]);
   });
 });
@@ -164,6 +192,17 @@ it('a credentials file with a token in it fails with config.file everywhere, wit
   expect(tsk.stdout).toContain('##vso[task.logissue type=error;code=config.file;]');
   // The pasted token is masked like any other (the platform then hides it wherever it appears).
   expect(act.stdout).toContain(`::add-mask::${GITHUB}`);
-  const visible = [cli.stdout, cli.stderr, maskedFirst(act.stdout, '::add-mask::').rest.join('\n'), act.stderr, tsk.stdout.split('\n').filter((l) => !l.startsWith('##vso[task.setsecret]')).join('\n'), tsk.stderr, fs.readFileSync(outputFile, 'utf8')].join('\n');
+  const visible = [
+    cli.stdout,
+    cli.stderr,
+    maskedFirst(act.stdout, '::add-mask::').rest.join('\n'),
+    act.stderr,
+    tsk.stdout
+      .split('\n')
+      .filter((l) => !l.startsWith('##vso[task.setsecret]'))
+      .join('\n'),
+    tsk.stderr,
+    fs.readFileSync(outputFile, 'utf8'),
+  ].join('\n');
   expect(leaks(visible, GITHUB)).toEqual([]);
 });

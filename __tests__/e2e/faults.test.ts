@@ -13,16 +13,16 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { PROVIDER_MODULES } from '../../src/core/providers/registry.js';
 import type { ProviderId } from '../../src/core/report.js';
-import { startAzureDevOpsEmulator, type AdoEmulator, type FaultSpec } from '../emulators/azure-devops.js';
+import { startAzureDevOpsEmulator, type AzureDevOpsEmulator, type FaultSpec } from '../emulators/azure-devops.js';
 import { EmulatorHarness } from '../emulators/harness.js';
 import { startForwardProxy, type ForwardProxy } from '../emulators/proxy.js';
 import { caFile, type CertificateKind } from '../emulators/tls.js';
 import { faultFixtures } from '../support/fault-fixtures.js';
 import { baseEnv, runBundle, withoutMaskCommands as visible, type BundleRun } from '../support/run-bundle.js';
-import { adoPat, leaks } from '../support/tokens.js';
+import { azureDevOpsPat, leaks } from '../support/tokens.js';
 
 const NOW = new Date();
-const TOKEN = adoPat(NOW, 0, 'FAKEx0FAULTx0E2Ex0NOTxREAL');
+const TOKEN = azureDevOpsPat(NOW, 0, 'FAKEx0FAULTx0E2Ex0NOTxREAL');
 const user = { id: '00000000-fa4e-7e57-0000-0000000000f2', displayName: 'Fault Bundle Tester', uniqueName: 'FABRIKAM\\faults' };
 const project = { id: '00000000-fa4e-7e57-0000-000000000f01', name: 'Fabrikam-Fiber' };
 const FRONT_ENDS = ['cli', 'action', 'task'] as const;
@@ -59,17 +59,26 @@ const scenarios: Scenario[] = [
   { name: '5xx burst beyond the retries', fault: { type: 'status', status: 503 }, code: 'network.unexpected-response', maxAttempts: 3 },
   { name: 'truncated JSON', fault: { type: 'truncatedJson' }, code: 'network.unexpected-response', maxAttempts: 1, all: true },
   { name: 'an HTML portal page', fault: { type: 'htmlPortal' }, code: 'network.unexpected-response', maxAttempts: 1 },
-  { name: 'a plain-text 200', fault: { type: 'status', status: 200, body: 'OK', headers: { 'content-type': 'text/plain' } }, code: 'network.unexpected-response', maxAttempts: 1 },
+  {
+    name: 'a plain-text 200',
+    fault: { type: 'status', status: 200, body: 'OK', headers: { 'content-type': 'text/plain' } },
+    code: 'network.unexpected-response',
+    maxAttempts: 1,
+  },
 ];
 
-const slug = (s: Scenario): string => s.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+const slug = (s: Scenario): string =>
+  s.name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
 const started: { close(): Promise<void> }[] = [];
-let healthy: AdoEmulator;
-const tlsEmulators = new Map<CertificateKind, AdoEmulator>();
+let healthy: AzureDevOpsEmulator;
+const tlsEmulators = new Map<CertificateKind, AzureDevOpsEmulator>();
 const proxies = new Map<string, ForwardProxy>();
 let refusedPort = 0;
 
-async function emulator(certificate: CertificateKind = 'valid'): Promise<AdoEmulator> {
+async function emulator(certificate: CertificateKind = 'valid'): Promise<AzureDevOpsEmulator> {
   const collections = scenarios.flatMap((s) => FRONT_ENDS.map((f) => ({ name: `${slug(s)}-${f}`, projects: [project] })));
   const emu = await startAzureDevOpsEmulator({
     mode: 'server',
@@ -87,7 +96,10 @@ beforeAll(async () => {
     if (s.fault) healthy.fault(s.fault, { path: new RegExp(`^/${slug(s)}-`), times: Infinity });
     if (s.certificate) tlsEmulators.set(s.certificate, await emulator(s.certificate));
     if (s.proxy) {
-      const proxy = await startForwardProxy({ ...(s.proxy === 'auth' ? { auth: { user: 'proxyuser', pass: 'proxypass' } } : { refuse: true }), route: () => ({ host: '127.0.0.1', port: healthy.port }) });
+      const proxy = await startForwardProxy({
+        ...(s.proxy === 'auth' ? { auth: { user: 'proxyuser', pass: 'proxypass' } } : { refuse: true }),
+        route: () => ({ host: '127.0.0.1', port: healthy.port }),
+      });
       started.push(proxy);
       proxies.set(slug(s), proxy);
     }
@@ -125,14 +137,48 @@ async function run(s: Scenario, f: FrontEnd, dir: string): Promise<BundleRun & {
   const timeout = s.fault?.type === 'hang' ? HANG_TIMEOUT_SECONDS : undefined;
   let r: BundleRun;
   if (f === 'cli') {
-    const args = ['--provider', 'azure-devops', '--url', url, '--project', project.name, '--required-scopes', 'vso.code', '--format', 'json', ...(timeout ? ['--timeout-seconds', timeout] : [])];
+    const args = [
+      '--provider',
+      'azure-devops',
+      '--url',
+      url,
+      '--project',
+      project.name,
+      '--required-scopes',
+      'vso.code',
+      '--format',
+      'json',
+      ...(timeout ? ['--timeout-seconds', timeout] : []),
+    ];
     r = await runBundle('cli', args, baseEnv({ ...env, AZURE_DEVOPS_PAT: TOKEN }));
   } else if (f === 'action') {
-    const inputs = { PROVIDER: 'azure-devops', URL: url, TOKEN, PROJECT: project.name, 'REQUIRED-SCOPES': 'vso.code', ...(timeout ? { 'TIMEOUT-SECONDS': timeout } : {}) };
-    r = await runBundle('action', [], baseEnv({ ...env, ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k}`, v])), GITHUB_OUTPUT: outputFile }));
+    const inputs = {
+      PROVIDER: 'azure-devops',
+      URL: url,
+      TOKEN,
+      PROJECT: project.name,
+      'REQUIRED-SCOPES': 'vso.code',
+      ...(timeout ? { 'TIMEOUT-SECONDS': timeout } : {}),
+    };
+    r = await runBundle(
+      'action',
+      [],
+      baseEnv({ ...env, ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k}`, v])), GITHUB_OUTPUT: outputFile }),
+    );
   } else {
-    const inputs = { PROVIDER: 'azure-devops', URL: url, TOKEN, PROJECT: project.name, REQUIREDSCOPES: 'vso.code', ...(timeout ? { TIMEOUTSECONDS: timeout } : {}) };
-    r = await runBundle('task', [], baseEnv({ ...env, ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k}`, v])), AGENT_TEMPDIRECTORY: dir }));
+    const inputs = {
+      PROVIDER: 'azure-devops',
+      URL: url,
+      TOKEN,
+      PROJECT: project.name,
+      REQUIREDSCOPES: 'vso.code',
+      ...(timeout ? { TIMEOUTSECONDS: timeout } : {}),
+    };
+    r = await runBundle(
+      'task',
+      [],
+      baseEnv({ ...env, ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k}`, v])), AGENT_TEMPDIRECTORY: dir }),
+    );
   }
   return { ...r, outputs: fs.readFileSync(outputFile, 'utf8') };
 }
@@ -141,7 +187,9 @@ describe.each(scenarios)('$name', (s) => {
   const fronts: FrontEnd[] = s.all ? [...FRONT_ENDS] : ['cli'];
   it(`→ exit 3, unverified, ${s.code} (${fronts.join(', ')}), no verdict on the token`, async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cp-fault-'));
-    const runs = Object.fromEntries(await Promise.all(fronts.map(async (f) => [f, await run(s, f, dir)] as const))) as Partial<Record<FrontEnd, BundleRun & { outputs: string }>>;
+    const runs = Object.fromEntries(await Promise.all(fronts.map(async (f) => [f, await run(s, f, dir)] as const))) as Partial<
+      Record<FrontEnd, BundleRun & { outputs: string }>
+    >;
 
     const cli = runs.cli!;
     const report = JSON.parse(cli.stdout) as {
@@ -174,7 +222,8 @@ describe.each(scenarios)('$name', (s) => {
     // Bounded: no path of this scenario's collections was tried more often than the retry policy allows.
     if (s.maxAttempts !== undefined) {
       const perPath = new Map<string, number>();
-      for (const e of healthy.requests.filter((x) => x.path.startsWith(`/${slug(s)}-`))) perPath.set(e.path, (perPath.get(e.path) ?? 0) + 1);
+      for (const e of healthy.requests.filter((x) => x.path.startsWith(`/${slug(s)}-`)))
+        perPath.set(e.path, (perPath.get(e.path) ?? 0) + 1);
       expect(perPath.size).toBeGreaterThan(0);
       for (const n of perPath.values()) expect(n).toBeLessThanOrEqual(s.maxAttempts);
     }
@@ -213,7 +262,10 @@ describe.each(OTHERS)('%s through the CLI bundle: every fault → exit 3, unveri
     const fixture = FIXTURES[provider];
     const results = await Promise.all(
       GENERIC.map(async (g) => {
-        const server = new EmulatorHarness({ handle: () => ({ status: 404, body: { message: 'Not Found' } }) }, { certificate: g.certificate ?? 'valid' });
+        const server = new EmulatorHarness(
+          { handle: () => ({ status: 404, body: { message: 'Not Found' } }) },
+          { certificate: g.certificate ?? 'valid' },
+        );
         await server.listen();
         started.push(server);
         if (g.fault) server.fault(g.fault, { times: Infinity });
@@ -250,7 +302,17 @@ describe.each(OTHERS)('%s through the CLI bundle: every fault → exit 3, unveri
         leaks: leaks(run.stdout + run.stderr, fixture.token),
       };
     });
-    expect(summary).toEqual(GENERIC.map((g) => ({ fault: g.name, exit: 3, outcome: 'unverified', first: expected(g), onlyNetwork: true, verdicts: [], leaks: [] })));
+    expect(summary).toEqual(
+      GENERIC.map((g) => ({
+        fault: g.name,
+        exit: 3,
+        outcome: 'unverified',
+        first: expected(g),
+        onlyNetwork: true,
+        verdicts: [],
+        leaks: [],
+      })),
+    );
     for (const { g, server } of results) {
       if (g.certificate) expect(server.requests).toEqual([]);
       // Bounded: the first attempt plus at most the two retries, per path.

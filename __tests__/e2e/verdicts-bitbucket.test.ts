@@ -16,7 +16,12 @@ import { EXIT, expectVerdict, runEverywhere, verdictTitle, type VerdictScenario 
 
 const api = (word: string): string => mintAtlassianToken('api', fill(word, 171));
 const EMAIL = 'verdict.tester@example.test';
-const user = { account_id: '557058:fake-verdict-01', uuid: '{fake-verdict-uuid}', display_name: 'Verdict Tester', nickname: 'verdicttester' };
+const user = {
+  account_id: '557058:fake-verdict-01',
+  uuid: '{fake-verdict-uuid}',
+  display_name: 'Verdict Tester',
+  nickname: 'verdicttester',
+};
 const GOOD = api('FAKE-x0-TEST-VERDICT-GOOD-NOT-REAL-');
 const WRITE_ONLY = api('FAKE-x0-TEST-VERDICT-WRITE-NOT-REAL-');
 const NO_HEADER = api('FAKE-x0-TEST-VERDICT-NOHDR-NOT-REAL-');
@@ -44,7 +49,11 @@ beforeAll(async () => {
     workspaces: [{ slug: 'fabrikam', members: [user.account_id], repos: [{ slug: 'web-app', name: 'Web App' }] }],
   });
   const route = (): { host: string; port: number } => ({ host: '127.0.0.1', port: emu.port });
-  [envProxy, agentProxy, trap] = await Promise.all([startForwardProxy({ route }), startForwardProxy({ route }), startForwardProxy({ refuse: true })]);
+  [envProxy, agentProxy, trap] = await Promise.all([
+    startForwardProxy({ route }),
+    startForwardProxy({ route }),
+    startForwardProxy({ refuse: true }),
+  ]);
 });
 afterAll(async () => {
   await Promise.all([emu.close(), envProxy.close(), agentProxy.close(), trap.close()]);
@@ -60,11 +69,37 @@ interface Scenario extends VerdictScenario {
 }
 
 const scenarios: Scenario[] = [
-  { name: 'good API token, exact repository, read scopes', token: GOOD, project: 'fabrikam/web-app', scopes: 'read:repository:bitbucket, Pull requests: Read', outcome: 'passed' },
-  { name: 'access token as Bearer (OAuth-style scopes)', token: ACCESS, username: '', project: 'fabrikam/web-app', scopes: 'repository, pullrequest', outcome: 'passed' },
+  {
+    name: 'good API token, exact repository, read scopes',
+    token: GOOD,
+    project: 'fabrikam/web-app',
+    scopes: 'read:repository:bitbucket, Pull requests: Read',
+    outcome: 'passed',
+  },
+  {
+    name: 'access token as Bearer (OAuth-style scopes)',
+    token: ACCESS,
+    username: '',
+    project: 'fabrikam/web-app',
+    scopes: 'repository, pullrequest',
+    outcome: 'passed',
+  },
   { name: 'valid token without the account scope (403 on /2.0/user)', token: NO_USER, project: 'fabrikam/web-app', outcome: 'passed' },
-  { name: 'write scope without the x-oauth-scopes header', token: NO_HEADER, project: 'fabrikam/web-app', scopes: 'write:repository:bitbucket', outcome: 'warned', code: 'scope.unverifiable' },
-  { name: 'read scope missing (write does not imply it)', token: WRITE_ONLY, scopes: 'read:repository:bitbucket', outcome: 'failed', code: 'scope.missing' },
+  {
+    name: 'write scope without the x-oauth-scopes header',
+    token: NO_HEADER,
+    project: 'fabrikam/web-app',
+    scopes: 'write:repository:bitbucket',
+    outcome: 'warned',
+    code: 'scope.unverifiable',
+  },
+  {
+    name: 'read scope missing (write does not imply it)',
+    token: WRITE_ONLY,
+    scopes: 'read:repository:bitbucket',
+    outcome: 'failed',
+    code: 'scope.missing',
+  },
   { name: 'unknown scope', token: GOOD, scopes: 'repo:everything', outcome: 'failed', code: 'scope.unknown' },
   { name: 'repository casing', token: GOOD, project: 'fabrikam/Web-App', outcome: 'failed', code: 'project.case-mismatch' },
   { name: 'repository missing', token: GOOD, project: 'fabrikam/web-ap', outcome: 'failed', code: 'project.not-found' },
@@ -73,8 +108,26 @@ const scenarios: Scenario[] = [
   { name: 'wrong e-mail as user name', token: GOOD, username: 'someone.else@example.test', outcome: 'failed', code: 'token.rejected' },
   { name: 'no user name for an API token', token: GOOD, username: '', outcome: 'failed', code: 'config.username', silent: true },
   { name: 'retired app password', token: APP_PASSWORD, username: 'verdicttester', outcome: 'failed', code: 'token.retired', silent: true },
-  { name: '429 storm', token: GOOD, fault: [{ type: 'rateLimit', retryAfterSeconds: 0 }, { path: '/2.0/', times: Infinity }], outcome: 'unverified', code: 'network.rate-limited' },
-  { name: '5xx burst', token: GOOD, fault: [{ type: 'status', status: 503 }, { path: '/2.0/', times: Infinity }], outcome: 'unverified', code: 'network.unexpected-response' },
+  {
+    name: '429 storm',
+    token: GOOD,
+    fault: [
+      { type: 'rateLimit', retryAfterSeconds: 0 },
+      { path: '/2.0/', times: Infinity },
+    ],
+    outcome: 'unverified',
+    code: 'network.rate-limited',
+  },
+  {
+    name: '5xx burst',
+    token: GOOD,
+    fault: [
+      { type: 'status', status: 503 },
+      { path: '/2.0/', times: Infinity },
+    ],
+    outcome: 'unverified',
+    code: 'network.unexpected-response',
+  },
   { name: 'untrusted certificate', token: GOOD, trustCa: false, outcome: 'unverified', code: 'network.tls' },
   { name: 'proxy refuses the tunnel', token: GOOD, refusingProxy: true, outcome: 'unverified', code: 'network.proxy', silent: true },
 ];
@@ -110,7 +163,12 @@ describe.each(scenarios)('$name', (s) => {
         expect(agentProxy.stats.tunnels).toBeGreaterThan(tunnels.agent);
         expect(trap.log.filter((e) => e.status === 200)).toHaveLength(0);
         expect(new Set([...envProxy.connectTargets, ...agentProxy.connectTargets])).toEqual(new Set(['api.bitbucket.org:443']));
-        if (s.trustCa !== false) expect(emu.requests.every((q) => q.host === 'api.bitbucket.org' && q.method === 'GET' && q.authScheme === (s.token === ACCESS ? 'Bearer' : 'Basic'))).toBe(true);
+        if (s.trustCa !== false)
+          expect(
+            emu.requests.every(
+              (q) => q.host === 'api.bitbucket.org' && q.method === 'GET' && q.authScheme === (s.token === ACCESS ? 'Bearer' : 'Basic'),
+            ),
+          ).toBe(true);
       }
 
       // Neither the token nor its Basic header (base64 of e-mail:token) shows anywhere but in the

@@ -36,7 +36,13 @@ beforeAll(async () => {
       [SOON]: { kind: 'classic', login: ME, scopes: ['repo'], expiration: header(3) },
       [LOCKED]: { kind: 'classic', login: ME, scopes: ['repo'], lockedOut: true },
       [SSO]: { kind: 'classic', login: ME, scopes: ['repo'], ssoUnauthorized: ['fake-verdict-org'], expiration: header(120) },
-      [FINE]: { kind: 'fine-grained', login: ME, repositories: [REPO], permissions: { metadata: 'read', contents: 'read' }, expiration: header(120) },
+      [FINE]: {
+        kind: 'fine-grained',
+        login: ME,
+        repositories: [REPO],
+        permissions: { metadata: 'read', contents: 'read' },
+        expiration: header(120),
+      },
       [INSTALL]: { kind: 'installation', repositories: [REPO], permissions: { metadata: 'read', contents: 'write' } },
     },
     repos: [
@@ -56,7 +62,14 @@ interface Scenario extends VerdictScenario {
 const scenarios: Scenario[] = [
   { name: 'classic PAT, exact repository, read permission', token: GOOD, project: REPO, scopes: 'repo, contents:read', outcome: 'passed' },
   { name: 'installation token', token: INSTALL, project: REPO, scopes: 'contents:read', outcome: 'passed' },
-  { name: 'fine-grained write cannot be proven', token: FINE, project: REPO, scopes: 'contents:write', outcome: 'warned', code: 'scope.unverifiable' },
+  {
+    name: 'fine-grained write cannot be proven',
+    token: FINE,
+    project: REPO,
+    scopes: 'contents:write',
+    outcome: 'warned',
+    code: 'scope.unverifiable',
+  },
   { name: 'classic scope missing', token: NARROW, scopes: 'repo', outcome: 'failed', code: 'scope.missing' },
   { name: 'fine-grained permission missing', token: FINE, project: REPO, scopes: 'issues:read', outcome: 'failed', code: 'scope.missing' },
   { name: 'unknown scope', token: GOOD, scopes: 'contents:teleport', outcome: 'failed', code: 'scope.unknown' },
@@ -68,8 +81,20 @@ const scenarios: Scenario[] = [
   { name: 'bad credentials', token: UNKNOWN, outcome: 'failed', code: 'token.rejected' },
   { name: 'failed-login lockout', token: LOCKED, outcome: 'failed', code: 'token.rejected' },
   { name: 'SAML SSO not authorised', token: SSO, project: REPO, outcome: 'failed', code: 'token.sso-required' },
-  { name: 'primary rate limit', token: GOOD, fault: { type: 'rateLimit', retryAfterSeconds: 3600 }, outcome: 'unverified', code: 'network.rate-limited' },
-  { name: '5xx burst', token: GOOD, fault: { type: 'status', status: 503, headers: { 'retry-after': '0' } }, outcome: 'unverified', code: 'network.unexpected-response' },
+  {
+    name: 'primary rate limit',
+    token: GOOD,
+    fault: { type: 'rateLimit', retryAfterSeconds: 3600 },
+    outcome: 'unverified',
+    code: 'network.rate-limited',
+  },
+  {
+    name: '5xx burst',
+    token: GOOD,
+    fault: { type: 'status', status: 503, headers: { 'retry-after': '0' } },
+    outcome: 'unverified',
+    code: 'network.unexpected-response',
+  },
   { name: 'nothing listening', token: GOOD, url: 'https://127.0.0.1:1/api/v3', outcome: 'unverified', code: 'network.unreachable' },
   { name: 'untrusted certificate', token: GOOD, trustCa: false, outcome: 'unverified', code: 'network.tls' },
 ];
@@ -94,7 +119,9 @@ describe.each(scenarios)('$name', (s) => {
     expectVerdict(run, s.outcome, s.code);
     expect(run.report.provider).toBe('github');
     if (s.outcome === 'passed') {
-      expect(run.outputs).toMatch(new RegExp(`identity<<ghadelimiter_[\\w-]+\\n${s.token === INSTALL ? 'GitHub App installation \\(1 repository\\)' : ME}\\n`));
+      expect(run.outputs).toMatch(
+        new RegExp(`identity<<ghadelimiter_[\\w-]+\\n${s.token === INSTALL ? 'GitHub App installation \\(1 repository\\)' : ME}\\n`),
+      );
     }
     expect(leaks(run.visible, s.token)).toEqual([]);
   });

@@ -11,9 +11,17 @@ import { gitlabPat, leaks } from '../support/tokens.js';
 import { expectVerdict, runEverywhere, verdictTitle, type VerdictScenario } from '../support/verdicts.js';
 
 const NOW = new Date();
-const day = (offset: number): string => new Date(Date.UTC(NOW.getUTCFullYear(), NOW.getUTCMonth(), NOW.getUTCDate() + offset)).toISOString().slice(0, 10);
+const day = (offset: number): string =>
+  new Date(Date.UTC(NOW.getUTCFullYear(), NOW.getUTCMonth(), NOW.getUTCDate() + offset)).toISOString().slice(0, 10);
 const user = { id: 31, username: 'verdict.tester', name: 'Verdict Tester' };
-const job = (n: number): string => mintGitLabJobJwt({ iss: 'https://gitlab.example.invalid', aud: 'gitlab-authz-token', sub: `gid://gitlab/Ci::Build/${n}`, version: '0.1.0', exp: Math.floor(NOW.getTime() / 1000) + 3600 });
+const job = (n: number): string =>
+  mintGitLabJobJwt({
+    iss: 'https://gitlab.example.invalid',
+    aud: 'gitlab-authz-token',
+    sub: `gid://gitlab/Ci::Build/${n}`,
+    version: '0.1.0',
+    exp: Math.floor(NOW.getTime() / 1000) + 3600,
+  });
 
 const T = {
   good: gitlabPat('FAKE-GLVTEST-GOD'),
@@ -75,14 +83,27 @@ interface Scenario extends VerdictScenario {
 }
 
 const scenarios: Scenario[] = [
-  { name: 'good token, exact project, scopes from GitLab', token: T.good, project: 'Fabrikam/Fiber', scopes: 'read_api, write_repository', outcome: 'passed', info: 'scope.granted' },
+  {
+    name: 'good token, exact project, scopes from GitLab',
+    token: T.good,
+    project: 'Fabrikam/Fiber',
+    scopes: 'read_api, write_repository',
+    outcome: 'passed',
+    info: 'scope.granted',
+  },
   { name: 'token without expiry', token: T.forever, outcome: 'passed', info: 'token.no-expiry' },
   { name: 'token expires in days (expires_at from GitLab)', token: T.soon, outcome: 'warned', code: 'token.expiring' },
   { name: 'expired token', token: T.expired, outcome: 'failed', code: 'token.expired' },
   { name: 'revoked token', token: T.revoked, outcome: 'failed', code: 'token.revoked' },
   { name: 'unknown token', token: T.unknown, outcome: 'failed', code: 'token.rejected' },
   { name: 'scope not carried', token: T.good, scopes: 'sudo', outcome: 'failed', code: 'scope.missing' },
-  { name: 'project read denied (403 insufficient_scope)', token: T.repoOnly, project: 'Fabrikam/Fiber', outcome: 'failed', code: 'scope.missing' },
+  {
+    name: 'project read denied (403 insufficient_scope)',
+    token: T.repoOnly,
+    project: 'Fabrikam/Fiber',
+    outcome: 'failed',
+    code: 'scope.missing',
+  },
   { name: 'scope not documented as covered', token: T.good, scopes: 'create_runner', outcome: 'warned', code: 'scope.unverifiable' },
   { name: 'unknown scope', token: T.good, scopes: 'read_everything', outcome: 'failed', code: 'scope.unknown' },
   { name: 'project casing', token: T.good, project: 'fabrikam/fiber', outcome: 'failed', code: 'project.case-mismatch' },
@@ -92,7 +113,15 @@ const scenarios: Scenario[] = [
   { name: 'project scheduled for deletion', token: T.good, project: 'Fabrikam/Going-Away', outcome: 'failed', code: 'project.unavailable' },
   { name: 'proxy decodes %2F', token: T.good, server: 'proxied', project: 'Fabrikam/Fiber', outcome: 'failed', code: 'url.encoded-slash' },
   { name: 'no GitLab API at that relative root', token: T.good, urlPath: '/nogitlab', outcome: 'failed', code: 'url.org-not-found' },
-  { name: 'old server: identity only, scopes unverifiable', token: T.good, server: 'old', scopes: 'write_repository', outcome: 'warned', code: 'scope.unverifiable', info: 'token.identity' },
+  {
+    name: 'old server: identity only, scopes unverifiable',
+    token: T.good,
+    server: 'old',
+    scopes: 'write_repository',
+    outcome: 'warned',
+    code: 'scope.unverifiable',
+    info: 'token.identity',
+  },
   { name: 'CI job token of the running job', token: T.job, project: 'Fabrikam/Fiber', outcome: 'passed', info: 'token.identity' },
   { name: 'CI job token of a finished job', token: T.finishedJob, outcome: 'failed', code: 'token.rejected' },
   { name: '429 storm', token: T.good, server: 'storm', outcome: 'unverified', code: 'network.rate-limited' },

@@ -3,25 +3,32 @@
  * against the local Azure DevOps emulator (Server shape on 127.0.0.1, CA via NODE_EXTRA_CA_CERTS).
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startAzureDevOpsEmulator, type AdoEmulator, type AdoProjectSpec } from '../emulators/azure-devops.js';
+import { startAzureDevOpsEmulator, type AzureDevOpsEmulator, type AzureDevOpsProjectSpec } from '../emulators/azure-devops.js';
 import { caFile } from '../emulators/tls.js';
-import { adoPat, leaks } from '../support/tokens.js';
+import { azureDevOpsPat, leaks } from '../support/tokens.js';
 import { expectVerdict, runEverywhere, type Outcome } from '../support/verdicts.js';
 
 const NOW = new Date();
-const GOOD = adoPat(NOW, 0, 'FAKEx0VERDICTx0PATx0NOTxREAL');
-const EXPIRED = adoPat(NOW, 3, 'FAKEx0EXPx0VERDICTx0NOTxREAL');
-const UNKNOWN = adoPat(NOW, 0, 'FAKEx0UNKNOWNx0VERDICTx0REAL');
+const GOOD = azureDevOpsPat(NOW, 0, 'FAKEx0VERDICTx0PATx0NOTxREAL');
+const EXPIRED = azureDevOpsPat(NOW, 3, 'FAKEx0EXPx0VERDICTx0NOTxREAL');
+const UNKNOWN = azureDevOpsPat(NOW, 0, 'FAKEx0UNKNOWNx0VERDICTx0REAL');
 const user = { id: '00000000-fa4e-7e57-0000-0000000000a1', displayName: 'Verdict Tester', uniqueName: 'FABRIKAM\\verdict' };
-const project = (id: number, name: string, extra: Partial<AdoProjectSpec> = {}): AdoProjectSpec => ({ id: `00000000-fa4e-7e57-0000-000000000${400 + id}`, name, ...extra });
-let emu: AdoEmulator;
+const project = (id: number, name: string, extra: Partial<AzureDevOpsProjectSpec> = {}): AzureDevOpsProjectSpec => ({
+  id: `00000000-fa4e-7e57-0000-000000000${400 + id}`,
+  name,
+  ...extra,
+});
+let emu: AzureDevOpsEmulator;
 
 beforeAll(async () => {
   const projects = [project(1, 'Fabrikam-Fiber', { previousNames: ['Fabrikam-Old'] }), project(2, 'Going-Away', { state: 'deleting' })];
   emu = await startAzureDevOpsEmulator({
     mode: 'server',
     apiVersionCeiling: '7.1', // Azure DevOps Server 2022.x
-    organizations: [...['fabrikam', 'stormorg', 'brokenorg', 'droporg'].map((name) => ({ name, projects })), { name: 'publicorg', projects: [], public: true }],
+    organizations: [
+      ...['fabrikam', 'stormorg', 'brokenorg', 'droporg'].map((name) => ({ name, projects })),
+      { name: 'publicorg', projects: [], public: true },
+    ],
     tokens: {
       [GOOD]: { user, organizations: 'all', scopes: ['vso.project', 'vso.code_write'] },
       [EXPIRED]: { user, organizations: 'all', scopes: 'full', expired: true },
@@ -47,7 +54,14 @@ interface Scenario {
 
 const scenarios: Scenario[] = [
   { name: 'good PAT, exact project, read scope', token: GOOD, project: 'Fabrikam-Fiber', scopes: 'vso.code', outcome: 'passed' },
-  { name: 'write scope cannot be proven', token: GOOD, project: 'Fabrikam-Fiber', scopes: 'Code: Read & Write', outcome: 'warned', code: 'scope.unverifiable' },
+  {
+    name: 'write scope cannot be proven',
+    token: GOOD,
+    project: 'Fabrikam-Fiber',
+    scopes: 'Code: Read & Write',
+    outcome: 'warned',
+    code: 'scope.unverifiable',
+  },
   { name: 'scope missing', token: GOOD, project: 'Fabrikam-Fiber', scopes: 'vso.build', outcome: 'failed', code: 'scope.missing' },
   { name: 'project casing', token: GOOD, project: 'fabrikam-FIBER', outcome: 'failed', code: 'project.case-mismatch' },
   { name: 'project renamed', token: GOOD, project: 'Fabrikam-Old', outcome: 'failed', code: 'project.renamed' },

@@ -32,7 +32,7 @@ export type { FaultHandle, FaultMatch, FaultSpec, HarnessStats, RequestLogEntry 
 
 // ───────────────────────────── public types ─────────────────────────────
 
-export interface AdoUser {
+export interface AzureDevOpsUser {
   id: string;
   displayName: string;
   /** Sign-in name / e-mail (Services) or DOMAIN\user (Server). */
@@ -44,13 +44,13 @@ export interface AdoUser {
 }
 
 /** `'full'` = full-access PAT (or an Entra token), passes every scope check. */
-export type AdoScopes = readonly string[] | 'full';
+export type AzureDevOpsScopes = readonly string[] | 'full';
 
-export interface AdoTokenSpec {
-  user: AdoUser;
+export interface AzureDevOpsTokenSpec {
+  user: AzureDevOpsUser;
   /** Organizations (Services) / collections (Server) the token is valid for; 'all' = all accessible organizations. */
   organizations: readonly string[] | 'all';
-  scopes: AdoScopes;
+  scopes: AzureDevOpsScopes;
   /** Expired PAT: 401 with X-TFS-ServiceError and AccessCheckException body [O]. */
   expired?: boolean;
   /** Which Authorization scheme the token is accepted with (default 'any': PAT as Basic password or Bearer). */
@@ -62,12 +62,12 @@ export interface AdoTokenSpec {
   projects?: readonly string[];
 }
 
-export type AdoProjectState = 'wellFormed' | 'deleting' | 'new' | 'createPending' | 'deleted';
+export type AzureDevOpsProjectState = 'wellFormed' | 'deleting' | 'new' | 'createPending' | 'deleted';
 
-export interface AdoProjectSpec {
+export interface AzureDevOpsProjectSpec {
   id: string;
   name: string;
-  state?: AdoProjectState;
+  state?: AzureDevOpsProjectState;
   /** Names the project had before renames (matched only with includeHistory=true). */
   previousNames?: readonly string[];
   visibility?: 'private' | 'public';
@@ -76,22 +76,22 @@ export interface AdoProjectSpec {
   repositories?: readonly string[];
 }
 
-export interface AdoOrgSpec {
+export interface AzureDevOpsOrgSpec {
   /** Organization (Services) or collection (Server) name; matched case-insensitively [O]. */
   name: string;
-  projects?: readonly AdoProjectSpec[];
+  projects?: readonly AzureDevOpsProjectSpec[];
   /** Public projects enabled: invalid/missing credentials get the anonymous identity on connectionData [D]. */
   public?: boolean;
   /** Entra-backed organization: unauthenticated 401s carry `WWW-Authenticate: Bearer authorization_uri=…/{tenant}` [D]. Absent = MSA-backed (no such header). */
   entraTenantId?: string;
 }
 
-export interface AdoEmulatorOptions {
+export interface AzureDevOpsEmulatorOptions {
   /** How hosts other than the real Services names (127.0.0.1, localhost) are served. */
   mode: 'services' | 'server';
-  organizations: readonly AdoOrgSpec[];
+  organizations: readonly AzureDevOpsOrgSpec[];
   /** Token value → what it is. Live: tests may mutate `emulator.options.tokens` between requests. */
-  tokens?: Record<string, AdoTokenSpec>;
+  tokens?: Record<string, AzureDevOpsTokenSpec>;
   /** Server mode: collections live under /tfs/ (default false: https://host:port/{collection}). */
   tfsPrefix?: boolean;
   /** Server mode api-version ceiling (default '7.0', Azure DevOps Server 2022) [D]. */
@@ -111,8 +111,8 @@ export interface AdoEmulatorOptions {
   unknownOrganizationBody?: 'html' | 'json';
 }
 
-export interface AdoEmulator extends EmulatorHandle {
-  readonly options: AdoEmulatorOptions;
+export interface AzureDevOpsEmulator extends EmulatorHandle {
+  readonly options: AzureDevOpsEmulatorOptions;
   /** Collection URL as a client would be configured with it on 127.0.0.1 (mode-dependent). */
   collectionUrl(name: string): string;
 }
@@ -136,7 +136,7 @@ interface Resolved {
   service: ServiceHost;
   /** Organization/collection segment as requested (decoded), null for app.vssps. */
   orgName: string | null;
-  org: AdoOrgSpec | undefined;
+  org: AzureDevOpsOrgSpec | undefined;
   /** Absolute collection URL as the client addressed it (used in bodies). */
   base: string;
   /** Decoded path segments after the collection. */
@@ -169,10 +169,10 @@ interface Call {
   emu: Emulator;
   ctx: AppContext;
   r: Resolved;
-  org: AdoOrgSpec;
+  org: AzureDevOpsOrgSpec;
   /** null = anonymous (public org). */
-  token: AdoTokenSpec | null;
-  project: AdoProjectSpec | undefined;
+  token: AzureDevOpsTokenSpec | null;
+  project: AzureDevOpsProjectSpec | undefined;
   tail: string | undefined;
   query: URLSearchParams;
 }
@@ -189,7 +189,13 @@ const GUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 const same = (a: string, b: string): boolean => a.normalize('NFC').toLowerCase() === b.normalize('NFC').toLowerCase();
 
 /** Azure DevOps "WrappedException" error body [O]. */
-export function wrappedException(message: string, typeKey: string, typeName: string, extra: Record<string, unknown> = {}, eventId = 3000): Record<string, unknown> {
+export function wrappedException(
+  message: string,
+  typeKey: string,
+  typeName: string,
+  extra: Record<string, unknown> = {},
+  eventId = 3000,
+): Record<string, unknown> {
   return { $id: '1', ...extra, innerException: null, message, typeName, typeKey, errorCode: 0, eventId };
 }
 
@@ -238,7 +244,7 @@ export function expandScopes(scopes: readonly string[]): Set<string> {
   return out;
 }
 
-export function hasScope(scopes: AdoScopes, anyOf: readonly string[]): boolean {
+export function hasScope(scopes: AzureDevOpsScopes, anyOf: readonly string[]): boolean {
   if (scopes === 'full') return true;
   const held = expandScopes(scopes);
   return anyOf.some((s) => held.has(s.toLowerCase()));
@@ -288,7 +294,11 @@ function notFoundPage(): string {
 }
 
 const unauthorizedRequest = (message: string): Record<string, unknown> =>
-  wrappedException(message, 'UnauthorizedRequestException', 'Microsoft.TeamFoundation.Framework.Server.UnauthorizedRequestException, Microsoft.TeamFoundation.Framework.Server');
+  wrappedException(
+    message,
+    'UnauthorizedRequestException',
+    'Microsoft.TeamFoundation.Framework.Server.UnauthorizedRequestException, Microsoft.TeamFoundation.Framework.Server',
+  );
 
 function projectNotFoundByName(name: string): AppResponse {
   // [O] edgafner/dorkag #216: 404 + ProjectDoesNotExistWithNameException + TF200016 text.
@@ -316,15 +326,24 @@ function projectNotFoundById(id: string): AppResponse {
 
 function controllerNotFound(path: string): AppResponse {
   // [U] ASP.NET's message for an unknown route.
-  return json(404, wrappedException(`The controller for path '${path}' was not found or does not implement IController.`, 'HttpException', 'System.Web.HttpException, System.Web', {}, 0));
+  return json(
+    404,
+    wrappedException(
+      `The controller for path '${path}' was not found or does not implement IController.`,
+      'HttpException',
+      'System.Web.HttpException, System.Web',
+      {},
+      0,
+    ),
+  );
 }
 
 // ───────────────────────────── the emulator ─────────────────────────────
 
-class Emulator extends HarnessEmulator implements AdoEmulator {
+class Emulator extends HarnessEmulator implements AzureDevOpsEmulator {
   readonly harness: EmulatorHarness;
 
-  constructor(readonly options: AdoEmulatorOptions) {
+  constructor(readonly options: AzureDevOpsEmulatorOptions) {
     super();
     this.harness = new EmulatorHarness(
       {
@@ -359,9 +378,21 @@ class Emulator extends HarnessEmulator implements AdoEmulator {
         statusBody: (status) => {
           if (status >= 502 && status <= 504) {
             // Gateway-style failures come from the front door as HTML [U].
-            return html(status, `<!DOCTYPE html><html><head><title>${status} Service Unavailable</title></head><body><h1>Service Unavailable</h1><p>Azure DevOps is temporarily unavailable.</p></body></html>`);
+            return html(
+              status,
+              `<!DOCTYPE html><html><head><title>${status} Service Unavailable</title></head><body><h1>Service Unavailable</h1><p>Azure DevOps is temporarily unavailable.</p></body></html>`,
+            );
           }
-          return json(status, wrappedException(`TF246021: An error occurred while processing your request. (emulated ${status})`, 'VssServiceException', 'Microsoft.VisualStudio.Services.Common.VssServiceException, Microsoft.VisualStudio.Services.Common', {}, 0));
+          return json(
+            status,
+            wrappedException(
+              `TF246021: An error occurred while processing your request. (emulated ${status})`,
+              'VssServiceException',
+              'Microsoft.VisualStudio.Services.Common.VssServiceException, Microsoft.VisualStudio.Services.Common',
+              {},
+              0,
+            ),
+          );
         },
       },
       { certificate: options.certificate, latencyMs: options.latencyMs },
@@ -373,7 +404,7 @@ class Emulator extends HarnessEmulator implements AdoEmulator {
     return `${this.origin}${prefix}/${encodeURIComponent(name)}`;
   }
 
-  findOrg(name: string): AdoOrgSpec | undefined {
+  findOrg(name: string): AzureDevOpsOrgSpec | undefined {
     return this.options.organizations.find((o) => same(o.name, name));
   }
 
@@ -385,13 +416,23 @@ class Emulator extends HarnessEmulator implements AdoEmulator {
     try {
       segments = rawSegments.map((s) => decodeURIComponent(s));
     } catch {
-      return json(400, wrappedException('The request path is not valid.', 'ArgumentException', 'System.ArgumentException, mscorlib', {}, 0));
+      return json(
+        400,
+        wrappedException('The request path is not valid.', 'ArgumentException', 'System.ArgumentException, mscorlib', {}, 0),
+      );
     }
     const host = ctx.host;
     const scheme = `https://${ctx.authority}`;
     const withOrg = (service: ServiceHost, kind: 'services' | 'server', prefix: string): Resolved => {
       const orgName = segments[0] ?? '';
-      return { kind, service, orgName, org: this.findOrg(orgName), base: `${scheme}${prefix}/${rawSegments[0] ?? ''}`, rest: segments.slice(1) };
+      return {
+        kind,
+        service,
+        orgName,
+        org: this.findOrg(orgName),
+        base: `${scheme}${prefix}/${rawSegments[0] ?? ''}`,
+        rest: segments.slice(1),
+      };
     };
     if (host === 'dev.azure.com') return withOrg('core', 'services', '');
     let m = /^([a-z0-9-]+)\.dev\.azure\.com$/.exec(host);
@@ -400,7 +441,8 @@ class Emulator extends HarnessEmulator implements AdoEmulator {
       if (!KNOWN_SERVICE_HOSTS.has(svc)) return html(404, notFoundPage());
       return withOrg(svc as ServiceHost, 'services', '');
     }
-    if (host === 'app.vssps.visualstudio.com') return { kind: 'services', service: 'app', orgName: null, org: undefined, base: scheme, rest: segments };
+    if (host === 'app.vssps.visualstudio.com')
+      return { kind: 'services', service: 'app', orgName: null, org: undefined, base: scheme, rest: segments };
     m = /^([a-z0-9-]+)\.(vssps|vsrm|feeds|pkgs|vsaex)\.visualstudio\.com$/.exec(host) ?? /^([a-z0-9-]+)\.visualstudio\.com$/.exec(host);
     if (m) {
       const orgName = m[1] ?? '';
@@ -420,7 +462,14 @@ class Emulator extends HarnessEmulator implements AdoEmulator {
     if (this.options.tfsPrefix) {
       if (!segments[0] || !same(segments[0], 'tfs')) return html(404, notFoundPage());
       const orgName = segments[1] ?? '';
-      return { kind: 'server', service: 'any', orgName, org: this.findOrg(orgName), base: `${scheme}/${rawSegments[0]}/${rawSegments[1] ?? ''}`, rest: segments.slice(2) };
+      return {
+        kind: 'server',
+        service: 'any',
+        orgName,
+        org: this.findOrg(orgName),
+        base: `${scheme}/${rawSegments[0]}/${rawSegments[1] ?? ''}`,
+        rest: segments.slice(2),
+      };
     }
     return withOrg('any', 'server', '');
   }
@@ -432,13 +481,20 @@ class Emulator extends HarnessEmulator implements AdoEmulator {
     const method = ctx.entry.method;
 
     // Organization / collection (404 before any credential check [O]; body [U]).
-    let org: AdoOrgSpec;
+    let org: AzureDevOpsOrgSpec;
     if (r.service === 'app') {
       org = { name: '', projects: [] };
     } else {
       if (!r.org) {
         return this.options.unknownOrganizationBody === 'json'
-          ? json(404, wrappedException(`The resource cannot be found. No organization or collection named '${r.orgName ?? ''}'.`, 'HostDoesNotExistException', 'Microsoft.TeamFoundation.Framework.Server.HostDoesNotExistException, Microsoft.TeamFoundation.Framework.Server'))
+          ? json(
+              404,
+              wrappedException(
+                `The resource cannot be found. No organization or collection named '${r.orgName ?? ''}'.`,
+                'HostDoesNotExistException',
+                'Microsoft.TeamFoundation.Framework.Server.HostDoesNotExistException, Microsoft.TeamFoundation.Framework.Server',
+              ),
+            )
           : html(404, notFoundPage());
       }
       org = r.org;
@@ -457,7 +513,7 @@ class Emulator extends HarnessEmulator implements AdoEmulator {
     const isNegotiation = method === 'OPTIONS' && api !== undefined && api.length <= 1 && projectSeg === undefined;
 
     // Credentials.
-    let token: AdoTokenSpec | null = null;
+    let token: AzureDevOpsTokenSpec | null = null;
     if (!(match?.route.anonymous || isNegotiation)) {
       const auth = this.#authenticate(req, r, org);
       if (auth.kind === 'expired') return this.#expired();
@@ -476,7 +532,19 @@ class Emulator extends HarnessEmulator implements AdoEmulator {
       return controllerNotFound(ctx.path);
     }
     if (method !== 'GET' && method !== 'HEAD') {
-      return json(405, { $id: '1', innerException: null, message: `The requested resource does not support http method '${method}'.`, typeName: 'System.Web.Http.HttpResponseException', typeKey: 'HttpResponseException', errorCode: 0, eventId: 0 }, { allow: 'GET, HEAD' });
+      return json(
+        405,
+        {
+          $id: '1',
+          innerException: null,
+          message: `The requested resource does not support http method '${method}'.`,
+          typeName: 'System.Web.Http.HttpResponseException',
+          typeKey: 'HttpResponseException',
+          errorCode: 0,
+          eventId: 0,
+        },
+        { allow: 'GET, HEAD' },
+      );
     }
 
     // Scope.
@@ -487,7 +555,7 @@ class Emulator extends HarnessEmulator implements AdoEmulator {
     }
 
     // Project.
-    let project: AdoProjectSpec | undefined;
+    let project: AzureDevOpsProjectSpec | undefined;
     if (projectSeg !== undefined) {
       project = this.#findProject(org, projectSeg, token, false);
       if (!project) return GUID_RE.test(projectSeg) ? projectNotFoundById(projectSeg) : projectNotFoundByName(projectSeg);
@@ -509,7 +577,11 @@ class Emulator extends HarnessEmulator implements AdoEmulator {
     return undefined;
   }
 
-  #authenticate(req: IncomingMessage, r: Resolved, org: AdoOrgSpec): { kind: 'none' } | { kind: 'expired' } | { kind: 'user'; token: AdoTokenSpec } {
+  #authenticate(
+    req: IncomingMessage,
+    r: Resolved,
+    org: AzureDevOpsOrgSpec,
+  ): { kind: 'none' } | { kind: 'expired' } | { kind: 'user'; token: AzureDevOpsTokenSpec } {
     const header = req.headers.authorization;
     if (!header) return { kind: 'none' };
     const sp = header.indexOf(' ');
@@ -542,14 +614,25 @@ class Emulator extends HarnessEmulator implements AdoEmulator {
     // [O] microsoft/azure-pipelines-agent #1559 (header, URL-encoded like this), azure-pipelines-tasks #18732 (body).
     return json(
       401,
-      wrappedException(EXPIRED_PAT_MESSAGE, 'AccessCheckException', 'Microsoft.VisualStudio.Services.Security.AccessCheckException, Microsoft.VisualStudio.Services.WebApi', {
-        customProperties: { Descriptor: null, IdentityDisplayName: null, Token: null, RequestedPermissions: 0, NamespaceId: '00000000-0000-0000-0000-000000000000' },
-      }),
+      wrappedException(
+        EXPIRED_PAT_MESSAGE,
+        'AccessCheckException',
+        'Microsoft.VisualStudio.Services.Security.AccessCheckException, Microsoft.VisualStudio.Services.WebApi',
+        {
+          customProperties: {
+            Descriptor: null,
+            IdentityDisplayName: null,
+            Token: null,
+            RequestedPermissions: 0,
+            NamespaceId: '00000000-0000-0000-0000-000000000000',
+          },
+        },
+      ),
       { 'x-tfs-serviceerror': encodeURIComponent(EXPIRED_PAT_MESSAGE) },
     );
   }
 
-  #challenge(req: IncomingMessage, r: Resolved, org: AdoOrgSpec): AppResponse {
+  #challenge(req: IncomingMessage, r: Resolved, org: AzureDevOpsOrgSpec): AppResponse {
     const suppressed = String(req.headers[SUPPRESS_HEADER] ?? '').toLowerCase() === 'suppress';
     const body = unauthorizedRequest('TF400813: Resource not available for anonymous access. Client authentication required.');
     if (r.kind === 'server') {
@@ -619,7 +702,9 @@ class Emulator extends HarnessEmulator implements AdoEmulator {
   #negotiation(r: Resolved, area?: string): AppResponse {
     const max = r.kind === 'server' ? (this.options.apiVersionCeiling ?? '7.0') : (this.options.servicesApiVersionCeiling ?? '7.2');
     const released = r.kind === 'server' ? max : (this.options.servicesReleasedApiVersion ?? '7.1');
-    const value = ROUTES.filter((route) => (r.service === 'any' || route.hosts.includes(r.service)) && (area === undefined || same(route.location.area, area))).map((route) => ({
+    const value = ROUTES.filter(
+      (route) => (r.service === 'any' || route.hosts.includes(r.service)) && (area === undefined || same(route.location.area, area)),
+    ).map((route) => ({
       id: route.location.id,
       area: route.location.area,
       resourceName: route.location.resourceName,
@@ -633,8 +718,13 @@ class Emulator extends HarnessEmulator implements AdoEmulator {
   }
 
   /** Project lookup: case-insensitive name or id [O/C]; includeHistory also matches previous names [D]. */
-  #findProject(org: AdoOrgSpec, nameOrId: string, token: AdoTokenSpec | null, includeHistory: boolean): AdoProjectSpec | undefined {
-    const visible = (p: AdoProjectSpec): boolean => {
+  #findProject(
+    org: AzureDevOpsOrgSpec,
+    nameOrId: string,
+    token: AzureDevOpsTokenSpec | null,
+    includeHistory: boolean,
+  ): AzureDevOpsProjectSpec | undefined {
+    const visible = (p: AzureDevOpsProjectSpec): boolean => {
       if (token === null) return p.visibility === 'public';
       if (!token.projects) return true;
       return token.projects.some((x) => same(x, p.name) || same(x, p.id));
@@ -647,14 +737,14 @@ class Emulator extends HarnessEmulator implements AdoEmulator {
     );
   }
 
-  findProject(c: Call, nameOrId: string, includeHistory: boolean): AdoProjectSpec | undefined {
+  findProject(c: Call, nameOrId: string, includeHistory: boolean): AzureDevOpsProjectSpec | undefined {
     return this.#findProject(c.org, nameOrId, c.token, includeHistory);
   }
 }
 
 // ───────────────────────────── resource builders ─────────────────────────────
 
-function identity(user: AdoUser, kind: 'services' | 'server', org: AdoOrgSpec): Record<string, unknown> {
+function identity(user: AzureDevOpsUser, kind: 'services' | 'server', org: AzureDevOpsOrgSpec): Record<string, unknown> {
   // Identity per microsoft/azure-devops-node-api IdentitiesInterfaces.Identity; descriptor forms [U].
   const descriptor =
     user.descriptor ??
@@ -715,7 +805,11 @@ function resourceAreas(c: Call): AppResponse {
   const legacy = c.ctx.host.endsWith('.visualstudio.com');
   const org = c.org.name;
   const at = (svc: string): string =>
-    real ? `https://${svc === 'core' ? '' : `${svc}.`}dev.azure.com/${org}/` : legacy ? `https://${org}${svc === 'core' ? '' : `.${svc}`}.visualstudio.com/` : `${c.r.base}/`;
+    real
+      ? `https://${svc === 'core' ? '' : `${svc}.`}dev.azure.com/${org}/`
+      : legacy
+        ? `https://${org}${svc === 'core' ? '' : `.${svc}`}.visualstudio.com/`
+        : `${c.r.base}/`;
   const areas: [string, string, string][] = [
     ['79134c72-4a58-4b42-976c-04e7115f32bf', 'core', 'core'],
     ['4e080c62-fa21-4fbc-8fef-2a10a2b38049', 'git', 'core'],
@@ -731,19 +825,34 @@ function resourceAreas(c: Call): AppResponse {
   if (c.tail !== undefined) {
     const tail = c.tail;
     const one = value.find((a) => same(a.id, tail));
-    return one ? json(200, one) : json(404, wrappedException(`Resource area ${tail} was not found.`, 'ResourceAreaNotFoundException', 'Microsoft.VisualStudio.Services.Location.ResourceAreaNotFoundException, Microsoft.VisualStudio.Services.WebApi'));
+    return one
+      ? json(200, one)
+      : json(
+          404,
+          wrappedException(
+            `Resource area ${tail} was not found.`,
+            'ResourceAreaNotFoundException',
+            'Microsoft.VisualStudio.Services.Location.ResourceAreaNotFoundException, Microsoft.VisualStudio.Services.WebApi',
+          ),
+        );
   }
   return json(200, { count: value.length, value });
 }
 
-function projectBody(c: Call, p: AdoProjectSpec, full: boolean): Record<string, unknown> {
+function projectBody(c: Call, p: AzureDevOpsProjectSpec, full: boolean): Record<string, unknown> {
   const base = c.r.base;
   const url = `${base}/_apis/projects/${p.id}`;
   if (!full) {
     // Entry shape of GET__projects.json (+ live fields revision, visibility, lastUpdateTime).
     const item: Record<string, unknown> = { id: p.id, name: p.name };
     if (p.description !== undefined) item.description = p.description;
-    Object.assign(item, { url, state: p.state ?? 'wellFormed', revision: 10, visibility: p.visibility ?? 'private', lastUpdateTime: '2024-01-15T10:00:00.000Z' });
+    Object.assign(item, {
+      url,
+      state: p.state ?? 'wellFormed',
+      revision: 10,
+      visibility: p.visibility ?? 'private',
+      lastUpdateTime: '2024-01-15T10:00:00.000Z',
+    });
     return item;
   }
   // Shape of GET__projects__projectName_.json.
@@ -780,7 +889,9 @@ function projects(c: Call): AppResponse {
   // List: stateFilter defaults to wellFormed [D]; $top/$skip/continuationToken; x-ms-continuationtoken when more.
   const stateFilter = (c.query.get('stateFilter') ?? 'wellFormed').toLowerCase();
   const visible = (c.org.projects ?? []).filter((p) => c.emu.findProject(c, p.id, false) === p);
-  const filtered = visible.filter((p) => stateFilter === 'all' || (p.state ?? 'wellFormed').toLowerCase() === stateFilter).sort((a, b) => a.name.localeCompare(b.name));
+  const filtered = visible
+    .filter((p) => stateFilter === 'all' || (p.state ?? 'wellFormed').toLowerCase() === stateFilter)
+    .sort((a, b) => a.name.localeCompare(b.name));
   const skip = Math.max(0, Number(c.query.get('continuationToken') ?? 0) || 0) + Math.max(0, Number(c.query.get('$skip') ?? 0) || 0);
   const top = Math.max(0, Number(c.query.get('$top') ?? 100) || 100);
   const page = filtered.slice(skip, skip + top);
@@ -825,7 +936,7 @@ function repositories(c: Call): AppResponse {
 }
 
 function workItemTypes(c: Call): AppResponse {
-  const p = c.project as AdoProjectSpec;
+  const p = c.project as AzureDevOpsProjectSpec;
   const value = shapes.WORK_ITEM_TYPES.value.map((t) => ({
     ...t,
     icon: { id: t.icon.id, url: `${c.r.base}/_apis/wit/workItemIcons/${t.icon.id}?color=${t.color}&v=2` },
@@ -834,7 +945,15 @@ function workItemTypes(c: Call): AppResponse {
   if (c.tail !== undefined) {
     const tail = c.tail;
     const t = value.find((x) => same(x.name, tail));
-    if (!t) return json(404, wrappedException(`VS402323: Work item type ${tail} does not exist.`, 'WorkItemTypeNotFoundException', 'Microsoft.TeamFoundation.WorkItemTracking.Server.Metadata.WorkItemTypeNotFoundException, Microsoft.TeamFoundation.WorkItemTracking.Server'));
+    if (!t)
+      return json(
+        404,
+        wrappedException(
+          `VS402323: Work item type ${tail} does not exist.`,
+          'WorkItemTypeNotFoundException',
+          'Microsoft.TeamFoundation.WorkItemTracking.Server.Metadata.WorkItemTypeNotFoundException, Microsoft.TeamFoundation.WorkItemTracking.Server',
+        ),
+      );
     return json(200, t);
   }
   return json(200, { count: value.length, value });
@@ -842,14 +961,28 @@ function workItemTypes(c: Call): AppResponse {
 
 function witFields(c: Call): AppResponse {
   const value = [
-    { name: 'Title', referenceName: 'System.Title', type: 'string', usage: 'workItem', readOnly: false, url: `${c.r.base}/_apis/wit/fields/System.Title` },
-    { name: 'State', referenceName: 'System.State', type: 'string', usage: 'workItem', readOnly: false, url: `${c.r.base}/_apis/wit/fields/System.State` },
+    {
+      name: 'Title',
+      referenceName: 'System.Title',
+      type: 'string',
+      usage: 'workItem',
+      readOnly: false,
+      url: `${c.r.base}/_apis/wit/fields/System.Title`,
+    },
+    {
+      name: 'State',
+      referenceName: 'System.State',
+      type: 'string',
+      usage: 'workItem',
+      readOnly: false,
+      url: `${c.r.base}/_apis/wit/fields/System.State`,
+    },
   ];
   return json(200, { count: value.length, value });
 }
 
 function buildDefinitions(c: Call): AppResponse {
-  const p = c.project as AdoProjectSpec;
+  const p = c.project as AzureDevOpsProjectSpec;
   // [U] no example in the fixtures; fields from the BuildDefinitionReference interface.
   const value = [
     {
@@ -861,7 +994,13 @@ function buildDefinitions(c: Call): AppResponse {
       type: 'build',
       queueStatus: 'enabled',
       revision: 3,
-      project: { id: p.id, name: p.name, url: `${c.r.base}/_apis/projects/${p.id}`, state: p.state ?? 'wellFormed', visibility: p.visibility ?? 'private' },
+      project: {
+        id: p.id,
+        name: p.name,
+        url: `${c.r.base}/_apis/projects/${p.id}`,
+        state: p.state ?? 'wellFormed',
+        visibility: p.visibility ?? 'private',
+      },
     },
   ];
   const top = Number(c.query.get('$top') ?? value.length) || value.length;
@@ -869,16 +1008,19 @@ function buildDefinitions(c: Call): AppResponse {
 }
 
 function pipelines(c: Call): AppResponse {
-  const p = c.project as AdoProjectSpec;
+  const p = c.project as AzureDevOpsProjectSpec;
   const value = [{ id: 1, revision: 3, name: `${p.name}-CI`, folder: '\\', url: `${c.r.base}/${p.id}/_apis/pipelines/1?revision=3` }];
   return json(200, { count: value.length, value });
 }
 
 function releaseDefinitions(c: Call): AppResponse {
-  const p = c.project as AdoProjectSpec;
+  const p = c.project as AzureDevOpsProjectSpec;
   // Shape of GET__ListAllReleaseDefinitions.json with this project's ids and URLs.
   const t = shapes.RELEASE_DEFINITIONS.value[0];
-  const rehost = (s: string): string => s.replace('https://vsrm.dev.azure.com/fabrikam/d07908bc-118f-47d2-8a13-ff75601a6b1a', `${c.r.base}/${p.id}`).replace('https://dev.azure.com/fabrikam/d07908bc-118f-47d2-8a13-ff75601a6b1a', `${c.r.base}/${p.id}`);
+  const rehost = (s: string): string =>
+    s
+      .replace('https://vsrm.dev.azure.com/fabrikam/d07908bc-118f-47d2-8a13-ff75601a6b1a', `${c.r.base}/${p.id}`)
+      .replace('https://dev.azure.com/fabrikam/d07908bc-118f-47d2-8a13-ff75601a6b1a', `${c.r.base}/${p.id}`);
   const value = t
     ? [
         {
@@ -894,7 +1036,7 @@ function releaseDefinitions(c: Call): AppResponse {
 
 function graphUsers(c: Call): AppResponse {
   // Shape of GetAllUsers.json entries, one per token user of this organization.
-  const users = new Map<string, AdoUser>();
+  const users = new Map<string, AzureDevOpsUser>();
   for (const spec of Object.values(c.emu.options.tokens ?? {})) {
     if (spec.organizations === 'all' || spec.organizations.some((o) => same(o, c.org.name))) users.set(spec.user.id, spec.user);
   }
@@ -954,10 +1096,18 @@ function agentPools(c: Call): AppResponse {
 }
 
 function profileMe(c: Call): AppResponse {
-  const u = (c.token as AdoTokenSpec).user;
+  const u = (c.token as AzureDevOpsTokenSpec).user;
   // Shape of GET__profile_profiles_me.json.
   const t = shapes.PROFILE_ME;
-  return json(200, { displayName: u.displayName, publicAlias: u.id, emailAddress: u.uniqueName, coreRevision: t.coreRevision, timeStamp: t.timeStamp, id: u.id, revision: t.revision });
+  return json(200, {
+    displayName: u.displayName,
+    publicAlias: u.id,
+    emailAddress: u.uniqueName,
+    coreRevision: t.coreRevision,
+    timeStamp: t.timeStamp,
+    id: u.id,
+    revision: t.revision,
+  });
 }
 
 const CORE: readonly ServiceHost[] = ['core'];
@@ -965,75 +1115,238 @@ const EVERY: readonly ServiceHost[] = ['core', 'vssps', 'vsrm', 'feeds', 'pkgs',
 
 const ROUTES: readonly RouteDef[] = [
   {
-    id: 'connectionData', hosts: EVERY, project: 'no', path: ['connectiondata'], scopes: null, publicAnonymous: true, handler: connectionData,
-    location: { id: '00d9565f-ed9c-4a06-9a50-00e7896ccab4', area: 'Location', resourceName: 'ConnectionData', routeTemplate: '_apis/connectionData' },
+    id: 'connectionData',
+    hosts: EVERY,
+    project: 'no',
+    path: ['connectiondata'],
+    scopes: null,
+    publicAnonymous: true,
+    handler: connectionData,
+    location: {
+      id: '00d9565f-ed9c-4a06-9a50-00e7896ccab4',
+      area: 'Location',
+      resourceName: 'ConnectionData',
+      routeTemplate: '_apis/connectionData',
+    },
   },
   {
-    id: 'resourceAreas', hosts: EVERY, project: 'no', path: ['resourceareas'], tail: true, scopes: null, anonymous: true, handler: resourceAreas,
-    location: { id: 'e81700f7-3be2-46de-8624-2eb35882fcaa', area: 'Location', resourceName: 'ResourceAreas', routeTemplate: '_apis/resourceAreas/{areaId}' },
+    id: 'resourceAreas',
+    hosts: EVERY,
+    project: 'no',
+    path: ['resourceareas'],
+    tail: true,
+    scopes: null,
+    anonymous: true,
+    handler: resourceAreas,
+    location: {
+      id: 'e81700f7-3be2-46de-8624-2eb35882fcaa',
+      area: 'Location',
+      resourceName: 'ResourceAreas',
+      routeTemplate: '_apis/resourceAreas/{areaId}',
+    },
   },
   {
-    id: 'projects', hosts: CORE, project: 'no', path: ['projects'], tail: true, scopes: PROJECT_READ, publicAnonymous: true, handler: projects,
-    location: { id: '603fe2ac-9723-48b9-88ad-09305aa6c6e1', area: 'core', resourceName: 'projects', routeTemplate: '_apis/projects/{projectId}' },
+    id: 'projects',
+    hosts: CORE,
+    project: 'no',
+    path: ['projects'],
+    tail: true,
+    scopes: PROJECT_READ,
+    publicAnonymous: true,
+    handler: projects,
+    location: {
+      id: '603fe2ac-9723-48b9-88ad-09305aa6c6e1',
+      area: 'core',
+      resourceName: 'projects',
+      routeTemplate: '_apis/projects/{projectId}',
+    },
   },
   {
-    id: 'workItemTypes', hosts: CORE, project: 'yes', path: ['wit', 'workitemtypes'], tail: true, scopes: ['vso.work'], handler: workItemTypes,
-    location: { id: '7c8d7a76-4a09-43e8-b5df-bd792f4ac6aa', area: 'wit', resourceName: 'workItemTypes', routeTemplate: '{project}/_apis/wit/workItemTypes/{type}' },
+    id: 'workItemTypes',
+    hosts: CORE,
+    project: 'yes',
+    path: ['wit', 'workitemtypes'],
+    tail: true,
+    scopes: ['vso.work'],
+    handler: workItemTypes,
+    location: {
+      id: '7c8d7a76-4a09-43e8-b5df-bd792f4ac6aa',
+      area: 'wit',
+      resourceName: 'workItemTypes',
+      routeTemplate: '{project}/_apis/wit/workItemTypes/{type}',
+    },
   },
   {
-    id: 'witFields', hosts: CORE, project: 'optional', path: ['wit', 'fields'], scopes: ['vso.work'], handler: witFields,
-    location: { id: 'b51fd764-e5c2-4b9b-aaf7-3395cf4bdd94', area: 'wit', resourceName: 'fields', routeTemplate: '{project}/_apis/wit/fields/{fieldNameOrRefName}' },
+    id: 'witFields',
+    hosts: CORE,
+    project: 'optional',
+    path: ['wit', 'fields'],
+    scopes: ['vso.work'],
+    handler: witFields,
+    location: {
+      id: 'b51fd764-e5c2-4b9b-aaf7-3395cf4bdd94',
+      area: 'wit',
+      resourceName: 'fields',
+      routeTemplate: '{project}/_apis/wit/fields/{fieldNameOrRefName}',
+    },
   },
   {
-    id: 'gitRepositories', hosts: CORE, project: 'optional', path: ['git', 'repositories'], tail: true, scopes: ['vso.code'], handler: repositories,
-    location: { id: '225f7195-f9c7-4d14-ab28-a83f7ff77e1f', area: 'git', resourceName: 'repositories', routeTemplate: '{project}/_apis/git/repositories/{repositoryId}' },
+    id: 'gitRepositories',
+    hosts: CORE,
+    project: 'optional',
+    path: ['git', 'repositories'],
+    tail: true,
+    scopes: ['vso.code'],
+    handler: repositories,
+    location: {
+      id: '225f7195-f9c7-4d14-ab28-a83f7ff77e1f',
+      area: 'git',
+      resourceName: 'repositories',
+      routeTemplate: '{project}/_apis/git/repositories/{repositoryId}',
+    },
   },
   {
-    id: 'buildDefinitions', hosts: CORE, project: 'yes', path: ['build', 'definitions'], scopes: ['vso.build'], handler: buildDefinitions,
-    location: { id: 'dbeaf647-6167-421a-bda9-c9327b25e2e6', area: 'build', resourceName: 'definitions', routeTemplate: '{project}/_apis/build/definitions/{definitionId}' },
+    id: 'buildDefinitions',
+    hosts: CORE,
+    project: 'yes',
+    path: ['build', 'definitions'],
+    scopes: ['vso.build'],
+    handler: buildDefinitions,
+    location: {
+      id: 'dbeaf647-6167-421a-bda9-c9327b25e2e6',
+      area: 'build',
+      resourceName: 'definitions',
+      routeTemplate: '{project}/_apis/build/definitions/{definitionId}',
+    },
   },
   {
-    id: 'pipelines', hosts: CORE, project: 'yes', path: ['pipelines'], scopes: ['vso.build'], handler: pipelines,
-    location: { id: '28e1305e-2afe-47bf-abaf-cbb0e6a91988', area: 'pipelines', resourceName: 'pipelines', routeTemplate: '{project}/_apis/pipelines/{pipelineId}' },
+    id: 'pipelines',
+    hosts: CORE,
+    project: 'yes',
+    path: ['pipelines'],
+    scopes: ['vso.build'],
+    handler: pipelines,
+    location: {
+      id: '28e1305e-2afe-47bf-abaf-cbb0e6a91988',
+      area: 'pipelines',
+      resourceName: 'pipelines',
+      routeTemplate: '{project}/_apis/pipelines/{pipelineId}',
+    },
   },
   {
-    id: 'releaseDefinitions', hosts: ['vsrm'], project: 'yes', path: ['release', 'definitions'], scopes: ['vso.release'], handler: releaseDefinitions,
-    location: { id: 'd8f96f24-8ea7-4cb6-baab-2df8fc515665', area: 'Release', resourceName: 'definitions', routeTemplate: '{project}/_apis/Release/definitions/{definitionId}' },
+    id: 'releaseDefinitions',
+    hosts: ['vsrm'],
+    project: 'yes',
+    path: ['release', 'definitions'],
+    scopes: ['vso.release'],
+    handler: releaseDefinitions,
+    location: {
+      id: 'd8f96f24-8ea7-4cb6-baab-2df8fc515665',
+      area: 'Release',
+      resourceName: 'definitions',
+      routeTemplate: '{project}/_apis/Release/definitions/{definitionId}',
+    },
   },
   {
-    id: 'graphUsers', hosts: ['vssps'], project: 'no', path: ['graph', 'users'], scopes: ['vso.graph'], previewOnly: true, handler: graphUsers,
-    location: { id: '005e26ec-6b77-4e4f-a986-b3827bf241f5', area: 'Graph', resourceName: 'Users', routeTemplate: '_apis/Graph/Users/{userDescriptor}' },
+    id: 'graphUsers',
+    hosts: ['vssps'],
+    project: 'no',
+    path: ['graph', 'users'],
+    scopes: ['vso.graph'],
+    previewOnly: true,
+    handler: graphUsers,
+    location: {
+      id: '005e26ec-6b77-4e4f-a986-b3827bf241f5',
+      area: 'Graph',
+      resourceName: 'Users',
+      routeTemplate: '_apis/Graph/Users/{userDescriptor}',
+    },
   },
   {
-    id: 'feeds', hosts: ['feeds', 'pkgs'], project: 'optional', path: ['packaging', 'feeds'], scopes: ['vso.packaging'], handler: emptyList,
-    location: { id: 'c65009a7-474a-4ad1-8b42-7d852107ef8c', area: 'Packaging', resourceName: 'Feeds', routeTemplate: '{project}/_apis/packaging/Feeds/{feedId}' },
+    id: 'feeds',
+    hosts: ['feeds', 'pkgs'],
+    project: 'optional',
+    path: ['packaging', 'feeds'],
+    scopes: ['vso.packaging'],
+    handler: emptyList,
+    location: {
+      id: 'c65009a7-474a-4ad1-8b42-7d852107ef8c',
+      area: 'Packaging',
+      resourceName: 'Feeds',
+      routeTemplate: '{project}/_apis/packaging/Feeds/{feedId}',
+    },
   },
   {
-    id: 'serviceEndpoints', hosts: CORE, project: 'yes', path: ['serviceendpoint', 'endpoints'], scopes: ['vso.serviceendpoint'], handler: emptyList,
-    location: { id: 'e85f1c62-adfc-4b74-b618-11a150fb195e', area: 'serviceendpoint', resourceName: 'endpoints', routeTemplate: '{project}/_apis/serviceendpoint/endpoints/{endpointId}' },
+    id: 'serviceEndpoints',
+    hosts: CORE,
+    project: 'yes',
+    path: ['serviceendpoint', 'endpoints'],
+    scopes: ['vso.serviceendpoint'],
+    handler: emptyList,
+    location: {
+      id: 'e85f1c62-adfc-4b74-b618-11a150fb195e',
+      area: 'serviceendpoint',
+      resourceName: 'endpoints',
+      routeTemplate: '{project}/_apis/serviceendpoint/endpoints/{endpointId}',
+    },
   },
   {
-    id: 'variableGroups', hosts: CORE, project: 'yes', path: ['distributedtask', 'variablegroups'], scopes: ['vso.variablegroups_read'], handler: emptyList,
-    location: { id: 'f5b09dd5-9d54-45a1-8b5a-1c8287d634cc', area: 'distributedtask', resourceName: 'variablegroups', routeTemplate: '{project}/_apis/distributedtask/variablegroups/{groupId}' },
+    id: 'variableGroups',
+    hosts: CORE,
+    project: 'yes',
+    path: ['distributedtask', 'variablegroups'],
+    scopes: ['vso.variablegroups_read'],
+    handler: emptyList,
+    location: {
+      id: 'f5b09dd5-9d54-45a1-8b5a-1c8287d634cc',
+      area: 'distributedtask',
+      resourceName: 'variablegroups',
+      routeTemplate: '{project}/_apis/distributedtask/variablegroups/{groupId}',
+    },
   },
   {
-    id: 'agentPools', hosts: CORE, project: 'no', path: ['distributedtask', 'pools'], scopes: ['vso.agentpools'], handler: agentPools,
-    location: { id: 'a8c47e17-4d56-4a56-92bb-de7ea7dc65be', area: 'distributedtask', resourceName: 'pools', routeTemplate: '_apis/distributedtask/pools/{poolId}' },
+    id: 'agentPools',
+    hosts: CORE,
+    project: 'no',
+    path: ['distributedtask', 'pools'],
+    scopes: ['vso.agentpools'],
+    handler: agentPools,
+    location: {
+      id: 'a8c47e17-4d56-4a56-92bb-de7ea7dc65be',
+      area: 'distributedtask',
+      resourceName: 'pools',
+      routeTemplate: '_apis/distributedtask/pools/{poolId}',
+    },
   },
   {
-    id: 'profileMe', hosts: ['app', 'vssps'], project: 'no', path: ['profile', 'profiles', 'me'], scopes: ['vso.profile'], handler: profileMe,
-    location: { id: 'f83735dc-483f-4238-a291-d45f6080a9af', area: 'Profile', resourceName: 'Profiles', routeTemplate: '_apis/profile/profiles/{id}' },
+    id: 'profileMe',
+    hosts: ['app', 'vssps'],
+    project: 'no',
+    path: ['profile', 'profiles', 'me'],
+    scopes: ['vso.profile'],
+    handler: profileMe,
+    location: {
+      id: 'f83735dc-483f-4238-a291-d45f6080a9af',
+      area: 'Profile',
+      resourceName: 'Profiles',
+      routeTemplate: '_apis/profile/profiles/{id}',
+    },
   },
 ];
 
 /** Start an emulator on 127.0.0.1 (random port). Always `await emulator.close()` (afterAll/afterEach). */
-export async function startAzureDevOpsEmulator(options: AdoEmulatorOptions): Promise<AdoEmulator> {
+export async function startAzureDevOpsEmulator(options: AzureDevOpsEmulatorOptions): Promise<AzureDevOpsEmulator> {
   const emulator = new Emulator(options);
   await emulator.harness.listen();
   return emulator;
 }
 
 /** Organizations/projects from Microsoft's examples (GET__projects.json: fabrikam's three projects). */
-export function fabrikamProjects(): AdoProjectSpec[] {
-  return shapes.PROJECT_LIST.value.map((p) => ({ id: p.id, name: p.name, ...('description' in p ? { description: p.description } : {}), state: p.state }));
+export function fabrikamProjects(): AzureDevOpsProjectSpec[] {
+  return shapes.PROJECT_LIST.value.map((p) => ({
+    id: p.id,
+    name: p.name,
+    ...('description' in p ? { description: p.description } : {}),
+    state: p.state,
+  }));
 }

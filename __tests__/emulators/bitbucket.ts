@@ -104,7 +104,10 @@ interface Needs {
 const OPENED_BY = {
   user: { apiToken: ['read:user:bitbucket'], oauth: ['account'] },
   workspace: { apiToken: ['read:workspace:bitbucket'], oauth: ['account'] }, // OAuth scope [U]
-  repository: { apiToken: ['read:repository:bitbucket'], oauth: ['repository', 'repository:write', 'pullrequest', 'pullrequest:write', 'project'] },
+  repository: {
+    apiToken: ['read:repository:bitbucket'],
+    oauth: ['repository', 'repository:write', 'pullrequest', 'pullrequest:write', 'project'],
+  },
   pullrequests: { apiToken: ['read:pullrequest:bitbucket'], oauth: ['pullrequest', 'pullrequest:write'] },
   pipelines: { apiToken: ['read:pipeline:bitbucket'], oauth: ['pipeline', 'pipeline:write', 'pipeline:variable'] },
   issues: { apiToken: ['read:issue:bitbucket'], oauth: ['issue', 'issue:write'] },
@@ -112,7 +115,10 @@ const OPENED_BY = {
   snippets: { apiToken: ['read:snippet:bitbucket'], oauth: ['snippet', 'snippet:write'] },
 } as const satisfies Record<string, Needs>;
 
-const errorBody = (message: string, detail?: unknown): object => ({ type: 'error', error: { message, ...(detail === undefined ? {} : { detail }) } });
+const errorBody = (message: string, detail?: unknown): object => ({
+  type: 'error',
+  error: { message, ...(detail === undefined ? {} : { detail }) },
+});
 const json = (status: number, body: object, headers: Record<string, string> = {}): AppResponse => ({ status, body, headers });
 
 interface Route {
@@ -138,7 +144,8 @@ class Emulator extends HarnessEmulator implements BitbucketEmulator {
         handle: (req, ctx) => this.#handle(req, ctx),
         commonHeaders: () => ({ server: 'AtlassianEdge', 'x-request-id': `emu-${Math.random().toString(16).slice(2, 10)}` }),
         // 429 shape [U]: Bitbucket's rate-limit headers and body are not documented.
-        rateLimited: (f) => json(429, errorBody('Rate limit for this resource has been exceeded'), { 'retry-after': String(f.retryAfterSeconds ?? 1) }),
+        rateLimited: (f) =>
+          json(429, errorBody('Rate limit for this resource has been exceeded'), { 'retry-after': String(f.retryAfterSeconds ?? 1) }),
         statusBody: (status) => json(status, errorBody(status >= 500 ? 'Something went wrong' : `HTTP ${status}`)),
       },
       { certificate: options.certificate, latencyMs: options.latencyMs },
@@ -169,8 +176,18 @@ class Emulator extends HarnessEmulator implements BitbucketEmulator {
   }
 
   #headers(t: BitbucketTokenSpec): Record<string, string> {
-    const type = t.credentialType !== undefined ? t.credentialType : t.type === 'api-token' ? 'api_token' : t.type === 'access-token' ? `${t.resource?.repo ? 'repo' : t.resource?.project ? 'project' : 'workspace'}_access_token` : null;
-    return { ...(type ? { 'x-credential-type': type } : {}), ...(t.scopesHeader === false ? {} : { 'x-oauth-scopes': t.scopes.join(', ') }) };
+    const type =
+      t.credentialType !== undefined
+        ? t.credentialType
+        : t.type === 'api-token'
+          ? 'api_token'
+          : t.type === 'access-token'
+            ? `${t.resource?.repo ? 'repo' : t.resource?.project ? 'project' : 'workspace'}_access_token`
+            : null;
+    return {
+      ...(type ? { 'x-credential-type': type } : {}),
+      ...(t.scopesHeader === false ? {} : { 'x-oauth-scopes': t.scopes.join(', ') }),
+    };
   }
 
   /** The scopes that open `needs` for this kind of token. */
@@ -179,7 +196,10 @@ class Emulator extends HarnessEmulator implements BitbucketEmulator {
   }
 
   #handle(req: IncomingMessage, ctx: AppContext): AppResponse {
-    const parts = ctx.path.split('/').filter(Boolean).map((p) => decodeURIComponent(p));
+    const parts = ctx.path
+      .split('/')
+      .filter(Boolean)
+      .map((p) => decodeURIComponent(p));
     if (parts[0] !== '2.0') return json(404, errorBody('Resource not found'));
     if (req.method !== 'GET') return json(405, errorBody('Method not allowed'));
     const token = this.#authenticate(req);
@@ -194,7 +214,10 @@ class Emulator extends HarnessEmulator implements BitbucketEmulator {
     const opening = this.#opening(token, route.scope);
     if (!opening.some((s) => token.scopes.includes(s))) {
       const required = opening[0];
-      return json(403, errorBody(SCOPE_DENIED_MESSAGE, { required: [required], granted: [...token.scopes] }), { ...common, 'x-accepted-oauth-scopes': required });
+      return json(403, errorBody(SCOPE_DENIED_MESSAGE, { required: [required], granted: [...token.scopes] }), {
+        ...common,
+        'x-accepted-oauth-scopes': required,
+      });
     }
     const r = route.handle({ token, query: ctx.query });
     return { ...r, headers: { ...common, ...r.headers } };
@@ -241,26 +264,54 @@ class Emulator extends HarnessEmulator implements BitbucketEmulator {
           const ws = this.#workspace(p[1]!);
           if (!ws) return json(404, errorBody(`No workspace with identifier '${p[1]}'.`));
           if (!this.#canSee(token, ws)) return json(403, errorBody('Forbidden'));
-          if (tail) return json(200, page((ws.projects ?? []).map((key) => ({ type: 'project', key, name: key })), query));
-          return json(200, { type: 'workspace', slug: ws.slug, name: ws.name ?? ws.slug, uuid: `{${ws.slug}-uuid}`, is_private: true, links: {} });
+          if (tail)
+            return json(
+              200,
+              page(
+                (ws.projects ?? []).map((key) => ({ type: 'project', key, name: key })),
+                query,
+              ),
+            );
+          return json(200, {
+            type: 'workspace',
+            slug: ws.slug,
+            name: ws.name ?? ws.slug,
+            uuid: `{${ws.slug}-uuid}`,
+            is_private: true,
+            links: {},
+          });
         },
       };
     }
     if (p[0] === 'repositories') {
-      if (p.length === 1) return { scope: OPENED_BY.repository, handle: ({ token, query }) => json(200, page(this.#visibleRepos(token), query)) };
+      if (p.length === 1)
+        return { scope: OPENED_BY.repository, handle: ({ token, query }) => json(200, page(this.#visibleRepos(token), query)) };
       const ws = this.#workspace(p[1]!);
       if (p.length === 2) {
         return {
           scope: OPENED_BY.repository,
           handle: ({ token, query }) => {
             if (!ws) return json(404, errorBody(`No workspace with identifier '${p[1]}'.`)); // [U]
-            return json(200, page((ws.repos ?? []).filter((r) => this.#canSee(token, ws, r)).map((r) => this.#repoBody(ws, r)), query));
+            return json(
+              200,
+              page(
+                (ws.repos ?? []).filter((r) => this.#canSee(token, ws, r)).map((r) => this.#repoBody(ws, r)),
+                query,
+              ),
+            );
           },
         };
       }
       const sub = p[3];
       if (p.length > 4 || (sub !== undefined && !['pullrequests', 'pipelines', 'issues'].includes(sub))) return undefined;
-      const scope = sub === 'pullrequests' ? OPENED_BY.pullrequests : sub === 'pipelines' ? OPENED_BY.pipelines : sub === 'issues' ? OPENED_BY.issues : OPENED_BY.repository;
+      const scope =
+        sub === 'pullrequests'
+          ? OPENED_BY.pullrequests
+          : sub === 'pipelines'
+            ? OPENED_BY.pipelines
+            : sub === 'issues'
+              ? OPENED_BY.issues
+              : OPENED_BY.repository;
       return {
         scope,
         handle: ({ token, query }) => {
@@ -278,7 +329,13 @@ class Emulator extends HarnessEmulator implements BitbucketEmulator {
   }
 
   #visibleRepos(t: BitbucketTokenSpec): object[] {
-    return this.options.workspaces.flatMap((ws) => (ws.repos ?? []).filter((r) => this.#canSee(t, ws, r) && (t.type === 'access-token' || !ws.members || ws.members.includes(t.user?.account_id ?? ''))).map((r) => this.#repoBody(ws, r)));
+    return this.options.workspaces.flatMap((ws) =>
+      (ws.repos ?? [])
+        .filter(
+          (r) => this.#canSee(t, ws, r) && (t.type === 'access-token' || !ws.members || ws.members.includes(t.user?.account_id ?? '')),
+        )
+        .map((r) => this.#repoBody(ws, r)),
+    );
   }
 
   #repoBody(ws: BitbucketWorkspaceSpec, r: BitbucketRepoSpec): object {

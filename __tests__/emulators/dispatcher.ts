@@ -27,7 +27,10 @@ export type EmulatorTarget = { port: number } | number;
 
 export function emulatorDispatcher(target: EmulatorTarget, options: EmulatorDispatcherOptions = {}): Agent {
   const port = typeof target === 'number' ? target : target.port;
-  const connector = buildConnector({ ca: options.ca ?? getTestTls().caPem, ...(options.connectTimeout !== undefined ? { timeout: options.connectTimeout } : {}) });
+  const connector = buildConnector({
+    ca: options.ca ?? getTestTls().caPem,
+    ...(options.connectTimeout !== undefined ? { timeout: options.connectTimeout } : {}),
+  });
   return new Agent({
     ...(options.keepAliveTimeout !== undefined ? { keepAliveTimeout: options.keepAliveTimeout } : {}),
     ...(options.connections !== undefined ? { connections: options.connections } : {}),

@@ -84,7 +84,8 @@ interface FixtureEntry {
 
 const require = createRequire(import.meta.url);
 const FIXTURES = join(dirname(require.resolve('@octokit/fixtures/package.json')), 'scenarios', 'api.github.com');
-const fixture = (scenario: string): FixtureEntry[] => JSON.parse(readFileSync(join(FIXTURES, scenario, 'normalized-fixture.json'), 'utf8')) as FixtureEntry[];
+const fixture = (scenario: string): FixtureEntry[] =>
+  JSON.parse(readFileSync(join(FIXTURES, scenario, 'normalized-fixture.json'), 'utf8')) as FixtureEntry[];
 
 const ROOT = fixture('get-root')[0]!;
 const REPOSITORY = fixture('get-repository')[0]!;
@@ -92,7 +93,19 @@ const RENAME_301 = fixture('rename-repository').find((e) => e.method === 'get' &
 /** Headers every fixture response carries (CORS, media type, security headers) [O]. */
 const FIXTURE_HEADERS: Record<string, string> = Object.fromEntries(
   Object.entries(ROOT.headers)
-    .filter(([k]) => ['access-control-allow-origin', 'access-control-expose-headers', 'content-security-policy', 'referrer-policy', 'strict-transport-security', 'x-content-type-options', 'x-frame-options', 'x-github-media-type', 'x-xss-protection'].includes(k))
+    .filter(([k]) =>
+      [
+        'access-control-allow-origin',
+        'access-control-expose-headers',
+        'content-security-policy',
+        'referrer-policy',
+        'strict-transport-security',
+        'x-content-type-options',
+        'x-frame-options',
+        'x-github-media-type',
+        'x-xss-protection',
+      ].includes(k),
+    )
     .map(([k, v]) => [k, String(v)]),
 );
 const DOCS = 'https://docs.github.com/rest';
@@ -140,15 +153,40 @@ interface SubRoute {
 }
 const list = (): AppResponse => ({ status: 200, body: [] });
 const SUB_ROUTES: readonly SubRoute[] = [
-  { re: /^commits$/, permission: 'contents', body: (r) => (r.empty ? { status: 409, body: { message: 'Git Repository is empty.', documentation_url: DOCS, status: '409' } } : { status: 200, body: [{ sha: '0000000000000000000000000000000000000001', commit: { message: 'FAKE test commit' } }] }) },
+  {
+    re: /^commits$/,
+    permission: 'contents',
+    body: (r) =>
+      r.empty
+        ? { status: 409, body: { message: 'Git Repository is empty.', documentation_url: DOCS, status: '409' } }
+        : { status: 200, body: [{ sha: '0000000000000000000000000000000000000001', commit: { message: 'FAKE test commit' } }] },
+  },
   { re: /^pulls$/, permission: 'pull_requests', body: list },
   { re: /^issues$/, permission: 'issues', body: list },
   { re: /^actions\/runs$/, permission: 'actions', body: () => ({ status: 200, body: { total_count: 0, workflow_runs: [] } }) },
   { re: /^deployments$/, permission: 'deployments', body: list },
   { re: /^environments$/, permission: 'environments', body: () => ({ status: 200, body: { total_count: 0, environments: [] } }) },
-  { re: /^actions\/secrets$/, permission: 'secrets', classic: ['repo'], role: 'admin', body: () => ({ status: 200, body: { total_count: 0, secrets: [] } }) },
-  { re: /^actions\/variables$/, permission: 'actions_variables', classic: ['repo'], role: 'admin', body: () => ({ status: 200, body: { total_count: 0, variables: [] } }) },
-  { re: /^actions\/permissions$/, permission: 'administration', classic: ['repo'], role: 'admin', body: () => ({ status: 200, body: { enabled: true, allowed_actions: 'all' } }) },
+  {
+    re: /^actions\/secrets$/,
+    permission: 'secrets',
+    classic: ['repo'],
+    role: 'admin',
+    body: () => ({ status: 200, body: { total_count: 0, secrets: [] } }),
+  },
+  {
+    re: /^actions\/variables$/,
+    permission: 'actions_variables',
+    classic: ['repo'],
+    role: 'admin',
+    body: () => ({ status: 200, body: { total_count: 0, variables: [] } }),
+  },
+  {
+    re: /^actions\/permissions$/,
+    permission: 'administration',
+    classic: ['repo'],
+    role: 'admin',
+    body: () => ({ status: 200, body: { enabled: true, allowed_actions: 'all' } }),
+  },
   { re: /^hooks$/, permission: 'repository_hooks', classic: ['read:repo_hook', 'repo'], role: 'admin', body: list },
   { re: /^code-scanning\/alerts$/, permission: 'security_events', classic: ['security_events'], body: list },
   { re: /^dependabot\/alerts$/, permission: 'vulnerability_alerts', classic: ['security_events'], body: list },
@@ -160,8 +198,13 @@ interface Caller {
   spec: GitHubTokenSpec;
 }
 
-const json = (status: number, body: unknown, headers: Record<string, string> = {}): AppResponse => ({ status, body: body as object, headers });
-const error = (status: number, message: string, headers: Record<string, string> = {}): AppResponse => json(status, { message, documentation_url: DOCS, status: String(status) }, headers);
+const json = (status: number, body: unknown, headers: Record<string, string> = {}): AppResponse => ({
+  status,
+  body: body as object,
+  headers,
+});
+const error = (status: number, message: string, headers: Record<string, string> = {}): AppResponse =>
+  json(status, { message, documentation_url: DOCS, status: String(status) }, headers);
 
 class Emulator extends HarnessEmulator implements GitHubEmulator {
   readonly harness: EmulatorHarness;
@@ -172,17 +215,32 @@ class Emulator extends HarnessEmulator implements GitHubEmulator {
     this.harness = new EmulatorHarness(
       {
         handle: (req, ctx) => this.#handle(req, ctx),
-        commonHeaders: () => ({ ...FIXTURE_HEADERS, 'x-github-request-id': `${randomBytes(2).toString('hex').toUpperCase()}:${randomBytes(3).toString('hex').toUpperCase()}:FAKE:TEST`, 'x-github-api-version-selected': '2022-11-28' }),
+        commonHeaders: () => ({
+          ...FIXTURE_HEADERS,
+          'x-github-request-id': `${randomBytes(2).toString('hex').toUpperCase()}:${randomBytes(3).toString('hex').toUpperCase()}:FAKE:TEST`,
+          'x-github-api-version-selected': '2022-11-28',
+        }),
         // Primary rate limit: 403 with x-ratelimit-remaining 0 and the reset epoch, no Retry-After [D].
         rateLimited: (fault) =>
-          error(403, 'API rate limit exceeded for user ID 1. If you reach out to GitHub Support for help, please include the request ID FAKE:TEST.', {
-            'x-ratelimit-limit': '5000',
-            'x-ratelimit-remaining': '0',
-            'x-ratelimit-used': '5000',
-            'x-ratelimit-resource': fault.resource ?? 'core',
-            'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + (fault.retryAfterSeconds ?? 60)),
-          }),
-        statusBody: (status) => (status >= 500 ? { status, headers: { 'content-type': 'text/html; charset=utf-8' }, body: '<!DOCTYPE html><html><body><h1>Unicorn!</h1><p>No server is currently available to service your request.</p></body></html>' } : error(status, `emulated ${status}`)),
+          error(
+            403,
+            'API rate limit exceeded for user ID 1. If you reach out to GitHub Support for help, please include the request ID FAKE:TEST.',
+            {
+              'x-ratelimit-limit': '5000',
+              'x-ratelimit-remaining': '0',
+              'x-ratelimit-used': '5000',
+              'x-ratelimit-resource': fault.resource ?? 'core',
+              'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + (fault.retryAfterSeconds ?? 60)),
+            },
+          ),
+        statusBody: (status) =>
+          status >= 500
+            ? {
+                status,
+                headers: { 'content-type': 'text/html; charset=utf-8' },
+                body: '<!DOCTYPE html><html><body><h1>Unicorn!</h1><p>No server is currently available to service your request.</p></body></html>',
+              }
+            : error(status, `emulated ${status}`),
       },
       { certificate: options.certificate, latencyMs: options.latencyMs },
     );
@@ -234,7 +292,10 @@ class Emulator extends HarnessEmulator implements GitHubEmulator {
   #repoBody(repo: GitHubRepoSpec, caller: Caller, apiBase: string, webBase: string): Record<string, unknown> {
     const [owner, name] = repo.fullName.split('/') as [string, string];
     const template = rebase(REPOSITORY.response, apiBase, webBase);
-    const text = JSON.stringify(template).replaceAll('octokit-fixture-org/hello-world', repo.fullName).replaceAll('octokit-fixture-org', owner).replaceAll('hello-world', name);
+    const text = JSON.stringify(template)
+      .replaceAll('octokit-fixture-org/hello-world', repo.fullName)
+      .replaceAll('octokit-fixture-org', owner)
+      .replaceAll('hello-world', name);
     const body = JSON.parse(text) as Record<string, unknown>;
     const role = this.#role(repo, caller.spec.login);
     const permissions = Object.fromEntries(ROLES.map((r) => [r, role !== undefined && ROLES.indexOf(role) >= ROLES.indexOf(r)]));
@@ -292,30 +353,64 @@ class Emulator extends HarnessEmulator implements GitHubEmulator {
 
   #route(path: string, ctx: AppContext, caller: Caller, apiBase: string, webBase: string, ghes: boolean): AppResponse {
     const spec = caller.spec;
-    const seg = path.split('/').filter(Boolean).map((s) => decodeURIComponent(s));
+    const seg = path
+      .split('/')
+      .filter(Boolean)
+      .map((s) => decodeURIComponent(s));
     if (path === '/') return json(200, rebase(ROOT.response, apiBase, webBase));
-    if (path === '/meta') return json(200, { verifiable_password_authentication: true, ...(ghes ? { installed_version: this.options.ghesVersion ?? '3.19.0' } : {}) });
-    if (path === '/rate_limit') return json(200, { resources: { core: { limit: 5000, remaining: this.#remaining, reset: Math.floor(Date.now() / 1000) + 3600 } } });
+    if (path === '/meta')
+      return json(200, {
+        verifiable_password_authentication: true,
+        ...(ghes ? { installed_version: this.options.ghesVersion ?? '3.19.0' } : {}),
+      });
+    if (path === '/rate_limit')
+      return json(200, { resources: { core: { limit: 5000, remaining: this.#remaining, reset: Math.floor(Date.now() / 1000) + 3600 } } });
     if (path === '/user') {
       // `x-github.enabledForGitHubApps: false`: installation tokens are refused [O].
       if (spec.kind === 'installation') return error(403, 'Resource not accessible by integration');
       const login = spec.login!;
-      return json(200, { login, id: this.#users().get(login.toLowerCase()), node_id: 'MDQ6VXNlcjE=', type: 'User', site_admin: false, name: `${login} (FAKE test user)`, url: `${apiBase}/users/${login}`, html_url: `${webBase}/${login}` });
+      return json(200, {
+        login,
+        id: this.#users().get(login.toLowerCase()),
+        node_id: 'MDQ6VXNlcjE=',
+        type: 'User',
+        site_admin: false,
+        name: `${login} (FAKE test user)`,
+        url: `${apiBase}/users/${login}`,
+        html_url: `${webBase}/${login}`,
+      });
     }
     if (path === '/installation/repositories') {
-      if (spec.kind !== 'installation') return error(403, 'You must authenticate with an installation access token in order to list repositories for an installation.'); // text [U]
+      if (spec.kind !== 'installation')
+        return error(403, 'You must authenticate with an installation access token in order to list repositories for an installation.'); // text [U]
       const repos = this.options.repos.filter((r) => this.#inSelection(r, spec));
       const perPage = Math.min(100, Number(ctx.query.get('per_page') ?? 30) || 30);
-      return json(200, { total_count: repos.length, repository_selection: 'selected', repositories: repos.slice(0, perPage).map((r) => this.#repoBody(r, caller, apiBase, webBase)) });
+      return json(200, {
+        total_count: repos.length,
+        repository_selection: 'selected',
+        repositories: repos.slice(0, perPage).map((r) => this.#repoBody(r, caller, apiBase, webBase)),
+      });
     }
     if (path === '/user/repos') {
       if (spec.kind === 'installation') return error(403, 'Resource not accessible by integration');
-      const repos = this.options.repos.filter((r) => this.#visible(r, spec) && this.#role(r, spec.login) !== undefined && (r.private || this.#role(r, spec.login) !== 'pull' || r.fullName.split('/')[0]!.toLowerCase() === spec.login!.toLowerCase()));
-      return json(200, repos.map((r) => this.#repoBody(r, caller, apiBase, webBase)));
+      const repos = this.options.repos.filter(
+        (r) =>
+          this.#visible(r, spec) &&
+          this.#role(r, spec.login) !== undefined &&
+          (r.private || this.#role(r, spec.login) !== 'pull' || r.fullName.split('/')[0]!.toLowerCase() === spec.login!.toLowerCase()),
+      );
+      return json(
+        200,
+        repos.map((r) => this.#repoBody(r, caller, apiBase, webBase)),
+      );
     }
     if (seg[0] === 'users' && seg.length === 2) {
       if (!this.#ownerExists(seg[1]!)) return error(404, 'Not Found');
-      return json(200, { login: seg[1], id: this.#users().get(seg[1]!.toLowerCase()) ?? 9000, type: this.#isUser(seg[1]!) ? 'User' : 'Organization' });
+      return json(200, {
+        login: seg[1],
+        id: this.#users().get(seg[1]!.toLowerCase()) ?? 9000,
+        type: this.#isUser(seg[1]!) ? 'User' : 'Organization',
+      });
     }
     if (seg[0] === 'orgs' && seg.length === 3 && seg[2] === 'members') {
       const org = seg[1]!;
@@ -323,7 +418,10 @@ class Emulator extends HarnessEmulator implements GitHubEmulator {
       const sso = this.#sso(spec, org, webBase);
       if (sso) return sso;
       if (spec.kind === 'classic' || spec.kind === 'oauth') {
-        if (!closure(spec.scopes ?? []).has('read:org')) return error(403, 'You need at least read:org scope or user scope to list your organization members.', { 'x-accepted-oauth-scopes': 'admin:org, read:org, repo, user, write:org' }); // text [U]
+        if (!closure(spec.scopes ?? []).has('read:org'))
+          return error(403, 'You need at least read:org scope or user scope to list your organization members.', {
+            'x-accepted-oauth-scopes': 'admin:org, read:org, repo, user, write:org',
+          }); // text [U]
       } else if (!this.#allows(spec, 'members', 'read')) return this.#denied(spec, 'members=read');
       return json(200, []);
     }
@@ -367,9 +465,11 @@ class Emulator extends HarnessEmulator implements GitHubEmulator {
     if (spec.kind === 'classic' || spec.kind === 'oauth') {
       const held = closure(spec.scopes ?? []);
       const acceptedScopes = sub.classic ?? [];
-      if (acceptedScopes.length && !acceptedScopes.some((s) => held.has(s))) return error(403, 'Resource not accessible by personal access token', { 'x-accepted-oauth-scopes': acceptedScopes.join(', ') }); // text [U]
+      if (acceptedScopes.length && !acceptedScopes.some((s) => held.has(s)))
+        return error(403, 'Resource not accessible by personal access token', { 'x-accepted-oauth-scopes': acceptedScopes.join(', ') }); // text [U]
       const role = this.#role(repo, spec.login);
-      if (sub.role && (!role || ROLES.indexOf(role) < ROLES.indexOf(sub.role))) return error(403, 'Must have admin rights to Repository.', { 'x-accepted-oauth-scopes': acceptedScopes.join(', ') });
+      if (sub.role && (!role || ROLES.indexOf(role) < ROLES.indexOf(sub.role)))
+        return error(403, 'Must have admin rights to Repository.', { 'x-accepted-oauth-scopes': acceptedScopes.join(', ') });
     } else if (spec.kind === 'fine-grained' && !repo.private && !sub.role && !sub.classic && !this.#inSelection(repo, spec)) {
       // Fine-grained tokens can always read the public data of public repositories, selected or not [D].
     } else if (!this.#allows(spec, sub.permission, 'read')) {
@@ -392,7 +492,11 @@ class Emulator extends HarnessEmulator implements GitHubEmulator {
   #sso(spec: GitHubTokenSpec, org: string, webBase: string, status = 403): AppResponse | undefined {
     if (!spec.ssoUnauthorized?.some((o) => o.toLowerCase() === org.toLowerCase())) return undefined;
     const url = `${webBase}/orgs/${org}/sso?authorization_request=FAKE0TEST0SSO0REQUEST`;
-    return error(status, `Resource protected by organization SAML enforcement. You must grant your Personal Access token access to this organization.`, { 'x-github-sso': `required; url=${url}` });
+    return error(
+      status,
+      `Resource protected by organization SAML enforcement. You must grant your Personal Access token access to this organization.`,
+      { 'x-github-sso': `required; url=${url}` },
+    );
   }
 }
 

@@ -118,7 +118,13 @@ class Emulator extends HarnessEmulator implements GitLabEmulator {
           'x-gitlab-meta': '{"correlation_id":"emulated","version":"1"}',
           ...(this.options.rateLimitHeaders === false
             ? {}
-            : { 'ratelimit-name': 'throttle_authenticated_api', 'ratelimit-limit': '2000', 'ratelimit-observed': '1', 'ratelimit-remaining': '1999', 'ratelimit-reset': String(Math.floor(Date.now() / 1000) + 60) }),
+            : {
+                'ratelimit-name': 'throttle_authenticated_api',
+                'ratelimit-limit': '2000',
+                'ratelimit-observed': '1',
+                'ratelimit-remaining': '1999',
+                'ratelimit-reset': String(Math.floor(Date.now() / 1000) + 60),
+              }),
         }),
         rateLimited: (fault) => {
           // Rack::Attack throttle: plain-text body, RateLimit-* and Retry-After [O] (#365728).
@@ -141,7 +147,11 @@ class Emulator extends HarnessEmulator implements GitLabEmulator {
         },
         statusBody: (status) =>
           status === 502 || status === 503
-            ? { status, headers: { 'content-type': 'text/html; charset=utf-8' }, body: '<!DOCTYPE html><html><head><title>GitLab is not responding (502)</title></head><body><h1>502</h1><p>Whoops, GitLab is taking too much time to respond.</p></body></html>' }
+            ? {
+                status,
+                headers: { 'content-type': 'text/html; charset=utf-8' },
+                body: '<!DOCTYPE html><html><head><title>GitLab is not responding (502)</title></head><body><h1>502</h1><p>Whoops, GitLab is taking too much time to respond.</p></body></html>',
+              }
             : json(status, { message: `${status} Internal Server Error` }),
       },
       { certificate: options.certificate, latencyMs: options.latencyMs },
@@ -179,7 +189,11 @@ class Emulator extends HarnessEmulator implements GitLabEmulator {
   #findProject(idOrPath: string): GitLabProjectSpec | undefined {
     const all = this.options.projects;
     if (/^\d+$/.test(idOrPath)) return all.find((p) => p.id === Number(idOrPath));
-    return all.find((p) => p.path === idOrPath) ?? all.find((p) => same(p.path, idOrPath)) ?? all.find((p) => p.previousPaths?.some((old) => same(old, idOrPath)));
+    return (
+      all.find((p) => p.path === idOrPath) ??
+      all.find((p) => same(p.path, idOrPath)) ??
+      all.find((p) => p.previousPaths?.some((old) => same(old, idOrPath)))
+    );
   }
 
   #project(p: GitLabProjectSpec, ctx: AppContext, simple: boolean): Record<string, unknown> {
@@ -206,7 +220,16 @@ class Emulator extends HarnessEmulator implements GitLabEmulator {
       avatar_url: null,
       star_count: 0,
       last_activity_at: '2026-11-30T10:00:00.000Z',
-      namespace: { id: 1000 + p.id, name: segments[segments.length - 1] ?? '', path: segments[segments.length - 1] ?? '', kind: 'group', full_path: namespace, parent_id: null, avatar_url: null, web_url: `${this.#web(ctx)}/groups/${namespace}` },
+      namespace: {
+        id: 1000 + p.id,
+        name: segments[segments.length - 1] ?? '',
+        path: segments[segments.length - 1] ?? '',
+        kind: 'group',
+        full_path: namespace,
+        parent_id: null,
+        avatar_url: null,
+        web_url: `${this.#web(ctx)}/groups/${namespace}`,
+      },
     };
     if (simple) return base;
     return {
@@ -228,11 +251,18 @@ class Emulator extends HarnessEmulator implements GitLabEmulator {
     const root = this.options.relativeRoot ?? '';
     let raw = ctx.path;
     if (!raw.toLowerCase().startsWith(`${root.toLowerCase()}/api/v4/`)) {
-      return { status: 404, headers: { 'content-type': 'text/html; charset=utf-8' }, body: '<!DOCTYPE html><html><head><title>The page you\'re looking for could not be found (404)</title></head><body><h1>404</h1></body></html>' };
+      return {
+        status: 404,
+        headers: { 'content-type': 'text/html; charset=utf-8' },
+        body: "<!DOCTYPE html><html><head><title>The page you're looking for could not be found (404)</title></head><body><h1>404</h1></body></html>",
+      };
     }
     raw = raw.slice(root.length + '/api/v4'.length);
     if (this.options.proxyDecodesSlashes) raw = raw.replace(/%2F/gi, '/');
-    const segs = raw.split('/').filter(Boolean).map((s) => decodeURIComponent(s));
+    const segs = raw
+      .split('/')
+      .filter(Boolean)
+      .map((s) => decodeURIComponent(s));
     if (req.method !== 'GET' && req.method !== 'HEAD') return json(405, { message: '405 Method Not Allowed' });
 
     const cred = this.#credential(req, ctx);
@@ -252,17 +282,20 @@ class Emulator extends HarnessEmulator implements GitLabEmulator {
     if (token.kind === 'impersonation' && token.impersonationDisabled) return oauthError(401, 'invalid_token', IMPERSONATION_TEXT);
     if (token.kind === 'oauth' && cred.via !== 'bearer') return oauthError(401, 'invalid_token', BAD_TOKEN_TEXT);
     if (token.userState === 'blocked') return json(403, { message: '403 Forbidden - Your account has been blocked.' });
-    if (token.userState === 'deactivated') return json(403, { message: '403 Forbidden - Your account has been deactivated. You must reactivate your account by signing in.' });
+    if (token.userState === 'deactivated')
+      return json(403, { message: '403 Forbidden - Your account has been deactivated. You must reactivate your account by signing in.' });
     if (isJobRoute) return unauthorized();
 
     const scopes = new Set(token.scopes ?? []);
-    const need = (accepted: string[]): AppResponse | undefined => (accepted.some((s) => scopes.has(s)) ? undefined : oauthError(403, 'insufficient_scope', INSUFFICIENT_SCOPE_TEXT, accepted.join(' ')));
+    const need = (accepted: string[]): AppResponse | undefined =>
+      accepted.some((s) => scopes.has(s)) ? undefined : oauthError(403, 'insufficient_scope', INSUFFICIENT_SCOPE_TEXT, accepted.join(' '));
 
     if (route === 'user') return need(['api', 'read_api', 'read_user']) ?? json(200, this.#user(token.user, ctx));
     if (segs[0] === 'personal_access_tokens' && segs[1] === 'self' && segs.length === 2) {
       if (this.options.oldServer === 'pre-15.1') return routeNotFound();
       if (this.options.oldServer === '15.1') return unauthorized(); // `self` looked up as an id: not the user's token [D]
-      if (token.kind === 'oauth') return json(400, { message: '400 Bad request - This endpoint requires token type to be a personal access token' });
+      if (token.kind === 'oauth')
+        return json(400, { message: '400 Bad request - This endpoint requires token type to be a personal access token' });
       return json(200, {
         id: 42,
         name: token.name ?? 'ci-token',
@@ -297,7 +330,9 @@ class Emulator extends HarnessEmulator implements GitLabEmulator {
           if (!term) return true;
           const name = (p.name ?? p.path.split('/').pop()!).toLowerCase();
           const path = p.path.split('/').pop()!.toLowerCase();
-          return name.includes(term) || path.includes(term) || (q.get('search_namespaces') === 'true' && p.path.toLowerCase().includes(term));
+          return (
+            name.includes(term) || path.includes(term) || (q.get('search_namespaces') === 'true' && p.path.toLowerCase().includes(term))
+          );
         })
         .slice(0, perPage)
         .map((p) => this.#project(p, ctx, q.get('simple') === 'true'));
@@ -326,7 +361,15 @@ class Emulator extends HarnessEmulator implements GitLabEmulator {
     const job = token.job ?? { id: 1, project: 'unknown/project' };
     const project = this.options.projects.find((p) => same(p.path, job.project));
     return json(200, {
-      commit: { id: '0ff3ae198f8601a285adcf5c0fff204ee6fba5fd', short_id: '0ff3ae19', title: 'Test the CI integration.', author_name: 'Fake Tester', author_email: 'fake@example.invalid', created_at: '2026-11-30T10:00:00.000+00:00', message: 'Test the CI integration.' },
+      commit: {
+        id: '0ff3ae198f8601a285adcf5c0fff204ee6fba5fd',
+        short_id: '0ff3ae19',
+        title: 'Test the CI integration.',
+        author_name: 'Fake Tester',
+        author_email: 'fake@example.invalid',
+        created_at: '2026-11-30T10:00:00.000+00:00',
+        message: 'Test the CI integration.',
+      },
       coverage: null,
       allow_failure: false,
       created_at: '2026-11-30T10:00:00.000Z',

@@ -297,7 +297,8 @@ export class EmulatorHarness {
       const m = f.match;
       if (m.host && m.host.toLowerCase() !== entry.host) continue;
       if (m.method && m.method.toUpperCase() !== entry.method) continue;
-      if (m.path instanceof RegExp ? !m.path.test(entry.path) : m.path && !entry.path.toLowerCase().startsWith(m.path.toLowerCase())) continue;
+      if (m.path instanceof RegExp ? !m.path.test(entry.path) : m.path && !entry.path.toLowerCase().startsWith(m.path.toLowerCase()))
+        continue;
       f.remaining--;
       f.hits++;
       if (f.remaining <= 0) this.#faults = this.#faults.filter((x) => x !== f);
@@ -353,7 +354,11 @@ export class EmulatorHarness {
       try {
         this.#respond(req, res, ctx, fault);
       } catch (error) {
-        this.#write(res, { status: 500, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: `emulator error: ${(error as Error).stack ?? String(error)}` });
+        this.#write(res, {
+          status: 500,
+          headers: { 'content-type': 'text/plain; charset=utf-8' },
+          body: `emulator error: ${(error as Error).stack ?? String(error)}`,
+        });
       }
     };
     if (active && fault?.type === 'barrier') {
@@ -404,7 +409,11 @@ export class EmulatorHarness {
           return;
         }
         const payload = Buffer.from(JSON.stringify({ count: 1, value: [{ id: 'dropped', name: 'x'.repeat(2048) }] }));
-        res.writeHead(200, { ...this.#common(), 'content-type': 'application/json; charset=utf-8', 'content-length': String(payload.length) });
+        res.writeHead(200, {
+          ...this.#common(),
+          'content-type': 'application/json; charset=utf-8',
+          'content-length': String(payload.length),
+        });
         if (at === 'headers') {
           res.flushHeaders();
           // Destroy only once the header bytes have left, so the client sees a response start.
@@ -417,7 +426,11 @@ export class EmulatorHarness {
       case 'rateLimit':
         return this.#write(
           res,
-          this.hooks.rateLimited?.(fault, ctx) ?? { status: 429, headers: { 'retry-after': String(fault.retryAfterSeconds ?? 1) }, body: { message: 'Too many requests' } },
+          this.hooks.rateLimited?.(fault, ctx) ?? {
+            status: 429,
+            headers: { 'retry-after': String(fault.retryAfterSeconds ?? 1) },
+            body: { message: 'Too many requests' },
+          },
         );
       case 'status': {
         const base: AppResponse =
@@ -434,7 +447,10 @@ export class EmulatorHarness {
         });
       case 'truncatedJson': {
         const full = this.hooks.handle(req, ctx);
-        const text = typeof full.body === 'string' || Buffer.isBuffer(full.body) ? full.body.toString() : JSON.stringify(full.body ?? { count: 0, value: [] });
+        const text =
+          typeof full.body === 'string' || Buffer.isBuffer(full.body)
+            ? full.body.toString()
+            : JSON.stringify(full.body ?? { count: 0, value: [] });
         const cut = text.length > 2 ? text.slice(0, Math.max(1, Math.floor(text.length / 2))) : '{"cou';
         return this.#write(res, { status: 200, headers: { 'content-type': 'application/json; charset=utf-8' }, body: cut });
       }

@@ -210,7 +210,11 @@ export async function startHostileServer(options: HostileOptions = {}): Promise<
   let behaviour: HostileBehaviour = { kind: 'echo-ok' };
   const redirect = (req: IncomingMessage, e: Echo, status: number, base: string): AppResponse => {
     const location = `${base}/stolen/${e.urlEncoded}?auth=${encodeURIComponent(e.raw)}&from=${encodeURIComponent(req.url ?? '/')}`;
-    return { status, headers: { location, 'content-type': 'text/html; charset=utf-8', ...echoHeaders(e) }, body: `<html><body>Object moved to <a href="${location}">${e.token}</a></body></html>` };
+    return {
+      status,
+      headers: { location, 'content-type': 'text/html; charset=utf-8', ...echoHeaders(e) },
+      body: `<html><body>Object moved to <a href="${location}">${e.token}</a></body></html>`,
+    };
   };
   const harness = new EmulatorHarness(
     {
@@ -222,13 +226,25 @@ export async function startHostileServer(options: HostileOptions = {}): Promise<
             return { status: 200, headers: { 'x-credential-echo': e.raw }, body: okBody(e) };
           case 'echo-error':
             // retry-after 0: a retrying client comes straight back and meets the same echo.
-            return { status: b.status, headers: { ...echoHeaders(e), ...(b.status === 429 || b.status >= 500 ? { 'retry-after': '0' } : {}) }, body: errorBody(e, b.status) };
+            return {
+              status: b.status,
+              headers: { ...echoHeaders(e), ...(b.status === 429 || b.status >= 500 ? { 'retry-after': '0' } : {}) },
+              body: errorBody(e, b.status),
+            };
           case 'echo-html':
             return { status: b.status, headers: { 'content-type': 'text/html; charset=utf-8', ...echoHeaders(e) }, body: htmlPage(e) };
           case 'echo-text':
-            return { status: b.status, headers: { 'content-type': 'text/plain; charset=utf-8', 'x-credential-echo': e.raw }, body: textPage(req, e) };
+            return {
+              status: b.status,
+              headers: { 'content-type': 'text/plain; charset=utf-8', 'x-credential-echo': e.raw },
+              body: textPage(req, e),
+            };
           case 'echo-headers':
-            return { status: 200, headers: echoHeaders(e), body: { count: 0, value: [], id: '00000000-fa4e-7e57-0000-0000000000e1', state: 'wellFormed' } };
+            return {
+              status: 200,
+              headers: echoHeaders(e),
+              body: { count: 0, value: [], id: '00000000-fa4e-7e57-0000-0000000000e1', state: 'wellFormed' },
+            };
           case 'redirect-away':
             return redirect(req, e, b.status, sink.origin);
           case 'redirect-same-origin':

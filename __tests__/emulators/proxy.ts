@@ -79,7 +79,14 @@ export async function startForwardProxy(options: ForwardProxyOptions = {}): Prom
   const server: Server = createServer((req, res) => {
     // Absolute-form forwarding for plain-HTTP targets.
     const { hadCredentials, authorized } = check(req);
-    const entry: ProxyLogEntry = { method: req.method ?? 'GET', target: req.url ?? '', hadCredentials, authorized, status: 0, at: Date.now() };
+    const entry: ProxyLogEntry = {
+      method: req.method ?? 'GET',
+      target: req.url ?? '',
+      hadCredentials,
+      authorized,
+      status: 0,
+      at: Date.now(),
+    };
     log.push(entry);
     const answer = (status: number, headers: Record<string, string> = {}): void => {
       entry.status = status;
@@ -98,12 +105,15 @@ export async function startForwardProxy(options: ForwardProxyOptions = {}): Prom
     const headers = { ...req.headers };
     delete headers['proxy-authorization'];
     delete headers['proxy-connection'];
-    const upstream = httpRequest({ host: target.host, port: target.port, method: req.method, path: `${url.pathname}${url.search}`, headers }, (up) => {
-      entry.status = up.statusCode ?? 502;
-      stats.forwarded++;
-      res.writeHead(up.statusCode ?? 502, up.headers);
-      up.pipe(res);
-    });
+    const upstream = httpRequest(
+      { host: target.host, port: target.port, method: req.method, path: `${url.pathname}${url.search}`, headers },
+      (up) => {
+        entry.status = up.statusCode ?? 502;
+        stats.forwarded++;
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+      },
+    );
     upstream.on('error', () => {
       if (!res.headersSent) answer(502);
       else res.destroy();

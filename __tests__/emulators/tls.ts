@@ -69,7 +69,18 @@ export interface TestTls {
 
 const CACHE_VERSION = 'v1';
 const DAY = 86_400_000;
-const FILES = ['ca.crt', 'server.key', 'server.crt', 'other-ca.crt', 'unknown-ca.key', 'unknown-ca.crt', 'expired.key', 'expired.crt', 'wrong-host.key', 'wrong-host.crt'] as const;
+const FILES = [
+  'ca.crt',
+  'server.key',
+  'server.crt',
+  'other-ca.crt',
+  'unknown-ca.key',
+  'unknown-ca.crt',
+  'expired.key',
+  'expired.crt',
+  'wrong-host.key',
+  'wrong-host.crt',
+] as const;
 
 let memo: TestTls | undefined;
 
@@ -176,9 +187,24 @@ function generate(dir: string): void {
   const ca = (name: string, cn: string): void => {
     key(name);
     openssl(dir, [
-      'req', '-x509', '-new', '-key', `${name}.key`, '-subj', `/O=credential-preflight tests/CN=${cn}`, '-days', '60', '-sha256',
-      '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign',
-      '-addext', 'subjectKeyIdentifier=hash', '-out', `${name}.crt`,
+      'req',
+      '-x509',
+      '-new',
+      '-key',
+      `${name}.key`,
+      '-subj',
+      `/O=credential-preflight tests/CN=${cn}`,
+      '-days',
+      '60',
+      '-sha256',
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+      '-addext',
+      'keyUsage=critical,keyCertSign,cRLSign',
+      '-addext',
+      'subjectKeyIdentifier=hash',
+      '-out',
+      `${name}.crt`,
     ]);
   };
   const leafExt = (name: string, names: readonly string[]): string => {
@@ -202,8 +228,23 @@ function generate(dir: string): void {
   };
   const sign = (name: string, caName: string, names: readonly string[]): void => {
     openssl(dir, [
-      'x509', '-req', '-in', `${name}.csr`, '-CA', `${caName}.crt`, '-CAkey', `${caName}.key`,
-      '-set_serial', `0x${randomBytes(8).toString('hex')}`, '-days', '30', '-sha256', '-extfile', leafExt(name, names), '-out', `${name}.crt`,
+      'x509',
+      '-req',
+      '-in',
+      `${name}.csr`,
+      '-CA',
+      `${caName}.crt`,
+      '-CAkey',
+      `${caName}.key`,
+      '-set_serial',
+      `0x${randomBytes(8).toString('hex')}`,
+      '-days',
+      '30',
+      '-sha256',
+      '-extfile',
+      leafExt(name, names),
+      '-out',
+      `${name}.crt`,
     ]);
   };
 
@@ -226,15 +267,42 @@ function generate(dir: string): void {
   writeFileSync(
     join(dir, 'ca.cnf'),
     [
-      '[ca]', 'default_ca = test_ca', '[test_ca]', 'database = index.txt', 'new_certs_dir = .', 'serial = serial',
-      'default_md = sha256', 'policy = policy_any', 'unique_subject = no', 'copy_extensions = none',
-      '[policy_any]', 'commonName = supplied', '',
+      '[ca]',
+      'default_ca = test_ca',
+      '[test_ca]',
+      'database = index.txt',
+      'new_certs_dir = .',
+      'serial = serial',
+      'default_md = sha256',
+      'policy = policy_any',
+      'unique_subject = no',
+      'copy_extensions = none',
+      '[policy_any]',
+      'commonName = supplied',
+      '',
     ].join('\n'),
   );
   const now = Date.now();
   openssl(dir, [
-    'ca', '-batch', '-notext', '-config', 'ca.cnf', '-cert', 'ca.crt', '-keyfile', 'ca.key', '-in', 'expired.csr', '-out', 'expired.crt',
-    '-startdate', asn1Time(now - 30 * DAY), '-enddate', asn1Time(now - DAY), '-extfile', leafExt('expired', SERVER_CERT_NAMES),
+    'ca',
+    '-batch',
+    '-notext',
+    '-config',
+    'ca.cnf',
+    '-cert',
+    'ca.crt',
+    '-keyfile',
+    'ca.key',
+    '-in',
+    'expired.csr',
+    '-out',
+    'expired.crt',
+    '-startdate',
+    asn1Time(now - 30 * DAY),
+    '-enddate',
+    asn1Time(now - DAY),
+    '-extfile',
+    leafExt('expired', SERVER_CERT_NAMES),
   ]);
 }
 

@@ -25,7 +25,11 @@ beforeAll(() => {
   task = JSON.parse(fs.readFileSync(path.join(ROOT, 'task.json'), 'utf8'));
   readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
   bundle = fs.readFileSync(path.join(ROOT, 'dist', 'task', 'index.js'));
-  const out = execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'package.mjs'), '--stage-dir', path.join(dir, 'stage'), '--output-path', path.join(dir, 'out')], { cwd: ROOT, encoding: 'utf8' });
+  const out = execFileSync(
+    process.execPath,
+    [path.join(ROOT, 'scripts', 'package.mjs'), '--stage-dir', path.join(dir, 'stage'), '--output-path', path.join(dir, 'out')],
+    { cwd: ROOT, encoding: 'utf8' },
+  );
   vsix = /^Wrote (.+\.vsix)$/m.exec(out)![1]!;
   entries = new Map(readZip(fs.readFileSync(vsix)).map((e) => [e.name, e]));
 }, 60_000);
@@ -42,13 +46,18 @@ function pngSize(png: Buffer): [number, number] {
 describe('the .vsix from npm run package', () => {
   it('is named publisher.id-version and carries the package version in its manifest', () => {
     expect(path.basename(vsix)).toBe(`credential-preflight.credential-preflight-${pkg.version}.vsix`);
-    expect(text('extension.vsixmanifest')).toMatch(new RegExp(`<Identity [^>]*Id="credential-preflight" Publisher="credential-preflight" Version="${pkg.version.replace(/\./g, '\\.')}"`));
+    expect(text('extension.vsixmanifest')).toMatch(
+      new RegExp(
+        `<Identity [^>]*Id="credential-preflight" Publisher="credential-preflight" Version="${pkg.version.replace(/\./g, '\\.')}"`,
+      ),
+    );
   });
 
   it('holds the task folder: task.json (same version), icon.png, and the bundle at task.json’s execution target', () => {
     const shipped = JSON.parse(text('CredentialPreflightV1/task.json'));
     expect(shipped).toEqual(task);
-    for (const handler of Object.values(shipped.execution as Record<string, { target: string }>)) expect(entries.has(`CredentialPreflightV1/${handler.target}`)).toBe(true);
+    for (const handler of Object.values(shipped.execution as Record<string, { target: string }>))
+      expect(entries.has(`CredentialPreflightV1/${handler.target}`)).toBe(true);
     expect(JSON.parse(text('CredentialPreflightV1/dist/task/package.json'))).toEqual({ type: 'module' });
     // The shipped bundle is byte-for-byte the built one, not a second copy that could drift.
     expect(entries.get('CredentialPreflightV1/dist/task/index.js')!.data().equals(bundle)).toBe(true);
@@ -57,7 +66,13 @@ describe('the .vsix from npm run package', () => {
 
   it('declares one build-task contribution for that folder, the 128×128 extension icon and the README as its details page', () => {
     const contributions = JSON.parse(text('extension.vsomanifest')).contributions;
-    expect(contributions).toEqual([expect.objectContaining({ type: 'ms.vss-distributed-task.task', targets: ['ms.vss-distributed-task.tasks'], properties: { name: 'CredentialPreflightV1' } })]);
+    expect(contributions).toEqual([
+      expect.objectContaining({
+        type: 'ms.vss-distributed-task.task',
+        targets: ['ms.vss-distributed-task.tasks'],
+        properties: { name: 'CredentialPreflightV1' },
+      }),
+    ]);
     expect(pngSize(entries.get('images/icon.png')!.data())).toEqual([128, 128]);
     expect(text('README.md')).toBe(readme);
   });
@@ -88,7 +103,11 @@ describe('the version has one source', () => {
     for (const f of ['package.json', 'task.json', 'vss-extension.json']) fs.copyFileSync(path.join(ROOT, f), path.join(scratch, f));
     fs.copyFileSync(path.join(ROOT, 'scripts', 'version.mjs'), path.join(scratch, 'scripts', 'version.mjs'));
     const before = fs.readFileSync(path.join(scratch, 'task.json'), 'utf8');
-    execFileSync('npm', ['version', '7.8.9', '--no-git-tag-version'], { cwd: scratch, stdio: 'pipe', env: { ...process.env, NODE_OPTIONS: '' } });
+    execFileSync('npm', ['version', '7.8.9', '--no-git-tag-version'], {
+      cwd: scratch,
+      stdio: 'pipe',
+      env: { ...process.env, NODE_OPTIONS: '' },
+    });
     const read = (f: string) => fs.readFileSync(path.join(scratch, f), 'utf8');
     expect(JSON.parse(read('package.json')).version).toBe('7.8.9');
     expect(JSON.parse(read('task.json')).version).toEqual({ Major: 7, Minor: 8, Patch: 9 });
@@ -96,18 +115,28 @@ describe('the version has one source', () => {
     // Targeted edits: apart from the version, task.json is untouched.
     expect({ ...JSON.parse(read('task.json')), version: JSON.parse(before).version }).toEqual(JSON.parse(before));
     expect(read('task.json').split('\n').length).toBe(before.split('\n').length);
-    expect(execFileSync(process.execPath, ['scripts/version.mjs', '--check'], { cwd: scratch, encoding: 'utf8' })).toContain('All manifests at 7.8.9.');
+    expect(execFileSync(process.execPath, ['scripts/version.mjs', '--check'], { cwd: scratch, encoding: 'utf8' })).toContain(
+      'All manifests at 7.8.9.',
+    );
   });
 
   it('package refuses to build when the versions disagree', () => {
     const scratch = path.join(dir, 'drift');
     fs.mkdirSync(path.join(scratch, 'scripts'), { recursive: true });
-    for (const f of ['package.json', 'task.json', 'vss-extension.json', 'README.md']) fs.copyFileSync(path.join(ROOT, f), path.join(scratch, f));
-    for (const f of ['version.mjs', 'package.mjs', 'icon.mjs']) fs.copyFileSync(path.join(ROOT, 'scripts', f), path.join(scratch, 'scripts', f));
-    fs.writeFileSync(path.join(scratch, 'vss-extension.json'), fs.readFileSync(path.join(ROOT, 'vss-extension.json'), 'utf8').replace(/"version": "[^"]*"/, '"version": "0.0.1"'));
+    for (const f of ['package.json', 'task.json', 'vss-extension.json', 'README.md'])
+      fs.copyFileSync(path.join(ROOT, f), path.join(scratch, f));
+    for (const f of ['version.mjs', 'package.mjs', 'icon.mjs'])
+      fs.copyFileSync(path.join(ROOT, 'scripts', f), path.join(scratch, 'scripts', f));
+    fs.writeFileSync(
+      path.join(scratch, 'vss-extension.json'),
+      fs.readFileSync(path.join(ROOT, 'vss-extension.json'), 'utf8').replace(/"version": "[^"]*"/, '"version": "0.0.1"'),
+    );
     let stderr = '';
     try {
-      execFileSync(process.execPath, ['scripts/package.mjs', '--stage-dir', path.join(scratch, 'stage'), '--stage-only'], { cwd: scratch, stdio: 'pipe' });
+      execFileSync(process.execPath, ['scripts/package.mjs', '--stage-dir', path.join(scratch, 'stage'), '--stage-only'], {
+        cwd: scratch,
+        stdio: 'pipe',
+      });
     } catch (e) {
       stderr = String((e as { stderr: Buffer }).stderr);
     }

@@ -62,7 +62,8 @@ function localAction(name: string, inputs: Record<string, string>, trustTestCa =
 }
 
 const common = () => ({ provider: 'azure-devops', url: fx.url, project: PROJECT });
-const annotations = (r: LocalRun, type: 'error' | 'warning') => [...r.stdout.matchAll(new RegExp(`^::${type} title=credential-preflight ([\\w.-]+)::`, 'gm'))].map((m) => m[1]);
+const annotations = (r: LocalRun, type: 'error' | 'warning') =>
+  [...r.stdout.matchAll(new RegExp(`^::${type} title=credential-preflight ([\\w.-]+)::`, 'gm'))].map((m) => m[1]);
 
 describe('GitHub Action under @github/local-action, against the emulator', () => {
   it('passing credential: outcome passed, identity and project outputs, summary written, no annotations', async () => {

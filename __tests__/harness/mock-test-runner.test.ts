@@ -24,7 +24,11 @@ let taskDir: string;
 beforeAll(async () => {
   fx = await startFixture();
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cp-mock-test-'));
-  taskDir = execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'package.mjs'), '--stage-dir', path.join(dir, 'extension'), '--stage-only'], { cwd: ROOT, encoding: 'utf8' }).trim();
+  taskDir = execFileSync(
+    process.execPath,
+    [path.join(ROOT, 'scripts', 'package.mjs'), '--stage-dir', path.join(dir, 'extension'), '--stage-only'],
+    { cwd: ROOT, encoding: 'utf8' },
+  ).trim();
 });
 afterAll(async () => {
   await fx.emu.close();
@@ -38,28 +42,48 @@ interface MockRun {
 }
 
 /** Runs one case script through MockTestRunner (in mock-test-driver.mjs: see why there). */
-function mockTest(caseScript: string, token: string, entry = path.join(taskDir, 'dist', 'task', 'index.js'), agentCa: string | null = caFile): Promise<MockRun> {
-  const env = baseEnv({ HARNESS_TASK_ENTRY: entry, HARNESS_URL: fx.url, HARNESS_TOKEN: token, AGENT_CAINFO: agentCa ?? undefined, AGENT_TEMPDIRECTORY: dir });
+function mockTest(
+  caseScript: string,
+  token: string,
+  entry = path.join(taskDir, 'dist', 'task', 'index.js'),
+  agentCa: string | null = caFile,
+): Promise<MockRun> {
+  const env = baseEnv({
+    HARNESS_TASK_ENTRY: entry,
+    HARNESS_URL: fx.url,
+    HARNESS_TOKEN: token,
+    AGENT_CAINFO: agentCa ?? undefined,
+    AGENT_TEMPDIRECTORY: dir,
+  });
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(HERE, 'mock-test-driver.mjs'), path.join(HERE, caseScript), path.join(taskDir, 'task.json')], { cwd: ROOT, env });
+    const child = spawn(
+      process.execPath,
+      [path.join(HERE, 'mock-test-driver.mjs'), path.join(HERE, caseScript), path.join(taskDir, 'task.json')],
+      { cwd: ROOT, env },
+    );
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out) as MockRun) : reject(new Error(`mock-test-driver exited ${code}: ${err}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve(JSON.parse(out) as MockRun) : reject(new Error(`mock-test-driver exited ${code}: ${err}`)),
+    );
   });
 }
 
-const issues = (r: MockRun, type: 'error' | 'warning') => [...r.stdout.matchAll(new RegExp(`##vso\\[task\\.logissue type=${type};code=([\\w.-]+);\\]`, 'g'))].map((m) => m[1]);
-const variable = (r: MockRun, name: string) => new RegExp(`##vso\\[task\\.setvariable variable=${name};isOutput=true;issecret=false;\\](.*)`).exec(r.stdout)?.[1];
+const issues = (r: MockRun, type: 'error' | 'warning') =>
+  [...r.stdout.matchAll(new RegExp(`##vso\\[task\\.logissue type=${type};code=([\\w.-]+);\\]`, 'g'))].map((m) => m[1]);
+const variable = (r: MockRun, name: string) =>
+  new RegExp(`##vso\\[task\\.setvariable variable=${name};isOutput=true;issecret=false;\\](.*)`).exec(r.stdout)?.[1];
 const results = (r: MockRun) => [...r.stdout.matchAll(/##vso\[task\.complete result=(\w+);\]/g)].map((m) => m[1]);
 
 describe('Azure Pipelines task bundle under MockTestRunner, against the emulator', () => {
   it('stages the task folder the extension ships: task.json, icon.png and task.json’s execution target', () => {
     const task = JSON.parse(fs.readFileSync(path.join(taskDir, 'task.json'), 'utf8'));
     expect(path.basename(taskDir)).toBe('CredentialPreflightV1');
-    for (const handler of Object.values(task.execution) as { target: string }[]) expect(fs.existsSync(path.join(taskDir, handler.target))).toBe(true);
+    for (const handler of Object.values(task.execution) as { target: string }[])
+      expect(fs.existsSync(path.join(taskDir, handler.target))).toBe(true);
     expect(fs.existsSync(path.join(taskDir, 'icon.png'))).toBe(true);
     // The bundle is ESM: its package.json {"type":"module"} must travel with it.
     expect(JSON.parse(fs.readFileSync(path.join(taskDir, 'dist', 'task', 'package.json'), 'utf8'))).toEqual({ type: 'module' });

@@ -10,7 +10,12 @@
  * counts with FC_RUNS=<factor>.
  */
 import fc from 'fast-check';
-import { mintAdoLegacyPat, mintAdoPat84, mintEntraJwt, fakeEntraClaims } from '../../src/core/providers/azure-devops/synthetic.js';
+import {
+  mintAzureDevOpsLegacyPat,
+  mintAzureDevOpsPat84,
+  mintEntraJwt,
+  fakeEntraClaims,
+} from '../../src/core/providers/azure-devops/synthetic.js';
 import { mintAtbb, mintAtlassianToken } from '../../src/core/providers/bitbucket/synthetic.js';
 import { mintGitHubClassic, mintGitHubFineGrained, mintGitHubStatelessInstallation } from '../../src/core/providers/github/synthetic.js';
 import { mintGitLabJobJwt, mintGitLabRoutable } from '../../src/core/providers/gitlab/synthetic.js';
@@ -44,7 +49,8 @@ const B64URL = `${ALNUM}-_`;
 /** Devise's friendly token alphabet: base64url without l I O 0 (GitLab legacy PATs). */
 const FRIENDLY = B64URL.replace(/[lIO0]/g, '');
 
-const charsOf = (alphabet: string, min: number, max = min): fc.Arbitrary<string> => fc.string({ unit: fc.constantFrom(...alphabet), minLength: min, maxLength: max });
+const charsOf = (alphabet: string, min: number, max = min): fc.Arbitrary<string> =>
+  fc.string({ unit: fc.constantFrom(...alphabet), minLength: min, maxLength: max });
 
 /** `n` characters that start FAKE and end TEST (when there is room) around random ones: clearly fake. */
 export function fakeBody(n: number, alphabet = ALNUM): fc.Arbitrary<string> {
@@ -58,10 +64,62 @@ export const hostileString: fc.Arbitrary<string> = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 60 }),
   fc.string({ unit: 'grapheme', maxLength: 40 }),
   fc.constantFrom(
-    '', ' ', '\n', '\r\n', '\t', '\u0000', '\u2028', '\ufeff', '%', '%%', '%s%n', '%2F', '%E0%A4%A', '\\', '"', "'", '`', '$(', '${{', '}}',
-    '<script>', '</td>|', '|||', '::error::', '##vso[task.complete result=Succeeded;]', 'null', 'undefined', '__proto__', 'constructor',
-    'eyJ', 'eyJ.eyJ.', '..', 'a.b.c', '=', '==', 'Bearer', 'Basic ', 'token:', ':', '@', '//', 'https://', 'http://', 'https://@', 'https://:@/',
-    'https://[::1', 'https://[::1]:99999', 'https://xn--', 'https://a b', 'ghp_', 'github_pat_', 'glpat-', 'glcbt-', 'ATATT3xFfGF0', 'ATBB', 'ghs_1_',
+    '',
+    ' ',
+    '\n',
+    '\r\n',
+    '\t',
+    '\u0000',
+    '\u2028',
+    '\ufeff',
+    '%',
+    '%%',
+    '%s%n',
+    '%2F',
+    '%E0%A4%A',
+    '\\',
+    '"',
+    "'",
+    '`',
+    '$(',
+    '${{',
+    '}}',
+    '<script>',
+    '</td>|',
+    '|||',
+    '::error::',
+    '##vso[task.complete result=Succeeded;]',
+    'null',
+    'undefined',
+    '__proto__',
+    'constructor',
+    'eyJ',
+    'eyJ.eyJ.',
+    '..',
+    'a.b.c',
+    '=',
+    '==',
+    'Bearer',
+    'Basic ',
+    'token:',
+    ':',
+    '@',
+    '//',
+    'https://',
+    'http://',
+    'https://@',
+    'https://:@/',
+    'https://[::1',
+    'https://[::1]:99999',
+    'https://xn--',
+    'https://a b',
+    'ghp_',
+    'github_pat_',
+    'glpat-',
+    'glcbt-',
+    'ATATT3xFfGF0',
+    'ATBB',
+    'ghs_1_',
   ),
 );
 
@@ -85,7 +143,11 @@ function entraSample(now: Date): fc.Arbitrary<TokenSample> {
       version: fc.constantFrom<1 | 2>(1, 2),
       app: fc.boolean(),
       // Seconds from now: expired, about to expire, fresh, not yet valid.
-      expIn: fc.oneof(fc.integer({ min: -30 * 86_400, max: -1 }), fc.integer({ min: 1, max: 20 * 60 }), fc.integer({ min: HOUR / 2, max: 2 * HOUR })),
+      expIn: fc.oneof(
+        fc.integer({ min: -30 * 86_400, max: -1 }),
+        fc.integer({ min: 1, max: 20 * 60 }),
+        fc.integer({ min: HOUR / 2, max: 2 * HOUR }),
+      ),
       nbfIn: fc.constantFrom(0, 0, 0, 600),
       aud: fc.constantFrom('499b84ac-1321-427f-aa17-267ca6975798', 'https://management.azure.com/', '00000000-fa4e-7e57-0000-0000000000ff'),
       name: fakeBody(12),
@@ -100,43 +162,90 @@ function entraSample(now: Date): fc.Arbitrary<TokenSample> {
 /** Every family of token-formats.md, valid checksum (expiry varies: some are expired or retired). */
 export function tokenSample(now: Date): fc.Arbitrary<TokenSample> {
   const ado84 = fc
-    .record({ random52: fakeBody(52), monthsAgo: fc.integer({ min: 0, max: 14 }), checksum: fc.constantFrom<'base62' | 'base64'>('base62', 'base64') })
+    .record({
+      random52: fakeBody(52),
+      monthsAgo: fc.integer({ min: 0, max: 14 }),
+      checksum: fc.constantFrom<'base62' | 'base64'>('base62', 'base64'),
+    })
     .map(({ random52, monthsAgo, checksum }) => {
       const d = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - monthsAgo, 1));
-      const token = mintAdoPat84({ random52, year: Math.max(2024, d.getUTCFullYear()), month: d.getUTCFullYear() < 2024 ? 1 : d.getUTCMonth() + 1, checksum });
+      const token = mintAzureDevOpsPat84({
+        random52,
+        year: Math.max(2024, d.getUTCFullYear()),
+        month: d.getUTCFullYear() < 2024 ? 1 : d.getUTCMonth() + 1,
+        checksum,
+      });
       return { family: 'azure-devops.pat84', provider: 'azure-devops' as const, token };
     });
   const ado52 = fc
     .record({ data: fakeBody(28), seed: fc.constantFrom<'user' | 'application'>('user', 'application') })
-    .map(({ data, seed }) => ({ family: 'azure-devops.pat52', provider: 'azure-devops' as const, token: mintAdoLegacyPat(new Uint8Array(Buffer.from(data, 'ascii')), seed) }));
+    .map(({ data, seed }) => ({
+      family: 'azure-devops.pat52',
+      provider: 'azure-devops' as const,
+      token: mintAzureDevOpsLegacyPat(new Uint8Array(Buffer.from(data, 'ascii')), seed),
+    }));
   const systemToken = fc
-    .oneof(fakeBody(40, B64URL), fakeBody(12).map((x) => mintEntraJwt({ iss: 'https://app.vstoken.example.test', nameid: x, scp: 'app_token' })))
-    .map((token) => ({ family: 'azure-devops.system-access-token', provider: 'azure-devops' as const, token, tokenType: 'system-access-token' as const }));
-  const ghClassic = fc
-    .constantFrom<'ghp' | 'gho' | 'ghu' | 'ghs' | 'ghr'>('ghp', 'gho', 'ghu', 'ghs', 'ghr')
-    .chain((prefix) => fakeBody(prefix === 'ghr' ? 70 : 30).map((body) => ({ family: `github.${prefix}`, provider: 'github' as const, token: mintGitHubClassic(prefix, body) })));
-  const ghFine = fc
-    .record({ first: fakeBody(20), random: fakeBody(43), tail: fakeBody(8) })
-    .map(({ first, random, tail }) => ({ family: 'github.fine-grained', provider: 'github' as const, token: mintGitHubFineGrained(`11${first}`, random, tail) }));
-  const ghStateless = fc
-    .record({ app: fc.integer({ min: 1, max: 9_999_999 }), note: fakeBody(16) })
-    .map(({ app, note }) => ({ family: 'github.ghs-stateless', provider: 'github' as const, token: mintGitHubStatelessInstallation(app, { iss: 'FAKE-TEST-ISSUER', note }) }));
-  const glLegacy = fakeBody(20, FRIENDLY).map((body) => ({ family: 'gitlab.legacy-pat', provider: 'gitlab' as const, token: `glpat-${body}` }));
+    .oneof(
+      fakeBody(40, B64URL),
+      fakeBody(12).map((x) => mintEntraJwt({ iss: 'https://app.vstoken.example.test', nameid: x, scp: 'app_token' })),
+    )
+    .map((token) => ({
+      family: 'azure-devops.system-access-token',
+      provider: 'azure-devops' as const,
+      token,
+      tokenType: 'system-access-token' as const,
+    }));
+  const ghClassic = fc.constantFrom<'ghp' | 'gho' | 'ghu' | 'ghs' | 'ghr'>('ghp', 'gho', 'ghu', 'ghs', 'ghr').chain((prefix) =>
+    fakeBody(prefix === 'ghr' ? 70 : 30).map((body) => ({
+      family: `github.${prefix}`,
+      provider: 'github' as const,
+      token: mintGitHubClassic(prefix, body),
+    })),
+  );
+  const ghFine = fc.record({ first: fakeBody(20), random: fakeBody(43), tail: fakeBody(8) }).map(({ first, random, tail }) => ({
+    family: 'github.fine-grained',
+    provider: 'github' as const,
+    token: mintGitHubFineGrained(`11${first}`, random, tail),
+  }));
+  const ghStateless = fc.record({ app: fc.integer({ min: 1, max: 9_999_999 }), note: fakeBody(16) }).map(({ app, note }) => ({
+    family: 'github.ghs-stateless',
+    provider: 'github' as const,
+    token: mintGitHubStatelessInstallation(app, { iss: 'FAKE-TEST-ISSUER', note }),
+  }));
+  const glLegacy = fakeBody(20, FRIENDLY).map((body) => ({
+    family: 'gitlab.legacy-pat',
+    provider: 'gitlab' as const,
+    token: `glpat-${body}`,
+  }));
   const glRoutable = fc
-    .record({ version: fc.constantFrom<0 | 1>(0, 1), random: fakeBody(16), o: fc.integer({ min: 1, max: 1e6 }), u: fc.integer({ min: 1, max: 1e7 }) })
+    .record({
+      version: fc.constantFrom<0 | 1>(0, 1),
+      random: fakeBody(16),
+      o: fc.integer({ min: 1, max: 1e6 }),
+      u: fc.integer({ min: 1, max: 1e7 }),
+    })
     .map(({ version, random, o, u }) => ({
       family: `gitlab.routable-v${version}`,
       provider: 'gitlab' as const,
       token: mintGitLabRoutable({ version, random16: new Uint8Array(Buffer.from(random, 'ascii')), payload: { o, u } }),
     }));
-  const glJob = fc
-    .record({ expIn: fc.integer({ min: -86_400, max: 4 * HOUR }), sub: fakeBody(10) })
-    .map(({ expIn, sub }) => ({
-      family: 'gitlab.job-token',
-      provider: 'gitlab' as const,
-      token: mintGitLabJobJwt({ iss: 'https://gitlab.example.test', aud: 'gitlab-authz-token', sub, version: '0.1.0', exp: Math.floor(now.getTime() / 1000) + expIn }),
-    }));
-  const atbb = fakeBody(24).map((body) => ({ family: 'bitbucket.atbb', provider: 'bitbucket' as const, token: mintAtbb(body), username: 'fake-user' }));
+  const glJob = fc.record({ expIn: fc.integer({ min: -86_400, max: 4 * HOUR }), sub: fakeBody(10) }).map(({ expIn, sub }) => ({
+    family: 'gitlab.job-token',
+    provider: 'gitlab' as const,
+    token: mintGitLabJobJwt({
+      iss: 'https://gitlab.example.test',
+      aud: 'gitlab-authz-token',
+      sub,
+      version: '0.1.0',
+      exp: Math.floor(now.getTime() / 1000) + expIn,
+    }),
+  }));
+  const atbb = fakeBody(24).map((body) => ({
+    family: 'bitbucket.atbb',
+    provider: 'bitbucket' as const,
+    token: mintAtbb(body),
+    username: 'fake-user',
+  }));
   const atlassian = fc
     .record({ kind: fc.constantFrom<'api' | 'access'>('api', 'access'), body: fakeBody(171, B64URL), email: fc.boolean() })
     .map(({ kind, body, email }) => ({
@@ -145,7 +254,20 @@ export function tokenSample(now: Date): fc.Arbitrary<TokenSample> {
       token: mintAtlassianToken(kind, body),
       ...(email ? { username: 'fake.user@example.test' } : {}),
     }));
-  return fc.oneof(ado84, ado52, entraSample(now), systemToken, ghClassic, ghFine, ghStateless, glLegacy, glRoutable, glJob, atbb, atlassian);
+  return fc.oneof(
+    ado84,
+    ado52,
+    entraSample(now),
+    systemToken,
+    ghClassic,
+    ghFine,
+    ghStateless,
+    glLegacy,
+    glRoutable,
+    glJob,
+    atbb,
+    atlassian,
+  );
 }
 
 // ───────────────────────────── mutations ─────────────────────────────
@@ -161,7 +283,13 @@ export interface Mutated {
 
 /** A character of the same class (digit, lower, upper, other) as `c`, but different. */
 function sibling(c: string, pick: number): string {
-  const cls = /[0-9]/.test(c) ? '0123456789' : /[a-z]/.test(c) ? 'abcdefghijklmnopqrstuvwxyz' : /[A-Z]/.test(c) ? 'ABCDEFGHIJKLMNOPQRSTUVWXYZ' : 'AB';
+  const cls = /[0-9]/.test(c)
+    ? '0123456789'
+    : /[a-z]/.test(c)
+      ? 'abcdefghijklmnopqrstuvwxyz'
+      : /[A-Z]/.test(c)
+        ? 'ABCDEFGHIJKLMNOPQRSTUVWXYZ'
+        : 'AB';
   const options = cls.replace(c, '');
   return options[pick % options.length]!;
 }
@@ -181,7 +309,16 @@ export function mutation(token: string, kind?: MutationKind): fc.Arbitrary<Mutat
       case 'whitespace':
         return { kind: k, input: [` ${token}`, `${token}\n`, `\t${token} `, `${token}\r\n`, `  ${token}  `][a % 5]! };
       case 'wrapper':
-        return { kind: k, input: [`Bearer ${token}`, `token ${token}`, `Basic ${Buffer.from(`fake-user:${token}`).toString('base64')}`, `fake-user:${token}`, `bearer ${token}`][a % 5]! };
+        return {
+          kind: k,
+          input: [
+            `Bearer ${token}`,
+            `token ${token}`,
+            `Basic ${Buffer.from(`fake-user:${token}`).toString('base64')}`,
+            `fake-user:${token}`,
+            `bearer ${token}`,
+          ][a % 5]!,
+        };
       case 'quotes':
         return { kind: k, input: [`"${token}"`, `'${token}'`, `"${token}"\n`][a % 3]! };
       case 'line-break':
@@ -206,7 +343,9 @@ export function secretLeaks(output: string, token: string, username?: string): s
   const found = [...leaks(output, token)];
   const encoded = encodeURIComponent(token);
   if (encoded !== token) found.push(...leaks(output, encoded).map((s) => `urlencoded:${s}`));
-  const forms = [token, ...[...BASIC_USERS, ...(username ? [username] : [])].map((u) => `${u}:${token}`)].map((t) => Buffer.from(t).toString('base64'));
+  const forms = [token, ...[...BASIC_USERS, ...(username ? [username] : [])].map((u) => `${u}:${token}`)].map((t) =>
+    Buffer.from(t).toString('base64'),
+  );
   for (const form of forms) {
     for (let i = 0; i + 12 <= form.length; i++) {
       const slice = form.slice(i, i + 12);
@@ -225,7 +364,9 @@ export function assertNoLeak(outputs: Record<string, string>, token: string, use
     const found = secretLeaks(text, token, username);
     if (found.length) {
       const at = text.indexOf(found[0]!.replace(/^(urlencoded|base64):/, ''));
-      throw new Error(`${where} leaks the secret (${found.length} slice(s), first "${found[0]}") near: ${JSON.stringify(text.slice(Math.max(0, at - 60), at + 30))}`);
+      throw new Error(
+        `${where} leaks the secret (${found.length} slice(s), first "${found[0]}") near: ${JSON.stringify(text.slice(Math.max(0, at - 60), at + 30))}`,
+      );
     }
   }
 }

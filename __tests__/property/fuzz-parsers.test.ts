@@ -56,7 +56,16 @@ function expectUrl(u: UrlAnalysis): void {
 const tokenText: fc.Arbitrary<string> = fc.oneof(
   { weight: 2, arbitrary: hostileString },
   { weight: 3, arbitrary: tokenSample(NOW).chain((s) => mutation(s.token).map((m) => m.input)) },
-  { weight: 1, arbitrary: fc.tuple(fc.constantFrom('ghp_', 'github_pat_11', 'ghs_1_', 'glpat-', 'glcbt-', 'glrt-', 'ATATT3xFfGF0', 'ATCTT3xFfGN0', 'ATBB', 'eyJ', ''), hostileString, fc.constantFrom('', '.', '..', '.01.', '=', 'JQQJ99', 'AZDO')).map((p) => p.join('')) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(
+        fc.constantFrom('ghp_', 'github_pat_11', 'ghs_1_', 'glpat-', 'glcbt-', 'glrt-', 'ATATT3xFfGF0', 'ATCTT3xFfGN0', 'ATBB', 'eyJ', ''),
+        hostileString,
+        fc.constantFrom('', '.', '..', '.01.', '=', 'JQQJ99', 'AZDO'),
+      )
+      .map((p) => p.join('')),
+  },
   { weight: 1, arbitrary: fc.tuple(fakeBody(60), fc.nat(), hostileString).map(([b, i, h]) => b.slice(0, i % 60) + h + b.slice(i % 60)) },
 );
 
@@ -97,13 +106,16 @@ describe('token parsers', () => {
 
   it('no analysis of a mutated token quotes it (findings, label, facts)', () => {
     fc.assert(
-      fc.property(tokenSample(NOW).chain((s) => mutation(s.token).map((m) => ({ s, m }))), ({ s, m }) => {
-        const hygiene = checkHygiene(m.input);
-        const outputs: Record<string, string> = { hygiene: JSON.stringify(hygiene.findings) };
-        const t = hygiene.token ?? m.input.trim();
-        for (const id of PROVIDERS) outputs[id] = JSON.stringify(PROVIDER_MODULES[id].analyzeToken(t, ctx(s.tokenType ?? 'auto'), true));
-        assertNoLeak(outputs, s.token, s.username);
-      }),
+      fc.property(
+        tokenSample(NOW).chain((s) => mutation(s.token).map((m) => ({ s, m }))),
+        ({ s, m }) => {
+          const hygiene = checkHygiene(m.input);
+          const outputs: Record<string, string> = { hygiene: JSON.stringify(hygiene.findings) };
+          const t = hygiene.token ?? m.input.trim();
+          for (const id of PROVIDERS) outputs[id] = JSON.stringify(PROVIDER_MODULES[id].analyzeToken(t, ctx(s.tokenType ?? 'auto'), true));
+          assertNoLeak(outputs, s.token, s.username);
+        },
+      ),
       fcParams('fuzz mutated no quote', 200),
     );
   });
@@ -116,8 +128,42 @@ const urlText: fc.Arbitrary<string> = fc.oneof(
     .tuple(
       fc.constantFrom('https://', 'http://', '', 'ssh://', 'git@', 'HTTPS://', 'ftp://', 'https:/', '//'),
       fc.constantFrom('', 'user@', 'user:pass@', ':@', 'fake-user:FAKEx0URLx0PASSWORDx0TEST@'),
-      fc.constantFrom('dev.azure.com', 'fabrikam.visualstudio.com', 'vssps.dev.azure.com', 'ssh.dev.azure.com', 'github.com', 'api.github.com', 'octo.ghe.com', 'gitlab.com', 'bitbucket.org', 'api.bitbucket.org', '127.0.0.1:8443', 'localhost', '[::1]:99', 'tfs.example.test:8080', 'xn--nxasmq6b', '%41', ''),
-      fc.constantFrom('', '/', '/fabrikam', '/fabrikam/', '/tfs/DefaultCollection', '/api/v3', '/2.0', '/fabrikam/Fabrikam-Fiber/_git/repo', '/v3/fabrikam/proj/repo', '/group/sub/project.git', '/%2F', '/a%2Fb', '/_apis/projects', '?x=1#frag', '/%E0%A4%A'),
+      fc.constantFrom(
+        'dev.azure.com',
+        'fabrikam.visualstudio.com',
+        'vssps.dev.azure.com',
+        'ssh.dev.azure.com',
+        'github.com',
+        'api.github.com',
+        'octo.ghe.com',
+        'gitlab.com',
+        'bitbucket.org',
+        'api.bitbucket.org',
+        '127.0.0.1:8443',
+        'localhost',
+        '[::1]:99',
+        'tfs.example.test:8080',
+        'xn--nxasmq6b',
+        '%41',
+        '',
+      ),
+      fc.constantFrom(
+        '',
+        '/',
+        '/fabrikam',
+        '/fabrikam/',
+        '/tfs/DefaultCollection',
+        '/api/v3',
+        '/2.0',
+        '/fabrikam/Fabrikam-Fiber/_git/repo',
+        '/v3/fabrikam/proj/repo',
+        '/group/sub/project.git',
+        '/%2F',
+        '/a%2Fb',
+        '/_apis/projects',
+        '?x=1#frag',
+        '/%E0%A4%A',
+      ),
       hostileString,
     )
     .map((p) => p.join('')),
@@ -142,11 +188,24 @@ describe('URL parsers', () => {
 
   it('a token in the URL userinfo never reaches the report, whichever provider (or none) the token names', async () => {
     await fc.assert(
-      fc.asyncProperty(tokenSample(NOW).chain((s) => mutation(s.token).map((m) => ({ s, m }))), fc.constantFrom('dev.azure.com/fabrikam', 'api.github.com', 'gitlab.com', 'api.bitbucket.org/2.0', 'tfs.example.test/DefaultCollection'), async ({ s, m }, host) => {
-        const { request, findings } = resolveRequest({ token: m.input, url: `https://fake-user:${s.token}@${host}`, offline: 'true', tokenType: s.tokenType }, {});
-        const report = await runPreflight(request, { now: () => NOW, monotonic: () => 0 }, findings);
-        assertNoLeak({ report: JSON.stringify(report) }, s.token, s.username);
-      }),
+      fc.asyncProperty(
+        tokenSample(NOW).chain((s) => mutation(s.token).map((m) => ({ s, m }))),
+        fc.constantFrom(
+          'dev.azure.com/fabrikam',
+          'api.github.com',
+          'gitlab.com',
+          'api.bitbucket.org/2.0',
+          'tfs.example.test/DefaultCollection',
+        ),
+        async ({ s, m }, host) => {
+          const { request, findings } = resolveRequest(
+            { token: m.input, url: `https://fake-user:${s.token}@${host}`, offline: 'true', tokenType: s.tokenType },
+            {},
+          );
+          const report = await runPreflight(request, { now: () => NOW, monotonic: () => 0 }, findings);
+          assertNoLeak({ report: JSON.stringify(report) }, s.token, s.username);
+        },
+      ),
       fcParams('fuzz token in url userinfo', 150),
     );
   });
@@ -155,7 +214,19 @@ describe('URL parsers', () => {
 describe('JWT and header parsers', () => {
   const jwtText = fc.oneof(
     hostileString,
-    fc.tuple(fc.oneof(hostileString, fc.json().map((j) => Buffer.from(j).toString('base64url'))), fc.oneof(hostileString, fc.json().map((j) => Buffer.from(j).toString('base64url'))), hostileString).map((p) => p.join('.')),
+    fc
+      .tuple(
+        fc.oneof(
+          hostileString,
+          fc.json().map((j) => Buffer.from(j).toString('base64url')),
+        ),
+        fc.oneof(
+          hostileString,
+          fc.json().map((j) => Buffer.from(j).toString('base64url')),
+        ),
+        hostileString,
+      )
+      .map((p) => p.join('.')),
   );
 
   it('looksLikeJwt / decodeJwt / claimDate / claimString never throw, and decode only objects', () => {
@@ -178,8 +249,20 @@ describe('JWT and header parsers', () => {
   });
 
   it('serverDelayMs never throws and returns a non-negative delay (or undefined)', () => {
-    const value = fc.oneof(hostileString, fc.double().map(String), fc.integer().map(String), fc.date({ noInvalidDate: false }).map((d) => (Number.isNaN(d.getTime()) ? 'Invalid Date' : d.toUTCString())), fc.constantFrom('Infinity', '-0', '1e400', '0x10', ' 5 ', ''));
-    const headers = fc.record({ 'retry-after': fc.oneof(value, fc.array(value, { maxLength: 3 })), 'x-ratelimit-delay': fc.oneof(value, fc.array(value, { maxLength: 3 })) }, { requiredKeys: [] });
+    const value = fc.oneof(
+      hostileString,
+      fc.double().map(String),
+      fc.integer().map(String),
+      fc.date({ noInvalidDate: false }).map((d) => (Number.isNaN(d.getTime()) ? 'Invalid Date' : d.toUTCString())),
+      fc.constantFrom('Infinity', '-0', '1e400', '0x10', ' 5 ', ''),
+    );
+    const headers = fc.record(
+      {
+        'retry-after': fc.oneof(value, fc.array(value, { maxLength: 3 })),
+        'x-ratelimit-delay': fc.oneof(value, fc.array(value, { maxLength: 3 })),
+      },
+      { requiredKeys: [] },
+    );
     fc.assert(
       fc.property(fc.option(headers, { nil: undefined }), fc.integer({ min: 0, max: 4_102_444_800_000 }), (h, nowMs) => {
         const ms = serverDelayMs(h, nowMs);
@@ -195,7 +278,18 @@ describe('JWT and header parsers', () => {
       e: fc.oneof(
         { depthSize: 'small' },
         fc.anything(),
-        fc.record({ name: fc.oneof(hostileString, fc.constantFrom('TimeoutError', 'AbortError')), code: fc.oneof(hostileString, fc.constantFrom('ECONNRESET', 'CERT_HAS_EXPIRED', 'UND_ERR_CONNECT_TIMEOUT', 'ERR_TLS_CERT_ALTNAME_INVALID')), message: hostileString, cause: tie('e') }, { requiredKeys: [] }),
+        fc.record(
+          {
+            name: fc.oneof(hostileString, fc.constantFrom('TimeoutError', 'AbortError')),
+            code: fc.oneof(
+              hostileString,
+              fc.constantFrom('ECONNRESET', 'CERT_HAS_EXPIRED', 'UND_ERR_CONNECT_TIMEOUT', 'ERR_TLS_CERT_ALTNAME_INVALID'),
+            ),
+            message: hostileString,
+            cause: tie('e'),
+          },
+          { requiredKeys: [] },
+        ),
       ),
     })).e;
     fc.assert(
@@ -220,7 +314,19 @@ describe('the whole offline stage', () => {
         async ({ s, m }, url, provider, project) => {
           // A project name that happens to share 8 characters with the token is the user's own text.
           fc.pre(project === undefined || secretLeaks(project, s.token, s.username).length === 0);
-          const { request, findings } = resolveRequest({ token: m.input, url, provider, project, username: s.username, tokenType: s.tokenType, offline: 'true', minDaysRemaining: '14' }, {});
+          const { request, findings } = resolveRequest(
+            {
+              token: m.input,
+              url,
+              provider,
+              project,
+              username: s.username,
+              tokenType: s.tokenType,
+              offline: 'true',
+              minDaysRemaining: '14',
+            },
+            {},
+          );
           const report = await runPreflight(request, { now: () => NOW, monotonic: () => 0 }, findings);
           expect(report.findings.length).toBeGreaterThan(0);
           report.findings.forEach(expectWellFormed);
@@ -236,24 +342,71 @@ describe('the whole offline stage', () => {
 const CONFIG_MODULE = path.join(ROOT, 'src', 'core', 'config.ts');
 const describeConfig = existsSync(CONFIG_MODULE) ? describe : describe.skip;
 describeConfig('credentials file parser', () => {
-  const scalar = fc.oneof(hostileString, fc.constantFrom('azure-devops', 'github', 'https://dev.azure.com/fabrikam', 'FABRIKAM_PAT', 'true', '7', '2026-12-31', '~', '[]', '{}', '&a', '*a', '!!binary', '|', '>', '- x'));
+  const scalar = fc.oneof(
+    hostileString,
+    fc.constantFrom(
+      'azure-devops',
+      'github',
+      'https://dev.azure.com/fabrikam',
+      'FABRIKAM_PAT',
+      'true',
+      '7',
+      '2026-12-31',
+      '~',
+      '[]',
+      '{}',
+      '&a',
+      '*a',
+      '!!binary',
+      '|',
+      '>',
+      '- x',
+    ),
+  );
   const yamlText = fc.oneof(
     hostileString,
     fc
-      .array(fc.tuple(fc.constantFrom('name', 'token-env', 'provider', 'url', 'project', 'username', 'required-scopes', 'min-days-remaining', 'expires-on', 'token-type', 'offline', 'token', 'tokne-env', ''), scalar), { maxLength: 6 })
+      .array(
+        fc.tuple(
+          fc.constantFrom(
+            'name',
+            'token-env',
+            'provider',
+            'url',
+            'project',
+            'username',
+            'required-scopes',
+            'min-days-remaining',
+            'expires-on',
+            'token-type',
+            'offline',
+            'token',
+            'tokne-env',
+            '',
+          ),
+          scalar,
+        ),
+        { maxLength: 6 },
+      )
       .map((pairs) => `credentials:\n${pairs.length ? `  - ${pairs.map(([k, v]) => `${k}: ${JSON.stringify(v)}`).join('\n    ')}` : ''}\n`),
     fc.json().map((j) => `credentials: ${j}\n`),
   );
 
   it('parseCredentialsConfig never throws and yields a config or findings; a token literal in the file is never quoted', async () => {
     const modulePath: string = CONFIG_MODULE;
-    const mod = (await import(modulePath)) as { parseCredentialsConfig: (text: string, file: string, now: Date) => { config: unknown; findings: Finding[] } };
+    const mod = (await import(modulePath)) as {
+      parseCredentialsConfig: (text: string, file: string, now: Date) => { config: unknown; findings: Finding[] };
+    };
     fc.assert(
       fc.property(yamlText, tokenSample(NOW), fc.nat(), (text, s, at) => {
         // Splice a real-looking token in somewhere: as a value, as a key, inside a comment.
         const lines = text.split('\n');
         const i = at % (lines.length + 1);
-        lines.splice(i, 0, [`    token: ${s.token}`, `# ${s.token}`, `  ${s.token}: x`, `    url: https://u:${s.token}@dev.azure.com/fabrikam`][at % 4]!);
+        lines.splice(
+          i,
+          0,
+          [`    token: ${s.token}`, `# ${s.token}`, `  ${s.token}: x`, `    url: https://u:${s.token}@dev.azure.com/fabrikam`][at % 4]!,
+        );
         for (const source of [text, lines.join('\n')]) {
           const r = mod.parseCredentialsConfig(source, 'credentials.yml', NOW);
           expect(r.config !== undefined || r.findings.length > 0).toBe(true);
@@ -269,14 +422,25 @@ describeConfig('credentials file parser', () => {
 describe('the scrubber for server-echoed text (src/core/secrets.ts)', () => {
   it('leaves no 8-character slice of any secret form, and leaves text without one untouched', () => {
     fc.assert(
-      fc.property(tokenSample(NOW), fc.array(fc.oneof(hostileString, fc.constantFrom('Basic ', 'Bearer ', ':', '%3D')), { maxLength: 5 }), fc.nat(), (s, noise, at) => {
-        const scrub = secretScrubber(secretForms(s.token, s.username));
-        const echoed = [noise.join(''), s.token.slice(at % s.token.length), Buffer.from(`:${s.token}`).toString('base64'), encodeURIComponent(s.token), noise.reverse().join('')].join(' ');
-        expect(secretLeaks(scrub(echoed), s.token, s.username)).toEqual([]);
-        const clean = noise.join(' ');
-        fc.pre(secretLeaks(clean, s.token, s.username).length === 0);
-        expect(scrub(clean)).toBe(clean);
-      }),
+      fc.property(
+        tokenSample(NOW),
+        fc.array(fc.oneof(hostileString, fc.constantFrom('Basic ', 'Bearer ', ':', '%3D')), { maxLength: 5 }),
+        fc.nat(),
+        (s, noise, at) => {
+          const scrub = secretScrubber(secretForms(s.token, s.username));
+          const echoed = [
+            noise.join(''),
+            s.token.slice(at % s.token.length),
+            Buffer.from(`:${s.token}`).toString('base64'),
+            encodeURIComponent(s.token),
+            noise.reverse().join(''),
+          ].join(' ');
+          expect(secretLeaks(scrub(echoed), s.token, s.username)).toEqual([]);
+          const clean = noise.join(' ');
+          fc.pre(secretLeaks(clean, s.token, s.username).length === 0);
+          expect(scrub(clean)).toBe(clean);
+        },
+      ),
       fcParams('fuzz scrubber', 200),
     );
   });
@@ -292,7 +456,10 @@ describe('regressions the properties found', () => {
   });
 
   it('a URL with credentials is shown without them even when no provider could be detected', async () => {
-    const { request, findings } = resolveRequest({ token: 'A\nTBBFAKEx0TOKENx0TEST', url: 'https://fake-user:FAKEx0URLx0PASSWORDx0TEST@dev.azure.com/fabrikam', offline: 'true' }, {});
+    const { request, findings } = resolveRequest(
+      { token: 'A\nTBBFAKEx0TOKENx0TEST', url: 'https://fake-user:FAKEx0URLx0PASSWORDx0TEST@dev.azure.com/fabrikam', offline: 'true' },
+      {},
+    );
     const report = await runPreflight(request, { now: () => NOW, monotonic: () => 0 }, findings);
     expect(report.provider).toBeNull();
     expect(report.url.input).toBe('https://dev.azure.com/fabrikam');
@@ -311,36 +478,85 @@ const HEADER_PARSERS: Array<{ file: string; name: string; check: (result: unknow
       if (d !== undefined) expect(d instanceof Date && Number.isFinite(d.getTime())).toBe(true);
     },
   },
-  { file: 'src/core/providers/github/scopes.ts', name: 'parseScopesHeader', check: (r) => expect(Array.isArray(r) && r.every((s) => typeof s === 'string' && s !== '')).toBe(true) },
-  { file: 'src/core/providers/github/scopes.ts', name: 'describeAccepted', check: (r) => expect(r === undefined || typeof r === 'string').toBe(true) },
+  {
+    file: 'src/core/providers/github/scopes.ts',
+    name: 'parseScopesHeader',
+    check: (r) => expect(Array.isArray(r) && r.every((s) => typeof s === 'string' && s !== '')).toBe(true),
+  },
+  {
+    file: 'src/core/providers/github/scopes.ts',
+    name: 'describeAccepted',
+    check: (r) => expect(r === undefined || typeof r === 'string').toBe(true),
+  },
   { file: 'src/core/providers/github/scopes.ts', name: 'parseRequired', check: (r) => expect(typeof r).toBe('object') },
-  { file: 'src/core/providers/gitlab/scopes.ts', name: 'findGitLabScope', check: (r) => expect(r === undefined || typeof r === 'object').toBe(true) },
-  { file: 'src/core/providers/bitbucket/scopes.ts', name: 'findBitbucketPermission', check: (r) => expect(r === undefined || typeof r === 'object').toBe(true) },
+  {
+    file: 'src/core/providers/gitlab/scopes.ts',
+    name: 'findGitLabScope',
+    check: (r) => expect(r === undefined || typeof r === 'object').toBe(true),
+  },
+  {
+    file: 'src/core/providers/bitbucket/scopes.ts',
+    name: 'findBitbucketPermission',
+    check: (r) => expect(r === undefined || typeof r === 'object').toBe(true),
+  },
 ];
 
 describe('provider header and scope parsers', () => {
   const headerText = fc.oneof(
     hostileString,
-    fc.tuple(fc.integer({ min: -1, max: 10_000 }), fc.integer({ min: -1, max: 13 }), fc.integer({ min: -1, max: 32 }), fc.integer({ min: -1, max: 25 }), fc.constantFrom(' UTC', ' GMT', 'Z', ' +0100', ' -05:30', ' +9999', '', ' PST')).map(([y, mo, d, h, z]) => `${String(y).padStart(4, '0')}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')} ${String(h).padStart(2, '0')}:00:00${z}`),
     fc
-      .tuple(fc.array(fc.oneof(hostileString, fc.constantFrom('repo', 'read:org', 'contents=read', 'issues=write', 'pull_requests=read', 'api', 'read_api', 'repository:write', 'admin')), { maxLength: 5 }), fc.constantFrom(', ', ',', '; ', ';', ' '))
+      .tuple(
+        fc.integer({ min: -1, max: 10_000 }),
+        fc.integer({ min: -1, max: 13 }),
+        fc.integer({ min: -1, max: 32 }),
+        fc.integer({ min: -1, max: 25 }),
+        fc.constantFrom(' UTC', ' GMT', 'Z', ' +0100', ' -05:30', ' +9999', '', ' PST'),
+      )
+      .map(
+        ([y, mo, d, h, z]) =>
+          `${String(y).padStart(4, '0')}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')} ${String(h).padStart(2, '0')}:00:00${z}`,
+      ),
+    fc
+      .tuple(
+        fc.array(
+          fc.oneof(
+            hostileString,
+            fc.constantFrom(
+              'repo',
+              'read:org',
+              'contents=read',
+              'issues=write',
+              'pull_requests=read',
+              'api',
+              'read_api',
+              'repository:write',
+              'admin',
+            ),
+          ),
+          { maxLength: 5 },
+        ),
+        fc.constantFrom(', ', ',', '; ', ';', ' '),
+      )
       .map(([items, separator]) => items.join(separator)),
   );
 
-  it.each(HEADER_PARSERS.map((p) => [`${p.file.split('/').slice(-2).join('/')} ${p.name}`, p] as const))('%s never throws on any header text', async (_label, p) => {
-    const file = path.join(ROOT, p.file);
-    const mod: Record<string, unknown> = existsSync(file) ? ((await import(file)) as Record<string, unknown>) : {};
-    const parse = mod[p.name];
-    if (typeof parse !== 'function') {
-      // Gone or renamed: nothing to fuzz (the leak properties still cover it through runPreflight).
-      expect(parse).toBeUndefined();
-      return;
-    }
-    fc.assert(
-      fc.property(headerText, (text) => {
-        p.check((parse as (v: string) => unknown)(text));
-      }),
-      fcParams(`fuzz header ${p.name}`, 300),
-    );
-  });
+  it.each(HEADER_PARSERS.map((p) => [`${p.file.split('/').slice(-2).join('/')} ${p.name}`, p] as const))(
+    '%s never throws on any header text',
+    async (_label, p) => {
+      const file = path.join(ROOT, p.file);
+      const mod: Record<string, unknown> = existsSync(file) ? ((await import(file)) as Record<string, unknown>) : {};
+      const parse = mod[p.name];
+      if (typeof parse !== 'function') {
+        // Gone or renamed: nothing to fuzz (the leak properties still cover it through runPreflight).
+        expect(parse).toBeUndefined();
+        return;
+      }
+      fc.assert(
+        fc.property(headerText, (text) => {
+          p.check((parse as (v: string) => unknown)(text));
+        }),
+        fcParams(`fuzz header ${p.name}`, 300),
+      );
+    },
+  );
 });

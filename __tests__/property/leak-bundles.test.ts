@@ -39,18 +39,98 @@ interface BundleScenario {
 }
 
 const SCENARIOS: BundleScenario[] = [
-  { name: 'ADO 84-char PAT, identity echoed as display name', family: 'azure-devops.pat84', mutation: 'valid', server: { kind: 'echo-ok' }, online: true, project: 'Fabrikam-Fiber', scopes: 'vso.code, vso.build' },
-  { name: 'System.AccessToken, credential in every response header', family: 'azure-devops.system-access-token', mutation: 'valid', server: { kind: 'echo-headers' }, online: true, project: 'Fabrikam-Fiber' },
-  { name: 'GitHub classic PAT on GHES, 401 quoting it', family: 'github.ghp', mutation: 'valid', server: { kind: 'echo-error', status: 401 }, online: true, scopes: 'repo' },
-  { name: 'GitHub fine-grained PAT, redirect to another origin', family: 'github.fine-grained', mutation: 'valid', server: { kind: 'redirect-away', status: 302 }, online: true, project: 'octo-org/octo-repo' },
-  { name: 'GitHub stateless installation token, same-origin 301 with it in the Location', family: 'github.ghs-stateless', mutation: 'valid', server: { kind: 'redirect-same-origin', status: 301 }, online: true, project: 'octo-org/octo-repo' },
-  { name: 'GitLab routable PAT on self-managed, identity echoed', family: 'gitlab.routable-v1', mutation: 'valid', server: { kind: 'echo-ok' }, online: true, project: 'group/project' },
-  { name: 'GitLab job token, 403 echoing it', family: 'gitlab.job-token', mutation: 'valid', server: { kind: 'echo-error', status: 403 }, online: true },
-  { name: 'Atlassian API token via the proxy, 401 echoing it', family: 'bitbucket.atatt', mutation: 'valid', server: { kind: 'echo-error', status: 401 }, online: true, project: 'workspace/repo' },
-  { name: 'Bitbucket access token via the proxy, text page with the headers, then rate limited', family: 'bitbucket.atctt', mutation: 'valid', server: { kind: 'fault-rate-limit' }, online: true },
-  { name: 'ADO PAT pasted with a trailing newline (offline stop)', family: 'azure-devops.pat84', mutation: 'whitespace', server: { kind: 'echo-ok' }, online: false },
-  { name: 'GitHub PAT wrapped in "Bearer " against an untrusted certificate', family: 'github.ghp', mutation: 'wrapper', server: { kind: 'tls' }, online: false },
-  { name: 'GitLab routable PAT cut short, nothing listening', family: 'gitlab.routable-v1', mutation: 'truncated', server: { kind: 'unreachable' }, online: false },
+  {
+    name: 'ADO 84-char PAT, identity echoed as display name',
+    family: 'azure-devops.pat84',
+    mutation: 'valid',
+    server: { kind: 'echo-ok' },
+    online: true,
+    project: 'Fabrikam-Fiber',
+    scopes: 'vso.code, vso.build',
+  },
+  {
+    name: 'System.AccessToken, credential in every response header',
+    family: 'azure-devops.system-access-token',
+    mutation: 'valid',
+    server: { kind: 'echo-headers' },
+    online: true,
+    project: 'Fabrikam-Fiber',
+  },
+  {
+    name: 'GitHub classic PAT on GHES, 401 quoting it',
+    family: 'github.ghp',
+    mutation: 'valid',
+    server: { kind: 'echo-error', status: 401 },
+    online: true,
+    scopes: 'repo',
+  },
+  {
+    name: 'GitHub fine-grained PAT, redirect to another origin',
+    family: 'github.fine-grained',
+    mutation: 'valid',
+    server: { kind: 'redirect-away', status: 302 },
+    online: true,
+    project: 'octo-org/octo-repo',
+  },
+  {
+    name: 'GitHub stateless installation token, same-origin 301 with it in the Location',
+    family: 'github.ghs-stateless',
+    mutation: 'valid',
+    server: { kind: 'redirect-same-origin', status: 301 },
+    online: true,
+    project: 'octo-org/octo-repo',
+  },
+  {
+    name: 'GitLab routable PAT on self-managed, identity echoed',
+    family: 'gitlab.routable-v1',
+    mutation: 'valid',
+    server: { kind: 'echo-ok' },
+    online: true,
+    project: 'group/project',
+  },
+  {
+    name: 'GitLab job token, 403 echoing it',
+    family: 'gitlab.job-token',
+    mutation: 'valid',
+    server: { kind: 'echo-error', status: 403 },
+    online: true,
+  },
+  {
+    name: 'Atlassian API token via the proxy, 401 echoing it',
+    family: 'bitbucket.atatt',
+    mutation: 'valid',
+    server: { kind: 'echo-error', status: 401 },
+    online: true,
+    project: 'workspace/repo',
+  },
+  {
+    name: 'Bitbucket access token via the proxy, text page with the headers, then rate limited',
+    family: 'bitbucket.atctt',
+    mutation: 'valid',
+    server: { kind: 'fault-rate-limit' },
+    online: true,
+  },
+  {
+    name: 'ADO PAT pasted with a trailing newline (offline stop)',
+    family: 'azure-devops.pat84',
+    mutation: 'whitespace',
+    server: { kind: 'echo-ok' },
+    online: false,
+  },
+  {
+    name: 'GitHub PAT wrapped in "Bearer " against an untrusted certificate',
+    family: 'github.ghp',
+    mutation: 'wrapper',
+    server: { kind: 'tls' },
+    online: false,
+  },
+  {
+    name: 'GitLab routable PAT cut short, nothing listening',
+    family: 'gitlab.routable-v1',
+    mutation: 'truncated',
+    server: { kind: 'unreachable' },
+    online: false,
+  },
 ];
 
 /** One token per scenario family: valid for the online stage (not expired, not retired). */
@@ -125,12 +205,22 @@ describeBuilt('no bundle output ever contains the token', () => {
     fs.writeFileSync(summaryFile, '');
     const common = { NODE_EXTRA_CA_CERTS: getTestTls().caFile, ...(viaProxy ? { HTTPS_PROXY: proxy.url } : {}) };
     const inputs = { PROVIDER: provider, TOKEN: input, URL: url ?? '', PROJECT: sc.project ?? '', USERNAME: sample.username ?? '' };
-    const action = Object.fromEntries(Object.entries({ ...inputs, 'TOKEN-TYPE': sample.tokenType ?? '', 'REQUIRED-SCOPES': sc.scopes ?? '' }).map(([k, v]) => [`INPUT_${k}`, v]));
-    const task = Object.fromEntries(Object.entries({ ...inputs, TOKENTYPE: sample.tokenType ?? '', REQUIREDSCOPES: sc.scopes ?? '' }).map(([k, v]) => [`INPUT_${k}`, v]));
+    const action = Object.fromEntries(
+      Object.entries({ ...inputs, 'TOKEN-TYPE': sample.tokenType ?? '', 'REQUIRED-SCOPES': sc.scopes ?? '' }).map(([k, v]) => [
+        `INPUT_${k}`,
+        v,
+      ]),
+    );
+    const task = Object.fromEntries(
+      Object.entries({ ...inputs, TOKENTYPE: sample.tokenType ?? '', REQUIREDSCOPES: sc.scopes ?? '' }).map(([k, v]) => [`INPUT_${k}`, v]),
+    );
     const cliArgs = [
-      '--provider', i % 2 ? provider : 'auto',
-      '--token-env', 'CP_FUZZ_TOKEN',
-      '--format', i % 3 ? 'json' : 'text',
+      '--provider',
+      i % 2 ? provider : 'auto',
+      '--token-env',
+      'CP_FUZZ_TOKEN',
+      '--format',
+      i % 3 ? 'json' : 'text',
       '--debug',
       ...(url ? ['--url', url] : []),
       ...(sc.project ? ['--project', sc.project] : []),
@@ -140,8 +230,22 @@ describeBuilt('no bundle output ever contains the token', () => {
     ];
     const [cli, act, tsk] = await Promise.all([
       runBundle('cli', cliArgs, baseEnv({ ...common, CP_FUZZ_TOKEN: input })),
-      runBundle('action', [], baseEnv({ ...common, ...action, GITHUB_OUTPUT: outputFile, GITHUB_STEP_SUMMARY: summaryFile, RUNNER_DEBUG: '1' })),
-      runBundle('task', [], baseEnv({ ...common, ...task, AGENT_TEMPDIRECTORY: taskTemp, SYSTEM_DEBUG: 'true', ...(viaProxy ? { AGENT_PROXYURL: proxy.url } : {}) })),
+      runBundle(
+        'action',
+        [],
+        baseEnv({ ...common, ...action, GITHUB_OUTPUT: outputFile, GITHUB_STEP_SUMMARY: summaryFile, RUNNER_DEBUG: '1' }),
+      ),
+      runBundle(
+        'task',
+        [],
+        baseEnv({
+          ...common,
+          ...task,
+          AGENT_TEMPDIRECTORY: taskTemp,
+          SYSTEM_DEBUG: 'true',
+          ...(viaProxy ? { AGENT_PROXYURL: proxy.url } : {}),
+        }),
+      ),
     ]);
 
     assertNoLeak(

@@ -26,8 +26,25 @@ import type { Report } from '../../src/core/report.js';
 import { resolveRequest } from '../../src/core/request.js';
 import { emulatorDispatcher } from '../emulators/dispatcher.js';
 import { carriesCredential, startHostileServer, type HostileServer } from '../emulators/hostile.js';
-import { assertNoLeak, fcParams, mutation, MUTATIONS, tokenSample, type Mutated, type MutationKind, type TokenSample } from './arbitraries.js';
-import { hostileBehaviour, ONLINE_PROVIDERS, requestShape, serverBehaviour, unusedPort, type RequestShape, type ServerBehaviour } from './scenarios.js';
+import {
+  assertNoLeak,
+  fcParams,
+  mutation,
+  MUTATIONS,
+  tokenSample,
+  type Mutated,
+  type MutationKind,
+  type TokenSample,
+} from './arbitraries.js';
+import {
+  hostileBehaviour,
+  ONLINE_PROVIDERS,
+  requestShape,
+  serverBehaviour,
+  unusedPort,
+  type RequestShape,
+  type ServerBehaviour,
+} from './scenarios.js';
 
 const NOW = new Date('2026-06-15T12:00:00Z');
 /**
@@ -45,7 +62,8 @@ const dispatchers: Agent[] = [];
 
 beforeAll(async () => {
   main = await startHostileServer();
-  for (const certificate of ['unknownCa', 'expired', 'wrongHost'] as const) tlsServers[certificate] = await startHostileServer({ certificate });
+  for (const certificate of ['unknownCa', 'expired', 'wrongHost'] as const)
+    tlsServers[certificate] = await startHostileServer({ certificate });
   closedPort = await unusedPort();
 });
 afterAll(async () => {
@@ -106,7 +124,17 @@ async function check(s: Scenario): Promise<Report> {
   );
   const log: string[] = [];
   let clock = 0;
-  const report = await runPreflight(request, { now: () => NOW, monotonic: () => (clock += 0.5), dispatcher: target.dispatcher, http: httpFor(server), log: (e) => log.push(formatLogEntry(e)) }, findings);
+  const report = await runPreflight(
+    request,
+    {
+      now: () => NOW,
+      monotonic: () => (clock += 0.5),
+      dispatcher: target.dispatcher,
+      http: httpFor(server),
+      log: (e) => log.push(formatLogEntry(e)),
+    },
+    findings,
+  );
 
   assertNoLeak(
     {
@@ -137,7 +165,10 @@ async function check(s: Scenario): Promise<Report> {
     const urlAnalysis = PROVIDER_MODULES[report.provider!].analyzeUrl(url ?? request.defaults?.url[report.provider!], { offline: false });
     const allowed = new Set(online!.credentialOrigins(urlAnalysis).map((o) => new URL(o).hostname));
     for (const r of authed) expect(allowed).toContain(r.host);
-    onlineRuns.set(`${report.provider} ${describeServer(server)}`, (onlineRuns.get(`${report.provider} ${describeServer(server)}`) ?? 0) + 1);
+    onlineRuns.set(
+      `${report.provider} ${describeServer(server)}`,
+      (onlineRuns.get(`${report.provider} ${describeServer(server)}`) ?? 0) + 1,
+    );
   }
   for (const h of [main, ...Object.values(tlsServers)]) expect(h!.sink.requests.filter(carriesCredential)).toEqual([]);
   return report;
@@ -153,10 +184,21 @@ function describeServer(b: ServerBehaviour): string {
 const weightedMutation = (token: string): fc.Arbitrary<Mutated> =>
   fc.oneof({ weight: 4, arbitrary: mutation(token, 'valid') }, { weight: 3, arbitrary: mutation(token) });
 
-function scenario(filter: (s: TokenSample) => boolean, server: (sink: string) => fc.Arbitrary<ServerBehaviour>, mutationOf = weightedMutation): fc.Arbitrary<Scenario> {
+function scenario(
+  filter: (s: TokenSample) => boolean,
+  server: (sink: string) => fc.Arbitrary<ServerBehaviour>,
+  mutationOf = weightedMutation,
+): fc.Arbitrary<Scenario> {
   return tokenSample(NOW)
     .filter(filter)
-    .chain((sample) => fc.record({ sample: fc.constant(sample), mutated: mutationOf(sample.token), shape: requestShape(sample.provider), server: server(main.sink.origin) }));
+    .chain((sample) =>
+      fc.record({
+        sample: fc.constant(sample),
+        mutated: mutationOf(sample.token),
+        shape: requestShape(sample.provider),
+        server: server(main.sink.origin),
+      }),
+    );
 }
 
 describe('no output of the core ever contains the token', () => {
@@ -174,13 +216,19 @@ describe('no output of the core ever contains the token', () => {
 
   it('every server behaviour against every provider with online checks, with a valid token', async () => {
     // A sweep, so no behaviour is left to chance: each one × each online provider, a few tokens each.
-    const behaviours: ServerBehaviour[] = fc.sample(serverBehaviour(main.sink.origin), { seed: 7, numRuns: 400 }).filter((b, i, all) => all.findIndex((x) => JSON.stringify(x) === JSON.stringify(b)) === i);
+    const behaviours: ServerBehaviour[] = fc
+      .sample(serverBehaviour(main.sink.origin), { seed: 7, numRuns: 400 })
+      .filter((b, i, all) => all.findIndex((x) => JSON.stringify(x) === JSON.stringify(b)) === i);
     expect(behaviours.length).toBeGreaterThan(30);
     for (const provider of ONLINE_PROVIDERS) {
       for (const b of behaviours) {
         await fc.assert(
           fc.asyncProperty(
-            scenario((t) => t.provider === provider, () => fc.constant(b), (token) => mutation(token, 'valid')),
+            scenario(
+              (t) => t.provider === provider,
+              () => fc.constant(b),
+              (token) => mutation(token, 'valid'),
+            ),
             async (s) => {
               await check(s);
             },
@@ -199,7 +247,13 @@ describe('no output of the core ever contains the token', () => {
   it('every mutation of every family, offline stage and hygiene included', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.constantFrom<MutationKind>(...MUTATIONS).chain((kind) => scenario(() => true, () => fc.constant<ServerBehaviour>({ kind: 'hostile', behaviour: { kind: 'echo-error', status: 401 } }), (token) => mutation(token, kind))),
+        fc.constantFrom<MutationKind>(...MUTATIONS).chain((kind) =>
+          scenario(
+            () => true,
+            () => fc.constant<ServerBehaviour>({ kind: 'hostile', behaviour: { kind: 'echo-error', status: 401 } }),
+            (token) => mutation(token, kind),
+          ),
+        ),
         async (s) => {
           await check(s);
         },
@@ -216,7 +270,12 @@ describe('no output of the core ever contains the token', () => {
         let reached = false;
         for (const sample of samples.filter((t) => t.provider === provider)) {
           const url = provider === 'azure-devops' ? 'https://dev.azure.com/fabrikam' : undefined;
-          const report = await check({ sample, mutated: { kind: 'valid', input: sample.token }, shape: { provider: 'own', url, project: undefined, scopes: [] }, server: { kind: 'hostile', behaviour } });
+          const report = await check({
+            sample,
+            mutated: { kind: 'valid', input: sample.token },
+            shape: { provider: 'own', url, project: undefined, scopes: [] },
+            server: { kind: 'hostile', behaviour },
+          });
           if (!main.requests.some(carriesCredential)) continue;
           // The server got the credential, so it really echoed it back; the report holds none of it.
           expect(JSON.stringify(report)).not.toContain(sample.token.slice(0, 12));
@@ -230,35 +289,49 @@ describe('no output of the core ever contains the token', () => {
 
   it('the CLI adapter in process (injected dispatcher): stdout and stderr, text and JSON, debug on, token from env or stdin', async () => {
     await fc.assert(
-      fc.asyncProperty(scenario(() => true, serverBehaviour), fc.constantFrom('text', 'json'), fc.boolean(), fc.boolean(), async (s, format, debug, viaStdin) => {
-        const target = targetFor(s.server);
-        for (const h of [main, ...Object.values(tlsServers)]) h?.reset();
-        if (s.server.kind === 'hostile') main.behave(s.server.behaviour);
-        if (s.server.kind === 'fault') main.fault(s.server.fault, { times: s.server.times });
-        const url = s.shape.url?.replace('{origin}', `https://127.0.0.1:${target.port}`).replace('{token}', s.sample.token);
-        const argv = [
-          '--provider', s.shape.provider === 'own' ? s.sample.provider : 'auto',
-          '--format', format,
-          ...(debug ? ['--debug'] : []),
-          ...(viaStdin ? ['--token-stdin'] : ['--token-env', 'CP_PROPERTY_TOKEN']),
-          ...(url ? ['--url', url] : []),
-          ...(s.shape.project ? ['--project', s.shape.project] : []),
-          ...(s.shape.scopes.length ? ['--required-scopes', s.shape.scopes.join(', ')] : []),
-          ...(s.sample.username ? ['--username', s.sample.username] : []),
-          ...(s.sample.tokenType ? ['--token-type', s.sample.tokenType] : []),
-        ];
-        let stdout = '';
-        let stderr = '';
-        const code = await cliMain(
-          argv,
-          { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), readStdin: async () => `${s.mutated.input}\n`, env: viaStdin ? {} : { CP_PROPERTY_TOKEN: s.mutated.input }, isTTY: false },
-          { now: () => NOW, monotonic: () => performance.now(), dispatcher: target.dispatcher, http: httpFor(s.server) },
-        );
-        expect([0, 1, 2, 3]).toContain(code);
-        if (format === 'json' && code !== 2) expect(() => JSON.parse(stdout)).not.toThrow();
-        assertNoLeak({ 'CLI stdout': stdout, 'CLI stderr': stderr }, s.sample.token, s.sample.username);
-        for (const h of [main, ...Object.values(tlsServers)]) expect(h!.sink.requests.filter(carriesCredential)).toEqual([]);
-      }),
+      fc.asyncProperty(
+        scenario(() => true, serverBehaviour),
+        fc.constantFrom('text', 'json'),
+        fc.boolean(),
+        fc.boolean(),
+        async (s, format, debug, viaStdin) => {
+          const target = targetFor(s.server);
+          for (const h of [main, ...Object.values(tlsServers)]) h?.reset();
+          if (s.server.kind === 'hostile') main.behave(s.server.behaviour);
+          if (s.server.kind === 'fault') main.fault(s.server.fault, { times: s.server.times });
+          const url = s.shape.url?.replace('{origin}', `https://127.0.0.1:${target.port}`).replace('{token}', s.sample.token);
+          const argv = [
+            '--provider',
+            s.shape.provider === 'own' ? s.sample.provider : 'auto',
+            '--format',
+            format,
+            ...(debug ? ['--debug'] : []),
+            ...(viaStdin ? ['--token-stdin'] : ['--token-env', 'CP_PROPERTY_TOKEN']),
+            ...(url ? ['--url', url] : []),
+            ...(s.shape.project ? ['--project', s.shape.project] : []),
+            ...(s.shape.scopes.length ? ['--required-scopes', s.shape.scopes.join(', ')] : []),
+            ...(s.sample.username ? ['--username', s.sample.username] : []),
+            ...(s.sample.tokenType ? ['--token-type', s.sample.tokenType] : []),
+          ];
+          let stdout = '';
+          let stderr = '';
+          const code = await cliMain(
+            argv,
+            {
+              stdout: (t) => (stdout += t),
+              stderr: (t) => (stderr += t),
+              readStdin: async () => `${s.mutated.input}\n`,
+              env: viaStdin ? {} : { CP_PROPERTY_TOKEN: s.mutated.input },
+              isTTY: false,
+            },
+            { now: () => NOW, monotonic: () => performance.now(), dispatcher: target.dispatcher, http: httpFor(s.server) },
+          );
+          expect([0, 1, 2, 3]).toContain(code);
+          if (format === 'json' && code !== 2) expect(() => JSON.parse(stdout)).not.toThrow();
+          assertNoLeak({ 'CLI stdout': stdout, 'CLI stderr': stderr }, s.sample.token, s.sample.username);
+          for (const h of [main, ...Object.values(tlsServers)]) expect(h!.sink.requests.filter(carriesCredential)).toEqual([]);
+        },
+      ),
       fcParams('leak core: CLI in process', 100),
     );
   });
@@ -266,32 +339,57 @@ describe('no output of the core ever contains the token', () => {
   it('several credentials in one step (credentials file): no row, overview or summary holds any of the tokens', async () => {
     let checkedOnline = 0;
     await fc.assert(
-      fc.asyncProperty(fc.array(scenario(() => true, () => hostileBehaviour.map((behaviour): ServerBehaviour => ({ kind: 'hostile', behaviour }))), { minLength: 1, maxLength: 3 }), hostileBehaviour, async (rows, behaviour) => {
-        main.reset();
-        main.behave(behaviour);
-        const env: Record<string, string> = {};
-        const entries = rows.map((r, i) => {
-          env[`CP_PROPERTY_TOKEN_${i}`] = r.mutated.input;
-          const url = r.shape.url?.replace('{origin}', main.origin).replace('{token}', r.sample.token);
-          return [
-            `  - name: row-${i}`,
-            `    token-env: CP_PROPERTY_TOKEN_${i}`,
-            `    provider: ${r.shape.provider === 'own' ? r.sample.provider : 'auto'}`,
-            ...(url ? [`    url: ${JSON.stringify(url)}`] : []),
-            ...(r.shape.project ? [`    project: ${JSON.stringify(r.shape.project)}`] : []),
-            ...(r.sample.username ? [`    username: ${JSON.stringify(r.sample.username)}`] : []),
-            ...(r.sample.tokenType ? [`    token-type: ${r.sample.tokenType}`] : []),
-          ].join('\n');
-        });
-        const parsed = parseCredentialsConfig(`credentials:\n${entries.join('\n')}\n`, 'credentials.yml', NOW);
-        const plan = parsed.config ? planChecks(parsed.config, env) : undefined;
-        const log: string[] = [];
-        const multi = await runPreflightMany(plan, { now: () => NOW, monotonic: () => performance.now(), dispatcher: targetFor({ kind: 'hostile', behaviour }).dispatcher, http: HTTP, log: (name, e) => log.push(`${name} ${formatLogEntry(e)}`) }, { config: 'credentials.yml', findings: parsed.findings });
-        const outputs = { 'multi report JSON': JSON.stringify(multi), 'multi text': renderTextMany(multi, { color: false }), 'multi Markdown': renderMarkdownMany(multi), 'debug log': log.join('\n') };
-        for (const r of rows) assertNoLeak(outputs, r.sample.token, r.sample.username);
-        expect(main.sink.requests.filter(carriesCredential)).toEqual([]);
-        if (multi.credentials.length && main.requests.some(carriesCredential)) checkedOnline++;
-      }),
+      fc.asyncProperty(
+        fc.array(
+          scenario(
+            () => true,
+            () => hostileBehaviour.map((behaviour): ServerBehaviour => ({ kind: 'hostile', behaviour })),
+          ),
+          { minLength: 1, maxLength: 3 },
+        ),
+        hostileBehaviour,
+        async (rows, behaviour) => {
+          main.reset();
+          main.behave(behaviour);
+          const env: Record<string, string> = {};
+          const entries = rows.map((r, i) => {
+            env[`CP_PROPERTY_TOKEN_${i}`] = r.mutated.input;
+            const url = r.shape.url?.replace('{origin}', main.origin).replace('{token}', r.sample.token);
+            return [
+              `  - name: row-${i}`,
+              `    token-env: CP_PROPERTY_TOKEN_${i}`,
+              `    provider: ${r.shape.provider === 'own' ? r.sample.provider : 'auto'}`,
+              ...(url ? [`    url: ${JSON.stringify(url)}`] : []),
+              ...(r.shape.project ? [`    project: ${JSON.stringify(r.shape.project)}`] : []),
+              ...(r.sample.username ? [`    username: ${JSON.stringify(r.sample.username)}`] : []),
+              ...(r.sample.tokenType ? [`    token-type: ${r.sample.tokenType}`] : []),
+            ].join('\n');
+          });
+          const parsed = parseCredentialsConfig(`credentials:\n${entries.join('\n')}\n`, 'credentials.yml', NOW);
+          const plan = parsed.config ? planChecks(parsed.config, env) : undefined;
+          const log: string[] = [];
+          const multi = await runPreflightMany(
+            plan,
+            {
+              now: () => NOW,
+              monotonic: () => performance.now(),
+              dispatcher: targetFor({ kind: 'hostile', behaviour }).dispatcher,
+              http: HTTP,
+              log: (name, e) => log.push(`${name} ${formatLogEntry(e)}`),
+            },
+            { config: 'credentials.yml', findings: parsed.findings },
+          );
+          const outputs = {
+            'multi report JSON': JSON.stringify(multi),
+            'multi text': renderTextMany(multi, { color: false }),
+            'multi Markdown': renderMarkdownMany(multi),
+            'debug log': log.join('\n'),
+          };
+          for (const r of rows) assertNoLeak(outputs, r.sample.token, r.sample.username);
+          expect(main.sink.requests.filter(carriesCredential)).toEqual([]);
+          if (multi.credentials.length && main.requests.some(carriesCredential)) checkedOnline++;
+        },
+      ),
       fcParams('leak core: several credentials', 40),
     );
     // Not vacuous: most files parsed and their credentials reached the (echoing) server.
@@ -300,7 +398,17 @@ describe('no output of the core ever contains the token', () => {
 
   it('reached the codes a leak would most likely hide in', () => {
     // Not a target to chase: a guard that the generators above keep exercising these paths.
-    const expected = ['token.whitespace', 'token.wrapper', 'token.checksum', 'token.format', 'url.credentials', 'network.unreachable', 'network.tls', 'network.timeout', 'network.unexpected-response'];
+    const expected = [
+      'token.whitespace',
+      'token.wrapper',
+      'token.checksum',
+      'token.format',
+      'url.credentials',
+      'network.unreachable',
+      'network.tls',
+      'network.timeout',
+      'network.unexpected-response',
+    ];
     if (ONLINE_PROVIDERS.includes('azure-devops')) expected.push('token.rejected', 'token.identity', 'url.org-not-found');
     expect(expected.filter((c) => !seenCodes.has(c))).toEqual([]);
   });

@@ -25,7 +25,9 @@ const redirectStatus = fc.constantFrom<301 | 302 | 303 | 307 | 308>(301, 302, 30
 
 export const hostileBehaviour: fc.Arbitrary<HostileBehaviour> = fc.oneof(
   fc.constant<HostileBehaviour>({ kind: 'echo-ok' }),
-  fc.constantFrom(400, 401, 403, 404, 409, 410, 422, 429, 500, 502, 503).map((status): HostileBehaviour => ({ kind: 'echo-error', status })),
+  fc
+    .constantFrom(400, 401, 403, 404, 409, 410, 422, 429, 500, 502, 503)
+    .map((status): HostileBehaviour => ({ kind: 'echo-error', status })),
   fc.constantFrom(200, 203, 401, 403).map((status): HostileBehaviour => ({ kind: 'echo-html', status })),
   fc.constantFrom(200, 401, 500).map((status): HostileBehaviour => ({ kind: 'echo-text', status })),
   fc.constant<HostileBehaviour>({ kind: 'echo-headers' }),
@@ -51,9 +53,19 @@ export function harnessFault(sinkOrigin: string): fc.Arbitrary<FaultSpec> {
 export function serverBehaviour(sinkOrigin: string): fc.Arbitrary<ServerBehaviour> {
   return fc.oneof(
     { weight: 5, arbitrary: hostileBehaviour.map((behaviour): ServerBehaviour => ({ kind: 'hostile', behaviour })) },
-    { weight: 4, arbitrary: fc.tuple(harnessFault(sinkOrigin), fc.constantFrom(1, Infinity)).map(([fault, times]): ServerBehaviour => ({ kind: 'fault', fault, times })) },
+    {
+      weight: 4,
+      arbitrary: fc
+        .tuple(harnessFault(sinkOrigin), fc.constantFrom(1, Infinity))
+        .map(([fault, times]): ServerBehaviour => ({ kind: 'fault', fault, times })),
+    },
     { weight: 1, arbitrary: fc.constant<ServerBehaviour>({ kind: 'unreachable' }) },
-    { weight: 1, arbitrary: fc.constantFrom<Exclude<CertificateKind, 'valid'>>('unknownCa', 'expired', 'wrongHost').map((certificate): ServerBehaviour => ({ kind: 'tls', certificate })) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .constantFrom<Exclude<CertificateKind, 'valid'>>('unknownCa', 'expired', 'wrongHost')
+        .map((certificate): ServerBehaviour => ({ kind: 'tls', certificate })),
+    },
   );
 }
 
@@ -66,8 +78,20 @@ export interface RequestShape {
 }
 
 const URLS: Record<ProviderId, readonly (string | undefined)[]> = {
-  'azure-devops': ['https://dev.azure.com/fabrikam', 'https://fabrikam.visualstudio.com', '{origin}/DefaultCollection', '{origin}/tfs/fabrikam/Fabrikam-Fiber/_git/repo', 'https://fake-user:{token}@dev.azure.com/fabrikam'],
-  github: [undefined, 'https://api.github.com', 'https://github.com/octo-org/octo-repo', '{origin}/api/v3', 'https://x-access-token:{token}@api.github.com'],
+  'azure-devops': [
+    'https://dev.azure.com/fabrikam',
+    'https://fabrikam.visualstudio.com',
+    '{origin}/DefaultCollection',
+    '{origin}/tfs/fabrikam/Fabrikam-Fiber/_git/repo',
+    'https://fake-user:{token}@dev.azure.com/fabrikam',
+  ],
+  github: [
+    undefined,
+    'https://api.github.com',
+    'https://github.com/octo-org/octo-repo',
+    '{origin}/api/v3',
+    'https://x-access-token:{token}@api.github.com',
+  ],
   gitlab: [undefined, 'https://gitlab.com', '{origin}', 'https://gitlab.com/group/sub/project', 'https://oauth2:{token}@gitlab.com'],
   bitbucket: [undefined, 'https://api.bitbucket.org/2.0', 'https://bitbucket.org/workspace/repo'],
 };
@@ -78,7 +102,16 @@ const PROJECTS: Record<ProviderId, readonly (string | undefined)[]> = {
   bitbucket: [undefined, 'workspace/repo'],
 };
 const SCOPES: Record<ProviderId, readonly string[]> = {
-  'azure-devops': ['vso.code', 'vso.build', 'Code: Read & Write', 'vso.work_write', 'vso.packaging', 'vso.release', 'vso.graph', 'vso.nonsense'],
+  'azure-devops': [
+    'vso.code',
+    'vso.build',
+    'Code: Read & Write',
+    'vso.work_write',
+    'vso.packaging',
+    'vso.release',
+    'vso.graph',
+    'vso.nonsense',
+  ],
   github: ['repo', 'read:org', 'contents:read', 'contents:write', 'workflow', 'not-a-scope'],
   gitlab: ['api', 'read_api', 'read_repository', 'write_repository', 'nonsense'],
   bitbucket: ['repository', 'repository:write', 'pullrequest', 'nonsense'],

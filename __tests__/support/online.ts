@@ -7,7 +7,12 @@ import type { Report } from '../../src/core/report.js';
 import { resolveRequest, type RawInputs } from '../../src/core/request.js';
 
 /** Retries and timeouts short enough for tests, long enough for a loaded machine. */
-export const TEST_HTTP: NonNullable<PreflightDeps['http']> = { minBackoffMs: 1, maxBackoffMs: 20, requestTimeoutMs: 2000, deadlineMs: 10_000 };
+export const TEST_HTTP: NonNullable<PreflightDeps['http']> = {
+  minBackoffMs: 1,
+  maxBackoffMs: 20,
+  requestTimeoutMs: 2000,
+  deadlineMs: 10_000,
+};
 
 /** Deps at a fixed `now`, talking through `dispatcher` (an emulator's, or a plain Agent for TLS tests). */
 export function onlineDeps(now: Date, dispatcher?: PreflightDeps['dispatcher'], extra: Partial<PreflightDeps> = {}): PreflightDeps {

@@ -11,7 +11,12 @@ export function report(over: Partial<Report> = {}): Report {
     url: { input: 'https://dev.azure.com/fabrikam', normalized: 'https://dev.azure.com/fabrikam' },
     identity: { name: 'Chuck Reinhart', id: 'x' },
     project: { requested: 'Fabrikam-Fiber', canonical: 'Fabrikam-Fiber' },
-    scopes: { required: ['vso.code', 'vso.build', 'vso.code_write'], verified: ['vso.code'], missing: ['vso.build'], unverifiable: ['vso.code_write'] },
+    scopes: {
+      required: ['vso.code', 'vso.build', 'vso.code_write'],
+      verified: ['vso.code'],
+      missing: ['vso.build'],
+      unverifiable: ['vso.code_write'],
+    },
     expiresAt: '2027-03-31T23:59:59.000Z',
     expirySource: 'input',
     daysRemaining: 129,

@@ -2,7 +2,7 @@
  * Clearly-fake tokens with valid checksums, minted at test time (no valid-checksum literal is kept in
  * the repository, so secret scanners stay quiet).
  */
-import { mintAdoPat84 } from '../../src/core/providers/azure-devops/synthetic.js';
+import { mintAzureDevOpsPat84 } from '../../src/core/providers/azure-devops/synthetic.js';
 import { mintGitHubClassic } from '../../src/core/providers/github/synthetic.js';
 import { mintGitLabRoutable } from '../../src/core/providers/gitlab/synthetic.js';
 import type { TokenAnalysis } from '../../src/core/providers/types.js';
@@ -10,9 +10,9 @@ import type { TokenAnalysis } from '../../src/core/providers/types.js';
 export const fill = (word: string, length: number): string => word.repeat(Math.ceil(length / word.length)).slice(0, length);
 
 /** An 84-char Azure DevOps PAT created in the month of `now` (or `monthsAgo` before it). */
-export function adoPat(now: Date, monthsAgo = 0, word = 'FAKEx0TESTx0PATx0NOTxREAL'): string {
+export function azureDevOpsPat(now: Date, monthsAgo = 0, word = 'FAKEx0TESTx0PATx0NOTxREAL'): string {
   const d = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - monthsAgo, 1));
-  return mintAdoPat84({ random52: fill(word, 52), year: d.getUTCFullYear(), month: d.getUTCMonth() + 1 });
+  return mintAzureDevOpsPat84({ random52: fill(word, 52), year: d.getUTCFullYear(), month: d.getUTCMonth() + 1 });
 }
 
 export function githubPat(word = 'FAKEx0TESTx0TOKENx0NOTxREAL'): string {
@@ -51,7 +51,8 @@ export function prng(seed: number): () => number {
   };
 }
 export const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-export const pick = (rand: () => number, alphabet: string, n: number): string => Array.from({ length: n }, () => alphabet[Math.floor(rand() * alphabet.length)]!).join('');
+export const pick = (rand: () => number, alphabet: string, n: number): string =>
+  Array.from({ length: n }, () => alphabet[Math.floor(rand() * alphabet.length)]!).join('');
 export const replaceAt = (s: string, i: number, ch: string): string => s.slice(0, i) + ch + s.slice(i + 1);
 export const otherChar = (rand: () => number, alphabet: string, current: string): string => {
   for (;;) {

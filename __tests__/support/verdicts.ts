@@ -13,7 +13,12 @@ export type Outcome = 'passed' | 'warned' | 'failed' | 'unverified';
 
 /** CLI exit code per outcome (README: 0 passed/warned, 1 failed, 3 unverified). */
 export const EXIT: Record<Outcome, number> = { passed: 0, warned: 0, failed: 1, unverified: 3 };
-export const TASK_RESULT: Record<Outcome, string> = { passed: 'Succeeded', warned: 'SucceededWithIssues', failed: 'Failed', unverified: 'Failed' };
+export const TASK_RESULT: Record<Outcome, string> = {
+  passed: 'Succeeded',
+  warned: 'SucceededWithIssues',
+  failed: 'Failed',
+  unverified: 'Failed',
+};
 
 export interface EverywhereInputs {
   provider: string;
@@ -54,14 +59,38 @@ export async function runEverywhere(i: EverywhereInputs): Promise<EverywhereRun>
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `cp-verdict-${i.provider}-`));
   const outputFile = path.join(dir, 'out');
   fs.writeFileSync(outputFile, '');
-  const inputs: Record<string, string> = { PROVIDER: i.provider, TOKEN: i.token, PROJECT: i.project ?? '', ...(i.url !== undefined ? { URL: i.url } : {}), ...(i.username !== undefined ? { USERNAME: i.username } : {}) };
-  const prefixed = (o: Record<string, string>): Record<string, string> => Object.fromEntries(Object.entries(o).map(([k, v]) => [`INPUT_${k}`, v]));
+  const inputs: Record<string, string> = {
+    PROVIDER: i.provider,
+    TOKEN: i.token,
+    PROJECT: i.project ?? '',
+    ...(i.url !== undefined ? { URL: i.url } : {}),
+    ...(i.username !== undefined ? { USERNAME: i.username } : {}),
+  };
+  const prefixed = (o: Record<string, string>): Record<string, string> =>
+    Object.fromEntries(Object.entries(o).map(([k, v]) => [`INPUT_${k}`, v]));
   const flag = (name: string, value: string | undefined): string[] => (value ? [name, value] : []);
-  const cliArgs = ['--provider', i.provider, ...flag('--url', i.url), '--format', 'json', ...flag('--username', i.username), ...flag('--project', i.project), ...flag('--required-scopes', i.scopes)];
+  const cliArgs = [
+    '--provider',
+    i.provider,
+    ...flag('--url', i.url),
+    '--format',
+    'json',
+    ...flag('--username', i.username),
+    ...flag('--project', i.project),
+    ...flag('--required-scopes', i.scopes),
+  ];
   const [cli, act, tsk] = await Promise.all([
     runBundle('cli', cliArgs, baseEnv({ ...i.env, ...i.cliEnv, [i.tokenEnv]: i.token })),
-    runBundle('action', [], baseEnv({ ...i.env, ...i.actionEnv, ...prefixed({ ...inputs, 'REQUIRED-SCOPES': i.scopes ?? '' }), GITHUB_OUTPUT: outputFile })),
-    runBundle('task', [], baseEnv({ ...i.env, ...i.taskEnv, ...prefixed({ ...inputs, REQUIREDSCOPES: i.scopes ?? '' }), AGENT_TEMPDIRECTORY: dir })),
+    runBundle(
+      'action',
+      [],
+      baseEnv({ ...i.env, ...i.actionEnv, ...prefixed({ ...inputs, 'REQUIRED-SCOPES': i.scopes ?? '' }), GITHUB_OUTPUT: outputFile }),
+    ),
+    runBundle(
+      'task',
+      [],
+      baseEnv({ ...i.env, ...i.taskEnv, ...prefixed({ ...inputs, REQUIREDSCOPES: i.scopes ?? '' }), AGENT_TEMPDIRECTORY: dir }),
+    ),
   ]);
   const outputs = fs.readFileSync(outputFile, 'utf8');
   fs.rmSync(dir, { recursive: true, force: true });
@@ -104,4 +133,5 @@ export interface VerdictScenario {
 }
 
 /** The test title: the verdict the three front ends must agree on. */
-export const verdictTitle = (s: Pick<VerdictScenario, 'outcome' | 'code'>): string => `→ ${s.outcome}${s.code ? ` with ${s.code}` : ''} from the CLI, the action and the task`;
+export const verdictTitle = (s: Pick<VerdictScenario, 'outcome' | 'code'>): string =>
+  `→ ${s.outcome}${s.code ? ` with ${s.code}` : ''} from the CLI, the action and the task`;

@@ -7,7 +7,7 @@ import { replayAgent } from '../../src/cli/demo-replay.js';
 import { main, type CliIo } from '../../src/cli/main.js';
 import { runPreflight } from '../../src/core/preflight.js';
 import { resolveRequest } from '../../src/core/request.js';
-import { adoPat, githubPat, leaks } from '../support/tokens.js';
+import { azureDevOpsPat, githubPat, leaks } from '../support/tokens.js';
 
 const NOW = new Date('2026-11-22T12:00:00Z');
 const deps = { now: () => NOW, monotonic: () => 0 };
@@ -22,7 +22,7 @@ async function cli(args: string[], env: Record<string, string> = {}, stdin = '',
 
 describe('CLI', () => {
   it('exits 0 on a passing token, with no colour off a TTY', async () => {
-    const token = adoPat(NOW);
+    const token = azureDevOpsPat(NOW);
     const r = await cli(['--offline', '--url', 'https://dev.azure.com/fabrikam'], { AZURE_DEVOPS_PAT: token });
     expect(r.code).toBe(0);
     expect(r.out).toContain('PASSED');
@@ -33,29 +33,52 @@ describe('CLI', () => {
   it('exits 1 on a failing token and 0 on warnings', async () => {
     const bad = githubPat().slice(0, -1) + 'x';
     expect((await cli(['--offline', '--provider', 'github'], { GITHUB_TOKEN: bad })).code).toBe(1);
-    const r = await cli(['--offline', '--url', 'https://dev.azure.com/fabrikam', '--min-days-remaining', '30'], { AZURE_DEVOPS_PAT: adoPat(NOW, 12) });
+    const r = await cli(['--offline', '--url', 'https://dev.azure.com/fabrikam', '--min-days-remaining', '30'], {
+      AZURE_DEVOPS_PAT: azureDevOpsPat(NOW, 12),
+    });
     expect(r.code).toBe(0);
     expect(r.out).toContain('token.expiring');
-    expect((await cli(['--offline', '--url', 'https://dev.azure.com/fabrikam', '--min-days-remaining', '30', '--fail-on-warning'], { AZURE_DEVOPS_PAT: adoPat(NOW, 12) })).code).toBe(1);
+    expect(
+      (
+        await cli(['--offline', '--url', 'https://dev.azure.com/fabrikam', '--min-days-remaining', '30', '--fail-on-warning'], {
+          AZURE_DEVOPS_PAT: azureDevOpsPat(NOW, 12),
+        })
+      ).code,
+    ).toBe(1);
   });
 
   it('exits 2 on usage and configuration errors', async () => {
     expect((await cli(['--bogus'])).code).toBe(2);
     expect((await cli(['--format', 'xml'])).code).toBe(2);
-    expect((await cli(['--provider', 'svn', '--offline'], { AZURE_DEVOPS_PAT: adoPat(NOW) })).code).toBe(2);
-    expect((await cli(['--min-days-remaining', 'soon', '--offline'], { AZURE_DEVOPS_PAT: adoPat(NOW) })).code).toBe(2);
+    expect((await cli(['--provider', 'svn', '--offline'], { AZURE_DEVOPS_PAT: azureDevOpsPat(NOW) })).code).toBe(2);
+    expect((await cli(['--min-days-remaining', 'soon', '--offline'], { AZURE_DEVOPS_PAT: azureDevOpsPat(NOW) })).code).toBe(2);
     expect((await cli(['--token-stdin', '--token-env', 'X'])).code).toBe(2);
   });
 
   it('turns a crash into one clean line (exit 3, unverified) that never quotes the token, with or without --config', async () => {
     const token = githubPat();
-    const boom = { ...deps, monotonic: () => { throw new Error(`bug while holding ${token}`); } };
+    const boom = {
+      ...deps,
+      monotonic: () => {
+        throw new Error(`bug while holding ${token}`);
+      },
+    };
     const f = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cp-cli-crash-')), 'c.yml');
     fs.writeFileSync(f, 'credentials:\n  - token-env: GITHUB_TOKEN\n    provider: github\n    offline: true\n');
-    for (const args of [['--offline', '--provider', 'github'], ['--offline', '--provider', 'github', '--debug'], ['--config', f]]) {
+    for (const args of [
+      ['--offline', '--provider', 'github'],
+      ['--offline', '--provider', 'github', '--debug'],
+      ['--config', f],
+    ]) {
       let out = '';
       let err = '';
-      const io: CliIo = { stdout: (t) => (out += t), stderr: (t) => (err += t), readStdin: async () => '', env: { GITHUB_TOKEN: token }, isTTY: false };
+      const io: CliIo = {
+        stdout: (t) => (out += t),
+        stderr: (t) => (err += t),
+        readStdin: async () => '',
+        env: { GITHUB_TOKEN: token },
+        isTTY: false,
+      };
       expect(await main(args, io, boom)).toBe(3);
       expect(err).toMatch(/^credential-preflight crashed: bug while holding \*\*\*\. /);
       expect(leaks(out + err, token)).toEqual([]);
@@ -97,7 +120,14 @@ describe('CLI', () => {
     const r = await cli(['demo']);
     expect(r.code).toBe(0);
     expect(r.err).toBe(''); // no replayed answer left unrequested
-    expect(r.out.match(/\(exit code \d\)/g)).toEqual(['(exit code 0)', '(exit code 0)', '(exit code 1)', '(exit code 1)', '(exit code 1)', '(exit code 3)']);
+    expect(r.out.match(/\(exit code \d\)/g)).toEqual([
+      '(exit code 0)',
+      '(exit code 0)',
+      '(exit code 1)',
+      '(exit code 1)',
+      '(exit code 1)',
+      '(exit code 3)',
+    ]);
     expect(r.out).toContain('PASSED WITH WARNINGS');
     expect(r.out).toContain('token.checksum');
     expect(r.out).toContain('no request leaves the machine');
@@ -115,13 +145,19 @@ describe('CLI', () => {
     for (const { inputs } of demoSamples(NOW)) expect(leaks(r.out + r.err, inputs.token!)).toEqual([]);
     // --format json is one document a script can parse, as everywhere else.
     const json = await cli(['demo', '--format', 'json']);
-    const doc = JSON.parse(json.out) as { samples: Array<{ title: string; command: string; exitCode: number; report: { outcome: string } }> };
+    const doc = JSON.parse(json.out) as {
+      samples: Array<{ title: string; command: string; exitCode: number; report: { outcome: string } }>;
+    };
     expect(doc.samples.map((x) => x.exitCode)).toEqual([0, 0, 1, 1, 1, 3]);
     expect(doc.samples[0]!.command).toMatch(/^AZURE_DEVOPS_PAT=\*\*\* credential-preflight /);
     const reports = doc.samples.map((x) => x.report);
     expect(reports.map((x: { outcome: string }) => x.outcome)).toEqual(['passed', 'warned', 'failed', 'failed', 'failed', 'unverified']);
     for (const { inputs } of demoSamples(NOW)) expect(leaks(json.out + json.err, inputs.token!)).toEqual([]);
-    expect(reports[3]).toMatchObject({ identity: { name: 'Demo User (fake)' }, project: { requested: 'fabrikam-fiber', canonical: 'Fabrikam-Fiber' }, scopes: { verified: ['vso.code'], missing: ['vso.build'] } });
+    expect(reports[3]).toMatchObject({
+      identity: { name: 'Demo User (fake)' },
+      project: { requested: 'fabrikam-fiber', canonical: 'Fabrikam-Fiber' },
+      scopes: { verified: ['vso.code'], missing: ['vso.build'] },
+    });
   });
 
   it("demo replay: answers only the online checks' exact requests, each once, and lets nothing reach the network", async () => {
@@ -137,8 +173,11 @@ describe('CLI', () => {
       await agent.close();
     }
     // Another token is not answered as the demo user: the replay matches the PAT's Basic credentials.
-    const agent = replayAgent('case-and-scopes', adoPat(NOW));
-    const other = resolveRequest({ token: adoPat(NOW, 0, 'FAKEx0TESTx0OTHERx0NOTxREAL'), url: 'https://dev.azure.com/fabrikam' }, {});
+    const agent = replayAgent('case-and-scopes', azureDevOpsPat(NOW));
+    const other = resolveRequest(
+      { token: azureDevOpsPat(NOW, 0, 'FAKEx0TESTx0OTHERx0NOTxREAL'), url: 'https://dev.azure.com/fabrikam' },
+      {},
+    );
     const report = await runPreflight(other.request, { ...deps, dispatcher: agent, http: { maxRetries: 0 } }, other.findings);
     expect(report.outcome).toBe('unverified');
     expect(report.identity).toBeNull();
@@ -148,9 +187,26 @@ describe('CLI', () => {
 
 describe('CLI: JSON', () => {
   it('single mode prints the Report with the documented fields in a stable order (schemaVersion 1)', async () => {
-    const r = await cli(['--offline', '--url', 'https://dev.azure.com/fabrikam', '--format', 'json'], { AZURE_DEVOPS_PAT: adoPat(NOW) });
+    const r = await cli(['--offline', '--url', 'https://dev.azure.com/fabrikam', '--format', 'json'], {
+      AZURE_DEVOPS_PAT: azureDevOpsPat(NOW),
+    });
     const report = JSON.parse(r.out);
-    expect(Object.keys(report)).toEqual(['schemaVersion', 'outcome', 'provider', 'tokenKind', 'tokenLabel', 'url', 'identity', 'project', 'scopes', 'expiresAt', 'expirySource', 'daysRemaining', 'findings', 'timings']);
+    expect(Object.keys(report)).toEqual([
+      'schemaVersion',
+      'outcome',
+      'provider',
+      'tokenKind',
+      'tokenLabel',
+      'url',
+      'identity',
+      'project',
+      'scopes',
+      'expiresAt',
+      'expirySource',
+      'daysRemaining',
+      'findings',
+      'timings',
+    ]);
     expect(report.schemaVersion).toBe(1);
     expect(Object.keys(report.findings[0])).toEqual(['code', 'severity', 'message', 'hint']);
   });
@@ -158,7 +214,7 @@ describe('CLI: JSON', () => {
 
 describe('CLI: colour', () => {
   it('colours only a TTY, unless NO_COLOR; FORCE_COLOR colours a CI log', async () => {
-    const env = { AZURE_DEVOPS_PAT: adoPat(NOW) };
+    const env = { AZURE_DEVOPS_PAT: azureDevOpsPat(NOW) };
     const args = ['--offline', '--url', 'https://dev.azure.com/fabrikam'];
     const esc = String.fromCharCode(27) + '[';
     expect((await cli(args, env, '', true)).out).toContain(esc);
@@ -169,14 +225,17 @@ describe('CLI: colour', () => {
 });
 
 describe('CLI: --config', () => {
-  const A = adoPat(NOW, 0, 'FAKEx0CLIx0ONEx0NOTxREAL');
+  const A = azureDevOpsPat(NOW, 0, 'FAKEx0CLIx0ONEx0NOTxREAL');
   const G = githubPat('FAKEx0CLIx0GHx0NOTxREAL');
   const file = (text: string) => {
     const f = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cp-cli-config-')), 'creds.yml');
     fs.writeFileSync(f, text);
     return f;
   };
-  const good = () => file('credentials:\n  - name: fabrikam\n    token-env: FABRIKAM_PAT\n    url: https://dev.azure.com/fabrikam\n  - name: github\n    token-env: GH_TOKEN\n    provider: github\n    min-days-remaining: 0\n');
+  const good = () =>
+    file(
+      'credentials:\n  - name: fabrikam\n    token-env: FABRIKAM_PAT\n    url: https://dev.azure.com/fabrikam\n  - name: github\n    token-env: GH_TOKEN\n    provider: github\n    min-days-remaining: 0\n',
+    );
 
   it('checks every credential of the file: text with a row each, JSON with schemaVersion and one report per credential', async () => {
     const env = { FABRIKAM_PAT: A, GH_TOKEN: G };
@@ -188,7 +247,14 @@ describe('CLI: --config', () => {
     const json = await cli(['--config', good(), '--offline', '--format', 'json'], env);
     const multi = JSON.parse(json.out);
     expect(Object.keys(multi)).toEqual(['schemaVersion', 'outcome', 'config', 'findings', 'credentials', 'timings']);
-    expect(multi.credentials.map((c: { name: string; tokenEnv: string; report: { schemaVersion: number; tokenKind: string } }) => [c.name, c.tokenEnv, c.report.schemaVersion, c.report.tokenKind])).toEqual([
+    expect(
+      multi.credentials.map((c: { name: string; tokenEnv: string; report: { schemaVersion: number; tokenKind: string } }) => [
+        c.name,
+        c.tokenEnv,
+        c.report.schemaVersion,
+        c.report.tokenKind,
+      ]),
+    ).toEqual([
       ['fabrikam', 'FABRIKAM_PAT', 1, 'azure-devops.pat'],
       ['github', 'GH_TOKEN', 1, 'github.classic-pat'],
     ]);
@@ -214,7 +280,7 @@ describe('CLI: --config', () => {
 
   it('--min-days-remaining and --timeout-seconds apply to every credential that sets none; an invalid one is reported once', async () => {
     const f = file('credentials:\n  - name: old\n    token-env: OLD\n    url: https://dev.azure.com/fabrikam\n');
-    const env = { OLD: adoPat(NOW, 12) };
+    const env = { OLD: azureDevOpsPat(NOW, 12) };
     expect((await cli(['--config', f, '--offline'], env)).code).toBe(0);
     const strict = await cli(['--config', f, '--offline', '--min-days-remaining', '400', '--format', 'json'], env);
     expect(JSON.parse(strict.out).credentials[0].report.findings.map((x: { code: string }) => x.code)).toContain('token.expiring');
@@ -224,8 +290,10 @@ describe('CLI: --config', () => {
   });
 
   it('--fail-on-warning applies to every credential', async () => {
-    const f = file('credentials:\n  - name: old\n    token-env: OLD\n    url: https://dev.azure.com/fabrikam\n    min-days-remaining: 30\n');
-    const env = { OLD: adoPat(NOW, 12) };
+    const f = file(
+      'credentials:\n  - name: old\n    token-env: OLD\n    url: https://dev.azure.com/fabrikam\n    min-days-remaining: 30\n',
+    );
+    const env = { OLD: azureDevOpsPat(NOW, 12) };
     expect((await cli(['--config', f, '--offline'], env)).code).toBe(0);
     expect((await cli(['--config', f, '--offline', '--fail-on-warning'], env)).code).toBe(1);
   });

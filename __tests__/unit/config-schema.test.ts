@@ -18,8 +18,14 @@ describe('schemas/credentials.schema.json matches the parser', () => {
   });
 
   const docs: Array<[string, string]> = [
-    ['the README example', 'fail-on-warning: true\ndefaults:\n  provider: azure-devops\n  min-days-remaining: 14\ncredentials:\n  - name: fabrikam\n    url: https://dev.azure.com/fabrikam\n    project: Fabrikam-Fiber\n    token-env: FABRIKAM_PAT\n    required-scopes: [vso.code, "Build: Read"]\n  - provider: github\n    token-env: GH_TOKEN\n    offline: true\n'],
-    ['scopes as text, quoted numbers, yes/no', 'credentials:\n  - token-env: A\n    required-scopes: vso.code, vso.build\n    min-days-remaining: "30"\n    offline: "no"\n'],
+    [
+      'the README example',
+      'fail-on-warning: true\ndefaults:\n  provider: azure-devops\n  min-days-remaining: 14\ncredentials:\n  - name: fabrikam\n    url: https://dev.azure.com/fabrikam\n    project: Fabrikam-Fiber\n    token-env: FABRIKAM_PAT\n    required-scopes: [vso.code, "Build: Read"]\n  - provider: github\n    token-env: GH_TOKEN\n    offline: true\n',
+    ],
+    [
+      'scopes as text, quoted numbers, yes/no',
+      'credentials:\n  - token-env: A\n    required-scopes: vso.code, vso.build\n    min-days-remaining: "30"\n    offline: "no"\n',
+    ],
     ['an empty defaults block', 'defaults:\ncredentials:\n  - token-env: A\n'],
     ['no credentials', 'defaults: {}\n'],
     ['an empty list', 'credentials: []\n'],
@@ -36,6 +42,8 @@ describe('schemas/credentials.schema.json matches the parser', () => {
   it.each(docs)('agrees on %s', (_, text) => {
     const parsed = parseCredentialsConfig(text, 'c.yml', NOW);
     const ok = validate(YAML.parse(text));
-    expect({ schema: ok, errors: validate.errors?.map((e) => `${e.instancePath} ${e.message}`) ?? [] }).toMatchObject({ schema: parsed.findings.length === 0 });
+    expect({ schema: ok, errors: validate.errors?.map((e) => `${e.instancePath} ${e.message}`) ?? [] }).toMatchObject({
+      schema: parsed.findings.length === 0,
+    });
   });
 });

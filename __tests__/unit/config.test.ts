@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseCredentialsConfig, readCredentialsConfig, suggest } from '../../src/core/config.js';
-import { adoPat, githubPat, leaks } from '../support/tokens.js';
+import { azureDevOpsPat, githubPat, leaks } from '../support/tokens.js';
 
 const NOW = new Date('2026-11-22T12:00:00Z');
 const parse = (text: string) => parseCredentialsConfig(text, 'creds.yml', NOW);
@@ -38,10 +38,20 @@ describe('credentials file: the documented shape', () => {
     expect(r.config).toMatchObject({ file: 'creds.yml', failOnWarning: true });
     const [a, b, c] = r.config!.entries;
     expect(a).toMatchObject({ name: 'fabrikam', tokenEnv: 'FABRIKAM_PAT', line: 7 });
-    expect(a!.inputs).toEqual({ provider: 'azure-devops', minDaysRemaining: '14', url: 'https://dev.azure.com/fabrikam', project: 'Fabrikam-Fiber', requiredScopes: 'vso.code\nBuild: Read' });
+    expect(a!.inputs).toEqual({
+      provider: 'azure-devops',
+      minDaysRemaining: '14',
+      url: 'https://dev.azure.com/fabrikam',
+      project: 'Fabrikam-Fiber',
+      requiredScopes: 'vso.code\nBuild: Read',
+    });
     expect(b!.inputs).toMatchObject({ requiredScopes: 'vso.project, vso.work', expiresOn: '2027-03-31', minDaysRemaining: '14' });
     // The row label defaults to the variable name; entry values override defaults.
-    expect(c).toMatchObject({ name: 'GH_TOKEN', tokenEnv: 'GH_TOKEN', inputs: { provider: 'github', offline: 'true', minDaysRemaining: '0' } });
+    expect(c).toMatchObject({
+      name: 'GH_TOKEN',
+      tokenEnv: 'GH_TOKEN',
+      inputs: { provider: 'github', offline: 'true', minDaysRemaining: '0' },
+    });
   });
 
   it('accepts yes/no and quoted numbers the way the inputs do', () => {
@@ -62,8 +72,12 @@ describe('credentials file: precise errors (config.file, with line, column and f
   });
 
   it('suggests the key that was meant', () => {
-    expect(messages('credentials:\n  - token-env: A\n    required_scopes: vso.code\n')[0]).toMatch(/^creds\.yml:3:5: credentials\[0\]\.required_scopes is not a known key/);
-    expect(parse('credentials:\n  - token-env: A\n    requiredScopes: vso.code\n').findings[0]!.hint).toBe('Did you mean `required-scopes`?');
+    expect(messages('credentials:\n  - token-env: A\n    required_scopes: vso.code\n')[0]).toMatch(
+      /^creds\.yml:3:5: credentials\[0\]\.required_scopes is not a known key/,
+    );
+    expect(parse('credentials:\n  - token-env: A\n    requiredScopes: vso.code\n').findings[0]!.hint).toBe(
+      'Did you mean `required-scopes`?',
+    );
     expect(parse('credentials:\n  - token-env: A\n    projet: X\n').findings[0]!.hint).toBe('Did you mean `project`?');
     expect(parse('credential:\n  - token-env: A\n').findings[0]!.hint).toBe('Did you mean `credentials`?');
     expect(parse('credentials:\n  - token-env: A\n    colour: blue\n').findings[0]!.hint).toMatch(/^Use one of: name, token-env/);
@@ -71,23 +85,41 @@ describe('credentials file: precise errors (config.file, with line, column and f
   });
 
   it('reports types: lists, mappings, booleans', () => {
-    expect(messages('credentials:\n  - token-env: A\n    url: [a, b]\n')[0]).toBe('creds.yml:3:10: credentials[0].url must be a single value, not a list.');
-    expect(messages('credentials:\n  - token-env: A\n    offline: maybe\n')[0]).toBe('creds.yml:3:14: credentials[0].offline must be true or false, not "maybe".');
-    expect(messages('credentials:\n  - token-env: A\n    required-scopes: {a: 1}\n')[0]).toContain('must be a list or a comma-separated text, not a mapping');
-    expect(messages('credentials:\n  - token-env: A\n    required-scopes:\n      - [x]\n')[0]).toBe('creds.yml:4:9: credentials[0].required-scopes[0] must be a scope name, not a list.');
-    expect(messages('fail-on-warning: sometimes\ncredentials:\n  - token-env: A\n')[0]).toBe('creds.yml:1:18: fail-on-warning must be true or false, not "sometimes".');
-    expect(messages('credentials:\n  - just-a-string\n')[0]).toBe('creds.yml:2:5: credentials[0] must be a mapping (name, token-env, url…), not a single value.');
+    expect(messages('credentials:\n  - token-env: A\n    url: [a, b]\n')[0]).toBe(
+      'creds.yml:3:10: credentials[0].url must be a single value, not a list.',
+    );
+    expect(messages('credentials:\n  - token-env: A\n    offline: maybe\n')[0]).toBe(
+      'creds.yml:3:14: credentials[0].offline must be true or false, not "maybe".',
+    );
+    expect(messages('credentials:\n  - token-env: A\n    required-scopes: {a: 1}\n')[0]).toContain(
+      'must be a list or a comma-separated text, not a mapping',
+    );
+    expect(messages('credentials:\n  - token-env: A\n    required-scopes:\n      - [x]\n')[0]).toBe(
+      'creds.yml:4:9: credentials[0].required-scopes[0] must be a scope name, not a list.',
+    );
+    expect(messages('fail-on-warning: sometimes\ncredentials:\n  - token-env: A\n')[0]).toBe(
+      'creds.yml:1:18: fail-on-warning must be true or false, not "sometimes".',
+    );
+    expect(messages('credentials:\n  - just-a-string\n')[0]).toBe(
+      'creds.yml:2:5: credentials[0] must be a mapping (name, token-env, url…), not a single value.',
+    );
   });
 
   it('checks provider, token type and dates with the same rules as the inputs', () => {
-    expect(messages('credentials:\n  - token-env: A\n    provider: svn\n')[0]).toMatch(/^creds\.yml:3:15: credentials\[0\]\.provider is not valid: Unknown provider "svn"/);
+    expect(messages('credentials:\n  - token-env: A\n    provider: svn\n')[0]).toMatch(
+      /^creds\.yml:3:15: credentials\[0\]\.provider is not valid: Unknown provider "svn"/,
+    );
     expect(messages('credentials:\n  - token-env: A\n    token-type: jwt\n')[0]).toContain('credentials[0].token-type is not valid');
     expect(messages('credentials:\n  - token-env: A\n    expires-on: someday\n')[0]).toContain('credentials[0].expires-on is not valid');
-    expect(messages('defaults:\n  provider: svn\ncredentials:\n  - token-env: A\n')[0]).toMatch(/^creds\.yml:2:13: defaults\.provider is not valid/);
+    expect(messages('defaults:\n  provider: svn\ncredentials:\n  - token-env: A\n')[0]).toMatch(
+      /^creds\.yml:2:13: defaults\.provider is not valid/,
+    );
   });
 
   it('requires a token-env that is a bare, usable variable name', () => {
-    expect(messages('credentials:\n  - name: x\n')[0]).toBe('creds.yml:2:5: credentials[0] has no `token-env`: the name of the environment variable that holds its token.');
+    expect(messages('credentials:\n  - name: x\n')[0]).toBe(
+      'creds.yml:2:5: credentials[0] has no `token-env`: the name of the environment variable that holds its token.',
+    );
     const ref = parse('credentials:\n  - token-env: $(Fabrikam.Pat)\n').findings[0]!;
     expect(ref.message).toContain('must be the bare variable name');
     expect(ref.hint).toContain('`token-env: FABRIKAM_PAT`');
@@ -95,17 +127,26 @@ describe('credentials file: precise errors (config.file, with line, column and f
     expect(messages('credentials:\n  - token-env: my pat\n')[0]).toContain('"my pat" is not one');
     expect(messages('credentials:\n  - token-env: INPUT_TOKEN\n')[0]).toContain('starting with INPUT_');
     expect(messages('credentials:\n  - token-env: SECRET_PAT\n')[0]).toContain('starting with SECRET_');
-    expect(messages('defaults:\n  token-env: A\ncredentials:\n  - token-env: A\n')[0]).toBe('creds.yml:2:3: defaults.token-env cannot be a default: each credential has its own.');
+    expect(messages('defaults:\n  token-env: A\ncredentials:\n  - token-env: A\n')[0]).toBe(
+      'creds.yml:2:3: defaults.token-env cannot be a default: each credential has its own.',
+    );
     // fail-on-warning is the file's (or the step's) switch: put in an entry or defaults it says where it goes.
-    for (const text of ['credentials:\n  - token-env: A\n    fail-on-warning: true\n', 'defaults:\n  fail-on-warning: true\ncredentials:\n  - token-env: A\n']) {
+    for (const text of [
+      'credentials:\n  - token-env: A\n    fail-on-warning: true\n',
+      'defaults:\n  fail-on-warning: true\ncredentials:\n  - token-env: A\n',
+    ]) {
       const [f] = parse(text).findings;
       expect(f!.message).toMatch(/fail-on-warning applies to the whole file, not to one credential\.$/);
-      expect(f!.hint).toBe('Move `fail-on-warning: true` to the top level of the file (no indentation), or set the step’s fail-on-warning input.');
+      expect(f!.hint).toBe(
+        'Move `fail-on-warning: true` to the top level of the file (no indentation), or set the step’s fail-on-warning input.',
+      );
     }
   });
 
   it('wants distinct row names', () => {
-    expect(messages('credentials:\n  - token-env: A\n    name: x\n  - token-env: B\n    name: X\n')[0]).toBe('creds.yml:5:11: credentials[1].name repeats the name "X" of credentials[0]; each row needs its own label.');
+    expect(messages('credentials:\n  - token-env: A\n    name: x\n  - token-env: B\n    name: X\n')[0]).toBe(
+      'creds.yml:5:11: credentials[1].name repeats the name "X" of credentials[0]; each row needs its own label.',
+    );
     expect(messages('credentials:\n  - token-env: A\n  - token-env: A\n')[0]).toContain('repeats the name "A"');
   });
 
@@ -117,8 +158,12 @@ describe('credentials file: precise errors (config.file, with line, column and f
     expect(messages('credentials: []\n')[0]).toBe('creds.yml:1:14: credentials must be a list with at least one entry, not an empty list.');
     expect(messages('credentials: FABRIKAM_PAT\n')[0]).toContain('not a single value');
     // A YAML alias is named as one (it used to read "must be a single value, not a single value").
-    expect(messages('credentials:\n  - token-env: A\n    url: *u\n')[0]).toBe('creds.yml:3:10: credentials[0].url must be a single value, not an alias (*name); write the value itself.');
-    expect(messages('credentials:\n  - token-env: *pat\n')[0]).toBe('creds.yml:2:16: credentials[0].token-env must name an environment variable, not an alias (*name); write the value itself.');
+    expect(messages('credentials:\n  - token-env: A\n    url: *u\n')[0]).toBe(
+      'creds.yml:3:10: credentials[0].url must be a single value, not an alias (*name); write the value itself.',
+    );
+    expect(messages('credentials:\n  - token-env: *pat\n')[0]).toBe(
+      'creds.yml:2:16: credentials[0].token-env must name an environment variable, not an alias (*name); write the value itself.',
+    );
     const tooMany = `credentials:\n${Array.from({ length: 201 }, (_, i) => `  - token-env: T${i}\n`).join('')}`;
     expect(messages(tooMany)[0]).toContain('lists 201 entries; at most 200');
   });
@@ -152,13 +197,15 @@ describe('credentials file: precise errors (config.file, with line, column and f
       expect(leaks(JSON.stringify(r.findings), secret)).toEqual([]);
       if (secret === token) expect(r.secrets).toContain(token);
     }
-    expect(messages(`credentials:\n  - token-env: !${token} A\n`)[0]).toBe('creds.yml:2:16: is not valid YAML: Unresolved tag: (not shown).');
+    expect(messages(`credentials:\n  - token-env: !${token} A\n`)[0]).toBe(
+      'creds.yml:2:16: is not valid YAML: Unresolved tag: (not shown).',
+    );
   });
 });
 
 describe('credentials file: never holds a token', () => {
   it('refuses a `token` key and any token-looking value, without echoing it, and hands it over for masking', () => {
-    const pat = adoPat(NOW);
+    const pat = azureDevOpsPat(NOW);
     const gh = githubPat();
     for (const text of [
       `credentials:\n  - token-env: A\n    token: ${pat}\n`,
@@ -179,7 +226,9 @@ describe('credentials file: never holds a token', () => {
       if (!text.includes('    token:')) expect(r.secrets).toContain(token);
     }
     const keyed = parse(`credentials:\n  - token-env: A\n    token: not-a-real-shape\n`);
-    expect(keyed.findings[0]!.message).toBe('creds.yml:3:5: credentials[0].token is not allowed: the credentials file must never hold a token.');
+    expect(keyed.findings[0]!.message).toBe(
+      'creds.yml:3:5: credentials[0].token is not allowed: the credentials file must never hold a token.',
+    );
     expect(keyed.findings[0]!.hint).toContain('token-env');
     expect(keyed.secrets).toContain('not-a-real-shape');
   });
@@ -200,7 +249,9 @@ describe('credentials file: never holds a token', () => {
       expect(leaks(JSON.stringify(r.findings), secret)).toEqual([]);
       expect(r.secrets).toContain(secret);
     }
-    expect(messages(`credentials:\n  - token-env: A\n    expires-on: ${secret}\n`)[0]).toBe('creds.yml:3:17: credentials[0].expires-on is not valid: `expires-on` must be a date such as 2027-03-31, not (a secret? — not shown).');
+    expect(messages(`credentials:\n  - token-env: A\n    expires-on: ${secret}\n`)[0]).toBe(
+      'creds.yml:3:17: credentials[0].expires-on is not valid: `expires-on` must be a date such as 2027-03-31, not (a secret? — not shown).',
+    );
     expect(messages('credentials:\n  - token-env: A\n    expires-on: next-tuesday\n')[0]).toContain('not "next-tuesday".');
   });
 

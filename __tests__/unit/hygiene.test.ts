@@ -33,24 +33,49 @@ describe('token hygiene', () => {
     expect(checkHygiene('abc\ndef').token).toBeUndefined();
   });
 
-  it.each(['$(AZURE_DEVOPS_PAT)', '$(System.AccessToken)', '${{ secrets.PAT }}', '${{secrets.ADO_PAT}}', '${PAT}', '$PAT', '%PAT%', '$env:PAT', ' $(PAT) '])(
-    'catches the unexpanded variable %p',
-    (raw) => {
-      const r = checkHygiene(raw);
-      expect(r.findings.map((f) => f.code)).toContain('token.unexpanded');
-      expect(r.token).toBeUndefined();
-      expect(r.findings.find((f) => f.code === 'token.unexpanded')!.message).toContain(raw.trim());
-    },
-  );
+  it.each([
+    '$(AZURE_DEVOPS_PAT)',
+    '$(System.AccessToken)',
+    '${{ secrets.PAT }}',
+    '${{secrets.ADO_PAT}}',
+    '${PAT}',
+    '$PAT',
+    '%PAT%',
+    '$env:PAT',
+    ' $(PAT) ',
+  ])('catches the unexpanded variable %p', (raw) => {
+    const r = checkHygiene(raw);
+    expect(r.findings.map((f) => f.code)).toContain('token.unexpanded');
+    expect(r.token).toBeUndefined();
+    expect(r.findings.find((f) => f.code === 'token.unexpanded')!.message).toContain(raw.trim());
+  });
 
-  it.each(['your-pat-token', 'YOUR_TOKEN_HERE', '***', '********', 'xxxx', 'XXXXXXXXXX', '<token>', '<your-pat>', '{token}', '[PAT]', 'changeme', 'REPLACE_ME', 'token', 'null', 'undefined', 'TODO', 'dummy', '0000', 'insert-token-here', 'paste your token here'])(
-    'catches the placeholder %p',
-    (raw) => {
-      const r = checkHygiene(raw);
-      expect(r.findings.map((f) => f.code)).toContain('token.placeholder');
-      expect(r.token).toBeUndefined();
-    },
-  );
+  it.each([
+    'your-pat-token',
+    'YOUR_TOKEN_HERE',
+    '***',
+    '********',
+    'xxxx',
+    'XXXXXXXXXX',
+    '<token>',
+    '<your-pat>',
+    '{token}',
+    '[PAT]',
+    'changeme',
+    'REPLACE_ME',
+    'token',
+    'null',
+    'undefined',
+    'TODO',
+    'dummy',
+    '0000',
+    'insert-token-here',
+    'paste your token here',
+  ])('catches the placeholder %p', (raw) => {
+    const r = checkHygiene(raw);
+    expect(r.findings.map((f) => f.code)).toContain('token.placeholder');
+    expect(r.token).toBeUndefined();
+  });
 
   it('does not call real-looking tokens placeholders', () => {
     for (const t of [TOKEN, 'ghp_' + 'A'.repeat(36), 'glpat-' + 'abcdefghijk_mnopqrst', 'eyJhbGciOi.eyJzdWIiOi.c2lnbmF0dXJl']) {

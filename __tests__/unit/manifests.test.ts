@@ -5,7 +5,7 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import ajvFormats from 'ajv-formats';
 import YAML from 'yaml';
 import { parseCredentialsConfig } from '../../src/core/config.js';
-import { findAdoScope } from '../../src/core/providers/azure-devops/scopes.js';
+import { findAzureDevOpsScope } from '../../src/core/providers/azure-devops/scopes.js';
 import { ROOT } from '../support/run-bundle.js';
 
 const task = JSON.parse(fs.readFileSync(path.join(ROOT, 'task.json'), 'utf8'));
@@ -46,7 +46,8 @@ describe('action.yml and task.json agree', () => {
 
 const SCHEMAS = path.join(ROOT, '..', 'shared', 'schemas');
 const haveSchemas = fs.existsSync(path.join(SCHEMAS, 'github-action.json')) && fs.existsSync(path.join(SCHEMAS, 'tasks.schema.json'));
-if (!haveSchemas) console.warn(`manifests.test: schema validation skipped: ${SCHEMAS} not found (CI keeps ../shared/ beside the checkout).`);
+if (!haveSchemas)
+  console.warn(`manifests.test: schema validation skipped: ${SCHEMAS} not found (CI keeps ../shared/ beside the checkout).`);
 const describeSchemas = haveSchemas ? describe : describe.skip;
 
 /** A validator for one vendored schema; returns the error list (empty when valid). */
@@ -71,7 +72,8 @@ function validator(file: string): (data: unknown) => string[] {
   return wrap(ajv.compile(schema));
 }
 function wrap(validate: ValidateFunction): (data: unknown) => string[] {
-  return (data) => (validate(data) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message} ${JSON.stringify(e.params)}`));
+  return (data) =>
+    validate(data) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message} ${JSON.stringify(e.params)}`);
 }
 
 describeSchemas('action.yml and task.json against their published schemas', () => {
@@ -95,7 +97,11 @@ describe('twins agree on defaults, and one version everywhere', () => {
   const action = YAML.parse(actionYml) as { inputs: Record<string, { default?: string }> };
   it('each action input and its task twin have the same default (absent = empty)', () => {
     const byName = new Map<string, { defaultValue?: string }>(task.inputs.map((i: { name: string }) => [i.name, i]));
-    const pairs = Object.entries(action.inputs).map(([id, spec]) => [id, String(spec.default ?? ''), String(byName.get(camel(id))?.defaultValue ?? '')]);
+    const pairs = Object.entries(action.inputs).map(([id, spec]) => [
+      id,
+      String(spec.default ?? ''),
+      String(byName.get(camel(id))?.defaultValue ?? ''),
+    ]);
     expect(pairs.length).toBeGreaterThan(8);
     for (const [id, actionDefault, taskDefault] of pairs) expect([id, taskDefault]).toEqual([id, actionDefault]);
   });
@@ -126,7 +132,8 @@ function stepUses(doc: unknown, where: string, found: StepUse[] = []): StepUse[]
   if (Array.isArray(doc)) for (const item of doc) stepUses(item, where, found);
   else if (doc && typeof doc === 'object') {
     const step = doc as Record<string, unknown>;
-    if (typeof step.uses === 'string' && step.uses.startsWith('credential-preflight/credential-preflight@')) found.push({ where, kind: 'action', inputs: (step.with as Record<string, unknown>) ?? {} });
+    if (typeof step.uses === 'string' && step.uses.startsWith('credential-preflight/credential-preflight@'))
+      found.push({ where, kind: 'action', inputs: (step.with as Record<string, unknown>) ?? {} });
     const task = typeof step.task === 'string' ? /^CredentialPreflight@(\d+)$/.exec(step.task) : null;
     if (task) found.push({ where, kind: 'task', major: Number(task[1]), inputs: (step.inputs as Record<string, unknown>) ?? {} });
     for (const value of Object.values(step)) stepUses(value, where, found);
@@ -144,7 +151,8 @@ function exampleDocuments(): { where: string; text: string }[] {
   };
   walk(path.join(ROOT, 'examples'));
   const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-  for (const [i, m] of [...readme.matchAll(/^```ya?ml\n([\s\S]*?)^```$/gm)].entries()) docs.push({ where: `README.md yaml block ${i + 1}`, text: m[1]! });
+  for (const [i, m] of [...readme.matchAll(/^```ya?ml\n([\s\S]*?)^```$/gm)].entries())
+    docs.push({ where: `README.md yaml block ${i + 1}`, text: m[1]! });
   return docs;
 }
 
@@ -179,8 +187,11 @@ describe('examples and README snippets', () => {
       const scopes = u.inputs['required-scopes'] ?? u.inputs.requiredScopes;
       const provider = String(u.inputs.provider ?? 'azure-devops');
       if (typeof scopes !== 'string' || !['azure-devops', 'auto'].includes(provider) || /^(repo|read:|write:|api\b)/.test(scopes)) continue;
-      for (const scope of scopes.split(/[,\n]/).map((s) => s.trim()).filter(Boolean)) {
-        expect([u.where, scope, findAdoScope(scope)?.id ?? 'unknown']).not.toEqual([u.where, scope, 'unknown']);
+      for (const scope of scopes
+        .split(/[,\n]/)
+        .map((s) => s.trim())
+        .filter(Boolean)) {
+        expect([u.where, scope, findAzureDevOpsScope(scope)?.id ?? 'unknown']).not.toEqual([u.where, scope, 'unknown']);
         checked++;
       }
     }
@@ -193,11 +204,13 @@ describe('package.json scripts', () => {
   // repository fails only on a fresh clone, so every file a script runs must exist.
   it('every file a script runs with node or bash is in the repository', () => {
     const scripts: Record<string, string> = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts;
-    const files = Object.values(scripts).flatMap((cmd) => [...cmd.matchAll(/\b(?:node|bash)\s+((?:\.\/)?[\w./-]+\.(?:m?js|cjs|sh))/g)].map((m) => m[1]!));
+    const files = Object.values(scripts).flatMap((cmd) =>
+      [...cmd.matchAll(/\b(?:node|bash)\s+((?:\.\/)?[\w./-]+\.(?:m?js|cjs|sh))/g)].map((m) => m[1]!),
+    );
     expect(files).toEqual(expect.arrayContaining(['dist/cli/index.js', 'scripts/build.mjs']));
     for (const file of files) expect({ file, exists: fs.existsSync(path.join(ROOT, file)) }).toEqual({ file, exists: true });
   });
-  it('`npm run demo` is the CLI bundle\'s demo', () => {
+  it("`npm run demo` is the CLI bundle's demo", () => {
     expect(JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts.demo).toBe('node dist/cli/index.js demo');
   });
 });

@@ -1,13 +1,16 @@
 import { describe, expect, it } from '@jest/globals';
 import { runPreflight } from '../../src/core/preflight.js';
 import { resolveRequest, type RawInputs } from '../../src/core/request.js';
-import { mintAdoLegacyPat } from '../../src/core/providers/azure-devops/synthetic.js';
-import { adoPat } from '../support/tokens.js';
+import { mintAzureDevOpsLegacyPat } from '../../src/core/providers/azure-devops/synthetic.js';
+import { azureDevOpsPat } from '../support/tokens.js';
 
 const NOW = new Date('2026-11-22T12:00:00Z');
-const legacy = mintAdoLegacyPat(Buffer.from('FAKE-ADO-LEGACY-PAT-TESTONLY'), 'user');
+const legacy = mintAzureDevOpsLegacyPat(Buffer.from('FAKE-ADO-LEGACY-PAT-TESTONLY'), 'user');
 async function run(inputs: RawInputs) {
-  const { request, findings } = resolveRequest({ provider: 'azure-devops', url: 'https://dev.azure.com/fabrikam', offline: 'true', ...inputs }, {});
+  const { request, findings } = resolveRequest(
+    { provider: 'azure-devops', url: 'https://dev.azure.com/fabrikam', offline: 'true', ...inputs },
+    {},
+  );
   return runPreflight(request, { now: () => NOW, monotonic: () => 0 }, findings);
 }
 const codes = (r: Awaited<ReturnType<typeof run>>) => r.findings.filter((f) => f.severity !== 'info').map((f) => `${f.code}:${f.severity}`);
@@ -23,14 +26,14 @@ describe('expiry from expires-on, the token and the one-year bound', () => {
     expect(codes(r)).toEqual(['token.expired:error']);
   });
   it('prefers expires-on over the upper bound when it is earlier, and flags an impossible one', async () => {
-    const fresh = adoPat(NOW); // created 2026-11: cannot be valid from 2027-12-01
+    const fresh = azureDevOpsPat(NOW); // created 2026-11: cannot be valid from 2027-12-01
     expect((await run({ token: fresh, expiresOn: '2027-02-01' })).expirySource).toBe('input');
     const impossible = await run({ token: fresh, expiresOn: '2028-06-01' });
     expect(impossible.expirySource).toBe('upper-bound');
     expect(codes(impossible)).toEqual(['config.invalid:warning']);
   });
   it('without expires-on, an 84-character PAT reports its upper bound', async () => {
-    const r = await run({ token: adoPat(NOW, 12), minDaysRemaining: '30' });
+    const r = await run({ token: azureDevOpsPat(NOW, 12), minDaysRemaining: '30' });
     expect([r.expiresAt, r.expirySource]).toEqual(['2026-12-01T00:00:00.000Z', 'upper-bound']);
     expect(codes(r)).toEqual(['token.expiring:warning']);
   });
@@ -53,8 +56,10 @@ describe('URL of another provider', () => {
     const gh = await run({ provider: 'auto', token: githubPat(), url: 'https://dev.azure.com/fabrikam' });
     expect(codes(gh)).toEqual(['url.provider-mismatch:error']);
     expect(gh.findings[0]!.message).toContain('Azure DevOps address');
-    const ado = await run({ provider: 'auto', token: adoPat(NOW), url: 'https://github.com/octo/repo' });
+    const ado = await run({ provider: 'auto', token: azureDevOpsPat(NOW), url: 'https://github.com/octo/repo' });
     expect(codes(ado)).toEqual(['url.provider-mismatch:error']);
-    expect(codes(await run({ provider: 'auto', token: adoPat(NOW), url: 'https://tfs.example.com/tfs/DefaultCollection' }))).toEqual([]);
+    expect(
+      codes(await run({ provider: 'auto', token: azureDevOpsPat(NOW), url: 'https://tfs.example.com/tfs/DefaultCollection' })),
+    ).toEqual([]);
   });
 });

@@ -13,7 +13,9 @@ describe('job / run summary (one credential)', () => {
     const md = renderMarkdown(report({ outcome: 'failed', findings: [err, warn, note] }));
     const lines = md.split('\n');
     expect(lines[0]).toBe('### credential-preflight: ❌ failed');
-    expect(md).toContain('**Identity** Chuck Reinhart · **Project** Fabrikam-Fiber · **Scopes** vso.code ✓, vso.build ✗, vso.code_write ? · **Expires** 129 days');
+    expect(md).toContain(
+      '**Identity** Chuck Reinhart · **Project** Fabrikam-Fiber · **Scopes** vso.code ✓, vso.build ✗, vso.code_write ? · **Expires** 129 days',
+    );
     const header = lines.indexOf('| Check | Result | Detail | Fix |');
     expect(header).toBeGreaterThan(0);
     expect(lines.filter((l) => l.startsWith('| Check |'))).toHaveLength(1); // one table
@@ -26,7 +28,9 @@ describe('job / run summary (one credential)', () => {
 
   it('shows the expiry kind: an upper bound, expired, unknown', () => {
     expect(renderMarkdown(report({ expirySource: 'upper-bound', daysRemaining: 12 }))).toContain('**Expires** ≤ 12 days');
-    expect(renderMarkdown(report({ daysRemaining: -3, expiresAt: '2026-11-19T00:00:00.000Z' }))).toContain('**Expires** expired 2026-11-19');
+    expect(renderMarkdown(report({ daysRemaining: -3, expiresAt: '2026-11-19T00:00:00.000Z' }))).toContain(
+      '**Expires** expired 2026-11-19',
+    );
     expect(renderMarkdown(report({ expiresAt: null, daysRemaining: null }))).toContain('**Expires** unknown');
     expect(renderMarkdown(report({ scopes: { required: [], verified: [], missing: [], unverifiable: [] } }))).not.toContain('**Scopes**');
   });
@@ -59,16 +63,30 @@ describe('job / run summary (several credentials)', () => {
     expect(lines[0]).toBe('### credential-preflight: ❌ failed — 3 credentials: 1 failed, 1 warned, 1 passed');
     const rows = lines.filter((l) => l.startsWith('| **'));
     expect(rows.map((l) => l.split(' | ')[0])).toEqual(['| **bad**', '| **meh**', '| **good**']);
-    expect(rows[0]).toBe('| **bad** | ❌ failed | not checked | Fabrikam-Fiber | vso.code ✓, vso.build ✗, vso.code_write ? | 129 days | `scope.missing` (+1 more) |');
+    expect(rows[0]).toBe(
+      '| **bad** | ❌ failed | not checked | Fabrikam-Fiber | vso.code ✓, vso.build ✗, vso.code_write ? | 129 days | `scope.missing` (+1 more) |',
+    );
     expect(rows[2]!.endsWith('| — |')).toBe(true);
-    expect(lines.filter((l) => l.startsWith('<details'))).toEqual(['<details open><summary>❌ failed — bad</summary>', '<details><summary>⚠️ warned — meh</summary>', '<details><summary>✅ passed — good</summary>']);
+    expect(lines.filter((l) => l.startsWith('<details'))).toEqual([
+      '<details open><summary>❌ failed — bad</summary>',
+      '<details><summary>⚠️ warned — meh</summary>',
+      '<details><summary>✅ passed — good</summary>',
+    ]);
     expect(lines.filter((l) => l === '| Check | Result | Detail | Fix |')).toHaveLength(3);
   });
 
   it('shows names that come from a server or the file literally: no broken table, no link, image, code or emphasis', () => {
     const hostile = 'a\\|b `x` [click](https://evil.example) ![i](https://evil.example/p.png) *y* <b>z</b>';
     const md = renderMarkdownMany(
-      multi({ credentials: [{ name: hostile, tokenEnv: 'A', report: report({ identity: { name: hostile, id: 'x' }, project: { requested: 'p', canonical: hostile } }) }] }),
+      multi({
+        credentials: [
+          {
+            name: hostile,
+            tokenEnv: 'A',
+            report: report({ identity: { name: hostile, id: 'x' }, project: { requested: 'p', canonical: hostile } }),
+          },
+        ],
+      }),
     );
     const row = md.split('\n').find((l) => l.startsWith('| **'))!;
     // GFM splits a row on every pipe not escaped by a backslash (a backslash escapes itself first).
@@ -81,17 +99,36 @@ describe('job / run summary (several credentials)', () => {
   });
 
   it('a message that quotes a server (a display name) cannot become a link, image or emphasis; its code spans stay code', () => {
-    const said = finding('token.identity', 'info', 'Authenticated as [Renew here](https://evil.example) ![x](https://evil.example/p.png) *now*.', 'None needed.');
-    const hinted = finding('config.file', 'error', 'c.yml:3:5: credentials[0].url must be a single value.', 'e.g. `required-scopes: [vso.code, vso.build]`.');
-    const md = renderMarkdownMany(multi({ findings: [hinted], credentials: [{ name: 'a', tokenEnv: 'A', report: report({ findings: [said] }) }] }));
+    const said = finding(
+      'token.identity',
+      'info',
+      'Authenticated as [Renew here](https://evil.example) ![x](https://evil.example/p.png) *now*.',
+      'None needed.',
+    );
+    const hinted = finding(
+      'config.file',
+      'error',
+      'c.yml:3:5: credentials[0].url must be a single value.',
+      'e.g. `required-scopes: [vso.code, vso.build]`.',
+    );
+    const md = renderMarkdownMany(
+      multi({ findings: [hinted], credentials: [{ name: 'a', tokenEnv: 'A', report: report({ findings: [said] }) }] }),
+    );
     expect(md).toContain('| Authenticated as \\[Renew here\\](https://evil.example) \\!\\[x\\](https://evil.example/p.png) \\*now\\*. |');
     expect(md).toContain('| c.yml:3:5: credentials\\[0\\].url must be a single value. | e.g. `required-scopes: [vso.code, vso.build]`. |');
   });
 
   it('shows what is wrong with the file when nothing could be checked', () => {
-    const md = renderMarkdownMany(multi({ credentials: [], findings: [finding('config.file', 'error', 'creds.yml:3:5: credentials[0].tokn is not a known key.', 'Did you mean `token-env`?')] }));
+    const md = renderMarkdownMany(
+      multi({
+        credentials: [],
+        findings: [finding('config.file', 'error', 'creds.yml:3:5: credentials[0].tokn is not a known key.', 'Did you mean `token-env`?')],
+      }),
+    );
     expect(md.split('\n')[0]).toBe('### credential-preflight: ❌ failed');
-    expect(md).toContain('| `config.file` | ❌ error | creds.yml:3:5: credentials\\[0\\].tokn is not a known key. | Did you mean `token-env`? |');
+    expect(md).toContain(
+      '| `config.file` | ❌ error | creds.yml:3:5: credentials\\[0\\].tokn is not a known key. | Did you mean `token-env`? |',
+    );
     expect(md).not.toContain('| Credential |');
   });
 });

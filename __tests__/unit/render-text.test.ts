@@ -8,7 +8,7 @@ import { report } from '../support/reports.js';
 const err = finding('token.expired', 'error', 'The token expired on 2026-11-01.', 'Regenerate the token.');
 const warn = finding('token.expiring', 'warning', 'The token expires in 3 day(s).', 'Regenerate it now.');
 const note = finding('token.identity', 'info', 'Authenticated as Chuck.', 'None needed.');
-const ANSI = new RegExp(String.fromCharCode(27) + "\\[");
+const ANSI = new RegExp(String.fromCharCode(27) + '\\[');
 
 describe('colour', () => {
   it('only on a TTY; NO_COLOR and TERM=dumb turn it off; FORCE_COLOR decides when set', () => {
@@ -28,7 +28,14 @@ describe('colour', () => {
     const r = report({ outcome: 'failed', findings: [err] });
     expect(renderText(r, { color: false })).not.toMatch(ANSI);
     expect(renderText(r, { color: true })).toMatch(ANSI);
-    const m: MultiReport = { schemaVersion: 1, outcome: 'failed', config: 'c.yml', findings: [], credentials: [{ name: 'a', tokenEnv: 'A', report: r }], timings: { totalMs: 1 } };
+    const m: MultiReport = {
+      schemaVersion: 1,
+      outcome: 'failed',
+      config: 'c.yml',
+      findings: [],
+      credentials: [{ name: 'a', tokenEnv: 'A', report: r }],
+      timings: { totalMs: 1 },
+    };
     expect(renderTextMany(m, { color: false })).not.toMatch(ANSI);
     expect(renderTextMany(m, { color: true })).toMatch(ANSI);
   });
@@ -41,7 +48,9 @@ describe('text report', () => {
     expect(lines[0]).toBe('credential-preflight: FAILED');
     expect(lines).toContain('  Identity  Chuck Reinhart');
     expect(lines).toContain('  error   token.expired: The token expired on 2026-11-01.');
-    expect(lines[lines.indexOf('  error   token.expired: The token expired on 2026-11-01.') + 1]).toBe('          fix: Regenerate the token.');
+    expect(lines[lines.indexOf('  error   token.expired: The token expired on 2026-11-01.') + 1]).toBe(
+      '          fix: Regenerate the token.',
+    );
     expect(lines).toContain('  note    token.identity: Authenticated as Chuck.');
     expect(text).not.toContain('fix: None needed.');
   });
@@ -49,8 +58,19 @@ describe('text report', () => {
   it('text that came from a server cannot move the terminal, split a line or start a CI log command', () => {
     const evil = `Eve\x1b[2J\x1b]0;owned\x07\r\n::add-mask::x\n##vso[task.setvariable variable=PATH]/tmp \u009b31m`;
     expect(logSafe(evil)).toBe('Eve [2J ]0;owned   ::add-mask::x #\u200B#vso[task.setvariable variable=PATH]/tmp  31m');
-    const r = report({ identity: { name: evil, id: 'x' }, project: { requested: 'p', canonical: evil }, findings: [finding('token.identity', 'info', `Authenticated as ${evil}.`, 'None needed.'), { ...err, hint: evil }] });
-    const m: MultiReport = { schemaVersion: 1, outcome: 'failed', config: 'c.yml', findings: [], credentials: [{ name: evil, tokenEnv: 'A', report: r }], timings: { totalMs: 1 } };
+    const r = report({
+      identity: { name: evil, id: 'x' },
+      project: { requested: 'p', canonical: evil },
+      findings: [finding('token.identity', 'info', `Authenticated as ${evil}.`, 'None needed.'), { ...err, hint: evil }],
+    });
+    const m: MultiReport = {
+      schemaVersion: 1,
+      outcome: 'failed',
+      config: 'c.yml',
+      findings: [],
+      credentials: [{ name: evil, tokenEnv: 'A', report: r }],
+      timings: { totalMs: 1 },
+    };
     for (const text of [renderText(r, { color: false }), renderTextMany(m, { color: false }), renderTextMany(m, { color: true })]) {
       // eslint-disable-next-line no-control-regex
       expect(text).not.toMatch(/[\x07\x9b\r]|\x1b(?!\[(?:\d+)m)/);
@@ -68,7 +88,11 @@ describe('text report', () => {
       credentials: [
         { name: 'fabrikam', tokenEnv: 'A', report: report({ findings: [note] }) },
         { name: 'contoso-long-name', tokenEnv: 'B', report: report({ outcome: 'warned', findings: [warn], daysRemaining: 3 }) },
-        { name: 'gh', tokenEnv: 'C', report: report({ outcome: 'failed', findings: [err], daysRemaining: -21, expiresAt: '2026-11-01T00:00:00.000Z' }) },
+        {
+          name: 'gh',
+          tokenEnv: 'C',
+          report: report({ outcome: 'failed', findings: [err], daysRemaining: -21, expiresAt: '2026-11-01T00:00:00.000Z' }),
+        },
       ],
       timings: { totalMs: 1 },
     };
@@ -98,8 +122,17 @@ describe('text report', () => {
       timings: { totalMs: 1 },
     };
     expect(failureLine(m)).toBe('credential-preflight failed: x: token.expired; y: network.timeout');
-    expect(failureLine(report({ outcome: 'failed', findings: [note, err] }))).toBe(`credential-preflight failed: token.expired: ${err.message}`);
-    expect(stepOutputs(m)).toMatchObject({ outcome: 'failed', identity: '', project: '', tokenKind: '', expiresAt: report().expiresAt, report: JSON.stringify(m) });
+    expect(failureLine(report({ outcome: 'failed', findings: [note, err] }))).toBe(
+      `credential-preflight failed: token.expired: ${err.message}`,
+    );
+    expect(stepOutputs(m)).toMatchObject({
+      outcome: 'failed',
+      identity: '',
+      project: '',
+      tokenKind: '',
+      expiresAt: report().expiresAt,
+      report: JSON.stringify(m),
+    });
     expect(stepOutputs(report())).toMatchObject({ identity: 'Chuck Reinhart', project: 'Fabrikam-Fiber', daysRemaining: '129' });
   });
 });

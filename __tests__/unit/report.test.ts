@@ -18,7 +18,12 @@ describe('outcome rule', () => {
     expect(decideOutcome([net, f('token.expiring', 'warning')], true)).toBe('unverified');
   });
   it('orders errors, then warnings, then notes, stable within each', () => {
-    const sorted = sortFindings([f('token.info', 'info'), f('url.trailing-slash', 'warning'), f('token.format', 'error'), f('token.checksum', 'error')]);
+    const sorted = sortFindings([
+      f('token.info', 'info'),
+      f('url.trailing-slash', 'warning'),
+      f('token.format', 'error'),
+      f('token.checksum', 'error'),
+    ]);
     expect(sorted.map((x) => x.code)).toEqual(['token.format', 'token.checksum', 'url.trailing-slash', 'token.info']);
   });
 });
@@ -32,7 +37,24 @@ describe('code catalogue', () => {
     }
   });
   it('contains the codes the contract promises', () => {
-    for (const code of ['token.missing', 'token.whitespace', 'token.unexpanded', 'token.placeholder', 'token.format', 'token.checksum', 'token.expired', 'token.expiring', 'token.audience', 'token.retired', 'url.invalid', 'url.insecure', 'url.legacy-host', 'url.trailing-slash', 'url.extra-path', 'url.credentials']) {
+    for (const code of [
+      'token.missing',
+      'token.whitespace',
+      'token.unexpanded',
+      'token.placeholder',
+      'token.format',
+      'token.checksum',
+      'token.expired',
+      'token.expiring',
+      'token.audience',
+      'token.retired',
+      'url.invalid',
+      'url.insecure',
+      'url.legacy-host',
+      'url.trailing-slash',
+      'url.extra-path',
+      'url.credentials',
+    ]) {
       expect(ALL_CODES).toContain(code);
     }
   });

@@ -7,7 +7,14 @@ describe('request resolution', () => {
   it('defaults: auto provider, 7 days, online, warnings do not fail', () => {
     const { request, findings } = resolveRequest({}, {});
     expect(findings).toEqual([]);
-    expect(request).toMatchObject({ provider: 'auto', tokenType: 'auto', minDaysRemaining: 7, offline: false, failOnWarning: false, requiredScopes: [] });
+    expect(request).toMatchObject({
+      provider: 'auto',
+      tokenType: 'auto',
+      minDaysRemaining: 7,
+      offline: false,
+      failOnWarning: false,
+      requiredScopes: [],
+    });
   });
   it('accepts provider spellings users type', () => {
     expect(parseProvider('Azure DevOps')).toBe('azure-devops');
@@ -22,25 +29,42 @@ describe('request resolution', () => {
     expect(findings.every((f) => f.severity === 'error')).toBe(true);
   });
   it('parses scope lists keeping portal names whole', () => {
-    expect(parseList('vso.code, Work Items: Read & Write\nBuild: Read & Execute;vso.code')).toEqual(['vso.code', 'Work Items: Read & Write', 'Build: Read & Execute']);
+    expect(parseList('vso.code, Work Items: Read & Write\nBuild: Read & Execute;vso.code')).toEqual([
+      'vso.code',
+      'Work Items: Read & Write',
+      'Build: Read & Execute',
+    ]);
   });
   it('takes Azure DevOps conventions from the environment', () => {
     const env = { AZURE_DEVOPS_ORG_URL: 'https://dev.azure.com/fabrikam', AZURE_DEVOPS_PROJECT: 'Fabrikam-Fiber' };
-    expect(resolveRequest({ provider: 'azure-devops' }, env).request).toMatchObject({ url: env.AZURE_DEVOPS_ORG_URL, project: 'Fabrikam-Fiber' });
+    expect(resolveRequest({ provider: 'azure-devops' }, env).request).toMatchObject({
+      url: env.AZURE_DEVOPS_ORG_URL,
+      project: 'Fabrikam-Fiber',
+    });
     expect(resolveRequest({ provider: 'ado' }, { AZURE_DEVOPS_ORG: 'fabrikam' }).request.url).toBe('https://dev.azure.com/fabrikam');
-    expect(resolveRequest({}, { AZURE_DEVOPS_ORG: 'fabrikam' }).request.defaults?.url['azure-devops']).toBe('https://dev.azure.com/fabrikam');
+    expect(resolveRequest({}, { AZURE_DEVOPS_ORG: 'fabrikam' }).request.defaults?.url['azure-devops']).toBe(
+      'https://dev.azure.com/fabrikam',
+    );
     expect(resolveRequest({ url: 'https://dev.azure.com/other' }, env).request.url).toBe('https://dev.azure.com/other');
     expect(resolveRequest({ provider: 'github' }, env).request.url).toBeUndefined();
   });
   it('takes the GitHub API base from GITHUB_API_URL', () => {
-    expect(resolveRequest({ provider: 'github' }, { GITHUB_API_URL: 'https://ghes.example.com/api/v3' }).request.url).toBe('https://ghes.example.com/api/v3');
+    expect(resolveRequest({ provider: 'github' }, { GITHUB_API_URL: 'https://ghes.example.com/api/v3' }).request.url).toBe(
+      'https://ghes.example.com/api/v3',
+    );
   });
-  it('takes GitLab CI\'s API URL, preferring CI_API_V4_URL over CI_SERVER_URL', () => {
+  it("takes GitLab CI's API URL, preferring CI_API_V4_URL over CI_SERVER_URL", () => {
     expect(resolveRequest({ provider: 'gitlab' }, { CI_SERVER_URL: 'https://gl.example.com' }).request.url).toBe('https://gl.example.com');
-    expect(environmentDefaults({ CI_SERVER_URL: 'https://gl.example.com', CI_API_V4_URL: 'https://gl.example.com/api/v4' }).url.gitlab).toBe('https://gl.example.com/api/v4');
+    expect(
+      environmentDefaults({ CI_SERVER_URL: 'https://gl.example.com', CI_API_V4_URL: 'https://gl.example.com/api/v4' }).url.gitlab,
+    ).toBe('https://gl.example.com/api/v4');
   });
-  it('with provider auto, keeps every provider\'s environment default until the token says which applies', () => {
-    const env = { AZURE_DEVOPS_ORG_URL: 'https://dev.azure.com/fabrikam', AZURE_DEVOPS_PROJECT: 'Fabrikam-Fiber', GITHUB_API_URL: 'https://ghes.example.com/api/v3' };
+  it("with provider auto, keeps every provider's environment default until the token says which applies", () => {
+    const env = {
+      AZURE_DEVOPS_ORG_URL: 'https://dev.azure.com/fabrikam',
+      AZURE_DEVOPS_PROJECT: 'Fabrikam-Fiber',
+      GITHUB_API_URL: 'https://ghes.example.com/api/v3',
+    };
     const { request } = resolveRequest({}, env);
     expect(request.url).toBeUndefined();
     expect(request.project).toBeUndefined();
@@ -48,7 +72,11 @@ describe('request resolution', () => {
     expect(request.defaults?.project).toEqual({ 'azure-devops': 'Fabrikam-Fiber' });
   });
   it('a GitHub token on a runner that also exports an Azure DevOps org URL is checked against GitHub, not reported as a URL mismatch', async () => {
-    const env = { AZURE_DEVOPS_ORG_URL: 'https://dev.azure.com/fabrikam', AZURE_DEVOPS_PROJECT: 'Fabrikam-Fiber', GITHUB_API_URL: 'https://ghes.example.com/api/v3' };
+    const env = {
+      AZURE_DEVOPS_ORG_URL: 'https://dev.azure.com/fabrikam',
+      AZURE_DEVOPS_PROJECT: 'Fabrikam-Fiber',
+      GITHUB_API_URL: 'https://ghes.example.com/api/v3',
+    };
     const { request } = resolveRequest({ token: githubPat(), offline: 'true' }, env);
     const report = await runPreflight(request, { now: () => new Date(), monotonic: () => 0 });
     expect(report.provider).toBe('github');
@@ -60,7 +88,10 @@ describe('request resolution', () => {
     expect(resolveRequest({ tokenType: 'system-access-token' }, {}).request.provider).toBe('azure-devops');
   });
   it('finds the token in the named or conventional environment variable', () => {
-    expect(tokenFromEnv('azure-devops', { AZURE_DEVOPS_PAT: 'v' })).toEqual({ value: 'v', source: 'environment variable AZURE_DEVOPS_PAT' });
+    expect(tokenFromEnv('azure-devops', { AZURE_DEVOPS_PAT: 'v' })).toEqual({
+      value: 'v',
+      source: 'environment variable AZURE_DEVOPS_PAT',
+    });
     expect(tokenFromEnv('github', { GH_TOKEN: 'g' }).value).toBe('g');
     expect(tokenFromEnv('github', {}, 'MY_TOKEN')).toEqual({ value: undefined, source: 'environment variable MY_TOKEN' });
     expect(tokenFromEnv('gitlab', {}).source).toContain('GITLAB_TOKEN');

@@ -6,7 +6,15 @@ const TOKEN = ['q7Zt', 'Kp93Xv0aLm2Rw8Ns'].join('');
 describe('secret forms', () => {
   it('covers the raw value, each line, the clean token and Basic-header forms', () => {
     const forms = secretForms(`  ${TOKEN}\n`, 'me@example.com');
-    expect(forms).toEqual(expect.arrayContaining([`  ${TOKEN}\n`, TOKEN, Buffer.from(`:${TOKEN}`).toString('base64'), Buffer.from(`me@example.com:${TOKEN}`).toString('base64'), Buffer.from(TOKEN).toString('base64')]));
+    expect(forms).toEqual(
+      expect.arrayContaining([
+        `  ${TOKEN}\n`,
+        TOKEN,
+        Buffer.from(`:${TOKEN}`).toString('base64'),
+        Buffer.from(`me@example.com:${TOKEN}`).toString('base64'),
+        Buffer.from(TOKEN).toString('base64'),
+      ]),
+    );
   });
   it('covers the inner token of a pasted wrapper', () => {
     expect(secretForms(`Bearer ${TOKEN}`)).toContain(TOKEN);

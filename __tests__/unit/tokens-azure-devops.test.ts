@@ -1,8 +1,17 @@
 import { describe, expect, it } from '@jest/globals';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { analyzeAzureDevOpsToken, adoPat84Checksums, AZURE_DEVOPS_RESOURCE_ID } from '../../src/core/providers/azure-devops/tokens.js';
-import { fakeEntraClaims, mintAdoLegacyPat, mintAdoPat84, mintEntraJwt } from '../../src/core/providers/azure-devops/synthetic.js';
+import {
+  analyzeAzureDevOpsToken,
+  azureDevOpsPat84Checksums,
+  AZURE_DEVOPS_RESOURCE_ID,
+} from '../../src/core/providers/azure-devops/tokens.js';
+import {
+  fakeEntraClaims,
+  mintAzureDevOpsLegacyPat,
+  mintAzureDevOpsPat84,
+  mintEntraJwt,
+} from '../../src/core/providers/azure-devops/synthetic.js';
 import type { TokenAnalysis, TokenContext } from '../../src/core/providers/types.js';
 import { ALNUM, expectNoLeak, otherChar, pick, prng, replaceAt } from '../support/tokens.js';
 
@@ -44,31 +53,40 @@ const analyze = (token: string, claim = false, c: TokenContext = ctx()): TokenAn
   return a;
 };
 
-
 describe('leak check helper', () => {
   it('catches an 8-character slice in a message, a hint or a fact', () => {
     const token = V.ado84_valid_b62;
     const base: TokenAnalysis = { provider: 'azure-devops', kind: 'k', label: 'l', findings: [], facts: {} };
     expect(() => expectNoLeak(token, { ...base, facts: { x: `..${token.slice(30, 38)}..` } })).toThrow('leaks');
-    expect(() => expectNoLeak(token, { ...base, findings: [{ code: 'token.info', severity: 'info', message: token.slice(70, 78), hint: '' }] })).toThrow('leaks');
-    expect(() => expectNoLeak(token, { ...base, findings: [{ code: 'token.info', severity: 'info', message: token.slice(0, 7), hint: token.slice(77) }] })).not.toThrow();
+    expect(() =>
+      expectNoLeak(token, { ...base, findings: [{ code: 'token.info', severity: 'info', message: token.slice(70, 78), hint: '' }] }),
+    ).toThrow('leaks');
+    expect(() =>
+      expectNoLeak(token, {
+        ...base,
+        findings: [{ code: 'token.info', severity: 'info', message: token.slice(0, 7), hint: token.slice(77) }],
+      }),
+    ).not.toThrow();
   });
 });
 
 describe('shared vectors (token-vectors.json)', () => {
   const file = resolve(process.cwd(), '../shared/fixtures/token-vectors.json');
   const present = existsSync(file);
-  (present ? it : it.skip)(`inline copies match the shared file${present ? '' : ' — skipped: ../shared/fixtures/token-vectors.json not found beside the checkout'}`, () => {
-    const vectors = JSON.parse(readFileSync(file, 'utf8')) as Array<{ name: string; provider: string; token: string; expect: string }>;
-    const ours = vectors.filter((v) => v.provider === 'azure-devops');
-    expect(ours.map((v) => v.name).sort()).toEqual(Object.keys(V).sort());
-    for (const v of ours) {
-      expect(V[v.name as VectorName]).toBe(v.token);
-      const a = analyze(v.token, true);
-      const hasChecksumError = a.findings.some((f) => f.code === 'token.checksum' && f.severity === 'error');
-      expect(hasChecksumError).toBe(v.expect === 'invalid');
-    }
-  });
+  (present ? it : it.skip)(
+    `inline copies match the shared file${present ? '' : ' — skipped: ../shared/fixtures/token-vectors.json not found beside the checkout'}`,
+    () => {
+      const vectors = JSON.parse(readFileSync(file, 'utf8')) as Array<{ name: string; provider: string; token: string; expect: string }>;
+      const ours = vectors.filter((v) => v.provider === 'azure-devops');
+      expect(ours.map((v) => v.name).sort()).toEqual(Object.keys(V).sort());
+      for (const v of ours) {
+        expect(V[v.name as VectorName]).toBe(v.token);
+        const a = analyze(v.token, true);
+        const hasChecksumError = a.findings.some((f) => f.code === 'token.checksum' && f.severity === 'error');
+        expect(hasChecksumError).toBe(v.expect === 'invalid');
+      }
+    },
+  );
 
   it.each(Object.keys(V) as VectorName[])('%s gives exactly the expected findings, auto-detected and claimed', (name) => {
     const token = V[name];
@@ -103,7 +121,7 @@ describe('84-character PAT', () => {
     const rand = prng(7);
     let seen = 0;
     for (let i = 0; i < 400 && seen < 3; i++) {
-      const token = mintAdoPat84({ random52: pick(rand, ALNUM, 52), year: 'B', month: 'C', checksum: 'base64' });
+      const token = mintAzureDevOpsPat84({ random52: pick(rand, ALNUM, 52), year: 'B', month: 'C', checksum: 'base64' });
       if (!/[+/]/.test(token.slice(80))) continue;
       seen++;
       expect(errors(analyze(token))).toEqual([]);
@@ -175,7 +193,11 @@ describe('84-character PAT', () => {
         ['C', 'E', '2026-05', '2027-06-01'],
         [2027, 11, '2027-11', '2028-12-01'],
       ] as const) {
-        const a = analyze(mintAdoPat84({ random52: pick(rand, ALNUM, 52), year: y, month: m }), false, ctx(new Date('2024-01-01T00:00:00Z')));
+        const a = analyze(
+          mintAzureDevOpsPat84({ random52: pick(rand, ALNUM, 52), year: y, month: m }),
+          false,
+          ctx(new Date('2024-01-01T00:00:00Z')),
+        );
         expect(a.facts['created']).toBe(created);
         expect(a.latestExpiry?.toISOString().slice(0, 10)).toBe(bound);
       }
@@ -284,7 +306,14 @@ describe('Entra JWT', () => {
 
   it('the Azure Pipelines OIDC token must be exchanged with Entra first', () => {
     for (const iss of ['https://vstoken.dev.azure.com/00000000-fa4e-7e57-0000-00000000000a', 'https://app.vstoken.visualstudio.com']) {
-      const claims = { iss, aud: 'api://AzureADTokenExchange', sub: 'sc://fake-org/fake-project/fake-connection', iat: sec(now), nbf: sec(now), exp: sec(now) + 300 };
+      const claims = {
+        iss,
+        aud: 'api://AzureADTokenExchange',
+        sub: 'sc://fake-org/fake-project/fake-connection',
+        iat: sec(now),
+        nbf: sec(now),
+        exp: sec(now) + 300,
+      };
       const token = mintEntraJwt(claims);
       const a = analyze(token, false, ctx(now));
       expect(a.provider).toBe('azure-devops');
@@ -342,7 +371,11 @@ describe('System.AccessToken', () => {
     const token = mintEntraJwt({ iss: 'app.vstoken.visualstudio.com', aud: 'app.vstoken.visualstudio.com', exp: 1 });
     // issuer without scheme is not a URL: not recognised as Azure DevOps'
     expect(analyzeAzureDevOpsToken(token, ctx(now), false)).toBeUndefined();
-    const withScheme = mintEntraJwt({ iss: 'https://app.vstoken.visualstudio.com', aud: 'https://app.vstoken.visualstudio.com|vso:fake', exp: 1 });
+    const withScheme = mintEntraJwt({
+      iss: 'https://app.vstoken.visualstudio.com',
+      aud: 'https://app.vstoken.visualstudio.com|vso:fake',
+      exp: 1,
+    });
     const a = analyze(withScheme, false, ctx(now));
     expect(a.kind).toBe('azure-devops.system-access-token');
     expect(codes(a)).toEqual(['token.format:warning']);
@@ -379,7 +412,8 @@ describe('auto-detection and claimed explanations', () => {
   });
 
   it('claimed, 52 characters with digits outside base32 are named precisely', () => {
-    const token = V.ado_legacy_user_valid.slice(0, 20) + '0' + V.ado_legacy_user_valid.slice(21, 40) + '8' + V.ado_legacy_user_valid.slice(41);
+    const token =
+      V.ado_legacy_user_valid.slice(0, 20) + '0' + V.ado_legacy_user_valid.slice(21, 40) + '8' + V.ado_legacy_user_valid.slice(41);
     const a = analyze(token, true);
     expect(a.kind).toBe('azure-devops.unknown');
     expect(codes(a)).toEqual(['token.format:error']);
@@ -409,25 +443,27 @@ describe('auto-detection and claimed explanations', () => {
 
 describe('minting', () => {
   it('reproduces the shared vectors exactly', () => {
-    expect(mintAdoPat84({ random52: RANDOM52, year: 'B', month: 'F' })).toBe(V.ado84_valid_b62);
-    expect(mintAdoPat84({ random52: RANDOM52, year: 2025, month: 6, checksum: 'base64' })).toBe(V.ado84_valid_b64checksum);
-    expect(mintAdoPat84({ random52: RANDOM52, year: 'B', month: 'F', platform: 'ACAAAAAAAAAA', providerReserved: 'AAAA' })).toBe(V.ado84_valid_checksum_providerdata_AAAA);
+    expect(mintAzureDevOpsPat84({ random52: RANDOM52, year: 'B', month: 'F' })).toBe(V.ado84_valid_b62);
+    expect(mintAzureDevOpsPat84({ random52: RANDOM52, year: 2025, month: 6, checksum: 'base64' })).toBe(V.ado84_valid_b64checksum);
+    expect(mintAzureDevOpsPat84({ random52: RANDOM52, year: 'B', month: 'F', platform: 'ACAAAAAAAAAA', providerReserved: 'AAAA' })).toBe(
+      V.ado84_valid_checksum_providerdata_AAAA,
+    );
     const data = Buffer.from('FAKE-ADO-LEGACY-PAT-TESTONLY', 'latin1');
-    expect(mintAdoLegacyPat(data, 'user')).toBe(V.ado_legacy_user_valid);
-    expect(mintAdoLegacyPat(data, 'application')).toBe(V.ado_legacy_app_valid);
-    expect(adoPat84Checksums(V.ado84_valid_b62.slice(0, 80))).toEqual({ base62: '2enk', base64: 'kSXQ' });
+    expect(mintAzureDevOpsLegacyPat(data, 'user')).toBe(V.ado_legacy_user_valid);
+    expect(mintAzureDevOpsLegacyPat(data, 'application')).toBe(V.ado_legacy_app_valid);
+    expect(azureDevOpsPat84Checksums(V.ado84_valid_b62.slice(0, 80))).toEqual({ base62: '2enk', base64: 'kSXQ' });
   });
 
   it('rejects bad minting input without echoing it', () => {
-    expect(() => mintAdoPat84({ random52: 'short', year: 'B', month: 'F' })).toThrow('random52');
-    expect(() => mintAdoPat84({ random52: RANDOM52, year: 'B', month: 13 })).toThrow('month');
-    expect(() => mintAdoLegacyPat(new Uint8Array(27), 'user')).toThrow('28 bytes');
+    expect(() => mintAzureDevOpsPat84({ random52: 'short', year: 'B', month: 'F' })).toThrow('random52');
+    expect(() => mintAzureDevOpsPat84({ random52: RANDOM52, year: 'B', month: 13 })).toThrow('month');
+    expect(() => mintAzureDevOpsLegacyPat(new Uint8Array(27), 'user')).toThrow('28 bytes');
   });
 
   it('minted 84-character PATs pass; any one-character change fails with a checksum or format error', () => {
     const rand = prng(84);
     for (let n = 0; n < 300; n++) {
-      const token = mintAdoPat84({
+      const token = mintAzureDevOpsPat84({
         random52: pick(rand, ALNUM, 52),
         year: 'B',
         month: 1 + Math.floor(rand() * 12),
@@ -454,7 +490,7 @@ describe('minting', () => {
     for (let n = 0; n < 300; n++) {
       const data = Uint8Array.from({ length: 28 }, () => Math.floor(rand() * 256));
       const seed = rand() < 0.5 ? 'user' : 'application';
-      const token = mintAdoLegacyPat(data, seed);
+      const token = mintAzureDevOpsLegacyPat(data, seed);
       expect(token).toMatch(/^[a-z2-7]{52}$/);
       const ok = analyze(token);
       expect(ok.facts).toEqual({ seed });

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { analyzeGitHubToken, githubClassicChecksum, githubFineGrainedChecksum } from '../../src/core/providers/github/tokens.js';
 import { mintGitHubClassic, mintGitHubFineGrained, mintGitHubStatelessInstallation } from '../../src/core/providers/github/synthetic.js';
-import { mintAdoPat84 } from '../../src/core/providers/azure-devops/synthetic.js';
+import { mintAzureDevOpsPat84 } from '../../src/core/providers/azure-devops/synthetic.js';
 import type { TokenAnalysis, TokenContext } from '../../src/core/providers/types.js';
 import { ALNUM, expectNoLeak, otherChar, pick, prng, replaceAt } from '../support/tokens.js';
 
@@ -41,20 +41,22 @@ const analyze = (token: string, claim = false): TokenAnalysis => {
   return a;
 };
 
-
 describe('shared vectors (token-vectors.json)', () => {
   const file = resolve(process.cwd(), '../shared/fixtures/token-vectors.json');
   const present = existsSync(file);
-  (present ? it : it.skip)(`inline copies match the shared file${present ? '' : ' — skipped: ../shared/fixtures/token-vectors.json not found beside the checkout'}`, () => {
-    const vectors = JSON.parse(readFileSync(file, 'utf8')) as Array<{ name: string; provider: string; token: string; expect: string }>;
-    const ours = vectors.filter((v) => v.provider === 'github');
-    expect(ours.map((v) => v.name).sort()).toEqual(Object.keys(V).sort());
-    for (const v of ours) {
-      expect(V[v.name as VectorName]).toBe(v.token);
-      const a = analyze(v.token);
-      expect(a.findings.some((f) => f.code === 'token.checksum')).toBe(v.expect === 'invalid');
-    }
-  });
+  (present ? it : it.skip)(
+    `inline copies match the shared file${present ? '' : ' — skipped: ../shared/fixtures/token-vectors.json not found beside the checkout'}`,
+    () => {
+      const vectors = JSON.parse(readFileSync(file, 'utf8')) as Array<{ name: string; provider: string; token: string; expect: string }>;
+      const ours = vectors.filter((v) => v.provider === 'github');
+      expect(ours.map((v) => v.name).sort()).toEqual(Object.keys(V).sort());
+      for (const v of ours) {
+        expect(V[v.name as VectorName]).toBe(v.token);
+        const a = analyze(v.token);
+        expect(a.findings.some((f) => f.code === 'token.checksum')).toBe(v.expect === 'invalid');
+      }
+    },
+  );
 
   it.each(Object.keys(V) as VectorName[])('%s gives exactly the expected kind and findings, auto-detected and claimed', (name) => {
     for (const claim of [false, true]) {
@@ -69,7 +71,12 @@ describe('shared vectors (token-vectors.json)', () => {
 
 describe('classic families', () => {
   it('maps each prefix to its kind', () => {
-    const kinds: Record<string, string> = { ghp: 'github.classic-pat', gho: 'github.oauth', ghu: 'github.user-to-server', ghs: 'github.installation' };
+    const kinds: Record<string, string> = {
+      ghp: 'github.classic-pat',
+      gho: 'github.oauth',
+      ghu: 'github.user-to-server',
+      ghs: 'github.installation',
+    };
     for (const [p, kind] of Object.entries(kinds)) {
       const a = analyze(mintGitHubClassic(p as 'ghp', BODY30));
       expect(a.kind).toBe(kind);
@@ -182,7 +189,7 @@ describe('legacy, unknown and other providers', () => {
 
   it.each([
     ['GitLab PAT', ['glpat-', 'FAKEx0GITLABx0TESTxx'].join('')],
-    ['ADO 84-char PAT', mintAdoPat84({ random52: 'F'.repeat(52), year: 'B', month: 'F' })],
+    ['ADO 84-char PAT', mintAzureDevOpsPat84({ random52: 'F'.repeat(52), year: 'B', month: 'F' })],
     ['ADO legacy PAT', ['iza22s2ffva3egcej4wuyr', 'khifbvslkqifkpalkuivjvit2ojrmq'].join('')],
     ['Bitbucket', ['ATBBFAKEx0BITB', 'UCKETx0APPxPAS1EE5F126'].join('')],
     ['JWT', 'eyJhbGciOiJub25lIn0.eyJmYWtlIjp0cnVlfQ.RkFLRQ'],

@@ -38,7 +38,11 @@ describe('GitLab tokens', () => {
     expect(mintGitLabRoutable({ version: 1, random16, payload: { o: 1, u: 1 } })).toBe(V.glV1);
     expect(mintGitLabRoutable({ version: 0, random16, payload: { o: 1 } })).toBe(V.glV0);
     for (let n = 0; n < 100; n++) {
-      const t = mintGitLabRoutable({ version: 1, random16: Buffer.from(fill(`FAKE${n}TEST`, 16)), payload: { o: n + 1, u: n * 7 + 3, c: 2 } });
+      const t = mintGitLabRoutable({
+        version: 1,
+        random16: Buffer.from(fill(`FAKE${n}TEST`, 16)),
+        payload: { o: n + 1, u: n * 7 + 3, c: 2 },
+      });
       expect(codes(analyzeGitLabToken(t, ctx, false))).toEqual([]);
       const broken = mutate(t, 6 + (n % (t.length - 6)));
       expect(codes(analyzeGitLabToken(broken, ctx, true)).some((c) => c.endsWith(':error'))).toBe(true);
@@ -54,17 +58,26 @@ describe('GitLab tokens', () => {
 
   it('checks legacy tokens by shape only, and flags impossible characters', () => {
     expect(codes(analyzeGitLabToken(`glpat-${fill('FAKExTESTx', 20)}`, ctx, false))).toEqual(['token.unverifiable:info']);
-    expect(codes(analyzeGitLabToken(`glpat-${fill('FAKE0TESTl', 20)}`, ctx, false))).toEqual(['token.format:warning', 'token.unverifiable:info']);
+    expect(codes(analyzeGitLabToken(`glpat-${fill('FAKE0TESTl', 20)}`, ctx, false))).toEqual([
+      'token.format:warning',
+      'token.unverifiable:info',
+    ]);
     expect(codes(analyzeGitLabToken('glpat-short', ctx, false))).toEqual(['token.format:error']);
   });
 
   it('reads job-token JWTs: expiry, audience', () => {
     const iat = Math.floor(NOW.getTime() / 1000);
-    const ok = analyzeGitLabToken(mintGitLabJobJwt({ aud: 'gitlab-authz-token', exp: iat + 3600, iss: 'https://gitlab.example.com' }), ctx, false)!;
+    const ok = analyzeGitLabToken(
+      mintGitLabJobJwt({ aud: 'gitlab-authz-token', exp: iat + 3600, iss: 'https://gitlab.example.com' }),
+      ctx,
+      false,
+    )!;
     expect(ok.kind).toBe('gitlab.job-token');
     expect(ok.expiresAt?.getTime()).toBe((iat + 3600) * 1000);
     expect(codes(ok)).toEqual(['token.info:info']);
-    expect(codes(analyzeGitLabToken(mintGitLabJobJwt({ aud: 'gitlab-authz-token', exp: iat - 3600 }), ctx, false))).toContain('token.expired:error');
+    expect(codes(analyzeGitLabToken(mintGitLabJobJwt({ aud: 'gitlab-authz-token', exp: iat - 3600 }), ctx, false))).toContain(
+      'token.expired:error',
+    );
     expect(codes(analyzeGitLabToken(mintGitLabJobJwt({ aud: 'other', exp: iat + 60 }), ctx, false))).toContain('token.audience:warning');
   });
 
@@ -74,7 +87,7 @@ describe('GitLab tokens', () => {
     expect(codes(analyzeGitLabToken(`glptt-${fill('FAKE', 39)}`, ctx, false))).toEqual(['token.format:error', 'token.wrong-kind:warning']);
   });
 
-  it('leaves other providers\' tokens alone, and explains when told it is GitLab', () => {
+  it("leaves other providers' tokens alone, and explains when told it is GitLab", () => {
     expect(analyzeGitLabToken(V.atbb, ctx, false)).toBeUndefined();
     expect(analyzeGitLabToken(fill('abcdefgh234567', 52), ctx, false)).toBeUndefined();
     expect(analyzeGitLabToken('ghp_something', ctx, true)).toMatchObject({ kind: 'gitlab.unknown' });

@@ -79538,11 +79538,11 @@ const ADO_LEGACY_SEEDS = { user: 0xe0b9692d, application: 0x1019f92e };
 /** Byte positions of the embedded checksum in the 32 decoded bytes, most-significant byte first. */
 const LEGACY_CHECKSUM_POSITIONS = [2, 7, 8, 22];
 /** The 28 data bytes of a decoded legacy PAT (every byte except the checksum positions). */
-function adoLegacyData(bytes) {
+function azureDevOpsLegacyData(bytes) {
     return bytes.filter((_, i) => !LEGACY_CHECKSUM_POSITIONS.includes(i));
 }
 /** The checksum a legacy PAT embeds for `data28` under a seed. */
-function adoLegacyChecksum(data28, seed) {
+function azureDevOpsLegacyChecksum(data28, seed) {
     return (crc32(data28) ^ ADO_LEGACY_SEEDS[seed]) >>> 0;
 }
 /** Marvin32 seed for the CASK checksum: ASCII `Default0` as a big-endian uint64. */
@@ -79551,7 +79551,7 @@ const CASK_SEED_LOW = 0x756c7430;
 const CASK_SIGNATURE = 'JQQJ99';
 const ADO_PROVIDER_SIGNATURE = 'AZDO';
 /** Both accepted renderings of the 84-character PAT checksum for its first 80 characters (§4.2.3). */
-function adoPat84Checksums(first80) {
+function azureDevOpsPat84Checksums(first80) {
     const c = marvin32(Buffer.from(first80, 'base64'), CASK_SEED_HIGH, CASK_SEED_LOW);
     const le = [c & 0xff, (c >>> 8) & 0xff, (c >>> 16) & 0xff, c >>> 24];
     const swapped = ((le[0] << 24) | (le[1] << 16) | (le[2] << 8) | le[3]) >>> 0;
@@ -79631,7 +79631,7 @@ function analyzePat84(token, ctx) {
             finding('token.format', 'error', `The 84-character personal access token does not have Azure DevOps' layout: ${problems.join('; ')}.`, HINT_RECOPY_PAT),
         ]);
     }
-    const expected = adoPat84Checksums(token.slice(0, 80));
+    const expected = azureDevOpsPat84Checksums(token.slice(0, 80));
     const actual = token.slice(80, 84);
     const rendering = actual === expected.base62 ? 'base62' : actual === expected.base64 ? 'base64' : undefined;
     if (!rendering) {
@@ -79664,8 +79664,8 @@ function analyzePat84(token, ctx) {
 function analyzeLegacy(token) {
     const bytes = base32Decode(token.toLowerCase()); // 52 × 5 bits → 32 bytes, the last 4 bits dropped
     const embedded = ((bytes[2] << 24) | (bytes[7] << 16) | (bytes[8] << 8) | bytes[22]) >>> 0;
-    const data = adoLegacyData(bytes);
-    const seed = Object.keys(ADO_LEGACY_SEEDS).find((s) => adoLegacyChecksum(data, s) === embedded);
+    const data = azureDevOpsLegacyData(bytes);
+    const seed = Object.keys(ADO_LEGACY_SEEDS).find((s) => azureDevOpsLegacyChecksum(data, s) === embedded);
     const findings = [];
     if (token !== token.toLowerCase()) {
         findings.push(finding('token.info', 'info', 'The 52-character personal access token contains upper-case letters; Azure DevOps issues these tokens in lower case, so it was checked case-insensitively.', 'If Azure DevOps rejects it, store the token exactly as it was shown when it was created.'));
@@ -79692,7 +79692,12 @@ const ENTRA_HOSTS = new Set([
 /** Azure DevOps' own token issuers (workload-identity OIDC tokens, and the pipeline's access token). */
 const ADO_ISSUER_HOSTS = new Set(['vstoken.dev.azure.com', 'app.vstoken.visualstudio.com']);
 const FEDERATION_AUDIENCE = 'api://azureadtokenexchange';
-const ADO_AUDIENCES = new Set([AZURE_DEVOPS_RESOURCE_ID, 'https://app.vssps.visualstudio.com', 'https://app.vssps.visualstudio.com/', `api://${AZURE_DEVOPS_RESOURCE_ID}`]);
+const ADO_AUDIENCES = new Set([
+    AZURE_DEVOPS_RESOURCE_ID,
+    'https://app.vssps.visualstudio.com',
+    'https://app.vssps.visualstudio.com/',
+    `api://${AZURE_DEVOPS_RESOURCE_ID}`,
+]);
 const ARM_AUDIENCES = new Set([
     'https://management.azure.com',
     'https://management.azure.com/',
@@ -79755,7 +79760,7 @@ function timeFindings(payload, ctx, what) {
         findings.push(finding('token.expired', 'error', `The ${what} expired at ${exp.toISOString()} (more than 5 minutes before now); Entra tokens live about an hour.`, 'Acquire a fresh token right before the step that uses it (for example `az account get-access-token --resource 499b84ac-1321-427f-aa17-267ca6975798`), instead of storing one in a secret.'));
     }
     if (nbf && nbf.getTime() > now + SKEW_MS) {
-        findings.push(finding('token.not-yet-valid', 'warning', `The ${what} is not valid before ${nbf.toISOString()}, more than 5 minutes from now; it will be rejected until then.`, "Check the clock of this machine and of the one that issued the token; otherwise wait, or request the token again."));
+        findings.push(finding('token.not-yet-valid', 'warning', `The ${what} is not valid before ${nbf.toISOString()}, more than 5 minutes from now; it will be rejected until then.`, 'Check the clock of this machine and of the one that issued the token; otherwise wait, or request the token again.'));
     }
     return { findings, ...(exp ? { expiresAt: exp } : {}) };
 }
@@ -79772,7 +79777,7 @@ function issuerFinding(payload) {
         url = new URL(iss);
     }
     catch {
-        return finding('token.format', 'warning', 'The Entra token\'s issuer (iss) claim is not a URL.', hint);
+        return finding('token.format', 'warning', "The Entra token's issuer (iss) claim is not a URL.", hint);
     }
     if (!ENTRA_HOSTS.has(url.hostname.toLowerCase())) {
         return finding('token.format', 'warning', `The token's issuer ${url.hostname} is not a Microsoft Entra ID authority, so Azure DevOps will not accept it.`, 'Request the token from Microsoft Entra ID (login.microsoftonline.com) for the Azure DevOps resource.');
@@ -79913,11 +79918,28 @@ function analyzeAzureDevOpsToken(token, ctx, claim) {
 var node_modules_undici = __nccwpck_require__(4371);
 ;// CONCATENATED MODULE: ./src/core/http/errors.ts
 const TLS_CODES = new Set([
-    'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'SELF_SIGNED_CERT_IN_CHAIN',
-    'DEPTH_ZERO_SELF_SIGNED_CERT', 'CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'ERR_TLS_CERT_ALTNAME_INVALID', 'CERT_UNTRUSTED',
-    'CERT_REJECTED', 'CERT_SIGNATURE_FAILURE', 'ERR_SSL_WRONG_VERSION_NUMBER', 'EPROTO', 'ERR_TLS_HANDSHAKE_TIMEOUT',
+    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    'UNABLE_TO_GET_ISSUER_CERT',
+    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+    'SELF_SIGNED_CERT_IN_CHAIN',
+    'DEPTH_ZERO_SELF_SIGNED_CERT',
+    'CERT_HAS_EXPIRED',
+    'CERT_NOT_YET_VALID',
+    'ERR_TLS_CERT_ALTNAME_INVALID',
+    'CERT_UNTRUSTED',
+    'CERT_REJECTED',
+    'CERT_SIGNATURE_FAILURE',
+    'ERR_SSL_WRONG_VERSION_NUMBER',
+    'EPROTO',
+    'ERR_TLS_HANDSHAKE_TIMEOUT',
 ]);
-const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT', 'ESOCKETTIMEDOUT']);
+const TIMEOUT_CODES = new Set([
+    'UND_ERR_CONNECT_TIMEOUT',
+    'UND_ERR_HEADERS_TIMEOUT',
+    'UND_ERR_BODY_TIMEOUT',
+    'ETIMEDOUT',
+    'ESOCKETTIMEDOUT',
+]);
 function chain(e) {
     const out = [];
     let cur = e;
@@ -79963,7 +79985,18 @@ function formatLogEntry(e) {
     return `credential-preflight: ${e.method} ${e.host}${e.path} → ${result} (${e.ms} ms)${e.attempt ? ` attempt ${e.attempt}` : ''}${e.note ? ` — ${e.note}` : ''}`;
 }
 const RETRY_STATUS = [429, 500, 502, 503, 504];
-const RETRY_ERRORS = ['ECONNRESET', 'ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETDOWN', 'ENETUNREACH', 'EHOSTDOWN', 'EHOSTUNREACH', 'EPIPE', 'UND_ERR_SOCKET'];
+const RETRY_ERRORS = [
+    'ECONNRESET',
+    'ECONNREFUSED',
+    'ENOTFOUND',
+    'EAI_AGAIN',
+    'ENETDOWN',
+    'ENETUNREACH',
+    'EHOSTDOWN',
+    'EHOSTUNREACH',
+    'EPIPE',
+    'UND_ERR_SOCKET',
+];
 function isLoopback(hostname) {
     const h = hostname.replace(/^\[|\]$/g, '');
     return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
@@ -80023,7 +80056,9 @@ class client_HttpClient {
             throwOnError: false,
             retry: (err, { state, opts }, cb) => {
                 const e = err;
-                const retryable = e.statusCode !== undefined ? RETRY_STATUS.includes(e.statusCode) : !e.code || e.code === 'UND_ERR_REQ_RETRY' || RETRY_ERRORS.includes(e.code);
+                const retryable = e.statusCode !== undefined
+                    ? RETRY_STATUS.includes(e.statusCode)
+                    : !e.code || e.code === 'UND_ERR_REQ_RETRY' || RETRY_ERRORS.includes(e.code);
                 if (!retryable || state.counter > o.maxRetries)
                     return cb(err);
                 const requested = serverDelayMs(e.headers, Date.now());
@@ -80033,7 +80068,15 @@ class client_HttpClient {
                 if (wait > o.maxBackoffMs || o.monotonic() + wait + 50 > this.#deadlineAt)
                     return cb(err);
                 const at = new URL(String(opts.path ?? '/'), String(opts.origin ?? 'https://unknown'));
-                o.log?.({ method: 'GET', host: at.host, path: at.pathname, status: e.statusCode, ms: 0, attempt: state.counter + 1, note: `retrying in ${Math.round(wait)} ms (${e.statusCode ?? e.code ?? 'network error'})` });
+                o.log?.({
+                    method: 'GET',
+                    host: at.host,
+                    path: at.pathname,
+                    status: e.statusCode,
+                    ms: 0,
+                    attempt: state.counter + 1,
+                    note: `retrying in ${Math.round(wait)} ms (${e.statusCode ?? e.code ?? 'network error'})`,
+                });
                 // Not unref'd: during the wait this timer is what keeps a CLI process alive.
                 setTimeout(() => cb(null), wait);
             },
@@ -80054,7 +80097,12 @@ class client_HttpClient {
         if (withCredential && o.credential) {
             if (!this.mayCarryCredential(url)) {
                 // Defence in depth: provider code only builds URLs on the configured origins.
-                return { kind: 'network', code: 'network.unexpected-response', detail: `refused to send the credential to ${url.origin}`, url: target };
+                return {
+                    kind: 'network',
+                    code: 'network.unexpected-response',
+                    detail: `refused to send the credential to ${url.origin}`,
+                    url: target,
+                };
             }
             sendHeaders[o.credential.name.toLowerCase()] = o.credential.value;
         }
@@ -80097,7 +80145,13 @@ class client_HttpClient {
         }
         catch (e) {
             const failure = classifyNetworkError(e);
-            o.log?.({ method: 'GET', host: url.host, path: url.pathname, ms: Math.round(o.monotonic() - started), note: `${failure.code} (${failure.detail})` });
+            o.log?.({
+                method: 'GET',
+                host: url.host,
+                path: url.pathname,
+                ms: Math.round(o.monotonic() - started),
+                note: `${failure.code} (${failure.detail})`,
+            });
             return { kind: 'network', ...failure, url: target };
         }
     }
@@ -80270,7 +80324,11 @@ function analyzeAzureDevOpsUrl(input, ctx) {
         if (host.endsWith('.visualstudio.com')) {
             const org = host.slice(0, -'.visualstudio.com'.length);
             if (org.includes('.') || ['app', 'vs-ssh', 'vssps', 'app.vssps'].includes(org)) {
-                return { input: parsed.display, normalized: null, findings: [...findings, finding('url.invalid', 'error', `${host} is a service host, not an organisation.`, `Use ${EXAMPLE}.`)] };
+                return {
+                    input: parsed.display,
+                    normalized: null,
+                    findings: [...findings, finding('url.invalid', 'error', `${host} is a service host, not an organisation.`, `Use ${EXAMPLE}.`)],
+                };
             }
             const normalized = `https://dev.azure.com/${org}`;
             findings.push(finding('url.legacy-host', 'warning', `${org}.visualstudio.com is the legacy host of the organisation; the current form is ${normalized}.`, `Use ${normalized}.`));
@@ -80278,7 +80336,14 @@ function analyzeAzureDevOpsUrl(input, ctx) {
         }
         const org = segments[0];
         if (!org || org.startsWith('_')) {
-            return { input: parsed.display, normalized: null, findings: [...findings, finding('url.invalid', 'error', 'The URL has no organisation name after the host.', 'Use https://dev.azure.com/your-org.')] };
+            return {
+                input: parsed.display,
+                normalized: null,
+                findings: [
+                    ...findings,
+                    finding('url.invalid', 'error', 'The URL has no organisation name after the host.', 'Use https://dev.azure.com/your-org.'),
+                ],
+            };
         }
         const normalized = `https://dev.azure.com/${encodeURIComponent(org)}`;
         if (host !== 'dev.azure.com') {
@@ -80373,14 +80438,17 @@ const ADO_SCOPES = [
 ];
 const BY_ID = new Map(ADO_SCOPES.map((s) => [s.id, s]));
 /** "Work Items: Read & Write", "work items: read and write", "Work Items (Read & Write)" → one key. */
-const portalKey = (text) => text.toLowerCase().replace(/\band\b/g, '&').replace(/[^a-z&,]+/g, '');
+const portalKey = (text) => text
+    .toLowerCase()
+    .replace(/\band\b/g, '&')
+    .replace(/[^a-z&,]+/g, '');
 const BY_PORTAL = new Map(ADO_SCOPES.map((s) => [portalKey(s.portal), s]));
 /** A scope id or portal name as users write it; undefined when unknown. */
-function findAdoScope(text) {
+function findAzureDevOpsScope(text) {
     const t = text.trim();
     return BY_ID.get(t.toLowerCase()) ?? BY_ID.get(`vso.${t.toLowerCase()}`) ?? BY_PORTAL.get(portalKey(t));
 }
-function adoScopeById(id) {
+function azureDevOpsScopeById(id) {
     return BY_ID.get(id);
 }
 
@@ -80417,7 +80485,7 @@ const CODES = {
     },
     'token.provider-mismatch': {
         meaning: 'The token belongs to a different provider than the one configured.',
-        fix: 'Set `provider` to the token\'s provider (or `auto`), or wire the right secret to this step.',
+        fix: "Set `provider` to the token's provider (or `auto`), or wire the right secret to this step.",
     },
     'token.expired': {
         meaning: 'The token has expired (known from the token itself or the provider).',
@@ -80428,11 +80496,11 @@ const CODES = {
         fix: 'Regenerate or extend the token before it expires and update the secret.',
     },
     'token.not-yet-valid': {
-        meaning: 'The token\'s `nbf` (not before) time is in the future, or its creation date is after today.',
+        meaning: "The token's `nbf` (not before) time is in the future, or its creation date is after today.",
         fix: 'Check the clock of the machine that issued or checks the token; wait until the token becomes valid.',
     },
     'token.audience': {
-        meaning: 'The JWT was issued for another audience (resource) than the provider\'s API.',
+        meaning: "The JWT was issued for another audience (resource) than the provider's API.",
         fix: 'Request the token for the right resource, e.g. Azure DevOps `499b84ac-1321-427f-aa17-267ca6975798/.default`.',
     },
     'token.retired': {
@@ -80482,7 +80550,7 @@ const CODES = {
     },
     'url.provider-mismatch': {
         meaning: "The URL is a well-known host of another provider than the token's (e.g. a GitHub token with a dev.azure.com URL).",
-        fix: 'Wire the secret that belongs to this URL, or pass the URL of the token\'s provider.',
+        fix: "Wire the secret that belongs to this URL, or pass the URL of the token's provider.",
     },
     'url.whitespace': {
         meaning: 'The URL had surrounding whitespace or line breaks; they were removed.',
@@ -80506,7 +80574,7 @@ const CODES = {
         fix: 'Create a new token and update the secret; find out why it was revoked (leak detection revokes exposed tokens).',
     },
     'token.sso-required': {
-        meaning: "The token is valid, but the organisation enforces SAML single sign-on and the token was not authorised for it (GitHub answers 403 with X-GitHub-SSO).",
+        meaning: 'The token is valid, but the organisation enforces SAML single sign-on and the token was not authorised for it (GitHub answers 403 with X-GitHub-SSO).',
         fix: 'Open the authorisation URL in the message (valid for one hour), or GitHub → Settings → Tokens → Configure SSO → Authorize for the organisation; then re-run.',
     },
     'token.no-expiry': {
@@ -80526,7 +80594,7 @@ const CODES = {
         fix: 'Check the organisation or collection name in the URL (open it in a browser).',
     },
     'url.server-version': {
-        meaning: 'The server\'s highest REST API version, read from the server; requests use it.',
+        meaning: "The server's highest REST API version, read from the server; requests use it.",
         fix: 'None needed.',
     },
     'url.encoded-slash': {
@@ -80536,7 +80604,7 @@ const CODES = {
     // --- online: project ---------------------------------------------------------------------------
     'project.not-found': {
         meaning: 'The project / repository does not exist, or the token cannot see it.',
-        fix: 'Check the name (the message lists the closest names the token can see) and that the token\'s user has access.',
+        fix: "Check the name (the message lists the closest names the token can see) and that the token's user has access.",
     },
     'project.case-mismatch': {
         meaning: 'The project exists but with different casing; later steps that compare names exactly will fail.',
@@ -80565,7 +80633,7 @@ const CODES = {
     },
     'scope.unverifiable': {
         meaning: 'A required scope cannot be proven without writing; its read half was confirmed where possible.',
-        fix: 'Nothing to fix; if in doubt, check the token\'s scopes in the provider\'s UI.',
+        fix: "Nothing to fix; if in doubt, check the token's scopes in the provider's UI.",
     },
     'scope.granted': {
         meaning: 'The scopes the provider says the token carries, for the record.',
@@ -80574,7 +80642,7 @@ const CODES = {
     // --- network -------------------------------------------------------------------------------------
     'network.unreachable': {
         meaning: 'The provider could not be reached (DNS, connection refused or reset). Nothing is known about the token.',
-        fix: 'Check the URL\'s host, the runner\'s network and proxy settings (HTTPS_PROXY / NO_PROXY, or the agent proxy).',
+        fix: "Check the URL's host, the runner's network and proxy settings (HTTPS_PROXY / NO_PROXY, or the agent proxy).",
     },
     'network.timeout': {
         meaning: 'The provider did not answer in time. Nothing is known about the token.',
@@ -80582,18 +80650,18 @@ const CODES = {
     },
     'network.tls': {
         meaning: 'The TLS connection failed (unknown CA, wrong host name, expired certificate). Nothing is known about the token.',
-        fix: 'Trust the server\'s CA: NODE_EXTRA_CA_CERTS=/path/ca.pem (GitHub/CLI) or the agent\'s --sslcacert (Azure); check the host name.',
+        fix: "Trust the server's CA: NODE_EXTRA_CA_CERTS=/path/ca.pem (GitHub/CLI) or the agent's --sslcacert (Azure); check the host name.",
     },
     'network.proxy': {
         meaning: 'The proxy refused the connection or demanded authentication (407).',
-        fix: 'Check the proxy URL and its credentials (HTTPS_PROXY=http://user:pass@proxy:port, or the agent\'s proxy settings) and NO_PROXY.',
+        fix: "Check the proxy URL and its credentials (HTTPS_PROXY=http://user:pass@proxy:port, or the agent's proxy settings) and NO_PROXY.",
     },
     'network.rate-limited': {
         meaning: 'The provider kept answering 429 (rate limited) beyond the retries and waiting this check allows.',
         fix: 'Retry later; reduce parallel jobs using the same identity.',
     },
     'network.unexpected-response': {
-        meaning: 'The provider (or something in between) answered with an error or a response that is not the API\'s (5xx, HTML portal page, truncated JSON).',
+        meaning: "The provider (or something in between) answered with an error or a response that is not the API's (5xx, HTML portal page, truncated JSON).",
         fix: 'Retry; if it persists, check the URL points at the API and no proxy rewrites responses.',
     },
     // --- configuration ---------------------------------------------------------------------------
@@ -80726,7 +80794,10 @@ function serviceError(r) {
         header = r.headers['x-tfs-serviceerror'] ?? '';
     }
     const body = (r.isJson ? r.json : undefined);
-    return { message: header || (typeof body?.message === 'string' ? body.message : ''), typeKey: typeof body?.typeKey === 'string' ? body.typeKey : '' };
+    return {
+        message: header || (typeof body?.message === 'string' ? body.message : ''),
+        typeKey: typeof body?.typeKey === 'string' ? body.typeKey : '',
+    };
 }
 function rejectedFinding(t, token, detail) {
     const pat = token.kind.startsWith('azure-devops.pat');
@@ -80739,9 +80810,14 @@ function rejectedFinding(t, token, detail) {
             ...(t.services ? [] : ['the server has IIS Basic authentication enabled, which disables PAT authentication']),
         ]
         : token.kind === 'azure-devops.system-access-token'
-            ? ['the job token expired (it lives as long as the job)', 'the pipeline\'s job authorization scope does not include this organisation/project']
+            ? [
+                'the job token expired (it lives as long as the job)',
+                "the pipeline's job authorization scope does not include this organisation/project",
+            ]
             : ['the Entra token expired or was issued for another resource or tenant', 'the identity is not a member of this organisation'];
-    return finding('token.rejected', 'error', `Azure DevOps rejected the credential (${detail}). Likely causes, most likely first: ${causes.map((c, i) => `(${i + 1}) ${c}`).join('; ')}.`, pat ? `Create a new PAT in ${t.services ? `https://dev.azure.com/${t.org}/_usersSettings/tokens` : 'User settings → Personal access tokens'} with this organisation selected, and update the secret.` : 'Acquire a fresh token for resource 499b84ac-1321-427f-aa17-267ca6975798 and check the identity is a member of the organisation.');
+    return finding('token.rejected', 'error', `Azure DevOps rejected the credential (${detail}). Likely causes, most likely first: ${causes.map((c, i) => `(${i + 1}) ${c}`).join('; ')}.`, pat
+        ? `Create a new PAT in ${t.services ? `https://dev.azure.com/${t.org}/_usersSettings/tokens` : 'User settings → Personal access tokens'} with this organisation selected, and update the secret.`
+        : 'Acquire a fresh token for resource 499b84ac-1321-427f-aa17-267ca6975798 and check the identity is a member of the organisation.');
 }
 function readIdentity(r, t, token) {
     if (r.kind === 'network')
@@ -80767,14 +80843,20 @@ function readIdentity(r, t, token) {
             };
         }
         const name = user.customDisplayName || user.providerDisplayName || user.id;
-        return { ok: true, identity: { name, id: user.id }, findings: [finding('token.identity', 'info', `Authenticated as ${name} (${user.id}).`, 'None needed.')] };
+        return {
+            ok: true,
+            identity: { name, id: user.id },
+            findings: [finding('token.identity', 'info', `Authenticated as ${name} (${user.id}).`, 'None needed.')],
+        };
     }
     if (r.status === 401) {
         const err = serviceError(r);
         if (/has expired/i.test(err.message)) {
             return {
                 ok: false,
-                findings: [finding('token.expired', 'error', 'Azure DevOps says the token has expired.', 'Regenerate the PAT (User settings → Personal access tokens → Regenerate) or create a new one, and update the secret.')],
+                findings: [
+                    finding('token.expired', 'error', 'Azure DevOps says the token has expired.', 'Regenerate the PAT (User settings → Personal access tokens → Regenerate) or create a new one, and update the secret.'),
+                ],
             };
         }
         return { ok: false, findings: [rejectedFinding(t, token, `401${err.typeKey ? ` ${err.typeKey}` : ''}`)] };
@@ -80783,7 +80865,11 @@ function readIdentity(r, t, token) {
         return {
             ok: false,
             findings: [
-                finding('url.org-not-found', 'error', t.services ? `The organisation "${t.org}" does not exist on Azure DevOps Services (404).` : `The collection at ${t.base} was not found (404).`, t.services ? 'Check the organisation name in the URL (https://dev.azure.com/{organisation}).' : 'Check the collection name (the default is DefaultCollection) and whether the server uses a /tfs prefix.'),
+                finding('url.org-not-found', 'error', t.services
+                    ? `The organisation "${t.org}" does not exist on Azure DevOps Services (404).`
+                    : `The collection at ${t.base} was not found (404).`, t.services
+                    ? 'Check the organisation name in the URL (https://dev.azure.com/{organisation}).'
+                    : 'Check the collection name (the default is DefaultCollection) and whether the server uses a /tfs prefix.'),
             ],
         };
     }
@@ -80810,7 +80896,9 @@ async function checkProject(http, t, requested, first, version) {
         const name = p.name ?? requested;
         const findings = [];
         if (p.state && p.state !== 'wellFormed') {
-            findings.push(finding('project.unavailable', 'error', `The project "${name}" is in state "${p.state}"${p.state === 'deleting' || p.state === 'deleted' ? ': it is being deleted' : ''}, so later steps cannot use it.`, p.state === 'deleting' || p.state === 'deleted' ? 'Restore it (Organization settings → Projects → Recently deleted) or use another project.' : 'Wait until the project is ready, or use another project.'));
+            findings.push(finding('project.unavailable', 'error', `The project "${name}" is in state "${p.state}"${p.state === 'deleting' || p.state === 'deleted' ? ': it is being deleted' : ''}, so later steps cannot use it.`, p.state === 'deleting' || p.state === 'deleted'
+                ? 'Restore it (Organization settings → Projects → Recently deleted) or use another project.'
+                : 'Wait until the project is ready, or use another project.'));
         }
         if (name !== requested) {
             findings.push(finding('project.case-mismatch', 'error', `The project exists as "${name}", not "${requested}"; Azure DevOps matched it ignoring case, but later steps that compare names exactly will not.`, `Use "${name}" exactly.`));
@@ -80821,7 +80909,12 @@ async function checkProject(http, t, requested, first, version) {
     const notFound = first.status === 404 || (first.status === 400 && /ProjectDoesNotExist/i.test(err.typeKey));
     if (!notFound) {
         if (first.status === 401 || (first.status === 203 && isHtml(first))) {
-            return { found: false, findings: [finding('scope.missing', 'error', 'The token cannot read projects (401 on the project lookup): it lacks "Project and Team: Read".', 'Edit the PAT and tick Project and Team → Read, then update the secret.')] };
+            return {
+                found: false,
+                findings: [
+                    finding('scope.missing', 'error', 'The token cannot read projects (401 on the project lookup): it lacks "Project and Team: Read".', 'Edit the PAT and tick Project and Team → Read, then update the secret.'),
+                ],
+            };
         }
         return { found: false, findings: [unexpectedResponse(first, 'Azure DevOps', 'project lookup')] };
     }
@@ -80838,17 +80931,23 @@ async function checkProject(http, t, requested, first, version) {
             return {
                 found: true,
                 canonical: now,
-                findings: [finding('project.renamed', 'error', `The project "${requested}" was renamed to "${now}"; later steps that use the old name will fail.`, `Use "${now}".`)],
+                findings: [
+                    finding('project.renamed', 'error', `The project "${requested}" was renamed to "${now}"; later steps that use the old name will fail.`, `Use "${now}".`),
+                ],
             };
         }
     }
-    const names = list?.kind === 'response' && list.isJson ? (list.json.value ?? []).map((p) => p.name ?? '').filter(Boolean) : [];
+    const names = list?.kind === 'response' && list.isJson
+        ? (list.json.value ?? []).map((p) => p.name ?? '').filter(Boolean)
+        : [];
     const near = closestNames(requested, names, 3);
     const ambiguous = err.typeKey === 'ProjectDoesNotExistException';
     return {
         found: false,
         findings: [
-            finding('project.not-found', 'error', `The project "${requested}" does not exist${ambiguous ? ', or the token has no permission to see it' : ''}.${near.length ? ` Closest names the token can see: ${near.map((n) => `"${n}"`).join(', ')}.` : names.length ? '' : ' The token can see no projects.'}`, near.length ? `Use the exact project name, e.g. "${near[0]}".` : "Check the project name, and that the token's user is a member of the project."),
+            finding('project.not-found', 'error', `The project "${requested}" does not exist${ambiguous ? ', or the token has no permission to see it' : ''}.${near.length ? ` Closest names the token can see: ${near.map((n) => `"${n}"`).join(', ')}.` : names.length ? '' : ' The token can see no projects.'}`, near.length
+                ? `Use the exact project name, e.g. "${near[0]}".`
+                : "Check the project name, and that the token's user is a member of the project."),
         ],
     };
 }
@@ -80864,7 +80963,7 @@ function scopeVerdict(r) {
         return unexpectedResponse(r, 'Azure DevOps', 'scope probe');
     return 'unverifiable';
 }
-function adoAuthorization(token, analysis) {
+function azureDevOpsAuthorization(token, analysis) {
     // PATs go in Basic with an empty user name; Entra tokens and System.AccessToken are bearer tokens.
     return analysis.kind.startsWith('azure-devops.pat') ? `Basic ${Buffer.from(`:${token}`).toString('base64')}` : `Bearer ${token}`;
 }
@@ -80874,7 +80973,14 @@ function origins(url) {
     const own = new URL(url.normalized).origin;
     if (url.deployment !== 'services')
         return [own];
-    return [own, 'https://dev.azure.com', 'https://vssps.dev.azure.com', 'https://vsrm.dev.azure.com', 'https://feeds.dev.azure.com', 'https://app.vssps.visualstudio.com'];
+    return [
+        own,
+        'https://dev.azure.com',
+        'https://vssps.dev.azure.com',
+        'https://vsrm.dev.azure.com',
+        'https://feeds.dev.azure.com',
+        'https://app.vssps.visualstudio.com',
+    ];
 }
 async function check(http, input) {
     const t = target(input.url);
@@ -80883,7 +80989,7 @@ async function check(http, input) {
     const required = [];
     const scopes = [];
     for (const text of input.requiredScopes) {
-        const s = findAdoScope(text);
+        const s = findAzureDevOpsScope(text);
         if (!s) {
             findings.push(finding('scope.unknown', 'error', `"${text}" is not an Azure DevOps PAT scope.`, 'Use a scope id such as vso.code or a portal name such as "Code: Read" (see the README\'s scope table).'));
             continue;
@@ -80915,7 +81021,7 @@ async function check(http, input) {
     const project = input.project;
     const readIds = [...new Set(scopes.map((s) => (s.probe ? s.id : s.impliesRead)).filter((x) => !!x))];
     const probeFor = (id) => {
-        const s = adoScopeById(id);
+        const s = azureDevOpsScopeById(id);
         if (!s?.probe)
             return undefined;
         if (s.probe.path.includes('{project}') && !project)
@@ -80927,7 +81033,9 @@ async function check(http, input) {
     };
     const probeIds = readIds.filter((rid) => probeFor(rid));
     const [projectResponse, ...probeResponses] = await Promise.all([
-        project ? http.get(`${t.base}/_apis/projects/${encodeURIComponent(project)}?api-version=${version}`, HEADERS) : Promise.resolve(undefined),
+        project
+            ? http.get(`${t.base}/_apis/projects/${encodeURIComponent(project)}?api-version=${version}`, HEADERS)
+            : Promise.resolve(undefined),
         ...probeIds.map((rid) => http.get(probeFor(rid), HEADERS)),
     ]);
     let canonical;
@@ -80952,28 +81060,28 @@ async function check(http, input) {
     for (const s of scopes) {
         const readId = s.probe ? s.id : s.impliesRead;
         const read = readId ? readVerdict.get(readId) : undefined;
-        const needsProject = !!adoScopeById(readId ?? '')?.probe?.path.includes('{project}');
+        const needsProject = !!azureDevOpsScopeById(readId ?? '')?.probe?.path.includes('{project}');
         if (read === 'missing') {
             scopeResult.missing.push(s.id);
-            const tick = s.probe ? s.portal : `${s.portal} (it includes ${adoScopeById(readId).portal})`;
-            findings.push(finding('scope.missing', 'error', `The token lacks ${s.id}: the read-only probe for ${adoScopeById(readId).portal} was denied.`, `Edit the PAT and tick "${tick}", then update the secret.`));
+            const tick = s.probe ? s.portal : `${s.portal} (it includes ${azureDevOpsScopeById(readId).portal})`;
+            findings.push(finding('scope.missing', 'error', `The token lacks ${s.id}: the read-only probe for ${azureDevOpsScopeById(readId).portal} was denied.`, `Edit the PAT and tick "${tick}", then update the secret.`));
         }
         else if (read === 'verified' && s.probe) {
             scopeResult.verified.push(s.id);
         }
         else if (read === 'verified') {
             scopeResult.unverifiable.push(s.id);
-            findings.push(finding('scope.unverifiable', 'warning', `${s.id} (${s.portal}) cannot be proven without writing; its read half (${readId}) is confirmed.`, 'Nothing to fix; if in doubt, check the PAT\'s scopes in User settings → Personal access tokens.'));
+            findings.push(finding('scope.unverifiable', 'warning', `${s.id} (${s.portal}) cannot be proven without writing; its read half (${readId}) is confirmed.`, "Nothing to fix; if in doubt, check the PAT's scopes in User settings → Personal access tokens."));
         }
         else {
             scopeResult.unverifiable.push(s.id);
-            const why = !readId || !adoScopeById(readId)?.probe
+            const why = !readId || !azureDevOpsScopeById(readId)?.probe
                 ? 'no read-only request proves it'
                 : needsProject && !project
                     ? 'its probe needs a project: pass `project`'
                     : needsProject && !projectFound
                         ? 'the project was not found'
-                        : !t.services && adoScopeById(readId)?.probe?.host === 'app.vssps'
+                        : !t.services && azureDevOpsScopeById(readId)?.probe?.host === 'app.vssps'
                             ? 'its probe exists only on Azure DevOps Services'
                             : 'its probe gave no clear answer';
             findings.push(finding('scope.unverifiable', 'warning', `${s.id} (${s.portal}) could not be verified: ${why}.`, 'Nothing to fix here; verify the scope in the PAT settings if later steps fail.'));
@@ -80985,7 +81093,7 @@ async function check(http, input) {
     return { findings, identity: id.identity, projectCanonical: canonical, scopes: scopeResult };
 }
 const azureDevOpsOnline = {
-    credential: (token, analysis) => ({ name: 'authorization', value: adoAuthorization(token, analysis) }),
+    credential: (token, analysis) => ({ name: 'authorization', value: azureDevOpsAuthorization(token, analysis) }),
     credentialOrigins: origins,
     check,
 };
@@ -81017,7 +81125,13 @@ const REMOVAL = Date.UTC(2026, 6, 28);
 function atlassianCrc(head) {
     return crc32_crc32Ascii(head).toString(16).toUpperCase().padStart(8, '0');
 }
-const tokens_result = (kind, label, findings) => ({ provider: 'bitbucket', kind, label, findings, facts: {} });
+const tokens_result = (kind, label, findings) => ({
+    provider: 'bitbucket',
+    kind,
+    label,
+    findings,
+    facts: {},
+});
 function retirement(now) {
     const t = now.getTime();
     if (t < BROWNOUT_START) {
@@ -81036,11 +81150,15 @@ function analyzeBitbucketToken(token, ctx, claim) {
             findings.push(finding('token.format', 'error', `A Bitbucket app password has 36 letters and digits ending in 8 hex digits; this one has ${token.length} characters.`, RECOPY));
         }
         else if (atlassianCrc(token.slice(0, 28)) !== token.slice(28).toUpperCase()) {
-            findings.push(finding('token.checksum', 'warning', 'The app password\'s embedded CRC-32 does not match (community-derived check); it was probably mistyped.', RECOPY));
+            findings.push(finding('token.checksum', 'warning', "The app password's embedded CRC-32 does not match (community-derived check); it was probably mistyped.", RECOPY));
         }
         return tokens_result('bitbucket.app-password', label, findings);
     }
-    const family = token.startsWith('ATATT') ? { kind: 'bitbucket.api-token', label: 'Atlassian API token' } : token.startsWith('ATCTT') ? { kind: 'bitbucket.access-token', label: 'Bitbucket access token' } : undefined;
+    const family = token.startsWith('ATATT')
+        ? { kind: 'bitbucket.api-token', label: 'Atlassian API token' }
+        : token.startsWith('ATCTT')
+            ? { kind: 'bitbucket.access-token', label: 'Bitbucket access token' }
+            : undefined;
     if (family) {
         const findings = [];
         // Undo transport encodings (URL-encoded or escaped "="): the stored secret is wrong, the token may be right.
@@ -81068,7 +81186,9 @@ function analyzeBitbucketToken(token, ctx, claim) {
     if (!claim)
         return undefined;
     if (/^[A-Za-z0-9]{24}$/.test(token)) {
-        return tokens_result('bitbucket.api-token', 'Atlassian API token (older format)', [finding('token.unverifiable', 'info', 'Older Atlassian API tokens carry no checksum; it is checked online.', 'Nothing to do offline.')]);
+        return tokens_result('bitbucket.api-token', 'Atlassian API token (older format)', [
+            finding('token.unverifiable', 'info', 'Older Atlassian API tokens carry no checksum; it is checked online.', 'Nothing to do offline.'),
+        ]);
     }
     return tokens_result('bitbucket.unknown', 'unrecognised Bitbucket token', [
         finding('token.format', 'error', 'The token matches no Bitbucket Cloud format (API tokens, access tokens, app passwords).', `${RECOPY} Check that the right secret is wired to this step.`),
@@ -81079,12 +81199,18 @@ function checkBitbucketUsername(kind, username) {
     const email = !!username && /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(username);
     if (kind === 'bitbucket.api-token') {
         if (!username)
-            return [finding('config.username', 'error', 'An Atlassian API token is used with your Atlassian account e-mail as the user name, and none was given.', 'Set `username` to the e-mail of the Atlassian account that created the token.')];
+            return [
+                finding('config.username', 'error', 'An Atlassian API token is used with your Atlassian account e-mail as the user name, and none was given.', 'Set `username` to the e-mail of the Atlassian account that created the token.'),
+            ];
         if (!email)
-            return [finding('config.username', 'warning', 'The user name is not an e-mail address; Atlassian API tokens work with the account e-mail for REST calls.', 'Set `username` to the Atlassian account e-mail.')];
+            return [
+                finding('config.username', 'warning', 'The user name is not an e-mail address; Atlassian API tokens work with the account e-mail for REST calls.', 'Set `username` to the Atlassian account e-mail.'),
+            ];
     }
     if (kind === 'bitbucket.app-password' && email) {
-        return [finding('config.username', 'error', 'App passwords work with the Bitbucket user name, not the e-mail address.', 'Set `username` to your Bitbucket user name (Personal settings → Account settings).')];
+        return [
+            finding('config.username', 'error', 'App passwords work with the Bitbucket user name, not the e-mail address.', 'Set `username` to your Bitbucket user name (Personal settings → Account settings).'),
+        ];
     }
     if (kind === 'bitbucket.access-token' && username) {
         return [finding('config.username', 'info', 'Access tokens are sent as Bearer tokens; the user name is not used.', 'None needed.')];
@@ -81115,7 +81241,10 @@ function analyzeBitbucketUrl(input, _ctx) {
         rest = rest[0] === '2.0' ? rest.slice(1) : rest;
         rest = rest[0] === 'repositories' || rest[0] === 'workspaces' ? rest.slice(1) : rest;
     }
-    const project = rest.slice(0, 2).join('/').replace(/\.git$/, '') || undefined;
+    const project = rest
+        .slice(0, 2)
+        .join('/')
+        .replace(/\.git$/, '') || undefined;
     if (project)
         findings.push(extraPathFinding(API, project.includes('/') ? `the repository "${project}"` : `the workspace "${project}"`));
     else if (parsed.trailingSlash)
@@ -81134,7 +81263,12 @@ function analyzeBitbucketUrl(input, _ctx) {
  *   `write:repository:bitbucket` does not grant `read:repository:bitbucket`.
  * Each permission of the token settings page ("Repositories: Read") maps to one scope per family.
  */
-const P = (portal, oauth, apiToken, probe) => ({ portal, oauth, apiToken, probe });
+const P = (portal, oauth, apiToken, probe) => ({
+    portal,
+    oauth,
+    apiToken,
+    probe,
+});
 const BITBUCKET_PERMISSIONS = [
     P('Repositories: Read', 'repository', 'read:repository:bitbucket', 'repository'),
     P('Repositories: Write', 'repository:write', 'write:repository:bitbucket'),
@@ -81198,11 +81332,16 @@ function scopeFamily(kind) {
 function scopeId(p, family) {
     return family === 'oauth' ? p.oauth : p.apiToken;
 }
-const norm = (s) => s.trim().toLowerCase().replace(/\s+/g, ' ').replace(/\s*:\s*/g, ': ').replace(/ & /g, ' and ');
+const norm = (s) => s
+    .trim()
+    .toLowerCase()
+    .replace(/\s+/g, ' ')
+    .replace(/\s*:\s*/g, ': ')
+    .replace(/ & /g, ' and ');
 /** A required scope as written (either family's id, or the portal's name) → its permission. */
 function findBitbucketPermission(text) {
     const t = text.trim().toLowerCase();
-    return BITBUCKET_PERMISSIONS.find((p) => p.oauth === t || p.apiToken === t) ?? BITBUCKET_PERMISSIONS.find((p) => norm(p.portal) === norm(text));
+    return (BITBUCKET_PERMISSIONS.find((p) => p.oauth === t || p.apiToken === t) ?? BITBUCKET_PERMISSIONS.find((p) => norm(p.portal) === norm(text)));
 }
 function permissionById(id) {
     return BITBUCKET_PERMISSIONS.find((p) => p.oauth === id || p.apiToken === id);
@@ -81212,7 +81351,12 @@ function permissionById(id) {
  * credential that authenticates carries at least one scope), so it counts as absent.
  */
 function parseScopeHeader(value) {
-    const scopes = [...new Set((value ?? '').split(/[,\s]+/).map((s) => s.trim()).filter(Boolean))];
+    const scopes = [
+        ...new Set((value ?? '')
+            .split(/[,\s]+/)
+            .map((s) => s.trim())
+            .filter(Boolean)),
+    ];
     return scopes.length ? scopes : undefined;
 }
 /** Every scope the granted ones amount to (OAuth implications applied; API-token scopes imply nothing). */
@@ -81266,10 +81410,16 @@ const isScopeDenial = (r) => r.status === 403 && (/privilege scope/i.test(bbErro
 function troubleFinding(r, context) {
     return r.kind === 'network' ? networkFinding(r, NAME) : unexpectedResponse(r, NAME, context);
 }
-const isTrouble = (r) => r.kind === 'network' || r.status === 429 || r.status >= 500 || (r.status >= 200 && r.status < 300 && !r.isJson) || (r.status >= 300 && r.status < 400);
+const isTrouble = (r) => r.kind === 'network' ||
+    r.status === 429 ||
+    r.status >= 500 ||
+    (r.status >= 200 && r.status < 300 && !r.isJson) ||
+    (r.status >= 300 && r.status < 400);
 // ───────────────────────────── findings ─────────────────────────────
 function rejected(kind, r, username, now) {
-    const realm = /realm="?Bitbucket\.org HTTP/i.test(r.headers['www-authenticate'] ?? '') ? ' with WWW-Authenticate: Basic realm="Bitbucket.org HTTP"' : '';
+    const realm = /realm="?Bitbucket\.org HTTP/i.test(r.headers['www-authenticate'] ?? '')
+        ? ' with WWW-Authenticate: Basic realm="Bitbucket.org HTTP"'
+        : '';
     const said = bbError(r).message;
     const emailLike = !!username && /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(username);
     const wrongUser = 'the user name is not the e-mail address of the Atlassian account that created the token (REST calls send it as Basic e-mail:token)';
@@ -81317,7 +81467,11 @@ function addScopeHint(kind, p, id) {
 function parseTarget(project) {
     if (!project)
         return {};
-    const parts = project.trim().replace(/^\/+|\/+$/g, '').replace(/\.git$/, '').split('/');
+    const parts = project
+        .trim()
+        .replace(/^\/+|\/+$/g, '')
+        .replace(/\.git$/, '')
+        .split('/');
     if (parts.length > 2 || parts.some((p) => p === '')) {
         return finding('config.invalid', 'error', `\`project\` "${withoutUserinfo(project)}" is not a Bitbucket workspace or workspace/repository.`, 'Pass `project` as `workspace` or `workspace/repo_slug`, e.g. `fabrikam/web-app`.');
     }
@@ -81335,7 +81489,11 @@ function probeUrl(target, t) {
         case 'workspace':
             return ws && `${BASE}/workspaces/${ws}`;
         case 'repository':
-            return repo ? `${BASE}/repositories/${repo}` : ws ? `${BASE}/repositories/${ws}?pagelen=1` : `${BASE}/repositories?role=member&pagelen=1`;
+            return repo
+                ? `${BASE}/repositories/${repo}`
+                : ws
+                    ? `${BASE}/repositories/${ws}?pagelen=1`
+                    : `${BASE}/repositories?role=member&pagelen=1`;
         case 'repositories':
             return ws && `${BASE}/repositories/${ws}?pagelen=1`;
         case 'projects':
@@ -81361,7 +81519,9 @@ function wantedScopes(requiredScopes, family, label, findings) {
         const perm = findBitbucketPermission(text);
         const id = perm && scopeId(perm, family);
         if (!perm || !id) {
-            findings.push(finding('scope.unknown', 'error', perm ? `"${text}" (${perm.portal}) has no equivalent for this token type (${label}).` : `"${text}" is not a Bitbucket Cloud scope.`, family === 'api-token'
+            findings.push(finding('scope.unknown', 'error', perm
+                ? `"${text}" (${perm.portal}) has no equivalent for this token type (${label}).`
+                : `"${text}" is not a Bitbucket Cloud scope.`, family === 'api-token'
                 ? 'Use an API-token scope such as read:repository:bitbucket, or a permission name such as "Pull requests: Read".'
                 : 'Use a scope such as repository, repository:write, pullrequest, pipeline, or a permission name such as "Repositories: Read".'));
             continue;
@@ -81489,7 +81649,7 @@ async function online_check(http, input) {
                         findings.push(verdict.trouble);
                 }
                 else {
-                    findings.push(finding('scope.unverifiable', 'warning', `${w.id} ("${w.perm.portal}") could not be verified: ${verdict.why}.`, 'Nothing to fix here; check the token\'s scopes where it was created if later steps fail.'));
+                    findings.push(finding('scope.unverifiable', 'warning', `${w.id} ("${w.perm.portal}") could not be verified: ${verdict.why}.`, "Nothing to fix here; check the token's scopes where it was created if later steps fail."));
                 }
             }
         }
@@ -81513,7 +81673,10 @@ function noImplicationNote(w, granted, family) {
 async function probeVerdict(w, t, kind, get, userDenied) {
     const target = w.perm.probe;
     if (!target)
-        return { kind: 'unverifiable', why: 'no read-only request proves it (write, admin and delete scopes gate only changes), and Bitbucket did not send the x-oauth-scopes header' };
+        return {
+            kind: 'unverifiable',
+            why: 'no read-only request proves it (write, admin and delete scopes gate only changes), and Bitbucket did not send the x-oauth-scopes header',
+        };
     if (target === 'user' && kind === 'access-token')
         return { kind: 'unverifiable', why: 'access tokens cannot read /2.0/user' };
     if (target === 'user' && userDenied)
@@ -81533,12 +81696,19 @@ async function probeVerdict(w, t, kind, get, userDenied) {
         return { kind: 'missing', why: `GET ${path} was refused (401)` };
     if (r.status === 403)
         return { kind: 'unverifiable', why: `GET ${path} was refused (403) for lack of permission on the resource, not of scope` };
-    return { kind: 'unverifiable', why: `GET ${path} answered ${r.status}${r.status === 404 ? ' (not found, or the feature is disabled there)' : ''}` };
+    return {
+        kind: 'unverifiable',
+        why: `GET ${path} answered ${r.status}${r.status === 404 ? ' (not found, or the feature is disabled there)' : ''}`,
+    };
 }
 async function readProject(t, kind, get, now) {
     const ws = t.ws;
     // Which answers tell whether the workspace exists (all fetched already, in the same round).
-    const evidenceUrls = kind === 'access-token' ? [probeUrl('repositories', t)] : t.repo ? [probeUrl('workspace', t)] : [probeUrl('repositories', t), probeUrl('workspace', t)];
+    const evidenceUrls = kind === 'access-token'
+        ? [probeUrl('repositories', t)]
+        : t.repo
+            ? [probeUrl('workspace', t)]
+            : [probeUrl('repositories', t), probeUrl('workspace', t)];
     const wsAnswers = await Promise.all(evidenceUrls.map(get));
     const wsLookup = kind === 'access-token' ? undefined : await get(probeUrl('workspace', t));
     const wsFound = wsAnswers.some(isApiSuccess);
@@ -81559,7 +81729,9 @@ async function readProject(t, kind, get, now) {
             if ((!isUuid(ws) && nameWs !== ws) || (!isUuid(t.repo) && nameRepo !== t.repo)) {
                 return {
                     canonical: name,
-                    findings: [finding('project.case-mismatch', 'error', `The repository exists as "${name}", not "${requested}"; Bitbucket matched it ignoring case, but later steps that compare names exactly will not.`, `Use "${name}" exactly.`)],
+                    findings: [
+                        finding('project.case-mismatch', 'error', `The repository exists as "${name}", not "${requested}"; Bitbucket matched it ignoring case, but later steps that compare names exactly will not.`, `Use "${name}" exactly.`),
+                    ],
                 };
             }
             return { canonical: name, findings: [] };
@@ -81588,7 +81760,12 @@ async function readProject(t, kind, get, now) {
         const w = jsonOf(wsLookup);
         const slug = typeof w?.slug === 'string' ? w.slug : undefined;
         if (slug && slug !== ws && !isUuid(ws)) {
-            return { canonical: slug, findings: [finding('project.case-mismatch', 'error', `The workspace exists as "${slug}", not "${ws}"; later steps that compare names exactly will not match it.`, `Use "${slug}" exactly.`)] };
+            return {
+                canonical: slug,
+                findings: [
+                    finding('project.case-mismatch', 'error', `The workspace exists as "${slug}", not "${ws}"; later steps that compare names exactly will not match it.`, `Use "${slug}" exactly.`),
+                ],
+            };
         }
         return { canonical: slug ?? ws, findings: [] };
     }
@@ -81598,7 +81775,9 @@ async function readProject(t, kind, get, now) {
     if (trouble)
         return { findings: [troubleFinding(trouble, 'workspace lookup')] };
     const denial = wsAnswers.find((r) => r.kind === 'response');
-    return denial ? { findings: [deniedLookup(denial, kind, `the workspace "${ws}"`, 'read:workspace:bitbucket', 'team', now)] } : { findings: [] };
+    return denial
+        ? { findings: [deniedLookup(denial, kind, `the workspace "${ws}"`, 'read:workspace:bitbucket', 'team', now)] }
+        : { findings: [] };
 }
 function deniedLookup(r, kind, what, apiScope, oauthScope, now) {
     const fam = kind === 'api-token' ? 'api-token' : 'oauth';
@@ -81610,7 +81789,9 @@ function deniedLookup(r, kind, what, apiScope, oauthScope, now) {
     if (r.status === 401)
         return rejected(kind, r, undefined, now);
     if (r.status === 403) {
-        return finding('scope.missing', 'error', `The ${kind === 'access-token' ? 'access token' : 'account'} has no permission to read ${what} (403${bbError(r).message ? `: "${bbError(r).message}"` : ''}).`, kind === 'access-token' ? 'Use an access token created for this repository, its project or its workspace.' : "Ask a workspace admin to give the token's account read access, or use a token of an account that has it.");
+        return finding('scope.missing', 'error', `The ${kind === 'access-token' ? 'access token' : 'account'} has no permission to read ${what} (403${bbError(r).message ? `: "${bbError(r).message}"` : ''}).`, kind === 'access-token'
+            ? 'Use an access token created for this repository, its project or its workspace.'
+            : "Ask a workspace admin to give the token's account read access, or use a token of an account that has it.");
     }
     return unexpectedResponse(r, NAME, `lookup of ${what}`);
 }
@@ -81703,40 +81884,233 @@ function classicParents(scope) {
 }
 /** `X-OAuth-Scopes`: comma (and space) separated; empty for a classic token without scopes. */
 function parseScopesHeader(value) {
-    return value.split(',').map((s) => s.trim()).filter(Boolean);
+    return value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
 }
 const scopes_P = (p) => p;
 const REPO_WRITE = ['repo', 'public_repo'];
 const GITHUB_PERMISSIONS = [
     scopes_P({ name: 'metadata', label: 'Metadata', levels: ['read'], on: 'repository', probe: 'repository' }),
-    scopes_P({ name: 'contents', label: 'Contents', levels: ['read', 'write'], on: 'repository', probe: '{repo}/commits?per_page=1', classicWrite: REPO_WRITE, right: 'push' }),
-    scopes_P({ name: 'pull_requests', label: 'Pull requests', aliases: ['pulls', 'pull_request'], levels: ['read', 'write'], on: 'repository', probe: '{repo}/pulls?per_page=1&state=all', classicWrite: REPO_WRITE, right: 'triage' }),
-    scopes_P({ name: 'issues', label: 'Issues', levels: ['read', 'write'], on: 'repository', probe: '{repo}/issues?per_page=1&state=all', classicWrite: REPO_WRITE, right: 'triage' }),
-    scopes_P({ name: 'actions', label: 'Actions', levels: ['read', 'write'], on: 'repository', probe: '{repo}/actions/runs?per_page=1', classicWrite: ['repo'], right: 'push' }),
-    scopes_P({ name: 'deployments', label: 'Deployments', levels: ['read', 'write'], on: 'repository', probe: '{repo}/deployments?per_page=1', classicWrite: ['repo_deployment'], right: 'push' }),
-    scopes_P({ name: 'environments', label: 'Environments', levels: ['read', 'write'], on: 'repository', probe: '{repo}/environments?per_page=1', classicWrite: ['repo'], right: 'admin' }),
-    scopes_P({ name: 'secrets', label: 'Secrets', levels: ['read', 'write'], on: 'repository', probe: '{repo}/actions/secrets?per_page=1', classicRead: ['repo'], classicWrite: ['repo'], right: 'admin' }),
-    scopes_P({ name: 'actions_variables', label: 'Variables', aliases: ['variables'], levels: ['read', 'write'], on: 'repository', probe: '{repo}/actions/variables?per_page=1', classicRead: ['repo'], classicWrite: ['repo'], right: 'admin' }),
-    scopes_P({ name: 'administration', label: 'Administration', levels: ['read', 'write'], on: 'repository', probe: '{repo}/actions/permissions', classicRead: ['repo'], classicWrite: ['repo'], right: 'admin' }),
-    scopes_P({ name: 'repository_hooks', label: 'Webhooks', aliases: ['webhooks', 'hooks'], levels: ['read', 'write'], on: 'repository', probe: '{repo}/hooks?per_page=1', classicRead: ['read:repo_hook'], classicWrite: ['write:repo_hook'], right: 'admin' }),
-    scopes_P({ name: 'pages', label: 'Pages', levels: ['read', 'write'], on: 'repository', probe: '{repo}/pages', classicWrite: ['repo'], right: 'admin' }),
-    scopes_P({ name: 'security_events', label: 'Code scanning alerts', aliases: ['code_scanning_alerts', 'code_scanning'], levels: ['read', 'write'], on: 'repository', probe: '{repo}/code-scanning/alerts?per_page=1', classicRead: ['security_events'], classicWrite: ['security_events'], right: 'push' }),
-    scopes_P({ name: 'vulnerability_alerts', label: 'Dependabot alerts', aliases: ['dependabot_alerts'], levels: ['read', 'write'], on: 'repository', probe: '{repo}/dependabot/alerts?per_page=1', classicRead: ['security_events'], classicWrite: ['security_events'], right: 'push' }),
-    scopes_P({ name: 'secret_scanning_alerts', label: 'Secret scanning alerts', aliases: ['secret_scanning'], levels: ['read', 'write'], on: 'repository', probe: '{repo}/secret-scanning/alerts?per_page=1', classicRead: ['security_events'], classicWrite: ['security_events'], right: 'push' }),
-    scopes_P({ name: 'checks', label: 'Checks', levels: ['read', 'write'], on: 'repository', note: 'every read-only checks request needs a commit', classicWrite: ['repo'], right: 'push' }),
-    scopes_P({ name: 'statuses', label: 'Commit statuses', aliases: ['commit_statuses'], levels: ['read', 'write'], on: 'repository', note: 'every read-only status request needs a commit', classicWrite: ['repo:status'], right: 'push' }),
-    scopes_P({ name: 'workflows', label: 'Workflows', levels: ['write'], on: 'repository', note: 'it exists only as write access to workflow files', classicWrite: ['workflow'], right: 'push' }),
-    scopes_P({ name: 'discussions', label: 'Discussions', levels: ['read', 'write'], on: 'repository', note: 'discussions have no read-only REST endpoint (GraphQL only)', classicWrite: ['repo'], right: 'triage' }),
-    scopes_P({ name: 'packages', label: 'Packages', levels: ['read', 'write'], on: 'organization', note: 'listing packages needs a package type and name', classicRead: ['read:packages'], classicWrite: ['write:packages'] }),
-    scopes_P({ name: 'members', label: 'Members', levels: ['read', 'write'], on: 'organization', probe: 'orgs/{owner}/members?per_page=1', classicRead: ['read:org'], classicWrite: ['write:org'] }),
-    scopes_P({ name: 'id_token', label: 'OIDC ID token (Actions)', levels: ['write'], on: 'repository', note: 'only the workflow\'s `permissions:` block grants it; no API request can check it' }),
+    scopes_P({
+        name: 'contents',
+        label: 'Contents',
+        levels: ['read', 'write'],
+        on: 'repository',
+        probe: '{repo}/commits?per_page=1',
+        classicWrite: REPO_WRITE,
+        right: 'push',
+    }),
+    scopes_P({
+        name: 'pull_requests',
+        label: 'Pull requests',
+        aliases: ['pulls', 'pull_request'],
+        levels: ['read', 'write'],
+        on: 'repository',
+        probe: '{repo}/pulls?per_page=1&state=all',
+        classicWrite: REPO_WRITE,
+        right: 'triage',
+    }),
+    scopes_P({
+        name: 'issues',
+        label: 'Issues',
+        levels: ['read', 'write'],
+        on: 'repository',
+        probe: '{repo}/issues?per_page=1&state=all',
+        classicWrite: REPO_WRITE,
+        right: 'triage',
+    }),
+    scopes_P({
+        name: 'actions',
+        label: 'Actions',
+        levels: ['read', 'write'],
+        on: 'repository',
+        probe: '{repo}/actions/runs?per_page=1',
+        classicWrite: ['repo'],
+        right: 'push',
+    }),
+    scopes_P({
+        name: 'deployments',
+        label: 'Deployments',
+        levels: ['read', 'write'],
+        on: 'repository',
+        probe: '{repo}/deployments?per_page=1',
+        classicWrite: ['repo_deployment'],
+        right: 'push',
+    }),
+    scopes_P({
+        name: 'environments',
+        label: 'Environments',
+        levels: ['read', 'write'],
+        on: 'repository',
+        probe: '{repo}/environments?per_page=1',
+        classicWrite: ['repo'],
+        right: 'admin',
+    }),
+    scopes_P({
+        name: 'secrets',
+        label: 'Secrets',
+        levels: ['read', 'write'],
+        on: 'repository',
+        probe: '{repo}/actions/secrets?per_page=1',
+        classicRead: ['repo'],
+        classicWrite: ['repo'],
+        right: 'admin',
+    }),
+    scopes_P({
+        name: 'actions_variables',
+        label: 'Variables',
+        aliases: ['variables'],
+        levels: ['read', 'write'],
+        on: 'repository',
+        probe: '{repo}/actions/variables?per_page=1',
+        classicRead: ['repo'],
+        classicWrite: ['repo'],
+        right: 'admin',
+    }),
+    scopes_P({
+        name: 'administration',
+        label: 'Administration',
+        levels: ['read', 'write'],
+        on: 'repository',
+        probe: '{repo}/actions/permissions',
+        classicRead: ['repo'],
+        classicWrite: ['repo'],
+        right: 'admin',
+    }),
+    scopes_P({
+        name: 'repository_hooks',
+        label: 'Webhooks',
+        aliases: ['webhooks', 'hooks'],
+        levels: ['read', 'write'],
+        on: 'repository',
+        probe: '{repo}/hooks?per_page=1',
+        classicRead: ['read:repo_hook'],
+        classicWrite: ['write:repo_hook'],
+        right: 'admin',
+    }),
+    scopes_P({
+        name: 'pages',
+        label: 'Pages',
+        levels: ['read', 'write'],
+        on: 'repository',
+        probe: '{repo}/pages',
+        classicWrite: ['repo'],
+        right: 'admin',
+    }),
+    scopes_P({
+        name: 'security_events',
+        label: 'Code scanning alerts',
+        aliases: ['code_scanning_alerts', 'code_scanning'],
+        levels: ['read', 'write'],
+        on: 'repository',
+        probe: '{repo}/code-scanning/alerts?per_page=1',
+        classicRead: ['security_events'],
+        classicWrite: ['security_events'],
+        right: 'push',
+    }),
+    scopes_P({
+        name: 'vulnerability_alerts',
+        label: 'Dependabot alerts',
+        aliases: ['dependabot_alerts'],
+        levels: ['read', 'write'],
+        on: 'repository',
+        probe: '{repo}/dependabot/alerts?per_page=1',
+        classicRead: ['security_events'],
+        classicWrite: ['security_events'],
+        right: 'push',
+    }),
+    scopes_P({
+        name: 'secret_scanning_alerts',
+        label: 'Secret scanning alerts',
+        aliases: ['secret_scanning'],
+        levels: ['read', 'write'],
+        on: 'repository',
+        probe: '{repo}/secret-scanning/alerts?per_page=1',
+        classicRead: ['security_events'],
+        classicWrite: ['security_events'],
+        right: 'push',
+    }),
+    scopes_P({
+        name: 'checks',
+        label: 'Checks',
+        levels: ['read', 'write'],
+        on: 'repository',
+        note: 'every read-only checks request needs a commit',
+        classicWrite: ['repo'],
+        right: 'push',
+    }),
+    scopes_P({
+        name: 'statuses',
+        label: 'Commit statuses',
+        aliases: ['commit_statuses'],
+        levels: ['read', 'write'],
+        on: 'repository',
+        note: 'every read-only status request needs a commit',
+        classicWrite: ['repo:status'],
+        right: 'push',
+    }),
+    scopes_P({
+        name: 'workflows',
+        label: 'Workflows',
+        levels: ['write'],
+        on: 'repository',
+        note: 'it exists only as write access to workflow files',
+        classicWrite: ['workflow'],
+        right: 'push',
+    }),
+    scopes_P({
+        name: 'discussions',
+        label: 'Discussions',
+        levels: ['read', 'write'],
+        on: 'repository',
+        note: 'discussions have no read-only REST endpoint (GraphQL only)',
+        classicWrite: ['repo'],
+        right: 'triage',
+    }),
+    scopes_P({
+        name: 'packages',
+        label: 'Packages',
+        levels: ['read', 'write'],
+        on: 'organization',
+        note: 'listing packages needs a package type and name',
+        classicRead: ['read:packages'],
+        classicWrite: ['write:packages'],
+    }),
+    scopes_P({
+        name: 'members',
+        label: 'Members',
+        levels: ['read', 'write'],
+        on: 'organization',
+        probe: 'orgs/{owner}/members?per_page=1',
+        classicRead: ['read:org'],
+        classicWrite: ['write:org'],
+    }),
+    scopes_P({
+        name: 'id_token',
+        label: 'OIDC ID token (Actions)',
+        levels: ['write'],
+        on: 'repository',
+        note: "only the workflow's `permissions:` block grants it; no API request can check it",
+    }),
 ];
 const LEVEL_WORDS = {
-    read: 'read', 'read-only': 'read', 'read only': 'read', readonly: 'read',
-    write: 'write', 'read and write': 'write', 'read & write': 'write', 'read-write': 'write', 'read/write': 'write',
+    read: 'read',
+    'read-only': 'read',
+    'read only': 'read',
+    readonly: 'read',
+    write: 'write',
+    'read and write': 'write',
+    'read & write': 'write',
+    'read-write': 'write',
+    'read/write': 'write',
     admin: 'admin',
 };
-const key = (s) => s.trim().toLowerCase().replace(/[\s-]+/g, '_');
+const key = (s) => s
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, '_');
 function findPermission(name) {
     const k = key(name);
     return GITHUB_PERMISSIONS.find((p) => p.name === k || key(p.label) === k || p.aliases?.includes(k));
@@ -81772,7 +82146,11 @@ function describeAccepted(header) {
         return undefined;
     const alternatives = header
         .split(';')
-        .map((alt) => alt.split(',').map((p) => p.trim().replace('=', ': ')).filter(Boolean).join(' and '))
+        .map((alt) => alt
+        .split(',')
+        .map((p) => p.trim().replace('=', ': '))
+        .filter(Boolean)
+        .join(' and '))
         .filter(Boolean);
     return alternatives.length ? alternatives.join(', or ') : undefined;
 }
@@ -81862,8 +82240,14 @@ function rateLimitFinding(r) {
     const host = new URL(r.url).host;
     const reset = Number(r.headers['x-ratelimit-reset']);
     const resource = r.headers['x-ratelimit-resource'];
-    const when = Number.isFinite(reset) && reset > 0 ? ` (the limit${resource ? ` for "${resource}"` : ''} resets at ${new Date(reset * 1000).toISOString().slice(11, 16)} UTC)` : '';
-    const kind = r.headers['x-ratelimit-remaining'] === '0' ? 'the API rate limit of this token is used up' : /secondary/i.test(message(r)) ? 'a secondary rate limit was hit' : 'it is rate limiting the requests';
+    const when = Number.isFinite(reset) && reset > 0
+        ? ` (the limit${resource ? ` for "${resource}"` : ''} resets at ${new Date(reset * 1000).toISOString().slice(11, 16)} UTC)`
+        : '';
+    const kind = r.headers['x-ratelimit-remaining'] === '0'
+        ? 'the API rate limit of this token is used up'
+        : /secondary/i.test(message(r))
+            ? 'a secondary rate limit was hit'
+            : 'it is rate limiting the requests';
     return finding('network.rate-limited', 'error', `${host} answered ${r.status}: ${kind}${when}${requestId(r)}; nothing is known about the token from it.`, `${CODES['network.rate-limited'].fix} Another job using the same token or app may be consuming its limit.`);
 }
 /** `X-GitHub-SSO: required; url=https://github.com/orgs/…/sso?authorization_request=…` */
@@ -81895,7 +82279,7 @@ function online_rejected(c, token, r) {
         ? ['it is a GitHub App refresh token (ghr_): refresh tokens only buy a new user access token and never authenticate API calls']
         : installation
             ? [
-                'it expired: installation tokens live one hour, and Actions\' GITHUB_TOKEN stops working when its job ends (use it in the job that received it)',
+                "it expired: installation tokens live one hour, and Actions' GITHUB_TOKEN stops working when its job ends (use it in the job that received it)",
                 'the app was uninstalled or suspended, or the token was revoked',
                 'it was mistyped or truncated when the secret was saved',
                 otherHost,
@@ -81913,7 +82297,7 @@ function online_rejected(c, token, r) {
     return finding('token.rejected', 'error', `GitHub at ${host} rejected the ${token.label} (${detail}${requestId(r)}). Likely causes, most likely first: ${causes.map((x, i) => `(${i + 1}) ${x}`).join('; ')}.`, token.kind === 'github.refresh-token'
         ? 'Exchange the refresh token for a user access token (POST /login/oauth/access_token with grant_type=refresh_token) and pass that token instead.'
         : installation
-            ? 'Mint a fresh installation token right before the steps that use it (or pass the current job\'s GITHUB_TOKEN), for this host.'
+            ? "Mint a fresh installation token right before the steps that use it (or pass the current job's GITHUB_TOKEN), for this host."
             : `Create a new token at https://${c.web}/settings/tokens (on the host the API belongs to) and update the secret.`);
 }
 function lockedOut(c) {
@@ -82024,9 +82408,15 @@ function online_probeVerdict(c, f, path) {
     }
     const org = /^\/orgs\/([^/]+)\//.exec(path)?.[1];
     if (r.status === 404 && org) {
-        return { v: 'unverifiable', why: `its probe GET ${path} answered 404: "${decodeURIComponent(org)}" is not an organisation the token can see, and this is an organisation permission` };
+        return {
+            v: 'unverifiable',
+            why: `its probe GET ${path} answered 404: "${decodeURIComponent(org)}" is not an organisation the token can see, and this is an organisation permission`,
+        };
     }
-    return { v: 'unverifiable', why: `its probe GET ${path} answered ${r.status}${message(r) ? ` "${message(r)}"` : ''} (the feature may be turned off for the repository)` };
+    return {
+        v: 'unverifiable',
+        why: `its probe GET ${path} answered ${r.status}${message(r) ? ` "${message(r)}"` : ''} (the feature may be turned off for the repository)`,
+    };
 }
 async function checkRepo(c, requested, f, id) {
     const r = f.r;
@@ -82061,7 +82451,7 @@ async function checkRepo(c, requested, f, id) {
         return { repo: { fullName, private: body.private === true, permissions: body.permissions }, canonical: fullName };
     }
     if ([301, 307, 308].includes(r.status)) {
-        push(c, finding('project.renamed', 'error', `The repository "${requested}" was moved (${r.status}) to ${f.offApi ?? 'another location'}, which is outside the configured API (${c.base}); the redirect was not followed with the token.`, 'Use the repository\'s new name (open it in the browser to see it).'));
+        push(c, finding('project.renamed', 'error', `The repository "${requested}" was moved (${r.status}) to ${f.offApi ?? 'another location'}, which is outside the configured API (${c.base}); the redirect was not followed with the token.`, "Use the repository's new name (open it in the browser to see it)."));
         return { blocked: 'the repository moved' };
     }
     if (r.status === 404) {
@@ -82070,7 +82460,7 @@ async function checkRepo(c, requested, f, id) {
     }
     if (r.status === 403) {
         const accepted = describeAccepted(r.headers['x-accepted-github-permissions']);
-        push(c, finding('scope.missing', 'error', `GitHub refused to read the repository "${requested}" (403${message(r) ? ` "${message(r)}"` : ''})${accepted ? `; it needs ${accepted}` : ''}.`, 'Do what GitHub\'s message says (an organisation may forbid classic tokens, limit token lifetimes or require approval of fine-grained tokens); then update the secret.'));
+        push(c, finding('scope.missing', 'error', `GitHub refused to read the repository "${requested}" (403${message(r) ? ` "${message(r)}"` : ''})${accepted ? `; it needs ${accepted}` : ''}.`, "Do what GitHub's message says (an organisation may forbid classic tokens, limit token lifetimes or require approval of fine-grained tokens); then update the secret."));
         return { blocked: 'the repository could not be read' };
     }
     push(c, unexpected(r, 'repository lookup'));
@@ -82082,7 +82472,10 @@ async function notFound(c, requested, id) {
     let names = id.repositories ?? [];
     let ownerMissing = false;
     if (!id.installation) {
-        const [user, list] = await Promise.all([ghGet(c, `${c.base}/users/${encodeURIComponent(owner)}`), ghGet(c, `${c.base}/user/repos?per_page=100&sort=full_name`)]);
+        const [user, list] = await Promise.all([
+            ghGet(c, `${c.base}/users/${encodeURIComponent(owner)}`),
+            ghGet(c, `${c.base}/user/repos?per_page=100&sort=full_name`),
+        ]);
         ownerMissing = user.kind === 'response' && user.status === 404;
         if (list.kind === 'response' && list.status === 200 && Array.isArray(list.json)) {
             names = list.json.map((x) => x.full_name).filter((x) => typeof x === 'string');
@@ -82100,7 +82493,7 @@ async function notFound(c, requested, id) {
         ? `Use the exact name, e.g. "${near[0]}"; if it is private, check the token can access it.`
         : id.installation
             ? 'Check the name, and install the app on the repository (or, for GITHUB_TOKEN, use a token that can reach it).'
-            : 'Check the name; for a private repository: classic tokens need `repo`, fine-grained tokens must have it selected under Repository access, and the token\'s user needs access.');
+            : "Check the name; for a private repository: classic tokens need `repo`, fine-grained tokens must have it selected under Repository access, and the token's user needs access.");
 }
 function tokenHint(c, token, p, level) {
     const settingLevel = level === 'read' ? 'Read-only' : 'Read and write';
@@ -82131,7 +82524,7 @@ function evaluate(c, items, classic, verdicts, repo, blocked, id) {
         out.missing.push(itemId);
         push(c, finding('scope.missing', 'error', msg, hint));
     };
-    const unverifiable = (itemId, msg, hint = 'Nothing to fix; if in doubt, check the token\'s permissions in GitHub\'s settings.') => {
+    const unverifiable = (itemId, msg, hint = "Nothing to fix; if in doubt, check the token's permissions in GitHub's settings.") => {
         out.unverifiable.push(itemId);
         push(c, finding('scope.unverifiable', 'warning', msg, hint));
     };
@@ -82241,7 +82634,7 @@ async function github_online_check(http, input) {
     const items = input.requiredScopes.map(parseRequired);
     for (const item of items) {
         if (item.kind === 'unknown') {
-            push(c, finding('scope.unknown', 'error', `"${item.text}" is ${item.why}.`, 'Use a classic scope (repo, read:org, workflow…) or a permission with a level (contents:read, pull_requests:write, issues:read…); see the README\'s GitHub table.'));
+            push(c, finding('scope.unknown', 'error', `"${item.text}" is ${item.why}.`, "Use a classic scope (repo, read:org, workflow…) or a permission with a level (contents:read, pull_requests:write, issues:read…); see the README's GitHub table."));
         }
     }
     const project = input.project?.trim();
@@ -82256,7 +82649,12 @@ async function github_online_check(http, input) {
         input.url.deployment === 'ghes' ? ghGet(c, `${c.base}/meta`) : Promise.resolve(undefined),
     ]);
     const id = await identify(c, token, first);
-    const empty = { required: items.filter((i) => i.kind !== 'unknown').map((i) => i.id), verified: [], missing: [], unverifiable: [] };
+    const empty = {
+        required: items.filter((i) => i.kind !== 'unknown').map((i) => i.id),
+        verified: [],
+        missing: [],
+        unverifiable: [],
+    };
     if (!id.ok || !id.response)
         return { findings: c.findings, identity: id.identity, scopes: empty };
     if (meta?.kind === 'response' && meta.status === 200 && meta.isJson) {
@@ -82268,7 +82666,9 @@ async function github_online_check(http, input) {
     const scopesHeader = id.response.headers['x-oauth-scopes'];
     const classic = CLASSIC_KINDS.has(token.kind) && scopesHeader !== undefined ? parseScopesHeader(scopesHeader) : undefined;
     if (classic) {
-        push(c, finding('scope.granted', 'info', classic.length ? `The token carries the classic scopes: ${classic.join(', ')} (X-OAuth-Scopes).` : 'The token carries no scopes (X-OAuth-Scopes is empty): it can read public data only.', 'None needed.'));
+        push(c, finding('scope.granted', 'info', classic.length
+            ? `The token carries the classic scopes: ${classic.join(', ')} (X-OAuth-Scopes).`
+            : 'The token carries no scopes (X-OAuth-Scopes is empty): it can read public data only.', 'None needed.'));
     }
     const expiryHeader = id.response.headers['github-authentication-token-expiration'];
     const expiresAt = expiryHeader ? parseExpirationHeader(expiryHeader) : undefined;
@@ -82287,7 +82687,9 @@ async function github_online_check(http, input) {
         const p = item.permission.probe;
         if (!repoName || probes.has(item.permission.name))
             continue;
-        const path = p.replace('{repo}', `repos/${repoName.split('/').map(encodeURIComponent).join('/')}`).replace('{owner}', encodeURIComponent(owner));
+        const path = p
+            .replace('{repo}', `repos/${repoName.split('/').map(encodeURIComponent).join('/')}`)
+            .replace('{owner}', encodeURIComponent(owner));
         probes.set(item.permission.name, path);
     }
     const names = [...probes.keys()];
@@ -82301,7 +82703,13 @@ async function github_online_check(http, input) {
     const verdicts = new Map();
     names.forEach((n, i) => verdicts.set(n, online_probeVerdict(c, probeResponses[i], `/${probes.get(n).split('?')[0]}`)));
     const scopes = evaluate(c, items, classic, verdicts, repoResult.repo, repoResult.blocked, id);
-    return { findings: c.findings, identity: id.identity, projectCanonical: repoResult.canonical, scopes, ...(expiresAt ? { expiresAt } : {}) };
+    return {
+        findings: c.findings,
+        identity: id.identity,
+        projectCanonical: repoResult.canonical,
+        scopes,
+        ...(expiresAt ? { expiresAt } : {}),
+    };
 }
 const githubOnline = {
     // GitHub accepts Bearer for every token kind (PATs, OAuth, App user and installation tokens).
@@ -82440,7 +82848,8 @@ function tokens_unknown(token) {
     const knownPrefix = [...Object.keys(CLASSIC), FINE_GRAINED_PREFIX].find((p) => lower.startsWith(p));
     let message;
     if (knownPrefix) {
-        message = 'The token starts with a GitHub prefix in the wrong letter case; GitHub prefixes are lower case and the token is case-sensitive.';
+        message =
+            'The token starts with a GitHub prefix in the wrong letter case; GitHub prefixes are lower case and the token is case-sensitive.';
     }
     else if (/^[0-9a-fA-F]{40}$/.test(token)) {
         message = 'The token is 40 hex digits, like a pre-2021 GitHub token, but contains upper-case letters; those tokens are lower case.';
@@ -82451,7 +82860,9 @@ function tokens_unknown(token) {
     else {
         message = `The token matches no GitHub token format (${token.length} characters). ${ACCEPTED}.`;
     }
-    return github_tokens_result('github.unknown', tokens_LABEL_UNKNOWN, [finding('token.format', 'error', message, `${HINT_RECOPY} Check that the right secret is wired to this step.`)]);
+    return github_tokens_result('github.unknown', tokens_LABEL_UNKNOWN, [
+        finding('token.format', 'error', message, `${HINT_RECOPY} Check that the right secret is wired to this step.`),
+    ]);
 }
 /**
  * Analyse a (hygiene-cleaned) token as a GitHub token. Prefixed families are recognised with
@@ -82545,15 +82956,31 @@ const github = {
  */
 const SCOPES = [
     { id: 'api', grants: 'complete read/write access to the API, the registries and the repositories (Git over HTTP)', coveredBy: [] },
-    { id: 'read_api', grants: 'read access to the API, including all groups and projects, the container registry and the package registry', coveredBy: ['api'] },
+    {
+        id: 'read_api',
+        grants: 'read access to the API, including all groups and projects, the container registry and the package registry',
+        coveredBy: ['api'],
+    },
     { id: 'read_user', grants: 'read-only access to the /user and /users endpoints', coveredBy: ['api', 'read_api'] },
-    { id: 'read_repository', grants: 'read (pull) access to repositories with Git over HTTP or the repository files API', coveredBy: ['api', 'read_api', 'write_repository'] },
+    {
+        id: 'read_repository',
+        grants: 'read (pull) access to repositories with Git over HTTP or the repository files API',
+        coveredBy: ['api', 'read_api', 'write_repository'],
+    },
     { id: 'write_repository', grants: 'read-write (pull and push) access to repositories with Git over HTTP', coveredBy: ['api'] },
     // Not covered by write_registry: GitLab documents that pushing needs both, and write alone cannot pull.
     { id: 'read_registry', grants: 'pull access to container registry images of private projects', coveredBy: ['api', 'read_api'] },
     { id: 'write_registry', grants: 'push access to container registry images of private projects', coveredBy: ['api'] },
-    { id: 'read_virtual_registry', grants: 'pull access to container images through the dependency proxy', coveredBy: ['api', 'write_virtual_registry'] },
-    { id: 'write_virtual_registry', grants: 'pull, push and delete access to container images through the dependency proxy', coveredBy: ['api'] },
+    {
+        id: 'read_virtual_registry',
+        grants: 'pull access to container images through the dependency proxy',
+        coveredBy: ['api', 'write_virtual_registry'],
+    },
+    {
+        id: 'write_virtual_registry',
+        grants: 'pull, push and delete access to container images through the dependency proxy',
+        coveredBy: ['api'],
+    },
     { id: 'sudo', grants: 'API actions as any user (administrators only)', coveredBy: [], adminOnly: true },
     { id: 'admin_mode', grants: 'API actions in Admin Mode (administrators on self-managed only)', coveredBy: [], adminOnly: true },
     { id: 'create_runner', grants: 'creating runners', coveredBy: [], maybeCoveredBy: ['api'] },
@@ -82568,7 +82995,10 @@ const SCOPES = [
 const scopes_BY_ID = new Map(SCOPES.map((s) => [s.id, s]));
 /** A scope from user input: case-insensitive, spaces and hyphens taken as underscores (`Read API` → read_api). */
 function findGitLabScope(text) {
-    return scopes_BY_ID.get(text.trim().toLowerCase().replace(/[\s-]+/g, '_'));
+    return scopes_BY_ID.get(text
+        .trim()
+        .toLowerCase()
+        .replace(/[\s-]+/g, '_'));
 }
 /** Does a token carrying `held` have what `scope` grants? */
 function coverage(scope, held) {
@@ -82620,7 +83050,7 @@ function gitlab_online_rejected(t, token, detail) {
         ? [
             'the job has finished: a CI job token is valid only while its job runs',
             `it was issued by another GitLab instance than ${where}`,
-            'the value is not the running job\'s $CI_JOB_TOKEN',
+            "the value is not the running job's $CI_JOB_TOKEN",
         ]
         : [
             'the token was mistyped, deleted, or its value was rotated (rotation replaces the old value)',
@@ -82628,10 +83058,14 @@ function gitlab_online_rejected(t, token, detail) {
             'its user is blocked or deactivated, or — for a project or group access token — the project or group was deleted',
             'it is an OAuth access token that expired (they live two hours): refresh it',
         ];
-    return finding('token.rejected', 'error', `GitLab rejected the credential (${detail}). Likely causes, most likely first: ${causes.map((c, i) => `(${i + 1}) ${c}`).join('; ')}.`, isJob(token) ? 'Pass the $CI_JOB_TOKEN of the running job, on the instance that runs the job (CI_SERVER_URL).' : `Create a new token in ${tokenSettingsUrl(t)} (or the project's / group's Settings → Access tokens) and update the secret.`);
+    return finding('token.rejected', 'error', `GitLab rejected the credential (${detail}). Likely causes, most likely first: ${causes.map((c, i) => `(${i + 1}) ${c}`).join('; ')}.`, isJob(token)
+        ? 'Pass the $CI_JOB_TOKEN of the running job, on the instance that runs the job (CI_SERVER_URL).'
+        : `Create a new token in ${tokenSettingsUrl(t)} (or the project's / group's Settings → Access tokens) and update the secret.`);
 }
 function expired(t, token, message) {
-    return finding('token.expired', 'error', message, isJob(token) ? 'Use the $CI_JOB_TOKEN of the running job.' : `Create a new token (or rotate this one) in ${tokenSettingsUrl(t)} and update the secret.`);
+    return finding('token.expired', 'error', message, isJob(token)
+        ? 'Use the $CI_JOB_TOKEN of the running job.'
+        : `Create a new token (or rotate this one) in ${tokenSettingsUrl(t)} and update the secret.`);
 }
 function revoked(t) {
     return finding('token.revoked', 'error', 'GitLab says the token was revoked.', `Create a new token in ${tokenSettingsUrl(t)} and update the secret; find out why it was revoked (GitLab revokes tokens found in public repositories).`);
@@ -82704,7 +83138,9 @@ function readAuth(t, token, self, user, now) {
             return {
                 ok: false,
                 findings: [
-                    finding('url.org-not-found', 'error', `There is no GitLab API at ${t.api} (404 on /user).`, t.gitlabCom ? 'Use https://gitlab.com.' : 'Check the host and, if GitLab is served under a path (relative URL root, e.g. https://host/gitlab), include that path in `url`.'),
+                    finding('url.org-not-found', 'error', `There is no GitLab API at ${t.api} (404 on /user).`, t.gitlabCom
+                        ? 'Use https://gitlab.com.'
+                        : 'Check the host and, if GitLab is served under a path (relative URL root, e.g. https://host/gitlab), include that path in `url`.'),
                 ],
             };
         }
@@ -82745,7 +83181,7 @@ function readAuth(t, token, self, user, now) {
         state.scopesUnknownWhy =
             s.status === 400
                 ? 'this is not a personal, project or group access token, so GitLab does not list its scopes'
-                : 'this GitLab cannot list a token\'s scopes (personal_access_tokens/self needs GitLab 15.5 or later)';
+                : "this GitLab cannot list a token's scopes (personal_access_tokens/self needs GitLab 15.5 or later)";
     }
     if (userJson) {
         state.identity = { name: userJson.username, ...(userJson.id !== undefined ? { id: String(userJson.id) } : {}) };
@@ -82756,7 +83192,7 @@ function readAuth(t, token, self, user, now) {
         findings.push(finding('token.identity', 'info', `Authenticated as user id ${selfInfo.userId}; the token cannot read its user's profile (it has none of read_user, read_api, api).`, 'None needed.'));
     }
     else {
-        findings.push(finding('token.identity', 'info', 'The token was accepted, but it cannot read its user\'s profile (it has none of read_user, read_api, api).', 'None needed.'));
+        findings.push(finding('token.identity', 'info', "The token was accepted, but it cannot read its user's profile (it has none of read_user, read_api, api).", 'None needed.'));
     }
     return state;
 }
@@ -82809,7 +83245,9 @@ async function online_checkProject(http, t, token, requested, first) {
         const add = narrowest(denied);
         return {
             deniedScopes: denied,
-            findings: [finding('scope.missing', 'error', `The token cannot read the project: GitLab needs ${denied.length ? `one of ${denied.join(', ')}` : 'a scope the token lacks'} for it (403 insufficient_scope).`, `GitLab cannot add scopes to an existing token: create a new one with ${add} (or api) in ${tokenSettingsUrl(t)} and update the secret.`)],
+            findings: [
+                finding('scope.missing', 'error', `The token cannot read the project: GitLab needs ${denied.length ? `one of ${denied.join(', ')}` : 'a scope the token lacks'} for it (403 insufficient_scope).`, `GitLab cannot add scopes to an existing token: create a new one with ${add} (or api) in ${tokenSettingsUrl(t)} and update the secret.`),
+            ],
         };
     }
     if (first.status === 401)
@@ -82820,7 +83258,9 @@ async function online_checkProject(http, t, token, requested, first) {
     // the names the token can see — both read-only.
     const last = requested.split('/').pop() ?? requested;
     const [search, mine] = await Promise.all([
-        byId ? Promise.resolve(undefined) : http.get(`${t.api}/projects?search=${encodeURIComponent(last)}&search_namespaces=true&simple=true&per_page=100`),
+        byId
+            ? Promise.resolve(undefined)
+            : http.get(`${t.api}/projects?search=${encodeURIComponent(last)}&search_namespaces=true&simple=true&per_page=100`),
         http.get(`${t.api}/projects?membership=true&simple=true&per_page=100&order_by=last_activity_at`),
     ]);
     const list = (r) => (isApiSuccess(r) && Array.isArray(r.json) ? r.json : []);
@@ -82843,7 +83283,9 @@ async function online_checkProject(http, t, token, requested, first) {
     const near = closestNames(requested, names, 3);
     return {
         findings: [
-            finding('project.not-found', 'error', `The project "${requested}" does not exist on ${t.gitlabCom ? 'gitlab.com' : t.web}, or the token's user cannot see it (GitLab answers 404 for both).${near.length ? ` Closest paths the token can see: ${near.map((n) => `"${n}"`).join(', ')}.` : ''}`, near.length ? `Use the full path exactly, e.g. "${near[0]}".` : 'Check the full path (group/subgroup/project, as in the project URL), and that the token\'s user is a member of the project.'),
+            finding('project.not-found', 'error', `The project "${requested}" does not exist on ${t.gitlabCom ? 'gitlab.com' : t.web}, or the token's user cannot see it (GitLab answers 404 for both).${near.length ? ` Closest paths the token can see: ${near.map((n) => `"${n}"`).join(', ')}.` : ''}`, near.length
+                ? `Use the full path exactly, e.g. "${near[0]}".`
+                : "Check the full path (group/subgroup/project, as in the project URL), and that the token's user is a member of the project."),
         ],
     };
 }
@@ -82866,7 +83308,12 @@ function missingFinding(t, s, held, how) {
 }
 // ───────────────────────────── job tokens ─────────────────────────────
 async function checkJob(http, t, input, scopes, findings) {
-    const scopeResult = { required: scopes.map((s) => s.id), verified: [], missing: [], unverifiable: [] };
+    const scopeResult = {
+        required: scopes.map((s) => s.id),
+        verified: [],
+        missing: [],
+        unverifiable: [],
+    };
     const r = await http.get(`${t.api}/job`);
     if (r.kind === 'network')
         return { findings: [...findings, networkFinding(r, GL)], scopes: scopeResult };
@@ -82922,7 +83369,12 @@ async function gitlab_online_check(http, input) {
     const { scopes, findings } = parseScopes(input.requiredScopes);
     if (isJob(input.token))
         return checkJob(http, t, input, scopes, findings);
-    const scopeResult = { required: scopes.map((s) => s.id), verified: [], missing: [], unverifiable: [] };
+    const scopeResult = {
+        required: scopes.map((s) => s.id),
+        verified: [],
+        missing: [],
+        unverifiable: [],
+    };
     // Round trip 1: the token's own record and its user, at once.
     const [self, user] = await Promise.all([http.get(`${t.api}/personal_access_tokens/self`), http.get(`${t.api}/user`)]);
     const auth = readAuth(t, input.token, self, user, input.now);
@@ -82944,7 +83396,13 @@ async function gitlab_online_check(http, input) {
         p = await online_checkProject(http, t, input.token, project, projectResponse);
         findings.push(...p.findings);
     }
-    const result = { findings, identity: auth.identity, projectCanonical: p?.canonical, scopes: scopeResult, ...(auth.expiresAt ? { expiresAt: auth.expiresAt } : {}) };
+    const result = {
+        findings,
+        identity: auth.identity,
+        projectCanonical: p?.canonical,
+        scopes: scopeResult,
+        ...(auth.expiresAt ? { expiresAt: auth.expiresAt } : {}),
+    };
     // Without GitLab's own list the probes decide, and trouble left them unanswered; the expiry and a
     // listed scope set are known from round 1 regardless.
     if (!auth.scopes && findings.some((f) => f.code.startsWith('network.')))
@@ -82994,7 +83452,9 @@ async function gitlab_online_check(http, input) {
         }
         else {
             scopeResult.unverifiable.push(s.id);
-            const why = s.id === 'api' && readsApi ? 'its read half (read_api) is confirmed; its write half cannot be proven without writing' : 'no read-only API request proves it';
+            const why = s.id === 'api' && readsApi
+                ? 'its read half (read_api) is confirmed; its write half cannot be proven without writing'
+                : 'no read-only API request proves it';
             findings.push(finding('scope.unverifiable', 'warning', `${s.id} could not be verified: ${auth.scopesUnknownWhy}, and ${why}.`, `Nothing to fix here; check the token's scopes in ${tokenSettingsUrl(t)} if later steps fail.`));
         }
     }
@@ -83006,7 +83466,7 @@ async function gitlab_online_check(http, input) {
 const gitlabOnline = {
     // Job tokens go in JOB-TOKEN; every other token as a bearer token (GitLab accepts PATs, project
     // and group tokens there as well as in PRIVATE-TOKEN, and OAuth tokens only there).
-    credential: (token, analysis) => (isJob(analysis) ? { name: 'job-token', value: token } : { name: 'authorization', value: `Bearer ${token}` }),
+    credential: (token, analysis) => isJob(analysis) ? { name: 'job-token', value: token } : { name: 'authorization', value: `Bearer ${token}` },
     credentialOrigins: configuredOrigin,
     check: gitlab_online_check,
 };
@@ -83040,16 +83500,68 @@ function splitRoutable(token) {
     return { prefix: head.slice(0, -length), b64: head.slice(-length), v1: m[2] !== undefined, crc: m[4] };
 }
 const OTHERS = [
-    { prefix: 'gldt-', kind: 'gitlab.deploy-token', label: 'GitLab deploy token', body: 20, notForApi: 'it authenticates git and registry operations only, not REST API calls' },
-    { prefix: 'glrtr-', kind: 'gitlab.runner-token', label: 'GitLab runner authentication token', notForApi: 'it registers and runs a runner; it cannot call the REST API' },
-    { prefix: 'glrt-', kind: 'gitlab.runner-token', label: 'GitLab runner authentication token', notForApi: 'it registers and runs a runner; it cannot call the REST API' },
-    { prefix: 'glptt-', kind: 'gitlab.trigger-token', label: 'GitLab pipeline trigger token', body: 40, notForApi: 'it only triggers pipelines' },
+    {
+        prefix: 'gldt-',
+        kind: 'gitlab.deploy-token',
+        label: 'GitLab deploy token',
+        body: 20,
+        notForApi: 'it authenticates git and registry operations only, not REST API calls',
+    },
+    {
+        prefix: 'glrtr-',
+        kind: 'gitlab.runner-token',
+        label: 'GitLab runner authentication token',
+        notForApi: 'it registers and runs a runner; it cannot call the REST API',
+    },
+    {
+        prefix: 'glrt-',
+        kind: 'gitlab.runner-token',
+        label: 'GitLab runner authentication token',
+        notForApi: 'it registers and runs a runner; it cannot call the REST API',
+    },
+    {
+        prefix: 'glptt-',
+        kind: 'gitlab.trigger-token',
+        label: 'GitLab pipeline trigger token',
+        body: 40,
+        notForApi: 'it only triggers pipelines',
+    },
     { prefix: 'glft-', kind: 'gitlab.feed-token', label: 'GitLab feed token', body: 20, notForApi: 'it only reads RSS/calendar feeds' },
-    { prefix: 'glimt-', kind: 'gitlab.incoming-mail-token', label: 'GitLab incoming mail token', body: 25, notForApi: 'it only creates issues by e-mail' },
-    { prefix: 'glagent-', kind: 'gitlab.agent-token', label: 'GitLab Kubernetes agent token', body: 50, notForApi: 'it authenticates the Kubernetes agent only' },
-    { prefix: 'glsoat-', kind: 'gitlab.scim-token', label: 'GitLab SCIM token', body: 20, notForApi: 'it only provisions users through SCIM' },
-    { prefix: 'glffct-', kind: 'gitlab.feature-flag-token', label: 'GitLab feature flag client token', body: 20, notForApi: 'it only reads feature flags' },
-    { prefix: 'gloas-', kind: 'gitlab.oauth-secret', label: 'GitLab OAuth application secret', body: 64, notForApi: 'it is an application secret, not an access token' },
+    {
+        prefix: 'glimt-',
+        kind: 'gitlab.incoming-mail-token',
+        label: 'GitLab incoming mail token',
+        body: 25,
+        notForApi: 'it only creates issues by e-mail',
+    },
+    {
+        prefix: 'glagent-',
+        kind: 'gitlab.agent-token',
+        label: 'GitLab Kubernetes agent token',
+        body: 50,
+        notForApi: 'it authenticates the Kubernetes agent only',
+    },
+    {
+        prefix: 'glsoat-',
+        kind: 'gitlab.scim-token',
+        label: 'GitLab SCIM token',
+        body: 20,
+        notForApi: 'it only provisions users through SCIM',
+    },
+    {
+        prefix: 'glffct-',
+        kind: 'gitlab.feature-flag-token',
+        label: 'GitLab feature flag client token',
+        body: 20,
+        notForApi: 'it only reads feature flags',
+    },
+    {
+        prefix: 'gloas-',
+        kind: 'gitlab.oauth-secret',
+        label: 'GitLab OAuth application secret',
+        body: 64,
+        notForApi: 'it is an application secret, not an access token',
+    },
     { prefix: 'glwt-', kind: 'gitlab.workspace-token', label: 'GitLab workspace token' },
 ];
 const gitlab_tokens_result = (kind, label, findings, facts = {}, expiresAt) => ({
@@ -83100,7 +83612,9 @@ function analyzeJobToken(body, ctx) {
     }
     if (/^[0-9A-Za-z]{1,5}_[0-9A-Za-z_-]{20}$/.test(body))
         return gitlab_tokens_result('gitlab.job-token', label, [note]);
-    return gitlab_tokens_result('gitlab.job-token', label, [finding('token.format', 'error', 'The CI job token is neither a JWT nor the legacy job-token shape.', 'Pass $CI_JOB_TOKEN unchanged.')]);
+    return gitlab_tokens_result('gitlab.job-token', label, [
+        finding('token.format', 'error', 'The CI job token is neither a JWT nor the legacy job-token shape.', 'Pass $CI_JOB_TOKEN unchanged.'),
+    ]);
 }
 function analyzeGitLabToken(token, ctx, claim) {
     if (token.startsWith('glcbt-'))
@@ -83114,7 +83628,7 @@ function analyzeGitLabToken(token, ctx, claim) {
         const label = other?.label ?? 'GitLab personal, project or group access token (routable format)';
         const findings = [];
         if (gitlabRoutableCrc(token.slice(0, -7)) !== crc) {
-            findings.push(finding('token.checksum', 'error', 'The routable GitLab token\'s embedded CRC-32 does not match: the token was mistyped, truncated or altered.', tokens_RECOPY));
+            findings.push(finding('token.checksum', 'error', "The routable GitLab token's embedded CRC-32 does not match: the token was mistyped, truncated or altered.", tokens_RECOPY));
             return gitlab_tokens_result(kind, label, findings);
         }
         if (!other && !prefix.startsWith('glpat-') && !prefix.startsWith('gl')) {
@@ -83128,16 +83642,26 @@ function analyzeGitLabToken(token, ctx, claim) {
         const body = token.slice(6);
         const label = 'GitLab personal, project or group access token';
         if (!/^[A-Za-z0-9_-]{20}$/.test(body)) {
-            return gitlab_tokens_result('gitlab.pat', label, [finding('token.format', 'error', `A legacy GitLab access token has 20 characters after its prefix (letters, digits, - and _); this one has ${body.length}${/[^A-Za-z0-9_-]/.test(body) ? ' and other characters' : ''}.`, tokens_RECOPY)]);
+            return gitlab_tokens_result('gitlab.pat', label, [
+                finding('token.format', 'error', `A legacy GitLab access token has 20 characters after its prefix (letters, digits, - and _); this one has ${body.length}${/[^A-Za-z0-9_-]/.test(body) ? ' and other characters' : ''}.`, tokens_RECOPY),
+            ]);
         }
-        const findings = [finding('token.unverifiable', 'info', 'Legacy GitLab access tokens carry no checksum; it is checked online.', 'Nothing to do offline.')];
+        const findings = [
+            finding('token.unverifiable', 'info', 'Legacy GitLab access tokens carry no checksum; it is checked online.', 'Nothing to do offline.'),
+        ];
         if (/[lIO0]/.test(body))
             findings.push(finding('token.format', 'warning', 'GitLab never puts the characters l, I, O or 0 in legacy tokens; this one has some, so it was probably mistyped.', tokens_RECOPY));
         return gitlab_tokens_result('gitlab.pat', label, findings);
     }
     const other = OTHERS.find((o) => token.startsWith(o.prefix));
     if (other || token.startsWith('GR1348941')) {
-        const o = other ?? { prefix: 'GR1348941', kind: 'gitlab.runner-registration-token', label: 'GitLab runner registration token (deprecated)', body: 20, notForApi: 'it only registers runners, and is deprecated' };
+        const o = other ?? {
+            prefix: 'GR1348941',
+            kind: 'gitlab.runner-registration-token',
+            label: 'GitLab runner registration token (deprecated)',
+            body: 20,
+            notForApi: 'it only registers runners, and is deprecated',
+        };
         const findings = [];
         const body = token.slice(o.prefix.length);
         if (o.body !== undefined && body.length !== o.body)
@@ -83241,7 +83765,7 @@ const TOKEN_ENV_NAMES = {
     auto: ['AZURE_DEVOPS_PAT', 'AZURE_DEVOPS_EXT_PAT', 'GITHUB_TOKEN', 'GH_TOKEN', 'GITLAB_TOKEN', 'BITBUCKET_TOKEN', 'SYSTEM_ACCESSTOKEN'],
 };
 const blank = (v) => (v === undefined || v.trim() === '' ? undefined : v);
-const inputName = (key, naming) => (naming === 'camel' ? key : key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`));
+const inputName = (key, naming) => naming === 'camel' ? key : key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 function parseBool(name, value, findings) {
     const v = value?.trim().toLowerCase();
     if (v === undefined || v === '')
@@ -83257,15 +83781,32 @@ function parseBool(name, value, findings) {
 function parseList(value) {
     if (!value)
         return [];
-    return [...new Set(value.split(/[,;\n]/).map((s) => s.trim()).filter(Boolean))];
+    return [
+        ...new Set(value
+            .split(/[,;\n]/)
+            .map((s) => s.trim())
+            .filter(Boolean)),
+    ];
 }
 const PROVIDER_ALIASES = {
-    ado: 'azure-devops', azdo: 'azure-devops', azuredevops: 'azure-devops', 'azure-devops-server': 'azure-devops', tfs: 'azure-devops',
-    gh: 'github', ghes: 'github', 'github-enterprise': 'github', gl: 'gitlab', bb: 'bitbucket', 'bitbucket-cloud': 'bitbucket',
+    ado: 'azure-devops',
+    azdo: 'azure-devops',
+    azuredevops: 'azure-devops',
+    'azure-devops-server': 'azure-devops',
+    tfs: 'azure-devops',
+    gh: 'github',
+    ghes: 'github',
+    'github-enterprise': 'github',
+    gl: 'gitlab',
+    bb: 'bitbucket',
+    'bitbucket-cloud': 'bitbucket',
 };
 /** A provider name as users type it (`Azure DevOps`, `ado`, `GitHub`); undefined when unknown. Empty means auto. */
 function parseProvider(text) {
-    const t = (blank(text) ?? 'auto').trim().toLowerCase().replace(/[\s_]+/g, '-');
+    const t = (blank(text) ?? 'auto')
+        .trim()
+        .toLowerCase()
+        .replace(/[\s_]+/g, '-');
     if (t === 'auto' || PROVIDERS.includes(t))
         return t;
     return PROVIDER_ALIASES[t];
@@ -83279,7 +83820,9 @@ function tokenFromEnv(providerText, env, explicitName) {
         return { value: env[explicitName], source: `environment variable ${explicitName}` };
     const names = TOKEN_ENV_NAMES[parseProvider(providerText) ?? 'auto'];
     const found = names.find((n) => blank(env[n]) !== undefined);
-    return found ? { value: env[found], source: `environment variable ${found}` } : { value: undefined, source: `environment variables ${names.join(', ')}` };
+    return found
+        ? { value: env[found], source: `environment variable ${found}` }
+        : { value: undefined, source: `environment variables ${names.join(', ')}` };
 }
 /**
  * Where each provider's users already keep the URL and project: Azure DevOps' AZURE_DEVOPS_ORG_URL
@@ -83289,7 +83832,11 @@ function tokenFromEnv(providerText, env, explicitName) {
 function environmentDefaults(env) {
     const orgName = blank(env.AZURE_DEVOPS_ORG)?.trim();
     const entries = [
-        ['azure-devops', blank(env.AZURE_DEVOPS_ORG_URL) ?? (orgName ? `https://dev.azure.com/${encodeURIComponent(orgName)}` : undefined), blank(env.AZURE_DEVOPS_PROJECT)],
+        [
+            'azure-devops',
+            blank(env.AZURE_DEVOPS_ORG_URL) ?? (orgName ? `https://dev.azure.com/${encodeURIComponent(orgName)}` : undefined),
+            blank(env.AZURE_DEVOPS_PROJECT),
+        ],
         ['github', blank(env.GITHUB_API_URL), undefined],
         ['gitlab', blank(env.CI_API_V4_URL) ?? blank(env.CI_SERVER_URL), undefined],
     ];
@@ -83419,12 +83966,20 @@ function readCredentialsConfig(file, read, now) {
     }
     catch (e) {
         const code = e.code;
-        const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory, not a file' : code === 'EACCES' || code === 'EPERM' ? 'cannot be read (permission denied)' : `cannot be read (${code ?? 'error'})`;
+        const why = code === 'ENOENT'
+            ? 'does not exist'
+            : code === 'EISDIR'
+                ? 'is a directory, not a file'
+                : code === 'EACCES' || code === 'EPERM'
+                    ? 'cannot be read (permission denied)'
+                    : `cannot be read (${code ?? 'error'})`;
         return {
             config: undefined,
             secrets: [],
             findings: [
-                finding('config.file', 'error', `The credentials file ${JSON.stringify(file)} ${why}.`, code === 'ENOENT' ? 'Check the path (relative paths start at the working directory), or commit the file.' : 'Point `config` at the YAML file that lists the credentials.'),
+                finding('config.file', 'error', `The credentials file ${JSON.stringify(file)} ${why}.`, code === 'ENOENT'
+                    ? 'Check the path (relative paths start at the working directory), or commit the file.'
+                    : 'Point `config` at the YAML file that lists the credentials.'),
             ],
         };
     }
@@ -83513,7 +84068,15 @@ class Checker {
         return text.length > 60 ? `${JSON.stringify(text.slice(0, 40))}…` : JSON.stringify(text);
     }
 }
-const config_kindOf = (node) => (0,dist/* isMap */.jh)(node) ? 'a mapping' : (0,dist/* isSeq */.oP)(node) ? 'a list' : (0,dist/* isAlias */.Vj)(node) ? 'an alias (*name); write the value itself' : node === null || node === undefined ? 'empty' : 'a single value';
+const config_kindOf = (node) => (0,dist/* isMap */.jh)(node)
+    ? 'a mapping'
+    : (0,dist/* isSeq */.oP)(node)
+        ? 'a list'
+        : (0,dist/* isAlias */.Vj)(node)
+            ? 'an alias (*name); write the value itself'
+            : node === null || node === undefined
+                ? 'empty'
+                : 'a single value';
 /** A scalar as the text an input would carry (YAML numbers and booleans keep their source spelling). */
 function scalarText(node) {
     if (!(0,dist/* isScalar */.jn)(node))
@@ -83549,7 +84112,11 @@ function checkKeys(c, map, path, known, where) {
             const guess = suggest(key, known);
             const notHere = where === 'defaults' && (key === 'name' || key === 'token-env');
             const fileWide = where !== 'the file' && key === 'fail-on-warning';
-            c.error(keyNode, at(c.show(key).replace(/^"|"$/g, '')), notHere ? `cannot be a default: each credential has its own.` : fileWide ? 'applies to the whole file, not to one credential.' : `is not a known key${where ? ` in ${where}` : ''}.`, notHere
+            c.error(keyNode, at(c.show(key).replace(/^"|"$/g, '')), notHere
+                ? `cannot be a default: each credential has its own.`
+                : fileWide
+                    ? 'applies to the whole file, not to one credential.'
+                    : `is not a known key${where ? ` in ${where}` : ''}.`, notHere
                 ? `Move \`${key}\` into each entry under \`credentials\`.`
                 : fileWide
                     ? 'Move `fail-on-warning: true` to the top level of the file (no indentation), or set the step’s fail-on-warning input.'
@@ -83652,7 +84219,11 @@ function readTokenEnv(c, pair, entry, path) {
 }
 function parseCredentialsConfig(text, file, now) {
     const c = new Checker(file, now);
-    const done = (config) => ({ config: c.findings.length ? undefined : config, findings: c.findings, secrets: [...c.secrets] });
+    const done = (config) => ({
+        config: c.findings.length ? undefined : config,
+        findings: c.findings,
+        secrets: [...c.secrets],
+    });
     if (text.length > MAX_FILE_CHARS) {
         c.findings.push(finding('config.file', 'error', `The credentials file ${JSON.stringify(file)} is larger than ${MAX_FILE_CHARS / 1024} KiB; it should list a few credentials.`, 'Point `config` at the credentials file, not another file.'));
         return done();
@@ -83667,7 +84238,10 @@ function parseCredentialsConfig(text, file, now) {
     for (const e of problems) {
         // The library's own message without the source around it; it still quotes a tag, a directive or
         // a block header as written, which can be a pasted token: a long run of that is not shown.
-        const what = e.message.split('\n')[0].replace(/ at line \d+, column \d+.*$/, '').replace(/\S{20,}/g, '(not shown)');
+        const what = e.message
+            .split('\n')[0]
+            .replace(/ at line \d+, column \d+.*$/, '')
+            .replace(/\S{20,}/g, '(not shown)');
         c.error(null, '', `is not valid YAML: ${what}.`, 'Fix the YAML at that position (indentation, a missing colon or quote, a duplicated key).', e.pos[0]);
     }
     if (c.findings.length)
@@ -83774,9 +84348,34 @@ const UNEXPANDED = [
     [/^\$env:[A-Za-z_][\w]*$/i, 'PowerShell variable'],
 ];
 const PLACEHOLDER_WORDS = new Set([
-    'token', 'pat', 'secret', 'password', 'passwd', 'changeme', 'change-me', 'change_me', 'replaceme',
-    'replace-me', 'replace_me', 'todo', 'tbd', 'fixme', 'dummy', 'example', 'sample', 'placeholder',
-    'test', 'null', 'undefined', 'none', 'nil', 'empty', 'redacted', 'masked', 'secret-value', 'default',
+    'token',
+    'pat',
+    'secret',
+    'password',
+    'passwd',
+    'changeme',
+    'change-me',
+    'change_me',
+    'replaceme',
+    'replace-me',
+    'replace_me',
+    'todo',
+    'tbd',
+    'fixme',
+    'dummy',
+    'example',
+    'sample',
+    'placeholder',
+    'test',
+    'null',
+    'undefined',
+    'none',
+    'nil',
+    'empty',
+    'redacted',
+    'masked',
+    'secret-value',
+    'default',
 ]);
 function isPlaceholder(token) {
     const t = token.toLowerCase();
@@ -83815,7 +84414,8 @@ function unwrap(token) {
         let inner = scheme[2];
         if (kind === 'basic') {
             const decoded = Buffer.from(inner, 'base64').toString('utf8');
-            if (/^[^\s:]*:\S+$/.test(decoded) && Buffer.from(decoded, 'utf8').toString('base64').replace(/=+$/, '') === inner.replace(/=+$/, '')) {
+            if (/^[^\s:]*:\S+$/.test(decoded) &&
+                Buffer.from(decoded, 'utf8').toString('base64').replace(/=+$/, '') === inner.replace(/=+$/, '')) {
                 inner = decoded.slice(decoded.indexOf(':') + 1);
             }
         }
@@ -83829,7 +84429,8 @@ function unwrap(token) {
 function checkHygiene(raw, source) {
     const findings = [];
     if (raw === undefined || raw.trim() === '') {
-        findings.push(finding('token.missing', 'error', (raw === undefined || raw === '' ? 'No token was provided' : 'The token is only whitespace') + (source ? ` (looked in ${source}).` : '.'), 'Pass the token from a secret: `token: ${{ secrets.NAME }}` (GitHub), a secret variable such as `$(PAT)` (Azure Pipelines), or the environment variable named by `--token-env` (CLI).'));
+        findings.push(finding('token.missing', 'error', (raw === undefined || raw === '' ? 'No token was provided' : 'The token is only whitespace') +
+            (source ? ` (looked in ${source}).` : '.'), 'Pass the token from a secret: `token: ${{ secrets.NAME }}` (GitHub), a secret variable such as `$(PAT)` (Azure Pipelines), or the environment variable named by `--token-env` (CLI).'));
         return { token: undefined, findings };
     }
     let token = raw.trim();
@@ -83891,7 +84492,9 @@ function createTransport(options) {
     const pool = { ...KEEP_ALIVE, connections: options.connections ?? CONNECTIONS_PER_CHECK };
     // One secure context for every connection: given a `ca` list instead, Node parses the ~140 roots
     // again for each TLS connection (about 80 ms of CPU each; measured by npm run bench).
-    const tlsOptions = options.extraCaPems?.length ? { secureContext: external_node_tls_.createSecureContext({ ca: [...external_node_tls_.rootCertificates, ...options.extraCaPems] }) } : {};
+    const tlsOptions = options.extraCaPems?.length
+        ? { secureContext: external_node_tls_.createSecureContext({ ca: [...external_node_tls_.rootCertificates, ...options.extraCaPems] }) }
+        : {};
     if (options.proxy) {
         const p = options.proxy;
         const token = p.username ? `Basic ${Buffer.from(`${p.username}:${p.password ?? ''}`).toString('base64')}` : undefined;
@@ -84107,7 +84710,10 @@ function expiryFindings(report, analysis, request, now) {
     report.expiresAt = at.toISOString();
     report.expirySource = exact ? 'token' : at === given ? 'input' : 'upper-bound';
     if (at === given && at.getTime() <= now.getTime()) {
-        return [...extra, finding('token.expired', 'error', `The token expired on ${at.toISOString().slice(0, 10)} (per \`expires-on\`).`, 'Regenerate the token (or create a new one), update the secret and `expires-on`.')];
+        return [
+            ...extra,
+            finding('token.expired', 'error', `The token expired on ${at.toISOString().slice(0, 10)} (per \`expires-on\`).`, 'Regenerate the token (or create a new one), update the secret and `expires-on`.'),
+        ];
     }
     const days = Math.floor((at.getTime() - now.getTime()) / DAY_MS);
     report.daysRemaining = days;
@@ -84194,12 +84800,22 @@ async function runOnline(report, online, args, deps) {
             now,
         });
         if (result.identity)
-            report.identity = { ...result.identity, name: scrub(result.identity.name), ...(result.identity.id !== undefined ? { id: scrub(result.identity.id) } : {}) };
+            report.identity = {
+                ...result.identity,
+                name: scrub(result.identity.name),
+                ...(result.identity.id !== undefined ? { id: scrub(result.identity.id) } : {}),
+            };
         if (result.projectCanonical)
             report.project.canonical = scrub(result.projectCanonical);
         if (result.scopes) {
             const s = result.scopes;
-            report.scopes = { ...s, required: s.required.map(scrub), verified: s.verified.map(scrub), missing: s.missing.map(scrub), unverifiable: s.unverifiable.map(scrub) };
+            report.scopes = {
+                ...s,
+                required: s.required.map(scrub),
+                verified: s.verified.map(scrub),
+                missing: s.missing.map(scrub),
+                unverifiable: s.unverifiable.map(scrub),
+            };
         }
         const extra = [];
         if (result.expiresAt && !analysis.expiresAt) {
@@ -84290,7 +84906,12 @@ const OUTCOME_RANK = { failed: 0, unverified: 1, warned: 2, passed: 3 };
 function stepOverrides(raw, naming = 'kebab') {
     const { request, findings } = resolveRequest(raw, {}, naming);
     return {
-        overrides: { offline: request.offline, failOnWarning: request.failOnWarning, timeoutSeconds: raw.timeoutSeconds, minDaysRemaining: raw.minDaysRemaining },
+        overrides: {
+            offline: request.offline,
+            failOnWarning: request.failOnWarning,
+            timeoutSeconds: raw.timeoutSeconds,
+            minDaysRemaining: raw.minDaysRemaining,
+        },
         findings,
     };
 }
@@ -84320,7 +84941,11 @@ function planChecks(config, env, overrides = {}) {
  */
 function planFromConfig(parsed, env, overrides = {}, stray = []) {
     const plan = parsed.config ? planChecks(parsed.config, env, overrides) : undefined;
-    const secrets = new Set([...(plan?.secrets ?? []), ...parsed.secrets.flatMap((s) => secretForms(s)), ...stray.flatMap((s) => secretForms(s || undefined))]);
+    const secrets = new Set([
+        ...(plan?.secrets ?? []),
+        ...parsed.secrets.flatMap((s) => secretForms(s)),
+        ...stray.flatMap((s) => secretForms(s || undefined)),
+    ]);
     return { plan, secrets: [...secrets] };
 }
 /** Single-credential inputs set next to `config`: an error, since which one wins would be a guess. */
@@ -84431,7 +85056,7 @@ function scopesText(report, marks = { ok: '✓', missing: '✗', unknown: '?' })
     const s = report.scopes;
     if (s.required.length === 0)
         return '—';
-    const mark = (scope) => (s.missing.includes(scope) ? marks.missing : s.verified.includes(scope) ? marks.ok : marks.unknown);
+    const mark = (scope) => s.missing.includes(scope) ? marks.missing : s.verified.includes(scope) ? marks.ok : marks.unknown;
     return s.required.map((scope) => `${scope} ${mark(scope)}`).join(', ');
 }
 function facts_factRows(report) {
@@ -84478,7 +85103,13 @@ const SEVERITY_BADGE = { error: '❌ error', warning: '⚠️ warning', info: '�
  * first: GFM reads `\\|` as an escaped backslash followed by a cell border.
  */
 function cell(text) {
-    return text.replace(/\\/g, '\\\\').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+    return text
+        .replace(/\\/g, '\\\\')
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/\|/g, '\\|')
+        .replace(/\r?\n/g, ' ');
 }
 /**
  * A name that came from a server or the file (identity, project, credential label): shown as typed,
@@ -84541,7 +85172,10 @@ function renderMarkdownMany(multi, title = 'credential-preflight') {
         .map((o) => [o, rows.filter((r) => r.report.outcome === o).length])
         .filter(([, n]) => n > 0)
         .map(([o, n]) => `${n} ${o}`);
-    const lines = [`### ${cell(title)}: ${OUTCOME_BADGE[multi.outcome]}${rows.length ? ` — ${rows.length} credential${rows.length === 1 ? '' : 's'}: ${counts.join(', ')}` : ''}`, ''];
+    const lines = [
+        `### ${cell(title)}: ${OUTCOME_BADGE[multi.outcome]}${rows.length ? ` — ${rows.length} credential${rows.length === 1 ? '' : 's'}: ${counts.join(', ')}` : ''}`,
+        '',
+    ];
     if (multi.findings.length)
         lines.push(...findingTable(multi.findings), '');
     if (rows.length) {
@@ -84643,16 +85277,33 @@ function logSafe(text) {
     // eslint-disable-next-line no-control-regex
     return text.replace(/[\x00-\x1f\x7f-\x9f]/g, ' ').replace(/##(?=vso\[|\[)/gi, '#\u200B#');
 }
-const ANSI = { red: '\x1b[31m', yellow: '\x1b[33m', green: '\x1b[32m', cyan: '\x1b[36m', dim: '\x1b[2m', bold: '\x1b[1m', reset: '\x1b[0m' };
+const ANSI = {
+    red: '\x1b[31m',
+    yellow: '\x1b[33m',
+    green: '\x1b[32m',
+    cyan: '\x1b[36m',
+    dim: '\x1b[2m',
+    bold: '\x1b[1m',
+    reset: '\x1b[0m',
+};
 const OUTCOME = {
     passed: ['PASSED', 'green'],
     warned: ['PASSED WITH WARNINGS', 'yellow'],
     failed: ['FAILED', 'red'],
     unverified: ['UNVERIFIED (provider not reachable)', 'yellow'],
 };
-const ROW = { passed: ['passed', 'green'], warned: ['warned', 'yellow'], failed: ['FAILED', 'red'], unverified: ['UNVERIFIED', 'yellow'] };
-const SEVERITY = { error: ['error  ', 'red'], warning: ['warning', 'yellow'], info: ['note   ', 'cyan'] };
-const painter = (options) => (tint, s) => (options.color ? `${ANSI[tint]}${s}${ANSI.reset}` : s);
+const ROW = {
+    passed: ['passed', 'green'],
+    warned: ['warned', 'yellow'],
+    failed: ['FAILED', 'red'],
+    unverified: ['UNVERIFIED', 'yellow'],
+};
+const SEVERITY = {
+    error: ['error  ', 'red'],
+    warning: ['warning', 'yellow'],
+    info: ['note   ', 'cyan'],
+};
+const painter = (options) => (tint, s) => options.color ? `${ANSI[tint]}${s}${ANSI.reset}` : s;
 function findingLines(findings, paint, indent) {
     const out = [];
     for (const f of findings) {
@@ -84680,7 +85331,9 @@ function renderTextMany(multi, options, title = 'credential-preflight') {
     const paint = painter(options);
     const [word, tint] = OUTCOME[multi.outcome];
     const rows = rowsWorstFirst(multi);
-    const out = [`${title}: ${paint(tint, paint('bold', word))}${rows.length ? ` (${rows.length} credential${rows.length === 1 ? '' : 's'})` : ''}`];
+    const out = [
+        `${title}: ${paint(tint, paint('bold', word))}${rows.length ? ` (${rows.length} credential${rows.length === 1 ? '' : 's'})` : ''}`,
+    ];
     if (multi.findings.length)
         out.push(...findingLines(multi.findings, paint, '  '));
     const nameWidth = Math.min(32, Math.max(...rows.map((r) => r.name.length), 4));
@@ -84817,7 +85470,9 @@ async function runMany(core, env, deps, file, keepForms) {
     keepForms(forms);
     for (const form of forms)
         core.setSecret(form);
-    const log = core.isDebug() ? (name, e) => core.debug(redact(`[${name}] ${formatLogEntry(e)}`, forms)) : undefined;
+    const log = core.isDebug()
+        ? (name, e) => core.debug(redact(`[${name}] ${formatLogEntry(e)}`, forms))
+        : undefined;
     const multi = await runPreflightMany(plan, { env, ...deps, log }, { config: file, findings: [...parsed.findings, ...step.findings, ...inputsBesideConfig(beside)] });
     await publish(core, env, multi, forms);
     return multi;

@@ -8,7 +8,14 @@ import type * as actionsCore from '@actions/core';
 import { readCredentialsConfig } from '../core/config.js';
 import { formatLogEntry } from '../core/http/client.js';
 import { runPreflight, systemDeps, type PreflightDeps } from '../core/preflight.js';
-import { allFindings, inputsBesideConfig, planFromConfig, runPreflightMany, stepOverrides, type MultiReport } from '../core/preflight-many.js';
+import {
+  allFindings,
+  inputsBesideConfig,
+  planFromConfig,
+  runPreflightMany,
+  stepOverrides,
+  type MultiReport,
+} from '../core/preflight-many.js';
 import { renderMarkdown, renderMarkdownMany } from '../core/render/markdown.js';
 import { failureLine, isMulti, stepOutputs } from '../core/render/outputs.js';
 import { logSafe } from '../core/render/text.js';
@@ -50,7 +57,11 @@ async function writeSummary(core: ActionsCore, env: Env, markdown: string, forms
 async function publish(core: ActionsCore, env: Env, result: Report | MultiReport, forms: string[]): Promise<void> {
   const findings = isMulti(result) ? allFindings(result) : result.findings.map((finding) => ({ name: null, finding }));
   for (const { name, finding } of findings) annotate(core, finding, name);
-  for (const [name, value] of Object.entries(stepOutputs(result))) core.setOutput(name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`), value);
+  for (const [name, value] of Object.entries(stepOutputs(result)))
+    core.setOutput(
+      name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`),
+      value,
+    );
   await writeSummary(core, env, isMulti(result) ? renderMarkdownMany(result) : renderMarkdown(result), forms);
   if (result.outcome === 'failed' || result.outcome === 'unverified') core.setFailed(failureLine(result));
 }
@@ -94,18 +105,30 @@ export async function run(core: ActionsCore, env: Env, deps: PreflightDeps = sys
     const { request, findings } = resolveRequest(raw, env);
     request.tokenSource = tokenSource;
     // Request logs follow the runner's debug switch (RUNNER_DEBUG=1, "Enable debug logging").
-    const report = await runPreflight(request, { env, ...deps, log: core.isDebug() ? (e) => core.debug(redact(formatLogEntry(e), forms)) : undefined }, findings);
+    const report = await runPreflight(
+      request,
+      { env, ...deps, log: core.isDebug() ? (e) => core.debug(redact(formatLogEntry(e), forms)) : undefined },
+      findings,
+    );
     await publish(core, env, report, forms);
     return report;
   } catch (e) {
     // A bug must still end in a clear, token-free failure rather than a stack trace.
     core.debug(redact(e instanceof Error ? (e.stack ?? e.message) : String(e), forms));
-    core.setFailed(`credential-preflight crashed: ${redact(e instanceof Error ? e.message : String(e), forms)}. Please report this with the debug log.`);
+    core.setFailed(
+      `credential-preflight crashed: ${redact(e instanceof Error ? e.message : String(e), forms)}. Please report this with the debug log.`,
+    );
     return undefined;
   }
 }
 
-async function runMany(core: ActionsCore, env: Env, deps: PreflightDeps, file: string, keepForms: (forms: string[]) => void): Promise<MultiReport> {
+async function runMany(
+  core: ActionsCore,
+  env: Env,
+  deps: PreflightDeps,
+  file: string,
+  keepForms: (forms: string[]) => void,
+): Promise<MultiReport> {
   const parsed = readCredentialsConfig(file, (f) => fs.readFileSync(f, 'utf8'), deps.now());
   const step = stepOverrides({
     offline: core.getInput('offline'),
@@ -120,8 +143,14 @@ async function runMany(core: ActionsCore, env: Env, deps: PreflightDeps, file: s
   keepForms(forms);
   for (const form of forms) core.setSecret(form);
 
-  const log = core.isDebug() ? (name: string, e: Parameters<typeof formatLogEntry>[0]) => core.debug(redact(`[${name}] ${formatLogEntry(e)}`, forms)) : undefined;
-  const multi = await runPreflightMany(plan, { env, ...deps, log }, { config: file, findings: [...parsed.findings, ...step.findings, ...inputsBesideConfig(beside)] });
+  const log = core.isDebug()
+    ? (name: string, e: Parameters<typeof formatLogEntry>[0]) => core.debug(redact(`[${name}] ${formatLogEntry(e)}`, forms))
+    : undefined;
+  const multi = await runPreflightMany(
+    plan,
+    { env, ...deps, log },
+    { config: file, findings: [...parsed.findings, ...step.findings, ...inputsBesideConfig(beside)] },
+  );
   await publish(core, env, multi, forms);
   return multi;
 }

@@ -12,7 +12,11 @@ export type ReplayScenario = 'case-and-scopes' | 'expired' | 'unreachable';
 export const DEMO_ORG = 'fabrikam';
 /** The project as stored; the demo asks for it in another casing. */
 export const DEMO_PROJECT = 'Fabrikam-Fiber';
-export const DEMO_USER = { id: 'fa4e0000-de70-4000-a000-00000000fa4e', displayName: 'Demo User (fake)', uniqueName: 'demo.user@fabrikam.example' };
+export const DEMO_USER = {
+  id: 'fa4e0000-de70-4000-a000-00000000fa4e',
+  displayName: 'Demo User (fake)',
+  uniqueName: 'demo.user@fabrikam.example',
+};
 
 const ORIGIN = 'https://dev.azure.com';
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
@@ -20,7 +24,15 @@ const EXPIRED = 'Access Denied: The Personal Access Token used has expired.';
 const PROJECT_ID = 'fa4e0000-de70-4000-a000-0000000000f1';
 
 /** Azure DevOps' "WrappedException" error body. */
-const wrapped = (message: string, typeKey: string, typeName: string): object => ({ $id: '1', innerException: null, message, typeName, typeKey, errorCode: 0, eventId: 3000 });
+const wrapped = (message: string, typeKey: string, typeName: string): object => ({
+  $id: '1',
+  innerException: null,
+  message,
+  typeName,
+  typeKey,
+  errorCode: 0,
+  eventId: 3000,
+});
 
 function connectionData(): object {
   const user = {
@@ -38,7 +50,12 @@ function connectionData(): object {
     instanceId: 'fa4e0000-de70-4000-a000-0000000000a1',
     deploymentId: 'fa4e0000-de70-4000-a000-0000000000d1',
     deploymentType: 'hosted',
-    locationServiceData: { serviceOwner: '00025394-6065-48ca-87d9-7f5672854ef7', defaultAccessMappingMoniker: 'PublicAccessMapping', lastChangeId: 1024, lastChangeId64: 1024 },
+    locationServiceData: {
+      serviceOwner: '00025394-6065-48ca-87d9-7f5672854ef7',
+      defaultAccessMappingMoniker: 'PublicAccessMapping',
+      lastChangeId: 1024,
+      lastChangeId64: 1024,
+    },
   };
 }
 
@@ -53,7 +70,11 @@ function project(): object {
     visibility: 'private',
     lastUpdateTime: '2026-01-15T10:00:00.000Z',
     _links: { self: { href: url }, web: { href: `${ORIGIN}/${DEMO_ORG}/${DEMO_PROJECT}` } },
-    defaultTeam: { id: 'fa4e0000-de70-4000-a000-0000000000e1', name: `${DEMO_PROJECT} Team`, url: `${url}/teams/fa4e0000-de70-4000-a000-0000000000e1` },
+    defaultTeam: {
+      id: 'fa4e0000-de70-4000-a000-0000000000e1',
+      name: `${DEMO_PROJECT} Team`,
+      url: `${url}/teams/fa4e0000-de70-4000-a000-0000000000e1`,
+    },
   };
 }
 
@@ -96,19 +117,37 @@ export function replayAgent(scenario: ReplayScenario, token: string, requested =
       // A scope the PAT lacks: 401 with TF400813 while identity and project calls succeed.
       get(`/${DEMO_ORG}/${p}/_apis/build/definitions?$top=1&api-version=7.1`).reply(
         401,
-        wrapped(`TF400813: The user '${DEMO_USER.id}' is not authorized to access this resource.`, 'UnauthorizedRequestException', 'Microsoft.TeamFoundation.Framework.Server.UnauthorizedRequestException, Microsoft.TeamFoundation.Framework.Server'),
+        wrapped(
+          `TF400813: The user '${DEMO_USER.id}' is not authorized to access this resource.`,
+          'UnauthorizedRequestException',
+          'Microsoft.TeamFoundation.Framework.Server.UnauthorizedRequestException, Microsoft.TeamFoundation.Framework.Server',
+        ),
         { headers: JSON_HEADERS },
       );
       break;
     }
     case 'expired':
-      connection.reply(401, wrapped(EXPIRED, 'AccessCheckException', 'Microsoft.VisualStudio.Services.Security.AccessCheckException, Microsoft.VisualStudio.Services.WebApi'), {
-        headers: { ...JSON_HEADERS, 'x-tfs-serviceerror': encodeURIComponent(EXPIRED) },
-      });
+      connection.reply(
+        401,
+        wrapped(
+          EXPIRED,
+          'AccessCheckException',
+          'Microsoft.VisualStudio.Services.Security.AccessCheckException, Microsoft.VisualStudio.Services.WebApi',
+        ),
+        {
+          headers: { ...JSON_HEADERS, 'x-tfs-serviceerror': encodeURIComponent(EXPIRED) },
+        },
+      );
       break;
     case 'unreachable':
       // What a build agent without DNS for dev.azure.com sees.
-      connection.replyWithError(Object.assign(new Error(`getaddrinfo ENOTFOUND dev.azure.com`), { code: 'ENOTFOUND', syscall: 'getaddrinfo', hostname: 'dev.azure.com' }));
+      connection.replyWithError(
+        Object.assign(new Error(`getaddrinfo ENOTFOUND dev.azure.com`), {
+          code: 'ENOTFOUND',
+          syscall: 'getaddrinfo',
+          hostname: 'dev.azure.com',
+        }),
+      );
       break;
   }
   return agent;

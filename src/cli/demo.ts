@@ -6,7 +6,7 @@
  * date, so they never look like live secrets and never go stale.
  */
 import { runPreflight, type PreflightDeps } from '../core/preflight.js';
-import { mintAdoPat84 } from '../core/providers/azure-devops/synthetic.js';
+import { mintAzureDevOpsPat84 } from '../core/providers/azure-devops/synthetic.js';
 import { mintGitHubClassic } from '../core/providers/github/synthetic.js';
 import { renderText } from '../core/render/text.js';
 import { resolveRequest, type RawInputs } from '../core/request.js';
@@ -31,15 +31,23 @@ export function demoSamples(now: Date): Sample[] {
   const monthsAgo = (n: number): Date => new Date(Date.UTC(year, month - 1 - n, 1));
   const aYearAgo = monthsAgo(12);
   const twoMonthsAgo = monthsAgo(2);
-  const fresh = mintAdoPat84({ random52: fill('FAKEx0DEMOx0PATx0NOTxREAL', 52), year, month });
-  const ageing = mintAdoPat84({ random52: fill('FAKEx0DEMOx0OLDx0PATx0NOTxREAL', 52), year: aYearAgo.getUTCFullYear(), month: aYearAgo.getUTCMonth() + 1 });
+  const fresh = mintAzureDevOpsPat84({ random52: fill('FAKEx0DEMOx0PATx0NOTxREAL', 52), year, month });
+  const ageing = mintAzureDevOpsPat84({
+    random52: fill('FAKEx0DEMOx0OLDx0PATx0NOTxREAL', 52),
+    year: aYearAgo.getUTCFullYear(),
+    month: aYearAgo.getUTCMonth() + 1,
+  });
   const good = mintGitHubClassic('ghp', fill('FAKEx0DEMOx0TOKENx0NOTxREAL', 30));
   // One character mistyped at the end, as when a token is copied by hand.
   const typo = good.slice(0, -1) + (good.endsWith('x') ? 'y' : 'x');
-  const online = mintAdoPat84({ random52: fill('FAKEx0DEMOx0ONLINEx0PATx0NOTxREAL', 52), year, month });
+  const online = mintAzureDevOpsPat84({ random52: fill('FAKEx0DEMOx0ONLINEx0PATx0NOTxREAL', 52), year, month });
   // Created two months ago: offline it may still be valid; only Azure DevOps knows it has expired.
-  const expired = mintAdoPat84({ random52: fill('FAKEx0DEMOx0EXPIREDx0PATx0NOTxREAL', 52), year: twoMonthsAgo.getUTCFullYear(), month: twoMonthsAgo.getUTCMonth() + 1 });
-  const unreachable = mintAdoPat84({ random52: fill('FAKEx0DEMOx0NOxDNSx0PATx0NOTxREAL', 52), year, month });
+  const expired = mintAzureDevOpsPat84({
+    random52: fill('FAKEx0DEMOx0EXPIREDx0PATx0NOTxREAL', 52),
+    year: twoMonthsAgo.getUTCFullYear(),
+    month: twoMonthsAgo.getUTCMonth() + 1,
+  });
+  const unreachable = mintAzureDevOpsPat84({ random52: fill('FAKEx0DEMOx0NOxDNSx0PATx0NOTxREAL', 52), year, month });
   const asked = DEMO_PROJECT.toLowerCase();
   return [
     {
@@ -50,7 +58,13 @@ export function demoSamples(now: Date): Sample[] {
     {
       title: 'An Azure DevOps PAT created this month last year, on the legacy host, when the pipeline wants 30 days of validity',
       command: 'AZURE_DEVOPS_PAT=*** credential-preflight --offline --url https://fabrikam.visualstudio.com/ --min-days-remaining 30',
-      inputs: { provider: 'azure-devops', token: ageing, url: 'https://fabrikam.visualstudio.com/', minDaysRemaining: '30', offline: 'true' },
+      inputs: {
+        provider: 'azure-devops',
+        token: ageing,
+        url: 'https://fabrikam.visualstudio.com/',
+        minDaysRemaining: '30',
+        offline: 'true',
+      },
     },
     {
       title: 'A GitHub token with one character mistyped',
@@ -60,7 +74,13 @@ export function demoSamples(now: Date): Sample[] {
     {
       title: `Online: a working PAT, but the project is asked for as "${asked}" and the PAT lacks Build: Read`,
       command: `AZURE_DEVOPS_PAT=*** credential-preflight --url https://dev.azure.com/fabrikam --project ${asked} --required-scopes vso.code,vso.build`,
-      inputs: { provider: 'auto', token: online, url: 'https://dev.azure.com/fabrikam', project: asked, requiredScopes: 'vso.code,vso.build' },
+      inputs: {
+        provider: 'auto',
+        token: online,
+        url: 'https://dev.azure.com/fabrikam',
+        project: asked,
+        requiredScopes: 'vso.code,vso.build',
+      },
       replay: 'case-and-scopes',
     },
     {
@@ -78,7 +98,11 @@ export function demoSamples(now: Date): Sample[] {
   ];
 }
 
-export async function runDemo(io: Pick<CliIo, 'stdout' | 'stderr'>, deps: PreflightDeps, options: { color: boolean; format: 'text' | 'json' }): Promise<number> {
+export async function runDemo(
+  io: Pick<CliIo, 'stdout' | 'stderr'>,
+  deps: PreflightDeps,
+  options: { color: boolean; format: 'text' | 'json' },
+): Promise<number> {
   const samples = demoSamples(deps.now());
   const json = options.format === 'json';
   // With --format json the output is one document ({ samples: [...] }), as every JSON output is.
@@ -93,17 +117,27 @@ export async function runDemo(io: Pick<CliIo, 'stdout' | 'stderr'>, deps: Prefli
     const { request, findings } = resolveRequest(sample.inputs, {});
     // A replay has no transient failures, so no retries (and no backoff waits).
     const agent = sample.replay && replayAgent(sample.replay, sample.inputs.token!, sample.inputs.project);
-    const report = await runPreflight(request, agent ? { ...deps, dispatcher: agent, http: { ...deps.http, maxRetries: 0 } } : deps, findings);
+    const report = await runPreflight(
+      request,
+      agent ? { ...deps, dispatcher: agent, http: { ...deps.http, maxRetries: 0 } } : deps,
+      findings,
+    );
     if (agent) {
       const unused = agent.pendingInterceptors().length;
       await agent.close();
       // The replay must match what the online checks request; a stale one is a bug, not a demo result.
-      if (unused) io.stderr(`credential-preflight demo: sample ${i + 1} left ${unused} replayed answer(s) unrequested: the replay is out of date.\n`);
+      if (unused)
+        io.stderr(`credential-preflight demo: sample ${i + 1} left ${unused} replayed answer(s) unrequested: the replay is out of date.\n`);
     }
     // As for a user's token: nothing holds it, but the output is redacted regardless.
     const forms = secretForms(sample.inputs.token);
     if (json) {
-      results.push({ title: sample.title, command: sample.command, exitCode: exitCodeFor(report), report: JSON.parse(redact(JSON.stringify(report), forms)) });
+      results.push({
+        title: sample.title,
+        command: sample.command,
+        exitCode: exitCodeFor(report),
+        report: JSON.parse(redact(JSON.stringify(report), forms)),
+      });
       continue;
     }
     io.stdout(`── ${i + 1}. ${sample.title}\n$ ${sample.command}\n`);

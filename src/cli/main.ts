@@ -70,7 +70,9 @@ export async function main(argv: string[], io: CliIo, deps: PreflightDeps = syst
   } catch (e) {
     // A bug must still end in one clear, token-free line rather than a stack trace. Nothing was
     // verified, so it is the unverified exit code.
-    io.stderr(`credential-preflight crashed: ${redact(e instanceof Error ? e.message : String(e), forms)}. Treat the credential as unverified, and please report this bug.\n`);
+    io.stderr(
+      `credential-preflight crashed: ${redact(e instanceof Error ? e.message : String(e), forms)}. Treat the credential as unverified, and please report this bug.\n`,
+    );
     return EXIT.unverified;
   }
 }
@@ -78,7 +80,9 @@ export async function main(argv: string[], io: CliIo, deps: PreflightDeps = syst
 /** The CLI proper; `seen` collects every secret form as soon as it is known, for the crash message. */
 async function check(argv: string[], io: CliIo, deps: PreflightDeps, seen: string[]): Promise<number> {
   if (argv.some((a) => a === '--token' || a.startsWith('--token='))) {
-    io.stderr('credential-preflight: --token is not accepted: a token on the command line is visible to every process and kept in shell history.\nPut it in an environment variable (--token-env NAME) or pipe it in (--token-stdin).\n');
+    io.stderr(
+      'credential-preflight: --token is not accepted: a token on the command line is visible to every process and kept in shell history.\nPut it in an environment variable (--token-env NAME) or pipe it in (--token-stdin).\n',
+    );
     return EXIT.usage;
   }
   let values: ReturnType<typeof parse>['values'];
@@ -87,7 +91,10 @@ async function check(argv: string[], io: CliIo, deps: PreflightDeps, seen: strin
     ({ values, positionals } = parse(argv));
   } catch (e) {
     // parseArgs quotes the offending argument; long ones may be a pasted token, so they are hidden.
-    const message = redact(e instanceof Error ? e.message : String(e), argv.filter((a) => a.length >= 12));
+    const message = redact(
+      e instanceof Error ? e.message : String(e),
+      argv.filter((a) => a.length >= 12),
+    );
     io.stderr(`credential-preflight: ${message}\nRun with --help for the options.\n`);
     return EXIT.usage;
   }
@@ -108,7 +115,9 @@ async function check(argv: string[], io: CliIo, deps: PreflightDeps, seen: strin
   if (positionals[0] === 'demo') return runDemo(io, deps, { color, format });
   if (positionals.length > 0) {
     // Not echoed: a stray argument is often a pasted token.
-    io.stderr('credential-preflight: unexpected argument (not shown). Tokens are never taken from arguments: use --token-env NAME or --token-stdin; run with --help.\n');
+    io.stderr(
+      'credential-preflight: unexpected argument (not shown). Tokens are never taken from arguments: use --token-env NAME or --token-stdin; run with --help.\n',
+    );
     return EXIT.usage;
   }
   if (values.config !== undefined) return runConfig(values, io, deps, { color, format }, seen);
@@ -156,9 +165,25 @@ async function check(argv: string[], io: CliIo, deps: PreflightDeps, seen: strin
 }
 
 /** Flags that describe one credential; with --config the file describes them. */
-const SINGLE_FLAGS = ['provider', 'token-env', 'token-stdin', 'token-type', 'url', 'project', 'username', 'required-scopes', 'expires-on'] as const;
+const SINGLE_FLAGS = [
+  'provider',
+  'token-env',
+  'token-stdin',
+  'token-type',
+  'url',
+  'project',
+  'username',
+  'required-scopes',
+  'expires-on',
+] as const;
 
-async function runConfig(values: ReturnType<typeof parse>['values'], io: CliIo, deps: PreflightDeps, options: { color: boolean; format: 'text' | 'json' }, seen: string[]): Promise<number> {
+async function runConfig(
+  values: ReturnType<typeof parse>['values'],
+  io: CliIo,
+  deps: PreflightDeps,
+  options: { color: boolean; format: 'text' | 'json' },
+  seen: string[],
+): Promise<number> {
   const beside = SINGLE_FLAGS.filter((f) => values[f] !== undefined).map((f) => `--${f}`);
   const file = values.config!;
   const parsed = readCredentialsConfig(file, (f) => fs.readFileSync(f, 'utf8'), deps.now());
@@ -170,7 +195,9 @@ async function runConfig(values: ReturnType<typeof parse>['values'], io: CliIo, 
   });
   const { plan, secrets: forms } = planFromConfig(parsed, io.env, step.overrides);
   seen.push(...forms);
-  const log = values.debug ? (name: string, e: HttpLogEntry) => io.stderr(`${redact(`[${name}] ${formatLogEntry(e)}`, forms)}\n`) : undefined;
+  const log = values.debug
+    ? (name: string, e: HttpLogEntry) => io.stderr(`${redact(`[${name}] ${formatLogEntry(e)}`, forms)}\n`)
+    : undefined;
   const findings = [...parsed.findings, ...step.findings, ...inputsBesideConfig(beside, '--config')];
   const multi = await runPreflightMany(plan, { env: io.env, ...deps, log }, { config: file, findings });
   const text = options.format === 'json' ? `${JSON.stringify(multi, null, 2)}\n` : renderTextMany(multi, { color: options.color });

@@ -20,7 +20,8 @@ export const CODES = {
     fix: 'Save the secret again without the extra characters (for example `printf %s "$PAT"`, not `echo`).',
   },
   'token.unexpanded': {
-    meaning: 'The token is a literal variable reference such as `$(PAT)`, `${{ secrets.PAT }}`, `${PAT}` or `%PAT%`: the variable was not defined, so the platform passed its name.',
+    meaning:
+      'The token is a literal variable reference such as `$(PAT)`, `${{ secrets.PAT }}`, `${PAT}` or `%PAT%`: the variable was not defined, so the platform passed its name.',
     fix: 'Define the secret variable (and, in Azure Pipelines, map it into the step with `env:` or the task input), or fix the variable name.',
   },
   'token.placeholder': {
@@ -41,7 +42,7 @@ export const CODES = {
   },
   'token.provider-mismatch': {
     meaning: 'The token belongs to a different provider than the one configured.',
-    fix: 'Set `provider` to the token\'s provider (or `auto`), or wire the right secret to this step.',
+    fix: "Set `provider` to the token's provider (or `auto`), or wire the right secret to this step.",
   },
   'token.expired': {
     meaning: 'The token has expired (known from the token itself or the provider).',
@@ -52,11 +53,11 @@ export const CODES = {
     fix: 'Regenerate or extend the token before it expires and update the secret.',
   },
   'token.not-yet-valid': {
-    meaning: 'The token\'s `nbf` (not before) time is in the future, or its creation date is after today.',
+    meaning: "The token's `nbf` (not before) time is in the future, or its creation date is after today.",
     fix: 'Check the clock of the machine that issued or checks the token; wait until the token becomes valid.',
   },
   'token.audience': {
-    meaning: 'The JWT was issued for another audience (resource) than the provider\'s API.',
+    meaning: "The JWT was issued for another audience (resource) than the provider's API.",
     fix: 'Request the token for the right resource, e.g. Azure DevOps `499b84ac-1321-427f-aa17-267ca6975798/.default`.',
   },
   'token.retired': {
@@ -72,7 +73,8 @@ export const CODES = {
     fix: 'None needed.',
   },
   'token.wrong-kind': {
-    meaning: 'The token is a genuine credential of the provider, but of a kind that cannot authenticate API calls (for example a GitHub App refresh token).',
+    meaning:
+      'The token is a genuine credential of the provider, but of a kind that cannot authenticate API calls (for example a GitHub App refresh token).',
     fix: 'Use the access token that goes with it (exchange the refresh token for one) and store that in the secret.',
   },
   // --- URL shape -------------------------------------------------------------------------------
@@ -106,7 +108,7 @@ export const CODES = {
   },
   'url.provider-mismatch': {
     meaning: "The URL is a well-known host of another provider than the token's (e.g. a GitHub token with a dev.azure.com URL).",
-    fix: 'Wire the secret that belongs to this URL, or pass the URL of the token\'s provider.',
+    fix: "Wire the secret that belongs to this URL, or pass the URL of the token's provider.",
   },
   'url.whitespace': {
     meaning: 'The URL had surrounding whitespace or line breaks; they were removed.',
@@ -130,7 +132,8 @@ export const CODES = {
     fix: 'Create a new token and update the secret; find out why it was revoked (leak detection revokes exposed tokens).',
   },
   'token.sso-required': {
-    meaning: "The token is valid, but the organisation enforces SAML single sign-on and the token was not authorised for it (GitHub answers 403 with X-GitHub-SSO).",
+    meaning:
+      'The token is valid, but the organisation enforces SAML single sign-on and the token was not authorised for it (GitHub answers 403 with X-GitHub-SSO).',
     fix: 'Open the authorisation URL in the message (valid for one hour), or GitHub → Settings → Tokens → Configure SSO → Authorize for the organisation; then re-run.',
   },
   'token.no-expiry': {
@@ -150,17 +153,18 @@ export const CODES = {
     fix: 'Check the organisation or collection name in the URL (open it in a browser).',
   },
   'url.server-version': {
-    meaning: 'The server\'s highest REST API version, read from the server; requests use it.',
+    meaning: "The server's highest REST API version, read from the server; requests use it.",
     fix: 'None needed.',
   },
   'url.encoded-slash': {
-    meaning: 'A reverse proxy in front of the self-managed GitLab decodes %2F in project paths, so lookups by full path answer 404 although the project exists.',
+    meaning:
+      'A reverse proxy in front of the self-managed GitLab decodes %2F in project paths, so lookups by full path answer 404 although the project exists.',
     fix: 'Make the proxy pass encoded slashes unchanged (nginx: proxy_pass without a URI part; Apache: AllowEncodedSlashes NoDecode), or pass the numeric project id as `project`.',
   },
   // --- online: project ---------------------------------------------------------------------------
   'project.not-found': {
     meaning: 'The project / repository does not exist, or the token cannot see it.',
-    fix: 'Check the name (the message lists the closest names the token can see) and that the token\'s user has access.',
+    fix: "Check the name (the message lists the closest names the token can see) and that the token's user has access.",
   },
   'project.case-mismatch': {
     meaning: 'The project exists but with different casing; later steps that compare names exactly will fail.',
@@ -189,7 +193,7 @@ export const CODES = {
   },
   'scope.unverifiable': {
     meaning: 'A required scope cannot be proven without writing; its read half was confirmed where possible.',
-    fix: 'Nothing to fix; if in doubt, check the token\'s scopes in the provider\'s UI.',
+    fix: "Nothing to fix; if in doubt, check the token's scopes in the provider's UI.",
   },
   'scope.granted': {
     meaning: 'The scopes the provider says the token carries, for the record.',
@@ -198,7 +202,7 @@ export const CODES = {
   // --- network -------------------------------------------------------------------------------------
   'network.unreachable': {
     meaning: 'The provider could not be reached (DNS, connection refused or reset). Nothing is known about the token.',
-    fix: 'Check the URL\'s host, the runner\'s network and proxy settings (HTTPS_PROXY / NO_PROXY, or the agent proxy).',
+    fix: "Check the URL's host, the runner's network and proxy settings (HTTPS_PROXY / NO_PROXY, or the agent proxy).",
   },
   'network.timeout': {
     meaning: 'The provider did not answer in time. Nothing is known about the token.',
@@ -206,18 +210,19 @@ export const CODES = {
   },
   'network.tls': {
     meaning: 'The TLS connection failed (unknown CA, wrong host name, expired certificate). Nothing is known about the token.',
-    fix: 'Trust the server\'s CA: NODE_EXTRA_CA_CERTS=/path/ca.pem (GitHub/CLI) or the agent\'s --sslcacert (Azure); check the host name.',
+    fix: "Trust the server's CA: NODE_EXTRA_CA_CERTS=/path/ca.pem (GitHub/CLI) or the agent's --sslcacert (Azure); check the host name.",
   },
   'network.proxy': {
     meaning: 'The proxy refused the connection or demanded authentication (407).',
-    fix: 'Check the proxy URL and its credentials (HTTPS_PROXY=http://user:pass@proxy:port, or the agent\'s proxy settings) and NO_PROXY.',
+    fix: "Check the proxy URL and its credentials (HTTPS_PROXY=http://user:pass@proxy:port, or the agent's proxy settings) and NO_PROXY.",
   },
   'network.rate-limited': {
     meaning: 'The provider kept answering 429 (rate limited) beyond the retries and waiting this check allows.',
     fix: 'Retry later; reduce parallel jobs using the same identity.',
   },
   'network.unexpected-response': {
-    meaning: 'The provider (or something in between) answered with an error or a response that is not the API\'s (5xx, HTML portal page, truncated JSON).',
+    meaning:
+      "The provider (or something in between) answered with an error or a response that is not the API's (5xx, HTML portal page, truncated JSON).",
     fix: 'Retry; if it persists, check the URL points at the API and no proxy rewrites responses.',
   },
   // --- configuration ---------------------------------------------------------------------------

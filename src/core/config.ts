@@ -70,7 +70,13 @@ export function readCredentialsConfig(file: string, read: (file: string) => stri
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const why =
-      code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory, not a file' : code === 'EACCES' || code === 'EPERM' ? 'cannot be read (permission denied)' : `cannot be read (${code ?? 'error'})`;
+      code === 'ENOENT'
+        ? 'does not exist'
+        : code === 'EISDIR'
+          ? 'is a directory, not a file'
+          : code === 'EACCES' || code === 'EPERM'
+            ? 'cannot be read (permission denied)'
+            : `cannot be read (${code ?? 'error'})`;
     return {
       config: undefined,
       secrets: [],
@@ -79,7 +85,9 @@ export function readCredentialsConfig(file: string, read: (file: string) => stri
           'config.file',
           'error',
           `The credentials file ${JSON.stringify(file)} ${why}.`,
-          code === 'ENOENT' ? 'Check the path (relative paths start at the working directory), or commit the file.' : 'Point `config` at the YAML file that lists the credentials.',
+          code === 'ENOENT'
+            ? 'Check the path (relative paths start at the working directory), or commit the file.'
+            : 'Point `config` at the YAML file that lists the credentials.',
         ),
       ],
     };
@@ -170,7 +178,15 @@ class Checker {
 }
 
 const kindOf = (node: unknown): string =>
-  isMap(node) ? 'a mapping' : isSeq(node) ? 'a list' : isAlias(node) ? 'an alias (*name); write the value itself' : node === null || node === undefined ? 'empty' : 'a single value';
+  isMap(node)
+    ? 'a mapping'
+    : isSeq(node)
+      ? 'a list'
+      : isAlias(node)
+        ? 'an alias (*name); write the value itself'
+        : node === null || node === undefined
+          ? 'empty'
+          : 'a single value';
 
 /** A scalar as the text an input would carry (YAML numbers and booleans keep their source spelling). */
 function scalarText(node: unknown): string | undefined {
@@ -180,7 +196,8 @@ function scalarText(node: unknown): string | undefined {
   return String(node.value);
 }
 
-const NO_TOKENS_HINT = 'Keep tokens in secrets: map the secret to an environment variable in the step (`env:`) and name that variable with `token-env`.';
+const NO_TOKENS_HINT =
+  'Keep tokens in secrets: map the secret to an environment variable in the step (`env:`) and name that variable with `token-env`.';
 
 function checkKeys(c: Checker, map: YAMLMap, path: string, known: readonly string[], where: string): Pair[] {
   const kept: Pair[] = [];
@@ -206,7 +223,11 @@ function checkKeys(c: Checker, map: YAMLMap, path: string, known: readonly strin
       c.error(
         keyNode,
         at(c.show(key).replace(/^"|"$/g, '')),
-        notHere ? `cannot be a default: each credential has its own.` : fileWide ? 'applies to the whole file, not to one credential.' : `is not a known key${where ? ` in ${where}` : ''}.`,
+        notHere
+          ? `cannot be a default: each credential has its own.`
+          : fileWide
+            ? 'applies to the whole file, not to one credential.'
+            : `is not a known key${where ? ` in ${where}` : ''}.`,
         notHere
           ? `Move \`${key}\` into each entry under \`credentials\`.`
           : fileWide
@@ -231,7 +252,13 @@ function fieldValue(c: Checker, key: FieldKey, node: unknown, path: string): str
       node.items.forEach((item, i) => {
         const t = scalarText(item);
         if (c.tokenNodes.has(item)) return;
-        if (t === undefined || isMap(item) || isSeq(item)) c.error(item as Node, `${path}[${i}]`, `must be a scope name, not ${kindOf(item)}.`, 'Write one scope per list item, e.g. `- vso.code`.');
+        if (t === undefined || isMap(item) || isSeq(item))
+          c.error(
+            item as Node,
+            `${path}[${i}]`,
+            `must be a scope name, not ${kindOf(item)}.`,
+            'Write one scope per list item, e.g. `- vso.code`.',
+          );
         else items.push(t);
       });
       return items.join('\n');
@@ -240,7 +267,12 @@ function fieldValue(c: Checker, key: FieldKey, node: unknown, path: string): str
   if (c.tokenNodes.has(node)) return undefined;
   const text = scalarText(node);
   if (text === undefined) {
-    c.error(n, path, `must be ${key === 'required-scopes' ? 'a list or a comma-separated text' : 'a single value'}, not ${kindOf(node)}.`, key === 'required-scopes' ? 'e.g. `required-scopes: [vso.code, vso.build]`.' : `Write \`${key}: <value>\` on one line.`);
+    c.error(
+      n,
+      path,
+      `must be ${key === 'required-scopes' ? 'a list or a comma-separated text' : 'a single value'}, not ${kindOf(node)}.`,
+      key === 'required-scopes' ? 'e.g. `required-scopes: [vso.code, vso.build]`.' : `Write \`${key}: <value>\` on one line.`,
+    );
     return undefined;
   }
   const scalar = node as { value: unknown };
@@ -272,7 +304,12 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 function readTokenEnv(c: Checker, pair: Pair | undefined, entry: Node, path: string): string | undefined {
   if (!pair) {
-    c.error(entry, path, 'has no `token-env`: the name of the environment variable that holds its token.', 'Add e.g. `token-env: FABRIKAM_PAT`, and map that secret into the step’s environment.');
+    c.error(
+      entry,
+      path,
+      'has no `token-env`: the name of the environment variable that holds its token.',
+      'Add e.g. `token-env: FABRIKAM_PAT`, and map that secret into the step’s environment.',
+    );
     return undefined;
   }
   const node = pair.value as Node;
@@ -280,26 +317,48 @@ function readTokenEnv(c: Checker, pair: Pair | undefined, entry: Node, path: str
   const text = scalarText(node);
   const p = `${path}.token-env`;
   if (text === undefined || text.trim() === '') {
-    c.error(node ?? (pair.key as Node), p, `must name an environment variable, not ${kindOf(node)}.`, 'Write e.g. `token-env: FABRIKAM_PAT`.');
+    c.error(
+      node ?? (pair.key as Node),
+      p,
+      `must name an environment variable, not ${kindOf(node)}.`,
+      'Write e.g. `token-env: FABRIKAM_PAT`.',
+    );
     return undefined;
   }
   const name = text.trim();
-  const ref = /^(?:\$\(([^)]+)\)|\$\{\{\s*(?:env|secrets)\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}|\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?|%([^%]+)%)$/.exec(name);
+  const ref =
+    /^(?:\$\(([^)]+)\)|\$\{\{\s*(?:env|secrets)\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}|\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?|%([^%]+)%)$/.exec(name);
   if (ref) {
     const bare = (ref[1] ?? ref[2] ?? ref[3] ?? ref[4] ?? '').replace(/\./g, '_').toUpperCase();
-    c.error(node, p, 'must be the bare variable name, not a reference to it.', `Write \`token-env: ${ENV_NAME.test(bare) ? bare : 'NAME'}\`; the tool reads the variable itself.`);
+    c.error(
+      node,
+      p,
+      'must be the bare variable name, not a reference to it.',
+      `Write \`token-env: ${ENV_NAME.test(bare) ? bare : 'NAME'}\`; the tool reads the variable itself.`,
+    );
     return undefined;
   }
   const secretLike = c.isSecretLike(text);
   if (!ENV_NAME.test(name) || secretLike) {
     // Long odd values are usually a pasted secret of an unknown shape: do not quote them.
-    const shown = name.length <= 40 && !secretLike ? ` ${JSON.stringify(name)} is not one` : ' the value looks like a secret, not a name (not shown)';
-    c.error(node, p, `must be an environment variable name (letters, digits, underscores);${shown}.`, 'Write e.g. `token-env: FABRIKAM_PAT`.');
+    const shown =
+      name.length <= 40 && !secretLike ? ` ${JSON.stringify(name)} is not one` : ' the value looks like a secret, not a name (not shown)';
+    c.error(
+      node,
+      p,
+      `must be an environment variable name (letters, digits, underscores);${shown}.`,
+      'Write e.g. `token-env: FABRIKAM_PAT`.',
+    );
     return undefined;
   }
   const reserved = RESERVED_ENV_PREFIXES.find((prefix) => name.toUpperCase().startsWith(prefix));
   if (reserved) {
-    c.error(node, p, `names a variable starting with ${reserved}, which the CI platform reserves (Azure Pipelines removes them from the environment).`, 'Map the secret to a variable of your own, e.g. `env: { FABRIKAM_PAT: $(FabrikamPat) }`, and name that.');
+    c.error(
+      node,
+      p,
+      `names a variable starting with ${reserved}, which the CI platform reserves (Azure Pipelines removes them from the environment).`,
+      'Map the secret to a variable of your own, e.g. `env: { FABRIKAM_PAT: $(FabrikamPat) }`, and name that.',
+    );
     return undefined;
   }
   return name;
@@ -307,9 +366,20 @@ function readTokenEnv(c: Checker, pair: Pair | undefined, entry: Node, path: str
 
 export function parseCredentialsConfig(text: string, file: string, now: Date): ConfigResult {
   const c = new Checker(file, now);
-  const done = (config?: CredentialsConfig): ConfigResult => ({ config: c.findings.length ? undefined : config, findings: c.findings, secrets: [...c.secrets] });
+  const done = (config?: CredentialsConfig): ConfigResult => ({
+    config: c.findings.length ? undefined : config,
+    findings: c.findings,
+    secrets: [...c.secrets],
+  });
   if (text.length > MAX_FILE_CHARS) {
-    c.findings.push(finding('config.file', 'error', `The credentials file ${JSON.stringify(file)} is larger than ${MAX_FILE_CHARS / 1024} KiB; it should list a few credentials.`, 'Point `config` at the credentials file, not another file.'));
+    c.findings.push(
+      finding(
+        'config.file',
+        'error',
+        `The credentials file ${JSON.stringify(file)} is larger than ${MAX_FILE_CHARS / 1024} KiB; it should list a few credentials.`,
+        'Point `config` at the credentials file, not another file.',
+      ),
+    );
     return done();
   }
   const doc = parseDocument(text, { lineCounter: c.lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
@@ -320,8 +390,17 @@ export function parseCredentialsConfig(text: string, file: string, now: Date): C
   for (const e of problems) {
     // The library's own message without the source around it; it still quotes a tag, a directive or
     // a block header as written, which can be a pasted token: a long run of that is not shown.
-    const what = e.message.split('\n')[0]!.replace(/ at line \d+, column \d+.*$/, '').replace(/\S{20,}/g, '(not shown)');
-    c.error(null, '', `is not valid YAML: ${what}.`, 'Fix the YAML at that position (indentation, a missing colon or quote, a duplicated key).', e.pos[0]);
+    const what = e.message
+      .split('\n')[0]!
+      .replace(/ at line \d+, column \d+.*$/, '')
+      .replace(/\S{20,}/g, '(not shown)');
+    c.error(
+      null,
+      '',
+      `is not valid YAML: ${what}.`,
+      'Fix the YAML at that position (indentation, a missing colon or quote, a duplicated key).',
+      e.pos[0],
+    );
   }
   if (c.findings.length) return done();
   visit(doc, {
@@ -334,11 +413,23 @@ export function parseCredentialsConfig(text: string, file: string, now: Date): C
   });
   const root = doc.contents;
   if (root === null || (isScalar(root) && (root.value === null || root.value === ''))) {
-    c.findings.push(finding('config.file', 'error', `The credentials file ${JSON.stringify(file)} is empty.`, 'List the credentials under `credentials:` (see the README section "Several credentials in one step").'));
+    c.findings.push(
+      finding(
+        'config.file',
+        'error',
+        `The credentials file ${JSON.stringify(file)} is empty.`,
+        'List the credentials under `credentials:` (see the README section "Several credentials in one step").',
+      ),
+    );
     return done();
   }
   if (!isMap(root)) {
-    c.error(root, '', `The file must be a mapping with a \`credentials\` list, not ${kindOf(root)}.`, 'Start the file with `credentials:` followed by one `- name: …` entry per credential.');
+    c.error(
+      root,
+      '',
+      `The file must be a mapping with a \`credentials\` list, not ${kindOf(root)}.`,
+      'Start the file with `credentials:` followed by one `- name: …` entry per credential.',
+    );
     return done();
   }
 
@@ -351,27 +442,54 @@ export function parseCredentialsConfig(text: string, file: string, now: Date): C
     const t = scalarText(fow.value);
     const v = t?.trim().toLowerCase();
     if (v !== undefined && ['true', 'yes', 'on', '1'].includes(v)) failOnWarning = true;
-    else if (v === undefined || !['false', 'no', 'off', '0', ''].includes(v)) c.error(fow.value as Node, 'fail-on-warning', `must be true or false, not ${t === undefined ? kindOf(fow.value) : c.show(t)}.`, 'Write `fail-on-warning: true` or `false`.');
+    else if (v === undefined || !['false', 'no', 'off', '0', ''].includes(v))
+      c.error(
+        fow.value as Node,
+        'fail-on-warning',
+        `must be true or false, not ${t === undefined ? kindOf(fow.value) : c.show(t)}.`,
+        'Write `fail-on-warning: true` or `false`.',
+      );
   }
 
   let defaults: EntryInputs = {};
   const defaultsPair = get(top, 'defaults');
   if (defaultsPair && !(isScalar(defaultsPair.value) && defaultsPair.value.value === null)) {
-    if (!isMap(defaultsPair.value)) c.error(defaultsPair.value as Node, 'defaults', `must be a mapping of field: value, not ${kindOf(defaultsPair.value)}.`, 'e.g. `defaults: { provider: azure-devops, min-days-remaining: 14 }`.');
+    if (!isMap(defaultsPair.value))
+      c.error(
+        defaultsPair.value as Node,
+        'defaults',
+        `must be a mapping of field: value, not ${kindOf(defaultsPair.value)}.`,
+        'e.g. `defaults: { provider: azure-devops, min-days-remaining: 14 }`.',
+      );
     else defaults = readFields(c, checkKeys(c, defaultsPair.value, 'defaults', DEFAULTS_KEYS, 'defaults'), 'defaults').inputs;
   }
 
   const list = get(top, 'credentials');
   if (!list) {
-    c.error(root, '', 'The file has no `credentials` list.', 'Add `credentials:` with one `- name: …` / `token-env: …` entry per credential.');
+    c.error(
+      root,
+      '',
+      'The file has no `credentials` list.',
+      'Add `credentials:` with one `- name: …` / `token-env: …` entry per credential.',
+    );
     return done();
   }
   if (!isSeq(list.value) || list.value.items.length === 0) {
-    c.error((list.value as Node) ?? (list.key as Node), 'credentials', `must be a list with at least one entry, not ${isSeq(list.value) ? 'an empty list' : kindOf(list.value)}.`, 'Write one `- name: …` entry (starting with a dash) per credential.');
+    c.error(
+      (list.value as Node) ?? (list.key as Node),
+      'credentials',
+      `must be a list with at least one entry, not ${isSeq(list.value) ? 'an empty list' : kindOf(list.value)}.`,
+      'Write one `- name: …` entry (starting with a dash) per credential.',
+    );
     return done();
   }
   if (list.value.items.length > MAX_CREDENTIALS) {
-    c.error(list.value, 'credentials', `lists ${list.value.items.length} entries; at most ${MAX_CREDENTIALS} are checked in one step.`, 'Split the file across several steps.');
+    c.error(
+      list.value,
+      'credentials',
+      `lists ${list.value.items.length} entries; at most ${MAX_CREDENTIALS} are checked in one step.`,
+      'Split the file across several steps.',
+    );
     return done();
   }
 
@@ -381,7 +499,12 @@ export function parseCredentialsConfig(text: string, file: string, now: Date): C
     const path = `credentials[${i}]`;
     const node = item as Node;
     if (!isMap(item)) {
-      c.error(node, path, `must be a mapping (name, token-env, url…), not ${kindOf(item)}.`, 'Write each entry as `- name: …` with its fields indented below it.');
+      c.error(
+        node,
+        path,
+        `must be a mapping (name, token-env, url…), not ${kindOf(item)}.`,
+        'Write each entry as `- name: …` with its fields indented below it.',
+      );
       return;
     }
     const pairs = checkKeys(c, item, path, ENTRY_KEYS, 'a credential');
@@ -392,12 +515,24 @@ export function parseCredentialsConfig(text: string, file: string, now: Date): C
     if (namePair) {
       const t = scalarText(namePair.value)?.trim();
       if (c.tokenNodes.has(namePair.value)) name = undefined;
-      else if (!t) c.error((namePair.value as Node) ?? (namePair.key as Node), `${path}.name`, `must be a short label, not ${kindOf(namePair.value)}.`, 'Write e.g. `name: fabrikam`.');
+      else if (!t)
+        c.error(
+          (namePair.value as Node) ?? (namePair.key as Node),
+          `${path}.name`,
+          `must be a short label, not ${kindOf(namePair.value)}.`,
+          'Write e.g. `name: fabrikam`.',
+        );
       else name = t;
     }
     if (name !== undefined) {
       const first = names.get(name.toLowerCase());
-      if (first !== undefined) c.error((namePair?.value as Node) ?? node, `${path}.name`, `repeats the name ${c.show(name)} of credentials[${first}]; each row needs its own label.`, 'Give each credential a distinct `name`.');
+      if (first !== undefined)
+        c.error(
+          (namePair?.value as Node) ?? node,
+          `${path}.name`,
+          `repeats the name ${c.show(name)} of credentials[${first}]; each row needs its own label.`,
+          'Give each credential a distinct `name`.',
+        );
       else names.set(name.toLowerCase(), i);
     }
     if (tokenEnv === undefined || name === undefined || !ok) return;

@@ -20,9 +20,34 @@ const UNEXPANDED: Array<[RegExp, string]> = [
 ];
 
 const PLACEHOLDER_WORDS = new Set([
-  'token', 'pat', 'secret', 'password', 'passwd', 'changeme', 'change-me', 'change_me', 'replaceme',
-  'replace-me', 'replace_me', 'todo', 'tbd', 'fixme', 'dummy', 'example', 'sample', 'placeholder',
-  'test', 'null', 'undefined', 'none', 'nil', 'empty', 'redacted', 'masked', 'secret-value', 'default',
+  'token',
+  'pat',
+  'secret',
+  'password',
+  'passwd',
+  'changeme',
+  'change-me',
+  'change_me',
+  'replaceme',
+  'replace-me',
+  'replace_me',
+  'todo',
+  'tbd',
+  'fixme',
+  'dummy',
+  'example',
+  'sample',
+  'placeholder',
+  'test',
+  'null',
+  'undefined',
+  'none',
+  'nil',
+  'empty',
+  'redacted',
+  'masked',
+  'secret-value',
+  'default',
 ]);
 
 function isPlaceholder(token: string): boolean {
@@ -55,7 +80,10 @@ function unwrap(token: string): { inner: string; wrapper: string } | undefined {
     let inner = scheme[2]!;
     if (kind === 'basic') {
       const decoded = Buffer.from(inner, 'base64').toString('utf8');
-      if (/^[^\s:]*:\S+$/.test(decoded) && Buffer.from(decoded, 'utf8').toString('base64').replace(/=+$/, '') === inner.replace(/=+$/, '')) {
+      if (
+        /^[^\s:]*:\S+$/.test(decoded) &&
+        Buffer.from(decoded, 'utf8').toString('base64').replace(/=+$/, '') === inner.replace(/=+$/, '')
+      ) {
         inner = decoded.slice(decoded.indexOf(':') + 1);
       }
     }
@@ -73,7 +101,8 @@ export function checkHygiene(raw: string | undefined, source?: string): HygieneR
       finding(
         'token.missing',
         'error',
-        (raw === undefined || raw === '' ? 'No token was provided' : 'The token is only whitespace') + (source ? ` (looked in ${source}).` : '.'),
+        (raw === undefined || raw === '' ? 'No token was provided' : 'The token is only whitespace') +
+          (source ? ` (looked in ${source}).` : '.'),
         'Pass the token from a secret: `token: ${{ secrets.NAME }}` (GitHub), a secret variable such as `$(PAT)` (Azure Pipelines), or the environment variable named by `--token-env` (CLI).',
       ),
     );
@@ -94,7 +123,14 @@ export function checkHygiene(raw: string | undefined, source?: string): HygieneR
     );
   }
   if (token === '') {
-    findings.push(finding('token.missing', 'error', 'The token is empty once quotes and whitespace are removed.', 'Store the token itself in the secret.'));
+    findings.push(
+      finding(
+        'token.missing',
+        'error',
+        'The token is empty once quotes and whitespace are removed.',
+        'Store the token itself in the secret.',
+      ),
+    );
     return { token: undefined, findings };
   }
 

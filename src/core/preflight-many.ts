@@ -74,7 +74,12 @@ export type StepInputs = Pick<RawInputs, 'offline' | 'failOnWarning' | 'timeoutS
 export function stepOverrides(raw: StepInputs, naming: InputNaming = 'kebab'): { overrides: PlanOverrides; findings: Finding[] } {
   const { request, findings } = resolveRequest(raw, {}, naming);
   return {
-    overrides: { offline: request.offline, failOnWarning: request.failOnWarning, timeoutSeconds: raw.timeoutSeconds, minDaysRemaining: raw.minDaysRemaining },
+    overrides: {
+      offline: request.offline,
+      failOnWarning: request.failOnWarning,
+      timeoutSeconds: raw.timeoutSeconds,
+      minDaysRemaining: raw.minDaysRemaining,
+    },
     findings,
   };
 }
@@ -106,9 +111,18 @@ export function planChecks(config: CredentialsConfig, env: Env, overrides: PlanO
  * The plan for a parsed file, and everything to mask before it runs: every form of every entry's
  * token, any token pasted into the file, and a stray single-credential token the step also got.
  */
-export function planFromConfig(parsed: ConfigResult, env: Env, overrides: PlanOverrides = {}, stray: ReadonlyArray<string | undefined> = []): { plan: Plan | undefined; secrets: string[] } {
+export function planFromConfig(
+  parsed: ConfigResult,
+  env: Env,
+  overrides: PlanOverrides = {},
+  stray: ReadonlyArray<string | undefined> = [],
+): { plan: Plan | undefined; secrets: string[] } {
   const plan = parsed.config ? planChecks(parsed.config, env, overrides) : undefined;
-  const secrets = new Set([...(plan?.secrets ?? []), ...parsed.secrets.flatMap((s) => secretForms(s)), ...stray.flatMap((s) => secretForms(s || undefined))]);
+  const secrets = new Set([
+    ...(plan?.secrets ?? []),
+    ...parsed.secrets.flatMap((s) => secretForms(s)),
+    ...stray.flatMap((s) => secretForms(s || undefined)),
+  ]);
   return { plan, secrets: [...secrets] };
 }
 
@@ -132,7 +146,11 @@ export function inputsBesideConfig(names: readonly string[], option = 'config'):
  * findings: with fail-on-warning a warned row is failed, and must not be hidden by another row's
  * network trouble.
  */
-export function combinedOutcome(fileFindings: readonly Finding[], reports: readonly Pick<Report, 'outcome'>[], failOnWarning: boolean): Outcome {
+export function combinedOutcome(
+  fileFindings: readonly Finding[],
+  reports: readonly Pick<Report, 'outcome'>[],
+  failOnWarning: boolean,
+): Outcome {
   const outcomes = [decideOutcome(fileFindings, failOnWarning), ...reports.map((r) => r.outcome)];
   return outcomes.reduce((worst, o) => (OUTCOME_RANK[o] < OUTCOME_RANK[worst] ? o : worst), 'passed' as Outcome);
 }
@@ -159,12 +177,19 @@ export async function runPreflightMany(
   // latency (measured by npm run bench).
   const onlineChecks = checks.filter((c) => !c.request.offline).length;
   const connections = Math.min(MAX_SHARED_CONNECTIONS, CONNECTIONS_PER_CHECK * onlineChecks);
-  const dispatcher = deps.dispatcher ?? (onlineChecks ? createTransport({ env: deps.env ?? {}, ...deps.transport, connections }) : undefined);
+  const dispatcher =
+    deps.dispatcher ?? (onlineChecks ? createTransport({ env: deps.env ?? {}, ...deps.transport, connections }) : undefined);
   let reports: Report[];
   try {
     // Concurrently: every check waits on its own provider, so the step takes about as long as the slowest.
     reports = await Promise.all(
-      checks.map((c) => runPreflight(c.request, { ...rest, ...(dispatcher ? { dispatcher } : {}), log: log ? (e) => log(c.name, e) : undefined }, c.findings)),
+      checks.map((c) =>
+        runPreflight(
+          c.request,
+          { ...rest, ...(dispatcher ? { dispatcher } : {}), log: log ? (e) => log(c.name, e) : undefined },
+          c.findings,
+        ),
+      ),
     );
   } finally {
     if (!deps.dispatcher) await dispatcher?.close();

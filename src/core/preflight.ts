@@ -112,7 +112,15 @@ function expiryFindings(report: Report, analysis: TokenAnalysis, request: CheckR
   report.expiresAt = at.toISOString();
   report.expirySource = exact ? 'token' : at === given ? 'input' : 'upper-bound';
   if (at === given && at.getTime() <= now.getTime()) {
-    return [...extra, finding('token.expired', 'error', `The token expired on ${at.toISOString().slice(0, 10)} (per \`expires-on\`).`, 'Regenerate the token (or create a new one), update the secret and `expires-on`.')];
+    return [
+      ...extra,
+      finding(
+        'token.expired',
+        'error',
+        `The token expired on ${at.toISOString().slice(0, 10)} (per \`expires-on\`).`,
+        'Regenerate the token (or create a new one), update the secret and `expires-on`.',
+      ),
+    ];
   }
   const days = Math.floor((at.getTime() - now.getTime()) / DAY_MS);
   report.daysRemaining = days;
@@ -174,7 +182,14 @@ function applyUrl(report: Report, url: UrlAnalysis, request: CheckRequest, provi
   if (url.project) {
     if (!request.project) {
       report.project.requested = url.project;
-      findings.push(finding('project.info', 'info', `Using the project "${url.project}" found in the URL.`, 'Pass `project` explicitly to make this intent clear.'));
+      findings.push(
+        finding(
+          'project.info',
+          'info',
+          `Using the project "${url.project}" found in the URL.`,
+          'Pass `project` explicitly to make this intent clear.',
+        ),
+      );
     } else if (url.project.toLowerCase() !== request.project.toLowerCase()) {
       findings.push(
         finding(
@@ -223,11 +238,22 @@ async function runOnline(report: Report, online: OnlineChecks, args: OnlineArgs,
       username: request.username,
       now,
     });
-    if (result.identity) report.identity = { ...result.identity, name: scrub(result.identity.name), ...(result.identity.id !== undefined ? { id: scrub(result.identity.id) } : {}) };
+    if (result.identity)
+      report.identity = {
+        ...result.identity,
+        name: scrub(result.identity.name),
+        ...(result.identity.id !== undefined ? { id: scrub(result.identity.id) } : {}),
+      };
     if (result.projectCanonical) report.project.canonical = scrub(result.projectCanonical);
     if (result.scopes) {
       const s = result.scopes;
-      report.scopes = { ...s, required: s.required.map(scrub), verified: s.verified.map(scrub), missing: s.missing.map(scrub), unverifiable: s.unverifiable.map(scrub) };
+      report.scopes = {
+        ...s,
+        required: s.required.map(scrub),
+        verified: s.verified.map(scrub),
+        missing: s.missing.map(scrub),
+        unverifiable: s.unverifiable.map(scrub),
+      };
     }
     const extra: Finding[] = [];
     if (result.expiresAt && !analysis.expiresAt) {
@@ -241,7 +267,11 @@ async function runOnline(report: Report, online: OnlineChecks, args: OnlineArgs,
   }
 }
 
-export async function runPreflight(request: CheckRequest, deps: PreflightDeps = systemDeps, inputFindings: Finding[] = []): Promise<Report> {
+export async function runPreflight(
+  request: CheckRequest,
+  deps: PreflightDeps = systemDeps,
+  inputFindings: Finding[] = [],
+): Promise<Report> {
   const started = deps.monotonic();
   const now = deps.now();
   const report = emptyReport(request);
@@ -284,14 +314,33 @@ export async function runPreflight(request: CheckRequest, deps: PreflightDeps = 
   const blocking = findings.some((f) => f.severity === 'error');
   const online = providerId ? PROVIDER_MODULES[providerId].online : undefined;
   if (request.offline) {
-    findings.push(finding('online.skipped', 'info', 'Offline mode: identity, project, scopes and revocation were not checked.', 'Run without `offline` to check them against the provider.'));
+    findings.push(
+      finding(
+        'online.skipped',
+        'info',
+        'Offline mode: identity, project, scopes and revocation were not checked.',
+        'Run without `offline` to check them against the provider.',
+      ),
+    );
   } else if (blocking) {
-    findings.push(finding('online.skipped', 'info', 'Online checks were skipped because of the errors above.', 'Fix the errors above; the online checks then run automatically.'));
+    findings.push(
+      finding(
+        'online.skipped',
+        'info',
+        'Online checks were skipped because of the errors above.',
+        'Fix the errors above; the online checks then run automatically.',
+      ),
+    );
   } else if (providerId && online && analysis && url && hygiene.token !== undefined) {
     findings.push(...(await runOnline(report, online, { request, analysis, url, token: hygiene.token, now }, deps)));
   } else if (providerId) {
     findings.push(
-      finding('online.unavailable', 'info', `This version checks ${PROVIDER_MODULES[providerId].displayName} credentials offline only.`, 'Nothing to do: the result covers the token and URL shape.'),
+      finding(
+        'online.unavailable',
+        'info',
+        `This version checks ${PROVIDER_MODULES[providerId].displayName} credentials offline only.`,
+        'Nothing to do: the result covers the token and URL shape.',
+      ),
     );
   }
 

@@ -69,31 +69,58 @@ const blank = (v: string | undefined): string | undefined => (v === undefined ||
  * action, the CLI and the credentials file (`min-days-remaining`), `camel` for the task (`minDaysRemaining`).
  */
 export type InputNaming = 'kebab' | 'camel';
-const inputName = (key: keyof RawInputs, naming: InputNaming): string => (naming === 'camel' ? key : key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`));
+const inputName = (key: keyof RawInputs, naming: InputNaming): string =>
+  naming === 'camel' ? key : key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
 function parseBool(name: string, value: string | undefined, findings: Finding[]): boolean {
   const v = value?.trim().toLowerCase();
   if (v === undefined || v === '') return false;
   if (['true', '1', 'yes', 'on'].includes(v)) return true;
   if (['false', '0', 'no', 'off'].includes(v)) return false;
-  findings.push(finding('config.invalid', 'error', `\`${name}\` must be true or false, not ${JSON.stringify(value)}.`, `Set \`${name}\` to true or false.`));
+  findings.push(
+    finding(
+      'config.invalid',
+      'error',
+      `\`${name}\` must be true or false, not ${JSON.stringify(value)}.`,
+      `Set \`${name}\` to true or false.`,
+    ),
+  );
   return false;
 }
 
 /** Comma, semicolon or newline separated; portal names like "Work Items: Read & Write" keep their spaces. */
 export function parseList(value: string | undefined): string[] {
   if (!value) return [];
-  return [...new Set(value.split(/[,;\n]/).map((s) => s.trim()).filter(Boolean))];
+  return [
+    ...new Set(
+      value
+        .split(/[,;\n]/)
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
+  ];
 }
 
 const PROVIDER_ALIASES: Record<string, ProviderId | 'auto'> = {
-  ado: 'azure-devops', azdo: 'azure-devops', azuredevops: 'azure-devops', 'azure-devops-server': 'azure-devops', tfs: 'azure-devops',
-  gh: 'github', ghes: 'github', 'github-enterprise': 'github', gl: 'gitlab', bb: 'bitbucket', 'bitbucket-cloud': 'bitbucket',
+  ado: 'azure-devops',
+  azdo: 'azure-devops',
+  azuredevops: 'azure-devops',
+  'azure-devops-server': 'azure-devops',
+  tfs: 'azure-devops',
+  gh: 'github',
+  ghes: 'github',
+  'github-enterprise': 'github',
+  gl: 'gitlab',
+  bb: 'bitbucket',
+  'bitbucket-cloud': 'bitbucket',
 };
 
 /** A provider name as users type it (`Azure DevOps`, `ado`, `GitHub`); undefined when unknown. Empty means auto. */
 export function parseProvider(text: string | undefined): ProviderId | 'auto' | undefined {
-  const t = (blank(text) ?? 'auto').trim().toLowerCase().replace(/[\s_]+/g, '-');
+  const t = (blank(text) ?? 'auto')
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_]+/g, '-');
   if (t === 'auto' || (PROVIDERS as readonly string[]).includes(t)) return t as ProviderId | 'auto';
   return PROVIDER_ALIASES[t];
 }
@@ -102,11 +129,17 @@ export function parseProvider(text: string | undefined): ProviderId | 'auto' | u
  * The token from the environment: the variable the user named, or the first conventional one that is
  * set for the provider. `source` says where it was looked for, for the `token.missing` message.
  */
-export function tokenFromEnv(providerText: string | undefined, env: Env, explicitName?: string): { value: string | undefined; source: string } {
+export function tokenFromEnv(
+  providerText: string | undefined,
+  env: Env,
+  explicitName?: string,
+): { value: string | undefined; source: string } {
   if (explicitName) return { value: env[explicitName], source: `environment variable ${explicitName}` };
   const names = TOKEN_ENV_NAMES[parseProvider(providerText) ?? 'auto'];
   const found = names.find((n) => blank(env[n]) !== undefined);
-  return found ? { value: env[found], source: `environment variable ${found}` } : { value: undefined, source: `environment variables ${names.join(', ')}` };
+  return found
+    ? { value: env[found], source: `environment variable ${found}` }
+    : { value: undefined, source: `environment variables ${names.join(', ')}` };
 }
 
 /**
@@ -117,7 +150,11 @@ export function tokenFromEnv(providerText: string | undefined, env: Env, explici
 export function environmentDefaults(env: Env): NonNullable<CheckRequest['defaults']> {
   const orgName = blank(env.AZURE_DEVOPS_ORG)?.trim();
   const entries: Array<[ProviderId, string | undefined, string | undefined]> = [
-    ['azure-devops', blank(env.AZURE_DEVOPS_ORG_URL) ?? (orgName ? `https://dev.azure.com/${encodeURIComponent(orgName)}` : undefined), blank(env.AZURE_DEVOPS_PROJECT)],
+    [
+      'azure-devops',
+      blank(env.AZURE_DEVOPS_ORG_URL) ?? (orgName ? `https://dev.azure.com/${encodeURIComponent(orgName)}` : undefined),
+      blank(env.AZURE_DEVOPS_PROJECT),
+    ],
     ['github', blank(env.GITHUB_API_URL), undefined],
     ['gitlab', blank(env.CI_API_V4_URL) ?? blank(env.CI_SERVER_URL), undefined],
   ];
@@ -145,7 +182,14 @@ export function resolveRequest(raw: RawInputs, env: Env, naming: InputNaming = '
   let tokenType: TokenTypeHint = 'auto';
   if (['system-access-token', 'system.accesstoken', 'systemaccesstoken'].includes(tokenTypeText)) tokenType = 'system-access-token';
   else if (tokenTypeText !== 'auto') {
-    findings.push(finding('config.invalid', 'error', `Unknown token type ${JSON.stringify(raw.tokenType)}.`, 'Use `auto`, or `system-access-token` for the Azure Pipelines job token.'));
+    findings.push(
+      finding(
+        'config.invalid',
+        'error',
+        `Unknown token type ${JSON.stringify(raw.tokenType)}.`,
+        'Use `auto`, or `system-access-token` for the Azure Pipelines job token.',
+      ),
+    );
   }
   if (tokenType === 'system-access-token' && provider === 'auto') provider = 'azure-devops';
 
@@ -163,7 +207,12 @@ export function resolveRequest(raw: RawInputs, env: Env, naming: InputNaming = '
     const n = Number(minText);
     if (!Number.isFinite(n) || n < 0 || !/^\d+(\.\d+)?$/.test(minText)) {
       findings.push(
-        finding('config.invalid', 'error', `\`${name('minDaysRemaining')}\` must be a number of days (0 or more), not ${JSON.stringify(raw.minDaysRemaining)}.`, 'Set it to e.g. 7, or 0 to turn the expiry warning off.'),
+        finding(
+          'config.invalid',
+          'error',
+          `\`${name('minDaysRemaining')}\` must be a number of days (0 or more), not ${JSON.stringify(raw.minDaysRemaining)}.`,
+          'Set it to e.g. 7, or 0 to turn the expiry warning off.',
+        ),
       );
     } else minDaysRemaining = n;
   }
@@ -174,7 +223,12 @@ export function resolveRequest(raw: RawInputs, env: Env, naming: InputNaming = '
     const n = Number(timeoutText);
     if (!/^\d+(\.\d+)?$/.test(timeoutText) || n < 1 || n > MAX_TIMEOUT_SECONDS) {
       findings.push(
-        finding('config.invalid', 'error', `\`${name('timeoutSeconds')}\` must be a number of seconds from 1 to ${MAX_TIMEOUT_SECONDS}, not ${JSON.stringify(raw.timeoutSeconds)}.`, `Set it to e.g. ${DEFAULT_TIMEOUT_SECONDS} (the default), or more behind a slow proxy.`),
+        finding(
+          'config.invalid',
+          'error',
+          `\`${name('timeoutSeconds')}\` must be a number of seconds from 1 to ${MAX_TIMEOUT_SECONDS}, not ${JSON.stringify(raw.timeoutSeconds)}.`,
+          `Set it to e.g. ${DEFAULT_TIMEOUT_SECONDS} (the default), or more behind a slow proxy.`,
+        ),
       );
     } else timeoutMs = Math.round(n * 1000);
   }
@@ -185,7 +239,14 @@ export function resolveRequest(raw: RawInputs, env: Env, naming: InputNaming = '
     // A bare date means the end of that day in UTC (the portal shows dates, not times).
     const parsed = /^\d{4}-\d{2}-\d{2}$/.test(expiresText) ? new Date(`${expiresText}T23:59:59Z`) : new Date(expiresText);
     if (Number.isNaN(parsed.getTime())) {
-      findings.push(finding('config.invalid', 'error', `\`${name('expiresOn')}\` must be a date such as 2027-03-31, not ${JSON.stringify(raw.expiresOn)}.`, 'Use the expiry date shown when the token was created, as YYYY-MM-DD.'));
+      findings.push(
+        finding(
+          'config.invalid',
+          'error',
+          `\`${name('expiresOn')}\` must be a date such as 2027-03-31, not ${JSON.stringify(raw.expiresOn)}.`,
+          'Use the expiry date shown when the token was created, as YYYY-MM-DD.',
+        ),
+      );
     } else expiresOn = parsed;
   }
 

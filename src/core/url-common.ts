@@ -23,7 +23,14 @@ export function parseUserUrl(input: string, example: string): ParsedUrl | { find
   const findings: Finding[] = [];
   const trimmed = input.trim();
   if (trimmed !== input) {
-    findings.push(finding('url.whitespace', 'warning', 'The URL has surrounding whitespace or a line break; it was removed.', 'Remove the whitespace from the variable or input.'));
+    findings.push(
+      finding(
+        'url.whitespace',
+        'warning',
+        'The URL has surrounding whitespace or a line break; it was removed.',
+        'Remove the whitespace from the variable or input.',
+      ),
+    );
   }
   const invalid = (why: string, display = '(not shown)'): { findings: Finding[]; display: string } => ({
     findings: [...findings, finding('url.invalid', 'error', `The URL ${why}.`, `Use a URL like ${example}.`)],
@@ -44,14 +51,24 @@ export function parseUserUrl(input: string, example: string): ParsedUrl | { find
   if (!url.hostname || /%/.test(url.hostname) || /%/.test(withScheme.split('/')[2] ?? '')) return invalid('has no valid host name');
   if (url.username || url.password) {
     findings.push(
-      finding('url.credentials', 'error', 'The URL contains a user name or password; it was removed and is never sent or shown.', 'Remove the credentials from the URL and pass the token as a secret input.'),
+      finding(
+        'url.credentials',
+        'error',
+        'The URL contains a user name or password; it was removed and is never sent or shown.',
+        'Remove the credentials from the URL and pass the token as a secret input.',
+      ),
     );
     url.username = '';
     url.password = '';
   }
   if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
     findings.push(
-      finding('url.insecure', 'error', `The URL uses http:, which would send the token in clear text; it is never sent there.`, `Use ${url.href.replace(/^http:/, 'https:').replace(/\/$/, '')}.`),
+      finding(
+        'url.insecure',
+        'error',
+        `The URL uses http:, which would send the token in clear text; it is never sent there.`,
+        `Use ${url.href.replace(/^http:/, 'https:').replace(/\/$/, '')}.`,
+      ),
     );
   }
   url.hash = '';
@@ -72,11 +89,21 @@ export function parseUserUrl(input: string, example: string): ParsedUrl | { find
 }
 
 export function trailingSlashFinding(display: string): Finding {
-  return finding('url.trailing-slash', 'warning', 'The URL ends with a slash; some tools then build "//" paths that fail.', `Use ${display.replace(/\/+$/, '')}.`);
+  return finding(
+    'url.trailing-slash',
+    'warning',
+    'The URL ends with a slash; some tools then build "//" paths that fail.',
+    `Use ${display.replace(/\/+$/, '')}.`,
+  );
 }
 
 export function extraPathFinding(base: string, what: string): Finding {
-  return finding('url.extra-path', 'warning', `The URL carries ${what} after the base; using ${base} and taking the rest separately.`, `Pass ${base} as the URL and the project separately.`);
+  return finding(
+    'url.extra-path',
+    'warning',
+    `The URL carries ${what} after the base; using ${base} and taking the rest separately.`,
+    `Pass ${base} as the URL and the project separately.`,
+  );
 }
 
 export function isParsed(p: ParsedUrl | { findings: Finding[]; display: string }): p is ParsedUrl {

@@ -9,7 +9,14 @@ import * as path from 'node:path';
 import type * as taskLib from 'azure-pipelines-task-lib/task.js';
 import { readCredentialsConfig } from '../core/config.js';
 import { runPreflight, systemDeps, type PreflightDeps } from '../core/preflight.js';
-import { allFindings, inputsBesideConfig, planFromConfig, runPreflightMany, stepOverrides, type MultiReport } from '../core/preflight-many.js';
+import {
+  allFindings,
+  inputsBesideConfig,
+  planFromConfig,
+  runPreflightMany,
+  stepOverrides,
+  type MultiReport,
+} from '../core/preflight-many.js';
 import { renderMarkdown, renderMarkdownMany } from '../core/render/markdown.js';
 import { failureLine, isMulti, stepOutputs } from '../core/render/outputs.js';
 import { logSafe } from '../core/render/text.js';
@@ -69,7 +76,11 @@ function readCredential(tl: TaskLib, env: Env, provider: string): Credential {
   if (connection) {
     const auth = tl.getEndpointAuthorization(connection, true);
     const key = ENDPOINT_SECRET_KEYS.find((k) => auth?.parameters[k]);
-    return { token: key ? auth!.parameters[key] : undefined, source: `the service connection "${connection}"`, url: tl.getEndpointUrl(connection, true) };
+    return {
+      token: key ? auth!.parameters[key] : undefined,
+      source: `the service connection "${connection}"`,
+      url: tl.getEndpointUrl(connection, true),
+    };
   }
   const token = env.INPUT_TOKEN;
   if (token !== undefined && token !== '') return { token, source: 'the `token` input' };
@@ -96,7 +107,14 @@ function agentNetwork(tl: TaskLib, env: Env): { deps: Pick<PreflightDeps, 'trans
       extraCaPems.push(fs.readFileSync(file, 'utf8'));
     } catch (e) {
       const why = (e as NodeJS.ErrnoException).code ?? 'unreadable';
-      findings.push(finding('config.invalid', 'error', `The ${what} ${JSON.stringify(file)} cannot be read (${why}), so the server's certificate could not be checked against it.`, `Fix the path or the file's permissions (${what === 'agent CA file' ? "the agent's --sslcacert setting" : 'NODE_EXTRA_CA_CERTS'}), then re-run.`));
+      findings.push(
+        finding(
+          'config.invalid',
+          'error',
+          `The ${what} ${JSON.stringify(file)} cannot be read (${why}), so the server's certificate could not be checked against it.`,
+          `Fix the path or the file's permissions (${what === 'agent CA file' ? "the agent's --sslcacert setting" : 'NODE_EXTRA_CA_CERTS'}), then re-run.`,
+        ),
+      );
     }
   };
   if (cert?.caFile) read(cert.caFile, 'agent CA file');
@@ -105,7 +123,9 @@ function agentNetwork(tl: TaskLib, env: Env): { deps: Pick<PreflightDeps, 'trans
     deps: {
       env,
       transport: {
-        proxy: proxy ? { url: proxy.proxyUrl, username: proxy.proxyUsername, password: proxy.proxyPassword, bypass: proxy.proxyBypassHosts } : undefined,
+        proxy: proxy
+          ? { url: proxy.proxyUrl, username: proxy.proxyUsername, password: proxy.proxyPassword, bypass: proxy.proxyBypassHosts }
+          : undefined,
         extraCaPems,
       },
     },
@@ -126,7 +146,15 @@ function debugOn(tl: TaskLib, env: Env): boolean {
 function logFinding(tl: TaskLib, io: TaskIo, f: Finding, name: string | null): void {
   const who = name ? `[${name}] ` : '';
   if (f.severity === 'info') io.log(logSafe(`${who}${f.code}: ${f.message}`));
-  else tl.logIssue(f.severity === 'error' ? tl.IssueType.Error : tl.IssueType.Warning, logSafe(`${who}${f.message} Fix: ${f.hint}`), undefined, undefined, undefined, f.code);
+  else
+    tl.logIssue(
+      f.severity === 'error' ? tl.IssueType.Error : tl.IssueType.Warning,
+      logSafe(`${who}${f.message} Fix: ${f.hint}`),
+      undefined,
+      undefined,
+      undefined,
+      f.code,
+    );
 }
 
 function uploadMarkdown(tl: TaskLib, markdown: string, forms: string[]): void {
@@ -148,7 +176,11 @@ function publish(tl: TaskLib, io: TaskIo, result: Report | MultiReport, forms: s
   uploadMarkdown(tl, isMulti(result) ? renderMarkdownMany(result) : renderMarkdown(result), forms);
   if (result.outcome === 'failed' || result.outcome === 'unverified') tl.setResult(tl.TaskResult.Failed, failureLine(result));
   else if (result.outcome === 'warned') tl.setResult(tl.TaskResult.SucceededWithIssues, 'credential-preflight passed with warnings.');
-  else tl.setResult(tl.TaskResult.Succeeded, `credential-preflight passed${isMulti(result) ? ` (${result.credentials.length} credentials)` : ''}.`);
+  else
+    tl.setResult(
+      tl.TaskResult.Succeeded,
+      `credential-preflight passed${isMulti(result) ? ` (${result.credentials.length} credentials)` : ''}.`,
+    );
 }
 
 /**
@@ -167,7 +199,12 @@ function configPath(tl: TaskLib): string | undefined {
   return roots.includes(full) ? undefined : full;
 }
 
-export async function run(tl: TaskLib, env: Env, io: TaskIo = { log: console.log }, deps: PreflightDeps = systemDeps): Promise<Report | MultiReport | undefined> {
+export async function run(
+  tl: TaskLib,
+  env: Env,
+  io: TaskIo = { log: console.log },
+  deps: PreflightDeps = systemDeps,
+): Promise<Report | MultiReport | undefined> {
   let forms: string[] = [];
   try {
     const config = configPath(tl);
@@ -205,7 +242,10 @@ export async function run(tl: TaskLib, env: Env, io: TaskIo = { log: console.log
     return report;
   } catch (e) {
     tl.debug(redact(e instanceof Error ? (e.stack ?? e.message) : String(e), forms));
-    tl.setResult(tl.TaskResult.Failed, `credential-preflight crashed: ${redact(e instanceof Error ? e.message : String(e), forms)}. Please report this with the debug log.`);
+    tl.setResult(
+      tl.TaskResult.Failed,
+      `credential-preflight crashed: ${redact(e instanceof Error ? e.message : String(e), forms)}. Please report this with the debug log.`,
+    );
     return undefined;
   }
 }
@@ -218,14 +258,24 @@ const SINGLE_INPUTS = ['provider', 'tokenType', 'url', 'project', 'username', 'r
  * secret variables): task-lib vaults only INPUT_*, SECRET_*, ENDPOINT_AUTH_* and the like, which
  * the file may not name.
  */
-async function runMany(tl: TaskLib, env: Env, io: TaskIo, deps: PreflightDeps, file: string, keepForms: (forms: string[]) => void): Promise<MultiReport> {
+async function runMany(
+  tl: TaskLib,
+  env: Env,
+  io: TaskIo,
+  deps: PreflightDeps,
+  file: string,
+  keepForms: (forms: string[]) => void,
+): Promise<MultiReport> {
   const parsed = readCredentialsConfig(file, (f) => fs.readFileSync(f, 'utf8'), deps.now());
-  const step = stepOverrides({
-    offline: tl.getInput('offline'),
-    failOnWarning: tl.getInput('failOnWarning'),
-    timeoutSeconds: tl.getInput('timeoutSeconds'),
-    minDaysRemaining: tl.getInput('minDaysRemaining'),
-  }, 'camel');
+  const step = stepOverrides(
+    {
+      offline: tl.getInput('offline'),
+      failOnWarning: tl.getInput('failOnWarning'),
+      timeoutSeconds: tl.getInput('timeoutSeconds'),
+      minDaysRemaining: tl.getInput('minDaysRemaining'),
+    },
+    'camel',
+  );
   const { plan, secrets: forms } = planFromConfig(parsed, env, step.overrides, [env.INPUT_TOKEN]);
   keepForms(forms);
   // Every token of every entry is masked before any check runs or anything is printed.
@@ -236,9 +286,15 @@ async function runMany(tl: TaskLib, env: Env, io: TaskIo, deps: PreflightDeps, f
     ...SINGLE_INPUTS.filter((n) => !['', 'auto'].includes((tl.getInput(n) ?? '').trim().toLowerCase())),
     ...(/^true$/i.test(tl.getInput('useSystemAccessToken') ?? '') ? ['useSystemAccessToken'] : []),
   ];
-  const log = debugOn(tl, env) ? (name: string, e: Parameters<typeof formatLogEntry>[0]) => tl.debug(redact(`[${name}] ${formatLogEntry(e)}`, forms)) : undefined;
+  const log = debugOn(tl, env)
+    ? (name: string, e: Parameters<typeof formatLogEntry>[0]) => tl.debug(redact(`[${name}] ${formatLogEntry(e)}`, forms))
+    : undefined;
   const network = agentNetwork(tl, env);
-  const multi = await runPreflightMany(plan, { ...deps, ...network.deps, log }, { config: file, findings: [...parsed.findings, ...step.findings, ...inputsBesideConfig(beside), ...network.findings] });
+  const multi = await runPreflightMany(
+    plan,
+    { ...deps, ...network.deps, log },
+    { config: file, findings: [...parsed.findings, ...step.findings, ...inputsBesideConfig(beside), ...network.findings] },
+  );
 
   publish(tl, io, multi, forms);
   return multi;

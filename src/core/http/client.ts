@@ -64,7 +64,18 @@ export interface HttpFailure extends NetworkFailure {
 export type HttpOutcome = HttpResponse | HttpFailure;
 
 const RETRY_STATUS = [429, 500, 502, 503, 504];
-const RETRY_ERRORS = ['ECONNRESET', 'ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETDOWN', 'ENETUNREACH', 'EHOSTDOWN', 'EHOSTUNREACH', 'EPIPE', 'UND_ERR_SOCKET'];
+const RETRY_ERRORS = [
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ENETDOWN',
+  'ENETUNREACH',
+  'EHOSTDOWN',
+  'EHOSTUNREACH',
+  'EPIPE',
+  'UND_ERR_SOCKET',
+];
 
 export function isLoopback(hostname: string): boolean {
   const h = hostname.replace(/^\[|\]$/g, '');
@@ -123,7 +134,10 @@ export class HttpClient {
       throwOnError: false,
       retry: (err, { state, opts }, cb) => {
         const e = err as Error & { statusCode?: number; code?: string; headers?: Record<string, string> };
-        const retryable = e.statusCode !== undefined ? RETRY_STATUS.includes(e.statusCode) : !e.code || e.code === 'UND_ERR_REQ_RETRY' || RETRY_ERRORS.includes(e.code);
+        const retryable =
+          e.statusCode !== undefined
+            ? RETRY_STATUS.includes(e.statusCode)
+            : !e.code || e.code === 'UND_ERR_REQ_RETRY' || RETRY_ERRORS.includes(e.code);
         if (!retryable || state.counter > o.maxRetries) return cb(err);
         const requested = serverDelayMs(e.headers, Date.now());
         const wait = requested ?? o.minBackoffMs * 2 ** (state.counter - 1);
@@ -131,7 +145,15 @@ export class HttpClient {
         // then reports rate limiting or the server error instead of hanging the pipeline.
         if (wait > o.maxBackoffMs || o.monotonic() + wait + 50 > this.#deadlineAt) return cb(err);
         const at = new URL(String(opts.path ?? '/'), String(opts.origin ?? 'https://unknown'));
-        o.log?.({ method: 'GET', host: at.host, path: at.pathname, status: e.statusCode, ms: 0, attempt: state.counter + 1, note: `retrying in ${Math.round(wait)} ms (${e.statusCode ?? e.code ?? 'network error'})` });
+        o.log?.({
+          method: 'GET',
+          host: at.host,
+          path: at.pathname,
+          status: e.statusCode,
+          ms: 0,
+          attempt: state.counter + 1,
+          note: `retrying in ${Math.round(wait)} ms (${e.statusCode ?? e.code ?? 'network error'})`,
+        });
         // Not unref'd: during the wait this timer is what keeps a CLI process alive.
         setTimeout(() => cb(null), wait);
       },
@@ -155,7 +177,12 @@ export class HttpClient {
     if (withCredential && o.credential) {
       if (!this.mayCarryCredential(url)) {
         // Defence in depth: provider code only builds URLs on the configured origins.
-        return { kind: 'network', code: 'network.unexpected-response', detail: `refused to send the credential to ${url.origin}`, url: target };
+        return {
+          kind: 'network',
+          code: 'network.unexpected-response',
+          detail: `refused to send the credential to ${url.origin}`,
+          url: target,
+        };
       }
       sendHeaders[o.credential.name.toLowerCase()] = o.credential.value;
     }
@@ -174,7 +201,8 @@ export class HttpClient {
       });
       const body = await res.body.text();
       const headersOut: Record<string, string> = {};
-      for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headersOut[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+      for (const [k, v] of Object.entries(res.headers))
+        if (v !== undefined) headersOut[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
       const isJsonType = /[/+]json\b/i.test(headersOut['content-type'] ?? '');
       let json: unknown;
       let isJson = false;
@@ -192,7 +220,13 @@ export class HttpClient {
       return { kind: 'response', status: res.statusCode, headers: headersOut, body, json, isJson, url: target };
     } catch (e) {
       const failure = classifyNetworkError(e);
-      o.log?.({ method: 'GET', host: url.host, path: url.pathname, ms: Math.round(o.monotonic() - started), note: `${failure.code} (${failure.detail})` });
+      o.log?.({
+        method: 'GET',
+        host: url.host,
+        path: url.pathname,
+        ms: Math.round(o.monotonic() - started),
+        note: `${failure.code} (${failure.detail})`,
+      });
       return { kind: 'network', ...failure, url: target };
     }
   }

@@ -3,19 +3,31 @@
  * Network trouble is never a verdict on the token.
  */
 export type NetworkCode =
-  | 'network.unreachable'
-  | 'network.timeout'
-  | 'network.tls'
-  | 'network.proxy'
-  | 'network.rate-limited'
-  | 'network.unexpected-response';
+  'network.unreachable' | 'network.timeout' | 'network.tls' | 'network.proxy' | 'network.rate-limited' | 'network.unexpected-response';
 
 const TLS_CODES = new Set([
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'SELF_SIGNED_CERT_IN_CHAIN',
-  'DEPTH_ZERO_SELF_SIGNED_CERT', 'CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'ERR_TLS_CERT_ALTNAME_INVALID', 'CERT_UNTRUSTED',
-  'CERT_REJECTED', 'CERT_SIGNATURE_FAILURE', 'ERR_SSL_WRONG_VERSION_NUMBER', 'EPROTO', 'ERR_TLS_HANDSHAKE_TIMEOUT',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+  'CERT_SIGNATURE_FAILURE',
+  'ERR_SSL_WRONG_VERSION_NUMBER',
+  'EPROTO',
+  'ERR_TLS_HANDSHAKE_TIMEOUT',
 ]);
-const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT', 'ESOCKETTIMEDOUT']);
+const TIMEOUT_CODES = new Set([
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'ETIMEDOUT',
+  'ESOCKETTIMEDOUT',
+]);
 
 interface ErrorLike {
   name?: string;
@@ -49,7 +61,8 @@ export function classifyNetworkError(e: unknown): NetworkFailure {
     const status = /proxy response \((\d+)\)/i.exec(messages)?.[1];
     return { code: 'network.proxy', detail: status ? `proxy answered ${status}` : detail };
   }
-  if (codes.some((c) => TLS_CODES.has(c)) || codes.some((c) => c.startsWith('ERR_TLS') || c.startsWith('ERR_SSL'))) return { code: 'network.tls', detail };
+  if (codes.some((c) => TLS_CODES.has(c)) || codes.some((c) => c.startsWith('ERR_TLS') || c.startsWith('ERR_SSL')))
+    return { code: 'network.tls', detail };
   if (codes.some((c) => TIMEOUT_CODES.has(c)) || errors.some((x) => x.name === 'TimeoutError' || x.name === 'AbortError')) {
     return { code: 'network.timeout', detail: codes.find((c) => TIMEOUT_CODES.has(c)) ?? 'timed out' };
   }

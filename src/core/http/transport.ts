@@ -40,7 +40,9 @@ export function createTransport(options: TransportOptions): Dispatcher {
   const pool = { ...KEEP_ALIVE, connections: options.connections ?? CONNECTIONS_PER_CHECK };
   // One secure context for every connection: given a `ca` list instead, Node parses the ~140 roots
   // again for each TLS connection (about 80 ms of CPU each; measured by npm run bench).
-  const tlsOptions = options.extraCaPems?.length ? { secureContext: tls.createSecureContext({ ca: [...tls.rootCertificates, ...options.extraCaPems] }) } : {};
+  const tlsOptions = options.extraCaPems?.length
+    ? { secureContext: tls.createSecureContext({ ca: [...tls.rootCertificates, ...options.extraCaPems] }) }
+    : {};
   if (options.proxy) {
     const p = options.proxy;
     const token = p.username ? `Basic ${Buffer.from(`${p.username}:${p.password ?? ''}`).toString('base64')}` : undefined;
@@ -53,7 +55,10 @@ export function createTransport(options: TransportOptions): Dispatcher {
         return [];
       }
     });
-    return new RoutingDispatcher((origin) => (bypass.some((re) => re.test(new URL(origin).hostname)) ? direct : viaProxy), [viaProxy, direct]);
+    return new RoutingDispatcher(
+      (origin) => (bypass.some((re) => re.test(new URL(origin).hostname)) ? direct : viaProxy),
+      [viaProxy, direct],
+    );
   }
   return new EnvHttpProxyAgent({
     httpProxy: env.http_proxy ?? env.HTTP_PROXY ?? '',

@@ -5,7 +5,8 @@ import { finding, type Finding } from '../report.js';
 import type { UrlAnalysis } from './types.js';
 
 /** A 2xx with an API JSON body: the only success that counts (provider-apis.md §1). */
-export const isApiSuccess = (r: HttpOutcome | undefined): r is HttpResponse & { isJson: true } => r?.kind === 'response' && r.status >= 200 && r.status < 300 && r.isJson;
+export const isApiSuccess = (r: HttpOutcome | undefined): r is HttpResponse & { isJson: true } =>
+  r?.kind === 'response' && r.status >= 200 && r.status < 300 && r.isJson;
 
 /** The origin of the configured API alone: where providers without extra hosts send the credential. */
 export const configuredOrigin = (url: UrlAnalysis): string[] => (url.normalized ? [new URL(url.normalized).origin] : []);
@@ -26,16 +27,32 @@ export function networkFinding(failure: HttpFailure, provider: string): Finding 
     'network.rate-limited': `${host} rate-limited the requests`,
     'network.unexpected-response': `${host} gave an unexpected response`,
   };
-  return finding(failure.code, 'error', `${what[failure.code]} (${failure.detail}); nothing is known about the token yet.`, CODES[failure.code].fix);
+  return finding(
+    failure.code,
+    'error',
+    `${what[failure.code]} (${failure.detail}); nothing is known about the token yet.`,
+    CODES[failure.code].fix,
+  );
 }
 
 export function unexpectedResponse(r: HttpResponse, provider: string, context?: string): Finding {
   const host = new URL(r.url).host;
   if (r.status === 429) {
-    return finding('network.rate-limited', 'error', `${host} answered 429 (rate limited) beyond the retries this check allows${context ? ` (${context})` : ''}.`, CODES['network.rate-limited'].fix);
+    return finding(
+      'network.rate-limited',
+      'error',
+      `${host} answered 429 (rate limited) beyond the retries this check allows${context ? ` (${context})` : ''}.`,
+      CODES['network.rate-limited'].fix,
+    );
   }
-  const kind = r.status >= 500 ? `a server error (${r.status})` : r.isJson ? `HTTP ${r.status}` : `HTTP ${r.status} with a body that is not API JSON`;
-  return finding('network.unexpected-response', 'error', `${provider} at ${host} answered ${kind}${context ? ` (${context})` : ''}; nothing is known about the token from it.`, CODES['network.unexpected-response'].fix);
+  const kind =
+    r.status >= 500 ? `a server error (${r.status})` : r.isJson ? `HTTP ${r.status}` : `HTTP ${r.status} with a body that is not API JSON`;
+  return finding(
+    'network.unexpected-response',
+    'error',
+    `${provider} at ${host} answered ${kind}${context ? ` (${context})` : ''}; nothing is known about the token from it.`,
+    CODES['network.unexpected-response'].fix,
+  );
 }
 
 /** Levenshtein distance, case-insensitive. */

@@ -34,10 +34,14 @@ export function projectText(report: Report): string {
 }
 
 /** Each required scope with its verdict: ✓ proven, ✗ missing, ? cannot be proven read-only. */
-export function scopesText(report: Report, marks: { ok: string; missing: string; unknown: string } = { ok: '✓', missing: '✗', unknown: '?' }): string {
+export function scopesText(
+  report: Report,
+  marks: { ok: string; missing: string; unknown: string } = { ok: '✓', missing: '✗', unknown: '?' },
+): string {
   const s = report.scopes;
   if (s.required.length === 0) return '—';
-  const mark = (scope: string): string => (s.missing.includes(scope) ? marks.missing : s.verified.includes(scope) ? marks.ok : marks.unknown);
+  const mark = (scope: string): string =>
+    s.missing.includes(scope) ? marks.missing : s.verified.includes(scope) ? marks.ok : marks.unknown;
   return s.required.map((scope) => `${scope} ${mark(scope)}`).join(', ');
 }
 

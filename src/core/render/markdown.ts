@@ -22,7 +22,13 @@ const SEVERITY_BADGE: Record<Finding['severity'], string> = { error: '❌ error'
  * first: GFM reads `\\|` as an escaped backslash followed by a cell border.
  */
 export function cell(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+  return text
+    .replace(/\\/g, '\\\\')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/\|/g, '\\|')
+    .replace(/\r?\n/g, ' ');
 }
 
 /**
@@ -65,7 +71,8 @@ function context(report: Report): string {
 function findingTable(findings: readonly Finding[]): string[] {
   if (findings.length === 0) return [];
   const lines = ['| Check | Result | Detail | Fix |', '| --- | --- | --- | --- |'];
-  for (const f of findings) lines.push(`| \`${f.code}\` | ${SEVERITY_BADGE[f.severity]} | ${prose(f.message)} | ${f.severity === 'info' ? '—' : prose(f.hint)} |`);
+  for (const f of findings)
+    lines.push(`| \`${f.code}\` | ${SEVERITY_BADGE[f.severity]} | ${prose(f.message)} | ${f.severity === 'info' ? '—' : prose(f.hint)} |`);
   return lines;
 }
 
@@ -88,21 +95,35 @@ export function renderMarkdownMany(multi: MultiReport, title = 'credential-prefl
     .map((o) => [o, rows.filter((r) => r.report.outcome === o).length] as const)
     .filter(([, n]) => n > 0)
     .map(([o, n]) => `${n} ${o}`);
-  const lines = [`### ${cell(title)}: ${OUTCOME_BADGE[multi.outcome]}${rows.length ? ` — ${rows.length} credential${rows.length === 1 ? '' : 's'}: ${counts.join(', ')}` : ''}`, ''];
+  const lines = [
+    `### ${cell(title)}: ${OUTCOME_BADGE[multi.outcome]}${rows.length ? ` — ${rows.length} credential${rows.length === 1 ? '' : 's'}: ${counts.join(', ')}` : ''}`,
+    '',
+  ];
   if (multi.findings.length) lines.push(...findingTable(multi.findings), '');
   if (rows.length) {
-    lines.push('| Credential | Result | Identity | Project | Scopes | Expires | First problem |', '| --- | --- | --- | --- | --- | --- | --- |');
+    lines.push(
+      '| Credential | Result | Identity | Project | Scopes | Expires | First problem |',
+      '| --- | --- | --- | --- | --- | --- | --- |',
+    );
     for (const { name, report } of rows) {
       const first = firstProblem(report);
       const more = report.findings.filter((f) => f.severity !== 'info').length - 1;
       const problem = first ? `\`${first.code}\`${more > 0 ? ` (+${more} more)` : ''}` : '—';
-      lines.push(`| **${literal(name)}** | ${ROW_BADGE[report.outcome]} | ${literal(identityText(report))} | ${literal(projectText(report))} | ${cell(scopesText(report))} | ${cell(daysText(report))} | ${problem} |`);
+      lines.push(
+        `| **${literal(name)}** | ${ROW_BADGE[report.outcome]} | ${literal(identityText(report))} | ${literal(projectText(report))} | ${cell(scopesText(report))} | ${cell(daysText(report))} | ${problem} |`,
+      );
     }
     lines.push('');
     for (const { name, report } of rows) {
       // Failing credentials open, the others folded: the summary stays short when all is well.
       const open = report.outcome === 'failed' || report.outcome === 'unverified' ? ' open' : '';
-      lines.push(`<details${open}><summary>${ROW_BADGE[report.outcome]} — ${literal(name)}</summary>`, '', ...reportBody(report), '</details>', '');
+      lines.push(
+        `<details${open}><summary>${ROW_BADGE[report.outcome]} — ${literal(name)}</summary>`,
+        '',
+        ...reportBody(report),
+        '</details>',
+        '',
+      );
     }
   }
   lines.push(`<sub>${rows.length} checked concurrently in ${Math.round(multi.timings.totalMs)} ms.</sub>`, '');

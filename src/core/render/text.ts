@@ -34,7 +34,15 @@ export function logSafe(text: string): string {
   return text.replace(/[\x00-\x1f\x7f-\x9f]/g, ' ').replace(/##(?=vso\[|\[)/gi, '#\u200B#');
 }
 
-const ANSI = { red: '\x1b[31m', yellow: '\x1b[33m', green: '\x1b[32m', cyan: '\x1b[36m', dim: '\x1b[2m', bold: '\x1b[1m', reset: '\x1b[0m' };
+const ANSI = {
+  red: '\x1b[31m',
+  yellow: '\x1b[33m',
+  green: '\x1b[32m',
+  cyan: '\x1b[36m',
+  dim: '\x1b[2m',
+  bold: '\x1b[1m',
+  reset: '\x1b[0m',
+};
 type Tint = keyof typeof ANSI;
 
 const OUTCOME: Record<Outcome, [string, Tint]> = {
@@ -43,11 +51,23 @@ const OUTCOME: Record<Outcome, [string, Tint]> = {
   failed: ['FAILED', 'red'],
   unverified: ['UNVERIFIED (provider not reachable)', 'yellow'],
 };
-const ROW: Record<Outcome, [string, Tint]> = { passed: ['passed', 'green'], warned: ['warned', 'yellow'], failed: ['FAILED', 'red'], unverified: ['UNVERIFIED', 'yellow'] };
-const SEVERITY: Record<Finding['severity'], [string, Tint]> = { error: ['error  ', 'red'], warning: ['warning', 'yellow'], info: ['note   ', 'cyan'] };
+const ROW: Record<Outcome, [string, Tint]> = {
+  passed: ['passed', 'green'],
+  warned: ['warned', 'yellow'],
+  failed: ['FAILED', 'red'],
+  unverified: ['UNVERIFIED', 'yellow'],
+};
+const SEVERITY: Record<Finding['severity'], [string, Tint]> = {
+  error: ['error  ', 'red'],
+  warning: ['warning', 'yellow'],
+  info: ['note   ', 'cyan'],
+};
 
 type Paint = (tint: Tint, s: string) => string;
-const painter = (options: TextOptions): Paint => (tint, s) => (options.color ? `${ANSI[tint]}${s}${ANSI.reset}` : s);
+const painter =
+  (options: TextOptions): Paint =>
+  (tint, s) =>
+    options.color ? `${ANSI[tint]}${s}${ANSI.reset}` : s;
 
 function findingLines(findings: readonly Finding[], paint: Paint, indent: string): string[] {
   const out: string[] = [];
@@ -77,7 +97,9 @@ export function renderTextMany(multi: MultiReport, options: TextOptions, title =
   const paint = painter(options);
   const [word, tint] = OUTCOME[multi.outcome];
   const rows = rowsWorstFirst(multi);
-  const out = [`${title}: ${paint(tint, paint('bold', word))}${rows.length ? ` (${rows.length} credential${rows.length === 1 ? '' : 's'})` : ''}`];
+  const out = [
+    `${title}: ${paint(tint, paint('bold', word))}${rows.length ? ` (${rows.length} credential${rows.length === 1 ? '' : 's'})` : ''}`,
+  ];
   if (multi.findings.length) out.push(...findingLines(multi.findings, paint, '  '));
   const nameWidth = Math.min(32, Math.max(...rows.map((r) => r.name.length), 4));
   const resultWidth = Math.max(...rows.map((r) => ROW[r.report.outcome][0].length), 6);
@@ -85,7 +107,9 @@ export function renderTextMany(multi: MultiReport, options: TextOptions, title =
     const [label, t] = ROW[report.outcome];
     const first = report.findings.find((f) => f.severity !== 'info');
     const what = logSafe(first ? `${first.code}: ${first.message}` : report.identity ? `as ${report.identity.name}` : '');
-    out.push(`  ${paint(t, label.padEnd(resultWidth))}  ${logSafe(name).padEnd(nameWidth)}  ${daysText(report).padEnd(12)}  ${what}`.trimEnd());
+    out.push(
+      `  ${paint(t, label.padEnd(resultWidth))}  ${logSafe(name).padEnd(nameWidth)}  ${daysText(report).padEnd(12)}  ${what}`.trimEnd(),
+    );
   }
   for (const { name, report } of rows) {
     const [label, t] = ROW[report.outcome];

@@ -7,7 +7,7 @@
 import type { HttpClient, HttpOutcome, HttpResponse } from '../../http/client.js';
 import { finding, type Finding, type Identity } from '../../report.js';
 import type { OnlineChecks, OnlineInput, OnlineResult, TokenAnalysis, UrlAnalysis } from '../types.js';
-import { adoScopeById, findAdoScope, type AdoHost, type AdoScope } from './scopes.js';
+import { azureDevOpsScopeById, findAzureDevOpsScope, type AzureDevOpsHost, type AzureDevOpsScope } from './scopes.js';
 import { closestNames, networkFinding, unexpectedResponse } from '../online-common.js';
 
 export const ANONYMOUS_ID = 'aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaa';
@@ -28,7 +28,7 @@ function target(url: UrlAnalysis): Target {
 }
 
 /** Base URL of a host area: on Server everything is on the collection URL. */
-function areaBase(t: Target, host: AdoHost): string {
+function areaBase(t: Target, host: AzureDevOpsHost): string {
   if (!t.services) return t.base;
   const org = encodeURIComponent(t.org);
   switch (host) {
@@ -56,7 +56,10 @@ function serviceError(r: HttpResponse): { message: string; typeKey: string } {
     header = r.headers['x-tfs-serviceerror'] ?? '';
   }
   const body = (r.isJson ? r.json : undefined) as { message?: unknown; typeKey?: unknown } | undefined;
-  return { message: header || (typeof body?.message === 'string' ? body.message : ''), typeKey: typeof body?.typeKey === 'string' ? body.typeKey : '' };
+  return {
+    message: header || (typeof body?.message === 'string' ? body.message : ''),
+    typeKey: typeof body?.typeKey === 'string' ? body.typeKey : '',
+  };
 }
 
 function rejectedFinding(t: Target, token: TokenAnalysis, detail: string): Finding {
@@ -70,13 +73,18 @@ function rejectedFinding(t: Target, token: TokenAnalysis, detail: string): Findi
         ...(t.services ? [] : ['the server has IIS Basic authentication enabled, which disables PAT authentication']),
       ]
     : token.kind === 'azure-devops.system-access-token'
-      ? ['the job token expired (it lives as long as the job)', 'the pipeline\'s job authorization scope does not include this organisation/project']
+      ? [
+          'the job token expired (it lives as long as the job)',
+          "the pipeline's job authorization scope does not include this organisation/project",
+        ]
       : ['the Entra token expired or was issued for another resource or tenant', 'the identity is not a member of this organisation'];
   return finding(
     'token.rejected',
     'error',
     `Azure DevOps rejected the credential (${detail}). Likely causes, most likely first: ${causes.map((c, i) => `(${i + 1}) ${c}`).join('; ')}.`,
-    pat ? `Create a new PAT in ${t.services ? `https://dev.azure.com/${t.org}/_usersSettings/tokens` : 'User settings → Personal access tokens'} with this organisation selected, and update the secret.` : 'Acquire a fresh token for resource 499b84ac-1321-427f-aa17-267ca6975798 and check the identity is a member of the organisation.',
+    pat
+      ? `Create a new PAT in ${t.services ? `https://dev.azure.com/${t.org}/_usersSettings/tokens` : 'User settings → Personal access tokens'} with this organisation selected, and update the secret.`
+      : 'Acquire a fresh token for resource 499b84ac-1321-427f-aa17-267ca6975798 and check the identity is a member of the organisation.',
   );
 }
 
@@ -92,12 +100,14 @@ function readIdentity(r: HttpOutcome, t: Target, token: TokenAnalysis): Identity
     // 203 + a page is Azure DevOps' sign-in answer; any other 2xx that is not API JSON (a portal,
     // a truncated body) came from something in between and says nothing about the token.
     if (!r.isJson) {
-      if (r.status === 203) return { ok: false, findings: [rejectedFinding(t, token, 'it answered 203 with a sign-in page instead of data')] };
+      if (r.status === 203)
+        return { ok: false, findings: [rejectedFinding(t, token, 'it answered 203 with a sign-in page instead of data')] };
       return { ok: false, findings: [unexpectedResponse(r, 'Azure DevOps', 'identity')] };
     }
     const data = r.json as { authenticatedUser?: { id?: string; providerDisplayName?: string; customDisplayName?: string } } | null;
     const user = data?.authenticatedUser;
-    if (!user?.id) return { ok: false, findings: [unexpectedResponse(r, 'Azure DevOps', 'the identity response has no authenticated user')] };
+    if (!user?.id)
+      return { ok: false, findings: [unexpectedResponse(r, 'Azure DevOps', 'the identity response has no authenticated user')] };
     if (user.id.toLowerCase() === ANONYMOUS_ID) {
       return {
         ok: false,
@@ -112,14 +122,25 @@ function readIdentity(r: HttpOutcome, t: Target, token: TokenAnalysis): Identity
       };
     }
     const name = user.customDisplayName || user.providerDisplayName || user.id;
-    return { ok: true, identity: { name, id: user.id }, findings: [finding('token.identity', 'info', `Authenticated as ${name} (${user.id}).`, 'None needed.')] };
+    return {
+      ok: true,
+      identity: { name, id: user.id },
+      findings: [finding('token.identity', 'info', `Authenticated as ${name} (${user.id}).`, 'None needed.')],
+    };
   }
   if (r.status === 401) {
     const err = serviceError(r);
     if (/has expired/i.test(err.message)) {
       return {
         ok: false,
-        findings: [finding('token.expired', 'error', 'Azure DevOps says the token has expired.', 'Regenerate the PAT (User settings → Personal access tokens → Regenerate) or create a new one, and update the secret.')],
+        findings: [
+          finding(
+            'token.expired',
+            'error',
+            'Azure DevOps says the token has expired.',
+            'Regenerate the PAT (User settings → Personal access tokens → Regenerate) or create a new one, and update the secret.',
+          ),
+        ],
       };
     }
     return { ok: false, findings: [rejectedFinding(t, token, `401${err.typeKey ? ` ${err.typeKey}` : ''}`)] };
@@ -131,8 +152,12 @@ function readIdentity(r: HttpOutcome, t: Target, token: TokenAnalysis): Identity
         finding(
           'url.org-not-found',
           'error',
-          t.services ? `The organisation "${t.org}" does not exist on Azure DevOps Services (404).` : `The collection at ${t.base} was not found (404).`,
-          t.services ? 'Check the organisation name in the URL (https://dev.azure.com/{organisation}).' : 'Check the collection name (the default is DefaultCollection) and whether the server uses a /tfs prefix.',
+          t.services
+            ? `The organisation "${t.org}" does not exist on Azure DevOps Services (404).`
+            : `The collection at ${t.base} was not found (404).`,
+          t.services
+            ? 'Check the organisation name in the URL (https://dev.azure.com/{organisation}).'
+            : 'Check the collection name (the default is DefaultCollection) and whether the server uses a /tfs prefix.',
         ),
       ],
     };
@@ -174,7 +199,9 @@ async function checkProject(http: HttpClient, t: Target, requested: string, firs
           'project.unavailable',
           'error',
           `The project "${name}" is in state "${p.state}"${p.state === 'deleting' || p.state === 'deleted' ? ': it is being deleted' : ''}, so later steps cannot use it.`,
-          p.state === 'deleting' || p.state === 'deleted' ? 'Restore it (Organization settings → Projects → Recently deleted) or use another project.' : 'Wait until the project is ready, or use another project.',
+          p.state === 'deleting' || p.state === 'deleted'
+            ? 'Restore it (Organization settings → Projects → Recently deleted) or use another project.'
+            : 'Wait until the project is ready, or use another project.',
         ),
       );
     }
@@ -194,7 +221,17 @@ async function checkProject(http: HttpClient, t: Target, requested: string, firs
   const notFound = first.status === 404 || (first.status === 400 && /ProjectDoesNotExist/i.test(err.typeKey));
   if (!notFound) {
     if (first.status === 401 || (first.status === 203 && isHtml(first))) {
-      return { found: false, findings: [finding('scope.missing', 'error', 'The token cannot read projects (401 on the project lookup): it lacks "Project and Team: Read".', 'Edit the PAT and tick Project and Team → Read, then update the secret.')] };
+      return {
+        found: false,
+        findings: [
+          finding(
+            'scope.missing',
+            'error',
+            'The token cannot read projects (401 on the project lookup): it lacks "Project and Team: Read".',
+            'Edit the PAT and tick Project and Team → Read, then update the secret.',
+          ),
+        ],
+      };
     }
     return { found: false, findings: [unexpectedResponse(first, 'Azure DevOps', 'project lookup')] };
   }
@@ -211,11 +248,21 @@ async function checkProject(http: HttpClient, t: Target, requested: string, firs
       return {
         found: true,
         canonical: now,
-        findings: [finding('project.renamed', 'error', `The project "${requested}" was renamed to "${now}"; later steps that use the old name will fail.`, `Use "${now}".`)],
+        findings: [
+          finding(
+            'project.renamed',
+            'error',
+            `The project "${requested}" was renamed to "${now}"; later steps that use the old name will fail.`,
+            `Use "${now}".`,
+          ),
+        ],
       };
     }
   }
-  const names = list?.kind === 'response' && list.isJson ? ((list.json as { value?: Array<{ name?: string }> }).value ?? []).map((p) => p.name ?? '').filter(Boolean) : [];
+  const names =
+    list?.kind === 'response' && list.isJson
+      ? ((list.json as { value?: Array<{ name?: string }> }).value ?? []).map((p) => p.name ?? '').filter(Boolean)
+      : [];
   const near = closestNames(requested, names, 3);
   const ambiguous = err.typeKey === 'ProjectDoesNotExistException';
   return {
@@ -225,7 +272,9 @@ async function checkProject(http: HttpClient, t: Target, requested: string, firs
         'project.not-found',
         'error',
         `The project "${requested}" does not exist${ambiguous ? ', or the token has no permission to see it' : ''}.${near.length ? ` Closest names the token can see: ${near.map((n) => `"${n}"`).join(', ')}.` : names.length ? '' : ' The token can see no projects.'}`,
-        near.length ? `Use the exact project name, e.g. "${near[0]}".` : "Check the project name, and that the token's user is a member of the project.",
+        near.length
+          ? `Use the exact project name, e.g. "${near[0]}".`
+          : "Check the project name, and that the token's user is a member of the project.",
       ),
     ],
   };
@@ -240,7 +289,7 @@ function scopeVerdict(r: HttpOutcome): ScopeVerdict | Finding {
   return 'unverifiable';
 }
 
-function adoAuthorization(token: string, analysis: TokenAnalysis): string {
+function azureDevOpsAuthorization(token: string, analysis: TokenAnalysis): string {
   // PATs go in Basic with an empty user name; Entra tokens and System.AccessToken are bearer tokens.
   return analysis.kind.startsWith('azure-devops.pat') ? `Basic ${Buffer.from(`:${token}`).toString('base64')}` : `Bearer ${token}`;
 }
@@ -249,7 +298,14 @@ function origins(url: UrlAnalysis): string[] {
   if (!url.normalized) return [];
   const own = new URL(url.normalized).origin;
   if (url.deployment !== 'services') return [own];
-  return [own, 'https://dev.azure.com', 'https://vssps.dev.azure.com', 'https://vsrm.dev.azure.com', 'https://feeds.dev.azure.com', 'https://app.vssps.visualstudio.com'];
+  return [
+    own,
+    'https://dev.azure.com',
+    'https://vssps.dev.azure.com',
+    'https://vsrm.dev.azure.com',
+    'https://feeds.dev.azure.com',
+    'https://app.vssps.visualstudio.com',
+  ];
 }
 
 async function check(http: HttpClient, input: OnlineInput): Promise<OnlineResult> {
@@ -258,11 +314,18 @@ async function check(http: HttpClient, input: OnlineInput): Promise<OnlineResult
 
   // Scopes first (pure): which ids, which probes.
   const required: string[] = [];
-  const scopes: AdoScope[] = [];
+  const scopes: AzureDevOpsScope[] = [];
   for (const text of input.requiredScopes) {
-    const s = findAdoScope(text);
+    const s = findAzureDevOpsScope(text);
     if (!s) {
-      findings.push(finding('scope.unknown', 'error', `"${text}" is not an Azure DevOps PAT scope.`, 'Use a scope id such as vso.code or a portal name such as "Code: Read" (see the README\'s scope table).'));
+      findings.push(
+        finding(
+          'scope.unknown',
+          'error',
+          `"${text}" is not an Azure DevOps PAT scope.`,
+          'Use a scope id such as vso.code or a portal name such as "Code: Read" (see the README\'s scope table).',
+        ),
+      );
       continue;
     }
     if (!required.includes(s.id)) {
@@ -286,7 +349,9 @@ async function check(http: HttpClient, input: OnlineInput): Promise<OnlineResult
     const ceiling = readCeiling(ceilingResponse);
     if (ceiling) {
       version = minVersion(SERVICES_API_VERSION, ceiling);
-      findings.push(finding('url.server-version', 'info', `The server supports REST API versions up to ${ceiling}; using ${version}.`, 'None needed.'));
+      findings.push(
+        finding('url.server-version', 'info', `The server supports REST API versions up to ${ceiling}; using ${version}.`, 'None needed.'),
+      );
     }
   }
 
@@ -294,7 +359,7 @@ async function check(http: HttpClient, input: OnlineInput): Promise<OnlineResult
   const project = input.project;
   const readIds = [...new Set(scopes.map((s) => (s.probe ? s.id : s.impliesRead)).filter((x): x is string => !!x))];
   const probeFor = (id: string): string | undefined => {
-    const s = adoScopeById(id);
+    const s = azureDevOpsScopeById(id);
     if (!s?.probe) return undefined;
     if (s.probe.path.includes('{project}') && !project) return undefined;
     if (!t.services && s.probe.host === 'app.vssps') return undefined; // Services-only host
@@ -303,7 +368,9 @@ async function check(http: HttpClient, input: OnlineInput): Promise<OnlineResult
   };
   const probeIds = readIds.filter((rid) => probeFor(rid));
   const [projectResponse, ...probeResponses] = await Promise.all([
-    project ? http.get(`${t.base}/_apis/projects/${encodeURIComponent(project)}?api-version=${version}`, HEADERS) : Promise.resolve(undefined),
+    project
+      ? http.get(`${t.base}/_apis/projects/${encodeURIComponent(project)}?api-version=${version}`, HEADERS)
+      : Promise.resolve(undefined),
     ...probeIds.map((rid) => http.get(probeFor(rid)!, HEADERS)),
   ]);
 
@@ -329,38 +396,62 @@ async function check(http: HttpClient, input: OnlineInput): Promise<OnlineResult
   for (const s of scopes) {
     const readId = s.probe ? s.id : s.impliesRead;
     const read = readId ? readVerdict.get(readId) : undefined;
-    const needsProject = !!adoScopeById(readId ?? '')?.probe?.path.includes('{project}');
+    const needsProject = !!azureDevOpsScopeById(readId ?? '')?.probe?.path.includes('{project}');
     if (read === 'missing') {
       scopeResult.missing.push(s.id);
-      const tick = s.probe ? s.portal : `${s.portal} (it includes ${adoScopeById(readId!)!.portal})`;
-      findings.push(finding('scope.missing', 'error', `The token lacks ${s.id}: the read-only probe for ${adoScopeById(readId!)!.portal} was denied.`, `Edit the PAT and tick "${tick}", then update the secret.`));
+      const tick = s.probe ? s.portal : `${s.portal} (it includes ${azureDevOpsScopeById(readId!)!.portal})`;
+      findings.push(
+        finding(
+          'scope.missing',
+          'error',
+          `The token lacks ${s.id}: the read-only probe for ${azureDevOpsScopeById(readId!)!.portal} was denied.`,
+          `Edit the PAT and tick "${tick}", then update the secret.`,
+        ),
+      );
     } else if (read === 'verified' && s.probe) {
       scopeResult.verified.push(s.id);
     } else if (read === 'verified') {
       scopeResult.unverifiable.push(s.id);
-      findings.push(finding('scope.unverifiable', 'warning', `${s.id} (${s.portal}) cannot be proven without writing; its read half (${readId}) is confirmed.`, 'Nothing to fix; if in doubt, check the PAT\'s scopes in User settings → Personal access tokens.'));
+      findings.push(
+        finding(
+          'scope.unverifiable',
+          'warning',
+          `${s.id} (${s.portal}) cannot be proven without writing; its read half (${readId}) is confirmed.`,
+          "Nothing to fix; if in doubt, check the PAT's scopes in User settings → Personal access tokens.",
+        ),
+      );
     } else {
       scopeResult.unverifiable.push(s.id);
-      const why = !readId || !adoScopeById(readId)?.probe
-        ? 'no read-only request proves it'
-        : needsProject && !project
-          ? 'its probe needs a project: pass `project`'
-          : needsProject && !projectFound
-            ? 'the project was not found'
-            : !t.services && adoScopeById(readId)?.probe?.host === 'app.vssps'
-              ? 'its probe exists only on Azure DevOps Services'
-              : 'its probe gave no clear answer';
-      findings.push(finding('scope.unverifiable', 'warning', `${s.id} (${s.portal}) could not be verified: ${why}.`, 'Nothing to fix here; verify the scope in the PAT settings if later steps fail.'));
+      const why =
+        !readId || !azureDevOpsScopeById(readId)?.probe
+          ? 'no read-only request proves it'
+          : needsProject && !project
+            ? 'its probe needs a project: pass `project`'
+            : needsProject && !projectFound
+              ? 'the project was not found'
+              : !t.services && azureDevOpsScopeById(readId)?.probe?.host === 'app.vssps'
+                ? 'its probe exists only on Azure DevOps Services'
+                : 'its probe gave no clear answer';
+      findings.push(
+        finding(
+          'scope.unverifiable',
+          'warning',
+          `${s.id} (${s.portal}) could not be verified: ${why}.`,
+          'Nothing to fix here; verify the scope in the PAT settings if later steps fail.',
+        ),
+      );
     }
   }
   if (scopeResult.verified.length) {
-    findings.push(finding('scope.verified', 'info', `Verified with read-only requests: ${scopeResult.verified.join(', ')}.`, 'None needed.'));
+    findings.push(
+      finding('scope.verified', 'info', `Verified with read-only requests: ${scopeResult.verified.join(', ')}.`, 'None needed.'),
+    );
   }
   return { findings, identity: id.identity, projectCanonical: canonical, scopes: scopeResult };
 }
 
 export const azureDevOpsOnline: OnlineChecks = {
-  credential: (token, analysis) => ({ name: 'authorization', value: adoAuthorization(token, analysis) }),
+  credential: (token, analysis) => ({ name: 'authorization', value: azureDevOpsAuthorization(token, analysis) }),
   credentialOrigins: origins,
   check,
 };

@@ -3,16 +3,16 @@
  * A PAT cannot list its own scopes, so a read scope is proven by one cheap GET in its area; write,
  * execute and manage scopes only gate mutating methods, so a GET proves only their read half.
  */
-export type AdoHost = 'dev' | 'vssps' | 'vsrm' | 'feeds' | 'app.vssps';
+export type AzureDevOpsHost = 'dev' | 'vssps' | 'vsrm' | 'feeds' | 'app.vssps';
 
 export interface ScopeProbe {
-  host: AdoHost;
+  host: AzureDevOpsHost;
   /** Path below the organisation / collection URL; `{project}` is replaced (percent-encoded). */
   path: string;
   apiVersion?: string;
 }
 
-export interface AdoScope {
+export interface AzureDevOpsScope {
   id: string;
   /** The portal's checkbox, as shown on the "New personal access token" page. */
   portal: string;
@@ -21,9 +21,9 @@ export interface AdoScope {
   probe?: ScopeProbe;
 }
 
-const S = (id: string, portal: string, probe?: ScopeProbe, impliesRead?: string): AdoScope => ({ id, portal, probe, impliesRead });
+const S = (id: string, portal: string, probe?: ScopeProbe, impliesRead?: string): AzureDevOpsScope => ({ id, portal, probe, impliesRead });
 
-export const ADO_SCOPES: readonly AdoScope[] = [
+export const ADO_SCOPES: readonly AzureDevOpsScope[] = [
   S('vso.work', 'Work Items: Read', { host: 'dev', path: '{project}/_apis/wit/workitemtypes' }),
   S('vso.work_write', 'Work Items: Read & Write', undefined, 'vso.work'),
   S('vso.work_full', 'Work Items: Read, Write & Manage', undefined, 'vso.work'),
@@ -97,15 +97,19 @@ export const ADO_SCOPES: readonly AdoScope[] = [
 
 const BY_ID = new Map(ADO_SCOPES.map((s) => [s.id, s]));
 /** "Work Items: Read & Write", "work items: read and write", "Work Items (Read & Write)" → one key. */
-const portalKey = (text: string): string => text.toLowerCase().replace(/\band\b/g, '&').replace(/[^a-z&,]+/g, '');
+const portalKey = (text: string): string =>
+  text
+    .toLowerCase()
+    .replace(/\band\b/g, '&')
+    .replace(/[^a-z&,]+/g, '');
 const BY_PORTAL = new Map(ADO_SCOPES.map((s) => [portalKey(s.portal), s]));
 
 /** A scope id or portal name as users write it; undefined when unknown. */
-export function findAdoScope(text: string): AdoScope | undefined {
+export function findAzureDevOpsScope(text: string): AzureDevOpsScope | undefined {
   const t = text.trim();
   return BY_ID.get(t.toLowerCase()) ?? BY_ID.get(`vso.${t.toLowerCase()}`) ?? BY_PORTAL.get(portalKey(t));
 }
 
-export function adoScopeById(id: string): AdoScope | undefined {
+export function azureDevOpsScopeById(id: string): AzureDevOpsScope | undefined {
   return BY_ID.get(id);
 }

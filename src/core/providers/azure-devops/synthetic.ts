@@ -4,9 +4,17 @@
  * mistakes the result for a live secret); nothing here is random and nothing is signed.
  */
 import { base32Encode } from '../../checksum/base-n.js';
-import { ADO_LEGACY_SEEDS, ADO_PROVIDER_SIGNATURE, AZURE_DEVOPS_RESOURCE_ID, CASK_SIGNATURE, adoLegacyChecksum, adoPat84Checksums, type AdoLegacySeed } from './tokens.js';
+import {
+  ADO_LEGACY_SEEDS,
+  ADO_PROVIDER_SIGNATURE,
+  AZURE_DEVOPS_RESOURCE_ID,
+  CASK_SIGNATURE,
+  azureDevOpsLegacyChecksum,
+  azureDevOpsPat84Checksums,
+  type AzureDevOpsLegacySeed,
+} from './tokens.js';
 
-export interface AdoPat84Parts {
+export interface AzureDevOpsPat84Parts {
   /** 52 characters of `[A-Za-z0-9]`. */
   random52: string;
   /** Creation year: a number (2024…2049) or the token's letter (`A` = 2024). */
@@ -23,31 +31,38 @@ export interface AdoPat84Parts {
 
 function letter(value: number | string, offset: number, max: number, what: string): string {
   const index = typeof value === 'number' ? value - offset : /^[A-Z]$/.test(value) ? value.charCodeAt(0) - 65 : -1;
-  if (!Number.isInteger(index) || index < 0 || index > max) throw new RangeError(`mintAdoPat84: ${what} is out of range`);
+  if (!Number.isInteger(index) || index < 0 || index > max) throw new RangeError(`mintAzureDevOpsPat84: ${what} is out of range`);
   return String.fromCharCode(65 + index);
 }
 
 function requireAlnum(text: string, length: number, what: string): void {
-  if (text.length !== length || !/^[A-Za-z0-9]*$/.test(text)) throw new RangeError(`mintAdoPat84: ${what} must be ${length} letters or digits`);
+  if (text.length !== length || !/^[A-Za-z0-9]*$/.test(text))
+    throw new RangeError(`mintAzureDevOpsPat84: ${what} must be ${length} letters or digits`);
 }
 
 /** An 84-character CASK PAT with a valid Marvin32 checksum (token-formats.md §4.2). */
-export function mintAdoPat84(parts: AdoPat84Parts): string {
+export function mintAzureDevOpsPat84(parts: AzureDevOpsPat84Parts): string {
   const platform = parts.platform ?? 'ACAAAAAAAAAA';
   const providerReserved = parts.providerReserved ?? 'AAAS';
   requireAlnum(parts.random52, 52, 'random52');
   requireAlnum(platform, 12, 'platform');
   requireAlnum(providerReserved, 4, 'providerReserved');
   const first80 =
-    parts.random52 + CASK_SIGNATURE + letter(parts.year, 2024, 25, 'year') + letter(parts.month, 1, 11, 'month') + platform + providerReserved + ADO_PROVIDER_SIGNATURE;
-  return first80 + adoPat84Checksums(first80)[parts.checksum ?? 'base62'];
+    parts.random52 +
+    CASK_SIGNATURE +
+    letter(parts.year, 2024, 25, 'year') +
+    letter(parts.month, 1, 11, 'month') +
+    platform +
+    providerReserved +
+    ADO_PROVIDER_SIGNATURE;
+  return first80 + azureDevOpsPat84Checksums(first80)[parts.checksum ?? 'base62'];
 }
 
 /** A 52-character legacy PAT whose 28 data bytes are `data28`, checksummed with the given seed (§4.1). */
-export function mintAdoLegacyPat(data28: Uint8Array, seed: AdoLegacySeed): string {
-  if (data28.length !== 28) throw new RangeError('mintAdoLegacyPat: data28 must be 28 bytes');
-  if (!(seed in ADO_LEGACY_SEEDS)) throw new RangeError('mintAdoLegacyPat: unknown seed');
-  const c = adoLegacyChecksum(data28, seed);
+export function mintAzureDevOpsLegacyPat(data28: Uint8Array, seed: AzureDevOpsLegacySeed): string {
+  if (data28.length !== 28) throw new RangeError('mintAzureDevOpsLegacyPat: data28 must be 28 bytes');
+  if (!(seed in ADO_LEGACY_SEEDS)) throw new RangeError('mintAzureDevOpsLegacyPat: unknown seed');
+  const c = azureDevOpsLegacyChecksum(data28, seed);
   const bytes = new Uint8Array(32);
   let d = 0;
   for (let i = 0; i < 32; i++) {
@@ -66,7 +81,10 @@ const b64url = (value: unknown): string => Buffer.from(JSON.stringify(value), 'u
  * A well-formed but unsigned JWT: `header.payload.signature`, where the signature segment is an
  * obviously fake placeholder. Nothing can verify it; it only exercises claim checks.
  */
-export function mintEntraJwt(claims: Record<string, unknown>, header: Record<string, unknown> = { typ: 'JWT', alg: 'RS256', kid: 'FAKE-TEST-KEY' }): string {
+export function mintEntraJwt(
+  claims: Record<string, unknown>,
+  header: Record<string, unknown> = { typ: 'JWT', alg: 'RS256', kid: 'FAKE-TEST-KEY' },
+): string {
   return `${b64url(header)}.${b64url(claims)}.${Buffer.from('FAKE-SIGNATURE-NOT-REAL', 'utf8').toString('base64url')}`;
 }
 
@@ -79,7 +97,11 @@ export const FAKE_CLIENT_ID = '00000000-fa4e-7e57-0000-000000000003';
  * Typical claims of an Entra access token for Azure DevOps, valid for an hour from `now`.
  * `version` 2 (default) uses the v2 issuer and `azp`; 1 uses the v1 issuer, `appid` and `upn`.
  */
-export function fakeEntraClaims(now: Date, options: { version?: 1 | 2; app?: boolean } = {}, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+export function fakeEntraClaims(
+  now: Date,
+  options: { version?: 1 | 2; app?: boolean } = {},
+  overrides: Record<string, unknown> = {},
+): Record<string, unknown> {
   const iat = Math.floor(now.getTime() / 1000);
   const v1 = options.version === 1;
   const base: Record<string, unknown> = {
@@ -93,7 +115,11 @@ export function fakeEntraClaims(now: Date, options: { version?: 1 | 2; app?: boo
     sub: FAKE_OBJECT_ID,
     ver: v1 ? '1.0' : '2.0',
     ...(v1 ? { appid: FAKE_CLIENT_ID } : { azp: FAKE_CLIENT_ID }),
-    ...(options.app ? { idtyp: 'app' } : v1 ? { upn: 'fake.user@example.test', scp: 'user_impersonation' } : { preferred_username: 'fake.user@example.test', scp: 'user_impersonation' }),
+    ...(options.app
+      ? { idtyp: 'app' }
+      : v1
+        ? { upn: 'fake.user@example.test', scp: 'user_impersonation' }
+        : { preferred_username: 'fake.user@example.test', scp: 'user_impersonation' }),
   };
   return { ...base, ...overrides };
 }

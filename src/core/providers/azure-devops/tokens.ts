@@ -26,18 +26,18 @@ export const AZURE_DEVOPS_SCOPE = `${AZURE_DEVOPS_RESOURCE_ID}/.default`;
 
 /** Seeds of the legacy 52-character PAT checksum (microsoft/security-utilities IdentifiableMetadata.cs). */
 export const ADO_LEGACY_SEEDS = { user: 0xe0b9692d, application: 0x1019f92e } as const;
-export type AdoLegacySeed = keyof typeof ADO_LEGACY_SEEDS;
+export type AzureDevOpsLegacySeed = keyof typeof ADO_LEGACY_SEEDS;
 
 /** Byte positions of the embedded checksum in the 32 decoded bytes, most-significant byte first. */
 const LEGACY_CHECKSUM_POSITIONS = [2, 7, 8, 22] as const;
 
 /** The 28 data bytes of a decoded legacy PAT (every byte except the checksum positions). */
-export function adoLegacyData(bytes: Uint8Array): Uint8Array {
+export function azureDevOpsLegacyData(bytes: Uint8Array): Uint8Array {
   return bytes.filter((_, i) => !(LEGACY_CHECKSUM_POSITIONS as readonly number[]).includes(i));
 }
 
 /** The checksum a legacy PAT embeds for `data28` under a seed. */
-export function adoLegacyChecksum(data28: Uint8Array, seed: AdoLegacySeed): number {
+export function azureDevOpsLegacyChecksum(data28: Uint8Array, seed: AzureDevOpsLegacySeed): number {
   return (crc32(data28) ^ ADO_LEGACY_SEEDS[seed]) >>> 0;
 }
 
@@ -49,7 +49,7 @@ export const CASK_SIGNATURE = 'JQQJ99';
 export const ADO_PROVIDER_SIGNATURE = 'AZDO';
 
 /** Both accepted renderings of the 84-character PAT checksum for its first 80 characters (§4.2.3). */
-export function adoPat84Checksums(first80: string): { base62: string; base64: string } {
+export function azureDevOpsPat84Checksums(first80: string): { base62: string; base64: string } {
   const c = marvin32(Buffer.from(first80, 'base64'), CASK_SEED_HIGH, CASK_SEED_LOW);
   const le = [c & 0xff, (c >>> 8) & 0xff, (c >>> 16) & 0xff, c >>> 24];
   const swapped = ((le[0]! << 24) | (le[1]! << 16) | (le[2]! << 8) | le[3]!) >>> 0;
@@ -78,14 +78,21 @@ const LABEL_UNKNOWN = 'unrecognised Azure DevOps credential';
 
 const HINT_RECOPY_PAT =
   'Copy the PAT again in full from where it was stored when it was created (Azure DevOps shows it only once), or create a new one under User settings → Personal access tokens and update the secret.';
-const HINT_NEW_PAT = 'Create a new personal access token under User settings → Personal access tokens (or regenerate this one) and update the secret.';
+const HINT_NEW_PAT =
+  'Create a new personal access token under User settings → Personal access tokens (or regenerate this one) and update the secret.';
 const HINT_NONE = 'None needed.';
 
 const ACCEPTED_FORMATS =
   'Azure DevOps accepts a personal access token (52 characters of a–z and 2–7, or the 84-character format), or a Microsoft Entra access token (a JWT)';
 const SYSTEM_TOKEN_NOTE = "the pipeline's $(System.AccessToken) is opaque and must be declared with token type `system-access-token`";
 
-function result(kind: string, label: string, findings: Finding[], facts: Record<string, string> = {}, extra: Partial<TokenAnalysis> = {}): TokenAnalysis {
+function result(
+  kind: string,
+  label: string,
+  findings: Finding[],
+  facts: Record<string, string> = {},
+  extra: Partial<TokenAnalysis> = {},
+): TokenAnalysis {
   return { provider: 'azure-devops', kind, label, findings, facts, ...extra };
 }
 
@@ -100,7 +107,8 @@ function isPat84Shape(token: string): boolean {
 /** Layout problems of an 84-character token, in words (never quoting it). */
 function pat84LayoutProblems(token: string): string[] {
   const problems: string[] = [];
-  if (!ALNUM_RE.test(token.slice(0, 52))) problems.push('the random part (first 52 characters) contains characters other than letters and digits');
+  if (!ALNUM_RE.test(token.slice(0, 52)))
+    problems.push('the random part (first 52 characters) contains characters other than letters and digits');
   const signature = token.slice(52, 58);
   if (signature !== CASK_SIGNATURE) {
     if (signature.slice(0, 4) === CASK_SIGNATURE.slice(0, 4) && (signature[5] === 'D' || signature[5] === 'H')) {
@@ -113,8 +121,10 @@ function pat84LayoutProblems(token: string): string[] {
   if (!/^[A-Z]$/.test(year)) problems.push('the creation-year character (59th) is not an upper-case letter');
   const month = token[59] ?? '';
   if (!/^[A-L]$/.test(month)) problems.push('the creation-month character (60th) is not one of A–L');
-  if (!ALNUM_RE.test(token.slice(60, 72))) problems.push('the platform-reserved part (characters 61–72) contains characters other than letters and digits');
-  if (!ALNUM_RE.test(token.slice(72, 76))) problems.push('the provider-reserved part (characters 73–76) contains characters other than letters and digits');
+  if (!ALNUM_RE.test(token.slice(60, 72)))
+    problems.push('the platform-reserved part (characters 61–72) contains characters other than letters and digits');
+  if (!ALNUM_RE.test(token.slice(72, 76)))
+    problems.push('the provider-reserved part (characters 73–76) contains characters other than letters and digits');
   const provider = token.slice(76, 80);
   if (provider !== ADO_PROVIDER_SIGNATURE) {
     problems.push(
@@ -123,7 +133,8 @@ function pat84LayoutProblems(token: string): string[] {
         : 'the Azure DevOps signature (AZDO) expected at characters 77–80 is missing or altered',
     );
   }
-  if (!/^[A-Za-z0-9+/]{4}$/.test(token.slice(80, 84))) problems.push('the checksum (last 4 characters) contains characters other than letters, digits, + and /');
+  if (!/^[A-Za-z0-9+/]{4}$/.test(token.slice(80, 84)))
+    problems.push('the checksum (last 4 characters) contains characters other than letters, digits, + and /');
   return problems;
 }
 
@@ -139,7 +150,7 @@ function analyzePat84(token: string, ctx: TokenContext): TokenAnalysis {
       ),
     ]);
   }
-  const expected = adoPat84Checksums(token.slice(0, 80));
+  const expected = azureDevOpsPat84Checksums(token.slice(0, 80));
   const actual = token.slice(80, 84);
   const rendering = actual === expected.base62 ? 'base62' : actual === expected.base64 ? 'base64' : undefined;
   if (!rendering) {
@@ -200,8 +211,8 @@ function analyzePat84(token: string, ctx: TokenContext): TokenAnalysis {
 function analyzeLegacy(token: string): TokenAnalysis {
   const bytes = base32Decode(token.toLowerCase())!; // 52 × 5 bits → 32 bytes, the last 4 bits dropped
   const embedded = ((bytes[2]! << 24) | (bytes[7]! << 16) | (bytes[8]! << 8) | bytes[22]!) >>> 0;
-  const data = adoLegacyData(bytes);
-  const seed = (Object.keys(ADO_LEGACY_SEEDS) as AdoLegacySeed[]).find((s) => adoLegacyChecksum(data, s) === embedded);
+  const data = azureDevOpsLegacyData(bytes);
+  const seed = (Object.keys(ADO_LEGACY_SEEDS) as AzureDevOpsLegacySeed[]).find((s) => azureDevOpsLegacyChecksum(data, s) === embedded);
   const findings: Finding[] = [];
   if (token !== token.toLowerCase()) {
     findings.push(
@@ -251,7 +262,12 @@ const ENTRA_HOSTS = new Set([
 /** Azure DevOps' own token issuers (workload-identity OIDC tokens, and the pipeline's access token). */
 const ADO_ISSUER_HOSTS = new Set(['vstoken.dev.azure.com', 'app.vstoken.visualstudio.com']);
 const FEDERATION_AUDIENCE = 'api://azureadtokenexchange';
-const ADO_AUDIENCES = new Set([AZURE_DEVOPS_RESOURCE_ID, 'https://app.vssps.visualstudio.com', 'https://app.vssps.visualstudio.com/', `api://${AZURE_DEVOPS_RESOURCE_ID}`]);
+const ADO_AUDIENCES = new Set([
+  AZURE_DEVOPS_RESOURCE_ID,
+  'https://app.vssps.visualstudio.com',
+  'https://app.vssps.visualstudio.com/',
+  `api://${AZURE_DEVOPS_RESOURCE_ID}`,
+]);
 const ARM_AUDIENCES = new Set([
   'https://management.azure.com',
   'https://management.azure.com/',
@@ -307,7 +323,12 @@ function timeFindings(payload: Record<string, unknown>, ctx: TokenContext, what:
   const now = ctx.now.getTime();
   if (!exp) {
     findings.push(
-      finding('token.format', 'warning', `The ${what} has no usable expiry (exp) claim; Microsoft-issued tokens always carry one.`, 'Request a new token from Microsoft Entra ID and use it unchanged.'),
+      finding(
+        'token.format',
+        'warning',
+        `The ${what} has no usable expiry (exp) claim; Microsoft-issued tokens always carry one.`,
+        'Request a new token from Microsoft Entra ID and use it unchanged.',
+      ),
     );
   } else if (exp.getTime() <= now - SKEW_MS) {
     findings.push(
@@ -325,7 +346,7 @@ function timeFindings(payload: Record<string, unknown>, ctx: TokenContext, what:
         'token.not-yet-valid',
         'warning',
         `The ${what} is not valid before ${nbf.toISOString()}, more than 5 minutes from now; it will be rejected until then.`,
-        "Check the clock of this machine and of the one that issued the token; otherwise wait, or request the token again.",
+        'Check the clock of this machine and of the one that issued the token; otherwise wait, or request the token again.',
       ),
     );
   }
@@ -343,13 +364,23 @@ function issuerFinding(payload: Record<string, unknown>): Finding | undefined {
   try {
     url = new URL(iss);
   } catch {
-    return finding('token.format', 'warning', 'The Entra token\'s issuer (iss) claim is not a URL.', hint);
+    return finding('token.format', 'warning', "The Entra token's issuer (iss) claim is not a URL.", hint);
   }
   if (!ENTRA_HOSTS.has(url.hostname.toLowerCase())) {
-    return finding('token.format', 'warning', `The token's issuer ${url.hostname} is not a Microsoft Entra ID authority, so Azure DevOps will not accept it.`, 'Request the token from Microsoft Entra ID (login.microsoftonline.com) for the Azure DevOps resource.');
+    return finding(
+      'token.format',
+      'warning',
+      `The token's issuer ${url.hostname} is not a Microsoft Entra ID authority, so Azure DevOps will not accept it.`,
+      'Request the token from Microsoft Entra ID (login.microsoftonline.com) for the Azure DevOps resource.',
+    );
   }
   if (tid && !url.pathname.split('/').includes(tid)) {
-    return finding('token.format', 'warning', "The Entra token's issuer names a different tenant than its tid claim; Entra never issues such a token.", hint);
+    return finding(
+      'token.format',
+      'warning',
+      "The Entra token's issuer names a different tenant than its tid claim; Entra never issues such a token.",
+      hint,
+    );
   }
   if (ver === '1.0' || ver === '2.0') {
     const v2Path = /\/v2\.0\/?$/.test(url.pathname);
@@ -431,7 +462,12 @@ function analyzeJwt(token: string, ctx: TokenContext, claim: boolean): TokenAnal
   const audList = audiences(payload);
   if (audList.length === 0) {
     findings.push(
-      finding('token.audience', 'warning', 'The Entra token has no audience (aud) claim, so it was not issued for Azure DevOps.', `Request the token with the scope ${AZURE_DEVOPS_SCOPE}.`),
+      finding(
+        'token.audience',
+        'warning',
+        'The Entra token has no audience (aud) claim, so it was not issued for Azure DevOps.',
+        `Request the token with the scope ${AZURE_DEVOPS_SCOPE}.`,
+      ),
     );
   } else if (!auds.some((a) => ADO_AUDIENCES.has(a))) {
     const arm = auds.some((a) => ARM_AUDIENCES.has(a));

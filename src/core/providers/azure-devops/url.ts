@@ -26,7 +26,10 @@ function splitRest(rest: string[]): { project?: string; repository?: string; api
 }
 
 function sshRemote(input: string): UrlAnalysis | undefined {
-  const m = /^(?:ssh:\/\/)?(?:[\w.-]+@)?(ssh\.dev\.azure\.com|vs-ssh\.visualstudio\.com)(?::|\/)(?:v3\/)([^/\s]+)\/([^/\s]+)\/(?:_ssh\/)?([^/\s]+?)(?:\.git)?$/.exec(input.trim());
+  const m =
+    /^(?:ssh:\/\/)?(?:[\w.-]+@)?(ssh\.dev\.azure\.com|vs-ssh\.visualstudio\.com)(?::|\/)(?:v3\/)([^/\s]+)\/([^/\s]+)\/(?:_ssh\/)?([^/\s]+?)(?:\.git)?$/.exec(
+      input.trim(),
+    );
   if (!m) return undefined;
   const [, , org, project, repo] = m as unknown as [string, string, string, string, string];
   const normalized = `https://dev.azure.com/${org}`;
@@ -38,7 +41,12 @@ function sshRemote(input: string): UrlAnalysis | undefined {
     project: decodeURIComponent(project),
     repository: decodeURIComponent(repo),
     findings: [
-      finding('url.extra-path', 'warning', `This is a git SSH remote, not an organisation URL; using ${normalized} with project "${decodeURIComponent(project)}".`, `Pass ${normalized} as the URL and the project separately.`),
+      finding(
+        'url.extra-path',
+        'warning',
+        `This is a git SSH remote, not an organisation URL; using ${normalized} with project "${decodeURIComponent(project)}".`,
+        `Pass ${normalized} as the URL and the project separately.`,
+      ),
     ],
   };
 }
@@ -67,9 +75,17 @@ export function analyzeAzureDevOpsUrl(input: string | undefined, ctx: UrlContext
   const host = url.hostname.toLowerCase();
   const result = (normalized: string, deployment: string, organization: string, rest: string[]): UrlAnalysis => {
     const split = splitRest(rest);
-    if (split.api) findings.push(finding('url.api-path', 'info', `The URL points into the REST API; using the base ${normalized}.`, `Pass ${normalized}.`));
+    if (split.api)
+      findings.push(
+        finding('url.api-path', 'info', `The URL points into the REST API; using the base ${normalized}.`, `Pass ${normalized}.`),
+      );
     if (split.project) {
-      findings.push(extraPathFinding(normalized, split.repository ? `the project "${split.project}" and repository "${split.repository}"` : `the project "${split.project}"`));
+      findings.push(
+        extraPathFinding(
+          normalized,
+          split.repository ? `the project "${split.project}" and repository "${split.repository}"` : `the project "${split.project}"`,
+        ),
+      );
     } else if (split.ui && !split.api) {
       findings.push(extraPathFinding(normalized, 'a web page path'));
     } else if (parsed.trailingSlash && rest.length === 0) {
@@ -81,24 +97,51 @@ export function analyzeAzureDevOpsUrl(input: string | undefined, ctx: UrlContext
   const services = host === 'dev.azure.com' || host.endsWith('.dev.azure.com') || host.endsWith('.visualstudio.com');
   if (services) {
     if (url.port && url.port !== '443') {
-      findings.push(finding('url.port', 'error', `Azure DevOps Services URLs take no port (${url.port}).`, 'Remove the port from the URL.'));
+      findings.push(
+        finding('url.port', 'error', `Azure DevOps Services URLs take no port (${url.port}).`, 'Remove the port from the URL.'),
+      );
     }
     if (host.endsWith('.visualstudio.com')) {
       const org = host.slice(0, -'.visualstudio.com'.length);
       if (org.includes('.') || ['app', 'vs-ssh', 'vssps', 'app.vssps'].includes(org)) {
-        return { input: parsed.display, normalized: null, findings: [...findings, finding('url.invalid', 'error', `${host} is a service host, not an organisation.`, `Use ${EXAMPLE}.`)] };
+        return {
+          input: parsed.display,
+          normalized: null,
+          findings: [...findings, finding('url.invalid', 'error', `${host} is a service host, not an organisation.`, `Use ${EXAMPLE}.`)],
+        };
       }
       const normalized = `https://dev.azure.com/${org}`;
-      findings.push(finding('url.legacy-host', 'warning', `${org}.visualstudio.com is the legacy host of the organisation; the current form is ${normalized}.`, `Use ${normalized}.`));
+      findings.push(
+        finding(
+          'url.legacy-host',
+          'warning',
+          `${org}.visualstudio.com is the legacy host of the organisation; the current form is ${normalized}.`,
+          `Use ${normalized}.`,
+        ),
+      );
       return result(normalized, 'services', org, segments);
     }
     const org = segments[0];
     if (!org || org.startsWith('_')) {
-      return { input: parsed.display, normalized: null, findings: [...findings, finding('url.invalid', 'error', 'The URL has no organisation name after the host.', 'Use https://dev.azure.com/your-org.')] };
+      return {
+        input: parsed.display,
+        normalized: null,
+        findings: [
+          ...findings,
+          finding('url.invalid', 'error', 'The URL has no organisation name after the host.', 'Use https://dev.azure.com/your-org.'),
+        ],
+      };
     }
     const normalized = `https://dev.azure.com/${encodeURIComponent(org)}`;
     if (host !== 'dev.azure.com') {
-      findings.push(finding('url.extra-path', 'warning', `${host} is a service host of the organisation; using ${normalized}.`, `Pass ${normalized}; the tool reaches the service hosts itself.`));
+      findings.push(
+        finding(
+          'url.extra-path',
+          'warning',
+          `${host} is a service host of the organisation; using ${normalized}.`,
+          `Pass ${normalized}; the tool reaches the service hosts itself.`,
+        ),
+      );
     }
     return result(normalized, 'services', org, segments.slice(1));
   }

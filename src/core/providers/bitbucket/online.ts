@@ -69,22 +69,31 @@ function bbError(r: HttpResponse): BbError {
 }
 
 const jsonOf = <T>(r: HttpOutcome | undefined): T | undefined => (ok(r) ? (r.json as T) : undefined);
-const isScopeDenial = (r: HttpResponse): boolean => r.status === 403 && (/privilege scope/i.test(bbError(r).message) || bbError(r).required.length > 0);
+const isScopeDenial = (r: HttpResponse): boolean =>
+  r.status === 403 && (/privilege scope/i.test(bbError(r).message) || bbError(r).required.length > 0);
 
 /** 429 / 5xx / HTML / network: never a verdict on the token. */
 function troubleFinding(r: HttpOutcome, context: string): Finding {
   return r.kind === 'network' ? networkFinding(r, NAME) : unexpectedResponse(r, NAME, context);
 }
 
-const isTrouble = (r: HttpOutcome): boolean => r.kind === 'network' || r.status === 429 || r.status >= 500 || (r.status >= 200 && r.status < 300 && !r.isJson) || (r.status >= 300 && r.status < 400);
+const isTrouble = (r: HttpOutcome): boolean =>
+  r.kind === 'network' ||
+  r.status === 429 ||
+  r.status >= 500 ||
+  (r.status >= 200 && r.status < 300 && !r.isJson) ||
+  (r.status >= 300 && r.status < 400);
 
 // ───────────────────────────── findings ─────────────────────────────
 
 function rejected(kind: Kind, r: HttpResponse, username: string | undefined, now: Date): Finding {
-  const realm = /realm="?Bitbucket\.org HTTP/i.test(r.headers['www-authenticate'] ?? '') ? ' with WWW-Authenticate: Basic realm="Bitbucket.org HTTP"' : '';
+  const realm = /realm="?Bitbucket\.org HTTP/i.test(r.headers['www-authenticate'] ?? '')
+    ? ' with WWW-Authenticate: Basic realm="Bitbucket.org HTTP"'
+    : '';
   const said = bbError(r).message;
   const emailLike = !!username && /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(username);
-  const wrongUser = 'the user name is not the e-mail address of the Atlassian account that created the token (REST calls send it as Basic e-mail:token)';
+  const wrongUser =
+    'the user name is not the e-mail address of the Atlassian account that created the token (REST calls send it as Basic e-mail:token)';
   const causes =
     kind === 'api-token'
       ? [
@@ -127,8 +136,10 @@ function appPasswordStatus(now: Date): string {
 }
 
 function addScopeHint(kind: Kind, p: BitbucketPermission, id: string): string {
-  if (kind === 'access-token') return `Access token scopes cannot be changed: create a new access token with "${p.portal}" (${id}) in ${ACCESS_TOKEN_PAGE}, and update the secret.`;
-  if (kind === 'app-password') return `App passwords are retired: create an API token with ${p.apiToken ?? p.portal} (${API_TOKEN_PAGE}) and update the secret.`;
+  if (kind === 'access-token')
+    return `Access token scopes cannot be changed: create a new access token with "${p.portal}" (${id}) in ${ACCESS_TOKEN_PAGE}, and update the secret.`;
+  if (kind === 'app-password')
+    return `App passwords are retired: create an API token with ${p.apiToken ?? p.portal} (${API_TOKEN_PAGE}) and update the secret.`;
   return `API tokens cannot be edited: create a new one with ${id} ("${p.portal}") via ${API_TOKEN_PAGE}, and update the secret.`;
 }
 
@@ -141,9 +152,18 @@ interface Target {
 
 function parseTarget(project: string | undefined): Target | Finding {
   if (!project) return {};
-  const parts = project.trim().replace(/^\/+|\/+$/g, '').replace(/\.git$/, '').split('/');
+  const parts = project
+    .trim()
+    .replace(/^\/+|\/+$/g, '')
+    .replace(/\.git$/, '')
+    .split('/');
   if (parts.length > 2 || parts.some((p) => p === '')) {
-    return finding('config.invalid', 'error', `\`project\` "${withoutUserinfo(project)}" is not a Bitbucket workspace or workspace/repository.`, 'Pass `project` as `workspace` or `workspace/repo_slug`, e.g. `fabrikam/web-app`.');
+    return finding(
+      'config.invalid',
+      'error',
+      `\`project\` "${withoutUserinfo(project)}" is not a Bitbucket workspace or workspace/repository.`,
+      'Pass `project` as `workspace` or `workspace/repo_slug`, e.g. `fabrikam/web-app`.',
+    );
   }
   return { ws: parts[0], repo: parts[1] };
 }
@@ -161,7 +181,11 @@ function probeUrl(target: ProbeTarget, t: Target): string | undefined {
     case 'workspace':
       return ws && `${BASE}/workspaces/${ws}`;
     case 'repository':
-      return repo ? `${BASE}/repositories/${repo}` : ws ? `${BASE}/repositories/${ws}?pagelen=1` : `${BASE}/repositories?role=member&pagelen=1`;
+      return repo
+        ? `${BASE}/repositories/${repo}`
+        : ws
+          ? `${BASE}/repositories/${ws}?pagelen=1`
+          : `${BASE}/repositories?role=member&pagelen=1`;
     case 'repositories':
       return ws && `${BASE}/repositories/${ws}?pagelen=1`;
     case 'projects':
@@ -200,7 +224,9 @@ function wantedScopes(requiredScopes: readonly string[], family: ScopeFamily, la
         finding(
           'scope.unknown',
           'error',
-          perm ? `"${text}" (${perm.portal}) has no equivalent for this token type (${label}).` : `"${text}" is not a Bitbucket Cloud scope.`,
+          perm
+            ? `"${text}" (${perm.portal}) has no equivalent for this token type (${label}).`
+            : `"${text}" is not a Bitbucket Cloud scope.`,
           family === 'api-token'
             ? 'Use an API-token scope such as read:repository:bitbucket, or a permission name such as "Pull requests: Read".'
             : 'Use a scope such as repository, repository:write, pullrequest, pipeline, or a permission name such as "Repositories: Read".',
@@ -235,7 +261,8 @@ async function check(http: HttpClient, input: OnlineInput): Promise<OnlineResult
     const list = [...new Set(urls.filter((u): u is string => !!u))];
     answers.push(...(await Promise.all(list.map(get))));
   };
-  const header = (name: string): string | undefined => answers.find((r): r is HttpResponse => r.kind === 'response' && !!r.headers[name]?.trim())?.headers[name];
+  const header = (name: string): string | undefined =>
+    answers.find((r): r is HttpResponse => r.kind === 'response' && !!r.headers[name]?.trim())?.headers[name];
 
   // Round 1 (user credentials): who is it?
   let identity: Identity | undefined;
@@ -247,17 +274,30 @@ async function check(http: HttpClient, input: OnlineInput): Promise<OnlineResult
     if (r.status === 401) return { findings: [...findings, rejected(kind, r, input.username, input.now)], scopes };
     const u = jsonOf<{ display_name?: unknown; account_id?: unknown; uuid?: unknown; nickname?: unknown }>(r);
     const str = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : undefined);
-    if (u && !str(u.account_id) && !str(u.uuid)) return { findings: [...findings, unexpectedResponse(r as HttpResponse, NAME, 'the identity response names no account')], scopes };
+    if (u && !str(u.account_id) && !str(u.uuid))
+      return { findings: [...findings, unexpectedResponse(r as HttpResponse, NAME, 'the identity response names no account')], scopes };
     if (u) {
       const id = str(u.account_id) ?? str(u.uuid);
       identity = { name: str(u.display_name) ?? str(u.nickname) ?? id!, ...(id ? { id } : {}) };
-      findings.push(finding('token.identity', 'info', `Authenticated as ${identity.name}${id ? ` (${id})` : ''}${credentialTypeNote(r)}.`, 'None needed; check it is the account you expect.'));
+      findings.push(
+        finding(
+          'token.identity',
+          'info',
+          `Authenticated as ${identity.name}${id ? ` (${id})` : ''}${credentialTypeNote(r)}.`,
+          'None needed; check it is the account you expect.',
+        ),
+      );
     } else if (r.status === 403) {
       // Accepted, but without the scope that reveals the account (read:user:bitbucket / account).
       userDenied = r;
       const need = bbError(r).required[0] ?? (family === 'api-token' ? 'read:user:bitbucket' : 'account');
       findings.push(
-        finding('token.identity', 'info', `The credential was accepted, but it cannot read its own account (403: it lacks ${need}), so the identity is unknown.${credentialTypeNote(r)}`, `Nothing to fix unless later steps need the account; to see it here, use a token with ${need}.`),
+        finding(
+          'token.identity',
+          'info',
+          `The credential was accepted, but it cannot read its own account (403: it lacks ${need}), so the identity is unknown.${credentialTypeNote(r)}`,
+          `Nothing to fix unless later steps need the account; to see it here, use a token with ${need}.`,
+        ),
       );
     } else {
       return { findings: [...findings, unexpectedResponse(r, NAME, 'identity')], scopes };
@@ -279,11 +319,19 @@ async function check(http: HttpClient, input: OnlineInput): Promise<OnlineResult
   if (kind === 'access-token') {
     const refused = answers.find((r): r is HttpResponse => r.kind === 'response' && r.status === 401);
     if (refused) return { findings: [...findings, rejected(kind, refused, input.username, input.now)], scopes };
-    if (answers.length && answers.every(isTrouble)) return { findings: [...findings, troubleFinding(answers[0]!, 'access token check')], scopes };
+    if (answers.length && answers.every(isTrouble))
+      return { findings: [...findings, troubleFinding(answers[0]!, 'access token check')], scopes };
     const type = header('x-credential-type');
     identity = { name: CREDENTIAL_TYPES[type ?? ''] ?? 'Bitbucket access token', ...(type ? { id: type } : {}) };
     if (answers.some((r) => r.kind === 'response' && r.status !== 401 && !isTrouble(r))) {
-      findings.push(finding('token.identity', 'info', `Authenticated as a ${identity.name}${type ? ` (x-credential-type: ${type})` : ''}; access tokens act as their own pseudo-user.`, 'None needed.'));
+      findings.push(
+        finding(
+          'token.identity',
+          'info',
+          `Authenticated as a ${identity.name}${type ? ` (x-credential-type: ${type})` : ''}; access tokens act as their own pseudo-user.`,
+          'None needed.',
+        ),
+      );
     }
   }
 
@@ -298,14 +346,23 @@ async function check(http: HttpClient, input: OnlineInput): Promise<OnlineResult
   // Scopes: the header when there is one, else the probes.
   const granted = parseScopeHeader(header('x-oauth-scopes'));
   if (granted) {
-    findings.push(finding('scope.granted', 'info', `Bitbucket says the token carries: ${granted.join(', ')} (x-oauth-scopes).`, 'None needed.'));
+    findings.push(
+      finding('scope.granted', 'info', `Bitbucket says the token carries: ${granted.join(', ')} (x-oauth-scopes).`, 'None needed.'),
+    );
     const eff = effectiveScopes(granted, family);
     for (const w of wanted) {
       const other = scopeId(w.perm, family === 'oauth' ? 'api-token' : 'oauth');
       if (eff.has(w.id) || (other && eff.has(other))) scopes.verified.push(w.id);
       else {
         scopes.missing.push(w.id);
-        findings.push(finding('scope.missing', 'error', `The token lacks ${w.id} ("${w.perm.portal}")${noImplicationNote(w, granted, family)}.`, addScopeHint(kind, w.perm, w.id)));
+        findings.push(
+          finding(
+            'scope.missing',
+            'error',
+            `The token lacks ${w.id} ("${w.perm.portal}")${noImplicationNote(w, granted, family)}.`,
+            addScopeHint(kind, w.perm, w.id),
+          ),
+        );
       }
     }
   } else {
@@ -314,18 +371,40 @@ async function check(http: HttpClient, input: OnlineInput): Promise<OnlineResult
       if (verdict.kind === 'verified') scopes.verified.push(w.id);
       else if (verdict.kind === 'missing') {
         scopes.missing.push(w.id);
-        findings.push(finding('scope.missing', 'error', `The token lacks ${w.id} ("${w.perm.portal}"): ${verdict.why}.`, addScopeHint(kind, w.perm, w.id)));
+        findings.push(
+          finding(
+            'scope.missing',
+            'error',
+            `The token lacks ${w.id} ("${w.perm.portal}"): ${verdict.why}.`,
+            addScopeHint(kind, w.perm, w.id),
+          ),
+        );
       } else {
         scopes.unverifiable.push(w.id);
         if (verdict.trouble) {
           if (!findings.some((f) => f.code === verdict.trouble!.code)) findings.push(verdict.trouble);
         } else {
-          findings.push(finding('scope.unverifiable', 'warning', `${w.id} ("${w.perm.portal}") could not be verified: ${verdict.why}.`, 'Nothing to fix here; check the token\'s scopes where it was created if later steps fail.'));
+          findings.push(
+            finding(
+              'scope.unverifiable',
+              'warning',
+              `${w.id} ("${w.perm.portal}") could not be verified: ${verdict.why}.`,
+              "Nothing to fix here; check the token's scopes where it was created if later steps fail.",
+            ),
+          );
         }
       }
     }
   }
-  if (scopes.verified.length) findings.push(finding('scope.verified', 'info', `Verified: ${scopes.verified.join(', ')}${granted ? ' (from the x-oauth-scopes header)' : ' (with read-only requests)'}.`, 'None needed.'));
+  if (scopes.verified.length)
+    findings.push(
+      finding(
+        'scope.verified',
+        'info',
+        `Verified: ${scopes.verified.join(', ')}${granted ? ' (from the x-oauth-scopes header)' : ' (with read-only requests)'}.`,
+        'None needed.',
+      ),
+    );
   return { findings, identity, projectCanonical: canonical, scopes };
 }
 
@@ -344,21 +423,36 @@ function noImplicationNote(w: Wanted, granted: readonly string[], family: ScopeF
 
 type Verdict = { kind: 'verified' } | { kind: 'missing'; why: string } | { kind: 'unverifiable'; why: string; trouble?: Finding };
 
-async function probeVerdict(w: Wanted, t: Target, kind: Kind, get: (url: string) => Promise<HttpOutcome>, userDenied: HttpResponse | undefined): Promise<Verdict> {
+async function probeVerdict(
+  w: Wanted,
+  t: Target,
+  kind: Kind,
+  get: (url: string) => Promise<HttpOutcome>,
+  userDenied: HttpResponse | undefined,
+): Promise<Verdict> {
   const target = w.perm.probe;
-  if (!target) return { kind: 'unverifiable', why: 'no read-only request proves it (write, admin and delete scopes gate only changes), and Bitbucket did not send the x-oauth-scopes header' };
+  if (!target)
+    return {
+      kind: 'unverifiable',
+      why: 'no read-only request proves it (write, admin and delete scopes gate only changes), and Bitbucket did not send the x-oauth-scopes header',
+    };
   if (target === 'user' && kind === 'access-token') return { kind: 'unverifiable', why: 'access tokens cannot read /2.0/user' };
   if (target === 'user' && userDenied) return { kind: 'missing', why: 'GET /2.0/user was denied (403)' };
   const url = probeUrl(target, t);
   if (!url) return { kind: 'unverifiable', why: `its probe needs ${PROBE_NEEDS[target] ?? 'a project'}` };
   const r = await get(url);
   const path = new URL(url).pathname;
-  if (r.kind === 'network' || isTrouble(r)) return { kind: 'unverifiable', why: 'the provider could not be asked', trouble: troubleFinding(r, 'scope probe') };
+  if (r.kind === 'network' || isTrouble(r))
+    return { kind: 'unverifiable', why: 'the provider could not be asked', trouble: troubleFinding(r, 'scope probe') };
   if (ok(r)) return { kind: 'verified' };
   if (isScopeDenial(r)) return { kind: 'missing', why: `GET ${path} was denied for lack of scope (403)` };
   if (r.status === 401) return { kind: 'missing', why: `GET ${path} was refused (401)` };
-  if (r.status === 403) return { kind: 'unverifiable', why: `GET ${path} was refused (403) for lack of permission on the resource, not of scope` };
-  return { kind: 'unverifiable', why: `GET ${path} answered ${r.status}${r.status === 404 ? ' (not found, or the feature is disabled there)' : ''}` };
+  if (r.status === 403)
+    return { kind: 'unverifiable', why: `GET ${path} was refused (403) for lack of permission on the resource, not of scope` };
+  return {
+    kind: 'unverifiable',
+    why: `GET ${path} answered ${r.status}${r.status === 404 ? ' (not found, or the feature is disabled there)' : ''}`,
+  };
 }
 
 interface ProjectResult {
@@ -369,19 +463,30 @@ interface ProjectResult {
 async function readProject(t: Target, kind: Kind, get: (url: string) => Promise<HttpOutcome>, now: Date): Promise<ProjectResult> {
   const ws = t.ws!;
   // Which answers tell whether the workspace exists (all fetched already, in the same round).
-  const evidenceUrls = kind === 'access-token' ? [probeUrl('repositories', t)!] : t.repo ? [probeUrl('workspace', t)!] : [probeUrl('repositories', t)!, probeUrl('workspace', t)!];
+  const evidenceUrls =
+    kind === 'access-token'
+      ? [probeUrl('repositories', t)!]
+      : t.repo
+        ? [probeUrl('workspace', t)!]
+        : [probeUrl('repositories', t)!, probeUrl('workspace', t)!];
   const wsAnswers = await Promise.all(evidenceUrls.map(get));
   const wsLookup = kind === 'access-token' ? undefined : await get(probeUrl('workspace', t)!);
   const wsFound = wsAnswers.some(ok);
   const wsMissing = !wsFound && wsAnswers.some((r) => r.kind === 'response' && r.status === 404);
-  const orgNotFound = finding('url.org-not-found', 'error', `The Bitbucket workspace "${ws}" does not exist (404).`, 'Check the workspace id in `project` (it is the first part of https://bitbucket.org/{workspace}/{repo}).');
+  const orgNotFound = finding(
+    'url.org-not-found',
+    'error',
+    `The Bitbucket workspace "${ws}" does not exist (404).`,
+    'Check the workspace id in `project` (it is the first part of https://bitbucket.org/{workspace}/{repo}).',
+  );
 
   if (t.repo) {
     const requested = `${ws}/${t.repo}`;
     const r = await get(probeUrl('repository', t)!);
     if (r.kind === 'network' || isTrouble(r)) return { findings: [troubleFinding(r, 'repository lookup')] };
     const repo = jsonOf<{ full_name?: unknown; slug?: unknown }>(r);
-    if (repo && typeof repo.full_name !== 'string' && typeof repo.slug !== 'string') return { findings: [unexpectedResponse(r as HttpResponse, NAME, 'the repository response names no repository')] };
+    if (repo && typeof repo.full_name !== 'string' && typeof repo.slug !== 'string')
+      return { findings: [unexpectedResponse(r as HttpResponse, NAME, 'the repository response names no repository')] };
     if (repo) {
       const name = typeof repo.full_name === 'string' ? repo.full_name : `${ws}/${String(repo.slug)}`;
       // Compare each part the user spelled as a slug; a `{uuid}` part names the resource by id.
@@ -389,7 +494,14 @@ async function readProject(t: Target, kind: Kind, get: (url: string) => Promise<
       if ((!isUuid(ws) && nameWs !== ws) || (!isUuid(t.repo) && nameRepo !== t.repo)) {
         return {
           canonical: name,
-          findings: [finding('project.case-mismatch', 'error', `The repository exists as "${name}", not "${requested}"; Bitbucket matched it ignoring case, but later steps that compare names exactly will not.`, `Use "${name}" exactly.`)],
+          findings: [
+            finding(
+              'project.case-mismatch',
+              'error',
+              `The repository exists as "${name}", not "${requested}"; Bitbucket matched it ignoring case, but later steps that compare names exactly will not.`,
+              `Use "${name}" exactly.`,
+            ),
+          ],
         };
       }
       return { canonical: name, findings: [] };
@@ -423,7 +535,17 @@ async function readProject(t: Target, kind: Kind, get: (url: string) => Promise<
     const w = jsonOf<{ slug?: unknown }>(wsLookup);
     const slug = typeof w?.slug === 'string' ? w.slug : undefined;
     if (slug && slug !== ws && !isUuid(ws)) {
-      return { canonical: slug, findings: [finding('project.case-mismatch', 'error', `The workspace exists as "${slug}", not "${ws}"; later steps that compare names exactly will not match it.`, `Use "${slug}" exactly.`)] };
+      return {
+        canonical: slug,
+        findings: [
+          finding(
+            'project.case-mismatch',
+            'error',
+            `The workspace exists as "${slug}", not "${ws}"; later steps that compare names exactly will not match it.`,
+            `Use "${slug}" exactly.`,
+          ),
+        ],
+      };
     }
     return { canonical: slug ?? ws, findings: [] };
   }
@@ -431,7 +553,9 @@ async function readProject(t: Target, kind: Kind, get: (url: string) => Promise<
   const trouble = wsAnswers.find(isTrouble);
   if (trouble) return { findings: [troubleFinding(trouble, 'workspace lookup')] };
   const denial = wsAnswers.find((r): r is HttpResponse => r.kind === 'response');
-  return denial ? { findings: [deniedLookup(denial, kind, `the workspace "${ws}"`, 'read:workspace:bitbucket', 'team', now)] } : { findings: [] };
+  return denial
+    ? { findings: [deniedLookup(denial, kind, `the workspace "${ws}"`, 'read:workspace:bitbucket', 'team', now)] }
+    : { findings: [] };
 }
 
 function deniedLookup(r: HttpResponse, kind: Kind, what: string, apiScope: string, oauthScope: string, now: Date): Finding {
@@ -439,7 +563,12 @@ function deniedLookup(r: HttpResponse, kind: Kind, what: string, apiScope: strin
   if (isScopeDenial(r)) {
     const need = bbError(r).required.join(', ') || (fam === 'api-token' ? apiScope : oauthScope);
     const perm = permissionById(bbError(r).required[0] ?? (fam === 'api-token' ? apiScope : oauthScope));
-    return finding('scope.missing', 'error', `The token cannot look up ${what}: it lacks ${need} (403).`, perm ? addScopeHint(kind, perm, scopeId(perm, fam) ?? need) : `Create a token with ${need} and update the secret.`);
+    return finding(
+      'scope.missing',
+      'error',
+      `The token cannot look up ${what}: it lacks ${need} (403).`,
+      perm ? addScopeHint(kind, perm, scopeId(perm, fam) ?? need) : `Create a token with ${need} and update the secret.`,
+    );
   }
   if (r.status === 401) return rejected(kind, r, undefined, now);
   if (r.status === 403) {
@@ -447,7 +576,9 @@ function deniedLookup(r: HttpResponse, kind: Kind, what: string, apiScope: strin
       'scope.missing',
       'error',
       `The ${kind === 'access-token' ? 'access token' : 'account'} has no permission to read ${what} (403${bbError(r).message ? `: "${bbError(r).message}"` : ''}).`,
-      kind === 'access-token' ? 'Use an access token created for this repository, its project or its workspace.' : "Ask a workspace admin to give the token's account read access, or use a token of an account that has it.",
+      kind === 'access-token'
+        ? 'Use an access token created for this repository, its project or its workspace.'
+        : "Ask a workspace admin to give the token's account read access, or use a token of an account that has it.",
     );
   }
   return unexpectedResponse(r, NAME, `lookup of ${what}`);

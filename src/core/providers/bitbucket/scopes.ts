@@ -12,7 +12,8 @@
 export type ScopeFamily = 'oauth' | 'api-token';
 
 /** A read-only GET that only succeeds with the scope. `{ws}` / `{repo}` are replaced (encoded). */
-export type ProbeTarget = 'user' | 'workspace' | 'repository' | 'repositories' | 'projects' | 'pullrequests' | 'pipelines' | 'issues' | 'snippets';
+export type ProbeTarget =
+  'user' | 'workspace' | 'repository' | 'repositories' | 'projects' | 'pullrequests' | 'pipelines' | 'issues' | 'snippets';
 
 export interface BitbucketPermission {
   /** The token settings page's name, e.g. "Repositories: Read". */
@@ -23,7 +24,12 @@ export interface BitbucketPermission {
   probe?: ProbeTarget;
 }
 
-const P = (portal: string, oauth: string | undefined, apiToken: string | undefined, probe?: ProbeTarget): BitbucketPermission => ({ portal, oauth, apiToken, probe });
+const P = (portal: string, oauth: string | undefined, apiToken: string | undefined, probe?: ProbeTarget): BitbucketPermission => ({
+  portal,
+  oauth,
+  apiToken,
+  probe,
+});
 
 export const BITBUCKET_PERMISSIONS: readonly BitbucketPermission[] = [
   P('Repositories: Read', 'repository', 'read:repository:bitbucket', 'repository'),
@@ -92,12 +98,20 @@ export function scopeId(p: BitbucketPermission, family: ScopeFamily): string | u
   return family === 'oauth' ? p.oauth : p.apiToken;
 }
 
-const norm = (s: string): string => s.trim().toLowerCase().replace(/\s+/g, ' ').replace(/\s*:\s*/g, ': ').replace(/ & /g, ' and ');
+const norm = (s: string): string =>
+  s
+    .trim()
+    .toLowerCase()
+    .replace(/\s+/g, ' ')
+    .replace(/\s*:\s*/g, ': ')
+    .replace(/ & /g, ' and ');
 
 /** A required scope as written (either family's id, or the portal's name) → its permission. */
 export function findBitbucketPermission(text: string): BitbucketPermission | undefined {
   const t = text.trim().toLowerCase();
-  return BITBUCKET_PERMISSIONS.find((p) => p.oauth === t || p.apiToken === t) ?? BITBUCKET_PERMISSIONS.find((p) => norm(p.portal) === norm(text));
+  return (
+    BITBUCKET_PERMISSIONS.find((p) => p.oauth === t || p.apiToken === t) ?? BITBUCKET_PERMISSIONS.find((p) => norm(p.portal) === norm(text))
+  );
 }
 
 export function permissionById(id: string): BitbucketPermission | undefined {
@@ -109,7 +123,14 @@ export function permissionById(id: string): BitbucketPermission | undefined {
  * credential that authenticates carries at least one scope), so it counts as absent.
  */
 export function parseScopeHeader(value: string | undefined): string[] | undefined {
-  const scopes = [...new Set((value ?? '').split(/[,\s]+/).map((s) => s.trim()).filter(Boolean))];
+  const scopes = [
+    ...new Set(
+      (value ?? '')
+        .split(/[,\s]+/)
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
+  ];
   return scopes.length ? scopes : undefined;
 }
 

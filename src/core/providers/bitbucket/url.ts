@@ -13,7 +13,14 @@ export function analyzeBitbucketUrl(input: string | undefined, _ctx: UrlContext)
   const findings: Finding[] = [...parsed.findings];
   const host = url.hostname.toLowerCase();
   if (host !== 'bitbucket.org' && host !== 'api.bitbucket.org' && host !== 'www.bitbucket.org') {
-    findings.push(finding('url.invalid', 'error', `${url.host} is not Bitbucket Cloud; only Bitbucket Cloud is supported (not Bitbucket Data Center).`, `Use ${API} or https://bitbucket.org/your-workspace.`));
+    findings.push(
+      finding(
+        'url.invalid',
+        'error',
+        `${url.host} is not Bitbucket Cloud; only Bitbucket Cloud is supported (not Bitbucket Data Center).`,
+        `Use ${API} or https://bitbucket.org/your-workspace.`,
+      ),
+    );
     return { input: parsed.display, normalized: null, findings };
   }
   let rest = segments;
@@ -21,7 +28,11 @@ export function analyzeBitbucketUrl(input: string | undefined, _ctx: UrlContext)
     rest = rest[0] === '2.0' ? rest.slice(1) : rest;
     rest = rest[0] === 'repositories' || rest[0] === 'workspaces' ? rest.slice(1) : rest;
   }
-  const project = rest.slice(0, 2).join('/').replace(/\.git$/, '') || undefined;
+  const project =
+    rest
+      .slice(0, 2)
+      .join('/')
+      .replace(/\.git$/, '') || undefined;
   if (project) findings.push(extraPathFinding(API, project.includes('/') ? `the repository "${project}"` : `the workspace "${project}"`));
   else if (parsed.trailingSlash) findings.push(trailingSlashFinding(parsed.display));
   return { input: parsed.display, normalized: API, deployment: 'bitbucket-cloud', project, findings };

@@ -113,8 +113,16 @@ function rateLimitFinding(r: HttpResponse): Finding {
   const host = new URL(r.url).host;
   const reset = Number(r.headers['x-ratelimit-reset']);
   const resource = r.headers['x-ratelimit-resource'];
-  const when = Number.isFinite(reset) && reset > 0 ? ` (the limit${resource ? ` for "${resource}"` : ''} resets at ${new Date(reset * 1000).toISOString().slice(11, 16)} UTC)` : '';
-  const kind = r.headers['x-ratelimit-remaining'] === '0' ? 'the API rate limit of this token is used up' : /secondary/i.test(message(r)) ? 'a secondary rate limit was hit' : 'it is rate limiting the requests';
+  const when =
+    Number.isFinite(reset) && reset > 0
+      ? ` (the limit${resource ? ` for "${resource}"` : ''} resets at ${new Date(reset * 1000).toISOString().slice(11, 16)} UTC)`
+      : '';
+  const kind =
+    r.headers['x-ratelimit-remaining'] === '0'
+      ? 'the API rate limit of this token is used up'
+      : /secondary/i.test(message(r))
+        ? 'a secondary rate limit was hit'
+        : 'it is rate limiting the requests';
   return finding(
     'network.rate-limited',
     'error',
@@ -152,25 +160,29 @@ function rejected(c: Ctx, token: TokenAnalysis, r: HttpResponse): Finding {
   const detail = `${r.status} ${message(r) || 'Bad credentials'}`;
   const host = new URL(c.base).host;
   const installation = INSTALLATION_KINDS.has(token.kind);
-  const otherHost = 'it was created on another GitHub host (github.com, a GHE.com subdomain and each GitHub Enterprise Server issue their own tokens)';
-  const causes = token.kind === 'github.refresh-token'
-    ? ['it is a GitHub App refresh token (ghr_): refresh tokens only buy a new user access token and never authenticate API calls']
-    : installation
-    ? [
-        'it expired: installation tokens live one hour, and Actions\' GITHUB_TOKEN stops working when its job ends (use it in the job that received it)',
-        'the app was uninstalled or suspended, or the token was revoked',
-        'it was mistyped or truncated when the secret was saved',
-        otherHost,
-      ]
-    : [
-        'it was revoked or deleted (by its owner, an organisation admin, or GitHub itself: tokens found in public code are revoked automatically, and unused classic tokens after a year)',
-        'it expired: GitHub answers an expired token exactly like a revoked one',
-        'it was mistyped or truncated when the secret was saved',
-        otherHost,
-      ];
+  const otherHost =
+    'it was created on another GitHub host (github.com, a GHE.com subdomain and each GitHub Enterprise Server issue their own tokens)';
+  const causes =
+    token.kind === 'github.refresh-token'
+      ? ['it is a GitHub App refresh token (ghr_): refresh tokens only buy a new user access token and never authenticate API calls']
+      : installation
+        ? [
+            "it expired: installation tokens live one hour, and Actions' GITHUB_TOKEN stops working when its job ends (use it in the job that received it)",
+            'the app was uninstalled or suspended, or the token was revoked',
+            'it was mistyped or truncated when the secret was saved',
+            otherHost,
+          ]
+        : [
+            'it was revoked or deleted (by its owner, an organisation admin, or GitHub itself: tokens found in public code are revoked automatically, and unused classic tokens after a year)',
+            'it expired: GitHub answers an expired token exactly like a revoked one',
+            'it was mistyped or truncated when the secret was saved',
+            otherHost,
+          ];
   if (token.kind === 'github.installation-stateless' && c.input.url.deployment === 'ghes') {
     // GitHub Enterprise Server never issues the stateless format: the token is from github.com / GHE.com.
-    causes.unshift('GitHub Enterprise Server does not issue stateless installation tokens, so this one comes from github.com or a GHE.com subdomain');
+    causes.unshift(
+      'GitHub Enterprise Server does not issue stateless installation tokens, so this one comes from github.com or a GHE.com subdomain',
+    );
   }
   return finding(
     'token.rejected',
@@ -179,8 +191,8 @@ function rejected(c: Ctx, token: TokenAnalysis, r: HttpResponse): Finding {
     token.kind === 'github.refresh-token'
       ? 'Exchange the refresh token for a user access token (POST /login/oauth/access_token with grant_type=refresh_token) and pass that token instead.'
       : installation
-      ? 'Mint a fresh installation token right before the steps that use it (or pass the current job\'s GITHUB_TOKEN), for this host.'
-      : `Create a new token at https://${c.web}/settings/tokens (on the host the API belongs to) and update the secret.`,
+        ? "Mint a fresh installation token right before the steps that use it (or pass the current job's GITHUB_TOKEN), for this host."
+        : `Create a new token at https://${c.web}/settings/tokens (on the host the API belongs to) and update the secret.`,
   );
 }
 
@@ -224,7 +236,15 @@ function readUser(c: Ctx, r: HttpOutcome, token: TokenAnalysis): IdentityResult 
     const u = r.json as { login?: unknown; id?: unknown; type?: unknown };
     if (typeof u.login !== 'string') return fail(unexpected(r, 'the /user answer has no login'));
     const id = u.id === undefined ? undefined : String(u.id);
-    push(c, finding('token.identity', 'info', `Authenticated as ${u.login}${id ? ` (id ${id}${typeof u.type === 'string' ? `, ${u.type}` : ''})` : ''}.`, 'None needed.'));
+    push(
+      c,
+      finding(
+        'token.identity',
+        'info',
+        `Authenticated as ${u.login}${id ? ` (id ${id}${typeof u.type === 'string' ? `, ${u.type}` : ''})` : ''}.`,
+        'None needed.',
+      ),
+    );
     return { ok: true, installation: false, identity: { name: u.login, ...(id ? { id } : {}) }, response: r, login: u.login };
   }
   if (r.status === 401) return fail(rejected(c, token, r));
@@ -306,9 +326,15 @@ function probeVerdict(c: Ctx, f: Followed, path: string): Verdict {
   }
   const org = /^\/orgs\/([^/]+)\//.exec(path)?.[1];
   if (r.status === 404 && org) {
-    return { v: 'unverifiable', why: `its probe GET ${path} answered 404: "${decodeURIComponent(org)}" is not an organisation the token can see, and this is an organisation permission` };
+    return {
+      v: 'unverifiable',
+      why: `its probe GET ${path} answered 404: "${decodeURIComponent(org)}" is not an organisation the token can see, and this is an organisation permission`,
+    };
   }
-  return { v: 'unverifiable', why: `its probe GET ${path} answered ${r.status}${message(r) ? ` "${message(r)}"` : ''} (the feature may be turned off for the repository)` };
+  return {
+    v: 'unverifiable',
+    why: `its probe GET ${path} answered ${r.status}${message(r) ? ` "${message(r)}"` : ''} (the feature may be turned off for the repository)`,
+  };
 }
 
 interface Repo {
@@ -317,7 +343,12 @@ interface Repo {
   permissions?: Record<string, unknown>;
 }
 
-async function checkRepo(c: Ctx, requested: string, f: Followed, id: IdentityResult): Promise<{ repo?: Repo; canonical?: string; blocked?: string }> {
+async function checkRepo(
+  c: Ctx,
+  requested: string,
+  f: Followed,
+  id: IdentityResult,
+): Promise<{ repo?: Repo; canonical?: string; blocked?: string }> {
   const r = f.r;
   if (r.kind === 'network') {
     push(c, networkFinding(r, 'GitHub'));
@@ -333,7 +364,13 @@ async function checkRepo(c: Ctx, requested: string, f: Followed, id: IdentityRes
     return { blocked: 'single sign-on blocks the repository' };
   }
   if (r.status === 200 && r.isJson) {
-    const body = r.json as { full_name?: unknown; private?: unknown; archived?: unknown; disabled?: unknown; permissions?: Record<string, unknown> };
+    const body = r.json as {
+      full_name?: unknown;
+      private?: unknown;
+      archived?: unknown;
+      disabled?: unknown;
+      permissions?: Record<string, unknown>;
+    };
     const fullName = typeof body.full_name === 'string' ? body.full_name : requested;
     if (f.moved || fullName.toLowerCase() !== requested.toLowerCase()) {
       push(
@@ -357,10 +394,26 @@ async function checkRepo(c: Ctx, requested: string, f: Followed, id: IdentityRes
       );
     }
     if (body.archived === true) {
-      push(c, finding('project.archived', 'warning', `The repository "${fullName}" is archived: it is read-only, so pushes, issues, pull requests and releases will fail.`, CODES['project.archived'].fix));
+      push(
+        c,
+        finding(
+          'project.archived',
+          'warning',
+          `The repository "${fullName}" is archived: it is read-only, so pushes, issues, pull requests and releases will fail.`,
+          CODES['project.archived'].fix,
+        ),
+      );
     }
     if (body.disabled === true) {
-      push(c, finding('project.unavailable', 'error', `The repository "${fullName}" is disabled by GitHub (for example for billing or a policy violation), so later steps cannot use it.`, 'Ask the repository or organisation owner to resolve what disabled it (repository settings, billing).'));
+      push(
+        c,
+        finding(
+          'project.unavailable',
+          'error',
+          `The repository "${fullName}" is disabled by GitHub (for example for billing or a policy violation), so later steps cannot use it.`,
+          'Ask the repository or organisation owner to resolve what disabled it (repository settings, billing).',
+        ),
+      );
     }
     return { repo: { fullName, private: body.private === true, permissions: body.permissions }, canonical: fullName };
   }
@@ -371,7 +424,7 @@ async function checkRepo(c: Ctx, requested: string, f: Followed, id: IdentityRes
         'project.renamed',
         'error',
         `The repository "${requested}" was moved (${r.status}) to ${f.offApi ?? 'another location'}, which is outside the configured API (${c.base}); the redirect was not followed with the token.`,
-        'Use the repository\'s new name (open it in the browser to see it).',
+        "Use the repository's new name (open it in the browser to see it).",
       ),
     );
     return { blocked: 'the repository moved' };
@@ -388,7 +441,7 @@ async function checkRepo(c: Ctx, requested: string, f: Followed, id: IdentityRes
         'scope.missing',
         'error',
         `GitHub refused to read the repository "${requested}" (403${message(r) ? ` "${message(r)}"` : ''})${accepted ? `; it needs ${accepted}` : ''}.`,
-        'Do what GitHub\'s message says (an organisation may forbid classic tokens, limit token lifetimes or require approval of fine-grained tokens); then update the secret.',
+        "Do what GitHub's message says (an organisation may forbid classic tokens, limit token lifetimes or require approval of fine-grained tokens); then update the secret.",
       ),
     );
     return { blocked: 'the repository could not be read' };
@@ -403,7 +456,10 @@ async function notFound(c: Ctx, requested: string, id: IdentityResult): Promise<
   let names = id.repositories ?? [];
   let ownerMissing = false;
   if (!id.installation) {
-    const [user, list] = await Promise.all([ghGet(c, `${c.base}/users/${encodeURIComponent(owner!)}`), ghGet(c, `${c.base}/user/repos?per_page=100&sort=full_name`)]);
+    const [user, list] = await Promise.all([
+      ghGet(c, `${c.base}/users/${encodeURIComponent(owner!)}`),
+      ghGet(c, `${c.base}/user/repos?per_page=100&sort=full_name`),
+    ]);
     ownerMissing = user.kind === 'response' && user.status === 404;
     if (list.kind === 'response' && list.status === 200 && Array.isArray(list.json)) {
       names = (list.json as Array<{ full_name?: unknown }>).map((x) => x.full_name).filter((x): x is string => typeof x === 'string');
@@ -425,7 +481,7 @@ async function notFound(c: Ctx, requested: string, id: IdentityResult): Promise<
       ? `Use the exact name, e.g. "${near[0]}"; if it is private, check the token can access it.`
       : id.installation
         ? 'Check the name, and install the app on the repository (or, for GITHUB_TOKEN, use a token that can reach it).'
-        : 'Check the name; for a private repository: classic tokens need `repo`, fine-grained tokens must have it selected under Repository access, and the token\'s user needs access.',
+        : "Check the name; for a private repository: classic tokens need `repo`, fine-grained tokens must have it selected under Repository access, and the token's user needs access.",
   );
 }
 
@@ -455,7 +511,15 @@ interface ScopeOut {
   unverifiable: string[];
 }
 
-function evaluate(c: Ctx, items: RequiredItem[], classic: string[] | undefined, verdicts: Map<string, Verdict>, repo: Repo | undefined, blocked: string | undefined, id: IdentityResult): ScopeOut {
+function evaluate(
+  c: Ctx,
+  items: RequiredItem[],
+  classic: string[] | undefined,
+  verdicts: Map<string, Verdict>,
+  repo: Repo | undefined,
+  blocked: string | undefined,
+  id: IdentityResult,
+): ScopeOut {
   const token = c.input.token;
   const out: ScopeOut = { required: [], verified: [], missing: [], unverifiable: [] };
   const granted = classic ? expandClassic(classic) : undefined;
@@ -467,7 +531,11 @@ function evaluate(c: Ctx, items: RequiredItem[], classic: string[] | undefined, 
     out.missing.push(itemId);
     push(c, finding('scope.missing', 'error', msg, hint));
   };
-  const unverifiable = (itemId: string, msg: string, hint = 'Nothing to fix; if in doubt, check the token\'s permissions in GitHub\'s settings.'): void => {
+  const unverifiable = (
+    itemId: string,
+    msg: string,
+    hint = "Nothing to fix; if in doubt, check the token's permissions in GitHub's settings.",
+  ): void => {
     out.unverifiable.push(itemId);
     push(c, finding('scope.unverifiable', 'warning', msg, hint));
   };
@@ -480,11 +548,22 @@ function evaluate(c: Ctx, items: RequiredItem[], classic: string[] | undefined, 
       if (!granted && CLASSIC_KINDS.has(token.kind)) {
         unverifiable(item.id, `\`${item.id}\` could not be checked: GitHub did not report the token's scopes (no X-OAuth-Scopes header).`);
       } else if (!granted) {
-        unverifiable(item.id, `\`${item.id}\` is a classic-token scope, but a ${token.label} has fine-grained permissions instead, so it cannot be checked as a scope.`, 'Name the permissions the later steps need instead, e.g. contents:read or pull_requests:write.');
+        unverifiable(
+          item.id,
+          `\`${item.id}\` is a classic-token scope, but a ${token.label} has fine-grained permissions instead, so it cannot be checked as a scope.`,
+          'Name the permissions the later steps need instead, e.g. contents:read or pull_requests:write.',
+        );
       } else if (granted.has(item.id)) {
-        verified(item.id, `the token carries ${classic!.includes(item.id) ? `\`${item.id}\`` : `a scope that includes it (${classic!.filter((s) => expandClassic([s]).has(item.id)).join(', ')})`} (X-OAuth-Scopes)`);
+        verified(
+          item.id,
+          `the token carries ${classic!.includes(item.id) ? `\`${item.id}\`` : `a scope that includes it (${classic!.filter((s) => expandClassic([s]).has(item.id)).join(', ')})`} (X-OAuth-Scopes)`,
+        );
       } else {
-        missing(item.id, `The token lacks the classic scope \`${item.id}\`; it carries ${classic!.length ? classic!.join(', ') : 'no scopes'} (X-OAuth-Scopes).`, classicHint(c, token, item.id));
+        missing(
+          item.id,
+          `The token lacks the classic scope \`${item.id}\`; it carries ${classic!.length ? classic!.join(', ') : 'no scopes'} (X-OAuth-Scopes).`,
+          classicHint(c, token, item.id),
+        );
       }
       continue;
     }
@@ -513,8 +592,14 @@ function evaluate(c: Ctx, items: RequiredItem[], classic: string[] | undefined, 
         verified(item.id, `proven by a read-only request${read.note ? ` (${read.note})` : ''}`);
       } else if (granted && p.classicRead) {
         // No probe answer, but for classic tokens the scope header decides the token's half.
-        if (p.classicRead.some((s) => granted.has(s))) verified(item.id, `the token carries ${p.classicRead.find((s) => granted.has(s))} (X-OAuth-Scopes)`);
-        else missing(item.id, `The token lacks ${label}: it needs the classic scope \`${p.classicRead[0]}\`; it carries ${classic!.join(', ') || 'no scopes'}.`, classicHint(c, token, p.classicRead[0]!));
+        if (p.classicRead.some((s) => granted.has(s)))
+          verified(item.id, `the token carries ${p.classicRead.find((s) => granted.has(s))} (X-OAuth-Scopes)`);
+        else
+          missing(
+            item.id,
+            `The token lacks ${label}: it needs the classic scope \`${p.classicRead[0]}\`; it carries ${classic!.join(', ') || 'no scopes'}.`,
+            classicHint(c, token, p.classicRead[0]!),
+          );
       } else {
         unverifiable(item.id, `${label} could not be verified: ${read.why}.`);
       }
@@ -529,16 +614,26 @@ function evaluate(c: Ctx, items: RequiredItem[], classic: string[] | undefined, 
       const usable = p.classicWrite.filter((s) => s !== 'public_repo' || !repo || !repo.private);
       const carried = usable.find((s) => granted.has(s));
       if (carried === 'public_repo' && !repo) {
-        unverifiable(item.id, `${label}: the token carries \`public_repo\`, which covers public repositories only, and no repository was checked (pass \`project\`).`);
+        unverifiable(
+          item.id,
+          `${label}: the token carries \`public_repo\`, which covers public repositories only, and no repository was checked (pass \`project\`).`,
+        );
         continue;
       }
       if (!carried) {
-        missing(item.id, `The token lacks ${label}: writing needs the classic scope \`${usable[0] ?? p.classicWrite[0]}\`; it carries ${classic!.join(', ') || 'no scopes'}.`, classicHint(c, token, usable[0] ?? p.classicWrite[0]!));
+        missing(
+          item.id,
+          `The token lacks ${label}: writing needs the classic scope \`${usable[0] ?? p.classicWrite[0]}\`; it carries ${classic!.join(', ') || 'no scopes'}.`,
+          classicHint(c, token, usable[0] ?? p.classicWrite[0]!),
+        );
         continue;
       }
       const right = p.right && repo ? hasRight(repo.permissions, p.right) : undefined;
       if (p.right && right === true) {
-        verified(item.id, `the token carries \`${carried}\` (X-OAuth-Scopes) and its user ${id.login ?? ''} has ${p.right} access to ${repo!.fullName} (the repository's permissions); a classic token acts with exactly that`);
+        verified(
+          item.id,
+          `the token carries \`${carried}\` (X-OAuth-Scopes) and its user ${id.login ?? ''} has ${p.right} access to ${repo!.fullName} (the repository's permissions); a classic token acts with exactly that`,
+        );
       } else if (p.right && right === false) {
         missing(
           item.id,
@@ -546,7 +641,10 @@ function evaluate(c: Ctx, items: RequiredItem[], classic: string[] | undefined, 
           `Ask a repository admin to give ${id.login ?? 'the user'} ${p.right} access, or use a token of a user who has it.`,
         );
       } else {
-        unverifiable(item.id, `${label}: the token carries \`${carried}\`, but its user's own rights ${p.right ? 'on the repository could not be read' : 'cannot be read'}; ${readHalf}.`);
+        unverifiable(
+          item.id,
+          `${label}: the token carries \`${carried}\`, but its user's own rights ${p.right ? 'on the repository could not be read' : 'cannot be read'}; ${readHalf}.`,
+        );
       }
       continue;
     }
@@ -561,7 +659,8 @@ function evaluate(c: Ctx, items: RequiredItem[], classic: string[] | undefined, 
       );
       continue;
     }
-    const userNote = userRight === true ? `; its user has ${p.right} access, but that is the user's right, not proof of the token's permission` : '';
+    const userNote =
+      userRight === true ? `; its user has ${p.right} access, but that is the user's right, not proof of the token's permission` : '';
     unverifiable(item.id, `${label} cannot be proven without writing; ${readHalf}${userNote}.`);
   }
   return out;
@@ -581,12 +680,28 @@ async function check(http: HttpClient, input: OnlineInput): Promise<OnlineResult
   const items = input.requiredScopes.map(parseRequired);
   for (const item of items) {
     if (item.kind === 'unknown') {
-      push(c, finding('scope.unknown', 'error', `"${item.text}" is ${item.why}.`, 'Use a classic scope (repo, read:org, workflow…) or a permission with a level (contents:read, pull_requests:write, issues:read…); see the README\'s GitHub table.'));
+      push(
+        c,
+        finding(
+          'scope.unknown',
+          'error',
+          `"${item.text}" is ${item.why}.`,
+          "Use a classic scope (repo, read:org, workflow…) or a permission with a level (contents:read, pull_requests:write, issues:read…); see the README's GitHub table.",
+        ),
+      );
     }
   }
   const project = input.project?.trim();
   if (project !== undefined && !/^[^/\s]+\/[^/\s]+$/.test(project)) {
-    push(c, finding('config.invalid', 'error', `\`project\` must name a GitHub repository as owner/repo, not "${withoutUserinfo(project)}".`, 'Pass `project` as owner/repo, e.g. octo-org/hello-world.'));
+    push(
+      c,
+      finding(
+        'config.invalid',
+        'error',
+        `\`project\` must name a GitHub repository as owner/repo, not "${withoutUserinfo(project)}".`,
+        'Pass `project` as owner/repo, e.g. octo-org/hello-world.',
+      ),
+    );
   }
   const repoName = project && /^[^/\s]+\/[^/\s]+$/.test(project) ? project.replace(/\.git$/, '') : undefined;
 
@@ -597,7 +712,12 @@ async function check(http: HttpClient, input: OnlineInput): Promise<OnlineResult
     input.url.deployment === 'ghes' ? ghGet(c, `${c.base}/meta`) : Promise.resolve(undefined),
   ]);
   const id = await identify(c, token, first);
-  const empty: ScopeOut = { required: items.filter((i) => i.kind !== 'unknown').map((i) => (i as { id: string }).id), verified: [], missing: [], unverifiable: [] };
+  const empty: ScopeOut = {
+    required: items.filter((i) => i.kind !== 'unknown').map((i) => (i as { id: string }).id),
+    verified: [],
+    missing: [],
+    unverifiable: [],
+  };
   if (!id.ok || !id.response) return { findings: c.findings, identity: id.identity, scopes: empty };
 
   if (meta?.kind === 'response' && meta.status === 200 && meta.isJson) {
@@ -609,15 +729,41 @@ async function check(http: HttpClient, input: OnlineInput): Promise<OnlineResult
   const scopesHeader = id.response.headers['x-oauth-scopes'];
   const classic = CLASSIC_KINDS.has(token.kind) && scopesHeader !== undefined ? parseScopesHeader(scopesHeader) : undefined;
   if (classic) {
-    push(c, finding('scope.granted', 'info', classic.length ? `The token carries the classic scopes: ${classic.join(', ')} (X-OAuth-Scopes).` : 'The token carries no scopes (X-OAuth-Scopes is empty): it can read public data only.', 'None needed.'));
+    push(
+      c,
+      finding(
+        'scope.granted',
+        'info',
+        classic.length
+          ? `The token carries the classic scopes: ${classic.join(', ')} (X-OAuth-Scopes).`
+          : 'The token carries no scopes (X-OAuth-Scopes is empty): it can read public data only.',
+        'None needed.',
+      ),
+    );
   }
   const expiryHeader = id.response.headers['github-authentication-token-expiration'];
   const expiresAt = expiryHeader ? parseExpirationHeader(expiryHeader) : undefined;
   if (expiryHeader && !expiresAt) {
-    push(c, finding('token.info', 'info', `GitHub sent an expiry date in an unknown format ("${expiryHeader.slice(0, 40)}"); it was not used.`, 'None needed.'));
+    push(
+      c,
+      finding(
+        'token.info',
+        'info',
+        `GitHub sent an expiry date in an unknown format ("${expiryHeader.slice(0, 40)}"); it was not used.`,
+        'None needed.',
+      ),
+    );
   }
   if (!expiryHeader && PAT_KINDS.has(token.kind)) {
-    push(c, finding('token.no-expiry', 'info', 'GitHub reports no expiry date for this token (no github-authentication-token-expiration header): it never expires.', CODES['token.no-expiry'].fix));
+    push(
+      c,
+      finding(
+        'token.no-expiry',
+        'info',
+        'GitHub reports no expiry date for this token (no github-authentication-token-expiration header): it never expires.',
+        CODES['token.no-expiry'].fix,
+      ),
+    );
   }
 
   // Round trip 2: the repository and every probe at once.
@@ -627,7 +773,9 @@ async function check(http: HttpClient, input: OnlineInput): Promise<OnlineResult
     if (item.kind !== 'permission' || !item.permission.probe || item.permission.probe === 'repository') continue;
     const p = item.permission.probe;
     if (!repoName || probes.has(item.permission.name)) continue;
-    const path = p.replace('{repo}', `repos/${repoName.split('/').map(encodeURIComponent).join('/')}`).replace('{owner}', encodeURIComponent(owner!));
+    const path = p
+      .replace('{repo}', `repos/${repoName.split('/').map(encodeURIComponent).join('/')}`)
+      .replace('{owner}', encodeURIComponent(owner!));
     probes.set(item.permission.name, path);
   }
   const names = [...probes.keys()];
@@ -642,7 +790,13 @@ async function check(http: HttpClient, input: OnlineInput): Promise<OnlineResult
   names.forEach((n, i) => verdicts.set(n, probeVerdict(c, probeResponses[i]!, `/${probes.get(n)!.split('?')[0]}`)));
   const scopes = evaluate(c, items, classic, verdicts, repoResult.repo, repoResult.blocked, id);
 
-  return { findings: c.findings, identity: id.identity, projectCanonical: repoResult.canonical, scopes, ...(expiresAt ? { expiresAt } : {}) };
+  return {
+    findings: c.findings,
+    identity: id.identity,
+    projectCanonical: repoResult.canonical,
+    scopes,
+    ...(expiresAt ? { expiresAt } : {}),
+  };
 }
 
 export const githubOnline: OnlineChecks = {

@@ -71,7 +71,10 @@ export function classicParents(scope: string): string[] {
 
 /** `X-OAuth-Scopes`: comma (and space) separated; empty for a classic token without scopes. */
 export function parseScopesHeader(value: string): string[] {
-  return value.split(',').map((s) => s.trim()).filter(Boolean);
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 export type PermissionLevel = 'read' | 'write' | 'admin';
@@ -109,36 +112,227 @@ const REPO_WRITE = ['repo', 'public_repo'];
 
 export const GITHUB_PERMISSIONS: readonly GitHubPermission[] = [
   P({ name: 'metadata', label: 'Metadata', levels: ['read'], on: 'repository', probe: 'repository' }),
-  P({ name: 'contents', label: 'Contents', levels: ['read', 'write'], on: 'repository', probe: '{repo}/commits?per_page=1', classicWrite: REPO_WRITE, right: 'push' }),
-  P({ name: 'pull_requests', label: 'Pull requests', aliases: ['pulls', 'pull_request'], levels: ['read', 'write'], on: 'repository', probe: '{repo}/pulls?per_page=1&state=all', classicWrite: REPO_WRITE, right: 'triage' }),
-  P({ name: 'issues', label: 'Issues', levels: ['read', 'write'], on: 'repository', probe: '{repo}/issues?per_page=1&state=all', classicWrite: REPO_WRITE, right: 'triage' }),
-  P({ name: 'actions', label: 'Actions', levels: ['read', 'write'], on: 'repository', probe: '{repo}/actions/runs?per_page=1', classicWrite: ['repo'], right: 'push' }),
-  P({ name: 'deployments', label: 'Deployments', levels: ['read', 'write'], on: 'repository', probe: '{repo}/deployments?per_page=1', classicWrite: ['repo_deployment'], right: 'push' }),
-  P({ name: 'environments', label: 'Environments', levels: ['read', 'write'], on: 'repository', probe: '{repo}/environments?per_page=1', classicWrite: ['repo'], right: 'admin' }),
-  P({ name: 'secrets', label: 'Secrets', levels: ['read', 'write'], on: 'repository', probe: '{repo}/actions/secrets?per_page=1', classicRead: ['repo'], classicWrite: ['repo'], right: 'admin' }),
-  P({ name: 'actions_variables', label: 'Variables', aliases: ['variables'], levels: ['read', 'write'], on: 'repository', probe: '{repo}/actions/variables?per_page=1', classicRead: ['repo'], classicWrite: ['repo'], right: 'admin' }),
-  P({ name: 'administration', label: 'Administration', levels: ['read', 'write'], on: 'repository', probe: '{repo}/actions/permissions', classicRead: ['repo'], classicWrite: ['repo'], right: 'admin' }),
-  P({ name: 'repository_hooks', label: 'Webhooks', aliases: ['webhooks', 'hooks'], levels: ['read', 'write'], on: 'repository', probe: '{repo}/hooks?per_page=1', classicRead: ['read:repo_hook'], classicWrite: ['write:repo_hook'], right: 'admin' }),
-  P({ name: 'pages', label: 'Pages', levels: ['read', 'write'], on: 'repository', probe: '{repo}/pages', classicWrite: ['repo'], right: 'admin' }),
-  P({ name: 'security_events', label: 'Code scanning alerts', aliases: ['code_scanning_alerts', 'code_scanning'], levels: ['read', 'write'], on: 'repository', probe: '{repo}/code-scanning/alerts?per_page=1', classicRead: ['security_events'], classicWrite: ['security_events'], right: 'push' }),
-  P({ name: 'vulnerability_alerts', label: 'Dependabot alerts', aliases: ['dependabot_alerts'], levels: ['read', 'write'], on: 'repository', probe: '{repo}/dependabot/alerts?per_page=1', classicRead: ['security_events'], classicWrite: ['security_events'], right: 'push' }),
-  P({ name: 'secret_scanning_alerts', label: 'Secret scanning alerts', aliases: ['secret_scanning'], levels: ['read', 'write'], on: 'repository', probe: '{repo}/secret-scanning/alerts?per_page=1', classicRead: ['security_events'], classicWrite: ['security_events'], right: 'push' }),
-  P({ name: 'checks', label: 'Checks', levels: ['read', 'write'], on: 'repository', note: 'every read-only checks request needs a commit', classicWrite: ['repo'], right: 'push' }),
-  P({ name: 'statuses', label: 'Commit statuses', aliases: ['commit_statuses'], levels: ['read', 'write'], on: 'repository', note: 'every read-only status request needs a commit', classicWrite: ['repo:status'], right: 'push' }),
-  P({ name: 'workflows', label: 'Workflows', levels: ['write'], on: 'repository', note: 'it exists only as write access to workflow files', classicWrite: ['workflow'], right: 'push' }),
-  P({ name: 'discussions', label: 'Discussions', levels: ['read', 'write'], on: 'repository', note: 'discussions have no read-only REST endpoint (GraphQL only)', classicWrite: ['repo'], right: 'triage' }),
-  P({ name: 'packages', label: 'Packages', levels: ['read', 'write'], on: 'organization', note: 'listing packages needs a package type and name', classicRead: ['read:packages'], classicWrite: ['write:packages'] }),
-  P({ name: 'members', label: 'Members', levels: ['read', 'write'], on: 'organization', probe: 'orgs/{owner}/members?per_page=1', classicRead: ['read:org'], classicWrite: ['write:org'] }),
-  P({ name: 'id_token', label: 'OIDC ID token (Actions)', levels: ['write'], on: 'repository', note: 'only the workflow\'s `permissions:` block grants it; no API request can check it' }),
+  P({
+    name: 'contents',
+    label: 'Contents',
+    levels: ['read', 'write'],
+    on: 'repository',
+    probe: '{repo}/commits?per_page=1',
+    classicWrite: REPO_WRITE,
+    right: 'push',
+  }),
+  P({
+    name: 'pull_requests',
+    label: 'Pull requests',
+    aliases: ['pulls', 'pull_request'],
+    levels: ['read', 'write'],
+    on: 'repository',
+    probe: '{repo}/pulls?per_page=1&state=all',
+    classicWrite: REPO_WRITE,
+    right: 'triage',
+  }),
+  P({
+    name: 'issues',
+    label: 'Issues',
+    levels: ['read', 'write'],
+    on: 'repository',
+    probe: '{repo}/issues?per_page=1&state=all',
+    classicWrite: REPO_WRITE,
+    right: 'triage',
+  }),
+  P({
+    name: 'actions',
+    label: 'Actions',
+    levels: ['read', 'write'],
+    on: 'repository',
+    probe: '{repo}/actions/runs?per_page=1',
+    classicWrite: ['repo'],
+    right: 'push',
+  }),
+  P({
+    name: 'deployments',
+    label: 'Deployments',
+    levels: ['read', 'write'],
+    on: 'repository',
+    probe: '{repo}/deployments?per_page=1',
+    classicWrite: ['repo_deployment'],
+    right: 'push',
+  }),
+  P({
+    name: 'environments',
+    label: 'Environments',
+    levels: ['read', 'write'],
+    on: 'repository',
+    probe: '{repo}/environments?per_page=1',
+    classicWrite: ['repo'],
+    right: 'admin',
+  }),
+  P({
+    name: 'secrets',
+    label: 'Secrets',
+    levels: ['read', 'write'],
+    on: 'repository',
+    probe: '{repo}/actions/secrets?per_page=1',
+    classicRead: ['repo'],
+    classicWrite: ['repo'],
+    right: 'admin',
+  }),
+  P({
+    name: 'actions_variables',
+    label: 'Variables',
+    aliases: ['variables'],
+    levels: ['read', 'write'],
+    on: 'repository',
+    probe: '{repo}/actions/variables?per_page=1',
+    classicRead: ['repo'],
+    classicWrite: ['repo'],
+    right: 'admin',
+  }),
+  P({
+    name: 'administration',
+    label: 'Administration',
+    levels: ['read', 'write'],
+    on: 'repository',
+    probe: '{repo}/actions/permissions',
+    classicRead: ['repo'],
+    classicWrite: ['repo'],
+    right: 'admin',
+  }),
+  P({
+    name: 'repository_hooks',
+    label: 'Webhooks',
+    aliases: ['webhooks', 'hooks'],
+    levels: ['read', 'write'],
+    on: 'repository',
+    probe: '{repo}/hooks?per_page=1',
+    classicRead: ['read:repo_hook'],
+    classicWrite: ['write:repo_hook'],
+    right: 'admin',
+  }),
+  P({
+    name: 'pages',
+    label: 'Pages',
+    levels: ['read', 'write'],
+    on: 'repository',
+    probe: '{repo}/pages',
+    classicWrite: ['repo'],
+    right: 'admin',
+  }),
+  P({
+    name: 'security_events',
+    label: 'Code scanning alerts',
+    aliases: ['code_scanning_alerts', 'code_scanning'],
+    levels: ['read', 'write'],
+    on: 'repository',
+    probe: '{repo}/code-scanning/alerts?per_page=1',
+    classicRead: ['security_events'],
+    classicWrite: ['security_events'],
+    right: 'push',
+  }),
+  P({
+    name: 'vulnerability_alerts',
+    label: 'Dependabot alerts',
+    aliases: ['dependabot_alerts'],
+    levels: ['read', 'write'],
+    on: 'repository',
+    probe: '{repo}/dependabot/alerts?per_page=1',
+    classicRead: ['security_events'],
+    classicWrite: ['security_events'],
+    right: 'push',
+  }),
+  P({
+    name: 'secret_scanning_alerts',
+    label: 'Secret scanning alerts',
+    aliases: ['secret_scanning'],
+    levels: ['read', 'write'],
+    on: 'repository',
+    probe: '{repo}/secret-scanning/alerts?per_page=1',
+    classicRead: ['security_events'],
+    classicWrite: ['security_events'],
+    right: 'push',
+  }),
+  P({
+    name: 'checks',
+    label: 'Checks',
+    levels: ['read', 'write'],
+    on: 'repository',
+    note: 'every read-only checks request needs a commit',
+    classicWrite: ['repo'],
+    right: 'push',
+  }),
+  P({
+    name: 'statuses',
+    label: 'Commit statuses',
+    aliases: ['commit_statuses'],
+    levels: ['read', 'write'],
+    on: 'repository',
+    note: 'every read-only status request needs a commit',
+    classicWrite: ['repo:status'],
+    right: 'push',
+  }),
+  P({
+    name: 'workflows',
+    label: 'Workflows',
+    levels: ['write'],
+    on: 'repository',
+    note: 'it exists only as write access to workflow files',
+    classicWrite: ['workflow'],
+    right: 'push',
+  }),
+  P({
+    name: 'discussions',
+    label: 'Discussions',
+    levels: ['read', 'write'],
+    on: 'repository',
+    note: 'discussions have no read-only REST endpoint (GraphQL only)',
+    classicWrite: ['repo'],
+    right: 'triage',
+  }),
+  P({
+    name: 'packages',
+    label: 'Packages',
+    levels: ['read', 'write'],
+    on: 'organization',
+    note: 'listing packages needs a package type and name',
+    classicRead: ['read:packages'],
+    classicWrite: ['write:packages'],
+  }),
+  P({
+    name: 'members',
+    label: 'Members',
+    levels: ['read', 'write'],
+    on: 'organization',
+    probe: 'orgs/{owner}/members?per_page=1',
+    classicRead: ['read:org'],
+    classicWrite: ['write:org'],
+  }),
+  P({
+    name: 'id_token',
+    label: 'OIDC ID token (Actions)',
+    levels: ['write'],
+    on: 'repository',
+    note: "only the workflow's `permissions:` block grants it; no API request can check it",
+  }),
 ];
 
 const LEVEL_WORDS: Readonly<Record<string, PermissionLevel>> = {
-  read: 'read', 'read-only': 'read', 'read only': 'read', readonly: 'read',
-  write: 'write', 'read and write': 'write', 'read & write': 'write', 'read-write': 'write', 'read/write': 'write',
+  read: 'read',
+  'read-only': 'read',
+  'read only': 'read',
+  readonly: 'read',
+  write: 'write',
+  'read and write': 'write',
+  'read & write': 'write',
+  'read-write': 'write',
+  'read/write': 'write',
   admin: 'admin',
 };
 
-const key = (s: string): string => s.trim().toLowerCase().replace(/[\s-]+/g, '_');
+const key = (s: string): string =>
+  s
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, '_');
 
 export function findPermission(name: string): GitHubPermission | undefined {
   const k = key(name);
@@ -178,7 +372,13 @@ export function describeAccepted(header: string | undefined): string | undefined
   if (!header?.trim()) return undefined;
   const alternatives = header
     .split(';')
-    .map((alt) => alt.split(',').map((p) => p.trim().replace('=', ': ')).filter(Boolean).join(' and '))
+    .map((alt) =>
+      alt
+        .split(',')
+        .map((p) => p.trim().replace('=', ': '))
+        .filter(Boolean)
+        .join(' and '),
+    )
     .filter(Boolean);
   return alternatives.length ? alternatives.join(', or ') : undefined;
 }

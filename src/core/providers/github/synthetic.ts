@@ -17,7 +17,8 @@ export function mintGitHubClassic(prefix: GitHubClassicPrefix, body: string): st
   const p = prefix.endsWith('_') ? prefix : `${prefix}_`;
   if (!/^gh[pousr]_$/.test(p)) throw new RangeError('mintGitHubClassic: unknown prefix');
   const length = p === 'ghr_' ? 70 : 30;
-  if (body.length !== length || !ALNUM_RE.test(body)) throw new RangeError(`mintGitHubClassic: the body must be ${length} letters or digits`);
+  if (body.length !== length || !ALNUM_RE.test(body))
+    throw new RangeError(`mintGitHubClassic: the body must be ${length} letters or digits`);
   return p + body + githubClassicChecksum(body);
 }
 
@@ -26,8 +27,10 @@ export function mintGitHubClassic(prefix: GitHubClassicPrefix, body: string): st
  * + 8 base32 checksum chars + `tail8` (letters/digits).
  */
 export function mintGitHubFineGrained(first22: string, random43: string, tail8: string): string {
-  if (!/^[0-9][A-Za-z0-9]{21}$/.test(first22)) throw new RangeError('mintGitHubFineGrained: first22 must be a digit then 21 letters or digits');
-  if (random43.length !== 43 || !ALNUM_RE.test(random43)) throw new RangeError('mintGitHubFineGrained: random43 must be 43 letters or digits');
+  if (!/^[0-9][A-Za-z0-9]{21}$/.test(first22))
+    throw new RangeError('mintGitHubFineGrained: first22 must be a digit then 21 letters or digits');
+  if (random43.length !== 43 || !ALNUM_RE.test(random43))
+    throw new RangeError('mintGitHubFineGrained: random43 must be 43 letters or digits');
   if (tail8.length !== 8 || !ALNUM_RE.test(tail8)) throw new RangeError('mintGitHubFineGrained: tail8 must be 8 letters or digits');
   const first77 = ['github', 'pat', ''].join('_') + first22 + '_' + random43;
   return first77 + githubFineGrainedChecksum(first77) + tail8;
@@ -37,7 +40,10 @@ export function mintGitHubFineGrained(first22: string, random43: string, tail8: 
  * A stateless installation token shape (`ghs_<appId>_<JWT>`, §3.5) around an unsigned fake JWT.
  * Only its shape is meaningful: clients never decode these.
  */
-export function mintGitHubStatelessInstallation(appId: number, claims: Record<string, unknown> = { iss: 'FAKE-TEST-ISSUER', note: 'NOT REAL' }): string {
+export function mintGitHubStatelessInstallation(
+  appId: number,
+  claims: Record<string, unknown> = { iss: 'FAKE-TEST-ISSUER', note: 'NOT REAL' },
+): string {
   if (!Number.isInteger(appId) || appId <= 0) throw new RangeError('mintGitHubStatelessInstallation: appId must be a positive integer');
   const seg = (v: unknown): string => Buffer.from(JSON.stringify(v), 'utf8').toString('base64url');
   return `ghs_${appId}_${seg({ typ: 'JWT', alg: 'RS256' })}.${seg(claims)}.${Buffer.from('FAKE-SIGNATURE-NOT-REAL').toString('base64url')}`;

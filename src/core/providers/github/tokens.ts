@@ -51,7 +51,8 @@ const STATELESS_GHS_RE = /^ghs_[0-9]+_[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9
 const LEGACY_HEX_RE = /^[0-9a-f]{40}$/;
 
 const HINT_RECOPY = 'Copy the token again in full from where it was created, or generate a new one, and update the secret.';
-const HINT_RECOPY_FG = 'Copy the token again in full from where it was created (GitHub shows it only once), or generate a new fine-grained token, and update the secret.';
+const HINT_RECOPY_FG =
+  'Copy the token again in full from where it was created (GitHub shows it only once), or generate a new fine-grained token, and update the secret.';
 const HINT_ONLINE = 'Nothing to do offline; run without `offline` to check it against GitHub.';
 const ACCEPTED =
   'GitHub issues tokens starting with ghp_ (classic personal access token), gho_ (OAuth), ghu_ (GitHub App user token), ghr_ (refresh token), ghs_ (installation token, including Actions GITHUB_TOKEN) or the fine-grained personal access token prefix (github, pat, with underscores), plus pre-2021 tokens of 40 lower-case hex digits';
@@ -63,7 +64,12 @@ function result(kind: string, label: string, findings: Finding[], facts: Record<
 const count = (d: number): string => (d < 0 ? `${-d} missing` : `${d} too many`);
 
 function unverifiable(what: string): Finding {
-  return finding('token.unverifiable', 'info', `The ${what} carries no checksum that can be checked offline; GitHub says its contents must not be decoded or validated by clients.`, HINT_ONLINE);
+  return finding(
+    'token.unverifiable',
+    'info',
+    `The ${what} carries no checksum that can be checked offline; GitHub says its contents must not be decoded or validated by clients.`,
+    HINT_ONLINE,
+  );
 }
 
 function analyzeClassic(token: string, prefix: string, family: ClassicFamily): TokenAnalysis {
@@ -71,7 +77,8 @@ function analyzeClassic(token: string, prefix: string, family: ClassicFamily): T
   const findings: Finding[] = [];
 
   if (isInstallation && token.includes('.')) {
-    if (STATELESS_GHS_RE.test(token)) return result('github.installation-stateless', LABEL_STATELESS, [unverifiable('stateless installation token')]);
+    if (STATELESS_GHS_RE.test(token))
+      return result('github.installation-stateless', LABEL_STATELESS, [unverifiable('stateless installation token')]);
     return result(family.kind, family.label, [
       finding(
         'token.format',
@@ -83,9 +90,15 @@ function analyzeClassic(token: string, prefix: string, family: ClassicFamily): T
   }
   if (prefix === 'ghu_' && token.includes('.')) {
     // GitHub announced a stateless user-token format like the installation one: shape only.
-    if (DOTTED_JWT_RE.test(token.slice(4))) return result(family.kind, family.label, [unverifiable('GitHub App user access token (stateless format)')]);
+    if (DOTTED_JWT_RE.test(token.slice(4)))
+      return result(family.kind, family.label, [unverifiable('GitHub App user access token (stateless format)')]);
     return result(family.kind, family.label, [
-      finding('token.format', 'warning', 'The GitHub App user access token contains dots but is not a well-formed stateless token (three segments separated by exactly two dots).', HINT_RECOPY),
+      finding(
+        'token.format',
+        'warning',
+        'The GitHub App user access token contains dots but is not a well-formed stateless token (three segments separated by exactly two dots).',
+        HINT_RECOPY,
+      ),
     ]);
   }
 
@@ -104,7 +117,8 @@ function analyzeClassic(token: string, prefix: string, family: ClassicFamily): T
   }
   if (!charsetOk || !lengthOk) {
     const problems: string[] = [];
-    if (!lengthOk) problems.push(`it is ${token.length} characters long instead of exactly ${family.length} (${count(token.length - family.length)})`);
+    if (!lengthOk)
+      problems.push(`it is ${token.length} characters long instead of exactly ${family.length} (${count(token.length - family.length)})`);
     if (!charsetOk) problems.push('after the prefix it contains characters other than letters and digits');
     findings.push(finding('token.format', 'error', `The ${family.label} is malformed: ${problems.join(', and ')}.`, HINT_RECOPY));
     return result(family.kind, family.label, findings);
@@ -147,12 +161,21 @@ function analyzeFineGrained(token: string): TokenAnalysis {
   const rest = token.slice(FINE_GRAINED_PREFIX.length);
   if (!/^[A-Za-z0-9_]*$/.test(rest) || rest.length === 0) {
     return result(kind, LABEL_FINE_GRAINED, [
-      finding('token.format', 'error', 'The fine-grained personal access token contains characters other than letters, digits and underscores, which GitHub never issues.', HINT_RECOPY_FG),
+      finding(
+        'token.format',
+        'error',
+        'The fine-grained personal access token contains characters other than letters, digits and underscores, which GitHub never issues.',
+        HINT_RECOPY_FG,
+      ),
     ]);
   }
   const layoutProblems: string[] = [];
-  if (token.length !== 93) layoutProblems.push(`it is ${token.length} characters long instead of the usual 93 (${count(token.length - 93)})`);
-  else if (!/^[0-9][A-Za-z0-9]{21}_[A-Za-z0-9]{43}[A-Z2-7]{8}[A-Za-z0-9]{8}$/.test(rest)) layoutProblems.push('its segments are not where they usually are (22 characters starting with a digit, an underscore, 43 characters, 8 checksum characters, 8 more)');
+  if (token.length !== 93)
+    layoutProblems.push(`it is ${token.length} characters long instead of the usual 93 (${count(token.length - 93)})`);
+  else if (!/^[0-9][A-Za-z0-9]{21}_[A-Za-z0-9]{43}[A-Z2-7]{8}[A-Za-z0-9]{8}$/.test(rest))
+    layoutProblems.push(
+      'its segments are not where they usually are (22 characters starting with a digit, an underscore, 43 characters, 8 checksum characters, 8 more)',
+    );
   if (layoutProblems.length > 0) {
     return result(kind, LABEL_FINE_GRAINED, [
       finding(
@@ -181,7 +204,8 @@ function unknown(token: string): TokenAnalysis {
   const knownPrefix = [...Object.keys(CLASSIC), FINE_GRAINED_PREFIX].find((p) => lower.startsWith(p));
   let message: string;
   if (knownPrefix) {
-    message = 'The token starts with a GitHub prefix in the wrong letter case; GitHub prefixes are lower case and the token is case-sensitive.';
+    message =
+      'The token starts with a GitHub prefix in the wrong letter case; GitHub prefixes are lower case and the token is case-sensitive.';
   } else if (/^[0-9a-fA-F]{40}$/.test(token)) {
     message = 'The token is 40 hex digits, like a pre-2021 GitHub token, but contains upper-case letters; those tokens are lower case.';
   } else if (/^gh[a-z]_/.test(token)) {
@@ -189,7 +213,9 @@ function unknown(token: string): TokenAnalysis {
   } else {
     message = `The token matches no GitHub token format (${token.length} characters). ${ACCEPTED}.`;
   }
-  return result('github.unknown', LABEL_UNKNOWN, [finding('token.format', 'error', message, `${HINT_RECOPY} Check that the right secret is wired to this step.`)]);
+  return result('github.unknown', LABEL_UNKNOWN, [
+    finding('token.format', 'error', message, `${HINT_RECOPY} Check that the right secret is wired to this step.`),
+  ]);
 }
 
 /**

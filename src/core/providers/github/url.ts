@@ -12,7 +12,8 @@ function ownerRepo(rest: string[]): string | undefined {
 }
 
 export function analyzeGitHubUrl(input: string | undefined, _ctx: UrlContext): UrlAnalysis {
-  if (input === undefined || input.trim() === '') return { input: null, normalized: 'https://api.github.com', deployment: 'github.com', findings: [] };
+  if (input === undefined || input.trim() === '')
+    return { input: null, normalized: 'https://api.github.com', deployment: 'github.com', findings: [] };
   const parsed = parseUserUrl(input, EXAMPLE);
   if (!isParsed(parsed)) return { input: parsed.display || null, normalized: null, findings: parsed.findings };
   const { url, segments } = parsed;
@@ -35,6 +36,14 @@ export function analyzeGitHubUrl(input: string | undefined, _ctx: UrlContext): U
   // GitHub Enterprise Server: the API lives at /api/v3 on the same host.
   const base = `${originOf(url)}/api/v3`;
   const api = segments[0] === 'api' && segments[1] === 'v3';
-  if (!api) findings.push(finding('url.api-path', 'info', `Treating ${url.host} as GitHub Enterprise Server; its API base is ${base}.`, `Pass ${base} to make this explicit.`));
+  if (!api)
+    findings.push(
+      finding(
+        'url.api-path',
+        'info',
+        `Treating ${url.host} as GitHub Enterprise Server; its API base is ${base}.`,
+        `Pass ${base} to make this explicit.`,
+      ),
+    );
   return finish(base, 'ghes', api ? segments.slice(2) : segments);
 }

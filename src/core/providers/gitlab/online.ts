@@ -60,7 +60,7 @@ function rejected(t: Target, token: TokenAnalysis, detail: string): Finding {
     ? [
         'the job has finished: a CI job token is valid only while its job runs',
         `it was issued by another GitLab instance than ${where}`,
-        'the value is not the running job\'s $CI_JOB_TOKEN',
+        "the value is not the running job's $CI_JOB_TOKEN",
       ]
     : [
         'the token was mistyped, deleted, or its value was rotated (rotation replaces the old value)',
@@ -72,16 +72,30 @@ function rejected(t: Target, token: TokenAnalysis, detail: string): Finding {
     'token.rejected',
     'error',
     `GitLab rejected the credential (${detail}). Likely causes, most likely first: ${causes.map((c, i) => `(${i + 1}) ${c}`).join('; ')}.`,
-    isJob(token) ? 'Pass the $CI_JOB_TOKEN of the running job, on the instance that runs the job (CI_SERVER_URL).' : `Create a new token in ${tokenSettingsUrl(t)} (or the project's / group's Settings → Access tokens) and update the secret.`,
+    isJob(token)
+      ? 'Pass the $CI_JOB_TOKEN of the running job, on the instance that runs the job (CI_SERVER_URL).'
+      : `Create a new token in ${tokenSettingsUrl(t)} (or the project's / group's Settings → Access tokens) and update the secret.`,
   );
 }
 
 function expired(t: Target, token: TokenAnalysis, message: string): Finding {
-  return finding('token.expired', 'error', message, isJob(token) ? 'Use the $CI_JOB_TOKEN of the running job.' : `Create a new token (or rotate this one) in ${tokenSettingsUrl(t)} and update the secret.`);
+  return finding(
+    'token.expired',
+    'error',
+    message,
+    isJob(token)
+      ? 'Use the $CI_JOB_TOKEN of the running job.'
+      : `Create a new token (or rotate this one) in ${tokenSettingsUrl(t)} and update the secret.`,
+  );
 }
 
 function revoked(t: Target): Finding {
-  return finding('token.revoked', 'error', 'GitLab says the token was revoked.', `Create a new token in ${tokenSettingsUrl(t)} and update the secret; find out why it was revoked (GitLab revokes tokens found in public repositories).`);
+  return finding(
+    'token.revoked',
+    'error',
+    'GitLab says the token was revoked.',
+    `Create a new token in ${tokenSettingsUrl(t)} and update the secret; find out why it was revoked (GitLab revokes tokens found in public repositories).`,
+  );
 }
 
 /** A 401: expired, revoked, or rejected (§4.2: match on `error` + the description's prefix). */
@@ -90,9 +104,18 @@ function unauthorized(t: Target, token: TokenAnalysis, r: HttpResponse): Finding
   if (/^Token is expired/i.test(e.description)) return expired(t, token, 'GitLab says the token has expired.');
   if (/^Token was revoked/i.test(e.description)) return revoked(t);
   if (/impersonation/i.test(e.description)) {
-    return finding('token.rejected', 'error', 'GitLab rejected the token: it is an impersonation token and impersonation is disabled on this instance.', 'Use a personal, project or group access token, or ask an administrator to enable impersonation.');
+    return finding(
+      'token.rejected',
+      'error',
+      'GitLab rejected the token: it is an impersonation token and impersonation is disabled on this instance.',
+      'Use a personal, project or group access token, or ask an administrator to enable impersonation.',
+    );
   }
-  return rejected(t, token, `401${e.error ? ` ${e.error}` : ''}${e.description ? `: "${e.description}"` : e.message ? `: "${e.message}"` : ''}`);
+  return rejected(
+    t,
+    token,
+    `401${e.error ? ` ${e.error}` : ''}${e.description ? `: "${e.description}"` : e.message ? `: "${e.message}"` : ''}`,
+  );
 }
 
 /** 403 insufficient_scope: name the narrowest accepted scope to add. */
@@ -174,7 +197,9 @@ function readAuth(t: Target, token: TokenAnalysis, self: HttpOutcome, user: Http
             'url.org-not-found',
             'error',
             `There is no GitLab API at ${t.api} (404 on /user).`,
-            t.gitlabCom ? 'Use https://gitlab.com.' : 'Check the host and, if GitLab is served under a path (relative URL root, e.g. https://host/gitlab), include that path in `url`.',
+            t.gitlabCom
+              ? 'Use https://gitlab.com.'
+              : 'Check the host and, if GitLab is served under a path (relative URL root, e.g. https://host/gitlab), include that path in `url`.',
           ),
         ],
       };
@@ -212,24 +237,59 @@ function readAuth(t: Target, token: TokenAnalysis, self: HttpOutcome, user: Http
     state.scopes = selfInfo.scopes;
     if (at) state.expiresAt = at;
     else if (selfInfo.expiresAt === null) {
-      findings.push(finding('token.no-expiry', 'info', `GitLab says the token${selfInfo.name ? ` "${selfInfo.name}"` : ''} has no expiry date.`, 'None needed for the pipeline; consider a token with an expiry date (one that never expires stays usable if it leaks).'));
+      findings.push(
+        finding(
+          'token.no-expiry',
+          'info',
+          `GitLab says the token${selfInfo.name ? ` "${selfInfo.name}"` : ''} has no expiry date.`,
+          'None needed for the pipeline; consider a token with an expiry date (one that never expires stays usable if it leaks).',
+        ),
+      );
     }
-    findings.push(finding('scope.granted', 'info', `GitLab says the token${selfInfo.name ? ` "${selfInfo.name}"` : ''} carries: ${selfInfo.scopes.length ? selfInfo.scopes.join(', ') : 'no scopes'}.`, 'None needed.'));
+    findings.push(
+      finding(
+        'scope.granted',
+        'info',
+        `GitLab says the token${selfInfo.name ? ` "${selfInfo.name}"` : ''} carries: ${selfInfo.scopes.length ? selfInfo.scopes.join(', ') : 'no scopes'}.`,
+        'None needed.',
+      ),
+    );
   } else {
     state.scopesUnknownWhy =
       s.status === 400
         ? 'this is not a personal, project or group access token, so GitLab does not list its scopes'
-        : 'this GitLab cannot list a token\'s scopes (personal_access_tokens/self needs GitLab 15.5 or later)';
+        : "this GitLab cannot list a token's scopes (personal_access_tokens/self needs GitLab 15.5 or later)";
   }
 
   if (userJson) {
     state.identity = { name: userJson.username, ...(userJson.id !== undefined ? { id: String(userJson.id) } : {}) };
-    findings.push(finding('token.identity', 'info', `Authenticated as @${userJson.username}${userJson.id !== undefined ? ` (user id ${userJson.id})` : ''}${botKind(userJson.username)}.`, 'None needed; check it is the account you expect.'));
+    findings.push(
+      finding(
+        'token.identity',
+        'info',
+        `Authenticated as @${userJson.username}${userJson.id !== undefined ? ` (user id ${userJson.id})` : ''}${botKind(userJson.username)}.`,
+        'None needed; check it is the account you expect.',
+      ),
+    );
   } else if (selfInfo?.userId !== undefined) {
     state.identity = { name: `user ${selfInfo.userId}`, id: String(selfInfo.userId) };
-    findings.push(finding('token.identity', 'info', `Authenticated as user id ${selfInfo.userId}; the token cannot read its user's profile (it has none of read_user, read_api, api).`, 'None needed.'));
+    findings.push(
+      finding(
+        'token.identity',
+        'info',
+        `Authenticated as user id ${selfInfo.userId}; the token cannot read its user's profile (it has none of read_user, read_api, api).`,
+        'None needed.',
+      ),
+    );
   } else {
-    findings.push(finding('token.identity', 'info', 'The token was accepted, but it cannot read its user\'s profile (it has none of read_user, read_api, api).', 'None needed.'));
+    findings.push(
+      finding(
+        'token.identity',
+        'info',
+        "The token was accepted, but it cannot read its user's profile (it has none of read_user, read_api, api).",
+        'None needed.',
+      ),
+    );
   }
   return state;
 }
@@ -275,22 +335,56 @@ function projectFacts(p: GlProject, requested: string, byId: boolean): Finding[]
   const findings: Finding[] = [];
   if (!byId && path !== requested) {
     if (path.toLowerCase() === requested.toLowerCase()) {
-      findings.push(finding('project.case-mismatch', 'error', `The project exists as "${path}", not "${requested}"; GitLab matched it ignoring case, but later steps that compare paths exactly will not.`, `Use "${path}" exactly.`));
+      findings.push(
+        finding(
+          'project.case-mismatch',
+          'error',
+          `The project exists as "${path}", not "${requested}"; GitLab matched it ignoring case, but later steps that compare paths exactly will not.`,
+          `Use "${path}" exactly.`,
+        ),
+      );
     } else {
-      findings.push(finding('project.renamed', 'error', `The project "${requested}" was renamed or moved to "${path}"; GitLab still redirects the old path, but not everywhere and not for ever (a new project may take the old path).`, `Use "${path}".`));
+      findings.push(
+        finding(
+          'project.renamed',
+          'error',
+          `The project "${requested}" was renamed or moved to "${path}"; GitLab still redirects the old path, but not everywhere and not for ever (a new project may take the old path).`,
+          `Use "${path}".`,
+        ),
+      );
     }
   }
   const deletion = p.marked_for_deletion_on ?? p.marked_for_deletion_at;
   if (deletion) {
-    findings.push(finding('project.unavailable', 'error', `The project "${path}" is scheduled for deletion (marked on ${String(deletion).slice(0, 10)}), so later steps cannot rely on it.`, 'Restore it (Settings → General → Advanced → Restore project) or use another project.'));
+    findings.push(
+      finding(
+        'project.unavailable',
+        'error',
+        `The project "${path}" is scheduled for deletion (marked on ${String(deletion).slice(0, 10)}), so later steps cannot rely on it.`,
+        'Restore it (Settings → General → Advanced → Restore project) or use another project.',
+      ),
+    );
   }
   if (p.archived) {
-    findings.push(finding('project.archived', 'warning', `The project "${path}" is archived: it is read-only, so pushes, merge requests, issues and other writes will fail.`, 'Unarchive it (Settings → General → Advanced → Unarchive project) if later steps write to it.'));
+    findings.push(
+      finding(
+        'project.archived',
+        'warning',
+        `The project "${path}" is archived: it is read-only, so pushes, merge requests, issues and other writes will fail.`,
+        'Unarchive it (Settings → General → Advanced → Unarchive project) if later steps write to it.',
+      ),
+    );
   }
   return findings;
 }
 
-async function checkProject(http: HttpClient, t: Target, token: TokenAnalysis, requested: string, first: HttpOutcome): Promise<ProjectOutcome> {
+async function checkProject(
+  http: HttpClient,
+  t: Target,
+  token: TokenAnalysis,
+  requested: string,
+  first: HttpOutcome,
+): Promise<ProjectOutcome> {
   if (first.kind === 'network') return { findings: [networkFinding(first, GL)] };
   const byId = numeric(requested);
   if (ok(first)) {
@@ -302,7 +396,14 @@ async function checkProject(http: HttpClient, t: Target, token: TokenAnalysis, r
     const add = narrowest(denied);
     return {
       deniedScopes: denied,
-      findings: [finding('scope.missing', 'error', `The token cannot read the project: GitLab needs ${denied.length ? `one of ${denied.join(', ')}` : 'a scope the token lacks'} for it (403 insufficient_scope).`, `GitLab cannot add scopes to an existing token: create a new one with ${add} (or api) in ${tokenSettingsUrl(t)} and update the secret.`)],
+      findings: [
+        finding(
+          'scope.missing',
+          'error',
+          `The token cannot read the project: GitLab needs ${denied.length ? `one of ${denied.join(', ')}` : 'a scope the token lacks'} for it (403 insufficient_scope).`,
+          `GitLab cannot add scopes to an existing token: create a new one with ${add} (or api) in ${tokenSettingsUrl(t)} and update the secret.`,
+        ),
+      ],
     };
   }
   if (first.status === 401) return { findings: [unauthorized(t, token, first)] };
@@ -312,7 +413,9 @@ async function checkProject(http: HttpClient, t: Target, token: TokenAnalysis, r
   // the names the token can see — both read-only.
   const last = requested.split('/').pop() ?? requested;
   const [search, mine] = await Promise.all([
-    byId ? Promise.resolve(undefined) : http.get(`${t.api}/projects?search=${encodeURIComponent(last)}&search_namespaces=true&simple=true&per_page=100`),
+    byId
+      ? Promise.resolve(undefined)
+      : http.get(`${t.api}/projects?search=${encodeURIComponent(last)}&search_namespaces=true&simple=true&per_page=100`),
     http.get(`${t.api}/projects?membership=true&simple=true&per_page=100&order_by=last_activity_at`),
   ]);
   const list = (r: HttpOutcome | undefined): GlProject[] => (ok(r) && Array.isArray(r.json) ? (r.json as GlProject[]) : []);
@@ -344,7 +447,9 @@ async function checkProject(http: HttpClient, t: Target, token: TokenAnalysis, r
         'project.not-found',
         'error',
         `The project "${requested}" does not exist on ${t.gitlabCom ? 'gitlab.com' : t.web}, or the token's user cannot see it (GitLab answers 404 for both).${near.length ? ` Closest paths the token can see: ${near.map((n) => `"${n}"`).join(', ')}.` : ''}`,
-        near.length ? `Use the full path exactly, e.g. "${near[0]}".` : 'Check the full path (group/subgroup/project, as in the project URL), and that the token\'s user is a member of the project.',
+        near.length
+          ? `Use the full path exactly, e.g. "${near[0]}".`
+          : "Check the full path (group/subgroup/project, as in the project URL), and that the token's user is a member of the project.",
       ),
     ],
   };
@@ -358,7 +463,14 @@ function parseScopes(texts: readonly string[]): { scopes: GitLabScope[]; finding
   for (const text of texts) {
     const s = findGitLabScope(text);
     if (!s) {
-      findings.push(finding('scope.unknown', 'error', `"${text}" is not a GitLab access-token scope.`, 'Use a scope id such as api, read_api, read_user, read_repository, write_repository, read_registry or write_registry.'));
+      findings.push(
+        finding(
+          'scope.unknown',
+          'error',
+          `"${text}" is not a GitLab access-token scope.`,
+          'Use a scope id such as api, read_api, read_user, read_repository, write_repository, read_registry or write_registry.',
+        ),
+      );
     } else if (!scopes.includes(s)) scopes.push(s);
   }
   return { scopes, findings };
@@ -375,18 +487,41 @@ function missingFinding(t: Target, s: GitLabScope, held: readonly string[] | und
 
 // ───────────────────────────── job tokens ─────────────────────────────
 
-async function checkJob(http: HttpClient, t: Target, input: OnlineInput, scopes: GitLabScope[], findings: Finding[]): Promise<OnlineResult> {
-  const scopeResult = { required: scopes.map((s) => s.id), verified: [] as string[], missing: [] as string[], unverifiable: [] as string[] };
+async function checkJob(
+  http: HttpClient,
+  t: Target,
+  input: OnlineInput,
+  scopes: GitLabScope[],
+  findings: Finding[],
+): Promise<OnlineResult> {
+  const scopeResult = {
+    required: scopes.map((s) => s.id),
+    verified: [] as string[],
+    missing: [] as string[],
+    unverifiable: [] as string[],
+  };
   const r = await http.get(`${t.api}/job`);
   if (r.kind === 'network') return { findings: [...findings, networkFinding(r, GL)], scopes: scopeResult };
   if (!ok(r)) {
     if (r.status === 401) return { findings: [...findings, unauthorized(t, input.token, r)], scopes: scopeResult };
     if (r.status === 404 && !unexpected(r)) {
-      findings.push(finding('url.org-not-found', 'error', `There is no GitLab API at ${t.api} (404 on /job).`, 'Use the instance that runs the job (CI_SERVER_URL / CI_API_V4_URL).'));
+      findings.push(
+        finding(
+          'url.org-not-found',
+          'error',
+          `There is no GitLab API at ${t.api} (404 on /job).`,
+          'Use the instance that runs the job (CI_SERVER_URL / CI_API_V4_URL).',
+        ),
+      );
     } else findings.push(unexpectedResponse(r, GL, 'job lookup'));
     return { findings, scopes: scopeResult };
   }
-  const job = r.json as { id?: number; web_url?: string; user?: { id?: number; username?: string } | null; pipeline?: { project_id?: number } };
+  const job = r.json as {
+    id?: number;
+    web_url?: string;
+    user?: { id?: number; username?: string } | null;
+    pipeline?: { project_id?: number };
+  };
   let identity: Identity | undefined;
   if (job.user?.username) {
     identity = { name: job.user.username, ...(job.user.id !== undefined ? { id: String(job.user.id) } : {}) };
@@ -400,7 +535,14 @@ async function checkJob(http: HttpClient, t: Target, input: OnlineInput, scopes:
   } catch {
     jobProject = undefined;
   }
-  findings.push(finding('token.identity', 'info', `CI job token of job ${job.id ?? '?'}${jobProject ? ` in ${jobProject}` : ''}, running as @${job.user?.username ?? 'unknown'}.`, 'None needed.'));
+  findings.push(
+    finding(
+      'token.identity',
+      'info',
+      `CI job token of job ${job.id ?? '?'}${jobProject ? ` in ${jobProject}` : ''}, running as @${job.user?.username ?? 'unknown'}.`,
+      'None needed.',
+    ),
+  );
 
   let canonical: string | undefined;
   const requested = input.project === undefined ? undefined : projectPath(input.project, t) || undefined;
@@ -409,7 +551,14 @@ async function checkJob(http: HttpClient, t: Target, input: OnlineInput, scopes:
     if (sameId || (jobProject && requested.toLowerCase() === jobProject.toLowerCase())) {
       canonical = jobProject ?? requested;
       if (!sameId && jobProject && jobProject !== requested) {
-        findings.push(finding('project.case-mismatch', 'error', `The job's project is "${jobProject}", not "${requested}"; later steps that compare paths exactly will fail.`, `Use "${jobProject}" exactly (or $CI_PROJECT_PATH).`));
+        findings.push(
+          finding(
+            'project.case-mismatch',
+            'error',
+            `The job's project is "${jobProject}", not "${requested}"; later steps that compare paths exactly will fail.`,
+            `Use "${jobProject}" exactly (or $CI_PROJECT_PATH).`,
+          ),
+        );
       }
     } else {
       findings.push(
@@ -443,7 +592,12 @@ async function check(http: HttpClient, input: OnlineInput): Promise<OnlineResult
   const { scopes, findings } = parseScopes(input.requiredScopes);
   if (isJob(input.token)) return checkJob(http, t, input, scopes, findings);
 
-  const scopeResult = { required: scopes.map((s) => s.id), verified: [] as string[], missing: [] as string[], unverifiable: [] as string[] };
+  const scopeResult = {
+    required: scopes.map((s) => s.id),
+    verified: [] as string[],
+    missing: [] as string[],
+    unverifiable: [] as string[],
+  };
   // Round trip 1: the token's own record and its user, at once.
   const [self, user] = await Promise.all([http.get(`${t.api}/personal_access_tokens/self`), http.get(`${t.api}/user`)]);
   const auth = readAuth(t, input.token, self, user, input.now);
@@ -453,7 +607,14 @@ async function check(http: HttpClient, input: OnlineInput): Promise<OnlineResult
   // Round trip 2: the project, and — when GitLab cannot list the scopes — a read_api probe.
   const project = input.project === undefined ? undefined : projectPath(input.project, t) || undefined;
   if (project !== undefined && input.project !== undefined && project !== input.project) {
-    findings.push(finding('project.info', 'info', `Checking the project path "${project}" (from "${withoutUserinfo(input.project)}").`, 'Pass the full path (group/subgroup/project) as `project`.'));
+    findings.push(
+      finding(
+        'project.info',
+        'info',
+        `Checking the project path "${project}" (from "${withoutUserinfo(input.project)}").`,
+        'Pass the full path (group/subgroup/project) as `project`.',
+      ),
+    );
   }
   const needsApiProbe = !auth.scopes && !project && scopes.some((s) => s.id === 'read_api' || s.id === 'api');
   const [projectResponse, apiProbe] = await Promise.all([
@@ -465,7 +626,13 @@ async function check(http: HttpClient, input: OnlineInput): Promise<OnlineResult
     p = await checkProject(http, t, input.token, project, projectResponse);
     findings.push(...p.findings);
   }
-  const result: OnlineResult = { findings, identity: auth.identity, projectCanonical: p?.canonical, scopes: scopeResult, ...(auth.expiresAt ? { expiresAt: auth.expiresAt } : {}) };
+  const result: OnlineResult = {
+    findings,
+    identity: auth.identity,
+    projectCanonical: p?.canonical,
+    scopes: scopeResult,
+    ...(auth.expiresAt ? { expiresAt: auth.expiresAt } : {}),
+  };
   // Without GitLab's own list the probes decide, and trouble left them unanswered; the expiry and a
   // listed scope set are known from round 1 regardless.
   if (!auth.scopes && findings.some((f) => f.code.startsWith('network.'))) return result;
@@ -488,7 +655,14 @@ async function check(http: HttpClient, input: OnlineInput): Promise<OnlineResult
         else through.push(s.id);
       } else if (c === 'maybe') {
         scopeResult.unverifiable.push(s.id);
-        findings.push(finding('scope.unverifiable', 'warning', `The token carries ${s.maybeCoveredBy!.filter((x) => auth.scopes!.includes(x)).join(', ')} but not ${s.id}; GitLab does not document whether that covers ${s.grants}.`, `If later steps fail with 403 insufficient_scope, create a token that also has ${s.id}.`));
+        findings.push(
+          finding(
+            'scope.unverifiable',
+            'warning',
+            `The token carries ${s.maybeCoveredBy!.filter((x) => auth.scopes!.includes(x)).join(', ')} but not ${s.id}; GitLab does not document whether that covers ${s.grants}.`,
+            `If later steps fail with 403 insufficient_scope, create a token that also has ${s.id}.`,
+          ),
+        );
       } else {
         scopeResult.missing.push(s.id);
         findings.push(missingFinding(t, s, auth.scopes, ''));
@@ -502,15 +676,39 @@ async function check(http: HttpClient, input: OnlineInput): Promise<OnlineResult
       through.push(s.id);
     } else if (proven === false || (s.id === 'api' && readsApi === false)) {
       scopeResult.missing.push(s.id);
-      findings.push(missingFinding(t, s, undefined, s.id === 'read_user' ? ': GET /user was denied' : ': the read-only API request was denied (403 insufficient_scope)'));
+      findings.push(
+        missingFinding(
+          t,
+          s,
+          undefined,
+          s.id === 'read_user' ? ': GET /user was denied' : ': the read-only API request was denied (403 insufficient_scope)',
+        ),
+      );
     } else {
       scopeResult.unverifiable.push(s.id);
-      const why = s.id === 'api' && readsApi ? 'its read half (read_api) is confirmed; its write half cannot be proven without writing' : 'no read-only API request proves it';
-      findings.push(finding('scope.unverifiable', 'warning', `${s.id} could not be verified: ${auth.scopesUnknownWhy}, and ${why}.`, `Nothing to fix here; check the token's scopes in ${tokenSettingsUrl(t)} if later steps fail.`));
+      const why =
+        s.id === 'api' && readsApi
+          ? 'its read half (read_api) is confirmed; its write half cannot be proven without writing'
+          : 'no read-only API request proves it';
+      findings.push(
+        finding(
+          'scope.unverifiable',
+          'warning',
+          `${s.id} could not be verified: ${auth.scopesUnknownWhy}, and ${why}.`,
+          `Nothing to fix here; check the token's scopes in ${tokenSettingsUrl(t)} if later steps fail.`,
+        ),
+      );
     }
   }
   if (scopeResult.verified.length) {
-    findings.push(finding('scope.verified', 'info', `${auth.scopes ? 'Listed by GitLab for the token' : 'Verified with read-only requests'}: ${through.join(', ')}.`, 'None needed.'));
+    findings.push(
+      finding(
+        'scope.verified',
+        'info',
+        `${auth.scopes ? 'Listed by GitLab for the token' : 'Verified with read-only requests'}: ${through.join(', ')}.`,
+        'None needed.',
+      ),
+    );
   }
   return result;
 }
@@ -518,7 +716,8 @@ async function check(http: HttpClient, input: OnlineInput): Promise<OnlineResult
 export const gitlabOnline: OnlineChecks = {
   // Job tokens go in JOB-TOKEN; every other token as a bearer token (GitLab accepts PATs, project
   // and group tokens there as well as in PRIVATE-TOKEN, and OAuth tokens only there).
-  credential: (token, analysis) => (isJob(analysis) ? { name: 'job-token', value: token } : { name: 'authorization', value: `Bearer ${token}` }),
+  credential: (token, analysis) =>
+    isJob(analysis) ? { name: 'job-token', value: token } : { name: 'authorization', value: `Bearer ${token}` },
   credentialOrigins: configuredOrigin,
   check,
 };

@@ -24,15 +24,31 @@ export interface GitLabScope {
 
 const SCOPES: readonly GitLabScope[] = [
   { id: 'api', grants: 'complete read/write access to the API, the registries and the repositories (Git over HTTP)', coveredBy: [] },
-  { id: 'read_api', grants: 'read access to the API, including all groups and projects, the container registry and the package registry', coveredBy: ['api'] },
+  {
+    id: 'read_api',
+    grants: 'read access to the API, including all groups and projects, the container registry and the package registry',
+    coveredBy: ['api'],
+  },
   { id: 'read_user', grants: 'read-only access to the /user and /users endpoints', coveredBy: ['api', 'read_api'] },
-  { id: 'read_repository', grants: 'read (pull) access to repositories with Git over HTTP or the repository files API', coveredBy: ['api', 'read_api', 'write_repository'] },
+  {
+    id: 'read_repository',
+    grants: 'read (pull) access to repositories with Git over HTTP or the repository files API',
+    coveredBy: ['api', 'read_api', 'write_repository'],
+  },
   { id: 'write_repository', grants: 'read-write (pull and push) access to repositories with Git over HTTP', coveredBy: ['api'] },
   // Not covered by write_registry: GitLab documents that pushing needs both, and write alone cannot pull.
   { id: 'read_registry', grants: 'pull access to container registry images of private projects', coveredBy: ['api', 'read_api'] },
   { id: 'write_registry', grants: 'push access to container registry images of private projects', coveredBy: ['api'] },
-  { id: 'read_virtual_registry', grants: 'pull access to container images through the dependency proxy', coveredBy: ['api', 'write_virtual_registry'] },
-  { id: 'write_virtual_registry', grants: 'pull, push and delete access to container images through the dependency proxy', coveredBy: ['api'] },
+  {
+    id: 'read_virtual_registry',
+    grants: 'pull access to container images through the dependency proxy',
+    coveredBy: ['api', 'write_virtual_registry'],
+  },
+  {
+    id: 'write_virtual_registry',
+    grants: 'pull, push and delete access to container images through the dependency proxy',
+    coveredBy: ['api'],
+  },
   { id: 'sudo', grants: 'API actions as any user (administrators only)', coveredBy: [], adminOnly: true },
   { id: 'admin_mode', grants: 'API actions in Admin Mode (administrators on self-managed only)', coveredBy: [], adminOnly: true },
   { id: 'create_runner', grants: 'creating runners', coveredBy: [], maybeCoveredBy: ['api'] },
@@ -49,7 +65,12 @@ const BY_ID = new Map(SCOPES.map((s) => [s.id, s]));
 
 /** A scope from user input: case-insensitive, spaces and hyphens taken as underscores (`Read API` → read_api). */
 export function findGitLabScope(text: string): GitLabScope | undefined {
-  return BY_ID.get(text.trim().toLowerCase().replace(/[\s-]+/g, '_'));
+  return BY_ID.get(
+    text
+      .trim()
+      .toLowerCase()
+      .replace(/[\s-]+/g, '_'),
+  );
 }
 
 export type Coverage = 'yes' | 'maybe' | 'no';

@@ -40,16 +40,68 @@ interface OtherPrefix {
 }
 
 const OTHERS: OtherPrefix[] = [
-  { prefix: 'gldt-', kind: 'gitlab.deploy-token', label: 'GitLab deploy token', body: 20, notForApi: 'it authenticates git and registry operations only, not REST API calls' },
-  { prefix: 'glrtr-', kind: 'gitlab.runner-token', label: 'GitLab runner authentication token', notForApi: 'it registers and runs a runner; it cannot call the REST API' },
-  { prefix: 'glrt-', kind: 'gitlab.runner-token', label: 'GitLab runner authentication token', notForApi: 'it registers and runs a runner; it cannot call the REST API' },
-  { prefix: 'glptt-', kind: 'gitlab.trigger-token', label: 'GitLab pipeline trigger token', body: 40, notForApi: 'it only triggers pipelines' },
+  {
+    prefix: 'gldt-',
+    kind: 'gitlab.deploy-token',
+    label: 'GitLab deploy token',
+    body: 20,
+    notForApi: 'it authenticates git and registry operations only, not REST API calls',
+  },
+  {
+    prefix: 'glrtr-',
+    kind: 'gitlab.runner-token',
+    label: 'GitLab runner authentication token',
+    notForApi: 'it registers and runs a runner; it cannot call the REST API',
+  },
+  {
+    prefix: 'glrt-',
+    kind: 'gitlab.runner-token',
+    label: 'GitLab runner authentication token',
+    notForApi: 'it registers and runs a runner; it cannot call the REST API',
+  },
+  {
+    prefix: 'glptt-',
+    kind: 'gitlab.trigger-token',
+    label: 'GitLab pipeline trigger token',
+    body: 40,
+    notForApi: 'it only triggers pipelines',
+  },
   { prefix: 'glft-', kind: 'gitlab.feed-token', label: 'GitLab feed token', body: 20, notForApi: 'it only reads RSS/calendar feeds' },
-  { prefix: 'glimt-', kind: 'gitlab.incoming-mail-token', label: 'GitLab incoming mail token', body: 25, notForApi: 'it only creates issues by e-mail' },
-  { prefix: 'glagent-', kind: 'gitlab.agent-token', label: 'GitLab Kubernetes agent token', body: 50, notForApi: 'it authenticates the Kubernetes agent only' },
-  { prefix: 'glsoat-', kind: 'gitlab.scim-token', label: 'GitLab SCIM token', body: 20, notForApi: 'it only provisions users through SCIM' },
-  { prefix: 'glffct-', kind: 'gitlab.feature-flag-token', label: 'GitLab feature flag client token', body: 20, notForApi: 'it only reads feature flags' },
-  { prefix: 'gloas-', kind: 'gitlab.oauth-secret', label: 'GitLab OAuth application secret', body: 64, notForApi: 'it is an application secret, not an access token' },
+  {
+    prefix: 'glimt-',
+    kind: 'gitlab.incoming-mail-token',
+    label: 'GitLab incoming mail token',
+    body: 25,
+    notForApi: 'it only creates issues by e-mail',
+  },
+  {
+    prefix: 'glagent-',
+    kind: 'gitlab.agent-token',
+    label: 'GitLab Kubernetes agent token',
+    body: 50,
+    notForApi: 'it authenticates the Kubernetes agent only',
+  },
+  {
+    prefix: 'glsoat-',
+    kind: 'gitlab.scim-token',
+    label: 'GitLab SCIM token',
+    body: 20,
+    notForApi: 'it only provisions users through SCIM',
+  },
+  {
+    prefix: 'glffct-',
+    kind: 'gitlab.feature-flag-token',
+    label: 'GitLab feature flag client token',
+    body: 20,
+    notForApi: 'it only reads feature flags',
+  },
+  {
+    prefix: 'gloas-',
+    kind: 'gitlab.oauth-secret',
+    label: 'GitLab OAuth application secret',
+    body: 64,
+    notForApi: 'it is an application secret, not an access token',
+  },
   { prefix: 'glwt-', kind: 'gitlab.workspace-token', label: 'GitLab workspace token' },
 ];
 
@@ -83,22 +135,53 @@ function routableFacts(b64: string, v1: boolean): Record<string, string> {
 
 function analyzeJobToken(body: string, ctx: TokenContext): TokenAnalysis {
   const label = 'GitLab CI job token';
-  const note = finding('token.info', 'info', 'A CI job token reaches only a subset of the API (its own project and projects that allow it) and lives as long as the job.', 'Use a project or personal access token for anything else.');
+  const note = finding(
+    'token.info',
+    'info',
+    'A CI job token reaches only a subset of the API (its own project and projects that allow it) and lives as long as the job.',
+    'Use a project or personal access token for anything else.',
+  );
   const jwt = decodeJwt(body);
   if (jwt) {
     const findings: Finding[] = [note];
     const aud = jwt.payload.aud;
     const auds = Array.isArray(aud) ? aud : [aud];
-    if (!auds.includes('gitlab-authz-token')) findings.push(finding('token.audience', 'warning', 'The job token\'s audience is not GitLab\'s ("gitlab-authz-token").', 'Use the CI_JOB_TOKEN of the running job.'));
+    if (!auds.includes('gitlab-authz-token'))
+      findings.push(
+        finding(
+          'token.audience',
+          'warning',
+          'The job token\'s audience is not GitLab\'s ("gitlab-authz-token").',
+          'Use the CI_JOB_TOKEN of the running job.',
+        ),
+      );
     const exp = claimDate(jwt.payload, 'exp');
     const nbf = claimDate(jwt.payload, 'nbf');
-    if (exp && exp.getTime() <= ctx.now.getTime() - SKEW_MS) findings.push(finding('token.expired', 'error', `The job token expired at ${exp.toISOString()}: its job has ended.`, 'Use the CI_JOB_TOKEN of the running job; job tokens cannot be reused later.'));
-    if (nbf && nbf.getTime() > ctx.now.getTime() + SKEW_MS) findings.push(finding('token.not-yet-valid', 'warning', 'The job token is not valid yet (nbf in the future).', 'Check the clocks of the runner and the GitLab server.'));
+    if (exp && exp.getTime() <= ctx.now.getTime() - SKEW_MS)
+      findings.push(
+        finding(
+          'token.expired',
+          'error',
+          `The job token expired at ${exp.toISOString()}: its job has ended.`,
+          'Use the CI_JOB_TOKEN of the running job; job tokens cannot be reused later.',
+        ),
+      );
+    if (nbf && nbf.getTime() > ctx.now.getTime() + SKEW_MS)
+      findings.push(
+        finding(
+          'token.not-yet-valid',
+          'warning',
+          'The job token is not valid yet (nbf in the future).',
+          'Check the clocks of the runner and the GitLab server.',
+        ),
+      );
     const iss = claimString(jwt.payload, 'iss');
     return result('gitlab.job-token', label, findings, iss ? { issuer: iss } : {}, exp);
   }
   if (/^[0-9A-Za-z]{1,5}_[0-9A-Za-z_-]{20}$/.test(body)) return result('gitlab.job-token', label, [note]);
-  return result('gitlab.job-token', label, [finding('token.format', 'error', 'The CI job token is neither a JWT nor the legacy job-token shape.', 'Pass $CI_JOB_TOKEN unchanged.')]);
+  return result('gitlab.job-token', label, [
+    finding('token.format', 'error', 'The CI job token is neither a JWT nor the legacy job-token shape.', 'Pass $CI_JOB_TOKEN unchanged.'),
+  ]);
 }
 
 export function analyzeGitLabToken(token: string, ctx: TokenContext, claim: boolean): TokenAnalysis | undefined {
@@ -113,13 +196,35 @@ export function analyzeGitLabToken(token: string, ctx: TokenContext, claim: bool
     const label = other?.label ?? 'GitLab personal, project or group access token (routable format)';
     const findings: Finding[] = [];
     if (gitlabRoutableCrc(token.slice(0, -7)) !== crc) {
-      findings.push(finding('token.checksum', 'error', 'The routable GitLab token\'s embedded CRC-32 does not match: the token was mistyped, truncated or altered.', RECOPY));
+      findings.push(
+        finding(
+          'token.checksum',
+          'error',
+          "The routable GitLab token's embedded CRC-32 does not match: the token was mistyped, truncated or altered.",
+          RECOPY,
+        ),
+      );
       return result(kind, label, findings);
     }
     if (!other && !prefix.startsWith('glpat-') && !prefix.startsWith('gl')) {
-      findings.push(finding('token.info', 'info', 'The token has a custom prefix (a self-managed instance setting); its routable checksum matches.', 'None needed.'));
+      findings.push(
+        finding(
+          'token.info',
+          'info',
+          'The token has a custom prefix (a self-managed instance setting); its routable checksum matches.',
+          'None needed.',
+        ),
+      );
     }
-    if (other?.notForApi) findings.push(finding('token.wrong-kind', 'warning', `This is a ${other.label}: ${other.notForApi}.`, 'Use a personal, project or group access token with the scopes the later steps need.'));
+    if (other?.notForApi)
+      findings.push(
+        finding(
+          'token.wrong-kind',
+          'warning',
+          `This is a ${other.label}: ${other.notForApi}.`,
+          'Use a personal, project or group access token with the scopes the later steps need.',
+        ),
+      );
     return result(kind, label, findings, routableFacts(b64, v1));
   }
 
@@ -127,25 +232,69 @@ export function analyzeGitLabToken(token: string, ctx: TokenContext, claim: bool
     const body = token.slice(6);
     const label = 'GitLab personal, project or group access token';
     if (!/^[A-Za-z0-9_-]{20}$/.test(body)) {
-      return result('gitlab.pat', label, [finding('token.format', 'error', `A legacy GitLab access token has 20 characters after its prefix (letters, digits, - and _); this one has ${body.length}${/[^A-Za-z0-9_-]/.test(body) ? ' and other characters' : ''}.`, RECOPY)]);
+      return result('gitlab.pat', label, [
+        finding(
+          'token.format',
+          'error',
+          `A legacy GitLab access token has 20 characters after its prefix (letters, digits, - and _); this one has ${body.length}${/[^A-Za-z0-9_-]/.test(body) ? ' and other characters' : ''}.`,
+          RECOPY,
+        ),
+      ]);
     }
-    const findings = [finding('token.unverifiable', 'info', 'Legacy GitLab access tokens carry no checksum; it is checked online.', 'Nothing to do offline.')];
-    if (/[lIO0]/.test(body)) findings.push(finding('token.format', 'warning', 'GitLab never puts the characters l, I, O or 0 in legacy tokens; this one has some, so it was probably mistyped.', RECOPY));
+    const findings = [
+      finding(
+        'token.unverifiable',
+        'info',
+        'Legacy GitLab access tokens carry no checksum; it is checked online.',
+        'Nothing to do offline.',
+      ),
+    ];
+    if (/[lIO0]/.test(body))
+      findings.push(
+        finding(
+          'token.format',
+          'warning',
+          'GitLab never puts the characters l, I, O or 0 in legacy tokens; this one has some, so it was probably mistyped.',
+          RECOPY,
+        ),
+      );
     return result('gitlab.pat', label, findings);
   }
 
   const other = OTHERS.find((o) => token.startsWith(o.prefix));
   if (other || token.startsWith('GR1348941')) {
-    const o = other ?? { prefix: 'GR1348941', kind: 'gitlab.runner-registration-token', label: 'GitLab runner registration token (deprecated)', body: 20, notForApi: 'it only registers runners, and is deprecated' };
+    const o = other ?? {
+      prefix: 'GR1348941',
+      kind: 'gitlab.runner-registration-token',
+      label: 'GitLab runner registration token (deprecated)',
+      body: 20,
+      notForApi: 'it only registers runners, and is deprecated',
+    };
     const findings: Finding[] = [];
     const body = token.slice(o.prefix.length);
-    if (o.body !== undefined && body.length !== o.body) findings.push(finding('token.format', 'error', `A ${o.label} has ${o.body} characters after its prefix; this one has ${body.length}.`, RECOPY));
-    if (o.notForApi) findings.push(finding('token.wrong-kind', 'warning', `This is a ${o.label}: ${o.notForApi}.`, 'Use a personal, project or group access token with the scopes the later steps need.'));
+    if (o.body !== undefined && body.length !== o.body)
+      findings.push(
+        finding('token.format', 'error', `A ${o.label} has ${o.body} characters after its prefix; this one has ${body.length}.`, RECOPY),
+      );
+    if (o.notForApi)
+      findings.push(
+        finding(
+          'token.wrong-kind',
+          'warning',
+          `This is a ${o.label}: ${o.notForApi}.`,
+          'Use a personal, project or group access token with the scopes the later steps need.',
+        ),
+      );
     return result(o.kind, o.label, findings);
   }
 
   if (!claim) return undefined;
   return result('gitlab.unknown', 'unrecognised GitLab token', [
-    finding('token.format', 'error', 'The token matches no GitLab format: access tokens start with glpat- (or an instance prefix) and carry 20 characters or a routable body; job tokens start with glcbt-.', `${RECOPY} Check that the right secret is wired to this step.`),
+    finding(
+      'token.format',
+      'error',
+      'The token matches no GitLab format: access tokens start with glpat- (or an instance prefix) and carry 20 characters or a routable body; job tokens start with glcbt-.',
+      `${RECOPY} Check that the right secret is wired to this step.`,
+    ),
   ]);
 }

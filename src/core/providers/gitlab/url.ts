@@ -6,7 +6,8 @@ import type { UrlAnalysis, UrlContext } from '../types.js';
 const EXAMPLE = 'https://gitlab.com or https://gitlab.example.com';
 
 export function analyzeGitLabUrl(input: string | undefined, _ctx: UrlContext): UrlAnalysis {
-  if (input === undefined || input.trim() === '') return { input: null, normalized: 'https://gitlab.com/api/v4', deployment: 'gitlab.com', findings: [] };
+  if (input === undefined || input.trim() === '')
+    return { input: null, normalized: 'https://gitlab.com/api/v4', deployment: 'gitlab.com', findings: [] };
   const parsed = parseUserUrl(input, EXAMPLE);
   if (!isParsed(parsed)) return { input: parsed.display || null, normalized: null, findings: parsed.findings };
   const { url, segments } = parsed;

@@ -35,7 +35,11 @@ const SSO = classic('FAKEx0SSOx0UNAUTHORISEDx0NOTREAL');
 const OAUTH = mintGitHubClassic('gho', fill('FAKEx0OAUTHx0TOKENx0NOTxREAL', 30));
 const USER_TO_SERVER = mintGitHubClassic('ghu', fill('FAKEx0APPx0USERx0TOKENx0NOTREAL', 30));
 const FINE = mintGitHubFineGrained(fill('11FAKE0TEST0FINE0GOOD0', 22), fill('FAKEx0FINEx0GRAINEDx0TESTx0TOKENx0NOTxREAL', 43), 'FAKETAIL');
-const FINE_READER = mintGitHubFineGrained(fill('11FAKE0TEST0FINE0READ0', 22), fill('FAKEx0FINEx0READERx0TESTx0TOKENx0NOTxREAL', 43), 'FAKETAIL');
+const FINE_READER = mintGitHubFineGrained(
+  fill('11FAKE0TEST0FINE0READ0', 22),
+  fill('FAKEx0FINEx0READERx0TESTx0TOKENx0NOTxREAL', 43),
+  'FAKETAIL',
+);
 const INSTALL = mintGitHubClassic('ghs', fill('FAKEx0INSTALLATIONx0NOTxREAL', 30));
 const STATELESS = mintGitHubStatelessInstallation(424242);
 
@@ -49,14 +53,41 @@ const tokens: Record<string, GitHubTokenSpec> = {
   [LOCKED]: { kind: 'classic', login: ALICE, scopes: ['repo'], lockedOut: true },
   [SSO]: { kind: 'classic', login: ALICE, scopes: ['repo'], ssoUnauthorized: ['fake-octo-org'], expiration: utcHeader(day(90)) },
   [OAUTH]: { kind: 'oauth', login: ALICE, scopes: ['repo', 'read:org'] },
-  [USER_TO_SERVER]: { kind: 'user-to-server', login: ALICE, permissions: { contents: 'read', metadata: 'read' }, expiration: offsetHeader(new Date(NOW.getTime() + 8 * 3_600_000)) },
-  [FINE]: { kind: 'fine-grained', login: ALICE, repositories: ['fake-octo-org/hello-world', 'fake-octo-org/private-stuff'], permissions: { contents: 'read', metadata: 'read', issues: 'write' }, expiration: offsetHeader(day(60)) },
-  [FINE_READER]: { kind: 'fine-grained', login: 'fake-reader', repositories: 'all', permissions: { contents: 'write', metadata: 'read' }, expiration: offsetHeader(day(60)) },
-  [INSTALL]: { kind: 'installation', repositories: ['fake-octo-org/hello-world', 'fake-octo-org/hello-world-docs'], permissions: { contents: 'write', metadata: 'read', actions: 'read' }, expiration: offsetHeader(new Date(NOW.getTime() + 3_600_000)) },
+  [USER_TO_SERVER]: {
+    kind: 'user-to-server',
+    login: ALICE,
+    permissions: { contents: 'read', metadata: 'read' },
+    expiration: offsetHeader(new Date(NOW.getTime() + 8 * 3_600_000)),
+  },
+  [FINE]: {
+    kind: 'fine-grained',
+    login: ALICE,
+    repositories: ['fake-octo-org/hello-world', 'fake-octo-org/private-stuff'],
+    permissions: { contents: 'read', metadata: 'read', issues: 'write' },
+    expiration: offsetHeader(day(60)),
+  },
+  [FINE_READER]: {
+    kind: 'fine-grained',
+    login: 'fake-reader',
+    repositories: 'all',
+    permissions: { contents: 'write', metadata: 'read' },
+    expiration: offsetHeader(day(60)),
+  },
+  [INSTALL]: {
+    kind: 'installation',
+    repositories: ['fake-octo-org/hello-world', 'fake-octo-org/hello-world-docs'],
+    permissions: { contents: 'write', metadata: 'read', actions: 'read' },
+    expiration: offsetHeader(new Date(NOW.getTime() + 3_600_000)),
+  },
   [STATELESS]: { kind: 'installation', repositories: ['fake-octo-org/hello-world'], permissions: { metadata: 'read' } },
 };
 const repos: GitHubRepoSpec[] = [
-  { id: 1001, fullName: 'fake-octo-org/hello-world', collaborators: { [ALICE]: 'admin', 'fake-reader': 'pull' }, previousNames: ['fake-octo-org/hello-old'] },
+  {
+    id: 1001,
+    fullName: 'fake-octo-org/hello-world',
+    collaborators: { [ALICE]: 'admin', 'fake-reader': 'pull' },
+    previousNames: ['fake-octo-org/hello-old'],
+  },
   { id: 1002, fullName: 'fake-octo-org/hello-world-docs', archived: true },
   { id: 1003, fullName: 'fake-octo-org/private-stuff', private: true, collaborators: { [ALICE]: 'push' } },
   { id: 1004, fullName: 'fake-octo-org/secret-sauce', private: true },
@@ -76,7 +107,8 @@ afterAll(async () => {
   await emu.close();
 });
 
-const check = (inputs: RawInputs, d: Agent = dispatcher, log?: PreflightDeps['log']): Promise<Report> => preflight({ provider: 'github', ...inputs }, onlineDeps(NOW, d, { log }));
+const check = (inputs: RawInputs, d: Agent = dispatcher, log?: PreflightDeps['log']): Promise<Report> =>
+  preflight({ provider: 'github', ...inputs }, onlineDeps(NOW, d, { log }));
 const since = (n: number) => emu.requests.slice(n);
 
 describe('identity', () => {
@@ -86,7 +118,12 @@ describe('identity', () => {
     expect(r.outcome).toBe('passed');
     expect(r.identity).toEqual({ name: ALICE, id: '4242' });
     expect(r.project).toEqual({ requested: 'fake-octo-org/hello-world', canonical: 'fake-octo-org/hello-world' });
-    expect(r.scopes).toEqual({ required: ['repo', 'read:org', 'public_repo'], verified: ['repo', 'read:org', 'public_repo'], missing: [], unverifiable: [] });
+    expect(r.scopes).toEqual({
+      required: ['repo', 'read:org', 'public_repo'],
+      verified: ['repo', 'read:org', 'public_repo'],
+      missing: [],
+      unverifiable: [],
+    });
     expect(text(r, 'scope.granted')).toContain('repo, admin:org, workflow');
     expect(text(r, 'scope.verified')).toContain('admin:org');
     expect([r.expirySource, r.daysRemaining]).toEqual(['provider', 89]);
@@ -99,12 +136,20 @@ describe('identity', () => {
 
   it('installation tokens (40-character and stateless) identify through /installation/repositories, never /user', async () => {
     const before = emu.requests.length;
-    const r = await check({ token: INSTALL, project: 'fake-octo-org/hello-world', requiredScopes: 'contents:read, actions:read, metadata:read' });
+    const r = await check({
+      token: INSTALL,
+      project: 'fake-octo-org/hello-world',
+      requiredScopes: 'contents:read, actions:read, metadata:read',
+    });
     expect(r.outcome).toBe('passed');
     expect(r.identity?.name).toBe('GitHub App installation (2 repositories)');
     expect(r.scopes.verified).toEqual(['contents:read', 'actions:read', 'metadata:read']);
     const s = await check({ token: STATELESS, project: 'fake-octo-org/hello-world' });
-    expect([s.outcome, s.tokenKind, s.identity?.name]).toEqual(['passed', 'github.installation-stateless', 'GitHub App installation (1 repository)']);
+    expect([s.outcome, s.tokenKind, s.identity?.name]).toEqual([
+      'passed',
+      'github.installation-stateless',
+      'GitHub App installation (1 repository)',
+    ]);
     expect(since(before).some((q) => q.path === '/user')).toBe(false);
     expect(since(before).filter((q) => q.path === '/installation/repositories')).toHaveLength(2);
     // A one-hour installation token is not "expiring" against a threshold in days.
@@ -115,12 +160,17 @@ describe('identity', () => {
   it('401 Bad credentials → token.rejected with the causes in order; never a guess at which', async () => {
     const r = await check({ token: UNKNOWN });
     expect(codes(r)).toEqual(['token.rejected:error']);
-    expect(r.findings[0]!.message).toMatch(/\(1\) it was revoked.*\(2\) it expired.*\(3\) it was mistyped.*\(4\) it was created on another GitHub host/);
+    expect(r.findings[0]!.message).toMatch(
+      /\(1\) it was revoked.*\(2\) it expired.*\(3\) it was mistyped.*\(4\) it was created on another GitHub host/,
+    );
     expect(r.findings[0]!.message).toMatch(/request id [0-9A-F]+:[0-9A-F]+:FAKE:TEST/);
     const refresh = await check({ token: mintGitHubClassic('ghr', fill('FAKEx0REFRESHx0TOKENx0NOTxREAL', 70)) });
     expect(codes(refresh)).toEqual(['token.rejected:error', 'token.wrong-kind:warning']);
     expect(refresh.findings[0]!.message).toContain('(1) it is a GitHub App refresh token');
-    const statelessOnGhes = await check({ token: mintGitHubStatelessInstallation(777, { iss: 'FAKE-OTHER', note: 'NOT REAL' }), url: emu.ghesUrl });
+    const statelessOnGhes = await check({
+      token: mintGitHubStatelessInstallation(777, { iss: 'FAKE-OTHER', note: 'NOT REAL' }),
+      url: emu.ghesUrl,
+    });
     expect(statelessOnGhes.findings[0]!.message).toContain('(1) GitHub Enterprise Server does not issue stateless installation tokens');
     const i = await check({ token: mintGitHubClassic('ghs', fill('FAKEx0GONEx0INSTALLx0NOTxREAL', 30)) });
     expect(codes(i)).toEqual(['token.rejected:error']);
@@ -147,7 +197,12 @@ describe('identity', () => {
 describe('classic scopes', () => {
   it('scope.missing names exactly what to add (and the scopes that include it)', async () => {
     const r = await check({ token: NARROW, requiredScopes: 'repo, read:org, public_repo, read:user' });
-    expect(r.scopes).toEqual({ required: ['repo', 'read:org', 'public_repo', 'read:user'], verified: ['public_repo', 'read:user'], missing: ['repo', 'read:org'], unverifiable: [] });
+    expect(r.scopes).toEqual({
+      required: ['repo', 'read:org', 'public_repo', 'read:user'],
+      verified: ['public_repo', 'read:user'],
+      missing: ['repo', 'read:org'],
+      unverifiable: [],
+    });
     expect(codes(r)).toEqual(['scope.missing:error', 'scope.missing:error']);
     const missing = text(r, 'scope.missing');
     expect(missing).toContain('tick `repo`');
@@ -164,7 +219,7 @@ describe('classic scopes', () => {
     expect(all(u)).not.toContain('scope.granted');
   });
 
-  it('contents:write on a classic token: proven by the scope and the user\'s push right, refused without it', async () => {
+  it("contents:write on a classic token: proven by the scope and the user's push right, refused without it", async () => {
     const ok = await check({ token: CLASSIC, project: 'fake-octo-org/hello-world', requiredScopes: 'contents:write' });
     expect([ok.outcome, ok.scopes.verified]).toEqual(['passed', ['contents:write']]);
     expect(text(ok, 'scope.verified')).toMatch(/carries `repo`.*push access/);
@@ -185,7 +240,11 @@ describe('classic scopes', () => {
 describe('fine-grained and App permissions', () => {
   it('proves each read with a GET, explains a 403 with X-Accepted-GitHub-Permissions, never proves a write', async () => {
     const before = emu.requests.length;
-    const r = await check({ token: FINE, project: 'fake-octo-org/hello-world', requiredScopes: 'contents:read, metadata:read, pull-requests: read, Issues: Read and write, contents:write' });
+    const r = await check({
+      token: FINE,
+      project: 'fake-octo-org/hello-world',
+      requiredScopes: 'contents:read, metadata:read, pull-requests: read, Issues: Read and write, contents:write',
+    });
     expect(r.scopes).toEqual({
       required: ['contents:read', 'metadata:read', 'pull_requests:read', 'issues:write', 'contents:write'],
       verified: ['contents:read', 'metadata:read'],
@@ -199,7 +258,7 @@ describe('fine-grained and App permissions', () => {
     expect(r.outcome).toBe('failed');
   });
 
-  it('a write level is refused when the token\'s user lacks the role; the user\'s role alone proves nothing', async () => {
+  it("a write level is refused when the token's user lacks the role; the user's role alone proves nothing", async () => {
     const reader = await check({ token: FINE_READER, project: 'fake-octo-org/hello-world', requiredScopes: 'contents:write' });
     expect(codes(reader)).toEqual(['scope.missing:error']);
     expect(text(reader, 'scope.missing')).toContain('never has more rights than its user');
@@ -251,7 +310,10 @@ describe('repository', () => {
   });
 
   it('a redirect to another origin is never followed with the token', async () => {
-    emu.fault({ type: 'redirect', status: 301, location: 'https://evil.example/repositories/1' }, { path: '/repos/fake-octo-org/hello-world', times: 1 });
+    emu.fault(
+      { type: 'redirect', status: 301, location: 'https://evil.example/repositories/1' },
+      { path: '/repos/fake-octo-org/hello-world', times: 1 },
+    );
     const before = emu.requests.length;
     const r = await check({ token: CLASSIC, project: 'fake-octo-org/hello-world' });
     expect(codes(r)).toEqual(['project.renamed:error']);
@@ -261,11 +323,16 @@ describe('repository', () => {
 
   it('a redirect on the same origin but off the API base (GHES /login) is not followed, and is not called another origin', async () => {
     const origin = new URL(emu.ghesUrl).origin;
-    emu.fault({ type: 'redirect', status: 301, location: `${origin}/login?return_to=%2Frepos` }, { path: '/api/v3/repos/fake-octo-org/hello-world', times: 1 });
+    emu.fault(
+      { type: 'redirect', status: 301, location: `${origin}/login?return_to=%2Frepos` },
+      { path: '/api/v3/repos/fake-octo-org/hello-world', times: 1 },
+    );
     const before = emu.requests.length;
     const r = await check({ token: CLASSIC, url: emu.ghesUrl, project: 'fake-octo-org/hello-world' });
     expect(codes(r)).toEqual(['project.renamed:error']);
-    expect(r.findings.find((f) => f.code === 'project.renamed')!.message).toContain(`to ${origin}/login, which is outside the configured API (${emu.ghesUrl})`);
+    expect(r.findings.find((f) => f.code === 'project.renamed')!.message).toContain(
+      `to ${origin}/login, which is outside the configured API (${emu.ghesUrl})`,
+    );
     expect(since(before).every((q) => q.path.startsWith('/api/v3/'))).toBe(true);
   });
 
@@ -302,10 +369,15 @@ describe('repository', () => {
   it('project must be owner/repo', async () => {
     expect(codes(await check({ token: CLASSIC, project: 'hello-world' }))).toEqual(['config.invalid:error']);
     // A clone URL with another secret in it: the message shows it without the user name and password.
-    const clone = await check({ token: CLASSIC, project: 'https://deploy-user:FAKE-OTHER-PASSWORD@github.com/fake-octo-org/hello-world.git' });
+    const clone = await check({
+      token: CLASSIC,
+      project: 'https://deploy-user:FAKE-OTHER-PASSWORD@github.com/fake-octo-org/hello-world.git',
+    });
     expect(codes(clone)).toEqual(['config.invalid:error']);
     expect(clone.findings.map((f) => `${f.message} ${f.hint}`).join('\n')).not.toMatch(/FAKE-OTHER-PASSWORD|deploy-user/);
-    expect(clone.findings.find((f) => f.code === 'config.invalid')!.message).toContain('"https://github.com/fake-octo-org/hello-world.git"');
+    expect(clone.findings.find((f) => f.code === 'config.invalid')!.message).toContain(
+      '"https://github.com/fake-octo-org/hello-world.git"',
+    );
   });
 });
 
@@ -317,7 +389,14 @@ describe('hosts', () => {
     expect(text(r, 'url.server-version')).toContain('GitHub Enterprise Server 3.19.2');
     const sent = since(before);
     expect(sent.every((q) => q.host === '127.0.0.1' && q.path.startsWith('/api/v3/'))).toBe(true);
-    expect(sent.map((q) => q.path)).toEqual(expect.arrayContaining(['/api/v3/user', '/api/v3/meta', '/api/v3/repos/fake-octo-org/hello-world', '/api/v3/repos/fake-octo-org/hello-world/commits']));
+    expect(sent.map((q) => q.path)).toEqual(
+      expect.arrayContaining([
+        '/api/v3/user',
+        '/api/v3/meta',
+        '/api/v3/repos/fake-octo-org/hello-world',
+        '/api/v3/repos/fake-octo-org/hello-world/commits',
+      ]),
+    );
   });
 
   it('GHES rename: Location stays on the GHES origin and is followed there', async () => {
@@ -339,11 +418,19 @@ describe('hosts', () => {
     // Hold the second wave's answers until all three are in (or 1 s passed): a client that waited for
     // one answer before sending the next request cannot pass the ordering checks below.
     emu.fault({ type: 'barrier', count: 3 }, { path: /^\/repos\// });
-    const r = await check({ token: INSTALL, project: 'fake-octo-org/hello-world', requiredScopes: 'contents:read, actions:read, contents:write' });
+    const r = await check({
+      token: INSTALL,
+      project: 'fake-octo-org/hello-world',
+      requiredScopes: 'contents:read, actions:read, contents:write',
+    });
     expect(r.outcome).toBe('warned');
     const [identity, ...second] = emu.requests;
     expect(identity!.path).toBe('/installation/repositories');
-    expect(second.map((q) => q.path).sort()).toEqual(['/repos/fake-octo-org/hello-world', '/repos/fake-octo-org/hello-world/actions/runs', '/repos/fake-octo-org/hello-world/commits']);
+    expect(second.map((q) => q.path).sort()).toEqual([
+      '/repos/fake-octo-org/hello-world',
+      '/repos/fake-octo-org/hello-world/actions/runs',
+      '/repos/fake-octo-org/hello-world/commits',
+    ]);
     expect(Math.max(...second.map((q) => q.seq))).toBeLessThanOrEqual(Math.min(...second.map((q) => q.requestsSeenAtAnswer!)));
     expect(Math.min(...second.map((q) => q.seq))).toBeGreaterThan(identity!.requestsSeenAtAnswer!);
   });
@@ -373,7 +460,15 @@ describe('rate limits and network trouble: never a token verdict', () => {
   });
 
   it('secondary limit on a probe → network.rate-limited, the permission unverifiable', async () => {
-    const f = emu.fault({ type: 'status', status: 403, body: { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.' }, headers: { 'retry-after': '120' } }, { path: '/repos/fake-octo-org/hello-world/commits', times: Infinity });
+    const f = emu.fault(
+      {
+        type: 'status',
+        status: 403,
+        body: { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.' },
+        headers: { 'retry-after': '120' },
+      },
+      { path: '/repos/fake-octo-org/hello-world/commits', times: Infinity },
+    );
     const r = await check({ token: FINE, project: 'fake-octo-org/hello-world', requiredScopes: 'contents:read' });
     f.cancel();
     expect(codes(r)).toEqual(['network.rate-limited:error', 'scope.unverifiable:warning']);
@@ -403,7 +498,22 @@ describe('rate limits and network trouble: never a token verdict', () => {
 describe('scope catalogue (pure)', () => {
   it('classic hierarchy: parents cover children, transitively', () => {
     const g = expandClassic(['repo', 'admin:org', 'user', 'write:packages', 'admin:repo_hook']);
-    for (const s of ['repo:status', 'repo_deployment', 'public_repo', 'repo:invite', 'security_events', 'write:org', 'read:org', 'read:user', 'user:email', 'user:follow', 'read:packages', 'write:repo_hook', 'read:repo_hook']) expect(g.has(s)).toBe(true);
+    for (const s of [
+      'repo:status',
+      'repo_deployment',
+      'public_repo',
+      'repo:invite',
+      'security_events',
+      'write:org',
+      'read:org',
+      'read:user',
+      'user:email',
+      'user:follow',
+      'read:packages',
+      'write:repo_hook',
+      'read:repo_hook',
+    ])
+      expect(g.has(s)).toBe(true);
     expect(g.has('workflow')).toBe(false);
     expect(expandClassic(['public_repo']).has('repo')).toBe(false);
     expect(expandClassic(['write:org']).has('admin:org')).toBe(false);
@@ -422,7 +532,9 @@ describe('scope catalogue (pure)', () => {
   });
 
   it('reads X-Accepted-GitHub-Permissions alternatives and repository roles', () => {
-    expect(describeAccepted('pull_requests=read,contents=read; issues=read,contents=read')).toBe('pull_requests: read and contents: read, or issues: read and contents: read');
+    expect(describeAccepted('pull_requests=read,contents=read; issues=read,contents=read')).toBe(
+      'pull_requests: read and contents: read, or issues: read and contents: read',
+    );
     expect(describeAccepted('')).toBeUndefined();
     expect(hasRight({ admin: false, maintain: false, push: true, triage: true, pull: true }, 'push')).toBe(true);
     expect(hasRight({ admin: false, maintain: false, push: false, triage: true, pull: true }, 'push')).toBe(false);
@@ -446,10 +558,18 @@ describe('emulator fidelity (replays @octokit/fixtures)', () => {
   it('rename: 301 with the fixture body, Location and url on /repositories/{id}, which answers the repository', async () => {
     const moved = await raw('/repos/fake-octo-org/hello-old', CLASSIC);
     expect(moved.status).toBe(301);
-    expect(moved.body).toEqual({ message: 'Moved Permanently', url: 'https://api.github.com/repositories/1001', documentation_url: 'https://docs.github.com/v3/#http-redirects' });
+    expect(moved.body).toEqual({
+      message: 'Moved Permanently',
+      url: 'https://api.github.com/repositories/1001',
+      documentation_url: 'https://docs.github.com/v3/#http-redirects',
+    });
     expect(moved.headers.location).toBe('https://api.github.com/repositories/1001');
     const repo = await raw('/repositories/1001', CLASSIC);
-    expect([repo.status, repo.body.full_name, repo.body.permissions]).toEqual([200, 'fake-octo-org/hello-world', { pull: true, triage: true, push: true, maintain: true, admin: true }]);
+    expect([repo.status, repo.body.full_name, repo.body.permissions]).toEqual([
+      200,
+      'fake-octo-org/hello-world',
+      { pull: true, triage: true, push: true, maintain: true, admin: true },
+    ]);
   });
 
   it('headers: request id, rate limit, X-OAuth-Scopes for classic (empty for fine-grained), expiry; 401 Bad credentials', async () => {

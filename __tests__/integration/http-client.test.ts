@@ -19,7 +19,14 @@ async function serve(handler: Handler): Promise<string> {
 function client(origin: string, extra: Partial<ConstructorParameters<typeof HttpClient>[0]> = {}) {
   const dispatcher = new Agent();
   agents.push(dispatcher);
-  return new HttpClient({ dispatcher, credential: { name: 'authorization', value: 'Bearer SECRET-VALUE' }, credentialOrigins: [origin], minBackoffMs: 1, maxBackoffMs: 50, ...extra });
+  return new HttpClient({
+    dispatcher,
+    credential: { name: 'authorization', value: 'Bearer SECRET-VALUE' },
+    credentialOrigins: [origin],
+    minBackoffMs: 1,
+    maxBackoffMs: 50,
+    ...extra,
+  });
 }
 
 afterEach(async () => {
@@ -157,7 +164,9 @@ describe('helpers', () => {
     // GitHub sends a reset time on every answer: with requests left it is no reason to wait.
     expect(serverDelayMs({ 'x-ratelimit-remaining': '4999', 'x-ratelimit-reset': '1700003600' }, 1_700_000_000_000)).toBeUndefined();
     // Retry-After wins over the reset time.
-    expect(serverDelayMs({ 'retry-after': '1', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '1700000009' }, 1_700_000_000_000)).toBe(1000);
+    expect(serverDelayMs({ 'retry-after': '1', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '1700000009' }, 1_700_000_000_000)).toBe(
+      1000,
+    );
   });
   it('knows loopback hosts', () => {
     for (const h of ['127.0.0.1', '127.1.2.3', 'localhost', '[::1]']) expect(isLoopback(h)).toBe(true);
@@ -165,8 +174,13 @@ describe('helpers', () => {
   });
   it('classifies low-level errors', () => {
     expect(classifyNetworkError(Object.assign(new Error('x'), { code: 'CERT_HAS_EXPIRED' })).code).toBe('network.tls');
-    expect(classifyNetworkError(new Error('fetch failed', { cause: Object.assign(new Error('y'), { code: 'ERR_TLS_CERT_ALTNAME_INVALID' }) })).code).toBe('network.tls');
-    expect(classifyNetworkError(Object.assign(new Error('Proxy response (407) !== 200 when HTTP Tunneling'), { code: 'UND_ERR_ABORTED' })).code).toBe('network.proxy');
+    expect(
+      classifyNetworkError(new Error('fetch failed', { cause: Object.assign(new Error('y'), { code: 'ERR_TLS_CERT_ALTNAME_INVALID' }) }))
+        .code,
+    ).toBe('network.tls');
+    expect(
+      classifyNetworkError(Object.assign(new Error('Proxy response (407) !== 200 when HTTP Tunneling'), { code: 'UND_ERR_ABORTED' })).code,
+    ).toBe('network.proxy');
     expect(classifyNetworkError(Object.assign(new Error('t'), { code: 'UND_ERR_CONNECT_TIMEOUT' })).code).toBe('network.timeout');
     expect(classifyNetworkError(Object.assign(new Error('r'), { code: 'ECONNREFUSED' })).code).toBe('network.unreachable');
   });

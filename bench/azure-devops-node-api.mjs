@@ -2,7 +2,7 @@
 // usually writes it with Microsoft's azure-devops-node-api — identity (connectionData), the project,
 // then one read per scope (projects, git repositories, work item types, build and release
 // definitions), each awaited in turn. Prints {"inScriptMs": …, "ok": true} on stdout.
-//   AZURE_DEVOPS_PAT=… NODE_EXTRA_CA_CERTS=ca.pem node bench/ado-node-api.mjs <collection-url> <project>
+//   AZURE_DEVOPS_PAT=… NODE_EXTRA_CA_CERTS=ca.pem node bench/azure-devops-node-api.mjs <collection-url> <project>
 import * as azdev from 'azure-devops-node-api';
 
 const [url, project] = process.argv.slice(2);

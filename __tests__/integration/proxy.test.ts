@@ -1,21 +1,27 @@
 /** Online checks through a real local forward proxy: env proxies (CLI/action) and the agent's proxy (task). */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { PreflightDeps } from '../../src/core/preflight.js';
-import { startAzureDevOpsEmulator, type AdoEmulator } from '../emulators/azure-devops.js';
+import { startAzureDevOpsEmulator, type AzureDevOpsEmulator } from '../emulators/azure-devops.js';
 import { startForwardProxy } from '../emulators/proxy.js';
 import { caPem } from '../emulators/tls.js';
 import { onlineDeps, preflight, TEST_HTTP } from '../support/online.js';
-import { adoPat } from '../support/tokens.js';
+import { azureDevOpsPat } from '../support/tokens.js';
 
 const NOW = new Date();
-const GOOD = adoPat(NOW, 0, 'FAKEx0PROXYx0PATx0NOTxREAL');
-let emu: AdoEmulator;
+const GOOD = azureDevOpsPat(NOW, 0, 'FAKEx0PROXYx0PATx0NOTxREAL');
+let emu: AzureDevOpsEmulator;
 
 beforeAll(async () => {
   emu = await startAzureDevOpsEmulator({
     mode: 'services',
     organizations: [{ name: 'fabrikam', projects: [{ id: '00000000-fa4e-7e57-0000-000000000301', name: 'Fabrikam-Fiber' }] }],
-    tokens: { [GOOD]: { user: { id: '00000000-fa4e-7e57-0000-0000000000dd', displayName: 'Proxy Tester', uniqueName: 'proxy.tester@fabrikam.example' }, organizations: ['fabrikam'], scopes: 'full' } },
+    tokens: {
+      [GOOD]: {
+        user: { id: '00000000-fa4e-7e57-0000-0000000000dd', displayName: 'Proxy Tester', uniqueName: 'proxy.tester@fabrikam.example' },
+        organizations: ['fabrikam'],
+        scopes: 'full',
+      },
+    },
   });
 });
 afterAll(async () => emu.close());
@@ -26,7 +32,10 @@ const route = () => ({ host: '127.0.0.1', port: emu.port });
 // Tests that bypass the proxy use the emulator's loopback address: nothing here may reach a real host.
 // No injected dispatcher: the product builds its own transport from env / the agent proxy. No retries.
 const check = (deps: Partial<PreflightDeps>, url = 'https://dev.azure.com/fabrikam') =>
-  preflight({ provider: 'azure-devops', url, project: 'Fabrikam-Fiber', token: GOOD }, onlineDeps(NOW, undefined, { http: { ...TEST_HTTP, maxRetries: 0 }, ...deps }));
+  preflight(
+    { provider: 'azure-devops', url, project: 'Fabrikam-Fiber', token: GOOD },
+    onlineDeps(NOW, undefined, { http: { ...TEST_HTTP, maxRetries: 0 }, ...deps }),
+  );
 
 describe('proxies', () => {
   it('goes through HTTPS_PROXY from the environment', async () => {
@@ -44,7 +53,10 @@ describe('proxies', () => {
   it('honours NO_PROXY', async () => {
     const proxy = await startForwardProxy({ route });
     try {
-      const r = await check({ env: { HTTPS_PROXY: proxy.url, NO_PROXY: '127.0.0.1' }, transport: { extraCaPems: [caPem] } }, emu.collectionUrl('fabrikam'));
+      const r = await check(
+        { env: { HTTPS_PROXY: proxy.url, NO_PROXY: '127.0.0.1' }, transport: { extraCaPems: [caPem] } },
+        emu.collectionUrl('fabrikam'),
+      );
       expect(proxy.connectTargets).toEqual([]);
       expect(r.outcome).toBe('passed');
     } finally {
@@ -58,9 +70,18 @@ describe('proxies', () => {
       const denied = await check({ env: { HTTPS_PROXY: proxy.url }, transport: { extraCaPems: [caPem] } });
       expect([denied.outcome, denied.findings[0]!.code]).toEqual(['unverified', 'network.proxy']);
       expect(denied.findings[0]!.message).toContain('407');
-      const agentProxy = await check({ env: {}, transport: { proxy: { url: proxy.url, username: 'proxyuser', password: 'proxy-pass' }, extraCaPems: [caPem] } });
+      const agentProxy = await check({
+        env: {},
+        transport: { proxy: { url: proxy.url, username: 'proxyuser', password: 'proxy-pass' }, extraCaPems: [caPem] },
+      });
       expect(agentProxy.outcome).toBe('passed');
-      expect(proxy.log.at(-1)).toMatchObject({ method: 'CONNECT', target: 'dev.azure.com:443', hadCredentials: true, authorized: true, status: 200 });
+      expect(proxy.log.at(-1)).toMatchObject({
+        method: 'CONNECT',
+        target: 'dev.azure.com:443',
+        hadCredentials: true,
+        authorized: true,
+        status: 200,
+      });
     } finally {
       await proxy.close();
     }
@@ -79,7 +100,10 @@ describe('proxies', () => {
   it("applies the agent proxy's bypass list", async () => {
     const proxy = await startForwardProxy({ route });
     try {
-      const r = await check({ env: {}, transport: { proxy: { url: proxy.url, bypass: ['^127\\.0\\.0\\.1$'] }, extraCaPems: [caPem] } }, emu.collectionUrl('fabrikam'));
+      const r = await check(
+        { env: {}, transport: { proxy: { url: proxy.url, bypass: ['^127\\.0\\.0\\.1$'] }, extraCaPems: [caPem] } },
+        emu.collectionUrl('fabrikam'),
+      );
       expect(proxy.connectTargets).toEqual([]);
       expect(r.outcome).toBe('passed');
     } finally {

@@ -9,18 +9,23 @@ import type { Report } from '../../src/core/report.js';
 import type { RawInputs } from '../../src/core/request.js';
 import { main } from '../../src/cli/main.js';
 import { ANONYMOUS_ID } from '../../src/core/providers/azure-devops/online.js';
-import { ANONYMOUS_USER_ID, startAzureDevOpsEmulator, type AdoEmulator, type AdoEmulatorOptions } from '../emulators/azure-devops.js';
+import {
+  ANONYMOUS_USER_ID,
+  startAzureDevOpsEmulator,
+  type AzureDevOpsEmulator,
+  type AzureDevOpsEmulatorOptions,
+} from '../emulators/azure-devops.js';
 import { caPem } from '../emulators/tls.js';
 import { onlineDeps, preflight, verdictCodes as codes } from '../support/online.js';
-import { adoPat, leaks } from '../support/tokens.js';
+import { azureDevOpsPat, leaks } from '../support/tokens.js';
 import { fakeEntraClaims, mintEntraJwt } from '../../src/core/providers/azure-devops/synthetic.js';
 
 const NOW = new Date();
-const GOOD = adoPat(NOW, 0, 'FAKEx0GOODx0PATx0NOTxREAL');
-const NARROW = adoPat(NOW, 0, 'FAKEx0NARROWx0PATx0NOTxREAL');
-const EXPIRED = adoPat(NOW, 1, 'FAKEx0EXPIREDx0PATx0NOTxREAL');
-const OTHER_ORG = adoPat(NOW, 0, 'FAKEx0OTHERx0ORGx0NOTxREAL');
-const UNKNOWN = adoPat(NOW, 0, 'FAKEx0UNKNOWNx0PATx0NOTxREAL');
+const GOOD = azureDevOpsPat(NOW, 0, 'FAKEx0GOODx0PATx0NOTxREAL');
+const NARROW = azureDevOpsPat(NOW, 0, 'FAKEx0NARROWx0PATx0NOTxREAL');
+const EXPIRED = azureDevOpsPat(NOW, 1, 'FAKEx0EXPIREDx0PATx0NOTxREAL');
+const OTHER_ORG = azureDevOpsPat(NOW, 0, 'FAKEx0OTHERx0ORGx0NOTxREAL');
+const UNKNOWN = azureDevOpsPat(NOW, 0, 'FAKEx0UNKNOWNx0PATx0NOTxREAL');
 const user = { id: '00000000-fa4e-7e57-0000-0000000000aa', displayName: 'Fake Test User', uniqueName: 'fake.test.user@fabrikam.example' };
 const ENTRA = mintEntraJwt(fakeEntraClaims(NOW));
 const JOB_TOKEN = 'opaque-FAKE-job-token-NOT-REAL-0123456789';
@@ -30,20 +35,38 @@ const projects = [
   { id: '00000000-fa4e-7e57-0000-000000000102', name: 'Going-Away', state: 'deleting' as const },
   { id: '00000000-fa4e-7e57-0000-000000000103', name: 'Contoso Web' },
 ];
-const organizations: AdoEmulatorOptions['organizations'] = [
+const organizations: AzureDevOpsEmulatorOptions['organizations'] = [
   { name: 'fabrikam', projects },
   { name: 'publicorg', public: true, projects: [] },
 ];
-const tokens: NonNullable<AdoEmulatorOptions['tokens']> = {
-  [GOOD]: { user, organizations: ['fabrikam'], scopes: ['vso.project', 'vso.code_write', 'vso.build_execute', 'vso.work', 'vso.release', 'vso.graph'] },
+const tokens: NonNullable<AzureDevOpsEmulatorOptions['tokens']> = {
+  [GOOD]: {
+    user,
+    organizations: ['fabrikam'],
+    scopes: ['vso.project', 'vso.code_write', 'vso.build_execute', 'vso.work', 'vso.release', 'vso.graph'],
+  },
   [NARROW]: { user, organizations: ['fabrikam'], scopes: ['vso.project'] },
   [EXPIRED]: { user, organizations: ['fabrikam'], scopes: 'full', expired: true },
   [OTHER_ORG]: { user, organizations: ['contoso'], scopes: 'full' },
-  [ENTRA]: { user: { id: '00000000-fa4e-7e57-0000-0000000000ee', displayName: 'Agent Principal', uniqueName: 'agent@fabrikam.example' }, organizations: ['fabrikam'], scopes: 'full', scheme: 'bearer' },
-  [JOB_TOKEN]: { user: { id: '00000000-fa4e-7e57-0000-0000000000ff', displayName: 'Project Collection Build Service (fabrikam)', uniqueName: 'build@fabrikam.example' }, organizations: ['fabrikam'], scopes: 'full', scheme: 'bearer' },
+  [ENTRA]: {
+    user: { id: '00000000-fa4e-7e57-0000-0000000000ee', displayName: 'Agent Principal', uniqueName: 'agent@fabrikam.example' },
+    organizations: ['fabrikam'],
+    scopes: 'full',
+    scheme: 'bearer',
+  },
+  [JOB_TOKEN]: {
+    user: {
+      id: '00000000-fa4e-7e57-0000-0000000000ff',
+      displayName: 'Project Collection Build Service (fabrikam)',
+      uniqueName: 'build@fabrikam.example',
+    },
+    organizations: ['fabrikam'],
+    scopes: 'full',
+    scheme: 'bearer',
+  },
 };
 
-let services: AdoEmulator;
+let services: AzureDevOpsEmulator;
 let dispatcher: Agent;
 
 beforeAll(async () => {
@@ -62,19 +85,37 @@ const check = (inputs: RawInputs, d?: Agent, extra?: Partial<PreflightDeps>): Pr
 
 describe('Azure DevOps Services online', () => {
   it('passes a good PAT: identity, exact project, read scopes proven, write scopes unverifiable', async () => {
-    const r = await check({ token: GOOD, project: 'Fabrikam-Fiber', requiredScopes: 'Code: Read, vso.work, Build: Read & Execute, vso.release, vso.graph' });
+    const r = await check({
+      token: GOOD,
+      project: 'Fabrikam-Fiber',
+      requiredScopes: 'Code: Read, vso.work, Build: Read & Execute, vso.release, vso.graph',
+    });
     expect(r.identity).toEqual({ name: 'Fake Test User', id: user.id });
     expect(r.project).toEqual({ requested: 'Fabrikam-Fiber', canonical: 'Fabrikam-Fiber' });
-    expect(r.scopes).toEqual({ required: ['vso.code', 'vso.work', 'vso.build_execute', 'vso.release', 'vso.graph'], verified: ['vso.code', 'vso.work', 'vso.release', 'vso.graph'], missing: [], unverifiable: ['vso.build_execute'] });
+    expect(r.scopes).toEqual({
+      required: ['vso.code', 'vso.work', 'vso.build_execute', 'vso.release', 'vso.graph'],
+      verified: ['vso.code', 'vso.work', 'vso.release', 'vso.graph'],
+      missing: [],
+      unverifiable: ['vso.build_execute'],
+    });
     expect(codes(r)).toEqual(['scope.unverifiable:warning']);
     expect(r.outcome).toBe('warned');
   });
 
   it('sends Entra tokens and System.AccessToken as Bearer and reads their identity', async () => {
     const entra = await check({ token: ENTRA, project: 'Fabrikam-Fiber', requiredScopes: 'vso.code' });
-    expect([entra.outcome, entra.tokenKind, entra.identity?.name, entra.expirySource]).toEqual(['passed', 'azure-devops.entra', 'Agent Principal', 'token']);
+    expect([entra.outcome, entra.tokenKind, entra.identity?.name, entra.expirySource]).toEqual([
+      'passed',
+      'azure-devops.entra',
+      'Agent Principal',
+      'token',
+    ]);
     const job = await check({ token: JOB_TOKEN, tokenType: 'system-access-token', project: 'Fabrikam-Fiber' });
-    expect([job.outcome, job.tokenKind, job.identity?.name]).toEqual(['passed', 'azure-devops.system-access-token', 'Project Collection Build Service (fabrikam)']);
+    expect([job.outcome, job.tokenKind, job.identity?.name]).toEqual([
+      'passed',
+      'azure-devops.system-access-token',
+      'Project Collection Build Service (fabrikam)',
+    ]);
     const rejected = await check({ token: 'opaque-FAKE-other-job-token-NOT-REAL', tokenType: 'system-access-token' });
     expect(codes(rejected)).toEqual(['token.rejected:error']);
     expect(rejected.findings[0]!.message).toContain('job token');
@@ -140,7 +181,9 @@ describe('Azure DevOps Services online', () => {
     const sent = services.requests.slice(before);
     const hosts = new Set(sent.map((q) => q.host));
     expect(sent.every((q) => q.hasAuth && q.servername === q.host)).toBe(true); // TLS to the very host named
-    expect([...hosts].every((h) => ['dev.azure.com', 'vsrm.dev.azure.com', 'vssps.dev.azure.com', 'app.vssps.visualstudio.com'].includes(h))).toBe(true);
+    expect(
+      [...hosts].every((h) => ['dev.azure.com', 'vsrm.dev.azure.com', 'vssps.dev.azure.com', 'app.vssps.visualstudio.com'].includes(h)),
+    ).toBe(true);
     expect(hosts.has('vsrm.dev.azure.com') && hosts.has('vssps.dev.azure.com')).toBe(true);
     expect(leaks(JSON.stringify(r), GOOD)).toEqual([]);
   });
@@ -150,7 +193,11 @@ describe('Azure DevOps Services online', () => {
     // Hold every answer after the identity's until the six are in (or 1 s passed): a client that
     // waited for one answer before the next request cannot pass the ordering checks below.
     services.fault({ type: 'barrier', count: 6 }, { path: /^(?!.*\/_apis\/connectionData$)/ });
-    const r = await check({ token: GOOD, project: 'Fabrikam-Fiber', requiredScopes: 'vso.code, vso.work, vso.build, vso.release, vso.graph' });
+    const r = await check({
+      token: GOOD,
+      project: 'Fabrikam-Fiber',
+      requiredScopes: 'vso.code, vso.work, vso.build, vso.release, vso.graph',
+    });
     expect(r.outcome).toBe('passed');
     const [identity, ...second] = services.requests;
     expect(identity!.path).toBe('/fabrikam/_apis/connectionData');
@@ -192,10 +239,18 @@ describe('Azure DevOps Services online', () => {
 
 describe('Azure DevOps Server online', () => {
   it('reads the api-version ceiling and uses it for every probe', async () => {
-    const server = await startAzureDevOpsEmulator({ mode: 'server', organizations: [{ name: 'DefaultCollection', projects }], tokens: { [GOOD]: { ...tokens[GOOD]!, organizations: ['defaultcollection'] } }, apiVersionCeiling: '7.0' });
+    const server = await startAzureDevOpsEmulator({
+      mode: 'server',
+      organizations: [{ name: 'DefaultCollection', projects }],
+      tokens: { [GOOD]: { ...tokens[GOOD]!, organizations: ['defaultcollection'] } },
+      apiVersionCeiling: '7.0',
+    });
     const agent = new Agent({ connect: { ca: caPem } });
     try {
-      const r = await check({ url: server.collectionUrl('DefaultCollection'), token: GOOD, project: 'Fabrikam-Fiber', requiredScopes: 'vso.code, vso.profile' }, agent);
+      const r = await check(
+        { url: server.collectionUrl('DefaultCollection'), token: GOOD, project: 'Fabrikam-Fiber', requiredScopes: 'vso.code, vso.profile' },
+        agent,
+      );
       expect(r.findings.map((f) => f.code)).toContain('url.server-version');
       expect(r.scopes.verified).toEqual(['vso.code']);
       expect(r.scopes.unverifiable).toEqual(['vso.profile']); // its probe host exists only on Services
@@ -214,7 +269,11 @@ describe('CLI exit code 3', () => {
     let out = '';
     const refused = new Agent({ connect: { timeout: 500 } });
     try {
-      const code = await main(['--provider', 'azure-devops', '--url', 'https://127.0.0.1:1/fabrikam'], { stdout: (t) => (out += t), stderr: () => undefined, readStdin: async () => '', env: { AZURE_DEVOPS_PAT: GOOD }, isTTY: false }, deps(refused));
+      const code = await main(
+        ['--provider', 'azure-devops', '--url', 'https://127.0.0.1:1/fabrikam'],
+        { stdout: (t) => (out += t), stderr: () => undefined, readStdin: async () => '', env: { AZURE_DEVOPS_PAT: GOOD }, isTTY: false },
+        deps(refused),
+      );
       expect(code).toBe(3);
       expect(out).toContain('network.unreachable');
     } finally {

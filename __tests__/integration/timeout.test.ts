@@ -8,19 +8,25 @@ import { runPreflight, type PreflightDeps } from '../../src/core/preflight.js';
 import { resolveRequest } from '../../src/core/request.js';
 import { planChecks } from '../../src/core/preflight-many.js';
 import { parseCredentialsConfig } from '../../src/core/config.js';
-import { fabrikamProjects, startAzureDevOpsEmulator, type AdoEmulator } from '../emulators/azure-devops.js';
+import { fabrikamProjects, startAzureDevOpsEmulator, type AzureDevOpsEmulator } from '../emulators/azure-devops.js';
 import { emulatorDispatcher } from '../emulators/dispatcher.js';
-import { adoPat } from '../support/tokens.js';
+import { azureDevOpsPat } from '../support/tokens.js';
 
 const NOW = new Date();
-const TOKEN = adoPat(NOW, 0, 'FAKEx0TIMEOUTx0PATx0NOTxREAL');
-let emu: AdoEmulator;
+const TOKEN = azureDevOpsPat(NOW, 0, 'FAKEx0TIMEOUTx0PATx0NOTxREAL');
+let emu: AzureDevOpsEmulator;
 
 beforeAll(async () => {
   emu = await startAzureDevOpsEmulator({
     mode: 'services',
     organizations: [{ name: 'fabrikam', projects: fabrikamProjects() }],
-    tokens: { [TOKEN]: { user: { id: '00000000-fa4e-7e57-0000-0000000000c1', displayName: 'Timeout Tester', uniqueName: 'timeout@example.invalid' }, organizations: ['fabrikam'], scopes: 'full' } },
+    tokens: {
+      [TOKEN]: {
+        user: { id: '00000000-fa4e-7e57-0000-0000000000c1', displayName: 'Timeout Tester', uniqueName: 'timeout@example.invalid' },
+        organizations: ['fabrikam'],
+        scopes: 'full',
+      },
+    },
   });
 });
 afterAll(async () => emu.close());
@@ -41,7 +47,10 @@ describe('timeout-seconds', () => {
     const dispatcher = emulatorDispatcher(emu);
     // No `http` override: the budget comes from the request alone, as on every front end.
     const deps: PreflightDeps = { now: () => NOW, monotonic: () => performance.now(), dispatcher };
-    const { request } = resolveRequest({ provider: 'azure-devops', token: TOKEN, url: 'https://dev.azure.com/fabrikam', timeoutSeconds: '1' }, {});
+    const { request } = resolveRequest(
+      { provider: 'azure-devops', token: TOKEN, url: 'https://dev.azure.com/fabrikam', timeoutSeconds: '1' },
+      {},
+    );
     try {
       const report = await runPreflight(request, deps);
       expect(report.outcome).toBe('unverified');
@@ -57,7 +66,7 @@ describe('timeout-seconds', () => {
     }
   });
 
-  it('a credentials file entry keeps its own timeout; entries without one take the step\'s', () => {
+  it("a credentials file entry keeps its own timeout; entries without one take the step's", () => {
     const parsed = parseCredentialsConfig(
       'credentials:\n  - { name: a, token-env: A_PAT, provider: azure-devops, url: https://dev.azure.com/a, timeout-seconds: 5 }\n  - { name: b, token-env: B_PAT, provider: azure-devops, url: https://dev.azure.com/b }\n',
       'c.yml',

@@ -18,7 +18,7 @@ import { runPreflight, type PreflightDeps } from '../../src/core/preflight.js';
 import { PROVIDER_MODULES } from '../../src/core/providers/registry.js';
 import type { Finding, ProviderId, Report } from '../../src/core/report.js';
 import { resolveRequest, type RawInputs } from '../../src/core/request.js';
-import { fabrikamProjects, startAzureDevOpsEmulator, type AdoEmulator } from '../emulators/azure-devops.js';
+import { fabrikamProjects, startAzureDevOpsEmulator, type AzureDevOpsEmulator } from '../emulators/azure-devops.js';
 import { emulatorDispatcher } from '../emulators/dispatcher.js';
 import { EmulatorHarness, type FaultMatch, type FaultSpec, type RequestLogEntry } from '../emulators/harness.js';
 import { startForwardProxy } from '../emulators/proxy.js';
@@ -87,7 +87,12 @@ function dnsFailureDispatcher(): Agent {
   const connector = buildConnector({
     ca: caPem,
     lookup: (hostname: string, _options: unknown, callback: (err: NodeJS.ErrnoException) => void) => {
-      const err: NodeJS.ErrnoException = Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND', errno: -3008, syscall: 'getaddrinfo', hostname });
+      const err: NodeJS.ErrnoException = Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), {
+        code: 'ENOTFOUND',
+        errno: -3008,
+        syscall: 'getaddrinfo',
+        hostname,
+      });
       process.nextTick(() => callback(err));
     },
   } as buildConnector.BuildOptions);
@@ -103,7 +108,11 @@ async function check(provider: ProviderId, extra: Partial<PreflightDeps> & { inp
   const { inputs, ...deps } = extra;
   const log: HttpLogEntry[] = [];
   const { request, findings } = resolveRequest({ ...FIXTURES[provider].inputs, ...inputs }, {});
-  const report = await runPreflight(request, { now: () => NOW, monotonic: () => performance.now(), http: HTTP, log: (e) => log.push(e), ...deps }, findings);
+  const report = await runPreflight(
+    request,
+    { now: () => NOW, monotonic: () => performance.now(), http: HTTP, log: (e) => log.push(e), ...deps },
+    findings,
+  );
   return { report, log };
 }
 
@@ -115,7 +124,10 @@ const errors = (r: Report): string[] => r.findings.filter((f) => f.severity === 
 /** The core promise: unverified, only network errors (at least `code`), nothing said about the token. */
 function expectUnverified(run: Run, code: string, provider: ProviderId): void {
   const r = run.report;
-  expect({ outcome: r.outcome, errors: [...new Set(errors(r))] }).toEqual({ outcome: 'unverified', errors: expect.arrayContaining([code]) });
+  expect({ outcome: r.outcome, errors: [...new Set(errors(r))] }).toEqual({
+    outcome: 'unverified',
+    errors: expect.arrayContaining([code]),
+  });
   expect(errors(r).every((c) => c.startsWith('network.'))).toBe(true);
   expect(verdicts(r)).toEqual([]);
   expect(r.findings.some((f) => f.code === 'scope.verified')).toBe(false);
@@ -132,11 +144,14 @@ function expectBounded(run: Run, target?: Target): void {
     for (const e of target.requests) perPath.set(`${e.host}${e.path}`, (perPath.get(`${e.host}${e.path}`) ?? 0) + 1);
     for (const n of perPath.values()) expect(n).toBeLessThanOrEqual(HTTP.maxRetries + 1);
   }
-  const waits = run.log.flatMap((e) => (/retrying in (\d+) ms/.exec(e.note ?? '') ? [Number(/retrying in (\d+) ms/.exec(e.note!)![1])] : []));
+  const waits = run.log.flatMap((e) =>
+    /retrying in (\d+) ms/.exec(e.note ?? '') ? [Number(/retrying in (\d+) ms/.exec(e.note!)![1])] : [],
+  );
   for (const w of waits) expect(w).toBeLessThanOrEqual(HTTP.maxBackoffMs);
 }
 
-const attemptsOn = (target: Target, path: string): number => target.requests.filter((e) => e.path.toLowerCase().includes(path.toLowerCase())).length;
+const attemptsOn = (target: Target, path: string): number =>
+  target.requests.filter((e) => e.path.toLowerCase().includes(path.toLowerCase())).length;
 
 describe.each(ONLINE)('%s: every fault on every request → network.*, unverified, no verdict', (provider) => {
   it('has online checks that reach the emulator (precondition of the matrix)', async () => {
@@ -180,7 +195,10 @@ describe.each(ONLINE)('%s: every fault on every request → network.*, unverifie
     const target = await startTarget(provider);
     target.fault({ type: 'hang' }, { times: Infinity });
     // The per-request timeout (10 minutes) cannot end this test: only the 400 ms deadline can.
-    const run = await check(provider, { dispatcher: track(emulatorDispatcher(target)), http: { ...HTTP, requestTimeoutMs: 600_000, deadlineMs: 400 } });
+    const run = await check(provider, {
+      dispatcher: track(emulatorDispatcher(target)),
+      http: { ...HTTP, requestTimeoutMs: 600_000, deadlineMs: 400 },
+    });
     expectUnverified(run, 'network.timeout', provider);
     expect(run.report.timings.totalMs).toBeLessThan(600_000);
     expect(target.requests.length).toBeGreaterThan(0);
@@ -208,7 +226,10 @@ describe.each(ONLINE)('%s: every fault on every request → network.*, unverifie
     const proxy = await startForwardProxy({ ...options, route: () => ({ host: '127.0.0.1', port: target.port }) });
     cleanup.push(() => proxy.close());
     // The production transport, as the CLI and the action build it from HTTPS_PROXY.
-    const run = await check(provider, { env: { HTTPS_PROXY: proxy.url.replace('//', `//${userinfo}`) }, transport: { extraCaPems: [caPem] } });
+    const run = await check(provider, {
+      env: { HTTPS_PROXY: proxy.url.replace('//', `//${userinfo}`) },
+      transport: { extraCaPems: [caPem] },
+    });
     expectUnverified(run, 'network.proxy', provider);
     expect(run.report.findings.find((f) => f.code === 'network.proxy')?.message).toContain(status);
     expect(proxy.connectTargets.length).toBeGreaterThan(0);
@@ -262,7 +283,10 @@ describe.each(ONLINE)('%s: every fault on every request → network.*, unverifie
     ['truncated JSON', { type: 'truncatedJson' }],
     ['a plain-text 200', { type: 'status', status: 200, body: 'OK', headers: { 'content-type': 'text/plain; charset=utf-8' } }],
     ['an HTML portal page (200)', { type: 'htmlPortal' }],
-    ['JSON that is not the API (200 "null")', { type: 'status', status: 200, body: 'null', headers: { 'content-type': 'application/json' } }],
+    [
+      'JSON that is not the API (200 "null")',
+      { type: 'status', status: 200, body: 'null', headers: { 'content-type': 'application/json' } },
+    ],
   ] as const)('%s → network.unexpected-response', async (_name, spec) => {
     const target = await startTarget(provider);
     target.fault(spec as FaultSpec, { times: Infinity });
@@ -273,7 +297,7 @@ describe.each(ONLINE)('%s: every fault on every request → network.*, unverifie
 });
 
 describe('Azure DevOps: faults after a good identity answer say nothing about the scopes or the project', () => {
-  let emu: AdoEmulator;
+  let emu: AzureDevOpsEmulator;
   let dispatcher: Agent;
   const token = FIXTURES['azure-devops'].token;
   beforeAll(async () => {
@@ -346,9 +370,15 @@ describe('Azure DevOps: faults after a good identity answer say nothing about th
   });
 
   it('a proxy with the right credentials reaches the emulator (control for the proxy faults)', async () => {
-    const proxy = await startForwardProxy({ auth: { user: 'proxyuser', pass: 'proxypass' }, route: () => ({ host: '127.0.0.1', port: emu.port }) });
+    const proxy = await startForwardProxy({
+      auth: { user: 'proxyuser', pass: 'proxypass' },
+      route: () => ({ host: '127.0.0.1', port: emu.port }),
+    });
     cleanup.push(() => proxy.close());
-    const run = await check('azure-devops', { env: { HTTPS_PROXY: proxy.url.replace('//', '//proxyuser:proxypass@') }, transport: { extraCaPems: [caPem] } });
+    const run = await check('azure-devops', {
+      env: { HTTPS_PROXY: proxy.url.replace('//', '//proxyuser:proxypass@') },
+      transport: { extraCaPems: [caPem] },
+    });
     expect(run.report.outcome).toBe('passed');
     expect(proxy.log.every((e) => e.authorized)).toBe(true);
   });
@@ -360,7 +390,13 @@ describe('the CLI turns network trouble into exit code 3', () => {
     const dispatcher = track(dnsFailureDispatcher());
     const code = await main(
       ['--provider', 'azure-devops', '--url', 'https://dev.azure.com/fabrikam', '--format', 'json'],
-      { stdout: (t) => out.push(t), stderr: () => undefined, readStdin: async () => '', env: { AZURE_DEVOPS_PAT: FIXTURES['azure-devops'].token }, isTTY: false },
+      {
+        stdout: (t) => out.push(t),
+        stderr: () => undefined,
+        readStdin: async () => '',
+        env: { AZURE_DEVOPS_PAT: FIXTURES['azure-devops'].token },
+        isTTY: false,
+      },
       { now: () => NOW, monotonic: () => performance.now(), dispatcher, http: HTTP },
     );
     expect(code).toBe(3);

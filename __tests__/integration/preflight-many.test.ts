@@ -2,13 +2,21 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { parseCredentialsConfig } from '../../src/core/config.js';
 import { runPreflight } from '../../src/core/preflight.js';
-import { combinedOutcome, inputsBesideConfig, planChecks, rowsWorstFirst, runPreflightMany, soonestExpiry, stepOverrides } from '../../src/core/preflight-many.js';
+import {
+  combinedOutcome,
+  inputsBesideConfig,
+  planChecks,
+  rowsWorstFirst,
+  runPreflightMany,
+  soonestExpiry,
+  stepOverrides,
+} from '../../src/core/preflight-many.js';
 import { decideOutcome, finding, type Finding, type Report, type Outcome } from '../../src/core/report.js';
 import { resolveRequest } from '../../src/core/request.js';
 import { secretForms } from '../../src/core/secrets.js';
-import { startAzureDevOpsEmulator, type AdoEmulator } from '../emulators/azure-devops.js';
+import { startAzureDevOpsEmulator, type AzureDevOpsEmulator } from '../emulators/azure-devops.js';
 import { caPem } from '../emulators/tls.js';
-import { adoPat, githubPat, leaks } from '../support/tokens.js';
+import { azureDevOpsPat, githubPat, leaks } from '../support/tokens.js';
 
 const NOW = new Date('2026-11-22T12:00:00Z');
 const deps = { now: () => NOW, monotonic: () => 0 };
@@ -20,9 +28,14 @@ const config = (text: string) => {
 
 describe('planning the checks', () => {
   it('reads each token from the variable its entry names, with every secret form collected for masking', () => {
-    const a = adoPat(NOW, 0, 'FAKEx0MANYx0ONEx0NOTxREAL');
+    const a = azureDevOpsPat(NOW, 0, 'FAKEx0MANYx0ONEx0NOTxREAL');
     const b = githubPat('FAKEx0MANYx0TWOx0NOTxREAL');
-    const plan = planChecks(config('credentials:\n  - name: ado\n    token-env: A_PAT\n    username: me\n  - name: gh\n    token-env: B_TOKEN\n    provider: github\n'), { A_PAT: a, B_TOKEN: b });
+    const plan = planChecks(
+      config(
+        'credentials:\n  - name: ado\n    token-env: A_PAT\n    username: me\n  - name: gh\n    token-env: B_TOKEN\n    provider: github\n',
+      ),
+      { A_PAT: a, B_TOKEN: b },
+    );
     expect(plan.checks.map((c) => [c.name, c.request.token, c.request.tokenSource])).toEqual([
       ['ado', a, 'environment variable A_PAT'],
       ['gh', b, 'environment variable B_TOKEN'],
@@ -31,9 +44,24 @@ describe('planning the checks', () => {
   });
 
   it('builds each request exactly as resolveRequest does for the same inputs', () => {
-    const env = { T: adoPat(NOW), AZURE_DEVOPS_PROJECT: 'FromEnv' };
-    const plan = planChecks(config('credentials:\n  - token-env: T\n    url: https://dev.azure.com/fabrikam/\n    required-scopes: [vso.code, "Build: Read"]\n    min-days-remaining: 30\n    expires-on: 2027-01-31\n'), env);
-    const direct = resolveRequest({ token: env.T, url: 'https://dev.azure.com/fabrikam/', requiredScopes: 'vso.code\nBuild: Read', minDaysRemaining: '30', expiresOn: '2027-01-31', failOnWarning: 'false' }, env);
+    const env = { T: azureDevOpsPat(NOW), AZURE_DEVOPS_PROJECT: 'FromEnv' };
+    const plan = planChecks(
+      config(
+        'credentials:\n  - token-env: T\n    url: https://dev.azure.com/fabrikam/\n    required-scopes: [vso.code, "Build: Read"]\n    min-days-remaining: 30\n    expires-on: 2027-01-31\n',
+      ),
+      env,
+    );
+    const direct = resolveRequest(
+      {
+        token: env.T,
+        url: 'https://dev.azure.com/fabrikam/',
+        requiredScopes: 'vso.code\nBuild: Read',
+        minDaysRemaining: '30',
+        expiresOn: '2027-01-31',
+        failOnWarning: 'false',
+      },
+      env,
+    );
     expect({ ...plan.checks[0]!.request, tokenSource: undefined }).toEqual({ ...direct.request, tokenSource: undefined });
   });
 
@@ -50,7 +78,11 @@ describe('planning the checks', () => {
   it('checks the step-level settings once, and applies min-days-remaining and timeout-seconds to every entry that sets none', () => {
     const step = stepOverrides({ offline: 'true', failOnWarning: 'yes', timeoutSeconds: '45', minDaysRemaining: '20' });
     expect(step.findings).toEqual([]);
-    const plan = planChecks(config('credentials:\n  - token-env: A\n  - token-env: B\n    min-days-remaining: 3\n    timeout-seconds: 5\n'), {}, step.overrides);
+    const plan = planChecks(
+      config('credentials:\n  - token-env: A\n  - token-env: B\n    min-days-remaining: 3\n    timeout-seconds: 5\n'),
+      {},
+      step.overrides,
+    );
     expect(plan.checks.map((x) => [x.request.offline, x.request.failOnWarning, x.request.minDaysRemaining, x.request.timeoutMs])).toEqual([
       [true, true, 20, 45_000],
       [true, true, 3, 5_000],
@@ -76,7 +108,10 @@ describe('planning the checks', () => {
 describe('one outcome rule', () => {
   const severity = fc.constantFrom<Finding['severity']>('error', 'warning', 'info');
   const code = fc.constantFrom('token.expired', 'network.timeout', 'scope.unverifiable', 'token.info');
-  const row = fc.array(fc.record({ code, severity }).map((f) => finding(f.code as Finding['code'], f.severity, 'm', 'h')), { maxLength: 4 });
+  const row = fc.array(
+    fc.record({ code, severity }).map((f) => finding(f.code as Finding['code'], f.severity, 'm', 'h')),
+    { maxLength: 4 },
+  );
   const RANK: Record<Outcome, number> = { failed: 0, unverified: 1, warned: 2, passed: 3 };
 
   it('the combined outcome is the worst row, for any rows and either fail-on-warning', () => {
@@ -99,10 +134,12 @@ describe('one outcome rule', () => {
 
 describe('offline rows', () => {
   it('one report per credential, identical to single mode, combined as the worst', async () => {
-    const good = adoPat(NOW);
-    const ageing = adoPat(NOW, 12, 'FAKEx0MANYx0OLDx0NOTxREAL');
+    const good = azureDevOpsPat(NOW);
+    const ageing = azureDevOpsPat(NOW, 12, 'FAKEx0MANYx0OLDx0NOTxREAL');
     const typo = githubPat().slice(0, -1) + 'x';
-    const c = config(`defaults:\n  offline: true\ncredentials:\n  - name: good\n    token-env: GOOD\n    url: https://dev.azure.com/fabrikam\n  - name: ageing\n    token-env: AGEING\n    url: https://dev.azure.com/fabrikam\n    min-days-remaining: 30\n  - name: typo\n    token-env: TYPO\n    provider: github\n  - name: unset\n    token-env: NOT_SET\n`);
+    const c = config(
+      `defaults:\n  offline: true\ncredentials:\n  - name: good\n    token-env: GOOD\n    url: https://dev.azure.com/fabrikam\n  - name: ageing\n    token-env: AGEING\n    url: https://dev.azure.com/fabrikam\n    min-days-remaining: 30\n  - name: typo\n    token-env: TYPO\n    provider: github\n  - name: unset\n    token-env: NOT_SET\n`,
+    );
     const plan = planChecks(c, { GOOD: good, AGEING: ageing, TYPO: typo });
     const multi = await runPreflightMany(plan, deps, { config: 'c.yml' });
     expect(multi.credentials.map((r) => [r.name, r.tokenEnv, r.report.outcome])).toEqual([
@@ -122,10 +159,14 @@ describe('offline rows', () => {
 });
 
 describe('online rows against the emulator', () => {
-  let emu: AdoEmulator;
-  const A = adoPat(NOW, 0, 'FAKEx0MANYx0ORGAx0NOTxREAL');
-  const B = adoPat(NOW, 0, 'FAKEx0MANYx0ORGBx0NOTxREAL');
-  const user = (n: string) => ({ id: `00000000-fa4e-7e57-0000-00000000000${n}`, displayName: `Tester ${n}`, uniqueName: `t${n}@example.test` });
+  let emu: AzureDevOpsEmulator;
+  const A = azureDevOpsPat(NOW, 0, 'FAKEx0MANYx0ORGAx0NOTxREAL');
+  const B = azureDevOpsPat(NOW, 0, 'FAKEx0MANYx0ORGBx0NOTxREAL');
+  const user = (n: string) => ({
+    id: `00000000-fa4e-7e57-0000-00000000000${n}`,
+    displayName: `Tester ${n}`,
+    uniqueName: `t${n}@example.test`,
+  });
   beforeAll(async () => {
     emu = await startAzureDevOpsEmulator({
       mode: 'server',
@@ -133,7 +174,10 @@ describe('online rows against the emulator', () => {
         { name: 'fabrikam', projects: [{ id: '00000000-fa4e-7e57-0000-000000000401', name: 'Fabrikam-Fiber' }] },
         { name: 'contoso', projects: [{ id: '00000000-fa4e-7e57-0000-000000000402', name: 'Contoso-Web' }] },
       ],
-      tokens: { [A]: { user: user('1'), organizations: ['fabrikam'], scopes: ['vso.project', 'vso.code'] }, [B]: { user: user('2'), organizations: ['contoso'], scopes: ['vso.project'] } },
+      tokens: {
+        [A]: { user: user('1'), organizations: ['fabrikam'], scopes: ['vso.project', 'vso.code'] },
+        [B]: { user: user('2'), organizations: ['contoso'], scopes: ['vso.project'] },
+      },
     });
   });
   afterAll(async () => emu.close());
@@ -141,10 +185,16 @@ describe('online rows against the emulator', () => {
   it('checks every credential concurrently: each first request arrives before either is answered', async () => {
     emu.clearLog();
     emu.fault({ type: 'barrier', count: 2 }, { path: /\/_apis\/connectionData$/, times: 2 });
-    const c = config(`credentials:\n  - name: fabrikam\n    token-env: A\n    url: ${emu.collectionUrl('fabrikam')}\n    project: Fabrikam-Fiber\n    required-scopes: vso.code\n  - name: contoso\n    token-env: B\n    url: ${emu.collectionUrl('contoso')}\n    project: Contoso-Web\n    required-scopes: vso.code\n`);
+    const c = config(
+      `credentials:\n  - name: fabrikam\n    token-env: A\n    url: ${emu.collectionUrl('fabrikam')}\n    project: Fabrikam-Fiber\n    required-scopes: vso.code\n  - name: contoso\n    token-env: B\n    url: ${emu.collectionUrl('contoso')}\n    project: Contoso-Web\n    required-scopes: vso.code\n`,
+    );
     const dispatcher = emu.dispatcher();
     const lines: string[] = [];
-    const multi = await runPreflightMany(planChecks(c, { A, B }), { ...deps, dispatcher, log: (name, e) => lines.push(`${name} ${e.method} ${e.path}`) }, { config: 'c.yml' });
+    const multi = await runPreflightMany(
+      planChecks(c, { A, B }),
+      { ...deps, dispatcher, log: (name, e) => lines.push(`${name} ${e.method} ${e.path}`) },
+      { config: 'c.yml' },
+    );
     await dispatcher.close();
     const first = emu.requests.filter((r) => r.path.endsWith('/connectionData') && !r.query['api-version']?.startsWith('99'));
     const [x, y] = emu.requests.filter((r) => r.fault === 'barrier');
@@ -167,12 +217,23 @@ describe('online rows against the emulator', () => {
     // trip: separate pools would open about that many connections; the shared one stays at its cap.
     const n = 12;
     const scopes = 'vso.code, vso.build, vso.work, vso.project, vso.serviceendpoint';
-    const entries = Array.from({ length: n }, (_, i) => `  - name: row${i}\n    token-env: A\n    url: ${emu.collectionUrl('fabrikam')}\n    project: Fabrikam-Fiber\n    required-scopes: ${scopes}\n`).join('');
+    const entries = Array.from(
+      { length: n },
+      (_, i) =>
+        `  - name: row${i}\n    token-env: A\n    url: ${emu.collectionUrl('fabrikam')}\n    project: Fabrikam-Fiber\n    required-scopes: ${scopes}\n`,
+    ).join('');
     const before = { tls: emu.stats.tlsConnections, requests: emu.requests.length };
-    const multi = await runPreflightMany(planChecks(config(`credentials:\n${entries}`), { A }), { ...deps, env: {}, transport: { extraCaPems: [caPem] } }, { config: 'c.yml' });
+    const multi = await runPreflightMany(
+      planChecks(config(`credentials:\n${entries}`), { A }),
+      { ...deps, env: {}, transport: { extraCaPems: [caPem] } },
+      { config: 'c.yml' },
+    );
     // Token A holds vso.project and vso.code only: every row probed all five scopes.
     expect(multi.credentials.map((r) => [r.report.scopes.verified.sort(), r.report.scopes.missing.sort()])).toEqual(
-      Array(n).fill([['vso.code', 'vso.project'], ['vso.build', 'vso.serviceendpoint', 'vso.work']]),
+      Array(n).fill([
+        ['vso.code', 'vso.project'],
+        ['vso.build', 'vso.serviceendpoint', 'vso.work'],
+      ]),
     );
     const requests = emu.requests.length - before.requests;
     const connections = emu.stats.tlsConnections - before.tls;

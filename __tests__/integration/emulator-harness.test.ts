@@ -15,7 +15,9 @@ afterEach(async () => {
   for (const o of opened.splice(0).reverse()) await o.close();
 });
 
-async function start(options: ConstructorParameters<typeof EmulatorHarness>[1] = {}): Promise<{ harness: EmulatorHarness; agent: Agent; get: (path: string) => Promise<number> }> {
+async function start(
+  options: ConstructorParameters<typeof EmulatorHarness>[1] = {},
+): Promise<{ harness: EmulatorHarness; agent: Agent; get: (path: string) => Promise<number> }> {
   const harness = new EmulatorHarness({ handle: (_req, ctx) => ({ status: 200, body: { path: ctx.path } }) }, options);
   await harness.listen();
   const agent = emulatorDispatcher(harness);

@@ -11,8 +11,8 @@ import {
   expandScopes,
   fabrikamProjects,
   startAzureDevOpsEmulator,
-  type AdoEmulator,
-  type AdoTokenSpec,
+  type AzureDevOpsEmulator,
+  type AzureDevOpsTokenSpec,
 } from '../emulators/azure-devops.js';
 import { emulatorDispatcher } from '../emulators/dispatcher.js';
 import { basicProxyToken, startForwardProxy } from '../emulators/proxy.js';
@@ -24,7 +24,7 @@ const RENAMED_ID = '0f1e2d3c-4b5a-4697-8899-aabbccddeeff';
 const DELETING_ID = '11111111-2222-4333-8444-555555555555';
 const UNICODE_NAME = 'Проект Ü';
 
-const tokens: Record<string, AdoTokenSpec> = {
+const tokens: Record<string, AzureDevOpsTokenSpec> = {
   'full-pat': { user: USER, organizations: ['fabrikam', 'msaorg', 'publicorg'], scopes: 'full' },
   'expired-pat': { user: USER, organizations: 'all', scopes: 'full', expired: true },
   'contoso-pat': { user: USER, organizations: ['contoso'], scopes: 'full' },
@@ -33,8 +33,8 @@ const tokens: Record<string, AdoTokenSpec> = {
   'server-pat': { user: { ...USER, uniqueName: 'FABRIKAM\\chuck' }, organizations: ['DefaultCollection'], scopes: 'full' },
 };
 
-let services: AdoEmulator;
-let server: AdoEmulator;
+let services: AzureDevOpsEmulator;
+let server: AzureDevOpsEmulator;
 let agent: Dispatcher;
 
 beforeAll(async () => {
@@ -79,7 +79,10 @@ interface Got {
   json: () => Record<string, unknown>;
 }
 
-async function get(url: string, opts: { token?: string; scheme?: 'basic' | 'bearer'; suppress?: boolean; dispatcher?: Dispatcher } = {}): Promise<Got> {
+async function get(
+  url: string,
+  opts: { token?: string; scheme?: 'basic' | 'bearer'; suppress?: boolean; dispatcher?: Dispatcher } = {},
+): Promise<Got> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (opts.suppress !== false) headers['x-tfs-fedauthredirect'] = 'Suppress';
   if (opts.token !== undefined) {
@@ -115,7 +118,11 @@ describe('authentication signals', () => {
     expect(ok.status).toBe(200);
     expect(ok.headers['x-vss-e2eid']).toMatch(/^[0-9a-f-]{36}$/);
     const body = ok.json();
-    expect(body).toMatchObject({ authenticatedUser: { id: USER.id, providerDisplayName: USER.displayName, isActive: true }, authorizedUser: { id: USER.id }, deploymentType: 'hosted' });
+    expect(body).toMatchObject({
+      authenticatedUser: { id: USER.id, providerDisplayName: USER.displayName, isActive: true },
+      authorizedUser: { id: USER.id },
+      deploymentType: 'hosted',
+    });
     expect(body).toHaveProperty('instanceId');
     expect(body).toHaveProperty('locationServiceData.serviceOwner');
 
@@ -170,11 +177,17 @@ describe('projects', () => {
   it('answers unknown names with TF200016 and unknown ids with VS800075 (404)', async () => {
     const byName = await get(`${ADO}/_apis/projects/Nope?api-version=7.1`, { token: 'full-pat' });
     expect(byName.status).toBe(404);
-    expect(byName.json()).toMatchObject({ typeKey: 'ProjectDoesNotExistWithNameException', message: expect.stringMatching(/^TF200016: The following project does not exist: Nope\./) });
+    expect(byName.json()).toMatchObject({
+      typeKey: 'ProjectDoesNotExistWithNameException',
+      message: expect.stringMatching(/^TF200016: The following project does not exist: Nope\./),
+    });
     const id = '99999999-9999-4999-8999-999999999999';
     const byId = await get(`${ADO}/_apis/projects/${id}?api-version=7.1`, { token: 'full-pat' });
     expect(byId.status).toBe(404);
-    expect(byId.json()).toMatchObject({ typeKey: 'ProjectDoesNotExistException', message: expect.stringContaining(`VS800075: The project with id 'vstfs:///Classification/TeamProject/${id}'`) });
+    expect(byId.json()).toMatchObject({
+      typeKey: 'ProjectDoesNotExistException',
+      message: expect.stringContaining(`VS800075: The project with id 'vstfs:///Classification/TeamProject/${id}'`),
+    });
   });
 
   it('finds a renamed project only with includeHistory=true and returns the current name', async () => {
@@ -185,7 +198,9 @@ describe('projects', () => {
   });
 
   it('returns the project state (deleting) and handles percent-encoded non-ASCII names', async () => {
-    expect((await get(`${ADO}/_apis/projects/going-away?api-version=7.1`, { token: 'full-pat' })).json()).toMatchObject({ state: 'deleting' });
+    expect((await get(`${ADO}/_apis/projects/going-away?api-version=7.1`, { token: 'full-pat' })).json()).toMatchObject({
+      state: 'deleting',
+    });
     const uni = await get(`${ADO}/_apis/projects/${encodeURIComponent(UNICODE_NAME.toLowerCase())}?api-version=7.1`, { token: 'full-pat' });
     expect(uni.status).toBe(200);
     expect(uni.json()).toMatchObject({ name: UNICODE_NAME });
@@ -213,14 +228,19 @@ describe('scopes', () => {
     const denied = await get(`${ADO}/Fabrikam-Fiber-Git/_apis/build/definitions?$top=1&api-version=7.1`, { token: 'code-pat' });
     expect(denied.status).toBe(401);
     expect(denied.json()).toMatchObject({ typeKey: 'UnauthorizedRequestException', message: expect.stringMatching(/^TF400813: /) });
-    expect((await get(`https://vsrm.dev.azure.com/fabrikam/Fabrikam-Fiber-Git/_apis/release/definitions?api-version=7.1`, { token: 'code-pat' })).status).toBe(401);
+    expect(
+      (await get(`https://vsrm.dev.azure.com/fabrikam/Fabrikam-Fiber-Git/_apis/release/definitions?api-version=7.1`, { token: 'code-pat' }))
+        .status,
+    ).toBe(401);
   });
 });
 
 describe('Services host routing', () => {
   it('serves release on vsrm, graph on vssps, packaging on feeds and the profile on app.vssps', async () => {
     services.clearLog();
-    const release = await get('https://vsrm.dev.azure.com/fabrikam/Fabrikam-Fiber-Git/_apis/release/definitions?$top=1&api-version=7.1', { token: 'full-pat' });
+    const release = await get('https://vsrm.dev.azure.com/fabrikam/Fabrikam-Fiber-Git/_apis/release/definitions?$top=1&api-version=7.1', {
+      token: 'full-pat',
+    });
     expect(release.status).toBe(200);
     expect(release.json()).toMatchObject({ count: 1, value: [{ name: 'MyShuttle.CD' }] });
     // The same area is not served on the core host.
@@ -228,15 +248,30 @@ describe('Services host routing', () => {
 
     const graph = await get('https://vssps.dev.azure.com/fabrikam/_apis/graph/users?api-version=7.1-preview.1', { token: 'full-pat' });
     expect(graph.status).toBe(200);
-    expect(graph.json()).toMatchObject({ value: expect.arrayContaining([expect.objectContaining({ principalName: USER.uniqueName, subjectKind: 'user' })]) });
-    expect((await get('https://vssps.dev.azure.com/fabrikam/_apis/graph/users?api-version=7.1', { token: 'full-pat' })).json()).toMatchObject({ typeKey: 'VssInvalidPreviewVersionException' });
+    expect(graph.json()).toMatchObject({
+      value: expect.arrayContaining([expect.objectContaining({ principalName: USER.uniqueName, subjectKind: 'user' })]),
+    });
+    expect(
+      (await get('https://vssps.dev.azure.com/fabrikam/_apis/graph/users?api-version=7.1', { token: 'full-pat' })).json(),
+    ).toMatchObject({ typeKey: 'VssInvalidPreviewVersionException' });
 
-    expect((await get('https://feeds.dev.azure.com/fabrikam/Fabrikam-Fiber-Git/_apis/packaging/feeds?api-version=7.1', { token: 'full-pat' })).json()).toEqual({ count: 0, value: [] });
+    expect(
+      (
+        await get('https://feeds.dev.azure.com/fabrikam/Fabrikam-Fiber-Git/_apis/packaging/feeds?api-version=7.1', { token: 'full-pat' })
+      ).json(),
+    ).toEqual({ count: 0, value: [] });
     const me = await get('https://app.vssps.visualstudio.com/_apis/profile/profiles/me?api-version=7.1', { token: 'full-pat' });
     expect(me.json()).toMatchObject({ id: USER.id, displayName: USER.displayName, emailAddress: USER.uniqueName });
 
     const hosts = services.requests.map((r) => `${r.host}|${r.servername}`);
-    expect(hosts).toEqual(expect.arrayContaining(['vsrm.dev.azure.com|vsrm.dev.azure.com', 'vssps.dev.azure.com|vssps.dev.azure.com', 'feeds.dev.azure.com|feeds.dev.azure.com', 'app.vssps.visualstudio.com|app.vssps.visualstudio.com']));
+    expect(hosts).toEqual(
+      expect.arrayContaining([
+        'vsrm.dev.azure.com|vsrm.dev.azure.com',
+        'vssps.dev.azure.com|vssps.dev.azure.com',
+        'feeds.dev.azure.com|feeds.dev.azure.com',
+        'app.vssps.visualstudio.com|app.vssps.visualstudio.com',
+      ]),
+    );
     expect(services.requests.every((r) => r.hasAuth && r.authScheme === 'Basic' && !('authorization' in r.headers))).toBe(true);
   });
 
@@ -249,7 +284,10 @@ describe('Services host routing', () => {
 
 describe('faults', () => {
   it('rate-limits with 429, Retry-After and X-RateLimit-* N times, then answers normally', async () => {
-    const fault = services.fault({ type: 'rateLimit', retryAfterSeconds: 3 }, { host: 'dev.azure.com', path: '/fabrikam/_apis/projects', times: 1 });
+    const fault = services.fault(
+      { type: 'rateLimit', retryAfterSeconds: 3 },
+      { host: 'dev.azure.com', path: '/fabrikam/_apis/projects', times: 1 },
+    );
     const limited = await get(`${ADO}/_apis/projects?api-version=7.1`, { token: 'full-pat' });
     expect(limited.status).toBe(429);
     expect(limited.headers['retry-after']).toBe('3');
@@ -325,7 +363,8 @@ describe('Azure DevOps Server', () => {
     expect(high.status).toBe(400);
     expect(high.json()).toMatchObject({
       typeKey: 'VssVersionOutOfRangeException',
-      message: 'The requested REST API version of 99.0 is out of range for this server. The latest REST API version this server supports is 7.0.',
+      message:
+        'The requested REST API version of 99.0 is out of range for this server. The latest REST API version this server supports is 7.0.',
     });
     const bad = await get(`${coll}/_apis/projects?api-version=seven`, { token: 'server-pat' });
     expect(bad.status).toBe(400);
@@ -335,7 +374,10 @@ describe('Azure DevOps Server', () => {
 
   it('serves everything on the collection URL: connectionData, resourceAreas, project lookups', async () => {
     const coll = server.collectionUrl('DefaultCollection');
-    expect((await get(`${coll}/_apis/connectionData`, { token: 'server-pat' })).json()).toMatchObject({ deploymentType: 'onPremises', authenticatedUser: { id: USER.id } });
+    expect((await get(`${coll}/_apis/connectionData`, { token: 'server-pat' })).json()).toMatchObject({
+      deploymentType: 'onPremises',
+      authenticatedUser: { id: USER.id },
+    });
     expect((await get(`${coll}/_apis/resourceAreas`, { token: 'server-pat' })).json()).toEqual({ count: 0, value: null });
     expect((await get(`${coll}/Fabrikam-Fiber-Git/_apis/git/repositories?api-version=7.0`, { token: 'server-pat' })).status).toBe(200);
     expect((await get(`${server.origin}/tfs/WrongCollection/_apis/connectionData`, { token: 'server-pat' })).status).toBe(404);
@@ -401,7 +443,9 @@ const sharedIt = existsSync(SHARED) ? it : it.skip;
 describe('shapes match Microsoft examples (needs /work/shared; skipped without it)', () => {
   sharedIt('project, project list and profile bodies carry every key of the published examples', async () => {
     const fixture = (file: string): Record<string, unknown> =>
-      (JSON.parse(readFileSync(`${SHARED}/${file}`, 'utf8')) as { responses: { '200': { body: Record<string, unknown> } } }).responses['200'].body;
+      (JSON.parse(readFileSync(`${SHARED}/${file}`, 'utf8')) as { responses: { '200': { body: Record<string, unknown> } } }).responses[
+        '200'
+      ].body;
     const project = (await get(`${ADO}/_apis/projects/Fabrikam-Fiber-TFVC?api-version=7.1`, { token: 'full-pat' })).json();
     expect(Object.keys(project)).toEqual(expect.arrayContaining(Object.keys(fixture('GET__projects__projectName_.json'))));
     const list = (await get(`${ADO}/_apis/projects?api-version=7.1`, { token: 'full-pat' })).json();

@@ -10,13 +10,23 @@ import type { RawInputs } from '../../src/core/request.js';
 import { gitlabOnline } from '../../src/core/providers/gitlab/online.js';
 import { coverage, findGitLabScope } from '../../src/core/providers/gitlab/scopes.js';
 import { mintGitLabJobJwt } from '../../src/core/providers/gitlab/synthetic.js';
-import { BAD_TOKEN_TEXT, EXPIRED_TEXT, INSUFFICIENT_SCOPE_TEXT, REVOKED_TEXT, startGitLabEmulator, type GitLabEmulator, type GitLabEmulatorOptions, type GitLabTokenSpec } from '../emulators/gitlab.js';
+import {
+  BAD_TOKEN_TEXT,
+  EXPIRED_TEXT,
+  INSUFFICIENT_SCOPE_TEXT,
+  REVOKED_TEXT,
+  startGitLabEmulator,
+  type GitLabEmulator,
+  type GitLabEmulatorOptions,
+  type GitLabTokenSpec,
+} from '../emulators/gitlab.js';
 import { caPem } from '../emulators/tls.js';
 import { allCodes as all, findingText, onlineDeps, preflight, verdictCodes as codes } from '../support/online.js';
 import { gitlabPat, leaks } from '../support/tokens.js';
 
 const NOW = new Date();
-const day = (offset: number): string => new Date(Date.UTC(NOW.getUTCFullYear(), NOW.getUTCMonth(), NOW.getUTCDate() + offset)).toISOString().slice(0, 10);
+const day = (offset: number): string =>
+  new Date(Date.UTC(NOW.getUTCFullYear(), NOW.getUTCMonth(), NOW.getUTCDate() + offset)).toISOString().slice(0, 10);
 const user = { id: 7, username: 'fake.tester', name: 'Fake Tester' };
 
 const T = {
@@ -34,8 +44,20 @@ const T = {
   bot: gitlabPat('FAKE-GLTEST-BOTT'),
   hidden: gitlabPat('FAKE-GLTEST-HIDE'),
   blocked: gitlabPat('FAKE-GLTEST-BLCK'),
-  job: mintGitLabJobJwt({ iss: 'https://gitlab.example.invalid', aud: 'gitlab-authz-token', sub: 'gid://gitlab/Ci::Build/901', version: '0.1.0', exp: Math.floor(NOW.getTime() / 1000) + 3600 }),
-  finishedJob: mintGitLabJobJwt({ iss: 'https://gitlab.example.invalid', aud: 'gitlab-authz-token', sub: 'gid://gitlab/Ci::Build/902', version: '0.1.0', exp: Math.floor(NOW.getTime() / 1000) + 3600 }),
+  job: mintGitLabJobJwt({
+    iss: 'https://gitlab.example.invalid',
+    aud: 'gitlab-authz-token',
+    sub: 'gid://gitlab/Ci::Build/901',
+    version: '0.1.0',
+    exp: Math.floor(NOW.getTime() / 1000) + 3600,
+  }),
+  finishedJob: mintGitLabJobJwt({
+    iss: 'https://gitlab.example.invalid',
+    aud: 'gitlab-authz-token',
+    sub: 'gid://gitlab/Ci::Build/902',
+    version: '0.1.0',
+    exp: Math.floor(NOW.getTime() / 1000) + 3600,
+  }),
 };
 
 // Each token distinct (the helper keeps 16 bytes of its word).
@@ -51,7 +73,11 @@ const tokens: Record<string, GitLabTokenSpec> = {
   [T.revoked]: { user, scopes: ['api'], state: 'revoked' },
   [T.inactive]: { user, scopes: ['api'], state: 'inactive', expiresAt: day(-2) },
   [T.impersonation]: { user, kind: 'impersonation', scopes: ['api'], impersonationDisabled: true },
-  [T.bot]: { user: { id: 99, username: 'project_12_bot_0123456789abcdef', name: 'ci bot' }, kind: 'project', scopes: ['read_api', 'read_repository'] },
+  [T.bot]: {
+    user: { id: 99, username: 'project_12_bot_0123456789abcdef', name: 'ci bot' },
+    kind: 'project',
+    scopes: ['read_api', 'read_repository'],
+  },
   [T.blocked]: { user, scopes: ['api'], userState: 'blocked' },
   [T.hidden]: { user, scopes: ['api'], projects: ['Fabrikam/Platform/Fiber', 'Fabrikam/Platform/Fibre-Tools'] },
   [T.job]: { user, kind: 'job', job: { id: 901, project: 'Fabrikam/Platform/Fiber' } },
@@ -82,22 +108,40 @@ beforeEach(() => {
   emu.clearLog();
 });
 
-const check = (inputs: RawInputs, d: Agent = agent, e: GitLabEmulator = emu): Promise<Report> => preflight({ provider: 'gitlab', url: e.url, ...inputs }, onlineDeps(NOW, d));
+const check = (inputs: RawInputs, d: Agent = agent, e: GitLabEmulator = emu): Promise<Report> =>
+  preflight({ provider: 'gitlab', url: e.url, ...inputs }, onlineDeps(NOW, d));
 const text = (r: Report, code: string): string => findingText(r, code, ' | ');
 
 describe('GitLab personal, project and group access tokens', () => {
   it('passes a good token: identity, scopes from GitLab, expiry from GitLab, exact project', async () => {
-    const r = await check({ token: T.good, project: 'Fabrikam/Platform/Fiber', requiredScopes: 'read_api, read_repository, write_repository, read_user' });
+    const r = await check({
+      token: T.good,
+      project: 'Fabrikam/Platform/Fiber',
+      requiredScopes: 'read_api, read_repository, write_repository, read_user',
+    });
     expect([r.outcome, codes(r)]).toEqual(['passed', []]);
     expect(r.identity).toEqual({ name: 'fake.tester', id: '7' });
     expect(r.project).toEqual({ requested: 'Fabrikam/Platform/Fiber', canonical: 'Fabrikam/Platform/Fiber' });
-    expect(r.scopes).toEqual({ required: ['read_api', 'read_repository', 'write_repository', 'read_user'], verified: ['read_api', 'read_repository', 'write_repository', 'read_user'], missing: [], unverifiable: [] });
+    expect(r.scopes).toEqual({
+      required: ['read_api', 'read_repository', 'write_repository', 'read_user'],
+      verified: ['read_api', 'read_repository', 'write_repository', 'read_user'],
+      missing: [],
+      unverifiable: [],
+    });
     expect(text(r, 'scope.granted')).toContain('"ci-preflight" carries: api, read_user');
     // GitLab tokens expire at 00:00 UTC of their expires_at date.
-    expect([r.expiresAt, r.expirySource, r.daysRemaining]).toEqual([`${day(200)}T00:00:00.000Z`, 'provider', Math.floor((Date.parse(`${day(200)}T00:00:00Z`) - NOW.getTime()) / 86_400_000)]);
+    expect([r.expiresAt, r.expirySource, r.daysRemaining]).toEqual([
+      `${day(200)}T00:00:00.000Z`,
+      'provider',
+      Math.floor((Date.parse(`${day(200)}T00:00:00Z`) - NOW.getTime()) / 86_400_000),
+    ]);
     // Bearer, to the configured host only, never leaked.
     expect(emu.requests.every((q) => q.authScheme === 'Bearer' && q.host === '127.0.0.1' && q.method === 'GET')).toBe(true);
-    expect(emu.requests.map((q) => q.path).sort()).toEqual(['/api/v4/personal_access_tokens/self', '/api/v4/projects/Fabrikam%2FPlatform%2FFiber', '/api/v4/user']);
+    expect(emu.requests.map((q) => q.path).sort()).toEqual([
+      '/api/v4/personal_access_tokens/self',
+      '/api/v4/projects/Fabrikam%2FPlatform%2FFiber',
+      '/api/v4/user',
+    ]);
     expect(leaks(JSON.stringify(r), T.good)).toEqual([]);
   });
 
@@ -116,7 +160,10 @@ describe('GitLab personal, project and group access tokens', () => {
   it('looks up numeric ids and percent-encodes spaces', async () => {
     expect((await check({ token: T.good, project: '12' })).project.canonical).toBe('Fabrikam/Platform/Fiber');
     const spaced = await check({ token: T.good, project: 'Fabrikam/Platform/Contoso Web' });
-    expect([spaced.outcome, emu.requests.some((q) => q.path === '/api/v4/projects/Fabrikam%2FPlatform%2FContoso%20Web')]).toEqual(['passed', true]);
+    expect([spaced.outcome, emu.requests.some((q) => q.path === '/api/v4/projects/Fabrikam%2FPlatform%2FContoso%20Web')]).toEqual([
+      'passed',
+      true,
+    ]);
   });
 
   it('fails on different casing and names the stored path', async () => {
@@ -157,23 +204,41 @@ describe('GitLab personal, project and group access tokens', () => {
     expect([codes(imp), text(imp, 'token.rejected')]).toEqual([['token.rejected:error'], expect.stringContaining('impersonation')]);
     const unknown = await check({ token: T.unknown });
     expect(codes(unknown)).toEqual(['token.rejected:error']);
-    expect(text(unknown, 'token.rejected')).toMatch(/Bad Access Token.*\(1\) the token was mistyped.*\(2\) it was created on another GitLab instance/);
+    expect(text(unknown, 'token.rejected')).toMatch(
+      /Bad Access Token.*\(1\) the token was mistyped.*\(2\) it was created on another GitLab instance/,
+    );
   });
 
   it('reads expired / revoked from WWW-Authenticate when a proxy replaced the 401 body with its own page', async () => {
     const challenge = (d: string) => `Bearer realm="The API", error="invalid_token", error_description="${d}"`;
-    const proxied = (d: string) => ({ type: 'status', status: 401, body: '<html><body><h1>401 Authorization Required</h1></body></html>', headers: { 'content-type': 'text/html', 'www-authenticate': challenge(d) } }) as const;
+    const proxied = (d: string) =>
+      ({
+        type: 'status',
+        status: 401,
+        body: '<html><body><h1>401 Authorization Required</h1></body></html>',
+        headers: { 'content-type': 'text/html', 'www-authenticate': challenge(d) },
+      }) as const;
     emu.fault(proxied(EXPIRED_TEXT), { path: /\/(user|personal_access_tokens\/self)$/, times: 2 });
     expect(codes(await check({ token: T.good }))).toEqual(['token.expired:error']);
     emu.fault(proxied(REVOKED_TEXT), { path: /\/(user|personal_access_tokens\/self)$/, times: 2 });
     expect(codes(await check({ token: T.good }))).toEqual(['token.revoked:error']);
-    emu.fault({ ...proxied(INSUFFICIENT_SCOPE_TEXT), status: 403, headers: { 'content-type': 'text/html', 'www-authenticate': 'Bearer realm="The API", error="insufficient_scope", scope="read_api"' } }, { path: /\/projects\//, times: 1 });
+    emu.fault(
+      {
+        ...proxied(INSUFFICIENT_SCOPE_TEXT),
+        status: 403,
+        headers: {
+          'content-type': 'text/html',
+          'www-authenticate': 'Bearer realm="The API", error="insufficient_scope", scope="read_api"',
+        },
+      },
+      { path: /\/projects\//, times: 1 },
+    );
     const denied = await check({ token: T.good, project: 'Fabrikam/Platform/Fiber' });
     expect(codes(denied)).toEqual(['scope.missing:error']);
     expect(text(denied, 'scope.missing')).toContain('GitLab needs one of read_api');
   });
 
-  it('rejects a genuine token whose user is blocked, quoting GitLab\'s reason', async () => {
+  it("rejects a genuine token whose user is blocked, quoting GitLab's reason", async () => {
     const r = await check({ token: T.blocked });
     expect([r.outcome, codes(r)]).toEqual(['failed', ['token.rejected:error']]);
     expect(text(r, 'token.rejected')).toContain('Your account has been blocked.');
@@ -185,7 +250,10 @@ describe('GitLab personal, project and group access tokens', () => {
     expect(text(fromUrl, 'project.info')).toContain('"Fabrikam/Platform/Fiber"');
     expect((await check({ token: T.good, project: 'Fabrikam/Platform/Fiber.git' })).outcome).toBe('passed');
     // A clone URL with a credential in it (another secret than the token: the scrubber would not know it).
-    const clone = await check({ token: T.good, project: `${emu.url.replace('https://', 'https://deploy-user:FAKE-OTHER-PASSWORD@')}/Fabrikam/Platform/Fiber.git` });
+    const clone = await check({
+      token: T.good,
+      project: `${emu.url.replace('https://', 'https://deploy-user:FAKE-OTHER-PASSWORD@')}/Fabrikam/Platform/Fiber.git`,
+    });
     expect(clone.project.canonical).toBe('Fabrikam/Platform/Fiber');
     expect(clone.findings.map((f) => `${f.message} ${f.hint}`).join('\n')).not.toMatch(/FAKE-OTHER-PASSWORD|deploy-user/);
     expect(text(clone, 'project.info')).toContain(`(from "${emu.url}/Fabrikam/Platform/Fiber.git")`);
@@ -194,7 +262,12 @@ describe('GitLab personal, project and group access tokens', () => {
 
   it('reads expiry and state from personal_access_tokens/self', async () => {
     const soon = await check({ token: T.expiring, minDaysRemaining: '7' });
-    expect([soon.outcome, codes(soon), soon.expirySource, soon.daysRemaining]).toEqual(['warned', ['token.expiring:warning'], 'provider', 2]);
+    expect([soon.outcome, codes(soon), soon.expirySource, soon.daysRemaining]).toEqual([
+      'warned',
+      ['token.expiring:warning'],
+      'provider',
+      2,
+    ]);
     const forever = await check({ token: T.forever });
     expect([forever.outcome, all(forever)]).toEqual(['passed', expect.arrayContaining(['token.no-expiry'])]);
     expect(forever.expiresAt).toBeNull();
@@ -203,9 +276,18 @@ describe('GitLab personal, project and group access tokens', () => {
     expect(text(inactive, 'token.expired')).toContain(day(-2));
   });
 
-  it('proves scopes from GitLab\'s own list, with the documented implications', async () => {
-    const ro = await check({ token: T.readOnly, project: 'Fabrikam/Platform/Fiber', requiredScopes: 'read_api, read_repository, read_user, write_repository, api' });
-    expect(ro.scopes).toEqual({ required: ['read_api', 'read_repository', 'read_user', 'write_repository', 'api'], verified: ['read_api', 'read_repository', 'read_user'], missing: ['write_repository', 'api'], unverifiable: [] });
+  it("proves scopes from GitLab's own list, with the documented implications", async () => {
+    const ro = await check({
+      token: T.readOnly,
+      project: 'Fabrikam/Platform/Fiber',
+      requiredScopes: 'read_api, read_repository, read_user, write_repository, api',
+    });
+    expect(ro.scopes).toEqual({
+      required: ['read_api', 'read_repository', 'read_user', 'write_repository', 'api'],
+      verified: ['read_api', 'read_repository', 'read_user'],
+      missing: ['write_repository', 'api'],
+      unverifiable: [],
+    });
     expect(codes(ro)).toEqual(['scope.missing:error', 'scope.missing:error']);
     expect(text(ro, 'scope.verified')).toContain('read_repository (through read_api)');
     expect(text(ro, 'scope.missing')).toContain('GitLab cannot add scopes to an existing token: create a new one with write_repository');
@@ -249,9 +331,18 @@ describe('self-managed specifics', () => {
     for (const oldServer of ['pre-15.1', '15.1'] as const) {
       const old = await startGitLabEmulator({ projects, tokens, oldServer });
       try {
-        const r = await check({ token: T.good, project: 'Fabrikam/Platform/Fiber', requiredScopes: 'read_user, read_api, write_repository, api' }, agent, old);
+        const r = await check(
+          { token: T.good, project: 'Fabrikam/Platform/Fiber', requiredScopes: 'read_user, read_api, write_repository, api' },
+          agent,
+          old,
+        );
         expect(r.identity?.name).toBe('fake.tester');
-        expect(r.scopes).toEqual({ required: ['read_user', 'read_api', 'write_repository', 'api'], verified: ['read_user', 'read_api'], missing: [], unverifiable: ['write_repository', 'api'] });
+        expect(r.scopes).toEqual({
+          required: ['read_user', 'read_api', 'write_repository', 'api'],
+          verified: ['read_user', 'read_api'],
+          missing: [],
+          unverifiable: ['write_repository', 'api'],
+        });
         expect(text(r, 'scope.unverifiable')).toContain('GitLab 15.5 or later');
         expect(text(r, 'scope.unverifiable')).toContain('its read half (read_api) is confirmed');
         expect(r.expiresAt).toBeNull();
@@ -287,7 +378,12 @@ describe('self-managed specifics', () => {
 describe('CI job tokens', () => {
   it('checks a job token with GET /job over JOB-TOKEN: identity, its project, scopes unverifiable', async () => {
     const r = await check({ token: T.job, project: 'Fabrikam/Platform/Fiber', requiredScopes: 'read_api' });
-    expect([r.outcome, r.tokenKind, r.identity?.name, r.project.canonical]).toEqual(['warned', 'gitlab.job-token', 'fake.tester', 'Fabrikam/Platform/Fiber']);
+    expect([r.outcome, r.tokenKind, r.identity?.name, r.project.canonical]).toEqual([
+      'warned',
+      'gitlab.job-token',
+      'fake.tester',
+      'Fabrikam/Platform/Fiber',
+    ]);
     expect(codes(r)).toEqual(['scope.unverifiable:warning']);
     expect(text(r, 'scope.unverifiable')).toContain('job tokens have no scopes');
     expect(emu.requests.map((q) => [q.path, q.authScheme, q.headers['job-token']])).toEqual([['/api/v4/job', null, '[redacted]']]);
@@ -336,9 +432,17 @@ describe('network trouble is never a verdict on the token', () => {
 
   it('a failing project lookup still reports what round 1 learnt: the expiry and the listed scopes', async () => {
     emu.fault({ type: 'status', status: 503 }, { path: /\/projects\//, times: Infinity });
-    const r = await check({ token: T.expiring, project: 'Fabrikam/Platform/Fiber', minDaysRemaining: '7', requiredScopes: 'read_api\nsudo' });
+    const r = await check({
+      token: T.expiring,
+      project: 'Fabrikam/Platform/Fiber',
+      minDaysRemaining: '7',
+      requiredScopes: 'read_api\nsudo',
+    });
     // GitLab listed the scopes: the missing one is proven, so the run fails rather than stays unverified.
-    expect([r.outcome, codes(r)]).toEqual(['failed', ['network.unexpected-response:error', 'scope.missing:error', 'token.expiring:warning']]);
+    expect([r.outcome, codes(r)]).toEqual([
+      'failed',
+      ['network.unexpected-response:error', 'scope.missing:error', 'token.expiring:warning'],
+    ]);
     expect([r.expirySource, r.scopes?.verified, r.scopes?.missing]).toEqual(['provider', ['read_api'], ['sudo']]);
   });
 
@@ -360,7 +464,9 @@ describe('gitlab.com', () => {
       const r = await preflight({ provider: 'gitlab', token: T.good, project: 'Fabrikam/Platform/Fiber' }, onlineDeps(NOW, d));
       expect([r.outcome, r.url.normalized]).toEqual(['passed', 'https://gitlab.com/api/v4']);
       expect(new Set(emu.requests.map((q) => q.host))).toEqual(new Set(['gitlab.com']));
-      expect(gitlabOnline.credentialOrigins({ normalized: 'https://gitlab.example.com/gitlab/api/v4', input: null, findings: [] })).toEqual(['https://gitlab.example.com']);
+      expect(gitlabOnline.credentialOrigins({ normalized: 'https://gitlab.example.com/gitlab/api/v4', input: null, findings: [] })).toEqual(
+        ['https://gitlab.example.com'],
+      );
     } finally {
       await d.close();
     }
@@ -393,7 +499,11 @@ describe('the emulator answers like GitLab (provider-apis.md §4)', () => {
   const bearer = (t: string) => ({ authorization: `Bearer ${t}` });
 
   it('401s carry the OAuth error body and a WWW-Authenticate challenge', async () => {
-    for (const [token, text] of [[T.unknown, BAD_TOKEN_TEXT], [T.expired, EXPIRED_TEXT], [T.revoked, REVOKED_TEXT]] as const) {
+    for (const [token, text] of [
+      [T.unknown, BAD_TOKEN_TEXT],
+      [T.expired, EXPIRED_TEXT],
+      [T.revoked, REVOKED_TEXT],
+    ] as const) {
       const r = await get('/user', bearer(token));
       expect([r.status, r.body]).toEqual([401, { error: 'invalid_token', error_description: text }]);
       expect(r.headers['www-authenticate']).toBe(`Bearer realm="The API", error="invalid_token", error_description="${text}"`);
@@ -401,16 +511,31 @@ describe('the emulator answers like GitLab (provider-apis.md §4)', () => {
     expect(await get('/user')).toMatchObject({ status: 401, body: { message: '401 Unauthorized' } });
   });
 
-  it('403 insufficient_scope names the accepted scopes; 404s use GitLab\'s texts', async () => {
+  it("403 insufficient_scope names the accepted scopes; 404s use GitLab's texts", async () => {
     const denied = await get('/projects/12', bearer(T.userOnly));
-    expect([denied.status, denied.body]).toEqual([403, { error: 'insufficient_scope', error_description: INSUFFICIENT_SCOPE_TEXT, scope: 'api read_api' }]);
+    expect([denied.status, denied.body]).toEqual([
+      403,
+      { error: 'insufficient_scope', error_description: INSUFFICIENT_SCOPE_TEXT, scope: 'api read_api' },
+    ]);
     expect((await get('/projects/999', bearer(T.good))).body).toEqual({ message: '404 Project Not Found' });
     expect((await get('/no/such/route', bearer(T.good))).body).toEqual({ error: '404 Not Found' });
   });
 
   it('accepts PRIVATE-TOKEN too, serves the documented token record, and sends RateLimit headers', async () => {
     const r = await get('/personal_access_tokens/self', { 'private-token': T.good });
-    expect(Object.keys(r.body).sort()).toEqual(['active', 'created_at', 'description', 'expires_at', 'id', 'last_used_at', 'last_used_ips', 'name', 'revoked', 'scopes', 'user_id']);
+    expect(Object.keys(r.body).sort()).toEqual([
+      'active',
+      'created_at',
+      'description',
+      'expires_at',
+      'id',
+      'last_used_at',
+      'last_used_ips',
+      'name',
+      'revoked',
+      'scopes',
+      'user_id',
+    ]);
     expect(r.headers['ratelimit-limit']).toBeDefined();
     expect(emu.requests.at(-1)!.headers['private-token']).toBe('[redacted]');
   });

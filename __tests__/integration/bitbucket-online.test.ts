@@ -39,21 +39,54 @@ const T = {
   projectNoHeader: access('FAKE-x0-TEST-PROJECT-NOHDR-NOT-REAL-'),
   appPassword: mintAtbb(fill('FAKEx0TESTx0APPx0PASS', 24)),
 };
-const READ = ['read:user:bitbucket', 'read:workspace:bitbucket', 'read:repository:bitbucket', 'read:pullrequest:bitbucket', 'read:pipeline:bitbucket'];
+const READ = [
+  'read:user:bitbucket',
+  'read:workspace:bitbucket',
+  'read:repository:bitbucket',
+  'read:pullrequest:bitbucket',
+  'read:pipeline:bitbucket',
+];
 const tokens: Record<string, BitbucketTokenSpec> = {
   [T.good]: { type: 'api-token', email: EMAIL, user, scopes: [...READ, 'write:repository:bitbucket'] },
-  [T.writeOnly]: { type: 'api-token', email: EMAIL, user, scopes: ['read:user:bitbucket', 'read:workspace:bitbucket', 'write:repository:bitbucket'] },
-  [T.noUser]: { type: 'api-token', email: EMAIL, user, scopes: ['read:repository:bitbucket', 'read:workspace:bitbucket'], scopesHeader: false },
-  [T.noHeader]: { type: 'api-token', email: EMAIL, user, scopes: ['read:user:bitbucket', 'read:workspace:bitbucket', 'read:repository:bitbucket', 'read:pullrequest:bitbucket'], scopesHeader: false },
+  [T.writeOnly]: {
+    type: 'api-token',
+    email: EMAIL,
+    user,
+    scopes: ['read:user:bitbucket', 'read:workspace:bitbucket', 'write:repository:bitbucket'],
+  },
+  [T.noUser]: {
+    type: 'api-token',
+    email: EMAIL,
+    user,
+    scopes: ['read:repository:bitbucket', 'read:workspace:bitbucket'],
+    scopesHeader: false,
+  },
+  [T.noHeader]: {
+    type: 'api-token',
+    email: EMAIL,
+    user,
+    scopes: ['read:user:bitbucket', 'read:workspace:bitbucket', 'read:repository:bitbucket', 'read:pullrequest:bitbucket'],
+    scopesHeader: false,
+  },
   [T.revoked]: { type: 'api-token', email: EMAIL, user, scopes: READ, revoked: true },
   [T.unscoped]: { type: 'api-token', email: EMAIL, user, scopes: [], unscoped: true },
   [T.outsider]: { type: 'api-token', email: 'outsider@example.test', user: { ...user, account_id: '557058:fake-outsider' }, scopes: READ },
   [T.repoToken]: { type: 'access-token', scopes: ['pullrequest:write', 'pipeline'], resource: { workspace: 'fabrikam', repo: 'web-app' } },
   [T.appPassword]: { type: 'app-password', username: 'faketester', user, scopes: ['account', 'repository'] },
-  [T.repoTokenNoHeader]: { type: 'access-token', scopes: ['pullrequest'], resource: { workspace: 'fabrikam', repo: 'web-app' }, scopesHeader: false },
+  [T.repoTokenNoHeader]: {
+    type: 'access-token',
+    scopes: ['pullrequest'],
+    resource: { workspace: 'fabrikam', repo: 'web-app' },
+    scopesHeader: false,
+  },
   [T.prOnly]: { type: 'access-token', scopes: ['pullrequest'], resource: { workspace: 'fabrikam', repo: 'web-app' } },
   [T.projectToken]: { type: 'access-token', scopes: ['project'], resource: { workspace: 'fabrikam', project: 'WEB' } },
-  [T.projectNoHeader]: { type: 'access-token', scopes: ['project'], resource: { workspace: 'fabrikam', project: 'WEB' }, scopesHeader: false },
+  [T.projectNoHeader]: {
+    type: 'access-token',
+    scopes: ['project'],
+    resource: { workspace: 'fabrikam', project: 'WEB' },
+    scopesHeader: false,
+  },
 };
 const workspaces = [
   {
@@ -95,12 +128,21 @@ const paths = (): string[] => emu.requests.map((q) => q.path + (Object.keys(q.qu
 
 describe('API tokens (Basic e-mail:token)', () => {
   it('passes a good token: identity, exact repository, scopes from x-oauth-scopes', async () => {
-    const r = await check({ token: T.good, project: 'fabrikam/web-app', requiredScopes: 'read:repository:bitbucket, write:repository:bitbucket, Pull requests: Read, repository' });
+    const r = await check({
+      token: T.good,
+      project: 'fabrikam/web-app',
+      requiredScopes: 'read:repository:bitbucket, write:repository:bitbucket, Pull requests: Read, repository',
+    });
     expect(r.outcome).toBe('passed');
     expect(r.identity).toEqual({ name: 'Fake Test User', id: user.account_id });
     expect(r.project).toEqual({ requested: 'fabrikam/web-app', canonical: 'fabrikam/web-app' });
     // The OAuth-style name and the portal name were translated into the API-token family.
-    expect(r.scopes).toEqual({ required: ['read:repository:bitbucket', 'write:repository:bitbucket', 'read:pullrequest:bitbucket'], verified: ['read:repository:bitbucket', 'write:repository:bitbucket', 'read:pullrequest:bitbucket'], missing: [], unverifiable: [] });
+    expect(r.scopes).toEqual({
+      required: ['read:repository:bitbucket', 'write:repository:bitbucket', 'read:pullrequest:bitbucket'],
+      verified: ['read:repository:bitbucket', 'write:repository:bitbucket', 'read:pullrequest:bitbucket'],
+      missing: [],
+      unverifiable: [],
+    });
     expect(all(r)).toEqual(expect.arrayContaining(['token.identity', 'scope.granted', 'scope.verified']));
     expect(r.findings.find((f) => f.code === 'scope.granted')!.message).toContain('write:repository:bitbucket');
     expect(r.findings.find((f) => f.code === 'token.identity')!.message).toContain('x-credential-type: api_token');
@@ -110,7 +152,11 @@ describe('API tokens (Basic e-mail:token)', () => {
   });
 
   it('write does not imply read for API-token scopes: scope.missing names the read scope', async () => {
-    const r = await check({ token: T.writeOnly, project: 'fabrikam', requiredScopes: 'read:repository:bitbucket, write:repository:bitbucket' });
+    const r = await check({
+      token: T.writeOnly,
+      project: 'fabrikam',
+      requiredScopes: 'read:repository:bitbucket, write:repository:bitbucket',
+    });
     expect(codes(r)).toEqual(['scope.missing:error']);
     expect(r.scopes.missing).toEqual(['read:repository:bitbucket']);
     expect(r.findings[0]!.message).toContain('imply nothing');
@@ -135,7 +181,11 @@ describe('API tokens (Basic e-mail:token)', () => {
   });
 
   it('without x-oauth-scopes, read scopes are proven by GETs and the rest is unverifiable', async () => {
-    const r = await check({ token: T.noHeader, project: 'fabrikam/web-app', requiredScopes: 'read:pullrequest:bitbucket, read:pipeline:bitbucket, write:repository:bitbucket, read:user:bitbucket' });
+    const r = await check({
+      token: T.noHeader,
+      project: 'fabrikam/web-app',
+      requiredScopes: 'read:pullrequest:bitbucket, read:pipeline:bitbucket, write:repository:bitbucket, read:user:bitbucket',
+    });
     expect(r.scopes).toEqual({
       required: ['read:pullrequest:bitbucket', 'read:pipeline:bitbucket', 'write:repository:bitbucket', 'read:user:bitbucket'],
       verified: ['read:pullrequest:bitbucket', 'read:user:bitbucket'],
@@ -155,7 +205,12 @@ describe('API tokens (Basic e-mail:token)', () => {
 
   it('costs two round trips: identity, then the lookups and every probe at once', async () => {
     emu.fault({ type: 'barrier', count: 5 }, { path: /^\/2\.0\/(repositories|workspaces)\// });
-    const r = await check({ token: T.noHeader, project: 'fabrikam/web-app', requiredScopes: 'read:pullrequest:bitbucket, read:pipeline:bitbucket, read:workspace:bitbucket, read:repository:bitbucket, read:project:bitbucket' });
+    const r = await check({
+      token: T.noHeader,
+      project: 'fabrikam/web-app',
+      requiredScopes:
+        'read:pullrequest:bitbucket, read:pipeline:bitbucket, read:workspace:bitbucket, read:repository:bitbucket, read:project:bitbucket',
+    });
     expect(r.scopes.verified).toEqual(['read:pullrequest:bitbucket', 'read:workspace:bitbucket', 'read:repository:bitbucket']);
     const [identity, ...second] = emu.requests;
     expect(identity!.path).toBe('/2.0/user');
@@ -219,7 +274,12 @@ describe('projects: workspace and repository lookups', () => {
     // A third request only to explain the miss: the names the token can see.
     expect(r.findings[0]!.message).toContain('Closest names the token can see: "fabrikam/web-app"');
     expect(r.findings[0]!.hint).toBe('Use the exact repository slug, e.g. "fabrikam/web-app".');
-    expect(paths()).toEqual(['/2.0/user', '/2.0/repositories/fabrikam/web-ap', '/2.0/workspaces/fabrikam', '/2.0/repositories/fabrikam?pagelen=100']);
+    expect(paths()).toEqual([
+      '/2.0/user',
+      '/2.0/repositories/fabrikam/web-ap',
+      '/2.0/workspaces/fabrikam',
+      '/2.0/repositories/fabrikam?pagelen=100',
+    ]);
     const far = await check({ token: T.good, project: 'fabrikam/completely-different' });
     expect(far.findings[0]!.message).not.toContain('Closest');
   });
@@ -278,7 +338,11 @@ describe('projects: workspace and repository lookups', () => {
     expect(codes(clone)).toEqual(['config.invalid:error']);
     expect(clone.findings.map((f) => `${f.message} ${f.hint}`).join('\n')).not.toMatch(/FAKE-OTHER-PASSWORD|deploy-user/);
     // Beside a URL that names another project too, and anywhere in the report.
-    const both = await check({ token: T.good, url: 'https://bitbucket.org/fabrikam/web-app', project: 'https://deploy-user:FAKE-OTHER-PASSWORD@bitbucket.org/fabrikam/web-app.git' });
+    const both = await check({
+      token: T.good,
+      url: 'https://bitbucket.org/fabrikam/web-app',
+      project: 'https://deploy-user:FAKE-OTHER-PASSWORD@bitbucket.org/fabrikam/web-app.git',
+    });
     expect(all(both)).toContain('project.info');
     expect(JSON.stringify(both)).not.toMatch(/FAKE-OTHER-PASSWORD|deploy-user/);
   });
@@ -286,10 +350,20 @@ describe('projects: workspace and repository lookups', () => {
 
 describe('access tokens (Bearer, pseudo-user)', () => {
   it('never calls /2.0/user; type and scopes come from the headers, with the OAuth hierarchy', async () => {
-    const r = await check({ token: T.repoToken, username: '', project: 'fabrikam/web-app', requiredScopes: 'repository, repository:write, pullrequest, pipeline, pipeline:write' });
+    const r = await check({
+      token: T.repoToken,
+      username: '',
+      project: 'fabrikam/web-app',
+      requiredScopes: 'repository, repository:write, pullrequest, pipeline, pipeline:write',
+    });
     expect(r.identity).toEqual({ name: 'repository access token', id: 'repo_access_token' });
     // pullrequest:write implies pullrequest, repository:write and repository.
-    expect(r.scopes).toEqual({ required: ['repository', 'repository:write', 'pullrequest', 'pipeline', 'pipeline:write'], verified: ['repository', 'repository:write', 'pullrequest', 'pipeline'], missing: ['pipeline:write'], unverifiable: [] });
+    expect(r.scopes).toEqual({
+      required: ['repository', 'repository:write', 'pullrequest', 'pipeline', 'pipeline:write'],
+      verified: ['repository', 'repository:write', 'pullrequest', 'pipeline'],
+      missing: ['pipeline:write'],
+      unverifiable: [],
+    });
     expect(codes(r)).toEqual(['scope.missing:error']);
     expect(r.findings[0]!.hint).toContain('Access tokens');
     expect(emu.requests.every((q) => q.authScheme === 'Bearer')).toBe(true);
@@ -303,12 +377,22 @@ describe('access tokens (Bearer, pseudo-user)', () => {
   });
 
   it('without the header: one more round of read probes', async () => {
-    const r = await check({ token: T.repoTokenNoHeader, username: '', project: 'fabrikam/web-app', requiredScopes: 'pullrequest, pipeline, repository:write' });
-    expect(r.scopes).toEqual({ required: ['pullrequest', 'pipeline', 'repository:write'], verified: ['pullrequest'], missing: ['pipeline'], unverifiable: ['repository:write'] });
+    const r = await check({
+      token: T.repoTokenNoHeader,
+      username: '',
+      project: 'fabrikam/web-app',
+      requiredScopes: 'pullrequest, pipeline, repository:write',
+    });
+    expect(r.scopes).toEqual({
+      required: ['pullrequest', 'pipeline', 'repository:write'],
+      verified: ['pullrequest'],
+      missing: ['pipeline'],
+      unverifiable: ['repository:write'],
+    });
     expect(codes(r)).toEqual(['scope.missing:error', 'scope.unverifiable:warning']);
   });
 
-  it('pullrequest and project each imply repository (Atlassian\'s scope pages), from the header or by a read', async () => {
+  it("pullrequest and project each imply repository (Atlassian's scope pages), from the header or by a read", async () => {
     const pr = await check({ token: T.prOnly, username: '', project: 'fabrikam/web-app', requiredScopes: 'repository, pullrequest' });
     expect([pr.outcome, pr.scopes.verified, pr.scopes.missing]).toEqual(['passed', ['repository', 'pullrequest'], []]);
     const project = await check({ token: T.projectToken, username: '', project: 'fabrikam/web-app', requiredScopes: 'repository' });
@@ -318,7 +402,7 @@ describe('access tokens (Bearer, pseudo-user)', () => {
     expect([probed.outcome, probed.scopes.verified, probed.scopes.missing]).toEqual(['passed', ['repository'], []]);
   });
 
-  it('another repository is out of the token\'s reach', async () => {
+  it("another repository is out of the token's reach", async () => {
     const r = await check({ token: T.repoToken, username: '', project: 'fabrikam/secret-repo' });
     expect(codes(r)).toEqual(['scope.missing:error']);
     expect(r.findings[0]!.hint).toContain('access token created for this repository');
@@ -340,7 +424,11 @@ describe('access tokens (Bearer, pseudo-user)', () => {
 describe('app passwords (retired)', () => {
   const BEFORE_BROWNOUT = new Date(Date.UTC(2026, 4, 1));
   it('before the brownouts: a warning, Basic with the Bitbucket user name, checked online', async () => {
-    const r = await check({ token: T.appPassword, username: 'faketester', project: 'fabrikam/web-app', requiredScopes: 'repository' }, undefined, BEFORE_BROWNOUT);
+    const r = await check(
+      { token: T.appPassword, username: 'faketester', project: 'fabrikam/web-app', requiredScopes: 'repository' },
+      undefined,
+      BEFORE_BROWNOUT,
+    );
     expect([r.outcome, codes(r)]).toEqual(['warned', ['token.retired:warning']]);
     expect([r.identity?.name, r.scopes.verified]).toEqual(['Fake Test User', ['repository']]);
     expect(emu.requests.every((q) => q.authScheme === 'Basic')).toBe(true);
@@ -415,7 +503,12 @@ describe('network trouble is never a verdict on the token', () => {
 
 describe('scope catalogue', () => {
   it('OAuth implications follow Atlassian: write implies read, admin implies nothing', () => {
-    expect([...effectiveScopes(['pullrequest:write'], 'oauth')].sort()).toEqual(['pullrequest', 'pullrequest:write', 'repository', 'repository:write']);
+    expect([...effectiveScopes(['pullrequest:write'], 'oauth')].sort()).toEqual([
+      'pullrequest',
+      'pullrequest:write',
+      'repository',
+      'repository:write',
+    ]);
     expect([...effectiveScopes(['repository:admin'], 'oauth')]).toEqual(['repository:admin']);
     expect([...effectiveScopes(['write:repository:bitbucket'], 'api-token')]).toEqual(['write:repository:bitbucket']);
   });

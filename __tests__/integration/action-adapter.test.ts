@@ -6,8 +6,8 @@ import { run, type ActionsCore } from '../../src/action/main.js';
 import type { MultiReport } from '../../src/core/preflight-many.js';
 import type { Report } from '../../src/core/report.js';
 import { secretForms } from '../../src/core/secrets.js';
-import { startAzureDevOpsEmulator, type AdoEmulator } from '../emulators/azure-devops.js';
-import { adoPat, githubPat, leaks } from '../support/tokens.js';
+import { startAzureDevOpsEmulator, type AzureDevOpsEmulator } from '../emulators/azure-devops.js';
+import { azureDevOpsPat, githubPat, leaks } from '../support/tokens.js';
 
 const NOW = new Date('2026-11-22T12:00:00Z');
 const deps = { now: () => NOW, monotonic: () => 0 };
@@ -59,7 +59,7 @@ function fakeCore(inputs: Record<string, string>, opts: { throwOn?: string; debu
 
 describe('GitHub Action adapter', () => {
   it('masks the token and its derived forms before anything else, and passes a good token', async () => {
-    const token = adoPat(NOW);
+    const token = azureDevOpsPat(NOW);
     const f = fakeCore({ token, url: 'https://dev.azure.com/fabrikam', project: 'Fabrikam-Fiber', offline: 'true' });
     const report = await run(f.core, { GITHUB_STEP_SUMMARY: '/tmp/summary' }, deps);
     const firstOther = f.calls.findIndex((c) => c.fn !== 'setSecret');
@@ -86,19 +86,25 @@ describe('GitHub Action adapter', () => {
   });
 
   it('warns without failing, and fails on warnings when asked', async () => {
-    const token = adoPat(NOW, 12);
+    const token = azureDevOpsPat(NOW, 12);
     const warned = fakeCore({ token, url: 'https://dev.azure.com/fabrikam', 'min-days-remaining': '30', offline: 'true' });
     expect((await run(warned.core, {}, deps))?.outcome).toBe('warned');
     expect(warned.calls.some((c) => c.fn === 'warning' && String(c.args[0]).includes('expire'))).toBe(true);
     expect(warned.calls.some((c) => c.fn === 'setFailed')).toBe(false);
     expect(warned.outputs()['days-remaining']).toMatch(/^\d+$/);
-    const strict = fakeCore({ token, url: 'https://dev.azure.com/fabrikam', 'min-days-remaining': '30', offline: 'true', 'fail-on-warning': 'true' });
+    const strict = fakeCore({
+      token,
+      url: 'https://dev.azure.com/fabrikam',
+      'min-days-remaining': '30',
+      offline: 'true',
+      'fail-on-warning': 'true',
+    });
     expect((await run(strict.core, {}, deps))?.outcome).toBe('failed');
     expect(strict.calls.some((c) => c.fn === 'setFailed')).toBe(true);
   });
 
   it('takes the token from the conventional environment variable when the input is empty, masked first', async () => {
-    const token = adoPat(NOW);
+    const token = azureDevOpsPat(NOW);
     const f = fakeCore({ url: 'https://dev.azure.com/fabrikam', offline: 'true' });
     const report = await run(f.core, { AZURE_DEVOPS_PAT: token }, deps);
     expect(report?.outcome).toBe('passed');
@@ -106,7 +112,7 @@ describe('GitHub Action adapter', () => {
   });
 
   it('sees the token input as stored: a trailing line break is token.whitespace, as on the task and the CLI', async () => {
-    const token = adoPat(NOW);
+    const token = azureDevOpsPat(NOW);
     const f = fakeCore({ token: `${token}\n`, url: 'https://dev.azure.com/fabrikam', offline: 'true' });
     const report = (await run(f.core, {}, deps)) as Report;
     expect(report.findings.map((x) => x.code)).toContain('token.whitespace');
@@ -122,7 +128,7 @@ describe('GitHub Action adapter', () => {
   });
 
   it('turns a crash into a clean failure that does not leak the token', async () => {
-    const token = adoPat(NOW);
+    const token = azureDevOpsPat(NOW);
     const f = fakeCore({ token }, { throwOn: 'url' });
     expect(await run(f.core, {}, deps)).toBeUndefined();
     expect(String(f.calls.find((c) => c.fn === 'setFailed')!.args[0])).toContain('crashed');
@@ -137,11 +143,13 @@ const writeConfig = (text: string): string => {
 };
 
 describe('GitHub Action adapter: several credentials (config)', () => {
-  const A = adoPat(NOW, 0, 'FAKEx0ACTx0ONEx0NOTxREAL');
-  const B = adoPat(NOW, 12, 'FAKEx0ACTx0TWOx0NOTxREAL');
+  const A = azureDevOpsPat(NOW, 0, 'FAKEx0ACTx0ONEx0NOTxREAL');
+  const B = azureDevOpsPat(NOW, 12, 'FAKEx0ACTx0TWOx0NOTxREAL');
   const G = githubPat('FAKEx0ACTx0GHx0NOTxREAL');
   const offlineFile = () =>
-    writeConfig(`defaults:\n  offline: true\ncredentials:\n  - name: fabrikam\n    token-env: FABRIKAM_PAT\n    url: https://dev.azure.com/fabrikam\n  - name: contoso\n    token-env: CONTOSO_PAT\n    url: https://dev.azure.com/contoso\n    min-days-remaining: 30\n  - name: github\n    token-env: GH_TOKEN\n    provider: github\n`);
+    writeConfig(
+      `defaults:\n  offline: true\ncredentials:\n  - name: fabrikam\n    token-env: FABRIKAM_PAT\n    url: https://dev.azure.com/fabrikam\n  - name: contoso\n    token-env: CONTOSO_PAT\n    url: https://dev.azure.com/contoso\n    min-days-remaining: 30\n  - name: github\n    token-env: GH_TOKEN\n    provider: github\n`,
+    );
 
   it('masks every form of every token before anything else, then one annotation per finding, titled with the credential', async () => {
     const f = fakeCore({ config: offlineFile(), provider: 'auto', 'min-days-remaining': '7', offline: 'false', 'token-type': 'auto' });
@@ -158,7 +166,11 @@ describe('GitHub Action adapter: several credentials (config)', () => {
     ]);
     expect(f.outputs()).toMatchObject({ outcome: 'warned', identity: '', 'expires-at': multi.credentials[1]!.report.expiresAt });
     const out = JSON.parse(f.outputs().report!);
-    expect(out).toMatchObject({ schemaVersion: 1, outcome: 'warned', credentials: [{ name: 'fabrikam' }, { name: 'contoso' }, { name: 'github' }] });
+    expect(out).toMatchObject({
+      schemaVersion: 1,
+      outcome: 'warned',
+      credentials: [{ name: 'fabrikam' }, { name: 'contoso' }, { name: 'github' }],
+    });
     const warnings = f.calls.filter((c) => c.fn === 'warning');
     expect(warnings.map((c) => (c.args[1] as { title: string }).title)).toEqual(['credential-preflight [contoso] token.expiring']);
     expect(f.calls.some((c) => c.fn === 'setFailed')).toBe(false);
@@ -173,7 +185,9 @@ describe('GitHub Action adapter: several credentials (config)', () => {
     expect(multi).toMatchObject({ outcome: 'failed', credentials: [] });
     const err = f.calls.find((c) => c.fn === 'error')!;
     expect(err.args[1]).toEqual({ title: 'credential-preflight config.file' });
-    expect(String(err.args[0])).toMatch(/credentials\.yml:3:5: credentials\[0\]\.projet is not a known key in a credential\. Fix: Did you mean `project`\?/);
+    expect(String(err.args[0])).toMatch(
+      /credentials\.yml:3:5: credentials\[0\]\.projet is not a known key in a credential\. Fix: Did you mean `project`\?/,
+    );
     expect(String(f.calls.find((c) => c.fn === 'setFailed')!.args[0])).toContain('config.file');
   });
 
@@ -203,11 +217,11 @@ describe('GitHub Action adapter: several credentials (config)', () => {
 });
 
 describe('GitHub Action adapter: online, debug log and masking order (emulator)', () => {
-  let emu: AdoEmulator;
-  const A = adoPat(NOW, 0, 'FAKEx0DBGx0ONEx0NOTxREAL');
-  const B = adoPat(NOW, 0, 'FAKEx0DBGx0TWOx0NOTxREAL');
+  let emu: AzureDevOpsEmulator;
+  const A = azureDevOpsPat(NOW, 0, 'FAKEx0DBGx0ONEx0NOTxREAL');
+  const B = azureDevOpsPat(NOW, 0, 'FAKEx0DBGx0TWOx0NOTxREAL');
   const user = { id: '00000000-fa4e-7e57-0000-0000000000d1', displayName: 'Debug Tester', uniqueName: 'd@example.test' };
-  const E = adoPat(NOW, 0, 'FAKEx0AEVEx0ONEx0NOTxREAL');
+  const E = azureDevOpsPat(NOW, 0, 'FAKEx0AEVEx0ONEx0NOTxREAL');
   const EVIL = 'Eve\n::add-mask::x\n##vso[task.setvariable variable=PATH]/tmp\x1b[2J';
   beforeAll(async () => {
     emu = await startAzureDevOpsEmulator({
@@ -219,7 +233,11 @@ describe('GitHub Action adapter: online, debug log and masking order (emulator)'
       tokens: {
         [A]: { user, organizations: ['fabrikam'], scopes: ['vso.project'] },
         [B]: { user, organizations: ['contoso'], scopes: ['vso.project'] },
-        [E]: { user: { ...user, id: '00000000-fa4e-7e57-0000-0000000000d2', displayName: EVIL }, organizations: ['fabrikam'], scopes: ['vso.project'] },
+        [E]: {
+          user: { ...user, id: '00000000-fa4e-7e57-0000-0000000000d2', displayName: EVIL },
+          organizations: ['fabrikam'],
+          scopes: ['vso.project'],
+        },
       },
     });
   });
@@ -232,7 +250,11 @@ describe('GitHub Action adapter: online, debug log and masking order (emulator)'
     expect(report.outcome).toBe('passed');
     const lines = on.calls.filter((c) => c.fn === 'debug').map((c) => String(c.args[0]));
     expect(lines.length).toBeGreaterThanOrEqual(2);
-    expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^credential-preflight: GET 127\\.0\\.0\\.1:${emu.port}/fabrikam/_apis/connectionData → 200 \\(\\d+ ms\\)`)));
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        new RegExp(`^credential-preflight: GET 127\\.0\\.0\\.1:${emu.port}/fabrikam/_apis/connectionData → 200 \\(\\d+ ms\\)`),
+      ),
+    );
     for (const form of secretForms(A)) expect(lines.join('\n')).not.toContain(form);
     expect(leaks(lines.join('\n'), A)).toEqual([]);
     const off = fakeCore({ token: A, url: emu.collectionUrl('fabrikam'), project: 'Fabrikam-Fiber' });
@@ -255,7 +277,9 @@ describe('GitHub Action adapter: online, debug log and masking order (emulator)'
 
   it('several credentials: every token is masked before the first request reaches the server; debug lines name the credential', async () => {
     const dispatcher = emu.dispatcher();
-    const file = writeConfig(`credentials:\n  - name: fabrikam\n    token-env: A_PAT\n    url: ${emu.collectionUrl('fabrikam')}\n    project: Fabrikam-Fiber\n  - name: contoso\n    token-env: B_PAT\n    url: ${emu.collectionUrl('contoso')}\n    project: contoso-web\n`);
+    const file = writeConfig(
+      `credentials:\n  - name: fabrikam\n    token-env: A_PAT\n    url: ${emu.collectionUrl('fabrikam')}\n    project: Fabrikam-Fiber\n  - name: contoso\n    token-env: B_PAT\n    url: ${emu.collectionUrl('contoso')}\n    project: contoso-web\n`,
+    );
     const f = fakeCore({ config: file }, { debug: true });
     emu.clearLog();
     let maskedAtFirstRequest: unknown[] = [];

@@ -5,16 +5,19 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { X509Certificate } from 'node:crypto';
 import { request } from 'undici';
-import { startAzureDevOpsEmulator, type AdoEmulator } from '../emulators/azure-devops.js';
+import { startAzureDevOpsEmulator, type AzureDevOpsEmulator } from '../emulators/azure-devops.js';
 import { emulatorDispatcher } from '../emulators/dispatcher.js';
 import { caPem, getTestTls, SERVER_CERT_NAMES, serverCert, type CertificateKind } from '../emulators/tls.js';
 
-const started: AdoEmulator[] = [];
+const started: AzureDevOpsEmulator[] = [];
 afterAll(async () => {
   await Promise.all(started.map((e) => e.close()));
 });
 
-async function tlsErrorFor(kind: CertificateKind, url = 'https://dev.azure.com/fabrikam/_apis/connectionData'): Promise<string | undefined> {
+async function tlsErrorFor(
+  kind: CertificateKind,
+  url = 'https://dev.azure.com/fabrikam/_apis/connectionData',
+): Promise<string | undefined> {
   const emu = await startAzureDevOpsEmulator({ mode: 'services', certificate: kind, organizations: [{ name: 'fabrikam', public: true }] });
   started.push(emu);
   const agent = emulatorDispatcher(emu);
