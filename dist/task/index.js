@@ -59311,9 +59311,260 @@ const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
 var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./src/core/codes.ts
+const CODES = {
+    // --- token hygiene ---------------------------------------------------------------------------
+    'token.missing': {
+        meaning: 'No token was given, or it is empty.',
+        fix: 'Pass the token through a secret (`token: ${{ secrets.X }}`, a secret pipeline variable, or the environment variable the CLI names).',
+    },
+    'token.whitespace': {
+        meaning: 'The token has leading/trailing spaces, a line break, or surrounding quotes; tools that send it verbatim get 401.',
+        fix: 'Save the secret again without the extra characters (for example `printf %s "$PAT"`, not `echo`).',
+    },
+    'token.unexpanded': {
+        meaning: 'The token is a literal variable reference such as `$(PAT)`, `${{ secrets.PAT }}`, `${PAT}` or `%PAT%`: the variable was not defined, so the platform passed its name.',
+        fix: 'Define the secret variable (and, in Azure Pipelines, map it into the step with `env:` or the task input), or fix the variable name.',
+    },
+    'token.placeholder': {
+        meaning: 'The token is a placeholder (`your-pat-token`, `***`, `xxxx`, `<token>`, `changeme`...), not a credential.',
+        fix: 'Replace the placeholder with the real token, stored as a secret.',
+    },
+    'token.wrapper': {
+        meaning: 'The token was pasted with a wrapper such as `Bearer `, `token `, `Basic ` or `user:`; the value must be the bare token.',
+        fix: 'Store only the token itself; the tool and your later steps add the header scheme.',
+    },
+    'token.format': {
+        meaning: "The token's prefix, length or characters do not match any format the provider issues.",
+        fix: 'Copy the token again from the provider (the whole value), or check that the right secret is wired to this step.',
+    },
+    'token.checksum': {
+        meaning: "The token's embedded checksum does not match: it was mistyped, truncated or altered.",
+        fix: 'Copy the token again from where it was created, or create a new one; a token with a bad checksum is never accepted.',
+    },
+    'token.provider-mismatch': {
+        meaning: 'The token belongs to a different provider than the one configured.',
+        fix: "Set `provider` to the token's provider (or `auto`), or wire the right secret to this step.",
+    },
+    'token.expired': {
+        meaning: 'The token has expired (known from the token itself or the provider).',
+        fix: 'Create a new token (or regenerate this one) and update the secret.',
+    },
+    'token.expiring': {
+        meaning: 'The token expires within the configured `min-days-remaining`.',
+        fix: 'Regenerate or extend the token before it expires and update the secret.',
+    },
+    'token.not-yet-valid': {
+        meaning: "The token's `nbf` (not before) time is in the future, or its creation date is after today.",
+        fix: 'Check the clock of the machine that issued or checks the token; wait until the token becomes valid.',
+    },
+    'token.audience': {
+        meaning: "The JWT was issued for another audience (resource) than the provider's API.",
+        fix: 'Request the token for the right resource, e.g. Azure DevOps `499b84ac-1321-427f-aa17-267ca6975798/.default`.',
+    },
+    'token.retired': {
+        meaning: 'This credential type has been retired by the provider (Bitbucket app passwords).',
+        fix: 'Replace it with an API token (Basic auth with your Atlassian e-mail) or an access token, and update the secret.',
+    },
+    'token.unverifiable': {
+        meaning: 'The token has no checksum or documented structure that can be checked offline.',
+        fix: 'Nothing to do offline; run without `offline` to check it against the provider.',
+    },
+    'token.info': {
+        meaning: 'A fact read from the token (kind, creation month, issuer, tenant) for the record.',
+        fix: 'None needed.',
+    },
+    'token.wrong-kind': {
+        meaning: 'The token is a genuine credential of the provider, but of a kind that cannot authenticate API calls (for example a GitHub App refresh token).',
+        fix: 'Use the access token that goes with it (exchange the refresh token for one) and store that in the secret.',
+    },
+    // --- URL shape -------------------------------------------------------------------------------
+    'url.missing': {
+        meaning: 'No organisation / host URL was given and the provider has no default.',
+        fix: 'Pass `url` (e.g. `https://dev.azure.com/your-org`), or set `AZURE_DEVOPS_ORG_URL` / `AZURE_DEVOPS_ORG`.',
+    },
+    'url.invalid': {
+        meaning: 'The URL cannot be parsed, or is not a shape this provider serves.',
+        fix: 'Use the canonical form shown in the message.',
+    },
+    'url.insecure': {
+        meaning: 'The URL uses `http:`; the token would travel in clear text. It is never sent there.',
+        fix: 'Use `https://` (plain http is only accepted for loopback test servers).',
+    },
+    'url.legacy-host': {
+        meaning: 'The organisation uses the legacy `{org}.visualstudio.com` host; it still works but new tools expect `dev.azure.com`.',
+        fix: 'Use the `https://dev.azure.com/{org}` form shown in the message.',
+    },
+    'url.trailing-slash': {
+        meaning: 'The URL ends with a slash; some tools then build `//_apis` paths that fail.',
+        fix: 'Remove the trailing slash.',
+    },
+    'url.extra-path': {
+        meaning: 'The URL carries more than the organisation / collection / host (a project, `_git/{repo}`, a UI path); it was split off.',
+        fix: 'Pass the organisation URL as `url` and the project separately as `project`.',
+    },
+    'url.credentials': {
+        meaning: 'The URL embeds a user name or password (`https://user:pat@host`); that leaks into logs and is never sent.',
+        fix: 'Remove the credentials from the URL and pass the token as a secret.',
+    },
+    'url.provider-mismatch': {
+        meaning: "The URL is a well-known host of another provider than the token's (e.g. a GitHub token with a dev.azure.com URL).",
+        fix: "Wire the secret that belongs to this URL, or pass the URL of the token's provider.",
+    },
+    'url.whitespace': {
+        meaning: 'The URL had surrounding whitespace or line breaks; they were removed.',
+        fix: 'Remove the whitespace from the variable or input.',
+    },
+    'url.api-path': {
+        meaning: 'The URL points at an API path (`/_apis`, `/api/v4`, `/api/v3`, `/2.0`); the base was taken from it.',
+        fix: 'Pass the base URL shown in the message (both forms work; this is a note).',
+    },
+    'url.port': {
+        meaning: 'Azure DevOps Services URLs do not take a port.',
+        fix: 'Remove the port from the URL.',
+    },
+    // --- online: identity ----------------------------------------------------------------------
+    'token.rejected': {
+        meaning: 'The provider rejected the credential (401, or a sign-in page instead of data).',
+        fix: 'Follow the likely causes in the message, in order; usually: create a new token for this organisation/host and update the secret.',
+    },
+    'token.revoked': {
+        meaning: 'The provider says the token was revoked.',
+        fix: 'Create a new token and update the secret; find out why it was revoked (leak detection revokes exposed tokens).',
+    },
+    'token.sso-required': {
+        meaning: 'The token is valid, but the organisation enforces SAML single sign-on and the token was not authorised for it (GitHub answers 403 with X-GitHub-SSO).',
+        fix: 'Open the authorisation URL in the message (valid for one hour), or GitHub → Settings → Tokens → Configure SSO → Authorize for the organisation; then re-run.',
+    },
+    'token.no-expiry': {
+        meaning: 'The provider says the token has no expiry date.',
+        fix: 'None needed for the pipeline; consider a token with an expiry date, since one that never expires stays usable if it leaks.',
+    },
+    'token.anonymous': {
+        meaning: 'The organisation allows public access and answered as the anonymous user: the token was not accepted at all.',
+        fix: 'The token is invalid, expired or for another organisation: create a new one for this organisation and update the secret.',
+    },
+    'token.identity': {
+        meaning: 'Who the token authenticates as, per the provider.',
+        fix: 'None needed; check it is the account you expect.',
+    },
+    'url.org-not-found': {
+        meaning: 'The organisation / collection / host does not exist (404 on the identity endpoint).',
+        fix: 'Check the organisation or collection name in the URL (open it in a browser).',
+    },
+    'url.server-version': {
+        meaning: "The server's highest REST API version, read from the server; requests use it.",
+        fix: 'None needed.',
+    },
+    'url.encoded-slash': {
+        meaning: 'A reverse proxy in front of the self-managed GitLab decodes %2F in project paths, so lookups by full path answer 404 although the project exists.',
+        fix: 'Make the proxy pass encoded slashes unchanged (nginx: proxy_pass without a URI part; Apache: AllowEncodedSlashes NoDecode), or pass the numeric project id as `project`.',
+    },
+    // --- online: project ---------------------------------------------------------------------------
+    'project.not-found': {
+        meaning: 'The project / repository does not exist, or the token cannot see it.',
+        fix: "Check the name (the message lists the closest names the token can see) and that the token's user has access.",
+    },
+    'project.case-mismatch': {
+        meaning: 'The project exists but with different casing; later steps that compare names exactly will fail.',
+        fix: 'Use the exact casing shown in the message.',
+    },
+    'project.renamed': {
+        meaning: 'The project / repository was renamed or moved; the old name still resolves here but not everywhere.',
+        fix: 'Use the new name shown in the message.',
+    },
+    'project.unavailable': {
+        meaning: 'The project exists but is being deleted, created, or is otherwise not usable.',
+        fix: 'Use another project, or wait for / undo the operation (Project settings → Overview; deleted projects can be restored for 28 days).',
+    },
+    'project.archived': {
+        meaning: 'The repository or project is archived: it is read-only, so pushes, issues and other writes will fail.',
+        fix: 'Unarchive it (repository / project settings) if later steps write to it, or point them at the active repository.',
+    },
+    // --- online: scopes ----------------------------------------------------------------------------
+    'scope.missing': {
+        meaning: 'The token lacks a scope / permission the later steps need (the probe for it was denied).',
+        fix: 'Edit the token and tick the scope named in the message (or create a new token with it), then update the secret.',
+    },
+    'scope.verified': {
+        meaning: 'A required scope was proven with a read-only request.',
+        fix: 'None needed.',
+    },
+    'scope.unverifiable': {
+        meaning: 'A required scope cannot be proven without writing; its read half was confirmed where possible.',
+        fix: "Nothing to fix; if in doubt, check the token's scopes in the provider's UI.",
+    },
+    'scope.granted': {
+        meaning: 'The scopes the provider says the token carries, for the record.',
+        fix: 'None needed.',
+    },
+    // --- network -------------------------------------------------------------------------------------
+    'network.unreachable': {
+        meaning: 'The provider could not be reached (DNS, connection refused or reset). Nothing is known about the token.',
+        fix: "Check the URL's host, the runner's network and proxy settings (HTTPS_PROXY / NO_PROXY, or the agent proxy).",
+    },
+    'network.timeout': {
+        meaning: 'The provider did not answer in time. Nothing is known about the token.',
+        fix: 'Retry; if it persists, check proxies and firewalls between the runner and the host.',
+    },
+    'network.tls': {
+        meaning: 'The TLS connection failed (unknown CA, wrong host name, expired certificate). Nothing is known about the token.',
+        fix: "Trust the server's CA: NODE_EXTRA_CA_CERTS=/path/ca.pem (GitHub/CLI) or the agent's --sslcacert (Azure); check the host name.",
+    },
+    'network.proxy': {
+        meaning: 'The proxy refused the connection or demanded authentication (407).',
+        fix: "Check the proxy URL and its credentials (HTTPS_PROXY=http://user:pass@proxy:port, or the agent's proxy settings) and NO_PROXY.",
+    },
+    'network.rate-limited': {
+        meaning: 'The provider kept answering 429 (rate limited) beyond the retries and waiting this check allows.',
+        fix: 'Retry later; reduce parallel jobs using the same identity.',
+    },
+    'network.unexpected-response': {
+        meaning: "The provider (or something in between) answered with an error or a response that is not the API's (5xx, HTML portal page, truncated JSON).",
+        fix: 'Retry; if it persists, check the URL points at the API and no proxy rewrites responses.',
+    },
+    // --- configuration ---------------------------------------------------------------------------
+    'config.invalid': {
+        meaning: 'An input has a value the tool does not accept (unknown provider, non-numeric threshold...).',
+        fix: 'Correct the input as the message says.',
+    },
+    'config.username': {
+        meaning: 'The user name does not fit the token (Bitbucket: API tokens need the Atlassian e-mail, app passwords the user name).',
+        fix: 'Set `username` as the message says.',
+    },
+    'config.file': {
+        meaning: 'The credentials file (`config`) cannot be read, is not valid YAML, or does not have the documented shape.',
+        fix: 'Correct the file as the message says (the path, the line, the field); see the README section "Several credentials in one step".',
+    },
+    'project.info': {
+        meaning: 'A note about how the project / repository name was read.',
+        fix: 'None needed, or pass `project` explicitly.',
+    },
+    'scope.unknown': {
+        meaning: 'A required scope is not one this provider knows.',
+        fix: 'Use a scope id from the README\'s scope table (e.g. `vso.code`, "Code: Read", `repo`, `read_api`).',
+    },
+    'online.skipped': {
+        meaning: 'Online checks were not run (offline mode, or the offline stage already found a fatal problem).',
+        fix: 'Run without `offline` to check identity, project, scopes and expiry against the provider.',
+    },
+    'online.unavailable': {
+        meaning: 'This version has no online checks for this provider yet; only offline checks ran.',
+        fix: 'Nothing to do; the result covers the token and URL shape only.',
+    },
+};
+const ALL_CODES = Object.keys(CODES);
+
 ;// CONCATENATED MODULE: ./src/core/report.ts
+/**
+ * The report model: the one contract every front end renders.
+ * One place (decideOutcome) turns findings into an outcome, so the action, the task and the CLI
+ * can never disagree about a verdict.
+ */
+
 const PROVIDERS = ['azure-devops', 'github', 'gitlab', 'bitbucket'];
-function finding(code, severity, message, hint) {
+/** A finding; its hint is the catalogue's fix for the code unless the situation needs a more exact one. */
+function report_finding(code, severity, message, hint = CODES[code].fix) {
     return { code, severity, message, hint };
 }
 /** Network trouble means we could not ask; it is never a verdict on the token. */
@@ -59639,7 +59890,7 @@ function analyzePat84(token, ctx) {
     const problems = pat84LayoutProblems(token);
     if (problems.length > 0) {
         return result('azure-devops.pat', LABEL_PAT, [
-            finding('token.format', 'error', `The 84-character personal access token does not have Azure DevOps' layout: ${problems.join('; ')}.`, HINT_RECOPY_PAT),
+            report_finding('token.format', 'error', `The 84-character personal access token does not have Azure DevOps' layout: ${problems.join('; ')}.`, HINT_RECOPY_PAT),
         ]);
     }
     const expected = azureDevOpsPat84Checksums(token.slice(0, 80));
@@ -59647,7 +59898,7 @@ function analyzePat84(token, ctx) {
     const rendering = actual === expected.base62 ? 'base62' : actual === expected.base64 ? 'base64' : undefined;
     if (!rendering) {
         return result('azure-devops.pat', LABEL_PAT, [
-            finding('token.checksum', 'error', "The 84-character personal access token's embedded checksum does not match its content: it was mistyped, truncated or altered, and Azure DevOps will reject it.", HINT_RECOPY_PAT),
+            report_finding('token.checksum', 'error', "The 84-character personal access token's embedded checksum does not match its content: it was mistyped, truncated or altered, and Azure DevOps will reject it.", HINT_RECOPY_PAT),
         ]);
     }
     // Only an intact token's date characters are trusted.
@@ -59661,12 +59912,12 @@ function analyzePat84(token, ctx) {
     const nowIndex = ctx.now.getUTCFullYear() * 12 + ctx.now.getUTCMonth();
     const createdIndex = year * 12 + (month - 1);
     if (ctx.now.getTime() >= latestExpiry.getTime()) {
-        findings.push(finding('token.expired', 'error', `The personal access token was created in ${monthName}; Azure DevOps PATs live at most one year, so it expired by ${latestDay} at the latest.`, HINT_NEW_PAT));
+        findings.push(report_finding('token.expired', 'error', `The personal access token was created in ${monthName}; Azure DevOps PATs live at most one year, so it expired by ${latestDay} at the latest.`, HINT_NEW_PAT));
     }
     else if (createdIndex > nowIndex) {
-        findings.push(finding('token.not-yet-valid', 'warning', `The personal access token claims to have been created in ${monthName}, which is after the current month: the token is probably corrupted (or this machine's clock is wrong).`, `Check the clock of this machine; otherwise ${HINT_RECOPY_PAT.charAt(0).toLowerCase()}${HINT_RECOPY_PAT.slice(1)}`));
+        findings.push(report_finding('token.not-yet-valid', 'warning', `The personal access token claims to have been created in ${monthName}, which is after the current month: the token is probably corrupted (or this machine's clock is wrong).`, `Check the clock of this machine; otherwise ${HINT_RECOPY_PAT.charAt(0).toLowerCase()}${HINT_RECOPY_PAT.slice(1)}`));
     }
-    findings.push(finding('token.info', 'info', `Azure DevOps personal access token (84-character format) created in ${monthName}; it cannot be valid on or after ${latestDay} (checksum in the ${rendering} rendering).`, HINT_NONE));
+    findings.push(report_finding('token.info', 'info', `Azure DevOps personal access token (84-character format) created in ${monthName}; it cannot be valid on or after ${latestDay} (checksum in the ${rendering} rendering).`, HINT_NONE));
     return result('azure-devops.pat', LABEL_PAT, findings, { created, checksumRendering: rendering }, { latestExpiry });
 }
 // ------------------------------------------------------------------------------------------------
@@ -59679,13 +59930,13 @@ function analyzeLegacy(token) {
     const seed = Object.keys(ADO_LEGACY_SEEDS).find((s) => azureDevOpsLegacyChecksum(data, s) === embedded);
     const findings = [];
     if (token !== token.toLowerCase()) {
-        findings.push(finding('token.info', 'info', 'The 52-character personal access token contains upper-case letters; Azure DevOps issues these tokens in lower case, so it was checked case-insensitively.', 'If Azure DevOps rejects it, store the token exactly as it was shown when it was created.'));
+        findings.push(report_finding('token.info', 'info', 'The 52-character personal access token contains upper-case letters; Azure DevOps issues these tokens in lower case, so it was checked case-insensitively.', 'If Azure DevOps rejects it, store the token exactly as it was shown when it was created.'));
     }
     if (!seed) {
-        findings.unshift(finding('token.checksum', 'error', "The 52-character personal access token's embedded checksum matches neither the user-token nor the application-token seed: it was mistyped, truncated or altered, and Azure DevOps will reject it.", HINT_RECOPY_PAT));
+        findings.unshift(report_finding('token.checksum', 'error', "The 52-character personal access token's embedded checksum matches neither the user-token nor the application-token seed: it was mistyped, truncated or altered, and Azure DevOps will reject it.", HINT_RECOPY_PAT));
         return result('azure-devops.pat-legacy', LABEL_LEGACY, findings);
     }
-    findings.push(finding('token.info', 'info', `Azure DevOps personal access token in the older 52-character format (${seed === 'user' ? 'user' : 'application'} token); this format carries no creation date, so its expiry cannot be read offline.`, 'Run the online checks to learn the expiry, or look the token up under User settings → Personal access tokens.'));
+    findings.push(report_finding('token.info', 'info', `Azure DevOps personal access token in the older 52-character format (${seed === 'user' ? 'user' : 'application'} token); this format carries no creation date, so its expiry cannot be read offline.`, 'Run the online checks to learn the expiry, or look the token up under User settings → Personal access tokens.'));
     return result('azure-devops.pat-legacy', LABEL_LEGACY, findings, { seed });
 }
 // ------------------------------------------------------------------------------------------------
@@ -59765,13 +60016,13 @@ function timeFindings(payload, ctx, what) {
     const nbf = claimDate(payload, 'nbf');
     const now = ctx.now.getTime();
     if (!exp) {
-        findings.push(finding('token.format', 'warning', `The ${what} has no usable expiry (exp) claim; Microsoft-issued tokens always carry one.`, 'Request a new token from Microsoft Entra ID and use it unchanged.'));
+        findings.push(report_finding('token.format', 'warning', `The ${what} has no usable expiry (exp) claim; Microsoft-issued tokens always carry one.`, 'Request a new token from Microsoft Entra ID and use it unchanged.'));
     }
     else if (exp.getTime() <= now - SKEW_MS) {
-        findings.push(finding('token.expired', 'error', `The ${what} expired at ${exp.toISOString()} (more than 5 minutes before now); Entra tokens live about an hour.`, 'Acquire a fresh token right before the step that uses it (for example `az account get-access-token --resource 499b84ac-1321-427f-aa17-267ca6975798`), instead of storing one in a secret.'));
+        findings.push(report_finding('token.expired', 'error', `The ${what} expired at ${exp.toISOString()} (more than 5 minutes before now); Entra tokens live about an hour.`, 'Acquire a fresh token right before the step that uses it (for example `az account get-access-token --resource 499b84ac-1321-427f-aa17-267ca6975798`), instead of storing one in a secret.'));
     }
     if (nbf && nbf.getTime() > now + SKEW_MS) {
-        findings.push(finding('token.not-yet-valid', 'warning', `The ${what} is not valid before ${nbf.toISOString()}, more than 5 minutes from now; it will be rejected until then.`, 'Check the clock of this machine and of the one that issued the token; otherwise wait, or request the token again.'));
+        findings.push(report_finding('token.not-yet-valid', 'warning', `The ${what} is not valid before ${nbf.toISOString()}, more than 5 minutes from now; it will be rejected until then.`, 'Check the clock of this machine and of the one that issued the token; otherwise wait, or request the token again.'));
     }
     return { findings, ...(exp ? { expiresAt: exp } : {}) };
 }
@@ -59782,24 +60033,24 @@ function issuerFinding(payload) {
     const tid = claimString(payload, 'tid');
     const hint = 'Use the token exactly as Microsoft Entra ID issued it; if it was built or edited by hand, request a real one.';
     if (!iss)
-        return finding('token.format', 'warning', 'The Entra token has no issuer (iss) claim, which Entra always sets.', hint);
+        return report_finding('token.format', 'warning', 'The Entra token has no issuer (iss) claim, which Entra always sets.', hint);
     let url;
     try {
         url = new URL(iss);
     }
     catch {
-        return finding('token.format', 'warning', "The Entra token's issuer (iss) claim is not a URL.", hint);
+        return report_finding('token.format', 'warning', "The Entra token's issuer (iss) claim is not a URL.", hint);
     }
     if (!ENTRA_HOSTS.has(url.hostname.toLowerCase())) {
-        return finding('token.format', 'warning', `The token's issuer ${url.hostname} is not a Microsoft Entra ID authority, so Azure DevOps will not accept it.`, 'Request the token from Microsoft Entra ID (login.microsoftonline.com) for the Azure DevOps resource.');
+        return report_finding('token.format', 'warning', `The token's issuer ${url.hostname} is not a Microsoft Entra ID authority, so Azure DevOps will not accept it.`, 'Request the token from Microsoft Entra ID (login.microsoftonline.com) for the Azure DevOps resource.');
     }
     if (tid && !url.pathname.split('/').includes(tid)) {
-        return finding('token.format', 'warning', "The Entra token's issuer names a different tenant than its tid claim; Entra never issues such a token.", hint);
+        return report_finding('token.format', 'warning', "The Entra token's issuer names a different tenant than its tid claim; Entra never issues such a token.", hint);
     }
     if (ver === '1.0' || ver === '2.0') {
         const v2Path = /\/v2\.0\/?$/.test(url.pathname);
         if ((ver === '2.0') !== v2Path) {
-            return finding('token.format', 'warning', `The Entra token says it is version ${ver} but its issuer has the form of version ${v2Path ? '2.0' : '1.0'} tokens; Entra never issues such a token.`, hint);
+            return report_finding('token.format', 'warning', `The Entra token says it is version ${ver} but its issuer has the form of version ${v2Path ? '2.0' : '1.0'} tokens; Entra never issues such a token.`, hint);
         }
     }
     return undefined;
@@ -59809,7 +60060,7 @@ function analyzeJwt(token, ctx, claim) {
     if (!jwt) {
         return claim
             ? result('azure-devops.unknown', LABEL_UNKNOWN, [
-                finding('token.format', 'error', 'The token has the three dot-separated parts of a JWT, but its header or payload is not readable JSON: it was truncated or altered.', `Copy the token again in full. ${ACCEPTED_FORMATS}; ${SYSTEM_TOKEN_NOTE}.`),
+                report_finding('token.format', 'error', 'The token has the three dot-separated parts of a JWT, but its header or payload is not readable JSON: it was truncated or altered.', `Copy the token again in full. ${ACCEPTED_FORMATS}; ${SYSTEM_TOKEN_NOTE}.`),
             ])
             : undefined;
     }
@@ -59819,7 +60070,7 @@ function analyzeJwt(token, ctx, claim) {
     if (auds.includes(FEDERATION_AUDIENCE)) {
         const times = timeFindings(payload, ctx, 'OIDC token');
         return result('azure-devops.entra', LABEL_OIDC, [
-            finding('token.audience', 'warning', 'This is a workload identity federation (OIDC) token meant for Microsoft Entra ID (audience AzureADTokenExchange), not an Azure DevOps API token; Azure DevOps rejects it.', `Exchange it with Microsoft Entra ID for an access token with the scope ${AZURE_DEVOPS_SCOPE} (for example through an Azure Resource Manager service connection and \`az account get-access-token\`), and check that token instead.`),
+            report_finding('token.audience', 'warning', 'This is a workload identity federation (OIDC) token meant for Microsoft Entra ID (audience AzureADTokenExchange), not an Azure DevOps API token; Azure DevOps rejects it.', `Exchange it with Microsoft Entra ID for an access token with the scope ${AZURE_DEVOPS_SCOPE} (for example through an Azure Resource Manager service connection and \`az account get-access-token\`), and check that token instead.`),
             ...times.findings,
         ], jwtFacts(payload, true), times.expiresAt ? { expiresAt: times.expiresAt } : {});
     }
@@ -59827,26 +60078,26 @@ function analyzeJwt(token, ctx, claim) {
         // Issued by Azure DevOps itself: in practice the pipeline's own token. Its payload is not a
         // contract, so nothing beyond the issuer is read from it.
         return result('azure-devops.system-access-token', LABEL_SYSTEM, [
-            finding('token.format', 'warning', "The token was issued by Azure DevOps itself (it looks like the pipeline's System.AccessToken); its contents are not a documented format, so they are not checked.", 'Declare the token type `system-access-token` when passing $(System.AccessToken); the online checks then tell whether it works.'),
+            report_finding('token.format', 'warning', "The token was issued by Azure DevOps itself (it looks like the pipeline's System.AccessToken); its contents are not a documented format, so they are not checked.", 'Declare the token type `system-access-token` when passing $(System.AccessToken); the online checks then tell whether it works.'),
         ]);
     }
     if (!claim && !isMicrosoftJwt(payload))
         return undefined;
     if (!isMicrosoftJwt(payload)) {
         return result('azure-devops.unknown', LABEL_UNKNOWN, [
-            finding('token.format', 'error', `The token is a JWT${issHost ? ` issued by ${issHost}` : ''}, not by Microsoft Entra ID, and not for Azure DevOps; Azure DevOps does not accept it.`, `${ACCEPTED_FORMATS}; request the token from Microsoft Entra ID with the scope ${AZURE_DEVOPS_SCOPE}. Note that ${SYSTEM_TOKEN_NOTE}.`),
+            report_finding('token.format', 'error', `The token is a JWT${issHost ? ` issued by ${issHost}` : ''}, not by Microsoft Entra ID, and not for Azure DevOps; Azure DevOps does not accept it.`, `${ACCEPTED_FORMATS}; request the token from Microsoft Entra ID with the scope ${AZURE_DEVOPS_SCOPE}. Note that ${SYSTEM_TOKEN_NOTE}.`),
         ]);
     }
     const findings = [];
     const audList = audiences(payload);
     if (audList.length === 0) {
-        findings.push(finding('token.audience', 'warning', 'The Entra token has no audience (aud) claim, so it was not issued for Azure DevOps.', `Request the token with the scope ${AZURE_DEVOPS_SCOPE}.`));
+        findings.push(report_finding('token.audience', 'warning', 'The Entra token has no audience (aud) claim, so it was not issued for Azure DevOps.', `Request the token with the scope ${AZURE_DEVOPS_SCOPE}.`));
     }
     else if (!auds.some((a) => ADO_AUDIENCES.has(a))) {
         const arm = auds.some((a) => ARM_AUDIENCES.has(a));
         findings.push(arm
-            ? finding('token.audience', 'warning', 'The Entra token was issued for Azure Resource Manager (management.azure.com), not for Azure DevOps; Azure DevOps no longer accepts that audience.', `Request the token for Azure DevOps instead: scope ${AZURE_DEVOPS_SCOPE} (for example \`az account get-access-token --resource ${AZURE_DEVOPS_RESOURCE_ID}\`).`)
-            : finding('token.audience', 'warning', `The Entra token was issued for another resource (audience ${audList.join(', ')}), not for Azure DevOps, which will reject it.`, `Request the token with the scope ${AZURE_DEVOPS_SCOPE}.`));
+            ? report_finding('token.audience', 'warning', 'The Entra token was issued for Azure Resource Manager (management.azure.com), not for Azure DevOps; Azure DevOps no longer accepts that audience.', `Request the token for Azure DevOps instead: scope ${AZURE_DEVOPS_SCOPE} (for example \`az account get-access-token --resource ${AZURE_DEVOPS_RESOURCE_ID}\`).`)
+            : report_finding('token.audience', 'warning', `The Entra token was issued for another resource (audience ${audList.join(', ')}), not for Azure DevOps, which will reject it.`, `Request the token with the scope ${AZURE_DEVOPS_SCOPE}.`));
     }
     const times = timeFindings(payload, ctx, 'Entra token');
     findings.push(...times.findings);
@@ -59854,7 +60105,7 @@ function analyzeJwt(token, ctx, claim) {
     if (issuer)
         findings.push(issuer);
     const facts = jwtFacts(payload, false);
-    findings.push(finding('token.info', 'info', `Microsoft Entra ${facts['idtyp'] === 'app' || (!facts['identity'] && (facts['appid'] || facts['azp'])) ? 'application' : 'user'} token${facts['ver'] ? ` (version ${facts['ver']})` : ''}${facts['tid'] ? ` from tenant ${facts['tid']}` : ''}; its signature can only be checked online.`, HINT_NONE));
+    findings.push(report_finding('token.info', 'info', `Microsoft Entra ${facts['idtyp'] === 'app' || (!facts['identity'] && (facts['appid'] || facts['azp'])) ? 'application' : 'user'} token${facts['ver'] ? ` (version ${facts['ver']})` : ''}${facts['tid'] ? ` from tenant ${facts['tid']}` : ''}; its signature can only be checked online.`, HINT_NONE));
     return result('azure-devops.entra', LABEL_ENTRA, findings, facts, times.expiresAt ? { expiresAt: times.expiresAt } : {});
 }
 // ------------------------------------------------------------------------------------------------
@@ -59892,7 +60143,7 @@ function unknown(token) {
         message = `The token matches no Azure DevOps credential format (${n} characters, not a personal access token and not a JWT).`;
     }
     return result('azure-devops.unknown', LABEL_UNKNOWN, [
-        finding('token.format', 'error', message, `Copy the token again in full from where it was created, or check that the right secret is wired to this step. ${ACCEPTED_FORMATS}; ${SYSTEM_TOKEN_NOTE}.`),
+        report_finding('token.format', 'error', message, `Copy the token again in full from where it was created, or check that the right secret is wired to this step. ${ACCEPTED_FORMATS}; ${SYSTEM_TOKEN_NOTE}.`),
     ]);
 }
 // ------------------------------------------------------------------------------------------------
@@ -59907,7 +60158,7 @@ function analyzeAzureDevOpsToken(token, ctx, claim) {
     if (ctx.tokenType === 'system-access-token') {
         // Never decoded: Azure DevOps says its contents are not a contract (and they are being encrypted).
         return result('azure-devops.system-access-token', LABEL_SYSTEM, [
-            finding('token.unverifiable', 'info', "The pipeline's System.AccessToken has no documented format, so offline it is only checked for presence.", 'Nothing to do offline; run without `offline` to check it against Azure DevOps (and grant the build service the permissions the later steps need).'),
+            report_finding('token.unverifiable', 'info', "The pipeline's System.AccessToken has no documented format, so offline it is only checked for presence.", 'Nothing to do offline; run without `offline` to check it against Azure DevOps (and grant the build service the permissions the later steps need).'),
         ]);
     }
     if (isPat84Shape(token))
@@ -59977,6 +60228,21 @@ function classifyNetworkError(e) {
     return { code: 'network.unreachable', detail };
 }
 
+;// CONCATENATED MODULE: ./src/core/http/limits.ts
+/** Every time and retry limit of the HTTP client, defined once. */
+const HTTP_LIMITS = {
+    /** One attempt's wait for headers or the next body chunk. */
+    requestTimeoutMs: 10_000,
+    /** All requests of one preflight, when the caller sets no `timeout-seconds`. */
+    deadlineMs: 30_000,
+    /** Retries after the first attempt (network errors, 429, 5xx, a rate-limited 403). */
+    maxRetries: 2,
+    /** First backoff when the server names no wait; doubles per retry. */
+    minBackoffMs: 500,
+    /** Longest wait a server may ask for (Retry-After, rate-limit reset); beyond it the check reports the limit. */
+    maxServerWaitMs: 10_000,
+};
+
 ;// CONCATENATED MODULE: ./src/core/http/client.ts
 /**
  * The one HTTP client. Only this module sees the credential in a header. It:
@@ -59990,12 +60256,19 @@ function classifyNetworkError(e) {
  */
 
 
+
 /** One debug line: `GET dev.azure.com/fabrikam/_apis/connectionData → 200 (41 ms)`. No headers, no query. */
 function formatLogEntry(e) {
     const result = e.status !== undefined ? String(e.status) : 'no response';
     return `credential-preflight: ${e.method} ${e.host}${e.path} → ${result} (${e.ms} ms)${e.attempt ? ` attempt ${e.attempt}` : ''}${e.note ? ` — ${e.note}` : ''}`;
 }
 const RETRY_STATUS = [429, 500, 502, 503, 504];
+/** GitHub answers a used-up or secondary rate limit with 403: retried like 429, but only then. */
+const RATE_LIMIT_403 = 403;
+function isRateLimited403(headers) {
+    const first = (v) => (Array.isArray(v) ? v[0] : v);
+    return first(headers?.['retry-after']) !== undefined || first(headers?.['x-ratelimit-remaining'])?.trim() === '0';
+}
 const RETRY_ERRORS = [
     'ECONNRESET',
     'ECONNREFUSED',
@@ -60048,12 +60321,13 @@ class HttpClient {
     #origins;
     constructor(options) {
         this.#options = {
-            requestTimeoutMs: 10_000,
-            deadlineMs: 30_000,
-            maxRetries: 2,
-            minBackoffMs: 500,
-            maxBackoffMs: 10_000,
+            requestTimeoutMs: HTTP_LIMITS.requestTimeoutMs,
+            deadlineMs: HTTP_LIMITS.deadlineMs,
+            maxRetries: HTTP_LIMITS.maxRetries,
+            minBackoffMs: HTTP_LIMITS.minBackoffMs,
+            maxBackoffMs: HTTP_LIMITS.maxServerWaitMs,
             monotonic: () => performance.now(),
+            wallClock: () => Date.now(),
             ...options,
         };
         const o = this.#options;
@@ -60062,17 +60336,19 @@ class HttpClient {
         this.#retrying = new undici/* RetryAgent */.cg(o.dispatcher, {
             maxRetries: o.maxRetries,
             methods: ['GET', 'HEAD'],
-            statusCodes: RETRY_STATUS,
+            statusCodes: [...RETRY_STATUS, RATE_LIMIT_403],
             errorCodes: RETRY_ERRORS,
             throwOnError: false,
             retry: (err, { state, opts }, cb) => {
                 const e = err;
-                const retryable = e.statusCode !== undefined
-                    ? RETRY_STATUS.includes(e.statusCode)
-                    : !e.code || e.code === 'UND_ERR_REQ_RETRY' || RETRY_ERRORS.includes(e.code);
+                const retryable = e.statusCode === RATE_LIMIT_403
+                    ? isRateLimited403(e.headers)
+                    : e.statusCode !== undefined
+                        ? RETRY_STATUS.includes(e.statusCode)
+                        : !e.code || e.code === 'UND_ERR_REQ_RETRY' || RETRY_ERRORS.includes(e.code);
                 if (!retryable || state.counter > o.maxRetries)
                     return cb(err);
-                const requested = serverDelayMs(e.headers, Date.now());
+                const requested = serverDelayMs(e.headers, o.wallClock());
                 const wait = requested ?? o.minBackoffMs * 2 ** (state.counter - 1);
                 // A wait we cannot afford (beyond the cap or the deadline) ends the retries: the caller
                 // then reports rate limiting or the server error instead of hanging the pipeline.
@@ -60182,10 +60458,10 @@ function parseUserUrl(input, example) {
     const findings = [];
     const trimmed = input.trim();
     if (trimmed !== input) {
-        findings.push(finding('url.whitespace', 'warning', 'The URL has surrounding whitespace or a line break; it was removed.', 'Remove the whitespace from the variable or input.'));
+        findings.push(report_finding('url.whitespace', 'warning', 'The URL has surrounding whitespace or a line break; it was removed.', 'Remove the whitespace from the variable or input.'));
     }
     const invalid = (why, display = '(not shown)') => ({
-        findings: [...findings, finding('url.invalid', 'error', `The URL ${why}.`, `Use a URL like ${example}.`)],
+        findings: [...findings, report_finding('url.invalid', 'error', `The URL ${why}.`, `Use a URL like ${example}.`)],
         display,
     });
     if (trimmed === '')
@@ -60208,12 +60484,12 @@ function parseUserUrl(input, example) {
     if (!url.hostname || /%/.test(url.hostname) || /%/.test(withScheme.split('/')[2] ?? ''))
         return invalid('has no valid host name');
     if (url.username || url.password) {
-        findings.push(finding('url.credentials', 'error', 'The URL contains a user name or password; it was removed and is never sent or shown.', 'Remove the credentials from the URL and pass the token as a secret input.'));
+        findings.push(report_finding('url.credentials', 'error', 'The URL contains a user name or password; it was removed and is never sent or shown.', 'Remove the credentials from the URL and pass the token as a secret input.'));
         url.username = '';
         url.password = '';
     }
     if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
-        findings.push(finding('url.insecure', 'error', `The URL uses http:, which would send the token in clear text; it is never sent there.`, `Use ${url.href.replace(/^http:/, 'https:').replace(/\/$/, '')}.`));
+        findings.push(report_finding('url.insecure', 'error', `The URL uses http:, which would send the token in clear text; it is never sent there.`, `Use ${url.href.replace(/^http:/, 'https:').replace(/\/$/, '')}.`));
     }
     url.hash = '';
     const path = url.pathname;
@@ -60233,10 +60509,10 @@ function parseUserUrl(input, example) {
     return { url, display, segments, trailingSlash: /\/$/.test(trimmed.split(/[?#]/)[0]), findings };
 }
 function trailingSlashFinding(display) {
-    return finding('url.trailing-slash', 'warning', 'The URL ends with a slash; some tools then build "//" paths that fail.', `Use ${display.replace(/\/+$/, '')}.`);
+    return report_finding('url.trailing-slash', 'warning', 'The URL ends with a slash; some tools then build "//" paths that fail.', `Use ${display.replace(/\/+$/, '')}.`);
 }
 function extraPathFinding(base, what) {
-    return finding('url.extra-path', 'warning', `The URL carries ${what} after the base; using ${base} and taking the rest separately.`, `Pass ${base} as the URL and the project separately.`);
+    return report_finding('url.extra-path', 'warning', `The URL carries ${what} after the base; using ${base} and taking the rest separately.`, `Pass ${base} as the URL and the project separately.`);
 }
 function isParsed(p) {
     return 'url' in p;
@@ -60258,6 +60534,8 @@ function originOf(url) {
  */
 
 
+/** Hosts of Azure DevOps Services: dev.azure.com, its service hosts and the legacy {org}.visualstudio.com. */
+const isAzureDevOpsServicesHost = (host) => host === 'dev.azure.com' || host.endsWith('.dev.azure.com') || host.endsWith('.visualstudio.com');
 const EXAMPLE = 'https://dev.azure.com/your-org (Services) or https://server/tfs/DefaultCollection (Server)';
 /** Split `[project][/_git/repo | /_anything...]` after the organisation / collection. */
 function splitRest(rest) {
@@ -60289,7 +60567,7 @@ function sshRemote(input) {
         project: decodeURIComponent(project),
         repository: decodeURIComponent(repo),
         findings: [
-            finding('url.extra-path', 'warning', `This is a git SSH remote, not an organisation URL; using ${normalized} with project "${decodeURIComponent(project)}".`, `Pass ${normalized} as the URL and the project separately.`),
+            report_finding('url.extra-path', 'warning', `This is a git SSH remote, not an organisation URL; using ${normalized} with project "${decodeURIComponent(project)}".`, `Pass ${normalized} as the URL and the project separately.`),
         ],
     };
 }
@@ -60299,7 +60577,7 @@ function analyzeAzureDevOpsUrl(input, ctx) {
             input: null,
             normalized: null,
             findings: [
-                finding('url.missing', ctx.offline ? 'warning' : 'error', 'No Azure DevOps organisation URL was given.', 'Pass `url` (https://dev.azure.com/your-org or your collection URL), or set AZURE_DEVOPS_ORG_URL / AZURE_DEVOPS_ORG.'),
+                report_finding('url.missing', ctx.offline ? 'warning' : 'error', 'No Azure DevOps organisation URL was given.', 'Pass `url` (https://dev.azure.com/your-org or your collection URL), or set AZURE_DEVOPS_ORG_URL / AZURE_DEVOPS_ORG.'),
             ],
         };
     }
@@ -60315,7 +60593,7 @@ function analyzeAzureDevOpsUrl(input, ctx) {
     const result = (normalized, deployment, organization, rest) => {
         const split = splitRest(rest);
         if (split.api)
-            findings.push(finding('url.api-path', 'info', `The URL points into the REST API; using the base ${normalized}.`, `Pass ${normalized}.`));
+            findings.push(report_finding('url.api-path', 'info', `The URL points into the REST API; using the base ${normalized}.`, `Pass ${normalized}.`));
         if (split.project) {
             findings.push(extraPathFinding(normalized, split.repository ? `the project "${split.project}" and repository "${split.repository}"` : `the project "${split.project}"`));
         }
@@ -60327,10 +60605,10 @@ function analyzeAzureDevOpsUrl(input, ctx) {
         }
         return { input: parsed.display, normalized, deployment, organization, project: split.project, repository: split.repository, findings };
     };
-    const services = host === 'dev.azure.com' || host.endsWith('.dev.azure.com') || host.endsWith('.visualstudio.com');
+    const services = isAzureDevOpsServicesHost(host);
     if (services) {
         if (url.port && url.port !== '443') {
-            findings.push(finding('url.port', 'error', `Azure DevOps Services URLs take no port (${url.port}).`, 'Remove the port from the URL.'));
+            findings.push(report_finding('url.port', 'error', `Azure DevOps Services URLs take no port (${url.port}).`, 'Remove the port from the URL.'));
         }
         if (host.endsWith('.visualstudio.com')) {
             const org = host.slice(0, -'.visualstudio.com'.length);
@@ -60338,11 +60616,11 @@ function analyzeAzureDevOpsUrl(input, ctx) {
                 return {
                     input: parsed.display,
                     normalized: null,
-                    findings: [...findings, finding('url.invalid', 'error', `${host} is a service host, not an organisation.`, `Use ${EXAMPLE}.`)],
+                    findings: [...findings, report_finding('url.invalid', 'error', `${host} is a service host, not an organisation.`, `Use ${EXAMPLE}.`)],
                 };
             }
             const normalized = `https://dev.azure.com/${org}`;
-            findings.push(finding('url.legacy-host', 'warning', `${org}.visualstudio.com is the legacy host of the organisation; the current form is ${normalized}.`, `Use ${normalized}.`));
+            findings.push(report_finding('url.legacy-host', 'warning', `${org}.visualstudio.com is the legacy host of the organisation; the current form is ${normalized}.`, `Use ${normalized}.`));
             return result(normalized, 'services', org, segments);
         }
         const org = segments[0];
@@ -60352,13 +60630,13 @@ function analyzeAzureDevOpsUrl(input, ctx) {
                 normalized: null,
                 findings: [
                     ...findings,
-                    finding('url.invalid', 'error', 'The URL has no organisation name after the host.', 'Use https://dev.azure.com/your-org.'),
+                    report_finding('url.invalid', 'error', 'The URL has no organisation name after the host.', 'Use https://dev.azure.com/your-org.'),
                 ],
             };
         }
         const normalized = `https://dev.azure.com/${encodeURIComponent(org)}`;
         if (host !== 'dev.azure.com') {
-            findings.push(finding('url.extra-path', 'warning', `${host} is a service host of the organisation; using ${normalized}.`, `Pass ${normalized}; the tool reaches the service hosts itself.`));
+            findings.push(report_finding('url.extra-path', 'warning', `${host} is a service host of the organisation; using ${normalized}.`, `Pass ${normalized}; the tool reaches the service hosts itself.`));
         }
         return result(normalized, 'services', org, segments.slice(1));
     }
@@ -60367,7 +60645,7 @@ function analyzeAzureDevOpsUrl(input, ctx) {
     const collection = segments[tfs];
     const prefix = `${originOf(url)}${tfs ? `/${url.pathname.split('/').filter(Boolean)[0]}` : ''}`;
     if (!collection || collection.startsWith('_')) {
-        findings.push(finding('url.invalid', ctx.offline ? 'warning' : 'error', 'The Azure DevOps Server URL names no collection.', `Add the collection name, e.g. ${prefix}/DefaultCollection (the default collection's name).`));
+        findings.push(report_finding('url.invalid', ctx.offline ? 'warning' : 'error', 'The Azure DevOps Server URL names no collection.', `Add the collection name, e.g. ${prefix}/DefaultCollection (the default collection's name).`));
         return { input: parsed.display, normalized: null, deployment: 'server', findings };
     }
     const normalized = `${prefix}/${encodeURIComponent(collection)}`;
@@ -60463,284 +60741,7 @@ function azureDevOpsScopeById(id) {
     return BY_ID.get(id);
 }
 
-;// CONCATENATED MODULE: ./src/core/codes.ts
-const CODES = {
-    // --- token hygiene ---------------------------------------------------------------------------
-    'token.missing': {
-        meaning: 'No token was given, or it is empty.',
-        fix: 'Pass the token through a secret (`token: ${{ secrets.X }}`, a secret pipeline variable, or the environment variable the CLI names).',
-    },
-    'token.whitespace': {
-        meaning: 'The token has leading/trailing spaces, a line break, or surrounding quotes; tools that send it verbatim get 401.',
-        fix: 'Save the secret again without the extra characters (for example `printf %s "$PAT"`, not `echo`).',
-    },
-    'token.unexpanded': {
-        meaning: 'The token is a literal variable reference such as `$(PAT)`, `${{ secrets.PAT }}`, `${PAT}` or `%PAT%`: the variable was not defined, so the platform passed its name.',
-        fix: 'Define the secret variable (and, in Azure Pipelines, map it into the step with `env:` or the task input), or fix the variable name.',
-    },
-    'token.placeholder': {
-        meaning: 'The token is a placeholder (`your-pat-token`, `***`, `xxxx`, `<token>`, `changeme`...), not a credential.',
-        fix: 'Replace the placeholder with the real token, stored as a secret.',
-    },
-    'token.wrapper': {
-        meaning: 'The token was pasted with a wrapper such as `Bearer `, `token `, `Basic ` or `user:`; the value must be the bare token.',
-        fix: 'Store only the token itself; the tool and your later steps add the header scheme.',
-    },
-    'token.format': {
-        meaning: "The token's prefix, length or characters do not match any format the provider issues.",
-        fix: 'Copy the token again from the provider (the whole value), or check that the right secret is wired to this step.',
-    },
-    'token.checksum': {
-        meaning: "The token's embedded checksum does not match: it was mistyped, truncated or altered.",
-        fix: 'Copy the token again from where it was created, or create a new one; a token with a bad checksum is never accepted.',
-    },
-    'token.provider-mismatch': {
-        meaning: 'The token belongs to a different provider than the one configured.',
-        fix: "Set `provider` to the token's provider (or `auto`), or wire the right secret to this step.",
-    },
-    'token.expired': {
-        meaning: 'The token has expired (known from the token itself or the provider).',
-        fix: 'Create a new token (or regenerate this one) and update the secret.',
-    },
-    'token.expiring': {
-        meaning: 'The token expires within the configured `min-days-remaining`.',
-        fix: 'Regenerate or extend the token before it expires and update the secret.',
-    },
-    'token.not-yet-valid': {
-        meaning: "The token's `nbf` (not before) time is in the future, or its creation date is after today.",
-        fix: 'Check the clock of the machine that issued or checks the token; wait until the token becomes valid.',
-    },
-    'token.audience': {
-        meaning: "The JWT was issued for another audience (resource) than the provider's API.",
-        fix: 'Request the token for the right resource, e.g. Azure DevOps `499b84ac-1321-427f-aa17-267ca6975798/.default`.',
-    },
-    'token.retired': {
-        meaning: 'This credential type has been retired by the provider (Bitbucket app passwords).',
-        fix: 'Replace it with an API token (Basic auth with your Atlassian e-mail) or an access token, and update the secret.',
-    },
-    'token.unverifiable': {
-        meaning: 'The token has no checksum or documented structure that can be checked offline.',
-        fix: 'Nothing to do offline; run without `offline` to check it against the provider.',
-    },
-    'token.info': {
-        meaning: 'A fact read from the token (kind, creation month, issuer, tenant) for the record.',
-        fix: 'None needed.',
-    },
-    'token.wrong-kind': {
-        meaning: 'The token is a genuine credential of the provider, but of a kind that cannot authenticate API calls (for example a GitHub App refresh token).',
-        fix: 'Use the access token that goes with it (exchange the refresh token for one) and store that in the secret.',
-    },
-    // --- URL shape -------------------------------------------------------------------------------
-    'url.missing': {
-        meaning: 'No organisation / host URL was given and the provider has no default.',
-        fix: 'Pass `url` (e.g. `https://dev.azure.com/your-org`), or set `AZURE_DEVOPS_ORG_URL` / `AZURE_DEVOPS_ORG`.',
-    },
-    'url.invalid': {
-        meaning: 'The URL cannot be parsed, or is not a shape this provider serves.',
-        fix: 'Use the canonical form shown in the message.',
-    },
-    'url.insecure': {
-        meaning: 'The URL uses `http:`; the token would travel in clear text. It is never sent there.',
-        fix: 'Use `https://` (plain http is only accepted for loopback test servers).',
-    },
-    'url.legacy-host': {
-        meaning: 'The organisation uses the legacy `{org}.visualstudio.com` host; it still works but new tools expect `dev.azure.com`.',
-        fix: 'Use the `https://dev.azure.com/{org}` form shown in the message.',
-    },
-    'url.trailing-slash': {
-        meaning: 'The URL ends with a slash; some tools then build `//_apis` paths that fail.',
-        fix: 'Remove the trailing slash.',
-    },
-    'url.extra-path': {
-        meaning: 'The URL carries more than the organisation / collection / host (a project, `_git/{repo}`, a UI path); it was split off.',
-        fix: 'Pass the organisation URL as `url` and the project separately as `project`.',
-    },
-    'url.credentials': {
-        meaning: 'The URL embeds a user name or password (`https://user:pat@host`); that leaks into logs and is never sent.',
-        fix: 'Remove the credentials from the URL and pass the token as a secret.',
-    },
-    'url.provider-mismatch': {
-        meaning: "The URL is a well-known host of another provider than the token's (e.g. a GitHub token with a dev.azure.com URL).",
-        fix: "Wire the secret that belongs to this URL, or pass the URL of the token's provider.",
-    },
-    'url.whitespace': {
-        meaning: 'The URL had surrounding whitespace or line breaks; they were removed.',
-        fix: 'Remove the whitespace from the variable or input.',
-    },
-    'url.api-path': {
-        meaning: 'The URL points at an API path (`/_apis`, `/api/v4`, `/api/v3`, `/2.0`); the base was taken from it.',
-        fix: 'Pass the base URL shown in the message (both forms work; this is a note).',
-    },
-    'url.port': {
-        meaning: 'Azure DevOps Services URLs do not take a port.',
-        fix: 'Remove the port from the URL.',
-    },
-    // --- online: identity ----------------------------------------------------------------------
-    'token.rejected': {
-        meaning: 'The provider rejected the credential (401, or a sign-in page instead of data).',
-        fix: 'Follow the likely causes in the message, in order; usually: create a new token for this organisation/host and update the secret.',
-    },
-    'token.revoked': {
-        meaning: 'The provider says the token was revoked.',
-        fix: 'Create a new token and update the secret; find out why it was revoked (leak detection revokes exposed tokens).',
-    },
-    'token.sso-required': {
-        meaning: 'The token is valid, but the organisation enforces SAML single sign-on and the token was not authorised for it (GitHub answers 403 with X-GitHub-SSO).',
-        fix: 'Open the authorisation URL in the message (valid for one hour), or GitHub → Settings → Tokens → Configure SSO → Authorize for the organisation; then re-run.',
-    },
-    'token.no-expiry': {
-        meaning: 'The provider says the token has no expiry date.',
-        fix: 'None needed for the pipeline; consider a token with an expiry date, since one that never expires stays usable if it leaks.',
-    },
-    'token.anonymous': {
-        meaning: 'The organisation allows public access and answered as the anonymous user: the token was not accepted at all.',
-        fix: 'The token is invalid, expired or for another organisation: create a new one for this organisation and update the secret.',
-    },
-    'token.identity': {
-        meaning: 'Who the token authenticates as, per the provider.',
-        fix: 'None needed; check it is the account you expect.',
-    },
-    'url.org-not-found': {
-        meaning: 'The organisation / collection / host does not exist (404 on the identity endpoint).',
-        fix: 'Check the organisation or collection name in the URL (open it in a browser).',
-    },
-    'url.server-version': {
-        meaning: "The server's highest REST API version, read from the server; requests use it.",
-        fix: 'None needed.',
-    },
-    'url.encoded-slash': {
-        meaning: 'A reverse proxy in front of the self-managed GitLab decodes %2F in project paths, so lookups by full path answer 404 although the project exists.',
-        fix: 'Make the proxy pass encoded slashes unchanged (nginx: proxy_pass without a URI part; Apache: AllowEncodedSlashes NoDecode), or pass the numeric project id as `project`.',
-    },
-    // --- online: project ---------------------------------------------------------------------------
-    'project.not-found': {
-        meaning: 'The project / repository does not exist, or the token cannot see it.',
-        fix: "Check the name (the message lists the closest names the token can see) and that the token's user has access.",
-    },
-    'project.case-mismatch': {
-        meaning: 'The project exists but with different casing; later steps that compare names exactly will fail.',
-        fix: 'Use the exact casing shown in the message.',
-    },
-    'project.renamed': {
-        meaning: 'The project / repository was renamed or moved; the old name still resolves here but not everywhere.',
-        fix: 'Use the new name shown in the message.',
-    },
-    'project.unavailable': {
-        meaning: 'The project exists but is being deleted, created, or is otherwise not usable.',
-        fix: 'Use another project, or wait for / undo the operation (Project settings → Overview; deleted projects can be restored for 28 days).',
-    },
-    'project.archived': {
-        meaning: 'The repository or project is archived: it is read-only, so pushes, issues and other writes will fail.',
-        fix: 'Unarchive it (repository / project settings) if later steps write to it, or point them at the active repository.',
-    },
-    // --- online: scopes ----------------------------------------------------------------------------
-    'scope.missing': {
-        meaning: 'The token lacks a scope / permission the later steps need (the probe for it was denied).',
-        fix: 'Edit the token and tick the scope named in the message (or create a new token with it), then update the secret.',
-    },
-    'scope.verified': {
-        meaning: 'A required scope was proven with a read-only request.',
-        fix: 'None needed.',
-    },
-    'scope.unverifiable': {
-        meaning: 'A required scope cannot be proven without writing; its read half was confirmed where possible.',
-        fix: "Nothing to fix; if in doubt, check the token's scopes in the provider's UI.",
-    },
-    'scope.granted': {
-        meaning: 'The scopes the provider says the token carries, for the record.',
-        fix: 'None needed.',
-    },
-    // --- network -------------------------------------------------------------------------------------
-    'network.unreachable': {
-        meaning: 'The provider could not be reached (DNS, connection refused or reset). Nothing is known about the token.',
-        fix: "Check the URL's host, the runner's network and proxy settings (HTTPS_PROXY / NO_PROXY, or the agent proxy).",
-    },
-    'network.timeout': {
-        meaning: 'The provider did not answer in time. Nothing is known about the token.',
-        fix: 'Retry; if it persists, check proxies and firewalls between the runner and the host.',
-    },
-    'network.tls': {
-        meaning: 'The TLS connection failed (unknown CA, wrong host name, expired certificate). Nothing is known about the token.',
-        fix: "Trust the server's CA: NODE_EXTRA_CA_CERTS=/path/ca.pem (GitHub/CLI) or the agent's --sslcacert (Azure); check the host name.",
-    },
-    'network.proxy': {
-        meaning: 'The proxy refused the connection or demanded authentication (407).',
-        fix: "Check the proxy URL and its credentials (HTTPS_PROXY=http://user:pass@proxy:port, or the agent's proxy settings) and NO_PROXY.",
-    },
-    'network.rate-limited': {
-        meaning: 'The provider kept answering 429 (rate limited) beyond the retries and waiting this check allows.',
-        fix: 'Retry later; reduce parallel jobs using the same identity.',
-    },
-    'network.unexpected-response': {
-        meaning: "The provider (or something in between) answered with an error or a response that is not the API's (5xx, HTML portal page, truncated JSON).",
-        fix: 'Retry; if it persists, check the URL points at the API and no proxy rewrites responses.',
-    },
-    // --- configuration ---------------------------------------------------------------------------
-    'config.invalid': {
-        meaning: 'An input has a value the tool does not accept (unknown provider, non-numeric threshold...).',
-        fix: 'Correct the input as the message says.',
-    },
-    'config.username': {
-        meaning: 'The user name does not fit the token (Bitbucket: API tokens need the Atlassian e-mail, app passwords the user name).',
-        fix: 'Set `username` as the message says.',
-    },
-    'config.file': {
-        meaning: 'The credentials file (`config`) cannot be read, is not valid YAML, or does not have the documented shape.',
-        fix: 'Correct the file as the message says (the path, the line, the field); see the README section "Several credentials in one step".',
-    },
-    'project.info': {
-        meaning: 'A note about how the project / repository name was read.',
-        fix: 'None needed, or pass `project` explicitly.',
-    },
-    'scope.unknown': {
-        meaning: 'A required scope is not one this provider knows.',
-        fix: 'Use a scope id from the README\'s scope table (e.g. `vso.code`, "Code: Read", `repo`, `read_api`).',
-    },
-    'online.skipped': {
-        meaning: 'Online checks were not run (offline mode, or the offline stage already found a fatal problem).',
-        fix: 'Run without `offline` to check identity, project, scopes and expiry against the provider.',
-    },
-    'online.unavailable': {
-        meaning: 'This version has no online checks for this provider yet; only offline checks ran.',
-        fix: 'Nothing to do; the result covers the token and URL shape only.',
-    },
-};
-const ALL_CODES = Object.keys(CODES);
-
-;// CONCATENATED MODULE: ./src/core/providers/online-common.ts
-
-
-/** A 2xx with an API JSON body: the only success that counts (provider-apis.md §1). */
-const isApiSuccess = (r) => r?.kind === 'response' && r.status >= 200 && r.status < 300 && r.isJson;
-/** The origin of the configured API alone: where providers without extra hosts send the credential. */
-const configuredOrigin = (url) => (url.normalized ? [new URL(url.normalized).origin] : []);
-function networkFinding(failure, provider) {
-    const host = (() => {
-        try {
-            return `${provider} at ${new URL(failure.url).host}`;
-        }
-        catch {
-            return provider;
-        }
-    })();
-    const what = {
-        'network.unreachable': `${host} could not be reached`,
-        'network.timeout': `${host} did not answer in time`,
-        'network.tls': `the TLS connection to ${host} failed`,
-        'network.proxy': `the proxy refused the connection to ${host}`,
-        'network.rate-limited': `${host} rate-limited the requests`,
-        'network.unexpected-response': `${host} gave an unexpected response`,
-    };
-    return finding(failure.code, 'error', `${what[failure.code]} (${failure.detail}); nothing is known about the token yet.`, CODES[failure.code].fix);
-}
-function unexpectedResponse(r, provider, context) {
-    const host = new URL(r.url).host;
-    if (r.status === 429) {
-        return finding('network.rate-limited', 'error', `${host} answered 429 (rate limited) beyond the retries this check allows${context ? ` (${context})` : ''}.`, CODES['network.rate-limited'].fix);
-    }
-    const kind = r.status >= 500 ? `a server error (${r.status})` : r.isJson ? `HTTP ${r.status}` : `HTTP ${r.status} with a body that is not API JSON`;
-    return finding('network.unexpected-response', 'error', `${provider} at ${host} answered ${kind}${context ? ` (${context})` : ''}; nothing is known about the token from it.`, CODES['network.unexpected-response'].fix);
-}
+;// CONCATENATED MODULE: ./src/core/providers/online/closest-names.ts
 /** Levenshtein distance, case-insensitive. */
 function distance(a, b) {
     const x = a.toLowerCase();
@@ -60764,6 +60765,153 @@ function closestNames(wanted, names, n) {
         .slice(0, n)
         .map(({ name }) => name);
 }
+/** ` Closest names the token can see: "a", "b".` or nothing. */
+function closestNamesSentence(near) {
+    return near.length ? ` Closest names the token can see: ${near.map((n) => `"${n}"`).join(', ')}.` : '';
+}
+
+;// CONCATENATED MODULE: ./src/core/providers/online/responses.ts
+/** A 2xx with an API JSON body: the only success that counts. */
+const isApiSuccess = (r) => r?.kind === 'response' && r.status >= 200 && r.status < 300 && r.isJson;
+/** The JSON body of a successful answer, or undefined. */
+const successJson = (r) => (isApiSuccess(r) ? r.json : undefined);
+/** The origin of the configured API alone: where providers without extra hosts send the credential. */
+const configuredOrigin = (url) => (url.normalized ? [new URL(url.normalized).origin] : []);
+/** A string field of a JSON error body (`message`, `error`…), or ''. */
+function bodyText(r, field) {
+    const body = r.isJson && r.json && typeof r.json === 'object' ? r.json : undefined;
+    const v = body && Object.hasOwn(body, field) ? body[field] : undefined;
+    return typeof v === 'string' ? v : '';
+}
+
+;// CONCATENATED MODULE: ./src/core/providers/online/scope-ledger.ts
+/**
+ * The scope result of one online check, built the same way by every provider: each required scope is
+ * entered once and ends verified, missing or unverifiable. Missing and unverifiable scopes each get
+ * their own finding (each has its own fix); verified ones are summed up in one `scope.verified` note.
+ */
+
+class scope_ledger_ScopeLedger {
+    #findings;
+    #result = { required: [], verified: [], missing: [], unverifiable: [] };
+    #how = new Map();
+    constructor(findings) {
+        this.#findings = findings;
+    }
+    /** Enters a required scope; false when it was entered already (a scope named twice is judged once). */
+    require(id) {
+        if (this.#result.required.includes(id))
+            return false;
+        this.#result.required.push(id);
+        return true;
+    }
+    verified(id, how) {
+        this.#result.verified.push(id);
+        this.#how.set(id, how);
+    }
+    missing(id, f) {
+        this.#result.missing.push(id);
+        this.#findings.add(f);
+    }
+    unverifiable(id, f) {
+        this.#result.unverifiable.push(id);
+        this.#findings.add(f);
+    }
+    /** Records a verdict: `found` turns a missing or unverifiable one into the finding that explains it. */
+    record(id, v, found) {
+        if (v.kind === 'verified')
+            this.verified(id, v.how);
+        else if (v.kind === 'missing')
+            this.missing(id, found(v));
+        else
+            this.unverifiable(id, found(v));
+    }
+    /** The result, after adding the one `scope.verified` note (when anything was verified). */
+    finish() {
+        const proven = this.#result.verified.map((id) => (this.#how.get(id) ? `${id} (${this.#how.get(id)})` : id));
+        if (proven.length)
+            this.#findings.add(finding('scope.verified', 'info', `Verified: ${proven.join('; ')}.`));
+        return structuredClone(this.#result);
+    }
+    /** The result as it stands, without the summary note: for a check that stopped early. */
+    snapshot() {
+        return structuredClone(this.#result);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/providers/online/run.ts
+
+
+function startRun(http, input, target) {
+    const findings = new FindingSet();
+    return { http, input, target, findings, scopes: new ScopeLedger(findings) };
+}
+/** The result. A check that stopped early (identity failed) judged no scope: no summary note then. */
+function finishRun(run, extra = {}, stoppedEarly = false) {
+    const scopes = stoppedEarly ? run.scopes.snapshot() : run.scopes.finish();
+    return { ...extra, findings: run.findings.list(), scopes };
+}
+
+;// CONCATENATED MODULE: ./src/core/providers/online/trouble.ts
+
+function trouble_hostOf(url) {
+    try {
+        return new URL(url).host;
+    }
+    catch {
+        return url;
+    }
+}
+const NETWORK_WHAT = {
+    'network.unreachable': 'could not be reached',
+    'network.timeout': 'did not answer in time',
+    'network.tls': 'refused the TLS connection',
+    'network.proxy': 'could not be reached through the proxy',
+    'network.rate-limited': 'rate-limited the requests',
+    'network.unexpected-response': 'gave an unexpected response',
+};
+function networkFinding(failure, provider) {
+    const who = `${provider} at ${trouble_hostOf(failure.url)}`;
+    const what = failure.code === 'network.tls'
+        ? `the TLS connection to ${who} failed`
+        : failure.code === 'network.proxy'
+            ? `the proxy refused the connection to ${who}`
+            : `${who} ${NETWORK_WHAT[failure.code]}`;
+    return report_finding(failure.code, 'error', `${what} (${failure.detail}); nothing is known about the token yet.`);
+}
+function unexpectedResponse(r, provider, context) {
+    const host = trouble_hostOf(r.url);
+    const about = context ? ` (${context})` : '';
+    if (r.status === 429) {
+        return report_finding('network.rate-limited', 'error', `${host} answered 429 (rate limited) beyond the retries this check allows${about}.`);
+    }
+    const kind = r.status >= 500 ? `a server error (${r.status})` : r.isJson ? `HTTP ${r.status}` : `HTTP ${r.status} with a body that is not API JSON`;
+    return report_finding('network.unexpected-response', 'error', `${provider} at ${host} answered ${kind}${about}; nothing is known about the token from it.`);
+}
+/** Is this answer trouble rather than a statement about the token? */
+function isTrouble(r) {
+    if (r.kind === 'network')
+        return true;
+    if (r.status >= 200 && r.status < 300)
+        return !r.isJson;
+    return r.status === 429 || r.status >= 500 || (r.status >= 300 && r.status < 400);
+}
+/** The finding for trouble, or undefined when the answer is the provider's word to interpret. */
+function trouble(r, provider, context) {
+    if (!isTrouble(r))
+        return undefined;
+    return r.kind === 'network' ? networkFinding(r, provider) : unexpectedResponse(r, provider, context);
+}
+
+;// CONCATENATED MODULE: ./src/core/providers/online/index.ts
+/** The skeleton every provider's online check is built on (composition: import what you use). */
+
+
+
+
+
+
+
 
 ;// CONCATENATED MODULE: ./src/core/providers/azure-devops/online.ts
 
@@ -60826,7 +60974,7 @@ function rejectedFinding(t, token, detail) {
                 "the pipeline's job authorization scope does not include this organisation/project",
             ]
             : ['the Entra token expired or was issued for another resource or tenant', 'the identity is not a member of this organisation'];
-    return finding('token.rejected', 'error', `Azure DevOps rejected the credential (${detail}). Likely causes, most likely first: ${causes.map((c, i) => `(${i + 1}) ${c}`).join('; ')}.`, pat
+    return report_finding('token.rejected', 'error', `Azure DevOps rejected the credential (${detail}). Likely causes, most likely first: ${causes.map((c, i) => `(${i + 1}) ${c}`).join('; ')}.`, pat
         ? `Create a new PAT in ${t.services ? `https://dev.azure.com/${t.org}/_usersSettings/tokens` : 'User settings → Personal access tokens'} with this organisation selected, and update the secret.`
         : 'Acquire a fresh token for resource 499b84ac-1321-427f-aa17-267ca6975798 and check the identity is a member of the organisation.');
 }
@@ -60849,7 +60997,7 @@ function readIdentity(r, t, token) {
             return {
                 ok: false,
                 findings: [
-                    finding('token.anonymous', 'error', 'The organisation allows public access and answered as the anonymous user: the token was not accepted (invalid, expired, revoked or for another organisation).', 'Create a new PAT for this organisation and update the secret.'),
+                    report_finding('token.anonymous', 'error', 'The organisation allows public access and answered as the anonymous user: the token was not accepted (invalid, expired, revoked or for another organisation).', 'Create a new PAT for this organisation and update the secret.'),
                 ],
             };
         }
@@ -60857,7 +61005,7 @@ function readIdentity(r, t, token) {
         return {
             ok: true,
             identity: { name, id: user.id },
-            findings: [finding('token.identity', 'info', `Authenticated as ${name} (${user.id}).`, 'None needed.')],
+            findings: [report_finding('token.identity', 'info', `Authenticated as ${name} (${user.id}).`, 'None needed.')],
         };
     }
     if (r.status === 401) {
@@ -60866,7 +61014,7 @@ function readIdentity(r, t, token) {
             return {
                 ok: false,
                 findings: [
-                    finding('token.expired', 'error', 'Azure DevOps says the token has expired.', 'Regenerate the PAT (User settings → Personal access tokens → Regenerate) or create a new one, and update the secret.'),
+                    report_finding('token.expired', 'error', 'Azure DevOps says the token has expired.', 'Regenerate the PAT (User settings → Personal access tokens → Regenerate) or create a new one, and update the secret.'),
                 ],
             };
         }
@@ -60876,7 +61024,7 @@ function readIdentity(r, t, token) {
         return {
             ok: false,
             findings: [
-                finding('url.org-not-found', 'error', t.services
+                report_finding('url.org-not-found', 'error', t.services
                     ? `The organisation "${t.org}" does not exist on Azure DevOps Services (404).`
                     : `The collection at ${t.base} was not found (404).`, t.services
                     ? 'Check the organisation name in the URL (https://dev.azure.com/{organisation}).'
@@ -60907,12 +61055,12 @@ async function checkProject(http, t, requested, first, version) {
         const name = p.name ?? requested;
         const findings = [];
         if (p.state && p.state !== 'wellFormed') {
-            findings.push(finding('project.unavailable', 'error', `The project "${name}" is in state "${p.state}"${p.state === 'deleting' || p.state === 'deleted' ? ': it is being deleted' : ''}, so later steps cannot use it.`, p.state === 'deleting' || p.state === 'deleted'
+            findings.push(report_finding('project.unavailable', 'error', `The project "${name}" is in state "${p.state}"${p.state === 'deleting' || p.state === 'deleted' ? ': it is being deleted' : ''}, so later steps cannot use it.`, p.state === 'deleting' || p.state === 'deleted'
                 ? 'Restore it (Organization settings → Projects → Recently deleted) or use another project.'
                 : 'Wait until the project is ready, or use another project.'));
         }
         if (name !== requested) {
-            findings.push(finding('project.case-mismatch', 'error', `The project exists as "${name}", not "${requested}"; Azure DevOps matched it ignoring case, but later steps that compare names exactly will not.`, `Use "${name}" exactly.`));
+            findings.push(report_finding('project.case-mismatch', 'error', `The project exists as "${name}", not "${requested}"; Azure DevOps matched it ignoring case, but later steps that compare names exactly will not.`, `Use "${name}" exactly.`));
         }
         return { found: true, canonical: name, findings };
     }
@@ -60923,7 +61071,7 @@ async function checkProject(http, t, requested, first, version) {
             return {
                 found: false,
                 findings: [
-                    finding('scope.missing', 'error', 'The token cannot read projects (401 on the project lookup): it lacks "Project and Team: Read".', 'Edit the PAT and tick Project and Team → Read, then update the secret.'),
+                    report_finding('scope.missing', 'error', 'The token cannot read projects (401 on the project lookup): it lacks "Project and Team: Read".', 'Edit the PAT and tick Project and Team → Read, then update the secret.'),
                 ],
             };
         }
@@ -60943,7 +61091,7 @@ async function checkProject(http, t, requested, first, version) {
                 found: true,
                 canonical: now,
                 findings: [
-                    finding('project.renamed', 'error', `The project "${requested}" was renamed to "${now}"; later steps that use the old name will fail.`, `Use "${now}".`),
+                    report_finding('project.renamed', 'error', `The project "${requested}" was renamed to "${now}"; later steps that use the old name will fail.`, `Use "${now}".`),
                 ],
             };
         }
@@ -60956,7 +61104,7 @@ async function checkProject(http, t, requested, first, version) {
     return {
         found: false,
         findings: [
-            finding('project.not-found', 'error', `The project "${requested}" does not exist${ambiguous ? ', or the token has no permission to see it' : ''}.${near.length ? ` Closest names the token can see: ${near.map((n) => `"${n}"`).join(', ')}.` : names.length ? '' : ' The token can see no projects.'}`, near.length
+            report_finding('project.not-found', 'error', `The project "${requested}" does not exist${ambiguous ? ', or the token has no permission to see it' : ''}.${near.length ? ` Closest names the token can see: ${near.map((n) => `"${n}"`).join(', ')}.` : names.length ? '' : ' The token can see no projects.'}`, near.length
                 ? `Use the exact project name, e.g. "${near[0]}".`
                 : "Check the project name, and that the token's user is a member of the project."),
         ],
@@ -61002,7 +61150,7 @@ async function check(http, input) {
     for (const text of input.requiredScopes) {
         const s = findAzureDevOpsScope(text);
         if (!s) {
-            findings.push(finding('scope.unknown', 'error', `"${text}" is not an Azure DevOps PAT scope.`, 'Use a scope id such as vso.code or a portal name such as "Code: Read" (see the README\'s scope table).'));
+            findings.push(report_finding('scope.unknown', 'error', `"${text}" is not an Azure DevOps PAT scope.`, 'Use a scope id such as vso.code or a portal name such as "Code: Read" (see the README\'s scope table).'));
             continue;
         }
         if (!required.includes(s.id)) {
@@ -61025,7 +61173,7 @@ async function check(http, input) {
         const ceiling = readCeiling(ceilingResponse);
         if (ceiling) {
             version = minVersion(SERVICES_API_VERSION, ceiling);
-            findings.push(finding('url.server-version', 'info', `The server supports REST API versions up to ${ceiling}; using ${version}.`, 'None needed.'));
+            findings.push(report_finding('url.server-version', 'info', `The server supports REST API versions up to ${ceiling}; using ${version}.`, 'None needed.'));
         }
     }
     // Round trip 2: project lookup and every read probe, all at once.
@@ -61075,14 +61223,14 @@ async function check(http, input) {
         if (read === 'missing') {
             scopeResult.missing.push(s.id);
             const tick = s.probe ? s.portal : `${s.portal} (it includes ${azureDevOpsScopeById(readId).portal})`;
-            findings.push(finding('scope.missing', 'error', `The token lacks ${s.id}: the read-only probe for ${azureDevOpsScopeById(readId).portal} was denied.`, `Edit the PAT and tick "${tick}", then update the secret.`));
+            findings.push(report_finding('scope.missing', 'error', `The token lacks ${s.id}: the read-only probe for ${azureDevOpsScopeById(readId).portal} was denied.`, `Edit the PAT and tick "${tick}", then update the secret.`));
         }
         else if (read === 'verified' && s.probe) {
             scopeResult.verified.push(s.id);
         }
         else if (read === 'verified') {
             scopeResult.unverifiable.push(s.id);
-            findings.push(finding('scope.unverifiable', 'warning', `${s.id} (${s.portal}) cannot be proven without writing; its read half (${readId}) is confirmed.`, "Nothing to fix; if in doubt, check the PAT's scopes in User settings → Personal access tokens."));
+            findings.push(report_finding('scope.unverifiable', 'warning', `${s.id} (${s.portal}) cannot be proven without writing; its read half (${readId}) is confirmed.`, "Nothing to fix; if in doubt, check the PAT's scopes in User settings → Personal access tokens."));
         }
         else {
             scopeResult.unverifiable.push(s.id);
@@ -61095,11 +61243,11 @@ async function check(http, input) {
                         : !t.services && azureDevOpsScopeById(readId)?.probe?.host === 'app.vssps'
                             ? 'its probe exists only on Azure DevOps Services'
                             : 'its probe gave no clear answer';
-            findings.push(finding('scope.unverifiable', 'warning', `${s.id} (${s.portal}) could not be verified: ${why}.`, 'Nothing to fix here; verify the scope in the PAT settings if later steps fail.'));
+            findings.push(report_finding('scope.unverifiable', 'warning', `${s.id} (${s.portal}) could not be verified: ${why}.`, 'Nothing to fix here; verify the scope in the PAT settings if later steps fail.'));
         }
     }
     if (scopeResult.verified.length) {
-        findings.push(finding('scope.verified', 'info', `Verified with read-only requests: ${scopeResult.verified.join(', ')}.`, 'None needed.'));
+        findings.push(report_finding('scope.verified', 'info', `Verified with read-only requests: ${scopeResult.verified.join(', ')}.`, 'None needed.'));
     }
     return { findings, identity: id.identity, projectCanonical: canonical, scopes: scopeResult };
 }
@@ -61118,6 +61266,7 @@ const azureDevOps = {
     displayName: 'Azure DevOps',
     analyzeToken: analyzeAzureDevOpsToken,
     analyzeUrl: analyzeAzureDevOpsUrl,
+    ownsHost: isAzureDevOpsServicesHost,
     online: azureDevOpsOnline,
 };
 
@@ -61146,22 +61295,22 @@ const tokens_result = (kind, label, findings) => ({
 function retirement(now) {
     const t = now.getTime();
     if (t < BROWNOUT_START) {
-        return finding('token.retired', 'warning', 'Bitbucket app passwords are being retired: brownouts from 2026-06-09 and removal on 2026-07-28.', MIGRATE);
+        return report_finding('token.retired', 'warning', 'Bitbucket app passwords are being retired: brownouts from 2026-06-09 and removal on 2026-07-28.', MIGRATE);
     }
     if (t < REMOVAL) {
-        return finding('token.retired', 'error', 'Bitbucket app passwords are in their brownout period (until 2026-07-27) and are removed on 2026-07-28; this one may fail at any time.', MIGRATE);
+        return report_finding('token.retired', 'error', 'Bitbucket app passwords are in their brownout period (until 2026-07-27) and are removed on 2026-07-28; this one may fail at any time.', MIGRATE);
     }
-    return finding('token.retired', 'error', 'Bitbucket removed app passwords on 2026-07-28; this credential no longer works.', MIGRATE);
+    return report_finding('token.retired', 'error', 'Bitbucket removed app passwords on 2026-07-28; this credential no longer works.', MIGRATE);
 }
 function analyzeBitbucketToken(token, ctx, claim) {
     if (token.startsWith('ATBB')) {
         const label = 'Bitbucket app password';
         const findings = [retirement(ctx.now)];
         if (!/^ATBB[A-Za-z0-9]{24}[0-9A-Fa-f]{8}$/.test(token)) {
-            findings.push(finding('token.format', 'error', `A Bitbucket app password has 36 letters and digits ending in 8 hex digits; this one has ${token.length} characters.`, RECOPY));
+            findings.push(report_finding('token.format', 'error', `A Bitbucket app password has 36 letters and digits ending in 8 hex digits; this one has ${token.length} characters.`, RECOPY));
         }
         else if (atlassianCrc(token.slice(0, 28)) !== token.slice(28).toUpperCase()) {
-            findings.push(finding('token.checksum', 'warning', "The app password's embedded CRC-32 does not match (community-derived check); it was probably mistyped.", RECOPY));
+            findings.push(report_finding('token.checksum', 'warning', "The app password's embedded CRC-32 does not match (community-derived check); it was probably mistyped.", RECOPY));
         }
         return tokens_result('bitbucket.app-password', label, findings);
     }
@@ -61176,33 +61325,33 @@ function analyzeBitbucketToken(token, ctx, claim) {
         let value = token;
         if (/%3D/i.test(value) || /\\=/.test(value)) {
             value = value.replace(/%3D/gi, '=').replace(/\\=/g, '=');
-            findings.push(finding('token.wrapper', 'error', 'The secret holds the token URL-encoded or escaped ("=" written as %3D or \\=); tools send it verbatim and are rejected.', 'Store the token exactly as Atlassian showed it, with a plain "=".'));
+            findings.push(report_finding('token.wrapper', 'error', 'The secret holds the token URL-encoded or escaped ("=" written as %3D or \\=); tools send it verbatim and are rejected.', 'Store the token exactly as Atlassian showed it, with a plain "=".'));
         }
         if (!/^[A-Za-z0-9_-]+=[0-9A-Fa-f]{8}$/.test(value)) {
-            findings.push(finding('token.format', 'error', `The ${family.label} does not have the expected shape (letters, digits, - and _, then "=" and 8 hex digits).`, RECOPY));
+            findings.push(report_finding('token.format', 'error', `The ${family.label} does not have the expected shape (letters, digits, - and _, then "=" and 8 hex digits).`, RECOPY));
             return tokens_result(family.kind, family.label, findings);
         }
         if (atlassianCrc(value.slice(0, -8)) !== value.slice(-8).toUpperCase()) {
-            findings.push(finding('token.checksum', 'warning', `The ${family.label}'s embedded CRC-32 does not match (community-derived check); it was probably mistyped or truncated.`, RECOPY));
+            findings.push(report_finding('token.checksum', 'warning', `The ${family.label}'s embedded CRC-32 does not match (community-derived check); it was probably mistyped or truncated.`, RECOPY));
         }
         if (value.length !== 192)
-            findings.push(finding('token.info', 'info', `The ${family.label} has ${value.length} characters; the ones seen so far have 192.`, 'None needed if it was copied whole.'));
+            findings.push(report_finding('token.info', 'info', `The ${family.label} has ${value.length} characters; the ones seen so far have 192.`, 'None needed if it was copied whole.'));
         return tokens_result(family.kind, family.label, findings);
     }
     if (token.startsWith('BBDC-')) {
         return tokens_result('bitbucket.data-center', 'Bitbucket Data Center token', [
-            finding('token.format', 'error', 'This is a Bitbucket Data Center token; only Bitbucket Cloud is supported.', 'Use a Bitbucket Cloud API or access token, or check the token with your Data Center instance directly.'),
+            report_finding('token.format', 'error', 'This is a Bitbucket Data Center token; only Bitbucket Cloud is supported.', 'Use a Bitbucket Cloud API or access token, or check the token with your Data Center instance directly.'),
         ]);
     }
     if (!claim)
         return undefined;
     if (/^[A-Za-z0-9]{24}$/.test(token)) {
         return tokens_result('bitbucket.api-token', 'Atlassian API token (older format)', [
-            finding('token.unverifiable', 'info', 'Older Atlassian API tokens carry no checksum; it is checked online.', 'Nothing to do offline.'),
+            report_finding('token.unverifiable', 'info', 'Older Atlassian API tokens carry no checksum; it is checked online.', 'Nothing to do offline.'),
         ]);
     }
     return tokens_result('bitbucket.unknown', 'unrecognised Bitbucket token', [
-        finding('token.format', 'error', 'The token matches no Bitbucket Cloud format (API tokens, access tokens, app passwords).', `${RECOPY} Check that the right secret is wired to this step.`),
+        report_finding('token.format', 'error', 'The token matches no Bitbucket Cloud format (API tokens, access tokens, app passwords).', `${RECOPY} Check that the right secret is wired to this step.`),
     ]);
 }
 /** Which user name goes with which token in Basic auth. */
@@ -61211,20 +61360,20 @@ function checkBitbucketUsername(kind, username) {
     if (kind === 'bitbucket.api-token') {
         if (!username)
             return [
-                finding('config.username', 'error', 'An Atlassian API token is used with your Atlassian account e-mail as the user name, and none was given.', 'Set `username` to the e-mail of the Atlassian account that created the token.'),
+                report_finding('config.username', 'error', 'An Atlassian API token is used with your Atlassian account e-mail as the user name, and none was given.', 'Set `username` to the e-mail of the Atlassian account that created the token.'),
             ];
         if (!email)
             return [
-                finding('config.username', 'warning', 'The user name is not an e-mail address; Atlassian API tokens work with the account e-mail for REST calls.', 'Set `username` to the Atlassian account e-mail.'),
+                report_finding('config.username', 'warning', 'The user name is not an e-mail address; Atlassian API tokens work with the account e-mail for REST calls.', 'Set `username` to the Atlassian account e-mail.'),
             ];
     }
     if (kind === 'bitbucket.app-password' && email) {
         return [
-            finding('config.username', 'error', 'App passwords work with the Bitbucket user name, not the e-mail address.', 'Set `username` to your Bitbucket user name (Personal settings → Account settings).'),
+            report_finding('config.username', 'error', 'App passwords work with the Bitbucket user name, not the e-mail address.', 'Set `username` to your Bitbucket user name (Personal settings → Account settings).'),
         ];
     }
     if (kind === 'bitbucket.access-token' && username) {
-        return [finding('config.username', 'info', 'Access tokens are sent as Bearer tokens; the user name is not used.', 'None needed.')];
+        return [report_finding('config.username', 'info', 'Access tokens are sent as Bearer tokens; the user name is not used.', 'None needed.')];
     }
     return [];
 }
@@ -61233,6 +61382,8 @@ function checkBitbucketUsername(kind, username) {
 /** Bitbucket Cloud only: bitbucket.org and api.bitbucket.org/2.0 (Data Center is not supported). */
 
 
+/** Bitbucket Cloud's hosts. */
+const isBitbucketHost = (host) => host === 'bitbucket.org' || host === 'www.bitbucket.org' || host === 'api.bitbucket.org';
 const API = 'https://api.bitbucket.org/2.0';
 function analyzeBitbucketUrl(input, _ctx) {
     if (input === undefined || input.trim() === '')
@@ -61243,8 +61394,8 @@ function analyzeBitbucketUrl(input, _ctx) {
     const { url, segments } = parsed;
     const findings = [...parsed.findings];
     const host = url.hostname.toLowerCase();
-    if (host !== 'bitbucket.org' && host !== 'api.bitbucket.org' && host !== 'www.bitbucket.org') {
-        findings.push(finding('url.invalid', 'error', `${url.host} is not Bitbucket Cloud; only Bitbucket Cloud is supported (not Bitbucket Data Center).`, `Use ${API} or https://bitbucket.org/your-workspace.`));
+    if (!isBitbucketHost(host)) {
+        findings.push(report_finding('url.invalid', 'error', `${url.host} is not Bitbucket Cloud; only Bitbucket Cloud is supported (not Bitbucket Data Center).`, `Use ${API} or https://bitbucket.org/your-workspace.`));
         return { input: parsed.display, normalized: null, findings };
     }
     let rest = segments;
@@ -61421,7 +61572,7 @@ const isScopeDenial = (r) => r.status === 403 && (/privilege scope/i.test(bbErro
 function troubleFinding(r, context) {
     return r.kind === 'network' ? networkFinding(r, NAME) : unexpectedResponse(r, NAME, context);
 }
-const isTrouble = (r) => r.kind === 'network' ||
+const online_isTrouble = (r) => r.kind === 'network' ||
     r.status === 429 ||
     r.status >= 500 ||
     (r.status >= 200 && r.status < 300 && !r.isJson) ||
@@ -61457,7 +61608,7 @@ function rejected(kind, r, username, now) {
         : kind === 'app-password'
             ? `Replace the app password with an API token (${API_TOKEN_PAGE}), use it with your Atlassian e-mail as \`username\`, and update the secret.`
             : `Check that \`username\` is the Atlassian account e-mail; otherwise create a new API token (${API_TOKEN_PAGE}) and update the secret.`;
-    return finding('token.rejected', 'error', `Bitbucket Cloud rejected the credential (401${realm}${said ? `: "${said}"` : ''}). Likely causes, most likely first: ${causes.map((c, i) => `(${i + 1}) ${c}`).join('; ')}.`, hint);
+    return report_finding('token.rejected', 'error', `Bitbucket Cloud rejected the credential (401${realm}${said ? `: "${said}"` : ''}). Likely causes, most likely first: ${causes.map((c, i) => `(${i + 1}) ${c}`).join('; ')}.`, hint);
 }
 /** Where app passwords stand on `now` (token-formats.md §6.3). */
 function appPasswordStatus(now) {
@@ -61484,7 +61635,7 @@ function parseTarget(project) {
         .replace(/\.git$/, '')
         .split('/');
     if (parts.length > 2 || parts.some((p) => p === '')) {
-        return finding('config.invalid', 'error', `\`project\` "${withoutUserinfo(project)}" is not a Bitbucket workspace or workspace/repository.`, 'Pass `project` as `workspace` or `workspace/repo_slug`, e.g. `fabrikam/web-app`.');
+        return report_finding('config.invalid', 'error', `\`project\` "${withoutUserinfo(project)}" is not a Bitbucket workspace or workspace/repository.`, 'Pass `project` as `workspace` or `workspace/repo_slug`, e.g. `fabrikam/web-app`.');
     }
     return { ws: parts[0], repo: parts[1] };
 }
@@ -61530,7 +61681,7 @@ function wantedScopes(requiredScopes, family, label, findings) {
         const perm = findBitbucketPermission(text);
         const id = perm && scopeId(perm, family);
         if (!perm || !id) {
-            findings.push(finding('scope.unknown', 'error', perm
+            findings.push(report_finding('scope.unknown', 'error', perm
                 ? `"${text}" (${perm.portal}) has no equivalent for this token type (${label}).`
                 : `"${text}" is not a Bitbucket Cloud scope.`, family === 'api-token'
                 ? 'Use an API-token scope such as read:repository:bitbucket, or a permission name such as "Pull requests: Read".'
@@ -61572,7 +61723,7 @@ async function online_check(http, input) {
     if (kind !== 'access-token') {
         const r = await get(`${BASE}/user`);
         answers.push(r);
-        if (r.kind === 'network' || isTrouble(r))
+        if (r.kind === 'network' || online_isTrouble(r))
             return { findings: [...findings, troubleFinding(r, 'identity')], scopes };
         if (r.status === 401)
             return { findings: [...findings, rejected(kind, r, input.username, input.now)], scopes };
@@ -61583,13 +61734,13 @@ async function online_check(http, input) {
         if (u) {
             const id = str(u.account_id) ?? str(u.uuid);
             identity = { name: str(u.display_name) ?? str(u.nickname) ?? id, ...(id ? { id } : {}) };
-            findings.push(finding('token.identity', 'info', `Authenticated as ${identity.name}${id ? ` (${id})` : ''}${credentialTypeNote(r)}.`, 'None needed; check it is the account you expect.'));
+            findings.push(report_finding('token.identity', 'info', `Authenticated as ${identity.name}${id ? ` (${id})` : ''}${credentialTypeNote(r)}.`, 'None needed; check it is the account you expect.'));
         }
         else if (r.status === 403) {
             // Accepted, but without the scope that reveals the account (read:user:bitbucket / account).
             userDenied = r;
             const need = bbError(r).required[0] ?? (family === 'api-token' ? 'read:user:bitbucket' : 'account');
-            findings.push(finding('token.identity', 'info', `The credential was accepted, but it cannot read its own account (403: it lacks ${need}), so the identity is unknown.${credentialTypeNote(r)}`, `Nothing to fix unless later steps need the account; to see it here, use a token with ${need}.`));
+            findings.push(report_finding('token.identity', 'info', `The credential was accepted, but it cannot read its own account (403: it lacks ${need}), so the identity is unknown.${credentialTypeNote(r)}`, `Nothing to fix unless later steps need the account; to see it here, use a token with ${need}.`));
         }
         else {
             return { findings: [...findings, unexpectedResponse(r, NAME, 'identity')], scopes };
@@ -61614,12 +61765,12 @@ async function online_check(http, input) {
         const refused = answers.find((r) => r.kind === 'response' && r.status === 401);
         if (refused)
             return { findings: [...findings, rejected(kind, refused, input.username, input.now)], scopes };
-        if (answers.length && answers.every(isTrouble))
+        if (answers.length && answers.every(online_isTrouble))
             return { findings: [...findings, troubleFinding(answers[0], 'access token check')], scopes };
         const type = header('x-credential-type');
         identity = { name: CREDENTIAL_TYPES[type ?? ''] ?? 'Bitbucket access token', ...(type ? { id: type } : {}) };
-        if (answers.some((r) => r.kind === 'response' && r.status !== 401 && !isTrouble(r))) {
-            findings.push(finding('token.identity', 'info', `Authenticated as a ${identity.name}${type ? ` (x-credential-type: ${type})` : ''}; access tokens act as their own pseudo-user.`, 'None needed.'));
+        if (answers.some((r) => r.kind === 'response' && r.status !== 401 && !online_isTrouble(r))) {
+            findings.push(report_finding('token.identity', 'info', `Authenticated as a ${identity.name}${type ? ` (x-credential-type: ${type})` : ''}; access tokens act as their own pseudo-user.`, 'None needed.'));
         }
     }
     // Project lookups.
@@ -61632,7 +61783,7 @@ async function online_check(http, input) {
     // Scopes: the header when there is one, else the probes.
     const granted = parseScopeHeader(header('x-oauth-scopes'));
     if (granted) {
-        findings.push(finding('scope.granted', 'info', `Bitbucket says the token carries: ${granted.join(', ')} (x-oauth-scopes).`, 'None needed.'));
+        findings.push(report_finding('scope.granted', 'info', `Bitbucket says the token carries: ${granted.join(', ')} (x-oauth-scopes).`, 'None needed.'));
         const eff = effectiveScopes(granted, family);
         for (const w of wanted) {
             const other = scopeId(w.perm, family === 'oauth' ? 'api-token' : 'oauth');
@@ -61640,7 +61791,7 @@ async function online_check(http, input) {
                 scopes.verified.push(w.id);
             else {
                 scopes.missing.push(w.id);
-                findings.push(finding('scope.missing', 'error', `The token lacks ${w.id} ("${w.perm.portal}")${noImplicationNote(w, granted, family)}.`, addScopeHint(kind, w.perm, w.id)));
+                findings.push(report_finding('scope.missing', 'error', `The token lacks ${w.id} ("${w.perm.portal}")${noImplicationNote(w, granted, family)}.`, addScopeHint(kind, w.perm, w.id)));
             }
         }
     }
@@ -61651,7 +61802,7 @@ async function online_check(http, input) {
                 scopes.verified.push(w.id);
             else if (verdict.kind === 'missing') {
                 scopes.missing.push(w.id);
-                findings.push(finding('scope.missing', 'error', `The token lacks ${w.id} ("${w.perm.portal}"): ${verdict.why}.`, addScopeHint(kind, w.perm, w.id)));
+                findings.push(report_finding('scope.missing', 'error', `The token lacks ${w.id} ("${w.perm.portal}"): ${verdict.why}.`, addScopeHint(kind, w.perm, w.id)));
             }
             else {
                 scopes.unverifiable.push(w.id);
@@ -61660,13 +61811,13 @@ async function online_check(http, input) {
                         findings.push(verdict.trouble);
                 }
                 else {
-                    findings.push(finding('scope.unverifiable', 'warning', `${w.id} ("${w.perm.portal}") could not be verified: ${verdict.why}.`, "Nothing to fix here; check the token's scopes where it was created if later steps fail."));
+                    findings.push(report_finding('scope.unverifiable', 'warning', `${w.id} ("${w.perm.portal}") could not be verified: ${verdict.why}.`, "Nothing to fix here; check the token's scopes where it was created if later steps fail."));
                 }
             }
         }
     }
     if (scopes.verified.length)
-        findings.push(finding('scope.verified', 'info', `Verified: ${scopes.verified.join(', ')}${granted ? ' (from the x-oauth-scopes header)' : ' (with read-only requests)'}.`, 'None needed.'));
+        findings.push(report_finding('scope.verified', 'info', `Verified: ${scopes.verified.join(', ')}${granted ? ' (from the x-oauth-scopes header)' : ' (with read-only requests)'}.`, 'None needed.'));
     return { findings, identity, projectCanonical: canonical, scopes };
 }
 function credentialTypeNote(r) {
@@ -61697,7 +61848,7 @@ async function probeVerdict(w, t, kind, get, userDenied) {
         return { kind: 'unverifiable', why: `its probe needs ${PROBE_NEEDS[target] ?? 'a project'}` };
     const r = await get(url);
     const path = new URL(url).pathname;
-    if (r.kind === 'network' || isTrouble(r))
+    if (r.kind === 'network' || online_isTrouble(r))
         return { kind: 'unverifiable', why: 'the provider could not be asked', trouble: troubleFinding(r, 'scope probe') };
     if (isApiSuccess(r))
         return { kind: 'verified' };
@@ -61724,11 +61875,11 @@ async function readProject(t, kind, get, now) {
     const wsLookup = kind === 'access-token' ? undefined : await get(probeUrl('workspace', t));
     const wsFound = wsAnswers.some(isApiSuccess);
     const wsMissing = !wsFound && wsAnswers.some((r) => r.kind === 'response' && r.status === 404);
-    const orgNotFound = finding('url.org-not-found', 'error', `The Bitbucket workspace "${ws}" does not exist (404).`, 'Check the workspace id in `project` (it is the first part of https://bitbucket.org/{workspace}/{repo}).');
+    const orgNotFound = report_finding('url.org-not-found', 'error', `The Bitbucket workspace "${ws}" does not exist (404).`, 'Check the workspace id in `project` (it is the first part of https://bitbucket.org/{workspace}/{repo}).');
     if (t.repo) {
         const requested = `${ws}/${t.repo}`;
         const r = await get(probeUrl('repository', t));
-        if (r.kind === 'network' || isTrouble(r))
+        if (r.kind === 'network' || online_isTrouble(r))
             return { findings: [troubleFinding(r, 'repository lookup')] };
         const repo = jsonOf(r);
         if (repo && typeof repo.full_name !== 'string' && typeof repo.slug !== 'string')
@@ -61741,7 +61892,7 @@ async function readProject(t, kind, get, now) {
                 return {
                     canonical: name,
                     findings: [
-                        finding('project.case-mismatch', 'error', `The repository exists as "${name}", not "${requested}"; Bitbucket matched it ignoring case, but later steps that compare names exactly will not.`, `Use "${name}" exactly.`),
+                        report_finding('project.case-mismatch', 'error', `The repository exists as "${name}", not "${requested}"; Bitbucket matched it ignoring case, but later steps that compare names exactly will not.`, `Use "${name}" exactly.`),
                     ],
                 };
             }
@@ -61756,7 +61907,7 @@ async function readProject(t, kind, get, now) {
             const near = closestNames(t.repo, slugs, 3).map((n) => `${ws}/${n}`);
             return {
                 findings: [
-                    finding('project.not-found', 'error', `The repository "${requested}" was not found (404): it does not exist, or the ${kind === 'access-token' ? 'access token' : 'account'} has no access to it${wsFound ? ` (the workspace "${ws}" exists)` : ''}.${near.length ? ` Closest names the token can see: ${near.map((n) => `"${n}"`).join(', ')}.` : ''}`, near.length
+                    report_finding('project.not-found', 'error', `The repository "${requested}" was not found (404): it does not exist, or the ${kind === 'access-token' ? 'access token' : 'account'} has no access to it${wsFound ? ` (the workspace "${ws}" exists)` : ''}.${near.length ? ` Closest names the token can see: ${near.map((n) => `"${n}"`).join(', ')}.` : ''}`, near.length
                         ? `Use the exact repository slug, e.g. "${near[0]}".`
                         : kind === 'access-token'
                             ? 'Check the repository slug, and that the access token belongs to this repository, its project or its workspace.'
@@ -61774,7 +61925,7 @@ async function readProject(t, kind, get, now) {
             return {
                 canonical: slug,
                 findings: [
-                    finding('project.case-mismatch', 'error', `The workspace exists as "${slug}", not "${ws}"; later steps that compare names exactly will not match it.`, `Use "${slug}" exactly.`),
+                    report_finding('project.case-mismatch', 'error', `The workspace exists as "${slug}", not "${ws}"; later steps that compare names exactly will not match it.`, `Use "${slug}" exactly.`),
                 ],
             };
         }
@@ -61782,7 +61933,7 @@ async function readProject(t, kind, get, now) {
     }
     if (wsMissing)
         return { findings: [orgNotFound] };
-    const trouble = wsAnswers.find(isTrouble);
+    const trouble = wsAnswers.find(online_isTrouble);
     if (trouble)
         return { findings: [troubleFinding(trouble, 'workspace lookup')] };
     const denial = wsAnswers.find((r) => r.kind === 'response');
@@ -61795,12 +61946,12 @@ function deniedLookup(r, kind, what, apiScope, oauthScope, now) {
     if (isScopeDenial(r)) {
         const need = bbError(r).required.join(', ') || (fam === 'api-token' ? apiScope : oauthScope);
         const perm = permissionById(bbError(r).required[0] ?? (fam === 'api-token' ? apiScope : oauthScope));
-        return finding('scope.missing', 'error', `The token cannot look up ${what}: it lacks ${need} (403).`, perm ? addScopeHint(kind, perm, scopeId(perm, fam) ?? need) : `Create a token with ${need} and update the secret.`);
+        return report_finding('scope.missing', 'error', `The token cannot look up ${what}: it lacks ${need} (403).`, perm ? addScopeHint(kind, perm, scopeId(perm, fam) ?? need) : `Create a token with ${need} and update the secret.`);
     }
     if (r.status === 401)
         return rejected(kind, r, undefined, now);
     if (r.status === 403) {
-        return finding('scope.missing', 'error', `The ${kind === 'access-token' ? 'access token' : 'account'} has no permission to read ${what} (403${bbError(r).message ? `: "${bbError(r).message}"` : ''}).`, kind === 'access-token'
+        return report_finding('scope.missing', 'error', `The ${kind === 'access-token' ? 'access token' : 'account'} has no permission to read ${what} (403${bbError(r).message ? `: "${bbError(r).message}"` : ''}).`, kind === 'access-token'
             ? 'Use an access token created for this repository, its project or its workspace.'
             : "Ask a workspace admin to give the token's account read access, or use a token of an account that has it.");
     }
@@ -61821,6 +61972,7 @@ const bitbucket = {
     displayName: 'Bitbucket Cloud',
     analyzeToken: analyzeBitbucketToken,
     analyzeUrl: analyzeBitbucketUrl,
+    ownsHost: isBitbucketHost,
     online: bitbucketOnline,
     crossCheck: (token, { username }) => checkBitbucketUsername(token.kind, username),
 };
@@ -62182,13 +62334,10 @@ function hasRight(permissions, right) {
 
 
 const online_HEADERS = { accept: 'application/vnd.github+json' };
-/** Longest wait for a primary/secondary rate limit to reset before reporting it instead. */
-const MAX_RATE_WAIT_MS = 10_000;
 const INSTALLATION_KINDS = new Set(['github.installation', 'github.installation-stateless']);
 /** Kinds whose X-OAuth-Scopes lists real scopes (App user tokens and fine-grained PATs send it empty). */
 const CLASSIC_KINDS = new Set(['github.classic-pat', 'github.oauth', 'github.legacy']);
 const PAT_KINDS = new Set(['github.classic-pat', 'github.fine-grained-pat']);
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const unexpected = (r, context) => unexpectedResponse(r, 'GitHub', `${context}${requestId(r)}`);
 /** GitHub's correlation id, for support requests (never a secret). */
 const requestId = (r) => (r.headers['x-github-request-id'] ? `, request id ${r.headers['x-github-request-id']}` : '');
@@ -62203,29 +62352,12 @@ function isRateLimited(r) {
         return true;
     return r.status === 403 && (r.headers['x-ratelimit-remaining'] === '0' || /rate limit/i.test(message(r)));
 }
-/** How long GitHub asks us to wait (ms; ≤ 0 = now), from Retry-After or the primary limit's reset. */
-function rateWaitMs(r, nowMs) {
-    const after = Number(r.headers['retry-after']);
-    if (r.headers['retry-after'] !== undefined && Number.isFinite(after))
-        return after * 1000;
-    const reset = Number(r.headers['x-ratelimit-reset']);
-    if (r.headers['x-ratelimit-remaining'] === '0' && Number.isFinite(reset) && reset > 0)
-        return reset * 1000 - nowMs;
-    return undefined;
-}
 /**
  * One GET. The HTTP client retries 429 itself; a 403 rate limit (GitHub's primary limit, or a
  * secondary limit with Retry-After) is waited out here once, when the wait is short and affordable.
  */
 async function ghGet(c, url) {
-    const r = await c.http.get(url, online_HEADERS);
-    if (r.kind !== 'response' || !isRateLimited(r) || r.status !== 403)
-        return r;
-    const wait = rateWaitMs(r, c.input.now.getTime());
-    if (wait === undefined || wait > Math.min(MAX_RATE_WAIT_MS, c.http.remainingMs() - 1000))
-        return r;
-    if (wait > 0)
-        await sleep(wait);
+    // Rate-limit waits and retries live in the HTTP client.
     return c.http.get(url, online_HEADERS);
 }
 /** GET that follows one 301/307/308 manually, only to the same origin and API base. */
@@ -62259,7 +62391,7 @@ function rateLimitFinding(r) {
         : /secondary/i.test(message(r))
             ? 'a secondary rate limit was hit'
             : 'it is rate limiting the requests';
-    return finding('network.rate-limited', 'error', `${host} answered ${r.status}: ${kind}${when}${requestId(r)}; nothing is known about the token from it.`, `${CODES['network.rate-limited'].fix} Another job using the same token or app may be consuming its limit.`);
+    return report_finding('network.rate-limited', 'error', `${host} answered ${r.status}: ${kind}${when}${requestId(r)}; nothing is known about the token from it.`, `${CODES['network.rate-limited'].fix} Another job using the same token or app may be consuming its limit.`);
 }
 /** `X-GitHub-SSO: required; url=https://github.com/orgs/…/sso?authorization_request=…` */
 function ssoUrl(r) {
@@ -62271,7 +62403,7 @@ function ssoUrl(r) {
     return /url=(\S+)/i.exec(h)?.[1]?.replace(/[;,]$/, '') ?? '';
 }
 function ssoFinding(url, what) {
-    return finding('token.sso-required', 'error', `The token is valid, but ${what} belongs to an organisation that enforces SAML single sign-on and the token is not authorised for it${url ? `; authorise it at ${url} (valid for one hour)` : ''}.`, url
+    return report_finding('token.sso-required', 'error', `The token is valid, but ${what} belongs to an organisation that enforces SAML single sign-on and the token is not authorised for it${url ? `; authorise it at ${url} (valid for one hour)` : ''}.`, url
         ? `Open ${url} while signed in to GitHub and authorise the token, then re-run.`
         : 'GitHub → Settings → Developer settings → Personal access tokens → Configure SSO → Authorize for the organisation; then re-run.');
 }
@@ -62305,14 +62437,14 @@ function online_rejected(c, token, r) {
         // GitHub Enterprise Server never issues the stateless format: the token is from github.com / GHE.com.
         causes.unshift('GitHub Enterprise Server does not issue stateless installation tokens, so this one comes from github.com or a GHE.com subdomain');
     }
-    return finding('token.rejected', 'error', `GitHub at ${host} rejected the ${token.label} (${detail}${requestId(r)}). Likely causes, most likely first: ${causes.map((x, i) => `(${i + 1}) ${x}`).join('; ')}.`, token.kind === 'github.refresh-token'
+    return report_finding('token.rejected', 'error', `GitHub at ${host} rejected the ${token.label} (${detail}${requestId(r)}). Likely causes, most likely first: ${causes.map((x, i) => `(${i + 1}) ${x}`).join('; ')}.`, token.kind === 'github.refresh-token'
         ? 'Exchange the refresh token for a user access token (POST /login/oauth/access_token with grant_type=refresh_token) and pass that token instead.'
         : installation
             ? "Mint a fresh installation token right before the steps that use it (or pass the current job's GITHUB_TOKEN), for this host."
             : `Create a new token at https://${c.web}/settings/tokens (on the host the API belongs to) and update the secret.`);
 }
 function lockedOut(c) {
-    return finding('token.rejected', 'error', `GitHub at ${new URL(c.base).host} is temporarily refusing every sign-in for this user after repeated failed attempts (403 "Maximum number of login attempts exceeded"); while it lasts even a valid token is refused, so this run cannot tell whether the token works.`, 'Stop the jobs that keep sending a wrong token for this user, wait a few minutes, and re-run; then replace any secret that is rejected.');
+    return report_finding('token.rejected', 'error', `GitHub at ${new URL(c.base).host} is temporarily refusing every sign-in for this user after repeated failed attempts (403 "Maximum number of login attempts exceeded"); while it lasts even a valid token is refused, so this run cannot tell whether the token works.`, 'Stop the jobs that keep sending a wrong token for this user, wait a few minutes, and re-run; then replace any secret that is rejected.');
 }
 /** `YYYY-MM-DD HH:MM:SS UTC` (classic) or `YYYY-MM-DD HH:MM:SS ±HHMM`. */
 function parseExpirationHeader(value) {
@@ -62338,7 +62470,7 @@ function readUser(c, r, token) {
         if (typeof u.login !== 'string')
             return fail(unexpected(r, 'the /user answer has no login'));
         const id = u.id === undefined ? undefined : String(u.id);
-        push(c, finding('token.identity', 'info', `Authenticated as ${u.login}${id ? ` (id ${id}${typeof u.type === 'string' ? `, ${u.type}` : ''})` : ''}.`, 'None needed.'));
+        push(c, report_finding('token.identity', 'info', `Authenticated as ${u.login}${id ? ` (id ${id}${typeof u.type === 'string' ? `, ${u.type}` : ''})` : ''}.`, 'None needed.'));
         return { ok: true, installation: false, identity: { name: u.login, ...(id ? { id } : {}) }, response: r, login: u.login };
     }
     if (r.status === 401)
@@ -62348,7 +62480,7 @@ function readUser(c, r, token) {
     if (r.status === 403 && /not accessible by integration/i.test(message(r)))
         return 'integration';
     if (r.status === 404) {
-        return fail(finding('url.org-not-found', 'error', `There is no GitHub API at ${c.base} (404 on /user)${c.input.url.deployment === 'ghes' ? '; a GitHub Enterprise Server serves it at https://{host}/api/v3' : ''}.`, 'Check the URL: github.com, https://{sub}.ghe.com, or https://{host}/api/v3 for GitHub Enterprise Server (GITHUB_API_URL on a runner).'));
+        return fail(report_finding('url.org-not-found', 'error', `There is no GitHub API at ${c.base} (404 on /user)${c.input.url.deployment === 'ghes' ? '; a GitHub Enterprise Server serves it at https://{host}/api/v3' : ''}.`, 'Check the URL: github.com, https://{sub}.ghe.com, or https://{host}/api/v3 for GitHub Enterprise Server (GITHUB_API_URL on a runner).'));
     }
     return fail(unexpected(r, 'identity'));
 }
@@ -62367,7 +62499,7 @@ function readInstallation(c, r, token) {
         const n = typeof body.total_count === 'number' ? body.total_count : names.length;
         const name = `GitHub App installation (${n} ${n === 1 ? 'repository' : 'repositories'})`;
         const shown = names.slice(0, 5).join(', ') + (n > 5 ? ', …' : '');
-        push(c, finding('token.identity', 'info', `Authenticated as a ${name}${names.length ? `: ${shown}` : ''}.`, 'None needed.'));
+        push(c, report_finding('token.identity', 'info', `Authenticated as a ${name}${names.length ? `: ${shown}` : ''}.`, 'None needed.'));
         return { ok: true, installation: true, identity: { name }, response: r, repositories: names };
     }
     if (r.status === 401)
@@ -62448,21 +62580,21 @@ async function checkRepo(c, requested, f, id) {
         const body = r.json;
         const fullName = typeof body.full_name === 'string' ? body.full_name : requested;
         if (f.moved || fullName.toLowerCase() !== requested.toLowerCase()) {
-            push(c, finding('project.renamed', 'error', `The repository "${requested}" was renamed or transferred: it is now "${fullName}". GitHub redirects API reads of the old name, but pushes, Actions references and other tools may not follow.`, `Use "${fullName}".`));
+            push(c, report_finding('project.renamed', 'error', `The repository "${requested}" was renamed or transferred: it is now "${fullName}". GitHub redirects API reads of the old name, but pushes, Actions references and other tools may not follow.`, `Use "${fullName}".`));
         }
         else if (fullName !== requested) {
-            push(c, finding('project.case-mismatch', 'error', `The repository exists as "${fullName}", not "${requested}"; GitHub matched it ignoring case, but later steps that compare names exactly will not.`, `Use "${fullName}" exactly.`));
+            push(c, report_finding('project.case-mismatch', 'error', `The repository exists as "${fullName}", not "${requested}"; GitHub matched it ignoring case, but later steps that compare names exactly will not.`, `Use "${fullName}" exactly.`));
         }
         if (body.archived === true) {
-            push(c, finding('project.archived', 'warning', `The repository "${fullName}" is archived: it is read-only, so pushes, issues, pull requests and releases will fail.`, CODES['project.archived'].fix));
+            push(c, report_finding('project.archived', 'warning', `The repository "${fullName}" is archived: it is read-only, so pushes, issues, pull requests and releases will fail.`, CODES['project.archived'].fix));
         }
         if (body.disabled === true) {
-            push(c, finding('project.unavailable', 'error', `The repository "${fullName}" is disabled by GitHub (for example for billing or a policy violation), so later steps cannot use it.`, 'Ask the repository or organisation owner to resolve what disabled it (repository settings, billing).'));
+            push(c, report_finding('project.unavailable', 'error', `The repository "${fullName}" is disabled by GitHub (for example for billing or a policy violation), so later steps cannot use it.`, 'Ask the repository or organisation owner to resolve what disabled it (repository settings, billing).'));
         }
         return { repo: { fullName, private: body.private === true, permissions: body.permissions }, canonical: fullName };
     }
     if ([301, 307, 308].includes(r.status)) {
-        push(c, finding('project.renamed', 'error', `The repository "${requested}" was moved (${r.status}) to ${f.offApi ?? 'another location'}, which is outside the configured API (${c.base}); the redirect was not followed with the token.`, "Use the repository's new name (open it in the browser to see it)."));
+        push(c, report_finding('project.renamed', 'error', `The repository "${requested}" was moved (${r.status}) to ${f.offApi ?? 'another location'}, which is outside the configured API (${c.base}); the redirect was not followed with the token.`, "Use the repository's new name (open it in the browser to see it)."));
         return { blocked: 'the repository moved' };
     }
     if (r.status === 404) {
@@ -62471,7 +62603,7 @@ async function checkRepo(c, requested, f, id) {
     }
     if (r.status === 403) {
         const accepted = describeAccepted(r.headers['x-accepted-github-permissions']);
-        push(c, finding('scope.missing', 'error', `GitHub refused to read the repository "${requested}" (403${message(r) ? ` "${message(r)}"` : ''})${accepted ? `; it needs ${accepted}` : ''}.`, "Do what GitHub's message says (an organisation may forbid classic tokens, limit token lifetimes or require approval of fine-grained tokens); then update the secret."));
+        push(c, report_finding('scope.missing', 'error', `GitHub refused to read the repository "${requested}" (403${message(r) ? ` "${message(r)}"` : ''})${accepted ? `; it needs ${accepted}` : ''}.`, "Do what GitHub's message says (an organisation may forbid classic tokens, limit token lifetimes or require approval of fine-grained tokens); then update the secret."));
         return { blocked: 'the repository could not be read' };
     }
     push(c, unexpected(r, 'repository lookup'));
@@ -62500,7 +62632,7 @@ async function notFound(c, requested, id) {
         : id.installation
             ? `The repository "${requested}" does not exist, or the token cannot see it: it is not among the ${names.length} repositories this app installation can access (GitHub answers 404 for both).`
             : `The repository "${requested}" does not exist, or the token cannot see it (GitHub answers 404 for both: a private repository without access looks missing).`;
-    return finding('project.not-found', 'error', why + seen, near.length
+    return report_finding('project.not-found', 'error', why + seen, near.length
         ? `Use the exact name, e.g. "${near[0]}"; if it is private, check the token can access it.`
         : id.installation
             ? 'Check the name, and install the app on the repository (or, for GITHUB_TOKEN, use a token that can reach it).'
@@ -62529,15 +62661,15 @@ function evaluate(c, items, classic, verdicts, repo, blocked, id) {
     const granted = classic ? expandClassic(classic) : undefined;
     const verified = (itemId, how) => {
         out.verified.push(itemId);
-        push(c, finding('scope.verified', 'info', `${itemId}: ${how}.`, 'None needed.'));
+        push(c, report_finding('scope.verified', 'info', `${itemId}: ${how}.`, 'None needed.'));
     };
     const missing = (itemId, msg, hint) => {
         out.missing.push(itemId);
-        push(c, finding('scope.missing', 'error', msg, hint));
+        push(c, report_finding('scope.missing', 'error', msg, hint));
     };
     const unverifiable = (itemId, msg, hint = "Nothing to fix; if in doubt, check the token's permissions in GitHub's settings.") => {
         out.unverifiable.push(itemId);
-        push(c, finding('scope.unverifiable', 'warning', msg, hint));
+        push(c, report_finding('scope.unverifiable', 'warning', msg, hint));
     };
     for (const item of items) {
         if (item.kind === 'unknown')
@@ -62645,12 +62777,12 @@ async function github_online_check(http, input) {
     const items = input.requiredScopes.map(parseRequired);
     for (const item of items) {
         if (item.kind === 'unknown') {
-            push(c, finding('scope.unknown', 'error', `"${item.text}" is ${item.why}.`, "Use a classic scope (repo, read:org, workflow…) or a permission with a level (contents:read, pull_requests:write, issues:read…); see the README's GitHub table."));
+            push(c, report_finding('scope.unknown', 'error', `"${item.text}" is ${item.why}.`, "Use a classic scope (repo, read:org, workflow…) or a permission with a level (contents:read, pull_requests:write, issues:read…); see the README's GitHub table."));
         }
     }
     const project = input.project?.trim();
     if (project !== undefined && !/^[^/\s]+\/[^/\s]+$/.test(project)) {
-        push(c, finding('config.invalid', 'error', `\`project\` must name a GitHub repository as owner/repo, not "${withoutUserinfo(project)}".`, 'Pass `project` as owner/repo, e.g. octo-org/hello-world.'));
+        push(c, report_finding('config.invalid', 'error', `\`project\` must name a GitHub repository as owner/repo, not "${withoutUserinfo(project)}".`, 'Pass `project` as owner/repo, e.g. octo-org/hello-world.'));
     }
     const repoName = project && /^[^/\s]+\/[^/\s]+$/.test(project) ? project.replace(/\.git$/, '') : undefined;
     // Round trip 1: identity (and on GHES its version).
@@ -62671,23 +62803,23 @@ async function github_online_check(http, input) {
     if (meta?.kind === 'response' && meta.status === 200 && meta.isJson) {
         const v = meta.json.installed_version;
         if (typeof v === 'string')
-            push(c, finding('url.server-version', 'info', `GitHub Enterprise Server ${v}.`, 'None needed.'));
+            push(c, report_finding('url.server-version', 'info', `GitHub Enterprise Server ${v}.`, 'None needed.'));
     }
     // Scopes the token carries (classic tokens only), and its expiry.
     const scopesHeader = id.response.headers['x-oauth-scopes'];
     const classic = CLASSIC_KINDS.has(token.kind) && scopesHeader !== undefined ? parseScopesHeader(scopesHeader) : undefined;
     if (classic) {
-        push(c, finding('scope.granted', 'info', classic.length
+        push(c, report_finding('scope.granted', 'info', classic.length
             ? `The token carries the classic scopes: ${classic.join(', ')} (X-OAuth-Scopes).`
             : 'The token carries no scopes (X-OAuth-Scopes is empty): it can read public data only.', 'None needed.'));
     }
     const expiryHeader = id.response.headers['github-authentication-token-expiration'];
     const expiresAt = expiryHeader ? parseExpirationHeader(expiryHeader) : undefined;
     if (expiryHeader && !expiresAt) {
-        push(c, finding('token.info', 'info', `GitHub sent an expiry date in an unknown format ("${expiryHeader.slice(0, 40)}"); it was not used.`, 'None needed.'));
+        push(c, report_finding('token.info', 'info', `GitHub sent an expiry date in an unknown format ("${expiryHeader.slice(0, 40)}"); it was not used.`, 'None needed.'));
     }
     if (!expiryHeader && PAT_KINDS.has(token.kind)) {
-        push(c, finding('token.no-expiry', 'info', 'GitHub reports no expiry date for this token (no github-authentication-token-expiration header): it never expires.', CODES['token.no-expiry'].fix));
+        push(c, report_finding('token.no-expiry', 'info', 'GitHub reports no expiry date for this token (no github-authentication-token-expiration header): it never expires.', CODES['token.no-expiry'].fix));
     }
     // Round trip 2: the repository and every probe at once.
     const owner = repoName?.split('/')[0];
@@ -62780,7 +62912,7 @@ function github_tokens_result(kind, label, findings, facts = {}) {
 }
 const count = (d) => (d < 0 ? `${-d} missing` : `${d} too many`);
 function unverifiable(what) {
-    return finding('token.unverifiable', 'info', `The ${what} carries no checksum that can be checked offline; GitHub says its contents must not be decoded or validated by clients.`, HINT_ONLINE);
+    return report_finding('token.unverifiable', 'info', `The ${what} carries no checksum that can be checked offline; GitHub says its contents must not be decoded or validated by clients.`, HINT_ONLINE);
 }
 function analyzeClassic(token, prefix, family) {
     const isInstallation = prefix === 'ghs_';
@@ -62789,7 +62921,7 @@ function analyzeClassic(token, prefix, family) {
         if (STATELESS_GHS_RE.test(token))
             return github_tokens_result('github.installation-stateless', LABEL_STATELESS, [unverifiable('stateless installation token')]);
         return github_tokens_result(family.kind, family.label, [
-            finding('token.format', 'warning', 'The installation token has an unrecognised shape: neither the 40-character format nor the stateless format (app id, then a JWT with exactly two dots).', HINT_RECOPY),
+            report_finding('token.format', 'warning', 'The installation token has an unrecognised shape: neither the 40-character format nor the stateless format (app id, then a JWT with exactly two dots).', HINT_RECOPY),
         ]);
     }
     if (prefix === 'ghu_' && token.includes('.')) {
@@ -62797,7 +62929,7 @@ function analyzeClassic(token, prefix, family) {
         if (DOTTED_JWT_RE.test(token.slice(4)))
             return github_tokens_result(family.kind, family.label, [unverifiable('GitHub App user access token (stateless format)')]);
         return github_tokens_result(family.kind, family.label, [
-            finding('token.format', 'warning', 'The GitHub App user access token contains dots but is not a well-formed stateless token (three segments separated by exactly two dots).', HINT_RECOPY),
+            report_finding('token.format', 'warning', 'The GitHub App user access token contains dots but is not a well-formed stateless token (three segments separated by exactly two dots).', HINT_RECOPY),
         ]);
     }
     const rest = token.slice(4);
@@ -62805,7 +62937,7 @@ function analyzeClassic(token, prefix, family) {
     const lengthOk = token.length === family.length;
     if (isInstallation && charsetOk && !lengthOk) {
         return github_tokens_result(family.kind, family.label, [
-            finding('token.format', 'warning', `The installation token has an unrecognised shape: ${token.length} characters without dots, neither the 40-character format nor the stateless format.`, HINT_RECOPY),
+            report_finding('token.format', 'warning', `The installation token has an unrecognised shape: ${token.length} characters without dots, neither the 40-character format nor the stateless format.`, HINT_RECOPY),
         ]);
     }
     if (!charsetOk || !lengthOk) {
@@ -62814,18 +62946,18 @@ function analyzeClassic(token, prefix, family) {
             problems.push(`it is ${token.length} characters long instead of exactly ${family.length} (${count(token.length - family.length)})`);
         if (!charsetOk)
             problems.push('after the prefix it contains characters other than letters and digits');
-        findings.push(finding('token.format', 'error', `The ${family.label} is malformed: ${problems.join(', and ')}.`, HINT_RECOPY));
+        findings.push(report_finding('token.format', 'error', `The ${family.label} is malformed: ${problems.join(', and ')}.`, HINT_RECOPY));
         return github_tokens_result(family.kind, family.label, findings);
     }
     const body = rest.slice(0, -6);
     const ok = decodeInt(token.slice(-6), base_n_BASE62) === crc32_crc32Ascii(body);
     if (!ok) {
         findings.push(isInstallation
-            ? finding('token.checksum', 'warning', "The installation token's last 6 characters do not match the classic GitHub checksum; GitHub has not documented whether installation tokens carry one, so this may be harmless.", 'If GitHub rejects the token, copy it again in full or mint a new installation token.')
-            : finding('token.checksum', 'error', `The ${family.label}'s embedded checksum (its last 6 characters) does not match: it was mistyped, truncated or altered, and GitHub will reject it.`, HINT_RECOPY));
+            ? report_finding('token.checksum', 'warning', "The installation token's last 6 characters do not match the classic GitHub checksum; GitHub has not documented whether installation tokens carry one, so this may be harmless.", 'If GitHub rejects the token, copy it again in full or mint a new installation token.')
+            : report_finding('token.checksum', 'error', `The ${family.label}'s embedded checksum (its last 6 characters) does not match: it was mistyped, truncated or altered, and GitHub will reject it.`, HINT_RECOPY));
     }
     if (prefix === 'ghr_') {
-        findings.push(finding('token.wrong-kind', 'warning', 'This is a GitHub App refresh token; it cannot authenticate API calls, it only buys a new user access token.', 'Exchange it for a user access token (POST https://github.com/login/oauth/access_token with grant_type=refresh_token) and pass that token instead.'));
+        findings.push(report_finding('token.wrong-kind', 'warning', 'This is a GitHub App refresh token; it cannot authenticate API calls, it only buys a new user access token.', 'Exchange it for a user access token (POST https://github.com/login/oauth/access_token with grant_type=refresh_token) and pass that token instead.'));
     }
     return github_tokens_result(family.kind, family.label, findings);
 }
@@ -62834,7 +62966,7 @@ function analyzeFineGrained(token) {
     const rest = token.slice(FINE_GRAINED_PREFIX.length);
     if (!/^[A-Za-z0-9_]*$/.test(rest) || rest.length === 0) {
         return github_tokens_result(kind, LABEL_FINE_GRAINED, [
-            finding('token.format', 'error', 'The fine-grained personal access token contains characters other than letters, digits and underscores, which GitHub never issues.', HINT_RECOPY_FG),
+            report_finding('token.format', 'error', 'The fine-grained personal access token contains characters other than letters, digits and underscores, which GitHub never issues.', HINT_RECOPY_FG),
         ]);
     }
     const layoutProblems = [];
@@ -62844,12 +62976,12 @@ function analyzeFineGrained(token) {
         layoutProblems.push('its segments are not where they usually are (22 characters starting with a digit, an underscore, 43 characters, 8 checksum characters, 8 more)');
     if (layoutProblems.length > 0) {
         return github_tokens_result(kind, LABEL_FINE_GRAINED, [
-            finding('token.format', 'warning', `Unexpected fine-grained token layout: ${layoutProblems.join('; ')}. GitHub documents only the prefix and the characters, so the token may still work.`, `If GitHub rejects it: ${HINT_RECOPY_FG.charAt(0).toLowerCase()}${HINT_RECOPY_FG.slice(1)}`),
+            report_finding('token.format', 'warning', `Unexpected fine-grained token layout: ${layoutProblems.join('; ')}. GitHub documents only the prefix and the characters, so the token may still work.`, `If GitHub rejects it: ${HINT_RECOPY_FG.charAt(0).toLowerCase()}${HINT_RECOPY_FG.slice(1)}`),
         ]);
     }
     if (githubFineGrainedChecksum(token.slice(0, 77)) !== token.slice(77, 85)) {
         return github_tokens_result(kind, LABEL_FINE_GRAINED, [
-            finding('token.checksum', 'warning', "The fine-grained token's checksum characters do not match its content under the community-derived (undocumented) scheme: it was probably mistyped or altered.", `If GitHub rejects it: ${HINT_RECOPY_FG.charAt(0).toLowerCase()}${HINT_RECOPY_FG.slice(1)}`),
+            report_finding('token.checksum', 'warning', "The fine-grained token's checksum characters do not match its content under the community-derived (undocumented) scheme: it was probably mistyped or altered.", `If GitHub rejects it: ${HINT_RECOPY_FG.charAt(0).toLowerCase()}${HINT_RECOPY_FG.slice(1)}`),
         ]);
     }
     return github_tokens_result(kind, LABEL_FINE_GRAINED, []);
@@ -62872,7 +63004,7 @@ function tokens_unknown(token) {
         message = `The token matches no GitHub token format (${token.length} characters). ${ACCEPTED}.`;
     }
     return github_tokens_result('github.unknown', tokens_LABEL_UNKNOWN, [
-        finding('token.format', 'error', message, `${HINT_RECOPY} Check that the right secret is wired to this step.`),
+        report_finding('token.format', 'error', message, `${HINT_RECOPY} Check that the right secret is wired to this step.`),
     ]);
 }
 /**
@@ -62891,7 +63023,7 @@ function analyzeGitHubToken(token, _ctx, claim) {
         return undefined;
     if (LEGACY_HEX_RE.test(token)) {
         return github_tokens_result('github.legacy', tokens_LABEL_LEGACY, [
-            finding('token.unverifiable', 'info', 'Legacy GitHub token format (40 hex digits, issued before 2021): it has no checksum and cannot be checked offline.', 'Consider replacing it with a fine-grained personal access token; run without `offline` to check it against GitHub.'),
+            report_finding('token.unverifiable', 'info', 'Legacy GitHub token format (40 hex digits, issued before 2021): it has no checksum and cannot be checked offline.', 'Consider replacing it with a fine-grained personal access token; run without `offline` to check it against GitHub.'),
         ]);
     }
     return tokens_unknown(token);
@@ -62901,6 +63033,8 @@ function analyzeGitHubToken(token, _ctx, claim) {
 /** GitHub API bases: github.com → api.github.com; `*.ghe.com` → `api.{sub}.ghe.com`; GHES → `https://host/api/v3`. */
 
 
+/** Hosts of GitHub's own services: github.com and its API, and GHE.com subdomains (GHES hosts can be anything). */
+const isGitHubCloudHost = (host) => host === 'github.com' || host === 'www.github.com' || host === 'api.github.com' || host.endsWith('.ghe.com');
 const url_EXAMPLE = 'https://github.com, https://your-sub.ghe.com or https://ghes.example.com/api/v3';
 /** `owner/repo` from path segments (strip `.git`), if there are two. */
 function ownerRepo(rest) {
@@ -62940,7 +63074,7 @@ function analyzeGitHubUrl(input, _ctx) {
     const base = `${originOf(url)}/api/v3`;
     const api = segments[0] === 'api' && segments[1] === 'v3';
     if (!api)
-        findings.push(finding('url.api-path', 'info', `Treating ${url.host} as GitHub Enterprise Server; its API base is ${base}.`, `Pass ${base} to make this explicit.`));
+        findings.push(report_finding('url.api-path', 'info', `Treating ${url.host} as GitHub Enterprise Server; its API base is ${base}.`, `Pass ${base} to make this explicit.`));
     return finish(base, 'ghes', api ? segments.slice(2) : segments);
 }
 
@@ -62953,6 +63087,7 @@ const github = {
     displayName: 'GitHub',
     analyzeToken: analyzeGitHubToken,
     analyzeUrl: analyzeGitHubUrl,
+    ownsHost: isGitHubCloudHost,
     online: githubOnline,
 };
 
@@ -63069,17 +63204,17 @@ function gitlab_online_rejected(t, token, detail) {
             'its user is blocked or deactivated, or — for a project or group access token — the project or group was deleted',
             'it is an OAuth access token that expired (they live two hours): refresh it',
         ];
-    return finding('token.rejected', 'error', `GitLab rejected the credential (${detail}). Likely causes, most likely first: ${causes.map((c, i) => `(${i + 1}) ${c}`).join('; ')}.`, isJob(token)
+    return report_finding('token.rejected', 'error', `GitLab rejected the credential (${detail}). Likely causes, most likely first: ${causes.map((c, i) => `(${i + 1}) ${c}`).join('; ')}.`, isJob(token)
         ? 'Pass the $CI_JOB_TOKEN of the running job, on the instance that runs the job (CI_SERVER_URL).'
         : `Create a new token in ${tokenSettingsUrl(t)} (or the project's / group's Settings → Access tokens) and update the secret.`);
 }
 function expired(t, token, message) {
-    return finding('token.expired', 'error', message, isJob(token)
+    return report_finding('token.expired', 'error', message, isJob(token)
         ? 'Use the $CI_JOB_TOKEN of the running job.'
         : `Create a new token (or rotate this one) in ${tokenSettingsUrl(t)} and update the secret.`);
 }
 function revoked(t) {
-    return finding('token.revoked', 'error', 'GitLab says the token was revoked.', `Create a new token in ${tokenSettingsUrl(t)} and update the secret; find out why it was revoked (GitLab revokes tokens found in public repositories).`);
+    return report_finding('token.revoked', 'error', 'GitLab says the token was revoked.', `Create a new token in ${tokenSettingsUrl(t)} and update the secret; find out why it was revoked (GitLab revokes tokens found in public repositories).`);
 }
 /** A 401: expired, revoked, or rejected (§4.2: match on `error` + the description's prefix). */
 function unauthorized(t, token, r) {
@@ -63089,7 +63224,7 @@ function unauthorized(t, token, r) {
     if (/^Token was revoked/i.test(e.description))
         return revoked(t);
     if (/impersonation/i.test(e.description)) {
-        return finding('token.rejected', 'error', 'GitLab rejected the token: it is an impersonation token and impersonation is disabled on this instance.', 'Use a personal, project or group access token, or ask an administrator to enable impersonation.');
+        return report_finding('token.rejected', 'error', 'GitLab rejected the token: it is an impersonation token and impersonation is disabled on this instance.', 'Use a personal, project or group access token, or ask an administrator to enable impersonation.');
     }
     return gitlab_online_rejected(t, token, `401${e.error ? ` ${e.error}` : ''}${e.description ? `: "${e.description}"` : e.message ? `: "${e.message}"` : ''}`);
 }
@@ -63149,7 +63284,7 @@ function readAuth(t, token, self, user, now) {
             return {
                 ok: false,
                 findings: [
-                    finding('url.org-not-found', 'error', `There is no GitLab API at ${t.api} (404 on /user).`, t.gitlabCom
+                    report_finding('url.org-not-found', 'error', `There is no GitLab API at ${t.api} (404 on /user).`, t.gitlabCom
                         ? 'Use https://gitlab.com.'
                         : 'Check the host and, if GitLab is served under a path (relative URL root, e.g. https://host/gitlab), include that path in `url`.'),
                 ],
@@ -63160,7 +63295,7 @@ function readAuth(t, token, self, user, now) {
             return {
                 ok: false,
                 findings: [
-                    finding('token.rejected', 'error', `GitLab accepted the token but refuses its user: "${glError(u).message}".`, 'Have an administrator unblock or reactivate the user (or, for a deactivated account, sign in once), or use a token of another user.'),
+                    report_finding('token.rejected', 'error', `GitLab accepted the token but refuses its user: "${glError(u).message}".`, 'Have an administrator unblock or reactivate the user (or, for a deactivated account, sign in once), or use a token of another user.'),
                 ],
             };
         }
@@ -63184,9 +63319,9 @@ function readAuth(t, token, self, user, now) {
         if (at)
             state.expiresAt = at;
         else if (selfInfo.expiresAt === null) {
-            findings.push(finding('token.no-expiry', 'info', `GitLab says the token${selfInfo.name ? ` "${selfInfo.name}"` : ''} has no expiry date.`, 'None needed for the pipeline; consider a token with an expiry date (one that never expires stays usable if it leaks).'));
+            findings.push(report_finding('token.no-expiry', 'info', `GitLab says the token${selfInfo.name ? ` "${selfInfo.name}"` : ''} has no expiry date.`, 'None needed for the pipeline; consider a token with an expiry date (one that never expires stays usable if it leaks).'));
         }
-        findings.push(finding('scope.granted', 'info', `GitLab says the token${selfInfo.name ? ` "${selfInfo.name}"` : ''} carries: ${selfInfo.scopes.length ? selfInfo.scopes.join(', ') : 'no scopes'}.`, 'None needed.'));
+        findings.push(report_finding('scope.granted', 'info', `GitLab says the token${selfInfo.name ? ` "${selfInfo.name}"` : ''} carries: ${selfInfo.scopes.length ? selfInfo.scopes.join(', ') : 'no scopes'}.`, 'None needed.'));
     }
     else {
         state.scopesUnknownWhy =
@@ -63196,14 +63331,14 @@ function readAuth(t, token, self, user, now) {
     }
     if (userJson) {
         state.identity = { name: userJson.username, ...(userJson.id !== undefined ? { id: String(userJson.id) } : {}) };
-        findings.push(finding('token.identity', 'info', `Authenticated as @${userJson.username}${userJson.id !== undefined ? ` (user id ${userJson.id})` : ''}${botKind(userJson.username)}.`, 'None needed; check it is the account you expect.'));
+        findings.push(report_finding('token.identity', 'info', `Authenticated as @${userJson.username}${userJson.id !== undefined ? ` (user id ${userJson.id})` : ''}${botKind(userJson.username)}.`, 'None needed; check it is the account you expect.'));
     }
     else if (selfInfo?.userId !== undefined) {
         state.identity = { name: `user ${selfInfo.userId}`, id: String(selfInfo.userId) };
-        findings.push(finding('token.identity', 'info', `Authenticated as user id ${selfInfo.userId}; the token cannot read its user's profile (it has none of read_user, read_api, api).`, 'None needed.'));
+        findings.push(report_finding('token.identity', 'info', `Authenticated as user id ${selfInfo.userId}; the token cannot read its user's profile (it has none of read_user, read_api, api).`, 'None needed.'));
     }
     else {
-        findings.push(finding('token.identity', 'info', "The token was accepted, but it cannot read its user's profile (it has none of read_user, read_api, api).", 'None needed.'));
+        findings.push(report_finding('token.identity', 'info', "The token was accepted, but it cannot read its user's profile (it has none of read_user, read_api, api).", 'None needed.'));
     }
     return state;
 }
@@ -63228,18 +63363,18 @@ function projectFacts(p, requested, byId) {
     const findings = [];
     if (!byId && path !== requested) {
         if (path.toLowerCase() === requested.toLowerCase()) {
-            findings.push(finding('project.case-mismatch', 'error', `The project exists as "${path}", not "${requested}"; GitLab matched it ignoring case, but later steps that compare paths exactly will not.`, `Use "${path}" exactly.`));
+            findings.push(report_finding('project.case-mismatch', 'error', `The project exists as "${path}", not "${requested}"; GitLab matched it ignoring case, but later steps that compare paths exactly will not.`, `Use "${path}" exactly.`));
         }
         else {
-            findings.push(finding('project.renamed', 'error', `The project "${requested}" was renamed or moved to "${path}"; GitLab still redirects the old path, but not everywhere and not for ever (a new project may take the old path).`, `Use "${path}".`));
+            findings.push(report_finding('project.renamed', 'error', `The project "${requested}" was renamed or moved to "${path}"; GitLab still redirects the old path, but not everywhere and not for ever (a new project may take the old path).`, `Use "${path}".`));
         }
     }
     const deletion = p.marked_for_deletion_on ?? p.marked_for_deletion_at;
     if (deletion) {
-        findings.push(finding('project.unavailable', 'error', `The project "${path}" is scheduled for deletion (marked on ${String(deletion).slice(0, 10)}), so later steps cannot rely on it.`, 'Restore it (Settings → General → Advanced → Restore project) or use another project.'));
+        findings.push(report_finding('project.unavailable', 'error', `The project "${path}" is scheduled for deletion (marked on ${String(deletion).slice(0, 10)}), so later steps cannot rely on it.`, 'Restore it (Settings → General → Advanced → Restore project) or use another project.'));
     }
     if (p.archived) {
-        findings.push(finding('project.archived', 'warning', `The project "${path}" is archived: it is read-only, so pushes, merge requests, issues and other writes will fail.`, 'Unarchive it (Settings → General → Advanced → Unarchive project) if later steps write to it.'));
+        findings.push(report_finding('project.archived', 'warning', `The project "${path}" is archived: it is read-only, so pushes, merge requests, issues and other writes will fail.`, 'Unarchive it (Settings → General → Advanced → Unarchive project) if later steps write to it.'));
     }
     return findings;
 }
@@ -63257,7 +63392,7 @@ async function online_checkProject(http, t, token, requested, first) {
         return {
             deniedScopes: denied,
             findings: [
-                finding('scope.missing', 'error', `The token cannot read the project: GitLab needs ${denied.length ? `one of ${denied.join(', ')}` : 'a scope the token lacks'} for it (403 insufficient_scope).`, `GitLab cannot add scopes to an existing token: create a new one with ${add} (or api) in ${tokenSettingsUrl(t)} and update the secret.`),
+                report_finding('scope.missing', 'error', `The token cannot read the project: GitLab needs ${denied.length ? `one of ${denied.join(', ')}` : 'a scope the token lacks'} for it (403 insufficient_scope).`, `GitLab cannot add scopes to an existing token: create a new one with ${add} (or api) in ${tokenSettingsUrl(t)} and update the secret.`),
             ],
         };
     }
@@ -63284,7 +63419,7 @@ async function online_checkProject(http, t, token, requested, first) {
                 readsApi: true,
                 canonical: p.path_with_namespace ?? requested,
                 findings: [
-                    finding('url.encoded-slash', 'error', `The lookup of "${requested}" by path answered 404, but the project exists (id ${found.id}) and its lookup by id works: a reverse proxy in front of GitLab decodes %2F in project paths.`, `Make the proxy pass encoded slashes unchanged (nginx: proxy_pass without a URI part; Apache: AllowEncodedSlashes NoDecode), or pass the numeric id as \`project\` (${found.id}).`),
+                    report_finding('url.encoded-slash', 'error', `The lookup of "${requested}" by path answered 404, but the project exists (id ${found.id}) and its lookup by id works: a reverse proxy in front of GitLab decodes %2F in project paths.`, `Make the proxy pass encoded slashes unchanged (nginx: proxy_pass without a URI part; Apache: AllowEncodedSlashes NoDecode), or pass the numeric id as \`project\` (${found.id}).`),
                     ...projectFacts(p, requested, false),
                 ],
             };
@@ -63294,7 +63429,7 @@ async function online_checkProject(http, t, token, requested, first) {
     const near = closestNames(requested, names, 3);
     return {
         findings: [
-            finding('project.not-found', 'error', `The project "${requested}" does not exist on ${t.gitlabCom ? 'gitlab.com' : t.web}, or the token's user cannot see it (GitLab answers 404 for both).${near.length ? ` Closest paths the token can see: ${near.map((n) => `"${n}"`).join(', ')}.` : ''}`, near.length
+            report_finding('project.not-found', 'error', `The project "${requested}" does not exist on ${t.gitlabCom ? 'gitlab.com' : t.web}, or the token's user cannot see it (GitLab answers 404 for both).${near.length ? ` Closest paths the token can see: ${near.map((n) => `"${n}"`).join(', ')}.` : ''}`, near.length
                 ? `Use the full path exactly, e.g. "${near[0]}".`
                 : "Check the full path (group/subgroup/project, as in the project URL), and that the token's user is a member of the project."),
         ],
@@ -63307,7 +63442,7 @@ function parseScopes(texts) {
     for (const text of texts) {
         const s = findGitLabScope(text);
         if (!s) {
-            findings.push(finding('scope.unknown', 'error', `"${text}" is not a GitLab access-token scope.`, 'Use a scope id such as api, read_api, read_user, read_repository, write_repository, read_registry or write_registry.'));
+            findings.push(report_finding('scope.unknown', 'error', `"${text}" is not a GitLab access-token scope.`, 'Use a scope id such as api, read_api, read_user, read_repository, write_repository, read_registry or write_registry.'));
         }
         else if (!scopes.includes(s))
             scopes.push(s);
@@ -63315,7 +63450,7 @@ function parseScopes(texts) {
     return { scopes, findings };
 }
 function missingFinding(t, s, held, how) {
-    return finding('scope.missing', 'error', `The token lacks ${s.id} (${s.grants})${how}${held ? `; it carries ${held.length ? held.join(', ') : 'no scopes'}` : ''}.`, `GitLab cannot add scopes to an existing token: create a new one with ${s.id} in ${tokenSettingsUrl(t)} (or the project's / group's Settings → Access tokens) and update the secret.${s.adminOnly ? ' Only administrators can hold this scope.' : ''}`);
+    return report_finding('scope.missing', 'error', `The token lacks ${s.id} (${s.grants})${how}${held ? `; it carries ${held.length ? held.join(', ') : 'no scopes'}` : ''}.`, `GitLab cannot add scopes to an existing token: create a new one with ${s.id} in ${tokenSettingsUrl(t)} (or the project's / group's Settings → Access tokens) and update the secret.${s.adminOnly ? ' Only administrators can hold this scope.' : ''}`);
 }
 // ───────────────────────────── job tokens ─────────────────────────────
 async function checkJob(http, t, input, scopes, findings) {
@@ -63332,7 +63467,7 @@ async function checkJob(http, t, input, scopes, findings) {
         if (r.status === 401)
             return { findings: [...findings, unauthorized(t, input.token, r)], scopes: scopeResult };
         if (r.status === 404 && !online_unexpected(r)) {
-            findings.push(finding('url.org-not-found', 'error', `There is no GitLab API at ${t.api} (404 on /job).`, 'Use the instance that runs the job (CI_SERVER_URL / CI_API_V4_URL).'));
+            findings.push(report_finding('url.org-not-found', 'error', `There is no GitLab API at ${t.api} (404 on /job).`, 'Use the instance that runs the job (CI_SERVER_URL / CI_API_V4_URL).'));
         }
         else
             findings.push(unexpectedResponse(r, GL, 'job lookup'));
@@ -63353,7 +63488,7 @@ async function checkJob(http, t, input, scopes, findings) {
     catch {
         jobProject = undefined;
     }
-    findings.push(finding('token.identity', 'info', `CI job token of job ${job.id ?? '?'}${jobProject ? ` in ${jobProject}` : ''}, running as @${job.user?.username ?? 'unknown'}.`, 'None needed.'));
+    findings.push(report_finding('token.identity', 'info', `CI job token of job ${job.id ?? '?'}${jobProject ? ` in ${jobProject}` : ''}, running as @${job.user?.username ?? 'unknown'}.`, 'None needed.'));
     let canonical;
     const requested = input.project === undefined ? undefined : projectPath(input.project, t) || undefined;
     if (requested) {
@@ -63361,16 +63496,16 @@ async function checkJob(http, t, input, scopes, findings) {
         if (sameId || (jobProject && requested.toLowerCase() === jobProject.toLowerCase())) {
             canonical = jobProject ?? requested;
             if (!sameId && jobProject && jobProject !== requested) {
-                findings.push(finding('project.case-mismatch', 'error', `The job's project is "${jobProject}", not "${requested}"; later steps that compare paths exactly will fail.`, `Use "${jobProject}" exactly (or $CI_PROJECT_PATH).`));
+                findings.push(report_finding('project.case-mismatch', 'error', `The job's project is "${jobProject}", not "${requested}"; later steps that compare paths exactly will fail.`, `Use "${jobProject}" exactly (or $CI_PROJECT_PATH).`));
             }
         }
         else {
-            findings.push(finding('project.info', 'warning', `The job token belongs to ${jobProject ? `"${jobProject}"` : 'another project'}; it reaches "${requested}" only if that project's job token allowlist admits it, which a job token cannot check.`, `Add ${jobProject ?? 'this project'} to "${requested}"'s Settings → CI/CD → Job token permissions, or use a project access token of "${requested}".`));
+            findings.push(report_finding('project.info', 'warning', `The job token belongs to ${jobProject ? `"${jobProject}"` : 'another project'}; it reaches "${requested}" only if that project's job token allowlist admits it, which a job token cannot check.`, `Add ${jobProject ?? 'this project'} to "${requested}"'s Settings → CI/CD → Job token permissions, or use a project access token of "${requested}".`));
         }
     }
     for (const s of scopes) {
         scopeResult.unverifiable.push(s.id);
-        findings.push(finding('scope.unverifiable', 'warning', `${s.id} cannot be verified for a CI job token: job tokens have no scopes; they act with the job user's role on the job's project and on projects whose allowlist admits it, on a fixed set of endpoints.`, 'Nothing to fix if the later steps use only what job tokens may do; otherwise use a project access token with the scope.'));
+        findings.push(report_finding('scope.unverifiable', 'warning', `${s.id} cannot be verified for a CI job token: job tokens have no scopes; they act with the job user's role on the job's project and on projects whose allowlist admits it, on a fixed set of endpoints.`, 'Nothing to fix if the later steps use only what job tokens may do; otherwise use a project access token with the scope.'));
     }
     return { findings, identity, projectCanonical: canonical, scopes: scopeResult };
 }
@@ -63395,7 +63530,7 @@ async function gitlab_online_check(http, input) {
     // Round trip 2: the project, and — when GitLab cannot list the scopes — a read_api probe.
     const project = input.project === undefined ? undefined : projectPath(input.project, t) || undefined;
     if (project !== undefined && input.project !== undefined && project !== input.project) {
-        findings.push(finding('project.info', 'info', `Checking the project path "${project}" (from "${withoutUserinfo(input.project)}").`, 'Pass the full path (group/subgroup/project) as `project`.'));
+        findings.push(report_finding('project.info', 'info', `Checking the project path "${project}" (from "${withoutUserinfo(input.project)}").`, 'Pass the full path (group/subgroup/project) as `project`.'));
     }
     const needsApiProbe = !auth.scopes && !project && scopes.some((s) => s.id === 'read_api' || s.id === 'api');
     const [projectResponse, apiProbe] = await Promise.all([
@@ -63443,7 +63578,7 @@ async function gitlab_online_check(http, input) {
             }
             else if (c === 'maybe') {
                 scopeResult.unverifiable.push(s.id);
-                findings.push(finding('scope.unverifiable', 'warning', `The token carries ${s.maybeCoveredBy.filter((x) => auth.scopes.includes(x)).join(', ')} but not ${s.id}; GitLab does not document whether that covers ${s.grants}.`, `If later steps fail with 403 insufficient_scope, create a token that also has ${s.id}.`));
+                findings.push(report_finding('scope.unverifiable', 'warning', `The token carries ${s.maybeCoveredBy.filter((x) => auth.scopes.includes(x)).join(', ')} but not ${s.id}; GitLab does not document whether that covers ${s.grants}.`, `If later steps fail with 403 insufficient_scope, create a token that also has ${s.id}.`));
             }
             else {
                 scopeResult.missing.push(s.id);
@@ -63466,11 +63601,11 @@ async function gitlab_online_check(http, input) {
             const why = s.id === 'api' && readsApi
                 ? 'its read half (read_api) is confirmed; its write half cannot be proven without writing'
                 : 'no read-only API request proves it';
-            findings.push(finding('scope.unverifiable', 'warning', `${s.id} could not be verified: ${auth.scopesUnknownWhy}, and ${why}.`, `Nothing to fix here; check the token's scopes in ${tokenSettingsUrl(t)} if later steps fail.`));
+            findings.push(report_finding('scope.unverifiable', 'warning', `${s.id} could not be verified: ${auth.scopesUnknownWhy}, and ${why}.`, `Nothing to fix here; check the token's scopes in ${tokenSettingsUrl(t)} if later steps fail.`));
         }
     }
     if (scopeResult.verified.length) {
-        findings.push(finding('scope.verified', 'info', `${auth.scopes ? 'Listed by GitLab for the token' : 'Verified with read-only requests'}: ${through.join(', ')}.`, 'None needed.'));
+        findings.push(report_finding('scope.verified', 'info', `${auth.scopes ? 'Listed by GitLab for the token' : 'Verified with read-only requests'}: ${through.join(', ')}.`, 'None needed.'));
     }
     return result;
 }
@@ -63604,27 +63739,27 @@ function routableFacts(b64, v1) {
 }
 function analyzeJobToken(body, ctx) {
     const label = 'GitLab CI job token';
-    const note = finding('token.info', 'info', 'A CI job token reaches only a subset of the API (its own project and projects that allow it) and lives as long as the job.', 'Use a project or personal access token for anything else.');
+    const note = report_finding('token.info', 'info', 'A CI job token reaches only a subset of the API (its own project and projects that allow it) and lives as long as the job.', 'Use a project or personal access token for anything else.');
     const jwt = decodeJwt(body);
     if (jwt) {
         const findings = [note];
         const aud = jwt.payload.aud;
         const auds = Array.isArray(aud) ? aud : [aud];
         if (!auds.includes('gitlab-authz-token'))
-            findings.push(finding('token.audience', 'warning', 'The job token\'s audience is not GitLab\'s ("gitlab-authz-token").', 'Use the CI_JOB_TOKEN of the running job.'));
+            findings.push(report_finding('token.audience', 'warning', 'The job token\'s audience is not GitLab\'s ("gitlab-authz-token").', 'Use the CI_JOB_TOKEN of the running job.'));
         const exp = claimDate(jwt.payload, 'exp');
         const nbf = claimDate(jwt.payload, 'nbf');
         if (exp && exp.getTime() <= ctx.now.getTime() - tokens_SKEW_MS)
-            findings.push(finding('token.expired', 'error', `The job token expired at ${exp.toISOString()}: its job has ended.`, 'Use the CI_JOB_TOKEN of the running job; job tokens cannot be reused later.'));
+            findings.push(report_finding('token.expired', 'error', `The job token expired at ${exp.toISOString()}: its job has ended.`, 'Use the CI_JOB_TOKEN of the running job; job tokens cannot be reused later.'));
         if (nbf && nbf.getTime() > ctx.now.getTime() + tokens_SKEW_MS)
-            findings.push(finding('token.not-yet-valid', 'warning', 'The job token is not valid yet (nbf in the future).', 'Check the clocks of the runner and the GitLab server.'));
+            findings.push(report_finding('token.not-yet-valid', 'warning', 'The job token is not valid yet (nbf in the future).', 'Check the clocks of the runner and the GitLab server.'));
         const iss = claimString(jwt.payload, 'iss');
         return gitlab_tokens_result('gitlab.job-token', label, findings, iss ? { issuer: iss } : {}, exp);
     }
     if (/^[0-9A-Za-z]{1,5}_[0-9A-Za-z_-]{20}$/.test(body))
         return gitlab_tokens_result('gitlab.job-token', label, [note]);
     return gitlab_tokens_result('gitlab.job-token', label, [
-        finding('token.format', 'error', 'The CI job token is neither a JWT nor the legacy job-token shape.', 'Pass $CI_JOB_TOKEN unchanged.'),
+        report_finding('token.format', 'error', 'The CI job token is neither a JWT nor the legacy job-token shape.', 'Pass $CI_JOB_TOKEN unchanged.'),
     ]);
 }
 function analyzeGitLabToken(token, ctx, claim) {
@@ -63639,14 +63774,14 @@ function analyzeGitLabToken(token, ctx, claim) {
         const label = other?.label ?? 'GitLab personal, project or group access token (routable format)';
         const findings = [];
         if (gitlabRoutableCrc(token.slice(0, -7)) !== crc) {
-            findings.push(finding('token.checksum', 'error', "The routable GitLab token's embedded CRC-32 does not match: the token was mistyped, truncated or altered.", tokens_RECOPY));
+            findings.push(report_finding('token.checksum', 'error', "The routable GitLab token's embedded CRC-32 does not match: the token was mistyped, truncated or altered.", tokens_RECOPY));
             return gitlab_tokens_result(kind, label, findings);
         }
         if (!other && !prefix.startsWith('glpat-') && !prefix.startsWith('gl')) {
-            findings.push(finding('token.info', 'info', 'The token has a custom prefix (a self-managed instance setting); its routable checksum matches.', 'None needed.'));
+            findings.push(report_finding('token.info', 'info', 'The token has a custom prefix (a self-managed instance setting); its routable checksum matches.', 'None needed.'));
         }
         if (other?.notForApi)
-            findings.push(finding('token.wrong-kind', 'warning', `This is a ${other.label}: ${other.notForApi}.`, 'Use a personal, project or group access token with the scopes the later steps need.'));
+            findings.push(report_finding('token.wrong-kind', 'warning', `This is a ${other.label}: ${other.notForApi}.`, 'Use a personal, project or group access token with the scopes the later steps need.'));
         return gitlab_tokens_result(kind, label, findings, routableFacts(b64, v1));
     }
     if (token.startsWith('glpat-')) {
@@ -63654,14 +63789,14 @@ function analyzeGitLabToken(token, ctx, claim) {
         const label = 'GitLab personal, project or group access token';
         if (!/^[A-Za-z0-9_-]{20}$/.test(body)) {
             return gitlab_tokens_result('gitlab.pat', label, [
-                finding('token.format', 'error', `A legacy GitLab access token has 20 characters after its prefix (letters, digits, - and _); this one has ${body.length}${/[^A-Za-z0-9_-]/.test(body) ? ' and other characters' : ''}.`, tokens_RECOPY),
+                report_finding('token.format', 'error', `A legacy GitLab access token has 20 characters after its prefix (letters, digits, - and _); this one has ${body.length}${/[^A-Za-z0-9_-]/.test(body) ? ' and other characters' : ''}.`, tokens_RECOPY),
             ]);
         }
         const findings = [
-            finding('token.unverifiable', 'info', 'Legacy GitLab access tokens carry no checksum; it is checked online.', 'Nothing to do offline.'),
+            report_finding('token.unverifiable', 'info', 'Legacy GitLab access tokens carry no checksum; it is checked online.', 'Nothing to do offline.'),
         ];
         if (/[lIO0]/.test(body))
-            findings.push(finding('token.format', 'warning', 'GitLab never puts the characters l, I, O or 0 in legacy tokens; this one has some, so it was probably mistyped.', tokens_RECOPY));
+            findings.push(report_finding('token.format', 'warning', 'GitLab never puts the characters l, I, O or 0 in legacy tokens; this one has some, so it was probably mistyped.', tokens_RECOPY));
         return gitlab_tokens_result('gitlab.pat', label, findings);
     }
     const other = OTHERS.find((o) => token.startsWith(o.prefix));
@@ -63676,20 +63811,22 @@ function analyzeGitLabToken(token, ctx, claim) {
         const findings = [];
         const body = token.slice(o.prefix.length);
         if (o.body !== undefined && body.length !== o.body)
-            findings.push(finding('token.format', 'error', `A ${o.label} has ${o.body} characters after its prefix; this one has ${body.length}.`, tokens_RECOPY));
+            findings.push(report_finding('token.format', 'error', `A ${o.label} has ${o.body} characters after its prefix; this one has ${body.length}.`, tokens_RECOPY));
         if (o.notForApi)
-            findings.push(finding('token.wrong-kind', 'warning', `This is a ${o.label}: ${o.notForApi}.`, 'Use a personal, project or group access token with the scopes the later steps need.'));
+            findings.push(report_finding('token.wrong-kind', 'warning', `This is a ${o.label}: ${o.notForApi}.`, 'Use a personal, project or group access token with the scopes the later steps need.'));
         return gitlab_tokens_result(o.kind, o.label, findings);
     }
     if (!claim)
         return undefined;
     return gitlab_tokens_result('gitlab.unknown', 'unrecognised GitLab token', [
-        finding('token.format', 'error', 'The token matches no GitLab format: access tokens start with glpat- (or an instance prefix) and carry 20 characters or a routable body; job tokens start with glcbt-.', `${tokens_RECOPY} Check that the right secret is wired to this step.`),
+        report_finding('token.format', 'error', 'The token matches no GitLab format: access tokens start with glpat- (or an instance prefix) and carry 20 characters or a routable body; job tokens start with glcbt-.', `${tokens_RECOPY} Check that the right secret is wired to this step.`),
     ]);
 }
 
 ;// CONCATENATED MODULE: ./src/core/providers/gitlab/url.ts
 
+/** gitlab.com (self-managed instances can have any host). */
+const isGitLabComHost = (host) => host === 'gitlab.com';
 const gitlab_url_EXAMPLE = 'https://gitlab.com or https://gitlab.example.com';
 function analyzeGitLabUrl(input, _ctx) {
     if (input === undefined || input.trim() === '')
@@ -63699,7 +63836,7 @@ function analyzeGitLabUrl(input, _ctx) {
         return { input: parsed.display || null, normalized: null, findings: parsed.findings };
     const { url, segments } = parsed;
     const findings = [...parsed.findings];
-    const deployment = url.hostname.toLowerCase() === 'gitlab.com' ? 'gitlab.com' : 'self-managed';
+    const deployment = isGitLabComHost(url.hostname.toLowerCase()) ? 'gitlab.com' : 'self-managed';
     const apiAt = segments.findIndex((s, i) => s === 'api' && segments[i + 1] === 'v4');
     const rawSegments = url.pathname.split('/').filter(Boolean);
     // A project path has at least two segments (namespace/project), so one segment on a self-managed
@@ -63728,6 +63865,7 @@ const gitlab = {
     displayName: 'GitLab',
     analyzeToken: analyzeGitLabToken,
     analyzeUrl: analyzeGitLabUrl,
+    ownsHost: isGitLabComHost,
     online: gitlabOnline,
 };
 
@@ -63785,7 +63923,7 @@ function parseBool(name, value, findings) {
         return true;
     if (['false', '0', 'no', 'off'].includes(v))
         return false;
-    findings.push(finding('config.invalid', 'error', `\`${name}\` must be true or false, not ${JSON.stringify(value)}.`, `Set \`${name}\` to true or false.`));
+    findings.push(report_finding('config.invalid', 'error', `\`${name}\` must be true or false, not ${JSON.stringify(value)}.`, `Set \`${name}\` to true or false.`));
     return false;
 }
 /** Comma, semicolon or newline separated; portal names like "Work Items: Read & Write" keep their spaces. */
@@ -63866,14 +64004,14 @@ function resolveRequest(raw, env, naming = 'kebab') {
     const name = (key) => inputName(key, naming);
     let provider = parseProvider(raw.provider) ?? 'auto';
     if (parseProvider(raw.provider) === undefined) {
-        findings.push(finding('config.invalid', 'error', `Unknown provider ${JSON.stringify(raw.provider)}.`, `Use one of: auto, ${PROVIDERS.join(', ')}.`));
+        findings.push(report_finding('config.invalid', 'error', `Unknown provider ${JSON.stringify(raw.provider)}.`, `Use one of: auto, ${PROVIDERS.join(', ')}.`));
     }
     const tokenTypeText = (blank(raw.tokenType) ?? 'auto').trim().toLowerCase();
     let tokenType = 'auto';
     if (['system-access-token', 'system.accesstoken', 'systemaccesstoken'].includes(tokenTypeText))
         tokenType = 'system-access-token';
     else if (tokenTypeText !== 'auto') {
-        findings.push(finding('config.invalid', 'error', `Unknown token type ${JSON.stringify(raw.tokenType)}.`, 'Use `auto`, or `system-access-token` for the Azure Pipelines job token.'));
+        findings.push(report_finding('config.invalid', 'error', `Unknown token type ${JSON.stringify(raw.tokenType)}.`, 'Use `auto`, or `system-access-token` for the Azure Pipelines job token.'));
     }
     if (tokenType === 'system-access-token' && provider === 'auto')
         provider = 'azure-devops';
@@ -63889,7 +64027,7 @@ function resolveRequest(raw, env, naming = 'kebab') {
     if (minText !== undefined) {
         const n = Number(minText);
         if (!Number.isFinite(n) || n < 0 || !/^\d+(\.\d+)?$/.test(minText)) {
-            findings.push(finding('config.invalid', 'error', `\`${name('minDaysRemaining')}\` must be a number of days (0 or more), not ${JSON.stringify(raw.minDaysRemaining)}.`, 'Set it to e.g. 7, or 0 to turn the expiry warning off.'));
+            findings.push(report_finding('config.invalid', 'error', `\`${name('minDaysRemaining')}\` must be a number of days (0 or more), not ${JSON.stringify(raw.minDaysRemaining)}.`, 'Set it to e.g. 7, or 0 to turn the expiry warning off.'));
         }
         else
             minDaysRemaining = n;
@@ -63899,7 +64037,7 @@ function resolveRequest(raw, env, naming = 'kebab') {
     if (timeoutText !== undefined) {
         const n = Number(timeoutText);
         if (!/^\d+(\.\d+)?$/.test(timeoutText) || n < 1 || n > MAX_TIMEOUT_SECONDS) {
-            findings.push(finding('config.invalid', 'error', `\`${name('timeoutSeconds')}\` must be a number of seconds from 1 to ${MAX_TIMEOUT_SECONDS}, not ${JSON.stringify(raw.timeoutSeconds)}.`, `Set it to e.g. ${DEFAULT_TIMEOUT_SECONDS} (the default), or more behind a slow proxy.`));
+            findings.push(report_finding('config.invalid', 'error', `\`${name('timeoutSeconds')}\` must be a number of seconds from 1 to ${MAX_TIMEOUT_SECONDS}, not ${JSON.stringify(raw.timeoutSeconds)}.`, `Set it to e.g. ${DEFAULT_TIMEOUT_SECONDS} (the default), or more behind a slow proxy.`));
         }
         else
             timeoutMs = Math.round(n * 1000);
@@ -63910,7 +64048,7 @@ function resolveRequest(raw, env, naming = 'kebab') {
         // A bare date means the end of that day in UTC (the portal shows dates, not times).
         const parsed = /^\d{4}-\d{2}-\d{2}$/.test(expiresText) ? new Date(`${expiresText}T23:59:59Z`) : new Date(expiresText);
         if (Number.isNaN(parsed.getTime())) {
-            findings.push(finding('config.invalid', 'error', `\`${name('expiresOn')}\` must be a date such as 2027-03-31, not ${JSON.stringify(raw.expiresOn)}.`, 'Use the expiry date shown when the token was created, as YYYY-MM-DD.'));
+            findings.push(report_finding('config.invalid', 'error', `\`${name('expiresOn')}\` must be a date such as 2027-03-31, not ${JSON.stringify(raw.expiresOn)}.`, 'Use the expiry date shown when the token was created, as YYYY-MM-DD.'));
         }
         else
             expiresOn = parsed;
@@ -63988,7 +64126,7 @@ function readCredentialsConfig(file, read, now) {
             config: undefined,
             secrets: [],
             findings: [
-                finding('config.file', 'error', `The credentials file ${JSON.stringify(file)} ${why}.`, code === 'ENOENT'
+                report_finding('config.file', 'error', `The credentials file ${JSON.stringify(file)} ${why}.`, code === 'ENOENT'
                     ? 'Check the path (relative paths start at the working directory), or commit the file.'
                     : 'Point `config` at the YAML file that lists the credentials.'),
             ],
@@ -64047,7 +64185,7 @@ class Checker {
     error(node, path, problem, hint, offset) {
         const { line, col } = this.where(node, offset);
         const subject = path ? `${path} ` : '';
-        this.findings.push(finding('config.file', 'error', `${this.file}:${line}:${col}: ${subject}${problem}`, hint));
+        this.findings.push(report_finding('config.file', 'error', `${this.file}:${line}:${col}: ${subject}${problem}`, hint));
     }
     /** A token pasted into the file: remembered (to be masked), never quoted. */
     isToken(value) {
@@ -64236,7 +64374,7 @@ function parseCredentialsConfig(text, file, now) {
         secrets: [...c.secrets],
     });
     if (text.length > MAX_FILE_CHARS) {
-        c.findings.push(finding('config.file', 'error', `The credentials file ${JSON.stringify(file)} is larger than ${MAX_FILE_CHARS / 1024} KiB; it should list a few credentials.`, 'Point `config` at the credentials file, not another file.'));
+        c.findings.push(report_finding('config.file', 'error', `The credentials file ${JSON.stringify(file)} is larger than ${MAX_FILE_CHARS / 1024} KiB; it should list a few credentials.`, 'Point `config` at the credentials file, not another file.'));
         return done();
     }
     const doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter: c.lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
@@ -64267,7 +64405,7 @@ function parseCredentialsConfig(text, file, now) {
     });
     const root = doc.contents;
     if (root === null || ((0,dist/* isScalar */.jn)(root) && (root.value === null || root.value === ''))) {
-        c.findings.push(finding('config.file', 'error', `The credentials file ${JSON.stringify(file)} is empty.`, 'List the credentials under `credentials:` (see the README section "Several credentials in one step").'));
+        c.findings.push(report_finding('config.file', 'error', `The credentials file ${JSON.stringify(file)} is empty.`, 'List the credentials under `credentials:` (see the README section "Several credentials in one step").'));
         return done();
     }
     if (!(0,dist/* isMap */.jh)(root)) {
@@ -64440,7 +64578,7 @@ function unwrap(token) {
 function checkHygiene(raw, source) {
     const findings = [];
     if (raw === undefined || raw.trim() === '') {
-        findings.push(finding('token.missing', 'error', (raw === undefined || raw === '' ? 'No token was provided' : 'The token is only whitespace') +
+        findings.push(report_finding('token.missing', 'error', (raw === undefined || raw === '' ? 'No token was provided' : 'The token is only whitespace') +
             (source ? ` (looked in ${source}).` : '.'), 'Pass the token from a secret: `token: ${{ secrets.NAME }}` (GitHub), a secret variable such as `$(PAT)` (Azure Pipelines), or the environment variable named by `--token-env` (CLI).'));
         return { token: undefined, findings };
     }
@@ -64449,33 +64587,33 @@ function checkHygiene(raw, source) {
     if (quoted)
         token = quoted[2].trim();
     if (token !== raw) {
-        findings.push(finding('token.whitespace', 'error', `The token has ${describeSurroundings(raw, raw.trim())}; tools that send it verbatim will be rejected.`, 'Save the secret again without them (for example `printf %s "$TOKEN"` rather than `echo`, and no quotes around the value).'));
+        findings.push(report_finding('token.whitespace', 'error', `The token has ${describeSurroundings(raw, raw.trim())}; tools that send it verbatim will be rejected.`, 'Save the secret again without them (for example `printf %s "$TOKEN"` rather than `echo`, and no quotes around the value).'));
     }
     if (token === '') {
-        findings.push(finding('token.missing', 'error', 'The token is empty once quotes and whitespace are removed.', 'Store the token itself in the secret.'));
+        findings.push(report_finding('token.missing', 'error', 'The token is empty once quotes and whitespace are removed.', 'Store the token itself in the secret.'));
         return { token: undefined, findings };
     }
     for (const [pattern, kind] of UNEXPANDED) {
         const m = pattern.exec(token);
         if (m) {
-            findings.push(finding('token.unexpanded', 'error', `The token is the literal text ${JSON.stringify(m[0])} (${kind}): the variable was not defined, so its name was passed instead of a value.`, 'Define the secret (check its exact name and that it is available to this pipeline/branch), and in Azure Pipelines map secret variables explicitly, e.g. `env: { AZURE_DEVOPS_PAT: $(MyPat) }`.'));
+            findings.push(report_finding('token.unexpanded', 'error', `The token is the literal text ${JSON.stringify(m[0])} (${kind}): the variable was not defined, so its name was passed instead of a value.`, 'Define the secret (check its exact name and that it is available to this pipeline/branch), and in Azure Pipelines map secret variables explicitly, e.g. `env: { AZURE_DEVOPS_PAT: $(MyPat) }`.'));
             return { token: undefined, findings };
         }
     }
     if (isPlaceholder(token)) {
-        findings.push(finding('token.placeholder', 'error', 'The token is a placeholder, not a credential.', 'Replace the placeholder with a real token stored as a secret.'));
+        findings.push(report_finding('token.placeholder', 'error', 'The token is a placeholder, not a credential.', 'Replace the placeholder with a real token stored as a secret.'));
         return { token: undefined, findings };
     }
     if (/\s/.test(token)) {
         const wrapped = unwrap(token);
         if (!wrapped) {
-            findings.push(finding('token.whitespace', 'error', /[\r\n]/.test(token) ? 'The token contains a line break inside it.' : 'The token contains spaces inside it.', 'A token is a single word: copy it again from the provider and store exactly that value.'));
+            findings.push(report_finding('token.whitespace', 'error', /[\r\n]/.test(token) ? 'The token contains a line break inside it.' : 'The token contains spaces inside it.', 'A token is a single word: copy it again from the provider and store exactly that value.'));
             return { token: undefined, findings };
         }
     }
     const wrapped = unwrap(token);
     if (wrapped) {
-        findings.push(finding('token.wrapper', 'error', `The secret holds the token with ${wrapped.wrapper}; the value must be the bare token.`, 'Store only the token in the secret; the tool and your later steps add the authentication scheme themselves.'));
+        findings.push(report_finding('token.wrapper', 'error', `The secret holds the token with ${wrapped.wrapper}; the value must be the bare token.`, 'Store only the token in the secret; the tool and your later steps add the authentication scheme themselves.'));
         token = wrapped.inner;
     }
     return { token, findings };
@@ -64660,9 +64798,9 @@ function secretScrubber(forms) {
 
 
 
+
 const systemDeps = { now: () => new Date(), monotonic: () => performance.now() };
 const DAY_MS = 86_400_000;
-const REQUEST_TIMEOUT_MS = 10_000;
 const SHORT_LIVED_MARGIN_MS = 10 * 60_000;
 function emptyReport(request) {
     return {
@@ -64687,7 +64825,7 @@ function analyzeToken(request, token, now) {
     const ctx = { now, tokenType: request.tokenType };
     if (request.provider === 'auto') {
         return (detectProvider(token, ctx) ??
-            finding('token.format', 'error', 'The token matches no format issued by Azure DevOps, GitHub, GitLab or Bitbucket, so its provider cannot be detected.', 'Copy the token again from the provider, or set `provider` explicitly to get a precise diagnosis of what is wrong with it.'));
+            report_finding('token.format', 'error', 'The token matches no format issued by Azure DevOps, GitHub, GitLab or Bitbucket, so its provider cannot be detected.', 'Copy the token again from the provider, or set `provider` explicitly to get a precise diagnosis of what is wrong with it.'));
     }
     const module = registry_PROVIDER_MODULES[request.provider];
     const own = module.analyzeToken(token, ctx, false);
@@ -64699,7 +64837,7 @@ function analyzeToken(request, token, now) {
         return {
             ...other,
             findings: [
-                finding('token.provider-mismatch', 'error', `The token is a ${otherName} ${other.label}, but the provider is set to ${module.displayName}.`, `Wire the ${module.displayName} token to this step, or set \`provider\` to ${other.provider} (or auto).`),
+                report_finding('token.provider-mismatch', 'error', `The token is a ${otherName} ${other.label}, but the provider is set to ${module.displayName}.`, `Wire the ${module.displayName} token to this step, or set \`provider\` to ${other.provider} (or auto).`),
             ],
         };
     }
@@ -64712,7 +64850,7 @@ function expiryFindings(report, analysis, request, now) {
     const given = request.expiresOn;
     const extra = [];
     if (given && bound && given.getTime() > bound.getTime()) {
-        extra.push(finding('config.invalid', 'warning', `\`expires-on\` says ${given.toISOString().slice(0, 10)}, but this token cannot be valid after ${bound.toISOString().slice(0, 10)} (PATs live at most one year from creation).`, 'Correct `expires-on` to the date shown when the token was created.'));
+        extra.push(report_finding('config.invalid', 'warning', `\`expires-on\` says ${given.toISOString().slice(0, 10)}, but this token cannot be valid after ${bound.toISOString().slice(0, 10)} (PATs live at most one year from creation).`, 'Correct `expires-on` to the date shown when the token was created.'));
     }
     // The most precise knowledge wins: the token's own claim, then the user's date, then the bound.
     const at = exact ?? (given && (!bound || given.getTime() <= bound.getTime()) ? given : bound);
@@ -64723,7 +64861,7 @@ function expiryFindings(report, analysis, request, now) {
     if (at === given && at.getTime() <= now.getTime()) {
         return [
             ...extra,
-            finding('token.expired', 'error', `The token expired on ${at.toISOString().slice(0, 10)} (per \`expires-on\`).`, 'Regenerate the token (or create a new one), update the secret and `expires-on`.'),
+            report_finding('token.expired', 'error', `The token expired on ${at.toISOString().slice(0, 10)} (per \`expires-on\`).`, 'Regenerate the token (or create a new one), update the secret and `expires-on`.'),
         ];
     }
     const days = Math.floor((at.getTime() - now.getTime()) / DAY_MS);
@@ -64738,7 +64876,7 @@ function expiryFindings(report, analysis, request, now) {
             return extra;
         return [
             ...extra,
-            finding('token.expiring', 'warning', `The token expires in ${Math.max(1, Math.round(leftMs / 60_000))} minute(s); later steps may outlive it.`, 'Acquire the token right before the steps that use it, or refresh it between steps.'),
+            report_finding('token.expiring', 'warning', `The token expires in ${Math.max(1, Math.round(leftMs / 60_000))} minute(s); later steps may outlive it.`, 'Acquire the token right before the steps that use it, or refresh it between steps.'),
         ];
     }
     if (days >= request.minDaysRemaining)
@@ -64746,40 +64884,32 @@ function expiryFindings(report, analysis, request, now) {
     const when = at.toISOString().slice(0, 10);
     return [
         ...extra,
-        finding('token.expiring', 'warning', report.expirySource !== 'upper-bound'
+        report_finding('token.expiring', 'warning', report.expirySource !== 'upper-bound'
             ? `The token expires on ${when}, in ${days} day(s), under the required ${request.minDaysRemaining}.`
             : `The token cannot be valid after ${when} (${days} day(s) from now, under the required ${request.minDaysRemaining}); it may expire sooner.`, 'Regenerate the token (or extend it) now and update the secret, before pipelines start failing.'),
     ];
 }
-/** Hosts that belong to exactly one provider (self-hosted servers can be anything, so only these). */
+/** The provider whose well-known host the URL names (self-hosted servers can be anything, so only those). */
 function providerOfHost(input) {
     const host = /^(?:[a-z][a-z0-9+.-]*:\/\/)?(?:[^@/]*@)?([^/:?#\s]+)/i.exec(input?.trim() ?? '')?.[1]?.toLowerCase() ?? '';
-    if (host === 'dev.azure.com' || host.endsWith('.dev.azure.com') || host.endsWith('.visualstudio.com'))
-        return 'azure-devops';
-    if (host === 'github.com' || host === 'api.github.com' || host.endsWith('.ghe.com'))
-        return 'github';
-    if (host === 'gitlab.com')
-        return 'gitlab';
-    if (host === 'bitbucket.org' || host === 'api.bitbucket.org')
-        return 'bitbucket';
-    return undefined;
+    return Object.values(registry_PROVIDER_MODULES).find((m) => m.ownsHost(host))?.id;
 }
 function applyUrl(report, url, request, provider) {
     report.url = { input: url.input, normalized: url.normalized };
     const owner = providerOfHost(url.input ?? undefined);
     if (owner && owner !== provider) {
         return [
-            finding('url.provider-mismatch', 'error', `The URL is a ${registry_PROVIDER_MODULES[owner].displayName} address, but the token is for ${registry_PROVIDER_MODULES[provider].displayName}.`, `Wire the ${registry_PROVIDER_MODULES[owner].displayName} secret to this step, or pass a ${registry_PROVIDER_MODULES[provider].displayName} URL.`),
+            report_finding('url.provider-mismatch', 'error', `The URL is a ${registry_PROVIDER_MODULES[owner].displayName} address, but the token is for ${registry_PROVIDER_MODULES[provider].displayName}.`, `Wire the ${registry_PROVIDER_MODULES[owner].displayName} secret to this step, or pass a ${registry_PROVIDER_MODULES[provider].displayName} URL.`),
         ];
     }
     const findings = [...url.findings];
     if (url.project) {
         if (!request.project) {
             report.project.requested = url.project;
-            findings.push(finding('project.info', 'info', `Using the project "${url.project}" found in the URL.`, 'Pass `project` explicitly to make this intent clear.'));
+            findings.push(report_finding('project.info', 'info', `Using the project "${url.project}" found in the URL.`, 'Pass `project` explicitly to make this intent clear.'));
         }
         else if (url.project.toLowerCase() !== request.project.toLowerCase()) {
-            findings.push(finding('project.info', 'warning', `The URL names the project "${url.project}" but \`project\` is "${report.project.requested}"; checking "${report.project.requested}".`, 'Remove the project from the URL, or make the two agree.'));
+            findings.push(report_finding('project.info', 'warning', `The URL names the project "${url.project}" but \`project\` is "${report.project.requested}"; checking "${report.project.requested}".`, 'Remove the project from the URL, or make the two agree.'));
         }
     }
     return findings;
@@ -64795,10 +64925,11 @@ async function runOnline(report, online, args, deps) {
         credential: online.credential(token, analysis, request.username),
         credentialOrigins: online.credentialOrigins(url),
         monotonic: deps.monotonic,
+        wallClock: () => deps.now().getTime(),
         log: log && ((e) => log({ ...e, path: scrub(e.path), ...(e.note !== undefined ? { note: scrub(e.note) } : {}) })),
         // The user's `timeout-seconds` bounds everything; one request never takes more than 10 s of it.
         deadlineMs: request.timeoutMs,
-        requestTimeoutMs: Math.min(REQUEST_TIMEOUT_MS, request.timeoutMs),
+        requestTimeoutMs: Math.min(HTTP_LIMITS.requestTimeoutMs, request.timeoutMs),
         ...deps.http,
     });
     try {
@@ -64883,16 +65014,16 @@ async function runPreflight(request, deps = systemDeps, inputFindings = []) {
     const blocking = findings.some((f) => f.severity === 'error');
     const online = providerId ? registry_PROVIDER_MODULES[providerId].online : undefined;
     if (request.offline) {
-        findings.push(finding('online.skipped', 'info', 'Offline mode: identity, project, scopes and revocation were not checked.', 'Run without `offline` to check them against the provider.'));
+        findings.push(report_finding('online.skipped', 'info', 'Offline mode: identity, project, scopes and revocation were not checked.', 'Run without `offline` to check them against the provider.'));
     }
     else if (blocking) {
-        findings.push(finding('online.skipped', 'info', 'Online checks were skipped because of the errors above.', 'Fix the errors above; the online checks then run automatically.'));
+        findings.push(report_finding('online.skipped', 'info', 'Online checks were skipped because of the errors above.', 'Fix the errors above; the online checks then run automatically.'));
     }
     else if (providerId && online && analysis && url && hygiene.token !== undefined) {
         findings.push(...(await runOnline(report, online, { request, analysis, url, token: hygiene.token, now }, deps)));
     }
     else if (providerId) {
-        findings.push(finding('online.unavailable', 'info', `This version checks ${registry_PROVIDER_MODULES[providerId].displayName} credentials offline only.`, 'Nothing to do: the result covers the token and URL shape.'));
+        findings.push(report_finding('online.unavailable', 'info', `This version checks ${registry_PROVIDER_MODULES[providerId].displayName} credentials offline only.`, 'Nothing to do: the result covers the token and URL shape.'));
     }
     report.findings = sortFindings(findings);
     report.outcome = decideOutcome(report.findings, request.failOnWarning);
@@ -64965,7 +65096,7 @@ function inputsBesideConfig(names, option = 'config') {
         return [];
     const list = names.map((n) => `\`${n}\``).join(', ');
     return [
-        finding('config.invalid', 'error', `${list} cannot be combined with \`${option}\`: the credentials file lists every credential and its settings.`, 'Remove them and put the values into the file (per credential, or under `defaults:`).'),
+        report_finding('config.invalid', 'error', `${list} cannot be combined with \`${option}\`: the credentials file lists every credential and its settings.`, 'Remove them and put the values into the file (per credential, or under `defaults:`).'),
     ];
 }
 /**
@@ -65432,7 +65563,7 @@ function agentNetwork(tl, env) {
         }
         catch (e) {
             const why = e.code ?? 'unreadable';
-            findings.push(finding('config.invalid', 'error', `The ${what} ${JSON.stringify(file)} cannot be read (${why}), so the server's certificate could not be checked against it.`, `Fix the path or the file's permissions (${what === 'agent CA file' ? "the agent's --sslcacert setting" : 'NODE_EXTRA_CA_CERTS'}), then re-run.`));
+            findings.push(report_finding('config.invalid', 'error', `The ${what} ${JSON.stringify(file)} cannot be read (${why}), so the server's certificate could not be checked against it.`, `Fix the path or the file's permissions (${what === 'agent CA file' ? "the agent's --sslcacert setting" : 'NODE_EXTRA_CA_CERTS'}), then re-run.`));
         }
     };
     if (cert?.caFile)

@@ -8,6 +8,7 @@ import { detectProvider, PROVIDER_MODULES } from './providers/registry.js';
 import type { OnlineChecks, TokenAnalysis, UrlAnalysis } from './providers/types.js';
 import type { CheckRequest, Env } from './request.js';
 import { HttpClient, type HttpClientOptions, type HttpLogEntry } from './http/client.js';
+import { HTTP_LIMITS } from './http/limits.js';
 import { createTransport, type TransportOptions } from './http/transport.js';
 import { secretForms, secretScrubber } from './secrets.js';
 import { withoutUserinfo } from './url-common.js';
@@ -33,7 +34,6 @@ export interface PreflightDeps {
 export const systemDeps: PreflightDeps = { now: () => new Date(), monotonic: () => performance.now() };
 
 const DAY_MS = 86_400_000;
-const REQUEST_TIMEOUT_MS = 10_000;
 const SHORT_LIVED_MARGIN_MS = 10 * 60_000;
 
 function emptyReport(request: CheckRequest): Report {
@@ -155,14 +155,10 @@ function expiryFindings(report: Report, analysis: TokenAnalysis, request: CheckR
   ];
 }
 
-/** Hosts that belong to exactly one provider (self-hosted servers can be anything, so only these). */
+/** The provider whose well-known host the URL names (self-hosted servers can be anything, so only those). */
 function providerOfHost(input: string | undefined): ProviderId | undefined {
   const host = /^(?:[a-z][a-z0-9+.-]*:\/\/)?(?:[^@/]*@)?([^/:?#\s]+)/i.exec(input?.trim() ?? '')?.[1]?.toLowerCase() ?? '';
-  if (host === 'dev.azure.com' || host.endsWith('.dev.azure.com') || host.endsWith('.visualstudio.com')) return 'azure-devops';
-  if (host === 'github.com' || host === 'api.github.com' || host.endsWith('.ghe.com')) return 'github';
-  if (host === 'gitlab.com') return 'gitlab';
-  if (host === 'bitbucket.org' || host === 'api.bitbucket.org') return 'bitbucket';
-  return undefined;
+  return Object.values(PROVIDER_MODULES).find((m) => m.ownsHost(host))?.id;
 }
 
 function applyUrl(report: Report, url: UrlAnalysis, request: CheckRequest, provider: ProviderId): Finding[] {
@@ -223,10 +219,11 @@ async function runOnline(report: Report, online: OnlineChecks, args: OnlineArgs,
     credential: online.credential(token, analysis, request.username),
     credentialOrigins: online.credentialOrigins(url),
     monotonic: deps.monotonic,
+    wallClock: () => deps.now().getTime(),
     log: log && ((e) => log({ ...e, path: scrub(e.path), ...(e.note !== undefined ? { note: scrub(e.note) } : {}) })),
     // The user's `timeout-seconds` bounds everything; one request never takes more than 10 s of it.
     deadlineMs: request.timeoutMs,
-    requestTimeoutMs: Math.min(REQUEST_TIMEOUT_MS, request.timeoutMs),
+    requestTimeoutMs: Math.min(HTTP_LIMITS.requestTimeoutMs, request.timeoutMs),
     ...deps.http,
   });
   try {

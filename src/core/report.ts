@@ -3,7 +3,7 @@
  * One place (decideOutcome) turns findings into an outcome, so the action, the task and the CLI
  * can never disagree about a verdict.
  */
-import type { FindingCode } from './codes.js';
+import { CODES, type FindingCode } from './codes.js';
 
 export const PROVIDERS = ['azure-devops', 'github', 'gitlab', 'bitbucket'] as const;
 export type ProviderId = (typeof PROVIDERS)[number];
@@ -45,7 +45,8 @@ export interface Report {
   timings: { totalMs: number };
 }
 
-export function finding(code: FindingCode, severity: Severity, message: string, hint: string): Finding {
+/** A finding; its hint is the catalogue's fix for the code unless the situation needs a more exact one. */
+export function finding(code: FindingCode, severity: Severity, message: string, hint: string = CODES[code].fix): Finding {
   return { code, severity, message, hint };
 }
 

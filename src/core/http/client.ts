@@ -10,6 +10,7 @@
  */
 import { RetryAgent, type Dispatcher } from 'undici';
 import { classifyNetworkError, type NetworkFailure } from './errors.js';
+import { HTTP_LIMITS } from './limits.js';
 
 export interface HttpLogEntry {
   method: string;
@@ -42,6 +43,8 @@ export interface HttpClientOptions {
   /** Cap for one wait (Retry-After beyond it is not honoured: the check reports rate limiting instead). */
   maxBackoffMs?: number;
   monotonic?: () => number;
+  /** Wall clock (epoch ms), for rate-limit reset times. */
+  wallClock?: () => number;
   log?: (entry: HttpLogEntry) => void;
 }
 
@@ -64,6 +67,13 @@ export interface HttpFailure extends NetworkFailure {
 export type HttpOutcome = HttpResponse | HttpFailure;
 
 const RETRY_STATUS = [429, 500, 502, 503, 504];
+/** GitHub answers a used-up or secondary rate limit with 403: retried like 429, but only then. */
+const RATE_LIMIT_403 = 403;
+
+function isRateLimited403(headers: Record<string, string | string[] | undefined> | undefined): boolean {
+  const first = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v);
+  return first(headers?.['retry-after']) !== undefined || first(headers?.['x-ratelimit-remaining'])?.trim() === '0';
+}
 const RETRY_ERRORS = [
   'ECONNRESET',
   'ECONNREFUSED',
@@ -115,12 +125,13 @@ export class HttpClient {
 
   constructor(options: HttpClientOptions) {
     this.#options = {
-      requestTimeoutMs: 10_000,
-      deadlineMs: 30_000,
-      maxRetries: 2,
-      minBackoffMs: 500,
-      maxBackoffMs: 10_000,
+      requestTimeoutMs: HTTP_LIMITS.requestTimeoutMs,
+      deadlineMs: HTTP_LIMITS.deadlineMs,
+      maxRetries: HTTP_LIMITS.maxRetries,
+      minBackoffMs: HTTP_LIMITS.minBackoffMs,
+      maxBackoffMs: HTTP_LIMITS.maxServerWaitMs,
       monotonic: () => performance.now(),
+      wallClock: () => Date.now(),
       ...options,
     };
     const o = this.#options;
@@ -129,17 +140,19 @@ export class HttpClient {
     this.#retrying = new RetryAgent(o.dispatcher, {
       maxRetries: o.maxRetries,
       methods: ['GET', 'HEAD'],
-      statusCodes: RETRY_STATUS,
+      statusCodes: [...RETRY_STATUS, RATE_LIMIT_403],
       errorCodes: RETRY_ERRORS,
       throwOnError: false,
       retry: (err, { state, opts }, cb) => {
         const e = err as Error & { statusCode?: number; code?: string; headers?: Record<string, string> };
         const retryable =
-          e.statusCode !== undefined
-            ? RETRY_STATUS.includes(e.statusCode)
-            : !e.code || e.code === 'UND_ERR_REQ_RETRY' || RETRY_ERRORS.includes(e.code);
+          e.statusCode === RATE_LIMIT_403
+            ? isRateLimited403(e.headers)
+            : e.statusCode !== undefined
+              ? RETRY_STATUS.includes(e.statusCode)
+              : !e.code || e.code === 'UND_ERR_REQ_RETRY' || RETRY_ERRORS.includes(e.code);
         if (!retryable || state.counter > o.maxRetries) return cb(err);
-        const requested = serverDelayMs(e.headers, Date.now());
+        const requested = serverDelayMs(e.headers, o.wallClock());
         const wait = requested ?? o.minBackoffMs * 2 ** (state.counter - 1);
         // A wait we cannot afford (beyond the cap or the deadline) ends the retries: the caller
         // then reports rate limiting or the server error instead of hanging the pipeline.

@@ -63,6 +63,8 @@ export interface ProviderModule {
   analyzeToken(token: string, ctx: TokenContext, claim: boolean): TokenAnalysis | undefined;
   /** Analyse the org / host URL (undefined = not given: apply the provider's default or `url.missing`). */
   analyzeUrl(input: string | undefined, ctx: UrlContext): UrlAnalysis;
+  /** Does this well-known host belong to this provider alone? (Self-hosted servers can be anything.) */
+  ownsHost(host: string): boolean;
   /** Online checks; absent for providers that are checked offline only. */
   online?: OnlineChecks;
   /** Checks that need more than the token alone (e.g. Bitbucket: which user name goes with it). */

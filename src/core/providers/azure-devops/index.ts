@@ -1,6 +1,6 @@
 import type { ProviderModule } from '../types.js';
 import { analyzeAzureDevOpsToken } from './tokens.js';
-import { analyzeAzureDevOpsUrl } from './url.js';
+import { analyzeAzureDevOpsUrl, isAzureDevOpsServicesHost } from './url.js';
 import { azureDevOpsOnline } from './online.js';
 
 export const azureDevOps: ProviderModule = {
@@ -8,5 +8,6 @@ export const azureDevOps: ProviderModule = {
   displayName: 'Azure DevOps',
   analyzeToken: analyzeAzureDevOpsToken,
   analyzeUrl: analyzeAzureDevOpsUrl,
+  ownsHost: isAzureDevOpsServicesHost,
   online: azureDevOpsOnline,
 };

@@ -8,7 +8,7 @@ import type { HttpClient, HttpOutcome, HttpResponse } from '../../http/client.js
 import { finding, type Finding, type Identity } from '../../report.js';
 import type { OnlineChecks, OnlineInput, OnlineResult, TokenAnalysis, UrlAnalysis } from '../types.js';
 import { azureDevOpsScopeById, findAzureDevOpsScope, type AzureDevOpsHost, type AzureDevOpsScope } from './scopes.js';
-import { closestNames, networkFinding, unexpectedResponse } from '../online-common.js';
+import { closestNames, networkFinding, unexpectedResponse } from '../online/index.js';
 
 export const ANONYMOUS_ID = 'aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaa';
 const SERVICES_API_VERSION = '7.1';

@@ -7,6 +7,10 @@ import { finding, type Finding } from '../../report.js';
 import { extraPathFinding, isParsed, originOf, parseUserUrl, trailingSlashFinding } from '../../url-common.js';
 import type { UrlAnalysis, UrlContext } from '../types.js';
 
+/** Hosts of Azure DevOps Services: dev.azure.com, its service hosts and the legacy {org}.visualstudio.com. */
+export const isAzureDevOpsServicesHost = (host: string): boolean =>
+  host === 'dev.azure.com' || host.endsWith('.dev.azure.com') || host.endsWith('.visualstudio.com');
+
 const EXAMPLE = 'https://dev.azure.com/your-org (Services) or https://server/tfs/DefaultCollection (Server)';
 
 /** Split `[project][/_git/repo | /_anything...]` after the organisation / collection. */
@@ -94,7 +98,7 @@ export function analyzeAzureDevOpsUrl(input: string | undefined, ctx: UrlContext
     return { input: parsed.display, normalized, deployment, organization, project: split.project, repository: split.repository, findings };
   };
 
-  const services = host === 'dev.azure.com' || host.endsWith('.dev.azure.com') || host.endsWith('.visualstudio.com');
+  const services = isAzureDevOpsServicesHost(host);
   if (services) {
     if (url.port && url.port !== '443') {
       findings.push(

@@ -1,6 +1,6 @@
 import type { ProviderModule } from '../types.js';
 import { analyzeBitbucketToken, checkBitbucketUsername } from './tokens.js';
-import { analyzeBitbucketUrl } from './url.js';
+import { analyzeBitbucketUrl, isBitbucketHost } from './url.js';
 import { bitbucketOnline } from './online.js';
 
 export const bitbucket: ProviderModule = {
@@ -8,6 +8,7 @@ export const bitbucket: ProviderModule = {
   displayName: 'Bitbucket Cloud',
   analyzeToken: analyzeBitbucketToken,
   analyzeUrl: analyzeBitbucketUrl,
+  ownsHost: isBitbucketHost,
   online: bitbucketOnline,
   crossCheck: (token, { username }) => checkBitbucketUsername(token.kind, username),
 };

@@ -10,7 +10,7 @@
 import type { HttpClient, HttpOutcome, HttpResponse } from '../../http/client.js';
 import { finding, type Finding, type Identity } from '../../report.js';
 import type { CredentialHeader, OnlineChecks, OnlineInput, OnlineResult, TokenAnalysis } from '../types.js';
-import { closestNames, isApiSuccess as ok, networkFinding, unexpectedResponse } from '../online-common.js';
+import { closestNames, isApiSuccess as ok, networkFinding, unexpectedResponse } from '../online/index.js';
 import { withoutUserinfo } from '../../url-common.js';
 import {
   effectiveScopes,

@@ -3,6 +3,10 @@ import { finding, type Finding } from '../../report.js';
 import { extraPathFinding, isParsed, parseUserUrl, trailingSlashFinding } from '../../url-common.js';
 import type { UrlAnalysis, UrlContext } from '../types.js';
 
+/** Bitbucket Cloud's hosts. */
+export const isBitbucketHost = (host: string): boolean =>
+  host === 'bitbucket.org' || host === 'www.bitbucket.org' || host === 'api.bitbucket.org';
+
 const API = 'https://api.bitbucket.org/2.0';
 
 export function analyzeBitbucketUrl(input: string | undefined, _ctx: UrlContext): UrlAnalysis {
@@ -12,7 +16,7 @@ export function analyzeBitbucketUrl(input: string | undefined, _ctx: UrlContext)
   const { url, segments } = parsed;
   const findings: Finding[] = [...parsed.findings];
   const host = url.hostname.toLowerCase();
-  if (host !== 'bitbucket.org' && host !== 'api.bitbucket.org' && host !== 'www.bitbucket.org') {
+  if (!isBitbucketHost(host)) {
     findings.push(
       finding(
         'url.invalid',

@@ -9,7 +9,7 @@
 import type { HttpClient, HttpOutcome, HttpResponse } from '../../http/client.js';
 import { CODES } from '../../codes.js';
 import { finding, type Finding, type Identity } from '../../report.js';
-import { closestNames, configuredOrigin, networkFinding, unexpectedResponse } from '../online-common.js';
+import { closestNames, configuredOrigin, networkFinding, unexpectedResponse } from '../online/index.js';
 import { withoutUserinfo } from '../../url-common.js';
 import type { OnlineChecks, OnlineInput, OnlineResult, TokenAnalysis, UrlAnalysis } from '../types.js';
 import {
@@ -24,8 +24,6 @@ import {
 } from './scopes.js';
 
 const HEADERS = { accept: 'application/vnd.github+json' };
-/** Longest wait for a primary/secondary rate limit to reset before reporting it instead. */
-const MAX_RATE_WAIT_MS = 10_000;
 const INSTALLATION_KINDS = new Set(['github.installation', 'github.installation-stateless']);
 /** Kinds whose X-OAuth-Scopes lists real scopes (App user tokens and fine-grained PATs send it empty). */
 const CLASSIC_KINDS = new Set(['github.classic-pat', 'github.oauth', 'github.legacy']);
@@ -43,8 +41,6 @@ interface Ctx {
   findings: Finding[];
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
 const unexpected = (r: HttpResponse, context: string): Finding => unexpectedResponse(r, 'GitHub', `${context}${requestId(r)}`);
 
 /** GitHub's correlation id, for support requests (never a secret). */
@@ -61,25 +57,12 @@ function isRateLimited(r: HttpOutcome): boolean {
   return r.status === 403 && (r.headers['x-ratelimit-remaining'] === '0' || /rate limit/i.test(message(r)));
 }
 
-/** How long GitHub asks us to wait (ms; ≤ 0 = now), from Retry-After or the primary limit's reset. */
-function rateWaitMs(r: HttpResponse, nowMs: number): number | undefined {
-  const after = Number(r.headers['retry-after']);
-  if (r.headers['retry-after'] !== undefined && Number.isFinite(after)) return after * 1000;
-  const reset = Number(r.headers['x-ratelimit-reset']);
-  if (r.headers['x-ratelimit-remaining'] === '0' && Number.isFinite(reset) && reset > 0) return reset * 1000 - nowMs;
-  return undefined;
-}
-
 /**
  * One GET. The HTTP client retries 429 itself; a 403 rate limit (GitHub's primary limit, or a
  * secondary limit with Retry-After) is waited out here once, when the wait is short and affordable.
  */
 async function ghGet(c: Ctx, url: string): Promise<HttpOutcome> {
-  const r = await c.http.get(url, HEADERS);
-  if (r.kind !== 'response' || !isRateLimited(r) || r.status !== 403) return r;
-  const wait = rateWaitMs(r, c.input.now.getTime());
-  if (wait === undefined || wait > Math.min(MAX_RATE_WAIT_MS, c.http.remainingMs() - 1000)) return r;
-  if (wait > 0) await sleep(wait);
+  // Rate-limit waits and retries live in the HTTP client.
   return c.http.get(url, HEADERS);
 }
 

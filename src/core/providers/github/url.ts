@@ -3,6 +3,10 @@ import { finding, type Finding } from '../../report.js';
 import { extraPathFinding, isParsed, originOf, parseUserUrl, trailingSlashFinding } from '../../url-common.js';
 import type { UrlAnalysis, UrlContext } from '../types.js';
 
+/** Hosts of GitHub's own services: github.com and its API, and GHE.com subdomains (GHES hosts can be anything). */
+export const isGitHubCloudHost = (host: string): boolean =>
+  host === 'github.com' || host === 'www.github.com' || host === 'api.github.com' || host.endsWith('.ghe.com');
+
 const EXAMPLE = 'https://github.com, https://your-sub.ghe.com or https://ghes.example.com/api/v3';
 
 /** `owner/repo` from path segments (strip `.git`), if there are two. */

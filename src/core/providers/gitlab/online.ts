@@ -7,7 +7,7 @@
  */
 import type { HttpClient, HttpOutcome, HttpResponse } from '../../http/client.js';
 import { finding, type Finding, type Identity } from '../../report.js';
-import { closestNames, configuredOrigin, isApiSuccess as ok, networkFinding, unexpectedResponse } from '../online-common.js';
+import { closestNames, configuredOrigin, isApiSuccess as ok, networkFinding, unexpectedResponse } from '../online/index.js';
 import { withoutUserinfo } from '../../url-common.js';
 import type { OnlineChecks, OnlineInput, OnlineResult, TokenAnalysis, UrlAnalysis } from '../types.js';
 import { coverage, findGitLabScope, type GitLabScope } from './scopes.js';

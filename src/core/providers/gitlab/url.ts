@@ -3,6 +3,9 @@ import type { Finding } from '../../report.js';
 import { extraPathFinding, isParsed, originOf, parseUserUrl, trailingSlashFinding } from '../../url-common.js';
 import type { UrlAnalysis, UrlContext } from '../types.js';
 
+/** gitlab.com (self-managed instances can have any host). */
+export const isGitLabComHost = (host: string): boolean => host === 'gitlab.com';
+
 const EXAMPLE = 'https://gitlab.com or https://gitlab.example.com';
 
 export function analyzeGitLabUrl(input: string | undefined, _ctx: UrlContext): UrlAnalysis {
@@ -12,7 +15,7 @@ export function analyzeGitLabUrl(input: string | undefined, _ctx: UrlContext): U
   if (!isParsed(parsed)) return { input: parsed.display || null, normalized: null, findings: parsed.findings };
   const { url, segments } = parsed;
   const findings: Finding[] = [...parsed.findings];
-  const deployment = url.hostname.toLowerCase() === 'gitlab.com' ? 'gitlab.com' : 'self-managed';
+  const deployment = isGitLabComHost(url.hostname.toLowerCase()) ? 'gitlab.com' : 'self-managed';
   const apiAt = segments.findIndex((s, i) => s === 'api' && segments[i + 1] === 'v4');
   const rawSegments = url.pathname.split('/').filter(Boolean);
   // A project path has at least two segments (namespace/project), so one segment on a self-managed

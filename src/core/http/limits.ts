@@ -1,0 +1,13 @@
+/** Every time and retry limit of the HTTP client, defined once. */
+export const HTTP_LIMITS = {
+  /** One attempt's wait for headers or the next body chunk. */
+  requestTimeoutMs: 10_000,
+  /** All requests of one preflight, when the caller sets no `timeout-seconds`. */
+  deadlineMs: 30_000,
+  /** Retries after the first attempt (network errors, 429, 5xx, a rate-limited 403). */
+  maxRetries: 2,
+  /** First backoff when the server names no wait; doubles per retry. */
+  minBackoffMs: 500,
+  /** Longest wait a server may ask for (Retry-After, rate-limit reset); beyond it the check reports the limit. */
+  maxServerWaitMs: 10_000,
+} as const;

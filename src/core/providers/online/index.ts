@@ -1,0 +1,8 @@
+/** The skeleton every provider's online check is built on (composition: import what you use). */
+export { closestNames, closestNamesSentence } from './closest-names.js';
+export { FindingSet } from './findings.js';
+export { bodyText, configuredOrigin, isApiSuccess, successJson } from './responses.js';
+export { finishRun, startRun, type OnlineRun } from './run.js';
+export { ScopeLedger, type ScopeResult } from './scope-ledger.js';
+export { isTrouble, networkFinding, trouble, unexpectedResponse } from './trouble.js';
+export { missing, unverifiable, verified, type Verdict } from './verdict.js';

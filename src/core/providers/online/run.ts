@@ -1,0 +1,28 @@
+/**
+ * The context of one provider's online check, the same shape for every provider: the HTTP client, the
+ * input, the provider's own target (its reading of the URL), the findings collector and the scope
+ * ledger. Providers pass `run` around; `finishRun` turns it into the result.
+ */
+import type { HttpClient } from '../../http/client.js';
+import type { OnlineInput, OnlineResult } from '../types.js';
+import { FindingSet } from './findings.js';
+import { ScopeLedger } from './scope-ledger.js';
+
+export interface OnlineRun<T> {
+  http: HttpClient;
+  input: OnlineInput;
+  target: T;
+  findings: FindingSet;
+  scopes: ScopeLedger;
+}
+
+export function startRun<T>(http: HttpClient, input: OnlineInput, target: T): OnlineRun<T> {
+  const findings = new FindingSet();
+  return { http, input, target, findings, scopes: new ScopeLedger(findings) };
+}
+
+/** The result. A check that stopped early (identity failed) judged no scope: no summary note then. */
+export function finishRun<T>(run: OnlineRun<T>, extra: Omit<OnlineResult, 'findings' | 'scopes'> = {}, stoppedEarly = false): OnlineResult {
+  const scopes = stoppedEarly ? run.scopes.snapshot() : run.scopes.finish();
+  return { ...extra, findings: run.findings.list(), scopes };
+}
