@@ -83904,14 +83904,21 @@ const TOKEN_ENV_NAMES = {
 };
 const blank = (v) => (v === undefined || v.trim() === '' ? undefined : v);
 const inputName = (key, naming) => naming === 'camel' ? key : key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-function parseBool(name, value, findings) {
-    const v = value?.trim().toLowerCase();
-    if (v === undefined || v === '')
-        return false;
+/** The one reading of a boolean input (true/false, yes/no, on/off, 1/0); undefined when it is none. */
+function readBoolean(value) {
+    const v = value.trim().toLowerCase();
     if (['true', '1', 'yes', 'on'].includes(v))
         return true;
     if (['false', '0', 'no', 'off'].includes(v))
         return false;
+    return undefined;
+}
+function parseBool(name, value, findings) {
+    if (value === undefined || value.trim() === '')
+        return false;
+    const v = readBoolean(value);
+    if (v !== undefined)
+        return v;
     findings.push(report_finding('config.invalid', 'error', `\`${name}\` must be true or false, not ${JSON.stringify(value)}.`, `Set \`${name}\` to true or false.`));
     return false;
 }
@@ -84293,7 +84300,7 @@ function fieldValue(c, key, node, path) {
         return undefined;
     }
     const scalar = node;
-    if (key === 'offline' && typeof scalar.value !== 'boolean' && !/^(true|false|yes|no|on|off|1|0)$/i.test(text)) {
+    if (key === 'offline' && typeof scalar.value !== 'boolean' && readBoolean(text) === undefined) {
         c.error(n, path, `must be true or false, not ${c.show(text)}.`, `Write \`${key}: true\` or \`${key}: false\`.`);
         return undefined;
     }
@@ -84684,19 +84691,6 @@ class RoutingDispatcher extends node_modules_undici/* Dispatcher */.mk {
             void done.then(callback);
         else
             return done;
-    }
-}
-/** The proxy in use, for the debug log, without credentials. */
-function describeProxy(options) {
-    const raw = options.proxy?.url ?? options.env.https_proxy ?? options.env.HTTPS_PROXY ?? options.env.http_proxy ?? options.env.HTTP_PROXY;
-    if (!raw)
-        return 'none';
-    try {
-        const u = new URL(raw);
-        return `${u.protocol}//${u.host}`;
-    }
-    catch {
-        return 'unparseable proxy URL';
     }
 }
 

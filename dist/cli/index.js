@@ -47821,6 +47821,32 @@ exports.visitAsync = visitAsync;
 /************************************************************************/
 var __webpack_exports__ = {};
 
+;// CONCATENATED MODULE: ./src/cli/exit-codes.ts
+const EXIT = { ok: 0, failed: 1, usage: 2, unverified: 3 };
+/** 0 passed or warned · 1 failed · 2 usage or configuration error · 3 unverified. */
+function exitCodeFor(report) {
+    if (report.findings.some((f) => f.severity === 'error' && f.code.startsWith('config.')))
+        return EXIT.usage;
+    if (report.outcome === 'failed')
+        return EXIT.failed;
+    if (report.outcome === 'unverified')
+        return EXIT.unverified;
+    return EXIT.ok;
+}
+/** Several credentials: the same contract over the combined outcome; any configuration error is 2. */
+function exitCodeForMany(multi) {
+    const all = [...multi.findings, ...multi.credentials.flatMap((c) => c.report.findings)];
+    if (all.some((f) => f.severity === 'error' && f.code.startsWith('config.')))
+        return EXIT.usage;
+    if (multi.outcome === 'failed')
+        return EXIT.failed;
+    if (multi.outcome === 'unverified')
+        return EXIT.unverified;
+    return EXIT.ok;
+}
+
+;// CONCATENATED MODULE: ./package.json
+const package_namespaceObject = {"rE":"1.0.0"};
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 // EXTERNAL MODULE: external "node:util"
@@ -52431,14 +52457,21 @@ const TOKEN_ENV_NAMES = {
 };
 const blank = (v) => (v === undefined || v.trim() === '' ? undefined : v);
 const inputName = (key, naming) => naming === 'camel' ? key : key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-function parseBool(name, value, findings) {
-    const v = value?.trim().toLowerCase();
-    if (v === undefined || v === '')
-        return false;
+/** The one reading of a boolean input (true/false, yes/no, on/off, 1/0); undefined when it is none. */
+function readBoolean(value) {
+    const v = value.trim().toLowerCase();
     if (['true', '1', 'yes', 'on'].includes(v))
         return true;
     if (['false', '0', 'no', 'off'].includes(v))
         return false;
+    return undefined;
+}
+function parseBool(name, value, findings) {
+    if (value === undefined || value.trim() === '')
+        return false;
+    const v = readBoolean(value);
+    if (v !== undefined)
+        return v;
     findings.push(report_finding('config.invalid', 'error', `\`${name}\` must be true or false, not ${JSON.stringify(value)}.`, `Set \`${name}\` to true or false.`));
     return false;
 }
@@ -52820,7 +52853,7 @@ function fieldValue(c, key, node, path) {
         return undefined;
     }
     const scalar = node;
-    if (key === 'offline' && typeof scalar.value !== 'boolean' && !/^(true|false|yes|no|on|off|1|0)$/i.test(text)) {
+    if (key === 'offline' && typeof scalar.value !== 'boolean' && readBoolean(text) === undefined) {
         c.error(n, path, `must be true or false, not ${c.show(text)}.`, `Write \`${key}: true\` or \`${key}: false\`.`);
         return undefined;
     }
@@ -53211,19 +53244,6 @@ class RoutingDispatcher extends undici/* Dispatcher */.mk {
             void done.then(callback);
         else
             return done;
-    }
-}
-/** The proxy in use, for the debug log, without credentials. */
-function describeProxy(options) {
-    const raw = options.proxy?.url ?? options.env.https_proxy ?? options.env.HTTPS_PROXY ?? options.env.http_proxy ?? options.env.HTTP_PROXY;
-    if (!raw)
-        return 'none';
-    try {
-        const u = new URL(raw);
-        return `${u.protocol}//${u.host}`;
-    }
-    catch {
-        return 'unparseable proxy URL';
     }
 }
 
@@ -54115,30 +54135,6 @@ function replayAgent(scenario, token, requested = DEMO_PROJECT.toLowerCase()) {
     return agent;
 }
 
-;// CONCATENATED MODULE: ./src/cli/exit-codes.ts
-const EXIT = { ok: 0, failed: 1, usage: 2, unverified: 3 };
-/** 0 passed or warned · 1 failed · 2 usage or configuration error · 3 unverified. */
-function exitCodeFor(report) {
-    if (report.findings.some((f) => f.severity === 'error' && f.code.startsWith('config.')))
-        return EXIT.usage;
-    if (report.outcome === 'failed')
-        return EXIT.failed;
-    if (report.outcome === 'unverified')
-        return EXIT.unverified;
-    return EXIT.ok;
-}
-/** Several credentials: the same contract over the combined outcome; any configuration error is 2. */
-function exitCodeForMany(multi) {
-    const all = [...multi.findings, ...multi.credentials.flatMap((c) => c.report.findings)];
-    if (all.some((f) => f.severity === 'error' && f.code.startsWith('config.')))
-        return EXIT.usage;
-    if (multi.outcome === 'failed')
-        return EXIT.failed;
-    if (multi.outcome === 'unverified')
-        return EXIT.unverified;
-    return EXIT.ok;
-}
-
 ;// CONCATENATED MODULE: ./src/cli/demo.ts
 /**
  * `credential-preflight demo`: built-in sample credentials checked exactly as a user's would be —
@@ -54288,7 +54284,9 @@ async function runDemo(io, deps, options) {
 
 
 
-const VERSION = '1.0.0';
+
+/** The package's version: `npm version` changes package.json, and with it this. */
+const VERSION = package_namespaceObject.rE;
 const HELP = `credential-preflight ${VERSION} — will this credential work for what the next steps need?
 
 Usage:
@@ -54479,6 +54477,7 @@ function parse(argv) {
 ;// CONCATENATED MODULE: ./src/cli/index.ts
 /** Entry point of the CLI bundle (dist/cli/index.js). */
 
+
 async function readStdin() {
     const chunks = [];
     for await (const chunk of process.stdin)
@@ -54490,7 +54489,7 @@ let finished = false;
 process.on('exit', () => {
     if (!finished) {
         process.stderr.write('credential-preflight stopped before the check finished (internal error); treat the credential as unverified.\n');
-        process.exitCode = 3;
+        process.exitCode = EXIT.unverified;
     }
 });
 main(process.argv.slice(2), {
@@ -54505,6 +54504,6 @@ main(process.argv.slice(2), {
 }, (e) => {
     finished = true;
     process.stderr.write(`credential-preflight crashed: ${e instanceof Error ? e.message : String(e)}\n`);
-    process.exitCode = 2;
+    process.exitCode = EXIT.usage;
 });
 

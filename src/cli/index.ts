@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 /** Entry point of the CLI bundle (dist/cli/index.js). */
+import { EXIT } from './exit-codes.js';
 import { main } from './main.js';
 
 async function readStdin(): Promise<string> {
@@ -13,7 +14,7 @@ let finished = false;
 process.on('exit', () => {
   if (!finished) {
     process.stderr.write('credential-preflight stopped before the check finished (internal error); treat the credential as unverified.\n');
-    process.exitCode = 3;
+    process.exitCode = EXIT.unverified;
   }
 });
 
@@ -31,6 +32,6 @@ main(process.argv.slice(2), {
   (e: unknown) => {
     finished = true;
     process.stderr.write(`credential-preflight crashed: ${e instanceof Error ? e.message : String(e)}\n`);
-    process.exitCode = 2;
+    process.exitCode = EXIT.usage;
   },
 );

@@ -3,6 +3,7 @@
  * every process on the machine and lands in shell history). Exit codes:
  * 0 passed or warned · 1 failed · 2 usage or configuration error · 3 unverified (provider not reachable).
  */
+import packageJson from '../../package.json' with { type: 'json' };
 import * as fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { readCredentialsConfig } from '../core/config.js';
@@ -24,7 +25,8 @@ export interface CliIo {
   isTTY: boolean;
 }
 
-export const VERSION = '1.0.0';
+/** The package's version: `npm version` changes package.json, and with it this. */
+export const VERSION: string = packageJson.version;
 
 const HELP = `credential-preflight ${VERSION} — will this credential work for what the next steps need?
 

@@ -10,7 +10,7 @@
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Node, type Pair, type YAMLMap } from 'yaml';
 import { finding, type Finding } from './report.js';
 import { detectProvider } from './providers/registry.js';
-import { resolveRequest, type RawInputs } from './request.js';
+import { readBoolean, resolveRequest, type RawInputs } from './request.js';
 
 /** Per-credential keys → the input they stand for (same spelling as the action's inputs). */
 const FIELD_INPUT = {
@@ -276,7 +276,7 @@ function fieldValue(c: Checker, key: FieldKey, node: unknown, path: string): str
     return undefined;
   }
   const scalar = node as { value: unknown };
-  if (key === 'offline' && typeof scalar.value !== 'boolean' && !/^(true|false|yes|no|on|off|1|0)$/i.test(text)) {
+  if (key === 'offline' && typeof scalar.value !== 'boolean' && readBoolean(text) === undefined) {
     c.error(n, path, `must be true or false, not ${c.show(text)}.`, `Write \`${key}: true\` or \`${key}: false\`.`);
     return undefined;
   }

@@ -72,11 +72,18 @@ export type InputNaming = 'kebab' | 'camel';
 const inputName = (key: keyof RawInputs, naming: InputNaming): string =>
   naming === 'camel' ? key : key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
-function parseBool(name: string, value: string | undefined, findings: Finding[]): boolean {
-  const v = value?.trim().toLowerCase();
-  if (v === undefined || v === '') return false;
+/** The one reading of a boolean input (true/false, yes/no, on/off, 1/0); undefined when it is none. */
+export function readBoolean(value: string): boolean | undefined {
+  const v = value.trim().toLowerCase();
   if (['true', '1', 'yes', 'on'].includes(v)) return true;
   if (['false', '0', 'no', 'off'].includes(v)) return false;
+  return undefined;
+}
+
+function parseBool(name: string, value: string | undefined, findings: Finding[]): boolean {
+  if (value === undefined || value.trim() === '') return false;
+  const v = readBoolean(value);
+  if (v !== undefined) return v;
   findings.push(
     finding(
       'config.invalid',

@@ -101,15 +101,3 @@ class RoutingDispatcher extends Dispatcher {
     else return done;
   }
 }
-
-/** The proxy in use, for the debug log, without credentials. */
-export function describeProxy(options: TransportOptions): string {
-  const raw = options.proxy?.url ?? options.env.https_proxy ?? options.env.HTTPS_PROXY ?? options.env.http_proxy ?? options.env.HTTP_PROXY;
-  if (!raw) return 'none';
-  try {
-    const u = new URL(raw);
-    return `${u.protocol}//${u.host}`;
-  } catch {
-    return 'unparseable proxy URL';
-  }
-}
