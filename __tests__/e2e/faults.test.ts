@@ -118,6 +118,9 @@ const HANG_TIMEOUT_SECONDS = '2';
 function urlFor(s: Scenario, f: FrontEnd): string {
   const collection = `${slug(s)}-${f}`;
   if (s.refused) return `https://127.0.0.1:${refusedPort}/${collection}`;
+  // Loopback is always reached directly, never through a proxy: a proxy fault needs a remote host
+  // (the proxy refuses before anything is resolved or sent there).
+  if (s.proxy) return `https://dev.azure.com/${collection}`;
   return (s.certificate ? tlsEmulators.get(s.certificate)! : healthy).collectionUrl(collection);
 }
 

@@ -185,3 +185,55 @@ describe('helpers', () => {
     expect(classifyNetworkError(Object.assign(new Error('r'), { code: 'ECONNREFUSED' })).code).toBe('network.unreachable');
   });
 });
+
+describe('bounded answers', () => {
+  it('stops reading a body that runs past 1 MiB, and refuses one announced larger, as an unexpected response', async () => {
+    let endlessChunks = 0;
+    const base = await serve((req, res) => {
+      if (req.url === '/announced') {
+        // Announces 1 GiB and sends a little: nothing of it is read.
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(1024 ** 3) });
+        res.write('{"a":');
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const chunk = Buffer.alloc(64 * 1024, 0x20);
+      const pump = (): void => {
+        while (!res.destroyed && res.write(chunk)) endlessChunks++;
+        if (!res.destroyed) res.once('drain', pump);
+      };
+      pump();
+    });
+    const c = client(base);
+    const endless = await c.get(`${base}/endless`);
+    expect(endless).toMatchObject({ kind: 'network', code: 'network.unexpected-response' });
+    expect((endless as { detail: string }).detail).toContain('past 1048576 bytes');
+    const announced = await c.get(`${base}/announced`);
+    expect(announced).toMatchObject({ kind: 'network', code: 'network.unexpected-response' });
+    expect((announced as { detail: string }).detail).toContain('announced 1073741824 bytes');
+    // The server was stopped well before it could send, say, 64 MiB.
+    expect(endlessChunks).toBeLessThan(1024);
+  });
+
+  it('refuses headers past 16 KiB as an unexpected response', async () => {
+    const base = await serve((_req, res) => {
+      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      for (let i = 0; i < 400; i++) headers[`x-filler-${i}`] = 'x'.repeat(60);
+      res.writeHead(200, headers).end('{}');
+    });
+    const r = await client(base, { maxRetries: 0 }).get(`${base}/`);
+    expect(r).toMatchObject({ kind: 'network', code: 'network.unexpected-response' });
+    expect((r as { detail: string }).detail).toContain('16 KiB');
+  });
+
+  it('ends a request that trickles on past the overall deadline, even when each chunk comes in time', async () => {
+    const base = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('[');
+      const timer = setInterval(() => res.write('1,'), 50);
+      res.on('close', () => clearInterval(timer));
+    });
+    const r = await client(base, { deadlineMs: 1000, requestTimeoutMs: 10_000, maxRetries: 0 }).get(`${base}/`);
+    expect(r).toMatchObject({ kind: 'network', code: 'network.timeout' });
+  });
+});

@@ -1,6 +1,10 @@
 /** Online checks through a real local forward proxy: env proxies (CLI/action) and the agent's proxy (task). */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { PreflightDeps } from '../../src/core/preflight.js';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { HttpClient } from '../../src/core/http/client.js';
+import { createTransport } from '../../src/core/http/transport.js';
 import { startAzureDevOpsEmulator, type AzureDevOpsEmulator } from '../emulators/azure-devops.js';
 import { startForwardProxy } from '../emulators/proxy.js';
 import { caPem } from '../emulators/tls.js';
@@ -93,6 +97,42 @@ describe('proxies', () => {
       const r = await check({ env: { HTTPS_PROXY: proxy.url }, transport: { extraCaPems: [caPem] } });
       expect([r.outcome, r.findings[0]!.code]).toEqual(['unverified', 'network.proxy']);
     } finally {
+      await proxy.close();
+    }
+  });
+
+  it('never sends a loopback request through a proxy: a credential crosses no hop in clear text', async () => {
+    const proxy = await startForwardProxy({ route });
+    const seen: Array<string | undefined> = [];
+    const plain = createServer((req, res) => {
+      seen.push(req.headers.authorization);
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+    await new Promise<void>((resolve) => plain.listen(0, '127.0.0.1', resolve));
+    const plainUrl = `http://127.0.0.1:${(plain.address() as AddressInfo).port}`;
+    try {
+      // Every proxy setting a front end can hand over, and no NO_PROXY / bypass entry.
+      const env = { HTTP_PROXY: proxy.url, HTTPS_PROXY: proxy.url, http_proxy: proxy.url, https_proxy: proxy.url };
+      for (const transport of [createTransport({ env }), createTransport({ env: {}, proxy: { url: proxy.url } })]) {
+        const client = new HttpClient({
+          dispatcher: transport,
+          credential: { name: 'authorization', value: 'Bearer FAKE' },
+          credentialOrigins: [plainUrl],
+        });
+        expect(await client.get(`${plainUrl}/_apis/connectionData`)).toMatchObject({ kind: 'response', status: 200 });
+        await transport.destroy();
+      }
+      const viaEnv = await check({ env, transport: { extraCaPems: [caPem] } }, emu.collectionUrl('fabrikam'));
+      const viaAgent = await check(
+        { env: {}, transport: { proxy: { url: proxy.url }, extraCaPems: [caPem] } },
+        emu.collectionUrl('fabrikam'),
+      );
+      expect([viaEnv.outcome, viaAgent.outcome]).toEqual(['passed', 'passed']);
+      expect(seen).toEqual(['Bearer FAKE', 'Bearer FAKE']);
+      expect(proxy.log).toEqual([]);
+    } finally {
+      plain.closeAllConnections();
+      await new Promise((resolve) => plain.close(resolve));
       await proxy.close();
     }
   });

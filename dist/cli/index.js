@@ -48720,7 +48720,31 @@ function analyzeAzureDevOpsToken(token, ctx, claim) {
 
 // EXTERNAL MODULE: ./node_modules/undici/index.js
 var undici = __nccwpck_require__(4371);
+;// CONCATENATED MODULE: ./src/core/http/limits.ts
+/** Every time and retry limit of the HTTP client, defined once. */
+const HTTP_LIMITS = {
+    /** One attempt's wait for headers or the next body chunk. */
+    requestTimeoutMs: 10_000,
+    /** All requests of one preflight, when the caller sets no `timeout-seconds`. */
+    deadlineMs: 30_000,
+    /** Retries after the first attempt (network errors, 429, 5xx, a rate-limited 403). */
+    maxRetries: 2,
+    /** First backoff when the server names no wait; doubles per retry. */
+    minBackoffMs: 500,
+    /** Longest wait a server may ask for (Retry-After, rate-limit reset); beyond it the check reports the limit. */
+    maxServerWaitMs: 10_000,
+    /** API answers are small JSON: a body past this is not the API's answer (and reading on costs memory). */
+    maxBodyBytes: 1024 * 1024,
+    /** All header lines of one answer (Node's own default, stated so it cannot drift). */
+    maxHeaderBytes: 16 * 1024,
+};
+
 ;// CONCATENATED MODULE: ./src/core/http/errors.ts
+/**
+ * Maps low-level failures (no HTTP response, or a proxy refusing the tunnel) to network.* codes.
+ * Network trouble is never a verdict on the token.
+ */
+
 const TLS_CODES = new Set([
     'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
     'UNABLE_TO_GET_ISSUER_CERT',
@@ -48762,6 +48786,9 @@ function classifyNetworkError(e) {
         const status = /proxy response \((\d+)\)/i.exec(messages)?.[1];
         return { code: 'network.proxy', detail: status ? `proxy answered ${status}` : detail };
     }
+    if (codes.includes('UND_ERR_HEADERS_OVERFLOW')) {
+        return { code: 'network.unexpected-response', detail: `the answer's headers ran past ${HTTP_LIMITS.maxHeaderBytes / 1024} KiB` };
+    }
     if (codes.some((c) => TLS_CODES.has(c)) || codes.some((c) => c.startsWith('ERR_TLS') || c.startsWith('ERR_SSL')))
         return { code: 'network.tls', detail };
     if (codes.some((c) => TIMEOUT_CODES.has(c)) || errors.some((x) => x.name === 'TimeoutError' || x.name === 'AbortError')) {
@@ -48769,21 +48796,6 @@ function classifyNetworkError(e) {
     }
     return { code: 'network.unreachable', detail };
 }
-
-;// CONCATENATED MODULE: ./src/core/http/limits.ts
-/** Every time and retry limit of the HTTP client, defined once. */
-const HTTP_LIMITS = {
-    /** One attempt's wait for headers or the next body chunk. */
-    requestTimeoutMs: 10_000,
-    /** All requests of one preflight, when the caller sets no `timeout-seconds`. */
-    deadlineMs: 30_000,
-    /** Retries after the first attempt (network errors, 429, 5xx, a rate-limited 403). */
-    maxRetries: 2,
-    /** First backoff when the server names no wait; doubles per retry. */
-    minBackoffMs: 500,
-    /** Longest wait a server may ask for (Retry-After, rate-limit reset); beyond it the check reports the limit. */
-    maxServerWaitMs: 10_000,
-};
 
 ;// CONCATENATED MODULE: ./src/core/http/client.ts
 /**
@@ -48855,6 +48867,32 @@ function serverDelayMs(headers, nowMs) {
             return Math.max(0, reset > 1e9 ? reset * 1000 - nowMs : reset * 1000);
     }
     return undefined;
+}
+/**
+ * The body as text, or a failure once it passes `max` bytes: the stream is destroyed at once, so an
+ * endless or huge answer costs at most `max` bytes of memory.
+ */
+async function readCapped(body, declared, max) {
+    const tooLarge = (what) => ({
+        code: 'network.unexpected-response',
+        detail: `${what}, over the ${max / 1024 / 1024} MiB an API answer can need; reading stopped there`,
+    });
+    const length = Number(Array.isArray(declared) ? declared[0] : declared);
+    if (Number.isFinite(length) && length > max) {
+        body.destroy();
+        return tooLarge(`the body announced ${length} bytes`);
+    }
+    const chunks = [];
+    let size = 0;
+    for await (const chunk of body) {
+        size += chunk.length;
+        if (size > max) {
+            body.destroy();
+            return tooLarge(`the body ran past ${max} bytes`);
+        }
+        chunks.push(chunk);
+    }
+    return Buffer.concat(chunks).toString('utf8');
 }
 class HttpClient {
     #retrying;
@@ -48935,8 +48973,9 @@ class HttpClient {
             }
             sendHeaders[o.credential.name.toLowerCase()] = o.credential.value;
         }
+        // The step's deadline is the only budget: no request outlives it, and none is cut shorter.
         // AbortSignal.timeout takes whole milliseconds only (a fraction throws ERR_OUT_OF_RANGE).
-        const budget = Math.floor(Math.min(o.requestTimeoutMs * (o.maxRetries + 1), this.remainingMs()));
+        const budget = Math.floor(this.remainingMs());
         if (budget <= 0)
             return { kind: 'network', code: 'network.timeout', detail: 'overall deadline reached', url: target };
         try {
@@ -48949,7 +48988,18 @@ class HttpClient {
                 bodyTimeout: o.requestTimeoutMs,
                 signal: AbortSignal.timeout(budget),
             });
-            const body = await res.body.text();
+            const body = await readCapped(res.body, res.headers['content-length'], HTTP_LIMITS.maxBodyBytes);
+            if (typeof body !== 'string') {
+                o.log?.({
+                    method: 'GET',
+                    host: url.host,
+                    path: url.pathname,
+                    status: res.statusCode,
+                    ms: Math.round(o.monotonic() - started),
+                    note: body.detail,
+                });
+                return { kind: 'network', ...body, url: target };
+            }
             const headersOut = {};
             for (const [k, v] of Object.entries(res.headers))
                 if (v !== undefined)
@@ -53183,11 +53233,13 @@ var external_node_tls_ = __nccwpck_require__(1692);
  */
 
 
+
+
 const CONNECTIONS_PER_CHECK = 8;
 const KEEP_ALIVE = { keepAliveTimeout: 10_000, keepAliveMaxTimeout: 30_000 };
 function createTransport(options) {
     const { env } = options;
-    const pool = { ...KEEP_ALIVE, connections: options.connections ?? CONNECTIONS_PER_CHECK };
+    const pool = { ...KEEP_ALIVE, connections: options.connections ?? CONNECTIONS_PER_CHECK, maxHeaderSize: HTTP_LIMITS.maxHeaderBytes };
     // One secure context for every connection: given a `ca` list instead, Node parses the ~140 roots
     // again for each TLS connection (about 80 ms of CPU each; measured by npm run bench).
     const tlsOptions = options.extraCaPems?.length
@@ -53206,9 +53258,9 @@ function createTransport(options) {
                 return [];
             }
         });
-        return new RoutingDispatcher((origin) => (bypass.some((re) => re.test(new URL(origin).hostname)) ? direct : viaProxy), [viaProxy, direct]);
+        return new RoutingDispatcher((origin) => (isLoopbackOrigin(origin) || bypass.some((re) => re.test(new URL(origin).hostname)) ? direct : viaProxy), [viaProxy, direct]);
     }
-    return new undici/* EnvHttpProxyAgent */.J2({
+    const viaEnv = new undici/* EnvHttpProxyAgent */.J2({
         httpProxy: env.http_proxy ?? env.HTTP_PROXY ?? '',
         httpsProxy: env.https_proxy ?? env.HTTPS_PROXY ?? '',
         noProxy: env.no_proxy ?? env.NO_PROXY ?? '',
@@ -53216,6 +53268,20 @@ function createTransport(options) {
         requestTls: tlsOptions,
         ...pool,
     });
+    const direct = new undici/* Agent */.g6({ connect: tlsOptions, ...pool });
+    return new RoutingDispatcher((origin) => (isLoopbackOrigin(origin) ? direct : viaEnv), [viaEnv, direct]);
+}
+/**
+ * Loopback is never reached through a proxy: it is the one place a credential may travel without TLS,
+ * and through a proxy it would cross a network in clear text (whatever NO_PROXY says).
+ */
+function isLoopbackOrigin(origin) {
+    try {
+        return isLoopback(new URL(origin).hostname);
+    }
+    catch {
+        return false;
+    }
 }
 /** Picks a dispatcher per origin (proxy or direct); shaped like undici's own RetryAgent. */
 class RoutingDispatcher extends undici/* Dispatcher */.mk {

@@ -117,6 +117,37 @@ export function serverDelayMs(headers: Record<string, string | string[] | undefi
   return undefined;
 }
 
+/**
+ * The body as text, or a failure once it passes `max` bytes: the stream is destroyed at once, so an
+ * endless or huge answer costs at most `max` bytes of memory.
+ */
+async function readCapped(
+  body: Dispatcher.ResponseData['body'],
+  declared: string | string[] | undefined,
+  max: number,
+): Promise<string | NetworkFailure> {
+  const tooLarge = (what: string): NetworkFailure => ({
+    code: 'network.unexpected-response',
+    detail: `${what}, over the ${max / 1024 / 1024} MiB an API answer can need; reading stopped there`,
+  });
+  const length = Number(Array.isArray(declared) ? declared[0] : declared);
+  if (Number.isFinite(length) && length > max) {
+    body.destroy();
+    return tooLarge(`the body announced ${length} bytes`);
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += (chunk as Buffer).length;
+    if (size > max) {
+      body.destroy();
+      return tooLarge(`the body ran past ${max} bytes`);
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 export class HttpClient {
   readonly #retrying: Dispatcher;
   readonly #options: Required<Omit<HttpClientOptions, 'credential' | 'log'>> & Pick<HttpClientOptions, 'credential' | 'log'>;
@@ -199,8 +230,9 @@ export class HttpClient {
       }
       sendHeaders[o.credential.name.toLowerCase()] = o.credential.value;
     }
+    // The step's deadline is the only budget: no request outlives it, and none is cut shorter.
     // AbortSignal.timeout takes whole milliseconds only (a fraction throws ERR_OUT_OF_RANGE).
-    const budget = Math.floor(Math.min(o.requestTimeoutMs * (o.maxRetries + 1), this.remainingMs()));
+    const budget = Math.floor(this.remainingMs());
     if (budget <= 0) return { kind: 'network', code: 'network.timeout', detail: 'overall deadline reached', url: target };
     try {
       const res = await this.#retrying.request({
@@ -212,7 +244,18 @@ export class HttpClient {
         bodyTimeout: o.requestTimeoutMs,
         signal: AbortSignal.timeout(budget),
       });
-      const body = await res.body.text();
+      const body = await readCapped(res.body, res.headers['content-length'], HTTP_LIMITS.maxBodyBytes);
+      if (typeof body !== 'string') {
+        o.log?.({
+          method: 'GET',
+          host: url.host,
+          path: url.pathname,
+          status: res.statusCode,
+          ms: Math.round(o.monotonic() - started),
+          note: body.detail,
+        });
+        return { kind: 'network', ...body, url: target };
+      }
       const headersOut: Record<string, string> = {};
       for (const [k, v] of Object.entries(res.headers))
         if (v !== undefined) headersOut[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;

@@ -2,6 +2,8 @@
  * Maps low-level failures (no HTTP response, or a proxy refusing the tunnel) to network.* codes.
  * Network trouble is never a verdict on the token.
  */
+import { HTTP_LIMITS } from './limits.js';
+
 export type NetworkCode =
   'network.unreachable' | 'network.timeout' | 'network.tls' | 'network.proxy' | 'network.rate-limited' | 'network.unexpected-response';
 
@@ -60,6 +62,9 @@ export function classifyNetworkError(e: unknown): NetworkFailure {
   if (/proxy response \((\d+)\)|proxy.*(407|refused|authentication)/i.test(messages)) {
     const status = /proxy response \((\d+)\)/i.exec(messages)?.[1];
     return { code: 'network.proxy', detail: status ? `proxy answered ${status}` : detail };
+  }
+  if (codes.includes('UND_ERR_HEADERS_OVERFLOW')) {
+    return { code: 'network.unexpected-response', detail: `the answer's headers ran past ${HTTP_LIMITS.maxHeaderBytes / 1024} KiB` };
   }
   if (codes.some((c) => TLS_CODES.has(c)) || codes.some((c) => c.startsWith('ERR_TLS') || c.startsWith('ERR_SSL')))
     return { code: 'network.tls', detail };

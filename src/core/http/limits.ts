@@ -10,4 +10,8 @@ export const HTTP_LIMITS = {
   minBackoffMs: 500,
   /** Longest wait a server may ask for (Retry-After, rate-limit reset); beyond it the check reports the limit. */
   maxServerWaitMs: 10_000,
+  /** API answers are small JSON: a body past this is not the API's answer (and reading on costs memory). */
+  maxBodyBytes: 1024 * 1024,
+  /** All header lines of one answer (Node's own default, stated so it cannot drift). */
+  maxHeaderBytes: 16 * 1024,
 } as const;

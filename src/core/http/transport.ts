@@ -11,6 +11,8 @@
 import * as tls from 'node:tls';
 import { Agent, Dispatcher, EnvHttpProxyAgent, ProxyAgent } from 'undici';
 import type { Env } from '../request.js';
+import { isLoopback } from './client.js';
+import { HTTP_LIMITS } from './limits.js';
 
 export interface ProxyConfig {
   url: string;
@@ -37,7 +39,7 @@ const KEEP_ALIVE = { keepAliveTimeout: 10_000, keepAliveMaxTimeout: 30_000 };
 
 export function createTransport(options: TransportOptions): Dispatcher {
   const { env } = options;
-  const pool = { ...KEEP_ALIVE, connections: options.connections ?? CONNECTIONS_PER_CHECK };
+  const pool = { ...KEEP_ALIVE, connections: options.connections ?? CONNECTIONS_PER_CHECK, maxHeaderSize: HTTP_LIMITS.maxHeaderBytes };
   // One secure context for every connection: given a `ca` list instead, Node parses the ~140 roots
   // again for each TLS connection (about 80 ms of CPU each; measured by npm run bench).
   const tlsOptions = options.extraCaPems?.length
@@ -56,11 +58,11 @@ export function createTransport(options: TransportOptions): Dispatcher {
       }
     });
     return new RoutingDispatcher(
-      (origin) => (bypass.some((re) => re.test(new URL(origin).hostname)) ? direct : viaProxy),
+      (origin) => (isLoopbackOrigin(origin) || bypass.some((re) => re.test(new URL(origin).hostname)) ? direct : viaProxy),
       [viaProxy, direct],
     );
   }
-  return new EnvHttpProxyAgent({
+  const viaEnv = new EnvHttpProxyAgent({
     httpProxy: env.http_proxy ?? env.HTTP_PROXY ?? '',
     httpsProxy: env.https_proxy ?? env.HTTPS_PROXY ?? '',
     noProxy: env.no_proxy ?? env.NO_PROXY ?? '',
@@ -68,6 +70,20 @@ export function createTransport(options: TransportOptions): Dispatcher {
     requestTls: tlsOptions,
     ...pool,
   } as ConstructorParameters<typeof EnvHttpProxyAgent>[0]);
+  const direct = new Agent({ connect: tlsOptions, ...pool });
+  return new RoutingDispatcher((origin) => (isLoopbackOrigin(origin) ? direct : viaEnv), [viaEnv, direct]);
+}
+
+/**
+ * Loopback is never reached through a proxy: it is the one place a credential may travel without TLS,
+ * and through a proxy it would cross a network in clear text (whatever NO_PROXY says).
+ */
+function isLoopbackOrigin(origin: string): boolean {
+  try {
+    return isLoopback(new URL(origin).hostname);
+  } catch {
+    return false;
+  }
 }
 
 /** Picks a dispatcher per origin (proxy or direct); shaped like undici's own RetryAgent. */
