@@ -7,6 +7,7 @@
 import { describe, expect, it } from '@jest/globals';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { parseCredentialsConfig } from '../../src/core/config.js';
 import { ROOT } from '../support/run-bundle.js';
 
 /** README.md, CONTRIBUTING.md and every page under docs/, as paths relative to the repository. */
@@ -155,6 +156,17 @@ describe('the scan itself', () => {
     expect(anchors('# A b\n## 401 / 403 / 404, answered\n## `x` and Y\n## A b')).toEqual(
       new Set(['a-b', '401--403--404-answered', 'x-and-y', 'a-b-1']),
     );
+  });
+});
+
+describe('credentials files shown in the docs', () => {
+  it('are valid: every YAML block that starts with `# credentials.yml` parses without a finding', () => {
+    const files = PAGES.flatMap((page) =>
+      [...TEXT.get(page)!.matchAll(/^```yaml\n(# credentials\.yml[\s\S]*?)^```$/gm)].map((m) => [page, m[1]!] as const),
+    );
+    expect(files.map(([page]) => page)).toEqual(expect.arrayContaining(['README.md', 'docs/config.md']));
+    for (const [page, text] of files)
+      expect([page, parseCredentialsConfig(text, 'credentials.yml', new Date('2026-12-01T00:00:00Z')).findings]).toEqual([page, []]);
   });
 });
 
