@@ -86,6 +86,29 @@ describe('README.md', () => {
     expect(top).toMatch(/- task: CredentialPreflight@\d+/);
     expect(top).toContain('node dist/cli/index.js --url');
   });
+  it('lists every action input and output, and every task input and output variable, in its tables', () => {
+    const section = (title: string) => new RegExp(`^## ${title}\\n([\\s\\S]*?)(?=^## )`, 'm').exec(readme)?.[1] ?? '';
+    const firstCells = (text: string, column: number) =>
+      text
+        .split('\n')
+        .filter((l) => l.startsWith('| `') || l.startsWith('| —'))
+        .map((l) => l.split('|')[column]!.trim().replace(/`/g, ''));
+    const actionYml = read('action.yml');
+    const ids = (block: string) =>
+      [...(new RegExp(`^${block}:\\n((?: {2}.*\\n|\\n)*)`, 'm').exec(actionYml)?.[1] ?? '').matchAll(/^ {2}([a-z][a-z0-9-]*):\s*$/gm)].map(
+        (m) => m[1]!,
+      );
+    const task = JSON.parse(read('task.json'));
+    expect([ids('inputs').length > 8, ids('outputs').length > 5]).toEqual([true, true]);
+    expect(
+      firstCells(section('Inputs'), 1)
+        .filter((c) => c !== '—')
+        .sort(),
+    ).toEqual(ids('inputs').sort());
+    expect(firstCells(section('Inputs'), 2).sort()).toEqual(task.inputs.map((i: { name: string }) => i.name).sort());
+    expect(firstCells(section('Outputs'), 1).sort()).toEqual(ids('outputs').sort());
+    expect(firstCells(section('Outputs'), 2).sort()).toEqual(task.outputVariables.map((o: { name: string }) => o.name).sort());
+  });
   it('links every page under docs/ (directly, or through a page it links)', () => {
     const reached = new Set<string>(['README.md']);
     const queue = ['README.md'];
