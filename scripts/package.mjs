@@ -2,7 +2,7 @@
 // the built task bundle. Stages the layout tfx and Azure DevOps expect into build/extension/
 // (never committed; the bundle is copied from dist/task, not kept twice):
 //
-//   vss-extension.json  README.md  images/icon.png (128×128)
+//   vss-extension.json  docs/marketplace.md (the Marketplace details page)  images/icon.png (128×128)
 //   CredentialPreflightV1/task.json  CredentialPreflightV1/icon.png (32×32)
 //   CredentialPreflightV1/dist/task/{index.js, package.json, licenses.txt}   ← task.json's execution target
 //
@@ -36,6 +36,7 @@ export function stageExtension(stage) {
   mkdirSync(join(stage, 'images'), { recursive: true });
   mkdirSync(join(stage, taskDir), { recursive: true });
   copyFileSync(join(root, 'vss-extension.json'), join(stage, 'vss-extension.json'));
+  mkdirSync(dirname(join(stage, manifest.content.details.path)), { recursive: true });
   copyFileSync(join(root, manifest.content.details.path), join(stage, manifest.content.details.path));
   writeFileSync(join(stage, manifest.icons.default), iconPng(128));
   copyFileSync(join(root, 'task.json'), join(stage, taskDir, 'task.json'));

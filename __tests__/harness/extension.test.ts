@@ -14,7 +14,7 @@ const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'))
 // What the package is built from, read right before packaging (others may rebuild dist/ or edit the
 // manifests meanwhile; comparing against a later read could mix two versions).
 let task: Record<string, unknown> & { version: unknown; execution: Record<string, { target: string }> };
-let readme: string;
+let details: string;
 let bundle: Buffer;
 let dir: string;
 let vsix: string;
@@ -23,7 +23,7 @@ let entries: Map<string, ZipEntry>;
 beforeAll(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cp-vsix-'));
   task = JSON.parse(fs.readFileSync(path.join(ROOT, 'task.json'), 'utf8'));
-  readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  details = fs.readFileSync(path.join(ROOT, 'docs', 'marketplace.md'), 'utf8');
   bundle = fs.readFileSync(path.join(ROOT, 'dist', 'task', 'index.js'));
   const out = execFileSync(
     process.execPath,
@@ -64,7 +64,7 @@ describe('the .vsix from npm run package', () => {
     expect(pngSize(entries.get('CredentialPreflightV1/icon.png')!.data())).toEqual([32, 32]);
   });
 
-  it('declares one build-task contribution for that folder, the 128×128 extension icon and the README as its details page', () => {
+  it('declares one build-task contribution for that folder, the 128×128 extension icon and docs/marketplace.md as its details page', () => {
     const contributions = JSON.parse(text('extension.vsomanifest')).contributions;
     expect(contributions).toEqual([
       expect.objectContaining({
@@ -74,7 +74,12 @@ describe('the .vsix from npm run package', () => {
       }),
     ]);
     expect(pngSize(entries.get('images/icon.png')!.data())).toEqual([128, 128]);
-    expect(text('README.md')).toBe(readme);
+    // The Marketplace overview is its own page (docs/marketplace.md), not the repository's README.
+    expect(text('extension.vsixmanifest')).toMatch(
+      /<Asset Type="Microsoft\.VisualStudio\.Services\.Content\.Details" [^>]*Path="docs\/marketplace\.md"/,
+    );
+    expect(text('docs/marketplace.md')).toBe(details);
+    expect(entries.has('README.md')).toBe(false);
   });
 
   it('contains nothing else: no sources, tests, node_modules or dotfiles', () => {
@@ -84,7 +89,7 @@ describe('the .vsix from npm run package', () => {
         '[Content_Types].xml',
         'extension.vsixmanifest',
         'extension.vsomanifest',
-        'README.md',
+        'docs/marketplace.md',
         'images/icon.png',
         'CredentialPreflightV1/task.json',
         'CredentialPreflightV1/icon.png',
@@ -123,7 +128,8 @@ describe('the version has one source', () => {
   it('package refuses to build when the versions disagree', () => {
     const scratch = path.join(dir, 'drift');
     fs.mkdirSync(path.join(scratch, 'scripts'), { recursive: true });
-    for (const f of ['package.json', 'task.json', 'vss-extension.json', 'README.md'])
+    fs.mkdirSync(path.join(scratch, 'docs'));
+    for (const f of ['package.json', 'task.json', 'vss-extension.json', 'docs/marketplace.md'])
       fs.copyFileSync(path.join(ROOT, f), path.join(scratch, f));
     for (const f of ['version.mjs', 'package.mjs', 'icon.mjs'])
       fs.copyFileSync(path.join(ROOT, 'scripts', f), path.join(scratch, 'scripts', f));

@@ -43,7 +43,7 @@ function localAction(name: string, inputs: Record<string, string>, trustTestCa =
   const lines = Object.entries(inputs).map(([k, v]) => `INPUT_${k.toUpperCase()}=${JSON.stringify(v)}`);
   fs.writeFileSync(envFile, [...lines, `GITHUB_STEP_SUMMARY=${summaryFile}`, ''].join('\n'));
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [LOCAL_ACTION, 'run', ROOT, '__tests__/harness/local-action-entry.ts', envFile], {
+    const child = spawn(process.execPath, [LOCAL_ACTION, 'run', ROOT, 'src/action/local.ts', envFile], {
       cwd: ROOT,
       // local-action starts tsx through `npm exec`; keep npm's update notice out of stderr.
       env: baseEnv({ NODE_EXTRA_CA_CERTS: trustTestCa ? caFile : undefined, npm_config_update_notifier: 'false' }),

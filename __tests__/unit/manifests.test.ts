@@ -119,7 +119,7 @@ describe('twins agree on defaults, and one version everywhere', () => {
   });
 });
 
-// ───────────── examples/ and the README's YAML: only declared inputs, scopes that resolve ─────────────
+// ───────────── examples/ and the documentation's YAML: only declared inputs, scopes that resolve ─────────────
 
 interface StepUse {
   where: string;
@@ -140,6 +140,18 @@ function stepUses(doc: unknown, where: string, found: StepUse[] = []): StepUse[]
   }
   return found;
 }
+/** The documentation: README.md, CONTRIBUTING.md and every page under docs/. */
+function markdownPages(): string[] {
+  const pages = ['README.md', 'CONTRIBUTING.md'];
+  const walk = (dir: string): void => {
+    for (const entry of fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true }).sort((x, y) => x.name.localeCompare(y.name))) {
+      if (entry.isDirectory()) walk(path.join(dir, entry.name));
+      else if (entry.name.endsWith('.md')) pages.push(path.join(dir, entry.name));
+    }
+  };
+  walk('docs');
+  return pages;
+}
 function exampleDocuments(): { where: string; text: string }[] {
   const docs: { where: string; text: string }[] = [];
   const walk = (dir: string): void => {
@@ -150,13 +162,15 @@ function exampleDocuments(): { where: string; text: string }[] {
     }
   };
   walk(path.join(ROOT, 'examples'));
-  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-  for (const [i, m] of [...readme.matchAll(/^```ya?ml\n([\s\S]*?)^```$/gm)].entries())
-    docs.push({ where: `README.md yaml block ${i + 1}`, text: m[1]! });
+  for (const page of markdownPages()) {
+    const text = fs.readFileSync(path.join(ROOT, page), 'utf8');
+    for (const [i, m] of [...text.matchAll(/^```ya?ml\n([\s\S]*?)^```$/gm)].entries())
+      docs.push({ where: `${page} yaml block ${i + 1}`, text: m[1]! });
+  }
   return docs;
 }
 
-describe('examples and README snippets', () => {
+describe('examples and the YAML in README.md, CONTRIBUTING.md and docs/', () => {
   const docs = exampleDocuments();
   const parsed = docs.map((d) => {
     try {

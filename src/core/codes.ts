@@ -1,6 +1,7 @@
 /**
- * Every finding code, with the meaning and fix the README documents. Codes are a public contract:
- * pipelines match on them, so never rename one; add new ones instead.
+ * Every finding code, with its meaning and fix; docs/codes.md is generated from this catalogue by
+ * scripts/codes-table.mjs. Codes are a public contract: pipelines match on them, so never rename one;
+ * add new ones instead.
  */
 export interface CodeDoc {
   /** What the code means. */

@@ -1,0 +1,67 @@
+/**
+ * The commands CONTRIBUTING.md gives for running the action and the task locally, run exactly as
+ * written (through `sh -c`, from the repository root), offline: each must end as the page says.
+ */
+import { describe, expect, it } from '@jest/globals';
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ROOT, baseEnv, withoutMaskCommands } from '../support/run-bundle.js';
+import { leaks } from '../support/tokens.js';
+
+const contributing = fs.readFileSync(path.join(ROOT, 'CONTRIBUTING.md'), 'utf8');
+/** The one command in the sh block under a heading of CONTRIBUTING.md. */
+function documented(heading: string): string {
+  const m = new RegExp(`^## ${heading}\\n\\n\`\`\`sh\\n(.+)\\n\`\`\`$`, 'm').exec(contributing);
+  expect(m).not.toBeNull();
+  return m![1]!;
+}
+/** The sample token of an env file (a stand-in, but it must still never be printed unmasked). */
+const sampleToken = (file: string) => /^INPUT_TOKEN=(.+)$/m.exec(fs.readFileSync(path.join(ROOT, file), 'utf8'))![1]!;
+
+function sh(command: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    // A clean environment (no CI variables, no NODE_OPTIONS from jest); keep npm's update notice quiet.
+    const child = spawn('sh', ['-c', command], { cwd: ROOT, env: baseEnv({ npm_config_update_notifier: 'false' }) });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('CONTRIBUTING.md: running the action and the task locally', () => {
+  it('the action command runs the TypeScript source under @github/local-action and passes', async () => {
+    const command = documented('Running the action locally');
+    expect(command).toBe('npm run action:local');
+    const r = await sh(command);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Running Action');
+    expect(r.stdout).toMatch(/^::set-output name=outcome::passed$/m);
+    expect(r.stdout).toMatch(/^::set-output name=token-kind::azure-devops\.system-access-token$/m);
+    expect(r.stdout).not.toMatch(/^::error::/m);
+    expect(r.stderr).not.toMatch(/Error/);
+    expect(leaks(withoutMaskCommands(r.stdout) + r.stderr, sampleToken('scripts/local/action.env'))).toEqual([]);
+  }, 60_000);
+
+  it('the task command runs the shipped bundle with inputs from the environment and succeeds', async () => {
+    const command = documented('Running the task locally');
+    expect(command).toBe('npm run task:local');
+    const r = await sh(command);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^##vso\[task\.setvariable variable=outcome;isOutput=true;issecret=false;\]passed$/m);
+    expect(r.stdout).toMatch(/^##vso\[task\.complete result=Succeeded;\]credential-preflight passed\.$/m);
+    expect(r.stderr).not.toMatch(/Error/);
+    expect(leaks(withoutMaskCommands(r.stdout) + r.stderr, sampleToken('scripts/local/task.env'))).toEqual([]);
+  }, 30_000);
+
+  it('variables set in the shell win over the task env file, as documented (an undefined secret fails)', async () => {
+    const command = /`(INPUT_[^`]*npm run task:local)`/.exec(contributing)?.[1];
+    expect(command).toBe("INPUT_TOKENTYPE=auto INPUT_TOKEN='$(AZURE_DEVOPS_PAT)' npm run task:local");
+    const r = await sh(command!);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^##vso\[task\.complete result=Failed;\]credential-preflight failed: token\.unexpanded: /m);
+  }, 30_000);
+});
