@@ -84,7 +84,7 @@ describe('README.md', () => {
     const top = readme.split('\n').slice(0, 70).join('\n');
     expect(top).toContain('uses: credential-preflight/credential-preflight@v1');
     expect(top).toMatch(/- task: CredentialPreflight@\d+/);
-    expect(top).toContain('node dist/cli/index.js --url');
+    expect(top).toContain('npx credential-preflight@1 --url');
   });
   it('lists every action input and output, and every task input and output variable, in its tables', () => {
     const section = (title: string) => new RegExp(`^## ${title}\\n([\\s\\S]*?)(?=^## )`, 'm').exec(readme)?.[1] ?? '';
