@@ -256,7 +256,7 @@ export function jobProjectMatch(job: Job, requested: string): JobProjectMatch {
 export function listedVerdict(s: GitLabScope, held: readonly string[]): Verdict {
   const c = coverage(s, held);
   if (c === 'yes') return held.includes(s.id) ? verified() : verified(HOW.through(s.coveredBy.find((x) => held.includes(x))));
-  return c === 'maybe' ? unverifiable('undocumented') : missing('not listed');
+  return c === 'maybe' ? unverifiable(WHY.undocumented) : missing(WHY.notListed);
 }
 
 /** A scope judged by what read-only requests proved (GitLab could not list the scopes). */

@@ -23,8 +23,10 @@ export const HOW = {
   api: 'a read-only API request answered',
 };
 
-/** Why a scope that GitLab did not list is missing or cannot be verified (after "lacks X (…)" / "and"). */
+/** Why a scope is missing or cannot be verified (after "lacks X (…)" / "and"). */
 export const WHY = {
+  notListed: '',
+  undocumented: 'GitLab does not document whether the scopes it lists cover it',
   userDenied: ': GET /user was denied',
   apiDenied: ': the read-only API request was denied (403 insufficient_scope)',
   readHalf: 'its read half (read_api) is confirmed; its write half cannot be proven without writing',

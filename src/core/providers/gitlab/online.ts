@@ -18,6 +18,7 @@ import {
   trouble,
   unexpectedResponse,
   type OnlineRun,
+  type Verdict,
 } from '../online/index.js';
 import type { OnlineChecks, OnlineInput, OnlineResult, TokenAnalysis } from '../types.js';
 import * as read from './interpret.js';
@@ -212,16 +213,13 @@ function probeReadsApi(run: Run, probe: HttpOutcome): boolean | undefined {
 function judgeScopes(run: Run, scopes: readonly GitLabScope[], auth: Auth, readsApi: boolean | undefined): void {
   const { target: t } = run;
   const held = auth.scopes;
+  const unproven = (s: GitLabScope, v: Exclude<Verdict, { kind: 'verified' }>): Finding => {
+    if (v.kind === 'missing') return say.scopeMissing(t, s, held, v.why);
+    return held ? say.scopeMaybeCovered(s, held) : say.scopeUnproven(t, s, auth.unlisted, v.why);
+  };
   for (const s of scopes) {
-    if (held) {
-      run.scopes.record(s.id, read.listedVerdict(s, held), (v) =>
-        v.kind === 'missing' ? say.scopeMissing(t, s, held) : say.scopeMaybeCovered(s, held),
-      );
-    } else {
-      run.scopes.record(s.id, read.probedVerdict(s, auth.readsUser, readsApi), (v) =>
-        v.kind === 'missing' ? say.scopeMissing(t, s, undefined, v.why) : say.scopeUnproven(t, s, auth.unlisted, v.why),
-      );
-    }
+    const verdict = held ? read.listedVerdict(s, held) : read.probedVerdict(s, auth.readsUser, readsApi);
+    run.scopes.record(s.id, verdict, (v) => unproven(s, v));
   }
 }
 
