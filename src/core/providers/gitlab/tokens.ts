@@ -184,109 +184,107 @@ function analyzeJobToken(body: string, ctx: TokenContext): TokenAnalysis {
   ]);
 }
 
+/** A token that cannot do what the later steps need (call the REST API like an access token). */
+function wrongKindFinding(other: OtherPrefix): Finding {
+  return finding(
+    'token.wrong-kind',
+    'warning',
+    `This is a ${other.label}: ${other.notForApi}.`,
+    'Use a personal, project or group access token with the scopes the later steps need.',
+  );
+}
+
+type Routable = NonNullable<ReturnType<typeof splitRoutable>>;
+
+function analyzeRoutable(token: string, routable: Routable): TokenAnalysis {
+  const { prefix, b64, v1, crc } = routable;
+  const other = OTHERS.find((o) => token.startsWith(o.prefix));
+  const kind = other?.kind ?? 'gitlab.pat';
+  const label = other?.label ?? 'GitLab personal, project or group access token (routable format)';
+  if (gitlabRoutableCrc(token.slice(0, -7)) !== crc) {
+    return result(kind, label, [
+      finding(
+        'token.checksum',
+        'error',
+        "The routable GitLab token's embedded CRC-32 does not match: the token was mistyped, truncated or altered.",
+        RECOPY,
+      ),
+    ]);
+  }
+  const findings: Finding[] = [];
+  if (!other && !prefix.startsWith('glpat-') && !prefix.startsWith('gl')) {
+    findings.push(
+      finding(
+        'token.info',
+        'info',
+        'The token has a custom prefix (a self-managed instance setting); its routable checksum matches.',
+        'None needed.',
+      ),
+    );
+  }
+  if (other?.notForApi) findings.push(wrongKindFinding(other));
+  return result(kind, label, findings, routableFacts(b64, v1));
+}
+
+/** `glpat-` and 20 characters: no checksum, only the shape and GitLab's alphabet can be checked. */
+function analyzeLegacyPat(token: string): TokenAnalysis {
+  const body = token.slice(6);
+  const label = 'GitLab personal, project or group access token';
+  if (!/^[A-Za-z0-9_-]{20}$/.test(body)) {
+    return result('gitlab.pat', label, [
+      finding(
+        'token.format',
+        'error',
+        `A legacy GitLab access token has 20 characters after its prefix (letters, digits, - and _); this one has ${body.length}${/[^A-Za-z0-9_-]/.test(body) ? ' and other characters' : ''}.`,
+        RECOPY,
+      ),
+    ]);
+  }
+  const findings = [
+    finding('token.unverifiable', 'info', 'Legacy GitLab access tokens carry no checksum; it is checked online.', 'Nothing to do offline.'),
+  ];
+  if (/[lIO0]/.test(body))
+    findings.push(
+      finding(
+        'token.format',
+        'warning',
+        'GitLab never puts the characters l, I, O or 0 in legacy tokens; this one has some, so it was probably mistyped.',
+        RECOPY,
+      ),
+    );
+  return result('gitlab.pat', label, findings);
+}
+
+const RUNNER_REGISTRATION: OtherPrefix = {
+  prefix: 'GR1348941',
+  kind: 'gitlab.runner-registration-token',
+  label: 'GitLab runner registration token (deprecated)',
+  body: 20,
+  notForApi: 'it only registers runners, and is deprecated',
+};
+
+/** A non-routable token of another kind: its documented length, and what it cannot do. */
+function analyzeOtherPrefix(token: string, o: OtherPrefix): TokenAnalysis {
+  const findings: Finding[] = [];
+  const body = token.slice(o.prefix.length);
+  if (o.body !== undefined && body.length !== o.body)
+    findings.push(
+      finding('token.format', 'error', `A ${o.label} has ${o.body} characters after its prefix; this one has ${body.length}.`, RECOPY),
+    );
+  if (o.notForApi) findings.push(wrongKindFinding(o));
+  return result(o.kind, o.label, findings);
+}
+
 export function analyzeGitLabToken(token: string, ctx: TokenContext, claim: boolean): TokenAnalysis | undefined {
   if (token.startsWith('glcbt-')) return analyzeJobToken(token.slice(6), ctx);
 
   // Routable tokens: the CRC covers the literal prefix, so it proves the token even with a custom prefix.
   const routable = splitRoutable(token);
-  if (routable && (token.startsWith('gl') || claim || gitlabRoutableCrc(token.slice(0, -7)) === routable.crc)) {
-    const { prefix, b64, v1, crc } = routable;
-    const other = OTHERS.find((o) => token.startsWith(o.prefix));
-    const kind = other?.kind ?? 'gitlab.pat';
-    const label = other?.label ?? 'GitLab personal, project or group access token (routable format)';
-    const findings: Finding[] = [];
-    if (gitlabRoutableCrc(token.slice(0, -7)) !== crc) {
-      findings.push(
-        finding(
-          'token.checksum',
-          'error',
-          "The routable GitLab token's embedded CRC-32 does not match: the token was mistyped, truncated or altered.",
-          RECOPY,
-        ),
-      );
-      return result(kind, label, findings);
-    }
-    if (!other && !prefix.startsWith('glpat-') && !prefix.startsWith('gl')) {
-      findings.push(
-        finding(
-          'token.info',
-          'info',
-          'The token has a custom prefix (a self-managed instance setting); its routable checksum matches.',
-          'None needed.',
-        ),
-      );
-    }
-    if (other?.notForApi)
-      findings.push(
-        finding(
-          'token.wrong-kind',
-          'warning',
-          `This is a ${other.label}: ${other.notForApi}.`,
-          'Use a personal, project or group access token with the scopes the later steps need.',
-        ),
-      );
-    return result(kind, label, findings, routableFacts(b64, v1));
-  }
-
-  if (token.startsWith('glpat-')) {
-    const body = token.slice(6);
-    const label = 'GitLab personal, project or group access token';
-    if (!/^[A-Za-z0-9_-]{20}$/.test(body)) {
-      return result('gitlab.pat', label, [
-        finding(
-          'token.format',
-          'error',
-          `A legacy GitLab access token has 20 characters after its prefix (letters, digits, - and _); this one has ${body.length}${/[^A-Za-z0-9_-]/.test(body) ? ' and other characters' : ''}.`,
-          RECOPY,
-        ),
-      ]);
-    }
-    const findings = [
-      finding(
-        'token.unverifiable',
-        'info',
-        'Legacy GitLab access tokens carry no checksum; it is checked online.',
-        'Nothing to do offline.',
-      ),
-    ];
-    if (/[lIO0]/.test(body))
-      findings.push(
-        finding(
-          'token.format',
-          'warning',
-          'GitLab never puts the characters l, I, O or 0 in legacy tokens; this one has some, so it was probably mistyped.',
-          RECOPY,
-        ),
-      );
-    return result('gitlab.pat', label, findings);
-  }
-
-  const other = OTHERS.find((o) => token.startsWith(o.prefix));
-  if (other || token.startsWith('GR1348941')) {
-    const o = other ?? {
-      prefix: 'GR1348941',
-      kind: 'gitlab.runner-registration-token',
-      label: 'GitLab runner registration token (deprecated)',
-      body: 20,
-      notForApi: 'it only registers runners, and is deprecated',
-    };
-    const findings: Finding[] = [];
-    const body = token.slice(o.prefix.length);
-    if (o.body !== undefined && body.length !== o.body)
-      findings.push(
-        finding('token.format', 'error', `A ${o.label} has ${o.body} characters after its prefix; this one has ${body.length}.`, RECOPY),
-      );
-    if (o.notForApi)
-      findings.push(
-        finding(
-          'token.wrong-kind',
-          'warning',
-          `This is a ${o.label}: ${o.notForApi}.`,
-          'Use a personal, project or group access token with the scopes the later steps need.',
-        ),
-      );
-    return result(o.kind, o.label, findings);
-  }
+  if (routable && (token.startsWith('gl') || claim || gitlabRoutableCrc(token.slice(0, -7)) === routable.crc))
+    return analyzeRoutable(token, routable);
+  if (token.startsWith('glpat-')) return analyzeLegacyPat(token);
+  const other = OTHERS.find((o) => token.startsWith(o.prefix)) ?? (token.startsWith('GR1348941') ? RUNNER_REGISTRATION : undefined);
+  if (other) return analyzeOtherPrefix(token, other);
 
   if (!claim) return undefined;
   return result('gitlab.unknown', 'unrecognised GitLab token', [
