@@ -25,42 +25,36 @@ export interface Sample {
   replay?: ReplayScenario;
 }
 
-export function demoSamples(now: Date): Sample[] {
-  const year = now.getUTCFullYear();
-  const month = now.getUTCMonth() + 1;
-  const monthsAgo = (n: number): Date => new Date(Date.UTC(year, month - 1 - n, 1));
-  const aYearAgo = monthsAgo(12);
-  const twoMonthsAgo = monthsAgo(2);
-  const fresh = mintAzureDevOpsPat84({ random52: fill('FAKEx0DEMOx0PATx0NOTxREAL', 52), year, month });
-  const ageing = mintAzureDevOpsPat84({
-    random52: fill('FAKEx0DEMOx0OLDx0PATx0NOTxREAL', 52),
-    year: aYearAgo.getUTCFullYear(),
-    month: aYearAgo.getUTCMonth() + 1,
-  });
+/** A fake 84-character PAT whose random part spells `word`, created in the month of `created`. */
+const demoPat = (word: string, created: Date): string =>
+  mintAzureDevOpsPat84({ random52: fill(word, 52), year: created.getUTCFullYear(), month: created.getUTCMonth() + 1 });
+
+/** The first day of the month `n` months before `now`'s. */
+const monthsAgo = (now: Date, n: number): Date => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - n, 1));
+
+/** 1-3: passing, warning and failing, checked offline. */
+function offlineSamples(now: Date): Sample[] {
   const good = mintGitHubClassic('ghp', fill('FAKEx0DEMOx0TOKENx0NOTxREAL', 30));
   // One character mistyped at the end, as when a token is copied by hand.
   const typo = good.slice(0, -1) + (good.endsWith('x') ? 'y' : 'x');
-  const online = mintAzureDevOpsPat84({ random52: fill('FAKEx0DEMOx0ONLINEx0PATx0NOTxREAL', 52), year, month });
-  // Created two months ago: offline it may still be valid; only Azure DevOps knows it has expired.
-  const expired = mintAzureDevOpsPat84({
-    random52: fill('FAKEx0DEMOx0EXPIREDx0PATx0NOTxREAL', 52),
-    year: twoMonthsAgo.getUTCFullYear(),
-    month: twoMonthsAgo.getUTCMonth() + 1,
-  });
-  const unreachable = mintAzureDevOpsPat84({ random52: fill('FAKEx0DEMOx0NOxDNSx0PATx0NOTxREAL', 52), year, month });
-  const asked = DEMO_PROJECT.toLowerCase();
   return [
     {
       title: 'A fresh Azure DevOps PAT for the right organisation',
       command: 'AZURE_DEVOPS_PAT=*** credential-preflight --offline --url https://dev.azure.com/fabrikam --project Fabrikam-Fiber',
-      inputs: { provider: 'auto', token: fresh, url: 'https://dev.azure.com/fabrikam', project: 'Fabrikam-Fiber', offline: 'true' },
+      inputs: {
+        provider: 'auto',
+        token: demoPat('FAKEx0DEMOx0PATx0NOTxREAL', now),
+        url: 'https://dev.azure.com/fabrikam',
+        project: 'Fabrikam-Fiber',
+        offline: 'true',
+      },
     },
     {
       title: 'An Azure DevOps PAT created this month last year, on the legacy host, when the pipeline wants 30 days of validity',
       command: 'AZURE_DEVOPS_PAT=*** credential-preflight --offline --url https://fabrikam.visualstudio.com/ --min-days-remaining 30',
       inputs: {
         provider: 'azure-devops',
-        token: ageing,
+        token: demoPat('FAKEx0DEMOx0OLDx0PATx0NOTxREAL', monthsAgo(now, 12)),
         url: 'https://fabrikam.visualstudio.com/',
         minDaysRemaining: '30',
         offline: 'true',
@@ -71,12 +65,19 @@ export function demoSamples(now: Date): Sample[] {
       command: 'GITHUB_TOKEN=*** credential-preflight --offline --provider github --url https://github.com/octo-org/octo-repo',
       inputs: { provider: 'github', token: typo, url: 'https://github.com/octo-org/octo-repo', offline: 'true' },
     },
+  ];
+}
+
+/** 4-6: checked online against replayed Azure DevOps Services answers. */
+function onlineSamples(now: Date): Sample[] {
+  const asked = DEMO_PROJECT.toLowerCase();
+  return [
     {
       title: `Online: a working PAT, but the project is asked for as "${asked}" and the PAT lacks Build: Read`,
       command: `AZURE_DEVOPS_PAT=*** credential-preflight --url https://dev.azure.com/fabrikam --project ${asked} --required-scopes vso.code,vso.build`,
       inputs: {
         provider: 'auto',
-        token: online,
+        token: demoPat('FAKEx0DEMOx0ONLINEx0PATx0NOTxREAL', now),
         url: 'https://dev.azure.com/fabrikam',
         project: asked,
         requiredScopes: 'vso.code,vso.build',
@@ -86,16 +87,25 @@ export function demoSamples(now: Date): Sample[] {
     {
       title: 'Online: a PAT that looks fine offline, but Azure DevOps says it has expired',
       command: 'AZURE_DEVOPS_PAT=*** credential-preflight --url https://dev.azure.com/fabrikam',
-      inputs: { provider: 'auto', token: expired, url: 'https://dev.azure.com/fabrikam' },
+      // Created two months ago: offline it may still be valid; only Azure DevOps knows it has expired.
+      inputs: {
+        provider: 'auto',
+        token: demoPat('FAKEx0DEMOx0EXPIREDx0PATx0NOTxREAL', monthsAgo(now, 2)),
+        url: 'https://dev.azure.com/fabrikam',
+      },
       replay: 'expired',
     },
     {
       title: 'Online: a build agent that cannot resolve dev.azure.com (network trouble, not a token verdict)',
       command: 'AZURE_DEVOPS_PAT=*** credential-preflight --url https://dev.azure.com/fabrikam',
-      inputs: { provider: 'auto', token: unreachable, url: 'https://dev.azure.com/fabrikam' },
+      inputs: { provider: 'auto', token: demoPat('FAKEx0DEMOx0NOxDNSx0PATx0NOTxREAL', now), url: 'https://dev.azure.com/fabrikam' },
       replay: 'unreachable',
     },
   ];
+}
+
+export function demoSamples(now: Date): Sample[] {
+  return [...offlineSamples(now), ...onlineSamples(now)];
 }
 
 export async function runDemo(

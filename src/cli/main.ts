@@ -79,18 +79,22 @@ export async function main(argv: string[], io: CliIo, deps: PreflightDeps = syst
   }
 }
 
-/** The CLI proper; `seen` collects every secret form as soon as it is known, for the crash message. */
-async function check(argv: string[], io: CliIo, deps: PreflightDeps, seen: string[]): Promise<number> {
+type Values = ReturnType<typeof parse>['values'];
+interface Output {
+  color: boolean;
+  format: 'text' | 'json';
+}
+
+/** The parsed command line, or the exit code of a usage error already reported. */
+function parseCommandLine(argv: string[], io: CliIo): { values: Values; positionals: string[] } | number {
   if (argv.some((a) => a === '--token' || a.startsWith('--token='))) {
     io.stderr(
       'credential-preflight: --token is not accepted: a token on the command line is visible to every process and kept in shell history.\nPut it in an environment variable (--token-env NAME) or pipe it in (--token-stdin).\n',
     );
     return EXIT.usage;
   }
-  let values: ReturnType<typeof parse>['values'];
-  let positionals: string[];
   try {
-    ({ values, positionals } = parse(argv));
+    return parse(argv);
   } catch (e) {
     // parseArgs quotes the offending argument; long ones may be a pasted token, so they are hidden.
     const message = redact(
@@ -100,6 +104,13 @@ async function check(argv: string[], io: CliIo, deps: PreflightDeps, seen: strin
     io.stderr(`credential-preflight: ${message}\nRun with --help for the options.\n`);
     return EXIT.usage;
   }
+}
+
+/** The CLI proper; `seen` collects every secret form as soon as it is known, for the crash message. */
+async function check(argv: string[], io: CliIo, deps: PreflightDeps, seen: string[]): Promise<number> {
+  const parsed = parseCommandLine(argv, io);
+  if (typeof parsed === 'number') return parsed;
+  const { values, positionals } = parsed;
   if (values.help) {
     io.stdout(HELP);
     return EXIT.ok;
@@ -127,16 +138,18 @@ async function check(argv: string[], io: CliIo, deps: PreflightDeps, seen: strin
     io.stderr('credential-preflight: use either --token-stdin or --token-env, not both.\n');
     return EXIT.usage;
   }
+  return runSingle(values, io, deps, { color, format }, seen);
+}
 
-  let token: string | undefined;
-  let tokenSource: string;
-  if (values['token-stdin']) {
-    // Like `docker login --password-stdin`: the newline `echo` adds is not part of the token.
-    token = (await io.readStdin()).replace(/\r?\n$/, '');
-    tokenSource = 'standard input';
-  } else {
-    ({ value: token, source: tokenSource } = tokenFromEnv(values.provider, io.env, values['token-env']));
-  }
+async function readToken(values: Values, io: CliIo): Promise<{ value: string | undefined; source: string }> {
+  // Like `docker login --password-stdin`: the newline `echo` adds is not part of the token.
+  if (values['token-stdin']) return { value: (await io.readStdin()).replace(/\r?\n$/, ''), source: 'standard input' };
+  return tokenFromEnv(values.provider, io.env, values['token-env']);
+}
+
+/** One credential, described by the flags. */
+async function runSingle(values: Values, io: CliIo, deps: PreflightDeps, options: Output, seen: string[]): Promise<number> {
+  const { value: token, source: tokenSource } = await readToken(values, io);
   const forms = secretForms(token, values.username);
   seen.push(...forms);
 
@@ -161,7 +174,7 @@ async function check(argv: string[], io: CliIo, deps: PreflightDeps, seen: strin
   const log = values.debug ? (e: HttpLogEntry) => io.stderr(`${redact(formatLogEntry(e), forms)}\n`) : undefined;
   const report = await runPreflight(request, { env: io.env, ...deps, log }, findings);
   // Belt and braces: nothing the core produces holds the token, but output is redacted regardless.
-  const text = format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderText(report, { color });
+  const text = options.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderText(report, { color: options.color });
   io.stdout(redact(text, forms));
   return exitCodeFor(report);
 }
@@ -179,13 +192,7 @@ const SINGLE_FLAGS = [
   'expires-on',
 ] as const;
 
-async function runConfig(
-  values: ReturnType<typeof parse>['values'],
-  io: CliIo,
-  deps: PreflightDeps,
-  options: { color: boolean; format: 'text' | 'json' },
-  seen: string[],
-): Promise<number> {
+async function runConfig(values: Values, io: CliIo, deps: PreflightDeps, options: Output, seen: string[]): Promise<number> {
   const beside = SINGLE_FLAGS.filter((f) => values[f] !== undefined).map((f) => `--${f}`);
   const file = values.config!;
   const parsed = readCredentialsConfig(file, (f) => fs.readFileSync(f, 'utf8'), deps.now());

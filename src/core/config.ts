@@ -7,7 +7,20 @@
  * error, and no message ever quotes it. Values are checked by `resolveRequest` (one field at a time,
  * so the error points at the right line), so the file accepts exactly what the inputs accept.
  */
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Node, type Pair, type YAMLMap } from 'yaml';
+import {
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseDocument,
+  visit,
+  type Document,
+  type Node,
+  type Pair,
+  type YAMLMap,
+  type YAMLSeq,
+} from 'yaml';
 import { finding, type Finding } from './report.js';
 import { detectProvider } from './providers/registry.js';
 import { readBoolean, resolveRequest, type RawInputs } from './request.js';
@@ -69,14 +82,7 @@ export function readCredentialsConfig(file: string, read: (file: string) => stri
     text = read(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT'
-        ? 'does not exist'
-        : code === 'EISDIR'
-          ? 'is a directory, not a file'
-          : code === 'EACCES' || code === 'EPERM'
-            ? 'cannot be read (permission denied)'
-            : `cannot be read (${code ?? 'error'})`;
+    const why = readErrorWhy(code);
     return {
       config: undefined,
       secrets: [],
@@ -93,6 +99,14 @@ export function readCredentialsConfig(file: string, read: (file: string) => stri
     };
   }
   return parseCredentialsConfig(text, file, now);
+}
+
+/** Why the file could not be read, from the reader's error code. */
+function readErrorWhy(code: string | undefined): string {
+  if (code === 'ENOENT') return 'does not exist';
+  if (code === 'EISDIR') return 'is a directory, not a file';
+  if (code === 'EACCES' || code === 'EPERM') return 'cannot be read (permission denied)';
+  return `cannot be read (${code ?? 'error'})`;
 }
 
 /** Edit distance, for "did you mean". */
@@ -177,16 +191,14 @@ class Checker {
   }
 }
 
-const kindOf = (node: unknown): string =>
-  isMap(node)
-    ? 'a mapping'
-    : isSeq(node)
-      ? 'a list'
-      : isAlias(node)
-        ? 'an alias (*name); write the value itself'
-        : node === null || node === undefined
-          ? 'empty'
-          : 'a single value';
+/** What a node is, for "must be X, not <kind>" messages. */
+function kindOf(node: unknown): string {
+  if (isMap(node)) return 'a mapping';
+  if (isSeq(node)) return 'a list';
+  if (isAlias(node)) return 'an alias (*name); write the value itself';
+  if (node === null || node === undefined) return 'empty';
+  return 'a single value';
+}
 
 /** A scalar as the text an input would carry (YAML numbers and booleans keep their source spelling). */
 function scalarText(node: unknown): string | undefined {
@@ -198,6 +210,22 @@ function scalarText(node: unknown): string | undefined {
 
 const NO_TOKENS_HINT =
   'Keep tokens in secrets: map the secret to an environment variable in the step (`env:`) and name that variable with `token-env`.';
+
+/** Why a key does not belong where it is written, and what to write instead. */
+function unknownKey(key: string, known: readonly string[], where: string): { problem: string; hint: string } {
+  if (where === 'defaults' && (key === 'name' || key === 'token-env'))
+    return { problem: `cannot be a default: each credential has its own.`, hint: `Move \`${key}\` into each entry under \`credentials\`.` };
+  if (where !== 'the file' && key === 'fail-on-warning')
+    return {
+      problem: 'applies to the whole file, not to one credential.',
+      hint: 'Move `fail-on-warning: true` to the top level of the file (no indentation), or set the step’s fail-on-warning input.',
+    };
+  const guess = suggest(key, known);
+  return {
+    problem: `is not a known key${where ? ` in ${where}` : ''}.`,
+    hint: guess ? `Did you mean \`${guess}\`?` : `Use one of: ${known.join(', ')}.`,
+  };
+}
 
 function checkKeys(c: Checker, map: YAMLMap, path: string, known: readonly string[], where: string): Pair[] {
   const kept: Pair[] = [];
@@ -217,25 +245,8 @@ function checkKeys(c: Checker, map: YAMLMap, path: string, known: readonly strin
       continue;
     }
     if (!known.includes(key)) {
-      const guess = suggest(key, known);
-      const notHere = where === 'defaults' && (key === 'name' || key === 'token-env');
-      const fileWide = where !== 'the file' && key === 'fail-on-warning';
-      c.error(
-        keyNode,
-        at(c.show(key).replace(/^"|"$/g, '')),
-        notHere
-          ? `cannot be a default: each credential has its own.`
-          : fileWide
-            ? 'applies to the whole file, not to one credential.'
-            : `is not a known key${where ? ` in ${where}` : ''}.`,
-        notHere
-          ? `Move \`${key}\` into each entry under \`credentials\`.`
-          : fileWide
-            ? 'Move `fail-on-warning: true` to the top level of the file (no indentation), or set the step’s fail-on-warning input.'
-            : guess
-              ? `Did you mean \`${guess}\`?`
-              : `Use one of: ${known.join(', ')}.`,
-      );
+      const { problem, hint } = unknownKey(key, known, where);
+      c.error(keyNode, at(c.show(key).replace(/^"|"$/g, '')), problem, hint);
       continue;
     }
     kept.push(pair);
@@ -364,24 +375,24 @@ function readTokenEnv(c: Checker, pair: Pair | undefined, entry: Node, path: str
   return name;
 }
 
-export function parseCredentialsConfig(text: string, file: string, now: Date): ConfigResult {
-  const c = new Checker(file, now);
-  const done = (config?: CredentialsConfig): ConfigResult => ({
-    config: c.findings.length ? undefined : config,
-    findings: c.findings,
-    secrets: [...c.secrets],
-  });
-  if (text.length > MAX_FILE_CHARS) {
-    c.findings.push(
-      finding(
-        'config.file',
-        'error',
-        `The credentials file ${JSON.stringify(file)} is larger than ${MAX_FILE_CHARS / 1024} KiB; it should list a few credentials.`,
-        'Point `config` at the credentials file, not another file.',
-      ),
-    );
-    return done();
-  }
+const pairNamed = (pairs: Pair[], key: string): Pair | undefined => pairs.find((p) => scalarText(p.key) === key);
+
+/** A file this large is not a credentials file: it is refused before parsing. */
+function checkSize(c: Checker, text: string): boolean {
+  if (text.length <= MAX_FILE_CHARS) return true;
+  c.findings.push(
+    finding(
+      'config.file',
+      'error',
+      `The credentials file ${JSON.stringify(c.file)} is larger than ${MAX_FILE_CHARS / 1024} KiB; it should list a few credentials.`,
+      'Point `config` at the credentials file, not another file.',
+    ),
+  );
+  return false;
+}
+
+/** Parse the YAML; each syntax problem is a finding at its position. */
+function parseYaml(c: Checker, text: string): Document.Parsed {
   const doc = parseDocument(text, { lineCounter: c.lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
   const problems = [...doc.errors, ...doc.warnings];
   // A broken file is not read further, so a token pasted anywhere in it is found here, word by word,
@@ -402,7 +413,11 @@ export function parseCredentialsConfig(text: string, file: string, now: Date): C
       e.pos[0],
     );
   }
-  if (c.findings.length) return done();
+  return doc;
+}
+
+/** Every scalar that is a pasted token is reported once, here, and skipped by the other checks. */
+function flagTokenScalars(c: Checker, doc: Document.Parsed): void {
   visit(doc, {
     Scalar(_, node) {
       if (typeof node.value === 'string' && c.isToken(node.value)) {
@@ -411,60 +426,65 @@ export function parseCredentialsConfig(text: string, file: string, now: Date): C
       }
     },
   });
-  const root = doc.contents;
+}
+
+/** The top-level mapping, or undefined (reported) when the file is empty or not a mapping. */
+function readRoot(c: Checker, root: unknown): YAMLMap | undefined {
   if (root === null || (isScalar(root) && (root.value === null || root.value === ''))) {
     c.findings.push(
       finding(
         'config.file',
         'error',
-        `The credentials file ${JSON.stringify(file)} is empty.`,
+        `The credentials file ${JSON.stringify(c.file)} is empty.`,
         'List the credentials under `credentials:` (see the README section "Several credentials in one step").',
       ),
     );
-    return done();
+    return undefined;
   }
   if (!isMap(root)) {
     c.error(
-      root,
+      root as Node,
       '',
       `The file must be a mapping with a \`credentials\` list, not ${kindOf(root)}.`,
       'Start the file with `credentials:` followed by one `- name: …` entry per credential.',
     );
-    return done();
+    return undefined;
   }
+  return root;
+}
 
-  const top = checkKeys(c, root, '', TOP_KEYS, 'the file');
-  const get = (pairs: Pair[], key: string) => pairs.find((p) => scalarText(p.key) === key);
+function readFailOnWarning(c: Checker, fow: Pair | undefined): boolean {
+  if (!fow) return false;
+  const t = scalarText(fow.value);
+  const v = t?.trim().toLowerCase();
+  if (v !== undefined && ['true', 'yes', 'on', '1'].includes(v)) return true;
+  if (v === undefined || !['false', 'no', 'off', '0', ''].includes(v))
+    c.error(
+      fow.value as Node,
+      'fail-on-warning',
+      `must be true or false, not ${t === undefined ? kindOf(fow.value) : c.show(t)}.`,
+      'Write `fail-on-warning: true` or `false`.',
+    );
+  return false;
+}
 
-  let failOnWarning = false;
-  const fow = get(top, 'fail-on-warning');
-  if (fow) {
-    const t = scalarText(fow.value);
-    const v = t?.trim().toLowerCase();
-    if (v !== undefined && ['true', 'yes', 'on', '1'].includes(v)) failOnWarning = true;
-    else if (v === undefined || !['false', 'no', 'off', '0', ''].includes(v))
-      c.error(
-        fow.value as Node,
-        'fail-on-warning',
-        `must be true or false, not ${t === undefined ? kindOf(fow.value) : c.show(t)}.`,
-        'Write `fail-on-warning: true` or `false`.',
-      );
+function readDefaults(c: Checker, defaultsPair: Pair | undefined): EntryInputs {
+  // `defaults:` with nothing after it is no defaults, not an error.
+  if (!defaultsPair || (isScalar(defaultsPair.value) && defaultsPair.value.value === null)) return {};
+  if (!isMap(defaultsPair.value)) {
+    c.error(
+      defaultsPair.value as Node,
+      'defaults',
+      `must be a mapping of field: value, not ${kindOf(defaultsPair.value)}.`,
+      'e.g. `defaults: { provider: azure-devops, min-days-remaining: 14 }`.',
+    );
+    return {};
   }
+  return readFields(c, checkKeys(c, defaultsPair.value, 'defaults', DEFAULTS_KEYS, 'defaults'), 'defaults').inputs;
+}
 
-  let defaults: EntryInputs = {};
-  const defaultsPair = get(top, 'defaults');
-  if (defaultsPair && !(isScalar(defaultsPair.value) && defaultsPair.value.value === null)) {
-    if (!isMap(defaultsPair.value))
-      c.error(
-        defaultsPair.value as Node,
-        'defaults',
-        `must be a mapping of field: value, not ${kindOf(defaultsPair.value)}.`,
-        'e.g. `defaults: { provider: azure-devops, min-days-remaining: 14 }`.',
-      );
-    else defaults = readFields(c, checkKeys(c, defaultsPair.value, 'defaults', DEFAULTS_KEYS, 'defaults'), 'defaults').inputs;
-  }
-
-  const list = get(top, 'credentials');
+/** The `credentials` list, or undefined (reported) when it is missing, empty or too long. */
+function readCredentialList(c: Checker, root: YAMLMap, list: Pair | undefined): YAMLSeq | undefined {
   if (!list) {
     c.error(
       root,
@@ -472,7 +492,7 @@ export function parseCredentialsConfig(text: string, file: string, now: Date): C
       'The file has no `credentials` list.',
       'Add `credentials:` with one `- name: …` / `token-env: …` entry per credential.',
     );
-    return done();
+    return undefined;
   }
   if (!isSeq(list.value) || list.value.items.length === 0) {
     c.error(
@@ -481,7 +501,7 @@ export function parseCredentialsConfig(text: string, file: string, now: Date): C
       `must be a list with at least one entry, not ${isSeq(list.value) ? 'an empty list' : kindOf(list.value)}.`,
       'Write one `- name: …` entry (starting with a dash) per credential.',
     );
-    return done();
+    return undefined;
   }
   if (list.value.items.length > MAX_CREDENTIALS) {
     c.error(
@@ -490,53 +510,87 @@ export function parseCredentialsConfig(text: string, file: string, now: Date): C
       `lists ${list.value.items.length} entries; at most ${MAX_CREDENTIALS} are checked in one step.`,
       'Split the file across several steps.',
     );
-    return done();
+    return undefined;
   }
+  return list.value;
+}
 
-  const entries: ConfigEntry[] = [];
+/** An entry's row label: its `name`, else its variable; undefined when the name is unusable. */
+function readEntryName(c: Checker, namePair: Pair | undefined, tokenEnv: string | undefined, path: string): string | undefined {
+  if (!namePair) return tokenEnv;
+  const t = scalarText(namePair.value)?.trim();
+  if (c.tokenNodes.has(namePair.value)) return undefined;
+  if (t) return t;
+  c.error(
+    (namePair.value as Node) ?? (namePair.key as Node),
+    `${path}.name`,
+    `must be a short label, not ${kindOf(namePair.value)}.`,
+    'Write e.g. `name: fabrikam`.',
+  );
+  return tokenEnv;
+}
+
+/** Row labels must be distinct (case-insensitively); `names` maps each label to its first entry. */
+function checkUniqueName(c: Checker, names: Map<string, number>, name: string, at: Node, path: string, i: number): void {
+  const first = names.get(name.toLowerCase());
+  if (first === undefined) {
+    names.set(name.toLowerCase(), i);
+    return;
+  }
+  c.error(
+    at,
+    `${path}.name`,
+    `repeats the name ${c.show(name)} of credentials[${first}]; each row needs its own label.`,
+    'Give each credential a distinct `name`.',
+  );
+}
+
+function readEntry(c: Checker, item: unknown, i: number, defaults: EntryInputs, names: Map<string, number>): ConfigEntry | undefined {
+  const path = `credentials[${i}]`;
+  const node = item as Node;
+  if (!isMap(item)) {
+    c.error(
+      node,
+      path,
+      `must be a mapping (name, token-env, url…), not ${kindOf(item)}.`,
+      'Write each entry as `- name: …` with its fields indented below it.',
+    );
+    return undefined;
+  }
+  const pairs = checkKeys(c, item, path, ENTRY_KEYS, 'a credential');
+  const tokenEnv = readTokenEnv(c, pairNamed(pairs, 'token-env'), node, path);
+  const { inputs, ok } = readFields(c, pairs, path);
+  const namePair = pairNamed(pairs, 'name');
+  const name = readEntryName(c, namePair, tokenEnv, path);
+  if (name !== undefined) checkUniqueName(c, names, name, (namePair?.value as Node) ?? node, path, i);
+  if (tokenEnv === undefined || name === undefined || !ok) return undefined;
+  return { name, tokenEnv, inputs: { ...defaults, ...inputs }, line: c.where(node).line };
+}
+
+/** The file's contents, checked top-down; the first structural problem stops the reading. */
+function readConfig(c: Checker, text: string): CredentialsConfig | undefined {
+  if (!checkSize(c, text)) return undefined;
+  const doc = parseYaml(c, text);
+  if (c.findings.length) return undefined;
+  flagTokenScalars(c, doc);
+  const root = readRoot(c, doc.contents);
+  if (!root) return undefined;
+  const top = checkKeys(c, root, '', TOP_KEYS, 'the file');
+  const failOnWarning = readFailOnWarning(c, pairNamed(top, 'fail-on-warning'));
+  const defaults = readDefaults(c, pairNamed(top, 'defaults'));
+  const list = readCredentialList(c, root, pairNamed(top, 'credentials'));
+  if (!list) return undefined;
   const names = new Map<string, number>();
-  list.value.items.forEach((item, i) => {
-    const path = `credentials[${i}]`;
-    const node = item as Node;
-    if (!isMap(item)) {
-      c.error(
-        node,
-        path,
-        `must be a mapping (name, token-env, url…), not ${kindOf(item)}.`,
-        'Write each entry as `- name: …` with its fields indented below it.',
-      );
-      return;
-    }
-    const pairs = checkKeys(c, item, path, ENTRY_KEYS, 'a credential');
-    const tokenEnv = readTokenEnv(c, get(pairs, 'token-env'), node, path);
-    const { inputs, ok } = readFields(c, pairs, path);
-    const namePair = get(pairs, 'name');
-    let name = tokenEnv;
-    if (namePair) {
-      const t = scalarText(namePair.value)?.trim();
-      if (c.tokenNodes.has(namePair.value)) name = undefined;
-      else if (!t)
-        c.error(
-          (namePair.value as Node) ?? (namePair.key as Node),
-          `${path}.name`,
-          `must be a short label, not ${kindOf(namePair.value)}.`,
-          'Write e.g. `name: fabrikam`.',
-        );
-      else name = t;
-    }
-    if (name !== undefined) {
-      const first = names.get(name.toLowerCase());
-      if (first !== undefined)
-        c.error(
-          (namePair?.value as Node) ?? node,
-          `${path}.name`,
-          `repeats the name ${c.show(name)} of credentials[${first}]; each row needs its own label.`,
-          'Give each credential a distinct `name`.',
-        );
-      else names.set(name.toLowerCase(), i);
-    }
-    if (tokenEnv === undefined || name === undefined || !ok) return;
-    entries.push({ name, tokenEnv, inputs: { ...defaults, ...inputs }, line: c.where(node).line });
+  const entries: ConfigEntry[] = [];
+  list.items.forEach((item, i) => {
+    const entry = readEntry(c, item, i, defaults, names);
+    if (entry) entries.push(entry);
   });
-  return done({ file, failOnWarning, entries });
+  return { file: c.file, failOnWarning, entries };
+}
+
+export function parseCredentialsConfig(text: string, file: string, now: Date): ConfigResult {
+  const c = new Checker(file, now);
+  const config = readConfig(c, text);
+  return { config: c.findings.length ? undefined : config, findings: c.findings, secrets: [...c.secrets] };
 }

@@ -94,24 +94,73 @@ function unwrap(token: string): { inner: string; wrapper: string } | undefined {
   return undefined;
 }
 
-export function checkHygiene(raw: string | undefined, source?: string): HygieneResult {
-  const findings: Finding[] = [];
-  if (raw === undefined || raw.trim() === '') {
-    findings.push(
-      finding(
-        'token.missing',
-        'error',
-        (raw === undefined || raw === '' ? 'No token was provided' : 'The token is only whitespace') +
-          (source ? ` (looked in ${source}).` : '.'),
-        'Pass the token from a secret: `token: ${{ secrets.NAME }}` (GitHub), a secret variable such as `$(PAT)` (Azure Pipelines), or the environment variable named by `--token-env` (CLI).',
-      ),
-    );
-    return { token: undefined, findings };
-  }
+function missingFinding(raw: string | undefined, source: string | undefined): Finding {
+  return finding(
+    'token.missing',
+    'error',
+    (raw === undefined || raw === '' ? 'No token was provided' : 'The token is only whitespace') +
+      (source ? ` (looked in ${source}).` : '.'),
+    'Pass the token from a secret: `token: ${{ secrets.NAME }}` (GitHub), a secret variable such as `$(PAT)` (Azure Pipelines), or the environment variable named by `--token-env` (CLI).',
+  );
+}
 
-  let token = raw.trim();
+/** The value without surrounding whitespace and one pair of surrounding quotes. */
+function stripSurroundings(raw: string): string {
+  const token = raw.trim();
   const quoted = /^(["'`])(.*)\1$/s.exec(token);
-  if (quoted) token = quoted[2]!.trim();
+  return quoted ? quoted[2]!.trim() : token;
+}
+
+function unexpandedFinding(token: string): Finding | undefined {
+  for (const [pattern, kind] of UNEXPANDED) {
+    const m = pattern.exec(token);
+    if (m)
+      return finding(
+        'token.unexpanded',
+        'error',
+        `The token is the literal text ${JSON.stringify(m[0])} (${kind}): the variable was not defined, so its name was passed instead of a value.`,
+        'Define the secret (check its exact name and that it is available to this pipeline/branch), and in Azure Pipelines map secret variables explicitly, e.g. `env: { AZURE_DEVOPS_PAT: $(MyPat) }`.',
+      );
+  }
+  return undefined;
+}
+
+/** Whitespace inside the token is fatal unless it is a wrapper (`Bearer <token>`), reported separately. */
+function innerWhitespaceFinding(token: string): Finding | undefined {
+  if (!/\s/.test(token) || unwrap(token)) return undefined;
+  return finding(
+    'token.whitespace',
+    'error',
+    /[\r\n]/.test(token) ? 'The token contains a line break inside it.' : 'The token contains spaces inside it.',
+    'A token is a single word: copy it again from the provider and store exactly that value.',
+  );
+}
+
+/** A problem that leaves nothing to check, in the order they are looked for. */
+function fatalFinding(token: string): Finding | undefined {
+  if (token === '')
+    return finding(
+      'token.missing',
+      'error',
+      'The token is empty once quotes and whitespace are removed.',
+      'Store the token itself in the secret.',
+    );
+  const unexpanded = unexpandedFinding(token);
+  if (unexpanded) return unexpanded;
+  if (isPlaceholder(token))
+    return finding(
+      'token.placeholder',
+      'error',
+      'The token is a placeholder, not a credential.',
+      'Replace the placeholder with a real token stored as a secret.',
+    );
+  return innerWhitespaceFinding(token);
+}
+
+export function checkHygiene(raw: string | undefined, source?: string): HygieneResult {
+  if (raw === undefined || raw.trim() === '') return { token: undefined, findings: [missingFinding(raw, source)] };
+  const findings: Finding[] = [];
+  const token = stripSurroundings(raw);
   if (token !== raw) {
     findings.push(
       finding(
@@ -122,70 +171,17 @@ export function checkHygiene(raw: string | undefined, source?: string): HygieneR
       ),
     );
   }
-  if (token === '') {
-    findings.push(
-      finding(
-        'token.missing',
-        'error',
-        'The token is empty once quotes and whitespace are removed.',
-        'Store the token itself in the secret.',
-      ),
-    );
-    return { token: undefined, findings };
-  }
-
-  for (const [pattern, kind] of UNEXPANDED) {
-    const m = pattern.exec(token);
-    if (m) {
-      findings.push(
-        finding(
-          'token.unexpanded',
-          'error',
-          `The token is the literal text ${JSON.stringify(m[0])} (${kind}): the variable was not defined, so its name was passed instead of a value.`,
-          'Define the secret (check its exact name and that it is available to this pipeline/branch), and in Azure Pipelines map secret variables explicitly, e.g. `env: { AZURE_DEVOPS_PAT: $(MyPat) }`.',
-        ),
-      );
-      return { token: undefined, findings };
-    }
-  }
-
-  if (isPlaceholder(token)) {
-    findings.push(
-      finding(
-        'token.placeholder',
-        'error',
-        'The token is a placeholder, not a credential.',
-        'Replace the placeholder with a real token stored as a secret.',
-      ),
-    );
-    return { token: undefined, findings };
-  }
-
-  if (/\s/.test(token)) {
-    const wrapped = unwrap(token);
-    if (!wrapped) {
-      findings.push(
-        finding(
-          'token.whitespace',
-          'error',
-          /[\r\n]/.test(token) ? 'The token contains a line break inside it.' : 'The token contains spaces inside it.',
-          'A token is a single word: copy it again from the provider and store exactly that value.',
-        ),
-      );
-      return { token: undefined, findings };
-    }
-  }
+  const fatal = fatalFinding(token);
+  if (fatal) return { token: undefined, findings: [...findings, fatal] };
   const wrapped = unwrap(token);
-  if (wrapped) {
-    findings.push(
-      finding(
-        'token.wrapper',
-        'error',
-        `The secret holds the token with ${wrapped.wrapper}; the value must be the bare token.`,
-        'Store only the token in the secret; the tool and your later steps add the authentication scheme themselves.',
-      ),
-    );
-    token = wrapped.inner;
-  }
-  return { token, findings };
+  if (!wrapped) return { token, findings };
+  findings.push(
+    finding(
+      'token.wrapper',
+      'error',
+      `The secret holds the token with ${wrapped.wrapper}; the value must be the bare token.`,
+      'Store only the token in the secret; the tool and your later steps add the authentication scheme themselves.',
+    ),
+  );
+  return { token: wrapped.inner, findings };
 }

@@ -264,6 +264,87 @@ async function runOnline(report: Report, online: OnlineChecks, args: OnlineArgs,
   }
 }
 
+/** The token's shape: its analysis (recorded on the report) and findings. */
+function readToken(report: Report, request: CheckRequest, token: string, now: Date): { analysis?: TokenAnalysis; findings: Finding[] } {
+  const result = analyzeToken(request, token, now);
+  if ('code' in result) return { findings: [result] };
+  report.provider = request.provider === 'auto' ? result.provider : request.provider;
+  report.tokenKind = result.kind;
+  report.tokenLabel = result.label;
+  return { analysis: result, findings: result.findings };
+}
+
+/** The URL (and project) for the provider, then the checks that need both token and URL. */
+function readUrl(
+  report: Report,
+  request: CheckRequest,
+  providerId: ProviderId,
+  analysis: TokenAnalysis | undefined,
+  now: Date,
+): { url: UrlAnalysis; findings: Finding[] } {
+  const module = PROVIDER_MODULES[providerId];
+  // With provider auto, the environment's URL and project for the detected provider apply now.
+  const urlInput = request.url ?? request.defaults?.url[providerId];
+  report.project.requested ??= request.defaults?.project[providerId] ?? null;
+  const url = module.analyzeUrl(urlInput, { offline: request.offline });
+  const findings = applyUrl(report, url, request, providerId);
+  if (analysis && analysis.provider === providerId) {
+    findings.push(...expiryFindings(report, analysis, request, now));
+    if (module.crossCheck) findings.push(...module.crossCheck(analysis, { username: request.username }));
+  }
+  return { url, findings };
+}
+
+interface OfflineResult {
+  providerId: ProviderId | null;
+  analysis: TokenAnalysis | undefined;
+  url: UrlAnalysis | undefined;
+  token: string | undefined;
+}
+
+/** Why the online checks did not run, or what they found. */
+async function onlineStage(
+  report: Report,
+  request: CheckRequest,
+  offline: OfflineResult,
+  blocking: boolean,
+  deps: PreflightDeps,
+  now: Date,
+): Promise<Finding[]> {
+  const { providerId, analysis, url, token } = offline;
+  const online = providerId ? PROVIDER_MODULES[providerId].online : undefined;
+  if (request.offline)
+    return [
+      finding(
+        'online.skipped',
+        'info',
+        'Offline mode: identity, project, scopes and revocation were not checked.',
+        'Run without `offline` to check them against the provider.',
+      ),
+    ];
+  if (blocking)
+    return [
+      finding(
+        'online.skipped',
+        'info',
+        'Online checks were skipped because of the errors above.',
+        'Fix the errors above; the online checks then run automatically.',
+      ),
+    ];
+  if (providerId && online && analysis && url && token !== undefined)
+    return runOnline(report, online, { request, analysis, url, token, now }, deps);
+  if (providerId)
+    return [
+      finding(
+        'online.unavailable',
+        'info',
+        `This version checks ${PROVIDER_MODULES[providerId].displayName} credentials offline only.`,
+        'Nothing to do: the result covers the token and URL shape.',
+      ),
+    ];
+  return [];
+}
+
 export async function runPreflight(
   request: CheckRequest,
   deps: PreflightDeps = systemDeps,
@@ -279,67 +360,24 @@ export async function runPreflight(
 
   let analysis: TokenAnalysis | undefined;
   if (hygiene.token !== undefined) {
-    const result = analyzeToken(request, hygiene.token, now);
-    if ('code' in result) findings.push(result);
-    else {
-      analysis = result;
-      report.provider = request.provider === 'auto' ? result.provider : request.provider;
-      report.tokenKind = result.kind;
-      report.tokenLabel = result.label;
-      findings.push(...result.findings);
-    }
+    const read = readToken(report, request, hygiene.token, now);
+    analysis = read.analysis;
+    findings.push(...read.findings);
   }
 
   const providerId = report.provider;
   let url: UrlAnalysis | undefined;
   if (providerId) {
-    const module = PROVIDER_MODULES[providerId];
-    // With provider auto, the environment's URL and project for the detected provider apply now.
-    const urlInput = request.url ?? request.defaults?.url[providerId];
-    report.project.requested ??= request.defaults?.project[providerId] ?? null;
-    url = module.analyzeUrl(urlInput, { offline: request.offline });
-    findings.push(...applyUrl(report, url, request, providerId));
-    if (analysis && analysis.provider === providerId) {
-      findings.push(...expiryFindings(report, analysis, request, now));
-      if (module.crossCheck) findings.push(...module.crossCheck(analysis, { username: request.username }));
-    }
+    const read = readUrl(report, request, providerId, analysis, now);
+    url = read.url;
+    findings.push(...read.findings);
   } else if (request.url) {
     // No provider to parse it: still never show a user name or password pasted into it.
     report.url = { input: request.url.trim().replace(/^([a-z][a-z0-9+.-]*:\/\/)?.*@/is, '$1'), normalized: null };
   }
 
   const blocking = findings.some((f) => f.severity === 'error');
-  const online = providerId ? PROVIDER_MODULES[providerId].online : undefined;
-  if (request.offline) {
-    findings.push(
-      finding(
-        'online.skipped',
-        'info',
-        'Offline mode: identity, project, scopes and revocation were not checked.',
-        'Run without `offline` to check them against the provider.',
-      ),
-    );
-  } else if (blocking) {
-    findings.push(
-      finding(
-        'online.skipped',
-        'info',
-        'Online checks were skipped because of the errors above.',
-        'Fix the errors above; the online checks then run automatically.',
-      ),
-    );
-  } else if (providerId && online && analysis && url && hygiene.token !== undefined) {
-    findings.push(...(await runOnline(report, online, { request, analysis, url, token: hygiene.token, now }, deps)));
-  } else if (providerId) {
-    findings.push(
-      finding(
-        'online.unavailable',
-        'info',
-        `This version checks ${PROVIDER_MODULES[providerId].displayName} credentials offline only.`,
-        'Nothing to do: the result covers the token and URL shape.',
-      ),
-    );
-  }
+  findings.push(...(await onlineStage(report, request, { providerId, analysis, url, token: hygiene.token }, blocking, deps, now)));
 
   report.findings = sortFindings(findings);
   report.outcome = decideOutcome(report.findings, request.failOnWarning);

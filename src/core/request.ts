@@ -174,30 +174,85 @@ export function environmentDefaults(env: Env): NonNullable<CheckRequest['default
   return { url, project };
 }
 
-export function resolveRequest(raw: RawInputs, env: Env, naming: InputNaming = 'kebab'): { request: CheckRequest; findings: Finding[] } {
-  const findings: Finding[] = [];
-  const name = (key: keyof RawInputs): string => inputName(key, naming);
+function parseProviderInput(text: string | undefined, findings: Finding[]): ProviderId | 'auto' {
+  const provider = parseProvider(text);
+  if (provider !== undefined) return provider;
+  findings.push(
+    finding('config.invalid', 'error', `Unknown provider ${JSON.stringify(text)}.`, `Use one of: auto, ${PROVIDERS.join(', ')}.`),
+  );
+  return 'auto';
+}
 
-  let provider = parseProvider(raw.provider) ?? 'auto';
-  if (parseProvider(raw.provider) === undefined) {
-    findings.push(
-      finding('config.invalid', 'error', `Unknown provider ${JSON.stringify(raw.provider)}.`, `Use one of: auto, ${PROVIDERS.join(', ')}.`),
-    );
-  }
-
-  const tokenTypeText = (blank(raw.tokenType) ?? 'auto').trim().toLowerCase();
-  let tokenType: TokenTypeHint = 'auto';
-  if (['system-access-token', 'system.accesstoken', 'systemaccesstoken'].includes(tokenTypeText)) tokenType = 'system-access-token';
-  else if (tokenTypeText !== 'auto') {
+function parseTokenType(text: string | undefined, findings: Finding[]): TokenTypeHint {
+  const t = (blank(text) ?? 'auto').trim().toLowerCase();
+  if (['system-access-token', 'system.accesstoken', 'systemaccesstoken'].includes(t)) return 'system-access-token';
+  if (t !== 'auto')
     findings.push(
       finding(
         'config.invalid',
         'error',
-        `Unknown token type ${JSON.stringify(raw.tokenType)}.`,
+        `Unknown token type ${JSON.stringify(text)}.`,
         'Use `auto`, or `system-access-token` for the Azure Pipelines job token.',
       ),
     );
-  }
+  return 'auto';
+}
+
+function parseMinDaysRemaining(name: string, value: string | undefined, findings: Finding[]): number {
+  const text = blank(value)?.trim();
+  if (text === undefined) return DEFAULT_MIN_DAYS_REMAINING;
+  const n = Number(text);
+  if (Number.isFinite(n) && n >= 0 && /^\d+(\.\d+)?$/.test(text)) return n;
+  findings.push(
+    finding(
+      'config.invalid',
+      'error',
+      `\`${name}\` must be a number of days (0 or more), not ${JSON.stringify(value)}.`,
+      'Set it to e.g. 7, or 0 to turn the expiry warning off.',
+    ),
+  );
+  return DEFAULT_MIN_DAYS_REMAINING;
+}
+
+function parseTimeoutMs(name: string, value: string | undefined, findings: Finding[]): number {
+  const text = blank(value)?.trim();
+  if (text === undefined) return DEFAULT_TIMEOUT_SECONDS * 1000;
+  const n = Number(text);
+  if (/^\d+(\.\d+)?$/.test(text) && n >= 1 && n <= MAX_TIMEOUT_SECONDS) return Math.round(n * 1000);
+  findings.push(
+    finding(
+      'config.invalid',
+      'error',
+      `\`${name}\` must be a number of seconds from 1 to ${MAX_TIMEOUT_SECONDS}, not ${JSON.stringify(value)}.`,
+      `Set it to e.g. ${DEFAULT_TIMEOUT_SECONDS} (the default), or more behind a slow proxy.`,
+    ),
+  );
+  return DEFAULT_TIMEOUT_SECONDS * 1000;
+}
+
+function parseExpiresOn(name: string, value: string | undefined, findings: Finding[]): Date | undefined {
+  const text = blank(value)?.trim();
+  if (text === undefined) return undefined;
+  // A bare date means the end of that day in UTC (the portal shows dates, not times).
+  const parsed = /^\d{4}-\d{2}-\d{2}$/.test(text) ? new Date(`${text}T23:59:59Z`) : new Date(text);
+  if (!Number.isNaN(parsed.getTime())) return parsed;
+  findings.push(
+    finding(
+      'config.invalid',
+      'error',
+      `\`${name}\` must be a date such as 2027-03-31, not ${JSON.stringify(value)}.`,
+      'Use the expiry date shown when the token was created, as YYYY-MM-DD.',
+    ),
+  );
+  return undefined;
+}
+
+export function resolveRequest(raw: RawInputs, env: Env, naming: InputNaming = 'kebab'): { request: CheckRequest; findings: Finding[] } {
+  const findings: Finding[] = [];
+  const name = (key: keyof RawInputs): string => inputName(key, naming);
+
+  let provider = parseProviderInput(raw.provider, findings);
+  const tokenType = parseTokenType(raw.tokenType, findings);
   if (tokenType === 'system-access-token' && provider === 'auto') provider = 'azure-devops';
 
   const defaults = environmentDefaults(env);
@@ -208,54 +263,9 @@ export function resolveRequest(raw: RawInputs, env: Env, naming: InputNaming = '
     project ??= defaults.project[provider];
   }
 
-  let minDaysRemaining = DEFAULT_MIN_DAYS_REMAINING;
-  const minText = blank(raw.minDaysRemaining)?.trim();
-  if (minText !== undefined) {
-    const n = Number(minText);
-    if (!Number.isFinite(n) || n < 0 || !/^\d+(\.\d+)?$/.test(minText)) {
-      findings.push(
-        finding(
-          'config.invalid',
-          'error',
-          `\`${name('minDaysRemaining')}\` must be a number of days (0 or more), not ${JSON.stringify(raw.minDaysRemaining)}.`,
-          'Set it to e.g. 7, or 0 to turn the expiry warning off.',
-        ),
-      );
-    } else minDaysRemaining = n;
-  }
-
-  let timeoutMs = DEFAULT_TIMEOUT_SECONDS * 1000;
-  const timeoutText = blank(raw.timeoutSeconds)?.trim();
-  if (timeoutText !== undefined) {
-    const n = Number(timeoutText);
-    if (!/^\d+(\.\d+)?$/.test(timeoutText) || n < 1 || n > MAX_TIMEOUT_SECONDS) {
-      findings.push(
-        finding(
-          'config.invalid',
-          'error',
-          `\`${name('timeoutSeconds')}\` must be a number of seconds from 1 to ${MAX_TIMEOUT_SECONDS}, not ${JSON.stringify(raw.timeoutSeconds)}.`,
-          `Set it to e.g. ${DEFAULT_TIMEOUT_SECONDS} (the default), or more behind a slow proxy.`,
-        ),
-      );
-    } else timeoutMs = Math.round(n * 1000);
-  }
-
-  let expiresOn: Date | undefined;
-  const expiresText = blank(raw.expiresOn)?.trim();
-  if (expiresText !== undefined) {
-    // A bare date means the end of that day in UTC (the portal shows dates, not times).
-    const parsed = /^\d{4}-\d{2}-\d{2}$/.test(expiresText) ? new Date(`${expiresText}T23:59:59Z`) : new Date(expiresText);
-    if (Number.isNaN(parsed.getTime())) {
-      findings.push(
-        finding(
-          'config.invalid',
-          'error',
-          `\`${name('expiresOn')}\` must be a date such as 2027-03-31, not ${JSON.stringify(raw.expiresOn)}.`,
-          'Use the expiry date shown when the token was created, as YYYY-MM-DD.',
-        ),
-      );
-    } else expiresOn = parsed;
-  }
+  const minDaysRemaining = parseMinDaysRemaining(name('minDaysRemaining'), raw.minDaysRemaining, findings);
+  const timeoutMs = parseTimeoutMs(name('timeoutSeconds'), raw.timeoutSeconds, findings);
+  const expiresOn = parseExpiresOn(name('expiresOn'), raw.expiresOn, findings);
 
   return {
     request: {

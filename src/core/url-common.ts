@@ -18,37 +18,26 @@ export interface ParsedUrl {
 // Control characters (as the Azure DevOps CLI rejects them); matched by code point to keep the regex readable.
 const hasControl = (s: string): boolean => [...s].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f);
 
-/** Parse a user-supplied URL; on failure the findings explain, with an example of a correct URL. */
-export function parseUserUrl(input: string, example: string): ParsedUrl | { findings: Finding[]; display: string } {
-  const findings: Finding[] = [];
-  const trimmed = input.trim();
-  if (trimmed !== input) {
-    findings.push(
-      finding(
-        'url.whitespace',
-        'warning',
-        'The URL has surrounding whitespace or a line break; it was removed.',
-        'Remove the whitespace from the variable or input.',
-      ),
-    );
-  }
-  const invalid = (why: string, display = '(not shown)'): { findings: Finding[]; display: string } => ({
-    findings: [...findings, finding('url.invalid', 'error', `The URL ${why}.`, `Use a URL like ${example}.`)],
-    display,
-  });
-  if (trimmed === '') return invalid('is empty', '');
-  if (hasControl(trimmed) || /\s/.test(trimmed)) return invalid('contains spaces or control characters');
+/** The trimmed input as an http(s) URL with a host, or why it is not one. */
+function toUrl(trimmed: string): URL | { why: string } {
+  if (hasControl(trimmed) || /\s/.test(trimmed)) return { why: 'contains spaces or control characters' };
   // `https:/host` or `https:\\host` would otherwise get a second scheme, and its user:password@ land in the path.
-  if (/^[a-z][a-z0-9+.-]*:(\/(?!\/)|\\)/i.test(trimmed)) return invalid('has a malformed scheme (expected https://)');
+  if (/^[a-z][a-z0-9+.-]*:(\/(?!\/)|\\)/i.test(trimmed)) return { why: 'has a malformed scheme (expected https://)' };
   const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed) ? trimmed : `https://${trimmed}`;
   let url: URL;
   try {
     url = new URL(withScheme);
   } catch {
-    return invalid('cannot be parsed');
+    return { why: 'cannot be parsed' };
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return invalid(`uses the scheme ${url.protocol.replace(':', '')}, not https`);
-  if (!url.hostname || /%/.test(url.hostname) || /%/.test(withScheme.split('/')[2] ?? '')) return invalid('has no valid host name');
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return { why: `uses the scheme ${url.protocol.replace(':', '')}, not https` };
+  if (!url.hostname || /%/.test(url.hostname) || /%/.test(withScheme.split('/')[2] ?? '')) return { why: 'has no valid host name' };
+  return url;
+}
+
+/** User name, password and http: are reported; the credentials are removed from `url` so they are never sent or shown. */
+function securityFindings(url: URL): Finding[] {
+  const findings: Finding[] = [];
   if (url.username || url.password) {
     findings.push(
       finding(
@@ -71,9 +60,12 @@ export function parseUserUrl(input: string, example: string): ParsedUrl | { find
       ),
     );
   }
-  url.hash = '';
-  const path = url.pathname;
-  const segments = path
+  return findings;
+}
+
+/** Decoded path segments, empty ones dropped; a segment that is not valid percent-encoding stays as written. */
+function decodedSegments(path: string): string[] {
+  return path
     .split('/')
     .filter(Boolean)
     .map((s) => {
@@ -83,6 +75,32 @@ export function parseUserUrl(input: string, example: string): ParsedUrl | { find
         return s;
       }
     });
+}
+
+/** Parse a user-supplied URL; on failure the findings explain, with an example of a correct URL. */
+export function parseUserUrl(input: string, example: string): ParsedUrl | { findings: Finding[]; display: string } {
+  const findings: Finding[] = [];
+  const trimmed = input.trim();
+  if (trimmed !== input) {
+    findings.push(
+      finding(
+        'url.whitespace',
+        'warning',
+        'The URL has surrounding whitespace or a line break; it was removed.',
+        'Remove the whitespace from the variable or input.',
+      ),
+    );
+  }
+  const invalid = (why: string, display = '(not shown)'): { findings: Finding[]; display: string } => ({
+    findings: [...findings, finding('url.invalid', 'error', `The URL ${why}.`, `Use a URL like ${example}.`)],
+    display,
+  });
+  if (trimmed === '') return invalid('is empty', '');
+  const url = toUrl(trimmed);
+  if ('why' in url) return invalid(url.why);
+  findings.push(...securityFindings(url));
+  url.hash = '';
+  const segments = decodedSegments(url.pathname);
   const display = `${url.protocol}//${url.host}${url.pathname}${url.search}`;
   // WHATWG URL turns a bare host into path "/"; the user's own text tells whether they typed the slash.
   return { url, display, segments, trailingSlash: /\/$/.test(trimmed.split(/[?#]/)[0]!), findings };

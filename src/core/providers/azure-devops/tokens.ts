@@ -138,6 +138,59 @@ function pat84LayoutProblems(token: string): string[] {
   return problems;
 }
 
+/** Which rendering of the checksum the token carries; undefined when neither matches. */
+function pat84ChecksumRendering(token: string): 'base62' | 'base64' | undefined {
+  const expected = azureDevOpsPat84Checksums(token.slice(0, 80));
+  const actual = token.slice(80, 84);
+  if (actual === expected.base62) return 'base62';
+  if (actual === expected.base64) return 'base64';
+  return undefined;
+}
+
+/** The creation month an intact token carries, and the latest expiry it implies (PATs live at most a year). */
+function pat84Dates(token: string): {
+  year: number;
+  month: number;
+  monthName: string;
+  created: string;
+  latestExpiry: Date;
+  latestDay: string;
+} {
+  const year = 2024 + (token.charCodeAt(58) - 65);
+  const month = token.charCodeAt(59) - 65 + 1; // 1..12
+  const latestExpiry = new Date(Date.UTC(year + 1, month, 1)); // first instant of the month after creation, one year on
+  return {
+    year,
+    month,
+    monthName: `${MONTHS[month - 1]!} ${year}`,
+    created: `${year}-${String(month).padStart(2, '0')}`,
+    latestExpiry,
+    latestDay: latestExpiry.toISOString().slice(0, 10),
+  };
+}
+
+/** Expired for certain, or created in the future (a corrupted token or a wrong clock). */
+function pat84AgeFinding(dates: ReturnType<typeof pat84Dates>, now: Date): Finding | undefined {
+  const { year, month, monthName, latestExpiry, latestDay } = dates;
+  if (now.getTime() >= latestExpiry.getTime())
+    return finding(
+      'token.expired',
+      'error',
+      `The personal access token was created in ${monthName}; Azure DevOps PATs live at most one year, so it expired by ${latestDay} at the latest.`,
+      HINT_NEW_PAT,
+    );
+  const nowIndex = now.getUTCFullYear() * 12 + now.getUTCMonth();
+  const createdIndex = year * 12 + (month - 1);
+  if (createdIndex > nowIndex)
+    return finding(
+      'token.not-yet-valid',
+      'warning',
+      `The personal access token claims to have been created in ${monthName}, which is after the current month: the token is probably corrupted (or this machine's clock is wrong).`,
+      `Check the clock of this machine; otherwise ${HINT_RECOPY_PAT.charAt(0).toLowerCase()}${HINT_RECOPY_PAT.slice(1)}`,
+    );
+  return undefined;
+}
+
 function analyzePat84(token: string, ctx: TokenContext): TokenAnalysis {
   const problems = pat84LayoutProblems(token);
   if (problems.length > 0) {
@@ -150,9 +203,7 @@ function analyzePat84(token: string, ctx: TokenContext): TokenAnalysis {
       ),
     ]);
   }
-  const expected = azureDevOpsPat84Checksums(token.slice(0, 80));
-  const actual = token.slice(80, 84);
-  const rendering = actual === expected.base62 ? 'base62' : actual === expected.base64 ? 'base64' : undefined;
+  const rendering = pat84ChecksumRendering(token);
   if (!rendering) {
     return result('azure-devops.pat', LABEL_PAT, [
       finding(
@@ -163,45 +214,25 @@ function analyzePat84(token: string, ctx: TokenContext): TokenAnalysis {
       ),
     ]);
   }
-
   // Only an intact token's date characters are trusted.
-  const year = 2024 + (token.charCodeAt(58) - 65);
-  const month = token.charCodeAt(59) - 65 + 1; // 1..12
-  const monthName = `${MONTHS[month - 1]!} ${year}`;
-  const created = `${year}-${String(month).padStart(2, '0')}`;
-  const latestExpiry = new Date(Date.UTC(year + 1, month, 1)); // first instant of the month after creation, one year on
-  const latestDay = latestExpiry.toISOString().slice(0, 10);
-  const findings: Finding[] = [];
-  const nowIndex = ctx.now.getUTCFullYear() * 12 + ctx.now.getUTCMonth();
-  const createdIndex = year * 12 + (month - 1);
-  if (ctx.now.getTime() >= latestExpiry.getTime()) {
-    findings.push(
-      finding(
-        'token.expired',
-        'error',
-        `The personal access token was created in ${monthName}; Azure DevOps PATs live at most one year, so it expired by ${latestDay} at the latest.`,
-        HINT_NEW_PAT,
-      ),
-    );
-  } else if (createdIndex > nowIndex) {
-    findings.push(
-      finding(
-        'token.not-yet-valid',
-        'warning',
-        `The personal access token claims to have been created in ${monthName}, which is after the current month: the token is probably corrupted (or this machine's clock is wrong).`,
-        `Check the clock of this machine; otherwise ${HINT_RECOPY_PAT.charAt(0).toLowerCase()}${HINT_RECOPY_PAT.slice(1)}`,
-      ),
-    );
-  }
+  const dates = pat84Dates(token);
+  const age = pat84AgeFinding(dates, ctx.now);
+  const findings: Finding[] = age ? [age] : [];
   findings.push(
     finding(
       'token.info',
       'info',
-      `Azure DevOps personal access token (84-character format) created in ${monthName}; it cannot be valid on or after ${latestDay} (checksum in the ${rendering} rendering).`,
+      `Azure DevOps personal access token (84-character format) created in ${dates.monthName}; it cannot be valid on or after ${dates.latestDay} (checksum in the ${rendering} rendering).`,
       HINT_NONE,
     ),
   );
-  return result('azure-devops.pat', LABEL_PAT, findings, { created, checksumRendering: rendering }, { latestExpiry });
+  return result(
+    'azure-devops.pat',
+    LABEL_PAT,
+    findings,
+    { created: dates.created, checksumRendering: rendering },
+    { latestExpiry: dates.latestExpiry },
+  );
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -396,6 +427,75 @@ function issuerFinding(payload: Record<string, unknown>): Finding | undefined {
   return undefined;
 }
 
+/** A workload identity federation token: meant for the exchange with Entra, never for Azure DevOps. */
+function federationToken(payload: Record<string, unknown>, ctx: TokenContext): TokenAnalysis {
+  const times = timeFindings(payload, ctx, 'OIDC token');
+  return result(
+    'azure-devops.entra',
+    LABEL_OIDC,
+    [
+      finding(
+        'token.audience',
+        'warning',
+        'This is a workload identity federation (OIDC) token meant for Microsoft Entra ID (audience AzureADTokenExchange), not an Azure DevOps API token; Azure DevOps rejects it.',
+        `Exchange it with Microsoft Entra ID for an access token with the scope ${AZURE_DEVOPS_SCOPE} (for example through an Azure Resource Manager service connection and \`az account get-access-token\`), and check that token instead.`,
+      ),
+      ...times.findings,
+    ],
+    jwtFacts(payload, true),
+    times.expiresAt ? { expiresAt: times.expiresAt } : {},
+  );
+}
+
+/** An Entra token's audience, when it is not Azure DevOps: missing, Azure Resource Manager, or another resource. */
+function entraAudienceFinding(payload: Record<string, unknown>): Finding | undefined {
+  const audList = audiences(payload);
+  const auds = audList.map((a) => a.toLowerCase());
+  if (audList.length === 0)
+    return finding(
+      'token.audience',
+      'warning',
+      'The Entra token has no audience (aud) claim, so it was not issued for Azure DevOps.',
+      `Request the token with the scope ${AZURE_DEVOPS_SCOPE}.`,
+    );
+  if (auds.some((a) => ADO_AUDIENCES.has(a))) return undefined;
+  if (auds.some((a) => ARM_AUDIENCES.has(a)))
+    return finding(
+      'token.audience',
+      'warning',
+      'The Entra token was issued for Azure Resource Manager (management.azure.com), not for Azure DevOps; Azure DevOps no longer accepts that audience.',
+      `Request the token for Azure DevOps instead: scope ${AZURE_DEVOPS_SCOPE} (for example \`az account get-access-token --resource ${AZURE_DEVOPS_RESOURCE_ID}\`).`,
+    );
+  return finding(
+    'token.audience',
+    'warning',
+    `The Entra token was issued for another resource (audience ${audList.join(', ')}), not for Azure DevOps, which will reject it.`,
+    `Request the token with the scope ${AZURE_DEVOPS_SCOPE}.`,
+  );
+}
+
+/** A Microsoft Entra access token: audience, times and issuer checked; the signature only online. */
+function entraToken(payload: Record<string, unknown>, ctx: TokenContext): TokenAnalysis {
+  const findings: Finding[] = [];
+  const audience = entraAudienceFinding(payload);
+  if (audience) findings.push(audience);
+  const times = timeFindings(payload, ctx, 'Entra token');
+  findings.push(...times.findings);
+  const issuer = issuerFinding(payload);
+  if (issuer) findings.push(issuer);
+  const facts = jwtFacts(payload, false);
+  const who = facts['idtyp'] === 'app' || (!facts['identity'] && (facts['appid'] || facts['azp'])) ? 'application' : 'user';
+  findings.push(
+    finding(
+      'token.info',
+      'info',
+      `Microsoft Entra ${who} token${facts['ver'] ? ` (version ${facts['ver']})` : ''}${facts['tid'] ? ` from tenant ${facts['tid']}` : ''}; its signature can only be checked online.`,
+      HINT_NONE,
+    ),
+  );
+  return result('azure-devops.entra', LABEL_ENTRA, findings, facts, times.expiresAt ? { expiresAt: times.expiresAt } : {});
+}
+
 function analyzeJwt(token: string, ctx: TokenContext, claim: boolean): TokenAnalysis | undefined {
   const jwt = decodeJwt(token);
   if (!jwt) {
@@ -412,26 +512,7 @@ function analyzeJwt(token: string, ctx: TokenContext, claim: boolean): TokenAnal
   }
   const { payload } = jwt;
   const issHost = hostOf(claimString(payload, 'iss'));
-  const auds = audiences(payload).map((a) => a.toLowerCase());
-
-  if (auds.includes(FEDERATION_AUDIENCE)) {
-    const times = timeFindings(payload, ctx, 'OIDC token');
-    return result(
-      'azure-devops.entra',
-      LABEL_OIDC,
-      [
-        finding(
-          'token.audience',
-          'warning',
-          'This is a workload identity federation (OIDC) token meant for Microsoft Entra ID (audience AzureADTokenExchange), not an Azure DevOps API token; Azure DevOps rejects it.',
-          `Exchange it with Microsoft Entra ID for an access token with the scope ${AZURE_DEVOPS_SCOPE} (for example through an Azure Resource Manager service connection and \`az account get-access-token\`), and check that token instead.`,
-        ),
-        ...times.findings,
-      ],
-      jwtFacts(payload, true),
-      times.expiresAt ? { expiresAt: times.expiresAt } : {},
-    );
-  }
+  if (audiences(payload).some((a) => a.toLowerCase() === FEDERATION_AUDIENCE)) return federationToken(payload, ctx);
 
   if (issHost && ADO_ISSUER_HOSTS.has(issHost)) {
     // Issued by Azure DevOps itself: in practice the pipeline's own token. Its payload is not a
@@ -446,61 +527,16 @@ function analyzeJwt(token: string, ctx: TokenContext, claim: boolean): TokenAnal
     ]);
   }
 
-  if (!claim && !isMicrosoftJwt(payload)) return undefined;
-  if (!isMicrosoftJwt(payload)) {
-    return result('azure-devops.unknown', LABEL_UNKNOWN, [
-      finding(
-        'token.format',
-        'error',
-        `The token is a JWT${issHost ? ` issued by ${issHost}` : ''}, not by Microsoft Entra ID, and not for Azure DevOps; Azure DevOps does not accept it.`,
-        `${ACCEPTED_FORMATS}; request the token from Microsoft Entra ID with the scope ${AZURE_DEVOPS_SCOPE}. Note that ${SYSTEM_TOKEN_NOTE}.`,
-      ),
-    ]);
-  }
-
-  const findings: Finding[] = [];
-  const audList = audiences(payload);
-  if (audList.length === 0) {
-    findings.push(
-      finding(
-        'token.audience',
-        'warning',
-        'The Entra token has no audience (aud) claim, so it was not issued for Azure DevOps.',
-        `Request the token with the scope ${AZURE_DEVOPS_SCOPE}.`,
-      ),
-    );
-  } else if (!auds.some((a) => ADO_AUDIENCES.has(a))) {
-    const arm = auds.some((a) => ARM_AUDIENCES.has(a));
-    findings.push(
-      arm
-        ? finding(
-            'token.audience',
-            'warning',
-            'The Entra token was issued for Azure Resource Manager (management.azure.com), not for Azure DevOps; Azure DevOps no longer accepts that audience.',
-            `Request the token for Azure DevOps instead: scope ${AZURE_DEVOPS_SCOPE} (for example \`az account get-access-token --resource ${AZURE_DEVOPS_RESOURCE_ID}\`).`,
-          )
-        : finding(
-            'token.audience',
-            'warning',
-            `The Entra token was issued for another resource (audience ${audList.join(', ')}), not for Azure DevOps, which will reject it.`,
-            `Request the token with the scope ${AZURE_DEVOPS_SCOPE}.`,
-          ),
-    );
-  }
-  const times = timeFindings(payload, ctx, 'Entra token');
-  findings.push(...times.findings);
-  const issuer = issuerFinding(payload);
-  if (issuer) findings.push(issuer);
-  const facts = jwtFacts(payload, false);
-  findings.push(
+  if (isMicrosoftJwt(payload)) return entraToken(payload, ctx);
+  if (!claim) return undefined;
+  return result('azure-devops.unknown', LABEL_UNKNOWN, [
     finding(
-      'token.info',
-      'info',
-      `Microsoft Entra ${facts['idtyp'] === 'app' || (!facts['identity'] && (facts['appid'] || facts['azp'])) ? 'application' : 'user'} token${facts['ver'] ? ` (version ${facts['ver']})` : ''}${facts['tid'] ? ` from tenant ${facts['tid']}` : ''}; its signature can only be checked online.`,
-      HINT_NONE,
+      'token.format',
+      'error',
+      `The token is a JWT${issHost ? ` issued by ${issHost}` : ''}, not by Microsoft Entra ID, and not for Azure DevOps; Azure DevOps does not accept it.`,
+      `${ACCEPTED_FORMATS}; request the token from Microsoft Entra ID with the scope ${AZURE_DEVOPS_SCOPE}. Note that ${SYSTEM_TOKEN_NOTE}.`,
     ),
-  );
-  return result('azure-devops.entra', LABEL_ENTRA, findings, facts, times.expiresAt ? { expiresAt: times.expiresAt } : {});
+  ]);
 }
 
 // ------------------------------------------------------------------------------------------------

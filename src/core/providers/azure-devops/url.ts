@@ -4,7 +4,7 @@
  * (`https://host[:port]/[tfs/]{collection}`). Everything before `/_apis` is the collection URL.
  */
 import { finding, type Finding } from '../../report.js';
-import { extraPathFinding, isParsed, originOf, parseUserUrl, trailingSlashFinding } from '../../url-common.js';
+import { extraPathFinding, isParsed, originOf, parseUserUrl, trailingSlashFinding, type ParsedUrl } from '../../url-common.js';
 import type { UrlAnalysis, UrlContext } from '../types.js';
 
 /** Hosts of Azure DevOps Services: dev.azure.com, its service hosts and the legacy {org}.visualstudio.com. */
@@ -55,6 +55,104 @@ function sshRemote(input: string): UrlAnalysis | undefined {
   };
 }
 
+/** Where the URL points: the base to use, and the path after the organisation / collection. */
+interface Located {
+  normalized: string;
+  deployment: string;
+  organization: string;
+  rest: string[];
+}
+
+/** The analysis of a located URL; the path after the base is reported (API path, project, web page, trailing slash). */
+function located(parsed: ParsedUrl, findings: Finding[], at: Located): UrlAnalysis {
+  const { normalized, deployment, organization, rest } = at;
+  const split = splitRest(rest);
+  if (split.api)
+    findings.push(
+      finding('url.api-path', 'info', `The URL points into the REST API; using the base ${normalized}.`, `Pass ${normalized}.`),
+    );
+  if (split.project) {
+    findings.push(
+      extraPathFinding(
+        normalized,
+        split.repository ? `the project "${split.project}" and repository "${split.repository}"` : `the project "${split.project}"`,
+      ),
+    );
+  } else if (split.ui && !split.api) {
+    findings.push(extraPathFinding(normalized, 'a web page path'));
+  } else if (parsed.trailingSlash && rest.length === 0) {
+    findings.push(trailingSlashFinding(normalized));
+  }
+  return { input: parsed.display, normalized, deployment, organization, project: split.project, repository: split.repository, findings };
+}
+
+const notAnOrganisation = (parsed: ParsedUrl, findings: Finding[], message: string, hint: string): UrlAnalysis => ({
+  input: parsed.display,
+  normalized: null,
+  findings: [...findings, finding('url.invalid', 'error', message, hint)],
+});
+
+/** `{org}.visualstudio.com`: the legacy host, whose first label is the organisation. */
+function legacyHostUrl(parsed: ParsedUrl, host: string, findings: Finding[]): UrlAnalysis {
+  const org = host.slice(0, -'.visualstudio.com'.length);
+  if (org.includes('.') || ['app', 'vs-ssh', 'vssps', 'app.vssps'].includes(org))
+    return notAnOrganisation(parsed, findings, `${host} is a service host, not an organisation.`, `Use ${EXAMPLE}.`);
+  const normalized = `https://dev.azure.com/${org}`;
+  findings.push(
+    finding(
+      'url.legacy-host',
+      'warning',
+      `${org}.visualstudio.com is the legacy host of the organisation; the current form is ${normalized}.`,
+      `Use ${normalized}.`,
+    ),
+  );
+  return located(parsed, findings, { normalized, deployment: 'services', organization: org, rest: parsed.segments });
+}
+
+/** Azure DevOps Services: `dev.azure.com/{org}`, a service host `{svc}.dev.azure.com/{org}`, or the legacy host. */
+function servicesUrl(parsed: ParsedUrl, host: string, findings: Finding[]): UrlAnalysis {
+  const { url, segments } = parsed;
+  if (url.port && url.port !== '443')
+    findings.push(finding('url.port', 'error', `Azure DevOps Services URLs take no port (${url.port}).`, 'Remove the port from the URL.'));
+  if (host.endsWith('.visualstudio.com')) return legacyHostUrl(parsed, host, findings);
+  const org = segments[0];
+  if (!org || org.startsWith('_'))
+    return notAnOrganisation(parsed, findings, 'The URL has no organisation name after the host.', 'Use https://dev.azure.com/your-org.');
+  const normalized = `https://dev.azure.com/${encodeURIComponent(org)}`;
+  if (host !== 'dev.azure.com') {
+    findings.push(
+      finding(
+        'url.extra-path',
+        'warning',
+        `${host} is a service host of the organisation; using ${normalized}.`,
+        `Pass ${normalized}; the tool reaches the service hosts itself.`,
+      ),
+    );
+  }
+  return located(parsed, findings, { normalized, deployment: 'services', organization: org, rest: segments.slice(1) });
+}
+
+/** Azure DevOps Server / TFS: [tfs/]{collection}[/project...] */
+function serverUrl(parsed: ParsedUrl, findings: Finding[], ctx: UrlContext): UrlAnalysis {
+  const { url, segments } = parsed;
+  const tfs = segments[0]?.toLowerCase() === 'tfs' ? 1 : 0;
+  const collection = segments[tfs];
+  const prefix = `${originOf(url)}${tfs ? `/${url.pathname.split('/').filter(Boolean)[0]}` : ''}`;
+  if (!collection || collection.startsWith('_')) {
+    findings.push(
+      finding(
+        'url.invalid',
+        ctx.offline ? 'warning' : 'error',
+        'The Azure DevOps Server URL names no collection.',
+        `Add the collection name, e.g. ${prefix}/DefaultCollection (the default collection's name).`,
+      ),
+    );
+    return { input: parsed.display, normalized: null, deployment: 'server', findings };
+  }
+  const normalized = `${prefix}/${encodeURIComponent(collection)}`;
+  return located(parsed, findings, { normalized, deployment: 'server', organization: collection, rest: segments.slice(tfs + 1) });
+}
+
 export function analyzeAzureDevOpsUrl(input: string | undefined, ctx: UrlContext): UrlAnalysis {
   if (input === undefined || input.trim() === '') {
     return {
@@ -74,97 +172,7 @@ export function analyzeAzureDevOpsUrl(input: string | undefined, ctx: UrlContext
   if (ssh) return ssh;
   const parsed = parseUserUrl(input, EXAMPLE);
   if (!isParsed(parsed)) return { input: parsed.display || null, normalized: null, findings: parsed.findings };
-  const { url, segments } = parsed;
   const findings: Finding[] = [...parsed.findings];
-  const host = url.hostname.toLowerCase();
-  const result = (normalized: string, deployment: string, organization: string, rest: string[]): UrlAnalysis => {
-    const split = splitRest(rest);
-    if (split.api)
-      findings.push(
-        finding('url.api-path', 'info', `The URL points into the REST API; using the base ${normalized}.`, `Pass ${normalized}.`),
-      );
-    if (split.project) {
-      findings.push(
-        extraPathFinding(
-          normalized,
-          split.repository ? `the project "${split.project}" and repository "${split.repository}"` : `the project "${split.project}"`,
-        ),
-      );
-    } else if (split.ui && !split.api) {
-      findings.push(extraPathFinding(normalized, 'a web page path'));
-    } else if (parsed.trailingSlash && rest.length === 0) {
-      findings.push(trailingSlashFinding(normalized));
-    }
-    return { input: parsed.display, normalized, deployment, organization, project: split.project, repository: split.repository, findings };
-  };
-
-  const services = isAzureDevOpsServicesHost(host);
-  if (services) {
-    if (url.port && url.port !== '443') {
-      findings.push(
-        finding('url.port', 'error', `Azure DevOps Services URLs take no port (${url.port}).`, 'Remove the port from the URL.'),
-      );
-    }
-    if (host.endsWith('.visualstudio.com')) {
-      const org = host.slice(0, -'.visualstudio.com'.length);
-      if (org.includes('.') || ['app', 'vs-ssh', 'vssps', 'app.vssps'].includes(org)) {
-        return {
-          input: parsed.display,
-          normalized: null,
-          findings: [...findings, finding('url.invalid', 'error', `${host} is a service host, not an organisation.`, `Use ${EXAMPLE}.`)],
-        };
-      }
-      const normalized = `https://dev.azure.com/${org}`;
-      findings.push(
-        finding(
-          'url.legacy-host',
-          'warning',
-          `${org}.visualstudio.com is the legacy host of the organisation; the current form is ${normalized}.`,
-          `Use ${normalized}.`,
-        ),
-      );
-      return result(normalized, 'services', org, segments);
-    }
-    const org = segments[0];
-    if (!org || org.startsWith('_')) {
-      return {
-        input: parsed.display,
-        normalized: null,
-        findings: [
-          ...findings,
-          finding('url.invalid', 'error', 'The URL has no organisation name after the host.', 'Use https://dev.azure.com/your-org.'),
-        ],
-      };
-    }
-    const normalized = `https://dev.azure.com/${encodeURIComponent(org)}`;
-    if (host !== 'dev.azure.com') {
-      findings.push(
-        finding(
-          'url.extra-path',
-          'warning',
-          `${host} is a service host of the organisation; using ${normalized}.`,
-          `Pass ${normalized}; the tool reaches the service hosts itself.`,
-        ),
-      );
-    }
-    return result(normalized, 'services', org, segments.slice(1));
-  }
-
-  // Azure DevOps Server / TFS: [tfs/]{collection}[/project...]
-  const tfs = segments[0]?.toLowerCase() === 'tfs' ? 1 : 0;
-  const collection = segments[tfs];
-  const prefix = `${originOf(url)}${tfs ? `/${url.pathname.split('/').filter(Boolean)[0]}` : ''}`;
-  if (!collection || collection.startsWith('_')) {
-    findings.push(
-      finding(
-        'url.invalid',
-        ctx.offline ? 'warning' : 'error',
-        'The Azure DevOps Server URL names no collection.',
-        `Add the collection name, e.g. ${prefix}/DefaultCollection (the default collection's name).`,
-      ),
-    );
-    return { input: parsed.display, normalized: null, deployment: 'server', findings };
-  }
-  const normalized = `${prefix}/${encodeURIComponent(collection)}`;
-  return result(normalized, 'server', collection, segments.slice(tfs + 1));
+  const host = parsed.url.hostname.toLowerCase();
+  return isAzureDevOpsServicesHost(host) ? servicesUrl(parsed, host, findings) : serverUrl(parsed, findings, ctx);
 }

@@ -46,96 +46,88 @@ function retirement(now: Date): Finding {
   return finding('token.retired', 'error', 'Bitbucket removed app passwords on 2026-07-28; this credential no longer works.', MIGRATE);
 }
 
-export function analyzeBitbucketToken(token: string, ctx: TokenContext, claim: boolean): TokenAnalysis | undefined {
-  if (token.startsWith('ATBB')) {
-    const label = 'Bitbucket app password';
-    const findings: Finding[] = [retirement(ctx.now)];
-    if (!/^ATBB[A-Za-z0-9]{24}[0-9A-Fa-f]{8}$/.test(token)) {
-      findings.push(
-        finding(
-          'token.format',
-          'error',
-          `A Bitbucket app password has 36 letters and digits ending in 8 hex digits; this one has ${token.length} characters.`,
-          RECOPY,
-        ),
-      );
-    } else if (atlassianCrc(token.slice(0, 28)) !== token.slice(28).toUpperCase()) {
-      findings.push(
-        finding(
-          'token.checksum',
-          'warning',
-          "The app password's embedded CRC-32 does not match (community-derived check); it was probably mistyped.",
-          RECOPY,
-        ),
-      );
-    }
-    return result('bitbucket.app-password', label, findings);
-  }
-
-  const family = token.startsWith('ATATT')
-    ? { kind: 'bitbucket.api-token', label: 'Atlassian API token' }
-    : token.startsWith('ATCTT')
-      ? { kind: 'bitbucket.access-token', label: 'Bitbucket access token' }
-      : undefined;
-  if (family) {
-    const findings: Finding[] = [];
-    // Undo transport encodings (URL-encoded or escaped "="): the stored secret is wrong, the token may be right.
-    let value = token;
-    if (/%3D/i.test(value) || /\\=/.test(value)) {
-      value = value.replace(/%3D/gi, '=').replace(/\\=/g, '=');
-      findings.push(
-        finding(
-          'token.wrapper',
-          'error',
-          'The secret holds the token URL-encoded or escaped ("=" written as %3D or \\=); tools send it verbatim and are rejected.',
-          'Store the token exactly as Atlassian showed it, with a plain "=".',
-        ),
-      );
-    }
-    if (!/^[A-Za-z0-9_-]+=[0-9A-Fa-f]{8}$/.test(value)) {
-      findings.push(
-        finding(
-          'token.format',
-          'error',
-          `The ${family.label} does not have the expected shape (letters, digits, - and _, then "=" and 8 hex digits).`,
-          RECOPY,
-        ),
-      );
-      return result(family.kind, family.label, findings);
-    }
-    if (atlassianCrc(value.slice(0, -8)) !== value.slice(-8).toUpperCase()) {
-      findings.push(
-        finding(
-          'token.checksum',
-          'warning',
-          `The ${family.label}'s embedded CRC-32 does not match (community-derived check); it was probably mistyped or truncated.`,
-          RECOPY,
-        ),
-      );
-    }
-    if (value.length !== 192)
-      findings.push(
-        finding(
-          'token.info',
-          'info',
-          `The ${family.label} has ${value.length} characters; the ones seen so far have 192.`,
-          'None needed if it was copied whole.',
-        ),
-      );
-    return result(family.kind, family.label, findings);
-  }
-
-  if (token.startsWith('BBDC-')) {
-    return result('bitbucket.data-center', 'Bitbucket Data Center token', [
+function analyzeAppPassword(token: string, now: Date): TokenAnalysis {
+  const findings: Finding[] = [retirement(now)];
+  if (!/^ATBB[A-Za-z0-9]{24}[0-9A-Fa-f]{8}$/.test(token)) {
+    findings.push(
       finding(
         'token.format',
         'error',
-        'This is a Bitbucket Data Center token; only Bitbucket Cloud is supported.',
-        'Use a Bitbucket Cloud API or access token, or check the token with your Data Center instance directly.',
+        `A Bitbucket app password has 36 letters and digits ending in 8 hex digits; this one has ${token.length} characters.`,
+        RECOPY,
       ),
-    ]);
+    );
+  } else if (atlassianCrc(token.slice(0, 28)) !== token.slice(28).toUpperCase()) {
+    findings.push(
+      finding(
+        'token.checksum',
+        'warning',
+        "The app password's embedded CRC-32 does not match (community-derived check); it was probably mistyped.",
+        RECOPY,
+      ),
+    );
   }
-  if (!claim) return undefined;
+  return result('bitbucket.app-password', 'Bitbucket app password', findings);
+}
+
+/** The `ATATT` / `ATCTT` families: a body, "=" and a CRC-32 in hex. */
+const ATLASSIAN_FAMILIES: ReadonlyArray<{ prefix: string; kind: string; label: string }> = [
+  { prefix: 'ATATT', kind: 'bitbucket.api-token', label: 'Atlassian API token' },
+  { prefix: 'ATCTT', kind: 'bitbucket.access-token', label: 'Bitbucket access token' },
+];
+
+/** Undo transport encodings (URL-encoded or escaped "="): the stored secret is wrong, the token may be right. */
+function undoEscapedEquals(token: string, findings: Finding[]): string {
+  if (!/%3D/i.test(token) && !/\\=/.test(token)) return token;
+  findings.push(
+    finding(
+      'token.wrapper',
+      'error',
+      'The secret holds the token URL-encoded or escaped ("=" written as %3D or \\=); tools send it verbatim and are rejected.',
+      'Store the token exactly as Atlassian showed it, with a plain "=".',
+    ),
+  );
+  return token.replace(/%3D/gi, '=').replace(/\\=/g, '=');
+}
+
+function analyzeAtlassianToken(token: string, family: { kind: string; label: string }): TokenAnalysis {
+  const findings: Finding[] = [];
+  const value = undoEscapedEquals(token, findings);
+  if (!/^[A-Za-z0-9_-]+=[0-9A-Fa-f]{8}$/.test(value)) {
+    findings.push(
+      finding(
+        'token.format',
+        'error',
+        `The ${family.label} does not have the expected shape (letters, digits, - and _, then "=" and 8 hex digits).`,
+        RECOPY,
+      ),
+    );
+    return result(family.kind, family.label, findings);
+  }
+  if (atlassianCrc(value.slice(0, -8)) !== value.slice(-8).toUpperCase()) {
+    findings.push(
+      finding(
+        'token.checksum',
+        'warning',
+        `The ${family.label}'s embedded CRC-32 does not match (community-derived check); it was probably mistyped or truncated.`,
+        RECOPY,
+      ),
+    );
+  }
+  if (value.length !== 192)
+    findings.push(
+      finding(
+        'token.info',
+        'info',
+        `The ${family.label} has ${value.length} characters; the ones seen so far have 192.`,
+        'None needed if it was copied whole.',
+      ),
+    );
+  return result(family.kind, family.label, findings);
+}
+
+/** Only when the caller named Bitbucket: an older API token (no checksum), or nothing Bitbucket knows. */
+function analyzeClaimedToken(token: string): TokenAnalysis {
   if (/^[A-Za-z0-9]{24}$/.test(token)) {
     return result('bitbucket.api-token', 'Atlassian API token (older format)', [
       finding(
@@ -154,6 +146,23 @@ export function analyzeBitbucketToken(token: string, ctx: TokenContext, claim: b
       `${RECOPY} Check that the right secret is wired to this step.`,
     ),
   ]);
+}
+
+export function analyzeBitbucketToken(token: string, ctx: TokenContext, claim: boolean): TokenAnalysis | undefined {
+  if (token.startsWith('ATBB')) return analyzeAppPassword(token, ctx.now);
+  const family = ATLASSIAN_FAMILIES.find((f) => token.startsWith(f.prefix));
+  if (family) return analyzeAtlassianToken(token, family);
+  if (token.startsWith('BBDC-')) {
+    return result('bitbucket.data-center', 'Bitbucket Data Center token', [
+      finding(
+        'token.format',
+        'error',
+        'This is a Bitbucket Data Center token; only Bitbucket Cloud is supported.',
+        'Use a Bitbucket Cloud API or access token, or check the token with your Data Center instance directly.',
+      ),
+    ]);
+  }
+  return claim ? analyzeClaimedToken(token) : undefined;
 }
 
 /** Which user name goes with which token in Basic auth. */

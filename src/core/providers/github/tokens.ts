@@ -72,11 +72,10 @@ function unverifiable(what: string): Finding {
   );
 }
 
-function analyzeClassic(token: string, prefix: string, family: ClassicFamily): TokenAnalysis {
-  const isInstallation = prefix === 'ghs_';
-  const findings: Finding[] = [];
-
-  if (isInstallation && token.includes('.')) {
+/** Installation and user tokens with dots: the stateless formats (shape only), or neither. */
+function analyzeDotted(token: string, prefix: string, family: ClassicFamily): TokenAnalysis | undefined {
+  if (!token.includes('.')) return undefined;
+  if (prefix === 'ghs_') {
     if (STATELESS_GHS_RE.test(token))
       return result('github.installation-stateless', LABEL_STATELESS, [unverifiable('stateless installation token')]);
     return result(family.kind, family.label, [
@@ -88,7 +87,7 @@ function analyzeClassic(token: string, prefix: string, family: ClassicFamily): T
       ),
     ]);
   }
-  if (prefix === 'ghu_' && token.includes('.')) {
+  if (prefix === 'ghu_') {
     // GitHub announced a stateless user-token format like the installation one: shape only.
     if (DOTTED_JWT_RE.test(token.slice(4)))
       return result(family.kind, family.label, [unverifiable('GitHub App user access token (stateless format)')]);
@@ -101,48 +100,54 @@ function analyzeClassic(token: string, prefix: string, family: ClassicFamily): T
       ),
     ]);
   }
+  return undefined;
+}
 
-  const rest = token.slice(4);
-  const charsetOk = ALNUM_RE.test(rest);
+/** Wrong length or characters; an installation token of another length may be a format GitHub has not documented. */
+function classicShapeFinding(token: string, prefix: string, family: ClassicFamily): Finding | undefined {
+  const charsetOk = ALNUM_RE.test(token.slice(4));
   const lengthOk = token.length === family.length;
-  if (isInstallation && charsetOk && !lengthOk) {
-    return result(family.kind, family.label, [
-      finding(
-        'token.format',
-        'warning',
-        `The installation token has an unrecognised shape: ${token.length} characters without dots, neither the 40-character format nor the stateless format.`,
-        HINT_RECOPY,
-      ),
-    ]);
-  }
-  if (!charsetOk || !lengthOk) {
-    const problems: string[] = [];
-    if (!lengthOk)
-      problems.push(`it is ${token.length} characters long instead of exactly ${family.length} (${count(token.length - family.length)})`);
-    if (!charsetOk) problems.push('after the prefix it contains characters other than letters and digits');
-    findings.push(finding('token.format', 'error', `The ${family.label} is malformed: ${problems.join(', and ')}.`, HINT_RECOPY));
-    return result(family.kind, family.label, findings);
-  }
-
-  const body = rest.slice(0, -6);
-  const ok = decodeInt(token.slice(-6), BASE62) === crc32Ascii(body);
-  if (!ok) {
-    findings.push(
-      isInstallation
-        ? finding(
-            'token.checksum',
-            'warning',
-            "The installation token's last 6 characters do not match the classic GitHub checksum; GitHub has not documented whether installation tokens carry one, so this may be harmless.",
-            'If GitHub rejects the token, copy it again in full or mint a new installation token.',
-          )
-        : finding(
-            'token.checksum',
-            'error',
-            `The ${family.label}'s embedded checksum (its last 6 characters) does not match: it was mistyped, truncated or altered, and GitHub will reject it.`,
-            HINT_RECOPY,
-          ),
+  if (charsetOk && lengthOk) return undefined;
+  if (prefix === 'ghs_' && charsetOk)
+    return finding(
+      'token.format',
+      'warning',
+      `The installation token has an unrecognised shape: ${token.length} characters without dots, neither the 40-character format nor the stateless format.`,
+      HINT_RECOPY,
     );
-  }
+  const problems: string[] = [];
+  if (!lengthOk)
+    problems.push(`it is ${token.length} characters long instead of exactly ${family.length} (${count(token.length - family.length)})`);
+  if (!charsetOk) problems.push('after the prefix it contains characters other than letters and digits');
+  return finding('token.format', 'error', `The ${family.label} is malformed: ${problems.join(', and ')}.`, HINT_RECOPY);
+}
+
+function classicChecksumFinding(token: string, prefix: string, family: ClassicFamily): Finding | undefined {
+  const body = token.slice(4, -6);
+  if (decodeInt(token.slice(-6), BASE62) === crc32Ascii(body)) return undefined;
+  if (prefix === 'ghs_')
+    return finding(
+      'token.checksum',
+      'warning',
+      "The installation token's last 6 characters do not match the classic GitHub checksum; GitHub has not documented whether installation tokens carry one, so this may be harmless.",
+      'If GitHub rejects the token, copy it again in full or mint a new installation token.',
+    );
+  return finding(
+    'token.checksum',
+    'error',
+    `The ${family.label}'s embedded checksum (its last 6 characters) does not match: it was mistyped, truncated or altered, and GitHub will reject it.`,
+    HINT_RECOPY,
+  );
+}
+
+function analyzeClassic(token: string, prefix: string, family: ClassicFamily): TokenAnalysis {
+  const dotted = analyzeDotted(token, prefix, family);
+  if (dotted) return dotted;
+  const shape = classicShapeFinding(token, prefix, family);
+  if (shape) return result(family.kind, family.label, [shape]);
+  const findings: Finding[] = [];
+  const checksum = classicChecksumFinding(token, prefix, family);
+  if (checksum) findings.push(checksum);
   if (prefix === 'ghr_') {
     findings.push(
       finding(
