@@ -79553,7 +79553,7 @@ const ALL_CODES = Object.keys(CODES);
 
 const PROVIDERS = ['azure-devops', 'github', 'gitlab', 'bitbucket'];
 /** A finding; its hint is the catalogue's fix for the code unless the situation needs a more exact one. */
-function report_finding(code, severity, message, hint = CODES[code].fix) {
+function finding(code, severity, message, hint = CODES[code].fix) {
     return { code, severity, message, hint };
 }
 /** Network trouble means we could not ask; it is never a verdict on the token. */
@@ -79875,39 +79875,60 @@ function pat84LayoutProblems(token) {
         problems.push('the checksum (last 4 characters) contains characters other than letters, digits, + and /');
     return problems;
 }
+/** Which rendering of the checksum the token carries; undefined when neither matches. */
+function pat84ChecksumRendering(token) {
+    const expected = azureDevOpsPat84Checksums(token.slice(0, 80));
+    const actual = token.slice(80, 84);
+    if (actual === expected.base62)
+        return 'base62';
+    if (actual === expected.base64)
+        return 'base64';
+    return undefined;
+}
+/** The creation month an intact token carries, and the latest expiry it implies (PATs live at most a year). */
+function pat84Dates(token) {
+    const year = 2024 + (token.charCodeAt(58) - 65);
+    const month = token.charCodeAt(59) - 65 + 1; // 1..12
+    const latestExpiry = new Date(Date.UTC(year + 1, month, 1)); // first instant of the month after creation, one year on
+    return {
+        year,
+        month,
+        monthName: `${MONTHS[month - 1]} ${year}`,
+        created: `${year}-${String(month).padStart(2, '0')}`,
+        latestExpiry,
+        latestDay: latestExpiry.toISOString().slice(0, 10),
+    };
+}
+/** Expired for certain, or created in the future (a corrupted token or a wrong clock). */
+function pat84AgeFinding(dates, now) {
+    const { year, month, monthName, latestExpiry, latestDay } = dates;
+    if (now.getTime() >= latestExpiry.getTime())
+        return finding('token.expired', 'error', `The personal access token was created in ${monthName}; Azure DevOps PATs live at most one year, so it expired by ${latestDay} at the latest.`, HINT_NEW_PAT);
+    const nowIndex = now.getUTCFullYear() * 12 + now.getUTCMonth();
+    const createdIndex = year * 12 + (month - 1);
+    if (createdIndex > nowIndex)
+        return finding('token.not-yet-valid', 'warning', `The personal access token claims to have been created in ${monthName}, which is after the current month: the token is probably corrupted (or this machine's clock is wrong).`, `Check the clock of this machine; otherwise ${HINT_RECOPY_PAT.charAt(0).toLowerCase()}${HINT_RECOPY_PAT.slice(1)}`);
+    return undefined;
+}
 function analyzePat84(token, ctx) {
     const problems = pat84LayoutProblems(token);
     if (problems.length > 0) {
         return result('azure-devops.pat', LABEL_PAT, [
-            report_finding('token.format', 'error', `The 84-character personal access token does not have Azure DevOps' layout: ${problems.join('; ')}.`, HINT_RECOPY_PAT),
+            finding('token.format', 'error', `The 84-character personal access token does not have Azure DevOps' layout: ${problems.join('; ')}.`, HINT_RECOPY_PAT),
         ]);
     }
-    const expected = azureDevOpsPat84Checksums(token.slice(0, 80));
-    const actual = token.slice(80, 84);
-    const rendering = actual === expected.base62 ? 'base62' : actual === expected.base64 ? 'base64' : undefined;
+    const rendering = pat84ChecksumRendering(token);
     if (!rendering) {
         return result('azure-devops.pat', LABEL_PAT, [
-            report_finding('token.checksum', 'error', "The 84-character personal access token's embedded checksum does not match its content: it was mistyped, truncated or altered, and Azure DevOps will reject it.", HINT_RECOPY_PAT),
+            finding('token.checksum', 'error', "The 84-character personal access token's embedded checksum does not match its content: it was mistyped, truncated or altered, and Azure DevOps will reject it.", HINT_RECOPY_PAT),
         ]);
     }
     // Only an intact token's date characters are trusted.
-    const year = 2024 + (token.charCodeAt(58) - 65);
-    const month = token.charCodeAt(59) - 65 + 1; // 1..12
-    const monthName = `${MONTHS[month - 1]} ${year}`;
-    const created = `${year}-${String(month).padStart(2, '0')}`;
-    const latestExpiry = new Date(Date.UTC(year + 1, month, 1)); // first instant of the month after creation, one year on
-    const latestDay = latestExpiry.toISOString().slice(0, 10);
-    const findings = [];
-    const nowIndex = ctx.now.getUTCFullYear() * 12 + ctx.now.getUTCMonth();
-    const createdIndex = year * 12 + (month - 1);
-    if (ctx.now.getTime() >= latestExpiry.getTime()) {
-        findings.push(report_finding('token.expired', 'error', `The personal access token was created in ${monthName}; Azure DevOps PATs live at most one year, so it expired by ${latestDay} at the latest.`, HINT_NEW_PAT));
-    }
-    else if (createdIndex > nowIndex) {
-        findings.push(report_finding('token.not-yet-valid', 'warning', `The personal access token claims to have been created in ${monthName}, which is after the current month: the token is probably corrupted (or this machine's clock is wrong).`, `Check the clock of this machine; otherwise ${HINT_RECOPY_PAT.charAt(0).toLowerCase()}${HINT_RECOPY_PAT.slice(1)}`));
-    }
-    findings.push(report_finding('token.info', 'info', `Azure DevOps personal access token (84-character format) created in ${monthName}; it cannot be valid on or after ${latestDay} (checksum in the ${rendering} rendering).`, HINT_NONE));
-    return result('azure-devops.pat', LABEL_PAT, findings, { created, checksumRendering: rendering }, { latestExpiry });
+    const dates = pat84Dates(token);
+    const age = pat84AgeFinding(dates, ctx.now);
+    const findings = age ? [age] : [];
+    findings.push(finding('token.info', 'info', `Azure DevOps personal access token (84-character format) created in ${dates.monthName}; it cannot be valid on or after ${dates.latestDay} (checksum in the ${rendering} rendering).`, HINT_NONE));
+    return result('azure-devops.pat', LABEL_PAT, findings, { created: dates.created, checksumRendering: rendering }, { latestExpiry: dates.latestExpiry });
 }
 // ------------------------------------------------------------------------------------------------
 // 52-character legacy PAT
@@ -79919,13 +79940,13 @@ function analyzeLegacy(token) {
     const seed = Object.keys(ADO_LEGACY_SEEDS).find((s) => azureDevOpsLegacyChecksum(data, s) === embedded);
     const findings = [];
     if (token !== token.toLowerCase()) {
-        findings.push(report_finding('token.info', 'info', 'The 52-character personal access token contains upper-case letters; Azure DevOps issues these tokens in lower case, so it was checked case-insensitively.', 'If Azure DevOps rejects it, store the token exactly as it was shown when it was created.'));
+        findings.push(finding('token.info', 'info', 'The 52-character personal access token contains upper-case letters; Azure DevOps issues these tokens in lower case, so it was checked case-insensitively.', 'If Azure DevOps rejects it, store the token exactly as it was shown when it was created.'));
     }
     if (!seed) {
-        findings.unshift(report_finding('token.checksum', 'error', "The 52-character personal access token's embedded checksum matches neither the user-token nor the application-token seed: it was mistyped, truncated or altered, and Azure DevOps will reject it.", HINT_RECOPY_PAT));
+        findings.unshift(finding('token.checksum', 'error', "The 52-character personal access token's embedded checksum matches neither the user-token nor the application-token seed: it was mistyped, truncated or altered, and Azure DevOps will reject it.", HINT_RECOPY_PAT));
         return result('azure-devops.pat-legacy', LABEL_LEGACY, findings);
     }
-    findings.push(report_finding('token.info', 'info', `Azure DevOps personal access token in the older 52-character format (${seed === 'user' ? 'user' : 'application'} token); this format carries no creation date, so its expiry cannot be read offline.`, 'Run the online checks to learn the expiry, or look the token up under User settings → Personal access tokens.'));
+    findings.push(finding('token.info', 'info', `Azure DevOps personal access token in the older 52-character format (${seed === 'user' ? 'user' : 'application'} token); this format carries no creation date, so its expiry cannot be read offline.`, 'Run the online checks to learn the expiry, or look the token up under User settings → Personal access tokens.'));
     return result('azure-devops.pat-legacy', LABEL_LEGACY, findings, { seed });
 }
 // ------------------------------------------------------------------------------------------------
@@ -80005,13 +80026,13 @@ function timeFindings(payload, ctx, what) {
     const nbf = claimDate(payload, 'nbf');
     const now = ctx.now.getTime();
     if (!exp) {
-        findings.push(report_finding('token.format', 'warning', `The ${what} has no usable expiry (exp) claim; Microsoft-issued tokens always carry one.`, 'Request a new token from Microsoft Entra ID and use it unchanged.'));
+        findings.push(finding('token.format', 'warning', `The ${what} has no usable expiry (exp) claim; Microsoft-issued tokens always carry one.`, 'Request a new token from Microsoft Entra ID and use it unchanged.'));
     }
     else if (exp.getTime() <= now - SKEW_MS) {
-        findings.push(report_finding('token.expired', 'error', `The ${what} expired at ${exp.toISOString()} (more than 5 minutes before now); Entra tokens live about an hour.`, 'Acquire a fresh token right before the step that uses it (for example `az account get-access-token --resource 499b84ac-1321-427f-aa17-267ca6975798`), instead of storing one in a secret.'));
+        findings.push(finding('token.expired', 'error', `The ${what} expired at ${exp.toISOString()} (more than 5 minutes before now); Entra tokens live about an hour.`, 'Acquire a fresh token right before the step that uses it (for example `az account get-access-token --resource 499b84ac-1321-427f-aa17-267ca6975798`), instead of storing one in a secret.'));
     }
     if (nbf && nbf.getTime() > now + SKEW_MS) {
-        findings.push(report_finding('token.not-yet-valid', 'warning', `The ${what} is not valid before ${nbf.toISOString()}, more than 5 minutes from now; it will be rejected until then.`, 'Check the clock of this machine and of the one that issued the token; otherwise wait, or request the token again.'));
+        findings.push(finding('token.not-yet-valid', 'warning', `The ${what} is not valid before ${nbf.toISOString()}, more than 5 minutes from now; it will be rejected until then.`, 'Check the clock of this machine and of the one that issued the token; otherwise wait, or request the token again.'));
     }
     return { findings, ...(exp ? { expiresAt: exp } : {}) };
 }
@@ -80022,80 +80043,91 @@ function issuerFinding(payload) {
     const tid = claimString(payload, 'tid');
     const hint = 'Use the token exactly as Microsoft Entra ID issued it; if it was built or edited by hand, request a real one.';
     if (!iss)
-        return report_finding('token.format', 'warning', 'The Entra token has no issuer (iss) claim, which Entra always sets.', hint);
+        return finding('token.format', 'warning', 'The Entra token has no issuer (iss) claim, which Entra always sets.', hint);
     let url;
     try {
         url = new URL(iss);
     }
     catch {
-        return report_finding('token.format', 'warning', "The Entra token's issuer (iss) claim is not a URL.", hint);
+        return finding('token.format', 'warning', "The Entra token's issuer (iss) claim is not a URL.", hint);
     }
     if (!ENTRA_HOSTS.has(url.hostname.toLowerCase())) {
-        return report_finding('token.format', 'warning', `The token's issuer ${url.hostname} is not a Microsoft Entra ID authority, so Azure DevOps will not accept it.`, 'Request the token from Microsoft Entra ID (login.microsoftonline.com) for the Azure DevOps resource.');
+        return finding('token.format', 'warning', `The token's issuer ${url.hostname} is not a Microsoft Entra ID authority, so Azure DevOps will not accept it.`, 'Request the token from Microsoft Entra ID (login.microsoftonline.com) for the Azure DevOps resource.');
     }
     if (tid && !url.pathname.split('/').includes(tid)) {
-        return report_finding('token.format', 'warning', "The Entra token's issuer names a different tenant than its tid claim; Entra never issues such a token.", hint);
+        return finding('token.format', 'warning', "The Entra token's issuer names a different tenant than its tid claim; Entra never issues such a token.", hint);
     }
     if (ver === '1.0' || ver === '2.0') {
         const v2Path = /\/v2\.0\/?$/.test(url.pathname);
         if ((ver === '2.0') !== v2Path) {
-            return report_finding('token.format', 'warning', `The Entra token says it is version ${ver} but its issuer has the form of version ${v2Path ? '2.0' : '1.0'} tokens; Entra never issues such a token.`, hint);
+            return finding('token.format', 'warning', `The Entra token says it is version ${ver} but its issuer has the form of version ${v2Path ? '2.0' : '1.0'} tokens; Entra never issues such a token.`, hint);
         }
     }
     return undefined;
 }
-function analyzeJwt(token, ctx, claim) {
-    const jwt = decodeJwt(token);
-    if (!jwt) {
-        return claim
-            ? result('azure-devops.unknown', LABEL_UNKNOWN, [
-                report_finding('token.format', 'error', 'The token has the three dot-separated parts of a JWT, but its header or payload is not readable JSON: it was truncated or altered.', `Copy the token again in full. ${ACCEPTED_FORMATS}; ${SYSTEM_TOKEN_NOTE}.`),
-            ])
-            : undefined;
-    }
-    const { payload } = jwt;
-    const issHost = hostOf(claimString(payload, 'iss'));
-    const auds = audiences(payload).map((a) => a.toLowerCase());
-    if (auds.includes(FEDERATION_AUDIENCE)) {
-        const times = timeFindings(payload, ctx, 'OIDC token');
-        return result('azure-devops.entra', LABEL_OIDC, [
-            report_finding('token.audience', 'warning', 'This is a workload identity federation (OIDC) token meant for Microsoft Entra ID (audience AzureADTokenExchange), not an Azure DevOps API token; Azure DevOps rejects it.', `Exchange it with Microsoft Entra ID for an access token with the scope ${AZURE_DEVOPS_SCOPE} (for example through an Azure Resource Manager service connection and \`az account get-access-token\`), and check that token instead.`),
-            ...times.findings,
-        ], jwtFacts(payload, true), times.expiresAt ? { expiresAt: times.expiresAt } : {});
-    }
-    if (issHost && ADO_ISSUER_HOSTS.has(issHost)) {
-        // Issued by Azure DevOps itself: in practice the pipeline's own token. Its payload is not a
-        // contract, so nothing beyond the issuer is read from it.
-        return result('azure-devops.system-access-token', LABEL_SYSTEM, [
-            report_finding('token.format', 'warning', "The token was issued by Azure DevOps itself (it looks like the pipeline's System.AccessToken); its contents are not a documented format, so they are not checked.", 'Declare the token type `system-access-token` when passing $(System.AccessToken); the online checks then tell whether it works.'),
-        ]);
-    }
-    if (!claim && !isMicrosoftJwt(payload))
-        return undefined;
-    if (!isMicrosoftJwt(payload)) {
-        return result('azure-devops.unknown', LABEL_UNKNOWN, [
-            report_finding('token.format', 'error', `The token is a JWT${issHost ? ` issued by ${issHost}` : ''}, not by Microsoft Entra ID, and not for Azure DevOps; Azure DevOps does not accept it.`, `${ACCEPTED_FORMATS}; request the token from Microsoft Entra ID with the scope ${AZURE_DEVOPS_SCOPE}. Note that ${SYSTEM_TOKEN_NOTE}.`),
-        ]);
-    }
-    const findings = [];
+/** A workload identity federation token: meant for the exchange with Entra, never for Azure DevOps. */
+function federationToken(payload, ctx) {
+    const times = timeFindings(payload, ctx, 'OIDC token');
+    return result('azure-devops.entra', LABEL_OIDC, [
+        finding('token.audience', 'warning', 'This is a workload identity federation (OIDC) token meant for Microsoft Entra ID (audience AzureADTokenExchange), not an Azure DevOps API token; Azure DevOps rejects it.', `Exchange it with Microsoft Entra ID for an access token with the scope ${AZURE_DEVOPS_SCOPE} (for example through an Azure Resource Manager service connection and \`az account get-access-token\`), and check that token instead.`),
+        ...times.findings,
+    ], jwtFacts(payload, true), times.expiresAt ? { expiresAt: times.expiresAt } : {});
+}
+/** An Entra token's audience, when it is not Azure DevOps: missing, Azure Resource Manager, or another resource. */
+function entraAudienceFinding(payload) {
     const audList = audiences(payload);
-    if (audList.length === 0) {
-        findings.push(report_finding('token.audience', 'warning', 'The Entra token has no audience (aud) claim, so it was not issued for Azure DevOps.', `Request the token with the scope ${AZURE_DEVOPS_SCOPE}.`));
-    }
-    else if (!auds.some((a) => ADO_AUDIENCES.has(a))) {
-        const arm = auds.some((a) => ARM_AUDIENCES.has(a));
-        findings.push(arm
-            ? report_finding('token.audience', 'warning', 'The Entra token was issued for Azure Resource Manager (management.azure.com), not for Azure DevOps; Azure DevOps no longer accepts that audience.', `Request the token for Azure DevOps instead: scope ${AZURE_DEVOPS_SCOPE} (for example \`az account get-access-token --resource ${AZURE_DEVOPS_RESOURCE_ID}\`).`)
-            : report_finding('token.audience', 'warning', `The Entra token was issued for another resource (audience ${audList.join(', ')}), not for Azure DevOps, which will reject it.`, `Request the token with the scope ${AZURE_DEVOPS_SCOPE}.`));
-    }
+    const auds = audList.map((a) => a.toLowerCase());
+    if (audList.length === 0)
+        return finding('token.audience', 'warning', 'The Entra token has no audience (aud) claim, so it was not issued for Azure DevOps.', `Request the token with the scope ${AZURE_DEVOPS_SCOPE}.`);
+    if (auds.some((a) => ADO_AUDIENCES.has(a)))
+        return undefined;
+    if (auds.some((a) => ARM_AUDIENCES.has(a)))
+        return finding('token.audience', 'warning', 'The Entra token was issued for Azure Resource Manager (management.azure.com), not for Azure DevOps; Azure DevOps no longer accepts that audience.', `Request the token for Azure DevOps instead: scope ${AZURE_DEVOPS_SCOPE} (for example \`az account get-access-token --resource ${AZURE_DEVOPS_RESOURCE_ID}\`).`);
+    return finding('token.audience', 'warning', `The Entra token was issued for another resource (audience ${audList.join(', ')}), not for Azure DevOps, which will reject it.`, `Request the token with the scope ${AZURE_DEVOPS_SCOPE}.`);
+}
+/** A Microsoft Entra access token: audience, times and issuer checked; the signature only online. */
+function entraToken(payload, ctx) {
+    const findings = [];
+    const audience = entraAudienceFinding(payload);
+    if (audience)
+        findings.push(audience);
     const times = timeFindings(payload, ctx, 'Entra token');
     findings.push(...times.findings);
     const issuer = issuerFinding(payload);
     if (issuer)
         findings.push(issuer);
     const facts = jwtFacts(payload, false);
-    findings.push(report_finding('token.info', 'info', `Microsoft Entra ${facts['idtyp'] === 'app' || (!facts['identity'] && (facts['appid'] || facts['azp'])) ? 'application' : 'user'} token${facts['ver'] ? ` (version ${facts['ver']})` : ''}${facts['tid'] ? ` from tenant ${facts['tid']}` : ''}; its signature can only be checked online.`, HINT_NONE));
+    const who = facts['idtyp'] === 'app' || (!facts['identity'] && (facts['appid'] || facts['azp'])) ? 'application' : 'user';
+    findings.push(finding('token.info', 'info', `Microsoft Entra ${who} token${facts['ver'] ? ` (version ${facts['ver']})` : ''}${facts['tid'] ? ` from tenant ${facts['tid']}` : ''}; its signature can only be checked online.`, HINT_NONE));
     return result('azure-devops.entra', LABEL_ENTRA, findings, facts, times.expiresAt ? { expiresAt: times.expiresAt } : {});
+}
+function analyzeJwt(token, ctx, claim) {
+    const jwt = decodeJwt(token);
+    if (!jwt) {
+        return claim
+            ? result('azure-devops.unknown', LABEL_UNKNOWN, [
+                finding('token.format', 'error', 'The token has the three dot-separated parts of a JWT, but its header or payload is not readable JSON: it was truncated or altered.', `Copy the token again in full. ${ACCEPTED_FORMATS}; ${SYSTEM_TOKEN_NOTE}.`),
+            ])
+            : undefined;
+    }
+    const { payload } = jwt;
+    const issHost = hostOf(claimString(payload, 'iss'));
+    if (audiences(payload).some((a) => a.toLowerCase() === FEDERATION_AUDIENCE))
+        return federationToken(payload, ctx);
+    if (issHost && ADO_ISSUER_HOSTS.has(issHost)) {
+        // Issued by Azure DevOps itself: in practice the pipeline's own token. Its payload is not a
+        // contract, so nothing beyond the issuer is read from it.
+        return result('azure-devops.system-access-token', LABEL_SYSTEM, [
+            finding('token.format', 'warning', "The token was issued by Azure DevOps itself (it looks like the pipeline's System.AccessToken); its contents are not a documented format, so they are not checked.", 'Declare the token type `system-access-token` when passing $(System.AccessToken); the online checks then tell whether it works.'),
+        ]);
+    }
+    if (isMicrosoftJwt(payload))
+        return entraToken(payload, ctx);
+    if (!claim)
+        return undefined;
+    return result('azure-devops.unknown', LABEL_UNKNOWN, [
+        finding('token.format', 'error', `The token is a JWT${issHost ? ` issued by ${issHost}` : ''}, not by Microsoft Entra ID, and not for Azure DevOps; Azure DevOps does not accept it.`, `${ACCEPTED_FORMATS}; request the token from Microsoft Entra ID with the scope ${AZURE_DEVOPS_SCOPE}. Note that ${SYSTEM_TOKEN_NOTE}.`),
+    ]);
 }
 // ------------------------------------------------------------------------------------------------
 // Explanations when the caller named Azure DevOps and nothing matched
@@ -80132,7 +80164,7 @@ function unknown(token) {
         message = `The token matches no Azure DevOps credential format (${n} characters, not a personal access token and not a JWT).`;
     }
     return result('azure-devops.unknown', LABEL_UNKNOWN, [
-        report_finding('token.format', 'error', message, `Copy the token again in full from where it was created, or check that the right secret is wired to this step. ${ACCEPTED_FORMATS}; ${SYSTEM_TOKEN_NOTE}.`),
+        finding('token.format', 'error', message, `Copy the token again in full from where it was created, or check that the right secret is wired to this step. ${ACCEPTED_FORMATS}; ${SYSTEM_TOKEN_NOTE}.`),
     ]);
 }
 // ------------------------------------------------------------------------------------------------
@@ -80147,7 +80179,7 @@ function analyzeAzureDevOpsToken(token, ctx, claim) {
     if (ctx.tokenType === 'system-access-token') {
         // Never decoded: Azure DevOps says its contents are not a contract (and they are being encrypted).
         return result('azure-devops.system-access-token', LABEL_SYSTEM, [
-            report_finding('token.unverifiable', 'info', "The pipeline's System.AccessToken has no documented format, so offline it is only checked for presence.", 'Nothing to do offline; run without `offline` to check it against Azure DevOps (and grant the build service the permissions the later steps need).'),
+            finding('token.unverifiable', 'info', "The pipeline's System.AccessToken has no documented format, so offline it is only checked for presence.", 'Nothing to do offline; run without `offline` to check it against Azure DevOps (and grant the build service the permissions the later steps need).'),
         ]);
     }
     if (isPat84Shape(token))
@@ -80341,6 +80373,23 @@ async function readCapped(body, declared, max) {
     }
     return Buffer.concat(chunks).toString('utf8');
 }
+/** Headers as lower-case single strings, and the body parsed when it is the JSON its type claims. */
+function readAnswer(raw, body) {
+    const headers = {};
+    for (const [k, v] of Object.entries(raw))
+        if (v !== undefined)
+            headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+    if (!/[/+]json\b/i.test(headers['content-type'] ?? '') || body.length === 0)
+        return { headers, json: undefined, isJson: false };
+    try {
+        const json = JSON.parse(body);
+        // Every API answers objects or arrays; a bare `null`, number or string is not its answer.
+        return json !== null && typeof json === 'object' ? { headers, json, isJson: true } : { headers, json: undefined, isJson: false };
+    }
+    catch {
+        return { headers, json: undefined, isJson: false }; // truncated, or not JSON after all
+    }
+}
 class client_HttpClient {
     #retrying;
     #options;
@@ -80447,25 +80496,7 @@ class client_HttpClient {
                 });
                 return { kind: 'network', ...body, url: target };
             }
-            const headersOut = {};
-            for (const [k, v] of Object.entries(res.headers))
-                if (v !== undefined)
-                    headersOut[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
-            const isJsonType = /[/+]json\b/i.test(headersOut['content-type'] ?? '');
-            let json;
-            let isJson = false;
-            if (isJsonType && body.length > 0) {
-                try {
-                    json = JSON.parse(body);
-                    // Every API answers objects or arrays; a bare `null`, number or string is not its answer.
-                    isJson = json !== null && typeof json === 'object';
-                    if (!isJson)
-                        json = undefined;
-                }
-                catch {
-                    /* truncated or not JSON after all: leave isJson false */
-                }
-            }
+            const { headers: headersOut, json, isJson } = readAnswer(res.headers, body);
             o.log?.({ method: 'GET', host: url.host, path: url.pathname, status: res.statusCode, ms: Math.round(o.monotonic() - started) });
             return { kind: 'response', status: res.statusCode, headers: headersOut, body, json, isJson, url: target };
         }
@@ -80492,47 +80523,43 @@ class client_HttpClient {
 
 // Control characters (as the Azure DevOps CLI rejects them); matched by code point to keep the regex readable.
 const hasControl = (s) => [...s].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f);
-/** Parse a user-supplied URL; on failure the findings explain, with an example of a correct URL. */
-function parseUserUrl(input, example) {
-    const findings = [];
-    const trimmed = input.trim();
-    if (trimmed !== input) {
-        findings.push(report_finding('url.whitespace', 'warning', 'The URL has surrounding whitespace or a line break; it was removed.', 'Remove the whitespace from the variable or input.'));
-    }
-    const invalid = (why, display = '(not shown)') => ({
-        findings: [...findings, report_finding('url.invalid', 'error', `The URL ${why}.`, `Use a URL like ${example}.`)],
-        display,
-    });
-    if (trimmed === '')
-        return invalid('is empty', '');
+/** The trimmed input as an http(s) URL with a host, or why it is not one. */
+function toUrl(trimmed) {
     if (hasControl(trimmed) || /\s/.test(trimmed))
-        return invalid('contains spaces or control characters');
+        return { why: 'contains spaces or control characters' };
     // `https:/host` or `https:\\host` would otherwise get a second scheme, and its user:password@ land in the path.
     if (/^[a-z][a-z0-9+.-]*:(\/(?!\/)|\\)/i.test(trimmed))
-        return invalid('has a malformed scheme (expected https://)');
+        return { why: 'has a malformed scheme (expected https://)' };
     const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed) ? trimmed : `https://${trimmed}`;
     let url;
     try {
         url = new URL(withScheme);
     }
     catch {
-        return invalid('cannot be parsed');
+        return { why: 'cannot be parsed' };
     }
     if (url.protocol !== 'https:' && url.protocol !== 'http:')
-        return invalid(`uses the scheme ${url.protocol.replace(':', '')}, not https`);
+        return { why: `uses the scheme ${url.protocol.replace(':', '')}, not https` };
     if (!url.hostname || /%/.test(url.hostname) || /%/.test(withScheme.split('/')[2] ?? ''))
-        return invalid('has no valid host name');
+        return { why: 'has no valid host name' };
+    return url;
+}
+/** User name, password and http: are reported; the credentials are removed from `url` so they are never sent or shown. */
+function securityFindings(url) {
+    const findings = [];
     if (url.username || url.password) {
-        findings.push(report_finding('url.credentials', 'error', 'The URL contains a user name or password; it was removed and is never sent or shown.', 'Remove the credentials from the URL and pass the token as a secret input.'));
+        findings.push(finding('url.credentials', 'error', 'The URL contains a user name or password; it was removed and is never sent or shown.', 'Remove the credentials from the URL and pass the token as a secret input.'));
         url.username = '';
         url.password = '';
     }
     if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
-        findings.push(report_finding('url.insecure', 'error', `The URL uses http:, which would send the token in clear text; it is never sent there.`, `Use ${url.href.replace(/^http:/, 'https:').replace(/\/$/, '')}.`));
+        findings.push(finding('url.insecure', 'error', `The URL uses http:, which would send the token in clear text; it is never sent there.`, `Use ${url.href.replace(/^http:/, 'https:').replace(/\/$/, '')}.`));
     }
-    url.hash = '';
-    const path = url.pathname;
-    const segments = path
+    return findings;
+}
+/** Decoded path segments, empty ones dropped; a segment that is not valid percent-encoding stays as written. */
+function decodedSegments(path) {
+    return path
         .split('/')
         .filter(Boolean)
         .map((s) => {
@@ -80543,15 +80570,35 @@ function parseUserUrl(input, example) {
             return s;
         }
     });
+}
+/** Parse a user-supplied URL; on failure the findings explain, with an example of a correct URL. */
+function parseUserUrl(input, example) {
+    const findings = [];
+    const trimmed = input.trim();
+    if (trimmed !== input) {
+        findings.push(finding('url.whitespace', 'warning', 'The URL has surrounding whitespace or a line break; it was removed.', 'Remove the whitespace from the variable or input.'));
+    }
+    const invalid = (why, display = '(not shown)') => ({
+        findings: [...findings, finding('url.invalid', 'error', `The URL ${why}.`, `Use a URL like ${example}.`)],
+        display,
+    });
+    if (trimmed === '')
+        return invalid('is empty', '');
+    const url = toUrl(trimmed);
+    if ('why' in url)
+        return invalid(url.why);
+    findings.push(...securityFindings(url));
+    url.hash = '';
+    const segments = decodedSegments(url.pathname);
     const display = `${url.protocol}//${url.host}${url.pathname}${url.search}`;
     // WHATWG URL turns a bare host into path "/"; the user's own text tells whether they typed the slash.
     return { url, display, segments, trailingSlash: /\/$/.test(trimmed.split(/[?#]/)[0]), findings };
 }
 function trailingSlashFinding(display) {
-    return report_finding('url.trailing-slash', 'warning', 'The URL ends with a slash; some tools then build "//" paths that fail.', `Use ${display.replace(/\/+$/, '')}.`);
+    return finding('url.trailing-slash', 'warning', 'The URL ends with a slash; some tools then build "//" paths that fail.', `Use ${display.replace(/\/+$/, '')}.`);
 }
 function extraPathFinding(base, what) {
-    return report_finding('url.extra-path', 'warning', `The URL carries ${what} after the base; using ${base} and taking the rest separately.`, `Pass ${base} as the URL and the project separately.`);
+    return finding('url.extra-path', 'warning', `The URL carries ${what} after the base; using ${base} and taking the rest separately.`, `Pass ${base} as the URL and the project separately.`);
 }
 function isParsed(p) {
     return 'url' in p;
@@ -80606,9 +80653,69 @@ function sshRemote(input) {
         project: decodeURIComponent(project),
         repository: decodeURIComponent(repo),
         findings: [
-            report_finding('url.extra-path', 'warning', `This is a git SSH remote, not an organisation URL; using ${normalized} with project "${decodeURIComponent(project)}".`, `Pass ${normalized} as the URL and the project separately.`),
+            finding('url.extra-path', 'warning', `This is a git SSH remote, not an organisation URL; using ${normalized} with project "${decodeURIComponent(project)}".`, `Pass ${normalized} as the URL and the project separately.`),
         ],
     };
+}
+/** The analysis of a located URL; the path after the base is reported (API path, project, web page, trailing slash). */
+function located(parsed, findings, at) {
+    const { normalized, deployment, organization, rest } = at;
+    const split = splitRest(rest);
+    if (split.api)
+        findings.push(finding('url.api-path', 'info', `The URL points into the REST API; using the base ${normalized}.`, `Pass ${normalized}.`));
+    if (split.project) {
+        findings.push(extraPathFinding(normalized, split.repository ? `the project "${split.project}" and repository "${split.repository}"` : `the project "${split.project}"`));
+    }
+    else if (split.ui && !split.api) {
+        findings.push(extraPathFinding(normalized, 'a web page path'));
+    }
+    else if (parsed.trailingSlash && rest.length === 0) {
+        findings.push(trailingSlashFinding(normalized));
+    }
+    return { input: parsed.display, normalized, deployment, organization, project: split.project, repository: split.repository, findings };
+}
+const notAnOrganisation = (parsed, findings, message, hint) => ({
+    input: parsed.display,
+    normalized: null,
+    findings: [...findings, finding('url.invalid', 'error', message, hint)],
+});
+/** `{org}.visualstudio.com`: the legacy host, whose first label is the organisation. */
+function legacyHostUrl(parsed, host, findings) {
+    const org = host.slice(0, -'.visualstudio.com'.length);
+    if (org.includes('.') || ['app', 'vs-ssh', 'vssps', 'app.vssps'].includes(org))
+        return notAnOrganisation(parsed, findings, `${host} is a service host, not an organisation.`, `Use ${EXAMPLE}.`);
+    const normalized = `https://dev.azure.com/${org}`;
+    findings.push(finding('url.legacy-host', 'warning', `${org}.visualstudio.com is the legacy host of the organisation; the current form is ${normalized}.`, `Use ${normalized}.`));
+    return located(parsed, findings, { normalized, deployment: 'services', organization: org, rest: parsed.segments });
+}
+/** Azure DevOps Services: `dev.azure.com/{org}`, a service host `{svc}.dev.azure.com/{org}`, or the legacy host. */
+function servicesUrl(parsed, host, findings) {
+    const { url, segments } = parsed;
+    if (url.port && url.port !== '443')
+        findings.push(finding('url.port', 'error', `Azure DevOps Services URLs take no port (${url.port}).`, 'Remove the port from the URL.'));
+    if (host.endsWith('.visualstudio.com'))
+        return legacyHostUrl(parsed, host, findings);
+    const org = segments[0];
+    if (!org || org.startsWith('_'))
+        return notAnOrganisation(parsed, findings, 'The URL has no organisation name after the host.', 'Use https://dev.azure.com/your-org.');
+    const normalized = `https://dev.azure.com/${encodeURIComponent(org)}`;
+    if (host !== 'dev.azure.com') {
+        findings.push(finding('url.extra-path', 'warning', `${host} is a service host of the organisation; using ${normalized}.`, `Pass ${normalized}; the tool reaches the service hosts itself.`));
+    }
+    return located(parsed, findings, { normalized, deployment: 'services', organization: org, rest: segments.slice(1) });
+}
+/** Azure DevOps Server / TFS: [tfs/]{collection}[/project...] */
+function serverUrl(parsed, findings, ctx) {
+    const { url, segments } = parsed;
+    const tfs = segments[0]?.toLowerCase() === 'tfs' ? 1 : 0;
+    const collection = segments[tfs];
+    const prefix = `${originOf(url)}${tfs ? `/${url.pathname.split('/').filter(Boolean)[0]}` : ''}`;
+    if (!collection || collection.startsWith('_')) {
+        findings.push(finding('url.invalid', ctx.offline ? 'warning' : 'error', 'The Azure DevOps Server URL names no collection.', `Add the collection name, e.g. ${prefix}/DefaultCollection (the default collection's name).`));
+        return { input: parsed.display, normalized: null, deployment: 'server', findings };
+    }
+    const normalized = `${prefix}/${encodeURIComponent(collection)}`;
+    return located(parsed, findings, { normalized, deployment: 'server', organization: collection, rest: segments.slice(tfs + 1) });
 }
 function analyzeAzureDevOpsUrl(input, ctx) {
     if (input === undefined || input.trim() === '') {
@@ -80616,7 +80723,7 @@ function analyzeAzureDevOpsUrl(input, ctx) {
             input: null,
             normalized: null,
             findings: [
-                report_finding('url.missing', ctx.offline ? 'warning' : 'error', 'No Azure DevOps organisation URL was given.', 'Pass `url` (https://dev.azure.com/your-org or your collection URL), or set AZURE_DEVOPS_ORG_URL / AZURE_DEVOPS_ORG.'),
+                finding('url.missing', ctx.offline ? 'warning' : 'error', 'No Azure DevOps organisation URL was given.', 'Pass `url` (https://dev.azure.com/your-org or your collection URL), or set AZURE_DEVOPS_ORG_URL / AZURE_DEVOPS_ORG.'),
             ],
         };
     }
@@ -80626,69 +80733,9 @@ function analyzeAzureDevOpsUrl(input, ctx) {
     const parsed = parseUserUrl(input, EXAMPLE);
     if (!isParsed(parsed))
         return { input: parsed.display || null, normalized: null, findings: parsed.findings };
-    const { url, segments } = parsed;
     const findings = [...parsed.findings];
-    const host = url.hostname.toLowerCase();
-    const result = (normalized, deployment, organization, rest) => {
-        const split = splitRest(rest);
-        if (split.api)
-            findings.push(report_finding('url.api-path', 'info', `The URL points into the REST API; using the base ${normalized}.`, `Pass ${normalized}.`));
-        if (split.project) {
-            findings.push(extraPathFinding(normalized, split.repository ? `the project "${split.project}" and repository "${split.repository}"` : `the project "${split.project}"`));
-        }
-        else if (split.ui && !split.api) {
-            findings.push(extraPathFinding(normalized, 'a web page path'));
-        }
-        else if (parsed.trailingSlash && rest.length === 0) {
-            findings.push(trailingSlashFinding(normalized));
-        }
-        return { input: parsed.display, normalized, deployment, organization, project: split.project, repository: split.repository, findings };
-    };
-    const services = isAzureDevOpsServicesHost(host);
-    if (services) {
-        if (url.port && url.port !== '443') {
-            findings.push(report_finding('url.port', 'error', `Azure DevOps Services URLs take no port (${url.port}).`, 'Remove the port from the URL.'));
-        }
-        if (host.endsWith('.visualstudio.com')) {
-            const org = host.slice(0, -'.visualstudio.com'.length);
-            if (org.includes('.') || ['app', 'vs-ssh', 'vssps', 'app.vssps'].includes(org)) {
-                return {
-                    input: parsed.display,
-                    normalized: null,
-                    findings: [...findings, report_finding('url.invalid', 'error', `${host} is a service host, not an organisation.`, `Use ${EXAMPLE}.`)],
-                };
-            }
-            const normalized = `https://dev.azure.com/${org}`;
-            findings.push(report_finding('url.legacy-host', 'warning', `${org}.visualstudio.com is the legacy host of the organisation; the current form is ${normalized}.`, `Use ${normalized}.`));
-            return result(normalized, 'services', org, segments);
-        }
-        const org = segments[0];
-        if (!org || org.startsWith('_')) {
-            return {
-                input: parsed.display,
-                normalized: null,
-                findings: [
-                    ...findings,
-                    report_finding('url.invalid', 'error', 'The URL has no organisation name after the host.', 'Use https://dev.azure.com/your-org.'),
-                ],
-            };
-        }
-        const normalized = `https://dev.azure.com/${encodeURIComponent(org)}`;
-        if (host !== 'dev.azure.com') {
-            findings.push(report_finding('url.extra-path', 'warning', `${host} is a service host of the organisation; using ${normalized}.`, `Pass ${normalized}; the tool reaches the service hosts itself.`));
-        }
-        return result(normalized, 'services', org, segments.slice(1));
-    }
-    // Azure DevOps Server / TFS: [tfs/]{collection}[/project...]
-    const tfs = segments[0]?.toLowerCase() === 'tfs' ? 1 : 0;
-    const collection = segments[tfs];
-    const prefix = `${originOf(url)}${tfs ? `/${url.pathname.split('/').filter(Boolean)[0]}` : ''}`;
-    if (!collection || collection.startsWith('_')) {
-        findings.push(report_finding('url.invalid', ctx.offline ? 'warning' : 'error', 'The Azure DevOps Server URL names no collection.', `Add the collection name, e.g. ${prefix}/DefaultCollection (the default collection's name).`));
-        return { input: parsed.display, normalized: null, deployment: 'server', findings };
-    }
-    const normalized = `${prefix}/${encodeURIComponent(collection)}`;
-    return result(normalized, 'server', collection, segments.slice(tfs + 1));
+    const host = parsed.url.hostname.toLowerCase();
+    return isAzureDevOpsServicesHost(host) ? servicesUrl(parsed, host, findings) : serverUrl(parsed, findings, ctx);
 }
 
 ;// CONCATENATED MODULE: ./src/core/providers/azure-devops/scopes.ts
@@ -80823,6 +80870,27 @@ function bodyText(r, field) {
     return typeof v === 'string' ? v : '';
 }
 
+;// CONCATENATED MODULE: ./src/core/providers/online/findings.ts
+const ONCE_PER_CODE = /^(network\.|token\.sso-required$|token\.policy-blocked$)/;
+class FindingSet {
+    #items = [];
+    add(f) {
+        const seen = this.#items.some((x) => x.code === f.code && (ONCE_PER_CODE.test(f.code) || x.message === f.message));
+        if (!seen)
+            this.#items.push(f);
+    }
+    addAll(fs) {
+        for (const f of fs)
+            this.add(f);
+    }
+    has(code) {
+        return this.#items.some((x) => x.code === code);
+    }
+    list() {
+        return [...this.#items];
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/core/providers/online/scope-ledger.ts
 /**
  * The scope result of one online check, built the same way by every provider: each required scope is
@@ -80830,7 +80898,7 @@ function bodyText(r, field) {
  * their own finding (each has its own fix); verified ones are summed up in one `scope.verified` note.
  */
 
-class scope_ledger_ScopeLedger {
+class ScopeLedger {
     #findings;
     #result = { required: [], verified: [], missing: [], unverifiable: [] };
     #how = new Map();
@@ -80916,16 +80984,16 @@ function networkFinding(failure, provider) {
         : failure.code === 'network.proxy'
             ? `the proxy refused the connection to ${who}`
             : `${who} ${NETWORK_WHAT[failure.code]}`;
-    return report_finding(failure.code, 'error', `${what} (${failure.detail}); nothing is known about the token yet.`);
+    return finding(failure.code, 'error', `${what} (${failure.detail}); nothing is known about the token yet.`);
 }
 function unexpectedResponse(r, provider, context) {
     const host = trouble_hostOf(r.url);
     const about = context ? ` (${context})` : '';
     if (r.status === 429) {
-        return report_finding('network.rate-limited', 'error', `${host} answered 429 (rate limited) beyond the retries this check allows${about}.`);
+        return finding('network.rate-limited', 'error', `${host} answered 429 (rate limited) beyond the retries this check allows${about}.`);
     }
     const kind = r.status >= 500 ? `a server error (${r.status})` : r.isJson ? `HTTP ${r.status}` : `HTTP ${r.status} with a body that is not API JSON`;
-    return report_finding('network.unexpected-response', 'error', `${provider} at ${host} answered ${kind}${about}; nothing is known about the token from it.`);
+    return finding('network.unexpected-response', 'error', `${provider} at ${host} answered ${kind}${about}; nothing is known about the token from it.`);
 }
 /** Is this answer trouble rather than a statement about the token? */
 function isTrouble(r) {
@@ -80941,6 +81009,11 @@ function trouble(r, provider, context) {
         return undefined;
     return r.kind === 'network' ? networkFinding(r, provider) : unexpectedResponse(r, provider, context);
 }
+
+;// CONCATENATED MODULE: ./src/core/providers/online/verdict.ts
+const verified = (how) => (how ? { kind: 'verified', how } : { kind: 'verified' });
+const missing = (why) => ({ kind: 'missing', why });
+const unverifiable = (why) => ({ kind: 'unverifiable', why });
 
 ;// CONCATENATED MODULE: ./src/core/providers/online/index.ts
 /** The skeleton every provider's online check is built on (composition: import what you use). */
@@ -81013,7 +81086,7 @@ function rejectedFinding(t, token, detail) {
                 "the pipeline's job authorization scope does not include this organisation/project",
             ]
             : ['the Entra token expired or was issued for another resource or tenant', 'the identity is not a member of this organisation'];
-    return report_finding('token.rejected', 'error', `Azure DevOps rejected the credential (${detail}). Likely causes, most likely first: ${causes.map((c, i) => `(${i + 1}) ${c}`).join('; ')}.`, pat
+    return finding('token.rejected', 'error', `Azure DevOps rejected the credential (${detail}). Likely causes, most likely first: ${causes.map((c, i) => `(${i + 1}) ${c}`).join('; ')}.`, pat
         ? `Create a new PAT in ${t.services ? `https://dev.azure.com/${t.org}/_usersSettings/tokens` : 'User settings → Personal access tokens'} with this organisation selected, and update the secret.`
         : 'Acquire a fresh token for resource 499b84ac-1321-427f-aa17-267ca6975798 and check the identity is a member of the organisation.');
 }
@@ -81036,7 +81109,7 @@ function readIdentity(r, t, token) {
             return {
                 ok: false,
                 findings: [
-                    report_finding('token.anonymous', 'error', 'The organisation allows public access and answered as the anonymous user: the token was not accepted (invalid, expired, revoked or for another organisation).', 'Create a new PAT for this organisation and update the secret.'),
+                    finding('token.anonymous', 'error', 'The organisation allows public access and answered as the anonymous user: the token was not accepted (invalid, expired, revoked or for another organisation).', 'Create a new PAT for this organisation and update the secret.'),
                 ],
             };
         }
@@ -81044,7 +81117,7 @@ function readIdentity(r, t, token) {
         return {
             ok: true,
             identity: { name, id: user.id },
-            findings: [report_finding('token.identity', 'info', `Authenticated as ${name} (${user.id}).`, 'None needed.')],
+            findings: [finding('token.identity', 'info', `Authenticated as ${name} (${user.id}).`, 'None needed.')],
         };
     }
     if (r.status === 401) {
@@ -81053,7 +81126,7 @@ function readIdentity(r, t, token) {
             return {
                 ok: false,
                 findings: [
-                    report_finding('token.expired', 'error', 'Azure DevOps says the token has expired.', 'Regenerate the PAT (User settings → Personal access tokens → Regenerate) or create a new one, and update the secret.'),
+                    finding('token.expired', 'error', 'Azure DevOps says the token has expired.', 'Regenerate the PAT (User settings → Personal access tokens → Regenerate) or create a new one, and update the secret.'),
                 ],
             };
         }
@@ -81063,7 +81136,7 @@ function readIdentity(r, t, token) {
         return {
             ok: false,
             findings: [
-                report_finding('url.org-not-found', 'error', t.services
+                finding('url.org-not-found', 'error', t.services
                     ? `The organisation "${t.org}" does not exist on Azure DevOps Services (404).`
                     : `The collection at ${t.base} was not found (404).`, t.services
                     ? 'Check the organisation name in the URL (https://dev.azure.com/{organisation}).'
@@ -81094,12 +81167,12 @@ async function checkProject(http, t, requested, first, version) {
         const name = p.name ?? requested;
         const findings = [];
         if (p.state && p.state !== 'wellFormed') {
-            findings.push(report_finding('project.unavailable', 'error', `The project "${name}" is in state "${p.state}"${p.state === 'deleting' || p.state === 'deleted' ? ': it is being deleted' : ''}, so later steps cannot use it.`, p.state === 'deleting' || p.state === 'deleted'
+            findings.push(finding('project.unavailable', 'error', `The project "${name}" is in state "${p.state}"${p.state === 'deleting' || p.state === 'deleted' ? ': it is being deleted' : ''}, so later steps cannot use it.`, p.state === 'deleting' || p.state === 'deleted'
                 ? 'Restore it (Organization settings → Projects → Recently deleted) or use another project.'
                 : 'Wait until the project is ready, or use another project.'));
         }
         if (name !== requested) {
-            findings.push(report_finding('project.case-mismatch', 'error', `The project exists as "${name}", not "${requested}"; Azure DevOps matched it ignoring case, but later steps that compare names exactly will not.`, `Use "${name}" exactly.`));
+            findings.push(finding('project.case-mismatch', 'error', `The project exists as "${name}", not "${requested}"; Azure DevOps matched it ignoring case, but later steps that compare names exactly will not.`, `Use "${name}" exactly.`));
         }
         return { found: true, canonical: name, findings };
     }
@@ -81110,7 +81183,7 @@ async function checkProject(http, t, requested, first, version) {
             return {
                 found: false,
                 findings: [
-                    report_finding('scope.missing', 'error', 'The token cannot read projects (401 on the project lookup): it lacks "Project and Team: Read".', 'Edit the PAT and tick Project and Team → Read, then update the secret.'),
+                    finding('scope.missing', 'error', 'The token cannot read projects (401 on the project lookup): it lacks "Project and Team: Read".', 'Edit the PAT and tick Project and Team → Read, then update the secret.'),
                 ],
             };
         }
@@ -81130,7 +81203,7 @@ async function checkProject(http, t, requested, first, version) {
                 found: true,
                 canonical: now,
                 findings: [
-                    report_finding('project.renamed', 'error', `The project "${requested}" was renamed to "${now}"; later steps that use the old name will fail.`, `Use "${now}".`),
+                    finding('project.renamed', 'error', `The project "${requested}" was renamed to "${now}"; later steps that use the old name will fail.`, `Use "${now}".`),
                 ],
             };
         }
@@ -81143,7 +81216,7 @@ async function checkProject(http, t, requested, first, version) {
     return {
         found: false,
         findings: [
-            report_finding('project.not-found', 'error', `The project "${requested}" does not exist${ambiguous ? ', or the token has no permission to see it' : ''}.${near.length ? ` Closest names the token can see: ${near.map((n) => `"${n}"`).join(', ')}.` : names.length ? '' : ' The token can see no projects.'}`, near.length
+            finding('project.not-found', 'error', `The project "${requested}" does not exist${ambiguous ? ', or the token has no permission to see it' : ''}.${near.length ? ` Closest names the token can see: ${near.map((n) => `"${n}"`).join(', ')}.` : names.length ? '' : ' The token can see no projects.'}`, near.length
                 ? `Use the exact project name, e.g. "${near[0]}".`
                 : "Check the project name, and that the token's user is a member of the project."),
         ],
@@ -81189,7 +81262,7 @@ async function check(http, input) {
     for (const text of input.requiredScopes) {
         const s = findAzureDevOpsScope(text);
         if (!s) {
-            findings.push(report_finding('scope.unknown', 'error', `"${text}" is not an Azure DevOps PAT scope.`, 'Use a scope id such as vso.code or a portal name such as "Code: Read" (see the README\'s scope table).'));
+            findings.push(finding('scope.unknown', 'error', `"${text}" is not an Azure DevOps PAT scope.`, 'Use a scope id such as vso.code or a portal name such as "Code: Read" (see the README\'s scope table).'));
             continue;
         }
         if (!required.includes(s.id)) {
@@ -81212,7 +81285,7 @@ async function check(http, input) {
         const ceiling = readCeiling(ceilingResponse);
         if (ceiling) {
             version = minVersion(SERVICES_API_VERSION, ceiling);
-            findings.push(report_finding('url.server-version', 'info', `The server supports REST API versions up to ${ceiling}; using ${version}.`, 'None needed.'));
+            findings.push(finding('url.server-version', 'info', `The server supports REST API versions up to ${ceiling}; using ${version}.`, 'None needed.'));
         }
     }
     // Round trip 2: project lookup and every read probe, all at once.
@@ -81262,14 +81335,14 @@ async function check(http, input) {
         if (read === 'missing') {
             scopeResult.missing.push(s.id);
             const tick = s.probe ? s.portal : `${s.portal} (it includes ${azureDevOpsScopeById(readId).portal})`;
-            findings.push(report_finding('scope.missing', 'error', `The token lacks ${s.id}: the read-only probe for ${azureDevOpsScopeById(readId).portal} was denied.`, `Edit the PAT and tick "${tick}", then update the secret.`));
+            findings.push(finding('scope.missing', 'error', `The token lacks ${s.id}: the read-only probe for ${azureDevOpsScopeById(readId).portal} was denied.`, `Edit the PAT and tick "${tick}", then update the secret.`));
         }
         else if (read === 'verified' && s.probe) {
             scopeResult.verified.push(s.id);
         }
         else if (read === 'verified') {
             scopeResult.unverifiable.push(s.id);
-            findings.push(report_finding('scope.unverifiable', 'warning', `${s.id} (${s.portal}) cannot be proven without writing; its read half (${readId}) is confirmed.`, "Nothing to fix; if in doubt, check the PAT's scopes in User settings → Personal access tokens."));
+            findings.push(finding('scope.unverifiable', 'warning', `${s.id} (${s.portal}) cannot be proven without writing; its read half (${readId}) is confirmed.`, "Nothing to fix; if in doubt, check the PAT's scopes in User settings → Personal access tokens."));
         }
         else {
             scopeResult.unverifiable.push(s.id);
@@ -81282,11 +81355,11 @@ async function check(http, input) {
                         : !t.services && azureDevOpsScopeById(readId)?.probe?.host === 'app.vssps'
                             ? 'its probe exists only on Azure DevOps Services'
                             : 'its probe gave no clear answer';
-            findings.push(report_finding('scope.unverifiable', 'warning', `${s.id} (${s.portal}) could not be verified: ${why}.`, 'Nothing to fix here; verify the scope in the PAT settings if later steps fail.'));
+            findings.push(finding('scope.unverifiable', 'warning', `${s.id} (${s.portal}) could not be verified: ${why}.`, 'Nothing to fix here; verify the scope in the PAT settings if later steps fail.'));
         }
     }
     if (scopeResult.verified.length) {
-        findings.push(report_finding('scope.verified', 'info', `Verified with read-only requests: ${scopeResult.verified.join(', ')}.`, 'None needed.'));
+        findings.push(finding('scope.verified', 'info', `Verified with read-only requests: ${scopeResult.verified.join(', ')}.`, 'None needed.'));
     }
     return { findings, identity: id.identity, projectCanonical: canonical, scopes: scopeResult };
 }
@@ -81334,64 +81407,72 @@ const tokens_result = (kind, label, findings) => ({
 function retirement(now) {
     const t = now.getTime();
     if (t < BROWNOUT_START) {
-        return report_finding('token.retired', 'warning', 'Bitbucket app passwords are being retired: brownouts from 2026-06-09 and removal on 2026-07-28.', MIGRATE);
+        return finding('token.retired', 'warning', 'Bitbucket app passwords are being retired: brownouts from 2026-06-09 and removal on 2026-07-28.', MIGRATE);
     }
     if (t < REMOVAL) {
-        return report_finding('token.retired', 'error', 'Bitbucket app passwords are in their brownout period (until 2026-07-27) and are removed on 2026-07-28; this one may fail at any time.', MIGRATE);
+        return finding('token.retired', 'error', 'Bitbucket app passwords are in their brownout period (until 2026-07-27) and are removed on 2026-07-28; this one may fail at any time.', MIGRATE);
     }
-    return report_finding('token.retired', 'error', 'Bitbucket removed app passwords on 2026-07-28; this credential no longer works.', MIGRATE);
+    return finding('token.retired', 'error', 'Bitbucket removed app passwords on 2026-07-28; this credential no longer works.', MIGRATE);
 }
-function analyzeBitbucketToken(token, ctx, claim) {
-    if (token.startsWith('ATBB')) {
-        const label = 'Bitbucket app password';
-        const findings = [retirement(ctx.now)];
-        if (!/^ATBB[A-Za-z0-9]{24}[0-9A-Fa-f]{8}$/.test(token)) {
-            findings.push(report_finding('token.format', 'error', `A Bitbucket app password has 36 letters and digits ending in 8 hex digits; this one has ${token.length} characters.`, RECOPY));
-        }
-        else if (atlassianCrc(token.slice(0, 28)) !== token.slice(28).toUpperCase()) {
-            findings.push(report_finding('token.checksum', 'warning', "The app password's embedded CRC-32 does not match (community-derived check); it was probably mistyped.", RECOPY));
-        }
-        return tokens_result('bitbucket.app-password', label, findings);
+function analyzeAppPassword(token, now) {
+    const findings = [retirement(now)];
+    if (!/^ATBB[A-Za-z0-9]{24}[0-9A-Fa-f]{8}$/.test(token)) {
+        findings.push(finding('token.format', 'error', `A Bitbucket app password has 36 letters and digits ending in 8 hex digits; this one has ${token.length} characters.`, RECOPY));
     }
-    const family = token.startsWith('ATATT')
-        ? { kind: 'bitbucket.api-token', label: 'Atlassian API token' }
-        : token.startsWith('ATCTT')
-            ? { kind: 'bitbucket.access-token', label: 'Bitbucket access token' }
-            : undefined;
-    if (family) {
-        const findings = [];
-        // Undo transport encodings (URL-encoded or escaped "="): the stored secret is wrong, the token may be right.
-        let value = token;
-        if (/%3D/i.test(value) || /\\=/.test(value)) {
-            value = value.replace(/%3D/gi, '=').replace(/\\=/g, '=');
-            findings.push(report_finding('token.wrapper', 'error', 'The secret holds the token URL-encoded or escaped ("=" written as %3D or \\=); tools send it verbatim and are rejected.', 'Store the token exactly as Atlassian showed it, with a plain "=".'));
-        }
-        if (!/^[A-Za-z0-9_-]+=[0-9A-Fa-f]{8}$/.test(value)) {
-            findings.push(report_finding('token.format', 'error', `The ${family.label} does not have the expected shape (letters, digits, - and _, then "=" and 8 hex digits).`, RECOPY));
-            return tokens_result(family.kind, family.label, findings);
-        }
-        if (atlassianCrc(value.slice(0, -8)) !== value.slice(-8).toUpperCase()) {
-            findings.push(report_finding('token.checksum', 'warning', `The ${family.label}'s embedded CRC-32 does not match (community-derived check); it was probably mistyped or truncated.`, RECOPY));
-        }
-        if (value.length !== 192)
-            findings.push(report_finding('token.info', 'info', `The ${family.label} has ${value.length} characters; the ones seen so far have 192.`, 'None needed if it was copied whole.'));
+    else if (atlassianCrc(token.slice(0, 28)) !== token.slice(28).toUpperCase()) {
+        findings.push(finding('token.checksum', 'warning', "The app password's embedded CRC-32 does not match (community-derived check); it was probably mistyped.", RECOPY));
+    }
+    return tokens_result('bitbucket.app-password', 'Bitbucket app password', findings);
+}
+/** The `ATATT` / `ATCTT` families: a body, "=" and a CRC-32 in hex. */
+const ATLASSIAN_FAMILIES = [
+    { prefix: 'ATATT', kind: 'bitbucket.api-token', label: 'Atlassian API token' },
+    { prefix: 'ATCTT', kind: 'bitbucket.access-token', label: 'Bitbucket access token' },
+];
+/** Undo transport encodings (URL-encoded or escaped "="): the stored secret is wrong, the token may be right. */
+function undoEscapedEquals(token, findings) {
+    if (!/%3D/i.test(token) && !/\\=/.test(token))
+        return token;
+    findings.push(finding('token.wrapper', 'error', 'The secret holds the token URL-encoded or escaped ("=" written as %3D or \\=); tools send it verbatim and are rejected.', 'Store the token exactly as Atlassian showed it, with a plain "=".'));
+    return token.replace(/%3D/gi, '=').replace(/\\=/g, '=');
+}
+function analyzeAtlassianToken(token, family) {
+    const findings = [];
+    const value = undoEscapedEquals(token, findings);
+    if (!/^[A-Za-z0-9_-]+=[0-9A-Fa-f]{8}$/.test(value)) {
+        findings.push(finding('token.format', 'error', `The ${family.label} does not have the expected shape (letters, digits, - and _, then "=" and 8 hex digits).`, RECOPY));
         return tokens_result(family.kind, family.label, findings);
     }
-    if (token.startsWith('BBDC-')) {
-        return tokens_result('bitbucket.data-center', 'Bitbucket Data Center token', [
-            report_finding('token.format', 'error', 'This is a Bitbucket Data Center token; only Bitbucket Cloud is supported.', 'Use a Bitbucket Cloud API or access token, or check the token with your Data Center instance directly.'),
-        ]);
+    if (atlassianCrc(value.slice(0, -8)) !== value.slice(-8).toUpperCase()) {
+        findings.push(finding('token.checksum', 'warning', `The ${family.label}'s embedded CRC-32 does not match (community-derived check); it was probably mistyped or truncated.`, RECOPY));
     }
-    if (!claim)
-        return undefined;
+    if (value.length !== 192)
+        findings.push(finding('token.info', 'info', `The ${family.label} has ${value.length} characters; the ones seen so far have 192.`, 'None needed if it was copied whole.'));
+    return tokens_result(family.kind, family.label, findings);
+}
+/** Only when the caller named Bitbucket: an older API token (no checksum), or nothing Bitbucket knows. */
+function analyzeClaimedToken(token) {
     if (/^[A-Za-z0-9]{24}$/.test(token)) {
         return tokens_result('bitbucket.api-token', 'Atlassian API token (older format)', [
-            report_finding('token.unverifiable', 'info', 'Older Atlassian API tokens carry no checksum; it is checked online.', 'Nothing to do offline.'),
+            finding('token.unverifiable', 'info', 'Older Atlassian API tokens carry no checksum; it is checked online.', 'Nothing to do offline.'),
         ]);
     }
     return tokens_result('bitbucket.unknown', 'unrecognised Bitbucket token', [
-        report_finding('token.format', 'error', 'The token matches no Bitbucket Cloud format (API tokens, access tokens, app passwords).', `${RECOPY} Check that the right secret is wired to this step.`),
+        finding('token.format', 'error', 'The token matches no Bitbucket Cloud format (API tokens, access tokens, app passwords).', `${RECOPY} Check that the right secret is wired to this step.`),
     ]);
+}
+function analyzeBitbucketToken(token, ctx, claim) {
+    if (token.startsWith('ATBB'))
+        return analyzeAppPassword(token, ctx.now);
+    const family = ATLASSIAN_FAMILIES.find((f) => token.startsWith(f.prefix));
+    if (family)
+        return analyzeAtlassianToken(token, family);
+    if (token.startsWith('BBDC-')) {
+        return tokens_result('bitbucket.data-center', 'Bitbucket Data Center token', [
+            finding('token.format', 'error', 'This is a Bitbucket Data Center token; only Bitbucket Cloud is supported.', 'Use a Bitbucket Cloud API or access token, or check the token with your Data Center instance directly.'),
+        ]);
+    }
+    return claim ? analyzeClaimedToken(token) : undefined;
 }
 /** Which user name goes with which token in Basic auth. */
 function checkBitbucketUsername(kind, username) {
@@ -81399,20 +81480,20 @@ function checkBitbucketUsername(kind, username) {
     if (kind === 'bitbucket.api-token') {
         if (!username)
             return [
-                report_finding('config.username', 'error', 'An Atlassian API token is used with your Atlassian account e-mail as the user name, and none was given.', 'Set `username` to the e-mail of the Atlassian account that created the token.'),
+                finding('config.username', 'error', 'An Atlassian API token is used with your Atlassian account e-mail as the user name, and none was given.', 'Set `username` to the e-mail of the Atlassian account that created the token.'),
             ];
         if (!email)
             return [
-                report_finding('config.username', 'warning', 'The user name is not an e-mail address; Atlassian API tokens work with the account e-mail for REST calls.', 'Set `username` to the Atlassian account e-mail.'),
+                finding('config.username', 'warning', 'The user name is not an e-mail address; Atlassian API tokens work with the account e-mail for REST calls.', 'Set `username` to the Atlassian account e-mail.'),
             ];
     }
     if (kind === 'bitbucket.app-password' && email) {
         return [
-            report_finding('config.username', 'error', 'App passwords work with the Bitbucket user name, not the e-mail address.', 'Set `username` to your Bitbucket user name (Personal settings → Account settings).'),
+            finding('config.username', 'error', 'App passwords work with the Bitbucket user name, not the e-mail address.', 'Set `username` to your Bitbucket user name (Personal settings → Account settings).'),
         ];
     }
     if (kind === 'bitbucket.access-token' && username) {
-        return [report_finding('config.username', 'info', 'Access tokens are sent as Bearer tokens; the user name is not used.', 'None needed.')];
+        return [finding('config.username', 'info', 'Access tokens are sent as Bearer tokens; the user name is not used.', 'None needed.')];
     }
     return [];
 }
@@ -81434,7 +81515,7 @@ function analyzeBitbucketUrl(input, _ctx) {
     const findings = [...parsed.findings];
     const host = url.hostname.toLowerCase();
     if (!isBitbucketHost(host)) {
-        findings.push(report_finding('url.invalid', 'error', `${url.host} is not Bitbucket Cloud; only Bitbucket Cloud is supported (not Bitbucket Data Center).`, `Use ${API} or https://bitbucket.org/your-workspace.`));
+        findings.push(finding('url.invalid', 'error', `${url.host} is not Bitbucket Cloud; only Bitbucket Cloud is supported (not Bitbucket Data Center).`, `Use ${API} or https://bitbucket.org/your-workspace.`));
         return { input: parsed.display, normalized: null, findings };
     }
     let rest = segments;
@@ -81647,7 +81728,7 @@ function rejected(kind, r, username, now) {
         : kind === 'app-password'
             ? `Replace the app password with an API token (${API_TOKEN_PAGE}), use it with your Atlassian e-mail as \`username\`, and update the secret.`
             : `Check that \`username\` is the Atlassian account e-mail; otherwise create a new API token (${API_TOKEN_PAGE}) and update the secret.`;
-    return report_finding('token.rejected', 'error', `Bitbucket Cloud rejected the credential (401${realm}${said ? `: "${said}"` : ''}). Likely causes, most likely first: ${causes.map((c, i) => `(${i + 1}) ${c}`).join('; ')}.`, hint);
+    return finding('token.rejected', 'error', `Bitbucket Cloud rejected the credential (401${realm}${said ? `: "${said}"` : ''}). Likely causes, most likely first: ${causes.map((c, i) => `(${i + 1}) ${c}`).join('; ')}.`, hint);
 }
 /** Where app passwords stand on `now` (token-formats.md §6.3). */
 function appPasswordStatus(now) {
@@ -81674,7 +81755,7 @@ function parseTarget(project) {
         .replace(/\.git$/, '')
         .split('/');
     if (parts.length > 2 || parts.some((p) => p === '')) {
-        return report_finding('config.invalid', 'error', `\`project\` "${withoutUserinfo(project)}" is not a Bitbucket workspace or workspace/repository.`, 'Pass `project` as `workspace` or `workspace/repo_slug`, e.g. `fabrikam/web-app`.');
+        return finding('config.invalid', 'error', `\`project\` "${withoutUserinfo(project)}" is not a Bitbucket workspace or workspace/repository.`, 'Pass `project` as `workspace` or `workspace/repo_slug`, e.g. `fabrikam/web-app`.');
     }
     return { ws: parts[0], repo: parts[1] };
 }
@@ -81720,7 +81801,7 @@ function wantedScopes(requiredScopes, family, label, findings) {
         const perm = findBitbucketPermission(text);
         const id = perm && scopeId(perm, family);
         if (!perm || !id) {
-            findings.push(report_finding('scope.unknown', 'error', perm
+            findings.push(finding('scope.unknown', 'error', perm
                 ? `"${text}" (${perm.portal}) has no equivalent for this token type (${label}).`
                 : `"${text}" is not a Bitbucket Cloud scope.`, family === 'api-token'
                 ? 'Use an API-token scope such as read:repository:bitbucket, or a permission name such as "Pull requests: Read".'
@@ -81773,13 +81854,13 @@ async function online_check(http, input) {
         if (u) {
             const id = str(u.account_id) ?? str(u.uuid);
             identity = { name: str(u.display_name) ?? str(u.nickname) ?? id, ...(id ? { id } : {}) };
-            findings.push(report_finding('token.identity', 'info', `Authenticated as ${identity.name}${id ? ` (${id})` : ''}${credentialTypeNote(r)}.`, 'None needed; check it is the account you expect.'));
+            findings.push(finding('token.identity', 'info', `Authenticated as ${identity.name}${id ? ` (${id})` : ''}${credentialTypeNote(r)}.`, 'None needed; check it is the account you expect.'));
         }
         else if (r.status === 403) {
             // Accepted, but without the scope that reveals the account (read:user:bitbucket / account).
             userDenied = r;
             const need = bbError(r).required[0] ?? (family === 'api-token' ? 'read:user:bitbucket' : 'account');
-            findings.push(report_finding('token.identity', 'info', `The credential was accepted, but it cannot read its own account (403: it lacks ${need}), so the identity is unknown.${credentialTypeNote(r)}`, `Nothing to fix unless later steps need the account; to see it here, use a token with ${need}.`));
+            findings.push(finding('token.identity', 'info', `The credential was accepted, but it cannot read its own account (403: it lacks ${need}), so the identity is unknown.${credentialTypeNote(r)}`, `Nothing to fix unless later steps need the account; to see it here, use a token with ${need}.`));
         }
         else {
             return { findings: [...findings, unexpectedResponse(r, NAME, 'identity')], scopes };
@@ -81809,7 +81890,7 @@ async function online_check(http, input) {
         const type = header('x-credential-type');
         identity = { name: CREDENTIAL_TYPES[type ?? ''] ?? 'Bitbucket access token', ...(type ? { id: type } : {}) };
         if (answers.some((r) => r.kind === 'response' && r.status !== 401 && !online_isTrouble(r))) {
-            findings.push(report_finding('token.identity', 'info', `Authenticated as a ${identity.name}${type ? ` (x-credential-type: ${type})` : ''}; access tokens act as their own pseudo-user.`, 'None needed.'));
+            findings.push(finding('token.identity', 'info', `Authenticated as a ${identity.name}${type ? ` (x-credential-type: ${type})` : ''}; access tokens act as their own pseudo-user.`, 'None needed.'));
         }
     }
     // Project lookups.
@@ -81822,7 +81903,7 @@ async function online_check(http, input) {
     // Scopes: the header when there is one, else the probes.
     const granted = parseScopeHeader(header('x-oauth-scopes'));
     if (granted) {
-        findings.push(report_finding('scope.granted', 'info', `Bitbucket says the token carries: ${granted.join(', ')} (x-oauth-scopes).`, 'None needed.'));
+        findings.push(finding('scope.granted', 'info', `Bitbucket says the token carries: ${granted.join(', ')} (x-oauth-scopes).`, 'None needed.'));
         const eff = effectiveScopes(granted, family);
         for (const w of wanted) {
             const other = scopeId(w.perm, family === 'oauth' ? 'api-token' : 'oauth');
@@ -81830,7 +81911,7 @@ async function online_check(http, input) {
                 scopes.verified.push(w.id);
             else {
                 scopes.missing.push(w.id);
-                findings.push(report_finding('scope.missing', 'error', `The token lacks ${w.id} ("${w.perm.portal}")${noImplicationNote(w, granted, family)}.`, addScopeHint(kind, w.perm, w.id)));
+                findings.push(finding('scope.missing', 'error', `The token lacks ${w.id} ("${w.perm.portal}")${noImplicationNote(w, granted, family)}.`, addScopeHint(kind, w.perm, w.id)));
             }
         }
     }
@@ -81841,7 +81922,7 @@ async function online_check(http, input) {
                 scopes.verified.push(w.id);
             else if (verdict.kind === 'missing') {
                 scopes.missing.push(w.id);
-                findings.push(report_finding('scope.missing', 'error', `The token lacks ${w.id} ("${w.perm.portal}"): ${verdict.why}.`, addScopeHint(kind, w.perm, w.id)));
+                findings.push(finding('scope.missing', 'error', `The token lacks ${w.id} ("${w.perm.portal}"): ${verdict.why}.`, addScopeHint(kind, w.perm, w.id)));
             }
             else {
                 scopes.unverifiable.push(w.id);
@@ -81850,13 +81931,13 @@ async function online_check(http, input) {
                         findings.push(verdict.trouble);
                 }
                 else {
-                    findings.push(report_finding('scope.unverifiable', 'warning', `${w.id} ("${w.perm.portal}") could not be verified: ${verdict.why}.`, "Nothing to fix here; check the token's scopes where it was created if later steps fail."));
+                    findings.push(finding('scope.unverifiable', 'warning', `${w.id} ("${w.perm.portal}") could not be verified: ${verdict.why}.`, "Nothing to fix here; check the token's scopes where it was created if later steps fail."));
                 }
             }
         }
     }
     if (scopes.verified.length)
-        findings.push(report_finding('scope.verified', 'info', `Verified: ${scopes.verified.join(', ')}${granted ? ' (from the x-oauth-scopes header)' : ' (with read-only requests)'}.`, 'None needed.'));
+        findings.push(finding('scope.verified', 'info', `Verified: ${scopes.verified.join(', ')}${granted ? ' (from the x-oauth-scopes header)' : ' (with read-only requests)'}.`, 'None needed.'));
     return { findings, identity, projectCanonical: canonical, scopes };
 }
 function credentialTypeNote(r) {
@@ -81914,7 +81995,7 @@ async function readProject(t, kind, get, now) {
     const wsLookup = kind === 'access-token' ? undefined : await get(probeUrl('workspace', t));
     const wsFound = wsAnswers.some(isApiSuccess);
     const wsMissing = !wsFound && wsAnswers.some((r) => r.kind === 'response' && r.status === 404);
-    const orgNotFound = report_finding('url.org-not-found', 'error', `The Bitbucket workspace "${ws}" does not exist (404).`, 'Check the workspace id in `project` (it is the first part of https://bitbucket.org/{workspace}/{repo}).');
+    const orgNotFound = finding('url.org-not-found', 'error', `The Bitbucket workspace "${ws}" does not exist (404).`, 'Check the workspace id in `project` (it is the first part of https://bitbucket.org/{workspace}/{repo}).');
     if (t.repo) {
         const requested = `${ws}/${t.repo}`;
         const r = await get(probeUrl('repository', t));
@@ -81931,7 +82012,7 @@ async function readProject(t, kind, get, now) {
                 return {
                     canonical: name,
                     findings: [
-                        report_finding('project.case-mismatch', 'error', `The repository exists as "${name}", not "${requested}"; Bitbucket matched it ignoring case, but later steps that compare names exactly will not.`, `Use "${name}" exactly.`),
+                        finding('project.case-mismatch', 'error', `The repository exists as "${name}", not "${requested}"; Bitbucket matched it ignoring case, but later steps that compare names exactly will not.`, `Use "${name}" exactly.`),
                     ],
                 };
             }
@@ -81946,7 +82027,7 @@ async function readProject(t, kind, get, now) {
             const near = closestNames(t.repo, slugs, 3).map((n) => `${ws}/${n}`);
             return {
                 findings: [
-                    report_finding('project.not-found', 'error', `The repository "${requested}" was not found (404): it does not exist, or the ${kind === 'access-token' ? 'access token' : 'account'} has no access to it${wsFound ? ` (the workspace "${ws}" exists)` : ''}.${near.length ? ` Closest names the token can see: ${near.map((n) => `"${n}"`).join(', ')}.` : ''}`, near.length
+                    finding('project.not-found', 'error', `The repository "${requested}" was not found (404): it does not exist, or the ${kind === 'access-token' ? 'access token' : 'account'} has no access to it${wsFound ? ` (the workspace "${ws}" exists)` : ''}.${near.length ? ` Closest names the token can see: ${near.map((n) => `"${n}"`).join(', ')}.` : ''}`, near.length
                         ? `Use the exact repository slug, e.g. "${near[0]}".`
                         : kind === 'access-token'
                             ? 'Check the repository slug, and that the access token belongs to this repository, its project or its workspace.'
@@ -81964,7 +82045,7 @@ async function readProject(t, kind, get, now) {
             return {
                 canonical: slug,
                 findings: [
-                    report_finding('project.case-mismatch', 'error', `The workspace exists as "${slug}", not "${ws}"; later steps that compare names exactly will not match it.`, `Use "${slug}" exactly.`),
+                    finding('project.case-mismatch', 'error', `The workspace exists as "${slug}", not "${ws}"; later steps that compare names exactly will not match it.`, `Use "${slug}" exactly.`),
                 ],
             };
         }
@@ -81985,12 +82066,12 @@ function deniedLookup(r, kind, what, apiScope, oauthScope, now) {
     if (isScopeDenial(r)) {
         const need = bbError(r).required.join(', ') || (fam === 'api-token' ? apiScope : oauthScope);
         const perm = permissionById(bbError(r).required[0] ?? (fam === 'api-token' ? apiScope : oauthScope));
-        return report_finding('scope.missing', 'error', `The token cannot look up ${what}: it lacks ${need} (403).`, perm ? addScopeHint(kind, perm, scopeId(perm, fam) ?? need) : `Create a token with ${need} and update the secret.`);
+        return finding('scope.missing', 'error', `The token cannot look up ${what}: it lacks ${need} (403).`, perm ? addScopeHint(kind, perm, scopeId(perm, fam) ?? need) : `Create a token with ${need} and update the secret.`);
     }
     if (r.status === 401)
         return rejected(kind, r, undefined, now);
     if (r.status === 403) {
-        return report_finding('scope.missing', 'error', `The ${kind === 'access-token' ? 'access token' : 'account'} has no permission to read ${what} (403${bbError(r).message ? `: "${bbError(r).message}"` : ''}).`, kind === 'access-token'
+        return finding('scope.missing', 'error', `The ${kind === 'access-token' ? 'access token' : 'account'} has no permission to read ${what} (403${bbError(r).message ? `: "${bbError(r).message}"` : ''}).`, kind === 'access-token'
             ? 'Use an access token created for this repository, its project or its workspace.'
             : "Ask a workspace admin to give the token's account read access, or use a token of an account that has it.");
     }
@@ -82430,7 +82511,7 @@ function rateLimitFinding(r) {
         : /secondary/i.test(message(r))
             ? 'a secondary rate limit was hit'
             : 'it is rate limiting the requests';
-    return report_finding('network.rate-limited', 'error', `${host} answered ${r.status}: ${kind}${when}${requestId(r)}; nothing is known about the token from it.`, `${CODES['network.rate-limited'].fix} Another job using the same token or app may be consuming its limit.`);
+    return finding('network.rate-limited', 'error', `${host} answered ${r.status}: ${kind}${when}${requestId(r)}; nothing is known about the token from it.`, `${CODES['network.rate-limited'].fix} Another job using the same token or app may be consuming its limit.`);
 }
 /** `X-GitHub-SSO: required; url=https://github.com/orgs/…/sso?authorization_request=…` */
 function ssoUrl(r) {
@@ -82442,7 +82523,7 @@ function ssoUrl(r) {
     return /url=(\S+)/i.exec(h)?.[1]?.replace(/[;,]$/, '') ?? '';
 }
 function ssoFinding(url, what) {
-    return report_finding('token.sso-required', 'error', `The token is valid, but ${what} belongs to an organisation that enforces SAML single sign-on and the token is not authorised for it${url ? `; authorise it at ${url} (valid for one hour)` : ''}.`, url
+    return finding('token.sso-required', 'error', `The token is valid, but ${what} belongs to an organisation that enforces SAML single sign-on and the token is not authorised for it${url ? `; authorise it at ${url} (valid for one hour)` : ''}.`, url
         ? `Open ${url} while signed in to GitHub and authorise the token, then re-run.`
         : 'GitHub → Settings → Developer settings → Personal access tokens → Configure SSO → Authorize for the organisation; then re-run.');
 }
@@ -82476,14 +82557,14 @@ function online_rejected(c, token, r) {
         // GitHub Enterprise Server never issues the stateless format: the token is from github.com / GHE.com.
         causes.unshift('GitHub Enterprise Server does not issue stateless installation tokens, so this one comes from github.com or a GHE.com subdomain');
     }
-    return report_finding('token.rejected', 'error', `GitHub at ${host} rejected the ${token.label} (${detail}${requestId(r)}). Likely causes, most likely first: ${causes.map((x, i) => `(${i + 1}) ${x}`).join('; ')}.`, token.kind === 'github.refresh-token'
+    return finding('token.rejected', 'error', `GitHub at ${host} rejected the ${token.label} (${detail}${requestId(r)}). Likely causes, most likely first: ${causes.map((x, i) => `(${i + 1}) ${x}`).join('; ')}.`, token.kind === 'github.refresh-token'
         ? 'Exchange the refresh token for a user access token (POST /login/oauth/access_token with grant_type=refresh_token) and pass that token instead.'
         : installation
             ? "Mint a fresh installation token right before the steps that use it (or pass the current job's GITHUB_TOKEN), for this host."
             : `Create a new token at https://${c.web}/settings/tokens (on the host the API belongs to) and update the secret.`);
 }
 function lockedOut(c) {
-    return report_finding('token.rejected', 'error', `GitHub at ${new URL(c.base).host} is temporarily refusing every sign-in for this user after repeated failed attempts (403 "Maximum number of login attempts exceeded"); while it lasts even a valid token is refused, so this run cannot tell whether the token works.`, 'Stop the jobs that keep sending a wrong token for this user, wait a few minutes, and re-run; then replace any secret that is rejected.');
+    return finding('token.rejected', 'error', `GitHub at ${new URL(c.base).host} is temporarily refusing every sign-in for this user after repeated failed attempts (403 "Maximum number of login attempts exceeded"); while it lasts even a valid token is refused, so this run cannot tell whether the token works.`, 'Stop the jobs that keep sending a wrong token for this user, wait a few minutes, and re-run; then replace any secret that is rejected.');
 }
 /** `YYYY-MM-DD HH:MM:SS UTC` (classic) or `YYYY-MM-DD HH:MM:SS ±HHMM`. */
 function parseExpirationHeader(value) {
@@ -82509,7 +82590,7 @@ function readUser(c, r, token) {
         if (typeof u.login !== 'string')
             return fail(unexpected(r, 'the /user answer has no login'));
         const id = u.id === undefined ? undefined : String(u.id);
-        push(c, report_finding('token.identity', 'info', `Authenticated as ${u.login}${id ? ` (id ${id}${typeof u.type === 'string' ? `, ${u.type}` : ''})` : ''}.`, 'None needed.'));
+        push(c, finding('token.identity', 'info', `Authenticated as ${u.login}${id ? ` (id ${id}${typeof u.type === 'string' ? `, ${u.type}` : ''})` : ''}.`, 'None needed.'));
         return { ok: true, installation: false, identity: { name: u.login, ...(id ? { id } : {}) }, response: r, login: u.login };
     }
     if (r.status === 401)
@@ -82519,7 +82600,7 @@ function readUser(c, r, token) {
     if (r.status === 403 && /not accessible by integration/i.test(message(r)))
         return 'integration';
     if (r.status === 404) {
-        return fail(report_finding('url.org-not-found', 'error', `There is no GitHub API at ${c.base} (404 on /user)${c.input.url.deployment === 'ghes' ? '; a GitHub Enterprise Server serves it at https://{host}/api/v3' : ''}.`, 'Check the URL: github.com, https://{sub}.ghe.com, or https://{host}/api/v3 for GitHub Enterprise Server (GITHUB_API_URL on a runner).'));
+        return fail(finding('url.org-not-found', 'error', `There is no GitHub API at ${c.base} (404 on /user)${c.input.url.deployment === 'ghes' ? '; a GitHub Enterprise Server serves it at https://{host}/api/v3' : ''}.`, 'Check the URL: github.com, https://{sub}.ghe.com, or https://{host}/api/v3 for GitHub Enterprise Server (GITHUB_API_URL on a runner).'));
     }
     return fail(unexpected(r, 'identity'));
 }
@@ -82538,7 +82619,7 @@ function readInstallation(c, r, token) {
         const n = typeof body.total_count === 'number' ? body.total_count : names.length;
         const name = `GitHub App installation (${n} ${n === 1 ? 'repository' : 'repositories'})`;
         const shown = names.slice(0, 5).join(', ') + (n > 5 ? ', …' : '');
-        push(c, report_finding('token.identity', 'info', `Authenticated as a ${name}${names.length ? `: ${shown}` : ''}.`, 'None needed.'));
+        push(c, finding('token.identity', 'info', `Authenticated as a ${name}${names.length ? `: ${shown}` : ''}.`, 'None needed.'));
         return { ok: true, installation: true, identity: { name }, response: r, repositories: names };
     }
     if (r.status === 401)
@@ -82619,21 +82700,21 @@ async function checkRepo(c, requested, f, id) {
         const body = r.json;
         const fullName = typeof body.full_name === 'string' ? body.full_name : requested;
         if (f.moved || fullName.toLowerCase() !== requested.toLowerCase()) {
-            push(c, report_finding('project.renamed', 'error', `The repository "${requested}" was renamed or transferred: it is now "${fullName}". GitHub redirects API reads of the old name, but pushes, Actions references and other tools may not follow.`, `Use "${fullName}".`));
+            push(c, finding('project.renamed', 'error', `The repository "${requested}" was renamed or transferred: it is now "${fullName}". GitHub redirects API reads of the old name, but pushes, Actions references and other tools may not follow.`, `Use "${fullName}".`));
         }
         else if (fullName !== requested) {
-            push(c, report_finding('project.case-mismatch', 'error', `The repository exists as "${fullName}", not "${requested}"; GitHub matched it ignoring case, but later steps that compare names exactly will not.`, `Use "${fullName}" exactly.`));
+            push(c, finding('project.case-mismatch', 'error', `The repository exists as "${fullName}", not "${requested}"; GitHub matched it ignoring case, but later steps that compare names exactly will not.`, `Use "${fullName}" exactly.`));
         }
         if (body.archived === true) {
-            push(c, report_finding('project.archived', 'warning', `The repository "${fullName}" is archived: it is read-only, so pushes, issues, pull requests and releases will fail.`, CODES['project.archived'].fix));
+            push(c, finding('project.archived', 'warning', `The repository "${fullName}" is archived: it is read-only, so pushes, issues, pull requests and releases will fail.`, CODES['project.archived'].fix));
         }
         if (body.disabled === true) {
-            push(c, report_finding('project.unavailable', 'error', `The repository "${fullName}" is disabled by GitHub (for example for billing or a policy violation), so later steps cannot use it.`, 'Ask the repository or organisation owner to resolve what disabled it (repository settings, billing).'));
+            push(c, finding('project.unavailable', 'error', `The repository "${fullName}" is disabled by GitHub (for example for billing or a policy violation), so later steps cannot use it.`, 'Ask the repository or organisation owner to resolve what disabled it (repository settings, billing).'));
         }
         return { repo: { fullName, private: body.private === true, permissions: body.permissions }, canonical: fullName };
     }
     if ([301, 307, 308].includes(r.status)) {
-        push(c, report_finding('project.renamed', 'error', `The repository "${requested}" was moved (${r.status}) to ${f.offApi ?? 'another location'}, which is outside the configured API (${c.base}); the redirect was not followed with the token.`, "Use the repository's new name (open it in the browser to see it)."));
+        push(c, finding('project.renamed', 'error', `The repository "${requested}" was moved (${r.status}) to ${f.offApi ?? 'another location'}, which is outside the configured API (${c.base}); the redirect was not followed with the token.`, "Use the repository's new name (open it in the browser to see it)."));
         return { blocked: 'the repository moved' };
     }
     if (r.status === 404) {
@@ -82642,7 +82723,7 @@ async function checkRepo(c, requested, f, id) {
     }
     if (r.status === 403) {
         const accepted = describeAccepted(r.headers['x-accepted-github-permissions']);
-        push(c, report_finding('scope.missing', 'error', `GitHub refused to read the repository "${requested}" (403${message(r) ? ` "${message(r)}"` : ''})${accepted ? `; it needs ${accepted}` : ''}.`, "Do what GitHub's message says (an organisation may forbid classic tokens, limit token lifetimes or require approval of fine-grained tokens); then update the secret."));
+        push(c, finding('scope.missing', 'error', `GitHub refused to read the repository "${requested}" (403${message(r) ? ` "${message(r)}"` : ''})${accepted ? `; it needs ${accepted}` : ''}.`, "Do what GitHub's message says (an organisation may forbid classic tokens, limit token lifetimes or require approval of fine-grained tokens); then update the secret."));
         return { blocked: 'the repository could not be read' };
     }
     push(c, unexpected(r, 'repository lookup'));
@@ -82671,7 +82752,7 @@ async function notFound(c, requested, id) {
         : id.installation
             ? `The repository "${requested}" does not exist, or the token cannot see it: it is not among the ${names.length} repositories this app installation can access (GitHub answers 404 for both).`
             : `The repository "${requested}" does not exist, or the token cannot see it (GitHub answers 404 for both: a private repository without access looks missing).`;
-    return report_finding('project.not-found', 'error', why + seen, near.length
+    return finding('project.not-found', 'error', why + seen, near.length
         ? `Use the exact name, e.g. "${near[0]}"; if it is private, check the token can access it.`
         : id.installation
             ? 'Check the name, and install the app on the repository (or, for GITHUB_TOKEN, use a token that can reach it).'
@@ -82700,15 +82781,15 @@ function evaluate(c, items, classic, verdicts, repo, blocked, id) {
     const granted = classic ? expandClassic(classic) : undefined;
     const verified = (itemId, how) => {
         out.verified.push(itemId);
-        push(c, report_finding('scope.verified', 'info', `${itemId}: ${how}.`, 'None needed.'));
+        push(c, finding('scope.verified', 'info', `${itemId}: ${how}.`, 'None needed.'));
     };
     const missing = (itemId, msg, hint) => {
         out.missing.push(itemId);
-        push(c, report_finding('scope.missing', 'error', msg, hint));
+        push(c, finding('scope.missing', 'error', msg, hint));
     };
     const unverifiable = (itemId, msg, hint = "Nothing to fix; if in doubt, check the token's permissions in GitHub's settings.") => {
         out.unverifiable.push(itemId);
-        push(c, report_finding('scope.unverifiable', 'warning', msg, hint));
+        push(c, finding('scope.unverifiable', 'warning', msg, hint));
     };
     for (const item of items) {
         if (item.kind === 'unknown')
@@ -82816,12 +82897,12 @@ async function github_online_check(http, input) {
     const items = input.requiredScopes.map(parseRequired);
     for (const item of items) {
         if (item.kind === 'unknown') {
-            push(c, report_finding('scope.unknown', 'error', `"${item.text}" is ${item.why}.`, "Use a classic scope (repo, read:org, workflow…) or a permission with a level (contents:read, pull_requests:write, issues:read…); see the README's GitHub table."));
+            push(c, finding('scope.unknown', 'error', `"${item.text}" is ${item.why}.`, "Use a classic scope (repo, read:org, workflow…) or a permission with a level (contents:read, pull_requests:write, issues:read…); see the README's GitHub table."));
         }
     }
     const project = input.project?.trim();
     if (project !== undefined && !/^[^/\s]+\/[^/\s]+$/.test(project)) {
-        push(c, report_finding('config.invalid', 'error', `\`project\` must name a GitHub repository as owner/repo, not "${withoutUserinfo(project)}".`, 'Pass `project` as owner/repo, e.g. octo-org/hello-world.'));
+        push(c, finding('config.invalid', 'error', `\`project\` must name a GitHub repository as owner/repo, not "${withoutUserinfo(project)}".`, 'Pass `project` as owner/repo, e.g. octo-org/hello-world.'));
     }
     const repoName = project && /^[^/\s]+\/[^/\s]+$/.test(project) ? project.replace(/\.git$/, '') : undefined;
     // Round trip 1: identity (and on GHES its version).
@@ -82842,23 +82923,23 @@ async function github_online_check(http, input) {
     if (meta?.kind === 'response' && meta.status === 200 && meta.isJson) {
         const v = meta.json.installed_version;
         if (typeof v === 'string')
-            push(c, report_finding('url.server-version', 'info', `GitHub Enterprise Server ${v}.`, 'None needed.'));
+            push(c, finding('url.server-version', 'info', `GitHub Enterprise Server ${v}.`, 'None needed.'));
     }
     // Scopes the token carries (classic tokens only), and its expiry.
     const scopesHeader = id.response.headers['x-oauth-scopes'];
     const classic = CLASSIC_KINDS.has(token.kind) && scopesHeader !== undefined ? parseScopesHeader(scopesHeader) : undefined;
     if (classic) {
-        push(c, report_finding('scope.granted', 'info', classic.length
+        push(c, finding('scope.granted', 'info', classic.length
             ? `The token carries the classic scopes: ${classic.join(', ')} (X-OAuth-Scopes).`
             : 'The token carries no scopes (X-OAuth-Scopes is empty): it can read public data only.', 'None needed.'));
     }
     const expiryHeader = id.response.headers['github-authentication-token-expiration'];
     const expiresAt = expiryHeader ? parseExpirationHeader(expiryHeader) : undefined;
     if (expiryHeader && !expiresAt) {
-        push(c, report_finding('token.info', 'info', `GitHub sent an expiry date in an unknown format ("${expiryHeader.slice(0, 40)}"); it was not used.`, 'None needed.'));
+        push(c, finding('token.info', 'info', `GitHub sent an expiry date in an unknown format ("${expiryHeader.slice(0, 40)}"); it was not used.`, 'None needed.'));
     }
     if (!expiryHeader && PAT_KINDS.has(token.kind)) {
-        push(c, report_finding('token.no-expiry', 'info', 'GitHub reports no expiry date for this token (no github-authentication-token-expiration header): it never expires.', CODES['token.no-expiry'].fix));
+        push(c, finding('token.no-expiry', 'info', 'GitHub reports no expiry date for this token (no github-authentication-token-expiration header): it never expires.', CODES['token.no-expiry'].fix));
     }
     // Round trip 2: the repository and every probe at once.
     const owner = repoName?.split('/')[0];
@@ -82950,53 +83031,66 @@ function github_tokens_result(kind, label, findings, facts = {}) {
     return { provider: 'github', kind, label, findings, facts };
 }
 const count = (d) => (d < 0 ? `${-d} missing` : `${d} too many`);
-function unverifiable(what) {
-    return report_finding('token.unverifiable', 'info', `The ${what} carries no checksum that can be checked offline; GitHub says its contents must not be decoded or validated by clients.`, HINT_ONLINE);
+function tokens_unverifiable(what) {
+    return finding('token.unverifiable', 'info', `The ${what} carries no checksum that can be checked offline; GitHub says its contents must not be decoded or validated by clients.`, HINT_ONLINE);
 }
-function analyzeClassic(token, prefix, family) {
-    const isInstallation = prefix === 'ghs_';
-    const findings = [];
-    if (isInstallation && token.includes('.')) {
+/** Installation and user tokens with dots: the stateless formats (shape only), or neither. */
+function analyzeDotted(token, prefix, family) {
+    if (!token.includes('.'))
+        return undefined;
+    if (prefix === 'ghs_') {
         if (STATELESS_GHS_RE.test(token))
-            return github_tokens_result('github.installation-stateless', LABEL_STATELESS, [unverifiable('stateless installation token')]);
+            return github_tokens_result('github.installation-stateless', LABEL_STATELESS, [tokens_unverifiable('stateless installation token')]);
         return github_tokens_result(family.kind, family.label, [
-            report_finding('token.format', 'warning', 'The installation token has an unrecognised shape: neither the 40-character format nor the stateless format (app id, then a JWT with exactly two dots).', HINT_RECOPY),
+            finding('token.format', 'warning', 'The installation token has an unrecognised shape: neither the 40-character format nor the stateless format (app id, then a JWT with exactly two dots).', HINT_RECOPY),
         ]);
     }
-    if (prefix === 'ghu_' && token.includes('.')) {
+    if (prefix === 'ghu_') {
         // GitHub announced a stateless user-token format like the installation one: shape only.
         if (DOTTED_JWT_RE.test(token.slice(4)))
-            return github_tokens_result(family.kind, family.label, [unverifiable('GitHub App user access token (stateless format)')]);
+            return github_tokens_result(family.kind, family.label, [tokens_unverifiable('GitHub App user access token (stateless format)')]);
         return github_tokens_result(family.kind, family.label, [
-            report_finding('token.format', 'warning', 'The GitHub App user access token contains dots but is not a well-formed stateless token (three segments separated by exactly two dots).', HINT_RECOPY),
+            finding('token.format', 'warning', 'The GitHub App user access token contains dots but is not a well-formed stateless token (three segments separated by exactly two dots).', HINT_RECOPY),
         ]);
     }
-    const rest = token.slice(4);
-    const charsetOk = tokens_ALNUM_RE.test(rest);
+    return undefined;
+}
+/** Wrong length or characters; an installation token of another length may be a format GitHub has not documented. */
+function classicShapeFinding(token, prefix, family) {
+    const charsetOk = tokens_ALNUM_RE.test(token.slice(4));
     const lengthOk = token.length === family.length;
-    if (isInstallation && charsetOk && !lengthOk) {
-        return github_tokens_result(family.kind, family.label, [
-            report_finding('token.format', 'warning', `The installation token has an unrecognised shape: ${token.length} characters without dots, neither the 40-character format nor the stateless format.`, HINT_RECOPY),
-        ]);
-    }
-    if (!charsetOk || !lengthOk) {
-        const problems = [];
-        if (!lengthOk)
-            problems.push(`it is ${token.length} characters long instead of exactly ${family.length} (${count(token.length - family.length)})`);
-        if (!charsetOk)
-            problems.push('after the prefix it contains characters other than letters and digits');
-        findings.push(report_finding('token.format', 'error', `The ${family.label} is malformed: ${problems.join(', and ')}.`, HINT_RECOPY));
-        return github_tokens_result(family.kind, family.label, findings);
-    }
-    const body = rest.slice(0, -6);
-    const ok = decodeInt(token.slice(-6), base_n_BASE62) === crc32_crc32Ascii(body);
-    if (!ok) {
-        findings.push(isInstallation
-            ? report_finding('token.checksum', 'warning', "The installation token's last 6 characters do not match the classic GitHub checksum; GitHub has not documented whether installation tokens carry one, so this may be harmless.", 'If GitHub rejects the token, copy it again in full or mint a new installation token.')
-            : report_finding('token.checksum', 'error', `The ${family.label}'s embedded checksum (its last 6 characters) does not match: it was mistyped, truncated or altered, and GitHub will reject it.`, HINT_RECOPY));
-    }
+    if (charsetOk && lengthOk)
+        return undefined;
+    if (prefix === 'ghs_' && charsetOk)
+        return finding('token.format', 'warning', `The installation token has an unrecognised shape: ${token.length} characters without dots, neither the 40-character format nor the stateless format.`, HINT_RECOPY);
+    const problems = [];
+    if (!lengthOk)
+        problems.push(`it is ${token.length} characters long instead of exactly ${family.length} (${count(token.length - family.length)})`);
+    if (!charsetOk)
+        problems.push('after the prefix it contains characters other than letters and digits');
+    return finding('token.format', 'error', `The ${family.label} is malformed: ${problems.join(', and ')}.`, HINT_RECOPY);
+}
+function classicChecksumFinding(token, prefix, family) {
+    const body = token.slice(4, -6);
+    if (decodeInt(token.slice(-6), base_n_BASE62) === crc32_crc32Ascii(body))
+        return undefined;
+    if (prefix === 'ghs_')
+        return finding('token.checksum', 'warning', "The installation token's last 6 characters do not match the classic GitHub checksum; GitHub has not documented whether installation tokens carry one, so this may be harmless.", 'If GitHub rejects the token, copy it again in full or mint a new installation token.');
+    return finding('token.checksum', 'error', `The ${family.label}'s embedded checksum (its last 6 characters) does not match: it was mistyped, truncated or altered, and GitHub will reject it.`, HINT_RECOPY);
+}
+function analyzeClassic(token, prefix, family) {
+    const dotted = analyzeDotted(token, prefix, family);
+    if (dotted)
+        return dotted;
+    const shape = classicShapeFinding(token, prefix, family);
+    if (shape)
+        return github_tokens_result(family.kind, family.label, [shape]);
+    const findings = [];
+    const checksum = classicChecksumFinding(token, prefix, family);
+    if (checksum)
+        findings.push(checksum);
     if (prefix === 'ghr_') {
-        findings.push(report_finding('token.wrong-kind', 'warning', 'This is a GitHub App refresh token; it cannot authenticate API calls, it only buys a new user access token.', 'Exchange it for a user access token (POST https://github.com/login/oauth/access_token with grant_type=refresh_token) and pass that token instead.'));
+        findings.push(finding('token.wrong-kind', 'warning', 'This is a GitHub App refresh token; it cannot authenticate API calls, it only buys a new user access token.', 'Exchange it for a user access token (POST https://github.com/login/oauth/access_token with grant_type=refresh_token) and pass that token instead.'));
     }
     return github_tokens_result(family.kind, family.label, findings);
 }
@@ -83005,7 +83099,7 @@ function analyzeFineGrained(token) {
     const rest = token.slice(FINE_GRAINED_PREFIX.length);
     if (!/^[A-Za-z0-9_]*$/.test(rest) || rest.length === 0) {
         return github_tokens_result(kind, LABEL_FINE_GRAINED, [
-            report_finding('token.format', 'error', 'The fine-grained personal access token contains characters other than letters, digits and underscores, which GitHub never issues.', HINT_RECOPY_FG),
+            finding('token.format', 'error', 'The fine-grained personal access token contains characters other than letters, digits and underscores, which GitHub never issues.', HINT_RECOPY_FG),
         ]);
     }
     const layoutProblems = [];
@@ -83015,12 +83109,12 @@ function analyzeFineGrained(token) {
         layoutProblems.push('its segments are not where they usually are (22 characters starting with a digit, an underscore, 43 characters, 8 checksum characters, 8 more)');
     if (layoutProblems.length > 0) {
         return github_tokens_result(kind, LABEL_FINE_GRAINED, [
-            report_finding('token.format', 'warning', `Unexpected fine-grained token layout: ${layoutProblems.join('; ')}. GitHub documents only the prefix and the characters, so the token may still work.`, `If GitHub rejects it: ${HINT_RECOPY_FG.charAt(0).toLowerCase()}${HINT_RECOPY_FG.slice(1)}`),
+            finding('token.format', 'warning', `Unexpected fine-grained token layout: ${layoutProblems.join('; ')}. GitHub documents only the prefix and the characters, so the token may still work.`, `If GitHub rejects it: ${HINT_RECOPY_FG.charAt(0).toLowerCase()}${HINT_RECOPY_FG.slice(1)}`),
         ]);
     }
     if (githubFineGrainedChecksum(token.slice(0, 77)) !== token.slice(77, 85)) {
         return github_tokens_result(kind, LABEL_FINE_GRAINED, [
-            report_finding('token.checksum', 'warning', "The fine-grained token's checksum characters do not match its content under the community-derived (undocumented) scheme: it was probably mistyped or altered.", `If GitHub rejects it: ${HINT_RECOPY_FG.charAt(0).toLowerCase()}${HINT_RECOPY_FG.slice(1)}`),
+            finding('token.checksum', 'warning', "The fine-grained token's checksum characters do not match its content under the community-derived (undocumented) scheme: it was probably mistyped or altered.", `If GitHub rejects it: ${HINT_RECOPY_FG.charAt(0).toLowerCase()}${HINT_RECOPY_FG.slice(1)}`),
         ]);
     }
     return github_tokens_result(kind, LABEL_FINE_GRAINED, []);
@@ -83043,7 +83137,7 @@ function tokens_unknown(token) {
         message = `The token matches no GitHub token format (${token.length} characters). ${ACCEPTED}.`;
     }
     return github_tokens_result('github.unknown', tokens_LABEL_UNKNOWN, [
-        report_finding('token.format', 'error', message, `${HINT_RECOPY} Check that the right secret is wired to this step.`),
+        finding('token.format', 'error', message, `${HINT_RECOPY} Check that the right secret is wired to this step.`),
     ]);
 }
 /**
@@ -83062,7 +83156,7 @@ function analyzeGitHubToken(token, _ctx, claim) {
         return undefined;
     if (LEGACY_HEX_RE.test(token)) {
         return github_tokens_result('github.legacy', tokens_LABEL_LEGACY, [
-            report_finding('token.unverifiable', 'info', 'Legacy GitHub token format (40 hex digits, issued before 2021): it has no checksum and cannot be checked offline.', 'Consider replacing it with a fine-grained personal access token; run without `offline` to check it against GitHub.'),
+            finding('token.unverifiable', 'info', 'Legacy GitHub token format (40 hex digits, issued before 2021): it has no checksum and cannot be checked offline.', 'Consider replacing it with a fine-grained personal access token; run without `offline` to check it against GitHub.'),
         ]);
     }
     return tokens_unknown(token);
@@ -83113,7 +83207,7 @@ function analyzeGitHubUrl(input, _ctx) {
     const base = `${originOf(url)}/api/v3`;
     const api = segments[0] === 'api' && segments[1] === 'v3';
     if (!api)
-        findings.push(report_finding('url.api-path', 'info', `Treating ${url.host} as GitHub Enterprise Server; its API base is ${base}.`, `Pass ${base} to make this explicit.`));
+        findings.push(finding('url.api-path', 'info', `Treating ${url.host} as GitHub Enterprise Server; its API base is ${base}.`, `Pass ${base} to make this explicit.`));
     return finish(base, 'ghes', api ? segments.slice(2) : segments);
 }
 
@@ -83129,6 +83223,148 @@ const github = {
     ownsHost: isGitHubCloudHost,
     online: githubOnline,
 };
+
+;// CONCATENATED MODULE: ./src/core/providers/gitlab/messages.ts
+/**
+ * Every sentence GitLab's online findings say. The readers in interpret.ts return facts; these turn
+ * them into findings (hints only where the catalogue's fix is not exact enough).
+ */
+
+// ───────────────────────────── shared phrases ─────────────────────────────
+const settings = (t) => `${t.web}/-/user_settings/personal_access_tokens`;
+const OTHER_TOKENS = "(or the project's / group's Settings → Access tokens)";
+const NO_NEW_SCOPES = 'GitLab cannot add scopes to an existing token: create a new one with';
+const NO_PROFILE = "cannot read its user's profile (it has none of read_user, read_api, api)";
+const NONE = 'None needed.';
+const quoted = (name) => (name ? ` "${name}"` : '');
+const listOf = (scopes) => (scopes.length ? scopes.join(', ') : 'no scopes');
+/** How a scope was verified, for the one `scope.verified` note. */
+const HOW = {
+    through: (scope) => `through ${scope}`,
+    user: 'GET /user answered',
+    api: 'a read-only API request answered',
+};
+/** Why a scope is missing or cannot be verified (after "lacks X (…)" / "and"). */
+const WHY = {
+    notListed: '',
+    undocumented: 'GitLab does not document whether the scopes it lists cover it',
+    userDenied: ': GET /user was denied',
+    apiDenied: ': the read-only API request was denied (403 insufficient_scope)',
+    readHalf: 'its read half (read_api) is confirmed; its write half cannot be proven without writing',
+    unprovable: 'no read-only API request proves it',
+};
+const UNLISTED = {
+    'not-an-access-token': 'this is not a personal, project or group access token, so GitLab does not list its scopes',
+    'old-gitlab': "this GitLab cannot list a token's scopes (personal_access_tokens/self needs GitLab 15.5 or later)",
+};
+// ───────────────────────────── the credential ─────────────────────────────
+function messages_rejected(t, job, detail) {
+    const where = t.gitlabCom ? 'gitlab.com' : `the GitLab instance at ${t.web}`;
+    const causes = job
+        ? [
+            'the job has finished: a CI job token is valid only while its job runs',
+            `it was issued by another GitLab instance than ${where}`,
+            "the value is not the running job's $CI_JOB_TOKEN",
+        ]
+        : [
+            'the token was mistyped, deleted, or its value was rotated (rotation replaces the old value)',
+            `it was created on another GitLab instance than ${where} (gitlab.com and self-managed tokens are separate)`,
+            'its user is blocked or deactivated, or — for a project or group access token — the project or group was deleted',
+            'it is an OAuth access token that expired (they live two hours): refresh it',
+        ];
+    return finding('token.rejected', 'error', `GitLab rejected the credential (${detail}). Likely causes, most likely first: ${causes.map((c, i) => `(${i + 1}) ${c}`).join('; ')}.`, job
+        ? 'Pass the $CI_JOB_TOKEN of the running job, on the instance that runs the job (CI_SERVER_URL).'
+        : `Create a new token in ${settings(t)} ${OTHER_TOKENS} and update the secret.`);
+}
+/** `on`: the date GitLab's token record gives. */
+function expired(t, job, on) {
+    return finding('token.expired', 'error', on ? `GitLab says the token expired on ${on}.` : 'GitLab says the token has expired.', job ? 'Use the $CI_JOB_TOKEN of the running job.' : `Create a new token (or rotate this one) in ${settings(t)} and update the secret.`);
+}
+function revoked(t) {
+    return finding('token.revoked', 'error', 'GitLab says the token was revoked.', `Create a new token in ${settings(t)} and update the secret; find out why it was revoked (GitLab revokes tokens found in public repositories).`);
+}
+const inactive = (t, job) => messages_rejected(t, job, 'GitLab reports the token as inactive');
+/** A 401, told apart by GitLab's error description (§4.2). */
+function unauthorized(t, job, why, e) {
+    if (why === 'expired')
+        return expired(t, job);
+    if (why === 'revoked')
+        return revoked(t);
+    if (why === 'impersonation') {
+        return finding('token.rejected', 'error', 'GitLab rejected the token: it is an impersonation token and impersonation is disabled on this instance.', 'Use a personal, project or group access token, or ask an administrator to enable impersonation.');
+    }
+    const said = e.description || e.message;
+    return messages_rejected(t, job, `401${e.error ? ` ${e.error}` : ''}${said ? `: "${said}"` : ''}`);
+}
+/** 404 on the identity endpoint (`/user`, or `/job` for a job token). */
+function noApi(t, endpoint) {
+    let hint = 'Use the instance that runs the job (CI_SERVER_URL / CI_API_V4_URL).';
+    if (endpoint === '/user') {
+        hint = t.gitlabCom
+            ? 'Use https://gitlab.com.'
+            : 'Check the host and, if GitLab is served under a path (relative URL root, e.g. https://host/gitlab), include that path in `url`.';
+    }
+    return finding('url.org-not-found', 'error', `There is no GitLab API at ${t.api} (404 on ${endpoint}).`, hint);
+}
+const userRefused = (reason) => finding('token.rejected', 'error', `GitLab accepted the token but refuses its user: "${reason}".`, 'Have an administrator unblock or reactivate the user (or, for a deactivated account, sign in once), or use a token of another user.');
+const noExpiry = (name) => finding('token.no-expiry', 'info', `GitLab says the token${quoted(name)} has no expiry date.`, 'None needed for the pipeline; consider a token with an expiry date (one that never expires stays usable if it leaks).');
+const granted = (name, scopes) => finding('scope.granted', 'info', `GitLab says the token${quoted(name)} carries: ${listOf(scopes)}.`);
+/** Who the token is, from GET /user, or only the user id from the token record, or nothing. */
+function identity(user, bot, userId) {
+    if (user) {
+        const id = user.id !== undefined ? ` (user id ${user.id})` : '';
+        const what = bot ? ` — the bot user of a ${bot} access token` : '';
+        return finding('token.identity', 'info', `Authenticated as @${user.username}${id}${what}.`);
+    }
+    const text = userId !== undefined ? `Authenticated as user id ${userId}; the token ${NO_PROFILE}.` : `The token was accepted, but it ${NO_PROFILE}.`;
+    return finding('token.identity', 'info', text, NONE);
+}
+const jobIdentity = (jobId, project, username) => finding('token.identity', 'info', `CI job token of job ${jobId ?? '?'}${project ? ` in ${project}` : ''}, running as @${username ?? 'unknown'}.`, NONE);
+// ───────────────────────────── the project ─────────────────────────────
+const projectPathNote = (path, from) => finding('project.info', 'info', `Checking the project path "${path}" (from "${from}").`, 'Pass the full path (group/subgroup/project) as `project`.');
+/** 403 insufficient_scope on the project lookup: `add` is the narrowest accepted scope. */
+const projectDenied = (t, accepted, add) => finding('scope.missing', 'error', `The token cannot read the project: GitLab needs ${accepted.length ? `one of ${accepted.join(', ')}` : 'a scope the token lacks'} for it (403 insufficient_scope).`, `${NO_NEW_SCOPES} ${add} (or api) in ${settings(t)} and update the secret.`);
+function projectFindings(requested, p) {
+    const { path } = p;
+    const found = [];
+    if (p.name === 'case') {
+        found.push(finding('project.case-mismatch', 'error', `The project exists as "${path}", not "${requested}"; GitLab matched it ignoring case, but later steps that compare paths exactly will not.`, `Use "${path}" exactly.`));
+    }
+    else if (p.name === 'renamed') {
+        found.push(finding('project.renamed', 'error', `The project "${requested}" was renamed or moved to "${path}"; GitLab still redirects the old path, but not everywhere and not for ever (a new project may take the old path).`, `Use "${path}".`));
+    }
+    if (p.deletion) {
+        found.push(finding('project.unavailable', 'error', `The project "${path}" is scheduled for deletion (marked on ${p.deletion}), so later steps cannot rely on it.`, 'Restore it (Settings → General → Advanced → Restore project) or use another project.'));
+    }
+    if (p.archived) {
+        found.push(finding('project.archived', 'warning', `The project "${path}" is archived: it is read-only, so pushes, merge requests, issues and other writes will fail.`, 'Unarchive it (Settings → General → Advanced → Unarchive project) if later steps write to it.'));
+    }
+    return found;
+}
+const encodedSlash = (requested, id) => finding('url.encoded-slash', 'error', `The lookup of "${requested}" by path answered 404, but the project exists (id ${id}) and its lookup by id works: a reverse proxy in front of GitLab decodes %2F in project paths.`, `Make the proxy pass encoded slashes unchanged (nginx: proxy_pass without a URI part; Apache: AllowEncodedSlashes NoDecode), or pass the numeric id as \`project\` (${id}).`);
+function projectNotFound(t, requested, near) {
+    const closest = near.length ? ` Closest paths the token can see: ${near.map((n) => `"${n}"`).join(', ')}.` : '';
+    return finding('project.not-found', 'error', `The project "${requested}" does not exist on ${t.gitlabCom ? 'gitlab.com' : t.web}, or the token's user cannot see it (GitLab answers 404 for both).${closest}`, near.length
+        ? `Use the full path exactly, e.g. "${near[0]}".`
+        : "Check the full path (group/subgroup/project, as in the project URL), and that the token's user is a member of the project.");
+}
+/** A job token and the requested project: nothing to say when it is the job's own, exactly. */
+function jobProject(match, requested, own) {
+    if (match === 'case') {
+        return finding('project.case-mismatch', 'error', `The job's project is "${own}", not "${requested}"; later steps that compare paths exactly will fail.`, `Use "${own}" exactly (or $CI_PROJECT_PATH).`);
+    }
+    if (match !== 'other')
+        return undefined;
+    return finding('project.info', 'warning', `The job token belongs to ${own ? `"${own}"` : 'another project'}; it reaches "${requested}" only if that project's job token allowlist admits it, which a job token cannot check.`, `Add ${own ?? 'this project'} to "${requested}"'s Settings → CI/CD → Job token permissions, or use a project access token of "${requested}".`);
+}
+// ───────────────────────────── scopes ─────────────────────────────
+const unknownScope = (text) => finding('scope.unknown', 'error', `"${text}" is not a GitLab access-token scope.`, 'Use a scope id such as api, read_api, read_user, read_repository, write_repository, read_registry or write_registry.');
+/** `held`: the scopes GitLab listed (undefined: it could not list them); `why` follows the scope's grants. */
+const scopeMissing = (t, s, held, why = '') => finding('scope.missing', 'error', `The token lacks ${s.id} (${s.grants})${why}${held ? `; it carries ${listOf(held)}` : ''}.`, `${NO_NEW_SCOPES} ${s.id} in ${settings(t)} ${OTHER_TOKENS} and update the secret.${s.adminOnly ? ' Only administrators can hold this scope.' : ''}`);
+/** GitLab listed a scope that may, undocumented, cover `s`. */
+const scopeMaybeCovered = (s, held) => finding('scope.unverifiable', 'warning', `The token carries ${(s.maybeCoveredBy ?? []).filter((x) => held.includes(x)).join(', ')} but not ${s.id}; GitLab does not document whether that covers ${s.grants}.`, `If later steps fail with 403 insufficient_scope, create a token that also has ${s.id}.`);
+const scopeUnproven = (t, s, unlisted, why) => finding('scope.unverifiable', 'warning', `${s.id} could not be verified: ${UNLISTED[unlisted]}, and ${why}.`, `Nothing to fix here; check the token's scopes in ${settings(t)} if later steps fail.`);
+const jobScope = (s) => finding('scope.unverifiable', 'warning', `${s.id} cannot be verified for a CI job token: job tokens have no scopes; they act with the job user's role on the job's project and on projects whose allowlist admits it, on a fixed set of endpoints.`, 'Nothing to fix if the later steps use only what job tokens may do; otherwise use a project access token with the scope.');
 
 ;// CONCATENATED MODULE: ./src/core/providers/gitlab/scopes.ts
 /**
@@ -83195,85 +83431,43 @@ function coverage(scope, held) {
     return 'no';
 }
 
-;// CONCATENATED MODULE: ./src/core/providers/gitlab/online.ts
+;// CONCATENATED MODULE: ./src/core/providers/gitlab/interpret.ts
 
 
 
-
-const GL = 'GitLab';
-function gitlab_online_target(url) {
+function interpret_target(url) {
     const api = url.normalized.replace(/\/+$/, '');
     return { api, web: api.replace(/\/api\/v4$/, ''), gitlabCom: url.deployment === 'gitlab.com' };
 }
-const isJob = (token) => token.kind === 'gitlab.job-token';
-/** GitLab's error body: `{"error","error_description","scope"}` (OAuth style) or `{"message"}`. */
 function glError(r) {
-    const b = (r.isJson && r.json && typeof r.json === 'object' ? r.json : {});
-    const s = (v) => (typeof v === 'string' ? v : '');
     // WWW-Authenticate carries the same error, description and scope when the body was lost on the way
     // (a proxy's own error page).
     const header = r.headers['www-authenticate'] ?? '';
+    const error = bodyText(r, 'error');
+    const description = bodyText(r, 'error_description');
     return {
-        error: s(b.error) || /\berror="?([a-z_]+)/i.exec(header)?.[1] || '',
-        description: s(b.error_description) || /\berror_description="([^"]*)"/i.exec(header)?.[1] || '',
-        scope: s(b.scope) || /\bscope="([^"]*)"/i.exec(header)?.[1] || '',
-        message: s(b.message) || (typeof b.error === 'string' && !b.error_description ? b.error : ''),
+        error: error || /\berror="?([a-z_]+)/i.exec(header)?.[1] || '',
+        description: description || /\berror_description="([^"]*)"/i.exec(header)?.[1] || '',
+        scope: bodyText(r, 'scope') || /\bscope="([^"]*)"/i.exec(header)?.[1] || '',
+        message: bodyText(r, 'message') || (description ? '' : error),
     };
 }
-/** A response that says nothing about the token: 429, 5xx, a non-JSON page, an odd status. */
-function online_unexpected(r) {
-    if (r.status >= 200 && r.status < 300)
-        return !r.isJson;
-    return ![400, 401, 403, 404].includes(r.status);
-}
-function tokenSettingsUrl(t) {
-    return `${t.web}/-/user_settings/personal_access_tokens`;
-}
-function gitlab_online_rejected(t, token, detail) {
-    const where = t.gitlabCom ? 'gitlab.com' : `the GitLab instance at ${t.web}`;
-    const causes = isJob(token)
-        ? [
-            'the job has finished: a CI job token is valid only while its job runs',
-            `it was issued by another GitLab instance than ${where}`,
-            "the value is not the running job's $CI_JOB_TOKEN",
-        ]
-        : [
-            'the token was mistyped, deleted, or its value was rotated (rotation replaces the old value)',
-            `it was created on another GitLab instance than ${where} (gitlab.com and self-managed tokens are separate)`,
-            'its user is blocked or deactivated, or — for a project or group access token — the project or group was deleted',
-            'it is an OAuth access token that expired (they live two hours): refresh it',
-        ];
-    return report_finding('token.rejected', 'error', `GitLab rejected the credential (${detail}). Likely causes, most likely first: ${causes.map((c, i) => `(${i + 1}) ${c}`).join('; ')}.`, isJob(token)
-        ? 'Pass the $CI_JOB_TOKEN of the running job, on the instance that runs the job (CI_SERVER_URL).'
-        : `Create a new token in ${tokenSettingsUrl(t)} (or the project's / group's Settings → Access tokens) and update the secret.`);
-}
-function expired(t, token, message) {
-    return report_finding('token.expired', 'error', message, isJob(token)
-        ? 'Use the $CI_JOB_TOKEN of the running job.'
-        : `Create a new token (or rotate this one) in ${tokenSettingsUrl(t)} and update the secret.`);
-}
-function revoked(t) {
-    return report_finding('token.revoked', 'error', 'GitLab says the token was revoked.', `Create a new token in ${tokenSettingsUrl(t)} and update the secret; find out why it was revoked (GitLab revokes tokens found in public repositories).`);
-}
-/** A 401: expired, revoked, or rejected (§4.2: match on `error` + the description's prefix). */
-function unauthorized(t, token, r) {
-    const e = glError(r);
+/** What a 401 says (§4.2: match on `error` + the description's prefix). */
+function refusal(e) {
     if (/^Token is expired/i.test(e.description))
-        return expired(t, token, 'GitLab says the token has expired.');
+        return 'expired';
     if (/^Token was revoked/i.test(e.description))
-        return revoked(t);
-    if (/impersonation/i.test(e.description)) {
-        return report_finding('token.rejected', 'error', 'GitLab rejected the token: it is an impersonation token and impersonation is disabled on this instance.', 'Use a personal, project or group access token, or ask an administrator to enable impersonation.');
-    }
-    return gitlab_online_rejected(t, token, `401${e.error ? ` ${e.error}` : ''}${e.description ? `: "${e.description}"` : e.message ? `: "${e.message}"` : ''}`);
+        return 'revoked';
+    return /impersonation/i.test(e.description) ? 'impersonation' : 'rejected';
 }
-/** 403 insufficient_scope: name the narrowest accepted scope to add. */
+/** 403 insufficient_scope: the scopes GitLab would accept. */
 function insufficientScope(r) {
     const e = glError(r);
     if (r.status !== 403 || e.error !== 'insufficient_scope')
         return undefined;
     return e.scope.split(/[\s,]+/).filter(Boolean);
 }
+/** The narrowest of the accepted scopes: the one to add. */
 function narrowest(accepted) {
     for (const s of ['read_api', 'read_user', 'read_repository', 'read_registry'])
         if (accepted.includes(s))
@@ -83287,109 +83481,72 @@ function readSelf(r) {
     return {
         name: typeof b.name === 'string' ? b.name : undefined,
         scopes: b.scopes.filter((s) => typeof s === 'string'),
-        expiresAt: typeof b.expires_at === 'string' ? b.expires_at : b.expires_at === null ? null : undefined,
+        expiresAt: typeof b.expires_at === 'string' || b.expires_at === null ? b.expires_at : undefined,
         active: typeof b.active === 'boolean' ? b.active : undefined,
         revoked: typeof b.revoked === 'boolean' ? b.revoked : undefined,
         userId: typeof b.user_id === 'number' ? b.user_id : undefined,
     };
 }
+const interpret_readUser = (r) => isApiSuccess(r) && typeof r.json.username === 'string' ? r.json : undefined;
 /** GitLab tokens expire at 00:00 UTC of their `expires_at` date (GitLab's token docs). */
 function expiryInstant(date) {
     const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(date);
     return m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : undefined;
 }
-function botKind(username) {
-    const m = /^(project|group)_\d+_bot/.exec(username);
-    return m ? ` — the bot user of a ${m[1]} access token` : '';
+/** Neither answer read: why. */
+function refused(s, u) {
+    // A 403 on /user means the token authenticated; a 401 from personal_access_tokens/self then only
+    // means GitLab 15.1–15.4, which looks `self` up as a token id.
+    const r401 = u.status === 401 ? u : s.status === 401 && u.status !== 403 ? s : undefined;
+    if (r401)
+        return { kind: 'unauthorized', r: r401 };
+    if (u.status === 404 && s.status === 404)
+        return { kind: 'no-api' };
+    if (insufficientScope(u))
+        return undefined;
+    // The token is genuine but its user may not use the API (blocked, deactivated, terms not accepted).
+    const reason = u.status === 403 ? glError(u).message : '';
+    return reason ? { kind: 'user-refused', reason } : { kind: 'unexplained', r: u };
 }
-function readAuth(t, token, self, user, now) {
-    for (const r of [user, self])
-        if (r.kind === 'network')
-            return { ok: false, findings: [networkFinding(r, GL)] };
-    const s = self;
-    const u = user;
-    for (const r of [u, s])
-        if (online_unexpected(r))
-            return { ok: false, findings: [unexpectedResponse(r, GL)] };
-    const selfInfo = isApiSuccess(s) ? readSelf(s) : undefined;
-    const userOk = isApiSuccess(u) && typeof u.json.username === 'string';
-    if (!selfInfo && !userOk) {
-        // A 403 on /user means the token authenticated; a 401 from personal_access_tokens/self then only
-        // means GitLab 15.1–15.4, which looks `self` up as a token id.
-        const r401 = u.status === 401 ? u : s.status === 401 && u.status !== 403 ? s : undefined;
-        if (r401)
-            return { ok: false, findings: [unauthorized(t, token, r401)] };
-        if (u.status === 404 && s.status === 404) {
-            return {
-                ok: false,
-                findings: [
-                    report_finding('url.org-not-found', 'error', `There is no GitLab API at ${t.api} (404 on /user).`, t.gitlabCom
-                        ? 'Use https://gitlab.com.'
-                        : 'Check the host and, if GitLab is served under a path (relative URL root, e.g. https://host/gitlab), include that path in `url`.'),
-                ],
-            };
-        }
-        if (u.status === 403 && !insufficientScope(u) && glError(u).message) {
-            // The token is genuine but its user may not use the API (blocked, deactivated, terms not accepted).
-            return {
-                ok: false,
-                findings: [
-                    report_finding('token.rejected', 'error', `GitLab accepted the token but refuses its user: "${glError(u).message}".`, 'Have an administrator unblock or reactivate the user (or, for a deactivated account, sign in once), or use a token of another user.'),
-                ],
-            };
-        }
-        if (!insufficientScope(u))
-            return { ok: false, findings: [unexpectedResponse(u, GL, 'identity')] };
-    }
-    const findings = [];
-    const state = { ok: true, findings, readsUser: userOk };
-    const userJson = userOk ? u.json : undefined;
-    if (selfInfo) {
-        if (selfInfo.revoked)
-            return { ok: false, findings: [revoked(t)] };
-        const at = selfInfo.expiresAt ? expiryInstant(selfInfo.expiresAt) : undefined;
-        if (selfInfo.active === false) {
-            if (at && at.getTime() <= now.getTime()) {
-                return { ok: false, findings: [expired(t, token, `GitLab says the token expired on ${selfInfo.expiresAt}.`)] };
-            }
-            return { ok: false, findings: [gitlab_online_rejected(t, token, 'GitLab reports the token as inactive')] };
-        }
-        state.scopes = selfInfo.scopes;
-        if (at)
-            state.expiresAt = at;
-        else if (selfInfo.expiresAt === null) {
-            findings.push(report_finding('token.no-expiry', 'info', `GitLab says the token${selfInfo.name ? ` "${selfInfo.name}"` : ''} has no expiry date.`, 'None needed for the pipeline; consider a token with an expiry date (one that never expires stays usable if it leaks).'));
-        }
-        findings.push(report_finding('scope.granted', 'info', `GitLab says the token${selfInfo.name ? ` "${selfInfo.name}"` : ''} carries: ${selfInfo.scopes.length ? selfInfo.scopes.join(', ') : 'no scopes'}.`, 'None needed.'));
-    }
-    else {
-        state.scopesUnknownWhy =
-            s.status === 400
-                ? 'this is not a personal, project or group access token, so GitLab does not list its scopes'
-                : "this GitLab cannot list a token's scopes (personal_access_tokens/self needs GitLab 15.5 or later)";
-    }
-    if (userJson) {
-        state.identity = { name: userJson.username, ...(userJson.id !== undefined ? { id: String(userJson.id) } : {}) };
-        findings.push(report_finding('token.identity', 'info', `Authenticated as @${userJson.username}${userJson.id !== undefined ? ` (user id ${userJson.id})` : ''}${botKind(userJson.username)}.`, 'None needed; check it is the account you expect.'));
-    }
-    else if (selfInfo?.userId !== undefined) {
-        state.identity = { name: `user ${selfInfo.userId}`, id: String(selfInfo.userId) };
-        findings.push(report_finding('token.identity', 'info', `Authenticated as user id ${selfInfo.userId}; the token cannot read its user's profile (it has none of read_user, read_api, api).`, 'None needed.'));
-    }
-    else {
-        findings.push(report_finding('token.identity', 'info', "The token was accepted, but it cannot read its user's profile (it has none of read_user, read_api, api).", 'None needed.'));
-    }
-    return state;
+/** `GET /personal_access_tokens/self` and `GET /user`, both answered (trouble is handled before). */
+function standing(s, u, now) {
+    const self = isApiSuccess(s) ? readSelf(s) : undefined;
+    const user = interpret_readUser(u);
+    const refusedBy = !self && !user ? refused(s, u) : undefined;
+    if (refusedBy)
+        return refusedBy;
+    const unlisted = s.status === 400 ? 'not-an-access-token' : 'old-gitlab';
+    if (!self)
+        return { kind: 'accepted', user, unlisted };
+    if (self.revoked)
+        return { kind: 'revoked' };
+    const at = self.expiresAt ? expiryInstant(self.expiresAt) : undefined;
+    if (self.active === false)
+        return { kind: 'inactive', ...(at && at.getTime() <= now.getTime() ? { expiredOn: self.expiresAt } : {}) };
+    return { kind: 'accepted', self, user, unlisted, ...(at ? { expiresAt: at } : {}) };
 }
+/** Who the token is: its user, or only the user id from the token record. */
+function identityOf(user, userId) {
+    if (user)
+        return { name: user.username, ...(user.id !== undefined ? { id: String(user.id) } : {}) };
+    return userId !== undefined ? { name: `user ${userId}`, id: String(userId) } : undefined;
+}
+/** `project` or `group` when the user is the bot user of such an access token. */
+const botOf = (username) => /^(project|group)_\d+_bot/.exec(username)?.[1];
 const numeric = (p) => /^\d+$/.test(p);
+/** The path below the web root of an absolute URL's path (case-insensitively when asked). */
+function belowRoot(web, url, ignoreCase) {
+    const root = new URL(web).pathname.replace(/\/+$/, '');
+    const path = decodeURIComponent(new URL(url).pathname);
+    const under = ignoreCase ? path.toLowerCase().startsWith(root.toLowerCase()) : path.startsWith(root);
+    return under ? path.slice(root.length) : path;
+}
 /** The full path from what users paste: a project URL, `.git`, surrounding slashes. */
 function projectPath(input, t) {
     let p = input.trim();
     if (/^https?:\/\//i.test(p)) {
         try {
-            const root = new URL(t.web).pathname.replace(/\/+$/, '');
-            const path = decodeURIComponent(new URL(p).pathname);
-            p = (path.toLowerCase().startsWith(root.toLowerCase()) ? path.slice(root.length) : path).split('/-/')[0];
+            p = belowRoot(t.web, p, true).split('/-/')[0];
         }
         catch {
             /* not a URL after all: keep it */
@@ -83397,256 +83554,267 @@ function projectPath(input, t) {
     }
     return p.replace(/^\/+|\/+$/g, '').replace(/\.git$/i, '');
 }
+/** The project the user asked for, as a path; undefined when none (or nothing left of it). */
+const requestedProject = (input, t) => input === undefined ? undefined : projectPath(input, t) || undefined;
 function projectFacts(p, requested, byId) {
     const path = p.path_with_namespace ?? requested;
-    const findings = [];
-    if (!byId && path !== requested) {
-        if (path.toLowerCase() === requested.toLowerCase()) {
-            findings.push(report_finding('project.case-mismatch', 'error', `The project exists as "${path}", not "${requested}"; GitLab matched it ignoring case, but later steps that compare paths exactly will not.`, `Use "${path}" exactly.`));
-        }
-        else {
-            findings.push(report_finding('project.renamed', 'error', `The project "${requested}" was renamed or moved to "${path}"; GitLab still redirects the old path, but not everywhere and not for ever (a new project may take the old path).`, `Use "${path}".`));
-        }
-    }
+    const facts = { path, archived: p.archived };
+    if (!byId && path !== requested)
+        facts.name = path.toLowerCase() === requested.toLowerCase() ? 'case' : 'renamed';
     const deletion = p.marked_for_deletion_on ?? p.marked_for_deletion_at;
-    if (deletion) {
-        findings.push(report_finding('project.unavailable', 'error', `The project "${path}" is scheduled for deletion (marked on ${String(deletion).slice(0, 10)}), so later steps cannot rely on it.`, 'Restore it (Settings → General → Advanced → Restore project) or use another project.'));
-    }
-    if (p.archived) {
-        findings.push(report_finding('project.archived', 'warning', `The project "${path}" is archived: it is read-only, so pushes, merge requests, issues and other writes will fail.`, 'Unarchive it (Settings → General → Advanced → Unarchive project) if later steps write to it.'));
-    }
-    return findings;
+    if (deletion)
+        facts.deletion = String(deletion).slice(0, 10);
+    return facts;
 }
-async function online_checkProject(http, t, token, requested, first) {
-    if (first.kind === 'network')
-        return { findings: [networkFinding(first, GL)] };
-    const byId = numeric(requested);
-    if (isApiSuccess(first)) {
-        const p = first.json;
-        return { readsApi: true, canonical: p.path_with_namespace ?? requested, findings: projectFacts(p, requested, byId) };
-    }
-    const denied = insufficientScope(first);
-    if (denied) {
-        const add = narrowest(denied);
-        return {
-            deniedScopes: denied,
-            findings: [
-                report_finding('scope.missing', 'error', `The token cannot read the project: GitLab needs ${denied.length ? `one of ${denied.join(', ')}` : 'a scope the token lacks'} for it (403 insufficient_scope).`, `GitLab cannot add scopes to an existing token: create a new one with ${add} (or api) in ${tokenSettingsUrl(t)} and update the secret.`),
-            ],
-        };
-    }
-    if (first.status === 401)
-        return { findings: [unauthorized(t, token, first)] };
-    if (first.status !== 404 || online_unexpected(first))
-        return { findings: [unexpectedResponse(first, GL, 'project lookup')] };
-    // 404: missing, hidden, or (self-managed) a proxy that decoded %2F. Search for it by name and list
-    // the names the token can see — both read-only.
-    const last = requested.split('/').pop() ?? requested;
-    const [search, mine] = await Promise.all([
-        byId
-            ? Promise.resolve(undefined)
-            : http.get(`${t.api}/projects?search=${encodeURIComponent(last)}&search_namespaces=true&simple=true&per_page=100`),
-        http.get(`${t.api}/projects?membership=true&simple=true&per_page=100&order_by=last_activity_at`),
-    ]);
-    const list = (r) => (isApiSuccess(r) && Array.isArray(r.json) ? r.json : []);
-    const found = list(search).find((p) => p.path_with_namespace?.toLowerCase() === requested.toLowerCase());
-    if (found?.id !== undefined) {
-        const byNumber = await http.get(`${t.api}/projects/${found.id}`);
-        if (isApiSuccess(byNumber)) {
-            const p = byNumber.json;
-            return {
-                readsApi: true,
-                canonical: p.path_with_namespace ?? requested,
-                findings: [
-                    report_finding('url.encoded-slash', 'error', `The lookup of "${requested}" by path answered 404, but the project exists (id ${found.id}) and its lookup by id works: a reverse proxy in front of GitLab decodes %2F in project paths.`, `Make the proxy pass encoded slashes unchanged (nginx: proxy_pass without a URI part; Apache: AllowEncodedSlashes NoDecode), or pass the numeric id as \`project\` (${found.id}).`),
-                    ...projectFacts(p, requested, false),
-                ],
-            };
-        }
-    }
-    const names = [...new Set([...list(search), ...list(mine)].map((p) => p.path_with_namespace ?? '').filter(Boolean))];
-    const near = closestNames(requested, names, 3);
-    return {
-        findings: [
-            report_finding('project.not-found', 'error', `The project "${requested}" does not exist on ${t.gitlabCom ? 'gitlab.com' : t.web}, or the token's user cannot see it (GitLab answers 404 for both).${near.length ? ` Closest paths the token can see: ${near.map((n) => `"${n}"`).join(', ')}.` : ''}`, near.length
-                ? `Use the full path exactly, e.g. "${near[0]}".`
-                : "Check the full path (group/subgroup/project, as in the project URL), and that the token's user is a member of the project."),
-        ],
-    };
-}
-// ───────────────────────────── scopes ─────────────────────────────
-function parseScopes(texts) {
-    const scopes = [];
-    const findings = [];
-    for (const text of texts) {
-        const s = findGitLabScope(text);
-        if (!s) {
-            findings.push(report_finding('scope.unknown', 'error', `"${text}" is not a GitLab access-token scope.`, 'Use a scope id such as api, read_api, read_user, read_repository, write_repository, read_registry or write_registry.'));
-        }
-        else if (!scopes.includes(s))
-            scopes.push(s);
-    }
-    return { scopes, findings };
-}
-function missingFinding(t, s, held, how) {
-    return report_finding('scope.missing', 'error', `The token lacks ${s.id} (${s.grants})${how}${held ? `; it carries ${held.length ? held.join(', ') : 'no scopes'}` : ''}.`, `GitLab cannot add scopes to an existing token: create a new one with ${s.id} in ${tokenSettingsUrl(t)} (or the project's / group's Settings → Access tokens) and update the secret.${s.adminOnly ? ' Only administrators can hold this scope.' : ''}`);
-}
-// ───────────────────────────── job tokens ─────────────────────────────
-async function checkJob(http, t, input, scopes, findings) {
-    const scopeResult = {
-        required: scopes.map((s) => s.id),
-        verified: [],
-        missing: [],
-        unverifiable: [],
-    };
-    const r = await http.get(`${t.api}/job`);
-    if (r.kind === 'network')
-        return { findings: [...findings, networkFinding(r, GL)], scopes: scopeResult };
-    if (!isApiSuccess(r)) {
-        if (r.status === 401)
-            return { findings: [...findings, unauthorized(t, input.token, r)], scopes: scopeResult };
-        if (r.status === 404 && !online_unexpected(r)) {
-            findings.push(report_finding('url.org-not-found', 'error', `There is no GitLab API at ${t.api} (404 on /job).`, 'Use the instance that runs the job (CI_SERVER_URL / CI_API_V4_URL).'));
-        }
-        else
-            findings.push(unexpectedResponse(r, GL, 'job lookup'));
-        return { findings, scopes: scopeResult };
-    }
+/** The projects of a list answer (none when it failed). */
+const projectList = (r) => isApiSuccess(r) && Array.isArray(r.json) ? r.json : [];
+function readJob(r, t) {
     const job = r.json;
-    let identity;
-    if (job.user?.username) {
-        identity = { name: job.user.username, ...(job.user.id !== undefined ? { id: String(job.user.id) } : {}) };
-    }
-    // The job's project: its web_url is {web}/{path}/-/jobs/{id}.
-    let jobProject;
+    let project;
     try {
-        const webPath = new URL(t.web).pathname.replace(/\/+$/, '');
-        const path = decodeURIComponent(new URL(job.web_url ?? '').pathname);
-        jobProject = /^(.+?)\/-\/jobs\//.exec(path.startsWith(webPath) ? path.slice(webPath.length) : path)?.[1]?.replace(/^\//, '');
+        project = /^(.+?)\/-\/jobs\//.exec(belowRoot(t.web, job.web_url ?? '', false))?.[1]?.replace(/^\//, '');
     }
     catch {
-        jobProject = undefined;
+        project = undefined;
     }
-    findings.push(report_finding('token.identity', 'info', `CI job token of job ${job.id ?? '?'}${jobProject ? ` in ${jobProject}` : ''}, running as @${job.user?.username ?? 'unknown'}.`, 'None needed.'));
-    let canonical;
-    const requested = input.project === undefined ? undefined : projectPath(input.project, t) || undefined;
-    if (requested) {
-        const sameId = numeric(requested) && job.pipeline?.project_id === Number(requested);
-        if (sameId || (jobProject && requested.toLowerCase() === jobProject.toLowerCase())) {
-            canonical = jobProject ?? requested;
-            if (!sameId && jobProject && jobProject !== requested) {
-                findings.push(report_finding('project.case-mismatch', 'error', `The job's project is "${jobProject}", not "${requested}"; later steps that compare paths exactly will fail.`, `Use "${jobProject}" exactly (or $CI_PROJECT_PATH).`));
-            }
-        }
-        else {
-            findings.push(report_finding('project.info', 'warning', `The job token belongs to ${jobProject ? `"${jobProject}"` : 'another project'}; it reaches "${requested}" only if that project's job token allowlist admits it, which a job token cannot check.`, `Add ${jobProject ?? 'this project'} to "${requested}"'s Settings → CI/CD → Job token permissions, or use a project access token of "${requested}".`));
-        }
-    }
-    for (const s of scopes) {
-        scopeResult.unverifiable.push(s.id);
-        findings.push(report_finding('scope.unverifiable', 'warning', `${s.id} cannot be verified for a CI job token: job tokens have no scopes; they act with the job user's role on the job's project and on projects whose allowlist admits it, on a fixed set of endpoints.`, 'Nothing to fix if the later steps use only what job tokens may do; otherwise use a project access token with the scope.'));
-    }
-    return { findings, identity, projectCanonical: canonical, scopes: scopeResult };
+    return { id: job.id, user: job.user, project, projectId: job.pipeline?.project_id };
 }
+/** Who a job token is: the job's user. */
+const interpret_jobIdentity = (job) => identityOf(job.user?.username ? job.user : undefined);
+function jobProjectMatch(job, requested) {
+    if (numeric(requested) && job.projectId === Number(requested))
+        return 'same-id';
+    if (!job.project || requested.toLowerCase() !== job.project.toLowerCase())
+        return 'other';
+    return job.project === requested ? 'same' : 'case';
+}
+// ───────────────────────────── scopes ─────────────────────────────
+/** A scope judged from the list GitLab gave. */
+function listedVerdict(s, held) {
+    const c = coverage(s, held);
+    if (c === 'yes')
+        return held.includes(s.id) ? verified() : verified(HOW.through(s.coveredBy.find((x) => held.includes(x))));
+    return c === 'maybe' ? unverifiable(WHY.undocumented) : missing(WHY.notListed);
+}
+/** A scope judged by what read-only requests proved (GitLab could not list the scopes). */
+function probedVerdict(s, readsUser, readsApi) {
+    if (s.id === 'read_user')
+        return readsUser ? verified(HOW.user) : missing(WHY.userDenied);
+    if (s.id === 'read_api' && readsApi !== undefined)
+        return readsApi ? verified(HOW.api) : missing(WHY.apiDenied);
+    if (s.id === 'api' && readsApi === false)
+        return missing(WHY.apiDenied);
+    return unverifiable(s.id === 'api' && readsApi ? WHY.readHalf : WHY.unprovable);
+}
+
+;// CONCATENATED MODULE: ./src/core/providers/gitlab/online.ts
+
+
+
+
+
+
+const GL = 'GitLab';
+const isJob = (token) => token.kind === 'gitlab.job-token';
+const get = (run, path) => run.http.get(`${run.target.api}${path}`);
+// ───────────────────────────── answers that say nothing about the token ─────────────────────────────
+/** What GitLab answers besides a 2xx with API JSON; any other status is not GitLab's word on the token. */
+const GITLAB_STATUSES = [400, 401, 403, 404];
+/** GitLab's answer to read, or undefined after adding the finding for trouble or a status GitLab does not give. */
+function answered(run, r, context) {
+    const found = trouble(r, GL, context);
+    if (!found && r.kind === 'response' && (isApiSuccess(r) || GITLAB_STATUSES.includes(r.status)))
+        return r;
+    run.findings.add(found ?? unexpectedResponse(r, GL, context));
+    return undefined;
+}
+/** A 401: expired, revoked, impersonation disabled, or rejected. */
+function online_unauthorized(run, r) {
+    const e = glError(r);
+    return unauthorized(run.target, isJob(run.input.token), refusal(e), e);
+}
+const stop = (run, f) => void run.findings.add(f);
 // ───────────────────────────── the check ─────────────────────────────
 async function gitlab_online_check(http, input) {
-    const t = gitlab_online_target(input.url);
-    const { scopes, findings } = parseScopes(input.requiredScopes);
-    if (isJob(input.token))
-        return checkJob(http, t, input, scopes, findings);
-    const scopeResult = {
-        required: scopes.map((s) => s.id),
-        verified: [],
-        missing: [],
-        unverifiable: [],
-    };
+    const run = startRun(http, input, interpret_target(input.url));
+    const scopes = requireScopes(run);
+    return isJob(input.token) ? checkJob(run, scopes) : checkToken(run, scopes);
+}
+/** Enters each known required scope once, upfront (an early stop still reports them); an unknown one is a finding. */
+function requireScopes(run) {
+    const scopes = [];
+    for (const text of run.input.requiredScopes) {
+        const s = findGitLabScope(text);
+        if (!s)
+            run.findings.add(unknownScope(text));
+        else if (run.scopes.require(s.id))
+            scopes.push(s);
+    }
+    return scopes;
+}
+async function checkToken(run, scopes) {
     // Round trip 1: the token's own record and its user, at once.
-    const [self, user] = await Promise.all([http.get(`${t.api}/personal_access_tokens/self`), http.get(`${t.api}/user`)]);
-    const auth = readAuth(t, input.token, self, user, input.now);
-    findings.push(...auth.findings);
-    if (!auth.ok)
-        return { findings, identity: auth.identity, scopes: scopeResult };
+    const [self, user] = await Promise.all([get(run, '/personal_access_tokens/self'), get(run, '/user')]);
+    const auth = authenticate(run, self, user);
+    if (!auth)
+        return finishRun(run, {}, true);
     // Round trip 2: the project, and — when GitLab cannot list the scopes — a read_api probe.
-    const project = input.project === undefined ? undefined : projectPath(input.project, t) || undefined;
-    if (project !== undefined && input.project !== undefined && project !== input.project) {
-        findings.push(report_finding('project.info', 'info', `Checking the project path "${project}" (from "${withoutUserinfo(input.project)}").`, 'Pass the full path (group/subgroup/project) as `project`.'));
-    }
+    const project = projectToCheck(run);
     const needsApiProbe = !auth.scopes && !project && scopes.some((s) => s.id === 'read_api' || s.id === 'api');
-    const [projectResponse, apiProbe] = await Promise.all([
-        project ? http.get(`${t.api}/projects/${numeric(project) ? project : encodeURIComponent(project)}`) : Promise.resolve(undefined),
-        needsApiProbe ? http.get(`${t.api}/projects?membership=true&simple=true&per_page=1`) : Promise.resolve(undefined),
+    const [lookup, probe] = await Promise.all([
+        project ? get(run, `/projects/${numeric(project) ? project : encodeURIComponent(project)}`) : undefined,
+        needsApiProbe ? get(run, '/projects?membership=true&simple=true&per_page=1') : undefined,
     ]);
-    let p;
-    if (project && projectResponse) {
-        p = await online_checkProject(http, t, input.token, project, projectResponse);
-        findings.push(...p.findings);
-    }
-    const result = {
-        findings,
-        identity: auth.identity,
-        projectCanonical: p?.canonical,
-        scopes: scopeResult,
-        ...(auth.expiresAt ? { expiresAt: auth.expiresAt } : {}),
-    };
+    const p = project && lookup ? await online_checkProject(run, project, lookup) : undefined;
+    const facts = { identity: auth.identity, projectCanonical: p?.canonical, ...(auth.expiresAt ? { expiresAt: auth.expiresAt } : {}) };
     // Without GitLab's own list the probes decide, and trouble left them unanswered; the expiry and a
     // listed scope set are known from round 1 regardless.
-    if (!auth.scopes && findings.some((f) => f.code.startsWith('network.')))
-        return result;
-    // What the token is proven to read when GitLab could not list its scopes.
-    let readsApi = p?.readsApi ?? (p?.deniedScopes ? false : undefined);
-    if (apiProbe && apiProbe.kind === 'response') {
-        if (isApiSuccess(apiProbe))
-            readsApi = true;
-        else if (insufficientScope(apiProbe))
-            readsApi = false;
-        else if (online_unexpected(apiProbe))
-            findings.push(unexpectedResponse(apiProbe, GL, 'scope probe'));
+    if (!auth.scopes && run.findings.list().some((f) => isNetworkCode(f.code)))
+        return finishRun(run, facts, true);
+    const readsApi = p ? p.readsApi : probe && probeReadsApi(run, probe);
+    judgeScopes(run, scopes, auth, readsApi);
+    return finishRun(run, facts);
+}
+/** What round trip 1 proves, with its findings; undefined when the check stops there. */
+function authenticate(run, self, user) {
+    // A network failure of either request is reported first (the user's before the token's), then an odd answer.
+    const first = [user, self].find((r) => r.kind === 'network') ?? user;
+    if (!answered(run, first) || !answered(run, self))
+        return undefined;
+    const { target: t } = run;
+    const s = standing(self, user, run.input.now);
+    switch (s.kind) {
+        case 'unauthorized':
+            return stop(run, online_unauthorized(run, s.r));
+        case 'no-api':
+            return stop(run, noApi(t, '/user'));
+        case 'user-refused':
+            return stop(run, userRefused(s.reason));
+        case 'unexplained':
+            return stop(run, unexpectedResponse(s.r, GL, 'identity'));
+        case 'revoked':
+            return stop(run, revoked(t));
+        case 'inactive':
+            return stop(run, s.expiredOn ? expired(t, false, s.expiredOn) : inactive(t, false));
+        case 'accepted':
+            return accepted(run, s);
     }
-    else if (apiProbe)
-        findings.push(networkFinding(apiProbe, GL));
-    const through = [];
+}
+function accepted(run, { self, user, unlisted, expiresAt }) {
+    if (self?.expiresAt === null)
+        run.findings.add(noExpiry(self.name));
+    if (self)
+        run.findings.add(granted(self.name, self.scopes));
+    run.findings.add(identity(user, user && botOf(user.username), self?.userId));
+    return { identity: identityOf(user, self?.userId), scopes: self?.scopes, unlisted, readsUser: user !== undefined, expiresAt };
+}
+// ───────────────────────────── round trip 2: the project and the scopes ─────────────────────────────
+/** The project path to look up, with a note when it was read out of something else (a URL, `.git`). */
+function projectToCheck(run) {
+    const { project: given } = run.input;
+    const project = requestedProject(given, run.target);
+    if (project !== undefined && given !== undefined && project !== given) {
+        run.findings.add(projectPathNote(project, withoutUserinfo(given)));
+    }
+    return project;
+}
+async function online_checkProject(run, requested, lookup) {
+    const r = answered(run, lookup, 'project lookup');
+    if (!r)
+        return {};
+    if (isApiSuccess(r))
+        return foundProject(run, requested, r.json, numeric(requested));
+    const denied = insufficientScope(r);
+    if (denied) {
+        run.findings.add(projectDenied(run.target, denied, narrowest(denied)));
+        return { readsApi: false };
+    }
+    if (r.status === 404)
+        return explainNotFound(run, requested);
+    run.findings.add(r.status === 401 ? online_unauthorized(run, r) : unexpectedResponse(r, GL, 'project lookup'));
+    return {};
+}
+function foundProject(run, requested, p, byId) {
+    const facts = projectFacts(p, requested, byId);
+    run.findings.addAll(projectFindings(requested, facts));
+    return { readsApi: true, canonical: facts.path };
+}
+/**
+ * 404: missing, hidden, or (self-managed) a proxy that decoded %2F. Search for it by name and list
+ * the names the token can see — both read-only; when the search finds it, look it up by its id.
+ */
+async function explainNotFound(run, requested) {
+    const last = requested.split('/').pop() ?? requested;
+    const [search, mine] = await Promise.all([
+        numeric(requested)
+            ? undefined
+            : get(run, `/projects?search=${encodeURIComponent(last)}&search_namespaces=true&simple=true&per_page=100`),
+        get(run, '/projects?membership=true&simple=true&per_page=100&order_by=last_activity_at'),
+    ]);
+    const found = projectList(search).find((p) => p.path_with_namespace?.toLowerCase() === requested.toLowerCase());
+    if (found?.id !== undefined) {
+        const byNumber = await get(run, `/projects/${found.id}`);
+        if (isApiSuccess(byNumber)) {
+            run.findings.add(encodedSlash(requested, found.id));
+            return foundProject(run, requested, byNumber.json, false);
+        }
+    }
+    const names = [...projectList(search), ...projectList(mine)].map((p) => p.path_with_namespace ?? '').filter(Boolean);
+    run.findings.add(projectNotFound(run.target, requested, closestNames(requested, [...new Set(names)], 3)));
+    return {};
+}
+/** The read_api probe: true when it answered, false when denied for lack of a scope, else unknown. */
+function probeReadsApi(run, probe) {
+    const r = answered(run, probe, 'scope probe');
+    if (!r)
+        return undefined;
+    return isApiSuccess(r) || (insufficientScope(r) ? false : undefined);
+}
+/** Each required scope, from GitLab's list when it gave one, else from what the requests proved. */
+function judgeScopes(run, scopes, auth, readsApi) {
+    const { target: t } = run;
+    const held = auth.scopes;
+    const unproven = (s, v) => {
+        if (v.kind === 'missing')
+            return scopeMissing(t, s, held, v.why);
+        return held ? scopeMaybeCovered(s, held) : scopeUnproven(t, s, auth.unlisted, v.why);
+    };
     for (const s of scopes) {
-        if (auth.scopes) {
-            const c = coverage(s, auth.scopes);
-            if (c === 'yes') {
-                scopeResult.verified.push(s.id);
-                if (!auth.scopes.includes(s.id))
-                    through.push(`${s.id} (through ${s.coveredBy.find((x) => auth.scopes.includes(x))})`);
-                else
-                    through.push(s.id);
-            }
-            else if (c === 'maybe') {
-                scopeResult.unverifiable.push(s.id);
-                findings.push(report_finding('scope.unverifiable', 'warning', `The token carries ${s.maybeCoveredBy.filter((x) => auth.scopes.includes(x)).join(', ')} but not ${s.id}; GitLab does not document whether that covers ${s.grants}.`, `If later steps fail with 403 insufficient_scope, create a token that also has ${s.id}.`));
-            }
-            else {
-                scopeResult.missing.push(s.id);
-                findings.push(missingFinding(t, s, auth.scopes, ''));
-            }
-            continue;
-        }
-        // No list: prove what read-only requests can prove.
-        const proven = s.id === 'read_user' ? auth.readsUser : s.id === 'read_api' ? readsApi : undefined;
-        if (proven === true) {
-            scopeResult.verified.push(s.id);
-            through.push(s.id);
-        }
-        else if (proven === false || (s.id === 'api' && readsApi === false)) {
-            scopeResult.missing.push(s.id);
-            findings.push(missingFinding(t, s, undefined, s.id === 'read_user' ? ': GET /user was denied' : ': the read-only API request was denied (403 insufficient_scope)'));
-        }
-        else {
-            scopeResult.unverifiable.push(s.id);
-            const why = s.id === 'api' && readsApi
-                ? 'its read half (read_api) is confirmed; its write half cannot be proven without writing'
-                : 'no read-only API request proves it';
-            findings.push(report_finding('scope.unverifiable', 'warning', `${s.id} could not be verified: ${auth.scopesUnknownWhy}, and ${why}.`, `Nothing to fix here; check the token's scopes in ${tokenSettingsUrl(t)} if later steps fail.`));
-        }
+        const verdict = held ? listedVerdict(s, held) : probedVerdict(s, auth.readsUser, readsApi);
+        run.scopes.record(s.id, verdict, (v) => unproven(s, v));
     }
-    if (scopeResult.verified.length) {
-        findings.push(report_finding('scope.verified', 'info', `${auth.scopes ? 'Listed by GitLab for the token' : 'Verified with read-only requests'}: ${through.join(', ')}.`, 'None needed.'));
-    }
-    return result;
+}
+// ───────────────────────────── CI job tokens ─────────────────────────────
+/** `GET /job`: the job, its user and its project. Job tokens have no scopes to check. */
+async function checkJob(run, scopes) {
+    const r = answered(run, await get(run, '/job'), 'job lookup');
+    if (r && !isApiSuccess(r))
+        run.findings.add(jobNotRead(run, r));
+    if (!r || !isApiSuccess(r))
+        return finishRun(run, {}, true);
+    const job = readJob(r, run.target);
+    run.findings.add(jobIdentity(job.id, job.project, job.user?.username));
+    const projectCanonical = online_jobProject(run, job);
+    for (const s of scopes)
+        run.scopes.unverifiable(s.id, jobScope(s));
+    return finishRun(run, { identity: interpret_jobIdentity(job), projectCanonical });
+}
+/** The requested project against the job's (the only one a job token is sure to reach): its canonical path, or undefined. */
+function online_jobProject(run, job) {
+    const requested = requestedProject(run.input.project, run.target);
+    if (requested === undefined)
+        return undefined;
+    const match = jobProjectMatch(job, requested);
+    const note = jobProject(match, requested, job.project);
+    if (note)
+        run.findings.add(note);
+    return match === 'other' ? undefined : (job.project ?? requested);
+}
+/** `GET /job` answered, but not with the job. */
+function jobNotRead(run, r) {
+    if (r.status === 401)
+        return online_unauthorized(run, r);
+    return r.status === 404 ? noApi(run.target, '/job') : unexpectedResponse(r, GL, 'job lookup');
 }
 const gitlabOnline = {
     // Job tokens go in JOB-TOKEN; every other token as a bearer token (GitLab accepts PATs, project
@@ -83778,87 +83946,97 @@ function routableFacts(b64, v1) {
 }
 function analyzeJobToken(body, ctx) {
     const label = 'GitLab CI job token';
-    const note = report_finding('token.info', 'info', 'A CI job token reaches only a subset of the API (its own project and projects that allow it) and lives as long as the job.', 'Use a project or personal access token for anything else.');
+    const note = finding('token.info', 'info', 'A CI job token reaches only a subset of the API (its own project and projects that allow it) and lives as long as the job.', 'Use a project or personal access token for anything else.');
     const jwt = decodeJwt(body);
     if (jwt) {
         const findings = [note];
         const aud = jwt.payload.aud;
         const auds = Array.isArray(aud) ? aud : [aud];
         if (!auds.includes('gitlab-authz-token'))
-            findings.push(report_finding('token.audience', 'warning', 'The job token\'s audience is not GitLab\'s ("gitlab-authz-token").', 'Use the CI_JOB_TOKEN of the running job.'));
+            findings.push(finding('token.audience', 'warning', 'The job token\'s audience is not GitLab\'s ("gitlab-authz-token").', 'Use the CI_JOB_TOKEN of the running job.'));
         const exp = claimDate(jwt.payload, 'exp');
         const nbf = claimDate(jwt.payload, 'nbf');
         if (exp && exp.getTime() <= ctx.now.getTime() - tokens_SKEW_MS)
-            findings.push(report_finding('token.expired', 'error', `The job token expired at ${exp.toISOString()}: its job has ended.`, 'Use the CI_JOB_TOKEN of the running job; job tokens cannot be reused later.'));
+            findings.push(finding('token.expired', 'error', `The job token expired at ${exp.toISOString()}: its job has ended.`, 'Use the CI_JOB_TOKEN of the running job; job tokens cannot be reused later.'));
         if (nbf && nbf.getTime() > ctx.now.getTime() + tokens_SKEW_MS)
-            findings.push(report_finding('token.not-yet-valid', 'warning', 'The job token is not valid yet (nbf in the future).', 'Check the clocks of the runner and the GitLab server.'));
+            findings.push(finding('token.not-yet-valid', 'warning', 'The job token is not valid yet (nbf in the future).', 'Check the clocks of the runner and the GitLab server.'));
         const iss = claimString(jwt.payload, 'iss');
         return gitlab_tokens_result('gitlab.job-token', label, findings, iss ? { issuer: iss } : {}, exp);
     }
     if (/^[0-9A-Za-z]{1,5}_[0-9A-Za-z_-]{20}$/.test(body))
         return gitlab_tokens_result('gitlab.job-token', label, [note]);
     return gitlab_tokens_result('gitlab.job-token', label, [
-        report_finding('token.format', 'error', 'The CI job token is neither a JWT nor the legacy job-token shape.', 'Pass $CI_JOB_TOKEN unchanged.'),
+        finding('token.format', 'error', 'The CI job token is neither a JWT nor the legacy job-token shape.', 'Pass $CI_JOB_TOKEN unchanged.'),
     ]);
+}
+/** A token that cannot call the REST API like a personal access token. */
+const wrongKind = (o) => finding('token.wrong-kind', 'warning', `This is a ${o.label}: ${o.notForApi}.`, 'Use a personal, project or group access token with the scopes the later steps need.');
+/** Routable tokens: the CRC covers the literal prefix, so it proves the token even with a custom prefix. */
+function analyzeRoutable(token, { prefix, b64, v1, crc }) {
+    const other = OTHERS.find((o) => token.startsWith(o.prefix));
+    const kind = other?.kind ?? 'gitlab.pat';
+    const label = other?.label ?? 'GitLab personal, project or group access token (routable format)';
+    const findings = [];
+    if (gitlabRoutableCrc(token.slice(0, -7)) !== crc) {
+        findings.push(finding('token.checksum', 'error', "The routable GitLab token's embedded CRC-32 does not match: the token was mistyped, truncated or altered.", tokens_RECOPY));
+        return gitlab_tokens_result(kind, label, findings);
+    }
+    if (!other && !prefix.startsWith('glpat-') && !prefix.startsWith('gl')) {
+        findings.push(finding('token.info', 'info', 'The token has a custom prefix (a self-managed instance setting); its routable checksum matches.', 'None needed.'));
+    }
+    if (other?.notForApi)
+        findings.push(wrongKind(other));
+    return gitlab_tokens_result(kind, label, findings, routableFacts(b64, v1));
+}
+/** `glpat-` and 20 characters: no checksum. */
+function analyzeLegacyPat(token) {
+    const body = token.slice(6);
+    const label = 'GitLab personal, project or group access token';
+    if (!/^[A-Za-z0-9_-]{20}$/.test(body)) {
+        return gitlab_tokens_result('gitlab.pat', label, [
+            finding('token.format', 'error', `A legacy GitLab access token has 20 characters after its prefix (letters, digits, - and _); this one has ${body.length}${/[^A-Za-z0-9_-]/.test(body) ? ' and other characters' : ''}.`, tokens_RECOPY),
+        ]);
+    }
+    const findings = [
+        finding('token.unverifiable', 'info', 'Legacy GitLab access tokens carry no checksum; it is checked online.', 'Nothing to do offline.'),
+    ];
+    if (/[lIO0]/.test(body))
+        findings.push(finding('token.format', 'warning', 'GitLab never puts the characters l, I, O or 0 in legacy tokens; this one has some, so it was probably mistyped.', tokens_RECOPY));
+    return gitlab_tokens_result('gitlab.pat', label, findings);
+}
+const RUNNER_REGISTRATION = {
+    prefix: 'GR1348941',
+    kind: 'gitlab.runner-registration-token',
+    label: 'GitLab runner registration token (deprecated)',
+    body: 20,
+    notForApi: 'it only registers runners, and is deprecated',
+};
+/** The other prefixes: deploy, runner, trigger, feed… tokens. */
+function analyzeOtherPrefix(token, o) {
+    const findings = [];
+    const body = token.slice(o.prefix.length);
+    if (o.body !== undefined && body.length !== o.body)
+        findings.push(finding('token.format', 'error', `A ${o.label} has ${o.body} characters after its prefix; this one has ${body.length}.`, tokens_RECOPY));
+    if (o.notForApi)
+        findings.push(wrongKind(o));
+    return gitlab_tokens_result(o.kind, o.label, findings);
 }
 function analyzeGitLabToken(token, ctx, claim) {
     if (token.startsWith('glcbt-'))
         return analyzeJobToken(token.slice(6), ctx);
-    // Routable tokens: the CRC covers the literal prefix, so it proves the token even with a custom prefix.
     const routable = splitRoutable(token);
     if (routable && (token.startsWith('gl') || claim || gitlabRoutableCrc(token.slice(0, -7)) === routable.crc)) {
-        const { prefix, b64, v1, crc } = routable;
-        const other = OTHERS.find((o) => token.startsWith(o.prefix));
-        const kind = other?.kind ?? 'gitlab.pat';
-        const label = other?.label ?? 'GitLab personal, project or group access token (routable format)';
-        const findings = [];
-        if (gitlabRoutableCrc(token.slice(0, -7)) !== crc) {
-            findings.push(report_finding('token.checksum', 'error', "The routable GitLab token's embedded CRC-32 does not match: the token was mistyped, truncated or altered.", tokens_RECOPY));
-            return gitlab_tokens_result(kind, label, findings);
-        }
-        if (!other && !prefix.startsWith('glpat-') && !prefix.startsWith('gl')) {
-            findings.push(report_finding('token.info', 'info', 'The token has a custom prefix (a self-managed instance setting); its routable checksum matches.', 'None needed.'));
-        }
-        if (other?.notForApi)
-            findings.push(report_finding('token.wrong-kind', 'warning', `This is a ${other.label}: ${other.notForApi}.`, 'Use a personal, project or group access token with the scopes the later steps need.'));
-        return gitlab_tokens_result(kind, label, findings, routableFacts(b64, v1));
+        return analyzeRoutable(token, routable);
     }
-    if (token.startsWith('glpat-')) {
-        const body = token.slice(6);
-        const label = 'GitLab personal, project or group access token';
-        if (!/^[A-Za-z0-9_-]{20}$/.test(body)) {
-            return gitlab_tokens_result('gitlab.pat', label, [
-                report_finding('token.format', 'error', `A legacy GitLab access token has 20 characters after its prefix (letters, digits, - and _); this one has ${body.length}${/[^A-Za-z0-9_-]/.test(body) ? ' and other characters' : ''}.`, tokens_RECOPY),
-            ]);
-        }
-        const findings = [
-            report_finding('token.unverifiable', 'info', 'Legacy GitLab access tokens carry no checksum; it is checked online.', 'Nothing to do offline.'),
-        ];
-        if (/[lIO0]/.test(body))
-            findings.push(report_finding('token.format', 'warning', 'GitLab never puts the characters l, I, O or 0 in legacy tokens; this one has some, so it was probably mistyped.', tokens_RECOPY));
-        return gitlab_tokens_result('gitlab.pat', label, findings);
-    }
-    const other = OTHERS.find((o) => token.startsWith(o.prefix));
-    if (other || token.startsWith('GR1348941')) {
-        const o = other ?? {
-            prefix: 'GR1348941',
-            kind: 'gitlab.runner-registration-token',
-            label: 'GitLab runner registration token (deprecated)',
-            body: 20,
-            notForApi: 'it only registers runners, and is deprecated',
-        };
-        const findings = [];
-        const body = token.slice(o.prefix.length);
-        if (o.body !== undefined && body.length !== o.body)
-            findings.push(report_finding('token.format', 'error', `A ${o.label} has ${o.body} characters after its prefix; this one has ${body.length}.`, tokens_RECOPY));
-        if (o.notForApi)
-            findings.push(report_finding('token.wrong-kind', 'warning', `This is a ${o.label}: ${o.notForApi}.`, 'Use a personal, project or group access token with the scopes the later steps need.'));
-        return gitlab_tokens_result(o.kind, o.label, findings);
-    }
+    if (token.startsWith('glpat-'))
+        return analyzeLegacyPat(token);
+    const other = OTHERS.find((o) => token.startsWith(o.prefix)) ?? (token.startsWith('GR1348941') ? RUNNER_REGISTRATION : undefined);
+    if (other)
+        return analyzeOtherPrefix(token, other);
     if (!claim)
         return undefined;
     return gitlab_tokens_result('gitlab.unknown', 'unrecognised GitLab token', [
-        report_finding('token.format', 'error', 'The token matches no GitLab format: access tokens start with glpat- (or an instance prefix) and carry 20 characters or a routable body; job tokens start with glcbt-.', `${tokens_RECOPY} Check that the right secret is wired to this step.`),
+        finding('token.format', 'error', 'The token matches no GitLab format: access tokens start with glpat- (or an instance prefix) and carry 20 characters or a routable body; job tokens start with glcbt-.', `${tokens_RECOPY} Check that the right secret is wired to this step.`),
     ]);
 }
 
@@ -83969,7 +84147,7 @@ function parseBool(name, value, findings) {
     const v = readBoolean(value);
     if (v !== undefined)
         return v;
-    findings.push(report_finding('config.invalid', 'error', `\`${name}\` must be true or false, not ${JSON.stringify(value)}.`, `Set \`${name}\` to true or false.`));
+    findings.push(finding('config.invalid', 'error', `\`${name}\` must be true or false, not ${JSON.stringify(value)}.`, `Set \`${name}\` to true or false.`));
     return false;
 }
 /** Comma, semicolon or newline separated; portal names like "Work Items: Read & Write" keep their spaces. */
@@ -84045,20 +84223,57 @@ function environmentDefaults(env) {
     }
     return { url, project };
 }
+function parseProviderInput(text, findings) {
+    const provider = parseProvider(text);
+    if (provider !== undefined)
+        return provider;
+    findings.push(finding('config.invalid', 'error', `Unknown provider ${JSON.stringify(text)}.`, `Use one of: auto, ${PROVIDERS.join(', ')}.`));
+    return 'auto';
+}
+function parseTokenType(text, findings) {
+    const t = (blank(text) ?? 'auto').trim().toLowerCase();
+    if (['system-access-token', 'system.accesstoken', 'systemaccesstoken'].includes(t))
+        return 'system-access-token';
+    if (t !== 'auto')
+        findings.push(finding('config.invalid', 'error', `Unknown token type ${JSON.stringify(text)}.`, 'Use `auto`, or `system-access-token` for the Azure Pipelines job token.'));
+    return 'auto';
+}
+function parseMinDaysRemaining(name, value, findings) {
+    const text = blank(value)?.trim();
+    if (text === undefined)
+        return DEFAULT_MIN_DAYS_REMAINING;
+    const n = Number(text);
+    if (Number.isFinite(n) && n >= 0 && /^\d+(\.\d+)?$/.test(text))
+        return n;
+    findings.push(finding('config.invalid', 'error', `\`${name}\` must be a number of days (0 or more), not ${JSON.stringify(value)}.`, 'Set it to e.g. 7, or 0 to turn the expiry warning off.'));
+    return DEFAULT_MIN_DAYS_REMAINING;
+}
+function parseTimeoutMs(name, value, findings) {
+    const text = blank(value)?.trim();
+    if (text === undefined)
+        return DEFAULT_TIMEOUT_SECONDS * 1000;
+    const n = Number(text);
+    if (/^\d+(\.\d+)?$/.test(text) && n >= 1 && n <= MAX_TIMEOUT_SECONDS)
+        return Math.round(n * 1000);
+    findings.push(finding('config.invalid', 'error', `\`${name}\` must be a number of seconds from 1 to ${MAX_TIMEOUT_SECONDS}, not ${JSON.stringify(value)}.`, `Set it to e.g. ${DEFAULT_TIMEOUT_SECONDS} (the default), or more behind a slow proxy.`));
+    return DEFAULT_TIMEOUT_SECONDS * 1000;
+}
+function parseExpiresOn(name, value, findings) {
+    const text = blank(value)?.trim();
+    if (text === undefined)
+        return undefined;
+    // A bare date means the end of that day in UTC (the portal shows dates, not times).
+    const parsed = /^\d{4}-\d{2}-\d{2}$/.test(text) ? new Date(`${text}T23:59:59Z`) : new Date(text);
+    if (!Number.isNaN(parsed.getTime()))
+        return parsed;
+    findings.push(finding('config.invalid', 'error', `\`${name}\` must be a date such as 2027-03-31, not ${JSON.stringify(value)}.`, 'Use the expiry date shown when the token was created, as YYYY-MM-DD.'));
+    return undefined;
+}
 function resolveRequest(raw, env, naming = 'kebab') {
     const findings = [];
     const name = (key) => inputName(key, naming);
-    let provider = parseProvider(raw.provider) ?? 'auto';
-    if (parseProvider(raw.provider) === undefined) {
-        findings.push(report_finding('config.invalid', 'error', `Unknown provider ${JSON.stringify(raw.provider)}.`, `Use one of: auto, ${PROVIDERS.join(', ')}.`));
-    }
-    const tokenTypeText = (blank(raw.tokenType) ?? 'auto').trim().toLowerCase();
-    let tokenType = 'auto';
-    if (['system-access-token', 'system.accesstoken', 'systemaccesstoken'].includes(tokenTypeText))
-        tokenType = 'system-access-token';
-    else if (tokenTypeText !== 'auto') {
-        findings.push(report_finding('config.invalid', 'error', `Unknown token type ${JSON.stringify(raw.tokenType)}.`, 'Use `auto`, or `system-access-token` for the Azure Pipelines job token.'));
-    }
+    let provider = parseProviderInput(raw.provider, findings);
+    const tokenType = parseTokenType(raw.tokenType, findings);
     if (tokenType === 'system-access-token' && provider === 'auto')
         provider = 'azure-devops';
     const defaults = environmentDefaults(env);
@@ -84068,37 +84283,9 @@ function resolveRequest(raw, env, naming = 'kebab') {
         url ??= defaults.url[provider];
         project ??= defaults.project[provider];
     }
-    let minDaysRemaining = DEFAULT_MIN_DAYS_REMAINING;
-    const minText = blank(raw.minDaysRemaining)?.trim();
-    if (minText !== undefined) {
-        const n = Number(minText);
-        if (!Number.isFinite(n) || n < 0 || !/^\d+(\.\d+)?$/.test(minText)) {
-            findings.push(report_finding('config.invalid', 'error', `\`${name('minDaysRemaining')}\` must be a number of days (0 or more), not ${JSON.stringify(raw.minDaysRemaining)}.`, 'Set it to e.g. 7, or 0 to turn the expiry warning off.'));
-        }
-        else
-            minDaysRemaining = n;
-    }
-    let timeoutMs = DEFAULT_TIMEOUT_SECONDS * 1000;
-    const timeoutText = blank(raw.timeoutSeconds)?.trim();
-    if (timeoutText !== undefined) {
-        const n = Number(timeoutText);
-        if (!/^\d+(\.\d+)?$/.test(timeoutText) || n < 1 || n > MAX_TIMEOUT_SECONDS) {
-            findings.push(report_finding('config.invalid', 'error', `\`${name('timeoutSeconds')}\` must be a number of seconds from 1 to ${MAX_TIMEOUT_SECONDS}, not ${JSON.stringify(raw.timeoutSeconds)}.`, `Set it to e.g. ${DEFAULT_TIMEOUT_SECONDS} (the default), or more behind a slow proxy.`));
-        }
-        else
-            timeoutMs = Math.round(n * 1000);
-    }
-    let expiresOn;
-    const expiresText = blank(raw.expiresOn)?.trim();
-    if (expiresText !== undefined) {
-        // A bare date means the end of that day in UTC (the portal shows dates, not times).
-        const parsed = /^\d{4}-\d{2}-\d{2}$/.test(expiresText) ? new Date(`${expiresText}T23:59:59Z`) : new Date(expiresText);
-        if (Number.isNaN(parsed.getTime())) {
-            findings.push(report_finding('config.invalid', 'error', `\`${name('expiresOn')}\` must be a date such as 2027-03-31, not ${JSON.stringify(raw.expiresOn)}.`, 'Use the expiry date shown when the token was created, as YYYY-MM-DD.'));
-        }
-        else
-            expiresOn = parsed;
-    }
+    const minDaysRemaining = parseMinDaysRemaining(name('minDaysRemaining'), raw.minDaysRemaining, findings);
+    const timeoutMs = parseTimeoutMs(name('timeoutSeconds'), raw.timeoutSeconds, findings);
+    const expiresOn = parseExpiresOn(name('expiresOn'), raw.expiresOn, findings);
     return {
         request: {
             provider,
@@ -84161,24 +84348,28 @@ function readCredentialsConfig(file, read, now) {
     }
     catch (e) {
         const code = e.code;
-        const why = code === 'ENOENT'
-            ? 'does not exist'
-            : code === 'EISDIR'
-                ? 'is a directory, not a file'
-                : code === 'EACCES' || code === 'EPERM'
-                    ? 'cannot be read (permission denied)'
-                    : `cannot be read (${code ?? 'error'})`;
+        const why = readErrorWhy(code);
         return {
             config: undefined,
             secrets: [],
             findings: [
-                report_finding('config.file', 'error', `The credentials file ${JSON.stringify(file)} ${why}.`, code === 'ENOENT'
+                finding('config.file', 'error', `The credentials file ${JSON.stringify(file)} ${why}.`, code === 'ENOENT'
                     ? 'Check the path (relative paths start at the working directory), or commit the file.'
                     : 'Point `config` at the YAML file that lists the credentials.'),
             ],
         };
     }
     return parseCredentialsConfig(text, file, now);
+}
+/** Why the file could not be read, from the reader's error code. */
+function readErrorWhy(code) {
+    if (code === 'ENOENT')
+        return 'does not exist';
+    if (code === 'EISDIR')
+        return 'is a directory, not a file';
+    if (code === 'EACCES' || code === 'EPERM')
+        return 'cannot be read (permission denied)';
+    return `cannot be read (${code ?? 'error'})`;
 }
 /** Edit distance, for "did you mean". */
 function config_distance(a, b) {
@@ -84231,7 +84422,7 @@ class Checker {
     error(node, path, problem, hint, offset) {
         const { line, col } = this.where(node, offset);
         const subject = path ? `${path} ` : '';
-        this.findings.push(report_finding('config.file', 'error', `${this.file}:${line}:${col}: ${subject}${problem}`, hint));
+        this.findings.push(finding('config.file', 'error', `${this.file}:${line}:${col}: ${subject}${problem}`, hint));
     }
     /** A token pasted into the file: remembered (to be masked), never quoted. */
     isToken(value) {
@@ -84263,15 +84454,18 @@ class Checker {
         return text.length > 60 ? `${JSON.stringify(text.slice(0, 40))}…` : JSON.stringify(text);
     }
 }
-const config_kindOf = (node) => (0,dist/* isMap */.jh)(node)
-    ? 'a mapping'
-    : (0,dist/* isSeq */.oP)(node)
-        ? 'a list'
-        : (0,dist/* isAlias */.Vj)(node)
-            ? 'an alias (*name); write the value itself'
-            : node === null || node === undefined
-                ? 'empty'
-                : 'a single value';
+/** What a node is, for "must be X, not <kind>" messages. */
+function config_kindOf(node) {
+    if ((0,dist/* isMap */.jh)(node))
+        return 'a mapping';
+    if ((0,dist/* isSeq */.oP)(node))
+        return 'a list';
+    if ((0,dist/* isAlias */.Vj)(node))
+        return 'an alias (*name); write the value itself';
+    if (node === null || node === undefined)
+        return 'empty';
+    return 'a single value';
+}
 /** A scalar as the text an input would carry (YAML numbers and booleans keep their source spelling). */
 function scalarText(node) {
     if (!(0,dist/* isScalar */.jn)(node))
@@ -84283,6 +84477,21 @@ function scalarText(node) {
     return String(node.value);
 }
 const NO_TOKENS_HINT = 'Keep tokens in secrets: map the secret to an environment variable in the step (`env:`) and name that variable with `token-env`.';
+/** Why a key does not belong where it is written, and what to write instead. */
+function unknownKey(key, known, where) {
+    if (where === 'defaults' && (key === 'name' || key === 'token-env'))
+        return { problem: `cannot be a default: each credential has its own.`, hint: `Move \`${key}\` into each entry under \`credentials\`.` };
+    if (where !== 'the file' && key === 'fail-on-warning')
+        return {
+            problem: 'applies to the whole file, not to one credential.',
+            hint: 'Move `fail-on-warning: true` to the top level of the file (no indentation), or set the step’s fail-on-warning input.',
+        };
+    const guess = suggest(key, known);
+    return {
+        problem: `is not a known key${where ? ` in ${where}` : ''}.`,
+        hint: guess ? `Did you mean \`${guess}\`?` : `Use one of: ${known.join(', ')}.`,
+    };
+}
 function checkKeys(c, map, path, known, where) {
     const kept = [];
     for (const pair of map.items) {
@@ -84304,20 +84513,8 @@ function checkKeys(c, map, path, known, where) {
             continue;
         }
         if (!known.includes(key)) {
-            const guess = suggest(key, known);
-            const notHere = where === 'defaults' && (key === 'name' || key === 'token-env');
-            const fileWide = where !== 'the file' && key === 'fail-on-warning';
-            c.error(keyNode, at(c.show(key).replace(/^"|"$/g, '')), notHere
-                ? `cannot be a default: each credential has its own.`
-                : fileWide
-                    ? 'applies to the whole file, not to one credential.'
-                    : `is not a known key${where ? ` in ${where}` : ''}.`, notHere
-                ? `Move \`${key}\` into each entry under \`credentials\`.`
-                : fileWide
-                    ? 'Move `fail-on-warning: true` to the top level of the file (no indentation), or set the step’s fail-on-warning input.'
-                    : guess
-                        ? `Did you mean \`${guess}\`?`
-                        : `Use one of: ${known.join(', ')}.`);
+            const { problem, hint } = unknownKey(key, known, where);
+            c.error(keyNode, at(c.show(key).replace(/^"|"$/g, '')), problem, hint);
             continue;
         }
         kept.push(pair);
@@ -84412,17 +84609,16 @@ function readTokenEnv(c, pair, entry, path) {
     }
     return name;
 }
-function parseCredentialsConfig(text, file, now) {
-    const c = new Checker(file, now);
-    const done = (config) => ({
-        config: c.findings.length ? undefined : config,
-        findings: c.findings,
-        secrets: [...c.secrets],
-    });
-    if (text.length > MAX_FILE_CHARS) {
-        c.findings.push(report_finding('config.file', 'error', `The credentials file ${JSON.stringify(file)} is larger than ${MAX_FILE_CHARS / 1024} KiB; it should list a few credentials.`, 'Point `config` at the credentials file, not another file.'));
-        return done();
-    }
+const pairNamed = (pairs, key) => pairs.find((p) => scalarText(p.key) === key);
+/** A file this large is not a credentials file: it is refused before parsing. */
+function checkSize(c, text) {
+    if (text.length <= MAX_FILE_CHARS)
+        return true;
+    c.findings.push(finding('config.file', 'error', `The credentials file ${JSON.stringify(c.file)} is larger than ${MAX_FILE_CHARS / 1024} KiB; it should list a few credentials.`, 'Point `config` at the credentials file, not another file.'));
+    return false;
+}
+/** Parse the YAML; each syntax problem is a finding at its position. */
+function parseYaml(c, text) {
     const doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter: c.lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
     const problems = [...doc.errors, ...doc.warnings];
     // A broken file is not read further, so a token pasted anywhere in it is found here, word by word,
@@ -84439,8 +84635,10 @@ function parseCredentialsConfig(text, file, now) {
             .replace(/\S{20,}/g, '(not shown)');
         c.error(null, '', `is not valid YAML: ${what}.`, 'Fix the YAML at that position (indentation, a missing colon or quote, a duplicated key).', e.pos[0]);
     }
-    if (c.findings.length)
-        return done();
+    return doc;
+}
+/** Every scalar that is a pasted token is reported once, here, and skipped by the other checks. */
+function flagTokenScalars(c, doc) {
     (0,dist/* visit */.YR)(doc, {
         Scalar(_, node) {
             if (typeof node.value === 'string' && c.isToken(node.value)) {
@@ -84449,83 +84647,125 @@ function parseCredentialsConfig(text, file, now) {
             }
         },
     });
-    const root = doc.contents;
+}
+/** The top-level mapping, or undefined (reported) when the file is empty or not a mapping. */
+function readRoot(c, root) {
     if (root === null || ((0,dist/* isScalar */.jn)(root) && (root.value === null || root.value === ''))) {
-        c.findings.push(report_finding('config.file', 'error', `The credentials file ${JSON.stringify(file)} is empty.`, 'List the credentials under `credentials:` (see the README section "Several credentials in one step").'));
-        return done();
+        c.findings.push(finding('config.file', 'error', `The credentials file ${JSON.stringify(c.file)} is empty.`, 'List the credentials under `credentials:` (see the README section "Several credentials in one step").'));
+        return undefined;
     }
     if (!(0,dist/* isMap */.jh)(root)) {
         c.error(root, '', `The file must be a mapping with a \`credentials\` list, not ${config_kindOf(root)}.`, 'Start the file with `credentials:` followed by one `- name: …` entry per credential.');
-        return done();
+        return undefined;
     }
-    const top = checkKeys(c, root, '', TOP_KEYS, 'the file');
-    const get = (pairs, key) => pairs.find((p) => scalarText(p.key) === key);
-    let failOnWarning = false;
-    const fow = get(top, 'fail-on-warning');
-    if (fow) {
-        const t = scalarText(fow.value);
-        const v = t?.trim().toLowerCase();
-        if (v !== undefined && ['true', 'yes', 'on', '1'].includes(v))
-            failOnWarning = true;
-        else if (v === undefined || !['false', 'no', 'off', '0', ''].includes(v))
-            c.error(fow.value, 'fail-on-warning', `must be true or false, not ${t === undefined ? config_kindOf(fow.value) : c.show(t)}.`, 'Write `fail-on-warning: true` or `false`.');
+    return root;
+}
+function readFailOnWarning(c, fow) {
+    if (!fow)
+        return false;
+    const t = scalarText(fow.value);
+    const v = t?.trim().toLowerCase();
+    if (v !== undefined && ['true', 'yes', 'on', '1'].includes(v))
+        return true;
+    if (v === undefined || !['false', 'no', 'off', '0', ''].includes(v))
+        c.error(fow.value, 'fail-on-warning', `must be true or false, not ${t === undefined ? config_kindOf(fow.value) : c.show(t)}.`, 'Write `fail-on-warning: true` or `false`.');
+    return false;
+}
+function readDefaults(c, defaultsPair) {
+    // `defaults:` with nothing after it is no defaults, not an error.
+    if (!defaultsPair || ((0,dist/* isScalar */.jn)(defaultsPair.value) && defaultsPair.value.value === null))
+        return {};
+    if (!(0,dist/* isMap */.jh)(defaultsPair.value)) {
+        c.error(defaultsPair.value, 'defaults', `must be a mapping of field: value, not ${config_kindOf(defaultsPair.value)}.`, 'e.g. `defaults: { provider: azure-devops, min-days-remaining: 14 }`.');
+        return {};
     }
-    let defaults = {};
-    const defaultsPair = get(top, 'defaults');
-    if (defaultsPair && !((0,dist/* isScalar */.jn)(defaultsPair.value) && defaultsPair.value.value === null)) {
-        if (!(0,dist/* isMap */.jh)(defaultsPair.value))
-            c.error(defaultsPair.value, 'defaults', `must be a mapping of field: value, not ${config_kindOf(defaultsPair.value)}.`, 'e.g. `defaults: { provider: azure-devops, min-days-remaining: 14 }`.');
-        else
-            defaults = readFields(c, checkKeys(c, defaultsPair.value, 'defaults', DEFAULTS_KEYS, 'defaults'), 'defaults').inputs;
-    }
-    const list = get(top, 'credentials');
+    return readFields(c, checkKeys(c, defaultsPair.value, 'defaults', DEFAULTS_KEYS, 'defaults'), 'defaults').inputs;
+}
+/** The `credentials` list, or undefined (reported) when it is missing, empty or too long. */
+function readCredentialList(c, root, list) {
     if (!list) {
         c.error(root, '', 'The file has no `credentials` list.', 'Add `credentials:` with one `- name: …` / `token-env: …` entry per credential.');
-        return done();
+        return undefined;
     }
     if (!(0,dist/* isSeq */.oP)(list.value) || list.value.items.length === 0) {
         c.error(list.value ?? list.key, 'credentials', `must be a list with at least one entry, not ${(0,dist/* isSeq */.oP)(list.value) ? 'an empty list' : config_kindOf(list.value)}.`, 'Write one `- name: …` entry (starting with a dash) per credential.');
-        return done();
+        return undefined;
     }
     if (list.value.items.length > MAX_CREDENTIALS) {
         c.error(list.value, 'credentials', `lists ${list.value.items.length} entries; at most ${MAX_CREDENTIALS} are checked in one step.`, 'Split the file across several steps.');
-        return done();
+        return undefined;
     }
-    const entries = [];
+    return list.value;
+}
+/** An entry's row label: its `name`, else its variable; undefined when the name is unusable. */
+function readEntryName(c, namePair, tokenEnv, path) {
+    if (!namePair)
+        return tokenEnv;
+    const t = scalarText(namePair.value)?.trim();
+    if (c.tokenNodes.has(namePair.value))
+        return undefined;
+    if (t)
+        return t;
+    c.error(namePair.value ?? namePair.key, `${path}.name`, `must be a short label, not ${config_kindOf(namePair.value)}.`, 'Write e.g. `name: fabrikam`.');
+    return tokenEnv;
+}
+/** Row labels must be distinct (case-insensitively); `names` maps each label to its first entry. */
+function checkUniqueName(c, names, name, at, path, i) {
+    const first = names.get(name.toLowerCase());
+    if (first === undefined) {
+        names.set(name.toLowerCase(), i);
+        return;
+    }
+    c.error(at, `${path}.name`, `repeats the name ${c.show(name)} of credentials[${first}]; each row needs its own label.`, 'Give each credential a distinct `name`.');
+}
+function readEntry(c, item, i, defaults, names) {
+    const path = `credentials[${i}]`;
+    const node = item;
+    if (!(0,dist/* isMap */.jh)(item)) {
+        c.error(node, path, `must be a mapping (name, token-env, url…), not ${config_kindOf(item)}.`, 'Write each entry as `- name: …` with its fields indented below it.');
+        return undefined;
+    }
+    const pairs = checkKeys(c, item, path, ENTRY_KEYS, 'a credential');
+    const tokenEnv = readTokenEnv(c, pairNamed(pairs, 'token-env'), node, path);
+    const { inputs, ok } = readFields(c, pairs, path);
+    const namePair = pairNamed(pairs, 'name');
+    const name = readEntryName(c, namePair, tokenEnv, path);
+    if (name !== undefined)
+        checkUniqueName(c, names, name, namePair?.value ?? node, path, i);
+    if (tokenEnv === undefined || name === undefined || !ok)
+        return undefined;
+    return { name, tokenEnv, inputs: { ...defaults, ...inputs }, line: c.where(node).line };
+}
+/** The file's contents, checked top-down; the first structural problem stops the reading. */
+function readConfig(c, text) {
+    if (!checkSize(c, text))
+        return undefined;
+    const doc = parseYaml(c, text);
+    if (c.findings.length)
+        return undefined;
+    flagTokenScalars(c, doc);
+    const root = readRoot(c, doc.contents);
+    if (!root)
+        return undefined;
+    const top = checkKeys(c, root, '', TOP_KEYS, 'the file');
+    const failOnWarning = readFailOnWarning(c, pairNamed(top, 'fail-on-warning'));
+    const defaults = readDefaults(c, pairNamed(top, 'defaults'));
+    const list = readCredentialList(c, root, pairNamed(top, 'credentials'));
+    if (!list)
+        return undefined;
     const names = new Map();
-    list.value.items.forEach((item, i) => {
-        const path = `credentials[${i}]`;
-        const node = item;
-        if (!(0,dist/* isMap */.jh)(item)) {
-            c.error(node, path, `must be a mapping (name, token-env, url…), not ${config_kindOf(item)}.`, 'Write each entry as `- name: …` with its fields indented below it.');
-            return;
-        }
-        const pairs = checkKeys(c, item, path, ENTRY_KEYS, 'a credential');
-        const tokenEnv = readTokenEnv(c, get(pairs, 'token-env'), node, path);
-        const { inputs, ok } = readFields(c, pairs, path);
-        const namePair = get(pairs, 'name');
-        let name = tokenEnv;
-        if (namePair) {
-            const t = scalarText(namePair.value)?.trim();
-            if (c.tokenNodes.has(namePair.value))
-                name = undefined;
-            else if (!t)
-                c.error(namePair.value ?? namePair.key, `${path}.name`, `must be a short label, not ${config_kindOf(namePair.value)}.`, 'Write e.g. `name: fabrikam`.');
-            else
-                name = t;
-        }
-        if (name !== undefined) {
-            const first = names.get(name.toLowerCase());
-            if (first !== undefined)
-                c.error(namePair?.value ?? node, `${path}.name`, `repeats the name ${c.show(name)} of credentials[${first}]; each row needs its own label.`, 'Give each credential a distinct `name`.');
-            else
-                names.set(name.toLowerCase(), i);
-        }
-        if (tokenEnv === undefined || name === undefined || !ok)
-            return;
-        entries.push({ name, tokenEnv, inputs: { ...defaults, ...inputs }, line: c.where(node).line });
+    const entries = [];
+    list.items.forEach((item, i) => {
+        const entry = readEntry(c, item, i, defaults, names);
+        if (entry)
+            entries.push(entry);
     });
-    return done({ file, failOnWarning, entries });
+    return { file: c.file, failOnWarning, entries };
+}
+function parseCredentialsConfig(text, file, now) {
+    const c = new Checker(file, now);
+    const config = readConfig(c, text);
+    return { config: c.findings.length ? undefined : config, findings: c.findings, secrets: [...c.secrets] };
 }
 
 ;// CONCATENATED MODULE: ./src/core/hygiene.ts
@@ -84621,48 +84861,57 @@ function unwrap(token) {
         return { inner: pair[2], wrapper: 'a "user:" prefix' };
     return undefined;
 }
-function checkHygiene(raw, source) {
-    const findings = [];
-    if (raw === undefined || raw.trim() === '') {
-        findings.push(report_finding('token.missing', 'error', (raw === undefined || raw === '' ? 'No token was provided' : 'The token is only whitespace') +
-            (source ? ` (looked in ${source}).` : '.'), 'Pass the token from a secret: `token: ${{ secrets.NAME }}` (GitHub), a secret variable such as `$(PAT)` (Azure Pipelines), or the environment variable named by `--token-env` (CLI).'));
-        return { token: undefined, findings };
-    }
-    let token = raw.trim();
+function missingFinding(raw, source) {
+    return finding('token.missing', 'error', (raw === undefined || raw === '' ? 'No token was provided' : 'The token is only whitespace') +
+        (source ? ` (looked in ${source}).` : '.'), 'Pass the token from a secret: `token: ${{ secrets.NAME }}` (GitHub), a secret variable such as `$(PAT)` (Azure Pipelines), or the environment variable named by `--token-env` (CLI).');
+}
+/** The value without surrounding whitespace and one pair of surrounding quotes. */
+function stripSurroundings(raw) {
+    const token = raw.trim();
     const quoted = /^(["'`])(.*)\1$/s.exec(token);
-    if (quoted)
-        token = quoted[2].trim();
-    if (token !== raw) {
-        findings.push(report_finding('token.whitespace', 'error', `The token has ${describeSurroundings(raw, raw.trim())}; tools that send it verbatim will be rejected.`, 'Save the secret again without them (for example `printf %s "$TOKEN"` rather than `echo`, and no quotes around the value).'));
-    }
-    if (token === '') {
-        findings.push(report_finding('token.missing', 'error', 'The token is empty once quotes and whitespace are removed.', 'Store the token itself in the secret.'));
-        return { token: undefined, findings };
-    }
+    return quoted ? quoted[2].trim() : token;
+}
+function unexpandedFinding(token) {
     for (const [pattern, kind] of UNEXPANDED) {
         const m = pattern.exec(token);
-        if (m) {
-            findings.push(report_finding('token.unexpanded', 'error', `The token is the literal text ${JSON.stringify(m[0])} (${kind}): the variable was not defined, so its name was passed instead of a value.`, 'Define the secret (check its exact name and that it is available to this pipeline/branch), and in Azure Pipelines map secret variables explicitly, e.g. `env: { AZURE_DEVOPS_PAT: $(MyPat) }`.'));
-            return { token: undefined, findings };
-        }
+        if (m)
+            return finding('token.unexpanded', 'error', `The token is the literal text ${JSON.stringify(m[0])} (${kind}): the variable was not defined, so its name was passed instead of a value.`, 'Define the secret (check its exact name and that it is available to this pipeline/branch), and in Azure Pipelines map secret variables explicitly, e.g. `env: { AZURE_DEVOPS_PAT: $(MyPat) }`.');
     }
-    if (isPlaceholder(token)) {
-        findings.push(report_finding('token.placeholder', 'error', 'The token is a placeholder, not a credential.', 'Replace the placeholder with a real token stored as a secret.'));
-        return { token: undefined, findings };
+    return undefined;
+}
+/** Whitespace inside the token is fatal unless it is a wrapper (`Bearer <token>`), reported separately. */
+function innerWhitespaceFinding(token) {
+    if (!/\s/.test(token) || unwrap(token))
+        return undefined;
+    return finding('token.whitespace', 'error', /[\r\n]/.test(token) ? 'The token contains a line break inside it.' : 'The token contains spaces inside it.', 'A token is a single word: copy it again from the provider and store exactly that value.');
+}
+/** A problem that leaves nothing to check, in the order they are looked for. */
+function fatalFinding(token) {
+    if (token === '')
+        return finding('token.missing', 'error', 'The token is empty once quotes and whitespace are removed.', 'Store the token itself in the secret.');
+    const unexpanded = unexpandedFinding(token);
+    if (unexpanded)
+        return unexpanded;
+    if (isPlaceholder(token))
+        return finding('token.placeholder', 'error', 'The token is a placeholder, not a credential.', 'Replace the placeholder with a real token stored as a secret.');
+    return innerWhitespaceFinding(token);
+}
+function checkHygiene(raw, source) {
+    if (raw === undefined || raw.trim() === '')
+        return { token: undefined, findings: [missingFinding(raw, source)] };
+    const findings = [];
+    const token = stripSurroundings(raw);
+    if (token !== raw) {
+        findings.push(finding('token.whitespace', 'error', `The token has ${describeSurroundings(raw, raw.trim())}; tools that send it verbatim will be rejected.`, 'Save the secret again without them (for example `printf %s "$TOKEN"` rather than `echo`, and no quotes around the value).'));
     }
-    if (/\s/.test(token)) {
-        const wrapped = unwrap(token);
-        if (!wrapped) {
-            findings.push(report_finding('token.whitespace', 'error', /[\r\n]/.test(token) ? 'The token contains a line break inside it.' : 'The token contains spaces inside it.', 'A token is a single word: copy it again from the provider and store exactly that value.'));
-            return { token: undefined, findings };
-        }
-    }
+    const fatal = fatalFinding(token);
+    if (fatal)
+        return { token: undefined, findings: [...findings, fatal] };
     const wrapped = unwrap(token);
-    if (wrapped) {
-        findings.push(report_finding('token.wrapper', 'error', `The secret holds the token with ${wrapped.wrapper}; the value must be the bare token.`, 'Store only the token in the secret; the tool and your later steps add the authentication scheme themselves.'));
-        token = wrapped.inner;
-    }
-    return { token, findings };
+    if (!wrapped)
+        return { token, findings };
+    findings.push(finding('token.wrapper', 'error', `The secret holds the token with ${wrapped.wrapper}; the value must be the bare token.`, 'Store only the token in the secret; the tool and your later steps add the authentication scheme themselves.'));
+    return { token: wrapped.inner, findings };
 }
 
 // EXTERNAL MODULE: external "node:tls"
@@ -84874,7 +85123,7 @@ function analyzeToken(request, token, now) {
     const ctx = { now, tokenType: request.tokenType };
     if (request.provider === 'auto') {
         return (detectProvider(token, ctx) ??
-            report_finding('token.format', 'error', 'The token matches no format issued by Azure DevOps, GitHub, GitLab or Bitbucket, so its provider cannot be detected.', 'Copy the token again from the provider, or set `provider` explicitly to get a precise diagnosis of what is wrong with it.'));
+            finding('token.format', 'error', 'The token matches no format issued by Azure DevOps, GitHub, GitLab or Bitbucket, so its provider cannot be detected.', 'Copy the token again from the provider, or set `provider` explicitly to get a precise diagnosis of what is wrong with it.'));
     }
     const module = registry_PROVIDER_MODULES[request.provider];
     const own = module.analyzeToken(token, ctx, false);
@@ -84886,7 +85135,7 @@ function analyzeToken(request, token, now) {
         return {
             ...other,
             findings: [
-                report_finding('token.provider-mismatch', 'error', `The token is a ${otherName} ${other.label}, but the provider is set to ${module.displayName}.`, `Wire the ${module.displayName} token to this step, or set \`provider\` to ${other.provider} (or auto).`),
+                finding('token.provider-mismatch', 'error', `The token is a ${otherName} ${other.label}, but the provider is set to ${module.displayName}.`, `Wire the ${module.displayName} token to this step, or set \`provider\` to ${other.provider} (or auto).`),
             ],
         };
     }
@@ -84899,7 +85148,7 @@ function expiryFindings(report, analysis, request, now) {
     const given = request.expiresOn;
     const extra = [];
     if (given && bound && given.getTime() > bound.getTime()) {
-        extra.push(report_finding('config.invalid', 'warning', `\`expires-on\` says ${given.toISOString().slice(0, 10)}, but this token cannot be valid after ${bound.toISOString().slice(0, 10)} (PATs live at most one year from creation).`, 'Correct `expires-on` to the date shown when the token was created.'));
+        extra.push(finding('config.invalid', 'warning', `\`expires-on\` says ${given.toISOString().slice(0, 10)}, but this token cannot be valid after ${bound.toISOString().slice(0, 10)} (PATs live at most one year from creation).`, 'Correct `expires-on` to the date shown when the token was created.'));
     }
     // The most precise knowledge wins: the token's own claim, then the user's date, then the bound.
     const at = exact ?? (given && (!bound || given.getTime() <= bound.getTime()) ? given : bound);
@@ -84910,7 +85159,7 @@ function expiryFindings(report, analysis, request, now) {
     if (at === given && at.getTime() <= now.getTime()) {
         return [
             ...extra,
-            report_finding('token.expired', 'error', `The token expired on ${at.toISOString().slice(0, 10)} (per \`expires-on\`).`, 'Regenerate the token (or create a new one), update the secret and `expires-on`.'),
+            finding('token.expired', 'error', `The token expired on ${at.toISOString().slice(0, 10)} (per \`expires-on\`).`, 'Regenerate the token (or create a new one), update the secret and `expires-on`.'),
         ];
     }
     const days = Math.floor((at.getTime() - now.getTime()) / DAY_MS);
@@ -84925,7 +85174,7 @@ function expiryFindings(report, analysis, request, now) {
             return extra;
         return [
             ...extra,
-            report_finding('token.expiring', 'warning', `The token expires in ${Math.max(1, Math.round(leftMs / 60_000))} minute(s); later steps may outlive it.`, 'Acquire the token right before the steps that use it, or refresh it between steps.'),
+            finding('token.expiring', 'warning', `The token expires in ${Math.max(1, Math.round(leftMs / 60_000))} minute(s); later steps may outlive it.`, 'Acquire the token right before the steps that use it, or refresh it between steps.'),
         ];
     }
     if (days >= request.minDaysRemaining)
@@ -84933,7 +85182,7 @@ function expiryFindings(report, analysis, request, now) {
     const when = at.toISOString().slice(0, 10);
     return [
         ...extra,
-        report_finding('token.expiring', 'warning', report.expirySource !== 'upper-bound'
+        finding('token.expiring', 'warning', report.expirySource !== 'upper-bound'
             ? `The token expires on ${when}, in ${days} day(s), under the required ${request.minDaysRemaining}.`
             : `The token cannot be valid after ${when} (${days} day(s) from now, under the required ${request.minDaysRemaining}); it may expire sooner.`, 'Regenerate the token (or extend it) now and update the secret, before pipelines start failing.'),
     ];
@@ -84948,17 +85197,17 @@ function applyUrl(report, url, request, provider) {
     const owner = providerOfHost(url.input ?? undefined);
     if (owner && owner !== provider) {
         return [
-            report_finding('url.provider-mismatch', 'error', `The URL is a ${registry_PROVIDER_MODULES[owner].displayName} address, but the token is for ${registry_PROVIDER_MODULES[provider].displayName}.`, `Wire the ${registry_PROVIDER_MODULES[owner].displayName} secret to this step, or pass a ${registry_PROVIDER_MODULES[provider].displayName} URL.`),
+            finding('url.provider-mismatch', 'error', `The URL is a ${registry_PROVIDER_MODULES[owner].displayName} address, but the token is for ${registry_PROVIDER_MODULES[provider].displayName}.`, `Wire the ${registry_PROVIDER_MODULES[owner].displayName} secret to this step, or pass a ${registry_PROVIDER_MODULES[provider].displayName} URL.`),
         ];
     }
     const findings = [...url.findings];
     if (url.project) {
         if (!request.project) {
             report.project.requested = url.project;
-            findings.push(report_finding('project.info', 'info', `Using the project "${url.project}" found in the URL.`, 'Pass `project` explicitly to make this intent clear.'));
+            findings.push(finding('project.info', 'info', `Using the project "${url.project}" found in the URL.`, 'Pass `project` explicitly to make this intent clear.'));
         }
         else if (url.project.toLowerCase() !== request.project.toLowerCase()) {
-            findings.push(report_finding('project.info', 'warning', `The URL names the project "${url.project}" but \`project\` is "${report.project.requested}"; checking "${report.project.requested}".`, 'Remove the project from the URL, or make the two agree.'));
+            findings.push(finding('project.info', 'warning', `The URL names the project "${url.project}" but \`project\` is "${report.project.requested}"; checking "${report.project.requested}".`, 'Remove the project from the URL, or make the two agree.'));
         }
     }
     return findings;
@@ -85021,6 +85270,51 @@ async function runOnline(report, online, args, deps) {
             await dispatcher.close();
     }
 }
+/** The token's shape: its analysis (recorded on the report) and findings. */
+function readToken(report, request, token, now) {
+    const result = analyzeToken(request, token, now);
+    if ('code' in result)
+        return { findings: [result] };
+    report.provider = request.provider === 'auto' ? result.provider : request.provider;
+    report.tokenKind = result.kind;
+    report.tokenLabel = result.label;
+    return { analysis: result, findings: result.findings };
+}
+/** The URL (and project) for the provider, then the checks that need both token and URL. */
+function readUrl(report, request, providerId, analysis, now) {
+    const module = registry_PROVIDER_MODULES[providerId];
+    // With provider auto, the environment's URL and project for the detected provider apply now.
+    const urlInput = request.url ?? request.defaults?.url[providerId];
+    report.project.requested ??= request.defaults?.project[providerId] ?? null;
+    const url = module.analyzeUrl(urlInput, { offline: request.offline });
+    const findings = applyUrl(report, url, request, providerId);
+    if (analysis && analysis.provider === providerId) {
+        findings.push(...expiryFindings(report, analysis, request, now));
+        if (module.crossCheck)
+            findings.push(...module.crossCheck(analysis, { username: request.username }));
+    }
+    return { url, findings };
+}
+/** Why the online checks did not run, or what they found. */
+async function onlineStage(report, request, offline, blocking, deps, now) {
+    const { providerId, analysis, url, token } = offline;
+    const online = providerId ? registry_PROVIDER_MODULES[providerId].online : undefined;
+    if (request.offline)
+        return [
+            finding('online.skipped', 'info', 'Offline mode: identity, project, scopes and revocation were not checked.', 'Run without `offline` to check them against the provider.'),
+        ];
+    if (blocking)
+        return [
+            finding('online.skipped', 'info', 'Online checks were skipped because of the errors above.', 'Fix the errors above; the online checks then run automatically.'),
+        ];
+    if (providerId && online && analysis && url && token !== undefined)
+        return runOnline(report, online, { request, analysis, url, token, now }, deps);
+    if (providerId)
+        return [
+            finding('online.unavailable', 'info', `This version checks ${registry_PROVIDER_MODULES[providerId].displayName} credentials offline only.`, 'Nothing to do: the result covers the token and URL shape.'),
+        ];
+    return [];
+}
 async function runPreflight(request, deps = systemDeps, inputFindings = []) {
     const started = deps.monotonic();
     const now = deps.now();
@@ -85030,50 +85324,23 @@ async function runPreflight(request, deps = systemDeps, inputFindings = []) {
     findings.push(...hygiene.findings);
     let analysis;
     if (hygiene.token !== undefined) {
-        const result = analyzeToken(request, hygiene.token, now);
-        if ('code' in result)
-            findings.push(result);
-        else {
-            analysis = result;
-            report.provider = request.provider === 'auto' ? result.provider : request.provider;
-            report.tokenKind = result.kind;
-            report.tokenLabel = result.label;
-            findings.push(...result.findings);
-        }
+        const read = readToken(report, request, hygiene.token, now);
+        analysis = read.analysis;
+        findings.push(...read.findings);
     }
     const providerId = report.provider;
     let url;
     if (providerId) {
-        const module = registry_PROVIDER_MODULES[providerId];
-        // With provider auto, the environment's URL and project for the detected provider apply now.
-        const urlInput = request.url ?? request.defaults?.url[providerId];
-        report.project.requested ??= request.defaults?.project[providerId] ?? null;
-        url = module.analyzeUrl(urlInput, { offline: request.offline });
-        findings.push(...applyUrl(report, url, request, providerId));
-        if (analysis && analysis.provider === providerId) {
-            findings.push(...expiryFindings(report, analysis, request, now));
-            if (module.crossCheck)
-                findings.push(...module.crossCheck(analysis, { username: request.username }));
-        }
+        const read = readUrl(report, request, providerId, analysis, now);
+        url = read.url;
+        findings.push(...read.findings);
     }
     else if (request.url) {
         // No provider to parse it: still never show a user name or password pasted into it.
         report.url = { input: request.url.trim().replace(/^([a-z][a-z0-9+.-]*:\/\/)?.*@/is, '$1'), normalized: null };
     }
     const blocking = findings.some((f) => f.severity === 'error');
-    const online = providerId ? registry_PROVIDER_MODULES[providerId].online : undefined;
-    if (request.offline) {
-        findings.push(report_finding('online.skipped', 'info', 'Offline mode: identity, project, scopes and revocation were not checked.', 'Run without `offline` to check them against the provider.'));
-    }
-    else if (blocking) {
-        findings.push(report_finding('online.skipped', 'info', 'Online checks were skipped because of the errors above.', 'Fix the errors above; the online checks then run automatically.'));
-    }
-    else if (providerId && online && analysis && url && hygiene.token !== undefined) {
-        findings.push(...(await runOnline(report, online, { request, analysis, url, token: hygiene.token, now }, deps)));
-    }
-    else if (providerId) {
-        findings.push(report_finding('online.unavailable', 'info', `This version checks ${registry_PROVIDER_MODULES[providerId].displayName} credentials offline only.`, 'Nothing to do: the result covers the token and URL shape.'));
-    }
+    findings.push(...(await onlineStage(report, request, { providerId, analysis, url, token: hygiene.token }, blocking, deps, now)));
     report.findings = sortFindings(findings);
     report.outcome = decideOutcome(report.findings, request.failOnWarning);
     report.timings.totalMs = Math.round((deps.monotonic() - started) * 100) / 100;
@@ -85145,7 +85412,7 @@ function inputsBesideConfig(names, option = 'config') {
         return [];
     const list = names.map((n) => `\`${n}\``).join(', ');
     return [
-        report_finding('config.invalid', 'error', `${list} cannot be combined with \`${option}\`: the credentials file lists every credential and its settings.`, 'Remove them and put the values into the file (per credential, or under `defaults:`).'),
+        finding('config.invalid', 'error', `${list} cannot be combined with \`${option}\`: the credentials file lists every credential and its settings.`, 'Remove them and put the values into the file (per credential, or under `defaults:`).'),
     ];
 }
 /**

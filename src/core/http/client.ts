@@ -148,6 +148,20 @@ async function readCapped(
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** Headers as lower-case single strings, and the body parsed when it is the JSON its type claims. */
+function readAnswer(raw: Record<string, string | string[] | undefined>, body: string): Pick<HttpResponse, 'headers' | 'json' | 'isJson'> {
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(raw)) if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+  if (!/[/+]json\b/i.test(headers['content-type'] ?? '') || body.length === 0) return { headers, json: undefined, isJson: false };
+  try {
+    const json: unknown = JSON.parse(body);
+    // Every API answers objects or arrays; a bare `null`, number or string is not its answer.
+    return json !== null && typeof json === 'object' ? { headers, json, isJson: true } : { headers, json: undefined, isJson: false };
+  } catch {
+    return { headers, json: undefined, isJson: false }; // truncated, or not JSON after all
+  }
+}
+
 export class HttpClient {
   readonly #retrying: Dispatcher;
   readonly #options: Required<Omit<HttpClientOptions, 'credential' | 'log'>> & Pick<HttpClientOptions, 'credential' | 'log'>;
@@ -256,22 +270,7 @@ export class HttpClient {
         });
         return { kind: 'network', ...body, url: target };
       }
-      const headersOut: Record<string, string> = {};
-      for (const [k, v] of Object.entries(res.headers))
-        if (v !== undefined) headersOut[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
-      const isJsonType = /[/+]json\b/i.test(headersOut['content-type'] ?? '');
-      let json: unknown;
-      let isJson = false;
-      if (isJsonType && body.length > 0) {
-        try {
-          json = JSON.parse(body);
-          // Every API answers objects or arrays; a bare `null`, number or string is not its answer.
-          isJson = json !== null && typeof json === 'object';
-          if (!isJson) json = undefined;
-        } catch {
-          /* truncated or not JSON after all: leave isJson false */
-        }
-      }
+      const { headers: headersOut, json, isJson } = readAnswer(res.headers, body);
       o.log?.({ method: 'GET', host: url.host, path: url.pathname, status: res.statusCode, ms: Math.round(o.monotonic() - started) });
       return { kind: 'response', status: res.statusCode, headers: headersOut, body, json, isJson, url: target };
     } catch (e) {
