@@ -103,8 +103,8 @@ export type ProjectAnswer =
   | { kind: 'found'; name: string | undefined; state: string | undefined }
   /** The token may not read projects at all. */
   | { kind: 'denied' }
-  /** `ambiguous`: it may exist but be hidden from the token; `renamed`: worth asking the rename history. */
-  | { kind: 'not-found'; ambiguous: boolean; renamed: boolean }
+  /** `ambiguous`: it may exist but be hidden from the token; `askHistory`: worth asking the rename history. */
+  | { kind: 'not-found'; ambiguous: boolean; askHistory: boolean }
   | { kind: 'trouble' };
 
 export function readProject(r: HttpOutcome): ProjectAnswer {
@@ -115,8 +115,8 @@ export function readProject(r: HttpOutcome): ProjectAnswer {
   }
   const { typeKey } = serviceError(r);
   if (r.status === 404 || (r.status === 400 && /ProjectDoesNotExist/i.test(typeKey))) {
-    const renamed = r.status === 404 || typeKey === 'ProjectDoesNotExistWithNameException';
-    return { kind: 'not-found', ambiguous: typeKey === 'ProjectDoesNotExistException', renamed };
+    const askHistory = r.status === 404 || typeKey === 'ProjectDoesNotExistWithNameException';
+    return { kind: 'not-found', ambiguous: typeKey === 'ProjectDoesNotExistException', askHistory };
   }
   return r.status === 401 || isSignInPage(r) ? { kind: 'denied' } : { kind: 'trouble' };
 }

@@ -154,7 +154,7 @@ async function explainMissingProject(
 ): Promise<ProjectOutcome> {
   const requested = run.input.project!;
   const [history, list] = await Promise.all([
-    answer.renamed ? get(run, api(run.target, `${projectPath(run)}?includeHistory=true`, version)) : undefined,
+    answer.askHistory ? get(run, api(run.target, `${projectPath(run)}?includeHistory=true`, version)) : undefined,
     get(run, api(run.target, 'projects?$top=500', version)),
   ]);
   const now = readRenamedTo(history, requested);
