@@ -138,6 +138,56 @@ function pat84LayoutProblems(token: string): string[] {
   return problems;
 }
 
+interface Pat84Dates {
+  year: number;
+  /** 1..12 */
+  month: number;
+  monthName: string;
+  /** `YYYY-MM` */
+  created: string;
+  /** First instant of the month after creation, one year on: the token cannot be valid from then. */
+  latestExpiry: Date;
+  latestDay: string;
+}
+
+/** The creation month of an intact token (only an intact token's date characters are trusted). */
+function pat84Dates(token: string): Pat84Dates {
+  const year = 2024 + (token.charCodeAt(58) - 65);
+  const month = token.charCodeAt(59) - 65 + 1; // 1..12
+  const latestExpiry = new Date(Date.UTC(year + 1, month, 1)); // first instant of the month after creation, one year on
+  return {
+    year,
+    month,
+    monthName: `${MONTHS[month - 1]!} ${year}`,
+    created: `${year}-${String(month).padStart(2, '0')}`,
+    latestExpiry,
+    latestDay: latestExpiry.toISOString().slice(0, 10),
+  };
+}
+
+/** Expired (PATs live at most one year) or created after the current month, or undefined. */
+function pat84AgeFinding(d: Pat84Dates, now: Date): Finding | undefined {
+  const nowIndex = now.getUTCFullYear() * 12 + now.getUTCMonth();
+  const createdIndex = d.year * 12 + (d.month - 1);
+  if (now.getTime() >= d.latestExpiry.getTime()) {
+    return finding(
+      'token.expired',
+      'error',
+      `The personal access token was created in ${d.monthName}; Azure DevOps PATs live at most one year, so it expired by ${d.latestDay} at the latest.`,
+      HINT_NEW_PAT,
+    );
+  }
+  if (createdIndex > nowIndex) {
+    return finding(
+      'token.not-yet-valid',
+      'warning',
+      `The personal access token claims to have been created in ${d.monthName}, which is after the current month: the token is probably corrupted (or this machine's clock is wrong).`,
+      `Check the clock of this machine; otherwise ${HINT_RECOPY_PAT.charAt(0).toLowerCase()}${HINT_RECOPY_PAT.slice(1)}`,
+    );
+  }
+  return undefined;
+}
+
 function analyzePat84(token: string, ctx: TokenContext): TokenAnalysis {
   const problems = pat84LayoutProblems(token);
   if (problems.length > 0) {
@@ -164,35 +214,11 @@ function analyzePat84(token: string, ctx: TokenContext): TokenAnalysis {
     ]);
   }
 
-  // Only an intact token's date characters are trusted.
-  const year = 2024 + (token.charCodeAt(58) - 65);
-  const month = token.charCodeAt(59) - 65 + 1; // 1..12
-  const monthName = `${MONTHS[month - 1]!} ${year}`;
-  const created = `${year}-${String(month).padStart(2, '0')}`;
-  const latestExpiry = new Date(Date.UTC(year + 1, month, 1)); // first instant of the month after creation, one year on
-  const latestDay = latestExpiry.toISOString().slice(0, 10);
+  const dates = pat84Dates(token);
+  const { monthName, latestDay } = dates;
   const findings: Finding[] = [];
-  const nowIndex = ctx.now.getUTCFullYear() * 12 + ctx.now.getUTCMonth();
-  const createdIndex = year * 12 + (month - 1);
-  if (ctx.now.getTime() >= latestExpiry.getTime()) {
-    findings.push(
-      finding(
-        'token.expired',
-        'error',
-        `The personal access token was created in ${monthName}; Azure DevOps PATs live at most one year, so it expired by ${latestDay} at the latest.`,
-        HINT_NEW_PAT,
-      ),
-    );
-  } else if (createdIndex > nowIndex) {
-    findings.push(
-      finding(
-        'token.not-yet-valid',
-        'warning',
-        `The personal access token claims to have been created in ${monthName}, which is after the current month: the token is probably corrupted (or this machine's clock is wrong).`,
-        `Check the clock of this machine; otherwise ${HINT_RECOPY_PAT.charAt(0).toLowerCase()}${HINT_RECOPY_PAT.slice(1)}`,
-      ),
-    );
-  }
+  const age = pat84AgeFinding(dates, ctx.now);
+  if (age) findings.push(age);
   findings.push(
     finding(
       'token.info',
@@ -201,7 +227,13 @@ function analyzePat84(token: string, ctx: TokenContext): TokenAnalysis {
       HINT_NONE,
     ),
   );
-  return result('azure-devops.pat', LABEL_PAT, findings, { created, checksumRendering: rendering }, { latestExpiry });
+  return result(
+    'azure-devops.pat',
+    LABEL_PAT,
+    findings,
+    { created: dates.created, checksumRendering: rendering },
+    { latestExpiry: dates.latestExpiry },
+  );
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -396,97 +428,95 @@ function issuerFinding(payload: Record<string, unknown>): Finding | undefined {
   return undefined;
 }
 
-function analyzeJwt(token: string, ctx: TokenContext, claim: boolean): TokenAnalysis | undefined {
-  const jwt = decodeJwt(token);
-  if (!jwt) {
-    return claim
-      ? result('azure-devops.unknown', LABEL_UNKNOWN, [
-          finding(
-            'token.format',
-            'error',
-            'The token has the three dot-separated parts of a JWT, but its header or payload is not readable JSON: it was truncated or altered.',
-            `Copy the token again in full. ${ACCEPTED_FORMATS}; ${SYSTEM_TOKEN_NOTE}.`,
-          ),
-        ])
-      : undefined;
-  }
-  const { payload } = jwt;
-  const issHost = hostOf(claimString(payload, 'iss'));
-  const auds = audiences(payload).map((a) => a.toLowerCase());
-
-  if (auds.includes(FEDERATION_AUDIENCE)) {
-    const times = timeFindings(payload, ctx, 'OIDC token');
-    return result(
-      'azure-devops.entra',
-      LABEL_OIDC,
-      [
+/** A token with a JWT's shape whose header or payload does not decode: an error when Azure DevOps was named. */
+function unreadableJwt(claim: boolean): TokenAnalysis | undefined {
+  return claim
+    ? result('azure-devops.unknown', LABEL_UNKNOWN, [
         finding(
-          'token.audience',
-          'warning',
-          'This is a workload identity federation (OIDC) token meant for Microsoft Entra ID (audience AzureADTokenExchange), not an Azure DevOps API token; Azure DevOps rejects it.',
-          `Exchange it with Microsoft Entra ID for an access token with the scope ${AZURE_DEVOPS_SCOPE} (for example through an Azure Resource Manager service connection and \`az account get-access-token\`), and check that token instead.`,
+          'token.format',
+          'error',
+          'The token has the three dot-separated parts of a JWT, but its header or payload is not readable JSON: it was truncated or altered.',
+          `Copy the token again in full. ${ACCEPTED_FORMATS}; ${SYSTEM_TOKEN_NOTE}.`,
         ),
-        ...times.findings,
-      ],
-      jwtFacts(payload, true),
-      times.expiresAt ? { expiresAt: times.expiresAt } : {},
-    );
-  }
+      ])
+    : undefined;
+}
 
-  if (issHost && ADO_ISSUER_HOSTS.has(issHost)) {
-    // Issued by Azure DevOps itself: in practice the pipeline's own token. Its payload is not a
-    // contract, so nothing beyond the issuer is read from it.
-    return result('azure-devops.system-access-token', LABEL_SYSTEM, [
-      finding(
-        'token.format',
-        'warning',
-        "The token was issued by Azure DevOps itself (it looks like the pipeline's System.AccessToken); its contents are not a documented format, so they are not checked.",
-        'Declare the token type `system-access-token` when passing $(System.AccessToken); the online checks then tell whether it works.',
-      ),
-    ]);
-  }
-
-  if (!claim && !isMicrosoftJwt(payload)) return undefined;
-  if (!isMicrosoftJwt(payload)) {
-    return result('azure-devops.unknown', LABEL_UNKNOWN, [
-      finding(
-        'token.format',
-        'error',
-        `The token is a JWT${issHost ? ` issued by ${issHost}` : ''}, not by Microsoft Entra ID, and not for Azure DevOps; Azure DevOps does not accept it.`,
-        `${ACCEPTED_FORMATS}; request the token from Microsoft Entra ID with the scope ${AZURE_DEVOPS_SCOPE}. Note that ${SYSTEM_TOKEN_NOTE}.`,
-      ),
-    ]);
-  }
-
-  const findings: Finding[] = [];
-  const audList = audiences(payload);
-  if (audList.length === 0) {
-    findings.push(
+function federationToken(payload: Record<string, unknown>, ctx: TokenContext): TokenAnalysis {
+  const times = timeFindings(payload, ctx, 'OIDC token');
+  return result(
+    'azure-devops.entra',
+    LABEL_OIDC,
+    [
       finding(
         'token.audience',
         'warning',
-        'The Entra token has no audience (aud) claim, so it was not issued for Azure DevOps.',
-        `Request the token with the scope ${AZURE_DEVOPS_SCOPE}.`,
+        'This is a workload identity federation (OIDC) token meant for Microsoft Entra ID (audience AzureADTokenExchange), not an Azure DevOps API token; Azure DevOps rejects it.',
+        `Exchange it with Microsoft Entra ID for an access token with the scope ${AZURE_DEVOPS_SCOPE} (for example through an Azure Resource Manager service connection and \`az account get-access-token\`), and check that token instead.`,
       ),
-    );
-  } else if (!auds.some((a) => ADO_AUDIENCES.has(a))) {
-    const arm = auds.some((a) => ARM_AUDIENCES.has(a));
-    findings.push(
-      arm
-        ? finding(
-            'token.audience',
-            'warning',
-            'The Entra token was issued for Azure Resource Manager (management.azure.com), not for Azure DevOps; Azure DevOps no longer accepts that audience.',
-            `Request the token for Azure DevOps instead: scope ${AZURE_DEVOPS_SCOPE} (for example \`az account get-access-token --resource ${AZURE_DEVOPS_RESOURCE_ID}\`).`,
-          )
-        : finding(
-            'token.audience',
-            'warning',
-            `The Entra token was issued for another resource (audience ${audList.join(', ')}), not for Azure DevOps, which will reject it.`,
-            `Request the token with the scope ${AZURE_DEVOPS_SCOPE}.`,
-          ),
+      ...times.findings,
+    ],
+    jwtFacts(payload, true),
+    times.expiresAt ? { expiresAt: times.expiresAt } : {},
+  );
+}
+
+/** Issued by Azure DevOps itself: in practice the pipeline's own token. Its payload is not a contract. */
+function systemAccessToken(): TokenAnalysis {
+  return result('azure-devops.system-access-token', LABEL_SYSTEM, [
+    finding(
+      'token.format',
+      'warning',
+      "The token was issued by Azure DevOps itself (it looks like the pipeline's System.AccessToken); its contents are not a documented format, so they are not checked.",
+      'Declare the token type `system-access-token` when passing $(System.AccessToken); the online checks then tell whether it works.',
+    ),
+  ]);
+}
+
+function foreignJwt(issHost: string | undefined): TokenAnalysis {
+  return result('azure-devops.unknown', LABEL_UNKNOWN, [
+    finding(
+      'token.format',
+      'error',
+      `The token is a JWT${issHost ? ` issued by ${issHost}` : ''}, not by Microsoft Entra ID, and not for Azure DevOps; Azure DevOps does not accept it.`,
+      `${ACCEPTED_FORMATS}; request the token from Microsoft Entra ID with the scope ${AZURE_DEVOPS_SCOPE}. Note that ${SYSTEM_TOKEN_NOTE}.`,
+    ),
+  ]);
+}
+
+/** The Entra token's audience, when it is not Azure DevOps. */
+function entraAudienceFinding(payload: Record<string, unknown>): Finding | undefined {
+  const audList = audiences(payload);
+  const auds = audList.map((a) => a.toLowerCase());
+  if (audList.length === 0) {
+    return finding(
+      'token.audience',
+      'warning',
+      'The Entra token has no audience (aud) claim, so it was not issued for Azure DevOps.',
+      `Request the token with the scope ${AZURE_DEVOPS_SCOPE}.`,
     );
   }
+  if (auds.some((a) => ADO_AUDIENCES.has(a))) return undefined;
+  if (auds.some((a) => ARM_AUDIENCES.has(a))) {
+    return finding(
+      'token.audience',
+      'warning',
+      'The Entra token was issued for Azure Resource Manager (management.azure.com), not for Azure DevOps; Azure DevOps no longer accepts that audience.',
+      `Request the token for Azure DevOps instead: scope ${AZURE_DEVOPS_SCOPE} (for example \`az account get-access-token --resource ${AZURE_DEVOPS_RESOURCE_ID}\`).`,
+    );
+  }
+  return finding(
+    'token.audience',
+    'warning',
+    `The Entra token was issued for another resource (audience ${audList.join(', ')}), not for Azure DevOps, which will reject it.`,
+    `Request the token with the scope ${AZURE_DEVOPS_SCOPE}.`,
+  );
+}
+
+function entraToken(payload: Record<string, unknown>, ctx: TokenContext): TokenAnalysis {
+  const findings: Finding[] = [];
+  const audience = entraAudienceFinding(payload);
+  if (audience) findings.push(audience);
   const times = timeFindings(payload, ctx, 'Entra token');
   findings.push(...times.findings);
   const issuer = issuerFinding(payload);
@@ -501,6 +531,17 @@ function analyzeJwt(token: string, ctx: TokenContext, claim: boolean): TokenAnal
     ),
   );
   return result('azure-devops.entra', LABEL_ENTRA, findings, facts, times.expiresAt ? { expiresAt: times.expiresAt } : {});
+}
+
+function analyzeJwt(token: string, ctx: TokenContext, claim: boolean): TokenAnalysis | undefined {
+  const jwt = decodeJwt(token);
+  if (!jwt) return unreadableJwt(claim);
+  const { payload } = jwt;
+  const issHost = hostOf(claimString(payload, 'iss'));
+  if (audiences(payload).some((a) => a.toLowerCase() === FEDERATION_AUDIENCE)) return federationToken(payload, ctx);
+  if (issHost && ADO_ISSUER_HOSTS.has(issHost)) return systemAccessToken();
+  if (isMicrosoftJwt(payload)) return entraToken(payload, ctx);
+  return claim ? foreignJwt(issHost) : undefined;
 }
 
 // ------------------------------------------------------------------------------------------------

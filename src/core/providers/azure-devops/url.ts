@@ -4,7 +4,7 @@
  * (`https://host[:port]/[tfs/]{collection}`). Everything before `/_apis` is the collection URL.
  */
 import { finding, type Finding } from '../../report.js';
-import { extraPathFinding, isParsed, originOf, parseUserUrl, trailingSlashFinding } from '../../url-common.js';
+import { extraPathFinding, isParsed, originOf, parseUserUrl, trailingSlashFinding, type ParsedUrl } from '../../url-common.js';
 import type { UrlAnalysis, UrlContext } from '../types.js';
 
 /** Hosts of Azure DevOps Services: dev.azure.com, its service hosts and the legacy {org}.visualstudio.com. */
@@ -55,102 +55,106 @@ function sshRemote(input: string): UrlAnalysis | undefined {
   };
 }
 
-export function analyzeAzureDevOpsUrl(input: string | undefined, ctx: UrlContext): UrlAnalysis {
-  if (input === undefined || input.trim() === '') {
+function missingUrl(ctx: UrlContext): UrlAnalysis {
+  return {
+    input: null,
+    normalized: null,
+    findings: [
+      finding(
+        'url.missing',
+        ctx.offline ? 'warning' : 'error',
+        'No Azure DevOps organisation URL was given.',
+        'Pass `url` (https://dev.azure.com/your-org or your collection URL), or set AZURE_DEVOPS_ORG_URL / AZURE_DEVOPS_ORG.',
+      ),
+    ],
+  };
+}
+
+/** The analysis for a base URL, with what followed it (`rest`: project, repository, API or web page path). */
+function analysis(
+  parsed: ParsedUrl,
+  findings: Finding[],
+  normalized: string,
+  deployment: string,
+  organization: string,
+  rest: string[],
+): UrlAnalysis {
+  const split = splitRest(rest);
+  if (split.api)
+    findings.push(
+      finding('url.api-path', 'info', `The URL points into the REST API; using the base ${normalized}.`, `Pass ${normalized}.`),
+    );
+  if (split.project) {
+    findings.push(
+      extraPathFinding(
+        normalized,
+        split.repository ? `the project "${split.project}" and repository "${split.repository}"` : `the project "${split.project}"`,
+      ),
+    );
+  } else if (split.ui && !split.api) {
+    findings.push(extraPathFinding(normalized, 'a web page path'));
+  } else if (parsed.trailingSlash && rest.length === 0) {
+    findings.push(trailingSlashFinding(normalized));
+  }
+  return { input: parsed.display, normalized, deployment, organization, project: split.project, repository: split.repository, findings };
+}
+
+/** `{org}.visualstudio.com`: the legacy host of an organisation (or a service host, which is not one). */
+function legacyHostUrl(parsed: ParsedUrl, findings: Finding[], host: string): UrlAnalysis {
+  const org = host.slice(0, -'.visualstudio.com'.length);
+  if (org.includes('.') || ['app', 'vs-ssh', 'vssps', 'app.vssps'].includes(org)) {
     return {
-      input: null,
+      input: parsed.display,
+      normalized: null,
+      findings: [...findings, finding('url.invalid', 'error', `${host} is a service host, not an organisation.`, `Use ${EXAMPLE}.`)],
+    };
+  }
+  const normalized = `https://dev.azure.com/${org}`;
+  findings.push(
+    finding(
+      'url.legacy-host',
+      'warning',
+      `${org}.visualstudio.com is the legacy host of the organisation; the current form is ${normalized}.`,
+      `Use ${normalized}.`,
+    ),
+  );
+  return analysis(parsed, findings, normalized, 'services', org, parsed.segments);
+}
+
+function servicesUrl(parsed: ParsedUrl, findings: Finding[], host: string): UrlAnalysis {
+  const { url, segments } = parsed;
+  if (url.port && url.port !== '443') {
+    findings.push(finding('url.port', 'error', `Azure DevOps Services URLs take no port (${url.port}).`, 'Remove the port from the URL.'));
+  }
+  if (host.endsWith('.visualstudio.com')) return legacyHostUrl(parsed, findings, host);
+  const org = segments[0];
+  if (!org || org.startsWith('_')) {
+    return {
+      input: parsed.display,
       normalized: null,
       findings: [
-        finding(
-          'url.missing',
-          ctx.offline ? 'warning' : 'error',
-          'No Azure DevOps organisation URL was given.',
-          'Pass `url` (https://dev.azure.com/your-org or your collection URL), or set AZURE_DEVOPS_ORG_URL / AZURE_DEVOPS_ORG.',
-        ),
+        ...findings,
+        finding('url.invalid', 'error', 'The URL has no organisation name after the host.', 'Use https://dev.azure.com/your-org.'),
       ],
     };
   }
-  const ssh = sshRemote(input);
-  if (ssh) return ssh;
-  const parsed = parseUserUrl(input, EXAMPLE);
-  if (!isParsed(parsed)) return { input: parsed.display || null, normalized: null, findings: parsed.findings };
-  const { url, segments } = parsed;
-  const findings: Finding[] = [...parsed.findings];
-  const host = url.hostname.toLowerCase();
-  const result = (normalized: string, deployment: string, organization: string, rest: string[]): UrlAnalysis => {
-    const split = splitRest(rest);
-    if (split.api)
-      findings.push(
-        finding('url.api-path', 'info', `The URL points into the REST API; using the base ${normalized}.`, `Pass ${normalized}.`),
-      );
-    if (split.project) {
-      findings.push(
-        extraPathFinding(
-          normalized,
-          split.repository ? `the project "${split.project}" and repository "${split.repository}"` : `the project "${split.project}"`,
-        ),
-      );
-    } else if (split.ui && !split.api) {
-      findings.push(extraPathFinding(normalized, 'a web page path'));
-    } else if (parsed.trailingSlash && rest.length === 0) {
-      findings.push(trailingSlashFinding(normalized));
-    }
-    return { input: parsed.display, normalized, deployment, organization, project: split.project, repository: split.repository, findings };
-  };
-
-  const services = isAzureDevOpsServicesHost(host);
-  if (services) {
-    if (url.port && url.port !== '443') {
-      findings.push(
-        finding('url.port', 'error', `Azure DevOps Services URLs take no port (${url.port}).`, 'Remove the port from the URL.'),
-      );
-    }
-    if (host.endsWith('.visualstudio.com')) {
-      const org = host.slice(0, -'.visualstudio.com'.length);
-      if (org.includes('.') || ['app', 'vs-ssh', 'vssps', 'app.vssps'].includes(org)) {
-        return {
-          input: parsed.display,
-          normalized: null,
-          findings: [...findings, finding('url.invalid', 'error', `${host} is a service host, not an organisation.`, `Use ${EXAMPLE}.`)],
-        };
-      }
-      const normalized = `https://dev.azure.com/${org}`;
-      findings.push(
-        finding(
-          'url.legacy-host',
-          'warning',
-          `${org}.visualstudio.com is the legacy host of the organisation; the current form is ${normalized}.`,
-          `Use ${normalized}.`,
-        ),
-      );
-      return result(normalized, 'services', org, segments);
-    }
-    const org = segments[0];
-    if (!org || org.startsWith('_')) {
-      return {
-        input: parsed.display,
-        normalized: null,
-        findings: [
-          ...findings,
-          finding('url.invalid', 'error', 'The URL has no organisation name after the host.', 'Use https://dev.azure.com/your-org.'),
-        ],
-      };
-    }
-    const normalized = `https://dev.azure.com/${encodeURIComponent(org)}`;
-    if (host !== 'dev.azure.com') {
-      findings.push(
-        finding(
-          'url.extra-path',
-          'warning',
-          `${host} is a service host of the organisation; using ${normalized}.`,
-          `Pass ${normalized}; the tool reaches the service hosts itself.`,
-        ),
-      );
-    }
-    return result(normalized, 'services', org, segments.slice(1));
+  const normalized = `https://dev.azure.com/${encodeURIComponent(org)}`;
+  if (host !== 'dev.azure.com') {
+    findings.push(
+      finding(
+        'url.extra-path',
+        'warning',
+        `${host} is a service host of the organisation; using ${normalized}.`,
+        `Pass ${normalized}; the tool reaches the service hosts itself.`,
+      ),
+    );
   }
+  return analysis(parsed, findings, normalized, 'services', org, segments.slice(1));
+}
 
-  // Azure DevOps Server / TFS: [tfs/]{collection}[/project...]
+/** Azure DevOps Server / TFS: [tfs/]{collection}[/project...] */
+function serverUrl(parsed: ParsedUrl, findings: Finding[], ctx: UrlContext): UrlAnalysis {
+  const { url, segments } = parsed;
   const tfs = segments[0]?.toLowerCase() === 'tfs' ? 1 : 0;
   const collection = segments[tfs];
   const prefix = `${originOf(url)}${tfs ? `/${url.pathname.split('/').filter(Boolean)[0]}` : ''}`;
@@ -166,5 +170,16 @@ export function analyzeAzureDevOpsUrl(input: string | undefined, ctx: UrlContext
     return { input: parsed.display, normalized: null, deployment: 'server', findings };
   }
   const normalized = `${prefix}/${encodeURIComponent(collection)}`;
-  return result(normalized, 'server', collection, segments.slice(tfs + 1));
+  return analysis(parsed, findings, normalized, 'server', collection, segments.slice(tfs + 1));
+}
+
+export function analyzeAzureDevOpsUrl(input: string | undefined, ctx: UrlContext): UrlAnalysis {
+  if (input === undefined || input.trim() === '') return missingUrl(ctx);
+  const ssh = sshRemote(input);
+  if (ssh) return ssh;
+  const parsed = parseUserUrl(input, EXAMPLE);
+  if (!isParsed(parsed)) return { input: parsed.display || null, normalized: null, findings: parsed.findings };
+  const findings: Finding[] = [...parsed.findings];
+  const host = parsed.url.hostname.toLowerCase();
+  return isAzureDevOpsServicesHost(host) ? servicesUrl(parsed, findings, host) : serverUrl(parsed, findings, ctx);
 }
