@@ -137,7 +137,7 @@ describe('CLI', () => {
     expect(s4).toContain('Authenticated as Demo User (fake)');
     expect(s4).toContain('error   project.case-mismatch: The project exists as "Fabrikam-Fiber", not "fabrikam-fiber"');
     expect(s4).toContain('error   scope.missing: The token lacks vso.build');
-    expect(s4).toContain('scope.verified: Verified with read-only requests: vso.code.');
+    expect(s4).toContain('scope.verified: Verified: vso.code (read-only request).');
     expect(s5).toContain('FAILED');
     expect(s5).toContain('error   token.expired: Azure DevOps says the token has expired.');
     expect(s6).toContain('UNVERIFIED');

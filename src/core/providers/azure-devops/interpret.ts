@@ -1,0 +1,183 @@
+/**
+ * Small pure readers of Azure DevOps answers: who the token is, what the project lookup said, whether a
+ * probe was granted or denied, and what that means for each required scope. Facts and verdicts only;
+ * every sentence lives in messages.ts.
+ */
+import type { HttpOutcome, HttpResponse } from '../../http/client.js';
+import type { Identity } from '../../report.js';
+import { isApiSuccess, isTrouble, missing, successJson, unverifiable, verified, type Verdict } from '../online/index.js';
+import type { UrlAnalysis } from '../types.js';
+import { azureDevOpsScopeById, type AzureDevOpsScope } from './scopes.js';
+
+/** The id Azure DevOps answers with when an organisation that allows public access did not accept the token. */
+export const ANONYMOUS_ID = 'aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaa';
+
+/** This provider's reading of the URL: Services or Server, and where the organisation / collection is. */
+export interface AzureDevOpsTarget {
+  services: boolean;
+  /** Collection URL (Server) or organisation URL (Services), without a trailing slash. */
+  base: string;
+  /** Organisation (Services) or collection (Server) name. */
+  org: string;
+}
+
+export function readTarget(url: UrlAnalysis): AzureDevOpsTarget {
+  const base = url.normalized!.replace(/\/+$/, '');
+  const services = url.deployment === 'services';
+  return { services, base, org: url.organization ?? new URL(base).pathname.split('/').filter(Boolean).pop() ?? '' };
+}
+
+const isSuccess = (r: HttpResponse): boolean => r.status >= 200 && r.status < 300;
+const isHtml = (r: HttpResponse): boolean => /text\/html/i.test(r.headers['content-type'] ?? '') || /^\s*<(!doctype|html)/i.test(r.body);
+/** 203 with a page: Azure DevOps' sign-in answer to a credential it did not accept. */
+const isSignInPage = (r: HttpResponse): boolean => r.status === 203 && isHtml(r);
+
+/** The error text Azure DevOps sends: X-TFS-ServiceError (URL-encoded) first, then the JSON message. */
+function serviceError(r: HttpResponse): { message: string; typeKey: string } {
+  let header = '';
+  try {
+    header = decodeURIComponent(r.headers['x-tfs-serviceerror'] ?? '');
+  } catch {
+    header = r.headers['x-tfs-serviceerror'] ?? '';
+  }
+  const body = (r.isJson ? r.json : undefined) as { message?: unknown; typeKey?: unknown } | undefined;
+  return {
+    message: header || (typeof body?.message === 'string' ? body.message : ''),
+    typeKey: typeof body?.typeKey === 'string' ? body.typeKey : '',
+  };
+}
+
+// --- identity (`_apis/connectionData`) --------------------------------------------------------------
+
+export type IdentityAnswer =
+  | { kind: 'user'; identity: Identity }
+  | { kind: 'anonymous' }
+  | { kind: 'sign-in-page' }
+  | { kind: 'expired' }
+  | { kind: 'rejected'; typeKey: string }
+  | { kind: 'org-not-found' }
+  /** Nothing about the token: `about` says what was odd about a success. */
+  | { kind: 'trouble'; about?: 'not-json' | 'no-user' };
+
+interface ConnectionData {
+  authenticatedUser?: { id?: string; providerDisplayName?: string; customDisplayName?: string };
+}
+
+function readUser(data: ConnectionData | null): IdentityAnswer {
+  const user = data?.authenticatedUser;
+  if (!user?.id) return { kind: 'trouble', about: 'no-user' };
+  if (user.id.toLowerCase() === ANONYMOUS_ID) return { kind: 'anonymous' };
+  return { kind: 'user', identity: { name: user.customDisplayName || user.providerDisplayName || user.id, id: user.id } };
+}
+
+export function readIdentity(r: HttpOutcome): IdentityAnswer {
+  if (r.kind === 'network') return { kind: 'trouble' };
+  // 203 + a page is the sign-in answer; any other 2xx that is not API JSON (a portal, a truncated
+  // body) came from something in between and says nothing about the token.
+  if (r.status === 203 && !r.isJson) return { kind: 'sign-in-page' };
+  if (isSuccess(r)) return r.isJson ? readUser(r.json as ConnectionData | null) : { kind: 'trouble', about: 'not-json' };
+  if (r.status === 401) {
+    const err = serviceError(r);
+    return /has expired/i.test(err.message) ? { kind: 'expired' } : { kind: 'rejected', typeKey: err.typeKey };
+  }
+  return r.status === 404 ? { kind: 'org-not-found' } : { kind: 'trouble' };
+}
+
+// --- Server's api-version ceiling ----------------------------------------------------------------
+
+/** Server: the highest api-version, from the 400 a too-high version provokes. */
+export function readCeiling(r: HttpOutcome | undefined): string | undefined {
+  if (r?.kind !== 'response' || r.status !== 400) return undefined;
+  return /latest REST API version this server supports is (\d+\.\d+)/i.exec(serviceError(r).message)?.[1];
+}
+
+export function lowerVersion(a: string, b: string): string {
+  const [am, an] = a.split('.').map(Number) as [number, number];
+  const [bm, bn] = b.split('.').map(Number) as [number, number];
+  return am < bm || (am === bm && an < bn) ? a : b;
+}
+
+// --- project --------------------------------------------------------------------------------------
+
+export type ProjectAnswer =
+  | { kind: 'found'; name: string | undefined; state: string | undefined }
+  /** The token may not read projects at all. */
+  | { kind: 'denied' }
+  /** `ambiguous`: it may exist but be hidden from the token; `askHistory`: worth asking the rename history. */
+  | { kind: 'not-found'; ambiguous: boolean; askHistory: boolean }
+  | { kind: 'trouble' };
+
+export function readProject(r: HttpOutcome): ProjectAnswer {
+  if (r.kind === 'network') return { kind: 'trouble' };
+  if (r.status === 200 && r.isJson) {
+    const p = r.json as { name?: string; state?: string };
+    return { kind: 'found', name: p.name, state: p.state };
+  }
+  const { typeKey } = serviceError(r);
+  if (r.status === 404 || (r.status === 400 && /ProjectDoesNotExist/i.test(typeKey))) {
+    const askHistory = r.status === 404 || typeKey === 'ProjectDoesNotExistWithNameException';
+    return { kind: 'not-found', ambiguous: typeKey === 'ProjectDoesNotExistException', askHistory };
+  }
+  return r.status === 401 || isSignInPage(r) ? { kind: 'denied' } : { kind: 'trouble' };
+}
+
+/** The project's current name from its rename history, when it differs from the one asked for. */
+export function readRenamedTo(history: HttpOutcome | undefined, requested: string): string | undefined {
+  if (history?.kind !== 'response' || history.status !== 200 || !history.isJson) return undefined;
+  const now = (history.json as { name?: string }).name;
+  return now && now.toLowerCase() !== requested.toLowerCase() ? now : undefined;
+}
+
+/** The project names in a project list the token could read. */
+export function readProjectNames(list: HttpOutcome | undefined): string[] {
+  const value = successJson<{ value?: Array<{ name?: string }> }>(list)?.value ?? [];
+  return value.map((p) => p.name ?? '').filter(Boolean);
+}
+
+// --- scopes ---------------------------------------------------------------------------------------
+
+/** The read scope whose probe proves `s` (itself for a read scope, the scope it includes otherwise). */
+export const readScopeOf = (s: AzureDevOpsScope): AzureDevOpsScope | undefined =>
+  s.probe ? s : s.impliesRead ? azureDevOpsScopeById(s.impliesRead) : undefined;
+
+const needsProject = (read: AzureDevOpsScope): boolean => !!read.probe?.path.includes('{project}');
+
+/** Why a scope stays unproven (messages.ts says it in words). */
+export type Unproven = 'write-half' | 'no-probe' | 'needs-project' | 'project-not-found' | 'services-only' | 'unclear';
+
+/** Why the probe of a read scope cannot be sent here, or undefined when it can. */
+export function unprobeable(read: AzureDevOpsScope | undefined, where: { project: boolean; services: boolean }): Unproven | undefined {
+  if (!read?.probe) return 'no-probe';
+  if (needsProject(read) && !where.project) return 'needs-project';
+  if (!where.services && read.probe.host === 'app.vssps') return 'services-only';
+  return undefined;
+}
+
+export type ProbeAnswer = 'granted' | 'denied' | 'unclear' | 'trouble';
+
+export function readProbe(r: HttpOutcome): ProbeAnswer {
+  if (r.kind === 'network') return 'trouble';
+  if (r.status === 401 || r.status === 403 || isSignInPage(r)) return 'denied';
+  // A redirect on a probe has always been read as no clear answer (not as network trouble).
+  if (r.status >= 300 && r.status < 400) return 'unclear';
+  if (isTrouble(r)) return 'trouble';
+  return isApiSuccess(r) ? 'granted' : 'unclear';
+}
+
+export interface ScopeFacts {
+  project: boolean;
+  projectFound: boolean;
+  services: boolean;
+  /** What each probed read scope's probe answered, by scope id. */
+  probes: ReadonlyMap<string, ProbeAnswer>;
+}
+
+/** A read probe proves a read scope, and only the read half of a write / execute / manage scope. */
+export function scopeVerdict(s: AzureDevOpsScope, facts: ScopeFacts): Verdict {
+  const read = readScopeOf(s);
+  const answer = read && facts.probes.get(read.id);
+  if (answer === 'denied') return missing('denied');
+  if (answer === 'granted') return s.probe ? verified() : unverifiable('write-half' satisfies Unproven);
+  const why = unprobeable(read, facts) ?? (read && needsProject(read) && !facts.projectFound ? 'project-not-found' : 'unclear');
+  return unverifiable(why);
+}

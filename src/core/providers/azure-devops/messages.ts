@@ -1,0 +1,197 @@
+/** Every sentence the Azure DevOps online findings say, and the exact fixes they point to. */
+import type { HttpOutcome } from '../../http/client.js';
+import { finding, type Finding } from '../../report.js';
+import { closestNamesSentence, networkFinding, unexpectedResponse, type Verdict } from '../online/index.js';
+import type { TokenAnalysis } from '../types.js';
+import { readScopeOf, type AzureDevOpsTarget, type IdentityAnswer, type Unproven } from './interpret.js';
+import type { AzureDevOpsScope } from './scopes.js';
+
+export const NAME = 'Azure DevOps';
+/** How every scope is verified here (the `scope.verified` note names it). */
+export const VERIFIED_HOW = 'read-only request';
+const PAT_SETTINGS = 'User settings → Personal access tokens';
+const tickHint = (checkbox: string): string => `Edit the PAT and tick ${checkbox}, then update the secret.`;
+
+/** An answer that says nothing about the token (`context`: which request, or what was odd about it). */
+export function noVerdict(r: HttpOutcome, context?: string): Finding {
+  return r.kind === 'network' ? networkFinding(r, NAME) : unexpectedResponse(r, NAME, context);
+}
+
+export const unknownScope = (text: string): Finding =>
+  finding(
+    'scope.unknown',
+    'error',
+    `"${text}" is not an Azure DevOps PAT scope.`,
+    'Use a scope id such as vso.code or a portal name such as "Code: Read" (see the README\'s scope table).',
+  );
+
+// --- identity -------------------------------------------------------------------------------------
+
+function rejectionCauses(t: AzureDevOpsTarget, token: TokenAnalysis): string[] {
+  if (token.kind.startsWith('azure-devops.pat')) {
+    return [
+      'the PAT was revoked, regenerated or mistyped',
+      'it was created for another organisation (a PAT works only in the organisations chosen when it was created)',
+      'it is a global ("all accessible organizations") PAT: those stop working on 2026-12-01',
+      'its user was disabled or removed, or it was unused for 90 days (Entra-backed organisations)',
+      ...(t.services ? [] : ['the server has IIS Basic authentication enabled, which disables PAT authentication']),
+    ];
+  }
+  if (token.kind === 'azure-devops.system-access-token') {
+    return [
+      'the job token expired (it lives as long as the job)',
+      "the pipeline's job authorization scope does not include this organisation/project",
+    ];
+  }
+  return ['the Entra token expired or was issued for another resource or tenant', 'the identity is not a member of this organisation'];
+}
+
+function rejected(t: AzureDevOpsTarget, token: TokenAnalysis, detail: string): Finding {
+  const causes = rejectionCauses(t, token).map((c, i) => `(${i + 1}) ${c}`);
+  const where = t.services ? `https://dev.azure.com/${t.org}/_usersSettings/tokens` : PAT_SETTINGS;
+  return finding(
+    'token.rejected',
+    'error',
+    `Azure DevOps rejected the credential (${detail}). Likely causes, most likely first: ${causes.join('; ')}.`,
+    token.kind.startsWith('azure-devops.pat')
+      ? `Create a new PAT in ${where} with this organisation selected, and update the secret.`
+      : 'Acquire a fresh token for resource 499b84ac-1321-427f-aa17-267ca6975798 and check the identity is a member of the organisation.',
+  );
+}
+
+const TROUBLE_ABOUT = { 'not-json': 'identity', 'no-user': 'the identity response has no authenticated user' } as const;
+
+/** The one finding the identity request ends with: who the token is, or why it is not. */
+export function identityFinding(answer: IdentityAnswer, r: HttpOutcome, t: AzureDevOpsTarget, token: TokenAnalysis): Finding {
+  switch (answer.kind) {
+    case 'user':
+      return finding('token.identity', 'info', `Authenticated as ${answer.identity.name} (${answer.identity.id}).`);
+    case 'anonymous':
+      return finding(
+        'token.anonymous',
+        'error',
+        'The organisation allows public access and answered as the anonymous user: the token was not accepted (invalid, expired, revoked or for another organisation).',
+        'Create a new PAT for this organisation and update the secret.',
+      );
+    case 'sign-in-page':
+      return rejected(t, token, 'it answered 203 with a sign-in page instead of data');
+    case 'expired':
+      return finding(
+        'token.expired',
+        'error',
+        'Azure DevOps says the token has expired.',
+        `Regenerate the PAT (${PAT_SETTINGS} → Regenerate) or create a new one, and update the secret.`,
+      );
+    case 'rejected':
+      return rejected(t, token, `401${answer.typeKey ? ` ${answer.typeKey}` : ''}`);
+    case 'org-not-found':
+      return t.services
+        ? finding(
+            'url.org-not-found',
+            'error',
+            `The organisation "${t.org}" does not exist on Azure DevOps Services (404).`,
+            'Check the organisation name in the URL (https://dev.azure.com/{organisation}).',
+          )
+        : finding(
+            'url.org-not-found',
+            'error',
+            `The collection at ${t.base} was not found (404).`,
+            'Check the collection name (the default is DefaultCollection) and whether the server uses a /tfs prefix.',
+          );
+    case 'trouble':
+      return noVerdict(r, answer.about && TROUBLE_ABOUT[answer.about]);
+  }
+}
+
+export const serverVersion = (ceiling: string, version: string): Finding =>
+  finding('url.server-version', 'info', `The server supports REST API versions up to ${ceiling}; using ${version}.`);
+
+// --- project --------------------------------------------------------------------------------------
+
+export function projectUnavailable(name: string, state: string): Finding {
+  const deleting = state === 'deleting' || state === 'deleted';
+  return finding(
+    'project.unavailable',
+    'error',
+    `The project "${name}" is in state "${state}"${deleting ? ': it is being deleted' : ''}, so later steps cannot use it.`,
+    deleting
+      ? 'Restore it (Organization settings → Projects → Recently deleted) or use another project.'
+      : 'Wait until the project is ready, or use another project.',
+  );
+}
+
+export const projectCaseMismatch = (name: string, requested: string): Finding =>
+  finding(
+    'project.case-mismatch',
+    'error',
+    `The project exists as "${name}", not "${requested}"; Azure DevOps matched it ignoring case, but later steps that compare names exactly will not.`,
+    `Use "${name}" exactly.`,
+  );
+
+export const projectRenamed = (requested: string, now: string): Finding =>
+  finding(
+    'project.renamed',
+    'error',
+    `The project "${requested}" was renamed to "${now}"; later steps that use the old name will fail.`,
+    `Use "${now}".`,
+  );
+
+export const projectsUnreadable = (): Finding =>
+  finding(
+    'scope.missing',
+    'error',
+    'The token cannot read projects (401 on the project lookup): it lacks "Project and Team: Read".',
+    tickHint('Project and Team → Read'),
+  );
+
+/** `near`: the closest names the token can see; `seesAny`: whether it can see any project at all. */
+export function projectNotFound(requested: string, ambiguous: boolean, near: readonly string[], seesAny: boolean): Finding {
+  const hidden = ambiguous ? ', or the token has no permission to see it' : '';
+  const seen = near.length || seesAny ? closestNamesSentence(near) : ' The token can see no projects.';
+  return finding(
+    'project.not-found',
+    'error',
+    `The project "${requested}" does not exist${hidden}.${seen}`,
+    near.length
+      ? `Use the exact project name, e.g. "${near[0]}".`
+      : "Check the project name, and that the token's user is a member of the project.",
+  );
+}
+
+// --- scopes ---------------------------------------------------------------------------------------
+
+const UNPROVEN: Record<Exclude<Unproven, 'write-half'>, string> = {
+  'no-probe': 'no read-only request proves it',
+  'needs-project': 'its probe needs a project: pass `project`',
+  'project-not-found': 'the project was not found',
+  'services-only': 'its probe exists only on Azure DevOps Services',
+  unclear: 'its probe gave no clear answer',
+};
+
+/** The finding for a required scope that was not verified. */
+export function scopeFinding(s: AzureDevOpsScope, v: Exclude<Verdict, { kind: 'verified' }>): Finding {
+  const read = readScopeOf(s);
+  if (v.kind === 'missing') {
+    const tick = s.probe ? s.portal : `${s.portal} (it includes ${read!.portal})`;
+    return finding(
+      'scope.missing',
+      'error',
+      `The token lacks ${s.id}: the read-only probe for ${read!.portal} was denied.`,
+      tickHint(`"${tick}"`),
+    );
+  }
+  if (v.why === 'write-half') {
+    return finding(
+      'scope.unverifiable',
+      'warning',
+      `${s.id} (${s.portal}) cannot be proven without writing; its read half (${read!.id}) is confirmed.`,
+      `Nothing to fix; if in doubt, check the PAT's scopes in ${PAT_SETTINGS}.`,
+    );
+  }
+  return finding(
+    'scope.unverifiable',
+    'warning',
+    `${s.id} (${s.portal}) could not be verified: ${UNPROVEN[v.why as keyof typeof UNPROVEN]}.`,
+    'Nothing to fix here; verify the scope in the PAT settings if later steps fail.',
+  );
+}
