@@ -8,6 +8,7 @@ import type { Identity } from '../../report.js';
 import { isApiSuccess, isTrouble, missing, successJson, unverifiable, verified, type Verdict } from '../online/index.js';
 import type { TokenAnalysis } from '../types.js';
 import { verifiedByProbe, WHY } from './messages.js';
+import { looksLikeEmail } from './tokens.js';
 import { scopeId, type BitbucketPermission, type ScopeFamily } from './scopes.js';
 
 /** The kind of credential, as far as the online check cares. */
@@ -82,7 +83,7 @@ export function rejection(r: HttpResponse, username: string | undefined): Reject
   return {
     realm: /realm="?Bitbucket\.org HTTP/i.test(r.headers['www-authenticate'] ?? ''),
     said: bbError(r).message,
-    emailLike: !!username && /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(username),
+    emailLike: looksLikeEmail(username),
   };
 }
 

@@ -46,84 +46,84 @@ function retirement(now: Date): Finding {
   return finding('token.retired', 'error', 'Bitbucket removed app passwords on 2026-07-28; this credential no longer works.', MIGRATE);
 }
 
-export function analyzeBitbucketToken(token: string, ctx: TokenContext, claim: boolean): TokenAnalysis | undefined {
-  if (token.startsWith('ATBB')) {
-    const label = 'Bitbucket app password';
-    const findings: Finding[] = [retirement(ctx.now)];
-    if (!/^ATBB[A-Za-z0-9]{24}[0-9A-Fa-f]{8}$/.test(token)) {
-      findings.push(
-        finding(
-          'token.format',
-          'error',
-          `A Bitbucket app password has 36 letters and digits ending in 8 hex digits; this one has ${token.length} characters.`,
-          RECOPY,
-        ),
-      );
-    } else if (atlassianCrc(token.slice(0, 28)) !== token.slice(28).toUpperCase()) {
-      findings.push(
-        finding(
-          'token.checksum',
-          'warning',
-          "The app password's embedded CRC-32 does not match (community-derived check); it was probably mistyped.",
-          RECOPY,
-        ),
-      );
-    }
-    return result('bitbucket.app-password', label, findings);
+/** An app password (`ATBB` + 24 letters and digits + CRC-32): always a retirement finding. */
+function analyzeAppPassword(token: string, now: Date): TokenAnalysis {
+  const findings: Finding[] = [retirement(now)];
+  if (!/^ATBB[A-Za-z0-9]{24}[0-9A-Fa-f]{8}$/.test(token)) {
+    findings.push(
+      finding(
+        'token.format',
+        'error',
+        `A Bitbucket app password has 36 letters and digits ending in 8 hex digits; this one has ${token.length} characters.`,
+        RECOPY,
+      ),
+    );
+  } else if (atlassianCrc(token.slice(0, 28)) !== token.slice(28).toUpperCase()) {
+    findings.push(
+      finding(
+        'token.checksum',
+        'warning',
+        "The app password's embedded CRC-32 does not match (community-derived check); it was probably mistyped.",
+        RECOPY,
+      ),
+    );
   }
+  return result('bitbucket.app-password', 'Bitbucket app password', findings);
+}
 
-  const family = token.startsWith('ATATT')
-    ? { kind: 'bitbucket.api-token', label: 'Atlassian API token' }
-    : token.startsWith('ATCTT')
-      ? { kind: 'bitbucket.access-token', label: 'Bitbucket access token' }
-      : undefined;
-  if (family) {
-    const findings: Finding[] = [];
-    // Undo transport encodings (URL-encoded or escaped "="): the stored secret is wrong, the token may be right.
-    let value = token;
-    if (/%3D/i.test(value) || /\\=/.test(value)) {
-      value = value.replace(/%3D/gi, '=').replace(/\\=/g, '=');
-      findings.push(
-        finding(
-          'token.wrapper',
-          'error',
-          'The secret holds the token URL-encoded or escaped ("=" written as %3D or \\=); tools send it verbatim and are rejected.',
-          'Store the token exactly as Atlassian showed it, with a plain "=".',
-        ),
-      );
-    }
-    if (!/^[A-Za-z0-9_-]+=[0-9A-Fa-f]{8}$/.test(value)) {
-      findings.push(
-        finding(
-          'token.format',
-          'error',
-          `The ${family.label} does not have the expected shape (letters, digits, - and _, then "=" and 8 hex digits).`,
-          RECOPY,
-        ),
-      );
-      return result(family.kind, family.label, findings);
-    }
-    if (atlassianCrc(value.slice(0, -8)) !== value.slice(-8).toUpperCase()) {
-      findings.push(
-        finding(
-          'token.checksum',
-          'warning',
-          `The ${family.label}'s embedded CRC-32 does not match (community-derived check); it was probably mistyped or truncated.`,
-          RECOPY,
-        ),
-      );
-    }
-    if (value.length !== 192)
-      findings.push(
-        finding(
-          'token.info',
-          'info',
-          `The ${family.label} has ${value.length} characters; the ones seen so far have 192.`,
-          'None needed if it was copied whole.',
-        ),
-      );
+/** An API (`ATATT…`) or access (`ATCTT…`) token: body, "=", CRC-32 of the rest. */
+function analyzeAtlassianToken(token: string, family: { kind: string; label: string }): TokenAnalysis {
+  const findings: Finding[] = [];
+  // Undo transport encodings (URL-encoded or escaped "="): the stored secret is wrong, the token may be right.
+  let value = token;
+  if (/%3D/i.test(value) || /\\=/.test(value)) {
+    value = value.replace(/%3D/gi, '=').replace(/\\=/g, '=');
+    findings.push(
+      finding(
+        'token.wrapper',
+        'error',
+        'The secret holds the token URL-encoded or escaped ("=" written as %3D or \\=); tools send it verbatim and are rejected.',
+        'Store the token exactly as Atlassian showed it, with a plain "=".',
+      ),
+    );
+  }
+  if (!/^[A-Za-z0-9_-]+=[0-9A-Fa-f]{8}$/.test(value)) {
+    findings.push(
+      finding(
+        'token.format',
+        'error',
+        `The ${family.label} does not have the expected shape (letters, digits, - and _, then "=" and 8 hex digits).`,
+        RECOPY,
+      ),
+    );
     return result(family.kind, family.label, findings);
   }
+  if (atlassianCrc(value.slice(0, -8)) !== value.slice(-8).toUpperCase()) {
+    findings.push(
+      finding(
+        'token.checksum',
+        'warning',
+        `The ${family.label}'s embedded CRC-32 does not match (community-derived check); it was probably mistyped or truncated.`,
+        RECOPY,
+      ),
+    );
+  }
+  if (value.length !== 192)
+    findings.push(
+      finding(
+        'token.info',
+        'info',
+        `The ${family.label} has ${value.length} characters; the ones seen so far have 192.`,
+        'None needed if it was copied whole.',
+      ),
+    );
+  return result(family.kind, family.label, findings);
+}
+
+export function analyzeBitbucketToken(token: string, ctx: TokenContext, claim: boolean): TokenAnalysis | undefined {
+  if (token.startsWith('ATBB')) return analyzeAppPassword(token, ctx.now);
+  if (token.startsWith('ATATT')) return analyzeAtlassianToken(token, { kind: 'bitbucket.api-token', label: 'Atlassian API token' });
+  if (token.startsWith('ATCTT')) return analyzeAtlassianToken(token, { kind: 'bitbucket.access-token', label: 'Bitbucket access token' });
 
   if (token.startsWith('BBDC-')) {
     return result('bitbucket.data-center', 'Bitbucket Data Center token', [
@@ -156,9 +156,12 @@ export function analyzeBitbucketToken(token: string, ctx: TokenContext, claim: b
   ]);
 }
 
+/** Does the user name look like an e-mail address (what API tokens go with)? */
+export const looksLikeEmail = (username: string | undefined): boolean => !!username && /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(username);
+
 /** Which user name goes with which token in Basic auth. */
 export function checkBitbucketUsername(kind: string, username: string | undefined): Finding[] {
-  const email = !!username && /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(username);
+  const email = looksLikeEmail(username);
   if (kind === 'bitbucket.api-token') {
     if (!username)
       return [
