@@ -20,8 +20,9 @@ const CREDENTIAL_TYPES: Record<string, string> = {
   app_password: 'app password',
 };
 
-/** Who the check talks about when the credential is refused something. */
-const WHO: Record<Kind, string> = { 'api-token': 'account', 'app-password': 'account', 'access-token': 'access token' };
+/** Who is refused something: an access token is its own holder; API tokens and app passwords act as an account. */
+type Holder = 'access token' | 'account';
+const holder = (kind: Kind): Holder => (kind === 'access-token' ? 'access token' : 'account');
 
 const quoted = (said: string): string => (said ? `: "${said}"` : '');
 const credentialTypeNote = (type: string | undefined): string => (type ? ` (x-credential-type: ${type})` : '');
@@ -155,11 +156,9 @@ export const workspaceCaseMismatch = (slug: string, ws: string): Finding =>
     `Use "${slug}" exactly.`,
   );
 
-const REPO_NOT_FOUND_HINT: Record<Kind, string> = {
-  'access-token': 'Check the repository slug, and that the access token belongs to this repository, its project or its workspace.',
-  'api-token': "Check the repository slug (as in https://bitbucket.org/{workspace}/{repo_slug}) and that the token's account can see it.",
-  'app-password':
-    "Check the repository slug (as in https://bitbucket.org/{workspace}/{repo_slug}) and that the token's account can see it.",
+const REPO_NOT_FOUND_HINT: Record<Holder, string> = {
+  'access token': 'Check the repository slug, and that the access token belongs to this repository, its project or its workspace.',
+  account: "Check the repository slug (as in https://bitbucket.org/{workspace}/{repo_slug}) and that the token's account can see it.",
 };
 
 /** A 404 on the repository; `near` are the closest slugs the token can see (as workspace/slug). */
@@ -168,8 +167,8 @@ export function repositoryNotFound(kind: Kind, requested: string, ws: string, ws
   return finding(
     'project.not-found',
     'error',
-    `The repository "${requested}" was not found (404): it does not exist, or the ${WHO[kind]} has no access to it${where}.${closestNamesSentence(near)}`,
-    near.length ? `Use the exact repository slug, e.g. "${near[0]}".` : REPO_NOT_FOUND_HINT[kind],
+    `The repository "${requested}" was not found (404): it does not exist, or the ${holder(kind)} has no access to it${where}.${closestNamesSentence(near)}`,
+    near.length ? `Use the exact repository slug, e.g. "${near[0]}".` : REPO_NOT_FOUND_HINT[holder(kind)],
   );
 }
 
@@ -187,15 +186,19 @@ export const lookupScopeDenied = (kind: Kind, what: string, need: string, perm: 
     perm ? addScopeHint(kind, perm, id) : `Create a token with ${need} and update the secret.`,
   );
 
-const NO_PERMISSION_HINT: Record<Kind, string> = {
-  'access-token': 'Use an access token created for this repository, its project or its workspace.',
-  'api-token': "Ask a workspace admin to give the token's account read access, or use a token of an account that has it.",
-  'app-password': "Ask a workspace admin to give the token's account read access, or use a token of an account that has it.",
+const NO_PERMISSION_HINT: Record<Holder, string> = {
+  'access token': 'Use an access token created for this repository, its project or its workspace.',
+  account: "Ask a workspace admin to give the token's account read access, or use a token of an account that has it.",
 };
 
 /** A lookup refused for lack of permission on the resource (403 without a scope named). */
 export const lookupForbidden = (kind: Kind, what: string, said: string): Finding =>
-  finding('scope.missing', 'error', `The ${WHO[kind]} has no permission to read ${what} (403${quoted(said)}).`, NO_PERMISSION_HINT[kind]);
+  finding(
+    'scope.missing',
+    'error',
+    `The ${holder(kind)} has no permission to read ${what} (403${quoted(said)}).`,
+    NO_PERMISSION_HINT[holder(kind)],
+  );
 
 // ───────────────────────────── scopes ─────────────────────────────
 
