@@ -102,11 +102,7 @@ function probeUrl(target: ProbeTarget, t: read.Target): string | undefined {
 }
 
 /** The lookups that find the project (access tokens cannot read workspaces: their repository list shows the workspace). */
-interface Lookups {
-  repository?: string;
-  repositories?: string;
-  workspace?: string;
-}
+type Lookups = Partial<Record<'repository' | 'repositories' | 'workspace', string>>;
 
 function lookupsFor(run: Run): Lookups {
   const t = run.target;
@@ -208,23 +204,20 @@ function acceptAccessToken(run: Run): { identity: Identity } | Finding {
 // ───────────────────────────── the project ─────────────────────────────
 
 /** What the lookups said about the project: its stored name, and what is wrong with it. */
-interface ProjectReading {
-  canonical?: string;
-  finding?: Finding;
-}
+type ProjectReading = { canonical?: string; finding?: Finding };
 
 async function readProject(run: Run, lookups: Lookups): Promise<string | undefined> {
   // The answers that tell whether the workspace exists (fetched already, in the same round).
   const urls = [lookups.repositories, lookups.workspace].filter((u): u is string => !!u);
   const evidence = await Promise.all(urls.map((u) => answerTo(run, u)));
   const reading = run.target.repo
-    ? await readRepository(run, await answerTo(run, lookups.repository!), read.workspacePresence(evidence))
+    ? await readRepository(run, await answerTo(run, lookups.repository!), evidence)
     : await readWorkspace(run, evidence, lookups.workspace);
   if (reading.finding) run.findings.add(reading.finding);
   return reading.canonical;
 }
 
-async function readRepository(run: Run, r: HttpOutcome, presence: read.Presence): Promise<ProjectReading> {
+async function readRepository(run: Run, r: HttpOutcome, evidence: readonly HttpOutcome[]): Promise<ProjectReading> {
   const ws = run.target.ws!;
   const repo = run.target.repo!;
   const requested = `${ws}/${repo}`;
@@ -235,6 +228,7 @@ async function readRepository(run: Run, r: HttpOutcome, presence: read.Presence)
     return { canonical: name, finding: read.spelledDifferently(name, ws, repo) ? say.repositoryCaseMismatch(name, requested) : undefined };
   }
   if (r.status !== 404) return { finding: deniedLookup(run, r, say.lookupWhat.repository(requested), REPOSITORY_READ) };
+  const presence = read.workspacePresence(evidence);
   if (presence.missing) return { finding: say.workspaceNotFound(ws) };
   // Only to explain the miss: which repositories of the workspace can the token see?
   const slugs = read.repositorySlugsOf(await run.http.get(`${BASE}/repositories/${enc(ws)}?pagelen=100`));
