@@ -46,6 +46,7 @@ function retirement(now: Date): Finding {
   return finding('token.retired', 'error', 'Bitbucket removed app passwords on 2026-07-28; this credential no longer works.', MIGRATE);
 }
 
+/** An app password (`ATBB` + 24 letters and digits + CRC-32): always a retirement finding. */
 function analyzeAppPassword(token: string, now: Date): TokenAnalysis {
   const findings: Finding[] = [retirement(now)];
   if (!/^ATBB[A-Za-z0-9]{24}[0-9A-Fa-f]{8}$/.test(token)) {
@@ -70,29 +71,22 @@ function analyzeAppPassword(token: string, now: Date): TokenAnalysis {
   return result('bitbucket.app-password', 'Bitbucket app password', findings);
 }
 
-/** The `ATATT` / `ATCTT` families: a body, "=" and a CRC-32 in hex. */
-const ATLASSIAN_FAMILIES: ReadonlyArray<{ prefix: string; kind: string; label: string }> = [
-  { prefix: 'ATATT', kind: 'bitbucket.api-token', label: 'Atlassian API token' },
-  { prefix: 'ATCTT', kind: 'bitbucket.access-token', label: 'Bitbucket access token' },
-];
-
-/** Undo transport encodings (URL-encoded or escaped "="): the stored secret is wrong, the token may be right. */
-function undoEscapedEquals(token: string, findings: Finding[]): string {
-  if (!/%3D/i.test(token) && !/\\=/.test(token)) return token;
-  findings.push(
-    finding(
-      'token.wrapper',
-      'error',
-      'The secret holds the token URL-encoded or escaped ("=" written as %3D or \\=); tools send it verbatim and are rejected.',
-      'Store the token exactly as Atlassian showed it, with a plain "=".',
-    ),
-  );
-  return token.replace(/%3D/gi, '=').replace(/\\=/g, '=');
-}
-
+/** An API (`ATATT…`) or access (`ATCTT…`) token: body, "=", CRC-32 of the rest. */
 function analyzeAtlassianToken(token: string, family: { kind: string; label: string }): TokenAnalysis {
   const findings: Finding[] = [];
-  const value = undoEscapedEquals(token, findings);
+  // Undo transport encodings (URL-encoded or escaped "="): the stored secret is wrong, the token may be right.
+  let value = token;
+  if (/%3D/i.test(value) || /\\=/.test(value)) {
+    value = value.replace(/%3D/gi, '=').replace(/\\=/g, '=');
+    findings.push(
+      finding(
+        'token.wrapper',
+        'error',
+        'The secret holds the token URL-encoded or escaped ("=" written as %3D or \\=); tools send it verbatim and are rejected.',
+        'Store the token exactly as Atlassian showed it, with a plain "=".',
+      ),
+    );
+  }
   if (!/^[A-Za-z0-9_-]+=[0-9A-Fa-f]{8}$/.test(value)) {
     findings.push(
       finding(
@@ -126,8 +120,22 @@ function analyzeAtlassianToken(token: string, family: { kind: string; label: str
   return result(family.kind, family.label, findings);
 }
 
-/** Only when the caller named Bitbucket: an older API token (no checksum), or nothing Bitbucket knows. */
-function analyzeClaimedToken(token: string): TokenAnalysis {
+export function analyzeBitbucketToken(token: string, ctx: TokenContext, claim: boolean): TokenAnalysis | undefined {
+  if (token.startsWith('ATBB')) return analyzeAppPassword(token, ctx.now);
+  if (token.startsWith('ATATT')) return analyzeAtlassianToken(token, { kind: 'bitbucket.api-token', label: 'Atlassian API token' });
+  if (token.startsWith('ATCTT')) return analyzeAtlassianToken(token, { kind: 'bitbucket.access-token', label: 'Bitbucket access token' });
+
+  if (token.startsWith('BBDC-')) {
+    return result('bitbucket.data-center', 'Bitbucket Data Center token', [
+      finding(
+        'token.format',
+        'error',
+        'This is a Bitbucket Data Center token; only Bitbucket Cloud is supported.',
+        'Use a Bitbucket Cloud API or access token, or check the token with your Data Center instance directly.',
+      ),
+    ]);
+  }
+  if (!claim) return undefined;
   if (/^[A-Za-z0-9]{24}$/.test(token)) {
     return result('bitbucket.api-token', 'Atlassian API token (older format)', [
       finding(
@@ -148,26 +156,12 @@ function analyzeClaimedToken(token: string): TokenAnalysis {
   ]);
 }
 
-export function analyzeBitbucketToken(token: string, ctx: TokenContext, claim: boolean): TokenAnalysis | undefined {
-  if (token.startsWith('ATBB')) return analyzeAppPassword(token, ctx.now);
-  const family = ATLASSIAN_FAMILIES.find((f) => token.startsWith(f.prefix));
-  if (family) return analyzeAtlassianToken(token, family);
-  if (token.startsWith('BBDC-')) {
-    return result('bitbucket.data-center', 'Bitbucket Data Center token', [
-      finding(
-        'token.format',
-        'error',
-        'This is a Bitbucket Data Center token; only Bitbucket Cloud is supported.',
-        'Use a Bitbucket Cloud API or access token, or check the token with your Data Center instance directly.',
-      ),
-    ]);
-  }
-  return claim ? analyzeClaimedToken(token) : undefined;
-}
+/** Does the user name look like an e-mail address (what API tokens go with)? */
+export const looksLikeEmail = (username: string | undefined): boolean => !!username && /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(username);
 
 /** Which user name goes with which token in Basic auth. */
 export function checkBitbucketUsername(kind: string, username: string | undefined): Finding[] {
-  const email = !!username && /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(username);
+  const email = looksLikeEmail(username);
   if (kind === 'bitbucket.api-token') {
     if (!username)
       return [
