@@ -72,11 +72,9 @@ function unverifiable(what: string): Finding {
   );
 }
 
-function analyzeClassic(token: string, prefix: string, family: ClassicFamily): TokenAnalysis {
-  const isInstallation = prefix === 'ghs_';
-  const findings: Finding[] = [];
-
-  if (isInstallation && token.includes('.')) {
+/** A ghs_ or ghu_ token with dots: the stateless formats (shape only), or a malformed one. */
+function analyzeDotted(token: string, prefix: string, family: ClassicFamily): TokenAnalysis | undefined {
+  if (prefix === 'ghs_' && token.includes('.')) {
     if (STATELESS_GHS_RE.test(token))
       return result('github.installation-stateless', LABEL_STATELESS, [unverifiable('stateless installation token')]);
     return result(family.kind, family.label, [
@@ -101,7 +99,33 @@ function analyzeClassic(token: string, prefix: string, family: ClassicFamily): T
       ),
     ]);
   }
+  return undefined;
+}
 
+/** The classic checksum (CRC-32 of the body, last 6 characters): the finding when it does not match. */
+function checksumMismatch(token: string, rest: string, isInstallation: boolean, family: ClassicFamily): Finding | undefined {
+  if (decodeInt(token.slice(-6), BASE62) === crc32Ascii(rest.slice(0, -6))) return undefined;
+  if (isInstallation) {
+    return finding(
+      'token.checksum',
+      'warning',
+      "The installation token's last 6 characters do not match the classic GitHub checksum; GitHub has not documented whether installation tokens carry one, so this may be harmless.",
+      'If GitHub rejects the token, copy it again in full or mint a new installation token.',
+    );
+  }
+  return finding(
+    'token.checksum',
+    'error',
+    `The ${family.label}'s embedded checksum (its last 6 characters) does not match: it was mistyped, truncated or altered, and GitHub will reject it.`,
+    HINT_RECOPY,
+  );
+}
+
+function analyzeClassic(token: string, prefix: string, family: ClassicFamily): TokenAnalysis {
+  const dotted = analyzeDotted(token, prefix, family);
+  if (dotted) return dotted;
+  const isInstallation = prefix === 'ghs_';
+  const findings: Finding[] = [];
   const rest = token.slice(4);
   const charsetOk = ALNUM_RE.test(rest);
   const lengthOk = token.length === family.length;
@@ -124,25 +148,8 @@ function analyzeClassic(token: string, prefix: string, family: ClassicFamily): T
     return result(family.kind, family.label, findings);
   }
 
-  const body = rest.slice(0, -6);
-  const ok = decodeInt(token.slice(-6), BASE62) === crc32Ascii(body);
-  if (!ok) {
-    findings.push(
-      isInstallation
-        ? finding(
-            'token.checksum',
-            'warning',
-            "The installation token's last 6 characters do not match the classic GitHub checksum; GitHub has not documented whether installation tokens carry one, so this may be harmless.",
-            'If GitHub rejects the token, copy it again in full or mint a new installation token.',
-          )
-        : finding(
-            'token.checksum',
-            'error',
-            `The ${family.label}'s embedded checksum (its last 6 characters) does not match: it was mistyped, truncated or altered, and GitHub will reject it.`,
-            HINT_RECOPY,
-          ),
-    );
-  }
+  const mismatch = checksumMismatch(token, rest, isInstallation, family);
+  if (mismatch) findings.push(mismatch);
   if (prefix === 'ghr_') {
     findings.push(
       finding(
