@@ -127,7 +127,9 @@ describe('identity', () => {
     expect(text(r, 'scope.granted')).toContain('repo, admin:org, workflow');
     // One note for every verified scope, each with how it was proven.
     expect(r.findings.filter((f) => f.code === 'scope.verified')).toHaveLength(1);
-    expect(text(r, 'scope.verified')).toMatch(/^Verified: repo \(.*\); read:org \(the token carries admin:org, which includes it.*\); public_repo \(/);
+    expect(text(r, 'scope.verified')).toMatch(
+      /^Verified: repo \(.*\); read:org \(the token carries admin:org, which includes it.*\); public_repo \(/,
+    );
     expect([r.expirySource, r.daysRemaining]).toEqual(['provider', 89]);
     expect(Math.abs(Date.parse(r.expiresAt!) - day(90).getTime())).toBeLessThan(1000);
     const sent = since(before);
