@@ -7,7 +7,7 @@ import { request, type Agent } from 'undici';
 import type { PreflightDeps } from '../../src/core/preflight.js';
 import type { Report } from '../../src/core/report.js';
 import type { RawInputs } from '../../src/core/request.js';
-import { parseExpirationHeader } from '../../src/core/providers/github/online.js';
+import { parseExpirationHeader } from '../../src/core/providers/github/interpret.js';
 import { classicParents, describeAccepted, expandClassic, hasRight, parseRequired } from '../../src/core/providers/github/scopes.js';
 import { mintGitHubClassic, mintGitHubFineGrained, mintGitHubStatelessInstallation } from '../../src/core/providers/github/synthetic.js';
 import { emulatorDispatcher } from '../emulators/dispatcher.js';
@@ -125,7 +125,11 @@ describe('identity', () => {
       unverifiable: [],
     });
     expect(text(r, 'scope.granted')).toContain('repo, admin:org, workflow');
-    expect(text(r, 'scope.verified')).toContain('admin:org');
+    // One note for every verified scope, each with how it was proven.
+    expect(r.findings.filter((f) => f.code === 'scope.verified')).toHaveLength(1);
+    expect(text(r, 'scope.verified')).toMatch(
+      /^Verified: repo \(.*\); read:org \(the token carries admin:org, which includes it.*\); public_repo \(/,
+    );
     expect([r.expirySource, r.daysRemaining]).toEqual(['provider', 89]);
     expect(Math.abs(Date.parse(r.expiresAt!) - day(90).getTime())).toBeLessThan(1000);
     const sent = since(before);
@@ -452,6 +456,22 @@ describe('rate limits and network trouble: never a token verdict', () => {
       onlineDeps(new Date(), dispatcher, { http: { ...TEST_HTTP, maxBackoffMs: 1500 } }),
     );
     expect([r.outcome, f.hits]).toEqual(['passed', 1]);
+  });
+
+  it('the client retries a 403 whose rate-limit window is used up (x-ratelimit-remaining 0), never a plain 403', async () => {
+    const limited = emu.fault(
+      { type: 'status', status: 403, body: { message: 'API rate limit exceeded' }, headers: { 'x-ratelimit-remaining': '0' } },
+      { path: '/user', times: 1 },
+    );
+    let before = emu.requests.length;
+    const r = await check({ token: CLASSIC });
+    expect([r.outcome, limited.hits, since(before).filter((q) => q.path === '/user').length]).toEqual(['passed', 1, 2]);
+    const plain = emu.fault({ type: 'status', status: 403, body: { message: 'Forbidden' } }, { path: '/user', times: Infinity });
+    before = emu.requests.length;
+    const p = await check({ token: CLASSIC });
+    plain.cancel();
+    expect([plain.hits, since(before).filter((q) => q.path === '/user').length]).toEqual([1, 1]);
+    expect([p.outcome, ...codes(p)]).toEqual(['unverified', 'network.unexpected-response:error']);
   });
 
   it('429 with Retry-After is retried by the client; 429 forever → network.rate-limited', async () => {
