@@ -19,6 +19,20 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
+    // Small functions that read top to bottom: the limits the code is written to.
+    files: ['src/**/*.ts'],
+    rules: {
+      'max-lines-per-function': ['error', { max: 60, skipBlankLines: true, skipComments: true }],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'ConditionalExpression > ConditionalExpression > ConditionalExpression',
+          message: 'A ternary nested more than two deep: name the cases (a function, a lookup table or if/else).',
+        },
+      ],
+    },
+  },
+  {
     // The core is pure: no CI-platform imports, no printing, no reading the environment directly.
     files: ['src/core/**/*.ts'],
     rules: {

@@ -80738,95 +80738,6 @@ function analyzeAzureDevOpsUrl(input, ctx) {
     return isAzureDevOpsServicesHost(host) ? servicesUrl(parsed, host, findings) : serverUrl(parsed, findings, ctx);
 }
 
-;// CONCATENATED MODULE: ./src/core/providers/azure-devops/scopes.ts
-const S = (id, portal, probe, impliesRead) => ({ id, portal, probe, impliesRead });
-const ADO_SCOPES = [
-    S('vso.work', 'Work Items: Read', { host: 'dev', path: '{project}/_apis/wit/workitemtypes' }),
-    S('vso.work_write', 'Work Items: Read & Write', undefined, 'vso.work'),
-    S('vso.work_full', 'Work Items: Read, Write & Manage', undefined, 'vso.work'),
-    S('vso.code', 'Code: Read', { host: 'dev', path: '{project}/_apis/git/repositories' }),
-    S('vso.code_write', 'Code: Read & Write', undefined, 'vso.code'),
-    S('vso.code_manage', 'Code: Read, Write & Manage', undefined, 'vso.code'),
-    S('vso.code_full', 'Code: Full', undefined, 'vso.code'),
-    S('vso.code_status', 'Code: Status', undefined, 'vso.code'),
-    S('vso.build', 'Build: Read', { host: 'dev', path: '{project}/_apis/build/definitions?$top=1' }),
-    S('vso.build_execute', 'Build: Read & Execute', undefined, 'vso.build'),
-    S('vso.release', 'Release: Read', { host: 'vsrm', path: '{project}/_apis/release/definitions?$top=1' }),
-    S('vso.release_execute', 'Release: Read, Write & Execute', undefined, 'vso.release'),
-    S('vso.release_manage', 'Release: Read, Write, Execute & Manage', undefined, 'vso.release'),
-    S('vso.packaging', 'Packaging: Read', { host: 'feeds', path: '{project}/_apis/packaging/feeds' }),
-    S('vso.packaging_write', 'Packaging: Read & Write', undefined, 'vso.packaging'),
-    S('vso.packaging_manage', 'Packaging: Read, Write & Manage', undefined, 'vso.packaging'),
-    S('vso.project', 'Project and Team: Read', { host: 'dev', path: '_apis/projects?$top=1' }),
-    S('vso.project_write', 'Project and Team: Read & Write', undefined, 'vso.project'),
-    S('vso.project_manage', 'Project and Team: Read, Write & Manage', undefined, 'vso.project'),
-    S('vso.graph', 'Graph: Read', { host: 'vssps', path: '_apis/graph/users', apiVersion: '7.1-preview.1' }),
-    S('vso.graph_manage', 'Graph: Read & Manage', undefined, 'vso.graph'),
-    S('vso.identity', 'Identity: Read'),
-    S('vso.identity_manage', 'Identity: Read & Manage', undefined, 'vso.identity'),
-    S('vso.profile', 'User Profile: Read', { host: 'app.vssps', path: '_apis/profile/profiles/me' }),
-    S('vso.profile_write', 'User Profile: Read & Write', undefined, 'vso.profile'),
-    S('vso.agentpools', 'Agent Pools: Read', { host: 'dev', path: '_apis/distributedtask/pools' }),
-    S('vso.agentpools_manage', 'Agent Pools: Read & Manage', undefined, 'vso.agentpools'),
-    S('vso.serviceendpoint', 'Service Connections: Read', { host: 'dev', path: '{project}/_apis/serviceendpoint/endpoints' }),
-    S('vso.serviceendpoint_query', 'Service Connections: Read & Query', undefined, 'vso.serviceendpoint'),
-    S('vso.serviceendpoint_manage', 'Service Connections: Read, Query & Manage', undefined, 'vso.serviceendpoint'),
-    S('vso.variablegroups_read', 'Variable Groups: Read', { host: 'dev', path: '{project}/_apis/distributedtask/variablegroups' }),
-    S('vso.variablegroups_write', 'Variable Groups: Read & Create', undefined, 'vso.variablegroups_read'),
-    S('vso.variablegroups_manage', 'Variable Groups: Read, Create & Manage', undefined, 'vso.variablegroups_read'),
-    S('vso.securefiles_read', 'Secure Files: Read'),
-    S('vso.securefiles_write', 'Secure Files: Read & Create', undefined, 'vso.securefiles_read'),
-    S('vso.securefiles_manage', 'Secure Files: Read, Create & Manage', undefined, 'vso.securefiles_read'),
-    S('vso.taskgroups_read', 'Task Groups: Read'),
-    S('vso.taskgroups_write', 'Task Groups: Read & Create', undefined, 'vso.taskgroups_read'),
-    S('vso.taskgroups_manage', 'Task Groups: Read, Create & Manage', undefined, 'vso.taskgroups_read'),
-    S('vso.wiki', 'Wiki: Read'),
-    S('vso.wiki_write', 'Wiki: Read & Write', undefined, 'vso.wiki'),
-    S('vso.test', 'Test Management: Read'),
-    S('vso.test_write', 'Test Management: Read & Write', undefined, 'vso.test'),
-    S('vso.analytics', 'Analytics: Read'),
-    S('vso.auditlog', 'Audit Log: Read'),
-    S('vso.auditstreams_manage', 'Audit Streams: Read & Manage'),
-    S('vso.dashboards', 'Team Dashboard: Read'),
-    S('vso.dashboards_manage', 'Team Dashboard: Read & Manage', undefined, 'vso.dashboards'),
-    S('vso.environment_manage', 'Environment: Read & Manage'),
-    S('vso.extension', 'Extensions: Read'),
-    S('vso.extension_manage', 'Extensions: Read & Manage', undefined, 'vso.extension'),
-    S('vso.extension.data', 'Extension Data: Read'),
-    S('vso.extension.data_write', 'Extension Data: Read & Write', undefined, 'vso.extension.data'),
-    S('vso.machinegroup_manage', 'Deployment Groups: Read & Manage'),
-    S('vso.memberentitlementmanagement', 'Member Entitlement Management: Read'),
-    S('vso.memberentitlementmanagement_write', 'Member Entitlement Management: Read & Write', undefined, 'vso.memberentitlementmanagement'),
-    S('vso.notification', 'Notifications: Read'),
-    S('vso.notification_write', 'Notifications: Read & Write', undefined, 'vso.notification'),
-    S('vso.notification_manage', 'Notifications: Read, Write & Manage', undefined, 'vso.notification'),
-    S('vso.notification_diagnostics', 'Notifications: Diagnostics'),
-    S('vso.pipelineresources_use', 'Pipeline Resources: Use'),
-    S('vso.pipelineresources_manage', 'Pipeline Resources: Use & Manage'),
-    S('vso.security_manage', 'Security: Manage'),
-    S('vso.symbols', 'Symbols: Read'),
-    S('vso.symbols_write', 'Symbols: Read & Write', undefined, 'vso.symbols'),
-    S('vso.symbols_manage', 'Symbols: Read, Write & Manage', undefined, 'vso.symbols'),
-    S('vso.threads_full', 'Pull Request Threads: Read & Write'),
-    S('vso.tokenadministration', 'Token Administration: Read & Manage'),
-    S('vso.tokens', 'Tokens: Read & Manage'),
-];
-const BY_ID = new Map(ADO_SCOPES.map((s) => [s.id, s]));
-/** "Work Items: Read & Write", "work items: read and write", "Work Items (Read & Write)" → one key. */
-const portalKey = (text) => text
-    .toLowerCase()
-    .replace(/\band\b/g, '&')
-    .replace(/[^a-z&,]+/g, '');
-const BY_PORTAL = new Map(ADO_SCOPES.map((s) => [portalKey(s.portal), s]));
-/** A scope id or portal name as users write it; undefined when unknown. */
-function findAzureDevOpsScope(text) {
-    const t = text.trim();
-    return BY_ID.get(t.toLowerCase()) ?? BY_ID.get(`vso.${t.toLowerCase()}`) ?? BY_PORTAL.get(portalKey(t));
-}
-function azureDevOpsScopeById(id) {
-    return BY_ID.get(id);
-}
-
 ;// CONCATENATED MODULE: ./src/core/providers/online/closest-names.ts
 /** Levenshtein distance, case-insensitive. */
 function distance(a, b) {
@@ -81009,6 +80920,12 @@ function trouble(r, provider, context) {
         return undefined;
     return r.kind === 'network' ? networkFinding(r, provider) : unexpectedResponse(r, provider, context);
 }
+/** The answer is the provider's word (not trouble): a response to interpret. */
+const answered = (r) => !isTrouble(r);
+/** The finding for an answer that says nothing the provider's readers understand: trouble, or an odd status. */
+function noVerdict(r, provider, context) {
+    return r.kind === 'network' ? networkFinding(r, provider) : unexpectedResponse(r, provider, context);
+}
 
 ;// CONCATENATED MODULE: ./src/core/providers/online/verdict.ts
 const verified = (how) => (how ? { kind: 'verified', how } : { kind: 'verified' });
@@ -81025,36 +80942,109 @@ const unverifiable = (why) => ({ kind: 'unverifiable', why });
 
 
 
-;// CONCATENATED MODULE: ./src/core/providers/azure-devops/online.ts
+;// CONCATENATED MODULE: ./src/core/providers/azure-devops/scopes.ts
+const S = (id, portal, probe, impliesRead) => ({ id, portal, probe, impliesRead });
+const ADO_SCOPES = [
+    S('vso.work', 'Work Items: Read', { host: 'dev', path: '{project}/_apis/wit/workitemtypes' }),
+    S('vso.work_write', 'Work Items: Read & Write', undefined, 'vso.work'),
+    S('vso.work_full', 'Work Items: Read, Write & Manage', undefined, 'vso.work'),
+    S('vso.code', 'Code: Read', { host: 'dev', path: '{project}/_apis/git/repositories' }),
+    S('vso.code_write', 'Code: Read & Write', undefined, 'vso.code'),
+    S('vso.code_manage', 'Code: Read, Write & Manage', undefined, 'vso.code'),
+    S('vso.code_full', 'Code: Full', undefined, 'vso.code'),
+    S('vso.code_status', 'Code: Status', undefined, 'vso.code'),
+    S('vso.build', 'Build: Read', { host: 'dev', path: '{project}/_apis/build/definitions?$top=1' }),
+    S('vso.build_execute', 'Build: Read & Execute', undefined, 'vso.build'),
+    S('vso.release', 'Release: Read', { host: 'vsrm', path: '{project}/_apis/release/definitions?$top=1' }),
+    S('vso.release_execute', 'Release: Read, Write & Execute', undefined, 'vso.release'),
+    S('vso.release_manage', 'Release: Read, Write, Execute & Manage', undefined, 'vso.release'),
+    S('vso.packaging', 'Packaging: Read', { host: 'feeds', path: '{project}/_apis/packaging/feeds' }),
+    S('vso.packaging_write', 'Packaging: Read & Write', undefined, 'vso.packaging'),
+    S('vso.packaging_manage', 'Packaging: Read, Write & Manage', undefined, 'vso.packaging'),
+    S('vso.project', 'Project and Team: Read', { host: 'dev', path: '_apis/projects?$top=1' }),
+    S('vso.project_write', 'Project and Team: Read & Write', undefined, 'vso.project'),
+    S('vso.project_manage', 'Project and Team: Read, Write & Manage', undefined, 'vso.project'),
+    S('vso.graph', 'Graph: Read', { host: 'vssps', path: '_apis/graph/users', apiVersion: '7.1-preview.1' }),
+    S('vso.graph_manage', 'Graph: Read & Manage', undefined, 'vso.graph'),
+    S('vso.identity', 'Identity: Read'),
+    S('vso.identity_manage', 'Identity: Read & Manage', undefined, 'vso.identity'),
+    S('vso.profile', 'User Profile: Read', { host: 'app.vssps', path: '_apis/profile/profiles/me' }),
+    S('vso.profile_write', 'User Profile: Read & Write', undefined, 'vso.profile'),
+    S('vso.agentpools', 'Agent Pools: Read', { host: 'dev', path: '_apis/distributedtask/pools' }),
+    S('vso.agentpools_manage', 'Agent Pools: Read & Manage', undefined, 'vso.agentpools'),
+    S('vso.serviceendpoint', 'Service Connections: Read', { host: 'dev', path: '{project}/_apis/serviceendpoint/endpoints' }),
+    S('vso.serviceendpoint_query', 'Service Connections: Read & Query', undefined, 'vso.serviceendpoint'),
+    S('vso.serviceendpoint_manage', 'Service Connections: Read, Query & Manage', undefined, 'vso.serviceendpoint'),
+    S('vso.variablegroups_read', 'Variable Groups: Read', { host: 'dev', path: '{project}/_apis/distributedtask/variablegroups' }),
+    S('vso.variablegroups_write', 'Variable Groups: Read & Create', undefined, 'vso.variablegroups_read'),
+    S('vso.variablegroups_manage', 'Variable Groups: Read, Create & Manage', undefined, 'vso.variablegroups_read'),
+    S('vso.securefiles_read', 'Secure Files: Read'),
+    S('vso.securefiles_write', 'Secure Files: Read & Create', undefined, 'vso.securefiles_read'),
+    S('vso.securefiles_manage', 'Secure Files: Read, Create & Manage', undefined, 'vso.securefiles_read'),
+    S('vso.taskgroups_read', 'Task Groups: Read'),
+    S('vso.taskgroups_write', 'Task Groups: Read & Create', undefined, 'vso.taskgroups_read'),
+    S('vso.taskgroups_manage', 'Task Groups: Read, Create & Manage', undefined, 'vso.taskgroups_read'),
+    S('vso.wiki', 'Wiki: Read'),
+    S('vso.wiki_write', 'Wiki: Read & Write', undefined, 'vso.wiki'),
+    S('vso.test', 'Test Management: Read'),
+    S('vso.test_write', 'Test Management: Read & Write', undefined, 'vso.test'),
+    S('vso.analytics', 'Analytics: Read'),
+    S('vso.auditlog', 'Audit Log: Read'),
+    S('vso.auditstreams_manage', 'Audit Streams: Read & Manage'),
+    S('vso.dashboards', 'Team Dashboard: Read'),
+    S('vso.dashboards_manage', 'Team Dashboard: Read & Manage', undefined, 'vso.dashboards'),
+    S('vso.environment_manage', 'Environment: Read & Manage'),
+    S('vso.extension', 'Extensions: Read'),
+    S('vso.extension_manage', 'Extensions: Read & Manage', undefined, 'vso.extension'),
+    S('vso.extension.data', 'Extension Data: Read'),
+    S('vso.extension.data_write', 'Extension Data: Read & Write', undefined, 'vso.extension.data'),
+    S('vso.machinegroup_manage', 'Deployment Groups: Read & Manage'),
+    S('vso.memberentitlementmanagement', 'Member Entitlement Management: Read'),
+    S('vso.memberentitlementmanagement_write', 'Member Entitlement Management: Read & Write', undefined, 'vso.memberentitlementmanagement'),
+    S('vso.notification', 'Notifications: Read'),
+    S('vso.notification_write', 'Notifications: Read & Write', undefined, 'vso.notification'),
+    S('vso.notification_manage', 'Notifications: Read, Write & Manage', undefined, 'vso.notification'),
+    S('vso.notification_diagnostics', 'Notifications: Diagnostics'),
+    S('vso.pipelineresources_use', 'Pipeline Resources: Use'),
+    S('vso.pipelineresources_manage', 'Pipeline Resources: Use & Manage'),
+    S('vso.security_manage', 'Security: Manage'),
+    S('vso.symbols', 'Symbols: Read'),
+    S('vso.symbols_write', 'Symbols: Read & Write', undefined, 'vso.symbols'),
+    S('vso.symbols_manage', 'Symbols: Read, Write & Manage', undefined, 'vso.symbols'),
+    S('vso.threads_full', 'Pull Request Threads: Read & Write'),
+    S('vso.tokenadministration', 'Token Administration: Read & Manage'),
+    S('vso.tokens', 'Tokens: Read & Manage'),
+];
+const BY_ID = new Map(ADO_SCOPES.map((s) => [s.id, s]));
+/** "Work Items: Read & Write", "work items: read and write", "Work Items (Read & Write)" → one key. */
+const portalKey = (text) => text
+    .toLowerCase()
+    .replace(/\band\b/g, '&')
+    .replace(/[^a-z&,]+/g, '');
+const BY_PORTAL = new Map(ADO_SCOPES.map((s) => [portalKey(s.portal), s]));
+/** A scope id or portal name as users write it; undefined when unknown. */
+function findAzureDevOpsScope(text) {
+    const t = text.trim();
+    return BY_ID.get(t.toLowerCase()) ?? BY_ID.get(`vso.${t.toLowerCase()}`) ?? BY_PORTAL.get(portalKey(t));
+}
+function azureDevOpsScopeById(id) {
+    return BY_ID.get(id);
+}
+
+;// CONCATENATED MODULE: ./src/core/providers/azure-devops/interpret.ts
 
 
-
+/** The id Azure DevOps answers with when an organisation that allows public access did not accept the token. */
 const ANONYMOUS_ID = 'aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaa';
-const SERVICES_API_VERSION = '7.1';
-const HEADERS = { 'x-tfs-fedauthredirect': 'Suppress', 'x-vss-forcemsapassthrough': 'true' };
-function target(url) {
+function readTarget(url) {
     const base = url.normalized.replace(/\/+$/, '');
     const services = url.deployment === 'services';
     return { services, base, org: url.organization ?? new URL(base).pathname.split('/').filter(Boolean).pop() ?? '' };
 }
-/** Base URL of a host area: on Server everything is on the collection URL. */
-function areaBase(t, host) {
-    if (!t.services)
-        return t.base;
-    const org = encodeURIComponent(t.org);
-    switch (host) {
-        case 'dev':
-            return t.base;
-        case 'app.vssps':
-            return 'https://app.vssps.visualstudio.com';
-        default:
-            return `https://${host}.dev.azure.com/${org}`;
-    }
-}
-function withVersion(path, version) {
-    return `${path}${path.includes('?') ? '&' : '?'}api-version=${version}`;
-}
+const isSuccess = (r) => r.status >= 200 && r.status < 300;
 const isHtml = (r) => /text\/html/i.test(r.headers['content-type'] ?? '') || /^\s*<(!doctype|html)/i.test(r.body);
+/** 203 with a page: Azure DevOps' sign-in answer to a credential it did not accept. */
+const isSignInPage = (r) => r.status === 203 && isHtml(r);
 /** The error text Azure DevOps sends: X-TFS-ServiceError (URL-encoded) first, then the JSON message. */
 function serviceError(r) {
     let header = '';
@@ -81070,301 +81060,349 @@ function serviceError(r) {
         typeKey: typeof body?.typeKey === 'string' ? body.typeKey : '',
     };
 }
-function rejectedFinding(t, token, detail) {
-    const pat = token.kind.startsWith('azure-devops.pat');
-    const causes = pat
-        ? [
-            'the PAT was revoked, regenerated or mistyped',
-            `it was created for another organisation (a PAT works only in the organisations chosen when it was created)${t.services ? '' : ''}`,
-            'it is a global ("all accessible organizations") PAT: those stop working on 2026-12-01',
-            'its user was disabled or removed, or it was unused for 90 days (Entra-backed organisations)',
-            ...(t.services ? [] : ['the server has IIS Basic authentication enabled, which disables PAT authentication']),
-        ]
-        : token.kind === 'azure-devops.system-access-token'
-            ? [
-                'the job token expired (it lives as long as the job)',
-                "the pipeline's job authorization scope does not include this organisation/project",
-            ]
-            : ['the Entra token expired or was issued for another resource or tenant', 'the identity is not a member of this organisation'];
-    return finding('token.rejected', 'error', `Azure DevOps rejected the credential (${detail}). Likely causes, most likely first: ${causes.map((c, i) => `(${i + 1}) ${c}`).join('; ')}.`, pat
-        ? `Create a new PAT in ${t.services ? `https://dev.azure.com/${t.org}/_usersSettings/tokens` : 'User settings → Personal access tokens'} with this organisation selected, and update the secret.`
-        : 'Acquire a fresh token for resource 499b84ac-1321-427f-aa17-267ca6975798 and check the identity is a member of the organisation.');
+function readUser(data) {
+    const user = data?.authenticatedUser;
+    if (!user?.id)
+        return { kind: 'trouble', about: 'no-user' };
+    if (user.id.toLowerCase() === ANONYMOUS_ID)
+        return { kind: 'anonymous' };
+    return { kind: 'user', identity: { name: user.customDisplayName || user.providerDisplayName || user.id, id: user.id } };
 }
-function readIdentity(r, t, token) {
+function readIdentity(r) {
     if (r.kind === 'network')
-        return { ok: false, findings: [networkFinding(r, 'Azure DevOps')] };
-    if (r.status >= 200 && r.status < 300) {
-        // 203 + a page is Azure DevOps' sign-in answer; any other 2xx that is not API JSON (a portal,
-        // a truncated body) came from something in between and says nothing about the token.
-        if (!r.isJson) {
-            if (r.status === 203)
-                return { ok: false, findings: [rejectedFinding(t, token, 'it answered 203 with a sign-in page instead of data')] };
-            return { ok: false, findings: [unexpectedResponse(r, 'Azure DevOps', 'identity')] };
-        }
-        const data = r.json;
-        const user = data?.authenticatedUser;
-        if (!user?.id)
-            return { ok: false, findings: [unexpectedResponse(r, 'Azure DevOps', 'the identity response has no authenticated user')] };
-        if (user.id.toLowerCase() === ANONYMOUS_ID) {
-            return {
-                ok: false,
-                findings: [
-                    finding('token.anonymous', 'error', 'The organisation allows public access and answered as the anonymous user: the token was not accepted (invalid, expired, revoked or for another organisation).', 'Create a new PAT for this organisation and update the secret.'),
-                ],
-            };
-        }
-        const name = user.customDisplayName || user.providerDisplayName || user.id;
-        return {
-            ok: true,
-            identity: { name, id: user.id },
-            findings: [finding('token.identity', 'info', `Authenticated as ${name} (${user.id}).`, 'None needed.')],
-        };
-    }
+        return { kind: 'trouble' };
+    // 203 + a page is the sign-in answer; any other 2xx that is not API JSON (a portal, a truncated
+    // body) came from something in between and says nothing about the token.
+    if (r.status === 203 && !r.isJson)
+        return { kind: 'sign-in-page' };
+    if (isSuccess(r))
+        return r.isJson ? readUser(r.json) : { kind: 'trouble', about: 'not-json' };
     if (r.status === 401) {
         const err = serviceError(r);
-        if (/has expired/i.test(err.message)) {
-            return {
-                ok: false,
-                findings: [
-                    finding('token.expired', 'error', 'Azure DevOps says the token has expired.', 'Regenerate the PAT (User settings → Personal access tokens → Regenerate) or create a new one, and update the secret.'),
-                ],
-            };
-        }
-        return { ok: false, findings: [rejectedFinding(t, token, `401${err.typeKey ? ` ${err.typeKey}` : ''}`)] };
+        return /has expired/i.test(err.message) ? { kind: 'expired' } : { kind: 'rejected', typeKey: err.typeKey };
     }
-    if (r.status === 404) {
-        return {
-            ok: false,
-            findings: [
-                finding('url.org-not-found', 'error', t.services
-                    ? `The organisation "${t.org}" does not exist on Azure DevOps Services (404).`
-                    : `The collection at ${t.base} was not found (404).`, t.services
-                    ? 'Check the organisation name in the URL (https://dev.azure.com/{organisation}).'
-                    : 'Check the collection name (the default is DefaultCollection) and whether the server uses a /tfs prefix.'),
-            ],
-        };
-    }
-    return { ok: false, findings: [unexpectedResponse(r, 'Azure DevOps')] };
+    return r.status === 404 ? { kind: 'org-not-found' } : { kind: 'trouble' };
 }
+// --- Server's api-version ceiling ----------------------------------------------------------------
 /** Server: the highest api-version, from the 400 a too-high version provokes. */
 function readCeiling(r) {
-    if (!r || r.kind !== 'response' || r.status !== 400)
+    if (r?.kind !== 'response' || r.status !== 400)
         return undefined;
-    const { message } = serviceError(r);
-    return /latest REST API version this server supports is (\d+\.\d+)/i.exec(message)?.[1];
+    return /latest REST API version this server supports is (\d+\.\d+)/i.exec(serviceError(r).message)?.[1];
 }
-function minVersion(a, b) {
+function lowerVersion(a, b) {
     const [am, an] = a.split('.').map(Number);
     const [bm, bn] = b.split('.').map(Number);
     return am < bm || (am === bm && an < bn) ? a : b;
 }
-async function checkProject(http, t, requested, first, version) {
-    const enc = encodeURIComponent(requested);
-    if (first.kind === 'network')
-        return { found: false, findings: [networkFinding(first, 'Azure DevOps')] };
-    if (first.status === 200 && first.isJson) {
-        const p = first.json;
-        const name = p.name ?? requested;
-        const findings = [];
-        if (p.state && p.state !== 'wellFormed') {
-            findings.push(finding('project.unavailable', 'error', `The project "${name}" is in state "${p.state}"${p.state === 'deleting' || p.state === 'deleted' ? ': it is being deleted' : ''}, so later steps cannot use it.`, p.state === 'deleting' || p.state === 'deleted'
-                ? 'Restore it (Organization settings → Projects → Recently deleted) or use another project.'
-                : 'Wait until the project is ready, or use another project.'));
-        }
-        if (name !== requested) {
-            findings.push(finding('project.case-mismatch', 'error', `The project exists as "${name}", not "${requested}"; Azure DevOps matched it ignoring case, but later steps that compare names exactly will not.`, `Use "${name}" exactly.`));
-        }
-        return { found: true, canonical: name, findings };
-    }
-    const err = serviceError(first);
-    const notFound = first.status === 404 || (first.status === 400 && /ProjectDoesNotExist/i.test(err.typeKey));
-    if (!notFound) {
-        if (first.status === 401 || (first.status === 203 && isHtml(first))) {
-            return {
-                found: false,
-                findings: [
-                    finding('scope.missing', 'error', 'The token cannot read projects (401 on the project lookup): it lacks "Project and Team: Read".', 'Edit the PAT and tick Project and Team → Read, then update the secret.'),
-                ],
-            };
-        }
-        return { found: false, findings: [unexpectedResponse(first, 'Azure DevOps', 'project lookup')] };
-    }
-    // Not found by its current name: renamed? And which names can the token see?
-    const [history, list] = await Promise.all([
-        err.typeKey === 'ProjectDoesNotExistWithNameException' || first.status === 404
-            ? http.get(`${t.base}/_apis/projects/${enc}?includeHistory=true&api-version=${version}`, HEADERS)
-            : Promise.resolve(undefined),
-        http.get(`${t.base}/_apis/projects?$top=500&api-version=${version}`, HEADERS),
-    ]);
-    if (history?.kind === 'response' && history.status === 200 && history.isJson) {
-        const now = history.json.name;
-        if (now && now.toLowerCase() !== requested.toLowerCase()) {
-            return {
-                found: true,
-                canonical: now,
-                findings: [
-                    finding('project.renamed', 'error', `The project "${requested}" was renamed to "${now}"; later steps that use the old name will fail.`, `Use "${now}".`),
-                ],
-            };
-        }
-    }
-    const names = list?.kind === 'response' && list.isJson
-        ? (list.json.value ?? []).map((p) => p.name ?? '').filter(Boolean)
-        : [];
-    const near = closestNames(requested, names, 3);
-    const ambiguous = err.typeKey === 'ProjectDoesNotExistException';
-    return {
-        found: false,
-        findings: [
-            finding('project.not-found', 'error', `The project "${requested}" does not exist${ambiguous ? ', or the token has no permission to see it' : ''}.${near.length ? ` Closest names the token can see: ${near.map((n) => `"${n}"`).join(', ')}.` : names.length ? '' : ' The token can see no projects.'}`, near.length
-                ? `Use the exact project name, e.g. "${near[0]}".`
-                : "Check the project name, and that the token's user is a member of the project."),
-        ],
-    };
-}
-function scopeVerdict(r) {
+function readProject(r) {
     if (r.kind === 'network')
-        return networkFinding(r, 'Azure DevOps');
-    if (r.status === 401 || r.status === 403 || (r.status === 203 && isHtml(r)))
-        return 'missing';
-    // A 200 that is not API JSON (portal page, truncated body) proves nothing either way.
-    if (r.status >= 200 && r.status < 300)
-        return r.isJson ? 'verified' : unexpectedResponse(r, 'Azure DevOps', 'scope probe');
-    if (r.status === 429 || r.status >= 500)
-        return unexpectedResponse(r, 'Azure DevOps', 'scope probe');
-    return 'unverifiable';
+        return { kind: 'trouble' };
+    if (r.status === 200 && r.isJson) {
+        const p = r.json;
+        return { kind: 'found', name: p.name, state: p.state };
+    }
+    const { typeKey } = serviceError(r);
+    if (r.status === 404 || (r.status === 400 && /ProjectDoesNotExist/i.test(typeKey))) {
+        const askHistory = r.status === 404 || typeKey === 'ProjectDoesNotExistWithNameException';
+        return { kind: 'not-found', ambiguous: typeKey === 'ProjectDoesNotExistException', askHistory };
+    }
+    return r.status === 401 || isSignInPage(r) ? { kind: 'denied' } : { kind: 'trouble' };
 }
-function azureDevOpsAuthorization(token, analysis) {
-    // PATs go in Basic with an empty user name; Entra tokens and System.AccessToken are bearer tokens.
+/** The project's current name from its rename history, when it differs from the one asked for. */
+function readRenamedTo(history, requested) {
+    if (history?.kind !== 'response' || history.status !== 200 || !history.isJson)
+        return undefined;
+    const now = history.json.name;
+    return now && now.toLowerCase() !== requested.toLowerCase() ? now : undefined;
+}
+/** The project names in a project list the token could read. */
+function readProjectNames(list) {
+    const value = successJson(list)?.value ?? [];
+    return value.map((p) => p.name ?? '').filter(Boolean);
+}
+// --- scopes ---------------------------------------------------------------------------------------
+/** The read scope whose probe proves `s` (itself for a read scope, the scope it includes otherwise). */
+const readScopeOf = (s) => s.probe ? s : s.impliesRead ? azureDevOpsScopeById(s.impliesRead) : undefined;
+const needsProject = (read) => !!read.probe?.path.includes('{project}');
+/** Why the probe of a read scope cannot be sent here, or undefined when it can. */
+function unprobeable(read, where) {
+    if (!read?.probe)
+        return 'no-probe';
+    if (needsProject(read) && !where.project)
+        return 'needs-project';
+    if (!where.services && read.probe.host === 'app.vssps')
+        return 'services-only';
+    return undefined;
+}
+function readProbe(r) {
+    if (r.kind === 'network')
+        return 'trouble';
+    if (r.status === 401 || r.status === 403 || isSignInPage(r))
+        return 'denied';
+    // A redirect on a probe has always been read as no clear answer (not as network trouble).
+    if (r.status >= 300 && r.status < 400)
+        return 'unclear';
+    if (isTrouble(r))
+        return 'trouble';
+    return isApiSuccess(r) ? 'granted' : 'unclear';
+}
+/** A read probe proves a read scope, and only the read half of a write / execute / manage scope. */
+function scopeVerdict(s, facts) {
+    const read = readScopeOf(s);
+    const answer = read && facts.probes.get(read.id);
+    if (answer === 'denied')
+        return missing('denied');
+    if (answer === 'granted')
+        return s.probe ? verified() : unverifiable('write-half');
+    const why = unprobeable(read, facts) ?? (read && needsProject(read) && !facts.projectFound ? 'project-not-found' : 'unclear');
+    return unverifiable(why);
+}
+
+;// CONCATENATED MODULE: ./src/core/providers/azure-devops/messages.ts
+
+
+
+const NAME = 'Azure DevOps';
+/** How every scope is verified here (the `scope.verified` note names it). */
+const VERIFIED_HOW = 'read-only request';
+const PAT_SETTINGS = 'User settings → Personal access tokens';
+const tickHint = (checkbox) => `Edit the PAT and tick ${checkbox}, then update the secret.`;
+/** An answer that says nothing about the token (`context`: which request, or what was odd about it). */
+const messages_noVerdict = (r, context) => noVerdict(r, NAME, context);
+const unknownScope = (text) => finding('scope.unknown', 'error', `"${text}" is not an Azure DevOps PAT scope.`, 'Use a scope id such as vso.code or a portal name such as "Code: Read" (see the README\'s scope table).');
+// --- identity -------------------------------------------------------------------------------------
+function rejectionCauses(t, token) {
+    if (token.kind.startsWith('azure-devops.pat')) {
+        return [
+            'the PAT was revoked, regenerated or mistyped',
+            'it was created for another organisation (a PAT works only in the organisations chosen when it was created)',
+            'it is a global ("all accessible organizations") PAT: those stop working on 2026-12-01',
+            'its user was disabled or removed, or it was unused for 90 days (Entra-backed organisations)',
+            ...(t.services ? [] : ['the server has IIS Basic authentication enabled, which disables PAT authentication']),
+        ];
+    }
+    if (token.kind === 'azure-devops.system-access-token') {
+        return [
+            'the job token expired (it lives as long as the job)',
+            "the pipeline's job authorization scope does not include this organisation/project",
+        ];
+    }
+    return ['the Entra token expired or was issued for another resource or tenant', 'the identity is not a member of this organisation'];
+}
+function rejected(t, token, detail) {
+    const causes = rejectionCauses(t, token).map((c, i) => `(${i + 1}) ${c}`);
+    const where = t.services ? `https://dev.azure.com/${t.org}/_usersSettings/tokens` : PAT_SETTINGS;
+    return finding('token.rejected', 'error', `Azure DevOps rejected the credential (${detail}). Likely causes, most likely first: ${causes.join('; ')}.`, token.kind.startsWith('azure-devops.pat')
+        ? `Create a new PAT in ${where} with this organisation selected, and update the secret.`
+        : 'Acquire a fresh token for resource 499b84ac-1321-427f-aa17-267ca6975798 and check the identity is a member of the organisation.');
+}
+const TROUBLE_ABOUT = { 'not-json': 'identity', 'no-user': 'the identity response has no authenticated user' };
+/** The one finding the identity request ends with: who the token is, or why it is not. */
+function identityFinding(answer, r, t, token) {
+    switch (answer.kind) {
+        case 'user':
+            return finding('token.identity', 'info', `Authenticated as ${answer.identity.name} (${answer.identity.id}).`);
+        case 'anonymous':
+            return finding('token.anonymous', 'error', 'The organisation allows public access and answered as the anonymous user: the token was not accepted (invalid, expired, revoked or for another organisation).', 'Create a new PAT for this organisation and update the secret.');
+        case 'sign-in-page':
+            return rejected(t, token, 'it answered 203 with a sign-in page instead of data');
+        case 'expired':
+            return finding('token.expired', 'error', 'Azure DevOps says the token has expired.', `Regenerate the PAT (${PAT_SETTINGS} → Regenerate) or create a new one, and update the secret.`);
+        case 'rejected':
+            return rejected(t, token, `401${answer.typeKey ? ` ${answer.typeKey}` : ''}`);
+        case 'org-not-found':
+            return t.services
+                ? finding('url.org-not-found', 'error', `The organisation "${t.org}" does not exist on Azure DevOps Services (404).`, 'Check the organisation name in the URL (https://dev.azure.com/{organisation}).')
+                : finding('url.org-not-found', 'error', `The collection at ${t.base} was not found (404).`, 'Check the collection name (the default is DefaultCollection) and whether the server uses a /tfs prefix.');
+        case 'trouble':
+            return messages_noVerdict(r, answer.about && TROUBLE_ABOUT[answer.about]);
+    }
+}
+const serverVersion = (ceiling, version) => finding('url.server-version', 'info', `The server supports REST API versions up to ${ceiling}; using ${version}.`);
+// --- project --------------------------------------------------------------------------------------
+function projectUnavailable(name, state) {
+    const deleting = state === 'deleting' || state === 'deleted';
+    return finding('project.unavailable', 'error', `The project "${name}" is in state "${state}"${deleting ? ': it is being deleted' : ''}, so later steps cannot use it.`, deleting
+        ? 'Restore it (Organization settings → Projects → Recently deleted) or use another project.'
+        : 'Wait until the project is ready, or use another project.');
+}
+const projectCaseMismatch = (name, requested) => finding('project.case-mismatch', 'error', `The project exists as "${name}", not "${requested}"; Azure DevOps matched it ignoring case, but later steps that compare names exactly will not.`, `Use "${name}" exactly.`);
+const projectRenamed = (requested, now) => finding('project.renamed', 'error', `The project "${requested}" was renamed to "${now}"; later steps that use the old name will fail.`, `Use "${now}".`);
+const projectsUnreadable = () => finding('scope.missing', 'error', 'The token cannot read projects (401 on the project lookup): it lacks "Project and Team: Read".', tickHint('Project and Team → Read'));
+/** `near`: the closest names the token can see; `seesAny`: whether it can see any project at all. */
+function projectNotFound(requested, ambiguous, near, seesAny) {
+    const hidden = ambiguous ? ', or the token has no permission to see it' : '';
+    const seen = near.length || seesAny ? closestNamesSentence(near) : ' The token can see no projects.';
+    return finding('project.not-found', 'error', `The project "${requested}" does not exist${hidden}.${seen}`, near.length
+        ? `Use the exact project name, e.g. "${near[0]}".`
+        : "Check the project name, and that the token's user is a member of the project.");
+}
+// --- scopes ---------------------------------------------------------------------------------------
+const UNPROVEN = {
+    'no-probe': 'no read-only request proves it',
+    'needs-project': 'its probe needs a project: pass `project`',
+    'project-not-found': 'the project was not found',
+    'services-only': 'its probe exists only on Azure DevOps Services',
+    unclear: 'its probe gave no clear answer',
+};
+/** The finding for a required scope that was not verified. */
+function scopeFinding(s, v) {
+    const read = readScopeOf(s);
+    if (v.kind === 'missing') {
+        const tick = s.probe ? s.portal : `${s.portal} (it includes ${read.portal})`;
+        return finding('scope.missing', 'error', `The token lacks ${s.id}: the read-only probe for ${read.portal} was denied.`, tickHint(`"${tick}"`));
+    }
+    if (v.why === 'write-half') {
+        return finding('scope.unverifiable', 'warning', `${s.id} (${s.portal}) cannot be proven without writing; its read half (${read.id}) is confirmed.`, `Nothing to fix; if in doubt, check the PAT's scopes in ${PAT_SETTINGS}.`);
+    }
+    return finding('scope.unverifiable', 'warning', `${s.id} (${s.portal}) could not be verified: ${UNPROVEN[v.why]}.`, 'Nothing to fix here; verify the scope in the PAT settings if later steps fail.');
+}
+
+;// CONCATENATED MODULE: ./src/core/providers/azure-devops/online.ts
+
+
+
+
+
+const SERVICES_API_VERSION = '7.1';
+const HEADERS = { 'x-tfs-fedauthredirect': 'Suppress', 'x-vss-forcemsapassthrough': 'true' };
+// --- where requests go ------------------------------------------------------------------------------
+/** Base URL of a host area: on Server everything is on the collection URL. */
+function areaBase(t, host) {
+    if (!t.services || host === 'dev')
+        return t.base;
+    if (host === 'app.vssps')
+        return 'https://app.vssps.visualstudio.com';
+    return `https://${host}.dev.azure.com/${encodeURIComponent(t.org)}`;
+}
+const withVersion = (path, version) => `${path}${path.includes('?') ? '&' : '?'}api-version=${version}`;
+/** `{base}/_apis/{path}`, with the api-version when given. */
+const api = (t, path, version) => `${t.base}/_apis/${version ? withVersion(path, version) : path}`;
+const get = (run, url) => run.http.get(url, HEADERS);
+const projectPath = (run) => `projects/${encodeURIComponent(run.input.project ?? '')}`;
+function probeUrl(run, read, version) {
+    const probe = read.probe;
+    const path = probe.path.replace('{project}', encodeURIComponent(run.input.project ?? ''));
+    return `${areaBase(run.target, probe.host)}/${withVersion(path, probe.apiVersion ?? version)}`;
+}
+/** The read scopes to probe for `scopes`: each once, and only where its probe can be sent. */
+function probedReads(run, scopes) {
+    const where = { project: !!run.input.project, services: run.target.services };
+    const reads = new Set(scopes.map(readScopeOf));
+    return [...reads].filter((read) => !unprobeable(read, where));
+}
+// --- the plan -----------------------------------------------------------------------------------------
+async function check(http, input) {
+    const run = startRun(http, input, readTarget(input.url));
+    const scopes = requireScopes(run);
+    // Round trip 1: identity (and on Server, the api-version ceiling).
+    const [identityAnswer, ceilingAnswer] = await Promise.all([
+        get(run, api(run.target, 'connectionData')),
+        run.target.services ? undefined : get(run, api(run.target, 'projects?$top=1', '99.0')),
+    ]);
+    const identity = judgeIdentity(run, identityAnswer);
+    if (!identity)
+        return finishRun(run, {}, true);
+    const version = judgeCeiling(run, ceilingAnswer);
+    // Round trip 2: project lookup and every read probe, all at once.
+    const reads = probedReads(run, scopes);
+    const [projectAnswer, ...probeAnswers] = await Promise.all([
+        input.project ? get(run, api(run.target, projectPath(run), version)) : undefined,
+        ...reads.map((read) => get(run, probeUrl(run, read, version))),
+    ]);
+    const project = projectAnswer ? await judgeProject(run, projectAnswer, version) : { found: true };
+    const probes = new Map(reads.map((read, i) => [read.id, judgeProbe(run, probeAnswers[i])]));
+    const facts = { project: !!input.project, projectFound: project.found, services: run.target.services, probes };
+    for (const s of scopes) {
+        const v = scopeVerdict(s, facts);
+        run.scopes.record(s.id, v.kind === 'verified' ? verified(VERIFIED_HOW) : v, (u) => scopeFinding(s, u));
+    }
+    return finishRun(run, { identity, projectCanonical: project.canonical });
+}
+/** Enters every required scope upfront (so an early stop still reports them); unknown ones are findings. */
+function requireScopes(run) {
+    const scopes = [];
+    for (const text of run.input.requiredScopes) {
+        const s = findAzureDevOpsScope(text);
+        if (!s)
+            run.findings.add(unknownScope(text));
+        else if (run.scopes.require(s.id))
+            scopes.push(s);
+    }
+    return scopes;
+}
+function judgeIdentity(run, r) {
+    const answer = readIdentity(r);
+    run.findings.add(identityFinding(answer, r, run.target, run.input.token));
+    return answer.kind === 'user' ? answer.identity : undefined;
+}
+/** The api-version to use: Services' own, or lower when a Server's ceiling is lower. */
+function judgeCeiling(run, r) {
+    const ceiling = readCeiling(r);
+    if (!ceiling)
+        return SERVICES_API_VERSION;
+    const version = lowerVersion(SERVICES_API_VERSION, ceiling);
+    run.findings.add(serverVersion(ceiling, version));
+    return version;
+}
+function judgeProbe(run, r) {
+    const answer = readProbe(r);
+    if (answer === 'trouble')
+        run.findings.add(messages_noVerdict(r, 'scope probe'));
+    return answer;
+}
+async function judgeProject(run, r, version) {
+    const requested = run.input.project;
+    const answer = readProject(r);
+    if (answer.kind === 'not-found')
+        return explainMissingProject(run, answer, version);
+    if (answer.kind === 'denied')
+        run.findings.add(projectsUnreadable());
+    if (answer.kind === 'trouble')
+        run.findings.add(messages_noVerdict(r, 'project lookup'));
+    if (answer.kind !== 'found')
+        return { found: false };
+    const name = answer.name ?? requested;
+    if (answer.state && answer.state !== 'wellFormed')
+        run.findings.add(projectUnavailable(name, answer.state));
+    if (name !== requested)
+        run.findings.add(projectCaseMismatch(name, requested));
+    return { found: true, canonical: name };
+}
+/** Round trip 3, for a project not found by its name: was it renamed? Which names can the token see? */
+async function explainMissingProject(run, answer, version) {
+    const requested = run.input.project;
+    const [history, list] = await Promise.all([
+        answer.askHistory ? get(run, api(run.target, `${projectPath(run)}?includeHistory=true`, version)) : undefined,
+        get(run, api(run.target, 'projects?$top=500', version)),
+    ]);
+    const now = readRenamedTo(history, requested);
+    if (now) {
+        run.findings.add(projectRenamed(requested, now));
+        return { found: true, canonical: now };
+    }
+    const names = readProjectNames(list);
+    run.findings.add(projectNotFound(requested, answer.ambiguous, closestNames(requested, names, 3), names.length > 0));
+    return { found: false };
+}
+// --- the credential -----------------------------------------------------------------------------------
+/** PATs go in Basic with an empty user name; Entra tokens and System.AccessToken are bearer tokens. */
+function authorization(token, analysis) {
     return analysis.kind.startsWith('azure-devops.pat') ? `Basic ${Buffer.from(`:${token}`).toString('base64')}` : `Bearer ${token}`;
 }
+/** Services: the organisation's own host and the service hosts its APIs live on; Server: the collection's origin. */
 function origins(url) {
     if (!url.normalized)
         return [];
     const own = new URL(url.normalized).origin;
     if (url.deployment !== 'services')
         return [own];
-    return [
-        own,
-        'https://dev.azure.com',
-        'https://vssps.dev.azure.com',
-        'https://vsrm.dev.azure.com',
-        'https://feeds.dev.azure.com',
-        'https://app.vssps.visualstudio.com',
-    ];
-}
-async function check(http, input) {
-    const t = target(input.url);
-    const findings = [];
-    // Scopes first (pure): which ids, which probes.
-    const required = [];
-    const scopes = [];
-    for (const text of input.requiredScopes) {
-        const s = findAzureDevOpsScope(text);
-        if (!s) {
-            findings.push(finding('scope.unknown', 'error', `"${text}" is not an Azure DevOps PAT scope.`, 'Use a scope id such as vso.code or a portal name such as "Code: Read" (see the README\'s scope table).'));
-            continue;
-        }
-        if (!required.includes(s.id)) {
-            required.push(s.id);
-            scopes.push(s);
-        }
-    }
-    // Round trip 1: identity (and on Server, the api-version ceiling).
-    const [idResponse, ceilingResponse] = await Promise.all([
-        http.get(`${t.base}/_apis/connectionData`, HEADERS),
-        t.services ? Promise.resolve(undefined) : http.get(`${t.base}/_apis/projects?$top=1&api-version=99.0`, HEADERS),
-    ]);
-    const id = readIdentity(idResponse, t, input.token);
-    findings.push(...id.findings);
-    const scopeResult = { required, verified: [], missing: [], unverifiable: [] };
-    if (!id.ok)
-        return { findings, identity: id.identity, scopes: scopeResult };
-    let version = SERVICES_API_VERSION;
-    if (!t.services) {
-        const ceiling = readCeiling(ceilingResponse);
-        if (ceiling) {
-            version = minVersion(SERVICES_API_VERSION, ceiling);
-            findings.push(finding('url.server-version', 'info', `The server supports REST API versions up to ${ceiling}; using ${version}.`, 'None needed.'));
-        }
-    }
-    // Round trip 2: project lookup and every read probe, all at once.
-    const project = input.project;
-    const readIds = [...new Set(scopes.map((s) => (s.probe ? s.id : s.impliesRead)).filter((x) => !!x))];
-    const probeFor = (id) => {
-        const s = azureDevOpsScopeById(id);
-        if (!s?.probe)
-            return undefined;
-        if (s.probe.path.includes('{project}') && !project)
-            return undefined;
-        if (!t.services && s.probe.host === 'app.vssps')
-            return undefined; // Services-only host
-        const path = s.probe.path.replace('{project}', encodeURIComponent(project ?? ''));
-        return `${areaBase(t, s.probe.host)}/${withVersion(path, s.probe.apiVersion ?? version)}`;
-    };
-    const probeIds = readIds.filter((rid) => probeFor(rid));
-    const [projectResponse, ...probeResponses] = await Promise.all([
-        project
-            ? http.get(`${t.base}/_apis/projects/${encodeURIComponent(project)}?api-version=${version}`, HEADERS)
-            : Promise.resolve(undefined),
-        ...probeIds.map((rid) => http.get(probeFor(rid), HEADERS)),
-    ]);
-    let canonical;
-    let projectFound = true;
-    if (project && projectResponse) {
-        const p = await checkProject(http, t, project, projectResponse, version);
-        findings.push(...p.findings);
-        canonical = p.canonical;
-        projectFound = p.found;
-    }
-    const readVerdict = new Map();
-    probeIds.forEach((rid, i) => {
-        const v = scopeVerdict(probeResponses[i]);
-        if (typeof v === 'string')
-            readVerdict.set(rid, v);
-        else {
-            readVerdict.set(rid, 'unverifiable');
-            if (!findings.some((f) => f.code === v.code))
-                findings.push(v);
-        }
-    });
-    for (const s of scopes) {
-        const readId = s.probe ? s.id : s.impliesRead;
-        const read = readId ? readVerdict.get(readId) : undefined;
-        const needsProject = !!azureDevOpsScopeById(readId ?? '')?.probe?.path.includes('{project}');
-        if (read === 'missing') {
-            scopeResult.missing.push(s.id);
-            const tick = s.probe ? s.portal : `${s.portal} (it includes ${azureDevOpsScopeById(readId).portal})`;
-            findings.push(finding('scope.missing', 'error', `The token lacks ${s.id}: the read-only probe for ${azureDevOpsScopeById(readId).portal} was denied.`, `Edit the PAT and tick "${tick}", then update the secret.`));
-        }
-        else if (read === 'verified' && s.probe) {
-            scopeResult.verified.push(s.id);
-        }
-        else if (read === 'verified') {
-            scopeResult.unverifiable.push(s.id);
-            findings.push(finding('scope.unverifiable', 'warning', `${s.id} (${s.portal}) cannot be proven without writing; its read half (${readId}) is confirmed.`, "Nothing to fix; if in doubt, check the PAT's scopes in User settings → Personal access tokens."));
-        }
-        else {
-            scopeResult.unverifiable.push(s.id);
-            const why = !readId || !azureDevOpsScopeById(readId)?.probe
-                ? 'no read-only request proves it'
-                : needsProject && !project
-                    ? 'its probe needs a project: pass `project`'
-                    : needsProject && !projectFound
-                        ? 'the project was not found'
-                        : !t.services && azureDevOpsScopeById(readId)?.probe?.host === 'app.vssps'
-                            ? 'its probe exists only on Azure DevOps Services'
-                            : 'its probe gave no clear answer';
-            findings.push(finding('scope.unverifiable', 'warning', `${s.id} (${s.portal}) could not be verified: ${why}.`, 'Nothing to fix here; verify the scope in the PAT settings if later steps fail.'));
-        }
-    }
-    if (scopeResult.verified.length) {
-        findings.push(finding('scope.verified', 'info', `Verified with read-only requests: ${scopeResult.verified.join(', ')}.`, 'None needed.'));
-    }
-    return { findings, identity: id.identity, projectCanonical: canonical, scopes: scopeResult };
+    const hosts = ['dev.azure.com', 'vssps.dev.azure.com', 'vsrm.dev.azure.com', 'feeds.dev.azure.com', 'app.vssps.visualstudio.com'];
+    return [own, ...hosts.map((h) => `https://${h}`)];
 }
 const azureDevOpsOnline = {
-    credential: (token, analysis) => ({ name: 'authorization', value: azureDevOpsAuthorization(token, analysis) }),
+    credential: (token, analysis) => ({ name: 'authorization', value: authorization(token, analysis) }),
     credentialOrigins: origins,
     check,
 };
@@ -81414,6 +81452,7 @@ function retirement(now) {
     }
     return finding('token.retired', 'error', 'Bitbucket removed app passwords on 2026-07-28; this credential no longer works.', MIGRATE);
 }
+/** An app password (`ATBB` + 24 letters and digits + CRC-32): always a retirement finding. */
 function analyzeAppPassword(token, now) {
     const findings = [retirement(now)];
     if (!/^ATBB[A-Za-z0-9]{24}[0-9A-Fa-f]{8}$/.test(token)) {
@@ -81424,21 +81463,15 @@ function analyzeAppPassword(token, now) {
     }
     return tokens_result('bitbucket.app-password', 'Bitbucket app password', findings);
 }
-/** The `ATATT` / `ATCTT` families: a body, "=" and a CRC-32 in hex. */
-const ATLASSIAN_FAMILIES = [
-    { prefix: 'ATATT', kind: 'bitbucket.api-token', label: 'Atlassian API token' },
-    { prefix: 'ATCTT', kind: 'bitbucket.access-token', label: 'Bitbucket access token' },
-];
-/** Undo transport encodings (URL-encoded or escaped "="): the stored secret is wrong, the token may be right. */
-function undoEscapedEquals(token, findings) {
-    if (!/%3D/i.test(token) && !/\\=/.test(token))
-        return token;
-    findings.push(finding('token.wrapper', 'error', 'The secret holds the token URL-encoded or escaped ("=" written as %3D or \\=); tools send it verbatim and are rejected.', 'Store the token exactly as Atlassian showed it, with a plain "=".'));
-    return token.replace(/%3D/gi, '=').replace(/\\=/g, '=');
-}
+/** An API (`ATATT…`) or access (`ATCTT…`) token: body, "=", CRC-32 of the rest. */
 function analyzeAtlassianToken(token, family) {
     const findings = [];
-    const value = undoEscapedEquals(token, findings);
+    // Undo transport encodings (URL-encoded or escaped "="): the stored secret is wrong, the token may be right.
+    let value = token;
+    if (/%3D/i.test(value) || /\\=/.test(value)) {
+        value = value.replace(/%3D/gi, '=').replace(/\\=/g, '=');
+        findings.push(finding('token.wrapper', 'error', 'The secret holds the token URL-encoded or escaped ("=" written as %3D or \\=); tools send it verbatim and are rejected.', 'Store the token exactly as Atlassian showed it, with a plain "=".'));
+    }
     if (!/^[A-Za-z0-9_-]+=[0-9A-Fa-f]{8}$/.test(value)) {
         findings.push(finding('token.format', 'error', `The ${family.label} does not have the expected shape (letters, digits, - and _, then "=" and 8 hex digits).`, RECOPY));
         return tokens_result(family.kind, family.label, findings);
@@ -81450,8 +81483,20 @@ function analyzeAtlassianToken(token, family) {
         findings.push(finding('token.info', 'info', `The ${family.label} has ${value.length} characters; the ones seen so far have 192.`, 'None needed if it was copied whole.'));
     return tokens_result(family.kind, family.label, findings);
 }
-/** Only when the caller named Bitbucket: an older API token (no checksum), or nothing Bitbucket knows. */
-function analyzeClaimedToken(token) {
+function analyzeBitbucketToken(token, ctx, claim) {
+    if (token.startsWith('ATBB'))
+        return analyzeAppPassword(token, ctx.now);
+    if (token.startsWith('ATATT'))
+        return analyzeAtlassianToken(token, { kind: 'bitbucket.api-token', label: 'Atlassian API token' });
+    if (token.startsWith('ATCTT'))
+        return analyzeAtlassianToken(token, { kind: 'bitbucket.access-token', label: 'Bitbucket access token' });
+    if (token.startsWith('BBDC-')) {
+        return tokens_result('bitbucket.data-center', 'Bitbucket Data Center token', [
+            finding('token.format', 'error', 'This is a Bitbucket Data Center token; only Bitbucket Cloud is supported.', 'Use a Bitbucket Cloud API or access token, or check the token with your Data Center instance directly.'),
+        ]);
+    }
+    if (!claim)
+        return undefined;
     if (/^[A-Za-z0-9]{24}$/.test(token)) {
         return tokens_result('bitbucket.api-token', 'Atlassian API token (older format)', [
             finding('token.unverifiable', 'info', 'Older Atlassian API tokens carry no checksum; it is checked online.', 'Nothing to do offline.'),
@@ -81461,22 +81506,11 @@ function analyzeClaimedToken(token) {
         finding('token.format', 'error', 'The token matches no Bitbucket Cloud format (API tokens, access tokens, app passwords).', `${RECOPY} Check that the right secret is wired to this step.`),
     ]);
 }
-function analyzeBitbucketToken(token, ctx, claim) {
-    if (token.startsWith('ATBB'))
-        return analyzeAppPassword(token, ctx.now);
-    const family = ATLASSIAN_FAMILIES.find((f) => token.startsWith(f.prefix));
-    if (family)
-        return analyzeAtlassianToken(token, family);
-    if (token.startsWith('BBDC-')) {
-        return tokens_result('bitbucket.data-center', 'Bitbucket Data Center token', [
-            finding('token.format', 'error', 'This is a Bitbucket Data Center token; only Bitbucket Cloud is supported.', 'Use a Bitbucket Cloud API or access token, or check the token with your Data Center instance directly.'),
-        ]);
-    }
-    return claim ? analyzeClaimedToken(token) : undefined;
-}
+/** Does the user name look like an e-mail address (what API tokens go with)? */
+const looksLikeEmail = (username) => !!username && /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(username);
 /** Which user name goes with which token in Basic auth. */
 function checkBitbucketUsername(kind, username) {
-    const email = !!username && /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(username);
+    const email = looksLikeEmail(username);
     if (kind === 'bitbucket.api-token') {
         if (!username)
             return [
@@ -81533,6 +81567,156 @@ function analyzeBitbucketUrl(input, _ctx) {
         findings.push(trailingSlashFinding(parsed.display));
     return { input: parsed.display, normalized: API, deployment: 'bitbucket-cloud', project, findings };
 }
+
+;// CONCATENATED MODULE: ./src/core/providers/bitbucket/messages.ts
+/**
+ * Every sentence Bitbucket Cloud's online findings say: messages, the hints that are more exact than
+ * the catalogue's fix, and the reasons (`why`) a scope verdict gives. No protocol here.
+ */
+
+
+
+const API_TOKEN_PAGE = 'Atlassian account settings → Security → API tokens → "Create API token with scopes" → Bitbucket';
+const ACCESS_TOKEN_PAGE = 'Repository / Project / Workspace settings → Access tokens';
+/** Who a token acts as, by `x-credential-type`. */
+const CREDENTIAL_TYPES = {
+    repo_access_token: 'repository access token',
+    project_access_token: 'project access token',
+    workspace_access_token: 'workspace access token',
+    api_token: 'API token',
+    app_password: 'app password',
+};
+const holder = (kind) => (kind === 'access-token' ? 'access token' : 'account');
+const quoted = (said) => (said ? `: "${said}"` : '');
+const credentialTypeNote = (type) => (type ? ` (x-credential-type: ${type})` : '');
+// ───────────────────────────── configuration ─────────────────────────────
+const projectInvalid = (project) => finding('config.invalid', 'error', `\`project\` "${withoutUserinfo(project)}" is not a Bitbucket workspace or workspace/repository.`, 'Pass `project` as `workspace` or `workspace/repo_slug`, e.g. `fabrikam/web-app`.');
+const UNKNOWN_SCOPE_HINT = {
+    'api-token': 'Use an API-token scope such as read:repository:bitbucket, or a permission name such as "Pull requests: Read".',
+    oauth: 'Use a scope such as repository, repository:write, pullrequest, pipeline, or a permission name such as "Repositories: Read".',
+};
+function scopeUnknown(text, perm, family, label) {
+    const message = perm
+        ? `"${text}" (${perm.portal}) has no equivalent for this token type (${label}).`
+        : `"${text}" is not a Bitbucket Cloud scope.`;
+    return finding('scope.unknown', 'error', message, UNKNOWN_SCOPE_HINT[family]);
+}
+// ───────────────────────────── the credential ─────────────────────────────
+/** Where app passwords stand on `now` (token-formats.md §6.3). */
+function appPasswordStatus(now) {
+    const t = now.getTime();
+    if (t >= Date.UTC(2026, 6, 28))
+        return 'Bitbucket app passwords were removed on 2026-07-28';
+    if (t >= Date.UTC(2026, 5, 9))
+        return 'Bitbucket app passwords are in their brownout period (until 2026-07-27) and fail at times';
+    return 'the app password may already have been disabled (app passwords are being retired: brownouts from 2026-06-09, removal on 2026-07-28)';
+}
+const WRONG_USER = 'the user name is not the e-mail address of the Atlassian account that created the token (REST calls send it as Basic e-mail:token)';
+/** Likely causes of a 401, most likely first. */
+function messages_rejectionCauses(kind, emailLike, now) {
+    if (kind === 'app-password') {
+        return [
+            appPasswordStatus(now),
+            'the user name is not the Bitbucket user name (app passwords do not work with the e-mail address)',
+            'the app password was revoked or mistyped',
+        ];
+    }
+    if (kind === 'access-token') {
+        return [
+            'the access token was revoked, has expired or was mistyped',
+            'the repository, project or workspace it belongs to was deleted, or (repository tokens) the repository moved to another workspace',
+        ];
+    }
+    return [
+        ...(emailLike ? [] : [WRONG_USER]),
+        'the API token was revoked, has expired (API tokens live at most one year) or was mistyped',
+        ...(emailLike ? [WRONG_USER] : []),
+        'it was created without Bitbucket scopes ("Create API token" instead of "Create API token with scopes"), which Bitbucket does not accept',
+        'the account was deactivated or lost access to Bitbucket',
+    ];
+}
+const REJECTED_HINT = {
+    'access-token': `Create a new access token (${ACCESS_TOKEN_PAGE}) and update the secret.`,
+    'app-password': `Replace the app password with an API token (${API_TOKEN_PAGE}), use it with your Atlassian e-mail as \`username\`, and update the secret.`,
+    'api-token': `Check that \`username\` is the Atlassian account e-mail; otherwise create a new API token (${API_TOKEN_PAGE}) and update the secret.`,
+};
+function messages_rejected(kind, r, now) {
+    const realm = r.realm ? ' with WWW-Authenticate: Basic realm="Bitbucket.org HTTP"' : '';
+    const causes = messages_rejectionCauses(kind, r.emailLike, now)
+        .map((c, i) => `(${i + 1}) ${c}`)
+        .join('; ');
+    const message = `Bitbucket Cloud rejected the credential (401${realm}${quoted(r.said)}). Likely causes, most likely first: ${causes}.`;
+    return finding('token.rejected', 'error', message, REJECTED_HINT[kind]);
+}
+const accountIdentity = (identity, type) => finding('token.identity', 'info', `Authenticated as ${identity.name}${identity.id ? ` (${identity.id})` : ''}${credentialTypeNote(type)}.`);
+/** Accepted, but without the scope that reveals the account (read:user:bitbucket / account). */
+const accountHidden = (need, type) => finding('token.identity', 'info', `The credential was accepted, but it cannot read its own account (403: it lacks ${need}), so the identity is unknown.${credentialTypeNote(type)}`, `Nothing to fix unless later steps need the account; to see it here, use a token with ${need}.`);
+/** Access tokens have no account: who they act as, by `x-credential-type`. */
+function accessTokenIdentity(type) {
+    return { name: CREDENTIAL_TYPES[type ?? ''] ?? 'Bitbucket access token', ...(type ? { id: type } : {}) };
+}
+const accessTokenAccepted = (identity, type) => finding('token.identity', 'info', `Authenticated as a ${identity.name}${credentialTypeNote(type)}; access tokens act as their own pseudo-user.`, 'None needed.');
+// ───────────────────────────── the project ─────────────────────────────
+const workspaceNotFound = (ws) => finding('url.org-not-found', 'error', `The Bitbucket workspace "${ws}" does not exist (404).`, 'Check the workspace id in `project` (it is the first part of https://bitbucket.org/{workspace}/{repo}).');
+const repositoryCaseMismatch = (name, requested) => finding('project.case-mismatch', 'error', `The repository exists as "${name}", not "${requested}"; Bitbucket matched it ignoring case, but later steps that compare names exactly will not.`, `Use "${name}" exactly.`);
+const workspaceCaseMismatch = (slug, ws) => finding('project.case-mismatch', 'error', `The workspace exists as "${slug}", not "${ws}"; later steps that compare names exactly will not match it.`, `Use "${slug}" exactly.`);
+const REPO_NOT_FOUND_HINT = {
+    'access token': 'Check the repository slug, and that the access token belongs to this repository, its project or its workspace.',
+    account: "Check the repository slug (as in https://bitbucket.org/{workspace}/{repo_slug}) and that the token's account can see it.",
+};
+/** A 404 on the repository; `near` are the closest slugs the token can see (as workspace/slug). */
+function repositoryNotFound(kind, requested, ws, wsFound, near) {
+    const where = wsFound ? ` (the workspace "${ws}" exists)` : '';
+    return finding('project.not-found', 'error', `The repository "${requested}" was not found (404): it does not exist, or the ${holder(kind)} has no access to it${where}.${closestNamesSentence(near)}`, near.length ? `Use the exact repository slug, e.g. "${near[0]}".` : REPO_NOT_FOUND_HINT[holder(kind)]);
+}
+const lookupWhat = {
+    repository: (requested) => `the repository "${requested}"`,
+    workspace: (ws) => `the workspace "${ws}"`,
+};
+/** A lookup refused for lack of scope: `perm` is the permission of the scope the 403 named, when known. */
+const lookupScopeDenied = (kind, what, need, perm, id) => finding('scope.missing', 'error', `The token cannot look up ${what}: it lacks ${need} (403).`, perm ? addScopeHint(kind, perm, id) : `Create a token with ${need} and update the secret.`);
+const NO_PERMISSION_HINT = {
+    'access token': 'Use an access token created for this repository, its project or its workspace.',
+    account: "Ask a workspace admin to give the token's account read access, or use a token of an account that has it.",
+};
+/** A lookup refused for lack of permission on the resource (403 without a scope named). */
+const lookupForbidden = (kind, what, said) => finding('scope.missing', 'error', `The ${holder(kind)} has no permission to read ${what} (403${quoted(said)}).`, NO_PERMISSION_HINT[holder(kind)]);
+// ───────────────────────────── scopes ─────────────────────────────
+function addScopeHint(kind, p, id) {
+    if (kind === 'access-token')
+        return `Access token scopes cannot be changed: create a new access token with "${p.portal}" (${id}) in ${ACCESS_TOKEN_PAGE}, and update the secret.`;
+    if (kind === 'app-password')
+        return `App passwords are retired: create an API token with ${p.apiToken ?? p.portal} (${API_TOKEN_PAGE}) and update the secret.`;
+    return `API tokens cannot be edited: create a new one with ${id} ("${p.portal}") via ${API_TOKEN_PAGE}, and update the secret.`;
+}
+const scopesGranted = (granted) => finding('scope.granted', 'info', `Bitbucket says the token carries: ${granted.join(', ')} (x-oauth-scopes).`);
+/** How a scope was verified, for the one `scope.verified` note. */
+const VERIFIED_BY_HEADER = 'x-oauth-scopes header';
+const verifiedByProbe = (path) => `GET ${path}`;
+/** For API tokens, a write/admin scope without its read one is a common surprise: `stronger` are those granted. */
+const noImplication = (stronger) => stronger.length ? `; it has ${stronger.join(', ')}, but API-token scopes imply nothing (write does not include read)` : '';
+/** A scope the token lacks; `because` follows the scope's name (": why" or a note), or is empty. */
+const scopeMissing = (kind, w, because) => finding('scope.missing', 'error', `The token lacks ${w.id} ("${w.perm.portal}")${because}.`, addScopeHint(kind, w.perm, w.id));
+const scopeUnverifiable = (w, why) => finding('scope.unverifiable', 'warning', `${w.id} ("${w.perm.portal}") could not be verified: ${why}.`, "Nothing to fix here; check the token's scopes where it was created if later steps fail.");
+const PROBE_NEEDS = {
+    workspace: 'a workspace in `project`',
+    projects: 'a workspace in `project`',
+    pullrequests: 'a repository in `project` (workspace/repo_slug)',
+    pipelines: 'a repository in `project` (workspace/repo_slug)',
+    issues: 'a repository in `project` (workspace/repo_slug)',
+};
+/** Why a probe proved or disproved a scope (the `why` of its verdict). */
+const WHY = {
+    noReadProbe: 'no read-only request proves it (write, admin and delete scopes gate only changes), and Bitbucket did not send the x-oauth-scopes header',
+    accessTokenUser: 'access tokens cannot read /2.0/user',
+    userDenied: 'GET /2.0/user was denied (403)',
+    probeNeeds: (target) => `its probe needs ${PROBE_NEEDS[target] ?? 'a project'}`,
+    troubled: 'the provider could not be asked',
+    scopeDenied: (path) => `GET ${path} was denied for lack of scope (403)`,
+    refused: (path) => `GET ${path} was refused (401)`,
+    forbidden: (path) => `GET ${path} was refused (403) for lack of permission on the resource, not of scope`,
+    answered: (path, status) => `GET ${path} answered ${status}${status === 404 ? ' (not found, or the feature is disabled there)' : ''}`,
+};
 
 ;// CONCATENATED MODULE: ./src/core/providers/bitbucket/scopes.ts
 /**
@@ -81651,33 +81835,33 @@ function effectiveScopes(granted, family) {
     return out;
 }
 
-;// CONCATENATED MODULE: ./src/core/providers/bitbucket/online.ts
+;// CONCATENATED MODULE: ./src/core/providers/bitbucket/interpret.ts
 
 
 
 
-const ORIGIN = 'https://api.bitbucket.org';
-const BASE = `${ORIGIN}/2.0`;
-const NAME = 'Bitbucket Cloud';
-const API_TOKEN_PAGE = 'Atlassian account settings → Security → API tokens → "Create API token with scopes" → Bitbucket';
-const ACCESS_TOKEN_PAGE = 'Repository / Project / Workspace settings → Access tokens';
-const CREDENTIAL_TYPES = {
-    repo_access_token: 'repository access token',
-    project_access_token: 'project access token',
-    workspace_access_token: 'workspace access token',
-    api_token: 'API token',
-    app_password: 'app password',
-};
 function kindOf(token) {
-    return token.kind === 'bitbucket.access-token' ? 'access-token' : token.kind === 'bitbucket.app-password' ? 'app-password' : 'api-token';
+    if (token.kind === 'bitbucket.access-token')
+        return 'access-token';
+    return token.kind === 'bitbucket.app-password' ? 'app-password' : 'api-token';
 }
-function credential(token, analysis, username) {
-    // Access tokens are bearer tokens; API tokens go with the Atlassian e-mail, app passwords with the
-    // Bitbucket user name (the adapters mask base64(username:token) for exactly this username).
-    if (kindOf(analysis) === 'access-token')
-        return { name: 'authorization', value: `Bearer ${token}` };
-    return { name: 'authorization', value: `Basic ${Buffer.from(`${username?.trim() ?? ''}:${token}`).toString('base64')}` };
+/** An answer that is Bitbucket's word to interpret, not network trouble (so always a response). */
+
+/** `project` read as a workspace or workspace/repo_slug; undefined when it is neither. */
+function projectTarget(project) {
+    if (!project)
+        return {};
+    const parts = project
+        .trim()
+        .replace(/^\/+|\/+$/g, '')
+        .replace(/\.git$/, '')
+        .split('/');
+    if (parts.length > 2 || parts.some((p) => p === ''))
+        return undefined;
+    return { ws: parts[0], repo: parts[1] };
 }
+const str = (v) => (typeof v === 'string' && v ? v : undefined);
+// ───────────────────────────── denials ─────────────────────────────
 /** `{"type":"error","error":{"message":…,"detail":…}}`; detail may carry `required` / `granted`. */
 function bbError(r) {
     const body = (r.isJson ? r.json : undefined);
@@ -81686,96 +81870,139 @@ function bbError(r) {
     const required = Array.isArray(detail?.required) ? detail.required.filter((x) => typeof x === 'string') : [];
     return { message, required };
 }
-const jsonOf = (r) => (isApiSuccess(r) ? r.json : undefined);
-const isScopeDenial = (r) => r.status === 403 && (/privilege scope/i.test(bbError(r).message) || bbError(r).required.length > 0);
-/** 429 / 5xx / HTML / network: never a verdict on the token. */
-function troubleFinding(r, context) {
-    return r.kind === 'network' ? networkFinding(r, NAME) : unexpectedResponse(r, NAME, context);
+function denialOf(r) {
+    const { message, required } = bbError(r);
+    // "Your credentials lack one or more required privilege scopes."
+    if (r.status === 403 && (/privilege scope/i.test(message) || required.length > 0))
+        return { kind: 'scope', required };
+    if (r.status === 401)
+        return { kind: 'refused' };
+    if (r.status === 403)
+        return { kind: 'forbidden', said: message };
+    return { kind: 'other', status: r.status };
 }
-const online_isTrouble = (r) => r.kind === 'network' ||
-    r.status === 429 ||
-    r.status >= 500 ||
-    (r.status >= 200 && r.status < 300 && !r.isJson) ||
-    (r.status >= 300 && r.status < 400);
-// ───────────────────────────── findings ─────────────────────────────
-function rejected(kind, r, username, now) {
-    const realm = /realm="?Bitbucket\.org HTTP/i.test(r.headers['www-authenticate'] ?? '')
-        ? ' with WWW-Authenticate: Basic realm="Bitbucket.org HTTP"'
-        : '';
-    const said = bbError(r).message;
-    const emailLike = !!username && /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(username);
-    const wrongUser = 'the user name is not the e-mail address of the Atlassian account that created the token (REST calls send it as Basic e-mail:token)';
-    const causes = kind === 'api-token'
-        ? [
-            ...(emailLike ? [] : [wrongUser]),
-            'the API token was revoked, has expired (API tokens live at most one year) or was mistyped',
-            ...(emailLike ? [wrongUser] : []),
-            'it was created without Bitbucket scopes ("Create API token" instead of "Create API token with scopes"), which Bitbucket does not accept',
-            'the account was deactivated or lost access to Bitbucket',
-        ]
-        : kind === 'app-password'
-            ? [
-                appPasswordStatus(now),
-                'the user name is not the Bitbucket user name (app passwords do not work with the e-mail address)',
-                'the app password was revoked or mistyped',
-            ]
-            : [
-                'the access token was revoked, has expired or was mistyped',
-                'the repository, project or workspace it belongs to was deleted, or (repository tokens) the repository moved to another workspace',
-            ];
-    const hint = kind === 'access-token'
-        ? `Create a new access token (${ACCESS_TOKEN_PAGE}) and update the secret.`
-        : kind === 'app-password'
-            ? `Replace the app password with an API token (${API_TOKEN_PAGE}), use it with your Atlassian e-mail as \`username\`, and update the secret.`
-            : `Check that \`username\` is the Atlassian account e-mail; otherwise create a new API token (${API_TOKEN_PAGE}) and update the secret.`;
-    return finding('token.rejected', 'error', `Bitbucket Cloud rejected the credential (401${realm}${said ? `: "${said}"` : ''}). Likely causes, most likely first: ${causes.map((c, i) => `(${i + 1}) ${c}`).join('; ')}.`, hint);
+function rejection(r, username) {
+    return {
+        realm: /realm="?Bitbucket\.org HTTP/i.test(r.headers['www-authenticate'] ?? ''),
+        said: bbError(r).message,
+        emailLike: looksLikeEmail(username),
+    };
 }
-/** Where app passwords stand on `now` (token-formats.md §6.3). */
-function appPasswordStatus(now) {
-    const t = now.getTime();
-    if (t >= Date.UTC(2026, 6, 28))
-        return 'Bitbucket app passwords were removed on 2026-07-28';
-    if (t >= Date.UTC(2026, 5, 9))
-        return 'Bitbucket app passwords are in their brownout period (until 2026-07-27) and fail at times';
-    return 'the app password may already have been disabled (app passwords are being retired: brownouts from 2026-06-09, removal on 2026-07-28)';
+// ───────────────────────────── identity and project ─────────────────────────────
+/** A 2xx whose JSON names nothing the check can use. */
+const NAMELESS = 'nameless';
+/** The account of a `/2.0/user` answer; undefined when it is not a success with a JSON body. */
+function accountOf(r) {
+    const u = successJson(r);
+    if (!u)
+        return undefined;
+    const id = str(u.account_id) ?? str(u.uuid);
+    return id ? { name: str(u.display_name) ?? str(u.nickname) ?? id, id } : NAMELESS;
 }
-function addScopeHint(kind, p, id) {
-    if (kind === 'access-token')
-        return `Access token scopes cannot be changed: create a new access token with "${p.portal}" (${id}) in ${ACCESS_TOKEN_PAGE}, and update the secret.`;
-    if (kind === 'app-password')
-        return `App passwords are retired: create an API token with ${p.apiToken ?? p.portal} (${API_TOKEN_PAGE}) and update the secret.`;
-    return `API tokens cannot be edited: create a new one with ${id} ("${p.portal}") via ${API_TOKEN_PAGE}, and update the secret.`;
+/** The stored `workspace/slug` of a repository answer; undefined when it is not a success with a JSON body. */
+function repositoryNameOf(r, ws) {
+    const repo = successJson(r);
+    if (!repo)
+        return undefined;
+    if (typeof repo.full_name === 'string')
+        return repo.full_name;
+    return typeof repo.slug === 'string' ? `${ws}/${repo.slug}` : NAMELESS;
 }
-function parseTarget(project) {
-    if (!project)
-        return {};
-    const parts = project
-        .trim()
-        .replace(/^\/+|\/+$/g, '')
-        .replace(/\.git$/, '')
-        .split('/');
-    if (parts.length > 2 || parts.some((p) => p === '')) {
-        return finding('config.invalid', 'error', `\`project\` "${withoutUserinfo(project)}" is not a Bitbucket workspace or workspace/repository.`, 'Pass `project` as `workspace` or `workspace/repo_slug`, e.g. `fabrikam/web-app`.');
-    }
-    return { ws: parts[0], repo: parts[1] };
+/** The stored slug of a workspace answer. */
+function workspaceSlugOf(r) {
+    const w = successJson(r);
+    return typeof w?.slug === 'string' ? w.slug : undefined;
 }
-const enc = encodeURIComponent;
+/** The repository slugs of a listing. */
+function repositorySlugsOf(r) {
+    const list = successJson(r);
+    return (Array.isArray(list?.values) ? list.values : []).map((v) => v?.slug).filter((x) => typeof x === 'string');
+}
 /** Bitbucket takes a workspace or repository `{uuid}` wherever it takes a slug. */
 const isUuid = (part) => /^\{.*\}$/.test(part);
-function probeUrl(target, t) {
+/** Does the stored name differ from each part the user spelled as a slug? (A `{uuid}` part names the resource by id.) */
+function spelledDifferently(name, ws, repo) {
+    const [nameWs, nameRepo] = name.split('/');
+    return (!isUuid(ws) && nameWs !== ws) || (!isUuid(repo) && nameRepo !== repo);
+}
+function workspacePresence(answers) {
+    const found = answers.some(isApiSuccess);
+    return { found, missing: !found && answers.some((r) => r.kind === 'response' && r.status === 404) };
+}
+// ───────────────────────────── scopes ─────────────────────────────
+/** Does `x-oauth-scopes` (as effective scopes) carry the scope, in either family's name? */
+function headerCarries(w, effective, family) {
+    const other = scopeId(w.perm, family === 'oauth' ? 'api-token' : 'oauth');
+    return effective.has(w.id) || (!!other && effective.has(other));
+}
+/** Granted API-token scopes of the same area as a wanted read one (`write:repository:bitbucket` for `read:…`). */
+function strongerThan(w, granted, family) {
+    if (family !== 'api-token')
+        return [];
+    const area = /^read:(.+)$/.exec(w.id)?.[1];
+    return area ? granted.filter((g) => g !== w.id && g.endsWith(`:${area}`)) : [];
+}
+/** What a read probe's answer (not trouble) proves about its scope. */
+function probeVerdict(r, path) {
+    if (isApiSuccess(r))
+        return verified(verifiedByProbe(path));
+    const denial = denialOf(r);
+    if (denial.kind === 'scope')
+        return missing(WHY.scopeDenied(path));
+    if (denial.kind === 'refused')
+        return missing(WHY.refused(path));
+    if (denial.kind === 'forbidden')
+        return unverifiable(WHY.forbidden(path));
+    return unverifiable(WHY.answered(path, r.status));
+}
+
+;// CONCATENATED MODULE: ./src/core/providers/bitbucket/online.ts
+
+
+
+
+const online_NAME = 'Bitbucket Cloud';
+const ORIGIN = 'https://api.bitbucket.org';
+const BASE = `${ORIGIN}/2.0`;
+const USER_URL = `${BASE}/user`;
+/** The scope a lookup needs, in each family, when a 403 does not name it. */
+const REPOSITORY_READ = { 'api-token': 'read:repository:bitbucket', oauth: 'repository' };
+const WORKSPACE_READ = { 'api-token': 'read:workspace:bitbucket', oauth: 'team' };
+const ACCOUNT_READ = { 'api-token': 'read:user:bitbucket', oauth: 'account' };
+function credential(token, analysis, username) {
+    // Access tokens are bearer tokens; API tokens go with the Atlassian e-mail, app passwords with the
+    // Bitbucket user name (the adapters mask base64(username:token) for exactly this username).
+    if (kindOf(analysis) === 'access-token')
+        return { name: 'authorization', value: `Bearer ${token}` };
+    return { name: 'authorization', value: `Basic ${Buffer.from(`${username?.trim() ?? ''}:${token}`).toString('base64')}` };
+}
+/** Enters each required scope in the ledger once; a name Bitbucket does not know is a finding. */
+function online_requireScopes(run) {
+    const wanted = [];
+    for (const text of run.input.requiredScopes) {
+        const perm = findBitbucketPermission(text);
+        const id = perm && scopeId(perm, run.family);
+        if (!perm || !id)
+            run.findings.add(scopeUnknown(text, perm, run.family, run.input.token.label));
+        else if (run.scopes.require(id))
+            wanted.push({ id, perm });
+    }
+    return wanted;
+}
+// ───────────────────────────── requests ─────────────────────────────
+const enc = encodeURIComponent;
+function online_probeUrl(target, t) {
     const ws = t.ws ? enc(t.ws) : undefined;
     const repo = ws && t.repo ? `${ws}/${enc(t.repo)}` : undefined;
     switch (target) {
         case 'user':
-            return `${BASE}/user`;
+            return USER_URL;
         case 'workspace':
             return ws && `${BASE}/workspaces/${ws}`;
         case 'repository':
-            return repo
-                ? `${BASE}/repositories/${repo}`
-                : ws
-                    ? `${BASE}/repositories/${ws}?pagelen=1`
-                    : `${BASE}/repositories?role=member&pagelen=1`;
+            if (repo)
+                return `${BASE}/repositories/${repo}`;
+            return ws ? `${BASE}/repositories/${ws}?pagelen=1` : `${BASE}/repositories?role=member&pagelen=1`;
         case 'repositories':
             return ws && `${BASE}/repositories/${ws}?pagelen=1`;
         case 'projects':
@@ -81788,294 +82015,202 @@ function probeUrl(target, t) {
             return `${BASE}/snippets?role=member&pagelen=1`;
     }
 }
-const PROBE_NEEDS = {
-    workspace: 'a workspace in `project`',
-    projects: 'a workspace in `project`',
-    pullrequests: 'a repository in `project` (workspace/repo_slug)',
-    pipelines: 'a repository in `project` (workspace/repo_slug)',
-    issues: 'a repository in `project` (workspace/repo_slug)',
-};
-function wantedScopes(requiredScopes, family, label, findings) {
-    const wanted = [];
-    for (const text of requiredScopes) {
-        const perm = findBitbucketPermission(text);
-        const id = perm && scopeId(perm, family);
-        if (!perm || !id) {
-            findings.push(finding('scope.unknown', 'error', perm
-                ? `"${text}" (${perm.portal}) has no equivalent for this token type (${label}).`
-                : `"${text}" is not a Bitbucket Cloud scope.`, family === 'api-token'
-                ? 'Use an API-token scope such as read:repository:bitbucket, or a permission name such as "Pull requests: Read".'
-                : 'Use a scope such as repository, repository:write, pullrequest, pipeline, or a permission name such as "Repositories: Read".'));
-            continue;
-        }
-        if (!wanted.some((w) => w.id === id))
-            wanted.push({ id, perm });
-    }
-    return wanted;
+function lookupsFor(run) {
+    const t = run.target;
+    const access = run.kind === 'access-token';
+    // Without a project, an access token still needs one authenticated answer to show it works.
+    if (!t.ws)
+        return access ? { repository: online_probeUrl('repository', t) } : {};
+    return {
+        ...(t.repo ? { repository: online_probeUrl('repository', t) } : {}),
+        ...(access || !t.repo ? { repositories: online_probeUrl('repositories', t) } : {}),
+        ...(access ? {} : { workspace: online_probeUrl('workspace', t) }),
+    };
 }
+/** The read probes of the wanted scopes (access tokens cannot read /2.0/user). */
+const probeUrls = (run, wanted) => wanted
+    .map((w) => w.perm.probe)
+    .filter((p) => !!p && !(p === 'user' && run.kind === 'access-token'))
+    .map((p) => online_probeUrl(p, run.target));
+/** One wave of requests, all at once; one request per URL (a lookup and a probe that share a URL share the answer). */
+async function ask(run, urls) {
+    const fresh = [...new Set(urls.filter((u) => !!u && !run.answers.has(u)))];
+    const got = await Promise.all(fresh.map((u) => run.http.get(u)));
+    fresh.forEach((u, i) => run.answers.set(u, got[i]));
+}
+async function answerTo(run, url) {
+    await ask(run, [url]);
+    return run.answers.get(url);
+}
+/** A header of the first answer that sent it. */
+const header = (run, name) => [...run.answers.values()].find((r) => r.kind === 'response' && !!r.headers[name]?.trim())?.headers[name];
+const scopesUnknown = (run) => parseScopeHeader(header(run, 'x-oauth-scopes')) === undefined;
+// ───────────────────────────── the check ─────────────────────────────
 async function online_check(http, input) {
-    const findings = [];
-    const kind = kindOf(input.token);
-    const family = scopeFamily(input.token.kind);
-    const wanted = wantedScopes(input.requiredScopes, family, input.token.label, findings);
-    const scopes = { required: wanted.map((w) => w.id), verified: [], missing: [], unverifiable: [] };
-    const parsed = parseTarget(input.project);
-    if ('code' in parsed)
-        return { findings: [...findings, parsed], scopes };
-    const t = parsed;
-    // One request per URL: a lookup and a probe that share a URL share the answer.
-    const cache = new Map();
-    const get = (url) => {
-        let p = cache.get(url);
-        if (!p)
-            cache.set(url, (p = http.get(url)));
-        return p;
+    const target = projectTarget(input.project);
+    const shared = startRun(http, input, target ?? {});
+    const run = { ...shared, kind: kindOf(input.token), family: scopeFamily(input.token.kind), answers: new Map() };
+    const wanted = online_requireScopes(run);
+    const stop = (f) => {
+        run.findings.add(f);
+        return finishRun(run, {}, true);
     };
-    const answers = [];
-    const fetchAll = async (urls) => {
-        const list = [...new Set(urls.filter((u) => !!u))];
-        answers.push(...(await Promise.all(list.map(get))));
-    };
-    const header = (name) => answers.find((r) => r.kind === 'response' && !!r.headers[name]?.trim())?.headers[name];
+    if (!target)
+        return stop(projectInvalid(input.project));
     // Round 1 (user credentials): who is it?
-    let identity;
-    let userDenied;
-    if (kind !== 'access-token') {
-        const r = await get(`${BASE}/user`);
-        answers.push(r);
-        if (r.kind === 'network' || online_isTrouble(r))
-            return { findings: [...findings, troubleFinding(r, 'identity')], scopes };
-        if (r.status === 401)
-            return { findings: [...findings, rejected(kind, r, input.username, input.now)], scopes };
-        const u = jsonOf(r);
-        const str = (v) => (typeof v === 'string' && v ? v : undefined);
-        if (u && !str(u.account_id) && !str(u.uuid))
-            return { findings: [...findings, unexpectedResponse(r, NAME, 'the identity response names no account')], scopes };
-        if (u) {
-            const id = str(u.account_id) ?? str(u.uuid);
-            identity = { name: str(u.display_name) ?? str(u.nickname) ?? id, ...(id ? { id } : {}) };
-            findings.push(finding('token.identity', 'info', `Authenticated as ${identity.name}${id ? ` (${id})` : ''}${credentialTypeNote(r)}.`, 'None needed; check it is the account you expect.'));
-        }
-        else if (r.status === 403) {
-            // Accepted, but without the scope that reveals the account (read:user:bitbucket / account).
-            userDenied = r;
-            const need = bbError(r).required[0] ?? (family === 'api-token' ? 'read:user:bitbucket' : 'account');
-            findings.push(finding('token.identity', 'info', `The credential was accepted, but it cannot read its own account (403: it lacks ${need}), so the identity is unknown.${credentialTypeNote(r)}`, `Nothing to fix unless later steps need the account; to see it here, use a token with ${need}.`));
-        }
-        else {
-            return { findings: [...findings, unexpectedResponse(r, NAME, 'identity')], scopes };
-        }
-    }
+    const account = run.kind === 'access-token' ? {} : await identify(run);
+    if ('code' in account)
+        return stop(account);
     // Round 2 (round 1 for access tokens): lookups, and the read probes when the scopes are unknown.
-    const lookups = [];
-    if (t.repo)
-        lookups.push(probeUrl('repository', t), kind === 'access-token' ? probeUrl('repositories', t) : probeUrl('workspace', t));
-    else if (t.ws)
-        lookups.push(probeUrl('repositories', t), ...(kind === 'access-token' ? [] : [probeUrl('workspace', t)]));
-    else if (kind === 'access-token')
-        lookups.push(probeUrl('repository', t));
-    const probeTargets = wanted.map((w) => w.perm.probe).filter((p) => !!p && !(p === 'user' && kind === 'access-token'));
-    const probes = probeTargets.map((p) => probeUrl(p, t));
-    const scopesUnknown = () => parseScopeHeader(header('x-oauth-scopes')) === undefined;
-    await fetchAll([...lookups, ...(scopesUnknown() && kind !== 'access-token' ? probes : [])]);
-    if (scopesUnknown() && probes.length)
-        await fetchAll(probes); // access tokens without the header
-    // Access tokens: the first authenticated answer tells whether the token works at all.
-    if (kind === 'access-token') {
-        const refused = answers.find((r) => r.kind === 'response' && r.status === 401);
-        if (refused)
-            return { findings: [...findings, rejected(kind, refused, input.username, input.now)], scopes };
-        if (answers.length && answers.every(online_isTrouble))
-            return { findings: [...findings, troubleFinding(answers[0], 'access token check')], scopes };
-        const type = header('x-credential-type');
-        identity = { name: CREDENTIAL_TYPES[type ?? ''] ?? 'Bitbucket access token', ...(type ? { id: type } : {}) };
-        if (answers.some((r) => r.kind === 'response' && r.status !== 401 && !online_isTrouble(r))) {
-            findings.push(finding('token.identity', 'info', `Authenticated as a ${identity.name}${type ? ` (x-credential-type: ${type})` : ''}; access tokens act as their own pseudo-user.`, 'None needed.'));
-        }
-    }
-    // Project lookups.
-    let canonical;
-    if (t.ws) {
-        const p = await readProject(t, kind, get, input.now);
-        findings.push(...p.findings);
-        canonical = p.canonical;
-    }
-    // Scopes: the header when there is one, else the probes.
-    const granted = parseScopeHeader(header('x-oauth-scopes'));
-    if (granted) {
-        findings.push(finding('scope.granted', 'info', `Bitbucket says the token carries: ${granted.join(', ')} (x-oauth-scopes).`, 'None needed.'));
-        const eff = effectiveScopes(granted, family);
-        for (const w of wanted) {
-            const other = scopeId(w.perm, family === 'oauth' ? 'api-token' : 'oauth');
-            if (eff.has(w.id) || (other && eff.has(other)))
-                scopes.verified.push(w.id);
-            else {
-                scopes.missing.push(w.id);
-                findings.push(finding('scope.missing', 'error', `The token lacks ${w.id} ("${w.perm.portal}")${noImplicationNote(w, granted, family)}.`, addScopeHint(kind, w.perm, w.id)));
-            }
-        }
-    }
-    else {
-        for (const w of wanted) {
-            const verdict = await probeVerdict(w, t, kind, get, userDenied);
-            if (verdict.kind === 'verified')
-                scopes.verified.push(w.id);
-            else if (verdict.kind === 'missing') {
-                scopes.missing.push(w.id);
-                findings.push(finding('scope.missing', 'error', `The token lacks ${w.id} ("${w.perm.portal}"): ${verdict.why}.`, addScopeHint(kind, w.perm, w.id)));
-            }
-            else {
-                scopes.unverifiable.push(w.id);
-                if (verdict.trouble) {
-                    if (!findings.some((f) => f.code === verdict.trouble.code))
-                        findings.push(verdict.trouble);
-                }
-                else {
-                    findings.push(finding('scope.unverifiable', 'warning', `${w.id} ("${w.perm.portal}") could not be verified: ${verdict.why}.`, "Nothing to fix here; check the token's scopes where it was created if later steps fail."));
-                }
-            }
-        }
-    }
-    if (scopes.verified.length)
-        findings.push(finding('scope.verified', 'info', `Verified: ${scopes.verified.join(', ')}${granted ? ' (from the x-oauth-scopes header)' : ' (with read-only requests)'}.`, 'None needed.'));
-    return { findings, identity, projectCanonical: canonical, scopes };
+    const lookups = lookupsFor(run);
+    const probes = probeUrls(run, wanted);
+    await ask(run, [...Object.values(lookups), ...(scopesUnknown(run) && run.kind !== 'access-token' ? probes : [])]);
+    if (scopesUnknown(run))
+        await ask(run, probes); // access tokens without the header
+    const who = run.kind === 'access-token' ? acceptAccessToken(run) : account;
+    if ('code' in who)
+        return stop(who);
+    const projectCanonical = run.target.ws ? await online_readProject(run, lookups) : undefined;
+    await judgeScopes(run, wanted);
+    return finishRun(run, { identity: who.identity, projectCanonical });
 }
-function credentialTypeNote(r) {
+/** Round 1 for user credentials: the account, or the finding that ends the check. */
+async function identify(run) {
+    const r = await answerTo(run, USER_URL);
+    if (!answered(r))
+        return trouble(r, online_NAME, 'identity');
+    if (r.status === 401)
+        return messages_rejected(run.kind, rejection(r, run.input.username), run.input.now);
+    const account = accountOf(r);
     const type = r.headers['x-credential-type'];
-    return type ? ` (x-credential-type: ${type})` : '';
+    if (account === NAMELESS)
+        return unexpectedResponse(r, online_NAME, 'the identity response names no account');
+    if (account) {
+        run.findings.add(accountIdentity(account, type));
+        return { identity: account };
+    }
+    if (r.status !== 403)
+        return unexpectedResponse(r, online_NAME, 'identity');
+    // Accepted, but without the scope that reveals the account.
+    run.findings.add(accountHidden(bbError(r).required[0] ?? ACCOUNT_READ[run.family], type));
+    return {};
 }
-/** For API tokens, a write/admin scope without its read one is a common surprise: say so. */
-function noImplicationNote(w, granted, family) {
-    if (family !== 'api-token')
-        return '';
-    const area = /^read:(.+)$/.exec(w.id)?.[1];
-    const stronger = area ? granted.filter((g) => g !== w.id && g.endsWith(`:${area}`)) : [];
-    return stronger.length ? `; it has ${stronger.join(', ')}, but API-token scopes imply nothing (write does not include read)` : '';
+/** Access tokens: the first authenticated answer tells whether the token works at all. */
+function acceptAccessToken(run) {
+    const answers = [...run.answers.values()];
+    const refused = answers.find((r) => r.kind === 'response' && r.status === 401);
+    if (refused)
+        return messages_rejected(run.kind, rejection(refused, run.input.username), run.input.now);
+    if (answers[0] && answers.every(isTrouble))
+        return trouble(answers[0], online_NAME, 'access token check');
+    const type = header(run, 'x-credential-type');
+    const identity = accessTokenIdentity(type);
+    run.findings.add(accessTokenAccepted(identity, type));
+    return { identity };
 }
-async function probeVerdict(w, t, kind, get, userDenied) {
+async function online_readProject(run, lookups) {
+    // The answers that tell whether the workspace exists (fetched already, in the same round).
+    const urls = [lookups.repositories, lookups.workspace].filter((u) => !!u);
+    const evidence = await Promise.all(urls.map((u) => answerTo(run, u)));
+    const reading = run.target.repo
+        ? await readRepository(run, await answerTo(run, lookups.repository), evidence)
+        : await readWorkspace(run, evidence, lookups.workspace);
+    if (reading.finding)
+        run.findings.add(reading.finding);
+    return reading.canonical;
+}
+async function readRepository(run, r, evidence) {
+    const ws = run.target.ws;
+    const repo = run.target.repo;
+    const requested = `${ws}/${repo}`;
+    if (!answered(r))
+        return { finding: trouble(r, online_NAME, 'repository lookup') };
+    const name = repositoryNameOf(r, ws);
+    if (name === NAMELESS)
+        return { finding: unexpectedResponse(r, online_NAME, 'the repository response names no repository') };
+    if (name !== undefined) {
+        return { canonical: name, finding: spelledDifferently(name, ws, repo) ? repositoryCaseMismatch(name, requested) : undefined };
+    }
+    if (r.status !== 404)
+        return { finding: deniedLookup(run, r, lookupWhat.repository(requested), REPOSITORY_READ) };
+    const presence = workspacePresence(evidence);
+    if (presence.missing)
+        return { finding: workspaceNotFound(ws) };
+    // Only to explain the miss: which repositories of the workspace can the token see?
+    const slugs = repositorySlugsOf(await run.http.get(`${BASE}/repositories/${enc(ws)}?pagelen=100`));
+    const near = closestNames(repo, slugs, 3).map((n) => `${ws}/${n}`);
+    return { finding: repositoryNotFound(run.kind, requested, ws, presence.found, near) };
+}
+async function readWorkspace(run, evidence, workspaceUrl) {
+    const ws = run.target.ws;
+    const presence = workspacePresence(evidence);
+    if (presence.found) {
+        const slug = workspaceSlugOf(workspaceUrl ? await answerTo(run, workspaceUrl) : undefined);
+        const differs = !!slug && slug !== ws && !isUuid(ws);
+        return { canonical: slug ?? ws, finding: differs ? workspaceCaseMismatch(slug, ws) : undefined };
+    }
+    if (presence.missing)
+        return { finding: workspaceNotFound(ws) };
+    const troubled = evidence.find(isTrouble);
+    if (troubled)
+        return { finding: trouble(troubled, online_NAME, 'workspace lookup') };
+    const denial = evidence.find(answered);
+    return { finding: denial && deniedLookup(run, denial, lookupWhat.workspace(ws), WORKSPACE_READ) };
+}
+/** A lookup that was not answered with the resource: why. */
+function deniedLookup(run, r, what, fallback) {
+    const denial = denialOf(r);
+    if (denial.kind === 'scope') {
+        const perm = permissionById(denial.required[0] ?? fallback[run.family]);
+        const need = denial.required.join(', ') || fallback[run.family];
+        return lookupScopeDenied(run.kind, what, need, perm, (perm && scopeId(perm, run.family)) ?? need);
+    }
+    if (denial.kind === 'refused')
+        return messages_rejected(run.kind, rejection(r, undefined), run.input.now);
+    if (denial.kind === 'forbidden')
+        return lookupForbidden(run.kind, what, denial.said);
+    return unexpectedResponse(r, online_NAME, `lookup of ${what}`);
+}
+// ───────────────────────────── scopes ─────────────────────────────
+/** Scopes: the `x-oauth-scopes` header when there is one, else the read probes. */
+async function judgeScopes(run, wanted) {
+    const granted = parseScopeHeader(header(run, 'x-oauth-scopes'));
+    if (!granted) {
+        for (const w of wanted)
+            await judgeByProbe(run, w);
+        return;
+    }
+    run.findings.add(scopesGranted(granted));
+    const effective = effectiveScopes(granted, run.family);
+    for (const w of wanted) {
+        if (headerCarries(w, effective, run.family))
+            run.scopes.verified(w.id, VERIFIED_BY_HEADER);
+        else
+            run.scopes.missing(w.id, scopeMissing(run.kind, w, noImplication(strongerThan(w, granted, run.family))));
+    }
+}
+/** The verdict a scope gets without a request, or the URL of its probe. */
+function probeFor(run, w) {
     const target = w.perm.probe;
     if (!target)
-        return {
-            kind: 'unverifiable',
-            why: 'no read-only request proves it (write, admin and delete scopes gate only changes), and Bitbucket did not send the x-oauth-scopes header',
-        };
-    if (target === 'user' && kind === 'access-token')
-        return { kind: 'unverifiable', why: 'access tokens cannot read /2.0/user' };
-    if (target === 'user' && userDenied)
-        return { kind: 'missing', why: 'GET /2.0/user was denied (403)' };
-    const url = probeUrl(target, t);
-    if (!url)
-        return { kind: 'unverifiable', why: `its probe needs ${PROBE_NEEDS[target] ?? 'a project'}` };
-    const r = await get(url);
-    const path = new URL(url).pathname;
-    if (r.kind === 'network' || online_isTrouble(r))
-        return { kind: 'unverifiable', why: 'the provider could not be asked', trouble: troubleFinding(r, 'scope probe') };
-    if (isApiSuccess(r))
-        return { kind: 'verified' };
-    if (isScopeDenial(r))
-        return { kind: 'missing', why: `GET ${path} was denied for lack of scope (403)` };
-    if (r.status === 401)
-        return { kind: 'missing', why: `GET ${path} was refused (401)` };
-    if (r.status === 403)
-        return { kind: 'unverifiable', why: `GET ${path} was refused (403) for lack of permission on the resource, not of scope` };
-    return {
-        kind: 'unverifiable',
-        why: `GET ${path} answered ${r.status}${r.status === 404 ? ' (not found, or the feature is disabled there)' : ''}`,
-    };
+        return unverifiable(WHY.noReadProbe);
+    if (target === 'user' && run.kind === 'access-token')
+        return unverifiable(WHY.accessTokenUser);
+    // Round 1 already saw the account scope denied.
+    const user = run.answers.get(USER_URL);
+    if (target === 'user' && user?.kind === 'response' && user.status === 403)
+        return missing(WHY.userDenied);
+    return online_probeUrl(target, run.target) ?? unverifiable(WHY.probeNeeds(target));
 }
-async function readProject(t, kind, get, now) {
-    const ws = t.ws;
-    // Which answers tell whether the workspace exists (all fetched already, in the same round).
-    const evidenceUrls = kind === 'access-token'
-        ? [probeUrl('repositories', t)]
-        : t.repo
-            ? [probeUrl('workspace', t)]
-            : [probeUrl('repositories', t), probeUrl('workspace', t)];
-    const wsAnswers = await Promise.all(evidenceUrls.map(get));
-    const wsLookup = kind === 'access-token' ? undefined : await get(probeUrl('workspace', t));
-    const wsFound = wsAnswers.some(isApiSuccess);
-    const wsMissing = !wsFound && wsAnswers.some((r) => r.kind === 'response' && r.status === 404);
-    const orgNotFound = finding('url.org-not-found', 'error', `The Bitbucket workspace "${ws}" does not exist (404).`, 'Check the workspace id in `project` (it is the first part of https://bitbucket.org/{workspace}/{repo}).');
-    if (t.repo) {
-        const requested = `${ws}/${t.repo}`;
-        const r = await get(probeUrl('repository', t));
-        if (r.kind === 'network' || online_isTrouble(r))
-            return { findings: [troubleFinding(r, 'repository lookup')] };
-        const repo = jsonOf(r);
-        if (repo && typeof repo.full_name !== 'string' && typeof repo.slug !== 'string')
-            return { findings: [unexpectedResponse(r, NAME, 'the repository response names no repository')] };
-        if (repo) {
-            const name = typeof repo.full_name === 'string' ? repo.full_name : `${ws}/${String(repo.slug)}`;
-            // Compare each part the user spelled as a slug; a `{uuid}` part names the resource by id.
-            const [nameWs, nameRepo] = name.split('/');
-            if ((!isUuid(ws) && nameWs !== ws) || (!isUuid(t.repo) && nameRepo !== t.repo)) {
-                return {
-                    canonical: name,
-                    findings: [
-                        finding('project.case-mismatch', 'error', `The repository exists as "${name}", not "${requested}"; Bitbucket matched it ignoring case, but later steps that compare names exactly will not.`, `Use "${name}" exactly.`),
-                    ],
-                };
-            }
-            return { canonical: name, findings: [] };
-        }
-        if (r.status === 404) {
-            if (wsMissing)
-                return { findings: [orgNotFound] };
-            // Only to explain the miss: which repositories of the workspace can the token see?
-            const list = jsonOf(await get(`${BASE}/repositories/${enc(ws)}?pagelen=100`));
-            const slugs = (Array.isArray(list?.values) ? list.values : []).map((v) => v?.slug).filter((x) => typeof x === 'string');
-            const near = closestNames(t.repo, slugs, 3).map((n) => `${ws}/${n}`);
-            return {
-                findings: [
-                    finding('project.not-found', 'error', `The repository "${requested}" was not found (404): it does not exist, or the ${kind === 'access-token' ? 'access token' : 'account'} has no access to it${wsFound ? ` (the workspace "${ws}" exists)` : ''}.${near.length ? ` Closest names the token can see: ${near.map((n) => `"${n}"`).join(', ')}.` : ''}`, near.length
-                        ? `Use the exact repository slug, e.g. "${near[0]}".`
-                        : kind === 'access-token'
-                            ? 'Check the repository slug, and that the access token belongs to this repository, its project or its workspace.'
-                            : "Check the repository slug (as in https://bitbucket.org/{workspace}/{repo_slug}) and that the token's account can see it."),
-                ],
-            };
-        }
-        return { findings: [deniedLookup(r, kind, `the repository "${requested}"`, 'read:repository:bitbucket', 'repository', now)] };
-    }
-    // Workspace only.
-    if (wsFound) {
-        const w = jsonOf(wsLookup);
-        const slug = typeof w?.slug === 'string' ? w.slug : undefined;
-        if (slug && slug !== ws && !isUuid(ws)) {
-            return {
-                canonical: slug,
-                findings: [
-                    finding('project.case-mismatch', 'error', `The workspace exists as "${slug}", not "${ws}"; later steps that compare names exactly will not match it.`, `Use "${slug}" exactly.`),
-                ],
-            };
-        }
-        return { canonical: slug ?? ws, findings: [] };
-    }
-    if (wsMissing)
-        return { findings: [orgNotFound] };
-    const trouble = wsAnswers.find(online_isTrouble);
-    if (trouble)
-        return { findings: [troubleFinding(trouble, 'workspace lookup')] };
-    const denial = wsAnswers.find((r) => r.kind === 'response');
-    return denial
-        ? { findings: [deniedLookup(denial, kind, `the workspace "${ws}"`, 'read:workspace:bitbucket', 'team', now)] }
-        : { findings: [] };
-}
-function deniedLookup(r, kind, what, apiScope, oauthScope, now) {
-    const fam = kind === 'api-token' ? 'api-token' : 'oauth';
-    if (isScopeDenial(r)) {
-        const need = bbError(r).required.join(', ') || (fam === 'api-token' ? apiScope : oauthScope);
-        const perm = permissionById(bbError(r).required[0] ?? (fam === 'api-token' ? apiScope : oauthScope));
-        return finding('scope.missing', 'error', `The token cannot look up ${what}: it lacks ${need} (403).`, perm ? addScopeHint(kind, perm, scopeId(perm, fam) ?? need) : `Create a token with ${need} and update the secret.`);
-    }
-    if (r.status === 401)
-        return rejected(kind, r, undefined, now);
-    if (r.status === 403) {
-        return finding('scope.missing', 'error', `The ${kind === 'access-token' ? 'access token' : 'account'} has no permission to read ${what} (403${bbError(r).message ? `: "${bbError(r).message}"` : ''}).`, kind === 'access-token'
-            ? 'Use an access token created for this repository, its project or its workspace.'
-            : "Ask a workspace admin to give the token's account read access, or use a token of an account that has it.");
-    }
-    return unexpectedResponse(r, NAME, `lookup of ${what}`);
+async function judgeByProbe(run, w) {
+    const probe = probeFor(run, w);
+    const explain = (v) => v.kind === 'missing' ? scopeMissing(run.kind, w, `: ${v.why}`) : scopeUnverifiable(w, v.why);
+    if (typeof probe !== 'string')
+        return run.scopes.record(w.id, probe, explain);
+    const r = await answerTo(run, probe);
+    if (!answered(r))
+        return run.scopes.unverifiable(w.id, trouble(r, online_NAME, 'scope probe'));
+    run.scopes.record(w.id, probeVerdict(r, new URL(probe).pathname), explain);
 }
 const bitbucketOnline = {
     credential,
@@ -82447,124 +82582,343 @@ function hasRight(permissions, right) {
     return RIGHTS.slice(from).some((r) => permissions[r] === true);
 }
 
-;// CONCATENATED MODULE: ./src/core/providers/github/online.ts
+;// CONCATENATED MODULE: ./src/core/providers/github/messages.ts
+/**
+ * Every sentence the GitHub online check says: the findings' messages and hints, and the reasons
+ * (`why`) a scope could not be judged. The readers in interpret.ts and the plan in online.ts decide;
+ * this module only words what they decided. No text here ever contains the token.
+ */
 
 
 
 
+/** How the findings name the provider. */
+const PROVIDER = 'GitHub';
+/** The hint of an info note that asks nothing of the user. */
+const NOTHING = 'None needed.';
+// ─── Network and rate limits ────────────────────────────────────────────────────────────────────
+/** `, request id …` (GitHub's correlation id, for support requests; never a secret) or ''. */
+const requestIdText = (id) => (id ? `, request id ${id}` : '');
+const RATE_LIMIT_CAUSE = {
+    'used-up': 'the API rate limit of this token is used up',
+    secondary: 'a secondary rate limit was hit',
+    limiting: 'it is rate limiting the requests',
+};
+function rateLimited(f) {
+    const resource = f.resource ? ` for "${f.resource}"` : '';
+    const when = f.reset ? ` (the limit${resource} resets at ${f.reset.toISOString().slice(11, 16)} UTC)` : '';
+    return finding('network.rate-limited', 'error', `${f.host} answered ${f.status}: ${RATE_LIMIT_CAUSE[f.cause]}${when}${requestIdText(f.requestId)}; nothing is known about the token from it.`, `${CODES['network.rate-limited'].fix} Another job using the same token or app may be consuming its limit.`);
+}
+/** What an answer that said nothing was about, for `network.unexpected-response`. */
+const ABOUT = {
+    noLogin: 'the /user answer has no login',
+    identity: 'identity',
+    installation: 'installation identity',
+    probe: 'permission probe',
+    repository: 'repository lookup',
+};
+// ─── Identity ───────────────────────────────────────────────────────────────────────────────────
+function userIdentity(login, id, type) {
+    const about = id ? ` (id ${id}${type ? `, ${type}` : ''})` : '';
+    return finding('token.identity', 'info', `Authenticated as ${login}${about}.`, NOTHING);
+}
+const installationName = (n) => `GitHub App installation (${n} ${n === 1 ? 'repository' : 'repositories'})`;
+function installationIdentity(name, total, names) {
+    const shown = names.slice(0, 5).join(', ') + (total > 5 ? ', …' : '');
+    return finding('token.identity', 'info', `Authenticated as a ${name}${names.length ? `: ${shown}` : ''}.`, NOTHING);
+}
+function noApi(base, ghes) {
+    return finding('url.org-not-found', 'error', `There is no GitHub API at ${base} (404 on /user)${ghes ? '; a GitHub Enterprise Server serves it at https://{host}/api/v3' : ''}.`, 'Check the URL: github.com, https://{sub}.ghe.com, or https://{host}/api/v3 for GitHub Enterprise Server (GITHUB_API_URL on a runner).');
+}
+function lockedOut(host) {
+    return finding('token.rejected', 'error', `GitHub at ${host} is temporarily refusing every sign-in for this user after repeated failed attempts (403 "Maximum number of login attempts exceeded"); while it lasts even a valid token is refused, so this run cannot tell whether the token works.`, 'Stop the jobs that keep sending a wrong token for this user, wait a few minutes, and re-run; then replace any secret that is rejected.');
+}
+const OTHER_HOST = 'it was created on another GitHub host (github.com, a GHE.com subdomain and each GitHub Enterprise Server issue their own tokens)';
+const REJECTED_CAUSES = {
+    refresh: ['it is a GitHub App refresh token (ghr_): refresh tokens only buy a new user access token and never authenticate API calls'],
+    installation: [
+        "it expired: installation tokens live one hour, and Actions' GITHUB_TOKEN stops working when its job ends (use it in the job that received it)",
+        'the app was uninstalled or suspended, or the token was revoked',
+        'it was mistyped or truncated when the secret was saved',
+        OTHER_HOST,
+    ],
+    personal: [
+        'it was revoked or deleted (by its owner, an organisation admin, or GitHub itself: tokens found in public code are revoked automatically, and unused classic tokens after a year)',
+        'it expired: GitHub answers an expired token exactly like a revoked one',
+        'it was mistyped or truncated when the secret was saved',
+        OTHER_HOST,
+    ],
+};
+const STATELESS_ON_GHES = 'GitHub Enterprise Server does not issue stateless installation tokens, so this one comes from github.com or a GHE.com subdomain';
+const REJECTED_FIX = {
+    refresh: () => 'Exchange the refresh token for a user access token (POST /login/oauth/access_token with grant_type=refresh_token) and pass that token instead.',
+    installation: () => "Mint a fresh installation token right before the steps that use it (or pass the current job's GITHUB_TOKEN), for this host.",
+    personal: (web) => `Create a new token at https://${web}/settings/tokens (on the host the API belongs to) and update the secret.`,
+};
+function github_messages_rejected(f) {
+    const causes = [...(f.statelessOnGhes ? [STATELESS_ON_GHES] : []), ...REJECTED_CAUSES[f.family]];
+    const listed = causes.map((x, i) => `(${i + 1}) ${x}`).join('; ');
+    return finding('token.rejected', 'error', `GitHub at ${f.host} rejected the ${f.label} (${f.status} ${f.message || 'Bad credentials'}${requestIdText(f.requestId)}). Likely causes, most likely first: ${listed}.`, REJECTED_FIX[f.family](f.web));
+}
+const messages_serverVersion = (version) => finding('url.server-version', 'info', `GitHub Enterprise Server ${version}.`);
+const grantedScopes = (classic) => finding('scope.granted', 'info', classic.length
+    ? `The token carries the classic scopes: ${classic.join(', ')} (X-OAuth-Scopes).`
+    : 'The token carries no scopes (X-OAuth-Scopes is empty): it can read public data only.');
+const unknownExpiryFormat = (header) => finding('token.info', 'info', `GitHub sent an expiry date in an unknown format ("${header.slice(0, 40)}"); it was not used.`);
+const noExpiry = () => finding('token.no-expiry', 'info', 'GitHub reports no expiry date for this token (no github-authentication-token-expiration header): it never expires.');
+// ─── Inputs ─────────────────────────────────────────────────────────────────────────────────────
+const messages_unknownScope = (text, why) => finding('scope.unknown', 'error', `"${text}" is ${why}.`, "Use a classic scope (repo, read:org, workflow…) or a permission with a level (contents:read, pull_requests:write, issues:read…); see the README's GitHub table.");
+const projectNotOwnerRepo = (shown) => finding('config.invalid', 'error', `\`project\` must name a GitHub repository as owner/repo, not "${shown}".`, 'Pass `project` as owner/repo, e.g. octo-org/hello-world.');
+// ─── Single sign-on ─────────────────────────────────────────────────────────────────────────────
+const SSO_SUBJECT = { probe: 'the repository', repository: (name) => `the repository "${name}"` };
+function ssoRequired(url, what) {
+    return finding('token.sso-required', 'error', `The token is valid, but ${what} belongs to an organisation that enforces SAML single sign-on and the token is not authorised for it${url ? `; authorise it at ${url} (valid for one hour)` : ''}.`, url
+        ? `Open ${url} while signed in to GitHub and authorise the token, then re-run.`
+        : 'GitHub → Settings → Developer settings → Personal access tokens → Configure SSO → Authorize for the organisation; then re-run.');
+}
+// ─── The repository ─────────────────────────────────────────────────────────────────────────────
+/** Why the repository could not be used for the permissions that depend on it. */
+const BLOCKED = {
+    'no-response': 'the repository lookup got no response',
+    'rate-limited': 'the repository lookup was rate limited',
+    sso: 'single sign-on blocks the repository',
+    moved: 'the repository moved',
+    'not-found': 'the repository was not found',
+    refused: 'the repository could not be read',
+    failed: 'the repository lookup failed',
+    unchecked: 'the repository was not checked',
+};
+const renamed = (requested, now) => finding('project.renamed', 'error', `The repository "${requested}" was renamed or transferred: it is now "${now}". GitHub redirects API reads of the old name, but pushes, Actions references and other tools may not follow.`, `Use "${now}".`);
+const caseMismatch = (requested, stored) => finding('project.case-mismatch', 'error', `The repository exists as "${stored}", not "${requested}"; GitHub matched it ignoring case, but later steps that compare names exactly will not.`, `Use "${stored}" exactly.`);
+const archived = (name) => finding('project.archived', 'warning', `The repository "${name}" is archived: it is read-only, so pushes, issues, pull requests and releases will fail.`);
+const disabled = (name) => finding('project.unavailable', 'error', `The repository "${name}" is disabled by GitHub (for example for billing or a policy violation), so later steps cannot use it.`, 'Ask the repository or organisation owner to resolve what disabled it (repository settings, billing).');
+const movedOffApi = (requested, status, to, base) => finding('project.renamed', 'error', `The repository "${requested}" was moved (${status}) to ${to ?? 'another location'}, which is outside the configured API (${base}); the redirect was not followed with the token.`, "Use the repository's new name (open it in the browser to see it).");
+/** ` (403 "message")` — a status and GitHub's own message, if any. */
+const statusText = (status, message) => `${status}${message ? ` "${message}"` : ''}`;
+const repositoryRefused = (requested, message, accepted) => finding('scope.missing', 'error', `GitHub refused to read the repository "${requested}" (${statusText(403, message)})${accepted ? `; it needs ${accepted}` : ''}.`, "Do what GitHub's message says (an organisation may forbid classic tokens, limit token lifetimes or require approval of fine-grained tokens); then update the secret.");
+function notFound(f) {
+    const why = f.ownerMissing
+        ? `The owner "${f.owner}" does not exist on ${f.host}, so the repository "${f.requested}" does not exist either.`
+        : f.installation
+            ? `The repository "${f.requested}" does not exist, or the token cannot see it: it is not among the ${f.visible} repositories this app installation can access (GitHub answers 404 for both).`
+            : `The repository "${f.requested}" does not exist, or the token cannot see it (GitHub answers 404 for both: a private repository without access looks missing).`;
+    return finding('project.not-found', 'error', why + closestNamesSentence(f.near), notFoundHint(f));
+}
+function notFoundHint(f) {
+    if (f.near.length)
+        return `Use the exact name, e.g. "${f.near[0]}"; if it is private, check the token can access it.`;
+    return f.installation
+        ? 'Check the name, and install the app on the repository (or, for GITHUB_TOKEN, use a token that can reach it).'
+        : "Check the name; for a private repository: classic tokens need `repo`, fine-grained tokens must have it selected under Repository access, and the token's user needs access.";
+}
+// ─── Permission probes ──────────────────────────────────────────────────────────────────────────
+/** Why a probe proved nothing, or what it proved. */
+const PROBE = {
+    'no-response': 'its probe got no response',
+    'rate-limited': 'its probe was rate limited',
+    sso: 'single sign-on blocks the probe',
+    server: 'its probe failed on the server side',
+    empty: 'the repository is empty',
+    notRun: 'its probe was not run',
+    noProbe: 'no read-only request proves it',
+    needsProject: 'its probe needs a repository: pass `project` (owner/repo)',
+};
+const probeDenied = (path, message, accepted, oauth) => `the read-only probe GET ${path} was denied (${statusText(403, message)})${accepted ? `; GitHub says it needs ${accepted}` : ''}${oauth ? `; classic scopes accepted: ${oauth}` : ''}`;
+const probeNoOrganisation = (path, org) => `its probe GET ${path} answered 404: "${org}" is not an organisation the token can see, and this is an organisation permission`;
+const probeOther = (path, status, message) => `its probe GET ${path} answered ${statusText(status, message)} (the feature may be turned off for the repository)`;
+const SCOPES_HEADER = 'X-OAuth-Scopes';
+const carriedList = (classic) => classic.join(', ') || 'no scopes';
+/** How a scope was verified (joined into the one `scope.verified` note). */
+const HOW = {
+    carries: (scope) => `the token carries \`${scope}\`, per ${SCOPES_HEADER}`,
+    carriesParent: (parents) => `the token carries ${parents.join(', ')}, which include${parents.length === 1 ? 's' : ''} it, per ${SCOPES_HEADER}`,
+    read: (note) => `proven by a read-only request${note ? `: ${note}` : ''}`,
+    classicWrite: (scope, login, right, repo) => `the token carries \`${scope}\`, per ${SCOPES_HEADER}, and its user ${login} has ${right} access to ${repo} per the repository's permissions; a classic token acts with exactly that`,
+};
+const classicNotReported = (id) => `\`${id}\` could not be checked: GitHub did not report the token's scopes (no X-OAuth-Scopes header).`;
+const classicOnPermissions = (id, label) => `\`${id}\` is a classic-token scope, but a ${label} has fine-grained permissions instead, so it cannot be checked as a scope.`;
+const NAME_PERMISSIONS = 'Name the permissions the later steps need instead, e.g. contents:read or pull_requests:write.';
+const lacksClassic = (id, classic) => `The token lacks the classic scope \`${id}\`; it carries ${carriedList(classic)} (X-OAuth-Scopes).`;
+const permissionLabel = (p, id) => `${p.label} (${id})`;
+const lacksPermission = (label, why) => `The token lacks ${label}: ${why}.`;
+const readUnverifiable = (label, why) => `${label} could not be verified: ${why}.`;
+const lacksClassicFor = (label, use, scope, classic) => `The token lacks ${label}: ${use === 'read' ? 'it needs' : 'writing needs'} the classic scope \`${scope}\`; it carries ${carriedList(classic)}.`;
+const publicRepoOnly = (label) => `${label}: the token carries \`public_repo\`, which covers public repositories only, and no repository was checked (pass \`project\`).`;
+const readHalf = (read) => read.kind === 'verified' ? 'its read half is confirmed' : `its read half could not be checked either (${read.why})`;
+const classicUserLacksRight = (label, scope, login, right, repo) => `${label} will be refused: the token carries \`${scope}\`, but its user ${login} has no ${right} access to ${repo} (the repository's permissions).`;
+const classicUserRightUnknown = (label, scope, hasRight, half) => `${label}: the token carries \`${scope}\`, but its user's own rights ${hasRight ? 'on the repository could not be read' : 'cannot be read'}; ${half}.`;
+const userLacksRight = (label, login, right, repo, tokenLabel) => `${label} will be refused: the token's user ${login} has no ${right} access to ${repo} (the repository's permissions), and a ${tokenLabel} never has more rights than its user.`;
+const writeUnprovable = (label, half, userRight) => `${label} cannot be proven without writing; ${half}${userRight ? `; its user has ${userRight} access, but that is the user's right, not proof of the token's permission` : ''}.`;
+const askForRight = (login, right) => `Ask a repository admin to give ${login ?? 'the user'} ${right} access, or use a token of a user who has it.`;
+const UNVERIFIABLE_HINT = "Nothing to fix; if in doubt, check the token's permissions in GitHub's settings.";
+/** The fix for a missing classic scope. */
+function classicHint(family, web, scope) {
+    const parents = classicParents(scope);
+    const also = parents.length ? ` (or a scope that includes it: ${parents.join(', ')})` : '';
+    return family === 'oauth'
+        ? `Authorise the OAuth app again requesting \`${scope}\`${also}, and store the new token.`
+        : `Edit the token (https://${web}/settings/tokens) and tick \`${scope}\`${also}, then update the secret (the token value does not change).`;
+}
+/** The fix for a missing permission. */
+function permissionHint(family, web, p, level) {
+    const settingLevel = level === 'read' ? 'Read-only' : 'Read and write';
+    if (family === 'installation') {
+        return `Give the GitHub App "${p.label}: ${settingLevel}" (app settings → Permissions, then accept the change in the installation); for Actions' GITHUB_TOKEN add \`permissions: ${p.name.replace(/_/g, '-')}: ${level === 'read' ? 'read' : 'write'}\` to the workflow or job.`;
+    }
+    if (family === 'fine-grained') {
+        return `Edit the fine-grained token (https://${web}/settings/personal-access-tokens) and set ${p.on === 'organization' ? 'Organization' : 'Repository'} permissions → ${p.label} to ${settingLevel}, with the repository selected; then update the secret.`;
+    }
+    return `Check the token can reach the repository (classic tokens need \`repo\` for private repositories) and that its user has access; then update the secret.`;
+}
+/** The finding for a scope that is missing or could not be verified. */
+function messages_scopeFinding(v, hint) {
+    return v.kind === 'missing'
+        ? finding('scope.missing', 'error', v.why, hint)
+        : finding('scope.unverifiable', 'warning', v.why, hint ?? UNVERIFIABLE_HINT);
+}
 
-const online_HEADERS = { accept: 'application/vnd.github+json' };
+;// CONCATENATED MODULE: ./src/core/providers/github/interpret.ts
+
+
+
+function interpret_readTarget(url) {
+    const base = url.normalized.replace(/\/+$/, '');
+    const u = new URL(base);
+    const web = url.deployment === 'github.com' ? 'github.com' : url.deployment === 'ghe.com' ? u.host.replace(/^api\./, '') : u.host;
+    return { base, origin: u.origin, basePath: u.pathname.replace(/\/+$/, ''), host: u.host, web, ghes: url.deployment === 'ghes' };
+}
+// ─── Token kinds ────────────────────────────────────────────────────────────────────────────────
 const INSTALLATION_KINDS = new Set(['github.installation', 'github.installation-stateless']);
 /** Kinds whose X-OAuth-Scopes lists real scopes (App user tokens and fine-grained PATs send it empty). */
 const CLASSIC_KINDS = new Set(['github.classic-pat', 'github.oauth', 'github.legacy']);
 const PAT_KINDS = new Set(['github.classic-pat', 'github.fine-grained-pat']);
-const unexpected = (r, context) => unexpectedResponse(r, 'GitHub', `${context}${requestId(r)}`);
+const isInstallation = (token) => INSTALLATION_KINDS.has(token.kind);
+const reportsClassicScopes = (token) => CLASSIC_KINDS.has(token.kind);
+const isPat = (token) => PAT_KINDS.has(token.kind);
+function fixFamily(token) {
+    if (isInstallation(token))
+        return 'installation';
+    if (token.kind === 'github.fine-grained-pat')
+        return 'fine-grained';
+    return token.kind === 'github.oauth' ? 'oauth' : 'other';
+}
+function rejectedFamily(token) {
+    if (token.kind === 'github.refresh-token')
+        return 'refresh';
+    return isInstallation(token) ? 'installation' : 'personal';
+}
+// ─── Any answer ─────────────────────────────────────────────────────────────────────────────────
+/** GitHub's own `message` of an error answer, or ''. */
+const ghMessage = (r) => bodyText(r, 'message');
 /** GitHub's correlation id, for support requests (never a secret). */
-const requestId = (r) => (r.headers['x-github-request-id'] ? `, request id ${r.headers['x-github-request-id']}` : '');
-const message = (r) => {
-    const m = r.isJson ? r.json?.message : undefined;
-    return typeof m === 'string' ? m : '';
-};
+const requestId = (r) => r.headers['x-github-request-id'];
+/** `network.unexpected-response` for an answer that says nothing about the token, with GitHub's request id. */
+const unexpected = (r, about) => unexpectedResponse(r, PROVIDER, `${about}${requestIdText(requestId(r))}`);
+/** A final rate-limited answer (the client retried what it could): 429, or GitHub's 403 for a used-up or secondary limit. */
 function isRateLimited(r) {
-    if (r.kind !== 'response')
-        return false;
     if (r.status === 429)
         return true;
-    return r.status === 403 && (r.headers['x-ratelimit-remaining'] === '0' || /rate limit/i.test(message(r)));
+    return r.status === 403 && (r.headers['x-ratelimit-remaining'] === '0' || /rate limit/i.test(ghMessage(r)));
 }
-/**
- * One GET. The HTTP client retries 429 itself; a 403 rate limit (GitHub's primary limit, or a
- * secondary limit with Retry-After) is waited out here once, when the wait is short and affordable.
- */
-async function ghGet(c, url) {
-    // Rate-limit waits and retries live in the HTTP client.
-    return c.http.get(url, online_HEADERS);
-}
-/** GET that follows one 301/307/308 manually, only to the same origin and API base. */
-async function getFollow(c, url) {
-    const r = await ghGet(c, url);
-    if (r.kind !== 'response' || ![301, 307, 308].includes(r.status))
-        return { r, moved: false };
-    const body = r.isJson ? r.json : undefined;
-    const location = r.headers.location ?? (typeof body?.url === 'string' ? body.url : undefined);
-    let target;
-    try {
-        target = new URL(location ?? '', url);
-    }
-    catch {
-        return { r, moved: false };
-    }
-    if (!location || target.origin !== c.origin || !(target.pathname === c.basePath || target.pathname.startsWith(`${c.basePath}/`))) {
-        return { r, moved: false, offApi: location ? `${target.origin}${target.pathname}` : undefined };
-    }
-    return { r: await ghGet(c, target.href), moved: true };
-}
-function rateLimitFinding(r) {
-    const host = new URL(r.url).host;
+function rateLimitFacts(r) {
     const reset = Number(r.headers['x-ratelimit-reset']);
-    const resource = r.headers['x-ratelimit-resource'];
-    const when = Number.isFinite(reset) && reset > 0
-        ? ` (the limit${resource ? ` for "${resource}"` : ''} resets at ${new Date(reset * 1000).toISOString().slice(11, 16)} UTC)`
-        : '';
-    const kind = r.headers['x-ratelimit-remaining'] === '0'
-        ? 'the API rate limit of this token is used up'
-        : /secondary/i.test(message(r))
-            ? 'a secondary rate limit was hit'
-            : 'it is rate limiting the requests';
-    return finding('network.rate-limited', 'error', `${host} answered ${r.status}: ${kind}${when}${requestId(r)}; nothing is known about the token from it.`, `${CODES['network.rate-limited'].fix} Another job using the same token or app may be consuming its limit.`);
+    const cause = r.headers['x-ratelimit-remaining'] === '0' ? 'used-up' : /secondary/i.test(ghMessage(r)) ? 'secondary' : 'limiting';
+    return {
+        host: new URL(r.url).host,
+        status: r.status,
+        cause,
+        ...(Number.isFinite(reset) && reset > 0 ? { reset: new Date(reset * 1000) } : {}),
+        ...(r.headers['x-ratelimit-resource'] ? { resource: r.headers['x-ratelimit-resource'] } : {}),
+        ...(requestId(r) ? { requestId: requestId(r) } : {}),
+    };
 }
-/** `X-GitHub-SSO: required; url=https://github.com/orgs/…/sso?authorization_request=…` */
+/** GitHub's answer to read, or why there is none. */
+function answerOf(r) {
+    if (r.kind === 'network')
+        return { kind: 'unanswered', cause: 'no-response', finding: networkFinding(r, PROVIDER) };
+    if (isRateLimited(r))
+        return { kind: 'unanswered', cause: 'rate-limited', finding: rateLimited(rateLimitFacts(r)) };
+    return r;
+}
+/** `X-GitHub-SSO: required; url=https://github.com/orgs/…/sso?authorization_request=…` → the URL ('' if none). */
 function ssoUrl(r) {
-    if (r.kind !== 'response' || (r.status !== 403 && r.status !== 404))
+    if (r.status !== 403 && r.status !== 404)
         return undefined;
     const h = r.headers['x-github-sso'];
     if (!h || !/\brequired\b/i.test(h))
         return undefined;
     return /url=(\S+)/i.exec(h)?.[1]?.replace(/[;,]$/, '') ?? '';
 }
-function ssoFinding(url, what) {
-    return finding('token.sso-required', 'error', `The token is valid, but ${what} belongs to an organisation that enforces SAML single sign-on and the token is not authorised for it${url ? `; authorise it at ${url} (valid for one hour)` : ''}.`, url
-        ? `Open ${url} while signed in to GitHub and authorise the token, then re-run.`
-        : 'GitHub → Settings → Developer settings → Personal access tokens → Configure SSO → Authorize for the organisation; then re-run.');
+/** The `/user` body: its login, id and account type; undefined without a login. */
+function interpret_readUser(json) {
+    const u = (json ?? {});
+    if (typeof u.login !== 'string')
+        return undefined;
+    return { login: u.login, ...(u.id === undefined ? {} : { id: String(u.id) }), ...(typeof u.type === 'string' ? { type: u.type } : {}) };
 }
-function push(c, f) {
-    // One network / rate-limit / SSO finding per code is enough: the probes share the cause.
-    if ((f.code.startsWith('network.') || f.code === 'token.sso-required') && c.findings.some((x) => x.code === f.code))
-        return;
-    c.findings.push(f);
+function readInstallation(json) {
+    const body = (json ?? {});
+    return {
+        names: fullNames(body.repositories),
+        total: typeof body.total_count === 'number' ? body.total_count : fullNames(body.repositories).length,
+    };
 }
-function online_rejected(c, token, r) {
-    const detail = `${r.status} ${message(r) || 'Bad credentials'}`;
-    const host = new URL(c.base).host;
-    const installation = INSTALLATION_KINDS.has(token.kind);
-    const otherHost = 'it was created on another GitHub host (github.com, a GHE.com subdomain and each GitHub Enterprise Server issue their own tokens)';
-    const causes = token.kind === 'github.refresh-token'
-        ? ['it is a GitHub App refresh token (ghr_): refresh tokens only buy a new user access token and never authenticate API calls']
-        : installation
-            ? [
-                "it expired: installation tokens live one hour, and Actions' GITHUB_TOKEN stops working when its job ends (use it in the job that received it)",
-                'the app was uninstalled or suspended, or the token was revoked',
-                'it was mistyped or truncated when the secret was saved',
-                otherHost,
-            ]
-            : [
-                'it was revoked or deleted (by its owner, an organisation admin, or GitHub itself: tokens found in public code are revoked automatically, and unused classic tokens after a year)',
-                'it expired: GitHub answers an expired token exactly like a revoked one',
-                'it was mistyped or truncated when the secret was saved',
-                otherHost,
-            ];
-    if (token.kind === 'github.installation-stateless' && c.input.url.deployment === 'ghes') {
-        // GitHub Enterprise Server never issues the stateless format: the token is from github.com / GHE.com.
-        causes.unshift('GitHub Enterprise Server does not issue stateless installation tokens, so this one comes from github.com or a GHE.com subdomain');
+/** The `full_name`s of a list of repositories. */
+function fullNames(list) {
+    if (!Array.isArray(list))
+        return [];
+    return list.map((x) => x?.full_name).filter((x) => typeof x === 'string');
+}
+const failed = (finding) => ({ kind: 'failed', finding });
+function readUserAnswer(r, target, token) {
+    const a = answerOf(r);
+    if (a.kind === 'unanswered')
+        return failed(a.finding);
+    if (a.status === 200 && a.isJson) {
+        const user = interpret_readUser(a.json);
+        return user ? { kind: 'ok', facts: user, r: a } : failed(unexpected(a, ABOUT.noLogin));
     }
-    return finding('token.rejected', 'error', `GitHub at ${host} rejected the ${token.label} (${detail}${requestId(r)}). Likely causes, most likely first: ${causes.map((x, i) => `(${i + 1}) ${x}`).join('; ')}.`, token.kind === 'github.refresh-token'
-        ? 'Exchange the refresh token for a user access token (POST /login/oauth/access_token with grant_type=refresh_token) and pass that token instead.'
-        : installation
-            ? "Mint a fresh installation token right before the steps that use it (or pass the current job's GITHUB_TOKEN), for this host."
-            : `Create a new token at https://${c.web}/settings/tokens (on the host the API belongs to) and update the secret.`);
+    const refused = refusal(a, target, token);
+    if (refused)
+        return failed(refused);
+    if (a.status === 403 && /not accessible by integration/i.test(ghMessage(a)))
+        return { kind: 'integration' };
+    if (a.status === 404)
+        return failed(noApi(target.base, target.ghes));
+    return failed(unexpected(a, ABOUT.identity));
 }
-function lockedOut(c) {
-    return finding('token.rejected', 'error', `GitHub at ${new URL(c.base).host} is temporarily refusing every sign-in for this user after repeated failed attempts (403 "Maximum number of login attempts exceeded"); while it lasts even a valid token is refused, so this run cannot tell whether the token works.`, 'Stop the jobs that keep sending a wrong token for this user, wait a few minutes, and re-run; then replace any secret that is rejected.');
+function readInstallationAnswer(r, target, token) {
+    const a = answerOf(r);
+    if (a.kind === 'unanswered')
+        return failed(a.finding);
+    if (a.status === 200 && a.isJson)
+        return { kind: 'ok', facts: readInstallation(a.json), r: a };
+    return failed(refusal(a, target, token) ?? unexpected(a, ABOUT.installation));
+}
+/** The token refused as such: rejected (401), or every sign-in of its user locked out after failed attempts. */
+function refusal(a, target, token) {
+    if (a.status === 401)
+        return github_messages_rejected(rejectedFacts(a, target, token));
+    if (a.status === 403 && /login attempts/i.test(ghMessage(a)))
+        return lockedOut(target.host);
+    return undefined;
+}
+function rejectedFacts(r, target, token) {
+    return {
+        host: target.host,
+        web: target.web,
+        label: token.label,
+        family: rejectedFamily(token),
+        statelessOnGhes: token.kind === 'github.installation-stateless' && target.ghes,
+        status: r.status,
+        message: ghMessage(r),
+        ...(requestId(r) ? { requestId: requestId(r) } : {}),
+    };
+}
+/** The classic scopes the token carries (X-OAuth-Scopes), for the kinds that report them. */
+function grantedClassic(token, identity) {
+    const header = identity.headers['x-oauth-scopes'];
+    return reportsClassicScopes(token) && header !== undefined ? parseScopesHeader(header) : undefined;
 }
 /** `YYYY-MM-DD HH:MM:SS UTC` (classic) or `YYYY-MM-DD HH:MM:SS ±HHMM`. */
 function parseExpirationHeader(value) {
@@ -82576,403 +82930,375 @@ function parseExpirationHeader(value) {
     const d = new Date(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}${offset}`);
     return Number.isNaN(d.getTime()) ? undefined : d;
 }
-function readUser(c, r, token) {
-    const fail = (f) => {
-        push(c, f);
-        return { ok: false, installation: false };
-    };
-    if (r.kind === 'network')
-        return fail(networkFinding(r, 'GitHub'));
-    if (r.kind === 'response' && isRateLimited(r))
-        return fail(rateLimitFinding(r));
-    if (r.status === 200 && r.isJson) {
-        const u = r.json;
-        if (typeof u.login !== 'string')
-            return fail(unexpected(r, 'the /user answer has no login'));
-        const id = u.id === undefined ? undefined : String(u.id);
-        push(c, finding('token.identity', 'info', `Authenticated as ${u.login}${id ? ` (id ${id}${typeof u.type === 'string' ? `, ${u.type}` : ''})` : ''}.`, 'None needed.'));
-        return { ok: true, installation: false, identity: { name: u.login, ...(id ? { id } : {}) }, response: r, login: u.login };
-    }
-    if (r.status === 401)
-        return fail(online_rejected(c, token, r));
-    if (r.status === 403 && /login attempts/i.test(message(r)))
-        return fail(lockedOut(c));
-    if (r.status === 403 && /not accessible by integration/i.test(message(r)))
-        return 'integration';
-    if (r.status === 404) {
-        return fail(finding('url.org-not-found', 'error', `There is no GitHub API at ${c.base} (404 on /user)${c.input.url.deployment === 'ghes' ? '; a GitHub Enterprise Server serves it at https://{host}/api/v3' : ''}.`, 'Check the URL: github.com, https://{sub}.ghe.com, or https://{host}/api/v3 for GitHub Enterprise Server (GITHUB_API_URL on a runner).'));
-    }
-    return fail(unexpected(r, 'identity'));
+/** The GHES version from `/meta`, if it answered. */
+function interpret_serverVersion(meta) {
+    if (meta?.kind !== 'response' || meta.status !== 200 || !meta.isJson)
+        return undefined;
+    const v = meta.json?.installed_version;
+    return typeof v === 'string' ? v : undefined;
 }
-function readInstallation(c, r, token) {
-    const fail = (f) => {
-        push(c, f);
-        return { ok: false, installation: true };
-    };
-    if (r.kind === 'network')
-        return fail(networkFinding(r, 'GitHub'));
-    if (r.kind === 'response' && isRateLimited(r))
-        return fail(rateLimitFinding(r));
-    if (r.status === 200 && r.isJson) {
-        const body = r.json;
-        const names = (body.repositories ?? []).map((x) => x.full_name).filter((x) => typeof x === 'string');
-        const n = typeof body.total_count === 'number' ? body.total_count : names.length;
-        const name = `GitHub App installation (${n} ${n === 1 ? 'repository' : 'repositories'})`;
-        const shown = names.slice(0, 5).join(', ') + (n > 5 ? ', …' : '');
-        push(c, finding('token.identity', 'info', `Authenticated as a ${name}${names.length ? `: ${shown}` : ''}.`, 'None needed.'));
-        return { ok: true, installation: true, identity: { name }, response: r, repositories: names };
-    }
-    if (r.status === 401)
-        return fail(online_rejected(c, token, r));
-    if (r.status === 403 && /login attempts/i.test(message(r)))
-        return fail(lockedOut(c));
-    return fail(unexpected(r, 'installation identity'));
+/** A redirect a renamed or transferred repository answers with (301; 307/308 for a temporary move). */
+const isRedirect = (r) => [301, 307, 308].includes(r.status);
+/** Where a redirect points: its Location, or the `url` GitHub puts in the body. */
+function redirectLocation(r) {
+    const body = r.isJson ? r.json : undefined;
+    return r.headers.location ?? (typeof body?.url === 'string' ? body.url : undefined);
 }
-async function identify(c, token, first) {
-    if (INSTALLATION_KINDS.has(token.kind))
-        return readInstallation(c, first, token);
-    const u = readUser(c, first, token);
-    if (u !== 'integration')
-        return u;
-    // GET /user refuses installation tokens; a token we could not classify may still be one.
-    return readInstallation(c, await ghGet(c, `${c.base}/installation/repositories?per_page=100`), token);
-}
-function online_probeVerdict(c, f, path) {
-    const r = f.r;
-    if (r.kind === 'network') {
-        push(c, networkFinding(r, 'GitHub'));
-        return { v: 'unverifiable', why: 'its probe got no response' };
-    }
-    if (r.kind === 'response' && isRateLimited(r)) {
-        push(c, rateLimitFinding(r));
-        return { v: 'unverifiable', why: 'its probe was rate limited' };
-    }
+/** Is `url` on the configured API (same origin, under the API base)? */
+const onApi = (url, target) => url.origin === target.origin && (url.pathname === target.basePath || url.pathname.startsWith(`${target.basePath}/`));
+function readRepoAnswer(f, requested, target) {
+    const r = answerOf(f.r);
+    if (r.kind === 'unanswered')
+        return blocked(BLOCKED[r.cause], r.finding);
     const sso = ssoUrl(r);
-    if (sso !== undefined) {
-        push(c, ssoFinding(sso, 'the repository'));
-        return { v: 'unverifiable', why: 'single sign-on blocks the probe' };
+    if (sso !== undefined)
+        return blocked(BLOCKED.sso, ssoRequired(sso, SSO_SUBJECT.repository(requested)));
+    if (r.status === 200 && r.isJson)
+        return found(r.json, requested, f.moved);
+    if (isRedirect(r))
+        return blocked(BLOCKED.moved, movedOffApi(requested, r.status, f.offApi, target.base));
+    if (r.status === 404)
+        return { kind: 'not-found' };
+    if (r.status === 403) {
+        const accepted = describeAccepted(r.headers['x-accepted-github-permissions']);
+        return blocked(BLOCKED.refused, repositoryRefused(requested, ghMessage(r), accepted));
     }
-    if (r.status >= 200 && r.status < 300 && r.isJson)
-        return { v: 'verified' };
+    return blocked(BLOCKED.failed, unexpected(r, ABOUT.repository));
+}
+const blocked = (why, finding) => ({ kind: 'blocked', why, finding });
+/** The repository as found: its stored name, and what later steps need to know (renamed, casing, archived, disabled). */
+function found(json, requested, moved) {
+    const body = (json ?? {});
+    const fullName = typeof body.full_name === 'string' ? body.full_name : requested;
+    const notes = [];
+    if (moved || fullName.toLowerCase() !== requested.toLowerCase())
+        notes.push(renamed(requested, fullName));
+    else if (fullName !== requested)
+        notes.push(caseMismatch(requested, fullName));
+    if (body.archived === true)
+        notes.push(archived(fullName));
+    if (body.disabled === true)
+        notes.push(disabled(fullName));
+    return { kind: 'found', repo: { fullName, private: body.private === true, permissions: body.permissions }, notes };
+}
+function interpret_readProbe(f, path) {
+    const r = answerOf(f.r);
+    if (r.kind === 'unanswered')
+        return { verdict: unverifiable(PROBE[r.cause]), finding: r.finding };
+    // Trouble here is no answer, a rate limit, single sign-on or a server error; any other answer is the
+    // probe's own (a 3xx not followed or a non-JSON page included: the feature may be off for the repository).
+    const sso = ssoUrl(r);
+    if (sso !== undefined)
+        return { verdict: unverifiable(PROBE.sso), finding: ssoRequired(sso, SSO_SUBJECT.probe) };
+    if (r.status >= 500)
+        return { verdict: unverifiable(PROBE.server), finding: unexpected(r, ABOUT.probe) };
+    return { verdict: probeAnswer(r, path) };
+}
+/** The probe's answer on the permission itself. Any other answer says only that the probe could not tell. */
+function probeAnswer(r, path) {
+    if (isApiSuccess(r))
+        return verified();
     // An empty repository answers 409 "Git Repository is empty." after the permission check passed.
-    if (r.status === 409 && /empty/i.test(message(r)))
-        return { v: 'verified', note: 'the repository is empty' };
-    if (r.status === 403) {
-        const accepted = describeAccepted(r.headers['x-accepted-github-permissions']);
-        const oauth = r.headers['x-accepted-oauth-scopes']?.trim();
-        return {
-            v: 'missing',
-            why: `the read-only probe GET ${path} was denied (403${message(r) ? ` "${message(r)}"` : ''})${accepted ? `; GitHub says it needs ${accepted}` : ''}${oauth ? `; classic scopes accepted: ${oauth}` : ''}`,
-        };
-    }
-    if (r.status === 429 || r.status >= 500) {
-        push(c, unexpected(r, 'permission probe'));
-        return { v: 'unverifiable', why: 'its probe failed on the server side' };
-    }
+    if (r.status === 409 && /empty/i.test(ghMessage(r)))
+        return verified(PROBE.empty);
+    if (r.status === 403)
+        return missing(why403(r, path));
     const org = /^\/orgs\/([^/]+)\//.exec(path)?.[1];
-    if (r.status === 404 && org) {
+    if (r.status === 404 && org)
+        return unverifiable(probeNoOrganisation(path, decodeURIComponent(org)));
+    return unverifiable(probeOther(path, r.status, ghMessage(r)));
+}
+/** Why GitHub denied a read-only probe: its message and the permissions or scopes it would accept. */
+function why403(r, path) {
+    const accepted = describeAccepted(r.headers['x-accepted-github-permissions']);
+    const oauth = r.headers['x-accepted-oauth-scopes']?.trim();
+    return probeDenied(path, ghMessage(r), accepted, oauth || undefined);
+}
+
+;// CONCATENATED MODULE: ./src/core/providers/github/judge.ts
+
+
+
+
+function judge(item, f) {
+    return item.kind === 'classic' ? judgeClassic(item.id, f) : judgePermission(item, f);
+}
+function judgeClassic(id, f) {
+    if (!f.classic && reportsClassicScopes(f.token))
+        return { verdict: unverifiable(classicNotReported(id)) };
+    if (!f.classic)
+        return { verdict: unverifiable(classicOnPermissions(id, f.token.label)), hint: NAME_PERMISSIONS };
+    if (f.classic.includes(id))
+        return { verdict: verified(HOW.carries(id)) };
+    const parents = f.classic.filter((s) => expandClassic([s]).has(id));
+    if (parents.length)
+        return { verdict: verified(HOW.carriesParent(parents)) };
+    return { verdict: missing(lacksClassic(id, f.classic)), hint: judge_classicHint(f, id) };
+}
+const judge_classicHint = (f, scope) => classicHint(fixFamily(f.token), f.web, scope);
+/** What the read-only GETs proved about the read level of `p`. */
+function readLevel(p, f) {
+    if (!p.probe)
+        return unverifiable(p.note ?? PROBE.noProbe);
+    const needsRepo = p.on === 'repository' || p.probe.includes('{owner}');
+    if (needsRepo && !f.hasProject)
+        return unverifiable(PROBE.needsProject);
+    if ((p.probe === 'repository' || p.on === 'repository') && !f.repo)
+        return unverifiable(f.blocked ?? BLOCKED.unchecked);
+    if (p.probe === 'repository')
+        return verified();
+    return f.probes.get(p.name) ?? unverifiable(PROBE.notRun);
+}
+function judgePermission(item, f) {
+    const p = item.permission;
+    const label = permissionLabel(p, item.id);
+    const read = readLevel(p, f);
+    if (read.kind === 'missing') {
+        return { verdict: missing(lacksPermission(label, read.why)), hint: permissionHint(fixFamily(f.token), f.web, p, item.level) };
+    }
+    if (item.level === 'read')
+        return judgeRead(p, label, read, f);
+    // Write / admin: GETs only ever prove the read half. A classic token acts with its scopes and its
+    // user's role, both of which GitHub reports: that pair is a proof; for other tokens it is not.
+    const half = readHalf(read);
+    return f.classic && p.classicWrite ? judgeClassicWrite(p, label, half, f) : judgeTokenWrite(p, label, half, f);
+}
+function judgeRead(p, label, read, f) {
+    if (read.kind === 'verified')
+        return { verdict: verified(HOW.read(read.how)) };
+    if (!f.classic || !p.classicRead)
+        return { verdict: unverifiable(readUnverifiable(label, read.why)) };
+    // No probe answer, but for classic tokens the scope header decides the token's half.
+    const granted = expandClassic(f.classic);
+    const carried = p.classicRead.find((s) => granted.has(s));
+    if (carried)
+        return { verdict: verified(HOW.carries(carried)) };
+    const need = p.classicRead[0];
+    return { verdict: missing(lacksClassicFor(label, 'read', need, f.classic)), hint: judge_classicHint(f, need) };
+}
+/** Called for classic tokens (`f.classic`) and permissions a classic scope grants (`p.classicWrite`). */
+function judgeClassicWrite(p, label, half, f) {
+    const [scopes, classic] = [p.classicWrite ?? [], f.classic ?? []];
+    const granted = expandClassic(classic);
+    // public_repo writes to public repositories only: it counts once the repository is known to be public.
+    const usable = scopes.filter((s) => s !== 'public_repo' || !f.repo || !f.repo.private);
+    const carried = usable.find((s) => granted.has(s));
+    if (carried === 'public_repo' && !f.repo)
+        return { verdict: unverifiable(publicRepoOnly(label)) };
+    if (!carried) {
+        const need = usable[0] ?? scopes[0];
+        return { verdict: missing(lacksClassicFor(label, 'write', need, classic)), hint: judge_classicHint(f, need) };
+    }
+    const right = p.right && f.repo ? hasRight(f.repo.permissions, p.right) : undefined;
+    const login = f.login ?? '';
+    if (right === true)
+        return { verdict: verified(HOW.classicWrite(carried, login, p.right, f.repo.fullName)) };
+    if (right === false) {
         return {
-            v: 'unverifiable',
-            why: `its probe GET ${path} answered 404: "${decodeURIComponent(org)}" is not an organisation the token can see, and this is an organisation permission`,
+            verdict: missing(classicUserLacksRight(label, carried, login, p.right, f.repo.fullName)),
+            hint: askForRight(f.login, p.right),
         };
     }
-    return {
-        v: 'unverifiable',
-        why: `its probe GET ${path} answered ${r.status}${message(r) ? ` "${message(r)}"` : ''} (the feature may be turned off for the repository)`,
-    };
+    return { verdict: unverifiable(classicUserRightUnknown(label, carried, Boolean(p.right), half)) };
 }
-async function checkRepo(c, requested, f, id) {
-    const r = f.r;
-    if (r.kind === 'network') {
-        push(c, networkFinding(r, 'GitHub'));
-        return { blocked: 'the repository lookup got no response' };
+/** Fine-grained PATs and App user tokens act with at most their user's rights: a missing role is a
+ * proof of failure, a present one is only the user's right, not the token's. */
+function judgeTokenWrite(p, label, half, f) {
+    const userRight = p.right && f.repo && !isInstallation(f.token) ? hasRight(f.repo.permissions, p.right) : undefined;
+    if (userRight === false) {
+        return {
+            verdict: missing(userLacksRight(label, f.login ?? '', p.right, f.repo.fullName, f.token.label)),
+            hint: askForRight(f.login, p.right),
+        };
     }
-    if (r.kind === 'response' && isRateLimited(r)) {
-        push(c, rateLimitFinding(r));
-        return { blocked: 'the repository lookup was rate limited' };
+    return { verdict: unverifiable(writeUnprovable(label, half, userRight === true ? p.right : undefined)) };
+}
+
+;// CONCATENATED MODULE: ./src/core/providers/github/online.ts
+
+
+
+
+
+
+const online_HEADERS = { accept: 'application/vnd.github+json' };
+const OWNER_REPO = /^[^/\s]+\/[^/\s]+$/;
+// ─── Requests ───────────────────────────────────────────────────────────────────────────────────
+const online_get = (run, url) => run.http.get(url, online_HEADERS);
+const online_api = (run, path) => `${run.target.base}/${path}`;
+const repoPath = (name) => `repos/${name.split('/').map(encodeURIComponent).join('/')}`;
+const installationRepos = (run) => online_get(run, online_api(run, 'installation/repositories?per_page=100'));
+/** GET that follows one 301/307/308 manually, only to the same origin and API base. */
+async function getFollow(run, url) {
+    const r = await online_get(run, url);
+    if (r.kind !== 'response' || !isRedirect(r))
+        return { r, moved: false };
+    const location = redirectLocation(r);
+    let to;
+    try {
+        to = new URL(location ?? '', url);
     }
-    const sso = ssoUrl(r);
-    if (sso !== undefined) {
-        push(c, ssoFinding(sso, `the repository "${requested}"`));
-        return { blocked: 'single sign-on blocks the repository' };
+    catch {
+        return { r, moved: false };
     }
-    if (r.status === 200 && r.isJson) {
-        const body = r.json;
-        const fullName = typeof body.full_name === 'string' ? body.full_name : requested;
-        if (f.moved || fullName.toLowerCase() !== requested.toLowerCase()) {
-            push(c, finding('project.renamed', 'error', `The repository "${requested}" was renamed or transferred: it is now "${fullName}". GitHub redirects API reads of the old name, but pushes, Actions references and other tools may not follow.`, `Use "${fullName}".`));
+    if (!location || !onApi(to, run.target))
+        return { r, moved: false, offApi: location ? `${to.origin}${to.pathname}` : undefined };
+    return { r: await online_get(run, to.href), moved: true };
+}
+/** Permission name → the path of its read-only probe (below the API base), for the probes that need a request of their own. */
+function probePaths(items, repoName) {
+    const paths = new Map();
+    if (!repoName)
+        return paths;
+    const owner = encodeURIComponent(repoName.split('/')[0]);
+    for (const item of items) {
+        if (item.kind !== 'permission' || !item.permission.probe || item.permission.probe === 'repository')
+            continue;
+        if (!paths.has(item.permission.name)) {
+            paths.set(item.permission.name, item.permission.probe.replace('{repo}', repoPath(repoName)).replace('{owner}', owner));
         }
-        else if (fullName !== requested) {
-            push(c, finding('project.case-mismatch', 'error', `The repository exists as "${fullName}", not "${requested}"; GitHub matched it ignoring case, but later steps that compare names exactly will not.`, `Use "${fullName}" exactly.`));
-        }
-        if (body.archived === true) {
-            push(c, finding('project.archived', 'warning', `The repository "${fullName}" is archived: it is read-only, so pushes, issues, pull requests and releases will fail.`, CODES['project.archived'].fix));
-        }
-        if (body.disabled === true) {
-            push(c, finding('project.unavailable', 'error', `The repository "${fullName}" is disabled by GitHub (for example for billing or a policy violation), so later steps cannot use it.`, 'Ask the repository or organisation owner to resolve what disabled it (repository settings, billing).'));
-        }
-        return { repo: { fullName, private: body.private === true, permissions: body.permissions }, canonical: fullName };
     }
-    if ([301, 307, 308].includes(r.status)) {
-        push(c, finding('project.renamed', 'error', `The repository "${requested}" was moved (${r.status}) to ${f.offApi ?? 'another location'}, which is outside the configured API (${c.base}); the redirect was not followed with the token.`, "Use the repository's new name (open it in the browser to see it)."));
-        return { blocked: 'the repository moved' };
+    return paths;
+}
+// ─── The inputs ─────────────────────────────────────────────────────────────────────────────────
+/** Reports unknown scopes and a `project` that is not owner/repo; returns the repository to look up. */
+function readInputs(run, items) {
+    for (const item of items)
+        if (item.kind === 'unknown')
+            run.findings.add(messages_unknownScope(item.text, item.why));
+    const project = run.input.project?.trim();
+    if (project === undefined)
+        return undefined;
+    if (OWNER_REPO.test(project))
+        return project.replace(/\.git$/, '');
+    run.findings.add(projectNotOwnerRepo(withoutUserinfo(project)));
+    return undefined;
+}
+/** Adds the identity note (or the finding that stops the check); undefined when the check stops. */
+async function online_identify(run, first) {
+    const { target, input } = run;
+    if (isInstallation(input.token))
+        return asInstallation(run, readInstallationAnswer(first, target, input.token));
+    const user = readUserAnswer(first, target, input.token);
+    // GET /user refuses installation tokens; a token we could not classify may still be one.
+    if (user.kind === 'integration')
+        return asInstallation(run, readInstallationAnswer(await installationRepos(run), target, input.token));
+    if (user.kind === 'failed')
+        return stop(run, user.finding);
+    const { login, id, type } = user.facts;
+    run.findings.add(userIdentity(login, id, type));
+    return { identity: { name: login, ...(id ? { id } : {}) }, response: user.r, installation: false, login };
+}
+function asInstallation(run, a) {
+    if (a.kind !== 'ok')
+        return a.kind === 'failed' ? stop(run, a.finding) : undefined;
+    const name = installationName(a.facts.total);
+    run.findings.add(installationIdentity(name, a.facts.total, a.facts.names));
+    return { identity: { name }, response: a.r, installation: true, repositories: a.facts.names };
+}
+/** Adds the finding that stops the check. */
+function stop(run, f) {
+    run.findings.add(f);
+    return undefined;
+}
+/** Notes what the identity answers say besides who: the GHES version, the classic scopes, the expiry. */
+function readIdentityHeaders(run, id, meta) {
+    const version = interpret_serverVersion(meta);
+    if (version)
+        run.findings.add(messages_serverVersion(version));
+    const classic = grantedClassic(run.input.token, id.response);
+    if (classic)
+        run.findings.add(grantedScopes(classic));
+    const header = id.response.headers['github-authentication-token-expiration'];
+    const expiresAt = header ? parseExpirationHeader(header) : undefined;
+    if (header && !expiresAt)
+        run.findings.add(unknownExpiryFormat(header));
+    if (!header && isPat(run.input.token))
+        run.findings.add(noExpiry());
+    return { ...(classic ? { classic } : {}), ...(expiresAt ? { expiresAt } : {}) };
+}
+async function checkRepo(run, requested, f, id) {
+    const a = readRepoAnswer(f, requested, run.target);
+    if (a.kind === 'found') {
+        run.findings.addAll(a.notes);
+        return { repo: a.repo, canonical: a.repo.fullName };
     }
-    if (r.status === 404) {
-        push(c, await notFound(c, requested, id));
-        return { blocked: 'the repository was not found' };
+    if (a.kind === 'blocked') {
+        run.findings.add(a.finding);
+        return { blocked: a.why };
     }
-    if (r.status === 403) {
-        const accepted = describeAccepted(r.headers['x-accepted-github-permissions']);
-        push(c, finding('scope.missing', 'error', `GitHub refused to read the repository "${requested}" (403${message(r) ? ` "${message(r)}"` : ''})${accepted ? `; it needs ${accepted}` : ''}.`, "Do what GitHub's message says (an organisation may forbid classic tokens, limit token lifetimes or require approval of fine-grained tokens); then update the secret."));
-        return { blocked: 'the repository could not be read' };
-    }
-    push(c, unexpected(r, 'repository lookup'));
-    return { blocked: 'the repository lookup failed' };
+    run.findings.add(await online_notFound(run, requested, id));
+    return { blocked: BLOCKED['not-found'] };
 }
 /** 404: say both possibilities; a third round trip (owner, visible names) makes it specific. */
-async function notFound(c, requested, id) {
-    const [owner] = requested.split('/');
+async function online_notFound(run, requested, id) {
+    const owner = requested.split('/')[0];
     let names = id.repositories ?? [];
     let ownerMissing = false;
     if (!id.installation) {
         const [user, list] = await Promise.all([
-            ghGet(c, `${c.base}/users/${encodeURIComponent(owner)}`),
-            ghGet(c, `${c.base}/user/repos?per_page=100&sort=full_name`),
+            online_get(run, online_api(run, `users/${encodeURIComponent(owner)}`)),
+            online_get(run, online_api(run, 'user/repos?per_page=100&sort=full_name')),
         ]);
         ownerMissing = user.kind === 'response' && user.status === 404;
-        if (list.kind === 'response' && list.status === 200 && Array.isArray(list.json)) {
-            names = list.json.map((x) => x.full_name).filter((x) => typeof x === 'string');
-        }
+        if (list.kind === 'response' && list.status === 200 && Array.isArray(list.json))
+            names = fullNames(list.json);
     }
     const sameOwner = names.filter((n) => n.split('/')[0].toLowerCase() === owner.toLowerCase());
     const near = closestNames(requested, sameOwner.length ? sameOwner : names, 3);
-    const seen = near.length ? ` Closest names the token can see: ${near.map((n) => `"${n}"`).join(', ')}.` : '';
-    const why = ownerMissing
-        ? `The owner "${owner}" does not exist on ${new URL(c.base).host}, so the repository "${requested}" does not exist either.`
-        : id.installation
-            ? `The repository "${requested}" does not exist, or the token cannot see it: it is not among the ${names.length} repositories this app installation can access (GitHub answers 404 for both).`
-            : `The repository "${requested}" does not exist, or the token cannot see it (GitHub answers 404 for both: a private repository without access looks missing).`;
-    return finding('project.not-found', 'error', why + seen, near.length
-        ? `Use the exact name, e.g. "${near[0]}"; if it is private, check the token can access it.`
-        : id.installation
-            ? 'Check the name, and install the app on the repository (or, for GITHUB_TOKEN, use a token that can reach it).'
-            : "Check the name; for a private repository: classic tokens need `repo`, fine-grained tokens must have it selected under Repository access, and the token's user needs access.");
+    const { host } = run.target;
+    return notFound({ requested, owner, host, ownerMissing, installation: id.installation, visible: names.length, near });
 }
-function tokenHint(c, token, p, level) {
-    const settingLevel = level === 'read' ? 'Read-only' : 'Read and write';
-    if (INSTALLATION_KINDS.has(token.kind)) {
-        return `Give the GitHub App "${p.label}: ${settingLevel}" (app settings → Permissions, then accept the change in the installation); for Actions' GITHUB_TOKEN add \`permissions: ${p.name.replace(/_/g, '-')}: ${level === 'read' ? 'read' : 'write'}\` to the workflow or job.`;
-    }
-    if (token.kind === 'github.fine-grained-pat') {
-        return `Edit the fine-grained token (https://${c.web}/settings/personal-access-tokens) and set ${p.on === 'organization' ? 'Organization' : 'Repository'} permissions → ${p.label} to ${settingLevel}, with the repository selected; then update the secret.`;
-    }
-    return `Check the token can reach the repository (classic tokens need \`repo\` for private repositories) and that its user has access; then update the secret.`;
-}
-function classicHint(c, token, scope) {
-    const parents = classicParents(scope);
-    const also = parents.length ? ` (or a scope that includes it: ${parents.join(', ')})` : '';
-    return token.kind === 'github.oauth'
-        ? `Authorise the OAuth app again requesting \`${scope}\`${also}, and store the new token.`
-        : `Edit the token (https://${c.web}/settings/tokens) and tick \`${scope}\`${also}, then update the secret (the token value does not change).`;
-}
-function evaluate(c, items, classic, verdicts, repo, blocked, id) {
-    const token = c.input.token;
-    const out = { required: [], verified: [], missing: [], unverifiable: [] };
-    const granted = classic ? expandClassic(classic) : undefined;
-    const verified = (itemId, how) => {
-        out.verified.push(itemId);
-        push(c, finding('scope.verified', 'info', `${itemId}: ${how}.`, 'None needed.'));
-    };
-    const missing = (itemId, msg, hint) => {
-        out.missing.push(itemId);
-        push(c, finding('scope.missing', 'error', msg, hint));
-    };
-    const unverifiable = (itemId, msg, hint = "Nothing to fix; if in doubt, check the token's permissions in GitHub's settings.") => {
-        out.unverifiable.push(itemId);
-        push(c, finding('scope.unverifiable', 'warning', msg, hint));
-    };
-    for (const item of items) {
-        if (item.kind === 'unknown')
-            continue;
-        if (out.required.includes(item.id))
-            continue;
-        out.required.push(item.id);
-        if (item.kind === 'classic') {
-            if (!granted && CLASSIC_KINDS.has(token.kind)) {
-                unverifiable(item.id, `\`${item.id}\` could not be checked: GitHub did not report the token's scopes (no X-OAuth-Scopes header).`);
-            }
-            else if (!granted) {
-                unverifiable(item.id, `\`${item.id}\` is a classic-token scope, but a ${token.label} has fine-grained permissions instead, so it cannot be checked as a scope.`, 'Name the permissions the later steps need instead, e.g. contents:read or pull_requests:write.');
-            }
-            else if (granted.has(item.id)) {
-                verified(item.id, `the token carries ${classic.includes(item.id) ? `\`${item.id}\`` : `a scope that includes it (${classic.filter((s) => expandClassic([s]).has(item.id)).join(', ')})`} (X-OAuth-Scopes)`);
-            }
-            else {
-                missing(item.id, `The token lacks the classic scope \`${item.id}\`; it carries ${classic.length ? classic.join(', ') : 'no scopes'} (X-OAuth-Scopes).`, classicHint(c, token, item.id));
-            }
-            continue;
-        }
-        const p = item.permission;
-        const needsRepo = p.on === 'repository' || p.probe?.includes('{owner}');
-        const read = !p.probe
-            ? { v: 'unverifiable', why: p.note ?? 'no read-only request proves it' }
-            : needsRepo && !c.input.project
-                ? { v: 'unverifiable', why: 'its probe needs a repository: pass `project` (owner/repo)' }
-                : p.probe === 'repository'
-                    ? repo
-                        ? { v: 'verified' }
-                        : { v: 'unverifiable', why: blocked ?? 'the repository was not checked' }
-                    : p.on === 'repository' && !repo
-                        ? { v: 'unverifiable', why: blocked ?? 'the repository was not checked' }
-                        : (verdicts.get(p.name) ?? { v: 'unverifiable', why: 'its probe was not run' });
-        const label = `${p.label} (${item.id})`;
-        if (read.v === 'missing') {
-            missing(item.id, `The token lacks ${label}: ${read.why}.`, tokenHint(c, token, p, item.level));
-            continue;
-        }
-        if (item.level === 'read') {
-            if (read.v === 'verified') {
-                verified(item.id, `proven by a read-only request${read.note ? ` (${read.note})` : ''}`);
-            }
-            else if (granted && p.classicRead) {
-                // No probe answer, but for classic tokens the scope header decides the token's half.
-                if (p.classicRead.some((s) => granted.has(s)))
-                    verified(item.id, `the token carries ${p.classicRead.find((s) => granted.has(s))} (X-OAuth-Scopes)`);
-                else
-                    missing(item.id, `The token lacks ${label}: it needs the classic scope \`${p.classicRead[0]}\`; it carries ${classic.join(', ') || 'no scopes'}.`, classicHint(c, token, p.classicRead[0]));
-            }
-            else {
-                unverifiable(item.id, `${label} could not be verified: ${read.why}.`);
-            }
-            continue;
-        }
-        // Write / admin: GETs only ever prove the read half. A classic token acts with its scopes and its
-        // user's role, both of which GitHub reports: that pair is a proof; for other tokens it is not.
-        const readHalf = read.v === 'verified' ? 'its read half is confirmed' : `its read half could not be checked either (${read.why})`;
-        if (granted && p.classicWrite) {
-            // public_repo writes to public repositories only: it counts once the repository is known to be public.
-            const usable = p.classicWrite.filter((s) => s !== 'public_repo' || !repo || !repo.private);
-            const carried = usable.find((s) => granted.has(s));
-            if (carried === 'public_repo' && !repo) {
-                unverifiable(item.id, `${label}: the token carries \`public_repo\`, which covers public repositories only, and no repository was checked (pass \`project\`).`);
-                continue;
-            }
-            if (!carried) {
-                missing(item.id, `The token lacks ${label}: writing needs the classic scope \`${usable[0] ?? p.classicWrite[0]}\`; it carries ${classic.join(', ') || 'no scopes'}.`, classicHint(c, token, usable[0] ?? p.classicWrite[0]));
-                continue;
-            }
-            const right = p.right && repo ? hasRight(repo.permissions, p.right) : undefined;
-            if (p.right && right === true) {
-                verified(item.id, `the token carries \`${carried}\` (X-OAuth-Scopes) and its user ${id.login ?? ''} has ${p.right} access to ${repo.fullName} (the repository's permissions); a classic token acts with exactly that`);
-            }
-            else if (p.right && right === false) {
-                missing(item.id, `${label} will be refused: the token carries \`${carried}\`, but its user ${id.login ?? ''} has no ${p.right} access to ${repo.fullName} (the repository's permissions).`, `Ask a repository admin to give ${id.login ?? 'the user'} ${p.right} access, or use a token of a user who has it.`);
-            }
-            else {
-                unverifiable(item.id, `${label}: the token carries \`${carried}\`, but its user's own rights ${p.right ? 'on the repository could not be read' : 'cannot be read'}; ${readHalf}.`);
-            }
-            continue;
-        }
-        // Fine-grained PATs and App user tokens act with at most their user's rights: a missing role is a
-        // proof of failure, a present one is only the user's right, not the token's.
-        const userRight = p.right && repo && !INSTALLATION_KINDS.has(token.kind) ? hasRight(repo.permissions, p.right) : undefined;
-        if (userRight === false) {
-            missing(item.id, `${label} will be refused: the token's user ${id.login ?? ''} has no ${p.right} access to ${repo.fullName} (the repository's permissions), and a ${token.label} never has more rights than its user.`, `Ask a repository admin to give ${id.login ?? 'the user'} ${p.right} access, or use a token of a user who has it.`);
-            continue;
-        }
-        const userNote = userRight === true ? `; its user has ${p.right} access, but that is the user's right, not proof of the token's permission` : '';
-        unverifiable(item.id, `${label} cannot be proven without writing; ${readHalf}${userNote}.`);
-    }
-    return out;
-}
-function online_target(url, http, input) {
-    const base = url.normalized.replace(/\/+$/, '');
-    const u = new URL(base);
-    const web = url.deployment === 'github.com' ? 'github.com' : url.deployment === 'ghe.com' ? u.host.replace(/^api\./, '') : u.host;
-    return { http, input, base, origin: u.origin, basePath: u.pathname.replace(/\/+$/, ''), web, findings: [] };
-}
-async function github_online_check(http, input) {
-    const c = online_target(input.url, http, input);
-    const token = input.token;
-    const items = input.requiredScopes.map(parseRequired);
-    for (const item of items) {
-        if (item.kind === 'unknown') {
-            push(c, finding('scope.unknown', 'error', `"${item.text}" is ${item.why}.`, "Use a classic scope (repo, read:org, workflow…) or a permission with a level (contents:read, pull_requests:write, issues:read…); see the README's GitHub table."));
-        }
-    }
-    const project = input.project?.trim();
-    if (project !== undefined && !/^[^/\s]+\/[^/\s]+$/.test(project)) {
-        push(c, finding('config.invalid', 'error', `\`project\` must name a GitHub repository as owner/repo, not "${withoutUserinfo(project)}".`, 'Pass `project` as owner/repo, e.g. octo-org/hello-world.'));
-    }
-    const repoName = project && /^[^/\s]+\/[^/\s]+$/.test(project) ? project.replace(/\.git$/, '') : undefined;
-    // Round trip 1: identity (and on GHES its version).
-    const installation = INSTALLATION_KINDS.has(token.kind);
-    const [first, meta] = await Promise.all([
-        ghGet(c, installation ? `${c.base}/installation/repositories?per_page=100` : `${c.base}/user`),
-        input.url.deployment === 'ghes' ? ghGet(c, `${c.base}/meta`) : Promise.resolve(undefined),
+/** Round trip 2: the repository lookup and every permission probe at once; then what they said, in that order. */
+async function askRepositoryAndProbes(run, items, repoName, id) {
+    const paths = probePaths(items, repoName);
+    const names = [...paths.keys()];
+    const [repoAnswer, ...probeAnswers] = await Promise.all([
+        repoName ? getFollow(run, online_api(run, repoPath(repoName))) : Promise.resolve(undefined),
+        ...names.map((n) => getFollow(run, online_api(run, paths.get(n)))),
     ]);
-    const id = await identify(c, token, first);
-    const empty = {
-        required: items.filter((i) => i.kind !== 'unknown').map((i) => i.id),
-        verified: [],
-        missing: [],
-        unverifiable: [],
-    };
-    if (!id.ok || !id.response)
-        return { findings: c.findings, identity: id.identity, scopes: empty };
-    if (meta?.kind === 'response' && meta.status === 200 && meta.isJson) {
-        const v = meta.json.installed_version;
-        if (typeof v === 'string')
-            push(c, finding('url.server-version', 'info', `GitHub Enterprise Server ${v}.`, 'None needed.'));
-    }
-    // Scopes the token carries (classic tokens only), and its expiry.
-    const scopesHeader = id.response.headers['x-oauth-scopes'];
-    const classic = CLASSIC_KINDS.has(token.kind) && scopesHeader !== undefined ? parseScopesHeader(scopesHeader) : undefined;
-    if (classic) {
-        push(c, finding('scope.granted', 'info', classic.length
-            ? `The token carries the classic scopes: ${classic.join(', ')} (X-OAuth-Scopes).`
-            : 'The token carries no scopes (X-OAuth-Scopes is empty): it can read public data only.', 'None needed.'));
-    }
-    const expiryHeader = id.response.headers['github-authentication-token-expiration'];
-    const expiresAt = expiryHeader ? parseExpirationHeader(expiryHeader) : undefined;
-    if (expiryHeader && !expiresAt) {
-        push(c, finding('token.info', 'info', `GitHub sent an expiry date in an unknown format ("${expiryHeader.slice(0, 40)}"); it was not used.`, 'None needed.'));
-    }
-    if (!expiryHeader && PAT_KINDS.has(token.kind)) {
-        push(c, finding('token.no-expiry', 'info', 'GitHub reports no expiry date for this token (no github-authentication-token-expiration header): it never expires.', CODES['token.no-expiry'].fix));
-    }
-    // Round trip 2: the repository and every probe at once.
-    const owner = repoName?.split('/')[0];
+    const repo = repoName && repoAnswer ? await checkRepo(run, repoName, repoAnswer, id) : {};
     const probes = new Map();
-    for (const item of items) {
-        if (item.kind !== 'permission' || !item.permission.probe || item.permission.probe === 'repository')
-            continue;
-        const p = item.permission.probe;
-        if (!repoName || probes.has(item.permission.name))
-            continue;
-        const path = p
-            .replace('{repo}', `repos/${repoName.split('/').map(encodeURIComponent).join('/')}`)
-            .replace('{owner}', encodeURIComponent(owner));
-        probes.set(item.permission.name, path);
-    }
-    const names = [...probes.keys()];
-    const [repoResponse, ...probeResponses] = await Promise.all([
-        repoName ? getFollow(c, `${c.base}/repos/${repoName.split('/').map(encodeURIComponent).join('/')}`) : Promise.resolve(undefined),
-        ...names.map((n) => getFollow(c, `${c.base}/${probes.get(n)}`)),
+    names.forEach((n, i) => {
+        const reading = interpret_readProbe(probeAnswers[i], `/${paths.get(n).split('?')[0]}`);
+        if (reading.finding)
+            run.findings.add(reading.finding);
+        probes.set(n, reading.verdict);
+    });
+    return { repo, probes };
+}
+// ─── The check ──────────────────────────────────────────────────────────────────────────────────
+async function github_online_check(http, input) {
+    const run = startRun(http, input, interpret_readTarget(input.url));
+    const items = input.requiredScopes.map(parseRequired);
+    const repoName = readInputs(run, items);
+    // Every required scope is entered upfront (a scope named twice is judged once), so an early stop still reports it.
+    const scopeItems = items.filter((i) => i.kind !== 'unknown' && run.scopes.require(i.id));
+    // Round trip 1: identity (and on GHES its version).
+    const [first, meta] = await Promise.all([
+        isInstallation(input.token) ? installationRepos(run) : online_get(run, online_api(run, 'user')),
+        run.target.ghes ? online_get(run, online_api(run, 'meta')) : Promise.resolve(undefined),
     ]);
-    let repoResult = {};
-    if (repoName && repoResponse)
-        repoResult = await checkRepo(c, repoName, repoResponse, id);
-    const verdicts = new Map();
-    names.forEach((n, i) => verdicts.set(n, online_probeVerdict(c, probeResponses[i], `/${probes.get(n).split('?')[0]}`)));
-    const scopes = evaluate(c, items, classic, verdicts, repoResult.repo, repoResult.blocked, id);
-    return {
-        findings: c.findings,
-        identity: id.identity,
-        projectCanonical: repoResult.canonical,
-        scopes,
-        ...(expiresAt ? { expiresAt } : {}),
+    const id = await online_identify(run, first);
+    if (!id)
+        return finishRun(run, {}, true);
+    const { classic, expiresAt } = readIdentityHeaders(run, id, meta);
+    // Round trip 2: the repository and every probe at once.
+    const { repo, probes } = await askRepositoryAndProbes(run, items, repoName, id);
+    const facts = {
+        token: input.token,
+        web: run.target.web,
+        classic,
+        ...repo,
+        login: id.login,
+        hasProject: Boolean(input.project),
+        probes,
     };
+    for (const item of scopeItems) {
+        const { verdict, hint } = judge(item, facts);
+        run.scopes.record(item.id, verdict, (v) => messages_scopeFinding(v, hint));
+    }
+    return finishRun(run, { identity: id.identity, projectCanonical: repo.canonical, ...(expiresAt ? { expiresAt } : {}) });
 }
 const githubOnline = {
     // GitHub accepts Bearer for every token kind (PATs, OAuth, App user and installation tokens).
@@ -83236,16 +83562,16 @@ const OTHER_TOKENS = "(or the project's / group's Settings → Access tokens)";
 const NO_NEW_SCOPES = 'GitLab cannot add scopes to an existing token: create a new one with';
 const NO_PROFILE = "cannot read its user's profile (it has none of read_user, read_api, api)";
 const NONE = 'None needed.';
-const quoted = (name) => (name ? ` "${name}"` : '');
+const messages_quoted = (name) => (name ? ` "${name}"` : '');
 const listOf = (scopes) => (scopes.length ? scopes.join(', ') : 'no scopes');
 /** How a scope was verified, for the one `scope.verified` note. */
-const HOW = {
+const messages_HOW = {
     through: (scope) => `through ${scope}`,
     user: 'GET /user answered',
     api: 'a read-only API request answered',
 };
 /** Why a scope is missing or cannot be verified (after "lacks X (…)" / "and"). */
-const WHY = {
+const messages_WHY = {
     notListed: '',
     undocumented: 'GitLab does not document whether the scopes it lists cover it',
     userDenied: ': GET /user was denied',
@@ -83258,7 +83584,7 @@ const UNLISTED = {
     'old-gitlab': "this GitLab cannot list a token's scopes (personal_access_tokens/self needs GitLab 15.5 or later)",
 };
 // ───────────────────────────── the credential ─────────────────────────────
-function messages_rejected(t, job, detail) {
+function gitlab_messages_rejected(t, job, detail) {
     const where = t.gitlabCom ? 'gitlab.com' : `the GitLab instance at ${t.web}`;
     const causes = job
         ? [
@@ -83283,7 +83609,7 @@ function expired(t, job, on) {
 function revoked(t) {
     return finding('token.revoked', 'error', 'GitLab says the token was revoked.', `Create a new token in ${settings(t)} and update the secret; find out why it was revoked (GitLab revokes tokens found in public repositories).`);
 }
-const inactive = (t, job) => messages_rejected(t, job, 'GitLab reports the token as inactive');
+const inactive = (t, job) => gitlab_messages_rejected(t, job, 'GitLab reports the token as inactive');
 /** A 401, told apart by GitLab's error description (§4.2). */
 function unauthorized(t, job, why, e) {
     if (why === 'expired')
@@ -83294,10 +83620,10 @@ function unauthorized(t, job, why, e) {
         return finding('token.rejected', 'error', 'GitLab rejected the token: it is an impersonation token and impersonation is disabled on this instance.', 'Use a personal, project or group access token, or ask an administrator to enable impersonation.');
     }
     const said = e.description || e.message;
-    return messages_rejected(t, job, `401${e.error ? ` ${e.error}` : ''}${said ? `: "${said}"` : ''}`);
+    return gitlab_messages_rejected(t, job, `401${e.error ? ` ${e.error}` : ''}${said ? `: "${said}"` : ''}`);
 }
 /** 404 on the identity endpoint (`/user`, or `/job` for a job token). */
-function noApi(t, endpoint) {
+function messages_noApi(t, endpoint) {
     let hint = 'Use the instance that runs the job (CI_SERVER_URL / CI_API_V4_URL).';
     if (endpoint === '/user') {
         hint = t.gitlabCom
@@ -83307,8 +83633,8 @@ function noApi(t, endpoint) {
     return finding('url.org-not-found', 'error', `There is no GitLab API at ${t.api} (404 on ${endpoint}).`, hint);
 }
 const userRefused = (reason) => finding('token.rejected', 'error', `GitLab accepted the token but refuses its user: "${reason}".`, 'Have an administrator unblock or reactivate the user (or, for a deactivated account, sign in once), or use a token of another user.');
-const noExpiry = (name) => finding('token.no-expiry', 'info', `GitLab says the token${quoted(name)} has no expiry date.`, 'None needed for the pipeline; consider a token with an expiry date (one that never expires stays usable if it leaks).');
-const granted = (name, scopes) => finding('scope.granted', 'info', `GitLab says the token${quoted(name)} carries: ${listOf(scopes)}.`);
+const messages_noExpiry = (name) => finding('token.no-expiry', 'info', `GitLab says the token${messages_quoted(name)} has no expiry date.`, 'None needed for the pipeline; consider a token with an expiry date (one that never expires stays usable if it leaks).');
+const granted = (name, scopes) => finding('scope.granted', 'info', `GitLab says the token${messages_quoted(name)} carries: ${listOf(scopes)}.`);
 /** Who the token is, from GET /user, or only the user id from the token record, or nothing. */
 function identity(user, bot, userId) {
     if (user) {
@@ -83342,7 +83668,7 @@ function projectFindings(requested, p) {
     return found;
 }
 const encodedSlash = (requested, id) => finding('url.encoded-slash', 'error', `The lookup of "${requested}" by path answered 404, but the project exists (id ${id}) and its lookup by id works: a reverse proxy in front of GitLab decodes %2F in project paths.`, `Make the proxy pass encoded slashes unchanged (nginx: proxy_pass without a URI part; Apache: AllowEncodedSlashes NoDecode), or pass the numeric id as \`project\` (${id}).`);
-function projectNotFound(t, requested, near) {
+function messages_projectNotFound(t, requested, near) {
     const closest = near.length ? ` Closest paths the token can see: ${near.map((n) => `"${n}"`).join(', ')}.` : '';
     return finding('project.not-found', 'error', `The project "${requested}" does not exist on ${t.gitlabCom ? 'gitlab.com' : t.web}, or the token's user cannot see it (GitLab answers 404 for both).${closest}`, near.length
         ? `Use the full path exactly, e.g. "${near[0]}".`
@@ -83358,9 +83684,9 @@ function jobProject(match, requested, own) {
     return finding('project.info', 'warning', `The job token belongs to ${own ? `"${own}"` : 'another project'}; it reaches "${requested}" only if that project's job token allowlist admits it, which a job token cannot check.`, `Add ${own ?? 'this project'} to "${requested}"'s Settings → CI/CD → Job token permissions, or use a project access token of "${requested}".`);
 }
 // ───────────────────────────── scopes ─────────────────────────────
-const unknownScope = (text) => finding('scope.unknown', 'error', `"${text}" is not a GitLab access-token scope.`, 'Use a scope id such as api, read_api, read_user, read_repository, write_repository, read_registry or write_registry.');
+const gitlab_messages_unknownScope = (text) => finding('scope.unknown', 'error', `"${text}" is not a GitLab access-token scope.`, 'Use a scope id such as api, read_api, read_user, read_repository, write_repository, read_registry or write_registry.');
 /** `held`: the scopes GitLab listed (undefined: it could not list them); `why` follows the scope's grants. */
-const scopeMissing = (t, s, held, why = '') => finding('scope.missing', 'error', `The token lacks ${s.id} (${s.grants})${why}${held ? `; it carries ${listOf(held)}` : ''}.`, `${NO_NEW_SCOPES} ${s.id} in ${settings(t)} ${OTHER_TOKENS} and update the secret.${s.adminOnly ? ' Only administrators can hold this scope.' : ''}`);
+const messages_scopeMissing = (t, s, held, why = '') => finding('scope.missing', 'error', `The token lacks ${s.id} (${s.grants})${why}${held ? `; it carries ${listOf(held)}` : ''}.`, `${NO_NEW_SCOPES} ${s.id} in ${settings(t)} ${OTHER_TOKENS} and update the secret.${s.adminOnly ? ' Only administrators can hold this scope.' : ''}`);
 /** GitLab listed a scope that may, undocumented, cover `s`. */
 const scopeMaybeCovered = (s, held) => finding('scope.unverifiable', 'warning', `The token carries ${(s.maybeCoveredBy ?? []).filter((x) => held.includes(x)).join(', ')} but not ${s.id}; GitLab does not document whether that covers ${s.grants}.`, `If later steps fail with 403 insufficient_scope, create a token that also has ${s.id}.`);
 const scopeUnproven = (t, s, unlisted, why) => finding('scope.unverifiable', 'warning', `${s.id} could not be verified: ${UNLISTED[unlisted]}, and ${why}.`, `Nothing to fix here; check the token's scopes in ${settings(t)} if later steps fail.`);
@@ -83435,7 +83761,7 @@ function coverage(scope, held) {
 
 
 
-function interpret_target(url) {
+function target(url) {
     const api = url.normalized.replace(/\/+$/, '');
     return { api, web: api.replace(/\/api\/v4$/, ''), gitlabCom: url.deployment === 'gitlab.com' };
 }
@@ -83453,7 +83779,7 @@ function glError(r) {
     };
 }
 /** What a 401 says (§4.2: match on `error` + the description's prefix). */
-function refusal(e) {
+function interpret_refusal(e) {
     if (/^Token is expired/i.test(e.description))
         return 'expired';
     if (/^Token was revoked/i.test(e.description))
@@ -83487,7 +83813,7 @@ function readSelf(r) {
         userId: typeof b.user_id === 'number' ? b.user_id : undefined,
     };
 }
-const interpret_readUser = (r) => isApiSuccess(r) && typeof r.json.username === 'string' ? r.json : undefined;
+const gitlab_interpret_readUser = (r) => isApiSuccess(r) && typeof r.json.username === 'string' ? r.json : undefined;
 /** GitLab tokens expire at 00:00 UTC of their `expires_at` date (GitLab's token docs). */
 function expiryInstant(date) {
     const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(date);
@@ -83511,7 +83837,7 @@ function refused(s, u) {
 /** `GET /personal_access_tokens/self` and `GET /user`, both answered (trouble is handled before). */
 function standing(s, u, now) {
     const self = isApiSuccess(s) ? readSelf(s) : undefined;
-    const user = interpret_readUser(u);
+    const user = gitlab_interpret_readUser(u);
     const refusedBy = !self && !user ? refused(s, u) : undefined;
     if (refusedBy)
         return refusedBy;
@@ -83542,7 +83868,7 @@ function belowRoot(web, url, ignoreCase) {
     return under ? path.slice(root.length) : path;
 }
 /** The full path from what users paste: a project URL, `.git`, surrounding slashes. */
-function projectPath(input, t) {
+function interpret_projectPath(input, t) {
     let p = input.trim();
     if (/^https?:\/\//i.test(p)) {
         try {
@@ -83555,7 +83881,7 @@ function projectPath(input, t) {
     return p.replace(/^\/+|\/+$/g, '').replace(/\.git$/i, '');
 }
 /** The project the user asked for, as a path; undefined when none (or nothing left of it). */
-const requestedProject = (input, t) => input === undefined ? undefined : projectPath(input, t) || undefined;
+const requestedProject = (input, t) => input === undefined ? undefined : interpret_projectPath(input, t) || undefined;
 function projectFacts(p, requested, byId) {
     const path = p.path_with_namespace ?? requested;
     const facts = { path, archived: p.archived };
@@ -83593,18 +83919,18 @@ function jobProjectMatch(job, requested) {
 function listedVerdict(s, held) {
     const c = coverage(s, held);
     if (c === 'yes')
-        return held.includes(s.id) ? verified() : verified(HOW.through(s.coveredBy.find((x) => held.includes(x))));
-    return c === 'maybe' ? unverifiable(WHY.undocumented) : missing(WHY.notListed);
+        return held.includes(s.id) ? verified() : verified(messages_HOW.through(s.coveredBy.find((x) => held.includes(x))));
+    return c === 'maybe' ? unverifiable(messages_WHY.undocumented) : missing(messages_WHY.notListed);
 }
 /** A scope judged by what read-only requests proved (GitLab could not list the scopes). */
 function probedVerdict(s, readsUser, readsApi) {
     if (s.id === 'read_user')
-        return readsUser ? verified(HOW.user) : missing(WHY.userDenied);
+        return readsUser ? verified(messages_HOW.user) : missing(messages_WHY.userDenied);
     if (s.id === 'read_api' && readsApi !== undefined)
-        return readsApi ? verified(HOW.api) : missing(WHY.apiDenied);
+        return readsApi ? verified(messages_HOW.api) : missing(messages_WHY.apiDenied);
     if (s.id === 'api' && readsApi === false)
-        return missing(WHY.apiDenied);
-    return unverifiable(s.id === 'api' && readsApi ? WHY.readHalf : WHY.unprovable);
+        return missing(messages_WHY.apiDenied);
+    return unverifiable(s.id === 'api' && readsApi ? messages_WHY.readHalf : messages_WHY.unprovable);
 }
 
 ;// CONCATENATED MODULE: ./src/core/providers/gitlab/online.ts
@@ -83616,37 +83942,37 @@ function probedVerdict(s, readsUser, readsApi) {
 
 const GL = 'GitLab';
 const isJob = (token) => token.kind === 'gitlab.job-token';
-const get = (run, path) => run.http.get(`${run.target.api}${path}`);
+const gitlab_online_get = (run, path) => run.http.get(`${run.target.api}${path}`);
 // ───────────────────────────── answers that say nothing about the token ─────────────────────────────
 /** What GitLab answers besides a 2xx with API JSON; any other status is not GitLab's word on the token. */
 const GITLAB_STATUSES = [400, 401, 403, 404];
 /** GitLab's answer to read, or undefined after adding the finding for trouble or a status GitLab does not give. */
-function answered(run, r, context) {
+function online_answered(run, r, context) {
     const found = trouble(r, GL, context);
     if (!found && r.kind === 'response' && (isApiSuccess(r) || GITLAB_STATUSES.includes(r.status)))
         return r;
-    run.findings.add(found ?? unexpectedResponse(r, GL, context));
+    run.findings.add(found ?? noVerdict(r, GL, context));
     return undefined;
 }
 /** A 401: expired, revoked, impersonation disabled, or rejected. */
 function online_unauthorized(run, r) {
     const e = glError(r);
-    return unauthorized(run.target, isJob(run.input.token), refusal(e), e);
+    return unauthorized(run.target, isJob(run.input.token), interpret_refusal(e), e);
 }
-const stop = (run, f) => void run.findings.add(f);
+const online_stop = (run, f) => void run.findings.add(f);
 // ───────────────────────────── the check ─────────────────────────────
 async function gitlab_online_check(http, input) {
-    const run = startRun(http, input, interpret_target(input.url));
-    const scopes = requireScopes(run);
+    const run = startRun(http, input, target(input.url));
+    const scopes = gitlab_online_requireScopes(run);
     return isJob(input.token) ? checkJob(run, scopes) : checkToken(run, scopes);
 }
 /** Enters each known required scope once, upfront (an early stop still reports them); an unknown one is a finding. */
-function requireScopes(run) {
+function gitlab_online_requireScopes(run) {
     const scopes = [];
     for (const text of run.input.requiredScopes) {
         const s = findGitLabScope(text);
         if (!s)
-            run.findings.add(unknownScope(text));
+            run.findings.add(gitlab_messages_unknownScope(text));
         else if (run.scopes.require(s.id))
             scopes.push(s);
     }
@@ -83654,7 +83980,7 @@ function requireScopes(run) {
 }
 async function checkToken(run, scopes) {
     // Round trip 1: the token's own record and its user, at once.
-    const [self, user] = await Promise.all([get(run, '/personal_access_tokens/self'), get(run, '/user')]);
+    const [self, user] = await Promise.all([gitlab_online_get(run, '/personal_access_tokens/self'), gitlab_online_get(run, '/user')]);
     const auth = authenticate(run, self, user);
     if (!auth)
         return finishRun(run, {}, true);
@@ -83662,47 +83988,47 @@ async function checkToken(run, scopes) {
     const project = projectToCheck(run);
     const needsApiProbe = !auth.scopes && !project && scopes.some((s) => s.id === 'read_api' || s.id === 'api');
     const [lookup, probe] = await Promise.all([
-        project ? get(run, `/projects/${numeric(project) ? project : encodeURIComponent(project)}`) : undefined,
-        needsApiProbe ? get(run, '/projects?membership=true&simple=true&per_page=1') : undefined,
+        project ? gitlab_online_get(run, `/projects/${numeric(project) ? project : encodeURIComponent(project)}`) : undefined,
+        needsApiProbe ? gitlab_online_get(run, '/projects?membership=true&simple=true&per_page=1') : undefined,
     ]);
-    const p = project && lookup ? await online_checkProject(run, project, lookup) : undefined;
+    const p = project && lookup ? await checkProject(run, project, lookup) : undefined;
     const facts = { identity: auth.identity, projectCanonical: p?.canonical, ...(auth.expiresAt ? { expiresAt: auth.expiresAt } : {}) };
     // Without GitLab's own list the probes decide, and trouble left them unanswered; the expiry and a
     // listed scope set are known from round 1 regardless.
     if (!auth.scopes && run.findings.list().some((f) => isNetworkCode(f.code)))
         return finishRun(run, facts, true);
     const readsApi = p ? p.readsApi : probe && probeReadsApi(run, probe);
-    judgeScopes(run, scopes, auth, readsApi);
+    online_judgeScopes(run, scopes, auth, readsApi);
     return finishRun(run, facts);
 }
 /** What round trip 1 proves, with its findings; undefined when the check stops there. */
 function authenticate(run, self, user) {
     // A network failure of either request is reported first (the user's before the token's), then an odd answer.
     const first = [user, self].find((r) => r.kind === 'network') ?? user;
-    if (!answered(run, first) || !answered(run, self))
+    if (!online_answered(run, first) || !online_answered(run, self))
         return undefined;
     const { target: t } = run;
     const s = standing(self, user, run.input.now);
     switch (s.kind) {
         case 'unauthorized':
-            return stop(run, online_unauthorized(run, s.r));
+            return online_stop(run, online_unauthorized(run, s.r));
         case 'no-api':
-            return stop(run, noApi(t, '/user'));
+            return online_stop(run, messages_noApi(t, '/user'));
         case 'user-refused':
-            return stop(run, userRefused(s.reason));
+            return online_stop(run, userRefused(s.reason));
         case 'unexplained':
-            return stop(run, unexpectedResponse(s.r, GL, 'identity'));
+            return online_stop(run, unexpectedResponse(s.r, GL, 'identity'));
         case 'revoked':
-            return stop(run, revoked(t));
+            return online_stop(run, revoked(t));
         case 'inactive':
-            return stop(run, s.expiredOn ? expired(t, false, s.expiredOn) : inactive(t, false));
+            return online_stop(run, s.expiredOn ? expired(t, false, s.expiredOn) : inactive(t, false));
         case 'accepted':
             return accepted(run, s);
     }
 }
 function accepted(run, { self, user, unlisted, expiresAt }) {
     if (self?.expiresAt === null)
-        run.findings.add(noExpiry(self.name));
+        run.findings.add(messages_noExpiry(self.name));
     if (self)
         run.findings.add(granted(self.name, self.scopes));
     run.findings.add(identity(user, user && botOf(user.username), self?.userId));
@@ -83718,8 +84044,8 @@ function projectToCheck(run) {
     }
     return project;
 }
-async function online_checkProject(run, requested, lookup) {
-    const r = answered(run, lookup, 'project lookup');
+async function checkProject(run, requested, lookup) {
+    const r = online_answered(run, lookup, 'project lookup');
     if (!r)
         return {};
     if (isApiSuccess(r))
@@ -83748,35 +84074,35 @@ async function explainNotFound(run, requested) {
     const [search, mine] = await Promise.all([
         numeric(requested)
             ? undefined
-            : get(run, `/projects?search=${encodeURIComponent(last)}&search_namespaces=true&simple=true&per_page=100`),
-        get(run, '/projects?membership=true&simple=true&per_page=100&order_by=last_activity_at'),
+            : gitlab_online_get(run, `/projects?search=${encodeURIComponent(last)}&search_namespaces=true&simple=true&per_page=100`),
+        gitlab_online_get(run, '/projects?membership=true&simple=true&per_page=100&order_by=last_activity_at'),
     ]);
     const found = projectList(search).find((p) => p.path_with_namespace?.toLowerCase() === requested.toLowerCase());
     if (found?.id !== undefined) {
-        const byNumber = await get(run, `/projects/${found.id}`);
+        const byNumber = await gitlab_online_get(run, `/projects/${found.id}`);
         if (isApiSuccess(byNumber)) {
             run.findings.add(encodedSlash(requested, found.id));
             return foundProject(run, requested, byNumber.json, false);
         }
     }
     const names = [...projectList(search), ...projectList(mine)].map((p) => p.path_with_namespace ?? '').filter(Boolean);
-    run.findings.add(projectNotFound(run.target, requested, closestNames(requested, [...new Set(names)], 3)));
+    run.findings.add(messages_projectNotFound(run.target, requested, closestNames(requested, [...new Set(names)], 3)));
     return {};
 }
 /** The read_api probe: true when it answered, false when denied for lack of a scope, else unknown. */
 function probeReadsApi(run, probe) {
-    const r = answered(run, probe, 'scope probe');
+    const r = online_answered(run, probe, 'scope probe');
     if (!r)
         return undefined;
     return isApiSuccess(r) || (insufficientScope(r) ? false : undefined);
 }
 /** Each required scope, from GitLab's list when it gave one, else from what the requests proved. */
-function judgeScopes(run, scopes, auth, readsApi) {
+function online_judgeScopes(run, scopes, auth, readsApi) {
     const { target: t } = run;
     const held = auth.scopes;
     const unproven = (s, v) => {
         if (v.kind === 'missing')
-            return scopeMissing(t, s, held, v.why);
+            return messages_scopeMissing(t, s, held, v.why);
         return held ? scopeMaybeCovered(s, held) : scopeUnproven(t, s, auth.unlisted, v.why);
     };
     for (const s of scopes) {
@@ -83787,7 +84113,7 @@ function judgeScopes(run, scopes, auth, readsApi) {
 // ───────────────────────────── CI job tokens ─────────────────────────────
 /** `GET /job`: the job, its user and its project. Job tokens have no scopes to check. */
 async function checkJob(run, scopes) {
-    const r = answered(run, await get(run, '/job'), 'job lookup');
+    const r = online_answered(run, await gitlab_online_get(run, '/job'), 'job lookup');
     if (r && !isApiSuccess(r))
         run.findings.add(jobNotRead(run, r));
     if (!r || !isApiSuccess(r))
@@ -83814,7 +84140,7 @@ function online_jobProject(run, job) {
 function jobNotRead(run, r) {
     if (r.status === 401)
         return online_unauthorized(run, r);
-    return r.status === 404 ? noApi(run.target, '/job') : unexpectedResponse(r, GL, 'job lookup');
+    return r.status === 404 ? messages_noApi(run.target, '/job') : unexpectedResponse(r, GL, 'job lookup');
 }
 const gitlabOnline = {
     // Job tokens go in JOB-TOKEN; every other token as a bearer token (GitLab accepts PATs, project

@@ -1,7 +1,7 @@
 /** Every sentence the Azure DevOps online findings say, and the exact fixes they point to. */
 import type { HttpOutcome } from '../../http/client.js';
 import { finding, type Finding } from '../../report.js';
-import { closestNamesSentence, networkFinding, unexpectedResponse, type Verdict } from '../online/index.js';
+import { closestNamesSentence, noVerdict as sharedNoVerdict, type Verdict } from '../online/index.js';
 import type { TokenAnalysis } from '../types.js';
 import { readScopeOf, type AzureDevOpsTarget, type IdentityAnswer, type Unproven } from './interpret.js';
 import type { AzureDevOpsScope } from './scopes.js';
@@ -13,9 +13,7 @@ const PAT_SETTINGS = 'User settings → Personal access tokens';
 const tickHint = (checkbox: string): string => `Edit the PAT and tick ${checkbox}, then update the secret.`;
 
 /** An answer that says nothing about the token (`context`: which request, or what was odd about it). */
-export function noVerdict(r: HttpOutcome, context?: string): Finding {
-  return r.kind === 'network' ? networkFinding(r, NAME) : unexpectedResponse(r, NAME, context);
-}
+export const noVerdict = (r: HttpOutcome, context?: string): Finding => sharedNoVerdict(r, NAME, context);
 
 export const unknownScope = (text: string): Finding =>
   finding(

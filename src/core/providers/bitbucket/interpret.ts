@@ -5,7 +5,7 @@
  */
 import type { HttpOutcome, HttpResponse } from '../../http/client.js';
 import type { Identity } from '../../report.js';
-import { isApiSuccess, isTrouble, missing, successJson, unverifiable, verified, type Verdict } from '../online/index.js';
+import { isApiSuccess, missing, successJson, unverifiable, verified, type Verdict } from '../online/index.js';
 import type { TokenAnalysis } from '../types.js';
 import { verifiedByProbe, WHY } from './messages.js';
 import { looksLikeEmail } from './tokens.js';
@@ -26,7 +26,7 @@ export interface Wanted {
 }
 
 /** An answer that is Bitbucket's word to interpret, not network trouble (so always a response). */
-export const answered = (r: HttpOutcome): r is HttpResponse => !isTrouble(r);
+export { answered } from '../online/index.js';
 
 /** The workspace and repository `project` names (`workspace` or `workspace/repo_slug`). */
 export interface Target {

@@ -15,6 +15,7 @@ import {
   finishRun,
   isApiSuccess as ok,
   startRun,
+  noVerdict,
   trouble,
   unexpectedResponse,
   type OnlineRun,
@@ -40,7 +41,7 @@ const GITLAB_STATUSES = [400, 401, 403, 404];
 function answered(run: Run, r: HttpOutcome, context?: string): HttpResponse | undefined {
   const found = trouble(r, GL, context);
   if (!found && r.kind === 'response' && (ok(r) || GITLAB_STATUSES.includes(r.status))) return r;
-  run.findings.add(found ?? unexpectedResponse(r as HttpResponse, GL, context));
+  run.findings.add(found ?? noVerdict(r, GL, context));
   return undefined;
 }
 

@@ -4,5 +4,5 @@ export { FindingSet } from './findings.js';
 export { bodyText, configuredOrigin, isApiSuccess, successJson } from './responses.js';
 export { finishRun, startRun, type OnlineRun } from './run.js';
 export { ScopeLedger, type ScopeResult } from './scope-ledger.js';
-export { isTrouble, networkFinding, trouble, unexpectedResponse } from './trouble.js';
+export { answered, isTrouble, networkFinding, noVerdict, trouble, unexpectedResponse } from './trouble.js';
 export { missing, unverifiable, verified, type Verdict } from './verdict.js';

@@ -61,3 +61,11 @@ export function trouble(r: HttpOutcome, provider: string, context?: string): Fin
   if (!isTrouble(r)) return undefined;
   return r.kind === 'network' ? networkFinding(r, provider) : unexpectedResponse(r, provider, context);
 }
+
+/** The answer is the provider's word (not trouble): a response to interpret. */
+export const answered = (r: HttpOutcome): r is HttpResponse => !isTrouble(r);
+
+/** The finding for an answer that says nothing the provider's readers understand: trouble, or an odd status. */
+export function noVerdict(r: HttpOutcome, provider: string, context?: string): Finding {
+  return r.kind === 'network' ? networkFinding(r, provider) : unexpectedResponse(r, provider, context);
+}
