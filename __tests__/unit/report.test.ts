@@ -75,3 +75,22 @@ describe('docs/codes.md', () => {
     expect(page).toMatch(/<!-- prettier-ignore-start -->\n\| Code \| Meaning \| Fix \|[\s\S]*\|\n<!-- prettier-ignore-end -->/);
   });
 });
+
+describe('one fact, one place', () => {
+  it("the catalogue's token.audience fix names the Azure DevOps scope the code defines", async () => {
+    const { CODES } = await import('../../src/core/codes.js');
+    const { AZURE_DEVOPS_SCOPE } = await import('../../src/core/providers/azure-devops/tokens.js');
+    expect(CODES['token.audience'].fix).toContain(AZURE_DEVOPS_SCOPE);
+  });
+
+  it('the Bitbucket app-password retirement days are read from one definition', async () => {
+    const { RETIREMENT_DAYS, appPasswordPhase } = await import('../../src/core/providers/bitbucket/retirement.js');
+    expect(RETIREMENT_DAYS).toEqual({ brownoutStart: '2026-06-09', brownoutEnd: '2026-07-27', removal: '2026-07-28' });
+    expect(['2026-06-08', '2026-06-09', '2026-07-27', '2026-07-28'].map((d) => appPasswordPhase(new Date(`${d}T12:00:00Z`)))).toEqual([
+      'announced',
+      'brownout',
+      'brownout',
+      'removed',
+    ]);
+  });
+});

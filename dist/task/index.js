@@ -59795,6 +59795,8 @@ function claimString(payload, name) {
 /** The Azure DevOps resource (application) id in Microsoft Entra. */
 const AZURE_DEVOPS_RESOURCE_ID = '499b84ac-1321-427f-aa17-267ca6975798';
 const AZURE_DEVOPS_SCOPE = `${AZURE_DEVOPS_RESOURCE_ID}/.default`;
+/** Global ("all accessible organizations") PATs stopped working on this day (Azure DevOps blog, 2025). */
+const GLOBAL_PAT_END = '2026-12-01';
 /** Seeds of the legacy 52-character PAT checksum (microsoft/security-utilities IdentifiableMetadata.cs). */
 const ADO_LEGACY_SEEDS = { user: 0xe0b9692d, application: 0x1019f92e };
 /** Byte positions of the embedded checksum in the 32 decoded bytes, most-significant byte first. */
@@ -60040,7 +60042,7 @@ function timeFindings(payload, ctx, what) {
         findings.push(finding('token.format', 'warning', `The ${what} has no usable expiry (exp) claim; Microsoft-issued tokens always carry one.`, 'Request a new token from Microsoft Entra ID and use it unchanged.'));
     }
     else if (exp.getTime() <= now - SKEW_MS) {
-        findings.push(finding('token.expired', 'error', `The ${what} expired at ${exp.toISOString()} (more than 5 minutes before now); Entra tokens live about an hour.`, 'Acquire a fresh token right before the step that uses it (for example `az account get-access-token --resource 499b84ac-1321-427f-aa17-267ca6975798`), instead of storing one in a secret.'));
+        findings.push(finding('token.expired', 'error', `The ${what} expired at ${exp.toISOString()} (more than 5 minutes before now); Entra tokens live about an hour.`, `Acquire a fresh token right before the step that uses it (for example \`az account get-access-token --resource ${AZURE_DEVOPS_RESOURCE_ID}\`), instead of storing one in a secret.`));
     }
     if (nbf && nbf.getTime() > now + SKEW_MS) {
         findings.push(finding('token.not-yet-valid', 'warning', `The ${what} is not valid before ${nbf.toISOString()}, more than 5 minutes from now; it will be rejected until then.`, 'Check the clock of this machine and of the one that issued the token; otherwise wait, or request the token again.'));
@@ -61174,6 +61176,7 @@ function scopeVerdict(s, facts) {
 
 
 
+
 const NAME = 'Azure DevOps';
 /** How every scope is verified here (the `scope.verified` note names it). */
 const VERIFIED_HOW = 'read-only request';
@@ -61188,7 +61191,7 @@ function rejectionCauses(t, token) {
         return [
             'the PAT was revoked, regenerated or mistyped',
             'it was created for another organisation (a PAT works only in the organisations chosen when it was created)',
-            'it is a global ("all accessible organizations") PAT: those stop working on 2026-12-01',
+            `it is a global ("all accessible organizations") PAT: those stop working on ${GLOBAL_PAT_END}`,
             'its user was disabled or removed, or it was unused for 90 days (Entra-backed organisations)',
             ...(t.services ? [] : ['the server has IIS Basic authentication enabled, which disables PAT authentication']),
         ];
@@ -61206,7 +61209,7 @@ function rejected(t, token, detail) {
     const where = t.services ? `https://dev.azure.com/${t.org}/_usersSettings/tokens` : PAT_SETTINGS;
     return finding('token.rejected', 'error', `Azure DevOps rejected the credential (${detail}). Likely causes, most likely first: ${causes.join('; ')}.`, token.kind.startsWith('azure-devops.pat')
         ? `Create a new PAT in ${where} with this organisation selected, and update the secret.`
-        : 'Acquire a fresh token for resource 499b84ac-1321-427f-aa17-267ca6975798 and check the identity is a member of the organisation.');
+        : `Acquire a fresh token for resource ${AZURE_DEVOPS_RESOURCE_ID} and check the identity is a member of the organisation.`);
 }
 const TROUBLE_ABOUT = { 'not-json': 'identity', 'no-user': 'the identity response has no authenticated user' };
 /** The one finding the identity request ends with: who the token is, or why it is not. */
@@ -61431,6 +61434,27 @@ const azureDevOps = {
     online: azureDevOpsOnline,
 };
 
+;// CONCATENATED MODULE: ./src/core/providers/bitbucket/retirement.ts
+/**
+ * The retirement of Bitbucket app passwords, defined once: brownouts from 2026-06-09, removal on
+ * 2026-07-28 (Atlassian's announcement of the deprecation of app passwords).
+ */
+const APP_PASSWORD_BROWNOUT_START = Date.UTC(2026, 5, 9);
+const APP_PASSWORD_REMOVAL = Date.UTC(2026, 6, 28);
+function appPasswordPhase(now) {
+    const t = now.getTime();
+    if (t < APP_PASSWORD_BROWNOUT_START)
+        return 'announced';
+    return t < APP_PASSWORD_REMOVAL ? 'brownout' : 'removed';
+}
+const day = (ms) => new Date(ms).toISOString().slice(0, 10);
+/** `2026-06-09`, `2026-07-27` (the last brownout day) and `2026-07-28`, for messages. */
+const RETIREMENT_DAYS = {
+    brownoutStart: day(APP_PASSWORD_BROWNOUT_START),
+    brownoutEnd: day(APP_PASSWORD_REMOVAL - 86_400_000),
+    removal: day(APP_PASSWORD_REMOVAL),
+};
+
 ;// CONCATENATED MODULE: ./src/core/providers/bitbucket/tokens.ts
 /**
  * Bitbucket Cloud / Atlassian tokens (token-formats.md §6): app passwords (`ATBB`, retired in 2026),
@@ -61439,10 +61463,9 @@ const azureDevOps = {
  */
 
 
+
 const RECOPY = 'Copy the token again from Atlassian (the whole value), or create a new one.';
 const MIGRATE = 'Create an API token (Atlassian account settings → Security → API tokens, with the Bitbucket scopes the steps need) and use it with Basic auth and your Atlassian e-mail as user name (for git over HTTPS the user name x-bitbucket-api-token-auth), or a repository/project/workspace access token with Bearer auth; then update the secret.';
-const BROWNOUT_START = Date.UTC(2026, 5, 9);
-const REMOVAL = Date.UTC(2026, 6, 28);
 function atlassianCrc(head) {
     return crc32_crc32Ascii(head).toString(16).toUpperCase().padStart(8, '0');
 }
@@ -61454,14 +61477,15 @@ const tokens_result = (kind, label, findings) => ({
     facts: {},
 });
 function retirement(now) {
-    const t = now.getTime();
-    if (t < BROWNOUT_START) {
-        return finding('token.retired', 'warning', 'Bitbucket app passwords are being retired: brownouts from 2026-06-09 and removal on 2026-07-28.', MIGRATE);
+    const { brownoutStart, brownoutEnd, removal } = RETIREMENT_DAYS;
+    const phase = appPasswordPhase(now);
+    if (phase === 'announced') {
+        return finding('token.retired', 'warning', `Bitbucket app passwords are being retired: brownouts from ${brownoutStart} and removal on ${removal}.`, MIGRATE);
     }
-    if (t < REMOVAL) {
-        return finding('token.retired', 'error', 'Bitbucket app passwords are in their brownout period (until 2026-07-27) and are removed on 2026-07-28; this one may fail at any time.', MIGRATE);
+    if (phase === 'brownout') {
+        return finding('token.retired', 'error', `Bitbucket app passwords are in their brownout period (until ${brownoutEnd}) and are removed on ${removal}; this one may fail at any time.`, MIGRATE);
     }
-    return finding('token.retired', 'error', 'Bitbucket removed app passwords on 2026-07-28; this credential no longer works.', MIGRATE);
+    return finding('token.retired', 'error', `Bitbucket removed app passwords on ${removal}; this credential no longer works.`, MIGRATE);
 }
 /** An app password (`ATBB` + 24 letters and digits + CRC-32): always a retirement finding. */
 function analyzeAppPassword(token, now) {
@@ -61587,6 +61611,7 @@ function analyzeBitbucketUrl(input, _ctx) {
 
 
 
+
 const API_TOKEN_PAGE = 'Atlassian account settings → Security → API tokens → "Create API token with scopes" → Bitbucket';
 const ACCESS_TOKEN_PAGE = 'Repository / Project / Workspace settings → Access tokens';
 /** Who a token acts as, by `x-credential-type`. */
@@ -61615,12 +61640,13 @@ function scopeUnknown(text, perm, family, label) {
 // ───────────────────────────── the credential ─────────────────────────────
 /** Where app passwords stand on `now` (token-formats.md §6.3). */
 function appPasswordStatus(now) {
-    const t = now.getTime();
-    if (t >= Date.UTC(2026, 6, 28))
-        return 'Bitbucket app passwords were removed on 2026-07-28';
-    if (t >= Date.UTC(2026, 5, 9))
-        return 'Bitbucket app passwords are in their brownout period (until 2026-07-27) and fail at times';
-    return 'the app password may already have been disabled (app passwords are being retired: brownouts from 2026-06-09, removal on 2026-07-28)';
+    const { brownoutStart, brownoutEnd, removal } = RETIREMENT_DAYS;
+    const phase = appPasswordPhase(now);
+    if (phase === 'removed')
+        return `Bitbucket app passwords were removed on ${removal}`;
+    if (phase === 'brownout')
+        return `Bitbucket app passwords are in their brownout period (until ${brownoutEnd}) and fail at times`;
+    return `the app password may already have been disabled (app passwords are being retired: brownouts from ${brownoutStart}, removal on ${removal})`;
 }
 const WRONG_USER = 'the user name is not the e-mail address of the Atlassian account that created the token (REST calls send it as Basic e-mail:token)';
 /** Likely causes of a 401, most likely first. */

@@ -5,6 +5,7 @@ import { closestNamesSentence, noVerdict as sharedNoVerdict, type Verdict } from
 import type { TokenAnalysis } from '../types.js';
 import { readScopeOf, type AzureDevOpsTarget, type IdentityAnswer, type Unproven } from './interpret.js';
 import type { AzureDevOpsScope } from './scopes.js';
+import { AZURE_DEVOPS_RESOURCE_ID, GLOBAL_PAT_END } from './tokens.js';
 
 export const NAME = 'Azure DevOps';
 /** How every scope is verified here (the `scope.verified` note names it). */
@@ -30,7 +31,7 @@ function rejectionCauses(t: AzureDevOpsTarget, token: TokenAnalysis): string[] {
     return [
       'the PAT was revoked, regenerated or mistyped',
       'it was created for another organisation (a PAT works only in the organisations chosen when it was created)',
-      'it is a global ("all accessible organizations") PAT: those stop working on 2026-12-01',
+      `it is a global ("all accessible organizations") PAT: those stop working on ${GLOBAL_PAT_END}`,
       'its user was disabled or removed, or it was unused for 90 days (Entra-backed organisations)',
       ...(t.services ? [] : ['the server has IIS Basic authentication enabled, which disables PAT authentication']),
     ];
@@ -53,7 +54,7 @@ function rejected(t: AzureDevOpsTarget, token: TokenAnalysis, detail: string): F
     `Azure DevOps rejected the credential (${detail}). Likely causes, most likely first: ${causes.join('; ')}.`,
     token.kind.startsWith('azure-devops.pat')
       ? `Create a new PAT in ${where} with this organisation selected, and update the secret.`
-      : 'Acquire a fresh token for resource 499b84ac-1321-427f-aa17-267ca6975798 and check the identity is a member of the organisation.',
+      : `Acquire a fresh token for resource ${AZURE_DEVOPS_RESOURCE_ID} and check the identity is a member of the organisation.`,
   );
 }
 

@@ -23,6 +23,8 @@ import type { TokenAnalysis, TokenContext } from '../types.js';
 /** The Azure DevOps resource (application) id in Microsoft Entra. */
 export const AZURE_DEVOPS_RESOURCE_ID = '499b84ac-1321-427f-aa17-267ca6975798';
 export const AZURE_DEVOPS_SCOPE = `${AZURE_DEVOPS_RESOURCE_ID}/.default`;
+/** Global ("all accessible organizations") PATs stopped working on this day (Azure DevOps blog, 2025). */
+export const GLOBAL_PAT_END = '2026-12-01';
 
 /** Seeds of the legacy 52-character PAT checksum (microsoft/security-utilities IdentifiableMetadata.cs). */
 export const ADO_LEGACY_SEEDS = { user: 0xe0b9692d, application: 0x1019f92e } as const;
@@ -367,7 +369,7 @@ function timeFindings(payload: Record<string, unknown>, ctx: TokenContext, what:
         'token.expired',
         'error',
         `The ${what} expired at ${exp.toISOString()} (more than 5 minutes before now); Entra tokens live about an hour.`,
-        'Acquire a fresh token right before the step that uses it (for example `az account get-access-token --resource 499b84ac-1321-427f-aa17-267ca6975798`), instead of storing one in a secret.',
+        `Acquire a fresh token right before the step that uses it (for example \`az account get-access-token --resource ${AZURE_DEVOPS_RESOURCE_ID}\`), instead of storing one in a secret.`,
       ),
     );
   }

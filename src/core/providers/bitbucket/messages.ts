@@ -2,6 +2,7 @@
  * Every sentence Bitbucket Cloud's online findings say: messages, the hints that are more exact than
  * the catalogue's fix, and the reasons (`why`) a scope verdict gives. No protocol here.
  */
+import { appPasswordPhase, RETIREMENT_DAYS } from './retirement.js';
 import { finding, type Finding, type Identity } from '../../report.js';
 import { closestNamesSentence } from '../online/index.js';
 import { withoutUserinfo } from '../../url-common.js';
@@ -53,10 +54,11 @@ export function scopeUnknown(text: string, perm: BitbucketPermission | undefined
 
 /** Where app passwords stand on `now` (token-formats.md §6.3). */
 function appPasswordStatus(now: Date): string {
-  const t = now.getTime();
-  if (t >= Date.UTC(2026, 6, 28)) return 'Bitbucket app passwords were removed on 2026-07-28';
-  if (t >= Date.UTC(2026, 5, 9)) return 'Bitbucket app passwords are in their brownout period (until 2026-07-27) and fail at times';
-  return 'the app password may already have been disabled (app passwords are being retired: brownouts from 2026-06-09, removal on 2026-07-28)';
+  const { brownoutStart, brownoutEnd, removal } = RETIREMENT_DAYS;
+  const phase = appPasswordPhase(now);
+  if (phase === 'removed') return `Bitbucket app passwords were removed on ${removal}`;
+  if (phase === 'brownout') return `Bitbucket app passwords are in their brownout period (until ${brownoutEnd}) and fail at times`;
+  return `the app password may already have been disabled (app passwords are being retired: brownouts from ${brownoutStart}, removal on ${removal})`;
 }
 
 const WRONG_USER =

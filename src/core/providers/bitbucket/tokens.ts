@@ -6,12 +6,11 @@
 import { crc32Ascii } from '../../checksum/crc32.js';
 import { finding, type Finding } from '../../report.js';
 import type { TokenAnalysis, TokenContext } from '../types.js';
+import { appPasswordPhase, RETIREMENT_DAYS } from './retirement.js';
 
 const RECOPY = 'Copy the token again from Atlassian (the whole value), or create a new one.';
 const MIGRATE =
   'Create an API token (Atlassian account settings → Security → API tokens, with the Bitbucket scopes the steps need) and use it with Basic auth and your Atlassian e-mail as user name (for git over HTTPS the user name x-bitbucket-api-token-auth), or a repository/project/workspace access token with Bearer auth; then update the secret.';
-const BROWNOUT_START = Date.UTC(2026, 5, 9);
-const REMOVAL = Date.UTC(2026, 6, 28);
 
 export function atlassianCrc(head: string): string {
   return crc32Ascii(head).toString(16).toUpperCase().padStart(8, '0');
@@ -26,24 +25,25 @@ const result = (kind: string, label: string, findings: Finding[]): TokenAnalysis
 });
 
 function retirement(now: Date): Finding {
-  const t = now.getTime();
-  if (t < BROWNOUT_START) {
+  const { brownoutStart, brownoutEnd, removal } = RETIREMENT_DAYS;
+  const phase = appPasswordPhase(now);
+  if (phase === 'announced') {
     return finding(
       'token.retired',
       'warning',
-      'Bitbucket app passwords are being retired: brownouts from 2026-06-09 and removal on 2026-07-28.',
+      `Bitbucket app passwords are being retired: brownouts from ${brownoutStart} and removal on ${removal}.`,
       MIGRATE,
     );
   }
-  if (t < REMOVAL) {
+  if (phase === 'brownout') {
     return finding(
       'token.retired',
       'error',
-      'Bitbucket app passwords are in their brownout period (until 2026-07-27) and are removed on 2026-07-28; this one may fail at any time.',
+      `Bitbucket app passwords are in their brownout period (until ${brownoutEnd}) and are removed on ${removal}; this one may fail at any time.`,
       MIGRATE,
     );
   }
-  return finding('token.retired', 'error', 'Bitbucket removed app passwords on 2026-07-28; this credential no longer works.', MIGRATE);
+  return finding('token.retired', 'error', `Bitbucket removed app passwords on ${removal}; this credential no longer works.`, MIGRATE);
 }
 
 /** An app password (`ATBB` + 24 letters and digits + CRC-32): always a retirement finding. */
