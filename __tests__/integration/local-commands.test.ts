@@ -3,10 +3,9 @@
  * written (through `sh -c`, from the repository root), offline: each must end as the page says.
  */
 import { describe, expect, it } from '@jest/globals';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ROOT, baseEnv, withoutMaskCommands } from '../support/run-bundle.js';
+import { ROOT, baseEnv, runCommand, withoutMaskCommands } from '../support/run-bundle.js';
 import { leaks } from '../support/tokens.js';
 
 const contributing = fs.readFileSync(path.join(ROOT, 'CONTRIBUTING.md'), 'utf8');
@@ -19,18 +18,8 @@ function documented(heading: string): string {
 /** The sample token of an env file (a stand-in, but it must still never be printed unmasked). */
 const sampleToken = (file: string) => /^INPUT_TOKEN=(.+)$/m.exec(fs.readFileSync(path.join(ROOT, file), 'utf8'))![1]!;
 
-function sh(command: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    // A clean environment (no CI variables, no NODE_OPTIONS from jest); keep npm's update notice quiet.
-    const child = spawn('sh', ['-c', command], { cwd: ROOT, env: baseEnv({ npm_config_update_notifier: 'false' }) });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+// A clean environment (no CI variables, no NODE_OPTIONS from jest); keep npm's update notice quiet.
+const sh = (command: string) => runCommand('sh', ['-c', command], { env: baseEnv({ npm_config_update_notifier: 'false' }) });
 
 describe('CONTRIBUTING.md: running the action and the task locally', () => {
   it('the action command runs the TypeScript source under @github/local-action and passes', async () => {

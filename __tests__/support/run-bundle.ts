@@ -17,17 +17,26 @@ export function baseEnv(extra: Record<string, string | undefined> = {}): Record<
   return env;
 }
 
-export function runBundle(entry: 'action' | 'task' | 'cli', args: string[], env: Record<string, string>, stdin = ''): Promise<BundleRun> {
+/** Runs a command to its end and collects what it printed. */
+export function runCommand(
+  command: string,
+  args: string[],
+  options: { env: Record<string, string>; cwd?: string; stdin?: string },
+): Promise<BundleRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(ROOT, 'dist', entry, 'index.js'), ...args], { env, cwd: ROOT });
+    const child = spawn(command, args, { env: options.env, cwd: options.cwd ?? ROOT });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(stdin);
+    child.stdin.end(options.stdin ?? '');
   });
+}
+
+export function runBundle(entry: 'action' | 'task' | 'cli', args: string[], env: Record<string, string>, stdin = ''): Promise<BundleRun> {
+  return runCommand(process.execPath, [path.join(ROOT, 'dist', entry, 'index.js'), ...args], { env, stdin });
 }
 
 /**

@@ -60780,6 +60780,12 @@ function closestNamesSentence(near) {
     return near.length ? ` Closest names the token can see: ${near.map((n) => `"${n}"`).join(', ')}.` : '';
 }
 
+;// CONCATENATED MODULE: ./src/core/providers/online/messages.ts
+/** Sentences every provider says the same way, with its own name and nouns. */
+
+/** The named project exists only in another casing: the provider matched it, later steps may not. */
+const caseMismatch = ({ provider, what, stored, requested, compared = 'names' }) => finding('project.case-mismatch', 'error', `The ${what} exists as "${stored}", not "${requested}"; ${provider} matched it ignoring case, but later steps that compare ${compared} exactly will not.`, `Use "${stored}" exactly.`);
+
 ;// CONCATENATED MODULE: ./src/core/providers/online/responses.ts
 /** A 2xx with an API JSON body: the only success that counts. */
 const isApiSuccess = (r) => r?.kind === 'response' && r.status >= 200 && r.status < 300 && r.isJson;
@@ -60947,6 +60953,7 @@ const unverifiable = (why) => ({ kind: 'unverifiable', why });
 
 ;// CONCATENATED MODULE: ./src/core/providers/online/index.ts
 /** The skeleton every provider's online check is built on (composition: import what you use). */
+
 
 
 
@@ -61241,7 +61248,7 @@ function projectUnavailable(name, state) {
         ? 'Restore it (Organization settings → Projects → Recently deleted) or use another project.'
         : 'Wait until the project is ready, or use another project.');
 }
-const projectCaseMismatch = (name, requested) => finding('project.case-mismatch', 'error', `The project exists as "${name}", not "${requested}"; Azure DevOps matched it ignoring case, but later steps that compare names exactly will not.`, `Use "${name}" exactly.`);
+const projectCaseMismatch = (name, requested) => caseMismatch({ provider: NAME, what: 'project', stored: name, requested });
 const projectRenamed = (requested, now) => finding('project.renamed', 'error', `The project "${requested}" was renamed to "${now}"; later steps that use the old name will fail.`, `Use "${now}".`);
 const projectsUnreadable = () => finding('scope.missing', 'error', 'The token cannot read projects (401 on the project lookup): it lacks "Project and Team: Read".', tickHint('Project and Team → Read'));
 /** `near`: the closest names the token can see; `seesAny`: whether it can see any project at all. */
@@ -61695,7 +61702,7 @@ function accessTokenIdentity(type) {
 const accessTokenAccepted = (identity, type) => finding('token.identity', 'info', `Authenticated as a ${identity.name}${credentialTypeNote(type)}; access tokens act as their own pseudo-user.`, 'None needed.');
 // ───────────────────────────── the project ─────────────────────────────
 const workspaceNotFound = (ws) => finding('url.org-not-found', 'error', `The Bitbucket workspace "${ws}" does not exist (404).`, 'Check the workspace id in `project` (it is the first part of https://bitbucket.org/{workspace}/{repo}).');
-const repositoryCaseMismatch = (name, requested) => finding('project.case-mismatch', 'error', `The repository exists as "${name}", not "${requested}"; Bitbucket matched it ignoring case, but later steps that compare names exactly will not.`, `Use "${name}" exactly.`);
+const repositoryCaseMismatch = (name, requested) => caseMismatch({ provider: 'Bitbucket', what: 'repository', stored: name, requested });
 const workspaceCaseMismatch = (slug, ws) => finding('project.case-mismatch', 'error', `The workspace exists as "${slug}", not "${ws}"; later steps that compare names exactly will not match it.`, `Use "${slug}" exactly.`);
 const REPO_NOT_FOUND_HINT = {
     'access token': 'Check the repository slug, and that the access token belongs to this repository, its project or its workspace.',
@@ -62726,7 +62733,7 @@ const BLOCKED = {
     unchecked: 'the repository was not checked',
 };
 const renamed = (requested, now) => finding('project.renamed', 'error', `The repository "${requested}" was renamed or transferred: it is now "${now}". GitHub redirects API reads of the old name, but pushes, Actions references and other tools may not follow.`, `Use "${now}".`);
-const caseMismatch = (requested, stored) => finding('project.case-mismatch', 'error', `The repository exists as "${stored}", not "${requested}"; GitHub matched it ignoring case, but later steps that compare names exactly will not.`, `Use "${stored}" exactly.`);
+const messages_caseMismatch = (requested, stored) => caseMismatch({ provider: 'GitHub', what: 'repository', stored, requested });
 const archived = (name) => finding('project.archived', 'warning', `The repository "${name}" is archived: it is read-only, so pushes, issues, pull requests and releases will fail.`);
 const disabled = (name) => finding('project.unavailable', 'error', `The repository "${name}" is disabled by GitHub (for example for billing or a policy violation), so later steps cannot use it.`, 'Ask the repository or organisation owner to resolve what disabled it (repository settings, billing).');
 const movedOffApi = (requested, status, to, base) => finding('project.renamed', 'error', `The repository "${requested}" was moved (${status}) to ${to ?? 'another location'}, which is outside the configured API (${base}); the redirect was not followed with the token.`, "Use the repository's new name (open it in the browser to see it).");
@@ -63011,7 +63018,7 @@ function found(json, requested, moved) {
     if (moved || fullName.toLowerCase() !== requested.toLowerCase())
         notes.push(renamed(requested, fullName));
     else if (fullName !== requested)
-        notes.push(caseMismatch(requested, fullName));
+        notes.push(messages_caseMismatch(requested, fullName));
     if (body.archived === true)
         notes.push(archived(fullName));
     if (body.disabled === true)
@@ -63593,6 +63600,7 @@ const github = {
  * them into findings (hints only where the catalogue's fix is not exact enough).
  */
 
+
 // ───────────────────────────── shared phrases ─────────────────────────────
 const settings = (t) => `${t.web}/-/user_settings/personal_access_tokens`;
 const OTHER_TOKENS = "(or the project's / group's Settings → Access tokens)";
@@ -63691,7 +63699,7 @@ function projectFindings(requested, p) {
     const { path } = p;
     const found = [];
     if (p.name === 'case') {
-        found.push(finding('project.case-mismatch', 'error', `The project exists as "${path}", not "${requested}"; GitLab matched it ignoring case, but later steps that compare paths exactly will not.`, `Use "${path}" exactly.`));
+        found.push(caseMismatch({ provider: 'GitLab', what: 'project', stored: path, requested, compared: 'paths' }));
     }
     else if (p.name === 'renamed') {
         found.push(finding('project.renamed', 'error', `The project "${requested}" was renamed or moved to "${path}"; GitLab still redirects the old path, but not everywhere and not for ever (a new project may take the old path).`, `Use "${path}".`));

@@ -1,7 +1,7 @@
 /** Every sentence the Azure DevOps online findings say, and the exact fixes they point to. */
 import type { HttpOutcome } from '../../http/client.js';
 import { finding, type Finding } from '../../report.js';
-import { closestNamesSentence, noVerdict as sharedNoVerdict, type Verdict } from '../online/index.js';
+import { caseMismatch, closestNamesSentence, noVerdict as sharedNoVerdict, type Verdict } from '../online/index.js';
 import type { TokenAnalysis } from '../types.js';
 import { readScopeOf, type AzureDevOpsTarget, type IdentityAnswer, type Unproven } from './interpret.js';
 import type { AzureDevOpsScope } from './scopes.js';
@@ -120,12 +120,7 @@ export function projectUnavailable(name: string, state: string): Finding {
 }
 
 export const projectCaseMismatch = (name: string, requested: string): Finding =>
-  finding(
-    'project.case-mismatch',
-    'error',
-    `The project exists as "${name}", not "${requested}"; Azure DevOps matched it ignoring case, but later steps that compare names exactly will not.`,
-    `Use "${name}" exactly.`,
-  );
+  caseMismatch({ provider: NAME, what: 'project', stored: name, requested });
 
 export const projectRenamed = (requested: string, now: string): Finding =>
   finding(

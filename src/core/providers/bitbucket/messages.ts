@@ -4,7 +4,7 @@
  */
 import { appPasswordPhase, RETIREMENT_DAYS } from './retirement.js';
 import { finding, type Finding, type Identity } from '../../report.js';
-import { closestNamesSentence } from '../online/index.js';
+import { caseMismatch, closestNamesSentence } from '../online/index.js';
 import { withoutUserinfo } from '../../url-common.js';
 import type { Kind, Rejection, Wanted } from './interpret.js';
 import type { BitbucketPermission, ProbeTarget, ScopeFamily } from './scopes.js';
@@ -143,12 +143,7 @@ export const workspaceNotFound = (ws: string): Finding =>
   );
 
 export const repositoryCaseMismatch = (name: string, requested: string): Finding =>
-  finding(
-    'project.case-mismatch',
-    'error',
-    `The repository exists as "${name}", not "${requested}"; Bitbucket matched it ignoring case, but later steps that compare names exactly will not.`,
-    `Use "${name}" exactly.`,
-  );
+  caseMismatch({ provider: 'Bitbucket', what: 'repository', stored: name, requested });
 
 export const workspaceCaseMismatch = (slug: string, ws: string): Finding =>
   finding(

@@ -5,7 +5,7 @@
  */
 import { CODES } from '../../codes.js';
 import { finding, type Finding } from '../../report.js';
-import { closestNamesSentence, type Verdict } from '../online/index.js';
+import { caseMismatch as sharedCaseMismatch, closestNamesSentence, type Verdict } from '../online/index.js';
 import { classicParents, type GitHubPermission } from './scopes.js';
 
 /** How the findings name the provider. */
@@ -222,12 +222,7 @@ export const renamed = (requested: string, now: string): Finding =>
   );
 
 export const caseMismatch = (requested: string, stored: string): Finding =>
-  finding(
-    'project.case-mismatch',
-    'error',
-    `The repository exists as "${stored}", not "${requested}"; GitHub matched it ignoring case, but later steps that compare names exactly will not.`,
-    `Use "${stored}" exactly.`,
-  );
+  sharedCaseMismatch({ provider: 'GitHub', what: 'repository', stored, requested });
 
 export const archived = (name: string): Finding =>
   finding(

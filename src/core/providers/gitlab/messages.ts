@@ -2,6 +2,7 @@
  * Every sentence GitLab's online findings say. The readers in interpret.ts return facts; these turn
  * them into findings (hints only where the catalogue's fix is not exact enough).
  */
+import { caseMismatch } from '../online/index.js';
 import { finding, type Finding } from '../../report.js';
 import type { GitLabScope } from './scopes.js';
 import type { GlError, JobProjectMatch, ProjectFacts, Refusal, Target, UnlistedWhy, User } from './interpret.js';
@@ -174,14 +175,7 @@ export function projectFindings(requested: string, p: ProjectFacts): Finding[] {
   const { path } = p;
   const found: Finding[] = [];
   if (p.name === 'case') {
-    found.push(
-      finding(
-        'project.case-mismatch',
-        'error',
-        `The project exists as "${path}", not "${requested}"; GitLab matched it ignoring case, but later steps that compare paths exactly will not.`,
-        `Use "${path}" exactly.`,
-      ),
-    );
+    found.push(caseMismatch({ provider: 'GitLab', what: 'project', stored: path, requested, compared: 'paths' }));
   } else if (p.name === 'renamed') {
     found.push(
       finding(

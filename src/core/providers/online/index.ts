@@ -1,5 +1,6 @@
 /** The skeleton every provider's online check is built on (composition: import what you use). */
 export { closestNames, closestNamesSentence } from './closest-names.js';
+export { caseMismatch } from './messages.js';
 export { FindingSet } from './findings.js';
 export { bodyText, configuredOrigin, isApiSuccess, successJson } from './responses.js';
 export { finishRun, startRun, type OnlineRun } from './run.js';
