@@ -4,7 +4,7 @@
  * line, so neither can drift from what the checks do. Pure: no I/O.
  */
 import { ADO_SCOPES, SERVICES_ONLY_HOSTS, type AzureDevOpsScope } from './azure-devops/scopes.js';
-import { BITBUCKET_PERMISSIONS, type BitbucketPermission } from './bitbucket/scopes.js';
+import { BITBUCKET_PERMISSIONS, type BitbucketPermission, type ProbeTarget } from './bitbucket/scopes.js';
 import { CLASSIC_SCOPES, GITHUB_PERMISSIONS, type GitHubPermission } from './github/scopes.js';
 import { GITLAB_SCOPES } from './gitlab/scopes.js';
 
@@ -61,11 +61,25 @@ function githubRows(p: GitHubPermission): ScopeRow[] {
 // --- Bitbucket ------------------------------------------------------------------------------------
 
 const BITBUCKET_LISTED = 'listed in the `x-oauth-scopes` header when Bitbucket sends one';
+const REPO = '/2.0/repositories/{workspace}/{repo}';
+const BITBUCKET_REQUEST: Record<ProbeTarget, string> = {
+  user: '/2.0/user',
+  emails: '/2.0/user/emails',
+  workspace: '/2.0/workspaces/{workspace}',
+  repository: `${REPO} (or the workspace's repository list)`,
+  repositories: '/2.0/repositories/{workspace}',
+  projects: '/2.0/workspaces/{workspace}/projects',
+  pullrequests: `${REPO}/pullrequests`,
+  pipelines: `${REPO}/pipelines`,
+  issues: `${REPO}/issues`,
+  hooks: `${REPO}/hooks`,
+  snippets: '/2.0/snippets?role=member',
+};
 
 function bitbucketRow(p: BitbucketPermission): ScopeRow {
   const ids = [p.oauth, p.apiToken].filter(Boolean);
   const base = { scope: ids.join(' / '), name: p.portal };
-  if (p.probe) return { ...base, proof: 'proven', how: `${BITBUCKET_LISTED}; otherwise a read-only GET of the ${p.probe}` };
+  if (p.probe) return { ...base, proof: 'proven', how: `${BITBUCKET_LISTED}; otherwise GET \`${BITBUCKET_REQUEST[p.probe]}\`` };
   return { ...base, proof: 'not-provable', how: `${BITBUCKET_LISTED}; no read-only request proves it otherwise` };
 }
 
