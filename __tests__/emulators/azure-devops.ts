@@ -1410,6 +1410,10 @@ const ROUTES: readonly RouteDef[] = [
   },
   // Scope probes (MicrosoftDocs/vsts-rest-api-specs 7.1: each operation's `security` names its scopes [D]).
   probeRoute('teams', CORE, 'no', ['teams'], ['vso.project'], '_apis/teams', true),
+  probeRoute('relationTypes', CORE, 'no', ['wit', 'workitemrelationtypes'], ['vso.work'], '_apis/wit/workItemRelationTypes'),
+  probeRoute('resourceUsage', CORE, 'no', ['build', 'resourceusage'], ['vso.build'], '_apis/build/resourceUsage', true, () =>
+    json(200, { distributedTaskAgents: 1, paidPrivateAgentSlots: 1, totalUsage: 0, xamlControllers: 0 }),
+  ),
   probeRoute('favorites', CORE, 'no', ['favorite', 'favorites'], ['vso.profile'], '_apis/favorite/favorites', true),
   probeRoute('identities', ['vssps'], 'no', ['identities'], ['vso.identity'], '_apis/identities', false, identities),
   probeRoute(

@@ -19,8 +19,8 @@ const ALL = azureDevOpsPat(NOW, 0, 'FAKEx0ALLx0SCOPESx0NOTxREAL');
 const NONE = azureDevOpsPat(NOW, 0, 'FAKEx0NOx0SCOPESx0NOTxREAL');
 const user = { id: '00000000-fa4e-7e57-0000-0000000000a5', displayName: 'Scope Tester', uniqueName: 'scopes@fabrikam.example' };
 const PROBED = ADO_SCOPES.filter((s) => s.probe).map((s) => s.id);
-const ORG_LEVEL = ADO_SCOPES.filter((s) => s.probe && s.probe.where !== 'project').map((s) => s.id);
-const PROJECT_ONLY = ADO_SCOPES.filter((s) => s.probe?.where === 'project').map((s) => s.id);
+const ORG_LEVEL = ADO_SCOPES.filter((s) => s.probe && (s.probe.where !== 'project' || s.probe.org)).map((s) => s.id);
+const PROJECT_ONLY = ADO_SCOPES.filter((s) => s.probe?.where === 'project' && !s.probe.org).map((s) => s.id);
 /** Query parameters a probe may carry: versions, paging and read filters, nothing that could write. */
 const READ_QUERY = new Set(['api-version', '$top', '$select', '$scope', 'select', 'identityIds']);
 
@@ -109,6 +109,10 @@ describe('Azure DevOps scope probes', () => {
     expect(r.scopes!.unverifiable).toEqual(PROJECT_ONLY);
     expect(findingText(r, 'scope.unverifiable')).toContain('its probe needs a project');
     expect(emu.requests.filter((q) => q.path.includes('Fabrikam-Fiber'))).toEqual([]);
+    // Work items and builds have an organisation-wide twin of their project-level probe.
+    expect(emu.requests.map((q) => q.path)).toEqual(
+      expect.arrayContaining(['/fabrikam/_apis/wit/workitemrelationtypes', '/fabrikam/_apis/build/resourceusage']),
+    );
     emu.clearLog();
     await check({ token: ALL, project: 'Fabrikam-Fiber', requiredScopes: 'vso.wiki, vso.analytics' });
     expect(emu.requests.map((q) => `${q.host}${q.path}`).slice(2)).toEqual(

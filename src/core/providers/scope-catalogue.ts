@@ -31,7 +31,8 @@ function adoRequest(s: AzureDevOpsScope): string {
   const host = p.host === 'dev' ? 'dev.azure.com' : `${p.host}.dev.azure.com`;
   const project = { org: '', project: '{project}/', either: '[{project}/]' }[p.where];
   const only = SERVICES_ONLY_HOSTS.has(p.host) ? ', Services only' : '';
-  return `GET \`${host}/{org}/${project}${p.path}\` ([reference](${p.doc})${only})`;
+  const org = p.org ? `, or without a project GET \`${host}/{org}/${p.org.path}\`` : '';
+  return `GET \`${host}/{org}/${project}${p.path}\`${org} ([reference](${p.doc})${only})`;
 }
 
 function adoRow(s: AzureDevOpsScope): ScopeRow {

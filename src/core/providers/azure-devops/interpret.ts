@@ -146,7 +146,7 @@ export type Unproven = 'write-half' | 'no-probe' | 'needs-project' | 'project-no
 /** Why the probe of a read scope cannot be sent here, or undefined when it can. */
 export function unprobeable(read: AzureDevOpsScope | undefined, where: { project: boolean; services: boolean }): Unproven | undefined {
   if (!read?.probe) return 'no-probe';
-  if (read.probe.where === 'project' && !where.project) return 'needs-project';
+  if (read.probe.where === 'project' && !read.probe.org && !where.project) return 'needs-project';
   if (!where.services && SERVICES_ONLY_HOSTS.has(read.probe.host)) return 'services-only';
   return undefined;
 }

@@ -53,9 +53,11 @@ const projectPath = (run: Run): string => `projects/${encodeURIComponent(run.inp
 /** A probe's URL: its host, the project when it is project-level (or may be), its api-version. */
 function probeUrl(run: Run, read: AzureDevOpsScope, version: string, self: string): string {
   const probe = read.probe!;
-  const inProject = probe.where !== 'org' && run.input.project !== undefined;
-  const path = `${inProject ? `${encodeURIComponent(run.input.project!)}/` : ''}${probe.path.replace('{self}', encodeURIComponent(self))}`;
-  const withApiVersion = probe.noApiVersion ? path : withVersion(path, probe.preview ? `${version}-preview.${probe.preview}` : version);
+  const project = probe.where !== 'org' ? run.input.project : undefined;
+  // Without a project, a project-level probe's organisation-wide twin (when it has one).
+  const { path, preview } = project === undefined && probe.org ? probe.org : probe;
+  const full = `${project !== undefined ? `${encodeURIComponent(project)}/` : ''}${path.replace('{self}', encodeURIComponent(self))}`;
+  const withApiVersion = probe.noApiVersion ? full : withVersion(full, preview ? `${version}-preview.${preview}` : version);
   return `${areaBase(run.target, probe.host)}/${withApiVersion}`;
 }
 

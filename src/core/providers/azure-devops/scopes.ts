@@ -38,6 +38,8 @@ export interface ScopeProbe {
   where: 'org' | 'project' | 'either';
   /** Preview resource version: api-version `{version}-preview.{n}`; absent: the GA version. */
   preview?: number;
+  /** A project-level probe's organisation-wide twin, sent when no project is given (same scope, same host). */
+  org?: { path: string; preview?: number };
   /** OData: the version is in the path, not in `api-version`. */
   noApiVersion?: boolean;
   /** The operation documents a 200 without a body. */
@@ -84,7 +86,13 @@ const NO_WRITE_PROBE = 'every request that needs it writes something, and this t
 const ANALYTICS_DOC = 'https://learn.microsoft.com/azure/devops/report/extend-analytics/odata-query-guidelines';
 
 export const ADO_SCOPES: readonly AzureDevOpsScope[] = [
-  S('vso.work', 'Work Items: Read', P('dev', '_apis/wit/workitemtypes', 'project', `${REST}/wit/work-item-types/list`)),
+  S(
+    'vso.work',
+    'Work Items: Read',
+    P('dev', '_apis/wit/workitemtypes', 'project', `${REST}/wit/work-item-types/list`, {
+      org: { path: '_apis/wit/workitemrelationtypes' },
+    }),
+  ),
   W('vso.work_write', 'Work Items: Read & Write', 'vso.work'),
   W('vso.work_full', 'Work Items: Read, Write & Manage', 'vso.work'),
   S('vso.code', 'Code: Read', P('dev', '_apis/git/repositories', 'either', `${REST}/git/repositories/list`)),
@@ -93,7 +101,13 @@ export const ADO_SCOPES: readonly AzureDevOpsScope[] = [
   W('vso.code_full', 'Code: Full', 'vso.code'),
   // Microsoft's table: Code (status) inherits nothing; the status reads also accept vso.code.
   U('vso.code_status', 'Code: Status', 'its only reads (commit and pull request statuses) accept Code: Read as well'),
-  S('vso.build', 'Build: Read', P('dev', '_apis/build/definitions?$top=1', 'project', `${REST}/build/definitions/list`)),
+  S(
+    'vso.build',
+    'Build: Read',
+    P('dev', '_apis/build/definitions?$top=1', 'project', `${REST}/build/definitions/list`, {
+      org: { path: '_apis/build/resourceusage', preview: 2 },
+    }),
+  ),
   W('vso.build_execute', 'Build: Read & Execute', 'vso.build'),
   S('vso.release', 'Release: Read', P('vsrm', '_apis/release/definitions?$top=1', 'project', `${REST}/release/definitions/list`)),
   W('vso.release_execute', 'Release: Read, Write & Execute', 'vso.release'),
