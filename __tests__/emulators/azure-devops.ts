@@ -109,6 +109,11 @@ export interface AzureDevOpsEmulatorOptions {
   scopeDenied?: 'json-401' | 'signin-203';
   /** Unknown organization/collection: 404 with an HTML page (default) or a JSON error body — both [U]. */
   unknownOrganizationBody?: 'html' | 'json';
+  /**
+   * Route ids answered 403 to a token that holds the scope: a permission, policy or plan refusal
+   * (e.g. the audit log without "View audit log"); the body is [U]. Live: tests may change it.
+   */
+  refusedRoutes?: readonly string[];
 }
 
 export interface AzureDevOpsEmulator extends EmulatorHandle {
@@ -128,8 +133,9 @@ const PROCESS_ID = guidFrom('emulator-process');
 const SERVICE_OWNER_TFS = '00025394-6065-48ca-87d9-7f5672854ef7'; // [U] value as seen in connectionData answers
 const PROJECT_READ = ['vso.project', 'vso.profile'];
 
-type ServiceHost = 'core' | 'vssps' | 'vsrm' | 'feeds' | 'pkgs' | 'vsaex' | 'app' | 'any';
-const KNOWN_SERVICE_HOSTS = new Set(['vssps', 'vsrm', 'feeds', 'pkgs', 'vsaex']);
+type ServiceHost =
+  'core' | 'vssps' | 'vsrm' | 'feeds' | 'pkgs' | 'vsaex' | 'auditservice' | 'extmgmt' | 'analytics' | 'artifacts' | 'app' | 'any';
+const KNOWN_SERVICE_HOSTS = new Set(['vssps', 'vsrm', 'feeds', 'pkgs', 'vsaex', 'auditservice', 'extmgmt', 'analytics', 'artifacts']);
 
 interface Resolved {
   kind: 'services' | 'server';
@@ -299,6 +305,18 @@ const unauthorizedRequest = (message: string): Record<string, unknown> =>
     'UnauthorizedRequestException',
     'Microsoft.TeamFoundation.Framework.Server.UnauthorizedRequestException, Microsoft.TeamFoundation.Framework.Server',
   );
+
+/** 403 to a token that holds the scope: a permission or policy refusal (body [U]). */
+function refused(routeId: string): AppResponse {
+  return json(
+    403,
+    wrappedException(
+      `VS403403: Access denied. The caller does not have the permission this request (${routeId}) needs.`,
+      'AccessCheckException',
+      'Microsoft.VisualStudio.Services.Security.AccessCheckException, Microsoft.VisualStudio.Services.WebApi',
+    ),
+  );
+}
 
 function projectNotFoundByName(name: string): AppResponse {
   // [O] edgafner/dorkag #216: 404 + ProjectDoesNotExistWithNameException + TF200016 text.
@@ -503,10 +521,14 @@ class Emulator extends HarnessEmulator implements AzureDevOpsEmulator {
     // Where in the API are we?
     let projectSeg: string | undefined;
     let api: string[] | undefined;
-    if (r.rest[0] !== undefined && same(r.rest[0], '_apis')) api = r.rest.slice(1);
-    else if (r.rest[1] !== undefined && same(r.rest[1], '_apis')) {
+    // Analytics keeps its version in an `_odata/{version}` path instead of `_apis` [D].
+    const marker = (seg: string | undefined): 'apis' | 'odata' | undefined =>
+      seg === undefined ? undefined : same(seg, '_apis') ? 'apis' : same(seg, '_odata') ? 'odata' : undefined;
+    const below = (i: number): string[] => (marker(r.rest[i]) === 'odata' ? r.rest.slice(i) : r.rest.slice(i + 1));
+    if (marker(r.rest[0])) api = below(0);
+    else if (marker(r.rest[1])) {
       projectSeg = r.rest[0];
-      api = r.rest.slice(2);
+      api = below(1);
     }
     const match = api ? this.#match(r, api, projectSeg) : undefined;
     // OPTIONS _apis lists every location; OPTIONS _apis/{area} that area's (how azure-devops-node-api negotiates) [O].
@@ -553,6 +575,8 @@ class Emulator extends HarnessEmulator implements AzureDevOpsEmulator {
       // [O] 401 for a scope the PAT lacks; TF400813 body [U].
       return json(401, unauthorizedRequest(`TF400813: The user '${token.user.id}' is not authorized to access this resource.`));
     }
+
+    if (this.options.refusedRoutes?.includes(match.route.id)) return refused(match.route.id);
 
     // Project.
     let project: AzureDevOpsProjectSpec | undefined;
@@ -1110,8 +1134,60 @@ function profileMe(c: Call): AppResponse {
   });
 }
 
+/** A probe route: a list answered empty unless `handler` says otherwise; location ids are derived [U]. */
+function probeRoute(
+  id: string,
+  hosts: readonly ServiceHost[],
+  project: RouteDef['project'],
+  path: readonly string[],
+  scopes: readonly string[],
+  routeTemplate: string,
+  previewOnly = false,
+  handler: Handler = emptyList,
+): RouteDef {
+  const location = { id: guidFrom(`location:${id}`), area: path[0] ?? id, resourceName: path[path.length - 1] ?? id, routeTemplate };
+  return { id, hosts, project, path, scopes, previewOnly, handler, location };
+}
+
+/** `_apis/identities?identityIds=…`: the token's own identity when asked for it. */
+function identities(c: Call): AppResponse {
+  const ids = (c.query.get('identityIds') ?? '').split(',').filter(Boolean);
+  const u = c.token?.user;
+  const value = u && ids.some((id) => same(id, u.id)) ? [{ id: u.id, providerDisplayName: u.displayName, isActive: true }] : [];
+  return json(200, { count: value.length, value });
+}
+
+/** OData answers carry `@odata.context` and `value` [D]. */
+function odata(c: Call): AppResponse {
+  const value = (c.project ? [c.project] : (c.org.projects ?? [])).slice(0, 1).map((p) => ({ ProjectName: p.name }));
+  return json(200, { '@odata.context': `${c.r.base}/_odata/v4.0-preview/$metadata#Projects(ProjectName)`, value });
+}
+
+function widgetTypes(): AppResponse {
+  return json(200, { uri: '', widgetTypes: [] });
+}
+
+function entitlementSummary(): AppResponse {
+  return json(200, { licenses: [], availableAccessLevels: [], extensions: [], groupOptions: [], projectRefs: [] });
+}
+
+function notificationSettings(): AppResponse {
+  return json(200, { defaultGroupDeliveryPreference: 'eachMember' });
+}
+
 const CORE: readonly ServiceHost[] = ['core'];
-const EVERY: readonly ServiceHost[] = ['core', 'vssps', 'vsrm', 'feeds', 'pkgs', 'vsaex'];
+const EVERY: readonly ServiceHost[] = [
+  'core',
+  'vssps',
+  'vsrm',
+  'feeds',
+  'pkgs',
+  'vsaex',
+  'auditservice',
+  'extmgmt',
+  'analytics',
+  'artifacts',
+];
 
 const ROUTES: readonly RouteDef[] = [
   {
@@ -1332,6 +1408,111 @@ const ROUTES: readonly RouteDef[] = [
       routeTemplate: '_apis/profile/profiles/{id}',
     },
   },
+  // Scope probes (MicrosoftDocs/vsts-rest-api-specs 7.1: each operation's `security` names its scopes [D]).
+  probeRoute('teams', CORE, 'no', ['teams'], ['vso.project'], '_apis/teams', true),
+  probeRoute('relationTypes', CORE, 'no', ['wit', 'workitemrelationtypes'], ['vso.work'], '_apis/wit/workItemRelationTypes'),
+  probeRoute('resourceUsage', CORE, 'no', ['build', 'resourceusage'], ['vso.build'], '_apis/build/resourceUsage', true, () =>
+    json(200, { distributedTaskAgents: 1, paidPrivateAgentSlots: 1, totalUsage: 0, xamlControllers: 0 }),
+  ),
+  probeRoute('favorites', CORE, 'no', ['favorite', 'favorites'], ['vso.profile'], '_apis/favorite/favorites', true),
+  probeRoute('identities', ['vssps'], 'no', ['identities'], ['vso.identity'], '_apis/identities', false, identities),
+  probeRoute(
+    'secureFiles',
+    CORE,
+    'yes',
+    ['distributedtask', 'securefiles'],
+    ['vso.securefiles_read'],
+    '{project}/_apis/distributedtask/securefiles',
+    true,
+  ),
+  probeRoute(
+    'taskGroups',
+    CORE,
+    'yes',
+    ['distributedtask', 'taskgroups'],
+    ['vso.taskgroups_read'],
+    '{project}/_apis/distributedtask/taskgroups',
+  ),
+  probeRoute('wikis', CORE, 'optional', ['wiki', 'wikis'], ['vso.wiki'], '{project}/_apis/wiki/wikis'),
+  probeRoute('testPlans', CORE, 'yes', ['testplan', 'plans'], ['vso.test'], '{project}/_apis/testplan/plans'),
+  probeRoute(
+    'analytics',
+    ['analytics'],
+    'optional',
+    ['_odata', 'v4.0-preview', 'projects'],
+    ['vso.analytics'],
+    '{project}/_odata/v4.0-preview/Projects',
+    false,
+    odata,
+  ),
+  probeRoute('auditActions', ['auditservice'], 'no', ['audit', 'actions'], ['vso.auditlog'], '_apis/audit/actions', true),
+  probeRoute(
+    'widgetTypes',
+    CORE,
+    'yes',
+    ['dashboard', 'widgettypes'],
+    ['vso.dashboards'],
+    '{project}/_apis/dashboard/widgettypes',
+    true,
+    widgetTypes,
+  ),
+  probeRoute(
+    'environments',
+    CORE,
+    'yes',
+    ['distributedtask', 'environments'],
+    ['vso.environment_manage'],
+    '{project}/_apis/distributedtask/environments',
+  ),
+  probeRoute(
+    'installedExtensions',
+    ['extmgmt'],
+    'no',
+    ['extensionmanagement', 'installedextensions'],
+    ['vso.extension'],
+    '_apis/extensionmanagement/installedextensions',
+    true,
+  ),
+  probeRoute(
+    'deploymentGroups',
+    CORE,
+    'yes',
+    ['distributedtask', 'deploymentgroups'],
+    ['vso.machinegroup_manage'],
+    '{project}/_apis/distributedtask/deploymentgroups',
+  ),
+  probeRoute(
+    'userEntitlementSummary',
+    ['vsaex'],
+    'no',
+    ['userentitlementsummary'],
+    ['vso.memberentitlementmanagement'],
+    '_apis/userentitlementsummary',
+    false,
+    entitlementSummary,
+  ),
+  probeRoute(
+    'notificationSettings',
+    CORE,
+    'no',
+    ['notification', 'settings'],
+    ['vso.notification'],
+    '_apis/notification/settings',
+    false,
+    notificationSettings,
+  ),
+  probeRoute('permissionsReports', CORE, 'no', ['permissionsreport'], ['vso.security_manage'], '_apis/permissionsreport'),
+  // [D] symbol.json documents a 200 without a body.
+  probeRoute(
+    'symbolAvailability',
+    ['artifacts'],
+    'no',
+    ['symbol', 'availability'],
+    ['vso.symbols'],
+    '_apis/symbol/availability',
+    false,
+    () => ({ status: 200, body: '', headers: {} }),
+  ),
 ];
 
 /** Start an emulator on 127.0.0.1 (random port). Always `await emulator.close()` (afterAll/afterEach). */

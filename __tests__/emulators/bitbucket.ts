@@ -113,6 +113,9 @@ const OPENED_BY = {
   issues: { apiToken: ['read:issue:bitbucket'], oauth: ['issue', 'issue:write'] },
   projects: { apiToken: ['read:project:bitbucket'], oauth: ['project'] },
   snippets: { apiToken: ['read:snippet:bitbucket'], oauth: ['snippet', 'snippet:write'] },
+  // REST reference, Webhooks and Users: `webhook` / `read:webhook:bitbucket`; `email` (the API-token scope [U]).
+  hooks: { apiToken: ['read:webhook:bitbucket'], oauth: ['webhook'] },
+  emails: { apiToken: ['read:user:bitbucket'], oauth: ['email'] },
 } as const satisfies Record<string, Needs>;
 
 const errorBody = (message: string, detail?: unknown): object => ({
@@ -254,6 +257,10 @@ class Emulator extends HarnessEmulator implements BitbucketEmulator {
     if (p.length === 1 && p[0] === 'user') {
       return { scope: OPENED_BY.user, noAccessTokens: true, handle: ({ token }) => json(200, { type: 'user', ...token.user, links: {} }) };
     }
+    if (p.length === 2 && p[0] === 'user' && p[1] === 'emails') {
+      const email = { type: 'email', email: 'fake.user@example.test', is_primary: true, is_confirmed: true };
+      return { scope: OPENED_BY.emails, noAccessTokens: true, handle: ({ query }) => json(200, page([email], query)) };
+    }
     if (p[0] === 'snippets' && p.length === 1) return { scope: OPENED_BY.snippets, handle: ({ query }) => json(200, page([], query)) };
     if (p[0] === 'workspaces' && p.length >= 2 && p.length <= 3) {
       const tail = p[2];
@@ -303,15 +310,14 @@ class Emulator extends HarnessEmulator implements BitbucketEmulator {
         };
       }
       const sub = p[3];
-      if (p.length > 4 || (sub !== undefined && !['pullrequests', 'pipelines', 'issues'].includes(sub))) return undefined;
-      const scope =
-        sub === 'pullrequests'
-          ? OPENED_BY.pullrequests
-          : sub === 'pipelines'
-            ? OPENED_BY.pipelines
-            : sub === 'issues'
-              ? OPENED_BY.issues
-              : OPENED_BY.repository;
+      const subs = {
+        pullrequests: OPENED_BY.pullrequests,
+        pipelines: OPENED_BY.pipelines,
+        issues: OPENED_BY.issues,
+        hooks: OPENED_BY.hooks,
+      };
+      if (p.length > 4 || (sub !== undefined && !(sub in subs))) return undefined;
+      const scope: Needs = sub ? subs[sub as keyof typeof subs] : OPENED_BY.repository;
       return {
         scope,
         handle: ({ token, query }) => {

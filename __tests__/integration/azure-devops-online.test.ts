@@ -181,9 +181,7 @@ describe('Azure DevOps Services online', () => {
     const sent = services.requests.slice(before);
     const hosts = new Set(sent.map((q) => q.host));
     expect(sent.every((q) => q.hasAuth && q.servername === q.host)).toBe(true); // TLS to the very host named
-    expect(
-      [...hosts].every((h) => ['dev.azure.com', 'vsrm.dev.azure.com', 'vssps.dev.azure.com', 'app.vssps.visualstudio.com'].includes(h)),
-    ).toBe(true);
+    expect([...hosts].every((h) => ['dev.azure.com', 'vsrm.dev.azure.com', 'vssps.dev.azure.com'].includes(h))).toBe(true);
     expect(hosts.has('vsrm.dev.azure.com') && hosts.has('vssps.dev.azure.com')).toBe(true);
     expect(leaks(JSON.stringify(r), GOOD)).toEqual([]);
   });
@@ -248,12 +246,17 @@ describe('Azure DevOps Server online', () => {
     const agent = new Agent({ connect: { ca: caPem } });
     try {
       const r = await check(
-        { url: server.collectionUrl('DefaultCollection'), token: GOOD, project: 'Fabrikam-Fiber', requiredScopes: 'vso.code, vso.profile' },
+        {
+          url: server.collectionUrl('DefaultCollection'),
+          token: GOOD,
+          project: 'Fabrikam-Fiber',
+          requiredScopes: 'vso.code, vso.auditlog',
+        },
         agent,
       );
       expect(r.findings.map((f) => f.code)).toContain('url.server-version');
       expect(r.scopes.verified).toEqual(['vso.code']);
-      expect(r.scopes.unverifiable).toEqual(['vso.profile']); // its probe host exists only on Services
+      expect(r.scopes.unverifiable).toEqual(['vso.auditlog']); // its probe host exists only on Services
       const versions = server.requests.map((q) => q.query['api-version']).filter((v) => v && v !== '99.0');
       expect(new Set(versions)).toEqual(new Set(['7.0']));
       expect(server.requests.every((q) => q.host === '127.0.0.1')).toBe(true);

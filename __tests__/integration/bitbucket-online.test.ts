@@ -38,6 +38,9 @@ const T = {
   projectToken: access('FAKE-x0-TEST-PROJECT-ACCESS-NOT-REAL-'),
   projectNoHeader: access('FAKE-x0-TEST-PROJECT-NOHDR-NOT-REAL-'),
   appPassword: mintAtbb(fill('FAKEx0TESTx0APPx0PASS', 24)),
+  hooks: api('FAKE-x0-TEST-HOOKS-NOHDR-NOT-REAL-'),
+  emailApp: mintAtbb(fill('FAKEx0TESTx0EMAILx0APP', 24)),
+  noEmailApp: mintAtbb(fill('FAKEx0TESTx0NOx0EMAIL', 24)),
 };
 const READ = [
   'read:user:bitbucket',
@@ -69,6 +72,15 @@ const tokens: Record<string, BitbucketTokenSpec> = {
     scopesHeader: false,
   },
   [T.revoked]: { type: 'api-token', email: EMAIL, user, scopes: READ, revoked: true },
+  [T.hooks]: {
+    type: 'api-token',
+    email: EMAIL,
+    user,
+    scopes: ['read:user:bitbucket', 'read:repository:bitbucket', 'read:webhook:bitbucket'],
+    scopesHeader: false,
+  },
+  [T.emailApp]: { type: 'app-password', username: 'faketester', user, scopes: ['account', 'repository', 'email'], scopesHeader: false },
+  [T.noEmailApp]: { type: 'app-password', username: 'faketester', user, scopes: ['account', 'repository'], scopesHeader: false },
   [T.unscoped]: { type: 'api-token', email: EMAIL, user, scopes: [], unscoped: true },
   [T.outsider]: { type: 'api-token', email: 'outsider@example.test', user: { ...user, account_id: '557058:fake-outsider' }, scopes: READ },
   [T.repoToken]: { type: 'access-token', scopes: ['pullrequest:write', 'pipeline'], resource: { workspace: 'fabrikam', repo: 'web-app' } },
@@ -195,6 +207,17 @@ describe('API tokens (Basic e-mail:token)', () => {
     expect(codes(r)).toEqual(['scope.missing:error', 'scope.unverifiable:warning']);
     expect(r.findings[0]!.message).toContain('denied for lack of scope (403)');
     expect(all(r)).not.toContain('scope.granted');
+  });
+
+  it('without x-oauth-scopes, Webhooks: Read is proven by the repository hooks list, and denied without it', async () => {
+    const scopes = 'Webhooks: Read';
+    const granted = await check({ token: T.hooks, project: 'fabrikam/web-app', requiredScopes: scopes });
+    expect([granted.outcome, granted.scopes.verified]).toEqual(['passed', ['read:webhook:bitbucket']]);
+    expect(paths()).toContain('/2.0/repositories/fabrikam/web-app/hooks?pagelen=1');
+    const denied = await check({ token: T.noHeader, project: 'fabrikam/web-app', requiredScopes: scopes });
+    expect([codes(denied), denied.scopes.missing]).toEqual([['scope.missing:error'], ['read:webhook:bitbucket']]);
+    const noRepo = await check({ token: T.hooks, project: 'fabrikam', requiredScopes: scopes });
+    expect(noRepo.scopes.unverifiable).toEqual(['read:webhook:bitbucket']);
   });
 
   it('a missing user scope is scope.missing when it is required', async () => {
@@ -441,6 +464,15 @@ describe('app passwords (retired)', () => {
     const none = await check({ token: T.appPassword, username: '' }, undefined, BEFORE_BROWNOUT);
     expect(codes(none)).toEqual(['token.rejected:error', 'token.retired:warning']);
     expect(none.findings[0]!.message).toMatch(/\(1\) the app password may already have been disabled \(app passwords are being retired/);
+  });
+
+  it('without x-oauth-scopes, Account: Email is proven by GET /2.0/user/emails, and denied without it', async () => {
+    const inputs = { username: 'faketester', requiredScopes: 'Account: Email' };
+    const granted = await check({ token: T.emailApp, ...inputs }, undefined, BEFORE_BROWNOUT);
+    expect(granted.scopes.verified).toEqual(['email']);
+    expect(paths()).toContain('/2.0/user/emails?pagelen=1');
+    const denied = await check({ token: T.noEmailApp, ...inputs }, undefined, BEFORE_BROWNOUT);
+    expect(denied.scopes.missing).toEqual(['email']);
   });
 
   it('fail offline as token.retired with the migration steps; nothing is sent', async () => {

@@ -27,7 +27,12 @@ const ADO_SERVICES_SIBLINGS = [
   'https://vssps.dev.azure.com',
   'https://vsrm.dev.azure.com',
   'https://feeds.dev.azure.com',
-  'https://app.vssps.visualstudio.com',
+  // Scope probes' areas (Microsoft's REST reference names each host).
+  'https://vsaex.dev.azure.com',
+  'https://auditservice.dev.azure.com',
+  'https://extmgmt.dev.azure.com',
+  'https://analytics.dev.azure.com',
+  'https://artifacts.dev.azure.com',
 ];
 
 /** An Agent that records every connection it is asked to open and opens none. */

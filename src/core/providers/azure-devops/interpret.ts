@@ -7,7 +7,7 @@ import type { HttpOutcome, HttpResponse } from '../../http/client.js';
 import type { Identity } from '../../report.js';
 import { isApiSuccess, isTrouble, missing, successJson, unverifiable, verified, type Verdict } from '../online/index.js';
 import type { UrlAnalysis } from '../types.js';
-import { azureDevOpsScopeById, type AzureDevOpsScope } from './scopes.js';
+import { azureDevOpsScopeById, SERVICES_ONLY_HOSTS, type AzureDevOpsScope } from './scopes.js';
 
 /** The id Azure DevOps answers with when an organisation that allows public access did not accept the token. */
 export const ANONYMOUS_ID = 'aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaa';
@@ -136,28 +136,33 @@ export function readProjectNames(list: HttpOutcome | undefined): string[] {
 
 // --- scopes ---------------------------------------------------------------------------------------
 
-/** The read scope whose probe proves `s` (itself for a read scope, the scope it includes otherwise). */
+/** The read scope whose probe proves `s` (itself when it has a probe, the scope it includes otherwise). */
 export const readScopeOf = (s: AzureDevOpsScope): AzureDevOpsScope | undefined =>
   s.probe ? s : s.impliesRead ? azureDevOpsScopeById(s.impliesRead) : undefined;
 
-const needsProject = (read: AzureDevOpsScope): boolean => !!read.probe?.path.includes('{project}');
-
 /** Why a scope stays unproven (messages.ts says it in words). */
-export type Unproven = 'write-half' | 'no-probe' | 'needs-project' | 'project-not-found' | 'services-only' | 'unclear';
+export type Unproven = 'write-half' | 'no-probe' | 'needs-project' | 'project-not-found' | 'services-only' | 'refused' | 'unclear';
 
 /** Why the probe of a read scope cannot be sent here, or undefined when it can. */
 export function unprobeable(read: AzureDevOpsScope | undefined, where: { project: boolean; services: boolean }): Unproven | undefined {
   if (!read?.probe) return 'no-probe';
-  if (needsProject(read) && !where.project) return 'needs-project';
-  if (!where.services && read.probe.host === 'app.vssps') return 'services-only';
+  if (read.probe.where === 'project' && !read.probe.org && !where.project) return 'needs-project';
+  if (!where.services && SERVICES_ONLY_HOSTS.has(read.probe.host)) return 'services-only';
   return undefined;
 }
 
-export type ProbeAnswer = 'granted' | 'denied' | 'unclear' | 'trouble';
+/** `refused`: a 403, Azure DevOps' answer for a permission, policy or plan, not for a scope (that is a 401). */
+export type ProbeAnswer = 'granted' | 'denied' | 'refused' | 'unclear' | 'trouble';
 
-export function readProbe(r: HttpOutcome): ProbeAnswer {
+/** A 2xx without a body, for the operations documented to answer so. */
+const isEmptySuccess = (r: HttpOutcome): boolean => r.kind === 'response' && r.status >= 200 && r.status < 300 && r.body.trim() === '';
+
+export function readProbe(r: HttpOutcome, emptyBody = false): ProbeAnswer {
   if (r.kind === 'network') return 'trouble';
-  if (r.status === 401 || r.status === 403 || isSignInPage(r)) return 'denied';
+  // A missing scope is a 401 (or the 203 sign-in page) [observed in public reports]; a 403 is not about scopes.
+  if (r.status === 401 || isSignInPage(r)) return 'denied';
+  if (r.status === 403) return 'refused';
+  if (emptyBody && isEmptySuccess(r)) return 'granted';
   // A redirect on a probe has always been read as no clear answer (not as network trouble).
   if (r.status >= 300 && r.status < 400) return 'unclear';
   if (isTrouble(r)) return 'trouble';
@@ -172,12 +177,14 @@ export interface ScopeFacts {
   probes: ReadonlyMap<string, ProbeAnswer>;
 }
 
-/** A read probe proves a read scope, and only the read half of a write / execute / manage scope. */
+/** A probe proves the scope whose probe it is, and only the read half of a scope that includes it. */
 export function scopeVerdict(s: AzureDevOpsScope, facts: ScopeFacts): Verdict {
   const read = readScopeOf(s);
   const answer = read && facts.probes.get(read.id);
   if (answer === 'denied') return missing('denied');
+  if (answer === 'refused') return unverifiable('refused' satisfies Unproven);
   if (answer === 'granted') return s.probe ? verified() : unverifiable('write-half' satisfies Unproven);
-  const why = unprobeable(read, facts) ?? (read && needsProject(read) && !facts.projectFound ? 'project-not-found' : 'unclear');
+  const why =
+    unprobeable(read, facts) ?? (read?.probe && read.probe.where !== 'org' && !facts.projectFound ? 'project-not-found' : 'unclear');
   return unverifiable(why);
 }

@@ -4,7 +4,7 @@ import { finding, type Finding } from '../../report.js';
 import { caseMismatch, closestNamesSentence, noVerdict as sharedNoVerdict, type Verdict } from '../online/index.js';
 import type { TokenAnalysis } from '../types.js';
 import { readScopeOf, type AzureDevOpsTarget, type IdentityAnswer, type Unproven } from './interpret.js';
-import type { AzureDevOpsScope } from './scopes.js';
+import { azureDevOpsScopeById, type AzureDevOpsScope } from './scopes.js';
 import { AZURE_DEVOPS_RESOURCE_ID, GLOBAL_PAT_END } from './tokens.js';
 
 export const NAME = 'Azure DevOps';
@@ -154,13 +154,19 @@ export function projectNotFound(requested: string, ambiguous: boolean, near: rea
 
 // --- scopes ---------------------------------------------------------------------------------------
 
-const UNPROVEN: Record<Exclude<Unproven, 'write-half'>, string> = {
-  'no-probe': 'no read-only request proves it',
+const UNPROVEN: Record<Exclude<Unproven, 'write-half' | 'no-probe'>, string> = {
   'needs-project': 'its probe needs a project: pass `project`',
   'project-not-found': 'the project was not found',
   'services-only': 'its probe exists only on Azure DevOps Services',
+  refused: 'Azure DevOps refused its probe with 403, which is a permission, policy or plan refusal, not a missing scope (that is a 401)',
   unclear: 'its probe gave no clear answer',
 };
+
+/** Why a scope without a probe of its own stays unproven, in words. */
+function noProbeReason(s: AzureDevOpsScope): string {
+  const read = readScopeOf(s) ?? (s.impliesRead ? azureDevOpsScopeById(s.impliesRead) : undefined);
+  return s.unprovable ?? read?.unprovable ?? 'no read-only request proves it';
+}
 
 /** The finding for a required scope that was not verified. */
 export function scopeFinding(s: AzureDevOpsScope, v: Exclude<Verdict, { kind: 'verified' }>): Finding {
@@ -182,10 +188,11 @@ export function scopeFinding(s: AzureDevOpsScope, v: Exclude<Verdict, { kind: 'v
       `Nothing to fix; if in doubt, check the PAT's scopes in ${PAT_SETTINGS}.`,
     );
   }
+  const why = v.why === 'no-probe' ? noProbeReason(s) : UNPROVEN[v.why as keyof typeof UNPROVEN];
   return finding(
     'scope.unverifiable',
     'warning',
-    `${s.id} (${s.portal}) could not be verified: ${UNPROVEN[v.why as keyof typeof UNPROVEN]}.`,
+    `${s.id} (${s.portal}) could not be verified: ${why}.`,
     'Nothing to fix here; verify the scope in the PAT settings if later steps fail.',
   );
 }

@@ -26,7 +26,7 @@ import {
   type ProjectAnswer,
 } from './interpret.js';
 import * as msg from './messages.js';
-import { findAzureDevOpsScope, type AzureDevOpsHost, type AzureDevOpsScope } from './scopes.js';
+import { findAzureDevOpsScope, SERVICE_HOSTS, type AzureDevOpsHost, type AzureDevOpsScope } from './scopes.js';
 
 export { ANONYMOUS_ID } from './interpret.js';
 
@@ -40,7 +40,6 @@ type Run = OnlineRun<AzureDevOpsTarget>;
 /** Base URL of a host area: on Server everything is on the collection URL. */
 function areaBase(t: AzureDevOpsTarget, host: AzureDevOpsHost): string {
   if (!t.services || host === 'dev') return t.base;
-  if (host === 'app.vssps') return 'https://app.vssps.visualstudio.com';
   return `https://${host}.dev.azure.com/${encodeURIComponent(t.org)}`;
 }
 
@@ -51,10 +50,15 @@ const api = (t: AzureDevOpsTarget, path: string, version?: string): string =>
 const get = (run: Run, url: string): Promise<HttpOutcome> => run.http.get(url, HEADERS);
 const projectPath = (run: Run): string => `projects/${encodeURIComponent(run.input.project ?? '')}`;
 
-function probeUrl(run: Run, read: AzureDevOpsScope, version: string): string {
+/** A probe's URL: its host, the project when it is project-level (or may be), its api-version. */
+function probeUrl(run: Run, read: AzureDevOpsScope, version: string, self: string): string {
   const probe = read.probe!;
-  const path = probe.path.replace('{project}', encodeURIComponent(run.input.project ?? ''));
-  return `${areaBase(run.target, probe.host)}/${withVersion(path, probe.apiVersion ?? version)}`;
+  const project = probe.where !== 'org' ? run.input.project : undefined;
+  // Without a project, a project-level probe's organisation-wide twin (when it has one).
+  const { path, preview } = project === undefined && probe.org ? probe.org : probe;
+  const full = `${project !== undefined ? `${encodeURIComponent(project)}/` : ''}${path.replace('{self}', encodeURIComponent(self))}`;
+  const withApiVersion = probe.noApiVersion ? full : withVersion(full, preview ? `${version}-preview.${preview}` : version);
+  return `${areaBase(run.target, probe.host)}/${withApiVersion}`;
 }
 
 /** The read scopes to probe for `scopes`: each once, and only where its probe can be sent. */
@@ -83,11 +87,11 @@ async function check(http: HttpClient, input: OnlineInput): Promise<OnlineResult
   const reads = probedReads(run, scopes);
   const [projectAnswer, ...probeAnswers] = await Promise.all([
     input.project ? get(run, api(run.target, projectPath(run), version)) : undefined,
-    ...reads.map((read) => get(run, probeUrl(run, read, version))),
+    ...reads.map((read) => get(run, probeUrl(run, read, version, identity.id ?? ''))),
   ]);
   const project = projectAnswer ? await judgeProject(run, projectAnswer, version) : { found: true };
 
-  const probes = new Map(reads.map((read, i) => [read.id, judgeProbe(run, probeAnswers[i]!)]));
+  const probes = new Map(reads.map((read, i) => [read.id, judgeProbe(run, probeAnswers[i]!, read.probe?.emptyBody)]));
   const facts = { project: !!input.project, projectFound: project.found, services: run.target.services, probes };
   for (const s of scopes) {
     const v = scopeVerdict(s, facts);
@@ -122,8 +126,8 @@ function judgeCeiling(run: Run, r: HttpOutcome | undefined): string {
   return version;
 }
 
-function judgeProbe(run: Run, r: HttpOutcome): ProbeAnswer {
-  const answer = readProbe(r);
+function judgeProbe(run: Run, r: HttpOutcome, emptyBody?: boolean): ProbeAnswer {
+  const answer = readProbe(r, emptyBody);
   if (answer === 'trouble') run.findings.add(msg.noVerdict(r, 'scope probe'));
   return answer;
 }
@@ -179,7 +183,7 @@ function origins(url: UrlAnalysis): string[] {
   if (!url.normalized) return [];
   const own = new URL(url.normalized).origin;
   if (url.deployment !== 'services') return [own];
-  const hosts = ['dev.azure.com', 'vssps.dev.azure.com', 'vsrm.dev.azure.com', 'feeds.dev.azure.com', 'app.vssps.visualstudio.com'];
+  const hosts = ['dev.azure.com', ...SERVICE_HOSTS.map((h) => `${h}.dev.azure.com`)];
   return [own, ...hosts.map((h) => `https://${h}`)];
 }
 

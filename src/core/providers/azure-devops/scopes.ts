@@ -1,98 +1,244 @@
 /**
  * Azure DevOps PAT scopes: ids, the portal's names for them, and how (if at all) each is proven.
- * A PAT cannot list its own scopes, so a read scope is proven by one cheap GET in its area; write,
- * execute and manage scopes only gate mutating methods, so a GET proves only their read half.
+ * A PAT cannot list its own scopes, so a scope is proven by one cheap GET that needs exactly it: the
+ * REST reference names the scopes each operation accepts (https://learn.microsoft.com/rest/api/azure/devops/,
+ * generated from MicrosoftDocs/vsts-rest-api-specs `specification/<area>/7.1/*.json`). A GET that also
+ * accepts another scope proves neither. Write, execute and manage scopes gate only mutating requests,
+ * which this tool never sends, so where a read scope exists a GET proves only that read half; a
+ * manage scope whose area has no read scope (Environment, Deployment Groups, Security) is the one
+ * scope its GETs need, so a granted GET proves all of it.
+ * `impliesRead` follows Microsoft's scope table ("Inherits from",
+ * https://learn.microsoft.com/azure/devops/integrate/get-started/authentication/oauth#scopes).
  */
-export type AzureDevOpsHost = 'dev' | 'vssps' | 'vsrm' | 'feeds' | 'app.vssps';
+export type AzureDevOpsHost = 'dev' | 'vssps' | 'vsrm' | 'feeds' | 'vsaex' | 'auditservice' | 'extmgmt' | 'analytics' | 'artifacts';
+
+/** The Services hosts probes use besides the organisation's own (`{host}.dev.azure.com`): the token goes to these alone. */
+export const SERVICE_HOSTS: readonly Exclude<AzureDevOpsHost, 'dev'>[] = [
+  'vssps',
+  'vsrm',
+  'feeds',
+  'vsaex',
+  'auditservice',
+  'extmgmt',
+  'analytics',
+  'artifacts',
+];
+
+/** Hosts of areas Azure DevOps Server does not have (on Server every other area is on the collection URL). */
+export const SERVICES_ONLY_HOSTS: ReadonlySet<AzureDevOpsHost> = new Set(['vsaex', 'auditservice']);
 
 export interface ScopeProbe {
   host: AzureDevOpsHost;
-  /** Path below the organisation / collection URL; `{project}` is replaced (percent-encoded). */
+  /**
+   * Path below the organisation (or the project, see `where`), with its query; `{self}` is the
+   * token's own identity id from the first round trip.
+   */
   path: string;
-  apiVersion?: string;
+  /** `project`: needs one; `either`: in the project when one is given, organisation-wide otherwise. */
+  where: 'org' | 'project' | 'either';
+  /** Preview resource version: api-version `{version}-preview.{n}`; absent: the GA version. */
+  preview?: number;
+  /** A project-level probe's organisation-wide twin, sent when no project is given (same scope, same host). */
+  org?: { path: string; preview?: number };
+  /** OData: the version is in the path, not in `api-version`. */
+  noApiVersion?: boolean;
+  /** The operation documents a 200 without a body. */
+  emptyBody?: boolean;
+  /** The public page that documents the request and the scope it needs. */
+  doc: string;
 }
 
 export interface AzureDevOpsScope {
   id: string;
   /** The portal's checkbox, as shown on the "New personal access token" page. */
   portal: string;
-  /** The read scope this one includes (write/execute/manage scopes include their read scope). */
+  /** The read scope this one includes (Microsoft's scope table, "Inherits from"). */
   impliesRead?: string;
   probe?: ScopeProbe;
+  /** Why no request proves it (for a scope with neither a probe nor a read scope to prove). */
+  unprovable?: string;
 }
 
-const S = (id: string, portal: string, probe?: ScopeProbe, impliesRead?: string): AzureDevOpsScope => ({ id, portal, probe, impliesRead });
+const REST = 'https://learn.microsoft.com/rest/api/azure/devops';
+const NODE_API = 'https://github.com/microsoft/azure-devops-node-api/blob/master/api/TaskAgentApiBase.ts';
+
+/** A read-only probe: host, path, where, api-version details, documentation. */
+const P = (host: AzureDevOpsHost, path: string, where: ScopeProbe['where'], doc: string, more: Partial<ScopeProbe> = {}): ScopeProbe => ({
+  host,
+  path,
+  where,
+  doc,
+  ...more,
+});
+const S = (id: string, portal: string, probe?: ScopeProbe, impliesRead?: string, unprovable?: string): AzureDevOpsScope => ({
+  id,
+  portal,
+  ...(probe ? { probe } : {}),
+  ...(impliesRead ? { impliesRead } : {}),
+  ...(unprovable ? { unprovable } : {}),
+});
+/** A write / execute / manage scope: its read half is proven through `read`. */
+const W = (id: string, portal: string, read: string): AzureDevOpsScope => S(id, portal, undefined, read);
+/** A scope no request proves, and why. */
+const U = (id: string, portal: string, why: string): AzureDevOpsScope => S(id, portal, undefined, undefined, why);
+
+const NO_WRITE_PROBE = 'every request that needs it writes something, and this tool sends only read-only requests';
+const ANALYTICS_DOC = 'https://learn.microsoft.com/azure/devops/report/extend-analytics/odata-query-guidelines';
 
 export const ADO_SCOPES: readonly AzureDevOpsScope[] = [
-  S('vso.work', 'Work Items: Read', { host: 'dev', path: '{project}/_apis/wit/workitemtypes' }),
-  S('vso.work_write', 'Work Items: Read & Write', undefined, 'vso.work'),
-  S('vso.work_full', 'Work Items: Read, Write & Manage', undefined, 'vso.work'),
-  S('vso.code', 'Code: Read', { host: 'dev', path: '{project}/_apis/git/repositories' }),
-  S('vso.code_write', 'Code: Read & Write', undefined, 'vso.code'),
-  S('vso.code_manage', 'Code: Read, Write & Manage', undefined, 'vso.code'),
-  S('vso.code_full', 'Code: Full', undefined, 'vso.code'),
-  S('vso.code_status', 'Code: Status', undefined, 'vso.code'),
-  S('vso.build', 'Build: Read', { host: 'dev', path: '{project}/_apis/build/definitions?$top=1' }),
-  S('vso.build_execute', 'Build: Read & Execute', undefined, 'vso.build'),
-  S('vso.release', 'Release: Read', { host: 'vsrm', path: '{project}/_apis/release/definitions?$top=1' }),
-  S('vso.release_execute', 'Release: Read, Write & Execute', undefined, 'vso.release'),
-  S('vso.release_manage', 'Release: Read, Write, Execute & Manage', undefined, 'vso.release'),
-  S('vso.packaging', 'Packaging: Read', { host: 'feeds', path: '{project}/_apis/packaging/feeds' }),
-  S('vso.packaging_write', 'Packaging: Read & Write', undefined, 'vso.packaging'),
-  S('vso.packaging_manage', 'Packaging: Read, Write & Manage', undefined, 'vso.packaging'),
-  S('vso.project', 'Project and Team: Read', { host: 'dev', path: '_apis/projects?$top=1' }),
-  S('vso.project_write', 'Project and Team: Read & Write', undefined, 'vso.project'),
-  S('vso.project_manage', 'Project and Team: Read, Write & Manage', undefined, 'vso.project'),
-  S('vso.graph', 'Graph: Read', { host: 'vssps', path: '_apis/graph/users', apiVersion: '7.1-preview.1' }),
-  S('vso.graph_manage', 'Graph: Read & Manage', undefined, 'vso.graph'),
-  S('vso.identity', 'Identity: Read'),
-  S('vso.identity_manage', 'Identity: Read & Manage', undefined, 'vso.identity'),
-  S('vso.profile', 'User Profile: Read', { host: 'app.vssps', path: '_apis/profile/profiles/me' }),
-  S('vso.profile_write', 'User Profile: Read & Write', undefined, 'vso.profile'),
-  S('vso.agentpools', 'Agent Pools: Read', { host: 'dev', path: '_apis/distributedtask/pools' }),
-  S('vso.agentpools_manage', 'Agent Pools: Read & Manage', undefined, 'vso.agentpools'),
-  S('vso.serviceendpoint', 'Service Connections: Read', { host: 'dev', path: '{project}/_apis/serviceendpoint/endpoints' }),
-  S('vso.serviceendpoint_query', 'Service Connections: Read & Query', undefined, 'vso.serviceendpoint'),
-  S('vso.serviceendpoint_manage', 'Service Connections: Read, Query & Manage', undefined, 'vso.serviceendpoint'),
-  S('vso.variablegroups_read', 'Variable Groups: Read', { host: 'dev', path: '{project}/_apis/distributedtask/variablegroups' }),
-  S('vso.variablegroups_write', 'Variable Groups: Read & Create', undefined, 'vso.variablegroups_read'),
-  S('vso.variablegroups_manage', 'Variable Groups: Read, Create & Manage', undefined, 'vso.variablegroups_read'),
-  S('vso.securefiles_read', 'Secure Files: Read'),
-  S('vso.securefiles_write', 'Secure Files: Read & Create', undefined, 'vso.securefiles_read'),
-  S('vso.securefiles_manage', 'Secure Files: Read, Create & Manage', undefined, 'vso.securefiles_read'),
-  S('vso.taskgroups_read', 'Task Groups: Read'),
-  S('vso.taskgroups_write', 'Task Groups: Read & Create', undefined, 'vso.taskgroups_read'),
-  S('vso.taskgroups_manage', 'Task Groups: Read, Create & Manage', undefined, 'vso.taskgroups_read'),
-  S('vso.wiki', 'Wiki: Read'),
-  S('vso.wiki_write', 'Wiki: Read & Write', undefined, 'vso.wiki'),
-  S('vso.test', 'Test Management: Read'),
-  S('vso.test_write', 'Test Management: Read & Write', undefined, 'vso.test'),
-  S('vso.analytics', 'Analytics: Read'),
-  S('vso.auditlog', 'Audit Log: Read'),
-  S('vso.auditstreams_manage', 'Audit Streams: Read & Manage'),
-  S('vso.dashboards', 'Team Dashboard: Read'),
-  S('vso.dashboards_manage', 'Team Dashboard: Read & Manage', undefined, 'vso.dashboards'),
-  S('vso.environment_manage', 'Environment: Read & Manage'),
-  S('vso.extension', 'Extensions: Read'),
-  S('vso.extension_manage', 'Extensions: Read & Manage', undefined, 'vso.extension'),
-  S('vso.extension.data', 'Extension Data: Read'),
-  S('vso.extension.data_write', 'Extension Data: Read & Write', undefined, 'vso.extension.data'),
-  S('vso.machinegroup_manage', 'Deployment Groups: Read & Manage'),
-  S('vso.memberentitlementmanagement', 'Member Entitlement Management: Read'),
-  S('vso.memberentitlementmanagement_write', 'Member Entitlement Management: Read & Write', undefined, 'vso.memberentitlementmanagement'),
-  S('vso.notification', 'Notifications: Read'),
-  S('vso.notification_write', 'Notifications: Read & Write', undefined, 'vso.notification'),
-  S('vso.notification_manage', 'Notifications: Read, Write & Manage', undefined, 'vso.notification'),
-  S('vso.notification_diagnostics', 'Notifications: Diagnostics'),
-  S('vso.pipelineresources_use', 'Pipeline Resources: Use'),
-  S('vso.pipelineresources_manage', 'Pipeline Resources: Use & Manage'),
-  S('vso.security_manage', 'Security: Manage'),
-  S('vso.symbols', 'Symbols: Read'),
-  S('vso.symbols_write', 'Symbols: Read & Write', undefined, 'vso.symbols'),
-  S('vso.symbols_manage', 'Symbols: Read, Write & Manage', undefined, 'vso.symbols'),
-  S('vso.threads_full', 'Pull Request Threads: Read & Write'),
-  S('vso.tokenadministration', 'Token Administration: Read & Manage'),
-  S('vso.tokens', 'Tokens: Read & Manage'),
+  S(
+    'vso.work',
+    'Work Items: Read',
+    P('dev', '_apis/wit/workitemtypes', 'project', `${REST}/wit/work-item-types/list`, {
+      org: { path: '_apis/wit/workitemrelationtypes' },
+    }),
+  ),
+  W('vso.work_write', 'Work Items: Read & Write', 'vso.work'),
+  W('vso.work_full', 'Work Items: Read, Write & Manage', 'vso.work'),
+  S('vso.code', 'Code: Read', P('dev', '_apis/git/repositories', 'either', `${REST}/git/repositories/list`)),
+  W('vso.code_write', 'Code: Read & Write', 'vso.code'),
+  W('vso.code_manage', 'Code: Read, Write & Manage', 'vso.code'),
+  W('vso.code_full', 'Code: Full', 'vso.code'),
+  // Microsoft's table: Code (status) inherits nothing; the status reads also accept vso.code.
+  U('vso.code_status', 'Code: Status', 'its only reads (commit and pull request statuses) accept Code: Read as well'),
+  S(
+    'vso.build',
+    'Build: Read',
+    P('dev', '_apis/build/definitions?$top=1', 'project', `${REST}/build/definitions/list`, {
+      org: { path: '_apis/build/resourceusage', preview: 2 },
+    }),
+  ),
+  W('vso.build_execute', 'Build: Read & Execute', 'vso.build'),
+  S('vso.release', 'Release: Read', P('vsrm', '_apis/release/definitions?$top=1', 'project', `${REST}/release/definitions/list`)),
+  W('vso.release_execute', 'Release: Read, Write & Execute', 'vso.release'),
+  W('vso.release_manage', 'Release: Read, Write, Execute & Manage', 'vso.release'),
+  S('vso.packaging', 'Packaging: Read', P('feeds', '_apis/packaging/feeds', 'either', `${REST}/artifacts/feed-management/get-feeds`)),
+  W('vso.packaging_write', 'Packaging: Read & Write', 'vso.packaging'),
+  W('vso.packaging_manage', 'Packaging: Read, Write & Manage', 'vso.packaging'),
+  // Not `_apis/projects`: that list accepts vso.profile as well, so it proves neither.
+  S('vso.project', 'Project and Team: Read', P('dev', '_apis/teams?$top=1', 'org', `${REST}/core/teams/get-all-teams`, { preview: 3 })),
+  W('vso.project_write', 'Project and Team: Read & Write', 'vso.project'),
+  W('vso.project_manage', 'Project and Team: Read, Write & Manage', 'vso.project'),
+  S('vso.graph', 'Graph: Read', P('vssps', '_apis/graph/users', 'org', `${REST}/graph/users/list`, { preview: 1 })),
+  W('vso.graph_manage', 'Graph: Read & Manage', 'vso.graph'),
+  S('vso.identity', 'Identity: Read', P('vssps', '_apis/identities?identityIds={self}', 'org', `${REST}/ims/identities/read-identities`)),
+  W('vso.identity_manage', 'Identity: Read & Manage', 'vso.identity'),
+  // On the organisation's own host: app.vssps.visualstudio.com refuses organisation-scoped PATs.
+  S(
+    'vso.profile',
+    'User Profile: Read',
+    P('dev', '_apis/favorite/favorites', 'org', `${REST}/favorite/favorites/get-favorites`, { preview: 1 }),
+  ),
+  W('vso.profile_write', 'User Profile: Read & Write', 'vso.profile'),
+  S('vso.agentpools', 'Agent Pools: Read', P('dev', '_apis/distributedtask/pools', 'org', `${REST}/distributedtask/pools/get-agent-pools`)),
+  W('vso.agentpools_manage', 'Agent Pools: Read & Manage', 'vso.agentpools'),
+  S(
+    'vso.serviceendpoint',
+    'Service Connections: Read',
+    P('dev', '_apis/serviceendpoint/endpoints', 'project', `${REST}/serviceendpoint/endpoints/get-service-endpoints`),
+  ),
+  W('vso.serviceendpoint_query', 'Service Connections: Read & Query', 'vso.serviceendpoint'),
+  W('vso.serviceendpoint_manage', 'Service Connections: Read, Query & Manage', 'vso.serviceendpoint'),
+  S(
+    'vso.variablegroups_read',
+    'Variable Groups: Read',
+    P('dev', '_apis/distributedtask/variablegroups', 'project', `${REST}/distributedtask/variablegroups/get-variable-groups`),
+  ),
+  W('vso.variablegroups_write', 'Variable Groups: Read & Create', 'vso.variablegroups_read'),
+  W('vso.variablegroups_manage', 'Variable Groups: Read, Create & Manage', 'vso.variablegroups_read'),
+  // Secure files are missing from the REST reference; Microsoft's own client documents the route.
+  S('vso.securefiles_read', 'Secure Files: Read', P('dev', '_apis/distributedtask/securefiles', 'project', NODE_API, { preview: 1 })),
+  W('vso.securefiles_write', 'Secure Files: Read & Create', 'vso.securefiles_read'),
+  W('vso.securefiles_manage', 'Secure Files: Read, Create & Manage', 'vso.securefiles_read'),
+  S(
+    'vso.taskgroups_read',
+    'Task Groups: Read',
+    P('dev', '_apis/distributedtask/taskgroups', 'project', `${REST}/distributedtask/taskgroups/list`),
+  ),
+  W('vso.taskgroups_write', 'Task Groups: Read & Create', 'vso.taskgroups_read'),
+  W('vso.taskgroups_manage', 'Task Groups: Read, Create & Manage', 'vso.taskgroups_read'),
+  S('vso.wiki', 'Wiki: Read', P('dev', '_apis/wiki/wikis', 'either', `${REST}/wiki/wikis/list`)),
+  W('vso.wiki_write', 'Wiki: Read & Write', 'vso.wiki'),
+  S('vso.test', 'Test Management: Read', P('dev', '_apis/testplan/plans', 'project', `${REST}/testplan/test-plans/list`)),
+  W('vso.test_write', 'Test Management: Read & Write', 'vso.test'),
+  S(
+    'vso.analytics',
+    'Analytics: Read',
+    P('analytics', '_odata/v4.0-preview/Projects?$select=ProjectName&$top=1', 'either', ANALYTICS_DOC, { noApiVersion: true }),
+  ),
+  S('vso.auditlog', 'Audit Log: Read', P('auditservice', '_apis/audit/actions', 'org', `${REST}/audit/actions/list`, { preview: 1 })),
+  U(
+    'vso.auditstreams_manage',
+    'Audit Streams: Read & Manage',
+    'no read needs it (reading streams needs Audit Log: Read); ' + NO_WRITE_PROBE,
+  ),
+  S(
+    'vso.dashboards',
+    'Team Dashboard: Read',
+    P('dev', '_apis/dashboard/widgettypes?$scope=project_Team', 'project', `${REST}/dashboard/widget-types/get-widget-types`, {
+      preview: 1,
+    }),
+  ),
+  W('vso.dashboards_manage', 'Team Dashboard: Read & Manage', 'vso.dashboards'),
+  S(
+    'vso.environment_manage',
+    'Environment: Read & Manage',
+    P('dev', '_apis/distributedtask/environments?$top=1', 'project', `${REST}/distributedtask/environments/list`),
+  ),
+  S(
+    'vso.extension',
+    'Extensions: Read',
+    P('extmgmt', '_apis/extensionmanagement/installedextensions', 'org', `${REST}/extensionmanagement/installed-extensions/list`, {
+      preview: 1,
+    }),
+  ),
+  W('vso.extension_manage', 'Extensions: Read & Manage', 'vso.extension'),
+  U('vso.extension.data', 'Extension Data: Read', "its reads are inside one named extension's data, which the check is not given"),
+  W('vso.extension.data_write', 'Extension Data: Read & Write', 'vso.extension.data'),
+  S(
+    'vso.machinegroup_manage',
+    'Deployment Groups: Read & Manage',
+    P('dev', '_apis/distributedtask/deploymentgroups?$top=1', 'project', `${REST}/distributedtask/deploymentgroups/list`),
+  ),
+  S(
+    'vso.memberentitlementmanagement',
+    'Member Entitlement Management: Read',
+    P('vsaex', '_apis/userentitlementsummary?select=Licenses', 'org', `${REST}/memberentitlementmanagement/user-entitlement-summary/get`),
+  ),
+  W('vso.memberentitlementmanagement_write', 'Member Entitlement Management: Read & Write', 'vso.memberentitlementmanagement'),
+  S('vso.notification', 'Notifications: Read', P('dev', '_apis/notification/settings', 'org', `${REST}/notification/settings/get`)),
+  W('vso.notification_write', 'Notifications: Read & Write', 'vso.notification'),
+  W('vso.notification_manage', 'Notifications: Read, Write & Manage', 'vso.notification'),
+  U('vso.notification_diagnostics', 'Notifications: Diagnostics', 'its one read needs the id of a diagnostic log entry'),
+  U('vso.pipelineresources_use', 'Pipeline Resources: Use', 'no read needs it (it gates approving checks); ' + NO_WRITE_PROBE),
+  U(
+    'vso.pipelineresources_manage',
+    'Pipeline Resources: Use & Manage',
+    'no read needs it (it gates pipeline permissions and checks); ' + NO_WRITE_PROBE,
+  ),
+  S(
+    'vso.security_manage',
+    'Security: Manage',
+    P('dev', '_apis/permissionsreport', 'org', `${REST}/permissionsreport/permissions-report/list`),
+  ),
+  S(
+    'vso.symbols',
+    'Symbols: Read',
+    P('artifacts', '_apis/symbol/availability', 'org', `${REST}/symbol/availability/check-availability`, { emptyBody: true }),
+  ),
+  W('vso.symbols_write', 'Symbols: Read & Write', 'vso.symbols'),
+  W('vso.symbols_manage', 'Symbols: Read, Write & Manage', 'vso.symbols'),
+  U(
+    'vso.threads_full',
+    'Pull Request Threads: Read & Write',
+    'its reads (pull request threads) accept Code: Read as well; ' + NO_WRITE_PROBE,
+  ),
+  U(
+    'vso.tokenadministration',
+    'Token Administration: Read & Manage',
+    "its one read lists another user's tokens and needs administrator rights as well, so a refusal would not be about the scope",
+  ),
+  U('vso.tokens', 'Tokens: Read & Manage', 'the PAT lifecycle API accepts only Microsoft Entra tokens, never a PAT'),
 ];
 
 const BY_ID = new Map(ADO_SCOPES.map((s) => [s.id, s]));

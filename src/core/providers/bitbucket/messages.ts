@@ -234,6 +234,7 @@ const PROBE_NEEDS: Partial<Record<ProbeTarget, string>> = {
   workspace: 'a workspace in `project`',
   projects: 'a workspace in `project`',
   pullrequests: 'a repository in `project` (workspace/repo_slug)',
+  hooks: 'a repository in `project` (workspace/repo_slug)',
   pipelines: 'a repository in `project` (workspace/repo_slug)',
   issues: 'a repository in `project` (workspace/repo_slug)',
 };

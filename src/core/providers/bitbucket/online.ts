@@ -26,6 +26,7 @@ import {
 import * as read from './interpret.js';
 import * as say from './messages.js';
 import {
+  ACCOUNT_PROBES,
   effectiveScopes,
   findBitbucketPermission,
   parseScopeHeader,
@@ -83,6 +84,8 @@ function probeUrl(target: ProbeTarget, t: read.Target): string | undefined {
   switch (target) {
     case 'user':
       return USER_URL;
+    case 'emails':
+      return `${BASE}/user/emails?pagelen=1`;
     case 'workspace':
       return ws && `${BASE}/workspaces/${ws}`;
     case 'repository':
@@ -95,6 +98,7 @@ function probeUrl(target: ProbeTarget, t: read.Target): string | undefined {
     case 'pullrequests':
     case 'pipelines':
     case 'issues':
+    case 'hooks':
       return repo && `${BASE}/repositories/${repo}/${target}?pagelen=1`;
     case 'snippets':
       return `${BASE}/snippets?role=member&pagelen=1`;
@@ -120,7 +124,7 @@ function lookupsFor(run: Run): Lookups {
 const probeUrls = (run: Run, wanted: readonly read.Wanted[]): (string | undefined)[] =>
   wanted
     .map((w) => w.perm.probe)
-    .filter((p): p is ProbeTarget => !!p && !(p === 'user' && run.kind === 'access-token'))
+    .filter((p): p is ProbeTarget => !!p && !(ACCOUNT_PROBES.includes(p) && run.kind === 'access-token'))
     .map((p) => probeUrl(p, run.target));
 
 /** One wave of requests, all at once; one request per URL (a lookup and a probe that share a URL share the answer). */
@@ -285,7 +289,7 @@ async function judgeScopes(run: Run, wanted: readonly read.Wanted[]): Promise<vo
 function probeFor(run: Run, w: read.Wanted): Verdict | string {
   const target = w.perm.probe;
   if (!target) return unverifiable(say.WHY.noReadProbe);
-  if (target === 'user' && run.kind === 'access-token') return unverifiable(say.WHY.accessTokenUser);
+  if (ACCOUNT_PROBES.includes(target) && run.kind === 'access-token') return unverifiable(say.WHY.accessTokenUser);
   // Round 1 already saw the account scope denied.
   const user = run.answers.get(USER_URL);
   if (target === 'user' && user?.kind === 'response' && user.status === 403) return missing(say.WHY.userDenied);

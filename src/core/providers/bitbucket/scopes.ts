@@ -13,7 +13,20 @@ export type ScopeFamily = 'oauth' | 'api-token';
 
 /** A read-only GET that only succeeds with the scope. `{ws}` / `{repo}` are replaced (encoded). */
 export type ProbeTarget =
-  'user' | 'workspace' | 'repository' | 'repositories' | 'projects' | 'pullrequests' | 'pipelines' | 'issues' | 'snippets';
+  | 'user'
+  | 'emails'
+  | 'workspace'
+  | 'repository'
+  | 'repositories'
+  | 'projects'
+  | 'pullrequests'
+  | 'pipelines'
+  | 'issues'
+  | 'hooks'
+  | 'snippets';
+
+/** Probes that read the account itself: access tokens act as a pseudo-user and cannot. */
+export const ACCOUNT_PROBES: readonly ProbeTarget[] = ['user', 'emails'];
 
 export interface BitbucketPermission {
   /** The token settings page's name, e.g. "Repositories: Read". */
@@ -45,7 +58,8 @@ export const BITBUCKET_PERMISSIONS: readonly BitbucketPermission[] = [
   P('Workspaces: Admin', 'team:write', 'admin:workspace:bitbucket'),
   P('Account: Read', 'account', 'read:user:bitbucket', 'user'),
   P('Account: Write', 'account:write', 'write:user:bitbucket'),
-  P('Account: Email', 'email', undefined),
+  // GET /2.0/user/emails: "List email addresses for current user", scope `email` (REST reference, Users).
+  P('Account: Email', 'email', undefined, 'emails'),
   P('Pipelines: Read', 'pipeline', 'read:pipeline:bitbucket', 'pipelines'),
   P('Pipelines: Write', 'pipeline:write', 'write:pipeline:bitbucket'),
   P('Pipelines: Edit variables', 'pipeline:variable', 'admin:pipeline:bitbucket'),
@@ -55,7 +69,8 @@ export const BITBUCKET_PERMISSIONS: readonly BitbucketPermission[] = [
   P('Issues: Write', 'issue:write', 'write:issue:bitbucket'),
   P('Issues: Delete', undefined, 'delete:issue:bitbucket'),
   P('Wikis: Read and write', 'wiki', undefined),
-  P('Webhooks: Read', 'webhook', 'read:webhook:bitbucket'),
+  // GET /2.0/repositories/{workspace}/{repo_slug}/hooks: scope `webhook` / `read:webhook:bitbucket` (REST reference, Webhooks).
+  P('Webhooks: Read', 'webhook', 'read:webhook:bitbucket', 'hooks'),
   P('Webhooks: Read and write', 'webhook', 'write:webhook:bitbucket'),
   P('Webhooks: Delete', undefined, 'delete:webhook:bitbucket'),
   P('Snippets: Read', 'snippet', 'read:snippet:bitbucket', 'snippets'),

@@ -40,6 +40,8 @@ const CLASSIC_CHILDREN: Readonly<Record<string, readonly string[]>> = {
 };
 
 const ALL_CLASSIC = new Set([...Object.keys(CLASSIC_CHILDREN), ...Object.values(CLASSIC_CHILDREN).flat()]);
+/** Every classic scope GitHub documents. */
+export const CLASSIC_SCOPES: readonly string[] = [...ALL_CLASSIC];
 
 export function isClassicScope(name: string): boolean {
   return ALL_CLASSIC.has(name);

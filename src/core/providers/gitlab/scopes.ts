@@ -22,7 +22,7 @@ export interface GitLabScope {
   adminOnly?: boolean;
 }
 
-const SCOPES: readonly GitLabScope[] = [
+export const GITLAB_SCOPES: readonly GitLabScope[] = [
   { id: 'api', grants: 'complete read/write access to the API, the registries and the repositories (Git over HTTP)', coveredBy: [] },
   {
     id: 'read_api',
@@ -61,7 +61,7 @@ const SCOPES: readonly GitLabScope[] = [
   { id: 'write_observability', grants: 'write access to observability data', coveredBy: [], maybeCoveredBy: ['api'] },
 ];
 
-const BY_ID = new Map(SCOPES.map((s) => [s.id, s]));
+const BY_ID = new Map(GITLAB_SCOPES.map((s) => [s.id, s]));
 
 /** A scope from user input: case-insensitive, spaces and hyphens taken as underscores (`Read API` → read_api). */
 export function findGitLabScope(text: string): GitLabScope | undefined {

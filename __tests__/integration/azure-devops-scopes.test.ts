@@ -1,0 +1,125 @@
+/**
+ * Every Azure DevOps scope probe against the local emulator (Services host names routed by the
+ * injected dispatcher): each answers granted and denied the way Azure DevOps does, a 403 is not a
+ * missing scope, every request is a read-only GET with only the documented query, and all probes
+ * still go out in one round trip after the identity.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import type { Agent } from 'undici';
+import type { Report } from '../../src/core/report.js';
+import type { RawInputs } from '../../src/core/request.js';
+import { azureDevOpsOnline } from '../../src/core/providers/azure-devops/online.js';
+import { ADO_SCOPES } from '../../src/core/providers/azure-devops/scopes.js';
+import { startAzureDevOpsEmulator, type AzureDevOpsEmulator } from '../emulators/azure-devops.js';
+import { findingText, onlineDeps, preflight } from '../support/online.js';
+import { azureDevOpsPat } from '../support/tokens.js';
+
+const NOW = new Date();
+const ALL = azureDevOpsPat(NOW, 0, 'FAKEx0ALLx0SCOPESx0NOTxREAL');
+const NONE = azureDevOpsPat(NOW, 0, 'FAKEx0NOx0SCOPESx0NOTxREAL');
+const user = { id: '00000000-fa4e-7e57-0000-0000000000a5', displayName: 'Scope Tester', uniqueName: 'scopes@fabrikam.example' };
+const PROBED = ADO_SCOPES.filter((s) => s.probe).map((s) => s.id);
+const ORG_LEVEL = ADO_SCOPES.filter((s) => s.probe && (s.probe.where !== 'project' || s.probe.org)).map((s) => s.id);
+const PROJECT_ONLY = ADO_SCOPES.filter((s) => s.probe?.where === 'project' && !s.probe.org).map((s) => s.id);
+/** Query parameters a probe may carry: versions, paging and read filters, nothing that could write. */
+const READ_QUERY = new Set(['api-version', '$top', '$select', '$scope', 'select', 'identityIds']);
+
+let emu: AzureDevOpsEmulator;
+let dispatcher: Agent;
+
+beforeAll(async () => {
+  emu = await startAzureDevOpsEmulator({
+    mode: 'services',
+    organizations: [{ name: 'fabrikam', projects: [{ id: '00000000-fa4e-7e57-0000-000000000301', name: 'Fabrikam-Fiber' }] }],
+    tokens: {
+      [ALL]: { user, organizations: ['fabrikam'], scopes: PROBED },
+      [NONE]: { user, organizations: ['fabrikam'], scopes: [] },
+    },
+  });
+  dispatcher = emu.dispatcher();
+});
+afterEach(() => {
+  emu.clearFaults();
+  emu.options.refusedRoutes = [];
+});
+afterAll(async () => {
+  await dispatcher.close();
+  await emu.close();
+});
+
+const check = (inputs: RawInputs): Promise<Report> =>
+  preflight({ provider: 'azure-devops', url: 'https://dev.azure.com/fabrikam', ...inputs }, onlineDeps(NOW, dispatcher));
+
+describe('Azure DevOps scope probes', () => {
+  it('proves every probed scope in one round trip after the identity, with GETs only', async () => {
+    emu.clearLog();
+    // Hold every answer after the identity's until all are in: a client that waited for one probe
+    // before sending the next cannot pass the ordering checks below.
+    emu.fault({ type: 'barrier', count: PROBED.length + 1 }, { path: /^(?!.*\/_apis\/connectionData$)/ });
+    const r = await check({ token: ALL, project: 'Fabrikam-Fiber', requiredScopes: PROBED.join(', ') });
+    expect(r.scopes).toEqual({ required: PROBED, verified: PROBED, missing: [], unverifiable: [] });
+    expect(r.outcome).toBe('passed');
+    const [identity, ...second] = emu.requests;
+    expect(second).toHaveLength(PROBED.length + 1); // the project lookup and one probe per scope
+    expect(Math.max(...second.map((q) => q.seq))).toBeLessThanOrEqual(Math.min(...second.map((q) => q.requestsSeenAtAnswer!)));
+    expect(Math.min(...second.map((q) => q.seq))).toBeGreaterThan(identity!.requestsSeenAtAnswer!);
+    // Read-only: every request a GET, with no query but versions, paging and read filters.
+    expect(new Set(emu.requests.map((q) => q.method))).toEqual(new Set(['GET']));
+    expect(emu.requests.flatMap((q) => Object.keys(q.query)).filter((k) => !READ_QUERY.has(k))).toEqual([]);
+    // Each to a host the credential may go to.
+    const origins = azureDevOpsOnline.credentialOrigins({
+      input: null,
+      normalized: 'https://dev.azure.com/fabrikam',
+      deployment: 'services',
+      organization: 'fabrikam',
+      findings: [],
+    });
+    expect(emu.requests.filter((q) => !origins.includes(`https://${q.host}`))).toEqual([]);
+  });
+
+  it('calls each scope missing when its probe is denied (401)', async () => {
+    const r = await check({ token: NONE, project: 'Fabrikam-Fiber', requiredScopes: PROBED.join(', ') });
+    expect(r.scopes).toEqual({ required: PROBED, verified: [], missing: PROBED, unverifiable: [] });
+    for (const id of PROBED) expect(findingText(r, 'scope.missing')).toContain(`The token lacks ${id}:`);
+  });
+
+  it('does not call a 403 (permission, policy, plan) a missing scope', async () => {
+    emu.options.refusedRoutes = ['auditActions', 'permissionsReports', 'userEntitlementSummary'];
+    const required = ['vso.auditlog', 'vso.security_manage', 'vso.memberentitlementmanagement', 'vso.wiki'];
+    const r = await check({ token: ALL, project: 'Fabrikam-Fiber', requiredScopes: required.join(', ') });
+    expect(r.scopes).toEqual({ required, verified: ['vso.wiki'], missing: [], unverifiable: required.slice(0, 3) });
+    expect(findingText(r, 'scope.unverifiable')).toMatch(/refused its probe with 403/);
+  });
+
+  it('proves only the read half of a scope that includes a probed one, and says why the rest cannot be', async () => {
+    const halves = ADO_SCOPES.filter((s) => !s.probe && s.impliesRead && PROBED.includes(s.impliesRead)).map((s) => s.id);
+    const none = ADO_SCOPES.filter((s) => !s.probe && !s.impliesRead);
+    const r = await check({ token: ALL, project: 'Fabrikam-Fiber', requiredScopes: [...halves, ...none.map((s) => s.id)].join(', ') });
+    expect(r.scopes!.unverifiable).toEqual([...halves, ...none.map((s) => s.id)]);
+    const text = findingText(r, 'scope.unverifiable');
+    for (const id of halves)
+      expect(text).toMatch(new RegExp(`${id.replace('.', '\\.')} \\(.*\\) cannot be proven without writing; its read half`));
+    for (const s of none) expect(text).toContain(`${s.id} (${s.portal}) could not be verified: ${s.unprovable}.`);
+  });
+
+  it('probes at the organisation level without a project, in the project otherwise', async () => {
+    emu.clearLog();
+    const r = await check({ token: ALL, requiredScopes: PROBED.join(', ') });
+    expect(r.scopes!.verified).toEqual(ORG_LEVEL);
+    expect(r.scopes!.unverifiable).toEqual(PROJECT_ONLY);
+    expect(findingText(r, 'scope.unverifiable')).toContain('its probe needs a project');
+    expect(emu.requests.filter((q) => q.path.includes('Fabrikam-Fiber'))).toEqual([]);
+    // Work items and builds have an organisation-wide twin of their project-level probe.
+    expect(emu.requests.map((q) => q.path)).toEqual(
+      expect.arrayContaining(['/fabrikam/_apis/wit/workitemrelationtypes', '/fabrikam/_apis/build/resourceusage']),
+    );
+    emu.clearLog();
+    await check({ token: ALL, project: 'Fabrikam-Fiber', requiredScopes: 'vso.wiki, vso.analytics' });
+    expect(emu.requests.map((q) => `${q.host}${q.path}`).slice(2)).toEqual(
+      expect.arrayContaining([
+        'dev.azure.com/fabrikam/Fabrikam-Fiber/_apis/wiki/wikis',
+        'analytics.dev.azure.com/fabrikam/Fabrikam-Fiber/_odata/v4.0-preview/Projects',
+      ]),
+    );
+  });
+});
