@@ -60963,77 +60963,124 @@ const unverifiable = (why) => ({ kind: 'unverifiable', why });
 
 
 ;// CONCATENATED MODULE: ./src/core/providers/azure-devops/scopes.ts
-const S = (id, portal, probe, impliesRead) => ({ id, portal, probe, impliesRead });
+/** The Services hosts probes use besides the organisation's own (`{host}.dev.azure.com`): the token goes to these alone. */
+const SERVICE_HOSTS = [
+    'vssps',
+    'vsrm',
+    'feeds',
+    'vsaex',
+    'auditservice',
+    'extmgmt',
+    'analytics',
+    'artifacts',
+];
+/** Hosts of areas Azure DevOps Server does not have (on Server every other area is on the collection URL). */
+const SERVICES_ONLY_HOSTS = new Set(['vsaex', 'auditservice']);
+const REST = 'https://learn.microsoft.com/rest/api/azure/devops';
+const NODE_API = 'https://github.com/microsoft/azure-devops-node-api/blob/master/api/TaskAgentApiBase.ts';
+/** A read-only probe: host, path, where, api-version details, documentation. */
+const P = (host, path, where, doc, more = {}) => ({
+    host,
+    path,
+    where,
+    doc,
+    ...more,
+});
+const S = (id, portal, probe, impliesRead, unprovable) => ({
+    id,
+    portal,
+    ...(probe ? { probe } : {}),
+    ...(impliesRead ? { impliesRead } : {}),
+    ...(unprovable ? { unprovable } : {}),
+});
+/** A write / execute / manage scope: its read half is proven through `read`. */
+const W = (id, portal, read) => S(id, portal, undefined, read);
+/** A scope no request proves, and why. */
+const U = (id, portal, why) => S(id, portal, undefined, undefined, why);
+const NO_WRITE_PROBE = 'every request that needs it writes something, and this tool sends only read-only requests';
+const ANALYTICS_DOC = 'https://learn.microsoft.com/azure/devops/report/extend-analytics/odata-query-guidelines';
 const ADO_SCOPES = [
-    S('vso.work', 'Work Items: Read', { host: 'dev', path: '{project}/_apis/wit/workitemtypes' }),
-    S('vso.work_write', 'Work Items: Read & Write', undefined, 'vso.work'),
-    S('vso.work_full', 'Work Items: Read, Write & Manage', undefined, 'vso.work'),
-    S('vso.code', 'Code: Read', { host: 'dev', path: '{project}/_apis/git/repositories' }),
-    S('vso.code_write', 'Code: Read & Write', undefined, 'vso.code'),
-    S('vso.code_manage', 'Code: Read, Write & Manage', undefined, 'vso.code'),
-    S('vso.code_full', 'Code: Full', undefined, 'vso.code'),
-    S('vso.code_status', 'Code: Status', undefined, 'vso.code'),
-    S('vso.build', 'Build: Read', { host: 'dev', path: '{project}/_apis/build/definitions?$top=1' }),
-    S('vso.build_execute', 'Build: Read & Execute', undefined, 'vso.build'),
-    S('vso.release', 'Release: Read', { host: 'vsrm', path: '{project}/_apis/release/definitions?$top=1' }),
-    S('vso.release_execute', 'Release: Read, Write & Execute', undefined, 'vso.release'),
-    S('vso.release_manage', 'Release: Read, Write, Execute & Manage', undefined, 'vso.release'),
-    S('vso.packaging', 'Packaging: Read', { host: 'feeds', path: '{project}/_apis/packaging/feeds' }),
-    S('vso.packaging_write', 'Packaging: Read & Write', undefined, 'vso.packaging'),
-    S('vso.packaging_manage', 'Packaging: Read, Write & Manage', undefined, 'vso.packaging'),
-    S('vso.project', 'Project and Team: Read', { host: 'dev', path: '_apis/projects?$top=1' }),
-    S('vso.project_write', 'Project and Team: Read & Write', undefined, 'vso.project'),
-    S('vso.project_manage', 'Project and Team: Read, Write & Manage', undefined, 'vso.project'),
-    S('vso.graph', 'Graph: Read', { host: 'vssps', path: '_apis/graph/users', apiVersion: '7.1-preview.1' }),
-    S('vso.graph_manage', 'Graph: Read & Manage', undefined, 'vso.graph'),
-    S('vso.identity', 'Identity: Read'),
-    S('vso.identity_manage', 'Identity: Read & Manage', undefined, 'vso.identity'),
-    S('vso.profile', 'User Profile: Read', { host: 'app.vssps', path: '_apis/profile/profiles/me' }),
-    S('vso.profile_write', 'User Profile: Read & Write', undefined, 'vso.profile'),
-    S('vso.agentpools', 'Agent Pools: Read', { host: 'dev', path: '_apis/distributedtask/pools' }),
-    S('vso.agentpools_manage', 'Agent Pools: Read & Manage', undefined, 'vso.agentpools'),
-    S('vso.serviceendpoint', 'Service Connections: Read', { host: 'dev', path: '{project}/_apis/serviceendpoint/endpoints' }),
-    S('vso.serviceendpoint_query', 'Service Connections: Read & Query', undefined, 'vso.serviceendpoint'),
-    S('vso.serviceendpoint_manage', 'Service Connections: Read, Query & Manage', undefined, 'vso.serviceendpoint'),
-    S('vso.variablegroups_read', 'Variable Groups: Read', { host: 'dev', path: '{project}/_apis/distributedtask/variablegroups' }),
-    S('vso.variablegroups_write', 'Variable Groups: Read & Create', undefined, 'vso.variablegroups_read'),
-    S('vso.variablegroups_manage', 'Variable Groups: Read, Create & Manage', undefined, 'vso.variablegroups_read'),
-    S('vso.securefiles_read', 'Secure Files: Read'),
-    S('vso.securefiles_write', 'Secure Files: Read & Create', undefined, 'vso.securefiles_read'),
-    S('vso.securefiles_manage', 'Secure Files: Read, Create & Manage', undefined, 'vso.securefiles_read'),
-    S('vso.taskgroups_read', 'Task Groups: Read'),
-    S('vso.taskgroups_write', 'Task Groups: Read & Create', undefined, 'vso.taskgroups_read'),
-    S('vso.taskgroups_manage', 'Task Groups: Read, Create & Manage', undefined, 'vso.taskgroups_read'),
-    S('vso.wiki', 'Wiki: Read'),
-    S('vso.wiki_write', 'Wiki: Read & Write', undefined, 'vso.wiki'),
-    S('vso.test', 'Test Management: Read'),
-    S('vso.test_write', 'Test Management: Read & Write', undefined, 'vso.test'),
-    S('vso.analytics', 'Analytics: Read'),
-    S('vso.auditlog', 'Audit Log: Read'),
-    S('vso.auditstreams_manage', 'Audit Streams: Read & Manage'),
-    S('vso.dashboards', 'Team Dashboard: Read'),
-    S('vso.dashboards_manage', 'Team Dashboard: Read & Manage', undefined, 'vso.dashboards'),
-    S('vso.environment_manage', 'Environment: Read & Manage'),
-    S('vso.extension', 'Extensions: Read'),
-    S('vso.extension_manage', 'Extensions: Read & Manage', undefined, 'vso.extension'),
-    S('vso.extension.data', 'Extension Data: Read'),
-    S('vso.extension.data_write', 'Extension Data: Read & Write', undefined, 'vso.extension.data'),
-    S('vso.machinegroup_manage', 'Deployment Groups: Read & Manage'),
-    S('vso.memberentitlementmanagement', 'Member Entitlement Management: Read'),
-    S('vso.memberentitlementmanagement_write', 'Member Entitlement Management: Read & Write', undefined, 'vso.memberentitlementmanagement'),
-    S('vso.notification', 'Notifications: Read'),
-    S('vso.notification_write', 'Notifications: Read & Write', undefined, 'vso.notification'),
-    S('vso.notification_manage', 'Notifications: Read, Write & Manage', undefined, 'vso.notification'),
-    S('vso.notification_diagnostics', 'Notifications: Diagnostics'),
-    S('vso.pipelineresources_use', 'Pipeline Resources: Use'),
-    S('vso.pipelineresources_manage', 'Pipeline Resources: Use & Manage'),
-    S('vso.security_manage', 'Security: Manage'),
-    S('vso.symbols', 'Symbols: Read'),
-    S('vso.symbols_write', 'Symbols: Read & Write', undefined, 'vso.symbols'),
-    S('vso.symbols_manage', 'Symbols: Read, Write & Manage', undefined, 'vso.symbols'),
-    S('vso.threads_full', 'Pull Request Threads: Read & Write'),
-    S('vso.tokenadministration', 'Token Administration: Read & Manage'),
-    S('vso.tokens', 'Tokens: Read & Manage'),
+    S('vso.work', 'Work Items: Read', P('dev', '_apis/wit/workitemtypes', 'project', `${REST}/wit/work-item-types/list`, {
+        org: { path: '_apis/wit/workitemrelationtypes' },
+    })),
+    W('vso.work_write', 'Work Items: Read & Write', 'vso.work'),
+    W('vso.work_full', 'Work Items: Read, Write & Manage', 'vso.work'),
+    S('vso.code', 'Code: Read', P('dev', '_apis/git/repositories', 'either', `${REST}/git/repositories/list`)),
+    W('vso.code_write', 'Code: Read & Write', 'vso.code'),
+    W('vso.code_manage', 'Code: Read, Write & Manage', 'vso.code'),
+    W('vso.code_full', 'Code: Full', 'vso.code'),
+    // Microsoft's table: Code (status) inherits nothing; the status reads also accept vso.code.
+    U('vso.code_status', 'Code: Status', 'its only reads (commit and pull request statuses) accept Code: Read as well'),
+    S('vso.build', 'Build: Read', P('dev', '_apis/build/definitions?$top=1', 'project', `${REST}/build/definitions/list`, {
+        org: { path: '_apis/build/resourceusage', preview: 2 },
+    })),
+    W('vso.build_execute', 'Build: Read & Execute', 'vso.build'),
+    S('vso.release', 'Release: Read', P('vsrm', '_apis/release/definitions?$top=1', 'project', `${REST}/release/definitions/list`)),
+    W('vso.release_execute', 'Release: Read, Write & Execute', 'vso.release'),
+    W('vso.release_manage', 'Release: Read, Write, Execute & Manage', 'vso.release'),
+    S('vso.packaging', 'Packaging: Read', P('feeds', '_apis/packaging/feeds', 'either', `${REST}/artifacts/feed-management/get-feeds`)),
+    W('vso.packaging_write', 'Packaging: Read & Write', 'vso.packaging'),
+    W('vso.packaging_manage', 'Packaging: Read, Write & Manage', 'vso.packaging'),
+    // Not `_apis/projects`: that list accepts vso.profile as well, so it proves neither.
+    S('vso.project', 'Project and Team: Read', P('dev', '_apis/teams?$top=1', 'org', `${REST}/core/teams/get-all-teams`, { preview: 3 })),
+    W('vso.project_write', 'Project and Team: Read & Write', 'vso.project'),
+    W('vso.project_manage', 'Project and Team: Read, Write & Manage', 'vso.project'),
+    S('vso.graph', 'Graph: Read', P('vssps', '_apis/graph/users', 'org', `${REST}/graph/users/list`, { preview: 1 })),
+    W('vso.graph_manage', 'Graph: Read & Manage', 'vso.graph'),
+    S('vso.identity', 'Identity: Read', P('vssps', '_apis/identities?identityIds={self}', 'org', `${REST}/ims/identities/read-identities`)),
+    W('vso.identity_manage', 'Identity: Read & Manage', 'vso.identity'),
+    // On the organisation's own host: app.vssps.visualstudio.com refuses organisation-scoped PATs.
+    S('vso.profile', 'User Profile: Read', P('dev', '_apis/favorite/favorites', 'org', `${REST}/favorite/favorites/get-favorites`, { preview: 1 })),
+    W('vso.profile_write', 'User Profile: Read & Write', 'vso.profile'),
+    S('vso.agentpools', 'Agent Pools: Read', P('dev', '_apis/distributedtask/pools', 'org', `${REST}/distributedtask/pools/get-agent-pools`)),
+    W('vso.agentpools_manage', 'Agent Pools: Read & Manage', 'vso.agentpools'),
+    S('vso.serviceendpoint', 'Service Connections: Read', P('dev', '_apis/serviceendpoint/endpoints', 'project', `${REST}/serviceendpoint/endpoints/get-service-endpoints`)),
+    W('vso.serviceendpoint_query', 'Service Connections: Read & Query', 'vso.serviceendpoint'),
+    W('vso.serviceendpoint_manage', 'Service Connections: Read, Query & Manage', 'vso.serviceendpoint'),
+    S('vso.variablegroups_read', 'Variable Groups: Read', P('dev', '_apis/distributedtask/variablegroups', 'project', `${REST}/distributedtask/variablegroups/get-variable-groups`)),
+    W('vso.variablegroups_write', 'Variable Groups: Read & Create', 'vso.variablegroups_read'),
+    W('vso.variablegroups_manage', 'Variable Groups: Read, Create & Manage', 'vso.variablegroups_read'),
+    // Secure files are missing from the REST reference; Microsoft's own client documents the route.
+    S('vso.securefiles_read', 'Secure Files: Read', P('dev', '_apis/distributedtask/securefiles', 'project', NODE_API, { preview: 1 })),
+    W('vso.securefiles_write', 'Secure Files: Read & Create', 'vso.securefiles_read'),
+    W('vso.securefiles_manage', 'Secure Files: Read, Create & Manage', 'vso.securefiles_read'),
+    S('vso.taskgroups_read', 'Task Groups: Read', P('dev', '_apis/distributedtask/taskgroups', 'project', `${REST}/distributedtask/taskgroups/list`)),
+    W('vso.taskgroups_write', 'Task Groups: Read & Create', 'vso.taskgroups_read'),
+    W('vso.taskgroups_manage', 'Task Groups: Read, Create & Manage', 'vso.taskgroups_read'),
+    S('vso.wiki', 'Wiki: Read', P('dev', '_apis/wiki/wikis', 'either', `${REST}/wiki/wikis/list`)),
+    W('vso.wiki_write', 'Wiki: Read & Write', 'vso.wiki'),
+    S('vso.test', 'Test Management: Read', P('dev', '_apis/testplan/plans', 'project', `${REST}/testplan/test-plans/list`)),
+    W('vso.test_write', 'Test Management: Read & Write', 'vso.test'),
+    S('vso.analytics', 'Analytics: Read', P('analytics', '_odata/v4.0-preview/Projects?$select=ProjectName&$top=1', 'either', ANALYTICS_DOC, { noApiVersion: true })),
+    S('vso.auditlog', 'Audit Log: Read', P('auditservice', '_apis/audit/actions', 'org', `${REST}/audit/actions/list`, { preview: 1 })),
+    U('vso.auditstreams_manage', 'Audit Streams: Read & Manage', 'no read needs it (reading streams needs Audit Log: Read); ' + NO_WRITE_PROBE),
+    S('vso.dashboards', 'Team Dashboard: Read', P('dev', '_apis/dashboard/widgettypes?$scope=project_Team', 'project', `${REST}/dashboard/widget-types/get-widget-types`, {
+        preview: 1,
+    })),
+    W('vso.dashboards_manage', 'Team Dashboard: Read & Manage', 'vso.dashboards'),
+    S('vso.environment_manage', 'Environment: Read & Manage', P('dev', '_apis/distributedtask/environments?$top=1', 'project', `${REST}/distributedtask/environments/list`)),
+    S('vso.extension', 'Extensions: Read', P('extmgmt', '_apis/extensionmanagement/installedextensions', 'org', `${REST}/extensionmanagement/installed-extensions/list`, {
+        preview: 1,
+    })),
+    W('vso.extension_manage', 'Extensions: Read & Manage', 'vso.extension'),
+    U('vso.extension.data', 'Extension Data: Read', "its reads are inside one named extension's data, which the check is not given"),
+    W('vso.extension.data_write', 'Extension Data: Read & Write', 'vso.extension.data'),
+    S('vso.machinegroup_manage', 'Deployment Groups: Read & Manage', P('dev', '_apis/distributedtask/deploymentgroups?$top=1', 'project', `${REST}/distributedtask/deploymentgroups/list`)),
+    S('vso.memberentitlementmanagement', 'Member Entitlement Management: Read', P('vsaex', '_apis/userentitlementsummary?select=Licenses', 'org', `${REST}/memberentitlementmanagement/user-entitlement-summary/get`)),
+    W('vso.memberentitlementmanagement_write', 'Member Entitlement Management: Read & Write', 'vso.memberentitlementmanagement'),
+    S('vso.notification', 'Notifications: Read', P('dev', '_apis/notification/settings', 'org', `${REST}/notification/settings/get`)),
+    W('vso.notification_write', 'Notifications: Read & Write', 'vso.notification'),
+    W('vso.notification_manage', 'Notifications: Read, Write & Manage', 'vso.notification'),
+    U('vso.notification_diagnostics', 'Notifications: Diagnostics', 'its one read needs the id of a diagnostic log entry'),
+    U('vso.pipelineresources_use', 'Pipeline Resources: Use', 'no read needs it (it gates approving checks); ' + NO_WRITE_PROBE),
+    U('vso.pipelineresources_manage', 'Pipeline Resources: Use & Manage', 'no read needs it (it gates pipeline permissions and checks); ' + NO_WRITE_PROBE),
+    S('vso.security_manage', 'Security: Manage', P('dev', '_apis/permissionsreport', 'org', `${REST}/permissionsreport/permissions-report/list`)),
+    S('vso.symbols', 'Symbols: Read', P('artifacts', '_apis/symbol/availability', 'org', `${REST}/symbol/availability/check-availability`, { emptyBody: true })),
+    W('vso.symbols_write', 'Symbols: Read & Write', 'vso.symbols'),
+    W('vso.symbols_manage', 'Symbols: Read, Write & Manage', 'vso.symbols'),
+    U('vso.threads_full', 'Pull Request Threads: Read & Write', 'its reads (pull request threads) accept Code: Read as well; ' + NO_WRITE_PROBE),
+    U('vso.tokenadministration', 'Token Administration: Read & Manage', "its one read lists another user's tokens and needs administrator rights as well, so a refusal would not be about the scope"),
+    U('vso.tokens', 'Tokens: Read & Manage', 'the PAT lifecycle API accepts only Microsoft Entra tokens, never a PAT'),
 ];
 const BY_ID = new Map(ADO_SCOPES.map((s) => [s.id, s]));
 /** "Work Items: Read & Write", "work items: read and write", "Work Items (Read & Write)" → one key. */
@@ -61142,24 +61189,30 @@ function readProjectNames(list) {
     return value.map((p) => p.name ?? '').filter(Boolean);
 }
 // --- scopes ---------------------------------------------------------------------------------------
-/** The read scope whose probe proves `s` (itself for a read scope, the scope it includes otherwise). */
+/** The read scope whose probe proves `s` (itself when it has a probe, the scope it includes otherwise). */
 const readScopeOf = (s) => s.probe ? s : s.impliesRead ? azureDevOpsScopeById(s.impliesRead) : undefined;
-const needsProject = (read) => !!read.probe?.path.includes('{project}');
 /** Why the probe of a read scope cannot be sent here, or undefined when it can. */
 function unprobeable(read, where) {
     if (!read?.probe)
         return 'no-probe';
-    if (needsProject(read) && !where.project)
+    if (read.probe.where === 'project' && !read.probe.org && !where.project)
         return 'needs-project';
-    if (!where.services && read.probe.host === 'app.vssps')
+    if (!where.services && SERVICES_ONLY_HOSTS.has(read.probe.host))
         return 'services-only';
     return undefined;
 }
-function readProbe(r) {
+/** A 2xx without a body, for the operations documented to answer so. */
+const isEmptySuccess = (r) => r.kind === 'response' && r.status >= 200 && r.status < 300 && r.body.trim() === '';
+function readProbe(r, emptyBody = false) {
     if (r.kind === 'network')
         return 'trouble';
-    if (r.status === 401 || r.status === 403 || isSignInPage(r))
+    // A missing scope is a 401 (or the 203 sign-in page) [observed in public reports]; a 403 is not about scopes.
+    if (r.status === 401 || isSignInPage(r))
         return 'denied';
+    if (r.status === 403)
+        return 'refused';
+    if (emptyBody && isEmptySuccess(r))
+        return 'granted';
     // A redirect on a probe has always been read as no clear answer (not as network trouble).
     if (r.status >= 300 && r.status < 400)
         return 'unclear';
@@ -61167,19 +61220,22 @@ function readProbe(r) {
         return 'trouble';
     return isApiSuccess(r) ? 'granted' : 'unclear';
 }
-/** A read probe proves a read scope, and only the read half of a write / execute / manage scope. */
+/** A probe proves the scope whose probe it is, and only the read half of a scope that includes it. */
 function scopeVerdict(s, facts) {
     const read = readScopeOf(s);
     const answer = read && facts.probes.get(read.id);
     if (answer === 'denied')
         return missing('denied');
+    if (answer === 'refused')
+        return unverifiable('refused');
     if (answer === 'granted')
         return s.probe ? verified() : unverifiable('write-half');
-    const why = unprobeable(read, facts) ?? (read && needsProject(read) && !facts.projectFound ? 'project-not-found' : 'unclear');
+    const why = unprobeable(read, facts) ?? (read?.probe && read.probe.where !== 'org' && !facts.projectFound ? 'project-not-found' : 'unclear');
     return unverifiable(why);
 }
 
 ;// CONCATENATED MODULE: ./src/core/providers/azure-devops/messages.ts
+
 
 
 
@@ -61261,12 +61317,17 @@ function projectNotFound(requested, ambiguous, near, seesAny) {
 }
 // --- scopes ---------------------------------------------------------------------------------------
 const UNPROVEN = {
-    'no-probe': 'no read-only request proves it',
     'needs-project': 'its probe needs a project: pass `project`',
     'project-not-found': 'the project was not found',
     'services-only': 'its probe exists only on Azure DevOps Services',
+    refused: 'Azure DevOps refused its probe with 403, which is a permission, policy or plan refusal, not a missing scope (that is a 401)',
     unclear: 'its probe gave no clear answer',
 };
+/** Why a scope without a probe of its own stays unproven, in words. */
+function noProbeReason(s) {
+    const read = readScopeOf(s) ?? (s.impliesRead ? azureDevOpsScopeById(s.impliesRead) : undefined);
+    return s.unprovable ?? read?.unprovable ?? 'no read-only request proves it';
+}
 /** The finding for a required scope that was not verified. */
 function scopeFinding(s, v) {
     const read = readScopeOf(s);
@@ -61277,7 +61338,8 @@ function scopeFinding(s, v) {
     if (v.why === 'write-half') {
         return finding('scope.unverifiable', 'warning', `${s.id} (${s.portal}) cannot be proven without writing; its read half (${read.id}) is confirmed.`, `Nothing to fix; if in doubt, check the PAT's scopes in ${PAT_SETTINGS}.`);
     }
-    return finding('scope.unverifiable', 'warning', `${s.id} (${s.portal}) could not be verified: ${UNPROVEN[v.why]}.`, 'Nothing to fix here; verify the scope in the PAT settings if later steps fail.');
+    const why = v.why === 'no-probe' ? noProbeReason(s) : UNPROVEN[v.why];
+    return finding('scope.unverifiable', 'warning', `${s.id} (${s.portal}) could not be verified: ${why}.`, 'Nothing to fix here; verify the scope in the PAT settings if later steps fail.');
 }
 
 ;// CONCATENATED MODULE: ./src/core/providers/azure-devops/online.ts
@@ -61293,8 +61355,6 @@ const HEADERS = { 'x-tfs-fedauthredirect': 'Suppress', 'x-vss-forcemsapassthroug
 function areaBase(t, host) {
     if (!t.services || host === 'dev')
         return t.base;
-    if (host === 'app.vssps')
-        return 'https://app.vssps.visualstudio.com';
     return `https://${host}.dev.azure.com/${encodeURIComponent(t.org)}`;
 }
 const withVersion = (path, version) => `${path}${path.includes('?') ? '&' : '?'}api-version=${version}`;
@@ -61302,10 +61362,15 @@ const withVersion = (path, version) => `${path}${path.includes('?') ? '&' : '?'}
 const api = (t, path, version) => `${t.base}/_apis/${version ? withVersion(path, version) : path}`;
 const get = (run, url) => run.http.get(url, HEADERS);
 const projectPath = (run) => `projects/${encodeURIComponent(run.input.project ?? '')}`;
-function probeUrl(run, read, version) {
+/** A probe's URL: its host, the project when it is project-level (or may be), its api-version. */
+function probeUrl(run, read, version, self) {
     const probe = read.probe;
-    const path = probe.path.replace('{project}', encodeURIComponent(run.input.project ?? ''));
-    return `${areaBase(run.target, probe.host)}/${withVersion(path, probe.apiVersion ?? version)}`;
+    const project = probe.where !== 'org' ? run.input.project : undefined;
+    // Without a project, a project-level probe's organisation-wide twin (when it has one).
+    const { path, preview } = project === undefined && probe.org ? probe.org : probe;
+    const full = `${project !== undefined ? `${encodeURIComponent(project)}/` : ''}${path.replace('{self}', encodeURIComponent(self))}`;
+    const withApiVersion = probe.noApiVersion ? full : withVersion(full, preview ? `${version}-preview.${preview}` : version);
+    return `${areaBase(run.target, probe.host)}/${withApiVersion}`;
 }
 /** The read scopes to probe for `scopes`: each once, and only where its probe can be sent. */
 function probedReads(run, scopes) {
@@ -61330,10 +61395,10 @@ async function check(http, input) {
     const reads = probedReads(run, scopes);
     const [projectAnswer, ...probeAnswers] = await Promise.all([
         input.project ? get(run, api(run.target, projectPath(run), version)) : undefined,
-        ...reads.map((read) => get(run, probeUrl(run, read, version))),
+        ...reads.map((read) => get(run, probeUrl(run, read, version, identity.id ?? ''))),
     ]);
     const project = projectAnswer ? await judgeProject(run, projectAnswer, version) : { found: true };
-    const probes = new Map(reads.map((read, i) => [read.id, judgeProbe(run, probeAnswers[i])]));
+    const probes = new Map(reads.map((read, i) => [read.id, judgeProbe(run, probeAnswers[i], read.probe?.emptyBody)]));
     const facts = { project: !!input.project, projectFound: project.found, services: run.target.services, probes };
     for (const s of scopes) {
         const v = scopeVerdict(s, facts);
@@ -61367,8 +61432,8 @@ function judgeCeiling(run, r) {
     run.findings.add(serverVersion(ceiling, version));
     return version;
 }
-function judgeProbe(run, r) {
-    const answer = readProbe(r);
+function judgeProbe(run, r, emptyBody) {
+    const answer = readProbe(r, emptyBody);
     if (answer === 'trouble')
         run.findings.add(messages_noVerdict(r, 'scope probe'));
     return answer;
@@ -61419,7 +61484,7 @@ function origins(url) {
     const own = new URL(url.normalized).origin;
     if (url.deployment !== 'services')
         return [own];
-    const hosts = ['dev.azure.com', 'vssps.dev.azure.com', 'vsrm.dev.azure.com', 'feeds.dev.azure.com', 'app.vssps.visualstudio.com'];
+    const hosts = ['dev.azure.com', ...SERVICE_HOSTS.map((h) => `${h}.dev.azure.com`)];
     return [own, ...hosts.map((h) => `https://${h}`)];
 }
 const azureDevOpsOnline = {
@@ -61746,6 +61811,7 @@ const PROBE_NEEDS = {
     workspace: 'a workspace in `project`',
     projects: 'a workspace in `project`',
     pullrequests: 'a repository in `project` (workspace/repo_slug)',
+    hooks: 'a repository in `project` (workspace/repo_slug)',
     pipelines: 'a repository in `project` (workspace/repo_slug)',
     issues: 'a repository in `project` (workspace/repo_slug)',
 };
@@ -61773,51 +61839,55 @@ const WHY = {
  *   `write:repository:bitbucket` does not grant `read:repository:bitbucket`.
  * Each permission of the token settings page ("Repositories: Read") maps to one scope per family.
  */
-const P = (portal, oauth, apiToken, probe) => ({
+/** Probes that read the account itself: access tokens act as a pseudo-user and cannot. */
+const ACCOUNT_PROBES = ['user', 'emails'];
+const scopes_P = (portal, oauth, apiToken, probe) => ({
     portal,
     oauth,
     apiToken,
     probe,
 });
 const BITBUCKET_PERMISSIONS = [
-    P('Repositories: Read', 'repository', 'read:repository:bitbucket', 'repository'),
-    P('Repositories: Write', 'repository:write', 'write:repository:bitbucket'),
-    P('Repositories: Admin', 'repository:admin', 'admin:repository:bitbucket'),
-    P('Repositories: Delete', 'repository:delete', 'delete:repository:bitbucket'),
-    P('Pull requests: Read', 'pullrequest', 'read:pullrequest:bitbucket', 'pullrequests'),
-    P('Pull requests: Write', 'pullrequest:write', 'write:pullrequest:bitbucket'),
-    P('Projects: Read', 'project', 'read:project:bitbucket', 'projects'),
-    P('Projects: Write', 'project:write', undefined),
-    P('Projects: Admin', 'project:admin', 'admin:project:bitbucket'),
-    P('Workspaces: Read', 'team', 'read:workspace:bitbucket', 'workspace'),
-    P('Workspaces: Admin', 'team:write', 'admin:workspace:bitbucket'),
-    P('Account: Read', 'account', 'read:user:bitbucket', 'user'),
-    P('Account: Write', 'account:write', 'write:user:bitbucket'),
-    P('Account: Email', 'email', undefined),
-    P('Pipelines: Read', 'pipeline', 'read:pipeline:bitbucket', 'pipelines'),
-    P('Pipelines: Write', 'pipeline:write', 'write:pipeline:bitbucket'),
-    P('Pipelines: Edit variables', 'pipeline:variable', 'admin:pipeline:bitbucket'),
-    P('Runners: Read', 'runner', 'read:runner:bitbucket'),
-    P('Runners: Write', 'runner:write', 'write:runner:bitbucket'),
-    P('Issues: Read', 'issue', 'read:issue:bitbucket', 'issues'),
-    P('Issues: Write', 'issue:write', 'write:issue:bitbucket'),
-    P('Issues: Delete', undefined, 'delete:issue:bitbucket'),
-    P('Wikis: Read and write', 'wiki', undefined),
-    P('Webhooks: Read', 'webhook', 'read:webhook:bitbucket'),
-    P('Webhooks: Read and write', 'webhook', 'write:webhook:bitbucket'),
-    P('Webhooks: Delete', undefined, 'delete:webhook:bitbucket'),
-    P('Snippets: Read', 'snippet', 'read:snippet:bitbucket', 'snippets'),
-    P('Snippets: Write', 'snippet:write', 'write:snippet:bitbucket'),
-    P('Snippets: Delete', undefined, 'delete:snippet:bitbucket'),
-    P('SSH keys: Read', undefined, 'read:ssh-key:bitbucket'),
-    P('SSH keys: Write', undefined, 'write:ssh-key:bitbucket'),
-    P('SSH keys: Delete', undefined, 'delete:ssh-key:bitbucket'),
-    P('GPG keys: Read', undefined, 'read:gpg-key:bitbucket'),
-    P('GPG keys: Write', undefined, 'write:gpg-key:bitbucket'),
-    P('GPG keys: Delete', undefined, 'delete:gpg-key:bitbucket'),
-    P('Permissions: Read', undefined, 'read:permission:bitbucket'),
-    P('Permissions: Write', undefined, 'write:permission:bitbucket'),
-    P('Permissions: Delete', undefined, 'delete:permission:bitbucket'),
+    scopes_P('Repositories: Read', 'repository', 'read:repository:bitbucket', 'repository'),
+    scopes_P('Repositories: Write', 'repository:write', 'write:repository:bitbucket'),
+    scopes_P('Repositories: Admin', 'repository:admin', 'admin:repository:bitbucket'),
+    scopes_P('Repositories: Delete', 'repository:delete', 'delete:repository:bitbucket'),
+    scopes_P('Pull requests: Read', 'pullrequest', 'read:pullrequest:bitbucket', 'pullrequests'),
+    scopes_P('Pull requests: Write', 'pullrequest:write', 'write:pullrequest:bitbucket'),
+    scopes_P('Projects: Read', 'project', 'read:project:bitbucket', 'projects'),
+    scopes_P('Projects: Write', 'project:write', undefined),
+    scopes_P('Projects: Admin', 'project:admin', 'admin:project:bitbucket'),
+    scopes_P('Workspaces: Read', 'team', 'read:workspace:bitbucket', 'workspace'),
+    scopes_P('Workspaces: Admin', 'team:write', 'admin:workspace:bitbucket'),
+    scopes_P('Account: Read', 'account', 'read:user:bitbucket', 'user'),
+    scopes_P('Account: Write', 'account:write', 'write:user:bitbucket'),
+    // GET /2.0/user/emails: "List email addresses for current user", scope `email` (REST reference, Users).
+    scopes_P('Account: Email', 'email', undefined, 'emails'),
+    scopes_P('Pipelines: Read', 'pipeline', 'read:pipeline:bitbucket', 'pipelines'),
+    scopes_P('Pipelines: Write', 'pipeline:write', 'write:pipeline:bitbucket'),
+    scopes_P('Pipelines: Edit variables', 'pipeline:variable', 'admin:pipeline:bitbucket'),
+    scopes_P('Runners: Read', 'runner', 'read:runner:bitbucket'),
+    scopes_P('Runners: Write', 'runner:write', 'write:runner:bitbucket'),
+    scopes_P('Issues: Read', 'issue', 'read:issue:bitbucket', 'issues'),
+    scopes_P('Issues: Write', 'issue:write', 'write:issue:bitbucket'),
+    scopes_P('Issues: Delete', undefined, 'delete:issue:bitbucket'),
+    scopes_P('Wikis: Read and write', 'wiki', undefined),
+    // GET /2.0/repositories/{workspace}/{repo_slug}/hooks: scope `webhook` / `read:webhook:bitbucket` (REST reference, Webhooks).
+    scopes_P('Webhooks: Read', 'webhook', 'read:webhook:bitbucket', 'hooks'),
+    scopes_P('Webhooks: Read and write', 'webhook', 'write:webhook:bitbucket'),
+    scopes_P('Webhooks: Delete', undefined, 'delete:webhook:bitbucket'),
+    scopes_P('Snippets: Read', 'snippet', 'read:snippet:bitbucket', 'snippets'),
+    scopes_P('Snippets: Write', 'snippet:write', 'write:snippet:bitbucket'),
+    scopes_P('Snippets: Delete', undefined, 'delete:snippet:bitbucket'),
+    scopes_P('SSH keys: Read', undefined, 'read:ssh-key:bitbucket'),
+    scopes_P('SSH keys: Write', undefined, 'write:ssh-key:bitbucket'),
+    scopes_P('SSH keys: Delete', undefined, 'delete:ssh-key:bitbucket'),
+    scopes_P('GPG keys: Read', undefined, 'read:gpg-key:bitbucket'),
+    scopes_P('GPG keys: Write', undefined, 'write:gpg-key:bitbucket'),
+    scopes_P('GPG keys: Delete', undefined, 'delete:gpg-key:bitbucket'),
+    scopes_P('Permissions: Read', undefined, 'read:permission:bitbucket'),
+    scopes_P('Permissions: Write', undefined, 'write:permission:bitbucket'),
+    scopes_P('Permissions: Delete', undefined, 'delete:permission:bitbucket'),
 ];
 /**
  * OAuth-style implications: documented by Atlassian (project, repository:write, pullrequest,
@@ -62041,6 +62111,8 @@ function online_probeUrl(target, t) {
     switch (target) {
         case 'user':
             return USER_URL;
+        case 'emails':
+            return `${BASE}/user/emails?pagelen=1`;
         case 'workspace':
             return ws && `${BASE}/workspaces/${ws}`;
         case 'repository':
@@ -62054,6 +62126,7 @@ function online_probeUrl(target, t) {
         case 'pullrequests':
         case 'pipelines':
         case 'issues':
+        case 'hooks':
             return repo && `${BASE}/repositories/${repo}/${target}?pagelen=1`;
         case 'snippets':
             return `${BASE}/snippets?role=member&pagelen=1`;
@@ -62074,7 +62147,7 @@ function lookupsFor(run) {
 /** The read probes of the wanted scopes (access tokens cannot read /2.0/user). */
 const probeUrls = (run, wanted) => wanted
     .map((w) => w.perm.probe)
-    .filter((p) => !!p && !(p === 'user' && run.kind === 'access-token'))
+    .filter((p) => !!p && !(ACCOUNT_PROBES.includes(p) && run.kind === 'access-token'))
     .map((p) => online_probeUrl(p, run.target));
 /** One wave of requests, all at once; one request per URL (a lookup and a probe that share a URL share the answer). */
 async function ask(run, urls) {
@@ -62238,7 +62311,7 @@ function probeFor(run, w) {
     const target = w.perm.probe;
     if (!target)
         return unverifiable(WHY.noReadProbe);
-    if (target === 'user' && run.kind === 'access-token')
+    if (ACCOUNT_PROBES.includes(target) && run.kind === 'access-token')
         return unverifiable(WHY.accessTokenUser);
     // Round 1 already saw the account scope denied.
     const user = run.answers.get(USER_URL);
@@ -62317,6 +62390,8 @@ const CLASSIC_CHILDREN = {
     site_admin: [],
 };
 const ALL_CLASSIC = new Set([...Object.keys(CLASSIC_CHILDREN), ...Object.values(CLASSIC_CHILDREN).flat()]);
+/** Every classic scope GitHub documents. */
+const CLASSIC_SCOPES = [...ALL_CLASSIC];
 function isClassicScope(name) {
     return ALL_CLASSIC.has(name);
 }
@@ -62351,11 +62426,11 @@ function parseScopesHeader(value) {
         .map((s) => s.trim())
         .filter(Boolean);
 }
-const scopes_P = (p) => p;
+const github_scopes_P = (p) => p;
 const REPO_WRITE = ['repo', 'public_repo'];
 const GITHUB_PERMISSIONS = [
-    scopes_P({ name: 'metadata', label: 'Metadata', levels: ['read'], on: 'repository', probe: 'repository' }),
-    scopes_P({
+    github_scopes_P({ name: 'metadata', label: 'Metadata', levels: ['read'], on: 'repository', probe: 'repository' }),
+    github_scopes_P({
         name: 'contents',
         label: 'Contents',
         levels: ['read', 'write'],
@@ -62364,7 +62439,7 @@ const GITHUB_PERMISSIONS = [
         classicWrite: REPO_WRITE,
         right: 'push',
     }),
-    scopes_P({
+    github_scopes_P({
         name: 'pull_requests',
         label: 'Pull requests',
         aliases: ['pulls', 'pull_request'],
@@ -62374,7 +62449,7 @@ const GITHUB_PERMISSIONS = [
         classicWrite: REPO_WRITE,
         right: 'triage',
     }),
-    scopes_P({
+    github_scopes_P({
         name: 'issues',
         label: 'Issues',
         levels: ['read', 'write'],
@@ -62383,7 +62458,7 @@ const GITHUB_PERMISSIONS = [
         classicWrite: REPO_WRITE,
         right: 'triage',
     }),
-    scopes_P({
+    github_scopes_P({
         name: 'actions',
         label: 'Actions',
         levels: ['read', 'write'],
@@ -62392,7 +62467,7 @@ const GITHUB_PERMISSIONS = [
         classicWrite: ['repo'],
         right: 'push',
     }),
-    scopes_P({
+    github_scopes_P({
         name: 'deployments',
         label: 'Deployments',
         levels: ['read', 'write'],
@@ -62401,7 +62476,7 @@ const GITHUB_PERMISSIONS = [
         classicWrite: ['repo_deployment'],
         right: 'push',
     }),
-    scopes_P({
+    github_scopes_P({
         name: 'environments',
         label: 'Environments',
         levels: ['read', 'write'],
@@ -62410,7 +62485,7 @@ const GITHUB_PERMISSIONS = [
         classicWrite: ['repo'],
         right: 'admin',
     }),
-    scopes_P({
+    github_scopes_P({
         name: 'secrets',
         label: 'Secrets',
         levels: ['read', 'write'],
@@ -62420,7 +62495,7 @@ const GITHUB_PERMISSIONS = [
         classicWrite: ['repo'],
         right: 'admin',
     }),
-    scopes_P({
+    github_scopes_P({
         name: 'actions_variables',
         label: 'Variables',
         aliases: ['variables'],
@@ -62431,7 +62506,7 @@ const GITHUB_PERMISSIONS = [
         classicWrite: ['repo'],
         right: 'admin',
     }),
-    scopes_P({
+    github_scopes_P({
         name: 'administration',
         label: 'Administration',
         levels: ['read', 'write'],
@@ -62441,7 +62516,7 @@ const GITHUB_PERMISSIONS = [
         classicWrite: ['repo'],
         right: 'admin',
     }),
-    scopes_P({
+    github_scopes_P({
         name: 'repository_hooks',
         label: 'Webhooks',
         aliases: ['webhooks', 'hooks'],
@@ -62452,7 +62527,7 @@ const GITHUB_PERMISSIONS = [
         classicWrite: ['write:repo_hook'],
         right: 'admin',
     }),
-    scopes_P({
+    github_scopes_P({
         name: 'pages',
         label: 'Pages',
         levels: ['read', 'write'],
@@ -62461,7 +62536,7 @@ const GITHUB_PERMISSIONS = [
         classicWrite: ['repo'],
         right: 'admin',
     }),
-    scopes_P({
+    github_scopes_P({
         name: 'security_events',
         label: 'Code scanning alerts',
         aliases: ['code_scanning_alerts', 'code_scanning'],
@@ -62472,7 +62547,7 @@ const GITHUB_PERMISSIONS = [
         classicWrite: ['security_events'],
         right: 'push',
     }),
-    scopes_P({
+    github_scopes_P({
         name: 'vulnerability_alerts',
         label: 'Dependabot alerts',
         aliases: ['dependabot_alerts'],
@@ -62483,7 +62558,7 @@ const GITHUB_PERMISSIONS = [
         classicWrite: ['security_events'],
         right: 'push',
     }),
-    scopes_P({
+    github_scopes_P({
         name: 'secret_scanning_alerts',
         label: 'Secret scanning alerts',
         aliases: ['secret_scanning'],
@@ -62494,7 +62569,7 @@ const GITHUB_PERMISSIONS = [
         classicWrite: ['security_events'],
         right: 'push',
     }),
-    scopes_P({
+    github_scopes_P({
         name: 'checks',
         label: 'Checks',
         levels: ['read', 'write'],
@@ -62503,7 +62578,7 @@ const GITHUB_PERMISSIONS = [
         classicWrite: ['repo'],
         right: 'push',
     }),
-    scopes_P({
+    github_scopes_P({
         name: 'statuses',
         label: 'Commit statuses',
         aliases: ['commit_statuses'],
@@ -62513,7 +62588,7 @@ const GITHUB_PERMISSIONS = [
         classicWrite: ['repo:status'],
         right: 'push',
     }),
-    scopes_P({
+    github_scopes_P({
         name: 'workflows',
         label: 'Workflows',
         levels: ['write'],
@@ -62522,7 +62597,7 @@ const GITHUB_PERMISSIONS = [
         classicWrite: ['workflow'],
         right: 'push',
     }),
-    scopes_P({
+    github_scopes_P({
         name: 'discussions',
         label: 'Discussions',
         levels: ['read', 'write'],
@@ -62531,7 +62606,7 @@ const GITHUB_PERMISSIONS = [
         classicWrite: ['repo'],
         right: 'triage',
     }),
-    scopes_P({
+    github_scopes_P({
         name: 'packages',
         label: 'Packages',
         levels: ['read', 'write'],
@@ -62540,7 +62615,7 @@ const GITHUB_PERMISSIONS = [
         classicRead: ['read:packages'],
         classicWrite: ['write:packages'],
     }),
-    scopes_P({
+    github_scopes_P({
         name: 'members',
         label: 'Members',
         levels: ['read', 'write'],
@@ -62549,7 +62624,7 @@ const GITHUB_PERMISSIONS = [
         classicRead: ['read:org'],
         classicWrite: ['write:org'],
     }),
-    scopes_P({
+    github_scopes_P({
         name: 'id_token',
         label: 'OIDC ID token (Actions)',
         levels: ['write'],
@@ -63746,7 +63821,7 @@ const jobScope = (s) => finding('scope.unverifiable', 'warning', `${s.id} cannot
  * `write_repository` → download_code + push_code, `write_registry` → create_container_image only).
  * The API itself accepts `read_api` for every GET and `api` for everything.
  */
-const SCOPES = [
+const GITLAB_SCOPES = [
     { id: 'api', grants: 'complete read/write access to the API, the registries and the repositories (Git over HTTP)', coveredBy: [] },
     {
         id: 'read_api',
@@ -63784,7 +63859,7 @@ const SCOPES = [
     { id: 'read_observability', grants: 'read access to observability data', coveredBy: [], maybeCoveredBy: ['api'] },
     { id: 'write_observability', grants: 'write access to observability data', coveredBy: [], maybeCoveredBy: ['api'] },
 ];
-const scopes_BY_ID = new Map(SCOPES.map((s) => [s.id, s]));
+const scopes_BY_ID = new Map(GITLAB_SCOPES.map((s) => [s.id, s]));
 /** A scope from user input: case-insensitive, spaces and hyphens taken as underscores (`Read API` → read_api). */
 function findGitLabScope(text) {
     return scopes_BY_ID.get(text
