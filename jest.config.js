@@ -15,7 +15,7 @@ export default {
       ...shared,
       displayName: 'unit',
       testMatch: ['<rootDir>/__tests__/unit/**/*.test.ts'],
-      setupFiles: ['<rootDir>/__tests__/support/no-sockets.cjs'],
+      setupFilesAfterEnv: ['<rootDir>/__tests__/support/no-sockets.cjs'],
     },
     { ...shared, displayName: 'integration', testMatch: ['<rootDir>/__tests__/!(unit)/**/*.test.ts'] },
   ],
