@@ -4,12 +4,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { startAzureDevOpsEmulator, type AzureDevOpsEmulator } from '../emulators/azure-devops.js';
 import { caFile } from '../emulators/tls.js';
 import { baseEnv, runBundle, withoutMaskCommands as hidden } from '../support/run-bundle.js';
 import { azureDevOpsPat, leaks } from '../support/tokens.js';
+import { tempDir } from '../support/temp.js';
 
 const NOW = new Date();
 const GOOD = azureDevOpsPat(NOW, 0, 'FAKEx0BUNDLEx0PATx0NOTxREAL');
@@ -88,7 +88,7 @@ describe('CLI bundle online', () => {
 
 describe('action and task bundles online: same verdicts', () => {
   it('action: identity output, failure on wrong casing', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cp-action-'));
+    const dir = tempDir('action');
     const out = path.join(dir, 'out');
     fs.writeFileSync(out, '');
     const base = { INPUT_PROVIDER: 'azure-devops', INPUT_URL: url, INPUT_TOKEN: GOOD, GITHUB_OUTPUT: out };
@@ -106,7 +106,7 @@ describe('action and task bundles online: same verdicts', () => {
       INPUT_PROVIDER: 'azure-devops',
       INPUT_URL: url,
       INPUT_TOKEN: GOOD,
-      AGENT_TEMPDIRECTORY: fs.mkdtempSync(path.join(os.tmpdir(), 'cp-task-')),
+      AGENT_TEMPDIRECTORY: tempDir('task'),
     };
     const ok = await runBundle('task', [], env({ ...base, INPUT_PROJECT: 'Fabrikam-Fiber' }));
     expect(ok.stdout).toMatch(/##vso\[task\.setvariable variable=identity;isOutput=true;issecret=false;\]Bundle Tester/);

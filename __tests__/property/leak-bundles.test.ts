@@ -12,7 +12,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { detectProvider, PROVIDER_MODULES } from '../../src/core/providers/registry.js';
 import type { ProviderId } from '../../src/core/report.js';
@@ -22,6 +21,7 @@ import { getTestTls } from '../emulators/tls.js';
 import { baseEnv, runBundle, withoutMaskCommands } from '../support/run-bundle.js';
 import { assertNoLeak, mutation, tokenSample, type MutationKind, type TokenSample } from './arbitraries.js';
 import { unusedPort } from './scenarios.js';
+import { tempDir } from '../support/temp.js';
 
 const NOW = new Date(); // the bundles read the real clock
 const BUILT = ['cli', 'action', 'task'].every((b) => fs.existsSync(path.join(import.meta.dirname, '..', '..', 'dist', b, 'index.js')));
@@ -197,8 +197,8 @@ describeBuilt('no bundle output ever contains the token', () => {
     const url = urlFor(provider, port);
     const viaProxy = url === undefined;
 
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cp-leak-'));
-    const taskTemp = fs.mkdtempSync(path.join(os.tmpdir(), 'cp-leak-task-'));
+    const dir = tempDir('leak');
+    const taskTemp = tempDir('leak-task');
     const outputFile = path.join(dir, 'output');
     const summaryFile = path.join(dir, 'summary.md');
     fs.writeFileSync(outputFile, '');
