@@ -45,11 +45,15 @@ const env = (extra: Record<string, string>) => baseEnv({ NODE_EXTRA_CA_CERTS: ca
 describe('CLI bundle online', () => {
   it('0 passed, 1 wrong casing / missing scope / expired, 3 unreachable — and no token in the output', async () => {
     const args = ['--provider', 'azure-devops', '--url', url, '--format', 'json'];
-    const ok = await runBundle(
-      'cli',
-      [...args, '--project', 'Fabrikam-Fiber', '--required-scopes', 'vso.code'],
-      env({ AZURE_DEVOPS_PAT: GOOD }),
-    );
+    // Six independent runs, side by side.
+    const [ok, casing, scope, expired, down, untrusted] = await Promise.all([
+      runBundle('cli', [...args, '--project', 'Fabrikam-Fiber', '--required-scopes', 'vso.code'], env({ AZURE_DEVOPS_PAT: GOOD })),
+      runBundle('cli', [...args, '--project', 'FABRIKAM-fiber'], env({ AZURE_DEVOPS_PAT: GOOD })),
+      runBundle('cli', [...args, '--project', 'Fabrikam-Fiber', '--required-scopes', 'Build: Read'], env({ AZURE_DEVOPS_PAT: GOOD })),
+      runBundle('cli', args, env({ AZURE_DEVOPS_PAT: EXPIRED })),
+      runBundle('cli', ['--provider', 'azure-devops', '--url', 'https://127.0.0.1:1/fabrikam'], env({ AZURE_DEVOPS_PAT: GOOD })),
+      runBundle('cli', [...args], baseEnv({ AZURE_DEVOPS_PAT: GOOD })),
+    ]);
     expect(ok.code).toBe(0);
     expect(JSON.parse(ok.stdout)).toMatchObject({
       outcome: 'passed',
@@ -57,23 +61,10 @@ describe('CLI bundle online', () => {
       project: { canonical: 'Fabrikam-Fiber' },
       scopes: { verified: ['vso.code'] },
     });
-    const casing = await runBundle('cli', [...args, '--project', 'FABRIKAM-fiber'], env({ AZURE_DEVOPS_PAT: GOOD }));
     expect([casing.code, JSON.parse(casing.stdout).findings[0].code]).toEqual([1, 'project.case-mismatch']);
-    const scope = await runBundle(
-      'cli',
-      [...args, '--project', 'Fabrikam-Fiber', '--required-scopes', 'Build: Read'],
-      env({ AZURE_DEVOPS_PAT: GOOD }),
-    );
     expect([scope.code, JSON.parse(scope.stdout).findings[0].code]).toEqual([1, 'scope.missing']);
-    const expired = await runBundle('cli', args, env({ AZURE_DEVOPS_PAT: EXPIRED }));
     expect([expired.code, JSON.parse(expired.stdout).findings[0].code]).toEqual([1, 'token.expired']);
-    const down = await runBundle(
-      'cli',
-      ['--provider', 'azure-devops', '--url', 'https://127.0.0.1:1/fabrikam'],
-      env({ AZURE_DEVOPS_PAT: GOOD }),
-    );
     expect(down.code).toBe(3);
-    const untrusted = await runBundle('cli', [...args], baseEnv({ AZURE_DEVOPS_PAT: GOOD }));
     expect([untrusted.code, JSON.parse(untrusted.stdout).findings[0].code]).toEqual([3, 'network.tls']);
     for (const r of [ok, casing, scope, down, untrusted]) expect(leaks(r.stdout + r.stderr, GOOD)).toEqual([]);
   });
