@@ -27,6 +27,8 @@ export default {
   // run if a test left anything in it.
   globalSetup: '<rootDir>/__tests__/support/temp-setup.mjs',
   globalTeardown: '<rootDir>/__tests__/support/temp-teardown.mjs',
+  // On a fresh clone, the slow bundle suites start first (see the file).
+  testSequencer: '<rootDir>/__tests__/support/sequencer.cjs',
   reporters: ['default', '<rootDir>/scripts/jest-summary-reporter.cjs'],
   testTimeout: 30000,
 };
