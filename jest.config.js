@@ -5,6 +5,8 @@ const shared = {
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.test.json' }] },
+  // jest's transform cache lives with the dependencies, not in the temporary directory.
+  cacheDirectory: '<rootDir>/node_modules/.cache/jest',
 };
 
 /** @type {import('jest').Config} */
@@ -21,6 +23,12 @@ export default {
   ],
   // Bundle tests spawn `node dist/...`; keep the worker count to the machine's two cores.
   maxWorkers: 2,
+  // One temporary directory per run (TMPDIR for workers and spawned bundles); the teardown fails the
+  // run if a test left anything in it.
+  globalSetup: '<rootDir>/__tests__/support/temp-setup.mjs',
+  globalTeardown: '<rootDir>/__tests__/support/temp-teardown.mjs',
+  // On a fresh clone, the slow bundle suites start first (see the file).
+  testSequencer: '<rootDir>/__tests__/support/sequencer.cjs',
   reporters: ['default', '<rootDir>/scripts/jest-summary-reporter.cjs'],
   testTimeout: 30000,
 };

@@ -4,12 +4,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { startAzureDevOpsEmulator, type AzureDevOpsEmulator } from '../emulators/azure-devops.js';
 import { caFile } from '../emulators/tls.js';
 import { baseEnv, runBundle, withoutMaskCommands as hidden } from '../support/run-bundle.js';
 import { azureDevOpsPat, leaks } from '../support/tokens.js';
+import { tempDir } from '../support/temp.js';
 
 const NOW = new Date();
 const GOOD = azureDevOpsPat(NOW, 0, 'FAKEx0BUNDLEx0PATx0NOTxREAL');
@@ -45,11 +45,15 @@ const env = (extra: Record<string, string>) => baseEnv({ NODE_EXTRA_CA_CERTS: ca
 describe('CLI bundle online', () => {
   it('0 passed, 1 wrong casing / missing scope / expired, 3 unreachable — and no token in the output', async () => {
     const args = ['--provider', 'azure-devops', '--url', url, '--format', 'json'];
-    const ok = await runBundle(
-      'cli',
-      [...args, '--project', 'Fabrikam-Fiber', '--required-scopes', 'vso.code'],
-      env({ AZURE_DEVOPS_PAT: GOOD }),
-    );
+    // Six independent runs, side by side.
+    const [ok, casing, scope, expired, down, untrusted] = await Promise.all([
+      runBundle('cli', [...args, '--project', 'Fabrikam-Fiber', '--required-scopes', 'vso.code'], env({ AZURE_DEVOPS_PAT: GOOD })),
+      runBundle('cli', [...args, '--project', 'FABRIKAM-fiber'], env({ AZURE_DEVOPS_PAT: GOOD })),
+      runBundle('cli', [...args, '--project', 'Fabrikam-Fiber', '--required-scopes', 'Build: Read'], env({ AZURE_DEVOPS_PAT: GOOD })),
+      runBundle('cli', args, env({ AZURE_DEVOPS_PAT: EXPIRED })),
+      runBundle('cli', ['--provider', 'azure-devops', '--url', 'https://127.0.0.1:1/fabrikam'], env({ AZURE_DEVOPS_PAT: GOOD })),
+      runBundle('cli', [...args], baseEnv({ AZURE_DEVOPS_PAT: GOOD })),
+    ]);
     expect(ok.code).toBe(0);
     expect(JSON.parse(ok.stdout)).toMatchObject({
       outcome: 'passed',
@@ -57,23 +61,10 @@ describe('CLI bundle online', () => {
       project: { canonical: 'Fabrikam-Fiber' },
       scopes: { verified: ['vso.code'] },
     });
-    const casing = await runBundle('cli', [...args, '--project', 'FABRIKAM-fiber'], env({ AZURE_DEVOPS_PAT: GOOD }));
     expect([casing.code, JSON.parse(casing.stdout).findings[0].code]).toEqual([1, 'project.case-mismatch']);
-    const scope = await runBundle(
-      'cli',
-      [...args, '--project', 'Fabrikam-Fiber', '--required-scopes', 'Build: Read'],
-      env({ AZURE_DEVOPS_PAT: GOOD }),
-    );
     expect([scope.code, JSON.parse(scope.stdout).findings[0].code]).toEqual([1, 'scope.missing']);
-    const expired = await runBundle('cli', args, env({ AZURE_DEVOPS_PAT: EXPIRED }));
     expect([expired.code, JSON.parse(expired.stdout).findings[0].code]).toEqual([1, 'token.expired']);
-    const down = await runBundle(
-      'cli',
-      ['--provider', 'azure-devops', '--url', 'https://127.0.0.1:1/fabrikam'],
-      env({ AZURE_DEVOPS_PAT: GOOD }),
-    );
     expect(down.code).toBe(3);
-    const untrusted = await runBundle('cli', [...args], baseEnv({ AZURE_DEVOPS_PAT: GOOD }));
     expect([untrusted.code, JSON.parse(untrusted.stdout).findings[0].code]).toEqual([3, 'network.tls']);
     for (const r of [ok, casing, scope, down, untrusted]) expect(leaks(r.stdout + r.stderr, GOOD)).toEqual([]);
   });
@@ -88,7 +79,7 @@ describe('CLI bundle online', () => {
 
 describe('action and task bundles online: same verdicts', () => {
   it('action: identity output, failure on wrong casing', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cp-action-'));
+    const dir = tempDir('action');
     const out = path.join(dir, 'out');
     fs.writeFileSync(out, '');
     const base = { INPUT_PROVIDER: 'azure-devops', INPUT_URL: url, INPUT_TOKEN: GOOD, GITHUB_OUTPUT: out };
@@ -106,7 +97,7 @@ describe('action and task bundles online: same verdicts', () => {
       INPUT_PROVIDER: 'azure-devops',
       INPUT_URL: url,
       INPUT_TOKEN: GOOD,
-      AGENT_TEMPDIRECTORY: fs.mkdtempSync(path.join(os.tmpdir(), 'cp-task-')),
+      AGENT_TEMPDIRECTORY: tempDir('task'),
     };
     const ok = await runBundle('task', [], env({ ...base, INPUT_PROJECT: 'Fabrikam-Fiber' }));
     expect(ok.stdout).toMatch(/##vso\[task\.setvariable variable=identity;isOutput=true;issecret=false;\]Bundle Tester/);

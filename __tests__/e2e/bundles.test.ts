@@ -4,13 +4,13 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { baseEnv, runBundle, withoutMaskCommands } from '../support/run-bundle.js';
 import { azureDevOpsPat, githubPat, leaks } from '../support/tokens.js';
+import { tempDir } from '../support/temp.js';
 
 const NOW = new Date();
-const tmpdir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'cp-e2e-'));
+const tmpdir = () => tempDir('e2e');
 
 describe('action bundle (dist/action/index.js)', () => {
   async function action(inputs: Record<string, string>) {

@@ -6,13 +6,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { secretForms } from '../../src/core/secrets.js';
 import { startAzureDevOpsEmulator, type AzureDevOpsEmulator } from '../emulators/azure-devops.js';
 import { caFile } from '../emulators/tls.js';
 import { baseEnv, runBundle } from '../support/run-bundle.js';
 import { azureDevOpsPat, githubPat, leaks } from '../support/tokens.js';
+import { tempDir } from '../support/temp.js';
 
 const NOW = new Date();
 const FABRIKAM = azureDevOpsPat(NOW, 0, 'FAKEx0CFGx0FABx0NOTxREAL');
@@ -101,7 +101,7 @@ const TASK_RESULT = { warned: 'SucceededWithIssues', failed: 'Failed' };
 
 describe.each(scenarios)('$name', (s) => {
   it(`→ ${s.outcome}, a row per credential, every token masked first, from the CLI, the action and the task`, async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cp-e2e-config-'));
+    const dir = tempDir('e2e-config');
     const file = path.join(dir, 'credentials.yml');
     fs.writeFileSync(file, credentialsFile(s.contosoProject));
     const outputFile = path.join(dir, 'out');
@@ -175,7 +175,7 @@ describe.each(scenarios)('$name', (s) => {
 });
 
 it('a credentials file with a token in it fails with config.file everywhere, without printing the token', async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cp-e2e-config-bad-'));
+  const dir = tempDir('e2e-config-bad');
   const file = path.join(dir, 'credentials.yml');
   fs.writeFileSync(file, `credentials:\n  - name: oops\n    token-env: ${GITHUB}\n`);
   const outputFile = path.join(dir, 'out');

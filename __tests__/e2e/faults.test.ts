@@ -9,7 +9,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import * as fs from 'node:fs';
 import { createServer } from 'node:net';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { PROVIDER_MODULES } from '../../src/core/providers/registry.js';
 import type { ProviderId } from '../../src/core/report.js';
@@ -20,6 +19,7 @@ import { caFile, type CertificateKind } from '../emulators/tls.js';
 import { faultFixtures } from '../support/fault-fixtures.js';
 import { baseEnv, runBundle, withoutMaskCommands as visible, type BundleRun } from '../support/run-bundle.js';
 import { azureDevOpsPat, leaks } from '../support/tokens.js';
+import { tempDir } from '../support/temp.js';
 
 const NOW = new Date();
 const TOKEN = azureDevOpsPat(NOW, 0, 'FAKEx0FAULTx0E2Ex0NOTxREAL');
@@ -189,7 +189,7 @@ async function run(s: Scenario, f: FrontEnd, dir: string): Promise<BundleRun & {
 describe.each(scenarios)('$name', (s) => {
   const fronts: FrontEnd[] = s.all ? [...FRONT_ENDS] : ['cli'];
   it(`→ exit 3, unverified, ${s.code} (${fronts.join(', ')}), no verdict on the token`, async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cp-fault-'));
+    const dir = tempDir('fault');
     const runs = Object.fromEntries(await Promise.all(fronts.map(async (f) => [f, await run(s, f, dir)] as const))) as Partial<
       Record<FrontEnd, BundleRun & { outputs: string }>
     >;

@@ -1,15 +1,16 @@
 /**
- * Response shapes for the Azure DevOps emulator, embedded so tests run without /work/shared.
+ * Response shapes for the Azure DevOps emulator, embedded so the emulator needs no file.
  *
  * Copied from Microsoft's published REST examples (MicrosoftDocs/vsts-rest-api-specs `httpExamples`,
  * MIT License, Copyright (c) 2018 Microsoft Docs — full text in LICENSE-vsts-rest-api-specs-MIT.txt
- * beside this file). Source files and commits: /work/shared/fixtures/README.md. Each constant is the
+ * beside this file). The example files themselves, with their source paths and commits, are in
+ * __tests__/fixtures/azure-devops (see __tests__/fixtures/README.md). Each constant is the
  * `responses['200'].body` of the named file; two are trimmed as noted. The emulator clones these and
  * substitutes ids, names and URLs; it never requires fields the examples lack (e.g. lastUpdateTime is
  * added, not relied on).
  *
- * Generated from the fixture files by a one-off script; keep in sync with
- * __tests__/integration/emulator-azure-devops.test.ts, which compares key sets when /work/shared is present.
+ * Generated from the fixture files by a one-off script; __tests__/unit/fixtures.test.ts checks that each
+ * constant is still that body (or the trimmed part of it).
  */
 
 /** GET__projects__projectName_.json — responses['200'].body */

@@ -1,9 +1,13 @@
 /**
  * Local HTTPS emulator of the Azure DevOps REST API (Services and Server) for the online checks.
- * Behaviour follows /work/shared/spec/provider-apis.md §2; response bodies are shaped on Microsoft's
- * published examples (azure-devops-shapes.ts). Tags in comments: [D] documented, [O] observed in public
- * issues, [U] unconfirmed — the emulator had to pick something; clients must not depend on [U] details
- * beyond what the spec allows.
+ * Behaviour follows Microsoft's REST documentation (https://learn.microsoft.com/rest/api/azure/devops/,
+ * https://learn.microsoft.com/azure/devops/integrate/concepts/rest-api-versioning,
+ * https://learn.microsoft.com/azure/devops/integrate/concepts/rate-limits,
+ * https://learn.microsoft.com/azure/devops/integrate/get-started/authentication/iis-basic-auth) and
+ * Microsoft's SDKs (microsoft/azure-devops-node-api, Azure/azure-devops-cli-extension); response bodies
+ * are shaped on Microsoft's published examples (azure-devops-shapes.ts). Tags in comments: [D]
+ * documented, [O] observed in public issues, [U] unconfirmed — the emulator had to pick something;
+ * clients must not depend on [U] details beyond what the documentation allows.
  *
  * One server on 127.0.0.1:{random port} serves:
  *  - Services by Host header (route the real names here with emulatorDispatcher()):

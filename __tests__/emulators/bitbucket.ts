@@ -1,9 +1,12 @@
 /**
  * Local HTTPS emulator of the Bitbucket Cloud REST API (api.bitbucket.org/2.0) for the online checks,
- * hand-written from /work/shared/spec/provider-apis.md §5 and Atlassian's REST documentation (no
- * reliable public fixtures exist). Tags: [D] documented, [O] observed in public issues, [C]
- * community code, [U] unconfirmed — the emulator had to pick something; clients must not depend on
- * [U] details beyond what the spec allows.
+ * hand-written from Atlassian's documentation (no reliable public fixtures exist):
+ * https://developer.atlassian.com/cloud/bitbucket/rest/intro/ ("Authentication methods"),
+ * https://support.atlassian.com/bitbucket-cloud/docs/using-api-tokens and
+ * https://support.atlassian.com/bitbucket-cloud/kb/getting-401-http-error-while-authenticating-to-bitbucket-cloud-rest-apis.
+ * Tags: [D] documented, [O] observed in public issues, [C] community code, [U] unconfirmed — the
+ * emulator had to pick something; clients must not depend on [U] details beyond what the
+ * documentation allows.
  *
  * Request pipeline: scripted fault → credentials (401 + `WWW-Authenticate: Basic realm="Bitbucket.org
  * HTTP"` [D]) → route → scope (403 "Your credentials lack one or more required privilege scopes."
@@ -321,7 +324,7 @@ class Emulator extends HarnessEmulator implements BitbucketEmulator {
       return {
         scope,
         handle: ({ token, query }) => {
-          // repo_slug may also be the repository's `{uuid}` [D] (provider-apis.md §5.2).
+          // repo_slug may also be the repository's `{uuid}` [D] (https://developer.atlassian.com/cloud/bitbucket/rest/api-group-repositories/).
           const repo = ws?.repos?.find((r) => r.slug.toLowerCase() === p[2]!.toLowerCase() || p[2] === `{${ws.slug}-${r.slug}-uuid}`);
           if (!ws || !repo) return json(404, errorBody(`Repository ${p[1]}/${p[2]} not found`));
           if (!this.#canSee(token, ws, repo)) return json(403, errorBody('Forbidden'));

@@ -1,7 +1,9 @@
 /**
  * Local HTTPS emulator of the GitHub REST API for the online checks (github.com by Host
  * `api.github.com` / `api.{sub}.ghe.com`, and GitHub Enterprise Server at `https://127.0.0.1:{port}/api/v3`).
- * Behaviour follows /work/shared/spec/provider-apis.md §3; bodies and headers replay
+ * Behaviour follows GitHub's REST documentation (https://docs.github.com/en/rest,
+ * https://docs.github.com/en/rest/using-the-rest-api/troubleshooting-the-rest-api,
+ * https://docs.github.com/en/apps/oauth-apps/building-oauth-apps/scopes-for-oauth-apps); bodies and headers replay
  * @octokit/fixtures (MIT) — `get-root`, `get-repository`, `rename-repository` — where they fit.
  * Tags: [D] documented, [O] observed, [U] unconfirmed (the emulator had to pick something).
  *

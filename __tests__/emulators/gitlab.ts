@@ -1,6 +1,7 @@
 /**
  * Local HTTPS emulator of the GitLab REST API v4 (gitlab.com and self-managed) for the online checks,
- * following /work/shared/spec/provider-apis.md §4. Bodies are shaped on GitLab's published examples
+ * following GitLab's REST documentation (https://docs.gitlab.com/api/rest/,
+ * https://docs.gitlab.com/api/personal_access_tokens/). Bodies are shaped on GitLab's published examples
  * (gitlabhq `doc/api/personal_access_tokens.md`, `doc/api/jobs.md`, `doc/api/projects.md`); error
  * bodies and headers on `lib/api/api_guard.rb`. Tags: [D] documented, [O] observed, [U] unconfirmed
  * (the emulator had to pick something; clients must not depend on it beyond the spec).

@@ -93,9 +93,18 @@ export function getTestTls(): TestTls {
 
   const work = mkdtempSync(join(tmpdir(), 'credential-preflight-test-tls-build-'));
   generate(work);
+  // Another worker may have put its set in place meanwhile (the cache directory only ever appears
+  // complete, by rename). A fresh one is used as it is: replacing it would change the CA under a
+  // worker that already serves certificates from it, and its clients would fail with network.tls.
+  const theirs = load(finalDir);
+  if (theirs) {
+    rmSync(work, { recursive: true, force: true });
+    return (memo = theirs);
+  }
   let chosen = work;
   try {
     if (existsSync(finalDir)) {
+      // There but not fresh (under two days left): stale, replaced.
       const trash = `${finalDir}.stale-${process.pid}-${randomBytes(4).toString('hex')}`;
       renameSync(finalDir, trash);
       rmSync(trash, { recursive: true, force: true });

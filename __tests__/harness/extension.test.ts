@@ -5,10 +5,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { ROOT } from '../support/run-bundle.js';
 import { readZip, type ZipEntry } from './zip.js';
+import { tempDir } from '../support/temp.js';
 
 const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
 // What the package is built from, read right before packaging (others may rebuild dist/ or edit the
@@ -21,7 +21,7 @@ let vsix: string;
 let entries: Map<string, ZipEntry>;
 
 beforeAll(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cp-vsix-'));
+  dir = tempDir('vsix');
   task = JSON.parse(fs.readFileSync(path.join(ROOT, 'task.json'), 'utf8'));
   details = fs.readFileSync(path.join(ROOT, 'docs', 'marketplace.md'), 'utf8');
   bundle = fs.readFileSync(path.join(ROOT, 'dist', 'task', 'index.js'));

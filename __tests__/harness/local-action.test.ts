@@ -8,10 +8,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { caFile } from '../emulators/tls.js';
 import { ROOT, baseEnv, withoutMaskCommands } from '../support/run-bundle.js';
+import { tempDir } from '../support/temp.js';
 import { leaks } from '../support/tokens.js';
 import { IDENTITY, PROJECT, startFixture, type HarnessFixture } from './fixture.js';
 
@@ -21,11 +21,10 @@ let dir: string;
 
 beforeAll(async () => {
   fx = await startFixture();
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cp-local-action-'));
+  dir = tempDir('local-action');
 });
 afterAll(async () => {
   await fx.emu.close();
-  fs.rmSync(dir, { recursive: true, force: true });
 });
 
 interface LocalRun {
@@ -46,7 +45,8 @@ function localAction(name: string, inputs: Record<string, string>, trustTestCa =
     const child = spawn(process.execPath, [LOCAL_ACTION, 'run', ROOT, 'src/action/local.ts', envFile], {
       cwd: ROOT,
       // local-action starts tsx through `npm exec`; keep npm's update notice out of stderr.
-      env: baseEnv({ NODE_EXTRA_CA_CERTS: trustTestCa ? caFile : undefined, npm_config_update_notifier: 'false' }),
+      // TMPDIR: tsx keeps its compile cache in os.tmpdir(); the runs share one, in this file's directory.
+      env: baseEnv({ NODE_EXTRA_CA_CERTS: trustTestCa ? caFile : undefined, npm_config_update_notifier: 'false', TMPDIR: dir }),
     });
     let stdout = '';
     let stderr = '';

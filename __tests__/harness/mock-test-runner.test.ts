@@ -9,12 +9,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { caFile } from '../emulators/tls.js';
 import { ROOT, baseEnv, withoutMaskCommands } from '../support/run-bundle.js';
 import { leaks } from '../support/tokens.js';
 import { IDENTITY, PROJECT, startFixture, type HarnessFixture } from './fixture.js';
+import { tempDir } from '../support/temp.js';
 
 const HERE = path.join(ROOT, '__tests__', 'harness');
 let fx: HarnessFixture;
@@ -23,7 +23,7 @@ let taskDir: string;
 
 beforeAll(async () => {
   fx = await startFixture();
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cp-mock-test-'));
+  dir = tempDir('mock-test');
   taskDir = execFileSync(
     process.execPath,
     [path.join(ROOT, 'scripts', 'package.mjs'), '--stage-dir', path.join(dir, 'extension'), '--stage-only'],

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { run, type ActionsCore } from '../../src/action/main.js';
 import type { MultiReport } from '../../src/core/preflight-many.js';
@@ -8,6 +7,7 @@ import type { Report } from '../../src/core/report.js';
 import { secretForms } from '../../src/core/secrets.js';
 import { startAzureDevOpsEmulator, type AzureDevOpsEmulator } from '../emulators/azure-devops.js';
 import { azureDevOpsPat, githubPat, leaks } from '../support/tokens.js';
+import { tempDir } from '../support/temp.js';
 
 const NOW = new Date('2026-11-22T12:00:00Z');
 const deps = { now: () => NOW, monotonic: () => 0 };
@@ -137,7 +137,7 @@ describe('GitHub Action adapter', () => {
 });
 
 const writeConfig = (text: string): string => {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cp-action-config-')), 'credentials.yml');
+  const file = path.join(tempDir('action-config'), 'credentials.yml');
   fs.writeFileSync(file, text);
   return file;
 };

@@ -3,7 +3,8 @@
  * Everything runs on 127.0.0.1; real host names reach the emulator through emulatorDispatcher().
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ProxyAgent, request, type Dispatcher } from 'undici';
 import {
   ANONYMOUS_USER_ID,
@@ -17,6 +18,7 @@ import {
 import { emulatorDispatcher } from '../emulators/dispatcher.js';
 import { basicProxyToken, startForwardProxy } from '../emulators/proxy.js';
 import { caPem } from '../emulators/tls.js';
+import { ROOT } from '../support/run-bundle.js';
 
 const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 const USER = { id: '6b9b2a2f-1c1e-4b8e-9a5e-0d4c2f3e1a01', displayName: 'Chuck Reinhart', uniqueName: 'chuck@fabrikam.example' };
@@ -437,13 +439,12 @@ describe('forward proxy', () => {
   });
 });
 
-const SHARED = '/work/shared/fixtures/azure-devops';
-const sharedIt = existsSync(SHARED) ? it : it.skip;
+const EXAMPLES = join(ROOT, '__tests__', 'fixtures', 'azure-devops');
 
-describe('shapes match Microsoft examples (needs /work/shared; skipped without it)', () => {
-  sharedIt('project, project list and profile bodies carry every key of the published examples', async () => {
+describe('shapes match Microsoft examples (__tests__/fixtures/azure-devops)', () => {
+  it('project, project list and profile bodies carry every key of the published examples', async () => {
     const fixture = (file: string): Record<string, unknown> =>
-      (JSON.parse(readFileSync(`${SHARED}/${file}`, 'utf8')) as { responses: { '200': { body: Record<string, unknown> } } }).responses[
+      (JSON.parse(readFileSync(join(EXAMPLES, file), 'utf8')) as { responses: { '200': { body: Record<string, unknown> } } }).responses[
         '200'
       ].body;
     const project = (await get(`${ADO}/_apis/projects/Fabrikam-Fiber-TFVC?api-version=7.1`, { token: 'full-pat' })).json();

@@ -491,7 +491,7 @@ describe('scope catalogue', () => {
   });
 });
 
-describe('the emulator answers like GitLab (provider-apis.md §4)', () => {
+describe('the emulator answers like GitLab (docs.gitlab.com/api)', () => {
   const get = async (path: string, headers: Record<string, string> = {}) => {
     const r = await request(`${emu.url}/api/v4${path}`, { dispatcher: agent, headers });
     return { status: r.statusCode, headers: r.headers, body: (await r.body.json()) as Record<string, unknown> };

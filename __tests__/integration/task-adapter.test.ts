@@ -8,6 +8,7 @@ import type { Report } from '../../src/core/report.js';
 import { secretForms } from '../../src/core/secrets.js';
 import { startAzureDevOpsEmulator, type AzureDevOpsEmulator } from '../emulators/azure-devops.js';
 import { azureDevOpsPat, githubPat, leaks } from '../support/tokens.js';
+import { tempDir } from '../support/temp.js';
 
 const NOW = new Date('2026-11-22T12:00:00Z');
 const deps = { now: () => NOW, monotonic: () => 0 };
@@ -27,7 +28,7 @@ function fakeTl(
   caFile?: string,
 ) {
   const calls: Array<{ fn: string; args: unknown[] }> = [];
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cp-task-'));
+  const tmp = tempDir('task');
   const record =
     (fn: string) =>
     (...args: unknown[]) => {
@@ -187,7 +188,7 @@ describe('Azure Pipelines task adapter', () => {
 });
 
 const writeConfig = (text: string): string => {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cp-task-config-')), 'credentials.yml');
+  const file = path.join(tempDir('task-config'), 'credentials.yml');
   fs.writeFileSync(file, text);
   return file;
 };
@@ -260,7 +261,7 @@ describe('Azure Pipelines task adapter: several credentials (config)', () => {
   });
 
   it('an empty filePath input (the agent passes the sources directory) means single-credential mode', async () => {
-    const sources = fs.mkdtempSync(path.join(os.tmpdir(), 'cp-task-src-'));
+    const sources = tempDir('task-src');
     const f = fakeTl({ config: sources, url: 'https://dev.azure.com/fabrikam', offline: 'true' }, { 'Build.SourcesDirectory': sources });
     const report = (await run(f.tl, { INPUT_TOKEN: A }, f.io, deps)) as Report;
     expect(report).toMatchObject({ outcome: 'passed', tokenKind: 'azure-devops.pat' });

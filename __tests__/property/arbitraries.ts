@@ -1,6 +1,6 @@
 /**
- * fast-check arbitraries for the property suite: valid-checksum tokens of every family in
- * token-formats.md (minted at test time with src/core/providers/∗/synthetic.ts from bodies that start
+ * fast-check arbitraries for the property suite: valid-checksum tokens of every token family the
+ * providers know (minted at test time with src/core/providers/∗/synthetic.ts from bodies that start
  * FAKE and end TEST around random letters), the mistakes people make with them, hostile strings, and
  * the leak check every property shares.
  *
@@ -159,7 +159,7 @@ function entraSample(now: Date): fc.Arbitrary<TokenSample> {
     });
 }
 
-/** Every family of token-formats.md, valid checksum (expiry varies: some are expired or retired). */
+/** Every token family the providers know, valid checksum (expiry varies: some are expired or retired). */
 export function tokenSample(now: Date): fc.Arbitrary<TokenSample> {
   const ado84 = fc
     .record({

@@ -21,7 +21,7 @@ import { ONLINE_PROVIDERS } from './scenarios.js';
 
 const NOW = new Date('2026-06-15T12:00:00Z');
 const HTTP = { requestTimeoutMs: 1_000, deadlineMs: 3_000, maxRetries: 1, minBackoffMs: 1, maxBackoffMs: 20 };
-/** The sibling hosts an Azure DevOps Services organisation uses (spec provider-apis.md §2). */
+/** The sibling hosts an Azure DevOps Services organisation uses (https://learn.microsoft.com/azure/devops/organizations/security/allow-list-ip-url). */
 const ADO_SERVICES_SIBLINGS = [
   'https://dev.azure.com',
   'https://vssps.dev.azure.com',

@@ -12,7 +12,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { detectProvider, PROVIDER_MODULES } from '../../src/core/providers/registry.js';
 import type { ProviderId } from '../../src/core/report.js';
@@ -22,9 +21,9 @@ import { getTestTls } from '../emulators/tls.js';
 import { baseEnv, runBundle, withoutMaskCommands } from '../support/run-bundle.js';
 import { assertNoLeak, mutation, tokenSample, type MutationKind, type TokenSample } from './arbitraries.js';
 import { unusedPort } from './scenarios.js';
+import { tempDir } from '../support/temp.js';
 
 const NOW = new Date(); // the bundles read the real clock
-const BUILT = ['cli', 'action', 'task'].every((b) => fs.existsSync(path.join(import.meta.dirname, '..', '..', 'dist', b, 'index.js')));
 
 interface BundleScenario {
   name: string;
@@ -151,7 +150,6 @@ let proxy: ForwardProxy;
 let closedPort = 0;
 
 beforeAll(async () => {
-  if (!BUILT) return;
   hostile = await startHostileServer();
   untrusted = await startHostileServer({ certificate: 'unknownCa' });
   proxy = await startForwardProxy({ route: () => ({ host: '127.0.0.1', port: hostile.port }) });
@@ -175,8 +173,7 @@ const readAll = (dir: string): string =>
     .map((f) => fs.readFileSync(path.join(dir, f), 'utf8'))
     .join('\n');
 
-const describeBuilt = BUILT ? describe : describe.skip;
-describeBuilt('no bundle output ever contains the token', () => {
+describe('no bundle output ever contains the token', () => {
   it('the scenarios are all different family × path pairs, and name real families', () => {
     expect(new Set(SCENARIOS.map((s) => `${s.family} ${s.mutation} ${JSON.stringify(s.server)}`)).size).toBe(SCENARIOS.length);
     expect(SCENARIOS.length).toBeGreaterThanOrEqual(8);
@@ -197,8 +194,8 @@ describeBuilt('no bundle output ever contains the token', () => {
     const url = urlFor(provider, port);
     const viaProxy = url === undefined;
 
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cp-leak-'));
-    const taskTemp = fs.mkdtempSync(path.join(os.tmpdir(), 'cp-leak-task-'));
+    const dir = tempDir('leak');
+    const taskTemp = tempDir('leak-task');
     const outputFile = path.join(dir, 'output');
     const summaryFile = path.join(dir, 'summary.md');
     fs.writeFileSync(outputFile, '');
@@ -282,9 +279,3 @@ describeBuilt('no bundle output ever contains the token', () => {
     fs.rmSync(taskTemp, { recursive: true, force: true });
   });
 });
-
-if (!BUILT) {
-  describe('bundle leak runs', () => {
-    it.skip('need dist/ (run `npm run build` first)', () => undefined);
-  });
-}

@@ -1,5 +1,6 @@
 /** Runs a built bundle as the runner / agent / a user would: a child process with env and stdin. */
 import { spawn } from 'node:child_process';
+import * as os from 'node:os';
 import * as path from 'node:path';
 
 export const ROOT = path.resolve(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), '..', '..');
@@ -10,9 +11,18 @@ export interface BundleRun {
   stderr: string;
 }
 
-/** A minimal environment: no inherited CI variables, so results do not depend on where tests run. */
+/**
+ * A minimal environment: no inherited CI variables, so results do not depend on where tests run.
+ * TMPDIR is passed on, so whatever a bundle writes to os.tmpdir() lands in the test run's temporary
+ * directory (support/temp-setup.mjs), where a leftover fails the run.
+ */
 export function baseEnv(extra: Record<string, string | undefined> = {}): Record<string, string> {
-  const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', NODE_OPTIONS: '' };
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '/tmp',
+    NODE_OPTIONS: '',
+    TMPDIR: os.tmpdir(),
+  };
   for (const [k, v] of Object.entries(extra)) if (v !== undefined) env[k] = v;
   return env;
 }

@@ -5,9 +5,9 @@
  */
 import { expect } from '@jest/globals';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { baseEnv, runBundle, withoutMaskCommands, type BundleRun } from './run-bundle.js';
+import { tempDir } from './temp.js';
 
 export type Outcome = 'passed' | 'warned' | 'failed' | 'unverified';
 
@@ -56,7 +56,7 @@ export interface EverywhereRun {
 }
 
 export async function runEverywhere(i: EverywhereInputs): Promise<EverywhereRun> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `cp-verdict-${i.provider}-`));
+  const dir = tempDir(`verdict-${i.provider}`);
   const outputFile = path.join(dir, 'out');
   fs.writeFileSync(outputFile, '');
   const inputs: Record<string, string> = {

@@ -9,6 +9,7 @@ import { main, type CliIo } from '../../src/cli/main.js';
 import { runPreflight } from '../../src/core/preflight.js';
 import { resolveRequest } from '../../src/core/request.js';
 import { azureDevOpsPat, githubPat, leaks } from '../support/tokens.js';
+import { tempDir } from '../support/temp.js';
 
 const NOW = new Date('2026-11-22T12:00:00Z');
 const deps = { now: () => NOW, monotonic: () => 0 };
@@ -64,7 +65,7 @@ describe('CLI', () => {
         throw new Error(`bug while holding ${token}`);
       },
     };
-    const f = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cp-cli-crash-')), 'c.yml');
+    const f = path.join(tempDir('cli-crash'), 'c.yml');
     fs.writeFileSync(f, 'credentials:\n  - token-env: GITHUB_TOKEN\n    provider: github\n    offline: true\n');
     for (const args of [
       ['--offline', '--provider', 'github'],
@@ -230,7 +231,7 @@ describe('CLI: --config', () => {
   const A = azureDevOpsPat(NOW, 0, 'FAKEx0CLIx0ONEx0NOTxREAL');
   const G = githubPat('FAKEx0CLIx0GHx0NOTxREAL');
   const file = (text: string) => {
-    const f = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cp-cli-config-')), 'creds.yml');
+    const f = path.join(tempDir('cli-config'), 'creds.yml');
     fs.writeFileSync(f, text);
     return f;
   };

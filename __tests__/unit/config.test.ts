@@ -1,9 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseCredentialsConfig, readCredentialsConfig, suggest } from '../../src/core/config.js';
 import { azureDevOpsPat, githubPat, leaks } from '../support/tokens.js';
+import { tempDir } from '../support/temp.js';
 
 const NOW = new Date('2026-11-22T12:00:00Z');
 const parse = (text: string) => parseCredentialsConfig(text, 'creds.yml', NOW);
@@ -266,7 +266,7 @@ describe('credentials file: never holds a token', () => {
 
 describe('reading the file', () => {
   it('says when the file is missing or a directory, and reads a real file', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cp-config-'));
+    const dir = tempDir('config');
     const read = (f: string) => fs.readFileSync(f, 'utf8');
     expect(readCredentialsConfig(path.join(dir, 'nope.yml'), read, NOW).findings[0]!.message).toMatch(/nope\.yml" does not exist\.$/);
     expect(readCredentialsConfig(dir, read, NOW).findings[0]!.message).toMatch(/is a directory, not a file\.$/);

@@ -42,13 +42,9 @@ describe('action.yml and task.json agree', () => {
   });
 });
 
-// ───────────── published schemas (vendored beside the checkout in ../shared/schemas) ─────────────
+// ───────────── published schemas (copied into __tests__/fixtures/schemas, see its README) ─────────────
 
-const SCHEMAS = path.join(ROOT, '..', 'shared', 'schemas');
-const haveSchemas = fs.existsSync(path.join(SCHEMAS, 'github-action.json')) && fs.existsSync(path.join(SCHEMAS, 'tasks.schema.json'));
-if (!haveSchemas)
-  console.warn(`manifests.test: schema validation skipped: ${SCHEMAS} not found (CI keeps ../shared/ beside the checkout).`);
-const describeSchemas = haveSchemas ? describe : describe.skip;
+const SCHEMAS = path.join(ROOT, '__tests__', 'fixtures', 'schemas');
 
 /** A validator for one vendored schema; returns the error list (empty when valid). */
 // ajv-formats is CommonJS: under NodeNext the default import is module.exports, the plugin is its .default.
@@ -76,7 +72,7 @@ function wrap(validate: ValidateFunction): (data: unknown) => string[] {
     validate(data) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message} ${JSON.stringify(e.params)}`);
 }
 
-describeSchemas('action.yml and task.json against their published schemas', () => {
+describe('action.yml and task.json against their published schemas', () => {
   const action = YAML.parse(actionYml);
   it('action.yml is valid against SchemaStore github-action.json; the validator is live (node22 and a missing description fail)', () => {
     const validate = validator('github-action.json');

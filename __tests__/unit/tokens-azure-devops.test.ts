@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   analyzeAzureDevOpsToken,
   azureDevOpsPat84Checksums,
@@ -13,11 +13,13 @@ import {
   mintEntraJwt,
 } from '../../src/core/providers/azure-devops/synthetic.js';
 import type { TokenAnalysis, TokenContext } from '../../src/core/providers/types.js';
+import { ROOT } from '../support/run-bundle.js';
 import { ALNUM, expectNoLeak, otherChar, pick, prng, replaceAt } from '../support/tokens.js';
 
+const VECTORS = join(ROOT, '__tests__', 'fixtures', 'token-vectors.json');
 const B32 = 'abcdefghijklmnopqrstuvwxyz234567';
 
-// Vectors from shared/fixtures/token-vectors.json, assembled at test time so no source line holds a
+// Vectors from __tests__/fixtures/token-vectors.json, assembled at test time so no source line holds a
 // whole token with a valid checksum.
 const RANDOM52 = ['FAKEx0AZDOx0PATx0TESTx0ONLYx0', 'NOTxREALFAKEx0AZDOx0PAT'].join('');
 const CASK_MID = ['JQQ', 'J99BFACAAAAAAAAAAAA'].join('');
@@ -71,22 +73,17 @@ describe('leak check helper', () => {
 });
 
 describe('shared vectors (token-vectors.json)', () => {
-  const file = resolve(process.cwd(), '../shared/fixtures/token-vectors.json');
-  const present = existsSync(file);
-  (present ? it : it.skip)(
-    `inline copies match the shared file${present ? '' : ' — skipped: ../shared/fixtures/token-vectors.json not found beside the checkout'}`,
-    () => {
-      const vectors = JSON.parse(readFileSync(file, 'utf8')) as Array<{ name: string; provider: string; token: string; expect: string }>;
-      const ours = vectors.filter((v) => v.provider === 'azure-devops');
-      expect(ours.map((v) => v.name).sort()).toEqual(Object.keys(V).sort());
-      for (const v of ours) {
-        expect(V[v.name as VectorName]).toBe(v.token);
-        const a = analyze(v.token, true);
-        const hasChecksumError = a.findings.some((f) => f.code === 'token.checksum' && f.severity === 'error');
-        expect(hasChecksumError).toBe(v.expect === 'invalid');
-      }
-    },
-  );
+  it('inline copies match __tests__/fixtures/token-vectors.json', () => {
+    const vectors = JSON.parse(readFileSync(VECTORS, 'utf8')) as Array<{ name: string; provider: string; token: string; expect: string }>;
+    const ours = vectors.filter((v) => v.provider === 'azure-devops');
+    expect(ours.map((v) => v.name).sort()).toEqual(Object.keys(V).sort());
+    for (const v of ours) {
+      expect(V[v.name as VectorName]).toBe(v.token);
+      const a = analyze(v.token, true);
+      const hasChecksumError = a.findings.some((f) => f.code === 'token.checksum' && f.severity === 'error');
+      expect(hasChecksumError).toBe(v.expect === 'invalid');
+    }
+  });
 
   it.each(Object.keys(V) as VectorName[])('%s gives exactly the expected findings, auto-detected and claimed', (name) => {
     const token = V[name];

@@ -1,14 +1,16 @@
 import { describe, expect, it } from '@jest/globals';
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { analyzeGitHubToken, githubClassicChecksum, githubFineGrainedChecksum } from '../../src/core/providers/github/tokens.js';
 import { mintGitHubClassic, mintGitHubFineGrained, mintGitHubStatelessInstallation } from '../../src/core/providers/github/synthetic.js';
 import { mintAzureDevOpsPat84 } from '../../src/core/providers/azure-devops/synthetic.js';
 import type { TokenAnalysis, TokenContext } from '../../src/core/providers/types.js';
+import { ROOT } from '../support/run-bundle.js';
 import { ALNUM, expectNoLeak, otherChar, pick, prng, replaceAt } from '../support/tokens.js';
 
-// Vectors from shared/fixtures/token-vectors.json, assembled at test time so no source line holds a
+// Vectors from __tests__/fixtures/token-vectors.json, assembled at test time so no source line holds a
 // whole token with a valid checksum.
+const VECTORS = join(ROOT, '__tests__', 'fixtures', 'token-vectors.json');
 const BODY27 = ['FAKEx0TESTx0', 'TOKENx0NOTxREAL'].join('');
 const BODY30 = BODY27 + '000';
 const FG_HEAD = ['github', 'pat', '11FAKE0TEST0PAT0ONLY00_FAKEx0FINEx0GRAINEDx0TESTx0TOKENx0NOTxREAL0'].join('_');
@@ -42,21 +44,16 @@ const analyze = (token: string, claim = false): TokenAnalysis => {
 };
 
 describe('shared vectors (token-vectors.json)', () => {
-  const file = resolve(process.cwd(), '../shared/fixtures/token-vectors.json');
-  const present = existsSync(file);
-  (present ? it : it.skip)(
-    `inline copies match the shared file${present ? '' : ' — skipped: ../shared/fixtures/token-vectors.json not found beside the checkout'}`,
-    () => {
-      const vectors = JSON.parse(readFileSync(file, 'utf8')) as Array<{ name: string; provider: string; token: string; expect: string }>;
-      const ours = vectors.filter((v) => v.provider === 'github');
-      expect(ours.map((v) => v.name).sort()).toEqual(Object.keys(V).sort());
-      for (const v of ours) {
-        expect(V[v.name as VectorName]).toBe(v.token);
-        const a = analyze(v.token);
-        expect(a.findings.some((f) => f.code === 'token.checksum')).toBe(v.expect === 'invalid');
-      }
-    },
-  );
+  it('inline copies match __tests__/fixtures/token-vectors.json', () => {
+    const vectors = JSON.parse(readFileSync(VECTORS, 'utf8')) as Array<{ name: string; provider: string; token: string; expect: string }>;
+    const ours = vectors.filter((v) => v.provider === 'github');
+    expect(ours.map((v) => v.name).sort()).toEqual(Object.keys(V).sort());
+    for (const v of ours) {
+      expect(V[v.name as VectorName]).toBe(v.token);
+      const a = analyze(v.token);
+      expect(a.findings.some((f) => f.code === 'token.checksum')).toBe(v.expect === 'invalid');
+    }
+  });
 
   it.each(Object.keys(V) as VectorName[])('%s gives exactly the expected kind and findings, auto-detected and claimed', (name) => {
     for (const claim of [false, true]) {

@@ -1,9 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { analyzeBitbucketToken, checkBitbucketUsername } from '../../src/core/providers/bitbucket/tokens.js';
 import { mintAtbb, mintAtlassianToken } from '../../src/core/providers/bitbucket/synthetic.js';
 import { analyzeGitLabToken } from '../../src/core/providers/gitlab/tokens.js';
 import { mintGitLabJobJwt, mintGitLabRoutable } from '../../src/core/providers/gitlab/synthetic.js';
 import type { TokenAnalysis } from '../../src/core/providers/types.js';
+import { ROOT } from '../support/run-bundle.js';
 import { fill, leaks } from '../support/tokens.js';
 
 const NOW = new Date('2026-11-22T12:00:00Z');
@@ -11,7 +14,7 @@ const ctx = { now: NOW };
 const codes = (a: TokenAnalysis | undefined) => (a?.findings ?? []).map((f) => `${f.code}:${f.severity}`).sort();
 const mutate = (t: string, i: number) => t.slice(0, i) + (t[i] === 'a' ? 'b' : 'a') + t.slice(i + 1);
 
-// The shared vectors (shared/fixtures/token-vectors.json), assembled from parts so no line holds a whole token.
+// The shared vectors (__tests__/fixtures/token-vectors.json), assembled from parts so no line holds a whole token.
 const V = {
   glV1: ['glpat-RkFLRS1HSVRMQUItVEVTVG86MQp1', 'OjEH.01.0w0lhodeq'].join(''),
   glV1bad: ['glpat-RkFLRS1HSVRMQUItVEVTVG86MQp1', 'OjEH.01.0w0lhode0'].join(''),
@@ -22,6 +25,27 @@ const V = {
     'FAKE-x0-ATLASSIAN_API-TOKEN-NOT-REAL-FAKE-x0-ATLASSIAN_API-TOKEN-NOT-REAL-FAKE-x0-ATLASSIAN_API-T=8E5244CB',
   ].join(''),
 };
+
+describe('shared vectors (token-vectors.json)', () => {
+  it("inline copies match __tests__/fixtures/token-vectors.json, and each verdict is the file's", () => {
+    const file = join(ROOT, '__tests__', 'fixtures', 'token-vectors.json');
+    const vectors = JSON.parse(readFileSync(file, 'utf8')) as Array<{ name: string; provider: string; token: string; expect: string }>;
+    const NAMES: Record<string, keyof typeof V> = {
+      glpat_routable_v1_valid: 'glV1',
+      glpat_routable_v1_invalid: 'glV1bad',
+      glpat_routable_v0_valid: 'glV0',
+      atbb_valid: 'atbb',
+      atatt_valid: 'atatt',
+    };
+    const ours = vectors.filter((v) => v.provider === 'gitlab' || v.provider === 'bitbucket');
+    expect(ours.map((v) => v.name).sort()).toEqual(Object.keys(NAMES).sort());
+    for (const v of ours) {
+      expect([v.name, V[NAMES[v.name]!]]).toEqual([v.name, v.token]);
+      const a = (v.provider === 'gitlab' ? analyzeGitLabToken : analyzeBitbucketToken)(v.token, ctx, false)!;
+      expect([v.name, a.findings.some((f) => f.code === 'token.checksum')]).toEqual([v.name, v.expect === 'invalid']);
+    }
+  });
+});
 
 describe('GitLab tokens', () => {
   it('verifies the shared routable vectors (v1, v0) and decodes the payload', () => {

@@ -1,8 +1,8 @@
 /**
  * Replayed Azure DevOps Services answers for the demo's online samples: an undici MockAgent with one
  * interceptor per request the Azure DevOps online checks make, shaped like the real service's answers
- * (/work/shared/spec/provider-apis.md §2; fixtures GET__projects__projectName_.json,
- * GET__git_repositories.json). Demo data only: the checks that read these answers live in the core.
+ * (https://learn.microsoft.com/rest/api/azure/devops/; bodies from Microsoft's published examples
+ * GET__projects__projectName_.json and GET__git_repositories.json in MicrosoftDocs/vsts-rest-api-specs). Demo data only: the checks that read these answers live in the core.
  * Net connect is disabled, so a request the replay does not expect fails instead of leaving the machine.
  */
 import { MockAgent } from 'undici';
