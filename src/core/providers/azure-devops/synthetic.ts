@@ -40,7 +40,7 @@ function requireAlnum(text: string, length: number, what: string): void {
     throw new RangeError(`mintAzureDevOpsPat84: ${what} must be ${length} letters or digits`);
 }
 
-/** An 84-character CASK PAT with a valid Marvin32 checksum (token-formats.md §4.2). */
+/** An 84-character CASK PAT with a valid Marvin32 checksum (the 84-character CASK format: https://learn.microsoft.com/purview/sit-defn-azure-devops-app-secret). */
 export function mintAzureDevOpsPat84(parts: AzureDevOpsPat84Parts): string {
   const platform = parts.platform ?? 'ACAAAAAAAAAA';
   const providerReserved = parts.providerReserved ?? 'AAAS';
@@ -58,7 +58,7 @@ export function mintAzureDevOpsPat84(parts: AzureDevOpsPat84Parts): string {
   return first80 + azureDevOpsPat84Checksums(first80)[parts.checksum ?? 'base62'];
 }
 
-/** A 52-character legacy PAT whose 28 data bytes are `data28`, checksummed with the given seed (§4.1). */
+/** A 52-character legacy PAT whose 28 data bytes are `data28`, checksummed with the given seed. */
 export function mintAzureDevOpsLegacyPat(data28: Uint8Array, seed: AzureDevOpsLegacySeed): string {
   if (data28.length !== 28) throw new RangeError('mintAzureDevOpsLegacyPat: data28 must be 28 bytes');
   if (!(seed in ADO_LEGACY_SEEDS)) throw new RangeError('mintAzureDevOpsLegacyPat: unknown seed');

@@ -1,5 +1,5 @@
 /**
- * Offline analysis of Azure DevOps credentials (spec: token-formats.md §4, §7, §8).
+ * Offline analysis of Azure DevOps credentials (formats: https://learn.microsoft.com/azure/devops/articles/credential-storage, https://learn.microsoft.com/purview/sit-defn-azure-devops-app-secret; Entra tokens: https://learn.microsoft.com/azure/devops/integrate/get-started/authentication/entra).
  *
  * Families:
  * - `azure-devops.pat`: 84-character CASK PAT (layout, Marvin32 checksum in either rendering,
@@ -50,7 +50,7 @@ const CASK_SEED_LOW = 0x756c7430;
 export const CASK_SIGNATURE = 'JQQJ99';
 export const ADO_PROVIDER_SIGNATURE = 'AZDO';
 
-/** Both accepted renderings of the 84-character PAT checksum for its first 80 characters (§4.2.3). */
+/** Both accepted renderings of the 84-character PAT checksum for its first 80 characters. */
 export function azureDevOpsPat84Checksums(first80: string): { base62: string; base64: string } {
   const c = marvin32(Buffer.from(first80, 'base64'), CASK_SEED_HIGH, CASK_SEED_LOW);
   const le = [c & 0xff, (c >>> 8) & 0xff, (c >>> 16) & 0xff, c >>> 24];

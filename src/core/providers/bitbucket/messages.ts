@@ -52,7 +52,7 @@ export function scopeUnknown(text: string, perm: BitbucketPermission | undefined
 
 // ───────────────────────────── the credential ─────────────────────────────
 
-/** Where app passwords stand on `now` (token-formats.md §6.3). */
+/** Where app passwords stand on `now` (retirement.ts). */
 function appPasswordStatus(now: Date): string {
   const { brownoutStart, brownoutEnd, removal } = RETIREMENT_DAYS;
   const phase = appPasswordPhase(now);

@@ -1,5 +1,5 @@
 /**
- * Bitbucket Cloud online checks (provider-apis.md §5). Everything goes to https://api.bitbucket.org.
+ * Bitbucket Cloud online checks (https://developer.atlassian.com/cloud/bitbucket/rest/intro/). Everything goes to https://api.bitbucket.org.
  * - User credentials (API tokens, Basic e-mail:token; app passwords, Basic username:password):
  *   round 1 is the identity (`GET /2.0/user`) alone — a rejected Basic credential is not sent again
  *   (repeated failures can lock the Atlassian account); round 2 is the workspace / repository

@@ -1,5 +1,5 @@
 /**
- * Bitbucket Cloud / Atlassian tokens (token-formats.md §6): app passwords (`ATBB`, retired in 2026),
+ * Bitbucket Cloud / Atlassian tokens (prefixes: https://support.atlassian.com/bitbucket-cloud/docs/using-api-tokens): app passwords (`ATBB`, retired in 2026),
  * Atlassian API tokens (`ATATT…`) and access tokens (`ATCTT…`), each with a community-derived
  * CRC-32 in hex — so a mismatch is a warning, never an error.
  */

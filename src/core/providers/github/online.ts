@@ -1,5 +1,5 @@
 /**
- * GitHub online checks (github.com, GHE.com, GHES; spec provider-apis.md §3). Two round trips:
+ * GitHub online checks (github.com, GHE.com, GHES; https://docs.github.com/en/rest/authentication/authenticating-to-the-rest-api). Two round trips:
  * 1. identity — `GET /user` (PATs, OAuth, App user tokens) or `GET /installation/repositories`
  *    (installation tokens, incl. Actions' GITHUB_TOKEN) — plus `GET /meta` on GHES;
  * 2. the repository lookup and every permission probe, all at once.

@@ -1,5 +1,5 @@
 /**
- * GitHub scopes and permissions (spec: provider-apis.md §3.3, §3.5).
+ * GitHub scopes and permissions (https://docs.github.com/en/apps/oauth-apps/building-oauth-apps/scopes-for-oauth-apps, https://github.blog/changelog/2023-08-10-x-accepted-github-permissions-header-for-fine-grained-permission-actors).
  *
  * Classic PATs and OAuth tokens carry *scopes*, which GitHub reports in `X-OAuth-Scopes`; a parent
  * scope satisfies its children. Fine-grained PATs and GitHub App tokens carry *permissions*

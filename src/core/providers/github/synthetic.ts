@@ -10,7 +10,7 @@ export type GitHubClassicPrefix = 'ghp' | 'gho' | 'ghu' | 'ghr' | 'ghs' | 'ghp_'
 const ALNUM_RE = /^[A-Za-z0-9]*$/;
 
 /**
- * A classic-format token: prefix + body + CRC-32/base62 checksum (§3.2). The body is 30 letters or
+ * A classic-format token: prefix + body + CRC-32/base62 checksum. The body is 30 letters or
  * digits (70 for `ghr`, the refresh token).
  */
 export function mintGitHubClassic(prefix: GitHubClassicPrefix, body: string): string {
@@ -23,7 +23,7 @@ export function mintGitHubClassic(prefix: GitHubClassicPrefix, body: string): st
 }
 
 /**
- * A fine-grained PAT (§3.4): prefix + `first22` (a digit, then 21 letters/digits) + `_` + `random43`
+ * A fine-grained PAT: prefix + `first22` (a digit, then 21 letters/digits) + `_` + `random43`
  * + 8 base32 checksum chars + `tail8` (letters/digits).
  */
 export function mintGitHubFineGrained(first22: string, random43: string, tail8: string): string {
@@ -37,7 +37,7 @@ export function mintGitHubFineGrained(first22: string, random43: string, tail8: 
 }
 
 /**
- * A stateless installation token shape (`ghs_<appId>_<JWT>`, §3.5) around an unsigned fake JWT.
+ * A stateless installation token shape (`ghs_<appId>_<JWT>`) around an unsigned fake JWT.
  * Only its shape is meaningful: clients never decode these.
  */
 export function mintGitHubStatelessInstallation(

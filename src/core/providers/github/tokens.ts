@@ -1,5 +1,5 @@
 /**
- * Offline analysis of GitHub tokens (spec: token-formats.md §3, §8).
+ * Offline analysis of GitHub tokens (https://github.blog/2021-04-05-behind-githubs-new-authentication-token-formats/).
  *
  * Kinds: `github.classic-pat` (ghp_), `github.oauth` (gho_), `github.user-to-server` (ghu_),
  * `github.refresh-token` (ghr_), `github.installation` (ghs_, 40-character legacy),
@@ -14,12 +14,12 @@ import { crc32Ascii } from '../../checksum/crc32.js';
 import { finding, type Finding } from '../../report.js';
 import type { TokenAnalysis, TokenContext } from '../types.js';
 
-/** The classic checksum of a body: CRC-32 of the body only (prefix not hashed), base62, 6 chars (§3.2). */
+/** The classic checksum of a body: CRC-32 of the body only (prefix not hashed), base62, 6 chars. */
 export function githubClassicChecksum(body: string): string {
   return encodeInt(crc32Ascii(body), BASE62, 6);
 }
 
-/** The fine-grained checksum: first 8 base32 chars of SHA-256 over the first 77 chars (§3.4, community-derived). */
+/** The fine-grained checksum: first 8 base32 chars of SHA-256 over the first 77 chars (community-derived, not documented by GitHub). */
 export function githubFineGrainedChecksum(first77: string): string {
   return base32Encode(createHash('sha256').update(first77, 'latin1').digest()).slice(0, 8);
 }

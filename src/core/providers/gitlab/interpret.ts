@@ -1,5 +1,5 @@
 /**
- * Pure readers of GitLab's answers (provider-apis.md §4): the error body and its WWW-Authenticate
+ * Pure readers of GitLab's answers (https://docs.gitlab.com/api/rest/troubleshooting/, gitlabhq lib/api/api_guard.rb): the error body and its WWW-Authenticate
  * copy, the token record, the user, the project, the job, and what they prove about a scope. They
  * return facts and verdicts; the sentences are in messages.ts.
  */
@@ -50,7 +50,7 @@ export function glError(r: HttpResponse): GlError {
 
 export type Refusal = 'expired' | 'revoked' | 'impersonation' | 'rejected';
 
-/** What a 401 says (§4.2: match on `error` + the description's prefix). */
+/** What a 401 says (match on `error` + the description's prefix). */
 export function refusal(e: GlError): Refusal {
   if (/^Token is expired/i.test(e.description)) return 'expired';
   if (/^Token was revoked/i.test(e.description)) return 'revoked';

@@ -86,7 +86,7 @@ export function revoked(t: Target): Finding {
 
 export const inactive = (t: Target, job: boolean): Finding => rejected(t, job, 'GitLab reports the token as inactive');
 
-/** A 401, told apart by GitLab's error description (§4.2). */
+/** A 401, told apart by GitLab's error description (gitlabhq lib/api/api_guard.rb). */
 export function unauthorized(t: Target, job: boolean, why: Refusal, e: GlError): Finding {
   if (why === 'expired') return expired(t, job);
   if (why === 'revoked') return revoked(t);

@@ -1,5 +1,5 @@
 /**
- * GitLab online checks (gitlab.com and self-managed, provider-apis.md §4). Round trips:
+ * GitLab online checks (gitlab.com and self-managed, https://docs.gitlab.com/api/rest/). Round trips:
  * 1. `GET /personal_access_tokens/self` and `GET /user` at once (a CI job token: `GET /job` alone);
  * 2. the project lookup and any scope probe at once.
  * More happen only to explain a missing project: a read-only search for it and the names the token

@@ -1,5 +1,5 @@
 /**
- * GitLab tokens (token-formats.md §5): legacy PATs (no checksum), routable tokens v0/v1 (CRC-32 of
+ * GitLab tokens (https://docs.gitlab.com/security/tokens/): legacy PATs (no checksum), routable tokens v0/v1 (CRC-32 of
  * everything before the last 7 characters, base36), CI job tokens (JWT since GitLab 18.0), and the
  * other prefixes, several of which cannot call the REST API at all.
  */
