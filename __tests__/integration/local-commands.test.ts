@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ROOT, baseEnv, runCommand, withoutMaskCommands } from '../support/run-bundle.js';
+import { tempDir } from '../support/temp.js';
 import { leaks } from '../support/tokens.js';
 
 // azure-pipelines-task-lib keeps its vault key in `.taskkey` in the folder it runs from: the task's
@@ -27,7 +28,9 @@ function documented(heading: string): string {
 const sampleToken = (file: string) => /^INPUT_TOKEN=(.+)$/m.exec(fs.readFileSync(path.join(ROOT, file), 'utf8'))![1]!;
 
 // A clean environment (no CI variables, no NODE_OPTIONS from jest); keep npm's update notice quiet.
-const sh = (command: string) => runCommand('sh', ['-c', command], { env: baseEnv({ npm_config_update_notifier: 'false' }) });
+// Its own TMPDIR, removed after the file: the task's summary file and local-action's tsx cache go there.
+const tmp = tempDir('local-commands');
+const sh = (command: string) => runCommand('sh', ['-c', command], { env: baseEnv({ npm_config_update_notifier: 'false', TMPDIR: tmp }) });
 
 describe('CONTRIBUTING.md: running the action and the task locally', () => {
   it('the action command runs the TypeScript source under @github/local-action and passes', async () => {

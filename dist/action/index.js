@@ -79762,7 +79762,7 @@ function claimString(payload, name) {
 
 ;// CONCATENATED MODULE: ./src/core/providers/azure-devops/tokens.ts
 /**
- * Offline analysis of Azure DevOps credentials (spec: token-formats.md §4, §7, §8).
+ * Offline analysis of Azure DevOps credentials (formats: https://learn.microsoft.com/azure/devops/articles/credential-storage, https://learn.microsoft.com/purview/sit-defn-azure-devops-app-secret; Entra tokens: https://learn.microsoft.com/azure/devops/integrate/get-started/authentication/entra).
  *
  * Families:
  * - `azure-devops.pat`: 84-character CASK PAT (layout, Marvin32 checksum in either rendering,
@@ -79803,7 +79803,7 @@ const CASK_SEED_HIGH = 0x44656661;
 const CASK_SEED_LOW = 0x756c7430;
 const CASK_SIGNATURE = 'JQQJ99';
 const ADO_PROVIDER_SIGNATURE = 'AZDO';
-/** Both accepted renderings of the 84-character PAT checksum for its first 80 characters (§4.2.3). */
+/** Both accepted renderings of the 84-character PAT checksum for its first 80 characters. */
 function azureDevOpsPat84Checksums(first80) {
     const c = marvin32(Buffer.from(first80, 'base64'), CASK_SEED_HIGH, CASK_SEED_LOW);
     const le = [c & 0xff, (c >>> 8) & 0xff, (c >>> 16) & 0xff, c >>> 24];
@@ -81518,7 +81518,7 @@ const RETIREMENT_DAYS = {
 
 ;// CONCATENATED MODULE: ./src/core/providers/bitbucket/tokens.ts
 /**
- * Bitbucket Cloud / Atlassian tokens (token-formats.md §6): app passwords (`ATBB`, retired in 2026),
+ * Bitbucket Cloud / Atlassian tokens (prefixes: https://support.atlassian.com/bitbucket-cloud/docs/using-api-tokens): app passwords (`ATBB`, retired in 2026),
  * Atlassian API tokens (`ATATT…`) and access tokens (`ATCTT…`), each with a community-derived
  * CRC-32 in hex — so a mismatch is a warning, never an error.
  */
@@ -81699,7 +81699,7 @@ function scopeUnknown(text, perm, family, label) {
     return finding('scope.unknown', 'error', message, UNKNOWN_SCOPE_HINT[family]);
 }
 // ───────────────────────────── the credential ─────────────────────────────
-/** Where app passwords stand on `now` (token-formats.md §6.3). */
+/** Where app passwords stand on `now` (retirement.ts). */
 function appPasswordStatus(now) {
     const { brownoutStart, brownoutEnd, removal } = RETIREMENT_DAYS;
     const phase = appPasswordPhase(now);
@@ -82340,7 +82340,7 @@ const bitbucket = {
 
 ;// CONCATENATED MODULE: ./src/core/providers/github/scopes.ts
 /**
- * GitHub scopes and permissions (spec: provider-apis.md §3.3, §3.5).
+ * GitHub scopes and permissions (https://docs.github.com/en/apps/oauth-apps/building-oauth-apps/scopes-for-oauth-apps, https://github.blog/changelog/2023-08-10-x-accepted-github-permissions-header-for-fine-grained-permission-actors).
  *
  * Classic PATs and OAuth tokens carry *scopes*, which GitHub reports in `X-OAuth-Scopes`; a parent
  * scope satisfies its children. Fine-grained PATs and GitHub App tokens carry *permissions*
@@ -83419,7 +83419,7 @@ const githubOnline = {
 var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/core/providers/github/tokens.ts
 /**
- * Offline analysis of GitHub tokens (spec: token-formats.md §3, §8).
+ * Offline analysis of GitHub tokens (https://github.blog/2021-04-05-behind-githubs-new-authentication-token-formats/).
  *
  * Kinds: `github.classic-pat` (ghp_), `github.oauth` (gho_), `github.user-to-server` (ghu_),
  * `github.refresh-token` (ghr_), `github.installation` (ghs_, 40-character legacy),
@@ -83432,11 +83432,11 @@ var external_node_crypto_ = __nccwpck_require__(7598);
 
 
 
-/** The classic checksum of a body: CRC-32 of the body only (prefix not hashed), base62, 6 chars (§3.2). */
+/** The classic checksum of a body: CRC-32 of the body only (prefix not hashed), base62, 6 chars. */
 function githubClassicChecksum(body) {
     return encodeInt(crc32Ascii(body), BASE62, 6);
 }
-/** The fine-grained checksum: first 8 base32 chars of SHA-256 over the first 77 chars (§3.4, community-derived). */
+/** The fine-grained checksum: first 8 base32 chars of SHA-256 over the first 77 chars (community-derived, not documented by GitHub). */
 function githubFineGrainedChecksum(first77) {
     return base32Encode((0,external_node_crypto_.createHash)('sha256').update(first77, 'latin1').digest()).slice(0, 8);
 }
@@ -83719,7 +83719,7 @@ function revoked(t) {
     return finding('token.revoked', 'error', 'GitLab says the token was revoked.', `Create a new token in ${settings(t)} and update the secret; find out why it was revoked (GitLab revokes tokens found in public repositories).`);
 }
 const inactive = (t, job) => gitlab_messages_rejected(t, job, 'GitLab reports the token as inactive');
-/** A 401, told apart by GitLab's error description (§4.2). */
+/** A 401, told apart by GitLab's error description (gitlabhq lib/api/api_guard.rb). */
 function unauthorized(t, job, why, e) {
     if (why === 'expired')
         return expired(t, job);
@@ -83887,7 +83887,7 @@ function glError(r) {
         message: bodyText(r, 'message') || (description ? '' : error),
     };
 }
-/** What a 401 says (§4.2: match on `error` + the description's prefix). */
+/** What a 401 says (match on `error` + the description's prefix). */
 function interpret_refusal(e) {
     if (/^Token is expired/i.test(e.description))
         return 'expired';
@@ -84261,7 +84261,7 @@ const gitlabOnline = {
 
 ;// CONCATENATED MODULE: ./src/core/providers/gitlab/tokens.ts
 /**
- * GitLab tokens (token-formats.md §5): legacy PATs (no checksum), routable tokens v0/v1 (CRC-32 of
+ * GitLab tokens (https://docs.gitlab.com/security/tokens/): legacy PATs (no checksum), routable tokens v0/v1 (CRC-32 of
  * everything before the last 7 characters, base36), CI job tokens (JWT since GitLab 18.0), and the
  * other prefixes, several of which cannot call the REST API at all.
  */
