@@ -77,6 +77,9 @@ function isRateLimited(r: HttpResponse): boolean {
   return r.status === 403 && (r.headers['x-ratelimit-remaining'] === '0' || /rate limit/i.test(ghMessage(r)));
 }
 
+/** The last instant a Date holds: a reset beyond it (1e17) is no time at all, not a crash when printed. */
+const MAX_DATE_MS = 8.64e15;
+
 function rateLimitFacts(r: HttpResponse): say.RateLimitFacts {
   const reset = Number(r.headers['x-ratelimit-reset']);
   const cause = r.headers['x-ratelimit-remaining'] === '0' ? 'used-up' : /secondary/i.test(ghMessage(r)) ? 'secondary' : 'limiting';
@@ -84,7 +87,7 @@ function rateLimitFacts(r: HttpResponse): say.RateLimitFacts {
     host: new URL(r.url).host,
     status: r.status,
     cause,
-    ...(Number.isFinite(reset) && reset > 0 ? { reset: new Date(reset * 1000) } : {}),
+    ...(Number.isFinite(reset) && reset > 0 && reset * 1000 <= MAX_DATE_MS ? { reset: new Date(reset * 1000) } : {}),
     ...(r.headers['x-ratelimit-resource'] ? { resource: r.headers['x-ratelimit-resource'] } : {}),
     ...(requestId(r) ? { requestId: requestId(r) } : {}),
   };
