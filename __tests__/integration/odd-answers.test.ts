@@ -12,6 +12,7 @@ import { CODES } from '../../src/core/codes.js';
 import { runPreflight } from '../../src/core/preflight.js';
 import type { ProviderId, Report } from '../../src/core/report.js';
 import { resolveRequest } from '../../src/core/request.js';
+import { MAX_TEXT } from '../../src/core/providers/online/shape.js';
 import { emulatorDispatcher } from '../emulators/dispatcher.js';
 import { EmulatorHarness, type AppResponse } from '../emulators/harness.js';
 import { faultFixtures } from '../support/fault-fixtures.js';
@@ -96,6 +97,52 @@ function expectWellFormed(r: Report): void {
     expect(f.hint.trim()).not.toBe('');
   }
 }
+
+describe('odd headers and numbers', () => {
+  it.each(['github', 'bitbucket'] as const)(
+    '%s: a granted scope named constructor or __proto__ is an unknown scope, not a crash',
+    async (provider) => {
+      const route = ROUTES[provider];
+      answer = (path) =>
+        route.identity.test(path) || route.project.test(path)
+          ? {
+              status: 200,
+              headers: { 'x-oauth-scopes': 'constructor, __proto__, toString', 'x-credential-type': 'constructor' },
+              body: route.identity.test(path) ? route.good.identity : route.good.project,
+            }
+          : { status: 404, body: { message: 'Not Found' } };
+      const { request, findings } = resolveRequest({ ...FIXTURES[provider].inputs, requiredScopes: 'repo' }, {});
+      const r = await runPreflight(request, { now: () => NOW, monotonic: () => performance.now(), dispatcher, http: HTTP }, findings);
+      expect(r.identity).not.toBeNull();
+      expectWellFormed(r);
+    },
+  );
+
+  it('github: a rate-limit reset of 1e17 is a rate-limit finding without a reset time, not Invalid Date', async () => {
+    answer = () => ({
+      status: 403,
+      headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '1e17' },
+      body: { message: 'API rate limit exceeded' },
+    });
+    const r = await check('github');
+    expect(r.findings.map((f) => f.code)).toContain('network.rate-limited');
+    expectWellFormed(r);
+  });
+
+  it.each(Object.keys(ROUTES) as ProviderId[])('%s: a display name of half a megabyte is cut, not carried', async (provider) => {
+    const huge = 'N'.repeat(500_000);
+    const identity: Record<ProviderId, object> = {
+      'azure-devops': { authenticatedUser: { id: '00000000-fa4e-7e57-0000-000000000001', providerDisplayName: huge } },
+      github: { login: huge, id: 1 },
+      gitlab: { username: huge, id: 1 },
+      bitbucket: { account_id: '1', display_name: huge },
+    };
+    serve(provider, { identity: identity[provider] });
+    const r = await check(provider);
+    expect(r.identity?.name.length).toBeLessThanOrEqual(MAX_TEXT + 1);
+    for (const f of r.findings) expect(f.message.length).toBeLessThan(4 * MAX_TEXT);
+  });
+});
 
 type Case = [ProviderId, 'identity' | 'project', unknown, string];
 const CASES: Case[] = [
