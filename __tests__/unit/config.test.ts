@@ -264,6 +264,16 @@ describe('credentials file: never holds a token', () => {
   });
 });
 
+describe('keys named like prototype members', () => {
+  it('are unknown keys, reported once each, never read as fields', () => {
+    const text =
+      'credentials:\n  - name: a\n    token-env: GITHUB_TOKEN\n    constructor: x\n    __proto__: y\n    toString: z\ndefaults:\n  constructor: 1\n';
+    const r = parse(text);
+    expect(r.findings.map((f) => f.code)).toEqual(['config.file', 'config.file', 'config.file', 'config.file']);
+    for (const f of r.findings) expect(f.message).toMatch(/\.(constructor|__proto__|toString) is not a known key/);
+  });
+});
+
 describe('reading the file', () => {
   it('says when the file is missing or a directory, and reads a real file', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cp-config-'));

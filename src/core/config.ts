@@ -335,7 +335,7 @@ function readFields(c: Checker, pairs: Pair[], path: string): { inputs: EntryInp
   let ok = true;
   for (const pair of pairs) {
     const key = scalarText(pair.key)!;
-    if (!(key in FIELD_INPUT)) continue;
+    if (!Object.hasOwn(FIELD_INPUT, key)) continue; // `in` would also find `constructor`
     const value = fieldValue(c, key as FieldKey, pair.value, `${path}.${key}`);
     if (value === undefined) ok = false;
     else inputs[FIELD_INPUT[key as FieldKey]] = value;
