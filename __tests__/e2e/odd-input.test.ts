@@ -91,8 +91,11 @@ describe('odd inputs to the CLI', () => {
       'A'.repeat(8 << 20),
     );
     expect(r.code).toBe(1);
-    const report = JSON.parse(r.stdout) as { findings: Array<{ code: string; severity: string }> };
-    expect(report.findings.filter((f) => f.severity === 'error').map((f) => f.code)).toEqual(['token.format']);
+    const report = JSON.parse(r.stdout) as { findings: Array<{ code: string; severity: string; message: string }> };
+    const errors = report.findings.filter((f) => f.severity === 'error');
+    expect(errors.map((f) => f.code)).toEqual(['token.format']);
+    // Refused for its length, before any format check reads it.
+    expect(errors[0]!.message).toContain(`${8 << 20} characters long`);
   });
 
   it('a token with a control character is token.format offline: no request goes out', async () => {
