@@ -76,6 +76,24 @@ describe('token length and characters are checked before any work', () => {
     expect(r.findings.find((f) => f.code === 'token.format')!.message).toContain(codePoint);
   });
 
+  it('whatever the input, a token that passes hygiene can go into an HTTP header as it is', () => {
+    const anyText = fc.oneof(
+      fc.string({ unit: 'binary', maxLength: 80 }),
+      fc.string({ unit: 'grapheme', maxLength: 80 }),
+      fc
+        .tuple(fc.constantFrom('Bearer ', 'token ', 'user:', '"', ''), fc.string({ unit: 'binary-ascii', maxLength: 60 }))
+        .map(([a, b]) => a + b),
+    );
+    fc.assert(
+      fc.property(anyText, (raw) => {
+        const r = checkHygiene(raw);
+        if (r.token === undefined) expect(r.findings.some((f) => f.severity === 'error')).toBe(true);
+        else expect(r.token).toMatch(/^[\x21-\x7e]{1,16384}$/);
+      }),
+      fcParams('odd input: header-safe tokens', 1000),
+    );
+  });
+
   it('a wrapper is still only a wrapper', () => {
     expect(checkHygiene(`Bearer ${TOKEN}`)).toMatchObject({ token: TOKEN, findings: [{ code: 'token.wrapper' }] });
   });
