@@ -8,6 +8,8 @@ import fc from 'fast-check';
 import { MAX_TIMER_MS, serverDelayMs } from '../../src/core/http/client.js';
 import { checkHygiene, MAX_TOKEN_CHARS } from '../../src/core/hygiene.js';
 import { claimDate } from '../../src/core/jwt.js';
+import type { HttpResponse } from '../../src/core/http/client.js';
+import { bbError } from '../../src/core/providers/bitbucket/interpret.js';
 import { accessTokenIdentity } from '../../src/core/providers/bitbucket/messages.js';
 import { effectiveScopes } from '../../src/core/providers/bitbucket/scopes.js';
 import { expandClassic, parseRequired } from '../../src/core/providers/github/scopes.js';
@@ -132,6 +134,27 @@ describe('extreme numbers', () => {
     );
     expect(serverDelayMs({ 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '1e17' }, 0)).toBe(MAX_TIMER_MS);
     expect(serverDelayMs({ 'retry-after': '1e400' }, 0)).toBe(MAX_TIMER_MS);
+  });
+});
+
+describe('documented variations are not odd', () => {
+  const answer = (json: unknown): HttpResponse => ({
+    kind: 'response',
+    status: 403,
+    headers: {},
+    body: JSON.stringify(json),
+    json,
+    isJson: true,
+    url: 'https://api.bitbucket.org/2.0/user',
+  });
+
+  it('a Bitbucket error whose detail is a sentence keeps its message; one naming scopes gives them', () => {
+    expect(bbError(answer({ type: 'error', error: { message: 'Access denied', detail: 'You do not have access.' } }))).toEqual({
+      message: 'Access denied',
+      required: [],
+    });
+    const scopes = { type: 'error', error: { message: 'lacks scopes', detail: { required: ['account'], granted: ['repository'] } } };
+    expect(bbError(answer(scopes))).toEqual({ message: 'lacks scopes', required: ['account'] });
   });
 });
 

@@ -7,6 +7,7 @@ import type { HttpOutcome, HttpResponse } from '../../http/client.js';
 import type { Identity } from '../../report.js';
 import {
   describeProblem,
+  either,
   isApiSuccess,
   list,
   missing,
@@ -65,15 +66,17 @@ const str = (v: string | undefined): string | undefined => v || undefined;
 // ───────────────────────────── denials ─────────────────────────────
 
 /** `{"type":"error","error":{"message":…,"detail":…}}`; detail may carry `required` / `granted`. */
+/** `detail` is a sentence in most errors and an object naming the scopes in a scope error. */
 const ERROR = object({
-  error: optional(object({ message: optional(text), detail: optional(object({ required: optional(list(text)) })) })),
+  error: optional(object({ message: optional(text), detail: optional(either(text, object({ required: optional(list(text)) }))) })),
 });
 
 /** An error body not as documented says nothing more than its status: no message, no scopes. */
 export function bbError(r: HttpResponse): { message: string; required: string[] } {
   const body = readBody(r, ERROR);
   const error = body.ok ? body.value.error : undefined;
-  return { message: error?.message?.slice(0, 200) ?? '', required: error?.detail?.required ?? [] };
+  const detail = typeof error?.detail === 'object' ? error.detail : undefined;
+  return { message: error?.message?.slice(0, 200) ?? '', required: detail?.required ?? [] };
 }
 
 /** Why Bitbucket said no: a missing scope (with the scopes it named), a refused credential, a resource the token may not read, or something else. */
