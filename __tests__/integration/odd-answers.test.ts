@@ -12,6 +12,7 @@ import { CODES } from '../../src/core/codes.js';
 import { runPreflight } from '../../src/core/preflight.js';
 import type { ProviderId, Report } from '../../src/core/report.js';
 import { resolveRequest } from '../../src/core/request.js';
+import { mintGitLabJobJwt } from '../../src/core/providers/gitlab/synthetic.js';
 import { MAX_TEXT } from '../../src/core/providers/online/shape.js';
 import { emulatorDispatcher } from '../emulators/dispatcher.js';
 import { EmulatorHarness, type AppResponse } from '../emulators/harness.js';
@@ -141,6 +142,50 @@ describe('odd headers and numbers', () => {
     const r = await check(provider);
     expect(r.identity?.name.length).toBeLessThanOrEqual(MAX_TEXT + 1);
     for (const f of r.findings) expect(f.message.length).toBeLessThan(4 * MAX_TEXT);
+  });
+});
+
+describe('gitlab: the CI job lookup', () => {
+  const job = mintGitLabJobJwt({
+    iss: 'https://gitlab.example.invalid',
+    aud: 'gitlab-authz-token',
+    sub: 'gid://gitlab/Ci::Build/901',
+    version: '0.1.0',
+    exp: Math.floor(NOW.getTime() / 1000) + 3600,
+  });
+
+  async function checkJob(body: string): Promise<Report> {
+    answer = (path) =>
+      /\/api\/v4\/job$/.test(path)
+        ? { status: 200, headers: { 'content-type': 'application/json' }, body }
+        : { status: 404, body: { message: '404 Not Found' } };
+    const { request, findings } = resolveRequest({ ...FIXTURES.gitlab.inputs, token: job, requiredScopes: '' }, {});
+    return runPreflight(request, { now: () => NOW, monotonic: () => performance.now(), dispatcher, http: HTTP }, findings);
+  }
+
+  it('reads a documented job (precondition)', async () => {
+    const r = await checkJob(
+      JSON.stringify({ id: 901, web_url: 'https://gitlab.com/fake-group/fake-project/-/jobs/901', user: { id: 1, username: 'odd' } }),
+    );
+    expect(r.identity?.name).toBe('odd');
+  });
+
+  it.each([
+    ['{"id": 901, "user": "odd"}', '`user` is a string where an object or null belongs'],
+    ['{"id": "901"}', '`id` is a string where a number belongs'],
+    ['{"id": 901, "pipeline": []}', '`pipeline` is a list where an object belongs'],
+    ['{"id": 901, "web_url": 7}', '`web_url` is a number where a string belongs'],
+  ])('%s is network.unexpected-response naming the field', async (body, field) => {
+    const r = await checkJob(body);
+    expect(unexpected(r)).toContain(field);
+    expect(r.outcome).toBe('unverified');
+    expectWellFormed(r);
+  });
+
+  it('a body of literally null is network.unexpected-response, not a crash', async () => {
+    const r = await checkJob('null');
+    expect(r.outcome).toBe('unverified');
+    expect(r.findings.map((f) => f.code)).toContain('network.unexpected-response');
   });
 });
 
