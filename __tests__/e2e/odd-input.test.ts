@@ -114,3 +114,27 @@ describe('odd inputs to the CLI', () => {
     expect(r.code).toBe(1);
   });
 });
+
+describe('odd tokens through the action and the task', () => {
+  const zeroWidth = `${githubPat()}\u200b`;
+  const long = `ghp_${'A'.repeat(100 * 1024)}`; // an environment variable holds at most 128 KiB on Linux
+
+  it.each([
+    ['a zero-width space', zeroWidth, 'U+200B'],
+    ['100 KiB', long, 'characters long'],
+  ])('a token with %s is token.format offline on both, no request sent', async (_what, token, words) => {
+    const outputFile = path.join(dir, 'out-odd-token');
+    fs.writeFileSync(outputFile, '');
+    const inputs = { INPUT_TOKEN: token, INPUT_PROVIDER: 'github', INPUT_URL: 'https://127.0.0.1:9' };
+    const [action, task] = await Promise.all([
+      runBundle('action', [], baseEnv({ ...inputs, GITHUB_OUTPUT: outputFile })),
+      runBundle('task', [], baseEnv({ ...inputs, AGENT_TEMPDIRECTORY: dir })),
+    ]);
+    expect(action.stdout).toMatch(/::error title=credential-preflight token\.format::/);
+    expect(action.stdout.split('\n').find((l) => l.includes('token.format'))).toContain(words);
+    expect(action.stdout).not.toContain('network.');
+    expect(task.stdout).toContain('##vso[task.logissue type=error;code=token.format;]');
+    expect(task.stdout).not.toContain('network.');
+    expect(task.stdout).toContain('result=Failed');
+  });
+});
