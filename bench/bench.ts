@@ -373,6 +373,7 @@ async function main(): Promise<void> {
     nodeBaselineMs: round(nodeBaseline),
     latency,
     many,
+    hostile: await (await import('./hostile.js')).benchHostile(ROOT),
     benchSeconds: round((performance.now() - benchStarted) / 1000, 1),
   };
   writeFileSync(join(ROOT, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);

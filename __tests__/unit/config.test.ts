@@ -264,6 +264,16 @@ describe('credentials file: never holds a token', () => {
   });
 });
 
+describe('keys named like prototype members', () => {
+  it('are unknown keys, reported once each, never read as fields', () => {
+    const text =
+      'credentials:\n  - name: a\n    token-env: GITHUB_TOKEN\n    constructor: x\n    __proto__: y\n    toString: z\ndefaults:\n  constructor: 1\n';
+    const r = parse(text);
+    expect(r.findings.map((f) => f.code)).toEqual(['config.file', 'config.file', 'config.file', 'config.file']);
+    for (const f of r.findings) expect(f.message).toMatch(/\.(constructor|__proto__|toString) is not a known key/);
+  });
+});
+
 describe('reading the file', () => {
   it('says when the file is missing or a directory, and reads a real file', () => {
     const dir = tempDir('config');
@@ -273,5 +283,38 @@ describe('reading the file', () => {
     const file = path.join(dir, 'c.yml');
     fs.writeFileSync(file, GOOD);
     expect(readCredentialsConfig(file, read, NOW).config!.entries).toHaveLength(3);
+  });
+
+  it('checks what the path is before reading it: a device, a pipe or a huge file is refused unread', () => {
+    const neverRead = (isFile: boolean, size: number) => ({
+      statSync: () => ({ isFile: () => isFile, isDirectory: () => false, size }),
+      readFileSync: (): string => {
+        throw new Error('read a file that should have been refused');
+      },
+    });
+    const device = readCredentialsConfig('/dev/zero', neverRead(false, 0), NOW).findings;
+    expect(device.map((f) => f.code)).toEqual(['config.file']);
+    expect(device[0]!.message).toBe('The credentials file "/dev/zero" is not a regular file (a device, a pipe or a socket).');
+    const huge = readCredentialsConfig('big.yml', neverRead(true, 400 * 1024 * 1024), NOW).findings;
+    expect(huge.map((f) => f.code)).toEqual(['config.file']);
+    expect(huge[0]!.message).toContain('is 419430400 bytes, larger than the 256 KiB');
+  });
+
+  it('refuses the real /dev/zero and a sparse 400 MiB file at once, and reads a real file through node:fs', () => {
+    expect(readCredentialsConfig('/dev/zero', fs, NOW).findings[0]!.message).toMatch(/is not a regular file/);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cp-config-'));
+    try {
+      const big = path.join(dir, 'big.yml');
+      fs.writeFileSync(big, GOOD);
+      fs.truncateSync(big, 400 * 1024 * 1024); // sparse: no disk space, no time
+      expect(readCredentialsConfig(big, fs, NOW).findings.map((f) => f.code)).toEqual(['config.file']);
+      expect(readCredentialsConfig(dir, fs, NOW).findings[0]!.message).toMatch(/is a directory, not a file\.$/);
+      const good = path.join(dir, 'c.yml');
+      fs.writeFileSync(good, GOOD);
+      expect(readCredentialsConfig(good, fs, NOW).config!.entries).toHaveLength(3);
+      expect(readCredentialsConfig(path.join(dir, 'nope.yml'), fs, NOW).findings[0]!.message).toMatch(/does not exist\.$/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -129,7 +129,7 @@ async function runMany(
   file: string,
   keepForms: (forms: string[]) => void,
 ): Promise<MultiReport> {
-  const parsed = readCredentialsConfig(file, (f) => fs.readFileSync(f, 'utf8'), deps.now());
+  const parsed = readCredentialsConfig(file, fs, deps.now());
   const step = stepOverrides({
     offline: core.getInput('offline'),
     failOnWarning: core.getInput('fail-on-warning'),

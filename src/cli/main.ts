@@ -195,7 +195,7 @@ const SINGLE_FLAGS = [
 async function runConfig(values: Values, io: CliIo, deps: PreflightDeps, options: Output, seen: string[]): Promise<number> {
   const beside = SINGLE_FLAGS.filter((f) => values[f] !== undefined).map((f) => `--${f}`);
   const file = values.config!;
-  const parsed = readCredentialsConfig(file, (f) => fs.readFileSync(f, 'utf8'), deps.now());
+  const parsed = readCredentialsConfig(file, fs, deps.now());
   const step = stepOverrides({
     offline: values.offline ? 'true' : 'false',
     failOnWarning: values['fail-on-warning'] ? 'true' : 'false',

@@ -75,14 +75,46 @@ export interface ConfigResult {
   secrets: string[];
 }
 
-/** Read and parse; `read` is the adapter's file reader (the core does no I/O itself). */
-export function readCredentialsConfig(file: string, read: (file: string) => string, now: Date): ConfigResult {
-  let text: string;
+/** What reading the credentials file needs from the file system: `node:fs` in the adapters, a fake in tests. */
+export interface ConfigFs {
+  statSync(file: string): { isFile(): boolean; isDirectory(): boolean; size: number };
+  readFileSync(file: string, encoding: 'utf8'): string;
+}
+
+/**
+ * Why the path cannot be read as a credentials file, checked before it is opened: a device
+ * (`/dev/zero` never ends), a FIFO (opening it waits for a writer) or a huge file would hang the step
+ * or fill its memory. undefined when it is a regular file of acceptable size.
+ */
+function unreadable(file: string, fs: ConfigFs): string | undefined {
+  const st = fs.statSync(file);
+  if (st.isDirectory()) return 'is a directory, not a file';
+  if (!st.isFile()) return 'is not a regular file (a device, a pipe or a socket)';
+  return st.size > MAX_FILE_CHARS
+    ? `is ${st.size} bytes, larger than the ${MAX_FILE_CHARS / 1024} KiB a list of credentials needs`
+    : undefined;
+}
+
+/** The file's text, or why it cannot be read (a stated reason or the reader's error code). */
+function readText(file: string, reader: ConfigFs | ((file: string) => string)): { text: string } | { why: string; code?: string } {
   try {
-    text = read(file);
+    if (typeof reader === 'function') return { text: reader(file) };
+    const why = unreadable(file, reader);
+    return why ? { why } : { text: reader.readFileSync(file, 'utf8') };
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    const why = readErrorWhy(code);
+    return { why: readErrorWhy(code), code };
+  }
+}
+
+/**
+ * Read and parse. `reader` is the adapter's file system (checked with stat before anything is read),
+ * or a plain read function (tests of the parsing); the core does no I/O itself.
+ */
+export function readCredentialsConfig(file: string, reader: ConfigFs | ((file: string) => string), now: Date): ConfigResult {
+  const read = readText(file, reader);
+  if ('why' in read) {
+    const { why, code } = read;
     return {
       config: undefined,
       secrets: [],
@@ -98,7 +130,7 @@ export function readCredentialsConfig(file: string, read: (file: string) => stri
       ],
     };
   }
-  return parseCredentialsConfig(text, file, now);
+  return parseCredentialsConfig(read.text, file, now);
 }
 
 /** Why the file could not be read, from the reader's error code. */
@@ -303,7 +335,7 @@ function readFields(c: Checker, pairs: Pair[], path: string): { inputs: EntryInp
   let ok = true;
   for (const pair of pairs) {
     const key = scalarText(pair.key)!;
-    if (!(key in FIELD_INPUT)) continue;
+    if (!Object.hasOwn(FIELD_INPUT, key)) continue; // `in` would also find `constructor`
     const value = fieldValue(c, key as FieldKey, pair.value, `${path}.${key}`);
     if (value === undefined) ok = false;
     else inputs[FIELD_INPUT[key as FieldKey]] = value;

@@ -4,6 +4,14 @@
  */
 import { finding, type Finding } from './report.js';
 
+/**
+ * Longest token worth reading. The longest real credentials are Entra access tokens with many claims,
+ * a few KiB; servers refuse larger request headers anyway (16 KiB is IIS' and most proxies' limit).
+ * Longer text is a pasted file or a wrong variable: every later step (checks, masking, scrubbing)
+ * would only spend time on it.
+ */
+export const MAX_TOKEN_CHARS = 16 * 1024;
+
 export interface HygieneResult {
   /** The token with whitespace, quotes and wrappers removed; undefined when there is nothing to check. */
   token: string | undefined;
@@ -136,6 +144,36 @@ function innerWhitespaceFinding(token: string): Finding | undefined {
   );
 }
 
+/** U+0007 */
+const codePoint = (c: string): string => `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+
+/**
+ * Every token format is printable ASCII, and an HTTP header cannot carry control characters or
+ * (for Bearer and job tokens) anything past Latin-1: such a character is a paste artefact (a
+ * zero-width space, a byte-order mark, a typographic quote), found here rather than as a failed request.
+ */
+function unsendableFinding(token: string): Finding | undefined {
+  const bad = /[^\x21-\x7e]/u.exec(token)?.[0];
+  if (bad === undefined) return undefined;
+  const cp = bad.codePointAt(0)!;
+  const what = cp < 0x20 || cp === 0x7f ? 'a control character' : 'a character outside printable ASCII';
+  return finding(
+    'token.format',
+    'error',
+    `The token contains ${what} (${codePoint(bad)}), which no token has and an HTTP header cannot carry.`,
+    'Copy the token again from the provider as plain text (not from a rich-text document or chat) and store exactly that value.',
+  );
+}
+
+function tooLongFinding(raw: string): Finding {
+  return finding(
+    'token.format',
+    'error',
+    `The token is ${raw.length} characters long; no credential is longer than ${MAX_TOKEN_CHARS}, so it was not examined further.`,
+    'Check that the secret holds the token itself, not a file, a log or another variable.',
+  );
+}
+
 /** A problem that leaves nothing to check, in the order they are looked for. */
 function fatalFinding(token: string): Finding | undefined {
   if (token === '')
@@ -159,6 +197,8 @@ function fatalFinding(token: string): Finding | undefined {
 
 export function checkHygiene(raw: string | undefined, source?: string): HygieneResult {
   if (raw === undefined || raw.trim() === '') return { token: undefined, findings: [missingFinding(raw, source)] };
+  // First, before any other pass over the text: megabytes of it are a finding, not work.
+  if (raw.length > MAX_TOKEN_CHARS) return { token: undefined, findings: [tooLongFinding(raw)] };
   const findings: Finding[] = [];
   const token = stripSurroundings(raw);
   if (token !== raw) {
@@ -174,6 +214,8 @@ export function checkHygiene(raw: string | undefined, source?: string): HygieneR
   const fatal = fatalFinding(token);
   if (fatal) return { token: undefined, findings: [...findings, fatal] };
   const wrapped = unwrap(token);
+  const unsendable = unsendableFinding(wrapped?.inner ?? token);
+  if (unsendable) return { token: undefined, findings: [...findings, unsendable] };
   if (!wrapped) return { token, findings };
   findings.push(
     finding(

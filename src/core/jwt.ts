@@ -33,13 +33,16 @@ export function decodeJwt(text: string): DecodedJwt | undefined {
   return header && payload ? { header, payload } : undefined;
 }
 
-/** A numeric-date claim (Unix seconds) as a Date; undefined when absent or not a finite number. */
+/** A numeric-date claim (Unix seconds) as a Date; undefined when absent, not a number, or beyond what a Date holds. */
 export function claimDate(payload: Record<string, unknown>, name: string): Date | undefined {
-  const v = payload[name];
-  return typeof v === 'number' && Number.isFinite(v) ? new Date(v * 1000) : undefined;
+  const v = Object.hasOwn(payload, name) ? payload[name] : undefined;
+  if (typeof v !== 'number' || !Number.isFinite(v)) return undefined;
+  // A Date holds ±8.64e15 ms; past it (an `exp` of 1e16) it is Invalid Date, which throws when printed.
+  const d = new Date(v * 1000);
+  return Number.isNaN(d.getTime()) ? undefined : d;
 }
 
 export function claimString(payload: Record<string, unknown>, name: string): string | undefined {
-  const v = payload[name];
+  const v = Object.hasOwn(payload, name) ? payload[name] : undefined;
   return typeof v === 'string' ? v : undefined;
 }

@@ -10,6 +10,7 @@ import { runPreflight, type PreflightDeps } from './preflight.js';
 import { decideOutcome, finding, sortFindings, type Finding, type Outcome, type Report } from './report.js';
 import { resolveRequest, type CheckRequest, type Env, type InputNaming, type RawInputs } from './request.js';
 import { secretForms } from './secrets.js';
+import { envValue } from './lookup.js';
 
 export interface CredentialResult {
   /** The row label (`name` in the file). */
@@ -88,7 +89,7 @@ export function planChecks(config: CredentialsConfig, env: Env, overrides: PlanO
   const failOnWarning = config.failOnWarning || !!overrides.failOnWarning;
   const secrets = new Set<string>();
   const checks = config.entries.map((entry) => {
-    const token = env[entry.tokenEnv];
+    const token = envValue(env, entry.tokenEnv);
     for (const form of secretForms(token, entry.inputs.username)) secrets.add(form);
     const { request, findings } = resolveRequest(
       {

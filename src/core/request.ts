@@ -5,6 +5,7 @@
  */
 import { finding, PROVIDERS, type Finding, type ProviderId } from './report.js';
 import type { TokenTypeHint } from './providers/types.js';
+import { envValue } from './lookup.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -108,19 +109,20 @@ export function parseList(value: string | undefined): string[] {
   ];
 }
 
-const PROVIDER_ALIASES: Record<string, ProviderId | 'auto'> = {
-  ado: 'azure-devops',
-  azdo: 'azure-devops',
-  azuredevops: 'azure-devops',
-  'azure-devops-server': 'azure-devops',
-  tfs: 'azure-devops',
-  gh: 'github',
-  ghes: 'github',
-  'github-enterprise': 'github',
-  gl: 'gitlab',
-  bb: 'bitbucket',
-  'bitbucket-cloud': 'bitbucket',
-};
+/** A Map, not an object: a typed name such as `constructor` must not find Object.prototype's members. */
+const PROVIDER_ALIASES: ReadonlyMap<string, ProviderId> = new Map([
+  ['ado', 'azure-devops'],
+  ['azdo', 'azure-devops'],
+  ['azuredevops', 'azure-devops'],
+  ['azure-devops-server', 'azure-devops'],
+  ['tfs', 'azure-devops'],
+  ['gh', 'github'],
+  ['ghes', 'github'],
+  ['github-enterprise', 'github'],
+  ['gl', 'gitlab'],
+  ['bb', 'bitbucket'],
+  ['bitbucket-cloud', 'bitbucket'],
+]);
 
 /** A provider name as users type it (`Azure DevOps`, `ado`, `GitHub`); undefined when unknown. Empty means auto. */
 export function parseProvider(text: string | undefined): ProviderId | 'auto' | undefined {
@@ -129,7 +131,7 @@ export function parseProvider(text: string | undefined): ProviderId | 'auto' | u
     .toLowerCase()
     .replace(/[\s_]+/g, '-');
   if (t === 'auto' || (PROVIDERS as readonly string[]).includes(t)) return t as ProviderId | 'auto';
-  return PROVIDER_ALIASES[t];
+  return PROVIDER_ALIASES.get(t);
 }
 
 /**
@@ -141,11 +143,11 @@ export function tokenFromEnv(
   env: Env,
   explicitName?: string,
 ): { value: string | undefined; source: string } {
-  if (explicitName) return { value: env[explicitName], source: `environment variable ${explicitName}` };
+  if (explicitName) return { value: envValue(env, explicitName), source: `environment variable ${explicitName}` };
   const names = TOKEN_ENV_NAMES[parseProvider(providerText) ?? 'auto'];
-  const found = names.find((n) => blank(env[n]) !== undefined);
+  const found = names.find((n) => blank(envValue(env, n)) !== undefined);
   return found
-    ? { value: env[found], source: `environment variable ${found}` }
+    ? { value: envValue(env, found), source: `environment variable ${found}` }
     : { value: undefined, source: `environment variables ${names.join(', ')}` };
 }
 

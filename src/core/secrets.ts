@@ -3,7 +3,7 @@
  * a multi-line value, and what HTTP clients derive from it (Basic header base64, URL encoding).
  * Adapters register all of these with the platform's masker before doing anything else.
  */
-import { checkHygiene } from './hygiene.js';
+import { checkHygiene, MAX_TOKEN_CHARS } from './hygiene.js';
 
 /** Conventional user names put in front of a token in Basic auth. */
 const BASIC_USERS = ['', 'x-access-token', 'x-bitbucket-api-token-auth', 'oauth2', 'pat', 'user', 'git'];
@@ -17,6 +17,9 @@ export function secretForms(raw: string | undefined, username?: string): string[
   };
   add(raw);
   add(raw.trim());
+  // Over-long text is a token.format finding and never sent: masking it whole is enough, and
+  // deriving forms from megabytes would cost time and memory for nothing.
+  if (raw.length > MAX_TOKEN_CHARS) return [...forms];
   for (const line of raw.split(/\r?\n|\r/)) add(line.trim());
   const cleaned = checkHygiene(raw).token;
   const bases = new Set([raw.trim(), cleaned].filter((v): v is string => !!v && v.length >= MIN_MASK_LENGTH));
@@ -48,11 +51,16 @@ export const LEAK_WINDOW = 8;
  * credential (Authorization in an error message, a redirect, a display name); `redact` only catches
  * whole forms, this catches fragments too.
  */
+/** The longest form of a token of acceptable length (base64 of `user:token` adds a third). */
+const MAX_FORM_CHARS = 2 * MAX_TOKEN_CHARS;
+
 export function secretScrubber(forms: readonly string[]): (text: string) => string {
   const grams = new Set<string>();
   const short: string[] = [];
   for (const f of forms) {
-    if (f.length < LEAK_WINDOW) short.push(f);
+    // An over-long value is never sent anywhere, so no server can echo a fragment of it: whole form only.
+    if (f.length < LEAK_WINDOW || f.length > MAX_FORM_CHARS) short.push(f);
+    if (f.length > MAX_FORM_CHARS) continue;
     for (let i = 0; i + LEAK_WINDOW <= f.length; i++) grams.add(f.slice(i, i + LEAK_WINDOW));
   }
   return (text) => {

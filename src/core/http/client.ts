@@ -93,17 +93,29 @@ export function isLoopback(hostname: string): boolean {
 }
 
 /**
+ * The longest wait a timer can hold: Node fires a longer setTimeout after 1 ms instead, so a server's
+ * "wait a thousand years" (a reset of 1e17, Retry-After 1e400) must come out as a long wait, never as none.
+ */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
  * Delay requested by the server, in ms: Retry-After (seconds or date), Azure DevOps' X-RateLimit-Delay,
  * or — once the window is used up (remaining 0) — when GitHub's X-RateLimit-Reset / GitLab's
  * RateLimit-Reset says it resets (epoch seconds; small values are read as seconds from now). GitHub
  * sends a reset time on every answer, so without remaining 0 it means nothing for a retry.
  */
 export function serverDelayMs(headers: Record<string, string | string[] | undefined> | undefined, nowMs: number): number | undefined {
+  const ms = requestedDelayMs(headers, nowMs);
+  return ms === undefined ? undefined : Math.min(Math.max(0, ms), MAX_TIMER_MS);
+}
+
+function requestedDelayMs(headers: Record<string, string | string[] | undefined> | undefined, nowMs: number): number | undefined {
   const first = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v);
   const retryAfter = first(headers?.['retry-after']);
   if (retryAfter !== undefined) {
     const secs = Number(retryAfter);
-    if (Number.isFinite(secs)) return Math.max(0, secs * 1000);
+    // Infinity (`1e400`) is "do not come back": capped below, which ends the retries.
+    if (!Number.isNaN(secs)) return Math.max(0, secs * 1000);
     const date = Date.parse(retryAfter);
     if (Number.isFinite(date)) return Math.max(0, date - nowMs);
   }
@@ -150,7 +162,8 @@ async function readCapped(
 
 /** Headers as lower-case single strings, and the body parsed when it is the JSON its type claims. */
 function readAnswer(raw: Record<string, string | string[] | undefined>, body: string): Pick<HttpResponse, 'headers' | 'json' | 'isJson'> {
-  const headers: Record<string, string> = {};
+  // No prototype: a header named `constructor` or `__proto__` is just another header.
+  const headers: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const [k, v] of Object.entries(raw)) if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
   if (!/[/+]json\b/i.test(headers['content-type'] ?? '') || body.length === 0) return { headers, json: undefined, isJson: false };
   try {

@@ -5,7 +5,21 @@
  */
 import type { HttpOutcome, HttpResponse } from '../../http/client.js';
 import type { Identity } from '../../report.js';
-import { isApiSuccess, isTrouble, missing, successJson, unverifiable, verified, type Verdict } from '../online/index.js';
+import {
+  bodyText,
+  isApiSuccess,
+  isTrouble,
+  list,
+  missing,
+  object,
+  optional,
+  readBody,
+  text,
+  unverifiable,
+  verified,
+  type ShapeProblem,
+  type Verdict,
+} from '../online/index.js';
 import type { UrlAnalysis } from '../types.js';
 import { azureDevOpsScopeById, SERVICES_ONLY_HOSTS, type AzureDevOpsScope } from './scopes.js';
 
@@ -40,11 +54,7 @@ function serviceError(r: HttpResponse): { message: string; typeKey: string } {
   } catch {
     header = r.headers['x-tfs-serviceerror'] ?? '';
   }
-  const body = (r.isJson ? r.json : undefined) as { message?: unknown; typeKey?: unknown } | undefined;
-  return {
-    message: header || (typeof body?.message === 'string' ? body.message : ''),
-    typeKey: typeof body?.typeKey === 'string' ? body.typeKey : '',
-  };
+  return { message: header || bodyText(r, 'message'), typeKey: bodyText(r, 'typeKey') };
 }
 
 // --- identity (`_apis/connectionData`) --------------------------------------------------------------
@@ -56,15 +66,18 @@ export type IdentityAnswer =
   | { kind: 'expired' }
   | { kind: 'rejected'; typeKey: string }
   | { kind: 'org-not-found' }
-  /** Nothing about the token: `about` says what was odd about a success. */
-  | { kind: 'trouble'; about?: 'not-json' | 'no-user' };
+  /** Nothing about the token: `about` says what was odd about a success, `problem` which field was not as documented. */
+  | { kind: 'trouble'; about?: 'not-json' | 'no-user'; problem?: ShapeProblem };
 
-interface ConnectionData {
-  authenticatedUser?: { id?: string; providerDisplayName?: string; customDisplayName?: string };
-}
+/** `_apis/connectionData`: the fields read of it. */
+const CONNECTION_DATA = object({
+  authenticatedUser: optional(object({ id: optional(text), providerDisplayName: optional(text), customDisplayName: optional(text) })),
+});
 
-function readUser(data: ConnectionData | null): IdentityAnswer {
-  const user = data?.authenticatedUser;
+function readUser(r: HttpResponse): IdentityAnswer {
+  const data = readBody(r, CONNECTION_DATA);
+  if (!data.ok) return { kind: 'trouble', problem: data.problem };
+  const user = data.value.authenticatedUser;
   if (!user?.id) return { kind: 'trouble', about: 'no-user' };
   if (user.id.toLowerCase() === ANONYMOUS_ID) return { kind: 'anonymous' };
   return { kind: 'user', identity: { name: user.customDisplayName || user.providerDisplayName || user.id, id: user.id } };
@@ -75,7 +88,7 @@ export function readIdentity(r: HttpOutcome): IdentityAnswer {
   // 203 + a page is the sign-in answer; any other 2xx that is not API JSON (a portal, a truncated
   // body) came from something in between and says nothing about the token.
   if (r.status === 203 && !r.isJson) return { kind: 'sign-in-page' };
-  if (isSuccess(r)) return r.isJson ? readUser(r.json as ConnectionData | null) : { kind: 'trouble', about: 'not-json' };
+  if (isSuccess(r)) return r.isJson ? readUser(r) : { kind: 'trouble', about: 'not-json' };
   if (r.status === 401) {
     const err = serviceError(r);
     return /has expired/i.test(err.message) ? { kind: 'expired' } : { kind: 'rejected', typeKey: err.typeKey };
@@ -105,13 +118,16 @@ export type ProjectAnswer =
   | { kind: 'denied' }
   /** `ambiguous`: it may exist but be hidden from the token; `askHistory`: worth asking the rename history. */
   | { kind: 'not-found'; ambiguous: boolean; askHistory: boolean }
-  | { kind: 'trouble' };
+  /** `problem`: a success whose field was not as documented. */
+  | { kind: 'trouble'; problem?: ShapeProblem };
+
+const PROJECT = object({ name: optional(text), state: optional(text) });
 
 export function readProject(r: HttpOutcome): ProjectAnswer {
   if (r.kind === 'network') return { kind: 'trouble' };
   if (r.status === 200 && r.isJson) {
-    const p = r.json as { name?: string; state?: string };
-    return { kind: 'found', name: p.name, state: p.state };
+    const p = readBody(r, PROJECT);
+    return p.ok ? { kind: 'found', name: p.value.name, state: p.value.state } : { kind: 'trouble', problem: p.problem };
   }
   const { typeKey } = serviceError(r);
   if (r.status === 404 || (r.status === 400 && /ProjectDoesNotExist/i.test(typeKey))) {
@@ -121,17 +137,23 @@ export function readProject(r: HttpOutcome): ProjectAnswer {
   return r.status === 401 || isSignInPage(r) ? { kind: 'denied' } : { kind: 'trouble' };
 }
 
-/** The project's current name from its rename history, when it differs from the one asked for. */
+/**
+ * The project's current name from its rename history, when it differs from the one asked for. This
+ * and the list below only explain a project not found: an answer not as documented loses the
+ * explanation, nothing else.
+ */
 export function readRenamedTo(history: HttpOutcome | undefined, requested: string): string | undefined {
   if (history?.kind !== 'response' || history.status !== 200 || !history.isJson) return undefined;
-  const now = (history.json as { name?: string }).name;
-  return now && now.toLowerCase() !== requested.toLowerCase() ? now : undefined;
+  const now = readBody(history, PROJECT);
+  return now.ok && now.value.name && now.value.name.toLowerCase() !== requested.toLowerCase() ? now.value.name : undefined;
 }
 
+const PROJECT_LIST = object({ value: optional(list(PROJECT)) });
+
 /** The project names in a project list the token could read. */
-export function readProjectNames(list: HttpOutcome | undefined): string[] {
-  const value = successJson<{ value?: Array<{ name?: string }> }>(list)?.value ?? [];
-  return value.map((p) => p.name ?? '').filter(Boolean);
+export function readProjectNames(answer: HttpOutcome | undefined): string[] {
+  const read = isApiSuccess(answer) ? readBody(answer, PROJECT_LIST) : undefined;
+  return (read?.ok ? (read.value.value ?? []) : []).map((p) => p.name ?? '').filter(Boolean);
 }
 
 // --- scopes ---------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 /** Every sentence the Azure DevOps online findings say, and the exact fixes they point to. */
 import type { HttpOutcome } from '../../http/client.js';
 import { finding, type Finding } from '../../report.js';
-import { caseMismatch, closestNamesSentence, noVerdict as sharedNoVerdict, type Verdict } from '../online/index.js';
+import { caseMismatch, closestNamesSentence, describeProblem, noVerdict as sharedNoVerdict, type Verdict } from '../online/index.js';
 import type { TokenAnalysis } from '../types.js';
 import { readScopeOf, type AzureDevOpsTarget, type IdentityAnswer, type Unproven } from './interpret.js';
 import { azureDevOpsScopeById, type AzureDevOpsScope } from './scopes.js';
@@ -98,7 +98,7 @@ export function identityFinding(answer: IdentityAnswer, r: HttpOutcome, t: Azure
             'Check the collection name (the default is DefaultCollection) and whether the server uses a /tfs prefix.',
           );
     case 'trouble':
-      return noVerdict(r, answer.about && TROUBLE_ABOUT[answer.about]);
+      return noVerdict(r, answer.problem ? describeProblem(answer.problem) : answer.about && TROUBLE_ABOUT[answer.about]);
   }
 }
 

@@ -7,7 +7,7 @@
  */
 import type { HttpClient, HttpOutcome } from '../../http/client.js';
 import type { Identity } from '../../report.js';
-import { closestNames, finishRun, startRun, verified, type OnlineRun } from '../online/index.js';
+import { closestNames, describeProblem, finishRun, startRun, verified, type OnlineRun } from '../online/index.js';
 import type { OnlineChecks, OnlineInput, OnlineResult, TokenAnalysis, UrlAnalysis } from '../types.js';
 import {
   lowerVersion,
@@ -142,7 +142,8 @@ async function judgeProject(run: Run, r: HttpOutcome, version: string): Promise<
   const answer = readProject(r);
   if (answer.kind === 'not-found') return explainMissingProject(run, answer, version);
   if (answer.kind === 'denied') run.findings.add(msg.projectsUnreadable());
-  if (answer.kind === 'trouble') run.findings.add(msg.noVerdict(r, 'project lookup'));
+  if (answer.kind === 'trouble')
+    run.findings.add(msg.noVerdict(r, `project lookup${answer.problem ? `: ${describeProblem(answer.problem)}` : ''}`));
   if (answer.kind !== 'found') return { found: false };
   const name = answer.name ?? requested;
   if (answer.state && answer.state !== 'wellFormed') run.findings.add(msg.projectUnavailable(name, answer.state));

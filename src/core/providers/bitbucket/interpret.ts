@@ -5,7 +5,21 @@
  */
 import type { HttpOutcome, HttpResponse } from '../../http/client.js';
 import type { Identity } from '../../report.js';
-import { isApiSuccess, missing, successJson, unverifiable, verified, type Verdict } from '../online/index.js';
+import {
+  describeProblem,
+  either,
+  isApiSuccess,
+  list,
+  missing,
+  object,
+  optional,
+  readBody,
+  text,
+  unverifiable,
+  verified,
+  type Shape,
+  type Verdict,
+} from '../online/index.js';
 import type { TokenAnalysis } from '../types.js';
 import { verifiedByProbe, WHY } from './messages.js';
 import { looksLikeEmail } from './tokens.js';
@@ -46,17 +60,23 @@ export function projectTarget(project: string | undefined): Target | undefined {
   return { ws: parts[0], repo: parts[1] };
 }
 
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : undefined);
+/** A non-empty string (Bitbucket sends "" for some unset fields). */
+const str = (v: string | undefined): string | undefined => v || undefined;
 
 // ───────────────────────────── denials ─────────────────────────────
 
 /** `{"type":"error","error":{"message":…,"detail":…}}`; detail may carry `required` / `granted`. */
+/** `detail` is a sentence in most errors and an object naming the scopes in a scope error. */
+const ERROR = object({
+  error: optional(object({ message: optional(text), detail: optional(either(text, object({ required: optional(list(text)) }))) })),
+});
+
+/** An error body not as documented says nothing more than its status: no message, no scopes. */
 export function bbError(r: HttpResponse): { message: string; required: string[] } {
-  const body = (r.isJson ? r.json : undefined) as { error?: { message?: unknown; detail?: unknown } } | undefined;
-  const message = typeof body?.error?.message === 'string' ? body.error.message.slice(0, 200) : '';
-  const detail = body?.error?.detail as { required?: unknown } | undefined;
-  const required = Array.isArray(detail?.required) ? detail.required.filter((x): x is string => typeof x === 'string') : [];
-  return { message, required };
+  const body = readBody(r, ERROR);
+  const error = body.ok ? body.value.error : undefined;
+  const detail = typeof error?.detail === 'object' ? error.detail : undefined;
+  return { message: error?.message?.slice(0, 200) ?? '', required: detail?.required ?? [] };
 }
 
 /** Why Bitbucket said no: a missing scope (with the scopes it named), a refused credential, a resource the token may not read, or something else. */
@@ -89,35 +109,51 @@ export function rejection(r: HttpResponse, username: string | undefined): Reject
 
 // ───────────────────────────── identity and project ─────────────────────────────
 
-/** A 2xx whose JSON names nothing the check can use. */
-export const NAMELESS = 'nameless';
+/** A 2xx whose JSON the check cannot use: what is wrong with it (the context of network.unexpected-response). */
+export interface Odd {
+  odd: string;
+}
+
+export const isOdd = (x: unknown): x is Odd => typeof x === 'object' && x !== null && Object.hasOwn(x, 'odd');
+
+/** The success body read as `shape`: the value, an Odd naming the field, or undefined when it is not a success. */
+function successBody<T>(r: HttpOutcome | undefined, shape: Shape<T>, about: string): T | Odd | undefined {
+  if (!isApiSuccess(r)) return undefined;
+  const read = readBody(r, shape);
+  return read.ok ? read.value : { odd: `${about}: ${describeProblem(read.problem)}` };
+}
+
+const ACCOUNT = object({ display_name: optional(text), account_id: optional(text), uuid: optional(text), nickname: optional(text) });
+const REPOSITORY = object({ full_name: optional(text), slug: optional(text) });
+const WORKSPACE = object({ slug: optional(text) });
+const REPOSITORY_LIST = object({ values: optional(list(REPOSITORY)) });
 
 /** The account of a `/2.0/user` answer; undefined when it is not a success with a JSON body. */
-export function accountOf(r: HttpResponse): Identity | typeof NAMELESS | undefined {
-  const u = successJson<{ display_name?: unknown; account_id?: unknown; uuid?: unknown; nickname?: unknown }>(r);
-  if (!u) return undefined;
+export function accountOf(r: HttpResponse): Identity | Odd | undefined {
+  const u = successBody(r, ACCOUNT, 'identity');
+  if (!u || isOdd(u)) return u;
   const id = str(u.account_id) ?? str(u.uuid);
-  return id ? { name: str(u.display_name) ?? str(u.nickname) ?? id, id } : NAMELESS;
+  return id ? { name: str(u.display_name) ?? str(u.nickname) ?? id, id } : { odd: 'the identity response names no account' };
 }
 
 /** The stored `workspace/slug` of a repository answer; undefined when it is not a success with a JSON body. */
-export function repositoryNameOf(r: HttpResponse, ws: string): string | undefined {
-  const repo = successJson<{ full_name?: unknown; slug?: unknown }>(r);
-  if (!repo) return undefined;
-  if (typeof repo.full_name === 'string') return repo.full_name;
-  return typeof repo.slug === 'string' ? `${ws}/${repo.slug}` : NAMELESS;
+export function repositoryNameOf(r: HttpResponse, ws: string): string | Odd | undefined {
+  const repo = successBody(r, REPOSITORY, 'repository lookup');
+  if (!repo || isOdd(repo)) return repo;
+  if (repo.full_name !== undefined) return repo.full_name;
+  return repo.slug !== undefined ? `${ws}/${repo.slug}` : { odd: 'the repository response names no repository' };
 }
 
-/** The stored slug of a workspace answer. */
+/** The stored slug of a workspace answer (undefined when not as documented: it only corrects the casing). */
 export function workspaceSlugOf(r: HttpOutcome | undefined): string | undefined {
-  const w = successJson<{ slug?: unknown }>(r);
-  return typeof w?.slug === 'string' ? w.slug : undefined;
+  const w = successBody(r, WORKSPACE, 'workspace lookup');
+  return w && !isOdd(w) ? w.slug : undefined;
 }
 
-/** The repository slugs of a listing. */
+/** The repository slugs of a listing (none when not as documented: they only explain a repository not found). */
 export function repositorySlugsOf(r: HttpOutcome): string[] {
-  const list = successJson<{ values?: Array<{ slug?: unknown }> }>(r);
-  return (Array.isArray(list?.values) ? list.values : []).map((v) => v?.slug).filter((x): x is string => typeof x === 'string');
+  const repos = successBody(r, REPOSITORY_LIST, 'repository listing');
+  return (repos && !isOdd(repos) ? (repos.values ?? []) : []).map((v) => v.slug).filter((x): x is string => x !== undefined);
 }
 
 /** Bitbucket takes a workspace or repository `{uuid}` wherever it takes a slug. */

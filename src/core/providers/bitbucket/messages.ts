@@ -8,6 +8,7 @@ import { caseMismatch, closestNamesSentence } from '../online/index.js';
 import { withoutUserinfo } from '../../url-common.js';
 import type { Kind, Rejection, Wanted } from './interpret.js';
 import type { BitbucketPermission, ProbeTarget, ScopeFamily } from './scopes.js';
+import { ownEntry } from '../../lookup.js';
 
 const API_TOKEN_PAGE = 'Atlassian account settings → Security → API tokens → "Create API token with scopes" → Bitbucket';
 const ACCESS_TOKEN_PAGE = 'Repository / Project / Workspace settings → Access tokens';
@@ -121,7 +122,7 @@ export const accountHidden = (need: string, type: string | undefined): Finding =
 
 /** Access tokens have no account: who they act as, by `x-credential-type`. */
 export function accessTokenIdentity(type: string | undefined): Identity {
-  return { name: CREDENTIAL_TYPES[type ?? ''] ?? 'Bitbucket access token', ...(type ? { id: type } : {}) };
+  return { name: ownEntry(CREDENTIAL_TYPES, type ?? '') ?? 'Bitbucket access token', ...(type ? { id: type } : {}) };
 }
 
 export const accessTokenAccepted = (identity: Identity, type: string | undefined): Finding =>

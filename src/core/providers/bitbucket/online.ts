@@ -182,7 +182,7 @@ async function identify(run: Run): Promise<{ identity?: Identity } | Finding> {
   if (r.status === 401) return say.rejected(run.kind, read.rejection(r, run.input.username), run.input.now);
   const account = read.accountOf(r);
   const type = r.headers['x-credential-type'];
-  if (account === read.NAMELESS) return unexpectedResponse(r, NAME, 'the identity response names no account');
+  if (read.isOdd(account)) return unexpectedResponse(r, NAME, account.odd);
   if (account) {
     run.findings.add(say.accountIdentity(account, type));
     return { identity: account };
@@ -227,7 +227,7 @@ async function readRepository(run: Run, r: HttpOutcome, evidence: readonly HttpO
   const requested = `${ws}/${repo}`;
   if (!read.answered(r)) return { finding: trouble(r, NAME, 'repository lookup') };
   const name = read.repositoryNameOf(r, ws);
-  if (name === read.NAMELESS) return { finding: unexpectedResponse(r, NAME, 'the repository response names no repository') };
+  if (read.isOdd(name)) return { finding: unexpectedResponse(r, NAME, name.odd) };
   if (name !== undefined) {
     return { canonical: name, finding: read.spelledDifferently(name, ws, repo) ? say.repositoryCaseMismatch(name, requested) : undefined };
   }

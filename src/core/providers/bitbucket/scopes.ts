@@ -8,6 +8,7 @@
  *   `write:repository:bitbucket` does not grant `read:repository:bitbucket`.
  * Each permission of the token settings page ("Repositories: Read") maps to one scope per family.
  */
+import { ownEntry } from '../../lookup.js';
 
 export type ScopeFamily = 'oauth' | 'api-token';
 
@@ -152,6 +153,6 @@ export function parseScopeHeader(value: string | undefined): string[] | undefine
 /** Every scope the granted ones amount to (OAuth implications applied; API-token scopes imply nothing). */
 export function effectiveScopes(granted: readonly string[], family: ScopeFamily): Set<string> {
   const out = new Set(granted);
-  if (family === 'oauth') for (const g of granted) for (const implied of OAUTH_IMPLIES[g] ?? []) out.add(implied);
+  if (family === 'oauth') for (const g of granted) for (const implied of ownEntry(OAUTH_IMPLIES, g) ?? []) out.add(implied);
   return out;
 }

@@ -7,12 +7,22 @@ import type { Finding } from '../../report.js';
 import type { TokenAnalysis, UrlAnalysis } from '../types.js';
 import {
   bodyText,
+  boolean,
+  describeProblem,
+  dictionary,
+  either,
   isApiSuccess,
+  list,
   missing,
   networkFinding,
+  number,
+  object,
+  optional,
+  text,
   unexpectedResponse,
   unverifiable,
   verified,
+  type Read,
   type Verdict,
 } from '../online/index.js';
 import * as say from './messages.js';
@@ -77,6 +87,9 @@ function isRateLimited(r: HttpResponse): boolean {
   return r.status === 403 && (r.headers['x-ratelimit-remaining'] === '0' || /rate limit/i.test(ghMessage(r)));
 }
 
+/** The last instant a Date holds: a reset beyond it (1e17) is no time at all, not a crash when printed. */
+const MAX_DATE_MS = 8.64e15;
+
 function rateLimitFacts(r: HttpResponse): say.RateLimitFacts {
   const reset = Number(r.headers['x-ratelimit-reset']);
   const cause = r.headers['x-ratelimit-remaining'] === '0' ? 'used-up' : /secondary/i.test(ghMessage(r)) ? 'secondary' : 'limiting';
@@ -84,7 +97,7 @@ function rateLimitFacts(r: HttpResponse): say.RateLimitFacts {
     host: new URL(r.url).host,
     status: r.status,
     cause,
-    ...(Number.isFinite(reset) && reset > 0 ? { reset: new Date(reset * 1000) } : {}),
+    ...(Number.isFinite(reset) && reset > 0 && reset * 1000 <= MAX_DATE_MS ? { reset: new Date(reset * 1000) } : {}),
     ...(r.headers['x-ratelimit-resource'] ? { resource: r.headers['x-ratelimit-resource'] } : {}),
     ...(requestId(r) ? { requestId: requestId(r) } : {}),
   };
@@ -120,11 +133,14 @@ export interface UserFacts {
   type?: string;
 }
 
-/** The `/user` body: its login, id and account type; undefined without a login. */
-function readUser(json: unknown): UserFacts | undefined {
-  const u = (json ?? {}) as { login?: unknown; id?: unknown; type?: unknown };
-  if (typeof u.login !== 'string') return undefined;
-  return { login: u.login, ...(u.id === undefined ? {} : { id: String(u.id) }), ...(typeof u.type === 'string' ? { type: u.type } : {}) };
+const USER = object({ login: optional(text), id: optional(either(number, text)), type: optional(text) });
+
+/** The `/user` body: its login, id and account type (login undefined: it has none); or the field not as documented. */
+function readUser(json: unknown): Read<Partial<UserFacts>> {
+  const u = USER.read(json, '');
+  if (!u.ok) return u;
+  const { login, id, type } = u.value;
+  return { ok: true, value: { login, ...(id === undefined ? {} : { id: String(id) }), ...(type === undefined ? {} : { type }) } };
 }
 
 /** The `/installation/repositories` body: how many repositories, and the full names of the first page. */
@@ -133,18 +149,23 @@ export interface InstallationFacts {
   names: string[];
 }
 
-function readInstallation(json: unknown): InstallationFacts {
-  const body = (json ?? {}) as { total_count?: unknown; repositories?: unknown };
-  return {
-    names: fullNames(body.repositories),
-    total: typeof body.total_count === 'number' ? body.total_count : fullNames(body.repositories).length,
-  };
+const REPOSITORY_NAMES = list(object({ full_name: optional(text) }));
+const INSTALLATION = object({ total_count: optional(number), repositories: optional(REPOSITORY_NAMES) });
+
+function readInstallation(json: unknown): Read<InstallationFacts> {
+  const body = INSTALLATION.read(json, '');
+  if (!body.ok) return body;
+  const names = namesOf(body.value.repositories ?? []);
+  return { ok: true, value: { names, total: body.value.total_count ?? names.length } };
 }
 
-/** The `full_name`s of a list of repositories. */
-export function fullNames(list: unknown): string[] {
-  if (!Array.isArray(list)) return [];
-  return (list as Array<{ full_name?: unknown }>).map((x) => x?.full_name).filter((x): x is string => typeof x === 'string');
+const namesOf = (repos: ReadonlyArray<{ full_name: string | undefined }>): string[] =>
+  repos.map((x) => x.full_name).filter((x): x is string => x !== undefined);
+
+/** The `full_name`s of a list of repositories (none when it is not as documented: they only explain a repository not found). */
+export function fullNames(json: unknown): string[] {
+  const repos = REPOSITORY_NAMES.read(json, '');
+  return repos.ok ? namesOf(repos.value) : [];
 }
 
 /** What an identity request said: the facts, `integration` (GET /user refused an installation token), or the finding that stops the check. */
@@ -157,7 +178,9 @@ export function readUserAnswer(r: HttpOutcome, target: GitHubTarget, token: Toke
   if (a.kind === 'unanswered') return failed(a.finding);
   if (a.status === 200 && a.isJson) {
     const user = readUser(a.json);
-    return user ? { kind: 'ok', facts: user, r: a } : failed(unexpected(a, say.ABOUT.noLogin));
+    if (!user.ok) return failed(unexpected(a, `${say.ABOUT.identity}: ${describeProblem(user.problem)}`));
+    const { login, ...rest } = user.value;
+    return login === undefined ? failed(unexpected(a, say.ABOUT.noLogin)) : { kind: 'ok', facts: { login, ...rest }, r: a };
   }
   const refused = refusal(a, target, token);
   if (refused) return failed(refused);
@@ -169,7 +192,12 @@ export function readUserAnswer(r: HttpOutcome, target: GitHubTarget, token: Toke
 export function readInstallationAnswer(r: HttpOutcome, target: GitHubTarget, token: TokenAnalysis): IdentityAnswer<InstallationFacts> {
   const a = answerOf(r);
   if (a.kind === 'unanswered') return failed(a.finding);
-  if (a.status === 200 && a.isJson) return { kind: 'ok', facts: readInstallation(a.json), r: a };
+  if (a.status === 200 && a.isJson) {
+    const facts = readInstallation(a.json);
+    return facts.ok
+      ? { kind: 'ok', facts: facts.value, r: a }
+      : failed(unexpected(a, `${say.ABOUT.installation}: ${describeProblem(facts.problem)}`));
+  }
   return failed(refusal(a, target, token) ?? unexpected(a, say.ABOUT.installation));
 }
 
@@ -212,8 +240,7 @@ export function parseExpirationHeader(value: string): Date | undefined {
 /** The GHES version from `/meta`, if it answered. */
 export function serverVersion(meta: HttpOutcome | undefined): string | undefined {
   if (meta?.kind !== 'response' || meta.status !== 200 || !meta.isJson) return undefined;
-  const v = (meta.json as { installed_version?: unknown } | null)?.installed_version;
-  return typeof v === 'string' ? v : undefined;
+  return bodyText(meta, 'installed_version') || undefined;
 }
 
 // ─── Redirects and the repository ───────────────────────────────────────────────────────────────
@@ -232,8 +259,7 @@ export const isRedirect = (r: HttpResponse): boolean => [301, 307, 308].includes
 
 /** Where a redirect points: its Location, or the `url` GitHub puts in the body. */
 export function redirectLocation(r: HttpResponse): string | undefined {
-  const body = r.isJson ? (r.json as { url?: unknown } | null) : undefined;
-  return r.headers.location ?? (typeof body?.url === 'string' ? body.url : undefined);
+  return r.headers.location ?? (bodyText(r, 'url') || undefined);
 }
 
 /** Is `url` on the configured API (same origin, under the API base)? */
@@ -256,7 +282,7 @@ export function readRepoAnswer(f: Followed, requested: string, target: GitHubTar
   if (r.kind === 'unanswered') return blocked(say.BLOCKED[r.cause], r.finding);
   const sso = ssoUrl(r);
   if (sso !== undefined) return blocked(say.BLOCKED.sso, say.ssoRequired(sso, say.SSO_SUBJECT.repository(requested)));
-  if (r.status === 200 && r.isJson) return found(r.json, requested, f.moved);
+  if (r.status === 200 && r.isJson) return found(r, requested, f.moved);
   if (isRedirect(r)) return blocked(say.BLOCKED.moved, say.movedOffApi(requested, r.status, f.offApi, target.base));
   if (r.status === 404) return { kind: 'not-found' };
   if (r.status === 403) {
@@ -268,16 +294,20 @@ export function readRepoAnswer(f: Followed, requested: string, target: GitHubTar
 
 const blocked = (why: string, finding: Finding): RepoAnswer => ({ kind: 'blocked', why, finding });
 
+const REPOSITORY = object({
+  full_name: optional(text),
+  private: optional(boolean),
+  archived: optional(boolean),
+  disabled: optional(boolean),
+  permissions: optional(dictionary(boolean)),
+});
+
 /** The repository as found: its stored name, and what later steps need to know (renamed, casing, archived, disabled). */
-function found(json: unknown, requested: string, moved: boolean): RepoAnswer {
-  const body = (json ?? {}) as {
-    full_name?: unknown;
-    private?: unknown;
-    archived?: unknown;
-    disabled?: unknown;
-    permissions?: Record<string, unknown>;
-  };
-  const fullName = typeof body.full_name === 'string' ? body.full_name : requested;
+function found(r: HttpResponse, requested: string, moved: boolean): RepoAnswer {
+  const read = REPOSITORY.read(r.json, '');
+  if (!read.ok) return blocked(say.BLOCKED.failed, unexpected(r, `${say.ABOUT.repository}: ${describeProblem(read.problem)}`));
+  const body = read.value;
+  const fullName = body.full_name ?? requested;
   const notes: Finding[] = [];
   if (moved || fullName.toLowerCase() !== requested.toLowerCase()) notes.push(say.renamed(requested, fullName));
   else if (fullName !== requested) notes.push(say.caseMismatch(requested, fullName));

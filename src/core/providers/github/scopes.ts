@@ -6,6 +6,7 @@
  * (`contents: read`, `pull_requests: write`) that no endpoint lists, so each read level is proven
  * with one read-only GET against the repository; write levels gate only mutating requests.
  */
+import { ownEntry } from '../../lookup.js';
 
 /** Classic scope → the scopes it includes (GitHub "Scopes for OAuth apps"). Transitive. */
 const CLASSIC_CHILDREN: Readonly<Record<string, readonly string[]>> = {
@@ -53,7 +54,7 @@ export function expandClassic(granted: readonly string[]): Set<string> {
   const add = (s: string): void => {
     if (out.has(s)) return;
     out.add(s);
-    for (const c of CLASSIC_CHILDREN[s] ?? []) add(c);
+    for (const c of ownEntry(CLASSIC_CHILDREN, s) ?? []) add(c);
   };
   granted.forEach(add);
   return out;
@@ -360,7 +361,7 @@ export function parseRequired(text: string): RequiredItem {
   const levelText = m ? m[2]!.trim().toLowerCase() : 'read';
   const permission = findPermission(name);
   if (!permission) return { kind: 'unknown', text: t, why: 'not a GitHub classic scope or fine-grained permission' };
-  const level = LEVEL_WORDS[levelText];
+  const level = ownEntry(LEVEL_WORDS, levelText);
   if (!level) return { kind: 'unknown', text: t, why: `"${m![2]!.trim()}" is not a permission level (read, write or admin)` };
   // GitHub offers admin only on a few permissions; treat an admin request like write (not provable either).
   if (!permission.levels.includes(level) && !(level === 'admin' && permission.levels.includes('write'))) {

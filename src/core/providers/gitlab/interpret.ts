@@ -4,7 +4,25 @@
  * return facts and verdicts; the sentences are in messages.ts.
  */
 import type { HttpOutcome, HttpResponse } from '../../http/client.js';
-import { bodyText, isApiSuccess, missing, unverifiable, verified, type Verdict } from '../online/index.js';
+import {
+  bodyText,
+  boolean,
+  isApiSuccess,
+  list,
+  missing,
+  nullable,
+  number,
+  object,
+  optional,
+  readBody,
+  text,
+  unverifiable,
+  verified,
+  type Infer,
+  type Read,
+  type ShapeProblem,
+  type Verdict,
+} from '../online/index.js';
 import type { Identity } from '../../report.js';
 import type { UrlAnalysis } from '../types.js';
 import { HOW, WHY } from './messages.js';
@@ -97,23 +115,31 @@ export type Standing =
   | { kind: 'unexplained'; r: HttpResponse }
   | { kind: 'revoked' }
   | { kind: 'inactive'; expiredOn?: string }
-  | { kind: 'accepted'; self?: SelfToken; user?: User; unlisted: UnlistedWhy; expiresAt?: Date };
+  | { kind: 'accepted'; self?: SelfToken; user?: User; unlisted: UnlistedWhy; expiresAt?: Date }
+  /** A success whose body is not as documented (`r` is that answer). */
+  | { kind: 'odd'; r: HttpResponse; problem: ShapeProblem };
 
-function readSelf(r: HttpResponse): SelfToken | undefined {
-  const b = r.json as Record<string, unknown> | null;
-  if (!b || typeof b !== 'object' || !Array.isArray(b.scopes)) return undefined;
-  return {
-    name: typeof b.name === 'string' ? b.name : undefined,
-    scopes: (b.scopes as unknown[]).filter((s): s is string => typeof s === 'string'),
-    expiresAt: typeof b.expires_at === 'string' || b.expires_at === null ? b.expires_at : undefined,
-    active: typeof b.active === 'boolean' ? b.active : undefined,
-    revoked: typeof b.revoked === 'boolean' ? b.revoked : undefined,
-    userId: typeof b.user_id === 'number' ? b.user_id : undefined,
-  };
+/** `GET /personal_access_tokens/self` (GitLab 15.5+): the fields read of it. */
+const SELF = object({
+  name: optional(text),
+  scopes: list(text),
+  expires_at: nullable(text),
+  active: optional(boolean),
+  revoked: optional(boolean),
+  user_id: optional(number),
+});
+
+const USER = object({ username: text, id: optional(number) });
+
+function readSelf(r: HttpResponse): Read<SelfToken | undefined> {
+  if (!isApiSuccess(r)) return { ok: true, value: undefined };
+  const b = readBody(r, SELF);
+  if (!b.ok) return b;
+  const { name, scopes, expires_at: expiresAt, active, revoked, user_id: userId } = b.value;
+  return { ok: true, value: { name, scopes, expiresAt, active, revoked, userId } };
 }
 
-const readUser = (r: HttpResponse): User | undefined =>
-  isApiSuccess(r) && typeof (r.json as { username?: unknown }).username === 'string' ? (r.json as User) : undefined;
+const readUser = (r: HttpResponse): Read<User | undefined> => (isApiSuccess(r) ? readBody(r, USER) : { ok: true, value: undefined });
 
 /** GitLab tokens expire at 00:00 UTC of their `expires_at` date (GitLab's token docs). */
 function expiryInstant(date: string): Date | undefined {
@@ -136,8 +162,14 @@ function refused(s: HttpResponse, u: HttpResponse): Standing | undefined {
 
 /** `GET /personal_access_tokens/self` and `GET /user`, both answered (trouble is handled before). */
 export function standing(s: HttpResponse, u: HttpResponse, now: Date): Standing {
-  const self = isApiSuccess(s) ? readSelf(s) : undefined;
-  const user = readUser(u);
+  const selfRead = readSelf(s);
+  const userRead = readUser(u);
+  if (!userRead.ok) return { kind: 'odd', r: u, problem: userRead.problem };
+  if (!selfRead.ok) return { kind: 'odd', r: s, problem: selfRead.problem };
+  return standingOf(selfRead.value, userRead.value, s, u, now);
+}
+
+function standingOf(self: SelfToken | undefined, user: User | undefined, s: HttpResponse, u: HttpResponse, now: Date): Standing {
   const refusedBy = !self && !user ? refused(s, u) : undefined;
   if (refusedBy) return refusedBy;
   const unlisted: UnlistedWhy = s.status === 400 ? 'not-an-access-token' : 'old-gitlab';
@@ -159,13 +191,19 @@ export const botOf = (username: string): string | undefined => /^(project|group)
 
 // ───────────────────────────── round trip 2: the project ─────────────────────────────
 
-export interface GlProject {
-  id?: number;
-  path_with_namespace?: string;
-  archived?: boolean;
-  marked_for_deletion_on?: string | null;
-  marked_for_deletion_at?: string | null;
-}
+/** A project (`GET /projects/:id`, or an item of a list): the fields read of it. */
+const PROJECT = object({
+  id: optional(number),
+  path_with_namespace: optional(text),
+  archived: optional(boolean),
+  marked_for_deletion_on: nullable(text),
+  marked_for_deletion_at: nullable(text),
+});
+
+export type GlProject = Infer<typeof PROJECT>;
+
+/** The project of a successful lookup, or the field that was not as documented. */
+export const readProject = (r: HttpResponse): Read<GlProject> => readBody(r, PROJECT);
 
 export const numeric = (p: string): boolean => /^\d+$/.test(p);
 
@@ -213,9 +251,11 @@ export function projectFacts(p: GlProject, requested: string, byId: boolean): Pr
   return facts;
 }
 
-/** The projects of a list answer (none when it failed). */
-export const projectList = (r: HttpOutcome | undefined): GlProject[] =>
-  isApiSuccess(r) && Array.isArray(r.json) ? (r.json as GlProject[]) : [];
+/** The projects of a list answer (none when it failed, or was not as documented: it only explains a project not found). */
+export function projectList(r: HttpOutcome | undefined): GlProject[] {
+  const projects = isApiSuccess(r) ? readBody(r, list(PROJECT)) : undefined;
+  return projects?.ok ? projects.value : [];
+}
 
 // ───────────────────────────── CI job tokens ─────────────────────────────
 
@@ -227,8 +267,21 @@ export interface Job {
   projectId?: number;
 }
 
-export function readJob(r: HttpResponse, t: Target): Job {
-  const job = r.json as { id?: number; web_url?: string; user?: Job['user']; pipeline?: { project_id?: number } };
+/** `GET /job`: the fields read of it. */
+const JOB = object({
+  id: optional(number),
+  web_url: optional(text),
+  user: nullable(object({ id: optional(number), username: optional(text) })),
+  pipeline: optional(object({ project_id: optional(number) })),
+});
+
+/** The job of a successful `GET /job`, or the field that was not as documented. */
+export function readJob(r: HttpResponse, t: Target): Read<Job> {
+  const read = readBody(r, JOB);
+  return read.ok ? { ok: true, value: jobOf(read.value, t) } : read;
+}
+
+function jobOf(job: Infer<typeof JOB>, t: Target): Job {
   let project: string | undefined;
   try {
     project = /^(.+?)\/-\/jobs\//.exec(belowRoot(t.web, job.web_url ?? '', false))?.[1]?.replace(/^\//, '');

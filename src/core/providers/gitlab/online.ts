@@ -20,6 +20,7 @@ import {
   unexpectedResponse,
   type OnlineRun,
   type Verdict,
+  describeProblem,
 } from '../online/index.js';
 import type { OnlineChecks, OnlineInput, OnlineResult, TokenAnalysis } from '../types.js';
 import * as read from './interpret.js';
@@ -130,6 +131,8 @@ function authenticate(run: Run, self: HttpOutcome, user: HttpOutcome): Auth | un
       return stop(run, s.expiredOn ? say.expired(t, false, s.expiredOn) : say.inactive(t, false));
     case 'accepted':
       return accepted(run, s);
+    case 'odd':
+      return stop(run, unexpectedResponse(s.r, GL, `identity: ${describeProblem(s.problem)}`));
   }
 }
 
@@ -161,7 +164,7 @@ interface ProjectOutcome {
 async function checkProject(run: Run, requested: string, lookup: HttpOutcome): Promise<ProjectOutcome> {
   const r = answered(run, lookup, 'project lookup');
   if (!r) return {};
-  if (ok(r)) return foundProject(run, requested, r.json as read.GlProject, read.numeric(requested));
+  if (ok(r)) return foundProject(run, requested, r, read.numeric(requested));
   const denied = read.insufficientScope(r);
   if (denied) {
     run.findings.add(say.projectDenied(run.target, denied, read.narrowest(denied)));
@@ -172,8 +175,14 @@ async function checkProject(run: Run, requested: string, lookup: HttpOutcome): P
   return {};
 }
 
-function foundProject(run: Run, requested: string, p: read.GlProject, byId: boolean): ProjectOutcome {
-  const facts = read.projectFacts(p, requested, byId);
+function foundProject(run: Run, requested: string, r: HttpResponse, byId: boolean): ProjectOutcome {
+  const p = read.readProject(r);
+  // The lookup succeeded (the token reads the API), but what it says of the project cannot be used.
+  if (!p.ok) {
+    run.findings.add(unexpectedResponse(r, GL, `project lookup: ${describeProblem(p.problem)}`));
+    return { readsApi: true };
+  }
+  const facts = read.projectFacts(p.value, requested, byId);
   run.findings.addAll(say.projectFindings(requested, facts));
   return { readsApi: true, canonical: facts.path };
 }
@@ -195,7 +204,7 @@ async function explainNotFound(run: Run, requested: string): Promise<ProjectOutc
     const byNumber = await get(run, `/projects/${found.id}`);
     if (ok(byNumber)) {
       run.findings.add(say.encodedSlash(requested, found.id));
-      return foundProject(run, requested, byNumber.json as read.GlProject, false);
+      return foundProject(run, requested, byNumber, false);
     }
   }
   const names = [...read.projectList(search), ...read.projectList(mine)].map((p) => p.path_with_namespace ?? '').filter(Boolean);
@@ -231,7 +240,12 @@ async function checkJob(run: Run, scopes: readonly GitLabScope[]): Promise<Onlin
   const r = answered(run, await get(run, '/job'), 'job lookup');
   if (r && !ok(r)) run.findings.add(jobNotRead(run, r));
   if (!r || !ok(r)) return finishRun(run, {}, true);
-  const job = read.readJob(r, run.target);
+  const jobRead = read.readJob(r, run.target);
+  if (!jobRead.ok) {
+    run.findings.add(unexpectedResponse(r, GL, `job lookup: ${describeProblem(jobRead.problem)}`));
+    return finishRun(run, {}, true);
+  }
+  const job = jobRead.value;
   run.findings.add(say.jobIdentity(job.id, job.project, job.user?.username));
   const projectCanonical = jobProject(run, job);
   for (const s of scopes) run.scopes.unverifiable(s.id, say.jobScope(s));

@@ -11,10 +11,20 @@ function distance(a: string, b: string): number {
   return prev[y.length]!;
 }
 
+/**
+ * Bounds on the work (Levenshtein is length × length per name): the names a server lists are many
+ * and long only when something is wrong, and a suggestion from the first thousand is as good.
+ * Project names are shorter (Azure DevOps allows 64 characters, GitHub repositories 100).
+ */
+export const CLOSEST_LIMITS = { names: 1000, chars: 128 } as const;
+
 /** Up to `n` names closest to `wanted` (substring matches first), within a sensible distance. */
 export function closestNames(wanted: string, names: readonly string[], n: number): string[] {
+  if (wanted.length > CLOSEST_LIMITS.chars) return [];
   const w = wanted.toLowerCase();
   return names
+    .slice(0, CLOSEST_LIMITS.names)
+    .filter((name) => typeof name === 'string' && name.length <= CLOSEST_LIMITS.chars)
     .map((name) => ({ name, d: name.toLowerCase().includes(w) || w.includes(name.toLowerCase()) ? 0 : distance(wanted, name) }))
     .filter(({ d, name }) => d <= Math.max(3, Math.floor(Math.max(name.length, wanted.length) / 2)))
     .sort((a, b) => a.d - b.d || a.name.localeCompare(b.name))

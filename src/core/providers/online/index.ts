@@ -4,6 +4,23 @@ export { caseMismatch } from './messages.js';
 export { FindingSet } from './findings.js';
 export { bodyText, configuredOrigin, isApiSuccess, successJson } from './responses.js';
 export { finishRun, startRun, type OnlineRun } from './run.js';
+export {
+  boolean,
+  describeProblem,
+  dictionary,
+  either,
+  list,
+  nullable,
+  number,
+  object,
+  optional,
+  readBody,
+  text,
+  type Infer,
+  type Read,
+  type Shape,
+  type ShapeProblem,
+} from './shape.js';
 export { ScopeLedger, type ScopeResult } from './scope-ledger.js';
 export { answered, isTrouble, networkFinding, noVerdict, trouble, unexpectedResponse } from './trouble.js';
 export { missing, unverifiable, verified, type Verdict } from './verdict.js';
