@@ -67,3 +67,52 @@ export function secretScrubber(forms: readonly string[]): (text: string) => stri
     return short.length ? redact(out, short) : out;
   };
 }
+
+/** Characters a token is made of (base64, base64url, JWT dots, prefixes such as `ghp_`). */
+const TOKEN_RUN = /^[A-Za-z0-9+=._~-]+$/;
+
+/** 0 upper, 1 lower, 2 digit, 3 anything else. */
+function charClass(c: string): number {
+  if (c >= 'A' && c <= 'Z') return 0;
+  if (c >= 'a' && c <= 'z') return 1;
+  return c >= '0' && c <= '9' ? 2 : 3;
+}
+
+/**
+ * Random text switches between upper case, lower case and digits at about 60% of its characters;
+ * names a person typed (`FabrikamFiber2024Migration`, `AZURE_DEVOPS_PAT`) switch far less. The
+ * threshold keeps long CamelCase project names readable while hiding generated secrets.
+ */
+function looksRandom(word: string): boolean {
+  let switches = 0;
+  for (let i = 1; i < word.length; i++) if (charClass(word[i]!) !== charClass(word[i - 1]!)) switches++;
+  return switches >= 0.4 * (word.length - 1);
+}
+
+/**
+ * The one rule for "this looks like a secret, not a name", for every value the tool echoes (an
+ * environment variable name, a path, a project, anything typed where a name belongs): a long run of
+ * token characters that is random-looking mixed case with digits, or a long lower-case base32 run
+ * with several digits (legacy Azure DevOps PATs).
+ */
+export function isSecretLike(value: string): boolean {
+  const v = value.trim();
+  if (v.length < 20 || !TOKEN_RUN.test(v)) return false;
+  if (/[a-z]/.test(v) && /[A-Z]/.test(v) && /\d/.test(v) && looksRandom(v)) return true;
+  return v.length >= 32 && /^[a-z0-9]+$/.test(v) && (v.match(/\d/g) ?? []).length >= 4;
+}
+
+/**
+ * The secret-looking parts of values the tool may echo: the whole value, or each segment of a path,
+ * URL or sentence (a token pasted into a path is hidden, the rest of the path stays readable).
+ * Adapters add these to the redaction list, so a secret typed where a name belongs is never printed.
+ */
+export function echoedSecrets(values: ReadonlyArray<string | undefined>): string[] {
+  const found = new Set<string>();
+  for (const value of values) {
+    if (!value) continue;
+    if (isSecretLike(value)) found.add(value.trim());
+    for (const part of value.split(/[^A-Za-z0-9+=._~-]+/)) if (isSecretLike(part)) found.add(part);
+  }
+  return [...found];
+}
