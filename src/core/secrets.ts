@@ -4,6 +4,7 @@
  * Adapters register all of these with the platform's masker before doing anything else.
  */
 import { checkHygiene } from './hygiene.js';
+import { detectProvider } from './providers/registry.js';
 
 /** Conventional user names put in front of a token in Basic auth. */
 const BASIC_USERS = ['', 'x-access-token', 'x-bitbucket-api-token-auth', 'oauth2', 'pat', 'user', 'git'];
@@ -89,15 +90,19 @@ function looksRandom(word: string): boolean {
   return switches >= 0.4 * (word.length - 1);
 }
 
+/** Recognising a format does not depend on the date (only its expiry findings do). */
+const ANY_DAY = { now: new Date(0), tokenType: 'auto' as const };
+
 /**
  * The one rule for "this looks like a secret, not a name", for every value the tool echoes (an
- * environment variable name, a path, a project, anything typed where a name belongs): a long run of
- * token characters that is random-looking mixed case with digits, or a long lower-case base32 run
- * with several digits (legacy Azure DevOps PATs).
+ * environment variable name, a path, a project, anything typed where a name belongs): a token of a
+ * format some provider issues, a long run of token characters that is random-looking mixed case with
+ * digits, or a long lower-case base32 run with several digits (legacy Azure DevOps PATs).
  */
 export function isSecretLike(value: string): boolean {
   const v = value.trim();
   if (v.length < 20 || !TOKEN_RUN.test(v)) return false;
+  if (detectProvider(v, ANY_DAY)) return true;
   if (/[a-z]/.test(v) && /[A-Z]/.test(v) && /\d/.test(v) && looksRandom(v)) return true;
   return v.length >= 32 && /^[a-z0-9]+$/.test(v) && (v.match(/\d/g) ?? []).length >= 4;
 }
