@@ -120,6 +120,8 @@ describe('one rule for a secret typed where a name belongs', () => {
       'octo-org/octo-repo',
       'creds.yml',
       'vso.code',
+      'work/My-Repo2/Credentials-2024.yml',
+      'https://dev.azure.com/Fabrikam2024Org',
     ])
       expect([name, isSecretLike(name)]).toEqual([name, false]);
   });

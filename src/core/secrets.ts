@@ -70,7 +70,7 @@ export function secretScrubber(forms: readonly string[]): (text: string) => stri
 }
 
 /** Characters a token is made of (base64, base64url, JWT dots, prefixes such as `ghp_`). */
-const TOKEN_RUN = /^[A-Za-z0-9+=._~-]+$/;
+const TOKEN_RUN = /^[A-Za-z0-9+/=._~-]+$/;
 
 /** 0 upper, 1 lower, 2 digit, 3 anything else. */
 function charClass(c: string): number {
@@ -85,9 +85,11 @@ function charClass(c: string): number {
  * threshold keeps long CamelCase project names readable while hiding generated secrets.
  */
 function looksRandom(word: string): boolean {
+  // Punctuation is left out: `work/My-Repo2/creds.yml` switches at every separator, yet is a name.
+  const alnum = word.replace(/[^A-Za-z0-9]/g, '');
   let switches = 0;
-  for (let i = 1; i < word.length; i++) if (charClass(word[i]!) !== charClass(word[i - 1]!)) switches++;
-  return switches >= 0.4 * (word.length - 1);
+  for (let i = 1; i < alnum.length; i++) if (charClass(alnum[i]!) !== charClass(alnum[i - 1]!)) switches++;
+  return switches >= 0.4 * (alnum.length - 1);
 }
 
 /** Recognising a format does not depend on the date (only its expiry findings do). */
