@@ -10,10 +10,13 @@ import type { Finding, Report } from '../report.js';
 import { secretScrubber } from '../secrets.js';
 import { renderMarkdown, renderMarkdownMany } from './markdown.js';
 import { failureLine, isMulti, stepOutputs, type StepOutputs } from './outputs.js';
-import { inert, logSafe, renderText, renderTextMany, type TextOptions } from './text.js';
+import { logSafe, renderText, renderTextMany, type TextOptions } from './text.js';
 
 export interface OutputGuard {
-  /** A value: every secret form and every 8-character fragment of one hidden, then made inert. */
+  /**
+   * A value: every secret form and every 8-character fragment of one hidden, then made inert and
+   * log-safe (a later step that echoes `identity` or `report` must not print a working `##vso[`).
+   */
   value(text: string): string;
   /** One line for a CI log or terminal (an adapter's own message, an error it caught). */
   line(text: string): string;
@@ -28,14 +31,14 @@ export interface OutputGuard {
  */
 export function outputGuard(secrets: readonly string[]): OutputGuard {
   const scrub = secretScrubber(secrets);
-  const value = (text: string): string => inert(scrub(text));
+  const value = (text: string): string => logSafe(scrub(text));
   const deep = <T>(data: T): T => {
     if (typeof data === 'string') return value(data) as T;
     if (Array.isArray(data)) return data.map(deep) as T;
     if (data && typeof data === 'object') return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, deep(v)])) as T;
     return data;
   };
-  return { value, line: (text) => logSafe(scrub(text)), deep };
+  return { value, line: value, deep };
 }
 
 export interface Publication {
