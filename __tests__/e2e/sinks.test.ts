@@ -15,9 +15,9 @@ import { baseEnv, ROOT, runBundle, withoutMaskCommands, type BundleRun } from '.
 import { azureDevOpsPat, githubPat, leaks } from '../support/tokens.js';
 
 const NOW = new Date();
-const FABRIKAM = azureDevOpsPat(NOW, 0, 'FAKEx0SINKx0FABx0NOTxREAL');
-const CONTOSO = azureDevOpsPat(NOW, 0, 'FAKEx0SINKx0CONx0NOTxREAL');
-const HOSTILE = azureDevOpsPat(NOW, 0, 'FAKEx0SINKx0EVEx0NOTxREAL');
+const FABRIKAM = azureDevOpsPat(NOW, 0, 'FAKEx1FABRIKAMx1ROW');
+const CONTOSO = azureDevOpsPat(NOW, 0, 'TESTx2CONTOSOx2ROW');
+const HOSTILE = azureDevOpsPat(NOW, 0, 'FAKEx3HOSTILEx3EVE');
 /** Terminal escapes (colour, OSC 8 hyperlink, 8-bit CSI), a line break starting a command, an agent command. */
 const EVIL =
   'Eve\x1b[31mRed\x1b]8;;https://evil.example\x07link\x1b]8;;\x07\r\n::error::forged\u009b2J ##vso[task.complete result=Succeeded;]';
