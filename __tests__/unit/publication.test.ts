@@ -122,6 +122,8 @@ describe('one rule for a secret typed where a name belongs', () => {
       'vso.code',
       'work/My-Repo2/Credentials-2024.yml',
       'https://dev.azure.com/Fabrikam2024Org',
+      'cp-e2e-config-L2Js1Y',
+      '/tmp/cp-e2e-config-L2Js1Y/credentials.yml',
     ])
       expect([name, isSecretLike(name)]).toEqual([name, false]);
   });
