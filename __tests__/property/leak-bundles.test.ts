@@ -34,6 +34,8 @@ interface BundleScenario {
   /** Expected to reach the server with the credential (so the echo really happened). */
   online: boolean;
   project?: string;
+  /** The token is also typed as the project (echoed in every sink: redacted before any encoding). */
+  projectIsToken?: boolean;
   scopes?: string;
 }
 
@@ -108,6 +110,14 @@ const SCENARIOS: BundleScenario[] = [
     mutation: 'valid',
     server: { kind: 'fault-rate-limit' },
     online: true,
+  },
+  {
+    name: 'GitLab routable PAT also typed as the project, 404 echoing it',
+    family: 'gitlab.routable-v1',
+    mutation: 'valid',
+    server: { kind: 'echo-error', status: 404 },
+    online: true,
+    projectIsToken: true,
   },
   {
     name: 'ADO PAT pasted with a trailing newline (offline stop)',
@@ -193,6 +203,7 @@ describe('no bundle output ever contains the token', () => {
     const port = sc.server.kind === 'tls' ? untrusted.port : sc.server.kind === 'unreachable' ? closedPort : hostile.port;
     const url = urlFor(provider, port);
     const viaProxy = url === undefined;
+    const project = sc.projectIsToken ? input : sc.project;
 
     const dir = tempDir('leak');
     const taskTemp = tempDir('leak-task');
@@ -201,7 +212,7 @@ describe('no bundle output ever contains the token', () => {
     fs.writeFileSync(outputFile, '');
     fs.writeFileSync(summaryFile, '');
     const common = { NODE_EXTRA_CA_CERTS: getTestTls().caFile, ...(viaProxy ? { HTTPS_PROXY: proxy.url } : {}) };
-    const inputs = { PROVIDER: provider, TOKEN: input, URL: url ?? '', PROJECT: sc.project ?? '', USERNAME: sample.username ?? '' };
+    const inputs = { PROVIDER: provider, TOKEN: input, URL: url ?? '', PROJECT: project ?? '', USERNAME: sample.username ?? '' };
     const action = Object.fromEntries(
       Object.entries({ ...inputs, 'TOKEN-TYPE': sample.tokenType ?? '', 'REQUIRED-SCOPES': sc.scopes ?? '' }).map(([k, v]) => [
         `INPUT_${k}`,
@@ -220,7 +231,7 @@ describe('no bundle output ever contains the token', () => {
       i % 3 ? 'json' : 'text',
       '--debug',
       ...(url ? ['--url', url] : []),
-      ...(sc.project ? ['--project', sc.project] : []),
+      ...(project ? ['--project', project] : []),
       ...(sc.scopes ? ['--required-scopes', sc.scopes] : []),
       ...(sample.username ? ['--username', sample.username] : []),
       ...(sample.tokenType ? ['--token-type', sample.tokenType] : []),

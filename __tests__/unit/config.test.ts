@@ -302,19 +302,15 @@ describe('reading the file', () => {
 
   it('refuses the real /dev/zero and a sparse 400 MiB file at once, and reads a real file through node:fs', () => {
     expect(readCredentialsConfig('/dev/zero', fs, NOW).findings[0]!.message).toMatch(/is not a regular file/);
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cp-config-'));
-    try {
-      const big = path.join(dir, 'big.yml');
-      fs.writeFileSync(big, GOOD);
-      fs.truncateSync(big, 400 * 1024 * 1024); // sparse: no disk space, no time
-      expect(readCredentialsConfig(big, fs, NOW).findings.map((f) => f.code)).toEqual(['config.file']);
-      expect(readCredentialsConfig(dir, fs, NOW).findings[0]!.message).toMatch(/is a directory, not a file\.$/);
-      const good = path.join(dir, 'c.yml');
-      fs.writeFileSync(good, GOOD);
-      expect(readCredentialsConfig(good, fs, NOW).config!.entries).toHaveLength(3);
-      expect(readCredentialsConfig(path.join(dir, 'nope.yml'), fs, NOW).findings[0]!.message).toMatch(/does not exist\.$/);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    const dir = tempDir('config');
+    const big = path.join(dir, 'big.yml');
+    fs.writeFileSync(big, GOOD);
+    fs.truncateSync(big, 400 * 1024 * 1024); // sparse: no disk space, no time
+    expect(readCredentialsConfig(big, fs, NOW).findings.map((f) => f.code)).toEqual(['config.file']);
+    expect(readCredentialsConfig(dir, fs, NOW).findings[0]!.message).toMatch(/is a directory, not a file\.$/);
+    const good = path.join(dir, 'c.yml');
+    fs.writeFileSync(good, GOOD);
+    expect(readCredentialsConfig(good, fs, NOW).config!.entries).toHaveLength(3);
+    expect(readCredentialsConfig(path.join(dir, 'nope.yml'), fs, NOW).findings[0]!.message).toMatch(/does not exist\.$/);
   });
 });

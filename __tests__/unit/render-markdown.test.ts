@@ -92,7 +92,9 @@ describe('job / run summary (several credentials)', () => {
     // GFM splits a row on every pipe not escaped by a backslash (a backslash escapes itself first).
     const cells = row.replace(/\\./g, 'E').split('|').length - 2;
     expect(cells).toBe(7);
-    const shown = 'a\\\\\\|b \\`x\\` \\[click\\](https://evil.example) \\!\\[i\\](https://evil.example/p.png) \\*y\\* &lt;b&gt;z&lt;/b&gt;';
+    // A WORD JOINER after `https:` keeps the bare URL from becoming a GFM autolink.
+    const shown =
+      'a\\\\\\|b \\`x\\` \\[click\\](https:\u2060//evil.example) \\!\\[i\\](https:\u2060//evil.example/p.png) \\*y\\* &lt;b&gt;z&lt;/b&gt;';
     expect(row.startsWith(`| **${shown}** | ✅ passed | ${shown} | p → exists as ${shown} |`)).toBe(true);
     expect(md).toContain(`**Identity** ${shown} · **Project** p → exists as ${shown}`);
     expect(md).toContain(`<summary>✅ passed — ${shown}</summary>`);
@@ -114,7 +116,9 @@ describe('job / run summary (several credentials)', () => {
     const md = renderMarkdownMany(
       multi({ findings: [hinted], credentials: [{ name: 'a', tokenEnv: 'A', report: report({ findings: [said] }) }] }),
     );
-    expect(md).toContain('| Authenticated as \\[Renew here\\](https://evil.example) \\!\\[x\\](https://evil.example/p.png) \\*now\\*. |');
+    expect(md).toContain(
+      '| Authenticated as \\[Renew here\\](https:\u2060//evil.example) \\!\\[x\\](https:\u2060//evil.example/p.png) \\*now\\*. |',
+    );
     expect(md).toContain('| c.yml:3:5: credentials\\[0\\].url must be a single value. | e.g. `required-scopes: [vso.code, vso.build]`. |');
   });
 

@@ -57,7 +57,8 @@ describe('text report', () => {
 
   it('text that came from a server cannot move the terminal, split a line or start a CI log command', () => {
     const evil = `Eve\x1b[2J\x1b]0;owned\x07\r\n::add-mask::x\n##vso[task.setvariable variable=PATH]/tmp \u009b31m`;
-    expect(logSafe(evil)).toBe('Eve [2J ]0;owned   ::add-mask::x #\u200B#vso[task.setvariable variable=PATH]/tmp  31m');
+    // Escape sequences go whole (no `[2J` or OSC title left behind); other controls become spaces.
+    expect(logSafe(evil)).toBe('Eve  ::add-mask::x #\u200B#vso[task.setvariable variable=PATH]/tmp ');
     const r = report({
       identity: { name: evil, id: 'x' },
       project: { requested: 'p', canonical: evil },

@@ -8,20 +8,11 @@ import type * as actionsCore from '@actions/core';
 import { readCredentialsConfig } from '../core/config.js';
 import { formatLogEntry } from '../core/http/client.js';
 import { runPreflight, systemDeps, type PreflightDeps } from '../core/preflight.js';
-import {
-  allFindings,
-  inputsBesideConfig,
-  planFromConfig,
-  runPreflightMany,
-  stepOverrides,
-  type MultiReport,
-} from '../core/preflight-many.js';
-import { renderMarkdown, renderMarkdownMany } from '../core/render/markdown.js';
-import { failureLine, isMulti, stepOutputs } from '../core/render/outputs.js';
-import { logSafe } from '../core/render/text.js';
+import { inputsBesideConfig, planFromConfig, runPreflightMany, stepOverrides, type MultiReport } from '../core/preflight-many.js';
+import { outputGuard, publication, type Publication } from '../core/render/publication.js';
 import type { Finding, Report } from '../core/report.js';
 import { resolveRequest, tokenFromEnv, type Env, type RawInputs } from '../core/request.js';
-import { redact, secretForms } from '../core/secrets.js';
+import { echoedSecrets, secretForms } from '../core/secrets.js';
 
 export type ActionsCore = Pick<
   typeof actionsCore,
@@ -33,38 +24,52 @@ const SINGLE_INPUTS = ['token', 'provider', 'token-type', 'url', 'project', 'use
 
 /**
  * One annotation per error or warning, titled with its code (and the credential, with several).
- * Messages can hold what a server said; core.info writes them raw, so each is made one safe line.
+ * The finding comes from the publication (redacted, inert); `line` also neutralises log commands.
  */
-function annotate(core: ActionsCore, f: Finding, name: string | null): void {
-  const who = name ? `[${logSafe(name)}] ` : '';
-  const title = `credential-preflight ${who}${f.code}`;
-  const text = logSafe(`${f.message} Fix: ${f.hint}`);
+function annotate(core: ActionsCore, out: Publication, f: Finding, name: string | null): void {
+  const who = name ? `[${name}] ` : '';
+  const title = out.line(`credential-preflight ${who}${f.code}`);
+  const text = out.line(`${f.message} Fix: ${f.hint}`);
   if (f.severity === 'error') core.error(text, { title });
   else if (f.severity === 'warning') core.warning(text, { title });
-  else core.info(`${who}${f.code}: ${logSafe(f.message)}`);
+  else core.info(out.line(`${who}${f.code}: ${f.message}`));
 }
 
-async function writeSummary(core: ActionsCore, env: Env, markdown: string, forms: string[]): Promise<void> {
+async function writeSummary(core: ActionsCore, env: Env, out: Publication): Promise<void> {
   if (!env.GITHUB_STEP_SUMMARY) return;
   try {
-    await core.summary.addRaw(markdown).write();
+    await core.summary.addRaw(out.markdown).write();
   } catch (e) {
-    core.warning(`Could not write the job summary: ${redact(String(e), forms)}`);
+    core.warning(out.line(`Could not write the job summary: ${String(e)}`));
   }
 }
 
-/** Annotations, outputs (kebab-case), job summary and the step result, for one credential or several. */
-async function publish(core: ActionsCore, env: Env, result: Report | MultiReport, forms: string[]): Promise<void> {
-  const findings = isMulti(result) ? allFindings(result) : result.findings.map((finding) => ({ name: null, finding }));
-  for (const { name, finding } of findings) annotate(core, finding, name);
-  for (const [name, value] of Object.entries(stepOutputs(result)))
+/**
+ * Annotations, outputs (kebab-case), job summary and the step result, for one credential or several:
+ * everything written comes from the one publication of the result, redacted before any encoding.
+ */
+async function publish(core: ActionsCore, env: Env, result: Report | MultiReport, secrets: string[]): Promise<void> {
+  const out = publication(result, secrets);
+  for (const { name, finding } of out.findings) annotate(core, out, finding, name);
+  for (const [name, value] of Object.entries(out.outputs))
     core.setOutput(
       name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`),
       value,
     );
-  await writeSummary(core, env, isMulti(result) ? renderMarkdownMany(result) : renderMarkdown(result), forms);
-  if (result.outcome === 'failed' || result.outcome === 'unverified') core.setFailed(failureLine(result));
+  await writeSummary(core, env, out);
+  if (result.outcome === 'failed' || result.outcome === 'unverified') core.setFailed(out.failureLine);
 }
+
+/** Every input the action may echo back, for the secret-looking-name rule (`echoedSecrets`). */
+const ECHOED_INPUTS = [
+  ...SINGLE_INPUTS.filter((n) => n !== 'token'),
+  'config',
+  'min-days-remaining',
+  'timeout-seconds',
+  'offline',
+  'fail-on-warning',
+];
+const echoedInputs = (core: ActionsCore): string[] => echoedSecrets(ECHOED_INPUTS.map((n) => core.getInput(n)));
 
 export async function run(core: ActionsCore, env: Env, deps: PreflightDeps = systemDeps): Promise<Report | MultiReport | undefined> {
   let forms: string[] = [];
@@ -85,7 +90,8 @@ export async function run(core: ActionsCore, env: Env, deps: PreflightDeps = sys
       token = fromEnv.value;
       tokenSource = `the \`token\` input or the ${fromEnv.source}`;
     }
-    forms = secretForms(token, username);
+    // A secret typed into a name's input (a pasted token as `project`) is masked and hidden too.
+    forms = [...secretForms(token, username), ...echoedInputs(core)];
     for (const form of forms) core.setSecret(form);
 
     const raw: RawInputs = {
@@ -105,18 +111,20 @@ export async function run(core: ActionsCore, env: Env, deps: PreflightDeps = sys
     const { request, findings } = resolveRequest(raw, env);
     request.tokenSource = tokenSource;
     // Request logs follow the runner's debug switch (RUNNER_DEBUG=1, "Enable debug logging").
+    const guard = outputGuard(forms);
     const report = await runPreflight(
       request,
-      { env, ...deps, log: core.isDebug() ? (e) => core.debug(redact(formatLogEntry(e), forms)) : undefined },
+      { env, ...deps, log: core.isDebug() ? (e) => core.debug(guard.line(formatLogEntry(e))) : undefined },
       findings,
     );
     await publish(core, env, report, forms);
     return report;
   } catch (e) {
     // A bug must still end in a clear, token-free failure rather than a stack trace.
-    core.debug(redact(e instanceof Error ? (e.stack ?? e.message) : String(e), forms));
+    const guard = outputGuard(forms);
+    for (const line of (e instanceof Error ? (e.stack ?? e.message) : String(e)).split('\n')) core.debug(guard.line(line));
     core.setFailed(
-      `credential-preflight crashed: ${redact(e instanceof Error ? e.message : String(e), forms)}. Please report this with the debug log.`,
+      guard.line(`credential-preflight crashed: ${e instanceof Error ? e.message : String(e)}. Please report this with the debug log.`),
     );
     return undefined;
   }
@@ -136,15 +144,17 @@ async function runMany(
     timeoutSeconds: core.getInput('timeout-seconds'),
     minDaysRemaining: core.getInput('min-days-remaining'),
   });
-  const { plan, secrets: forms } = planFromConfig(parsed, env, step.overrides, [core.getInput('token', { trimWhitespace: false })]);
+  const { plan, secrets } = planFromConfig(parsed, env, step.overrides, [core.getInput('token', { trimWhitespace: false })]);
+  const forms = [...secrets, ...echoedInputs(core)];
   const beside = SINGLE_INPUTS.filter((n) => !['', 'auto'].includes(core.getInput(n).trim().toLowerCase()));
   // Every token of every entry is masked before any check runs or anything is printed; so are a
   // stray `token` input and any token pasted into the file.
   keepForms(forms);
   for (const form of forms) core.setSecret(form);
 
+  const guard = outputGuard(forms);
   const log = core.isDebug()
-    ? (name: string, e: Parameters<typeof formatLogEntry>[0]) => core.debug(redact(`[${name}] ${formatLogEntry(e)}`, forms))
+    ? (name: string, e: Parameters<typeof formatLogEntry>[0]) => core.debug(guard.line(`[${name}] ${formatLogEntry(e)}`))
     : undefined;
   const multi = await runPreflightMany(
     plan,

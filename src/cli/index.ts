@@ -9,18 +9,39 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/**
+ * A reader that went away (`credential-preflight … | head -1`) is not a failure of the check: the
+ * write fails with EPIPE, which Node raises as an 'error' event (a stack trace and exit code 1 when
+ * unhandled). Nothing more is written to that stream; the run ends with the check's own exit code.
+ */
+const closed = { stdout: false, stderr: false };
+function writer(name: 'stdout' | 'stderr'): (text: string) => void {
+  const stream = process[name];
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    closed[name] = true;
+    if (e.code !== 'EPIPE' && name === 'stdout' && !closed.stderr)
+      process.stderr.write(`credential-preflight: cannot write the output (${e.code ?? 'error'}).\n`);
+  });
+  return (text) => {
+    if (!closed[name]) stream.write(text);
+  };
+}
+
 let finished = false;
 // If the event loop ever empties before the check settles, never let that look like success.
 process.on('exit', () => {
   if (!finished) {
-    process.stderr.write('credential-preflight stopped before the check finished (internal error); treat the credential as unverified.\n');
+    if (!closed.stderr)
+      process.stderr.write(
+        'credential-preflight stopped before the check finished (internal error); treat the credential as unverified.\n',
+      );
     process.exitCode = EXIT.unverified;
   }
 });
 
 main(process.argv.slice(2), {
-  stdout: (t) => process.stdout.write(t),
-  stderr: (t) => process.stderr.write(t),
+  stdout: writer('stdout'),
+  stderr: writer('stderr'),
   readStdin,
   env: process.env,
   isTTY: Boolean(process.stdout.isTTY),
@@ -31,7 +52,7 @@ main(process.argv.slice(2), {
   },
   (e: unknown) => {
     finished = true;
-    process.stderr.write(`credential-preflight crashed: ${e instanceof Error ? e.message : String(e)}\n`);
+    if (!closed.stderr) process.stderr.write(`credential-preflight crashed: ${e instanceof Error ? e.message : String(e)}\n`);
     process.exitCode = EXIT.usage;
   },
 );

@@ -10,9 +10,10 @@ import { readCredentialsConfig } from '../core/config.js';
 import { formatLogEntry, type HttpLogEntry } from '../core/http/client.js';
 import { runPreflight, systemDeps, type PreflightDeps } from '../core/preflight.js';
 import { inputsBesideConfig, planFromConfig, runPreflightMany, stepOverrides } from '../core/preflight-many.js';
-import { renderText, renderTextMany, shouldColor } from '../core/render/text.js';
+import { outputGuard, publication } from '../core/render/publication.js';
+import { shouldColor } from '../core/render/text.js';
 import { resolveRequest, tokenFromEnv, type Env } from '../core/request.js';
-import { redact, secretForms } from '../core/secrets.js';
+import { echoedSecrets, redact, secretForms } from '../core/secrets.js';
 import { runDemo } from './demo.js';
 import { EXIT, exitCodeFor, exitCodeForMany } from './exit-codes.js';
 
@@ -72,9 +73,8 @@ export async function main(argv: string[], io: CliIo, deps: PreflightDeps = syst
   } catch (e) {
     // A bug must still end in one clear, token-free line rather than a stack trace. Nothing was
     // verified, so it is the unverified exit code.
-    io.stderr(
-      `credential-preflight crashed: ${redact(e instanceof Error ? e.message : String(e), forms)}. Treat the credential as unverified, and please report this bug.\n`,
-    );
+    const line = `credential-preflight crashed: ${e instanceof Error ? e.message : String(e)}. Treat the credential as unverified, and please report this bug.`;
+    io.stderr(`${outputGuard(forms).line(line)}\n`);
     return EXIT.unverified;
   }
 }
@@ -96,12 +96,13 @@ function parseCommandLine(argv: string[], io: CliIo): { values: Values; position
   try {
     return parse(argv);
   } catch (e) {
-    // parseArgs quotes the offending argument; long ones may be a pasted token, so they are hidden.
+    // parseArgs quotes the offending argument; long ones may be a pasted token, so they are hidden
+    // whole (stricter than the secret-looking rule: an unknown argument has no name to keep).
     const message = redact(
       e instanceof Error ? e.message : String(e),
       argv.filter((a) => a.length >= 12),
     );
-    io.stderr(`credential-preflight: ${message}\nRun with --help for the options.\n`);
+    io.stderr(`${outputGuard(echoedSecrets(argv)).line(`credential-preflight: ${message}`)}\nRun with --help for the options.\n`);
     return EXIT.usage;
   }
 }
@@ -120,8 +121,10 @@ async function check(argv: string[], io: CliIo, deps: PreflightDeps, seen: strin
     return EXIT.ok;
   }
   const format = values.format ?? 'text';
+  // Every flag's value may be echoed (a message quoting it): secret-looking ones are hidden.
+  seen.push(...echoedSecrets(Object.values(values).filter((v): v is string => typeof v === 'string')));
   if (format !== 'text' && format !== 'json') {
-    io.stderr(`credential-preflight: --format must be text or json, not ${JSON.stringify(format)}.\n`);
+    io.stderr(`${outputGuard(seen).line(`credential-preflight: --format must be text or json, not ${JSON.stringify(format)}.`)}\n`);
     return EXIT.usage;
   }
   const color = shouldColor(io.isTTY, io.env);
@@ -150,8 +153,8 @@ async function readToken(values: Values, io: CliIo): Promise<{ value: string | u
 /** One credential, described by the flags. */
 async function runSingle(values: Values, io: CliIo, deps: PreflightDeps, options: Output, seen: string[]): Promise<number> {
   const { value: token, source: tokenSource } = await readToken(values, io);
-  const forms = secretForms(token, values.username);
-  seen.push(...forms);
+  seen.push(...secretForms(token, values.username));
+  const forms = [...seen];
 
   const { request, findings } = resolveRequest(
     {
@@ -171,11 +174,12 @@ async function runSingle(values: Values, io: CliIo, deps: PreflightDeps, options
     io.env,
   );
   request.tokenSource = tokenSource;
-  const log = values.debug ? (e: HttpLogEntry) => io.stderr(`${redact(formatLogEntry(e), forms)}\n`) : undefined;
+  const guard = outputGuard(forms);
+  const log = values.debug ? (e: HttpLogEntry) => io.stderr(`${guard.line(formatLogEntry(e))}\n`) : undefined;
   const report = await runPreflight(request, { env: io.env, ...deps, log }, findings);
-  // Belt and braces: nothing the core produces holds the token, but output is redacted regardless.
-  const text = options.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderText(report, { color: options.color });
-  io.stdout(redact(text, forms));
+  // Nothing the core produces should hold a secret, but whatever is printed passes the one redaction.
+  const out = publication(report, forms);
+  io.stdout(options.format === 'json' ? out.json() : out.text({ color: options.color }));
   return exitCodeFor(report);
 }
 
@@ -202,15 +206,15 @@ async function runConfig(values: Values, io: CliIo, deps: PreflightDeps, options
     timeoutSeconds: values['timeout-seconds'],
     minDaysRemaining: values['min-days-remaining'],
   });
-  const { plan, secrets: forms } = planFromConfig(parsed, io.env, step.overrides);
-  seen.push(...forms);
-  const log = values.debug
-    ? (name: string, e: HttpLogEntry) => io.stderr(`${redact(`[${name}] ${formatLogEntry(e)}`, forms)}\n`)
-    : undefined;
+  const { plan, secrets } = planFromConfig(parsed, io.env, step.overrides);
+  seen.push(...secrets);
+  const forms = [...seen];
+  const guard = outputGuard(forms);
+  const log = values.debug ? (name: string, e: HttpLogEntry) => io.stderr(`${guard.line(`[${name}] ${formatLogEntry(e)}`)}\n`) : undefined;
   const findings = [...parsed.findings, ...step.findings, ...inputsBesideConfig(beside, '--config')];
   const multi = await runPreflightMany(plan, { env: io.env, ...deps, log }, { config: file, findings });
-  const text = options.format === 'json' ? `${JSON.stringify(multi, null, 2)}\n` : renderTextMany(multi, { color: options.color });
-  io.stdout(redact(text, forms));
+  const out = publication(multi, forms);
+  io.stdout(options.format === 'json' ? out.json() : out.text({ color: options.color }));
   return exitCodeForMany(multi);
 }
 

@@ -24,6 +24,7 @@ import {
 import { finding, type Finding } from './report.js';
 import { detectProvider } from './providers/registry.js';
 import { readBoolean, resolveRequest, type RawInputs } from './request.js';
+import { isSecretLike } from './secrets.js';
 
 /** Per-credential keys → the input they stand for (same spelling as the action's inputs). */
 const FIELD_INPUT = {
@@ -208,8 +209,8 @@ class Checker {
 
   /** A long mixed-case alphanumeric run is a pasted secret of some shape, not a name or a value: remembered, never quoted. */
   isSecretLike(value: string): boolean {
-    const v = value.trim();
-    const like = /^[A-Za-z0-9+/=.~-]{20,}$/.test(v) && /[a-z]/.test(v) && /[A-Z]/.test(v) && /\d/.test(v);
+    // The tool's one rule for a secret where a name belongs (secrets.ts), shared with every echo.
+    const like = isSecretLike(value);
     if (like) this.secrets.add(value);
     return like;
   }

@@ -189,7 +189,7 @@ export async function runPreflightMany(
           c.request,
           { ...rest, ...(dispatcher ? { dispatcher } : {}), log: log ? (e) => log(c.name, e) : undefined },
           c.findings,
-        ),
+        ).catch((e: unknown) => crashedRow(c, e)),
       ),
     );
   } finally {
@@ -202,6 +202,41 @@ export async function runPreflightMany(
     findings: fileFindings,
     credentials: checks.map((c, i) => ({ name: c.name, tokenEnv: c.tokenEnv, report: reports[i]! })),
     timings: { totalMs: Math.round((deps.monotonic() - started) * 100) / 100 },
+  };
+}
+
+/**
+ * A check that threw (a bug, or an answer no reader expected) is that row's `unverified` finding:
+ * nothing is known about its token, and the other rows are still checked and reported. The message
+ * is the exception's first line only (the publication redacts it like every other text).
+ */
+function crashedRow(check: PlannedCheck, e: unknown): Report {
+  const why = (e instanceof Error ? e.message : String(e)).split('\n')[0]!.slice(0, 200);
+  const findings = [
+    ...check.findings,
+    finding(
+      'network.unexpected-response',
+      'error',
+      `The check of this credential stopped on an internal error (${why}), so nothing is known about the token.`,
+      'Re-run with debug logging and report this bug with the log; the other credentials were checked.',
+    ),
+  ];
+  return {
+    schemaVersion: 1,
+    outcome: decideOutcome(findings, check.request.failOnWarning),
+    provider: check.request.provider === 'auto' ? null : check.request.provider,
+    tokenKind: null,
+    tokenLabel: null,
+    // Inputs are not repeated: a URL may carry userinfo, and the check never got to clean it.
+    url: { input: null, normalized: null },
+    identity: null,
+    project: { requested: null, canonical: null },
+    scopes: { required: [...check.request.requiredScopes], verified: [], missing: [], unverifiable: [] },
+    expiresAt: null,
+    expirySource: null,
+    daysRemaining: null,
+    findings: sortFindings(findings),
+    timings: { totalMs: 0 },
   };
 }
 

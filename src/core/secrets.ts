@@ -4,6 +4,7 @@
  * Adapters register all of these with the platform's masker before doing anything else.
  */
 import { checkHygiene, MAX_TOKEN_CHARS } from './hygiene.js';
+import { detectProvider } from './providers/registry.js';
 
 /** Conventional user names put in front of a token in Basic auth. */
 const BASIC_USERS = ['', 'x-access-token', 'x-bitbucket-api-token-auth', 'oauth2', 'pat', 'user', 'git'];
@@ -74,4 +75,62 @@ export function secretScrubber(forms: readonly string[]): (text: string) => stri
     }
     return short.length ? redact(out, short) : out;
   };
+}
+
+/** Characters a token is made of (base64, base64url, JWT dots, prefixes such as `ghp_`). */
+const TOKEN_RUN = /^[A-Za-z0-9+/=._~-]+$/;
+
+/** 0 upper, 1 lower, 2 digit (the run holds nothing else). */
+function charClass(c: string): number {
+  if (c >= 'A' && c <= 'Z') return 0;
+  return c >= 'a' && c <= 'z' ? 1 : 2;
+}
+
+/** Shortest run of letters and digits judged on its own: shorter ones are words, ids, temp suffixes. */
+const MIN_RANDOM_RUN = 16;
+
+/**
+ * Random text switches between upper case, lower case and digits at about 60% of its characters;
+ * names a person typed (`FabrikamFiber2024Migration`, `AZURE_DEVOPS_PAT`) switch far less. The
+ * threshold keeps long CamelCase project names readable while hiding generated secrets.
+ */
+function looksRandom(run: string): boolean {
+  if (!/[a-z]/.test(run) || !/[A-Z]/.test(run) || !/\d/.test(run)) return false;
+  let switches = 0;
+  for (let i = 1; i < run.length; i++) if (charClass(run[i]!) !== charClass(run[i - 1]!)) switches++;
+  return switches >= 0.4 * (run.length - 1);
+}
+
+/** Recognising a format does not depend on the date (only its expiry findings do). */
+const ANY_DAY = { now: new Date(0), tokenType: 'auto' as const };
+
+/**
+ * The one rule for "this looks like a secret, not a name", for every value the tool echoes (an
+ * environment variable name, a path, a project, anything typed where a name belongs): 20 or more
+ * token characters that are a token of a format some provider issues, or hold a long random-looking
+ * run of mixed case and digits (punctuation apart: `cp-e2e-config-L2Js1Y` is a name with a random
+ * suffix), or a long lower-case base32 run with several digits (legacy Azure DevOps PATs).
+ */
+export function isSecretLike(value: string): boolean {
+  const v = value.trim();
+  if (v.length < 20 || !TOKEN_RUN.test(v)) return false;
+  if (detectProvider(v, ANY_DAY)) return true;
+  if (v.split(/[^A-Za-z0-9]+/).some((run) => run.length >= MIN_RANDOM_RUN && looksRandom(run))) return true;
+  return v.length >= 32 && /^[a-z0-9]+$/.test(v) && (v.match(/\d/g) ?? []).length >= 4;
+}
+
+/**
+ * The secret-looking parts of values the tool may echo: the whole value, or each segment of a path,
+ * URL or sentence (a token pasted into a path is hidden, the rest of the path stays readable).
+ * Adapters add these to the redaction list, so a secret typed where a name belongs is never printed.
+ */
+export function echoedSecrets(values: ReadonlyArray<string | undefined>): string[] {
+  const found = new Set<string>();
+  for (const value of values) {
+    if (!value) continue;
+    // The secret-looking segments when there are any (the rest of a path stays readable), else the whole.
+    const parts = value.split(/[^A-Za-z0-9+=._~-]+/).filter(isSecretLike);
+    for (const part of parts.length ? parts : isSecretLike(value) ? [value.trim()] : []) found.add(part);
+  }
+  return [...found];
 }

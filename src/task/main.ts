@@ -9,21 +9,13 @@ import * as path from 'node:path';
 import type * as taskLib from 'azure-pipelines-task-lib/task.js';
 import { readCredentialsConfig } from '../core/config.js';
 import { runPreflight, systemDeps, type PreflightDeps } from '../core/preflight.js';
-import {
-  allFindings,
-  inputsBesideConfig,
-  planFromConfig,
-  runPreflightMany,
-  stepOverrides,
-  type MultiReport,
-} from '../core/preflight-many.js';
-import { renderMarkdown, renderMarkdownMany } from '../core/render/markdown.js';
-import { failureLine, isMulti, stepOutputs } from '../core/render/outputs.js';
-import { logSafe } from '../core/render/text.js';
+import { inputsBesideConfig, planFromConfig, runPreflightMany, stepOverrides, type MultiReport } from '../core/preflight-many.js';
+import { isMulti } from '../core/render/outputs.js';
+import { outputGuard, publication, type Publication } from '../core/render/publication.js';
 import { finding, type Finding, type Report } from '../core/report.js';
 import { formatLogEntry } from '../core/http/client.js';
 import { resolveRequest, tokenFromEnv, type Env, type RawInputs } from '../core/request.js';
-import { redact, secretForms } from '../core/secrets.js';
+import { echoedSecrets, secretForms } from '../core/secrets.js';
 
 export type TaskLib = Pick<
   typeof taskLib,
@@ -139,17 +131,17 @@ function debugOn(tl: TaskLib, env: Env): boolean {
 }
 
 /**
- * One ##vso[task.logissue] per error or warning, with its code; notes go to the plain log. Messages
- * can hold what a server said, and the agent obeys a ##vso[ anywhere in a plain line: each is made
- * one safe line.
+ * One ##vso[task.logissue] per error or warning, with its code; notes go to the plain log. The
+ * finding comes from the publication (redacted, inert); `line` also breaks any `##vso[`, which the
+ * agent obeys anywhere in a plain line.
  */
-function logFinding(tl: TaskLib, io: TaskIo, f: Finding, name: string | null): void {
+function logFinding(tl: TaskLib, io: TaskIo, out: Publication, f: Finding, name: string | null): void {
   const who = name ? `[${name}] ` : '';
-  if (f.severity === 'info') io.log(logSafe(`${who}${f.code}: ${f.message}`));
+  if (f.severity === 'info') io.log(out.line(`${who}${f.code}: ${f.message}`));
   else
     tl.logIssue(
       f.severity === 'error' ? tl.IssueType.Error : tl.IssueType.Warning,
-      logSafe(`${who}${f.message} Fix: ${f.hint}`),
+      out.line(`${who}${f.message} Fix: ${f.hint}`),
       undefined,
       undefined,
       undefined,
@@ -157,30 +149,56 @@ function logFinding(tl: TaskLib, io: TaskIo, f: Finding, name: string | null): v
     );
 }
 
-function uploadMarkdown(tl: TaskLib, markdown: string, forms: string[]): void {
+function uploadMarkdown(tl: TaskLib, out: Publication): void {
   try {
     const dir = tl.getVariable('Agent.TempDirectory') || os.tmpdir();
     const file = path.join(dir, `credential-preflight-${process.pid}.md`);
-    fs.writeFileSync(file, markdown);
+    fs.writeFileSync(file, out.markdown);
     tl.uploadSummary(file);
   } catch (e) {
-    tl.logIssue(tl.IssueType.Warning, `Could not attach the summary: ${redact(String(e), forms)}`);
+    tl.logIssue(tl.IssueType.Warning, out.line(`Could not attach the summary: ${String(e)}`));
   }
 }
 
-/** Issues, output variables, run summary and the task result, for one credential or several. */
-function publish(tl: TaskLib, io: TaskIo, result: Report | MultiReport, forms: string[]): void {
-  const findings = isMulti(result) ? allFindings(result) : result.findings.map((finding) => ({ name: null, finding }));
-  for (const { name, finding } of findings) logFinding(tl, io, finding, name);
-  for (const [name, value] of Object.entries(stepOutputs(result))) tl.setVariable(name, value, false, true);
-  uploadMarkdown(tl, isMulti(result) ? renderMarkdownMany(result) : renderMarkdown(result), forms);
-  if (result.outcome === 'failed' || result.outcome === 'unverified') tl.setResult(tl.TaskResult.Failed, failureLine(result));
+/**
+ * Issues, output variables, run summary and the task result, for one credential or several:
+ * everything written comes from the one publication of the result, redacted before any encoding.
+ */
+function publish(tl: TaskLib, io: TaskIo, result: Report | MultiReport, secrets: string[]): void {
+  const out = publication(result, secrets);
+  for (const { name, finding } of out.findings) logFinding(tl, io, out, finding, name);
+  for (const [name, value] of Object.entries(out.outputs)) tl.setVariable(name, value, false, true);
+  uploadMarkdown(tl, out);
+  if (result.outcome === 'failed' || result.outcome === 'unverified') tl.setResult(tl.TaskResult.Failed, out.failureLine);
   else if (result.outcome === 'warned') tl.setResult(tl.TaskResult.SucceededWithIssues, 'credential-preflight passed with warnings.');
   else
     tl.setResult(
       tl.TaskResult.Succeeded,
       `credential-preflight passed${isMulti(result) ? ` (${result.credentials.length} credentials)` : ''}.`,
     );
+}
+
+/** Every input the task may echo back, for the secret-looking-name rule (`echoedSecrets`). */
+const ECHOED_INPUTS = [
+  'provider',
+  'tokenType',
+  'url',
+  'project',
+  'username',
+  'requiredScopes',
+  'expiresOn',
+  'serviceConnection',
+  'config',
+  'minDaysRemaining',
+  'timeoutSeconds',
+  'offline',
+  'failOnWarning',
+];
+const echoedInputs = (tl: TaskLib): string[] => echoedSecrets(ECHOED_INPUTS.map((n) => tl.getInput(n)));
+
+/** Masks every form with the agent: it refuses values with line breaks (secretForms also lists each line). */
+function mask(tl: TaskLib, forms: readonly string[]): void {
+  for (const form of forms) if (!/[\r\n]/.test(form)) tl.setSecret(form);
 }
 
 /**
@@ -215,9 +233,9 @@ export async function run(
     const username = tl.getInput('username');
     const credential = readCredential(tl, env, provider);
     const { token } = credential;
-    forms = secretForms(token, username);
-    // tl.setSecret refuses values with line breaks; secretForms also lists each line on its own.
-    for (const form of forms) if (!/[\r\n]/.test(form)) tl.setSecret(form);
+    // A secret typed into a name's input (a pasted token as `project`) is masked and hidden too.
+    forms = [...secretForms(token, username), ...echoedInputs(tl)];
+    mask(tl, forms);
 
     const raw: RawInputs = {
       provider,
@@ -235,16 +253,18 @@ export async function run(
     };
     const { request, findings } = resolveRequest(raw, env, 'camel');
     request.tokenSource = credential.source;
-    const log: PreflightDeps['log'] = debugOn(tl, env) ? (e) => tl.debug(redact(formatLogEntry(e), forms)) : undefined;
+    const guard = outputGuard(forms);
+    const log: PreflightDeps['log'] = debugOn(tl, env) ? (e) => tl.debug(guard.line(formatLogEntry(e))) : undefined;
     const network = agentNetwork(tl, env);
     const report = await runPreflight(request, { ...deps, ...network.deps, log }, [...findings, ...network.findings]);
     publish(tl, io, report, forms);
     return report;
   } catch (e) {
-    tl.debug(redact(e instanceof Error ? (e.stack ?? e.message) : String(e), forms));
+    const guard = outputGuard(forms);
+    for (const line of (e instanceof Error ? (e.stack ?? e.message) : String(e)).split('\n')) tl.debug(guard.line(line));
     tl.setResult(
       tl.TaskResult.Failed,
-      `credential-preflight crashed: ${redact(e instanceof Error ? e.message : String(e), forms)}. Please report this with the debug log.`,
+      guard.line(`credential-preflight crashed: ${e instanceof Error ? e.message : String(e)}. Please report this with the debug log.`),
     );
     return undefined;
   }
@@ -276,18 +296,20 @@ async function runMany(
     },
     'camel',
   );
-  const { plan, secrets: forms } = planFromConfig(parsed, env, step.overrides, [env.INPUT_TOKEN]);
+  const { plan, secrets } = planFromConfig(parsed, env, step.overrides, [env.INPUT_TOKEN]);
+  const forms = [...secrets, ...echoedInputs(tl)];
   keepForms(forms);
   // Every token of every entry is masked before any check runs or anything is printed.
-  for (const form of forms) if (!/[\r\n]/.test(form)) tl.setSecret(form);
+  mask(tl, forms);
 
   const beside = [
     ...(env.INPUT_TOKEN ? ['token'] : []),
     ...SINGLE_INPUTS.filter((n) => !['', 'auto'].includes((tl.getInput(n) ?? '').trim().toLowerCase())),
     ...(/^true$/i.test(tl.getInput('useSystemAccessToken') ?? '') ? ['useSystemAccessToken'] : []),
   ];
+  const guard = outputGuard(forms);
   const log = debugOn(tl, env)
-    ? (name: string, e: Parameters<typeof formatLogEntry>[0]) => tl.debug(redact(`[${name}] ${formatLogEntry(e)}`, forms))
+    ? (name: string, e: Parameters<typeof formatLogEntry>[0]) => tl.debug(guard.line(`[${name}] ${formatLogEntry(e)}`))
     : undefined;
   const network = agentNetwork(tl, env);
   const multi = await runPreflightMany(

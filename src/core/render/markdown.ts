@@ -32,21 +32,38 @@ export function cell(text: string): string {
 }
 
 /**
+ * Bare URLs and e-mail addresses are links on GitHub (GFM autolinks) even when every Markdown
+ * character is escaped: a WORD JOINER (U+2060, invisible) after the scheme's colon, inside `www.`
+ * and before `@` keeps them text.
+ */
+function unlinked(text: string): string {
+  return text
+    .replace(/:(?=\/\/)/g, ':\u2060')
+    .replace(/www\./gi, (w) => `${w.slice(0, 3)}\u2060.`)
+    .replace(/@/g, '\u2060@');
+}
+
+/**
  * A name that came from a server or the file (identity, project, credential label): shown as typed,
  * never as Markdown — a display name must not become a link, an image, code or emphasis.
  */
 export function literal(text: string): string {
-  return cell(text).replace(/[`*_[\]!~]/g, '\\$&');
+  return unlinked(cell(text).replace(/[`*_[\]!~]/g, '\\$&'));
 }
 
 /**
  * A message or hint: its `code spans` are the core's own and stay code; outside them it may quote a
- * server (a display name), so links, images and emphasis are escaped there.
+ * server (a display name), so links, images, autolinks and emphasis are escaped there. Code spans are
+ * kept only when every backtick is single and paired — then Markdown pairs them as we split them; a
+ * run such as ``` `` ``` or an odd count (a server's backticks) escapes every backtick instead.
  */
 export function prose(text: string): string {
+  const escapeOutside = (part: string): string => unlinked(part.replace(/[*_[\]!~]/g, '\\$&'));
+  const ticks = text.match(/`/g)?.length ?? 0;
+  if (/``/.test(text) || ticks % 2) return escapeOutside(cell(text).replace(/`/g, '\\`'));
   return cell(text)
     .split(/(`[^`]*`)/)
-    .map((part, i) => (i % 2 ? part : part.replace(/[*_[\]!~]/g, '\\$&')))
+    .map((part, i) => (i % 2 ? part : escapeOutside(part)))
     .join('');
 }
 
@@ -59,13 +76,14 @@ function glance(report: Report): string {
 }
 
 function context(report: Report): string {
-  const parts = [report.provider ? PROVIDER_MODULES[report.provider].displayName : 'provider not detected'];
-  if (report.tokenLabel) parts.push(report.tokenLabel);
+  // Each part escaped on its own; the URL as a literal (what was typed is shown, never a link).
+  const parts = [cell(report.provider ? PROVIDER_MODULES[report.provider].displayName : 'provider not detected')];
+  if (report.tokenLabel) parts.push(cell(report.tokenLabel));
   const url = report.url.normalized ?? report.url.input;
-  if (url) parts.push(url);
+  if (url) parts.push(literal(url));
   if (report.expiresAt) parts.push(`expires ${report.expirySource === 'upper-bound' ? 'by ' : ''}${report.expiresAt.slice(0, 10)}`);
   parts.push(`${Math.round(report.timings.totalMs)} ms`);
-  return `<sub>${cell(parts.join(' · '))}</sub>`;
+  return `<sub>${parts.join(' · ')}</sub>`;
 }
 
 function findingTable(findings: readonly Finding[]): string[] {

@@ -24,14 +24,30 @@ export function shouldColor(isTTY: boolean, env: Env): boolean {
 }
 
 /**
- * Text that may hold what a server said (a display name, a project, an error), made safe for a
- * terminal or CI log: control characters become spaces (no escape sequence can move the terminal,
- * no line break can start a `::command::` line), and an Azure Pipelines `##vso[` / `##[` — which the
- * agent obeys anywhere in a line — gets a zero-width space.
+ * Terminal escape sequences (ECMA-48): CSI (`ESC [` … final byte, or the 8-bit CSI), OSC / DCS /
+ * APC / PM / SOS strings (up to BEL or ST, or the end of the text), and two-byte `ESC x` escapes.
+ * Removed whole: replacing only the ESC would leave `[31m` or an OSC 8 hyperlink's URL behind.
+ */
+const ESCAPES =
+  // eslint-disable-next-line no-control-regex
+  /(?:\x1b\[|\x9b)[\x20-\x3f]*[\x40-\x7e]?|(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?|\x1b[\x20-\x7e]?/g;
+
+/**
+ * Text from a server or a user made inert on one line: escape sequences removed, every other control
+ * character (line breaks included) a space, so nothing can recolour a terminal, rewrite a CI log line
+ * or start a new `::command::` line. Applied to every string of a report before it is rendered.
+ */
+export function inert(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(ESCAPES, '').replace(/[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, ' ');
+}
+
+/**
+ * A line for a terminal or CI log: inert, and an Azure Pipelines `##vso[` / `##[` — which the agent
+ * obeys anywhere in a line — gets a zero-width space.
  */
 export function logSafe(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\x00-\x1f\x7f-\x9f]/g, ' ').replace(/##(?=vso\[|\[)/gi, '#\u200B#');
+  return inert(text).replace(/##(?=vso\[|\[)/gi, '#\u200B#');
 }
 
 const ANSI = {
