@@ -59294,12 +59294,21 @@ var __webpack_exports__ = {};
 
 ;// CONCATENATED MODULE: ./src/task/capture-token.ts
 /**
- * Captures the `token` input before azure-pipelines-task-lib loads: on import, task-lib moves every
- * INPUT_* variable into its vault and deletes it from process.env, and the only public way back,
- * tl.getInput, writes `token=<value>` to the debug log before any code could mask it.
+ * Captures the inputs before azure-pipelines-task-lib loads: on import, task-lib moves every INPUT_*
+ * variable into its vault and deletes it from process.env, and the only public way back,
+ * tl.getInput, writes `name=<value>` to the debug log before any code could mask it — the token, or
+ * a token pasted into `project`. The task reads its inputs here instead, and logs none of them.
  * This module must be imported before task-lib (ES modules evaluate in import order).
  */
 const capturedToken = process.env.INPUT_TOKEN;
+const captured = Object.create(null);
+for (const [key, value] of Object.entries(process.env))
+    if (key.startsWith('INPUT_') && value)
+        captured[key] = value;
+/** tl.getInput's answer (its key rule: dots and spaces become underscores, upper case), without its debug line. */
+function capturedInput(name) {
+    return captured[`INPUT_${name.replace(/\./g, '_').replace(/ /g, '_').toUpperCase()}`];
+}
 
 // EXTERNAL MODULE: ./node_modules/azure-pipelines-task-lib/task.js
 var task = __nccwpck_require__(358);
@@ -59761,13 +59770,17 @@ function decodeJwt(text) {
     const payload = decodeJsonSegment(p);
     return header && payload ? { header, payload } : undefined;
 }
-/** A numeric-date claim (Unix seconds) as a Date; undefined when absent or not a finite number. */
+/** A numeric-date claim (Unix seconds) as a Date; undefined when absent, not a number, or beyond what a Date holds. */
 function claimDate(payload, name) {
-    const v = payload[name];
-    return typeof v === 'number' && Number.isFinite(v) ? new Date(v * 1000) : undefined;
+    const v = Object.hasOwn(payload, name) ? payload[name] : undefined;
+    if (typeof v !== 'number' || !Number.isFinite(v))
+        return undefined;
+    // A Date holds ±8.64e15 ms; past it (an `exp` of 1e16) it is Invalid Date, which throws when printed.
+    const d = new Date(v * 1000);
+    return Number.isNaN(d.getTime()) ? undefined : d;
 }
 function claimString(payload, name) {
-    const v = payload[name];
+    const v = Object.hasOwn(payload, name) ? payload[name] : undefined;
     return typeof v === 'string' ? v : undefined;
 }
 
@@ -60332,17 +60345,27 @@ function isLoopback(hostname) {
     return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
 }
 /**
+ * The longest wait a timer can hold: Node fires a longer setTimeout after 1 ms instead, so a server's
+ * "wait a thousand years" (a reset of 1e17, Retry-After 1e400) must come out as a long wait, never as none.
+ */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+/**
  * Delay requested by the server, in ms: Retry-After (seconds or date), Azure DevOps' X-RateLimit-Delay,
  * or — once the window is used up (remaining 0) — when GitHub's X-RateLimit-Reset / GitLab's
  * RateLimit-Reset says it resets (epoch seconds; small values are read as seconds from now). GitHub
  * sends a reset time on every answer, so without remaining 0 it means nothing for a retry.
  */
 function serverDelayMs(headers, nowMs) {
+    const ms = requestedDelayMs(headers, nowMs);
+    return ms === undefined ? undefined : Math.min(Math.max(0, ms), MAX_TIMER_MS);
+}
+function requestedDelayMs(headers, nowMs) {
     const first = (v) => (Array.isArray(v) ? v[0] : v);
     const retryAfter = first(headers?.['retry-after']);
     if (retryAfter !== undefined) {
         const secs = Number(retryAfter);
-        if (Number.isFinite(secs))
+        // Infinity (`1e400`) is "do not come back": capped below, which ends the retries.
+        if (!Number.isNaN(secs))
             return Math.max(0, secs * 1000);
         const date = Date.parse(retryAfter);
         if (Number.isFinite(date))
@@ -60388,7 +60411,8 @@ async function readCapped(body, declared, max) {
 }
 /** Headers as lower-case single strings, and the body parsed when it is the JSON its type claims. */
 function readAnswer(raw, body) {
-    const headers = {};
+    // No prototype: a header named `constructor` or `__proto__` is just another header.
+    const headers = Object.create(null);
     for (const [k, v] of Object.entries(raw))
         if (v !== undefined)
             headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
@@ -60765,10 +60789,20 @@ function distance(a, b) {
     }
     return prev[y.length];
 }
+/**
+ * Bounds on the work (Levenshtein is length × length per name): the names a server lists are many
+ * and long only when something is wrong, and a suggestion from the first thousand is as good.
+ * Project names are shorter (Azure DevOps allows 64 characters, GitHub repositories 100).
+ */
+const CLOSEST_LIMITS = { names: 1000, chars: 128 };
 /** Up to `n` names closest to `wanted` (substring matches first), within a sensible distance. */
 function closestNames(wanted, names, n) {
+    if (wanted.length > CLOSEST_LIMITS.chars)
+        return [];
     const w = wanted.toLowerCase();
     return names
+        .slice(0, CLOSEST_LIMITS.names)
+        .filter((name) => typeof name === 'string' && name.length <= CLOSEST_LIMITS.chars)
         .map((name) => ({ name, d: name.toLowerCase().includes(w) || w.includes(name.toLowerCase()) ? 0 : distance(wanted, name) }))
         .filter(({ d, name }) => d <= Math.max(3, Math.floor(Math.max(name.length, wanted.length) / 2)))
         .sort((a, b) => a.d - b.d || a.name.localeCompare(b.name))
@@ -60786,7 +60820,129 @@ function closestNamesSentence(near) {
 /** The named project exists only in another casing: the provider matched it, later steps may not. */
 const caseMismatch = ({ provider, what, stored, requested, compared = 'names' }) => finding('project.case-mismatch', 'error', `The ${what} exists as "${stored}", not "${requested}"; ${provider} matched it ignoring case, but later steps that compare ${compared} exactly will not.`, `Use "${stored}" exactly.`);
 
+;// CONCATENATED MODULE: ./src/core/providers/online/shape.ts
+/** Longest string kept from an answer (display names, project names, messages). */
+const MAX_TEXT = 512;
+/** Most items kept from a list in an answer (a first page is at most a few hundred). */
+const MAX_ITEMS = 1000;
+const ok = (value) => ({ ok: true, value });
+/** `null`, `a number`, `a list`, `an object`… */
+function kindOf(v) {
+    if (v === null)
+        return 'null';
+    if (v === undefined)
+        return 'missing';
+    if (Array.isArray(v))
+        return 'a list';
+    return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
+}
+const wrong = (value, field, expected) => ({
+    ok: false,
+    problem: { field: field || '(the body)', found: kindOf(value), expected },
+});
+/** A leaf: the value when `accept` says so. */
+function leaf(expected, accept, keep = (v) => v) {
+    return { expected, read: (v, field) => (accept(v) ? ok(keep(v)) : wrong(v, field, expected)) };
+}
+const shape_text = leaf('a string', (v) => typeof v === 'string', (v) => (v.length > MAX_TEXT ? `${v.slice(0, MAX_TEXT)}…` : v));
+const number = leaf('a number', (v) => typeof v === 'number' && Number.isFinite(v));
+const shape_boolean = leaf('true or false', (v) => typeof v === 'boolean');
+/** Absent, or `null` (APIs send null for an empty optional field): undefined. */
+function optional(s) {
+    return { expected: s.expected, read: (v, field) => (v === undefined || v === null ? ok(undefined) : s.read(v, field)) };
+}
+/** `null` where null means something (no expiry): kept; absent: undefined. */
+function nullable(s) {
+    const expected = `${s.expected} or null`;
+    return {
+        expected,
+        read: (v, field) => {
+            if (v === null || v === undefined)
+                return ok(v);
+            const r = s.read(v, field);
+            return r.ok ? r : wrong(v, field, expected);
+        },
+    };
+}
+function either(a, b) {
+    const expected = `${a.expected} or ${b.expected}`;
+    return {
+        expected,
+        read: (v, field) => {
+            const first = a.read(v, field);
+            if (first.ok)
+                return first;
+            const second = b.read(v, field);
+            return second.ok ? second : wrong(v, field, expected);
+        },
+    };
+}
+/** A list whose every item has the shape (a `null` item is a problem); the first MAX_ITEMS only. */
+function list(item) {
+    return {
+        expected: 'a list',
+        read: (v, field) => {
+            if (!Array.isArray(v))
+                return wrong(v, field, 'a list');
+            const out = [];
+            for (const [i, x] of v.slice(0, MAX_ITEMS).entries()) {
+                const r = item.read(x, `${field}[${i}]`);
+                if (!r.ok)
+                    return r;
+                out.push(r.value);
+            }
+            return ok(out);
+        },
+    };
+}
+const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
+const own = (o, key) => (Object.hasOwn(o, key) ? o[key] : undefined);
+const child = (field, key) => (field ? `${field}.${key}` : key);
+/** An object with these fields (others are ignored); a fresh object holding only them. */
+function object(fields) {
+    return {
+        expected: 'an object',
+        read: (v, field) => {
+            if (!isObject(v))
+                return wrong(v, field, 'an object');
+            const out = {};
+            for (const [key, s] of Object.entries(fields)) {
+                const r = s.read(own(v, key), child(field, key));
+                if (!r.ok)
+                    return r;
+                out[key] = r.value;
+            }
+            return ok(out);
+        },
+    };
+}
+/** An object used as a map (`permissions: { pull: true }`): every value has the shape; no prototype. */
+function dictionary(value) {
+    return {
+        expected: 'an object',
+        read: (v, field) => {
+            if (!isObject(v))
+                return wrong(v, field, 'an object');
+            const out = Object.create(null);
+            for (const key of Object.keys(v).slice(0, MAX_ITEMS)) {
+                const r = value.read(v[key], child(field, key));
+                if (!r.ok)
+                    return r;
+                out[key] = r.value;
+            }
+            return ok(out);
+        },
+    };
+}
+/** The JSON body of an answer read as `shape` (an answer that is not JSON is a problem with the body). */
+function readBody(r, shape) {
+    return shape.read(r.isJson ? r.json : undefined, '');
+}
+/** `` `authenticatedUser.id` is a number where a string belongs ``: the context of the finding. */
+const describeProblem = (p) => `\`${p.field}\` is ${p.found} where ${p.expected} belongs`;
+
 ;// CONCATENATED MODULE: ./src/core/providers/online/responses.ts
+
 /** A 2xx with an API JSON body: the only success that counts. */
 const isApiSuccess = (r) => r?.kind === 'response' && r.status >= 200 && r.status < 300 && r.isJson;
 /** The JSON body of a successful answer, or undefined. */
@@ -60797,7 +60953,8 @@ const configuredOrigin = (url) => (url.normalized ? [new URL(url.normalized).ori
 function bodyText(r, field) {
     const body = r.isJson && r.json && typeof r.json === 'object' ? r.json : undefined;
     const v = body && Object.hasOwn(body, field) ? body[field] : undefined;
-    return typeof v === 'string' ? v : '';
+    // Cut like every string read from an answer: a megabyte `message` is not worth quoting.
+    return typeof v === 'string' ? v.slice(0, MAX_TEXT) : '';
 }
 
 ;// CONCATENATED MODULE: ./src/core/providers/online/findings.ts
@@ -60953,6 +61110,7 @@ const unverifiable = (why) => ({ kind: 'unverifiable', why });
 
 ;// CONCATENATED MODULE: ./src/core/providers/online/index.ts
 /** The skeleton every provider's online check is built on (composition: import what you use). */
+
 
 
 
@@ -61121,14 +61279,17 @@ function serviceError(r) {
     catch {
         header = r.headers['x-tfs-serviceerror'] ?? '';
     }
-    const body = (r.isJson ? r.json : undefined);
-    return {
-        message: header || (typeof body?.message === 'string' ? body.message : ''),
-        typeKey: typeof body?.typeKey === 'string' ? body.typeKey : '',
-    };
+    return { message: header || bodyText(r, 'message'), typeKey: bodyText(r, 'typeKey') };
 }
-function readUser(data) {
-    const user = data?.authenticatedUser;
+/** `_apis/connectionData`: the fields read of it. */
+const CONNECTION_DATA = object({
+    authenticatedUser: optional(object({ id: optional(shape_text), providerDisplayName: optional(shape_text), customDisplayName: optional(shape_text) })),
+});
+function readUser(r) {
+    const data = readBody(r, CONNECTION_DATA);
+    if (!data.ok)
+        return { kind: 'trouble', problem: data.problem };
+    const user = data.value.authenticatedUser;
     if (!user?.id)
         return { kind: 'trouble', about: 'no-user' };
     if (user.id.toLowerCase() === ANONYMOUS_ID)
@@ -61143,7 +61304,7 @@ function readIdentity(r) {
     if (r.status === 203 && !r.isJson)
         return { kind: 'sign-in-page' };
     if (isSuccess(r))
-        return r.isJson ? readUser(r.json) : { kind: 'trouble', about: 'not-json' };
+        return r.isJson ? readUser(r) : { kind: 'trouble', about: 'not-json' };
     if (r.status === 401) {
         const err = serviceError(r);
         return /has expired/i.test(err.message) ? { kind: 'expired' } : { kind: 'rejected', typeKey: err.typeKey };
@@ -61162,12 +61323,13 @@ function lowerVersion(a, b) {
     const [bm, bn] = b.split('.').map(Number);
     return am < bm || (am === bm && an < bn) ? a : b;
 }
+const PROJECT = object({ name: optional(shape_text), state: optional(shape_text) });
 function readProject(r) {
     if (r.kind === 'network')
         return { kind: 'trouble' };
     if (r.status === 200 && r.isJson) {
-        const p = r.json;
-        return { kind: 'found', name: p.name, state: p.state };
+        const p = readBody(r, PROJECT);
+        return p.ok ? { kind: 'found', name: p.value.name, state: p.value.state } : { kind: 'trouble', problem: p.problem };
     }
     const { typeKey } = serviceError(r);
     if (r.status === 404 || (r.status === 400 && /ProjectDoesNotExist/i.test(typeKey))) {
@@ -61176,17 +61338,22 @@ function readProject(r) {
     }
     return r.status === 401 || isSignInPage(r) ? { kind: 'denied' } : { kind: 'trouble' };
 }
-/** The project's current name from its rename history, when it differs from the one asked for. */
+/**
+ * The project's current name from its rename history, when it differs from the one asked for. This
+ * and the list below only explain a project not found: an answer not as documented loses the
+ * explanation, nothing else.
+ */
 function readRenamedTo(history, requested) {
     if (history?.kind !== 'response' || history.status !== 200 || !history.isJson)
         return undefined;
-    const now = history.json.name;
-    return now && now.toLowerCase() !== requested.toLowerCase() ? now : undefined;
+    const now = readBody(history, PROJECT);
+    return now.ok && now.value.name && now.value.name.toLowerCase() !== requested.toLowerCase() ? now.value.name : undefined;
 }
+const PROJECT_LIST = object({ value: optional(list(PROJECT)) });
 /** The project names in a project list the token could read. */
-function readProjectNames(list) {
-    const value = successJson(list)?.value ?? [];
-    return value.map((p) => p.name ?? '').filter(Boolean);
+function readProjectNames(answer) {
+    const read = isApiSuccess(answer) ? readBody(answer, PROJECT_LIST) : undefined;
+    return (read?.ok ? (read.value.value ?? []) : []).map((p) => p.name ?? '').filter(Boolean);
 }
 // --- scopes ---------------------------------------------------------------------------------------
 /** The read scope whose probe proves `s` (itself when it has a probe, the scope it includes otherwise). */
@@ -61293,7 +61460,7 @@ function identityFinding(answer, r, t, token) {
                 ? finding('url.org-not-found', 'error', `The organisation "${t.org}" does not exist on Azure DevOps Services (404).`, 'Check the organisation name in the URL (https://dev.azure.com/{organisation}).')
                 : finding('url.org-not-found', 'error', `The collection at ${t.base} was not found (404).`, 'Check the collection name (the default is DefaultCollection) and whether the server uses a /tfs prefix.');
         case 'trouble':
-            return messages_noVerdict(r, answer.about && TROUBLE_ABOUT[answer.about]);
+            return messages_noVerdict(r, answer.problem ? describeProblem(answer.problem) : answer.about && TROUBLE_ABOUT[answer.about]);
     }
 }
 const serverVersion = (ceiling, version) => finding('url.server-version', 'info', `The server supports REST API versions up to ${ceiling}; using ${version}.`);
@@ -61446,7 +61613,7 @@ async function judgeProject(run, r, version) {
     if (answer.kind === 'denied')
         run.findings.add(projectsUnreadable());
     if (answer.kind === 'trouble')
-        run.findings.add(messages_noVerdict(r, 'project lookup'));
+        run.findings.add(messages_noVerdict(r, `project lookup${answer.problem ? `: ${describeProblem(answer.problem)}` : ''}`));
     if (answer.kind !== 'found')
         return { found: false };
     const name = answer.name ?? requested;
@@ -61675,11 +61842,26 @@ function analyzeBitbucketUrl(input, _ctx) {
     return { input: parsed.display, normalized: API, deployment: 'bitbucket-cloud', project, findings };
 }
 
+;// CONCATENATED MODULE: ./src/core/lookup.ts
+/**
+ * Lookups by a key that came from a user or a server. `table[key]` on a plain object also finds
+ * Object.prototype's members, so a key such as `constructor` or `__proto__` would return a function
+ * or an object where a table entry belongs (and crash whatever reads it next).
+ */
+/** The table's own entry for `key`, or undefined. */
+const ownEntry = (table, key) => Object.hasOwn(table, key) ? table[key] : undefined;
+/** An environment variable's value: only a string the environment itself holds. */
+function envValue(env, name) {
+    const v = Object.hasOwn(env, name) ? env[name] : undefined;
+    return typeof v === 'string' ? v : undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/core/providers/bitbucket/messages.ts
 /**
  * Every sentence Bitbucket Cloud's online findings say: messages, the hints that are more exact than
  * the catalogue's fix, and the reasons (`why`) a scope verdict gives. No protocol here.
  */
+
 
 
 
@@ -61762,7 +61944,7 @@ const accountIdentity = (identity, type) => finding('token.identity', 'info', `A
 const accountHidden = (need, type) => finding('token.identity', 'info', `The credential was accepted, but it cannot read its own account (403: it lacks ${need}), so the identity is unknown.${credentialTypeNote(type)}`, `Nothing to fix unless later steps need the account; to see it here, use a token with ${need}.`);
 /** Access tokens have no account: who they act as, by `x-credential-type`. */
 function accessTokenIdentity(type) {
-    return { name: CREDENTIAL_TYPES[type ?? ''] ?? 'Bitbucket access token', ...(type ? { id: type } : {}) };
+    return { name: ownEntry(CREDENTIAL_TYPES, type ?? '') ?? 'Bitbucket access token', ...(type ? { id: type } : {}) };
 }
 const accessTokenAccepted = (identity, type) => finding('token.identity', 'info', `Authenticated as a ${identity.name}${credentialTypeNote(type)}; access tokens act as their own pseudo-user.`, 'None needed.');
 // ───────────────────────────── the project ─────────────────────────────
@@ -61839,6 +62021,7 @@ const WHY = {
  *   `write:repository:bitbucket` does not grant `read:repository:bitbucket`.
  * Each permission of the token settings page ("Repositories: Read") maps to one scope per family.
  */
+
 /** Probes that read the account itself: access tokens act as a pseudo-user and cannot. */
 const ACCOUNT_PROBES = ['user', 'emails'];
 const scopes_P = (portal, oauth, apiToken, probe) => ({
@@ -61944,7 +62127,7 @@ function effectiveScopes(granted, family) {
     const out = new Set(granted);
     if (family === 'oauth')
         for (const g of granted)
-            for (const implied of OAUTH_IMPLIES[g] ?? [])
+            for (const implied of ownEntry(OAUTH_IMPLIES, g) ?? [])
                 out.add(implied);
     return out;
 }
@@ -61954,7 +62137,7 @@ function effectiveScopes(granted, family) {
 
 
 
-function kindOf(token) {
+function interpret_kindOf(token) {
     if (token.kind === 'bitbucket.access-token')
         return 'access-token';
     return token.kind === 'bitbucket.app-password' ? 'app-password' : 'api-token';
@@ -61974,15 +62157,20 @@ function projectTarget(project) {
         return undefined;
     return { ws: parts[0], repo: parts[1] };
 }
-const str = (v) => (typeof v === 'string' && v ? v : undefined);
+/** A non-empty string (Bitbucket sends "" for some unset fields). */
+const str = (v) => v || undefined;
 // ───────────────────────────── denials ─────────────────────────────
 /** `{"type":"error","error":{"message":…,"detail":…}}`; detail may carry `required` / `granted`. */
+/** `detail` is a sentence in most errors and an object naming the scopes in a scope error. */
+const ERROR = object({
+    error: optional(object({ message: optional(shape_text), detail: optional(either(shape_text, object({ required: optional(list(shape_text)) }))) })),
+});
+/** An error body not as documented says nothing more than its status: no message, no scopes. */
 function bbError(r) {
-    const body = (r.isJson ? r.json : undefined);
-    const message = typeof body?.error?.message === 'string' ? body.error.message.slice(0, 200) : '';
-    const detail = body?.error?.detail;
-    const required = Array.isArray(detail?.required) ? detail.required.filter((x) => typeof x === 'string') : [];
-    return { message, required };
+    const body = readBody(r, ERROR);
+    const error = body.ok ? body.value.error : undefined;
+    const detail = typeof error?.detail === 'object' ? error.detail : undefined;
+    return { message: error?.message?.slice(0, 200) ?? '', required: detail?.required ?? [] };
 }
 function denialOf(r) {
     const { message, required } = bbError(r);
@@ -62002,35 +62190,44 @@ function rejection(r, username) {
         emailLike: looksLikeEmail(username),
     };
 }
-// ───────────────────────────── identity and project ─────────────────────────────
-/** A 2xx whose JSON names nothing the check can use. */
-const NAMELESS = 'nameless';
+const isOdd = (x) => typeof x === 'object' && x !== null && Object.hasOwn(x, 'odd');
+/** The success body read as `shape`: the value, an Odd naming the field, or undefined when it is not a success. */
+function successBody(r, shape, about) {
+    if (!isApiSuccess(r))
+        return undefined;
+    const read = readBody(r, shape);
+    return read.ok ? read.value : { odd: `${about}: ${describeProblem(read.problem)}` };
+}
+const ACCOUNT = object({ display_name: optional(shape_text), account_id: optional(shape_text), uuid: optional(shape_text), nickname: optional(shape_text) });
+const REPOSITORY = object({ full_name: optional(shape_text), slug: optional(shape_text) });
+const WORKSPACE = object({ slug: optional(shape_text) });
+const REPOSITORY_LIST = object({ values: optional(list(REPOSITORY)) });
 /** The account of a `/2.0/user` answer; undefined when it is not a success with a JSON body. */
 function accountOf(r) {
-    const u = successJson(r);
-    if (!u)
-        return undefined;
+    const u = successBody(r, ACCOUNT, 'identity');
+    if (!u || isOdd(u))
+        return u;
     const id = str(u.account_id) ?? str(u.uuid);
-    return id ? { name: str(u.display_name) ?? str(u.nickname) ?? id, id } : NAMELESS;
+    return id ? { name: str(u.display_name) ?? str(u.nickname) ?? id, id } : { odd: 'the identity response names no account' };
 }
 /** The stored `workspace/slug` of a repository answer; undefined when it is not a success with a JSON body. */
 function repositoryNameOf(r, ws) {
-    const repo = successJson(r);
-    if (!repo)
-        return undefined;
-    if (typeof repo.full_name === 'string')
+    const repo = successBody(r, REPOSITORY, 'repository lookup');
+    if (!repo || isOdd(repo))
+        return repo;
+    if (repo.full_name !== undefined)
         return repo.full_name;
-    return typeof repo.slug === 'string' ? `${ws}/${repo.slug}` : NAMELESS;
+    return repo.slug !== undefined ? `${ws}/${repo.slug}` : { odd: 'the repository response names no repository' };
 }
-/** The stored slug of a workspace answer. */
+/** The stored slug of a workspace answer (undefined when not as documented: it only corrects the casing). */
 function workspaceSlugOf(r) {
-    const w = successJson(r);
-    return typeof w?.slug === 'string' ? w.slug : undefined;
+    const w = successBody(r, WORKSPACE, 'workspace lookup');
+    return w && !isOdd(w) ? w.slug : undefined;
 }
-/** The repository slugs of a listing. */
+/** The repository slugs of a listing (none when not as documented: they only explain a repository not found). */
 function repositorySlugsOf(r) {
-    const list = successJson(r);
-    return (Array.isArray(list?.values) ? list.values : []).map((v) => v?.slug).filter((x) => typeof x === 'string');
+    const repos = successBody(r, REPOSITORY_LIST, 'repository listing');
+    return (repos && !isOdd(repos) ? (repos.values ?? []) : []).map((v) => v.slug).filter((x) => x !== undefined);
 }
 /** Bitbucket takes a workspace or repository `{uuid}` wherever it takes a slug. */
 const isUuid = (part) => /^\{.*\}$/.test(part);
@@ -62086,7 +62283,7 @@ const ACCOUNT_READ = { 'api-token': 'read:user:bitbucket', oauth: 'account' };
 function credential(token, analysis, username) {
     // Access tokens are bearer tokens; API tokens go with the Atlassian e-mail, app passwords with the
     // Bitbucket user name (the adapters mask base64(username:token) for exactly this username).
-    if (kindOf(analysis) === 'access-token')
+    if (interpret_kindOf(analysis) === 'access-token')
         return { name: 'authorization', value: `Bearer ${token}` };
     return { name: 'authorization', value: `Basic ${Buffer.from(`${username?.trim() ?? ''}:${token}`).toString('base64')}` };
 }
@@ -62166,7 +62363,7 @@ const scopesUnknown = (run) => parseScopeHeader(header(run, 'x-oauth-scopes')) =
 async function online_check(http, input) {
     const target = projectTarget(input.project);
     const shared = startRun(http, input, target ?? {});
-    const run = { ...shared, kind: kindOf(input.token), family: scopeFamily(input.token.kind), answers: new Map() };
+    const run = { ...shared, kind: interpret_kindOf(input.token), family: scopeFamily(input.token.kind), answers: new Map() };
     const wanted = online_requireScopes(run);
     const stop = (f) => {
         run.findings.add(f);
@@ -62200,8 +62397,8 @@ async function identify(run) {
         return messages_rejected(run.kind, rejection(r, run.input.username), run.input.now);
     const account = accountOf(r);
     const type = r.headers['x-credential-type'];
-    if (account === NAMELESS)
-        return unexpectedResponse(r, online_NAME, 'the identity response names no account');
+    if (isOdd(account))
+        return unexpectedResponse(r, online_NAME, account.odd);
     if (account) {
         run.findings.add(accountIdentity(account, type));
         return { identity: account };
@@ -62243,8 +62440,8 @@ async function readRepository(run, r, evidence) {
     if (!answered(r))
         return { finding: trouble(r, online_NAME, 'repository lookup') };
     const name = repositoryNameOf(r, ws);
-    if (name === NAMELESS)
-        return { finding: unexpectedResponse(r, online_NAME, 'the repository response names no repository') };
+    if (isOdd(name))
+        return { finding: unexpectedResponse(r, online_NAME, name.odd) };
     if (name !== undefined) {
         return { canonical: name, finding: spelledDifferently(name, ws, repo) ? repositoryCaseMismatch(name, requested) : undefined };
     }
@@ -62358,6 +62555,7 @@ const bitbucket = {
  * (`contents: read`, `pull_requests: write`) that no endpoint lists, so each read level is proven
  * with one read-only GET against the repository; write levels gate only mutating requests.
  */
+
 /** Classic scope → the scopes it includes (GitHub "Scopes for OAuth apps"). Transitive. */
 const CLASSIC_CHILDREN = {
     repo: ['repo:status', 'repo_deployment', 'public_repo', 'repo:invite', 'security_events'],
@@ -62402,7 +62600,7 @@ function expandClassic(granted) {
         if (out.has(s))
             return;
         out.add(s);
-        for (const c of CLASSIC_CHILDREN[s] ?? [])
+        for (const c of ownEntry(CLASSIC_CHILDREN, s) ?? [])
             add(c);
     };
     granted.forEach(add);
@@ -62668,7 +62866,7 @@ function parseRequired(text) {
     const permission = findPermission(name);
     if (!permission)
         return { kind: 'unknown', text: t, why: 'not a GitHub classic scope or fine-grained permission' };
-    const level = LEVEL_WORDS[levelText];
+    const level = ownEntry(LEVEL_WORDS, levelText);
     if (!level)
         return { kind: 'unknown', text: t, why: `"${m[2].trim()}" is not a permission level (read, write or admin)` };
     // GitHub offers admin only on a few permissions; treat an admin request like write (not provable either).
@@ -62939,6 +63137,8 @@ function isRateLimited(r) {
         return true;
     return r.status === 403 && (r.headers['x-ratelimit-remaining'] === '0' || /rate limit/i.test(ghMessage(r)));
 }
+/** The last instant a Date holds: a reset beyond it (1e17) is no time at all, not a crash when printed. */
+const MAX_DATE_MS = 8.64e15;
 function rateLimitFacts(r) {
     const reset = Number(r.headers['x-ratelimit-reset']);
     const cause = r.headers['x-ratelimit-remaining'] === '0' ? 'used-up' : /secondary/i.test(ghMessage(r)) ? 'secondary' : 'limiting';
@@ -62946,7 +63146,7 @@ function rateLimitFacts(r) {
         host: new URL(r.url).host,
         status: r.status,
         cause,
-        ...(Number.isFinite(reset) && reset > 0 ? { reset: new Date(reset * 1000) } : {}),
+        ...(Number.isFinite(reset) && reset > 0 && reset * 1000 <= MAX_DATE_MS ? { reset: new Date(reset * 1000) } : {}),
         ...(r.headers['x-ratelimit-resource'] ? { resource: r.headers['x-ratelimit-resource'] } : {}),
         ...(requestId(r) ? { requestId: requestId(r) } : {}),
     };
@@ -62968,25 +63168,29 @@ function ssoUrl(r) {
         return undefined;
     return /url=(\S+)/i.exec(h)?.[1]?.replace(/[;,]$/, '') ?? '';
 }
-/** The `/user` body: its login, id and account type; undefined without a login. */
+const USER = object({ login: optional(shape_text), id: optional(either(number, shape_text)), type: optional(shape_text) });
+/** The `/user` body: its login, id and account type (login undefined: it has none); or the field not as documented. */
 function interpret_readUser(json) {
-    const u = (json ?? {});
-    if (typeof u.login !== 'string')
-        return undefined;
-    return { login: u.login, ...(u.id === undefined ? {} : { id: String(u.id) }), ...(typeof u.type === 'string' ? { type: u.type } : {}) };
+    const u = USER.read(json, '');
+    if (!u.ok)
+        return u;
+    const { login, id, type } = u.value;
+    return { ok: true, value: { login, ...(id === undefined ? {} : { id: String(id) }), ...(type === undefined ? {} : { type }) } };
 }
+const REPOSITORY_NAMES = list(object({ full_name: optional(shape_text) }));
+const INSTALLATION = object({ total_count: optional(number), repositories: optional(REPOSITORY_NAMES) });
 function readInstallation(json) {
-    const body = (json ?? {});
-    return {
-        names: fullNames(body.repositories),
-        total: typeof body.total_count === 'number' ? body.total_count : fullNames(body.repositories).length,
-    };
+    const body = INSTALLATION.read(json, '');
+    if (!body.ok)
+        return body;
+    const names = namesOf(body.value.repositories ?? []);
+    return { ok: true, value: { names, total: body.value.total_count ?? names.length } };
 }
-/** The `full_name`s of a list of repositories. */
-function fullNames(list) {
-    if (!Array.isArray(list))
-        return [];
-    return list.map((x) => x?.full_name).filter((x) => typeof x === 'string');
+const namesOf = (repos) => repos.map((x) => x.full_name).filter((x) => x !== undefined);
+/** The `full_name`s of a list of repositories (none when it is not as documented: they only explain a repository not found). */
+function fullNames(json) {
+    const repos = REPOSITORY_NAMES.read(json, '');
+    return repos.ok ? namesOf(repos.value) : [];
 }
 const failed = (finding) => ({ kind: 'failed', finding });
 function readUserAnswer(r, target, token) {
@@ -62995,7 +63199,10 @@ function readUserAnswer(r, target, token) {
         return failed(a.finding);
     if (a.status === 200 && a.isJson) {
         const user = interpret_readUser(a.json);
-        return user ? { kind: 'ok', facts: user, r: a } : failed(unexpected(a, ABOUT.noLogin));
+        if (!user.ok)
+            return failed(unexpected(a, `${ABOUT.identity}: ${describeProblem(user.problem)}`));
+        const { login, ...rest } = user.value;
+        return login === undefined ? failed(unexpected(a, ABOUT.noLogin)) : { kind: 'ok', facts: { login, ...rest }, r: a };
     }
     const refused = refusal(a, target, token);
     if (refused)
@@ -63010,8 +63217,12 @@ function readInstallationAnswer(r, target, token) {
     const a = answerOf(r);
     if (a.kind === 'unanswered')
         return failed(a.finding);
-    if (a.status === 200 && a.isJson)
-        return { kind: 'ok', facts: readInstallation(a.json), r: a };
+    if (a.status === 200 && a.isJson) {
+        const facts = readInstallation(a.json);
+        return facts.ok
+            ? { kind: 'ok', facts: facts.value, r: a }
+            : failed(unexpected(a, `${ABOUT.installation}: ${describeProblem(facts.problem)}`));
+    }
     return failed(refusal(a, target, token) ?? unexpected(a, ABOUT.installation));
 }
 /** The token refused as such: rejected (401), or every sign-in of its user locked out after failed attempts. */
@@ -63053,15 +63264,13 @@ function parseExpirationHeader(value) {
 function interpret_serverVersion(meta) {
     if (meta?.kind !== 'response' || meta.status !== 200 || !meta.isJson)
         return undefined;
-    const v = meta.json?.installed_version;
-    return typeof v === 'string' ? v : undefined;
+    return bodyText(meta, 'installed_version') || undefined;
 }
 /** A redirect a renamed or transferred repository answers with (301; 307/308 for a temporary move). */
 const isRedirect = (r) => [301, 307, 308].includes(r.status);
 /** Where a redirect points: its Location, or the `url` GitHub puts in the body. */
 function redirectLocation(r) {
-    const body = r.isJson ? r.json : undefined;
-    return r.headers.location ?? (typeof body?.url === 'string' ? body.url : undefined);
+    return r.headers.location ?? (bodyText(r, 'url') || undefined);
 }
 /** Is `url` on the configured API (same origin, under the API base)? */
 const onApi = (url, target) => url.origin === target.origin && (url.pathname === target.basePath || url.pathname.startsWith(`${target.basePath}/`));
@@ -63073,7 +63282,7 @@ function readRepoAnswer(f, requested, target) {
     if (sso !== undefined)
         return blocked(BLOCKED.sso, ssoRequired(sso, SSO_SUBJECT.repository(requested)));
     if (r.status === 200 && r.isJson)
-        return found(r.json, requested, f.moved);
+        return found(r, requested, f.moved);
     if (isRedirect(r))
         return blocked(BLOCKED.moved, movedOffApi(requested, r.status, f.offApi, target.base));
     if (r.status === 404)
@@ -63085,10 +63294,20 @@ function readRepoAnswer(f, requested, target) {
     return blocked(BLOCKED.failed, unexpected(r, ABOUT.repository));
 }
 const blocked = (why, finding) => ({ kind: 'blocked', why, finding });
+const interpret_REPOSITORY = object({
+    full_name: optional(shape_text),
+    private: optional(shape_boolean),
+    archived: optional(shape_boolean),
+    disabled: optional(shape_boolean),
+    permissions: optional(dictionary(shape_boolean)),
+});
 /** The repository as found: its stored name, and what later steps need to know (renamed, casing, archived, disabled). */
-function found(json, requested, moved) {
-    const body = (json ?? {});
-    const fullName = typeof body.full_name === 'string' ? body.full_name : requested;
+function found(r, requested, moved) {
+    const read = interpret_REPOSITORY.read(r.json, '');
+    if (!read.ok)
+        return blocked(BLOCKED.failed, unexpected(r, `${ABOUT.repository}: ${describeProblem(read.problem)}`));
+    const body = read.value;
+    const fullName = body.full_name ?? requested;
     const notes = [];
     if (moved || fullName.toLowerCase() !== requested.toLowerCase())
         notes.push(renamed(requested, fullName));
@@ -63920,20 +64139,26 @@ function narrowest(accepted) {
             return s;
     return accepted[0] ?? 'read_api';
 }
+/** `GET /personal_access_tokens/self` (GitLab 15.5+): the fields read of it. */
+const SELF = object({
+    name: optional(shape_text),
+    scopes: list(shape_text),
+    expires_at: nullable(shape_text),
+    active: optional(shape_boolean),
+    revoked: optional(shape_boolean),
+    user_id: optional(number),
+});
+const interpret_USER = object({ username: shape_text, id: optional(number) });
 function readSelf(r) {
-    const b = r.json;
-    if (!b || typeof b !== 'object' || !Array.isArray(b.scopes))
-        return undefined;
-    return {
-        name: typeof b.name === 'string' ? b.name : undefined,
-        scopes: b.scopes.filter((s) => typeof s === 'string'),
-        expiresAt: typeof b.expires_at === 'string' || b.expires_at === null ? b.expires_at : undefined,
-        active: typeof b.active === 'boolean' ? b.active : undefined,
-        revoked: typeof b.revoked === 'boolean' ? b.revoked : undefined,
-        userId: typeof b.user_id === 'number' ? b.user_id : undefined,
-    };
+    if (!isApiSuccess(r))
+        return { ok: true, value: undefined };
+    const b = readBody(r, SELF);
+    if (!b.ok)
+        return b;
+    const { name, scopes, expires_at: expiresAt, active, revoked, user_id: userId } = b.value;
+    return { ok: true, value: { name, scopes, expiresAt, active, revoked, userId } };
 }
-const gitlab_interpret_readUser = (r) => isApiSuccess(r) && typeof r.json.username === 'string' ? r.json : undefined;
+const gitlab_interpret_readUser = (r) => (isApiSuccess(r) ? readBody(r, interpret_USER) : { ok: true, value: undefined });
 /** GitLab tokens expire at 00:00 UTC of their `expires_at` date (GitLab's token docs). */
 function expiryInstant(date) {
     const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(date);
@@ -63956,8 +64181,15 @@ function refused(s, u) {
 }
 /** `GET /personal_access_tokens/self` and `GET /user`, both answered (trouble is handled before). */
 function standing(s, u, now) {
-    const self = isApiSuccess(s) ? readSelf(s) : undefined;
-    const user = gitlab_interpret_readUser(u);
+    const selfRead = readSelf(s);
+    const userRead = gitlab_interpret_readUser(u);
+    if (!userRead.ok)
+        return { kind: 'odd', r: u, problem: userRead.problem };
+    if (!selfRead.ok)
+        return { kind: 'odd', r: s, problem: selfRead.problem };
+    return standingOf(selfRead.value, userRead.value, s, u, now);
+}
+function standingOf(self, user, s, u, now) {
     const refusedBy = !self && !user ? refused(s, u) : undefined;
     if (refusedBy)
         return refusedBy;
@@ -63979,6 +64211,17 @@ function identityOf(user, userId) {
 }
 /** `project` or `group` when the user is the bot user of such an access token. */
 const botOf = (username) => /^(project|group)_\d+_bot/.exec(username)?.[1];
+// ───────────────────────────── round trip 2: the project ─────────────────────────────
+/** A project (`GET /projects/:id`, or an item of a list): the fields read of it. */
+const interpret_PROJECT = object({
+    id: optional(number),
+    path_with_namespace: optional(shape_text),
+    archived: optional(shape_boolean),
+    marked_for_deletion_on: nullable(shape_text),
+    marked_for_deletion_at: nullable(shape_text),
+});
+/** The project of a successful lookup, or the field that was not as documented. */
+const interpret_readProject = (r) => readBody(r, interpret_PROJECT);
 const numeric = (p) => /^\d+$/.test(p);
 /** The path below the web root of an absolute URL's path (case-insensitively when asked). */
 function belowRoot(web, url, ignoreCase) {
@@ -64012,10 +64255,24 @@ function projectFacts(p, requested, byId) {
         facts.deletion = String(deletion).slice(0, 10);
     return facts;
 }
-/** The projects of a list answer (none when it failed). */
-const projectList = (r) => isApiSuccess(r) && Array.isArray(r.json) ? r.json : [];
+/** The projects of a list answer (none when it failed, or was not as documented: it only explains a project not found). */
+function projectList(r) {
+    const projects = isApiSuccess(r) ? readBody(r, list(interpret_PROJECT)) : undefined;
+    return projects?.ok ? projects.value : [];
+}
+/** `GET /job`: the fields read of it. */
+const JOB = object({
+    id: optional(number),
+    web_url: optional(shape_text),
+    user: nullable(object({ id: optional(number), username: optional(shape_text) })),
+    pipeline: optional(object({ project_id: optional(number) })),
+});
+/** The job of a successful `GET /job`, or the field that was not as documented. */
 function readJob(r, t) {
-    const job = r.json;
+    const read = readBody(r, JOB);
+    return read.ok ? { ok: true, value: jobOf(read.value, t) } : read;
+}
+function jobOf(job, t) {
     let project;
     try {
         project = /^(.+?)\/-\/jobs\//.exec(belowRoot(t.web, job.web_url ?? '', false))?.[1]?.replace(/^\//, '');
@@ -64144,6 +64401,8 @@ function authenticate(run, self, user) {
             return online_stop(run, s.expiredOn ? expired(t, false, s.expiredOn) : inactive(t, false));
         case 'accepted':
             return accepted(run, s);
+        case 'odd':
+            return online_stop(run, unexpectedResponse(s.r, GL, `identity: ${describeProblem(s.problem)}`));
     }
 }
 function accepted(run, { self, user, unlisted, expiresAt }) {
@@ -64169,7 +64428,7 @@ async function checkProject(run, requested, lookup) {
     if (!r)
         return {};
     if (isApiSuccess(r))
-        return foundProject(run, requested, r.json, numeric(requested));
+        return foundProject(run, requested, r, numeric(requested));
     const denied = insufficientScope(r);
     if (denied) {
         run.findings.add(projectDenied(run.target, denied, narrowest(denied)));
@@ -64180,8 +64439,14 @@ async function checkProject(run, requested, lookup) {
     run.findings.add(r.status === 401 ? online_unauthorized(run, r) : unexpectedResponse(r, GL, 'project lookup'));
     return {};
 }
-function foundProject(run, requested, p, byId) {
-    const facts = projectFacts(p, requested, byId);
+function foundProject(run, requested, r, byId) {
+    const p = interpret_readProject(r);
+    // The lookup succeeded (the token reads the API), but what it says of the project cannot be used.
+    if (!p.ok) {
+        run.findings.add(unexpectedResponse(r, GL, `project lookup: ${describeProblem(p.problem)}`));
+        return { readsApi: true };
+    }
+    const facts = projectFacts(p.value, requested, byId);
     run.findings.addAll(projectFindings(requested, facts));
     return { readsApi: true, canonical: facts.path };
 }
@@ -64202,7 +64467,7 @@ async function explainNotFound(run, requested) {
         const byNumber = await gitlab_online_get(run, `/projects/${found.id}`);
         if (isApiSuccess(byNumber)) {
             run.findings.add(encodedSlash(requested, found.id));
-            return foundProject(run, requested, byNumber.json, false);
+            return foundProject(run, requested, byNumber, false);
         }
     }
     const names = [...projectList(search), ...projectList(mine)].map((p) => p.path_with_namespace ?? '').filter(Boolean);
@@ -64238,7 +64503,12 @@ async function checkJob(run, scopes) {
         run.findings.add(jobNotRead(run, r));
     if (!r || !isApiSuccess(r))
         return finishRun(run, {}, true);
-    const job = readJob(r, run.target);
+    const jobRead = readJob(r, run.target);
+    if (!jobRead.ok) {
+        run.findings.add(unexpectedResponse(r, GL, `job lookup: ${describeProblem(jobRead.problem)}`));
+        return finishRun(run, {}, true);
+    }
+    const job = jobRead.value;
     run.findings.add(jobIdentity(job.id, job.project, job.user?.username));
     const projectCanonical = online_jobProject(run, job);
     for (const s of scopes)
@@ -64537,7 +64807,7 @@ const gitlab = {
 
 
 
-const registry_PROVIDER_MODULES = {
+const PROVIDER_MODULES = {
     'azure-devops': azureDevOps,
     github: github,
     gitlab: gitlab,
@@ -64563,6 +64833,7 @@ function detectProvider(token, ctx, except) {
  * validated CheckRequest. Shared by the action, the task and the CLI so they accept exactly the same
  * values and the same environment conventions.
  */
+
 
 const DEFAULT_MIN_DAYS_REMAINING = 7;
 const DEFAULT_TIMEOUT_SECONDS = 30;
@@ -64607,19 +64878,20 @@ function parseList(value) {
             .filter(Boolean)),
     ];
 }
-const PROVIDER_ALIASES = {
-    ado: 'azure-devops',
-    azdo: 'azure-devops',
-    azuredevops: 'azure-devops',
-    'azure-devops-server': 'azure-devops',
-    tfs: 'azure-devops',
-    gh: 'github',
-    ghes: 'github',
-    'github-enterprise': 'github',
-    gl: 'gitlab',
-    bb: 'bitbucket',
-    'bitbucket-cloud': 'bitbucket',
-};
+/** A Map, not an object: a typed name such as `constructor` must not find Object.prototype's members. */
+const PROVIDER_ALIASES = new Map([
+    ['ado', 'azure-devops'],
+    ['azdo', 'azure-devops'],
+    ['azuredevops', 'azure-devops'],
+    ['azure-devops-server', 'azure-devops'],
+    ['tfs', 'azure-devops'],
+    ['gh', 'github'],
+    ['ghes', 'github'],
+    ['github-enterprise', 'github'],
+    ['gl', 'gitlab'],
+    ['bb', 'bitbucket'],
+    ['bitbucket-cloud', 'bitbucket'],
+]);
 /** A provider name as users type it (`Azure DevOps`, `ado`, `GitHub`); undefined when unknown. Empty means auto. */
 function parseProvider(text) {
     const t = (blank(text) ?? 'auto')
@@ -64628,7 +64900,7 @@ function parseProvider(text) {
         .replace(/[\s_]+/g, '-');
     if (t === 'auto' || PROVIDERS.includes(t))
         return t;
-    return PROVIDER_ALIASES[t];
+    return PROVIDER_ALIASES.get(t);
 }
 /**
  * The token from the environment: the variable the user named, or the first conventional one that is
@@ -64636,11 +64908,11 @@ function parseProvider(text) {
  */
 function tokenFromEnv(providerText, env, explicitName) {
     if (explicitName)
-        return { value: env[explicitName], source: `environment variable ${explicitName}` };
+        return { value: envValue(env, explicitName), source: `environment variable ${explicitName}` };
     const names = TOKEN_ENV_NAMES[parseProvider(providerText) ?? 'auto'];
-    const found = names.find((n) => blank(env[n]) !== undefined);
+    const found = names.find((n) => blank(envValue(env, n)) !== undefined);
     return found
-        ? { value: env[found], source: `environment variable ${found}` }
+        ? { value: envValue(env, found), source: `environment variable ${found}` }
         : { value: undefined, source: `environment variables ${names.join(', ')}` };
 }
 /**
@@ -64752,6 +65024,328 @@ function resolveRequest(raw, env, naming = 'kebab') {
     };
 }
 
+;// CONCATENATED MODULE: ./src/core/hygiene.ts
+/**
+ * Token hygiene: the mistakes people make when wiring a secret, caught before any format check.
+ * Fatal findings (missing, unexpanded, placeholder) stop the preflight: there is nothing to check.
+ */
+
+/**
+ * Longest token worth reading. The longest real credentials are Entra access tokens with many claims,
+ * a few KiB; servers refuse larger request headers anyway (16 KiB is IIS' and most proxies' limit).
+ * Longer text is a pasted file or a wrong variable: every later step (checks, masking, scrubbing)
+ * would only spend time on it.
+ */
+const MAX_TOKEN_CHARS = 16 * 1024;
+const UNEXPANDED = [
+    [/\$\(\s*[\w.-]+\s*\)/, 'Azure Pipelines macro'],
+    [/\$\{\{[^}]*\}\}/, 'GitHub Actions / Azure template expression'],
+    [/\$\{[A-Za-z_][\w]*\}/, 'shell-style variable'],
+    [/^\$[A-Za-z_][\w]*$/, 'shell-style variable'],
+    [/^%[A-Za-z_][\w]*%$/, 'Windows cmd variable'],
+    [/^\$env:[A-Za-z_][\w]*$/i, 'PowerShell variable'],
+];
+const PLACEHOLDER_WORDS = new Set([
+    'token',
+    'pat',
+    'secret',
+    'password',
+    'passwd',
+    'changeme',
+    'change-me',
+    'change_me',
+    'replaceme',
+    'replace-me',
+    'replace_me',
+    'todo',
+    'tbd',
+    'fixme',
+    'dummy',
+    'example',
+    'sample',
+    'placeholder',
+    'test',
+    'null',
+    'undefined',
+    'none',
+    'nil',
+    'empty',
+    'redacted',
+    'masked',
+    'secret-value',
+    'default',
+]);
+function isPlaceholder(token) {
+    const t = token.toLowerCase();
+    if (PLACEHOLDER_WORDS.has(t))
+        return true;
+    if (/^([x*._#-])\1*$/i.test(t) && t.length >= 3)
+        return true; // xxxx, ***, ----, ....
+    if (/^0+$/.test(t) && t.length >= 3)
+        return true;
+    if (/^<[^<>]*>$/.test(t) || /^\[[^[\]]*\]$/.test(t) || /^\{[^{}]*\}$/.test(t))
+        return true; // <token>, [PAT], {token}
+    if (/^(your|my|insert|enter|paste|put|add|replace)[-_ .]?.*(token|pat|key|secret|password|here)$/i.test(t))
+        return true;
+    if (/^(token|pat|secret|key)[-_ .]?(here|goes[-_ .]?here|value)$/i.test(t))
+        return true;
+    return false;
+}
+function describeSurroundings(raw, trimmed) {
+    const lead = raw.slice(0, raw.length - raw.trimStart().length);
+    const trail = raw.slice(raw.trimEnd().length);
+    const parts = [];
+    const name = (s) => (/[\r\n]/.test(s) ? 'a line break' : /\t/.test(s) ? 'a tab' : 'spaces');
+    if (lead)
+        parts.push(`leading ${name(lead)}`);
+    if (trail)
+        parts.push(`trailing ${name(trail)}`);
+    if (trimmed.length >= 2 && /^(["'`]).*\1$/s.test(trimmed))
+        parts.push('surrounding quotes');
+    return parts.join(' and ');
+}
+/** Strip `Bearer `, `token `, `Basic <base64 of user:secret>`, and `user:secret` wrappers. */
+function unwrap(token) {
+    const scheme = /^(bearer|token|basic|pat)\s+(\S+)$/i.exec(token);
+    if (scheme) {
+        const kind = scheme[1].toLowerCase();
+        let inner = scheme[2];
+        if (kind === 'basic') {
+            const decoded = Buffer.from(inner, 'base64').toString('utf8');
+            if (/^[^\s:]*:\S+$/.test(decoded) &&
+                Buffer.from(decoded, 'utf8').toString('base64').replace(/=+$/, '') === inner.replace(/=+$/, '')) {
+                inner = decoded.slice(decoded.indexOf(':') + 1);
+            }
+        }
+        return { inner, wrapper: `a "${scheme[1]} " header scheme` };
+    }
+    const pair = /^([^\s:/]{1,128}):(\S{8,})$/.exec(token);
+    if (pair && !pair[2].includes(':'))
+        return { inner: pair[2], wrapper: 'a "user:" prefix' };
+    return undefined;
+}
+function missingFinding(raw, source) {
+    return finding('token.missing', 'error', (raw === undefined || raw === '' ? 'No token was provided' : 'The token is only whitespace') +
+        (source ? ` (looked in ${source}).` : '.'), 'Pass the token from a secret: `token: ${{ secrets.NAME }}` (GitHub), a secret variable such as `$(PAT)` (Azure Pipelines), or the environment variable named by `--token-env` (CLI).');
+}
+/** The value without surrounding whitespace and one pair of surrounding quotes. */
+function stripSurroundings(raw) {
+    const token = raw.trim();
+    const quoted = /^(["'`])(.*)\1$/s.exec(token);
+    return quoted ? quoted[2].trim() : token;
+}
+function unexpandedFinding(token) {
+    for (const [pattern, kind] of UNEXPANDED) {
+        const m = pattern.exec(token);
+        if (m)
+            return finding('token.unexpanded', 'error', `The token is the literal text ${JSON.stringify(m[0])} (${kind}): the variable was not defined, so its name was passed instead of a value.`, 'Define the secret (check its exact name and that it is available to this pipeline/branch), and in Azure Pipelines map secret variables explicitly, e.g. `env: { AZURE_DEVOPS_PAT: $(MyPat) }`.');
+    }
+    return undefined;
+}
+/** Whitespace inside the token is fatal unless it is a wrapper (`Bearer <token>`), reported separately. */
+function innerWhitespaceFinding(token) {
+    if (!/\s/.test(token) || unwrap(token))
+        return undefined;
+    return finding('token.whitespace', 'error', /[\r\n]/.test(token) ? 'The token contains a line break inside it.' : 'The token contains spaces inside it.', 'A token is a single word: copy it again from the provider and store exactly that value.');
+}
+/** U+0007 */
+const codePoint = (c) => `U+${c.codePointAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+/**
+ * Every token format is printable ASCII, and an HTTP header cannot carry control characters or
+ * (for Bearer and job tokens) anything past Latin-1: such a character is a paste artefact (a
+ * zero-width space, a byte-order mark, a typographic quote), found here rather than as a failed request.
+ */
+function unsendableFinding(token) {
+    const bad = /[^\x21-\x7e]/u.exec(token)?.[0];
+    if (bad === undefined)
+        return undefined;
+    const cp = bad.codePointAt(0);
+    const what = cp < 0x20 || cp === 0x7f ? 'a control character' : 'a character outside printable ASCII';
+    return finding('token.format', 'error', `The token contains ${what} (${codePoint(bad)}), which no token has and an HTTP header cannot carry.`, 'Copy the token again from the provider as plain text (not from a rich-text document or chat) and store exactly that value.');
+}
+function tooLongFinding(raw) {
+    return finding('token.format', 'error', `The token is ${raw.length} characters long; no credential is longer than ${MAX_TOKEN_CHARS}, so it was not examined further.`, 'Check that the secret holds the token itself, not a file, a log or another variable.');
+}
+/** A problem that leaves nothing to check, in the order they are looked for. */
+function fatalFinding(token) {
+    if (token === '')
+        return finding('token.missing', 'error', 'The token is empty once quotes and whitespace are removed.', 'Store the token itself in the secret.');
+    const unexpanded = unexpandedFinding(token);
+    if (unexpanded)
+        return unexpanded;
+    if (isPlaceholder(token))
+        return finding('token.placeholder', 'error', 'The token is a placeholder, not a credential.', 'Replace the placeholder with a real token stored as a secret.');
+    return innerWhitespaceFinding(token);
+}
+function checkHygiene(raw, source) {
+    if (raw === undefined || raw.trim() === '')
+        return { token: undefined, findings: [missingFinding(raw, source)] };
+    // First, before any other pass over the text: megabytes of it are a finding, not work.
+    if (raw.length > MAX_TOKEN_CHARS)
+        return { token: undefined, findings: [tooLongFinding(raw)] };
+    const findings = [];
+    const token = stripSurroundings(raw);
+    if (token !== raw) {
+        findings.push(finding('token.whitespace', 'error', `The token has ${describeSurroundings(raw, raw.trim())}; tools that send it verbatim will be rejected.`, 'Save the secret again without them (for example `printf %s "$TOKEN"` rather than `echo`, and no quotes around the value).'));
+    }
+    const fatal = fatalFinding(token);
+    if (fatal)
+        return { token: undefined, findings: [...findings, fatal] };
+    const wrapped = unwrap(token);
+    const unsendable = unsendableFinding(wrapped?.inner ?? token);
+    if (unsendable)
+        return { token: undefined, findings: [...findings, unsendable] };
+    if (!wrapped)
+        return { token, findings };
+    findings.push(finding('token.wrapper', 'error', `The secret holds the token with ${wrapped.wrapper}; the value must be the bare token.`, 'Store only the token in the secret; the tool and your later steps add the authentication scheme themselves.'));
+    return { token: wrapped.inner, findings };
+}
+
+;// CONCATENATED MODULE: ./src/core/secrets.ts
+/**
+ * Every form in which a token could show up in output: the raw value, its cleaned form, each line of
+ * a multi-line value, and what HTTP clients derive from it (Basic header base64, URL encoding).
+ * Adapters register all of these with the platform's masker before doing anything else.
+ */
+
+
+/** Conventional user names put in front of a token in Basic auth. */
+const BASIC_USERS = ['', 'x-access-token', 'x-bitbucket-api-token-auth', 'oauth2', 'pat', 'user', 'git'];
+const MIN_MASK_LENGTH = 4;
+function secretForms(raw, username) {
+    if (!raw)
+        return [];
+    const forms = new Set();
+    const add = (v) => {
+        if (v && v.trim().length >= MIN_MASK_LENGTH)
+            forms.add(v);
+    };
+    add(raw);
+    add(raw.trim());
+    // Over-long text is a token.format finding and never sent: masking it whole is enough, and
+    // deriving forms from megabytes would cost time and memory for nothing.
+    if (raw.length > MAX_TOKEN_CHARS)
+        return [...forms];
+    for (const line of raw.split(/\r?\n|\r/))
+        add(line.trim());
+    const cleaned = checkHygiene(raw).token;
+    const bases = new Set([raw.trim(), cleaned].filter((v) => !!v && v.length >= MIN_MASK_LENGTH));
+    for (const t of bases) {
+        add(t);
+        add(encodeURIComponent(t));
+        add(Buffer.from(t).toString('base64'));
+        // The request trims the user name, so the header carries the trimmed form: mask both.
+        for (const user of new Set([...BASIC_USERS, ...(username ? [username, username.trim()] : [])])) {
+            add(Buffer.from(`${user}:${t}`).toString('base64'));
+        }
+    }
+    return [...forms];
+}
+/** Replace every secret form in a text (longest first, so a form never survives inside another). */
+function redact(text, forms) {
+    let out = text;
+    for (const form of [...forms].sort((a, b) => b.length - a.length))
+        out = out.split(form).join('***');
+    return out;
+}
+/** Shortest stretch of a secret that counts as leaking it (the tests' leak check uses the same). */
+const LEAK_WINDOW = 8;
+/**
+ * A scrubber for text that came from a server: every stretch sharing LEAK_WINDOW or more consecutive
+ * characters with a secret form becomes `***`. A hostile or misconfigured server can echo the
+ * credential (Authorization in an error message, a redirect, a display name); `redact` only catches
+ * whole forms, this catches fragments too.
+ */
+/** The longest form of a token of acceptable length (base64 of `user:token` adds a third). */
+const MAX_FORM_CHARS = 2 * MAX_TOKEN_CHARS;
+function secretScrubber(forms) {
+    const grams = new Set();
+    const short = [];
+    for (const f of forms) {
+        // An over-long value is never sent anywhere, so no server can echo a fragment of it: whole form only.
+        if (f.length < LEAK_WINDOW || f.length > MAX_FORM_CHARS)
+            short.push(f);
+        if (f.length > MAX_FORM_CHARS)
+            continue;
+        for (let i = 0; i + LEAK_WINDOW <= f.length; i++)
+            grams.add(f.slice(i, i + LEAK_WINDOW));
+    }
+    return (text) => {
+        let hiddenUntil = -1;
+        let out = '';
+        for (let i = 0; i < text.length; i++) {
+            if (i + LEAK_WINDOW <= text.length && grams.has(text.slice(i, i + LEAK_WINDOW))) {
+                if (hiddenUntil < i)
+                    out += '***';
+                hiddenUntil = i + LEAK_WINDOW - 1;
+            }
+            else if (i > hiddenUntil)
+                out += text[i];
+        }
+        return short.length ? redact(out, short) : out;
+    };
+}
+/** Characters a token is made of (base64, base64url, JWT dots, prefixes such as `ghp_`). */
+const TOKEN_RUN = /^[A-Za-z0-9+/=._~-]+$/;
+/** 0 upper, 1 lower, 2 digit (the run holds nothing else). */
+function charClass(c) {
+    if (c >= 'A' && c <= 'Z')
+        return 0;
+    return c >= 'a' && c <= 'z' ? 1 : 2;
+}
+/** Shortest run of letters and digits judged on its own: shorter ones are words, ids, temp suffixes. */
+const MIN_RANDOM_RUN = 16;
+/**
+ * Random text switches between upper case, lower case and digits at about 60% of its characters;
+ * names a person typed (`FabrikamFiber2024Migration`, `AZURE_DEVOPS_PAT`) switch far less. The
+ * threshold keeps long CamelCase project names readable while hiding generated secrets.
+ */
+function looksRandom(run) {
+    if (!/[a-z]/.test(run) || !/[A-Z]/.test(run) || !/\d/.test(run))
+        return false;
+    let switches = 0;
+    for (let i = 1; i < run.length; i++)
+        if (charClass(run[i]) !== charClass(run[i - 1]))
+            switches++;
+    return switches >= 0.4 * (run.length - 1);
+}
+/** Recognising a format does not depend on the date (only its expiry findings do). */
+const ANY_DAY = { now: new Date(0), tokenType: 'auto' };
+/**
+ * The one rule for "this looks like a secret, not a name", for every value the tool echoes (an
+ * environment variable name, a path, a project, anything typed where a name belongs): 20 or more
+ * token characters that are a token of a format some provider issues, or hold a long random-looking
+ * run of mixed case and digits (punctuation apart: `cp-e2e-config-L2Js1Y` is a name with a random
+ * suffix), or a long lower-case base32 run with several digits (legacy Azure DevOps PATs).
+ */
+function isSecretLike(value) {
+    const v = value.trim();
+    if (v.length < 20 || !TOKEN_RUN.test(v))
+        return false;
+    if (detectProvider(v, ANY_DAY))
+        return true;
+    if (v.split(/[^A-Za-z0-9]+/).some((run) => run.length >= MIN_RANDOM_RUN && looksRandom(run)))
+        return true;
+    return v.length >= 32 && /^[a-z0-9]+$/.test(v) && (v.match(/\d/g) ?? []).length >= 4;
+}
+/**
+ * The secret-looking parts of values the tool may echo: the whole value, or each segment of a path,
+ * URL or sentence (a token pasted into a path is hidden, the rest of the path stays readable).
+ * Adapters add these to the redaction list, so a secret typed where a name belongs is never printed.
+ */
+function echoedSecrets(values) {
+    const found = new Set();
+    for (const value of values) {
+        if (!value)
+            continue;
+        // The secret-looking segments when there are any (the rest of a path stays readable), else the whole.
+        const parts = value.split(/[^A-Za-z0-9+=._~-]+/).filter(isSecretLike);
+        for (const part of parts.length ? parts : isSecretLike(value) ? [value.trim()] : [])
+            found.add(part);
+    }
+    return [...found];
+}
+
 ;// CONCATENATED MODULE: ./src/core/config.ts
 /**
  * The credentials file (`config` input, `--config` flag): a YAML list of credentials to check in one
@@ -64762,6 +65356,7 @@ function resolveRequest(raw, env, naming = 'kebab') {
  * error, and no message ever quotes it. Values are checked by `resolveRequest` (one field at a time,
  * so the error points at the right line), so the file accepts exactly what the inputs accept.
  */
+
 
 
 
@@ -64786,15 +65381,42 @@ const TOP_KEYS = ['credentials', 'defaults', 'fail-on-warning'];
 const RESERVED_ENV_PREFIXES = ['INPUT_', 'SECRET_', 'ENDPOINT_AUTH_', 'SECUREFILE_TICKET_', 'VSTS_TASKVARIABLE_'];
 const MAX_FILE_CHARS = 256 * 1024;
 const MAX_CREDENTIALS = 200;
-/** Read and parse; `read` is the adapter's file reader (the core does no I/O itself). */
-function readCredentialsConfig(file, read, now) {
-    let text;
+/**
+ * Why the path cannot be read as a credentials file, checked before it is opened: a device
+ * (`/dev/zero` never ends), a FIFO (opening it waits for a writer) or a huge file would hang the step
+ * or fill its memory. undefined when it is a regular file of acceptable size.
+ */
+function unreadable(file, fs) {
+    const st = fs.statSync(file);
+    if (st.isDirectory())
+        return 'is a directory, not a file';
+    if (!st.isFile())
+        return 'is not a regular file (a device, a pipe or a socket)';
+    return st.size > MAX_FILE_CHARS
+        ? `is ${st.size} bytes, larger than the ${MAX_FILE_CHARS / 1024} KiB a list of credentials needs`
+        : undefined;
+}
+/** The file's text, or why it cannot be read (a stated reason or the reader's error code). */
+function readText(file, reader) {
     try {
-        text = read(file);
+        if (typeof reader === 'function')
+            return { text: reader(file) };
+        const why = unreadable(file, reader);
+        return why ? { why } : { text: reader.readFileSync(file, 'utf8') };
     }
     catch (e) {
         const code = e.code;
-        const why = readErrorWhy(code);
+        return { why: readErrorWhy(code), code };
+    }
+}
+/**
+ * Read and parse. `reader` is the adapter's file system (checked with stat before anything is read),
+ * or a plain read function (tests of the parsing); the core does no I/O itself.
+ */
+function readCredentialsConfig(file, reader, now) {
+    const read = readText(file, reader);
+    if ('why' in read) {
+        const { why, code } = read;
         return {
             config: undefined,
             secrets: [],
@@ -64805,7 +65427,7 @@ function readCredentialsConfig(file, read, now) {
             ],
         };
     }
-    return parseCredentialsConfig(text, file, now);
+    return parseCredentialsConfig(read.text, file, now);
 }
 /** Why the file could not be read, from the reader's error code. */
 function readErrorWhy(code) {
@@ -64884,8 +65506,8 @@ class Checker {
     }
     /** A long mixed-case alphanumeric run is a pasted secret of some shape, not a name or a value: remembered, never quoted. */
     isSecretLike(value) {
-        const v = value.trim();
-        const like = /^[A-Za-z0-9+/=.~-]{20,}$/.test(v) && /[a-z]/.test(v) && /[A-Z]/.test(v) && /\d/.test(v);
+        // The tool's one rule for a secret where a name belongs (secrets.ts), shared with every echo.
+        const like = isSecretLike(value);
         if (like)
             this.secrets.add(value);
         return like;
@@ -65009,8 +65631,8 @@ function readFields(c, pairs, path) {
     let ok = true;
     for (const pair of pairs) {
         const key = scalarText(pair.key);
-        if (!(key in FIELD_INPUT))
-            continue;
+        if (!Object.hasOwn(FIELD_INPUT, key))
+            continue; // `in` would also find `constructor`
         const value = fieldValue(c, key, pair.value, `${path}.${key}`);
         if (value === undefined)
             ok = false;
@@ -65214,152 +65836,6 @@ function parseCredentialsConfig(text, file, now) {
     return { config: c.findings.length ? undefined : config, findings: c.findings, secrets: [...c.secrets] };
 }
 
-;// CONCATENATED MODULE: ./src/core/hygiene.ts
-/**
- * Token hygiene: the mistakes people make when wiring a secret, caught before any format check.
- * Fatal findings (missing, unexpanded, placeholder) stop the preflight: there is nothing to check.
- */
-
-const UNEXPANDED = [
-    [/\$\(\s*[\w.-]+\s*\)/, 'Azure Pipelines macro'],
-    [/\$\{\{[^}]*\}\}/, 'GitHub Actions / Azure template expression'],
-    [/\$\{[A-Za-z_][\w]*\}/, 'shell-style variable'],
-    [/^\$[A-Za-z_][\w]*$/, 'shell-style variable'],
-    [/^%[A-Za-z_][\w]*%$/, 'Windows cmd variable'],
-    [/^\$env:[A-Za-z_][\w]*$/i, 'PowerShell variable'],
-];
-const PLACEHOLDER_WORDS = new Set([
-    'token',
-    'pat',
-    'secret',
-    'password',
-    'passwd',
-    'changeme',
-    'change-me',
-    'change_me',
-    'replaceme',
-    'replace-me',
-    'replace_me',
-    'todo',
-    'tbd',
-    'fixme',
-    'dummy',
-    'example',
-    'sample',
-    'placeholder',
-    'test',
-    'null',
-    'undefined',
-    'none',
-    'nil',
-    'empty',
-    'redacted',
-    'masked',
-    'secret-value',
-    'default',
-]);
-function isPlaceholder(token) {
-    const t = token.toLowerCase();
-    if (PLACEHOLDER_WORDS.has(t))
-        return true;
-    if (/^([x*._#-])\1*$/i.test(t) && t.length >= 3)
-        return true; // xxxx, ***, ----, ....
-    if (/^0+$/.test(t) && t.length >= 3)
-        return true;
-    if (/^<[^<>]*>$/.test(t) || /^\[[^[\]]*\]$/.test(t) || /^\{[^{}]*\}$/.test(t))
-        return true; // <token>, [PAT], {token}
-    if (/^(your|my|insert|enter|paste|put|add|replace)[-_ .]?.*(token|pat|key|secret|password|here)$/i.test(t))
-        return true;
-    if (/^(token|pat|secret|key)[-_ .]?(here|goes[-_ .]?here|value)$/i.test(t))
-        return true;
-    return false;
-}
-function describeSurroundings(raw, trimmed) {
-    const lead = raw.slice(0, raw.length - raw.trimStart().length);
-    const trail = raw.slice(raw.trimEnd().length);
-    const parts = [];
-    const name = (s) => (/[\r\n]/.test(s) ? 'a line break' : /\t/.test(s) ? 'a tab' : 'spaces');
-    if (lead)
-        parts.push(`leading ${name(lead)}`);
-    if (trail)
-        parts.push(`trailing ${name(trail)}`);
-    if (trimmed.length >= 2 && /^(["'`]).*\1$/s.test(trimmed))
-        parts.push('surrounding quotes');
-    return parts.join(' and ');
-}
-/** Strip `Bearer `, `token `, `Basic <base64 of user:secret>`, and `user:secret` wrappers. */
-function unwrap(token) {
-    const scheme = /^(bearer|token|basic|pat)\s+(\S+)$/i.exec(token);
-    if (scheme) {
-        const kind = scheme[1].toLowerCase();
-        let inner = scheme[2];
-        if (kind === 'basic') {
-            const decoded = Buffer.from(inner, 'base64').toString('utf8');
-            if (/^[^\s:]*:\S+$/.test(decoded) &&
-                Buffer.from(decoded, 'utf8').toString('base64').replace(/=+$/, '') === inner.replace(/=+$/, '')) {
-                inner = decoded.slice(decoded.indexOf(':') + 1);
-            }
-        }
-        return { inner, wrapper: `a "${scheme[1]} " header scheme` };
-    }
-    const pair = /^([^\s:/]{1,128}):(\S{8,})$/.exec(token);
-    if (pair && !pair[2].includes(':'))
-        return { inner: pair[2], wrapper: 'a "user:" prefix' };
-    return undefined;
-}
-function missingFinding(raw, source) {
-    return finding('token.missing', 'error', (raw === undefined || raw === '' ? 'No token was provided' : 'The token is only whitespace') +
-        (source ? ` (looked in ${source}).` : '.'), 'Pass the token from a secret: `token: ${{ secrets.NAME }}` (GitHub), a secret variable such as `$(PAT)` (Azure Pipelines), or the environment variable named by `--token-env` (CLI).');
-}
-/** The value without surrounding whitespace and one pair of surrounding quotes. */
-function stripSurroundings(raw) {
-    const token = raw.trim();
-    const quoted = /^(["'`])(.*)\1$/s.exec(token);
-    return quoted ? quoted[2].trim() : token;
-}
-function unexpandedFinding(token) {
-    for (const [pattern, kind] of UNEXPANDED) {
-        const m = pattern.exec(token);
-        if (m)
-            return finding('token.unexpanded', 'error', `The token is the literal text ${JSON.stringify(m[0])} (${kind}): the variable was not defined, so its name was passed instead of a value.`, 'Define the secret (check its exact name and that it is available to this pipeline/branch), and in Azure Pipelines map secret variables explicitly, e.g. `env: { AZURE_DEVOPS_PAT: $(MyPat) }`.');
-    }
-    return undefined;
-}
-/** Whitespace inside the token is fatal unless it is a wrapper (`Bearer <token>`), reported separately. */
-function innerWhitespaceFinding(token) {
-    if (!/\s/.test(token) || unwrap(token))
-        return undefined;
-    return finding('token.whitespace', 'error', /[\r\n]/.test(token) ? 'The token contains a line break inside it.' : 'The token contains spaces inside it.', 'A token is a single word: copy it again from the provider and store exactly that value.');
-}
-/** A problem that leaves nothing to check, in the order they are looked for. */
-function fatalFinding(token) {
-    if (token === '')
-        return finding('token.missing', 'error', 'The token is empty once quotes and whitespace are removed.', 'Store the token itself in the secret.');
-    const unexpanded = unexpandedFinding(token);
-    if (unexpanded)
-        return unexpanded;
-    if (isPlaceholder(token))
-        return finding('token.placeholder', 'error', 'The token is a placeholder, not a credential.', 'Replace the placeholder with a real token stored as a secret.');
-    return innerWhitespaceFinding(token);
-}
-function checkHygiene(raw, source) {
-    if (raw === undefined || raw.trim() === '')
-        return { token: undefined, findings: [missingFinding(raw, source)] };
-    const findings = [];
-    const token = stripSurroundings(raw);
-    if (token !== raw) {
-        findings.push(finding('token.whitespace', 'error', `The token has ${describeSurroundings(raw, raw.trim())}; tools that send it verbatim will be rejected.`, 'Save the secret again without them (for example `printf %s "$TOKEN"` rather than `echo`, and no quotes around the value).'));
-    }
-    const fatal = fatalFinding(token);
-    if (fatal)
-        return { token: undefined, findings: [...findings, fatal] };
-    const wrapped = unwrap(token);
-    if (!wrapped)
-        return { token, findings };
-    findings.push(finding('token.wrapper', 'error', `The secret holds the token with ${wrapped.wrapper}; the value must be the bare token.`, 'Store only the token in the secret; the tool and your later steps add the authentication scheme themselves.'));
-    return { token: wrapped.inner, findings };
-}
-
 // EXTERNAL MODULE: external "node:tls"
 var external_node_tls_ = __nccwpck_require__(1692);
 ;// CONCATENATED MODULE: ./src/core/http/transport.ts
@@ -65455,81 +65931,6 @@ class RoutingDispatcher extends undici/* Dispatcher */.mk {
     }
 }
 
-;// CONCATENATED MODULE: ./src/core/secrets.ts
-/**
- * Every form in which a token could show up in output: the raw value, its cleaned form, each line of
- * a multi-line value, and what HTTP clients derive from it (Basic header base64, URL encoding).
- * Adapters register all of these with the platform's masker before doing anything else.
- */
-
-/** Conventional user names put in front of a token in Basic auth. */
-const BASIC_USERS = ['', 'x-access-token', 'x-bitbucket-api-token-auth', 'oauth2', 'pat', 'user', 'git'];
-const MIN_MASK_LENGTH = 4;
-function secretForms(raw, username) {
-    if (!raw)
-        return [];
-    const forms = new Set();
-    const add = (v) => {
-        if (v && v.trim().length >= MIN_MASK_LENGTH)
-            forms.add(v);
-    };
-    add(raw);
-    add(raw.trim());
-    for (const line of raw.split(/\r?\n|\r/))
-        add(line.trim());
-    const cleaned = checkHygiene(raw).token;
-    const bases = new Set([raw.trim(), cleaned].filter((v) => !!v && v.length >= MIN_MASK_LENGTH));
-    for (const t of bases) {
-        add(t);
-        add(encodeURIComponent(t));
-        add(Buffer.from(t).toString('base64'));
-        // The request trims the user name, so the header carries the trimmed form: mask both.
-        for (const user of new Set([...BASIC_USERS, ...(username ? [username, username.trim()] : [])])) {
-            add(Buffer.from(`${user}:${t}`).toString('base64'));
-        }
-    }
-    return [...forms];
-}
-/** Replace every secret form in a text (longest first, so a form never survives inside another). */
-function redact(text, forms) {
-    let out = text;
-    for (const form of [...forms].sort((a, b) => b.length - a.length))
-        out = out.split(form).join('***');
-    return out;
-}
-/** Shortest stretch of a secret that counts as leaking it (the tests' leak check uses the same). */
-const LEAK_WINDOW = 8;
-/**
- * A scrubber for text that came from a server: every stretch sharing LEAK_WINDOW or more consecutive
- * characters with a secret form becomes `***`. A hostile or misconfigured server can echo the
- * credential (Authorization in an error message, a redirect, a display name); `redact` only catches
- * whole forms, this catches fragments too.
- */
-function secretScrubber(forms) {
-    const grams = new Set();
-    const short = [];
-    for (const f of forms) {
-        if (f.length < LEAK_WINDOW)
-            short.push(f);
-        for (let i = 0; i + LEAK_WINDOW <= f.length; i++)
-            grams.add(f.slice(i, i + LEAK_WINDOW));
-    }
-    return (text) => {
-        let hiddenUntil = -1;
-        let out = '';
-        for (let i = 0; i < text.length; i++) {
-            if (i + LEAK_WINDOW <= text.length && grams.has(text.slice(i, i + LEAK_WINDOW))) {
-                if (hiddenUntil < i)
-                    out += '***';
-                hiddenUntil = i + LEAK_WINDOW - 1;
-            }
-            else if (i > hiddenUntil)
-                out += text[i];
-        }
-        return short.length ? redact(out, short) : out;
-    };
-}
-
 ;// CONCATENATED MODULE: ./src/core/preflight.ts
 /**
  * The preflight: offline stage (hygiene → provider → token format and checksum → URL shape →
@@ -65571,13 +65972,13 @@ function analyzeToken(request, token, now) {
         return (detectProvider(token, ctx) ??
             finding('token.format', 'error', 'The token matches no format issued by Azure DevOps, GitHub, GitLab or Bitbucket, so its provider cannot be detected.', 'Copy the token again from the provider, or set `provider` explicitly to get a precise diagnosis of what is wrong with it.'));
     }
-    const module = registry_PROVIDER_MODULES[request.provider];
+    const module = PROVIDER_MODULES[request.provider];
     const own = module.analyzeToken(token, ctx, false);
     if (own)
         return own;
     const other = request.tokenType === 'system-access-token' ? undefined : detectProvider(token, ctx, request.provider);
     if (other) {
-        const otherName = registry_PROVIDER_MODULES[other.provider].displayName;
+        const otherName = PROVIDER_MODULES[other.provider].displayName;
         return {
             ...other,
             findings: [
@@ -65636,14 +66037,14 @@ function expiryFindings(report, analysis, request, now) {
 /** The provider whose well-known host the URL names (self-hosted servers can be anything, so only those). */
 function providerOfHost(input) {
     const host = /^(?:[a-z][a-z0-9+.-]*:\/\/)?(?:[^@/]*@)?([^/:?#\s]+)/i.exec(input?.trim() ?? '')?.[1]?.toLowerCase() ?? '';
-    return Object.values(registry_PROVIDER_MODULES).find((m) => m.ownsHost(host))?.id;
+    return Object.values(PROVIDER_MODULES).find((m) => m.ownsHost(host))?.id;
 }
 function applyUrl(report, url, request, provider) {
     report.url = { input: url.input, normalized: url.normalized };
     const owner = providerOfHost(url.input ?? undefined);
     if (owner && owner !== provider) {
         return [
-            finding('url.provider-mismatch', 'error', `The URL is a ${registry_PROVIDER_MODULES[owner].displayName} address, but the token is for ${registry_PROVIDER_MODULES[provider].displayName}.`, `Wire the ${registry_PROVIDER_MODULES[owner].displayName} secret to this step, or pass a ${registry_PROVIDER_MODULES[provider].displayName} URL.`),
+            finding('url.provider-mismatch', 'error', `The URL is a ${PROVIDER_MODULES[owner].displayName} address, but the token is for ${PROVIDER_MODULES[provider].displayName}.`, `Wire the ${PROVIDER_MODULES[owner].displayName} secret to this step, or pass a ${PROVIDER_MODULES[provider].displayName} URL.`),
         ];
     }
     const findings = [...url.findings];
@@ -65728,7 +66129,7 @@ function readToken(report, request, token, now) {
 }
 /** The URL (and project) for the provider, then the checks that need both token and URL. */
 function readUrl(report, request, providerId, analysis, now) {
-    const module = registry_PROVIDER_MODULES[providerId];
+    const module = PROVIDER_MODULES[providerId];
     // With provider auto, the environment's URL and project for the detected provider apply now.
     const urlInput = request.url ?? request.defaults?.url[providerId];
     report.project.requested ??= request.defaults?.project[providerId] ?? null;
@@ -65744,7 +66145,7 @@ function readUrl(report, request, providerId, analysis, now) {
 /** Why the online checks did not run, or what they found. */
 async function onlineStage(report, request, offline, blocking, deps, now) {
     const { providerId, analysis, url, token } = offline;
-    const online = providerId ? registry_PROVIDER_MODULES[providerId].online : undefined;
+    const online = providerId ? PROVIDER_MODULES[providerId].online : undefined;
     if (request.offline)
         return [
             finding('online.skipped', 'info', 'Offline mode: identity, project, scopes and revocation were not checked.', 'Run without `offline` to check them against the provider.'),
@@ -65757,7 +66158,7 @@ async function onlineStage(report, request, offline, blocking, deps, now) {
         return runOnline(report, online, { request, analysis, url, token, now }, deps);
     if (providerId)
         return [
-            finding('online.unavailable', 'info', `This version checks ${registry_PROVIDER_MODULES[providerId].displayName} credentials offline only.`, 'Nothing to do: the result covers the token and URL shape.'),
+            finding('online.unavailable', 'info', `This version checks ${PROVIDER_MODULES[providerId].displayName} credentials offline only.`, 'Nothing to do: the result covers the token and URL shape.'),
         ];
     return [];
 }
@@ -65799,6 +66200,7 @@ async function runPreflight(request, deps = systemDeps, inputFindings = []) {
 
 
 
+
 /** Connections per host shared by all credentials of one step: enough to overlap, few enough not to storm a server. */
 const MAX_SHARED_CONNECTIONS = 32;
 const OUTCOME_RANK = { failed: 0, unverified: 1, warned: 2, passed: 3 };
@@ -65823,7 +66225,7 @@ function planChecks(config, env, overrides = {}) {
     const failOnWarning = config.failOnWarning || !!overrides.failOnWarning;
     const secrets = new Set();
     const checks = config.entries.map((entry) => {
-        const token = env[entry.tokenEnv];
+        const token = envValue(env, entry.tokenEnv);
         for (const form of secretForms(token, entry.inputs.username))
             secrets.add(form);
         const { request, findings } = resolveRequest({
@@ -65888,7 +66290,7 @@ async function runPreflightMany(plan, deps, options) {
     let reports;
     try {
         // Concurrently: every check waits on its own provider, so the step takes about as long as the slowest.
-        reports = await Promise.all(checks.map((c) => runPreflight(c.request, { ...rest, ...(dispatcher ? { dispatcher } : {}), log: log ? (e) => log(c.name, e) : undefined }, c.findings)));
+        reports = await Promise.all(checks.map((c) => runPreflight(c.request, { ...rest, ...(dispatcher ? { dispatcher } : {}), log: log ? (e) => log(c.name, e) : undefined }, c.findings).catch((e) => crashedRow(c, e))));
     }
     finally {
         if (!deps.dispatcher)
@@ -65903,8 +66305,37 @@ async function runPreflightMany(plan, deps, options) {
         timings: { totalMs: Math.round((deps.monotonic() - started) * 100) / 100 },
     };
 }
+/**
+ * A check that threw (a bug, or an answer no reader expected) is that row's `unverified` finding:
+ * nothing is known about its token, and the other rows are still checked and reported. The message
+ * is the exception's first line only (the publication redacts it like every other text).
+ */
+function crashedRow(check, e) {
+    const why = (e instanceof Error ? e.message : String(e)).split('\n')[0].slice(0, 200);
+    const findings = [
+        ...check.findings,
+        finding('network.unexpected-response', 'error', `The check of this credential stopped on an internal error (${why}), so nothing is known about the token.`, 'Re-run with debug logging and report this bug with the log; the other credentials were checked.'),
+    ];
+    return {
+        schemaVersion: 1,
+        outcome: decideOutcome(findings, check.request.failOnWarning),
+        provider: check.request.provider === 'auto' ? null : check.request.provider,
+        tokenKind: null,
+        tokenLabel: null,
+        // Inputs are not repeated: a URL may carry userinfo, and the check never got to clean it.
+        url: { input: null, normalized: null },
+        identity: null,
+        project: { requested: null, canonical: null },
+        scopes: { required: [...check.request.requiredScopes], verified: [], missing: [], unverifiable: [] },
+        expiresAt: null,
+        expirySource: null,
+        daysRemaining: null,
+        findings: sortFindings(findings),
+        timings: { totalMs: 0 },
+    };
+}
 /** Rows for display: failing first, file order within an outcome. */
-function preflight_many_rowsWorstFirst(report) {
+function rowsWorstFirst(report) {
     return report.credentials
         .map((row, i) => ({ row, i }))
         .sort((a, b) => OUTCOME_RANK[a.row.report.outcome] - OUTCOME_RANK[b.row.report.outcome] || a.i - b.i)
@@ -65926,6 +66357,55 @@ function soonestExpiry(report) {
     return { expiresAt: first.expiresAt, daysRemaining: first.daysRemaining };
 }
 
+;// CONCATENATED MODULE: ./src/core/render/outputs.ts
+/**
+ * The step's outputs (action outputs, task output variables) and its one-line failure reason, for one
+ * credential or several: computed once so the action and the task give the same values. Names are
+ * camelCase (the task's spelling); the action spells them kebab-case.
+ */
+
+const isMulti = (r) => 'credentials' in r;
+function stepOutputs(r) {
+    if (isMulti(r)) {
+        const soonest = soonestExpiry(r);
+        return {
+            outcome: r.outcome,
+            identity: '',
+            expiresAt: soonest?.expiresAt ?? '',
+            daysRemaining: soonest?.daysRemaining == null ? '' : String(soonest.daysRemaining),
+            project: '',
+            tokenKind: '',
+            report: JSON.stringify(r),
+        };
+    }
+    return {
+        outcome: r.outcome,
+        identity: r.identity?.name ?? '',
+        expiresAt: r.expiresAt ?? '',
+        daysRemaining: r.daysRemaining === null ? '' : String(r.daysRemaining),
+        project: r.project.canonical ?? r.project.requested ?? '',
+        tokenKind: r.tokenKind ?? '',
+        report: JSON.stringify(r),
+    };
+}
+/** The outcome's one-line reason for the step result: the first error, or each failing credential's. */
+function failureLine(r) {
+    if (!isMulti(r)) {
+        const first = r.findings.find((f) => f.severity === 'error');
+        return `credential-preflight ${r.outcome}: ${first ? `${first.code}: ${first.message}` : 'see the findings above'}`;
+    }
+    const reasons = [
+        ...r.findings.filter((f) => f.severity === 'error').map((f) => `${f.code}: ${f.message}`),
+        ...r.credentials
+            .filter((c) => c.report.outcome === 'failed' || c.report.outcome === 'unverified')
+            .map((c) => {
+            const first = c.report.findings.find((f) => f.severity !== 'info');
+            return `${c.name}: ${first ? first.code : c.report.outcome}`;
+        }),
+    ];
+    return `credential-preflight ${r.outcome}: ${reasons.join('; ') || 'see the findings above'}`;
+}
+
 ;// CONCATENATED MODULE: ./src/core/render/facts.ts
 /** The at-a-glance facts every renderer shows, computed once so all front ends agree. */
 
@@ -65938,7 +66418,7 @@ function expiryText(report) {
     return report.expirySource === 'upper-bound' ? `by ${date} at the latest (${rel})` : `${date} (${rel})`;
 }
 /** Days to expiry in a few characters: "364 days", "by 2027-11-30: ≤364 days", "expired", "unknown". */
-function facts_daysText(report) {
+function daysText(report) {
     if (!report.expiresAt)
         return report.tokenKind ? 'unknown' : '—';
     if (report.daysRemaining === null || report.daysRemaining < 0)
@@ -65963,7 +66443,7 @@ function scopesText(report, marks = { ok: '✓', missing: '✗', unknown: '?' })
     const mark = (scope) => s.missing.includes(scope) ? marks.missing : s.verified.includes(scope) ? marks.ok : marks.unknown;
     return s.required.map((scope) => `${scope} ${mark(scope)}`).join(', ');
 }
-function facts_factRows(report) {
+function factRows(report) {
     const rows = [];
     rows.push({ label: 'Provider', value: report.provider ? PROVIDER_MODULES[report.provider].displayName : 'not detected' });
     rows.push({ label: 'Token', value: report.tokenLabel ?? '—' });
@@ -66016,20 +66496,37 @@ function cell(text) {
         .replace(/\r?\n/g, ' ');
 }
 /**
+ * Bare URLs and e-mail addresses are links on GitHub (GFM autolinks) even when every Markdown
+ * character is escaped: a WORD JOINER (U+2060, invisible) after the scheme's colon, inside `www.`
+ * and before `@` keeps them text.
+ */
+function unlinked(text) {
+    return text
+        .replace(/:(?=\/\/)/g, ':\u2060')
+        .replace(/www\./gi, (w) => `${w.slice(0, 3)}\u2060.`)
+        .replace(/@/g, '\u2060@');
+}
+/**
  * A name that came from a server or the file (identity, project, credential label): shown as typed,
  * never as Markdown — a display name must not become a link, an image, code or emphasis.
  */
 function literal(text) {
-    return cell(text).replace(/[`*_[\]!~]/g, '\\$&');
+    return unlinked(cell(text).replace(/[`*_[\]!~]/g, '\\$&'));
 }
 /**
  * A message or hint: its `code spans` are the core's own and stay code; outside them it may quote a
- * server (a display name), so links, images and emphasis are escaped there.
+ * server (a display name), so links, images, autolinks and emphasis are escaped there. Code spans are
+ * kept only when every backtick is single and paired — then Markdown pairs them as we split them; a
+ * run such as ``` `` ``` or an odd count (a server's backticks) escapes every backtick instead.
  */
 function prose(text) {
+    const escapeOutside = (part) => unlinked(part.replace(/[*_[\]!~]/g, '\\$&'));
+    const ticks = text.match(/`/g)?.length ?? 0;
+    if (/``/.test(text) || ticks % 2)
+        return escapeOutside(cell(text).replace(/`/g, '\\`'));
     return cell(text)
         .split(/(`[^`]*`)/)
-        .map((part, i) => (i % 2 ? part : part.replace(/[*_[\]!~]/g, '\\$&')))
+        .map((part, i) => (i % 2 ? part : escapeOutside(part)))
         .join('');
 }
 /** Identity · project · scopes · days to expiry, on one line. */
@@ -66037,20 +66534,21 @@ function glance(report) {
     const parts = [`**Identity** ${literal(identityText(report))}`, `**Project** ${literal(projectText(report))}`];
     if (report.scopes.required.length)
         parts.push(`**Scopes** ${cell(scopesText(report))}`);
-    parts.push(`**Expires** ${cell(facts_daysText(report))}`);
+    parts.push(`**Expires** ${cell(daysText(report))}`);
     return parts.join(' · ');
 }
 function context(report) {
-    const parts = [report.provider ? registry_PROVIDER_MODULES[report.provider].displayName : 'provider not detected'];
+    // Each part escaped on its own; the URL as a literal (what was typed is shown, never a link).
+    const parts = [cell(report.provider ? PROVIDER_MODULES[report.provider].displayName : 'provider not detected')];
     if (report.tokenLabel)
-        parts.push(report.tokenLabel);
+        parts.push(cell(report.tokenLabel));
     const url = report.url.normalized ?? report.url.input;
     if (url)
-        parts.push(url);
+        parts.push(literal(url));
     if (report.expiresAt)
         parts.push(`expires ${report.expirySource === 'upper-bound' ? 'by ' : ''}${report.expiresAt.slice(0, 10)}`);
     parts.push(`${Math.round(report.timings.totalMs)} ms`);
-    return `<sub>${cell(parts.join(' · '))}</sub>`;
+    return `<sub>${parts.join(' · ')}</sub>`;
 }
 function findingTable(findings) {
     if (findings.length === 0)
@@ -66071,7 +66569,7 @@ function firstProblem(report) {
 }
 /** Several credentials: one row each (failing first), then each credential's table. */
 function renderMarkdownMany(multi, title = 'credential-preflight') {
-    const rows = preflight_many_rowsWorstFirst(multi);
+    const rows = rowsWorstFirst(multi);
     const counts = ['failed', 'unverified', 'warned', 'passed']
         .map((o) => [o, rows.filter((r) => r.report.outcome === o).length])
         .filter(([, n]) => n > 0)
@@ -66088,7 +66586,7 @@ function renderMarkdownMany(multi, title = 'credential-preflight') {
             const first = firstProblem(report);
             const more = report.findings.filter((f) => f.severity !== 'info').length - 1;
             const problem = first ? `\`${first.code}\`${more > 0 ? ` (+${more} more)` : ''}` : '—';
-            lines.push(`| **${literal(name)}** | ${ROW_BADGE[report.outcome]} | ${literal(identityText(report))} | ${literal(projectText(report))} | ${cell(scopesText(report))} | ${cell(facts_daysText(report))} | ${problem} |`);
+            lines.push(`| **${literal(name)}** | ${ROW_BADGE[report.outcome]} | ${literal(identityText(report))} | ${literal(projectText(report))} | ${cell(scopesText(report))} | ${cell(daysText(report))} | ${problem} |`);
         }
         lines.push('');
         for (const { name, report } of rows) {
@@ -66099,55 +66597,6 @@ function renderMarkdownMany(multi, title = 'credential-preflight') {
     }
     lines.push(`<sub>${rows.length} checked concurrently in ${Math.round(multi.timings.totalMs)} ms.</sub>`, '');
     return lines.join('\n');
-}
-
-;// CONCATENATED MODULE: ./src/core/render/outputs.ts
-/**
- * The step's outputs (action outputs, task output variables) and its one-line failure reason, for one
- * credential or several: computed once so the action and the task give the same values. Names are
- * camelCase (the task's spelling); the action spells them kebab-case.
- */
-
-const isMulti = (r) => 'credentials' in r;
-function stepOutputs(r) {
-    if (isMulti(r)) {
-        const soonest = soonestExpiry(r);
-        return {
-            outcome: r.outcome,
-            identity: '',
-            expiresAt: soonest?.expiresAt ?? '',
-            daysRemaining: soonest?.daysRemaining == null ? '' : String(soonest.daysRemaining),
-            project: '',
-            tokenKind: '',
-            report: JSON.stringify(r),
-        };
-    }
-    return {
-        outcome: r.outcome,
-        identity: r.identity?.name ?? '',
-        expiresAt: r.expiresAt ?? '',
-        daysRemaining: r.daysRemaining === null ? '' : String(r.daysRemaining),
-        project: r.project.canonical ?? r.project.requested ?? '',
-        tokenKind: r.tokenKind ?? '',
-        report: JSON.stringify(r),
-    };
-}
-/** The outcome's one-line reason for the step result: the first error, or each failing credential's. */
-function failureLine(r) {
-    if (!isMulti(r)) {
-        const first = r.findings.find((f) => f.severity === 'error');
-        return `credential-preflight ${r.outcome}: ${first ? `${first.code}: ${first.message}` : 'see the findings above'}`;
-    }
-    const reasons = [
-        ...r.findings.filter((f) => f.severity === 'error').map((f) => `${f.code}: ${f.message}`),
-        ...r.credentials
-            .filter((c) => c.report.outcome === 'failed' || c.report.outcome === 'unverified')
-            .map((c) => {
-            const first = c.report.findings.find((f) => f.severity !== 'info');
-            return `${c.name}: ${first ? first.code : c.report.outcome}`;
-        }),
-    ];
-    return `credential-preflight ${r.outcome}: ${reasons.join('; ') || 'see the findings above'}`;
 }
 
 ;// CONCATENATED MODULE: ./src/core/render/text.ts
@@ -66172,14 +66621,28 @@ function shouldColor(isTTY, env) {
     return isTTY;
 }
 /**
- * Text that may hold what a server said (a display name, a project, an error), made safe for a
- * terminal or CI log: control characters become spaces (no escape sequence can move the terminal,
- * no line break can start a `::command::` line), and an Azure Pipelines `##vso[` / `##[` — which the
- * agent obeys anywhere in a line — gets a zero-width space.
+ * Terminal escape sequences (ECMA-48): CSI (`ESC [` … final byte, or the 8-bit CSI), OSC / DCS /
+ * APC / PM / SOS strings (up to BEL or ST, or the end of the text), and two-byte `ESC x` escapes.
+ * Removed whole: replacing only the ESC would leave `[31m` or an OSC 8 hyperlink's URL behind.
+ */
+const ESCAPES = 
+// eslint-disable-next-line no-control-regex
+/(?:\x1b\[|\x9b)[\x20-\x3f]*[\x40-\x7e]?|(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?|\x1b[\x20-\x7e]?/g;
+/**
+ * Text from a server or a user made inert on one line: escape sequences removed, every other control
+ * character (line breaks included) a space, so nothing can recolour a terminal, rewrite a CI log line
+ * or start a new `::command::` line. Applied to every string of a report before it is rendered.
+ */
+function inert(text) {
+    // eslint-disable-next-line no-control-regex
+    return text.replace(ESCAPES, '').replace(/[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, ' ');
+}
+/**
+ * A line for a terminal or CI log: inert, and an Azure Pipelines `##vso[` / `##[` — which the agent
+ * obeys anywhere in a line — gets a zero-width space.
  */
 function logSafe(text) {
-    // eslint-disable-next-line no-control-regex
-    return text.replace(/[\x00-\x1f\x7f-\x9f]/g, ' ').replace(/##(?=vso\[|\[)/gi, '#\u200B#');
+    return inert(text).replace(/##(?=vso\[|\[)/gi, '#\u200B#');
 }
 const ANSI = {
     red: '\x1b[31m',
@@ -66255,13 +66718,60 @@ function renderTextMany(multi, options, title = 'credential-preflight') {
     return out.join('\n') + '\n';
 }
 
+;// CONCATENATED MODULE: ./src/core/render/publication.ts
+/**
+ * The one way out of the tool. Every front end (CLI, action, task) hands its result and every secret
+ * it knows to `publication`, and writes only what comes back: findings, step outputs, the Markdown
+ * summary, the failure line, the text and JSON reports. Each string of the report is redacted and
+ * made inert on its raw form, before any JSON, Markdown or log escaping could hide a secret's escaped
+ * form from a later text search; the renderers then escape text they can trust to hold no secret.
+ */
+
+
+
+
+
+/**
+ * The guard for a run: `secrets` is every form of every credential of the step (all rows share one
+ * list, so no row's server answer can carry another credential's fragment out) and every
+ * secret-looking value the user typed where a name belongs (`echoedSecrets`).
+ */
+function outputGuard(secrets) {
+    const scrub = secretScrubber(secrets);
+    const value = (text) => logSafe(scrub(text));
+    const deep = (data) => {
+        if (typeof data === 'string')
+            return value(data);
+        if (Array.isArray(data))
+            return data.map(deep);
+        if (data && typeof data === 'object')
+            return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, deep(v)]));
+        return data;
+    };
+    return { value, line: value, deep };
+}
+function publication(result, secrets) {
+    const guard = outputGuard(secrets);
+    const safe = guard.deep(result);
+    const findings = isMulti(safe) ? allFindings(safe) : safe.findings.map((finding) => ({ name: null, finding }));
+    return {
+        result: safe,
+        findings,
+        outputs: stepOutputs(safe),
+        markdown: isMulti(safe) ? renderMarkdownMany(safe) : renderMarkdown(safe),
+        failureLine: logSafe(failureLine(safe)),
+        text: (options) => (isMulti(safe) ? renderTextMany(safe, options) : renderText(safe, options)),
+        json: () => `${JSON.stringify(safe, null, 2)}\n`,
+        line: guard.line,
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/task/main.ts
 /**
  * Azure Pipelines task adapter: read inputs, mask every form of the token first, run the core,
  * render the report as ##vso issues, output variables, a run summary and the task result.
  * No checks live here.
  */
-
 
 
 
@@ -66350,42 +66860,68 @@ function debugOn(tl, env) {
     return /^true$/i.test(tl.getVariable('System.Debug') ?? env.SYSTEM_DEBUG ?? '');
 }
 /**
- * One ##vso[task.logissue] per error or warning, with its code; notes go to the plain log. Messages
- * can hold what a server said, and the agent obeys a ##vso[ anywhere in a plain line: each is made
- * one safe line.
+ * One ##vso[task.logissue] per error or warning, with its code; notes go to the plain log. The
+ * finding comes from the publication (redacted, inert); `line` also breaks any `##vso[`, which the
+ * agent obeys anywhere in a plain line.
  */
-function logFinding(tl, io, f, name) {
+function logFinding(tl, io, out, f, name) {
     const who = name ? `[${name}] ` : '';
     if (f.severity === 'info')
-        io.log(logSafe(`${who}${f.code}: ${f.message}`));
+        io.log(out.line(`${who}${f.code}: ${f.message}`));
     else
-        tl.logIssue(f.severity === 'error' ? tl.IssueType.Error : tl.IssueType.Warning, logSafe(`${who}${f.message} Fix: ${f.hint}`), undefined, undefined, undefined, f.code);
+        tl.logIssue(f.severity === 'error' ? tl.IssueType.Error : tl.IssueType.Warning, out.line(`${who}${f.message} Fix: ${f.hint}`), undefined, undefined, undefined, f.code);
 }
-function uploadMarkdown(tl, markdown, forms) {
+function uploadMarkdown(tl, out) {
     try {
         const dir = tl.getVariable('Agent.TempDirectory') || external_node_os_namespaceObject.tmpdir();
         const file = external_node_path_.join(dir, `credential-preflight-${process.pid}.md`);
-        external_node_fs_namespaceObject.writeFileSync(file, markdown);
+        external_node_fs_namespaceObject.writeFileSync(file, out.markdown);
         tl.uploadSummary(file);
     }
     catch (e) {
-        tl.logIssue(tl.IssueType.Warning, `Could not attach the summary: ${redact(String(e), forms)}`);
+        tl.logIssue(tl.IssueType.Warning, out.line(`Could not attach the summary: ${String(e)}`));
     }
 }
-/** Issues, output variables, run summary and the task result, for one credential or several. */
-function publish(tl, io, result, forms) {
-    const findings = isMulti(result) ? allFindings(result) : result.findings.map((finding) => ({ name: null, finding }));
-    for (const { name, finding } of findings)
-        logFinding(tl, io, finding, name);
-    for (const [name, value] of Object.entries(stepOutputs(result)))
+/**
+ * Issues, output variables, run summary and the task result, for one credential or several:
+ * everything written comes from the one publication of the result, redacted before any encoding.
+ */
+function publish(tl, io, result, secrets) {
+    const out = publication(result, secrets);
+    for (const { name, finding } of out.findings)
+        logFinding(tl, io, out, finding, name);
+    for (const [name, value] of Object.entries(out.outputs))
         tl.setVariable(name, value, false, true);
-    uploadMarkdown(tl, isMulti(result) ? renderMarkdownMany(result) : renderMarkdown(result), forms);
+    uploadMarkdown(tl, out);
     if (result.outcome === 'failed' || result.outcome === 'unverified')
-        tl.setResult(tl.TaskResult.Failed, failureLine(result));
+        tl.setResult(tl.TaskResult.Failed, out.failureLine);
     else if (result.outcome === 'warned')
         tl.setResult(tl.TaskResult.SucceededWithIssues, 'credential-preflight passed with warnings.');
     else
         tl.setResult(tl.TaskResult.Succeeded, `credential-preflight passed${isMulti(result) ? ` (${result.credentials.length} credentials)` : ''}.`);
+}
+/** Every input the task may echo back, for the secret-looking-name rule (`echoedSecrets`). */
+const ECHOED_INPUTS = [
+    'provider',
+    'tokenType',
+    'url',
+    'project',
+    'username',
+    'requiredScopes',
+    'expiresOn',
+    'serviceConnection',
+    'config',
+    'minDaysRemaining',
+    'timeoutSeconds',
+    'offline',
+    'failOnWarning',
+];
+const echoedInputs = (tl) => echoedSecrets(ECHOED_INPUTS.map((n) => tl.getInput(n)));
+/** Masks every form with the agent: it refuses values with line breaks (secretForms also lists each line). */
+function mask(tl, forms) {
+    for (const form of forms)
+        if (!/[\r\n]/.test(form))
+            tl.setSecret(form);
 }
 /**
  * The `config` input (type filePath). The agent fills an empty filePath input with the sources
@@ -66415,11 +66951,9 @@ async function run(tl, env, io = { log: console.log }, deps = systemDeps) {
         const username = tl.getInput('username');
         const credential = readCredential(tl, env, provider);
         const { token } = credential;
-        forms = secretForms(token, username);
-        // tl.setSecret refuses values with line breaks; secretForms also lists each line on its own.
-        for (const form of forms)
-            if (!/[\r\n]/.test(form))
-                tl.setSecret(form);
+        // A secret typed into a name's input (a pasted token as `project`) is masked and hidden too.
+        forms = [...secretForms(token, username), ...echoedInputs(tl)];
+        mask(tl, forms);
         const raw = {
             provider,
             token,
@@ -66436,15 +66970,18 @@ async function run(tl, env, io = { log: console.log }, deps = systemDeps) {
         };
         const { request, findings } = resolveRequest(raw, env, 'camel');
         request.tokenSource = credential.source;
-        const log = debugOn(tl, env) ? (e) => tl.debug(redact(formatLogEntry(e), forms)) : undefined;
+        const guard = outputGuard(forms);
+        const log = debugOn(tl, env) ? (e) => tl.debug(guard.line(formatLogEntry(e))) : undefined;
         const network = agentNetwork(tl, env);
         const report = await runPreflight(request, { ...deps, ...network.deps, log }, [...findings, ...network.findings]);
         publish(tl, io, report, forms);
         return report;
     }
     catch (e) {
-        tl.debug(redact(e instanceof Error ? (e.stack ?? e.message) : String(e), forms));
-        tl.setResult(tl.TaskResult.Failed, `credential-preflight crashed: ${redact(e instanceof Error ? e.message : String(e), forms)}. Please report this with the debug log.`);
+        const guard = outputGuard(forms);
+        for (const line of (e instanceof Error ? (e.stack ?? e.message) : String(e)).split('\n'))
+            tl.debug(guard.line(line));
+        tl.setResult(tl.TaskResult.Failed, guard.line(`credential-preflight crashed: ${e instanceof Error ? e.message : String(e)}. Please report this with the debug log.`));
         return undefined;
     }
 }
@@ -66456,26 +66993,26 @@ const SINGLE_INPUTS = ['provider', 'tokenType', 'url', 'project', 'username', 'r
  * the file may not name.
  */
 async function runMany(tl, env, io, deps, file, keepForms) {
-    const parsed = readCredentialsConfig(file, (f) => external_node_fs_namespaceObject.readFileSync(f, 'utf8'), deps.now());
+    const parsed = readCredentialsConfig(file, external_node_fs_namespaceObject, deps.now());
     const step = stepOverrides({
         offline: tl.getInput('offline'),
         failOnWarning: tl.getInput('failOnWarning'),
         timeoutSeconds: tl.getInput('timeoutSeconds'),
         minDaysRemaining: tl.getInput('minDaysRemaining'),
     }, 'camel');
-    const { plan, secrets: forms } = planFromConfig(parsed, env, step.overrides, [env.INPUT_TOKEN]);
+    const { plan, secrets } = planFromConfig(parsed, env, step.overrides, [env.INPUT_TOKEN]);
+    const forms = [...secrets, ...echoedInputs(tl)];
     keepForms(forms);
     // Every token of every entry is masked before any check runs or anything is printed.
-    for (const form of forms)
-        if (!/[\r\n]/.test(form))
-            tl.setSecret(form);
+    mask(tl, forms);
     const beside = [
         ...(env.INPUT_TOKEN ? ['token'] : []),
         ...SINGLE_INPUTS.filter((n) => !['', 'auto'].includes((tl.getInput(n) ?? '').trim().toLowerCase())),
         ...(/^true$/i.test(tl.getInput('useSystemAccessToken') ?? '') ? ['useSystemAccessToken'] : []),
     ];
+    const guard = outputGuard(forms);
     const log = debugOn(tl, env)
-        ? (name, e) => tl.debug(redact(`[${name}] ${formatLogEntry(e)}`, forms))
+        ? (name, e) => tl.debug(guard.line(`[${name}] ${formatLogEntry(e)}`))
         : undefined;
     const network = agentNetwork(tl, env);
     const multi = await runPreflightMany(plan, { ...deps, ...network.deps, log }, { config: file, findings: [...parsed.findings, ...step.findings, ...inputsBesideConfig(beside), ...network.findings] });
@@ -66495,7 +67032,7 @@ process.on('exit', () => {
     if (!finished)
         task.setResult(task.TaskResult.Failed, 'credential-preflight stopped before the check finished (internal error).');
 });
-run(task, { ...process.env, INPUT_TOKEN: capturedToken })
+run({ ...task, getInput: capturedInput }, { ...process.env, INPUT_TOKEN: capturedToken })
     .catch((e) => {
     task.setResult(task.TaskResult.Failed, `credential-preflight crashed: ${e instanceof Error ? e.message : String(e)}`);
 })
