@@ -1,0 +1,164 @@
+/**
+ * The secretless path: obtain the platform's federated token (or use a client secret), exchange it at
+ * Microsoft Entra ID for an Azure DevOps token, then run the usual Azure DevOps checks with it. Each
+ * broken link ends in its own finding. Every secret (client secret, the platform's request token, the
+ * assertion, the minted token) goes to `mask` before it is used.
+ */
+import { HttpClient } from '../http/client.js';
+import { HTTP_LIMITS } from '../http/limits.js';
+import { createTransport } from '../http/transport.js';
+import { networkFinding } from '../providers/online/trouble.js';
+import { reportBeforeToken, runPreflight, type PreflightDeps } from '../preflight.js';
+import { type Finding, type Report } from '../report.js';
+import type { CheckRequest } from '../request.js';
+import { secretForms, secretScrubber } from '../secrets.js';
+import { codeForAadsts } from './aadsts.js';
+import { obtainAssertion } from './assertion.js';
+import { readAssertionClaims, type AssertionClaims } from './claims.js';
+import { buildTokenRequest, exchange } from './exchange.js';
+import * as msg from './messages.js';
+import { federationAudience, type EntraCredential } from './source.js';
+import type { Dispatcher } from 'undici';
+
+export { entraFromAzureEnv, type EntraCredential, type AssertionSource } from './source.js';
+
+export interface EntraDeps extends PreflightDeps {
+  /** Reads AZURE_FEDERATED_TOKEN_FILE. */
+  readFile?: (path: string) => string;
+  /** The adapter's masker (setSecret, ::add-mask::, the CLI's redaction list). */
+  mask: (secret: string) => void;
+}
+
+const LABEL = 'Microsoft Entra access token (from workload identity federation or a client secret)';
+const LOOPBACK = /^http:\/\/(localhost|127(?:\.\d{1,3}){3}|\[::1\])(:\d+)?$/i;
+
+/** Values that would build a wrong or unsafe token URL. */
+function configFindings(c: EntraCredential): Finding[] {
+  const out: Finding[] = [];
+  if (!/^[A-Za-z0-9][A-Za-z0-9.-]*$/.test(c.tenantId))
+    out.push(
+      msg.badConfig(
+        `The tenant id from ${c.origin} is neither a GUID nor a domain name.`,
+        "Use the Directory (tenant) ID from the app's overview page in Microsoft Entra ID.",
+      ),
+    );
+  if (!/^https:\/\/[^/?#@]+$/i.test(c.authorityHost) && !LOOPBACK.test(c.authorityHost))
+    out.push(
+      msg.badConfig(
+        `The authority host ${JSON.stringify(c.authorityHost)} is not an https:// host.`,
+        "Set AZURE_AUTHORITY_HOST to the cloud's authority, e.g. https://login.microsoftonline.com (public), https://login.microsoftonline.us or https://login.chinacloudapi.cn.",
+      ),
+    );
+  return out;
+}
+
+interface Stage {
+  dispatcher: Dispatcher;
+  deps: EntraDeps;
+  deadlineMs: number;
+}
+
+function clientFor(stage: Stage, origin: string, bearer: string | undefined): HttpClient {
+  const { deps } = stage;
+  return new HttpClient({
+    dispatcher: stage.dispatcher,
+    ...(bearer !== undefined ? { credential: { name: 'authorization', value: `Bearer ${bearer}` } } : {}),
+    credentialOrigins: [origin],
+    monotonic: deps.monotonic,
+    wallClock: () => deps.now().getTime(),
+    ...(deps.log ? { log: deps.log } : {}),
+    deadlineMs: stage.deadlineMs,
+    requestTimeoutMs: Math.min(HTTP_LIMITS.requestTimeoutMs, stage.deadlineMs),
+    ...deps.http,
+  });
+}
+
+type Minted = { token: string; claims: AssertionClaims | undefined } | { finding: Finding };
+
+/** The assertion (when federated), then the exchange. */
+async function mint(c: EntraCredential, stage: Stage): Promise<Minted> {
+  const audience = federationAudience(c.authorityHost);
+  let assertion: string | undefined;
+  let claims: AssertionClaims | undefined;
+  if (c.assertion) {
+    const got = await obtainAssertion(c.assertion, {
+      readFile: stage.deps.readFile ?? missingReader,
+      client: (o, t) => clientFor(stage, o, t),
+      audience,
+    });
+    if ('finding' in got) return got;
+    assertion = got.token;
+    stage.deps.mask(assertion);
+    claims = readAssertionClaims(assertion);
+    if (!claims) return { finding: msg.notAJwt('The token the platform issued') };
+  }
+  const request = buildTokenRequest(c, assertion);
+  const answer = await exchange(clientFor(stage, new URL(request.url).origin, undefined), request);
+  if (answer.kind === 'network') return { finding: networkFinding(answer, 'Microsoft Entra ID') };
+  if (answer.kind === 'error') return { finding: msg.exchangeRefused(codeForAadsts(answer.error.code), answer.error, c, claims, audience) };
+  return { token: answer.token, claims };
+}
+
+const missingReader = (): string => {
+  throw Object.assign(new Error('no file reader'), { code: 'EUNSUPPORTED' });
+};
+
+/** The secrets known before any request: what the adapter must already have masked, masked again here. */
+function knownSecrets(c: EntraCredential): string[] {
+  const a = c.assertion;
+  const platform = a?.kind === 'github' ? a.requestToken : a?.kind === 'azure-pipelines' ? a.accessToken : undefined;
+  return [c.secret, platform].filter((v): v is string => !!v && v.trim() !== '');
+}
+
+export async function runEntraPreflight(
+  c: EntraCredential,
+  request: CheckRequest,
+  deps: EntraDeps,
+  inputFindings: Finding[] = [],
+): Promise<Report> {
+  const started = deps.monotonic();
+  const secrets = knownSecrets(c);
+  secrets.forEach(deps.mask);
+  const adoRequest: CheckRequest = {
+    ...request,
+    provider: 'azure-devops',
+    tokenType: 'auto',
+    tokenSource: `Microsoft Entra (${c.origin})`,
+  };
+  const early = [...configFindings(c)];
+  if (request.offline)
+    early.push(
+      msg.badConfig(
+        'Offline mode cannot obtain a token from Microsoft Entra; nothing was checked.',
+        'Run without `offline`, or pass a token to check offline.',
+      ),
+    );
+  if (early.length) return labelled(reportBeforeToken(adoRequest, [...inputFindings, ...early], deps.monotonic() - started));
+
+  const dispatcher = deps.dispatcher ?? createTransport({ env: deps.env ?? {}, ...deps.transport });
+  let minted: Minted;
+  try {
+    minted = await mint(c, { dispatcher, deps, deadlineMs: request.timeoutMs });
+  } finally {
+    if (!deps.dispatcher) await dispatcher.close();
+  }
+  // An error text from Entra could quote what it was sent: nothing leaves unscrubbed.
+  const scrub = secretScrubber(secrets.flatMap((s) => secretForms(s)));
+  const clean = (f: Finding): Finding => ({ ...f, message: scrub(f.message), hint: scrub(f.hint) });
+  if ('finding' in minted)
+    return labelled(reportBeforeToken(adoRequest, [...inputFindings, clean(minted.finding)], deps.monotonic() - started));
+  deps.mask(minted.token);
+  const notes = [
+    msg.exchanged(c, minted.claims),
+    ...(minted.claims?.issuerKind === 'azure-devops' ? [msg.retiringIssuer(minted.claims)] : []),
+  ];
+  const left = Math.max(1000, request.timeoutMs - (deps.monotonic() - started));
+  const report = await runPreflight({ ...adoRequest, token: minted.token, timeoutMs: left }, deps, [...inputFindings, ...notes.map(clean)]);
+  report.tokenLabel = LABEL;
+  report.timings.totalMs = Math.round((deps.monotonic() - started) * 100) / 100;
+  return report;
+}
+
+function labelled(report: Report): Report {
+  return { ...report, provider: 'azure-devops', tokenKind: 'azure-devops.entra', tokenLabel: LABEL };
+}

@@ -1,0 +1,64 @@
+/**
+ * Where a secretless (or secret-backed) Microsoft Entra credential comes from: the app, its tenant,
+ * the authority of its cloud, and what proves it — a client secret or a federated token (an OIDC
+ * token the platform issues, exchanged as a client assertion).
+ */
+import type { Env } from '../request.js';
+
+/** How the federated token (the client assertion) is obtained. */
+export type AssertionSource =
+  /** AKS workload identity, containers, laptops: a file the platform keeps fresh. */
+  | { kind: 'file'; path: string }
+  /** GitHub Actions: ACTIONS_ID_TOKEN_REQUEST_URL / _TOKEN, present only with `id-token: write`. */
+  | { kind: 'github'; requestUrl: string | undefined; requestToken: string | undefined }
+  /** Azure Pipelines: the agent's OIDC endpoint for one service connection, authorised by the job's token. */
+  | { kind: 'azure-pipelines'; requestUri: string | undefined; serviceConnectionId: string; accessToken: string | undefined };
+
+export interface EntraCredential {
+  clientId: string;
+  tenantId: string;
+  /** `https://login.microsoftonline.com` or a sovereign cloud's (no trailing slash). */
+  authorityHost: string;
+  secret?: string;
+  assertion?: AssertionSource;
+  /** Where these values came from, for messages ("the AZURE_* environment variables"). */
+  origin: string;
+}
+
+/** Public cloud, as the Azure SDKs default it. */
+export const DEFAULT_AUTHORITY_HOST = 'https://login.microsoftonline.com';
+
+const blank = (v: string | undefined): string | undefined => (v === undefined || v.trim() === '' ? undefined : v.trim());
+
+export function authorityHost(value: string | undefined): string {
+  return (blank(value) ?? DEFAULT_AUTHORITY_HOST).replace(/\/+$/, '');
+}
+
+/**
+ * The Azure Identity environment variables, read as the Azure SDKs' EnvironmentCredential (client
+ * secret first) and WorkloadIdentityCredential (AZURE_FEDERATED_TOKEN_FILE) read them; undefined when
+ * they do not describe a credential. Sources: Azure/azure-sdk-for-js sdk/identity/identity
+ * src/credentials/environmentCredential.ts and workloadIdentityCredential.ts.
+ */
+export function entraFromAzureEnv(env: Env): EntraCredential | undefined {
+  const clientId = blank(env.AZURE_CLIENT_ID);
+  const tenantId = blank(env.AZURE_TENANT_ID);
+  if (!clientId || !tenantId) return undefined;
+  const secret = env.AZURE_CLIENT_SECRET;
+  const file = blank(env.AZURE_FEDERATED_TOKEN_FILE);
+  if (blank(secret) === undefined && !file) return undefined;
+  const base = { clientId, tenantId, authorityHost: authorityHost(env.AZURE_AUTHORITY_HOST) };
+  if (blank(secret) !== undefined) return { ...base, secret, origin: 'AZURE_CLIENT_ID, AZURE_TENANT_ID and AZURE_CLIENT_SECRET' };
+  return { ...base, assertion: { kind: 'file', path: file! }, origin: 'AZURE_CLIENT_ID, AZURE_TENANT_ID and AZURE_FEDERATED_TOKEN_FILE' };
+}
+
+/**
+ * The audience a federated credential expects for the cloud of `authority` (Microsoft Entra docs,
+ * "Configure an app to trust an external identity provider": AzureADTokenExchange, …USGov, …China).
+ */
+export function federationAudience(authority: string): string {
+  const host = new URL(authority).hostname.toLowerCase();
+  if (host.endsWith('.us')) return 'api://AzureADTokenExchangeUSGov';
+  if (host.endsWith('.cn')) return 'api://AzureADTokenExchangeChina';
+  return 'api://AzureADTokenExchange';
+}
