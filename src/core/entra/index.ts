@@ -17,10 +17,16 @@ import { obtainAssertion } from './assertion.js';
 import { readAssertionClaims, type AssertionClaims } from './claims.js';
 import { buildTokenRequest, exchange } from './exchange.js';
 import * as msg from './messages.js';
-import { federationAudience, type EntraCredential } from './source.js';
+import { entraApplies, federationAudience, type EntraCredential } from './source.js';
+import { PROVIDER_MODULES } from '../providers/registry.js';
 import type { Dispatcher } from 'undici';
 
 export { entraFromAzureEnv, type EntraCredential, type AssertionSource } from './source.js';
+
+/** Should a run without a token use the Entra credential? (Azure DevOps only.) */
+export function useEntra(provider: string | undefined, url: string | undefined): boolean {
+  return entraApplies(provider, url, (host) => Object.values(PROVIDER_MODULES).some((m) => m.id !== 'azure-devops' && m.ownsHost(host)));
+}
 
 export interface EntraDeps extends PreflightDeps {
   /** Reads AZURE_FEDERATED_TOKEN_FILE. */

@@ -62,3 +62,15 @@ export function federationAudience(authority: string): string {
   if (host.endsWith('.cn')) return 'api://AzureADTokenExchangeChina';
   return 'api://AzureADTokenExchange';
 }
+
+/**
+ * Whether a run without a token should go through Microsoft Entra: only for Azure DevOps — the
+ * provider set to it, or `auto` with a URL that no other provider's well-known host claims.
+ */
+export function entraApplies(provider: string | undefined, url: string | undefined, otherOwnsHost: (host: string) => boolean): boolean {
+  const p = (provider ?? 'auto').trim().toLowerCase();
+  if (p === 'azure-devops') return true;
+  if (p !== 'auto' && p !== '') return false;
+  const host = /^(?:[a-z][a-z0-9+.-]*:\/\/)?(?:[^@/]*@)?([^/:?#\s]+)/i.exec(url?.trim() ?? '')?.[1]?.toLowerCase();
+  return !host || !otherOwnsHost(host);
+}

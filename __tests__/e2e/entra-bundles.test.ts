@@ -1,0 +1,114 @@
+/**
+ * The secretless path through the built bundles, against the local Entra and Azure DevOps emulators
+ * (127.0.0.1, test CA through NODE_EXTRA_CA_CERTS): the CLI with the Azure Identity variables.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { caFile } from '../emulators/tls.js';
+import * as w from '../support/entra.js';
+import { baseEnv, runBundle, type BundleRun } from '../support/run-bundle.js';
+import { leaks } from '../support/tokens.js';
+
+const NOW = new Date();
+let world: w.EntraWorld;
+let dir: string;
+let url: string;
+
+beforeAll(async () => {
+  world = await w.startEntraWorld();
+  url = `${world.ado.origin}/fabrikam`;
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'preflight-entra-'));
+});
+afterAll(async () => {
+  await world.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const secrets = [w.SECRET, w.OLD_SECRET, w.GITHUB_REQUEST_TOKEN, w.JOB_TOKEN];
+const mintedTokens = (): string[] => Object.keys(world.ado.options.tokens ?? {});
+
+function expectNoLeak(r: BundleRun, extra: string[] = []): void {
+  for (const s of [...secrets, ...mintedTokens(), ...extra]) expect(leaks(r.stdout + r.stderr, s)).toEqual([]);
+}
+
+/** The CLI with the Azure Identity variables and no token. */
+function cli(vars: Record<string, string>, args: string[] = []): Promise<BundleRun> {
+  const env = baseEnv({ NODE_EXTRA_CA_CERTS: caFile, AZURE_TENANT_ID: w.TENANT, AZURE_AUTHORITY_HOST: world.entra.authorityHost, ...vars });
+  return runBundle('cli', ['--provider', 'azure-devops', '--url', url, '--project', 'Fabrikam-Fiber', '--format', 'json', ...args], env);
+}
+
+const codeOf = (r: BundleRun): [number | null, string | undefined] => [r.code, JSON.parse(r.stdout).findings[0]?.code];
+
+describe('CLI bundle with the Azure Identity variables', () => {
+  it('AZURE_CLIENT_SECRET: passes with the service principal as identity, nothing secret printed', async () => {
+    const r = await cli({ AZURE_CLIENT_ID: w.APPS.secret.clientId, AZURE_CLIENT_SECRET: w.SECRET }, ['--debug']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      outcome: 'passed',
+      tokenKind: 'azure-devops.entra',
+      identity: { id: w.APPS.secret.objectId },
+    });
+    expect(r.stderr).toContain(`POST 127.0.0.1:${world.entra.port}/${w.TENANT}/oauth2/v2.0/token → 200`);
+    expectNoLeak(r);
+  });
+
+  it('AZURE_FEDERATED_TOKEN_FILE (AKS workload identity): passes; a subject the app does not trust fails with entra.subject-mismatch', async () => {
+    const good = path.join(dir, 'token');
+    const assertion = w.aksToken(NOW);
+    fs.writeFileSync(good, assertion);
+    const ok = await cli({ AZURE_CLIENT_ID: w.APPS.federated.clientId, AZURE_FEDERATED_TOKEN_FILE: good });
+    expect(codeOf(ok)).toEqual([0, 'entra.info']);
+    const other = path.join(dir, 'other');
+    const stranger = w.aksToken(NOW, { sub: 'system:serviceaccount:default:stranger' });
+    fs.writeFileSync(other, stranger);
+    const bad = await cli({ AZURE_CLIENT_ID: w.APPS.federated.clientId, AZURE_FEDERATED_TOKEN_FILE: other });
+    expect(codeOf(bad)).toEqual([1, 'entra.subject-mismatch']);
+    expect(JSON.parse(bad.stdout).findings[0].message).toContain("'system:serviceaccount:default:stranger'");
+    expectNoLeak(ok, [assertion]);
+    expectNoLeak(bad, [stranger]);
+  });
+
+  it.each([
+    ['an expired secret', { AZURE_CLIENT_ID: w.APPS.secret.clientId, AZURE_CLIENT_SECRET: w.OLD_SECRET }, 'entra.secret-expired'],
+    [
+      'a wrong secret',
+      { AZURE_CLIENT_ID: w.APPS.secret.clientId, AZURE_CLIENT_SECRET: 'FAKEwrongQ7SecretNOTxREAL' },
+      'entra.secret-invalid',
+    ],
+    ['an unknown app', { AZURE_CLIENT_ID: '00000000-fa4e-7e57-0000-00000000beef', AZURE_CLIENT_SECRET: w.SECRET }, 'entra.app-not-found'],
+    [
+      'an unknown tenant',
+      { AZURE_CLIENT_ID: w.APPS.secret.clientId, AZURE_CLIENT_SECRET: w.SECRET, AZURE_TENANT_ID: '00000000-fa4e-7e57-0000-00000000dead' },
+      'entra.tenant-not-found',
+    ],
+    [
+      'a principal outside the organisation',
+      { AZURE_CLIENT_ID: w.APPS.outsider.clientId, AZURE_CLIENT_SECRET: w.SECRET },
+      'entra.not-member',
+    ],
+    [
+      'a missing token file',
+      { AZURE_CLIENT_ID: w.APPS.federated.clientId, AZURE_FEDERATED_TOKEN_FILE: '/nonexistent/token' },
+      'entra.oidc-unavailable',
+    ],
+  ])('%s → exit 1 and its own code', async (_name, vars, code) => {
+    const r = await cli(vars);
+    expect(codeOf(r)).toEqual([1, code]);
+    expectNoLeak(r);
+  });
+
+  it('a token, when given, wins over the Azure Identity variables; without either the token is missing', async () => {
+    world.entra.clearLog();
+    const given = await cli({
+      AZURE_CLIENT_ID: w.APPS.secret.clientId,
+      AZURE_CLIENT_SECRET: w.SECRET,
+      AZURE_DEVOPS_PAT: 'FAKEnotQ7aPATxNOTREAL',
+    });
+    expect(codeOf(given)).toEqual([1, 'token.format']);
+    expect(world.entra.requests).toEqual([]);
+    const none = await cli({ AZURE_CLIENT_ID: w.APPS.secret.clientId });
+    expect(codeOf(none)).toEqual([1, 'token.missing']);
+  });
+});
