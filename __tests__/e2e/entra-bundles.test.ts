@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { caFile } from '../emulators/tls.js';
 import * as w from '../support/entra.js';
-import { baseEnv, runBundle, type BundleRun } from '../support/run-bundle.js';
+import { baseEnv, runBundle, withoutMaskCommands as hidden, type BundleRun } from '../support/run-bundle.js';
 import { leaks } from '../support/tokens.js';
 
 const NOW = new Date();
@@ -110,5 +110,56 @@ describe('CLI bundle with the Azure Identity variables', () => {
     expect(world.entra.requests).toEqual([]);
     const none = await cli({ AZURE_CLIENT_ID: w.APPS.secret.clientId });
     expect(codeOf(none)).toEqual([1, 'token.missing']);
+  });
+});
+
+describe('action bundle with client-id, tenant-id and GitHub OIDC', () => {
+  /** The action as the runner starts it; `oidc` = the two variables `id-token: write` provides. */
+  async function action(requestToken: string | undefined, clientId = w.APPS.federated.clientId): Promise<BundleRun & { outputs: string }> {
+    const out = path.join(dir, `out-${Math.random().toString(16).slice(2)}`);
+    fs.writeFileSync(out, '');
+    const oidc = requestToken
+      ? { ACTIONS_ID_TOKEN_REQUEST_URL: world.entra.githubRequestUrl, ACTIONS_ID_TOKEN_REQUEST_TOKEN: requestToken }
+      : {};
+    const env = baseEnv({
+      NODE_EXTRA_CA_CERTS: caFile,
+      GITHUB_OUTPUT: out,
+      AZURE_AUTHORITY_HOST: world.entra.authorityHost,
+      'INPUT_CLIENT-ID': clientId,
+      'INPUT_TENANT-ID': w.TENANT,
+      INPUT_URL: url,
+      INPUT_PROJECT: 'Fabrikam-Fiber',
+      ...oidc,
+    });
+    const r = await runBundle('action', [], env);
+    return { ...r, outputs: fs.readFileSync(out, 'utf8') };
+  }
+
+  it('passes: the service principal is the identity; the request token and the minted token are masked first', async () => {
+    const before = new Set(mintedTokens());
+    const r = await action(w.GITHUB_REQUEST_TOKEN);
+    expect(r.code).toBe(0);
+    expect(r.outputs).toMatch(new RegExp(`identity<<ghadelimiter_[\\w-]+\\nsp-`));
+    const minted = mintedTokens().filter((t) => !before.has(t));
+    expect(minted).toHaveLength(1);
+    expect(r.stdout).toContain(`::add-mask::${w.GITHUB_REQUEST_TOKEN}`);
+    expect(r.stdout).toContain(`::add-mask::${minted[0]}`);
+    for (const s of [...secrets, ...mintedTokens()]) expect(leaks(hidden(r.stdout) + r.stderr + r.outputs, s)).toEqual([]);
+  });
+
+  it('without id-token: write: entra.oidc-unavailable with the workflow fix', async () => {
+    const r = await action(undefined);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('::error title=credential-preflight entra.oidc-unavailable::');
+    expect(r.stdout).toContain('permissions: id-token: write');
+  });
+
+  it('a subject the app does not trust: shows the subject GitHub presented and the credential to add', async () => {
+    const r = await action(w.OTHER_BRANCH_TOKEN);
+    expect(r.code).toBe(1);
+    const line = r.stdout.split('\n').find((l) => l.includes('entra.subject-mismatch'));
+    expect(line).toContain("subject 'repo:octo-org/octo-repo:ref:refs/heads/feature'");
+    expect(line).toContain(`issuer '${w.GITHUB_ISSUER}'`);
+    for (const s of [...secrets, ...mintedTokens()]) expect(leaks(hidden(r.stdout) + r.stderr, s)).toEqual([]);
   });
 });

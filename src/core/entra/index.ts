@@ -21,7 +21,7 @@ import { entraApplies, federationAudience, type EntraCredential } from './source
 import { PROVIDER_MODULES } from '../providers/registry.js';
 import type { Dispatcher } from 'undici';
 
-export { entraFromAzureEnv, type EntraCredential, type AssertionSource } from './source.js';
+export { entraFromAzureEnv, entraFromGitHubInputs, type EntraCredential, type AssertionSource } from './source.js';
 
 /** Should a run without a token use the Entra credential? (Azure DevOps only.) */
 export function useEntra(provider: string | undefined, url: string | undefined): boolean {
@@ -41,6 +41,13 @@ const LOOPBACK = /^http:\/\/(localhost|127(?:\.\d{1,3}){3}|\[::1\])(:\d+)?$/i;
 /** Values that would build a wrong or unsafe token URL. */
 function configFindings(c: EntraCredential): Finding[] {
   const out: Finding[] = [];
+  if (!c.clientId || !c.tenantId)
+    return [
+      msg.badConfig(
+        `A Microsoft Entra credential needs both a client id and a tenant id; ${c.origin} gave ${c.clientId ? 'no tenant id' : 'no client id'}.`,
+        "Give both: the Application (client) ID and the Directory (tenant) ID from the app's overview page in Microsoft Entra ID.",
+      ),
+    ];
   if (!/^[A-Za-z0-9][A-Za-z0-9.-]*$/.test(c.tenantId))
     out.push(
       msg.badConfig(

@@ -74,3 +74,22 @@ export function entraApplies(provider: string | undefined, url: string | undefin
   const host = /^(?:[a-z][a-z0-9+.-]*:\/\/)?(?:[^@/]*@)?([^/:?#\s]+)/i.exec(url?.trim() ?? '')?.[1]?.toLowerCase();
   return !host || !otherOwnsHost(host);
 }
+
+/**
+ * GitHub Actions: the `client-id` and `tenant-id` inputs (as azure/login names them) and the job's
+ * OIDC request variables, which the runner sets only with `permissions: id-token: write`
+ * (docs.github.com "OpenID Connect reference").
+ */
+export function entraFromGitHubInputs(clientId: string, tenantId: string, env: Env): EntraCredential {
+  return {
+    clientId: clientId.trim(),
+    tenantId: tenantId.trim(),
+    authorityHost: authorityHost(env.AZURE_AUTHORITY_HOST),
+    assertion: {
+      kind: 'github',
+      requestUrl: blank(env.ACTIONS_ID_TOKEN_REQUEST_URL),
+      requestToken: blank(env.ACTIONS_ID_TOKEN_REQUEST_TOKEN),
+    },
+    origin: 'the client-id and tenant-id inputs and GitHub OIDC',
+  };
+}
