@@ -163,3 +163,96 @@ describe('action bundle with client-id, tenant-id and GitHub OIDC', () => {
     for (const s of [...secrets, ...mintedTokens()]) expect(leaks(hidden(r.stdout) + r.stderr, s)).toEqual([]);
   });
 });
+
+describe('task bundle with an Azure Resource Manager service connection (azureSubscription)', () => {
+  const ENDPOINT = '00000000-fa4e-7e57-0000-0000000e0e01';
+
+  /** The task as the agent starts it: the connection and the job token as ENDPOINT_* variables. */
+  function task(scheme: string, parameters: Record<string, string>, scId: string = w.SC_ID): Promise<BundleRun> {
+    // The agent's endpoint id is the connection's id; the OIDC endpoint issues tokens per connection id.
+    const id = scheme === 'WorkloadIdentityFederation' ? scId : ENDPOINT;
+    const env = baseEnv({
+      NODE_EXTRA_CA_CERTS: caFile,
+      AGENT_TEMPDIRECTORY: dir,
+      INPUT_AZURESUBSCRIPTION: id,
+      INPUT_PROJECT: 'Fabrikam-Fiber',
+      [`ENDPOINT_AUTH_${id}`]: JSON.stringify({ scheme, parameters }),
+      [`ENDPOINT_AUTH_SCHEME_${id}`]: scheme,
+      [`ENDPOINT_DATA_${id}_ACTIVEDIRECTORYAUTHORITY`]: `${world.entra.authorityHost}/`,
+      ENDPOINT_AUTH_SYSTEMVSSCONNECTION: JSON.stringify({ scheme: 'OAuth', parameters: { AccessToken: w.JOB_TOKEN } }),
+      SYSTEM_OIDCREQUESTURI: world.entra.pipelinesRequestUri,
+      SYSTEM_COLLECTIONURI: `${url}/`,
+      SYSTEM_TEAMPROJECT: 'Fabrikam-Fiber',
+    });
+    return runBundle('task', [], env);
+  }
+  const result = (r: BundleRun): string | undefined => /##vso\[task\.complete result=(\w+);/.exec(r.stdout)?.[1];
+  const wif = { serviceprincipalid: w.APPS.federated.clientId, tenantid: w.TENANT, workloadIdentityFederationIssuerType: 'EntraID' };
+
+  it('WorkloadIdentityFederation: the pipeline OIDC token is exchanged, the service principal checked; secrets masked', async () => {
+    const before = new Set(mintedTokens());
+    const r = await task('WorkloadIdentityFederation', wif);
+    expect(result(r)).toBe('Succeeded');
+    expect(r.stdout).toContain(`##vso[task.setsecret]${w.JOB_TOKEN}`);
+    const minted = mintedTokens().filter((t) => !before.has(t));
+    expect(minted).toHaveLength(1);
+    expect(r.stdout).toContain(`##vso[task.setsecret]${minted[0]}`);
+    for (const s of [...secrets, ...mintedTokens()]) expect(leaks(hidden(r.stdout) + r.stderr, s)).toEqual([]);
+  });
+
+  it('a connection still on the Azure DevOps issuer warns that it retires on 2027-07-01', async () => {
+    const r = await task('WorkloadIdentityFederation', wif, w.OLD_SC_ID);
+    expect(result(r)).toBe('SucceededWithIssues');
+    expect(r.stdout).toContain('code=entra.issuer-retiring;');
+  });
+
+  it.each([
+    [
+      'an expired secret',
+      'ServicePrincipal',
+      { serviceprincipalid: w.APPS.secret.clientId, tenantid: w.TENANT, authenticationType: 'spnKey', serviceprincipalkey: w.OLD_SECRET },
+      'entra.secret-expired',
+    ],
+    [
+      'a principal outside the organisation',
+      'ServicePrincipal',
+      { serviceprincipalid: w.APPS.outsider.clientId, tenantid: w.TENANT, serviceprincipalkey: w.SECRET },
+      'entra.not-member',
+    ],
+    [
+      'a certificate connection (not supported yet)',
+      'ServicePrincipal',
+      {
+        serviceprincipalid: w.APPS.secret.clientId,
+        tenantid: w.TENANT,
+        authenticationType: 'spnCertificate',
+        servicePrincipalCertificate: 'FAKE-PEM',
+      },
+      'config.invalid',
+    ],
+  ])('%s → Failed with its code', async (_name, scheme, parameters, code) => {
+    const r = await task(scheme, parameters);
+    expect(result(r)).toBe('Failed');
+    expect(r.stdout).toContain(`code=${code};`);
+    for (const s of [...secrets, ...mintedTokens()]) expect(leaks(hidden(r.stdout) + r.stderr, s)).toEqual([]);
+  });
+
+  it('a renamed connection: its sc:// subject no longer matches, and the message shows the one to add', async () => {
+    const r = await task('WorkloadIdentityFederation', wif, w.RENAMED_SC_ID);
+    expect(result(r)).toBe('Failed');
+    const line = r.stdout.split('\n').find((l) => l.includes('code=entra.subject-mismatch;'));
+    expect(line).toContain(`subject '${w.RENAMED_SUBJECT}'`);
+    expect(line).toContain(`issuer '${w.ADO_ISSUER}'`);
+  });
+
+  it('ServicePrincipal with a client secret passes', async () => {
+    const r = await task('ServicePrincipal', {
+      serviceprincipalid: w.APPS.secret.clientId,
+      tenantid: w.TENANT,
+      authenticationType: 'spnKey',
+      serviceprincipalkey: w.SECRET,
+    });
+    expect(result(r)).toBe('Succeeded');
+    expect(r.stdout).toContain(`##vso[task.setsecret]${w.SECRET}`);
+  });
+});

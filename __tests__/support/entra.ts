@@ -11,6 +11,7 @@ export const TENANT = '00000000-fa4e-7e57-0000-0000000e0001';
 export const ORG_ID = '00000000-fa4e-7e57-0000-0000000e00a1';
 export const SC_ID = '00000000-fa4e-7e57-0000-0000000e00c1';
 export const OLD_SC_ID = '00000000-fa4e-7e57-0000-0000000e00c2';
+export const RENAMED_SC_ID = '00000000-fa4e-7e57-0000-0000000e00c3';
 export const SECRET = 'FAKEq7Ventra8SecretZNOTxREAL1';
 export const OLD_SECRET = 'FAKEq7Vold8SecretZNOTxREAL2';
 export const GITHUB_REQUEST_TOKEN = 'FAKEghRq9TokenZNOTxREAL1';
@@ -21,6 +22,8 @@ export const ENTRA_SC_ISSUER = `https://login.microsoftonline.com/${TENANT}/v2.0
 export const ENTRA_SC_SUBJECT = `/eid1/c/pub/t/FAKEtenant/a/FAKEapp/sc/${ORG_ID}/${SC_ID}`;
 export const ADO_ISSUER = `https://vstoken.dev.azure.com/${ORG_ID}`;
 export const ADO_SUBJECT = 'sc://fabrikam/Fabrikam-Fiber/deploy';
+/** A connection renamed after its federated credential was made: the sc:// subject changed with it. */
+export const RENAMED_SUBJECT = 'sc://fabrikam/Fabrikam-Fiber/deploy-renamed';
 export const AKS_ISSUER = 'https://oidc.prod-aks.azure.com/FAKE-cluster/';
 
 const app = (n: string, extra: Partial<EntraAppSpec> = {}): EntraAppSpec => ({
@@ -69,6 +72,7 @@ export async function startEntraWorld(): Promise<EntraWorld> {
     serviceConnections: {
       [SC_ID]: { issuer: ENTRA_SC_ISSUER, subject: ENTRA_SC_SUBJECT },
       [OLD_SC_ID]: { issuer: ADO_ISSUER, subject: ADO_SUBJECT },
+      [RENAMED_SC_ID]: { issuer: ADO_ISSUER, subject: RENAMED_SUBJECT },
     },
     onMint: (token, a) => {
       ado.options.tokens![token] = {

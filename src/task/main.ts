@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type * as taskLib from 'azure-pipelines-task-lib/task.js';
 import { readCredentialsConfig } from '../core/config.js';
+import { entraFromArmConnection, entraFromAzureEnv, runEntraPreflight, useEntra, type EntraCredential } from '../core/entra/index.js';
 import { runPreflight, systemDeps, type PreflightDeps } from '../core/preflight.js';
 import {
   allFindings,
@@ -37,6 +38,7 @@ export type TaskLib = Pick<
   | 'getVariable'
   | 'getEndpointUrl'
   | 'getEndpointAuthorization'
+  | 'getEndpointDataParameter'
   | 'getHttpProxyConfiguration'
   | 'getHttpCertConfiguration'
   | 'TaskResult'
@@ -86,6 +88,51 @@ function readCredential(tl: TaskLib, env: Env, provider: string): Credential {
   if (token !== undefined && token !== '') return { token, source: 'the `token` input' };
   const fromEnv = tokenFromEnv(provider, env);
   return { token: fromEnv.value, source: `the \`token\` input or the ${fromEnv.source}` };
+}
+
+/**
+ * The Azure Resource Manager service connection selected in `azureSubscription` (the name Microsoft's
+ * Azure tasks use), as a Microsoft Entra credential. Its secrets are read with getEndpointAuthorization,
+ * which logs only whether they exist; the authority is not secret.
+ */
+function armCredential(tl: TaskLib): EntraCredential | undefined {
+  const id = tl.getInput('azureSubscription');
+  if (!id) return undefined;
+  const auth = tl.getEndpointAuthorization(id, true);
+  const authority =
+    tl.getEndpointDataParameter(id, 'activeDirectoryAuthority', true) || tl.getEndpointDataParameter(id, 'environmentAuthorityUrl', true);
+  // The job's own token authorises the request for the connection's OIDC token (System.OidcRequestUri).
+  const job = tl.getEndpointAuthorization('SYSTEMVSSCONNECTION', true);
+  return entraFromArmConnection(
+    { id, scheme: auth?.scheme, parameters: auth?.parameters ?? {}, authority },
+    { oidcRequestUri: tl.getVariable('System.OidcRequestUri'), accessToken: job?.parameters.AccessToken },
+  );
+}
+
+/** No token anywhere: the Azure Identity variables (a self-hosted agent on AKS, say). Azure DevOps only. */
+function entraFromEnvironment(env: Env, raw: RawInputs): EntraCredential | undefined {
+  if ((raw.token ?? '').trim() !== '' || !useEntra(raw.provider, raw.url || env.AZURE_DEVOPS_ORG_URL)) return undefined;
+  return entraFromAzureEnv(env);
+}
+
+/** An ARM connection (`azureSubscription`) first: it checks the pipeline's own organisation and project. */
+function chooseCredential(tl: TaskLib, env: Env, provider: string): { credential: Credential; arm?: EntraCredential } {
+  const arm = armCredential(tl);
+  if (!arm) return { credential: readCredential(tl, env, provider) };
+  // The agent sets System.CollectionUri with a trailing slash; the check wants the bare URL.
+  const url = tl.getVariable('System.CollectionUri')?.replace(/\/+$/, '');
+  return { credential: { token: undefined, source: arm.origin, url, project: tl.getVariable('System.TeamProject') }, arm };
+}
+
+/** Each secret the Entra stage meets (connection secret, job token, assertion, minted token) is masked before use. */
+function masker(tl: TaskLib, forms: string[]): (secret: string) => void {
+  return (secret) => {
+    for (const form of secretForms(secret)) {
+      forms.push(form);
+      // tl.setSecret refuses values with line breaks; secretForms also lists each line on its own.
+      if (!/[\r\n]/.test(form)) tl.setSecret(form);
+    }
+  };
 }
 
 export interface TaskIo {
@@ -213,7 +260,7 @@ export async function run(
     // debug log before we could register the secret. It must reach the input from a secret variable.
     const provider = tl.getInput('provider') ?? 'auto';
     const username = tl.getInput('username');
-    const credential = readCredential(tl, env, provider);
+    const { credential, arm } = chooseCredential(tl, env, provider);
     const { token } = credential;
     forms = secretForms(token, username);
     // tl.setSecret refuses values with line breaks; secretForms also lists each line on its own.
@@ -237,7 +284,13 @@ export async function run(
     request.tokenSource = credential.source;
     const log: PreflightDeps['log'] = debugOn(tl, env) ? (e) => tl.debug(redact(formatLogEntry(e), forms)) : undefined;
     const network = agentNetwork(tl, env);
-    const report = await runPreflight(request, { ...deps, ...network.deps, log }, [...findings, ...network.findings]);
+    const entra = arm ?? entraFromEnvironment(env, raw);
+    const mask = masker(tl, forms);
+    const all = [...findings, ...network.findings];
+    const readFile = (f: string): string => fs.readFileSync(f, 'utf8');
+    const report = entra
+      ? await runEntraPreflight(entra, request, { ...deps, ...network.deps, log, mask, readFile }, all)
+      : await runPreflight(request, { ...deps, ...network.deps, log }, all);
     publish(tl, io, report, forms);
     return report;
   } catch (e) {
@@ -251,7 +304,17 @@ export async function run(
 }
 
 /** Inputs that describe one credential; with `config` the file describes them instead. */
-const SINGLE_INPUTS = ['provider', 'tokenType', 'url', 'project', 'username', 'requiredScopes', 'expiresOn', 'serviceConnection'];
+const SINGLE_INPUTS = [
+  'provider',
+  'tokenType',
+  'url',
+  'project',
+  'username',
+  'requiredScopes',
+  'expiresOn',
+  'serviceConnection',
+  'azureSubscription',
+];
 
 /**
  * Several credentials from the file. Their tokens come from the step environment (`env:` mapping of

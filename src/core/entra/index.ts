@@ -21,7 +21,7 @@ import { entraApplies, federationAudience, type EntraCredential } from './source
 import { PROVIDER_MODULES } from '../providers/registry.js';
 import type { Dispatcher } from 'undici';
 
-export { entraFromAzureEnv, entraFromGitHubInputs, type EntraCredential, type AssertionSource } from './source.js';
+export { entraFromArmConnection, entraFromAzureEnv, entraFromGitHubInputs, type EntraCredential, type AssertionSource } from './source.js';
 
 /** Should a run without a token use the Entra credential? (Azure DevOps only.) */
 export function useEntra(provider: string | undefined, url: string | undefined): boolean {
@@ -41,6 +41,13 @@ const LOOPBACK = /^http:\/\/(localhost|127(?:\.\d{1,3}){3}|\[::1\])(:\d+)?$/i;
 /** Values that would build a wrong or unsafe token URL. */
 function configFindings(c: EntraCredential): Finding[] {
   const out: Finding[] = [];
+  if (c.unsupported)
+    return [
+      msg.badConfig(
+        `Cannot use ${c.origin}: ${c.unsupported}.`,
+        'Use a workload identity federation or client-secret service connection, or pass an Azure DevOps token instead.',
+      ),
+    ];
   if (!c.clientId || !c.tenantId)
     return [
       msg.badConfig(

@@ -23,6 +23,8 @@ export interface EntraCredential {
   assertion?: AssertionSource;
   /** Where these values came from, for messages ("the AZURE_* environment variables"). */
   origin: string;
+  /** Why this credential cannot be used here (e.g. a certificate connection), when it cannot. */
+  unsupported?: string;
 }
 
 /** Public cloud, as the Azure SDKs default it. */
@@ -92,4 +94,56 @@ export function entraFromGitHubInputs(clientId: string, tenantId: string, env: E
     },
     origin: 'the client-id and tenant-id inputs and GitHub OIDC',
   };
+}
+
+/** An Azure Resource Manager service connection as the agent hands it to a task. */
+export interface ArmConnection {
+  id: string;
+  scheme: string | undefined;
+  /** Auth parameters (serviceprincipalid, tenantid, serviceprincipalkey, authenticationType…). */
+  parameters: Record<string, string>;
+  /** Endpoint data `activeDirectoryAuthority` / `environmentAuthorityUrl`, when set. */
+  authority: string | undefined;
+}
+
+/** Auth parameter names are matched case-insensitively, as the agent's own tasks do. */
+function param(c: ArmConnection, name: string): string | undefined {
+  const key = Object.keys(c.parameters).find((k) => k.toLowerCase() === name.toLowerCase());
+  return key !== undefined ? blank(c.parameters[key]) : undefined;
+}
+
+/**
+ * An ARM service connection (`connectedService:AzureRM`, input `azureSubscription`) as a Microsoft
+ * Entra credential: WorkloadIdentityFederation → the pipeline's OIDC token for this connection;
+ * ServicePrincipal with a key → that client secret. Schemes and parameter names: Microsoft's
+ * azure-arm-rest (microsoft/azure-pipelines-tasks-common-packages, azure-arm-endpoint.ts); no scheme
+ * means ServicePrincipal.
+ */
+export function entraFromArmConnection(
+  c: ArmConnection,
+  pipeline: { oidcRequestUri: string | undefined; accessToken: string | undefined },
+): EntraCredential {
+  const scheme = (c.scheme ?? 'ServicePrincipal').toLowerCase();
+  const base = {
+    clientId: param(c, 'serviceprincipalid') ?? '',
+    tenantId: param(c, 'tenantid') ?? '',
+    authorityHost: authorityHost(c.authority),
+    origin: `the Azure Resource Manager service connection ${c.id}`,
+  };
+  if (scheme === 'workloadidentityfederation') {
+    return {
+      ...base,
+      assertion: {
+        kind: 'azure-pipelines',
+        requestUri: blank(pipeline.oidcRequestUri),
+        serviceConnectionId: c.id,
+        accessToken: pipeline.accessToken,
+      },
+    };
+  }
+  if (scheme === 'serviceprincipal' && (param(c, 'authenticationType') ?? 'spnKey').toLowerCase() === 'spnkey') {
+    return { ...base, secret: param(c, 'serviceprincipalkey') ?? '' };
+  }
+  const what = scheme === 'serviceprincipal' ? 'a certificate' : `the scheme ${c.scheme}`;
+  return { ...base, unsupported: `this version cannot check service connections that authenticate with ${what}` };
 }
