@@ -4,7 +4,7 @@
  * broken link ends in its own finding. Every secret (client secret, the platform's request token, the
  * assertion, the minted token) goes to `mask` before it is used.
  */
-import { HttpClient } from '../http/client.js';
+import { HttpClient, isLoopback } from '../http/client.js';
 import { HTTP_LIMITS } from '../http/limits.js';
 import { createTransport } from '../http/transport.js';
 import { networkFinding } from '../providers/online/trouble.js';
@@ -36,40 +36,22 @@ export interface EntraDeps extends PreflightDeps {
 }
 
 const LABEL = 'Microsoft Entra access token (from workload identity federation or a client secret)';
-const LOOPBACK = /^http:\/\/(localhost|127(?:\.\d{1,3}){3}|\[::1\])(:\d+)?$/i;
 
 /** Values that would build a wrong or unsafe token URL. */
 function configFindings(c: EntraCredential): Finding[] {
+  if (c.unsupported) return [msg.unsupported(c.origin, c.unsupported)];
+  if (!c.clientId || !c.tenantId) return [msg.missingId(c.origin, c.clientId ? 'tenant id' : 'client id')];
   const out: Finding[] = [];
-  if (c.unsupported)
-    return [
-      msg.badConfig(
-        `Cannot use ${c.origin}: ${c.unsupported}.`,
-        'Use a workload identity federation or client-secret service connection, or pass an Azure DevOps token instead.',
-      ),
-    ];
-  if (!c.clientId || !c.tenantId)
-    return [
-      msg.badConfig(
-        `A Microsoft Entra credential needs both a client id and a tenant id; ${c.origin} gave ${c.clientId ? 'no tenant id' : 'no client id'}.`,
-        "Give both: the Application (client) ID and the Directory (tenant) ID from the app's overview page in Microsoft Entra ID.",
-      ),
-    ];
-  if (!/^[A-Za-z0-9][A-Za-z0-9.-]*$/.test(c.tenantId))
-    out.push(
-      msg.badConfig(
-        `The tenant id from ${c.origin} is neither a GUID nor a domain name.`,
-        "Use the Directory (tenant) ID from the app's overview page in Microsoft Entra ID.",
-      ),
-    );
-  if (!/^https:\/\/[^/?#@]+$/i.test(c.authorityHost) && !LOOPBACK.test(c.authorityHost))
-    out.push(
-      msg.badConfig(
-        `The authority host ${JSON.stringify(c.authorityHost)} is not an https:// host.`,
-        "Set AZURE_AUTHORITY_HOST to the cloud's authority, e.g. https://login.microsoftonline.com (public), https://login.microsoftonline.us or https://login.chinacloudapi.cn.",
-      ),
-    );
+  if (!/^[A-Za-z0-9][A-Za-z0-9.-]*$/.test(c.tenantId)) out.push(msg.badTenant(c.origin));
+  if (!safeAuthority(c.authorityHost)) out.push(msg.badAuthority(c.authorityHost));
   return out;
+}
+
+/** An origin only (no path, no user info), over HTTPS — or plain HTTP on loopback, as the HTTP client allows. */
+function safeAuthority(host: string): boolean {
+  if (!/^https?:\/\/[^/?#@]+$/i.test(host)) return false;
+  const url = new URL(host);
+  return url.protocol === 'https:' || isLoopback(url.hostname);
 }
 
 interface Stage {
@@ -146,13 +128,7 @@ export async function runEntraPreflight(
     tokenSource: `Microsoft Entra (${c.origin})`,
   };
   const early = [...configFindings(c)];
-  if (request.offline)
-    early.push(
-      msg.badConfig(
-        'Offline mode cannot obtain a token from Microsoft Entra; nothing was checked.',
-        'Run without `offline`, or pass a token to check offline.',
-      ),
-    );
+  if (request.offline) early.push(msg.offlineEntra());
   if (early.length) return labelled(reportBeforeToken(adoRequest, [...inputFindings, ...early], deps.monotonic() - started));
 
   const dispatcher = deps.dispatcher ?? createTransport({ env: deps.env ?? {}, ...deps.transport });

@@ -128,6 +128,29 @@ export function retiringIssuer(c: AssertionClaims): Finding {
   );
 }
 
-export function badConfig(message: string, hint: string): Finding {
-  return finding('config.invalid', 'error', message, hint);
-}
+const badConfig = (message: string, hint: string): Finding => finding('config.invalid', 'error', message, hint);
+const IDS_HINT = "the Application (client) ID and the Directory (tenant) ID from the app's overview page in Microsoft Entra ID";
+
+export const unsupported = (origin: string, why: string): Finding =>
+  badConfig(
+    `Cannot use ${origin}: ${why}.`,
+    'Use a workload identity federation or client-secret service connection, or pass an Azure DevOps token instead.',
+  );
+
+export const missingId = (origin: string, what: string): Finding =>
+  badConfig(`A Microsoft Entra credential needs both a client id and a tenant id; ${origin} gave no ${what}.`, `Give both: ${IDS_HINT}.`);
+
+export const badTenant = (origin: string): Finding =>
+  badConfig(`The tenant id from ${origin} is neither a GUID nor a domain name.`, `Use ${IDS_HINT}.`);
+
+export const badAuthority = (host: string): Finding =>
+  badConfig(
+    `The authority host ${JSON.stringify(host)} is not an https:// origin.`,
+    "Set AZURE_AUTHORITY_HOST to the cloud's authority, e.g. https://login.microsoftonline.com (public), https://login.microsoftonline.us or https://login.chinacloudapi.cn.",
+  );
+
+export const offlineEntra = (): Finding =>
+  badConfig(
+    'Offline mode cannot obtain a token from Microsoft Entra; nothing was checked.',
+    'Run without `offline`, or pass a token to check offline.',
+  );
