@@ -33,6 +33,15 @@ function expectNoLeak(r: BundleRun, extra: string[] = []): void {
   for (const s of [...secrets, ...mintedTokens(), ...extra]) expect(leaks(r.stdout + r.stderr, s)).toEqual([]);
 }
 
+/** `{good}` / `{unknown}` in AZURE_CLIENT_CERTIFICATE_PATH → a PEM file in the test's directory. */
+function withCertificateFiles(vars: Record<string, string>): Record<string, string> {
+  const name = /^\{(\w+)\}$/.exec(vars.AZURE_CLIENT_CERTIFICATE_PATH ?? '')?.[1] as keyof typeof w.CERT_PEM | undefined;
+  if (!name) return vars;
+  const file = path.join(dir, `${name}.pem`);
+  fs.writeFileSync(file, w.CERT_PEM[name]);
+  return { ...vars, AZURE_CLIENT_CERTIFICATE_PATH: file };
+}
+
 /** The CLI with the Azure Identity variables and no token. */
 function cli(vars: Record<string, string>, args: string[] = []): Promise<BundleRun> {
   const env = baseEnv({ NODE_EXTRA_CA_CERTS: caFile, AZURE_TENANT_ID: w.TENANT, AZURE_AUTHORITY_HOST: world.entra.authorityHost, ...vars });
@@ -89,14 +98,27 @@ describe('CLI bundle with the Azure Identity variables', () => {
       'entra.not-member',
     ],
     [
+      'a certificate the app does not have',
+      { AZURE_CLIENT_ID: w.APPS.certificate.clientId, AZURE_CLIENT_CERTIFICATE_PATH: '{unknown}' },
+      'entra.certificate',
+    ],
+    [
       'a missing token file',
       { AZURE_CLIENT_ID: w.APPS.federated.clientId, AZURE_FEDERATED_TOKEN_FILE: '/nonexistent/token' },
       'entra.oidc-unavailable',
     ],
   ])('%s → exit 1 and its own code', async (_name, vars, code) => {
-    const r = await cli(vars);
+    const r = await cli(withCertificateFiles(vars));
     expect(codeOf(r)).toEqual([1, code]);
     expectNoLeak(r);
+  });
+
+  it('AZURE_CLIENT_CERTIFICATE_PATH: a PEM with certificate and key passes; no key line is printed', async () => {
+    const r = await cli(withCertificateFiles({ AZURE_CLIENT_ID: w.APPS.certificate.clientId, AZURE_CLIENT_CERTIFICATE_PATH: '{good}' }));
+    expect(codeOf(r)).toEqual([0, 'entra.info']);
+    expect(JSON.parse(r.stdout).findings[0].message).toContain('certificate');
+    for (const line of w.CERT_PEM.keyOnly.split('\n').filter((l) => l && !l.startsWith('-----')))
+      expect(r.stdout + r.stderr).not.toContain(line);
   });
 
   it('a token, when given, wins over the Azure Identity variables; without either the token is missing', async () => {
@@ -220,16 +242,17 @@ describe('task bundle with an Azure Resource Manager service connection (azureSu
       'entra.not-member',
     ],
     [
-      'a certificate connection (not supported yet)',
+      'a certificate the app does not have',
       'ServicePrincipal',
       {
-        serviceprincipalid: w.APPS.secret.clientId,
+        serviceprincipalid: w.APPS.certificate.clientId,
         tenantid: w.TENANT,
         authenticationType: 'spnCertificate',
-        servicePrincipalCertificate: 'FAKE-PEM',
+        servicePrincipalCertificate: w.CERT_PEM.unknown,
       },
-      'config.invalid',
+      'entra.certificate',
     ],
+    ['an unsupported scheme', 'ManagedServiceIdentity', { tenantid: w.TENANT }, 'config.invalid'],
   ])('%s → Failed with its code', async (_name, scheme, parameters, code) => {
     const r = await task(scheme, parameters);
     expect(result(r)).toBe('Failed');
@@ -243,6 +266,16 @@ describe('task bundle with an Azure Resource Manager service connection (azureSu
     const line = r.stdout.split('\n').find((l) => l.includes('code=entra.subject-mismatch;'));
     expect(line).toContain(`subject '${w.RENAMED_SUBJECT}'`);
     expect(line).toContain(`issuer '${w.ADO_ISSUER}'`);
+  });
+
+  it('ServicePrincipal with a certificate passes', async () => {
+    const r = await task('ServicePrincipal', {
+      serviceprincipalid: w.APPS.certificate.clientId,
+      tenantid: w.TENANT,
+      authenticationType: 'spnCertificate',
+      servicePrincipalCertificate: w.CERT_PEM.good,
+    });
+    expect(result(r)).toBe('Succeeded');
   });
 
   it('ServicePrincipal with a client secret passes', async () => {

@@ -16,7 +16,7 @@
  *  POST /{org}/{project}/_apis/distributedtask/hubs/build/plans/{plan}/jobs/{job}/oidctoken
  *       ?api-version=7.1&serviceConnectionId=…  (Bearer System.AccessToken) → {oidcToken} [D]
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, createVerify, randomUUID, X509Certificate } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { fakeEntraClaims, mintEntraJwt } from '../../src/core/providers/azure-devops/synthetic.js';
 import { EmulatorHarness, HarnessEmulator, type AppContext, type AppResponse, type EmulatorHandle } from './harness.js';
@@ -33,6 +33,8 @@ export interface EntraAppSpec {
   objectId: string;
   secrets?: readonly { value: string; expired?: boolean }[];
   federated?: readonly FederatedCredentialSpec[];
+  /** Certificates (PEM, public part) uploaded to the app. */
+  certificates?: readonly string[];
   disabled?: boolean;
 }
 
@@ -193,6 +195,7 @@ class Emulator extends HarnessEmulator implements EntraEmulator {
   #credential(app: EntraAppSpec, form: URLSearchParams): AppResponse | undefined {
     const assertion = form.get('client_assertion');
     const secret = form.get('client_secret');
+    if (assertion && this.#header(assertion)?.['x5t']) return this.#signed(app, assertion);
     if (assertion) return this.#federated(app, assertion, form.get('client_assertion_type'));
     if (!secret)
       return aadstsError(
@@ -214,6 +217,35 @@ class Emulator extends HarnessEmulator implements EntraEmulator {
         `The provided client secret keys for app '${app.clientId}' are expired. Visit the Azure portal to create new keys for your app.`,
       );
     return undefined;
+  }
+
+  #header(jwt: string): Record<string, unknown> | undefined {
+    try {
+      return JSON.parse(Buffer.from(jwt.split('.')[0] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * A certificate-signed assertion: the certificate named by `x5t` (SHA-1 thumbprint) must be on the
+   * app, unexpired, and its key must have made the RS256 signature [D]; texts of 700027 [O].
+   */
+  #signed(app: EntraAppSpec, assertion: string): AppResponse | undefined {
+    const x5t = String(this.#header(assertion)?.['x5t']);
+    const cert = (app.certificates ?? [])
+      .map((pem) => new X509Certificate(pem))
+      .find((x) => createHash('sha1').update(x.raw).digest('base64url') === x5t);
+    const invalid = (reason: string): AppResponse =>
+      aadstsError('invalid_client', 700027, `Client assertion failed signature validation. Reason - ${reason}`);
+    if (!cert) return invalid(`The key was not found., Thumbprint of key used by client: '${x5t}'`);
+    if (new Date(cert.validTo).getTime() < this.#now().getTime())
+      return invalid('The certificate used to sign the client assertion is expired.');
+    const [h, p, sig] = assertion.split('.');
+    const ok = createVerify('RSA-SHA256')
+      .update(`${h}.${p}`)
+      .verify(cert.publicKey, Buffer.from(sig ?? '', 'base64url'));
+    return ok ? undefined : invalid('The signature of the client assertion does not match the certificate.');
   }
 
   /** Federated credential matching: issuer, then subject, then audience, case-sensitively [D]. */

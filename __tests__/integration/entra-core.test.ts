@@ -97,6 +97,13 @@ describe('Entra exchange → Azure DevOps checks', () => {
     expectNoLeak(old);
   });
 
+  it('a certificate: the assertion is signed with its key, names it by thumbprint, and Entra verifies it', async () => {
+    const run = await check({ clientId: w.APPS.certificate.clientId, certificate: { pem: w.CERT_PEM.good } });
+    expect(run.report.outcome).toBe('passed');
+    expect(run.masked.length).toBeGreaterThan(10); // every base64 line of the key, then the assertion and the minted token
+    expect(leaks(JSON.stringify(run.report), w.CERT_PEM.keyOnly.split('\n')[1]!)).toEqual([]);
+  });
+
   it('a federated token file (AKS workload identity)', async () => {
     const run = await check(
       { clientId: w.APPS.federated.clientId, assertion: { kind: 'file', path: '/var/run/token' } },
@@ -167,6 +174,21 @@ describe('each broken link has its own code', () => {
       'file without a JWT',
       () => check({ clientId: w.APPS.federated.clientId, assertion: { kind: 'file', path: 'f' } }, { f: 'not-a-jwt' }),
       'entra.oidc-unavailable',
+    ],
+    [
+      'certificate not on the app',
+      () => check({ clientId: w.APPS.certificate.clientId, certificate: { pem: w.CERT_PEM.unknown } }),
+      'entra.certificate',
+    ],
+    [
+      'expired certificate',
+      () => check({ clientId: w.APPS.certificate.clientId, certificate: { pem: w.CERT_PEM.expired } }),
+      'entra.certificate',
+    ],
+    [
+      'PEM without its certificate',
+      () => check({ clientId: w.APPS.certificate.clientId, certificate: { pem: w.CERT_PEM.keyOnly } }),
+      'entra.certificate',
     ],
     ['malformed tenant', () => check({ clientId: w.APPS.secret.clientId, secret: w.SECRET, tenantId: '../x' }), 'config.invalid'],
     [

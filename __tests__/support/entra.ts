@@ -4,6 +4,11 @@
  * Tokens the Entra emulator mints are registered with the Azure DevOps emulator as the service principal.
  */
 import { mintEntraJwt } from '../../src/core/providers/azure-devops/synthetic.js';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { certificateFor } from '../emulators/tls.js';
 import { startAzureDevOpsEmulator, type AzureDevOpsEmulator } from '../emulators/azure-devops.js';
 import { EXCHANGE_AUDIENCE, GITHUB_ISSUER, startEntraEmulator, type EntraAppSpec, type EntraEmulator } from '../emulators/entra.js';
 
@@ -25,6 +30,30 @@ export const ADO_SUBJECT = 'sc://fabrikam/Fabrikam-Fiber/deploy';
 /** A connection renamed after its federated credential was made: the sc:// subject changed with it. */
 export const RENAMED_SUBJECT = 'sc://fabrikam/Fabrikam-Fiber/deploy-renamed';
 export const AKS_ISSUER = 'https://oidc.prod-aks.azure.com/FAKE-cluster/';
+
+/**
+ * RSA certificates for certificate credentials (Entra accepts RSA only; the test PKI's keys are EC),
+ * made with the openssl CLI into a temporary directory that is removed at once.
+ */
+function rsaCertificate(name: string): { cert: string; key: string } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'preflight-rsa-'));
+  try {
+    const [key, cert] = [path.join(dir, 'key.pem'), path.join(dir, 'cert.pem')];
+    execFileSync(
+      'openssl',
+      ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-subj', `/CN=${name}`, '-days', '2'],
+      {
+        stdio: 'ignore',
+      },
+    );
+    return { cert: fs.readFileSync(cert, 'utf8'), key: fs.readFileSync(key, 'utf8') };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const GOOD_CERT = rsaCertificate('FAKE preflight test app');
+const OTHER_CERT = rsaCertificate('FAKE preflight other app');
 
 const app = (n: string, extra: Partial<EntraAppSpec> = {}): EntraAppSpec => ({
   clientId: `00000000-fa4e-7e57-0000-0000000e01${n}`,
@@ -49,6 +78,7 @@ export const APPS = {
     federated: [{ issuer: GITHUB_ISSUER, subject: GITHUB_SUBJECT, audience: 'api://AzureADTokenExchangeUSGov' }],
   }),
   caseOnly: app('07', { federated: [{ issuer: GITHUB_ISSUER, subject: GITHUB_SUBJECT.toUpperCase() }] }),
+  certificate: app('08', { certificates: [GOOD_CERT.cert] }),
 };
 
 export interface EntraWorld {
@@ -103,3 +133,13 @@ export function aksToken(now: Date, overrides: Record<string, unknown> = {}): st
 }
 
 export { EXCHANGE_AUDIENCE, GITHUB_ISSUER };
+
+/** PEM texts as a certificate credential holds them: certificate and private key together. */
+export const CERT_PEM = {
+  good: `${GOOD_CERT.cert}\n${GOOD_CERT.key}`,
+  /** Not uploaded to the app. */
+  unknown: `${OTHER_CERT.cert}\n${OTHER_CERT.key}`,
+  /** The test PKI's expired certificate: caught before Entra is asked. */
+  expired: `${certificateFor('expired').cert}\n${certificateFor('expired').key}`,
+  keyOnly: GOOD_CERT.key,
+};

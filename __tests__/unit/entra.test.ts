@@ -4,7 +4,7 @@ import { CODES } from '../../src/core/codes.js';
 import { codeForAadsts } from '../../src/core/entra/aadsts.js';
 import { issuerKind, readAssertionClaims } from '../../src/core/entra/claims.js';
 import { buildTokenRequest, JWT_BEARER } from '../../src/core/entra/exchange.js';
-import { entraFromAzureEnv, federationAudience } from '../../src/core/entra/source.js';
+import { entraFromArmConnection, entraFromAzureEnv, federationAudience } from '../../src/core/entra/source.js';
 import { mintEntraJwt } from '../../src/core/providers/azure-devops/synthetic.js';
 
 const IDS = { AZURE_CLIENT_ID: 'c1', AZURE_TENANT_ID: 't1' };
@@ -18,6 +18,16 @@ describe('Azure Identity environment variables', () => {
     expect(
       entraFromAzureEnv({ ...IDS, AZURE_CLIENT_SECRET: 's', AZURE_AUTHORITY_HOST: 'https://login.microsoftonline.us/' })?.authorityHost,
     ).toBe('https://login.microsoftonline.us');
+  });
+  it('then a certificate (AZURE_CLIENT_CERTIFICATE_PATH, with its password), before the token file', () => {
+    const env = {
+      ...IDS,
+      AZURE_CLIENT_CERTIFICATE_PATH: '/c.pem',
+      AZURE_CLIENT_CERTIFICATE_PASSWORD: 'pw',
+      AZURE_FEDERATED_TOKEN_FILE: '/f',
+    };
+    expect(entraFromAzureEnv(env)).toMatchObject({ certificate: { path: '/c.pem', password: 'pw' } });
+    expect(entraFromAzureEnv(env)?.assertion).toBeUndefined();
   });
   it('describes no credential without both ids and a secret or file', () => {
     expect(entraFromAzureEnv({ AZURE_CLIENT_ID: 'c1', AZURE_CLIENT_SECRET: 's' })).toBeUndefined();
@@ -85,5 +95,29 @@ describe('the presented token', () => {
         issuerKind,
       ),
     ).toEqual(['azure-devops', 'entra', 'github', 'other']);
+  });
+});
+
+describe('Azure Resource Manager service connections', () => {
+  const pipeline = { oidcRequestUri: 'https://dev.azure.com/o/p/_apis/x/oidctoken', accessToken: 'job' };
+  const conn = (scheme: string | undefined, parameters: Record<string, string>) =>
+    entraFromArmConnection({ id: 'sc1', scheme, parameters, authority: 'https://login.microsoftonline.us/' }, pipeline);
+  it('maps each scheme to its credential; parameter names match case-insensitively; no scheme is ServicePrincipal', () => {
+    expect(conn('WorkloadIdentityFederation', { ServicePrincipalId: 'c', TenantId: 't' })).toMatchObject({
+      clientId: 'c',
+      tenantId: 't',
+      authorityHost: 'https://login.microsoftonline.us',
+      assertion: { kind: 'azure-pipelines', serviceConnectionId: 'sc1', accessToken: 'job' },
+    });
+    expect(conn(undefined, { serviceprincipalid: 'c', tenantid: 't', serviceprincipalkey: 'k' })).toMatchObject({ secret: 'k' });
+    expect(
+      conn('ServicePrincipal', {
+        serviceprincipalid: 'c',
+        tenantid: 't',
+        authenticationType: 'spnCertificate',
+        servicePrincipalCertificate: 'PEM',
+      }),
+    ).toMatchObject({ certificate: { pem: 'PEM' } });
+    expect(conn('ManagedServiceIdentity', { tenantid: 't' }).unsupported).toContain('ManagedServiceIdentity');
   });
 });

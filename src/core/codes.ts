@@ -248,6 +248,11 @@ export const CODES = {
     meaning: "The app's client secret has expired (AADSTS7000222).",
     fix: 'Create a new client secret for the app, update the stored secret (or the service connection), and note the new expiry.',
   },
+  'entra.certificate': {
+    meaning:
+      'The certificate credential cannot be used: the PEM lacks the certificate or its private key, the certificate has expired, or Microsoft Entra does not know it for the app (AADSTS700027).',
+    fix: "Upload the certificate's public part to the app (Certificates & secrets → Certificates) and give the tool the PEM with both the certificate and its private key; renew it before it expires.",
+  },
   'entra.consent-missing': {
     meaning: 'An administrator has not consented to the app (AADSTS65001), or Azure DevOps is not a resource in the tenant (500011).',
     fix: 'Have a tenant administrator grant consent for the app, and check the tenant is the one connected to the Azure DevOps organisation.',

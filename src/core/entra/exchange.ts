@@ -15,6 +15,11 @@ export interface TokenRequest {
   body: string;
 }
 
+/** The v2.0 token endpoint of the credential's tenant (also the `aud` of a certificate-signed assertion). */
+export function tokenUrl(credential: EntraCredential): string {
+  return `${credential.authorityHost}/${encodeURIComponent(credential.tenantId)}/oauth2/v2.0/token`;
+}
+
 /** The token endpoint and form body; the secret or assertion travels only in this body. */
 export function buildTokenRequest(credential: EntraCredential, assertion: string | undefined): TokenRequest {
   const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: credential.clientId, scope: AZURE_DEVOPS_SCOPE });
@@ -24,7 +29,7 @@ export function buildTokenRequest(credential: EntraCredential, assertion: string
   } else if (credential.secret !== undefined) {
     form.set('client_secret', credential.secret);
   }
-  return { url: `${credential.authorityHost}/${encodeURIComponent(credential.tenantId)}/oauth2/v2.0/token`, body: form.toString() };
+  return { url: tokenUrl(credential), body: form.toString() };
 }
 
 /** Entra's error answer: `error`, `error_description` ("AADSTS…: …"), `error_codes`. */

@@ -14,6 +14,7 @@ import type { CheckRequest } from '../request.js';
 import { secretForms, secretScrubber } from '../secrets.js';
 import { codeForAadsts } from './aadsts.js';
 import { obtainAssertion } from './assertion.js';
+import { fromCertificate, privateKeyLines } from './certificate.js';
 import { readAssertionClaims, type AssertionClaims } from './claims.js';
 import { buildTokenRequest, exchange } from './exchange.js';
 import * as msg from './messages.js';
@@ -35,7 +36,7 @@ export interface EntraDeps extends PreflightDeps {
   mask: (secret: string) => void;
 }
 
-const LABEL = 'Microsoft Entra access token (from workload identity federation or a client secret)';
+const LABEL = 'Microsoft Entra access token (from workload identity federation, a client secret or a certificate)';
 
 /** Values that would build a wrong or unsafe token URL. */
 function configFindings(c: EntraCredential): Finding[] {
@@ -75,30 +76,43 @@ function clientFor(stage: Stage, origin: string, bearer: string | undefined): Ht
   });
 }
 
-type Minted = { token: string; claims: AssertionClaims | undefined } | { finding: Finding };
+type Minted = { token: string; shown: Presented } | { finding: Finding };
 
-/** The assertion (when federated), then the exchange. */
+/** What is presented instead of a secret: the platform's federated token, or an assertion signed with a certificate. */
+interface Presented {
+  assertion?: string;
+  claims?: AssertionClaims;
+  /** The certificate's thumbprint, when one signed the assertion. */
+  thumbprint?: string;
+}
+
+async function present(c: EntraCredential, stage: Stage, audience: string): Promise<Presented | { finding: Finding }> {
+  const readFile = stage.deps.readFile ?? missingReader;
+  if (c.certificate) return fromCertificate(c, c.certificate, { readFile, mask: stage.deps.mask, now: stage.deps.now() });
+  if (!c.assertion) return {};
+  const got = await obtainAssertion(c.assertion, { readFile, client: (o, t) => clientFor(stage, o, t), audience });
+  if ('finding' in got) return got;
+  stage.deps.mask(got.token);
+  const claims = readAssertionClaims(got.token);
+  return claims ? { assertion: got.token, claims } : { finding: msg.notAJwt('The token the platform issued') };
+}
+
+/** The assertion (federated or certificate-signed), then the exchange. */
 async function mint(c: EntraCredential, stage: Stage): Promise<Minted> {
   const audience = federationAudience(c.authorityHost);
-  let assertion: string | undefined;
-  let claims: AssertionClaims | undefined;
-  if (c.assertion) {
-    const got = await obtainAssertion(c.assertion, {
-      readFile: stage.deps.readFile ?? missingReader,
-      client: (o, t) => clientFor(stage, o, t),
-      audience,
-    });
-    if ('finding' in got) return got;
-    assertion = got.token;
-    stage.deps.mask(assertion);
-    claims = readAssertionClaims(assertion);
-    if (!claims) return { finding: msg.notAJwt('The token the platform issued') };
-  }
-  const request = buildTokenRequest(c, assertion);
+  const shown = await present(c, stage, audience);
+  if ('finding' in shown) return shown;
+  const request = buildTokenRequest(c, shown.assertion);
   const answer = await exchange(clientFor(stage, new URL(request.url).origin, undefined), request);
   if (answer.kind === 'network') return { finding: networkFinding(answer, 'Microsoft Entra ID') };
-  if (answer.kind === 'error') return { finding: msg.exchangeRefused(codeForAadsts(answer.error.code), answer.error, c, claims, audience) };
-  return { token: answer.token, claims };
+  if (answer.kind === 'error') {
+    const code = codeForAadsts(answer.error.code);
+    // A signed assertion that Entra refuses is the certificate's fault (unknown to the app, or expired there).
+    if (shown.thumbprint && code === 'entra.assertion-invalid')
+      return { finding: msg.certificateRefused(answer.error, c, shown.thumbprint) };
+    return { finding: msg.exchangeRefused(code, answer.error, c, shown.claims, audience) };
+  }
+  return { token: answer.token, shown };
 }
 
 const missingReader = (): string => {
@@ -109,7 +123,9 @@ const missingReader = (): string => {
 function knownSecrets(c: EntraCredential): string[] {
   const a = c.assertion;
   const platform = a?.kind === 'github' ? a.requestToken : a?.kind === 'azure-pipelines' ? a.accessToken : undefined;
-  return [c.secret, platform].filter((v): v is string => !!v && v.trim() !== '');
+  return [c.secret, platform, c.certificate?.password, ...privateKeyLines(c.certificate?.pem ?? '')].filter(
+    (v): v is string => !!v && v.trim() !== '',
+  );
 }
 
 export async function runEntraPreflight(
@@ -145,8 +161,8 @@ export async function runEntraPreflight(
     return labelled(reportBeforeToken(adoRequest, [...inputFindings, clean(minted.finding)], deps.monotonic() - started));
   deps.mask(minted.token);
   const notes = [
-    msg.exchanged(c, minted.claims),
-    ...(minted.claims?.issuerKind === 'azure-devops' ? [msg.retiringIssuer(minted.claims)] : []),
+    msg.exchanged(c, minted.shown.claims, minted.shown.thumbprint),
+    ...(minted.shown.claims?.issuerKind === 'azure-devops' ? [msg.retiringIssuer(minted.shown.claims)] : []),
   ];
   const left = Math.max(1000, request.timeoutMs - (deps.monotonic() - started));
   const report = await runPreflight({ ...adoRequest, token: minted.token, timeoutMs: left }, deps, [...inputFindings, ...notes.map(clean)]);

@@ -110,8 +110,8 @@ export function notAJwt(what: string): Finding {
   );
 }
 
-export function exchanged(credential: EntraCredential, c: AssertionClaims | undefined): Finding {
-  const via = c ? `federated token (issuer ${q(c.iss)}, subject ${q(c.sub)})` : 'client secret';
+export function exchanged(credential: EntraCredential, c: AssertionClaims | undefined, thumbprint: string | undefined): Finding {
+  const via = c ? `federated token (issuer ${q(c.iss)}, subject ${q(c.sub)})` : thumbprint ? `certificate ${thumbprint}` : 'client secret';
   return finding(
     'entra.info',
     'info',
@@ -153,4 +153,23 @@ export const offlineEntra = (): Finding =>
   badConfig(
     'Offline mode cannot obtain a token from Microsoft Entra; nothing was checked.',
     'Run without `offline`, or pass a token to check offline.',
+  );
+
+export const certificateUnusable = (c: EntraCredential, why: string): Finding =>
+  finding('entra.certificate', 'error', `The certificate credential of app ${c.clientId} from ${c.origin} cannot be used: ${why}.`);
+
+export const certificateExpired = (c: EntraCredential, thumbprint: string, at: Date): Finding =>
+  finding(
+    'entra.certificate',
+    'error',
+    `The certificate ${thumbprint} of app ${c.clientId} expired on ${at.toISOString().slice(0, 10)}; Microsoft Entra refuses assertions it signs.`,
+    `Create a new certificate, upload its public part to app ${c.clientId} (Certificates & secrets → Certificates) and update the stored PEM.`,
+  );
+
+export const certificateRefused = (e: EntraError, c: EntraCredential, thumbprint: string): Finding =>
+  finding(
+    'entra.certificate',
+    'error',
+    `Microsoft Entra refused the assertion signed with certificate ${thumbprint} for app ${c.clientId} (${aadsts(e)}): the app does not have this certificate, or it expired there.`,
+    `Upload this certificate's public part to app ${c.clientId} (Certificates & secrets → Certificates), or use the certificate the app has.`,
   );

@@ -20,6 +20,8 @@ export interface EntraCredential {
   /** `https://login.microsoftonline.com` or a sovereign cloud's (no trailing slash). */
   authorityHost: string;
   secret?: string;
+  /** A certificate credential: PEM (certificate + private key) inline or in a file, and its key's password. */
+  certificate?: { pem?: string; path?: string; password?: string };
   assertion?: AssertionSource;
   /** Where these values came from, for messages ("the AZURE_* environment variables"). */
   origin: string;
@@ -47,10 +49,16 @@ export function entraFromAzureEnv(env: Env): EntraCredential | undefined {
   const tenantId = blank(env.AZURE_TENANT_ID);
   if (!clientId || !tenantId) return undefined;
   const secret = env.AZURE_CLIENT_SECRET;
+  const certificate = blank(env.AZURE_CLIENT_CERTIFICATE_PATH);
   const file = blank(env.AZURE_FEDERATED_TOKEN_FILE);
-  if (blank(secret) === undefined && !file) return undefined;
   const base = { clientId, tenantId, authorityHost: authorityHost(env.AZURE_AUTHORITY_HOST) };
   if (blank(secret) !== undefined) return { ...base, secret, origin: 'AZURE_CLIENT_ID, AZURE_TENANT_ID and AZURE_CLIENT_SECRET' };
+  if (certificate) {
+    const password = env.AZURE_CLIENT_CERTIFICATE_PASSWORD;
+    const cert = { path: certificate, ...(password ? { password } : {}) };
+    return { ...base, certificate: cert, origin: 'AZURE_CLIENT_ID, AZURE_TENANT_ID and AZURE_CLIENT_CERTIFICATE_PATH' };
+  }
+  if (!file) return undefined;
   return { ...base, assertion: { kind: 'file', path: file! }, origin: 'AZURE_CLIENT_ID, AZURE_TENANT_ID and AZURE_FEDERATED_TOKEN_FILE' };
 }
 
@@ -115,7 +123,7 @@ function param(c: ArmConnection, name: string): string | undefined {
 /**
  * An ARM service connection (`connectedService:AzureRM`, input `azureSubscription`) as a Microsoft
  * Entra credential: WorkloadIdentityFederation → the pipeline's OIDC token for this connection;
- * ServicePrincipal with a key → that client secret. Schemes and parameter names: Microsoft's
+ * ServicePrincipal with a key → that client secret; with a certificate → an assertion signed with it. Schemes and parameter names: Microsoft's
  * azure-arm-rest (microsoft/azure-pipelines-tasks-common-packages, azure-arm-endpoint.ts); no scheme
  * means ServicePrincipal.
  */
@@ -144,6 +152,6 @@ export function entraFromArmConnection(
   if (scheme === 'serviceprincipal' && (param(c, 'authenticationType') ?? 'spnKey').toLowerCase() === 'spnkey') {
     return { ...base, secret: param(c, 'serviceprincipalkey') ?? '' };
   }
-  const what = scheme === 'serviceprincipal' ? 'a certificate' : `the scheme ${c.scheme}`;
-  return { ...base, unsupported: `this version cannot check service connections that authenticate with ${what}` };
+  if (scheme === 'serviceprincipal') return { ...base, certificate: { pem: param(c, 'servicePrincipalCertificate') ?? '' } };
+  return { ...base, unsupported: `this version cannot check service connections that authenticate with the scheme ${c.scheme}` };
 }
