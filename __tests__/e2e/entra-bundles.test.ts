@@ -1,6 +1,7 @@
 /**
  * The secretless path through the built bundles, against the local Entra and Azure DevOps emulators
- * (127.0.0.1, test CA through NODE_EXTRA_CA_CERTS): the CLI with the Azure Identity variables.
+ * (127.0.0.1, test CA through NODE_EXTRA_CA_CERTS): the CLI with the Azure Identity variables, the
+ * action with GitHub OIDC, the task with ARM (and, offline, GitHub and Bitbucket) service connections.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import * as fs from 'node:fs';
@@ -9,7 +10,8 @@ import * as path from 'node:path';
 import { caFile } from '../emulators/tls.js';
 import * as w from '../support/entra.js';
 import { baseEnv, runBundle, withoutMaskCommands as hidden, type BundleRun } from '../support/run-bundle.js';
-import { leaks } from '../support/tokens.js';
+import { mintAtlassianToken } from '../../src/core/providers/bitbucket/synthetic.js';
+import { githubPat, leaks } from '../support/tokens.js';
 
 const NOW = new Date();
 let world: w.EntraWorld;
@@ -287,5 +289,43 @@ describe('task bundle with an Azure Resource Manager service connection (azureSu
     });
     expect(result(r)).toBe('Succeeded');
     expect(r.stdout).toContain(`##vso[task.setsecret]${w.SECRET}`);
+  });
+});
+
+describe('task bundle with a GitHub or Bitbucket Cloud service connection', () => {
+  const ID = '00000000-fa4e-7e57-0000-0000000e0e02';
+  function task(input: string, scheme: string, parameters: Record<string, string>): Promise<BundleRun> {
+    return runBundle(
+      'task',
+      [],
+      baseEnv({
+        AGENT_TEMPDIRECTORY: dir,
+        [`INPUT_${input.toUpperCase()}`]: ID,
+        INPUT_OFFLINE: 'true',
+        [`ENDPOINT_AUTH_${ID}`]: JSON.stringify({ scheme, parameters }),
+        [`ENDPOINT_AUTH_SCHEME_${ID}`]: scheme,
+      }),
+    );
+  }
+  const kind = (r: BundleRun): string | undefined => /variable=tokenKind;[^\]]*\](\S+)/.exec(r.stdout)?.[1];
+
+  it.each([
+    ['PersonalAccessToken', { accessToken: githubPat() }],
+    ['OAuth', { AccessToken: githubPat() }],
+    ['Token', { ApiToken: githubPat() }],
+  ])('GitHub %s: its token is checked as a GitHub token, and masked', async (scheme, parameters) => {
+    const r = await task('gitHubConnection', scheme, parameters);
+    expect(kind(r)).toBe('github.classic-pat');
+    expect(r.stdout).toContain(`##vso[task.setsecret]${githubPat()}`);
+    expect(leaks(hidden(r.stdout), githubPat())).toEqual([]);
+  });
+
+  it('Bitbucket Token: the API token with its e-mail is checked as a Bitbucket credential', async () => {
+    const token = mintAtlassianToken('api', 'FAKEx0BITBUCKETx0TOKENx0NOTxREAL');
+    const r = await task('bitbucketConnection', 'Token', { apitoken: token, email: 'fake.user@example.test' });
+    expect(kind(r)).toMatch(/^bitbucket\./);
+    // The e-mail went along as the user name: without it an API token gets config.username.
+    expect(r.stdout).not.toContain('code=config.username;');
+    expect(r.stdout).toContain(`##vso[task.setsecret]${token}`);
   });
 });

@@ -26,6 +26,8 @@ describe('action.yml and task.json agree', () => {
     for (const input of actionInputs.filter((i) => !['client-id', 'tenant-id'].includes(i))) expect(taskInputs).toContain(camel(input));
     expect(taskInputs.filter((n) => !actionInputs.map(camel).includes(n)).sort()).toEqual([
       'azureSubscription',
+      'bitbucketConnection',
+      'gitHubConnection',
       'serviceConnection',
       'useSystemAccessToken',
     ]);

@@ -25,6 +25,7 @@ import { finding, type Finding, type Report } from '../core/report.js';
 import { formatLogEntry } from '../core/http/client.js';
 import { resolveRequest, tokenFromEnv, type Env, type RawInputs } from '../core/request.js';
 import { redact, secretForms } from '../core/secrets.js';
+import { bitbucketConnectionCredential, githubConnectionToken } from './code-connections.js';
 
 export type TaskLib = Pick<
   typeof taskLib,
@@ -51,6 +52,9 @@ const ENDPOINT_SECRET_KEYS = ['apitoken', 'AccessToken', 'accessToken', 'passwor
 interface Credential {
   token: string | undefined;
   source: string;
+  /** Set when the credential's own kind names the provider (a GitHub or Bitbucket connection). */
+  provider?: string;
+  username?: string;
   url?: string;
   project?: string;
   tokenType?: string;
@@ -74,6 +78,8 @@ function readCredential(tl: TaskLib, env: Env, provider: string): Credential {
       tokenType: 'system-access-token',
     };
   }
+  const code = codeConnection(tl);
+  if (code) return code;
   const connection = tl.getInput('serviceConnection');
   if (connection) {
     const auth = tl.getEndpointAuthorization(connection, true);
@@ -133,6 +139,24 @@ function masker(tl: TaskLib, forms: string[]): (secret: string) => void {
       if (!/[\r\n]/.test(form)) tl.setSecret(form);
     }
   };
+}
+
+/** A GitHub (`gitHubConnection`) or Bitbucket Cloud (`bitbucketConnection`) service connection, when one is selected. */
+function codeConnection(tl: TaskLib): Credential | undefined {
+  const github = tl.getInput('gitHubConnection');
+  if (github) {
+    const auth = tl.getEndpointAuthorization(github, true);
+    return {
+      token: auth ? githubConnectionToken(auth) : undefined,
+      source: `the GitHub service connection "${github}"`,
+      provider: 'github',
+    };
+  }
+  const bitbucket = tl.getInput('bitbucketConnection');
+  if (!bitbucket) return undefined;
+  const auth = tl.getEndpointAuthorization(bitbucket, true);
+  const { token, username } = auth ? bitbucketConnectionCredential(auth) : { token: undefined, username: undefined };
+  return { token, username, source: `the Bitbucket service connection "${bitbucket}"`, provider: 'bitbucket' };
 }
 
 export interface TaskIo {
@@ -258,9 +282,9 @@ export async function run(
     if (config) return await runMany(tl, env, io, deps, config, (f) => (forms = f));
     // The token is read from the environment, not tl.getInput: getInput writes `name=value` to the
     // debug log before we could register the secret. It must reach the input from a secret variable.
-    const provider = tl.getInput('provider') ?? 'auto';
-    const username = tl.getInput('username');
-    const { credential, arm } = chooseCredential(tl, env, provider);
+    const { credential, arm } = chooseCredential(tl, env, tl.getInput('provider') ?? 'auto');
+    const provider = credential.provider ?? tl.getInput('provider') ?? 'auto';
+    const username = tl.getInput('username') || credential.username;
     const { token } = credential;
     forms = secretForms(token, username);
     // tl.setSecret refuses values with line breaks; secretForms also lists each line on its own.
@@ -314,6 +338,8 @@ const SINGLE_INPUTS = [
   'expiresOn',
   'serviceConnection',
   'azureSubscription',
+  'gitHubConnection',
+  'bitbucketConnection',
 ];
 
 /**
