@@ -59,13 +59,12 @@ Options:
   --format text|json       output format (default text; json is the report, schemaVersion 1)
   --debug                  log each request (method, host, path, status, time) to stderr
   -h, --help               this help
+  -v, --version            print the version
 
 Without a token, Azure DevOps is checked through Microsoft Entra when the Azure Identity variables
-describe a credential (as the Azure SDKs read them): AZURE_CLIENT_ID, AZURE_TENANT_ID and
-AZURE_CLIENT_SECRET or AZURE_FEDERATED_TOKEN_FILE (workload identity), plus AZURE_AUTHORITY_HOST
-for sovereign clouds. See docs/entra.md.
-
-  -v, --version            print the version
+describe a credential (as the Azure SDKs read them): AZURE_CLIENT_ID, AZURE_TENANT_ID and one of
+AZURE_CLIENT_SECRET, AZURE_CLIENT_CERTIFICATE_PATH (PEM) or AZURE_FEDERATED_TOKEN_FILE (workload
+identity), plus AZURE_AUTHORITY_HOST for sovereign clouds. See docs/entra.md.
 
 Exit codes: 0 passed or warned, 1 failed, 2 usage or configuration error, 3 unverified (provider not reachable).
 The token is never accepted as a command-line argument.

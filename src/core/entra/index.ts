@@ -135,8 +135,13 @@ export async function runEntraPreflight(
   inputFindings: Finding[] = [],
 ): Promise<Report> {
   const started = deps.monotonic();
-  const secrets = knownSecrets(c);
-  secrets.forEach(deps.mask);
+  // Everything masked is also scrubbed from what Entra says (an error text could quote it).
+  const masked: string[] = [];
+  const mask = (secret: string): void => {
+    masked.push(secret);
+    deps.mask(secret);
+  };
+  knownSecrets(c).forEach(mask);
   const adoRequest: CheckRequest = {
     ...request,
     provider: 'azure-devops',
@@ -150,16 +155,15 @@ export async function runEntraPreflight(
   const dispatcher = deps.dispatcher ?? createTransport({ env: deps.env ?? {}, ...deps.transport });
   let minted: Minted;
   try {
-    minted = await mint(c, { dispatcher, deps, deadlineMs: request.timeoutMs });
+    minted = await mint(c, { dispatcher, deps: { ...deps, mask }, deadlineMs: request.timeoutMs });
   } finally {
     if (!deps.dispatcher) await dispatcher.close();
   }
-  // An error text from Entra could quote what it was sent: nothing leaves unscrubbed.
-  const scrub = secretScrubber(secrets.flatMap((s) => secretForms(s)));
+  const scrub = secretScrubber(masked.flatMap((s) => secretForms(s)));
   const clean = (f: Finding): Finding => ({ ...f, message: scrub(f.message), hint: scrub(f.hint) });
   if ('finding' in minted)
     return labelled(reportBeforeToken(adoRequest, [...inputFindings, clean(minted.finding)], deps.monotonic() - started));
-  deps.mask(minted.token);
+  mask(minted.token);
   const notes = [
     msg.exchanged(c, minted.shown.claims, minted.shown.thumbprint),
     ...(minted.shown.claims?.issuerKind === 'azure-devops' ? [msg.retiringIssuer(minted.shown.claims)] : []),
