@@ -64,6 +64,12 @@ export interface AzureDevOpsTokenSpec {
    * ones (TF200016 by name, VS800075 "does not exist, or you do not have permission" by id).
    */
   projects?: readonly string[];
+  /**
+   * A valid Entra token whose service principal was never added to the organisation: every
+   * authenticated request gets 401 TF401444 [D text: learn.microsoft.com/azure/devops/pipelines/
+   * library/add-devops-entra-service-connection; status and typeKey U].
+   */
+  notMember?: { tenantId: string; objectId: string };
 }
 
 export type AzureDevOpsProjectState = 'wellFormed' | 'deleting' | 'new' | 'createPending' | 'deleted';
@@ -301,6 +307,11 @@ function iis401Page(): string {
 
 function notFoundPage(): string {
   return '<!DOCTYPE html><html><head><title>The resource cannot be found.</title></head><body><h1>404 - The resource cannot be found.</h1></body></html>';
+}
+
+function notMember(p: { tenantId: string; objectId: string }): AppResponse {
+  const message = `TF401444: Please sign-in at least once as ${p.tenantId}\\${p.tenantId}\\${p.objectId} in a web browser to enable access to the service.`;
+  return json(401, unauthorizedRequest(message));
 }
 
 const unauthorizedRequest = (message: string): Record<string, unknown> =>
@@ -543,6 +554,7 @@ class Emulator extends HarnessEmulator implements AzureDevOpsEmulator {
     if (!(match?.route.anonymous || isNegotiation)) {
       const auth = this.#authenticate(req, r, org);
       if (auth.kind === 'expired') return this.#expired();
+      if (auth.kind === 'user' && auth.token.notMember) return notMember(auth.token.notMember);
       if (auth.kind === 'user') token = auth.token;
       else if (!(org.public && match?.route.publicAnonymous)) return this.#challenge(req, r, org);
     }

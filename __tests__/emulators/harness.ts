@@ -118,6 +118,8 @@ export interface AppContext {
   path: string;
   query: URLSearchParams;
   entry: RequestLogEntry;
+  /** The request body as text (token exchanges POST forms; GET probes send none). */
+  body: string;
 }
 
 export interface HarnessHooks {
@@ -344,10 +346,16 @@ export class EmulatorHarness {
     res.once('finish', () => {
       entry.status = res.statusCode;
     });
-    // Drain the request body (GET probes have none; be tolerant of others).
-    req.resume();
+    // Read the request body before answering (GET probes have none; token exchanges post a form).
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.once('end', () =>
+      this.#answer(req, res, { host, authority, path, query, entry, body: Buffer.concat(chunks).toString('utf8') }, active),
+    );
+  }
 
-    const ctx: AppContext = { host, authority, path, query, entry };
+  #answer(req: IncomingMessage, res: ServerResponse, ctx: AppContext, active: ActiveFault | undefined): void {
+    const fault = active?.spec;
     const delay = (this.options.latencyMs ?? 0) + (fault?.type === 'latency' ? fault.ms : 0);
     const run = (): void => {
       if (this.#closed || res.destroyed) return;

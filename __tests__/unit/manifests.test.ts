@@ -22,8 +22,15 @@ describe('action.yml and task.json agree', () => {
     const actionInputs = ids('inputs');
     const taskInputs: string[] = task.inputs.map((i: { name: string }) => i.name);
     expect(actionInputs.length).toBeGreaterThan(8);
-    for (const input of actionInputs) expect(taskInputs).toContain(camel(input));
-    expect(taskInputs.filter((n) => !actionInputs.map(camel).includes(n)).sort()).toEqual(['serviceConnection', 'useSystemAccessToken']);
+    // The action's Entra inputs pair with GitHub's OIDC token; the task takes an ARM service connection instead.
+    for (const input of actionInputs.filter((i) => !['client-id', 'tenant-id'].includes(i))) expect(taskInputs).toContain(camel(input));
+    expect(taskInputs.filter((n) => !actionInputs.map(camel).includes(n)).sort()).toEqual([
+      'azureSubscription',
+      'bitbucketConnection',
+      'gitHubConnection',
+      'serviceConnection',
+      'useSystemAccessToken',
+    ]);
   });
   it('every action output has its task output variable', () => {
     const taskOutputs = task.outputVariables.map((o: { name: string }) => o.name);

@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import type * as actionsCore from '@actions/core';
 import { readCredentialsConfig } from '../core/config.js';
 import { formatLogEntry } from '../core/http/client.js';
+import { entraFromAzureEnv, entraFromGitHubInputs, runEntraPreflight, useEntra, type EntraCredential } from '../core/entra/index.js';
 import { runPreflight, systemDeps, type PreflightDeps } from '../core/preflight.js';
 import { inputsBesideConfig, planFromConfig, runPreflightMany, stepOverrides, type MultiReport } from '../core/preflight-many.js';
 import { outputGuard, publication, type Publication } from '../core/render/publication.js';
@@ -20,7 +21,18 @@ export type ActionsCore = Pick<
 >;
 
 /** Inputs that describe one credential; with `config` the file describes them instead. */
-const SINGLE_INPUTS = ['token', 'provider', 'token-type', 'url', 'project', 'username', 'required-scopes', 'expires-on'];
+const SINGLE_INPUTS = [
+  'token',
+  'provider',
+  'token-type',
+  'url',
+  'project',
+  'username',
+  'required-scopes',
+  'expires-on',
+  'client-id',
+  'tenant-id',
+];
 
 /**
  * One annotation per error or warning, titled with its code (and the credential, with several).
@@ -111,12 +123,21 @@ export async function run(core: ActionsCore, env: Env, deps: PreflightDeps = sys
     const { request, findings } = resolveRequest(raw, env);
     request.tokenSource = tokenSource;
     // Request logs follow the runner's debug switch (RUNNER_DEBUG=1, "Enable debug logging").
-    const guard = outputGuard(forms);
-    const report = await runPreflight(
-      request,
-      { env, ...deps, log: core.isDebug() ? (e) => core.debug(guard.line(formatLogEntry(e))) : undefined },
-      findings,
-    );
+    // The guard is made per line: the Entra stage adds secrets (the minted token) while the run goes on.
+    const log = core.isDebug()
+      ? (e: Parameters<typeof formatLogEntry>[0]) => core.debug(outputGuard(forms).line(formatLogEntry(e)))
+      : undefined;
+    const entra = entraCredential(core, env, token, raw);
+    // Each secret the Entra stage meets (request token, assertion, minted token) is masked before use.
+    const mask = (secret: string): void => {
+      for (const form of secretForms(secret)) {
+        forms.push(form);
+        core.setSecret(form);
+      }
+    };
+    const report = entra
+      ? await runEntraPreflight(entra, request, { env, ...deps, log, mask, readFile: (f) => fs.readFileSync(f, 'utf8') }, findings)
+      : await runPreflight(request, { env, ...deps, log }, findings);
     await publish(core, env, report, forms);
     return report;
   } catch (e) {
@@ -128,6 +149,20 @@ export async function run(core: ActionsCore, env: Env, deps: PreflightDeps = sys
     );
     return undefined;
   }
+}
+
+/**
+ * Without a `token` input: the `client-id` / `tenant-id` inputs with GitHub's OIDC token (they win
+ * over a token in the environment: asking for them is explicit), else — when the environment holds
+ * no token either — the Azure Identity variables (a self-hosted runner with AZURE_FEDERATED_TOKEN_FILE,
+ * say). Azure DevOps only.
+ */
+function entraCredential(core: ActionsCore, env: Env, token: string | undefined, raw: RawInputs): EntraCredential | undefined {
+  if (core.getInput('token') !== '' || !useEntra(raw.provider, raw.url || env.AZURE_DEVOPS_ORG_URL)) return undefined;
+  const clientId = core.getInput('client-id');
+  const tenantId = core.getInput('tenant-id');
+  if (clientId || tenantId) return entraFromGitHubInputs(clientId, tenantId, env);
+  return token === undefined || token.trim() === '' ? entraFromAzureEnv(env) : undefined;
 }
 
 async function runMany(

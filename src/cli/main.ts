@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { readCredentialsConfig } from '../core/config.js';
 import { formatLogEntry, type HttpLogEntry } from '../core/http/client.js';
+import { entraFromAzureEnv, runEntraPreflight, useEntra, type EntraCredential } from '../core/entra/index.js';
 import { runPreflight, systemDeps, type PreflightDeps } from '../core/preflight.js';
 import { inputsBesideConfig, planFromConfig, runPreflightMany, stepOverrides } from '../core/preflight-many.js';
 import { outputGuard, publication } from '../core/render/publication.js';
@@ -60,6 +61,11 @@ Options:
   --debug                  log each request (method, host, path, status, time) to stderr
   -h, --help               this help
   -v, --version            print the version
+
+Without a token, Azure DevOps is checked through Microsoft Entra when the Azure Identity variables
+describe a credential (as the Azure SDKs read them): AZURE_CLIENT_ID, AZURE_TENANT_ID and one of
+AZURE_CLIENT_SECRET, AZURE_CLIENT_CERTIFICATE_PATH (PEM) or AZURE_FEDERATED_TOKEN_FILE (workload
+identity), plus AZURE_AUTHORITY_HOST for sovereign clouds. See docs/entra.md.
 
 Exit codes: 0 passed or warned, 1 failed, 2 usage or configuration error, 3 unverified (provider not reachable).
 The token is never accepted as a command-line argument.
@@ -150,6 +156,12 @@ async function readToken(values: Values, io: CliIo): Promise<{ value: string | u
   return tokenFromEnv(values.provider, io.env, values['token-env']);
 }
 
+/** The Azure Identity credential to use when no token was given (and none was asked for by name). */
+function entraCredential(values: Values, env: Env, token: string | undefined): EntraCredential | undefined {
+  if ((token !== undefined && token.trim() !== '') || values['token-stdin'] || values['token-env']) return undefined;
+  return useEntra(values.provider, values.url ?? env.AZURE_DEVOPS_ORG_URL) ? entraFromAzureEnv(env) : undefined;
+}
+
 /** One credential, described by the flags. */
 async function runSingle(values: Values, io: CliIo, deps: PreflightDeps, options: Output, seen: string[]): Promise<number> {
   const { value: token, source: tokenSource } = await readToken(values, io);
@@ -174,9 +186,18 @@ async function runSingle(values: Values, io: CliIo, deps: PreflightDeps, options
     io.env,
   );
   request.tokenSource = tokenSource;
-  const guard = outputGuard(forms);
-  const log = values.debug ? (e: HttpLogEntry) => io.stderr(`${guard.line(formatLogEntry(e))}\n`) : undefined;
-  const report = await runPreflight(request, { env: io.env, ...deps, log }, findings);
+  // The guard is made per line: the Entra stage adds secrets (the minted token) while the run goes on.
+  const log = values.debug ? (e: HttpLogEntry) => io.stderr(`${outputGuard(forms).line(formatLogEntry(e))}\n`) : undefined;
+  const entra = entraCredential(values, io.env, token);
+  // Secrets the Entra stage meets (client secret, assertion, minted token) join the redaction list at once.
+  const mask = (secret: string): void => {
+    const more = secretForms(secret);
+    forms.push(...more);
+    seen.push(...more);
+  };
+  const report = entra
+    ? await runEntraPreflight(entra, request, { env: io.env, ...deps, log, mask, readFile: (f) => fs.readFileSync(f, 'utf8') }, findings)
+    : await runPreflight(request, { env: io.env, ...deps, log }, findings);
   // Nothing the core produces should hold a secret, but whatever is printed passes the one redaction.
   const out = publication(report, forms);
   io.stdout(options.format === 'json' ? out.json() : out.text({ color: options.color }));

@@ -200,6 +200,87 @@ export const CODES = {
     meaning: 'The scopes the provider says the token carries, for the record.',
     fix: 'None needed.',
   },
+  // --- Microsoft Entra federation (secretless credentials) ---------------------------------------
+  'entra.oidc-unavailable': {
+    meaning:
+      'The CI platform gave no OIDC token to exchange: GitHub without `permissions: id-token: write` (or a pull request from a fork), or the Azure Pipelines OIDC endpoint refused the job.',
+    fix: "GitHub: add `permissions: id-token: write` to the workflow or job. Azure Pipelines: reference the service connection in this task's `azureSubscription` input and authorise it for the pipeline.",
+  },
+  'entra.subject-mismatch': {
+    meaning:
+      'Microsoft Entra found no federated credential on the app whose subject matches the one the platform presented (AADSTS700213, 70021, 7002137, 7002138; matching is case-sensitive).',
+    fix: 'Add a federated credential to the app (or managed identity) with exactly the issuer and subject shown in the message, audience `api://AzureADTokenExchange`.',
+  },
+  'entra.issuer-mismatch': {
+    meaning: 'No federated credential on the app names the issuer of the presented token (AADSTS700211).',
+    fix: 'Add a federated credential with exactly the issuer shown in the message, or copy issuer and subject again from the service connection.',
+  },
+  'entra.audience': {
+    meaning: 'The presented token was issued for another audience than the federated credential expects (AADSTS700212).',
+    fix: "Request the OIDC token for `api://AzureADTokenExchange` (or set the federated credential's audience to the one shown).",
+  },
+  'entra.federation-missing': {
+    meaning: 'The app has no federated identity credential at all (AADSTS70025).',
+    fix: 'In Microsoft Entra ID → App registrations → the app → Certificates & secrets → Federated credentials, add one with the issuer and subject shown.',
+  },
+  'entra.assertion-invalid': {
+    meaning:
+      'Microsoft Entra rejected the presented token itself: expired or not yet valid (AADSTS700024), bad signature (700027), or a token type it does not accept for federation.',
+    fix: 'Request a fresh OIDC token right before the exchange; check the clock of the machine; present the token exactly as the platform issued it.',
+  },
+  'entra.tenant-not-found': {
+    meaning: 'Microsoft Entra does not know the tenant (AADSTS90002, 900023, 90038): a wrong tenant id, or a tenant in another cloud.',
+    fix: "Use the Directory (tenant) ID from the app's overview page, and the authority host of its cloud (`AZURE_AUTHORITY_HOST`).",
+  },
+  'entra.app-not-found': {
+    meaning: 'The tenant has no application with this client id (AADSTS700016): a wrong client id or tenant, or the identity was deleted.',
+    fix: 'Use the Application (client) ID from the app registration or managed identity, in the tenant that holds it.',
+  },
+  'entra.app-disabled': {
+    meaning: 'The application is disabled in the tenant (AADSTS7000112, 70001).',
+    fix: 'Enable the enterprise application (service principal) in Microsoft Entra ID, or use another identity.',
+  },
+  'entra.secret-invalid': {
+    meaning: "Microsoft Entra rejected the client secret (AADSTS7000215): a wrong value, or the secret's ID pasted instead of its value.",
+    fix: 'Create a new client secret and store its Value (shown once), not its Secret ID.',
+  },
+  'entra.secret-expired': {
+    meaning: "The app's client secret has expired (AADSTS7000222).",
+    fix: 'Create a new client secret for the app, update the stored secret (or the service connection), and note the new expiry.',
+  },
+  'entra.certificate': {
+    meaning:
+      'The certificate credential cannot be used: the PEM lacks the certificate or its private key, the certificate has expired, or Microsoft Entra does not know it for the app (AADSTS700027).',
+    fix: "Upload the certificate's public part to the app (Certificates & secrets → Certificates) and give the tool the PEM with both the certificate and its private key; renew it before it expires.",
+  },
+  'entra.consent-missing': {
+    meaning: 'An administrator has not consented to the app (AADSTS65001), or Azure DevOps is not a resource in the tenant (500011).',
+    fix: 'Have a tenant administrator grant consent for the app, and check the tenant is the one connected to the Azure DevOps organisation.',
+  },
+  'entra.policy-blocked': {
+    meaning:
+      'Tenant policy blocked the sign-in: Conditional Access (AADSTS53003), workload identity federation restricted (700223, 700238), an identity type that may not use this issuer (70052), or a cross-cloud request (900382).',
+    fix: 'Ask the tenant administrator to allow this identity and issuer, or use a single-tenant app or managed identity in the same cloud.',
+  },
+  'entra.rejected': {
+    meaning: 'Microsoft Entra refused the token request for a reason this tool has no specific code for; the message quotes its error.',
+    fix: 'Look up the AADSTS code in the message at https://learn.microsoft.com/entra/identity-platform/reference-error-codes and fix the app or request.',
+  },
+  'entra.issuer-retiring': {
+    meaning:
+      'The federation relies on the Azure DevOps issuer `https://vstoken.dev.azure.com/{organisation id}` with `sc://` subjects, which Microsoft retires on 2027-07-01 for public-cloud single-tenant apps and managed identities.',
+    fix: "Convert the service connection to the Microsoft Entra issuer (Project settings → Service connections → the connection → Convert) and update the app's federated credential to the new issuer and subject.",
+  },
+  'entra.not-member': {
+    meaning:
+      'Microsoft Entra issued the token, but the service principal is not a member of the Azure DevOps organisation (TF401444) or its access level is too low.',
+    fix: 'Add the service principal to the organisation (Organization settings → Users → Add users, by its name or object id) with Basic access, and to a project group such as Readers.',
+  },
+  'entra.info': {
+    meaning:
+      'How the Azure DevOps token was obtained from Microsoft Entra (client id, tenant, issuer and subject presented), for the record.',
+    fix: 'None needed.',
+  },
   // --- network -------------------------------------------------------------------------------------
   'network.unreachable': {
     meaning: 'The provider could not be reached (DNS, connection refused or reset). Nothing is known about the token.',

@@ -345,6 +345,15 @@ async function onlineStage(
   return [];
 }
 
+/** The report of a check that ended before there was a token to check (a refused Entra exchange). */
+export function reportBeforeToken(request: CheckRequest, findings: Finding[], totalMs: number): Report {
+  const report = emptyReport(request);
+  report.findings = sortFindings(findings);
+  report.outcome = decideOutcome(report.findings, request.failOnWarning);
+  report.timings.totalMs = Math.round(totalMs * 100) / 100;
+  return report;
+}
+
 export async function runPreflight(
   request: CheckRequest,
   deps: PreflightDeps = systemDeps,

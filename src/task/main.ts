@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type * as taskLib from 'azure-pipelines-task-lib/task.js';
 import { readCredentialsConfig } from '../core/config.js';
+import { entraFromArmConnection, entraFromAzureEnv, runEntraPreflight, useEntra, type EntraCredential } from '../core/entra/index.js';
 import { runPreflight, systemDeps, type PreflightDeps } from '../core/preflight.js';
 import { inputsBesideConfig, planFromConfig, runPreflightMany, stepOverrides, type MultiReport } from '../core/preflight-many.js';
 import { isMulti } from '../core/render/outputs.js';
@@ -16,6 +17,7 @@ import { finding, type Finding, type Report } from '../core/report.js';
 import { formatLogEntry } from '../core/http/client.js';
 import { resolveRequest, tokenFromEnv, type Env, type RawInputs } from '../core/request.js';
 import { echoedSecrets, secretForms } from '../core/secrets.js';
+import { bitbucketConnectionCredential, githubConnectionToken } from './code-connections.js';
 
 export type TaskLib = Pick<
   typeof taskLib,
@@ -29,6 +31,7 @@ export type TaskLib = Pick<
   | 'getVariable'
   | 'getEndpointUrl'
   | 'getEndpointAuthorization'
+  | 'getEndpointDataParameter'
   | 'getHttpProxyConfiguration'
   | 'getHttpCertConfiguration'
   | 'TaskResult'
@@ -41,6 +44,9 @@ const ENDPOINT_SECRET_KEYS = ['apitoken', 'AccessToken', 'accessToken', 'passwor
 interface Credential {
   token: string | undefined;
   source: string;
+  /** Set when the credential's own kind names the provider (a GitHub or Bitbucket connection). */
+  provider?: string;
+  username?: string;
   url?: string;
   project?: string;
   tokenType?: string;
@@ -64,6 +70,8 @@ function readCredential(tl: TaskLib, env: Env, provider: string): Credential {
       tokenType: 'system-access-token',
     };
   }
+  const code = codeConnection(tl);
+  if (code) return code;
   const connection = tl.getInput('serviceConnection');
   if (connection) {
     const auth = tl.getEndpointAuthorization(connection, true);
@@ -78,6 +86,69 @@ function readCredential(tl: TaskLib, env: Env, provider: string): Credential {
   if (token !== undefined && token !== '') return { token, source: 'the `token` input' };
   const fromEnv = tokenFromEnv(provider, env);
   return { token: fromEnv.value, source: `the \`token\` input or the ${fromEnv.source}` };
+}
+
+/**
+ * The Azure Resource Manager service connection selected in `azureSubscription` (the name Microsoft's
+ * Azure tasks use), as a Microsoft Entra credential. Its secrets are read with getEndpointAuthorization,
+ * which logs only whether they exist; the authority is not secret.
+ */
+function armCredential(tl: TaskLib): EntraCredential | undefined {
+  const id = tl.getInput('azureSubscription');
+  if (!id) return undefined;
+  const auth = tl.getEndpointAuthorization(id, true);
+  const authority =
+    tl.getEndpointDataParameter(id, 'activeDirectoryAuthority', true) || tl.getEndpointDataParameter(id, 'environmentAuthorityUrl', true);
+  // The job's own token authorises the request for the connection's OIDC token (System.OidcRequestUri).
+  const job = tl.getEndpointAuthorization('SYSTEMVSSCONNECTION', true);
+  return entraFromArmConnection(
+    { id, scheme: auth?.scheme, parameters: auth?.parameters ?? {}, authority },
+    { oidcRequestUri: tl.getVariable('System.OidcRequestUri'), accessToken: job?.parameters.AccessToken },
+  );
+}
+
+/** No token anywhere: the Azure Identity variables (a self-hosted agent on AKS, say). Azure DevOps only. */
+function entraFromEnvironment(env: Env, raw: RawInputs): EntraCredential | undefined {
+  if ((raw.token ?? '').trim() !== '' || !useEntra(raw.provider, raw.url || env.AZURE_DEVOPS_ORG_URL)) return undefined;
+  return entraFromAzureEnv(env);
+}
+
+/** An ARM connection (`azureSubscription`) first: it checks the pipeline's own organisation and project. */
+function chooseCredential(tl: TaskLib, env: Env, provider: string): { credential: Credential; arm?: EntraCredential } {
+  const arm = armCredential(tl);
+  if (!arm) return { credential: readCredential(tl, env, provider) };
+  // The agent sets System.CollectionUri with a trailing slash; the check wants the bare URL.
+  const url = tl.getVariable('System.CollectionUri')?.replace(/\/+$/, '');
+  return { credential: { token: undefined, source: arm.origin, url, project: tl.getVariable('System.TeamProject') }, arm };
+}
+
+/** Each secret the Entra stage meets (connection secret, job token, assertion, minted token) is masked before use. */
+function masker(tl: TaskLib, forms: string[]): (secret: string) => void {
+  return (secret) => {
+    for (const form of secretForms(secret)) {
+      forms.push(form);
+      // tl.setSecret refuses values with line breaks; secretForms also lists each line on its own.
+      if (!/[\r\n]/.test(form)) tl.setSecret(form);
+    }
+  };
+}
+
+/** A GitHub (`gitHubConnection`) or Bitbucket Cloud (`bitbucketConnection`) service connection, when one is selected. */
+function codeConnection(tl: TaskLib): Credential | undefined {
+  const github = tl.getInput('gitHubConnection');
+  if (github) {
+    const auth = tl.getEndpointAuthorization(github, true);
+    return {
+      token: auth ? githubConnectionToken(auth) : undefined,
+      source: `the GitHub service connection "${github}"`,
+      provider: 'github',
+    };
+  }
+  const bitbucket = tl.getInput('bitbucketConnection');
+  if (!bitbucket) return undefined;
+  const auth = tl.getEndpointAuthorization(bitbucket, true);
+  const { token, username } = auth ? bitbucketConnectionCredential(auth) : { token: undefined, username: undefined };
+  return { token, username, source: `the Bitbucket service connection "${bitbucket}"`, provider: 'bitbucket' };
 }
 
 export interface TaskIo {
@@ -229,9 +300,9 @@ export async function run(
     if (config) return await runMany(tl, env, io, deps, config, (f) => (forms = f));
     // The token is read from the environment, not tl.getInput: getInput writes `name=value` to the
     // debug log before we could register the secret. It must reach the input from a secret variable.
-    const provider = tl.getInput('provider') ?? 'auto';
-    const username = tl.getInput('username');
-    const credential = readCredential(tl, env, provider);
+    const { credential, arm } = chooseCredential(tl, env, tl.getInput('provider') ?? 'auto');
+    const provider = credential.provider ?? tl.getInput('provider') ?? 'auto';
+    const username = tl.getInput('username') || credential.username;
     const { token } = credential;
     // A secret typed into a name's input (a pasted token as `project`) is masked and hidden too.
     forms = [...secretForms(token, username), ...echoedInputs(tl)];
@@ -253,10 +324,16 @@ export async function run(
     };
     const { request, findings } = resolveRequest(raw, env, 'camel');
     request.tokenSource = credential.source;
-    const guard = outputGuard(forms);
-    const log: PreflightDeps['log'] = debugOn(tl, env) ? (e) => tl.debug(guard.line(formatLogEntry(e))) : undefined;
+    // The guard is made per line: the Entra stage adds secrets (the minted token) while the run goes on.
+    const log: PreflightDeps['log'] = debugOn(tl, env) ? (e) => tl.debug(outputGuard(forms).line(formatLogEntry(e))) : undefined;
     const network = agentNetwork(tl, env);
-    const report = await runPreflight(request, { ...deps, ...network.deps, log }, [...findings, ...network.findings]);
+    const entra = arm ?? entraFromEnvironment(env, raw);
+    const maskSecret = masker(tl, forms);
+    const all = [...findings, ...network.findings];
+    const readFile = (f: string): string => fs.readFileSync(f, 'utf8');
+    const report = entra
+      ? await runEntraPreflight(entra, request, { ...deps, ...network.deps, log, mask: maskSecret, readFile }, all)
+      : await runPreflight(request, { ...deps, ...network.deps, log }, all);
     publish(tl, io, report, forms);
     return report;
   } catch (e) {
@@ -271,7 +348,19 @@ export async function run(
 }
 
 /** Inputs that describe one credential; with `config` the file describes them instead. */
-const SINGLE_INPUTS = ['provider', 'tokenType', 'url', 'project', 'username', 'requiredScopes', 'expiresOn', 'serviceConnection'];
+const SINGLE_INPUTS = [
+  'provider',
+  'tokenType',
+  'url',
+  'project',
+  'username',
+  'requiredScopes',
+  'expiresOn',
+  'serviceConnection',
+  'azureSubscription',
+  'gitHubConnection',
+  'bitbucketConnection',
+];
 
 /**
  * Several credentials from the file. Their tokens come from the step environment (`env:` mapping of

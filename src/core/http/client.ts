@@ -6,7 +6,10 @@
  * - retries network errors, 429 and 5xx a bounded number of times with backoff, honouring
  *   Retry-After / X-RateLimit-Delay (undici RetryAgent, with our retry policy);
  * - keeps connections alive, so probes to one host share a connection;
- * - logs method, host, path, status and timing through an injected logger, never headers or bodies.
+ * - logs method, host, path, status and timing through an injected logger, never headers or bodies;
+ * - POSTs (only token exchanges: Microsoft Entra, the CI platform's OIDC endpoint) go only to the
+ *   configured origins, like a credential (their bodies carry secrets), and are never retried: a
+ *   retried exchange could spend a one-time assertion or hide the first answer.
  */
 import { RetryAgent, type Dispatcher } from 'undici';
 import { classifyNetworkError, type NetworkFailure } from './errors.js';
@@ -209,7 +212,9 @@ export class HttpClient {
             : e.statusCode !== undefined
               ? RETRY_STATUS.includes(e.statusCode)
               : !e.code || e.code === 'UND_ERR_REQ_RETRY' || RETRY_ERRORS.includes(e.code);
-        if (!retryable || state.counter > o.maxRetries) return cb(err);
+        // Only reads are retried: this callback replaces RetryAgent's own, which checked `methods`.
+        const idempotent = opts.method === 'GET' || opts.method === 'HEAD';
+        if (!idempotent || !retryable || state.counter > o.maxRetries) return cb(err);
         const requested = serverDelayMs(e.headers, o.wallClock());
         const wait = requested ?? o.minBackoffMs * 2 ** (state.counter - 1);
         // A wait we cannot afford (beyond the cap or the deadline) ends the retries: the caller
@@ -241,6 +246,26 @@ export class HttpClient {
   }
 
   async get(target: string, headers: Record<string, string> = {}, withCredential = true): Promise<HttpOutcome> {
+    return this.#send('GET', target, headers, withCredential);
+  }
+
+  /**
+   * A token exchange: `body` (form or JSON, it carries secrets) goes only to a configured origin over
+   * HTTPS or loopback, once.
+   */
+  async post(target: string, body: string, headers: Record<string, string> = {}, withCredential = true): Promise<HttpOutcome> {
+    if (!this.mayCarryCredential(new URL(target)))
+      return { kind: 'network', code: 'network.unexpected-response', detail: `refused to post to ${new URL(target).origin}`, url: target };
+    return this.#send('POST', target, headers, withCredential, body);
+  }
+
+  async #send(
+    method: 'GET' | 'POST',
+    target: string,
+    headers: Record<string, string>,
+    withCredential: boolean,
+    payload?: string,
+  ): Promise<HttpOutcome> {
     const o = this.#options;
     const url = new URL(target);
     const started = o.monotonic();
@@ -265,36 +290,26 @@ export class HttpClient {
       const res = await this.#retrying.request({
         origin: url.origin,
         path: url.pathname + url.search,
-        method: 'GET',
+        method,
         headers: sendHeaders,
+        ...(payload !== undefined ? { body: payload } : {}),
         headersTimeout: o.requestTimeoutMs,
         bodyTimeout: o.requestTimeoutMs,
         signal: AbortSignal.timeout(budget),
       });
       const body = await readCapped(res.body, res.headers['content-length'], HTTP_LIMITS.maxBodyBytes);
+      const ms = Math.round(o.monotonic() - started);
       if (typeof body !== 'string') {
-        o.log?.({
-          method: 'GET',
-          host: url.host,
-          path: url.pathname,
-          status: res.statusCode,
-          ms: Math.round(o.monotonic() - started),
-          note: body.detail,
-        });
+        o.log?.({ method, host: url.host, path: url.pathname, status: res.statusCode, ms, note: body.detail });
         return { kind: 'network', ...body, url: target };
       }
       const { headers: headersOut, json, isJson } = readAnswer(res.headers, body);
-      o.log?.({ method: 'GET', host: url.host, path: url.pathname, status: res.statusCode, ms: Math.round(o.monotonic() - started) });
+      o.log?.({ method, host: url.host, path: url.pathname, status: res.statusCode, ms });
       return { kind: 'response', status: res.statusCode, headers: headersOut, body, json, isJson, url: target };
     } catch (e) {
       const failure = classifyNetworkError(e);
-      o.log?.({
-        method: 'GET',
-        host: url.host,
-        path: url.pathname,
-        ms: Math.round(o.monotonic() - started),
-        note: `${failure.code} (${failure.detail})`,
-      });
+      const ms = Math.round(o.monotonic() - started);
+      o.log?.({ method, host: url.host, path: url.pathname, ms, note: `${failure.code} (${failure.detail})` });
       return { kind: 'network', ...failure, url: target };
     }
   }

@@ -65,6 +65,8 @@ export type IdentityAnswer =
   | { kind: 'sign-in-page' }
   | { kind: 'expired' }
   | { kind: 'rejected'; typeKey: string }
+  /** TF401444: a valid Entra token whose principal was never added to the organisation. */
+  | { kind: 'not-member'; principal: string | undefined }
   | { kind: 'org-not-found' }
   /** Nothing about the token: `about` says what was odd about a success, `problem` which field was not as documented. */
   | { kind: 'trouble'; about?: 'not-json' | 'no-user'; problem?: ShapeProblem };
@@ -91,6 +93,10 @@ export function readIdentity(r: HttpOutcome): IdentityAnswer {
   if (isSuccess(r)) return r.isJson ? readUser(r) : { kind: 'trouble', about: 'not-json' };
   if (r.status === 401) {
     const err = serviceError(r);
+    // "TF401444: Please sign-in at least once as {tenant}\{tenant}\{object id} in a web browser…"
+    // (learn.microsoft.com/azure/devops/pipelines/library/add-devops-entra-service-connection).
+    const member = /^TF401444\b(?:.*?\bas\s+(\S+)\s+in a web browser)?/i.exec(err.message);
+    if (member) return { kind: 'not-member', principal: member[1] };
     return /has expired/i.test(err.message) ? { kind: 'expired' } : { kind: 'rejected', typeKey: err.typeKey };
   }
   return r.status === 404 ? { kind: 'org-not-found' } : { kind: 'trouble' };

@@ -83,6 +83,13 @@ export function identityFinding(answer: IdentityAnswer, r: HttpOutcome, t: Azure
       );
     case 'rejected':
       return rejected(t, token, `401${answer.typeKey ? ` ${answer.typeKey}` : ''}`);
+    case 'not-member':
+      return finding(
+        'entra.not-member',
+        'error',
+        `Azure DevOps accepted the Entra token but the identity${answer.principal ? ` ${answer.principal}` : ''} is not a member of the organisation "${t.org}" (TF401444).`,
+        `Add the service principal in https://dev.azure.com/${t.org}/_settings/users (Add users, by its name or object id) with Basic access, and to a project group such as Readers.`,
+      );
     case 'org-not-found':
       return t.services
         ? finding(

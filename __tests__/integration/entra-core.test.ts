@@ -1,0 +1,233 @@
+/**
+ * The secretless path end to end in the core: the platform's OIDC token (GitHub, Azure Pipelines, a
+ * token file) or a client secret, exchanged at the local Entra emulator, then the Azure DevOps checks
+ * against the local Azure DevOps emulator. Each broken link gets its own code; nothing secret leaks.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { Agent } from 'undici';
+import { runEntraPreflight, type EntraCredential } from '../../src/core/entra/index.js';
+import type { Report } from '../../src/core/report.js';
+import { resolveRequest } from '../../src/core/request.js';
+import * as w from '../support/entra.js';
+import { onlineDeps, verdictCodes } from '../support/online.js';
+import { leaks } from '../support/tokens.js';
+
+const NOW = new Date();
+let world: w.EntraWorld;
+let dispatcher: Agent;
+
+beforeAll(async () => {
+  world = await w.startEntraWorld();
+  dispatcher = world.ado.dispatcher();
+});
+afterAll(async () => {
+  await dispatcher.close();
+  await world.close();
+});
+
+interface Run {
+  report: Report;
+  masked: string[];
+}
+
+async function check(
+  credential: Partial<EntraCredential> & Pick<EntraCredential, 'clientId'>,
+  files: Record<string, string> = {},
+): Promise<Run> {
+  const masked: string[] = [];
+  const { request } = resolveRequest({ url: 'https://dev.azure.com/fabrikam', project: 'Fabrikam-Fiber', requiredScopes: 'vso.code' }, {});
+  const c: EntraCredential = { tenantId: w.TENANT, authorityHost: world.entra.authorityHost, origin: 'the test', ...credential };
+  const readFile = (p: string): string => {
+    if (!(p in files)) throw Object.assign(new Error('nope'), { code: 'ENOENT' });
+    return files[p]!;
+  };
+  const report = await runEntraPreflight(c, request, { ...onlineDeps(NOW, dispatcher), readFile, mask: (s) => masked.push(s) });
+  return { report, masked };
+}
+
+const github = (token: string | undefined, url?: string): EntraCredential['assertion'] => ({
+  kind: 'github',
+  requestUrl: url ?? world.entra.githubRequestUrl,
+  requestToken: token,
+});
+const pipelines = (id: string, token: string | undefined = w.JOB_TOKEN): EntraCredential['assertion'] => ({
+  kind: 'azure-pipelines',
+  requestUri: world.entra.pipelinesRequestUri,
+  serviceConnectionId: id,
+  accessToken: token,
+});
+
+/** No secret, no assertion, no minted token in anything the report says. */
+function expectNoLeak(run: Run): void {
+  const text = JSON.stringify(run.report);
+  for (const s of [...run.masked, w.SECRET, w.JOB_TOKEN, w.GITHUB_REQUEST_TOKEN]) expect(leaks(text, s)).toEqual([]);
+}
+
+describe('Entra exchange → Azure DevOps checks', () => {
+  it('a client secret: the service principal is checked like any identity, and every secret was masked first', async () => {
+    const run = await check({ clientId: w.APPS.secret.clientId, secret: w.SECRET });
+    expect(verdictCodes(run.report)).toEqual([]);
+    expect(run.report).toMatchObject({ outcome: 'passed', tokenKind: 'azure-devops.entra', identity: { id: w.APPS.secret.objectId } });
+    expect(run.report.scopes.verified).toEqual(['vso.code']);
+    expect(run.masked[0]).toBe(w.SECRET);
+    expect(run.masked).toHaveLength(2); // the secret, then the minted token
+    expectNoLeak(run);
+  });
+
+  it('GitHub OIDC: requests the exchange audience with the request token, exchanges the assertion', async () => {
+    world.entra.clearLog();
+    const run = await check({ clientId: w.APPS.federated.clientId, assertion: github(w.GITHUB_REQUEST_TOKEN) });
+    expect(run.report.outcome).toBe('passed');
+    const [idtoken, token] = world.entra.requests;
+    expect([idtoken?.method, idtoken?.query['audience'], idtoken?.authScheme]).toEqual(['GET', w.EXCHANGE_AUDIENCE, 'Bearer']);
+    expect([token?.method, token?.path, token?.hasAuth]).toEqual(['POST', `/${w.TENANT}/oauth2/v2.0/token`, false]);
+    expect(run.report.findings.find((f) => f.code === 'entra.info')?.message).toContain(w.GITHUB_SUBJECT);
+    expect(run.masked).toHaveLength(3); // request token, assertion, minted token
+    expectNoLeak(run);
+  });
+
+  it('Azure Pipelines: the Entra issuer passes; the retiring Azure DevOps issuer warns', async () => {
+    world.entra.clearLog();
+    const entraIssuer = await check({ clientId: w.APPS.federated.clientId, assertion: pipelines(w.SC_ID) });
+    expect(entraIssuer.report.outcome).toBe('passed');
+    expect(world.entra.requests[0]).toMatchObject({ method: 'POST', query: { 'api-version': '7.1', serviceConnectionId: w.SC_ID } });
+    const old = await check({ clientId: w.APPS.federated.clientId, assertion: pipelines(w.OLD_SC_ID) });
+    expect(verdictCodes(old.report)).toEqual(['entra.issuer-retiring:warning']);
+    expect(old.report.findings[0]!.message).toContain(w.ADO_SUBJECT);
+    expectNoLeak(old);
+  });
+
+  it('a certificate: the assertion is signed with its key, names it by thumbprint, and Entra verifies it', async () => {
+    const run = await check({ clientId: w.APPS.certificate.clientId, certificate: { pem: w.CERT_PEM.good } });
+    expect(run.report.outcome).toBe('passed');
+    expect(run.masked.length).toBeGreaterThan(10); // every base64 line of the key, then the assertion and the minted token
+    expect(leaks(JSON.stringify(run.report), w.CERT_PEM.keyOnly.split('\n')[1]!)).toEqual([]);
+  });
+
+  it('a federated token file (AKS workload identity)', async () => {
+    const run = await check(
+      { clientId: w.APPS.federated.clientId, assertion: { kind: 'file', path: '/var/run/token' } },
+      { '/var/run/token': `${w.aksToken(NOW)}\n` },
+    );
+    expect(run.report.outcome).toBe('passed');
+  });
+});
+
+describe('each broken link has its own code', () => {
+  const cases: [string, () => Promise<Run>, string][] = [
+    ['subject', () => check({ clientId: w.APPS.federated.clientId, assertion: github(w.OTHER_BRANCH_TOKEN) }), 'entra.subject-mismatch'],
+    [
+      'subject case',
+      () => check({ clientId: w.APPS.caseOnly.clientId, assertion: github(w.GITHUB_REQUEST_TOKEN) }),
+      'entra.subject-mismatch',
+    ],
+    [
+      'issuer',
+      () =>
+        check(
+          { clientId: w.APPS.federated.clientId, assertion: { kind: 'file', path: 'f' } },
+          { f: w.aksToken(NOW, { iss: 'https://elsewhere.example/' }) },
+        ),
+      'entra.issuer-mismatch',
+    ],
+    ['audience', () => check({ clientId: w.APPS.wrongAudience.clientId, assertion: github(w.GITHUB_REQUEST_TOKEN) }), 'entra.audience'],
+    [
+      'no federated credential',
+      () => check({ clientId: w.APPS.noFederation.clientId, assertion: github(w.GITHUB_REQUEST_TOKEN) }),
+      'entra.federation-missing',
+    ],
+    [
+      'expired assertion',
+      () =>
+        check(
+          { clientId: w.APPS.federated.clientId, assertion: { kind: 'file', path: 'f' } },
+          { f: w.aksToken(NOW, { exp: Math.floor(NOW.getTime() / 1000) - 600 }) },
+        ),
+      'entra.assertion-invalid',
+    ],
+    [
+      'tenant',
+      () => check({ clientId: w.APPS.secret.clientId, secret: w.SECRET, tenantId: '00000000-fa4e-7e57-0000-00000000dead' }),
+      'entra.tenant-not-found',
+    ],
+    ['app', () => check({ clientId: '00000000-fa4e-7e57-0000-00000000beef', secret: w.SECRET }), 'entra.app-not-found'],
+    ['disabled', () => check({ clientId: w.APPS.disabled.clientId, secret: w.SECRET }), 'entra.app-disabled'],
+    ['wrong secret', () => check({ clientId: w.APPS.secret.clientId, secret: 'FAKEwrongQ7SecretNOTxREAL' }), 'entra.secret-invalid'],
+    ['expired secret', () => check({ clientId: w.APPS.secret.clientId, secret: w.OLD_SECRET }), 'entra.secret-expired'],
+    ['not a member (TF401444)', () => check({ clientId: w.APPS.outsider.clientId, secret: w.SECRET }), 'entra.not-member'],
+    [
+      'no id-token permission',
+      () => check({ clientId: w.APPS.federated.clientId, assertion: github(undefined) }),
+      'entra.oidc-unavailable',
+    ],
+    [
+      'connection not referenced',
+      () => check({ clientId: w.APPS.federated.clientId, assertion: pipelines('00000000-fa4e-7e57-0000-00000000c0de') }),
+      'entra.oidc-unavailable',
+    ],
+    [
+      'unreadable token file',
+      () => check({ clientId: w.APPS.federated.clientId, assertion: { kind: 'file', path: '/missing' } }),
+      'entra.oidc-unavailable',
+    ],
+    [
+      'file without a JWT',
+      () => check({ clientId: w.APPS.federated.clientId, assertion: { kind: 'file', path: 'f' } }, { f: 'not-a-jwt' }),
+      'entra.oidc-unavailable',
+    ],
+    [
+      'certificate not on the app',
+      () => check({ clientId: w.APPS.certificate.clientId, certificate: { pem: w.CERT_PEM.unknown } }),
+      'entra.certificate',
+    ],
+    [
+      'expired certificate',
+      () => check({ clientId: w.APPS.certificate.clientId, certificate: { pem: w.CERT_PEM.expired } }),
+      'entra.certificate',
+    ],
+    [
+      'PEM without its certificate',
+      () => check({ clientId: w.APPS.certificate.clientId, certificate: { pem: w.CERT_PEM.keyOnly } }),
+      'entra.certificate',
+    ],
+    ['malformed tenant', () => check({ clientId: w.APPS.secret.clientId, secret: w.SECRET, tenantId: '../x' }), 'config.invalid'],
+    [
+      'plain-HTTP authority',
+      () => check({ clientId: w.APPS.secret.clientId, secret: w.SECRET, authorityHost: 'http://login.example' }),
+      'config.invalid',
+    ],
+  ];
+  it.each(cases)('%s', async (_name, run, code) => {
+    const r = await run();
+    expect([r.report.outcome, r.report.findings[0]?.code]).toEqual(['failed', code]);
+    expect(r.report.findings[0]!.hint.length).toBeGreaterThan(20);
+    expectNoLeak(r);
+  });
+
+  it('a subject mismatch names the subject and issuer presented and the credential to add', async () => {
+    const r = await check({ clientId: w.APPS.federated.clientId, assertion: github(w.OTHER_BRANCH_TOKEN) });
+    const f = r.report.findings[0]!;
+    expect(f.message).toContain("'repo:octo-org/octo-repo:ref:refs/heads/feature'");
+    expect(f.message).toContain(w.GITHUB_ISSUER);
+    expect(f.hint).toContain(`subject 'repo:octo-org/octo-repo:ref:refs/heads/feature'`);
+    expect(f.hint).toContain("audience 'api://AzureADTokenExchange'");
+  });
+
+  it('the GitHub request token never goes to another origin than the request URL', async () => {
+    world.entra.clearLog();
+    const r = await check({
+      clientId: w.APPS.federated.clientId,
+      assertion: github(w.GITHUB_REQUEST_TOKEN, 'http://example.test/idtoken?x=1'),
+    });
+    expect(r.report.findings[0]?.code).toBe('network.unexpected-response');
+    expect(world.entra.requests).toEqual([]);
+  });
+
+  it('a token request is never retried: a 503 from Entra is reported after one POST', async () => {
+    world.entra.clearLog();
+    world.entra.fault({ type: 'status', status: 503 }, { method: 'POST', times: 1 });
+    const r = await check({ clientId: w.APPS.secret.clientId, secret: w.SECRET });
+    expect([r.report.outcome, r.report.findings[0]?.code]).toEqual(['unverified', 'network.unexpected-response']);
+    expect(world.entra.requests.map((q) => q.method)).toEqual(['POST']);
+  });
+});

@@ -1,0 +1,32 @@
+/**
+ * The other service connections an Azure pipeline uses to reach code — GitHub and Bitbucket Cloud —
+ * as a token (and user name) for the matching provider's checks. Schemes and parameter names as
+ * Microsoft's tasks read them (microsoft/azure-pipelines-tasks GitHubReleaseV1 Utility.ts;
+ * microsoft/azure-pipelines-extensions BitBucket downloadBitbucket.js); names match case-insensitively.
+ */
+export interface EndpointAuthorization {
+  scheme?: string;
+  parameters: Record<string, string>;
+}
+
+function param(auth: EndpointAuthorization, ...names: string[]): string | undefined {
+  for (const name of names) {
+    const key = Object.keys(auth.parameters).find((k) => k.toLowerCase() === name.toLowerCase());
+    const value = key !== undefined ? auth.parameters[key] : undefined;
+    if (value !== undefined && value.trim() !== '') return value;
+  }
+  return undefined;
+}
+
+/** PersonalAccessToken `accessToken`, OAuth / Token / InstallationToken `AccessToken` (Token falls back to `ApiToken`). */
+export function githubConnectionToken(auth: EndpointAuthorization): string | undefined {
+  return param(auth, 'AccessToken', 'ApiToken');
+}
+
+/** UsernamePassword: user name + app password; Token: API token + Atlassian e-mail; OAuth / OAuth2: `AccessToken`. */
+export function bitbucketConnectionCredential(auth: EndpointAuthorization): { token: string | undefined; username: string | undefined } {
+  const scheme = (auth.scheme ?? '').toLowerCase();
+  if (scheme === 'usernamepassword') return { token: param(auth, 'password'), username: param(auth, 'username') };
+  if (scheme === 'token') return { token: param(auth, 'apitoken'), username: param(auth, 'email') };
+  return { token: param(auth, 'AccessToken'), username: undefined };
+}
