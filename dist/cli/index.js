@@ -48040,6 +48040,79 @@ const CODES = {
         meaning: 'The scopes the provider says the token carries, for the record.',
         fix: 'None needed.',
     },
+    // --- Microsoft Entra federation (secretless credentials) ---------------------------------------
+    'entra.oidc-unavailable': {
+        meaning: 'The CI platform gave no OIDC token to exchange: GitHub without `permissions: id-token: write` (or a pull request from a fork), or the Azure Pipelines OIDC endpoint refused the job.',
+        fix: "GitHub: add `permissions: id-token: write` to the workflow or job. Azure Pipelines: reference the service connection in this task's `azureSubscription` input and authorise it for the pipeline.",
+    },
+    'entra.subject-mismatch': {
+        meaning: 'Microsoft Entra found no federated credential on the app whose subject matches the one the platform presented (AADSTS700213, 70021, 7002137, 7002138; matching is case-sensitive).',
+        fix: 'Add a federated credential to the app (or managed identity) with exactly the issuer and subject shown in the message, audience `api://AzureADTokenExchange`.',
+    },
+    'entra.issuer-mismatch': {
+        meaning: 'No federated credential on the app names the issuer of the presented token (AADSTS700211).',
+        fix: 'Add a federated credential with exactly the issuer shown in the message, or copy issuer and subject again from the service connection.',
+    },
+    'entra.audience': {
+        meaning: 'The presented token was issued for another audience than the federated credential expects (AADSTS700212).',
+        fix: "Request the OIDC token for `api://AzureADTokenExchange` (or set the federated credential's audience to the one shown).",
+    },
+    'entra.federation-missing': {
+        meaning: 'The app has no federated identity credential at all (AADSTS70025).',
+        fix: 'In Microsoft Entra ID → App registrations → the app → Certificates & secrets → Federated credentials, add one with the issuer and subject shown.',
+    },
+    'entra.assertion-invalid': {
+        meaning: 'Microsoft Entra rejected the presented token itself: expired or not yet valid (AADSTS700024), bad signature (700027), or a token type it does not accept for federation.',
+        fix: 'Request a fresh OIDC token right before the exchange; check the clock of the machine; present the token exactly as the platform issued it.',
+    },
+    'entra.tenant-not-found': {
+        meaning: 'Microsoft Entra does not know the tenant (AADSTS90002, 900023, 90038): a wrong tenant id, or a tenant in another cloud.',
+        fix: "Use the Directory (tenant) ID from the app's overview page, and the authority host of its cloud (`AZURE_AUTHORITY_HOST`).",
+    },
+    'entra.app-not-found': {
+        meaning: 'The tenant has no application with this client id (AADSTS700016): a wrong client id or tenant, or the identity was deleted.',
+        fix: 'Use the Application (client) ID from the app registration or managed identity, in the tenant that holds it.',
+    },
+    'entra.app-disabled': {
+        meaning: 'The application is disabled in the tenant (AADSTS7000112, 70001).',
+        fix: 'Enable the enterprise application (service principal) in Microsoft Entra ID, or use another identity.',
+    },
+    'entra.secret-invalid': {
+        meaning: "Microsoft Entra rejected the client secret (AADSTS7000215): a wrong value, or the secret's ID pasted instead of its value.",
+        fix: 'Create a new client secret and store its Value (shown once), not its Secret ID.',
+    },
+    'entra.secret-expired': {
+        meaning: "The app's client secret has expired (AADSTS7000222).",
+        fix: 'Create a new client secret for the app, update the stored secret (or the service connection), and note the new expiry.',
+    },
+    'entra.certificate': {
+        meaning: 'The certificate credential cannot be used: the PEM lacks the certificate or its private key, the certificate has expired, or Microsoft Entra does not know it for the app (AADSTS700027).',
+        fix: "Upload the certificate's public part to the app (Certificates & secrets → Certificates) and give the tool the PEM with both the certificate and its private key; renew it before it expires.",
+    },
+    'entra.consent-missing': {
+        meaning: 'An administrator has not consented to the app (AADSTS65001), or Azure DevOps is not a resource in the tenant (500011).',
+        fix: 'Have a tenant administrator grant consent for the app, and check the tenant is the one connected to the Azure DevOps organisation.',
+    },
+    'entra.policy-blocked': {
+        meaning: 'Tenant policy blocked the sign-in: Conditional Access (AADSTS53003), workload identity federation restricted (700223, 700238), an identity type that may not use this issuer (70052), or a cross-cloud request (900382).',
+        fix: 'Ask the tenant administrator to allow this identity and issuer, or use a single-tenant app or managed identity in the same cloud.',
+    },
+    'entra.rejected': {
+        meaning: 'Microsoft Entra refused the token request for a reason this tool has no specific code for; the message quotes its error.',
+        fix: 'Look up the AADSTS code in the message at https://learn.microsoft.com/entra/identity-platform/reference-error-codes and fix the app or request.',
+    },
+    'entra.issuer-retiring': {
+        meaning: 'The federation relies on the Azure DevOps issuer `https://vstoken.dev.azure.com/{organisation id}` with `sc://` subjects, which Microsoft retires on 2027-07-01 for public-cloud single-tenant apps and managed identities.',
+        fix: "Convert the service connection to the Microsoft Entra issuer (Project settings → Service connections → the connection → Convert) and update the app's federated credential to the new issuer and subject.",
+    },
+    'entra.not-member': {
+        meaning: 'Microsoft Entra issued the token, but the service principal is not a member of the Azure DevOps organisation (TF401444) or its access level is too low.',
+        fix: 'Add the service principal to the organisation (Organization settings → Users → Add users, by its name or object id) with Basic access, and to a project group such as Readers.',
+    },
+    'entra.info': {
+        meaning: 'How the Azure DevOps token was obtained from Microsoft Entra (client id, tenant, issuer and subject presented), for the record.',
+        fix: 'None needed.',
+    },
     // --- network -------------------------------------------------------------------------------------
     'network.unreachable': {
         meaning: 'The provider could not be reached (DNS, connection refused or reset). Nothing is known about the token.',
@@ -48844,7 +48917,10 @@ function classifyNetworkError(e) {
  * - retries network errors, 429 and 5xx a bounded number of times with backoff, honouring
  *   Retry-After / X-RateLimit-Delay (undici RetryAgent, with our retry policy);
  * - keeps connections alive, so probes to one host share a connection;
- * - logs method, host, path, status and timing through an injected logger, never headers or bodies.
+ * - logs method, host, path, status and timing through an injected logger, never headers or bodies;
+ * - POSTs (only token exchanges: Microsoft Entra, the CI platform's OIDC endpoint) go only to the
+ *   configured origins, like a credential (their bodies carry secrets), and are never retried: a
+ *   retried exchange could spend a one-time assertion or hide the first answer.
  */
 
 
@@ -48992,7 +49068,9 @@ class HttpClient {
                     : e.statusCode !== undefined
                         ? RETRY_STATUS.includes(e.statusCode)
                         : !e.code || e.code === 'UND_ERR_REQ_RETRY' || RETRY_ERRORS.includes(e.code);
-                if (!retryable || state.counter > o.maxRetries)
+                // Only reads are retried: this callback replaces RetryAgent's own, which checked `methods`.
+                const idempotent = opts.method === 'GET' || opts.method === 'HEAD';
+                if (!idempotent || !retryable || state.counter > o.maxRetries)
                     return cb(err);
                 const requested = serverDelayMs(e.headers, o.wallClock());
                 const wait = requested ?? o.minBackoffMs * 2 ** (state.counter - 1);
@@ -49023,6 +49101,18 @@ class HttpClient {
         return this.#deadlineAt - this.#options.monotonic();
     }
     async get(target, headers = {}, withCredential = true) {
+        return this.#send('GET', target, headers, withCredential);
+    }
+    /**
+     * A token exchange: `body` (form or JSON, it carries secrets) goes only to a configured origin over
+     * HTTPS or loopback, once.
+     */
+    async post(target, body, headers = {}, withCredential = true) {
+        if (!this.mayCarryCredential(new URL(target)))
+            return { kind: 'network', code: 'network.unexpected-response', detail: `refused to post to ${new URL(target).origin}`, url: target };
+        return this.#send('POST', target, headers, withCredential, body);
+    }
+    async #send(method, target, headers, withCredential, payload) {
         const o = this.#options;
         const url = new URL(target);
         const started = o.monotonic();
@@ -49048,37 +49138,27 @@ class HttpClient {
             const res = await this.#retrying.request({
                 origin: url.origin,
                 path: url.pathname + url.search,
-                method: 'GET',
+                method,
                 headers: sendHeaders,
+                ...(payload !== undefined ? { body: payload } : {}),
                 headersTimeout: o.requestTimeoutMs,
                 bodyTimeout: o.requestTimeoutMs,
                 signal: AbortSignal.timeout(budget),
             });
             const body = await readCapped(res.body, res.headers['content-length'], HTTP_LIMITS.maxBodyBytes);
+            const ms = Math.round(o.monotonic() - started);
             if (typeof body !== 'string') {
-                o.log?.({
-                    method: 'GET',
-                    host: url.host,
-                    path: url.pathname,
-                    status: res.statusCode,
-                    ms: Math.round(o.monotonic() - started),
-                    note: body.detail,
-                });
+                o.log?.({ method, host: url.host, path: url.pathname, status: res.statusCode, ms, note: body.detail });
                 return { kind: 'network', ...body, url: target };
             }
             const { headers: headersOut, json, isJson } = readAnswer(res.headers, body);
-            o.log?.({ method: 'GET', host: url.host, path: url.pathname, status: res.statusCode, ms: Math.round(o.monotonic() - started) });
+            o.log?.({ method, host: url.host, path: url.pathname, status: res.statusCode, ms });
             return { kind: 'response', status: res.statusCode, headers: headersOut, body, json, isJson, url: target };
         }
         catch (e) {
             const failure = classifyNetworkError(e);
-            o.log?.({
-                method: 'GET',
-                host: url.host,
-                path: url.pathname,
-                ms: Math.round(o.monotonic() - started),
-                note: `${failure.code} (${failure.detail})`,
-            });
+            const ms = Math.round(o.monotonic() - started);
+            o.log?.({ method, host: url.host, path: url.pathname, ms, note: `${failure.code} (${failure.detail})` });
             return { kind: 'network', ...failure, url: target };
         }
     }
@@ -49840,6 +49920,11 @@ function readIdentity(r) {
         return r.isJson ? readUser(r) : { kind: 'trouble', about: 'not-json' };
     if (r.status === 401) {
         const err = serviceError(r);
+        // "TF401444: Please sign-in at least once as {tenant}\{tenant}\{object id} in a web browser…"
+        // (learn.microsoft.com/azure/devops/pipelines/library/add-devops-entra-service-connection).
+        const member = /^TF401444\b(?:.*?\bas\s+(\S+)\s+in a web browser)?/i.exec(err.message);
+        if (member)
+            return { kind: 'not-member', principal: member[1] };
         return /has expired/i.test(err.message) ? { kind: 'expired' } : { kind: 'rejected', typeKey: err.typeKey };
     }
     return r.status === 404 ? { kind: 'org-not-found' } : { kind: 'trouble' };
@@ -49988,6 +50073,8 @@ function identityFinding(answer, r, t, token) {
             return finding('token.expired', 'error', 'Azure DevOps says the token has expired.', `Regenerate the PAT (${PAT_SETTINGS} → Regenerate) or create a new one, and update the secret.`);
         case 'rejected':
             return rejected(t, token, `401${answer.typeKey ? ` ${answer.typeKey}` : ''}`);
+        case 'not-member':
+            return finding('entra.not-member', 'error', `Azure DevOps accepted the Entra token but the identity${answer.principal ? ` ${answer.principal}` : ''} is not a member of the organisation "${t.org}" (TF401444).`, `Add the service principal in https://dev.azure.com/${t.org}/_settings/users (Add users, by its name or object id) with Basic access, and to a project group such as Readers.`);
         case 'org-not-found':
             return t.services
                 ? finding('url.org-not-found', 'error', `The organisation "${t.org}" does not exist on Azure DevOps Services (404).`, 'Check the organisation name in the URL (https://dev.azure.com/{organisation}).')
@@ -54695,6 +54782,14 @@ async function onlineStage(report, request, offline, blocking, deps, now) {
         ];
     return [];
 }
+/** The report of a check that ended before there was a token to check (a refused Entra exchange). */
+function reportBeforeToken(request, findings, totalMs) {
+    const report = emptyReport(request);
+    report.findings = sortFindings(findings);
+    report.outcome = decideOutcome(report.findings, request.failOnWarning);
+    report.timings.totalMs = Math.round(totalMs * 100) / 100;
+    return report;
+}
 async function runPreflight(request, deps = systemDeps, inputFindings = []) {
     const started = deps.monotonic();
     const now = deps.now();
@@ -54725,6 +54820,618 @@ async function runPreflight(request, deps = systemDeps, inputFindings = []) {
     report.outcome = decideOutcome(report.findings, request.failOnWarning);
     report.timings.totalMs = Math.round((deps.monotonic() - started) * 100) / 100;
     return report;
+}
+
+;// CONCATENATED MODULE: ./src/core/entra/aadsts.ts
+const BY_AADSTS = {
+    70021: 'entra.subject-mismatch',
+    700213: 'entra.subject-mismatch',
+    7002137: 'entra.subject-mismatch',
+    7002138: 'entra.subject-mismatch',
+    700211: 'entra.issuer-mismatch',
+    700212: 'entra.audience',
+    70025: 'entra.federation-missing',
+    700024: 'entra.assertion-invalid',
+    700027: 'entra.assertion-invalid',
+    700229: 'entra.assertion-invalid',
+    700222: 'entra.assertion-invalid',
+    90002: 'entra.tenant-not-found',
+    900023: 'entra.tenant-not-found',
+    90038: 'entra.tenant-not-found',
+    700016: 'entra.app-not-found',
+    7000112: 'entra.app-disabled',
+    70001: 'entra.app-disabled',
+    7000215: 'entra.secret-invalid',
+    7000222: 'entra.secret-expired',
+    65001: 'entra.consent-missing',
+    500011: 'entra.consent-missing',
+    53003: 'entra.policy-blocked',
+    530035: 'entra.policy-blocked',
+    700223: 'entra.policy-blocked',
+    700238: 'entra.policy-blocked',
+    70052: 'entra.policy-blocked',
+    900382: 'entra.policy-blocked',
+};
+/** The finding code for an AADSTS number; `entra.rejected` for any other. */
+function codeForAadsts(code) {
+    return (code !== undefined ? BY_AADSTS[code] : undefined) ?? 'entra.rejected';
+}
+/** 7002138: the subject matched only case-insensitively (Entra compares case-sensitively). */
+const CASE_ONLY_SUBJECT = 7002138;
+
+;// CONCATENATED MODULE: ./src/core/entra/messages.ts
+
+
+const FIC_PAGE = 'Microsoft Entra ID → App registrations → the app → Certificates & secrets → Federated credentials';
+const APP_PAGE = 'Microsoft Entra ID → App registrations (or Managed identities)';
+const q = (v) => (v === undefined ? '(none)' : `'${v}'`);
+const aadsts = (e) => (e.code !== undefined ? `AADSTS${e.code}` : e.error || `HTTP ${e.status}`);
+/** What the presented token asked Entra to match, or that it was a client secret. */
+function presented(c) {
+    return c ? `issuer ${q(c.iss)}, subject ${q(c.sub)}, audience ${q(c.aud.join(' ') || undefined)}` : 'a client secret';
+}
+function ficHint(credential, c, audience) {
+    const github = c?.issuerKind === 'github'
+        ? ' (scenario "GitHub Actions deploying Azure resources": the entity type — environment, branch, tag or pull request — must give this subject)'
+        : '';
+    return `In ${FIC_PAGE} of app ${credential.clientId}${github}, add a credential with issuer ${q(c?.iss)}, subject ${q(c?.sub)} and audience '${audience}', exactly (case-sensitive).`;
+}
+function subjectMismatch(e, credential, c, audience) {
+    const caseOnly = e.code === CASE_ONLY_SUBJECT ? ' (a credential matches it only when case is ignored; Entra compares case-sensitively)' : '';
+    return finding('entra.subject-mismatch', 'error', `Microsoft Entra has no federated credential on app ${credential.clientId} for the subject ${q(c?.sub)} presented by issuer ${q(c?.iss)}${caseOnly} (${aadsts(e)}).`, ficHint(credential, c, audience));
+}
+/** The one finding a refused token request ends with. */
+function exchangeRefused(code, e, credential, c, audience) {
+    const who = `app ${credential.clientId} in tenant ${credential.tenantId}`;
+    switch (code) {
+        case 'entra.subject-mismatch':
+            return subjectMismatch(e, credential, c, audience);
+        case 'entra.issuer-mismatch':
+        case 'entra.federation-missing':
+            return finding(code, 'error', `Microsoft Entra found no federated credential on ${who} for the issuer ${q(c?.iss)} (${aadsts(e)}).`, ficHint(credential, c, audience));
+        case 'entra.audience':
+            return finding(code, 'error', `The presented token's audience ${q(c?.aud.join(' '))} is not the one the federated credential on ${who} expects (${aadsts(e)}).`, `Request the token for '${audience}', and give the federated credential that audience.`);
+        case 'entra.tenant-not-found':
+            return finding(code, 'error', `Microsoft Entra at ${credential.authorityHost} does not know the tenant ${q(credential.tenantId)} (${aadsts(e)}).`, `Use the Directory (tenant) ID from the app's overview page; for a sovereign cloud set the authority host of its cloud (AZURE_AUTHORITY_HOST).`);
+        case 'entra.app-not-found':
+            return finding(code, 'error', `Tenant ${credential.tenantId} has no application with client id ${credential.clientId} (${aadsts(e)}).`, `Copy the Application (client) ID from ${APP_PAGE}, and check it lives in tenant ${credential.tenantId}.`);
+        case 'entra.secret-invalid':
+            return finding(code, 'error', `Microsoft Entra rejected the client secret of ${who} (${aadsts(e)}): a wrong value, or the secret's ID instead of its value.`);
+        case 'entra.secret-expired':
+            return finding(code, 'error', `The client secret of ${who} has expired (${aadsts(e)}).`);
+        default:
+            return finding(code, 'error', `Microsoft Entra refused the token request for ${who}, presenting ${presented(c)}: ${e.description || aadsts(e)}`);
+    }
+}
+function noAssertion(detail, hint) {
+    return finding('entra.oidc-unavailable', 'error', `No federated token to exchange with Microsoft Entra: ${detail}.`, hint);
+}
+const GITHUB_NO_PERMISSION_HINT = 'Add `permissions: id-token: write` (and `contents: read`) to the workflow or to this job; pull requests from forks never get an OIDC token.';
+function notAJwt(what) {
+    return finding('entra.oidc-unavailable', 'error', `${what} is not a JWT, so it cannot be presented to Microsoft Entra as a federated token.`, 'Point it at the OIDC token the platform issues (a JWT), unchanged.');
+}
+function exchanged(credential, c, thumbprint) {
+    const via = c ? `federated token (issuer ${q(c.iss)}, subject ${q(c.sub)})` : thumbprint ? `certificate ${thumbprint}` : 'client secret';
+    return finding('entra.info', 'info', `Obtained an Azure DevOps token from Microsoft Entra for app ${credential.clientId} in tenant ${credential.tenantId} with a ${via}, from ${credential.origin}.`);
+}
+/** The Azure DevOps issuer with `sc://` subjects stops working for most identities on 2027-07-01. */
+function retiringIssuer(c) {
+    return finding('entra.issuer-retiring', 'warning', `The service connection still federates through the Azure DevOps issuer ${q(c.iss)} (subject ${q(c.sub)}), which Microsoft retires on 2027-07-01.`);
+}
+const badConfig = (message, hint) => finding('config.invalid', 'error', message, hint);
+const IDS_HINT = "the Application (client) ID and the Directory (tenant) ID from the app's overview page in Microsoft Entra ID";
+const unsupported = (origin, why) => badConfig(`Cannot use ${origin}: ${why}.`, 'Use a workload identity federation or client-secret service connection, or pass an Azure DevOps token instead.');
+const missingId = (origin, what) => badConfig(`A Microsoft Entra credential needs both a client id and a tenant id; ${origin} gave no ${what}.`, `Give both: ${IDS_HINT}.`);
+const badTenant = (origin) => badConfig(`The tenant id from ${origin} is neither a GUID nor a domain name.`, `Use ${IDS_HINT}.`);
+const badAuthority = (host) => badConfig(`The authority host ${JSON.stringify(host)} is not an https:// origin.`, "Set AZURE_AUTHORITY_HOST to the cloud's authority, e.g. https://login.microsoftonline.com (public), https://login.microsoftonline.us or https://login.chinacloudapi.cn.");
+const offlineEntra = () => badConfig('Offline mode cannot obtain a token from Microsoft Entra; nothing was checked.', 'Run without `offline`, or pass a token to check offline.');
+const certificateUnusable = (c, why) => finding('entra.certificate', 'error', `The certificate credential of app ${c.clientId} from ${c.origin} cannot be used: ${why}.`);
+const certificateExpired = (c, thumbprint, at) => finding('entra.certificate', 'error', `The certificate ${thumbprint} of app ${c.clientId} expired on ${at.toISOString().slice(0, 10)}; Microsoft Entra refuses assertions it signs.`, `Create a new certificate, upload its public part to app ${c.clientId} (Certificates & secrets → Certificates) and update the stored PEM.`);
+const certificateRefused = (e, c, thumbprint) => finding('entra.certificate', 'error', `Microsoft Entra refused the assertion signed with certificate ${thumbprint} for app ${c.clientId} (${aadsts(e)}): the app does not have this certificate, or it expired there.`, `Upload this certificate's public part to app ${c.clientId} (Certificates & secrets → Certificates), or use the certificate the app has.`);
+
+;// CONCATENATED MODULE: ./src/core/entra/assertion.ts
+
+
+const PIPELINES_HINT = "Select the Azure Resource Manager service connection in this task's `azureSubscription` input (the agent issues OIDC tokens only for connections a task input references) and authorise it for the pipeline.";
+function fromFile(path, deps) {
+    try {
+        // The Azure SDKs trim the file's content (WorkloadIdentityCredential); so do we.
+        const token = deps.readFile(path).trim();
+        return token ? { token } : { finding: noAssertion(`the file ${path} (AZURE_FEDERATED_TOKEN_FILE) is empty`) };
+    }
+    catch (e) {
+        const code = e.code ?? 'unreadable';
+        return {
+            finding: noAssertion(`the file ${path} (AZURE_FEDERATED_TOKEN_FILE) cannot be read (${code})`, 'Point AZURE_FEDERATED_TOKEN_FILE at the projected service account token file (AKS sets it for pods labelled azure.workload.identity/use: "true").'),
+        };
+    }
+}
+function readField(r, field, who, hint) {
+    if (r.kind === 'network')
+        return { finding: networkFinding(r, who) };
+    const value = r.isJson ? r.json[field] : undefined;
+    if (r.status === 200 && typeof value === 'string' && value)
+        return { token: value };
+    return { finding: noAssertion(`${who} answered ${r.status}${r.status === 404 ? ' (not found)' : ''} instead of a token`, hint) };
+}
+/**
+ * GitHub: GET $ACTIONS_ID_TOKEN_REQUEST_URL&audience=… with the request token as bearer, answer
+ * `{"value": …}` (docs.github.com "OpenID Connect reference"; actions/toolkit core oidc-utils.ts).
+ */
+async function fromGitHub(source, deps) {
+    if (!source.requestUrl || !source.requestToken) {
+        return {
+            finding: noAssertion('GitHub did not provide ACTIONS_ID_TOKEN_REQUEST_URL / ACTIONS_ID_TOKEN_REQUEST_TOKEN to this job', GITHUB_NO_PERMISSION_HINT),
+        };
+    }
+    const url = new URL(source.requestUrl);
+    url.searchParams.set('audience', deps.audience);
+    const http = deps.client(url.origin, source.requestToken);
+    return readField(await http.get(url.toString()), 'value', "GitHub's OIDC token endpoint", GITHUB_NO_PERMISSION_HINT);
+}
+/**
+ * Azure Pipelines: POST {System.OidcRequestUri}?api-version=7.1&serviceConnectionId={id} with the
+ * job's System.AccessToken as bearer, answer `{"oidcToken": …}` (learn.microsoft.com/rest/api/azure/
+ * devops/distributedtask/oidctoken/create; Azure SDK's AzurePipelinesCredential does the same).
+ */
+async function fromPipelines(source, deps) {
+    if (!source.requestUri)
+        return {
+            finding: noAssertion('the agent did not set System.OidcRequestUri (an agent too old, or Azure DevOps Server)', 'Run on Azure DevOps Services with a current agent, or use a service connection with a secret.'),
+        };
+    if (!source.accessToken)
+        return { finding: noAssertion("the job's System.AccessToken is not available to request the OIDC token", PIPELINES_HINT) };
+    const url = new URL(source.requestUri);
+    url.searchParams.set('api-version', '7.1');
+    url.searchParams.set('serviceConnectionId', source.serviceConnectionId);
+    const http = deps.client(url.origin, source.accessToken);
+    // The suppress header turns a sign-in redirect into a plain 401, as Microsoft's .NET SDK asks.
+    const r = await http.post(url.toString(), '{}', { 'content-type': 'application/json', 'x-tfs-fedauthredirect': 'Suppress' });
+    return readField(r, 'oidcToken', 'the Azure Pipelines OIDC endpoint', PIPELINES_HINT);
+}
+async function obtainAssertion(source, deps) {
+    if (source.kind === 'file')
+        return fromFile(source.path, deps);
+    if (source.kind === 'github')
+        return fromGitHub(source, deps);
+    return fromPipelines(source, deps);
+}
+
+;// CONCATENATED MODULE: ./src/core/entra/exchange.ts
+
+const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+/** The v2.0 token endpoint of the credential's tenant (also the `aud` of a certificate-signed assertion). */
+function tokenUrl(credential) {
+    return `${credential.authorityHost}/${encodeURIComponent(credential.tenantId)}/oauth2/v2.0/token`;
+}
+/** The token endpoint and form body; the secret or assertion travels only in this body. */
+function buildTokenRequest(credential, assertion) {
+    const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: credential.clientId, scope: AZURE_DEVOPS_SCOPE });
+    if (assertion !== undefined) {
+        form.set('client_assertion_type', JWT_BEARER);
+        form.set('client_assertion', assertion);
+    }
+    else if (credential.secret !== undefined) {
+        form.set('client_secret', credential.secret);
+    }
+    return { url: tokenUrl(credential), body: form.toString() };
+}
+function readError(status, json, body) {
+    const description = typeof json?.['error_description'] === 'string' ? json['error_description'] : '';
+    const codes = Array.isArray(json?.['error_codes']) ? json['error_codes'] : [];
+    const first = codes.find((c) => typeof c === 'number');
+    const fromText = /AADSTS(\d+)/.exec(description || body)?.[1];
+    return {
+        status,
+        error: typeof json?.['error'] === 'string' ? json['error'] : '',
+        code: first ?? (fromText ? Number(fromText) : undefined),
+        description: description.split(/\r?\n/)[0].trim(),
+    };
+}
+async function exchange(http, request) {
+    const r = await http.post(request.url, request.body, { 'content-type': 'application/x-www-form-urlencoded' });
+    if (r.kind === 'network')
+        return r;
+    const json = r.isJson ? r.json : undefined;
+    const token = json?.['access_token'];
+    if (r.status === 200 && typeof token === 'string' && token.length > 0) {
+        const expiresIn = Number(json?.['expires_in']);
+        return { kind: 'token', token, expiresIn: Number.isFinite(expiresIn) ? expiresIn : undefined };
+    }
+    if (r.status >= 400 && r.status < 500 && json)
+        return { kind: 'error', error: readError(r.status, json, r.body) };
+    return { kind: 'network', code: 'network.unexpected-response', detail: `token endpoint answered ${r.status}`, url: r.url };
+}
+
+;// CONCATENATED MODULE: ./src/core/entra/certificate.ts
+/**
+ * A certificate credential: a client assertion JWT signed with the app's private key, naming the
+ * certificate by its SHA-1 thumbprint (`x5t`). Claims and header as Microsoft documents them:
+ * https://learn.microsoft.com/entra/identity-platform/certificate-credentials
+ */
+
+
+
+const CERT_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/;
+const KEY_BLOCK = /-----BEGIN (?:RSA |EC |ENCRYPTED )?PRIVATE KEY-----[\s\S]+?-----END (?:RSA |EC |ENCRYPTED )?PRIVATE KEY-----/;
+/** The certificate and private key from one PEM text, or why they cannot be used (never the key itself). */
+function readCertificatePem(pem, password) {
+    const cert = CERT_BLOCK.exec(pem)?.[0];
+    const keyPem = KEY_BLOCK.exec(pem)?.[0];
+    if (!cert || !keyPem)
+        return 'it must be PEM holding both the certificate and its private key';
+    try {
+        new external_node_crypto_.X509Certificate(cert);
+    }
+    catch {
+        return 'its certificate block does not parse';
+    }
+    try {
+        return { certPem: cert, key: (0,external_node_crypto_.createPrivateKey)(password ? { key: keyPem, passphrase: password } : keyPem) };
+    }
+    catch {
+        return password
+            ? 'its private key does not open with the given password'
+            : 'its private key does not parse (encrypted without a password?)';
+    }
+}
+/** The certificate's validity, for a finding before Entra is asked. */
+function certificateValidity(m) {
+    const x = new external_node_crypto_.X509Certificate(m.certPem);
+    return { notBefore: new Date(x.validFrom), notAfter: new Date(x.validTo), thumbprint: x.fingerprint.replace(/:/g, '') };
+}
+const b64url = (v) => Buffer.from(JSON.stringify(v)).toString('base64url');
+/** A client assertion for `tokenUrl`, valid ten minutes from `now`, signed RS256. */
+function signClientAssertion(m, clientId, tokenUrl, now) {
+    const der = new external_node_crypto_.X509Certificate(m.certPem).raw;
+    const header = { alg: 'RS256', typ: 'JWT', x5t: (0,external_node_crypto_.createHash)('sha1').update(der).digest('base64url') };
+    const iat = Math.floor(now.getTime() / 1000);
+    const claims = { aud: tokenUrl, iss: clientId, sub: clientId, jti: (0,external_node_crypto_.randomUUID)(), iat, nbf: iat, exp: iat + 600 };
+    const input = `${b64url(header)}.${b64url(claims)}`;
+    return `${input}.${(0,external_node_crypto_.createSign)('RSA-SHA256').update(input).sign(m.key).toString('base64url')}`;
+}
+/** The base64 lines of the private key in a PEM text: what must be masked before anything else. */
+function privateKeyLines(pem) {
+    const block = KEY_BLOCK.exec(pem)?.[0] ?? '';
+    return block
+        .split(/\r?\n/)
+        .map((l) => l.trim())
+        .filter((l) => l && !l.startsWith('-----'));
+}
+/**
+ * The certificate (inline, or from AZURE_CLIENT_CERTIFICATE_PATH) as a signed assertion; its key lines
+ * and the assertion are masked first. An expired certificate is reported before Entra is asked.
+ */
+function fromCertificate(c, cert, deps) {
+    let pem = cert.pem ?? '';
+    if (cert.path !== undefined) {
+        try {
+            pem = deps.readFile(cert.path);
+        }
+        catch (e) {
+            return { finding: certificateUnusable(c, `the file ${cert.path} cannot be read (${e.code ?? 'unreadable'})`) };
+        }
+    }
+    privateKeyLines(pem).forEach(deps.mask);
+    const material = readCertificatePem(pem, cert.password);
+    if (typeof material === 'string')
+        return { finding: certificateUnusable(c, material) };
+    const v = certificateValidity(material);
+    if (v.notAfter.getTime() <= deps.now.getTime())
+        return { finding: certificateExpired(c, v.thumbprint, v.notAfter) };
+    // Entra accepts RSA certificates only (RS256 / PS256 assertions).
+    if (material.key.asymmetricKeyType !== 'rsa')
+        return { finding: certificateUnusable(c, 'its key is not an RSA key, and Microsoft Entra accepts only RSA certificates') };
+    const assertion = signClientAssertion(material, c.clientId, tokenUrl(c), deps.now);
+    deps.mask(assertion);
+    return { assertion, thumbprint: v.thumbprint };
+}
+
+;// CONCATENATED MODULE: ./src/core/entra/claims.ts
+/**
+ * What the presented federated token says about itself: issuer, subject, audience. Decoded only
+ * (never verified, never printed): these three values are what Entra matches against the app's
+ * federated credentials, case-sensitively.
+ */
+
+/**
+ * GitHub: token.actions.githubusercontent.com (and …/{enterprise}, data-residency token.actions.*.ghe.com,
+ * GHES https://HOST/_services/token). Azure DevOps (retiring): vstoken.dev.azure.com/{orgId} and
+ * app.vstoken.visualstudio.com. Entra-issued connection tokens: login.microsoftonline.com/{tid}/v2.0.
+ */
+function issuerKind(iss) {
+    if (!iss)
+        return 'other';
+    let url;
+    try {
+        url = new URL(iss);
+    }
+    catch {
+        return 'other';
+    }
+    const host = url.hostname.toLowerCase();
+    if (host.startsWith('token.actions.') || url.pathname.startsWith('/_services/token'))
+        return 'github';
+    if (host === 'vstoken.dev.azure.com' || host === 'app.vstoken.visualstudio.com')
+        return 'azure-devops';
+    if (host.startsWith('login.'))
+        return 'entra';
+    return 'other';
+}
+function readAssertionClaims(token) {
+    const jwt = decodeJwt(token.trim());
+    if (!jwt)
+        return undefined;
+    const p = jwt.payload;
+    const rawAud = p['aud'];
+    const aud = typeof rawAud === 'string' ? [rawAud] : Array.isArray(rawAud) ? rawAud.filter((a) => typeof a === 'string') : [];
+    const iss = claimString(p, 'iss');
+    return { iss, sub: claimString(p, 'sub'), aud, exp: claimDate(p, 'exp'), issuerKind: issuerKind(iss) };
+}
+
+;// CONCATENATED MODULE: ./src/core/entra/source.ts
+/** Public cloud, as the Azure SDKs default it. */
+const DEFAULT_AUTHORITY_HOST = 'https://login.microsoftonline.com';
+const source_blank = (v) => (v === undefined || v.trim() === '' ? undefined : v.trim());
+function authorityHost(value) {
+    return (source_blank(value) ?? DEFAULT_AUTHORITY_HOST).replace(/\/+$/, '');
+}
+/**
+ * The Azure Identity environment variables, read as the Azure SDKs' EnvironmentCredential (client
+ * secret first) and WorkloadIdentityCredential (AZURE_FEDERATED_TOKEN_FILE) read them; undefined when
+ * they do not describe a credential. Sources: Azure/azure-sdk-for-js sdk/identity/identity
+ * src/credentials/environmentCredential.ts and workloadIdentityCredential.ts.
+ */
+function entraFromAzureEnv(env) {
+    const clientId = source_blank(env.AZURE_CLIENT_ID);
+    const tenantId = source_blank(env.AZURE_TENANT_ID);
+    if (!clientId || !tenantId)
+        return undefined;
+    const secret = env.AZURE_CLIENT_SECRET;
+    const certificate = source_blank(env.AZURE_CLIENT_CERTIFICATE_PATH);
+    const file = source_blank(env.AZURE_FEDERATED_TOKEN_FILE);
+    const base = { clientId, tenantId, authorityHost: authorityHost(env.AZURE_AUTHORITY_HOST) };
+    if (source_blank(secret) !== undefined)
+        return { ...base, secret, origin: 'AZURE_CLIENT_ID, AZURE_TENANT_ID and AZURE_CLIENT_SECRET' };
+    if (certificate) {
+        const password = env.AZURE_CLIENT_CERTIFICATE_PASSWORD;
+        const cert = { path: certificate, ...(password ? { password } : {}) };
+        return { ...base, certificate: cert, origin: 'AZURE_CLIENT_ID, AZURE_TENANT_ID and AZURE_CLIENT_CERTIFICATE_PATH' };
+    }
+    if (!file)
+        return undefined;
+    return { ...base, assertion: { kind: 'file', path: file }, origin: 'AZURE_CLIENT_ID, AZURE_TENANT_ID and AZURE_FEDERATED_TOKEN_FILE' };
+}
+/**
+ * The audience a federated credential expects for the cloud of `authority` (Microsoft Entra docs,
+ * "Configure an app to trust an external identity provider": AzureADTokenExchange, …USGov, …China).
+ */
+function federationAudience(authority) {
+    const host = new URL(authority).hostname.toLowerCase();
+    if (host.endsWith('.us'))
+        return 'api://AzureADTokenExchangeUSGov';
+    if (host.endsWith('.cn'))
+        return 'api://AzureADTokenExchangeChina';
+    return 'api://AzureADTokenExchange';
+}
+/**
+ * Whether a run without a token should go through Microsoft Entra: only for Azure DevOps — the
+ * provider set to it, or `auto` with a URL that no other provider's well-known host claims.
+ */
+function entraApplies(provider, url, otherOwnsHost) {
+    const p = (provider ?? 'auto').trim().toLowerCase();
+    if (p === 'azure-devops')
+        return true;
+    if (p !== 'auto' && p !== '')
+        return false;
+    const host = /^(?:[a-z][a-z0-9+.-]*:\/\/)?(?:[^@/]*@)?([^/:?#\s]+)/i.exec(url?.trim() ?? '')?.[1]?.toLowerCase();
+    return !host || !otherOwnsHost(host);
+}
+/**
+ * GitHub Actions: the `client-id` and `tenant-id` inputs (as azure/login names them) and the job's
+ * OIDC request variables, which the runner sets only with `permissions: id-token: write`
+ * (docs.github.com "OpenID Connect reference").
+ */
+function entraFromGitHubInputs(clientId, tenantId, env) {
+    return {
+        clientId: clientId.trim(),
+        tenantId: tenantId.trim(),
+        authorityHost: authorityHost(env.AZURE_AUTHORITY_HOST),
+        assertion: {
+            kind: 'github',
+            requestUrl: source_blank(env.ACTIONS_ID_TOKEN_REQUEST_URL),
+            requestToken: source_blank(env.ACTIONS_ID_TOKEN_REQUEST_TOKEN),
+        },
+        origin: 'the client-id and tenant-id inputs and GitHub OIDC',
+    };
+}
+/** Auth parameter names are matched case-insensitively, as the agent's own tasks do. */
+function param(c, name) {
+    const key = Object.keys(c.parameters).find((k) => k.toLowerCase() === name.toLowerCase());
+    return key !== undefined ? source_blank(c.parameters[key]) : undefined;
+}
+/**
+ * An ARM service connection (`connectedService:AzureRM`, input `azureSubscription`) as a Microsoft
+ * Entra credential: WorkloadIdentityFederation → the pipeline's OIDC token for this connection;
+ * ServicePrincipal with a key → that client secret; with a certificate → an assertion signed with it. Schemes and parameter names: Microsoft's
+ * azure-arm-rest (microsoft/azure-pipelines-tasks-common-packages, azure-arm-endpoint.ts); no scheme
+ * means ServicePrincipal.
+ */
+function entraFromArmConnection(c, pipeline) {
+    const scheme = (c.scheme ?? 'ServicePrincipal').toLowerCase();
+    const base = {
+        clientId: param(c, 'serviceprincipalid') ?? '',
+        tenantId: param(c, 'tenantid') ?? '',
+        authorityHost: authorityHost(c.authority),
+        origin: `the Azure Resource Manager service connection ${c.id}`,
+    };
+    if (scheme === 'workloadidentityfederation') {
+        return {
+            ...base,
+            assertion: {
+                kind: 'azure-pipelines',
+                requestUri: source_blank(pipeline.oidcRequestUri),
+                serviceConnectionId: c.id,
+                accessToken: pipeline.accessToken,
+            },
+        };
+    }
+    if (scheme === 'serviceprincipal' && (param(c, 'authenticationType') ?? 'spnKey').toLowerCase() === 'spnkey') {
+        return { ...base, secret: param(c, 'serviceprincipalkey') ?? '' };
+    }
+    if (scheme === 'serviceprincipal')
+        return { ...base, certificate: { pem: param(c, 'servicePrincipalCertificate') ?? '' } };
+    return { ...base, unsupported: `this version cannot check service connections that authenticate with the scheme ${c.scheme}` };
+}
+
+;// CONCATENATED MODULE: ./src/core/entra/index.ts
+/**
+ * The secretless path: obtain the platform's federated token (or use a client secret), exchange it at
+ * Microsoft Entra ID for an Azure DevOps token, then run the usual Azure DevOps checks with it. Each
+ * broken link ends in its own finding. Every secret (client secret, the platform's request token, the
+ * assertion, the minted token) goes to `mask` before it is used.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** Should a run without a token use the Entra credential? (Azure DevOps only.) */
+function useEntra(provider, url) {
+    return entraApplies(provider, url, (host) => Object.values(PROVIDER_MODULES).some((m) => m.id !== 'azure-devops' && m.ownsHost(host)));
+}
+const LABEL = 'Microsoft Entra access token (from workload identity federation, a client secret or a certificate)';
+/** Values that would build a wrong or unsafe token URL. */
+function configFindings(c) {
+    if (c.unsupported)
+        return [unsupported(c.origin, c.unsupported)];
+    if (!c.clientId || !c.tenantId)
+        return [missingId(c.origin, c.clientId ? 'tenant id' : 'client id')];
+    const out = [];
+    if (!/^[A-Za-z0-9][A-Za-z0-9.-]*$/.test(c.tenantId))
+        out.push(badTenant(c.origin));
+    if (!safeAuthority(c.authorityHost))
+        out.push(badAuthority(c.authorityHost));
+    return out;
+}
+/** An origin only (no path, no user info), over HTTPS — or plain HTTP on loopback, as the HTTP client allows. */
+function safeAuthority(host) {
+    if (!/^https?:\/\/[^/?#@]+$/i.test(host))
+        return false;
+    const url = new URL(host);
+    return url.protocol === 'https:' || isLoopback(url.hostname);
+}
+function clientFor(stage, origin, bearer) {
+    const { deps } = stage;
+    return new HttpClient({
+        dispatcher: stage.dispatcher,
+        ...(bearer !== undefined ? { credential: { name: 'authorization', value: `Bearer ${bearer}` } } : {}),
+        credentialOrigins: [origin],
+        monotonic: deps.monotonic,
+        wallClock: () => deps.now().getTime(),
+        ...(deps.log ? { log: deps.log } : {}),
+        deadlineMs: stage.deadlineMs,
+        requestTimeoutMs: Math.min(HTTP_LIMITS.requestTimeoutMs, stage.deadlineMs),
+        ...deps.http,
+    });
+}
+async function present(c, stage, audience) {
+    const readFile = stage.deps.readFile ?? missingReader;
+    if (c.certificate)
+        return fromCertificate(c, c.certificate, { readFile, mask: stage.deps.mask, now: stage.deps.now() });
+    if (!c.assertion)
+        return {};
+    const got = await obtainAssertion(c.assertion, { readFile, client: (o, t) => clientFor(stage, o, t), audience });
+    if ('finding' in got)
+        return got;
+    stage.deps.mask(got.token);
+    const claims = readAssertionClaims(got.token);
+    return claims ? { assertion: got.token, claims } : { finding: notAJwt('The token the platform issued') };
+}
+/** The assertion (federated or certificate-signed), then the exchange. */
+async function mint(c, stage) {
+    const audience = federationAudience(c.authorityHost);
+    const shown = await present(c, stage, audience);
+    if ('finding' in shown)
+        return shown;
+    const request = buildTokenRequest(c, shown.assertion);
+    const answer = await exchange(clientFor(stage, new URL(request.url).origin, undefined), request);
+    if (answer.kind === 'network')
+        return { finding: networkFinding(answer, 'Microsoft Entra ID') };
+    if (answer.kind === 'error') {
+        const code = codeForAadsts(answer.error.code);
+        // A signed assertion that Entra refuses is the certificate's fault (unknown to the app, or expired there).
+        if (shown.thumbprint && code === 'entra.assertion-invalid')
+            return { finding: certificateRefused(answer.error, c, shown.thumbprint) };
+        return { finding: exchangeRefused(code, answer.error, c, shown.claims, audience) };
+    }
+    return { token: answer.token, shown };
+}
+const missingReader = () => {
+    throw Object.assign(new Error('no file reader'), { code: 'EUNSUPPORTED' });
+};
+/** The secrets known before any request: what the adapter must already have masked, masked again here. */
+function knownSecrets(c) {
+    const a = c.assertion;
+    const platform = a?.kind === 'github' ? a.requestToken : a?.kind === 'azure-pipelines' ? a.accessToken : undefined;
+    return [c.secret, platform, c.certificate?.password, ...privateKeyLines(c.certificate?.pem ?? '')].filter((v) => !!v && v.trim() !== '');
+}
+async function runEntraPreflight(c, request, deps, inputFindings = []) {
+    const started = deps.monotonic();
+    // Everything masked is also scrubbed from what Entra says (an error text could quote it).
+    const masked = [];
+    const mask = (secret) => {
+        masked.push(secret);
+        deps.mask(secret);
+    };
+    knownSecrets(c).forEach(mask);
+    const adoRequest = {
+        ...request,
+        provider: 'azure-devops',
+        tokenType: 'auto',
+        tokenSource: `Microsoft Entra (${c.origin})`,
+    };
+    const early = [...configFindings(c)];
+    if (request.offline)
+        early.push(offlineEntra());
+    if (early.length)
+        return labelled(reportBeforeToken(adoRequest, [...inputFindings, ...early], deps.monotonic() - started));
+    const dispatcher = deps.dispatcher ?? createTransport({ env: deps.env ?? {}, ...deps.transport });
+    let minted;
+    try {
+        minted = await mint(c, { dispatcher, deps: { ...deps, mask }, deadlineMs: request.timeoutMs });
+    }
+    finally {
+        if (!deps.dispatcher)
+            await dispatcher.close();
+    }
+    const scrub = secretScrubber(masked.flatMap((s) => secretForms(s)));
+    const clean = (f) => ({ ...f, message: scrub(f.message), hint: scrub(f.hint) });
+    if ('finding' in minted)
+        return labelled(reportBeforeToken(adoRequest, [...inputFindings, clean(minted.finding)], deps.monotonic() - started));
+    mask(minted.token);
+    const notes = [
+        exchanged(c, minted.shown.claims, minted.shown.thumbprint),
+        ...(minted.shown.claims?.issuerKind === 'azure-devops' ? [retiringIssuer(minted.shown.claims)] : []),
+    ];
+    const left = Math.max(1000, request.timeoutMs - (deps.monotonic() - started));
+    const report = await runPreflight({ ...adoRequest, token: minted.token, timeoutMs: left }, deps, [...inputFindings, ...notes.map(clean)]);
+    report.tokenLabel = LABEL;
+    report.timings.totalMs = Math.round((deps.monotonic() - started) * 100) / 100;
+    return report;
+}
+function labelled(report) {
+    return { ...report, provider: 'azure-devops', tokenKind: 'azure-devops.entra', tokenLabel: LABEL };
 }
 
 ;// CONCATENATED MODULE: ./src/core/preflight-many.ts
@@ -55356,13 +56063,13 @@ function mintAzureDevOpsLegacyPat(data28, seed) {
     }
     return base32Encode(bytes).toLowerCase();
 }
-const b64url = (value) => Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
+const synthetic_b64url = (value) => Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
 /**
  * A well-formed but unsigned JWT: `header.payload.signature`, where the signature segment is an
  * obviously fake placeholder. Nothing can verify it; it only exercises claim checks.
  */
 function mintEntraJwt(claims, header = { typ: 'JWT', alg: 'RS256', kid: 'FAKE-TEST-KEY' }) {
-    return `${b64url(header)}.${b64url(claims)}.${Buffer.from('FAKE-SIGNATURE-NOT-REAL', 'utf8').toString('base64url')}`;
+    return `${synthetic_b64url(header)}.${synthetic_b64url(claims)}.${Buffer.from('FAKE-SIGNATURE-NOT-REAL', 'utf8').toString('base64url')}`;
 }
 /** Fake tenant / object / client ids (recognisably not real GUIDs). */
 const FAKE_TENANT_ID = '00000000-fa4e-7e57-0000-000000000001';
@@ -55726,6 +56433,7 @@ async function runDemo(io, deps, options) {
 
 
 
+
 /** The package's version: `npm version` changes package.json, and with it this. */
 const VERSION = package_namespaceObject.rE;
 const HELP = `credential-preflight ${VERSION} — will this credential work for what the next steps need?
@@ -55759,6 +56467,11 @@ Options:
   --debug                  log each request (method, host, path, status, time) to stderr
   -h, --help               this help
   -v, --version            print the version
+
+Without a token, Azure DevOps is checked through Microsoft Entra when the Azure Identity variables
+describe a credential (as the Azure SDKs read them): AZURE_CLIENT_ID, AZURE_TENANT_ID and one of
+AZURE_CLIENT_SECRET, AZURE_CLIENT_CERTIFICATE_PATH (PEM) or AZURE_FEDERATED_TOKEN_FILE (workload
+identity), plus AZURE_AUTHORITY_HOST for sovereign clouds. See docs/entra.md.
 
 Exit codes: 0 passed or warned, 1 failed, 2 usage or configuration error, 3 unverified (provider not reachable).
 The token is never accepted as a command-line argument.
@@ -55837,6 +56550,12 @@ async function main_readToken(values, io) {
         return { value: (await io.readStdin()).replace(/\r?\n$/, ''), source: 'standard input' };
     return tokenFromEnv(values.provider, io.env, values['token-env']);
 }
+/** The Azure Identity credential to use when no token was given (and none was asked for by name). */
+function entraCredential(values, env, token) {
+    if ((token !== undefined && token.trim() !== '') || values['token-stdin'] || values['token-env'])
+        return undefined;
+    return useEntra(values.provider, values.url ?? env.AZURE_DEVOPS_ORG_URL) ? entraFromAzureEnv(env) : undefined;
+}
 /** One credential, described by the flags. */
 async function runSingle(values, io, deps, options, seen) {
     const { value: token, source: tokenSource } = await main_readToken(values, io);
@@ -55857,9 +56576,18 @@ async function runSingle(values, io, deps, options, seen) {
         failOnWarning: values['fail-on-warning'] ? 'true' : 'false',
     }, io.env);
     request.tokenSource = tokenSource;
-    const guard = outputGuard(forms);
-    const log = values.debug ? (e) => io.stderr(`${guard.line(formatLogEntry(e))}\n`) : undefined;
-    const report = await runPreflight(request, { env: io.env, ...deps, log }, findings);
+    // The guard is made per line: the Entra stage adds secrets (the minted token) while the run goes on.
+    const log = values.debug ? (e) => io.stderr(`${outputGuard(forms).line(formatLogEntry(e))}\n`) : undefined;
+    const entra = entraCredential(values, io.env, token);
+    // Secrets the Entra stage meets (client secret, assertion, minted token) join the redaction list at once.
+    const mask = (secret) => {
+        const more = secretForms(secret);
+        forms.push(...more);
+        seen.push(...more);
+    };
+    const report = entra
+        ? await runEntraPreflight(entra, request, { env: io.env, ...deps, log, mask, readFile: (f) => external_node_fs_namespaceObject.readFileSync(f, 'utf8') }, findings)
+        : await runPreflight(request, { env: io.env, ...deps, log }, findings);
     // Nothing the core produces should hold a secret, but whatever is printed passes the one redaction.
     const out = publication(report, forms);
     io.stdout(options.format === 'json' ? out.json() : out.text({ color: options.color }));
