@@ -5,8 +5,7 @@
  */
 import * as fs from 'node:fs';
 import type * as actionsCore from '@actions/core';
-import { readCredentialsConfig } from '../core/config.js';
-import { formatLogEntry } from '../core/http/client.js';
+import { formatLogEntry } from '../core/http/log.js';
 import { runPreflight, systemDeps, type PreflightDeps } from '../core/preflight.js';
 import {
   allFindings,
@@ -129,6 +128,8 @@ async function runMany(
   file: string,
   keepForms: (forms: string[]) => void,
 ): Promise<MultiReport> {
+  // Loaded only when a credentials file is read: other runs never load the YAML parser.
+  const { readCredentialsConfig } = await import('../core/config.js');
   const parsed = readCredentialsConfig(file, (f) => fs.readFileSync(f, 'utf8'), deps.now());
   const step = stepOverrides({
     offline: core.getInput('offline'),

@@ -7,7 +7,6 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type * as taskLib from 'azure-pipelines-task-lib/task.js';
-import { readCredentialsConfig } from '../core/config.js';
 import { runPreflight, systemDeps, type PreflightDeps } from '../core/preflight.js';
 import {
   allFindings,
@@ -21,7 +20,7 @@ import { renderMarkdown, renderMarkdownMany } from '../core/render/markdown.js';
 import { failureLine, isMulti, stepOutputs } from '../core/render/outputs.js';
 import { logSafe } from '../core/render/text.js';
 import { finding, type Finding, type Report } from '../core/report.js';
-import { formatLogEntry } from '../core/http/client.js';
+import { formatLogEntry } from '../core/http/log.js';
 import { resolveRequest, tokenFromEnv, type Env, type RawInputs } from '../core/request.js';
 import { redact, secretForms } from '../core/secrets.js';
 
@@ -266,6 +265,8 @@ async function runMany(
   file: string,
   keepForms: (forms: string[]) => void,
 ): Promise<MultiReport> {
+  // Loaded only when a credentials file is read: other runs never load the YAML parser.
+  const { readCredentialsConfig } = await import('../core/config.js');
   const parsed = readCredentialsConfig(file, (f) => fs.readFileSync(f, 'utf8'), deps.now());
   const step = stepOverrides(
     {

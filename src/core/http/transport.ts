@@ -11,7 +11,7 @@
 import * as tls from 'node:tls';
 import { Agent, Dispatcher, EnvHttpProxyAgent, ProxyAgent } from 'undici';
 import type { Env } from '../request.js';
-import { isLoopback } from './client.js';
+import { isLoopback } from './loopback.js';
 import { HTTP_LIMITS } from './limits.js';
 
 export interface ProxyConfig {
