@@ -22,10 +22,11 @@ import type { Finding, Report } from '../core/report.js';
 import { resolveRequest, tokenFromEnv, type Env, type RawInputs } from '../core/request.js';
 import { redact, secretForms } from '../core/secrets.js';
 
+/** What the action uses of `@actions/core`: the bundle passes workflow-commands.ts, local-action its stub. */
 export type ActionsCore = Pick<
   typeof actionsCore,
-  'getInput' | 'setSecret' | 'setOutput' | 'setFailed' | 'error' | 'warning' | 'info' | 'debug' | 'isDebug' | 'summary'
->;
+  'getInput' | 'setSecret' | 'setOutput' | 'setFailed' | 'error' | 'warning' | 'info' | 'debug' | 'isDebug'
+> & { summary: { addRaw(text: string): { write(): Promise<unknown> } } };
 
 /** Inputs that describe one credential; with `config` the file describes them instead. */
 const SINGLE_INPUTS = ['token', 'provider', 'token-type', 'url', 'project', 'username', 'required-scopes', 'expires-on'];
