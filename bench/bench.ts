@@ -7,8 +7,12 @@
  *    runPreflight, through the CLI bundle, the same requests one after another, and a script doing it
  *    with azure-devops-node-api (bench/azure-devops-node-api.mjs).
  * 2. Cold start of each bundle (an offline run), bundle sizes, peak RSS.
- * 3. Many credentials in one run (10, 100): how the cost grows.
- * Medians over several runs; the machine is noted.
+ * 3. Many credentials in one credentials file (1, 10, 100, 1,000 across 10 hosts): how time and
+ *    memory grow.
+ * Medians over several runs; the machine is noted. Each figure is printed beside its baseline:
+ * `--baseline-dist DIR` (a dist/ folder built from the baseline commit) measures the old bundles in
+ * the same run, interleaved with the new ones; the in-process figures and anything not measured
+ * that way come from bench/baseline.json (the last run before the start-up work, same machine).
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync, existsSync, rmSync } from 'node:fs';
@@ -16,7 +20,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HttpClient } from '../src/core/http/client.js';
 import { createTransport } from '../src/core/http/transport.js';
-import { parseCredentialsConfig, MAX_CREDENTIALS } from '../src/core/config.js';
+import { parseCredentialsConfig } from '../src/core/config.js';
 import { runPreflight } from '../src/core/preflight.js';
 import { planChecks, runPreflightMany } from '../src/core/preflight-many.js';
 import type { Report } from '../src/core/report.js';
@@ -31,7 +35,18 @@ const RUNS = QUICK ? 3 : 7;
 const HEAVY_RUNS = QUICK ? 3 : 5;
 // L = 0 gives the fixed cost (process start, TLS handshakes, CPU); the others what latency adds.
 const LATENCIES = QUICK ? [0, 50] : [0, 50, 100];
-const MANY = [1, 10, 50, 100];
+const MANY = [1, 10, 100, 1000];
+/** Credentials files spread their entries over this many hosts (one emulator each) from 10 entries on. */
+const MANY_HOSTS = 10;
+const argValue = (name: string): string | undefined => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+};
+const DIST = join(ROOT, 'dist');
+const BASELINE_DIST = argValue('--baseline-dist');
+const RECORDED_FILE = join(ROOT, 'bench', 'baseline.json');
+/** What the file allowed before (the old bundles refuse larger files). */
+const BASELINE_MAX_CREDENTIALS = 200;
 const NOW = new Date();
 const PROJECT = 'Fabrikam-Fiber';
 const SCOPES = 'vso.project, vso.code, vso.work, vso.build, vso.release';
@@ -175,9 +190,9 @@ interface LatencyResult {
 
 const BUNDLES = ['cli', 'action', 'task'] as const;
 
-function offlineRun(bundle: (typeof BUNDLES)[number], dir: string): { args: string[]; env: Record<string, string> } {
+function offlineRun(bundle: (typeof BUNDLES)[number], dir: string, dist = DIST): { args: string[]; env: Record<string, string> } {
   const token = tokenFor(0);
-  const file = join(ROOT, 'dist', bundle, 'index.js');
+  const file = join(dist, bundle, 'index.js');
   const inputs = { INPUT_PROVIDER: 'azure-devops', INPUT_URL: 'https://dev.azure.com/fabrikam', INPUT_TOKEN: token, INPUT_OFFLINE: 'true' };
   if (bundle === 'cli')
     return {
@@ -199,135 +214,184 @@ function dirBytes(dir: string): number {
   );
 }
 
-async function main(): Promise<void> {
-  const benchStarted = performance.now();
-  for (const b of BUNDLES)
-    if (!existsSync(join(ROOT, 'dist', b, 'index.js'))) throw new Error(`bench: dist/${b}/index.js is missing; run npm run build first`);
-  const machine = {
-    date: new Date().toISOString(),
-    node: process.version,
-    nproc: cpus().length,
-    cpu: cpus()[0]?.model ?? 'unknown',
-    loadavg: (await import('node:os')).loadavg().map((x) => round(x, 2)),
-    runs: RUNS,
-    heavyRuns: HEAVY_RUNS,
-    peakRssMethod: GNU_TIME ? '/usr/bin/time -f %M' : 'process.resourceUsage().maxRSS',
-  };
-  const work = mkdtempSync(join(tmpdir(), 'cp-bench-'));
+type Bundle = (typeof BUNDLES)[number];
 
-  // 2. Cold start, sizes, peak RSS (first: it needs no emulator).
-  const nodeBaseline = median(await seq(RUNS, async () => (await runNode(['-e', '0'], {})).ms));
-  const bundles = [];
+interface BundleResult {
+  bundle: Bundle;
+  coldStartMs: number;
+  indexJsKiB: number;
+  folderKiB: number;
+  peakRssMiB: number;
+}
+
+interface ManyResult {
+  credentials: number;
+  hosts: number;
+  latencyMs: number;
+  wallMs: number;
+  perCredentialMs: number;
+  multipleOfL: number;
+  cliMs: number | null;
+  cliPeakRssMiB: number | null;
+}
+
+/** Runs `fn` for the new bundles and, when given, the baseline ones, alternately, so both see the same load. */
+async function interleaved<T>(n: number, fn: (dist: string) => Promise<T>): Promise<{ now: T[]; was: T[] }> {
+  const now: T[] = [];
+  const was: T[] = [];
+  for (let i = 0; i < n; i++) {
+    now.push(await fn(DIST));
+    if (BASELINE_DIST) was.push(await fn(BASELINE_DIST));
+  }
+  return { now, was };
+}
+
+async function measureBundles(work: string): Promise<{ now: BundleResult[]; was: BundleResult[] }> {
+  const now: BundleResult[] = [];
+  const was: BundleResult[] = [];
   for (const b of BUNDLES) {
-    const run = offlineRun(b, work);
-    const first = await runNode(run.args, run.env);
-    if (first.code !== 0) throw new Error(`bench: offline ${b} run exited ${first.code}: ${first.stderr.slice(0, 300)}`);
-    const coldMs = median(await seq(RUNS, async () => (await runNode(run.args, run.env)).ms));
-    bundles.push({
+    for (const dist of BASELINE_DIST ? [DIST, BASELINE_DIST] : [DIST]) {
+      const run = offlineRun(b, work, dist);
+      const first = await runNode(run.args, run.env);
+      if (first.code !== 0) throw new Error(`bench: offline ${b} run (${dist}) exited ${first.code}: ${first.stderr.slice(0, 300)}`);
+    }
+    const cold = await interleaved(RUNS, async (dist) => (await runNode(offlineRun(b, work, dist).args, offlineRun(b, work, dist).env)).ms);
+    const rss = await interleaved(3, (dist) => peakRssMiB(offlineRun(b, work, dist).args, offlineRun(b, work, dist).env));
+    const figures = (dist: string, coldMs: number[], rssMiB: number[]): BundleResult => ({
       bundle: b,
-      coldStartMs: round(coldMs),
-      indexJsKiB: round(statSync(join(ROOT, 'dist', b, 'index.js')).size / 1024),
-      folderKiB: round(dirBytes(join(ROOT, 'dist', b)) / 1024),
-      peakRssMiB: median(await seq(3, () => peakRssMiB(run.args, run.env))),
+      coldStartMs: round(median(coldMs)),
+      indexJsKiB: round(statSync(join(dist, b, 'index.js')).size / 1024),
+      folderKiB: round(dirBytes(join(dist, b)) / 1024),
+      peakRssMiB: median(rssMiB),
     });
+    now.push(figures(DIST, cold.now, rss.now));
+    if (BASELINE_DIST) was.push(figures(BASELINE_DIST, cold.was, rss.was));
   }
-  const cliCold = bundles.find((b) => b.bundle === 'cli')!.coldStartMs;
+  return { now, was };
+}
 
-  // 1. One full check at latency L.
-  const latency: LatencyResult[] = [];
-  for (const L of LATENCIES) {
-    const token = tokenFor(0);
-    const emu = await startEmulator(L, [token]);
-    const url = emu.collectionUrl('fabrikam');
-    expectPassed(await checkInProcess(url, token), 'the in-process check'); // warm-up
-    emu.clearLog();
-    expectPassed(await checkInProcess(url, token), 'the in-process check');
-    const log = [...emu.requests];
-    const inProcess = await seq(RUNS, async () => {
-      const t = performance.now();
-      expectPassed(await checkInProcess(url, token), 'the in-process check');
-      return performance.now() - t;
-    });
-    const inProcessCa = await seq(RUNS, async () => {
-      const t = performance.now();
-      expectPassed(await checkInProcess(url, token, [caPem]), 'the in-process check with an extra CA');
-      return performance.now() - t;
-    });
-    const cliArgs = [
-      join(ROOT, 'dist', 'cli', 'index.js'),
-      '--provider',
-      'azure-devops',
-      '--url',
-      url,
-      '--project',
-      PROJECT,
-      '--required-scopes',
-      SCOPES,
-      '--format',
-      'json',
-    ];
-    const cliEnv = { AZURE_DEVOPS_PAT: token, NODE_EXTRA_CA_CERTS: caFile };
-    const cli = await seq(RUNS, async () => {
-      const r = await runNode(cliArgs, cliEnv);
-      if (r.code !== 0) throw new Error(`bench: CLI online run exited ${r.code}: ${r.stdout.slice(0, 300)}${r.stderr.slice(0, 300)}`);
-      return r.ms;
-    });
-    const cliOnlinePeakRssMiB = median(await seq(3, () => peakRssMiB(cliArgs, cliEnv)));
-    const seqMs = await seq(RUNS, () => sequential(url, token, log));
-    let nodeApiRequests = 0;
-    const nodeApi = await seq(HEAVY_RUNS, async () => {
-      emu.clearLog();
-      const r = await runNode([join(ROOT, 'bench', 'azure-devops-node-api.mjs'), url, PROJECT], cliEnv);
-      const out = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as { inScriptMs?: number; ok?: boolean };
-      if (r.code !== 0 || !out.ok) throw new Error(`bench: azure-devops-node-api script failed (${r.code}): ${r.stderr.slice(0, 400)}`);
-      nodeApiRequests = emu.requests.length;
-      return { wall: r.ms, inScript: out.inScriptMs ?? NaN };
-    });
-    await emu.close();
-    latency.push({
-      latencyMs: L,
-      requestsPerCheck: log.length,
-      inProcessMs: round(median(inProcess)),
-      inProcessExtraCaMs: round(median(inProcessCa)),
-      cliMs: round(median(cli)),
-      cliMinusColdStartMs: round(median(cli) - cliCold),
-      sequentialMs: round(median(seqMs)),
-      nodeApiMs: round(median(nodeApi.map((x) => x.wall))),
-      nodeApiInScriptMs: round(median(nodeApi.map((x) => x.inScript))),
-      nodeApiRequests,
-      cliOnlinePeakRssMiB,
-    });
-  }
+function cliCheckArgs(dist: string, url: string): string[] {
+  return [
+    join(dist, 'cli', 'index.js'),
+    '--provider',
+    'azure-devops',
+    '--url',
+    url,
+    '--project',
+    PROJECT,
+    '--required-scopes',
+    SCOPES,
+    '--format',
+    'json',
+  ];
+}
 
-  // 3. Many credentials in one run, the way `--config` / the `config` input runs them: parsed from
-  // a credentials file, planned and checked concurrently by runPreflightMany (in-process for 1, 10
-  // and 100 — the file allows MAX_CREDENTIALS — and through the CLI bundle up to that limit).
-  const L = 50;
-  const tokens = Array.from({ length: Math.max(...MANY) }, (_, i) => tokenFor(i));
-  const emu = await startEmulator(L, tokens);
+async function measureLatency(
+  L: number,
+  cold: { now: number; was?: number },
+): Promise<{ now: LatencyResult; was?: Pick<LatencyResult, 'cliMs' | 'cliMinusColdStartMs' | 'cliOnlinePeakRssMiB'> }> {
+  const token = tokenFor(0);
+  const emu = await startEmulator(L, [token]);
   const url = emu.collectionUrl('fabrikam');
+  expectPassed(await checkInProcess(url, token), 'the in-process check'); // warm-up
+  emu.clearLog();
+  expectPassed(await checkInProcess(url, token), 'the in-process check');
+  const log = [...emu.requests];
+  const inProcess = await seq(RUNS, async () => {
+    const t = performance.now();
+    expectPassed(await checkInProcess(url, token), 'the in-process check');
+    return performance.now() - t;
+  });
+  const inProcessCa = await seq(RUNS, async () => {
+    const t = performance.now();
+    expectPassed(await checkInProcess(url, token, [caPem]), 'the in-process check with an extra CA');
+    return performance.now() - t;
+  });
+  const cliEnv = { AZURE_DEVOPS_PAT: token, NODE_EXTRA_CA_CERTS: caFile };
+  const cli = await interleaved(RUNS, async (dist) => {
+    const r = await runNode(cliCheckArgs(dist, url), cliEnv);
+    if (r.code !== 0)
+      throw new Error(`bench: CLI online run (${dist}) exited ${r.code}: ${r.stdout.slice(0, 300)}${r.stderr.slice(0, 300)}`);
+    return r.ms;
+  });
+  const rss = await interleaved(3, (dist) => peakRssMiB(cliCheckArgs(dist, url), cliEnv));
+  const seqMs = await seq(RUNS, () => sequential(url, token, log));
+  let nodeApiRequests = 0;
+  const nodeApi = await seq(HEAVY_RUNS, async () => {
+    emu.clearLog();
+    const r = await runNode([join(ROOT, 'bench', 'azure-devops-node-api.mjs'), url, PROJECT], cliEnv);
+    const out = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as { inScriptMs?: number; ok?: boolean };
+    if (r.code !== 0 || !out.ok) throw new Error(`bench: azure-devops-node-api script failed (${r.code}): ${r.stderr.slice(0, 400)}`);
+    nodeApiRequests = emu.requests.length;
+    return { wall: r.ms, inScript: out.inScriptMs ?? NaN };
+  });
+  await emu.close();
+  const now: LatencyResult = {
+    latencyMs: L,
+    requestsPerCheck: log.length,
+    inProcessMs: round(median(inProcess)),
+    inProcessExtraCaMs: round(median(inProcessCa)),
+    cliMs: round(median(cli.now)),
+    cliMinusColdStartMs: round(median(cli.now) - cold.now),
+    sequentialMs: round(median(seqMs)),
+    nodeApiMs: round(median(nodeApi.map((x) => x.wall))),
+    nodeApiInScriptMs: round(median(nodeApi.map((x) => x.inScript))),
+    nodeApiRequests,
+    cliOnlinePeakRssMiB: median(rss.now),
+  };
+  if (!BASELINE_DIST || cold.was === undefined) return { now };
+  const was = {
+    cliMs: round(median(cli.was)),
+    cliMinusColdStartMs: round(median(cli.was) - cold.was),
+    cliOnlinePeakRssMiB: median(rss.was),
+  };
+  return { now, was };
+}
+
+/** A credentials file of n entries, spread round-robin over the hosts' URLs. */
+function credentialsFile(n: number, urls: string[]): string {
+  return [
+    'defaults:',
+    '  provider: azure-devops',
+    `  project: ${PROJECT}`,
+    `  required-scopes: ${SCOPES}`,
+    'credentials:',
+    ...Array.from({ length: n }, (_, i) => [
+      `  - name: credential-${i}`,
+      `    token-env: BENCH_PAT_${i}`,
+      `    url: ${urls[i % urls.length]}`,
+    ]).flat(),
+    '',
+  ].join('\n');
+}
+
+async function measureMany(work: string): Promise<{ now: ManyResult[]; was: ManyResult[] }> {
+  const L = 50;
+  const max = Math.max(...MANY);
+  const tokens = Array.from({ length: max }, (_, i) => tokenFor(i));
+  // Host h answers for every credential i with i % MANY_HOSTS === h.
+  const emus = await Promise.all(
+    Array.from({ length: MANY_HOSTS }, (_, h) =>
+      startEmulator(
+        L,
+        tokens.filter((_, i) => i % MANY_HOSTS === h),
+      ),
+    ),
+  );
   const tokenEnv = Object.fromEntries(tokens.map((t, i) => [`BENCH_PAT_${i}`, t]));
-  const configText = (n: number): string =>
-    [
-      'defaults:',
-      '  provider: azure-devops',
-      `  url: ${url}`,
-      `  project: ${PROJECT}`,
-      `  required-scopes: ${SCOPES}`,
-      'credentials:',
-      ...tokens.slice(0, n).flatMap((_, i) => [`  - name: credential-${i}`, `    token-env: BENCH_PAT_${i}`]),
-      '',
-    ].join('\n');
-  const many = [];
+  const now: ManyResult[] = [];
+  const was: ManyResult[] = [];
   for (const n of MANY) {
-    const text = configText(n);
-    // The file limit does not apply in-process: the parsed entries are repeated past it.
-    const parsed = parseCredentialsConfig(configText(Math.min(n, MAX_CREDENTIALS)), 'bench.yml', NOW);
+    const hosts = n >= MANY_HOSTS ? MANY_HOSTS : 1;
+    const text = credentialsFile(
+      n,
+      emus.slice(0, hosts).map((e) => e.collectionUrl('fabrikam')),
+    );
+    const parsed = parseCredentialsConfig(text, 'bench.yml', NOW);
     if (!parsed.config) throw new Error(`bench: credentials file rejected: ${parsed.findings.map((f) => f.message).join(' ')}`);
-    const first = parsed.config.entries[0]!;
-    const entries = Array.from({ length: n }, (_, i) => ({ ...first, name: `credential-${i}`, tokenEnv: `BENCH_PAT_${i}` }));
-    const config = { ...parsed.config, entries };
-    const times = await seq(HEAVY_RUNS, async () => {
+    const config = parsed.config;
+    const runs = n >= 1000 ? 3 : HEAVY_RUNS;
+    const times = await seq(runs, async () => {
       const t = performance.now();
       const report = await runPreflightMany(
         planChecks(config, tokenEnv),
@@ -337,47 +401,92 @@ async function main(): Promise<void> {
       if (report.outcome !== 'passed' || report.credentials.length !== n) throw new Error(`bench: ${n} credentials: ${report.outcome}`);
       return performance.now() - t;
     });
-    let cliMs: number | null = null;
-    if (n > 1 && n <= MAX_CREDENTIALS) {
-      const file = join(work, `credentials-${n}.yml`);
-      writeFileSync(file, text);
-      const cli = await seq(HEAVY_RUNS, async () => {
-        const r = await runNode([join(ROOT, 'dist', 'cli', 'index.js'), '--config', file, '--format', 'json'], {
-          ...tokenEnv,
-          NODE_EXTRA_CA_CERTS: caFile,
-        });
-        if (r.code !== 0)
-          throw new Error(`bench: CLI --config with ${n} credentials exited ${r.code}: ${r.stdout.slice(0, 300)}${r.stderr.slice(0, 300)}`);
-        return r.ms;
-      });
-      cliMs = round(median(cli));
-    }
-    const rss = process.memoryUsage().rss;
-    many.push({
+    const file = join(work, `credentials-${n}.yml`);
+    writeFileSync(file, text);
+    const env = { ...tokenEnv, NODE_EXTRA_CA_CERTS: caFile };
+    const cliRun = async (dist: string) => {
+      const r = await runNode([join(dist, 'cli', 'index.js'), '--config', file, '--format', 'json'], env);
+      if (r.code !== 0)
+        throw new Error(
+          `bench: CLI --config with ${n} credentials (${dist}) exited ${r.code}: ${r.stdout.slice(0, 300)}${r.stderr.slice(0, 300)}`,
+        );
+      return r.ms;
+    };
+    const withBaseline = BASELINE_DIST && n <= BASELINE_MAX_CREDENTIALS;
+    const cli = withBaseline ? await interleaved(runs, cliRun) : { now: await seq(runs, () => cliRun(DIST)), was: [] };
+    const cliArgs = (dist: string) => [join(dist, 'cli', 'index.js'), '--config', file, '--format', 'json'];
+    const rss = withBaseline
+      ? await interleaved(3, (d) => peakRssMiB(cliArgs(d), env))
+      : { now: await seq(3, () => peakRssMiB(cliArgs(DIST), env)), was: [] };
+    const row = (cliMs: number[], rssMiB: number[]): ManyResult => ({
       credentials: n,
+      hosts,
       latencyMs: L,
       wallMs: round(median(times)),
       perCredentialMs: round(median(times) / n, 1),
       multipleOfL: round(median(times) / L, 1),
-      cliMs,
-      benchRssMiB: round(rss / 1048576, 1),
+      cliMs: cliMs.length ? round(median(cliMs)) : null,
+      cliPeakRssMiB: rssMiB.length ? median(rssMiB) : null,
     });
+    now.push(row(cli.now, rss.now));
+    if (withBaseline) was.push(row(cli.was, rss.was));
   }
-  await emu.close();
+  await Promise.all(emus.map((e) => e.close()));
+  return { now, was };
+}
+
+async function main(): Promise<void> {
+  const benchStarted = performance.now();
+  for (const dist of BASELINE_DIST ? [DIST, BASELINE_DIST] : [DIST])
+    for (const b of BUNDLES)
+      if (!existsSync(join(dist, b, 'index.js')))
+        throw new Error(`bench: ${join(dist, b, 'index.js')} is missing; run npm run build first`);
+  const machine = {
+    date: new Date().toISOString(),
+    node: process.version,
+    nproc: cpus().length,
+    cpu: cpus()[0]?.model ?? 'unknown',
+    loadavg: (await import('node:os')).loadavg().map((x) => round(x, 2)),
+    runs: RUNS,
+    heavyRuns: HEAVY_RUNS,
+    peakRssMethod: GNU_TIME ? '/usr/bin/time -f %M' : 'process.resourceUsage().maxRSS',
+    baseline: BASELINE_DIST ? `bundles in ${BASELINE_DIST}, measured in this run` : `recorded in bench/baseline.json`,
+  };
+  const work = mkdtempSync(join(tmpdir(), 'cp-bench-'));
+
+  // 2. Cold start, sizes, peak RSS (first: it needs no emulator).
+  const nodeBaseline = median(await seq(RUNS, async () => (await runNode(['-e', '0'], {})).ms));
+  const bundles = await measureBundles(work);
+  const coldOf = (list: BundleResult[]) => list.find((b) => b.bundle === 'cli')?.coldStartMs;
+
+  // 1. One full check at latency L.
+  const latency: LatencyResult[] = [];
+  const latencyWas: Array<Pick<LatencyResult, 'cliMs' | 'cliMinusColdStartMs' | 'cliOnlinePeakRssMiB'> & { latencyMs: number }> = [];
+  for (const L of LATENCIES) {
+    const r = await measureLatency(L, { now: coldOf(bundles.now)!, was: coldOf(bundles.was) });
+    latency.push(r.now);
+    if (r.was) latencyWas.push({ latencyMs: L, ...r.was });
+  }
+
+  // 3. Many credentials in one credentials file, the way `--config` / the `config` input runs them:
+  // parsed, planned and checked concurrently by runPreflightMany in-process, and through the CLI.
+  const many = await measureMany(work);
   rmSync(work, { recursive: true, force: true });
 
   const results = {
     machine,
     method: 'medians; wall time from spawn to exit for bundles and the node-api script, from call to settled promise in-process',
-    bundles,
+    bundles: bundles.now,
     nodeBaselineMs: round(nodeBaseline),
     latency,
-    many,
+    many: many.now,
+    baselineInThisRun: BASELINE_DIST ? { bundles: bundles.was, latency: latencyWas, many: many.was } : null,
     hostile: await (await import('./hostile.js')).benchHostile(ROOT),
     benchSeconds: round((performance.now() - benchStarted) / 1000, 1),
   };
   writeFileSync(join(ROOT, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
-  process.stdout.write(markdown(results));
+  const recorded = existsSync(RECORDED_FILE) ? (JSON.parse(readFileSync(RECORDED_FILE, 'utf8')) as Recorded) : undefined;
+  process.stdout.write(markdown(results, recorded));
 }
 
 async function seq<T>(n: number, fn: () => Promise<T>): Promise<T[]> {
@@ -386,53 +495,93 @@ async function seq<T>(n: number, fn: () => Promise<T>): Promise<T[]> {
   return out;
 }
 
-function markdown(r: {
+/** bench/baseline.json: a results.json from before the start-up work (its many-credentials rows used one host). */
+interface Recorded {
   machine: Record<string, unknown>;
-  bundles: { bundle: string; coldStartMs: number; indexJsKiB: number; folderKiB: number; peakRssMiB: number }[];
+  bundles: BundleResult[];
   nodeBaselineMs: number;
   latency: LatencyResult[];
-  many: {
-    credentials: number;
-    latencyMs: number;
-    wallMs: number;
-    perCredentialMs: number;
-    multipleOfL: number;
-    cliMs: number | null;
-    benchRssMiB: number;
-  }[];
+}
+
+interface Results {
+  machine: Record<string, unknown>;
+  bundles: BundleResult[];
+  nodeBaselineMs: number;
+  latency: LatencyResult[];
+  many: ManyResult[];
+  baselineInThisRun: {
+    bundles: BundleResult[];
+    latency: Array<Pick<LatencyResult, 'cliMs' | 'cliMinusColdStartMs' | 'cliOnlinePeakRssMiB'> & { latencyMs: number }>;
+    many: ManyResult[];
+  } | null;
   benchSeconds: number;
-}): string {
+}
+
+/** `now` with its baseline beside it: `62 MiB (was 99 MiB)`. */
+const beside = (now: string, was: string | undefined): string => (was === undefined ? now : `${now} (was ${was})`);
+
+function latencyRows(r: Results, recorded: Recorded | undefined): string[] {
+  return r.latency.map((x) => {
+    const ofL = (ms: number): string => (x.latencyMs === 0 ? `${ms} ms` : `${ms} ms = ${round(ms / x.latencyMs, 1)}×L`);
+    const old = recorded?.latency.find((o) => o.latencyMs === x.latencyMs);
+    const same = r.baselineInThisRun?.latency.find((o) => o.latencyMs === x.latencyMs);
+    const cliWas = same ?? old;
+    const cli = beside(`${x.cliMs} ms, ${ofL(x.cliMinusColdStartMs)}`, cliWas && `${cliWas.cliMs} ms, ${ofL(cliWas.cliMinusColdStartMs)}`);
+    return `| ${x.latencyMs} ms | ${x.requestsPerCheck} | ${beside(ofL(x.inProcessMs), old && ofL(old.inProcessMs))} | ${beside(ofL(x.inProcessExtraCaMs), old && ofL(old.inProcessExtraCaMs))} | ${cli} | ${ofL(x.sequentialMs)} | ${x.nodeApiMs} ms (${ofL(x.nodeApiInScriptMs)}, ${x.nodeApiRequests} requests) |`;
+  });
+}
+
+function bundleRows(r: Results, recorded: Recorded | undefined): string[] {
+  return r.bundles.map((b) => {
+    const same = r.baselineInThisRun?.bundles.find((o) => o.bundle === b.bundle);
+    const old = same ?? recorded?.bundles.find((o) => o.bundle === b.bundle);
+    const oldNode = same ? r.nodeBaselineMs : recorded?.nodeBaselineMs;
+    const cold = (x: BundleResult, node: number): string => `${x.coldStartMs} ms (+${round(x.coldStartMs - node)})`;
+    return `| ${b.bundle} | ${beside(cold(b, r.nodeBaselineMs), old && cold(old, oldNode!))} | ${beside(`${b.indexJsKiB} KiB`, old && `${old.indexJsKiB} KiB`)} | ${beside(`${b.folderKiB} KiB`, old && `${old.folderKiB} KiB`)} | ${beside(`${b.peakRssMiB} MiB`, old && `${old.peakRssMiB} MiB`)} |`;
+  });
+}
+
+function manyRows(r: Results): string[] {
+  return r.many.map((x) => {
+    const old = r.baselineInThisRun?.many.find((o) => o.credentials === x.credentials);
+    const ms = (v: number | null): string | undefined => (v === null ? undefined : `${v} ms`);
+    const mib = (v: number | null): string | undefined => (v === null ? undefined : `${v} MiB`);
+    return `| ${x.credentials} | ${x.hosts} | ${x.wallMs} ms | ${x.perCredentialMs} ms | ${x.multipleOfL}×L | ${beside(ms(x.cliMs) ?? '—', old ? ms(old.cliMs) : undefined)} | ${beside(mib(x.cliPeakRssMiB) ?? '—', old ? mib(old.cliPeakRssMiB) : undefined)} |`;
+  });
+}
+
+function markdown(r: Results, recorded: Recorded | undefined): string {
   const m = r.machine;
+  const rec = recorded?.machine;
+  const rssWas = (L: number): string | undefined => {
+    const v = (r.baselineInThisRun?.latency ?? recorded?.latency)?.find((o) => o.latencyMs === L)?.cliOnlinePeakRssMiB;
+    return v === undefined ? undefined : `${v} MiB`;
+  };
   const lines = [
-    `Machine: ${m.nproc} × ${m.cpu}, Node ${m.node}, load average ${(m.loadavg as number[]).join(' / ')} at start; medians of ${m.runs} runs (${m.heavyRuns} for the node-api script and many credentials); peak RSS by ${m.peakRssMethod}.`,
+    `Machine: ${m.nproc} × ${m.cpu}, Node ${m.node}, load average ${(m.loadavg as number[]).join(' / ')} at start; medians of ${m.runs} runs (${m.heavyRuns} for the node-api script and many credentials, 3 for 1,000); peak RSS by ${m.peakRssMethod}.`,
+    `Baselines ("was"): ${m.baseline}${rec ? ` (recorded ${String(rec.date).slice(0, 16)}, load average ${(rec.loadavg as number[]).join(' / ')})` : ''}.`,
     '',
     '**One full Azure DevOps check** (identity, project, five read scopes; Server on 127.0.0.1 with latency L per answer)',
     '',
-    'Median wall time, and as a multiple of L. The CLI column subtracts its own offline cold start (process start); L = 0 is the fixed cost (TLS handshakes, CPU) on this machine. The emulator runs in the bench process and shares its CPU.',
+    'Median wall time, and as a multiple of L. The CLI column is spawn to exit, then the same minus its own offline cold start (process start); L = 0 is the fixed cost (TLS handshakes, CPU) on this machine. The emulator runs in the bench process and shares its CPU.',
     '',
-    '| L | requests | in-process | in-process, agent CA file (task) | CLI bundle (− cold start) | same requests one after another | azure-devops-node-api script (in-script) |',
+    '| L | requests | in-process | in-process, agent CA file (task) | CLI bundle: wall, − cold start | same requests one after another | azure-devops-node-api script (in-script) |',
     '| --- | --- | --- | --- | --- | --- | --- |',
-    ...r.latency.map((x) => {
-      const ofL = (ms: number): string => (x.latencyMs === 0 ? `${ms} ms` : `${ms} ms = ${round(ms / x.latencyMs, 1)}×L`);
-      return `| ${x.latencyMs} ms | ${x.requestsPerCheck} | ${ofL(x.inProcessMs)} | ${ofL(x.inProcessExtraCaMs)} | ${x.cliMs} ms (${ofL(x.cliMinusColdStartMs)}) | ${ofL(x.sequentialMs)} | ${x.nodeApiMs} ms (${ofL(x.nodeApiInScriptMs)}, ${x.nodeApiRequests} requests) |`;
-    }),
+    ...latencyRows(r, recorded),
     '',
-    `Peak RSS of the CLI during this online check: ${r.latency.map((x) => `${x.cliOnlinePeakRssMiB} MiB (L = ${x.latencyMs} ms)`).join(', ')}.`,
+    `Peak RSS of the CLI during this online check: ${r.latency.map((x) => `${beside(`${x.cliOnlinePeakRssMiB} MiB`, rssWas(x.latencyMs))} at L = ${x.latencyMs} ms`).join(', ')}.`,
     '',
-    `**Bundles** (cold start = an offline run, spawn to exit; \`node -e 0\` takes ${r.nodeBaselineMs} ms here)`,
+    `**Bundles** (cold start = an offline run, spawn to exit, and how much longer than \`node -e 0\`, which takes ${r.nodeBaselineMs} ms here; folder = index.js and the chunks it loads on demand)`,
     '',
     '| bundle | cold start | index.js | folder | peak RSS |',
     '| --- | --- | --- | --- | --- |',
-    ...r.bundles.map((b) => `| ${b.bundle} | ${b.coldStartMs} ms | ${b.indexJsKiB} KiB | ${b.folderKiB} KiB | ${b.peakRssMiB} MiB |`),
+    ...bundleRows(r, recorded),
     '',
-    `**Many credentials in one run** (a credentials file, all checked at once by runPreflightMany; L = ${r.many[0]?.latencyMs} ms; the CLI \`--config\` column includes process start; files take at most ${MAX_CREDENTIALS} credentials)`,
+    `**Many credentials in one credentials file** (all checked at once; from 10 on spread round-robin over ${MANY_HOSTS} hosts; L = ${r.many[0]?.latencyMs} ms; in-process through runPreflightMany, and the CLI \`--config\` from spawn to exit; the old CLI took at most ${BASELINE_MAX_CREDENTIALS})`,
     '',
-    '| credentials | in-process | per credential | as a multiple of L | CLI --config | bench process RSS after |',
-    '| --- | --- | --- | --- | --- | --- |',
-    ...r.many.map(
-      (x) =>
-        `| ${x.credentials} | ${x.wallMs} ms | ${x.perCredentialMs} ms | ${x.multipleOfL}×L | ${x.cliMs === null ? '—' : `${x.cliMs} ms`} | ${x.benchRssMiB} MiB |`,
-    ),
+    '| credentials | hosts | in-process | per credential | as a multiple of L | CLI --config | CLI peak RSS |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+    ...manyRows(r),
     '',
     `(bench took ${r.benchSeconds} s; raw numbers in bench/results.json)`,
     '',

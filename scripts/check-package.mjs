@@ -3,7 +3,7 @@
 // `credential-preflight` through npx (--version, a passing and a failing offline check), and runs
 // `npm publish --dry-run`. Run by .ci/run after the build; cleans up its temporary folder.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,15 +11,15 @@ import { crc32 } from 'node:zlib';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+// The CLI bundle's whole folder: index.js, the chunks it loads on demand (the network stack, the YAML
+// parser; their names are webpack's ids, so they are read from the build), licences, package.json.
 const EXPECTED_FILES = [
   'LICENSE',
   'README.md',
-  'dist/cli/index.js',
-  'dist/cli/licenses.txt',
-  'dist/cli/package.json',
+  ...readdirSync(join(root, 'dist', 'cli')).map((f) => `dist/cli/${f}`),
   'package.json',
   'schemas/credentials.schema.json',
-];
+].sort();
 
 /** A clearly fake classic GitHub token with a valid CRC-32/base62 checksum (no provider accepts it). */
 function fakeGitHubToken() {

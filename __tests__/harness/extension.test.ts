@@ -16,6 +16,8 @@ const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'))
 let task: Record<string, unknown> & { version: unknown; execution: Record<string, { target: string }> };
 let details: string;
 let bundle: Buffer;
+/** Every file of the built task folder: index.js, the chunks it loads on demand, package.json, licences. */
+let bundleFiles: Map<string, Buffer>;
 let dir: string;
 let vsix: string;
 let entries: Map<string, ZipEntry>;
@@ -25,6 +27,8 @@ beforeAll(() => {
   task = JSON.parse(fs.readFileSync(path.join(ROOT, 'task.json'), 'utf8'));
   details = fs.readFileSync(path.join(ROOT, 'docs', 'marketplace.md'), 'utf8');
   bundle = fs.readFileSync(path.join(ROOT, 'dist', 'task', 'index.js'));
+  const taskDist = path.join(ROOT, 'dist', 'task');
+  bundleFiles = new Map(fs.readdirSync(taskDist).map((f) => [f, fs.readFileSync(path.join(taskDist, f))]));
   const out = execFileSync(
     process.execPath,
     [path.join(ROOT, 'scripts', 'package.mjs'), '--stage-dir', path.join(dir, 'stage'), '--output-path', path.join(dir, 'out')],
@@ -61,6 +65,9 @@ describe('the .vsix from npm run package', () => {
     expect(JSON.parse(text('CredentialPreflightV1/dist/task/package.json'))).toEqual({ type: 'module' });
     // The shipped bundle is byte-for-byte the built one, not a second copy that could drift.
     expect(entries.get('CredentialPreflightV1/dist/task/index.js')!.data().equals(bundle)).toBe(true);
+    // So is every chunk index.js loads on demand: a missing one would fail only the runs that need it.
+    for (const [file, data] of bundleFiles)
+      expect([file, entries.get(`CredentialPreflightV1/dist/task/${file}`)?.data().equals(data)]).toEqual([file, true]);
     expect(pngSize(entries.get('CredentialPreflightV1/icon.png')!.data())).toEqual([32, 32]);
   });
 
@@ -83,6 +90,7 @@ describe('the .vsix from npm run package', () => {
   });
 
   it('contains nothing else: no sources, tests, node_modules or dotfiles', () => {
+    expect([...bundleFiles.keys()]).toEqual(expect.arrayContaining(['index.js', 'package.json', 'licenses.txt']));
     const files = [...entries.keys()].filter((n) => !n.endsWith('/')).sort();
     expect(files).toEqual(
       [
@@ -93,9 +101,7 @@ describe('the .vsix from npm run package', () => {
         'images/icon.png',
         'CredentialPreflightV1/task.json',
         'CredentialPreflightV1/icon.png',
-        'CredentialPreflightV1/dist/task/index.js',
-        'CredentialPreflightV1/dist/task/package.json',
-        'CredentialPreflightV1/dist/task/licenses.txt',
+        ...[...bundleFiles.keys()].map((f) => `CredentialPreflightV1/dist/task/${f}`),
       ].sort(),
     );
   });

@@ -164,8 +164,8 @@ describe('credentials file: precise errors (config.file, with line, column and f
     expect(messages('credentials:\n  - token-env: *pat\n')[0]).toBe(
       'creds.yml:2:16: credentials[0].token-env must name an environment variable, not an alias (*name); write the value itself.',
     );
-    const tooMany = `credentials:\n${Array.from({ length: 201 }, (_, i) => `  - token-env: T${i}\n`).join('')}`;
-    expect(messages(tooMany)[0]).toContain('lists 201 entries; at most 200');
+    const tooMany = `credentials:\n${Array.from({ length: 1001 }, (_, i) => `  - token-env: T${i}\n`).join('')}`;
+    expect(messages(tooMany)[0]).toContain('lists 1001 entries; at most 1000');
   });
 
   it('reports YAML syntax errors and duplicate keys at their position, without quoting the source', () => {

@@ -1,6 +1,6 @@
 /** Entry point of the GitHub Action bundle (dist/action/index.js). */
-import * as core from '@actions/core';
 import { run } from './main.js';
+import { workflowCommands as core } from './workflow-commands.js';
 
 let finished = false;
 // If the event loop ever empties before the check settles, fail rather than pass silently.

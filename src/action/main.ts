@@ -5,9 +5,9 @@
  */
 import * as fs from 'node:fs';
 import type * as actionsCore from '@actions/core';
-import { readCredentialsConfig } from '../core/config.js';
-import { formatLogEntry } from '../core/http/client.js';
-import { entraFromAzureEnv, entraFromGitHubInputs, runEntraPreflight, useEntra, type EntraCredential } from '../core/entra/index.js';
+import { formatLogEntry } from '../core/http/log.js';
+// The Entra exchange needs the network stack: loaded only when a run uses it.
+import { entraFromAzureEnv, entraFromGitHubInputs, useEntra, type EntraCredential } from '../core/entra/source.js';
 import { runPreflight, systemDeps, type PreflightDeps } from '../core/preflight.js';
 import { inputsBesideConfig, planFromConfig, runPreflightMany, stepOverrides, type MultiReport } from '../core/preflight-many.js';
 import { outputGuard, publication, type Publication } from '../core/render/publication.js';
@@ -15,10 +15,11 @@ import type { Finding, Report } from '../core/report.js';
 import { resolveRequest, tokenFromEnv, type Env, type RawInputs } from '../core/request.js';
 import { echoedSecrets, secretForms } from '../core/secrets.js';
 
+/** What the action uses of `@actions/core`: the bundle passes workflow-commands.ts, local-action its stub. */
 export type ActionsCore = Pick<
   typeof actionsCore,
-  'getInput' | 'setSecret' | 'setOutput' | 'setFailed' | 'error' | 'warning' | 'info' | 'debug' | 'isDebug' | 'summary'
->;
+  'getInput' | 'setSecret' | 'setOutput' | 'setFailed' | 'error' | 'warning' | 'info' | 'debug' | 'isDebug'
+> & { summary: { addRaw(text: string): { write(): Promise<unknown> } } };
 
 /** Inputs that describe one credential; with `config` the file describes them instead. */
 const SINGLE_INPUTS = [
@@ -136,7 +137,9 @@ export async function run(core: ActionsCore, env: Env, deps: PreflightDeps = sys
       }
     };
     const report = entra
-      ? await runEntraPreflight(entra, request, { env, ...deps, log, mask, readFile: (f) => fs.readFileSync(f, 'utf8') }, findings)
+      ? await (
+          await import('../core/entra/index.js')
+        ).runEntraPreflight(entra, request, { env, ...deps, log, mask, readFile: (f) => fs.readFileSync(f, 'utf8') }, findings)
       : await runPreflight(request, { env, ...deps, log }, findings);
     await publish(core, env, report, forms);
     return report;
@@ -172,6 +175,8 @@ async function runMany(
   file: string,
   keepForms: (forms: string[]) => void,
 ): Promise<MultiReport> {
+  // Loaded only when a credentials file is read: other runs never load the YAML parser.
+  const { readCredentialsConfig } = await import('../core/config.js');
   const parsed = readCredentialsConfig(file, fs, deps.now());
   const step = stepOverrides({
     offline: core.getInput('offline'),

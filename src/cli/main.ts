@@ -6,16 +6,15 @@
 import packageJson from '../../package.json' with { type: 'json' };
 import * as fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { readCredentialsConfig } from '../core/config.js';
-import { formatLogEntry, type HttpLogEntry } from '../core/http/client.js';
-import { entraFromAzureEnv, runEntraPreflight, useEntra, type EntraCredential } from '../core/entra/index.js';
+import { formatLogEntry, type HttpLogEntry } from '../core/http/log.js';
+// The Entra exchange needs the network stack: loaded only when a run uses it.
+import { entraFromAzureEnv, useEntra, type EntraCredential } from '../core/entra/source.js';
 import { runPreflight, systemDeps, type PreflightDeps } from '../core/preflight.js';
 import { inputsBesideConfig, planFromConfig, runPreflightMany, stepOverrides } from '../core/preflight-many.js';
 import { outputGuard, publication } from '../core/render/publication.js';
 import { shouldColor } from '../core/render/text.js';
 import { resolveRequest, tokenFromEnv, type Env } from '../core/request.js';
 import { echoedSecrets, redact, secretForms } from '../core/secrets.js';
-import { runDemo } from './demo.js';
 import { EXIT, exitCodeFor, exitCodeForMany } from './exit-codes.js';
 
 export interface CliIo {
@@ -134,7 +133,8 @@ async function check(argv: string[], io: CliIo, deps: PreflightDeps, seen: strin
     return EXIT.usage;
   }
   const color = shouldColor(io.isTTY, io.env);
-  if (positionals[0] === 'demo') return runDemo(io, deps, { color, format });
+  // The demo replays answers through undici's MockAgent: loaded only for the demo.
+  if (positionals[0] === 'demo') return (await import('./demo.js')).runDemo(io, deps, { color, format });
   if (positionals.length > 0) {
     // Not echoed: a stray argument is often a pasted token.
     io.stderr(
@@ -196,7 +196,9 @@ async function runSingle(values: Values, io: CliIo, deps: PreflightDeps, options
     seen.push(...more);
   };
   const report = entra
-    ? await runEntraPreflight(entra, request, { env: io.env, ...deps, log, mask, readFile: (f) => fs.readFileSync(f, 'utf8') }, findings)
+    ? await (
+        await import('../core/entra/index.js')
+      ).runEntraPreflight(entra, request, { env: io.env, ...deps, log, mask, readFile: (f) => fs.readFileSync(f, 'utf8') }, findings)
     : await runPreflight(request, { env: io.env, ...deps, log }, findings);
   // Nothing the core produces should hold a secret, but whatever is printed passes the one redaction.
   const out = publication(report, forms);
@@ -220,6 +222,8 @@ const SINGLE_FLAGS = [
 async function runConfig(values: Values, io: CliIo, deps: PreflightDeps, options: Output, seen: string[]): Promise<number> {
   const beside = SINGLE_FLAGS.filter((f) => values[f] !== undefined).map((f) => `--${f}`);
   const file = values.config!;
+  // Loaded only when a credentials file is read: other runs never load the YAML parser.
+  const { readCredentialsConfig } = await import('../core/config.js');
   const parsed = readCredentialsConfig(file, fs, deps.now());
   const step = stepOverrides({
     offline: values.offline ? 'true' : 'false',

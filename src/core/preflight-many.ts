@@ -4,8 +4,8 @@
  * runPreflight, combined into one report with a row per credential.
  */
 import type { ConfigResult, CredentialsConfig } from './config.js';
-import type { HttpLogEntry } from './http/client.js';
-import { CONNECTIONS_PER_CHECK, createTransport } from './http/transport.js';
+import type { Dispatcher } from 'undici';
+import type { HttpLogEntry } from './http/log.js';
 import { runPreflight, type PreflightDeps } from './preflight.js';
 import { decideOutcome, finding, sortFindings, type Finding, type Outcome, type Report } from './report.js';
 import { resolveRequest, type CheckRequest, type Env, type InputNaming, type RawInputs } from './request.js';
@@ -161,6 +161,13 @@ export interface ManyDeps extends Omit<PreflightDeps, 'log'> {
   log?: (name: string, entry: HttpLogEntry) => void;
 }
 
+/** The shared pool, loaded only when a check goes online: offline runs never load the network stack. */
+async function sharedTransport(deps: ManyDeps, onlineChecks: number): Promise<Dispatcher> {
+  const { CONNECTIONS_PER_CHECK, createTransport } = await import('./http/transport.js');
+  const connections = Math.min(MAX_SHARED_CONNECTIONS, CONNECTIONS_PER_CHECK * onlineChecks);
+  return createTransport({ env: deps.env ?? {}, ...deps.transport, connections });
+}
+
 export async function runPreflightMany(
   plan: Plan | undefined,
   deps: ManyDeps,
@@ -177,9 +184,7 @@ export async function runPreflightMany(
   // check's 8 connections per host, 100 credentials' 800 requests would queue for 5 s at 50 ms
   // latency (measured by npm run bench).
   const onlineChecks = checks.filter((c) => !c.request.offline).length;
-  const connections = Math.min(MAX_SHARED_CONNECTIONS, CONNECTIONS_PER_CHECK * onlineChecks);
-  const dispatcher =
-    deps.dispatcher ?? (onlineChecks ? createTransport({ env: deps.env ?? {}, ...deps.transport, connections }) : undefined);
+  const dispatcher = deps.dispatcher ?? (onlineChecks ? await sharedTransport(deps, onlineChecks) : undefined);
   let reports: Report[];
   try {
     // Concurrently: every check waits on its own provider, so the step takes about as long as the slowest.

@@ -7,9 +7,10 @@ import { checkHygiene } from './hygiene.js';
 import { detectProvider, PROVIDER_MODULES } from './providers/registry.js';
 import type { OnlineChecks, TokenAnalysis, UrlAnalysis } from './providers/types.js';
 import type { CheckRequest, Env } from './request.js';
-import { HttpClient, type HttpClientOptions, type HttpLogEntry } from './http/client.js';
+import type { HttpClientOptions } from './http/client.js';
 import { HTTP_LIMITS } from './http/limits.js';
-import { createTransport, type TransportOptions } from './http/transport.js';
+import type { HttpLogEntry } from './http/log.js';
+import type { TransportOptions } from './http/transport.js';
 import { secretForms, secretScrubber } from './secrets.js';
 import { withoutUserinfo } from './url-common.js';
 import type { Dispatcher } from 'undici';
@@ -210,6 +211,8 @@ interface OnlineArgs {
 
 async function runOnline(report: Report, online: OnlineChecks, args: OnlineArgs, deps: PreflightDeps): Promise<Finding[]> {
   const { request, analysis, url, token, now } = args;
+  // Loaded here, not at start-up: an offline check never pays for the network stack (undici).
+  const [{ HttpClient }, { createTransport }] = await Promise.all([import('./http/client.js'), import('./http/transport.js')]);
   const dispatcher = deps.dispatcher ?? createTransport({ env: deps.env ?? {}, ...deps.transport });
   // Servers may echo the credential (error texts, names, redirects): nothing they said leaves unscrubbed.
   const scrub = secretScrubber(secretForms(request.token, request.username));

@@ -2,7 +2,7 @@
  * What every provider's URL analysis shares: trimming, scheme defaulting, credential stripping,
  * the http/https rule, trailing slashes, and path segments. Never throws.
  */
-import { isLoopback } from './http/client.js';
+import { isLoopback } from './http/loopback.js';
 import { finding, type Finding } from './report.js';
 
 export interface ParsedUrl {

@@ -7,14 +7,14 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type * as taskLib from 'azure-pipelines-task-lib/task.js';
-import { readCredentialsConfig } from '../core/config.js';
-import { entraFromArmConnection, entraFromAzureEnv, runEntraPreflight, useEntra, type EntraCredential } from '../core/entra/index.js';
+// The Entra exchange needs the network stack: loaded only when a run uses it.
+import { entraFromArmConnection, entraFromAzureEnv, useEntra, type EntraCredential } from '../core/entra/source.js';
 import { runPreflight, systemDeps, type PreflightDeps } from '../core/preflight.js';
 import { inputsBesideConfig, planFromConfig, runPreflightMany, stepOverrides, type MultiReport } from '../core/preflight-many.js';
 import { isMulti } from '../core/render/outputs.js';
 import { outputGuard, publication, type Publication } from '../core/render/publication.js';
 import { finding, type Finding, type Report } from '../core/report.js';
-import { formatLogEntry } from '../core/http/client.js';
+import { formatLogEntry } from '../core/http/log.js';
 import { resolveRequest, tokenFromEnv, type Env, type RawInputs } from '../core/request.js';
 import { echoedSecrets, secretForms } from '../core/secrets.js';
 import { bitbucketConnectionCredential, githubConnectionToken } from './code-connections.js';
@@ -332,7 +332,9 @@ export async function run(
     const all = [...findings, ...network.findings];
     const readFile = (f: string): string => fs.readFileSync(f, 'utf8');
     const report = entra
-      ? await runEntraPreflight(entra, request, { ...deps, ...network.deps, log, mask: maskSecret, readFile }, all)
+      ? await (
+          await import('../core/entra/index.js')
+        ).runEntraPreflight(entra, request, { ...deps, ...network.deps, log, mask: maskSecret, readFile }, all)
       : await runPreflight(request, { ...deps, ...network.deps, log }, all);
     publish(tl, io, report, forms);
     return report;
@@ -375,6 +377,8 @@ async function runMany(
   file: string,
   keepForms: (forms: string[]) => void,
 ): Promise<MultiReport> {
+  // Loaded only when a credentials file is read: other runs never load the YAML parser.
+  const { readCredentialsConfig } = await import('../core/config.js');
   const parsed = readCredentialsConfig(file, fs, deps.now());
   const step = stepOverrides(
     {

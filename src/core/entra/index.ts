@@ -18,16 +18,17 @@ import { fromCertificate, privateKeyLines } from './certificate.js';
 import { readAssertionClaims, type AssertionClaims } from './claims.js';
 import { buildTokenRequest, exchange } from './exchange.js';
 import * as msg from './messages.js';
-import { entraApplies, federationAudience, type EntraCredential } from './source.js';
-import { PROVIDER_MODULES } from '../providers/registry.js';
+import { federationAudience, type EntraCredential } from './source.js';
 import type { Dispatcher } from 'undici';
 
-export { entraFromArmConnection, entraFromAzureEnv, entraFromGitHubInputs, type EntraCredential, type AssertionSource } from './source.js';
-
-/** Should a run without a token use the Entra credential? (Azure DevOps only.) */
-export function useEntra(provider: string | undefined, url: string | undefined): boolean {
-  return entraApplies(provider, url, (host) => Object.values(PROVIDER_MODULES).some((m) => m.id !== 'azure-devops' && m.ownsHost(host)));
-}
+export {
+  entraFromArmConnection,
+  entraFromAzureEnv,
+  entraFromGitHubInputs,
+  useEntra,
+  type EntraCredential,
+  type AssertionSource,
+} from './source.js';
 
 export interface EntraDeps extends PreflightDeps {
   /** Reads AZURE_FEDERATED_TOKEN_FILE. */

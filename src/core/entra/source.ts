@@ -3,6 +3,7 @@
  * the authority of its cloud, and what proves it — a client secret or a federated token (an OIDC
  * token the platform issues, exchanged as a client assertion).
  */
+import { PROVIDER_MODULES } from '../providers/registry.js';
 import type { Env } from '../request.js';
 
 /** How the federated token (the client assertion) is obtained. */
@@ -154,4 +155,9 @@ export function entraFromArmConnection(
   }
   if (scheme === 'serviceprincipal') return { ...base, certificate: { pem: param(c, 'servicePrincipalCertificate') ?? '' } };
   return { ...base, unsupported: `this version cannot check service connections that authenticate with the scheme ${c.scheme}` };
+}
+
+/** Should a run without a token use the Entra credential? (Azure DevOps only.) */
+export function useEntra(provider: string | undefined, url: string | undefined): boolean {
+  return entraApplies(provider, url, (host) => Object.values(PROVIDER_MODULES).some((m) => m.id !== 'azure-devops' && m.ownsHost(host)));
 }

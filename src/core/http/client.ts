@@ -14,22 +14,11 @@
 import { RetryAgent, type Dispatcher } from 'undici';
 import { classifyNetworkError, type NetworkFailure } from './errors.js';
 import { HTTP_LIMITS } from './limits.js';
+import { isLoopback } from './loopback.js';
+import type { HttpLogEntry } from './log.js';
 
-export interface HttpLogEntry {
-  method: string;
-  host: string;
-  path: string;
-  status?: number;
-  ms: number;
-  attempt?: number;
-  note?: string;
-}
-
-/** One debug line: `GET dev.azure.com/fabrikam/_apis/connectionData → 200 (41 ms)`. No headers, no query. */
-export function formatLogEntry(e: HttpLogEntry): string {
-  const result = e.status !== undefined ? String(e.status) : 'no response';
-  return `credential-preflight: ${e.method} ${e.host}${e.path} → ${result} (${e.ms} ms)${e.attempt ? ` attempt ${e.attempt}` : ''}${e.note ? ` — ${e.note}` : ''}`;
-}
+export { formatLogEntry, type HttpLogEntry } from './log.js';
+export { isLoopback } from './loopback.js';
 
 export interface HttpClientOptions {
   /** Transport (proxy, CA, keep-alive). Tests inject one that routes to the local emulators. */
@@ -89,11 +78,6 @@ const RETRY_ERRORS = [
   'EPIPE',
   'UND_ERR_SOCKET',
 ];
-
-export function isLoopback(hostname: string): boolean {
-  const h = hostname.replace(/^\[|\]$/g, '');
-  return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
-}
 
 /**
  * The longest wait a timer can hold: Node fires a longer setTimeout after 1 ms instead, so a server's

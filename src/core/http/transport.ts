@@ -9,9 +9,10 @@
  *   so the roots and NODE_EXTRA_CA_CERTS contents are included explicitly then.
  */
 import * as tls from 'node:tls';
+import { setFlagsFromString } from 'node:v8';
 import { Agent, Dispatcher, EnvHttpProxyAgent, ProxyAgent } from 'undici';
 import type { Env } from '../request.js';
-import { isLoopback } from './client.js';
+import { isLoopback } from './loopback.js';
 import { HTTP_LIMITS } from './limits.js';
 
 export interface ProxyConfig {
@@ -35,6 +36,13 @@ export interface TransportOptions {
 }
 
 export const CONNECTIONS_PER_CHECK = 8;
+
+// undici parses HTTP with llhttp compiled to WebAssembly, compiled on the first connection. Node 20's
+// V8 also compiles it with its optimising tier (TurboFan), which took about 35 MiB of peak memory
+// and tens of milliseconds of CPU per process for a few dozen small answers; its baseline tier
+// (Liftoff) does the same parsing. Set here, before undici's first connection; it affects only
+// WebAssembly compiled later in this process (measured by npm run bench).
+setFlagsFromString('--liftoff-only');
 const KEEP_ALIVE = { keepAliveTimeout: 10_000, keepAliveMaxTimeout: 30_000 };
 
 export function createTransport(options: TransportOptions): Dispatcher {
