@@ -450,10 +450,11 @@ describe('rate limits and network trouble: never a token verdict', () => {
 
   it('403 primary limit that has already reset → waited out and retried once', async () => {
     const f = emu.fault({ type: 'rateLimit', retryAfterSeconds: 0 }, { path: '/user', times: 1 });
-    // The reset is a whole second of the emulator's clock: allow the client to wait up to one.
+    // The reset is a whole second of the emulator's (real) clock, so the client reads it with the real
+    // clock too (a fixed one drifts behind on a loaded machine); a wait of up to a second is allowed.
     const r = await preflight(
       { provider: 'github', token: CLASSIC },
-      onlineDeps(new Date(), dispatcher, { http: { ...TEST_HTTP, maxBackoffMs: 1500 } }),
+      onlineDeps(new Date(), dispatcher, { now: () => new Date(), http: { ...TEST_HTTP, maxBackoffMs: 1500 } }),
     );
     expect([r.outcome, f.hits]).toEqual(['passed', 1]);
   });
