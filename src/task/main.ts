@@ -125,11 +125,9 @@ function chooseCredential(tl: TaskLib, env: Env, provider: string): { credential
 /** Each secret the Entra stage meets (connection secret, job token, assertion, minted token) is masked before use. */
 function masker(tl: TaskLib, forms: string[]): (secret: string) => void {
   return (secret) => {
-    for (const form of secretForms(secret)) {
-      forms.push(form);
-      // tl.setSecret refuses values with line breaks; secretForms also lists each line on its own.
-      if (!/[\r\n]/.test(form)) tl.setSecret(form);
-    }
+    const more = secretForms(secret);
+    forms.push(...more);
+    mask(tl, more);
   };
 }
 

@@ -19,10 +19,6 @@ export class FindingSet {
     for (const f of fs) this.add(f);
   }
 
-  has(code: string): boolean {
-    return this.#items.some((x) => x.code === code);
-  }
-
   list(): Finding[] {
     return [...this.#items];
   }

@@ -2,7 +2,7 @@
 export { closestNames, closestNamesSentence } from './closest-names.js';
 export { caseMismatch } from './messages.js';
 export { FindingSet } from './findings.js';
-export { bodyText, configuredOrigin, isApiSuccess, successJson } from './responses.js';
+export { bodyText, configuredOrigin, isApiSuccess } from './responses.js';
 export { finishRun, startRun, type OnlineRun } from './run.js';
 export {
   boolean,

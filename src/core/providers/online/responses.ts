@@ -7,9 +7,6 @@ import { MAX_TEXT } from './shape.js';
 export const isApiSuccess = (r: HttpOutcome | undefined): r is HttpResponse & { isJson: true } =>
   r?.kind === 'response' && r.status >= 200 && r.status < 300 && r.isJson;
 
-/** The JSON body of a successful answer, or undefined. */
-export const successJson = <T>(r: HttpOutcome | undefined): T | undefined => (isApiSuccess(r) ? (r.json as T) : undefined);
-
 /** The origin of the configured API alone: where providers without extra hosts send the credential. */
 export const configuredOrigin = (url: UrlAnalysis): string[] => (url.normalized ? [new URL(url.normalized).origin] : []);
 
