@@ -10,7 +10,8 @@
  * read scope (Environment, Deployment Groups, Security) is the one scope its GETs need, so a granted
  * GET proves all of it.
  * `includes` is Microsoft's scope table ("Inherits from",
- * https://learn.microsoft.com/azure/devops/integrate/get-started/authentication/oauth#scopes), verbatim.
+ * https://learn.microsoft.com/azure/devops/integrate/get-started/authentication/oauth#scopes), verbatim
+ * but for the no-longer-public service hooks scopes, which the catalogue does not list.
  */
 export type AzureDevOpsHost = 'dev' | 'vssps' | 'vsrm' | 'feeds' | 'vsaex' | 'auditservice' | 'extmgmt' | 'analytics' | 'artifacts';
 
