@@ -1,7 +1,8 @@
 /**
  * Every Azure DevOps scope probe through the CLI bundle, against the local emulator (Server shape on
  * 127.0.0.1, where every area is on the collection URL): one CLI run per scope set, not per scope.
- * Granted (200), denied (401) and refused (403: a permission, not a scope) for each probe.
+ * Granted (200), denied (401) and refused (403: a permission, not a scope) for each probe, the no-write
+ * POST (Work Items "Create" with validateOnly=true) included, and nothing is ever written.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ADO_SCOPES, SERVICES_ONLY_HOSTS } from '../../src/core/providers/azure-devops/scopes.js';
@@ -22,6 +23,7 @@ const SERVICES_ONLY = probed.filter((s) => SERVICES_ONLY_HOSTS.has(s.probe!.host
 const REFUSED_ROUTES = [
   ...['teams', 'favorites', 'identities', 'secureFiles', 'taskGroups', 'wikis', 'testPlans', 'analytics', 'widgetTypes'],
   ...['environments', 'installedExtensions', 'deploymentGroups', 'notificationSettings', 'permissionsReports', 'symbolAvailability'],
+  'workItemCreate',
 ];
 let emu: AzureDevOpsEmulator;
 
@@ -84,6 +86,7 @@ const cases: Case[] = [
 
 describe('CLI bundle: every Azure DevOps scope probe', () => {
   it.each(cases)('$name', async (c) => {
+    emu.clearLog();
     emu.options.refusedRoutes = c.refused ?? [];
     const env = baseEnv({ NODE_EXTRA_CA_CERTS: caFile, AZURE_DEVOPS_PAT: c.token });
     const args = ['--provider', 'azure-devops', '--url', emu.collectionUrl('fabrikam'), '--project', 'Fabrikam-Fiber', '--format', 'json'];
@@ -95,5 +98,8 @@ describe('CLI bundle: every Azure DevOps scope probe', () => {
     expect(report.scopes).toMatchObject(expected);
     expect(run.code).toBe(c.exit);
     expect(leaks(run.stdout + run.stderr, c.token)).toEqual([]);
+    // The one POST validated a work item and saved nothing.
+    expect(emu.requests.filter((q) => q.method === 'POST').map((q) => q.query.validateOnly)).toEqual(['true']);
+    expect(emu.writes).toEqual([]);
   });
 });

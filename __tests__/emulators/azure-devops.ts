@@ -26,6 +26,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { INHERITS } from './azure-devops-inherits.js';
 import * as shapes from './azure-devops-shapes.js';
 import { EmulatorHarness, HarnessEmulator, type AppContext, type AppResponse, type EmulatorHandle } from './harness.js';
 import type { CertificateKind } from './tls.js';
@@ -128,6 +129,8 @@ export interface AzureDevOpsEmulatorOptions {
 
 export interface AzureDevOpsEmulator extends EmulatorHandle {
   readonly options: AzureDevOpsEmulatorOptions;
+  /** Every request that would have changed something (`METHOD path`): tests assert it stays empty. */
+  readonly writes: string[];
   /** Collection URL as a client would be configured with it on 127.0.0.1 (mode-dependent). */
   collectionUrl(name: string): string;
 }
@@ -176,6 +179,8 @@ interface RouteDef {
   /** Public orgs answer this anonymously. */
   publicAnonymous?: boolean;
   previewOnly?: boolean;
+  /** Methods the route serves (default GET and HEAD); any other gets 405. */
+  methods?: readonly string[];
   /** For OPTIONS _apis (location ids: [D] where used by Microsoft SDKs, others [U]). */
   location: { id: string; area: string; resourceName: string; routeTemplate: string };
   handler: Handler;
@@ -223,40 +228,15 @@ function html(status: number, body: string, headers: Record<string, string | str
   return { status, body, headers: { 'content-type': 'text/html; charset=utf-8', ...headers } };
 }
 
-/** Scopes a token effectively holds: write ⇒ read, manage ⇒ write ⇒ read, execute ⇒ read, … [D: scope descriptions]. */
+/** Scopes a token effectively holds: its own and, through INHERITS, every one they include. */
 export function expandScopes(scopes: readonly string[]): Set<string> {
   const out = new Set<string>();
-  const add = (s: string): void => {
-    if (out.has(s)) return;
-    out.add(s);
-    const m = /^(.+?)_(full|manage|write|execute|query|use|read)$/.exec(s);
-    if (!m) return;
-    const base = m[1] ?? '';
-    const suffix = m[2] ?? '';
-    switch (suffix) {
-      case 'full':
-        add(`${base}_manage`);
-        break;
-      case 'manage':
-        add(`${base}_write`);
-        add(`${base}_execute`);
-        add(`${base}_query`);
-        add(`${base}_use`);
-        break;
-      case 'write':
-      case 'execute':
-      case 'query':
-      case 'use':
-        add(`${base}_read`);
-        break;
-      case 'read':
-        add(base);
-        break;
-    }
-  };
-  for (const s of scopes) add(s.trim().toLowerCase());
-  // `_read` forms and bare forms are the same read scope (vso.variablegroups_read vs vso.code).
-  for (const s of [...out]) if (!s.endsWith('_read') && !/_(full|manage|write|execute|query|use|status)$/.test(s)) out.add(`${s}_read`);
+  for (const s of scopes) for (let c: string | undefined = s.trim().toLowerCase(); c && !out.has(c); c = INHERITS[c]) out.add(c);
+  // `_read` forms and bare forms name the same read scope (vso.variablegroups_read vs vso.code).
+  for (const s of [...out]) {
+    if (s.endsWith('_read')) out.add(s.slice(0, -'_read'.length));
+    else if (!/_(full|manage|write|execute|query|use|status|diagnostics)$/.test(s)) out.add(`${s}_read`);
+  }
   return out;
 }
 
@@ -375,6 +355,7 @@ function controllerNotFound(path: string): AppResponse {
 
 class Emulator extends HarnessEmulator implements AzureDevOpsEmulator {
   readonly harness: EmulatorHarness;
+  readonly writes: string[] = [];
 
   constructor(readonly options: AzureDevOpsEmulatorOptions) {
     super();
@@ -569,7 +550,8 @@ class Emulator extends HarnessEmulator implements AzureDevOpsEmulator {
       if (r.service === 'app') return html(404, notFoundPage());
       return controllerNotFound(ctx.path);
     }
-    if (method !== 'GET' && method !== 'HEAD') {
+    const methods = match.route.methods ?? ['GET', 'HEAD'];
+    if (!methods.includes(method)) {
       return json(
         405,
         {
@@ -581,7 +563,7 @@ class Emulator extends HarnessEmulator implements AzureDevOpsEmulator {
           errorCode: 0,
           eventId: 0,
         },
-        { allow: 'GET, HEAD' },
+        { allow: methods.join(', ') },
       );
     }
 
@@ -997,6 +979,72 @@ function workItemTypes(c: Call): AppResponse {
     return json(200, t);
   }
   return json(200, { count: value.length, value });
+}
+
+/**
+ * Work Items "Create", `POST {project}/_apis/wit/workitems/${type}` with a JSON Patch body
+ * (application/json-patch+json) [D: learn.microsoft.com/rest/api/azure/devops/wit/work-items/create].
+ * With `validateOnly=true` the rules are checked and nothing is saved [D]; the answer to a validated
+ * create is modelled as the work item with id 0 [U]. Without it the emulator records a write in
+ * `writes`. Error bodies and the 415 are [U].
+ */
+function workItemCreate(c: Call): AppResponse {
+  const type = c.tail ?? '';
+  const contentType = (c.ctx.entry.headers['content-type'] ?? '').toLowerCase();
+  if (!contentType.startsWith('application/json-patch+json'))
+    return json(
+      415,
+      wrappedException(
+        'VS403406: The request content type must be application/json-patch+json.',
+        'VssRequestContentTypeNotSupportedException',
+        'Microsoft.VisualStudio.Services.WebApi.VssRequestContentTypeNotSupportedException, Microsoft.VisualStudio.Services.WebApi',
+      ),
+    );
+  let ops: unknown;
+  try {
+    ops = JSON.parse(c.ctx.body);
+  } catch {
+    ops = undefined;
+  }
+  if (!Array.isArray(ops))
+    return json(
+      400,
+      wrappedException(
+        'You must pass a valid patch document in the body of the request.',
+        'VssPropertyValidationException',
+        'Microsoft.VisualStudio.Services.Common.VssPropertyValidationException, Microsoft.VisualStudio.Services.Common',
+      ),
+    );
+  const t = shapes.WORK_ITEM_TYPES.value.find((x) => same(`$${x.name}`, type));
+  if (!t)
+    return json(
+      404,
+      wrappedException(
+        `VS402323: Work item type ${type.replace(/^\$/, '')} does not exist.`,
+        'WorkItemTypeNotFoundException',
+        'Microsoft.TeamFoundation.WorkItemTracking.Server.Metadata.WorkItemTypeNotFoundException, Microsoft.TeamFoundation.WorkItemTracking.Server',
+      ),
+    );
+  const title = (ops as { path?: unknown; value?: unknown }[]).find((o) => o?.path === '/fields/System.Title')?.value;
+  if (typeof title !== 'string' || !title)
+    return json(
+      400,
+      wrappedException(
+        'TF401320: Rule Error for field Title. Error code: Required, HasValues, LimitedToValues, AllowsOldValue, InvalidEmpty.',
+        'RuleValidationException',
+        'Microsoft.TeamFoundation.WorkItemTracking.Server.RuleValidationException, Microsoft.TeamFoundation.WorkItemTracking.Server',
+      ),
+    );
+  const validateOnly = same(c.query.get('validateOnly') ?? '', 'true');
+  if (!validateOnly) c.emu.writes.push(`${c.ctx.entry.method} ${c.ctx.path}`);
+  const p = c.project as AzureDevOpsProjectSpec;
+  const id = validateOnly ? 0 : c.emu.writes.length;
+  return json(200, {
+    id,
+    rev: validateOnly ? 0 : 1,
+    fields: { 'System.TeamProject': p.name, 'System.WorkItemType': t.name, 'System.State': 'New', 'System.Title': title },
+    url: `${c.r.base}/${p.id}/_apis/wit/workItems/${id}`,
+  });
 }
 
 function witFields(c: Call): AppResponse {
@@ -1422,6 +1470,22 @@ const ROUTES: readonly RouteDef[] = [
       area: 'Profile',
       resourceName: 'Profiles',
       routeTemplate: '_apis/profile/profiles/{id}',
+    },
+  },
+  {
+    id: 'workItemCreate',
+    hosts: CORE,
+    project: 'yes',
+    path: ['wit', 'workitems'],
+    tail: true,
+    methods: ['POST'],
+    scopes: ['vso.work_write'],
+    handler: workItemCreate,
+    location: {
+      id: guidFrom('location:workItemCreate'), // [U]
+      area: 'wit',
+      resourceName: 'workItems',
+      routeTemplate: '{project}/_apis/wit/workItems/{type}',
     },
   },
   // Scope probes (MicrosoftDocs/vsts-rest-api-specs 7.1: each operation's `security` names its scopes [D]).

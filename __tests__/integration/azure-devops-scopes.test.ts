@@ -1,15 +1,16 @@
 /**
  * Every Azure DevOps scope probe against the local emulator (Services host names routed by the
  * injected dispatcher): each answers granted and denied the way Azure DevOps does, a 403 is not a
- * missing scope, every request is a read-only GET with only the documented query, and all probes
- * still go out in one round trip after the identity.
+ * missing scope, every request is a read-only GET with only the documented query or a POST carrying its
+ * documented no-write parameter (and nothing is ever written), and all probes still go out in one
+ * round trip after the identity.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Agent } from 'undici';
 import type { Report } from '../../src/core/report.js';
 import type { RawInputs } from '../../src/core/request.js';
 import { azureDevOpsOnline } from '../../src/core/providers/azure-devops/online.js';
-import { ADO_SCOPES } from '../../src/core/providers/azure-devops/scopes.js';
+import { ADO_SCOPES, includedPart, type AzureDevOpsScope } from '../../src/core/providers/azure-devops/scopes.js';
 import { startAzureDevOpsEmulator, type AzureDevOpsEmulator } from '../emulators/azure-devops.js';
 import { findingText, onlineDeps, preflight } from '../support/online.js';
 import { azureDevOpsPat } from '../support/tokens.js';
@@ -23,6 +24,13 @@ const ORG_LEVEL = ADO_SCOPES.filter((s) => s.probe && (s.probe.where !== 'projec
 const PROJECT_ONLY = ADO_SCOPES.filter((s) => s.probe?.where === 'project' && !s.probe.org).map((s) => s.id);
 /** Query parameters a probe may carry: versions, paging and read filters, nothing that could write. */
 const READ_QUERY = new Set(['api-version', '$top', '$select', '$scope', 'select', 'identityIds']);
+/** Each non-GET probe's method and documented no-write parameter, by path. */
+const NO_WRITE = new Map(
+  ADO_SCOPES.filter((s) => s.probe?.write).map((s) => [
+    s.probe!.path.split('?')[0]!,
+    { method: s.probe!.write!.method, param: s.probe!.write!.noWrite },
+  ]),
+);
 
 let emu: AzureDevOpsEmulator;
 let dispatcher: Agent;
@@ -51,7 +59,7 @@ const check = (inputs: RawInputs): Promise<Report> =>
   preflight({ provider: 'azure-devops', url: 'https://dev.azure.com/fabrikam', ...inputs }, onlineDeps(NOW, dispatcher));
 
 describe('Azure DevOps scope probes', () => {
-  it('proves every probed scope in one round trip after the identity, with GETs only', async () => {
+  it('proves every probed scope in one round trip after the identity, writing nothing', async () => {
     emu.clearLog();
     // Hold every answer after the identity's until all are in: a client that waited for one probe
     // before sending the next cannot pass the ordering checks below.
@@ -63,9 +71,16 @@ describe('Azure DevOps scope probes', () => {
     expect(second).toHaveLength(PROBED.length + 1); // the project lookup and one probe per scope
     expect(Math.max(...second.map((q) => q.seq))).toBeLessThanOrEqual(Math.min(...second.map((q) => q.requestsSeenAtAnswer!)));
     expect(Math.min(...second.map((q) => q.seq))).toBeGreaterThan(identity!.requestsSeenAtAnswer!);
-    // Read-only: every request a GET, with no query but versions, paging and read filters.
-    expect(new Set(emu.requests.map((q) => q.method))).toEqual(new Set(['GET']));
-    expect(emu.requests.flatMap((q) => Object.keys(q.query)).filter((k) => !READ_QUERY.has(k))).toEqual([]);
+    // Read-only: every request a GET with no query but versions, paging and read filters, or the
+    // documented method of a no-write probe with its no-write parameter set to true.
+    const noWrite = (path: string) => [...NO_WRITE].find(([p]) => path.endsWith(`/Fabrikam-Fiber/${p}`))?.[1];
+    for (const q of emu.requests) {
+      const w = noWrite(q.path);
+      expect([q.path, q.method, w ? q.query[w.param] : undefined]).toEqual([q.path, w?.method ?? 'GET', w ? 'true' : undefined]);
+      expect([q.path, Object.keys(q.query).filter((k) => k !== w?.param && !READ_QUERY.has(k))]).toEqual([q.path, []]);
+    }
+    expect(emu.requests.filter((q) => q.method !== 'GET')).toHaveLength(NO_WRITE.size);
+    expect(emu.writes).toEqual([]);
     // Each to a host the credential may go to.
     const origins = azureDevOpsOnline.credentialOrigins({
       input: null,
@@ -91,15 +106,47 @@ describe('Azure DevOps scope probes', () => {
     expect(findingText(r, 'scope.unverifiable')).toMatch(/refused its probe with 403/);
   });
 
-  it('proves only the read half of a scope that includes a probed one, and says why the rest cannot be', async () => {
-    const halves = ADO_SCOPES.filter((s) => !s.probe && s.impliesRead && PROBED.includes(s.impliesRead)).map((s) => s.id);
-    const none = ADO_SCOPES.filter((s) => !s.probe && !s.impliesRead);
+  it('proves only what a scope includes when it has no probe of its own, and says why the rest cannot be', async () => {
+    // The nearest scope each includes that has a probe; User Profile: Read, which many areas' scopes
+    // include, proves nothing of theirs (includedPart).
+    const proven = (s: AzureDevOpsScope): AzureDevOpsScope | undefined => {
+      const next = includedPart(s);
+      return !next || next.probe ? next : proven(next);
+    };
+    const halves = ADO_SCOPES.filter((s) => !s.probe && proven(s)).map((s) => s.id);
+    const none = ADO_SCOPES.filter((s) => !s.probe && !proven(s));
     const r = await check({ token: ALL, project: 'Fabrikam-Fiber', requiredScopes: [...halves, ...none.map((s) => s.id)].join(', ') });
     expect(r.scopes!.unverifiable).toEqual([...halves, ...none.map((s) => s.id)]);
     const text = findingText(r, 'scope.unverifiable');
-    for (const id of halves)
-      expect(text).toMatch(new RegExp(`${id.replace('.', '\\.')} \\(.*\\) cannot be proven without writing; its read half`));
-    for (const s of none) expect(text).toContain(`${s.id} (${s.portal}) could not be verified: ${s.unprovable}.`);
+    for (const id of halves) {
+      const s = ADO_SCOPES.find((x) => x.id === id)!;
+      const inc = proven(s)!;
+      expect(text).toContain(`${id} (${s.portal}) cannot be proven without writing`);
+      expect(text).toContain(`; what it includes, ${inc.id} (${inc.portal}), is confirmed.`);
+    }
+    for (const s of none) expect(text).toMatch(new RegExp(`${s.id.replace(/\./g, '\\.')} \\(.*\\) could not be verified: `));
+  });
+
+  it('proves Work Items: Read, Write & Manage only as far as the no-write probe of Read & Write it includes', async () => {
+    emu.clearLog();
+    const r = await check({ token: ALL, project: 'Fabrikam-Fiber', requiredScopes: 'vso.work_full' });
+    expect(r.scopes).toEqual({ required: ['vso.work_full'], verified: [], missing: [], unverifiable: ['vso.work_full'] });
+    expect(findingText(r, 'scope.unverifiable')).toContain('what it includes, vso.work_write (Work Items: Read & Write), is confirmed');
+    expect(emu.requests.filter((q) => q.method === 'POST').map((q) => q.query.validateOnly)).toEqual(['true']);
+    const none = await check({ token: NONE, project: 'Fabrikam-Fiber', requiredScopes: 'vso.work_full, vso.work_write' });
+    expect(none.scopes!.missing).toEqual(['vso.work_full', 'vso.work_write']);
+    expect(findingText(none, 'scope.missing')).toContain('the no-write probe for Work Items: Read & Write was denied');
+    expect(emu.writes).toEqual([]);
+  });
+
+  it('without a project, proves only the read half of Work Items: Read & Write, and says a project would prove it', async () => {
+    emu.clearLog();
+    const r = await check({ token: ALL, requiredScopes: 'vso.work_write' });
+    expect(r.scopes!.unverifiable).toEqual(['vso.work_write']);
+    expect(findingText(r, 'scope.unverifiable')).toContain(
+      'vso.work_write (Work Items: Read & Write) was not proven: its probe needs a project: pass `project`; what it includes, vso.work (Work Items: Read), is confirmed.',
+    );
+    expect(emu.requests.map((q) => q.method)).not.toContain('POST');
   });
 
   it('probes at the organisation level without a project, in the project otherwise', async () => {

@@ -31,6 +31,8 @@ const tokens: Record<string, AzureDevOpsTokenSpec> = {
   'expired-pat': { user: USER, organizations: 'all', scopes: 'full', expired: true },
   'contoso-pat': { user: USER, organizations: ['contoso'], scopes: 'full' },
   'code-pat': { user: USER, organizations: ['fabrikam'], scopes: ['vso.project', 'vso.code_write'] },
+  'work-write-pat': { user: USER, organizations: ['fabrikam'], scopes: ['vso.work_write'] },
+  'work-read-pat': { user: USER, organizations: ['fabrikam'], scopes: ['vso.work'] },
   'bearer-token': { user: USER, organizations: 'all', scopes: 'full', scheme: 'bearer' },
   'server-pat': { user: { ...USER, uniqueName: 'FABRIKAM\\chuck' }, organizations: ['DefaultCollection'], scopes: 'full' },
 };
@@ -234,6 +236,53 @@ describe('scopes', () => {
       (await get(`https://vsrm.dev.azure.com/fabrikam/Fabrikam-Fiber-Git/_apis/release/definitions?api-version=7.1`, { token: 'code-pat' }))
         .status,
     ).toBe(401);
+  });
+});
+
+describe('Work Items "Create" (the one probe that is not a GET)', () => {
+  const CREATE = `${ADO}/Fabrikam-Fiber-Git/_apis/wit/workitems/$Task`;
+  const TITLE = JSON.stringify([{ op: 'add', path: '/fields/System.Title', value: 'probe' }]);
+  const post = async (url: string, token: string, body = TITLE, contentType = 'application/json-patch+json'): Promise<Got> => {
+    const headers = {
+      accept: 'application/json',
+      'x-tfs-fedauthredirect': 'Suppress',
+      'content-type': contentType,
+      authorization: `Basic ${Buffer.from(`:${token}`).toString('base64')}`,
+    };
+    const res = await request(url, { method: 'POST', headers, body, dispatcher: agent });
+    const text = await res.body.text();
+    return { status: res.statusCode, headers: res.headers, text, json: () => JSON.parse(text) as Record<string, unknown> };
+  };
+
+  it('validates without saving with validateOnly=true, and records a write without it', async () => {
+    services.writes.length = 0;
+    const validated = await post(`${CREATE}?validateOnly=true&api-version=7.1`, 'work-write-pat');
+    expect([validated.status, validated.json()]).toEqual([200, expect.objectContaining({ id: 0 })]);
+    expect(services.writes).toEqual([]);
+    expect((await post(`${CREATE}?api-version=7.1`, 'work-write-pat')).status).toBe(200);
+    expect(services.writes).toEqual(['POST /fabrikam/Fabrikam-Fiber-Git/_apis/wit/workitems/$Task']);
+    services.writes.length = 0;
+  });
+
+  it('needs Work Items: Read & Write (401 with Read only), a patch document and a known type; GET is 405', async () => {
+    const url = `${CREATE}?validateOnly=true&api-version=7.1`;
+    expect((await post(url, 'work-read-pat')).status).toBe(401);
+    expect((await post(url, 'work-write-pat', TITLE, 'application/json')).status).toBe(415);
+    expect((await post(url, 'work-write-pat', '{}')).status).toBe(400);
+    expect((await post(url, 'work-write-pat', '[]')).json()).toMatchObject({ typeKey: 'RuleValidationException' });
+    expect((await post(url.replace('$Task', '$Saga'), 'work-write-pat')).json()).toMatchObject({
+      typeKey: 'WorkItemTypeNotFoundException',
+    });
+    expect((await get(url, { token: 'work-write-pat' })).status).toBe(405);
+    expect(services.writes).toEqual([]);
+  });
+
+  it("includes scopes by Microsoft's table only: Audit Streams includes Audit Log, Code: Status nothing", () => {
+    expect(expandScopes(['vso.auditstreams_manage']).has('vso.auditlog')).toBe(true);
+    expect(expandScopes(['vso.environment_manage']).has('vso.agentpools')).toBe(true);
+    expect(expandScopes(['vso.work_full']).has('vso.work_write')).toBe(true);
+    expect(expandScopes(['vso.threads_full']).has('vso.code')).toBe(false);
+    expect(expandScopes(['vso.extension.data']).has('vso.extension')).toBe(false);
   });
 });
 

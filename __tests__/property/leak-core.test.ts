@@ -5,7 +5,7 @@
  * `runPreflight` with an injected dispatcher and a debug-log collector. No output — the report JSON
  * (every message and hint), the rendered text and Markdown, the debug log lines — may contain the
  * token, any 8-character slice of it, its URL-encoded form or its Basic-auth base64 forms.
- * Along the way: every request is a GET, the credential reaches only the origins the provider names,
+ * Along the way: every request is a GET (or Azure DevOps' one validateOnly=true POST), the credential reaches only the origins the provider names,
  * and the other origin a redirect points at never receives it.
  *
  * Covers every provider that has online checks when the suite runs (looked up in PROVIDER_MODULES).
@@ -157,7 +157,11 @@ async function check(s: Scenario): Promise<Report> {
 
   // Read-only, and the credential only where the provider says it may go.
   const all = [main, ...Object.values(tlsServers)].flatMap((h) => h?.requests ?? []);
-  for (const r of all) expect(['GET', 'HEAD']).toContain(r.method);
+  // The one request that is not a GET validates a work item without saving it.
+  for (const r of all) {
+    const validateOnly = r.method === 'POST' && /\/_apis\/wit\/workitems\/\$Task$/.test(r.path) ? r.query.validateOnly : undefined;
+    expect([r.method, validateOnly]).toEqual(r.method === 'POST' ? ['POST', 'true'] : [expect.stringMatching(/^(GET|HEAD)$/), undefined]);
+  }
   const online = report.provider ? PROVIDER_MODULES[report.provider].online : undefined;
   const authed = all.filter(carriesCredential);
   if (authed.length) {

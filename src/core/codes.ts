@@ -189,11 +189,11 @@ export const CODES = {
     fix: 'Edit the token and tick the scope named in the message (or create a new token with it), then update the secret.',
   },
   'scope.verified': {
-    meaning: 'A required scope was proven with a read-only request.',
+    meaning: 'A required scope was proven with a read-only request, or with a request documented to write nothing.',
     fix: 'None needed.',
   },
   'scope.unverifiable': {
-    meaning: 'A required scope cannot be proven without writing; its read half was confirmed where possible.',
+    meaning: 'A required scope cannot be proven without writing; what it includes (its read half) was confirmed where possible.',
     fix: "Nothing to fix; if in doubt, check the token's scopes in the provider's UI.",
   },
   'scope.granted': {

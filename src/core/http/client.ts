@@ -234,8 +234,9 @@ export class HttpClient {
   }
 
   /**
-   * A token exchange: `body` (form or JSON, it carries secrets) goes only to a configured origin over
-   * HTTPS or loopback, once.
+   * A token exchange, or a provider request documented to write nothing (Azure DevOps' validateOnly
+   * work item): `body` (form or JSON, it may carry secrets) goes only to a configured origin over
+   * HTTPS or loopback, once (never retried).
    */
   async post(target: string, body: string, headers: Record<string, string> = {}, withCredential = true): Promise<HttpOutcome> {
     if (!this.mayCarryCredential(new URL(target)))

@@ -3,13 +3,13 @@
  * tables: the source of docs/scopes.md (`node scripts/scopes-table.mjs`) and of the README's coverage
  * line, so neither can drift from what the checks do. Pure: no I/O.
  */
-import { ADO_SCOPES, SERVICES_ONLY_HOSTS, type AzureDevOpsScope } from './azure-devops/scopes.js';
+import { ADO_SCOPES, includedPart, SERVICES_ONLY_HOSTS, type AzureDevOpsScope } from './azure-devops/scopes.js';
 import { BITBUCKET_PERMISSIONS, type BitbucketPermission, type ProbeTarget } from './bitbucket/scopes.js';
 import { CLASSIC_SCOPES, GITHUB_PERMISSIONS, type GitHubPermission } from './github/scopes.js';
 import { GITLAB_SCOPES } from './gitlab/scopes.js';
 
-/** `proven`: a read-only request (or the provider's own list of the token's scopes) proves it. */
-export type Proof = 'proven' | 'read-half' | 'not-provable';
+/** `proven`: a read-only request, a request documented to write nothing, or the provider's own list of the token's scopes proves it. */
+export type Proof = 'proven' | 'read-half' | 'included' | 'not-provable';
 
 export interface ScopeRow {
   scope: string;
@@ -32,15 +32,25 @@ function adoRequest(s: AzureDevOpsScope): string {
   const project = { org: '', project: '{project}/', either: '[{project}/]' }[p.where];
   const only = SERVICES_ONLY_HOSTS.has(p.host) ? ', Services only' : '';
   const org = p.org ? `, or without a project GET \`${host}/{org}/${p.org.path}\`` : '';
-  return `GET \`${host}/{org}/${project}${p.path}\`${org} ([reference](${p.doc})${only})`;
+  const nothing = p.write ? ` (writes nothing: \`${p.write.noWrite}=true\`; without a project only \`${s.includes}\` is proven)` : '';
+  return `${p.write?.method ?? 'GET'} \`${host}/{org}/${project}${p.path}\`${org}${nothing} ([reference](${p.doc})${only})`;
+}
+
+/** The nearest scope `s` includes (Microsoft's "Inherits from") that has a probe. */
+function provenPart(s: AzureDevOpsScope): AzureDevOpsScope | undefined {
+  const next = includedPart(s);
+  return !next || next.probe ? next : provenPart(next);
 }
 
 function adoRow(s: AzureDevOpsScope): ScopeRow {
   const base = { scope: s.id, name: s.portal };
   if (s.probe) return { ...base, proof: 'proven', how: adoRequest(s) };
-  const read = ADO_SCOPES.find((r) => r.id === s.impliesRead);
-  if (read?.probe) return { ...base, proof: 'read-half', how: `read half, through \`${read.id}\`; the rest gates only writes` };
-  return { ...base, proof: 'not-provable', how: s.unprovable ?? read?.unprovable ?? 'no read-only request proves it' };
+  const part = provenPart(s);
+  const rest = s.unprovable ? `the rest is not provable: ${s.unprovable}` : 'the rest gates only writes';
+  if (part?.probe?.write) return { ...base, proof: 'included', how: `through \`${part.id}\`, which it includes; ${rest}` };
+  if (part) return { ...base, proof: 'read-half', how: `read half, through \`${part.id}\`; ${rest}` };
+  const included = ADO_SCOPES.find((r) => r.id === s.includes);
+  return { ...base, proof: 'not-provable', how: s.unprovable ?? included?.unprovable ?? 'no read-only request proves it' };
 }
 
 // --- GitHub ---------------------------------------------------------------------------------------
@@ -108,7 +118,12 @@ export function coverageLine(catalogue: readonly ProviderScopes[] = scopeCatalog
 }
 
 const cell = (s: string): string => s.replace(/\|/g, '\\|');
-const PROOF: Record<Proof, string> = { proven: 'proven', 'read-half': 'read half only', 'not-provable': 'not provable' };
+const PROOF: Record<Proof, string> = {
+  proven: 'proven',
+  'read-half': 'read half only',
+  included: 'included scope only',
+  'not-provable': 'not provable',
+};
 
 /** docs/scopes.md. */
 export function scopesPage(catalogue: readonly ProviderScopes[] = scopeCatalogue()): string {
@@ -127,9 +142,12 @@ export function scopesPage(catalogue: readonly ProviderScopes[] = scopeCatalogue
   return `# Scopes: what is proven and how
 
 Every scope of every provider, and how the online check proves it: with a read-only request (the
-request is named), from the provider's own list of the token's scopes, only its read half (write,
-execute and manage levels gate only requests that change something, which this tool never sends),
-or not at all, and why. Coverage (proven / total): ${coverageLine(catalogue)}.
+request is named), with a request the provider documents as writing nothing (Azure DevOps' work item
+\`validateOnly=true\`), from the provider's own list of the token's scopes, only its read half or
+another scope it includes (write, execute and manage levels gate requests that change something,
+which this tool never sends), or not at all, and why. Which scope includes which follows each
+provider's own scope table (Azure DevOps: Microsoft's "Inherits from" column). Coverage (proven /
+total): ${coverageLine(catalogue)}.
 
 This page is generated from the providers' scope tables by \`node scripts/scopes-table.mjs\`; a unit
 test checks that it is current.

@@ -21,7 +21,7 @@ import {
   type Verdict,
 } from '../online/index.js';
 import type { UrlAnalysis } from '../types.js';
-import { azureDevOpsScopeById, SERVICES_ONLY_HOSTS, type AzureDevOpsScope } from './scopes.js';
+import { includedPart, SERVICES_ONLY_HOSTS, type AzureDevOpsScope } from './scopes.js';
 
 /** The id Azure DevOps answers with when an organisation that allows public access did not accept the token. */
 export const ANONYMOUS_ID = 'aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaa';
@@ -164,20 +164,40 @@ export function readProjectNames(answer: HttpOutcome | undefined): string[] {
 
 // --- scopes ---------------------------------------------------------------------------------------
 
-/** The read scope whose probe proves `s` (itself when it has a probe, the scope it includes otherwise). */
-export const readScopeOf = (s: AzureDevOpsScope): AzureDevOpsScope | undefined =>
-  s.probe ? s : s.impliesRead ? azureDevOpsScopeById(s.impliesRead) : undefined;
+/** Where the check runs: with a project or not, on Services or Server. */
+export interface ProbeWhere {
+  project: boolean;
+  services: boolean;
+}
 
 /** Why a scope stays unproven (messages.ts says it in words). */
 export type Unproven = 'write-half' | 'no-probe' | 'needs-project' | 'project-not-found' | 'services-only' | 'refused' | 'unclear';
 
-/** Why the probe of a read scope cannot be sent here, or undefined when it can. */
-export function unprobeable(read: AzureDevOpsScope | undefined, where: { project: boolean; services: boolean }): Unproven | undefined {
+/** Why the probe of a scope cannot be sent here, or undefined when it can. */
+export function unprobeable(read: AzureDevOpsScope | undefined, where: ProbeWhere): Unproven | undefined {
   if (!read?.probe) return 'no-probe';
   if (read.probe.where === 'project' && !read.probe.org && !where.project) return 'needs-project';
   if (!where.services && SERVICES_ONLY_HOSTS.has(read.probe.host)) return 'services-only';
   return undefined;
 }
+
+/** `s` and the scopes it includes, nearest first. */
+function includedChain(s: AzureDevOpsScope): AzureDevOpsScope[] {
+  const chain: AzureDevOpsScope[] = [];
+  for (let c: AzureDevOpsScope | undefined = s; c && !chain.includes(c); c = includedPart(c)) chain.push(c);
+  return chain;
+}
+
+/** The scope whose probe proves `s` here: itself, or else the nearest scope it includes whose probe can be sent. */
+export const proofScopeOf = (s: AzureDevOpsScope, where: ProbeWhere): AzureDevOpsScope | undefined =>
+  includedChain(s).find((c) => !unprobeable(c, where));
+
+/** Why nothing proves `s` here: the first probe in its chain that cannot be sent, or that it has none. */
+const unprovenWhy = (s: AzureDevOpsScope, where: ProbeWhere): Unproven =>
+  unprobeable(
+    includedChain(s).find((c) => c.probe),
+    where,
+  ) ?? 'no-probe';
 
 /** `refused`: a 403, Azure DevOps' answer for a permission, policy or plan, not for a scope (that is a 401). */
 export type ProbeAnswer = 'granted' | 'denied' | 'refused' | 'unclear' | 'trouble';
@@ -205,14 +225,13 @@ export interface ScopeFacts {
   probes: ReadonlyMap<string, ProbeAnswer>;
 }
 
-/** A probe proves the scope whose probe it is, and only the read half of a scope that includes it. */
+/** A probe proves the scope whose probe it is, and only part of a scope that includes it. */
 export function scopeVerdict(s: AzureDevOpsScope, facts: ScopeFacts): Verdict {
-  const read = readScopeOf(s);
-  const answer = read && facts.probes.get(read.id);
+  const proof = proofScopeOf(s, facts);
+  const answer = proof && facts.probes.get(proof.id);
   if (answer === 'denied') return missing('denied');
   if (answer === 'refused') return unverifiable('refused' satisfies Unproven);
-  if (answer === 'granted') return s.probe ? verified() : unverifiable('write-half' satisfies Unproven);
-  const why =
-    unprobeable(read, facts) ?? (read?.probe && read.probe.where !== 'org' && !facts.projectFound ? 'project-not-found' : 'unclear');
-  return unverifiable(why);
+  if (answer === 'granted') return proof === s ? verified() : unverifiable('write-half' satisfies Unproven);
+  if (!proof) return unverifiable(unprovenWhy(s, facts));
+  return unverifiable(proof.probe!.where !== 'org' && !facts.projectFound ? 'project-not-found' : 'unclear');
 }

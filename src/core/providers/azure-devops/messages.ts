@@ -3,13 +3,16 @@ import type { HttpOutcome } from '../../http/client.js';
 import { finding, type Finding } from '../../report.js';
 import { caseMismatch, closestNamesSentence, describeProblem, noVerdict as sharedNoVerdict, type Verdict } from '../online/index.js';
 import type { TokenAnalysis } from '../types.js';
-import { readScopeOf, type AzureDevOpsTarget, type IdentityAnswer, type Unproven } from './interpret.js';
+import { proofScopeOf, unprobeable, type AzureDevOpsTarget, type IdentityAnswer, type ProbeWhere, type Unproven } from './interpret.js';
 import { azureDevOpsScopeById, type AzureDevOpsScope } from './scopes.js';
 import { AZURE_DEVOPS_RESOURCE_ID, GLOBAL_PAT_END } from './tokens.js';
 
 export const NAME = 'Azure DevOps';
 /** How every scope is verified here (the `scope.verified` note names it). */
 export const VERIFIED_HOW = 'read-only request';
+/** How a scope was verified: a GET, or a request documented to write nothing. */
+export const verifiedHow = (s: AzureDevOpsScope): string =>
+  s.probe?.write ? `request that writes nothing (${s.probe.write.noWrite}=true)` : VERIFIED_HOW;
 const PAT_SETTINGS = 'User settings → Personal access tokens';
 const tickHint = (checkbox: string): string => `Edit the PAT and tick ${checkbox}, then update the secret.`;
 
@@ -171,30 +174,41 @@ const UNPROVEN: Record<Exclude<Unproven, 'write-half' | 'no-probe'>, string> = {
 
 /** Why a scope without a probe of its own stays unproven, in words. */
 function noProbeReason(s: AzureDevOpsScope): string {
-  const read = readScopeOf(s) ?? (s.impliesRead ? azureDevOpsScopeById(s.impliesRead) : undefined);
-  return s.unprovable ?? read?.unprovable ?? 'no read-only request proves it';
+  const included = s.includes ? azureDevOpsScopeById(s.includes) : undefined;
+  return s.unprovable ?? included?.unprovable ?? 'no read-only request proves it';
 }
 
-/** The finding for a required scope that was not verified. */
-export function scopeFinding(s: AzureDevOpsScope, v: Exclude<Verdict, { kind: 'verified' }>): Finding {
-  const read = readScopeOf(s);
+/** A scope proven only through one it includes: why it is not proven itself, and what the token was proven to have. */
+function partlyProven(s: AzureDevOpsScope, proof: AzureDevOpsScope, where: ProbeWhere): Finding {
+  const own = unprobeable(s, where);
+  const why =
+    own === 'no-probe'
+      ? `cannot be proven without writing${s.unprovable ? `: ${s.unprovable}` : ''}`
+      : `was not proven: ${UNPROVEN[own as keyof typeof UNPROVEN]}`;
+  return finding(
+    'scope.unverifiable',
+    'warning',
+    `${s.id} (${s.portal}) ${why}; what it includes, ${proof.id} (${proof.portal}), is confirmed.`,
+    own === 'needs-project'
+      ? 'Pass `project` to prove it with a request that writes nothing.'
+      : `Nothing to fix; if in doubt, check the PAT's scopes in ${PAT_SETTINGS}.`,
+  );
+}
+
+/** The finding for a required scope that was not verified (`where`: whether a project was given, Services or Server). */
+export function scopeFinding(s: AzureDevOpsScope, v: Exclude<Verdict, { kind: 'verified' }>, where: ProbeWhere): Finding {
+  const proof = proofScopeOf(s, where);
   if (v.kind === 'missing') {
-    const tick = s.probe ? s.portal : `${s.portal} (it includes ${read!.portal})`;
+    const tick = proof === s ? s.portal : `${s.portal} (it includes ${proof!.portal})`;
+    const kind = proof!.probe!.write ? 'no-write' : 'read-only';
     return finding(
       'scope.missing',
       'error',
-      `The token lacks ${s.id}: the read-only probe for ${read!.portal} was denied.`,
+      `The token lacks ${s.id}: the ${kind} probe for ${proof!.portal} was denied.`,
       tickHint(`"${tick}"`),
     );
   }
-  if (v.why === 'write-half') {
-    return finding(
-      'scope.unverifiable',
-      'warning',
-      `${s.id} (${s.portal}) cannot be proven without writing; its read half (${read!.id}) is confirmed.`,
-      `Nothing to fix; if in doubt, check the PAT's scopes in ${PAT_SETTINGS}.`,
-    );
-  }
+  if (v.why === 'write-half') return partlyProven(s, proof!, where);
   const why = v.why === 'no-probe' ? noProbeReason(s) : UNPROVEN[v.why as keyof typeof UNPROVEN];
   return finding(
     'scope.unverifiable',

@@ -1,7 +1,8 @@
 /**
  * Azure DevOps online checks (Services and Server). Two round trips after the connection is up:
  * 1. identity (`_apis/connectionData`), plus — on Server — the api-version ceiling probe;
- * 2. project lookup and every scope probe, all at once.
+ * 2. project lookup and every scope probe, all at once: GETs, and the one documented request that
+ *    writes nothing (a work item validated with `validateOnly=true`, never saved).
  * A third happens only to explain a missing project (rename history and the names the token can see).
  * interpret.ts reads the answers; messages.ts says what they mean.
  */
@@ -17,10 +18,9 @@ import {
   readProject,
   readProjectNames,
   readRenamedTo,
-  readScopeOf,
+  proofScopeOf,
   readTarget,
   scopeVerdict,
-  unprobeable,
   type AzureDevOpsTarget,
   type ProbeAnswer,
   type ProjectAnswer,
@@ -61,11 +61,17 @@ function probeUrl(run: Run, read: AzureDevOpsScope, version: string, self: strin
   return `${areaBase(run.target, probe.host)}/${withApiVersion}`;
 }
 
-/** The read scopes to probe for `scopes`: each once, and only where its probe can be sent. */
+/** The scopes to probe for `scopes`: each once, and only where its probe can be sent. */
 function probedReads(run: Run, scopes: readonly AzureDevOpsScope[]): AzureDevOpsScope[] {
   const where = { project: !!run.input.project, services: run.target.services };
-  const reads = new Set(scopes.map(readScopeOf));
-  return [...reads].filter((read): read is AzureDevOpsScope => !unprobeable(read, where));
+  return [...new Set(scopes.map((s) => proofScopeOf(s, where)))].filter((p): p is AzureDevOpsScope => p !== undefined);
+}
+
+/** A probe: a GET, or the documented request that writes nothing (its no-write parameter is in the URL). */
+function sendProbe(run: Run, read: AzureDevOpsScope, version: string, self: string): Promise<HttpOutcome> {
+  const url = probeUrl(run, read, version, self);
+  const write = read.probe!.write;
+  return write ? run.http.post(url, write.body, { ...HEADERS, 'content-type': write.contentType }) : get(run, url);
 }
 
 // --- the plan -----------------------------------------------------------------------------------------
@@ -87,7 +93,7 @@ async function check(http: HttpClient, input: OnlineInput): Promise<OnlineResult
   const reads = probedReads(run, scopes);
   const [projectAnswer, ...probeAnswers] = await Promise.all([
     input.project ? get(run, api(run.target, projectPath(run), version)) : undefined,
-    ...reads.map((read) => get(run, probeUrl(run, read, version, identity.id ?? ''))),
+    ...reads.map((read) => sendProbe(run, read, version, identity.id ?? '')),
   ]);
   const project = projectAnswer ? await judgeProject(run, projectAnswer, version) : { found: true };
 
@@ -95,7 +101,7 @@ async function check(http: HttpClient, input: OnlineInput): Promise<OnlineResult
   const facts = { project: !!input.project, projectFound: project.found, services: run.target.services, probes };
   for (const s of scopes) {
     const v = scopeVerdict(s, facts);
-    run.scopes.record(s.id, v.kind === 'verified' ? verified(msg.VERIFIED_HOW) : v, (u) => msg.scopeFinding(s, u));
+    run.scopes.record(s.id, v.kind === 'verified' ? verified(msg.verifiedHow(s)) : v, (u) => msg.scopeFinding(s, u, facts));
   }
   return finishRun(run, { identity, projectCanonical: project.canonical });
 }

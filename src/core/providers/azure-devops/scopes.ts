@@ -1,14 +1,17 @@
 /**
  * Azure DevOps PAT scopes: ids, the portal's names for them, and how (if at all) each is proven.
- * A PAT cannot list its own scopes, so a scope is proven by one cheap GET that needs exactly it: the
- * REST reference names the scopes each operation accepts (https://learn.microsoft.com/rest/api/azure/devops/,
- * generated from MicrosoftDocs/vsts-rest-api-specs `specification/<area>/7.1/*.json`). A GET that also
- * accepts another scope proves neither. Write, execute and manage scopes gate only mutating requests,
- * which this tool never sends, so where a read scope exists a GET proves only that read half; a
- * manage scope whose area has no read scope (Environment, Deployment Groups, Security) is the one
- * scope its GETs need, so a granted GET proves all of it.
- * `impliesRead` follows Microsoft's scope table ("Inherits from",
- * https://learn.microsoft.com/azure/devops/integrate/get-started/authentication/oauth#scopes).
+ * A PAT cannot list its own scopes, so a scope is proven by one cheap request that needs exactly it:
+ * the REST reference names the scopes each operation accepts (https://learn.microsoft.com/rest/api/azure/devops/,
+ * generated from MicrosoftDocs/vsts-rest-api-specs `specification/<area>/7.1/*.json`). A request that
+ * also accepts another scope proves neither. Read scopes are proven with a GET. Write, execute and
+ * manage scopes gate requests that change something, which this tool never sends; one is proven only
+ * where the reference documents a request that writes nothing (Work Items "Create" with
+ * `validateOnly=true`). Otherwise only what it includes is proven. A manage scope whose area has no
+ * read scope (Environment, Deployment Groups, Security) is the one scope its GETs need, so a granted
+ * GET proves all of it.
+ * `includes` is Microsoft's scope table ("Inherits from",
+ * https://learn.microsoft.com/azure/devops/integrate/get-started/authentication/oauth#scopes), verbatim
+ * but for the no-longer-public service hooks scopes, which the catalogue does not list.
  */
 export type AzureDevOpsHost = 'dev' | 'vssps' | 'vsrm' | 'feeds' | 'vsaex' | 'auditservice' | 'extmgmt' | 'analytics' | 'artifacts';
 
@@ -40,6 +43,11 @@ export interface ScopeProbe {
   preview?: number;
   /** A project-level probe's organisation-wide twin, sent when no project is given (same scope, same host). */
   org?: { path: string; preview?: number };
+  /**
+   * A request that writes nothing instead of a GET: `noWrite` is the documented query parameter that
+   * makes it so (a test checks it is in `path` as `{noWrite}=true`); `body` is sent as `contentType`.
+   */
+  write?: { method: 'POST'; noWrite: string; body: string; contentType: string };
   /** OData: the version is in the path, not in `api-version`. */
   noApiVersion?: boolean;
   /** The operation documents a 200 without a body. */
@@ -52,14 +60,16 @@ export interface AzureDevOpsScope {
   id: string;
   /** The portal's checkbox, as shown on the "New personal access token" page. */
   portal: string;
-  /** The read scope this one includes (Microsoft's scope table, "Inherits from"). */
-  impliesRead?: string;
+  /** The scope this one includes (Microsoft's scope table, "Inherits from"); a token without it lacks this one too. */
+  includes?: string;
   probe?: ScopeProbe;
-  /** Why no request proves it (for a scope with neither a probe nor a read scope to prove). */
+  /** Why no request proves it (for a scope without a probe of its own). */
   unprovable?: string;
 }
 
 const REST = 'https://learn.microsoft.com/rest/api/azure/devops';
+/** Many areas' scopes include User Profile: Read; proving it proves nothing of theirs. */
+export const PROFILE = 'vso.profile';
 const NODE_API = 'https://github.com/microsoft/azure-devops-node-api/blob/master/api/TaskAgentApiBase.ts';
 
 /** A read-only probe: host, path, where, api-version details, documentation. */
@@ -70,19 +80,25 @@ const P = (host: AzureDevOpsHost, path: string, where: ScopeProbe['where'], doc:
   doc,
   ...more,
 });
-const S = (id: string, portal: string, probe?: ScopeProbe, impliesRead?: string, unprovable?: string): AzureDevOpsScope => ({
+const S = (id: string, portal: string, probe?: ScopeProbe, includes?: string, unprovable?: string): AzureDevOpsScope => ({
   id,
   portal,
   ...(probe ? { probe } : {}),
-  ...(impliesRead ? { impliesRead } : {}),
+  ...(includes ? { includes } : {}),
   ...(unprovable ? { unprovable } : {}),
 });
-/** A write / execute / manage scope: its read half is proven through `read`. */
-const W = (id: string, portal: string, read: string): AzureDevOpsScope => S(id, portal, undefined, read);
+/** A write / execute / manage scope without a request of its own that writes nothing: what it includes is proven instead. */
+const W = (id: string, portal: string, includes: string, why?: string): AzureDevOpsScope => S(id, portal, undefined, includes, why);
 /** A scope no request proves, and why. */
-const U = (id: string, portal: string, why: string): AzureDevOpsScope => S(id, portal, undefined, undefined, why);
+const U = (id: string, portal: string, why: string, includes?: string): AzureDevOpsScope => S(id, portal, undefined, includes, why);
+/** A read scope proven by its own GET that also includes User Profile: Read (Microsoft's table), which proves nothing of it. */
+const R = (id: string, portal: string, probe: ScopeProbe): AzureDevOpsScope => S(id, portal, probe, PROFILE);
 
-const NO_WRITE_PROBE = 'every request that needs it writes something, and this tool sends only read-only requests';
+const NO_WRITE_PROBE = 'every request that needs it writes something, and none documents a mode that writes nothing';
+/** Work Items "Create" with validateOnly: "Indicate if you only want to validate the changes without saving the work item". */
+const VALIDATE_ONLY_BODY = JSON.stringify([
+  { op: 'add', path: '/fields/System.Title', value: 'credential-preflight scope probe (validateOnly)' },
+]);
 const ANALYTICS_DOC = 'https://learn.microsoft.com/azure/devops/report/extend-analytics/odata-query-guidelines';
 
 export const ADO_SCOPES: readonly AzureDevOpsScope[] = [
@@ -93,12 +109,20 @@ export const ADO_SCOPES: readonly AzureDevOpsScope[] = [
       org: { path: '_apis/wit/workitemrelationtypes' },
     }),
   ),
-  W('vso.work_write', 'Work Items: Read & Write', 'vso.work'),
-  W('vso.work_full', 'Work Items: Read, Write & Manage', 'vso.work'),
+  // Validates a new Task without saving it: Task is a type of every system process (Basic, Agile, Scrum, CMMI).
+  S(
+    'vso.work_write',
+    'Work Items: Read & Write',
+    P('dev', '_apis/wit/workitems/$Task?validateOnly=true', 'project', `${REST}/wit/work-items/create`, {
+      write: { method: 'POST', noWrite: 'validateOnly', body: VALIDATE_ONLY_BODY, contentType: 'application/json-patch+json' },
+    }),
+    'vso.work',
+  ),
+  W('vso.work_full', 'Work Items: Read, Write & Manage', 'vso.work_write'),
   S('vso.code', 'Code: Read', P('dev', '_apis/git/repositories', 'either', `${REST}/git/repositories/list`)),
   W('vso.code_write', 'Code: Read & Write', 'vso.code'),
-  W('vso.code_manage', 'Code: Read, Write & Manage', 'vso.code'),
-  W('vso.code_full', 'Code: Full', 'vso.code'),
+  W('vso.code_manage', 'Code: Read, Write & Manage', 'vso.code_write'),
+  W('vso.code_full', 'Code: Full', 'vso.code_manage'),
   // Microsoft's table: Code (status) inherits nothing; the status reads also accept vso.code.
   U('vso.code_status', 'Code: Status', 'its only reads (commit and pull request statuses) accept Code: Read as well'),
   S(
@@ -108,17 +132,22 @@ export const ADO_SCOPES: readonly AzureDevOpsScope[] = [
       org: { path: '_apis/build/resourceusage', preview: 2 },
     }),
   ),
-  W('vso.build_execute', 'Build: Read & Execute', 'vso.build'),
-  S('vso.release', 'Release: Read', P('vsrm', '_apis/release/definitions?$top=1', 'project', `${REST}/release/definitions/list`)),
+  W(
+    'vso.build_execute',
+    'Build: Read & Execute',
+    'vso.build',
+    "its one request that writes nothing, a pipeline's preview run, needs the id of a pipeline, which the check is not given",
+  ),
+  R('vso.release', 'Release: Read', P('vsrm', '_apis/release/definitions?$top=1', 'project', `${REST}/release/definitions/list`)),
   W('vso.release_execute', 'Release: Read, Write & Execute', 'vso.release'),
-  W('vso.release_manage', 'Release: Read, Write, Execute & Manage', 'vso.release'),
-  S('vso.packaging', 'Packaging: Read', P('feeds', '_apis/packaging/feeds', 'either', `${REST}/artifacts/feed-management/get-feeds`)),
+  W('vso.release_manage', 'Release: Read, Write, Execute & Manage', 'vso.release_execute'),
+  R('vso.packaging', 'Packaging: Read', P('feeds', '_apis/packaging/feeds', 'either', `${REST}/artifacts/feed-management/get-feeds`)),
   W('vso.packaging_write', 'Packaging: Read & Write', 'vso.packaging'),
-  W('vso.packaging_manage', 'Packaging: Read, Write & Manage', 'vso.packaging'),
+  W('vso.packaging_manage', 'Packaging: Read, Write & Manage', 'vso.packaging_write'),
   // Not `_apis/projects`: that list accepts vso.profile as well, so it proves neither.
   S('vso.project', 'Project and Team: Read', P('dev', '_apis/teams?$top=1', 'org', `${REST}/core/teams/get-all-teams`, { preview: 3 })),
   W('vso.project_write', 'Project and Team: Read & Write', 'vso.project'),
-  W('vso.project_manage', 'Project and Team: Read, Write & Manage', 'vso.project'),
+  W('vso.project_manage', 'Project and Team: Read, Write & Manage', 'vso.project_write'),
   S('vso.graph', 'Graph: Read', P('vssps', '_apis/graph/users', 'org', `${REST}/graph/users/list`, { preview: 1 })),
   W('vso.graph_manage', 'Graph: Read & Manage', 'vso.graph'),
   S('vso.identity', 'Identity: Read', P('vssps', '_apis/identities?identityIds={self}', 'org', `${REST}/ims/identities/read-identities`)),
@@ -131,35 +160,46 @@ export const ADO_SCOPES: readonly AzureDevOpsScope[] = [
   ),
   W('vso.profile_write', 'User Profile: Read & Write', 'vso.profile'),
   S('vso.agentpools', 'Agent Pools: Read', P('dev', '_apis/distributedtask/pools', 'org', `${REST}/distributedtask/pools/get-agent-pools`)),
-  W('vso.agentpools_manage', 'Agent Pools: Read & Manage', 'vso.agentpools'),
-  S(
+  // What registering a self-hosted agent (config.sh / config.cmd) needs; see docs/providers/azure-devops.md.
+  W(
+    'vso.agentpools_manage',
+    'Agent Pools: Read & Manage',
+    'vso.agentpools',
+    'its requests register, change or remove agents and pools, and none documents a mode that writes nothing',
+  ),
+  R(
     'vso.serviceendpoint',
     'Service Connections: Read',
     P('dev', '_apis/serviceendpoint/endpoints', 'project', `${REST}/serviceendpoint/endpoints/get-service-endpoints`),
   ),
-  W('vso.serviceendpoint_query', 'Service Connections: Read & Query', 'vso.serviceendpoint'),
-  W('vso.serviceendpoint_manage', 'Service Connections: Read, Query & Manage', 'vso.serviceendpoint'),
+  W(
+    'vso.serviceendpoint_query',
+    'Service Connections: Read & Query',
+    'vso.serviceendpoint',
+    'its requests query the service behind a saved service connection, whose id the check is not given',
+  ),
+  W('vso.serviceendpoint_manage', 'Service Connections: Read, Query & Manage', 'vso.serviceendpoint_query'),
   S(
     'vso.variablegroups_read',
     'Variable Groups: Read',
     P('dev', '_apis/distributedtask/variablegroups', 'project', `${REST}/distributedtask/variablegroups/get-variable-groups`),
   ),
   W('vso.variablegroups_write', 'Variable Groups: Read & Create', 'vso.variablegroups_read'),
-  W('vso.variablegroups_manage', 'Variable Groups: Read, Create & Manage', 'vso.variablegroups_read'),
+  W('vso.variablegroups_manage', 'Variable Groups: Read, Create & Manage', 'vso.variablegroups_write'),
   // Secure files are missing from the REST reference; Microsoft's own client documents the route.
   S('vso.securefiles_read', 'Secure Files: Read', P('dev', '_apis/distributedtask/securefiles', 'project', NODE_API, { preview: 1 })),
   W('vso.securefiles_write', 'Secure Files: Read & Create', 'vso.securefiles_read'),
-  W('vso.securefiles_manage', 'Secure Files: Read, Create & Manage', 'vso.securefiles_read'),
+  W('vso.securefiles_manage', 'Secure Files: Read, Create & Manage', 'vso.securefiles_write'),
   S(
     'vso.taskgroups_read',
     'Task Groups: Read',
     P('dev', '_apis/distributedtask/taskgroups', 'project', `${REST}/distributedtask/taskgroups/list`),
   ),
   W('vso.taskgroups_write', 'Task Groups: Read & Create', 'vso.taskgroups_read'),
-  W('vso.taskgroups_manage', 'Task Groups: Read, Create & Manage', 'vso.taskgroups_read'),
+  W('vso.taskgroups_manage', 'Task Groups: Read, Create & Manage', 'vso.taskgroups_write'),
   S('vso.wiki', 'Wiki: Read', P('dev', '_apis/wiki/wikis', 'either', `${REST}/wiki/wikis/list`)),
   W('vso.wiki_write', 'Wiki: Read & Write', 'vso.wiki'),
-  S('vso.test', 'Test Management: Read', P('dev', '_apis/testplan/plans', 'project', `${REST}/testplan/test-plans/list`)),
+  R('vso.test', 'Test Management: Read', P('dev', '_apis/testplan/plans', 'project', `${REST}/testplan/test-plans/list`)),
   W('vso.test_write', 'Test Management: Read & Write', 'vso.test'),
   S(
     'vso.analytics',
@@ -167,11 +207,8 @@ export const ADO_SCOPES: readonly AzureDevOpsScope[] = [
     P('analytics', '_odata/v4.0-preview/Projects?$select=ProjectName&$top=1', 'either', ANALYTICS_DOC, { noApiVersion: true }),
   ),
   S('vso.auditlog', 'Audit Log: Read', P('auditservice', '_apis/audit/actions', 'org', `${REST}/audit/actions/list`, { preview: 1 })),
-  U(
-    'vso.auditstreams_manage',
-    'Audit Streams: Read & Manage',
-    'no read needs it (reading streams needs Audit Log: Read); ' + NO_WRITE_PROBE,
-  ),
+  // Microsoft's table: Audit Streams includes Audit Log: Read, which is what reading streams needs.
+  W('vso.auditstreams_manage', 'Audit Streams: Read & Manage', 'vso.auditlog'),
   S(
     'vso.dashboards',
     'Team Dashboard: Read',
@@ -184,8 +221,9 @@ export const ADO_SCOPES: readonly AzureDevOpsScope[] = [
     'vso.environment_manage',
     'Environment: Read & Manage',
     P('dev', '_apis/distributedtask/environments?$top=1', 'project', `${REST}/distributedtask/environments/list`),
+    'vso.agentpools_manage',
   ),
-  S(
+  R(
     'vso.extension',
     'Extensions: Read',
     P('extmgmt', '_apis/extensionmanagement/installedextensions', 'org', `${REST}/extensionmanagement/installed-extensions/list`, {
@@ -193,41 +231,54 @@ export const ADO_SCOPES: readonly AzureDevOpsScope[] = [
     }),
   ),
   W('vso.extension_manage', 'Extensions: Read & Manage', 'vso.extension'),
-  U('vso.extension.data', 'Extension Data: Read', "its reads are inside one named extension's data, which the check is not given"),
+  U('vso.extension.data', 'Extension Data: Read', "its reads are inside one named extension's data, which the check is not given", PROFILE),
   W('vso.extension.data_write', 'Extension Data: Read & Write', 'vso.extension.data'),
   S(
     'vso.machinegroup_manage',
     'Deployment Groups: Read & Manage',
     P('dev', '_apis/distributedtask/deploymentgroups?$top=1', 'project', `${REST}/distributedtask/deploymentgroups/list`),
+    'vso.agentpools_manage',
   ),
   S(
     'vso.memberentitlementmanagement',
     'Member Entitlement Management: Read',
     P('vsaex', '_apis/userentitlementsummary?select=Licenses', 'org', `${REST}/memberentitlementmanagement/user-entitlement-summary/get`),
   ),
-  W('vso.memberentitlementmanagement_write', 'Member Entitlement Management: Read & Write', 'vso.memberentitlementmanagement'),
-  S('vso.notification', 'Notifications: Read', P('dev', '_apis/notification/settings', 'org', `${REST}/notification/settings/get`)),
+  W(
+    'vso.memberentitlementmanagement_write',
+    'Member Entitlement Management: Read & Write',
+    'vso.memberentitlementmanagement',
+    "its one request that writes nothing, a group rule's test run, needs a group, which the check is not given",
+  ),
+  R('vso.notification', 'Notifications: Read', P('dev', '_apis/notification/settings', 'org', `${REST}/notification/settings/get`)),
   W('vso.notification_write', 'Notifications: Read & Write', 'vso.notification'),
-  W('vso.notification_manage', 'Notifications: Read, Write & Manage', 'vso.notification'),
-  U('vso.notification_diagnostics', 'Notifications: Diagnostics', 'its one read needs the id of a diagnostic log entry'),
+  W('vso.notification_manage', 'Notifications: Read, Write & Manage', 'vso.notification_write'),
+  W(
+    'vso.notification_diagnostics',
+    'Notifications: Diagnostics',
+    'vso.notification',
+    'its reads need the id of a subscription or of a diagnostic log entry, which the check is not given',
+  ),
+  // Approvals and check configurations are read with Build: Read; only deciding on them needs these.
   U('vso.pipelineresources_use', 'Pipeline Resources: Use', 'no read needs it (it gates approving checks); ' + NO_WRITE_PROBE),
   U(
     'vso.pipelineresources_manage',
     'Pipeline Resources: Use & Manage',
     'no read needs it (it gates pipeline permissions and checks); ' + NO_WRITE_PROBE,
+    'vso.pipelineresources_use',
   ),
   S(
     'vso.security_manage',
     'Security: Manage',
     P('dev', '_apis/permissionsreport', 'org', `${REST}/permissionsreport/permissions-report/list`),
   ),
-  S(
+  R(
     'vso.symbols',
     'Symbols: Read',
     P('artifacts', '_apis/symbol/availability', 'org', `${REST}/symbol/availability/check-availability`, { emptyBody: true }),
   ),
   W('vso.symbols_write', 'Symbols: Read & Write', 'vso.symbols'),
-  W('vso.symbols_manage', 'Symbols: Read, Write & Manage', 'vso.symbols'),
+  W('vso.symbols_manage', 'Symbols: Read, Write & Manage', 'vso.symbols_write'),
   U(
     'vso.threads_full',
     'Pull Request Threads: Read & Write',
@@ -258,4 +309,13 @@ export function findAzureDevOpsScope(text: string): AzureDevOpsScope | undefined
 
 export function azureDevOpsScopeById(id: string): AzureDevOpsScope | undefined {
   return BY_ID.get(id);
+}
+
+/**
+ * The scope `s` includes whose proof counts as part of its own: User Profile: Read, which many areas'
+ * scopes include, proves nothing of another area's scope.
+ */
+export function includedPart(s: AzureDevOpsScope): AzureDevOpsScope | undefined {
+  if (!s.includes || (s.includes === PROFILE && !s.id.startsWith(`${PROFILE}_`))) return undefined;
+  return BY_ID.get(s.includes);
 }
