@@ -14,6 +14,8 @@ import {
   object,
   optional,
   readBody,
+  statement,
+  statesExpired,
   text,
   unverifiable,
   verified,
@@ -97,6 +99,8 @@ export interface Rejection {
   realm: boolean;
   said: string;
   emailLike: boolean;
+  /** Bitbucket said the token expired ("Access token expired. Use your refresh token…" [observed]), in whatever form. */
+  expired: boolean;
 }
 
 export function rejection(r: HttpResponse, username: string | undefined): Rejection {
@@ -104,6 +108,7 @@ export function rejection(r: HttpResponse, username: string | undefined): Reject
     realm: /realm="?Bitbucket\.org HTTP/i.test(r.headers['www-authenticate'] ?? ''),
     said: bbError(r).message,
     emailLike: looksLikeEmail(username),
+    expired: statesExpired(statement(r)),
   };
 }
 

@@ -95,7 +95,17 @@ const REJECTED_HINT: Record<Kind, string> = {
   'api-token': `Check that \`username\` is the Atlassian account e-mail; otherwise create a new API token (${API_TOKEN_PAGE}) and update the secret.`,
 };
 
+/** Bitbucket stated the token expired: OAuth access tokens live two hours, access tokens until their expiry date. */
+export const expired = (said: string): Finding =>
+  finding(
+    'token.expired',
+    'error',
+    `Bitbucket Cloud says the token has expired (401${quoted(said)}).`,
+    'Create a new access token (or, for an OAuth access token, use the refresh token to get a new one right before the steps that use it) and update the secret.',
+  );
+
 export function rejected(kind: Kind, r: Rejection, now: Date): Finding {
+  if (r.expired) return expired(r.said);
   const realm = r.realm ? ' with WWW-Authenticate: Basic realm="Bitbucket.org HTTP"' : '';
   const causes = rejectionCauses(kind, r.emailLike, now)
     .map((c, i) => `(${i + 1}) ${c}`)
