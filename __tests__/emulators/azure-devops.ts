@@ -60,9 +60,10 @@ export interface AzureDevOpsTokenSpec {
   /**
    * How the expired PAT's refusal comes: 'json' (default, above), 'html' — an "Access Denied" page
    * without the header, as Azure DevOps Server or a proxy that does not honour X-TFS-FedAuthRedirect
-   * answers (markup [U]) — or 'text' (plain text, which error bodies may be [O]; wording [O]).
+   * answers (markup [U]; 'html-203': with Services' 203 instead of 401 [O: microsoft/azure-devops-auth-samples#52]) — or
+   * 'text' (plain text, which error bodies may be [O]; wording [O]).
    */
-  expiredForm?: 'json' | 'html' | 'text';
+  expiredForm?: 'json' | 'html' | 'html-203' | 'text';
   /**
    * The organisation's Microsoft Entra conditional access policy (IP conditions included) blocks this
    * caller: every authenticated request 403 "VS403463: The conditional access policy defined by your
@@ -343,7 +344,7 @@ function accessDeniedPage(message: string): string {
 /** Authentication outcome: no valid credential, expired (in a form), refused for a reason that is not the token's scopes, or a user. */
 type Authenticated =
   | { kind: 'none' }
-  | { kind: 'expired'; form: 'json' | 'html' | 'text' }
+  | { kind: 'expired'; form: NonNullable<AzureDevOpsTokenSpec['expiredForm']> }
   | { kind: 'refused'; response: AppResponse }
   | { kind: 'user'; token: AzureDevOpsTokenSpec };
 
@@ -711,8 +712,8 @@ class Emulator extends HarnessEmulator implements AzureDevOpsEmulator {
     return undefined;
   }
 
-  #expired(form: 'json' | 'html' | 'text'): AppResponse {
-    if (form === 'html') return html(401, accessDeniedPage(EXPIRED_PAT_MESSAGE));
+  #expired(form: NonNullable<AzureDevOpsTokenSpec['expiredForm']>): AppResponse {
+    if (form === 'html' || form === 'html-203') return html(form === 'html' ? 401 : 203, accessDeniedPage(EXPIRED_PAT_MESSAGE));
     if (form === 'text') return { status: 401, body: EXPIRED_PAT_MESSAGE, headers: { 'content-type': 'text/plain; charset=utf-8' } };
     // [O] microsoft/azure-pipelines-agent #1559 (header, URL-encoded like this), azure-pipelines-tasks #18732 (body).
     return json(

@@ -39,6 +39,7 @@ const ado = (word: string): string => azureDevOpsPat(NOW, 0, word);
 const A = {
   html: ado('FAKEx0EXPx0HTMLx0NOTxREAL'),
   text: ado('FAKEx0EXPx0TEXTx0NOTxREAL'),
+  page203: ado('FAKEx0EXPx0PAGEx0NOTxREAL'),
   cap: ado('FAKEx0CAPx0BLOCKx0NOTxREAL'),
   patPolicy: ado('FAKEx0PATx0POLICYx0NOTxREAL'),
   global: ado('FAKEx0GLOBALx0PATx0NOTxREAL'),
@@ -47,6 +48,7 @@ const A = {
 const adoTokens: Record<string, AzureDevOpsTokenSpec> = {
   [A.html]: { user, organizations: ['fabrikam'], scopes: 'full', expired: true, expiredForm: 'html' },
   [A.text]: { user, organizations: ['fabrikam'], scopes: 'full', expired: true, expiredForm: 'text' },
+  [A.page203]: { user, organizations: ['fabrikam'], scopes: 'full', expired: true, expiredForm: 'html-203' },
   [A.cap]: { user, organizations: ['fabrikam'], scopes: 'full', conditionalAccessBlocked: true },
   [A.patPolicy]: { user, organizations: ['fabrikam'], scopes: 'full', patPolicyBlocked: true },
   [A.global]: { user, organizations: 'all', scopes: 'full' },
@@ -158,6 +160,10 @@ describe('expiry, in every form the provider states it', () => {
   it('Azure DevOps: an HTML "Access Denied … has expired" page (Server, or a proxy that ignores X-TFS-FedAuthRedirect)', async () => {
     const r = await check('azure-devops', { token: A.html, url: server.collectionUrl('fabrikam') }, caAgent!);
     expect(codes(r)).toEqual(['token.expired:error']);
+  });
+
+  it('Azure DevOps Services: the page with a 203, where X-TFS-FedAuthRedirect was not honoured', async () => {
+    expect(codes(await adoCheck({ token: A.page203 }))).toEqual(['token.expired:error']);
   });
 
   it('Azure DevOps: the same sentence as plain text', async () => {

@@ -16,6 +16,7 @@ import {
   readBody,
   statement,
   statesExpired,
+  statesRevoked,
   text,
   unverifiable,
   verified,
@@ -91,6 +92,7 @@ export type IdentityAnswer =
   | { kind: 'anonymous' }
   | { kind: 'sign-in-page' }
   | { kind: 'expired' }
+  | { kind: 'revoked' }
   /** An organisation policy refused the request; `said` is Azure DevOps' statement. */
   | { kind: 'policy'; policy: AdoPolicy; said: string }
   /** A global PAT, retired on 2026-12-01, named as the reason. */
@@ -126,7 +128,8 @@ export function statedRefusal(r: HttpResponse): IdentityAnswer | undefined {
   const policy = policyOf(said);
   if (policy) return { kind: 'policy', policy, said };
   if (statesGlobalPat(said)) return { kind: 'global-pat', said };
-  return statesExpired(said) ? { kind: 'expired' } : undefined;
+  if (statesExpired(said)) return { kind: 'expired' };
+  return statesRevoked(said) ? { kind: 'revoked' } : undefined;
 }
 
 export function readIdentity(r: HttpOutcome): IdentityAnswer {

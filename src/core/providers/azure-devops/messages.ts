@@ -114,6 +114,13 @@ export function identityFinding(answer: IdentityAnswer, r: HttpOutcome, t: Azure
         'Azure DevOps says the token has expired.',
         `Regenerate the PAT (${PAT_SETTINGS} → Regenerate) or create a new one, and update the secret.`,
       );
+    case 'revoked':
+      return finding(
+        'token.revoked',
+        'error',
+        'Azure DevOps says the token was revoked.',
+        `Create a new PAT in ${PAT_SETTINGS} with this organisation selected and update the secret; find out why it was revoked (Azure DevOps revokes PATs found in public repositories).`,
+      );
     case 'policy':
       return policyBlocked(answer.policy, answer.said, 'the identity request');
     case 'global-pat':

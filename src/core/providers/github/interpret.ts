@@ -20,6 +20,7 @@ import {
   optional,
   statement,
   statesExpired,
+  statesRevoked,
   text,
   unexpectedResponse,
   unverifiable,
@@ -127,7 +128,7 @@ function ssoUrl(r: HttpResponse): string | undefined {
   if (r.status !== 403 && r.status !== 404) return undefined;
   const h = r.headers['x-github-sso'];
   if (h && /\brequired\b/i.test(h)) return /url=(\S+)/i.exec(h)?.[1]?.replace(/[;,]$/, '') ?? '';
-  return r.status === 403 && SAML_ENFORCEMENT.test(statement(r)) ? '' : undefined;
+  return SAML_ENFORCEMENT.test(statement(r)) ? '' : undefined;
 }
 
 /**
@@ -232,9 +233,16 @@ export function readInstallationAnswer(r: HttpOutcome, target: GitHubTarget, tok
   return failed(refusal(a, target, token) ?? unexpected(a, say.ABOUT.installation));
 }
 
+/** GitHub answers expired and revoked tokens alike (`Bad credentials`); where an answer does say which, that is the finding. */
+function statedRefusal(a: HttpResponse, target: GitHubTarget): Finding | undefined {
+  const said = statement(a);
+  if (statesExpired(said)) return say.expired(target.host);
+  return statesRevoked(said) ? say.revoked(target.host) : undefined;
+}
+
 /** The token refused as such: expired or rejected (401), locked out after failed attempts, or refused by a policy or single sign-on. */
 function refusal(a: HttpResponse, target: GitHubTarget, token: TokenAnalysis): Finding | undefined {
-  if (a.status === 401) return statesExpired(statement(a)) ? say.expired(target.host) : say.rejected(rejectedFacts(a, target, token));
+  if (a.status === 401) return statedRefusal(a, target) ?? say.rejected(rejectedFacts(a, target, token));
   if (a.status === 403 && /login attempts/i.test(ghMessage(a))) return say.lockedOut(target.host);
   const policy = policyOf(a);
   if (policy) return say.policyBlocked(policy, say.SUBJECT.identity);

@@ -249,6 +249,14 @@ const POLICY_FIX: Record<PolicyKind, (f: PolicyFacts) => string> = {
 export const policyBlocked = (f: PolicyFacts, what: string): Finding =>
   sharedPolicyBlocked({ provider: PROVIDER, what, policy: POLICY_WORDS[f.kind](f), said: f.said, fix: POLICY_FIX[f.kind](f) });
 
+export const revoked = (host: string): Finding =>
+  finding(
+    'token.revoked',
+    'error',
+    `GitHub at ${host} says the token was revoked.`,
+    'Create a new token on the host the API belongs to and update the secret; find out why it was revoked (GitHub revokes tokens found in public code).',
+  );
+
 export const expired = (host: string): Finding =>
   finding(
     'token.expired',

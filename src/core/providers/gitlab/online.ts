@@ -159,10 +159,8 @@ function projectToCheck(run: Run): string | undefined {
 
 interface ProjectOutcome {
   canonical?: string;
-  /** true: the lookup answered (read_api or api); false: it was denied for lack of a scope. */
+  /** true: the lookup answered (read_api or api); false: it was denied for lack of a scope; undefined: neither (a policy refused it, say). */
   readsApi?: boolean;
-  /** A policy (IP restriction) refused the request: it proves no scope either way. */
-  blocked?: boolean;
 }
 
 async function checkProject(run: Run, requested: string, lookup: HttpOutcome): Promise<ProjectOutcome> {
@@ -172,7 +170,7 @@ async function checkProject(run: Run, requested: string, lookup: HttpOutcome): P
   const said = read.statementOf(r);
   if (read.statesIpRestriction(said)) {
     run.findings.add(say.ipRestricted(said, `the lookup of the project "${requested}"`));
-    return { blocked: true };
+    return {};
   }
   const denied = read.insufficientScope(r);
   if (denied) {
