@@ -101,14 +101,18 @@ export interface Rejection {
   emailLike: boolean;
   /** Bitbucket said the token expired ("Access token expired. Use your refresh token…" [observed]), in whatever form. */
   expired: boolean;
+  /** Everything the answer stated, whatever its form (quoted when it says the token expired). */
+  stated: string;
 }
 
 export function rejection(r: HttpResponse, username: string | undefined): Rejection {
+  const stated = statement(r);
   return {
     realm: /realm="?Bitbucket\.org HTTP/i.test(r.headers['www-authenticate'] ?? ''),
     said: bbError(r).message,
     emailLike: looksLikeEmail(username),
-    expired: statesExpired(statement(r)),
+    expired: statesExpired(stated),
+    stated,
   };
 }
 
