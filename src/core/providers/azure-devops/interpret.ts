@@ -69,7 +69,7 @@ export type AdoPolicy = 'conditional-access' | 'pat-policy';
 /**
  * Conditional access (IP fencing included) answers "VS403463: The conditional access policy defined by
  * your Azure Active Directory administrator has failed." [observed: microsoft/coe-starter-kit#6694,
- * git-ecosystem GCM-for-Windows#855]; the PAT policies (learn.microsoft.com/azure/devops/organizations/
+ * microsoft/Git-Credential-Manager-for-Windows#855]; the PAT policies (learn.microsoft.com/azure/devops/organizations/
  * accounts/manage-pats-with-policies-for-administrators) are matched on their words, their exact
  * text being unconfirmed.
  */
