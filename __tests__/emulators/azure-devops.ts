@@ -58,6 +58,21 @@ export interface AzureDevOpsTokenSpec {
   scopes: AzureDevOpsScopes;
   /** Expired PAT: 401 with X-TFS-ServiceError and AccessCheckException body [O]. */
   expired?: boolean;
+  /**
+   * How the expired PAT's refusal comes: 'json' (default, above), 'html' — an "Access Denied" page
+   * without the header, as Azure DevOps Server or a proxy that does not honour X-TFS-FedAuthRedirect
+   * answers (markup [U]; 'html-203': with Services' 203 instead of 401 [O: microsoft/azure-devops-auth-samples#52]) — or
+   * 'text' (plain text, which error bodies may be [O]; wording [O]).
+   */
+  expiredForm?: 'json' | 'html' | 'html-203' | 'text';
+  /**
+   * The organisation's Microsoft Entra conditional access policy (IP conditions included) blocks this
+   * caller: every authenticated request 403 "VS403463: The conditional access policy defined by your
+   * Azure Active Directory administrator has failed." [O: microsoft/coe-starter-kit#6694].
+   */
+  conditionalAccessBlocked?: boolean;
+  /** An organisation policy on PATs refuses this token: 401 naming the policy (wording [U]). */
+  patPolicyBlocked?: boolean;
   /** Which Authorization scheme the token is accepted with (default 'any': PAT as Basic password or Bearer). */
   scheme?: 'basic' | 'bearer' | 'any';
   /**
@@ -125,6 +140,14 @@ export interface AzureDevOpsEmulatorOptions {
    * (e.g. the audit log without "View audit log"); the body is [U]. Live: tests may change it.
    */
   refusedRoutes?: readonly string[];
+  /**
+   * Global ("all accessible organizations") PATs stopped working on 2026-12-01 [D: Learn, "Use personal
+   * access tokens"]: 'plain' answers them the documented plain 401; 'stated' a 401 naming the reason
+   * (wording [U]). Absent: they work (before the retirement).
+   */
+  globalPatsRetired?: 'plain' | 'stated';
+  /** app.vssps.visualstudio.com (profiles) refuses organisation-scoped PATs with 401 [O: MicrosoftDocs/vsts-rest-api-specs#166]. */
+  appRefusesOrganisationPats?: boolean;
 }
 
 export interface AzureDevOpsEmulator extends EmulatorHandle {
@@ -139,6 +162,14 @@ export interface AzureDevOpsEmulator extends EmulatorHandle {
 
 export const ANONYMOUS_USER_ID = 'aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaa';
 export const EXPIRED_PAT_MESSAGE = 'Access Denied: The Personal Access Token used has expired.';
+export const CONDITIONAL_ACCESS_MESSAGE =
+  'VS403463: The conditional access policy defined by your Azure Active Directory administrator has failed.';
+/** Wording [U]: only the PAT policies themselves are documented. */
+export const PAT_POLICY_MESSAGE =
+  "Access Denied: This personal access token is not allowed by your organization's personal access token policy.";
+/** Wording [U]: the retirement is documented as a plain 401. */
+export const GLOBAL_PAT_MESSAGE =
+  'Access Denied: Global personal access tokens (all accessible organizations) are no longer supported. Create a personal access token for this organization.';
 /** Sent by Microsoft's Python SDK; turns the 203 sign-in page into a 401 [D]. */
 export const SUPPRESS_HEADER = 'x-tfs-fedauthredirect';
 
@@ -284,6 +315,26 @@ function iis401Page(): string {
   // [O] on-prem with Windows/IIS authentication a bad credential can get an IIS HTML 401 (text [U]).
   return '<!DOCTYPE html><html><head><title>401 - Unauthorized: Access is denied due to invalid credentials.</title></head><body><h2>401 - Unauthorized: Access is denied due to invalid credentials.</h2><h3>You do not have permission to view this directory or page using the credentials that you supplied.</h3></body></html>';
 }
+
+/** An "Access Denied" error page (markup [U]; the sentence is Azure DevOps' own [O]). */
+function accessDeniedPage(message: string): string {
+  return `<!DOCTYPE html><html><head><title>Access Denied</title><style>body{font-family:sans-serif}</style><script>var x = "<b>not text</b>";</script></head><body><h1>Access Denied</h1><p>${message.replace(/'/g, '&#39;')}</p></body></html>`;
+}
+
+/** Authentication outcome: no valid credential, expired (in a form), refused for a reason that is not the token's scopes, or a user. */
+type Authenticated =
+  | { kind: 'none' }
+  | { kind: 'expired'; form: NonNullable<AzureDevOpsTokenSpec['expiredForm']> }
+  | { kind: 'refused'; response: AppResponse }
+  | { kind: 'user'; token: AzureDevOpsTokenSpec };
+
+/** The generic service exception body the conditional access refusal was observed with [O]. */
+const vssException = (message: string): Record<string, unknown> =>
+  wrappedException(
+    message,
+    'VssServiceException',
+    'Microsoft.VisualStudio.Services.Common.VssServiceException, Microsoft.VisualStudio.Services.Common',
+  );
 
 function notFoundPage(): string {
   return '<!DOCTYPE html><html><head><title>The resource cannot be found.</title></head><body><h1>404 - The resource cannot be found.</h1></body></html>';
@@ -534,7 +585,8 @@ class Emulator extends HarnessEmulator implements AzureDevOpsEmulator {
     let token: AzureDevOpsTokenSpec | null = null;
     if (!(match?.route.anonymous || isNegotiation)) {
       const auth = this.#authenticate(req, r, org);
-      if (auth.kind === 'expired') return this.#expired();
+      if (auth.kind === 'expired') return this.#expired(auth.form);
+      if (auth.kind === 'refused') return auth.response;
       if (auth.kind === 'user' && auth.token.notMember) return notMember(auth.token.notMember);
       if (auth.kind === 'user') token = auth.token;
       else if (!(org.public && match?.route.publicAnonymous)) return this.#challenge(req, r, org);
@@ -599,11 +651,7 @@ class Emulator extends HarnessEmulator implements AzureDevOpsEmulator {
     return undefined;
   }
 
-  #authenticate(
-    req: IncomingMessage,
-    r: Resolved,
-    org: AzureDevOpsOrgSpec,
-  ): { kind: 'none' } | { kind: 'expired' } | { kind: 'user'; token: AzureDevOpsTokenSpec } {
+  #authenticate(req: IncomingMessage, r: Resolved, org: AzureDevOpsOrgSpec): Authenticated {
     const header = req.headers.authorization;
     if (!header) return { kind: 'none' };
     const sp = header.indexOf(' ');
@@ -626,13 +674,29 @@ class Emulator extends HarnessEmulator implements AzureDevOpsEmulator {
     if (!spec) return { kind: 'none' };
     const allowed = spec.scheme ?? 'any';
     if (allowed !== 'any' && allowed !== scheme) return { kind: 'none' };
-    if (spec.expired) return { kind: 'expired' };
+    if (spec.expired) return { kind: 'expired', form: spec.expiredForm ?? 'json' };
+    const policy = this.#policyRefusal(spec, r);
+    if (policy) return policy;
     // [O] a PAT created for another organization gets 401 on this one.
     if (r.service !== 'app' && spec.organizations !== 'all' && !spec.organizations.some((o) => same(o, org.name))) return { kind: 'none' };
     return { kind: 'user', token: spec };
   }
 
-  #expired(): AppResponse {
+  /** Refusals that are not about the token's scopes: policies, the global PAT retirement, the organisation-less host. */
+  #policyRefusal(spec: AzureDevOpsTokenSpec, r: Resolved): Authenticated | undefined {
+    if (spec.conditionalAccessBlocked) return { kind: 'refused', response: json(403, vssException(CONDITIONAL_ACCESS_MESSAGE)) };
+    if (spec.patPolicyBlocked) return { kind: 'refused', response: json(401, unauthorizedRequest(PAT_POLICY_MESSAGE)) };
+    const retired = this.options.globalPatsRetired;
+    if (spec.organizations === 'all' && retired === 'plain') return { kind: 'none' };
+    if (spec.organizations === 'all' && retired === 'stated')
+      return { kind: 'refused', response: json(401, unauthorizedRequest(GLOBAL_PAT_MESSAGE)) };
+    if (r.service === 'app' && spec.organizations !== 'all' && this.options.appRefusesOrganisationPats) return { kind: 'none' };
+    return undefined;
+  }
+
+  #expired(form: NonNullable<AzureDevOpsTokenSpec['expiredForm']>): AppResponse {
+    if (form === 'html' || form === 'html-203') return html(form === 'html' ? 401 : 203, accessDeniedPage(EXPIRED_PAT_MESSAGE));
+    if (form === 'text') return { status: 401, body: EXPIRED_PAT_MESSAGE, headers: { 'content-type': 'text/plain; charset=utf-8' } };
     // [O] microsoft/azure-pipelines-agent #1559 (header, URL-encoded like this), azure-pipelines-tasks #18732 (body).
     return json(
       401,

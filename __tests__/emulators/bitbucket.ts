@@ -46,6 +46,14 @@ export interface BitbucketTokenSpec {
   revoked?: boolean;
   /** API token created without scopes: 401 "Token is invalid, expired, or not supported for this endpoint." [O]. */
   unscoped?: boolean;
+  /**
+   * Bearer token past its expiry (OAuth access tokens live two hours): 401 {"type":"error","error":
+   * {"message":"Access token expired. Use your refresh token to obtain a new access token."}} [O:
+   * lemurheavy/coveralls-public#1541, fork-dev/Tracker#1448]; `expiredForm` 'text' sends the same
+   * sentence as plain text, as a proxy that rewrites error bodies would [U].
+   */
+  expired?: boolean;
+  expiredForm?: 'json' | 'text';
 }
 
 export interface BitbucketRepoSpec {
@@ -84,6 +92,7 @@ export interface BitbucketEmulator extends EmulatorHandle {
 export const BITBUCKET_REALM = 'Basic realm="Bitbucket.org HTTP"';
 export const SCOPE_DENIED_MESSAGE = 'Your credentials lack one or more required privilege scopes.';
 export const INVALID_TOKEN_MESSAGE = 'Token is invalid, expired, or not supported for this endpoint.';
+export const EXPIRED_TOKEN_MESSAGE = 'Access token expired. Use your refresh token to obtain a new access token.';
 
 /** A read an endpoint checks: the scopes of each family that open it. */
 interface Needs {
@@ -159,6 +168,17 @@ class Emulator extends HarnessEmulator implements BitbucketEmulator {
   }
 
   /** The token the Authorization header carries, if it is valid in the way it was sent. */
+  /** The 401 Bitbucket answers an expired bearer token with, or undefined. */
+  #expiredBearer(req: IncomingMessage): AppResponse | undefined {
+    const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '');
+    const t = bearer ? this.options.tokens[bearer[1]!] : undefined;
+    if (!t?.expired) return undefined;
+    const headers = { 'www-authenticate': BITBUCKET_REALM };
+    if (t.expiredForm === 'text')
+      return { status: 401, body: EXPIRED_TOKEN_MESSAGE, headers: { ...headers, 'content-type': 'text/plain' } };
+    return json(401, errorBody(EXPIRED_TOKEN_MESSAGE), headers);
+  }
+
   #authenticate(req: IncomingMessage): BitbucketTokenSpec | undefined {
     const auth = req.headers.authorization ?? '';
     const bearer = /^Bearer (.+)$/.exec(auth);
@@ -208,6 +228,8 @@ class Emulator extends HarnessEmulator implements BitbucketEmulator {
       .map((p) => decodeURIComponent(p));
     if (parts[0] !== '2.0') return json(404, errorBody('Resource not found'));
     if (req.method !== 'GET') return json(405, errorBody('Method not allowed'));
+    const expired = this.#expiredBearer(req);
+    if (expired) return expired;
     const token = this.#authenticate(req);
     if (!token) {
       // Any bad credential: 401 with the Basic realm [D]; body as observed for unscoped API tokens [O].

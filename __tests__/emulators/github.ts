@@ -40,6 +40,8 @@ export interface GitHubTokenSpec {
   ssoUnauthorized?: readonly string[];
   /** Repeated failed logins for this user: every request 403 "Maximum number of login attempts exceeded" [D]. */
   lockedOut?: boolean;
+  /** Fine-grained PAT: its lifetime in days (no expiration counts as longer than any policy allows), for `maxTokenLifetimeDays`. */
+  lifetimeDays?: number;
 }
 
 export interface GitHubRepoSpec {
@@ -66,6 +68,21 @@ export interface GitHubEmulatorOptions {
   ghesVersion?: string;
   certificate?: CertificateKind;
   latencyMs?: number;
+  /**
+   * Organisations whose IP allow list does not include this runner's address: their resources answer
+   * 403 "Although you appear to have the correct authorization credentials, the `{org}` organization has
+   * an IP allow list enabled, and your IP address is not permitted to access this resource." [D: docs,
+   * "Managing allowed IP addresses for your organization"; wording O].
+   */
+  ipAllowListBlocks?: readonly string[];
+  /**
+   * Organisation → the longest fine-grained PAT lifetime its policy allows (days): a longer-lived token is
+   * answered 403 "The '{org}' organization forbids access via a fine-grained personal access tokens if the
+   * token's lifetime is greater than {n} days. …" [O: NixOS/org#247].
+   */
+  maxTokenLifetimeDays?: Readonly<Record<string, number>>;
+  /** A proxy in between drops X-GitHub-SSO: the SAML refusal arrives with its message only. */
+  dropsSsoHeader?: boolean;
 }
 
 export interface GitHubEmulator extends EmulatorHandle {
@@ -417,7 +434,7 @@ class Emulator extends HarnessEmulator implements GitHubEmulator {
     if (seg[0] === 'orgs' && seg.length === 3 && seg[2] === 'members') {
       const org = seg[1]!;
       if (!this.#ownerExists(org) || this.#isUser(org)) return error(404, 'Not Found');
-      const sso = this.#sso(spec, org, webBase);
+      const sso = this.#sso(spec, org, webBase) ?? this.#orgPolicy(spec, org, webBase);
       if (sso) return sso;
       if (spec.kind === 'classic' || spec.kind === 'oauth') {
         if (!closure(spec.scopes ?? []).has('read:org'))
@@ -458,7 +475,7 @@ class Emulator extends HarnessEmulator implements GitHubEmulator {
       return error(404, 'Not Found');
     }
     const owner = repo.fullName.split('/')[0]!;
-    const sso = this.#sso(spec, owner, webBase);
+    const sso = this.#sso(spec, owner, webBase) ?? this.#orgPolicy(spec, owner, webBase);
     if (sso) return sso;
     const accepted = { 'x-accepted-oauth-scopes': 'repo' };
     if (rest.length === 0) return json(200, this.#repoBody(repo, caller, apiBase, webBase), accepted);
@@ -497,8 +514,30 @@ class Emulator extends HarnessEmulator implements GitHubEmulator {
     return error(
       status,
       `Resource protected by organization SAML enforcement. You must grant your Personal Access token access to this organization.`,
-      { 'x-github-sso': `required; url=${url}` },
+      this.options.dropsSsoHeader ? {} : { 'x-github-sso': `required; url=${url}` },
     );
+  }
+
+  /** The organisation's IP allow list and token lifetime policy, checked after SSO [D: both are organisation settings]. */
+  #orgPolicy(spec: GitHubTokenSpec, org: string, webBase: string): AppResponse | undefined {
+    const named = (list: Iterable<string> | undefined): string | undefined =>
+      [...(list ?? [])].find((o) => o.toLowerCase() === org.toLowerCase());
+    const blockedBy = named(this.options.ipAllowListBlocks);
+    if (blockedBy) {
+      return error(
+        403,
+        `Although you appear to have the correct authorization credentials, the \`${blockedBy}\` organization has an IP allow list enabled, and your IP address is not permitted to access this resource.`,
+      );
+    }
+    const policyOrg = named(Object.keys(this.options.maxTokenLifetimeDays ?? {}));
+    const max = policyOrg ? this.options.maxTokenLifetimeDays![policyOrg]! : undefined;
+    if (spec.kind === 'fine-grained' && max !== undefined && (spec.lifetimeDays ?? Infinity) > max) {
+      return error(
+        403,
+        `The '${policyOrg}' organization forbids access via a fine-grained personal access tokens if the token's lifetime is greater than ${max} days. Please adjust your token's lifetime at the following URL: ${webBase}/settings/personal-access-tokens/4242`,
+      );
+    }
+    return undefined;
   }
 }
 

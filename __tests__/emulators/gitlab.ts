@@ -73,6 +73,13 @@ export interface GitLabEmulatorOptions {
   proxyDecodesSlashes?: boolean;
   /** Send RateLimit-* headers on every response (newer GitLab) [O]; default true. */
   rateLimitHeaders?: boolean;
+  /**
+   * Top-level groups that restrict access by IP address and do not allow this runner: their projects
+   * answer 404 like a missing one ('not-found', the documented behaviour [D: docs "Restrict group access
+   * by IP address", troubleshooting]) or 403 naming the restriction ('stated': status O in gitlab-org/gitlab#374056, wording U).
+   */
+  ipRestrictedGroups?: readonly string[];
+  ipRestrictionAnswer?: 'not-found' | 'stated';
   latencyMs?: number;
   certificate?: CertificateKind;
 }
@@ -316,6 +323,13 @@ class Emulator extends HarnessEmulator implements GitLabEmulator {
       if (denied) return denied;
       const p = this.#findProject(segs[1]!);
       if (!p || !this.#visible(token, p)) return json(404, { message: '404 Project Not Found' });
+      if (this.options.ipRestrictedGroups?.some((g) => same(g, p.path.split('/')[0]!))) {
+        return this.options.ipRestrictionAnswer === 'stated'
+          ? json(403, {
+              message: '403 Forbidden - Access denied: this group restricts access by IP address and your IP address is not allowed.',
+            })
+          : json(404, { message: '404 Project Not Found' });
+      }
       return json(200, this.#project(p, ctx, false));
     }
     if (route === 'projects') {

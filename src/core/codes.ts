@@ -62,8 +62,9 @@ export const CODES = {
     fix: 'Request the token for the right resource, e.g. Azure DevOps `499b84ac-1321-427f-aa17-267ca6975798/.default`.',
   },
   'token.retired': {
-    meaning: 'This credential type has been retired by the provider (Bitbucket app passwords).',
-    fix: 'Replace it with an API token (Basic auth with your Atlassian e-mail) or an access token, and update the secret.',
+    meaning:
+      'This credential type has been retired by the provider: Bitbucket app passwords, and Azure DevOps global ("all accessible organizations") PATs since 2026-12-01.',
+    fix: 'Bitbucket: replace it with an API token (Basic auth with your Atlassian e-mail) or an access token. Azure DevOps: create a PAT for this one organisation. Then update the secret.',
   },
   'token.unverifiable': {
     meaning: 'The token has no checksum or documented structure that can be checked offline.',
@@ -134,8 +135,13 @@ export const CODES = {
   },
   'token.sso-required': {
     meaning:
-      'The token is valid, but the organisation enforces SAML single sign-on and the token was not authorised for it (GitHub answers 403 with X-GitHub-SSO).',
+      'The token is valid, but the organisation enforces SAML single sign-on and the token was not authorised for it (GitHub answers 403 with X-GitHub-SSO, or says "Resource protected by organization SAML enforcement" when a proxy dropped that header).',
     fix: 'Open the authorisation URL in the message (valid for one hour), or GitHub → Settings → Tokens → Configure SSO → Authorize for the organisation; then re-run.',
+  },
+  'token.policy-blocked': {
+    meaning:
+      "The token is valid, but a policy of the organisation or tenant refused the request: an IP allow list or IP restriction that does not include the runner's address, conditional access, a maximum token lifetime, or a ban on a kind of token (GitHub classic PATs, Azure DevOps global PATs). No scope is missing, and a new token with the same settings is refused the same way.",
+    fix: 'Ask an administrator of the organisation to allow the runner (add its IP address to the allow list, or exempt it from the policy), or run the job on a network the policy allows; where the policy limits the token itself (lifetime, kind), use a token that fits it.',
   },
   'token.no-expiry': {
     meaning: 'The provider says the token has no expiry date.',

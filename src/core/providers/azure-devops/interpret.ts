@@ -14,6 +14,9 @@ import {
   object,
   optional,
   readBody,
+  statement,
+  statesExpired,
+  statesRevoked,
   text,
   unverifiable,
   verified,
@@ -21,7 +24,7 @@ import {
   type Verdict,
 } from '../online/index.js';
 import type { UrlAnalysis } from '../types.js';
-import { includedPart, SERVICES_ONLY_HOSTS, type AzureDevOpsScope } from './scopes.js';
+import { includedPart, ORGLESS_HOSTS, SERVICES_ONLY_HOSTS, type AzureDevOpsScope } from './scopes.js';
 
 /** The id Azure DevOps answers with when an organisation that allows public access did not accept the token. */
 export const ANONYMOUS_ID = 'aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaa';
@@ -57,6 +60,31 @@ function serviceError(r: HttpResponse): { message: string; typeKey: string } {
   return { message: header || bodyText(r, 'message'), typeKey: bodyText(r, 'typeKey') };
 }
 
+/** Everything an answer states: X-TFS-ServiceError (URL-decoded, Azure DevOps' preferred carrier), the body in any form, the challenge. */
+export const statementOf = (r: HttpResponse): string => statement(r, ['x-tfs-serviceerror']);
+
+/** The organisation policies Azure DevOps names when it refuses a request. */
+export type AdoPolicy = 'conditional-access' | 'pat-policy';
+
+/**
+ * Conditional access (IP fencing included) answers "VS403463: The conditional access policy defined by
+ * your Azure Active Directory administrator has failed." [observed: microsoft/coe-starter-kit#6694,
+ * microsoft/Git-Credential-Manager-for-Windows#855]; the PAT policies (learn.microsoft.com/azure/devops/organizations/
+ * accounts/manage-pats-with-policies-for-administrators) are matched on their words, their exact
+ * text being unconfirmed.
+ */
+export function policyOf(said: string): AdoPolicy | undefined {
+  if (/\bVS403463\b|\bconditional access polic(?:y|ies)\b/i.test(said)) return 'conditional-access';
+  if (/\bpersonal access tokens?\b[^.|]{0,80}?\bpolic(?:y|ies)\b|\bpolic(?:y|ies)\b[^.|]{0,80}?\bpersonal access tokens?\b/i.test(said)) {
+    return 'pat-policy';
+  }
+  return undefined;
+}
+
+/** A global ("all accessible organizations") PAT named as the reason of a refusal: retired on 2026-12-01. */
+export const statesGlobalPat = (said: string): boolean =>
+  /\bglobal (?:personal access )?tokens?\b|\bglobal PATs?\b|\ball accessible organi[sz]ations\b/i.test(said);
+
 // --- identity (`_apis/connectionData`) --------------------------------------------------------------
 
 export type IdentityAnswer =
@@ -64,6 +92,11 @@ export type IdentityAnswer =
   | { kind: 'anonymous' }
   | { kind: 'sign-in-page' }
   | { kind: 'expired' }
+  | { kind: 'revoked' }
+  /** An organisation policy refused the request; `said` is Azure DevOps' statement. */
+  | { kind: 'policy'; policy: AdoPolicy; said: string }
+  /** A global PAT, retired on 2026-12-01, named as the reason. */
+  | { kind: 'global-pat'; said: string }
   | { kind: 'rejected'; typeKey: string }
   /** TF401444: a valid Entra token whose principal was never added to the organisation. */
   | { kind: 'not-member'; principal: string | undefined }
@@ -85,8 +118,25 @@ function readUser(r: HttpResponse): IdentityAnswer {
   return { kind: 'user', identity: { name: user.customDisplayName || user.providerDisplayName || user.id, id: user.id } };
 }
 
+/**
+ * What a refusal states, in whatever form it came (JSON, X-TFS-ServiceError, an HTML "Access Denied"
+ * page from Server or a proxy that ignored X-TFS-FedAuthRedirect, plain text): expiry, a policy, a
+ * retired global PAT; undefined when it states none of them.
+ */
+export function statedRefusal(r: HttpResponse): IdentityAnswer | undefined {
+  const said = statementOf(r);
+  const policy = policyOf(said);
+  if (policy) return { kind: 'policy', policy, said };
+  if (statesGlobalPat(said)) return { kind: 'global-pat', said };
+  if (statesExpired(said)) return { kind: 'expired' };
+  return statesRevoked(said) ? { kind: 'revoked' } : undefined;
+}
+
 export function readIdentity(r: HttpOutcome): IdentityAnswer {
   if (r.kind === 'network') return { kind: 'trouble' };
+  const refused = r.status === 401 || r.status === 403 || (r.status === 203 && !r.isJson);
+  const stated = refused ? statedRefusal(r) : undefined;
+  if (stated) return stated;
   // 203 + a page is the sign-in answer; any other 2xx that is not API JSON (a portal, a truncated
   // body) came from something in between and says nothing about the token.
   if (r.status === 203 && !r.isJson) return { kind: 'sign-in-page' };
@@ -97,7 +147,7 @@ export function readIdentity(r: HttpOutcome): IdentityAnswer {
     // (learn.microsoft.com/azure/devops/pipelines/library/add-devops-entra-service-connection).
     const member = /^TF401444\b(?:.*?\bas\s+(\S+)\s+in a web browser)?/i.exec(err.message);
     if (member) return { kind: 'not-member', principal: member[1] };
-    return /has expired/i.test(err.message) ? { kind: 'expired' } : { kind: 'rejected', typeKey: err.typeKey };
+    return { kind: 'rejected', typeKey: err.typeKey };
   }
   return r.status === 404 ? { kind: 'org-not-found' } : { kind: 'trouble' };
 }
@@ -122,6 +172,8 @@ export type ProjectAnswer =
   | { kind: 'found'; name: string | undefined; state: string | undefined }
   /** The token may not read projects at all. */
   | { kind: 'denied' }
+  /** An organisation policy refused the lookup. */
+  | { kind: 'policy'; policy: AdoPolicy; said: string }
   /** `ambiguous`: it may exist but be hidden from the token; `askHistory`: worth asking the rename history. */
   | { kind: 'not-found'; ambiguous: boolean; askHistory: boolean }
   /** `problem`: a success whose field was not as documented. */
@@ -135,6 +187,9 @@ export function readProject(r: HttpOutcome): ProjectAnswer {
     const p = readBody(r, PROJECT);
     return p.ok ? { kind: 'found', name: p.value.name, state: p.value.state } : { kind: 'trouble', problem: p.problem };
   }
+  const said = r.status === 401 || r.status === 403 ? statementOf(r) : '';
+  const policy = policyOf(said);
+  if (policy) return { kind: 'policy', policy, said };
   const { typeKey } = serviceError(r);
   if (r.status === 404 || (r.status === 400 && /ProjectDoesNotExist/i.test(typeKey))) {
     const askHistory = r.status === 404 || typeKey === 'ProjectDoesNotExistWithNameException';
@@ -171,7 +226,8 @@ export interface ProbeWhere {
 }
 
 /** Why a scope stays unproven (messages.ts says it in words). */
-export type Unproven = 'write-half' | 'no-probe' | 'needs-project' | 'project-not-found' | 'services-only' | 'refused' | 'unclear';
+export type Unproven =
+  'write-half' | 'no-probe' | 'needs-project' | 'project-not-found' | 'services-only' | 'refused' | 'policy' | 'orgless-host' | 'unclear';
 
 /** Why the probe of a scope cannot be sent here, or undefined when it can. */
 export function unprobeable(read: AzureDevOpsScope | undefined, where: ProbeWhere): Unproven | undefined {
@@ -200,13 +256,15 @@ const unprovenWhy = (s: AzureDevOpsScope, where: ProbeWhere): Unproven =>
   ) ?? 'no-probe';
 
 /** `refused`: a 403, Azure DevOps' answer for a permission, policy or plan, not for a scope (that is a 401). */
-export type ProbeAnswer = 'granted' | 'denied' | 'refused' | 'unclear' | 'trouble';
+export type ProbeAnswer = 'granted' | 'denied' | 'refused' | 'policy' | 'unclear' | 'trouble';
 
 /** A 2xx without a body, for the operations documented to answer so. */
 const isEmptySuccess = (r: HttpOutcome): boolean => r.kind === 'response' && r.status >= 200 && r.status < 300 && r.body.trim() === '';
 
 export function readProbe(r: HttpOutcome, emptyBody = false): ProbeAnswer {
   if (r.kind === 'network') return 'trouble';
+  // A policy names itself, whatever the status; only then is a 401 a missing scope.
+  if ((r.status === 401 || r.status === 403 || isSignInPage(r)) && policyOf(statementOf(r))) return 'policy';
   // A missing scope is a 401 (or the 203 sign-in page) [observed in public reports]; a 403 is not about scopes.
   if (r.status === 401 || isSignInPage(r)) return 'denied';
   if (r.status === 403) return 'refused';
@@ -229,8 +287,11 @@ export interface ScopeFacts {
 export function scopeVerdict(s: AzureDevOpsScope, facts: ScopeFacts): Verdict {
   const proof = proofScopeOf(s, facts);
   const answer = proof && facts.probes.get(proof.id);
+  // A host without an organisation (app.vssps.visualstudio.com) refuses organisation-scoped PATs
+  // whatever their scopes [observed: MicrosoftDocs/vsts-rest-api-specs#166]: its 401 proves nothing.
+  if (answer === 'denied' && proof?.probe && ORGLESS_HOSTS.has(proof.probe.host)) return unverifiable('orgless-host' satisfies Unproven);
   if (answer === 'denied') return missing('denied');
-  if (answer === 'refused') return unverifiable('refused' satisfies Unproven);
+  if (answer === 'refused' || answer === 'policy') return unverifiable(answer satisfies Unproven);
   if (answer === 'granted') return proof === s ? verified() : unverifiable('write-half' satisfies Unproven);
   if (!proof) return unverifiable(unprovenWhy(s, facts));
   return unverifiable(proof.probe!.where !== 'org' && !facts.projectFound ? 'project-not-found' : 'unclear');

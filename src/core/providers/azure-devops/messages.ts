@@ -1,9 +1,24 @@
 /** Every sentence the Azure DevOps online findings say, and the exact fixes they point to. */
 import type { HttpOutcome } from '../../http/client.js';
 import { finding, type Finding } from '../../report.js';
-import { caseMismatch, closestNamesSentence, describeProblem, noVerdict as sharedNoVerdict, type Verdict } from '../online/index.js';
+import {
+  caseMismatch,
+  closestNamesSentence,
+  describeProblem,
+  noVerdict as sharedNoVerdict,
+  policyBlocked as sharedPolicyBlocked,
+  type Verdict,
+} from '../online/index.js';
 import type { TokenAnalysis } from '../types.js';
-import { proofScopeOf, unprobeable, type AzureDevOpsTarget, type IdentityAnswer, type ProbeWhere, type Unproven } from './interpret.js';
+import {
+  proofScopeOf,
+  unprobeable,
+  type AdoPolicy,
+  type AzureDevOpsTarget,
+  type IdentityAnswer,
+  type ProbeWhere,
+  type Unproven,
+} from './interpret.js';
 import { azureDevOpsScopeById, type AzureDevOpsScope } from './scopes.js';
 import { AZURE_DEVOPS_RESOURCE_ID, GLOBAL_PAT_END } from './tokens.js';
 
@@ -61,6 +76,32 @@ function rejected(t: AzureDevOpsTarget, token: TokenAnalysis, detail: string): F
   );
 }
 
+const POLICY_WORDS: Record<AdoPolicy, string> = {
+  'conditional-access':
+    "the organisation's Microsoft Entra conditional access policy (which includes IP address conditions) does not allow this request from where the runner is",
+  'pat-policy': 'an organisation policy on personal access tokens does not allow this token',
+};
+
+const POLICY_FIX: Record<AdoPolicy, string> = {
+  'conditional-access':
+    "Ask the Microsoft Entra or Azure DevOps administrator to allow the runner's network (add its outbound IP address to the named locations the policy trusts, or exempt the identity), or run the job on an agent inside an allowed network; the token itself is fine.",
+  'pat-policy':
+    'Ask a Project Collection Administrator which PATs the policy allows (Organization settings → Policies; tenant-wide PAT policies are under Microsoft Entra) and use one that fits it, such as a PAT for this organisation only with only the scopes needed.',
+};
+
+/** A policy, not the token, refused `what`. */
+export const policyBlocked = (policy: AdoPolicy, said: string, what: string): Finding =>
+  sharedPolicyBlocked({ provider: NAME, what, policy: POLICY_WORDS[policy], said, fix: POLICY_FIX[policy] });
+
+/** A global PAT named as the reason it was refused: retired on GLOBAL_PAT_END. */
+export const globalPatRetired = (t: AzureDevOpsTarget): Finding =>
+  finding(
+    'token.retired',
+    'error',
+    `Azure DevOps refused the token as a global ("all accessible organizations") PAT; global PATs stopped working on ${GLOBAL_PAT_END}.`,
+    `Create a PAT for the organisation "${t.org}" alone (${t.services ? `https://dev.azure.com/${t.org}/_usersSettings/tokens` : PAT_SETTINGS}, Organization: ${t.org}) with the scopes the pipeline needs, and update the secret; tools that call organisation-less APIs need Microsoft Entra tokens instead.`,
+  );
+
 const TROUBLE_ABOUT = { 'not-json': 'identity', 'no-user': 'the identity response has no authenticated user' } as const;
 
 /** The one finding the identity request ends with: who the token is, or why it is not. */
@@ -84,6 +125,17 @@ export function identityFinding(answer: IdentityAnswer, r: HttpOutcome, t: Azure
         'Azure DevOps says the token has expired.',
         `Regenerate the PAT (${PAT_SETTINGS} → Regenerate) or create a new one, and update the secret.`,
       );
+    case 'revoked':
+      return finding(
+        'token.revoked',
+        'error',
+        'Azure DevOps says the token was revoked.',
+        `Create a new PAT in ${PAT_SETTINGS} with this organisation selected and update the secret; find out why it was revoked (Azure DevOps revokes PATs found in public repositories).`,
+      );
+    case 'policy':
+      return policyBlocked(answer.policy, answer.said, 'the identity request');
+    case 'global-pat':
+      return globalPatRetired(t);
     case 'rejected':
       return rejected(t, token, `401${answer.typeKey ? ` ${answer.typeKey}` : ''}`);
     case 'not-member':
@@ -169,6 +221,9 @@ const UNPROVEN: Record<Exclude<Unproven, 'write-half' | 'no-probe'>, string> = {
   'project-not-found': 'the project was not found',
   'services-only': 'its probe exists only on Azure DevOps Services',
   refused: 'Azure DevOps refused its probe with 403, which is a permission, policy or plan refusal, not a missing scope (that is a 401)',
+  policy: 'an organisation policy blocked its probe, so the probe proves nothing about the scope',
+  'orgless-host':
+    'its probe runs on app.vssps.visualstudio.com, which has no organisation and refuses organisation-scoped PATs whatever their scopes, so its refusal proves nothing',
   unclear: 'its probe gave no clear answer',
 };
 

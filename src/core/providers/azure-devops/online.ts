@@ -12,6 +12,7 @@ import { closestNames, describeProblem, finishRun, startRun, verified, type Onli
 import type { OnlineChecks, OnlineInput, OnlineResult, TokenAnalysis, UrlAnalysis } from '../types.js';
 import {
   lowerVersion,
+  policyOf,
   readCeiling,
   readIdentity,
   readProbe,
@@ -21,6 +22,7 @@ import {
   proofScopeOf,
   readTarget,
   scopeVerdict,
+  statementOf,
   type AzureDevOpsTarget,
   type ProbeAnswer,
   type ProjectAnswer,
@@ -31,6 +33,8 @@ import { findAzureDevOpsScope, SERVICE_HOSTS, type AzureDevOpsHost, type AzureDe
 export { ANONYMOUS_ID } from './interpret.js';
 
 const SERVICES_API_VERSION = '7.1';
+/** Profiles and accounts: outside any organisation (see ORGLESS_HOSTS). */
+const APP_HOST = 'https://app.vssps.visualstudio.com';
 const HEADERS = { 'x-tfs-fedauthredirect': 'Suppress', 'x-vss-forcemsapassthrough': 'true' };
 
 type Run = OnlineRun<AzureDevOpsTarget>;
@@ -40,6 +44,7 @@ type Run = OnlineRun<AzureDevOpsTarget>;
 /** Base URL of a host area: on Server everything is on the collection URL. */
 function areaBase(t: AzureDevOpsTarget, host: AzureDevOpsHost): string {
   if (!t.services || host === 'dev') return t.base;
+  if (host === 'app') return APP_HOST;
   return `https://${host}.dev.azure.com/${encodeURIComponent(t.org)}`;
 }
 
@@ -135,6 +140,10 @@ function judgeCeiling(run: Run, r: HttpOutcome | undefined): string {
 function judgeProbe(run: Run, r: HttpOutcome, emptyBody?: boolean): ProbeAnswer {
   const answer = readProbe(r, emptyBody);
   if (answer === 'trouble') run.findings.add(msg.noVerdict(r, 'scope probe'));
+  if (answer === 'policy' && r.kind === 'response') {
+    const said = statementOf(r);
+    run.findings.add(msg.policyBlocked(policyOf(said)!, said, 'a scope probe'));
+  }
   return answer;
 }
 
@@ -148,6 +157,7 @@ async function judgeProject(run: Run, r: HttpOutcome, version: string): Promise<
   const answer = readProject(r);
   if (answer.kind === 'not-found') return explainMissingProject(run, answer, version);
   if (answer.kind === 'denied') run.findings.add(msg.projectsUnreadable());
+  if (answer.kind === 'policy') run.findings.add(msg.policyBlocked(answer.policy, answer.said, `the lookup of the project "${requested}"`));
   if (answer.kind === 'trouble')
     run.findings.add(msg.noVerdict(r, `project lookup${answer.problem ? `: ${describeProblem(answer.problem)}` : ''}`));
   if (answer.kind !== 'found') return { found: false };

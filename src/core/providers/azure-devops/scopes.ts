@@ -13,7 +13,18 @@
  * https://learn.microsoft.com/azure/devops/integrate/get-started/authentication/oauth#scopes), verbatim
  * but for the no-longer-public service hooks scopes, which the catalogue does not list.
  */
-export type AzureDevOpsHost = 'dev' | 'vssps' | 'vsrm' | 'feeds' | 'vsaex' | 'auditservice' | 'extmgmt' | 'analytics' | 'artifacts';
+export type AzureDevOpsHost =
+  | 'dev'
+  | 'vssps'
+  | 'vsrm'
+  | 'feeds'
+  | 'vsaex'
+  | 'auditservice'
+  | 'extmgmt'
+  | 'analytics'
+  | 'artifacts'
+  /** app.vssps.visualstudio.com: profiles and accounts, outside any organisation (Services only). */
+  | 'app';
 
 /** The Services hosts probes use besides the organisation's own (`{host}.dev.azure.com`): the token goes to these alone. */
 export const SERVICE_HOSTS: readonly Exclude<AzureDevOpsHost, 'dev'>[] = [
@@ -28,7 +39,14 @@ export const SERVICE_HOSTS: readonly Exclude<AzureDevOpsHost, 'dev'>[] = [
 ];
 
 /** Hosts of areas Azure DevOps Server does not have (on Server every other area is on the collection URL). */
-export const SERVICES_ONLY_HOSTS: ReadonlySet<AzureDevOpsHost> = new Set(['vsaex', 'auditservice']);
+export const SERVICES_ONLY_HOSTS: ReadonlySet<AzureDevOpsHost> = new Set(['vsaex', 'auditservice', 'app']);
+
+/**
+ * Hosts without an organisation: they have historically refused organisation-scoped PATs whatever
+ * their scopes (MicrosoftDocs/vsts-rest-api-specs#166, MethodsAndPractices/vsteam#507), and global
+ * PATs stopped working on 2026-12-01, so a 401 there never proves a scope missing.
+ */
+export const ORGLESS_HOSTS: ReadonlySet<AzureDevOpsHost> = new Set(['app']);
 
 export interface ScopeProbe {
   host: AzureDevOpsHost;

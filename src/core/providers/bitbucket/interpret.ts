@@ -14,6 +14,8 @@ import {
   object,
   optional,
   readBody,
+  statement,
+  statesExpired,
   text,
   unverifiable,
   verified,
@@ -97,13 +99,20 @@ export interface Rejection {
   realm: boolean;
   said: string;
   emailLike: boolean;
+  /** Bitbucket said the token expired ("Access token expired. Use your refresh token…" [observed]), in whatever form. */
+  expired: boolean;
+  /** Everything the answer stated, whatever its form (quoted when it says the token expired). */
+  stated: string;
 }
 
 export function rejection(r: HttpResponse, username: string | undefined): Rejection {
+  const stated = statement(r);
   return {
     realm: /realm="?Bitbucket\.org HTTP/i.test(r.headers['www-authenticate'] ?? ''),
     said: bbError(r).message,
     emailLike: looksLikeEmail(username),
+    expired: statesExpired(stated),
+    stated,
   };
 }
 

@@ -4,7 +4,7 @@
  */
 import { appPasswordPhase, RETIREMENT_DAYS } from './retirement.js';
 import { finding, type Finding, type Identity } from '../../report.js';
-import { caseMismatch, closestNamesSentence } from '../online/index.js';
+import { caseMismatch, closestNamesSentence, quoteStatement } from '../online/index.js';
 import { withoutUserinfo } from '../../url-common.js';
 import type { Kind, Rejection, Wanted } from './interpret.js';
 import type { BitbucketPermission, ProbeTarget, ScopeFamily } from './scopes.js';
@@ -95,7 +95,17 @@ const REJECTED_HINT: Record<Kind, string> = {
   'api-token': `Check that \`username\` is the Atlassian account e-mail; otherwise create a new API token (${API_TOKEN_PAGE}) and update the secret.`,
 };
 
+/** Bitbucket stated the token expired: OAuth access tokens live two hours, access tokens until their expiry date. */
+export const expired = (stated: string): Finding =>
+  finding(
+    'token.expired',
+    'error',
+    `Bitbucket Cloud says the token has expired (401: ${quoteStatement(stated)}).`,
+    'Create a new access token (or, for an OAuth access token, use the refresh token to get a new one right before the steps that use it) and update the secret.',
+  );
+
 export function rejected(kind: Kind, r: Rejection, now: Date): Finding {
+  if (r.expired) return expired(r.stated);
   const realm = r.realm ? ' with WWW-Authenticate: Basic realm="Bitbucket.org HTTP"' : '';
   const causes = rejectionCauses(kind, r.emailLike, now)
     .map((c, i) => `(${i + 1}) ${c}`)

@@ -18,6 +18,9 @@ import {
   number,
   object,
   optional,
+  statement,
+  statesExpired,
+  statesRevoked,
   text,
   unexpectedResponse,
   unverifiable,
@@ -117,12 +120,41 @@ function answerOf(r: HttpOutcome): HttpResponse | Unanswered {
   return r;
 }
 
+/** GitHub's documented SAML refusal: it means single sign-on even when a proxy dropped X-GitHub-SSO. */
+const SAML_ENFORCEMENT = /\bprotected by organization SAML enforcement\b/i;
+
 /** `X-GitHub-SSO: required; url=https://github.com/orgs/…/sso?authorization_request=…` → the URL ('' if none). */
 function ssoUrl(r: HttpResponse): string | undefined {
   if (r.status !== 403 && r.status !== 404) return undefined;
   const h = r.headers['x-github-sso'];
-  if (!h || !/\brequired\b/i.test(h)) return undefined;
-  return /url=(\S+)/i.exec(h)?.[1]?.replace(/[;,]$/, '') ?? '';
+  if (h && /\brequired\b/i.test(h)) return /url=(\S+)/i.exec(h)?.[1]?.replace(/[;,]$/, '') ?? '';
+  return SAML_ENFORCEMENT.test(statement(r)) ? '' : undefined;
+}
+
+/**
+ * Organisation policies GitHub names in a 403's message (docs.github.com: "Managing allowed IP
+ * addresses for your organization", "Setting a personal access token policy for your organization"):
+ * the refusal is the policy's, not a missing permission's.
+ */
+const POLICIES: ReadonlyArray<{ kind: say.PolicyKind; re: RegExp }> = [
+  { kind: 'ip-allow-list', re: /\bhas an IP allow list enabled\b/i },
+  { kind: 'token-lifetime', re: /\bforbids access via a [^.|]{0,60}?if the token's lifetime is greater than (\d{1,5}) days?\b/i },
+  { kind: 'classic-forbidden', re: /\bforbids access via a personal access token \(classic\)/i },
+  { kind: 'oauth-restricted', re: /\bhas enabled OAuth App access restrictions\b/i },
+];
+
+/** The policy a 403 names, with GitHub's own words; undefined when it names none. */
+export function policyOf(r: HttpResponse): say.PolicyFacts | undefined {
+  if (r.status !== 403) return undefined;
+  const said = statement(r);
+  for (const { kind, re } of POLICIES) {
+    const m = re.exec(said);
+    if (!m) continue;
+    const org = /\b(?:the )?['`"]?([A-Za-z0-9][A-Za-z0-9-]{0,38})['`"]? organization\b/.exec(said)?.[1];
+    const url = /\bhttps:\/\/[^\s"'<>|]{1,200}\/settings\/personal-access-tokens\/\d{1,20}\b/.exec(said)?.[0];
+    return { kind, said, ...(org ? { org } : {}), ...(m[1] ? { days: m[1] } : {}), ...(url ? { url } : {}) };
+  }
+  return undefined;
 }
 
 // ─── Identity ───────────────────────────────────────────────────────────────────────────────────
@@ -201,11 +233,21 @@ export function readInstallationAnswer(r: HttpOutcome, target: GitHubTarget, tok
   return failed(refusal(a, target, token) ?? unexpected(a, say.ABOUT.installation));
 }
 
-/** The token refused as such: rejected (401), or every sign-in of its user locked out after failed attempts. */
+/** GitHub answers expired and revoked tokens alike (`Bad credentials`); where an answer does say which, that is the finding. */
+function statedRefusal(a: HttpResponse, target: GitHubTarget): Finding | undefined {
+  const said = statement(a);
+  if (statesExpired(said)) return say.expired(target.host);
+  return statesRevoked(said) ? say.revoked(target.host) : undefined;
+}
+
+/** The token refused as such: expired or rejected (401), locked out after failed attempts, or refused by a policy or single sign-on. */
 function refusal(a: HttpResponse, target: GitHubTarget, token: TokenAnalysis): Finding | undefined {
-  if (a.status === 401) return say.rejected(rejectedFacts(a, target, token));
+  if (a.status === 401) return statedRefusal(a, target) ?? say.rejected(rejectedFacts(a, target, token));
   if (a.status === 403 && /login attempts/i.test(ghMessage(a))) return say.lockedOut(target.host);
-  return undefined;
+  const policy = policyOf(a);
+  if (policy) return say.policyBlocked(policy, say.SUBJECT.identity);
+  const sso = ssoUrl(a);
+  return sso === undefined ? undefined : say.ssoRequired(sso, say.SUBJECT.identity);
 }
 
 function rejectedFacts(r: HttpResponse, target: GitHubTarget, token: TokenAnalysis): say.RejectedFacts {
@@ -282,6 +324,8 @@ export function readRepoAnswer(f: Followed, requested: string, target: GitHubTar
   if (r.kind === 'unanswered') return blocked(say.BLOCKED[r.cause], r.finding);
   const sso = ssoUrl(r);
   if (sso !== undefined) return blocked(say.BLOCKED.sso, say.ssoRequired(sso, say.SSO_SUBJECT.repository(requested)));
+  const policy = policyOf(r);
+  if (policy) return blocked(say.BLOCKED.policy, say.policyBlocked(policy, say.SUBJECT.repository(requested)));
   if (r.status === 200 && r.isJson) return found(r, requested, f.moved);
   if (isRedirect(r)) return blocked(say.BLOCKED.moved, say.movedOffApi(requested, r.status, f.offApi, target.base));
   if (r.status === 404) return { kind: 'not-found' };
@@ -331,6 +375,8 @@ export function readProbe(f: Followed, path: string): ProbeReading {
   // probe's own (a 3xx not followed or a non-JSON page included: the feature may be off for the repository).
   const sso = ssoUrl(r);
   if (sso !== undefined) return { verdict: unverifiable(say.PROBE.sso), finding: say.ssoRequired(sso, say.SSO_SUBJECT.probe) };
+  const policy = policyOf(r);
+  if (policy) return { verdict: unverifiable(say.PROBE.policy), finding: say.policyBlocked(policy, say.SUBJECT.probe(path)) };
   if (r.status >= 500) return { verdict: unverifiable(say.PROBE.server), finding: unexpected(r, say.ABOUT.probe) };
   return { verdict: probeAnswer(r, path) };
 }

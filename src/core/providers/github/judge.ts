@@ -77,7 +77,9 @@ function judgePermission(item: PermissionItem, f: ScopeFacts): Judged {
 
 function judgeRead(p: GitHubPermission, label: string, read: Exclude<Verdict, { kind: 'missing' }>, f: ScopeFacts): Judged {
   if (read.kind === 'verified') return { verdict: verified(say.HOW.read(read.how)) };
-  if (!f.classic || !p.classicRead) return { verdict: unverifiable(say.readUnverifiable(label, read.why)) };
+  // A probe a policy blocked proves nothing either way: the scope header does not overrule the policy.
+  const blocked = read.why === say.PROBE.policy || read.why === say.BLOCKED.policy;
+  if (!f.classic || !p.classicRead || blocked) return { verdict: unverifiable(say.readUnverifiable(label, read.why)) };
   // No probe answer, but for classic tokens the scope header decides the token's half.
   const granted = expandClassic(f.classic);
   const carried = p.classicRead.find((s) => granted.has(s));

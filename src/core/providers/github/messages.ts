@@ -5,7 +5,12 @@
  */
 import { CODES } from '../../codes.js';
 import { finding, type Finding } from '../../report.js';
-import { caseMismatch as sharedCaseMismatch, closestNamesSentence, type Verdict } from '../online/index.js';
+import {
+  caseMismatch as sharedCaseMismatch,
+  closestNamesSentence,
+  policyBlocked as sharedPolicyBlocked,
+  type Verdict,
+} from '../online/index.js';
 import { classicParents, type GitHubPermission } from './scopes.js';
 
 /** How the findings name the provider. */
@@ -199,6 +204,67 @@ export function ssoRequired(url: string, what: string): Finding {
   );
 }
 
+// ─── Organisation policies ──────────────────────────────────────────────────────────────────────
+
+export type PolicyKind = 'ip-allow-list' | 'token-lifetime' | 'classic-forbidden' | 'oauth-restricted';
+
+export interface PolicyFacts {
+  kind: PolicyKind;
+  /** GitHub's statement, whatever form it came in. */
+  said: string;
+  org?: string;
+  /** The lifetime policy's maximum, in days. */
+  days?: string;
+  /** The token's settings page GitHub links to. */
+  url?: string;
+}
+
+/** What a policy refused. */
+export const SUBJECT = {
+  identity: 'the identity request',
+  repository: (name: string) => `the request for the repository "${name}"`,
+  probe: (path: string) => `the read-only probe GET ${path}`,
+};
+
+const theOrg = (f: PolicyFacts): string => (f.org ? `the organisation "${f.org}"` : 'the organisation');
+
+const POLICY_WORDS: Record<PolicyKind, (f: PolicyFacts) => string> = {
+  'ip-allow-list': (f) => `${theOrg(f)}'s IP allow list does not include the address this runner connects from`,
+  'token-lifetime': (f) => `${theOrg(f)} refuses fine-grained tokens that live longer than ${f.days ?? 'its maximum'} days`,
+  'classic-forbidden': (f) => `${theOrg(f)} refuses personal access tokens (classic)`,
+  'oauth-restricted': (f) => `${theOrg(f)} restricts OAuth app access and has not approved this app`,
+};
+
+const POLICY_FIX: Record<PolicyKind, (f: PolicyFacts) => string> = {
+  'ip-allow-list': (f) =>
+    `Ask an owner of ${theOrg(f)} to add the runner's outbound IP address to the allow list (Organization settings → Authentication security → IP allow list), or run the job on a runner whose address is on it (a self-hosted runner or a larger runner with a static IP); the token itself is fine.`,
+  'token-lifetime': (f) =>
+    `Use a fine-grained token whose expiration is within ${f.days ?? "the organisation's"} days${f.url ? ` (${f.url})` : ''}, or ask an owner of ${theOrg(f)} to change the maximum lifetime policy; the permissions are not the problem.`,
+  'classic-forbidden': (f) =>
+    `Use a fine-grained token or a GitHub App for ${theOrg(f)}, or ask an owner to allow classic tokens (Organization settings → Personal access tokens).`,
+  'oauth-restricted': (f) =>
+    `Ask an owner of ${theOrg(f)} to approve the OAuth app (Organization settings → Third-party access), or use a fine-grained token or a GitHub App.`,
+};
+
+export const policyBlocked = (f: PolicyFacts, what: string): Finding =>
+  sharedPolicyBlocked({ provider: PROVIDER, what, policy: POLICY_WORDS[f.kind](f), said: f.said, fix: POLICY_FIX[f.kind](f) });
+
+export const revoked = (host: string): Finding =>
+  finding(
+    'token.revoked',
+    'error',
+    `GitHub at ${host} says the token was revoked.`,
+    'Create a new token on the host the API belongs to and update the secret; find out why it was revoked (GitHub revokes tokens found in public code).',
+  );
+
+export const expired = (host: string): Finding =>
+  finding(
+    'token.expired',
+    'error',
+    `GitHub at ${host} says the token has expired.`,
+    'Create a new token (or regenerate this one with a new expiration) on the host the API belongs to, and update the secret.',
+  );
+
 // ─── The repository ─────────────────────────────────────────────────────────────────────────────
 
 /** Why the repository could not be used for the permissions that depend on it. */
@@ -206,6 +272,7 @@ export const BLOCKED = {
   'no-response': 'the repository lookup got no response',
   'rate-limited': 'the repository lookup was rate limited',
   sso: 'single sign-on blocks the repository',
+  policy: 'an organisation policy blocks the repository',
   moved: 'the repository moved',
   'not-found': 'the repository was not found',
   refused: 'the repository could not be read',
@@ -293,6 +360,7 @@ export const PROBE = {
   'no-response': 'its probe got no response',
   'rate-limited': 'its probe was rate limited',
   sso: 'single sign-on blocks the probe',
+  policy: 'an organisation policy blocks the probe',
   server: 'its probe failed on the server side',
   empty: 'the repository is empty',
   notRun: 'its probe was not run',

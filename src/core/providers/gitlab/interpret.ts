@@ -15,6 +15,9 @@ import {
   object,
   optional,
   readBody,
+  statement,
+  statesExpired,
+  statesRevoked,
   text,
   unverifiable,
   verified,
@@ -52,6 +55,17 @@ export interface GlError {
   message: string;
 }
 
+/** Everything a GitLab answer states, in whatever form it came (JSON, WWW-Authenticate, a page, plain text). */
+export const statementOf = (r: HttpResponse): string => statement(r);
+
+/**
+ * Group IP restriction (docs.gitlab.com/user/group/access_and_permissions, "Restrict group access by IP
+ * address") mostly answers 404 like a missing project, which says nothing; only where GitLab names the
+ * restriction is it the diagnosis (its exact words are unconfirmed, so they are matched loosely).
+ */
+export const statesIpRestriction = (said: string): boolean =>
+  /\bIP (?:address )?restrict(?:ion|ions|ed)\b|\brestrict(?:s|ed)? access by IP\b|\byour IP address is not allowed\b/i.test(said);
+
 export function glError(r: HttpResponse): GlError {
   // WWW-Authenticate carries the same error, description and scope when the body was lost on the way
   // (a proxy's own error page).
@@ -68,10 +82,10 @@ export function glError(r: HttpResponse): GlError {
 
 export type Refusal = 'expired' | 'revoked' | 'impersonation' | 'rejected';
 
-/** What a 401 says (match on `error` + the description's prefix). */
-export function refusal(e: GlError): Refusal {
-  if (/^Token is expired/i.test(e.description)) return 'expired';
-  if (/^Token was revoked/i.test(e.description)) return 'revoked';
+/** What a 401 says: `error` + the description's prefix, or the same words in any other form (`said`). */
+export function refusal(e: GlError, said = ''): Refusal {
+  if (/^Token is expired/i.test(e.description) || statesExpired(said)) return 'expired';
+  if (/^Token was revoked/i.test(e.description) || statesRevoked(said)) return 'revoked';
   return /impersonation/i.test(e.description) ? 'impersonation' : 'rejected';
 }
 
@@ -112,6 +126,8 @@ export type Standing =
   | { kind: 'unauthorized'; r: HttpResponse }
   | { kind: 'no-api' }
   | { kind: 'user-refused'; reason: string }
+  /** GitLab named an IP restriction: `said` is its statement. */
+  | { kind: 'ip-restricted'; said: string }
   | { kind: 'unexplained'; r: HttpResponse }
   | { kind: 'revoked' }
   | { kind: 'inactive'; expiredOn?: string }
@@ -155,6 +171,8 @@ function refused(s: HttpResponse, u: HttpResponse): Standing | undefined {
   if (r401) return { kind: 'unauthorized', r: r401 };
   if (u.status === 404 && s.status === 404) return { kind: 'no-api' };
   if (insufficientScope(u)) return undefined;
+  const said = u.status === 403 || u.status === 404 ? statementOf(u) : '';
+  if (statesIpRestriction(said)) return { kind: 'ip-restricted', said };
   // The token is genuine but its user may not use the API (blocked, deactivated, terms not accepted).
   const reason = u.status === 403 ? glError(u).message : '';
   return reason ? { kind: 'user-refused', reason } : { kind: 'unexplained', r: u };

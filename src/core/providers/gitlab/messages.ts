@@ -2,7 +2,7 @@
  * Every sentence GitLab's online findings say. The readers in interpret.ts return facts; these turn
  * them into findings (hints only where the catalogue's fix is not exact enough).
  */
-import { caseMismatch } from '../online/index.js';
+import { caseMismatch, policyBlocked } from '../online/index.js';
 import { finding, type Finding } from '../../report.js';
 import type { GitLabScope } from './scopes.js';
 import type { GlError, JobProjectMatch, ProjectFacts, Refusal, Target, UnlistedWhy, User } from './interpret.js';
@@ -64,6 +64,16 @@ export function rejected(t: Target, job: boolean, detail: string): Finding {
       : `Create a new token in ${settings(t)} ${OTHER_TOKENS} and update the secret.`,
   );
 }
+
+/** GitLab named its group IP restriction: the runner's address, not the token, is refused. */
+export const ipRestricted = (said: string, what: string): Finding =>
+  policyBlocked({
+    provider: 'GitLab',
+    what,
+    policy: "the group restricts access by IP address and this runner's address is not among the allowed ones",
+    said,
+    fix: "Ask an owner of the group to add the runner's outbound IP address or range (Group → Settings → General → Permissions and group features → Restrict access by IP address), or run the job on a runner inside an allowed network; the token itself is fine.",
+  });
 
 /** `on`: the date GitLab's token record gives. */
 export function expired(t: Target, job: boolean, on?: string): Finding {

@@ -49,7 +49,7 @@ function answered(run: Run, r: HttpOutcome, context?: string): HttpResponse | un
 /** A 401: expired, revoked, impersonation disabled, or rejected. */
 function unauthorized(run: Run, r: HttpResponse): Finding {
   const e = read.glError(r);
-  return say.unauthorized(run.target, isJob(run.input.token), read.refusal(e), e);
+  return say.unauthorized(run.target, isJob(run.input.token), read.refusal(e, read.statementOf(r)), e);
 }
 
 const stop = (run: Run, f: Finding): undefined => void run.findings.add(f);
@@ -123,6 +123,8 @@ function authenticate(run: Run, self: HttpOutcome, user: HttpOutcome): Auth | un
       return stop(run, say.noApi(t, '/user'));
     case 'user-refused':
       return stop(run, say.userRefused(s.reason));
+    case 'ip-restricted':
+      return stop(run, say.ipRestricted(s.said, 'the identity request'));
     case 'unexplained':
       return stop(run, unexpectedResponse(s.r, GL, 'identity'));
     case 'revoked':
@@ -157,7 +159,7 @@ function projectToCheck(run: Run): string | undefined {
 
 interface ProjectOutcome {
   canonical?: string;
-  /** true: the lookup answered (read_api or api); false: it was denied for lack of a scope. */
+  /** true: the lookup answered (read_api or api); false: it was denied for lack of a scope; undefined: neither (a policy refused it, say). */
   readsApi?: boolean;
 }
 
@@ -165,6 +167,11 @@ async function checkProject(run: Run, requested: string, lookup: HttpOutcome): P
   const r = answered(run, lookup, 'project lookup');
   if (!r) return {};
   if (ok(r)) return foundProject(run, requested, r, read.numeric(requested));
+  const said = read.statementOf(r);
+  if (read.statesIpRestriction(said)) {
+    run.findings.add(say.ipRestricted(said, `the lookup of the project "${requested}"`));
+    return {};
+  }
   const denied = read.insufficientScope(r);
   if (denied) {
     run.findings.add(say.projectDenied(run.target, denied, read.narrowest(denied)));
@@ -216,6 +223,11 @@ async function explainNotFound(run: Run, requested: string): Promise<ProjectOutc
 function probeReadsApi(run: Run, probe: HttpOutcome): boolean | undefined {
   const r = answered(run, probe, 'scope probe');
   if (!r) return undefined;
+  const said = ok(r) ? '' : read.statementOf(r);
+  if (read.statesIpRestriction(said)) {
+    run.findings.add(say.ipRestricted(said, 'the scope probe'));
+    return undefined;
+  }
   return ok(r) || (read.insufficientScope(r) ? false : undefined);
 }
 

@@ -1,6 +1,7 @@
 /** The skeleton every provider's online check is built on (composition: import what you use). */
 export { closestNames, closestNamesSentence } from './closest-names.js';
-export { caseMismatch } from './messages.js';
+export { caseMismatch, policyBlocked, type PolicyBlock } from './messages.js';
+export { htmlText, quoteStatement, statement, statesExpired, statesRevoked, tidy } from './statement.js';
 export { FindingSet } from './findings.js';
 export { bodyText, configuredOrigin, isApiSuccess } from './responses.js';
 export { finishRun, startRun, type OnlineRun } from './run.js';
