@@ -75,6 +75,9 @@ const BITBUCKET_REQUEST: Record<ProbeTarget, string> = {
   issues: `${REPO}/issues`,
   hooks: `${REPO}/hooks`,
   snippets: '/2.0/snippets?role=member',
+  runners: `${REPO}/pipelines-config/runners`,
+  'ssh-keys': '/2.0/users/{account}/ssh-keys',
+  'gpg-keys': '/2.0/users/{account}/gpg-keys',
 };
 
 function bitbucketRow(p: BitbucketPermission): ScopeRow {

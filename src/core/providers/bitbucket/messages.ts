@@ -238,6 +238,9 @@ const PROBE_NEEDS: Partial<Record<ProbeTarget, string>> = {
   hooks: 'a repository in `project` (workspace/repo_slug)',
   pipelines: 'a repository in `project` (workspace/repo_slug)',
   issues: 'a repository in `project` (workspace/repo_slug)',
+  runners: 'a repository in `project` (workspace/repo_slug)',
+  'ssh-keys': 'the account, which GET /2.0/user did not show',
+  'gpg-keys': 'the account, which GET /2.0/user did not show',
 };
 
 /** Why a probe proved or disproved a scope (the `why` of its verdict). */

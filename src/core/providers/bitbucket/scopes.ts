@@ -24,10 +24,15 @@ export type ProbeTarget =
   | 'pipelines'
   | 'issues'
   | 'hooks'
-  | 'snippets';
+  | 'snippets'
+  | 'runners'
+  | 'ssh-keys'
+  | 'gpg-keys';
 
 /** Probes that read the account itself: access tokens act as a pseudo-user and cannot. */
-export const ACCOUNT_PROBES: readonly ProbeTarget[] = ['user', 'emails'];
+export const ACCOUNT_PROBES: readonly ProbeTarget[] = ['user', 'emails', 'ssh-keys', 'gpg-keys'];
+/** Probes below `/2.0/users/{selected_user}`: they need the account round 1 read. */
+export const KEY_PROBES: readonly ProbeTarget[] = ['ssh-keys', 'gpg-keys'];
 
 export interface BitbucketPermission {
   /** The token settings page's name, e.g. "Repositories: Read". */
@@ -64,7 +69,8 @@ export const BITBUCKET_PERMISSIONS: readonly BitbucketPermission[] = [
   P('Pipelines: Read', 'pipeline', 'read:pipeline:bitbucket', 'pipelines'),
   P('Pipelines: Write', 'pipeline:write', 'write:pipeline:bitbucket'),
   P('Pipelines: Edit variables', 'pipeline:variable', 'admin:pipeline:bitbucket'),
-  P('Runners: Read', 'runner', 'read:runner:bitbucket'),
+  // GET /2.0/repositories/{workspace}/{repo_slug}/pipelines-config/runners: `runner` / `read:runner:bitbucket` (REST reference, Pipelines).
+  P('Runners: Read', 'runner', 'read:runner:bitbucket', 'runners'),
   P('Runners: Write', 'runner:write', 'write:runner:bitbucket'),
   P('Issues: Read', 'issue', 'read:issue:bitbucket', 'issues'),
   P('Issues: Write', 'issue:write', 'write:issue:bitbucket'),
@@ -77,10 +83,12 @@ export const BITBUCKET_PERMISSIONS: readonly BitbucketPermission[] = [
   P('Snippets: Read', 'snippet', 'read:snippet:bitbucket', 'snippets'),
   P('Snippets: Write', 'snippet:write', 'write:snippet:bitbucket'),
   P('Snippets: Delete', undefined, 'delete:snippet:bitbucket'),
-  P('SSH keys: Read', undefined, 'read:ssh-key:bitbucket'),
+  // GET /2.0/users/{selected_user}/ssh-keys and …/gpg-keys: `read:ssh-key:bitbucket` / `read:gpg-key:bitbucket`
+  // (REST reference, SSH and GPG; "Allows read access to information related to … keys").
+  P('SSH keys: Read', undefined, 'read:ssh-key:bitbucket', 'ssh-keys'),
   P('SSH keys: Write', undefined, 'write:ssh-key:bitbucket'),
   P('SSH keys: Delete', undefined, 'delete:ssh-key:bitbucket'),
-  P('GPG keys: Read', undefined, 'read:gpg-key:bitbucket'),
+  P('GPG keys: Read', undefined, 'read:gpg-key:bitbucket', 'gpg-keys'),
   P('GPG keys: Write', undefined, 'write:gpg-key:bitbucket'),
   P('GPG keys: Delete', undefined, 'delete:gpg-key:bitbucket'),
   P('Permissions: Read', undefined, 'read:permission:bitbucket'),
