@@ -96,7 +96,8 @@ function bitbucketRow(p: BitbucketPermission): ScopeRow {
   const ids = [p.oauth, p.apiToken].filter(Boolean);
   const base = { scope: ids.join(' / '), name: p.portal };
   if (p.probe) return { ...base, proof: 'proven', how: `${BITBUCKET_LISTED}; otherwise GET \`${BITBUCKET_REQUEST[p.probe]}\`` };
-  return { ...base, proof: 'not-provable', how: `${BITBUCKET_LISTED}; no read-only request proves it otherwise` };
+  const why = p.why ?? 'it gates only changes (write, admin or delete), which this tool never sends';
+  return { ...base, proof: 'not-provable', how: `${BITBUCKET_LISTED}; otherwise not: ${why}` };
 }
 
 // --- all ------------------------------------------------------------------------------------------

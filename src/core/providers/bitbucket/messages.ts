@@ -247,6 +247,7 @@ const PROBE_NEEDS: Partial<Record<ProbeTarget, string>> = {
 export const WHY = {
   noReadProbe:
     'no read-only request proves it (write, admin and delete scopes gate only changes), and Bitbucket did not send the x-oauth-scopes header',
+  noProbeBecause: (why: string): string => `${why}, and Bitbucket did not send the x-oauth-scopes header`,
   accessTokenUser: 'access tokens cannot read /2.0/user',
   userDenied: 'GET /2.0/user was denied (403)',
   probeNeeds: (target: ProbeTarget): string => `its probe needs ${PROBE_NEEDS[target] ?? 'a project'}`,

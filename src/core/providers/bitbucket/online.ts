@@ -298,7 +298,7 @@ async function judgeScopes(run: Run, wanted: readonly read.Wanted[]): Promise<vo
 /** The verdict a scope gets without a request, or the URL of its probe. */
 function probeFor(run: Run, w: read.Wanted): Verdict | string {
   const target = w.perm.probe;
-  if (!target) return unverifiable(say.WHY.noReadProbe);
+  if (!target) return unverifiable(w.perm.why ? say.WHY.noProbeBecause(w.perm.why) : say.WHY.noReadProbe);
   if (ACCOUNT_PROBES.includes(target) && run.kind === 'access-token') return unverifiable(say.WHY.accessTokenUser);
   // Round 1 already saw the account scope denied.
   const user = run.answers.get(USER_URL);
