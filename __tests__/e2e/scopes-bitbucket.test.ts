@@ -25,6 +25,9 @@ const READS = [
   'read:issue:bitbucket',
   'read:webhook:bitbucket',
   'read:snippet:bitbucket',
+  'read:runner:bitbucket',
+  'read:ssh-key:bitbucket',
+  'read:gpg-key:bitbucket',
 ];
 const ALL = api('FAKE-x0-TEST-SCOPES-ALL-NOT-REAL-');
 const USER_ONLY = api('FAKE-x0-TEST-SCOPES-USER-NOT-REAL-');
@@ -64,5 +67,15 @@ describe('CLI bundle: Bitbucket read probes without x-oauth-scopes', () => {
     expect(JSON.parse(run.stdout).scopes).toMatchObject({ verified: c.verified, missing: c.missing, unverifiable: [] });
     expect(run.code).toBe(c.exit);
     expect(leaks(run.stdout + run.stderr, c.token)).toEqual([]);
+    // Every probe went out, as a GET, and the keys probes named the account round 1 read.
+    expect(emu.requests.every((q) => q.method === 'GET')).toBe(true);
+    const paths = emu.requests.map((q) => decodeURIComponent(q.path));
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        '/2.0/repositories/fabrikam/web-app/pipelines-config/runners',
+        `/2.0/users/${user.account_id}/ssh-keys`,
+        `/2.0/users/${user.account_id}/gpg-keys`,
+      ]),
+    );
   });
 });

@@ -128,6 +128,12 @@ const OPENED_BY = {
   // REST reference, Webhooks and Users: `webhook` / `read:webhook:bitbucket`; `email` (the API-token scope [U]).
   hooks: { apiToken: ['read:webhook:bitbucket'], oauth: ['webhook'] },
   emails: { apiToken: ['read:user:bitbucket'], oauth: ['email'] },
+  // REST reference, Pipelines: runners need `runner` / `read:runner:bitbucket` [D]; `runner:write` opens them too [C].
+  runners: { apiToken: ['read:runner:bitbucket'], oauth: ['runner', 'runner:write'] },
+  // REST reference, SSH and GPG: `read:ssh-key:bitbucket` / `read:gpg-key:bitbucket` [D]; the OAuth-style
+  // scope is `account` (Terraform provider docs [C]).
+  sshKeys: { apiToken: ['read:ssh-key:bitbucket'], oauth: ['account'] },
+  gpgKeys: { apiToken: ['read:gpg-key:bitbucket'], oauth: ['account'] },
 } as const satisfies Record<string, Needs>;
 
 const errorBody = (message: string, detail?: unknown): object => ({
@@ -286,6 +292,17 @@ class Emulator extends HarnessEmulator implements BitbucketEmulator {
       const email = { type: 'email', email: 'fake.user@example.test', is_primary: true, is_confirmed: true };
       return { scope: OPENED_BY.emails, noAccessTokens: true, handle: ({ query }) => json(200, page([email], query)) };
     }
+    if (p[0] === 'users' && p.length === 3 && (p[2] === 'ssh-keys' || p[2] === 'gpg-keys')) {
+      return {
+        scope: p[2] === 'ssh-keys' ? OPENED_BY.sshKeys : OPENED_BY.gpgKeys,
+        noAccessTokens: true,
+        handle: ({ token, query }) => {
+          // {selected_user}: an account id or a {UUID} [D]; another user's keys are refused (text [U]).
+          const self = [token.user?.account_id, token.user?.uuid].includes(decodeURIComponent(p[1]!));
+          return self ? json(200, page([], query)) : json(403, errorBody('Forbidden'));
+        },
+      };
+    }
     if (p[0] === 'snippets' && p.length === 1) return { scope: OPENED_BY.snippets, handle: ({ query }) => json(200, page([], query)) };
     if (p[0] === 'workspaces' && p.length >= 2 && p.length <= 3) {
       const tail = p[2];
@@ -334,14 +351,17 @@ class Emulator extends HarnessEmulator implements BitbucketEmulator {
           },
         };
       }
-      const sub = p[3];
+      // Runners live at …/pipelines-config/runners, every other sub-resource one level down.
+      const runners = p.length === 5 && p[3] === 'pipelines-config' && p[4] === 'runners';
+      const sub = runners ? 'runners' : p[3] === 'runners' ? '(none)' : p[3];
       const subs = {
         pullrequests: OPENED_BY.pullrequests,
         pipelines: OPENED_BY.pipelines,
         issues: OPENED_BY.issues,
         hooks: OPENED_BY.hooks,
+        runners: OPENED_BY.runners,
       };
-      if (p.length > 4 || (sub !== undefined && !(sub in subs))) return undefined;
+      if ((p.length > 4 && sub !== 'runners') || (sub !== undefined && !(sub in subs))) return undefined;
       const scope: Needs = sub ? subs[sub as keyof typeof subs] : OPENED_BY.repository;
       return {
         scope,

@@ -171,6 +171,10 @@ interface SubRoute {
   body: (repo: GitHubRepoSpec) => AppResponse;
 }
 const list = (): AppResponse => ({ status: 200, body: [] });
+const noCommit = (): AppResponse => ({
+  status: 422,
+  body: { message: 'No commit found for SHA: HEAD', documentation_url: DOCS, status: '422' },
+});
 const SUB_ROUTES: readonly SubRoute[] = [
   {
     re: /^commits$/,
@@ -210,6 +214,21 @@ const SUB_ROUTES: readonly SubRoute[] = [
   { re: /^code-scanning\/alerts$/, permission: 'security_events', classic: ['security_events'], body: list },
   { re: /^dependabot\/alerts$/, permission: 'vulnerability_alerts', classic: ['security_events'], body: list },
   { re: /^secret-scanning\/alerts$/, permission: 'secret_scanning_alerts', classic: ['security_events'], body: list },
+  // A ref may be a SHA, a branch or a tag name [D]; HEAD names the default branch. An empty repository has
+  // no commit for it: the text of that answer is modelled [U] (422 "No commit found for SHA: …" as for commits).
+  {
+    re: /^commits\/[^/]+\/check-runs$/,
+    permission: 'checks',
+    body: (r) => (r.empty ? noCommit() : { status: 200, body: { total_count: 0, check_runs: [] } }),
+  },
+  {
+    re: /^commits\/[^/]+\/status$/,
+    permission: 'statuses',
+    body: (r) =>
+      r.empty
+        ? noCommit()
+        : { status: 200, body: { state: 'pending', statuses: [], sha: '0000000000000000000000000000000000000001', total_count: 0 } },
+  },
 ];
 
 interface Caller {

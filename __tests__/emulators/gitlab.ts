@@ -15,6 +15,9 @@
  *                                      redirect routes [D]; `404 Project Not Found` [D]
  *   GET /projects                      api | read_api; search, search_namespaces, membership, per_page
  *   GET /job                           CI job token (JOB-TOKEN header or job_token) only [D]
+ * and, outside the API, what Git and registry clients ask first (Basic `user:token`; see #gitOrRegistry):
+ *   GET /{path}.git/info/refs?service=git-upload-pack   api | read_api | read_repository | write_repository
+ *   GET /jwt/auth?service=container_registry&scope=repository:{path}:pull   api | read_api | read_registry
  * Request pipeline: fault → relative root → (proxy decodes %2F) → credentials → route → scope.
  */
 import { randomUUID } from 'node:crypto';
@@ -69,6 +72,8 @@ export interface GitLabEmulatorOptions {
   relativeRoot?: string;
   /** GitLab before 15.1: no personal_access_tokens/:id route → 404 [D]; '15.1' = 15.1–15.4: `self` is taken as an id → 401 for non-admins [D]. */
   oldServer?: 'pre-15.1' | '15.1';
+  /** The container registry is not enabled on this instance: /jwt/auth answers 404 [D]. */
+  registryDisabled?: boolean;
   /** A reverse proxy in front of GitLab decodes %2F before GitLab sees the path [O]. */
   proxyDecodesSlashes?: boolean;
   /** Send RateLimit-* headers on every response (newer GitLab) [O]; default true. */
@@ -253,11 +258,66 @@ class Emulator extends HarnessEmulator implements GitLabEmulator {
     };
   }
 
+  /**
+   * Git over HTTP and the registry token service, with Basic credentials. What a token may do there
+   * follows from its scopes (Gitlab::Auth abilities_for_scopes [D in source]): download_code from api,
+   * read_api, read_repository, write_repository; read_container_image from api, read_api, read_registry.
+   * Access tokens take any user name, OAuth tokens only `oauth2` [D]. Texts: GitAccess's
+   * "You are not allowed to download code." and the registry's `DENIED` "access forbidden" [D in
+   * source]; the 401 and 404 texts are modelled [U].
+   */
+  #gitOrRegistry(req: IncomingMessage, ctx: AppContext, path: string): AppResponse | undefined {
+    const git = /^\/(.+)\.git\/info\/refs$/.exec(path);
+    const registry = path === '/jwt/auth';
+    if (!git && !registry) return undefined;
+    if (req.method !== 'GET') return { status: 405, body: 'Method Not Allowed' };
+    if (registry && this.options.registryDisabled) return json(404, { errors: [{ code: 'UNAVAILABLE', message: 'registry not enabled' }] });
+    const basic = /^Basic\s+(.+)$/i.exec(req.headers.authorization ?? '');
+    const [user, ...rest] = basic ? Buffer.from(basic[1]!, 'base64').toString('utf8').split(':') : [];
+    const token = basic ? this.options.tokens[rest.join(':')] : undefined;
+    const valid = token && token.kind !== 'job' && !token.state?.match(/expired|revoked/) && (token.kind !== 'oauth' || user === 'oauth2');
+    if (!valid) {
+      const challenge = { 'www-authenticate': 'Basic realm="GitLab"' };
+      return registry
+        ? json(401, { errors: [{ code: 'UNAUTHORIZED', message: 'HTTP Basic: Access denied' }] }, challenge)
+        : { status: 401, headers: challenge, body: 'HTTP Basic: Access denied\n' };
+    }
+    const scopes = new Set(token.scopes ?? []);
+    const can = (accepted: string[]): boolean => accepted.some((s) => scopes.has(s));
+    const text = (status: number, body: string): AppResponse => ({ status, headers: { 'content-type': 'text/plain' }, body });
+    if (git) {
+      const p = this.#findProject(decodeURIComponent(git[1]!));
+      if (!can(['api', 'read_api', 'read_repository', 'write_repository'])) return text(403, 'You are not allowed to download code.');
+      if (!p || !this.#visible(token, p))
+        return text(404, "The project you were looking for could not be found or you don't have permission to view it.");
+      if (ctx.query.get('service') !== 'git-upload-pack') return text(403, "The command you're trying to execute is not allowed.");
+      // Protocol v2 capability advertisement (pkt-lines) [D: git http-protocol / protocol-v2].
+      return {
+        status: 200,
+        headers: { 'content-type': 'application/x-git-upload-pack-advertisement' },
+        body: '000eversion 2\n0013ls-refs=unborn\n0000',
+      };
+    }
+    if (ctx.query.get('service') !== 'container_registry')
+      return json(404, { errors: [{ code: 'UNAVAILABLE', message: 'unknown service' }] });
+    if (!can(['api', 'read_api', 'read_registry', 'write_registry']))
+      return json(403, { errors: [{ code: 'DENIED', message: 'access forbidden' }] });
+    const wanted = /^repository:(.+):pull$/.exec(ctx.query.get('scope') ?? '')?.[1];
+    const p = wanted ? this.#findProject(wanted) : undefined;
+    const pull = p && this.#visible(token, p) && can(['api', 'read_api', 'read_registry']);
+    const access = pull ? [{ type: 'repository', name: wanted, actions: ['pull'] }] : [];
+    const b64 = (o: object): string => Buffer.from(JSON.stringify(o)).toString('base64url');
+    const jwt = `${b64({ alg: 'RS256', typ: 'JWT' })}.${b64({ iss: 'gitlab-issuer', aud: 'container_registry', access })}.RkFLRS1URVNULXNpZ25hdHVyZQ`;
+    return json(200, { token: jwt });
+  }
+
   #handle(req: IncomingMessage, ctx: AppContext): AppResponse {
     // The harness logs every header but Authorization: keep GitLab's other credential headers out of the log.
     for (const h of ['private-token', 'job-token']) if (ctx.entry.headers[h] !== undefined) ctx.entry.headers[h] = '[redacted]';
     const root = this.options.relativeRoot ?? '';
     let raw = ctx.path;
+    const outsideApi = this.#gitOrRegistry(req, ctx, raw.slice(root.length));
+    if (outsideApi) return outsideApi;
     if (!raw.toLowerCase().startsWith(`${root.toLowerCase()}/api/v4/`)) {
       return {
         status: 404,

@@ -9,7 +9,12 @@ import type { Report } from '../../src/core/report.js';
 import type { RawInputs } from '../../src/core/request.js';
 import { secretForms } from '../../src/core/secrets.js';
 import { mintAtbb, mintAtlassianToken } from '../../src/core/providers/bitbucket/synthetic.js';
-import { effectiveScopes, findBitbucketPermission, parseScopeHeader } from '../../src/core/providers/bitbucket/scopes.js';
+import {
+  BITBUCKET_PERMISSIONS,
+  effectiveScopes,
+  findBitbucketPermission,
+  parseScopeHeader,
+} from '../../src/core/providers/bitbucket/scopes.js';
 import { startBitbucketEmulator, type BitbucketEmulator, type BitbucketTokenSpec } from '../emulators/bitbucket.js';
 import { emulatorDispatcher } from '../emulators/dispatcher.js';
 import { getTestTls } from '../emulators/tls.js';
@@ -227,17 +232,20 @@ describe('API tokens (Basic e-mail:token)', () => {
   });
 
   it('costs two round trips: identity, then the lookups and every probe at once', async () => {
-    emu.fault({ type: 'barrier', count: 5 }, { path: /^\/2\.0\/(repositories|workspaces)\// });
-    const r = await check({
-      token: T.noHeader,
-      project: 'fabrikam/web-app',
-      requiredScopes:
-        'read:pullrequest:bitbucket, read:pipeline:bitbucket, read:workspace:bitbucket, read:repository:bitbucket, read:project:bitbucket',
-    });
-    expect(r.scopes.verified).toEqual(['read:pullrequest:bitbucket', 'read:workspace:bitbucket', 'read:repository:bitbucket']);
+    // Every API-token read scope with a probe: the /2.0/user answer of round 1 doubles as the account's.
+    const reads = BITBUCKET_PERMISSIONS.filter((p) => p.probe && p.apiToken).map((p) => p.apiToken!);
+    // repository, workspace, projects, pullrequests, pipelines, issues, hooks, snippets, runners, ssh-keys, gpg-keys
+    // (e-mail addresses have no API-token scope of their own).
+    const wave = 11;
+    emu.fault({ type: 'barrier', count: wave }, { path: /^\/2\.0\/(?!user$)/ });
+    const r = await check({ token: T.noHeader, project: 'fabrikam/web-app', requiredScopes: reads.join(', ') });
+    expect(r.scopes.verified).toEqual(
+      expect.arrayContaining(['read:pullrequest:bitbucket', 'read:workspace:bitbucket', 'read:repository:bitbucket']),
+    );
     const [identity, ...second] = emu.requests;
     expect(identity!.path).toBe('/2.0/user');
-    expect(second).toHaveLength(5); // repo, workspace, pullrequests, pipelines, projects; the repo and workspace lookups double as probes
+    expect(second).toHaveLength(wave);
+    expect(emu.requests.every((q) => q.method === 'GET')).toBe(true);
     expect(Math.min(...second.map((q) => q.seq))).toBeGreaterThan(identity!.requestsSeenAtAnswer!);
     expect(Math.max(...second.map((q) => q.seq))).toBeLessThanOrEqual(Math.min(...second.map((q) => q.requestsSeenAtAnswer!)));
   });

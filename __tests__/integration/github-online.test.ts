@@ -8,7 +8,14 @@ import type { PreflightDeps } from '../../src/core/preflight.js';
 import type { Report } from '../../src/core/report.js';
 import type { RawInputs } from '../../src/core/request.js';
 import { parseExpirationHeader } from '../../src/core/providers/github/interpret.js';
-import { classicParents, describeAccepted, expandClassic, hasRight, parseRequired } from '../../src/core/providers/github/scopes.js';
+import {
+  classicParents,
+  describeAccepted,
+  expandClassic,
+  GITHUB_PERMISSIONS,
+  hasRight,
+  parseRequired,
+} from '../../src/core/providers/github/scopes.js';
 import { mintGitHubClassic, mintGitHubFineGrained, mintGitHubStatelessInstallation } from '../../src/core/providers/github/synthetic.js';
 import { emulatorDispatcher } from '../emulators/dispatcher.js';
 import { startGitHubEmulator, type GitHubEmulator, type GitHubRepoSpec, type GitHubTokenSpec } from '../emulators/github.js';
@@ -419,22 +426,24 @@ describe('hosts', () => {
 
   it('costs two round trips: identity, then the repository and every probe at once', async () => {
     emu.clearLog();
-    // Hold the second wave's answers until all three are in (or 1 s passed): a client that waited for
-    // one answer before sending the next request cannot pass the ordering checks below.
-    emu.fault({ type: 'barrier', count: 3 }, { path: /^\/repos\// });
+    // Every permission with a read probe of its own, each sent once, all GETs.
+    const probed = GITHUB_PERMISSIONS.filter((p) => p.probe && p.probe !== 'repository');
+    const paths = probed.map(
+      (p) => `/${p.probe!.replace('{repo}', 'repos/fake-octo-org/hello-world').replace('{owner}', 'fake-octo-org')}`,
+    );
+    // Hold the second wave's answers until all are in (or 1 s passed): a client that waited for one
+    // answer before sending the next request cannot pass the ordering checks below.
+    emu.fault({ type: 'barrier', count: paths.length + 1 }, { path: /^\/(repos|orgs)\// });
     const r = await check({
       token: INSTALL,
       project: 'fake-octo-org/hello-world',
-      requiredScopes: 'contents:read, actions:read, contents:write',
+      requiredScopes: [...probed.map((p) => `${p.name}:read`), 'contents:write'].join(', '),
     });
-    expect(r.outcome).toBe('warned');
+    expect(r.outcome).not.toBe('unverified');
     const [identity, ...second] = emu.requests;
     expect(identity!.path).toBe('/installation/repositories');
-    expect(second.map((q) => q.path).sort()).toEqual([
-      '/repos/fake-octo-org/hello-world',
-      '/repos/fake-octo-org/hello-world/actions/runs',
-      '/repos/fake-octo-org/hello-world/commits',
-    ]);
+    expect(second.map((q) => q.path).sort()).toEqual(['/repos/fake-octo-org/hello-world', ...paths.map((p) => p.split('?')[0]!)].sort());
+    expect(emu.requests.every((q) => q.method === 'GET')).toBe(true);
     expect(Math.max(...second.map((q) => q.seq))).toBeLessThanOrEqual(Math.min(...second.map((q) => q.requestsSeenAtAnswer!)));
     expect(Math.min(...second.map((q) => q.seq))).toBeGreaterThan(identity!.requestsSeenAtAnswer!);
   });

@@ -359,6 +359,55 @@ describe('self-managed specifics', () => {
     }
   });
 
+  it('before 15.5: read_repository and read_registry proven as Git and docker do, in the second round trip, Basic only there', async () => {
+    const old = await startGitLabEmulator({ projects, tokens, oldServer: 'pre-15.1' });
+    const both = { project: 'Fabrikam/Platform/Fiber', requiredScopes: 'read_repository, read_registry' };
+    const GIT = '/Fabrikam/Platform/Fiber.git/info/refs';
+    try {
+      old.fault({ type: 'barrier', count: 3 }, { path: /\/(api\/v4\/projects\/|jwt\/auth|.*\.git\/info\/refs)/ });
+      const r = await check({ token: T.good, ...both }, agent, old);
+      expect(r.scopes).toMatchObject({ verified: ['read_repository', 'read_registry'], missing: [], unverifiable: [] });
+      const [a, b, ...second] = old.requests;
+      expect(second.map((q) => q.path).sort()).toEqual([GIT, '/api/v4/projects/Fabrikam%2FPlatform%2FFiber', '/jwt/auth']);
+      expect(Math.min(...second.map((q) => q.seq))).toBeGreaterThan(Math.max(a!.requestsSeenAtAnswer!, b!.requestsSeenAtAnswer!));
+      expect(Math.max(...second.map((q) => q.seq))).toBeLessThanOrEqual(Math.min(...second.map((q) => q.requestsSeenAtAnswer!)));
+      expect(old.requests.every((q) => q.method === 'GET')).toBe(true);
+      expect(old.requests.filter((q) => q.authScheme === 'Basic').map((q) => q.path)).toEqual(expect.arrayContaining([GIT, '/jwt/auth']));
+      expect(old.requests.filter((q) => q.authScheme === 'Basic')).toHaveLength(2);
+      expect(leaks(JSON.stringify(r), T.good)).toEqual([]);
+
+      // Refused for lack of scope: missing, with GitLab's own words.
+      const none = await check({ token: T.userOnly, ...both }, agent, old);
+      expect(none.scopes).toMatchObject({ verified: [], missing: ['read_repository', 'read_registry'] });
+      expect(text(none, 'scope.missing')).toContain('"You are not allowed to download code."');
+      expect(text(none, 'scope.missing')).toContain('403 DENIED');
+      const repo = await check({ token: T.repoOnly, ...both }, agent, old);
+      expect([repo.scopes.verified, repo.scopes.missing]).toEqual([['read_repository'], ['read_registry']]);
+
+      // A project the user cannot reach: nothing said about the scopes.
+      const hidden = await check({ token: T.hidden, ...both, project: 'Fabrikam/Legacy/Attic' }, agent, old);
+      expect(hidden.scopes).toMatchObject({ verified: [], missing: [], unverifiable: ['read_repository', 'read_registry'] });
+      expect(text(hidden, 'scope.unverifiable')).toContain('answered 404, which is not about the token');
+      expect(text(hidden, 'scope.unverifiable')).toContain('grants no pull on the project');
+      // A numeric id names no path for Git or the registry.
+      const byId = await check({ token: T.good, project: '12', requiredScopes: 'read_repository' }, agent, old);
+      expect(text(byId, 'scope.unverifiable')).toContain('need the project path');
+    } finally {
+      await old.close();
+    }
+  });
+
+  it('before 15.5, a registry that is not enabled (404) leaves read_registry unverifiable', async () => {
+    const old = await startGitLabEmulator({ projects, tokens, oldServer: 'pre-15.1', registryDisabled: true });
+    try {
+      const r = await check({ token: T.good, project: 'Fabrikam/Platform/Fiber', requiredScopes: 'read_registry' }, agent, old);
+      expect(r.scopes).toMatchObject({ verified: [], missing: [], unverifiable: ['read_registry'] });
+      expect(text(r, 'scope.unverifiable')).toContain('the registry token request (GET /jwt/auth) answered 404');
+    } finally {
+      await old.close();
+    }
+  });
+
   it('detects a proxy that decodes %2F and offers the numeric id', async () => {
     const proxied = await startGitLabEmulator({ projects, tokens, proxyDecodesSlashes: true });
     try {

@@ -187,6 +187,29 @@ describe('http:// to a host that is not loopback is refused before any byte is s
     }
   });
 
+  it("…and the Git client's form of the credential (GitLab's Basic oauth2:…) obeys the same origins", async () => {
+    const { agent, attempts } = recordingDispatcher();
+    try {
+      const http = new HttpClient({
+        dispatcher: agent,
+        credential: { name: 'authorization', value: 'Bearer FAKEx0TEST' },
+        gitCredential: { name: 'authorization', value: 'Basic RkFLRXgwVEVTVA==' },
+        credentialOrigins: ['https://gitlab.example.test'],
+        ...HTTP,
+      });
+      for (const target of [
+        'https://evil.example/g/p.git/info/refs',
+        'http://gitlab.example.test/jwt/auth',
+        'https://gitlab.example.test:8443/x',
+      ]) {
+        expect((await http.get(target, {}, 'git')).kind).toBe('network');
+      }
+      expect(attempts).toEqual([]);
+    } finally {
+      await agent.close();
+    }
+  });
+
   it('control: the same recording dispatcher does see a loopback http:// attempt (the check above is not vacuous)', async () => {
     const { agent, attempts } = recordingDispatcher();
     try {

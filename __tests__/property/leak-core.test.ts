@@ -102,12 +102,13 @@ const seenCodes = new Set<string>();
 const onlineRuns = new Map<string, number>();
 
 /** Runs one scenario and checks every output; returns the report for callers that look further. */
-async function check(s: Scenario): Promise<Report> {
+async function check(s: Scenario, prepare?: (server: HostileServer) => void): Promise<Report> {
   const { sample, mutated, shape, server } = s;
   const target = targetFor(server);
   for (const h of [main, ...Object.values(tlsServers)]) h?.reset();
   if (server.kind === 'hostile') main.behave(server.behaviour);
   if (server.kind === 'fault') main.fault(server.fault, { times: server.times });
+  prepare?.(main);
 
   const url = shape.url?.replace('{origin}', `https://127.0.0.1:${target.port}`).replace('{token}', sample.token);
   const { request, findings } = resolveRequest(
@@ -245,6 +246,38 @@ describe('no output of the core ever contains the token', () => {
     // The sweep really went online: the credential was sent under most behaviours.
     const reached = [...onlineRuns.keys()].filter((k) => k.startsWith(`${provider} `));
     expect(reached.length).toBeGreaterThan(10);
+  });
+
+  it('GitLab that cannot list scopes: the Git and registry requests carry the token as Basic oauth2:…, and no form of it leaks', async () => {
+    let basic = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        scenario(
+          (t) => t.provider === 'gitlab',
+          () => hostileBehaviour.map((behaviour): ServerBehaviour => ({ kind: 'hostile', behaviour })),
+          (token) => mutation(token, 'valid'),
+        ),
+        async (s) => {
+          const shape: RequestShape = {
+            provider: 'own',
+            url: '{origin}',
+            project: 'group/project',
+            scopes: ['read_repository', 'read_registry'],
+          };
+          // As before GitLab 15.5: no token record, a plain user; every other path answers with the hostile echo.
+          await check({ ...s, shape }, (h) => {
+            h.fault({ type: 'status', status: 404 }, { path: /personal_access_tokens\/self$/, times: Infinity });
+            h.fault({ type: 'status', status: 200, body: { id: 7, username: 'fake.user' } }, { path: /\/api\/v4\/user$/, times: Infinity });
+          });
+          if (process.env.DEBUG_GL)
+            console.log(JSON.stringify(main.requests.map((q) => [q.path, q.authScheme, q.status])), s.sample.token.slice(0, 8));
+          basic += main.requests.filter((q) => q.authScheme === 'Basic' && /\.git\/info\/refs$|\/jwt\/auth$/.test(q.path)).length;
+        },
+      ),
+      fcParams('leak core: gitlab git and registry probes', 40),
+    );
+    // The Basic form really went out (and came back in every echo the server could make).
+    expect(basic).toBeGreaterThan(0);
   });
 
   it('every mutation of every family, offline stage and hygiene included', async () => {

@@ -113,7 +113,7 @@ const SCOPES: Record<ProviderId, readonly string[]> = {
     'vso.nonsense',
   ],
   github: ['repo', 'read:org', 'contents:read', 'contents:write', 'workflow', 'not-a-scope'],
-  gitlab: ['api', 'read_api', 'read_repository', 'write_repository', 'nonsense'],
+  gitlab: ['api', 'read_api', 'read_repository', 'read_registry', 'write_repository', 'nonsense'],
   bitbucket: ['repository', 'repository:write', 'pullrequest', 'nonsense'],
 };
 

@@ -220,6 +220,7 @@ async function runOnline(report: Report, online: OnlineChecks, args: OnlineArgs,
   const http = new HttpClient({
     dispatcher,
     credential: online.credential(token, analysis, request.username),
+    gitCredential: online.gitCredential?.(token, analysis),
     credentialOrigins: online.credentialOrigins(url),
     monotonic: deps.monotonic,
     wallClock: () => deps.now().getTime(),

@@ -25,6 +25,11 @@ export interface HttpClientOptions {
   dispatcher: Dispatcher;
   /** The header carrying the credential, e.g. `authorization: Basic …` or GitLab's `job-token: …`. */
   credential?: { name: string; value: string };
+  /**
+   * The same credential as Git and container-registry clients send it (GitLab: Basic `oauth2:token`),
+   * for the read-only Git-over-HTTP and registry token requests that prove scopes. Same origins.
+   */
+  gitCredential?: { name: string; value: string };
   /** Origins (`https://host[:port]`) that may receive the credential. */
   credentialOrigins: readonly string[];
   requestTimeoutMs?: number;
@@ -164,7 +169,8 @@ function readAnswer(raw: Record<string, string | string[] | undefined>, body: st
 
 export class HttpClient {
   readonly #retrying: Dispatcher;
-  readonly #options: Required<Omit<HttpClientOptions, 'credential' | 'log'>> & Pick<HttpClientOptions, 'credential' | 'log'>;
+  readonly #options: Required<Omit<HttpClientOptions, 'credential' | 'gitCredential' | 'log'>> &
+    Pick<HttpClientOptions, 'credential' | 'gitCredential' | 'log'>;
   readonly #deadlineAt: number;
   readonly #origins: Set<string>;
 
@@ -229,7 +235,8 @@ export class HttpClient {
     return this.#deadlineAt - this.#options.monotonic();
   }
 
-  async get(target: string, headers: Record<string, string> = {}, withCredential = true): Promise<HttpOutcome> {
+  /** `withCredential`: `'git'` sends the Git client's form of the credential (`gitCredential`) instead. */
+  async get(target: string, headers: Record<string, string> = {}, withCredential: boolean | 'git' = true): Promise<HttpOutcome> {
     return this.#send('GET', target, headers, withCredential);
   }
 
@@ -248,14 +255,15 @@ export class HttpClient {
     method: 'GET' | 'POST',
     target: string,
     headers: Record<string, string>,
-    withCredential: boolean,
+    withCredential: boolean | 'git',
     payload?: string,
   ): Promise<HttpOutcome> {
     const o = this.#options;
     const url = new URL(target);
     const started = o.monotonic();
     const sendHeaders: Record<string, string> = { 'user-agent': 'credential-preflight', accept: 'application/json', ...headers };
-    if (withCredential && o.credential) {
+    const credential = withCredential === 'git' ? o.gitCredential : withCredential ? o.credential : undefined;
+    if (credential) {
       if (!this.mayCarryCredential(url)) {
         // Defence in depth: provider code only builds URLs on the configured origins.
         return {
@@ -265,7 +273,7 @@ export class HttpClient {
           url: target,
         };
       }
-      sendHeaders[o.credential.name.toLowerCase()] = o.credential.value;
+      sendHeaders[credential.name.toLowerCase()] = credential.value;
     }
     // The step's deadline is the only budget: no request outlives it, and none is cut shorter.
     // AbortSignal.timeout takes whole milliseconds only (a fraction throws ERR_OUT_OF_RANGE).

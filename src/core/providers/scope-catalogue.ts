@@ -69,6 +69,18 @@ function githubRows(p: GitHubPermission): ScopeRow[] {
   });
 }
 
+// --- GitLab ---------------------------------------------------------------------------------------
+
+/** Where GitLab cannot list the scopes (before 15.5, OAuth tokens): the read-only requests that prove them. */
+const GITLAB_OLDER: Readonly<Record<string, string>> = {
+  read_user: '; otherwise GET `/user`',
+  read_api: '; otherwise GET `/projects/{project}` (or the membership list)',
+  read_repository:
+    '; otherwise, as Git does, GET `{project}.git/info/refs?service=git-upload-pack` with the token as Basic `oauth2:<token>`',
+  read_registry:
+    '; otherwise, as `docker pull` does, GET `/jwt/auth?service=container_registry&scope=repository:{project}:pull` with the token as Basic `oauth2:<token>`',
+};
+
 // --- Bitbucket ------------------------------------------------------------------------------------
 
 const BITBUCKET_LISTED = 'listed in the `x-oauth-scopes` header when Bitbucket sends one';
@@ -85,13 +97,17 @@ const BITBUCKET_REQUEST: Record<ProbeTarget, string> = {
   issues: `${REPO}/issues`,
   hooks: `${REPO}/hooks`,
   snippets: '/2.0/snippets?role=member',
+  runners: `${REPO}/pipelines-config/runners`,
+  'ssh-keys': '/2.0/users/{account}/ssh-keys',
+  'gpg-keys': '/2.0/users/{account}/gpg-keys',
 };
 
 function bitbucketRow(p: BitbucketPermission): ScopeRow {
   const ids = [p.oauth, p.apiToken].filter(Boolean);
   const base = { scope: ids.join(' / '), name: p.portal };
   if (p.probe) return { ...base, proof: 'proven', how: `${BITBUCKET_LISTED}; otherwise GET \`${BITBUCKET_REQUEST[p.probe]}\`` };
-  return { ...base, proof: 'not-provable', how: `${BITBUCKET_LISTED}; no read-only request proves it otherwise` };
+  const why = p.why ?? 'it gates only changes (write, admin or delete), which this tool never sends';
+  return { ...base, proof: 'not-provable', how: `${BITBUCKET_LISTED}; otherwise not: ${why}` };
 }
 
 // --- all ------------------------------------------------------------------------------------------
@@ -107,7 +123,15 @@ export function scopeCatalogue(): ProviderScopes[] {
         ...GITHUB_PERMISSIONS.flatMap(githubRows),
       ],
     },
-    { provider: 'GitLab', rows: GITLAB_SCOPES.map((s): ScopeRow => ({ scope: s.id, name: s.grants, proof: 'proven', how: gitlabHow })) },
+    {
+      provider: 'GitLab',
+      rows: GITLAB_SCOPES.map((s): ScopeRow => ({
+        scope: s.id,
+        name: s.grants,
+        proof: 'proven',
+        how: `${gitlabHow}${GITLAB_OLDER[s.id] ?? ''}`,
+      })),
+    },
     { provider: 'Bitbucket', rows: BITBUCKET_PERMISSIONS.map(bitbucketRow) },
   ];
 }

@@ -99,6 +99,12 @@ export interface CredentialHeader {
 export interface OnlineChecks {
   /** The header that carries this token (the HTTP client is the only place that sends it). */
   credential(token: string, analysis: TokenAnalysis, username: string | undefined): CredentialHeader;
+  /**
+   * The credential as Git and container-registry clients send it (GitLab: Basic `oauth2:token`), for
+   * read-only Git-over-HTTP and registry token requests; same origins. The adapters mask this form too
+   * (src/core/secrets.ts derives every Basic form of the token).
+   */
+  gitCredential?(token: string, analysis: TokenAnalysis): CredentialHeader | undefined;
   /** Origins that may receive the credential for this URL (the configured host and its own siblings). */
   credentialOrigins(url: UrlAnalysis): string[];
   check(http: HttpClient, input: OnlineInput): Promise<OnlineResult>;

@@ -248,12 +248,16 @@ const PROBE_NEEDS: Partial<Record<ProbeTarget, string>> = {
   hooks: 'a repository in `project` (workspace/repo_slug)',
   pipelines: 'a repository in `project` (workspace/repo_slug)',
   issues: 'a repository in `project` (workspace/repo_slug)',
+  runners: 'a repository in `project` (workspace/repo_slug)',
+  'ssh-keys': 'the account, which GET /2.0/user did not show',
+  'gpg-keys': 'the account, which GET /2.0/user did not show',
 };
 
 /** Why a probe proved or disproved a scope (the `why` of its verdict). */
 export const WHY = {
   noReadProbe:
     'no read-only request proves it (write, admin and delete scopes gate only changes), and Bitbucket did not send the x-oauth-scopes header',
+  noProbeBecause: (why: string): string => `${why}, and Bitbucket did not send the x-oauth-scopes header`,
   accessTokenUser: 'access tokens cannot read /2.0/user',
   userDenied: 'GET /2.0/user was denied (403)',
   probeNeeds: (target: ProbeTarget): string => `its probe needs ${PROBE_NEEDS[target] ?? 'a project'}`,

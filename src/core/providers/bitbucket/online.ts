@@ -28,6 +28,7 @@ import * as say from './messages.js';
 import {
   ACCOUNT_PROBES,
   effectiveScopes,
+  KEY_PROBES,
   findBitbucketPermission,
   parseScopeHeader,
   permissionById,
@@ -58,6 +59,8 @@ function credential(token: string, analysis: TokenAnalysis, username: string | u
 /** The shared run, plus the credential's kind and every answer so far, by URL in the order asked. */
 interface Run extends OnlineRun<read.Target> {
   kind: read.Kind;
+  /** The account id round 1 read (user credentials whose /2.0/user answered). */
+  account?: string;
   family: ScopeFamily;
   answers: Map<string, HttpOutcome>;
 }
@@ -78,7 +81,8 @@ function requireScopes(run: Run): read.Wanted[] {
 
 const enc = encodeURIComponent;
 
-function probeUrl(target: ProbeTarget, t: read.Target): string | undefined {
+/** `account`: the account id round 1 read (the keys probes name it). */
+function probeUrl(target: ProbeTarget, t: read.Target, account?: string): string | undefined {
   const ws = t.ws ? enc(t.ws) : undefined;
   const repo = ws && t.repo ? `${ws}/${enc(t.repo)}` : undefined;
   switch (target) {
@@ -102,6 +106,11 @@ function probeUrl(target: ProbeTarget, t: read.Target): string | undefined {
       return repo && `${BASE}/repositories/${repo}/${target}?pagelen=1`;
     case 'snippets':
       return `${BASE}/snippets?role=member&pagelen=1`;
+    case 'runners':
+      return repo && `${BASE}/repositories/${repo}/pipelines-config/runners?pagelen=1`;
+    case 'ssh-keys':
+    case 'gpg-keys':
+      return account && `${BASE}/users/${enc(account)}/${target}?pagelen=1`;
   }
 }
 
@@ -125,7 +134,7 @@ const probeUrls = (run: Run, wanted: readonly read.Wanted[]): (string | undefine
   wanted
     .map((w) => w.perm.probe)
     .filter((p): p is ProbeTarget => !!p && !(ACCOUNT_PROBES.includes(p) && run.kind === 'access-token'))
-    .map((p) => probeUrl(p, run.target));
+    .map((p) => probeUrl(p, run.target, run.account));
 
 /** One wave of requests, all at once; one request per URL (a lookup and a probe that share a URL share the answer). */
 async function ask(run: Run, urls: readonly (string | undefined)[]): Promise<void> {
@@ -161,6 +170,7 @@ async function check(http: HttpClient, input: OnlineInput): Promise<OnlineResult
   // Round 1 (user credentials): who is it?
   const account = run.kind === 'access-token' ? {} : await identify(run);
   if ('code' in account) return stop(account);
+  run.account = account.identity?.id;
 
   // Round 2 (round 1 for access tokens): lookups, and the read probes when the scopes are unknown.
   const lookups = lookupsFor(run);
@@ -288,12 +298,13 @@ async function judgeScopes(run: Run, wanted: readonly read.Wanted[]): Promise<vo
 /** The verdict a scope gets without a request, or the URL of its probe. */
 function probeFor(run: Run, w: read.Wanted): Verdict | string {
   const target = w.perm.probe;
-  if (!target) return unverifiable(say.WHY.noReadProbe);
+  if (!target) return unverifiable(w.perm.why ? say.WHY.noProbeBecause(w.perm.why) : say.WHY.noReadProbe);
   if (ACCOUNT_PROBES.includes(target) && run.kind === 'access-token') return unverifiable(say.WHY.accessTokenUser);
   // Round 1 already saw the account scope denied.
   const user = run.answers.get(USER_URL);
   if (target === 'user' && user?.kind === 'response' && user.status === 403) return missing(say.WHY.userDenied);
-  return probeUrl(target, run.target) ?? unverifiable(say.WHY.probeNeeds(target));
+  if (KEY_PROBES.includes(target) && !run.account) return unverifiable(say.WHY.probeNeeds(target));
+  return probeUrl(target, run.target, run.account) ?? unverifiable(say.WHY.probeNeeds(target));
 }
 
 async function judgeByProbe(run: Run, w: read.Wanted): Promise<void> {

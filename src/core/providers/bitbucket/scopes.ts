@@ -24,10 +24,15 @@ export type ProbeTarget =
   | 'pipelines'
   | 'issues'
   | 'hooks'
-  | 'snippets';
+  | 'snippets'
+  | 'runners'
+  | 'ssh-keys'
+  | 'gpg-keys';
 
 /** Probes that read the account itself: access tokens act as a pseudo-user and cannot. */
-export const ACCOUNT_PROBES: readonly ProbeTarget[] = ['user', 'emails'];
+export const ACCOUNT_PROBES: readonly ProbeTarget[] = ['user', 'emails', 'ssh-keys', 'gpg-keys'];
+/** Probes below `/2.0/users/{selected_user}`: they need the account round 1 read. */
+export const KEY_PROBES: readonly ProbeTarget[] = ['ssh-keys', 'gpg-keys'];
 
 export interface BitbucketPermission {
   /** The token settings page's name, e.g. "Repositories: Read". */
@@ -36,14 +41,17 @@ export interface BitbucketPermission {
   apiToken?: string;
   /** Read permissions that a GET can prove; write/admin/delete only gate mutating requests. */
   probe?: ProbeTarget;
+  /** Why a read-level permission has no probe (write, admin and delete levels need no reason). */
+  why?: string;
 }
 
-const P = (portal: string, oauth: string | undefined, apiToken: string | undefined, probe?: ProbeTarget): BitbucketPermission => ({
-  portal,
-  oauth,
-  apiToken,
-  probe,
-});
+const P = (
+  portal: string,
+  oauth: string | undefined,
+  apiToken: string | undefined,
+  probe?: ProbeTarget,
+  why?: string,
+): BitbucketPermission => ({ portal, oauth, apiToken, probe, ...(why ? { why } : {}) });
 
 export const BITBUCKET_PERMISSIONS: readonly BitbucketPermission[] = [
   P('Repositories: Read', 'repository', 'read:repository:bitbucket', 'repository'),
@@ -63,13 +71,21 @@ export const BITBUCKET_PERMISSIONS: readonly BitbucketPermission[] = [
   P('Account: Email', 'email', undefined, 'emails'),
   P('Pipelines: Read', 'pipeline', 'read:pipeline:bitbucket', 'pipelines'),
   P('Pipelines: Write', 'pipeline:write', 'write:pipeline:bitbucket'),
-  P('Pipelines: Edit variables', 'pipeline:variable', 'admin:pipeline:bitbucket'),
-  P('Runners: Read', 'runner', 'read:runner:bitbucket'),
+  // Listing a repository's pipeline variables needs only the pipelines read scope (REST reference, Pipelines).
+  P(
+    'Pipelines: Edit variables',
+    'pipeline:variable',
+    'admin:pipeline:bitbucket',
+    undefined,
+    'reading pipeline variables needs only the pipelines read scope; this one gates only changing them',
+  ),
+  // GET /2.0/repositories/{workspace}/{repo_slug}/pipelines-config/runners: `runner` / `read:runner:bitbucket` (REST reference, Pipelines).
+  P('Runners: Read', 'runner', 'read:runner:bitbucket', 'runners'),
   P('Runners: Write', 'runner:write', 'write:runner:bitbucket'),
   P('Issues: Read', 'issue', 'read:issue:bitbucket', 'issues'),
   P('Issues: Write', 'issue:write', 'write:issue:bitbucket'),
   P('Issues: Delete', undefined, 'delete:issue:bitbucket'),
-  P('Wikis: Read and write', 'wiki', undefined),
+  P('Wikis: Read and write', 'wiki', undefined, undefined, 'the REST API has no wiki endpoints (a wiki is a Git repository of its own)'),
   // GET /2.0/repositories/{workspace}/{repo_slug}/hooks: scope `webhook` / `read:webhook:bitbucket` (REST reference, Webhooks).
   P('Webhooks: Read', 'webhook', 'read:webhook:bitbucket', 'hooks'),
   P('Webhooks: Read and write', 'webhook', 'write:webhook:bitbucket'),
@@ -77,13 +93,23 @@ export const BITBUCKET_PERMISSIONS: readonly BitbucketPermission[] = [
   P('Snippets: Read', 'snippet', 'read:snippet:bitbucket', 'snippets'),
   P('Snippets: Write', 'snippet:write', 'write:snippet:bitbucket'),
   P('Snippets: Delete', undefined, 'delete:snippet:bitbucket'),
-  P('SSH keys: Read', undefined, 'read:ssh-key:bitbucket'),
+  // GET /2.0/users/{selected_user}/ssh-keys and …/gpg-keys: `read:ssh-key:bitbucket` / `read:gpg-key:bitbucket`
+  // (REST reference, SSH and GPG; "Allows read access to information related to … keys").
+  P('SSH keys: Read', undefined, 'read:ssh-key:bitbucket', 'ssh-keys'),
   P('SSH keys: Write', undefined, 'write:ssh-key:bitbucket'),
   P('SSH keys: Delete', undefined, 'delete:ssh-key:bitbucket'),
-  P('GPG keys: Read', undefined, 'read:gpg-key:bitbucket'),
+  P('GPG keys: Read', undefined, 'read:gpg-key:bitbucket', 'gpg-keys'),
   P('GPG keys: Write', undefined, 'write:gpg-key:bitbucket'),
   P('GPG keys: Delete', undefined, 'delete:gpg-key:bitbucket'),
-  P('Permissions: Read', undefined, 'read:permission:bitbucket'),
+  // The permission lists (/2.0/user/permissions/…, …/permissions-config/…) are documented with other
+  // scopes (repository, project, workspace or their admin levels) [unconfirmed for API tokens].
+  P(
+    'Permissions: Read',
+    undefined,
+    'read:permission:bitbucket',
+    undefined,
+    'no read-only request is confirmed to need this scope and no other (the permission lists are documented with the repository, project and workspace scopes)',
+  ),
   P('Permissions: Write', undefined, 'write:permission:bitbucket'),
   P('Permissions: Delete', undefined, 'delete:permission:bitbucket'),
 ];

@@ -259,7 +259,9 @@ export const GITHUB_PERMISSIONS: readonly GitHubPermission[] = [
     label: 'Checks',
     levels: ['read', 'write'],
     on: 'repository',
-    note: 'every read-only checks request needs a commit',
+    // "List check runs for a Git reference": the ref may be a branch name, so HEAD (the default
+    // branch) needs no lookup; fine-grained tokens need "Checks" read (docs.github.com/rest/checks/runs).
+    probe: '{repo}/commits/HEAD/check-runs?per_page=1',
     classicWrite: ['repo'],
     right: 'push',
   }),
@@ -269,7 +271,9 @@ export const GITHUB_PERMISSIONS: readonly GitHubPermission[] = [
     aliases: ['commit_statuses'],
     levels: ['read', 'write'],
     on: 'repository',
-    note: 'every read-only status request needs a commit',
+    // "Get the combined status for a specific reference" (SHA, branch or tag name): "Commit statuses"
+    // read (docs.github.com/rest/commits/statuses).
+    probe: '{repo}/commits/HEAD/status?per_page=1',
     classicWrite: ['repo:status'],
     right: 'push',
   }),
@@ -287,7 +291,9 @@ export const GITHUB_PERMISSIONS: readonly GitHubPermission[] = [
     label: 'Discussions',
     levels: ['read', 'write'],
     on: 'repository',
-    note: 'discussions have no read-only REST endpoint (GraphQL only)',
+    // Repository discussions are GraphQL only (a POST, which this tool never sends); the REST team
+    // discussions are an organization's, not this permission's.
+    note: 'discussions have no read-only REST endpoint (GraphQL only, a POST this tool never sends)',
     classicWrite: ['repo'],
     right: 'triage',
   }),
@@ -296,7 +302,10 @@ export const GITHUB_PERMISSIONS: readonly GitHubPermission[] = [
     label: 'Packages',
     levels: ['read', 'write'],
     on: 'organization',
-    note: 'listing packages needs a package type and name',
+    // GET /orgs/{org}/packages?package_type=… needs only the type, but the packages REST API takes
+    // only classic tokens ("you must authenticate using a personal access token (classic)",
+    // docs.github.com/rest/packages/packages): their read:packages is proven by X-OAuth-Scopes.
+    note: 'the packages REST API accepts only classic tokens (their `read:packages` is read from X-OAuth-Scopes); no REST request proves this permission of other tokens',
     classicRead: ['read:packages'],
     classicWrite: ['write:packages'],
   }),

@@ -34,6 +34,29 @@ export const WHY = {
   unprovable: 'no read-only API request proves it',
 };
 
+/** What the Git-over-HTTP and registry token requests proved (git-probes.ts). */
+export const GIT_HOW = {
+  repository: 'a Git client read the repository (GET …/info/refs?service=git-upload-pack answered 200)',
+  registry: 'the container registry granted a pull token for the project (GET /jwt/auth)',
+};
+
+const GIT_WHAT = {
+  repository: 'Git over HTTP (GET …/info/refs?service=git-upload-pack)',
+  registry: 'the registry token request (GET /jwt/auth)',
+};
+
+export const GIT_WHY = {
+  repositoryDenied:
+    ': Git over HTTP answered 403 "You are not allowed to download code." (no scope of the token lets it read repositories)',
+  registryDenied: ': the registry token request answered 403 DENIED (no scope of the token lets it use the container registry)',
+  registryNoPull:
+    "the registry token it got grants no pull on the project (the project has no container registry, or the token's user cannot reach it)",
+  answered: (probe: 'repository' | 'registry', status: number): string =>
+    `${GIT_WHAT[probe]} answered ${status}, which is not about the token's scopes (the project's visibility or the user's role, the feature turned off, or a policy)`,
+  unanswered: (probe: 'repository' | 'registry'): string => `${GIT_WHAT[probe]} got no answer`,
+  needsPath: 'its Git and registry requests need the project path, not its numeric id',
+};
+
 const UNLISTED: Record<UnlistedWhy, string> = {
   'not-an-access-token': 'this is not a personal, project or group access token, so GitLab does not list its scopes',
   'old-gitlab': "this GitLab cannot list a token's scopes (personal_access_tokens/self needs GitLab 15.5 or later)",

@@ -1,7 +1,9 @@
 /**
  * GitLab online checks (gitlab.com and self-managed, https://docs.gitlab.com/api/rest/). Round trips:
  * 1. `GET /personal_access_tokens/self` and `GET /user` at once (a CI job token: `GET /job` alone);
- * 2. the project lookup and any scope probe at once.
+ * 2. the project lookup and any scope probe at once — where GitLab cannot list the token's scopes,
+ *    also a Git client's and a registry client's first read (git-probes.ts) for read_repository and
+ *    read_registry, with the token in Basic form.
  * More happen only to explain a missing project: a read-only search for it and the names the token
  * can see, and — when the search finds it — its lookup by numeric id (a proxy decoding %2F).
  * This file is the plan; interpret.ts reads the answers, messages.ts says what they mean.
@@ -17,12 +19,14 @@ import {
   startRun,
   noVerdict,
   trouble,
+  unverifiable,
   unexpectedResponse,
   type OnlineRun,
   type Verdict,
   describeProblem,
 } from '../online/index.js';
 import type { OnlineChecks, OnlineInput, OnlineResult, TokenAnalysis } from '../types.js';
+import { GIT_HEADERS, GIT_PROBE_SCOPE, gitProbeUrl, gitProbeVerdict, type GitProbe } from './git-probes.js';
 import * as read from './interpret.js';
 import * as say from './messages.js';
 import { findGitLabScope, type GitLabScope } from './scopes.js';
@@ -82,10 +86,13 @@ async function checkToken(run: Run, scopes: GitLabScope[]): Promise<OnlineResult
   // Round trip 2: the project, and — when GitLab cannot list the scopes — a read_api probe.
   const project = projectToCheck(run);
   const needsApiProbe = !auth.scopes && !project && scopes.some((s) => s.id === 'read_api' || s.id === 'api');
-  const [lookup, probe] = await Promise.all([
+  const gitProbes = auth.scopes || !project ? [] : gitProbesFor(run, scopes, project);
+  const [lookup, probe, ...gitAnswers] = await Promise.all([
     project ? get(run, `/projects/${read.numeric(project) ? project : encodeURIComponent(project)}`) : undefined,
     needsApiProbe ? get(run, '/projects?membership=true&simple=true&per_page=1') : undefined,
+    ...gitProbes.map(({ url }) => (url ? run.http.get(url, GIT_HEADERS, 'git') : undefined)),
   ]);
+  const git = new Map(gitProbes.map(({ probe: g, url }, i) => [GIT_PROBE_SCOPE[g], url ? gitProbeVerdict(g, gitAnswers[i]!) : undefined]));
   const p = project && lookup ? await checkProject(run, project, lookup) : undefined;
   const facts = { identity: auth.identity, projectCanonical: p?.canonical, ...(auth.expiresAt ? { expiresAt: auth.expiresAt } : {}) };
   // Without GitLab's own list the probes decide, and trouble left them unanswered; the expiry and a
@@ -93,8 +100,14 @@ async function checkToken(run: Run, scopes: GitLabScope[]): Promise<OnlineResult
   if (!auth.scopes && run.findings.list().some((f) => isNetworkCode(f.code))) return finishRun(run, facts, true);
 
   const readsApi = p ? p.readsApi : probe && probeReadsApi(run, probe);
-  judgeScopes(run, scopes, auth, readsApi);
+  judgeScopes(run, scopes, auth, readsApi, git);
   return finishRun(run, facts);
+}
+
+/** The Git and registry probes the required scopes call for (no URL: the project is a numeric id). */
+function gitProbesFor(run: Run, scopes: readonly GitLabScope[], project: string): { probe: GitProbe; url?: string }[] {
+  const wanted = (['repository', 'registry'] as const).filter((g) => scopes.some((s) => s.id === GIT_PROBE_SCOPE[g]));
+  return wanted.map((g) => ({ probe: g, url: gitProbeUrl(g, run.target, project) }));
 }
 
 // ───────────────────────────── round trip 1: the credential ─────────────────────────────
@@ -232,7 +245,13 @@ function probeReadsApi(run: Run, probe: HttpOutcome): boolean | undefined {
 }
 
 /** Each required scope, from GitLab's list when it gave one, else from what the requests proved. */
-function judgeScopes(run: Run, scopes: readonly GitLabScope[], auth: Auth, readsApi: boolean | undefined): void {
+function judgeScopes(
+  run: Run,
+  scopes: readonly GitLabScope[],
+  auth: Auth,
+  readsApi: boolean | undefined,
+  git: ReadonlyMap<string, Verdict | undefined>,
+): void {
   const { target: t } = run;
   const held = auth.scopes;
   const unproven = (s: GitLabScope, v: Exclude<Verdict, { kind: 'verified' }>): Finding => {
@@ -240,7 +259,8 @@ function judgeScopes(run: Run, scopes: readonly GitLabScope[], auth: Auth, reads
     return held ? say.scopeMaybeCovered(s, held) : say.scopeUnproven(t, s, auth.unlisted, v.why);
   };
   for (const s of scopes) {
-    const verdict = held ? read.listedVerdict(s, held) : read.probedVerdict(s, auth.readsUser, readsApi);
+    const byGit = git.has(s.id) ? (git.get(s.id) ?? unverifiable(say.GIT_WHY.needsPath)) : undefined;
+    const verdict = held ? read.listedVerdict(s, held) : (byGit ?? read.probedVerdict(s, auth.readsUser, readsApi));
     run.scopes.record(s.id, verdict, (v) => unproven(s, v));
   }
 }
@@ -285,6 +305,10 @@ export const gitlabOnline: OnlineChecks = {
   // and group tokens there as well as in PRIVATE-TOKEN, and OAuth tokens only there).
   credential: (token, analysis) =>
     isJob(analysis) ? { name: 'job-token', value: token } : { name: 'authorization', value: `Bearer ${token}` },
+  // Git and registry clients send the token as a Basic password; `oauth2` is the user name OAuth
+  // tokens need and access tokens accept. Job tokens have no scopes to prove.
+  gitCredential: (token, analysis) =>
+    isJob(analysis) ? undefined : { name: 'authorization', value: `Basic ${Buffer.from(`oauth2:${token}`).toString('base64')}` },
   credentialOrigins: configuredOrigin,
   check,
 };
