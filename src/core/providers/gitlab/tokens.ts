@@ -156,9 +156,9 @@ function analyzeJobToken(body: string, ctx: TokenContext): TokenAnalysis {
       findings.push(
         finding(
           'token.audience',
-          'warning',
-          'The job token\'s audience is not GitLab\'s ("gitlab-authz-token").',
-          'Use the CI_JOB_TOKEN of the running job.',
+          'error',
+          'The job token\'s audience is not GitLab\'s ("gitlab-authz-token"), which GitLab requires of job tokens, so it will reject this one.',
+          'Pass the CI_JOB_TOKEN of the running job unchanged; GitLab issues it with the audience gitlab-authz-token.',
         ),
       );
     const exp = claimDate(jwt.payload, 'exp');
