@@ -17,6 +17,7 @@ const ADO_URL = 'https://dev.azure.com/fabrikam';
 interface Json {
   outcome: string;
   provider: string | null;
+  tokenLabel: string | null;
   url: { input: string | null; normalized: string | null };
   scopes: { missing: string[] };
   findings: { code: string; severity: string; message: string; hint: string }[];
@@ -57,8 +58,10 @@ describe('CLI bundle: offline reading', () => {
   it('names application tokens and Entra Agent ID identities', async () => {
     const app = await cli(entra({}, true), ['--url', ADO_URL]);
     expect(find(app.report, 'token.info')!.message).toContain('application token (idtyp app');
+    expect(app.report.tokenLabel).toBe('Microsoft Entra access token (application)');
     const agent = await cli(entra({ xms_act_fct: '11', xms_sub_fct: '11', scp: '/' }, true), ['--url', ADO_URL]);
     expect(find(agent.report, 'token.info')!.message).toContain('Entra Agent ID token: an agent identity acting on its own');
+    expect(agent.report.tokenLabel).toBe('Microsoft Entra Agent ID token (agent identity)');
   });
 
   it('required scopes of another provider and unknown ones are findings offline, with the provider and the closest scope', async () => {

@@ -126,6 +126,15 @@ describe('required-scope names offline', () => {
     expect(f[1]!.message).toContain('"frobnicate" is not a GitHub');
   });
 
+  it('finds the counterpart whichever spelling of the other provider was used', () => {
+    const [gh] = offlineScopeNameFindings('azure-devops', ['Contents: Read']);
+    expect(gh!.message).toContain('is a GitHub scope');
+    expect(gh!.hint).toContain('vso.code');
+    const [bb] = offlineScopeNameFindings('gitlab', ['read:repository:bitbucket']);
+    expect(bb!.message).toContain('is a Bitbucket scope');
+    expect(bb!.hint).toContain('read_repository');
+  });
+
   it('suggests the nearest spelling for a typo', () => {
     const [f] = offlineScopeNameFindings('gitlab', ['read_repositry']);
     expect(f!.hint).toContain('read_repository');
@@ -135,7 +144,7 @@ describe('required-scope names offline', () => {
   it('every counterpart is a scope its provider knows', () => {
     for (const row of SCOPE_COUNTERPARTS)
       for (const [p, name] of Object.entries(row))
-        expect([p, name, SCOPE_NAMES[p as ProviderId].unknown(name)]).toEqual([p, name, undefined]);
+        expect([p, name, SCOPE_NAMES[p as ProviderId].canonical(name) !== undefined]).toEqual([p, name, true]);
   });
 
   it('runs in the offline preflight, with the scp check, and fills scopes.missing', async () => {

@@ -63,3 +63,12 @@ export const IDENTITY_KIND_TEXT: Readonly<Record<EntraIdentityKind, string>> = {
   'agent-on-behalf': 'Entra Agent ID token: an agent identity acting on behalf of a user (agent facet 11 in xms_act_fct)',
   'agent-user': "Entra Agent ID token: an agent's own user account (agent facet 13 in xms_sub_fct)",
 };
+
+/** The token's label on the report's Token line. */
+export const IDENTITY_KIND_LABEL: Readonly<Record<EntraIdentityKind, string>> = {
+  delegated: 'Microsoft Entra access token (delegated, for a user)',
+  application: 'Microsoft Entra access token (application)',
+  'agent-identity': 'Microsoft Entra Agent ID token (agent identity)',
+  'agent-on-behalf': 'Microsoft Entra Agent ID token (agent acting for a user)',
+  'agent-user': "Microsoft Entra Agent ID token (agent's user account)",
+};

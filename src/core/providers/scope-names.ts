@@ -12,35 +12,47 @@ import { closestNames } from './online/closest-names.js';
 
 interface ScopeNames {
   name: string;
-  /** undefined: known; otherwise why the provider does not know it. */
-  unknown(text: string): string | undefined;
+  /** The scope's canonical id, or undefined when the provider does not know the name. */
+  canonical(text: string): string | undefined;
+  /** Why the provider does not know it (for an unknown name). */
+  why(text: string): string;
   names(): string[];
 }
 
-const NOT_A = (what: string) => (found: unknown) => (found ? undefined : `not ${what}`);
+function githubCanonical(text: string): string | undefined {
+  const item = parseRequired(text);
+  return item.kind === 'unknown' ? undefined : item.id;
+}
 
 export const SCOPE_NAMES: Readonly<Record<ProviderId, ScopeNames>> = {
   'azure-devops': {
     name: 'Azure DevOps',
-    unknown: (t) => NOT_A('an Azure DevOps PAT scope')(findAzureDevOpsScope(t)),
+    canonical: (t) => findAzureDevOpsScope(t)?.id,
+    why: () => 'not an Azure DevOps PAT scope',
     names: () => ADO_SCOPES.map((s) => s.id),
   },
   github: {
     name: 'GitHub',
-    unknown: (t) => {
+    canonical: githubCanonical,
+    why: (t) => {
       const item = parseRequired(t);
-      return item.kind === 'unknown' ? item.why : undefined;
+      return item.kind === 'unknown' ? item.why : '';
     },
     names: () => [...CLASSIC_SCOPES, ...GITHUB_PERMISSIONS.flatMap((p) => p.levels.map((l) => `${p.name}:${l}`))],
   },
   gitlab: {
     name: 'GitLab',
-    unknown: (t) => NOT_A('a GitLab access-token scope')(findGitLabScope(t)),
+    canonical: (t) => findGitLabScope(t)?.id,
+    why: () => 'not a GitLab access-token scope',
     names: () => GITLAB_SCOPES.map((s) => s.id),
   },
   bitbucket: {
     name: 'Bitbucket',
-    unknown: (t) => NOT_A('a Bitbucket Cloud scope')(findBitbucketPermission(t)),
+    canonical: (t) => {
+      const p = findBitbucketPermission(t);
+      return p && (p.oauth ?? p.apiToken);
+    },
+    why: () => 'not a Bitbucket Cloud scope',
     names: () => BITBUCKET_PERMISSIONS.flatMap((p) => [p.oauth, p.apiToken].filter((x): x is string => !!x)),
   },
 };
@@ -66,12 +78,11 @@ export const SCOPE_COUNTERPARTS = COUNTERPARTS;
 /** "an Azure DevOps", "a GitHub". */
 const an = (name: string): string => `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name}`;
 
-const same = (a: string, b: string): boolean => a.trim().toLowerCase() === b.trim().toLowerCase();
-
 /** The closest name of `provider` for `text`: its counterpart when `text` is another provider's scope, else the nearest spelling. */
 export function closestScope(provider: ProviderId, text: string, owner: ProviderId | undefined): string | undefined {
   if (owner) {
-    const row = COUNTERPARTS.find((r) => same(r[owner], text));
+    const id = SCOPE_NAMES[owner].canonical(text);
+    const row = COUNTERPARTS.find((r) => SCOPE_NAMES[owner].canonical(r[owner]) === id);
     if (row) return row[provider];
   }
   return closestNames(text.trim(), SCOPE_NAMES[provider].names(), 1)[0];
@@ -79,7 +90,7 @@ export function closestScope(provider: ProviderId, text: string, owner: Provider
 
 /** Which other providers know this scope name. */
 function ownersOf(provider: ProviderId, text: string): ProviderId[] {
-  return (Object.keys(SCOPE_NAMES) as ProviderId[]).filter((p) => p !== provider && SCOPE_NAMES[p].unknown(text) === undefined);
+  return (Object.keys(SCOPE_NAMES) as ProviderId[]).filter((p) => p !== provider && SCOPE_NAMES[p].canonical(text) !== undefined);
 }
 
 /** One `scope.unknown` error per required scope the provider does not know. */
@@ -87,8 +98,8 @@ export function offlineScopeNameFindings(provider: ProviderId, required: readonl
   const own = SCOPE_NAMES[provider];
   const findings: Finding[] = [];
   for (const text of required) {
-    const why = own.unknown(text);
-    if (why === undefined) continue;
+    if (own.canonical(text) !== undefined) continue;
+    const why = own.why(text);
     const owners = ownersOf(provider, text);
     const suggestion = closestScope(provider, text, owners[0]);
     const message = owners.length

@@ -16,7 +16,7 @@
 import { BASE62, base32Decode, encodeInt } from '../../checksum/base-n.js';
 import { crc32 } from '../../checksum/crc32.js';
 import { marvin32 } from '../../checksum/marvin32.js';
-import { IDENTITY_KIND_TEXT, readAccessClaims } from '../../entra/access-claims.js';
+import { IDENTITY_KIND_LABEL, IDENTITY_KIND_TEXT, readAccessClaims } from '../../entra/access-claims.js';
 import { claimDate, claimString, decodeJwt, looksLikeJwt } from '../../jwt.js';
 import { finding, type Finding } from '../../report.js';
 import type { TokenAnalysis, TokenContext } from '../types.js';
@@ -75,7 +75,6 @@ const SKEW_MS = 5 * 60 * 1000;
 
 const LABEL_PAT = 'Azure DevOps personal access token (84-character format)';
 const LABEL_LEGACY = 'Azure DevOps personal access token (52-character format)';
-const LABEL_ENTRA = 'Microsoft Entra access token';
 const LABEL_OIDC = 'Azure Pipelines workload identity federation (OIDC) token';
 const LABEL_SYSTEM = 'Azure Pipelines System.AccessToken';
 const LABEL_UNKNOWN = 'unrecognised Azure DevOps credential';
@@ -514,7 +513,13 @@ function entraToken(payload: Record<string, unknown>, ctx: TokenContext): TokenA
       HINT_NONE,
     ),
   );
-  return result('azure-devops.entra', LABEL_ENTRA, findings, facts, times.expiresAt ? { expiresAt: times.expiresAt } : {});
+  return result(
+    'azure-devops.entra',
+    IDENTITY_KIND_LABEL[claims.kind],
+    findings,
+    facts,
+    times.expiresAt ? { expiresAt: times.expiresAt } : {},
+  );
 }
 
 function analyzeJwt(token: string, ctx: TokenContext, claim: boolean): TokenAnalysis | undefined {
