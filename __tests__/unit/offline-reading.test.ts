@@ -16,6 +16,7 @@ import { mintGitHubClassic } from '../../src/core/providers/github/synthetic.js'
 import { analyzeGitHubToken } from '../../src/core/providers/github/tokens.js';
 import { mintGitLabRoutable } from '../../src/core/providers/gitlab/synthetic.js';
 import { analyzeGitLabToken } from '../../src/core/providers/gitlab/tokens.js';
+import { providerOfUrl } from '../../src/core/providers/url-owner.js';
 import { offlineScopeNameFindings, SCOPE_COUNTERPARTS, SCOPE_NAMES } from '../../src/core/providers/scope-names.js';
 import type { TokenAnalysis } from '../../src/core/providers/types.js';
 import type { ProviderId } from '../../src/core/report.js';
@@ -186,9 +187,26 @@ describe('token and URL of different providers', () => {
     expect(r.findings.find((f) => f.code === 'token.info')!.message).toMatch(/taken from the URL/);
   });
 
-  it('keeps "provider not detected" without a well-known URL', async () => {
-    const r = await run({ token: 'FAKE-TEST-not-any-token-format', url: 'https://tfs.example.com/tfs/DefaultCollection' });
+  it('keeps "provider not detected" with a URL that could be anyone\'s', async () => {
+    const r = await run({ token: 'FAKE-TEST-not-any-token-format', url: 'https://git.example.com/team' });
     expect(r.provider).toBeNull();
+  });
+
+  it('reads a self-hosted URL by the path only one provider uses', async () => {
+    expect(providerOfUrl('https://tfs.example.com/tfs/DefaultCollection')).toBe('azure-devops');
+    expect(providerOfUrl('https://ado.example.com:8080/Collection/Project/_git/repo')).toBe('azure-devops');
+    expect(providerOfUrl('https://git.example.com/group/project/-/tree/main')).toBe('gitlab');
+    expect(providerOfUrl('https://git.example.com/group/project')).toBeUndefined();
+    const r = await run({ token: githubPat(), url: 'https://tfs.example.com/tfs/DefaultCollection' });
+    expect(r.url.normalized).toBeNull();
+    expect(codes(r)).toContain('url.provider-mismatch:error');
+  });
+
+  it('names the token once when the provider setting disagrees with it', async () => {
+    const r = await run({ provider: 'azure-devops', token: githubPat(), url: 'https://dev.azure.com/fabrikam' });
+    expect(r.findings.find((f) => f.code === 'token.provider-mismatch')!.message).toBe(
+      'The token is a GitHub personal access token (classic), but the provider is set to Azure DevOps.',
+    );
   });
 });
 

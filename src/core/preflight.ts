@@ -6,6 +6,7 @@ import { decideOutcome, finding, sortFindings, type Finding, type ProviderId, ty
 import { checkHygiene } from './hygiene.js';
 import { offlineScopeCheck } from './providers/offline-scopes.js';
 import { detectProvider, PROVIDER_MODULES } from './providers/registry.js';
+import { providerOfUrl } from './providers/url-owner.js';
 import type { OnlineChecks, TokenAnalysis, TokenContext, UrlAnalysis } from './providers/types.js';
 import type { CheckRequest, Env } from './request.js';
 import type { HttpClientOptions } from './http/client.js';
@@ -59,11 +60,11 @@ function emptyReport(request: CheckRequest): Report {
 }
 
 /**
- * A token no provider recognises, with a URL on a provider's well-known host: the URL picks the
+ * A token no provider recognises, with a URL only one provider uses: the URL picks the
  * provider, whose own analysis then says precisely why the token is none of its formats.
  */
 function byUrl(request: CheckRequest, token: string, ctx: TokenContext): TokenAnalysis | Finding {
-  const owner = providerOfHost(request.url);
+  const owner = providerOfUrl(request.url);
   if (!owner)
     return finding(
       'token.format',
@@ -97,7 +98,7 @@ function analyzeToken(request: CheckRequest, token: string, now: Date): TokenAna
         finding(
           'token.provider-mismatch',
           'error',
-          `The token is a ${otherName} ${other.label}, but the provider is set to ${module.displayName}.`,
+          `The token is ${an(other.label.startsWith(otherName) ? other.label : `${otherName} ${other.label}`)}, but the provider is set to ${module.displayName}.`,
           `Wire the ${module.displayName} token to this step, or set \`provider\` to ${other.provider} (or auto).`,
         ),
       ],
@@ -171,12 +172,6 @@ function expiryFindings(report: Report, analysis: TokenAnalysis, request: CheckR
   ];
 }
 
-/** The provider whose well-known host the URL names (self-hosted servers can be anything, so only those). */
-function providerOfHost(input: string | undefined): ProviderId | undefined {
-  const host = /^(?:[a-z][a-z0-9+.-]*:\/\/)?(?:[^@/]*@)?([^/:?#\s]+)/i.exec(input?.trim() ?? '')?.[1]?.toLowerCase() ?? '';
-  return Object.values(PROVIDER_MODULES).find((m) => m.ownsHost(host))?.id;
-}
-
 /** "an Azure DevOps", "a GitHub". */
 const an = (name: string): string => `${/^[AEIOU]/i.test(name) ? 'an' : 'a'} ${name}`;
 
@@ -196,7 +191,7 @@ function urlMismatch(request: CheckRequest, report: Report, urlName: string, tok
 
 function applyUrl(report: Report, url: UrlAnalysis, request: CheckRequest, provider: ProviderId): Finding[] {
   report.url = { input: url.input, normalized: url.normalized };
-  const owner = providerOfHost(url.input ?? undefined);
+  const owner = providerOfUrl(url.input ?? undefined);
   if (owner && owner !== provider) {
     // Never show a URL nobody typed: the provider's defaults applied to another provider's host.
     report.url.normalized = null;
