@@ -160,6 +160,19 @@ describe('required-scope names offline', () => {
   });
 });
 
+describe('required-scope names when the online check is skipped by an error', () => {
+  it('still names them (no request goes out: the audience error blocks the online stage)', async () => {
+    const r = await run({
+      offline: 'false',
+      provider: 'azure-devops',
+      url: 'https://dev.azure.com/fabrikam',
+      token: entra({ aud: 'https://management.azure.com/' }),
+      requiredScopes: 'vso.code, frobnicate',
+    });
+    expect(codes(r)).toEqual(expect.arrayContaining(['token.audience:error', 'scope.unknown:error', 'online.skipped:info']));
+  });
+});
+
 describe('token and URL of different providers', () => {
   it('never shows a URL nobody typed, and says the token was believed', async () => {
     const r = await run({ token: githubPat(), url: 'https://dev.azure.com/fabrikam' });

@@ -405,17 +405,18 @@ export async function runPreflight(
     const read = readUrl(report, request, providerId, analysis, now);
     url = read.url;
     findings.push(...read.findings);
-    if (request.offline) {
-      const scopes = offlineScopeCheck(providerId, analysis, request.requiredScopes);
-      findings.push(...scopes.findings);
-      report.scopes.missing = scopes.missing;
-    }
   } else if (request.url) {
     // No provider to parse it: still never show a user name or password pasted into it.
     report.url = { input: request.url.trim().replace(/^([a-z][a-z0-9+.-]*:\/\/)?.*@/is, '$1'), normalized: null };
   }
 
   const blocking = findings.some((f) => f.severity === 'error');
+  // What the online check would say about required scopes, said offline when it does not run.
+  if (providerId && (request.offline || blocking)) {
+    const scopes = offlineScopeCheck(providerId, analysis, request.requiredScopes);
+    findings.push(...scopes.findings);
+    report.scopes.missing = scopes.missing;
+  }
   findings.push(...(await onlineStage(report, request, { providerId, analysis, url, token: hygiene.token }, blocking, deps, now)));
 
   report.findings = sortFindings(findings);

@@ -1,7 +1,8 @@
 /**
  * What can be said offline about `required-scopes`: names the provider does not know, and, for a
  * down-scoped delegated Entra token, the scopes its `scp` claim does not hold. Online, the
- * provider's own check says all this and more, so this runs only in offline mode. Pure.
+ * provider's own check says all this and more, so this runs only when that check does not (offline, or
+ * skipped because of an error). Pure.
  */
 import type { Finding, ProviderId } from '../report.js';
 import { scpScopeFindings } from './azure-devops/entra-scopes.js';
