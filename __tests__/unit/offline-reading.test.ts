@@ -136,6 +136,11 @@ describe('required-scope names offline', () => {
     expect(bb!.hint).toContain('read_repository');
   });
 
+  it('without a suggestion, the fix still names the provider with the right article', () => {
+    const [f] = offlineScopeNameFindings('azure-devops', ['zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz']);
+    expect(f!.hint).toBe('Use an Azure DevOps scope name from docs/scopes.md in `required-scopes`.');
+  });
+
   it('suggests the nearest spelling for a typo', () => {
     const [f] = offlineScopeNameFindings('gitlab', ['read_repositry']);
     expect(f!.hint).toContain('read_repository');

@@ -105,8 +105,8 @@ export function offlineScopeNameFindings(provider: ProviderId, required: readonl
     const message = owners.length
       ? `Required scope "${text.trim()}" is ${owners.map((p) => an(SCOPE_NAMES[p].name)).join(' and ')} scope, not ${an(own.name)} one.`
       : `Required scope "${text.trim()}" ${why.startsWith('not ') ? 'is ' : 'is not usable: '}${why}.`;
-    const fix = suggestion ? `Use ${own.name}'s closest scope, ${suggestion}, or another` : `Use a`;
-    findings.push(finding('scope.unknown', 'error', message, `${fix} ${own.name} scope name from docs/scopes.md in \`required-scopes\`.`));
+    const fix = suggestion ? `Use ${own.name}'s closest scope, ${suggestion}, or another ${own.name}` : `Use ${an(own.name)}`;
+    findings.push(finding('scope.unknown', 'error', message, `${fix} scope name from docs/scopes.md in \`required-scopes\`.`));
   }
   return findings;
 }
