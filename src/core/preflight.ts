@@ -2,6 +2,7 @@
  * The preflight: offline stage (hygiene → provider → token format and checksum → URL shape →
  * expiry), then the online stage. Knows providers only through the registry; never prints.
  */
+import { an } from './article.js';
 import { decideOutcome, finding, sortFindings, type Finding, type ProviderId, type Report } from './report.js';
 import { checkHygiene } from './hygiene.js';
 import { offlineScopeCheck } from './providers/offline-scopes.js';
@@ -171,9 +172,6 @@ function expiryFindings(report: Report, analysis: TokenAnalysis, request: CheckR
     ),
   ];
 }
-
-/** "an Azure DevOps", "a GitHub". */
-const an = (name: string): string => `${/^[AEIOU]/i.test(name) ? 'an' : 'a'} ${name}`;
 
 /** Token and URL name different providers: which one was believed, and why. */
 function urlMismatch(request: CheckRequest, report: Report, urlName: string, tokenName: string): Finding {

@@ -3,6 +3,7 @@
  * network (a typo, or another provider's scope pasted in), with the provider it belongs to and the
  * closest name of the right provider. Pure; reads the providers' scope tables, never changes them.
  */
+import { an } from '../article.js';
 import { finding, type Finding, type ProviderId } from '../report.js';
 import { ADO_SCOPES, findAzureDevOpsScope } from './azure-devops/scopes.js';
 import { BITBUCKET_PERMISSIONS, findBitbucketPermission } from './bitbucket/scopes.js';
@@ -74,9 +75,6 @@ const COUNTERPARTS: readonly Readonly<Record<ProviderId, string>>[] = [
   { 'azure-devops': 'vso.project', github: 'read:org', gitlab: 'read_api', bitbucket: 'project' },
 ];
 export const SCOPE_COUNTERPARTS = COUNTERPARTS;
-
-/** "an Azure DevOps", "a GitHub". */
-const an = (name: string): string => `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name}`;
 
 /** The closest name of `provider` for `text`: its counterpart when `text` is another provider's scope, else the nearest spelling. */
 export function closestScope(provider: ProviderId, text: string, owner: ProviderId | undefined): string | undefined {
