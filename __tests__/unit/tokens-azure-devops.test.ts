@@ -261,6 +261,8 @@ describe('Entra JWT', () => {
       iss: 'https://login.microsoftonline.com/00000000-fa4e-7e57-0000-000000000001/v2.0',
       aud: AZURE_DEVOPS_RESOURCE_ID,
       ver: '2.0',
+      identityKind: 'delegated',
+      scp: 'user_impersonation',
     });
     expectNoLeak(token, a);
   });
@@ -288,16 +290,18 @@ describe('Entra JWT', () => {
     expect(codes(at(new Date(now.getTime() + 5 * 60_000)))).toEqual(['token.info:info']);
   });
 
-  it('ARM audience: warning with the Azure DevOps scope in the hint', () => {
+  it('ARM audience: an error (Azure DevOps rejects it) naming the audience needed and how to request it', () => {
     const a = analyze(mintEntraJwt(fakeEntraClaims(now, {}, { aud: 'https://management.azure.com/' })), false, ctx(now));
-    expect(codes(a)).toEqual(['token.audience:warning', 'token.info:info']);
+    expect(codes(a)).toEqual(['token.audience:error', 'token.info:info']);
+    expect(a.findings[0]!.message).toContain('audience is 499b84ac-1321-427f-aa17-267ca6975798');
+    expect(a.findings[0]!.hint).toContain('az account get-access-token --resource 499b84ac-1321-427f-aa17-267ca6975798');
     expect(a.findings[0]!.message).toContain('Azure Resource Manager');
     expect(a.findings[0]!.hint).toContain('499b84ac-1321-427f-aa17-267ca6975798/.default');
   });
 
-  it('another audience (Graph): warning naming it', () => {
+  it('another audience (Graph): an error naming it', () => {
     const a = analyze(mintEntraJwt(fakeEntraClaims(now, {}, { aud: 'https://graph.microsoft.com' })), false, ctx(now));
-    expect(codes(a)).toEqual(['token.audience:warning', 'token.info:info']);
+    expect(codes(a)).toEqual(['token.audience:error', 'token.info:info']);
     expect(a.findings[0]!.message).toContain('graph.microsoft.com');
   });
 
@@ -314,7 +318,7 @@ describe('Entra JWT', () => {
       const token = mintEntraJwt(claims);
       const a = analyze(token, false, ctx(now));
       expect(a.provider).toBe('azure-devops');
-      expect(codes(a)).toEqual(['token.audience:warning']);
+      expect(codes(a)).toEqual(['token.audience:error']);
       expect(a.findings[0]!.message).toMatch(/not an Azure DevOps API token/);
       expect(a.findings[0]!.hint).toContain('499b84ac-1321-427f-aa17-267ca6975798/.default');
       expect(a.facts['sub']).toBe('sc://fake-org/fake-project/fake-connection');

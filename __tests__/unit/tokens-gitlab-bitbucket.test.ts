@@ -102,7 +102,7 @@ describe('GitLab tokens', () => {
     expect(codes(analyzeGitLabToken(mintGitLabJobJwt({ aud: 'gitlab-authz-token', exp: iat - 3600 }), ctx, false))).toContain(
       'token.expired:error',
     );
-    expect(codes(analyzeGitLabToken(mintGitLabJobJwt({ aud: 'other', exp: iat + 60 }), ctx, false))).toContain('token.audience:warning');
+    expect(codes(analyzeGitLabToken(mintGitLabJobJwt({ aud: 'other', exp: iat + 60 }), ctx, false))).toContain('token.audience:error');
   });
 
   it('knows the tokens that cannot call the API', () => {

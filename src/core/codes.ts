@@ -58,7 +58,7 @@ export const CODES = {
     fix: 'Check the clock of the machine that issued or checks the token; wait until the token becomes valid.',
   },
   'token.audience': {
-    meaning: "The JWT was issued for another audience (resource) than the provider's API.",
+    meaning: "The JWT was issued for another audience (resource) than the provider's API, which therefore rejects it.",
     fix: 'Request the token for the right resource, e.g. Azure DevOps `499b84ac-1321-427f-aa17-267ca6975798/.default`.',
   },
   'token.retired': {
@@ -282,6 +282,11 @@ export const CODES = {
       'Microsoft Entra issued the token, but the service principal is not a member of the Azure DevOps organisation (TF401444) or its access level is too low.',
     fix: 'Add the service principal to the organisation (Organization settings → Users → Add users, by its name or object id) with Basic access, and to a project group such as Readers.',
   },
+  'entra.delegated-scopes': {
+    meaning:
+      "A delegated Microsoft Entra token's `scp` holds neither `user_impersonation` (the user's full access) nor any Azure DevOps `vso.*` scope: the app was never granted, or never consented to, an Azure DevOps delegated permission.",
+    fix: 'Add the Azure DevOps delegated permission (`user_impersonation`, or the `vso.*` scopes the steps need) to the app registration under API permissions, grant admin consent, and request the token again.',
+  },
   'entra.info': {
     meaning:
       'How the Azure DevOps token was obtained from Microsoft Entra (client id, tenant, issuer and subject presented), for the record.',
@@ -331,7 +336,8 @@ export const CODES = {
     fix: 'None needed, or pass `project` explicitly.',
   },
   'scope.unknown': {
-    meaning: 'A required scope is not one this provider knows.',
+    meaning:
+      "A required scope is not one this provider knows (a typo, or another provider's scope; the message names that provider and the closest scope of this one).",
     fix: 'Use a scope id from the README\'s scope table (e.g. `vso.code`, "Code: Read", `repo`, `read_api`).',
   },
   'online.skipped': {

@@ -2,10 +2,13 @@
  * The preflight: offline stage (hygiene → provider → token format and checksum → URL shape →
  * expiry), then the online stage. Knows providers only through the registry; never prints.
  */
+import { an } from './article.js';
 import { decideOutcome, finding, sortFindings, type Finding, type ProviderId, type Report } from './report.js';
 import { checkHygiene } from './hygiene.js';
+import { offlineScopeCheck } from './providers/offline-scopes.js';
 import { detectProvider, PROVIDER_MODULES } from './providers/registry.js';
-import type { OnlineChecks, TokenAnalysis, UrlAnalysis } from './providers/types.js';
+import { providerOfUrl } from './providers/url-owner.js';
+import type { OnlineChecks, TokenAnalysis, TokenContext, UrlAnalysis } from './providers/types.js';
 import type { CheckRequest, Env } from './request.js';
 import type { HttpClientOptions } from './http/client.js';
 import { HTTP_LIMITS } from './http/limits.js';
@@ -57,19 +60,33 @@ function emptyReport(request: CheckRequest): Report {
   };
 }
 
+/**
+ * A token no provider recognises, with a URL only one provider uses: the URL picks the
+ * provider, whose own analysis then says precisely why the token is none of its formats.
+ */
+function byUrl(request: CheckRequest, token: string, ctx: TokenContext): TokenAnalysis | Finding {
+  const owner = providerOfUrl(request.url);
+  if (!owner)
+    return finding(
+      'token.format',
+      'error',
+      'The token matches no format issued by Azure DevOps, GitHub, GitLab or Bitbucket, so its provider cannot be detected.',
+      'Copy the token again from the provider, or set `provider` explicitly to get a precise diagnosis of what is wrong with it.',
+    );
+  const module = PROVIDER_MODULES[owner];
+  const analysis = module.analyzeToken(token, ctx, true)!;
+  const picked = finding(
+    'token.info',
+    'info',
+    `The token matches no provider's format, so the provider was taken from the URL, which is ${an(module.displayName)} address.`,
+    'Set `provider` explicitly if the URL does not name the provider the token is for.',
+  );
+  return { ...analysis, findings: [...analysis.findings, picked] };
+}
+
 function analyzeToken(request: CheckRequest, token: string, now: Date): TokenAnalysis | Finding {
   const ctx = { now, tokenType: request.tokenType };
-  if (request.provider === 'auto') {
-    return (
-      detectProvider(token, ctx) ??
-      finding(
-        'token.format',
-        'error',
-        'The token matches no format issued by Azure DevOps, GitHub, GitLab or Bitbucket, so its provider cannot be detected.',
-        'Copy the token again from the provider, or set `provider` explicitly to get a precise diagnosis of what is wrong with it.',
-      )
-    );
-  }
+  if (request.provider === 'auto') return detectProvider(token, ctx) ?? byUrl(request, token, ctx);
   const module = PROVIDER_MODULES[request.provider];
   const own = module.analyzeToken(token, ctx, false);
   if (own) return own;
@@ -82,7 +99,7 @@ function analyzeToken(request: CheckRequest, token: string, now: Date): TokenAna
         finding(
           'token.provider-mismatch',
           'error',
-          `The token is a ${otherName} ${other.label}, but the provider is set to ${module.displayName}.`,
+          `The token is ${an(other.label.startsWith(otherName) ? other.label : `${otherName} ${other.label}`)}, but the provider is set to ${module.displayName}.`,
           `Wire the ${module.displayName} token to this step, or set \`provider\` to ${other.provider} (or auto).`,
         ),
       ],
@@ -156,24 +173,27 @@ function expiryFindings(report: Report, analysis: TokenAnalysis, request: CheckR
   ];
 }
 
-/** The provider whose well-known host the URL names (self-hosted servers can be anything, so only those). */
-function providerOfHost(input: string | undefined): ProviderId | undefined {
-  const host = /^(?:[a-z][a-z0-9+.-]*:\/\/)?(?:[^@/]*@)?([^/:?#\s]+)/i.exec(input?.trim() ?? '')?.[1]?.toLowerCase() ?? '';
-  return Object.values(PROVIDER_MODULES).find((m) => m.ownsHost(host))?.id;
+/** Token and URL name different providers: which one was believed, and why. */
+function urlMismatch(request: CheckRequest, report: Report, urlName: string, tokenName: string): Finding {
+  const why =
+    request.provider !== 'auto'
+      ? `\`provider\` is set to ${tokenName}, so that was believed`
+      : `the token's own format makes it ${report.tokenLabel ? an(report.tokenLabel) : `${an(tokenName)} token`}, so the token was believed`;
+  return finding(
+    'url.provider-mismatch',
+    'error',
+    `The URL is ${an(urlName)} address, but ${why}; the URL was set aside, not turned into a ${tokenName} address.`,
+    `Wire the ${urlName} secret to this step, or pass a ${tokenName} URL.`,
+  );
 }
 
 function applyUrl(report: Report, url: UrlAnalysis, request: CheckRequest, provider: ProviderId): Finding[] {
   report.url = { input: url.input, normalized: url.normalized };
-  const owner = providerOfHost(url.input ?? undefined);
+  const owner = providerOfUrl(url.input ?? undefined);
   if (owner && owner !== provider) {
-    return [
-      finding(
-        'url.provider-mismatch',
-        'error',
-        `The URL is a ${PROVIDER_MODULES[owner].displayName} address, but the token is for ${PROVIDER_MODULES[provider].displayName}.`,
-        `Wire the ${PROVIDER_MODULES[owner].displayName} secret to this step, or pass a ${PROVIDER_MODULES[provider].displayName} URL.`,
-      ),
-    ];
+    // Never show a URL nobody typed: the provider's defaults applied to another provider's host.
+    report.url.normalized = null;
+    return [urlMismatch(request, report, PROVIDER_MODULES[owner].displayName, PROVIDER_MODULES[provider].displayName)];
   }
   const findings = [...url.findings];
   if (url.project) {
@@ -390,6 +410,12 @@ export async function runPreflight(
   }
 
   const blocking = findings.some((f) => f.severity === 'error');
+  // What the online check would say about required scopes, said offline when it does not run.
+  if (providerId && (request.offline || blocking)) {
+    const scopes = offlineScopeCheck(providerId, analysis, request.requiredScopes);
+    findings.push(...scopes.findings);
+    report.scopes.missing = scopes.missing;
+  }
   findings.push(...(await onlineStage(report, request, { providerId, analysis, url, token: hygiene.token }, blocking, deps, now)));
 
   report.findings = sortFindings(findings);

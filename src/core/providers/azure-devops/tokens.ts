@@ -16,9 +16,11 @@
 import { BASE62, base32Decode, encodeInt } from '../../checksum/base-n.js';
 import { crc32 } from '../../checksum/crc32.js';
 import { marvin32 } from '../../checksum/marvin32.js';
+import { IDENTITY_KIND_LABEL, IDENTITY_KIND_TEXT, readAccessClaims } from '../../entra/access-claims.js';
 import { claimDate, claimString, decodeJwt, looksLikeJwt } from '../../jwt.js';
 import { finding, type Finding } from '../../report.js';
 import type { TokenAnalysis, TokenContext } from '../types.js';
+import { scpSummary } from './entra-scopes.js';
 
 /** The Azure DevOps resource (application) id in Microsoft Entra. */
 export const AZURE_DEVOPS_RESOURCE_ID = '499b84ac-1321-427f-aa17-267ca6975798';
@@ -73,7 +75,6 @@ const SKEW_MS = 5 * 60 * 1000;
 
 const LABEL_PAT = 'Azure DevOps personal access token (84-character format)';
 const LABEL_LEGACY = 'Azure DevOps personal access token (52-character format)';
-const LABEL_ENTRA = 'Microsoft Entra access token';
 const LABEL_OIDC = 'Azure Pipelines workload identity federation (OIDC) token';
 const LABEL_SYSTEM = 'Azure Pipelines System.AccessToken';
 const LABEL_UNKNOWN = 'unrecognised Azure DevOps credential';
@@ -438,7 +439,7 @@ function federationToken(payload: Record<string, unknown>, ctx: TokenContext): T
     [
       finding(
         'token.audience',
-        'warning',
+        'error',
         'This is a workload identity federation (OIDC) token meant for Microsoft Entra ID (audience AzureADTokenExchange), not an Azure DevOps API token; Azure DevOps rejects it.',
         `Exchange it with Microsoft Entra ID for an access token with the scope ${AZURE_DEVOPS_SCOPE} (for example through an Azure Resource Manager service connection and \`az account get-access-token\`), and check that token instead.`,
       ),
@@ -449,30 +450,38 @@ function federationToken(payload: Record<string, unknown>, ctx: TokenContext): T
   );
 }
 
-/** An Entra token's audience, when it is not Azure DevOps: missing, Azure Resource Manager, or another resource. */
+/** How to ask Microsoft Entra ID for a token Azure DevOps accepts, per tool. */
+const REQUEST_ADO_TOKEN = `Request it for the Azure DevOps resource ${AZURE_DEVOPS_RESOURCE_ID}: \`az account get-access-token --resource ${AZURE_DEVOPS_RESOURCE_ID}\`, \`Get-AzAccessToken -ResourceUrl ${AZURE_DEVOPS_RESOURCE_ID}\`, or the scope ${AZURE_DEVOPS_SCOPE} with MSAL / Azure Identity.`;
+
+/**
+ * An Entra token's audience, when it is not Azure DevOps: missing, Azure Resource Manager, or
+ * another resource. Azure DevOps validates `aud`, so each is an error (offline too): the token
+ * cannot work, whatever else is right about it.
+ */
 function entraAudienceFinding(payload: Record<string, unknown>): Finding | undefined {
   const audList = audiences(payload);
   const auds = audList.map((a) => a.toLowerCase());
+  const needed = `Azure DevOps accepts only tokens whose audience is ${AZURE_DEVOPS_RESOURCE_ID}`;
   if (audList.length === 0)
     return finding(
       'token.audience',
-      'warning',
-      'The Entra token has no audience (aud) claim, so it was not issued for Azure DevOps.',
-      `Request the token with the scope ${AZURE_DEVOPS_SCOPE}.`,
+      'error',
+      `The Entra token has no audience (aud) claim, so Azure DevOps will reject it: ${needed}.`,
+      REQUEST_ADO_TOKEN,
     );
   if (auds.some((a) => ADO_AUDIENCES.has(a))) return undefined;
   if (auds.some((a) => ARM_AUDIENCES.has(a)))
     return finding(
       'token.audience',
-      'warning',
-      'The Entra token was issued for Azure Resource Manager (management.azure.com), not for Azure DevOps; Azure DevOps no longer accepts that audience.',
-      `Request the token for Azure DevOps instead: scope ${AZURE_DEVOPS_SCOPE} (for example \`az account get-access-token --resource ${AZURE_DEVOPS_RESOURCE_ID}\`).`,
+      'error',
+      `The Entra token was issued for Azure Resource Manager (management.azure.com), not for Azure DevOps, which no longer accepts that audience: ${needed}.`,
+      REQUEST_ADO_TOKEN,
     );
   return finding(
     'token.audience',
-    'warning',
-    `The Entra token was issued for another resource (audience ${audList.join(', ')}), not for Azure DevOps, which will reject it.`,
-    `Request the token with the scope ${AZURE_DEVOPS_SCOPE}.`,
+    'error',
+    `The Entra token was issued for another resource (audience ${audList.join(', ')}), so Azure DevOps will reject it: ${needed}.`,
+    REQUEST_ADO_TOKEN,
   );
 }
 
@@ -486,16 +495,31 @@ function entraToken(payload: Record<string, unknown>, ctx: TokenContext): TokenA
   const issuer = issuerFinding(payload);
   if (issuer) findings.push(issuer);
   const facts = jwtFacts(payload, false);
-  const who = facts['idtyp'] === 'app' || (!facts['identity'] && (facts['appid'] || facts['azp'])) ? 'application' : 'user';
+  const claims = readAccessClaims(payload);
+  facts['identityKind'] = claims.kind;
+  if (claims.scp !== undefined) facts['scp'] = claims.scp.join(' ');
+  const scp = scpSummary(claims.kind, claims.scp);
+  if (scp.finding) findings.push(scp.finding);
+  const agent = claims.kind.startsWith('agent') ? '; Azure DevOps has not documented its support for agent identities' : '';
+  const app =
+    claims.kind === 'application' || claims.kind === 'agent-identity'
+      ? "; Azure DevOps has no application permissions, so its access comes from the service principal's membership in the organisation"
+      : '';
   findings.push(
     finding(
       'token.info',
       'info',
-      `Microsoft Entra ${who} token${facts['ver'] ? ` (version ${facts['ver']})` : ''}${facts['tid'] ? ` from tenant ${facts['tid']}` : ''}; its signature can only be checked online.`,
+      `Microsoft Entra ${IDENTITY_KIND_TEXT[claims.kind]}${facts['ver'] ? `, version ${facts['ver']}` : ''}${facts['tid'] ? `, from tenant ${facts['tid']}` : ''}${scp.note ? `; ${scp.note}` : ''}${app}${agent}; its signature can only be checked online.`,
       HINT_NONE,
     ),
   );
-  return result('azure-devops.entra', LABEL_ENTRA, findings, facts, times.expiresAt ? { expiresAt: times.expiresAt } : {});
+  return result(
+    'azure-devops.entra',
+    IDENTITY_KIND_LABEL[claims.kind],
+    findings,
+    facts,
+    times.expiresAt ? { expiresAt: times.expiresAt } : {},
+  );
 }
 
 function analyzeJwt(token: string, ctx: TokenContext, claim: boolean): TokenAnalysis | undefined {

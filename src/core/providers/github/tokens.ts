@@ -108,11 +108,13 @@ function classicShapeFinding(token: string, prefix: string, family: ClassicFamil
   const charsetOk = ALNUM_RE.test(token.slice(4));
   const lengthOk = token.length === family.length;
   if (charsetOk && lengthOk) return undefined;
-  if (prefix === 'ghs_' && charsetOk)
+  // Installation tokens are changing format (stateless since 2026-04): any other ghs_ shape may be a
+  // new one, so it is a warning, whatever its length or characters (GitHub changelog 2026-04-24).
+  if (prefix === 'ghs_')
     return finding(
       'token.format',
       'warning',
-      `The installation token has an unrecognised shape: ${token.length} characters without dots, neither the 40-character format nor the stateless format.`,
+      `The installation token has an unrecognised shape: ${token.length} characters without dots${charsetOk ? '' : ', some of them not letters or digits'}, neither the 40-character format nor the stateless format.`,
       HINT_RECOPY,
     );
   const problems: string[] = [];

@@ -35,6 +35,8 @@ interface OtherPrefix {
   label: string;
   /** Body length when documented (characters after the prefix). */
   body?: number;
+  /** Characters of the body when not the URL-safe base64 set (trigger tokens: hex). */
+  charset?: RegExp;
   /** What it is for, when it cannot authenticate REST API calls like a PAT. */
   notForApi?: string;
 }
@@ -64,6 +66,7 @@ const OTHERS: OtherPrefix[] = [
     kind: 'gitlab.trigger-token',
     label: 'GitLab pipeline trigger token',
     body: 40,
+    charset: /^[0-9a-f]*$/,
     notForApi: 'it only triggers pipelines',
   },
   { prefix: 'glft-', kind: 'gitlab.feed-token', label: 'GitLab feed token', body: 20, notForApi: 'it only reads RSS/calendar feeds' },
@@ -114,6 +117,9 @@ const result = (kind: string, label: string, findings: Finding[], facts: Record<
   ...(expiresAt ? { expiresAt } : {}),
 });
 
+/** Prefixes GitLab itself issues routable tokens with (an instance may add `<instance>-` before them). */
+const KNOWN_ROUTABLE_PREFIXES = ['glpat-', ...OTHERS.map((o) => o.prefix)];
+
 const ROUTING_KEYS: Record<string, string> = { c: 'cell', g: 'group', o: 'organization', p: 'project', t: 'type', u: 'user' };
 
 /** Decode a routable token's payload into facts (o, u, c as decimal); never throws. */
@@ -150,9 +156,9 @@ function analyzeJobToken(body: string, ctx: TokenContext): TokenAnalysis {
       findings.push(
         finding(
           'token.audience',
-          'warning',
-          'The job token\'s audience is not GitLab\'s ("gitlab-authz-token").',
-          'Use the CI_JOB_TOKEN of the running job.',
+          'error',
+          'The job token\'s audience is not GitLab\'s ("gitlab-authz-token"), which GitLab requires of job tokens, so it will reject this one.',
+          'Pass the CI_JOB_TOKEN of the running job unchanged; GitLab issues it with the audience gitlab-authz-token.',
         ),
       );
     const exp = claimDate(jwt.payload, 'exp');
@@ -210,13 +216,15 @@ function analyzeRoutable(token: string, { prefix, b64, v1, crc }: NonNullable<Re
     );
     return result(kind, label, findings);
   }
-  if (!other && !prefix.startsWith('glpat-') && !prefix.startsWith('gl')) {
+  if (!other && !KNOWN_ROUTABLE_PREFIXES.some((p) => prefix.startsWith(p))) {
+    // Self-managed instances may set their own prefix; the CRC covers it, so the token is intact,
+    // but GitLab.com never issues it: a warning, as the prefix may also be another product's.
     findings.push(
       finding(
-        'token.info',
-        'info',
-        'The token has a custom prefix (a self-managed instance setting); its routable checksum matches.',
-        'None needed.',
+        'token.format',
+        'warning',
+        "The token's prefix is not one GitLab issues by default (glpat-); its routable checksum matches, so it is intact if your self-managed instance sets a custom prefix.",
+        'None needed on an instance with a custom token prefix; otherwise copy the token again from GitLab.',
       ),
     );
   }
@@ -268,6 +276,15 @@ function analyzeOtherPrefix(token: string, o: OtherPrefix): TokenAnalysis {
   if (o.body !== undefined && body.length !== o.body)
     findings.push(
       finding('token.format', 'error', `A ${o.label} has ${o.body} characters after its prefix; this one has ${body.length}.`, RECOPY),
+    );
+  else if (!(o.charset ?? /^[A-Za-z0-9_-]*$/).test(body))
+    findings.push(
+      finding(
+        'token.format',
+        'error',
+        `A ${o.label} has only ${o.charset ? 'lower-case hex digits' : 'letters, digits, - and _'} after its prefix; this one has other characters.`,
+        RECOPY,
+      ),
     );
   if (o.notForApi) findings.push(wrongKind(o));
   return result(o.kind, o.label, findings);
