@@ -7,7 +7,7 @@
 import { isDelegated, type EntraIdentityKind } from '../../entra/access-claims.js';
 import { finding, type Finding } from '../../report.js';
 import type { TokenAnalysis } from '../types.js';
-import { findAzureDevOpsScope, type AzureDevOpsScope } from './scopes.js';
+import { findAzureDevOpsScope, includedPart, type AzureDevOpsScope } from './scopes.js';
 import { AZURE_DEVOPS_RESOURCE_ID } from './tokens.js';
 
 export const USER_IMPERSONATION = 'user_impersonation';
@@ -24,19 +24,15 @@ export function readScp(scp: readonly string[]): ScpReading {
   return vso.length ? { access: 'scoped', scopes: vso } : { access: 'none' };
 }
 
-const RANK: Readonly<Record<string, number>> = { '': 0, _read: 0, _write: 1, _execute: 1, _manage: 2, _full: 3 };
-const split = (id: string): [string, string] => {
-  const m = /^(.*?)(_read|_write|_execute|_manage|_full)?$/.exec(id)!;
-  return [m[1]!, m[2] ?? ''];
-};
-
-/** Does a held scope include the required one (the same scope, its read scope, or a stronger level of the same area)? */
+/** Does a held scope include the required one: itself, or down its "Inherits from" chain (Microsoft's scope table)? */
 export function scpCovers(held: readonly string[], required: AzureDevOpsScope): boolean {
-  const [base, level] = split(required.id);
   return held.some((h) => {
-    if (h === required.id || findAzureDevOpsScope(h)?.impliesRead === required.id) return true;
-    const [hb, hl] = split(h);
-    return hb === base && (RANK[hl] ?? -1) >= (RANK[level] ?? Infinity);
+    const seen = new Set<AzureDevOpsScope>();
+    for (let c = findAzureDevOpsScope(h); c && !seen.has(c); c = includedPart(c)) {
+      if (c === required) return true;
+      seen.add(c);
+    }
+    return false;
   });
 }
 
