@@ -204,6 +204,43 @@ describe('each broken link has its own code', () => {
     expectNoLeak(r);
   });
 
+  it('a member with the Stakeholder access level: the code read is refused, and its entitlement says why', async () => {
+    world.ado.clearLog();
+    const r = await check({ clientId: w.APPS.stakeholder.clientId, assertion: github(w.GITHUB_REQUEST_TOKEN) });
+    expect(r.report.outcome).toBe('failed');
+    const f = r.report.findings.find((x) => x.code === 'entra.access-level');
+    expect(f?.message).toContain('Stakeholder');
+    expect(f?.hint).toContain('https://dev.azure.com/fabrikam/_settings/users');
+    expect(f?.hint).toContain('Change access level → Basic');
+    expect(r.report.scopes.verified).not.toContain('vso.code');
+    // One read-only GET of its own entitlement, on vsaex.
+    const asked = world.ado.requests.filter((q) => q.path.includes('serviceprincipalentitlements'));
+    expect(asked.map((q) => [q.method, q.host, q.path])).toEqual([
+      ['GET', 'vsaex.dev.azure.com', `/fabrikam/_apis/serviceprincipalentitlements/${w.APPS.stakeholder.objectId}`],
+    ]);
+    expectNoLeak(r);
+  });
+
+  it('a member with Basic access gets no access-level finding (its entitlement was read and is enough)', async () => {
+    world.ado.clearLog();
+    const r = await check({ clientId: w.APPS.secret.clientId, secret: w.SECRET });
+    expect(r.report.findings.map((x) => x.code)).not.toContain('entra.access-level');
+    expect(world.ado.requests.some((q) => q.path.includes('serviceprincipalentitlements'))).toBe(true);
+  });
+
+  it.each([
+    ['ManagedServiceIdentity', 'managed-identity', /Instance Metadata Service.*not checked/],
+    ['PublishProfile', 'publish-profile', /publish profile.*not a Microsoft Entra identity/],
+    ['SomethingNew', 'unknown', /does not know/],
+  ] as const)('an ARM connection with the %s scheme: entra.connection-scheme, no request sent', async (scheme, kind, text) => {
+    world.entra.clearLog();
+    world.ado.clearLog();
+    const r = await check({ clientId: '', tenantId: w.TENANT, uncheckable: { kind, scheme } });
+    expect([r.report.outcome, r.report.findings[0]?.code]).toEqual(['failed', 'entra.connection-scheme']);
+    expect(r.report.findings[0]!.message).toMatch(text);
+    expect([...world.entra.requests, ...world.ado.requests]).toEqual([]);
+  });
+
   it('a subject mismatch names the subject and issuer presented and the credential to add', async () => {
     const r = await check({ clientId: w.APPS.federated.clientId, assertion: github(w.OTHER_BRANCH_TOKEN) });
     const f = r.report.findings[0]!;

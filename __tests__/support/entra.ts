@@ -79,6 +79,14 @@ export const APPS = {
   }),
   caseOnly: app('07', { federated: [{ issuer: GITHUB_ISSUER, subject: GITHUB_SUBJECT.toUpperCase() }] }),
   certificate: app('08', { certificates: [GOOD_CERT.cert] }),
+  /** In the organisation with the Stakeholder access level: no code reads (federated and with a secret). */
+  stakeholder: app('09', {
+    secrets: [{ value: SECRET }],
+    federated: [
+      { issuer: GITHUB_ISSUER, subject: GITHUB_SUBJECT },
+      { issuer: ENTRA_SC_ISSUER, subject: ENTRA_SC_SUBJECT },
+    ],
+  }),
 };
 
 export interface EntraWorld {
@@ -111,6 +119,7 @@ export async function startEntraWorld(): Promise<EntraWorld> {
         scopes: 'full',
         scheme: 'bearer',
         ...(a === APPS.outsider ? { notMember: { tenantId: TENANT, objectId: a.objectId } } : {}),
+        ...(a === APPS.stakeholder ? { accessLevel: 'stakeholder' as const } : {}),
       };
     },
   });

@@ -253,6 +253,11 @@ export const CODES = {
       'The certificate credential cannot be used: the PEM lacks the certificate or its private key, the certificate has expired, or Microsoft Entra does not know it for the app (AADSTS700027).',
     fix: "Upload the certificate's public part to the app (Certificates & secrets → Certificates) and give the tool the PEM with both the certificate and its private key; renew it before it expires.",
   },
+  'entra.connection-scheme': {
+    meaning:
+      "The Azure Resource Manager service connection holds no Microsoft Entra credential this tool can present: a managed identity connection (`ManagedServiceIdentity`, token from the agent VM's Instance Metadata Service, not called here), a publish profile (`PublishProfile`, no Entra identity at all) or an unknown scheme. Nothing was checked.",
+    fix: 'Use a workload identity federation connection (Project settings → Service connections → the connection → Convert), with the same managed identity or app, or pass an Azure DevOps token.',
+  },
   'entra.consent-missing': {
     meaning: 'An administrator has not consented to the app (AADSTS65001), or Azure DevOps is not a resource in the tenant (500011).',
     fix: 'Have a tenant administrator grant consent for the app, and check the tenant is the one connected to the Azure DevOps organisation.',
@@ -272,9 +277,13 @@ export const CODES = {
     fix: "Convert the service connection to the Microsoft Entra issuer (Project settings → Service connections → the connection → Convert) and update the app's federated credential to the new issuer and subject.",
   },
   'entra.not-member': {
-    meaning:
-      'Microsoft Entra issued the token, but the service principal is not a member of the Azure DevOps organisation (TF401444) or its access level is too low.',
+    meaning: 'Microsoft Entra issued the token, but the service principal is not a member of the Azure DevOps organisation (TF401444).',
     fix: 'Add the service principal to the organisation (Organization settings → Users → Add users, by its name or object id) with Basic access, and to a project group such as Readers.',
+  },
+  'entra.access-level': {
+    meaning:
+      'The service principal is a member of the Azure DevOps organisation, but its access level (Stakeholder, or none) cannot read code in private projects; Azure DevOps refuses those reads.',
+    fix: 'Organization settings → Users → the service principal → Change access level → Basic.',
   },
   'entra.info': {
     meaning:

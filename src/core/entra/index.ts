@@ -41,7 +41,7 @@ const LABEL = 'Microsoft Entra access token (from workload identity federation, 
 
 /** Values that would build a wrong or unsafe token URL. */
 function configFindings(c: EntraCredential): Finding[] {
-  if (c.unsupported) return [msg.unsupported(c.origin, c.unsupported)];
+  if (c.uncheckable) return [msg.schemeUncheckable(c.origin, c.uncheckable)];
   if (!c.clientId || !c.tenantId) return [msg.missingId(c.origin, c.clientId ? 'tenant id' : 'client id')];
   const out: Finding[] = [];
   if (!/^[A-Za-z0-9][A-Za-z0-9.-]*$/.test(c.tenantId)) out.push(msg.badTenant(c.origin));
