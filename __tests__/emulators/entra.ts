@@ -36,6 +36,8 @@ export interface EntraAppSpec {
   /** Certificates (PEM, public part) uploaded to the app. */
   certificates?: readonly string[];
   disabled?: boolean;
+  /** The tenant refuses every token request for this app, whatever its credential (see REFUSALS). */
+  refusedBy?: keyof typeof REFUSALS;
 }
 
 export interface EntraEmulatorOptions {
@@ -86,6 +88,35 @@ export function aadstsError(error: string, code: number, text: string): AppRespo
     error_uri: `https://login.microsoftonline.com/error?code=${code}`,
   });
 }
+
+/**
+ * Tenant-side refusals that no credential fixes. Codes and meanings [D] reference-error-codes; texts
+ * [D] for 53003 and 500011 (Microsoft's table), [O] for 700238 (troubleshoot-workload-identity) and
+ * 501051; `error` values [U] except invalid_grant for Conditional Access [O].
+ */
+export const REFUSALS = {
+  'conditional-access': (_app: string, _tenant: string) =>
+    aadstsError(
+      'invalid_grant',
+      53003,
+      'Access has been blocked by Conditional Access policies. The access policy does not allow token issuance.',
+    ),
+  'resource-not-in-tenant': (_app: string, tenant: string) =>
+    aadstsError(
+      'invalid_resource',
+      500011,
+      `The resource principal named https://app.vssps.visualstudio.com was not found in the tenant named ${tenant}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.`,
+    ),
+  'issuer-not-allowed': (_app: string, _tenant: string) =>
+    aadstsError('unauthorized_client', 700238, 'Microsoft Entra rejected the token issued by Azure DevOps with error code AADSTS700238.'),
+  // Not one the tool names: it must come out as entra.rejected, quoting Entra's text.
+  'role-assignment': (app: string, _tenant: string) =>
+    aadstsError(
+      'invalid_grant',
+      501051,
+      `Application '${app}' is not assigned to a role for the application 'https://app.vssps.visualstudio.com'.`,
+    ),
+} as const;
 
 function decodeClaims(jwt: string): Record<string, unknown> | undefined {
   try {
@@ -187,6 +218,7 @@ class Emulator extends HarnessEmulator implements EntraEmulator {
         `Application with identifier '${clientId}' was not found in the directory '${tenantId}'.`,
       );
     if (app.disabled) return aadstsError('unauthorized_client', 7000112, `Application '${clientId}' is disabled.`);
+    if (app.refusedBy) return REFUSALS[app.refusedBy](app.clientId, tenantId);
     const refused = this.#credential(app, form);
     if (refused) return refused;
     return this.#mint(app, tenantId);
