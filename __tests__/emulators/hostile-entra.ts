@@ -48,6 +48,8 @@ export interface HostileEntraBehaviour {
 
 export interface HostileEntra {
   readonly port: number;
+  /** `https://127.0.0.1:{port}` */
+  readonly origin: string;
   readonly requests: RequestLogEntry[];
   /** Token request bodies, as sent (what the Entra endpoint saw). */
   readonly forms: URLSearchParams[];
@@ -175,6 +177,9 @@ export async function startHostileEntra(): Promise<HostileEntra> {
   return {
     get port() {
       return harness.port;
+    },
+    get origin() {
+      return harness.origin;
     },
     requests: harness.requests,
     forms: formsSeen,
