@@ -23,16 +23,24 @@ const NOW = new Date();
 const URL_ = 'https://dev.azure.com/fabrikam';
 let world: w.EntraWorld;
 let proxy: ForwardProxy;
+/** Also routes the clouds' authority names (login.microsoftonline.*, login.chinacloudapi.cn) to the Entra emulator. */
+let sovereign: ForwardProxy;
 let dir: string;
 
 beforeAll(async () => {
   world = await w.startEntraWorld();
   // Loopback targets (the Entra emulator) as asked; every *.dev.azure.com name to the Azure DevOps emulator.
   proxy = await startForwardProxy({ route: (host, port) => ({ host: '127.0.0.1', port: host === '127.0.0.1' ? port : world.ado.port }) });
+  sovereign = await startForwardProxy({
+    route: (host, port) => ({
+      host: '127.0.0.1',
+      port: host === '127.0.0.1' ? port : host.startsWith('login.') ? world.entra.port : world.ado.port,
+    }),
+  });
   dir = tempDir('entra-codes');
 });
 afterAll(async () => {
-  await Promise.all([world.close(), proxy.close()]);
+  await Promise.all([world.close(), proxy.close(), sovereign.close()]);
 });
 
 /** How a front end is given the credential. */
@@ -305,6 +313,84 @@ describe.each([
     const asked = world.ado.requests.filter((q) => q.path.includes('/_apis/serviceprincipalentitlements/'));
     expect(asked.map((q) => [q.method, q.host])).toEqual([['GET', 'vsaex.dev.azure.com']]);
     expect(world.ado.requests.every((q) => q.method === 'GET')).toBe(true);
+  });
+});
+
+describe("sovereign clouds: AZURE_AUTHORITY_HOST (and the connection's authority) pick the authority and the audience", () => {
+  /** The action with GitHub OIDC against the authority of another cloud (its name routed to the Entra emulator). */
+  async function inCloud(authority: string, clientId: string): Promise<Outcome> {
+    world.entra.clearLog();
+    const out = path.join(dir, `out-${Math.random().toString(16).slice(2)}`);
+    fs.writeFileSync(out, '');
+    const r = await runBundle(
+      'action',
+      [],
+      baseEnv({
+        NODE_EXTRA_CA_CERTS: caFile,
+        HTTPS_PROXY: sovereign.url,
+        GITHUB_OUTPUT: out,
+        AZURE_AUTHORITY_HOST: authority,
+        'INPUT_CLIENT-ID': clientId,
+        'INPUT_TENANT-ID': w.TENANT,
+        ACTIONS_ID_TOKEN_REQUEST_URL: world.entra.githubRequestUrl,
+        ACTIONS_ID_TOKEN_REQUEST_TOKEN: w.GITHUB_REQUEST_TOKEN,
+        INPUT_URL: URL_,
+        INPUT_PROJECT: 'Fabrikam-Fiber',
+      }),
+    );
+    const codes = [...r.stdout.matchAll(/title=credential-preflight ([\w.-]+)::/g)].map((m) => m[1]!);
+    return { failed: r.code !== 0, codes, text: hidden(r.stdout) + r.stderr };
+  }
+  const exchanges = (): { host: string; audience: string | undefined }[] => {
+    const asked = world.entra.requests.find((q) => q.path === '/github/idtoken')?.query['audience'];
+    return world.entra.requests.filter((q) => q.method === 'POST').map((q) => ({ host: q.host, audience: asked }));
+  };
+
+  it('US Government: the GitHub token is requested for api://AzureADTokenExchangeUSGov and exchanged at login.microsoftonline.us', async () => {
+    // The app's federated credential has the US Government audience: it passes there…
+    const o = await inCloud('https://login.microsoftonline.us', w.APPS.wrongAudience.clientId);
+    expect([o.failed, o.codes]).toEqual([false, []]);
+    expect(exchanges()).toEqual([{ host: 'login.microsoftonline.us', audience: 'api://AzureADTokenExchangeUSGov' }]);
+    // …and not in the public cloud, where the audience asked for is api://AzureADTokenExchange.
+    const pub = await inCloud('https://login.microsoftonline.com', w.APPS.wrongAudience.clientId);
+    expect(pub.codes).toEqual(['entra.audience']);
+    expect(exchanges()).toEqual([{ host: 'login.microsoftonline.com', audience: 'api://AzureADTokenExchange' }]);
+  });
+
+  it('China: the audience asked for is api://AzureADTokenExchangeChina, and the refusal says which audience to use', async () => {
+    const o = await inCloud('https://login.chinacloudapi.cn', w.APPS.federated.clientId);
+    expect(o.codes).toEqual(['entra.audience']);
+    expect(o.text).toContain("Request the token for 'api://AzureADTokenExchangeChina'");
+    expect(exchanges()).toEqual([{ host: 'login.chinacloudapi.cn', audience: 'api://AzureADTokenExchangeChina' }]);
+  });
+
+  it('task: an ARM connection of the US Government cloud is exchanged at its own authority (endpoint data activeDirectoryAuthority)', async () => {
+    world.entra.clearLog();
+    const id = w.SC_ID;
+    const r = await runBundle(
+      'task',
+      [],
+      baseEnv({
+        NODE_EXTRA_CA_CERTS: caFile,
+        AGENT_PROXYURL: sovereign.url,
+        AGENT_TEMPDIRECTORY: dir,
+        INPUT_AZURESUBSCRIPTION: id,
+        [`ENDPOINT_AUTH_${id}`]: JSON.stringify({
+          scheme: 'WorkloadIdentityFederation',
+          parameters: { serviceprincipalid: w.APPS.federated.clientId, tenantid: w.TENANT },
+        }),
+        [`ENDPOINT_AUTH_SCHEME_${id}`]: 'WorkloadIdentityFederation',
+        [`ENDPOINT_DATA_${id}_ACTIVEDIRECTORYAUTHORITY`]: 'https://login.microsoftonline.us/',
+        ENDPOINT_AUTH_SYSTEMVSSCONNECTION: JSON.stringify({ scheme: 'OAuth', parameters: { AccessToken: w.JOB_TOKEN } }),
+        SYSTEM_OIDCREQUESTURI: world.entra.pipelinesRequestUri,
+        SYSTEM_COLLECTIONURI: `${URL_}/`,
+        SYSTEM_TEAMPROJECT: 'Fabrikam-Fiber',
+      }),
+    );
+    expect(/##vso\[task\.complete result=(\w+);/.exec(r.stdout)?.[1]).toBe('Succeeded');
+    expect(world.entra.requests.filter((q) => q.path.endsWith('/oauth2/v2.0/token')).map((q) => q.host)).toEqual([
+      'login.microsoftonline.us',
+    ]);
   });
 });
 
