@@ -163,6 +163,11 @@ describe('each broken link has its own code', () => {
     [
       'connection not referenced',
       () => check({ clientId: w.APPS.federated.clientId, assertion: pipelines('00000000-fa4e-7e57-0000-00000000c0de') }),
+      'entra.connection-unauthorized',
+    ],
+    [
+      'job token refused by the OIDC endpoint',
+      () => check({ clientId: w.APPS.federated.clientId, assertion: pipelines(w.SC_ID, 'FAKEnotTheJobTokenNOTxREAL') }),
       'entra.oidc-unavailable',
     ],
     [

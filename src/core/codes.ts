@@ -203,8 +203,13 @@ export const CODES = {
   // --- Microsoft Entra federation (secretless credentials) ---------------------------------------
   'entra.oidc-unavailable': {
     meaning:
-      'The CI platform gave no OIDC token to exchange: GitHub without `permissions: id-token: write` (or a pull request from a fork), or the Azure Pipelines OIDC endpoint refused the job.',
+      'The CI platform gave no OIDC token to exchange: GitHub without `permissions: id-token: write` (or a pull request from a fork), an agent without System.OidcRequestUri or the job token, or an unreadable token file.',
     fix: "GitHub: add `permissions: id-token: write` to the workflow or job. Azure Pipelines: reference the service connection in this task's `azureSubscription` input and authorise it for the pipeline.",
+  },
+  'entra.connection-unauthorized': {
+    meaning:
+      'The Azure Pipelines OIDC endpoint refused a token for the service connection (404 or 403): no input of this task references it, or the pipeline is not authorised to use it.',
+    fix: "Reference the connection in the task's `azureSubscription` input, and allow the pipeline under Project settings → Service connections → the connection → Security → Pipeline permissions.",
   },
   'entra.subject-mismatch': {
     meaning:

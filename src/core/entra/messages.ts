@@ -98,6 +98,15 @@ export function noAssertion(detail: string, hint?: string): Finding {
   return finding('entra.oidc-unavailable', 'error', `No federated token to exchange with Microsoft Entra: ${detail}.`, hint);
 }
 
+/** The agent's OIDC endpoint will not issue a token for this connection to this job. */
+export const connectionUnauthorized = (id: string, status: number): Finding =>
+  finding(
+    'entra.connection-unauthorized',
+    'error',
+    `The Azure Pipelines OIDC endpoint refused a token for the service connection ${id} (${status}): no input of this task references it, or this pipeline may not use it.`,
+    "Select the connection in this task's `azureSubscription` input (the agent issues OIDC tokens only for connections a task input references), and allow this pipeline in Project settings → Service connections → the connection → Security → Pipeline permissions.",
+  );
+
 export const GITHUB_NO_PERMISSION_HINT =
   'Add `permissions: id-token: write` (and `contents: read`) to the workflow or to this job; pull requests from forks never get an OIDC token.';
 
