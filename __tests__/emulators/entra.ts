@@ -109,6 +109,27 @@ export const REFUSALS = {
     ),
   'issuer-not-allowed': (_app: string, _tenant: string) =>
     aadstsError('unauthorized_client', 700238, 'Microsoft Entra rejected the token issued by Azure DevOps with error code AADSTS700238.'),
+  // The rest of the documented refusals a client-credentials request can meet; texts [O] or [U] as noted.
+  'wif-restricted': () =>
+    aadstsError('unauthorized_client', 700223, 'The use of federated identity credentials is restricted for this tenant.'), // text [U]
+  'multitenant-app': () =>
+    aadstsError('unauthorized_client', 70052, 'The identity must be a managed identity, a single tenant app, or a service account.'), // [D ADO]
+  'cross-cloud': () => aadstsError('invalid_request', 900382, 'Confidential Client is not supported in Cross Cloud request.'), // [O]
+  'no-consent': (app: string) =>
+    aadstsError('invalid_grant', 65001, `The user or administrator has not consented to use the application with ID '${app}'.`), // [D]
+  'tenant-in-other-cloud': (_app: string, tenant: string) =>
+    aadstsError('invalid_request', 90038, `Tenant '${tenant}' is not in this cloud instance.`), // text [U]
+  'app-disabled-legacy': (app: string) => aadstsError('unauthorized_client', 70001, `The application named ${app} is disabled.`), // [D]
+  'user-token-as-fic': () =>
+    aadstsError('invalid_client', 700229, 'Only app-only tokens can be used as Federated Identity Credentials for Microsoft Entra issuer.'), // [D meaning]
+  'entra-issued-assertion': () => aadstsError('invalid_client', 700222, 'AAD-issued tokens may not be used for federated identity flows.'), // [D]
+  'no-fic-match': () => aadstsError('invalid_request', 70021, 'No matching federated identity record found for presented assertion.'), // [O]
+  'subject-hint': () =>
+    aadstsError(
+      'invalid_client',
+      7002137,
+      "No matching federated identity record found for presented assertion subject. Please make sure the federated identity credential Subject is 'repo:octo-org/octo-repo:environment:prod'.",
+    ), // [O]
   // Not one the tool names: it must come out as entra.rejected, quoting Entra's text.
   'role-assignment': (app: string, _tenant: string) =>
     aadstsError(

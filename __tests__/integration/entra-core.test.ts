@@ -8,6 +8,7 @@ import type { Agent } from 'undici';
 import { runEntraPreflight, type EntraCredential } from '../../src/core/entra/index.js';
 import type { Report } from '../../src/core/report.js';
 import { resolveRequest } from '../../src/core/request.js';
+import { REFUSALS } from '../emulators/entra.js';
 import * as w from '../support/entra.js';
 import { onlineDeps, verdictCodes } from '../support/online.js';
 import { leaks } from '../support/tokens.js';
@@ -207,6 +208,41 @@ describe('each broken link has its own code', () => {
     expect([r.report.outcome, r.report.findings[0]?.code]).toEqual(['failed', code]);
     expect(r.report.findings[0]!.hint.length).toBeGreaterThan(20);
     expectNoLeak(r);
+  });
+
+  // Each tenant-side refusal the emulator knows, with the code its AADSTS number must end in.
+  const REFUSED: [keyof typeof REFUSALS, string][] = [
+    ['conditional-access', 'entra.policy-blocked'],
+    ['resource-not-in-tenant', 'entra.consent-missing'],
+    ['issuer-not-allowed', 'entra.policy-blocked'],
+    ['wif-restricted', 'entra.policy-blocked'],
+    ['multitenant-app', 'entra.policy-blocked'],
+    ['cross-cloud', 'entra.policy-blocked'],
+    ['no-consent', 'entra.consent-missing'],
+    ['tenant-in-other-cloud', 'entra.tenant-not-found'],
+    ['app-disabled-legacy', 'entra.app-disabled'],
+    ['user-token-as-fic', 'entra.assertion-invalid'],
+    ['entra-issued-assertion', 'entra.assertion-invalid'],
+    ['no-fic-match', 'entra.subject-mismatch'],
+    ['subject-hint', 'entra.subject-mismatch'],
+    ['role-assignment', 'entra.rejected'],
+  ];
+  it.each(REFUSED)('AADSTS answer %s → %s, quoting nothing secret', async (refusal, code) => {
+    expect(Object.keys(REFUSALS)).toContain(refusal);
+    const app = {
+      clientId: '00000000-fa4e-7e57-0000-0000000e0199',
+      objectId: '00000000-fa4e-7e57-0000-0000000e0299',
+      secrets: [{ value: w.SECRET }],
+      refusedBy: refusal,
+    };
+    world.entra.options.tenants[w.TENANT] = [...world.entra.options.tenants[w.TENANT]!.filter((a) => a.clientId !== app.clientId), app];
+    const r = await check({ clientId: app.clientId, secret: w.SECRET });
+    expect([r.report.outcome, r.report.findings[0]?.code]).toEqual(['failed', code]);
+    expectNoLeak(r);
+  });
+
+  it('every refusal the emulator knows is covered above', () => {
+    expect(REFUSED.map(([k]) => k).sort()).toEqual(Object.keys(REFUSALS).sort());
   });
 
   it('a member with the Stakeholder access level: the code read is refused, and its entitlement says why', async () => {
