@@ -23,9 +23,13 @@ const ENTITLEMENT = object({
 /** AccountLicenseType values that read no code: Stakeholder, and no licence at all. */
 const TOO_LOW = new Set(['stakeholder', 'none']);
 
+/** An application's token: `idtyp app` (an optional claim), else no user name but an app id (as tokens.ts reads it). */
+const isAppToken = (f: Record<string, string>): boolean =>
+  f['idtyp'] === 'app' || (!f['idtyp'] && !f['identity'] && !!(f['appid'] || f['azp']));
+
 /** The entitlement URL to ask, for an Entra application token on Services with a known identity id. */
 export function accessLevelUrl(t: AzureDevOpsTarget, token: TokenAnalysis, identityId: string | undefined): string | undefined {
-  if (!t.services || !identityId || token.kind !== 'azure-devops.entra' || token.facts['idtyp'] !== 'app') return undefined;
+  if (!t.services || !identityId || token.kind !== 'azure-devops.entra' || !isAppToken(token.facts)) return undefined;
   const path = `_apis/serviceprincipalentitlements/${encodeURIComponent(identityId)}?api-version=7.1-preview.1`;
   return `https://vsaex.dev.azure.com/${encodeURIComponent(t.org)}/${path}`;
 }
