@@ -254,7 +254,8 @@ describe('task bundle with an Azure Resource Manager service connection (azureSu
       },
       'entra.certificate',
     ],
-    ['an unsupported scheme', 'ManagedServiceIdentity', { tenantid: w.TENANT }, 'config.invalid'],
+    ['a managed identity connection', 'ManagedServiceIdentity', { tenantid: w.TENANT }, 'entra.connection-scheme'],
+    ['a publish profile connection', 'PublishProfile', { tenantid: w.TENANT, publishProfile: '<publishData/>' }, 'entra.connection-scheme'],
   ])('%s → Failed with its code', async (_name, scheme, parameters, code) => {
     const r = await task(scheme, parameters);
     expect(result(r)).toBe('Failed');

@@ -86,6 +86,13 @@ export interface AzureDevOpsTokenSpec {
    * library/add-devops-entra-service-connection; status and typeKey U].
    */
   notMember?: { tenantId: string; objectId: string };
+  /**
+   * The member's access level (AccountLicenseType; default 'express' = Basic). Stakeholders cannot read
+   * Azure Repos in private projects [D: learn.microsoft.com "Stakeholder access quick reference"]; the
+   * REST answer to their code reads is [U] — modelled as the 403 Azure DevOps gives permission refusals.
+   * Their own entitlement answers on vsaex `_apis/serviceprincipalentitlements/{id}` [D shape].
+   */
+  accessLevel?: 'express' | 'stakeholder' | 'advanced' | 'none';
 }
 
 export type AzureDevOpsProjectState = 'wellFormed' | 'deleting' | 'new' | 'createPending' | 'deleted';
@@ -627,6 +634,7 @@ class Emulator extends HarnessEmulator implements AzureDevOpsEmulator {
     }
 
     if (this.options.refusedRoutes?.includes(match.route.id)) return refused(match.route.id);
+    if (token?.accessLevel === 'stakeholder' && match.route.path[0] === 'git') return refused(match.route.id);
 
     // Project.
     let project: AzureDevOpsProjectSpec | undefined;
@@ -1299,6 +1307,46 @@ function entitlementSummary(): AppResponse {
   return json(200, { licenses: [], availableAccessLevels: [], extensions: [], groupOptions: [], projectRefs: [] });
 }
 
+const LICENSE_NAMES: Record<string, string> = {
+  express: 'Basic',
+  stakeholder: 'Stakeholder',
+  advanced: 'Basic + Test Plans',
+  none: 'None',
+};
+
+/**
+ * `_apis/serviceprincipalentitlements/{id}`: the principal's own entitlement (ServicePrincipalEntitlement
+ * shape [D]: accessLevel.accountLicenseType / licenseDisplayName / status). Others' entitlements: 404 [U].
+ */
+function servicePrincipalEntitlement(c: Call): AppResponse {
+  const u = c.token?.user;
+  if (!u || !c.tail || !same(c.tail, u.id))
+    return json(
+      404,
+      wrappedException(
+        `Service principal ${c.tail ?? ''} was not found.`,
+        'NotFoundException',
+        'Microsoft.VisualStudio.Services.WebApi.NotFoundException',
+      ),
+    );
+  const license = c.token?.accessLevel ?? 'express';
+  return json(200, {
+    id: u.id,
+    accessLevel: {
+      licensingSource: 'account',
+      accountLicenseType: license,
+      msdnLicenseType: 'none',
+      gitHubLicenseType: 'none',
+      licenseDisplayName: LICENSE_NAMES[license],
+      status: 'active',
+      statusMessage: '',
+      assignmentSource: 'unknown',
+    },
+    servicePrincipal: { subjectKind: 'servicePrincipal', displayName: u.displayName, originId: u.id, origin: 'aad' },
+    lastAccessedDate: '2026-01-01T00:00:00Z',
+  });
+}
+
 function notificationSettings(): AppResponse {
   return json(200, { defaultGroupDeliveryPreference: 'eachMember' });
 }
@@ -1635,6 +1683,19 @@ const ROUTES: readonly RouteDef[] = [
     false,
     entitlementSummary,
   ),
+  {
+    ...probeRoute(
+      'servicePrincipalEntitlements',
+      ['vsaex'],
+      'no',
+      ['serviceprincipalentitlements'],
+      ['vso.memberentitlementmanagement'],
+      '_apis/serviceprincipalentitlements/{servicePrincipalId}',
+      true,
+      servicePrincipalEntitlement,
+    ),
+    tail: true,
+  },
   probeRoute(
     'notificationSettings',
     CORE,

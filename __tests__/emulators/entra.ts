@@ -36,6 +36,8 @@ export interface EntraAppSpec {
   /** Certificates (PEM, public part) uploaded to the app. */
   certificates?: readonly string[];
   disabled?: boolean;
+  /** The tenant refuses every token request for this app, whatever its credential (see REFUSALS). */
+  refusedBy?: keyof typeof REFUSALS;
 }
 
 export interface EntraEmulatorOptions {
@@ -86,6 +88,56 @@ export function aadstsError(error: string, code: number, text: string): AppRespo
     error_uri: `https://login.microsoftonline.com/error?code=${code}`,
   });
 }
+
+/**
+ * Tenant-side refusals that no credential fixes. Codes and meanings [D] reference-error-codes; texts
+ * [D] for 53003 and 500011 (Microsoft's table), [O] for 700238 (troubleshoot-workload-identity) and
+ * 501051; `error` values [U] except invalid_grant for Conditional Access [O].
+ */
+export const REFUSALS = {
+  'conditional-access': (_app: string, _tenant: string) =>
+    aadstsError(
+      'invalid_grant',
+      53003,
+      'Access has been blocked by Conditional Access policies. The access policy does not allow token issuance.',
+    ),
+  'resource-not-in-tenant': (_app: string, tenant: string) =>
+    aadstsError(
+      'invalid_resource',
+      500011,
+      `The resource principal named https://app.vssps.visualstudio.com was not found in the tenant named ${tenant}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.`,
+    ),
+  'issuer-not-allowed': (_app: string, _tenant: string) =>
+    aadstsError('unauthorized_client', 700238, 'Microsoft Entra rejected the token issued by Azure DevOps with error code AADSTS700238.'),
+  // The rest of the documented refusals a client-credentials request can meet; texts [O] or [U] as noted.
+  'wif-restricted': () =>
+    aadstsError('unauthorized_client', 700223, 'The use of federated identity credentials is restricted for this tenant.'), // text [U]
+  'multitenant-app': () =>
+    aadstsError('unauthorized_client', 70052, 'The identity must be a managed identity, a single tenant app, or a service account.'), // [D ADO]
+  'cross-cloud': () => aadstsError('invalid_request', 900382, 'Confidential Client is not supported in Cross Cloud request.'), // [O]
+  'no-consent': (app: string) =>
+    aadstsError('invalid_grant', 65001, `The user or administrator has not consented to use the application with ID '${app}'.`), // [D]
+  'tenant-in-other-cloud': (_app: string, tenant: string) =>
+    aadstsError('invalid_request', 90038, `Tenant '${tenant}' is not in this cloud instance.`), // text [U]
+  'app-disabled-legacy': (app: string) => aadstsError('unauthorized_client', 70001, `The application named ${app} is disabled.`), // [D]
+  'user-token-as-fic': () =>
+    aadstsError('invalid_client', 700229, 'Only app-only tokens can be used as Federated Identity Credentials for Microsoft Entra issuer.'), // [D meaning]
+  'entra-issued-assertion': () => aadstsError('invalid_client', 700222, 'AAD-issued tokens may not be used for federated identity flows.'), // [D]
+  'no-fic-match': () => aadstsError('invalid_request', 70021, 'No matching federated identity record found for presented assertion.'), // [O]
+  'subject-hint': () =>
+    aadstsError(
+      'invalid_client',
+      7002137,
+      "No matching federated identity record found for presented assertion subject. Please make sure the federated identity credential Subject is 'repo:octo-org/octo-repo:environment:prod'.",
+    ), // [O]
+  // Not one the tool names: it must come out as entra.rejected, quoting Entra's text.
+  'role-assignment': (app: string, _tenant: string) =>
+    aadstsError(
+      'invalid_grant',
+      501051,
+      `Application '${app}' is not assigned to a role for the application 'https://app.vssps.visualstudio.com'.`,
+    ),
+} as const;
 
 function decodeClaims(jwt: string): Record<string, unknown> | undefined {
   try {
@@ -187,6 +239,7 @@ class Emulator extends HarnessEmulator implements EntraEmulator {
         `Application with identifier '${clientId}' was not found in the directory '${tenantId}'.`,
       );
     if (app.disabled) return aadstsError('unauthorized_client', 7000112, `Application '${clientId}' is disabled.`);
+    if (app.refusedBy) return REFUSALS[app.refusedBy](app.clientId, tenantId);
     const refused = this.#credential(app, form);
     if (refused) return refused;
     return this.#mint(app, tenantId);

@@ -28,6 +28,10 @@ export const SERVER_CERT_NAMES: readonly string[] = [
   'github.com',
   'gitlab.com',
   'api.bitbucket.org',
+  // Microsoft Entra authorities of the public, US Government and China clouds (sovereign-cloud tests).
+  'login.microsoftonline.com',
+  'login.microsoftonline.us',
+  'login.chinacloudapi.cn',
 ];
 
 /** The only name the wrong-host certificate is valid for. */
@@ -67,7 +71,7 @@ export interface TestTls {
   validUntil: number;
 }
 
-const CACHE_VERSION = 'v1';
+const CACHE_VERSION = 'v2'; // bumped when SERVER_CERT_NAMES changes
 const DAY = 86_400_000;
 const FILES = [
   'ca.crt',

@@ -8,6 +8,7 @@ import type { Agent } from 'undici';
 import { runEntraPreflight, type EntraCredential } from '../../src/core/entra/index.js';
 import type { Report } from '../../src/core/report.js';
 import { resolveRequest } from '../../src/core/request.js';
+import { REFUSALS } from '../emulators/entra.js';
 import * as w from '../support/entra.js';
 import { onlineDeps, verdictCodes } from '../support/online.js';
 import { leaks } from '../support/tokens.js';
@@ -163,6 +164,11 @@ describe('each broken link has its own code', () => {
     [
       'connection not referenced',
       () => check({ clientId: w.APPS.federated.clientId, assertion: pipelines('00000000-fa4e-7e57-0000-00000000c0de') }),
+      'entra.connection-unauthorized',
+    ],
+    [
+      'job token refused by the OIDC endpoint',
+      () => check({ clientId: w.APPS.federated.clientId, assertion: pipelines(w.SC_ID, 'FAKEnotTheJobTokenNOTxREAL') }),
       'entra.oidc-unavailable',
     ],
     [
@@ -202,6 +208,78 @@ describe('each broken link has its own code', () => {
     expect([r.report.outcome, r.report.findings[0]?.code]).toEqual(['failed', code]);
     expect(r.report.findings[0]!.hint.length).toBeGreaterThan(20);
     expectNoLeak(r);
+  });
+
+  // Each tenant-side refusal the emulator knows, with the code its AADSTS number must end in.
+  const REFUSED: [keyof typeof REFUSALS, string][] = [
+    ['conditional-access', 'entra.policy-blocked'],
+    ['resource-not-in-tenant', 'entra.consent-missing'],
+    ['issuer-not-allowed', 'entra.policy-blocked'],
+    ['wif-restricted', 'entra.policy-blocked'],
+    ['multitenant-app', 'entra.policy-blocked'],
+    ['cross-cloud', 'entra.policy-blocked'],
+    ['no-consent', 'entra.consent-missing'],
+    ['tenant-in-other-cloud', 'entra.tenant-not-found'],
+    ['app-disabled-legacy', 'entra.app-disabled'],
+    ['user-token-as-fic', 'entra.assertion-invalid'],
+    ['entra-issued-assertion', 'entra.assertion-invalid'],
+    ['no-fic-match', 'entra.subject-mismatch'],
+    ['subject-hint', 'entra.subject-mismatch'],
+    ['role-assignment', 'entra.rejected'],
+  ];
+  it.each(REFUSED)('AADSTS answer %s → %s, quoting nothing secret', async (refusal, code) => {
+    expect(Object.keys(REFUSALS)).toContain(refusal);
+    const app = {
+      clientId: '00000000-fa4e-7e57-0000-0000000e0199',
+      objectId: '00000000-fa4e-7e57-0000-0000000e0299',
+      secrets: [{ value: w.SECRET }],
+      refusedBy: refusal,
+    };
+    world.entra.options.tenants[w.TENANT] = [...world.entra.options.tenants[w.TENANT]!.filter((a) => a.clientId !== app.clientId), app];
+    const r = await check({ clientId: app.clientId, secret: w.SECRET });
+    expect([r.report.outcome, r.report.findings[0]?.code]).toEqual(['failed', code]);
+    expectNoLeak(r);
+  });
+
+  it('every refusal the emulator knows is covered above', () => {
+    expect(REFUSED.map(([k]) => k).sort()).toEqual(Object.keys(REFUSALS).sort());
+  });
+
+  it('a member with the Stakeholder access level: the code read is refused, and its entitlement says why', async () => {
+    world.ado.clearLog();
+    const r = await check({ clientId: w.APPS.stakeholder.clientId, assertion: github(w.GITHUB_REQUEST_TOKEN) });
+    expect(r.report.outcome).toBe('failed');
+    const f = r.report.findings.find((x) => x.code === 'entra.access-level');
+    expect(f?.message).toContain('Stakeholder');
+    expect(f?.hint).toContain('https://dev.azure.com/fabrikam/_settings/users');
+    expect(f?.hint).toContain('Change access level → Basic');
+    expect(r.report.scopes.verified).not.toContain('vso.code');
+    // One read-only GET of its own entitlement, on vsaex.
+    const asked = world.ado.requests.filter((q) => q.path.includes('serviceprincipalentitlements'));
+    expect(asked.map((q) => [q.method, q.host, q.path])).toEqual([
+      ['GET', 'vsaex.dev.azure.com', `/fabrikam/_apis/serviceprincipalentitlements/${w.APPS.stakeholder.objectId}`],
+    ]);
+    expectNoLeak(r);
+  });
+
+  it('a member with Basic access gets no access-level finding (its entitlement was read and is enough)', async () => {
+    world.ado.clearLog();
+    const r = await check({ clientId: w.APPS.secret.clientId, secret: w.SECRET });
+    expect(r.report.findings.map((x) => x.code)).not.toContain('entra.access-level');
+    expect(world.ado.requests.some((q) => q.path.includes('serviceprincipalentitlements'))).toBe(true);
+  });
+
+  it.each([
+    ['ManagedServiceIdentity', 'managed-identity', /Instance Metadata Service.*not checked/],
+    ['PublishProfile', 'publish-profile', /publish profile.*not a Microsoft Entra identity/],
+    ['SomethingNew', 'unknown', /does not know/],
+  ] as const)('an ARM connection with the %s scheme: entra.connection-scheme, no request sent', async (scheme, kind, text) => {
+    world.entra.clearLog();
+    world.ado.clearLog();
+    const r = await check({ clientId: '', tenantId: w.TENANT, uncheckable: { kind, scheme } });
+    expect([r.report.outcome, r.report.findings[0]?.code]).toEqual(['failed', 'entra.connection-scheme']);
+    expect(r.report.findings[0]!.message).toMatch(text);
+    expect([...world.entra.requests, ...world.ado.requests]).toEqual([]);
   });
 
   it('a subject mismatch names the subject and issuer presented and the credential to add', async () => {

@@ -61,6 +61,17 @@ const app = (n: string, extra: Partial<EntraAppSpec> = {}): EntraAppSpec => ({
   ...extra,
 });
 
+function refused(n: string, refusedBy: NonNullable<EntraAppSpec['refusedBy']>): EntraAppSpec {
+  return app(n, {
+    refusedBy,
+    secrets: [{ value: SECRET }],
+    federated: [
+      { issuer: GITHUB_ISSUER, subject: GITHUB_SUBJECT },
+      { issuer: ENTRA_SC_ISSUER, subject: ENTRA_SC_SUBJECT },
+    ],
+  });
+}
+
 export const APPS = {
   secret: app('01', { secrets: [{ value: SECRET }, { value: OLD_SECRET, expired: true }] }),
   federated: app('02', {
@@ -75,10 +86,28 @@ export const APPS = {
   outsider: app('04', { secrets: [{ value: SECRET }] }),
   disabled: app('05', { secrets: [{ value: SECRET }], disabled: true }),
   wrongAudience: app('06', {
-    federated: [{ issuer: GITHUB_ISSUER, subject: GITHUB_SUBJECT, audience: 'api://AzureADTokenExchangeUSGov' }],
+    federated: [
+      { issuer: GITHUB_ISSUER, subject: GITHUB_SUBJECT, audience: 'api://AzureADTokenExchangeUSGov' },
+      { issuer: ENTRA_SC_ISSUER, subject: ENTRA_SC_SUBJECT, audience: 'api://AzureADTokenExchangeUSGov' },
+    ],
   }),
   caseOnly: app('07', { federated: [{ issuer: GITHUB_ISSUER, subject: GITHUB_SUBJECT.toUpperCase() }] }),
   certificate: app('08', { certificates: [GOOD_CERT.cert] }),
+  /** Trusts only the Entra-issued service connection: GitHub's and the retiring issuer's tokens miss (700211). */
+  pipelinesOnly: app('10', { federated: [{ issuer: ENTRA_SC_ISSUER, subject: ENTRA_SC_SUBJECT }] }),
+  /** Tenant-side refusals, whatever the credential: a secret and the GitHub and pipeline subjects. */
+  conditionalAccess: refused('11', 'conditional-access'),
+  noConsent: refused('12', 'resource-not-in-tenant'),
+  issuerNotAllowed: refused('13', 'issuer-not-allowed'),
+  roleAssignment: refused('14', 'role-assignment'),
+  /** In the organisation with the Stakeholder access level: no code reads (federated and with a secret). */
+  stakeholder: app('09', {
+    secrets: [{ value: SECRET }],
+    federated: [
+      { issuer: GITHUB_ISSUER, subject: GITHUB_SUBJECT },
+      { issuer: ENTRA_SC_ISSUER, subject: ENTRA_SC_SUBJECT },
+    ],
+  }),
 };
 
 export interface EntraWorld {
@@ -111,6 +140,7 @@ export async function startEntraWorld(): Promise<EntraWorld> {
         scopes: 'full',
         scheme: 'bearer',
         ...(a === APPS.outsider ? { notMember: { tenantId: TENANT, objectId: a.objectId } } : {}),
+        ...(a === APPS.stakeholder ? { accessLevel: 'stakeholder' as const } : {}),
       };
     },
   });

@@ -118,6 +118,21 @@ describe('Azure Resource Manager service connections', () => {
         servicePrincipalCertificate: 'PEM',
       }),
     ).toMatchObject({ certificate: { pem: 'PEM' } });
-    expect(conn('ManagedServiceIdentity', { tenantid: 't' }).unsupported).toContain('ManagedServiceIdentity');
+  });
+
+  it('managed identity, publish profile and unknown schemes are named, never guessed at', () => {
+    expect(conn('managedServiceIdentity', { tenantid: 't' }).uncheckable).toEqual({
+      kind: 'managed-identity',
+      scheme: 'managedServiceIdentity',
+    });
+    const msi = entraFromArmConnection(
+      { id: 'sc1', scheme: 'ManagedServiceIdentity', parameters: { tenantid: 't' }, authority: undefined, msiClientId: 'mi-1' },
+      pipeline,
+    );
+    expect(msi.uncheckable).toEqual({ kind: 'managed-identity', scheme: 'ManagedServiceIdentity', msiClientId: 'mi-1' });
+    expect(conn('PublishProfile', { publishProfile: '<xml/>', tenantid: 't' }).uncheckable).toMatchObject({ kind: 'publish-profile' });
+    expect(conn('Certificate', { tenantid: 't' }).uncheckable).toEqual({ kind: 'unknown', scheme: 'Certificate' });
+    // The checkable schemes carry no such mark.
+    expect(conn('WorkloadIdentityFederation', { serviceprincipalid: 'c', tenantid: 't' }).uncheckable).toBeUndefined();
   });
 });

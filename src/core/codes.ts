@@ -209,8 +209,13 @@ export const CODES = {
   // --- Microsoft Entra federation (secretless credentials) ---------------------------------------
   'entra.oidc-unavailable': {
     meaning:
-      'The CI platform gave no OIDC token to exchange: GitHub without `permissions: id-token: write` (or a pull request from a fork), or the Azure Pipelines OIDC endpoint refused the job.',
+      'The CI platform gave no OIDC token to exchange: GitHub without `permissions: id-token: write` (or a pull request from a fork), an agent without System.OidcRequestUri or the job token, or an unreadable token file.',
     fix: "GitHub: add `permissions: id-token: write` to the workflow or job. Azure Pipelines: reference the service connection in this task's `azureSubscription` input and authorise it for the pipeline.",
+  },
+  'entra.connection-unauthorized': {
+    meaning:
+      'The Azure Pipelines OIDC endpoint refused a token for the service connection (404 or 403): no input of this task references it, or the pipeline is not authorised to use it.',
+    fix: "Reference the connection in the task's `azureSubscription` input, and allow the pipeline under Project settings → Service connections → the connection → Security → Pipeline permissions.",
   },
   'entra.subject-mismatch': {
     meaning:
@@ -259,6 +264,11 @@ export const CODES = {
       'The certificate credential cannot be used: the PEM lacks the certificate or its private key, the certificate has expired, or Microsoft Entra does not know it for the app (AADSTS700027).',
     fix: "Upload the certificate's public part to the app (Certificates & secrets → Certificates) and give the tool the PEM with both the certificate and its private key; renew it before it expires.",
   },
+  'entra.connection-scheme': {
+    meaning:
+      "The Azure Resource Manager service connection holds no Microsoft Entra credential this tool can present: a managed identity connection (`ManagedServiceIdentity`, token from the agent VM's Instance Metadata Service, not called here), a publish profile (`PublishProfile`, no Entra identity at all) or an unknown scheme. Nothing was checked.",
+    fix: 'Use a workload identity federation connection (Project settings → Service connections → the connection → Convert), with the same managed identity or app, or pass an Azure DevOps token.',
+  },
   'entra.consent-missing': {
     meaning: 'An administrator has not consented to the app (AADSTS65001), or Azure DevOps is not a resource in the tenant (500011).',
     fix: 'Have a tenant administrator grant consent for the app, and check the tenant is the one connected to the Azure DevOps organisation.',
@@ -278,14 +288,18 @@ export const CODES = {
     fix: "Convert the service connection to the Microsoft Entra issuer (Project settings → Service connections → the connection → Convert) and update the app's federated credential to the new issuer and subject.",
   },
   'entra.not-member': {
-    meaning:
-      'Microsoft Entra issued the token, but the service principal is not a member of the Azure DevOps organisation (TF401444) or its access level is too low.',
+    meaning: 'Microsoft Entra issued the token, but the service principal is not a member of the Azure DevOps organisation (TF401444).',
     fix: 'Add the service principal to the organisation (Organization settings → Users → Add users, by its name or object id) with Basic access, and to a project group such as Readers.',
   },
   'entra.delegated-scopes': {
     meaning:
       "A delegated Microsoft Entra token's `scp` holds neither `user_impersonation` (the user's full access) nor any Azure DevOps `vso.*` scope: the app was never granted, or never consented to, an Azure DevOps delegated permission.",
     fix: 'Add the Azure DevOps delegated permission (`user_impersonation`, or the `vso.*` scopes the steps need) to the app registration under API permissions, grant admin consent, and request the token again.',
+  },
+  'entra.access-level': {
+    meaning:
+      'The service principal is a member of the Azure DevOps organisation, but its access level (Stakeholder, or none) cannot read code in private projects; Azure DevOps refuses those reads.',
+    fix: 'Organization settings → Users → the service principal → Change access level → Basic.',
   },
   'entra.info': {
     meaning:

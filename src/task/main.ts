@@ -102,7 +102,15 @@ function armCredential(tl: TaskLib): EntraCredential | undefined {
   // The job's own token authorises the request for the connection's OIDC token (System.OidcRequestUri).
   const job = tl.getEndpointAuthorization('SYSTEMVSSCONNECTION', true);
   return entraFromArmConnection(
-    { id, scheme: auth?.scheme, parameters: auth?.parameters ?? {}, authority },
+    {
+      id,
+      scheme: auth?.scheme,
+      parameters: auth?.parameters ?? {},
+      authority,
+      // Endpoint data, not secret: names the user-assigned identity of a managed identity connection.
+      msiClientId:
+        auth?.scheme?.toLowerCase() === 'managedserviceidentity' ? tl.getEndpointDataParameter(id, 'msiclientId', true) : undefined,
+    },
     { oidcRequestUri: tl.getVariable('System.OidcRequestUri'), accessToken: job?.parameters.AccessToken },
   );
 }

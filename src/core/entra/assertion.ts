@@ -5,7 +5,7 @@
 import type { HttpClient, HttpOutcome } from '../http/client.js';
 import type { Finding } from '../report.js';
 import { networkFinding } from '../providers/online/trouble.js';
-import { GITHUB_NO_PERMISSION_HINT, noAssertion } from './messages.js';
+import { connectionUnauthorized, GITHUB_NO_PERMISSION_HINT, noAssertion } from './messages.js';
 import type { AssertionSource } from './source.js';
 
 /** Builds an HTTP client that sends `Authorization: Bearer {token}` only to `origin`. */
@@ -86,6 +86,10 @@ async function fromPipelines(source: Extract<AssertionSource, { kind: 'azure-pip
   const http = deps.client(url.origin, source.accessToken);
   // The suppress header turns a sign-in redirect into a plain 401, as Microsoft's .NET SDK asks.
   const r = await http.post(url.toString(), '{}', { 'content-type': 'application/json', 'x-tfs-fedauthredirect': 'Suppress' });
+  // 404 (empty body) when no input of this task references the connection [observed:
+  // MicrosoftDocs/vsts-rest-api-specs#709]; 403 read alike: the job may not use this connection.
+  if (r.kind === 'response' && (r.status === 404 || r.status === 403))
+    return { finding: connectionUnauthorized(source.serviceConnectionId, r.status) };
   return readField(r, 'oidcToken', 'the Azure Pipelines OIDC endpoint', PIPELINES_HINT);
 }
 

@@ -41,7 +41,7 @@ const LABEL = 'Microsoft Entra access token (from workload identity federation, 
 
 /** Values that would build a wrong or unsafe token URL. */
 function configFindings(c: EntraCredential): Finding[] {
-  if (c.unsupported) return [msg.unsupported(c.origin, c.unsupported)];
+  if (c.uncheckable) return [msg.schemeUncheckable(c.origin, c.uncheckable)];
   if (!c.clientId || !c.tenantId) return [msg.missingId(c.origin, c.clientId ? 'tenant id' : 'client id')];
   const out: Finding[] = [];
   if (!/^[A-Za-z0-9][A-Za-z0-9.-]*$/.test(c.tenantId)) out.push(msg.badTenant(c.origin));
@@ -129,6 +129,24 @@ function knownSecrets(c: EntraCredential): string[] {
   );
 }
 
+/** Every masked secret's forms, hidden from a text (rebuilt only when a secret was added). */
+function maskedScrubber(masked: readonly string[]): (text: string) => string {
+  let size = -1;
+  let scrub: (text: string) => string = (t) => t;
+  return (text) => {
+    if (size !== masked.length) [size, scrub] = [masked.length, secretScrubber(masked.flatMap((s) => secretForms(s)))];
+    return scrub(text);
+  };
+}
+
+/** A copy with every string scrubbed: the Azure DevOps stage only knows the minted token, not the secrets before it. */
+function scrubDeep<T>(data: T, scrub: (text: string) => string): T {
+  if (typeof data === 'string') return scrub(data) as T;
+  if (Array.isArray(data)) return data.map((v) => scrubDeep(v, scrub)) as T;
+  if (data && typeof data === 'object') return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, scrubDeep(v, scrub)])) as T;
+  return data;
+}
+
 export async function runEntraPreflight(
   c: EntraCredential,
   request: CheckRequest,
@@ -136,13 +154,16 @@ export async function runEntraPreflight(
   inputFindings: Finding[] = [],
 ): Promise<Report> {
   const started = deps.monotonic();
-  // Everything masked is also scrubbed from what Entra says (an error text could quote it).
+  // Everything masked is also scrubbed from what any server says (an error text could quote it).
   const masked: string[] = [];
   const mask = (secret: string): void => {
     masked.push(secret);
     deps.mask(secret);
   };
   knownSecrets(c).forEach(mask);
+  const scrub = maskedScrubber(masked);
+  const log = deps.log && ((e: Parameters<NonNullable<EntraDeps['log']>>[0]) => deps.log!(scrubDeep(e, scrub)));
+  const safeDeps: EntraDeps = { ...deps, mask, ...(log ? { log } : {}) };
   const adoRequest: CheckRequest = {
     ...request,
     provider: 'azure-devops',
@@ -156,21 +177,22 @@ export async function runEntraPreflight(
   const dispatcher = deps.dispatcher ?? createTransport({ env: deps.env ?? {}, ...deps.transport });
   let minted: Minted;
   try {
-    minted = await mint(c, { dispatcher, deps: { ...deps, mask }, deadlineMs: request.timeoutMs });
+    minted = await mint(c, { dispatcher, deps: safeDeps, deadlineMs: request.timeoutMs });
   } finally {
     if (!deps.dispatcher) await dispatcher.close();
   }
-  const scrub = secretScrubber(masked.flatMap((s) => secretForms(s)));
-  const clean = (f: Finding): Finding => ({ ...f, message: scrub(f.message), hint: scrub(f.hint) });
   if ('finding' in minted)
-    return labelled(reportBeforeToken(adoRequest, [...inputFindings, clean(minted.finding)], deps.monotonic() - started));
+    return labelled(scrubDeep(reportBeforeToken(adoRequest, [...inputFindings, minted.finding], deps.monotonic() - started), scrub));
   mask(minted.token);
   const notes = [
     msg.exchanged(c, minted.shown.claims, minted.shown.thumbprint),
     ...(minted.shown.claims?.issuerKind === 'azure-devops' ? [msg.retiringIssuer(minted.shown.claims)] : []),
   ];
   const left = Math.max(1000, request.timeoutMs - (deps.monotonic() - started));
-  const report = await runPreflight({ ...adoRequest, token: minted.token, timeoutMs: left }, deps, [...inputFindings, ...notes.map(clean)]);
+  const report = scrubDeep(
+    await runPreflight({ ...adoRequest, token: minted.token, timeoutMs: left }, safeDeps, [...inputFindings, ...notes]),
+    scrub,
+  );
   report.tokenLabel = LABEL;
   report.timings.totalMs = Math.round((deps.monotonic() - started) * 100) / 100;
   return report;

@@ -4,7 +4,7 @@ import { finding, type Finding } from '../report.js';
 import { CASE_ONLY_SUBJECT } from './aadsts.js';
 import type { AssertionClaims } from './claims.js';
 import type { EntraError } from './exchange.js';
-import type { EntraCredential } from './source.js';
+import type { EntraCredential, UncheckableScheme } from './source.js';
 
 const FIC_PAGE = 'Microsoft Entra ID → App registrations → the app → Certificates & secrets → Federated credentials';
 const APP_PAGE = 'Microsoft Entra ID → App registrations (or Managed identities)';
@@ -98,6 +98,15 @@ export function noAssertion(detail: string, hint?: string): Finding {
   return finding('entra.oidc-unavailable', 'error', `No federated token to exchange with Microsoft Entra: ${detail}.`, hint);
 }
 
+/** The agent's OIDC endpoint will not issue a token for this connection to this job. */
+export const connectionUnauthorized = (id: string, status: number): Finding =>
+  finding(
+    'entra.connection-unauthorized',
+    'error',
+    `The Azure Pipelines OIDC endpoint refused a token for the service connection ${id} (${status}): no input of this task references it, or this pipeline may not use it.`,
+    "Select the connection in this task's `azureSubscription` input (the agent issues OIDC tokens only for connections a task input references), and allow this pipeline in Project settings → Service connections → the connection → Security → Pipeline permissions.",
+  );
+
 export const GITHUB_NO_PERMISSION_HINT =
   'Add `permissions: id-token: write` (and `contents: read`) to the workflow or to this job; pull requests from forks never get an OIDC token.';
 
@@ -131,11 +140,35 @@ export function retiringIssuer(c: AssertionClaims): Finding {
 const badConfig = (message: string, hint: string): Finding => finding('config.invalid', 'error', message, hint);
 const IDS_HINT = "the Application (client) ID and the Directory (tenant) ID from the app's overview page in Microsoft Entra ID";
 
-export const unsupported = (origin: string, why: string): Finding =>
-  badConfig(
-    `Cannot use ${origin}: ${why}.`,
-    'Use a workload identity federation or client-secret service connection, or pass an Azure DevOps token instead.',
+const NOT_CHECKED = 'so its identity was not checked against Azure DevOps';
+const WIF_CONVERT =
+  'Project settings → Service connections → the connection → Convert (or New → Azure Resource Manager → Workload identity federation)';
+
+/** A service connection scheme with no Entra credential this tool may present: what it is, and what to do. */
+export function schemeUncheckable(origin: string, u: UncheckableScheme): Finding {
+  if (u.kind === 'managed-identity') {
+    const who = u.msiClientId ? `the user-assigned managed identity ${u.msiClientId}` : "the agent VM's managed identity";
+    return finding(
+      'entra.connection-scheme',
+      'error',
+      `${origin} uses the managed identity scheme (${u.scheme}): its token for ${who} comes from the Azure Instance Metadata Service of a self-hosted agent's VM, which this task does not call, ${NOT_CHECKED}.`,
+      `To have it checked, use workload identity federation with the same managed identity (${WIF_CONVERT}; add the federated credential to the managed identity), and add the identity to the Azure DevOps organisation.`,
+    );
+  }
+  if (u.kind === 'publish-profile')
+    return finding(
+      'entra.connection-scheme',
+      'error',
+      `${origin} uses a publish profile (${u.scheme}): an App Service deployment credential, not a Microsoft Entra identity, so it can never authenticate to Azure DevOps and nothing was checked.`,
+      `Select an Azure Resource Manager connection with workload identity federation (${WIF_CONVERT}), or pass an Azure DevOps token instead.`,
+    );
+  return finding(
+    'entra.connection-scheme',
+    'error',
+    `${origin} uses the scheme ${JSON.stringify(u.scheme)}, which this version does not know, ${NOT_CHECKED}.`,
+    'Use a workload identity federation or service principal (secret or certificate) connection, or pass an Azure DevOps token instead.',
   );
+}
 
 export const missingId = (origin: string, what: string): Finding =>
   badConfig(`A Microsoft Entra credential needs both a client id and a tenant id; ${origin} gave no ${what}.`, `Give both: ${IDS_HINT}.`);

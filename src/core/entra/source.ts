@@ -26,8 +26,22 @@ export interface EntraCredential {
   assertion?: AssertionSource;
   /** Where these values came from, for messages ("the AZURE_* environment variables"). */
   origin: string;
-  /** Why this credential cannot be used here (e.g. a certificate connection), when it cannot. */
-  unsupported?: string;
+  /** A service connection whose scheme holds no Microsoft Entra credential this tool can present. */
+  uncheckable?: UncheckableScheme;
+}
+
+/**
+ * ARM connection schemes that cannot be checked here: `ManagedServiceIdentity` (the token comes from the
+ * agent VM's Instance Metadata Service, which is neither the Entra authority nor the platform's OIDC
+ * endpoint — out of this tool's reach by rule), `PublishProfile` (an App Service deployment credential,
+ * no Entra identity at all), or a scheme this version does not know.
+ */
+export interface UncheckableScheme {
+  kind: 'managed-identity' | 'publish-profile' | 'unknown';
+  /** The scheme as the agent named it. */
+  scheme: string;
+  /** ManagedServiceIdentity: endpoint data `msiclientId` (a user-assigned identity), when set. */
+  msiClientId?: string;
 }
 
 /** Public cloud, as the Azure SDKs default it. */
@@ -113,6 +127,8 @@ export interface ArmConnection {
   parameters: Record<string, string>;
   /** Endpoint data `activeDirectoryAuthority` / `environmentAuthorityUrl`, when set. */
   authority: string | undefined;
+  /** Endpoint data `msiclientId` (ManagedServiceIdentity connections with a user-assigned identity). */
+  msiClientId?: string | undefined;
 }
 
 /** Auth parameter names are matched case-insensitively, as the agent's own tasks do. */
@@ -154,7 +170,18 @@ export function entraFromArmConnection(
     return { ...base, secret: param(c, 'serviceprincipalkey') ?? '' };
   }
   if (scheme === 'serviceprincipal') return { ...base, certificate: { pem: param(c, 'servicePrincipalCertificate') ?? '' } };
-  return { ...base, unsupported: `this version cannot check service connections that authenticate with the scheme ${c.scheme}` };
+  return { ...base, uncheckable: uncheckableScheme(c) };
+}
+
+/** Scheme names as azure-arm-rest compares them (case-insensitively). */
+function uncheckableScheme(c: ArmConnection): UncheckableScheme {
+  const scheme = c.scheme ?? '';
+  const lower = scheme.toLowerCase();
+  if (lower === 'managedserviceidentity') {
+    const msiClientId = blank(c.msiClientId);
+    return { kind: 'managed-identity', scheme, ...(msiClientId ? { msiClientId } : {}) };
+  }
+  return { kind: lower === 'publishprofile' ? 'publish-profile' : 'unknown', scheme };
 }
 
 /** Should a run without a token use the Entra credential? (Azure DevOps only.) */

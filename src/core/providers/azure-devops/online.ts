@@ -27,6 +27,7 @@ import {
   type ProbeAnswer,
   type ProjectAnswer,
 } from './interpret.js';
+import { accessLevelFinding, accessLevelUrl, readAccessLevel } from './access-level.js';
 import * as msg from './messages.js';
 import { findAzureDevOpsScope, SERVICE_HOSTS, type AzureDevOpsHost, type AzureDevOpsScope } from './scopes.js';
 
@@ -94,12 +95,16 @@ async function check(http: HttpClient, input: OnlineInput): Promise<OnlineResult
   if (!identity) return finishRun(run, {}, true);
   const version = judgeCeiling(run, ceilingAnswer);
 
-  // Round trip 2: project lookup and every read probe, all at once.
+  // Round trip 2: project lookup, every read probe and (Entra service principals) the access level, all at once.
   const reads = probedReads(run, scopes);
-  const [projectAnswer, ...probeAnswers] = await Promise.all([
+  const levelUrl = accessLevelUrl(run.target, input.token, identity.id);
+  const [projectAnswer, levelAnswer, ...probeAnswers] = await Promise.all([
     input.project ? get(run, api(run.target, projectPath(run), version)) : undefined,
+    levelUrl ? get(run, levelUrl) : undefined,
     ...reads.map((read) => sendProbe(run, read, version, identity.id ?? '')),
   ]);
+  const level = accessLevelFinding(readAccessLevel(levelAnswer), run.target, identity.name);
+  if (level) run.findings.add(level);
   const project = projectAnswer ? await judgeProject(run, projectAnswer, version) : { found: true };
 
   const probes = new Map(reads.map((read, i) => [read.id, judgeProbe(run, probeAnswers[i]!, read.probe?.emptyBody)]));
