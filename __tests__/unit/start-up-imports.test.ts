@@ -53,7 +53,15 @@ function reachable(entry: string): { files: Set<string>; packages: Set<string> }
   return { files, packages };
 }
 
-const LAZY_FILES = ['src/core/http/client.ts', 'src/core/http/transport.ts', 'src/core/config.ts', 'src/cli/demo.ts'];
+const LAZY_FILES = [
+  'src/core/http/client.ts',
+  'src/core/http/transport.ts',
+  'src/core/http/undici.ts',
+  'src/core/http/preconnect.ts',
+  'src/core/http/stack.ts',
+  'src/core/config.ts',
+  'src/cli/demo.ts',
+];
 
 describe('what each bundle loads at start-up', () => {
   it('reads static imports and skips type-only ones', () => {
