@@ -38,6 +38,7 @@ const keyOf = (protocol: string, host: string): string => `${protocol}//${host}`
 export function warmConnector(options: BuildConnector.BuildOptions): WarmConnector {
   const base = buildConnector(options);
   const spares = new Map<string, Spare[]>();
+  let closed = false;
 
   const open = (opts: Options): Spare => {
     const spare = {} as Spare;
@@ -79,10 +80,19 @@ export function warmConnector(options: BuildConnector.BuildOptions): WarmConnect
       const hostname = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
       const opts: Options = { host: url.host, hostname, protocol: url.protocol, port: url.port, localAddress: null };
       const list = spares.get(keyOf(url.protocol, url.host)) ?? [];
-      for (let i = 0; i < count; i++) list.push(open(opts));
       spares.set(keyOf(url.protocol, url.host), list);
+      if (count < 1) return;
+      // One first (the first request waits for it, so nothing competes with its handshake); the
+      // others once it holds a TLS session ticket, so they resume that session: no certificate to
+      // verify again, less CPU on both ends. A server that issues no ticket gets no more of them.
+      const first = open(opts);
+      list.push(first);
+      first.socket.once('session', () => {
+        if (!closed) for (let i = 1; i < count; i++) list.push(open(opts));
+      });
     },
     close() {
+      closed = true;
       for (const list of spares.values()) for (const spare of list.splice(0)) spare.socket.destroy();
     },
   };
