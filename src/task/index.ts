@@ -10,10 +10,14 @@ let finished = false;
 process.on('exit', () => {
   if (!finished) tl.setResult(tl.TaskResult.Failed, 'credential-preflight stopped before the check finished (internal error).');
 });
+// task-lib used to catch these for every task: an error escaping the run fails the task with its
+// message (the agent masks every secret the run registered), rather than crashing the step.
+const crashed = (e: unknown): void =>
+  tl.setResult(tl.TaskResult.Failed, `credential-preflight crashed: ${e instanceof Error ? e.message : String(e)}`);
+process.on('uncaughtException', crashed);
+process.on('unhandledRejection', crashed);
 run(tl, { ...process.env, INPUT_TOKEN: capturedToken })
-  .catch((e: unknown) => {
-    tl.setResult(tl.TaskResult.Failed, `credential-preflight crashed: ${e instanceof Error ? e.message : String(e)}`);
-  })
+  .catch(crashed)
   .finally(() => {
     finished = true;
   });
