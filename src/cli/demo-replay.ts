@@ -5,7 +5,11 @@
  * GET__projects__projectName_.json and GET__git_repositories.json in MicrosoftDocs/vsts-rest-api-specs). Demo data only: the checks that read these answers live in the core.
  * Net connect is disabled, so a request the replay does not expect fails instead of leaving the machine.
  */
-import { MockAgent } from 'undici';
+import type { MockAgent } from 'undici';
+// From its own module, like the client's parts of undici (src/core/http/undici.ts, which also adds
+// the request API the client calls): undici's index would carry fetch, WebSocket and the rest into
+// the CLI's demo chunk.
+import MockAgentClass from 'undici/lib/mock/mock-agent.js';
 
 export type ReplayScenario = 'case-and-scopes' | 'expired' | 'unreachable';
 
@@ -101,7 +105,7 @@ function repositories(): object {
  * `requested` is the project name as the sample asks for it.
  */
 export function replayAgent(scenario: ReplayScenario, token: string, requested = DEMO_PROJECT.toLowerCase()): MockAgent {
-  const agent = new MockAgent();
+  const agent = new MockAgentClass();
   agent.disableNetConnect();
   const pool = agent.get(ORIGIN);
   const headers = { authorization: `Basic ${Buffer.from(`:${token}`).toString('base64')}`, 'x-tfs-fedauthredirect': 'Suppress' };

@@ -6,6 +6,7 @@
 import type { ConfigResult, CredentialsConfig } from './config.js';
 import type { Dispatcher } from 'undici';
 import type { HttpLogEntry } from './http/log.js';
+import { loadNetworkStack } from './http/load.js';
 import { runPreflight, type PreflightDeps } from './preflight.js';
 import { decideOutcome, finding, sortFindings, type Finding, type Outcome, type Report } from './report.js';
 import { resolveRequest, type CheckRequest, type Env, type InputNaming, type RawInputs } from './request.js';
@@ -163,7 +164,7 @@ export interface ManyDeps extends Omit<PreflightDeps, 'log'> {
 
 /** The shared pool, loaded only when a check goes online: offline runs never load the network stack. */
 async function sharedTransport(deps: ManyDeps, onlineChecks: number): Promise<Dispatcher> {
-  const { CONNECTIONS_PER_CHECK, createTransport } = await import('./http/transport.js');
+  const { CONNECTIONS_PER_CHECK, createTransport } = await loadNetworkStack();
   const connections = Math.min(MAX_SHARED_CONNECTIONS, CONNECTIONS_PER_CHECK * onlineChecks);
   return createTransport({ env: deps.env ?? {}, ...deps.transport, connections });
 }

@@ -12,6 +12,7 @@ import type { OnlineChecks, TokenAnalysis, TokenContext, UrlAnalysis } from './p
 import type { CheckRequest, Env } from './request.js';
 import type { HttpClientOptions } from './http/client.js';
 import { HTTP_LIMITS } from './http/limits.js';
+import { loadNetworkStack } from './http/load.js';
 import type { HttpLogEntry } from './http/log.js';
 import type { TransportOptions } from './http/transport.js';
 import { secretForms, secretScrubber } from './secrets.js';
@@ -231,9 +232,13 @@ interface OnlineArgs {
 
 async function runOnline(report: Report, online: OnlineChecks, args: OnlineArgs, deps: PreflightDeps): Promise<Finding[]> {
   const { request, analysis, url, token, now } = args;
-  // Loaded here, not at start-up: an offline check never pays for the network stack (undici).
-  const [{ HttpClient }, { createTransport }] = await Promise.all([import('./http/client.js'), import('./http/transport.js')]);
-  const dispatcher = deps.dispatcher ?? createTransport({ env: deps.env ?? {}, ...deps.transport });
+  // Loaded now, not at start-up: an offline check never pays for the network stack (undici).
+  const { HttpClient, createTransport } = await loadNetworkStack();
+  const transport = deps.dispatcher ? undefined : createTransport({ env: deps.env ?? {}, ...deps.transport });
+  const dispatcher = deps.dispatcher ?? transport!;
+  // The handshakes of the widest round trip overlap with the first one (only to the configured host).
+  const origin = online.credentialOrigins(url)[0];
+  if (transport && origin && online.preconnect) transport.preconnect(origin, online.preconnect);
   // Servers may echo the credential (error texts, names, redirects): nothing they said leaves unscrubbed.
   const scrub = secretScrubber(secretForms(request.token, request.username));
   const log = deps.log;

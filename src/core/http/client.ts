@@ -11,7 +11,8 @@
  *   configured origins, like a credential (their bodies carry secrets), and are never retried: a
  *   retried exchange could spend a one-time assertion or hide the first answer.
  */
-import { RetryAgent, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { RetryAgent } from './undici.js';
 import { classifyNetworkError, type NetworkFailure } from './errors.js';
 import { HTTP_LIMITS } from './limits.js';
 import { isLoopback } from './loopback.js';

@@ -15,3 +15,9 @@ export const HTTP_LIMITS = {
   /** All header lines of one answer (Node's own default, stated so it cannot drift). */
   maxHeaderBytes: 16 * 1024,
 } as const;
+
+/**
+ * Connections per origin for one check. HTTP/1.1 carries one request at a time per connection, so
+ * this caps how many requests to one host run at once: 8 covers one check's widest round trip.
+ */
+export const CONNECTIONS_PER_CHECK = 8;

@@ -10,10 +10,12 @@
  */
 import * as tls from 'node:tls';
 import { setFlagsFromString } from 'node:v8';
-import { Agent, Dispatcher, EnvHttpProxyAgent, ProxyAgent } from 'undici';
+import type { Dispatcher } from 'undici';
+import { Agent, DispatcherBase, EnvHttpProxyAgent, ProxyAgent } from './undici.js';
 import type { Env } from '../request.js';
 import { isLoopback } from './loopback.js';
-import { HTTP_LIMITS } from './limits.js';
+import { CONNECTIONS_PER_CHECK, HTTP_LIMITS } from './limits.js';
+import { warmConnector, type WarmConnector } from './preconnect.js';
 
 export interface ProxyConfig {
   url: string;
@@ -35,7 +37,7 @@ export interface TransportOptions {
   connections?: number;
 }
 
-export const CONNECTIONS_PER_CHECK = 8;
+export { CONNECTIONS_PER_CHECK };
 
 // undici parses HTTP with llhttp compiled to WebAssembly, compiled on the first connection. Node 20's
 // V8 also compiles it with its optimising tier (TurboFan), which took about 35 MiB of peak memory
@@ -45,7 +47,13 @@ export const CONNECTIONS_PER_CHECK = 8;
 setFlagsFromString('--liftoff-only');
 const KEEP_ALIVE = { keepAliveTimeout: 10_000, keepAliveMaxTimeout: 30_000 };
 
-export function createTransport(options: TransportOptions): Dispatcher {
+/** The transport: a dispatcher that can also open connections ahead of the first request (preconnect.ts). */
+export interface Transport extends Dispatcher {
+  /** Opens `count` TLS connections to an https origin reached without a proxy; a no-op otherwise. */
+  preconnect(origin: string, count: number): void;
+}
+
+export function createTransport(options: TransportOptions): Transport {
   const { env } = options;
   const pool = { ...KEEP_ALIVE, connections: options.connections ?? CONNECTIONS_PER_CHECK, maxHeaderSize: HTTP_LIMITS.maxHeaderBytes };
   // One secure context for every connection: given a `ca` list instead, Node parses the ~140 roots
@@ -53,11 +61,13 @@ export function createTransport(options: TransportOptions): Dispatcher {
   const tlsOptions = options.extraCaPems?.length
     ? { secureContext: tls.createSecureContext({ ca: [...tls.rootCertificates, ...options.extraCaPems] }) }
     : {};
+  // Direct connections go through the warm connector (undici's own connector, with undici's defaults).
+  const warm = warmConnector(tlsOptions);
+  const direct = new Agent({ connect: warm.connect, ...pool });
   if (options.proxy) {
     const p = options.proxy;
     const token = p.username ? `Basic ${Buffer.from(`${p.username}:${p.password ?? ''}`).toString('base64')}` : undefined;
     const viaProxy = new ProxyAgent({ uri: p.url, token, requestTls: tlsOptions, ...pool });
-    const direct = new Agent({ connect: tlsOptions, ...pool });
     const bypass = (p.bypass ?? []).flatMap((pattern) => {
       try {
         return [new RegExp(pattern, 'i')];
@@ -67,19 +77,20 @@ export function createTransport(options: TransportOptions): Dispatcher {
     });
     return new RoutingDispatcher(
       (origin) => (isLoopbackOrigin(origin) || bypass.some((re) => re.test(new URL(origin).hostname)) ? direct : viaProxy),
-      [viaProxy, direct],
+      { all: [viaProxy, direct], direct, warm },
     );
   }
-  const viaEnv = new EnvHttpProxyAgent({
+  const proxies = {
     httpProxy: env.http_proxy ?? env.HTTP_PROXY ?? '',
     httpsProxy: env.https_proxy ?? env.HTTPS_PROXY ?? '',
     noProxy: env.no_proxy ?? env.NO_PROXY ?? '',
-    connect: tlsOptions,
-    requestTls: tlsOptions,
-    ...pool,
-  } as ConstructorParameters<typeof EnvHttpProxyAgent>[0]);
-  const direct = new Agent({ connect: tlsOptions, ...pool });
-  return new RoutingDispatcher((origin) => (isLoopbackOrigin(origin) ? direct : viaEnv), [viaEnv, direct]);
+  };
+  // No proxy configured: EnvHttpProxyAgent would connect directly with these same options.
+  if (!proxies.httpProxy && !proxies.httpsProxy) return new RoutingDispatcher(() => direct, { all: [direct], direct, warm });
+  const viaEnv = new EnvHttpProxyAgent({ ...proxies, connect: tlsOptions, requestTls: tlsOptions, ...pool } as ConstructorParameters<
+    typeof EnvHttpProxyAgent
+  >[0]);
+  return new RoutingDispatcher((origin) => (isLoopbackOrigin(origin) ? direct : viaEnv), { all: [viaEnv, direct], direct, warm });
 }
 
 /**
@@ -95,13 +106,21 @@ function isLoopbackOrigin(origin: string): boolean {
 }
 
 /** Picks a dispatcher per origin (proxy or direct); shaped like undici's own RetryAgent. */
-class RoutingDispatcher extends Dispatcher {
+class RoutingDispatcher extends DispatcherBase implements Transport {
   readonly #pick: (origin: string) => Dispatcher;
   readonly #all: Dispatcher[];
-  constructor(pick: (origin: string) => Dispatcher, all: Dispatcher[]) {
+  readonly #direct: Dispatcher;
+  readonly #warm: WarmConnector;
+  constructor(pick: (origin: string) => Dispatcher, parts: { all: Dispatcher[]; direct: Dispatcher; warm: WarmConnector }) {
     super();
     this.#pick = pick;
-    this.#all = all;
+    this.#all = parts.all;
+    this.#direct = parts.direct;
+    this.#warm = parts.warm;
+  }
+  preconnect(origin: string, count: number): void {
+    // Only where requests to the origin will connect directly: through a proxy the connection is a tunnel.
+    if (this.#pick(origin) === this.#direct) this.#warm.preconnect(origin, count);
   }
   override dispatch(opts: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
     return this.#pick(String(opts.origin)).dispatch(opts, handler);
@@ -109,6 +128,7 @@ class RoutingDispatcher extends Dispatcher {
   override close(): Promise<void>;
   override close(callback: () => void): void;
   override close(callback?: () => void): Promise<void> | void {
+    this.#warm.close();
     const done = Promise.all(this.#all.map((d) => d.close())).then(() => undefined);
     if (callback) void done.then(callback);
     else return done;
@@ -118,6 +138,7 @@ class RoutingDispatcher extends Dispatcher {
   override destroy(callback: () => void): void;
   override destroy(err: Error | null, callback: () => void): void;
   override destroy(a?: Error | null | (() => void), b?: () => void): Promise<void> | void {
+    this.#warm.close();
     const err = typeof a === 'function' ? null : (a ?? null);
     const callback = typeof a === 'function' ? a : b;
     const done = Promise.all(this.#all.map((d) => d.destroy(err))).then(() => undefined);

@@ -107,5 +107,11 @@ export interface OnlineChecks {
   gitCredential?(token: string, analysis: TokenAnalysis): CredentialHeader | undefined;
   /** Origins that may receive the credential for this URL (the configured host and its own siblings). */
   credentialOrigins(url: UrlAnalysis): string[];
+  /**
+   * Connections to open to the configured host (the first credential origin) as the online stage
+   * starts, before any request: the check's widest round trip, so its handshakes overlap with the
+   * first request's. None when absent.
+   */
+  preconnect?: number;
   check(http: HttpClient, input: OnlineInput): Promise<OnlineResult>;
 }

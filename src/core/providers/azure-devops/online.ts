@@ -7,6 +7,7 @@
  * interpret.ts reads the answers; messages.ts says what they mean.
  */
 import type { HttpClient, HttpOutcome } from '../../http/client.js';
+import { CONNECTIONS_PER_CHECK } from '../../http/limits.js';
 import type { Identity } from '../../report.js';
 import { closestNames, describeProblem, finishRun, startRun, verified, type OnlineRun } from '../online/index.js';
 import type { OnlineChecks, OnlineInput, OnlineResult, TokenAnalysis, UrlAnalysis } from '../types.js';
@@ -212,5 +213,7 @@ function origins(url: UrlAnalysis): string[] {
 export const azureDevOpsOnline: OnlineChecks = {
   credential: (token, analysis) => ({ name: 'authorization', value: authorization(token, analysis) }),
   credentialOrigins: origins,
+  // Identity first, then the project and every scope probe side by side (one check's 8 connections).
+  preconnect: CONNECTIONS_PER_CHECK,
   check,
 };
