@@ -1,0 +1,105 @@
+/**
+ * A first run without surprises, through the built bundles: what a new user sees for an unexpanded
+ * variable, an empty or unset one, a mistyped flag, a URL with several problems.
+ */
+import { describe, expect, it } from '@jest/globals';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { baseEnv, runBundle } from '../support/run-bundle.js';
+import { githubPat, leaks } from '../support/tokens.js';
+import { tempDir } from '../support/temp.js';
+
+const cli = (args: string[], env: Record<string, string> = {}) => runBundle('cli', args, baseEnv(env));
+
+async function action(inputs: Record<string, string>, extra: Record<string, string> = {}) {
+  const dir = tempDir('first-run');
+  const outputFile = path.join(dir, 'output');
+  fs.writeFileSync(outputFile, '');
+  const env = baseEnv({ GITHUB_OUTPUT: outputFile, ...extra });
+  for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
+  return runBundle('action', [], env);
+}
+
+async function task(inputs: Record<string, string>, extra: Record<string, string> = {}) {
+  const env = baseEnv({ AGENT_TEMPDIRECTORY: tempDir('first-run'), ...extra });
+  for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
+  return runBundle('task', [], env);
+}
+
+describe('an unexpanded variable shows its name and the fix for its syntax', () => {
+  it('CLI: $(System.AccessToken) is named, with the task input and the env mapping', async () => {
+    const r = await cli(['--offline'], { AZURE_DEVOPS_PAT: '$(System.AccessToken)' });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('token.unexpanded: The token is the literal text "$(System.AccessToken)", an Azure Pipelines macro');
+    expect(r.stdout).toContain('`useSystemAccessToken: true`');
+    expect(r.stdout).toContain('`env: { SYSTEM_ACCESSTOKEN: $(System.AccessToken) }`');
+    expect(r.stdout).not.toContain('***');
+  });
+
+  it('CLI: ${{ secrets.GH_PAT }} is named, with where GitHub evaluates it', async () => {
+    const r = await cli(['--offline', '--provider', 'github'], { GITHUB_TOKEN: '${{ secrets.GH_PAT }}' });
+    expect(r.stdout).toContain('the literal text "${{ secrets.GH_PAT }}"');
+    expect(r.stdout).toContain("evaluated only in a workflow's `with:` and `env:`");
+    expect(r.stdout).toContain('`$(GH_PAT)`');
+  });
+
+  it('CLI: a real token behind a $ or around a macro is never shown', async () => {
+    const token = githubPat();
+    const dollar = await cli(['--offline', '--provider', 'github'], { GITHUB_TOKEN: `$${token}` });
+    expect(dollar.stdout).toContain('token.unexpanded');
+    expect(leaks(dollar.stdout + dollar.stderr, token)).toEqual([]);
+    const around = await cli(['--offline', '--provider', 'github'], { GITHUB_TOKEN: `${token}$(X)` });
+    expect(around.stdout).toContain('token.unexpanded: The token contains an Azure Pipelines macro that was not expanded (not shown');
+    expect(leaks(around.stdout + around.stderr, token)).toEqual([]);
+  });
+
+  it('action: the annotation names the expression and the reference is not masked', async () => {
+    const r = await action({ token: '${{ secrets.ADO_PAT }}', offline: 'true' });
+    expect(r.stdout).toContain(
+      '::error title=credential-preflight token.unexpanded::The token is the literal text "${{ secrets.ADO_PAT }}"',
+    );
+    expect(r.stdout).not.toContain('::add-mask::${{ secrets.ADO_PAT }}');
+  });
+
+  it('task: the issue names the macro', async () => {
+    const r = await task({ token: '$(System.AccessToken)', offline: 'true' });
+    expect(r.stdout).toMatch(
+      /##vso\[task\.logissue type=error;code=token\.unexpanded;\]The token is the literal text "\$\(System\.AccessToken\)"/,
+    );
+    expect(r.stdout).not.toContain('##vso[task.setsecret]$(System.AccessToken)');
+  });
+});
+
+describe('an empty variable and an unset one are told apart', () => {
+  it('CLI: names the variable and its state', async () => {
+    const empty = await cli(['--offline', '--provider', 'github'], { GITHUB_TOKEN: '' });
+    expect(empty.stdout).toContain(
+      'token.missing: No token was provided: environment variable GITHUB_TOKEN is set but empty, and GH_TOKEN is not set.',
+    );
+    expect(empty.stdout).toContain('check that the secret exists under exactly that name');
+    const unset = await cli(['--offline', '--provider', 'github']);
+    expect(unset.stdout).toContain(
+      'token.missing: No token was provided: none of the environment variables GITHUB_TOKEN and GH_TOKEN is set.',
+    );
+    const named = await cli(['--offline', '--token-env', 'MY_PAT']);
+    expect(named.stdout).toContain('No token was provided: environment variable MY_PAT is not set.');
+  });
+
+  it('action: a `token:` input that arrived empty is not an input never given', async () => {
+    const empty = await action({ token: '', provider: 'github', offline: 'true' });
+    expect(empty.stdout).toContain(
+      'No token was provided: the `token` input is set but empty; none of the environment variables GITHUB_TOKEN and GH_TOKEN is set.',
+    );
+    const unset = await action({ provider: 'github', offline: 'true' }, { GITHUB_TOKEN: '' });
+    expect(unset.stdout).toContain(
+      'No token was provided: the `token` input is not set; environment variable GITHUB_TOKEN is set but empty, and GH_TOKEN is not set.',
+    );
+  });
+
+  it('task: the input and the variables each have their state', async () => {
+    const r = await task({ token: '', provider: 'azure-devops', offline: 'true' }, { AZURE_DEVOPS_PAT: '' });
+    expect(r.stdout).toContain(
+      'code=token.missing;]No token was provided: the `token` input is set but empty; environment variable AZURE_DEVOPS_PAT is set but empty, and AZURE_DEVOPS_EXT_PAT and SYSTEM_ACCESSTOKEN are not set.',
+    );
+  });
+});
