@@ -103,3 +103,29 @@ describe('an empty variable and an unset one are told apart', () => {
     );
   });
 });
+
+describe('a command line with a mistake says what is wrong in the tool’s terms', () => {
+  it.each([
+    [['--urll', 'https://dev.azure.com/org'], 'unknown option --urll; did you mean --url?'],
+    [['--min-days-remainng', '3'], 'unknown option --min-days-remainng; did you mean --min-days-remaining?'],
+    [['-offline'], 'unknown option -offline; long options take two dashes: --offline.'],
+    [['--url'], '--url needs a value, e.g. --url https://dev.azure.com/your-org.'],
+    [['--url', '--offline'], '--url needs a value, e.g. --url https://dev.azure.com/your-org.'],
+    [['--offline=yes'], '--offline is a switch and takes no value: remove the "=…" after it.'],
+  ])('%j', async (args, said) => {
+    const r = await cli(args);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(`credential-preflight: ${said}\nRun with --help for the options.\n`);
+  });
+
+  it('a token pasted as a flag is not echoed', async () => {
+    const token = githubPat();
+    const lower = 'abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrst';
+    for (const arg of [`--${token}`, `--${lower}`, `--offline=${token}`]) {
+      const r = await cli([arg]);
+      expect(r.code).toBe(2);
+      expect([...leaks(r.stderr, token), ...leaks(r.stderr, lower)]).toEqual([]);
+    }
+  });
+});
