@@ -2,11 +2,13 @@
  * A first run without surprises, through the built bundles: what a new user sees for an unexpanded
  * variable, an empty or unset one, a mistyped flag, a URL with several problems.
  */
-import { describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { startAzureDevOpsEmulator, type AzureDevOpsEmulator } from '../emulators/azure-devops.js';
+import { caFile } from '../emulators/tls.js';
 import { baseEnv, runBundle } from '../support/run-bundle.js';
-import { githubPat, leaks } from '../support/tokens.js';
+import { azureDevOpsPat, githubPat, leaks } from '../support/tokens.js';
 import { tempDir } from '../support/temp.js';
 
 const cli = (args: string[], env: Record<string, string> = {}) => runBundle('cli', args, baseEnv(env));
@@ -127,5 +129,52 @@ describe('a command line with a mistake says what is wrong in the tool’s terms
       expect(r.code).toBe(2);
       expect([...leaks(r.stderr, token), ...leaks(r.stderr, lower)]).toEqual([]);
     }
+  });
+});
+
+describe('online runs against the Azure DevOps emulator', () => {
+  const NOW = new Date();
+  const GOOD = azureDevOpsPat(NOW, 0, 'FAKEx0FIRSTx0RUNx0NOTxREAL');
+  const EXPIRED = azureDevOpsPat(NOW, 1, 'FAKEx0OLDx0FIRSTx0NOTxREAL');
+  let emu: AzureDevOpsEmulator;
+  const user = (name: string) => ({ id: `00000000-fa4e-7e57-0000-0000000000${name}`, displayName: name, uniqueName: `F\\${name}` });
+  beforeAll(async () => {
+    emu = await startAzureDevOpsEmulator({
+      mode: 'server',
+      organizations: [{ name: 'fabrikam', projects: [{ id: '00000000-fa4e-7e57-0000-000000000301', name: 'Fabrikam-Fiber' }] }],
+      tokens: {
+        [GOOD]: { user: user('aa'), organizations: ['fabrikam'], scopes: 'full' },
+        [EXPIRED]: { user: user('bb'), organizations: ['fabrikam'], scopes: 'full', expired: true },
+      },
+    });
+  });
+  afterAll(async () => emu.close());
+  const online = (token: string, extra: string[] = []) =>
+    cli(['--provider', 'azure-devops', '--url', emu.collectionUrl('fabrikam'), ...extra], {
+      NODE_EXTRA_CA_CERTS: caFile,
+      AZURE_DEVOPS_PAT: token,
+    });
+
+  it('the summary says expired when the provider says so, though the token looked in date', async () => {
+    const r = await online(EXPIRED);
+    expect(r.stdout).toContain('token.expired');
+    expect(r.stdout).toMatch(/^ {2}Expires {3}expired \(Azure DevOps says so\)$/m);
+    expect(r.stdout).not.toMatch(/days? left/);
+  });
+
+  it('--debug numbers attempts from 1, each with its own time', async () => {
+    // A 3-second Retry-After: the old line (time since the first attempt) could not come in under it.
+    emu.fault({ type: 'status', status: 503, headers: { 'retry-after': '3' } }, { path: /connectionData/, times: 1 });
+    const r = await online(GOOD, ['--debug']);
+    expect(r.code).toBe(0);
+    const lines = r.stderr.split('\n').filter((l) => l.includes('connectionData'));
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/→ 503 \((\d+) ms\) attempt 1 — retrying in (\d+) ms \(503\)$/);
+    expect(lines[1]).toMatch(/→ 200 \((\d+) ms\) attempt 2$/);
+    // The second attempt's own time excludes the wait before it.
+    expect(lines[0]).toContain('retrying in 3000 ms');
+    expect(Number(/→ 200 \((\d+) ms\)/.exec(lines[1]!)![1])).toBeLessThan(3000);
+    expect(r.stdout).not.toContain('not readable offline');
+    expect(r.stdout).toMatch(/^ {2}Expires {3}by \d{4}-\d\d-\d\d at the latest \(\d+ days left\)$/m);
   });
 });

@@ -143,14 +143,15 @@ function expiryFindings(report: Report, analysis: TokenAnalysis, request: CheckR
   }
   if (days >= request.minDaysRemaining) return extra;
   const when = at.toISOString().slice(0, 10);
+  const inDays = `${days} day${days === 1 ? '' : 's'}`;
   return [
     ...extra,
     finding(
       'token.expiring',
       'warning',
       report.expirySource !== 'upper-bound'
-        ? `The token expires on ${when}, in ${days} day(s), under the required ${request.minDaysRemaining}.`
-        : `The token cannot be valid after ${when} (${days} day(s) from now, under the required ${request.minDaysRemaining}); it may expire sooner.`,
+        ? `The token expires on ${when}, in ${inDays}, under the required ${request.minDaysRemaining}.`
+        : `The token cannot be valid after ${when} (${inDays} from now, under the required ${request.minDaysRemaining}); it may expire sooner.`,
       'Regenerate the token (or extend it) now and update the secret, before pipelines start failing.',
     ),
   ];
