@@ -91,6 +91,9 @@ function analyzeToken(request: CheckRequest, token: string, now: Date): TokenAna
   return module.analyzeToken(token, ctx, true)!;
 }
 
+/** "1 day", "3 days". */
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
 /** Expiry from the token (exact or upper bound) against the min-days-remaining threshold. */
 function expiryFindings(report: Report, analysis: TokenAnalysis, request: CheckRequest, now: Date): Finding[] {
   const exact = analysis.expiresAt;
@@ -143,15 +146,14 @@ function expiryFindings(report: Report, analysis: TokenAnalysis, request: CheckR
   }
   if (days >= request.minDaysRemaining) return extra;
   const when = at.toISOString().slice(0, 10);
-  const inDays = `${days} day${days === 1 ? '' : 's'}`;
   return [
     ...extra,
     finding(
       'token.expiring',
       'warning',
       report.expirySource !== 'upper-bound'
-        ? `The token expires on ${when}, in ${inDays}, under the required ${request.minDaysRemaining}.`
-        : `The token cannot be valid after ${when} (${inDays} from now, under the required ${request.minDaysRemaining}); it may expire sooner.`,
+        ? `The token expires on ${when}, in ${plural(days, 'day')}, under the required ${request.minDaysRemaining}.`
+        : `The token cannot be valid after ${when} (${plural(days, 'day')} from now, under the required ${request.minDaysRemaining}); it may expire sooner.`,
       'Regenerate the token (or extend it) now and update the secret, before pipelines start failing.',
     ),
   ];
