@@ -132,6 +132,28 @@ describe('a command line with a mistake says what is wrong in the tool’s terms
   });
 });
 
+describe('one URL with several problems gets one corrected URL', () => {
+  it.each([
+    ['http://dev.azure.com/fabrikam/Fiber/_git/repo', ['url.insecure', 'url.extra-path']],
+    ['http://fabrikam.visualstudio.com/Fiber/_git/repo/', ['url.insecure', 'url.legacy-host', 'url.extra-path']],
+  ])('%s', async (url, codes) => {
+    const r = await cli(['--offline', '--format', 'json', '--url', url], { AZURE_DEVOPS_PAT: azureDevOpsPat(new Date()) });
+    const urlFindings = (JSON.parse(r.stdout) as { findings: Array<{ code: string; hint: string }> }).findings.filter((f) =>
+      f.code.startsWith('url.'),
+    );
+    expect(urlFindings.map((f) => f.code).sort()).toEqual([...codes].sort());
+    expect(new Set(urlFindings.map((f) => f.hint))).toEqual(
+      new Set(['Use https://dev.azure.com/fabrikam as the URL and pass the project "Fiber" separately.']),
+    );
+  });
+
+  it('a single problem keeps its own fix', async () => {
+    const r = await cli(['--offline', '--url', 'https://dev.azure.com/fabrikam/'], { AZURE_DEVOPS_PAT: azureDevOpsPat(new Date()) });
+    expect(r.stdout).toContain('url.trailing-slash');
+    expect(r.stdout).toContain('fix: Use https://dev.azure.com/fabrikam.');
+  });
+});
+
 describe('online runs against the Azure DevOps emulator', () => {
   const NOW = new Date();
   const GOOD = azureDevOpsPat(NOW, 0, 'FAKEx0FIRSTx0RUNx0NOTxREAL');

@@ -12,6 +12,7 @@ import { HTTP_LIMITS } from './http/limits.js';
 import type { HttpLogEntry } from './http/log.js';
 import type { TransportOptions } from './http/transport.js';
 import { secretForms, secretScrubber } from './secrets.js';
+import { agreeingFixes } from './url-common.js';
 import { withoutUserinfo } from './url-common.js';
 import type { Dispatcher } from 'undici';
 
@@ -292,7 +293,7 @@ function readUrl(
   // With provider auto, the environment's URL and project for the detected provider apply now.
   const urlInput = request.url ?? request.defaults?.url[providerId];
   report.project.requested ??= request.defaults?.project[providerId] ?? null;
-  const url = module.analyzeUrl(urlInput, { offline: request.offline });
+  const url = agreeingFixes(module.analyzeUrl(urlInput, { offline: request.offline }));
   const findings = applyUrl(report, url, request, providerId);
   if (analysis && analysis.provider === providerId) {
     findings.push(...expiryFindings(report, analysis, request, now));
