@@ -5,6 +5,7 @@
 import { finding, type Finding } from './report.js';
 import { isEmptyState } from './token-source.js';
 import { unexpandedFinding } from './unexpanded.js';
+import { plural } from './plural.js';
 
 /**
  * Longest token worth reading. The longest real credentials are Entra access tokens with many claims,
@@ -66,9 +67,11 @@ function describeSurroundings(raw: string, trimmed: string): string {
   const lead = raw.slice(0, raw.length - raw.trimStart().length);
   const trail = raw.slice(raw.trimEnd().length);
   const parts: string[] = [];
-  const name = (s: string): string => (/[\r\n]/.test(s) ? 'a line break' : /\t/.test(s) ? 'a tab' : 'spaces');
-  if (lead) parts.push(`leading ${name(lead)}`);
-  if (trail) parts.push(`trailing ${name(trail)}`);
+  // "a trailing line break", "a leading tab", "trailing spaces": the article goes before the adjective.
+  const name = (s: string, where: string): string =>
+    /[\r\n]/.test(s) ? `a ${where} line break` : /\t/.test(s) ? `a ${where} tab` : `${where} spaces`;
+  if (lead) parts.push(name(lead, 'leading'));
+  if (trail) parts.push(name(trail, 'trailing'));
   if (trimmed.length >= 2 && /^(["'`]).*\1$/s.test(trimmed)) parts.push('surrounding quotes');
   return parts.join(' and ');
 }
@@ -156,7 +159,7 @@ function tooLongFinding(raw: string): Finding {
   return finding(
     'token.format',
     'error',
-    `The token is ${raw.length} characters long; no credential is longer than ${MAX_TOKEN_CHARS}, so it was not examined further.`,
+    `The token is ${plural(raw.length, 'character')} long; no credential is longer than ${MAX_TOKEN_CHARS}, so it was not examined further.`,
     'Check that the secret holds the token itself, not a file, a log or another variable.',
   );
 }

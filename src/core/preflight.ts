@@ -15,6 +15,8 @@ import { secretForms, secretScrubber } from './secrets.js';
 import { agreeingFixes } from './url-common.js';
 import { withoutUserinfo } from './url-common.js';
 import type { Dispatcher } from 'undici';
+import { plural } from './plural.js';
+import { withArticle } from './article.js';
 
 export interface PreflightDeps {
   /** Wall clock, for expiry. */
@@ -83,7 +85,7 @@ function analyzeToken(request: CheckRequest, token: string, now: Date): TokenAna
         finding(
           'token.provider-mismatch',
           'error',
-          `The token is a ${otherName} ${other.label}, but the provider is set to ${module.displayName}.`,
+          `The token is ${withArticle(other.label.includes(otherName) ? other.label : `${otherName} ${other.label}`)}, but the provider is set to ${module.displayName}.`,
           `Wire the ${module.displayName} token to this step, or set \`provider\` to ${other.provider} (or auto).`,
         ),
       ],
@@ -91,9 +93,6 @@ function analyzeToken(request: CheckRequest, token: string, now: Date): TokenAna
   }
   return module.analyzeToken(token, ctx, true)!;
 }
-
-/** "1 day", "3 days". */
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** Expiry from the token (exact or upper bound) against the min-days-remaining threshold. */
 function expiryFindings(report: Report, analysis: TokenAnalysis, request: CheckRequest, now: Date): Finding[] {
@@ -140,7 +139,7 @@ function expiryFindings(report: Report, analysis: TokenAnalysis, request: CheckR
       finding(
         'token.expiring',
         'warning',
-        `The token expires in ${Math.max(1, Math.round(leftMs / 60_000))} minute(s); later steps may outlive it.`,
+        `The token expires in ${plural(Math.max(1, Math.round(leftMs / 60_000)), 'minute')}; later steps may outlive it.`,
         'Acquire the token right before the steps that use it, or refresh it between steps.',
       ),
     ];
@@ -174,8 +173,8 @@ function applyUrl(report: Report, url: UrlAnalysis, request: CheckRequest, provi
       finding(
         'url.provider-mismatch',
         'error',
-        `The URL is a ${PROVIDER_MODULES[owner].displayName} address, but the token is for ${PROVIDER_MODULES[provider].displayName}.`,
-        `Wire the ${PROVIDER_MODULES[owner].displayName} secret to this step, or pass a ${PROVIDER_MODULES[provider].displayName} URL.`,
+        `The URL is ${withArticle(PROVIDER_MODULES[owner].displayName)} address, but the token is for ${PROVIDER_MODULES[provider].displayName}.`,
+        `Wire the ${PROVIDER_MODULES[owner].displayName} secret to this step, or pass ${withArticle(PROVIDER_MODULES[provider].displayName)} URL.`,
       ),
     ];
   }
