@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startAzureDevOpsEmulator, type AzureDevOpsEmulator } from '../emulators/azure-devops.js';
 import { caFile } from '../emulators/tls.js';
-import { baseEnv, runBundle } from '../support/run-bundle.js';
+import { baseEnv, runBundle, runCommand } from '../support/run-bundle.js';
 import { azureDevOpsPat, githubPat, leaks } from '../support/tokens.js';
 import { tempDir } from '../support/temp.js';
 
@@ -151,6 +151,23 @@ describe('one URL with several problems gets one corrected URL', () => {
     const r = await cli(['--offline', '--url', 'https://dev.azure.com/fabrikam/'], { AZURE_DEVOPS_PAT: azureDevOpsPat(new Date()) });
     expect(r.stdout).toContain('url.trailing-slash');
     expect(r.stdout).toContain('fix: Use https://dev.azure.com/fabrikam.');
+  });
+});
+
+describe('the commands shown are the ones that work here', () => {
+  it('in a clone, the demo and the help show `node dist/cli/index.js`, and that command runs', async () => {
+    const demo = await cli(['demo']);
+    const commands = [...demo.stdout.matchAll(/^\$ (?:[A-Z_]+=\*\*\* )?(.+)$/gm)].map((m) => m[1]!);
+    expect(commands).toHaveLength(6);
+    for (const c of commands) expect(c).toMatch(/^node dist\/cli\/index\.js --/);
+    expect(demo.stdout).toContain('Run `node dist/cli/index.js --help` for the options');
+    const help = await cli(['--help']);
+    expect(help.stdout).toContain('\n  node dist/cli/index.js --config FILE ');
+    expect(help.stdout).not.toMatch(/^ {2}credential-preflight /m);
+    // The first demo command, as printed, with a token in place of ***.
+    const [node, script, ...args] = commands[0]!.split(' ');
+    const r = await runCommand(node!, [script!, ...args], { env: baseEnv({ AZURE_DEVOPS_PAT: azureDevOpsPat(new Date()) }) });
+    expect([r.code, r.stdout.split('\n')[0]]).toEqual([0, 'credential-preflight: PASSED']);
   });
 });
 

@@ -15,6 +15,7 @@ import { shouldColor } from '../core/render/text.js';
 import { resolveRequest, tokenFromEnv, type Env } from '../core/request.js';
 import { echoedSecrets, secretForms } from '../core/secrets.js';
 import { parse, usageProblem } from './args.js';
+import { BIN, withCommand } from './self-command.js';
 import { EXIT, exitCodeFor, exitCodeForMany } from './exit-codes.js';
 
 export interface CliIo {
@@ -24,6 +25,8 @@ export interface CliIo {
   env: Env;
   /** Colour only when stdout is a terminal (NO_COLOR turns it off, FORCE_COLOR on). */
   isTTY: boolean;
+  /** How the user runs this CLI (self-command.ts), for the commands the help and the demo show; default `credential-preflight`. */
+  command?: string;
 }
 
 /** The package's version: `npm version` changes package.json, and with it this. */
@@ -117,7 +120,12 @@ async function check(argv: string[], io: CliIo, deps: PreflightDeps, seen: strin
   if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
   if (values.help) {
-    io.stdout(HELP);
+    io.stdout(
+      HELP.split('\n')
+        // The usage lines show the command that works here; the title keeps the tool's name.
+        .map((l) => (l.startsWith('  ') ? withCommand(l, io.command ?? BIN) : l))
+        .join('\n'),
+    );
     return EXIT.ok;
   }
   if (values.version) {
