@@ -4,6 +4,14 @@ import { redact, secretForms } from '../../src/core/secrets.js';
 const TOKEN = ['q7Zt', 'Kp93Xv0aLm2Rw8Ns'].join('');
 
 describe('secret forms', () => {
+  it('leave out a value that is exactly an unexpanded reference (a name, shown in token.unexpanded), but not a token behind a $', () => {
+    for (const ref of ['$(System.AccessToken)', ' "${{ secrets.ADO_PAT }}" ', '$PAT', '${PAT}', '%PAT%', '$env:PAT'])
+      expect(secretForms(ref)).toEqual([]);
+    expect(secretForms(`$${TOKEN}x0Yq7Zt`)).not.toEqual([]);
+    expect(secretForms(`$(${TOKEN}x0Yq7Zt)`)).not.toEqual([]);
+    expect(secretForms(`abc$(PAT)`)).not.toEqual([]);
+  });
+
   it('covers the raw value, each line, the clean token and Basic-header forms', () => {
     const forms = secretForms(`  ${TOKEN}\n`, 'me@example.com');
     expect(forms).toEqual(

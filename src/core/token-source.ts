@@ -43,9 +43,11 @@ export function describeValue(what: string, value: string | undefined): string {
 export function describeVariables(env: Readonly<Record<string, string | undefined>>, names: readonly string[]): string {
   const groups = new Map<State, string[]>();
   for (const name of names) {
-    const state = stateOf(envValue(env, name)) ?? 'unset';
-    groups.set(state, [...(groups.get(state) ?? []), name]);
+    const state = stateOf(envValue(env, name));
+    if (state) groups.set(state, [...(groups.get(state) ?? []), name]);
   }
+  // Every variable holds text: just where the token came from.
+  if (groups.size === 0) return `environment variable${names.length === 1 ? '' : 's'} ${listNames(names)}`;
   const unset = groups.get('unset') ?? [];
   if (unset.length === names.length && names.length > 1) return `none of the environment variables ${listNames(names)} is set`;
   const present = (['empty', 'blank', 'unset'] as const).filter((s) => groups.has(s));
