@@ -12,7 +12,7 @@
 const VOWEL_SOUND_LETTERS = new Set('AEFHILMNORSX');
 /** Words that start with a vowel letter but a consonant sound, and the reverse. */
 const CONSONANT_SOUND = /^(uni(?!n)|use|usa|usi|usu|uti|ure|uri|one\b|once|eu|ubiq)/i;
-const VOWEL_SOUND = /^(hour|honest|honou?r|heir)/i;
+const VOWEL_SOUND = /^(hour|honest|honou?r|heir|https?\b)/i;
 /** Acronyms said as words, not letter by letter. */
 const SAID_AS_WORDS = new Set(['SAML', 'SAS', 'NASA', 'PAT', 'PATs', 'JSON', 'YAML', 'OAuth', 'ASCII', 'UTF-8']);
 

@@ -7,6 +7,8 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { usageProblem } from '../../src/cli/args.js';
 import { main, type CliIo } from '../../src/cli/main.js';
 import { CODES } from '../../src/core/codes.js';
@@ -16,6 +18,14 @@ import { resolveRequest } from '../../src/core/request.js';
 import { mutation, tokenSample } from '../property/arbitraries.js';
 import { requestShape } from '../property/scenarios.js';
 import { grammarProblems, grammarReport } from '../support/grammar.js';
+import { ROOT } from '../support/run-bundle.js';
+
+/** Every .ts file under src/. */
+function sources(dir = path.join(ROOT, 'src')): string[] {
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? sources(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []));
+}
 
 const NOW = new Date('2026-11-22T12:00:00Z');
 
@@ -128,6 +138,19 @@ describe('every text a user reads', () => {
       for (const f of report.findings) texts.push([f.code, f.message], [`${f.code} fix`, f.hint]);
     }
     expect(texts.length).toBeGreaterThan(2000);
+    expect(grammarReport(texts)).toEqual([]);
+  });
+
+  it('every string and template literal of src/ (a ${placeholder} read as a name): messages no sweep reaches', () => {
+    const texts: Array<[string, string]> = [];
+    const literal = /`((?:[^`\\]|\\.|\$\{(?:[^{}]|\{[^{}]*\})*\})*)`|'((?:[^'\\\n]|\\.)*)'/g;
+    for (const file of sources()) {
+      for (const m of fs.readFileSync(file, 'utf8').matchAll(literal)) {
+        const text = (m[1] ?? m[2]!).replace(/\$\{(?:[^{}]|\{[^{}]*\})*\}/g, ' IDENT ');
+        if (text.split(' ').length >= 3) texts.push([path.relative(ROOT, file), text]);
+      }
+    }
+    expect(texts.length).toBeGreaterThan(500);
     expect(grammarReport(texts)).toEqual([]);
   });
 });
