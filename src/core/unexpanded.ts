@@ -43,7 +43,7 @@ function fixFor(ref: Reference): string {
     case 'powershell':
       return `Set ${ref.name} in this step's environment; the text reached the tool without a shell to replace it.`;
     default:
-      return `Set ${ref.name} in this step's environment and let a shell expand it (not inside single quotes, a YAML value or an .env file), or name the variable itself with \`--token-env ${ref.name}\`.`;
+      return `Set ${ref.name} in this step's environment and let a shell expand it (not inside single quotes, a YAML value or an .env file), or, with the CLI, name the variable itself: \`--token-env ${ref.name}\`.`;
   }
 }
 
