@@ -87,6 +87,21 @@ describe('an empty variable and an unset one are told apart', () => {
     expect(named.stdout).toContain('No token was provided: environment variable MY_PAT is not set.');
   });
 
+  it('CLI with a credentials file: each entry says the state of its own variable', async () => {
+    const file = path.join(tempDir('first-run'), 'credentials.yml');
+    fs.writeFileSync(
+      file,
+      'defaults: { provider: github, offline: true }\ncredentials:\n  - { name: one, token-env: ONE_TOKEN }\n  - { name: two, token-env: TWO_TOKEN }\n',
+    );
+    const r = await cli(['--config', file, '--format', 'json'], { ONE_TOKEN: '' });
+    const rows = (
+      JSON.parse(r.stdout) as { credentials: Array<{ name: string; report: { findings: Array<{ code: string; message: string }> } }> }
+    ).credentials;
+    const missing = (name: string) => rows.find((c) => c.name === name)!.report.findings.find((f) => f.code === 'token.missing')!.message;
+    expect(missing('one')).toBe('No token was provided: environment variable ONE_TOKEN is set but empty.');
+    expect(missing('two')).toBe('No token was provided: environment variable TWO_TOKEN is not set.');
+  });
+
   it('action: a `token:` input that arrived empty is not an input never given', async () => {
     const empty = await action({ token: '', provider: 'github', offline: 'true' });
     expect(empty.stdout).toContain(
