@@ -41,13 +41,22 @@ function unquote(raw: string): string {
   return quoted ? quoted[2]!.trim() : value;
 }
 
-/** The reference when the whole value is exactly one, else undefined. */
+/**
+ * A part of a name as people write them: UPPER_CASE, lower, or CamelCase words (`System`,
+ * `AccessToken`, `GH_PAT`, `MyPat2`), short. Random text (a token pasted after a `$`) switches case
+ * and digits mid-word and fails, so it is never shown as a name.
+ */
+const NAME_PART = /^(?:[A-Z][A-Z0-9]*|[a-z][a-z0-9]*|(?:[A-Z][a-z]+)+[0-9]*|[a-z]+(?:[A-Z][a-z]+)+[0-9]*)$/;
+const isPlainName = (name: string): boolean =>
+  name.length <= 64 && name.split(/[._-]/).every((part) => part === '' || (part.length <= 24 && NAME_PART.test(part)));
+
+/** The reference when the whole value is exactly one naming a plain variable name, else undefined. */
 export function exactReference(raw: string | undefined): Reference | undefined {
   if (raw === undefined || raw.length > 200) return undefined;
   const text = unquote(raw);
   for (const [pattern, syntax] of EXACT) {
     const m = pattern.exec(text);
-    if (m) return { text, name: m[1]!, syntax };
+    if (m) return isPlainName(m[1]!) ? { text, name: m[1]!, syntax } : undefined;
   }
   return undefined;
 }
