@@ -24,6 +24,7 @@ import { EmulatorHarness, type FaultMatch, type FaultSpec, type RequestLogEntry 
 import { startForwardProxy } from '../emulators/proxy.js';
 import { caPem, type CertificateKind } from '../emulators/tls.js';
 import { faultFixtures } from '../support/fault-fixtures.js';
+import { grammarReport } from '../support/grammar.js';
 import { leaks } from '../support/tokens.js';
 
 const NOW = new Date();
@@ -113,6 +114,15 @@ async function check(provider: ProviderId, extra: Partial<PreflightDeps> & { inp
     { now: () => NOW, monotonic: () => performance.now(), http: HTTP, log: (e) => log.push(e), ...deps },
     findings,
   );
+  // Every fault's messages and fixes go through the one grammar check (support/grammar.ts).
+  expect(
+    grammarReport(
+      report.findings.flatMap((f): Array<[string, string]> => [
+        [f.code, f.message],
+        [`${f.code} fix`, f.hint],
+      ]),
+    ),
+  ).toEqual([]);
   return { report, log };
 }
 

@@ -26,6 +26,7 @@ import type { Report } from '../../src/core/report.js';
 import { resolveRequest } from '../../src/core/request.js';
 import { emulatorDispatcher } from '../emulators/dispatcher.js';
 import { carriesCredential, startHostileServer, type HostileServer } from '../emulators/hostile.js';
+import { grammarReport } from '../support/grammar.js';
 import {
   assertNoLeak,
   fcParams,
@@ -149,6 +150,15 @@ async function check(s: Scenario, prepare?: (server: HostileServer) => void): Pr
     sample.username,
   );
 
+  // Every message and fix of every scenario goes through the one grammar check (support/grammar.ts).
+  expect(
+    grammarReport(
+      report.findings.flatMap((f): Array<[string, string]> => [
+        [f.code, f.message],
+        [`${f.code} fix`, f.hint],
+      ]),
+    ),
+  ).toEqual([]);
   for (const f of report.findings) {
     expect(Object.keys(CODES)).toContain(f.code);
     expect(f.message).not.toMatch(/[\r\n]/);

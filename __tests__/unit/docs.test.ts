@@ -140,6 +140,22 @@ describe.each(PAGES)('%s', (page) => {
     expect(named.filter((name) => !(name in scripts))).toEqual([]);
   });
 
+  it('runs the CLI as a command that works as written: never a bare `credential-preflight` (on PATH only after a global install)', () => {
+    const bare = snippets.flatMap((snippet) =>
+      snippet
+        .split('\n')
+        .flatMap((line) => line.split(/\|\||&&|[|;]/))
+        .map((segment) =>
+          segment
+            .trim()
+            .replace(/^\$\s+/, '')
+            .replace(/^(?:[A-Z_][A-Z0-9_]*=\S*\s+)+/, ''),
+        )
+        .filter((segment) => /^credential-preflight(\s|$)/.test(segment)),
+    );
+    expect(bare).toEqual([]);
+  });
+
   it('runs with `node` only files that exist', () => {
     const run = snippets.flatMap((s) =>
       [...s.matchAll(/\bnode((?:\s+--?[\w-]+(?:=\S+)?)*)\s+([\w./-]+\.(?:m?js|cjs|ts))/g)].flatMap((m) => [
@@ -176,6 +192,7 @@ describe('the scan itself', () => {
       expect.arrayContaining(['demo', 'package', 'bench', 'action:local', 'task:local']),
     );
     expect(snippets.some((s) => /\bnode dist\/cli\/index\.js\b/.test(s))).toBe(true);
+    expect(snippets.filter((s) => /\bnpx credential-preflight@1 /.test(s)).length).toBeGreaterThanOrEqual(3);
     expect(snippets.flatMap(repoPaths)).toEqual(
       expect.arrayContaining(['src/core/codes.ts', 'scripts/codes-table.mjs', 'docs/codes.md', 'src/action/local.ts']),
     );

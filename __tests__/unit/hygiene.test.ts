@@ -14,12 +14,12 @@ describe('token hygiene', () => {
   });
 
   it.each([
-    [`${TOKEN}\n`, 'trailing a line break'],
-    [`${TOKEN}\r\n`, 'trailing a line break'],
+    [`${TOKEN}\n`, 'a trailing line break'],
+    [`${TOKEN}\r\n`, 'a trailing line break'],
     [`  ${TOKEN}`, 'leading spaces'],
     [`"${TOKEN}"`, 'surrounding quotes'],
     [`'${TOKEN}'`, 'surrounding quotes'],
-    [`\t${TOKEN} `, 'leading a tab and trailing spaces'],
+    [`\t${TOKEN} `, 'a leading tab and trailing spaces'],
   ])('flags whitespace and quotes around the token (%#) and keeps checking the clean value', (raw, words) => {
     const r = checkHygiene(raw);
     expect(r.findings.map((f) => f.code)).toEqual(['token.whitespace']);

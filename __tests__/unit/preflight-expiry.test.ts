@@ -46,7 +46,7 @@ describe('short-lived tokens', () => {
     expect(codes(await run({ token: mintEntraJwt(fakeEntraClaims(NOW)) }))).toEqual([]);
     const late = await run({ token: mintEntraJwt(fakeEntraClaims(NOW, {}, { exp: iat + 300 })) });
     expect(codes(late)).toEqual(['token.expiring:warning']);
-    expect(late.findings.find((f) => f.code === 'token.expiring')!.message).toContain('5 minute(s)');
+    expect(late.findings.find((f) => f.code === 'token.expiring')!.message).toContain('5 minutes');
   });
 });
 

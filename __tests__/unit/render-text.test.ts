@@ -6,7 +6,7 @@ import { finding } from '../../src/core/report.js';
 import { report } from '../support/reports.js';
 
 const err = finding('token.expired', 'error', 'The token expired on 2026-11-01.', 'Regenerate the token.');
-const warn = finding('token.expiring', 'warning', 'The token expires in 3 day(s).', 'Regenerate it now.');
+const warn = finding('token.expiring', 'warning', 'The token expires in 3 days.', 'Regenerate it now.');
 const note = finding('token.identity', 'info', 'Authenticated as Chuck.', 'None needed.');
 const ANSI = new RegExp(String.fromCharCode(27) + '\\[');
 

@@ -93,8 +93,14 @@ describe('request resolution', () => {
       source: 'environment variable AZURE_DEVOPS_PAT',
     });
     expect(tokenFromEnv('github', { GH_TOKEN: 'g' }).value).toBe('g');
-    expect(tokenFromEnv('github', {}, 'MY_TOKEN')).toEqual({ value: undefined, source: 'environment variable MY_TOKEN' });
-    expect(tokenFromEnv('gitlab', {}).source).toContain('GITLAB_TOKEN');
+    expect(tokenFromEnv('github', {}, 'MY_TOKEN')).toEqual({ value: undefined, source: 'environment variable MY_TOKEN is not set' });
+    expect(tokenFromEnv('github', { MY_TOKEN: 'x' }, 'MY_TOKEN')).toEqual({ value: 'x', source: 'environment variable MY_TOKEN' });
+    expect(tokenFromEnv('github', { MY_TOKEN: '' }, 'MY_TOKEN').source).toBe('environment variable MY_TOKEN is set but empty');
+    expect(tokenFromEnv('github', { MY_TOKEN: ' \n' }, 'MY_TOKEN').source).toBe('environment variable MY_TOKEN holds only whitespace');
+    expect(tokenFromEnv('gitlab', {}).source).toBe('none of the environment variables GITLAB_TOKEN, GL_TOKEN and CI_JOB_TOKEN is set');
+    expect(tokenFromEnv('gitlab', { GL_TOKEN: '', CI_JOB_TOKEN: '' }).source).toBe(
+      'environment variables GL_TOKEN and CI_JOB_TOKEN are set but empty, and GITLAB_TOKEN is not set',
+    );
   });
 });
 

@@ -14,6 +14,7 @@ import { outputGuard, publication, type Publication } from '../core/render/publi
 import type { Finding, Report } from '../core/report.js';
 import { resolveRequest, tokenFromEnv, type Env, type RawInputs } from '../core/request.js';
 import { echoedSecrets, secretForms } from '../core/secrets.js';
+import { describeValue } from '../core/token-source.js';
 
 /** What the action uses of `@actions/core`: the bundle passes workflow-commands.ts, local-action its stub. */
 export type ActionsCore = Pick<
@@ -97,11 +98,13 @@ export async function run(core: ActionsCore, env: Env, deps: PreflightDeps = sys
     // As stored, like the task and the CLI: getInput trims by default, which would hide the stray
     // line break (token.whitespace) that breaks every tool sending the secret verbatim.
     let token: string | undefined = core.getInput('token', { trimWhitespace: false });
-    let tokenSource = 'the `token` input';
+    // The runner sets INPUT_TOKEN only when the workflow passes `token:`; a secret that does not exist
+    // (or is withheld from a fork's run) then arrives as an empty string: told apart in token.missing.
+    let tokenSource = describeValue('the `token` input', env['INPUT_TOKEN']);
     if (token === '') {
       const fromEnv = tokenFromEnv(provider, env);
       token = fromEnv.value;
-      tokenSource = `the \`token\` input or the ${fromEnv.source}`;
+      tokenSource = `${tokenSource}; ${fromEnv.source}`;
     }
     // A secret typed into a name's input (a pasted token as `project`) is masked and hidden too.
     forms = [...secretForms(token, username), ...echoedInputs(core)];

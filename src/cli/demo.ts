@@ -14,6 +14,7 @@ import { redact, secretForms } from '../core/secrets.js';
 import { DEMO_PROJECT, replayAgent, type ReplayScenario } from './demo-replay.js';
 import { exitCodeFor } from './exit-codes.js';
 import type { CliIo } from './main.js';
+import { BIN, withCommand } from './self-command.js';
 
 const fill = (word: string, length: number): string => word.repeat(Math.ceil(length / word.length)).slice(0, length);
 
@@ -109,11 +110,11 @@ export function demoSamples(now: Date): Sample[] {
 }
 
 export async function runDemo(
-  io: Pick<CliIo, 'stdout' | 'stderr'>,
+  io: Pick<CliIo, 'stdout' | 'stderr' | 'command'>,
   deps: PreflightDeps,
   options: { color: boolean; format: 'text' | 'json' },
 ): Promise<number> {
-  const samples = demoSamples(deps.now());
+  const samples = demoSamples(deps.now()).map((s) => ({ ...s, command: withCommand(s.command, io.command ?? BIN) }));
   const json = options.format === 'json';
   // With --format json the output is one document ({ samples: [...] }), as every JSON output is.
   const results: Array<{ title: string; command: string; exitCode: number; report: unknown }> = [];
@@ -155,6 +156,12 @@ export async function runDemo(
     io.stdout(`(exit code ${exitCodeFor(report)})\n\n`);
   }
   if (json) io.stdout(`${JSON.stringify({ samples: results }, null, 2)}\n`);
-  else io.stdout('Run `credential-preflight --help` for the options; `--format json` prints the report a pipeline can parse.\n');
+  else
+    io.stdout(
+      withCommand(
+        'Run `credential-preflight --help` for the options; `--format json` prints the report a pipeline can parse.\n',
+        io.command ?? BIN,
+      ),
+    );
   return 0;
 }

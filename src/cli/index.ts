@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /** Entry point of the CLI bundle (dist/cli/index.js). */
 import { EXIT } from './exit-codes.js';
-import { main } from './main.js';
+import { main, VERSION } from './main.js';
+import { selfCommand } from './self-command.js';
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -45,6 +46,7 @@ main(process.argv.slice(2), {
   readStdin,
   env: process.env,
   isTTY: Boolean(process.stdout.isTTY),
+  command: selfCommand(process.argv[1], process.cwd(), VERSION),
 }).then(
   (code) => {
     finished = true;

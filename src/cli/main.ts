@@ -5,7 +5,6 @@
  */
 import packageJson from '../../package.json' with { type: 'json' };
 import * as fs from 'node:fs';
-import { parseArgs } from 'node:util';
 import { formatLogEntry, type HttpLogEntry } from '../core/http/log.js';
 // The Entra exchange needs the network stack: loaded only when a run uses it.
 import { entraFromAzureEnv, useEntra, type EntraCredential } from '../core/entra/source.js';
@@ -14,7 +13,9 @@ import { inputsBesideConfig, planFromConfig, runPreflightMany, stepOverrides } f
 import { outputGuard, publication } from '../core/render/publication.js';
 import { shouldColor } from '../core/render/text.js';
 import { resolveRequest, tokenFromEnv, type Env } from '../core/request.js';
-import { echoedSecrets, redact, secretForms } from '../core/secrets.js';
+import { echoedSecrets, secretForms } from '../core/secrets.js';
+import { parse, usageProblem } from './args.js';
+import { BIN, withCommand } from './self-command.js';
 import { EXIT, exitCodeFor, exitCodeForMany } from './exit-codes.js';
 
 export interface CliIo {
@@ -24,6 +25,8 @@ export interface CliIo {
   env: Env;
   /** Colour only when stdout is a terminal (NO_COLOR turns it off, FORCE_COLOR on). */
   isTTY: boolean;
+  /** How the user runs this CLI (self-command.ts), for the commands the help and the demo show; default `credential-preflight`. */
+  command?: string;
 }
 
 /** The package's version: `npm version` changes package.json, and with it this. */
@@ -98,18 +101,17 @@ function parseCommandLine(argv: string[], io: CliIo): { values: Values; position
     );
     return EXIT.usage;
   }
+  const problem = usageProblem(argv);
   try {
-    return parse(argv);
-  } catch (e) {
-    // parseArgs quotes the offending argument; long ones may be a pasted token, so they are hidden
-    // whole (stricter than the secret-looking rule: an unknown argument has no name to keep).
-    const message = redact(
-      e instanceof Error ? e.message : String(e),
-      argv.filter((a) => a.length >= 12),
-    );
-    io.stderr(`${outputGuard(echoedSecrets(argv)).line(`credential-preflight: ${message}`)}\nRun with --help for the options.\n`);
-    return EXIT.usage;
+    if (problem === undefined) return parse(argv);
+  } catch {
+    // usageProblem found nothing but Node's parser did: its text then names the argument, which may
+    // be a pasted token, so it is not repeated.
   }
+  // An unknown flag's name is echoed; anything secret-looking in it is hidden like every echoed value.
+  const line = `credential-preflight: ${problem ?? 'the command line could not be read.'}`;
+  io.stderr(`${outputGuard(echoedSecrets(argv)).line(line)}\nRun with --help for the options.\n`);
+  return EXIT.usage;
 }
 
 /** The CLI proper; `seen` collects every secret form as soon as it is known, for the crash message. */
@@ -118,7 +120,12 @@ async function check(argv: string[], io: CliIo, deps: PreflightDeps, seen: strin
   if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
   if (values.help) {
-    io.stdout(HELP);
+    io.stdout(
+      HELP.split('\n')
+        // The usage lines show the command that works here; the title keeps the tool's name.
+        .map((l) => (l.startsWith('  ') ? withCommand(l, io.command ?? BIN) : l))
+        .join('\n'),
+    );
     return EXIT.ok;
   }
   if (values.version) {
@@ -241,32 +248,4 @@ async function runConfig(values: Values, io: CliIo, deps: PreflightDeps, options
   const out = publication(multi, forms);
   io.stdout(options.format === 'json' ? out.json() : out.text({ color: options.color }));
   return exitCodeForMany(multi);
-}
-
-function parse(argv: string[]) {
-  return parseArgs({
-    args: argv,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      provider: { type: 'string' },
-      'token-env': { type: 'string' },
-      'token-stdin': { type: 'boolean' },
-      'token-type': { type: 'string' },
-      url: { type: 'string' },
-      project: { type: 'string' },
-      username: { type: 'string' },
-      'required-scopes': { type: 'string' },
-      'min-days-remaining': { type: 'string' },
-      'timeout-seconds': { type: 'string' },
-      'expires-on': { type: 'string' },
-      offline: { type: 'boolean' },
-      'fail-on-warning': { type: 'boolean' },
-      format: { type: 'string' },
-      debug: { type: 'boolean' },
-      config: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-      version: { type: 'boolean', short: 'v' },
-    },
-  });
 }

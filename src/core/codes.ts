@@ -13,7 +13,8 @@ export interface CodeDoc {
 export const CODES = {
   // --- token hygiene ---------------------------------------------------------------------------
   'token.missing': {
-    meaning: 'No token was given, or it is empty.',
+    meaning:
+      'No token was given, or it is empty; the message names where it was looked for and whether each variable is unset or set but empty (a secret that does not exist, or is withheld from this run, arrives empty).',
     fix: 'Pass the token through a secret (`token: ${{ secrets.X }}`, a secret pipeline variable, or the environment variable the CLI names).',
   },
   'token.whitespace': {
@@ -22,7 +23,7 @@ export const CODES = {
   },
   'token.unexpanded': {
     meaning:
-      'The token is a literal variable reference such as `$(PAT)`, `${{ secrets.PAT }}`, `${PAT}` or `%PAT%`: the variable was not defined, so the platform passed its name.',
+      'The token is a literal variable reference such as `$(PAT)`, `${{ secrets.PAT }}`, `${PAT}` or `%PAT%`: the variable was not defined, so the platform passed its name. A value that is exactly one reference is shown (a name is not a secret); one inside a longer value is not.',
     fix: 'Define the secret variable (and, in Azure Pipelines, map it into the step with `env:` or the task input), or fix the variable name.',
   },
   'token.placeholder': {

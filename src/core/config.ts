@@ -25,6 +25,9 @@ import { finding, type Finding } from './report.js';
 import { detectProvider } from './providers/registry.js';
 import { readBoolean, resolveRequest, type RawInputs } from './request.js';
 import { isSecretLike } from './secrets.js';
+import { suggest } from './suggest.js';
+
+export { suggest };
 
 /** Per-credential keys → the input they stand for (same spelling as the action's inputs). */
 const FIELD_INPUT = {
@@ -142,34 +145,6 @@ function readErrorWhy(code: string | undefined): string {
   if (code === 'EISDIR') return 'is a directory, not a file';
   if (code === 'EACCES' || code === 'EPERM') return 'cannot be read (permission denied)';
   return `cannot be read (${code ?? 'error'})`;
-}
-
-/** Edit distance, for "did you mean". */
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cur = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = cur;
-    }
-  }
-  return row[b.length]!;
-}
-
-export function suggest(key: string, known: readonly string[]): string | undefined {
-  const squash = (s: string) => s.toLowerCase().replace(/[-_\s]/g, '');
-  const exact = known.find((k) => squash(k) === squash(key));
-  if (exact) return exact;
-  let best: string | undefined;
-  let bestD = Infinity;
-  for (const k of known) {
-    const d = distance(key.toLowerCase(), k);
-    if (d < bestD) [best, bestD] = [k, d];
-  }
-  return best !== undefined && bestD <= Math.max(2, Math.floor(key.length / 3)) ? best : undefined;
 }
 
 class Checker {

@@ -3,6 +3,9 @@
  * Fatal findings (missing, unexpanded, placeholder) stop the preflight: there is nothing to check.
  */
 import { finding, type Finding } from './report.js';
+import { isEmptyState } from './token-source.js';
+import { unexpandedFinding } from './unexpanded.js';
+import { plural } from './plural.js';
 
 /**
  * Longest token worth reading. The longest real credentials are Entra access tokens with many claims,
@@ -17,15 +20,6 @@ export interface HygieneResult {
   token: string | undefined;
   findings: Finding[];
 }
-
-const UNEXPANDED: Array<[RegExp, string]> = [
-  [/\$\(\s*[\w.-]+\s*\)/, 'Azure Pipelines macro'],
-  [/\$\{\{[^}]*\}\}/, 'GitHub Actions / Azure template expression'],
-  [/\$\{[A-Za-z_][\w]*\}/, 'shell-style variable'],
-  [/^\$[A-Za-z_][\w]*$/, 'shell-style variable'],
-  [/^%[A-Za-z_][\w]*%$/, 'Windows cmd variable'],
-  [/^\$env:[A-Za-z_][\w]*$/i, 'PowerShell variable'],
-];
 
 const PLACEHOLDER_WORDS = new Set([
   'token',
@@ -73,9 +67,11 @@ function describeSurroundings(raw: string, trimmed: string): string {
   const lead = raw.slice(0, raw.length - raw.trimStart().length);
   const trail = raw.slice(raw.trimEnd().length);
   const parts: string[] = [];
-  const name = (s: string): string => (/[\r\n]/.test(s) ? 'a line break' : /\t/.test(s) ? 'a tab' : 'spaces');
-  if (lead) parts.push(`leading ${name(lead)}`);
-  if (trail) parts.push(`trailing ${name(trail)}`);
+  // "a trailing line break", "a leading tab", "trailing spaces": the article goes before the adjective.
+  const name = (s: string, where: string): string =>
+    /[\r\n]/.test(s) ? `a ${where} line break` : /\t/.test(s) ? `a ${where} tab` : `${where} spaces`;
+  if (lead) parts.push(name(lead, 'leading'));
+  if (trail) parts.push(name(trail, 'trailing'));
   if (trimmed.length >= 2 && /^(["'`]).*\1$/s.test(trimmed)) parts.push('surrounding quotes');
   return parts.join(' and ');
 }
@@ -102,13 +98,21 @@ function unwrap(token: string): { inner: string; wrapper: string } | undefined {
   return undefined;
 }
 
+/**
+ * `source` is a clause naming where the token was looked for and in what state (token-source.ts):
+ * "environment variable AZURE_DEVOPS_PAT is set but empty". A variable set but empty was mapped from
+ * a secret that is missing or withheld, which has its own fix.
+ */
 function missingFinding(raw: string | undefined, source: string | undefined): Finding {
+  const what = source || raw === undefined || raw === '' ? 'No token was provided' : 'The token holds only whitespace';
+  const empty = source !== undefined && isEmptyState(source);
   return finding(
     'token.missing',
     'error',
-    (raw === undefined || raw === '' ? 'No token was provided' : 'The token is only whitespace') +
-      (source ? ` (looked in ${source}).` : '.'),
-    'Pass the token from a secret: `token: ${{ secrets.NAME }}` (GitHub), a secret variable such as `$(PAT)` (Azure Pipelines), or the environment variable named by `--token-env` (CLI).',
+    source ? `${what}: ${source}.` : `${what}.`,
+    empty
+      ? 'The variable is mapped but its secret arrived empty: check that the secret exists under exactly that name and is available to this run (GitHub gives workflows triggered from forks no secrets; in Azure Pipelines a variable group must be linked and authorised for the pipeline).'
+      : 'Pass the token from a secret: `token: ${{ secrets.NAME }}` (GitHub), a secret variable such as `$(PAT)` (Azure Pipelines), or the environment variable named by `--token-env` (CLI).',
   );
 }
 
@@ -117,20 +121,6 @@ function stripSurroundings(raw: string): string {
   const token = raw.trim();
   const quoted = /^(["'`])(.*)\1$/s.exec(token);
   return quoted ? quoted[2]!.trim() : token;
-}
-
-function unexpandedFinding(token: string): Finding | undefined {
-  for (const [pattern, kind] of UNEXPANDED) {
-    const m = pattern.exec(token);
-    if (m)
-      return finding(
-        'token.unexpanded',
-        'error',
-        `The token is the literal text ${JSON.stringify(m[0])} (${kind}): the variable was not defined, so its name was passed instead of a value.`,
-        'Define the secret (check its exact name and that it is available to this pipeline/branch), and in Azure Pipelines map secret variables explicitly, e.g. `env: { AZURE_DEVOPS_PAT: $(MyPat) }`.',
-      );
-  }
-  return undefined;
 }
 
 /** Whitespace inside the token is fatal unless it is a wrapper (`Bearer <token>`), reported separately. */
@@ -169,7 +159,7 @@ function tooLongFinding(raw: string): Finding {
   return finding(
     'token.format',
     'error',
-    `The token is ${raw.length} characters long; no credential is longer than ${MAX_TOKEN_CHARS}, so it was not examined further.`,
+    `The token is ${plural(raw.length, 'character')} long; no credential is longer than ${MAX_TOKEN_CHARS}, so it was not examined further.`,
     'Check that the secret holds the token itself, not a file, a log or another variable.',
   );
 }

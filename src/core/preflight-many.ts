@@ -12,6 +12,7 @@ import { decideOutcome, finding, sortFindings, type Finding, type Outcome, type 
 import { resolveRequest, type CheckRequest, type Env, type InputNaming, type RawInputs } from './request.js';
 import { secretForms } from './secrets.js';
 import { envValue } from './lookup.js';
+import { describeVariables } from './token-source.js';
 
 export interface CredentialResult {
   /** The row label (`name` in the file). */
@@ -103,7 +104,7 @@ export function planChecks(config: CredentialsConfig, env: Env, overrides: PlanO
       },
       env,
     );
-    request.tokenSource = `environment variable ${entry.tokenEnv}`;
+    request.tokenSource = describeVariables(env, [entry.tokenEnv]);
     return { name: entry.name, tokenEnv: entry.tokenEnv, request, findings };
   });
   return { checks, secrets: [...secrets], failOnWarning };

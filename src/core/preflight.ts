@@ -2,7 +2,6 @@
  * The preflight: offline stage (hygiene → provider → token format and checksum → URL shape →
  * expiry), then the online stage. Knows providers only through the registry; never prints.
  */
-import { an } from './article.js';
 import { decideOutcome, finding, sortFindings, type Finding, type ProviderId, type Report } from './report.js';
 import { checkHygiene } from './hygiene.js';
 import { offlineScopeCheck } from './providers/offline-scopes.js';
@@ -16,8 +15,11 @@ import { loadNetworkStack } from './http/load.js';
 import type { HttpLogEntry } from './http/log.js';
 import type { TransportOptions } from './http/transport.js';
 import { secretForms, secretScrubber } from './secrets.js';
+import { agreeingFixes } from './url-common.js';
 import { withoutUserinfo } from './url-common.js';
 import type { Dispatcher } from 'undici';
+import { plural } from './plural.js';
+import { withArticle } from './article.js';
 
 export interface PreflightDeps {
   /** Wall clock, for expiry. */
@@ -79,7 +81,7 @@ function byUrl(request: CheckRequest, token: string, ctx: TokenContext): TokenAn
   const picked = finding(
     'token.info',
     'info',
-    `The token matches no provider's format, so the provider was taken from the URL, which is ${an(module.displayName)} address.`,
+    `The token matches no provider's format, so the provider was taken from the URL, which is ${withArticle(module.displayName)} address.`,
     'Set `provider` explicitly if the URL does not name the provider the token is for.',
   );
   return { ...analysis, findings: [...analysis.findings, picked] };
@@ -100,7 +102,7 @@ function analyzeToken(request: CheckRequest, token: string, now: Date): TokenAna
         finding(
           'token.provider-mismatch',
           'error',
-          `The token is ${an(other.label.startsWith(otherName) ? other.label : `${otherName} ${other.label}`)}, but the provider is set to ${module.displayName}.`,
+          `The token is ${withArticle(other.label.startsWith(otherName) ? other.label : `${otherName} ${other.label}`)}, but the provider is set to ${module.displayName}.`,
           `Wire the ${module.displayName} token to this step, or set \`provider\` to ${other.provider} (or auto).`,
         ),
       ],
@@ -154,7 +156,7 @@ function expiryFindings(report: Report, analysis: TokenAnalysis, request: CheckR
       finding(
         'token.expiring',
         'warning',
-        `The token expires in ${Math.max(1, Math.round(leftMs / 60_000))} minute(s); later steps may outlive it.`,
+        `The token expires in ${plural(Math.max(1, Math.round(leftMs / 60_000)), 'minute')}; later steps may outlive it.`,
         'Acquire the token right before the steps that use it, or refresh it between steps.',
       ),
     ];
@@ -167,8 +169,8 @@ function expiryFindings(report: Report, analysis: TokenAnalysis, request: CheckR
       'token.expiring',
       'warning',
       report.expirySource !== 'upper-bound'
-        ? `The token expires on ${when}, in ${days} day(s), under the required ${request.minDaysRemaining}.`
-        : `The token cannot be valid after ${when} (${days} day(s) from now, under the required ${request.minDaysRemaining}); it may expire sooner.`,
+        ? `The token expires on ${when}, in ${plural(days, 'day')}, under the required ${request.minDaysRemaining}.`
+        : `The token cannot be valid after ${when} (${plural(days, 'day')} from now, under the required ${request.minDaysRemaining}); it may expire sooner.`,
       'Regenerate the token (or extend it) now and update the secret, before pipelines start failing.',
     ),
   ];
@@ -179,12 +181,12 @@ function urlMismatch(request: CheckRequest, report: Report, urlName: string, tok
   const why =
     request.provider !== 'auto'
       ? `\`provider\` is set to ${tokenName}, so that was believed`
-      : `the token's own format makes it ${report.tokenLabel ? an(report.tokenLabel) : `${an(tokenName)} token`}, so the token was believed`;
+      : `the token's own format makes it ${report.tokenLabel ? withArticle(report.tokenLabel) : `${withArticle(tokenName)} token`}, so the token was believed`;
   return finding(
     'url.provider-mismatch',
     'error',
-    `The URL is ${an(urlName)} address, but ${why}; the URL was set aside, not turned into a ${tokenName} address.`,
-    `Wire the ${urlName} secret to this step, or pass a ${tokenName} URL.`,
+    `The URL is ${withArticle(urlName)} address, but ${why}; the URL was set aside, not turned into ${withArticle(tokenName)} address.`,
+    `Wire the ${urlName} secret to this step, or pass ${withArticle(tokenName)} URL.`,
   );
 }
 
@@ -315,7 +317,7 @@ function readUrl(
   // With provider auto, the environment's URL and project for the detected provider apply now.
   const urlInput = request.url ?? request.defaults?.url[providerId];
   report.project.requested ??= request.defaults?.project[providerId] ?? null;
-  const url = module.analyzeUrl(urlInput, { offline: request.offline });
+  const url = agreeingFixes(module.analyzeUrl(urlInput, { offline: request.offline }));
   const findings = applyUrl(report, url, request, providerId);
   if (analysis && analysis.provider === providerId) {
     findings.push(...expiryFindings(report, analysis, request, now));

@@ -6,6 +6,7 @@
 import { finding, PROVIDERS, type Finding, type ProviderId } from './report.js';
 import type { TokenTypeHint } from './providers/types.js';
 import { envValue } from './lookup.js';
+import { describeVariables } from './token-source.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -136,19 +137,20 @@ export function parseProvider(text: string | undefined): ProviderId | 'auto' | u
 
 /**
  * The token from the environment: the variable the user named, or the first conventional one that is
- * set for the provider. `source` says where it was looked for, for the `token.missing` message.
+ * set for the provider. `source` says where it was looked for and, when there is no token, in what
+ * state each variable was (unset, or set but empty), for the `token.missing` message.
  */
 export function tokenFromEnv(
   providerText: string | undefined,
   env: Env,
   explicitName?: string,
 ): { value: string | undefined; source: string } {
-  if (explicitName) return { value: envValue(env, explicitName), source: `environment variable ${explicitName}` };
+  if (explicitName) return { value: envValue(env, explicitName), source: describeVariables(env, [explicitName]) };
   const names = TOKEN_ENV_NAMES[parseProvider(providerText) ?? 'auto'];
   const found = names.find((n) => blank(envValue(env, n)) !== undefined);
   return found
     ? { value: envValue(env, found), source: `environment variable ${found}` }
-    : { value: undefined, source: `environment variables ${names.join(', ')}` };
+    : { value: undefined, source: describeVariables(env, names) };
 }
 
 /**

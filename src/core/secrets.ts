@@ -5,13 +5,24 @@
  */
 import { checkHygiene, MAX_TOKEN_CHARS } from './hygiene.js';
 import { detectProvider } from './providers/registry.js';
+import { exactReference } from './reference.js';
 
 /** Conventional user names put in front of a token in Basic auth. */
 const BASIC_USERS = ['', 'x-access-token', 'x-bitbucket-api-token-auth', 'oauth2', 'pat', 'user', 'git'];
 const MIN_MASK_LENGTH = 4;
 
+/**
+ * A value that is exactly an unexpanded reference (`$(System.AccessToken)`) names a variable and
+ * holds no secret: it is not masked, so the token.unexpanded finding can show which variable it was.
+ * A name that looks like a secret (`$ghp_…`, a token pasted after a `$`) stays masked.
+ */
+function isPlainReference(raw: string): boolean {
+  const ref = exactReference(raw);
+  return ref !== undefined && !isSecretLike(ref.name) && !ref.name.split('.').some(isSecretLike);
+}
+
 export function secretForms(raw: string | undefined, username?: string): string[] {
-  if (!raw) return [];
+  if (!raw || isPlainReference(raw)) return [];
   const forms = new Set<string>();
   const add = (v: string | undefined): void => {
     if (v && v.trim().length >= MIN_MASK_LENGTH) forms.add(v);

@@ -3,6 +3,7 @@
  * the http/https rule, trailing slashes, and path segments. Never throws.
  */
 import { isLoopback } from './http/loopback.js';
+import type { UrlAnalysis } from './providers/types.js';
 import { finding, type Finding } from './report.js';
 
 export interface ParsedUrl {
@@ -136,4 +137,30 @@ export function withoutUserinfo(text: string): string {
 /** Origin without a default port, as a string. */
 export function originOf(url: URL): string {
   return `${url.protocol}//${url.host}`;
+}
+
+/** URL findings whose fix is "use this other URL": with several, they must name the same one. */
+const REWRITES_URL = new Set<string>([
+  'url.insecure',
+  'url.legacy-host',
+  'url.trailing-slash',
+  'url.extra-path',
+  'url.api-path',
+  'url.port',
+]);
+
+/**
+ * One URL with several problems (`http://org.visualstudio.com/Project/_git/repo/`) gets one corrected
+ * URL, the base the tool itself uses (over https), and the project split off: each finding's own fix
+ * would name a different half-corrected URL ("use https://…/_git/repo" beside "pass https://…/org").
+ */
+export function agreeingFixes(analysis: UrlAnalysis): UrlAnalysis {
+  const fixable = analysis.findings.filter((f) => REWRITES_URL.has(f.code));
+  if (fixable.length < 2 || !analysis.normalized) return analysis;
+  const base = new URL(analysis.normalized);
+  if (base.protocol === 'http:' && !isLoopback(base.hostname)) base.protocol = 'https:';
+  const fixed = base.href.replace(/\/$/, '');
+  const project = analysis.project ? ` and pass the project "${analysis.project}" separately` : '';
+  const hint = `Use ${fixed} as the URL${project}.`;
+  return { ...analysis, findings: analysis.findings.map((f) => (REWRITES_URL.has(f.code) ? { ...f, hint } : f)) };
 }

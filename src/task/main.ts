@@ -16,6 +16,7 @@ import { outputGuard, publication, type Publication } from '../core/render/publi
 import { finding, type Finding, type Report } from '../core/report.js';
 import { formatLogEntry } from '../core/http/log.js';
 import { resolveRequest, tokenFromEnv, type Env, type RawInputs } from '../core/request.js';
+import { describeValue } from '../core/token-source.js';
 import { echoedSecrets, secretForms } from '../core/secrets.js';
 import { bitbucketConnectionCredential, githubConnectionToken } from './code-connections.js';
 
@@ -83,9 +84,12 @@ function readCredential(tl: TaskLib, env: Env, provider: string): Credential {
     };
   }
   const token = env.INPUT_TOKEN;
-  if (token !== undefined && token !== '') return { token, source: 'the `token` input' };
+  // The agent passes every input, an empty string when none was given; a secret variable that is
+  // defined but empty arrives the same way, so the message names both causes.
+  const input = describeValue('the `token` input', token);
+  if (token !== undefined && token !== '') return { token, source: input };
   const fromEnv = tokenFromEnv(provider, env);
-  return { token: fromEnv.value, source: `the \`token\` input or the ${fromEnv.source}` };
+  return { token: fromEnv.value, source: `${input}; ${fromEnv.source}` };
 }
 
 /**

@@ -174,6 +174,12 @@ export class HttpClient {
     Pick<HttpClientOptions, 'credential' | 'gitCredential' | 'log'>;
   readonly #deadlineAt: number;
   readonly #origins: Set<string>;
+  /**
+   * Each request's current attempt (1 first) and when it started, found through the request's own
+   * abort signal (the one object undici hands the retry callback unchanged): a debug line then shows
+   * that attempt's number and its own time, not the time since the first.
+   */
+  readonly #attempts = new WeakMap<AbortSignal, { n: number; startedAt: number }>();
 
   constructor(options: HttpClientOptions) {
     this.#options = {
@@ -212,17 +218,22 @@ export class HttpClient {
         // then reports rate limiting or the server error instead of hanging the pipeline.
         if (wait > o.maxBackoffMs || o.monotonic() + wait + 50 > this.#deadlineAt) return cb(err);
         const at = new URL(String(opts.path ?? '/'), String(opts.origin ?? 'https://unknown'));
+        const attempt = this.#attempts.get((opts as { signal?: AbortSignal }).signal!) ?? { n: state.counter, startedAt: o.monotonic() };
         o.log?.({
           method: 'GET',
           host: at.host,
           path: at.pathname,
           status: e.statusCode,
-          ms: 0,
-          attempt: state.counter + 1,
+          ms: Math.round(o.monotonic() - attempt.startedAt),
+          attempt: attempt.n,
           note: `retrying in ${Math.round(wait)} ms (${e.statusCode ?? e.code ?? 'network error'})`,
         });
         // Not unref'd: during the wait this timer is what keeps a CLI process alive.
-        setTimeout(() => cb(null), wait);
+        setTimeout(() => {
+          attempt.n += 1;
+          attempt.startedAt = o.monotonic();
+          cb(null);
+        }, wait);
       },
     });
   }
@@ -280,6 +291,14 @@ export class HttpClient {
     // AbortSignal.timeout takes whole milliseconds only (a fraction throws ERR_OUT_OF_RANGE).
     const budget = Math.floor(this.remainingMs());
     if (budget <= 0) return { kind: 'network', code: 'network.timeout', detail: 'overall deadline reached', url: target };
+    const signal = AbortSignal.timeout(budget);
+    const attempt = { n: 1, startedAt: started };
+    this.#attempts.set(signal, attempt);
+    // Retried requests say which attempt answered; a first answer needs no number.
+    const timing = (): Pick<HttpLogEntry, 'ms' | 'attempt'> => ({
+      ms: Math.round(o.monotonic() - attempt.startedAt),
+      ...(attempt.n > 1 ? { attempt: attempt.n } : {}),
+    });
     try {
       const res = await this.#retrying.request({
         origin: url.origin,
@@ -289,21 +308,19 @@ export class HttpClient {
         ...(payload !== undefined ? { body: payload } : {}),
         headersTimeout: o.requestTimeoutMs,
         bodyTimeout: o.requestTimeoutMs,
-        signal: AbortSignal.timeout(budget),
+        signal,
       });
       const body = await readCapped(res.body, res.headers['content-length'], HTTP_LIMITS.maxBodyBytes);
-      const ms = Math.round(o.monotonic() - started);
       if (typeof body !== 'string') {
-        o.log?.({ method, host: url.host, path: url.pathname, status: res.statusCode, ms, note: body.detail });
+        o.log?.({ method, host: url.host, path: url.pathname, status: res.statusCode, ...timing(), note: body.detail });
         return { kind: 'network', ...body, url: target };
       }
       const { headers: headersOut, json, isJson } = readAnswer(res.headers, body);
-      o.log?.({ method, host: url.host, path: url.pathname, status: res.statusCode, ms });
+      o.log?.({ method, host: url.host, path: url.pathname, status: res.statusCode, ...timing() });
       return { kind: 'response', status: res.statusCode, headers: headersOut, body, json, isJson, url: target };
     } catch (e) {
       const failure = classifyNetworkError(e);
-      const ms = Math.round(o.monotonic() - started);
-      o.log?.({ method, host: url.host, path: url.pathname, ms, note: `${failure.code} (${failure.detail})` });
+      o.log?.({ method, host: url.host, path: url.pathname, ...timing(), note: `${failure.code} (${failure.detail})` });
       return { kind: 'network', ...failure, url: target };
     }
   }

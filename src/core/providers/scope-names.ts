@@ -3,7 +3,7 @@
  * network (a typo, or another provider's scope pasted in), with the provider it belongs to and the
  * closest name of the right provider. Pure; reads the providers' scope tables, never changes them.
  */
-import { an } from '../article.js';
+import { withArticle } from '../article.js';
 import { finding, type Finding, type ProviderId } from '../report.js';
 import { ADO_SCOPES, findAzureDevOpsScope } from './azure-devops/scopes.js';
 import { BITBUCKET_PERMISSIONS, findBitbucketPermission } from './bitbucket/scopes.js';
@@ -101,9 +101,9 @@ export function offlineScopeNameFindings(provider: ProviderId, required: readonl
     const owners = ownersOf(provider, text);
     const suggestion = closestScope(provider, text, owners[0]);
     const message = owners.length
-      ? `Required scope "${text.trim()}" is ${owners.map((p) => an(SCOPE_NAMES[p].name)).join(' and ')} scope, not ${an(own.name)} one.`
+      ? `Required scope "${text.trim()}" is ${owners.map((p) => withArticle(SCOPE_NAMES[p].name)).join(' and ')} scope, not ${withArticle(own.name)} one.`
       : `Required scope "${text.trim()}" ${why.startsWith('not ') ? 'is ' : 'is not usable: '}${why}.`;
-    const fix = suggestion ? `Use ${own.name}'s closest scope, ${suggestion}, or another ${own.name}` : `Use ${an(own.name)}`;
+    const fix = suggestion ? `Use ${own.name}'s closest scope, ${suggestion}, or another ${own.name}` : `Use ${withArticle(own.name)}`;
     findings.push(finding('scope.unknown', 'error', message, `${fix} scope name from docs/scopes.md in \`required-scopes\`.`));
   }
   return findings;

@@ -1,22 +1,40 @@
 /** The at-a-glance facts every renderer shows, computed once so all front ends agree. */
 import { PROVIDER_MODULES } from '../providers/registry.js';
-import type { Report } from '../report.js';
+import { isNetworkCode, type Report } from '../report.js';
 
 export interface FactRow {
   label: string;
   value: string;
 }
 
+/** The provider answered that the token has expired, while the token itself still looked in date. */
+function expiredByProvider(report: Report): string | undefined {
+  if (!report.findings.some((f) => f.code === 'token.expired')) return undefined;
+  if (report.daysRemaining !== null && report.daysRemaining < 0) return undefined; // the date already says so
+  return report.provider ? `expired (${PROVIDER_MODULES[report.provider].displayName} says so)` : 'expired';
+}
+
+/** Why the expiry is unknown: only offline checks ran, the provider was not reached, or it does not say. */
+function unknownExpiry(report: Report): string {
+  if (!report.tokenKind) return '—';
+  if (report.findings.some((f) => f.code === 'online.skipped' || f.code === 'online.unavailable')) return 'unknown (not readable offline)';
+  if (report.findings.some((f) => isNetworkCode(f.code))) return 'unknown';
+  return 'unknown (not reported by the provider)';
+}
+
 export function expiryText(report: Report): string {
-  if (!report.expiresAt) return report.tokenKind ? 'unknown (not readable offline)' : '—';
+  const expired = expiredByProvider(report);
+  if (expired) return expired;
+  if (!report.expiresAt) return unknownExpiry(report);
   const date = report.expiresAt.slice(0, 10);
   const days = report.daysRemaining ?? 0;
-  const rel = days < 0 || report.daysRemaining === null ? 'expired' : `${days} day(s) left`;
+  const rel = days < 0 || report.daysRemaining === null ? 'expired' : `${days} day${days === 1 ? '' : 's'} left`;
   return report.expirySource === 'upper-bound' ? `by ${date} at the latest (${rel})` : `${date} (${rel})`;
 }
 
 /** Days to expiry in a few characters: "364 days", "by 2027-11-30: ≤364 days", "expired", "unknown". */
 export function daysText(report: Report): string {
+  if (expiredByProvider(report)) return 'expired';
   if (!report.expiresAt) return report.tokenKind ? 'unknown' : '—';
   if (report.daysRemaining === null || report.daysRemaining < 0) return `expired ${report.expiresAt.slice(0, 10)}`;
   const d = report.daysRemaining;

@@ -21,6 +21,7 @@ import { claimDate, claimString, decodeJwt, looksLikeJwt } from '../../jwt.js';
 import { finding, type Finding } from '../../report.js';
 import type { TokenAnalysis, TokenContext } from '../types.js';
 import { scpSummary } from './entra-scopes.js';
+import { plural } from '../../plural.js';
 
 /** The Azure DevOps resource (application) id in Microsoft Entra. */
 export const AZURE_DEVOPS_RESOURCE_ID = '499b84ac-1321-427f-aa17-267ca6975798';
@@ -586,14 +587,14 @@ function unknown(token: string): TokenAnalysis {
     message = `The token has the length of an Azure DevOps personal access token (52) but contains characters outside base32 (only a–z and 2–7 occur): ${describeNonBase32(token)}.`;
   } else if (signatureAt >= 0 && signatureAt !== 52 && Math.abs(n - 84) <= 8) {
     const shift = signatureAt - 52;
-    message = `The token looks like an 84-character Azure DevOps personal access token, but it is ${n} characters long and the CASK signature sits ${Math.abs(shift)} character(s) ${shift < 0 ? 'early' : 'late'}: characters were ${shift < 0 ? 'lost from' : 'added to'} the random part.`;
+    message = `The token looks like an 84-character Azure DevOps personal access token, but it is ${plural(n, 'character')} long and the CASK signature sits ${plural(Math.abs(shift), 'character')} ${shift < 0 ? 'early' : 'late'}: characters were ${shift < 0 ? 'lost from' : 'added to'} the random part.`;
   } else if (Math.abs(n - 84) <= 4 || signatureAt === 52) {
-    message = `The token is ${n} characters long; Azure DevOps personal access tokens in the newer format are exactly 84 (${count(n - 84)}).`;
+    message = `The token is ${plural(n, 'character')} long; Azure DevOps personal access tokens in the newer format are exactly 84 (${count(n - 84)}).`;
   } else if (Math.abs(n - 52) <= 3) {
     const charset = /^[A-Za-z2-7]*$/.test(token) ? '' : `; it also contains characters outside base32 (${describeNonBase32(token)})`;
-    message = `The token is ${n} characters long; Azure DevOps personal access tokens in the older format are exactly 52 (${count(n - 52)})${charset}.`;
+    message = `The token is ${plural(n, 'character')} long; Azure DevOps personal access tokens in the older format are exactly 52 (${count(n - 52)})${charset}.`;
   } else {
-    message = `The token matches no Azure DevOps credential format (${n} characters, not a personal access token and not a JWT).`;
+    message = `The token matches no Azure DevOps credential format (${plural(n, 'character')}, not a personal access token and not a JWT).`;
   }
   return result('azure-devops.unknown', LABEL_UNKNOWN, [
     finding(

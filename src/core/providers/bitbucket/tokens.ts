@@ -7,6 +7,7 @@ import { crc32Ascii } from '../../checksum/crc32.js';
 import { finding, type Finding } from '../../report.js';
 import type { TokenAnalysis, TokenContext } from '../types.js';
 import { appPasswordPhase, RETIREMENT_DAYS } from './retirement.js';
+import { plural } from '../../plural.js';
 
 const RECOPY = 'Copy the token again from Atlassian (the whole value), or create a new one.';
 const MIGRATE =
@@ -54,7 +55,7 @@ function analyzeAppPassword(token: string, now: Date): TokenAnalysis {
       finding(
         'token.format',
         'error',
-        `A Bitbucket app password has 36 letters and digits ending in 8 hex digits; this one has ${token.length} characters.`,
+        `A Bitbucket app password has 36 letters and digits ending in 8 hex digits; this one has ${plural(token.length, 'character')}.`,
         RECOPY,
       ),
     );
@@ -113,7 +114,7 @@ function analyzeAtlassianToken(token: string, family: { kind: string; label: str
       finding(
         'token.info',
         'info',
-        `The ${family.label} has ${value.length} characters; the ones seen so far have 192.`,
+        `The ${family.label} has ${plural(value.length, 'character')}; the ones seen so far have 192.`,
         'None needed if it was copied whole.',
       ),
     );

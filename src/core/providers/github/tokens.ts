@@ -13,6 +13,7 @@ import { BASE62, base32Encode, decodeInt, encodeInt } from '../../checksum/base-
 import { crc32Ascii } from '../../checksum/crc32.js';
 import { finding, type Finding } from '../../report.js';
 import type { TokenAnalysis, TokenContext } from '../types.js';
+import { plural } from '../../plural.js';
 
 /** The classic checksum of a body: CRC-32 of the body only (prefix not hashed), base62, 6 chars. */
 export function githubClassicChecksum(body: string): string {
@@ -114,12 +115,14 @@ function classicShapeFinding(token: string, prefix: string, family: ClassicFamil
     return finding(
       'token.format',
       'warning',
-      `The installation token has an unrecognised shape: ${token.length} characters without dots${charsetOk ? '' : ', some of them not letters or digits'}, neither the 40-character format nor the stateless format.`,
+      `The installation token has an unrecognised shape: ${plural(token.length, 'character')} without dots${charsetOk ? '' : ', some of them not letters or digits'}, neither the 40-character format nor the stateless format.`,
       HINT_RECOPY,
     );
   const problems: string[] = [];
   if (!lengthOk)
-    problems.push(`it is ${token.length} characters long instead of exactly ${family.length} (${count(token.length - family.length)})`);
+    problems.push(
+      `it is ${plural(token.length, 'character')} long instead of exactly ${family.length} (${count(token.length - family.length)})`,
+    );
   if (!charsetOk) problems.push('after the prefix it contains characters other than letters and digits');
   return finding('token.format', 'error', `The ${family.label} is malformed: ${problems.join(', and ')}.`, HINT_RECOPY);
 }
@@ -178,7 +181,7 @@ function analyzeFineGrained(token: string): TokenAnalysis {
   }
   const layoutProblems: string[] = [];
   if (token.length !== 93)
-    layoutProblems.push(`it is ${token.length} characters long instead of the usual 93 (${count(token.length - 93)})`);
+    layoutProblems.push(`it is ${plural(token.length, 'character')} long instead of the usual 93 (${count(token.length - 93)})`);
   else if (!/^[0-9][A-Za-z0-9]{21}_[A-Za-z0-9]{43}[A-Z2-7]{8}[A-Za-z0-9]{8}$/.test(rest))
     layoutProblems.push(
       'its segments are not where they usually are (22 characters starting with a digit, an underscore, 43 characters, 8 checksum characters, 8 more)',
@@ -218,7 +221,7 @@ function unknown(token: string): TokenAnalysis {
   } else if (/^gh[a-z]_/.test(token)) {
     message = `The token has a GitHub-style prefix that GitHub does not issue (${token.slice(0, 4)}). ${ACCEPTED}.`;
   } else {
-    message = `The token matches no GitHub token format (${token.length} characters). ${ACCEPTED}.`;
+    message = `The token matches no GitHub token format (${plural(token.length, 'character')}). ${ACCEPTED}.`;
   }
   return result('github.unknown', LABEL_UNKNOWN, [
     finding('token.format', 'error', message, `${HINT_RECOPY} Check that the right secret is wired to this step.`),
