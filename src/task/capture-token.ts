@@ -66,7 +66,9 @@ export function vaultFrom(env: NodeJS.ProcessEnv): AgentVault {
 
 export const vault: AgentVault = vaultFrom(process.env);
 
-export const capturedToken: string | undefined = vault.secret('INPUT_TOKEN');
+// An empty input is not vaulted (task-lib's vault skips empty values) and stays in the environment as
+// '': keep it so, because "set but empty" and "not set" are different diagnoses.
+export const capturedToken: string | undefined = vault.secret('INPUT_TOKEN') ?? process.env.INPUT_TOKEN;
 
 /** tl.getInput's answer (same key rule), without its debug line. */
 export function capturedInput(name: string): string | undefined {
