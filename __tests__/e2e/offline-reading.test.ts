@@ -42,14 +42,15 @@ describe('CLI bundle: offline reading', () => {
     expect(f.hint).toContain('az account get-access-token --resource 499b84ac-1321-427f-aa17-267ca6975798');
   });
 
-  it('a down-scoped delegated token lacking a required scope fails; one holding neither scope kind warns', async () => {
+  it('a down-scoped delegated token lacking a required scope fails; one holding neither scope kind fails, offline too', async () => {
     const scoped = await cli(entra({ scp: 'vso.code' }), ['--url', ADO_URL, '--required-scopes', 'vso.code, vso.work_write']);
     expect(scoped.code).toBe(1);
     expect(find(scoped.report, 'scope.missing')!.message).toContain('vso.work_write');
     expect(scoped.report.scopes.missing).toEqual(['vso.work_write']);
     const neither = await cli(entra({ scp: 'openid profile' }), ['--url', ADO_URL]);
-    expect(neither.code).toBe(0);
-    expect(neither.report.outcome).toBe('warned');
+    expect(neither.code).toBe(1);
+    expect(neither.report.outcome).toBe('failed');
+    expect(find(neither.report, 'entra.delegated-scopes')!.severity).toBe('error');
     expect(find(neither.report, 'entra.delegated-scopes')!.message).toMatch(
       /neither user_impersonation nor any Azure DevOps vso\.\* scope/,
     );
