@@ -132,6 +132,8 @@ function expiryFindings(report: Report, analysis: TokenAnalysis, request: CheckR
   if (!at) return extra;
   report.expiresAt = at.toISOString();
   report.expirySource = exact ? 'token' : at === given ? 'input' : 'upper-bound';
+  const days = Math.floor((at.getTime() - now.getTime()) / DAY_MS);
+  report.daysRemaining = days;
   if (at === given && at.getTime() <= now.getTime()) {
     return [
       ...extra,
@@ -143,8 +145,6 @@ function expiryFindings(report: Report, analysis: TokenAnalysis, request: CheckR
       ),
     ];
   }
-  const days = Math.floor((at.getTime() - now.getTime()) / DAY_MS);
-  report.daysRemaining = days;
   if (at.getTime() <= now.getTime()) return extra; // the token analysis already reported token.expired
   // Short-lived tokens (Entra, job tokens: about an hour) would trip a threshold in days on every
   // run; for them only the last minutes matter (later steps may outlive the token).
@@ -222,6 +222,22 @@ function applyUrl(report: Report, url: UrlAnalysis, request: CheckRequest, provi
     }
   }
   return findings;
+}
+
+/**
+ * The provider said the token has expired: every sink agrees with it. No days remain (0, or the
+ * negative days since a date in the past); a date is kept only when it is in the past (a future
+ * one, such as the offline upper bound, is not when the token expires); a token.expiring warning
+ * from that date no longer applies. Returns the offline findings without it.
+ */
+function expiredPerProvider(report: Report, offline: Finding[], now: Date): Finding[] {
+  const at = report.expiresAt === null ? undefined : Date.parse(report.expiresAt);
+  if (at === undefined || at > now.getTime()) {
+    report.expiresAt = null;
+    report.expirySource = 'provider';
+    report.daysRemaining = 0;
+  }
+  return offline.filter((f) => f.code !== 'token.expiring');
 }
 
 interface OnlineArgs {
@@ -423,7 +439,9 @@ export async function runPreflight(
     findings.push(...scopes.findings);
     report.scopes.missing = scopes.missing;
   }
-  findings.push(...(await onlineStage(report, request, { providerId, analysis, url, token: hygiene.token }, blocking, deps, now)));
+  const online = await onlineStage(report, request, { providerId, analysis, url, token: hygiene.token }, blocking, deps, now);
+  if (online.some((f) => f.code === 'token.expired')) findings.splice(0, findings.length, ...expiredPerProvider(report, findings, now));
+  findings.push(...online);
 
   report.findings = sortFindings(findings);
   report.outcome = decideOutcome(report.findings, request.failOnWarning);
