@@ -15,8 +15,7 @@ import { loadNetworkStack } from './http/load.js';
 import type { HttpLogEntry } from './http/log.js';
 import type { TransportOptions } from './http/transport.js';
 import { secretForms, secretScrubber } from './secrets.js';
-import { agreeingFixes } from './url-common.js';
-import { withoutUserinfo } from './url-common.js';
+import { agreeingFixes, shownAsTyped, withoutUserinfo } from './url-common.js';
 import type { Dispatcher } from 'undici';
 import { plural } from './plural.js';
 import { withArticle } from './article.js';
@@ -190,12 +189,15 @@ function urlMismatch(request: CheckRequest, report: Report, urlName: string, tok
   );
 }
 
-function applyUrl(report: Report, url: UrlAnalysis, request: CheckRequest, provider: ProviderId): Finding[] {
+function applyUrl(report: Report, url: UrlAnalysis, raw: string | undefined, request: CheckRequest, provider: ProviderId): Finding[] {
   report.url = { input: url.input, normalized: url.normalized };
-  const owner = providerOfUrl(url.input ?? undefined);
-  if (owner && owner !== provider) {
+  // The one place a URL of another provider is caught (a flag, a credentials-file entry, a step
+  // input or the environment all arrive here), read from the text as typed: an SSH or scp-style
+  // clone URL this provider cannot parse still names its provider.
+  const owner = providerOfUrl(raw);
+  if (raw !== undefined && owner && owner !== provider) {
     // Never show a URL nobody typed: the provider's defaults applied to another provider's host.
-    report.url.normalized = null;
+    report.url = { input: shownAsTyped(raw), normalized: null };
     return [urlMismatch(request, report, PROVIDER_MODULES[owner].displayName, PROVIDER_MODULES[provider].displayName)];
   }
   const findings = [...url.findings];
@@ -334,7 +336,7 @@ function readUrl(
   const urlInput = request.url ?? request.defaults?.url[providerId];
   report.project.requested ??= request.defaults?.project[providerId] ?? null;
   const url = agreeingFixes(module.analyzeUrl(urlInput, { offline: request.offline }));
-  const findings = applyUrl(report, url, request, providerId);
+  const findings = applyUrl(report, url, urlInput, request, providerId);
   if (analysis && analysis.provider === providerId) {
     findings.push(...expiryFindings(report, analysis, request, now));
     if (module.crossCheck) findings.push(...module.crossCheck(analysis, { username: request.username }));
@@ -429,7 +431,7 @@ export async function runPreflight(
     findings.push(...read.findings);
   } else if (request.url) {
     // No provider to parse it: still never show a user name or password pasted into it.
-    report.url = { input: request.url.trim().replace(/^([a-z][a-z0-9+.-]*:\/\/)?.*@/is, '$1'), normalized: null };
+    report.url = { input: shownAsTyped(request.url), normalized: null };
   }
 
   const blocking = findings.some((f) => f.severity === 'error');
