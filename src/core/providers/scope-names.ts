@@ -9,7 +9,7 @@ import { ADO_SCOPES, findAzureDevOpsScope } from './azure-devops/scopes.js';
 import { BITBUCKET_PERMISSIONS, findBitbucketPermission } from './bitbucket/scopes.js';
 import { CLASSIC_SCOPES, GITHUB_PERMISSIONS, parseRequired } from './github/scopes.js';
 import { findGitLabScope, GITLAB_SCOPES } from './gitlab/scopes.js';
-import { closestNames } from './online/closest-names.js';
+import { closestNames } from '../suggest.js';
 
 interface ScopeNames {
   name: string;
