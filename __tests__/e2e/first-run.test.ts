@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startAzureDevOpsEmulator, type AzureDevOpsEmulator } from '../emulators/azure-devops.js';
 import { caFile } from '../emulators/tls.js';
-import { baseEnv, runBundle, runCommand } from '../support/run-bundle.js';
+import { baseEnv, runBundle, runCommand, withoutMaskCommands } from '../support/run-bundle.js';
 import { azureDevOpsPat, githubPat, leaks } from '../support/tokens.js';
 import { tempDir } from '../support/temp.js';
 
@@ -21,6 +21,9 @@ async function action(inputs: Record<string, string>, extra: Record<string, stri
   for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
   return runBundle('action', [], env);
 }
+
+const inputsEnv = (inputs: Record<string, string>) =>
+  Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v]));
 
 async function task(inputs: Record<string, string>, extra: Record<string, string> = {}) {
   const env = baseEnv({ AGENT_TEMPDIRECTORY: tempDir('first-run'), ...extra });
@@ -215,6 +218,35 @@ describe('online runs against the Azure DevOps emulator', () => {
     expect(r.stdout).toContain('token.expired');
     expect(r.stdout).toMatch(/^ {2}Expires {3}expired \(Azure DevOps says so\)$/m);
     expect(r.stdout).not.toMatch(/days? left/);
+  });
+
+  it('every sink agrees with the provider that the token has expired: no days left, no future date', async () => {
+    const json = await online(EXPIRED, ['--format', 'json', '--min-days-remaining', '400']);
+    const report = JSON.parse(json.stdout) as {
+      expiresAt: string | null;
+      expirySource: string;
+      daysRemaining: number;
+      findings: { code: string }[];
+    };
+    expect([report.expiresAt, report.expirySource, report.daysRemaining]).toEqual([null, 'provider', 0]);
+    // The upper bound's "expires within 400 days" no longer applies to a token already expired.
+    expect(report.findings.map((f) => f.code)).toContain('token.expired');
+    expect(report.findings.map((f) => f.code)).not.toContain('token.expiring');
+    const inputs = { provider: 'azure-devops', url: emu.collectionUrl('fabrikam'), token: EXPIRED };
+    const outputFile = path.join(tempDir('first-run'), 'output');
+    fs.writeFileSync(outputFile, '');
+    const a = await runBundle('action', [], baseEnv({ NODE_EXTRA_CA_CERTS: caFile, GITHUB_OUTPUT: outputFile, ...inputsEnv(inputs) }));
+    expect(a.code).toBe(1);
+    const out = fs.readFileSync(outputFile, 'utf8');
+    expect(out).toMatch(/expires-at<<ghadelimiter_[\w-]+\n\n/);
+    expect(out).toMatch(/days-remaining<<ghadelimiter_[\w-]+\n0\n/);
+    const t = await task(inputs, { NODE_EXTRA_CA_CERTS: caFile });
+    expect(t.stdout).toMatch(/##vso\[task\.setvariable variable=daysRemaining;isOutput=true;issecret=false;\]0$/m);
+    expect(t.stdout).toMatch(/##vso\[task\.setvariable variable=expiresAt;isOutput=true;issecret=false;\]$/m);
+    const summary = fs.readFileSync(/##vso\[task\.uploadsummary\](.+)$/m.exec(t.stdout)![1]!, 'utf8');
+    expect(summary).toContain('expired');
+    expect(summary).not.toMatch(/\d+ days?\b/);
+    expect(leaks(json.stdout + withoutMaskCommands(a.stdout + t.stdout) + out, EXPIRED)).toEqual([]);
   });
 
   it('--debug numbers attempts from 1, each with its own time', async () => {

@@ -42,14 +42,15 @@ describe('CLI bundle: offline reading', () => {
     expect(f.hint).toContain('az account get-access-token --resource 499b84ac-1321-427f-aa17-267ca6975798');
   });
 
-  it('a down-scoped delegated token lacking a required scope fails; one holding neither scope kind warns', async () => {
+  it('a down-scoped delegated token lacking a required scope fails; one holding neither scope kind fails, offline too', async () => {
     const scoped = await cli(entra({ scp: 'vso.code' }), ['--url', ADO_URL, '--required-scopes', 'vso.code, vso.work_write']);
     expect(scoped.code).toBe(1);
     expect(find(scoped.report, 'scope.missing')!.message).toContain('vso.work_write');
     expect(scoped.report.scopes.missing).toEqual(['vso.work_write']);
     const neither = await cli(entra({ scp: 'openid profile' }), ['--url', ADO_URL]);
-    expect(neither.code).toBe(0);
-    expect(neither.report.outcome).toBe('warned');
+    expect(neither.code).toBe(1);
+    expect(neither.report.outcome).toBe('failed');
+    expect(find(neither.report, 'entra.delegated-scopes')!.severity).toBe('error');
     expect(find(neither.report, 'entra.delegated-scopes')!.message).toMatch(
       /neither user_impersonation nor any Azure DevOps vso\.\* scope/,
     );
@@ -86,6 +87,30 @@ describe('CLI bundle: offline reading', () => {
     expect(find(report, 'url.provider-mismatch')!.message).toMatch(/so the token was believed/);
   });
 
+  it('--provider github with GitLab URLs (HTTP, scp-style, SSH over 443), by flag or credentials file: no made-up URL, GitHub believed', async () => {
+    const token = githubPat();
+    const urls = ['http://gitlab.com/group/proj/', 'git@gitlab.com:group/proj.git', 'ssh://git@altssh.gitlab.com:443/group/proj.git'];
+    const shown = ['http://gitlab.com/group/proj/', 'gitlab.com:group/proj.git', 'ssh://altssh.gitlab.com:443/group/proj.git'];
+    for (const [i, url] of urls.entries()) {
+      const text = await runBundle('cli', ['--offline', '--provider', 'github', '--url', url], baseEnv({ GITHUB_TOKEN: token }));
+      expect(text.stdout).not.toMatch(/api\/v[34]/);
+      expect(text.stdout).toMatch(
+        /url\.provider-mismatch: The URL is a GitLab address, but `provider` is set to GitHub, so that was believed/,
+      );
+      const { report } = await cli(token, ['--provider', 'github', '--url', url], 'GITHUB_TOKEN');
+      expect(report.url).toEqual({ input: shown[i], normalized: null });
+    }
+    const dir = tempDir('e2e');
+    const file = path.join(dir, 'credentials.yml');
+    const entries = urls.map((u, i) => `  - name: c${i}\n    token-env: GH_TEST_TOKEN\n    provider: github\n    url: "${u}"\n`);
+    fs.writeFileSync(file, `credentials:\n${entries.join('')}`);
+    const many = await runBundle('cli', ['--offline', '--format', 'json', '--config', file], baseEnv({ GH_TEST_TOKEN: token }));
+    const rows = (JSON.parse(many.stdout) as { credentials: { report: Json }[] }).credentials.map((c) => c.report);
+    expect(rows.map((r) => r.url)).toEqual(shown.map((input) => ({ input, normalized: null })));
+    for (const r of rows) expect(find(r, 'url.provider-mismatch')).toBeDefined();
+    expect(many.stdout).not.toMatch(/api\/v[34]/);
+  });
+
   it('a value of no known shape with an Azure DevOps URL is read as an Azure DevOps credential', async () => {
     const { code, report } = await cli('FAKE-TEST-not-a-token', ['--url', ADO_URL]);
     expect(code).toBe(1);
@@ -113,6 +138,33 @@ describe('action and task bundles: the audience error and the set-aside URL', ()
     const gh = await runBundle('action', [], env(githubPat(), ADO_URL));
     expect(gh.stdout).toMatch(/::error title=credential-preflight url\.provider-mismatch::/);
     expect(gh.stdout + fs.readFileSync(summaryFile, 'utf8')).not.toContain('api/v3');
+    fs.writeFileSync(summaryFile, '');
+    const set = await runBundle('action', [], { ...env(githubPat(), 'http://gitlab.com/group/proj/'), INPUT_PROVIDER: 'github' });
+    expect(set.stdout).toMatch(
+      /::error title=credential-preflight url\.provider-mismatch::The URL is a GitLab address, but `provider` is set to GitHub/,
+    );
+    expect(set.stdout + fs.readFileSync(summaryFile, 'utf8')).not.toMatch(/api\/v[34]/);
+  });
+
+  it('task: provider github with a GitLab URL says which was believed and shows no made-up URL', async () => {
+    const dir = tempDir('e2e');
+    const r = await runBundle(
+      'task',
+      [],
+      baseEnv({
+        AGENT_TEMPDIRECTORY: dir,
+        INPUT_PROVIDER: 'github',
+        INPUT_TOKEN: githubPat(),
+        INPUT_URL: 'git@gitlab.com:group/proj.git',
+        INPUT_OFFLINE: 'true',
+      }),
+    );
+    expect(r.stdout).toMatch(
+      /##vso\[task\.logissue type=error;code=url\.provider-mismatch;\]The URL is a GitLab address, but `provider` is set to GitHub/,
+    );
+    const summary = fs.readFileSync(/##vso\[task\.uploadsummary\](.+)$/m.exec(r.stdout)![1]!, 'utf8');
+    expect(r.stdout + summary).not.toMatch(/api\/v[34]/);
+    expect(summary).toContain('gitlab.com:group/proj.git');
   });
 
   it('task: the wrong-audience token fails the task with a coded issue', async () => {

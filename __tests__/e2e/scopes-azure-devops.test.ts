@@ -103,3 +103,43 @@ describe('CLI bundle: every Azure DevOps scope probe', () => {
     expect(emu.writes).toEqual([]);
   });
 });
+
+describe('CLI bundle: required scopes that are not Azure DevOps scopes, online', () => {
+  interface Json {
+    scopes: Case['scopes'] & { required: string[] };
+    findings: { code: string; severity: string; message: string; hint: string }[];
+  }
+  const scopeFindings = (r: Json) => r.findings.filter((f) => f.code.startsWith('scope.'));
+
+  it('the same diagnosis as offline (code, owning provider, closest scope), once, with no probe for them', async () => {
+    emu.clearLog();
+    emu.options.refusedRoutes = [];
+    const env = baseEnv({ NODE_EXTRA_CA_CERTS: caFile, AZURE_DEVOPS_PAT: ALL });
+    const args = [
+      '--provider',
+      'azure-devops',
+      '--url',
+      emu.collectionUrl('fabrikam'),
+      '--format',
+      'json',
+      '--required-scopes',
+      'repo, vso.code, frobnicate',
+    ];
+    const [online, offline] = await Promise.all([runBundle('cli', args, env), runBundle('cli', [...args, '--offline'], env)]);
+    const [on, off] = [JSON.parse(online.stdout) as Json, JSON.parse(offline.stdout) as Json];
+    const unknown = on.findings.filter((f) => f.code === 'scope.unknown');
+    expect(unknown.map((f) => f.message)).toEqual([
+      'Required scope "repo" is a GitHub scope, not an Azure DevOps one.',
+      'Required scope "frobnicate" is not an Azure DevOps PAT scope.',
+    ]);
+    expect(unknown[0]!.hint).toContain("Azure DevOps's closest scope, vso.code_write");
+    expect(unknown).toEqual(off.findings.filter((f) => f.code === 'scope.unknown'));
+    expect(scopeFindings(on).filter((f) => f.code === 'scope.unverifiable')).toEqual([]);
+    expect(on.scopes).toMatchObject({ verified: ['vso.code'], missing: [], unverifiable: [] });
+    // Only vso.code was probed: no request names the other two.
+    expect(emu.requests.length).toBeGreaterThan(1);
+    expect(emu.requests.map((q) => q.path).join('\n')).not.toMatch(/repo\b(?!s)|frobnicate/i);
+    expect(online.code).toBe(1);
+    expect(leaks(online.stdout + online.stderr, ALL)).toEqual([]);
+  });
+});

@@ -370,3 +370,73 @@ export function assertNoLeak(outputs: Record<string, string>, token: string, use
     }
   }
 }
+
+// ───────────────────────────── provider URLs ─────────────────────────────
+
+const segment = charsOf('abcdefghijklmnopqrstuvwxyz0123456789', 1, 10).map((s) => `x${s}`);
+const scheme = fc.constantFrom('https://', 'http://', '');
+const slash = fc.constantFrom('', '/');
+
+/**
+ * The URLs people paste for each provider: web pages, clone URLs (HTTPS with a user name, SSH, scp
+ * style), API bases, the SSH-over-443 hosts, with or without scheme and trailing slash. Each names
+ * its provider by host (or, self-hosted, by a path only that provider uses).
+ */
+export const URL_SHAPES: Readonly<Record<ProviderId, fc.Arbitrary<string>>> = {
+  'azure-devops': fc
+    .tuple(segment, segment, segment, scheme, slash)
+    .chain(([org, proj, repo, s, end]) =>
+      fc.constantFrom(
+        `${s || 'https://'}dev.azure.com/${org}${end}`,
+        `${s}dev.azure.com/${org}/${proj}/_git/${repo}${end}`,
+        `https://${org}@dev.azure.com/${org}/${proj}/_git/${repo}`,
+        `${s}${org}.visualstudio.com/${proj}${end}`,
+        `git@ssh.dev.azure.com:v3/${org}/${proj}/${repo}`,
+        `ssh://git@ssh.dev.azure.com/v3/${org}/${proj}/${repo}`,
+        `${org}@vs-ssh.visualstudio.com:v3/${org}/${proj}/${repo}`,
+        `https://tfs.example.test/tfs/DefaultCollection/${proj}${end}`,
+        `https://ado.example.test/${org}/${proj}/_git/${repo}`,
+        `https://dev.azure.com/${org}/_apis/projects`,
+      ),
+    ),
+  github: fc
+    .tuple(segment, segment, scheme, slash)
+    .chain(([owner, repo, s, end]) =>
+      fc.constantFrom(
+        `${s}github.com/${owner}/${repo}${end}`,
+        `${s}www.github.com/${owner}/${repo}${end}`,
+        `https://github.com/${owner}/${repo}.git`,
+        `git@github.com:${owner}/${repo}.git`,
+        `ssh://git@ssh.github.com:443/${owner}/${repo}.git`,
+        `https://api.github.com/repos/${owner}/${repo}`,
+        `https://${owner}.ghe.com/${owner}/${repo}`,
+        `https://gist.github.com/${owner}/${repo}`,
+      ),
+    ),
+  gitlab: fc
+    .tuple(segment, segment, segment, scheme, slash)
+    .chain(([group, sub, proj, s, end]) =>
+      fc.constantFrom(
+        `${s}gitlab.com/${group}/${proj}${end}`,
+        `${s}gitlab.com/${group}/${sub}/${proj}${end}`,
+        `https://gitlab.com/${group}/${proj}.git`,
+        `git@gitlab.com:${group}/${proj}.git`,
+        `ssh://git@altssh.gitlab.com:443/${group}/${proj}.git`,
+        `https://www.gitlab.com/${group}/${proj}`,
+        `https://gitlab.com/api/v4/projects/${group}%2F${proj}`,
+        `https://gitlab.example.test/${group}/${proj}/-/tree/main`,
+      ),
+    ),
+  bitbucket: fc
+    .tuple(segment, segment, scheme, slash)
+    .chain(([ws, repo, s, end]) =>
+      fc.constantFrom(
+        `${s}bitbucket.org/${ws}/${repo}${end}`,
+        `https://${ws}@bitbucket.org/${ws}/${repo}.git`,
+        `git@bitbucket.org:${ws}/${repo}.git`,
+        `ssh://git@altssh.bitbucket.org:443/${ws}/${repo}.git`,
+        `https://api.bitbucket.org/2.0/repositories/${ws}/${repo}`,
+        `https://www.bitbucket.org/${ws}`,
+      ),
+    ),
+};

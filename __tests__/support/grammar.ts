@@ -79,6 +79,16 @@ export function grammarProblems(text: string): string[] {
   return found;
 }
 
+/** Every problem of the findings' messages and fixes, each prefixed with its code. */
+export function findingsGrammar(findings: readonly { code: string; message: string; hint: string }[]): string[] {
+  return grammarReport(
+    findings.flatMap((f): Array<[string, string]> => [
+      [f.code, f.message],
+      [`${f.code} fix`, f.hint],
+    ]),
+  );
+}
+
 /** Every problem of every text, each prefixed with where it came from, for one readable assertion. */
 export function grammarReport(texts: Iterable<[where: string, text: string]>): string[] {
   const out: string[] = [];

@@ -13,7 +13,7 @@ import { bbError } from '../../src/core/providers/bitbucket/interpret.js';
 import { accessTokenIdentity } from '../../src/core/providers/bitbucket/messages.js';
 import { effectiveScopes } from '../../src/core/providers/bitbucket/scopes.js';
 import { expandClassic, parseRequired } from '../../src/core/providers/github/scopes.js';
-import { CLOSEST_LIMITS, closestNames } from '../../src/core/providers/online/closest-names.js';
+import { CLOSEST_LIMITS, closestNames, suggest } from '../../src/core/suggest.js';
 import { parseProvider, resolveRequest, tokenFromEnv } from '../../src/core/request.js';
 import { secretForms, secretScrubber } from '../../src/core/secrets.js';
 import { fcParams } from '../property/arbitraries.js';
@@ -172,5 +172,15 @@ describe('closest names are bounded work', () => {
     expect(closestNames('Fabrikam-Fiber', [long], 3)).toEqual([]);
     expect(closestNames(long, ['Fabrikam-Fiber'], 3)).toEqual([]);
     expect(closestNames('Fabrikam-Fibre', ['Fabrikam-Fiber'], 3)).toEqual(['Fabrikam-Fiber']);
+  });
+
+  it('one rule serves flags and keys too, with the same bounds, but no guess from a part of a short word', () => {
+    expect(suggest('requred-scopes', ['url', 'required-scopes'])).toBe('required-scopes');
+    expect(suggest('Token_Env', ['token-env'])).toBe('token-env');
+    expect(suggest('t', ['token', 'timeout-seconds'])).toBeUndefined();
+    const keys = Array.from({ length: 5_000 }, (_, i) => `unrelated-key-${i}`);
+    keys[CLOSEST_LIMITS.names + 10] = 'required-scopes';
+    expect(suggest('requred-scopes', keys)).toBeUndefined();
+    expect(suggest(`required-scopes${'x'.repeat(CLOSEST_LIMITS.chars)}`, ['required-scopes'])).toBeUndefined();
   });
 });

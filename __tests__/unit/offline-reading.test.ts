@@ -102,9 +102,9 @@ describe('delegated scp', () => {
   });
 
   it('warns when a delegated token holds neither (the missed consent), not for app tokens', () => {
-    expect(codes(analyzeAzureDevOpsToken(entra({ scp: 'openid profile' }), ctx, true))).toContain('entra.delegated-scopes:warning');
-    expect(codes(analyzeAzureDevOpsToken(entra({ scp: 'vso.code' }), ctx, true))).not.toContain('entra.delegated-scopes:warning');
-    expect(codes(analyzeAzureDevOpsToken(entra({}, true), ctx, true))).not.toContain('entra.delegated-scopes:warning');
+    expect(codes(analyzeAzureDevOpsToken(entra({ scp: 'openid profile' }), ctx, true))).toContain('entra.delegated-scopes:error');
+    expect(codes(analyzeAzureDevOpsToken(entra({ scp: 'vso.code' }), ctx, true))).not.toContain('entra.delegated-scopes:error');
+    expect(codes(analyzeAzureDevOpsToken(entra({}, true), ctx, true))).not.toContain('entra.delegated-scopes:error');
   });
 
   it('checks required scopes against a down-scoped scp; user_impersonation and app tokens leave them to the online check', () => {

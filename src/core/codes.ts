@@ -294,7 +294,7 @@ export const CODES = {
   },
   'entra.delegated-scopes': {
     meaning:
-      "A delegated Microsoft Entra token's `scp` holds neither `user_impersonation` (the user's full access) nor any Azure DevOps `vso.*` scope: the app was never granted, or never consented to, an Azure DevOps delegated permission.",
+      "A delegated Microsoft Entra token's `scp` holds neither `user_impersonation` (the user's full access) nor any Azure DevOps `vso.*` scope: the app was never granted, or never consented to, an Azure DevOps delegated permission. Azure DevOps grants such a token nothing, so it is an error even with `--offline`.",
     fix: 'Add the Azure DevOps delegated permission (`user_impersonation`, or the `vso.*` scopes the steps need) to the app registration under API permissions, grant admin consent, and request the token again.',
   },
   'entra.access-level': {

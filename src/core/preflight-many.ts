@@ -263,10 +263,18 @@ export function allFindings(report: MultiReport): Array<{ name: string | null; f
   ];
 }
 
-/** The soonest expiry across the rows, for the step's `expires-at` / `days-remaining` outputs. */
-export function soonestExpiry(report: MultiReport): { expiresAt: string; daysRemaining: number | null } | undefined {
-  const dated = report.credentials.map((r) => r.report).filter((r) => r.expiresAt);
-  if (dated.length === 0) return undefined;
-  const first = dated.reduce((a, b) => (Date.parse(b.expiresAt!) < Date.parse(a.expiresAt!) ? b : a));
-  return { expiresAt: first.expiresAt!, daysRemaining: first.daysRemaining };
+/**
+ * The soonest expiry across the rows, for the step's `expires-at` / `days-remaining` outputs: the
+ * fewest days remaining, then the earliest date. A row its provider called expired without a date
+ * (no `expiresAt`, 0 days) counts, with an empty `expires-at`.
+ */
+export function soonestExpiry(report: MultiReport): { expiresAt: string | null; daysRemaining: number | null } | undefined {
+  const known = report.credentials.map((r) => r.report).filter((r) => r.expiresAt !== null || r.daysRemaining !== null);
+  if (known.length === 0) return undefined;
+  const key = (r: Report) => [r.daysRemaining ?? Infinity, r.expiresAt === null ? -Infinity : Date.parse(r.expiresAt)] as const;
+  const first = known.reduce((a, b) => {
+    const [ka, kb] = [key(a), key(b)];
+    return kb[0] < ka[0] || (kb[0] === ka[0] && kb[1] < ka[1]) ? b : a;
+  });
+  return { expiresAt: first.expiresAt, daysRemaining: first.daysRemaining };
 }

@@ -15,8 +15,7 @@ import { loadNetworkStack } from './http/load.js';
 import type { HttpLogEntry } from './http/log.js';
 import type { TransportOptions } from './http/transport.js';
 import { secretForms, secretScrubber } from './secrets.js';
-import { agreeingFixes } from './url-common.js';
-import { withoutUserinfo } from './url-common.js';
+import { agreeingFixes, shownAsTyped, withoutUserinfo } from './url-common.js';
 import type { Dispatcher } from 'undici';
 import { plural } from './plural.js';
 import { withArticle } from './article.js';
@@ -132,6 +131,8 @@ function expiryFindings(report: Report, analysis: TokenAnalysis, request: CheckR
   if (!at) return extra;
   report.expiresAt = at.toISOString();
   report.expirySource = exact ? 'token' : at === given ? 'input' : 'upper-bound';
+  const days = Math.floor((at.getTime() - now.getTime()) / DAY_MS);
+  report.daysRemaining = days;
   if (at === given && at.getTime() <= now.getTime()) {
     return [
       ...extra,
@@ -143,8 +144,6 @@ function expiryFindings(report: Report, analysis: TokenAnalysis, request: CheckR
       ),
     ];
   }
-  const days = Math.floor((at.getTime() - now.getTime()) / DAY_MS);
-  report.daysRemaining = days;
   if (at.getTime() <= now.getTime()) return extra; // the token analysis already reported token.expired
   // Short-lived tokens (Entra, job tokens: about an hour) would trip a threshold in days on every
   // run; for them only the last minutes matter (later steps may outlive the token).
@@ -190,12 +189,15 @@ function urlMismatch(request: CheckRequest, report: Report, urlName: string, tok
   );
 }
 
-function applyUrl(report: Report, url: UrlAnalysis, request: CheckRequest, provider: ProviderId): Finding[] {
+function applyUrl(report: Report, url: UrlAnalysis, raw: string | undefined, request: CheckRequest, provider: ProviderId): Finding[] {
   report.url = { input: url.input, normalized: url.normalized };
-  const owner = providerOfUrl(url.input ?? undefined);
-  if (owner && owner !== provider) {
+  // The one place a URL of another provider is caught (a flag, a credentials-file entry, a step
+  // input or the environment all arrive here), read from the text as typed: an SSH or scp-style
+  // clone URL this provider cannot parse still names its provider.
+  const owner = providerOfUrl(raw);
+  if (raw !== undefined && owner && owner !== provider) {
     // Never show a URL nobody typed: the provider's defaults applied to another provider's host.
-    report.url.normalized = null;
+    report.url = { input: shownAsTyped(raw), normalized: null };
     return [urlMismatch(request, report, PROVIDER_MODULES[owner].displayName, PROVIDER_MODULES[provider].displayName)];
   }
   const findings = [...url.findings];
@@ -222,6 +224,22 @@ function applyUrl(report: Report, url: UrlAnalysis, request: CheckRequest, provi
     }
   }
   return findings;
+}
+
+/**
+ * The provider said the token has expired: every sink agrees with it. No days remain (0, or the
+ * negative days since a date in the past); a date is kept only when it is in the past (a future
+ * one, such as the offline upper bound, is not when the token expires); a token.expiring warning
+ * from that date no longer applies. Returns the offline findings without it.
+ */
+function expiredPerProvider(report: Report, offline: Finding[], now: Date): Finding[] {
+  const at = report.expiresAt === null ? undefined : Date.parse(report.expiresAt);
+  if (at === undefined || at > now.getTime()) {
+    report.expiresAt = null;
+    report.expirySource = 'provider';
+    report.daysRemaining = 0;
+  }
+  return offline.filter((f) => f.code !== 'token.expiring');
 }
 
 interface OnlineArgs {
@@ -318,7 +336,7 @@ function readUrl(
   const urlInput = request.url ?? request.defaults?.url[providerId];
   report.project.requested ??= request.defaults?.project[providerId] ?? null;
   const url = agreeingFixes(module.analyzeUrl(urlInput, { offline: request.offline }));
-  const findings = applyUrl(report, url, request, providerId);
+  const findings = applyUrl(report, url, urlInput, request, providerId);
   if (analysis && analysis.provider === providerId) {
     findings.push(...expiryFindings(report, analysis, request, now));
     if (module.crossCheck) findings.push(...module.crossCheck(analysis, { username: request.username }));
@@ -413,7 +431,7 @@ export async function runPreflight(
     findings.push(...read.findings);
   } else if (request.url) {
     // No provider to parse it: still never show a user name or password pasted into it.
-    report.url = { input: request.url.trim().replace(/^([a-z][a-z0-9+.-]*:\/\/)?.*@/is, '$1'), normalized: null };
+    report.url = { input: shownAsTyped(request.url), normalized: null };
   }
 
   const blocking = findings.some((f) => f.severity === 'error');
@@ -423,7 +441,9 @@ export async function runPreflight(
     findings.push(...scopes.findings);
     report.scopes.missing = scopes.missing;
   }
-  findings.push(...(await onlineStage(report, request, { providerId, analysis, url, token: hygiene.token }, blocking, deps, now)));
+  const online = await onlineStage(report, request, { providerId, analysis, url, token: hygiene.token }, blocking, deps, now);
+  if (online.some((f) => f.code === 'token.expired')) findings.splice(0, findings.length, ...expiredPerProvider(report, findings, now));
+  findings.push(...online);
 
   report.findings = sortFindings(findings);
   report.outcome = decideOutcome(report.findings, request.failOnWarning);

@@ -134,6 +134,14 @@ export function withoutUserinfo(text: string): string {
   return text.trim().replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1');
 }
 
+/**
+ * A URL no provider parses, shown as typed but without anything before an `@` (a user name and
+ * password, or a token, in a clone URL; `git@` of an scp-style one).
+ */
+export function shownAsTyped(text: string): string {
+  return text.trim().replace(/^([a-z][a-z0-9+.-]*:\/\/)?.*@/is, '$1');
+}
+
 /** Origin without a default port, as a string. */
 export function originOf(url: URL): string {
   return `${url.protocol}//${url.host}`;

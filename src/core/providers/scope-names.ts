@@ -9,7 +9,7 @@ import { ADO_SCOPES, findAzureDevOpsScope } from './azure-devops/scopes.js';
 import { BITBUCKET_PERMISSIONS, findBitbucketPermission } from './bitbucket/scopes.js';
 import { CLASSIC_SCOPES, GITHUB_PERMISSIONS, parseRequired } from './github/scopes.js';
 import { findGitLabScope, GITLAB_SCOPES } from './gitlab/scopes.js';
-import { closestNames } from './online/closest-names.js';
+import { closestNames } from '../suggest.js';
 
 interface ScopeNames {
   name: string;
@@ -91,20 +91,25 @@ function ownersOf(provider: ProviderId, text: string): ProviderId[] {
   return (Object.keys(SCOPE_NAMES) as ProviderId[]).filter((p) => p !== provider && SCOPE_NAMES[p].canonical(text) !== undefined);
 }
 
+/**
+ * The `scope.unknown` error for a required scope the provider does not know (undefined when it knows
+ * it): the provider it belongs to and the closest scope of the right one. Offline and online say the
+ * same, from here.
+ */
+export function scopeNameFinding(provider: ProviderId, text: string): Finding | undefined {
+  const own = SCOPE_NAMES[provider];
+  if (own.canonical(text) !== undefined) return undefined;
+  const why = own.why(text);
+  const owners = ownersOf(provider, text);
+  const suggestion = closestScope(provider, text, owners[0]);
+  const message = owners.length
+    ? `Required scope "${text.trim()}" is ${owners.map((p) => withArticle(SCOPE_NAMES[p].name)).join(' and ')} scope, not ${withArticle(own.name)} one.`
+    : `Required scope "${text.trim()}" ${why.startsWith('not ') ? 'is ' : 'is not usable: '}${why}.`;
+  const fix = suggestion ? `Use ${own.name}'s closest scope, ${suggestion}, or another ${own.name}` : `Use ${withArticle(own.name)}`;
+  return finding('scope.unknown', 'error', message, `${fix} scope name from docs/scopes.md in \`required-scopes\`.`);
+}
+
 /** One `scope.unknown` error per required scope the provider does not know. */
 export function offlineScopeNameFindings(provider: ProviderId, required: readonly string[]): Finding[] {
-  const own = SCOPE_NAMES[provider];
-  const findings: Finding[] = [];
-  for (const text of required) {
-    if (own.canonical(text) !== undefined) continue;
-    const why = own.why(text);
-    const owners = ownersOf(provider, text);
-    const suggestion = closestScope(provider, text, owners[0]);
-    const message = owners.length
-      ? `Required scope "${text.trim()}" is ${owners.map((p) => withArticle(SCOPE_NAMES[p].name)).join(' and ')} scope, not ${withArticle(own.name)} one.`
-      : `Required scope "${text.trim()}" ${why.startsWith('not ') ? 'is ' : 'is not usable: '}${why}.`;
-    const fix = suggestion ? `Use ${own.name}'s closest scope, ${suggestion}, or another ${own.name}` : `Use ${withArticle(own.name)}`;
-    findings.push(finding('scope.unknown', 'error', message, `${fix} scope name from docs/scopes.md in \`required-scopes\`.`));
-  }
-  return findings;
+  return required.map((text) => scopeNameFinding(provider, text)).filter((f): f is Finding => f !== undefined);
 }

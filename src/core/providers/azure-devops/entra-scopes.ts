@@ -45,7 +45,8 @@ export function scpSummary(kind: EntraIdentityKind, scp: readonly string[] | und
   return {
     finding: finding(
       'entra.delegated-scopes',
-      'warning',
+      // An error, as for a wrong audience: the message says Azure DevOps will refuse it, so `--offline` must not pass it.
+      'error',
       `The delegated token's scp ${scp?.length ? `(${scp.join(' ')}) ` : ''}holds neither user_impersonation nor any Azure DevOps vso.* scope, so Azure DevOps grants it nothing: the app was not given (or not consented to) an Azure DevOps delegated permission.`,
       `In Microsoft Entra ID → App registrations → the app → API permissions, add Azure DevOps (${AZURE_DEVOPS_RESOURCE_ID}) delegated permission user_impersonation or the vso.* scopes the steps need, grant admin consent, and request the token with the scope ${AZURE_DEVOPS_RESOURCE_ID}/.default.`,
     ),

@@ -34,14 +34,6 @@ const tickHint = (checkbox: string): string => `Edit the PAT and tick ${checkbox
 /** An answer that says nothing about the token (`context`: which request, or what was odd about it). */
 export const noVerdict = (r: HttpOutcome, context?: string): Finding => sharedNoVerdict(r, NAME, context);
 
-export const unknownScope = (text: string): Finding =>
-  finding(
-    'scope.unknown',
-    'error',
-    `"${text}" is not an Azure DevOps PAT scope.`,
-    'Use a scope id such as vso.code or a portal name such as "Code: Read" (see the README\'s scope table).',
-  );
-
 // --- identity -------------------------------------------------------------------------------------
 
 function rejectionCauses(t: AzureDevOpsTarget, token: TokenAnalysis): string[] {

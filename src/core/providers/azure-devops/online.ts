@@ -31,6 +31,7 @@ import {
 import { accessLevelFinding, accessLevelUrl, readAccessLevel } from './access-level.js';
 import * as msg from './messages.js';
 import { findAzureDevOpsScope, SERVICE_HOSTS, type AzureDevOpsHost, type AzureDevOpsScope } from './scopes.js';
+import { scopeNameFinding } from '../scope-names.js';
 
 export { ANONYMOUS_ID } from './interpret.js';
 
@@ -122,7 +123,7 @@ function requireScopes(run: Run): AzureDevOpsScope[] {
   const scopes: AzureDevOpsScope[] = [];
   for (const text of run.input.requiredScopes) {
     const s = findAzureDevOpsScope(text);
-    if (!s) run.findings.add(msg.unknownScope(text));
+    if (!s) run.findings.add(scopeNameFinding('azure-devops', text)!);
     else if (run.scopes.require(s.id)) scopes.push(s);
   }
   return scopes;

@@ -44,11 +44,14 @@ const UNKNOWN_SCOPE_HINT: Record<ScopeFamily, string> = {
   oauth: 'Use a scope such as repository, repository:write, pullrequest, pipeline, or a permission name such as "Repositories: Read".',
 };
 
-export function scopeUnknown(text: string, perm: BitbucketPermission | undefined, family: ScopeFamily, label: string): Finding {
-  const message = perm
-    ? `"${text}" (${perm.portal}) has no equivalent for this token type (${label}).`
-    : `"${text}" is not a Bitbucket Cloud scope.`;
-  return finding('scope.unknown', 'error', message, UNKNOWN_SCOPE_HINT[family]);
+/** A Bitbucket permission this token type has no scope for (a name Bitbucket does not know at all is scope-names.ts's). */
+export function scopeUnknown(text: string, perm: BitbucketPermission, family: ScopeFamily, label: string): Finding {
+  return finding(
+    'scope.unknown',
+    'error',
+    `"${text}" (${perm.portal}) has no equivalent for this token type (${label}).`,
+    UNKNOWN_SCOPE_HINT[family],
+  );
 }
 
 // ───────────────────────────── the credential ─────────────────────────────

@@ -25,6 +25,7 @@ import {
 } from '../online/index.js';
 import * as read from './interpret.js';
 import * as say from './messages.js';
+import { scopeNameFinding } from '../scope-names.js';
 import {
   ACCOUNT_PROBES,
   effectiveScopes,
@@ -71,7 +72,8 @@ function requireScopes(run: Run): read.Wanted[] {
   for (const text of run.input.requiredScopes) {
     const perm = findBitbucketPermission(text);
     const id = perm && scopeId(perm, run.family);
-    if (!perm || !id) run.findings.add(say.scopeUnknown(text, perm, run.family, run.input.token.label));
+    if (!perm) run.findings.add(scopeNameFinding('bitbucket', text)!);
+    else if (!id) run.findings.add(say.scopeUnknown(text, perm, run.family, run.input.token.label));
     else if (run.scopes.require(id)) wanted.push({ id, perm });
   }
   return wanted;

@@ -4,8 +4,9 @@ import { extraPathFinding, isParsed, parseUserUrl, trailingSlashFinding } from '
 import type { UrlAnalysis, UrlContext } from '../types.js';
 
 /** Bitbucket Cloud's hosts. */
+/** Bitbucket Cloud's hosts: the web, the API and altssh (SSH over port 443). */
 export const isBitbucketHost = (host: string): boolean =>
-  host === 'bitbucket.org' || host === 'www.bitbucket.org' || host === 'api.bitbucket.org';
+  host === 'bitbucket.org' || host === 'www.bitbucket.org' || host === 'api.bitbucket.org' || host === 'altssh.bitbucket.org';
 
 const API = 'https://api.bitbucket.org/2.0';
 

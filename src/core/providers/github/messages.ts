@@ -173,14 +173,6 @@ export const noExpiry = (): Finding =>
 
 // ─── Inputs ─────────────────────────────────────────────────────────────────────────────────────
 
-export const unknownScope = (text: string, why: string): Finding =>
-  finding(
-    'scope.unknown',
-    'error',
-    `"${text}" is ${why}.`,
-    "Use a classic scope (repo, read:org, workflow…) or a permission with a level (contents:read, pull_requests:write, issues:read…); see the README's GitHub table.",
-  );
-
 export const projectNotOwnerRepo = (shown: string): Finding =>
   finding(
     'config.invalid',

@@ -36,6 +36,7 @@ import {
 import { judge, type ScopeFacts } from './judge.js';
 import * as say from './messages.js';
 import { parseRequired, type RequiredItem } from './scopes.js';
+import { scopeNameFinding } from '../scope-names.js';
 
 type Run = OnlineRun<GitHubTarget>;
 
@@ -82,7 +83,7 @@ function probePaths(items: readonly RequiredItem[], repoName: string | undefined
 
 /** Reports unknown scopes and a `project` that is not owner/repo; returns the repository to look up. */
 function readInputs(run: Run, items: readonly RequiredItem[]): string | undefined {
-  for (const item of items) if (item.kind === 'unknown') run.findings.add(say.unknownScope(item.text, item.why));
+  for (const item of items) if (item.kind === 'unknown') run.findings.add(scopeNameFinding('github', item.text)!);
   const project = run.input.project?.trim();
   if (project === undefined) return undefined;
   if (OWNER_REPO.test(project)) return project.replace(/\.git$/, '');

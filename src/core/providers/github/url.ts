@@ -4,8 +4,9 @@ import { extraPathFinding, isParsed, originOf, parseUserUrl, trailingSlashFindin
 import type { UrlAnalysis, UrlContext } from '../types.js';
 
 /** Hosts of GitHub's own services: github.com and its API, and GHE.com subdomains (GHES hosts can be anything). */
+/** github.com and its subdomains (www, api, gist, ssh — SSH over port 443), and GHE.com's data-resident hosts. */
 export const isGitHubCloudHost = (host: string): boolean =>
-  host === 'github.com' || host === 'www.github.com' || host === 'api.github.com' || host.endsWith('.ghe.com');
+  host === 'github.com' || host.endsWith('.github.com') || host.endsWith('.ghe.com');
 
 const EXAMPLE = 'https://github.com, https://your-sub.ghe.com or https://ghes.example.com/api/v3';
 
@@ -31,8 +32,7 @@ export function analyzeGitHubUrl(input: string | undefined, _ctx: UrlContext): U
     else if (parsed.trailingSlash) findings.push(trailingSlashFinding(parsed.display));
     return { input: parsed.display, normalized, deployment, project, findings };
   };
-  if (host === 'github.com' || host === 'www.github.com') return finish('https://api.github.com', 'github.com', segments);
-  if (host === 'api.github.com') return finish('https://api.github.com', 'github.com', segments);
+  if (host === 'github.com' || host.endsWith('.github.com')) return finish('https://api.github.com', 'github.com', segments);
   if (host.endsWith('.ghe.com')) {
     const sub = host.replace(/^api\./, '').slice(0, -'.ghe.com'.length);
     return finish(`https://api.${sub}.ghe.com`, 'ghe.com', segments);

@@ -283,14 +283,6 @@ export function jobProject(match: JobProjectMatch, requested: string, own: strin
 
 // ───────────────────────────── scopes ─────────────────────────────
 
-export const unknownScope = (text: string): Finding =>
-  finding(
-    'scope.unknown',
-    'error',
-    `"${text}" is not a GitLab access-token scope.`,
-    'Use a scope id such as api, read_api, read_user, read_repository, write_repository, read_registry or write_registry.',
-  );
-
 /** `held`: the scopes GitLab listed (undefined: it could not list them); `why` follows the scope's grants. */
 export const scopeMissing = (t: Target, s: GitLabScope, held: readonly string[] | undefined, why = ''): Finding =>
   finding(

@@ -30,6 +30,7 @@ import { GIT_HEADERS, GIT_PROBE_SCOPE, gitProbeUrl, gitProbeVerdict, type GitPro
 import * as read from './interpret.js';
 import * as say from './messages.js';
 import { findGitLabScope, type GitLabScope } from './scopes.js';
+import { scopeNameFinding } from '../scope-names.js';
 
 const GL = 'GitLab';
 type Run = OnlineRun<read.Target>;
@@ -71,7 +72,7 @@ function requireScopes(run: Run): GitLabScope[] {
   const scopes: GitLabScope[] = [];
   for (const text of run.input.requiredScopes) {
     const s = findGitLabScope(text);
-    if (!s) run.findings.add(say.unknownScope(text));
+    if (!s) run.findings.add(scopeNameFinding('gitlab', text)!);
     else if (run.scopes.require(s.id)) scopes.push(s);
   }
   return scopes;

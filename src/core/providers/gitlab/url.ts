@@ -4,7 +4,9 @@ import { extraPathFinding, isParsed, originOf, parseUserUrl, trailingSlashFindin
 import type { UrlAnalysis, UrlContext } from '../types.js';
 
 /** gitlab.com (self-managed instances can have any host). */
-export const isGitLabComHost = (host: string): boolean => host === 'gitlab.com';
+/** gitlab.com, www.gitlab.com and altssh.gitlab.com (SSH over port 443). */
+export const isGitLabComHost = (host: string): boolean =>
+  host === 'gitlab.com' || host === 'www.gitlab.com' || host === 'altssh.gitlab.com';
 
 const EXAMPLE = 'https://gitlab.com or https://gitlab.example.com';
 
@@ -22,7 +24,9 @@ export function analyzeGitLabUrl(input: string | undefined, _ctx: UrlContext): U
   // host is its relative URL root (https://host/gitlab), not a project.
   const relativeRoot = apiAt < 0 && deployment === 'self-managed' && segments.length === 1 && segments[0] !== 'api';
   const rootPath = rawSegments.slice(0, relativeRoot ? 1 : Math.max(apiAt, 0));
-  const normalized = `${originOf(url)}${rootPath.length ? `/${rootPath.join('/')}` : ''}/api/v4`;
+  // gitlab.com's API is on gitlab.com itself, whichever of its host names was typed.
+  const origin = deployment === 'gitlab.com' && url.hostname.toLowerCase() !== 'gitlab.com' ? 'https://gitlab.com' : originOf(url);
+  const normalized = `${origin}${rootPath.length ? `/${rootPath.join('/')}` : ''}/api/v4`;
   let rest = relativeRoot ? [] : apiAt >= 0 ? segments.slice(apiAt + 2) : segments;
   if (rest[0] === 'projects' && rest[1]) rest = rest[1].split('/');
   const ui = rest.indexOf('-');

@@ -1,5 +1,6 @@
 /** The skeleton every provider's online check is built on (composition: import what you use). */
-export { closestNames, closestNamesSentence } from './closest-names.js';
+export { closestNamesSentence } from './closest-names.js';
+export { closestNames } from '../../suggest.js';
 export { caseMismatch, policyBlocked, type PolicyBlock } from './messages.js';
 export { htmlText, quoteStatement, statement, statesExpired, statesRevoked, tidy } from './statement.js';
 export { FindingSet } from './findings.js';
