@@ -59,8 +59,26 @@ export class ScopeLedger {
     return structuredClone(this.#result);
   }
 
-  /** The result as it stands, without the summary note: for a check that stopped early. */
-  snapshot(): ScopeResult {
-    return structuredClone(this.#result);
+  /**
+   * The result of a check that stopped early (the identity failed, a policy or the network stopped
+   * it): no summary note, and every required scope not judged yet is unverifiable, with one warning
+   * naming them — so each required scope is in exactly one list, whatever stopped the check.
+   */
+  stopped(): ScopeResult {
+    const r = this.#result;
+    const judged = new Set([...r.verified, ...r.missing, ...r.unverifiable]);
+    const left = r.required.filter((id) => !judged.has(id));
+    if (left.length) {
+      r.unverifiable.push(...left);
+      this.#findings.add(
+        finding(
+          'scope.unverifiable',
+          'warning',
+          `${left.join(', ')} could not be verified: the check stopped before judging ${left.length === 1 ? 'it' : 'them'} (the finding above says why).`,
+          'Fix what stopped the check and run it again; the scopes are checked then.',
+        ),
+      );
+    }
+    return structuredClone(r);
   }
 }
