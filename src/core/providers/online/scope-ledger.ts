@@ -61,15 +61,17 @@ export class ScopeLedger {
 
   /**
    * The result of a check that stopped early (the identity failed, a policy or the network stopped
-   * it): no summary note, and every required scope not judged yet is unverifiable, with one warning
-   * naming them — so each required scope is in exactly one list, whatever stopped the check.
+   * it): no summary note, and every required scope not judged yet is unverifiable — so each required
+   * scope is in exactly one list, whatever stopped the check. One warning names them, except after
+   * network trouble: that finding already says nothing was checked, and the run is unverified.
    */
   stopped(): ScopeResult {
     const r = this.#result;
     const judged = new Set([...r.verified, ...r.missing, ...r.unverifiable]);
     const left = r.required.filter((id) => !judged.has(id));
-    if (left.length) {
-      r.unverifiable.push(...left);
+    r.unverifiable.push(...left);
+    const network = this.#findings.list().some((f) => f.code.startsWith('network.'));
+    if (left.length && !network) {
       this.#findings.add(
         finding(
           'scope.unverifiable',
