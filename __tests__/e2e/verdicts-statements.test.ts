@@ -16,6 +16,7 @@ import { startGitLabEmulator, type GitLabEmulator } from '../emulators/gitlab.js
 import type { FaultMatch, FaultSpec } from '../emulators/harness.js';
 import { startForwardProxy, type ForwardProxy } from '../emulators/proxy.js';
 import { caFile } from '../emulators/tls.js';
+import { baseEnv, runBundle } from '../support/run-bundle.js';
 import { azureDevOpsPat, fill, gitlabPat, leaks } from '../support/tokens.js';
 import { expectVerdict, runEverywhere, verdictTitle, type EverywhereInputs, type VerdictScenario } from '../support/verdicts.js';
 
@@ -146,6 +147,8 @@ interface Scenario extends VerdictScenario {
   blocked?: readonly string[];
   /** What the CLI's finding for `code` says (the provider's words, or the sentence the run depends on). */
   says?: RegExp;
+  /** Codes that must not appear (a claim the answer does not support). */
+  absent?: readonly string[];
 }
 
 const ca = { NODE_EXTRA_CA_CERTS: caFile };
@@ -233,6 +236,8 @@ const scenarios: Scenario[] = [
     outcome: 'failed',
     code: 'token.policy-blocked',
     blocked: ['contents:read'],
+    // GitHub refused the token: its missing expiry header proves no "never expires".
+    absent: ['token.no-expiry'],
   },
   {
     name: 'GitHub: SAML message without X-GitHub-SSO',
@@ -308,6 +313,7 @@ describe.each(scenarios)('$name', (s) => {
     expect(leaks(run.visible, s.token)).toEqual([]);
     const findings = run.report.findings as Found[];
     if (s.says) expect(findings.find((x) => x.code === s.code)?.message).toMatch(s.says);
+    for (const code of s.absent ?? []) expect(findings.map((x) => x.code)).not.toContain(code);
     // Whatever stopped the check, every required scope ends in exactly one list.
     const ledger = run.report.scopes as Record<'required' | 'verified' | 'missing' | 'unverifiable', string[]>;
     for (const id of ledger.required) {
@@ -326,5 +332,27 @@ describe.each(scenarios)('$name', (s) => {
       // The action and the task say the same fix, not a token fix.
       for (const out of [run.act.stdout, run.tsk.stdout]) expect(out).not.toMatch(/regenerate/i);
     }
+  });
+});
+
+describe('the Expires line agrees with what GitHub said', () => {
+  const cli = (token: string, project: string) =>
+    runBundle(
+      'cli',
+      ['--provider', 'github', '--url', `${gh.origin}/api/v3`, '--project', project],
+      baseEnv({ ...ca, GITHUB_TOKEN: token }),
+    );
+
+  it('no expiry header for an accepted token: "never", as the no-expiry note says', async () => {
+    const r = await cli(G.repo, 'fake-policy-org/app');
+    expect(r.stdout).toMatch(/^ {2}Expires +never \(GitHub sends no expiry for this token\)$/m);
+    expect(r.stdout).toContain('token.no-expiry');
+  });
+
+  it('no expiry header for a token the lifetime policy refused: no expiry claim at all', async () => {
+    const r = await cli(G.long, 'fake-policy-org/app');
+    expect(r.stdout).toContain('token.policy-blocked');
+    expect(r.stdout).not.toContain('token.no-expiry');
+    expect(r.stdout).not.toMatch(/never expires|^ {2}Expires +never/m);
   });
 });

@@ -185,9 +185,7 @@ export function agreeingFixes(input: UrlAnalysis): UrlAnalysis {
   if (fixable.length < 2 || !analysis.normalized) return analysis;
   const fixed = analysis.normalized;
   const project = analysis.project ? ` and pass the project "${analysis.project}" separately` : '';
-  const secret = fixable.some((f) => f.code === 'url.credentials')
-    ? ', without the user name and password; pass the token as a secret input'
-    : '';
-  const hint = `Use ${fixed} as the URL${project}${secret}.`;
+  const secret = fixable.some((f) => f.code === 'url.credentials') ? ' (no user name or password: pass the token as a secret input)' : '';
+  const hint = `Use ${fixed} as the URL${secret}${project}.`;
   return { ...analysis, findings: analysis.findings.map((f) => (REWRITES_URL.has(f.code) ? { ...f, hint } : f)) };
 }
