@@ -166,10 +166,74 @@ describe('one URL with several problems gets one corrected URL', () => {
     );
   });
 
+  const report = async (url: string) => {
+    const r = await cli(['--offline', '--format', 'json', '--url', url], { AZURE_DEVOPS_PAT: azureDevOpsPat(new Date()) });
+    type Json = {
+      url: { normalized: string };
+      project: { requested: string | null };
+      findings: Array<{ code: string; message: string; hint: string }>;
+    };
+    const json = JSON.parse(r.stdout) as Json;
+    return { ...json, urlFindings: json.findings.filter((f) => f.code.startsWith('url.')), text: r.stdout + r.stderr };
+  };
+
+  it('{org}.visualstudio.com/DefaultCollection is the legacy collection segment, not the project', async () => {
+    const withProject = await report('https://fabrikam.visualstudio.com/DefaultCollection/P/_git/r');
+    expect(withProject.project.requested).toBe('P');
+    expect(new Set(withProject.urlFindings.map((f) => f.hint))).toEqual(
+      new Set(['Use https://dev.azure.com/fabrikam as the URL and pass the project "P" separately.']),
+    );
+    const bare = await report('https://fabrikam.visualstudio.com/DefaultCollection');
+    expect([bare.project.requested, bare.url.normalized]).toEqual([null, 'https://dev.azure.com/fabrikam']);
+    expect(bare.urlFindings.map((f) => [f.code, f.hint])).toEqual([['url.legacy-host', 'Use https://dev.azure.com/fabrikam.']]);
+    expect(withProject.text + bare.text).not.toMatch(/project "DefaultCollection"/);
+  });
+
+  it('a user name and password: every fix names the one corrected URL, never the password', async () => {
+    const r = await report('https://user:FAKEpw0NOTREAL@fabrikam.visualstudio.com/P/_git/r/');
+    expect(r.urlFindings.map((f) => f.code).sort()).toEqual(['url.credentials', 'url.extra-path', 'url.legacy-host']);
+    expect(new Set(r.urlFindings.map((f) => f.hint))).toEqual(
+      new Set([
+        'Use https://dev.azure.com/fabrikam as the URL (no user name or password: pass the token as a secret input) and pass the project "P" separately.',
+      ]),
+    );
+    expect(r.text).not.toContain('FAKEpw0NOTREAL');
+  });
+
+  it('an http: Server URL is named over https in the URL row, the messages and the fix alike', async () => {
+    const url = 'http://tfs.contoso.com:8080/tfs/DefaultCollection/Project/_git/repo/';
+    const r = await report(url);
+    const fixed = 'https://tfs.contoso.com:8080/tfs/DefaultCollection';
+    expect(r.url.normalized).toBe(fixed);
+    expect(new Set(r.urlFindings.map((f) => f.hint))).toEqual(
+      new Set([`Use ${fixed} as the URL and pass the project "Project" separately.`]),
+    );
+    expect(r.urlFindings.find((f) => f.code === 'url.extra-path')?.message).toContain(`using ${fixed} and`);
+    const text = await cli(['--offline', '--url', url], { AZURE_DEVOPS_PAT: azureDevOpsPat(new Date()) });
+    expect(text.stdout).toMatch(new RegExp(`^  URL +${fixed.replace(/[./]/g, '\\$&')}$`, 'm'));
+    expect(text.stdout).not.toContain('http://tfs.contoso.com:8080/tfs/DefaultCollection ');
+  });
+
   it('a single problem keeps its own fix', async () => {
     const r = await cli(['--offline', '--url', 'https://dev.azure.com/fabrikam/'], { AZURE_DEVOPS_PAT: azureDevOpsPat(new Date()) });
     expect(r.stdout).toContain('url.trailing-slash');
     expect(r.stdout).toContain('fix: Use https://dev.azure.com/fabrikam.');
+  });
+});
+
+describe('the Expires line says why the expiry is unknown', () => {
+  // 52 letters: the shape of a PAT whose checksum is wrong, an error that stops the online checks.
+  const bad = 'a'.repeat(52);
+
+  it('online checks skipped because of errors: "not checked", and why — not "offline"', async () => {
+    const r = await cli(['--url', 'https://dev.azure.com/fabrikam'], { AZURE_DEVOPS_PAT: bad });
+    expect(r.stdout).toContain('token.checksum');
+    expect(r.stdout).toMatch(/^ {2}Expires +unknown \(not checked: the online checks were skipped because of the errors reported\)$/m);
+  });
+
+  it('offline mode: not readable offline', async () => {
+    const r = await cli(['--offline', '--url', 'https://dev.azure.com/fabrikam'], { AZURE_DEVOPS_PAT: bad });
+    expect(r.stdout).toMatch(/^ {2}Expires +unknown \(not readable offline\)$/m);
   });
 });
 

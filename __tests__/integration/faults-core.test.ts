@@ -135,6 +135,8 @@ function expectUnverified(run: Run, code: string, provider: ProviderId): void {
   expect(verdicts(r)).toEqual([]);
   expect(r.findings.some((f) => f.code === 'scope.verified')).toBe(false);
   expect(r.scopes.missing).toEqual([]);
+  // Nothing judged, yet every required scope is accounted for: unverifiable.
+  expect(r.scopes.unverifiable).toEqual(r.scopes.required);
   expect(r.project.canonical).toBeNull();
   const texts = r.findings.flatMap((f) => [f.message, f.hint]).join('\n');
   expect(leaks(texts, FIXTURES[provider].token)).toEqual([]);

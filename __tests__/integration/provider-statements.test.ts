@@ -27,6 +27,8 @@ function expectPolicyOnly(r: Report, blocked: readonly string[]): void {
   expect(r.findings.some((f) => f.code === 'scope.missing')).toBe(false);
   expect(r.scopes?.missing ?? []).toEqual([]);
   for (const s of blocked) expect(r.scopes?.verified ?? []).not.toContain(s);
+  // Blocked is not judged: each blocked scope is unverifiable, as GitHub and GitLab list it.
+  for (const s of blocked) expect(r.scopes?.unverifiable ?? []).toContain(s);
   const fix = findingText(r, 'token.policy-blocked');
   expect(fix).toMatch(/administrator|owner|admin/i);
   expect(fix).not.toMatch(/regenerate/i);
@@ -242,14 +244,15 @@ describe('GitHub single sign-on and organisation policies', () => {
 describe('Azure DevOps policies and global PATs', () => {
   it('conditional access (IP conditions included) is token.policy-blocked, not a rejected token', async () => {
     const r = await adoCheck({ token: A.cap, project: 'Fabrikam-Fiber', requiredScopes: 'vso.code' });
-    expect(codes(r)).toEqual(['token.policy-blocked:error']);
+    expect(codes(r)).toEqual(['token.policy-blocked:error', 'scope.unverifiable:warning']);
+    expect(r.scopes).toEqual({ required: ['vso.code'], verified: [], missing: [], unverifiable: ['vso.code'] });
     expect(findingText(r, 'token.policy-blocked')).toContain('VS403463');
     expectPolicyOnly(r, ['vso.code']);
   });
 
   it('a PAT policy is token.policy-blocked', async () => {
     const r = await adoCheck({ token: A.patPolicy, requiredScopes: 'vso.code' });
-    expect(codes(r)).toEqual(['token.policy-blocked:error']);
+    expect(codes(r)).toEqual(['token.policy-blocked:error', 'scope.unverifiable:warning']);
     expectPolicyOnly(r, ['vso.code']);
   });
 

@@ -200,7 +200,8 @@ export const CODES = {
     fix: 'None needed.',
   },
   'scope.unverifiable': {
-    meaning: 'A required scope cannot be proven without writing; what it includes (its read half) was confirmed where possible.',
+    meaning:
+      'A required scope cannot be proven without writing (what it includes, its read half, was confirmed where possible), or the check stopped before judging it.',
     fix: "Nothing to fix; if in doubt, check the token's scopes in the provider's UI.",
   },
   'scope.granted': {

@@ -155,20 +155,45 @@ const REWRITES_URL = new Set<string>([
   'url.extra-path',
   'url.api-path',
   'url.port',
+  // Its own fix ("remove the credentials") is the corrected URL too, when other fixes name one.
+  'url.credentials',
 ]);
+
+/** `s` with the base `from` named as `to` instead. */
+const swapBase = (s: string, from: string, to: string): string => s.split(from).join(to);
+
+/**
+ * An http: URL is never used (url.insecure): the base the tool names is the https one, in the URL
+ * row and in every message, so the row, the messages and the fix name the same URL.
+ */
+function overHttps(analysis: UrlAnalysis): UrlAnalysis {
+  if (!analysis.normalized || !analysis.findings.some((f) => f.code === 'url.insecure')) return analysis;
+  const base = new URL(analysis.normalized);
+  if (base.protocol !== 'http:' || isLoopback(base.hostname)) return analysis;
+  base.protocol = 'https:';
+  const from = analysis.normalized;
+  const to = base.href.replace(/\/$/, '');
+  const findings = analysis.findings.map((f) =>
+    f.code === 'url.insecure'
+      ? f
+      : { ...f, message: swapBase(f.message, from, to), ...(f.hint ? { hint: swapBase(f.hint, from, to) } : {}) },
+  );
+  return { ...analysis, normalized: to, findings };
+}
 
 /**
  * One URL with several problems (`http://org.visualstudio.com/Project/_git/repo/`) gets one corrected
  * URL, the base the tool itself uses (over https), and the project split off: each finding's own fix
  * would name a different half-corrected URL ("use https://…/_git/repo" beside "pass https://…/org").
+ * A user name and password are never part of it (they were removed while parsing).
  */
-export function agreeingFixes(analysis: UrlAnalysis): UrlAnalysis {
+export function agreeingFixes(input: UrlAnalysis): UrlAnalysis {
+  const analysis = overHttps(input);
   const fixable = analysis.findings.filter((f) => REWRITES_URL.has(f.code));
   if (fixable.length < 2 || !analysis.normalized) return analysis;
-  const base = new URL(analysis.normalized);
-  if (base.protocol === 'http:' && !isLoopback(base.hostname)) base.protocol = 'https:';
-  const fixed = base.href.replace(/\/$/, '');
+  const fixed = analysis.normalized;
   const project = analysis.project ? ` and pass the project "${analysis.project}" separately` : '';
-  const hint = `Use ${fixed} as the URL${project}.`;
+  const secret = fixable.some((f) => f.code === 'url.credentials') ? ' (no user name or password: pass the token as a secret input)' : '';
+  const hint = `Use ${fixed} as the URL${secret}${project}.`;
   return { ...analysis, findings: analysis.findings.map((f) => (REWRITES_URL.has(f.code) ? { ...f, hint } : f)) };
 }

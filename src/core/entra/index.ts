@@ -186,7 +186,7 @@ export async function runEntraPreflight(
   mask(minted.token);
   const notes = [
     msg.exchanged(c, minted.shown.claims, minted.shown.thumbprint),
-    ...(minted.shown.claims?.issuerKind === 'azure-devops' ? [msg.retiringIssuer(minted.shown.claims)] : []),
+    ...(minted.shown.claims?.issuerKind === 'azure-devops' ? [msg.retiringIssuer(minted.shown.claims, deps.now())] : []),
   ];
   const left = Math.max(1000, request.timeoutMs - (deps.monotonic() - started));
   const report = scrubDeep(

@@ -128,12 +128,16 @@ export function exchanged(credential: EntraCredential, c: AssertionClaims | unde
   );
 }
 
-/** The Azure DevOps issuer with `sc://` subjects stops working for most identities on 2027-07-01. */
-export function retiringIssuer(c: AssertionClaims): Finding {
+/** The Azure DevOps issuer with `sc://` subjects stops working for most identities on this day. */
+const ISSUER_END = '2027-07-01';
+
+/** The issuer's retirement, in the tense of `now`. */
+export function retiringIssuer(c: AssertionClaims, now: Date): Finding {
+  const when = now.getTime() >= Date.parse(ISSUER_END) ? `retired on ${ISSUER_END}` : `retires on ${ISSUER_END}`;
   return finding(
     'entra.issuer-retiring',
     'warning',
-    `The service connection still federates through the Azure DevOps issuer ${q(c.iss)} (subject ${q(c.sub)}), which Microsoft retires on 2027-07-01.`,
+    `The service connection still federates through the Azure DevOps issuer ${q(c.iss)} (subject ${q(c.sub)}), which Microsoft ${when}.`,
   );
 }
 

@@ -14,12 +14,22 @@ function expiredByProvider(report: Report): string | undefined {
   return report.provider ? `expired (${PROVIDER_MODULES[report.provider].displayName} says so)` : 'expired';
 }
 
-/** Why the expiry is unknown: only offline checks ran, the provider was not reached, or it does not say. */
+/** The provider said the token has no expiry (`token.no-expiry`, never added for a refused token). */
+function neverExpires(report: Report): string | undefined {
+  if (!report.findings.some((f) => f.code === 'token.no-expiry')) return undefined;
+  return `never (${report.provider ? PROVIDER_MODULES[report.provider].displayName : 'the provider'} sends no expiry for this token)`;
+}
+
+/** Why the expiry is unknown: offline mode, online checks skipped or unavailable, the provider not reached, or silent. */
 function unknownExpiry(report: Report): string {
   if (!report.tokenKind) return '—';
-  if (report.findings.some((f) => f.code === 'online.skipped' || f.code === 'online.unavailable')) return 'unknown (not readable offline)';
+  const skipped = report.findings.find((f) => f.code === 'online.skipped');
+  // online.skipped says either "Offline mode: …" or why the online checks did not run (preflight.ts).
+  if (skipped && /^Offline mode/.test(skipped.message)) return 'unknown (not readable offline)';
+  if (skipped) return 'unknown (not checked: the online checks were skipped because of the errors reported)';
+  if (report.findings.some((f) => f.code === 'online.unavailable')) return 'unknown (not checked: no online check for this provider)';
   if (report.findings.some((f) => isNetworkCode(f.code))) return 'unknown';
-  return 'unknown (not reported by the provider)';
+  return neverExpires(report) ?? 'unknown (not reported by the provider)';
 }
 
 export function expiryText(report: Report): string {
@@ -35,7 +45,7 @@ export function expiryText(report: Report): string {
 /** Days to expiry in a few characters: "364 days", "by 2027-11-30: ≤364 days", "expired", "unknown". */
 export function daysText(report: Report): string {
   if (expiredByProvider(report)) return 'expired';
-  if (!report.expiresAt) return report.tokenKind ? 'unknown' : '—';
+  if (!report.expiresAt) return report.tokenKind ? (neverExpires(report) ? 'never' : 'unknown') : '—';
   if (report.daysRemaining === null || report.daysRemaining < 0) return `expired ${report.expiresAt.slice(0, 10)}`;
   const d = report.daysRemaining;
   return `${report.expirySource === 'upper-bound' ? '≤ ' : ''}${d} day${d === 1 ? '' : 's'}`;

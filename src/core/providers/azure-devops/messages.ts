@@ -36,12 +36,16 @@ export const noVerdict = (r: HttpOutcome, context?: string): Finding => sharedNo
 
 // --- identity -------------------------------------------------------------------------------------
 
-function rejectionCauses(t: AzureDevOpsTarget, token: TokenAnalysis): string[] {
+/** The global PAT end in the tense of `now`: a plain 401 after it is most likely that. */
+const globalPatEnd = (now: Date): string =>
+  now.getTime() >= Date.parse(GLOBAL_PAT_END) ? `those stopped working on ${GLOBAL_PAT_END}` : `those stop working on ${GLOBAL_PAT_END}`;
+
+function rejectionCauses(t: AzureDevOpsTarget, token: TokenAnalysis, now: Date): string[] {
   if (token.kind.startsWith('azure-devops.pat')) {
     return [
       'the PAT was revoked, regenerated or mistyped',
       'it was created for another organisation (a PAT works only in the organisations chosen when it was created)',
-      `it is a global ("all accessible organizations") PAT: those stop working on ${GLOBAL_PAT_END}`,
+      `it is a global ("all accessible organizations") PAT: ${globalPatEnd(now)}`,
       'its user was disabled or removed, or it was unused for 90 days (Entra-backed organisations)',
       ...(t.services ? [] : ['the server has IIS Basic authentication enabled, which disables PAT authentication']),
     ];
@@ -55,8 +59,8 @@ function rejectionCauses(t: AzureDevOpsTarget, token: TokenAnalysis): string[] {
   return ['the Entra token expired or was issued for another resource or tenant', 'the identity is not a member of this organisation'];
 }
 
-function rejected(t: AzureDevOpsTarget, token: TokenAnalysis, detail: string): Finding {
-  const causes = rejectionCauses(t, token).map((c, i) => `(${i + 1}) ${c}`);
+function rejected(t: AzureDevOpsTarget, token: TokenAnalysis, detail: string, now: Date): Finding {
+  const causes = rejectionCauses(t, token, now).map((c, i) => `(${i + 1}) ${c}`);
   const where = t.services ? `https://dev.azure.com/${t.org}/_usersSettings/tokens` : PAT_SETTINGS;
   return finding(
     'token.rejected',
@@ -97,7 +101,7 @@ export const globalPatRetired = (t: AzureDevOpsTarget): Finding =>
 const TROUBLE_ABOUT = { 'not-json': 'identity', 'no-user': 'the identity response has no authenticated user' } as const;
 
 /** The one finding the identity request ends with: who the token is, or why it is not. */
-export function identityFinding(answer: IdentityAnswer, r: HttpOutcome, t: AzureDevOpsTarget, token: TokenAnalysis): Finding {
+export function identityFinding(answer: IdentityAnswer, r: HttpOutcome, t: AzureDevOpsTarget, token: TokenAnalysis, now: Date): Finding {
   switch (answer.kind) {
     case 'user':
       return finding('token.identity', 'info', `Authenticated as ${answer.identity.name} (${answer.identity.id}).`);
@@ -109,7 +113,7 @@ export function identityFinding(answer: IdentityAnswer, r: HttpOutcome, t: Azure
         'Create a new PAT for this organisation and update the secret.',
       );
     case 'sign-in-page':
-      return rejected(t, token, 'it answered 203 with a sign-in page instead of data');
+      return rejected(t, token, 'it answered 203 with a sign-in page instead of data', now);
     case 'expired':
       return finding(
         'token.expired',
@@ -129,7 +133,7 @@ export function identityFinding(answer: IdentityAnswer, r: HttpOutcome, t: Azure
     case 'global-pat':
       return globalPatRetired(t);
     case 'rejected':
-      return rejected(t, token, `401${answer.typeKey ? ` ${answer.typeKey}` : ''}`);
+      return rejected(t, token, `401${answer.typeKey ? ` ${answer.typeKey}` : ''}`, now);
     case 'not-member':
       return finding(
         'entra.not-member',

@@ -131,7 +131,7 @@ function requireScopes(run: Run): AzureDevOpsScope[] {
 
 function judgeIdentity(run: Run, r: HttpOutcome): Identity | undefined {
   const answer = readIdentity(r);
-  run.findings.add(msg.identityFinding(answer, r, run.target, run.input.token));
+  run.findings.add(msg.identityFinding(answer, r, run.target, run.input.token, run.input.now));
   return answer.kind === 'user' ? answer.identity : undefined;
 }
 

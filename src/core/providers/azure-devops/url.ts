@@ -98,15 +98,18 @@ function legacyHostUrl(parsed: ParsedUrl, host: string, findings: Finding[]): Ur
   if (org.includes('.') || ['app', 'vs-ssh', 'vssps', 'app.vssps'].includes(org))
     return notAnOrganisation(parsed, findings, `${host} is a service host, not an organisation.`, `Use ${EXAMPLE}.`);
   const normalized = `https://dev.azure.com/${org}`;
+  // `{org}.visualstudio.com/DefaultCollection[/project…]`: the legacy collection segment, not a project.
+  const legacyCollection = /^defaultcollection$/i.test(parsed.segments[0] ?? '');
+  const rest = legacyCollection ? parsed.segments.slice(1) : parsed.segments;
   findings.push(
     finding(
       'url.legacy-host',
       'warning',
-      `${org}.visualstudio.com is the legacy host of the organisation; the current form is ${normalized}.`,
+      `${org}.visualstudio.com is the legacy host of the organisation${legacyCollection ? `, and /${parsed.segments[0]} its legacy collection segment (not a project)` : ''}; the current form is ${normalized}.`,
       `Use ${normalized}.`,
     ),
   );
-  return located(parsed, findings, { normalized, deployment: 'services', organization: org, rest: parsed.segments });
+  return located(parsed, findings, { normalized, deployment: 'services', organization: org, rest });
 }
 
 /** Azure DevOps Services: `dev.azure.com/{org}`, a service host `{svc}.dev.azure.com/{org}`, or the legacy host. */

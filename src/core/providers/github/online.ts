@@ -123,6 +123,9 @@ function asInstallation(run: Run, a: IdentityAnswer<InstallationFacts>): Identif
   return { identity: { name }, response: a.r, installation: true, repositories: a.facts.names };
 }
 
+/** Findings that say GitHub refused or blocked the token somewhere: then a missing expiry header says nothing. */
+const REFUSED = /^token\.(policy-blocked|sso-required|rejected|expired|revoked|suspended)$/;
+
 /** Adds the finding that stops the check. */
 function stop(run: Run, f: Finding): undefined {
   run.findings.add(f);
@@ -130,7 +133,11 @@ function stop(run: Run, f: Finding): undefined {
 }
 
 /** Notes what the identity answers say besides who: the GHES version, the classic scopes, the expiry. */
-function readIdentityHeaders(run: Run, id: Identified, meta: HttpOutcome | undefined): { classic?: string[]; expiresAt?: Date } {
+function readIdentityHeaders(
+  run: Run,
+  id: Identified,
+  meta: HttpOutcome | undefined,
+): { classic?: string[]; expiresAt?: Date; noExpiryHeader: boolean } {
   const version = serverVersion(meta);
   if (version) run.findings.add(say.serverVersion(version));
   const classic = grantedClassic(run.input.token, id.response);
@@ -138,8 +145,7 @@ function readIdentityHeaders(run: Run, id: Identified, meta: HttpOutcome | undef
   const header = id.response.headers['github-authentication-token-expiration'];
   const expiresAt = header ? parseExpirationHeader(header) : undefined;
   if (header && !expiresAt) run.findings.add(say.unknownExpiryFormat(header));
-  if (!header && isPat(run.input.token)) run.findings.add(say.noExpiry());
-  return { ...(classic ? { classic } : {}), ...(expiresAt ? { expiresAt } : {}) };
+  return { ...(classic ? { classic } : {}), ...(expiresAt ? { expiresAt } : {}), noExpiryHeader: !header && isPat(run.input.token) };
 }
 
 // ─── Round trip 2 (and 3): the repository and the probes ────────────────────────────────────────
@@ -222,7 +228,7 @@ async function check(http: HttpClient, input: OnlineInput): Promise<OnlineResult
   ]);
   const id = await identify(run, first);
   if (!id) return finishRun(run, {}, true);
-  const { classic, expiresAt } = readIdentityHeaders(run, id, meta);
+  const { classic, expiresAt, noExpiryHeader } = readIdentityHeaders(run, id, meta);
 
   // Round trip 2: the repository and every probe at once.
   const { repo, probes } = await askRepositoryAndProbes(run, items, repoName, id);
@@ -240,6 +246,8 @@ async function check(http: HttpClient, input: OnlineInput): Promise<OnlineResult
     const { verdict, hint } = judge(item, facts);
     run.scopes.record(item.id, verdict, (v) => say.scopeFinding(v, hint));
   }
+  // GitHub omits the header for a token without expiry; a refused or blocked token proves nothing by it.
+  if (noExpiryHeader && !run.findings.list().some((f) => REFUSED.test(f.code))) run.findings.add(say.noExpiry());
   return finishRun(run, { identity: id.identity, projectCanonical: repo.canonical, ...(expiresAt ? { expiresAt } : {}) });
 }
 

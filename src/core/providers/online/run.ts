@@ -21,8 +21,8 @@ export function startRun<T>(http: HttpClient, input: OnlineInput, target: T): On
   return { http, input, target, findings, scopes: new ScopeLedger(findings) };
 }
 
-/** The result. A check that stopped early (identity failed) judged no scope: no summary note then. */
+/** The result. A check that stopped early (identity failed) judged no scope: they are unverifiable, with no summary note. */
 export function finishRun<T>(run: OnlineRun<T>, extra: Omit<OnlineResult, 'findings' | 'scopes'> = {}, stoppedEarly = false): OnlineResult {
-  const scopes = stoppedEarly ? run.scopes.snapshot() : run.scopes.finish();
+  const scopes = stoppedEarly ? run.scopes.stopped() : run.scopes.finish();
   return { ...extra, findings: run.findings.list(), scopes };
 }

@@ -59,8 +59,28 @@ export class ScopeLedger {
     return structuredClone(this.#result);
   }
 
-  /** The result as it stands, without the summary note: for a check that stopped early. */
-  snapshot(): ScopeResult {
-    return structuredClone(this.#result);
+  /**
+   * The result of a check that stopped early (the identity failed, a policy or the network stopped
+   * it): no summary note, and every required scope not judged yet is unverifiable — so each required
+   * scope is in exactly one list, whatever stopped the check. One warning names them, except after
+   * network trouble: that finding already says nothing was checked, and the run is unverified.
+   */
+  stopped(): ScopeResult {
+    const r = this.#result;
+    const judged = new Set([...r.verified, ...r.missing, ...r.unverifiable]);
+    const left = r.required.filter((id) => !judged.has(id));
+    r.unverifiable.push(...left);
+    const network = this.#findings.list().some((f) => f.code.startsWith('network.'));
+    if (left.length && !network) {
+      this.#findings.add(
+        finding(
+          'scope.unverifiable',
+          'warning',
+          `${left.join(', ')} could not be verified: the check stopped before judging ${left.length === 1 ? 'it' : 'them'} (the finding above says why).`,
+          'Fix what stopped the check and run it again; the scopes are checked then.',
+        ),
+      );
+    }
+    return structuredClone(r);
   }
 }
