@@ -4,8 +4,7 @@
  */
 import type { HttpClient, HttpOutcome } from '../http/client.js';
 import type { Finding } from '../report.js';
-import { networkFinding } from '../providers/online/trouble.js';
-import { connectionUnauthorized, GITHUB_NO_PERMISSION_HINT, noAssertion } from './messages.js';
+import { connectionUnauthorized, GITHUB_NO_PERMISSION_HINT, hostTrouble, noAssertion } from './messages.js';
 import type { AssertionSource } from './source.js';
 
 /** Builds an HTTP client that sends `Authorization: Bearer {token}` only to `origin`. */
@@ -40,7 +39,7 @@ function fromFile(path: string, deps: AssertionDeps): AssertionResult {
 }
 
 function readField(r: HttpOutcome, field: string, who: string, hint: string): AssertionResult {
-  if (r.kind === 'network') return { finding: networkFinding(r, who) };
+  if (r.kind === 'network') return { finding: hostTrouble(r, who) };
   const value = r.isJson ? (r.json as Record<string, unknown>)[field] : undefined;
   if (r.status === 200 && typeof value === 'string' && value) return { token: value };
   return { finding: noAssertion(`${who} answered ${r.status}${r.status === 404 ? ' (not found)' : ''} instead of a token`, hint) };
