@@ -110,6 +110,22 @@ describe('task bundle: a GitHub service connection is checked online as a GitHub
     expect(leaks(withoutMaskCommands(r.stdout) + r.stderr, token)).toEqual([]);
   });
 
+  it.each([
+    [
+      'InstallationToken',
+      /scheme InstallationToken\) holds no AccessToken or ApiToken parameter; for InstallationToken connections the parameter name is undocumented and AccessToken is assumed/,
+    ],
+    ['PersonalAccessToken', /scheme PersonalAccessToken\) holds no AccessToken or ApiToken parameter\./],
+  ])(
+    '%s without the token parameter: token.missing names the connection, its scheme and the assumed name, no crash',
+    async (scheme, text) => {
+      const r = await task('gitHubConnection', scheme, { SomethingElse: 'x' }, ghes());
+      expect([result(r), codes(r)]).toEqual(['Failed', ['token.missing']]);
+      expect(r.stdout).toMatch(text);
+      expect(r.stdout).not.toContain('crashed');
+    },
+  );
+
   it('a connection whose token lacks the scope fails with scope.missing', async () => {
     const r = await task('gitHubConnection', 'PersonalAccessToken', { accessToken: NARROW }, { ...ghes(), INPUT_REQUIREDSCOPES: 'repo' });
     expect([result(r), codes(r)]).toEqual(['Failed', expect.arrayContaining(['scope.missing'])]);

@@ -365,7 +365,7 @@ describe('fixes name the exact values; the URL and the authority host are shown 
     const f = r.report.findings[0]!;
     expect(f.code).toBe('network.unreachable');
     expect(f.message).toContain('Microsoft Entra ID at 127.0.0.1:1');
-    expect(f.hint).toContain('Allow HTTPS (port 443) from this runner to 127.0.0.1:1');
+    expect(f.hint).toContain('Allow HTTPS from this runner to 127.0.0.1:1');
     expect(f.hint).toContain('or correct the authority https://127.0.0.1:1');
     expect(f.hint).not.toContain("URL's host");
     expect(r.report.url.input).toBe('https://dev.azure.com/fabrikam');

@@ -18,7 +18,7 @@ import { formatLogEntry } from '../core/http/log.js';
 import { resolveRequest, tokenFromEnv, type Env, type RawInputs } from '../core/request.js';
 import { describeValue } from '../core/token-source.js';
 import { echoedSecrets, secretForms } from '../core/secrets.js';
-import { bitbucketConnectionCredential, githubConnectionToken } from './code-connections.js';
+import { bitbucketConnectionCredential, githubConnectionMissing, githubConnectionToken } from './code-connections.js';
 
 export type TaskLib = Pick<
   typeof taskLib,
@@ -148,11 +148,9 @@ function codeConnection(tl: TaskLib): Credential | undefined {
   const github = tl.getInput('gitHubConnection');
   if (github) {
     const auth = tl.getEndpointAuthorization(github, true);
-    return {
-      token: auth ? githubConnectionToken(auth) : undefined,
-      source: `the GitHub service connection "${github}"`,
-      provider: 'github',
-    };
+    const token = auth ? githubConnectionToken(auth) : undefined;
+    const source = token ? `the GitHub service connection "${github}"` : githubConnectionMissing(github, auth);
+    return { token, source, provider: 'github' };
   }
   const bitbucket = tl.getInput('bitbucketConnection');
   if (!bitbucket) return undefined;

@@ -375,7 +375,7 @@ export function envIncomplete(gap: EnvGap): Finding {
 /** Fixes for network trouble on the way to a named host: what to allow, trust or retry, for that host. */
 const TROUBLE_FIX: Record<HttpFailure['code'], (host: string) => string> = {
   'network.unreachable': (h) =>
-    `Allow HTTPS (port 443) from this runner to ${h} in the firewall, or through the proxy (HTTPS_PROXY / NO_PROXY, or the agent's proxy settings)`,
+    `Allow HTTPS${h.includes(':') ? '' : ' (port 443)'} from this runner to ${h} in the firewall, or through the proxy (HTTPS_PROXY / NO_PROXY, or the agent's proxy settings)`,
   'network.timeout': (h) => `Retry; if it persists, check the proxies and firewalls between this runner and ${h}`,
   'network.tls': (h) =>
     `Trust the CA that signs ${h}'s certificate (NODE_EXTRA_CA_CERTS=/path/ca.pem, or the agent's --sslcacert): a TLS-inspecting proxy re-signs it`,
