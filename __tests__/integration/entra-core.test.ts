@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Agent } from 'undici';
 import { entraFromAzureEnv, runEntraPreflight, type EntraCredential } from '../../src/core/entra/index.js';
+import { CODES, type FindingCode } from '../../src/core/codes.js';
 import type { Report } from '../../src/core/report.js';
 import { resolveRequest } from '../../src/core/request.js';
 import { REFUSALS } from '../emulators/entra.js';
@@ -95,6 +96,9 @@ describe('Entra exchange → Azure DevOps checks', () => {
     const old = await check({ clientId: w.APPS.federated.clientId, assertion: pipelines(w.OLD_SC_ID) });
     expect(verdictCodes(old.report)).toEqual(['entra.issuer-retiring:warning']);
     expect(old.report.findings[0]!.message).toContain(w.ADO_SUBJECT);
+    // The fix names the new issuer exactly (this tenant's), and the app to give the credential.
+    expect(old.report.findings[0]!.hint).toContain(`issuer 'https://login.microsoftonline.com/${w.TENANT}/v2.0'`);
+    expect(old.report.findings[0]!.hint).toContain(`app ${w.APPS.federated.clientId}`);
     expectNoLeak(old);
   });
 
@@ -207,6 +211,8 @@ describe('each broken link has its own code', () => {
     const r = await run();
     expect([r.report.outcome, r.report.findings[0]?.code]).toEqual(['failed', code]);
     expect(r.report.findings[0]!.hint.length).toBeGreaterThan(20);
+    // Every Entra finding builds its fix with this run's values, never the catalogue's generic text.
+    if (code.startsWith('entra.')) expect(r.report.findings[0]!.hint).not.toBe(CODES[code as FindingCode].fix);
     expectNoLeak(r);
   });
 
@@ -238,6 +244,8 @@ describe('each broken link has its own code', () => {
     world.entra.options.tenants[w.TENANT] = [...world.entra.options.tenants[w.TENANT]!.filter((a) => a.clientId !== app.clientId), app];
     const r = await check({ clientId: app.clientId, secret: w.SECRET });
     expect([r.report.outcome, r.report.findings[0]?.code]).toEqual(['failed', code]);
+    expect(r.report.findings[0]!.hint).not.toBe(CODES[code as FindingCode].fix);
+    expect(r.report.findings[0]!.hint).toContain(app.clientId);
     expectNoLeak(r);
   });
 

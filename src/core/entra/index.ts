@@ -190,7 +190,7 @@ export async function runEntraPreflight(
   mask(minted.token);
   const notes = [
     msg.exchanged(c, minted.shown.claims, minted.shown.thumbprint),
-    ...(minted.shown.claims?.issuerKind === 'azure-devops' ? [msg.retiringIssuer(minted.shown.claims)] : []),
+    ...(minted.shown.claims?.issuerKind === 'azure-devops' ? [msg.retiringIssuer(minted.shown.claims, c)] : []),
   ];
   const left = Math.max(1000, request.timeoutMs - (deps.monotonic() - started));
   const report = scrubDeep(

@@ -231,7 +231,7 @@ export const connectionUnauthorized = (id: string, status: number): Finding =>
     'entra.connection-unauthorized',
     'error',
     `The Azure Pipelines OIDC endpoint refused a token for the service connection ${id} (${status}): no input of this task references it, or this pipeline may not use it.`,
-    "Select the connection in this task's `azureSubscription` input (the agent issues OIDC tokens only for connections a task input references), and allow this pipeline in Project settings → Service connections → the connection → Security → Pipeline permissions.",
+    `Select the connection ${id} in this task's \`azureSubscription\` input (the agent issues OIDC tokens only for connections a task input references), and allow this pipeline in Project settings → Service connections → that connection → Security → Pipeline permissions.`,
   );
 
 export const GITHUB_NO_PERMISSION_HINT =
@@ -256,11 +256,12 @@ export function exchanged(credential: EntraCredential, c: AssertionClaims | unde
 }
 
 /** The Azure DevOps issuer with `sc://` subjects stops working for most identities on 2027-07-01. */
-export function retiringIssuer(c: AssertionClaims): Finding {
+export function retiringIssuer(c: AssertionClaims, credential: EntraCredential): Finding {
   return finding(
     'entra.issuer-retiring',
     'warning',
     `The service connection still federates through the Azure DevOps issuer ${q(c.iss)} (subject ${q(c.sub)}), which Microsoft retires on 2027-07-01.`,
+    `Convert the connection (Project settings → Service connections → the connection → Convert), then give app ${credential.clientId} a federated credential (${FIC_PAGE}) with issuer 'https://login.microsoftonline.com/${credential.tenantId}/v2.0' and the Subject identifier the converted connection shows, audience 'api://AzureADTokenExchange'.`,
   );
 }
 
@@ -316,7 +317,12 @@ export const offlineEntra = (): Finding =>
   );
 
 export const certificateUnusable = (c: EntraCredential, why: string): Finding =>
-  finding('entra.certificate', 'error', `The certificate credential of app ${c.clientId} from ${c.origin} cannot be used: ${why}.`);
+  finding(
+    'entra.certificate',
+    'error',
+    `The certificate credential of app ${c.clientId} from ${c.origin} cannot be used: ${why}.`,
+    `Give ${c.origin} one PEM with the certificate and its unencrypted (or password-opened) RSA private key, the certificate uploaded to app ${c.clientId} (Certificates & secrets → Certificates).`,
+  );
 
 export const certificateExpired = (c: EntraCredential, thumbprint: string, at: Date): Finding =>
   finding(
