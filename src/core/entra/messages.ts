@@ -372,7 +372,12 @@ export function envIncomplete(gap: EnvGap): Finding {
           ? "Set AZURE_CLIENT_ID to the Application (client) ID from the app's overview page (or the managed identity's Client ID)."
           : "Set AZURE_TENANT_ID to the Directory (tenant) ID from the app's overview page.",
       ),
-      ...(gap.proof ? [`Set ${PROOF_HINT}.`] : []),
+      ...(gap.proof
+        ? [
+            `Set ${PROOF_HINT}.`,
+            "In GitHub Actions, give the ids to the action's `client-id` and `tenant-id` inputs instead to exchange the job's OIDC token.",
+          ]
+        : []),
       'Or pass an Azure DevOps token instead.',
     ].join(' '),
   );
