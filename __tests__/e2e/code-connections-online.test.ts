@@ -150,6 +150,12 @@ describe('task bundle: a Bitbucket Cloud service connection is checked online as
     },
   );
 
+  it('Token without its apitoken parameter: token.missing names the connection, its scheme and the parameter, no crash', async () => {
+    const r = await task('bitbucketConnection', 'Token', { email: EMAIL }, cloud());
+    expect([result(r), codes(r)]).toEqual(['Failed', ['token.missing']]);
+    expect(r.stdout).toContain('(scheme Token) holds no apitoken parameter');
+  });
+
   it("UsernamePassword (an app password): the provider's own verdict — Bitbucket removed app passwords on 2026-07-28", async () => {
     const r = await task('bitbucketConnection', 'UsernamePassword', { username: user.nickname, password: APP_PASSWORD }, cloud());
     expect([result(r), codes(r)]).toEqual(['Failed', expect.arrayContaining(['token.retired'])]);

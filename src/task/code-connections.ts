@@ -45,3 +45,11 @@ export function bitbucketConnectionCredential(auth: EndpointAuthorization): { to
   if (scheme === 'token') return { token: param(auth, 'apitoken'), username: param(auth, 'email') };
   return { token: param(auth, 'AccessToken'), username: undefined };
 }
+
+/** The token.missing clause for a Bitbucket connection without the parameter its scheme keeps the secret in. */
+export function bitbucketConnectionMissing(name: string, auth: EndpointAuthorization | undefined): string {
+  if (!auth) return `the Bitbucket service connection "${name}" is not available to this task (no authorization was handed over)`;
+  const scheme = (auth.scheme ?? '').toLowerCase();
+  const wanted = scheme === 'usernamepassword' ? 'password' : scheme === 'token' ? 'apitoken' : 'AccessToken';
+  return `the Bitbucket service connection "${name}" (scheme ${auth.scheme ?? '(none)'}) holds no ${wanted} parameter`;
+}

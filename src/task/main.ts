@@ -18,7 +18,12 @@ import { formatLogEntry } from '../core/http/log.js';
 import { resolveRequest, tokenFromEnv, type Env, type RawInputs } from '../core/request.js';
 import { describeValue } from '../core/token-source.js';
 import { echoedSecrets, secretForms } from '../core/secrets.js';
-import { bitbucketConnectionCredential, githubConnectionMissing, githubConnectionToken } from './code-connections.js';
+import {
+  bitbucketConnectionCredential,
+  bitbucketConnectionMissing,
+  githubConnectionMissing,
+  githubConnectionToken,
+} from './code-connections.js';
 
 export type TaskLib = Pick<
   typeof taskLib,
@@ -156,7 +161,8 @@ function codeConnection(tl: TaskLib): Credential | undefined {
   if (!bitbucket) return undefined;
   const auth = tl.getEndpointAuthorization(bitbucket, true);
   const { token, username } = auth ? bitbucketConnectionCredential(auth) : { token: undefined, username: undefined };
-  return { token, username, source: `the Bitbucket service connection "${bitbucket}"`, provider: 'bitbucket' };
+  const source = token ? `the Bitbucket service connection "${bitbucket}"` : bitbucketConnectionMissing(bitbucket, auth);
+  return { token, username, source, provider: 'bitbucket' };
 }
 
 export interface TaskIo {
