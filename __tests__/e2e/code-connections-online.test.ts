@@ -110,6 +110,22 @@ describe('task bundle: a GitHub service connection is checked online as a GitHub
     expect(leaks(withoutMaskCommands(r.stdout) + r.stderr, token)).toEqual([]);
   });
 
+  it.each([
+    [
+      'InstallationToken',
+      /scheme InstallationToken\) holds no AccessToken or ApiToken parameter; for InstallationToken connections the parameter name is undocumented and AccessToken is assumed/,
+    ],
+    ['PersonalAccessToken', /scheme PersonalAccessToken\) holds no AccessToken or ApiToken parameter\./],
+  ])(
+    '%s without the token parameter: token.missing names the connection, its scheme and the assumed name, no crash',
+    async (scheme, text) => {
+      const r = await task('gitHubConnection', scheme, { SomethingElse: 'x' }, ghes());
+      expect([result(r), codes(r)]).toEqual(['Failed', ['token.missing']]);
+      expect(r.stdout).toMatch(text);
+      expect(r.stdout).not.toContain('crashed');
+    },
+  );
+
   it('a connection whose token lacks the scope fails with scope.missing', async () => {
     const r = await task('gitHubConnection', 'PersonalAccessToken', { accessToken: NARROW }, { ...ghes(), INPUT_REQUIREDSCOPES: 'repo' });
     expect([result(r), codes(r)]).toEqual(['Failed', expect.arrayContaining(['scope.missing'])]);
@@ -133,6 +149,12 @@ describe('task bundle: a Bitbucket Cloud service connection is checked online as
       expect(leaks(withoutMaskCommands(r.stdout) + r.stderr, token)).toEqual([]);
     },
   );
+
+  it('Token without its apitoken parameter: token.missing names the connection, its scheme and the parameter, no crash', async () => {
+    const r = await task('bitbucketConnection', 'Token', { email: EMAIL }, cloud());
+    expect([result(r), codes(r)]).toEqual(['Failed', ['token.missing']]);
+    expect(r.stdout).toContain('(scheme Token) holds no apitoken parameter');
+  });
 
   it("UsernamePassword (an app password): the provider's own verdict — Bitbucket removed app passwords on 2026-07-28", async () => {
     const r = await task('bitbucketConnection', 'UsernamePassword', { username: user.nickname, password: APP_PASSWORD }, cloud());

@@ -123,7 +123,7 @@ describe('CLI bundle with the Azure Identity variables', () => {
       expect(r.stdout + r.stderr).not.toContain(line);
   });
 
-  it('a token, when given, wins over the Azure Identity variables; without either the token is missing', async () => {
+  it('a token, when given, wins over the Azure Identity variables; ids without a proof say which variable is missing', async () => {
     world.entra.clearLog();
     const given = await cli({
       AZURE_CLIENT_ID: w.APPS.secret.clientId,
@@ -132,8 +132,10 @@ describe('CLI bundle with the Azure Identity variables', () => {
     });
     expect(codeOf(given)).toEqual([1, 'token.format']);
     expect(world.entra.requests).toEqual([]);
+    // Before entra.env-incomplete this said token.missing (PAT variables only) and "Provider not detected".
     const none = await cli({ AZURE_CLIENT_ID: w.APPS.secret.clientId });
-    expect(codeOf(none)).toEqual([1, 'token.missing']);
+    expect(codeOf(none)).toEqual([1, 'entra.env-incomplete']);
+    expect(world.entra.requests).toEqual([]);
   });
 });
 

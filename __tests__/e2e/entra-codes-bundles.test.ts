@@ -418,3 +418,27 @@ describe('task bundle: ARM schemes that hold no Entra credential to check', () =
     expect([...world.entra.requests, ...world.ado.requests]).toEqual([]);
   });
 });
+
+describe.each([
+  ['action', runAction],
+  ['task', runTask],
+] as const)('%s bundle: AZURE_CLIENT_SEND_CERTIFICATE_CHAIN (subject name / issuer certificate trust)', (_front, run) => {
+  const env = (send?: string): Setup => ({
+    env: {
+      AZURE_CLIENT_ID: w.APPS.subjectName.clientId,
+      AZURE_TENANT_ID: w.TENANT,
+      AZURE_CLIENT_CERTIFICATE_PATH: '{unknown}',
+      ...(send !== undefined ? { AZURE_CLIENT_SEND_CERTIFICATE_CHAIN: send } : {}),
+    },
+  });
+  it('with it, the chain goes in x5c and the app that trusts the subject name accepts the assertion', async () => {
+    const o = await run(env('true'));
+    expect([o.failed, o.codes.filter((c) => !c.endsWith('.info'))]).toEqual([false, []]);
+    expectNothingSecret(o);
+  });
+  it('without it, the same certificate is refused (entra.certificate)', async () => {
+    const o = await run(env());
+    expect([o.failed, o.codes]).toEqual([true, ['entra.certificate']]);
+    expectNothingSecret(o);
+  });
+});

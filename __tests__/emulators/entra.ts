@@ -35,6 +35,13 @@ export interface EntraAppSpec {
   federated?: readonly FederatedCredentialSpec[];
   /** Certificates (PEM, public part) uploaded to the app. */
   certificates?: readonly string[];
+  /**
+   * Subject name / issuer (SNI) trust: certificate subjects the app accepts without an upload, when the
+   * assertion carries the chain in `x5c` (what AZURE_CLIENT_SEND_CERTIFICATE_CHAIN asks for) [D]
+   * learn.microsoft.com/entra/identity-platform/certificate-credentials. Real Entra also checks the chain
+   * ends at a trusted CA (first-party only, not modelled); here the leaf's subject and thumbprint decide.
+   */
+  trustedSubjects?: readonly string[];
   disabled?: boolean;
   /** The tenant refuses every token request for this app, whatever its credential (see REFUSALS). */
   refusedBy?: keyof typeof REFUSALS;
@@ -285,10 +292,13 @@ class Emulator extends HarnessEmulator implements EntraEmulator {
    * app, unexpired, and its key must have made the RS256 signature [D]; texts of 700027 [O].
    */
   #signed(app: EntraAppSpec, assertion: string): AppResponse | undefined {
-    const x5t = String(this.#header(assertion)?.['x5t']);
-    const cert = (app.certificates ?? [])
-      .map((pem) => new X509Certificate(pem))
-      .find((x) => createHash('sha1').update(x.raw).digest('base64url') === x5t);
+    const header = this.#header(assertion);
+    const x5t = String(header?.['x5t']);
+    const thumb = (x: X509Certificate): string => createHash('sha1').update(x.raw).digest('base64url');
+    const chain = Array.isArray(header?.['x5c']) ? (header['x5c'] as unknown[]) : [];
+    const leaf = typeof chain[0] === 'string' ? new X509Certificate(Buffer.from(chain[0], 'base64')) : undefined;
+    const bySubject = leaf && thumb(leaf) === x5t && app.trustedSubjects?.includes(leaf.subject) ? leaf : undefined;
+    const cert = (app.certificates ?? []).map((pem) => new X509Certificate(pem)).find((x) => thumb(x) === x5t) ?? bySubject;
     const invalid = (reason: string): AppResponse =>
       aadstsError('invalid_client', 700027, `Client assertion failed signature validation. Reason - ${reason}`);
     if (!cert) return invalid(`The key was not found., Thumbprint of key used by client: '${x5t}'`);

@@ -5,7 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Agent } from 'undici';
-import { runEntraPreflight, type EntraCredential } from '../../src/core/entra/index.js';
+import { entraFromAzureEnv, runEntraPreflight, type EntraCredential } from '../../src/core/entra/index.js';
+import { CODES, type FindingCode } from '../../src/core/codes.js';
 import type { Report } from '../../src/core/report.js';
 import { resolveRequest } from '../../src/core/request.js';
 import { REFUSALS } from '../emulators/entra.js';
@@ -95,6 +96,9 @@ describe('Entra exchange → Azure DevOps checks', () => {
     const old = await check({ clientId: w.APPS.federated.clientId, assertion: pipelines(w.OLD_SC_ID) });
     expect(verdictCodes(old.report)).toEqual(['entra.issuer-retiring:warning']);
     expect(old.report.findings[0]!.message).toContain(w.ADO_SUBJECT);
+    // The fix names the new issuer exactly (this tenant's), and the app to give the credential.
+    expect(old.report.findings[0]!.hint).toContain(`issuer 'https://login.microsoftonline.com/${w.TENANT}/v2.0'`);
+    expect(old.report.findings[0]!.hint).toContain(`app ${w.APPS.federated.clientId}`);
     expectNoLeak(old);
   });
 
@@ -207,6 +211,8 @@ describe('each broken link has its own code', () => {
     const r = await run();
     expect([r.report.outcome, r.report.findings[0]?.code]).toEqual(['failed', code]);
     expect(r.report.findings[0]!.hint.length).toBeGreaterThan(20);
+    // Every Entra finding builds its fix with this run's values, never the catalogue's generic text.
+    if (code.startsWith('entra.')) expect(r.report.findings[0]!.hint).not.toBe(CODES[code as FindingCode].fix);
     expectNoLeak(r);
   });
 
@@ -238,6 +244,8 @@ describe('each broken link has its own code', () => {
     world.entra.options.tenants[w.TENANT] = [...world.entra.options.tenants[w.TENANT]!.filter((a) => a.clientId !== app.clientId), app];
     const r = await check({ clientId: app.clientId, secret: w.SECRET });
     expect([r.report.outcome, r.report.findings[0]?.code]).toEqual(['failed', code]);
+    expect(r.report.findings[0]!.hint).not.toBe(CODES[code as FindingCode].fix);
+    expect(r.report.findings[0]!.hint).toContain(app.clientId);
     expectNoLeak(r);
   });
 
@@ -307,5 +315,99 @@ describe('each broken link has its own code', () => {
     const r = await check({ clientId: w.APPS.secret.clientId, secret: w.SECRET });
     expect([r.report.outcome, r.report.findings[0]?.code]).toEqual(['unverified', 'network.unexpected-response']);
     expect(world.entra.requests.map((q) => q.method)).toEqual(['POST']);
+  });
+});
+
+describe('fixes name the exact values; the URL and the authority host are shown before a token', () => {
+  it.each([
+    ['conditional-access', ['AADSTS53003', 'Conditional Access'], ['Service principal sign-ins']],
+    [
+      'no-consent',
+      ['AADSTS65001', '499b84ac-1321-427f-aa17-267ca6975798'],
+      ['Grant admin consent', '499b84ac-1321-427f-aa17-267ca6975798'],
+    ],
+    ['resource-not-in-tenant', ['AADSTS500011', '499b84ac-1321-427f-aa17-267ca6975798'], ['Organization settings → Microsoft Entra']],
+    ['wif-restricted', ['AADSTS700223', 'restricted or turned off'], ['allows workload identity federation']],
+    ['multitenant-app', ['AADSTS70052', 'single-tenant'], ['Supported account types']],
+    ['cross-cloud', ['AADSTS900382', 'across clouds'], ['AZURE_AUTHORITY_HOST']],
+    ['app-disabled-legacy', ['AADSTS70001', 'disabled'], ['Enabled for users to sign-in?']],
+  ] as const)(
+    '%s: the message says the AADSTS code and what it means; the fix names the app, tenant and what to change',
+    async (refusal, said, fix) => {
+      const app = { clientId: '00000000-fa4e-7e57-0000-0000000e0198', objectId: '00000000-fa4e-7e57-0000-0000000e0298' };
+      world.entra.options.tenants[w.TENANT] = [
+        ...world.entra.options.tenants[w.TENANT]!.filter((a) => a.clientId !== app.clientId),
+        { ...app, secrets: [{ value: w.SECRET }], refusedBy: refusal },
+      ];
+      const f = (await check({ clientId: app.clientId, secret: w.SECRET })).report.findings[0]!;
+      for (const text of said) expect(f.message).toContain(text);
+      for (const text of [...fix, app.clientId, w.TENANT]) expect(f.hint).toContain(text);
+    },
+  );
+
+  it('a disabled app, a wrong or expired secret: the fix names the app (and where its secrets are)', async () => {
+    const disabled = (await check({ clientId: w.APPS.disabled.clientId, secret: w.SECRET })).report.findings[0]!;
+    expect(disabled.hint).toContain(`search for ${w.APPS.disabled.clientId}`);
+    const wrong = (await check({ clientId: w.APPS.secret.clientId, secret: 'FAKEwrongQ7SecretNOTxREAL' })).report.findings[0]!;
+    expect(wrong.hint).toContain(`Application (client) ID ${w.APPS.secret.clientId} → Certificates & secrets`);
+    expect(wrong.hint).toContain('in the test'); // the credential's origin: where to store the new value
+  });
+
+  it('a refused exchange still shows the URL that was asked for (never its user info)', async () => {
+    const masked: string[] = [];
+    const { request } = resolveRequest({ url: 'https://someone:pw@dev.azure.com/fabrikam', project: 'Fabrikam-Fiber' }, {});
+    const c: EntraCredential = {
+      clientId: w.APPS.disabled.clientId,
+      tenantId: w.TENANT,
+      authorityHost: world.entra.authorityHost,
+      origin: 't',
+      secret: w.SECRET,
+    };
+    const report = await runEntraPreflight(c, request, { ...onlineDeps(NOW, dispatcher), mask: (s) => masked.push(s) });
+    expect(report.findings[0]?.code).toBe('entra.app-disabled');
+    expect(report.url.input).toBe('https://dev.azure.com/fabrikam');
+  });
+
+  it('an unreachable authority: the fix names its host to allow, not the Azure DevOps URL', async () => {
+    const r = await check({ clientId: w.APPS.secret.clientId, secret: w.SECRET, authorityHost: 'https://127.0.0.1:1' });
+    const f = r.report.findings[0]!;
+    expect(f.code).toBe('network.unreachable');
+    expect(f.message).toContain('Microsoft Entra ID at 127.0.0.1:1');
+    expect(f.hint).toContain('Allow HTTPS from this runner to 127.0.0.1:1');
+    expect(f.hint).toContain('or correct the authority https://127.0.0.1:1');
+    expect(f.hint).not.toContain("URL's host");
+    expect(r.report.url.input).toBe('https://dev.azure.com/fabrikam');
+  });
+
+  it('subject name / issuer certificate trust: passes only when the chain goes in x5c (AZURE_CLIENT_SEND_CERTIFICATE_CHAIN)', async () => {
+    const without = await check({ clientId: w.APPS.subjectName.clientId, certificate: { pem: w.CERT_PEM.unknown } });
+    expect(without.report.findings[0]?.code).toBe('entra.certificate');
+    const withChain = await check({ clientId: w.APPS.subjectName.clientId, certificate: { pem: w.CERT_PEM.unknown, sendChain: true } });
+    expect([withChain.report.outcome, verdictCodes(withChain.report)]).toEqual(['passed', []]);
+    expectNoLeak(withChain);
+  });
+
+  it.each([
+    [
+      { AZURE_CLIENT_ID: 'c1', AZURE_TENANT_ID: 't1' },
+      /one of AZURE_FEDERATED_TOKEN_FILE, AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH is missing/,
+    ],
+    [{ AZURE_TENANT_ID: 't1', AZURE_FEDERATED_TOKEN_FILE: '/f' }, /AZURE_CLIENT_ID is missing; every Azure Identity credential needs/],
+    [
+      { AZURE_CLIENT_ID: 'c1', AZURE_TENANT_ID: 't1', AZURE_USERNAME: 'u@x', AZURE_PASSWORD: 'FAKEpw' },
+      /ROPC.*multifactor authentication \(MFA\)/,
+    ],
+  ])('incomplete Azure Identity variables %j: entra.env-incomplete naming the variable, no request sent', async (env, text) => {
+    world.entra.clearLog();
+    const c = entraFromAzureEnv(env)!;
+    const r = await check({ ...c, authorityHost: world.entra.authorityHost });
+    expect([r.report.outcome, r.report.provider, r.report.findings.map((f) => f.code)]).toEqual([
+      'failed',
+      'azure-devops',
+      ['entra.env-incomplete'],
+    ]);
+    expect(r.report.findings[0]!.message).toMatch(text);
+    expect(r.report.url.input).toBe('https://dev.azure.com/fabrikam');
+    expect(world.entra.requests).toEqual([]);
   });
 });

@@ -3,6 +3,7 @@
  * credentials for GitHub, Azure Pipelines (both issuers) and a token file, one not in the organisation.
  * Tokens the Entra emulator mints are registered with the Azure DevOps emulator as the service principal.
  */
+import { X509Certificate } from 'node:crypto';
 import { mintEntraJwt } from '../../src/core/providers/azure-devops/synthetic.js';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -93,6 +94,8 @@ export const APPS = {
   }),
   caseOnly: app('07', { federated: [{ issuer: GITHUB_ISSUER, subject: GITHUB_SUBJECT.toUpperCase() }] }),
   certificate: app('08', { certificates: [GOOD_CERT.cert] }),
+  /** Subject name / issuer trust: OTHER_CERT's subject, nothing uploaded; works only with the chain in x5c. */
+  subjectName: app('15', { trustedSubjects: [new X509Certificate(OTHER_CERT.cert).subject] }),
   /** Trusts only the Entra-issued service connection: GitHub's and the retiring issuer's tokens miss (700211). */
   pipelinesOnly: app('10', { federated: [{ issuer: ENTRA_SC_ISSUER, subject: ENTRA_SC_SUBJECT }] }),
   /** Tenant-side refusals, whatever the credential: a secret and the GitHub and pipeline subjects. */

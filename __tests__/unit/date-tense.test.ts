@@ -3,6 +3,7 @@
  * (2026-12-01) and the Azure DevOps issuer retirement (2027-07-01) — "stop" before, "stopped" after.
  */
 import { describe, expect, it } from '@jest/globals';
+import { entraFromGitHubInputs } from '../../src/core/entra/source.js';
 import { retiringIssuer } from '../../src/core/entra/messages.js';
 import { identityFinding } from '../../src/core/providers/azure-devops/messages.js';
 import type { HttpOutcome } from '../../src/core/http/client.js';
@@ -34,10 +35,12 @@ describe('the Azure DevOps issuer retirement', () => {
     issuerKind: 'azure-devops' as const,
   };
 
+  const credential = entraFromGitHubInputs('11111111-1111-1111-1111-111111111111', '22222222-2222-2222-2222-222222222222', {});
+
   it.each([
     ['2027-06-30', 'which Microsoft retires on 2027-07-01.'],
     ['2027-07-01', 'which Microsoft retired on 2027-07-01.'],
   ])('on %s: "%s"', (day, words) => {
-    expect(retiringIssuer(claims, at(day)).message).toContain(words);
+    expect(retiringIssuer(claims, credential, at(day)).message).toContain(words);
   });
 });

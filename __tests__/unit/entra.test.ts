@@ -4,6 +4,7 @@ import { CODES } from '../../src/core/codes.js';
 import { codeForAadsts } from '../../src/core/entra/aadsts.js';
 import { issuerKind, readAssertionClaims } from '../../src/core/entra/claims.js';
 import { buildTokenRequest, JWT_BEARER } from '../../src/core/entra/exchange.js';
+import { envIncomplete } from '../../src/core/entra/messages.js';
 import { entraFromArmConnection, entraFromAzureEnv, federationAudience } from '../../src/core/entra/source.js';
 import { mintEntraJwt } from '../../src/core/providers/azure-devops/synthetic.js';
 
@@ -29,10 +30,57 @@ describe('Azure Identity environment variables', () => {
     expect(entraFromAzureEnv(env)).toMatchObject({ certificate: { path: '/c.pem', password: 'pw' } });
     expect(entraFromAzureEnv(env)?.assertion).toBeUndefined();
   });
-  it('describes no credential without both ids and a secret or file', () => {
-    expect(entraFromAzureEnv({ AZURE_CLIENT_ID: 'c1', AZURE_CLIENT_SECRET: 's' })).toBeUndefined();
-    expect(entraFromAzureEnv({ ...IDS })).toBeUndefined();
-    expect(entraFromAzureEnv({ ...IDS, AZURE_CLIENT_SECRET: ' ' })).toBeUndefined();
+  it('describes no credential when none of its variables is set (AZURE_AUTHORITY_HOST alone picks a cloud, nothing more)', () => {
+    expect(entraFromAzureEnv({})).toBeUndefined();
+    expect(
+      entraFromAzureEnv({ AZURE_AUTHORITY_HOST: 'https://login.microsoftonline.us', AZURE_CLIENT_SEND_CERTIFICATE_CHAIN: '1' }),
+    ).toBeUndefined();
+  });
+  it('set but incomplete: says which variable is missing (or set but empty), as the SDKs need them', () => {
+    expect(entraFromAzureEnv({ AZURE_CLIENT_ID: 'c1', AZURE_CLIENT_SECRET: 's' })?.incomplete).toEqual({
+      kind: 'missing',
+      missing: ['AZURE_TENANT_ID'],
+      proof: false,
+      empty: [],
+    });
+    expect(entraFromAzureEnv({ ...IDS })?.incomplete).toEqual({ kind: 'missing', missing: [], proof: true, empty: [] });
+    expect(entraFromAzureEnv({ ...IDS, AZURE_CLIENT_SECRET: ' ' })?.incomplete).toEqual({
+      kind: 'missing',
+      missing: [],
+      proof: true,
+      empty: ['AZURE_CLIENT_SECRET'],
+    });
+    expect(entraFromAzureEnv({ AZURE_CLIENT_ID: '', AZURE_FEDERATED_TOKEN_FILE: '/f' })?.incomplete).toEqual({
+      kind: 'missing',
+      missing: ['AZURE_CLIENT_ID', 'AZURE_TENANT_ID'],
+      proof: false,
+      empty: ['AZURE_CLIENT_ID'],
+    });
+    const m = envIncomplete({ kind: 'missing', missing: ['AZURE_TENANT_ID'], proof: true, empty: ['AZURE_CLIENT_SECRET'] });
+    expect(m.message).toContain(
+      'AZURE_TENANT_ID and one of AZURE_FEDERATED_TOKEN_FILE, AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH are missing (AZURE_CLIENT_SECRET is set but empty)',
+    );
+    expect(m.hint).toContain('Set AZURE_TENANT_ID to the Directory (tenant) ID');
+  });
+  it('AZURE_USERNAME / AZURE_PASSWORD: a password sign-in (ROPC), never used, even with the ids', () => {
+    const c = entraFromAzureEnv({ ...IDS, AZURE_USERNAME: 'u@contoso.com', AZURE_PASSWORD: 'FAKEpw' });
+    expect([c?.incomplete, c?.secret, c?.assertion]).toEqual([{ kind: 'password', missing: [] }, undefined, undefined]);
+    const f = envIncomplete(c!.incomplete!);
+    expect(f.message).toMatch(/resource owner password credentials flow, ROPC.*multifactor authentication \(MFA\)/);
+    expect(f.message).not.toContain('FAKEpw');
+    // A complete workload identity beside them is used, as the tool presents no password anyway.
+    expect(entraFromAzureEnv({ ...IDS, AZURE_USERNAME: 'u', AZURE_PASSWORD: 'p', AZURE_FEDERATED_TOKEN_FILE: '/f' })?.assertion).toEqual({
+      kind: 'file',
+      path: '/f',
+    });
+  });
+  it('AZURE_CLIENT_SEND_CERTIFICATE_CHAIN = true or 1 sends the chain (x5c), as EnvironmentCredential reads it', () => {
+    const env = { ...IDS, AZURE_CLIENT_CERTIFICATE_PATH: '/c.pem' };
+    expect(
+      ['true', '1', 'TRUE', 'false', '0', ''].map(
+        (v) => entraFromAzureEnv({ ...env, AZURE_CLIENT_SEND_CERTIFICATE_CHAIN: v })?.certificate?.sendChain,
+      ),
+    ).toEqual([true, true, true, undefined, undefined, undefined]);
   });
   it('picks the federation audience of the cloud', () => {
     expect(

@@ -209,6 +209,11 @@ export const CODES = {
     fix: 'None needed.',
   },
   // --- Microsoft Entra federation (secretless credentials) ---------------------------------------
+  'entra.env-incomplete': {
+    meaning:
+      'Azure Identity variables (AZURE_*) are set but describe no credential: AZURE_CLIENT_ID or AZURE_TENANT_ID is missing, or neither AZURE_CLIENT_SECRET, AZURE_CLIENT_CERTIFICATE_PATH nor AZURE_FEDERATED_TOKEN_FILE is set, or they hold AZURE_USERNAME / AZURE_PASSWORD (a password sign-in, not supported). Nothing was checked.',
+    fix: 'Set the variable the message names: AZURE_CLIENT_ID and AZURE_TENANT_ID, plus AZURE_FEDERATED_TOKEN_FILE (workload identity), AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH; or pass an Azure DevOps token.',
+  },
   'entra.oidc-unavailable': {
     meaning:
       'The CI platform gave no OIDC token to exchange: GitHub without `permissions: id-token: write` (or a pull request from a fork), an agent without System.OidcRequestUri or the job token, or an unreadable token file.',

@@ -18,7 +18,12 @@ import { formatLogEntry } from '../core/http/log.js';
 import { resolveRequest, tokenFromEnv, type Env, type RawInputs } from '../core/request.js';
 import { describeValue } from '../core/token-source.js';
 import { echoedSecrets, secretForms } from '../core/secrets.js';
-import { bitbucketConnectionCredential, githubConnectionToken } from './code-connections.js';
+import {
+  bitbucketConnectionCredential,
+  bitbucketConnectionMissing,
+  githubConnectionMissing,
+  githubConnectionToken,
+} from './code-connections.js';
 
 export type TaskLib = Pick<
   typeof taskLib,
@@ -148,17 +153,16 @@ function codeConnection(tl: TaskLib): Credential | undefined {
   const github = tl.getInput('gitHubConnection');
   if (github) {
     const auth = tl.getEndpointAuthorization(github, true);
-    return {
-      token: auth ? githubConnectionToken(auth) : undefined,
-      source: `the GitHub service connection "${github}"`,
-      provider: 'github',
-    };
+    const token = auth ? githubConnectionToken(auth) : undefined;
+    const source = token ? `the GitHub service connection "${github}"` : githubConnectionMissing(github, auth);
+    return { token, source, provider: 'github' };
   }
   const bitbucket = tl.getInput('bitbucketConnection');
   if (!bitbucket) return undefined;
   const auth = tl.getEndpointAuthorization(bitbucket, true);
   const { token, username } = auth ? bitbucketConnectionCredential(auth) : { token: undefined, username: undefined };
-  return { token, username, source: `the Bitbucket service connection "${bitbucket}"`, provider: 'bitbucket' };
+  const source = token ? `the Bitbucket service connection "${bitbucket}"` : bitbucketConnectionMissing(bitbucket, auth);
+  return { token, username, source, provider: 'bitbucket' };
 }
 
 export interface TaskIo {

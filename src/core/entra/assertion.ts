@@ -4,8 +4,7 @@
  */
 import type { HttpClient, HttpOutcome } from '../http/client.js';
 import type { Finding } from '../report.js';
-import { networkFinding } from '../providers/online/trouble.js';
-import { connectionUnauthorized, GITHUB_NO_PERMISSION_HINT, noAssertion } from './messages.js';
+import { connectionUnauthorized, GITHUB_NO_PERMISSION_HINT, hostTrouble, noAssertion } from './messages.js';
 import type { AssertionSource } from './source.js';
 
 /** Builds an HTTP client that sends `Authorization: Bearer {token}` only to `origin`. */
@@ -20,14 +19,17 @@ export interface AssertionDeps {
 /** The token, or the finding that says why there is none. */
 export type AssertionResult = { token: string } | { finding: Finding };
 
-const PIPELINES_HINT =
-  "Select the Azure Resource Manager service connection in this task's `azureSubscription` input (the agent issues OIDC tokens only for connections a task input references) and authorise it for the pipeline.";
+/** The fix when the agent gives no OIDC token for this connection: select it, and authorise it. */
+const pipelinesHint = (id: string): string =>
+  `Select the Azure Resource Manager service connection ${id} in this task's \`azureSubscription\` input (the agent issues OIDC tokens only for connections a task input references) and authorise it for the pipeline (the connection → Security → Pipeline permissions).`;
 
 function fromFile(path: string, deps: AssertionDeps): AssertionResult {
   try {
     // The Azure SDKs trim the file's content (WorkloadIdentityCredential); so do we.
     const token = deps.readFile(path).trim();
-    return token ? { token } : { finding: noAssertion(`the file ${path} (AZURE_FEDERATED_TOKEN_FILE) is empty`) };
+    if (token) return { token };
+    const hint = `Point AZURE_FEDERATED_TOKEN_FILE at a file the platform keeps filled with its OIDC token (AKS projects one for pods labelled azure.workload.identity/use: "true"); ${path} is empty.`;
+    return { finding: noAssertion(`the file ${path} (AZURE_FEDERATED_TOKEN_FILE) is empty`, hint) };
   } catch (e) {
     const code = (e as { code?: string }).code ?? 'unreadable';
     return {
@@ -40,7 +42,7 @@ function fromFile(path: string, deps: AssertionDeps): AssertionResult {
 }
 
 function readField(r: HttpOutcome, field: string, who: string, hint: string): AssertionResult {
-  if (r.kind === 'network') return { finding: networkFinding(r, who) };
+  if (r.kind === 'network') return { finding: hostTrouble(r, who) };
   const value = r.isJson ? (r.json as Record<string, unknown>)[field] : undefined;
   if (r.status === 200 && typeof value === 'string' && value) return { token: value };
   return { finding: noAssertion(`${who} answered ${r.status}${r.status === 404 ? ' (not found)' : ''} instead of a token`, hint) };
@@ -79,7 +81,12 @@ async function fromPipelines(source: Extract<AssertionSource, { kind: 'azure-pip
       ),
     };
   if (!source.accessToken)
-    return { finding: noAssertion("the job's System.AccessToken is not available to request the OIDC token", PIPELINES_HINT) };
+    return {
+      finding: noAssertion(
+        "the job's System.AccessToken is not available to request the OIDC token",
+        pipelinesHint(source.serviceConnectionId),
+      ),
+    };
   const url = new URL(source.requestUri);
   url.searchParams.set('api-version', '7.1');
   url.searchParams.set('serviceConnectionId', source.serviceConnectionId);
@@ -90,7 +97,7 @@ async function fromPipelines(source: Extract<AssertionSource, { kind: 'azure-pip
   // MicrosoftDocs/vsts-rest-api-specs#709]; 403 read alike: the job may not use this connection.
   if (r.kind === 'response' && (r.status === 404 || r.status === 403))
     return { finding: connectionUnauthorized(source.serviceConnectionId, r.status) };
-  return readField(r, 'oidcToken', 'the Azure Pipelines OIDC endpoint', PIPELINES_HINT);
+  return readField(r, 'oidcToken', 'the Azure Pipelines OIDC endpoint', pipelinesHint(source.serviceConnectionId));
 }
 
 export async function obtainAssertion(source: AssertionSource, deps: AssertionDeps): Promise<AssertionResult> {

@@ -45,10 +45,24 @@ export function certificateValidity(m: CertificateMaterial): { notBefore: Date; 
 
 const b64url = (v: unknown): string => Buffer.from(JSON.stringify(v)).toString('base64url');
 
-/** A client assertion for `tokenUrl`, valid ten minutes from `now`, signed RS256. */
-export function signClientAssertion(m: CertificateMaterial, clientId: string, tokenUrl: string, now: Date): string {
+/**
+ * The `x5c` header: every certificate of the PEM text, leaf first, as standard base64 DER (RFC 7515
+ * §4.1.6), as MSAL sends it when AZURE_CLIENT_SEND_CERTIFICATE_CHAIN is set. Subject name / issuer
+ * (SNI) authentication needs it: Entra then trusts the chain, not a thumbprint uploaded to the app.
+ */
+export function certificateChain(pem: string): string[] {
+  return [...pem.matchAll(new RegExp(CERT_BLOCK.source, 'g'))].map((m) => m[0].replace(/-----[A-Z ]+-----|\s+/g, ''));
+}
+
+/** A client assertion for `tokenUrl`, valid ten minutes from `now`, signed RS256; `x5c` carries the chain when given. */
+export function signClientAssertion(m: CertificateMaterial, clientId: string, tokenUrl: string, now: Date, chain?: string[]): string {
   const der = new X509Certificate(m.certPem).raw;
-  const header = { alg: 'RS256', typ: 'JWT', x5t: createHash('sha1').update(der).digest('base64url') };
+  const header = {
+    alg: 'RS256',
+    typ: 'JWT',
+    x5t: createHash('sha1').update(der).digest('base64url'),
+    ...(chain?.length ? { x5c: chain } : {}),
+  };
   const iat = Math.floor(now.getTime() / 1000);
   const claims = { aud: tokenUrl, iss: clientId, sub: clientId, jti: randomUUID(), iat, nbf: iat, exp: iat + 600 };
   const input = `${b64url(header)}.${b64url(claims)}`;
@@ -95,7 +109,8 @@ export function fromCertificate(
   // Entra accepts RSA certificates only (RS256 / PS256 assertions).
   if (material.key.asymmetricKeyType !== 'rsa')
     return { finding: certificateUnusable(c, 'its key is not an RSA key, and Microsoft Entra accepts only RSA certificates') };
-  const assertion = signClientAssertion(material, c.clientId, tokenUrl(c), deps.now);
+  const chain = cert.sendChain ? certificateChain(pem) : undefined;
+  const assertion = signClientAssertion(material, c.clientId, tokenUrl(c), deps.now, chain);
   deps.mask(assertion);
   return { assertion, thumbprint: v.thumbprint };
 }

@@ -7,10 +7,10 @@
 import { HttpClient, isLoopback } from '../http/client.js';
 import { HTTP_LIMITS } from '../http/limits.js';
 import { createTransport } from '../http/transport.js';
-import { networkFinding } from '../providers/online/trouble.js';
 import { reportBeforeToken, runPreflight, type PreflightDeps } from '../preflight.js';
 import { type Finding, type Report } from '../report.js';
 import type { CheckRequest } from '../request.js';
+import { withoutUserinfo } from '../url-common.js';
 import { secretForms, secretScrubber } from '../secrets.js';
 import { codeForAadsts } from './aadsts.js';
 import { obtainAssertion } from './assertion.js';
@@ -42,6 +42,7 @@ const LABEL = 'Microsoft Entra access token (from workload identity federation, 
 /** Values that would build a wrong or unsafe token URL. */
 function configFindings(c: EntraCredential): Finding[] {
   if (c.uncheckable) return [msg.schemeUncheckable(c.origin, c.uncheckable)];
+  if (c.incomplete) return [msg.envIncomplete(c.incomplete)];
   if (!c.clientId || !c.tenantId) return [msg.missingId(c.origin, c.clientId ? 'tenant id' : 'client id')];
   const out: Finding[] = [];
   if (!/^[A-Za-z0-9][A-Za-z0-9.-]*$/.test(c.tenantId)) out.push(msg.badTenant(c.origin));
@@ -105,7 +106,7 @@ async function mint(c: EntraCredential, stage: Stage): Promise<Minted> {
   if ('finding' in shown) return shown;
   const request = buildTokenRequest(c, shown.assertion);
   const answer = await exchange(clientFor(stage, new URL(request.url).origin, undefined), request);
-  if (answer.kind === 'network') return { finding: networkFinding(answer, 'Microsoft Entra ID') };
+  if (answer.kind === 'network') return { finding: msg.authorityTrouble(answer, c) };
   if (answer.kind === 'error') {
     const code = codeForAadsts(answer.error.code);
     // A signed assertion that Entra refuses is the certificate's fault (unknown to the app, or expired there).
@@ -172,7 +173,7 @@ export async function runEntraPreflight(
   };
   const early = [...configFindings(c)];
   if (request.offline) early.push(msg.offlineEntra());
-  if (early.length) return labelled(reportBeforeToken(adoRequest, [...inputFindings, ...early], deps.monotonic() - started));
+  if (early.length) return labelled(reportBeforeToken(adoRequest, [...inputFindings, ...early], deps.monotonic() - started), request.url);
 
   const dispatcher = deps.dispatcher ?? createTransport({ env: deps.env ?? {}, ...deps.transport });
   let minted: Minted;
@@ -182,11 +183,14 @@ export async function runEntraPreflight(
     if (!deps.dispatcher) await dispatcher.close();
   }
   if ('finding' in minted)
-    return labelled(scrubDeep(reportBeforeToken(adoRequest, [...inputFindings, minted.finding], deps.monotonic() - started), scrub));
+    return labelled(
+      scrubDeep(reportBeforeToken(adoRequest, [...inputFindings, minted.finding], deps.monotonic() - started), scrub),
+      request.url,
+    );
   mask(minted.token);
   const notes = [
     msg.exchanged(c, minted.shown.claims, minted.shown.thumbprint),
-    ...(minted.shown.claims?.issuerKind === 'azure-devops' ? [msg.retiringIssuer(minted.shown.claims, deps.now())] : []),
+    ...(minted.shown.claims?.issuerKind === 'azure-devops' ? [msg.retiringIssuer(minted.shown.claims, c, deps.now())] : []),
   ];
   const left = Math.max(1000, request.timeoutMs - (deps.monotonic() - started));
   const report = scrubDeep(
@@ -198,6 +202,8 @@ export async function runEntraPreflight(
   return report;
 }
 
-function labelled(report: Report): Report {
-  return { ...report, provider: 'azure-devops', tokenKind: 'azure-devops.entra', tokenLabel: LABEL };
+/** A report that ended before a token: the URL asked for is still shown (never a user name or password in it). */
+function labelled(report: Report, url: string | undefined): Report {
+  const input = report.url.input ?? (url?.trim() ? withoutUserinfo(url.trim()) : null);
+  return { ...report, provider: 'azure-devops', tokenKind: 'azure-devops.entra', tokenLabel: LABEL, url: { ...report.url, input } };
 }

@@ -22,12 +22,14 @@ export interface EntraCredential {
   authorityHost: string;
   secret?: string;
   /** A certificate credential: PEM (certificate + private key) inline or in a file, and its key's password. */
-  certificate?: { pem?: string; path?: string; password?: string };
+  certificate?: { pem?: string; path?: string; password?: string; sendChain?: boolean };
   assertion?: AssertionSource;
   /** Where these values came from, for messages ("the AZURE_* environment variables"). */
   origin: string;
   /** A service connection whose scheme holds no Microsoft Entra credential this tool can present. */
   uncheckable?: UncheckableScheme;
+  /** The Azure Identity variables are set but describe no credential this tool can present. */
+  incomplete?: EnvGap;
 }
 
 /**
@@ -53,28 +55,68 @@ export function authorityHost(value: string | undefined): string {
   return (blank(value) ?? DEFAULT_AUTHORITY_HOST).replace(/\/+$/, '');
 }
 
+/** What the Azure Identity variables lack (or hold that this tool will not use), for a finding. */
+export type EnvGap =
+  /** Variables to set: AZURE_CLIENT_ID / AZURE_TENANT_ID, or one of the proofs (`proof`). */
+  | { kind: 'missing'; missing: string[]; proof: boolean; empty: string[] }
+  /** AZURE_USERNAME / AZURE_PASSWORD: a user's password sign-in (ROPC), never used here. */
+  | { kind: 'password'; missing: string[] };
+
+const ENV_ORIGIN = 'the Azure Identity environment variables (AZURE_*)';
+/** Every variable that starts an Azure Identity credential (AZURE_AUTHORITY_HOST only picks a cloud). */
+const CREDENTIAL_VARS = [
+  'AZURE_CLIENT_ID',
+  'AZURE_TENANT_ID',
+  'AZURE_CLIENT_SECRET',
+  'AZURE_CLIENT_CERTIFICATE_PATH',
+  'AZURE_FEDERATED_TOKEN_FILE',
+  'AZURE_USERNAME',
+  'AZURE_PASSWORD',
+] as const;
+const PROOFS = ['AZURE_CLIENT_SECRET', 'AZURE_CLIENT_CERTIFICATE_PATH', 'AZURE_FEDERATED_TOKEN_FILE'] as const;
+
+/** `true` or `1`, as EnvironmentCredential reads AZURE_CLIENT_SEND_CERTIFICATE_CHAIN. */
+const sendChain = (v: string | undefined): boolean => ['true', '1'].includes((v ?? '').trim().toLowerCase());
+
 /**
  * The Azure Identity environment variables, read as the Azure SDKs' EnvironmentCredential (client
- * secret first) and WorkloadIdentityCredential (AZURE_FEDERATED_TOKEN_FILE) read them; undefined when
- * they do not describe a credential. Sources: Azure/azure-sdk-for-js sdk/identity/identity
- * src/credentials/environmentCredential.ts and workloadIdentityCredential.ts.
+ * secret, then certificate) and WorkloadIdentityCredential (AZURE_FEDERATED_TOKEN_FILE) read them;
+ * undefined when none is set. Set but incomplete, the credential carries `incomplete` (which
+ * variable is missing), where the SDKs would only say "unavailable". Sources: Azure/azure-sdk-for-js
+ * sdk/identity/identity src/credentials/environmentCredential.ts and workloadIdentityCredential.ts.
  */
 export function entraFromAzureEnv(env: Env): EntraCredential | undefined {
+  if (!CREDENTIAL_VARS.some((k) => env[k] !== undefined)) return undefined;
   const clientId = blank(env.AZURE_CLIENT_ID);
   const tenantId = blank(env.AZURE_TENANT_ID);
-  if (!clientId || !tenantId) return undefined;
-  const secret = env.AZURE_CLIENT_SECRET;
+  const base = { clientId: clientId ?? '', tenantId: tenantId ?? '', authorityHost: authorityHost(env.AZURE_AUTHORITY_HOST) };
+  const ids = `AZURE_CLIENT_ID, AZURE_TENANT_ID and`;
+  const complete = clientId && tenantId;
+  if (complete && blank(env.AZURE_CLIENT_SECRET) !== undefined)
+    return { ...base, secret: env.AZURE_CLIENT_SECRET, origin: `${ids} AZURE_CLIENT_SECRET` };
   const certificate = blank(env.AZURE_CLIENT_CERTIFICATE_PATH);
-  const file = blank(env.AZURE_FEDERATED_TOKEN_FILE);
-  const base = { clientId, tenantId, authorityHost: authorityHost(env.AZURE_AUTHORITY_HOST) };
-  if (blank(secret) !== undefined) return { ...base, secret, origin: 'AZURE_CLIENT_ID, AZURE_TENANT_ID and AZURE_CLIENT_SECRET' };
-  if (certificate) {
+  if (complete && certificate) {
     const password = env.AZURE_CLIENT_CERTIFICATE_PASSWORD;
-    const cert = { path: certificate, ...(password ? { password } : {}) };
-    return { ...base, certificate: cert, origin: 'AZURE_CLIENT_ID, AZURE_TENANT_ID and AZURE_CLIENT_CERTIFICATE_PATH' };
+    const cert = {
+      path: certificate,
+      ...(password ? { password } : {}),
+      ...(sendChain(env.AZURE_CLIENT_SEND_CERTIFICATE_CHAIN) ? { sendChain: true } : {}),
+    };
+    return { ...base, certificate: cert, origin: `${ids} AZURE_CLIENT_CERTIFICATE_PATH` };
   }
-  if (!file) return undefined;
-  return { ...base, assertion: { kind: 'file', path: file! }, origin: 'AZURE_CLIENT_ID, AZURE_TENANT_ID and AZURE_FEDERATED_TOKEN_FILE' };
+  const file = blank(env.AZURE_FEDERATED_TOKEN_FILE);
+  if (complete && file) return { ...base, assertion: { kind: 'file', path: file }, origin: `${ids} AZURE_FEDERATED_TOKEN_FILE` };
+  return { ...base, origin: ENV_ORIGIN, incomplete: envGap(env) };
+}
+
+/** Which variables an incomplete set lacks, named as the SDKs name them. */
+function envGap(env: Env): EnvGap {
+  const missing = (['AZURE_CLIENT_ID', 'AZURE_TENANT_ID'] as const).filter((k) => !blank(env[k]));
+  if (blank(env.AZURE_USERNAME) || blank(env.AZURE_PASSWORD)) return { kind: 'password', missing };
+  const proof = !PROOFS.some((k) => blank(env[k]));
+  // Set but empty (or blank): named as such, since `export AZURE_CLIENT_SECRET=` is a common slip.
+  const empty = [...missing, ...(proof ? PROOFS : [])].filter((k) => env[k] !== undefined);
+  return { kind: 'missing', missing, proof, empty };
 }
 
 /**
