@@ -91,10 +91,20 @@ describe('request resolution', () => {
     expect(tokenFromEnv('azure-devops', { AZURE_DEVOPS_PAT: 'v' })).toEqual({
       value: 'v',
       source: 'environment variable AZURE_DEVOPS_PAT',
+      origin: { variable: 'AZURE_DEVOPS_PAT', named: false },
     });
     expect(tokenFromEnv('github', { GH_TOKEN: 'g' }).value).toBe('g');
-    expect(tokenFromEnv('github', {}, 'MY_TOKEN')).toEqual({ value: undefined, source: 'environment variable MY_TOKEN is not set' });
-    expect(tokenFromEnv('github', { MY_TOKEN: 'x' }, 'MY_TOKEN')).toEqual({ value: 'x', source: 'environment variable MY_TOKEN' });
+    const named = { variable: 'MY_TOKEN', named: true };
+    expect(tokenFromEnv('github', {}, 'MY_TOKEN')).toEqual({
+      value: undefined,
+      source: 'environment variable MY_TOKEN is not set',
+      origin: named,
+    });
+    expect(tokenFromEnv('github', { MY_TOKEN: 'x' }, 'MY_TOKEN')).toEqual({
+      value: 'x',
+      source: 'environment variable MY_TOKEN',
+      origin: named,
+    });
     expect(tokenFromEnv('github', { MY_TOKEN: '' }, 'MY_TOKEN').source).toBe('environment variable MY_TOKEN is set but empty');
     expect(tokenFromEnv('github', { MY_TOKEN: ' \n' }, 'MY_TOKEN').source).toBe('environment variable MY_TOKEN holds only whitespace');
     expect(tokenFromEnv('gitlab', {}).source).toBe('none of the environment variables GITLAB_TOKEN, GL_TOKEN and CI_JOB_TOKEN is set');

@@ -1,4 +1,5 @@
 /** Every sentence the Azure DevOps online findings say, and the exact fixes they point to. */
+import { docsUrl } from '../../docs.js';
 import type { HttpOutcome } from '../../http/client.js';
 import { finding, type Finding } from '../../report.js';
 import {
@@ -39,7 +40,7 @@ export const unknownScope = (text: string): Finding =>
     'scope.unknown',
     'error',
     `"${text}" is not an Azure DevOps PAT scope.`,
-    'Use a scope id such as vso.code or a portal name such as "Code: Read" (see the README\'s scope table).',
+    `Use a scope id such as vso.code or a portal name such as "Code: Read" (see ${docsUrl('scopes.md', 'azure-devops')}).`,
   );
 
 // --- identity -------------------------------------------------------------------------------------

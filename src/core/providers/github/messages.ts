@@ -3,6 +3,7 @@
  * (`why`) a scope could not be judged. The readers in interpret.ts and the plan in online.ts decide;
  * this module only words what they decided. No text here ever contains the token.
  */
+import { docsUrl } from '../../docs.js';
 import { CODES } from '../../codes.js';
 import { finding, type Finding } from '../../report.js';
 import {
@@ -178,7 +179,7 @@ export const unknownScope = (text: string, why: string): Finding =>
     'scope.unknown',
     'error',
     `"${text}" is ${why}.`,
-    "Use a classic scope (repo, read:org, workflow…) or a permission with a level (contents:read, pull_requests:write, issues:read…); see the README's GitHub table.",
+    `Use a classic scope (repo, read:org, workflow…) or a permission with a level (contents:read, pull_requests:write, issues:read…); see ${docsUrl('scopes.md', 'github')}.`,
   );
 
 export const projectNotOwnerRepo = (shown: string): Finding =>
