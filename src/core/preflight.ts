@@ -73,7 +73,11 @@ function hintedProvider(request: CheckRequest): { provider: ProviderId; from: (n
   const origin = request.tokenOrigin;
   const variable = origin && 'variable' in origin ? origin.variable : undefined;
   const byVariable = providerOfVariable(variable);
-  if (byVariable) return { provider: byVariable, from: (name) => `the variable it was read from, ${variable}, which ${name}'s tools use` };
+  if (byVariable)
+    return {
+      provider: byVariable,
+      from: (name) => `the variable it was read from, ${variable}, where ${name} tokens are conventionally kept`,
+    };
   return undefined;
 }
 
