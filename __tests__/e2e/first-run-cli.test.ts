@@ -85,6 +85,19 @@ describe('the token variable hints the provider', () => {
     expect(find(other.report, 'token.format')!.message).toContain('provider cannot be detected');
   });
 
+  it('action: a token from GITHUB_TOKEN (no `token` input) gets the same hint', async () => {
+    const dir = tempDir('first-run-cli');
+    const output = path.join(dir, 'output');
+    fs.writeFileSync(output, '');
+    const r = await runBundle(
+      'action',
+      [],
+      baseEnv({ GITHUB_OUTPUT: output, INPUT_OFFLINE: 'true', GITHUB_TOKEN: '0123456789abcdef0123456789abcdef01234567' }),
+    );
+    expect(r.stdout).toContain('where GitHub tokens are conventionally kept');
+    expect(r.stdout).not.toContain('provider cannot be detected');
+  });
+
   it('GITLAB_TOKEN and CI_JOB_TOKEN hint GitLab; a URL wins over the variable', async () => {
     for (const variable of ['GITLAB_TOKEN', 'CI_JOB_TOKEN']) {
       const { report } = await json(['--token-env', variable], { [variable]: 'FAKE-TEST-not-a-token' });

@@ -88,7 +88,8 @@ const HINT_NONE = 'None needed.';
 
 const ACCEPTED_FORMATS =
   'Azure DevOps accepts a personal access token (52 characters of a–z and 2–7, or the 84-character format), or a Microsoft Entra access token (a JWT)';
-const SYSTEM_TOKEN_NOTE = "the pipeline's $(System.AccessToken) is opaque and must be declared with token type `system-access-token`";
+const SYSTEM_TOKEN_NOTE =
+  "the pipeline's $(System.AccessToken) is opaque and must be declared by setting `token-type` to system-access-token";
 
 function result(
   kind: string,
@@ -551,7 +552,7 @@ function analyzeJwt(token: string, ctx: TokenContext, claim: boolean): TokenAnal
         'token.format',
         'warning',
         "The token was issued by Azure DevOps itself (it looks like the pipeline's System.AccessToken); its contents are not a documented format, so they are not checked.",
-        'Declare the token type `system-access-token` when passing $(System.AccessToken); the online checks then tell whether it works.',
+        'Set `token-type` to system-access-token when passing $(System.AccessToken); the online checks then tell whether it works.',
       ),
     ]);
   }
