@@ -148,6 +148,15 @@ describe('token sources: the fix fits where the token was looked for', () => {
     expect(f.hint).not.toContain('named by `--token-env`');
   });
 
+  it('no token anywhere: the fix names the CLI’s own ways in, not workflow syntax', async () => {
+    const { report } = await json(['--provider', 'gitlab'], {});
+    const f = find(report, 'token.missing')!;
+    expect(f.message).toBe('No token was provided: none of the environment variables GITLAB_TOKEN, GL_TOKEN and CI_JOB_TOKEN is set.');
+    expect(f.hint).toContain('`--token-env NAME`');
+    expect(f.hint).toContain('`--token-stdin`');
+    expect(f.hint).not.toContain('secrets.NAME');
+  });
+
   it('--token-stdin with nothing piped: says standard input was empty, with a piping fix', async () => {
     const r = await cli(['--offline', '--token-stdin'], {}, '');
     expect(r.code).toBe(1);

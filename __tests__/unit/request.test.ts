@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { runPreflight } from '../../src/core/preflight.js';
-import { environmentDefaults, parseList, parseProvider, resolveRequest, tokenFromEnv } from '../../src/core/request.js';
+import { environmentDefaults, nameInputs, parseList, parseProvider, resolveRequest, tokenFromEnv } from '../../src/core/request.js';
 import { githubPat } from '../support/tokens.js';
 
 describe('request resolution', () => {
@@ -118,5 +118,26 @@ describe('expires-on', () => {
   it('parses a bare date as the end of that day (UTC), rejects garbage', () => {
     expect(resolveRequest({ expiresOn: '2027-03-31' }, {}).request.expiresOn?.toISOString()).toBe('2027-03-31T23:59:59.000Z');
     expect(resolveRequest({ expiresOn: 'next week' }, {}).findings.map((f) => f.code)).toEqual(['config.invalid']);
+  });
+});
+
+describe('input names in messages', () => {
+  it('respells every input a message names the way the front end spells it, and nothing else', () => {
+    const text = 'Set `provider`, `url`, `required-scopes` and `min-days-remaining`; run without `offline`; keep `token` and `workspace`.';
+    expect(nameInputs(text, 'kebab')).toBe(text);
+    expect(nameInputs(text, 'flag')).toBe(
+      'Set `--provider`, `--url`, `--required-scopes` and `--min-days-remaining`; run without `--offline`; keep `token` and `workspace`.',
+    );
+    expect(nameInputs(text, 'camel')).toBe(
+      'Set `provider`, `url`, `requiredScopes` and `minDaysRemaining`; run without `offline`; keep `token` and `workspace`.',
+    );
+  });
+
+  it('the CLI naming reaches the parse messages too', () => {
+    const { findings } = resolveRequest({ expiresOn: 'soon', provider: 'gitlb' }, {}, 'flag');
+    expect(findings.map((f) => f.message)).toEqual([
+      'Unknown provider "gitlb"; did you mean gitlab?',
+      '`--expires-on` must be a date such as 2027-03-31, not "soon".',
+    ]);
   });
 });

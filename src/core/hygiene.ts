@@ -6,7 +6,7 @@ import { finding, type Finding } from './report.js';
 import { isEmptyState } from './token-source.js';
 import { unexpandedFinding } from './unexpanded.js';
 import { plural } from './plural.js';
-import type { CheckRequest, InputNaming, TokenOrigin } from './request.js';
+import type { CheckRequest, InputNaming } from './request.js';
 
 /**
  * Longest token worth reading. The longest real credentials are Entra access tokens with many claims,
@@ -104,7 +104,14 @@ function unwrap(token: string): { inner: string; wrapper: string } | undefined {
  * "environment variable AZURE_DEVOPS_PAT is set but empty". A variable set but empty was mapped from
  * a secret that is missing or withheld, which has its own fix.
  */
-function missingFinding(raw: string | undefined, source: string | undefined, origin: TokenOrigin | undefined): Finding {
+/** Where to put the token, in the terms of the front end that ran (the CLI has no `token` input). */
+const PASS_TOKEN = (naming: InputNaming | undefined): string =>
+  naming === 'flag'
+    ? 'Put the token in one of the variables named (`export NAME=…`), name the variable that holds it with `--token-env NAME`, or pipe it in with `--token-stdin`.'
+    : 'Pass the token from a secret: `token: ${{ secrets.NAME }}` (GitHub), a secret variable such as `$(PAT)` (Azure Pipelines), or the environment variable named by `--token-env` (CLI).';
+
+function missingFinding(raw: string | undefined, source: string | undefined, context: HygieneContext): Finding {
+  const origin = context.tokenOrigin;
   const what = source || raw === undefined || raw === '' ? 'No token was provided' : 'The token holds only whitespace';
   const empty = source !== undefined && isEmptyState(source);
   if (origin && 'stdin' in origin)
@@ -128,7 +135,7 @@ function missingFinding(raw: string | undefined, source: string | undefined, ori
     source ? `${what}: ${source}.` : `${what}.`,
     empty
       ? 'The variable is mapped but its secret arrived empty: check that the secret exists under exactly that name and is available to this run (GitHub gives workflows triggered from forks no secrets; in Azure Pipelines a variable group must be linked and authorised for the pipeline).'
-      : 'Pass the token from a secret: `token: ${{ secrets.NAME }}` (GitHub), a secret variable such as `$(PAT)` (Azure Pipelines), or the environment variable named by `--token-env` (CLI).',
+      : PASS_TOKEN(context.naming),
   );
 }
 
@@ -205,7 +212,7 @@ function fatalFinding(token: string, naming: InputNaming | undefined): Finding |
 export type HygieneContext = Pick<CheckRequest, 'tokenOrigin' | 'naming'>;
 
 export function checkHygiene(raw: string | undefined, source?: string, context: HygieneContext = {}): HygieneResult {
-  if (raw === undefined || raw.trim() === '') return { token: undefined, findings: [missingFinding(raw, source, context.tokenOrigin)] };
+  if (raw === undefined || raw.trim() === '') return { token: undefined, findings: [missingFinding(raw, source, context)] };
   // First, before any other pass over the text: megabytes of it are a finding, not work.
   if (raw.length > MAX_TOKEN_CHARS) return { token: undefined, findings: [tooLongFinding(raw)] };
   const findings: Finding[] = [];
