@@ -6,7 +6,14 @@ import { readFileSync, writeFileSync } from 'node:fs';
 const root = new URL('..', import.meta.url);
 const src = readFileSync(new URL('src/core/codes.ts', root), 'utf8');
 const re = /'([a-z]+\.[a-z-]+)': \{\s*meaning:\s*(['"`])((?:\\.|(?!\2).)*)\2,\s*fix:\s*(['"`])((?:\\.|(?!\4).)*)\4,/gs;
-const cell = (s) => s.replace(/\\'/g, "'").replace(/\|/g, '\\|');
+// A fix may point to the docs through src/core/docs.ts (absolute URLs: the npm package has no docs/).
+const docsBase = /DOCS_BASE = '([^']+)'/.exec(readFileSync(new URL('src/core/docs.ts', root), 'utf8'))[1];
+const docsUrl = (s) =>
+  s.replace(/\$\{docsUrl\('([^']+)'(?:, '([^']+)')?\)\}/g, (_, page, anchor) => `${docsBase}/${page}${anchor ? `#${anchor}` : ''}`);
+const cell = (s) =>
+  docsUrl(s)
+    .replace(/\\(['`])/g, '$1')
+    .replace(/\|/g, '\\|');
 const rows = ['| Code | Meaning | Fix |', '| --- | --- | --- |'];
 for (const m of src.matchAll(re)) rows.push(`| \`${m[1]}\` | ${cell(m[3])} | ${cell(m[5])} |`);
 export const table = rows.join('\n');

@@ -32,12 +32,18 @@ async function task(inputs: Record<string, string>, extra: Record<string, string
 }
 
 describe('an unexpanded variable shows its name and the fix for its syntax', () => {
-  it('CLI: $(System.AccessToken) is named, with the task input and the env mapping', async () => {
-    const r = await cli(['--offline'], { AZURE_DEVOPS_PAT: '$(System.AccessToken)' });
+  it('CLI: $(System.AccessToken) is named, with the env mapping and the flags that read it', async () => {
+    const r = await cli(['--offline', '--url', 'https://dev.azure.com/fabrikam'], { AZURE_DEVOPS_PAT: '$(System.AccessToken)' });
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('token.unexpanded: The token is the literal text "$(System.AccessToken)", an Azure Pipelines macro');
-    expect(r.stdout).toContain('`useSystemAccessToken: true`');
     expect(r.stdout).toContain('`env: { SYSTEM_ACCESSTOKEN: $(System.AccessToken) }`');
+    // The CLI has no task input: its own flags read the mapped variable.
+    expect(r.stdout).toContain('`--token-env SYSTEM_ACCESSTOKEN --token-type system-access-token`');
+    expect(r.stdout).not.toContain('useSystemAccessToken');
+    expect(r.stdout).not.toContain('check that variable');
+    // The URL names the provider the value was meant for; the finding stays the unexpanded reference.
+    expect(r.stdout).toMatch(/Provider\s+Azure DevOps/);
+    expect(r.stdout).not.toContain('token.format');
     expect(r.stdout).not.toContain('***');
   });
 

@@ -15,6 +15,7 @@ import { CODES } from '../../src/core/codes.js';
 import { runPreflight } from '../../src/core/preflight.js';
 import { PROVIDERS } from '../../src/core/report.js';
 import { resolveRequest } from '../../src/core/request.js';
+import { fakeEntraClaims, mintEntraJwt } from '../../src/core/providers/azure-devops/synthetic.js';
 import { mutation, tokenSample } from '../property/arbitraries.js';
 import { requestShape } from '../property/scenarios.js';
 import { grammarProblems, grammarReport } from '../support/grammar.js';
@@ -28,6 +29,19 @@ function sources(dir = path.join(ROOT, 'src')): string[] {
 }
 
 const NOW = new Date('2026-11-22T12:00:00Z');
+
+/** Claims over the fake Entra token's defaults, and whether it is an app-only token. */
+const ENTRA_CLAIMS: Array<[Record<string, unknown>, boolean]> = [
+  [{}, false],
+  [{ scp: 'vso.code' }, false],
+  [{}, true],
+  [{ idtyp: undefined }, true],
+  [{ xms_act_fct: '11', xms_sub_fct: '11', scp: '/' }, true],
+  [{ xms_act_fct: '11', scp: 'vso.code' }, false],
+  [{ xms_sub_fct: '13', scp: 'vso.code' }, false],
+  [{ aud: 'https://management.core.windows.net/' }, false],
+  [{ aud: 'https://graph.microsoft.com' }, true],
+];
 
 async function cli(args: string[], env: Record<string, string> = {}) {
   let out = '';
@@ -131,6 +145,14 @@ describe('every text a user reads', () => {
         requiredScopes: shape.scopes.join(', '),
       })),
       ...PROVIDERS.flatMap((provider) => hygiene.map((token) => ({ provider, token, url: 'http://example.com/a/_git/b/' }))),
+      // Entra token kinds (delegated, app with and without idtyp, the three Agent ID kinds, other audiences):
+      // their descriptions are composed from parts the random samples above do not reach.
+      ...ENTRA_CLAIMS.map(([overrides, app]) => ({
+        provider: 'auto',
+        token: mintEntraJwt(fakeEntraClaims(NOW, { app }, overrides)),
+        url: 'https://dev.azure.com/fabrikam',
+        requiredScopes: 'vso.code, vso.build',
+      })),
     ];
     for (const inputs of runs) {
       const { request, findings } = resolveRequest({ ...inputs, offline: 'true' }, {});
@@ -174,7 +196,7 @@ describe('every text a user reads', () => {
     ],
     ['entra.access-level', 'src/core/providers/azure-devops/access-level.ts', 'which cannot read code (Azure Repos) in private projects'],
     ['entra.connection-scheme', 'src/core/entra/messages.ts', 'an App Service deployment credential, not a Microsoft Entra identity'],
-    ['scope.unknown (scope-names)', 'src/core/providers/scope-names.ts', 'scope name from docs/scopes.md in'],
+    ['scope.unknown (scope-names)', 'src/core/providers/scope-names.ts', 'scope, not '],
     ['token.audience', 'src/core/providers/azure-devops/tokens.ts', 'not an Azure DevOps API token; Azure DevOps rejects it'],
     ['entra.delegated-scopes', 'src/core/providers/azure-devops/entra-scopes.ts', 'so Azure DevOps grants it nothing'],
     ['a double-quoted message', 'src/core/providers/gitlab/tokens.ts', 'its routable checksum matches'],

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { readAccessClaims } from '../../src/core/entra/access-claims.js';
+import { DOCS_BASE } from '../../src/core/docs.js';
 import { runPreflight } from '../../src/core/preflight.js';
 import { resolveRequest, type RawInputs } from '../../src/core/request.js';
 import { readScp, scpCovers, scpScopeFindings } from '../../src/core/providers/azure-devops/entra-scopes.js';
@@ -73,8 +74,11 @@ describe('Entra identity kinds', () => {
     const a = analyzeAzureDevOpsToken(mintEntraJwt(claims), ctx, true)!;
     expect(a.facts['identityKind']).toBe(kind);
     const info = a.findings.find((f) => f.code === 'token.info')!.message;
-    if (kind.startsWith('agent')) expect(info).toContain('Entra Agent ID');
-    if (kind === 'application') expect(info).toContain('application token (idtyp app');
+    if (kind.startsWith('agent')) expect(info).toContain('Microsoft Entra Agent ID token');
+    expect(info).not.toContain('Entra Entra');
+    // idtyp is quoted only when the token has the claim.
+    if (kind === 'application') expect(info).toContain(app ? 'application token (idtyp app' : 'application token (no idtyp claim');
+    if (!('idtyp' in claims) || claims['idtyp'] === undefined) expect(info).not.toContain('idtyp app');
   });
 
   it('accepts facet claims as numbers or arrays, ignores the rest', () => {
@@ -138,7 +142,18 @@ describe('required-scope names offline', () => {
 
   it('without a suggestion, the fix still names the provider with the right article', () => {
     const [f] = offlineScopeNameFindings('azure-devops', ['zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz']);
-    expect(f!.hint).toBe('Use an Azure DevOps scope name from docs/scopes.md in `required-scopes`.');
+    expect(f!.hint).toBe(`Use an Azure DevOps scope name from ${DOCS_BASE}/scopes.md#azure-devops in \`required-scopes\`.`);
+  });
+
+  it("suggests only an equivalent or a close spelling: GitLab's read_api has no GitHub equivalent", () => {
+    const [f] = offlineScopeNameFindings('github', ['read_api']);
+    expect(f!.message).toBe('Required scope "read_api" is a GitLab scope, not a GitHub one.');
+    expect(f!.hint).not.toContain('closest scope');
+    expect(f!.hint).not.toContain('actions:read');
+    // An equivalent is still named, from GitLab's side too.
+    expect(offlineScopeNameFindings('github', ['read_repository'])[0]!.hint).toContain('contents:read');
+    // A look-alike spelling far from the text is no suggestion.
+    expect(offlineScopeNameFindings('gitlab', ['frobnicate'])[0]!.hint).not.toContain('closest scope');
   });
 
   it('suggests the nearest spelling for a typo', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { runPreflight } from '../../src/core/preflight.js';
-import { environmentDefaults, parseList, parseProvider, resolveRequest, tokenFromEnv } from '../../src/core/request.js';
+import { environmentDefaults, nameInputs, parseList, parseProvider, resolveRequest, tokenFromEnv } from '../../src/core/request.js';
 import { githubPat } from '../support/tokens.js';
 
 describe('request resolution', () => {
@@ -91,10 +91,20 @@ describe('request resolution', () => {
     expect(tokenFromEnv('azure-devops', { AZURE_DEVOPS_PAT: 'v' })).toEqual({
       value: 'v',
       source: 'environment variable AZURE_DEVOPS_PAT',
+      origin: { variable: 'AZURE_DEVOPS_PAT', named: false },
     });
     expect(tokenFromEnv('github', { GH_TOKEN: 'g' }).value).toBe('g');
-    expect(tokenFromEnv('github', {}, 'MY_TOKEN')).toEqual({ value: undefined, source: 'environment variable MY_TOKEN is not set' });
-    expect(tokenFromEnv('github', { MY_TOKEN: 'x' }, 'MY_TOKEN')).toEqual({ value: 'x', source: 'environment variable MY_TOKEN' });
+    const named = { variable: 'MY_TOKEN', named: true };
+    expect(tokenFromEnv('github', {}, 'MY_TOKEN')).toEqual({
+      value: undefined,
+      source: 'environment variable MY_TOKEN is not set',
+      origin: named,
+    });
+    expect(tokenFromEnv('github', { MY_TOKEN: 'x' }, 'MY_TOKEN')).toEqual({
+      value: 'x',
+      source: 'environment variable MY_TOKEN',
+      origin: named,
+    });
     expect(tokenFromEnv('github', { MY_TOKEN: '' }, 'MY_TOKEN').source).toBe('environment variable MY_TOKEN is set but empty');
     expect(tokenFromEnv('github', { MY_TOKEN: ' \n' }, 'MY_TOKEN').source).toBe('environment variable MY_TOKEN holds only whitespace');
     expect(tokenFromEnv('gitlab', {}).source).toBe('none of the environment variables GITLAB_TOKEN, GL_TOKEN and CI_JOB_TOKEN is set');
@@ -108,5 +118,26 @@ describe('expires-on', () => {
   it('parses a bare date as the end of that day (UTC), rejects garbage', () => {
     expect(resolveRequest({ expiresOn: '2027-03-31' }, {}).request.expiresOn?.toISOString()).toBe('2027-03-31T23:59:59.000Z');
     expect(resolveRequest({ expiresOn: 'next week' }, {}).findings.map((f) => f.code)).toEqual(['config.invalid']);
+  });
+});
+
+describe('input names in messages', () => {
+  it('respells every input a message names the way the front end spells it, and nothing else', () => {
+    const text = 'Set `provider`, `url`, `required-scopes` and `min-days-remaining`; run without `offline`; keep `token` and `workspace`.';
+    expect(nameInputs(text, 'kebab')).toBe(text);
+    expect(nameInputs(text, 'flag')).toBe(
+      'Set `--provider`, `--url`, `--required-scopes` and `--min-days-remaining`; run without `--offline`; keep `token` and `workspace`.',
+    );
+    expect(nameInputs(text, 'camel')).toBe(
+      'Set `provider`, `url`, `requiredScopes` and `minDaysRemaining`; run without `offline`; keep `token` and `workspace`.',
+    );
+  });
+
+  it('the CLI naming reaches the parse messages too', () => {
+    const { findings } = resolveRequest({ expiresOn: 'soon', provider: 'gitlb' }, {}, 'flag');
+    expect(findings.map((f) => f.message)).toEqual([
+      'Unknown provider "gitlb"; did you mean gitlab?',
+      '`--expires-on` must be a date such as 2027-03-31, not "soon".',
+    ]);
   });
 });

@@ -226,13 +226,14 @@ describe('52-character legacy PAT', () => {
     expect(a.facts).toEqual({});
   });
 
-  it('accepts upper-case input when claimed, with a note', () => {
+  it('accepts upper-case input when claimed, with a warning: the documented alphabet is lower case', () => {
     const upper = V.ado_legacy_user_valid.toUpperCase();
     expect(analyzeAzureDevOpsToken(upper, ctx(), false)).toBeUndefined();
     const a = analyze(upper, true);
     expect(a.kind).toBe('azure-devops.pat-legacy');
     expect(a.facts).toEqual({ seed: 'user' });
-    expect(codes(a)).toEqual(['token.info:info', 'token.info:info']);
+    expect(codes(a)).toEqual(['token.format:warning', 'token.info:info']);
+    expect(a.findings[0]!.message).toContain('in lower case (a-z and 2-7)');
     expect(errors(a)).toEqual([]);
   });
 

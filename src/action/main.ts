@@ -12,7 +12,7 @@ import { runPreflight, systemDeps, type PreflightDeps } from '../core/preflight.
 import { inputsBesideConfig, planFromConfig, runPreflightMany, stepOverrides, type MultiReport } from '../core/preflight-many.js';
 import { outputGuard, publication, type Publication } from '../core/render/publication.js';
 import type { Finding, Report } from '../core/report.js';
-import { resolveRequest, tokenFromEnv, type Env, type RawInputs } from '../core/request.js';
+import { resolveRequest, tokenFromEnv, type Env, type RawInputs, type TokenOrigin } from '../core/request.js';
 import { echoedSecrets, secretForms } from '../core/secrets.js';
 import { describeValue } from '../core/token-source.js';
 
@@ -85,6 +85,19 @@ const ECHOED_INPUTS = [
 ];
 const echoedInputs = (core: ActionsCore): string[] => echoedSecrets(ECHOED_INPUTS.map((n) => core.getInput(n)));
 
+/** The `token` input, else the provider's conventional environment variable, with where it was looked for. */
+function readToken(core: ActionsCore, env: Env, provider: string) {
+  // As stored, like the task and the CLI: getInput trims by default, which would hide the stray
+  // line break (token.whitespace) that breaks every tool sending the secret verbatim.
+  const token = core.getInput('token', { trimWhitespace: false });
+  // The runner sets INPUT_TOKEN only when the workflow passes `token:`; a secret that does not exist
+  // (or is withheld from a fork's run) then arrives as an empty string: told apart in token.missing.
+  const input = describeValue('the `token` input', env['INPUT_TOKEN']);
+  if (token !== '') return { token: token as string | undefined, tokenSource: input, tokenOrigin: undefined as TokenOrigin | undefined };
+  const fromEnv = tokenFromEnv(provider, env);
+  return { token: fromEnv.value, tokenSource: `${input}; ${fromEnv.source}`, tokenOrigin: fromEnv.origin };
+}
+
 export async function run(core: ActionsCore, env: Env, deps: PreflightDeps = systemDeps): Promise<Report | MultiReport | undefined> {
   let forms: string[] = [];
   try {
@@ -95,17 +108,7 @@ export async function run(core: ActionsCore, env: Env, deps: PreflightDeps = sys
     // Mask before anything else can print: the token as given, each line, and every derived form.
     const provider = core.getInput('provider') || 'auto';
     const username = core.getInput('username');
-    // As stored, like the task and the CLI: getInput trims by default, which would hide the stray
-    // line break (token.whitespace) that breaks every tool sending the secret verbatim.
-    let token: string | undefined = core.getInput('token', { trimWhitespace: false });
-    // The runner sets INPUT_TOKEN only when the workflow passes `token:`; a secret that does not exist
-    // (or is withheld from a fork's run) then arrives as an empty string: told apart in token.missing.
-    let tokenSource = describeValue('the `token` input', env['INPUT_TOKEN']);
-    if (token === '') {
-      const fromEnv = tokenFromEnv(provider, env);
-      token = fromEnv.value;
-      tokenSource = `${tokenSource}; ${fromEnv.source}`;
-    }
+    const { token, tokenSource, tokenOrigin } = readToken(core, env, provider);
     // A secret typed into a name's input (a pasted token as `project`) is masked and hidden too.
     forms = [...secretForms(token, username), ...echoedInputs(core)];
     for (const form of forms) core.setSecret(form);
@@ -126,6 +129,7 @@ export async function run(core: ActionsCore, env: Env, deps: PreflightDeps = sys
     };
     const { request, findings } = resolveRequest(raw, env);
     request.tokenSource = tokenSource;
+    request.tokenOrigin = tokenOrigin;
     // Request logs follow the runner's debug switch (RUNNER_DEBUG=1, "Enable debug logging").
     // The guard is made per line: the Entra stage adds secrets (the minted token) while the run goes on.
     const log = core.isDebug()

@@ -13,7 +13,9 @@ import { inputsBesideConfig, planFromConfig, runPreflightMany, stepOverrides } f
 import { outputGuard, publication } from '../core/render/publication.js';
 import { shouldColor } from '../core/render/text.js';
 import { resolveRequest, tokenFromEnv, type Env } from '../core/request.js';
-import { echoedSecrets, secretForms } from '../core/secrets.js';
+import { echoedSecrets, isSecretLike, secretForms } from '../core/secrets.js';
+import { suggest } from '../core/suggest.js';
+import { docsUrl } from '../core/docs.js';
 import { parse, usageProblem } from './args.js';
 import { BIN, withCommand } from './self-command.js';
 import { EXIT, exitCodeFor, exitCodeForMany } from './exit-codes.js';
@@ -67,7 +69,7 @@ Options:
 Without a token, Azure DevOps is checked through Microsoft Entra when the Azure Identity variables
 describe a credential (as the Azure SDKs read them): AZURE_CLIENT_ID, AZURE_TENANT_ID and one of
 AZURE_CLIENT_SECRET, AZURE_CLIENT_CERTIFICATE_PATH (PEM) or AZURE_FEDERATED_TOKEN_FILE (workload
-identity), plus AZURE_AUTHORITY_HOST for sovereign clouds. See docs/entra.md.
+identity), plus AZURE_AUTHORITY_HOST for sovereign clouds. See ${docsUrl('entra.md')}.
 
 Exit codes: 0 passed or warned, 1 failed, 2 usage or configuration error, 3 unverified (provider not reachable).
 The token is never accepted as a command-line argument.
@@ -143,10 +145,7 @@ async function check(argv: string[], io: CliIo, deps: PreflightDeps, seen: strin
   // The demo replays answers through undici's MockAgent: loaded only for the demo.
   if (positionals[0] === 'demo') return (await import('./demo.js')).runDemo(io, deps, { color, format });
   if (positionals.length > 0) {
-    // Not echoed: a stray argument is often a pasted token.
-    io.stderr(
-      'credential-preflight: unexpected argument (not shown). Tokens are never taken from arguments: use --token-env NAME or --token-stdin; run with --help.\n',
-    );
+    io.stderr(`credential-preflight: ${strayArgument(positionals[0]!, io.command ?? BIN)}\n`);
     return EXIT.usage;
   }
   if (values.config !== undefined) return runConfig(values, io, deps, { color, format }, seen);
@@ -157,9 +156,17 @@ async function check(argv: string[], io: CliIo, deps: PreflightDeps, seen: strin
   return runSingle(values, io, deps, { color, format }, seen);
 }
 
-async function readToken(values: Values, io: CliIo): Promise<{ value: string | undefined; source: string }> {
+/** A stray argument: a mistyped command is named with the command meant; anything else is not echoed (often a pasted token). */
+function strayArgument(arg: string, bin: string): string {
+  const command = arg.length <= 12 && !isSecretLike(arg) ? suggest(arg, ['demo']) : undefined;
+  if (command) return `unexpected argument ${JSON.stringify(arg)}; did you mean the ${command} command (\`${bin} ${command}\`)?`;
+  return 'unexpected argument (not shown). Tokens are never taken from arguments: use --token-env NAME or --token-stdin; run with --help.';
+}
+
+async function readToken(values: Values, io: CliIo): Promise<ReturnType<typeof tokenFromEnv>> {
   // Like `docker login --password-stdin`: the newline `echo` adds is not part of the token.
-  if (values['token-stdin']) return { value: (await io.readStdin()).replace(/\r?\n$/, ''), source: 'standard input' };
+  if (values['token-stdin'])
+    return { value: (await io.readStdin()).replace(/\r?\n$/, ''), source: 'standard input', origin: { stdin: true } };
   return tokenFromEnv(values.provider, io.env, values['token-env']);
 }
 
@@ -171,7 +178,7 @@ function entraCredential(values: Values, env: Env, token: string | undefined): E
 
 /** One credential, described by the flags. */
 async function runSingle(values: Values, io: CliIo, deps: PreflightDeps, options: Output, seen: string[]): Promise<number> {
-  const { value: token, source: tokenSource } = await readToken(values, io);
+  const { value: token, source: tokenSource, origin: tokenOrigin } = await readToken(values, io);
   seen.push(...secretForms(token, values.username));
   const forms = [...seen];
 
@@ -191,8 +198,10 @@ async function runSingle(values: Values, io: CliIo, deps: PreflightDeps, options
       failOnWarning: values['fail-on-warning'] ? 'true' : 'false',
     },
     io.env,
+    'flag',
   );
   request.tokenSource = tokenSource;
+  request.tokenOrigin = tokenOrigin;
   // The guard is made per line: the Entra stage adds secrets (the minted token) while the run goes on.
   const log = values.debug ? (e: HttpLogEntry) => io.stderr(`${outputGuard(forms).line(formatLogEntry(e))}\n`) : undefined;
   const entra = entraCredential(values, io.env, token);
@@ -232,12 +241,15 @@ async function runConfig(values: Values, io: CliIo, deps: PreflightDeps, options
   // Loaded only when a credentials file is read: other runs never load the YAML parser.
   const { readCredentialsConfig } = await import('../core/config.js');
   const parsed = readCredentialsConfig(file, fs, deps.now());
-  const step = stepOverrides({
-    offline: values.offline ? 'true' : 'false',
-    failOnWarning: values['fail-on-warning'] ? 'true' : 'false',
-    timeoutSeconds: values['timeout-seconds'],
-    minDaysRemaining: values['min-days-remaining'],
-  });
+  const step = stepOverrides(
+    {
+      offline: values.offline ? 'true' : 'false',
+      failOnWarning: values['fail-on-warning'] ? 'true' : 'false',
+      timeoutSeconds: values['timeout-seconds'],
+      minDaysRemaining: values['min-days-remaining'],
+    },
+    'flag',
+  );
   const { plan, secrets } = planFromConfig(parsed, io.env, step.overrides);
   seen.push(...secrets);
   const forms = [...seen];

@@ -3,6 +3,8 @@
  * scripts/codes-table.mjs. Codes are a public contract: pipelines match on them, so never rename one;
  * add new ones instead.
  */
+import { docsUrl } from './docs.js';
+
 export interface CodeDoc {
   /** What the code means. */
   meaning: string;
@@ -350,7 +352,7 @@ export const CODES = {
   },
   'config.file': {
     meaning: 'The credentials file (`config`) cannot be read, is not valid YAML, or does not have the documented shape.',
-    fix: 'Correct the file as the message says (the path, the line, the field); see the README section "Several credentials in one step".',
+    fix: `Correct the file as the message says (the path, the line, the field); see ${docsUrl('config.md')}.`,
   },
   'project.info': {
     meaning: 'A note about how the project / repository name was read.',
@@ -359,7 +361,7 @@ export const CODES = {
   'scope.unknown': {
     meaning:
       "A required scope is not one this provider knows (a typo, or another provider's scope; the message names that provider and the closest scope of this one).",
-    fix: 'Use a scope id from the README\'s scope table (e.g. `vso.code`, "Code: Read", `repo`, `read_api`).',
+    fix: `Use a scope id from ${docsUrl('scopes.md')} (e.g. \`vso.code\`, "Code: Read", \`repo\`, \`read_api\`).`,
   },
   'online.skipped': {
     meaning: 'Online checks were not run (offline mode, or the offline stage already found a fatal problem).',

@@ -7,6 +7,7 @@
  * error, and no message ever quotes it. Values are checked by `resolveRequest` (one field at a time,
  * so the error points at the right line), so the file accepts exactly what the inputs accept.
  */
+import { docsUrl } from './docs.js';
 import {
   isAlias,
   isMap,
@@ -446,7 +447,7 @@ function readRoot(c: Checker, root: unknown): YAMLMap | undefined {
         'config.file',
         'error',
         `The credentials file ${JSON.stringify(c.file)} is empty.`,
-        'List the credentials under `credentials:` (see the README section "Several credentials in one step").',
+        `List the credentials under \`credentials:\` (see ${docsUrl('config.md')}).`,
       ),
     );
     return undefined;

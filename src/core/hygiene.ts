@@ -6,6 +6,7 @@ import { finding, type Finding } from './report.js';
 import { isEmptyState } from './token-source.js';
 import { unexpandedFinding } from './unexpanded.js';
 import { plural } from './plural.js';
+import type { CheckRequest, InputNaming } from './request.js';
 
 /**
  * Longest token worth reading. The longest real credentials are Entra access tokens with many claims,
@@ -103,16 +104,38 @@ function unwrap(token: string): { inner: string; wrapper: string } | undefined {
  * "environment variable AZURE_DEVOPS_PAT is set but empty". A variable set but empty was mapped from
  * a secret that is missing or withheld, which has its own fix.
  */
-function missingFinding(raw: string | undefined, source: string | undefined): Finding {
+/** Where to put the token, in the terms of the front end that ran (the CLI has no `token` input). */
+const PASS_TOKEN = (naming: InputNaming | undefined): string =>
+  naming === 'flag'
+    ? 'Put the token in one of the variables named (`export NAME=…`), name the variable that holds it with `--token-env NAME`, or pipe it in with `--token-stdin`.'
+    : 'Pass the token from a secret: `token: ${{ secrets.NAME }}` (GitHub), a secret variable such as `$(PAT)` (Azure Pipelines), or the environment variable named by `--token-env` (CLI).';
+
+function missingFinding(raw: string | undefined, source: string | undefined, context: HygieneContext): Finding {
+  const origin = context.tokenOrigin;
   const what = source || raw === undefined || raw === '' ? 'No token was provided' : 'The token holds only whitespace';
   const empty = source !== undefined && isEmptyState(source);
+  if (origin && 'stdin' in origin)
+    return finding(
+      'token.missing',
+      'error',
+      'No token was provided: standard input was empty.',
+      'Pipe the token in from a variable that holds it, e.g. `printf %s "$PAT" | credential-preflight --token-stdin` (`printf %s` adds no line break; an empty $PAT pipes nothing), or name the variable that holds it with `--token-env NAME`.',
+    );
+  // The user named the variable: telling them to name one is no help; it is missing from this shell or step.
+  if (origin && 'variable' in origin && origin.named && !empty)
+    return finding(
+      'token.missing',
+      'error',
+      `${what}: ${source}.`,
+      `${origin.variable} is not set in this environment: set it in the shell that runs the check (\`export ${origin.variable}=…\`; PowerShell \`$env:${origin.variable} = …\`) or map the secret into the step's \`env:\`, or pass the name of the variable that does hold the token.`,
+    );
   return finding(
     'token.missing',
     'error',
     source ? `${what}: ${source}.` : `${what}.`,
     empty
       ? 'The variable is mapped but its secret arrived empty: check that the secret exists under exactly that name and is available to this run (GitHub gives workflows triggered from forks no secrets; in Azure Pipelines a variable group must be linked and authorised for the pipeline).'
-      : 'Pass the token from a secret: `token: ${{ secrets.NAME }}` (GitHub), a secret variable such as `$(PAT)` (Azure Pipelines), or the environment variable named by `--token-env` (CLI).',
+      : PASS_TOKEN(context.naming),
   );
 }
 
@@ -165,7 +188,7 @@ function tooLongFinding(raw: string): Finding {
 }
 
 /** A problem that leaves nothing to check, in the order they are looked for. */
-function fatalFinding(token: string): Finding | undefined {
+function fatalFinding(token: string, naming: InputNaming | undefined): Finding | undefined {
   if (token === '')
     return finding(
       'token.missing',
@@ -173,7 +196,7 @@ function fatalFinding(token: string): Finding | undefined {
       'The token is empty once quotes and whitespace are removed.',
       'Store the token itself in the secret.',
     );
-  const unexpanded = unexpandedFinding(token);
+  const unexpanded = unexpandedFinding(token, naming);
   if (unexpanded) return unexpanded;
   if (isPlaceholder(token))
     return finding(
@@ -185,23 +208,27 @@ function fatalFinding(token: string): Finding | undefined {
   return innerWhitespaceFinding(token);
 }
 
-export function checkHygiene(raw: string | undefined, source?: string): HygieneResult {
-  if (raw === undefined || raw.trim() === '') return { token: undefined, findings: [missingFinding(raw, source)] };
+/** Where the token came from and which front end runs, for fixes that fit them. */
+export type HygieneContext = Pick<CheckRequest, 'tokenOrigin' | 'naming'>;
+
+export function checkHygiene(raw: string | undefined, source?: string, context: HygieneContext = {}): HygieneResult {
+  if (raw === undefined || raw.trim() === '') return { token: undefined, findings: [missingFinding(raw, source, context)] };
   // First, before any other pass over the text: megabytes of it are a finding, not work.
   if (raw.length > MAX_TOKEN_CHARS) return { token: undefined, findings: [tooLongFinding(raw)] };
   const findings: Finding[] = [];
   const token = stripSurroundings(raw);
   if (token !== raw) {
+    const around = describeSurroundings(raw, raw.trim());
     findings.push(
       finding(
         'token.whitespace',
         'error',
-        `The token has ${describeSurroundings(raw, raw.trim())}; tools that send it verbatim will be rejected.`,
-        'Save the secret again without them (for example `printf %s "$TOKEN"` rather than `echo`, and no quotes around the value).',
+        `The token has ${around}; sent verbatim, it will be rejected.`,
+        `Save the secret again without ${/^an? /.test(around) && !around.includes(' and ') ? 'it' : 'them'} (for example \`printf %s "$TOKEN"\` rather than \`echo\`, and no quotes around the value).`,
       ),
     );
   }
-  const fatal = fatalFinding(token);
+  const fatal = fatalFinding(token, context.naming);
   if (fatal) return { token: undefined, findings: [...findings, fatal] };
   const wrapped = unwrap(token);
   const unsendable = unsendableFinding(wrapped?.inner ?? token);

@@ -8,7 +8,7 @@ import { offlineScopeCheck } from './providers/offline-scopes.js';
 import { detectProvider, PROVIDER_MODULES } from './providers/registry.js';
 import { providerOfUrl } from './providers/url-owner.js';
 import type { OnlineChecks, TokenAnalysis, TokenContext, UrlAnalysis } from './providers/types.js';
-import type { CheckRequest, Env } from './request.js';
+import { namedFinding, providerOfVariable, type CheckRequest, type Env } from './request.js';
 import type { HttpClientOptions } from './http/client.js';
 import { HTTP_LIMITS } from './http/limits.js';
 import { loadNetworkStack } from './http/load.js';
@@ -63,25 +63,43 @@ function emptyReport(request: CheckRequest): Report {
 }
 
 /**
- * A token no provider recognises, with a URL only one provider uses: the URL picks the
- * provider, whose own analysis then says precisely why the token is none of its formats.
+ * The provider the user's setup names when the token does not: the URL's host, else the variable the
+ * token was read from when that provider's tools use it (GITHUB_TOKEN), with the info line saying so.
+ */
+function hintedProvider(request: CheckRequest): { provider: ProviderId; from: (name: string) => string } | undefined {
+  const byHost = providerOfUrl(request.url);
+  if (byHost) return { provider: byHost, from: (name) => `the URL, which is ${withArticle(name)} address` };
+  const origin = request.tokenOrigin;
+  const variable = origin && 'variable' in origin ? origin.variable : undefined;
+  const byVariable = providerOfVariable(variable);
+  if (byVariable)
+    return {
+      provider: byVariable,
+      from: (name) => `the variable it was read from, ${variable}, where ${name} tokens are conventionally kept`,
+    };
+  return undefined;
+}
+
+/**
+ * A token no provider recognises, with a URL (or token variable) only one provider uses: that picks
+ * the provider, whose own analysis then says precisely why the token is none of its formats.
  */
 function byUrl(request: CheckRequest, token: string, ctx: TokenContext): TokenAnalysis | Finding {
-  const owner = providerOfUrl(request.url);
-  if (!owner)
+  const hint = hintedProvider(request);
+  if (!hint)
     return finding(
       'token.format',
       'error',
       'The token matches no format issued by Azure DevOps, GitHub, GitLab or Bitbucket, so its provider cannot be detected.',
       'Copy the token again from the provider, or set `provider` explicitly to get a precise diagnosis of what is wrong with it.',
     );
-  const module = PROVIDER_MODULES[owner];
+  const module = PROVIDER_MODULES[hint.provider];
   const analysis = module.analyzeToken(token, ctx, true)!;
   const picked = finding(
     'token.info',
     'info',
-    `The token matches no provider's format, so the provider was taken from the URL, which is ${withArticle(module.displayName)} address.`,
-    'Set `provider` explicitly if the URL does not name the provider the token is for.',
+    `The token matches no provider's format, so the provider was taken from ${hint.from(module.displayName)}.`,
+    'Set `provider` explicitly if that is not the provider the token is for.',
   );
   return { ...analysis, findings: [...analysis.findings, picked] };
 }
@@ -397,7 +415,7 @@ async function onlineStage(
 /** The report of a check that ended before there was a token to check (a refused Entra exchange). */
 export function reportBeforeToken(request: CheckRequest, findings: Finding[], totalMs: number): Report {
   const report = emptyReport(request);
-  report.findings = sortFindings(findings);
+  report.findings = sortFindings(findings).map((f) => namedFinding(f, request.naming));
   report.outcome = decideOutcome(report.findings, request.failOnWarning);
   report.timings.totalMs = Math.round(totalMs * 100) / 100;
   return report;
@@ -413,8 +431,11 @@ export async function runPreflight(
   const report = emptyReport(request);
   const findings: Finding[] = [...inputFindings];
 
-  const hygiene = checkHygiene(request.token, request.tokenSource);
+  const hygiene = checkHygiene(request.token, request.tokenSource, request);
   findings.push(...hygiene.findings);
+  // A value that is no token (an unexpanded reference, a placeholder) still belongs to the provider the setup names.
+  if (hygiene.token === undefined && request.token?.trim() && request.provider === 'auto')
+    report.provider = hintedProvider(request)?.provider ?? null;
 
   let analysis: TokenAnalysis | undefined;
   if (hygiene.token !== undefined) {
@@ -445,7 +466,7 @@ export async function runPreflight(
   if (online.some((f) => f.code === 'token.expired')) findings.splice(0, findings.length, ...expiredPerProvider(report, findings, now));
   findings.push(...online);
 
-  report.findings = sortFindings(findings);
+  report.findings = sortFindings(findings).map((f) => namedFinding(f, request.naming));
   report.outcome = decideOutcome(report.findings, request.failOnWarning);
   report.timings.totalMs = Math.round((deps.monotonic() - started) * 100) / 100;
   return report;

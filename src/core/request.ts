@@ -7,6 +7,7 @@ import { finding, PROVIDERS, type Finding, type ProviderId } from './report.js';
 import type { TokenTypeHint } from './providers/types.js';
 import { envValue } from './lookup.js';
 import { describeVariables } from './token-source.js';
+import { suggest } from './suggest.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -30,6 +31,10 @@ export interface CheckRequest {
   token: string | undefined;
   /** Where the token was read from, for the `token.missing` message (e.g. "environment variable X"). */
   tokenSource?: string;
+  /** Read from standard input, or from this environment variable (`named`: the user chose it), for fixes that fit. */
+  tokenOrigin?: TokenOrigin;
+  /** How the front end spells its inputs, for every message that names one (see nameInputs). */
+  naming?: InputNaming;
   tokenType: TokenTypeHint;
   url: string | undefined;
   project: string | undefined;
@@ -66,13 +71,56 @@ export const TOKEN_ENV_NAMES: Record<ProviderId | 'auto', string[]> = {
 
 const blank = (v: string | undefined): string | undefined => (v === undefined || v.trim() === '' ? undefined : v);
 
+export type TokenOrigin = { stdin: true } | { variable: string; named: boolean };
+
 /**
  * How the front end spells its inputs, so a message names the one the user set: `kebab` for the
- * action, the CLI and the credentials file (`min-days-remaining`), `camel` for the task (`minDaysRemaining`).
+ * action and the credentials file (`min-days-remaining`), `camel` for the task (`minDaysRemaining`),
+ * `flag` for the CLI (`--min-days-remaining`).
  */
-export type InputNaming = 'kebab' | 'camel';
-const inputName = (key: keyof RawInputs, naming: InputNaming): string =>
-  naming === 'camel' ? key : key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+export type InputNaming = 'kebab' | 'camel' | 'flag';
+const kebab = (key: string): string => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+const inputName = (key: keyof RawInputs, naming: InputNaming): string => {
+  if (naming === 'camel') return key;
+  return naming === 'flag' ? `--${kebab(key)}` : kebab(key);
+};
+
+/** Inputs messages name in backticks, by their kebab spelling (the token has no input of that name in the CLI). */
+const NAMED_INPUTS: ReadonlyMap<string, keyof RawInputs> = new Map(
+  (
+    [
+      'provider',
+      'tokenType',
+      'url',
+      'project',
+      'username',
+      'requiredScopes',
+      'minDaysRemaining',
+      'timeoutSeconds',
+      'expiresOn',
+      'offline',
+      'failOnWarning',
+    ] as const
+  ).map((k) => [kebab(k), k]),
+);
+
+/**
+ * Messages name inputs as the action spells them (`` `expires-on` ``); this respells every such name
+ * the way the front end that ran spells it (`` `expiresOn` `` in the task, `` `--expires-on` `` in the CLI).
+ */
+export function nameInputs(text: string, naming: InputNaming = 'kebab'): string {
+  if (naming === 'kebab') return text;
+  return text.replace(/`([a-z]+(?:-[a-z]+)*)`/g, (all, name: string) => {
+    const key = NAMED_INPUTS.get(name);
+    return key ? `\`${inputName(key, naming)}\`` : all;
+  });
+}
+
+/** The finding with every input it names spelt the front end's way. */
+export function namedFinding(f: Finding, naming: InputNaming | undefined): Finding {
+  if (naming === undefined || naming === 'kebab') return f;
+  return { ...f, message: nameInputs(f.message, naming), hint: nameInputs(f.hint, naming) };
+}
 
 /** The one reading of a boolean input (true/false, yes/no, on/off, 1/0); undefined when it is none. */
 export function readBoolean(value: string): boolean | undefined {
@@ -144,13 +192,25 @@ export function tokenFromEnv(
   providerText: string | undefined,
   env: Env,
   explicitName?: string,
-): { value: string | undefined; source: string } {
-  if (explicitName) return { value: envValue(env, explicitName), source: describeVariables(env, [explicitName]) };
+): { value: string | undefined; source: string; origin?: TokenOrigin } {
+  if (explicitName)
+    return {
+      value: envValue(env, explicitName),
+      source: describeVariables(env, [explicitName]),
+      origin: { variable: explicitName, named: true },
+    };
   const names = TOKEN_ENV_NAMES[parseProvider(providerText) ?? 'auto'];
   const found = names.find((n) => blank(envValue(env, n)) !== undefined);
   return found
-    ? { value: envValue(env, found), source: `environment variable ${found}` }
+    ? { value: envValue(env, found), source: `environment variable ${found}`, origin: { variable: found, named: false } }
     : { value: undefined, source: describeVariables(env, names) };
+}
+
+/** The provider whose users conventionally keep their token in `variable` (GITHUB_TOKEN: GitHub), if any. */
+export function providerOfVariable(variable: string | undefined): ProviderId | undefined {
+  if (variable === undefined) return undefined;
+  const name = variable.toUpperCase();
+  return PROVIDERS.find((p) => TOKEN_ENV_NAMES[p].includes(name) || (p === 'bitbucket' && name.startsWith('BITBUCKET_')));
 }
 
 /**
@@ -181,8 +241,14 @@ export function environmentDefaults(env: Env): NonNullable<CheckRequest['default
 function parseProviderInput(text: string | undefined, findings: Finding[]): ProviderId | 'auto' {
   const provider = parseProvider(text);
   if (provider !== undefined) return provider;
+  const guess = suggest(text!.trim(), ['auto', ...PROVIDERS]);
   findings.push(
-    finding('config.invalid', 'error', `Unknown provider ${JSON.stringify(text)}.`, `Use one of: auto, ${PROVIDERS.join(', ')}.`),
+    finding(
+      'config.invalid',
+      'error',
+      `Unknown provider ${JSON.stringify(text)}${guess ? `; did you mean ${guess}?` : '.'}`,
+      `Use one of: auto, ${PROVIDERS.join(', ')}.`,
+    ),
   );
   return 'auto';
 }
@@ -284,6 +350,7 @@ export function resolveRequest(raw: RawInputs, env: Env, naming: InputNaming = '
       timeoutMs,
       expiresOn,
       ...(provider === 'auto' ? { defaults } : {}),
+      naming,
       offline: parseBool(name('offline'), raw.offline, findings),
       failOnWarning: parseBool(name('failOnWarning'), raw.failOnWarning, findings),
     },

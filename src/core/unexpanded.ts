@@ -6,6 +6,7 @@
  */
 import { exactReference, referenceInside, type Reference } from './reference.js';
 import { finding, type Finding } from './report.js';
+import type { InputNaming } from './request.js';
 
 const KIND: Record<Reference['syntax'], string> = {
   'azure-macro': 'an Azure Pipelines macro',
@@ -20,7 +21,10 @@ const KIND: Record<Reference['syntax'], string> = {
  * through an explicit `env:` mapping, and this task reads it itself with `useSystemAccessToken`
  * (task.json). https://learn.microsoft.com/azure/devops/pipelines/build/variables#systemaccesstoken
  */
-function systemAccessTokenFix(): string {
+function systemAccessTokenFix(naming: InputNaming | undefined): string {
+  // The CLI runs in a script step: the mapped variable is what it reads, named by its flags.
+  if (naming === 'flag')
+    return 'System.AccessToken reaches a script step only when mapped explicitly: add `env: { SYSTEM_ACCESSTOKEN: $(System.AccessToken) }` to the step and run the check with `--token-env SYSTEM_ACCESSTOKEN --token-type system-access-token` (secret variables never reach scripts by themselves).';
   return 'In the CredentialPreflight task set `useSystemAccessToken: true`; in a script step map it explicitly with `env: { SYSTEM_ACCESSTOKEN: $(System.AccessToken) }` and check that variable (secret variables never reach scripts by themselves).';
 }
 
@@ -32,10 +36,10 @@ function expressionFix(name: string): string {
   return `\`\${{ ${name} }}\` is a template expression, evaluated only in a workflow or pipeline file: pass it through \`with:\`/\`env:\` (GitHub) or a task input (Azure Pipelines) rather than from a file or script.`;
 }
 
-function fixFor(ref: Reference): string {
+function fixFor(ref: Reference, naming: InputNaming | undefined): string {
   switch (ref.syntax) {
     case 'azure-macro':
-      if (/^system\.accesstoken$/i.test(ref.name)) return systemAccessTokenFix();
+      if (/^system\.accesstoken$/i.test(ref.name)) return systemAccessTokenFix(naming);
       return `Define the secret variable ${ref.name} for this pipeline (pipeline settings → Variables, or a linked variable group) with exactly this name, and map it into script steps explicitly: \`env: { AZURE_DEVOPS_PAT: $(${ref.name}) }\`.`;
     case 'expression':
       return expressionFix(ref.name);
@@ -47,14 +51,14 @@ function fixFor(ref: Reference): string {
   }
 }
 
-export function unexpandedFinding(token: string): Finding | undefined {
+export function unexpandedFinding(token: string, naming?: InputNaming): Finding | undefined {
   const ref = exactReference(token);
   if (ref)
     return finding(
       'token.unexpanded',
       'error',
       `The token is the literal text ${JSON.stringify(ref.text)}, ${KIND[ref.syntax]} that was not expanded: ${ref.name} was not available here, so its reference was passed instead of its value.`,
-      fixFor(ref),
+      fixFor(ref, naming),
     );
   const inside = referenceInside(token);
   if (!inside) return undefined;

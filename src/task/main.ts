@@ -15,7 +15,7 @@ import { isMulti } from '../core/render/outputs.js';
 import { outputGuard, publication, type Publication } from '../core/render/publication.js';
 import { finding, type Finding, type Report } from '../core/report.js';
 import { formatLogEntry } from '../core/http/log.js';
-import { resolveRequest, tokenFromEnv, type Env, type RawInputs } from '../core/request.js';
+import { resolveRequest, tokenFromEnv, type Env, type RawInputs, type TokenOrigin } from '../core/request.js';
 import { describeValue } from '../core/token-source.js';
 import { echoedSecrets, secretForms } from '../core/secrets.js';
 import {
@@ -50,6 +50,8 @@ const ENDPOINT_SECRET_KEYS = ['apitoken', 'AccessToken', 'accessToken', 'passwor
 interface Credential {
   token: string | undefined;
   source: string;
+  /** The environment variable the token was read from, when it came from one (a provider hint). */
+  origin?: TokenOrigin;
   /** Set when the credential's own kind names the provider (a GitHub or Bitbucket connection). */
   provider?: string;
   username?: string;
@@ -94,7 +96,7 @@ function readCredential(tl: TaskLib, env: Env, provider: string): Credential {
   const input = describeValue('the `token` input', token);
   if (token !== undefined && token !== '') return { token, source: input };
   const fromEnv = tokenFromEnv(provider, env);
-  return { token: fromEnv.value, source: `${input}; ${fromEnv.source}` };
+  return { token: fromEnv.value, source: `${input}; ${fromEnv.source}`, origin: fromEnv.origin };
 }
 
 /**
@@ -338,6 +340,7 @@ export async function run(
     };
     const { request, findings } = resolveRequest(raw, env, 'camel');
     request.tokenSource = credential.source;
+    request.tokenOrigin = credential.origin;
     // The guard is made per line: the Entra stage adds secrets (the minted token) while the run goes on.
     const log: PreflightDeps['log'] = debugOn(tl, env) ? (e) => tl.debug(outputGuard(forms).line(formatLogEntry(e))) : undefined;
     const network = agentNetwork(tl, env);

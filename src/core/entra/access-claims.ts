@@ -59,10 +59,18 @@ export const isDelegated = (kind: EntraIdentityKind): boolean =>
 export const IDENTITY_KIND_TEXT: Readonly<Record<EntraIdentityKind, string>> = {
   delegated: 'delegated (user) token',
   application: 'application token (idtyp app: the app acts as itself, no user)',
-  'agent-identity': 'Entra Agent ID token: an agent identity acting on its own (idtyp app, agent facet 11)',
-  'agent-on-behalf': 'Entra Agent ID token: an agent identity acting on behalf of a user (agent facet 11 in xms_act_fct)',
-  'agent-user': "Entra Agent ID token: an agent's own user account (agent facet 13 in xms_sub_fct)",
+  // After "Microsoft Entra" (the product is "Microsoft Entra Agent ID"): not "Entra" twice.
+  'agent-identity': 'Agent ID token: an agent identity acting on its own (idtyp app, agent facet 11)',
+  'agent-on-behalf': 'Agent ID token: an agent identity acting on behalf of a user (agent facet 11 in xms_act_fct)',
+  'agent-user': "Agent ID token: an agent's own user account (agent facet 13 in xms_sub_fct)",
 };
+
+/** How the report names the token's kind, after "Microsoft Entra": a claim is quoted only when the token has it. */
+export function identityKindText(kind: EntraIdentityKind, payload: Record<string, unknown>): string {
+  if (kind === 'application' && claimString(payload, 'idtyp') === undefined)
+    return 'application token (no idtyp claim, but no user and no scp: the app acts as itself)';
+  return IDENTITY_KIND_TEXT[kind];
+}
 
 /** The token's label on the report's Token line. */
 export const IDENTITY_KIND_LABEL: Readonly<Record<EntraIdentityKind, string>> = {

@@ -9,7 +9,11 @@ import { ADO_SCOPES, findAzureDevOpsScope } from './azure-devops/scopes.js';
 import { BITBUCKET_PERMISSIONS, findBitbucketPermission } from './bitbucket/scopes.js';
 import { CLASSIC_SCOPES, GITHUB_PERMISSIONS, parseRequired } from './github/scopes.js';
 import { findGitLabScope, GITLAB_SCOPES } from './gitlab/scopes.js';
-import { closestNames } from '../suggest.js';
+import { suggest } from '../suggest.js';
+import { docsUrl } from '../docs.js';
+
+/** The heading anchor of a provider's section ("Azure DevOps": azure-devops). */
+const anchorOf = (name: string): string => name.toLowerCase().replace(/\s+/g, '-');
 
 interface ScopeNames {
   name: string;
@@ -76,14 +80,23 @@ const COUNTERPARTS: readonly Readonly<Record<ProviderId, string>>[] = [
 ];
 export const SCOPE_COUNTERPARTS = COUNTERPARTS;
 
-/** The closest name of `provider` for `text`: its counterpart when `text` is another provider's scope, else the nearest spelling. */
+/**
+ * Scopes that stand in a row only as the nearest broader scope of their provider, never as an
+ * equivalent: GitLab's `read_api` reads the whole API, and no other provider has one scope for that.
+ */
+const BROADER_ONLY: ReadonlySet<string> = new Set(['gitlab:read_api']);
+
+/**
+ * The closest name of `provider` for `text`: its equivalent when `text` is another provider's scope,
+ * else a close spelling (the shared did-you-mean rule), else none: a look-alike of another meaning misleads.
+ */
 export function closestScope(provider: ProviderId, text: string, owner: ProviderId | undefined): string | undefined {
   if (owner) {
     const id = SCOPE_NAMES[owner].canonical(text);
-    const row = COUNTERPARTS.find((r) => SCOPE_NAMES[owner].canonical(r[owner]) === id);
+    const row = BROADER_ONLY.has(`${owner}:${id}`) ? undefined : COUNTERPARTS.find((r) => SCOPE_NAMES[owner].canonical(r[owner]) === id);
     if (row) return row[provider];
   }
-  return closestNames(text.trim(), SCOPE_NAMES[provider].names(), 1)[0];
+  return suggest(text.trim(), SCOPE_NAMES[provider].names());
 }
 
 /** Which other providers know this scope name. */
@@ -106,7 +119,12 @@ export function scopeNameFinding(provider: ProviderId, text: string): Finding | 
     ? `Required scope "${text.trim()}" is ${owners.map((p) => withArticle(SCOPE_NAMES[p].name)).join(' and ')} scope, not ${withArticle(own.name)} one.`
     : `Required scope "${text.trim()}" ${why.startsWith('not ') ? 'is ' : 'is not usable: '}${why}.`;
   const fix = suggestion ? `Use ${own.name}'s closest scope, ${suggestion}, or another ${own.name}` : `Use ${withArticle(own.name)}`;
-  return finding('scope.unknown', 'error', message, `${fix} scope name from docs/scopes.md in \`required-scopes\`.`);
+  return finding(
+    'scope.unknown',
+    'error',
+    message,
+    `${fix} scope name from ${docsUrl('scopes.md', anchorOf(own.name))} in \`required-scopes\`.`,
+  );
 }
 
 /** One `scope.unknown` error per required scope the provider does not know. */

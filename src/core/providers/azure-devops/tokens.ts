@@ -16,7 +16,7 @@
 import { BASE62, base32Decode, encodeInt } from '../../checksum/base-n.js';
 import { crc32 } from '../../checksum/crc32.js';
 import { marvin32 } from '../../checksum/marvin32.js';
-import { IDENTITY_KIND_LABEL, IDENTITY_KIND_TEXT, readAccessClaims } from '../../entra/access-claims.js';
+import { IDENTITY_KIND_LABEL, identityKindText, readAccessClaims } from '../../entra/access-claims.js';
 import { claimDate, claimString, decodeJwt, looksLikeJwt } from '../../jwt.js';
 import { finding, type Finding } from '../../report.js';
 import type { TokenAnalysis, TokenContext } from '../types.js';
@@ -88,7 +88,8 @@ const HINT_NONE = 'None needed.';
 
 const ACCEPTED_FORMATS =
   'Azure DevOps accepts a personal access token (52 characters of a–z and 2–7, or the 84-character format), or a Microsoft Entra access token (a JWT)';
-const SYSTEM_TOKEN_NOTE = "the pipeline's $(System.AccessToken) is opaque and must be declared with token type `system-access-token`";
+const SYSTEM_TOKEN_NOTE =
+  "the pipeline's $(System.AccessToken) is opaque and must be declared by setting `token-type` to system-access-token";
 
 function result(
   kind: string,
@@ -251,11 +252,12 @@ function analyzeLegacy(token: string): TokenAnalysis {
   const findings: Finding[] = [];
   if (token !== token.toLowerCase()) {
     findings.push(
+      // The documented alphabet is lower-case base32 (a-z, 2-7): accepted on input, but not as issued.
       finding(
-        'token.info',
-        'info',
-        'The 52-character personal access token contains upper-case letters; Azure DevOps issues these tokens in lower case, so it was checked case-insensitively.',
-        'If Azure DevOps rejects it, store the token exactly as it was shown when it was created.',
+        'token.format',
+        'warning',
+        'The 52-character personal access token contains upper-case letters, while Azure DevOps issues these tokens in lower case (a-z and 2-7): it was checked case-insensitively, but it is not the token as it was shown and may be rejected.',
+        'Store the token exactly as it was shown when it was created, in lower case.',
       ),
     );
   }
@@ -471,11 +473,12 @@ function entraAudienceFinding(payload: Record<string, unknown>): Finding | undef
       REQUEST_ADO_TOKEN,
     );
   if (auds.some((a) => ADO_AUDIENCES.has(a))) return undefined;
-  if (auds.some((a) => ARM_AUDIENCES.has(a)))
+  const arm = audList.find((a) => ARM_AUDIENCES.has(a.toLowerCase()));
+  if (arm)
     return finding(
       'token.audience',
       'error',
-      `The Entra token was issued for Azure Resource Manager (management.azure.com), not for Azure DevOps, which no longer accepts that audience: ${needed}.`,
+      `The Entra token was issued for Azure Resource Manager (audience ${arm}), not for Azure DevOps, which no longer accepts that audience: ${needed}.`,
       REQUEST_ADO_TOKEN,
     );
   return finding(
@@ -510,7 +513,7 @@ function entraToken(payload: Record<string, unknown>, ctx: TokenContext): TokenA
     finding(
       'token.info',
       'info',
-      `Microsoft Entra ${IDENTITY_KIND_TEXT[claims.kind]}${facts['ver'] ? `, version ${facts['ver']}` : ''}${facts['tid'] ? `, from tenant ${facts['tid']}` : ''}${scp.note ? `; ${scp.note}` : ''}${app}${agent}; its signature can only be checked online.`,
+      `Microsoft Entra ${identityKindText(claims.kind, payload)}${facts['ver'] ? `, version ${facts['ver']}` : ''}${facts['tid'] ? `, from tenant ${facts['tid']}` : ''}${scp.note ? `; ${scp.note}` : ''}${app}${agent}; its signature can only be checked online.`,
       HINT_NONE,
     ),
   );
@@ -549,7 +552,7 @@ function analyzeJwt(token: string, ctx: TokenContext, claim: boolean): TokenAnal
         'token.format',
         'warning',
         "The token was issued by Azure DevOps itself (it looks like the pipeline's System.AccessToken); its contents are not a documented format, so they are not checked.",
-        'Declare the token type `system-access-token` when passing $(System.AccessToken); the online checks then tell whether it works.',
+        'Set `token-type` to system-access-token when passing $(System.AccessToken); the online checks then tell whether it works.',
       ),
     ]);
   }
