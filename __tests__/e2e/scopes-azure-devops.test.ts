@@ -5,7 +5,7 @@
  * POST (Work Items "Create" with validateOnly=true) included, and nothing is ever written.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ADO_SCOPES, SERVICES_ONLY_HOSTS } from '../../src/core/providers/azure-devops/scopes.js';
+import { ADO_SCOPES, servicesOnlyProbe } from '../../src/core/providers/azure-devops/scopes.js';
 import { startAzureDevOpsEmulator, type AzureDevOpsEmulator } from '../emulators/azure-devops.js';
 import { caFile } from '../emulators/tls.js';
 import { baseEnv, runBundle } from '../support/run-bundle.js';
@@ -17,8 +17,8 @@ const NONE = azureDevOpsPat(NOW, 0, 'FAKEx0CLIx0NOx0SCOPESx0REAL');
 const user = { id: '00000000-fa4e-7e57-0000-0000000000a6', displayName: 'Scope Bundle', uniqueName: 'FABRIKAM\\scopes' };
 const probed = ADO_SCOPES.filter((s) => s.probe);
 /** Probes Azure DevOps Server has (Audit Log and Member Entitlement Management are Services-only). */
-const ON_SERVER = probed.filter((s) => !SERVICES_ONLY_HOSTS.has(s.probe!.host)).map((s) => s.id);
-const SERVICES_ONLY = probed.filter((s) => SERVICES_ONLY_HOSTS.has(s.probe!.host)).map((s) => s.id);
+const ON_SERVER = probed.filter((s) => !servicesOnlyProbe(s.probe!)).map((s) => s.id);
+const SERVICES_ONLY = probed.filter((s) => servicesOnlyProbe(s.probe!)).map((s) => s.id);
 /** Every probe route but the Services-only ones (emulator route ids). */
 const REFUSED_ROUTES = [
   ...['teams', 'favorites', 'identities', 'secureFiles', 'taskGroups', 'wikis', 'testPlans', 'analytics', 'widgetTypes'],

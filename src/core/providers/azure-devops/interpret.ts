@@ -24,7 +24,7 @@ import {
   type Verdict,
 } from '../online/index.js';
 import type { UrlAnalysis } from '../types.js';
-import { includedPart, ORGLESS_HOSTS, SERVICES_ONLY_HOSTS, type AzureDevOpsScope } from './scopes.js';
+import { includedPart, ORGLESS_HOSTS, servicesOnlyProbe, type AzureDevOpsScope } from './scopes.js';
 
 /** The id Azure DevOps answers with when an organisation that allows public access did not accept the token. */
 export const ANONYMOUS_ID = 'aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaa';
@@ -233,7 +233,7 @@ export type Unproven =
 export function unprobeable(read: AzureDevOpsScope | undefined, where: ProbeWhere): Unproven | undefined {
   if (!read?.probe) return 'no-probe';
   if (read.probe.where === 'project' && !read.probe.org && !where.project) return 'needs-project';
-  if (!where.services && SERVICES_ONLY_HOSTS.has(read.probe.host)) return 'services-only';
+  if (!where.services && servicesOnlyProbe(read.probe)) return 'services-only';
   return undefined;
 }
 

@@ -64,7 +64,9 @@ function probeUrl(run: Run, read: AzureDevOpsScope, version: string, self: strin
   // Without a project, a project-level probe's organisation-wide twin (when it has one).
   const { path, preview } = project === undefined && probe.org ? probe.org : probe;
   const full = `${project !== undefined ? `${encodeURIComponent(project)}/` : ''}${path.replace('{self}', encodeURIComponent(self))}`;
-  const withApiVersion = probe.noApiVersion ? full : withVersion(full, preview ? `${version}-preview.${preview}` : version);
+  // A probe documented at a newer api-version than the check's own is sent at that version (Services only).
+  const at = probe.apiVersion ?? version;
+  const withApiVersion = probe.noApiVersion ? full : withVersion(full, preview ? `${at}-preview.${preview}` : at);
   return `${areaBase(run.target, probe.host)}/${withApiVersion}`;
 }
 
