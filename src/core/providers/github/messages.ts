@@ -9,6 +9,7 @@ import {
   caseMismatch as sharedCaseMismatch,
   closestNamesSentence,
   policyBlocked as sharedPolicyBlocked,
+  quoteStatement,
   type Verdict,
 } from '../online/index.js';
 import { classicParents, type GitHubPermission } from './scopes.js';
@@ -370,6 +371,10 @@ export const PROBE = {
 
 export const probeDenied = (path: string, message: string, accepted: string | undefined, oauth: string | undefined): string =>
   `the read-only probe GET ${path} was denied (${statusText(403, message)})${accepted ? `; GitHub says it needs ${accepted}` : ''}${oauth ? `; classic scopes accepted: ${oauth}` : ''}`;
+
+/** A 403 that does not say the token lacks access (a feature turned off, a plan): GitHub's words, quoted inert. */
+export const probeRefused = (path: string, said: string): string =>
+  `its probe GET ${path} was refused with 403${said ? ` ${quoteStatement(said)}` : ''}, which is not about the token's permissions (a feature may be turned off for the repository or not in its plan)`;
 
 export const probeNoOrganisation = (path: string, org: string): string =>
   `its probe GET ${path} answered 404: "${org}" is not an organisation the token can see, and this is an organisation permission`;
