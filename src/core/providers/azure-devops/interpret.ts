@@ -248,6 +248,17 @@ function includedChain(s: AzureDevOpsScope): AzureDevOpsScope[] {
 export const proofScopeOf = (s: AzureDevOpsScope, where: ProbeWhere): AzureDevOpsScope | undefined =>
   includedChain(s).find((c) => !unprobeable(c, where));
 
+/**
+ * Scopes that include `s` (Microsoft's table, followed up the chain) and whose own probe can be sent
+ * here: a token granted one of those holds all of `s` too. Only for a scope not proven by its own probe
+ * (Agent Pools: Read & Manage, which Environment and Deployment Groups include). Their refusal says
+ * nothing about `s`: a token may hold `s` without holding a scope that includes it.
+ */
+export function includersOf(s: AzureDevOpsScope, all: readonly AzureDevOpsScope[], where: ProbeWhere): AzureDevOpsScope[] {
+  if (proofScopeOf(s, where) === s) return [];
+  return all.filter((c) => c !== s && c.probe && !unprobeable(c, where) && includedChain(c).includes(s));
+}
+
 /** Why nothing proves `s` here: the first probe in its chain that cannot be sent, or that it has none. */
 const unprovenWhy = (s: AzureDevOpsScope, where: ProbeWhere): Unproven =>
   unprobeable(
@@ -284,7 +295,9 @@ export interface ScopeFacts {
 }
 
 /** A probe proves the scope whose probe it is, and only part of a scope that includes it. */
-export function scopeVerdict(s: AzureDevOpsScope, facts: ScopeFacts): Verdict {
+export function scopeVerdict(s: AzureDevOpsScope, facts: ScopeFacts, includers: readonly AzureDevOpsScope[] = []): Verdict {
+  const holder = includers.find((c) => facts.probes.get(c.id) === 'granted');
+  if (holder) return verified(`read-only request that needs ${holder.id}, which includes it`);
   const proof = proofScopeOf(s, facts);
   const answer = proof && facts.probes.get(proof.id);
   // A host without an organisation (app.vssps.visualstudio.com) refuses organisation-scoped PATs

@@ -193,7 +193,7 @@ export const ADO_SCOPES: readonly AzureDevOpsScope[] = [
     'vso.agentpools_manage',
     'Agent Pools: Read & Manage',
     'vso.agentpools',
-    'its requests register, change or remove agents and pools, and none documents a mode that writes nothing',
+    "its requests register, change or remove agents and pools, and none documents a mode that writes nothing; with a project, a granted Environment or Deployment Groups probe proves it in full (both include it in Microsoft's table)",
   ),
   R(
     'vso.serviceendpoint',
