@@ -33,6 +33,27 @@ const PROBES = [
     accepted: 'organization_administration: read',
   },
   { scope: 'organization_user_blocking:read', path: `/api/v3/orgs/${ORG}/blocks`, accepted: 'organization_user_blocking: read' },
+  ...[
+    ['organization_secrets', 'actions/secrets'],
+    ['organization_actions_variables', 'actions/variables'],
+    ['organization_hooks', 'hooks'],
+    ['organization_self_hosted_runners', 'actions/runners'],
+    ['organization_codespaces_secrets', 'codespaces/secrets'],
+    ['organization_dependabot_secrets', 'dependabot/secrets'],
+  ].map(([name, path]) => ({ scope: `${name}:read`, path: `/api/v3/orgs/${ORG}/${path}`, accepted: `${name}: read` })),
+  // Account permissions: the token user's own data, below /user.
+  ...[
+    ['emails', 'emails'],
+    ['followers', 'followers'],
+    ['gpg_keys', 'gpg_keys'],
+    ['keys', 'keys'],
+    ['git_signing_ssh_public_keys', 'ssh_signing_keys'],
+    ['interaction_limits', 'interaction-limits'],
+    ['blocking', 'blocks'],
+    ['starring', 'starred'],
+    ['watching', 'subscriptions'],
+    ['codespaces_user_secrets', 'codespaces/secrets'],
+  ].map(([name, path]) => ({ scope: `${name}:read`, path: `/api/v3/user/${path}`, accepted: `${name}: read` })),
 ];
 /** The permission part of each probed scope, held at read by the granted token. */
 const HELD = Object.fromEntries(PROBES.map((p) => [p.scope.split(':')[0]!, 'read' as const]));

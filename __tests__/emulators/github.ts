@@ -269,7 +269,40 @@ const FEATURE_OFF: Readonly<Record<string, { re: RegExp; message: string }>> = {
 const ORG_ROUTES: readonly { path: string; permission: string; classic: readonly string[] }[] = [
   { path: 'actions/permissions', permission: 'organization_administration', classic: ['admin:org'] },
   { path: 'blocks', permission: 'organization_user_blocking', classic: ['admin:org'] },
+  { path: 'actions/secrets', permission: 'organization_secrets', classic: ['admin:org'] },
+  { path: 'actions/variables', permission: 'organization_actions_variables', classic: ['admin:org'] },
+  { path: 'hooks', permission: 'organization_hooks', classic: ['admin:org_hook'] },
+  { path: 'actions/runners', permission: 'organization_self_hosted_runners', classic: ['admin:org'] },
+  { path: 'codespaces/secrets', permission: 'organization_codespaces_secrets', classic: ['admin:org'] },
+  { path: 'dependabot/secrets', permission: 'organization_dependabot_secrets', classic: ['admin:org'] },
 ];
+
+/**
+ * The token user's own reads below `/user/` and the account permission each needs [D]; classic scopes
+ * that grant them [D where GitHub's scope list names one; an empty list: any classic token, modelled].
+ */
+const USER_ROUTES: readonly { path: string; permission: string; classic: readonly string[] }[] = [
+  { path: 'emails', permission: 'emails', classic: ['user:email'] },
+  { path: 'followers', permission: 'followers', classic: [] },
+  { path: 'gpg_keys', permission: 'gpg_keys', classic: ['read:gpg_key'] },
+  { path: 'keys', permission: 'keys', classic: ['read:public_key'] },
+  { path: 'ssh_signing_keys', permission: 'git_signing_ssh_public_keys', classic: ['read:ssh_signing_key'] },
+  { path: 'interaction-limits', permission: 'interaction_limits', classic: [] },
+  { path: 'blocks', permission: 'blocking', classic: ['user'] },
+  { path: 'starred', permission: 'starring', classic: [] },
+  { path: 'subscriptions', permission: 'watching', classic: [] },
+  { path: 'codespaces/secrets', permission: 'codespaces_user_secrets', classic: ['codespace'] },
+];
+
+/** Bodies of the organisation reads that are not a plain list [D shapes, values modelled]. */
+const ORG_BODIES: Readonly<Record<string, unknown>> = {
+  'actions/permissions': { enabled_repositories: 'all', allowed_actions: 'all' },
+  'actions/secrets': { total_count: 0, secrets: [] },
+  'actions/variables': { total_count: 0, variables: [] },
+  'actions/runners': { total_count: 0, runners: [] },
+  'codespaces/secrets': { total_count: 0, secrets: [] },
+  'dependabot/secrets': { total_count: 0, secrets: [] },
+};
 
 interface Caller {
   value: string;
@@ -482,6 +515,8 @@ class Emulator extends HarnessEmulator implements GitHubEmulator {
         repos.map((r) => this.#repoBody(r, caller, apiBase, webBase)),
       );
     }
+    const userRoute = seg[0] === 'user' && seg.length >= 2 ? USER_ROUTES.find((u) => u.path === seg.slice(1).join('/')) : undefined;
+    if (userRoute) return this.#userRead(spec, userRoute);
     if (seg[0] === 'users' && seg.length === 2) {
       if (!this.#ownerExists(seg[1]!)) return error(404, 'Not Found');
       return json(200, {
@@ -561,6 +596,17 @@ class Emulator extends HarnessEmulator implements GitHubEmulator {
     return sub.body(repo);
   }
 
+  /** The token user's own read: installation tokens have no user; others need the scope or the account permission. */
+  #userRead(spec: GitHubTokenSpec, route: (typeof USER_ROUTES)[number]): AppResponse {
+    if (spec.kind === 'installation') return error(403, 'Resource not accessible by integration');
+    if (spec.kind === 'classic' || spec.kind === 'oauth') {
+      const held = closure(spec.scopes ?? []);
+      if (route.classic.length && !route.classic.some((c) => held.has(c)))
+        return error(403, 'Resource not accessible by personal access token', { 'x-accepted-oauth-scopes': route.classic.join(', ') }); // text [U]
+    } else if (!this.#allows(spec, route.permission, 'read')) return this.#denied(spec, `${route.permission}=read`);
+    return json(200, route.path === 'interaction-limits' ? {} : route.path === 'codespaces/secrets' ? { total_count: 0, secrets: [] } : []);
+  }
+
   /** An organisation read other than members: the organisation, then the token's scopes or permission. */
   #orgRead(spec: GitHubTokenSpec, org: string, webBase: string, route: (typeof ORG_ROUTES)[number]): AppResponse {
     if (!this.#ownerExists(org) || this.#isUser(org)) return error(404, 'Not Found');
@@ -571,7 +617,7 @@ class Emulator extends HarnessEmulator implements GitHubEmulator {
       if (!route.classic.some((c) => held.has(c)))
         return error(403, 'Resource not accessible by personal access token', { 'x-accepted-oauth-scopes': route.classic.join(', ') }); // text [U]
     } else if (!this.#allows(spec, route.permission, 'read')) return this.#denied(spec, `${route.permission}=read`);
-    return json(200, route.path === 'blocks' ? [] : { enabled_repositories: 'all', allowed_actions: 'all' });
+    return json(200, ORG_BODIES[route.path] ?? []);
   }
 
   #allows(spec: GitHubTokenSpec, permission: string, level: Level): boolean {

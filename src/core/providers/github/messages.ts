@@ -452,6 +452,13 @@ export function classicHint(family: FixFamily, web: string, scope: string): stri
     : `Edit the token (https://${web}/settings/tokens) and tick \`${scope}\`${also}, then update the secret (the token value does not change).`;
 }
 
+/** The section of the fine-grained token page a permission is set in. */
+const SETTINGS_SECTION: Readonly<Record<GitHubPermission['on'], string>> = {
+  repository: 'Repository',
+  organization: 'Organization',
+  account: 'Account',
+};
+
 /** The fix for a missing permission. */
 export function permissionHint(family: FixFamily, web: string, p: GitHubPermission, level: string): string {
   const settingLevel = level === 'read' ? 'Read-only' : 'Read and write';
@@ -459,7 +466,7 @@ export function permissionHint(family: FixFamily, web: string, p: GitHubPermissi
     return `Give the GitHub App "${p.label}: ${settingLevel}" (app settings → Permissions, then accept the change in the installation); for Actions' GITHUB_TOKEN add \`permissions: ${p.name.replace(/_/g, '-')}: ${level === 'read' ? 'read' : 'write'}\` to the workflow or job.`;
   }
   if (family === 'fine-grained') {
-    return `Edit the fine-grained token (https://${web}/settings/personal-access-tokens) and set ${p.on === 'organization' ? 'Organization' : 'Repository'} permissions → ${p.label} to ${settingLevel}, with the repository selected; then update the secret.`;
+    return `Edit the fine-grained token (https://${web}/settings/personal-access-tokens) and set ${SETTINGS_SECTION[p.on]} permissions → ${p.label} to ${settingLevel}${p.on === 'repository' ? ', with the repository selected' : ''}; then update the secret.`;
   }
   return `Check the token can reach the repository (classic tokens need \`repo\` for private repositories) and that its user has access; then update the secret.`;
 }
