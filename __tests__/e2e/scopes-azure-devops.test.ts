@@ -5,8 +5,9 @@
  * POST (Work Items "Create" with validateOnly=true) included, and nothing is ever written.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ADO_SCOPES, SERVICES_ONLY_HOSTS } from '../../src/core/providers/azure-devops/scopes.js';
+import { ADO_SCOPES, servicesOnlyProbe } from '../../src/core/providers/azure-devops/scopes.js';
 import { startAzureDevOpsEmulator, type AzureDevOpsEmulator } from '../emulators/azure-devops.js';
+import { startForwardProxy, type ForwardProxy } from '../emulators/proxy.js';
 import { caFile } from '../emulators/tls.js';
 import { baseEnv, runBundle } from '../support/run-bundle.js';
 import { azureDevOpsPat, leaks } from '../support/tokens.js';
@@ -17,8 +18,8 @@ const NONE = azureDevOpsPat(NOW, 0, 'FAKEx0CLIx0NOx0SCOPESx0REAL');
 const user = { id: '00000000-fa4e-7e57-0000-0000000000a6', displayName: 'Scope Bundle', uniqueName: 'FABRIKAM\\scopes' };
 const probed = ADO_SCOPES.filter((s) => s.probe);
 /** Probes Azure DevOps Server has (Audit Log and Member Entitlement Management are Services-only). */
-const ON_SERVER = probed.filter((s) => !SERVICES_ONLY_HOSTS.has(s.probe!.host)).map((s) => s.id);
-const SERVICES_ONLY = probed.filter((s) => SERVICES_ONLY_HOSTS.has(s.probe!.host)).map((s) => s.id);
+const ON_SERVER = probed.filter((s) => !servicesOnlyProbe(s.probe!)).map((s) => s.id);
+const SERVICES_ONLY = probed.filter((s) => servicesOnlyProbe(s.probe!)).map((s) => s.id);
 /** Every probe route but the Services-only ones (emulator route ids). */
 const REFUSED_ROUTES = [
   ...['teams', 'favorites', 'identities', 'secureFiles', 'taskGroups', 'wikis', 'testPlans', 'analytics', 'widgetTypes'],
@@ -101,6 +102,76 @@ describe('CLI bundle: every Azure DevOps scope probe', () => {
     // The one POST validated a work item and saved nothing.
     expect(emu.requests.filter((q) => q.method === 'POST').map((q) => q.query.validateOnly)).toEqual(['true']);
     expect(emu.writes).toEqual([]);
+  });
+});
+
+/**
+ * The Services-only probes (their host or their api-version is not on Server), through the CLI bundle
+ * against the emulator as Azure DevOps Services: a local forward proxy sends dev.azure.com and every
+ * *.dev.azure.com name to it, so each probe goes to the host its reference documents.
+ */
+describe('CLI bundle: the Services-only Azure DevOps probes', () => {
+  let services: AzureDevOpsEmulator;
+  let proxy: ForwardProxy;
+  const SERVICES_ROUTES = ['auditActions', 'userEntitlementSummary', 'advsecEnablement', 'githubConnections'];
+  beforeAll(async () => {
+    services = await startAzureDevOpsEmulator({
+      mode: 'services',
+      organizations: [{ name: 'fabrikam', projects: [{ id: '00000000-fa4e-7e57-0000-000000000602', name: 'Fabrikam-Fiber' }] }],
+      tokens: {
+        // Project and Team: Read for the project lookup; otherwise only the scopes under test.
+        [ALL]: { user, organizations: ['fabrikam'], scopes: [...SERVICES_ONLY, 'vso.project'] },
+        [NONE]: { user, organizations: ['fabrikam'], scopes: [] },
+      },
+    });
+    proxy = await startForwardProxy({ route: () => ({ host: '127.0.0.1', port: services.port }) });
+  });
+  afterAll(async () => {
+    await proxy.close();
+    await services.close();
+  });
+
+  const servicesCases = [
+    { name: 'granted: each proves its scope', token: ALL, refused: [], exit: 0, verified: SERVICES_ONLY, missing: [], unverifiable: [] },
+    { name: 'denied (401): each missing', token: NONE, refused: [], exit: 1, verified: [], missing: SERVICES_ONLY, unverifiable: [] },
+    {
+      name: 'refused (403): each unverifiable',
+      token: ALL,
+      refused: SERVICES_ROUTES,
+      exit: 0,
+      verified: [],
+      missing: [],
+      unverifiable: SERVICES_ONLY,
+    },
+  ];
+  it.each(servicesCases)('$name', async (c) => {
+    services.clearLog();
+    services.options.refusedRoutes = c.refused;
+    const env = baseEnv({ NODE_EXTRA_CA_CERTS: caFile, HTTPS_PROXY: proxy.url, AZURE_DEVOPS_PAT: c.token });
+    const args = [
+      '--provider',
+      'azure-devops',
+      '--url',
+      'https://dev.azure.com/fabrikam',
+      '--project',
+      'Fabrikam-Fiber',
+      '--format',
+      'json',
+    ];
+    const run = await runBundle('cli', [...args, '--required-scopes', SERVICES_ONLY.join(',')], env);
+    const report = JSON.parse(run.stdout) as { scopes: Case['scopes'] };
+    expect(report.scopes).toMatchObject({ verified: c.verified, missing: c.missing, unverifiable: c.unverifiable });
+    const errors = (JSON.parse(run.stdout) as { findings: { code: string; severity: string; message: string }[] }).findings
+      .filter((f) => f.severity === 'error')
+      .map((f) => `${f.code}: ${f.message}`);
+    expect([run.code, c.exit ? [] : errors]).toEqual([c.exit, []]);
+    expect(leaks(run.stdout + run.stderr, c.token)).toEqual([]);
+    // Each on the host its reference documents, with a GET.
+    const hosts = services.requests.filter((q) => !q.path.endsWith('/connectionData') && !q.path.includes('/_apis/projects/'));
+    expect(new Set(hosts.map((q) => q.host))).toEqual(
+      new Set(['auditservice.dev.azure.com', 'vsaex.dev.azure.com', 'advsec.dev.azure.com', 'dev.azure.com']),
+    );
+    expect(services.requests.every((q) => q.method === 'GET')).toBe(true);
   });
 });
 

@@ -58,4 +58,12 @@ export const INHERITS: Readonly<Record<string, string>> = {
   'vso.work': 'vso.hooks_write',
   'vso.work_write': 'vso.work',
   'vso.work_full': 'vso.work_write',
+  'vso.advsec_write': 'vso.advsec',
+  'vso.advsec_manage': 'vso.advsec_write',
+  'vso.githubconnections_manage': 'vso.githubconnections',
+  'vso.gallery': 'vso.profile',
+  'vso.gallery_acquire': 'vso.gallery',
+  'vso.gallery_publish': 'vso.gallery',
+  'vso.gallery_manage': 'vso.gallery_publish',
+  'vso.settings_write': 'vso.settings',
 };

@@ -185,8 +185,31 @@ const SERVICE_OWNER_TFS = '00025394-6065-48ca-87d9-7f5672854ef7'; // [U] value a
 const PROJECT_READ = ['vso.project', 'vso.profile'];
 
 type ServiceHost =
-  'core' | 'vssps' | 'vsrm' | 'feeds' | 'pkgs' | 'vsaex' | 'auditservice' | 'extmgmt' | 'analytics' | 'artifacts' | 'app' | 'any';
-const KNOWN_SERVICE_HOSTS = new Set(['vssps', 'vsrm', 'feeds', 'pkgs', 'vsaex', 'auditservice', 'extmgmt', 'analytics', 'artifacts']);
+  | 'core'
+  | 'vssps'
+  | 'vsrm'
+  | 'feeds'
+  | 'pkgs'
+  | 'vsaex'
+  | 'auditservice'
+  | 'extmgmt'
+  | 'analytics'
+  | 'artifacts'
+  | 'advsec'
+  | 'app'
+  | 'any';
+const KNOWN_SERVICE_HOSTS = new Set([
+  'vssps',
+  'vsrm',
+  'feeds',
+  'pkgs',
+  'vsaex',
+  'auditservice',
+  'extmgmt',
+  'analytics',
+  'artifacts',
+  'advsec',
+]);
 
 interface Resolved {
   kind: 'services' | 'server';
@@ -1363,6 +1386,7 @@ const EVERY: readonly ServiceHost[] = [
   'extmgmt',
   'analytics',
   'artifacts',
+  'advsec',
 ];
 
 const ROUTES: readonly RouteDef[] = [
@@ -1707,6 +1731,12 @@ const ROUTES: readonly RouteDef[] = [
     notificationSettings,
   ),
   probeRoute('permissionsReports', CORE, 'no', ['permissionsreport'], ['vso.security_manage'], '_apis/permissionsreport'),
+  // [D] advancedSecurity/7.2/management.json "Org Enablement - Get" (vso.advsec, 7.2-preview.3); body fields [U].
+  probeRoute('advsecEnablement', ['advsec'], 'no', ['management', 'enablement'], ['vso.advsec'], '_apis/management/enablement', true, () =>
+    json(200, { enableOnCreate: false }),
+  ),
+  // [D] wit/7.2/workItemTracking.json "Github Connections - Get Github Connections" (vso.githubconnections, 7.2-preview.1).
+  probeRoute('githubConnections', CORE, 'yes', ['githubconnections'], ['vso.githubconnections'], '{project}/_apis/githubconnections', true),
   // [D] symbol.json documents a 200 without a body.
   probeRoute(
     'symbolAvailability',

@@ -56,6 +56,12 @@ export interface GitHubRepoSpec {
   collaborators?: Readonly<Record<string, Role>>;
   /** No commits: /commits answers 409 "Git Repository is empty." [D]. */
   empty?: boolean;
+  /**
+   * Features turned off: their reads answer 403 with GitHub's refusal even to a token that holds the
+   * permission [O: "Advanced Security must be enabled for this repository to use code scanning.",
+   * "Dependabot alerts are disabled for this repository."].
+   */
+  featuresOff?: readonly ('code-scanning' | 'dependabot-alerts')[];
   /** Organisation-owned (default: the owner is an org unless it is a user in `users`). */
 }
 
@@ -188,7 +194,8 @@ const SUB_ROUTES: readonly SubRoute[] = [
   { re: /^issues$/, permission: 'issues', body: list },
   { re: /^actions\/runs$/, permission: 'actions', body: () => ({ status: 200, body: { total_count: 0, workflow_runs: [] } }) },
   { re: /^deployments$/, permission: 'deployments', body: list },
-  { re: /^environments$/, permission: 'environments', body: () => ({ status: 200, body: { total_count: 0, environments: [] } }) },
+  // "List environments" needs Actions read (docs.github.com/rest/deployments/environments), not Environments [D].
+  { re: /^environments$/, permission: 'actions', body: () => ({ status: 200, body: { total_count: 0, environments: [] } }) },
   {
     re: /^actions\/secrets$/,
     permission: 'secrets',
@@ -221,6 +228,27 @@ const SUB_ROUTES: readonly SubRoute[] = [
     permission: 'checks',
     body: (r) => (r.empty ? noCommit() : { status: 200, body: { total_count: 0, check_runs: [] } }),
   },
+  // Reads the fine-grained token table lists under their own permission [D].
+  {
+    re: /^dependabot\/secrets$/,
+    permission: 'dependabot_secrets',
+    classic: ['repo'],
+    role: 'admin',
+    body: () => ({ status: 200, body: { total_count: 0, secrets: [] } }),
+  },
+  { re: /^security-advisories$/, permission: 'repository_advisories', classic: ['repo'], role: 'admin', body: list },
+  {
+    re: /^codespaces$/,
+    permission: 'codespaces',
+    classic: ['codespace'],
+    body: () => ({ status: 200, body: { total_count: 0, codespaces: [] } }),
+  },
+  {
+    re: /^codespaces\/machines$/,
+    permission: 'codespaces_metadata',
+    classic: ['codespace'],
+    body: () => ({ status: 200, body: { total_count: 0, machines: [] } }),
+  },
   {
     re: /^commits\/[^/]+\/status$/,
     permission: 'statuses',
@@ -230,6 +258,51 @@ const SUB_ROUTES: readonly SubRoute[] = [
         : { status: 200, body: { state: 'pending', statuses: [], sha: '0000000000000000000000000000000000000001', total_count: 0 } },
   },
 ];
+
+/** The 403 a turned-off feature answers, whatever the token holds [O]. */
+const FEATURE_OFF: Readonly<Record<string, { re: RegExp; message: string }>> = {
+  'code-scanning': { re: /^code-scanning\//, message: 'Advanced Security must be enabled for this repository to use code scanning.' },
+  'dependabot-alerts': { re: /^dependabot\/alerts$/, message: 'Dependabot alerts are disabled for this repository.' },
+};
+
+/** Organisation reads below `orgs/{org}/` other than members: path, the permission, classic scopes [D]. */
+const ORG_ROUTES: readonly { path: string; permission: string; classic: readonly string[] }[] = [
+  { path: 'actions/permissions', permission: 'organization_administration', classic: ['admin:org'] },
+  { path: 'blocks', permission: 'organization_user_blocking', classic: ['admin:org'] },
+  { path: 'actions/secrets', permission: 'organization_secrets', classic: ['admin:org'] },
+  { path: 'actions/variables', permission: 'organization_actions_variables', classic: ['admin:org'] },
+  { path: 'hooks', permission: 'organization_hooks', classic: ['admin:org_hook'] },
+  { path: 'actions/runners', permission: 'organization_self_hosted_runners', classic: ['admin:org'] },
+  { path: 'codespaces/secrets', permission: 'organization_codespaces_secrets', classic: ['admin:org'] },
+  { path: 'dependabot/secrets', permission: 'organization_dependabot_secrets', classic: ['admin:org'] },
+];
+
+/**
+ * The token user's own reads below `/user/` and the account permission each needs [D]; classic scopes
+ * that grant them [D where GitHub's scope list names one; an empty list: any classic token, modelled].
+ */
+const USER_ROUTES: readonly { path: string; permission: string; classic: readonly string[] }[] = [
+  { path: 'emails', permission: 'emails', classic: ['user:email'] },
+  { path: 'followers', permission: 'followers', classic: [] },
+  { path: 'gpg_keys', permission: 'gpg_keys', classic: ['read:gpg_key'] },
+  { path: 'keys', permission: 'keys', classic: ['read:public_key'] },
+  { path: 'ssh_signing_keys', permission: 'git_signing_ssh_public_keys', classic: ['read:ssh_signing_key'] },
+  { path: 'interaction-limits', permission: 'interaction_limits', classic: [] },
+  { path: 'blocks', permission: 'blocking', classic: ['user'] },
+  { path: 'starred', permission: 'starring', classic: [] },
+  { path: 'subscriptions', permission: 'watching', classic: [] },
+  { path: 'codespaces/secrets', permission: 'codespaces_user_secrets', classic: ['codespace'] },
+];
+
+/** Bodies of the organisation reads that are not a plain list [D shapes, values modelled]. */
+const ORG_BODIES: Readonly<Record<string, unknown>> = {
+  'actions/permissions': { enabled_repositories: 'all', allowed_actions: 'all' },
+  'actions/secrets': { total_count: 0, secrets: [] },
+  'actions/variables': { total_count: 0, variables: [] },
+  'actions/runners': { total_count: 0, runners: [] },
+  'codespaces/secrets': { total_count: 0, secrets: [] },
+  'dependabot/secrets': { total_count: 0, secrets: [] },
+};
 
 interface Caller {
   value: string;
@@ -442,6 +515,8 @@ class Emulator extends HarnessEmulator implements GitHubEmulator {
         repos.map((r) => this.#repoBody(r, caller, apiBase, webBase)),
       );
     }
+    const userRoute = seg[0] === 'user' && seg.length >= 2 ? USER_ROUTES.find((u) => u.path === seg.slice(1).join('/')) : undefined;
+    if (userRoute) return this.#userRead(spec, userRoute);
     if (seg[0] === 'users' && seg.length === 2) {
       if (!this.#ownerExists(seg[1]!)) return error(404, 'Not Found');
       return json(200, {
@@ -463,6 +538,9 @@ class Emulator extends HarnessEmulator implements GitHubEmulator {
       } else if (!this.#allows(spec, 'members', 'read')) return this.#denied(spec, 'members=read');
       return json(200, []);
     }
+
+    const orgRoute = seg[0] === 'orgs' && seg.length >= 3 ? ORG_ROUTES.find((o) => o.path === seg.slice(2).join('/')) : undefined;
+    if (orgRoute) return this.#orgRead(spec, seg[1]!, webBase, orgRoute);
 
     let repo: GitHubRepoSpec | undefined;
     let rest: string[] = [];
@@ -513,7 +591,33 @@ class Emulator extends HarnessEmulator implements GitHubEmulator {
     } else if (!this.#allows(spec, sub.permission, 'read')) {
       return this.#denied(spec, `${sub.permission}=read`);
     }
+    const off = repo.featuresOff?.find((f) => FEATURE_OFF[f]!.re.test(rest.join('/')));
+    if (off) return error(403, FEATURE_OFF[off]!.message);
     return sub.body(repo);
+  }
+
+  /** The token user's own read: installation tokens have no user; others need the scope or the account permission. */
+  #userRead(spec: GitHubTokenSpec, route: (typeof USER_ROUTES)[number]): AppResponse {
+    if (spec.kind === 'installation') return error(403, 'Resource not accessible by integration');
+    if (spec.kind === 'classic' || spec.kind === 'oauth') {
+      const held = closure(spec.scopes ?? []);
+      if (route.classic.length && !route.classic.some((c) => held.has(c)))
+        return error(403, 'Resource not accessible by personal access token', { 'x-accepted-oauth-scopes': route.classic.join(', ') }); // text [U]
+    } else if (!this.#allows(spec, route.permission, 'read')) return this.#denied(spec, `${route.permission}=read`);
+    return json(200, route.path === 'interaction-limits' ? {} : route.path === 'codespaces/secrets' ? { total_count: 0, secrets: [] } : []);
+  }
+
+  /** An organisation read other than members: the organisation, then the token's scopes or permission. */
+  #orgRead(spec: GitHubTokenSpec, org: string, webBase: string, route: (typeof ORG_ROUTES)[number]): AppResponse {
+    if (!this.#ownerExists(org) || this.#isUser(org)) return error(404, 'Not Found');
+    const sso = this.#sso(spec, org, webBase) ?? this.#orgPolicy(spec, org, webBase);
+    if (sso) return sso;
+    if (spec.kind === 'classic' || spec.kind === 'oauth') {
+      const held = closure(spec.scopes ?? []);
+      if (!route.classic.some((c) => held.has(c)))
+        return error(403, 'Resource not accessible by personal access token', { 'x-accepted-oauth-scopes': route.classic.join(', ') }); // text [U]
+    } else if (!this.#allows(spec, route.permission, 'read')) return this.#denied(spec, `${route.permission}=read`);
+    return json(200, ORG_BODIES[route.path] ?? []);
   }
 
   #allows(spec: GitHubTokenSpec, permission: string, level: Level): boolean {

@@ -92,6 +92,33 @@ describe('Azure DevOps scope probes', () => {
     expect(emu.requests.filter((q) => !origins.includes(`https://${q.host}`))).toEqual([]);
   });
 
+  it("sends each probe with exactly its documented query: the catalogue's own, its api-version, nothing else", async () => {
+    emu.clearLog();
+    await check({ token: ALL, project: 'Fabrikam-Fiber', requiredScopes: PROBED.join(', ') });
+    for (const s of ADO_SCOPES.filter((x) => x.probe)) {
+      const p = s.probe!;
+      const [path, search] = p.path.split('?') as [string, string | undefined];
+      const query: Record<string, string> = Object.fromEntries(new URLSearchParams((search ?? '').replace('{self}', user.id)));
+      const version = p.apiVersion ?? '7.1';
+      if (!p.noApiVersion) query['api-version'] = p.preview ? `${version}-preview.${p.preview}` : version;
+      const sent = emu.requests.filter((q) => q.path.endsWith(`/${path}`));
+      expect([s.id, sent.map((q) => q.query)]).toEqual([s.id, [query]]);
+    }
+  });
+
+  it('proves Agent Pools: Read & Manage through Environment or Deployment Groups, which include it; their refusal proves nothing', async () => {
+    const r = await check({ token: ALL, project: 'Fabrikam-Fiber', requiredScopes: 'vso.agentpools_manage' });
+    expect(r.scopes).toEqual({ required: ['vso.agentpools_manage'], verified: ['vso.agentpools_manage'], missing: [], unverifiable: [] });
+    const onlyPools = azureDevOpsPat(NOW, 0, 'FAKEx0POOLSx0ONLYx0NOTxREAL');
+    emu.options.tokens![onlyPools] = { user, organizations: ['fabrikam'], scopes: ['vso.agentpools_manage'] };
+    const pools = await check({ token: onlyPools, project: 'Fabrikam-Fiber', requiredScopes: 'vso.agentpools_manage' });
+    expect(pools.scopes!.unverifiable).toEqual(['vso.agentpools_manage']);
+    expect(findingText(pools, 'scope.unverifiable')).toContain('what it includes, vso.agentpools (Agent Pools: Read), is confirmed');
+    // Without a project neither including probe can be sent: the read half only.
+    const orgOnly = await check({ token: ALL, requiredScopes: 'vso.agentpools_manage' });
+    expect(orgOnly.scopes!.unverifiable).toEqual(['vso.agentpools_manage']);
+  });
+
   it('calls each scope missing when its probe is denied (401)', async () => {
     const r = await check({ token: NONE, project: 'Fabrikam-Fiber', requiredScopes: PROBED.join(', ') });
     expect(r.scopes).toEqual({ required: PROBED, verified: [], missing: PROBED, unverifiable: [] });
@@ -113,7 +140,8 @@ describe('Azure DevOps scope probes', () => {
       const next = includedPart(s);
       return !next || next.probe ? next : proven(next);
     };
-    const halves = ADO_SCOPES.filter((s) => !s.probe && proven(s)).map((s) => s.id);
+    // Agent Pools: Read & Manage is proven in full by a scope that includes it (its own test below).
+    const halves = ADO_SCOPES.filter((s) => !s.probe && proven(s) && s.id !== 'vso.agentpools_manage').map((s) => s.id);
     const none = ADO_SCOPES.filter((s) => !s.probe && !proven(s));
     const r = await check({ token: ALL, project: 'Fabrikam-Fiber', requiredScopes: [...halves, ...none.map((s) => s.id)].join(', ') });
     expect(r.scopes!.unverifiable).toEqual([...halves, ...none.map((s) => s.id)]);

@@ -221,6 +221,10 @@ describe('API tokens (Basic e-mail:token)', () => {
     expect(paths()).toContain('/2.0/repositories/fabrikam/web-app/hooks?pagelen=1');
     const denied = await check({ token: T.noHeader, project: 'fabrikam/web-app', requiredScopes: scopes });
     expect([codes(denied), denied.scopes.missing]).toEqual([['scope.missing:error'], ['read:webhook:bitbucket']]);
+    // The 403's `error.detail.granted` (third-party reports only) is quoted as what Bitbucket said.
+    expect(denied.findings[0]!.message).toContain(
+      'Bitbucket says the credential carries "read:user:bitbucket, read:workspace:bitbucket, read:repository:bitbucket, read:pullrequest:bitbucket"',
+    );
     const noRepo = await check({ token: T.hooks, project: 'fabrikam', requiredScopes: scopes });
     expect(noRepo.scopes.unverifiable).toEqual(['read:webhook:bitbucket']);
   });

@@ -433,7 +433,7 @@ describe('hosts', () => {
     );
     // Hold the second wave's answers until all are in (or 1 s passed): a client that waited for one
     // answer before sending the next request cannot pass the ordering checks below.
-    emu.fault({ type: 'barrier', count: paths.length + 1 }, { path: /^\/(repos|orgs)\// });
+    emu.fault({ type: 'barrier', count: paths.length + 1 }, { path: /^\/(repos|orgs|user)\// });
     const r = await check({
       token: INSTALL,
       project: 'fake-octo-org/hello-world',

@@ -33,6 +33,7 @@ const ADO_SERVICES_SIBLINGS = [
   'https://extmgmt.dev.azure.com',
   'https://analytics.dev.azure.com',
   'https://artifacts.dev.azure.com',
+  'https://advsec.dev.azure.com',
 ];
 
 /** An Agent that records every connection it is asked to open and opens none. */

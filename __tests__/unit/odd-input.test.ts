@@ -148,13 +148,13 @@ describe('documented variations are not odd', () => {
     url: 'https://api.bitbucket.org/2.0/user',
   });
 
-  it('a Bitbucket error whose detail is a sentence keeps its message; one naming scopes gives them', () => {
+  it('a Bitbucket error whose detail is a sentence keeps its message; one naming scopes gives them (and those it says are granted)', () => {
     expect(bbError(answer({ type: 'error', error: { message: 'Access denied', detail: 'You do not have access.' } }))).toEqual({
       message: 'Access denied',
       required: [],
     });
     const scopes = { type: 'error', error: { message: 'lacks scopes', detail: { required: ['account'], granted: ['repository'] } } };
-    expect(bbError(answer(scopes))).toEqual({ message: 'lacks scopes', required: ['account'] });
+    expect(bbError(answer(scopes))).toEqual({ message: 'lacks scopes', required: ['account'], granted: ['repository'] });
   });
 });
 

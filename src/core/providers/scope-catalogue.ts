@@ -3,7 +3,7 @@
  * tables: the source of docs/scopes.md (`node scripts/scopes-table.mjs`) and of the README's coverage
  * line, so neither can drift from what the checks do. Pure: no I/O.
  */
-import { ADO_SCOPES, includedPart, SERVICES_ONLY_HOSTS, type AzureDevOpsScope } from './azure-devops/scopes.js';
+import { ADO_SCOPES, includedPart, servicesOnlyProbe, type AzureDevOpsScope } from './azure-devops/scopes.js';
 import { BITBUCKET_PERMISSIONS, type BitbucketPermission, type ProbeTarget } from './bitbucket/scopes.js';
 import { CLASSIC_SCOPES, GITHUB_PERMISSIONS, type GitHubPermission } from './github/scopes.js';
 import { GITLAB_SCOPES } from './gitlab/scopes.js';
@@ -30,7 +30,8 @@ function adoRequest(s: AzureDevOpsScope): string {
   const p = s.probe!;
   const host = p.host === 'dev' ? 'dev.azure.com' : `${p.host}.dev.azure.com`;
   const project = { org: '', project: '{project}/', either: '[{project}/]' }[p.where];
-  const only = SERVICES_ONLY_HOSTS.has(p.host) ? ', Services only' : '';
+  const at = p.apiVersion ? `, api-version ${p.apiVersion}${p.preview ? `-preview.${p.preview}` : ''}` : '';
+  const only = servicesOnlyProbe(p) ? `${at}, Services only` : '';
   const org = p.org ? `, or without a project GET \`${host}/{org}/${p.org.path}\`` : '';
   const nothing = p.write ? ` (writes nothing: \`${p.write.noWrite}=true\`; without a project only \`${s.includes}\` is proven)` : '';
   return `${p.write?.method ?? 'GET'} \`${host}/{org}/${project}${p.path}\`${org}${nothing} ([reference](${p.doc})${only})`;

@@ -24,7 +24,7 @@ import {
   type Verdict,
 } from '../online/index.js';
 import type { UrlAnalysis } from '../types.js';
-import { includedPart, ORGLESS_HOSTS, SERVICES_ONLY_HOSTS, type AzureDevOpsScope } from './scopes.js';
+import { includedPart, ORGLESS_HOSTS, servicesOnlyProbe, type AzureDevOpsScope } from './scopes.js';
 
 /** The id Azure DevOps answers with when an organisation that allows public access did not accept the token. */
 export const ANONYMOUS_ID = 'aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaa';
@@ -233,7 +233,7 @@ export type Unproven =
 export function unprobeable(read: AzureDevOpsScope | undefined, where: ProbeWhere): Unproven | undefined {
   if (!read?.probe) return 'no-probe';
   if (read.probe.where === 'project' && !read.probe.org && !where.project) return 'needs-project';
-  if (!where.services && SERVICES_ONLY_HOSTS.has(read.probe.host)) return 'services-only';
+  if (!where.services && servicesOnlyProbe(read.probe)) return 'services-only';
   return undefined;
 }
 
@@ -247,6 +247,17 @@ function includedChain(s: AzureDevOpsScope): AzureDevOpsScope[] {
 /** The scope whose probe proves `s` here: itself, or else the nearest scope it includes whose probe can be sent. */
 export const proofScopeOf = (s: AzureDevOpsScope, where: ProbeWhere): AzureDevOpsScope | undefined =>
   includedChain(s).find((c) => !unprobeable(c, where));
+
+/**
+ * Scopes that include `s` (Microsoft's table, followed up the chain) and whose own probe can be sent
+ * here: a token granted one of those holds all of `s` too. Only for a scope not proven by its own probe
+ * (Agent Pools: Read & Manage, which Environment and Deployment Groups include). Their refusal says
+ * nothing about `s`: a token may hold `s` without holding a scope that includes it.
+ */
+export function includersOf(s: AzureDevOpsScope, all: readonly AzureDevOpsScope[], where: ProbeWhere): AzureDevOpsScope[] {
+  if (proofScopeOf(s, where) === s) return [];
+  return all.filter((c) => c !== s && c.probe && !unprobeable(c, where) && includedChain(c).includes(s));
+}
 
 /** Why nothing proves `s` here: the first probe in its chain that cannot be sent, or that it has none. */
 const unprovenWhy = (s: AzureDevOpsScope, where: ProbeWhere): Unproven =>
@@ -284,7 +295,9 @@ export interface ScopeFacts {
 }
 
 /** A probe proves the scope whose probe it is, and only part of a scope that includes it. */
-export function scopeVerdict(s: AzureDevOpsScope, facts: ScopeFacts): Verdict {
+export function scopeVerdict(s: AzureDevOpsScope, facts: ScopeFacts, includers: readonly AzureDevOpsScope[] = []): Verdict {
+  const holder = includers.find((c) => facts.probes.get(c.id) === 'granted');
+  if (holder) return verified(`read-only request that needs ${holder.id}, which includes it`);
   const proof = proofScopeOf(s, facts);
   const answer = proof && facts.probes.get(proof.id);
   // A host without an organisation (app.vssps.visualstudio.com) refuses organisation-scoped PATs

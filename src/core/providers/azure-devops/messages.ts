@@ -215,7 +215,8 @@ export function projectNotFound(requested: string, ambiguous: boolean, near: rea
 const UNPROVEN: Record<Exclude<Unproven, 'write-half' | 'no-probe'>, string> = {
   'needs-project': 'its probe needs a project: pass `project`',
   'project-not-found': 'the project was not found',
-  'services-only': 'its probe exists only on Azure DevOps Services',
+  'services-only':
+    'its probe exists only on Azure DevOps Services (its host, or the api-version 7.2 it is documented at, is not on Server)',
   refused: 'Azure DevOps refused its probe with 403, which is a permission, policy or plan refusal, not a missing scope (that is a 401)',
   policy: 'an organisation policy blocked its probe, so the probe proves nothing about the scope',
   'orgless-host':

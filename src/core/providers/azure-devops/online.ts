@@ -12,6 +12,7 @@ import type { Identity } from '../../report.js';
 import { closestNames, describeProblem, finishRun, startRun, verified, type OnlineRun } from '../online/index.js';
 import type { OnlineChecks, OnlineInput, OnlineResult, TokenAnalysis, UrlAnalysis } from '../types.js';
 import {
+  includersOf,
   lowerVersion,
   policyOf,
   readCeiling,
@@ -26,11 +27,12 @@ import {
   statementOf,
   type AzureDevOpsTarget,
   type ProbeAnswer,
+  type ProbeWhere,
   type ProjectAnswer,
 } from './interpret.js';
 import { accessLevelFinding, accessLevelUrl, readAccessLevel } from './access-level.js';
 import * as msg from './messages.js';
-import { findAzureDevOpsScope, SERVICE_HOSTS, type AzureDevOpsHost, type AzureDevOpsScope } from './scopes.js';
+import { ADO_SCOPES, findAzureDevOpsScope, SERVICE_HOSTS, type AzureDevOpsHost, type AzureDevOpsScope } from './scopes.js';
 import { scopeNameFinding } from '../scope-names.js';
 
 export { ANONYMOUS_ID } from './interpret.js';
@@ -65,14 +67,19 @@ function probeUrl(run: Run, read: AzureDevOpsScope, version: string, self: strin
   // Without a project, a project-level probe's organisation-wide twin (when it has one).
   const { path, preview } = project === undefined && probe.org ? probe.org : probe;
   const full = `${project !== undefined ? `${encodeURIComponent(project)}/` : ''}${path.replace('{self}', encodeURIComponent(self))}`;
-  const withApiVersion = probe.noApiVersion ? full : withVersion(full, preview ? `${version}-preview.${preview}` : version);
+  // A probe documented at a newer api-version than the check's own is sent at that version (Services only).
+  const at = probe.apiVersion ?? version;
+  const withApiVersion = probe.noApiVersion ? full : withVersion(full, preview ? `${at}-preview.${preview}` : at);
   return `${areaBase(run.target, probe.host)}/${withApiVersion}`;
 }
 
-/** The scopes to probe for `scopes`: each once, and only where its probe can be sent. */
+const whereOf = (run: Run): ProbeWhere => ({ project: !!run.input.project, services: run.target.services });
+
+/** The scopes to probe for `scopes`: each once, and only where its probe can be sent; with them the scopes that include a write half. */
 function probedReads(run: Run, scopes: readonly AzureDevOpsScope[]): AzureDevOpsScope[] {
-  const where = { project: !!run.input.project, services: run.target.services };
-  return [...new Set(scopes.map((s) => proofScopeOf(s, where)))].filter((p): p is AzureDevOpsScope => p !== undefined);
+  const where = whereOf(run);
+  const proofs = scopes.flatMap((s) => [proofScopeOf(s, where), ...includersOf(s, ADO_SCOPES, where)]);
+  return [...new Set(proofs)].filter((p): p is AzureDevOpsScope => p !== undefined);
 }
 
 /** A probe: a GET, or the documented request that writes nothing (its no-write parameter is in the URL). */
@@ -112,8 +119,8 @@ async function check(http: HttpClient, input: OnlineInput): Promise<OnlineResult
   const probes = new Map(reads.map((read, i) => [read.id, judgeProbe(run, probeAnswers[i]!, read.probe?.emptyBody)]));
   const facts = { project: !!input.project, projectFound: project.found, services: run.target.services, probes };
   for (const s of scopes) {
-    const v = scopeVerdict(s, facts);
-    run.scopes.record(s.id, v.kind === 'verified' ? verified(msg.verifiedHow(s)) : v, (u) => msg.scopeFinding(s, u, facts));
+    const v = scopeVerdict(s, facts, includersOf(s, ADO_SCOPES, whereOf(run)));
+    run.scopes.record(s.id, v.kind === 'verified' ? verified(v.how ?? msg.verifiedHow(s)) : v, (u) => msg.scopeFinding(s, u, facts));
   }
   return finishRun(run, { identity, projectCanonical: project.canonical });
 }

@@ -11,7 +11,8 @@
  * GET proves all of it.
  * `includes` is Microsoft's scope table ("Inherits from",
  * https://learn.microsoft.com/azure/devops/integrate/get-started/authentication/oauth#scopes), verbatim
- * but for the no-longer-public service hooks scopes, which the catalogue does not list.
+ * but for the no-longer-public service hooks scopes and `user_impersonation` (not a PAT scope), which the
+ * catalogue does not list.
  */
 export type AzureDevOpsHost =
   | 'dev'
@@ -23,6 +24,8 @@ export type AzureDevOpsHost =
   | 'extmgmt'
   | 'analytics'
   | 'artifacts'
+  /** advsec.dev.azure.com: GitHub Advanced Security for Azure DevOps (Services only). */
+  | 'advsec'
   /** app.vssps.visualstudio.com: profiles and accounts, outside any organisation (Services only). */
   | 'app';
 
@@ -36,10 +39,11 @@ export const SERVICE_HOSTS: readonly Exclude<AzureDevOpsHost, 'dev'>[] = [
   'extmgmt',
   'analytics',
   'artifacts',
+  'advsec',
 ];
 
 /** Hosts of areas Azure DevOps Server does not have (on Server every other area is on the collection URL). */
-export const SERVICES_ONLY_HOSTS: ReadonlySet<AzureDevOpsHost> = new Set(['vsaex', 'auditservice', 'app']);
+export const SERVICES_ONLY_HOSTS: ReadonlySet<AzureDevOpsHost> = new Set(['vsaex', 'auditservice', 'advsec', 'app']);
 
 /**
  * Hosts without an organisation: they have historically refused organisation-scoped PATs whatever
@@ -66,6 +70,11 @@ export interface ScopeProbe {
    * makes it so (a test checks it is in `path` as `{noWrite}=true`); `body` is sent as `contentType`.
    */
   write?: { method: 'POST'; noWrite: string; body: string; contentType: string };
+  /**
+   * The api-version the reference documents the operation at, when it is newer than the one the check
+   * uses elsewhere (7.1): only Azure DevOps Services serves it, so Server reports the scope unverifiable.
+   */
+  apiVersion?: string;
   /** OData: the version is in the path, not in `api-version`. */
   noApiVersion?: boolean;
   /** The operation documents a 200 without a body. */
@@ -154,7 +163,8 @@ export const ADO_SCOPES: readonly AzureDevOpsScope[] = [
     'vso.build_execute',
     'Build: Read & Execute',
     'vso.build',
-    "its one request that writes nothing, a pipeline's preview run, needs the id of a pipeline, which the check is not given",
+    // Pipelines "Preview" (POST _apis/pipelines/{id}/preview) writes nothing but accepts vso.build (spec 7.1).
+    "its one request that writes nothing, a pipeline's preview run, accepts Build: Read as well, so it cannot prove execute; every other request that needs it queues or changes something",
   ),
   R('vso.release', 'Release: Read', P('vsrm', '_apis/release/definitions?$top=1', 'project', `${REST}/release/definitions/list`)),
   W('vso.release_execute', 'Release: Read, Write & Execute', 'vso.release'),
@@ -183,7 +193,7 @@ export const ADO_SCOPES: readonly AzureDevOpsScope[] = [
     'vso.agentpools_manage',
     'Agent Pools: Read & Manage',
     'vso.agentpools',
-    'its requests register, change or remove agents and pools, and none documents a mode that writes nothing',
+    "its requests register, change or remove agents and pools, and none documents a mode that writes nothing; with a project, a granted Environment or Deployment Groups probe proves it in full (both include it in Microsoft's table)",
   ),
   R(
     'vso.serviceendpoint',
@@ -248,7 +258,15 @@ export const ADO_SCOPES: readonly AzureDevOpsScope[] = [
       preview: 1,
     }),
   ),
-  W('vso.extension_manage', 'Extensions: Read & Manage', 'vso.extension'),
+  // "Installed Extensions - Get By Name" needs vso.extension_manage alone (spec 7.1), but only with a
+  // publisher's and an extension's name, which would come from the Extensions: Read probe's answer:
+  // a third round trip, and the check sends every probe in its second.
+  W(
+    'vso.extension_manage',
+    'Extensions: Read & Manage',
+    'vso.extension',
+    "its one read (an installed extension by name) needs a publisher's and an extension's name, which only another probe's answer would give, a round trip more than the check sends",
+  ),
   U('vso.extension.data', 'Extension Data: Read', "its reads are inside one named extension's data, which the check is not given", PROFILE),
   W('vso.extension.data_write', 'Extension Data: Read & Write', 'vso.extension.data'),
   S(
@@ -308,7 +326,73 @@ export const ADO_SCOPES: readonly AzureDevOpsScope[] = [
     "its one read lists another user's tokens and needs administrator rights as well, so a refusal would not be about the scope",
   ),
   U('vso.tokens', 'Tokens: Read & Manage', 'the PAT lifecycle API accepts only Microsoft Entra tokens, never a PAT'),
+  // Advanced Security (advancedSecurity/7.2/management.json): "Org Enablement - Get" needs vso.advsec alone.
+  S(
+    'vso.advsec',
+    'Advanced Security: Read',
+    P('advsec', '_apis/management/enablement', 'org', `${REST}/advancedsecurity/org-enablement/get?view=azure-devops-rest-7.2`, {
+      preview: 3,
+      apiVersion: '7.2',
+    }),
+  ),
+  W(
+    'vso.advsec_write',
+    'Advanced Security: Read & Write',
+    'vso.advsec',
+    'its requests change alerts or upload analyses, and none documents a mode that writes nothing',
+  ),
+  W(
+    'vso.advsec_manage',
+    'Advanced Security: Read, Write & Manage',
+    'vso.advsec_write',
+    'its requests turn Advanced Security on or off (billed) or delete analyses, and none documents a mode that writes nothing',
+  ),
+  // wit/7.2/workItemTracking.json: "Github Connections - Get Github Connections" needs vso.githubconnections alone.
+  S(
+    'vso.githubconnections',
+    'GitHub Connections: Read',
+    P('dev', '_apis/githubconnections', 'project', `${REST}/wit/github-connections/get-github-connections?view=azure-devops-rest-7.2`, {
+      preview: 1,
+      apiVersion: '7.2',
+    }),
+  ),
+  W(
+    'vso.githubconnections_manage',
+    'GitHub Connections: Read & Manage',
+    'vso.githubconnections',
+    "its one request adds or removes a connection's repositories, and it documents no mode that writes nothing",
+  ),
+  U('vso.settings', 'Settings: Read', 'the REST reference documents no request that needs it'),
+  U('vso.settings_write', 'Settings: Read & Write', 'the REST reference documents no request that needs it', 'vso.settings'),
+  U('vso.entitlements', 'Entitlements: Read', 'the REST reference documents no request that needs it (licensing entitlements)'),
+  U(
+    'vso.connected_server',
+    'Connected Server',
+    'it is for an on-premises connected server, and the REST reference documents no request that needs it',
+  ),
+  U('vso.gallery', 'Marketplace: Read', 'the Marketplace API is not in the REST reference, so no documented request needs it', PROFILE),
+  W(
+    'vso.gallery_acquire',
+    'Marketplace: Acquire',
+    'vso.gallery',
+    'acquiring an item is a write, and the Marketplace API is not in the REST reference',
+  ),
+  W(
+    'vso.gallery_publish',
+    'Marketplace: Publish',
+    'vso.gallery',
+    'publishing is a write, and the Marketplace API is not in the REST reference',
+  ),
+  W(
+    'vso.gallery_manage',
+    'Marketplace: Manage',
+    'vso.gallery_publish',
+    'managing items and publishers is a write, and the Marketplace API is not in the REST reference',
+  ),
 ];
+
+/** Whether a probe can only be sent to Azure DevOps Services: its host, or its api-version, is not on Server. */
+export const servicesOnlyProbe = (probe: ScopeProbe): boolean => SERVICES_ONLY_HOSTS.has(probe.host) || probe.apiVersion !== undefined;
 
 const BY_ID = new Map(ADO_SCOPES.map((s) => [s.id, s]));
 /** "Work Items: Read & Write", "work items: read and write", "Work Items (Read & Write)" → one key. */

@@ -69,16 +69,27 @@ const str = (v: string | undefined): string | undefined => v || undefined;
 
 /** `{"type":"error","error":{"message":…,"detail":…}}`; detail may carry `required` / `granted`. */
 /** `detail` is a sentence in most errors and an object naming the scopes in a scope error. */
+/**
+ * `granted` (the scopes the credential carries) is not in Atlassian's documentation; only third-party
+ * reports show it beside `required` in a scope error. It is quoted as what Bitbucket said when present,
+ * and its absence proves nothing (it is never read as "no scopes").
+ */
 const ERROR = object({
-  error: optional(object({ message: optional(text), detail: optional(either(text, object({ required: optional(list(text)) }))) })),
+  error: optional(
+    object({
+      message: optional(text),
+      detail: optional(either(text, object({ required: optional(list(text)), granted: optional(list(text)) }))),
+    }),
+  ),
 });
 
 /** An error body not as documented says nothing more than its status: no message, no scopes. */
-export function bbError(r: HttpResponse): { message: string; required: string[] } {
+export function bbError(r: HttpResponse): { message: string; required: string[]; granted?: string[] } {
   const body = readBody(r, ERROR);
   const error = body.ok ? body.value.error : undefined;
   const detail = typeof error?.detail === 'object' ? error.detail : undefined;
-  return { message: error?.message?.slice(0, 200) ?? '', required: detail?.required ?? [] };
+  const granted = detail?.granted?.map((g) => g.slice(0, 100)).slice(0, 50);
+  return { message: error?.message?.slice(0, 200) ?? '', required: detail?.required ?? [], ...(granted ? { granted } : {}) };
 }
 
 /** Why Bitbucket said no: a missing scope (with the scopes it named), a refused credential, a resource the token may not read, or something else. */
@@ -204,7 +215,7 @@ export function strongerThan(w: Wanted, granted: readonly string[], family: Scop
 export function probeVerdict(r: HttpResponse, path: string): Verdict {
   if (isApiSuccess(r)) return verified(verifiedByProbe(path));
   const denial = denialOf(r);
-  if (denial.kind === 'scope') return missing(WHY.scopeDenied(path));
+  if (denial.kind === 'scope') return missing(WHY.scopeDenied(path, bbError(r).granted));
   if (denial.kind === 'refused') return missing(WHY.refused(path));
   if (denial.kind === 'forbidden') return unverifiable(WHY.forbidden(path));
   return unverifiable(WHY.answered(path, r.status));

@@ -265,7 +265,8 @@ export const WHY = {
   userDenied: 'GET /2.0/user was denied (403)',
   probeNeeds: (target: ProbeTarget): string => `its probe needs ${PROBE_NEEDS[target] ?? 'a project'}`,
   troubled: 'the provider could not be asked',
-  scopeDenied: (path: string): string => `GET ${path} was denied for lack of scope (403)`,
+  scopeDenied: (path: string, granted?: readonly string[]): string =>
+    `GET ${path} was denied for lack of scope (403)${granted ? `; Bitbucket says the credential carries ${granted.length ? quoteStatement(granted.join(', ')) : 'no scopes'}` : ''}`,
   refused: (path: string): string => `GET ${path} was refused (401)`,
   forbidden: (path: string): string => `GET ${path} was refused (403) for lack of permission on the resource, not of scope`,
   answered: (path: string, status: number): string =>

@@ -386,11 +386,22 @@ function probeAnswer(r: HttpResponse, path: string): Verdict {
   if (isApiSuccess(r)) return verified();
   // An empty repository answers 409 "Git Repository is empty." after the permission check passed.
   if (r.status === 409 && /empty/i.test(ghMessage(r))) return verified(say.PROBE.empty);
-  if (r.status === 403) return missing(why403(r, path));
+  if (r.status === 403) return deniesPermission(r) ? missing(why403(r, path)) : unverifiable(say.probeRefused(path, statement(r)));
   const org = /^\/orgs\/([^/]+)\//.exec(path)?.[1];
   if (r.status === 404 && org) return unverifiable(say.probeNoOrganisation(path, decodeURIComponent(org)));
   return unverifiable(say.probeOther(path, r.status, ghMessage(r)));
 }
+
+/**
+ * A 403 that is about the token's access: GitHub says "Resource not accessible by personal access
+ * token" (fine-grained PATs) or "… by integration" (App tokens) when a permission is missing
+ * (docs.github.com/rest/authentication/permissions-required-for-fine-grained-personal-access-tokens). Other
+ * 403s refuse the feature, not the token: "Advanced Security must be enabled for this repository to use
+ * code scanning", "Dependabot alerts are disabled for this repository". `X-Accepted-GitHub-Permissions`
+ * comes on every answer to such tokens, granted or not, so it alone proves nothing missing.
+ */
+const NOT_ACCESSIBLE = /\bresource not accessible by (?:personal access token|integration)\b/i;
+const deniesPermission = (r: HttpResponse): boolean => NOT_ACCESSIBLE.test(statement(r));
 
 /** Why GitHub denied a read-only probe: its message and the permissions or scopes it would accept. */
 function why403(r: HttpResponse, path: string): string {

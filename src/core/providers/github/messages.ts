@@ -9,6 +9,7 @@ import {
   caseMismatch as sharedCaseMismatch,
   closestNamesSentence,
   policyBlocked as sharedPolicyBlocked,
+  quoteStatement,
   type Verdict,
 } from '../online/index.js';
 import { classicParents, type GitHubPermission } from './scopes.js';
@@ -363,6 +364,10 @@ export const PROBE = {
 export const probeDenied = (path: string, message: string, accepted: string | undefined, oauth: string | undefined): string =>
   `the read-only probe GET ${path} was denied (${statusText(403, message)})${accepted ? `; GitHub says it needs ${accepted}` : ''}${oauth ? `; classic scopes accepted: ${oauth}` : ''}`;
 
+/** A 403 that does not say the token lacks access (a feature turned off, a plan): GitHub's words, quoted inert. */
+export const probeRefused = (path: string, said: string): string =>
+  `its probe GET ${path} was refused with 403${said ? ` ${quoteStatement(said)}` : ''}, which is not about the token's permissions (a feature may be turned off for the repository or not in its plan)`;
+
 export const probeNoOrganisation = (path: string, org: string): string =>
   `its probe GET ${path} answered 404: "${org}" is not an organisation the token can see, and this is an organisation permission`;
 
@@ -439,6 +444,13 @@ export function classicHint(family: FixFamily, web: string, scope: string): stri
     : `Edit the token (https://${web}/settings/tokens) and tick \`${scope}\`${also}, then update the secret (the token value does not change).`;
 }
 
+/** The section of the fine-grained token page a permission is set in. */
+const SETTINGS_SECTION: Readonly<Record<GitHubPermission['on'], string>> = {
+  repository: 'Repository',
+  organization: 'Organization',
+  account: 'Account',
+};
+
 /** The fix for a missing permission. */
 export function permissionHint(family: FixFamily, web: string, p: GitHubPermission, level: string): string {
   const settingLevel = level === 'read' ? 'Read-only' : 'Read and write';
@@ -446,7 +458,7 @@ export function permissionHint(family: FixFamily, web: string, p: GitHubPermissi
     return `Give the GitHub App "${p.label}: ${settingLevel}" (app settings → Permissions, then accept the change in the installation); for Actions' GITHUB_TOKEN add \`permissions: ${p.name.replace(/_/g, '-')}: ${level === 'read' ? 'read' : 'write'}\` to the workflow or job.`;
   }
   if (family === 'fine-grained') {
-    return `Edit the fine-grained token (https://${web}/settings/personal-access-tokens) and set ${p.on === 'organization' ? 'Organization' : 'Repository'} permissions → ${p.label} to ${settingLevel}, with the repository selected; then update the secret.`;
+    return `Edit the fine-grained token (https://${web}/settings/personal-access-tokens) and set ${SETTINGS_SECTION[p.on]} permissions → ${p.label} to ${settingLevel}${p.on === 'repository' ? ', with the repository selected' : ''}; then update the secret.`;
   }
   return `Check the token can reach the repository (classic tokens need \`repo\` for private repositories) and that its user has access; then update the secret.`;
 }

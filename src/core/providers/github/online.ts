@@ -68,12 +68,13 @@ async function getFollow(run: Run, url: string): Promise<Followed> {
 /** Permission name → the path of its read-only probe (below the API base), for the probes that need a request of their own. */
 function probePaths(items: readonly RequiredItem[], repoName: string | undefined): Map<string, string> {
   const paths = new Map<string, string>();
-  if (!repoName) return paths;
-  const owner = encodeURIComponent(repoName.split('/')[0]!);
+  const owner = encodeURIComponent(repoName?.split('/')[0] ?? '');
   for (const item of items) {
     if (item.kind !== 'permission' || !item.permission.probe || item.permission.probe === 'repository') continue;
+    // Account permissions (`/user/…`) need no repository; every other probe is below it or its owner.
+    if (!repoName && item.permission.on !== 'account') continue;
     if (!paths.has(item.permission.name)) {
-      paths.set(item.permission.name, item.permission.probe.replace('{repo}', repoPath(repoName)).replace('{owner}', owner));
+      paths.set(item.permission.name, item.permission.probe.replace('{repo}', repoPath(repoName ?? '')).replace('{owner}', owner));
     }
   }
   return paths;
