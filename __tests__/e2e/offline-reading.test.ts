@@ -95,7 +95,7 @@ describe('CLI bundle: offline reading', () => {
       const text = await runBundle('cli', ['--offline', '--provider', 'github', '--url', url], baseEnv({ GITHUB_TOKEN: token }));
       expect(text.stdout).not.toMatch(/api\/v[34]/);
       expect(text.stdout).toMatch(
-        /url\.provider-mismatch: The URL is a GitLab address, but `provider` is set to GitHub, so that was believed/,
+        /url\.provider-mismatch: The URL is a GitLab address, but `--provider` is set to GitHub, so that was believed/,
       );
       const { report } = await cli(token, ['--provider', 'github', '--url', url], 'GITHUB_TOKEN');
       expect(report.url).toEqual({ input: shown[i], normalized: null });
