@@ -405,6 +405,9 @@ export async function runPreflight(
 ): Promise<Report> {
   const started = deps.monotonic();
   const now = deps.now();
+  // An online run starts reading the network stack's first chunk now: the offline stage runs while
+  // the file is read. Connections wait for the offline stage (runOnline); an offline run loads nothing.
+  if (!request.offline && !deps.dispatcher) loadConnector().catch(() => undefined);
   const report = emptyReport(request);
   const findings: Finding[] = [...inputFindings];
 
