@@ -7,6 +7,8 @@
  * - CAs: NODE_EXTRA_CA_CERTS is applied by Node to the default store at start-up. Extra PEMs (the
  *   agent's CA file) are added on top of the system roots; a given `ca` replaces the default store,
  *   so the roots and NODE_EXTRA_CA_CERTS contents are included explicitly then.
+ * The TLS options, the route rule and the pre-connections come from connector.ts, which a check
+ * loads (and starts connecting with) before this module.
  */
 import { setFlagsFromString } from 'node:v8';
 import type { Dispatcher } from 'undici';
