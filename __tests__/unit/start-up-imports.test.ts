@@ -58,7 +58,6 @@ const LAZY_FILES = [
   'src/core/http/transport.ts',
   'src/core/http/undici.ts',
   'src/core/http/preconnect.ts',
-  'src/core/http/connector.ts',
   'src/core/http/stack.ts',
   'src/core/config.ts',
   'src/cli/demo.ts',

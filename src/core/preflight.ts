@@ -11,7 +11,7 @@ import type { OnlineChecks, TokenAnalysis, TokenContext, UrlAnalysis } from './p
 import type { CheckRequest, Env } from './request.js';
 import type { HttpClientOptions } from './http/client.js';
 import { HTTP_LIMITS } from './http/limits.js';
-import { loadConnector, loadNetworkStack } from './http/load.js';
+import { loadNetworkStack } from './http/load.js';
 import type { HttpLogEntry } from './http/log.js';
 import type { TransportOptions } from './http/transport.js';
 import { secretForms, secretScrubber } from './secrets.js';
@@ -232,28 +232,15 @@ interface OnlineArgs {
   now: Date;
 }
 
-/**
- * The network stack and the transport (none when a dispatcher is injected), loaded now, not at
- * start-up: an offline check never pays for them (undici). Pre-connections go only to the configured
- * host, validated by then: the first handshakes run while the rest of the stack loads, the others
- * overlap with the first round trip (connector.ts, preconnect.ts).
- */
-async function connect(online: OnlineChecks, url: UrlAnalysis, deps: PreflightDeps) {
-  const options = { env: deps.env ?? {}, ...deps.transport };
-  const prepared = deps.dispatcher ? undefined : (await loadConnector()).prepareConnections(options);
-  const origin = online.credentialOrigins(url)[0];
-  if (prepared && origin && online.preconnect) prepared.preconnect(origin, online.preconnect);
-  const { HttpClient, createTransport } = await loadNetworkStack().catch((e: unknown) => {
-    prepared?.warm.close();
-    throw e;
-  });
-  return { HttpClient, transport: prepared && createTransport(options, prepared) };
-}
-
 async function runOnline(report: Report, online: OnlineChecks, args: OnlineArgs, deps: PreflightDeps): Promise<Finding[]> {
   const { request, analysis, url, token, now } = args;
-  const { HttpClient, transport } = await connect(online, url, deps);
+  // Loaded now, not at start-up: an offline check never pays for the network stack (undici).
+  const { HttpClient, createTransport } = await loadNetworkStack();
+  const transport = deps.dispatcher ? undefined : createTransport({ env: deps.env ?? {}, ...deps.transport });
   const dispatcher = deps.dispatcher ?? transport!;
+  // The handshakes of the widest round trip overlap with the first one (only to the configured host).
+  const origin = online.credentialOrigins(url)[0];
+  if (transport && origin && online.preconnect) transport.preconnect(origin, online.preconnect);
   // Servers may echo the credential (error texts, names, redirects): nothing they said leaves unscrubbed.
   const scrub = secretScrubber(secretForms(request.token, request.username));
   const log = deps.log;
@@ -405,9 +392,6 @@ export async function runPreflight(
 ): Promise<Report> {
   const started = deps.monotonic();
   const now = deps.now();
-  // An online run starts reading the network stack's first chunk now: the offline stage runs while
-  // the file is read. Connections wait for the offline stage (runOnline); an offline run loads nothing.
-  if (!request.offline && !deps.dispatcher) loadConnector().catch(() => undefined);
   const report = emptyReport(request);
   const findings: Finding[] = [...inputFindings];
 

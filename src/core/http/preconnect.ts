@@ -23,8 +23,6 @@ interface Spare {
   /** Set once the handshake ended: the error, or null when the connection is up. */
   settled?: Error | null;
   waiting?: () => void;
-  /** On the first one of an origin: opens the others, once it holds a session ticket and was handed out. */
-  follow?: { ticket: boolean; claimed: boolean; open: () => void };
 }
 
 export interface WarmConnector {
@@ -33,27 +31,6 @@ export interface WarmConnector {
   preconnect(origin: string, count: number): void;
   /** Closes the connections never handed out. */
   close(): void;
-}
-
-/** Connections a check's first round trip uses at once: identity and, on Server, the API version. */
-const FIRST_ROUND = 2;
-
-type Follow = NonNullable<Spare['follow']>;
-
-/** The first connection's followers: opened once it holds a session ticket and was handed out. */
-function followers(socket: Socket, open: () => void): Follow {
-  const follow = { ticket: false, claimed: false, open };
-  socket.once('session', () => {
-    follow.ticket = true;
-    if (follow.claimed) open();
-  });
-  return follow;
-}
-
-function claimed(follow: Follow): void {
-  follow.claimed = true;
-  // After the request is written on it (undici writes when the connector's callback returns).
-  if (follow.ticket) setImmediate(follow.open);
 }
 
 const keyOf = (protocol: string, host: string): string => `${protocol}//${host}`;
@@ -83,7 +60,6 @@ export function warmConnector(options: BuildConnector.BuildOptions): WarmConnect
       return;
     }
     callback(null, spare.socket);
-    if (spare.follow) claimed(spare.follow);
   };
 
   const connect: Connector = (opts, callback) => {
@@ -106,17 +82,13 @@ export function warmConnector(options: BuildConnector.BuildOptions): WarmConnect
       const list = spares.get(keyOf(url.protocol, url.host)) ?? [];
       spares.set(keyOf(url.protocol, url.host), list);
       if (count < 1) return;
-      // The first round trip's connections at once (identity and, on Server, the API version: the
-      // first requests wait for them, and nothing else competes with their handshakes); the others
-      // once the first holds a TLS session ticket, so they resume that session (no certificate to
-      // verify again, less CPU on both ends), and once the first request went out on it: they serve
-      // the next round trip, and opening them earlier took CPU from loading the rest of the stack and
-      // from the first requests. A server that issues no ticket gets no more of them.
+      // One first (the first request waits for it, so nothing competes with its handshake); the
+      // others once it holds a TLS session ticket, so they resume that session: no certificate to
+      // verify again, less CPU on both ends. A server that issues no ticket gets no more of them.
       const first = open(opts);
       list.push(first);
-      for (let i = 1; i < Math.min(FIRST_ROUND, count); i++) list.push(open(opts));
-      first.follow = followers(first.socket, () => {
-        if (!closed) for (let i = FIRST_ROUND; i < count; i++) list.push(open(opts));
+      first.socket.once('session', () => {
+        if (!closed) for (let i = 1; i < count; i++) list.push(open(opts));
       });
     },
     close() {

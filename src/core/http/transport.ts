@@ -7,17 +7,36 @@
  * - CAs: NODE_EXTRA_CA_CERTS is applied by Node to the default store at start-up. Extra PEMs (the
  *   agent's CA file) are added on top of the system roots; a given `ca` replaces the default store,
  *   so the roots and NODE_EXTRA_CA_CERTS contents are included explicitly then.
- * The TLS options, the route rule and the pre-connections come from connector.ts, which a check
- * loads (and starts connecting with) before this module.
  */
+import * as tls from 'node:tls';
 import { setFlagsFromString } from 'node:v8';
 import type { Dispatcher } from 'undici';
 import { Agent, DispatcherBase, EnvHttpProxyAgent, ProxyAgent } from './undici.js';
+import type { Env } from '../request.js';
+import { isLoopback } from './loopback.js';
 import { CONNECTIONS_PER_CHECK, HTTP_LIMITS } from './limits.js';
-import { envProxies, prepareConnections, type Connections, type TransportOptions } from './connector.js';
-import type { WarmConnector } from './preconnect.js';
+import { warmConnector, type WarmConnector } from './preconnect.js';
 
-export type { ProxyConfig, TransportOptions } from './connector.js';
+export interface ProxyConfig {
+  url: string;
+  username?: string;
+  password?: string;
+  /** Host patterns that bypass the proxy (regular expressions, as the Azure agent stores them). */
+  bypass?: string[];
+}
+
+export interface TransportOptions {
+  env: Env;
+  proxy?: ProxyConfig;
+  /** Extra trusted CA certificates (PEM), added to the system roots. */
+  extraCaPems?: string[];
+  /**
+   * Connections per origin. HTTP/1.1 carries one request at a time per connection, so this caps how
+   * many requests to one host run at once: 8 covers one check's widest round trip.
+   */
+  connections?: number;
+}
+
 export { CONNECTIONS_PER_CHECK };
 
 // undici parses HTTP with llhttp compiled to WebAssembly, compiled on the first connection. Node 20's
@@ -34,29 +53,56 @@ export interface Transport extends Dispatcher {
   preconnect(origin: string, count: number): void;
 }
 
-/**
- * `prepared`: the connections a check already started with (connector.ts), made from the same
- * options; without it they are prepared here.
- */
-export function createTransport(options: TransportOptions, prepared: Connections = prepareConnections(options)): Transport {
+export function createTransport(options: TransportOptions): Transport {
   const { env } = options;
   const pool = { ...KEEP_ALIVE, connections: options.connections ?? CONNECTIONS_PER_CHECK, maxHeaderSize: HTTP_LIMITS.maxHeaderBytes };
-  const { tlsOptions, warm } = prepared;
+  // One secure context for every connection: given a `ca` list instead, Node parses the ~140 roots
+  // again for each TLS connection (about 80 ms of CPU each; measured by npm run bench).
+  const tlsOptions = options.extraCaPems?.length
+    ? { secureContext: tls.createSecureContext({ ca: [...tls.rootCertificates, ...options.extraCaPems] }) }
+    : {};
+  // Direct connections go through the warm connector (undici's own connector, with undici's defaults).
+  const warm = warmConnector(tlsOptions);
   const direct = new Agent({ connect: warm.connect, ...pool });
-  const parts = (via: Dispatcher): ConstructorParameters<typeof RoutingDispatcher>[1] => ({ all: [via, direct], direct, prepared });
   if (options.proxy) {
     const p = options.proxy;
     const token = p.username ? `Basic ${Buffer.from(`${p.username}:${p.password ?? ''}`).toString('base64')}` : undefined;
     const viaProxy = new ProxyAgent({ uri: p.url, token, requestTls: tlsOptions, ...pool });
-    return new RoutingDispatcher((origin) => (prepared.direct(origin) ? direct : viaProxy), parts(viaProxy));
+    const bypass = (p.bypass ?? []).flatMap((pattern) => {
+      try {
+        return [new RegExp(pattern, 'i')];
+      } catch {
+        return [];
+      }
+    });
+    return new RoutingDispatcher(
+      (origin) => (isLoopbackOrigin(origin) || bypass.some((re) => re.test(new URL(origin).hostname)) ? direct : viaProxy),
+      { all: [viaProxy, direct], direct, warm },
+    );
   }
-  const proxies = envProxies(env);
+  const proxies = {
+    httpProxy: env.http_proxy ?? env.HTTP_PROXY ?? '',
+    httpsProxy: env.https_proxy ?? env.HTTPS_PROXY ?? '',
+    noProxy: env.no_proxy ?? env.NO_PROXY ?? '',
+  };
   // No proxy configured: EnvHttpProxyAgent would connect directly with these same options.
-  if (!proxies.httpProxy && !proxies.httpsProxy) return new RoutingDispatcher(() => direct, { all: [direct], direct, prepared });
+  if (!proxies.httpProxy && !proxies.httpsProxy) return new RoutingDispatcher(() => direct, { all: [direct], direct, warm });
   const viaEnv = new EnvHttpProxyAgent({ ...proxies, connect: tlsOptions, requestTls: tlsOptions, ...pool } as ConstructorParameters<
     typeof EnvHttpProxyAgent
   >[0]);
-  return new RoutingDispatcher((origin) => (prepared.direct(origin) ? direct : viaEnv), parts(viaEnv));
+  return new RoutingDispatcher((origin) => (isLoopbackOrigin(origin) ? direct : viaEnv), { all: [viaEnv, direct], direct, warm });
+}
+
+/**
+ * Loopback is never reached through a proxy: it is the one place a credential may travel without TLS,
+ * and through a proxy it would cross a network in clear text (whatever NO_PROXY says).
+ */
+function isLoopbackOrigin(origin: string): boolean {
+  try {
+    return isLoopback(new URL(origin).hostname);
+  } catch {
+    return false;
+  }
 }
 
 /** Picks a dispatcher per origin (proxy or direct); shaped like undici's own RetryAgent. */
@@ -64,19 +110,17 @@ class RoutingDispatcher extends DispatcherBase implements Transport {
   readonly #pick: (origin: string) => Dispatcher;
   readonly #all: Dispatcher[];
   readonly #direct: Dispatcher;
-  readonly #prepared: Connections;
   readonly #warm: WarmConnector;
-  constructor(pick: (origin: string) => Dispatcher, parts: { all: Dispatcher[]; direct: Dispatcher; prepared: Connections }) {
+  constructor(pick: (origin: string) => Dispatcher, parts: { all: Dispatcher[]; direct: Dispatcher; warm: WarmConnector }) {
     super();
     this.#pick = pick;
     this.#all = parts.all;
     this.#direct = parts.direct;
-    this.#prepared = parts.prepared;
-    this.#warm = parts.prepared.warm;
+    this.#warm = parts.warm;
   }
   preconnect(origin: string, count: number): void {
-    // Only where requests to the origin will connect directly (the same rule picks the route).
-    if (this.#pick(origin) === this.#direct) this.#prepared.preconnect(origin, count);
+    // Only where requests to the origin will connect directly: through a proxy the connection is a tunnel.
+    if (this.#pick(origin) === this.#direct) this.#warm.preconnect(origin, count);
   }
   override dispatch(opts: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
     return this.#pick(String(opts.origin)).dispatch(opts, handler);
