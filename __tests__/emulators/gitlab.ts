@@ -40,7 +40,14 @@ export interface GitLabTokenSpec {
   scopes?: readonly string[];
   /** `YYYY-MM-DD` or null (no expiry). Default one year ahead. */
   expiresAt?: string | null;
-  /** expired / revoked → 401 invalid_token with GitLab's texts [D]; 'inactive' → 200 with active:false [U]. */
+  /**
+   * expired / revoked → 401 invalid_token with GitLab's texts [D], which carry no date. 'inactive' →
+   * 200 from personal_access_tokens/self with `active: false` and the token's `expires_at` (a past
+   * date: the one form in which GitLab states when the token expired) [U: the fields are documented in
+   * https://docs.gitlab.com/api/personal_access_tokens/, but GitLab's docs say an expired token gets
+   * 401 everywhere (https://docs.gitlab.com/security/tokens/token_troubleshooting/); modelled for
+   * instances or proxies that still answer it].
+   */
   state?: 'active' | 'expired' | 'revoked' | 'inactive';
   /** The token's user cannot use the API: every request answers 403 with GitLab's reason [D: UserAccessDeniedReason; exact texts U]. */
   userState?: 'blocked' | 'deactivated';

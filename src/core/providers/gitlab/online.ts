@@ -57,7 +57,16 @@ function unauthorized(run: Run, r: HttpResponse): Finding {
   return say.unauthorized(run.target, isJob(run.input.token), read.refusal(e, read.statementOf(r)), e);
 }
 
-const stop = (run: Run, f: Finding): undefined => void run.findings.add(f);
+/** The check ends at round trip 1; `expiresAt`: the past date GitLab gave for an expired token. */
+interface Stopped {
+  stopped: true;
+  expiresAt?: Date;
+}
+
+const stop = (run: Run, f: Finding, expiresAt?: Date): Stopped => {
+  run.findings.add(f);
+  return { stopped: true, ...(expiresAt ? { expiresAt } : {}) };
+};
 
 // ───────────────────────────── the check ─────────────────────────────
 
@@ -82,7 +91,8 @@ async function checkToken(run: Run, scopes: GitLabScope[]): Promise<OnlineResult
   // Round trip 1: the token's own record and its user, at once.
   const [self, user] = await Promise.all([get(run, '/personal_access_tokens/self'), get(run, '/user')]);
   const auth = authenticate(run, self, user);
-  if (!auth) return finishRun(run, {}, true);
+  // A refused token's date, when GitLab stated one, is the report's expiry like an accepted token's.
+  if ('stopped' in auth) return finishRun(run, auth.expiresAt ? { expiresAt: auth.expiresAt } : {}, true);
 
   // Round trip 2: the project, and — when GitLab cannot list the scopes — a read_api probe.
   const project = projectToCheck(run);
@@ -123,11 +133,11 @@ interface Auth {
   expiresAt?: Date;
 }
 
-/** What round trip 1 proves, with its findings; undefined when the check stops there. */
-function authenticate(run: Run, self: HttpOutcome, user: HttpOutcome): Auth | undefined {
+/** What round trip 1 proves, with its findings; Stopped when the check stops there. */
+function authenticate(run: Run, self: HttpOutcome, user: HttpOutcome): Auth | Stopped {
   // A network failure of either request is reported first (the user's before the token's), then an odd answer.
   const first = [user, self].find((r) => r.kind === 'network') ?? user;
-  if (!answered(run, first) || !answered(run, self)) return undefined;
+  if (!answered(run, first) || !answered(run, self)) return { stopped: true };
   const { target: t } = run;
   const s = read.standing(self as HttpResponse, user as HttpResponse, run.input.now);
   switch (s.kind) {
@@ -144,7 +154,7 @@ function authenticate(run: Run, self: HttpOutcome, user: HttpOutcome): Auth | un
     case 'revoked':
       return stop(run, say.revoked(t));
     case 'inactive':
-      return stop(run, s.expiredOn ? say.expired(t, false, s.expiredOn) : say.inactive(t, false));
+      return s.expiredOn ? stop(run, say.expired(t, false, s.expiredOn.text), s.expiredOn.at) : stop(run, say.inactive(t, false));
     case 'accepted':
       return accepted(run, s);
     case 'odd':
