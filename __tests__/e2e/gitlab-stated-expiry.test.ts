@@ -2,7 +2,8 @@
  * When GitLab states the date an expired token expired on (personal_access_tokens/self with
  * `active: false` and a past `expires_at`), every sink carries that date: the summary's Expires line,
  * the JSON report (`expirySource: 'provider'`, negative days), and the action's and task's outputs.
- * Its documented 401 "Token is expired" carries no date: no date is made up.
+ * The same for a 401 whose description states the date (a modelled form), while the documented
+ * 401 "Token is expired" carries no date: no date is made up.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import * as fs from 'node:fs';
@@ -19,6 +20,7 @@ const day = (offset: number): string =>
 const user = { id: 41, username: 'expiry.tester', name: 'Expiry Tester' };
 const DATED = gitlabPat('FAKE-GLXTEST-DAT');
 const UNDATED = gitlabPat('FAKE-GLXTEST-UND');
+const DATED_401 = gitlabPat('FAKE-GLXTEST-D41');
 const EXPIRED_ON = day(-3);
 // GitLab tokens expire at 00:00 UTC of that date: 3 days and part of today ago, whole days rounded
 // down as for every expiry (a future one shows the whole days left).
@@ -31,6 +33,7 @@ beforeAll(async () => {
     tokens: {
       [DATED]: { user, scopes: ['api'], state: 'inactive', expiresAt: EXPIRED_ON },
       [UNDATED]: { user, scopes: ['api'], state: 'expired' },
+      [DATED_401]: { user, scopes: ['api'], state: 'expired', expiresAt: EXPIRED_ON, statesExpiryDate: true },
     },
   });
 });
@@ -73,6 +76,14 @@ describe("GitLab's stated expiry date reaches every sink", () => {
     expect(t.stdout).toContain(`##vso[task.setvariable variable=expiresAt;isOutput=true;issecret=false;]${EXPIRED_ON}T00:00:00.000Z\n`);
     expect(t.stdout).toContain(`##vso[task.setvariable variable=daysRemaining;isOutput=true;issecret=false;]${DAYS}\n`);
     expect(leaks(withoutMaskCommands(a.stdout + t.stdout) + out, DATED)).toEqual([]);
+  });
+
+  it('a 401 that states the date: the same date in the message, the Expires line and the JSON', async () => {
+    const r = await cli(DATED_401);
+    expect(r.stdout).toContain(`GitLab says the token expired on ${EXPIRED_ON}.`);
+    expect(r.stdout).toMatch(new RegExp(`^ {2}Expires {3}${EXPIRED_ON} \\(expired\\)$`, 'm'));
+    const json = JSON.parse((await cli(DATED_401, ['--format', 'json'])).stdout) as Json;
+    expect([json.expiresAt, json.expirySource, json.daysRemaining]).toEqual([`${EXPIRED_ON}T00:00:00.000Z`, 'provider', DAYS]);
   });
 
   it('the documented 401 "Token is expired" states no date: expired, no date, no days', async () => {

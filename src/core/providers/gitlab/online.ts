@@ -24,6 +24,7 @@ import {
   type OnlineRun,
   type Verdict,
   describeProblem,
+  statedExpiry,
 } from '../online/index.js';
 import type { OnlineChecks, OnlineInput, OnlineResult, TokenAnalysis } from '../types.js';
 import { GIT_HEADERS, GIT_PROBE_SCOPE, gitProbeUrl, gitProbeVerdict, type GitProbe } from './git-probes.js';
@@ -51,10 +52,13 @@ function answered(run: Run, r: HttpOutcome, context?: string): HttpResponse | un
   return undefined;
 }
 
-/** A 401: expired, revoked, impersonation disabled, or rejected. */
-function unauthorized(run: Run, r: HttpResponse): Finding {
+/** A 401: expired (on the date GitLab stated, when it did), revoked, impersonation disabled, or rejected. */
+function unauthorized(run: Run, r: HttpResponse): { finding: Finding; expiredOn?: { text: string; at: Date } } {
   const e = read.glError(r);
-  return say.unauthorized(run.target, isJob(run.input.token), read.refusal(e, read.statementOf(r)), e);
+  const said = read.statementOf(r);
+  const why = read.refusal(e, said);
+  const expiredOn = why === 'expired' ? statedExpiry(said) : undefined;
+  return { finding: say.unauthorized(run.target, isJob(run.input.token), why, e, expiredOn?.text), ...(expiredOn ? { expiredOn } : {}) };
 }
 
 /** The check ends at round trip 1; `expiresAt`: the past date GitLab gave for an expired token. */
@@ -141,8 +145,10 @@ function authenticate(run: Run, self: HttpOutcome, user: HttpOutcome): Auth | St
   const { target: t } = run;
   const s = read.standing(self as HttpResponse, user as HttpResponse, run.input.now);
   switch (s.kind) {
-    case 'unauthorized':
-      return stop(run, unauthorized(run, s.r));
+    case 'unauthorized': {
+      const { finding, expiredOn } = unauthorized(run, s.r);
+      return stop(run, finding, expiredOn?.at);
+    }
     case 'no-api':
       return stop(run, say.noApi(t, '/user'));
     case 'user-refused':
@@ -202,7 +208,7 @@ async function checkProject(run: Run, requested: string, lookup: HttpOutcome): P
     return { readsApi: false };
   }
   if (r.status === 404) return explainNotFound(run, requested);
-  run.findings.add(r.status === 401 ? unauthorized(run, r) : unexpectedResponse(r, GL, 'project lookup'));
+  run.findings.add(r.status === 401 ? unauthorized(run, r).finding : unexpectedResponse(r, GL, 'project lookup'));
   return {};
 }
 
@@ -307,7 +313,7 @@ function jobProject(run: Run, job: read.Job): string | undefined {
 
 /** `GET /job` answered, but not with the job. */
 function jobNotRead(run: Run, r: HttpResponse): Finding {
-  if (r.status === 401) return unauthorized(run, r);
+  if (r.status === 401) return unauthorized(run, r).finding;
   return r.status === 404 ? say.noApi(run.target, '/job') : unexpectedResponse(r, GL, 'job lookup');
 }
 
