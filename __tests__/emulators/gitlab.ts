@@ -40,8 +40,21 @@ export interface GitLabTokenSpec {
   scopes?: readonly string[];
   /** `YYYY-MM-DD` or null (no expiry). Default one year ahead. */
   expiresAt?: string | null;
-  /** expired / revoked → 401 invalid_token with GitLab's texts [D]; 'inactive' → 200 with active:false [U]. */
+  /**
+   * expired / revoked → 401 invalid_token with GitLab's texts [D], which carry no date. 'inactive' →
+   * 200 from personal_access_tokens/self with `active: false` and the token's `expires_at` (a past
+   * date: the one form in which GitLab states when the token expired) [U: the fields are documented in
+   * https://docs.gitlab.com/api/personal_access_tokens/, but GitLab's docs say an expired token gets
+   * 401 everywhere (https://docs.gitlab.com/security/tokens/token_troubleshooting/); modelled for
+   * instances or proxies that still answer it].
+   */
   state?: 'active' | 'expired' | 'revoked' | 'inactive';
+  /**
+   * state 'expired': the 401's description also states the date (`expiresAt`), "Token expired on
+   * YYYY-MM-DD. …" [U: GitLab's api_guard.rb text has no date; models a server or proxy that states
+   * one, in the words of GitLab's UI ("expired on"), so the reader of dated statements is exercised].
+   */
+  statesExpiryDate?: boolean;
   /** The token's user cannot use the API: every request answers 403 with GitLab's reason [D: UserAccessDeniedReason; exact texts U]. */
   userState?: 'blocked' | 'deactivated';
   /** Impersonation token on an instance with impersonation disabled → 401 [D]. */
@@ -97,6 +110,8 @@ export interface GitLabEmulator extends EmulatorHandle {
 }
 
 export const EXPIRED_TEXT = 'Token is expired. You can either do re-authorization or token refresh.';
+/** The modelled dated form of EXPIRED_TEXT (see `statesExpiryDate`). */
+const datedExpiredText = (on: string): string => `Token expired on ${on}. You can either do re-authorization or token refresh.`;
 export const REVOKED_TEXT = 'Token was revoked. You have to re-authorize from the user.';
 export const BAD_TOKEN_TEXT = 'Bad Access Token.';
 export const IMPERSONATION_TEXT = 'Token is an impersonation token but impersonation was disabled.';
@@ -345,7 +360,8 @@ class Emulator extends HarnessEmulator implements GitLabEmulator {
       return this.#job(token, ctx);
     }
     if (!token) return oauthError(401, 'invalid_token', BAD_TOKEN_TEXT);
-    if (token.state === 'expired') return oauthError(401, 'invalid_token', EXPIRED_TEXT);
+    if (token.state === 'expired')
+      return oauthError(401, 'invalid_token', token.statesExpiryDate && token.expiresAt ? datedExpiredText(token.expiresAt) : EXPIRED_TEXT);
     if (token.state === 'revoked') return oauthError(401, 'invalid_token', REVOKED_TEXT);
     if (token.kind === 'impersonation' && token.impersonationDisabled) return oauthError(401, 'invalid_token', IMPERSONATION_TEXT);
     if (token.kind === 'oauth' && cred.via !== 'bearer') return oauthError(401, 'invalid_token', BAD_TOKEN_TEXT);

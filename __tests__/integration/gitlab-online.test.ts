@@ -274,6 +274,9 @@ describe('GitLab personal, project and group access tokens', () => {
     const inactive = await check({ token: T.inactive });
     expect(codes(inactive)).toEqual(['token.expired:error']);
     expect(text(inactive, 'token.expired')).toContain(day(-2));
+    // The date GitLab stated is the report's expiry, not only words in the message.
+    expect([inactive.expiresAt, inactive.expirySource]).toEqual([`${day(-2)}T00:00:00.000Z`, 'provider']);
+    expect(inactive.daysRemaining).toBeLessThan(0);
   });
 
   it("proves scopes from GitLab's own list, with the documented implications", async () => {

@@ -36,9 +36,9 @@ describe('planning the checks', () => {
       ),
       { A_PAT: a, B_TOKEN: b },
     );
-    expect(plan.checks.map((c) => [c.name, c.request.token, c.request.tokenSource])).toEqual([
-      ['ado', a, 'environment variable A_PAT'],
-      ['gh', b, 'environment variable B_TOKEN'],
+    expect(plan.checks.map((c) => [c.name, c.request.token, c.request.tokenSource, c.request.tokenOrigin])).toEqual([
+      ['ado', a, 'environment variable A_PAT', { variable: 'A_PAT', named: true }],
+      ['gh', b, 'environment variable B_TOKEN', { variable: 'B_TOKEN', named: true }],
     ]);
     for (const form of [...secretForms(a, 'me'), ...secretForms(b)]) expect(plan.secrets).toContain(form);
   });
@@ -62,7 +62,9 @@ describe('planning the checks', () => {
       },
       env,
     );
-    expect({ ...plan.checks[0]!.request, tokenSource: undefined }).toEqual({ ...direct.request, tokenSource: undefined });
+    // Where the token was read from is set after resolveRequest, as the CLI sets it for --token-env.
+    const read = { tokenSource: undefined, tokenOrigin: undefined };
+    expect({ ...plan.checks[0]!.request, ...read }).toEqual({ ...direct.request, ...read });
   });
 
   it('applies step-level offline and fail-on-warning to every entry (they only make checks stricter)', () => {

@@ -1,7 +1,14 @@
 /** The provider's statement read from every form (src/core/providers/online/statement.ts), bounded and inert. */
 import { describe, expect, it } from '@jest/globals';
 import type { HttpResponse } from '../../src/core/http/client.js';
-import { htmlText, quoteStatement, statement, statesExpired, statesRevoked } from '../../src/core/providers/online/statement.js';
+import {
+  htmlText,
+  quoteStatement,
+  statedExpiry,
+  statement,
+  statesExpired,
+  statesRevoked,
+} from '../../src/core/providers/online/statement.js';
 import { policyOf as githubPolicy } from '../../src/core/providers/github/interpret.js';
 import { policyOf as adoPolicy, scopeVerdict, statesGlobalPat } from '../../src/core/providers/azure-devops/interpret.js';
 import type { AzureDevOpsScope } from '../../src/core/providers/azure-devops/scopes.js';
@@ -147,5 +154,24 @@ describe('Azure DevOps organisation-less hosts', () => {
       kind: 'missing',
       why: 'denied',
     });
+  });
+});
+
+describe('statedExpiry', () => {
+  it('reads the date an expiry statement gives, as said and as an instant', () => {
+    expect(statedExpiry('Token expired on 2026-11-30. You can either do re-authorization or token refresh.')).toEqual({
+      text: '2026-11-30',
+      at: new Date('2026-11-30T00:00:00Z'),
+    });
+    expect(statedExpiry('the token expired at 2026-11-30T08:15:00+02:00')?.at).toEqual(new Date('2026-11-30T06:15:00Z'));
+    // A time without a zone is UTC, whatever the machine's zone.
+    expect(statedExpiry('Token expired at 2026-11-30 08:15')?.at).toEqual(new Date('2026-11-30T08:15:00Z'));
+  });
+
+  it('no date, or no calendar date: none', () => {
+    expect(statedExpiry('Token is expired. You can either do re-authorization or token refresh.')).toBeUndefined();
+    expect(statedExpiry('Token expired on 2026-02-31.')).toBeUndefined();
+    expect(statedExpiry('Token expired on 2026-13-01.')).toBeUndefined();
+    expect(statedExpiry('Expires on 2026-11-30.')).toBeUndefined();
   });
 });

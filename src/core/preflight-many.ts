@@ -9,10 +9,8 @@ import type { HttpLogEntry } from './http/log.js';
 import { loadNetworkStack } from './http/load.js';
 import { runPreflight, type PreflightDeps } from './preflight.js';
 import { decideOutcome, finding, sortFindings, type Finding, type Outcome, type Report } from './report.js';
-import { resolveRequest, type CheckRequest, type Env, type InputNaming, type RawInputs } from './request.js';
+import { resolveRequest, tokenFromEnv, type CheckRequest, type Env, type InputNaming, type RawInputs } from './request.js';
 import { secretForms } from './secrets.js';
-import { envValue } from './lookup.js';
-import { describeVariables } from './token-source.js';
 
 export interface CredentialResult {
   /** The row label (`name` in the file). */
@@ -91,7 +89,9 @@ export function planChecks(config: CredentialsConfig, env: Env, overrides: PlanO
   const failOnWarning = config.failOnWarning || !!overrides.failOnWarning;
   const secrets = new Set<string>();
   const checks = config.entries.map((entry) => {
-    const token = envValue(env, entry.tokenEnv);
+    // Read as `--token-env` reads its variable, so an entry gets the same provider hint from the
+    // variable's name and the same fix when the variable is not set.
+    const { value: token, source, origin } = tokenFromEnv(entry.inputs.provider, env, entry.tokenEnv);
     for (const form of secretForms(token, entry.inputs.username)) secrets.add(form);
     const { request, findings } = resolveRequest(
       {
@@ -104,7 +104,8 @@ export function planChecks(config: CredentialsConfig, env: Env, overrides: PlanO
       },
       env,
     );
-    request.tokenSource = describeVariables(env, [entry.tokenEnv]);
+    request.tokenSource = source;
+    request.tokenOrigin = origin;
     return { name: entry.name, tokenEnv: entry.tokenEnv, request, findings };
   });
   return { checks, secrets: [...secrets], failOnWarning };

@@ -130,7 +130,8 @@ export type Standing =
   | { kind: 'ip-restricted'; said: string }
   | { kind: 'unexplained'; r: HttpResponse }
   | { kind: 'revoked' }
-  | { kind: 'inactive'; expiredOn?: string }
+  /** `expiredOn`: the past `expires_at` GitLab gave, as it said it and as an instant. */
+  | { kind: 'inactive'; expiredOn?: { text: string; at: Date } }
   | { kind: 'accepted'; self?: SelfToken; user?: User; unlisted: UnlistedWhy; expiresAt?: Date }
   /** A success whose body is not as documented (`r` is that answer). */
   | { kind: 'odd'; r: HttpResponse; problem: ShapeProblem };
@@ -194,7 +195,8 @@ function standingOf(self: SelfToken | undefined, user: User | undefined, s: Http
   if (!self) return { kind: 'accepted', user, unlisted };
   if (self.revoked) return { kind: 'revoked' };
   const at = self.expiresAt ? expiryInstant(self.expiresAt) : undefined;
-  if (self.active === false) return { kind: 'inactive', ...(at && at.getTime() <= now.getTime() ? { expiredOn: self.expiresAt! } : {}) };
+  if (self.active === false)
+    return { kind: 'inactive', ...(at && at.getTime() <= now.getTime() ? { expiredOn: { text: self.expiresAt!, at } } : {}) };
   return { kind: 'accepted', self, user, unlisted, ...(at ? { expiresAt: at } : {}) };
 }
 

@@ -98,7 +98,7 @@ export const ipRestricted = (said: string, what: string): Finding =>
     fix: "Ask an owner of the group to add the runner's outbound IP address or range (Group → Settings → General → Permissions and group features → Restrict access by IP address), or run the job on a runner inside an allowed network; the token itself is fine.",
   });
 
-/** `on`: the date GitLab's token record gives. */
+/** `on`: the date GitLab gave (its token record's `expires_at`, or a date its 401 stated). */
 export function expired(t: Target, job: boolean, on?: string): Finding {
   return finding(
     'token.expired',
@@ -119,9 +119,9 @@ export function revoked(t: Target): Finding {
 
 export const inactive = (t: Target, job: boolean): Finding => rejected(t, job, 'GitLab reports the token as inactive');
 
-/** A 401, told apart by GitLab's error description (gitlabhq lib/api/api_guard.rb). */
-export function unauthorized(t: Target, job: boolean, why: Refusal, e: GlError): Finding {
-  if (why === 'expired') return expired(t, job);
+/** A 401, told apart by GitLab's error description (gitlabhq lib/api/api_guard.rb); `on`: the expiry date it stated. */
+export function unauthorized(t: Target, job: boolean, why: Refusal, e: GlError, on?: string): Finding {
+  if (why === 'expired') return expired(t, job, on);
   if (why === 'revoked') return revoked(t);
   if (why === 'impersonation') {
     return finding(

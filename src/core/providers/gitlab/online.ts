@@ -24,6 +24,7 @@ import {
   type OnlineRun,
   type Verdict,
   describeProblem,
+  statedExpiry,
 } from '../online/index.js';
 import type { OnlineChecks, OnlineInput, OnlineResult, TokenAnalysis } from '../types.js';
 import { GIT_HEADERS, GIT_PROBE_SCOPE, gitProbeUrl, gitProbeVerdict, type GitProbe } from './git-probes.js';
@@ -51,13 +52,25 @@ function answered(run: Run, r: HttpOutcome, context?: string): HttpResponse | un
   return undefined;
 }
 
-/** A 401: expired, revoked, impersonation disabled, or rejected. */
-function unauthorized(run: Run, r: HttpResponse): Finding {
+/** A 401: expired (on the date GitLab stated, when it did), revoked, impersonation disabled, or rejected. */
+function unauthorized(run: Run, r: HttpResponse): { finding: Finding; expiredOn?: { text: string; at: Date } } {
   const e = read.glError(r);
-  return say.unauthorized(run.target, isJob(run.input.token), read.refusal(e, read.statementOf(r)), e);
+  const said = read.statementOf(r);
+  const why = read.refusal(e, said);
+  const expiredOn = why === 'expired' ? statedExpiry(said) : undefined;
+  return { finding: say.unauthorized(run.target, isJob(run.input.token), why, e, expiredOn?.text), ...(expiredOn ? { expiredOn } : {}) };
 }
 
-const stop = (run: Run, f: Finding): undefined => void run.findings.add(f);
+/** The check ends at round trip 1; `expiresAt`: the past date GitLab gave for an expired token. */
+interface Stopped {
+  stopped: true;
+  expiresAt?: Date;
+}
+
+const stop = (run: Run, f: Finding, expiresAt?: Date): Stopped => {
+  run.findings.add(f);
+  return { stopped: true, ...(expiresAt ? { expiresAt } : {}) };
+};
 
 // ───────────────────────────── the check ─────────────────────────────
 
@@ -82,7 +95,8 @@ async function checkToken(run: Run, scopes: GitLabScope[]): Promise<OnlineResult
   // Round trip 1: the token's own record and its user, at once.
   const [self, user] = await Promise.all([get(run, '/personal_access_tokens/self'), get(run, '/user')]);
   const auth = authenticate(run, self, user);
-  if (!auth) return finishRun(run, {}, true);
+  // A refused token's date, when GitLab stated one, is the report's expiry like an accepted token's.
+  if ('stopped' in auth) return finishRun(run, auth.expiresAt ? { expiresAt: auth.expiresAt } : {}, true);
 
   // Round trip 2: the project, and — when GitLab cannot list the scopes — a read_api probe.
   const project = projectToCheck(run);
@@ -123,16 +137,18 @@ interface Auth {
   expiresAt?: Date;
 }
 
-/** What round trip 1 proves, with its findings; undefined when the check stops there. */
-function authenticate(run: Run, self: HttpOutcome, user: HttpOutcome): Auth | undefined {
+/** What round trip 1 proves, with its findings; Stopped when the check stops there. */
+function authenticate(run: Run, self: HttpOutcome, user: HttpOutcome): Auth | Stopped {
   // A network failure of either request is reported first (the user's before the token's), then an odd answer.
   const first = [user, self].find((r) => r.kind === 'network') ?? user;
-  if (!answered(run, first) || !answered(run, self)) return undefined;
+  if (!answered(run, first) || !answered(run, self)) return { stopped: true };
   const { target: t } = run;
   const s = read.standing(self as HttpResponse, user as HttpResponse, run.input.now);
   switch (s.kind) {
-    case 'unauthorized':
-      return stop(run, unauthorized(run, s.r));
+    case 'unauthorized': {
+      const { finding, expiredOn } = unauthorized(run, s.r);
+      return stop(run, finding, expiredOn?.at);
+    }
     case 'no-api':
       return stop(run, say.noApi(t, '/user'));
     case 'user-refused':
@@ -144,7 +160,7 @@ function authenticate(run: Run, self: HttpOutcome, user: HttpOutcome): Auth | un
     case 'revoked':
       return stop(run, say.revoked(t));
     case 'inactive':
-      return stop(run, s.expiredOn ? say.expired(t, false, s.expiredOn) : say.inactive(t, false));
+      return s.expiredOn ? stop(run, say.expired(t, false, s.expiredOn.text), s.expiredOn.at) : stop(run, say.inactive(t, false));
     case 'accepted':
       return accepted(run, s);
     case 'odd':
@@ -192,7 +208,7 @@ async function checkProject(run: Run, requested: string, lookup: HttpOutcome): P
     return { readsApi: false };
   }
   if (r.status === 404) return explainNotFound(run, requested);
-  run.findings.add(r.status === 401 ? unauthorized(run, r) : unexpectedResponse(r, GL, 'project lookup'));
+  run.findings.add(r.status === 401 ? unauthorized(run, r).finding : unexpectedResponse(r, GL, 'project lookup'));
   return {};
 }
 
@@ -297,7 +313,7 @@ function jobProject(run: Run, job: read.Job): string | undefined {
 
 /** `GET /job` answered, but not with the job. */
 function jobNotRead(run: Run, r: HttpResponse): Finding {
-  if (r.status === 401) return unauthorized(run, r);
+  if (r.status === 401) return unauthorized(run, r).finding;
   return r.status === 404 ? say.noApi(run.target, '/job') : unexpectedResponse(r, GL, 'job lookup');
 }
 

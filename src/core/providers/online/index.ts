@@ -2,7 +2,7 @@
 export { closestNamesSentence } from './closest-names.js';
 export { closestNames } from '../../suggest.js';
 export { caseMismatch, policyBlocked, type PolicyBlock } from './messages.js';
-export { htmlText, quoteStatement, statement, statesExpired, statesRevoked, tidy } from './statement.js';
+export { htmlText, quoteStatement, statedExpiry, statement, statesExpired, statesRevoked, tidy } from './statement.js';
 export { FindingSet } from './findings.js';
 export { bodyText, configuredOrigin, isApiSuccess } from './responses.js';
 export { finishRun, startRun, type OnlineRun } from './run.js';

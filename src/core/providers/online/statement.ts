@@ -139,3 +139,21 @@ export const statesExpired = (s: string): boolean => EXPIRED.test(s);
 /** "The token was revoked" (GitLab "Token was revoked", "has been revoked"). */
 const REVOKED = /\b(?:token|PAT|credentials?)\b[^.|]{0,40}?\b(?:was|has been|is) revoked\b(?!\s*(?:or|and)\b)/i;
 export const statesRevoked = (s: string): boolean => REVOKED.test(s);
+
+/**
+ * The date a statement gives for an expiry ("expired on 2026-11-30", "expired at
+ * 2026-11-30T08:00:00Z"): as said and as an instant (a time without a zone is read as UTC, a date
+ * alone as its 00:00 UTC). Undefined when there is none or it is no calendar date.
+ */
+const EXPIRED_ON = /\bexpired (?:on|at) (\d{4})-(\d{2})-(\d{2})([T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?/i;
+export function statedExpiry(s: string): { text: string; at: Date } | undefined {
+  const m = EXPIRED_ON.exec(s);
+  if (!m) return undefined;
+  const [all, y, mo, d, time] = m as unknown as [string, string, string, string, string | undefined];
+  const day = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d)));
+  // Date.UTC rolls 2026-02-31 over into March: only a date that exists is one.
+  if (day.toISOString().slice(0, 10) !== `${y}-${mo}-${d}`) return undefined;
+  const zoned = time && /(?:Z|[+-]\d{2}:?\d{2})$/i.test(time) ? time : time && `${time}Z`;
+  const at = time ? new Date(`${y}-${mo}-${d}T${zoned!.slice(1)}`) : day;
+  return Number.isNaN(at.getTime()) ? undefined : { text: all.slice(all.search(/\d/)), at };
+}
