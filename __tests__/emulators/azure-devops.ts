@@ -198,7 +198,7 @@ type ServiceHost =
   | 'advsec'
   | 'app'
   | 'any';
-const KNOWN_SERVICE_HOSTS = new Set([
+const KNOWN_SERVICE_HOSTS = new Set<ServiceHost>([
   'vssps',
   'vsrm',
   'feeds',
@@ -533,7 +533,7 @@ class Emulator extends HarnessEmulator implements AzureDevOpsEmulator {
     let m = /^([a-z0-9-]+)\.dev\.azure\.com$/.exec(host);
     if (m) {
       const svc = m[1] ?? '';
-      if (!KNOWN_SERVICE_HOSTS.has(svc)) return html(404, notFoundPage());
+      if (!(KNOWN_SERVICE_HOSTS as ReadonlySet<string>).has(svc)) return html(404, notFoundPage());
       return withOrg(svc as ServiceHost, 'services', '');
     }
     if (host === 'app.vssps.visualstudio.com')
@@ -1375,19 +1375,7 @@ function notificationSettings(): AppResponse {
 }
 
 const CORE: readonly ServiceHost[] = ['core'];
-const EVERY: readonly ServiceHost[] = [
-  'core',
-  'vssps',
-  'vsrm',
-  'feeds',
-  'pkgs',
-  'vsaex',
-  'auditservice',
-  'extmgmt',
-  'analytics',
-  'artifacts',
-  'advsec',
-];
+const EVERY: readonly ServiceHost[] = ['core', ...KNOWN_SERVICE_HOSTS];
 
 const ROUTES: readonly RouteDef[] = [
   {

@@ -13,6 +13,7 @@ import { runPreflight, systemDeps, type PreflightDeps } from '../core/preflight.
 import { inputsBesideConfig, planFromConfig, runPreflightMany, stepOverrides, type MultiReport } from '../core/preflight-many.js';
 import { isMulti } from '../core/render/outputs.js';
 import { outputGuard, publication, type Publication } from '../core/render/publication.js';
+import { crashReporter } from './crash.js';
 import { finding, type Finding, type Report } from '../core/report.js';
 import { formatLogEntry } from '../core/http/log.js';
 import { resolveRequest, tokenFromEnv, type Env, type RawInputs, type TokenOrigin } from '../core/request.js';
@@ -358,10 +359,7 @@ export async function run(
   } catch (e) {
     const guard = outputGuard(forms);
     for (const line of (e instanceof Error ? (e.stack ?? e.message) : String(e)).split('\n')) tl.debug(guard.line(line));
-    tl.setResult(
-      tl.TaskResult.Failed,
-      guard.line(`credential-preflight crashed: ${e instanceof Error ? e.message : String(e)}. Please report this with the debug log.`),
-    );
+    crashReporter(tl, forms)(e);
     return undefined;
   }
 }

@@ -9,7 +9,7 @@
 import type { HttpClient, HttpOutcome } from '../../http/client.js';
 import { CONNECTIONS_PER_CHECK } from '../../http/limits.js';
 import type { Identity } from '../../report.js';
-import { closestNames, describeProblem, finishRun, startRun, verified, type OnlineRun } from '../online/index.js';
+import { closestNames, describeProblem, finishRun, requireScopes, startRun, verified, type OnlineRun } from '../online/index.js';
 import type { OnlineChecks, OnlineInput, OnlineResult, TokenAnalysis, UrlAnalysis } from '../types.js';
 import {
   includersOf,
@@ -33,7 +33,6 @@ import {
 import { accessLevelFinding, accessLevelUrl, readAccessLevel } from './access-level.js';
 import * as msg from './messages.js';
 import { ADO_SCOPES, findAzureDevOpsScope, SERVICE_HOSTS, type AzureDevOpsHost, type AzureDevOpsScope } from './scopes.js';
-import { scopeNameFinding } from '../scope-names.js';
 
 export { ANONYMOUS_ID } from './interpret.js';
 
@@ -93,7 +92,7 @@ function sendProbe(run: Run, read: AzureDevOpsScope, version: string, self: stri
 
 async function check(http: HttpClient, input: OnlineInput): Promise<OnlineResult> {
   const run = startRun(http, input, readTarget(input.url));
-  const scopes = requireScopes(run);
+  const scopes = requireScopes(run, 'azure-devops', findAzureDevOpsScope);
 
   // Round trip 1: identity (and on Server, the api-version ceiling).
   const [identityAnswer, ceilingAnswer] = await Promise.all([
@@ -123,17 +122,6 @@ async function check(http: HttpClient, input: OnlineInput): Promise<OnlineResult
     run.scopes.record(s.id, v.kind === 'verified' ? verified(v.how ?? msg.verifiedHow(s)) : v, (u) => msg.scopeFinding(s, u, facts));
   }
   return finishRun(run, { identity, projectCanonical: project.canonical });
-}
-
-/** Enters every required scope upfront (so an early stop still reports them); unknown ones are findings. */
-function requireScopes(run: Run): AzureDevOpsScope[] {
-  const scopes: AzureDevOpsScope[] = [];
-  for (const text of run.input.requiredScopes) {
-    const s = findAzureDevOpsScope(text);
-    if (!s) run.findings.add(scopeNameFinding('azure-devops', text)!);
-    else if (run.scopes.require(s.id)) scopes.push(s);
-  }
-  return scopes;
 }
 
 function judgeIdentity(run: Run, r: HttpOutcome): Identity | undefined {

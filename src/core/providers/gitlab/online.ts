@@ -16,6 +16,7 @@ import {
   configuredOrigin,
   finishRun,
   isApiSuccess as ok,
+  requireScopes,
   startRun,
   noVerdict,
   trouble,
@@ -31,7 +32,6 @@ import { GIT_HEADERS, GIT_PROBE_SCOPE, gitProbeUrl, gitProbeVerdict, type GitPro
 import * as read from './interpret.js';
 import * as say from './messages.js';
 import { findGitLabScope, type GitLabScope } from './scopes.js';
-import { scopeNameFinding } from '../scope-names.js';
 
 const GL = 'GitLab';
 type Run = OnlineRun<read.Target>;
@@ -76,19 +76,8 @@ const stop = (run: Run, f: Finding, expiresAt?: Date): Stopped => {
 
 async function check(http: HttpClient, input: OnlineInput): Promise<OnlineResult> {
   const run = startRun(http, input, read.target(input.url));
-  const scopes = requireScopes(run);
+  const scopes = requireScopes(run, 'gitlab', findGitLabScope);
   return isJob(input.token) ? checkJob(run, scopes) : checkToken(run, scopes);
-}
-
-/** Enters each known required scope once, upfront (an early stop still reports them); an unknown one is a finding. */
-function requireScopes(run: Run): GitLabScope[] {
-  const scopes: GitLabScope[] = [];
-  for (const text of run.input.requiredScopes) {
-    const s = findGitLabScope(text);
-    if (!s) run.findings.add(scopeNameFinding('gitlab', text)!);
-    else if (run.scopes.require(s.id)) scopes.push(s);
-  }
-  return scopes;
 }
 
 async function checkToken(run: Run, scopes: GitLabScope[]): Promise<OnlineResult> {

@@ -5,7 +5,7 @@ export { caseMismatch, policyBlocked, type PolicyBlock } from './messages.js';
 export { htmlText, quoteStatement, statedExpiry, statement, statesExpired, statesRevoked, tidy } from './statement.js';
 export { FindingSet } from './findings.js';
 export { bodyText, configuredOrigin, isApiSuccess } from './responses.js';
-export { finishRun, startRun, type OnlineRun } from './run.js';
+export { finishRun, requireScopes, startRun, type OnlineRun } from './run.js';
 export {
   boolean,
   describeProblem,
