@@ -266,6 +266,17 @@ describe('the first wave keeps the client’s rules', () => {
     expect(clients[0]).toBe('node');
   });
 
+  it('times out a body that stops coming as through undici (network.timeout, the body timeout)', async () => {
+    const { origin, clients } = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('[');
+    });
+    const first = await production(origin, { stack: 'never', requestTimeoutMs: 150, maxRetries: 0 }).get(`${origin}/stall`);
+    expect(failure(first)).toEqual({ code: 'network.timeout', detail: 'UND_ERR_BODY_TIMEOUT' });
+    expect(failure(first)).toEqual(failure(await throughUndici(origin, { requestTimeoutMs: 150, maxRetries: 0 }).get(`${origin}/stall`)));
+    expect(clients[0]).toBe('node');
+  });
+
   it('ends a body that trickles on past the overall deadline', async () => {
     const { origin, clients } = await serve((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
