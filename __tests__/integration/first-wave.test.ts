@@ -9,6 +9,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import * as http from 'node:http';
 import * as https from 'node:https';
+import * as net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { HttpClient, type HttpClientOptions, type HttpOutcome } from '../../src/core/http/client.js';
 import { loadNetworkStack, type NetworkStack } from '../../src/core/http/load.js';
@@ -196,6 +197,46 @@ describe('a Server check with the production transport', () => {
       }
     } finally {
       await proxy.close();
+    }
+  });
+});
+
+describe('the stack loads once the first wave is written', () => {
+  it('not before: when the server accepts the first wave’s connections, nothing has loaded the stack yet', async () => {
+    const { origin: backend, clients } = await serve(
+      (_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'),
+      certificateFor('valid'),
+    );
+    // A TCP relay in front of the server: a request can only be written (its TLS handshake done
+    // through the relay) after the relay accepted its connection.
+    const loadsAtAccept: number[] = [];
+    let loads = 0;
+    const relayed = new Set<net.Socket>();
+    const relay = net.createServer((socket) => {
+      loadsAtAccept.push(loads);
+      relayed.add(socket);
+      const upstream = net.connect(Number(new URL(backend).port), '127.0.0.1');
+      socket.pipe(upstream).pipe(socket);
+      socket.on('error', () => upstream.destroy());
+      upstream.on('error', () => socket.destroy());
+    });
+    await new Promise<void>((r) => relay.listen(0, '127.0.0.1', r));
+    try {
+      const origin = `https://127.0.0.1:${(relay.address() as AddressInfo).port}`;
+      const c = production(origin, {
+        loadNetworkStack: () => {
+          loads++;
+          return loadNetworkStack();
+        },
+      });
+      const answers = await Promise.all([c.get(`${origin}/a`), c.get(`${origin}/b`)]);
+      expect(answers.map((a) => (a.kind === 'response' ? a.status : a.code))).toEqual([200, 200]);
+      expect(loadsAtAccept).toEqual([0, 0]);
+      expect(loads).toBe(1); // once both were written, while their answers were awaited
+      expect(clients).toEqual(['node', 'node']);
+    } finally {
+      for (const socket of relayed) socket.destroy();
+      await new Promise((r) => relay.close(r));
     }
   });
 });
