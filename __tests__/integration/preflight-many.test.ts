@@ -241,5 +241,8 @@ describe('online rows against the emulator', () => {
     const connections = emu.stats.tlsConnections - before.tls;
     expect(requests).toBeGreaterThanOrEqual(n * 7);
     expect(connections).toBeLessThanOrEqual(32);
+    // No first wave (Node's HTTPS client, one connection per request: `connection: close`): every
+    // request of a credentials file goes through the shared pool.
+    expect(emu.requests.slice(before.requests).filter((e) => e.headers.connection !== 'keep-alive')).toEqual([]);
   });
 });

@@ -53,8 +53,9 @@ function reachable(entry: string): { files: Set<string>; packages: Set<string> }
   return { files, packages };
 }
 
+// The HTTP client itself (client.ts, first-wave.ts) sits in index.js: it loads undici and Node's
+// HTTP modules on first use.
 const LAZY_FILES = [
-  'src/core/http/client.ts',
   'src/core/http/transport.ts',
   'src/core/http/undici.ts',
   'src/core/http/preconnect.ts',

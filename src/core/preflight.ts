@@ -9,11 +9,11 @@ import { detectProvider, PROVIDER_MODULES } from './providers/registry.js';
 import { providerOfUrl } from './providers/url-owner.js';
 import type { OnlineChecks, TokenAnalysis, TokenContext, UrlAnalysis } from './providers/types.js';
 import { namedFinding, providerOfVariable, type CheckRequest, type Env } from './request.js';
-import type { HttpClientOptions } from './http/client.js';
+import { HttpClient, type HttpClientOptions } from './http/client.js';
 import { HTTP_LIMITS } from './http/limits.js';
-import { loadNetworkStack } from './http/load.js';
+import { loadNetworkStack, type NetworkStack } from './http/load.js';
 import type { HttpLogEntry } from './http/log.js';
-import type { TransportOptions } from './http/transport.js';
+import type { Transport, TransportOptions } from './http/transport.js';
 import { secretForms, secretScrubber } from './secrets.js';
 import { agreeingFixes, shownAsTyped, withoutUserinfo } from './url-common.js';
 import type { Dispatcher } from 'undici';
@@ -35,6 +35,8 @@ export interface PreflightDeps {
   http?: Pick<HttpClientOptions, 'requestTimeoutMs' | 'deadlineMs' | 'maxRetries' | 'minBackoffMs' | 'maxBackoffMs'>;
   /** Debug log of each request (method, host, path, status, timing); never headers or bodies. */
   log?: (entry: HttpLogEntry) => void;
+  /** Loads the network stack (load.ts's by default); tests observe when it runs. */
+  loadNetworkStack?: () => Promise<NetworkStack>;
 }
 
 export const systemDeps: PreflightDeps = { now: () => new Date(), monotonic: () => performance.now() };
@@ -268,20 +270,47 @@ interface OnlineArgs {
   now: Date;
 }
 
+/**
+ * The transport, created when the HTTP client first needs it. The network stack (undici) is loaded
+ * then, not at start-up: an offline check never pays for it, and an online one sends its first
+ * requests through Node's HTTPS client while it loads (the first wave, http/first-wave.ts).
+ */
+function lazyTransport(
+  settings: TransportOptions,
+  origin: string | undefined,
+  preconnect: number | undefined,
+  load: () => Promise<NetworkStack> = loadNetworkStack,
+): { create: () => Promise<Transport>; close: () => Promise<void> } {
+  let transport: Promise<Transport> | undefined;
+  return {
+    create: () =>
+      (transport ??= load().then((stack) => {
+        const t = stack.createTransport(settings);
+        // The handshakes of the widest round trip overlap with the first one (only to the configured host).
+        if (origin && preconnect) t.preconnect(origin, preconnect);
+        return t;
+      })),
+    // Never created (every answer came in the first wave before anything needed it): nothing to
+    // close, and nothing loaded just to close it. One being created is awaited, then closed.
+    close: async () =>
+      transport?.then(
+        (t) => t.close(),
+        () => undefined,
+      ),
+  };
+}
+
 async function runOnline(report: Report, online: OnlineChecks, args: OnlineArgs, deps: PreflightDeps): Promise<Finding[]> {
   const { request, analysis, url, token, now } = args;
-  // Loaded now, not at start-up: an offline check never pays for the network stack (undici).
-  const { HttpClient, createTransport } = await loadNetworkStack();
-  const transport = deps.dispatcher ? undefined : createTransport({ env: deps.env ?? {}, ...deps.transport });
-  const dispatcher = deps.dispatcher ?? transport!;
-  // The handshakes of the widest round trip overlap with the first one (only to the configured host).
-  const origin = online.credentialOrigins(url)[0];
-  if (transport && origin && online.preconnect) transport.preconnect(origin, online.preconnect);
+  const settings: TransportOptions = { env: deps.env ?? {}, ...deps.transport };
+  const lazy = lazyTransport(settings, online.credentialOrigins(url)[0], online.preconnect, deps.loadNetworkStack);
   // Servers may echo the credential (error texts, names, redirects): nothing they said leaves unscrubbed.
   const scrub = secretScrubber(secretForms(request.token, request.username));
   const log = deps.log;
   const http = new HttpClient({
-    dispatcher,
+    dispatcher: deps.dispatcher ?? lazy.create,
+    ...(deps.dispatcher ? {} : { firstWave: settings }),
+    ...(deps.loadNetworkStack ? { loadNetworkStack: deps.loadNetworkStack } : {}),
     credential: online.credential(token, analysis, request.username),
     gitCredential: online.gitCredential?.(token, analysis),
     credentialOrigins: online.credentialOrigins(url),
@@ -327,7 +356,7 @@ async function runOnline(report: Report, online: OnlineChecks, args: OnlineArgs,
     return [...result.findings, ...extra].map((f) => ({ ...f, message: scrub(f.message), hint: scrub(f.hint) }));
   } finally {
     // An injected dispatcher belongs to the caller; one we built is ours to close.
-    if (!deps.dispatcher) await dispatcher.close();
+    await lazy.close();
   }
 }
 

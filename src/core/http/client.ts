@@ -10,11 +10,16 @@
  * - POSTs (only token exchanges: Microsoft Entra, the CI platform's OIDC endpoint) go only to the
  *   configured origins, like a credential (their bodies carry secrets), and are never retried: a
  *   retried exchange could spend a one-time assertion or hide the first answer.
+ *
+ * Free of undici at start-up (it sits in index.js): the network stack (undici, the transport) is
+ * loaded on first need. In production (`dispatcher` a function, `firstWave` given) the first GETs go
+ * out through Node's own HTTPS client while that stack loads (first-wave.ts), under the same rules.
  */
 import type { Dispatcher } from 'undici';
-import { RetryAgent } from './undici.js';
-import { classifyNetworkError, type NetworkFailure } from './errors.js';
-import { HTTP_LIMITS } from './limits.js';
+import { classifyNetworkError, undiciCode, type NetworkFailure } from './errors.js';
+import { reachedDirectly, sendFirstWave, type FirstWaveSettings } from './first-wave.js';
+import { CONNECTIONS_PER_CHECK, HTTP_LIMITS } from './limits.js';
+import { loadedNetworkStack, loadNetworkStack, type NetworkStack } from './load.js';
 import { isLoopback } from './loopback.js';
 import type { HttpLogEntry } from './log.js';
 
@@ -22,8 +27,20 @@ export { formatLogEntry, type HttpLogEntry } from './log.js';
 export { isLoopback } from './loopback.js';
 
 export interface HttpClientOptions {
-  /** Transport (proxy, CA, keep-alive). Tests inject one that routes to the local emulators. */
-  dispatcher: Dispatcher;
+  /**
+   * Transport (proxy, CA, keep-alive). Tests inject one that routes to the local emulators. In
+   * production a function that creates it (loading the network stack) when first needed: it is
+   * called once, and whoever passed it closes what it created.
+   */
+  dispatcher: Dispatcher | (() => Promise<Dispatcher>);
+  /**
+   * The transport's settings (proxy, CAs), given with a `dispatcher` function only: then the first
+   * GETs to an origin reached directly go out through Node's HTTPS client while the network stack
+   * loads (first-wave.ts). Absent: every request goes through the dispatcher.
+   */
+  firstWave?: FirstWaveSettings;
+  /** Loads the network stack (undici's RetryAgent); load.ts's by default. Tests observe when it runs. */
+  loadNetworkStack?: () => Promise<NetworkStack>;
   /** The header carrying the credential, e.g. `authorization: Basic …` or GitLab's `job-token: …`. */
   credential?: { name: string; value: string };
   /**
@@ -65,6 +82,13 @@ export interface HttpFailure extends NetworkFailure {
 export type HttpOutcome = HttpResponse | HttpFailure;
 
 const RETRY_STATUS = [429, 500, 502, 503, 504];
+/** What the retry rule reads of a failed attempt: a status and its headers, or an error's code. */
+interface RetryCause {
+  statusCode?: number;
+  code?: string;
+  message?: string;
+  headers?: Record<string, string | string[] | undefined>;
+}
 /** GitHub answers a used-up or secondary rate limit with 403: retried like 429, but only then. */
 const RATE_LIMIT_403 = 403;
 
@@ -127,7 +151,7 @@ function requestedDelayMs(headers: Record<string, string | string[] | undefined>
  * endless or huge answer costs at most `max` bytes of memory.
  */
 async function readCapped(
-  body: Dispatcher.ResponseData['body'],
+  body: AsyncIterable<unknown> & { destroy(): unknown },
   declared: string | string[] | undefined,
   max: number,
 ): Promise<string | NetworkFailure> {
@@ -168,20 +192,44 @@ function readAnswer(raw: Record<string, string | string[] | undefined>, body: st
   }
 }
 
+interface Attempt {
+  n: number;
+  startedAt: number;
+  before: number;
+}
+
+/** An answer's head and body, from undici or from the first wave. */
+interface Answer {
+  statusCode: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: AsyncIterable<unknown> & { destroy(): unknown };
+}
+
 export class HttpClient {
-  readonly #retrying: Dispatcher;
-  readonly #options: Required<Omit<HttpClientOptions, 'credential' | 'gitCredential' | 'log'>> &
-    Pick<HttpClientOptions, 'credential' | 'gitCredential' | 'log'>;
+  readonly #options: Required<Omit<HttpClientOptions, 'credential' | 'gitCredential' | 'log' | 'firstWave' | 'loadNetworkStack'>> &
+    Pick<HttpClientOptions, 'credential' | 'gitCredential' | 'log' | 'firstWave'>;
   readonly #deadlineAt: number;
   readonly #origins: Set<string>;
+  readonly #loadStack: () => Promise<NetworkStack>;
+  /** Set once the network stack has finished loading: from then on no request goes in the first wave. */
+  #stack: NetworkStack | undefined;
+  /** The dispatcher wrapped in undici's RetryAgent, created on first need. */
+  #retrying: Promise<Dispatcher> | undefined;
+  /** First-wave requests sent so far (at most CONNECTIONS_PER_CHECK), and those not written yet. */
+  #firstWaves = 0;
+  #unwritten = 0;
+  /** Requests waiting for the first wave to be written before the stack may load. */
+  #waitingForWrites: Array<() => void> = [];
   /**
    * Each request's current attempt (1 first) and when it started, found through the request's own
    * abort signal (the one object undici hands the retry callback unchanged): a debug line then shows
-   * that attempt's number and its own time, not the time since the first.
+   * that attempt's number and its own time, not the time since the first. `before`: the attempts
+   * made before undici got the request (the first wave's), which undici's own counter does not know.
    */
-  readonly #attempts = new WeakMap<AbortSignal, { n: number; startedAt: number }>();
+  readonly #attempts = new WeakMap<AbortSignal, Attempt>();
 
   constructor(options: HttpClientOptions) {
+    const { loadNetworkStack: load, ...rest } = options;
     this.#options = {
       requestTimeoutMs: HTTP_LIMITS.requestTimeoutMs,
       deadlineMs: HTTP_LIMITS.deadlineMs,
@@ -190,52 +238,172 @@ export class HttpClient {
       maxBackoffMs: HTTP_LIMITS.maxServerWaitMs,
       monotonic: () => performance.now(),
       wallClock: () => Date.now(),
-      ...options,
+      ...rest,
     };
     const o = this.#options;
     this.#origins = new Set(o.credentialOrigins.map((x) => new URL(x).origin));
     this.#deadlineAt = o.monotonic() + o.deadlineMs;
-    this.#retrying = new RetryAgent(o.dispatcher, {
-      maxRetries: o.maxRetries,
-      methods: ['GET', 'HEAD'],
-      statusCodes: [...RETRY_STATUS, RATE_LIMIT_403],
-      errorCodes: RETRY_ERRORS,
-      throwOnError: false,
-      retry: (err, { state, opts }, cb) => {
-        const e = err as Error & { statusCode?: number; code?: string; headers?: Record<string, string> };
-        const retryable =
-          e.statusCode === RATE_LIMIT_403
-            ? isRateLimited403(e.headers)
-            : e.statusCode !== undefined
-              ? RETRY_STATUS.includes(e.statusCode)
-              : !e.code || e.code === 'UND_ERR_REQ_RETRY' || RETRY_ERRORS.includes(e.code);
-        // Only reads are retried: this callback replaces RetryAgent's own, which checked `methods`.
-        const idempotent = opts.method === 'GET' || opts.method === 'HEAD';
-        if (!idempotent || !retryable || state.counter > o.maxRetries) return cb(err);
-        const requested = serverDelayMs(e.headers, o.wallClock());
-        const wait = requested ?? o.minBackoffMs * 2 ** (state.counter - 1);
-        // A wait we cannot afford (beyond the cap or the deadline) ends the retries: the caller
-        // then reports rate limiting or the server error instead of hanging the pipeline.
-        if (wait > o.maxBackoffMs || o.monotonic() + wait + 50 > this.#deadlineAt) return cb(err);
-        const at = new URL(String(opts.path ?? '/'), String(opts.origin ?? 'https://unknown'));
-        const attempt = this.#attempts.get((opts as { signal?: AbortSignal }).signal!) ?? { n: state.counter, startedAt: o.monotonic() };
-        o.log?.({
-          method: 'GET',
-          host: at.host,
-          path: at.pathname,
-          status: e.statusCode,
-          ms: Math.round(o.monotonic() - attempt.startedAt),
-          attempt: attempt.n,
-          note: `retrying in ${Math.round(wait)} ms (${e.statusCode ?? e.code ?? 'network error'})`,
-        });
-        // Not unref'd: during the wait this timer is what keeps a CLI process alive.
-        setTimeout(() => {
-          attempt.n += 1;
-          attempt.startedAt = o.monotonic();
-          cb(null);
-        }, wait);
-      },
+    this.#loadStack = load ?? loadNetworkStack;
+    this.#stack = load ? undefined : loadedNetworkStack();
+  }
+
+  /**
+   * The one retry rule, for undici's RetryAgent and the first wave alike: after attempt `counter` of
+   * a request failed with `e` (a status or a network error), the wait before the next attempt, or
+   * undefined when there is none. Logs the retry.
+   */
+  #retryWait(method: string, e: RetryCause, counter: number, at: URL, attempt: Attempt): number | undefined {
+    const o = this.#options;
+    const code = undiciCode(e);
+    const retryable =
+      e.statusCode === RATE_LIMIT_403
+        ? isRateLimited403(e.headers)
+        : e.statusCode !== undefined
+          ? RETRY_STATUS.includes(e.statusCode)
+          : !code || code === 'UND_ERR_REQ_RETRY' || RETRY_ERRORS.includes(code);
+    // Only reads are retried: undici's callback replaces RetryAgent's own, which checked `methods`.
+    const idempotent = method === 'GET' || method === 'HEAD';
+    if (!idempotent || !retryable || counter > o.maxRetries) return undefined;
+    const requested = serverDelayMs(e.headers, o.wallClock());
+    const wait = requested ?? o.minBackoffMs * 2 ** (counter - 1);
+    // A wait we cannot afford (beyond the cap or the deadline) ends the retries: the caller
+    // then reports rate limiting or the server error instead of hanging the pipeline.
+    if (wait > o.maxBackoffMs || o.monotonic() + wait + 50 > this.#deadlineAt) return undefined;
+    o.log?.({
+      method: 'GET',
+      host: at.host,
+      path: at.pathname,
+      status: e.statusCode,
+      ms: Math.round(o.monotonic() - attempt.startedAt),
+      attempt: attempt.n,
+      note: `retrying in ${Math.round(wait)} ms (${e.statusCode ?? code ?? 'network error'})`,
     });
+    return wait;
+  }
+
+  /** After a retry's wait: the next attempt's number and start. */
+  #nextAttempt(attempt: Attempt): void {
+    attempt.n += 1;
+    attempt.startedAt = this.#options.monotonic();
+  }
+
+  /** The transport wrapped in RetryAgent: loads the stack (once the first wave is written) and creates the transport. */
+  #retryingAgent(): Promise<Dispatcher> {
+    return (this.#retrying ??= this.#firstWaveWritten().then(async () => {
+      const o = this.#options;
+      const [stack, dispatcher] = await Promise.all([
+        this.#loadStack().then((s) => (this.#stack = s)),
+        typeof o.dispatcher === 'function' ? o.dispatcher() : o.dispatcher,
+      ]);
+      return new stack.RetryAgent(dispatcher, {
+        maxRetries: o.maxRetries,
+        methods: ['GET', 'HEAD'],
+        statusCodes: [...RETRY_STATUS, RATE_LIMIT_403],
+        errorCodes: RETRY_ERRORS,
+        throwOnError: false,
+        retry: (err, { state, opts }, cb) => {
+          const e = err as Error & RetryCause;
+          const at = new URL(String(opts.path ?? '/'), String(opts.origin ?? 'https://unknown'));
+          const attempt = this.#attempts.get((opts as { signal?: AbortSignal }).signal!) ?? {
+            n: state.counter,
+            startedAt: o.monotonic(),
+            before: 0,
+          };
+          const wait = this.#retryWait(String(opts.method), e, state.counter + attempt.before, at, attempt);
+          if (wait === undefined) return cb(err);
+          // Not unref'd: during the wait this timer is what keeps a CLI process alive.
+          setTimeout(() => {
+            this.#nextAttempt(attempt);
+            cb(null);
+          }, wait);
+        },
+      });
+    }));
+  }
+
+  /**
+   * Resolves once every first-wave request in flight has been written (or failed): only then may the
+   * stack load, or its evaluation (synchronous, ~14 ms of CPU) would delay their handshakes and writes.
+   */
+  #firstWaveWritten(): Promise<void> {
+    if (this.#unwritten === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#waitingForWrites.push(resolve));
+  }
+
+  #written(): void {
+    if (--this.#unwritten > 0) return;
+    for (const resume of this.#waitingForWrites.splice(0)) resume();
+    // The stack loads (and the transport pre-connects) while the first wave's answers are awaited.
+    this.#retryingAgent().catch(() => undefined);
+  }
+
+  /**
+   * Does this request go in the first wave (counted then)? Production transport (a dispatcher still
+   * to be created), a GET, the stack not loaded yet, an origin reached directly, and fewer than
+   * CONNECTIONS_PER_CHECK sent so far.
+   */
+  #joinFirstWave(method: string, url: URL): boolean {
+    const o = this.#options;
+    const first =
+      o.firstWave !== undefined &&
+      typeof o.dispatcher === 'function' &&
+      method === 'GET' &&
+      this.#stack === undefined &&
+      this.#firstWaves < CONNECTIONS_PER_CHECK &&
+      reachedDirectly(url, o.firstWave);
+    if (first) {
+      this.#firstWaves++;
+      this.#unwritten++;
+    }
+    return first;
+  }
+
+  /** Every attempt (or every attempt after the first wave's) through the transport, retried by RetryAgent. */
+  async #sendThroughUndici(method: string, url: URL, headers: Record<string, string>, signal: AbortSignal, payload?: string) {
+    const o = this.#options;
+    return (await this.#retryingAgent()).request({
+      origin: url.origin,
+      path: url.pathname + url.search,
+      method: method as Dispatcher.HttpMethod,
+      headers,
+      ...(payload !== undefined ? { body: payload } : {}),
+      headersTimeout: o.requestTimeoutMs,
+      bodyTimeout: o.requestTimeoutMs,
+      signal,
+    });
+  }
+
+  /**
+   * The first attempt through Node's HTTPS client. Its answer, or undefined when the retry rule
+   * retries it: the caller then sends the later attempts through undici (numbered on).
+   */
+  async #sendFirst(url: URL, headers: Record<string, string>, signal: AbortSignal, attempt: Attempt): Promise<Answer | undefined> {
+    const o = this.#options;
+    let answer: Answer | undefined;
+    let cause: RetryCause;
+    try {
+      answer = await sendFirstWave({
+        url,
+        headers,
+        timeoutMs: o.requestTimeoutMs,
+        signal,
+        settings: o.firstWave!,
+        written: () => this.#written(),
+      });
+      cause = answer;
+    } catch (e) {
+      cause = e as RetryCause;
+    }
+    const wait = this.#retryWait('GET', cause, 1, url, attempt);
+    if (wait === undefined) {
+      if (answer) return answer;
+      throw cause as Error;
+    }
+    answer?.body.destroy();
+    await new Promise((resolve) => setTimeout(resolve, wait));
+    this.#nextAttempt(attempt);
+    attempt.before = 1;
+    return undefined;
   }
 
   /** May the credential go to this URL? Same configured origin, and HTTPS unless loopback. */
@@ -292,24 +460,20 @@ export class HttpClient {
     const budget = Math.floor(this.remainingMs());
     if (budget <= 0) return { kind: 'network', code: 'network.timeout', detail: 'overall deadline reached', url: target };
     const signal = AbortSignal.timeout(budget);
-    const attempt = { n: 1, startedAt: started };
+    const attempt: Attempt = { n: 1, startedAt: started, before: 0 };
     this.#attempts.set(signal, attempt);
+    // Decided now, before anything is awaited: the requests of one round trip are all counted
+    // before the first of them is written (see #firstWaveWritten).
+    const first = this.#joinFirstWave(method, url);
     // Retried requests say which attempt answered; a first answer needs no number.
     const timing = (): Pick<HttpLogEntry, 'ms' | 'attempt'> => ({
       ms: Math.round(o.monotonic() - attempt.startedAt),
       ...(attempt.n > 1 ? { attempt: attempt.n } : {}),
     });
     try {
-      const res = await this.#retrying.request({
-        origin: url.origin,
-        path: url.pathname + url.search,
-        method,
-        headers: sendHeaders,
-        ...(payload !== undefined ? { body: payload } : {}),
-        headersTimeout: o.requestTimeoutMs,
-        bodyTimeout: o.requestTimeoutMs,
-        signal,
-      });
+      const res =
+        (first ? await this.#sendFirst(url, sendHeaders, signal, attempt) : undefined) ??
+        (await this.#sendThroughUndici(method, url, sendHeaders, signal, payload));
       const body = await readCapped(res.body, res.headers['content-length'], HTTP_LIMITS.maxBodyBytes);
       if (typeof body !== 'string') {
         o.log?.({ method, host: url.host, path: url.pathname, status: res.statusCode, ...timing(), note: body.detail });

@@ -31,6 +31,29 @@ const TIMEOUT_CODES = new Set([
   'ESOCKETTIMEDOUT',
 ]);
 
+/**
+ * Node's own HTTP client (the first wave, first-wave.ts) names some failures differently from undici:
+ * each is read as its undici equivalent, so a failure is classified and described the same whichever
+ * client met it. Headers past maxHeaderSize are llhttp's HPE_HEADER_OVERFLOW; a server closing the
+ * connection before answering is Node's "socket hang up" (ECONNRESET), undici's "other side closed";
+ * the first wave's own timeouts (its socket idle timeout, before or after the answer's headers) carry
+ * the codes below.
+ */
+export const FIRST_WAVE_HEADERS_TIMEOUT = 'FIRST_WAVE_HEADERS_TIMEOUT';
+export const FIRST_WAVE_BODY_TIMEOUT = 'FIRST_WAVE_BODY_TIMEOUT';
+const UNDICI_EQUIVALENT: Record<string, string> = {
+  HPE_HEADER_OVERFLOW: 'UND_ERR_HEADERS_OVERFLOW',
+  [FIRST_WAVE_HEADERS_TIMEOUT]: 'UND_ERR_HEADERS_TIMEOUT',
+  [FIRST_WAVE_BODY_TIMEOUT]: 'UND_ERR_BODY_TIMEOUT',
+};
+
+/** An error's code as undici would have named it (see UNDICI_EQUIVALENT); other codes unchanged. */
+export function undiciCode(e: { code?: unknown; message?: unknown }): string | undefined {
+  if (typeof e.code !== 'string') return undefined;
+  if (e.code === 'ECONNRESET' && e.message === 'socket hang up') return 'UND_ERR_SOCKET';
+  return UNDICI_EQUIVALENT[e.code] ?? e.code;
+}
+
 interface ErrorLike {
   name?: string;
   code?: string;
@@ -56,7 +79,7 @@ export interface NetworkFailure {
 
 export function classifyNetworkError(e: unknown): NetworkFailure {
   const errors = chain(e);
-  const codes = errors.map((x) => x.code).filter((c): c is string => typeof c === 'string');
+  const codes = errors.map(undiciCode).filter((c): c is string => c !== undefined);
   const detail = codes[codes.length - 1] ?? errors.map((x) => x.name).find(Boolean) ?? 'unknown error';
   const messages = errors.map((x) => String(x.message ?? '')).join(' | ');
   if (/proxy response \((\d+)\)|proxy.*(407|refused|authentication)/i.test(messages)) {

@@ -1,3 +1,3 @@
-/** The network stack (the HTTP client, the transport and undici under them): one chunk, loaded by load.ts. */
-export { HttpClient } from './client.js';
+/** The network stack (the transport, undici's agents under it and its RetryAgent): one chunk, loaded by load.ts. */
 export { CONNECTIONS_PER_CHECK, createTransport, type Transport } from './transport.js';
+export { RetryAgent } from './undici.js';

@@ -16,6 +16,7 @@ import type { Env } from '../request.js';
 import { isLoopback } from './loopback.js';
 import { CONNECTIONS_PER_CHECK, HTTP_LIMITS } from './limits.js';
 import { warmConnector, type WarmConnector } from './preconnect.js';
+import { trustOptions } from './trust.js';
 
 export interface ProxyConfig {
   url: string;
@@ -56,11 +57,8 @@ export interface Transport extends Dispatcher {
 export function createTransport(options: TransportOptions): Transport {
   const { env } = options;
   const pool = { ...KEEP_ALIVE, connections: options.connections ?? CONNECTIONS_PER_CHECK, maxHeaderSize: HTTP_LIMITS.maxHeaderBytes };
-  // One secure context for every connection: given a `ca` list instead, Node parses the ~140 roots
-  // again for each TLS connection (about 80 ms of CPU each; measured by npm run bench).
-  const tlsOptions = options.extraCaPems?.length
-    ? { secureContext: tls.createSecureContext({ ca: [...tls.rootCertificates, ...options.extraCaPems] }) }
-    : {};
+  // One secure context for every connection, shared with the first wave (trust.ts).
+  const tlsOptions = trustOptions(tls, options.extraCaPems);
   // Direct connections go through the warm connector (undici's own connector, with undici's defaults).
   const warm = warmConnector(tlsOptions);
   const direct = new Agent({ connect: warm.connect, ...pool });
