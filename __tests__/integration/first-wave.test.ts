@@ -127,7 +127,11 @@ describe('a Server check with the production transport', () => {
     // The stack loads once the emulator has both round-1 requests (or after a guard that only keeps
     // a broken client from hanging the test): had they waited for the stack, the log would be empty.
     // Called by the client (undici's RetryAgent) and by runOnline (the transport): one load for both.
-    const observed = (): Promise<NetworkStack> => (loading ??= load());
+    const asked: boolean[] = [];
+    const observed = (whileWaiting?: boolean): Promise<NetworkStack> => {
+      asked.push(whileWaiting ?? false);
+      return (loading ??= load());
+    };
     const load = async (): Promise<NetworkStack> => {
       let guard: NodeJS.Timeout | undefined;
       await Promise.race([emu.waitForRequest(() => emu.requests.length >= 2), new Promise((r) => (guard = setTimeout(r, 5000)))]);
@@ -140,6 +144,8 @@ describe('a Server check with the production transport', () => {
     expect(r.outcome).toBe('passed');
     expect(r.identity?.name).toBe('First Wave');
     expect(seenWhenLoaded?.sort()).toEqual(['/fabrikam/_apis/connectionData', '/fabrikam/_apis/projects 99.0']);
+    // Loaded while the first wave's answers are awaited: compiled in full then (load.ts), by the first caller's choice.
+    expect(asked[0]).toBe(true);
     // Round 1 through Node's HTTPS client, everything after it through undici.
     const round1 = emu.requests.filter((e) => e.path.endsWith('connectionData') || e.query['api-version'] === '99.0');
     expect(round1.map((e) => e.headers.connection)).toEqual(['close', 'close']);

@@ -36,7 +36,7 @@ export interface PreflightDeps {
   /** Debug log of each request (method, host, path, status, timing); never headers or bodies. */
   log?: (entry: HttpLogEntry) => void;
   /** Loads the network stack (load.ts's by default); tests observe when it runs. */
-  loadNetworkStack?: () => Promise<NetworkStack>;
+  loadNetworkStack?: (whileWaiting?: boolean) => Promise<NetworkStack>;
 }
 
 export const systemDeps: PreflightDeps = { now: () => new Date(), monotonic: () => performance.now() };

@@ -39,3 +39,8 @@ declare module 'undici/lib/core/connect.js' {
   const value: typeof buildConnector;
   export default value;
 }
+declare module 'undici/lib/llhttp/llhttp_simd-wasm.js' {
+  /** llhttp compiled to WebAssembly (SIMD build), the bytes undici compiles on its first connection. */
+  const value: Buffer;
+  export default value;
+}

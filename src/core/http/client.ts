@@ -40,7 +40,7 @@ export interface HttpClientOptions {
    */
   firstWave?: FirstWaveSettings;
   /** Loads the network stack (undici's RetryAgent); load.ts's by default. Tests observe when it runs. */
-  loadNetworkStack?: () => Promise<NetworkStack>;
+  loadNetworkStack?: (whileWaiting?: boolean) => Promise<NetworkStack>;
   /** The header carrying the credential, e.g. `authorization: Basic …` or GitLab's `job-token: …`. */
   credential?: { name: string; value: string };
   /**
@@ -210,7 +210,7 @@ export class HttpClient {
     Pick<HttpClientOptions, 'credential' | 'gitCredential' | 'log' | 'firstWave'>;
   readonly #deadlineAt: number;
   readonly #origins: Set<string>;
-  readonly #loadStack: () => Promise<NetworkStack>;
+  readonly #loadStack: (whileWaiting?: boolean) => Promise<NetworkStack>;
   /** Set once the network stack has finished loading: from then on no request goes in the first wave. */
   #stack: NetworkStack | undefined;
   /** The dispatcher wrapped in undici's RetryAgent, created on first need. */
@@ -292,7 +292,8 @@ export class HttpClient {
     return (this.#retrying ??= this.#firstWaveWritten().then(async () => {
       const o = this.#options;
       const [stack, dispatcher] = await Promise.all([
-        this.#loadStack().then((s) => (this.#stack = s)),
+        // After a first wave, its answers are awaited meanwhile: the stack is then compiled in full.
+        this.#loadStack(this.#firstWaves > 0).then((s) => (this.#stack = s)),
         typeof o.dispatcher === 'function' ? o.dispatcher() : o.dispatcher,
       ]);
       return new stack.RetryAgent(dispatcher, {

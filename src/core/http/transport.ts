@@ -10,6 +10,7 @@
  */
 import * as tls from 'node:tls';
 import { setFlagsFromString } from 'node:v8';
+import llhttpSimd from 'undici/lib/llhttp/llhttp_simd-wasm.js';
 import type { Dispatcher } from 'undici';
 import { Agent, DispatcherBase, EnvHttpProxyAgent, ProxyAgent } from './undici.js';
 import type { Env } from '../request.js';
@@ -46,6 +47,12 @@ export { CONNECTIONS_PER_CHECK };
 // (Liftoff) does the same parsing. Set here, before undici's first connection; it affects only
 // WebAssembly compiled later in this process (measured by npm run bench).
 setFlagsFromString('--liftoff-only');
+// The same bytes compiled now, while the first wave's answers are awaited: V8 keeps one compiled
+// module per identical WebAssembly bytes in a process, so undici's own compile on its first
+// connection (the second round trip) finds it done. Kept referenced for that.
+// (Node's types for this project's lib settings do not declare the WebAssembly global.)
+const wasm = (globalThis as unknown as { WebAssembly: { Module: new (bytes: Uint8Array) => object } }).WebAssembly;
+export const compiledParser = new wasm.Module(llhttpSimd);
 const KEEP_ALIVE = { keepAliveTimeout: 10_000, keepAliveMaxTimeout: 30_000 };
 
 /** The transport: a dispatcher that can also open connections ahead of the first request (preconnect.ts). */
