@@ -174,12 +174,20 @@ async function sequential(url: string, token: string, log: RequestLogEntry[]): P
   return ms;
 }
 
+/** The CLI's figures of one latency, also measured for the baseline bundles. */
+type CliFigures = Pick<LatencyResult, 'cliMs' | 'cliOfflineMs' | 'cliMinusOfflineMs' | 'cliMinusColdStartMs' | 'cliOnlinePeakRssMiB'>;
+
 interface LatencyResult {
   latencyMs: number;
   requestsPerCheck: number;
   inProcessMs: number;
   inProcessExtraCaMs: number;
   cliMs: number;
+  /** The same command with --offline, in the same environment (interleaved with the online runs). */
+  cliOfflineMs: number;
+  /** The network stage: the online run minus that offline run. */
+  cliMinusOfflineMs: number;
+  /** The online run minus the bundle's cold start measured without NODE_EXTRA_CA_CERTS (the reference before 2026-12-07). */
   cliMinusColdStartMs: number;
   sequentialMs: number;
   nodeApiMs: number;
@@ -286,10 +294,7 @@ function cliCheckArgs(dist: string, url: string): string[] {
   ];
 }
 
-async function measureLatency(
-  L: number,
-  cold: { now: number; was?: number },
-): Promise<{ now: LatencyResult; was?: Pick<LatencyResult, 'cliMs' | 'cliMinusColdStartMs' | 'cliOnlinePeakRssMiB'> }> {
+async function measureLatency(L: number, cold: { now: number; was?: number }): Promise<{ now: LatencyResult; was?: CliFigures }> {
   const token = tokenFor(0);
   const emu = await startEmulator(L, [token]);
   const url = emu.collectionUrl('fabrikam');
@@ -308,12 +313,19 @@ async function measureLatency(
     return performance.now() - t;
   });
   const cliEnv = { AZURE_DEVOPS_PAT: token, NODE_EXTRA_CA_CERTS: caFile };
-  const cli = await interleaved(RUNS, async (dist) => {
+  // Each online run is followed by the same command with --offline in the same environment: what
+  // the process costs around its network stage. Node reads NODE_EXTRA_CA_CERTS (here: the emulator's
+  // CA) at start-up, online or offline, so a reference without it would count that as network time.
+  const cliPairs = await interleaved(RUNS, async (dist) => {
     const r = await runNode(cliCheckArgs(dist, url), cliEnv);
     if (r.code !== 0)
       throw new Error(`bench: CLI online run (${dist}) exited ${r.code}: ${r.stdout.slice(0, 300)}${r.stderr.slice(0, 300)}`);
-    return r.ms;
+    const offline = await runNode([...cliCheckArgs(dist, url), '--offline'], cliEnv);
+    if (offline.code === null) throw new Error(`bench: CLI offline run (${dist}) did not exit`);
+    return { online: r.ms, offline: offline.ms };
   });
+  const cli = { now: cliPairs.now.map((p) => p.online), was: cliPairs.was.map((p) => p.online) };
+  const cliOffline = { now: cliPairs.now.map((p) => p.offline), was: cliPairs.was.map((p) => p.offline) };
   const rss = await interleaved(3, (dist) => peakRssMiB(cliCheckArgs(dist, url), cliEnv));
   const seqMs = await seq(RUNS, () => sequential(url, token, log));
   let nodeApiRequests = 0;
@@ -332,6 +344,8 @@ async function measureLatency(
     inProcessMs: round(median(inProcess)),
     inProcessExtraCaMs: round(median(inProcessCa)),
     cliMs: round(median(cli.now)),
+    cliOfflineMs: round(median(cliOffline.now)),
+    cliMinusOfflineMs: round(median(cli.now) - median(cliOffline.now)),
     cliMinusColdStartMs: round(median(cli.now) - cold.now),
     sequentialMs: round(median(seqMs)),
     nodeApiMs: round(median(nodeApi.map((x) => x.wall))),
@@ -342,6 +356,8 @@ async function measureLatency(
   if (!BASELINE_DIST || cold.was === undefined) return { now };
   const was = {
     cliMs: round(median(cli.was)),
+    cliOfflineMs: round(median(cliOffline.was)),
+    cliMinusOfflineMs: round(median(cli.was) - median(cliOffline.was)),
     cliMinusColdStartMs: round(median(cli.was) - cold.was),
     cliOnlinePeakRssMiB: median(rss.was),
   };
@@ -456,12 +472,13 @@ async function main(): Promise<void> {
 
   // 2. Cold start, sizes, peak RSS (first: it needs no emulator).
   const nodeBaseline = median(await seq(RUNS, async () => (await runNode(['-e', '0'], {})).ms));
+  const nodeBaselineCa = median(await seq(RUNS, async () => (await runNode(['-e', '0'], { NODE_EXTRA_CA_CERTS: caFile })).ms));
   const bundles = await measureBundles(work);
   const coldOf = (list: BundleResult[]) => list.find((b) => b.bundle === 'cli')?.coldStartMs;
 
   // 1. One full check at latency L.
   const latency: LatencyResult[] = [];
-  const latencyWas: Array<Pick<LatencyResult, 'cliMs' | 'cliMinusColdStartMs' | 'cliOnlinePeakRssMiB'> & { latencyMs: number }> = [];
+  const latencyWas: Array<CliFigures & { latencyMs: number }> = [];
   for (const L of LATENCIES) {
     const r = await measureLatency(L, { now: coldOf(bundles.now)!, was: coldOf(bundles.was) });
     latency.push(r.now);
@@ -478,6 +495,7 @@ async function main(): Promise<void> {
     method: 'medians; wall time from spawn to exit for bundles and the node-api script, from call to settled promise in-process',
     bundles: bundles.now,
     nodeBaselineMs: round(nodeBaseline),
+    nodeBaselineCaMs: round(nodeBaselineCa),
     latency,
     many: many.now,
     baselineInThisRun: BASELINE_DIST ? { bundles: bundles.was, latency: latencyWas, many: many.was } : null,
@@ -507,11 +525,13 @@ interface Results {
   machine: Record<string, unknown>;
   bundles: BundleResult[];
   nodeBaselineMs: number;
+  /** `node -e 0` with NODE_EXTRA_CA_CERTS set to the emulator's CA. */
+  nodeBaselineCaMs: number;
   latency: LatencyResult[];
   many: ManyResult[];
   baselineInThisRun: {
     bundles: BundleResult[];
-    latency: Array<Pick<LatencyResult, 'cliMs' | 'cliMinusColdStartMs' | 'cliOnlinePeakRssMiB'> & { latencyMs: number }>;
+    latency: Array<CliFigures & { latencyMs: number }>;
     many: ManyResult[];
   } | null;
   benchSeconds: number;
@@ -525,8 +545,11 @@ function latencyRows(r: Results, recorded: Recorded | undefined): string[] {
     const ofL = (ms: number): string => (x.latencyMs === 0 ? `${ms} ms` : `${ms} ms = ${round(ms / x.latencyMs, 1)}×L`);
     const old = recorded?.latency.find((o) => o.latencyMs === x.latencyMs);
     const same = r.baselineInThisRun?.latency.find((o) => o.latencyMs === x.latencyMs);
-    const cliWas = same ?? old;
-    const cli = beside(`${x.cliMs} ms, ${ofL(x.cliMinusColdStartMs)}`, cliWas && `${cliWas.cliMs} ms, ${ofL(cliWas.cliMinusColdStartMs)}`);
+    const cliWas: Partial<CliFigures> | undefined = same ?? old;
+    // bench/baseline.json predates the offline reference in the same environment: its own reference then.
+    const wasNetwork = (w: Partial<CliFigures>): string =>
+      w.cliMinusOfflineMs !== undefined ? ofL(w.cliMinusOfflineMs) : `${ofL(w.cliMinusColdStartMs ?? NaN)} over its cold start`;
+    const cli = beside(`${x.cliMs} ms, ${ofL(x.cliMinusOfflineMs)}`, cliWas && `${cliWas.cliMs} ms, ${wasNetwork(cliWas)}`);
     return `| ${x.latencyMs} ms | ${x.requestsPerCheck} | ${beside(ofL(x.inProcessMs), old && ofL(old.inProcessMs))} | ${beside(ofL(x.inProcessExtraCaMs), old && ofL(old.inProcessExtraCaMs))} | ${cli} | ${ofL(x.sequentialMs)} | ${x.nodeApiMs} ms (${ofL(x.nodeApiInScriptMs)}, ${x.nodeApiRequests} requests) |`;
   });
 }
@@ -563,9 +586,9 @@ function markdown(r: Results, recorded: Recorded | undefined): string {
     '',
     '**One full Azure DevOps check** (identity, project, five read scopes; Server on 127.0.0.1 with latency L per answer)',
     '',
-    'Median wall time, and as a multiple of L. The CLI column is spawn to exit, then the same minus its own offline cold start (process start); L = 0 is the fixed cost (TLS handshakes, CPU) on this machine. The emulator runs in the bench process and shares its CPU.',
+    `Median wall time, and as a multiple of L. The CLI column is spawn to exit, then the same minus the same command with \`--offline\` in the same environment (run right after each online run): the network stage. Node reads NODE_EXTRA_CA_CERTS (the emulator's CA, as a self-hosted Server's users set it) at start-up, online or offline: \`node -e 0\` takes ${r.nodeBaselineCaMs} ms with it here, ${r.nodeBaselineMs} ms without. Minus the bundle's cold start measured without it (the reference before 2026-12-07) the CLI figures would read ${r.latency.map((x) => `${x.cliMinusColdStartMs} ms at L = ${x.latencyMs} ms`).join(', ')}. L = 0 is the fixed cost (TLS handshakes, CPU) on this machine. The emulator runs in the bench process and shares its CPU.`,
     '',
-    '| L | requests | in-process | in-process, agent CA file (task) | CLI bundle: wall, − cold start | same requests one after another | azure-devops-node-api script (in-script) |',
+    '| L | requests | in-process | in-process, agent CA file (task) | CLI bundle: wall, − the same command offline | same requests one after another | azure-devops-node-api script (in-script) |',
     '| --- | --- | --- | --- | --- | --- | --- |',
     ...latencyRows(r, recorded),
     '',
