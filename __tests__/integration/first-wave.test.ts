@@ -19,6 +19,7 @@ import { startAzureDevOpsEmulator, type AzureDevOpsEmulator } from '../emulators
 import { startForwardProxy } from '../emulators/proxy.js';
 import { caPem, certificateFor } from '../emulators/tls.js';
 import { onlineDeps, preflight, TEST_HTTP } from '../support/online.js';
+import { CAPPED_ANNOUNCED, CAPPED_ENDLESS, oversizedBodies } from '../support/oversized-bodies.js';
 import { azureDevOpsPat } from '../support/tokens.js';
 
 const NOW = new Date();
@@ -280,28 +281,15 @@ describe('the first wave keeps the client’s rules', () => {
   });
 
   it('caps the body, announced and streamed', async () => {
-    let endlessChunks = 0;
-    const { origin, clients } = await serve((req, res) => {
-      if (req.url === '/announced') {
-        res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(1024 ** 3) });
-        res.write('{"a":');
-        return;
-      }
-      res.writeHead(200, { 'content-type': 'application/json' });
-      const chunk = Buffer.alloc(64 * 1024, 0x20);
-      const pump = (): void => {
-        while (!res.destroyed && res.write(chunk)) endlessChunks++;
-        if (!res.destroyed) res.once('drain', pump);
-      };
-      pump();
-    });
+    const bodies = oversizedBodies();
+    const { origin, clients } = await serve(bodies.handler);
     const c = production(origin, { stack: 'never' });
     const [endless, announced] = await Promise.all([c.get(`${origin}/endless`), c.get(`${origin}/announced`)]);
     expect(endless).toMatchObject({ kind: 'network', code: 'network.unexpected-response' });
-    expect((endless as { detail: string }).detail).toContain('past 1048576 bytes');
+    expect((endless as { detail: string }).detail).toContain(CAPPED_ENDLESS);
     expect(announced).toMatchObject({ kind: 'network', code: 'network.unexpected-response' });
-    expect((announced as { detail: string }).detail).toContain('announced 1073741824 bytes');
-    expect(endlessChunks).toBeLessThan(1024);
+    expect((announced as { detail: string }).detail).toContain(CAPPED_ANNOUNCED);
+    expect(bodies.sent()).toBeLessThan(1024);
     expect(clients).toEqual(['node', 'node']);
   });
 

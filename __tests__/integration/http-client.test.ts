@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { Agent } from 'undici';
 import { HttpClient, isLoopback, serverDelayMs } from '../../src/core/http/client.js';
 import { classifyNetworkError } from '../../src/core/http/errors.js';
+import { CAPPED_ANNOUNCED, CAPPED_ENDLESS, oversizedBodies } from '../support/oversized-bodies.js';
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 const servers: http.Server[] = [];
@@ -188,31 +189,18 @@ describe('helpers', () => {
 
 describe('bounded answers', () => {
   it('stops reading a body that runs past 1 MiB, and refuses one announced larger, as an unexpected response', async () => {
-    let endlessChunks = 0;
-    const base = await serve((req, res) => {
-      if (req.url === '/announced') {
-        // Announces 1 GiB and sends a little: nothing of it is read.
-        res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(1024 ** 3) });
-        res.write('{"a":');
-        return;
-      }
-      res.writeHead(200, { 'content-type': 'application/json' });
-      const chunk = Buffer.alloc(64 * 1024, 0x20);
-      const pump = (): void => {
-        while (!res.destroyed && res.write(chunk)) endlessChunks++;
-        if (!res.destroyed) res.once('drain', pump);
-      };
-      pump();
-    });
+    // /announced announces 1 GiB and sends a little: nothing of it is read.
+    const bodies = oversizedBodies();
+    const base = await serve(bodies.handler);
     const c = client(base);
     const endless = await c.get(`${base}/endless`);
     expect(endless).toMatchObject({ kind: 'network', code: 'network.unexpected-response' });
-    expect((endless as { detail: string }).detail).toContain('past 1048576 bytes');
+    expect((endless as { detail: string }).detail).toContain(CAPPED_ENDLESS);
     const announced = await c.get(`${base}/announced`);
     expect(announced).toMatchObject({ kind: 'network', code: 'network.unexpected-response' });
-    expect((announced as { detail: string }).detail).toContain('announced 1073741824 bytes');
+    expect((announced as { detail: string }).detail).toContain(CAPPED_ANNOUNCED);
     // The server was stopped well before it could send, say, 64 MiB.
-    expect(endlessChunks).toBeLessThan(1024);
+    expect(bodies.sent()).toBeLessThan(1024);
   });
 
   it('refuses headers past 16 KiB as an unexpected response', async () => {
