@@ -29,6 +29,7 @@ const PROJECT = 'Fabrikam-Fiber';
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 const servers: http.Server[] = [];
 const transports: Transport[] = [];
+const rawServers: net.Server[] = [];
 
 /** A server on 127.0.0.1 (plain HTTP, or HTTPS with `cert`) that records which client sent each request. */
 async function serve(handler: Handler, cert?: { key: string; cert: string }): Promise<{ origin: string; clients: string[] }> {
@@ -95,6 +96,7 @@ afterEach(async () => {
   await Promise.all(transports.splice(0).map((t) => t.destroy()));
   const list = servers.splice(0);
   for (const s of list) s.closeAllConnections();
+  await Promise.all(rawServers.splice(0).map((s) => new Promise((r) => s.close(r))));
   await Promise.all(list.map((s) => new Promise((r) => s.close(r))));
 });
 
@@ -170,7 +172,12 @@ describe('a Server check with the production transport', () => {
     }
   });
 
-  it('with HTTPS_PROXY set and a non-loopback origin, every request goes through the proxy (no first wave)', async () => {
+  // An empty https_proxy counts as unset: it must not hide the HTTPS_PROXY beside it (the request
+  // would then go around the proxy, through undici as much as through the first wave).
+  it.each([
+    ['HTTPS_PROXY', (url: string) => ({ HTTPS_PROXY: url })],
+    ['HTTPS_PROXY beside an empty https_proxy', (url: string) => ({ https_proxy: '', HTTPS_PROXY: url })],
+  ])('with %s set and a non-loopback origin, every request goes through the proxy (no first wave)', async (_name, proxyEnv) => {
     const proxy = await startForwardProxy({ route: () => ({ host: '127.0.0.1', port: emu.port }) });
     try {
       emu.clearLog();
@@ -189,7 +196,7 @@ describe('a Server check with the production transport', () => {
       const tunnel = await startForwardProxy({ route: () => ({ host: '127.0.0.1', port: services.port }) });
       try {
         const r = await check(
-          { env: { HTTPS_PROXY: tunnel.url }, transport: { extraCaPems: [caPem] }, loadNetworkStack: freshStack },
+          { env: proxyEnv(tunnel.url), transport: { extraCaPems: [caPem] }, loadNetworkStack: freshStack },
           'https://dev.azure.com/fabrikam',
         );
         expect(r.outcome).toBe('passed');
@@ -388,4 +395,69 @@ describe('the first wave keeps the retry policy', () => {
       [2, undefined],
     ]);
   });
+
+  it('a connection that breaks in the middle of the body is retried through undici, as undici retries it', async () => {
+    let hits = 0;
+    const { origin, clients } = await serve((req, res) => {
+      if (++hits === 1) {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
+        res.write('{"cut":', () => req.socket.destroy());
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"whole":true}');
+    });
+    const log: HttpLogEntry[] = [];
+    const r = await production(origin, { log: (e) => log.push(e) }).get(`${origin}/x`);
+    expect(r).toMatchObject({ kind: 'response', status: 200, json: { whole: true } });
+    expect(clients).toEqual(['node', 'undici']);
+    expect(log.map((e) => [e.attempt, e.note?.replace(/\d+ ms/, 'N ms')])).toEqual([
+      [1, 'retrying in N ms (UND_ERR_SOCKET)'],
+      [2, undefined],
+    ]);
+  });
+
+  it('a malformed answer is retried and named as undici retries and names it (HTTPParserError)', async () => {
+    const bad = 'HTTP/1.1 2xx OK\r\ncontent-length: 0\r\n\r\n';
+    const good = 'HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}';
+    // Once malformed, then a good answer: recovered through undici.
+    const once = await rawServe((n) => (n === 1 ? bad : good));
+    const recovered = await production(once.origin).get(`${once.origin}/x`);
+    expect(recovered).toMatchObject({ kind: 'response', status: 200 });
+    expect(once.clients).toEqual(['node', 'undici']);
+    // Always malformed: the same attempts and the same finding as through undici alone.
+    const always = await rawServe(() => bad);
+    const log: HttpLogEntry[] = [];
+    const first = await production(always.origin, { maxRetries: 2, log: (e) => log.push(e) }).get(`${always.origin}/x`);
+    const undiciLog: HttpLogEntry[] = [];
+    const viaUndici = await throughUndici(always.origin, { maxRetries: 2, log: (e) => undiciLog.push(e) }).get(`${always.origin}/x`);
+    expect(failure(first)).toEqual({ code: 'network.unreachable', detail: 'HTTPParserError' });
+    expect(failure(first)).toEqual(failure(viaUndici));
+    const lines = (l: HttpLogEntry[]) => l.map((e) => [e.attempt, e.note?.replace(/\d+ ms/, 'N ms')]);
+    expect(lines(log)).toEqual(lines(undiciLog));
+  });
 });
+
+/**
+ * A plain-TCP server on 127.0.0.1 answering each request with `answer(n)` (n counts requests from 1),
+ * for answers Node's HTTP server cannot write (a malformed status line). Records which client sent
+ * each request (`connection: close`: Node's, the first wave).
+ */
+async function rawServe(answer: (n: number) => string): Promise<{ origin: string; clients: string[] }> {
+  const clients: string[] = [];
+  const server = net.createServer((socket) => {
+    let head = '';
+    socket.on('error', () => undefined);
+    socket.on('data', (d: Buffer) => {
+      head += d.toString('latin1');
+      while (head.includes('\r\n\r\n')) {
+        const request = head.slice(0, head.indexOf('\r\n\r\n'));
+        head = head.slice(head.indexOf('\r\n\r\n') + 4);
+        clients.push(/^connection: close$/im.test(request) ? 'node' : 'undici');
+        socket.end(answer(clients.length));
+      }
+    });
+  });
+  rawServers.push(server);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, clients };
+}

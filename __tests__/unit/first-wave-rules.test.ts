@@ -3,7 +3,7 @@
  * (only those the transport reaches directly), and Node's errors read as undici's equivalents.
  */
 import { describe, expect, it } from '@jest/globals';
-import { classifyNetworkError, FIRST_WAVE_BODY_TIMEOUT, FIRST_WAVE_HEADERS_TIMEOUT } from '../../src/core/http/errors.js';
+import { classifyNetworkError, FIRST_WAVE_BODY_TIMEOUT, FIRST_WAVE_HEADERS_TIMEOUT, undiciCode } from '../../src/core/http/errors.js';
 import { reachedDirectly } from '../../src/core/http/first-wave.js';
 
 const error = (code: string, message = code): Error => Object.assign(new Error(message), { code });
@@ -44,13 +44,25 @@ describe("Node's errors classify as undici's", () => {
     same(error('HPE_HEADER_OVERFLOW', 'Parse Error: Header overflow'), error('UND_ERR_HEADERS_OVERFLOW'));
     expect(classifyNetworkError(error('HPE_HEADER_OVERFLOW')).code).toBe('network.unexpected-response');
     same(error('ECONNRESET', 'socket hang up'), error('UND_ERR_SOCKET', 'other side closed'));
+    // A connection that closed in the middle of the body: undici says "other side closed" there too.
+    same(error('ECONNRESET', 'aborted'), error('UND_ERR_SOCKET', 'other side closed'));
     same(error(FIRST_WAVE_HEADERS_TIMEOUT), error('UND_ERR_HEADERS_TIMEOUT'));
     same(error(FIRST_WAVE_BODY_TIMEOUT), error('UND_ERR_BODY_TIMEOUT'));
     expect(classifyNetworkError(error(FIRST_WAVE_HEADERS_TIMEOUT))).toEqual({ code: 'network.timeout', detail: 'UND_ERR_HEADERS_TIMEOUT' });
   });
 
-  it('leaves other codes as they are (a reset mid-answer stays ECONNRESET; TLS codes are the same in both)', () => {
-    expect(classifyNetworkError(error('ECONNRESET', 'aborted'))).toEqual({ code: 'network.unreachable', detail: 'ECONNRESET' });
+  it('a malformed answer: Node’s parser codes (HPE_*) read as undici’s HTTPParserError, which has no code', () => {
+    const parser = Object.assign(new Error('Parse Error: Invalid status code'), { code: 'HPE_INVALID_STATUS' });
+    const undiciParser = Object.assign(new Error('Response does not match the HTTP/1.1 protocol (Invalid status code)'), {
+      name: 'HTTPParserError',
+    });
+    expect(classifyNetworkError(parser)).toEqual({ code: 'network.unreachable', detail: 'HTTPParserError' });
+    expect(classifyNetworkError(parser)).toEqual(classifyNetworkError(undiciParser));
+    expect(undiciCode(parser)).toBeUndefined();
+  });
+
+  it('leaves other codes as they are (a reset without an answer stays ECONNRESET; TLS codes are the same in both)', () => {
+    expect(classifyNetworkError(error('ECONNRESET', 'read ECONNRESET'))).toEqual({ code: 'network.unreachable', detail: 'ECONNRESET' });
     expect(classifyNetworkError(error('UNABLE_TO_VERIFY_LEAF_SIGNATURE'))).toEqual({
       code: 'network.tls',
       detail: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE',

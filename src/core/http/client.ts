@@ -192,6 +192,10 @@ function readAnswer(raw: Record<string, string | string[] | undefined>, body: st
   }
 }
 
+/** An answer's body as text (capped), or the cap's failure. */
+const readBody = (res: Answer): Promise<string | NetworkFailure> =>
+  readCapped(res.body, res.headers['content-length'], HTTP_LIMITS.maxBodyBytes);
+
 interface Attempt {
   n: number;
   startedAt: number;
@@ -203,6 +207,12 @@ interface Answer {
   statusCode: number;
   headers: Record<string, string | string[] | undefined>;
   body: AsyncIterable<unknown> & { destroy(): unknown };
+}
+
+/** An answer with its body read. */
+interface ReadAnswer {
+  res: Answer;
+  body: string | NetworkFailure;
 }
 
 export class HttpClient {
@@ -374,11 +384,19 @@ export class HttpClient {
     });
   }
 
+  /** Every attempt (or every attempt after the first wave's) through undici, the body read. */
+  async #undiciRead(method: string, url: URL, headers: Record<string, string>, signal: AbortSignal, payload?: string): Promise<ReadAnswer> {
+    const res = await this.#sendThroughUndici(method, url, headers, signal, payload);
+    return { res, body: await readBody(res) };
+  }
+
   /**
-   * The first attempt through Node's HTTPS client. Its answer, or undefined when the retry rule
-   * retries it: the caller then sends the later attempts through undici (numbered on).
+   * The first attempt through Node's HTTPS client: its answer with the body read, or undefined when
+   * the retry rule retries it (for its status, its error, or a connection that broke while the body
+   * was read, as undici's RetryAgent retries those): the caller then sends the later attempts
+   * through undici (numbered on).
    */
-  async #sendFirst(url: URL, headers: Record<string, string>, signal: AbortSignal, attempt: Attempt): Promise<Answer | undefined> {
+  async #sendFirst(url: URL, headers: Record<string, string>, signal: AbortSignal, attempt: Attempt): Promise<ReadAnswer | undefined> {
     const o = this.#options;
     let answer: Answer | undefined;
     let cause: RetryCause;
@@ -395,11 +413,16 @@ export class HttpClient {
     } catch (e) {
       cause = e as RetryCause;
     }
-    const wait = this.#retryWait('GET', cause, 1, url, attempt);
-    if (wait === undefined) {
-      if (answer) return answer;
-      throw cause as Error;
+    let wait = this.#retryWait('GET', cause, 1, url, attempt);
+    if (wait === undefined && answer) {
+      try {
+        return { res: answer, body: await readBody(answer) };
+      } catch (e) {
+        cause = e as RetryCause;
+        wait = this.#retryWait('GET', cause, 1, url, attempt);
+      }
     }
+    if (wait === undefined) throw cause as Error;
     answer?.body.destroy();
     await new Promise((resolve) => setTimeout(resolve, wait));
     this.#nextAttempt(attempt);
@@ -472,10 +495,9 @@ export class HttpClient {
       ...(attempt.n > 1 ? { attempt: attempt.n } : {}),
     });
     try {
-      const res =
+      const { res, body } =
         (first ? await this.#sendFirst(url, sendHeaders, signal, attempt) : undefined) ??
-        (await this.#sendThroughUndici(method, url, sendHeaders, signal, payload));
-      const body = await readCapped(res.body, res.headers['content-length'], HTTP_LIMITS.maxBodyBytes);
+        (await this.#undiciRead(method, url, sendHeaders, signal, payload));
       if (typeof body !== 'string') {
         o.log?.({ method, host: url.host, path: url.pathname, status: res.statusCode, ...timing(), note: body.detail });
         return { kind: 'network', ...body, url: target };

@@ -47,12 +47,22 @@ const UNDICI_EQUIVALENT: Record<string, string> = {
   [FIRST_WAVE_BODY_TIMEOUT]: 'UND_ERR_BODY_TIMEOUT',
 };
 
+/**
+ * Node's HTTP parser errors (HPE_*), the header cap aside: undici raises the same malformed answers
+ * as an HTTPParserError without a code, which the retry rule retries and the report names so.
+ */
+const isParserError = (code: unknown): boolean => typeof code === 'string' && code.startsWith('HPE_') && !(code in UNDICI_EQUIVALENT);
+
 /** An error's code as undici would have named it (see UNDICI_EQUIVALENT); other codes unchanged. */
 export function undiciCode(e: { code?: unknown; message?: unknown }): string | undefined {
-  if (typeof e.code !== 'string') return undefined;
-  if (e.code === 'ECONNRESET' && e.message === 'socket hang up') return 'UND_ERR_SOCKET';
+  if (typeof e.code !== 'string' || isParserError(e.code)) return undefined;
+  // The connection closed before the answer, or in the middle of its body: undici's "other side closed".
+  if (e.code === 'ECONNRESET' && (e.message === 'socket hang up' || e.message === 'aborted')) return 'UND_ERR_SOCKET';
   return UNDICI_EQUIVALENT[e.code] ?? e.code;
 }
+
+/** An error's name as undici would have given it. */
+const undiciName = (e: ErrorLike): string | undefined => (isParserError(e.code) ? 'HTTPParserError' : e.name);
 
 interface ErrorLike {
   name?: string;
@@ -80,7 +90,7 @@ export interface NetworkFailure {
 export function classifyNetworkError(e: unknown): NetworkFailure {
   const errors = chain(e);
   const codes = errors.map(undiciCode).filter((c): c is string => c !== undefined);
-  const detail = codes[codes.length - 1] ?? errors.map((x) => x.name).find(Boolean) ?? 'unknown error';
+  const detail = codes[codes.length - 1] ?? errors.map(undiciName).find(Boolean) ?? 'unknown error';
   const messages = errors.map((x) => String(x.message ?? '')).join(' | ');
   if (/proxy response \((\d+)\)|proxy.*(407|refused|authentication)/i.test(messages)) {
     const status = /proxy response \((\d+)\)/i.exec(messages)?.[1];

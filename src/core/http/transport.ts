@@ -86,9 +86,11 @@ export function createTransport(options: TransportOptions): Transport {
     );
   }
   const proxies = {
-    httpProxy: env.http_proxy ?? env.HTTP_PROXY ?? '',
-    httpsProxy: env.https_proxy ?? env.HTTPS_PROXY ?? '',
-    noProxy: env.no_proxy ?? env.NO_PROXY ?? '',
+    // An empty variable counts as unset (the first wave reads them the same way): an empty
+    // https_proxy must not hide the HTTPS_PROXY beside it and send the requests around the proxy.
+    httpProxy: env.http_proxy || env.HTTP_PROXY || '',
+    httpsProxy: env.https_proxy || env.HTTPS_PROXY || '',
+    noProxy: env.no_proxy || env.NO_PROXY || '',
   };
   // No proxy configured: EnvHttpProxyAgent would connect directly with these same options.
   if (!proxies.httpProxy && !proxies.httpsProxy) return new RoutingDispatcher(() => direct, { all: [direct], direct, warm });
